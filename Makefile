@@ -1,0 +1,54 @@
+# jichitai: the two commands are `make run` and `make test`; see README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+JICHITAI := $(BIN)/jichitai
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check install system-packages messages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the product needs (Chromium for browser tests and browser automation, Japanese
+# fonts for PDFs). Installed only when missing and only where apt is usable.
+system-packages:
+	@scripts/ensure-system-packages
+
+run: install
+	$(JICHITAI) migrate --noinput
+	$(JICHITAI) demo
+	@echo ""
+	@echo "http://$(HOST):$(PORT)/ で起動します(職員ログイン: http://$(HOST):$(PORT)/accounts/login/)。停止は Ctrl+C。"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(JICHITAI) worker & \
+	  $(JICHITAI) runserver $(HOST):$(PORT)
+
+test: install system-packages
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks
+	$(JICHITAI) makemigrations --check --dry-run --settings=jichitai.settings.test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks
+
+check: install
+	DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-key-for-the-deploy-check \
+	  ALLOWED_HOSTS=jichitai.example.jp \
+	  $(JICHITAI) check --deploy --fail-level WARNING --settings=jichitai.settings.production
+
+# Regenerate the English catalogue after changing Japanese source strings.
+messages: install
+	cd src/jichitai && ../../$(JICHITAI) makemessages -l en --no-obsolete && ../../$(JICHITAI) compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""jichitai: a multi-tenant smart local government platform for a prefecture and its municipalities."""

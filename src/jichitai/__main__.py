@@ -1,0 +1,3 @@
+from jichitai.cli import main
+
+main()

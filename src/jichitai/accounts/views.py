@@ -1,0 +1,122 @@
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jichitai.accounts import services
+from jichitai.accounts.forms import LoginForm, TokenForm
+from jichitai.accounts.middleware import before_second_factor
+from jichitai.accounts.selectors import confirmed_totp_device, may_skip_second_factor
+from jichitai.tenancy.middleware import public_view
+
+
+def _safe_next(request, default: str = "dashboard:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+@method_decorator(public_view, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        skipped = may_skip_second_factor(user)
+        services.record_password_login(user, second_factor_skipped=skipped)
+        if skipped:
+            return response
+        target = "accounts:otp_verify" if confirmed_totp_device(user) else "accounts:otp_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': self.get_success_url()})}")
+
+
+login_view = LoginView.as_view()
+
+
+@login_required
+@before_second_factor
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    if confirmed_totp_device(request.user) is None:
+        return redirect("accounts:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        error = services.verify_second_factor(request, form.cleaned_data["token"])
+        if error is None:
+            return redirect(_safe_next(request))
+        form.add_error("token", error)
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@before_second_factor
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    if confirmed_totp_device(request.user) is not None and not request.user.is_verified():
+        return redirect("accounts:otp_verify")
+    device = services.pending_totp_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        error = services.confirm_totp_device(request, device, form.cleaned_data["token"])
+        if error is None:
+            messages.success(request, _("二要素認証を登録しました。"))
+            return redirect(_safe_next(request))
+        form.add_error("token", error)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title=_("認証アプリ登録用のQRコード")
+    )
+    context = {
+        "form": form,
+        "qr_svg": qr_svg,
+        "secret": b32encode(device.bin_key).decode(),
+        "next": _safe_next(request),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(request, request.user, form.cleaned_data["new_password1"])
+        messages.success(request, _("パスワードを変更しました。"))
+        return redirect("dashboard:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+logout_view = before_second_factor(auth_views.LogoutView.as_view())
+
+
+password_reset = public_view(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = public_view(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = public_view(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:login"),
+    )
+)

@@ -1,0 +1,105 @@
+"""Recording audit entries. Services call these inside their own transaction, so the entry exists
+exactly when the change does."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from jichitai.audit.models import AuditEvent
+from jichitai.core import context
+
+_MAX_VALUE_LENGTH = 500
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        if isinstance(value, str) and len(value) > _MAX_VALUE_LENGTH:
+            return value[:_MAX_VALUE_LENGTH] + "…"
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "repr": str(value)[:100]}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The values of ``fields`` as they are now, for comparing after a change."""
+    return {name: getattr(instance, name) for name in fields}
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose value differs."""
+    return {
+        name: [_jsonable(before.get(name)), _jsonable(after.get(name))]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def _organization_of(target: models.Model | None):
+    if target is None:
+        return None
+    if target.__class__.__name__ == "Organization":
+        return target
+    return getattr(target, "organization", None)
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    organization=None,
+    target: models.Model | None = None,
+    changes: dict | None = None,
+    summary: str = "",
+    kind: str = AuditEvent.Kind.WRITE,
+) -> AuditEvent:
+    current = context.current()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        kind=kind,
+        action=action,
+        actor=actor,
+        actor_name=str(actor)[:150] if actor else "",
+        organization=organization if organization is not None else _organization_of(target),
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        summary=summary[:300],
+        changes=_jsonable(changes or {}),
+        ip_address=current.ip_address,
+        request_id=current.request_id,
+        channel=current.channel,
+    )
+
+
+def record_read(*, actor, organization, target: models.Model, summary: str = "") -> AuditEvent:
+    """A read of personal data (an application, a member's contact details)."""
+    return record(
+        "read",
+        actor=actor,
+        organization=organization,
+        target=target,
+        summary=summary,
+        kind=AuditEvent.Kind.READ,
+    )
+
+
+def record_created(instance: models.Model, fields: list[str], *, actor, summary: str = "", **kw):
+    return record(
+        f"{instance._meta.label_lower}.created",
+        actor=actor,
+        target=instance,
+        changes=changes_between({}, snapshot(instance, fields)),
+        summary=summary,
+        **kw,
+    )

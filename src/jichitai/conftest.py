@@ -1,0 +1,145 @@
+"""Fixtures shared by every app's tests: the prefecture and two municipalities, staff of each role,
+and clients logged in with a verified second factor."""
+
+import os
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from jichitai.tenancy.models import Organization, Role
+from jichitai.tenancy.tests.factories import (
+    DivisionFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def prefecture(db):
+    return OrganizationFactory(
+        code="240001", name="三重県", name_kana="みえけん", kind=Organization.Kind.PREFECTURE
+    )
+
+
+@pytest.fixture
+def tsu(prefecture):
+    return OrganizationFactory(code="242012", name="津市", name_kana="つし", parent=prefecture)
+
+
+@pytest.fixture
+def ise(prefecture):
+    return OrganizationFactory(code="242039", name="伊勢市", name_kana="いせし", parent=prefecture)
+
+
+@pytest.fixture
+def make_member(db):
+    """``make_member(organization, role)`` → a user with an active membership and a TOTP device."""
+
+    def make(organization, role=Role.CLERK, *, username=None, division=None):
+        user = UserFactory(**({"username": username} if username else {}))
+        TOTPDeviceFactory(user=user)
+        return MembershipFactory(
+            user=user, organization=organization, role=role, division=division
+        ).user
+
+    return make
+
+
+def verified_client(user) -> Client:
+    """A client logged in as ``user`` with the second factor verified, as after a real login."""
+    client = Client()
+    client.force_login(user)
+    device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login():
+    return verified_client
+
+
+@pytest.fixture
+def tsu_clerk(tsu, make_member):
+    return make_member(
+        tsu, Role.CLERK, username="tsu-clerk-test", division=DivisionFactory(organization=tsu)
+    )
+
+
+@pytest.fixture
+def tsu_admin(tsu, make_member):
+    return make_member(tsu, Role.ADMIN, username="tsu-admin-test")
+
+
+@pytest.fixture
+def ise_admin(ise, make_member):
+    return make_member(ise, Role.ADMIN, username="ise-admin-test")
+
+
+@pytest.fixture
+def prefecture_admin(prefecture, make_member):
+    return make_member(prefecture, Role.ADMIN, username="pref-admin-test")
+
+
+# --- Real Chromium (Debian's /usr/bin/chromium) driven by Playwright -----------------------------
+
+CHROMIUM = os.environ.get("JICHITAI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the tests still use the ORM
+    # between browser steps, which Django otherwise refuses inside a loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make system-packages`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="ja-JP", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+@pytest.fixture
+def accessible():
+    return assert_accessible

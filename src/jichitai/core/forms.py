@@ -1,0 +1,61 @@
+"""Form fields for Japanese input, shared by every app's forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+from jichitai.core import japanese
+
+
+class JapaneseDateField(forms.DateField):
+    """A date typed in 和暦 or 西暦 (令和6年4月1日, R6.4.1, 2024-04-01); shown back as typed on errors."""
+
+    widget = forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value
+        try:
+            return japanese.parse_date(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def prepare_value(self, value):
+        if hasattr(value, "year"):
+            return japanese.format_wareki(value)
+        return value
+
+
+class LocalGovernmentCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 6)
+        kwargs.setdefault("min_length", 6)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return japanese.validate_local_government_code(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Shows a service's ``ValidationError`` on the form: field errors next to their field, the rest
+    at the top. The person's input stays in the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+class FormRenderer(TemplatesSetting):
+    """Every form renders with a label, a 必須 marker, help text and its error next to the field
+    (linked by aria-describedby), and an error summary announced at the top."""
+
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"

@@ -1,0 +1,61 @@
+"""A named registry of interchangeable implementations: the one pattern every plug-in family in the
+project uses (OCR engines, signature checks, payment methods, automation steps, dashboard cards,
+demo loaders, live metrics …).
+
+A family creates one ``Registry`` in its app; implementations register themselves from their module,
+and the app's ``AppConfig.ready`` imports those modules so that registration happens once at start-up.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class AlreadyRegistered(Exception):
+    pass
+
+
+class NotRegistered(KeyError):
+    pass
+
+
+class Registry(Generic[T]):
+    def __init__(self, family: str) -> None:
+        self.family = family
+        self._entries: dict[str, T] = {}
+
+    def register(self, name: str, entry: T | None = None) -> Callable[[T], T] | T:
+        """Register ``entry`` under ``name``; without ``entry``, return a decorator that does."""
+
+        def add(item: T) -> T:
+            if name in self._entries and self._entries[name] is not item:
+                raise AlreadyRegistered(f"{self.family}: {name!r} is already registered")
+            self._entries[name] = item
+            return item
+
+        return add(entry) if entry is not None else add
+
+    def unregister(self, name: str) -> None:
+        self._entries.pop(name, None)
+
+    def get(self, name: str) -> T:
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise NotRegistered(f"{self.family}: nothing registered as {name!r}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def items(self) -> list[tuple[str, T]]:
+        return list(self._entries.items())
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)

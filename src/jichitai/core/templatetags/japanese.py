@@ -1,0 +1,45 @@
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone, translation
+
+from jichitai.core import japanese
+
+register = template.Library()
+
+
+def _as_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+@register.filter
+def wareki(value, style: str = "long") -> str:
+    """令和3年4月1日 in Japanese pages; 2021-04-01 (R3) in English ones."""
+    day = _as_date(value)
+    if day is None:
+        return "" if value is None else str(value)
+    if translation.get_language() == "en":
+        return f"{day.isoformat()} ({japanese.format_wareki(day, style='short').split('.')[0]})"
+    return japanese.format_wareki(day, style=style)
+
+
+@register.filter
+def wareki_datetime(value) -> str:
+    if not isinstance(value, datetime):
+        return wareki(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{wareki(local)} {local:%H:%M}"
+
+
+@register.filter
+def nendo(value) -> str:
+    """年度 label of a date or of a fiscal year number: 令和3年度."""
+    day = _as_date(value)
+    year = japanese.fiscal_year(day) if day else int(value)
+    if translation.get_language() == "en":
+        return f"FY{year}"
+    return japanese.fiscal_year_label(year)

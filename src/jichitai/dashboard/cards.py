@@ -1,0 +1,65 @@
+"""The foundation's own cards and navigation entries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.audit import selectors as audit_selectors
+from jichitai.dashboard.registry import Card, NavItem, cards, navigation
+from jichitai.jobs import selectors as job_selectors
+from jichitai.tenancy import selectors as tenancy_selectors
+from jichitai.tenancy.models import Organization, Role
+
+
+def _organization_summary(request):
+    organization = request.tenant
+    return {
+        "organization": organization,
+        "division_count": tenancy_selectors.divisions_of(organization).count(),
+        "member_count": tenancy_selectors.members_of(organization).filter(is_active=True).count(),
+        "municipality_count": tenancy_selectors.municipalities_of(organization).count(),
+    }
+
+
+def _running_jobs(request):
+    jobs = list(job_selectors.unfinished_jobs_of(request.tenant)[:5])
+    return {"jobs": jobs} if jobs else None
+
+
+def _recent_activity(request):
+    events = list(audit_selectors.events_of(request.tenant)[:8])
+    return {"events": events} if events else None
+
+
+cards.register(
+    "organization",
+    Card(_("団体の概要"), "dashboard/cards/organization.html", _organization_summary, order=10),
+)
+cards.register(
+    "jobs",
+    Card(_("処理中のバックグラウンド処理"), "dashboard/cards/jobs.html", _running_jobs, order=20),
+)
+cards.register(
+    "activity",
+    Card(
+        _("最近の操作"),
+        "dashboard/cards/activity.html",
+        _recent_activity,
+        order=90,
+        role=Role.MANAGER,
+    ),
+)
+
+navigation.register("home", NavItem(_("ホーム"), "dashboard:organization_home", order=0))
+navigation.register("jobs", NavItem(_("処理状況"), "jobs:jobs", order=80))
+navigation.register("organization", NavItem(_("団体・所属"), "tenancy:organization", order=85))
+navigation.register("members", NavItem(_("職員"), "tenancy:members", order=86, role=Role.MANAGER))
+navigation.register(
+    "municipalities",
+    NavItem(
+        _("市町の管理"),
+        "tenancy:municipalities",
+        order=87,
+        role=Role.ADMIN,
+        organization_kind=Organization.Kind.PREFECTURE,
+    ),
+)
+navigation.register("audit", NavItem(_("監査ログ"), "audit:events", order=90, role=Role.MANAGER))

@@ -1,0 +1,49 @@
+import pytest
+
+from jichitai.jobs.models import Job
+from jichitai.tenancy.models import Role
+from jichitai.tenancy.tests.factories import MembershipFactory
+
+
+@pytest.mark.django_db
+def test_a_single_membership_goes_straight_to_its_home(tsu, tsu_clerk, login):
+    response = login(tsu_clerk).get("/s/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/s/{tsu.code}/"
+
+
+@pytest.mark.django_db
+def test_several_memberships_offer_a_choice(tsu, ise, tsu_clerk, login):
+    MembershipFactory(user=tsu_clerk, organization=ise, role=Role.VIEWER)
+    page = login(tsu_clerk).get("/s/").content.decode()
+    assert "津市" in page and "伊勢市" in page
+
+
+@pytest.mark.django_db
+def test_the_home_shows_only_cards_with_something_to_show(tsu, tsu_clerk, login):
+    client = login(tsu_clerk)
+    page = client.get(f"/s/{tsu.code}/").content.decode()
+    assert "団体の概要" in page
+    assert "処理中のバックグラウンド処理" not in page  # nothing running
+    assert "最近の操作" not in page  # above a clerk's role
+
+    Job.objects.create(kind="x", title="OCR 一括読取", organization=tsu, status="running")
+    page = client.get(f"/s/{tsu.code}/").content.decode()
+    assert "処理中のバックグラウンド処理" in page and "OCR 一括読取" in page
+
+
+@pytest.mark.django_db
+def test_navigation_follows_the_role(tsu, tsu_clerk, tsu_admin, login):
+    clerk_page = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
+    admin_page = login(tsu_admin).get(f"/s/{tsu.code}/").content.decode()
+    assert "監査ログ" not in clerk_page and "監査ログ" in admin_page
+    assert "市町の管理" not in admin_page  # a municipality manages no municipalities
+
+
+@pytest.mark.django_db
+def test_pages_are_accessible_by_structure(tsu, tsu_clerk, login):
+    page = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
+    assert 'class="skip-link" href="#main"' in page
+    assert '<main id="main"' in page
+    assert 'aria-current="page"' in page
+    assert '<label for="language-select">' in page

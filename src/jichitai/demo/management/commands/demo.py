@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from jichitai.demo.foundation import DEMO_PASSWORD, DEMO_STAFF
+from jichitai.demo.registry import demo_loaders
+
+
+class Command(BaseCommand):
+    help = "デモデータ(三重県と29市町、所属、デモ職員、各機能のサンプル)を読み込みます。何度実行しても同じ結果です。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
+
+    def handle(self, *args, quiet_logins: bool = False, **options):
+        for name, loader in sorted(demo_loaders.items(), key=lambda item: item[1].order):
+            for line in loader.load():
+                self.stdout.write(f"[{name}] {line}")
+        if not quiet_logins:
+            self.stdout.write(self.style.SUCCESS("\nデモ用ログイン (パスワードは共通):"))
+            for staff in DEMO_STAFF:
+                self.stdout.write(f"  {staff.username:<14} {staff.full_name}({staff.role})")
+            self.stdout.write(f"  パスワード: {DEMO_PASSWORD}")

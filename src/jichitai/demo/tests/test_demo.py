@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+
+from jichitai.accounts.models import User
+from jichitai.tenancy.models import Division, Membership, Organization
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_mie_and_its_29_municipalities_and_can_run_again(capsys):
+    call_command("demo")
+    first = capsys.readouterr().out
+    call_command("demo")
+    counts = (Organization.objects.count(), Division.objects.count(), Membership.objects.count())
+    assert counts[0] == 30
+    assert Organization.objects.filter(parent__code="240001").count() == 29
+    assert Organization.objects.get(code="242039").name == "伊勢市"
+    assert {"スマート改革推進課", "デジタル戦略企画課", "少子化対策課", "自動車税事務所"} <= set(
+        Division.objects.filter(organization__code="240001").values_list("name", flat=True)
+    )
+    assert User.objects.filter(is_demo=True).count() == 7
+    assert "pref-admin" in first and "パスワード" in first
+
+
+@pytest.mark.django_db
+def test_demo_staff_belong_to_the_prefecture_and_two_municipalities():
+    call_command("demo", quiet_logins=True)
+    codes = set(Membership.objects.values_list("organization__code", flat=True))
+    assert codes == {"240001", "242012", "242039"}

@@ -1,0 +1,58 @@
+import pytest
+from django.test import Client
+
+from jichitai.portal.registry import PublicSection, public_sections
+
+
+@pytest.mark.django_db
+def test_the_top_page_lists_the_prefecture_and_its_municipalities(tsu, ise):
+    page = Client().get("/").content.decode()
+    assert '<html lang="ja">' in page
+    assert "三重県" in page and "津市" in page and "伊勢市" in page
+    assert 'href="/o/242012/"' in page
+
+
+@pytest.mark.django_db
+def test_an_organizations_public_page_shows_its_contact_details(tsu):
+    tsu.address = "三重県津市西丸之内23番1号"
+    tsu.phone = "059-229-2111"
+    tsu.save()
+    page = Client().get("/o/242012/").content.decode()
+    assert "<h1>津市</h1>" in page
+    assert "059-229-2111" in page
+
+
+@pytest.mark.django_db
+def test_unknown_and_inactive_organizations_are_not_found(tsu):
+    assert Client().get("/o/999999/").status_code == 404
+    tsu.is_active = False
+    tsu.save()
+    assert Client().get("/o/242012/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_modules_add_sections_and_only_sections_with_content_show(tsu):
+    public_sections.register(
+        "test.news",
+        PublicSection("お知らせ", "portal/organization.html", lambda request, org: None),
+    )
+    try:
+        page = Client().get("/o/242012/").content.decode()
+        assert "お知らせ" not in page
+    finally:
+        public_sections.unregister("test.news")
+
+
+@pytest.mark.django_db
+def test_pages_switch_to_english(tsu):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Staff login" in page
+
+
+def test_healthz_reports_the_database(db):
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from jichitai.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("o/<str:org_code>/", views.organization_home, name="organization"),
+]

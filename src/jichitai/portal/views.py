@@ -1,0 +1,27 @@
+from django.shortcuts import render
+
+from jichitai.portal.registry import sections_for
+from jichitai.tenancy import selectors
+from jichitai.tenancy.middleware import public_view
+
+
+@public_view
+def index(request):
+    organizations = list(selectors.public_organizations())
+    prefectures = [org for org in organizations if org.is_prefecture]
+    municipalities = [org for org in organizations if not org.is_prefecture]
+    return render(
+        request,
+        "portal/index.html",
+        {"prefectures": prefectures, "municipalities": municipalities},
+    )
+
+
+@public_view
+def organization_home(request, org_code):
+    organization = selectors.organization_by_code(org_code)
+    return render(
+        request,
+        "portal/organization.html",
+        {"organization": organization, "sections": sections_for(request, organization)},
+    )

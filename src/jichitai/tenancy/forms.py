@@ -1,0 +1,119 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core import japanese
+from jichitai.core.forms import LocalGovernmentCodeField
+from jichitai.tenancy.models import Division, Membership, Organization, Role
+
+
+def postal_code_field():
+    # Longer than the stored NNN-NNNN so that 〒 and full-width input reach the normalisation.
+    return forms.CharField(label=_("郵便番号"), required=False, max_length=20)
+
+
+def phone_field():
+    return forms.CharField(label=_("電話番号"), required=False, max_length=30)
+
+
+class JapaneseContactCleaningMixin:
+    """Stores postal codes as NNN-NNNN, phone numbers in the national format and readings in
+    hiragana, whatever width or form the person typed them in."""
+
+    def clean_postal_code(self):
+        value = self.cleaned_data.get("postal_code", "")
+        if not value:
+            return value
+        try:
+            return japanese.normalize_postal_code(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        if not value:
+            return value
+        try:
+            return japanese.normalize_phone_number(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_name_kana(self):
+        return japanese.hiragana(self.cleaned_data.get("name_kana", "").strip())
+
+
+class OrganizationForm(JapaneseContactCleaningMixin, forms.ModelForm):
+    postal_code = postal_code_field()
+    phone = phone_field()
+    website = forms.URLField(label=_("ウェブサイト"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organization
+        fields = ["name", "name_kana", "postal_code", "address", "phone", "email", "website"]
+
+
+class MunicipalityForm(JapaneseContactCleaningMixin, forms.Form):
+    code = LocalGovernmentCodeField(label=_("全国地方公共団体コード"))
+    name = forms.CharField(label=_("団体名"), max_length=100)
+    name_kana = forms.CharField(label=_("よみ(ひらがな)"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("種別"),
+        choices=[c for c in Organization.Kind.choices if c[0] != Organization.Kind.PREFECTURE],
+    )
+
+
+class MunicipalityChangeForm(JapaneseContactCleaningMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "name_kana", "kind", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            c for c in Organization.Kind.choices if c[0] != Organization.Kind.PREFECTURE
+        ]
+
+
+class DivisionForm(JapaneseContactCleaningMixin, forms.ModelForm):
+    phone = phone_field()
+
+    class Meta:
+        model = Division
+        fields = ["name", "department", "phone", "email", "is_active"]
+
+
+class StaffInviteForm(forms.Form):
+    username = forms.RegexField(
+        label=_("ログインID"),
+        regex=r"^[A-Za-z0-9_.@+-]{3,150}$",
+        error_messages={"invalid": _("ログインIDは半角英数字と _ . @ + - の3文字以上です。")},
+        help_text=_(
+            "既存の職員IDを入力するとその職員を追加します。新しいIDなら招待メールを送ります。"
+        ),
+    )
+    full_name = forms.CharField(label=_("氏名"), max_length=100, required=False)
+    email = forms.EmailField(label=_("メールアドレス"), required=False)
+
+
+class MemberAddForm(StaffInviteForm):
+    role = forms.ChoiceField(label=_("権限"), choices=Role.choices, initial=Role.CLERK)
+    division = forms.ModelChoiceField(
+        label=_("所属"), queryset=Division.objects.none(), required=False
+    )
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = (
+            divisions if divisions is not None else Division.objects.none()
+        )
+
+
+class MemberChangeForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "division", "is_active"]
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = (
+            divisions if divisions is not None else Division.objects.none()
+        )

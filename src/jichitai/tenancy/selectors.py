@@ -1,0 +1,98 @@
+"""Reads of tenants and the single gate that decides which organization a request may touch.
+
+Every tenant-owned read in the project takes an ``Organization`` and goes through ``tenant_get`` /
+``for_tenant`` (or a selector built on them); the middleware resolves the organization from the URL
+with ``membership_for`` and nothing else.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from jichitai.tenancy.models import Division, Membership, Organization, Role
+
+
+def for_tenant(queryset_or_model, organization: Organization) -> QuerySet:
+    queryset = (
+        queryset_or_model._default_manager.all()
+        if isinstance(queryset_or_model, type) and issubclass(queryset_or_model, Model)
+        else queryset_or_model
+    )
+    return queryset.filter(organization=organization)
+
+
+def tenant_get(queryset_or_model, organization: Organization, **lookup):
+    """The object of ``organization`` matching ``lookup``; 404 for anything else, including objects
+    that exist in another organization (their existence is not revealed)."""
+    try:
+        return for_tenant(queryset_or_model, organization).get(**lookup)
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+
+
+def membership_for(user, organization_code: str) -> Membership | None:
+    """The active membership of ``user`` in the active organization ``organization_code``."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return (
+        Membership.objects.select_related("organization", "division")
+        .filter(
+            user=user,
+            organization__code=organization_code,
+            organization__is_active=True,
+            is_active=True,
+        )
+        .first()
+    )
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.select_related("organization", "division").filter(
+        user=user, is_active=True, organization__is_active=True
+    )
+
+
+def organization_by_code(code: str) -> Organization:
+    try:
+        return Organization.objects.get(code=code, is_active=True)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def public_organizations() -> QuerySet[Organization]:
+    return Organization.objects.filter(is_active=True).select_related("parent")
+
+
+def divisions_of(organization: Organization, *, include_inactive: bool = False) -> QuerySet:
+    divisions = for_tenant(Division, organization)
+    return divisions if include_inactive else divisions.filter(is_active=True)
+
+
+def division_of(organization: Organization, division_id: int) -> Division:
+    return tenant_get(Division, organization, pk=division_id)
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return for_tenant(Membership, organization).select_related("user", "division")
+
+
+def member_of(organization: Organization, membership_id: int) -> Membership:
+    return tenant_get(members_of(organization), organization, pk=membership_id)
+
+
+def municipalities_of(prefecture: Organization) -> QuerySet[Organization]:
+    """The 市町 a prefecture manages; empty for a municipality."""
+    if not prefecture.is_prefecture:
+        return Organization.objects.none()
+    return Organization.objects.filter(parent=prefecture)
+
+
+def municipality_of(prefecture: Organization, code: str) -> Organization:
+    try:
+        return municipalities_of(prefecture).get(code=code)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def admins_of(organization: Organization) -> QuerySet[Membership]:
+    return members_of(organization).filter(role=Role.ADMIN, is_active=True)

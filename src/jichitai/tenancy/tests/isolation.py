@@ -1,0 +1,33 @@
+"""What the tenant-isolation walk substitutes for each URL keyword argument.
+
+Every app whose staff URLs take an object argument registers, in its own ``tests/isolation.py``,
+a function that creates such an object in a given organization and returns the URL value. The
+walk fails for an argument nobody registered, so a new URL cannot escape it.
+"""
+
+from jichitai.audit.models import AuditEvent
+from jichitai.core.registry import Registry
+from jichitai.jobs.models import Job
+from jichitai.tenancy.tests.factories import DivisionFactory, MembershipFactory
+
+object_kwargs: Registry = Registry("tenant isolation URL arguments")
+
+object_kwargs.register(
+    "division_id", lambda organization: DivisionFactory(organization=organization).pk
+)
+object_kwargs.register(
+    "membership_id", lambda organization: MembershipFactory(organization=organization).pk
+)
+# A prefecture's municipality pages take a municipality's code; for the walk the "other" tenant's
+# own code is the value a curious clerk would try.
+object_kwargs.register("municipality_code", lambda organization: organization.code)
+object_kwargs.register(
+    "event_id",
+    lambda organization: AuditEvent.objects.create(action="test", organization=organization).pk,
+)
+object_kwargs.register(
+    "job_id",
+    lambda organization: (
+        Job.objects.create(kind="test", title="伊勢市の処理", organization=organization).pk
+    ),
+)

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from jichitai.tenancy import views
+
+app_name = "tenancy"
+
+urlpatterns = [
+    path("organization/", views.organization_detail, name="organization"),
+    path("organization/edit/", views.organization_edit, name="organization_edit"),
+    path("divisions/", views.division_list, name="divisions"),
+    path("divisions/new/", views.division_create, name="division_create"),
+    path("divisions/<int:division_id>/", views.division_edit, name="division_edit"),
+    path("members/", views.member_list, name="members"),
+    path("members/new/", views.member_add, name="member_add"),
+    path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("municipalities/", views.municipality_list, name="municipalities"),
+    path("municipalities/new/", views.municipality_create, name="municipality_create"),
+    path(
+        "municipalities/<str:municipality_code>/",
+        views.municipality_edit,
+        name="municipality_edit",
+    ),
+    path(
+        "municipalities/<str:municipality_code>/admins/",
+        views.municipality_admin_add,
+        name="municipality_admin_add",
+    ),
+]

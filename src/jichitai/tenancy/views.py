@@ -1,0 +1,231 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jichitai.audit import services as audit
+from jichitai.core.forms import add_service_errors
+from jichitai.tenancy import selectors, services
+from jichitai.tenancy.forms import (
+    DivisionForm,
+    MemberAddForm,
+    MemberChangeForm,
+    MunicipalityChangeForm,
+    MunicipalityForm,
+    OrganizationForm,
+    StaffInviteForm,
+)
+from jichitai.tenancy.middleware import requires_role
+from jichitai.tenancy.models import Organization, Role
+
+
+@requires_role(Role.VIEWER)
+def organization_detail(request, org_code):
+    return render(
+        request,
+        "tenancy/organization_detail.html",
+        {
+            "organization": request.tenant,
+            "divisions": selectors.divisions_of(request.tenant),
+            "member_count": selectors.members_of(request.tenant).filter(is_active=True).count(),
+        },
+    )
+
+
+@requires_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def organization_edit(request, org_code):
+    form = OrganizationForm(request.POST or None, instance=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organization(
+                actor=request.user, organization=request.tenant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("団体の情報を更新しました。"))
+            return redirect("tenancy:organization", org_code=org_code)
+    return render(request, "tenancy/organization_form.html", {"form": form})
+
+
+@requires_role(Role.VIEWER)
+def division_list(request, org_code):
+    divisions = selectors.divisions_of(request.tenant, include_inactive=True)
+    return render(request, "tenancy/division_list.html", {"divisions": divisions})
+
+
+@requires_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def division_create(request, org_code):
+    form = DivisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_division(
+                actor=request.user, organization=request.tenant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("所属を登録しました。"))
+            return redirect("tenancy:divisions", org_code=org_code)
+    return render(request, "tenancy/division_form.html", {"form": form, "creating": True})
+
+
+@requires_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def division_edit(request, org_code, division_id):
+    division = selectors.division_of(request.tenant, division_id)
+    form = DivisionForm(request.POST or None, instance=division)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_division(actor=request.user, division=division, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("所属を更新しました。"))
+            return redirect("tenancy:divisions", org_code=org_code)
+    return render(request, "tenancy/division_form.html", {"form": form, "division": division})
+
+
+@requires_role(Role.MANAGER)
+def member_list(request, org_code):
+    members = selectors.members_of(request.tenant)
+    return render(request, "tenancy/member_list.html", {"members": members})
+
+
+@requires_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def member_add(request, org_code):
+    form = MemberAddForm(request.POST or None, divisions=selectors.divisions_of(request.tenant))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(
+                actor=request.user,
+                organization=request.tenant,
+                invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("職員を登録しました。"))
+            return redirect("tenancy:members", org_code=org_code)
+    return render(request, "tenancy/member_add.html", {"form": form})
+
+
+@requires_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def member_edit(request, org_code, membership_id):
+    membership = selectors.member_of(request.tenant, membership_id)
+    if request.method == "GET":
+        audit.record_read(
+            actor=request.user,
+            organization=request.tenant,
+            target=membership,
+            summary="職員の連絡先を閲覧",
+        )
+    form = MemberChangeForm(
+        request.POST or None,
+        instance=membership,
+        divisions=selectors.divisions_of(request.tenant),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_member(actor=request.user, membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("職員の権限を更新しました。"))
+            return redirect("tenancy:members", org_code=org_code)
+    return render(request, "tenancy/member_edit.html", {"form": form, "membership": membership})
+
+
+@requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
+def municipality_list(request, org_code):
+    municipalities = selectors.municipalities_of(request.tenant)
+    return render(request, "tenancy/municipality_list.html", {"municipalities": municipalities})
+
+
+@requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
+@require_http_methods(["GET", "POST"])
+def municipality_create(request, org_code):
+    form = MunicipalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_municipality(
+                actor=request.user, prefecture=request.tenant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("市町を登録しました。"))
+            return redirect("tenancy:municipalities", org_code=org_code)
+    return render(request, "tenancy/municipality_form.html", {"form": form, "creating": True})
+
+
+@requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
+@require_http_methods(["GET", "POST"])
+def municipality_edit(request, org_code, municipality_code):
+    municipality = selectors.municipality_of(request.tenant, municipality_code)
+    form = MunicipalityChangeForm(request.POST or None, instance=municipality)
+    admin_form = StaffInviteForm(prefix="admin")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_municipality(
+                actor=request.user,
+                prefecture=request.tenant,
+                municipality=municipality,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("市町の情報を更新しました。"))
+            return redirect("tenancy:municipalities", org_code=org_code)
+    return render(
+        request,
+        "tenancy/municipality_form.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "admins": selectors.admins_of(municipality),
+            "admin_form": admin_form,
+        },
+    )
+
+
+@requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
+@require_http_methods(["POST"])
+def municipality_admin_add(request, org_code, municipality_code):
+    """A prefecture admin appoints the first administrator of a 市町, who then runs it alone."""
+    municipality = selectors.municipality_of(request.tenant, municipality_code)
+    admin_form = StaffInviteForm(request.POST, prefix="admin")
+    if admin_form.is_valid():
+        data = {**admin_form.cleaned_data, "role": Role.ADMIN, "division": None}
+        try:
+            services.add_member(
+                actor=request.user,
+                organization=municipality,
+                invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
+                **data,
+            )
+        except ValidationError as error:
+            add_service_errors(admin_form, error)
+        else:
+            messages.success(request, _("市町の管理者を登録しました。"))
+            return redirect(
+                "tenancy:municipality_edit", org_code=org_code, municipality_code=municipality_code
+            )
+    return render(
+        request,
+        "tenancy/municipality_form.html",
+        {
+            "form": MunicipalityChangeForm(instance=municipality),
+            "municipality": municipality,
+            "admins": selectors.admins_of(municipality),
+            "admin_form": admin_form,
+        },
+        status=422,
+    )

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jichitai.accounts.middleware import before_second_factor
+from jichitai.core.views import healthz
+from jichitai.tenancy.middleware import public_view
+
+# Staff pages live under /s/<org_code>/: the tenant middleware resolves the organization from that
+# code for every view below it.
+tenant_urlpatterns = [
+    path("", include("jichitai.tenancy.urls")),
+    path("audit/", include("jichitai.audit.urls")),
+    path("jobs/", include("jichitai.jobs.urls")),
+]
+
+urlpatterns = [
+    path("", include("jichitai.portal.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", public_view(before_second_factor(set_language)), name="set_language"),
+    path("accounts/", include("jichitai.accounts.urls")),
+    path("s/", include("jichitai.dashboard.urls")),
+    path("s/<str:org_code>/", include(tenant_urlpatterns)),
+]
