@@ -1,0 +1,40 @@
+"""Private file storage: uploaded files get unguessable names under MEDIA_ROOT and are only ever
+served by views that have already checked the organization and role (``private_file_response``)."""
+
+import os
+import uuid
+from urllib.parse import quote
+
+from django.http import FileResponse
+from django.utils import timezone
+
+
+def private_upload_to(prefix: str):
+    """An ``upload_to`` callable: ``<prefix>/<YYYY>/<MM>/<uuid><ext>``. The person's file name is
+    kept in a model field, never in the path."""
+
+    def upload_to(instance, filename: str) -> str:
+        extension = os.path.splitext(filename)[1].lower()[:10]
+        now = timezone.now()
+        return f"{prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{extension}"
+
+    upload_to.__qualname__ = f"private_upload_to.<{prefix}>"
+    return upload_to
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """RFC 6266 with an ASCII fallback and the UTF-8 name, which every current browser reads."""
+    disposition = "inline" if inline else "attachment"
+    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
+    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def private_file_response(
+    field_file, *, filename: str, content_type: str | None = None, inline: bool = False
+) -> FileResponse:
+    response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

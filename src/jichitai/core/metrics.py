@@ -1,0 +1,33 @@
+"""Live metrics: figures the platform computes for an organization and a 年度 (applications
+received, procedures online, datasets published, hours saved …). Each module registers the metrics
+it can compute; the plan/KPI module binds indicators to them. A metric whose module is not
+installed is simply not registered, so it is not offered."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jichitai.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class MetricParameter:
+    name: str
+    label: str
+    # Returns [(value, label), …] for an organization, e.g. its procedures; None for free input.
+    choices: Callable[..., list[tuple[str, str]]] | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    unit: str
+    # compute(organization, fiscal_year, **parameters) -> number, or None when not measurable.
+    compute: Callable[..., Decimal | int | float | None]
+    parameters: tuple[MetricParameter, ...] = field(default_factory=tuple)
+    description: str = ""
+
+
+metrics: Registry[Metric] = Registry("live metrics")

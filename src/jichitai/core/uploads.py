@@ -1,0 +1,240 @@
+"""Checking uploaded files before anything is stored: size, emptiness, a safe file name, and that
+the content really is what the extension says (PDF, images, Excel, CSV …). Images are opened to
+refuse decompression bombs; Excel workbooks (zip) are checked for extreme compression ratios.
+
+Every refusal is an ``UploadRejected`` (a ``ValidationError``) with a Japanese message naming the
+file, so a form can show it next to the file field.
+"""
+
+import hashlib
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from PIL import Image
+
+# Larger than an A3 page scanned at 600 dpi (≈ 7000 × 9900), far below what exhausts memory.
+MAX_IMAGE_PIXELS = 80_000_000
+MAX_ZIP_RATIO = 100
+MAX_ZIP_UNCOMPRESSED = 500 * 1024 * 1024
+MAX_FILENAME_LENGTH = 120
+
+
+class UploadRejected(ValidationError):
+    pass
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str
+    label: str
+    extensions: tuple[str, ...]
+    content_type: str
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        FileKind("pdf", "PDF", (".pdf",), "application/pdf"),
+        FileKind("png", "PNG画像", (".png",), "image/png"),
+        FileKind("jpeg", "JPEG画像", (".jpg", ".jpeg"), "image/jpeg"),
+        FileKind("tiff", "TIFF画像", (".tif", ".tiff"), "image/tiff"),
+        FileKind(
+            "xlsx",
+            "Excel(.xlsx)",
+            (".xlsx",),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        FileKind(
+            "docx",
+            "Word(.docx)",
+            (".docx",),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        FileKind("csv", "CSV", (".csv",), "text/csv"),
+        FileKind("txt", "テキスト", (".txt",), "text/plain"),
+        FileKind("json", "JSON", (".json",), "application/json"),
+        FileKind("geojson", "GeoJSON", (".geojson",), "application/geo+json"),
+        FileKind("yaml", "YAML", (".yaml", ".yml"), "application/yaml"),
+        FileKind("html", "HTML", (".html", ".htm"), "text/html"),
+        FileKind("zip", "ZIP", (".zip",), "application/zip"),
+        FileKind("p7s", "署名(PKCS#7)", (".p7s", ".p7m", ".der"), "application/pkcs7-signature"),
+        FileKind("pem", "PEM", (".pem", ".crt", ".cer", ".crl"), "application/x-pem-file"),
+    )
+}
+IMAGE_KINDS = {"png", "jpeg", "tiff"}
+TEXT_KINDS = {"csv", "txt", "json", "geojson", "yaml", "html", "pem"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    kind: FileKind
+    name: str  # safe to show and to use as a download name
+    size: int
+    sha256: str
+
+
+def safe_filename(name: str) -> str:
+    """The file's own name without any directory part or control characters, NFC-normalised and
+    shortened; what a person recognises, never a path."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().strip(".")
+    stem, extension = os.path.splitext(name)
+    if len(name) > MAX_FILENAME_LENGTH:
+        name = stem[: MAX_FILENAME_LENGTH - len(extension)] + extension
+    return name
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} バイト"
+
+
+def _sniff(head: bytes) -> set[str]:
+    """What the first bytes say the content can be."""
+    if head.startswith(b"%PDF-"):
+        return {"pdf"}
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return {"png"}
+    if head.startswith(b"\xff\xd8\xff"):
+        return {"jpeg"}
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return {"tiff"}
+    if head.startswith(b"PK\x03\x04"):
+        return {"xlsx", "docx", "zip"}
+    if head.startswith(b"\x30\x80") or head.startswith(b"\x30\x82") or head.startswith(b"\x30\x83"):
+        return {"p7s"}
+    if b"\x00" in head:
+        return set()
+    return set(TEXT_KINDS)
+
+
+def _read_all(uploaded) -> bytes:
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    return data
+
+
+def _check_image(data: bytes, name: str) -> None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            frames = getattr(image, "n_frames", 1)
+            if width * height * frames > MAX_IMAGE_PIXELS:
+                raise UploadRejected(
+                    f"「{name}」は画素数が多すぎます({width}×{height}、{frames}ページ)。"
+                    "解像度を下げるかページを分けてください。"
+                )
+            image.verify()
+    except UploadRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRejected(f"「{name}」は画素数が多すぎるため受け付けられません。") from None
+    except Exception:
+        raise UploadRejected(
+            f"「{name}」は画像として読み取れません。壊れていないか確認してください。"
+        ) from None
+
+
+def _check_zip(data: bytes, name: str, kind: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+            uncompressed = sum(entry.file_size for entry in entries)
+    except zipfile.BadZipFile:
+        raise UploadRejected(
+            f"「{name}」は壊れているか、{KINDS[kind].label}ではありません。"
+        ) from None
+    if uncompressed > MAX_ZIP_UNCOMPRESSED or uncompressed > MAX_ZIP_RATIO * max(len(data), 1):
+        raise UploadRejected(f"「{name}」は展開後のサイズが大きすぎるため受け付けられません。")
+    if kind == "xlsx" and "xl/workbook.xml" not in names:
+        raise UploadRejected(f"「{name}」はExcel(.xlsx)のブックではありません。")
+    if kind == "docx" and "word/document.xml" not in names:
+        raise UploadRejected(f"「{name}」はWord(.docx)の文書ではありません。")
+
+
+def _check_pdf(data: bytes, name: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UploadRejected(
+                f"「{name}」はパスワードで保護されています。保護を外したPDFを選んでください。"
+            )
+        if len(reader.pages) == 0:
+            raise UploadRejected(f"「{name}」にはページがありません。")
+    except UploadRejected:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        raise UploadRejected(
+            f"「{name}」はPDFとして読み取れません。壊れていないか確認してください。"
+        ) from None
+
+
+def _check_text(data: bytes, name: str) -> None:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            data.decode(encoding)
+            return
+        except UnicodeDecodeError:
+            continue
+    raise UploadRejected(
+        f"「{name}」の文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
+    )
+
+
+def check_upload(uploaded, *, allowed: Iterable[str], max_bytes: int) -> CheckedUpload:
+    """Refuses anything not in ``allowed`` (kind names of ``KINDS``) or larger than ``max_bytes``,
+    or whose content does not match its extension. Nothing is stored by this function."""
+    allowed = list(allowed)
+    name = safe_filename(getattr(uploaded, "name", "") or "")
+    shown = name or "(名前のないファイル)"
+    size = getattr(uploaded, "size", None)
+    if size is None or size > max_bytes:
+        data = _read_all(uploaded)
+        size = len(data)
+    if size > max_bytes:
+        raise UploadRejected(
+            f"「{shown}」は大きすぎます(上限 {_human_size(max_bytes)}、"
+            f"このファイルは {_human_size(size)})。"
+        )
+    if size == 0:
+        raise UploadRejected(f"「{shown}」は空のファイルです。")
+    if not name:
+        raise UploadRejected("ファイル名を確認できません。ファイル名を付けて保存し直してください。")
+
+    extension = os.path.splitext(name)[1].lower()
+    kinds = [KINDS[kind] for kind in allowed]
+    kind = next((k for k in kinds if extension in k.extensions), None)
+    if kind is None:
+        accepted = "、".join(ext for k in kinds for ext in k.extensions)
+        raise UploadRejected(f"「{name}」の形式は受け付けていません。使える形式: {accepted}")
+
+    data = _read_all(uploaded)
+    if kind.name not in _sniff(data[:16]):
+        raise UploadRejected(
+            f"「{name}」の内容が拡張子({extension})と一致しません。正しい形式で保存し直してください。"
+        )
+    if kind.name in IMAGE_KINDS:
+        _check_image(data, name)
+    elif kind.name == "pdf":
+        _check_pdf(data, name)
+    elif kind.name in {"xlsx", "docx", "zip"}:
+        _check_zip(data, name, kind.name)
+    elif kind.name in TEXT_KINDS:
+        _check_text(data, name)
+    return CheckedUpload(kind=kind, name=name, size=size, sha256=hashlib.sha256(data).hexdigest())
