@@ -11,6 +11,7 @@ tenant_urlpatterns = [
     path("", include("jichitai.tenancy.urls")),
     path("audit/", include("jichitai.audit.urls")),
     path("jobs/", include("jichitai.jobs.urls")),
+    path("api-tokens/", include("jichitai.accounts.tenant_urls")),
 ]
 
 urlpatterns = [

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.core.forms import JapaneseDateField
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -42,3 +44,21 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("確認コードは6桁の数字です。"))
         return token
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("用途"),
+        max_length=100,
+        help_text=_(
+            "どのシステムが使うトークンか分かる名前(例: 基幹システム連携、CKAN ハーベスタ)"
+        ),
+    )
+    role = forms.ChoiceField(label=_("権限"))
+    expires_at = JapaneseDateField(
+        label=_("有効期限"), required=False, help_text=_("空欄なら無期限。例: 令和9年3月31日")
+    )
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = list(roles)

@@ -24,3 +24,37 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A credential for systems that call the API on behalf of one organization, with a role no
+    higher than its owner's there. Only a hash is stored; the token is shown once when created."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("作成者"),
+    )
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("団体"),
+    )
+    role = models.CharField(_("権限"), max_length=16)
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(_("識別子"), max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有効期限"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最終利用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("失効日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("APIトークン")
+        verbose_name_plural = _("APIトークン")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

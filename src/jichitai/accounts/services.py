@@ -1,11 +1,16 @@
 """Writes about staff accounts: second-factor enrolment and verification, password changes."""
 
+import secrets
+
 from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jichitai.accounts.selectors import confirmed_totp_device
+from jichitai.accounts.models import ApiToken
+from jichitai.accounts.selectors import confirmed_totp_device, hash_secret
 from jichitai.audit import services as audit
 
 TOKEN_DEVICE_NAME = "認証アプリ"  # noqa: S105  (a device label, not a secret)
@@ -84,3 +89,47 @@ def change_password(request, user, new_password: str) -> None:
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
     audit.record("accounts.password_changed", actor=user, target=user, summary="パスワード変更")
+
+
+@transaction.atomic
+def create_api_token(*, actor, membership, name: str, role: str, expires_at=None) -> tuple:
+    """Returns ``(token, raw)``; ``raw`` (``<prefix>.<secret>``) is shown to the person once and
+    never stored."""
+    if not membership.has_role(role):
+        raise ValidationError({"role": "自分の権限より強い権限のトークンは作れません。"})
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=membership.user,
+        organization=membership.organization,
+        role=role,
+        name=name,
+        prefix=prefix,
+        secret_hash=hash_secret(secret),
+        expires_at=expires_at,
+    )
+    audit.record(
+        "accounts.api_token.created",
+        actor=actor,
+        organization=membership.organization,
+        target=token,
+        changes={"role": [None, role], "name": [None, name]},
+    )
+    return token, f"{prefix}.{secret}"
+
+
+@transaction.atomic
+def revoke_api_token(*, actor, token) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            "accounts.api_token.revoked", actor=actor, organization=token.organization, target=token
+        )
+
+
+def touch_api_token(token) -> None:
+    """Records when a token was last used (at most once a minute, to keep API calls cheap)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -63,3 +63,6 @@ navigation.register(
     ),
 )
 navigation.register("audit", NavItem(_("監査ログ"), "audit:events", order=90, role=Role.MANAGER))
+navigation.register(
+    "api_tokens", NavItem(_("APIトークン"), "api_tokens:list", order=95, role=Role.ADMIN)
+)

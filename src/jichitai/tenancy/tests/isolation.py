@@ -10,6 +10,17 @@ from jichitai.core.registry import Registry
 from jichitai.jobs.models import Job
 from jichitai.tenancy.tests.factories import DivisionFactory, MembershipFactory
 
+
+def _api_token(organization):
+    from jichitai.accounts import services
+    from jichitai.tenancy.models import Role
+
+    membership = MembershipFactory(organization=organization, role=Role.ADMIN)
+    return services.create_api_token(
+        actor=None, membership=membership, name="isolation", role=Role.VIEWER
+    )[0].pk
+
+
 object_kwargs: Registry = Registry("tenant isolation URL arguments")
 
 object_kwargs.register(
@@ -31,3 +42,4 @@ object_kwargs.register(
         Job.objects.create(kind="test", title="伊勢市の処理", organization=organization).pk
     ),
 )
+object_kwargs.register("token_id", _api_token)

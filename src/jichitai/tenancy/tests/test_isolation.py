@@ -13,6 +13,8 @@ from jichitai.tenancy.middleware import ORGANIZATION_KWARG
 from jichitai.tenancy.models import ROLE_RANK, Role
 from jichitai.tenancy.tests.isolation import object_kwargs
 
+# 405 means the view refused the method before looking anything up, which reveals nothing.
+HIDDEN = {404, 405}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -101,21 +103,21 @@ def test_tsu_staff_get_404_for_every_ise_object_on_every_url(
         # 1. The other organization's own URL: 404 for anyone who is not its member.
         for client in (clerk, admin):
             response = getattr(client, method)(route.path(ise_values))
-            assert response.status_code == 404, (
+            assert response.status_code in HIDDEN, (
                 f"{method.upper()} {route.path(ise_values)} answered {response.status_code}"
             )
         # 2. One's own organization in the URL, the other organization's object in it.
         if any(name != ORGANIZATION_KWARG for name in route.arguments):
             mixed = {**ise_values, ORGANIZATION_KWARG: tsu.code}
             response = getattr(admin, method)(route.path(mixed))
-            assert response.status_code == 404, (
+            assert response.status_code in HIDDEN, (
                 f"{method.upper()} {route.path(mixed)} as 津市 admin answered "
                 f"{response.status_code}"
             )
             clerk_may_use = ROLE_RANK[Role.CLERK] >= ROLE_RANK[Role(_minimum_role(route.callback))]
-            expected = 404 if clerk_may_use else 403
+            expected = HIDDEN if clerk_may_use else {403, 405}
             response = getattr(clerk, method)(route.path(mixed))
-            assert response.status_code == expected, (
+            assert response.status_code in expected, (
                 f"{method.upper()} {route.path(mixed)} as 津市 clerk answered "
                 f"{response.status_code}, expected {expected}"
             )
