@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jichitai.dashboard",
     "jichitai.portal",
     "jichitai.demo",
+    "jichitai.operations",
 ]
 
 MIDDLEWARE = [
