@@ -16,6 +16,7 @@ from jichitai.accounts import services
 from jichitai.accounts.forms import LoginForm, TokenForm
 from jichitai.accounts.middleware import before_second_factor
 from jichitai.accounts.selectors import confirmed_totp_device, may_skip_second_factor
+from jichitai.core.ratelimit import rate_limited
 from jichitai.tenancy.middleware import public_view
 
 
@@ -45,7 +46,9 @@ class LoginView(auth_views.LoginView):
         return redirect(f"{reverse(target)}?{urlencode({'next': self.get_success_url()})}")
 
 
-login_view = LoginView.as_view()
+# Per-address limit on password attempts, on top of the per-account lockout (django-axes): it stops
+# one address from trying many accounts.
+login_view = public_view(rate_limited("login", "20/10m")(LoginView.as_view()))
 
 
 @login_required

@@ -181,6 +181,11 @@ _TASK_BACKENDS = {
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
+# --- Cache: rate-limit counters and short-lived data, shared by every app process in production.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://jichitai"),
+}
+
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

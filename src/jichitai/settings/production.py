@@ -10,6 +10,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # The demo shortcut is never available here, whatever the environment says.
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = False
 
+# Rate-limit counters must be shared by all gunicorn workers and machines.
+# Django's own Redis backend (rediscache://); database 1 keeps them apart from the task queue.
+CACHES = {"default": env.cache_url("CACHE_URL", default="rediscache://127.0.0.1:6379/1")}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -1,0 +1,40 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from jichitai.core.ratelimit import Rate
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_rates_parse():
+    assert Rate.parse("10/m") == Rate(10, 60)
+    assert Rate.parse("20/10m") == Rate(20, 600)
+    assert Rate.parse("5/s") == Rate(5, 1)
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_accounts_is_slowed_down():
+    client = Client(REMOTE_ADDR="192.0.2.44")
+    for number in range(20):
+        response = client.post(
+            "/accounts/login/", {"username": f"user{number}", "password": "wrong"}
+        )
+        assert response.status_code == 200
+    refused = client.post("/accounts/login/", {"username": "user99", "password": "wrong"})
+    assert refused.status_code == 429
+    assert "分ほど待ってから" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
+    # Another address is not affected, nor is merely showing the page.
+    assert (
+        Client(REMOTE_ADDR="192.0.2.45")
+        .post("/accounts/login/", {"username": "x", "password": "y"})
+        .status_code
+        == 200
+    )
+    assert client.get("/accounts/login/").status_code == 200
