@@ -128,8 +128,16 @@ def page(browser, live_server):
     context = browser.new_context(locale="ja-JP", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    blocked = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text)
+        if message.type == "error" and "Content Security Policy" in message.text
+        else None,
+    )
     yield page
     context.close()
+    assert not blocked, f"the page broke its Content Security Policy: {blocked}"
 
 
 def assert_accessible(page) -> None:
