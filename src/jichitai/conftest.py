@@ -131,9 +131,11 @@ def page(browser, live_server):
     blocked = []
     page.on(
         "console",
-        lambda message: blocked.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            blocked.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield page
     context.close()

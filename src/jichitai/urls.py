@@ -12,10 +12,12 @@ tenant_urlpatterns = [
     path("audit/", include("jichitai.audit.urls")),
     path("jobs/", include("jichitai.jobs.urls")),
     path("api-tokens/", include("jichitai.accounts.tenant_urls")),
+    path("", include("jichitai.procedures.urls")),
 ]
 
 urlpatterns = [
     path("", include("jichitai.portal.urls")),
+    path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", public_view(before_second_factor(set_language)), name="set_language"),
     path("accounts/", include("jichitai.accounts.urls")),

@@ -1,5 +1,6 @@
-"""Private file storage: uploaded files get unguessable names under MEDIA_ROOT and are only ever
-served by views that have already checked the organization and role (``private_file_response``)."""
+"""Private file storage: uploaded files get unguessable names under MEDIA_ROOT (``PrivateUploadTo``)
+and are only ever served by views that have already checked the organization and role
+(``private_file_response``)."""
 
 import os
 import uuid
@@ -7,19 +8,27 @@ from urllib.parse import quote
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 
-def private_upload_to(prefix: str):
-    """An ``upload_to`` callable: ``<prefix>/<YYYY>/<MM>/<uuid><ext>``. The person's file name is
-    kept in a model field, never in the path."""
+@deconstructible
+class PrivateUploadTo:
+    """An ``upload_to`` for models: ``<prefix>/<YYYY>/<MM>/<uuid><ext>``. The person's file name
+    is kept in a model field, never in the path."""
 
-    def upload_to(instance, filename: str) -> str:
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __call__(self, instance, filename: str) -> str:
         extension = os.path.splitext(filename)[1].lower()[:10]
         now = timezone.now()
-        return f"{prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{extension}"
+        return f"{self.prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{extension}"
 
-    upload_to.__qualname__ = f"private_upload_to.<{prefix}>"
-    return upload_to
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PrivateUploadTo) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jichitai.portal",
     "jichitai.demo",
     "jichitai.operations",
+    "jichitai.procedures",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@jichitai.localhost")
+# Where residents reach the site; used for the links in e-mails sent from background work too.
+JICHITAI_BASE_URL = env.str("JICHITAI_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Logging: one JSON object per line, with the request id -----------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -244,5 +247,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

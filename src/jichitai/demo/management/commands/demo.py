@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from jichitai.demo.foundation import DEMO_PASSWORD, DEMO_STAFF
 from jichitai.demo.registry import demo_loaders
@@ -11,9 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args, quiet_logins: bool = False, **options):
-        for name, loader in sorted(demo_loaders.items(), key=lambda item: item[1].order):
-            for line in loader.load():
-                self.stdout.write(f"[{name}] {line}")
+        # Demo submissions would otherwise e-mail their made-up applicants.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for name, loader in sorted(demo_loaders.items(), key=lambda item: item[1].order):
+                for line in loader.load():
+                    self.stdout.write(f"[{name}] {line}")
         if not quiet_logins:
             self.stdout.write(self.style.SUCCESS("\nデモ用ログイン (パスワードは共通):"))
             for staff in DEMO_STAFF:

@@ -1,0 +1,132 @@
+"""A form is defined as an ordered list of field specifications (what the builder edits and the
+XLSForm import produces); the JSON Schema 2020-12 of a form version is generated from it.
+
+A field specification::
+
+    {"name": "participants", "type": "persons", "label": "参加人数", "help": "", "required": True,
+     "choices": [{"value": "yes", "label": "出席"}], "show_if": {"field": "attend", "values": ["yes"]},
+     "max_length": 200, "minimum": 0, "maximum": 10, "decimal": False}
+"""
+
+import re
+
+from jichitai.procedures.fields import field_types
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def build_schema(fields: list[dict], *, title: str = "") -> dict:
+    """The JSON Schema of the data an application carries. Conditional fields become ``if/then``
+    clauses, so the schema alone says when they are required."""
+    properties = {}
+    required = []
+    conditions = []
+    for spec in fields:
+        field_type = field_types.get(spec["type"])
+        schema = field_type.schema(spec)
+        schema["title"] = spec["label"]
+        if spec.get("help"):
+            schema["description"] = spec["help"]
+        properties[spec["name"]] = schema
+        if not spec.get("required"):
+            continue
+        if spec.get("show_if"):
+            condition = spec["show_if"]
+            controller = next(f for f in fields if f["name"] == condition["field"])
+            match = (
+                {"contains": {"enum": condition["values"]}}
+                if controller["type"] == "multiple_choice"
+                else {"enum": condition["values"]}
+            )
+            conditions.append(
+                {
+                    "if": {
+                        "properties": {condition["field"]: match},
+                        "required": [condition["field"]],
+                    },
+                    "then": {"required": [spec["name"]]},
+                }
+            )
+        else:
+            required.append(spec["name"])
+    schema = {
+        "$schema": SCHEMA_DIALECT,
+        "title": title,
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+    if conditions:
+        schema["allOf"] = conditions
+    return schema
+
+
+def is_visible(spec: dict, values: dict) -> bool:
+    """Whether a field is asked, given the values of the fields before it (decided on the server,
+    with or without JavaScript)."""
+    condition = spec.get("show_if")
+    if not condition:
+        return True
+    current = values.get(condition["field"])
+    if isinstance(current, list):
+        return any(item in condition["values"] for item in current)
+    return current in condition["values"]
+
+
+def check_definition(fields: list[dict]) -> list[str]:
+    """Problems that would make a form unusable, in Japanese, for the person building it."""
+    problems = []
+    seen = {}
+    persons = 0
+    for position, spec in enumerate(fields, start=1):
+        where = f"{position}番目の項目「{spec.get('label') or spec.get('name') or ''}」"
+        name = spec.get("name", "")
+        if not NAME_PATTERN.match(name):
+            problems.append(
+                f"{where}: 項目名は半角英小文字で始まる英数字と _ (40文字以内)にしてください。"
+            )
+        elif name in seen:
+            problems.append(f"{where}: 項目名「{name}」が重複しています。")
+        if spec.get("type") not in field_types:
+            problems.append(f"{where}: 種類「{spec.get('type')}」は使えません。")
+            continue
+        if not spec.get("label"):
+            problems.append(f"{where}: 見出しを入力してください。")
+        field_type = field_types.get(spec["type"])
+        if field_type.has_choices:
+            values = [choice.get("value") for choice in spec.get("choices", [])]
+            if not values:
+                problems.append(f"{where}: 選択肢を1つ以上入力してください。")
+            elif len(set(values)) != len(values):
+                problems.append(f"{where}: 選択肢が重複しています。")
+        if spec["type"] == "persons":
+            persons += 1
+        condition = spec.get("show_if")
+        if condition:
+            controller = seen.get(condition.get("field"))
+            if controller is None:
+                problems.append(
+                    f"{where}: 表示条件は、この項目より前の選択肢の項目を指定してください。"
+                )
+            elif not field_types.get(controller["type"]).has_choices:
+                problems.append(f"{where}: 表示条件に使えるのは選択肢の項目だけです。")
+            elif not set(condition.get("values", [])) <= {
+                c["value"] for c in controller.get("choices", [])
+            }:
+                problems.append(
+                    f"{where}: 表示条件の値が「{controller['label']}」の選択肢にありません。"
+                )
+        seen[name] = spec
+    if persons > 1:
+        problems.append("人数の項目は1つまでです(定員の計算に使います)。")
+    return problems
+
+
+def persons_field(fields: list[dict]) -> str | None:
+    return next((spec["name"] for spec in fields if spec["type"] == "persons"), None)
+
+
+def file_fields(fields: list[dict]) -> list[dict]:
+    return [spec for spec in fields if field_types.get(spec["type"]).is_file]

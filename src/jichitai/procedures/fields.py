@@ -1,0 +1,335 @@
+"""Field types of application forms. Each type knows its JSON Schema fragment, how to normalise what
+a person typed (和暦 dates, full-width digits, postal codes …) and how to show a stored value.
+The registry is the single list of what the form builder, the XLSForm import, the validator and
+the exports understand."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from jichitai.core import japanese
+from jichitai.core.registry import Registry
+
+
+class FieldInputError(ValueError):
+    """A value that cannot be read as the field's type; the message is for the applicant."""
+
+
+@dataclass(frozen=True)
+class FieldType:
+    name: str
+    label: str
+    schema: Callable[[dict], dict]
+    # Turns submitted input (form strings or JSON values) into the stored value; raises
+    # FieldInputError. Empty input returns None.
+    normalise: Callable[[object, dict], object]
+    display: Callable[[object, dict], str] = field(default=lambda value, spec: _plain(value))
+    has_choices: bool = False
+    is_file: bool = False
+    # Sub-fields for compound types (name, address), in the order they are shown.
+    parts: tuple[tuple[str, str], ...] = ()
+
+
+field_types: Registry[FieldType] = Registry("form field types")
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    return str(value)
+
+
+def _empty(value) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or value == []
+        or value == {}
+    )
+
+
+def _text(value, spec):
+    if _empty(value):
+        return None
+    if not isinstance(value, str | int | float):
+        raise FieldInputError("文字で入力してください。")
+    text = japanese.normalize_width(str(value)).strip()
+    return text
+
+
+def _string_schema(spec: dict, default_max: int) -> dict:
+    schema = {"type": "string", "maxLength": int(spec.get("max_length") or default_max)}
+    if spec.get("min_length"):
+        schema["minLength"] = int(spec["min_length"])
+    return schema
+
+
+def _number(value, spec):
+    if _empty(value):
+        return None
+    if isinstance(value, bool):
+        raise FieldInputError("数字で入力してください。")
+    if isinstance(value, int | float):
+        return value
+    text = japanese.normalize_width(str(value)).replace(",", "").strip()
+    try:
+        number = float(text) if spec.get("decimal") else int(text)
+    except ValueError:
+        raise FieldInputError(
+            "数字で入力してください。" if spec.get("decimal") else "整数で入力してください。"
+        ) from None
+    return number
+
+
+def _number_schema(spec: dict) -> dict:
+    schema = {"type": "number" if spec.get("decimal") else "integer"}
+    if spec.get("minimum") not in (None, ""):
+        schema["minimum"] = spec["minimum"]
+    if spec.get("maximum") not in (None, ""):
+        schema["maximum"] = spec["maximum"]
+    return schema
+
+
+def _persons_schema(spec: dict) -> dict:
+    return {"type": "integer", "minimum": 1, "maximum": int(spec.get("maximum") or 10)}
+
+
+def _date(value, spec):
+    if _empty(value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return japanese.parse_date(str(value)).isoformat()
+    except ValueError as error:
+        raise FieldInputError(str(error)) from None
+
+
+def _date_display(value, spec) -> str:
+    if not value:
+        return ""
+    return japanese.format_wareki(date.fromisoformat(value))
+
+
+def _email(value, spec):
+    text = _text(value, spec)
+    if text is None:
+        return None
+    text = text.replace("＠", "@")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise FieldInputError("メールアドレスの形式が正しくありません。例: taro@example.jp")
+    return text
+
+
+def _phone(value, spec):
+    if _empty(value):
+        return None
+    try:
+        return japanese.normalize_phone_number(str(value))
+    except ValueError as error:
+        raise FieldInputError(str(error)) from None
+
+
+def _postal(value, spec):
+    if _empty(value):
+        return None
+    try:
+        return japanese.normalize_postal_code(str(value))
+    except ValueError as error:
+        raise FieldInputError(str(error)) from None
+
+
+NAME_PARTS = (("family", "姓"), ("given", "名"), ("family_kana", "セイ"), ("given_kana", "メイ"))
+ADDRESS_PARTS = (("postal_code", "郵便番号"), ("address", "住所"), ("building", "建物名・部屋番号"))
+
+
+def _name(value, spec):
+    if _empty(value):
+        return None
+    if not isinstance(value, dict):
+        raise FieldInputError("姓と名を入力してください。")
+    result = {}
+    for part, label in NAME_PARTS:
+        text = _text(value.get(part), spec) or ""
+        if part.endswith("_kana") and text:
+            text = japanese.katakana(text)
+            if not re.fullmatch(r"[ァ-ヶー\s]+", text):
+                raise FieldInputError(f"{label}はカタカナで入力してください。")
+        result[part] = text
+    if not any(result.values()):
+        return None
+    missing = [label for part, label in NAME_PARTS if not result[part]]
+    if missing:
+        raise FieldInputError(f"{'・'.join(missing)}を入力してください。")
+    return result
+
+
+def _name_display(value, spec) -> str:
+    if not value:
+        return ""
+    return f"{value['family']} {value['given']}({value['family_kana']} {value['given_kana']})"
+
+
+def _name_schema(spec: dict) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            part: {"type": "string", "minLength": 1, "maxLength": 50} for part, _ in NAME_PARTS
+        },
+        "required": [part for part, _ in NAME_PARTS],
+        "additionalProperties": False,
+    }
+
+
+def _address(value, spec):
+    if _empty(value):
+        return None
+    if not isinstance(value, dict):
+        raise FieldInputError("郵便番号と住所を入力してください。")
+    postal = _postal(value.get("postal_code"), spec)
+    address = _text(value.get("address"), spec)
+    building = _text(value.get("building"), spec) or ""
+    if not postal and not address and not building:
+        return None
+    if not postal or not address:
+        raise FieldInputError("郵便番号と住所を入力してください。")
+    return {"postal_code": postal, "address": address, "building": building}
+
+
+def _address_display(value, spec) -> str:
+    if not value:
+        return ""
+    return f"〒{value['postal_code']} {value['address']} {value.get('building', '')}".strip()
+
+
+def _address_schema(spec: dict) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "postal_code": {"type": "string", "pattern": r"^\d{3}-\d{4}$"},
+            "address": {"type": "string", "minLength": 1, "maxLength": 200},
+            "building": {"type": "string", "maxLength": 100},
+        },
+        "required": ["postal_code", "address"],
+        "additionalProperties": False,
+    }
+
+
+def _choice_values(spec: dict) -> list[str]:
+    return [choice["value"] for choice in spec.get("choices", [])]
+
+
+def _single(value, spec):
+    if _empty(value):
+        return None
+    text = str(value)
+    if text not in _choice_values(spec):
+        raise FieldInputError("選択肢から選んでください。")
+    return text
+
+
+def _multiple(value, spec):
+    if _empty(value):
+        return None
+    values = value if isinstance(value, list) else [value]
+    values = [str(item) for item in values]
+    unknown = [item for item in values if item not in _choice_values(spec)]
+    if unknown:
+        raise FieldInputError("選択肢から選んでください。")
+    ordered = [choice for choice in _choice_values(spec) if choice in values]
+    return ordered or None
+
+
+def _choice_label(value, spec) -> str:
+    labels = {choice["value"]: choice["label"] for choice in spec.get("choices", [])}
+    if isinstance(value, list):
+        return "、".join(labels.get(item, item) for item in value)
+    return labels.get(value, _plain(value))
+
+
+def _consent(value, spec):
+    if value in (True, "true", "on", "1", 1, "yes"):
+        return True
+    if _empty(value) or value in (False, "false", "0", 0, "off", "no"):
+        return None
+    raise FieldInputError("同意する場合はチェックを入れてください。")
+
+
+def _file(value, spec):
+    # Files travel outside the data (uploads); the data holds the stored file's reference.
+    return None if _empty(value) else value
+
+
+for field_type in (
+    FieldType("text", "1行テキスト", lambda s: _string_schema(s, 200), _text),
+    FieldType("textarea", "複数行テキスト", lambda s: _string_schema(s, 4000), _text),
+    FieldType("number", "数値", _number_schema, _number),
+    FieldType(
+        "date", "日付(和暦可)", lambda s: {"type": "string", "format": "date"}, _date, _date_display
+    ),
+    FieldType(
+        "email",
+        "メールアドレス",
+        lambda s: {"type": "string", "format": "email", "maxLength": 254},
+        _email,
+    ),
+    FieldType(
+        "phone", "電話番号", lambda s: {"type": "string", "pattern": r"^[0-9-]{10,13}$"}, _phone
+    ),
+    FieldType(
+        "postal_code",
+        "郵便番号",
+        lambda s: {"type": "string", "pattern": r"^\d{3}-\d{4}$"},
+        _postal,
+    ),
+    FieldType(
+        "name", "氏名(姓・名・フリガナ)", _name_schema, _name, _name_display, parts=NAME_PARTS
+    ),
+    FieldType("address", "住所", _address_schema, _address, _address_display, parts=ADDRESS_PARTS),
+    FieldType(
+        "single_choice",
+        "単一選択",
+        lambda s: {"type": "string", "enum": _choice_values(s)},
+        _single,
+        _choice_label,
+        has_choices=True,
+    ),
+    FieldType(
+        "multiple_choice",
+        "複数選択",
+        lambda s: {
+            "type": "array",
+            "items": {"type": "string", "enum": _choice_values(s)},
+            "uniqueItems": True,
+            "minItems": 1,
+        },
+        _multiple,
+        _choice_label,
+        has_choices=True,
+    ),
+    FieldType("consent", "同意チェック", lambda s: {"type": "boolean", "const": True}, _consent),
+    FieldType(
+        "file",
+        "添付ファイル",
+        lambda s: {
+            "type": "object",
+            "properties": {"file_id": {"type": "integer"}, "name": {"type": "string"}},
+        },
+        _file,
+        lambda value, spec: (value or {}).get("name", ""),
+        is_file=True,
+    ),
+    FieldType(
+        "persons",
+        "人数(定員に数える)",
+        _persons_schema,
+        lambda v, s: _number(v, {}),
+        lambda v, s: f"{v}人" if v else "",
+    ),
+):
+    field_types.register(field_type.name, field_type)

@@ -1,0 +1,271 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.forms import JapaneseDateField
+from jichitai.core.uploads import KINDS
+from jichitai.procedures.definitions import NAME_PATTERN
+from jichitai.procedures.fields import field_types
+from jichitai.procedures.models import Application, Procedure
+
+ATTACHMENT_KIND_CHOICES = [
+    (name, KINDS[name].label)
+    for name in ("pdf", "jpeg", "png", "tiff", "xlsx", "docx", "csv", "txt")
+]
+
+
+class JapaneseDateTimeField(forms.MultiValueField):
+    """A date typed in 和暦 or 西暦 plus a time (HH:MM), in the site's time zone."""
+
+    default_error_messages = {"incomplete": "日付と時刻の両方を入力してください。"}
+
+    def __init__(self, **kwargs):
+        fields = (
+            JapaneseDateField(),
+            forms.TimeField(
+                input_formats=["%H:%M", "%H時%M分", "%H:%M:%S"],
+                error_messages={"invalid": "時刻は 09:00 のように入力してください。"},
+            ),
+        )
+        widget = forms.SplitDateTimeWidget(
+            date_attrs={"placeholder": "例: 令和8年4月1日", "inputmode": "text"},
+            time_attrs={"placeholder": "例: 09:00", "inputmode": "numeric"},
+        )
+        super().__init__(fields, widget=widget, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] is None or data_list[1] is None:
+            return None
+        return timezone.make_aware(datetime.combine(data_list[0], data_list[1]))
+
+
+class ProcedureForm(forms.ModelForm):
+    opens_at = JapaneseDateTimeField(
+        label=_("受付開始"), required=False, help_text=_("空欄なら公開と同時に受付開始")
+    )
+    closes_at = JapaneseDateTimeField(
+        label=_("受付終了"), required=False, help_text=_("空欄なら終了日なし")
+    )
+    attachment_kinds = forms.MultipleChoiceField(
+        label=_("添付できる形式"),
+        choices=ATTACHMENT_KIND_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Procedure
+        fields = [
+            "name",
+            "division",
+            "category",
+            "description",
+            "online",
+            "opens_at",
+            "closes_at",
+            "capacity",
+            "one_per_email",
+            "identity",
+            "attachment_kinds",
+            "attachment_max_mb",
+            "retention_years",
+            "is_shared_template",
+        ]
+
+    def __init__(self, *args, divisions=None, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions
+        self.fields["attachment_max_mb"].widget.attrs["max"] = 50
+        if organization is not None and not organization.is_prefecture:
+            del self.fields["is_shared_template"]
+
+    def clean_attachment_max_mb(self):
+        value = self.cleaned_data["attachment_max_mb"]
+        if not 1 <= value <= 50:
+            raise forms.ValidationError("1〜50 MB の範囲で指定してください。")
+        return value
+
+
+FIELD_TYPE_CHOICES = [(name, field_type.label) for name, field_type in field_types.items()]
+
+
+class FieldForm(forms.Form):
+    """One question of the form, as the builder edits it."""
+
+    label = forms.CharField(label=_("見出し"), max_length=200)
+    name = forms.CharField(
+        label=_("項目名(半角英数字)"),
+        max_length=40,
+        required=False,
+        help_text=_("データの列名になります。空欄なら自動で付けます。例: participants"),
+    )
+    type = forms.ChoiceField(label=_("種類"), choices=FIELD_TYPE_CHOICES)
+    help = forms.CharField(label=_("説明"), max_length=500, required=False)
+    required = forms.BooleanField(label=_("必須"), required=False)
+    choices = forms.CharField(
+        label=_("選択肢(1行に1つ)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("単一選択・複数選択のときに入力します。"),
+    )
+    show_if_field = forms.ChoiceField(label=_("表示条件: 前の項目"), required=False)
+    show_if_values = forms.CharField(
+        label=_("表示条件: 選ばれたとき(1行に1つ)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("指定した選択肢が選ばれたときだけ、この項目を表示します。"),
+    )
+    max_length = forms.IntegerField(
+        label=_("最大文字数"), required=False, min_value=1, max_value=4000
+    )
+    minimum = forms.IntegerField(label=_("最小値"), required=False)
+    maximum = forms.IntegerField(label=_("最大値"), required=False)
+
+    def __init__(self, *args, earlier_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["show_if_field"].choices = [("", _("(条件なし)"))] + [
+            (spec["name"], spec["label"])
+            for spec in earlier_fields
+            if field_types.get(spec["type"]).has_choices
+        ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if name and not NAME_PATTERN.match(name):
+            raise forms.ValidationError(
+                "半角英小文字で始まる英数字と _ (40文字以内)にしてください。"
+            )
+        return name
+
+    def to_spec(self, taken_names: set[str]) -> dict:
+        data = self.cleaned_data
+        name = data["name"] or _free_name(taken_names)
+        spec = {
+            "name": name,
+            "type": data["type"],
+            "label": data["label"],
+            "help": data["help"],
+            "required": data["required"],
+        }
+        if field_types.get(data["type"]).has_choices:
+            labels = [line.strip() for line in data["choices"].splitlines() if line.strip()]
+            spec["choices"] = [{"value": label, "label": label} for label in labels]
+        if data["show_if_field"]:
+            values = [line.strip() for line in data["show_if_values"].splitlines() if line.strip()]
+            spec["show_if"] = {"field": data["show_if_field"], "values": values}
+        for key in ("max_length", "minimum", "maximum"):
+            if data.get(key) is not None:
+                spec[key] = data[key]
+        return spec
+
+    @classmethod
+    def initial_from(cls, spec: dict) -> dict:
+        initial = {
+            key: spec.get(key)
+            for key in (
+                "label",
+                "name",
+                "type",
+                "help",
+                "required",
+                "max_length",
+                "minimum",
+                "maximum",
+            )
+        }
+        initial["choices"] = "\n".join(choice["label"] for choice in spec.get("choices", []))
+        if spec.get("show_if"):
+            initial["show_if_field"] = spec["show_if"]["field"]
+            initial["show_if_values"] = "\n".join(spec["show_if"]["values"])
+        return initial
+
+
+def _free_name(taken: set[str]) -> str:
+    number = 1
+    while f"field_{number}" in taken:
+        number += 1
+    return f"field_{number}"
+
+
+class XLSFormUploadForm(forms.Form):
+    workbook = forms.FileField(
+        label=_("XLSForm 形式の Excel ファイル(.xlsx)"),
+        help_text=_(
+            "survey シートと choices シートを読み込みます。対応する書き方は「XLSForm の書き方」を参照してください。"
+        ),
+    )
+
+
+class InboxFilterForm(forms.Form):
+    procedure = forms.ModelChoiceField(
+        label=_("手続"), queryset=Procedure.objects.none(), required=False, empty_label=_("すべて")
+    )
+    status = forms.ChoiceField(
+        label=_("状態"), required=False, choices=[("", _("すべて")), *Application.Status.choices]
+    )
+    since = JapaneseDateField(label=_("受付日(から)"), required=False)
+    until = JapaneseDateField(label=_("受付日(まで)"), required=False)
+    text = forms.CharField(
+        label=_("キーワード"), required=False, help_text=_("受付番号・氏名・申請内容")
+    )
+
+    def __init__(self, *args, procedures=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = procedures
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("新しい状態"))
+    message = forms.CharField(
+        label=_("申請者へのメッセージ"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("メールで申請者に届きます。差戻しのときは修正してほしい点を書いてください。"),
+    )
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s.value, s.label) for s in allowed]
+
+
+class BulkStatusForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label=_("選んだ申請をまとめて"),
+        choices=[
+            (Application.Status.APPROVED, _("承認")),
+            (Application.Status.COMPLETED, _("完了")),
+            (Application.Status.REVIEWING, _("審査中")),
+            (Application.Status.REJECTED, _("却下")),
+        ],
+    )
+    message = forms.CharField(
+        label=_("申請者へのメッセージ"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("内部メモ(申請者には見えません)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("担当者"), queryset=None, required=False, empty_label=_("(未割当)")
+    )
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        error_messages={
+            "invalid": "メールアドレスの形式が正しくありません。例: taro@example.jp",
+            "required": "メールアドレスを入力してください。",
+        },
+    )

@@ -1,0 +1,282 @@
+"""Procedures (手続) residents apply to, their versioned forms, and the applications received
+through any channel (online, paper, API)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.files import PrivateUploadTo
+from jichitai.tenancy.models import TenantOwned, TenantQuerySet
+
+
+class Procedure(TenantOwned):
+    class Category(models.TextChoices):
+        EVENT = "event", _("イベント申込")
+        SURVEY = "survey", _("アンケート")
+        NOTIFICATION = "notification", _("届出")
+        APPLICATION = "application", _("申請")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        PUBLISHED = "published", _("公開中")
+        CLOSED = "closed", _("受付終了")
+
+    class Identity(models.TextChoices):
+        NONE = "none", _("不要")
+        EMAIL = "email", _("メールアドレスの確認")
+
+    division = models.ForeignKey(
+        "tenancy.Division",
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("担当所属"),
+    )
+    name = models.CharField(_("手続名"), max_length=200)
+    description = models.TextField(_("説明"), blank=True)
+    category = models.CharField(_("種類"), max_length=16, choices=Category.choices)
+    status = models.CharField(
+        _("状態"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    online = models.BooleanField(
+        _("オンライン受付"),
+        default=True,
+        help_text=_("窓口・郵送のみの手続も登録しておくと、オンライン化率を計算できます。"),
+    )
+    opens_at = models.DateTimeField(_("受付開始"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("受付終了"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
+    seats_taken = models.PositiveIntegerField(_("申込済み人数"), default=0)
+    one_per_email = models.BooleanField(_("1人1回まで(メールアドレスで確認)"), default=False)
+    identity = models.CharField(
+        _("本人確認"), max_length=16, choices=Identity.choices, default=Identity.NONE
+    )
+    attachment_kinds = models.JSONField(_("添付できる形式"), default=list, blank=True)
+    attachment_max_mb = models.PositiveIntegerField(_("添付の上限(MB)"), default=10)
+    retention_years = models.PositiveIntegerField(_("保存年限(年)"), default=5)
+    is_shared_template = models.BooleanField(
+        _("様式共有(フォームシェア)"),
+        default=False,
+        help_text=_("県が公開すると、各市町がこの手続をひな形として複製できます。"),
+    )
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    draft_fields = models.JSONField(_("編集中の項目"), default=list, blank=True)
+    current_version = models.ForeignKey(
+        "FormVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("公開中の様式"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("手続")
+        verbose_name_plural = _("手続")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def capacity_left(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.seats_taken)
+
+    def is_accepting(self, at=None) -> bool:
+        at = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.online
+            and self.current_version_id is not None
+            and (self.opens_at is None or self.opens_at <= at)
+            and (self.closes_at is None or at < self.closes_at)
+            and (self.capacity is None or self.seats_taken < self.capacity)
+        )
+
+
+class FormVersion(models.Model):
+    """An immutable published form: the field list and the JSON Schema generated from it.
+    Applications keep the version they were made with."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版"))
+    fields = models.JSONField(_("項目"))
+    schema = models.JSONField(_("JSON Schema"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="form_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} 第{self.number}版"
+
+
+def _status_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Application(TenantOwned):
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("オンライン")
+        PAPER = "paper", _("紙(AI-OCR)")
+        API = "api", _("API連携")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("受付")
+        REVIEWING = "reviewing", _("審査中")
+        RETURNED = "returned", _("差戻し")
+        APPROVED = "approved", _("承認")
+        REJECTED = "rejected", _("却下")
+        COMPLETED = "completed", _("完了")
+        WITHDRAWN = "withdrawn", _("取下げ")
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="applications", verbose_name=_("手続")
+    )
+    form_version = models.ForeignKey(
+        FormVersion, on_delete=models.PROTECT, related_name="applications"
+    )
+    receipt_number = models.CharField(_("受付番号"), max_length=32)
+    channel = models.CharField(_("受付経路"), max_length=16, choices=Channel.choices)
+    status = models.CharField(
+        _("状態"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    data = models.JSONField(_("申請内容"))
+    persons = models.PositiveIntegerField(_("人数"), default=1)
+    applicant_email = models.EmailField(_("申請者のメールアドレス"), blank=True)
+    applicant_name = models.CharField(_("申請者"), max_length=200, blank=True)
+    search_text = models.TextField(blank=True)
+    status_token = models.CharField(max_length=64, default=_status_token, unique=True)
+    # NULL rather than "" when absent, so the unique constraints ignore applications without one.
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
+    # "<procedure id>:<e-mail>" while the application counts for a one-per-person procedure; the
+    # unique constraint makes the rule hold under concurrent submissions too.
+    one_per_person_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_applications",
+        verbose_name=_("担当者"),
+    )
+    submitted_at = models.DateTimeField(_("受付日時"), default=timezone.now, db_index=True)
+    fiscal_year = models.PositiveIntegerField(_("年度"), db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("申請")
+        verbose_name_plural = _("申請")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "receipt_number"], name="receipt_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"], name="idempotency_key_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "procedure", "status"])]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class ApplicationFile(models.Model):
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    )
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    field_name = models.CharField(max_length=40)
+    file = models.FileField(upload_to=PrivateUploadTo("applications"), max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # A file uploaded on the input page waits here (no application yet) until the applicant
+    # confirms; the upload token ties it to that browser session.
+    upload_token = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """The application's history: status changes (with the message sent to the applicant),
+    internal comments, corrections and assignments."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("受付")
+        STATUS = "status", _("状態の変更")
+        COMMENT = "comment", _("内部メモ")
+        RESUBMITTED = "resubmitted", _("修正して再提出")
+        ASSIGNED = "assigned", _("担当者の変更")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    message = models.TextField(_("メッセージ"), blank=True)
+    internal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.kind}"
+
+    @property
+    def to_status_label(self) -> str:
+        return Application.Status(self.to_status).label if self.to_status else ""
+
+
+class Draft(models.Model):
+    """An application saved half-way; the applicant resumes it from the e-mailed link."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="drafts")
+    token = models.CharField(max_length=64, unique=True, default=_status_token)
+    email = models.EmailField()
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.procedure} draft"
+
+
+class EmailVerification(models.Model):
+    """A one-time link proving the applicant reads the address they give."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=_status_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from jichitai.procedures import public_views as views
+
+app_name = "procedures_public"
+
+urlpatterns = [
+    path("procedures/", views.procedure_list, name="list"),
+    path("procedures/<int:procedure_id>/", views.procedure_form, name="form"),
+    path("procedures/<int:procedure_id>/confirm/", views.procedure_confirm, name="confirm"),
+    path("procedures/<int:procedure_id>/done/", views.procedure_done, name="done"),
+    path("procedures/<int:procedure_id>/verify/", views.request_verification, name="verify"),
+    path("procedures/<int:procedure_id>/verify/<str:token>/", views.verified, name="verified"),
+    path("drafts/<str:token>/", views.resume_draft, name="draft"),
+    path("status/<str:receipt_number>/<str:token>/", views.status_page, name="status"),
+    path("status/<str:receipt_number>/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+]

@@ -1,0 +1,364 @@
+"""The resident's side: open procedures, 入力 → 確認 → 完了, the status page (correct and resubmit,
+withdraw), drafts and e-mail verification. Everything works without JavaScript."""
+
+import secrets
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jichitai.core.ratelimit import rate_limited
+from jichitai.core.uploads import UploadRejected
+from jichitai.procedures import selectors, services
+from jichitai.procedures.definitions import file_fields
+from jichitai.procedures.fields import field_types
+from jichitai.procedures.forms import EmailForm
+from jichitai.procedures.models import ApplicationFile, Draft, EmailVerification
+from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
+from jichitai.procedures.validation import validate_application_data
+from jichitai.tenancy.middleware import public_view
+from jichitai.tenancy.selectors import organization_by_code
+
+
+def _session_key(procedure) -> str:
+    return f"procedures:application:{procedure.pk}"
+
+
+def _state(request, procedure) -> dict:
+    state = request.session.get(_session_key(procedure))
+    if state is None:
+        state = {
+            "raw": {},
+            "files": {},
+            "key": secrets.token_urlsafe(16),
+            "upload_token": secrets.token_urlsafe(16),
+        }
+    return state
+
+
+def _save_state(request, procedure, state: dict) -> None:
+    request.session[_session_key(procedure)] = state
+
+
+def _pending_files(procedure, state: dict) -> dict:
+    ids = list(state.get("files", {}).values())
+    stored = {
+        f.pk: f
+        for f in ApplicationFile.objects.filter(
+            pk__in=ids,
+            organization=procedure.organization,
+            application__isnull=True,
+            upload_token=state["upload_token"],
+        )
+    }
+    return {
+        name: stored[file_id]
+        for name, file_id in state.get("files", {}).items()
+        if file_id in stored
+    }
+
+
+def _validate(procedure, state: dict) -> tuple[dict, dict]:
+    """The form's data as typed so far, with the files waiting on the server counted in."""
+    version = procedure.current_version
+    cleaned, errors = validate_application_data(version.fields, version.schema, state["raw"])
+    pending = _pending_files(procedure, state)
+    for spec in file_fields(version.fields):
+        errors.pop(spec["name"], None)
+        if spec["name"] not in pending and spec.get("required"):
+            errors[spec["name"]] = [f"「{spec['label']}」のファイルを添付してください。"]
+    return cleaned, errors
+
+
+@public_view
+def procedure_list(request, org_code):
+    organization = organization_by_code(org_code)
+    query = request.GET.get("q", "").strip()[:100]
+    procedures = selectors.open_procedures(organization, query=query)
+    return render(
+        request,
+        "procedures/public/list.html",
+        {"organization": organization, "procedures": procedures, "query": query},
+    )
+
+
+@public_view
+@rate_limited("procedure-input", "60/m")
+@require_http_methods(["GET", "POST"])
+def procedure_form(request, org_code, procedure_id):
+    organization = organization_by_code(org_code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    state = _state(request, procedure)
+    if not procedure.is_accepting():
+        return render(
+            request,
+            "procedures/public/closed.html",
+            {"organization": organization, "procedure": procedure},
+            status=200,
+        )
+    if procedure.identity == procedure.Identity.EMAIL and not state.get("verified_email"):
+        return render(
+            request,
+            "procedures/public/verify_email.html",
+            {"organization": organization, "procedure": procedure, "form": EmailForm()},
+        )
+
+    version = procedure.current_version
+    errors: dict = {}
+    draft_form = EmailForm(prefix="draft", initial={"email": state.get("verified_email", "")})
+    if request.method == "POST":
+        state["raw"] = raw_from_post(version.fields, request.POST)
+        upload_errors = _store_uploads(request, procedure, state)
+        action = request.POST.get("action", "confirm")
+        if action == "save_draft":
+            draft_form = EmailForm(request.POST, prefix="draft")
+            if draft_form.is_valid():
+                services.save_draft(
+                    procedure=procedure, email=draft_form.cleaned_data["email"], data=state["raw"]
+                )
+                _save_state(request, procedure, state)
+                messages.success(
+                    request,
+                    "入力内容を一時保存しました。メールに届いたリンクから続きを入力できます。",
+                )
+                return redirect(
+                    "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
+                )
+        else:
+            _cleaned, errors = validate_application_data(
+                version.fields, version.schema, state["raw"]
+            )
+            pending = _pending_files(procedure, state)
+            for spec in file_fields(version.fields):
+                if spec["name"] in pending:
+                    errors.pop(spec["name"], None)
+                elif spec.get("required"):
+                    errors.setdefault(
+                        spec["name"], [f"「{spec['label']}」のファイルを添付してください。"]
+                    )
+            errors.update(upload_errors)
+            _save_state(request, procedure, state)
+            if not errors:
+                return redirect(
+                    "procedures_public:confirm", org_code=org_code, procedure_id=procedure.pk
+                )
+    attached = {name: f.original_name for name, f in _pending_files(procedure, state).items()}
+    context = {
+        "organization": organization,
+        "procedure": procedure,
+        "questions": widgets(version.fields, state["raw"], errors, files=attached),
+        "errors": errors,
+        "error_count": len(errors),
+        "draft_form": draft_form,
+    }
+    return render(request, "procedures/public/form.html", context, status=422 if errors else 200)
+
+
+def _store_uploads(request, procedure, state: dict) -> dict:
+    """Files chosen on the input page are checked and kept until the applicant confirms."""
+    errors = {}
+    for spec in file_fields(procedure.current_version.fields):
+        upload = request.FILES.get(spec["name"])
+        if upload is None:
+            continue
+        try:
+            stored = services.store_upload(
+                procedure=procedure,
+                field_name=spec["name"],
+                upload=upload,
+                upload_token=state["upload_token"],
+            )
+        except UploadRejected as rejection:
+            errors[spec["name"]] = rejection.messages
+            continue
+        state.setdefault("files", {})[spec["name"]] = stored.pk
+    return errors
+
+
+@public_view
+@rate_limited("procedure-submit", "20/m")
+@require_http_methods(["GET", "POST"])
+def procedure_confirm(request, org_code, procedure_id):
+    organization = organization_by_code(org_code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    state = request.session.get(_session_key(procedure))
+    if not state:
+        return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
+    version = procedure.current_version
+    cleaned, errors = _validate(procedure, state)
+    if errors:
+        return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
+    if request.method == "POST":
+        try:
+            submission = services.submit_application(
+                procedure=procedure,
+                data=state["raw"],
+                idempotency_key=f"web-{state['key']}",
+                applicant_email=state.get("verified_email") or None,
+                pending_files=_pending_files(procedure, state),
+            )
+        except services.ApplicationInvalid:
+            return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
+        except services.ProcedureUnavailable as error:
+            messages.error(request, error.message)
+            return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
+        request.session.pop(_session_key(procedure), None)
+        request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
+        return redirect("procedures_public:done", org_code=org_code, procedure_id=procedure.pk)
+    rows = [
+        (spec["label"], field_types.get(spec["type"]).display(cleaned[spec["name"]], spec))
+        for spec in version.fields
+        if spec["name"] in cleaned
+    ]
+    pending = _pending_files(procedure, state)
+    rows += [
+        (spec["label"], pending[spec["name"]].original_name)
+        for spec in file_fields(version.fields)
+        if spec["name"] in pending
+    ]
+    return render(
+        request,
+        "procedures/public/confirm.html",
+        {"organization": organization, "procedure": procedure, "rows": rows},
+    )
+
+
+@public_view
+def procedure_done(request, org_code, procedure_id):
+    organization = organization_by_code(org_code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    application_id = request.session.get(f"procedures:done:{procedure.pk}")
+    application = (
+        procedure.applications.filter(pk=application_id).first() if application_id else None
+    )
+    if application is None:
+        raise Http404
+    return render(
+        request,
+        "procedures/public/done.html",
+        {"organization": organization, "procedure": procedure, "application": application},
+    )
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def status_page(request, org_code, receipt_number, token):
+    organization = organization_by_code(org_code)
+    application = selectors.application_for_applicant(organization, receipt_number, token)
+    version = application.form_version
+    errors: dict = {}
+    raw = raw_from_data(version.fields, application.data)
+    if request.method == "POST" and request.POST.get("action") == "resubmit":
+        raw = raw_from_post(version.fields, request.POST)
+        try:
+            services.resubmit(
+                application=application, data=raw, uploads=dict(request.FILES.items())
+            )
+        except services.ApplicationInvalid as error:
+            errors = error.message_dict
+        except services.ProcedureUnavailable as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "修正した内容で再提出しました。")
+            return redirect(request.path)
+    context = {
+        "organization": organization,
+        "application": application,
+        "rows": selectors.display_rows(application),
+        "history": application.events.filter(internal=False),
+        "can_withdraw": application.status in services.WITHDRAWABLE,
+        "errors": errors,
+        "error_count": len(errors),
+    }
+    if application.status == application.Status.RETURNED:
+        files = {
+            spec["name"]: application.data.get(spec["name"], {}).get("name")
+            for spec in file_fields(version.fields)
+            if application.data.get(spec["name"])
+        }
+        context["questions"] = widgets(version.fields, raw, errors, files=files)
+        context["return_message"] = application.events.filter(
+            to_status=application.Status.RETURNED
+        ).last()
+    return render(request, "procedures/public/status.html", context, status=422 if errors else 200)
+
+
+@public_view
+@require_POST
+def withdraw(request, org_code, receipt_number, token):
+    organization = organization_by_code(org_code)
+    application = selectors.application_for_applicant(organization, receipt_number, token)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "取り下げる場合は確認のチェックを入れてください。")
+        return redirect(
+            "procedures_public:status",
+            org_code=org_code,
+            receipt_number=receipt_number,
+            token=token,
+        )
+    try:
+        services.withdraw(application=application)
+    except services.ProcedureUnavailable as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "申請を取り下げました。")
+    return redirect(
+        "procedures_public:status", org_code=org_code, receipt_number=receipt_number, token=token
+    )
+
+
+@public_view
+def resume_draft(request, org_code, token):
+    organization = organization_by_code(org_code)
+    draft = (
+        Draft.objects.select_related("procedure")
+        .filter(token=token, procedure__organization=organization, expires_at__gt=timezone.now())
+        .first()
+    )
+    if draft is None:
+        raise Http404
+    state = _state(request, draft.procedure)
+    state["raw"] = draft.data
+    _save_state(request, draft.procedure, state)
+    messages.info(request, "一時保存した内容を読み込みました。")
+    return redirect("procedures_public:form", org_code=org_code, procedure_id=draft.procedure_id)
+
+
+@public_view
+@rate_limited("procedure-verify", "5/10m")
+@require_POST
+def request_verification(request, org_code, procedure_id):
+    organization = organization_by_code(org_code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    form = EmailForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "procedures/public/verify_email.html",
+            {"organization": organization, "procedure": procedure, "form": form},
+            status=422,
+        )
+    services.request_email_verification(procedure=procedure, email=form.cleaned_data["email"])
+    return render(
+        request,
+        "procedures/public/verify_sent.html",
+        {"organization": organization, "procedure": procedure, "email": form.cleaned_data["email"]},
+    )
+
+
+@public_view
+def verified(request, org_code, procedure_id, token):
+    organization = organization_by_code(org_code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    verification = EmailVerification.objects.filter(
+        procedure=procedure, token=token, expires_at__gt=timezone.now()
+    ).first()
+    if verification is None:
+        raise Http404
+    state = _state(request, procedure)
+    state["verified_email"] = verification.email
+    _save_state(request, procedure, state)
+    messages.success(request, "メールアドレスを確認しました。申込みを続けてください。")
+    return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)

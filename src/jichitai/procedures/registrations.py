@@ -1,0 +1,128 @@
+"""What the procedures module adds to the platform's registries: live metrics, staff home cards,
+navigation, the public section of /o/<code>/, and the demo."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.metrics import Metric, MetricParameter, metrics
+from jichitai.dashboard.registry import Card, NavItem, cards, navigation
+from jichitai.demo.registry import DemoLoader, demo_loaders
+from jichitai.portal.registry import PublicSection, public_sections
+from jichitai.procedures import demo, selectors
+from jichitai.procedures.models import Application, Procedure
+from jichitai.tenancy.models import Role
+
+
+def _procedure_choices(organization) -> list[tuple[str, str]]:
+    return [(str(p.pk), p.name) for p in selectors.procedures_of(organization)]
+
+
+def _count_applications(organization, fiscal_year, procedure_ids=None, channel=""):
+    ids = [int(i) for i in procedure_ids] if procedure_ids else None
+    return selectors.total_applications(
+        organization, fiscal_year, procedure_ids=ids, channel=channel
+    )
+
+
+metrics.register(
+    "procedures.applications",
+    Metric(
+        name="procedures.applications",
+        label="電子申請・届出の申請件数",
+        unit="件",
+        compute=_count_applications,
+        parameters=(
+            MetricParameter(
+                "procedure_ids", "対象の手続(空欄ならすべて)", choices=_procedure_choices
+            ),
+            MetricParameter(
+                "channel",
+                "受付経路(空欄ならすべて)",
+                choices=lambda org: list(Application.Channel.choices),
+            ),
+        ),
+        description="その年度に受け付けた申請の件数(取下げを除く)。",
+    ),
+)
+metrics.register(
+    "procedures.online_share",
+    Metric(
+        name="procedures.online_share",
+        label="オンライン化された手続の割合",
+        unit="%",
+        compute=lambda organization, fiscal_year: selectors.online_share(organization, fiscal_year),
+        description="手続一覧に登録された手続のうち、オンラインで受け付けている手続の割合。",
+    ),
+)
+metrics.register(
+    "procedures.survey_answer_share",
+    Metric(
+        name="procedures.survey_answer_share",
+        label="アンケートで特定の回答を選んだ人の割合",
+        unit="%",
+        compute=lambda organization, fiscal_year, procedure_id, question, answers: (
+            selectors.answer_share(
+                organization,
+                fiscal_year,
+                procedure_id=procedure_id,
+                question=question,
+                answers=answers,
+            )
+        ),
+        parameters=(
+            MetricParameter(
+                "procedure_id", "アンケートの手続", choices=_procedure_choices, required=True
+            ),
+            MetricParameter("question", "設問の項目名", required=True),
+            MetricParameter("answers", "数える回答(複数可)", required=True),
+        ),
+        description="例: 「スマート自治体の進展を実感しますか」で「実感している」を選んだ職員の割合。",
+    ),
+)
+
+
+def _inbox_card(request):
+    applications = selectors.applications_of(request.membership)
+    waiting = applications.filter(
+        status__in=[Application.Status.RECEIVED, Application.Status.REVIEWING]
+    )
+    return {
+        "waiting": waiting.count(),
+        "received": applications.filter(status=Application.Status.RECEIVED).count(),
+        "latest": list(waiting[:5]),
+    }
+
+
+def _procedures_card(request):
+    procedures = selectors.visible_procedures(request.membership)
+    return {
+        "published": procedures.filter(status=Procedure.Status.PUBLISHED).count(),
+        "draft": procedures.filter(status=Procedure.Status.DRAFT).count(),
+    }
+
+
+cards.register(
+    "procedures.inbox", Card(_("受付箱"), "procedures/cards/inbox.html", _inbox_card, order=30)
+)
+cards.register(
+    "procedures.catalog",
+    Card(_("手続"), "procedures/cards/procedures.html", _procedures_card, order=31),
+)
+navigation.register("procedures.inbox", NavItem(_("受付箱"), "procedures:inbox", order=10))
+navigation.register(
+    "procedures.catalog",
+    NavItem(_("手続・フォーム"), "procedures:list", order=11, role=Role.VIEWER),
+)
+
+
+def _public_section(request, organization):
+    procedures = list(selectors.open_procedures(organization)[:10])
+    return {"procedures": procedures, "organization": organization} if procedures else None
+
+
+public_sections.register(
+    "procedures",
+    PublicSection(
+        _("オンライン手続"), "procedures/public/_section.html", _public_section, order=10
+    ),
+)
+demo_loaders.register("procedures", DemoLoader(load=demo.load, order=20))

@@ -1,0 +1,108 @@
+"""Turning a form definition into what the resident's page shows, and the page's POST back into
+raw data for the validator. Works without JavaScript: conditional questions are always rendered
+(with the condition written out) and the server ignores the ones whose condition is not met;
+a static script hides them when JavaScript runs."""
+
+from jichitai.procedures.fields import field_types
+
+
+def raw_from_post(fields: list[dict], post) -> dict:
+    raw = {}
+    for spec in fields:
+        name = spec["name"]
+        field_type = field_types.get(spec["type"])
+        if field_type.is_file:
+            continue
+        if field_type.parts:
+            raw[name] = {part: post.get(f"{name}__{part}", "") for part, _ in field_type.parts}
+        elif spec["type"] == "multiple_choice":
+            raw[name] = post.getlist(name)
+        elif spec["type"] == "consent":
+            raw[name] = post.get(name) == "on"
+        else:
+            raw[name] = post.get(name, "")
+    return raw
+
+
+def raw_from_data(fields: list[dict], data: dict) -> dict:
+    """Stored (cleaned) data shown back in the form, e.g. when correcting a returned application."""
+    raw = {}
+    for spec in fields:
+        value = data.get(spec["name"])
+        if value is None:
+            continue
+        raw[spec["name"]] = value
+    return raw
+
+
+def _condition_text(spec: dict, by_name: dict) -> str:
+    condition = spec.get("show_if")
+    if not condition:
+        return ""
+    controller = by_name.get(condition["field"])
+    labels = (
+        {choice["value"]: choice["label"] for choice in controller.get("choices", [])}
+        if controller
+        else {}
+    )
+    chosen = "」「".join(labels.get(value, value) for value in condition["values"])
+    return f"「{controller['label'] if controller else condition['field']}」で「{chosen}」を選んだ方のみお答えください。"
+
+
+def widgets(
+    fields: list[dict], raw: dict, errors: dict, *, files: dict | None = None
+) -> list[dict]:
+    """One entry per question: everything the template needs to render it accessibly."""
+    by_name = {spec["name"]: spec for spec in fields}
+    result = []
+    for spec in fields:
+        name = spec["name"]
+        field_type = field_types.get(spec["type"])
+        value = raw.get(name)
+        entry = {
+            "name": name,
+            "id": f"field-{name}",
+            "type": spec["type"],
+            "label": spec["label"],
+            "help": spec.get("help", ""),
+            "required": bool(spec.get("required")),
+            "errors": errors.get(name, []),
+            "condition": _condition_text(spec, by_name),
+            "show_if_field": (spec.get("show_if") or {}).get("field", ""),
+            "show_if_values": "|".join((spec.get("show_if") or {}).get("values", [])),
+            "value": value
+            if isinstance(value, str | int | float) and not isinstance(value, bool)
+            else "",
+            "checked": value is True,
+            "uses_fieldset": bool(field_type.parts)
+            or field_type.has_choices
+            or spec["type"] == "consent",
+            "max_length": spec.get("max_length"),
+            "minimum": spec.get("minimum"),
+            "maximum": spec.get("maximum"),
+            "attached": (files or {}).get(name),
+        }
+        if field_type.has_choices:
+            selected = value if isinstance(value, list) else [value]
+            entry["choices"] = [
+                {
+                    "value": c["value"],
+                    "label": c["label"],
+                    "checked": c["value"] in selected,
+                    "id": f"field-{name}-{index}",
+                }
+                for index, c in enumerate(spec.get("choices", []))
+            ]
+        if field_type.parts:
+            values = value if isinstance(value, dict) else {}
+            entry["parts"] = [
+                {
+                    "name": f"{name}__{part}",
+                    "id": f"field-{name}-{part}",
+                    "label": label,
+                    "value": values.get(part, ""),
+                }
+                for part, label in field_type.parts
+            ]
+        result.append(entry)
+    return result

@@ -1,0 +1,267 @@
+"""Reads of procedures and applications, always for one organization (and, for clerks who belong
+to a division, that division's procedures)."""
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from jichitai.core import japanese
+from jichitai.procedures.fields import field_types
+from jichitai.procedures.models import Application, Procedure
+from jichitai.tenancy.models import Organization, Role
+from jichitai.tenancy.selectors import for_tenant, tenant_get
+
+
+def procedures_of(organization, *, status: str = "", query: str = "") -> QuerySet[Procedure]:
+    procedures = for_tenant(Procedure, organization).select_related("division", "current_version")
+    if status:
+        procedures = procedures.filter(status=status)
+    if query:
+        procedures = procedures.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    return procedures
+
+
+def procedure_of(organization, procedure_id) -> Procedure:
+    return tenant_get(procedures_of(organization), organization, pk=procedure_id)
+
+
+def visible_procedures(membership) -> QuerySet[Procedure]:
+    """Clerks and viewers attached to a division see that division's procedures; managers and
+    administrators see the whole organization's."""
+    procedures = procedures_of(membership.organization)
+    if membership.division_id and not membership.has_role(Role.MANAGER):
+        procedures = procedures.filter(division_id=membership.division_id)
+    return procedures
+
+
+def open_procedures(organization, *, query: str = "") -> QuerySet[Procedure]:
+    """What residents may apply to now."""
+    now = timezone.now()
+    return (
+        procedures_of(organization, status=Procedure.Status.PUBLISHED, query=query)
+        .filter(online=True, current_version__isnull=False)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("closes_at", "name")
+    )
+
+
+def public_procedure(organization, procedure_id) -> Procedure:
+    """A published procedure (open or not, so residents see why it is closed); drafts are 404."""
+    return tenant_get(
+        procedures_of(organization)
+        .exclude(status=Procedure.Status.DRAFT)
+        .filter(current_version__isnull=False),
+        organization,
+        pk=procedure_id,
+    )
+
+
+def shared_templates() -> QuerySet[Procedure]:
+    """フォームシェア: procedures prefectures publish as templates for their municipalities."""
+    return (
+        Procedure.objects.filter(
+            is_shared_template=True, organization__kind=Organization.Kind.PREFECTURE
+        )
+        .exclude(current_version__isnull=True)
+        .select_related("organization", "division")
+    )
+
+
+def shared_template(procedure_id) -> Procedure:
+    try:
+        return shared_templates().get(pk=procedure_id)
+    except (Procedure.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def applications_of(
+    membership,
+    *,
+    procedure=None,
+    status: str = "",
+    since=None,
+    until=None,
+    text: str = "",
+    assigned_to=None,
+) -> QuerySet[Application]:
+    applications = (
+        for_tenant(Application, membership.organization)
+        .filter(procedure__in=visible_procedures(membership))
+        .select_related("procedure", "assigned_to")
+    )
+    if procedure is not None:
+        applications = applications.filter(procedure=procedure)
+    if status:
+        applications = applications.filter(status=status)
+    if since:
+        applications = applications.filter(submitted_at__date__gte=since)
+    if until:
+        applications = applications.filter(submitted_at__date__lte=until)
+    if text:
+        applications = applications.filter(
+            Q(receipt_number__icontains=text)
+            | Q(applicant_name__icontains=text)
+            | Q(applicant_email__icontains=text)
+            | Q(search_text__icontains=text)
+        )
+    if assigned_to is not None:
+        applications = applications.filter(assigned_to=assigned_to)
+    return applications
+
+
+def application_of(membership, application_id) -> Application:
+    return tenant_get(
+        applications_of(membership).select_related("form_version", "procedure__division"),
+        membership.organization,
+        pk=application_id,
+    )
+
+
+def application_for_applicant(organization, receipt_number: str, token: str) -> Application:
+    """The applicant's view through the unguessable status token; 404 for anything else."""
+    if not token or len(token) > 64:
+        raise Http404
+    return tenant_get(
+        Application.objects.select_related("procedure", "form_version", "organization"),
+        organization,
+        receipt_number=receipt_number,
+        status_token=token,
+    )
+
+
+def display_rows(application: Application) -> list[tuple[str, str]]:
+    """(label, value as shown) for each field the application answered, in the form's order."""
+    rows = []
+    for spec in application.form_version.fields:
+        if spec["name"] in application.data:
+            value = application.data[spec["name"]]
+            rows.append((spec["label"], field_types.get(spec["type"]).display(value, spec)))
+    return rows
+
+
+# --- Figures for other modules (statistics, PDCA) ------------------------------------------------
+
+
+def application_counts(
+    organization, fiscal_year: int, *, procedure_ids=None
+) -> dict[int, dict[str, int]]:
+    """``{procedure_id: {channel: count}}`` of the applications received in a 年度, whatever their
+    status (withdrawn ones excluded), paper and online alike."""
+    applications = (
+        for_tenant(Application, organization)
+        .filter(fiscal_year=fiscal_year)
+        .exclude(status=Application.Status.WITHDRAWN)
+    )
+    if procedure_ids is not None:
+        applications = applications.filter(procedure_id__in=list(procedure_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for row in applications.values("procedure_id", "channel").annotate(total=Count("id")):
+        counts.setdefault(row["procedure_id"], {})[row["channel"]] = row["total"]
+    return counts
+
+
+def total_applications(
+    organization, fiscal_year: int, *, procedure_ids=None, channel: str = ""
+) -> int:
+    return sum(
+        count
+        for channels in application_counts(
+            organization, fiscal_year, procedure_ids=procedure_ids
+        ).values()
+        for name, count in channels.items()
+        if not channel or name == channel
+    )
+
+
+def online_share(organization, fiscal_year: int) -> Decimal | None:
+    """Share (%) of the organization's procedures in the catalog that accept applications online."""
+    procedures = for_tenant(Procedure, organization).exclude(status=Procedure.Status.DRAFT)
+    _start, end = japanese.fiscal_year_bounds(fiscal_year)
+    procedures = procedures.filter(created_at__date__lte=end)
+    total = procedures.count()
+    if not total:
+        return None
+    online = procedures.filter(online=True, current_version__isnull=False).count()
+    return (Decimal(online) * 100 / Decimal(total)).quantize(Decimal("0.1"))
+
+
+def survey_tally(procedure: Procedure, *, fiscal_year: int | None = None) -> list[dict]:
+    """For each choice question of the current form: the count per choice and the number of
+    respondents, over the applications not withdrawn."""
+    applications = procedure.applications.exclude(status=Application.Status.WITHDRAWN)
+    if fiscal_year is not None:
+        applications = applications.filter(fiscal_year=fiscal_year)
+    answers = list(applications.values_list("data", flat=True))
+    tally = []
+    fields = procedure.current_version.fields if procedure.current_version else []
+    for spec in fields:
+        if not field_types.get(spec["type"]).has_choices:
+            continue
+        counter: Counter = Counter()
+        respondents = 0
+        for data in answers:
+            value = data.get(spec["name"])
+            if value is None:
+                continue
+            respondents += 1
+            for item in value if isinstance(value, list) else [value]:
+                counter[item] += 1
+        rows = []
+        for choice in spec["choices"]:
+            count = counter.get(choice["value"], 0)
+            share = Decimal(count * 100) / respondents if respondents else Decimal(0)
+            rows.append(
+                {
+                    "value": choice["value"],
+                    "label": choice["label"],
+                    "count": count,
+                    "percent": share.quantize(Decimal("0.1")),
+                }
+            )
+        tally.append(
+            {
+                "name": spec["name"],
+                "label": spec["label"],
+                "respondents": respondents,
+                "choices": rows,
+                "multiple": spec["type"] == "multiple_choice",
+                "chart_height": len(rows) * 10,
+            }
+        )
+    return tally
+
+
+def answer_share(
+    organization, fiscal_year: int, *, procedure_id, question: str, answers
+) -> Decimal | None:
+    """Share (%) of respondents of a survey procedure who chose one of ``answers`` to ``question``."""
+    try:
+        procedure = procedure_of(organization, procedure_id)
+    except Http404:
+        return None
+    wanted = set(answers if isinstance(answers, list | tuple) else [answers])
+    for question_tally in survey_tally(procedure, fiscal_year=fiscal_year):
+        if question_tally["name"] != question:
+            continue
+        if not question_tally["respondents"]:
+            return None
+        chosen = sum(
+            1
+            for data in procedure.applications.exclude(status=Application.Status.WITHDRAWN)
+            .filter(fiscal_year=fiscal_year)
+            .values_list("data", flat=True)
+            if _chose(data.get(question), wanted)
+        )
+        return (Decimal(chosen * 100) / question_tally["respondents"]).quantize(Decimal("0.1"))
+    return None
+
+
+def _chose(value, wanted: set) -> bool:
+    if value is None:
+        return False
+    values = value if isinstance(value, list) else [value]
+    return any(item in wanted for item in values)

@@ -1,0 +1,722 @@
+"""Writes about procedures and applications. Each public function is one transaction with its
+audit entries; applicants' e-mails go out after commit."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.core import japanese
+from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.procedures import notifications
+from jichitai.procedures.definitions import (
+    build_schema,
+    check_definition,
+    file_fields,
+    persons_field,
+)
+from jichitai.procedures.fields import field_types
+from jichitai.procedures.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationFile,
+    Draft,
+    EmailVerification,
+    FormVersion,
+    Procedure,
+)
+from jichitai.procedures.validation import validate_application_data
+
+Status = Application.Status
+
+# Which status a clerk may move an application to from each status. 差戻し goes back to 受付
+# when the applicant resubmits; 取下げ is the applicant's own action.
+TRANSITIONS = {
+    Status.RECEIVED: {Status.REVIEWING, Status.RETURNED, Status.APPROVED, Status.REJECTED},
+    Status.REVIEWING: {Status.RETURNED, Status.APPROVED, Status.REJECTED},
+    Status.RETURNED: {Status.REVIEWING, Status.REJECTED},
+    Status.APPROVED: {Status.COMPLETED},
+    Status.REJECTED: set(),
+    Status.COMPLETED: set(),
+    Status.WITHDRAWN: set(),
+}
+WITHDRAWABLE = {Status.RECEIVED, Status.REVIEWING, Status.RETURNED}
+# Statuses in which an application no longer holds a seat or the one-per-person slot.
+RELEASED = {Status.REJECTED, Status.WITHDRAWN}
+
+PROCEDURE_FIELDS = [
+    "division",
+    "name",
+    "description",
+    "category",
+    "online",
+    "opens_at",
+    "closes_at",
+    "capacity",
+    "one_per_email",
+    "identity",
+    "attachment_kinds",
+    "attachment_max_mb",
+    "retention_years",
+    "is_shared_template",
+]
+DRAFT_LIFETIME = timedelta(days=14)
+VERIFICATION_LIFETIME = timedelta(hours=24)
+
+
+class ApplicationInvalid(ValidationError):
+    """The data does not satisfy the form; ``error_dict`` holds the messages per field."""
+
+
+class ProcedureUnavailable(Exception):
+    """The procedure does not accept this application now (closed, full, already applied)."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# --- Procedures ---------------------------------------------------------------------------------
+
+
+def _check_procedure(procedure: Procedure) -> None:
+    if procedure.division.organization_id != procedure.organization_id:
+        raise ValidationError({"division": "別の団体の所属は選べません。"})
+    if procedure.opens_at and procedure.closes_at and procedure.closes_at <= procedure.opens_at:
+        raise ValidationError({"closes_at": "受付終了は受付開始より後にしてください。"})
+    if procedure.is_shared_template and not procedure.organization.is_prefecture:
+        raise ValidationError({"is_shared_template": "様式を共有できるのは県の手続です。"})
+
+
+@transaction.atomic
+def create_procedure(*, actor, organization, fields: list | None = None, **values) -> Procedure:
+    procedure = Procedure(organization=organization, draft_fields=fields or [])
+    for name in PROCEDURE_FIELDS:
+        if name in values:
+            setattr(procedure, name, values[name])
+    _check_procedure(procedure)
+    procedure.save()
+    audit.record_created(procedure, ["name", "category", "division"], actor=actor)
+    return procedure
+
+
+@transaction.atomic
+def update_procedure(*, actor, procedure: Procedure, **values) -> Procedure:
+    stored = Procedure.objects.get(pk=procedure.pk)
+    before = audit.snapshot(stored, PROCEDURE_FIELDS)
+    for name in PROCEDURE_FIELDS:
+        if name in values:
+            setattr(procedure, name, values[name])
+    _check_procedure(procedure)
+    if procedure.capacity is not None and procedure.capacity < stored.seats_taken:
+        raise ValidationError(
+            {
+                "capacity": f"すでに {stored.seats_taken} 人の申込みがあります。それより少ない定員にはできません。"
+            }
+        )
+    procedure.save()
+    changes = audit.changes_between(before, audit.snapshot(procedure, PROCEDURE_FIELDS))
+    if changes:
+        audit.record("procedures.procedure.updated", actor=actor, target=procedure, changes=changes)
+    return procedure
+
+
+@transaction.atomic
+def save_form_fields(*, actor, procedure: Procedure, fields: list[dict]) -> Procedure:
+    """Stores the form being edited. What residents see changes only when it is published."""
+    problems = check_definition(fields)
+    if problems:
+        raise ValidationError(problems)
+    before = procedure.draft_fields
+    procedure.draft_fields = fields
+    procedure.save(update_fields=["draft_fields", "updated_at"])
+    audit.record(
+        "procedures.form.edited",
+        actor=actor,
+        target=procedure,
+        changes={"fields": [len(before), len(fields)]},
+        summary=f"項目数 {len(fields)}",
+    )
+    return procedure
+
+
+@transaction.atomic
+def publish_procedure(*, actor, procedure: Procedure) -> Procedure:
+    """Publishes the form being edited. If it differs from the published one it becomes a new
+    version; applications already received keep the version they were made with."""
+    fields = procedure.draft_fields
+    problems = check_definition(fields)
+    if not fields:
+        problems.insert(0, "項目が1つもありません。")
+    if problems:
+        raise ValidationError(problems)
+    current = procedure.current_version
+    if current is None or current.fields != fields:
+        number = (
+            procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        version = FormVersion.objects.create(
+            procedure=procedure,
+            number=number,
+            fields=fields,
+            schema=build_schema(fields, title=procedure.name),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        procedure.current_version = version
+    old_status = procedure.status
+    procedure.status = Procedure.Status.PUBLISHED
+    procedure.save(update_fields=["current_version", "status", "updated_at"])
+    audit.record(
+        "procedures.procedure.published",
+        actor=actor,
+        target=procedure,
+        changes={
+            "status": [old_status, procedure.status],
+            "version": [current.number if current else None, procedure.current_version.number],
+        },
+    )
+    return procedure
+
+
+@transaction.atomic
+def close_procedure(*, actor, procedure: Procedure) -> Procedure:
+    old = procedure.status
+    procedure.status = Procedure.Status.CLOSED
+    procedure.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "procedures.procedure.closed",
+        actor=actor,
+        target=procedure,
+        changes={"status": [old, procedure.status]},
+    )
+    return procedure
+
+
+@transaction.atomic
+def copy_procedure(*, actor, source: Procedure, organization, division) -> Procedure:
+    """フォームシェア: a municipality copies a procedure the prefecture shares, as a draft of its
+    own that it can adapt before publishing."""
+    if not (source.is_shared_template or source.organization_id == organization.pk):
+        raise ValidationError("共有されていない手続は複製できません。")
+    fields = source.current_version.fields if source.current_version else source.draft_fields
+    copy = Procedure(
+        organization=organization,
+        division=division,
+        name=source.name,
+        description=source.description,
+        category=source.category,
+        online=source.online,
+        capacity=source.capacity,
+        one_per_email=source.one_per_email,
+        identity=source.identity,
+        attachment_kinds=source.attachment_kinds,
+        attachment_max_mb=source.attachment_max_mb,
+        retention_years=source.retention_years,
+        draft_fields=fields,
+        copied_from=source,
+    )
+    _check_procedure(copy)
+    copy.save()
+    audit.record_created(
+        copy,
+        ["name", "category"],
+        actor=actor,
+        summary=f"{source.organization.name}「{source.name}」から複製",
+    )
+    return copy
+
+
+# --- Submissions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submission:
+    application: Application
+    created: bool
+
+
+def store_upload(
+    *, procedure: Procedure, field_name: str, upload, upload_token: str = ""
+) -> ApplicationFile:
+    """Checks an uploaded file against the procedure's attachment policy, then stores it (waiting
+    for its application). Nothing is stored when the check fails."""
+    kinds = procedure.attachment_kinds or ["pdf", "jpeg", "png"]
+    checked = check_upload(
+        upload, allowed=kinds, max_bytes=procedure.attachment_max_mb * 1024 * 1024
+    )
+    stored = ApplicationFile(
+        organization=procedure.organization,
+        field_name=field_name,
+        original_name=checked.name,
+        content_type=checked.kind.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        upload_token=upload_token,
+    )
+    stored.file.save(checked.name, upload, save=False)
+    stored.save()
+    return stored
+
+
+def _applicant(fields: list[dict], data: dict, given_email: str | None) -> tuple[str, str]:
+    name = ""
+    email = given_email or ""
+    for spec in fields:
+        value = data.get(spec["name"])
+        if spec["type"] == "name" and value and not name:
+            name = f"{value['family']} {value['given']}"
+        if spec["type"] == "email" and value and not email:
+            email = value
+    return name, email
+
+
+def _search_text(fields: list[dict], data: dict) -> str:
+    parts = []
+    for spec in fields:
+        if spec["name"] in data:
+            parts.append(field_types.get(spec["type"]).display(data[spec["name"]], spec))
+    return " ".join(parts)[:4000]
+
+
+def _unavailable_reason(procedure: Procedure, persons: int) -> ProcedureUnavailable | None:
+    now = timezone.now()
+    if (
+        procedure.status != Procedure.Status.PUBLISHED
+        or not procedure.online
+        or procedure.current_version_id is None
+    ):
+        return ProcedureUnavailable("この手続は現在オンラインで受け付けていません。", "closed")
+    if procedure.opens_at and now < procedure.opens_at:
+        return ProcedureUnavailable("受付開始前です。", "not_open")
+    if procedure.closes_at and now >= procedure.closes_at:
+        return ProcedureUnavailable("受付期間は終了しました。", "closed")
+    if procedure.capacity is not None and procedure.seats_taken + persons > procedure.capacity:
+        left = max(0, procedure.capacity - procedure.seats_taken)
+        return ProcedureUnavailable(
+            "定員に達したため受付を終了しました。"
+            if left == 0
+            else f"残りは {left} 人分です。人数を減らしてお申し込みください。",
+            "full",
+        )
+    return None
+
+
+def submit_application(
+    *,
+    procedure: Procedure,
+    data: dict,
+    channel: str = Application.Channel.ONLINE,
+    idempotency_key: str | None = None,
+    applicant_email: str | None = None,
+    uploads: dict | None = None,
+    pending_files: dict | None = None,
+    actor=None,
+    reject_unknown: bool = False,
+) -> Submission:
+    """Validates and records an application from any channel, in one transaction.
+
+    The same ``idempotency_key`` returns the application it first created and writes nothing.
+    ``uploads`` are files not yet stored (checked first); ``pending_files`` are files already
+    stored on the input page. Raises ``ApplicationInvalid`` (messages per field) or
+    ``ProcedureUnavailable`` (closed, full, already applied).
+    """
+    organization = procedure.organization
+    if idempotency_key:
+        existing = Application.objects.filter(
+            organization=organization, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return Submission(existing, created=False)
+
+    version = procedure.current_version
+    if version is None:
+        raise ProcedureUnavailable("この手続は現在オンラインで受け付けていません。", "closed")
+    cleaned, errors = validate_application_data(
+        version.fields, version.schema, data, reject_unknown=reject_unknown
+    )
+
+    files_by_field = dict(pending_files or {})
+    stored_now = []
+    for spec in file_fields(version.fields):
+        name = spec["name"]
+        # Files travel beside the data, not in it: the validator cannot have seen them.
+        errors.pop(name, None)
+        upload = (uploads or {}).get(name)
+        if upload is not None:
+            try:
+                stored = store_upload(procedure=procedure, field_name=name, upload=upload)
+            except UploadRejected as rejection:
+                errors[name] = rejection.messages
+                continue
+            stored_now.append(stored)
+            files_by_field[name] = stored
+        if name in files_by_field:
+            cleaned[name] = {
+                "file_id": files_by_field[name].pk,
+                "name": files_by_field[name].original_name,
+            }
+        elif spec.get("required"):
+            errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
+    if errors:
+        for stored in stored_now:
+            stored.file.delete(save=False)
+            stored.delete()
+        raise ApplicationInvalid(errors)
+
+    persons_name = persons_field(version.fields)
+    persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
+    name, email = _applicant(version.fields, cleaned, applicant_email)
+    try:
+        with transaction.atomic():
+            application = _record(
+                procedure,
+                version,
+                cleaned,
+                channel,
+                persons,
+                name,
+                email,
+                idempotency_key,
+                files_by_field,
+                actor,
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = Application.objects.filter(
+                organization=organization, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return Submission(existing, created=False)
+        if procedure.one_per_email and email:
+            raise ProcedureUnavailable(
+                "このメールアドレスではすでに申し込まれています。", "duplicate"
+            ) from None
+        raise
+    notifications.application_received(application)
+    return Submission(application, created=True)
+
+
+def _record(
+    procedure,
+    version,
+    cleaned,
+    channel,
+    persons,
+    name,
+    email,
+    idempotency_key,
+    files_by_field,
+    actor,
+):
+    if procedure.capacity is not None:
+        # Counted atomically: the row only changes if the seats are still there.
+        taken = (
+            Procedure.objects.filter(pk=procedure.pk)
+            .filter(Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity") - persons))
+            .update(seats_taken=F("seats_taken") + persons)
+        )
+        if not taken:
+            procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
+            raise _unavailable_reason(procedure, persons) or ProcedureUnavailable(
+                "定員に達しました。", "full"
+            )
+        if Procedure.objects.filter(pk=procedure.pk, seats_taken__gte=F("capacity")).exists():
+            Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
+    else:
+        reason = _unavailable_reason(procedure, persons)
+        if reason is not None:
+            raise reason
+    if procedure.capacity is not None:
+        procedure.refresh_from_db(fields=["seats_taken", "status"])
+    now = timezone.now()
+    fiscal_year = japanese.fiscal_year(timezone.localdate(now))
+    application = Application.objects.create(
+        organization=procedure.organization,
+        procedure=procedure,
+        form_version=version,
+        receipt_number=uuid.uuid4().hex,
+        channel=channel,
+        data=cleaned,
+        persons=persons,
+        applicant_email=email,
+        applicant_name=name,
+        search_text=_search_text(version.fields, cleaned),
+        idempotency_key=idempotency_key or None,
+        one_per_person_key=f"{procedure.pk}:{email.lower()}"
+        if (procedure.one_per_email and email)
+        else None,
+        submitted_at=now,
+        fiscal_year=fiscal_year,
+    )
+    # Human-readable and unique per organization without a shared counter row that every
+    # submission would have to lock: the application's own id, after the code and 年度.
+    application.receipt_number = f"{procedure.organization.code}-{fiscal_year}-{application.pk:06d}"
+    Application.objects.filter(pk=application.pk).update(receipt_number=application.receipt_number)
+    if files_by_field:
+        ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
+            application=application, upload_token=""
+        )
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.SUBMITTED,
+        to_status=Status.RECEIVED,
+        actor=actor,
+    )
+    audit.record(
+        "procedures.application.submitted",
+        actor=actor,
+        organization=procedure.organization,
+        target=application,
+        summary=f"{procedure.name}({application.get_channel_display()})",
+    )
+    return application
+
+
+# --- Processing (staff) ---------------------------------------------------------------------------
+
+
+def _release(application: Application) -> None:
+    """A rejected or withdrawn application gives back its seats and its one-per-person slot."""
+    procedure = application.procedure
+    if procedure.capacity is not None:
+        Procedure.objects.filter(pk=procedure.pk).update(
+            seats_taken=F("seats_taken") - application.persons
+        )
+    application.one_per_person_key = None
+
+
+@transaction.atomic
+def change_status(
+    *, actor, application: Application, to_status: str, message: str = ""
+) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    from_status = application.status
+    if to_status not in TRANSITIONS[Status(from_status)]:
+        raise ValidationError(
+            {
+                "to_status": f"「{Status(from_status).label}」から「{Status(to_status).label}」には変更できません。"
+            }
+        )
+    if to_status == Status.RETURNED and not message.strip():
+        raise ValidationError(
+            {"message": "差戻しの理由と修正してほしい点を、申請者へのメッセージに書いてください。"}
+        )
+    application.status = to_status
+    if to_status in RELEASED:
+        _release(application)
+    application.save(update_fields=["status", "one_per_person_key", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.STATUS,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        message=message.strip(),
+    )
+    audit.record(
+        "procedures.application.status_changed",
+        actor=actor,
+        target=application,
+        changes={"status": [from_status, to_status]},
+        summary=message[:200],
+    )
+    notifications.status_changed(application, message.strip())
+    return application
+
+
+@transaction.atomic
+def bulk_change_status(
+    *, actor, applications, to_status: str, message: str = ""
+) -> tuple[int, list[str]]:
+    """Changes every application that may move to ``to_status``; returns how many changed and the
+    receipt numbers skipped with the reason."""
+    changed = 0
+    skipped = []
+    for application in applications:
+        if to_status not in TRANSITIONS[Status(application.status)]:
+            skipped.append(
+                f"{application.receipt_number}(現在「{application.get_status_display()}」)"
+            )
+            continue
+        change_status(actor=actor, application=application, to_status=to_status, message=message)
+        changed += 1
+    return changed, skipped
+
+
+@transaction.atomic
+def add_comment(*, actor, application: Application, text: str) -> ApplicationEvent:
+    if not text.strip():
+        raise ValidationError({"text": "メモを入力してください。"})
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.COMMENT,
+        actor=actor,
+        message=text.strip(),
+        internal=True,
+    )
+    audit.record(
+        "procedures.application.commented", actor=actor, target=application, summary=text[:200]
+    )
+    return event
+
+
+@transaction.atomic
+def assign(*, actor, application: Application, assignee) -> Application:
+    if (
+        assignee is not None
+        and not assignee.memberships.filter(
+            organization=application.organization, is_active=True
+        ).exists()
+    ):
+        raise ValidationError({"assignee": "この団体の職員を選んでください。"})
+    before = application.assigned_to
+    application.assigned_to = assignee
+    application.save(update_fields=["assigned_to", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.ASSIGNED,
+        actor=actor,
+        message=str(assignee) if assignee else "",
+        internal=True,
+    )
+    audit.record(
+        "procedures.application.assigned",
+        actor=actor,
+        target=application,
+        changes={"assigned_to": [before, assignee]},
+    )
+    return application
+
+
+# --- The applicant's own actions (through the status page token) --------------------------------
+
+
+@transaction.atomic
+def resubmit(
+    *,
+    application: Application,
+    data: dict,
+    uploads: dict | None = None,
+    pending_files: dict | None = None,
+) -> Application:
+    """The applicant corrects a returned application; it goes back to 受付 with its history."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.RETURNED:
+        raise ProcedureUnavailable("この申請は現在修正できません。", "not_returned")
+    version = application.form_version
+    cleaned, errors = validate_application_data(version.fields, version.schema, data)
+    files_by_field = dict(pending_files or {})
+    for spec in file_fields(version.fields):
+        name = spec["name"]
+        if (uploads or {}).get(name) is not None:
+            try:
+                files_by_field[name] = store_upload(
+                    procedure=application.procedure, field_name=name, upload=uploads[name]
+                )
+            except UploadRejected as rejection:
+                errors[name] = rejection.messages
+                continue
+        if name in files_by_field:
+            errors.pop(name, None)
+            cleaned[name] = {
+                "file_id": files_by_field[name].pk,
+                "name": files_by_field[name].original_name,
+            }
+        elif name in application.data:
+            errors.pop(name, None)
+            cleaned[name] = application.data[name]
+    if errors:
+        raise ApplicationInvalid(errors)
+    persons_name = persons_field(version.fields)
+    persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
+    procedure = application.procedure
+    if procedure.capacity is not None and persons != application.persons:
+        extra = persons - application.persons
+        updated = Procedure.objects.filter(
+            pk=procedure.pk, seats_taken__lte=F("capacity") - extra
+        ).update(seats_taken=F("seats_taken") + extra)
+        if not updated:
+            raise ApplicationInvalid(
+                {persons_name: ["定員の残りが足りないため、人数を増やせません。"]}
+            )
+    before = application.data
+    application.data = cleaned
+    application.persons = persons
+    application.search_text = _search_text(version.fields, cleaned)
+    application.status = Status.RECEIVED
+    application.save(update_fields=["data", "persons", "search_text", "status", "updated_at"])
+    if files_by_field:
+        ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
+            application=application, upload_token=""
+        )
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.RESUBMITTED,
+        from_status=Status.RETURNED,
+        to_status=Status.RECEIVED,
+    )
+    audit.record(
+        "procedures.application.resubmitted",
+        target=application,
+        changes=audit.changes_between(before, cleaned),
+        summary="申請者が修正して再提出",
+    )
+    notifications.status_changed(application, "修正された申請を受け付けました。")
+    return application
+
+
+@transaction.atomic
+def withdraw(*, application: Application) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in WITHDRAWABLE:
+        raise ProcedureUnavailable("この申請は取り下げられません。", "not_withdrawable")
+    from_status = application.status
+    application.status = Status.WITHDRAWN
+    _release(application)
+    application.save(update_fields=["status", "one_per_person_key", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.STATUS,
+        from_status=from_status,
+        to_status=Status.WITHDRAWN,
+        message="申請者が取り下げました。",
+    )
+    audit.record(
+        "procedures.application.withdrawn",
+        target=application,
+        changes={"status": [from_status, Status.WITHDRAWN]},
+    )
+    notifications.status_changed(application, "申請の取下げを受け付けました。")
+    return application
+
+
+# --- Drafts and e-mail verification ---------------------------------------------------------------
+
+
+@transaction.atomic
+def save_draft(
+    *, procedure: Procedure, email: str, data: dict, draft: Draft | None = None
+) -> Draft:
+    if draft is None:
+        draft = Draft(procedure=procedure, email=email)
+    draft.email = email
+    draft.data = data
+    draft.expires_at = timezone.now() + DRAFT_LIFETIME
+    draft.save()
+    notifications.draft_saved(draft)
+    return draft
+
+
+@transaction.atomic
+def request_email_verification(*, procedure: Procedure, email: str) -> EmailVerification:
+    verification = EmailVerification.objects.create(
+        procedure=procedure, email=email, expires_at=timezone.now() + VERIFICATION_LIFETIME
+    )
+    notifications.verification_requested(verification)
+    return verification

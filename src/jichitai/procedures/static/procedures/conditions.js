@@ -1,0 +1,35 @@
+// Hides questions whose "show if" condition is not met, as the person answers. Without
+// JavaScript every question stays visible with its condition written out, and the server ignores
+// the answers to questions whose condition is not met.
+(function () {
+  "use strict";
+
+  function selectedValues(form, name) {
+    var values = [];
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (input) {
+      if ((input.type === "radio" || input.type === "checkbox") ? input.checked : input.value) {
+        values.push(input.value);
+      }
+    });
+    return values;
+  }
+
+  function update(form) {
+    form.querySelectorAll("[data-show-if-field]").forEach(function (question) {
+      var wanted = question.getAttribute("data-show-if-values").split("|");
+      var chosen = selectedValues(form, question.getAttribute("data-show-if-field"));
+      var visible = chosen.some(function (value) { return wanted.indexOf(value) !== -1; });
+      question.hidden = !visible;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (!form.querySelector("[data-show-if-field]")) {
+        return;
+      }
+      update(form);
+      form.addEventListener("change", function () { update(form); });
+    });
+  });
+}());

@@ -1,0 +1,29 @@
+from jichitai.core.tests.samples import pdf_bytes
+from jichitai.procedures import services
+from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.tenancy.tests.isolation import object_kwargs
+
+
+def _procedure(organization):
+    return published_procedure(organization, name="伊勢市の手続").pk
+
+
+def _application(organization):
+    procedure = published_procedure(organization, name="伊勢市の申請用")
+    return services.submit_application(procedure=procedure, data=event_data()).application.pk
+
+
+def _file(organization):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    procedure = published_procedure(organization, name="伊勢市の添付用", attachment_kinds=["pdf"])
+    return services.store_upload(
+        procedure=procedure, field_name="x", upload=SimpleUploadedFile("a.pdf", pdf_bytes())
+    ).pk
+
+
+object_kwargs.register("procedure_id", _procedure)
+object_kwargs.register("template_id", _procedure)
+object_kwargs.register("position", lambda organization: 0)
+object_kwargs.register("application_id", _application)
+object_kwargs.register("file_id", _file)

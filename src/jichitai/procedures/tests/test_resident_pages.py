@@ -1,0 +1,203 @@
+"""The resident's pages without JavaScript: 入力 → 確認 → 完了, bad input kept and explained, a
+double submit creating nothing more, drafts, e-mail verification and the status page."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from jichitai.core.tests.samples import pdf_bytes
+from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.tests.factories import published_procedure
+
+
+@pytest.fixture
+def event(tsu):
+    return published_procedure(tsu, capacity=10)
+
+
+def form_post(**overrides):
+    data = {
+        "applicant__family": "三重",
+        "applicant__given": "花子",
+        "applicant__family_kana": "みえ",
+        "applicant__given_kana": "はなこ",
+        "email": "hanako@example.jp",
+        "participants": "２",
+        "agree": "on",
+        "action": "confirm",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_input_confirm_complete(event, tsu, django_capture_on_commit_callbacks):
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{event.pk}/"
+    page = client.get(url).content.decode()
+    assert "入力内容を確認する" in page and 'aria-current="step"' in page
+    response = client.post(url, form_post())
+    assert response.status_code == 302 and response["Location"].endswith("/confirm/")
+    confirm = client.get(response["Location"]).content.decode()
+    assert "三重 花子(ミエ ハナコ)" in confirm and "2人" in confirm
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(response["Location"], follow=True)
+    application = Application.objects.get()
+    assert application.receipt_number in done.content.decode()
+    assert len(mail.outbox) == 1
+    # Reloading the confirmation (a double submit) creates nothing more.
+    client.post(response["Location"])
+    assert Application.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_input_is_explained_next_to_the_field_and_kept(event, tsu):
+    client = Client()
+    response = client.post(
+        f"/o/{tsu.code}/procedures/{event.pk}/",
+        form_post(email="hanako", participants="9", agree=""),
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'role="alert"' in body and "入力内容に誤りがあります(3件)" in body
+    assert 'id="field-email-error"' in body and "メールアドレスの形式が正しくありません" in body
+    assert 'aria-invalid="true"' in body
+    assert 'value="hanako"' in body and 'value="三重"' in body  # what was typed stays
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_conditional_questions_are_decided_by_the_server(event, tsu):
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{event.pk}/"
+    page = client.get(url).content.decode()
+    assert "「支援の希望」で「希望する」を選んだ方のみお答えください。" in page
+    response = client.post(url, form_post(needs_support="希望する"))
+    assert "「希望する支援の内容」を入力してください。" in response.content.decode()
+    response = client.post(
+        url, form_post(needs_support="希望しない", support_detail="送っても使われない")
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_full_event_is_shown_as_closed(tsu):
+    full = published_procedure(tsu, capacity=1)
+    from jichitai.procedures import services
+    from jichitai.procedures.tests.factories import event_data
+
+    services.submit_application(procedure=full, data=event_data())
+    page = Client().get(f"/o/{tsu.code}/procedures/{full.pk}/").content.decode()
+    assert "定員に達したため受付を終了しました" in page
+
+
+@pytest.mark.django_db
+def test_drafts_resume_from_the_emailed_link(event, tsu, django_capture_on_commit_callbacks):
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{event.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, form_post(action="save_draft", **{"draft-email": "hanako@example.jp", "email": ""})
+        )
+    assert response.status_code == 302
+    link = re.search(r"http://127\.0\.0\.1:8000(\S+)", mail.outbox[0].body).group(1)
+    other_browser = Client()
+    page = other_browser.get(link, follow=True).content.decode()
+    assert 'value="三重"' in page and "一時保存した内容を読み込みました" in page
+
+
+@pytest.mark.django_db
+def test_email_verification_before_applying(tsu, django_capture_on_commit_callbacks):
+    procedure = published_procedure(tsu, identity=Procedure.Identity.EMAIL, one_per_email=True)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    assert "確認メールを送る" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{url}verify/", {"email": "verified@example.jp"})
+    link = re.search(r"http://127\.0\.0\.1:8000(\S+)", mail.outbox[0].body).group(1)
+    client.get(link)
+    assert client.post(url, form_post(email="other@example.jp")).status_code == 302
+    client.post(f"{url}confirm/")
+    # The verified address is the applicant's, whatever they typed in the form.
+    assert Application.objects.get().applicant_email == "verified@example.jp"
+
+
+@pytest.mark.django_db
+def test_files_are_refused_before_they_are_stored(tsu):
+    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
+    procedure = published_procedure(
+        tsu, fields=fields, attachment_kinds=["pdf"], attachment_max_mb=1
+    )
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    bad = client.post(
+        url, {"action": "confirm", "proof": SimpleUploadedFile("evil.pdf.exe", b"MZ")}
+    )
+    assert "形式は受け付けていません" in bad.content.decode()
+    good = client.post(
+        url, {"action": "confirm", "proof": SimpleUploadedFile("証明書.pdf", pdf_bytes())}
+    )
+    assert good.status_code == 302
+    client.post(f"{url}confirm/")
+    assert Application.objects.get().files.get().original_name == "証明書.pdf"
+
+
+@pytest.mark.django_db
+def test_the_status_page_needs_the_token(event, tsu):
+    from jichitai.procedures import services
+    from jichitai.procedures.tests.factories import event_data
+
+    application = services.submit_application(procedure=event, data=event_data()).application
+    client = Client()
+    good = client.get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    )
+    assert good.status_code == 200 and "受付" in good.content.decode()
+    assert (
+        client.get(f"/o/{tsu.code}/status/{application.receipt_number}/wrong-token/").status_code
+        == 404
+    )
+    assert (
+        client.get(
+            f"/o/242039/status/{application.receipt_number}/{application.status_token}/"
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_withdrawal_needs_the_confirmation_box(event, tsu):
+    from jichitai.procedures import services
+    from jichitai.procedures.tests.factories import event_data
+
+    application = services.submit_application(procedure=event, data=event_data()).application
+    url = f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/withdraw/"
+    client = Client()
+    client.post(url)
+    application.refresh_from_db()
+    assert application.status == "received"
+    client.post(url, {"confirm": "yes"})
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_public_lists_show_only_open_procedures(tsu):
+    published_procedure(tsu, name="公開中の講座")
+    from jichitai.procedures import services
+    from jichitai.tenancy.tests.factories import DivisionFactory
+
+    services.create_procedure(
+        actor=None,
+        organization=tsu,
+        division=DivisionFactory(organization=tsu),
+        name="下書きの講座",
+        category="event",
+    )
+    page = Client().get(f"/o/{tsu.code}/procedures/").content.decode()
+    assert "公開中の講座" in page and "下書きの講座" not in page
+    assert "公開中の講座" in Client().get(f"/o/{tsu.code}/").content.decode()
+    assert "公開中の講座" not in Client().get(f"/o/{tsu.code}/procedures/?q=税").content.decode()

@@ -1,0 +1,278 @@
+"""Staff pages: building and publishing a form, the inbox and its workflow, exports for Excel."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from jichitai.audit.models import AuditEvent
+from jichitai.core.tests.samples import xlsx_bytes
+from jichitai.procedures import services
+from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.tenancy.models import Role
+from jichitai.tenancy.tests.factories import DivisionFactory
+
+
+@pytest.fixture
+def manager(tsu, make_member):
+    return make_member(tsu, Role.MANAGER)
+
+
+@pytest.mark.django_db
+class TestBuildingAForm:
+    def test_create_add_questions_reorder_and_publish(self, tsu, manager, login):
+        client = login(manager)
+        division = DivisionFactory(organization=tsu)
+        response = client.post(
+            f"/s/{tsu.code}/procedures/new/",
+            {
+                "name": "ごみ減量講座",
+                "division": division.pk,
+                "category": "event",
+                "online": "on",
+                "capacity": "20",
+                "attachment_max_mb": "10",
+                "retention_years": "3",
+                "identity": "none",
+                "closes_at_0": "令和9年3月31日",
+                "closes_at_1": "17:00",
+            },
+        )
+        procedure = Procedure.objects.get(name="ごみ減量講座")
+        assert response["Location"] == f"/s/{tsu.code}/procedures/{procedure.pk}/form/"
+        assert procedure.closes_at.year == 2027 and procedure.closes_at.hour + 9 in (17, 26)
+        builder = f"/s/{tsu.code}/procedures/{procedure.pk}/form/"
+        client.post(builder, {"action": "add", "label": "氏名", "type": "name", "required": "on"})
+        client.post(
+            builder,
+            {
+                "action": "add",
+                "label": "参加方法",
+                "type": "single_choice",
+                "choices": "会場\nオンライン",
+                "required": "on",
+            },
+        )
+        client.post(
+            builder,
+            {
+                "action": "add",
+                "label": "会場への交通手段",
+                "type": "text",
+                "show_if_field": "field_2",
+                "show_if_values": "会場",
+            },
+        )
+        procedure.refresh_from_db()
+        assert [f["label"] for f in procedure.draft_fields] == [
+            "氏名",
+            "参加方法",
+            "会場への交通手段",
+        ]
+        assert procedure.draft_fields[2]["show_if"] == {"field": "field_2", "values": ["会場"]}
+        client.post(builder, {"action": "up", "position": "1"})
+        procedure.refresh_from_db()
+        assert [f["label"] for f in procedure.draft_fields][:2] == ["参加方法", "氏名"]
+        client.post(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/form/1/",
+            {"label": "お名前", "type": "name", "name": "applicant", "required": "on"},
+        )
+        procedure.refresh_from_db()
+        assert (
+            procedure.draft_fields[1]["label"] == "お名前"
+            and procedure.draft_fields[1]["name"] == "applicant"
+        )
+        client.post(f"/s/{tsu.code}/procedures/{procedure.pk}/publish/")
+        procedure.refresh_from_db()
+        assert procedure.status == "published" and procedure.current_version.number == 1
+        assert (
+            procedure.current_version.schema["$schema"]
+            == "https://json-schema.org/draft/2020-12/schema"
+        )
+
+    def test_a_choice_question_without_choices_is_refused_with_a_message(self, tsu, manager, login):
+        procedure = published_procedure(tsu)
+        response = login(manager).post(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/form/",
+            {"action": "add", "label": "区分", "type": "single_choice"},
+        )
+        assert response.status_code == 422
+        assert "選択肢を1つ以上入力してください" in response.content.decode()
+
+    def test_publishing_needs_a_manager(self, tsu, tsu_clerk, login):
+        procedure = published_procedure(tsu, division=tsu_clerk.memberships.get().division)
+        assert (
+            login(tsu_clerk).post(f"/s/{tsu.code}/procedures/{procedure.pk}/publish/").status_code
+            == 403
+        )
+
+    def test_xlsform_upload_replaces_the_draft(self, tsu, manager, login):
+        procedure = published_procedure(tsu)
+        survey = xlsx_bytes(
+            [
+                ["type", "name", "label", "required"],
+                ["text", "q1", "ご意見", "no"],
+                ["integer", "age", "年齢", "yes"],
+            ]
+        )
+        response = login(manager).post(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
+            {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
+        )
+        assert response.status_code == 302
+        procedure.refresh_from_db()
+        assert [f["name"] for f in procedure.draft_fields] == ["q1", "age"]
+
+    def test_a_bad_xlsform_row_is_shown(self, tsu, manager, login):
+        procedure = published_procedure(tsu)
+        survey = xlsx_bytes([["type", "name", "label"], ["geopoint", "where", "場所"]])
+        response = login(manager).post(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
+            {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
+        )
+        assert response.status_code == 422
+        assert (
+            "survey シート 2行目: 種類「geopoint」には対応していません" in response.content.decode()
+        )
+
+
+def _rename_sheet(content: bytes) -> bytes:
+    book = load_workbook(io.BytesIO(content))
+    book.active.title = "survey"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+class TestInbox:
+    def test_filters_detail_and_status_change(
+        self, tsu, manager, login, django_capture_on_commit_callbacks
+    ):
+        procedure = published_procedure(tsu)
+        first = services.submit_application(procedure=procedure, data=event_data(1)).application
+        services.submit_application(
+            procedure=procedure,
+            data=event_data(
+                2,
+                applicant={
+                    "family": "鈴鹿",
+                    "given": "次郎",
+                    "family_kana": "スズカ",
+                    "given_kana": "ジロウ",
+                },
+            ),
+        )
+        client = login(manager)
+        page = client.get(f"/s/{tsu.code}/inbox/", {"text": "鈴鹿"}).content.decode()
+        assert "鈴鹿 次郎" in page and "三重 太郎1" not in page
+        page = client.get(
+            f"/s/{tsu.code}/inbox/", {"since": "令和元年5月1日", "status": "received"}
+        ).content.decode()
+        assert first.receipt_number in page
+        detail = client.get(f"/s/{tsu.code}/inbox/{first.pk}/").content.decode()
+        assert "三重 太郎1" in detail
+        assert AuditEvent.objects.filter(kind="read", target_id=str(first.pk)).exists()
+        refused = client.post(
+            f"/s/{tsu.code}/inbox/{first.pk}/status/", {"to_status": "returned", "message": ""}
+        )
+        assert refused.status_code == 422 and "差戻しの理由" in refused.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                f"/s/{tsu.code}/inbox/{first.pk}/status/",
+                {"to_status": "returned", "message": "住所を確認してください"},
+            )
+        first.refresh_from_db()
+        assert first.status == "returned"
+        client.post(f"/s/{tsu.code}/inbox/{first.pk}/comment/", {"text": "電話で確認済み"})
+        assert first.events.filter(kind="comment", internal=True).exists()
+
+    def test_bulk_approval_for_event_signups(self, tsu, manager, login):
+        procedure = published_procedure(tsu)
+        applications = [
+            services.submit_application(procedure=procedure, data=event_data(n)).application
+            for n in range(3)
+        ]
+        login(manager).post(
+            f"/s/{tsu.code}/inbox/",
+            {
+                "selected": [a.pk for a in applications[:2]],
+                "to_status": "approved",
+                "message": "当日お待ちしています",
+            },
+        )
+        assert list(Application.objects.order_by("pk").values_list("status", flat=True)) == [
+            "approved",
+            "approved",
+            "received",
+        ]
+
+    def test_clerks_of_a_division_see_only_its_procedures(self, tsu, tsu_clerk, login):
+        mine = published_procedure(
+            tsu, name="自分の課", division=tsu_clerk.memberships.get().division
+        )
+        other = published_procedure(tsu, name="他の課")
+        mine_app = services.submit_application(procedure=mine, data=event_data(1)).application
+        other_app = services.submit_application(procedure=other, data=event_data(2)).application
+        client = login(tsu_clerk)
+        page = client.get(f"/s/{tsu.code}/inbox/").content.decode()
+        assert mine_app.receipt_number in page and other_app.receipt_number not in page
+        assert client.get(f"/s/{tsu.code}/inbox/{other_app.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+class TestExports:
+    @pytest.fixture
+    def procedure(self, tsu):
+        procedure = published_procedure(tsu)
+        services.submit_application(procedure=procedure, data=event_data(1))
+        services.submit_application(
+            procedure=procedure,
+            data=event_data(
+                2,
+                applicant={
+                    "family": "𠮷野",
+                    "given": "=SUM(A1)",
+                    "family_kana": "ヨシノ",
+                    "given_kana": "ハナ",
+                },
+            ),
+        )
+        return procedure
+
+    def test_utf8_csv_with_bom_and_one_column_per_field(self, tsu, manager, login, procedure):
+        response = login(manager).get(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/export/", {"format": "csv"}
+        )
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert content.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        assert rows[0][:5] == ["受付番号", "受付日時", "受付経路", "状態", "人数"]
+        assert "氏名(姓)" in rows[0] and "メールアドレス" in rows[0]
+        family = rows[0].index("氏名(姓)")
+        assert rows[2][family] == "𠮷野" and rows[2][family + 1] == "'=SUM(A1)"
+
+    def test_cp932_export_reports_characters_it_cannot_hold(self, tsu, manager, login, procedure):
+        client = login(manager)
+        report = client.get(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/export/", {"format": "csv-sjis"}
+        )
+        body = report.content.decode()
+        assert "Shift_JIS に変換できない文字があります" in body and "𠮷" in body
+        download = client.get(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/export/",
+            {"format": "csv-sjis", "download": "1"},
+        )
+        rows = list(csv.reader(io.StringIO(download.content.decode("cp932"))))
+        assert rows[2][rows[0].index("氏名(姓)")] == "〓野"
+
+    def test_xlsx_export(self, tsu, manager, login, procedure):
+        response = login(manager).get(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/export/", {"format": "xlsx"}
+        )
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet["A1"].value == "受付番号"
+        assert sheet.max_row == 3

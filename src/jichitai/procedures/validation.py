@@ -1,0 +1,83 @@
+"""Validation of application data: the one validator behind the resident's page, the JSON API and
+paper intake, so every channel accepts and refuses exactly the same data with the same Japanese
+messages."""
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from jichitai.procedures.definitions import is_visible
+from jichitai.procedures.fields import FieldInputError, field_types
+
+REQUIRED_MESSAGES = {
+    "single_choice": "「{label}」を選んでください。",
+    "multiple_choice": "「{label}」を1つ以上選んでください。",
+    "consent": "「{label}」への同意が必要です。",
+    "file": "「{label}」のファイルを添付してください。",
+}
+
+
+def _schema_message(error, spec: dict) -> str:
+    keyword = error.validator
+    value = error.validator_value
+    if keyword == "maxLength":
+        return f"{value}文字以内で入力してください。"
+    if keyword == "minLength":
+        return f"{value}文字以上で入力してください。"
+    if keyword == "minimum":
+        return f"{value}以上の値を入力してください。"
+    if keyword == "maximum":
+        return f"{value}以下の値を入力してください。"
+    if keyword in {"enum", "const"}:
+        return "選択肢から選んでください。" if spec["type"] != "consent" else "同意が必要です。"
+    if keyword == "format":
+        return "形式が正しくありません。"
+    if keyword == "pattern":
+        return "形式が正しくありません。"
+    if keyword == "required":
+        return REQUIRED_MESSAGES.get(spec["type"], "「{label}」を入力してください。").format(
+            label=spec["label"]
+        )
+    return "入力内容を確認してください。"
+
+
+def validate_application_data(
+    fields: list[dict], schema: dict, raw: dict, *, reject_unknown: bool = False
+) -> tuple[dict, dict[str, list[str]]]:
+    """Returns ``(cleaned, errors)``. ``cleaned`` holds the visible fields' normalised values;
+    ``errors`` maps a field name to its messages. Hidden (conditional) fields are dropped."""
+    cleaned: dict = {}
+    errors: dict[str, list[str]] = {}
+    for spec in fields:
+        name = spec["name"]
+        if not is_visible(spec, cleaned):
+            continue
+        field_type = field_types.get(spec["type"])
+        try:
+            value = field_type.normalise(raw.get(name), spec)
+        except FieldInputError as error:
+            errors[name] = [str(error)]
+            continue
+        if value is None:
+            if spec.get("required"):
+                template = REQUIRED_MESSAGES.get(spec["type"], "「{label}」を入力してください。")
+                errors[name] = [template.format(label=spec["label"])]
+            continue
+        cleaned[name] = value
+
+    if reject_unknown:
+        known = {spec["name"] for spec in fields}
+        for name in raw:
+            if name not in known:
+                errors[name] = ["この項目はこの手続にありません。"]
+
+    specs = {spec["name"]: spec for spec in fields}
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    for error in validator.iter_errors(cleaned):
+        if error.validator == "required" and not error.absolute_path:
+            names = [name for name in error.validator_value if name not in error.instance]
+        else:
+            names = [str(error.absolute_path[0])] if error.absolute_path else []
+        for name in names:
+            spec = specs.get(name)
+            if spec is not None and name not in errors:
+                errors[name] = [_schema_message(error, spec)]
+    return cleaned, errors
