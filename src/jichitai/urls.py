@@ -2,6 +2,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from jichitai.accounts.middleware import before_second_factor
+from jichitai.api.api import url_patterns as api_url_patterns
+from jichitai.api.views import unknown_endpoint
 from jichitai.core.views import healthz
 from jichitai.tenancy.middleware import public_view
 
@@ -19,6 +21,9 @@ urlpatterns = [
     path("", include("jichitai.portal.urls")),
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
     path("healthz", healthz, name="healthz"),
+    # Other API families (e.g. the CKAN-compatible /api/action/…) are mounted before this line.
+    path("api/", api_url_patterns()),
+    path("api/<path:rest>", unknown_endpoint),
     path("i18n/setlang/", public_view(before_second_factor(set_language)), name="set_language"),
     path("accounts/", include("jichitai.accounts.urls")),
     path("s/", include("jichitai.dashboard.urls")),

@@ -33,6 +33,8 @@ class ApiPrincipal:
     organization: object
     role: str
     token: ApiToken
+    # Tokens act for the whole organization, not for one division.
+    division_id: None = None
 
     def has_role(self, minimum: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(minimum)]

@@ -59,6 +59,8 @@ def _text(value, spec):
     if not isinstance(value, str | int | float):
         raise FieldInputError("文字で入力してください。")
     text = japanese.normalize_width(str(value)).strip()
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
+        raise FieldInputError("使用できない制御文字が含まれています。")
     return text
 
 

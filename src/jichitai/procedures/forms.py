@@ -269,3 +269,13 @@ class EmailForm(forms.Form):
             "required": "メールアドレスを入力してください。",
         },
     )
+
+
+class DraftEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("再開用のメールアドレス"),
+        error_messages={
+            "invalid": "メールアドレスの形式が正しくありません。例: taro@example.jp",
+            "required": "再開用のメールアドレスを入力してください。",
+        },
+    )

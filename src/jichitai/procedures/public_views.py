@@ -14,7 +14,7 @@ from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import selectors, services
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.fields import field_types
-from jichitai.procedures.forms import EmailForm
+from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.models import ApplicationFile, Draft, EmailVerification
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.validation import validate_application_data
@@ -107,13 +107,17 @@ def procedure_form(request, org_code, procedure_id):
 
     version = procedure.current_version
     errors: dict = {}
-    draft_form = EmailForm(prefix="draft", initial={"email": state.get("verified_email", "")})
+    draft_form = DraftEmailForm(
+        prefix="draft",
+        initial={"email": state.get("verified_email", "")},
+        use_required_attribute=False,
+    )
     if request.method == "POST":
         state["raw"] = raw_from_post(version.fields, request.POST)
         upload_errors = _store_uploads(request, procedure, state)
         action = request.POST.get("action", "confirm")
         if action == "save_draft":
-            draft_form = EmailForm(request.POST, prefix="draft")
+            draft_form = DraftEmailForm(request.POST, prefix="draft", use_required_attribute=False)
             if draft_form.is_valid():
                 services.save_draft(
                     procedure=procedure, email=draft_form.cleaned_data["email"], data=state["raw"]

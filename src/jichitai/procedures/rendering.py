@@ -82,6 +82,15 @@ def widgets(
             "maximum": spec.get("maximum"),
             "attached": (files or {}).get(name),
         }
+        entry["describedby"] = " ".join(
+            part
+            for part, present in (
+                (f"{entry['id']}-condition", entry["condition"]),
+                (f"{entry['id']}-help", entry["help"]),
+                (f"{entry['id']}-error", entry["errors"]),
+            )
+            if present
+        )
         if field_type.has_choices:
             selected = value if isinstance(value, list) else [value]
             entry["choices"] = [

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "jichitai.demo",
     "jichitai.operations",
     "jichitai.procedures",
+    "jichitai.api",
 ]
 
 MIDDLEWARE = [

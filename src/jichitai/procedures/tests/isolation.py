@@ -1,5 +1,6 @@
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures import services
+from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.tenancy.tests.isolation import object_kwargs
 
@@ -26,4 +27,8 @@ object_kwargs.register("procedure_id", _procedure)
 object_kwargs.register("template_id", _procedure)
 object_kwargs.register("position", lambda organization: 0)
 object_kwargs.register("application_id", _application)
+object_kwargs.register(
+    "receipt_number",
+    lambda organization: Application.objects.get(pk=_application(organization)).receipt_number,
+)
 object_kwargs.register("file_id", _file)

@@ -1,0 +1,103 @@
+"""The platform's JSON API (django-ninja): OpenAPI at /api/openapi.json, docs at /api/docs.
+Every error answers JSON: ``{"detail": …, "code": …}`` (422 adds ``errors`` per field)."""
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jichitai.procedures.api import public_router, staff_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="jichitai API",
+    version="1",
+    description="電子申請・届出の手続一覧、申請の送信と状況照会、団体職員向けの受付データ。",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def request_invalid(request, error: ValidationError):
+    errors: dict[str, list[str]] = {}
+    for item in error.errors:
+        location = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in ("body", "query", "path", "header")
+        ]
+        errors.setdefault(".".join(location) or "request", []).append(
+            item.get("msg", "不正な値です。")
+        )
+    return api.create_response(
+        request,
+        {
+            "detail": "リクエストの形式が正しくありません。",
+            "code": "invalid_request",
+            "errors": errors,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, error):
+    return api.create_response(
+        request,
+        {
+            "detail": "APIトークンが必要です。有効なトークンを Authorization ヘッダーに入れてください。",
+            "code": "unauthenticated",
+        },
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, error):
+    return api.create_response(
+        request, {"detail": "見つかりません。", "code": "not_found"}, status=404
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, error: HttpError):
+    if error.status_code == 400:
+        detail, code = "リクエストの本文を JSON として読み取れません。", "bad_request"
+    else:
+        detail, code = str(error), "error"
+    return api.create_response(request, {"detail": detail, "code": code}, status=error.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, error: Exception):
+    logger.exception("API error on %s %s", request.method, request.path)
+    return api.create_response(
+        request,
+        {
+            "detail": "サーバーでエラーが発生しました。時間をおいて再度お試しください。",
+            "code": "server_error",
+        },
+        status=500,
+    )
+
+
+api.add_router("/v1/", public_router)
+api.add_router("/v1/staff/", staff_router)
+
+
+STAFF_PREFIX = "v1/staff/"
+
+
+def url_patterns():
+    """The API's URL patterns. Everything outside ``/api/v1/staff/`` is public by design (published
+    procedures, submitting, status by token) and is marked so for the tenant-isolation walk;
+    the staff part authenticates with organization tokens."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if not str(pattern.pattern).startswith(STAFF_PREFIX):
+            pattern.callback.public_view = True
+    return patterns, app_name, namespace

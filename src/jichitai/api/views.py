@@ -1,0 +1,9 @@
+from django.http import JsonResponse
+
+from jichitai.tenancy.middleware import public_view
+
+
+@public_view
+def unknown_endpoint(request, rest):
+    """Anything under /api/ that no API family answers: JSON, like every other API error."""
+    return JsonResponse({"detail": "この API はありません。", "code": "not_found"}, status=404)

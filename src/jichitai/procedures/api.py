@@ -1,0 +1,397 @@
+"""The procedures part of the JSON API. Public paths are stable (used by other systems):
+
+- ``GET  /api/v1/o/<code>/procedures``
+- ``GET  /api/v1/o/<code>/procedures/<id>``
+- ``POST /api/v1/o/<code>/procedures/<id>/applications`` (``Idempotency-Key`` header)
+- ``GET  /api/v1/applications/<receipt_number>?token=…``
+
+Staff endpoints (``/api/v1/staff/…``) take an organization API token.
+"""
+
+import json
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Header, Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from jichitai.api.auth import OrganizationToken
+from jichitai.api.schemas import (
+    BoundedPagination,
+    ErrorOut,
+    ObjectId,
+    ValidationErrorOut,
+    printable,
+)
+from jichitai.audit import services as audit
+from jichitai.core.exports import csv_response, export_csv, xlsx_response
+from jichitai.core.middleware import client_ip
+from jichitai.core.ratelimit import Rate, hit
+from jichitai.procedures import exports, selectors, services
+from jichitai.procedures.definitions import file_fields
+from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.notifications import status_url
+from jichitai.tenancy.models import Organization, Role
+from jichitai.tenancy.selectors import organization_by_code
+
+public_router = Router(tags=["手続(公開)"])
+staff_router = Router(tags=["受付(職員)"], auth=OrganizationToken())
+
+SUBMISSION_RATE = Rate.parse("30/m")
+
+
+class ProcedureOut(Schema):
+    id: int
+    name: str
+    category: str
+    description: str
+    division: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    capacity: int | None
+    capacity_left: int | None
+    accepting: bool
+
+
+class ProcedureDetailOut(ProcedureOut):
+    form_version: int
+    form_schema: dict[str, Any] = Field(
+        alias="schema", description="申込フォームの JSON Schema (2020-12)"
+    )
+    needs_signature: bool
+    fee: int | None
+    needs_attachments: bool
+
+
+def _procedure_detail_out(procedure: Procedure) -> dict:
+    version = procedure.current_version
+    return {
+        **_procedure_out(procedure),
+        "form_version": version.number,
+        "schema": version.schema,
+        "needs_signature": False,
+        "fee": None,
+        "needs_attachments": bool(file_fields(version.fields)),
+    }
+
+
+def _procedure_out(procedure: Procedure) -> dict:
+    return {
+        "id": procedure.pk,
+        "name": procedure.name,
+        "category": procedure.category,
+        "description": procedure.description,
+        "division": procedure.division.name,
+        "opens_at": procedure.opens_at,
+        "closes_at": procedure.closes_at,
+        "capacity": procedure.capacity,
+        "capacity_left": procedure.capacity_left,
+        "accepting": procedure.is_accepting(),
+    }
+
+
+class ApplicationDataIn(Schema):
+    """The form's data: an object following the procedure's JSON Schema (``GET …/procedures/<id>``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class SubmissionOut(Schema):
+    receipt_number: str
+    status: str
+    status_token: str
+    status_url: str
+
+
+class HistoryOut(Schema):
+    at: datetime
+    kind: str
+    status: str
+    message: str
+
+
+class ApplicationStatusOut(Schema):
+    receipt_number: str
+    procedure: str
+    status: str
+    status_label: str
+    submitted_at: datetime
+    history: list[HistoryOut]
+
+
+def _status_out(application: Application, *, internal: bool = False) -> dict:
+    events = application.events.all() if internal else application.events.filter(internal=False)
+    return {
+        "receipt_number": application.receipt_number,
+        "procedure": application.procedure.name,
+        "status": application.status,
+        "status_label": application.get_status_display(),
+        "submitted_at": application.submitted_at,
+        "history": [
+            {
+                "at": event.at,
+                "kind": event.kind,
+                "status": event.to_status,
+                "message": event.message,
+            }
+            for event in events
+        ],
+    }
+
+
+@public_router.get(
+    "o/{code}/procedures",
+    response={200: list[ProcedureOut], 404: ErrorOut},
+    summary="受付中の手続の一覧",
+)
+def list_procedures(request, code: str, q: str = ""):
+    organization = organization_by_code(code)
+    return [_procedure_out(p) for p in selectors.open_procedures(organization, query=printable(q))]
+
+
+@public_router.get(
+    "o/{code}/procedures/{procedure_id}",
+    response={200: ProcedureDetailOut, 404: ErrorOut},
+    summary="手続と申込フォームの JSON Schema",
+    by_alias=True,
+)
+def get_procedure(request, code: str, procedure_id: ObjectId):
+    organization = organization_by_code(code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    return _procedure_detail_out(procedure)
+
+
+@public_router.post(
+    "o/{code}/procedures/{procedure_id}/applications",
+    response={
+        201: SubmissionOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+        429: ErrorOut,
+    },
+    summary="申請を送信する",
+    description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ Idempotency-Key で再送すると、最初の受付番号を返し、新たに作成しません。",
+)
+def submit(
+    request,
+    code: str,
+    procedure_id: ObjectId,
+    payload: ApplicationDataIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    organization = organization_by_code(code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    # The documented body model keeps no keys it does not know; the form's keys are read from the
+    # request itself (ninja has already refused a body that is not JSON).
+    if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
+        return 422, {
+            "detail": "Idempotency-Key は1〜100文字にしてください。",
+            "code": "invalid",
+            "errors": {"Idempotency-Key": ["1〜100文字にしてください。"]},
+        }
+    data = json.loads(request.body or b"{}")
+    if not isinstance(data, dict):
+        return 422, {
+            "detail": "本文はフォームのデータのオブジェクト({…})にしてください。",
+            "code": "invalid",
+            "errors": {"body": ["オブジェクトではありません。"]},
+        }
+    retry_after = hit("api-submit", client_ip(request) or "unknown", SUBMISSION_RATE)
+    if retry_after is not None:
+        return 429, {
+            "detail": "短時間に多くの送信がありました。しばらく待ってから再送してください。",
+            "code": "rate_limited",
+        }
+    try:
+        submission = services.submit_application(
+            procedure=procedure,
+            data=data,
+            channel=Application.Channel.API,
+            idempotency_key=f"api-{idempotency_key}" if idempotency_key else None,
+            reject_unknown=True,
+        )
+    except services.ApplicationInvalid as error:
+        return 422, {
+            "detail": "入力内容に誤りがあります。",
+            "code": "invalid",
+            "errors": error.message_dict,
+        }
+    except services.ProcedureUnavailable as error:
+        return 409, {"detail": error.message, "code": error.code}
+    application = submission.application
+    return 201, {
+        "receipt_number": application.receipt_number,
+        "status": application.status,
+        "status_token": application.status_token,
+        "status_url": status_url(application),
+    }
+
+
+@public_router.get(
+    "applications/{receipt_number}",
+    response={200: ApplicationStatusOut, 404: ErrorOut},
+    summary="申請の状況照会(受付時に返したトークンが必要)",
+)
+def application_status(request, receipt_number: str, token: str = ""):
+    code = receipt_number.split("-", 1)[0]
+    organization = (
+        get_object_or_404(Organization, code=code, is_active=True) if code.isdigit() else None
+    )
+    if organization is None:
+        raise Http404
+    application = selectors.application_for_applicant(organization, receipt_number, token)
+    return _status_out(application)
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+class StaffApplicationOut(Schema):
+    id: int
+    receipt_number: str
+    procedure_id: int
+    procedure: str
+    status: str
+    channel: str
+    submitted_at: datetime
+    applicant_name: str
+    applicant_email: str
+    persons: int
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_id(application) -> int:
+        return application.pk
+
+    @staticmethod
+    def resolve_procedure(application) -> str:
+        return application.procedure.name
+
+
+class Filters(Schema):
+    procedure_id: ObjectId | None = None
+    status: (
+        Literal[
+            "received", "reviewing", "returned", "approved", "rejected", "completed", "withdrawn"
+        ]
+        | None
+    ) = None
+    since: date | None = None
+    until: date | None = None
+    text: str = ""
+
+
+class StatusChangeIn(Schema):
+    status: Literal["reviewing", "returned", "approved", "rejected", "completed"]
+    message: str = ""
+
+
+def _find(principal, receipt_number: str) -> Application:
+    applications = selectors.applications_of(principal).filter(receipt_number=receipt_number)
+    application = applications.first()
+    if application is None:
+        raise Http404
+    return application
+
+
+@staff_router.get(
+    "applications", response={200: list[StaffApplicationOut], 401: ErrorOut}, summary="申請の一覧"
+)
+@paginate(BoundedPagination)
+def staff_applications(request, filters: Query[Filters]):
+    principal = request.auth
+    procedure = None
+    if filters.procedure_id is not None:
+        procedure = selectors.visible_procedures(principal).filter(pk=filters.procedure_id).first()
+        if procedure is None:
+            return Application.objects.none()
+    return selectors.applications_of(
+        principal,
+        procedure=procedure,
+        status=filters.status or "",
+        since=filters.since,
+        until=filters.until,
+        text=printable(filters.text),
+    )
+
+
+@staff_router.get(
+    "applications/{receipt_number}",
+    response={200: StaffApplicationOut, 401: ErrorOut, 404: ErrorOut},
+    summary="申請の内容",
+)
+def staff_application(request, receipt_number: str):
+    application = _find(request.auth, receipt_number)
+    audit.record_read(
+        actor=request.auth.user,
+        organization=request.auth.organization,
+        target=application,
+        summary="APIで申請内容を取得",
+    )
+    return application
+
+
+@staff_router.post(
+    "applications/{receipt_number}/status",
+    response={
+        200: ApplicationStatusOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    summary="申請の状態を変更して申請者に通知",
+)
+def staff_change_status(request, receipt_number: str, change: StatusChangeIn):
+    principal = request.auth
+    if not principal.has_role(Role.CLERK):
+        return 403, {
+            "detail": "状態を変更するには担当職員以上の権限のトークンが必要です。",
+            "code": "forbidden",
+        }
+    application = _find(principal, receipt_number)
+    try:
+        application = services.change_status(
+            actor=principal.user,
+            application=application,
+            to_status=change.status,
+            message=change.message,
+        )
+    except ValidationError as error:
+        return 422, {
+            "detail": "状態を変更できません。",
+            "code": "invalid",
+            "errors": {"status": error.messages},
+        }
+    return _status_out(application, internal=True)
+
+
+@staff_router.get(
+    "procedures/{procedure_id}/export",
+    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    summary="申請データの書き出し(CSV UTF-8 BOM付き / Shift_JIS / XLSX)",
+)
+def staff_export(
+    request, procedure_id: ObjectId, format: Literal["csv", "csv-sjis", "xlsx"] = "csv"
+):
+    principal = request.auth
+    procedure = selectors.visible_procedures(principal).filter(pk=procedure_id).first()
+    if procedure is None:
+        raise Http404
+    applications = selectors.applications_of(principal, procedure=procedure).order_by(
+        "submitted_at", "id"
+    )
+    header, rows = exports.application_table(procedure, applications)
+    if format == "xlsx":
+        return xlsx_response(
+            exports.workbook(procedure, header, rows), f"applications_{procedure.pk}.xlsx"
+        )
+    export = export_csv(header, rows, encoding="cp932" if format == "csv-sjis" else "utf-8-sig")
+    response = csv_response(export, f"applications_{procedure.pk}.csv")
+    response["X-Unencodable-Characters"] = str(len(export.unencodable))
+    return response

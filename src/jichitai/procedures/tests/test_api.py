@@ -1,0 +1,160 @@
+"""The JSON API's stable public paths and the staff endpoints (organization API tokens)."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from jichitai.accounts import services as accounts
+from jichitai.procedures import services
+from jichitai.procedures.models import Application
+from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.tenancy.models import Role
+
+
+@pytest.fixture
+def event(tsu):
+    return published_procedure(tsu, capacity=3)
+
+
+def submit(client, tsu, event, body, key=None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(
+        f"/api/v1/o/{tsu.code}/procedures/{event.pk}/applications",
+        body,
+        content_type="application/json",
+        **headers,
+    )
+
+
+@pytest.mark.django_db
+class TestPublic:
+    def test_open_procedures_with_capacity_left(self, tsu, event):
+        response = Client().get(f"/api/v1/o/{tsu.code}/procedures")
+        assert response.status_code == 200
+        [item] = response.json()
+        assert {"id", "name", "category", "opens_at", "closes_at", "capacity_left"} <= set(item)
+        assert item["capacity_left"] == 3
+
+    def test_one_procedure_with_its_schema(self, tsu, event):
+        body = Client().get(f"/api/v1/o/{tsu.code}/procedures/{event.pk}").json()
+        assert body["schema"]["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert (
+            body["needs_signature"] is False
+            and body["fee"] is None
+            and body["needs_attachments"] is False
+        )
+
+    def test_submit_is_idempotent(self, tsu, event):
+        client = Client()
+        first = submit(client, tsu, event, event_data(), key="retry-1")
+        assert first.status_code == 201
+        again = submit(client, tsu, event, event_data(), key="retry-1")
+        assert again.status_code == 201
+        assert again.json()["receipt_number"] == first.json()["receipt_number"]
+        assert Application.objects.count() == 1
+        assert Application.objects.get().channel == "api"
+
+    def test_invalid_data_gets_the_pages_messages(self, tsu, event):
+        response = submit(Client(), tsu, event, event_data(email="nope", unknown=1))
+        assert response.status_code == 422
+        body = response.json()
+        assert body["errors"]["email"] == [
+            "メールアドレスの形式が正しくありません。例: taro@example.jp"
+        ]
+        assert body["errors"]["unknown"] == ["この項目はこの手続にありません。"]
+
+    def test_full_and_closed_procedures_answer_409(self, tsu, event):
+        client = Client()
+        assert submit(client, tsu, event, event_data(1, participants=3)).status_code == 201
+        response = submit(client, tsu, event, event_data(2))
+        assert response.status_code == 409 and response.json()["code"] in {"full", "closed"}
+
+    def test_status_lookup_needs_the_token(self, tsu, event):
+        client = Client()
+        created = submit(client, tsu, event, event_data()).json()
+        url = f"/api/v1/applications/{created['receipt_number']}"
+        ok = client.get(url, {"token": created["status_token"]})
+        assert ok.status_code == 200 and ok.json()["status"] == "received"
+        assert ok.json()["history"][0]["kind"] == "submitted"
+        missing = client.get(url, {"token": "wrong"})
+        assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+    def test_errors_are_json_everywhere(self, tsu, event):
+        client = Client()
+        assert client.get("/api/v1/o/999999/procedures").json()["code"] == "not_found"
+        assert client.get("/api/v2/nothing").json()["code"] == "not_found"
+        bad = client.post(
+            f"/api/v1/o/{tsu.code}/procedures/{event.pk}/applications",
+            "{not json",
+            content_type="application/json",
+        )
+        assert bad.status_code == 400 and bad.json()["code"] == "bad_request"
+        assert client.get("/api/v1/staff/applications").status_code == 401
+
+
+@pytest.mark.django_db
+class TestStaff:
+    @pytest.fixture
+    def token(self, tsu_admin):
+        return accounts.create_api_token(
+            actor=None, membership=tsu_admin.memberships.get(), name="連携", role=Role.CLERK
+        )[1]
+
+    def test_list_read_change_and_export(
+        self, tsu, ise, event, token, django_capture_on_commit_callbacks
+    ):
+        application = services.submit_application(procedure=event, data=event_data()).application
+        other = published_procedure(ise)
+        services.submit_application(procedure=other, data=event_data())
+        client = Client(HTTP_AUTHORIZATION=token)  # raw, as CKAN-style clients send it
+        listing = client.get("/api/v1/staff/applications").json()
+        assert (
+            listing["count"] == 1
+            and listing["items"][0]["receipt_number"] == application.receipt_number
+        )
+        one = client.get(f"/api/v1/staff/applications/{application.receipt_number}")
+        assert one.json()["data"]["email"] == "taro0@example.jp"
+        changed = client.post(
+            f"/api/v1/staff/applications/{application.receipt_number}/status",
+            {"status": "returned", "message": "添付を確認してください"},
+            content_type="application/json",
+        )
+        assert changed.status_code == 200 and changed.json()["status"] == "returned"
+        refused = client.post(
+            f"/api/v1/staff/applications/{application.receipt_number}/status",
+            {"status": "completed"},
+            content_type="application/json",
+        )
+        assert (
+            refused.status_code == 422 and "変更できません" in refused.json()["errors"]["status"][0]
+        )
+        export = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get(
+            f"/api/v1/staff/procedures/{event.pk}/export", {"format": "csv-sjis"}
+        )
+        rows = list(csv.reader(io.StringIO(export.content.decode("cp932"))))
+        assert rows[1][0] == application.receipt_number
+
+    def test_a_token_never_reaches_another_organization(self, tsu, ise, token):
+        other = published_procedure(ise)
+        foreign = services.submit_application(procedure=other, data=event_data()).application
+        client = Client(HTTP_AUTHORIZATION=token)
+        assert client.get(f"/api/v1/staff/applications/{foreign.receipt_number}").status_code == 404
+        assert client.get(f"/api/v1/staff/procedures/{other.pk}/export").status_code == 404
+        assert (
+            client.get("/api/v1/staff/applications", {"procedure_id": other.pk}).json()["count"]
+            == 0
+        )
+
+    def test_a_viewer_token_cannot_change_status(self, tsu, event, tsu_admin):
+        viewer = accounts.create_api_token(
+            actor=None, membership=tsu_admin.memberships.get(), name="閲覧", role=Role.VIEWER
+        )[1]
+        application = services.submit_application(procedure=event, data=event_data()).application
+        response = Client(HTTP_AUTHORIZATION=viewer).post(
+            f"/api/v1/staff/applications/{application.receipt_number}/status",
+            {"status": "reviewing"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
