@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install system-packages messages clean
+.PHONY: run test lint check install system-packages messages clean bench-submit
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Benchmarks (print a table; see benchmarks/*.py for what each measures).
+bench-submit: install
+	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
+	$(BIN)/python benchmarks/submit.py $(BENCH_ARGS)

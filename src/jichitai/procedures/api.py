@@ -12,6 +12,7 @@ import json
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -40,8 +41,6 @@ from jichitai.tenancy.selectors import organization_by_code
 
 public_router = Router(tags=["手続(公開)"])
 staff_router = Router(tags=["受付(職員)"], auth=OrganizationToken())
-
-SUBMISSION_RATE = Rate.parse("30/m")
 
 
 class ProcedureOut(Schema):
@@ -184,8 +183,7 @@ def submit(
     payload: ApplicationDataIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    organization = organization_by_code(code)
-    procedure = selectors.public_procedure(organization, procedure_id)
+    procedure = selectors.public_procedure_by_code(code, procedure_id)
     # The documented body model keeps no keys it does not know; the form's keys are read from the
     # request itself (ninja has already refused a body that is not JSON).
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
@@ -201,7 +199,9 @@ def submit(
             "code": "invalid",
             "errors": {"body": ["オブジェクトではありません。"]},
         }
-    retry_after = hit("api-submit", client_ip(request) or "unknown", SUBMISSION_RATE)
+    retry_after = hit(
+        "api-submit", client_ip(request) or "unknown", Rate.parse(settings.JICHITAI_API_SUBMIT_RATE)
+    )
     if retry_after is not None:
         return 429, {
             "detail": "短時間に多くの送信がありました。しばらく待ってから再送してください。",

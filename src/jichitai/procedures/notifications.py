@@ -1,11 +1,15 @@
-"""E-mails to applicants: receipt, status changes, draft and verification links. Sent after the
-transaction commits, so nobody is told about something that was rolled back."""
+"""E-mails to applicants: receipt, status changes, draft and verification links.
+
+They are rendered and sent by a background task queued when the transaction commits: nobody is
+told about something that was rolled back, and a slow mail server never slows a submission.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django_tasks import task
 
 
 def absolute(path: str) -> str:
@@ -25,60 +29,96 @@ def status_url(application) -> str:
     )
 
 
-def _send_on_commit(to: str, subject: str, template: str, context: dict) -> None:
-    if not to:
+def _mail_application(application, message: str, template: str, subject: str) -> None:
+    if not application.applicant_email:
         return
-    body = render_to_string(template, context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+    body = render_to_string(
+        template,
+        {"application": application, "message": message, "status_url": status_url(application)},
+    )
+    send_mail(subject, body, None, [application.applicant_email])
+
+
+@task()
+def send_application_mail(application_id: int, kind: str, message: str = "") -> None:
+    from jichitai.procedures.models import Application
+
+    application = Application.objects.select_related("organization", "procedure__division").get(
+        pk=application_id
+    )
+    prefix = f"【{application.organization.name}】{application.procedure.name}"
+    if kind == "received":
+        _mail_application(
+            application,
+            message,
+            "procedures/email/received.txt",
+            f"{prefix} を受け付けました({application.receipt_number})",
+        )
+    else:
+        _mail_application(
+            application,
+            message,
+            "procedures/email/status_changed.txt",
+            f"{prefix}: {application.get_status_display()}({application.receipt_number})",
+        )
+
+
+@task()
+def send_link_mail(kind: str, object_id: int) -> None:
+    from jichitai.procedures.models import Draft, EmailVerification
+
+    if kind == "draft":
+        draft = Draft.objects.select_related("procedure__organization").get(pk=object_id)
+        organization = draft.procedure.organization
+        link = absolute(
+            reverse(
+                "procedures_public:draft",
+                kwargs={"org_code": organization.code, "token": draft.token},
+            )
+        )
+        body = render_to_string("procedures/email/draft.txt", {"draft": draft, "link": link})
+        send_mail(
+            f"【{organization.name}】{draft.procedure.name} の入力を一時保存しました",
+            body,
+            None,
+            [draft.email],
+        )
+    else:
+        verification = EmailVerification.objects.select_related("procedure__organization").get(
+            pk=object_id
+        )
+        organization = verification.procedure.organization
+        link = absolute(
+            reverse(
+                "procedures_public:verified",
+                kwargs={
+                    "org_code": organization.code,
+                    "procedure_id": verification.procedure_id,
+                    "token": verification.token,
+                },
+            )
+        )
+        body = render_to_string(
+            "procedures/email/verify.txt", {"verification": verification, "link": link}
+        )
+        send_mail(f"【{organization.name}】メールアドレスの確認", body, None, [verification.email])
 
 
 def application_received(application) -> None:
-    _send_on_commit(
-        application.applicant_email,
-        f"【{application.organization.name}】{application.procedure.name} を受け付けました({application.receipt_number})",
-        "procedures/email/received.txt",
-        {"application": application, "status_url": status_url(application)},
-    )
+    if application.applicant_email:
+        transaction.on_commit(lambda: send_application_mail.enqueue(application.pk, "received"))
 
 
 def status_changed(application, message: str) -> None:
-    _send_on_commit(
-        application.applicant_email,
-        f"【{application.organization.name}】{application.procedure.name}: {application.get_status_display()}({application.receipt_number})",
-        "procedures/email/status_changed.txt",
-        {"application": application, "message": message, "status_url": status_url(application)},
-    )
+    if application.applicant_email:
+        transaction.on_commit(
+            lambda: send_application_mail.enqueue(application.pk, "status", message)
+        )
 
 
 def draft_saved(draft) -> None:
-    link = absolute(
-        reverse(
-            "procedures_public:draft",
-            kwargs={"org_code": draft.procedure.organization.code, "token": draft.token},
-        )
-    )
-    _send_on_commit(
-        draft.email,
-        f"【{draft.procedure.organization.name}】{draft.procedure.name} の入力を一時保存しました",
-        "procedures/email/draft.txt",
-        {"draft": draft, "link": link},
-    )
+    transaction.on_commit(lambda: send_link_mail.enqueue("draft", draft.pk))
 
 
 def verification_requested(verification) -> None:
-    link = absolute(
-        reverse(
-            "procedures_public:verified",
-            kwargs={
-                "org_code": verification.procedure.organization.code,
-                "procedure_id": verification.procedure_id,
-                "token": verification.token,
-            },
-        )
-    )
-    _send_on_commit(
-        verification.email,
-        f"【{verification.procedure.organization.name}】メールアドレスの確認",
-        "procedures/email/verify.txt",
-        {"verification": verification, "link": link},
-    )
+    transaction.on_commit(lambda: send_link_mail.enqueue("verification", verification.pk))

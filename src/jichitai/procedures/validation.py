@@ -2,6 +2,9 @@
 paper intake, so every channel accepts and refuses exactly the same data with the same Japanese
 messages."""
 
+import json
+from functools import lru_cache
+
 from jsonschema import Draft202012Validator, FormatChecker
 
 from jichitai.procedures.definitions import is_visible
@@ -39,6 +42,12 @@ def _schema_message(error, spec: dict) -> str:
     return "入力内容を確認してください。"
 
 
+@lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Draft202012Validator:
+    """Validators are built once per schema (keyed by its text) and reused."""
+    return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+
+
 def validate_application_data(
     fields: list[dict], schema: dict, raw: dict, *, reject_unknown: bool = False
 ) -> tuple[dict, dict[str, list[str]]]:
@@ -70,7 +79,7 @@ def validate_application_data(
                 errors[name] = ["この項目はこの手続にありません。"]
 
     specs = {spec["name"]: spec for spec in fields}
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    validator = _validator(json.dumps(schema, sort_keys=True))
     for error in validator.iter_errors(cleaned):
         if error.validator == "required" and not error.absolute_path:
             names = [name for name in error.validator_value if name not in error.instance]

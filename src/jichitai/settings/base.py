@@ -215,6 +215,10 @@ CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://jichitai"),
 }
 
+# Public API submissions per client address; a shared office or school NAT sends many residents from
+# one address, so this is generous and adjustable.
+JICHITAI_API_SUBMIT_RATE = env.str("JICHITAI_API_SUBMIT_RATE", default="60/m")
+
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

@@ -158,3 +158,19 @@ class TestStaff:
             content_type="application/json",
         )
         assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_public_submissions_are_rate_limited_per_address(tsu, event, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.JICHITAI_API_SUBMIT_RATE = "2/m"
+    client = Client(REMOTE_ADDR="192.0.2.7")
+    statuses = [
+        submit(client, tsu, event, event_data(n), key=f"rl-{n}").status_code for n in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+    refused = submit(client, tsu, event, event_data(9), key="rl-9")
+    assert refused.json()["code"] == "rate_limited" and "待って" in refused.json()["detail"]
+    cache.clear()
