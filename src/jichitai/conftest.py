@@ -22,6 +22,14 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _forget_cached_form_versions():
+    """Published form versions are cached per process by id; rolled-back test databases reuse ids."""
+    from jichitai.procedures.selectors import form_version
+
+    form_version.cache_clear()
+
+
 @pytest.fixture
 def prefecture(db):
     return OrganizationFactory(
