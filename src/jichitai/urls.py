@@ -15,11 +15,14 @@ tenant_urlpatterns = [
     path("jobs/", include("jichitai.jobs.urls")),
     path("api-tokens/", include("jichitai.accounts.tenant_urls")),
     path("", include("jichitai.procedures.urls")),
+    path("signatures/", include("jichitai.signatures.urls")),
+    path("", include("jichitai.payments.urls")),
 ]
 
 urlpatterns = [
     path("", include("jichitai.portal.urls")),
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
+    path("", include("jichitai.payments.public_urls")),
     path("healthz", healthz, name="healthz"),
     # Other API families (e.g. the CKAN-compatible /api/action/…) are mounted before this line.
     path("api/", api_url_patterns()),

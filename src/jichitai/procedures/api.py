@@ -8,6 +8,8 @@
 Staff endpoints (``/api/v1/staff/…``) take an organization API token.
 """
 
+import base64
+import binascii
 import json
 from datetime import date, datetime
 from typing import Any, Literal
@@ -72,7 +74,7 @@ def _procedure_detail_out(procedure: Procedure) -> dict:
         **_procedure_out(procedure),
         "form_version": version.number,
         "schema": version.schema,
-        "needs_signature": False,
+        "needs_signature": procedure.needs_signature,
         "fee": None,
         "needs_attachments": bool(file_fields(version.fields)),
     }
@@ -182,6 +184,11 @@ def submit(
     procedure_id: ObjectId,
     payload: ApplicationDataIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    signature: str | None = Header(
+        None,
+        alias="X-Signature",
+        description="電子署名が必要な手続: 正規化した内容への CMS 分離署名(DER)の Base64",
+    ),
 ):
     procedure = selectors.public_procedure_by_code(code, procedure_id)
     # The documented body model keeps no keys it does not know; the form's keys are read from the
@@ -207,10 +214,21 @@ def submit(
             "detail": "短時間に多くの送信がありました。しばらく待ってから再送してください。",
             "code": "rate_limited",
         }
+    signature_bytes = None
+    if signature:
+        try:
+            signature_bytes = base64.b64decode(signature, validate=True)
+        except (binascii.Error, ValueError):
+            return 422, {
+                "detail": "X-Signature を Base64 として読み取れません。",
+                "code": "invalid",
+                "errors": {"signature": ["Base64 で送ってください。"]},
+            }
     try:
         submission = services.submit_application(
             procedure=procedure,
             data=data,
+            signature=signature_bytes,
             channel=Application.Channel.API,
             idempotency_key=f"api-{idempotency_key}" if idempotency_key else None,
             reject_unknown=True,

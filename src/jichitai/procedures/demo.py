@@ -266,6 +266,38 @@ def load() -> list[str]:
             )
         lines.append("現況届: 3 件(添付あり)")
 
+    _certificate_request, created = _procedure(
+        prefecture,
+        "自動車税事務所",
+        "自動車税 納税証明書の交付申請(電子署名)",
+        Procedure.Category.APPLICATION,
+        [
+            NAME,
+            {
+                "name": "plate",
+                "type": "text",
+                "label": "自動車登録番号",
+                "required": True,
+                "help": "例: 三重 300 あ 12-34",
+            },
+            {
+                "name": "copies",
+                "type": "number",
+                "label": "必要な枚数",
+                "required": True,
+                "minimum": 1,
+                "maximum": 5,
+            },
+            EMAIL,
+        ],
+        needs_signature=True,
+        fee_kind=Procedure.FeeKind.FIXED,
+        fee_amount=400,
+        description="マイナンバーカードの電子証明書で署名して申請します。手数料 400円(納付書またはオンライン決済)。",
+    )
+    if created:
+        lines.append("電子署名と手数料のある手続: 「自動車税 納税証明書の交付申請(電子署名)」")
+
     for organization, division, name in (
         (tsu, "情報政策課", "オープンデータ活用講座"),
         (ise, "情報政策課", "デジタル活用支援講座(スマホ教室)"),

@@ -28,6 +28,12 @@ class Procedure(TenantOwned):
         NONE = "none", _("不要")
         EMAIL = "email", _("メールアドレスの確認")
 
+    class FeeKind(models.TextChoices):
+        NONE = "none", _("手数料なし")
+        FIXED = "fixed", _("定額")
+        PER_PERSON = "per_person", _("1人あたり")
+        AFTER_REVIEW = "after_review", _("審査後に金額を決定(事後決済)")
+
     division = models.ForeignKey(
         "tenancy.Division",
         on_delete=models.PROTECT,
@@ -50,9 +56,19 @@ class Procedure(TenantOwned):
     capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
     seats_taken = models.PositiveIntegerField(_("申込済み人数"), default=0)
     one_per_email = models.BooleanField(_("1人1回まで(メールアドレスで確認)"), default=False)
+    needs_signature = models.BooleanField(
+        _("電子署名が必要"),
+        default=False,
+        help_text=_("マイナンバーカードなどの電子証明書による署名付きで受け付けます。"),
+    )
     identity = models.CharField(
         _("本人確認"), max_length=16, choices=Identity.choices, default=Identity.NONE
     )
+    fee_kind = models.CharField(
+        _("手数料"), max_length=16, choices=FeeKind.choices, default=FeeKind.NONE
+    )
+    fee_amount = models.PositiveIntegerField(_("手数料の額(円)"), null=True, blank=True)
+    payment_due_days = models.PositiveIntegerField(_("納付期限(申請からの日数)"), default=14)
     attachment_kinds = models.JSONField(_("添付できる形式"), default=list, blank=True)
     attachment_max_mb = models.PositiveIntegerField(_("添付の上限(MB)"), default=10)
     retention_years = models.PositiveIntegerField(_("保存年限(年)"), default=5)
@@ -177,6 +193,9 @@ class Application(TenantOwned):
         verbose_name=_("担当者"),
     )
     submitted_at = models.DateTimeField(_("受付日時"), default=timezone.now, db_index=True)
+    # Set when the personal data was erased (retention period over, or on request); the row stays
+    # so that counts per procedure, 年度 and channel do not change.
+    purged_at = models.DateTimeField(_("個人情報の削除日時"), null=True, blank=True)
     fiscal_year = models.PositiveIntegerField(_("年度"), db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

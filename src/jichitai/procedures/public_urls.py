@@ -9,6 +9,11 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/", views.procedure_form, name="form"),
     path("procedures/<int:procedure_id>/confirm/", views.procedure_confirm, name="confirm"),
     path("procedures/<int:procedure_id>/done/", views.procedure_done, name="done"),
+    path(
+        "procedures/<int:procedure_id>/signing-content/",
+        views.signing_content,
+        name="signing_content",
+    ),
     path("procedures/<int:procedure_id>/verify/", views.request_verification, name="verify"),
     path("procedures/<int:procedure_id>/verify/<str:token>/", views.verified, name="verified"),
     path("drafts/<str:token>/", views.resume_draft, name="draft"),

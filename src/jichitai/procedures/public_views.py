@@ -4,22 +4,27 @@ withdraw), drafts and e-mail verification. Everything works without JavaScript."
 import secrets
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import rate_limited
-from jichitai.core.uploads import UploadRejected
+from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures import selectors, services
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.fields import field_types
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.models import ApplicationFile, Draft, EmailVerification
+from jichitai.procedures.registry import applicant_panels, panels_for
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.validation import validate_application_data
+from jichitai.signatures.canonical import canonical_content
 from jichitai.tenancy.middleware import public_view
 from jichitai.tenancy.selectors import organization_by_code
+
+SIGNATURE_MAX_BYTES = 64 * 1024
 
 
 def _session_key(procedure) -> str:
@@ -194,23 +199,40 @@ def procedure_confirm(request, org_code, procedure_id):
     cleaned, errors = _validate(procedure, state)
     if errors:
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
+    signature_error = None
     if request.method == "POST":
-        try:
-            submission = services.submit_application(
-                procedure=procedure,
-                data=state["raw"],
-                idempotency_key=f"web-{state['key']}",
-                applicant_email=state.get("verified_email") or None,
-                pending_files=_pending_files(procedure, state),
-            )
-        except services.ApplicationInvalid:
-            return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
-        except services.ProcedureUnavailable as error:
-            messages.error(request, error.message)
-            return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
-        request.session.pop(_session_key(procedure), None)
-        request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
-        return redirect("procedures_public:done", org_code=org_code, procedure_id=procedure.pk)
+        signature = None
+        if procedure.needs_signature:
+            signature, signature_error = _read_signature(request)
+        if signature_error is None:
+            try:
+                submission = services.submit_application(
+                    procedure=procedure,
+                    # A signed application carries what the applicant saw and signed: the values of
+                    # this confirmation page.
+                    data=cleaned if procedure.needs_signature else state["raw"],
+                    idempotency_key=f"web-{state['key']}",
+                    applicant_email=state.get("verified_email") or None,
+                    pending_files=_pending_files(procedure, state),
+                    signature=signature,
+                )
+            except services.ApplicationInvalid as invalid:
+                if "signature" not in invalid.message_dict:
+                    return redirect(
+                        "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
+                    )
+                signature_error = invalid.message_dict["signature"][0]
+            except services.ProcedureUnavailable as error:
+                messages.error(request, error.message)
+                return redirect(
+                    "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
+                )
+            else:
+                request.session.pop(_session_key(procedure), None)
+                request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
+                return redirect(
+                    "procedures_public:done", org_code=org_code, procedure_id=procedure.pk
+                )
     rows = [
         (spec["label"], field_types.get(spec["type"]).display(cleaned[spec["name"]], spec))
         for spec in version.fields
@@ -222,11 +244,44 @@ def procedure_confirm(request, org_code, procedure_id):
         for spec in file_fields(version.fields)
         if spec["name"] in pending
     ]
+    context = {
+        "organization": organization,
+        "procedure": procedure,
+        "rows": rows,
+        "signature_error": signature_error,
+    }
     return render(
-        request,
-        "procedures/public/confirm.html",
-        {"organization": organization, "procedure": procedure, "rows": rows},
+        request, "procedures/public/confirm.html", context, status=422 if signature_error else 200
     )
+
+
+def _read_signature(request) -> tuple[bytes | None, str | None]:
+    upload = request.FILES.get("signature")
+    if upload is None:
+        return None, "この手続には電子署名が必要です。署名ファイル(.p7s)を選んでください。"
+    try:
+        check_upload(upload, allowed=["p7s"], max_bytes=SIGNATURE_MAX_BYTES)
+    except UploadRejected as rejection:
+        return None, rejection.messages[0]
+    return upload.read(), None
+
+
+@public_view
+def signing_content(request, org_code, procedure_id):
+    """The exact bytes to sign (RFC 8785 JSON of the confirmed values), for the applicant's
+    signing software."""
+    organization = organization_by_code(org_code)
+    procedure = selectors.public_procedure(organization, procedure_id)
+    state = request.session.get(_session_key(procedure))
+    if not state:
+        raise Http404
+    cleaned, errors = _validate(procedure, state)
+    if errors:
+        raise Http404
+    content = canonical_content(procedure, procedure.current_version.number, cleaned)
+    response = HttpResponse(content, content_type="application/json")
+    response["Content-Disposition"] = content_disposition(f"署名用データ_{procedure.pk}.json")
+    return response
 
 
 @public_view
@@ -273,6 +328,7 @@ def status_page(request, org_code, receipt_number, token):
         "rows": selectors.display_rows(application),
         "history": application.events.filter(internal=False),
         "can_withdraw": application.status in services.WITHDRAWABLE,
+        "panels": panels_for(applicant_panels, request, application),
         "errors": errors,
         "error_count": len(errors),
     }

@@ -30,7 +30,11 @@ from jichitai.procedures.models import (
     FormVersion,
     Procedure,
 )
+from jichitai.procedures.registry import submission_hooks
 from jichitai.procedures.validation import validate_application_data
+from jichitai.signatures.canonical import canonical_content
+from jichitai.signatures.services import check_pdf_attachment, record_signature
+from jichitai.signatures.verification import SignatureRejected, signature_checks
 
 Status = Application.Status
 
@@ -59,7 +63,11 @@ PROCEDURE_FIELDS = [
     "closes_at",
     "capacity",
     "one_per_email",
+    "needs_signature",
     "identity",
+    "fee_kind",
+    "fee_amount",
+    "payment_due_days",
     "attachment_kinds",
     "attachment_max_mb",
     "retention_years",
@@ -90,6 +98,13 @@ def _check_procedure(procedure: Procedure) -> None:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
     if procedure.opens_at and procedure.closes_at and procedure.closes_at <= procedure.opens_at:
         raise ValidationError({"closes_at": "受付終了は受付開始より後にしてください。"})
+    if (
+        procedure.fee_kind in {Procedure.FeeKind.FIXED, Procedure.FeeKind.PER_PERSON}
+        and not procedure.fee_amount
+    ):
+        raise ValidationError(
+            {"fee_amount": "定額・1人あたりの手数料では、金額を入力してください。"}
+        )
     if procedure.is_shared_template and not procedure.organization.is_prefecture:
         raise ValidationError({"is_shared_template": "様式を共有できるのは県の手続です。"})
 
@@ -214,6 +229,10 @@ def copy_procedure(*, actor, source: Procedure, organization, division) -> Proce
         online=source.online,
         capacity=source.capacity,
         one_per_email=source.one_per_email,
+        needs_signature=source.needs_signature,
+        fee_kind=source.fee_kind,
+        fee_amount=source.fee_amount,
+        payment_due_days=source.payment_due_days,
         identity=source.identity,
         attachment_kinds=source.attachment_kinds,
         attachment_max_mb=source.attachment_max_mb,
@@ -318,6 +337,7 @@ def submit_application(
     pending_files: dict | None = None,
     actor=None,
     reject_unknown: bool = False,
+    signature: bytes | None = None,
 ) -> Submission:
     """Validates and records an application from any channel, in one transaction.
 
@@ -363,6 +383,12 @@ def submit_application(
             }
         elif spec.get("required"):
             errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
+    signed = None
+    if procedure.needs_signature and not errors:
+        try:
+            signed = _verify_signature(procedure, version, data, signature)
+        except ApplicationInvalid as invalid:
+            errors.update(invalid.message_dict)
     if errors:
         for stored in stored_now:
             stored.file.delete(save=False)
@@ -385,6 +411,7 @@ def submit_application(
                 idempotency_key,
                 files_by_field,
                 actor,
+                signed,
             )
     except IntegrityError:
         if idempotency_key:
@@ -402,6 +429,26 @@ def submit_application(
     return Submission(application, created=True)
 
 
+def _verify_signature(procedure, version, data: dict, signature: bytes | None):
+    """The applicant's signature over the canonical content of exactly the data submitted."""
+    if not signature:
+        raise ApplicationInvalid(
+            {
+                "signature": [
+                    "この手続には電子署名が必要です。署名ファイル(.p7s)を添付してください。"
+                ]
+            }
+        )
+    content = canonical_content(procedure, version.number, data)
+    try:
+        verified = signature_checks.get("cms-detached").verify(
+            procedure.organization, content, signature
+        )
+    except SignatureRejected as rejection:
+        raise ApplicationInvalid({"signature": [rejection.message]}) from None
+    return content, signature, verified
+
+
 def _record(
     procedure,
     version,
@@ -413,6 +460,7 @@ def _record(
     idempotency_key,
     files_by_field,
     actor,
+    signed,
 ):
     if procedure.capacity is not None:
         # Counted atomically: the row only changes if the seats are still there.
@@ -462,6 +510,12 @@ def _record(
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
         )
+        for stored in files_by_field.values():
+            check_pdf_attachment(stored)
+    if signed is not None:
+        record_signature(application, *signed)
+    for _name, hook in submission_hooks.items():
+        hook(application)
     ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.SUBMITTED,

@@ -19,6 +19,8 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/export/", views.procedure_export, name="export"),
     path("procedures/<int:procedure_id>/results/", views.procedure_results, name="results"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:application_id>/export/", views.application_export, name="application_export"),
+    path("inbox/<int:application_id>/purge/", views.application_purge, name="application_purge"),
     path("inbox/<int:application_id>/", views.application_detail, name="application"),
     path("inbox/<int:application_id>/status/", views.application_status, name="application_status"),
     path(

@@ -14,7 +14,7 @@ from jichitai.core.exports import csv_response, export_csv, xlsx_response
 from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.procedures import exports, selectors, services, xlsform
+from jichitai.procedures import exports, retention, selectors, services, xlsform
 from jichitai.procedures.forms import (
     AssignForm,
     BulkStatusForm,
@@ -26,6 +26,7 @@ from jichitai.procedures.forms import (
     XLSFormUploadForm,
 )
 from jichitai.procedures.models import Application
+from jichitai.procedures.registry import panels_for, staff_panels
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import divisions_of
@@ -368,6 +369,7 @@ def _detail(
         "assign_form": assign_form
         or AssignForm(staff=staff, initial={"assignee": application.assigned_to}),
         "can_act": request.membership.has_role(Role.CLERK),
+        "panels": panels_for(staff_panels, request, application),
     }
     return render(request, "procedures/staff/application_detail.html", context, status=status)
 
@@ -483,3 +485,29 @@ def procedure_results(request, org_code, procedure_id):
         "procedures/staff/results.html",
         {"procedure": procedure, "tally": selectors.survey_tally(procedure)},
     )
+
+
+@requires_role(Role.MANAGER)
+def application_export(request, org_code, application_id):
+    """One application's data, e.g. to hand to the applicant before erasing it on request."""
+    application = selectors.application_of(request.membership, application_id)
+    header, rows = exports.application_table(application.procedure, [application])
+    audit.record(
+        "procedures.application.exported", actor=request.user, target=application, kind="read"
+    )
+    return csv_response(export_csv(header, rows), f"{application.receipt_number}.csv")
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def application_purge(request, org_code, application_id):
+    application = selectors.application_of(request.membership, application_id)
+    reason = request.POST.get("reason", "").strip()
+    if request.POST.get("confirm") != "yes" or not reason:
+        messages.error(request, _("削除の理由を入力し、確認のチェックを入れてください。"))
+    else:
+        retention.purge_application(
+            actor=request.user, application=application, reason=reason[:200]
+        )
+        messages.success(request, _("この申請の個人情報を削除しました。件数の集計には残ります。"))
+    return redirect("procedures:application", org_code=org_code, application_id=application.pk)

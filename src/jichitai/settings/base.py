@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "jichitai.operations",
     "jichitai.procedures",
     "jichitai.api",
+    "jichitai.signatures",
+    "jichitai.payments",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +220,14 @@ CACHES = {
 # Public API submissions per client address; a shared office or school NAT sends many residents from
 # one address, so this is generous and adjustable.
 JICHITAI_API_SUBMIT_RATE = env.str("JICHITAI_API_SUBMIT_RATE", default="60/m")
+
+# The online payment gateway (決済代行): its payment page and the shared secret both sides use
+# to sign orders and notifications.
+JICHITAI_PAYMENT_GATEWAY = {
+    "url": env.str("PAYMENT_GATEWAY_URL", default=""),
+    "merchant": env.str("PAYMENT_GATEWAY_MERCHANT", default="jichitai"),
+    "secret": env.str("PAYMENT_GATEWAY_SECRET", default=""),
+}
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,8 +1,14 @@
 """Settings for the test suite: the same database choice as everywhere (DATABASE_URL), fast hashing,
 in-memory mail, tasks run inline unless a test starts a real worker."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
+
+# Files the code writes under var/ (demo keys, backups) go to a throw-away directory in tests.
+VAR_DIR = Path(tempfile.mkdtemp(prefix="jichitai-test-"))
 
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"  # noqa: S105
 DEBUG = False

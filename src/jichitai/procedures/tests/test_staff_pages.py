@@ -37,6 +37,8 @@ class TestBuildingAForm:
                 "attachment_max_mb": "10",
                 "retention_years": "3",
                 "identity": "none",
+                "fee_kind": "none",
+                "payment_due_days": "14",
                 "closes_at_0": "令和9年3月31日",
                 "closes_at_1": "17:00",
             },

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.payments.models import ReconciliationProfile
+
+
+class FeeForm(forms.Form):
+    amount = forms.IntegerField(label=_("手数料(円)"), min_value=1, max_value=10_000_000)
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(label=_("返金の理由"), max_length=200)
+
+
+class ReconciliationProfileForm(forms.ModelForm):
+    class Meta:
+        model = ReconciliationProfile
+        fields = [
+            "name",
+            "number_column",
+            "amount_column",
+            "paid_on_column",
+            "encoding",
+            "header_row",
+        ]
+
+
+class ReceiptsFileForm(forms.Form):
+    profile = forms.ModelChoiceField(
+        label=_("取込設定"), queryset=ReconciliationProfile.objects.none()
+    )
+    file = forms.FileField(label=_("入金データ(CSV または XLSX)"))
+
+    def __init__(self, *args, profiles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = profiles

@@ -1,0 +1,75 @@
+"""Payment methods, one registry: the payment slip (納付書, paid at a bank or convenience store and
+matched from the receipts file), reconciliation (消込) of those receipts files, and the online
+payment gateway (signed redirects and HMAC-signed notifications)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jichitai.core.pdf import render_pdf
+from jichitai.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    name: str
+    label: str
+    description: str
+    # Renders the document the payer takes to pay (PDF bytes), if the method has one.
+    document: Callable | None = None
+    # Imports the money received (a receipts file) and matches it, if the method does that.
+    importer: Callable | None = None
+    # Starts an online payment: returns the URL to send the payer to.
+    start: Callable | None = None
+
+
+payment_methods: Registry[PaymentMethod] = Registry("payment methods")
+
+
+def payment_slip(payment) -> bytes:
+    return render_pdf(
+        "payments/pdf/slip.html", {"payment": payment, "organization": payment.organization}
+    )
+
+
+def receipt(payment) -> bytes:
+    return render_pdf(
+        "payments/pdf/receipt.html", {"payment": payment, "organization": payment.organization}
+    )
+
+
+def _reconcile(**kwargs):
+    from jichitai.payments.services import reconcile
+
+    return reconcile(**kwargs)
+
+
+def _start(payment, **kwargs):
+    from jichitai.payments.services import gateway_start_url
+
+    return gateway_start_url(payment, **kwargs)
+
+
+payment_methods.register(
+    "slip",
+    PaymentMethod(
+        "slip",
+        "納付書",
+        "金融機関・コンビニエンスストアで納付する納付書(PDF)",
+        document=payment_slip,
+    ),
+)
+payment_methods.register(
+    "reconciliation",
+    PaymentMethod(
+        "reconciliation",
+        "消込",
+        "金融機関・収納代行の入金データ(CSV/XLSX)と納付番号・金額で照合",
+        importer=_reconcile,
+    ),
+)
+payment_methods.register(
+    "gateway",
+    PaymentMethod(
+        "gateway", "オンライン決済", "クレジットカード等の決済代行(署名付きの通知)", start=_start
+    ),
+)

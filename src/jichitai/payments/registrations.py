@@ -1,0 +1,67 @@
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.metrics import Metric, metrics
+from jichitai.dashboard.registry import NavItem, navigation
+from jichitai.payments import selectors, services
+from jichitai.payments.forms import FeeForm, RefundForm
+from jichitai.payments.methods import payment_methods
+from jichitai.payments.models import Payment
+from jichitai.procedures.models import Procedure
+from jichitai.procedures.registry import Panel, applicant_panels, staff_panels, submission_hooks
+from jichitai.tenancy.models import Role
+
+submission_hooks.register("payments.fee", services.fee_on_submission)
+
+navigation.register(
+    "payments", NavItem(_("手数料・消込"), "payments:list", order=15, role=Role.CLERK)
+)
+
+metrics.register(
+    "payments.collected",
+    Metric(
+        name="payments.collected",
+        label="電子申請の手数料収納額",
+        unit="円",
+        compute=lambda organization, fiscal_year: selectors.collected(organization, fiscal_year),
+        description="その年度に支払済となった手数料の合計。",
+    ),
+)
+
+
+def _staff_panel(request, application):
+    payment = Payment.objects.filter(application=application).first()
+    if payment is None and application.procedure.fee_kind != Procedure.FeeKind.AFTER_REVIEW:
+        return None
+    return {
+        "payment": payment,
+        "fee_form": FeeForm() if payment is None else None,
+        "refund_form": RefundForm(),
+        "can_manage": request.membership.has_role(Role.MANAGER),
+        "can_act": request.membership.has_role(Role.CLERK),
+    }
+
+
+def _applicant_panel(request, application):
+    payment = Payment.objects.filter(application=application).first()
+    if payment is None:
+        return None
+    return {
+        "payment": payment,
+        "application": application,
+        "online": "gateway" in payment_methods and bool(_gateway_configured()),
+    }
+
+
+def _gateway_configured() -> str:
+    from django.conf import settings
+
+    return settings.JICHITAI_PAYMENT_GATEWAY.get("url", "")
+
+
+staff_panels.register(
+    "payments", Panel(_("手数料"), "payments/staff_panel.html", _staff_panel, order=20)
+)
+applicant_panels.register(
+    "payments",
+    Panel(_("手数料のお支払い"), "payments/applicant_panel.html", _applicant_panel, order=20),
+)

@@ -1,0 +1,89 @@
+"""The resident's signed and paid application in real Chromium: the data to sign is downloaded
+from the confirmation page and signed (with the test PKI, as a card-reader application would), a
+tampered signature is refused with its message, the accepted application owes its fee, the payment
+slip opens as a PDF, and paying online through the gateway simulator marks it paid."""
+
+from pathlib import Path
+
+import pytest
+
+from jichitai.payments.models import Payment
+from jichitai.payments.tests.factories import paid_procedure
+from jichitai.payments.tests.gateway_simulator import GatewaySimulator
+from jichitai.signatures import pki
+from jichitai.signatures import services as signature_services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_signed_application_with_a_fee_paid_online(
+    page, live_server, accessible, tsu, settings, tmp_path
+):
+    ca = pki.make_ca()
+    signer = pki.issue(ca, "三重 花子")
+    signature_services.add_trust_anchor(
+        actor=None, organization=tsu, name="CA", data=ca.certificate_pem.encode()
+    )
+    signature_services.add_revocation_list(actor=None, organization=tsu, data=pki.make_crl(ca))
+    procedure = paid_procedure(tsu, name="証明書の交付申請", needs_signature=True)
+    settings.JICHITAI_BASE_URL = live_server.url
+
+    page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    page.get_by_label("姓", exact=True).fill("三重")
+    page.get_by_label("名", exact=True).fill("花子")
+    page.get_by_label("セイ").fill("ミエ")
+    page.get_by_label("メイ").fill("ハナコ")
+    page.get_by_role("textbox", name="メールアドレス 必須", exact=True).fill("hanako@example.jp")
+    page.get_by_label("参加人数").fill("1")
+    page.get_by_label("同意する").check()
+    page.get_by_role("button", name="入力内容を確認する").click()
+    page.get_by_role("heading", name="電子署名").wait_for()
+    accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="署名用データをダウンロード").click()
+    content = Path(download.value.path()).read_bytes()
+
+    tampered = tmp_path / "tampered.p7s"
+    tampered.write_bytes(
+        pki.sign_detached(
+            content.replace(b"\\u82b1", b"X").replace("花子".encode(), "太郎".encode()), signer
+        )
+    )
+    page.get_by_label("電子署名ファイル(.p7s)").set_input_files(str(tampered))
+    page.get_by_role("button", name="送信する").click()
+    page.get_by_role("alert").get_by_text("署名したあとに申請内容が変わっています").wait_for()
+    accessible(page)
+
+    signature = tmp_path / "application.p7s"
+    signature.write_bytes(pki.sign_detached(content, signer))
+    page.get_by_label("電子署名ファイル(.p7s)").set_input_files(str(signature))
+    page.get_by_role("button", name="送信する").click()
+    page.get_by_text("受け付けました。").wait_for()
+    page.get_by_role("link", name="手続の状況を確認する").click()
+    page.get_by_role("heading", name="手数料のお支払い").wait_for()
+    assert page.locator("#payment-status").inner_text() == "未払"
+    accessible(page)
+
+    slip = page.context.request.get(
+        page.get_by_role("link", name="納付書(PDF)を表示").get_attribute("href")
+    )
+    assert slip.headers["content-type"] == "application/pdf" and slip.body().startswith(b"%PDF")
+
+    with GatewaySimulator("browser-secret") as gateway:
+        settings.JICHITAI_PAYMENT_GATEWAY = {
+            "url": gateway.url,
+            "merchant": "tsu",
+            "secret": "browser-secret",
+        }
+        page.reload()
+        page.get_by_role("link", name="オンラインで支払う").click()
+        page.get_by_role("heading", name="決済(テスト)").wait_for()
+        assert page.locator("#amount").inner_text() == "1500円"
+        page.get_by_role("button", name="支払う").click()
+        page.get_by_text("1,500 円のお支払いを確認しました。").wait_for()
+        accessible(page)
+    page.get_by_role("link", name="手続の状況ページへ戻る").click()
+    assert page.locator("#payment-status").inner_text() == "支払済"
+    assert page.get_by_role("link", name="領収書(PDF)").is_visible()
+    assert Payment.objects.get().method == "gateway"

@@ -1,0 +1,283 @@
+"""Fees and payments: what is owed is created with the application (or set after review), paid by
+納付書 and matched from an imported receipts file (消込), or paid online through a gateway whose
+signed notifications are handled once; PDFs carry embedded Japanese fonts."""
+
+import csv
+import io
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from jichitai.audit.models import AuditEvent
+from jichitai.core.metrics import metrics
+from jichitai.core.tests.pdf import all_fonts_embedded, pdf_text
+from jichitai.core.tests.samples import xlsx_bytes
+from jichitai.payments import selectors, services
+from jichitai.payments.methods import payment_methods, receipt
+from jichitai.payments.models import GatewayNotification, Payment, ReconciliationProfile
+from jichitai.payments.numbers import is_valid_payment_number
+from jichitai.payments.tests.factories import application_with_payment, paid_procedure
+from jichitai.payments.tests.gateway_simulator import GatewaySimulator
+from jichitai.procedures import services as procedures
+from jichitai.procedures.tests.factories import event_data
+
+
+@pytest.mark.django_db
+class TestFees:
+    def test_a_fixed_fee_is_owed_on_submission(self, tsu):
+        application = application_with_payment(tsu)
+        payment = application.payment
+        assert payment.amount == 1500 and payment.status == Payment.Status.UNPAID
+        assert is_valid_payment_number(payment.payment_number)
+        assert payment.payment_number.startswith("242012")
+        assert AuditEvent.objects.filter(action="payments.payment.created").exists()
+
+    def test_a_per_person_fee_counts_persons(self, tsu):
+        procedure = paid_procedure(tsu, fee_kind="per_person", fee_amount=500)
+        application = procedures.submit_application(
+            procedure=procedure, data=event_data(participants=3)
+        ).application
+        assert application.payment.amount == 1500
+
+    def test_after_review_the_clerk_sets_the_fee(
+        self, tsu, tsu_clerk, django_capture_on_commit_callbacks
+    ):
+        from django.core import mail
+
+        procedure = paid_procedure(tsu, fee_kind="after_review", fee_amount=None)
+        application = procedures.submit_application(
+            procedure=procedure, data=event_data()
+        ).application
+        assert not Payment.objects.exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            payment = services.set_fee(actor=tsu_clerk, application=application, amount=3200)
+        assert payment.amount == 3200
+        assert "3,200円" in mail.outbox[-1].body
+        with pytest.raises(ValidationError, match="すでに設定"):
+            services.set_fee(actor=tsu_clerk, application=application, amount=100)
+
+    def test_a_fee_needs_an_amount(self, tsu):
+        with pytest.raises(ValidationError):
+            paid_procedure(tsu, fee_amount=None)
+
+
+@pytest.mark.django_db
+def test_the_payment_slip_and_receipt_are_pdfs_with_japanese_fonts(tsu):
+    tsu.address = "三重県津市西丸之内23番1号"
+    tsu.postal_code = "514-8611"
+    tsu.save()
+    payment = application_with_payment(tsu).payment
+    slip = payment_methods.get("slip").document(payment)
+    text = pdf_text(slip)
+    squeezed = re.sub(r"\s+", "", text)
+    assert "納付書" in squeezed and payment.payment_number in text and "¥1,500" in text
+    assert "津市" in text and "〒514-8611" in text and "令和" in text
+    assert all_fonts_embedded(slip)
+    services._mark_paid(payment, amount=1500, paid_at=payment.created_at, method="reconciliation")
+    text = re.sub(r"\s+", "", pdf_text(receipt(payment)))
+    assert "領収書" in text and "¥1,500-" in text
+
+
+@pytest.mark.django_db
+class TestReconciliation:
+    @pytest.fixture
+    def payments(self, tsu):
+        return [application_with_payment(tsu, n, name=f"講座{n}").payment for n in range(4)]
+
+    def test_a_cp932_receipts_file_is_matched_by_number_and_amount(self, tsu, tsu_clerk, payments):
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
+        first, second, third, fourth = payments
+        services._mark_paid(fourth, amount=1500, paid_at=fourth.created_at, method="gateway")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["納付番号", "金額", "入金日", "備考"])
+        writer.writerow([first.payment_number, "1,500", "令和8年11月20日", "髙橋"])
+        writer.writerow([second.payment_number, "1000", "2026-11-20", ""])
+        writer.writerow(["9999999999999999", "1500", "2026-11-20", ""])
+        writer.writerow([fourth.payment_number, "1500", "2026-11-20", ""])
+        batch = services.reconcile(
+            actor=tsu_clerk,
+            organization=tsu,
+            profile=profile,
+            file_name="入金.csv",
+            data=buffer.getvalue().encode("cp932"),
+            kind="csv",
+        )
+        assert (batch.matched, batch.mismatched, batch.unmatched, batch.already_paid) == (
+            1,
+            1,
+            1,
+            1,
+        )
+        first.refresh_from_db()
+        assert first.status == Payment.Status.PAID
+        assert timezone.localtime(first.paid_at).date().isoformat() == "2026-11-20"
+        results = [row["result"] for row in batch.rows]
+        assert results == ["matched", "mismatched", "unmatched", "already_paid"]
+        assert "金額が違います" in batch.rows[1]["message"]
+        third.refresh_from_db()
+        assert third.status == Payment.Status.UNPAID
+
+    def test_column_mapping_and_xlsx(self, tsu, tsu_clerk, payments):
+        profile = ReconciliationProfile.objects.create(
+            organization=tsu,
+            name="収納代行",
+            number_column="お客様番号",
+            amount_column="入金額",
+            paid_on_column="収納日",
+            header_row=2,
+        )
+        content = xlsx_bytes(
+            [
+                ["収納データ"],
+                ["お客様番号", "入金額", "収納日"],
+                [payments[0].payment_number, 1500, "R8.11.21"],
+            ]
+        )
+        batch = services.reconcile(
+            actor=tsu_clerk,
+            organization=tsu,
+            profile=profile,
+            file_name="d.xlsx",
+            data=content,
+            kind="xlsx",
+        )
+        assert batch.matched == 1
+
+    def test_a_file_without_the_columns_is_refused_and_changes_nothing(
+        self, tsu, tsu_clerk, payments
+    ):
+        profile = ReconciliationProfile.objects.create(
+            organization=tsu, name="銀行", encoding="utf-8-sig"
+        )
+        with pytest.raises(ValidationError, match="列「金額」「入金日」が見つかりません"):
+            services.reconcile(
+                actor=tsu_clerk,
+                organization=tsu,
+                profile=profile,
+                file_name="x.csv",
+                data="納付番号\n1\n".encode(),
+                kind="csv",
+            )
+        assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
+
+    def test_the_page_imports_and_reports(self, tsu, tsu_clerk, login, payments):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
+        content = f"納付番号,金額,入金日\n{payments[0].payment_number},1500,2026-11-20\n0000,1,2026-11-20\n".encode(
+            "cp932"
+        )
+        client = login(tsu_clerk)
+        response = client.post(
+            f"/s/{tsu.code}/payments/reconcile/",
+            {
+                "kind": "receipts",
+                "profile": profile.pk,
+                "file": SimpleUploadedFile("入金.csv", content),
+            },
+            follow=True,
+        )
+        body = response.content.decode()
+        assert "消込 1 件" in body and "該当なし 1 件" in body
+        assert "この納付番号の納付はありません" in body
+
+
+@pytest.mark.django_db
+def test_cancel_and_refund_need_the_right_state(tsu, tsu_admin):
+    payment = application_with_payment(tsu).payment
+    with pytest.raises(ValidationError):
+        services.refund(actor=tsu_admin, payment=payment, reason="誤り")
+    services._mark_paid(payment, amount=1500, paid_at=payment.created_at, method="gateway")
+    with pytest.raises(ValidationError):
+        services.cancel(actor=tsu_admin, payment=payment)
+    services.refund(actor=tsu_admin, payment=payment, reason="二重払い")
+    assert payment.status == Payment.Status.REFUNDED
+
+
+@pytest.mark.django_db
+def test_totals_per_procedure_per_year_and_the_metric(tsu):
+    paid = application_with_payment(tsu, 1, name="A").payment
+    application_with_payment(tsu, 2, name="B")
+    services._mark_paid(paid, amount=1500, paid_at=paid.created_at, method="gateway")
+    totals = {
+        row["procedure__name"]: row for row in selectors.totals_by_procedure(tsu, paid.fiscal_year)
+    }
+    assert (
+        totals["A"]["paid"] == 1500
+        and totals["B"]["paid"] is None
+        and totals["B"]["billed"] == 1500
+    )
+    assert metrics.get("payments.collected").compute(tsu, paid.fiscal_year) == 1500
+
+
+@pytest.mark.django_db(transaction=True)
+class TestGateway:
+    SECRET = "gateway-test-secret"
+
+    @pytest.fixture
+    def gateway(self, settings, live_server):
+        with GatewaySimulator(self.SECRET) as simulator:
+            settings.JICHITAI_PAYMENT_GATEWAY = {
+                "url": simulator.url,
+                "merchant": "tsu",
+                "secret": self.SECRET,
+            }
+            settings.JICHITAI_BASE_URL = live_server.url
+            yield simulator
+
+    def _order(self, application):
+        client = Client()
+        response = client.get(
+            f"/o/{application.organization.code}/status/{application.receipt_number}/{application.status_token}/payment/pay/"
+        )
+        assert response.status_code == 302
+        return {
+            key: values[0] for key, values in parse_qs(urlparse(response["Location"]).query).items()
+        }
+
+    def test_a_signed_notification_marks_the_payment_paid_once(self, tsu, gateway):
+        application = application_with_payment(tsu)
+        order = self._order(application)
+        assert gateway.order_is_genuine(order) and order["amount"] == "1500"
+        assert gateway.notify(order, event_id="evt-1") == 200
+        assert gateway.notify(order, event_id="evt-1") == 200  # the gateway retries the same event
+        payment = Payment.objects.get()
+        assert payment.status == Payment.Status.PAID and payment.method == "gateway"
+        assert GatewayNotification.objects.count() == 1
+        assert AuditEvent.objects.filter(action="payments.payment.paid").count() == 1
+
+    def test_forged_and_altered_notifications_change_nothing(self, tsu, gateway):
+        application = application_with_payment(tsu)
+        order = self._order(application)
+        assert gateway.notify(order, secret="wrong-secret") == 400
+        assert gateway.notify(order, amount="1") == 200
+        assert Payment.objects.get().status == Payment.Status.UNPAID
+        assert GatewayNotification.objects.get().outcome == "amount or status mismatch"
+
+    def test_a_tampered_order_is_refused_by_the_gateway(self, tsu, gateway):
+        application = application_with_payment(tsu)
+        order = self._order(application)
+        order["amount"] = "1"
+        assert not gateway.order_is_genuine(order)
+
+
+def test_notifications_reject_garbage(db, settings):
+    settings.JICHITAI_PAYMENT_GATEWAY = {
+        "url": "http://127.0.0.1:9/pay",
+        "merchant": "m",
+        "secret": "s",
+    }
+    body = json.dumps({"nothing": 1}).encode()
+    response = Client().post(
+        "/payments/gateway/notify",
+        body,
+        content_type="application/json",
+        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign("s", body),
+    )
+    assert response.status_code == 400

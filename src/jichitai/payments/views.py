@@ -1,0 +1,248 @@
+"""Staff pages about fees: the list with totals, 消込 imports, and actions on one payment. Public
+endpoints: the applicant's slip/receipt PDFs, starting an online payment, the gateway's return
+page and its signed notifications."""
+
+import contextlib
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jichitai.core import japanese
+from jichitai.core.files import content_disposition
+from jichitai.core.forms import add_service_errors
+from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.payments import selectors, services
+from jichitai.payments.forms import FeeForm, ReceiptsFileForm, ReconciliationProfileForm, RefundForm
+from jichitai.payments.methods import payment_methods, receipt
+from jichitai.payments.models import Payment
+from jichitai.procedures import selectors as procedure_selectors
+from jichitai.procedures.notifications import absolute
+from jichitai.tenancy.middleware import public_view, requires_role
+from jichitai.tenancy.models import Role
+from jichitai.tenancy.selectors import organization_by_code
+
+logger = logging.getLogger(__name__)
+RECEIPTS_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(filename, inline=True)
+    return response
+
+
+@requires_role(Role.CLERK)
+def payment_list(request, org_code):
+    fiscal_year = japanese.fiscal_year(timezone.localdate())
+    with contextlib.suppress(ValueError):
+        fiscal_year = int(request.GET.get("year", fiscal_year))
+    status = request.GET.get("status", "")
+    context = {
+        "payments": selectors.payments_of(request.tenant, status=status, fiscal_year=fiscal_year)[
+            :200
+        ],
+        "totals": selectors.totals_by_procedure(request.tenant, fiscal_year),
+        "fiscal_year": fiscal_year,
+        "status": status,
+        "statuses": Payment.Status.choices,
+    }
+    return render(request, "payments/list.html", context)
+
+
+@requires_role(Role.CLERK)
+def payment_document(request, org_code, payment_id, kind):
+    payment = selectors.payment_of(request.tenant, payment_id)
+    return _document(payment, kind)
+
+
+def _document(payment: Payment, kind: str) -> HttpResponse:
+    if kind == "slip" and payment.status == Payment.Status.UNPAID:
+        return _pdf(
+            payment_methods.get("slip").document(payment), f"納付書_{payment.payment_number}.pdf"
+        )
+    if kind == "receipt" and payment.status == Payment.Status.PAID:
+        return _pdf(receipt(payment), f"領収書_{payment.payment_number}.pdf")
+    raise Http404
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def set_fee(request, org_code, application_id):
+    application = procedure_selectors.application_of(request.membership, application_id)
+    form = FeeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_fee(
+                actor=request.user, application=application, amount=form.cleaned_data["amount"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("手数料を設定し、申請者に納付をお願いしました。"))
+    else:
+        messages.error(request, _("手数料は1円以上の整数で入力してください。"))
+    return redirect("procedures:application", org_code=org_code, application_id=application.pk)
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def payment_action(request, org_code, payment_id, action):
+    payment = selectors.payment_of(request.tenant, payment_id)
+    try:
+        if action == "cancel":
+            services.cancel(actor=request.user, payment=payment)
+        elif action == "refund":
+            form = RefundForm(request.POST)
+            services.refund(actor=request.user, payment=payment, reason=form.data.get("reason", ""))
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("納付の状態を変更しました。"))
+    return redirect(
+        "procedures:application", org_code=org_code, application_id=payment.application_id
+    )
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def reconciliation(request, org_code):
+    profiles = selectors.profiles_of(request.tenant)
+    upload_form = ReceiptsFileForm(profiles=profiles)
+    profile_form = ReconciliationProfileForm(prefix="profile")
+    status = 200
+    if request.method == "POST" and request.POST.get("kind") == "profile":
+        profile_form = ReconciliationProfileForm(request.POST, prefix="profile")
+        if profile_form.is_valid():
+            profile = profile_form.save(commit=False)
+            profile.organization = request.tenant
+            profile.save()
+            messages.success(request, _("取込設定を保存しました。"))
+            return redirect("payments:reconciliation", org_code=org_code)
+        status = 422
+    elif request.method == "POST":
+        upload_form = ReceiptsFileForm(request.POST, request.FILES, profiles=profiles)
+        if upload_form.is_valid():
+            upload = upload_form.cleaned_data["file"]
+            try:
+                checked = check_upload(
+                    upload, allowed=["csv", "xlsx"], max_bytes=RECEIPTS_MAX_BYTES
+                )
+                batch = services.reconcile(
+                    actor=request.user,
+                    organization=request.tenant,
+                    profile=upload_form.cleaned_data["profile"],
+                    file_name=checked.name,
+                    data=upload.read(),
+                    kind=checked.kind.name,
+                )
+            except UploadRejected as rejection:
+                upload_form.add_error("file", rejection)
+            except ValidationError as error:
+                add_service_errors(upload_form, error)
+            else:
+                return redirect("payments:batch", org_code=org_code, batch_id=batch.pk)
+        status = 422
+    context = {
+        "upload_form": upload_form,
+        "profile_form": profile_form,
+        "profiles": profiles,
+        "batches": selectors.batches_of(request.tenant)[:20],
+    }
+    return render(request, "payments/reconciliation.html", context, status=status)
+
+
+@requires_role(Role.CLERK)
+def batch_detail(request, org_code, batch_id):
+    batch = selectors.batch_of(request.tenant, batch_id)
+    return render(request, "payments/batch.html", {"batch": batch})
+
+
+# --- The applicant's side and the gateway --------------------------------------------------
+
+
+def _applicant_payment(org_code, receipt_number, token) -> Payment:
+    organization = organization_by_code(org_code)
+    application = procedure_selectors.application_for_applicant(organization, receipt_number, token)
+    payment = (
+        Payment.objects.filter(application=application)
+        .select_related("procedure__division")
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    return payment
+
+
+@public_view
+def applicant_document(request, org_code, receipt_number, token, kind):
+    return _document(_applicant_payment(org_code, receipt_number, token), kind)
+
+
+@public_view
+def start_online_payment(request, org_code, receipt_number, token):
+    """A link, not a form: it changes nothing here, it only signs the order and sends the payer to
+    the gateway (a form posting to another origin would also be blocked by form-action 'self')."""
+    payment = _applicant_payment(org_code, receipt_number, token)
+    if payment.status != Payment.Status.UNPAID or "gateway" not in payment_methods:
+        raise Http404
+    return_url = absolute(
+        reverse(
+            "payments_public:gateway_return",
+            kwargs={"payment_number": payment.payment_number, "token": payment.gateway_token},
+        )
+    )
+    notify_url = absolute(reverse("payments_public:gateway_notify"))
+    return redirect(
+        payment_methods.get("gateway").start(payment, return_url=return_url, notify_url=notify_url)
+    )
+
+
+@public_view
+def gateway_return(request, payment_number, token):
+    """Where the gateway sends the payer back. The payment's status comes from the signed
+    notification, never from this page's parameters."""
+    payment = (
+        Payment.objects.select_related("application__organization")
+        .filter(payment_number=payment_number, gateway_token=token)
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    application = payment.application
+    status_url = reverse(
+        "procedures_public:status",
+        kwargs={
+            "org_code": application.organization.code,
+            "receipt_number": application.receipt_number,
+            "token": application.status_token,
+        },
+    )
+    return render(
+        request, "payments/gateway_return.html", {"payment": payment, "status_url": status_url}
+    )
+
+
+@public_view
+@csrf_exempt
+@require_POST
+def gateway_notify(request):
+    try:
+        outcome = services.handle_gateway_notification(
+            request.body, request.headers.get("X-Gateway-Signature", "")
+        )
+    except services.NotificationRejected as rejection:
+        logger.warning("gateway notification refused: %s", rejection)
+        return HttpResponse(status=400)
+    return HttpResponse(outcome, content_type="text/plain")

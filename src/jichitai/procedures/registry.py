@@ -1,0 +1,37 @@
+"""Extension points of the procedures module for other modules.
+
+``submission_hooks``: functions called with each new application inside the submission's
+transaction (e.g. the fee it owes); raising rolls the whole submission back.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jichitai.core.registry import Registry
+
+submission_hooks: Registry[Callable] = Registry("submission hooks")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section another module adds to an application's page: ``context(request, application)``
+    returns the template's context, or None to show nothing."""
+
+    title: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+# Sections of the staff's application page and of the applicant's status page.
+staff_panels: Registry[Panel] = Registry("application panels (staff)")
+applicant_panels: Registry[Panel] = Registry("application panels (applicant)")
+
+
+def panels_for(registry: Registry[Panel], request, application) -> list[tuple[Panel, dict]]:
+    shown = []
+    for _name, panel in sorted(registry.items(), key=lambda item: item[1].order):
+        context = panel.context(request, application)
+        if context is not None:
+            shown.append((panel, context))
+    return shown

@@ -1,0 +1,90 @@
+"""Retention: applications whose procedure's retention period is over lose their personal data
+(content, files, signatures, messages) while the rows stay, so every statistic keeps counting
+them. Runs every night as a background job; a clerk can also erase one application on request."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.jobs.registry import Schedule, job_kind, schedules
+from jichitai.procedures.models import Application, ApplicationFile, Procedure
+from jichitai.signatures.models import ApplicationSignature
+
+# Only finished applications are erased: one still being processed is not.
+FINISHED = [Application.Status.COMPLETED, Application.Status.REJECTED, Application.Status.WITHDRAWN]
+PURGED_TEXT = "(保存期間の経過により削除)"
+
+
+def _erase(application: Application) -> int:
+    files = list(ApplicationFile.objects.filter(application=application))
+    for stored in files:
+        stored.file.delete(save=False)
+    ApplicationFile.objects.filter(application=application).delete()
+    ApplicationSignature.objects.filter(application=application).delete()
+    application.events.exclude(message="").update(message=PURGED_TEXT)
+    Application.objects.filter(pk=application.pk).update(
+        data={},
+        applicant_name="",
+        applicant_email="",
+        search_text="",
+        one_per_person_key=None,
+        purged_at=timezone.now(),
+    )
+    return len(files)
+
+
+@transaction.atomic
+def purge_application(*, actor, application: Application, reason: str) -> None:
+    """Erases one application's personal data now (e.g. at the applicant's request)."""
+    files = _erase(application)
+    audit.record(
+        "procedures.application.purged",
+        actor=actor,
+        target=application,
+        summary=f"{reason}(添付 {files} 件も削除)",
+    )
+
+
+def expired_applications(procedure: Procedure, now):
+    cutoff = now - timedelta(days=365 * procedure.retention_years)
+    return procedure.applications.filter(
+        purged_at__isnull=True, status__in=FINISHED, submitted_at__lt=cutoff
+    )
+
+
+@job_kind("procedures.retention")
+def purge_expired(context, **arguments) -> dict:
+    """The nightly run. Each application is erased in its own transaction, so an interrupted run
+    simply continues with what is left."""
+    now = timezone.now()
+    procedures = list(Procedure.objects.all())
+    total = sum(expired_applications(procedure, now).count() for procedure in procedures)
+    done = 0
+    context.progress(0, total, "保存期間を過ぎた申請を確認しています")
+    per_organization: dict = {}
+    for procedure in procedures:
+        for application in expired_applications(procedure, now).iterator():
+            with transaction.atomic():
+                _erase(application)
+            done += 1
+            per_organization[procedure.organization] = (
+                per_organization.get(procedure.organization, 0) + 1
+            )
+            context.progress(done)
+    for organization, count in per_organization.items():
+        audit.record(
+            "procedures.retention.run",
+            organization=organization,
+            summary=f"保存期間を過ぎた申請 {count} 件の個人情報を削除",
+        )
+    return {"purged": done}
+
+
+schedules.register(
+    "procedures.retention",
+    Schedule(
+        "procedures.retention", "30 3 * * *", "procedures.retention", "保存期間を過ぎた申請の削除"
+    ),
+)

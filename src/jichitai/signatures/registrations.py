@@ -1,0 +1,28 @@
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.dashboard.registry import NavItem, navigation
+from jichitai.demo.registry import DemoLoader, demo_loaders
+from jichitai.procedures.registry import Panel, staff_panels
+from jichitai.signatures import demo
+from jichitai.signatures.models import ApplicationSignature, AttachmentSignature
+from jichitai.tenancy.models import Role
+
+navigation.register(
+    "signatures", NavItem(_("電子署名の信頼設定"), "signatures:trust", order=92, role=Role.ADMIN)
+)
+
+
+def _signature_panel(request, application):
+    signature = ApplicationSignature.objects.filter(application=application).first()
+    attachments = list(
+        AttachmentSignature.objects.filter(file__application=application).select_related("file")
+    )
+    if signature is None and not attachments:
+        return None
+    return {"signature": signature, "attachments": attachments}
+
+
+staff_panels.register(
+    "signatures", Panel(_("電子署名"), "signatures/panel.html", _signature_panel, order=10)
+)
+demo_loaders.register("signatures", DemoLoader(load=demo.load, order=15))

@@ -1,0 +1,144 @@
+"""Administering trust (anchors and CRLs) and recording verified signatures."""
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.signatures.models import (
+    ApplicationSignature,
+    AttachmentSignature,
+    RevocationList,
+    TrustAnchor,
+)
+from jichitai.signatures.verification import VerifiedSignature, verify_pdf
+
+
+def _certificate_from(data: bytes) -> x509.Certificate:
+    try:
+        return x509.load_pem_x509_certificate(data)
+    except ValueError:
+        try:
+            return x509.load_der_x509_certificate(data)
+        except ValueError:
+            raise ValidationError(
+                {"file": "証明書(PEM または DER)として読み取れません。"}
+            ) from None
+
+
+@transaction.atomic
+def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnchor:
+    certificate = _certificate_from(data)
+    try:
+        is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    if not is_ca:
+        raise ValidationError(
+            {
+                "file": "認証局(CA)の証明書ではありません。署名者の証明書ではなく、発行元の認証局の証明書を登録してください。"
+            }
+        )
+    fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
+    if TrustAnchor.objects.filter(organization=organization, fingerprint=fingerprint).exists():
+        raise ValidationError({"file": "この証明書はすでに登録されています。"})
+    anchor = TrustAnchor.objects.create(
+        organization=organization,
+        name=name,
+        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        subject=certificate.subject.rfc4514_string(),
+        fingerprint=fingerprint,
+        not_after=certificate.not_valid_after_utc,
+        uploaded_by=actor,
+    )
+    audit.record_created(anchor, ["name", "subject", "fingerprint"], actor=actor)
+    return anchor
+
+
+@transaction.atomic
+def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
+    try:
+        crl = (
+            x509.load_pem_x509_crl(data)
+            if data.lstrip().startswith(b"-----")
+            else x509.load_der_x509_crl(data)
+        )
+    except ValueError:
+        raise ValidationError({"file": "CRL(PEM または DER)として読み取れません。"}) from None
+    issuers = [
+        x509.load_pem_x509_certificate(anchor.certificate_pem.encode())
+        for anchor in TrustAnchor.objects.filter(organization=organization)
+    ]
+    issuer = next((cert for cert in issuers if cert.subject == crl.issuer), None)
+    if issuer is None:
+        raise ValidationError(
+            {
+                "file": "この CRL の発行者は、登録されている認証局のどれでもありません。先に認証局の証明書を登録してください。"
+            }
+        )
+    if not crl.is_signature_valid(issuer.public_key()):
+        raise ValidationError({"file": "CRL の署名を認証局の証明書で確認できません。"})
+    revocation_list = RevocationList.objects.create(
+        organization=organization,
+        issuer=crl.issuer.rfc4514_string(),
+        crl_der=crl.public_bytes(serialization.Encoding.DER),
+        this_update=crl.last_update_utc,
+        next_update=crl.next_update_utc,
+        revoked_count=len(list(crl)),
+        uploaded_by=actor,
+    )
+    audit.record(
+        "signatures.crl.uploaded",
+        actor=actor,
+        target=revocation_list,
+        summary=f"{revocation_list.issuer} 失効 {revocation_list.revoked_count} 件",
+    )
+    return revocation_list
+
+
+@transaction.atomic
+def remove_trust_anchor(*, actor, anchor: TrustAnchor) -> None:
+    audit.record(
+        "signatures.trust_anchor.removed", actor=actor, target=anchor, summary=anchor.subject
+    )
+    anchor.delete()
+
+
+def record_signature(
+    application, content: bytes, signature: bytes, verified: VerifiedSignature
+) -> ApplicationSignature:
+    """Called inside the submission's transaction."""
+    return ApplicationSignature.objects.create(
+        application=application,
+        signed_content=content,
+        signature_der=signature,
+        signer_name=verified.signer_name,
+        signer_serial=verified.signer_serial,
+        issuer=verified.issuer,
+        signing_time=verified.signing_time,
+        verified_at=timezone.now(),
+    )
+
+
+def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
+    """Verifies the signatures a PDF attachment carries and keeps the result beside the file."""
+    if not stored_file.original_name.lower().endswith(".pdf"):
+        return []
+    with stored_file.file.open("rb") as handle:
+        content = handle.read()
+    results = verify_pdf(stored_file.organization, content)
+    return [
+        AttachmentSignature.objects.create(
+            file=stored_file,
+            field_name=result.field_name or "",
+            valid=result.valid,
+            trusted=result.trusted,
+            intact=result.intact,
+            signer_name=result.signer_name[:500],
+            signing_time=result.signing_time,
+            summary=result.summary[:500],
+        )
+        for result in results
+    ]

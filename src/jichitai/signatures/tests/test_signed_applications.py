@@ -1,0 +1,183 @@
+"""Signed applications: a detached CMS signature over the canonical content is verified against
+the organization's trust anchors and CRLs; every failure gives a specific Japanese message and
+stores nothing. The PKI is real (made with cryptography at test time); nothing is mocked."""
+
+import base64
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from jichitai.procedures import services as procedures
+from jichitai.procedures.models import Application
+from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.signatures import pki
+from jichitai.signatures.canonical import canonical_content
+from jichitai.signatures.models import ApplicationSignature
+from jichitai.signatures.verification import MESSAGES, verify_detached
+
+
+@pytest.fixture
+def signed_procedure(trusted):
+    return published_procedure(trusted, needs_signature=True)
+
+
+def sign(procedure, data, signer):
+    return pki.sign_detached(
+        canonical_content(procedure, procedure.current_version.number, data), signer
+    )
+
+
+@pytest.mark.django_db
+class TestSubmission:
+    def test_a_valid_signature_is_accepted_and_kept(self, signed_procedure, test_pki):
+        data = event_data()
+        application = procedures.submit_application(
+            procedure=signed_procedure,
+            data=data,
+            signature=sign(signed_procedure, data, test_pki["valid"]),
+        ).application
+        record = application.signature
+        assert "三重 花子" in record.signer_name
+        assert record.signer_serial == format(test_pki["valid"].certificate.serial_number, "X")
+        assert "テスト署名用認証局" in record.issuer
+        # The original signature and content are kept and verify again later.
+        again = verify_detached(
+            signed_procedure.organization, bytes(record.signed_content), bytes(record.signature_der)
+        )
+        assert again.signer_serial == record.signer_serial
+
+    @pytest.mark.parametrize(
+        ("signer", "tamper", "code"),
+        [
+            ("valid", True, "data_changed"),
+            ("expired", False, "expired"),
+            ("revoked", False, "revoked"),
+            ("stranger", False, "untrusted"),
+            ("encryption_only", False, "key_usage"),
+        ],
+    )
+    def test_each_failure_has_its_own_message_and_stores_nothing(
+        self, signed_procedure, test_pki, signer, tamper, code
+    ):
+        data = event_data()
+        signature = sign(signed_procedure, data, test_pki[signer])
+        submitted = {**data, "participants": 2} if tamper else data
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.submit_application(
+                procedure=signed_procedure, data=submitted, signature=signature
+            )
+        assert error.value.message_dict["signature"] == [MESSAGES[code]]
+        assert Application.objects.count() == 0 and ApplicationSignature.objects.count() == 0
+
+    def test_missing_or_garbage_signatures(self, signed_procedure):
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.submit_application(procedure=signed_procedure, data=event_data())
+        assert "電子署名が必要です" in error.value.message_dict["signature"][0]
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.submit_application(
+                procedure=signed_procedure, data=event_data(), signature=b"\x30\x82junk"
+            )
+        assert error.value.message_dict["signature"] == [MESSAGES["malformed"]]
+
+    def test_a_signature_for_another_procedure_is_refused(
+        self, trusted, signed_procedure, test_pki
+    ):
+        other = published_procedure(trusted, name="別の手続", needs_signature=True)
+        data = event_data()
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.submit_application(
+                procedure=other,
+                data=data,
+                signature=sign(signed_procedure, data, test_pki["valid"]),
+            )
+        assert error.value.message_dict["signature"] == [MESSAGES["data_changed"]]
+
+    def test_without_a_crl_revocation_cannot_be_established(self, ise, test_pki):
+        from jichitai.signatures import services
+
+        services.add_trust_anchor(
+            actor=None, organization=ise, name="CA", data=test_pki["ca"].certificate_pem.encode()
+        )
+        procedure = published_procedure(ise, needs_signature=True)
+        data = event_data()
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.submit_application(
+                procedure=procedure, data=data, signature=sign(procedure, data, test_pki["valid"])
+            )
+        assert error.value.message_dict["signature"] == [MESSAGES["no_revocation"]]
+
+    def test_another_organizations_trust_does_not_count(self, ise, test_pki):
+        procedure = published_procedure(ise, needs_signature=True)
+        data = event_data()
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.submit_application(
+                procedure=procedure, data=data, signature=sign(procedure, data, test_pki["valid"])
+            )
+        assert error.value.message_dict["signature"] == [MESSAGES["no_trust"]]
+
+
+@pytest.mark.django_db
+def test_the_api_takes_the_signature_in_a_header(signed_procedure, test_pki):
+    data = event_data()
+    url = f"/api/v1/o/{signed_procedure.organization.code}/procedures/{signed_procedure.pk}/applications"
+    detail = Client().get(url.rsplit("/", 1)[0]).json()
+    assert detail["needs_signature"] is True
+    unsigned = Client().post(url, data, content_type="application/json")
+    assert (
+        unsigned.status_code == 422
+        and "電子署名が必要です" in unsigned.json()["errors"]["signature"][0]
+    )
+    signature = base64.b64encode(sign(signed_procedure, data, test_pki["revoked"])).decode()
+    revoked = Client().post(url, data, content_type="application/json", HTTP_X_SIGNATURE=signature)
+    assert revoked.json()["errors"]["signature"] == [MESSAGES["revoked"]]
+    signature = base64.b64encode(sign(signed_procedure, data, test_pki["valid"])).decode()
+    accepted = Client().post(url, data, content_type="application/json", HTTP_X_SIGNATURE=signature)
+    assert accepted.status_code == 201
+
+
+@pytest.mark.django_db
+def test_the_command_line_signer_makes_an_acceptable_signature(
+    signed_procedure, test_pki, tmp_path
+):
+    data = event_data()
+    (tmp_path / "key.pem").write_text(test_pki["valid"].key_pem)
+    (tmp_path / "cert.pem").write_text(test_pki["valid"].certificate_pem)
+    (tmp_path / "data.json").write_text(json.dumps(data, ensure_ascii=False))
+    call_command(
+        "sign_application",
+        key=str(tmp_path / "key.pem"),
+        cert=str(tmp_path / "cert.pem"),
+        procedure=f"{signed_procedure.organization.code}/{signed_procedure.pk}",
+        form_version=1,
+        data=str(tmp_path / "data.json"),
+        output=str(tmp_path / "application.p7s"),
+    )
+    signature = (tmp_path / "application.p7s").read_bytes()
+    assert procedures.submit_application(
+        procedure=signed_procedure, data=data, signature=signature
+    ).created
+
+
+@pytest.mark.django_db
+def test_signed_pdf_attachments_are_verified_with_pyhanko(trusted, test_pki, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.signatures.tests.pdf_signing import signed_pdf
+
+    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
+    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
+    good = signed_pdf(test_pki["valid"], test_pki["ca"])
+    application = procedures.submit_application(
+        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("signed.pdf", good)}
+    ).application
+    [result] = application.files.get().pdf_signatures.all()
+    assert result.valid and result.trusted and result.intact
+    assert "有効な署名" in result.summary and "三重 花子" in result.summary
+    stranger = signed_pdf(test_pki["stranger"], None)
+    application = procedures.submit_application(
+        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("other.pdf", stranger)}
+    ).application
+    [result] = application.files.get().pdf_signatures.all()
+    assert not result.trusted and "信頼できない証明書" in result.summary

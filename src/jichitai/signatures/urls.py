@@ -1,0 +1,10 @@
+from django.urls import path
+
+from jichitai.signatures import views
+
+app_name = "signatures"
+
+urlpatterns = [
+    path("", views.trust_settings, name="trust"),
+    path("anchors/<int:anchor_id>/remove/", views.trust_anchor_remove, name="anchor_remove"),
+]
