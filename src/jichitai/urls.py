@@ -17,6 +17,7 @@ tenant_urlpatterns = [
     path("", include("jichitai.procedures.urls")),
     path("signatures/", include("jichitai.signatures.urls")),
     path("", include("jichitai.payments.urls")),
+    path("", include("jichitai.pdca.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PdcaConfig(AppConfig):
+    name = "jichitai.pdca"
+    label = "pdca"
+    verbose_name = "計画・KPI(PDCA)"
+
+    def ready(self) -> None:
+        from jichitai.pdca import registrations  # noqa: F401

@@ -1,0 +1,66 @@
+"""Numbers as the plan's documents show them: 22,400件, 10.0%, 17,300千円, and achievement."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+NONE_MARK = "—"
+
+
+def number_text(value, decimals: int = 0) -> str:
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-decimals) if decimals else Decimal(1)
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{decimals}f}"
+
+
+def with_unit(value, unit: str, decimals: int = 0) -> str:
+    text = number_text(value, decimals)
+    if not text:
+        return ""
+    return f"{text}{unit}"
+
+
+def budget_text(value) -> str:
+    """千円 as the evaluation sheets write it; 「一」 where there was no budget."""
+    return "一" if value is None else f"{value:,}"
+
+
+@dataclass(frozen=True)
+class Achievement:
+    rate: Decimal | None
+    status: str  # "achieved", "missed" or ""
+    overridden: bool = False
+
+    @property
+    def label(self) -> str:
+        return {"achieved": "達成", "missed": "未達成"}.get(self.status, "")
+
+    @property
+    def rate_text(self) -> str:
+        return "" if self.rate is None else f"{self.rate:.1f}%"
+
+
+def achievement(
+    target, actual, *, higher_is_better: bool, threshold: Decimal, override: str = ""
+) -> Achievement:
+    rate = None
+    if target not in (None, 0) and actual is not None:
+        ratio = (
+            Decimal(actual) / Decimal(target)
+            if higher_is_better
+            else Decimal(target) / Decimal(actual or 1)
+        )
+        rate = (ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if override:
+        return Achievement(rate, override, overridden=True)
+    if rate is None:
+        return Achievement(None, "")
+    return Achievement(rate, "achieved" if rate >= threshold else "missed")
+
+
+def reduction(before, after) -> tuple[Decimal, Decimal]:
+    """(reduction, percent of before) — e.g. 2,681 h → 1,479 h is 1,202 h, 44.8%."""
+    before, after = Decimal(before), Decimal(after)
+    cut = before - after
+    return cut, (cut * 100 / before) if before else Decimal(0)

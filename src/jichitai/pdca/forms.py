@@ -1,0 +1,119 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core import japanese
+from jichitai.core.metrics import metrics
+
+
+class FigureField(forms.CharField):
+    """A figure as staff type it: 22,400 or ２２４００ or 10.5; stored as a Decimal."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"})
+
+    def to_python(self, value):
+        text = (
+            japanese.normalize_width(super().to_python(value) or "")
+            .replace(",", "")
+            .replace("%", "")
+            .strip()
+        )
+        if not text:
+            return None
+        if len(text) > 30:
+            raise forms.ValidationError("数値が長すぎます。")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError("数値で入力してください(例: 22400、10.5)。") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return value
+
+
+class IndicatorYearForm(forms.Form):
+    target = FigureField(label=_("目標値"), required=False)
+    actual = FigureField(label=_("実績値"), required=False)
+    rationale = forms.CharField(
+        label=_("目標値の考え方"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override = forms.ChoiceField(
+        label=_("達成状況(手動で決める場合)"),
+        required=False,
+        choices=[("", _("自動(達成率で判定)")), ("achieved", _("達成")), ("missed", _("未達成"))],
+    )
+    override_comment = forms.CharField(label=_("手動で決めた理由"), required=False, max_length=300)
+
+
+class MetricBindingForm(forms.Form):
+    metric_name = forms.ChoiceField(label=_("自動計測する指標"), required=False)
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric_name"].choices = [("", _("(手入力)"))] + [
+            (name, metric.label) for name, metric in metrics.items()
+        ]
+        for name, metric in metrics.items():
+            for parameter in metric.parameters:
+                key = f"{name}__{parameter.name}"
+                if parameter.choices is not None and organization is not None:
+                    field = (
+                        forms.MultipleChoiceField(
+                            label=parameter.label,
+                            required=False,
+                            choices=parameter.choices(organization),
+                        )
+                        if parameter.name.endswith("_ids")
+                        else forms.ChoiceField(
+                            label=parameter.label,
+                            required=False,
+                            choices=[("", "—"), *parameter.choices(organization)],
+                        )
+                    )
+                else:
+                    field = forms.CharField(
+                        label=parameter.label,
+                        required=False,
+                        help_text=_("複数の場合は「、」で区切ります。")
+                        if parameter.name == "answers"
+                        else "",
+                    )
+                field.widget.attrs["data-metric"] = name
+                self.fields[key] = field
+
+    def parameters(self) -> dict:
+        name = self.cleaned_data["metric_name"]
+        if not name:
+            return {}
+        values = {}
+        for parameter in metrics.get(name).parameters:
+            value = self.cleaned_data.get(f"{name}__{parameter.name}")
+            if parameter.name == "answers" and isinstance(value, str):
+                value = [
+                    item.strip() for item in value.replace(",", "、").split("、") if item.strip()
+                ]
+            if parameter.name == "procedure_id" and value:
+                value = int(value)
+            values[parameter.name] = value
+        return values
+
+
+class ActionYearForm(forms.Form):
+    schedule = forms.CharField(
+        label=_("スケジュール"),
+        required=False,
+        max_length=100,
+        help_text=_("検討、研究、実施、順次実施、構築、運用 など"),
+    )
+    status_text = forms.CharField(
+        label=_("取組状況"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WorkbookForm(forms.Form):
+    workbook = forms.FileField(label=_("計画の Excel ファイル(.xlsx)"))

@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.dashboard.registry import Card, NavItem, cards, navigation
+from jichitai.demo.registry import DemoLoader, demo_loaders
+from jichitai.pdca import demo, selectors, services  # noqa: F401  (services registers the import job)
+
+navigation.register("pdca", NavItem(_("計画・KPI"), "pdca:plans", order=40))
+
+
+def _stale_card(request):
+    plans = list(selectors.plans_of(request.tenant).prefetch_related("indicators__years"))
+    if not plans:
+        return None
+    stale = [
+        (plan, indicator)
+        for plan in plans
+        for indicator in plan.indicators.all()
+        if selectors.is_stale(indicator)
+    ]
+    return {"plans": plans, "stale": stale}
+
+
+cards.register("pdca", Card(_("計画・KPI"), "pdca/card.html", _stale_card, order=40))
+demo_loaders.register("pdca", DemoLoader(load=demo.load, order=40))

@@ -1,0 +1,195 @@
+"""Rendering report data (live or from a frozen snapshot) as PDF (WeasyPrint, Japanese fonts
+embedded) and XLSX (openpyxl, with a native chart per indicator)."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from jichitai.core.pdf import render_pdf
+from jichitai.pdca.charts import target_actual_svg
+
+HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
+
+
+def _with_charts(data: dict) -> dict:
+    if data["kind"] != "evaluation":
+        return data
+    indicators = [
+        {**item, "svg": target_actual_svg(item["chart"], title=item["name"], unit=item["unit"])}
+        for item in data["indicators"]
+    ]
+    return {**data, "indicators": indicators}
+
+
+def pdf(data: dict) -> bytes:
+    return render_pdf(
+        f"pdca/pdf/{data['kind']}.html",
+        {"report": _with_charts(data), "kinds": [("main", "主指標"), ("sub", "副指標")]},
+    )
+
+
+def xlsx(data: dict) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    (_evaluation_sheets if data["kind"] == "evaluation" else _progress_sheets)(book, data)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _bold_row(sheet, row: int) -> None:
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+
+
+def _evaluation_sheets(book: Workbook, data: dict) -> None:
+    sheet = book.create_sheet("施策評価表")
+    sheet.append([f"{data['fiscal_year_label']} 施策評価表"])
+    sheet.append(["施策", data["plan"]["name"]])
+    sheet.append(["主担当部局", data["plan"]["department"]])
+    sheet.append(
+        [f"めざす姿({data['plan']['last_year_label']}末での到達目標)", data["plan"]["goal"]]
+    )
+    for kind, heading in (("main", "主指標"), ("sub", "副指標")):
+        sheet.append([])
+        sheet.append([heading])
+        header = ["目標項目", "現状値の年度", "現状値"]
+        for label in data["year_labels"]:
+            header += [f"{label} 目標値", f"{label} 実績値", f"{label} 達成状況"]
+        sheet.append(header)
+        _bold_row(sheet, sheet.max_row)
+        for item in (i for i in data["indicators"] if i["kind"] == kind):
+            row = [item["name"], item["baseline"]["label"], item["baseline"]["text"]]
+            for year in item["years"]:
+                row += [year["target"], year["actual"], year["achievement"]]
+            sheet.append(row)
+    sheet.append([])
+    sheet.append([data["issues_heading"]])
+    for text in data["issues"]:
+        sheet.append(["", text])
+    sheet.append([data["direction_heading"]])
+    for group in data["direction"]:
+        if group.get("department"):
+            sheet.append([group["department"]])
+        for text in group["items"]:
+            sheet.append(["", text])
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 60
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    projects = book.create_sheet("主な事業")
+    header = ["新規等", "事業名", "部局", "基本事業コード", "基本事業名"]
+    if data["projects"]:
+        header += [
+            f"予算額 {data['projects'][0]['previous_label']}(千円)",
+            f"予算額 {data['projects'][0]['current_label']}(千円)",
+            "事業概要",
+        ]
+    projects.append(header)
+    _bold_row(projects, 1)
+    for project in data["projects"]:
+        projects.append(
+            [
+                project["flag"],
+                project["name"],
+                project["department"],
+                project["code"],
+                project["code_name"],
+                project["previous_budget"],
+                project["budget"],
+                project["summary"],
+            ]
+        )
+
+    charts = book.create_sheet("グラフ")
+    row = 1
+    for item in data["indicators"]:
+        charts.cell(row=row, column=1, value=item["name"])
+        charts.cell(row=row + 1, column=1, value="年度")
+        charts.cell(row=row + 1, column=2, value="目標値")
+        charts.cell(row=row + 1, column=3, value="実績値")
+        for offset, point in enumerate(item["chart"], start=2):
+            charts.cell(row=row + offset, column=1, value=point["label"])
+            charts.cell(row=row + offset, column=2, value=point["target"])
+            charts.cell(row=row + offset, column=3, value=point["actual"])
+        chart = BarChart()
+        chart.title = item["name"][:40]
+        chart.y_axis.title = item["unit"]
+        last = row + 1 + len(item["chart"])
+        chart.add_data(
+            Reference(charts, min_col=2, max_col=3, min_row=row + 1, max_row=last),
+            titles_from_data=True,
+        )
+        chart.set_categories(Reference(charts, min_col=1, min_row=row + 2, max_row=last))
+        charts.add_chart(chart, f"E{row}")
+        row = last + 16
+
+
+def _progress_sheets(book: Workbook, data: dict) -> None:
+    sheet = book.create_sheet("進捗報告")
+    sheet.append([f"{data['plan']['name']} {data['fiscal_year_label']}の取組状況"])
+    header = (
+        ["個別取組", "区分", "NO", "基本方針", "取組内容", "担当課"]
+        + [f"スケジュール {label}" for label in data["year_labels"]]
+        + [f"取組状況({data['fiscal_year_label']}まで)"]
+    )
+    sheet.append(header)
+    _bold_row(sheet, 2)
+    for initiative in data["initiatives"]:
+        for section in initiative["sections"]:
+            for action in section["actions"]:
+                title = action["title"] + (
+                    "(再掲)" if action.get("reprint") and "再掲" not in action["title"] else ""
+                )
+                sheet.append(
+                    [
+                        f"({initiative['number']}) {initiative['title']}",
+                        section["label"],
+                        action["number"],
+                        action["policies"],
+                        title,
+                        action["division"],
+                        *action["schedule"],
+                        action["status"],
+                    ]
+                )
+    effects = book.create_sheet("効果")
+    effects.append(["個別取組", "表題", "指標", "前", "後", "削減", "削減率(%)", "単位"])
+    _bold_row(effects, 1)
+    for initiative in data["initiatives"]:
+        for effect in initiative["effects"]:
+            if effect["kind"] == "before_after":
+                effects.append(
+                    [
+                        initiative["number"],
+                        effect["title"],
+                        effect["measure"],
+                        effect["before"],
+                        effect["after"],
+                        effect["reduction"],
+                        effect["percent"],
+                        effect["unit"],
+                    ]
+                )
+                for item in effect["items"]:
+                    effects.append(["", "", f"{item['division']}: {item['label']}"])
+            else:
+                effects.append(
+                    [
+                        initiative["number"],
+                        effect["title"],
+                        effect["measure"],
+                        effect["part"],
+                        effect["whole"],
+                        "",
+                        effect["percent"],
+                        effect["unit"],
+                    ]
+                )
+    for name in ("A", "B", "C", "E"):
+        sheet.column_dimensions[name].width = 30

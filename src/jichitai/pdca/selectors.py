@@ -1,0 +1,384 @@
+"""Reads of plans, computed figures (achievement, live metrics, staleness) and the data of the two
+reports, which a published snapshot freezes."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from jichitai.core import japanese
+from jichitai.core.metrics import metrics
+from jichitai.pdca import figures
+from jichitai.pdca.models import (
+    Action,
+    EffectFigure,
+    Indicator,
+    Meeting,
+    Plan,
+    PlanYearText,
+    ReportSnapshot,
+    YearLock,
+)
+from jichitai.tenancy.selectors import for_tenant, tenant_get
+
+STALE_AFTER = timedelta(days=90)
+
+
+def plans_of(organization):
+    return for_tenant(Plan, organization).select_related("owner_division")
+
+
+def plan_of(organization, plan_id) -> Plan:
+    return tenant_get(plans_of(organization), organization, pk=plan_id)
+
+
+def plan_by_reference(reference: str, organization=None) -> Plan:
+    """A plan by id or slug (for the command line). A slug used by several organizations needs
+    the organization."""
+    plans = (
+        Plan.objects.all()
+        if organization is None
+        else Plan.objects.filter(organization=organization)
+    )
+    found = (
+        list(plans.filter(pk=int(reference)))
+        if reference.isdigit()
+        else list(plans.filter(slug=reference))
+    )
+    if len(found) != 1:
+        raise Http404
+    return found[0]
+
+
+def indicator_of(plan: Plan, indicator_id) -> Indicator:
+    try:
+        return plan.indicators.get(pk=indicator_id)
+    except (Indicator.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def action_of(plan: Plan, action_id) -> Action:
+    try:
+        return plan.actions.get(pk=action_id)
+    except (Action.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def locked_years(plan: Plan) -> set[int]:
+    return set(YearLock.objects.filter(plan=plan).values_list("fiscal_year", flat=True))
+
+
+def live_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
+    """The bound metric's value for a 年度, or None when unbound, not registered here, or not
+    measurable."""
+    if not indicator.metric_name or indicator.metric_name not in metrics:
+        return None
+    value = metrics.get(indicator.metric_name).compute(
+        indicator.plan.organization, fiscal_year, **indicator.metric_parameters
+    )
+    return None if value is None else Decimal(value)
+
+
+def indicator_rows(indicator: Indicator, *, live: bool = True) -> list[dict]:
+    """Per 年度 of the plan: target, actual (the live value where bound), achievement."""
+    by_year = {row.fiscal_year: row for row in indicator.years.all()}
+    rows = []
+    today = timezone.localdate()
+    current = japanese.fiscal_year(today)
+    for year in indicator.plan.fiscal_years:
+        row = by_year.get(year)
+        target = row.target if row else None
+        actual = row.actual if row else None
+        measured = False
+        # A figure somebody entered (e.g. a year before the platform existed) is kept; the others
+        # come from the platform's own data.
+        if live and indicator.metric_name and year <= current and actual is None:
+            value = live_value(indicator, year)
+            if value is not None:
+                actual, measured = value, True
+        result = figures.achievement(
+            target,
+            actual,
+            higher_is_better=indicator.direction == Indicator.Direction.HIGHER,
+            threshold=indicator.plan.achieved_rate,
+            override=row.override if row else "",
+        )
+        _start, end = japanese.fiscal_year_bounds(year)
+        stale = bool(
+            target is not None
+            and actual is None
+            and not indicator.metric_name
+            and today - end > STALE_AFTER
+        )
+        rows.append(
+            {
+                "fiscal_year": year,
+                "label": japanese.fiscal_year_label(year),
+                "target": target,
+                "actual": actual,
+                "target_text": figures.with_unit(target, indicator.unit, indicator.decimals),
+                "actual_text": figures.with_unit(actual, indicator.unit, indicator.decimals),
+                "measured": measured,
+                "achievement": result,
+                "rationale": row.rationale if row else "",
+                "override_comment": row.override_comment if row else "",
+                "entered_by": row.entered_by if row else None,
+                "entered_at": row.entered_at if row else None,
+                "stale": stale,
+            }
+        )
+    return rows
+
+
+def is_stale(indicator: Indicator) -> bool:
+    return any(row["stale"] for row in indicator_rows(indicator, live=False))
+
+
+# --- Report data -----------------------------------------------------------------------------------
+
+
+def _baseline(indicator: Indicator) -> dict:
+    year = indicator.baseline_year
+    label = ""
+    if year is not None:
+        label = japanese.fiscal_year_label(year)
+    value = indicator.baseline_value
+    return {
+        "year": year,
+        "label": label,
+        "text": figures.with_unit(value, indicator.unit, indicator.decimals) or "-",
+    }
+
+
+def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
+    """Everything the evaluation sheet (施策評価表) of ``fiscal_year`` shows, as plain data."""
+    indicators = []
+    for indicator in plan.indicators.prefetch_related("years"):
+        rows = indicator_rows(indicator)
+        current = next((row for row in rows if row["fiscal_year"] == fiscal_year), None)
+        indicators.append(
+            {
+                "kind": indicator.kind,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "description": indicator.description,
+                "rationale": current["rationale"] if current else "",
+                "baseline": _baseline(indicator),
+                "years": [
+                    {
+                        "fiscal_year": row["fiscal_year"],
+                        "label": row["label"],
+                        "target": row["target_text"],
+                        "actual": row["actual_text"] if row["fiscal_year"] <= fiscal_year else "",
+                        "achievement": row["achievement"].label
+                        if row["fiscal_year"] < fiscal_year
+                        else "",
+                        "rate": row["achievement"].rate_text
+                        if row["fiscal_year"] < fiscal_year
+                        else "",
+                        "measured": row["measured"],
+                    }
+                    for row in rows
+                ],
+                "chart": [
+                    {
+                        "label": japanese.fiscal_year_label(row["fiscal_year"], style="short"),
+                        "target": float(row["target"]) if row["target"] is not None else None,
+                        "actual": float(row["actual"]) if row["actual"] is not None else None,
+                    }
+                    for row in rows
+                ],
+            }
+        )
+    text = PlanYearText.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+    projects = []
+    for project in plan.projects.prefetch_related("years"):
+        years = {row.fiscal_year: row for row in project.years.all()}
+        current = years.get(fiscal_year)
+        if current is None or not current.main:
+            continue
+        previous = years.get(fiscal_year - 1)
+        projects.append(
+            {
+                "flag": project.flag,
+                "name": project.name,
+                "department": project.department,
+                "code": project.code,
+                "code_name": project.code_name,
+                "previous_label": japanese.fiscal_year_label(
+                    fiscal_year - 1, style="short"
+                ).replace("年度", ""),
+                "current_label": japanese.fiscal_year_label(fiscal_year, style="short").replace(
+                    "年度", ""
+                ),
+                "previous_budget": figures.budget_text(previous.budget if previous else None),
+                "budget": figures.budget_text(current.budget),
+                "summary": current.summary,
+            }
+        )
+    return {
+        "kind": "evaluation",
+        "plan": {
+            "name": plan.name,
+            "department": plan.department,
+            "goal": plan.goal,
+            "last_year_label": japanese.fiscal_year_label(plan.last_year),
+        },
+        "organization": plan.organization.name,
+        "fiscal_year": fiscal_year,
+        "fiscal_year_label": japanese.fiscal_year_label(fiscal_year),
+        "year_labels": [japanese.fiscal_year_label(year) for year in plan.fiscal_years],
+        "indicators": indicators,
+        "issues_heading": text.issues_heading if text else "現状と課題",
+        "issues": text.issues if text else [],
+        "direction_heading": text.direction_heading
+        if text
+        else f"{japanese.fiscal_year_label(fiscal_year)}の取組方向",
+        "direction": text.direction if text else [],
+        "projects": projects,
+    }
+
+
+def effect_data(effect: EffectFigure) -> dict:
+    data = {
+        "title": effect.title,
+        "kind": effect.kind,
+        "measure": effect.measure,
+        "unit": effect.unit,
+        "note": effect.note,
+        "items": effect.items,
+    }
+    before, after = effect.before, effect.after
+    if effect.source_metric and effect.source_metric in metrics:
+        measured = metrics.get(effect.source_metric).compute(
+            effect.plan.organization, effect.fiscal_year
+        )
+        if measured:
+            before, after = Decimal(measured["before"]), Decimal(measured["after"])
+    if effect.kind == EffectFigure.Kind.BEFORE_AFTER:
+        cut, percent = figures.reduction(before, after)
+        data.update(
+            before_label=effect.before_label,
+            after_label=effect.after_label,
+            before=figures.number_text(before),
+            after=figures.number_text(after),
+            reduction=figures.number_text(cut),
+            percent=figures.number_text(percent, effect.percent_decimals),
+        )
+    else:
+        data.update(
+            part=figures.number_text(effect.part),
+            whole=figures.number_text(effect.whole),
+            percent=figures.number_text(effect.part * 100 / effect.whole, effect.percent_decimals),
+        )
+    return data
+
+
+def progress_data(plan: Plan, fiscal_year: int) -> dict:
+    """Everything the progress report (進捗報告) of ``fiscal_year`` shows, as plain data."""
+    years = plan.fiscal_years
+    nodes = plan.nodes.filter(parent__isnull=True).prefetch_related(
+        Prefetch("actions", queryset=Action.objects.prefetch_related("years").order_by("number")),
+        "reprinted_actions__years",
+        "effects",
+    )
+    initiatives = []
+    for node in nodes:
+        sections = []
+        for category, label in Action.Category.choices:
+            actions = [action for action in node.actions.all() if action.category == category]
+            reprints = [
+                action for action in node.reprinted_actions.all() if action.category == category
+            ]
+            rows = [_action_row(action, years, fiscal_year) for action in actions] + [
+                {**_action_row(action, years, fiscal_year), "reprint": True} for action in reprints
+            ]
+            if rows:
+                sections.append({"label": str(label), "actions": rows})
+        initiatives.append(
+            {
+                "number": node.number,
+                "title": node.title,
+                "summary": node.summary,
+                "highlights": node.highlights,
+                "sections": sections,
+                "effects": [
+                    effect_data(effect) for effect in node.effects.filter(fiscal_year=fiscal_year)
+                ],
+            }
+        )
+    return {
+        "kind": "progress",
+        "plan": {"name": plan.name, "description": plan.description, "level_name": plan.level_name},
+        "organization": plan.organization.name,
+        "fiscal_year": fiscal_year,
+        "fiscal_year_label": japanese.fiscal_year_label(fiscal_year),
+        "year_labels": [
+            japanese.fiscal_year_label(year, style="short").replace("年度", "") for year in years
+        ],
+        "initiatives": initiatives,
+    }
+
+
+def _action_row(action: Action, years: list[int], fiscal_year: int) -> dict:
+    by_year = {row.fiscal_year: row for row in action.years.all()}
+    status = by_year.get(fiscal_year)
+    return {
+        "number": action.number,
+        "policies": action.policies,
+        "title": action.title,
+        "division": action.division_name,
+        "schedule": [by_year[year].schedule if year in by_year else "" for year in years],
+        "status": status.status_text if status else "",
+    }
+
+
+def report_data(plan: Plan, kind: str, fiscal_year: int) -> dict:
+    return (
+        evaluation_data(plan, fiscal_year)
+        if kind == ReportSnapshot.Kind.EVALUATION
+        else progress_data(plan, fiscal_year)
+    )
+
+
+def latest_snapshot(plan: Plan, kind: str, fiscal_year: int) -> ReportSnapshot | None:
+    return plan.snapshots.filter(kind=kind, fiscal_year=fiscal_year).first()
+
+
+def snapshots_of(plan: Plan):
+    return plan.snapshots.select_related("published_by")
+
+
+def snapshot_of(plan: Plan, snapshot_id) -> ReportSnapshot:
+    try:
+        return plan.snapshots.get(pk=snapshot_id)
+    except (ReportSnapshot.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def meetings_of(organization):
+    return for_tenant(Meeting, organization).prefetch_related("sessions", "participants")
+
+
+def budget_list(plan: Plan, fiscal_year: int) -> list[dict]:
+    """Projects grouped as in a budget list, with subtotals and the total (千円)."""
+    groups: dict[str, dict] = {}
+    for project in plan.projects.prefetch_related("years").order_by("order", "id"):
+        row = next((year for year in project.years.all() if year.fiscal_year == fiscal_year), None)
+        if row is None or row.budget is None or not project.group:
+            continue
+        group = groups.setdefault(
+            project.group, {"name": project.group, "projects": [], "subtotal": 0}
+        )
+        group["projects"].append(
+            {
+                "department": project.department,
+                "name": project.name,
+                "budget": row.budget,
+                "summary": row.summary,
+            }
+        )
+        group["subtotal"] += row.budget
+    return list(groups.values())

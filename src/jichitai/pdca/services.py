@@ -1,0 +1,312 @@
+"""Writes about plans: figures per 年度 (refused for a closed 年度), metric bindings, locking and
+reopening years, publishing frozen reports, importing the plan workbook. Each is one transaction
+and audited with who entered what."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.core import japanese
+from jichitai.core.metrics import metrics
+from jichitai.jobs.registry import job_kind
+from jichitai.jobs.services import start_job
+from jichitai.pdca import selectors, workbook
+from jichitai.pdca.models import (
+    Action,
+    ActionYear,
+    ImportBatch,
+    Indicator,
+    IndicatorYear,
+    Plan,
+    ReportSnapshot,
+    YearLock,
+)
+
+
+def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
+    if YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).exists():
+        raise ValidationError(
+            f"{japanese.fiscal_year_label(fiscal_year)}は締め切られているため変更できません。所属長・推進担当に再開を依頼してください。"
+        )
+
+
+def _decimal(value, field: str):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError({field: "数値で入力してください。"}) from None
+
+
+@transaction.atomic
+def set_indicator_year(*, actor, indicator: Indicator, fiscal_year: int, **values) -> IndicatorYear:
+    """Target, actual, rationale and a manual achievement judgement (with its reason)."""
+    plan = indicator.plan
+    if fiscal_year not in plan.fiscal_years and fiscal_year != indicator.baseline_year:
+        raise ValidationError({"fiscal_year": "計画期間外の年度です。"})
+    _refuse_if_locked(plan, fiscal_year)
+    row, _created = IndicatorYear.objects.get_or_create(
+        indicator=indicator, fiscal_year=fiscal_year
+    )
+    fields = ["target", "actual", "rationale", "override", "override_comment"]
+    before = audit.snapshot(row, fields)
+    for name in ("target", "actual"):
+        if name in values:
+            setattr(row, name, _decimal(values[name], name))
+    for name in ("rationale", "override", "override_comment"):
+        if name in values:
+            setattr(row, name, values[name] or "")
+    if row.override and not row.override_comment.strip():
+        raise ValidationError(
+            {"override_comment": "達成状況を手動で決めるときは理由を入力してください。"}
+        )
+    if indicator.metric_name and "actual" in values and values["actual"] not in (None, ""):
+        raise ValidationError({"actual": "この指標は自動計測です。実績値は入力できません。"})
+    row.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    row.entered_at = timezone.now()
+    row.save()
+    changes = audit.changes_between(before, audit.snapshot(row, fields))
+    if changes:
+        audit.record(
+            "pdca.indicator_year.updated",
+            actor=actor,
+            organization=plan.organization,
+            target=row,
+            changes=changes,
+            summary=f"{indicator.name} {japanese.fiscal_year_label(fiscal_year)}",
+        )
+    return row
+
+
+@transaction.atomic
+def bind_metric(*, actor, indicator: Indicator, metric_name: str, parameters: dict) -> Indicator:
+    """Binds an indicator to a live metric (or unbinds it with an empty name)."""
+    if metric_name:
+        if metric_name not in metrics:
+            raise ValidationError({"metric_name": "この指標はこの環境では計測できません。"})
+        metric = metrics.get(metric_name)
+        for parameter in metric.parameters:
+            if parameter.required and parameters.get(parameter.name) in (None, "", []):
+                raise ValidationError({"metric_name": f"「{parameter.label}」を指定してください。"})
+        parameters = {
+            p.name: parameters[p.name]
+            for p in metric.parameters
+            if parameters.get(p.name) not in (None, "", [])
+        }
+    else:
+        parameters = {}
+    before = {
+        "metric_name": indicator.metric_name,
+        "metric_parameters": indicator.metric_parameters,
+    }
+    indicator.metric_name = metric_name
+    indicator.metric_parameters = parameters
+    indicator.save(update_fields=["metric_name", "metric_parameters"])
+    audit.record(
+        "pdca.indicator.bound",
+        actor=actor,
+        organization=indicator.plan.organization,
+        target=indicator,
+        changes=audit.changes_between(
+            before, {"metric_name": metric_name, "metric_parameters": parameters}
+        ),
+    )
+    return indicator
+
+
+@transaction.atomic
+def set_action_year(
+    *,
+    actor,
+    action: Action,
+    fiscal_year: int,
+    schedule: str | None = None,
+    status_text: str | None = None,
+) -> ActionYear:
+    _refuse_if_locked(action.plan, fiscal_year)
+    row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=fiscal_year)
+    before = audit.snapshot(row, ["schedule", "status_text"])
+    if schedule is not None:
+        row.schedule = schedule
+    if status_text is not None:
+        row.status_text = status_text
+    row.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    row.save()
+    changes = audit.changes_between(before, audit.snapshot(row, ["schedule", "status_text"]))
+    if changes:
+        audit.record(
+            "pdca.action_year.updated",
+            actor=actor,
+            organization=action.plan.organization,
+            target=row,
+            changes=changes,
+        )
+    return row
+
+
+@transaction.atomic
+def lock_year(*, actor, plan: Plan, fiscal_year: int) -> YearLock:
+    lock, created = YearLock.objects.get_or_create(
+        plan=plan, fiscal_year=fiscal_year, defaults={"locked_by": actor}
+    )
+    if created:
+        audit.record(
+            "pdca.year.locked",
+            actor=actor,
+            organization=plan.organization,
+            target=plan,
+            summary=japanese.fiscal_year_label(fiscal_year),
+        )
+    return lock
+
+
+@transaction.atomic
+def reopen_year(*, actor, membership, plan: Plan, fiscal_year: int) -> None:
+    from jichitai.tenancy.models import Role
+
+    if not membership.has_role(Role.MANAGER):
+        raise ValidationError("締め切った年度を再開できるのは所属長・推進担当以上です。")
+    deleted, _ = YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).delete()
+    if deleted:
+        audit.record(
+            "pdca.year.reopened",
+            actor=actor,
+            organization=plan.organization,
+            target=plan,
+            summary=japanese.fiscal_year_label(fiscal_year),
+        )
+
+
+@transaction.atomic
+def publish_report(*, actor, plan: Plan, kind: str, fiscal_year: int) -> ReportSnapshot:
+    """Freezes the report as it is now; later edits show only in a later publication."""
+    data = selectors.report_data(plan, kind, fiscal_year)
+    snapshot = ReportSnapshot.objects.create(
+        plan=plan,
+        kind=kind,
+        fiscal_year=fiscal_year,
+        data=data,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        "pdca.report.published",
+        actor=actor,
+        organization=plan.organization,
+        target=snapshot,
+        summary=str(snapshot),
+    )
+    return snapshot
+
+
+# --- Workbook import -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preview_import(*, actor, plan: Plan, file_name: str, data: bytes) -> ImportBatch:
+    rows, problems = workbook.read_workbook(plan, data)
+    return ImportBatch.objects.create(
+        organization=plan.organization,
+        plan=plan,
+        file_name=file_name,
+        rows=rows,
+        problems=problems,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def confirm_import(*, actor, batch: ImportBatch):
+    if batch.problems:
+        raise ValidationError("問題のある行を直したファイルをもう一度アップロードしてください。")
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError("この取込はすでに反映されています。")
+    locked = selectors.locked_years(batch.plan)
+    touched = sorted(
+        {
+            int(year)
+            for row in batch.rows
+            for year, value in row["years"].items()
+            if value["schedule"] or value["status"]
+        }
+        & locked
+    )
+    if touched:
+        raise ValidationError(
+            f"{'、'.join(japanese.fiscal_year_label(y) for y in touched)}は締め切られています。"
+        )
+    job = start_job(
+        kind="pdca.import",
+        title=f"計画の取込: {batch.file_name}",
+        organization=batch.organization,
+        actor=actor,
+        batch_id=batch.pk,
+    )
+    batch.job = job
+    batch.save(update_fields=["job"])
+    return job
+
+
+@job_kind("pdca.import")
+def apply_import(context, *, batch_id: int) -> dict:
+    """Applies the confirmed rows, one action per transaction; a row already applied is applied
+    again to the same result, so an interrupted import simply runs again."""
+    batch = ImportBatch.objects.select_related("plan", "created_by").get(pk=batch_id)
+    plan = batch.plan
+    nodes = {node.number: node for node in plan.nodes.filter(parent__isnull=True)}
+    total = len(batch.rows)
+    context.progress(0, total, "取組を反映しています")
+    created = updated = 0
+    for done, row in enumerate(batch.rows, start=1):
+        with transaction.atomic():
+            action, was_created = Action.objects.update_or_create(
+                plan=plan,
+                number=row["number"],
+                defaults={
+                    "node": nodes[row["node"]],
+                    "category": row["category"],
+                    "policies": row["policies"],
+                    "title": row["title"],
+                    "division_name": row["division"],
+                },
+            )
+            created += was_created
+            updated += not was_created
+            for year, value in row["years"].items():
+                ActionYear.objects.update_or_create(
+                    action=action,
+                    fiscal_year=int(year),
+                    defaults={
+                        "schedule": value["schedule"],
+                        "status_text": value["status"],
+                        "updated_by": batch.created_by,
+                    },
+                )
+        context.progress(done)
+    batch.status = ImportBatch.Status.APPLIED
+    batch.save(update_fields=["status"])
+    audit.record(
+        "pdca.workbook.imported",
+        actor=batch.created_by,
+        organization=plan.organization,
+        target=plan,
+        summary=f"{batch.file_name}: 追加 {created} 件、更新 {updated} 件",
+    )
+    return {"created": created, "updated": updated}
+
+
+class _DirectContext:
+    """Progress for an import run in the foreground (command line): nothing to report to."""
+
+    def progress(self, done, total=None, message=""):
+        pass
+
+
+def apply_import_now(batch: ImportBatch) -> dict:
+    """The command line applies a checked workbook at once (no worker involved)."""
+    if batch.problems:
+        raise ValidationError(batch.problems)
+    return apply_import(_DirectContext(), batch_id=batch.pk)

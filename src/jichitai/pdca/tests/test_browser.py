@@ -1,0 +1,49 @@
+"""A manager's main flow in real Chromium: enter an actual, see the achievement and the chart,
+publish and download the report."""
+
+import pytest
+
+from jichitai.pdca.tests.factories import plan_with_action
+from jichitai.tenancy.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_enters_an_actual_and_publishes(
+    page, accessible, prefecture, make_member, settings
+):
+    from django.contrib.auth import get_user_model
+
+    manager = make_member(prefecture, Role.MANAGER, username="pref-manager-test")
+    get_user_model().objects.filter(pk=manager.pk).update(is_demo=True)
+    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
+    plan = plan_with_action(prefecture)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("ログインID").fill("pref-manager-test")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.goto(f"/s/240001/pdca/plans/{plan.pk}/")
+    accessible(page)
+    page.get_by_role("link", name="申請件数").click()
+    page.get_by_role("heading", name="令和6年度", exact=True).wait_for()
+    accessible(page)
+    section = page.locator("section", has=page.get_by_role("heading", name="令和6年度", exact=True))
+    section.get_by_label("実績値").fill("abc")
+    section.get_by_role("button", name="令和6年度を保存").click()
+    page.get_by_text("数値で入力してください").first.wait_for()
+    section = page.locator("section", has=page.get_by_role("heading", name="令和6年度", exact=True))
+    section.get_by_label("実績値").fill("120")
+    section.get_by_role("button", name="令和6年度を保存").click()
+    page.get_by_text("令和6年度の値を保存しました。").wait_for()
+    page.get_by_role("link", name="計画へ戻る").click()
+    row = page.locator("tr", has_text="令和6年度").first
+    assert (
+        "120件" in row.inner_text() and "達成" in row.inner_text() and "120.0%" in row.inner_text()
+    )
+    assert page.locator("svg.kpi-chart").count() == 1
+    accessible(page)
+    page.locator("button", has_text="この内容で公開: 令和6年度").click()
+    page.get_by_text("公開しました。").wait_for()
+    pdf = page.context.request.get(page.get_by_role("link", name="PDF").last.get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf"

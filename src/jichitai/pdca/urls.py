@@ -1,0 +1,48 @@
+from django.urls import path
+
+from jichitai.pdca import views
+
+app_name = "pdca"
+
+urlpatterns = [
+    path("pdca/", views.plan_list, name="plans"),
+    path("pdca/meetings/", views.meeting_list, name="meetings"),
+    path("pdca/plans/<int:plan_id>/", views.plan_detail, name="plan"),
+    path(
+        "pdca/plans/<int:plan_id>/indicators/<int:indicator_id>/",
+        views.indicator_edit,
+        name="indicator",
+    ),
+    path(
+        "pdca/plans/<int:plan_id>/indicators/<int:indicator_id>/metric/",
+        views.indicator_bind,
+        name="indicator_bind",
+    ),
+    path("pdca/plans/<int:plan_id>/actions/<int:action_id>/", views.action_edit, name="action"),
+    path(
+        "pdca/plans/<int:plan_id>/years/<int:fiscal_year>/<str:action>/",
+        views.year_lock,
+        name="year_lock",
+    ),
+    path(
+        "pdca/plans/<int:plan_id>/reports/<str:kind>/<int:fiscal_year>.<str:fmt>",
+        views.report_preview,
+        name="report_preview",
+    ),
+    path(
+        "pdca/plans/<int:plan_id>/reports/<str:kind>/<int:fiscal_year>/publish/",
+        views.report_publish,
+        name="report_publish",
+    ),
+    path(
+        "pdca/plans/<int:plan_id>/published/<int:snapshot_id>.<str:fmt>",
+        views.snapshot_download,
+        name="snapshot",
+    ),
+    path("pdca/plans/<int:plan_id>/workbook.xlsx", views.workbook_export, name="workbook_export"),
+    path(
+        "pdca/plans/<int:plan_id>/workbook/import/", views.workbook_import, name="workbook_import"
+    ),
+    path("pdca/plans/<int:plan_id>/imports/<int:import_id>/", views.import_preview, name="import"),
+    path("pdca/plans/<int:plan_id>/budgets/<int:fiscal_year>/", views.budget_list, name="budgets"),
+]

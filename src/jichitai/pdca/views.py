@@ -1,0 +1,384 @@
+"""Staff pages of plans and KPIs."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jichitai.core import japanese
+from jichitai.core.exports import xlsx_response
+from jichitai.core.files import content_disposition
+from jichitai.core.forms import add_service_errors
+from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.pdca import reports, selectors, services, workbook
+from jichitai.pdca.charts import target_actual_svg
+from jichitai.pdca.forms import ActionYearForm, IndicatorYearForm, MetricBindingForm, WorkbookForm
+from jichitai.pdca.models import ImportBatch, ReportSnapshot
+from jichitai.tenancy.middleware import requires_role
+from jichitai.tenancy.models import Role
+from jichitai.tenancy.selectors import tenant_get
+
+
+def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        return xlsx_response(content, f"{name}.xlsx")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"{name}.pdf", inline=True)
+    return response
+
+
+@requires_role(Role.VIEWER)
+def plan_list(request, org_code):
+    plans = selectors.plans_of(request.tenant)
+    return render(
+        request,
+        "pdca/plan_list.html",
+        {"plans": plans, "meetings": selectors.meetings_of(request.tenant)},
+    )
+
+
+@requires_role(Role.VIEWER)
+def plan_detail(request, org_code, plan_id):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    indicators = []
+    for indicator in plan.indicators.prefetch_related("years"):
+        rows = selectors.indicator_rows(indicator)
+        points = [
+            {
+                "label": japanese.fiscal_year_label(r["fiscal_year"], style="short"),
+                "target": float(r["target"]) if r["target"] is not None else None,
+                "actual": float(r["actual"]) if r["actual"] is not None else None,
+            }
+            for r in rows
+        ]
+        indicators.append(
+            {
+                "indicator": indicator,
+                "rows": rows,
+                "stale": any(r["stale"] for r in rows),
+                "svg": target_actual_svg(points, title=indicator.name, unit=indicator.unit),
+            }
+        )
+    context = {
+        "plan": plan,
+        "indicators": indicators,
+        "nodes": plan.nodes.filter(parent__isnull=True).prefetch_related("actions"),
+        "locked": selectors.locked_years(plan),
+        "years": [(year, japanese.fiscal_year_label(year)) for year in plan.fiscal_years],
+        "snapshots": selectors.snapshots_of(plan)[:10],
+        "budget_years": sorted(
+            {
+                row
+                for row in plan.projects.exclude(group="").values_list(
+                    "years__fiscal_year", flat=True
+                )
+                if row
+            }
+        ),
+    }
+    return render(request, "pdca/plan_detail.html", context)
+
+
+@requires_role(Role.VIEWER)
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, org_code, plan_id, indicator_id):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    indicator = selectors.indicator_of(plan, indicator_id)
+    rows = {row.fiscal_year: row for row in indicator.years.all()}
+    locked = selectors.locked_years(plan)
+    can_edit = request.membership.has_role(Role.CLERK)
+    forms = []
+    for year in plan.fiscal_years:
+        row = rows.get(year)
+        initial = (
+            {
+                "target": row.target,
+                "actual": row.actual,
+                "rationale": row.rationale,
+                "override": row.override,
+                "override_comment": row.override_comment,
+            }
+            if row
+            else {}
+        )
+        bound = request.method == "POST" and request.POST.get("fiscal_year") == str(year)
+        form = IndicatorYearForm(
+            request.POST if bound else None, initial=initial, prefix=f"y{year}"
+        )
+        if bound:
+            if not can_edit:
+                raise Http404
+            if form.is_valid():
+                try:
+                    services.set_indicator_year(
+                        actor=request.user,
+                        indicator=indicator,
+                        fiscal_year=year,
+                        **form.cleaned_data,
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("%(year)sの値を保存しました。")
+                        % {"year": japanese.fiscal_year_label(year)},
+                    )
+                    return redirect(
+                        "pdca:indicator",
+                        org_code=org_code,
+                        plan_id=plan.pk,
+                        indicator_id=indicator.pk,
+                    )
+        forms.append(
+            {
+                "year": year,
+                "label": japanese.fiscal_year_label(year),
+                "form": form,
+                "locked": year in locked,
+                "row": row,
+            }
+        )
+    binding = MetricBindingForm(
+        initial={"metric_name": indicator.metric_name}, organization=request.tenant
+    )
+    context = {
+        "plan": plan,
+        "indicator": indicator,
+        "forms": forms,
+        "binding": binding,
+        "rows": selectors.indicator_rows(indicator),
+        "can_edit": can_edit,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "pdca/indicator_edit.html", context, status=status)
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def indicator_bind(request, org_code, plan_id, indicator_id):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    indicator = selectors.indicator_of(plan, indicator_id)
+    form = MetricBindingForm(request.POST, organization=request.tenant)
+    if form.is_valid():
+        try:
+            services.bind_metric(
+                actor=request.user,
+                indicator=indicator,
+                metric_name=form.cleaned_data["metric_name"],
+                parameters=form.parameters(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("自動計測の設定を保存しました。"))
+    return redirect("pdca:indicator", org_code=org_code, plan_id=plan.pk, indicator_id=indicator.pk)
+
+
+@requires_role(Role.VIEWER)
+@require_http_methods(["GET", "POST"])
+def action_edit(request, org_code, plan_id, action_id):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    action = selectors.action_of(plan, action_id)
+    rows = {row.fiscal_year: row for row in action.years.all()}
+    locked = selectors.locked_years(plan)
+    forms = []
+    for year in plan.fiscal_years:
+        row = rows.get(year)
+        bound = request.method == "POST" and request.POST.get("fiscal_year") == str(year)
+        form = ActionYearForm(
+            request.POST if bound else None,
+            initial={"schedule": row.schedule, "status_text": row.status_text} if row else {},
+            prefix=f"y{year}",
+        )
+        if bound:
+            if not request.membership.has_role(Role.CLERK):
+                raise Http404
+            if form.is_valid():
+                try:
+                    services.set_action_year(
+                        actor=request.user, action=action, fiscal_year=year, **form.cleaned_data
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("保存しました。"))
+                    return redirect(
+                        "pdca:action", org_code=org_code, plan_id=plan.pk, action_id=action.pk
+                    )
+        forms.append(
+            {
+                "year": year,
+                "label": japanese.fiscal_year_label(year),
+                "form": form,
+                "locked": year in locked,
+            }
+        )
+    return render(
+        request,
+        "pdca/action_edit.html",
+        {"plan": plan, "action": action, "forms": forms},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def year_lock(request, org_code, plan_id, fiscal_year, action):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    if fiscal_year not in plan.fiscal_years:
+        raise Http404
+    if action == "lock":
+        services.lock_year(actor=request.user, plan=plan, fiscal_year=fiscal_year)
+        messages.success(
+            request,
+            _("%(year)sを締め切りました。") % {"year": japanese.fiscal_year_label(fiscal_year)},
+        )
+    elif action == "reopen":
+        services.reopen_year(
+            actor=request.user, membership=request.membership, plan=plan, fiscal_year=fiscal_year
+        )
+        messages.success(
+            request,
+            _("%(year)sを再開しました。") % {"year": japanese.fiscal_year_label(fiscal_year)},
+        )
+    else:
+        raise Http404
+    return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
+
+
+@requires_role(Role.VIEWER)
+def report_preview(request, org_code, plan_id, kind, fiscal_year, fmt):
+    """The report as the data stands now (not yet published)."""
+    plan = selectors.plan_of(request.tenant, plan_id)
+    if (
+        kind not in ReportSnapshot.Kind.values
+        or fmt not in {"pdf", "xlsx"}
+        or fiscal_year not in plan.fiscal_years
+    ):
+        raise Http404
+    data = selectors.report_data(plan, kind, fiscal_year)
+    render_ = reports.pdf if fmt == "pdf" else reports.xlsx
+    return _file(
+        render_(data),
+        f"{plan.name}_{japanese.fiscal_year_label(fiscal_year)}_{ReportSnapshot.Kind(kind).label}(案)",
+        fmt,
+    )
+
+
+@requires_role(Role.VIEWER)
+def snapshot_download(request, org_code, plan_id, snapshot_id, fmt):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    snapshot = selectors.snapshot_of(plan, snapshot_id)
+    if fmt not in {"pdf", "xlsx"}:
+        raise Http404
+    render_ = reports.pdf if fmt == "pdf" else reports.xlsx
+    return _file(
+        render_(snapshot.data),
+        f"{plan.name}_{japanese.fiscal_year_label(snapshot.fiscal_year)}_{snapshot.get_kind_display()}",
+        fmt,
+    )
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def report_publish(request, org_code, plan_id, kind, fiscal_year):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    if kind not in ReportSnapshot.Kind.values or fiscal_year not in plan.fiscal_years:
+        raise Http404
+    services.publish_report(actor=request.user, plan=plan, kind=kind, fiscal_year=fiscal_year)
+    messages.success(
+        request, _("公開しました。以後の編集は、次に公開するまでこの版に反映されません。")
+    )
+    return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
+
+
+@requires_role(Role.VIEWER)
+def workbook_export(request, org_code, plan_id):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    return xlsx_response(workbook.export_workbook(plan), f"{plan.slug}.xlsx")
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def workbook_import(request, org_code, plan_id):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    form = WorkbookForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        try:
+            checked = check_upload(upload, allowed=["xlsx"], max_bytes=10 * 1024 * 1024)
+        except UploadRejected as rejection:
+            messages.error(request, rejection.messages[0])
+        else:
+            batch = services.preview_import(
+                actor=request.user, plan=plan, file_name=checked.name, data=upload.read()
+            )
+            return redirect("pdca:import", org_code=org_code, plan_id=plan.pk, import_id=batch.pk)
+    else:
+        messages.error(request, _("Excel ファイルを選んでください。"))
+    return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def import_preview(request, org_code, plan_id, import_id):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    batch = tenant_get(ImportBatch.objects.filter(plan=plan), request.tenant, pk=import_id)
+    if request.method == "POST":
+        try:
+            job = services.confirm_import(actor=request.user, batch=batch)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            return redirect("jobs:job", org_code=org_code, job_id=job.pk)
+    return render(request, "pdca/import_preview.html", {"plan": plan, "batch": batch})
+
+
+@requires_role(Role.VIEWER)
+def budget_list(request, org_code, plan_id, fiscal_year):
+    plan = selectors.plan_of(request.tenant, plan_id)
+    groups = selectors.budget_list(plan, fiscal_year)
+    total = sum(group["subtotal"] for group in groups)
+    return render(
+        request,
+        "pdca/budget_list.html",
+        {"plan": plan, "groups": groups, "total": total, "fiscal_year": fiscal_year},
+    )
+
+
+@requires_role(Role.VIEWER)
+def meeting_list(request, org_code):
+    from jichitai.procedures.selectors import answer_share
+
+    meetings = []
+    for meeting in selectors.meetings_of(request.tenant):
+        share = None
+        respondents = 0
+        if meeting.survey is not None:
+            respondents = meeting.survey.applications.exclude(status="withdrawn").count()
+            years = set(meeting.survey.applications.values_list("fiscal_year", flat=True))
+            share = (
+                answer_share(
+                    request.tenant,
+                    max(years),
+                    procedure_id=meeting.survey.pk,
+                    question=meeting.survey_question,
+                    answers=meeting.survey_positive_answers,
+                )
+                if years
+                else None
+            )
+        meetings.append(
+            {
+                "meeting": meeting,
+                "share": share,
+                "respondents": respondents,
+                "positive": round(share * respondents / 100) if share is not None else None,
+            }
+        )
+    return render(request, "pdca/meetings.html", {"meetings": meetings})
