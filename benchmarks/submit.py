@@ -18,12 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
-PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
+from loopback import BIN, PG, environment, psql, start_gunicorn
 
 CHOICES = [{"value": v, "label": v} for v in ("会場", "オンライン", "未定")]
 FIELDS = [
@@ -188,36 +184,11 @@ end
 """
 
 
-def psql(sql: str, database: str = "postgres") -> str:
-    return subprocess.run(
-        ["psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-qAt", "-c", sql, database],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
-def environment(database: str) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
-        "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "JICHITAI_API_SUBMIT_RATE": "100000000/m",
-        "CACHE_URL": "locmemcache://bench",
-        "TASKS_BACKEND": "database",
-        "LOG_LEVEL": "WARNING",
-        "CONN_MAX_AGE": "600",
-    }
-
-
 def prepare(database: str) -> int:
     """Creates the organization and the published 20-field procedure; returns its id."""
     import django
 
-    os.environ.update(environment(database))
+    os.environ.update(environment(database, JICHITAI_API_SUBMIT_RATE="100000000/m"))
     django.setup()
     from jichitai.procedures import services
     from jichitai.tenancy.models import Division, Organization
@@ -236,18 +207,6 @@ def prepare(database: str) -> int:
     )
     services.publish_procedure(actor=None, procedure=procedure)
     return procedure.pk
-
-
-def wait_until_up(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not answer on {url}")
 
 
 def run_wrk(path: str, port: int, seconds: int, connections: int) -> dict:
@@ -372,24 +331,10 @@ def main() -> None:
     psql(f"CREATE DATABASE {database}")
     server = None
     try:
-        env = environment(database)
+        env = environment(database, JICHITAI_API_SUBMIT_RATE="100000000/m")
         subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
         procedure_id = prepare(database)
-        server = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "jichitai.wsgi",
-                "--workers",
-                str(options.workers),
-                "--bind",
-                f"127.0.0.1:{options.port}",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        wait_until_up(f"http://127.0.0.1:{options.port}/healthz")
+        server = start_gunicorn(env, options.port, options.workers)
         path = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
         run_wrk(path, options.port, 2, 4)  # warm the workers' connections and caches
         from jichitai.procedures.models import Application

@@ -1,0 +1,135 @@
+"""What the HTTP benchmarks share: a throw-away PostgreSQL database, the production settings served
+by gunicorn on loopback, and wrk driving it from a separate process."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-qAt", "-c", sql, database],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def environment(database: str, **extra: str) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
+        "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "CACHE_URL": "locmemcache://bench",
+        "TASKS_BACKEND": "database",
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "600",
+        **extra,
+    }
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "jichitai.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    wait_until_up(f"http://127.0.0.1:{port}/healthz")
+    return server
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not answer on {url}")
+
+
+GET_SCRIPT = r"""
+local paths = PATHS
+local counter = 0
+
+function init(args)
+  ok = 0
+  other = 0
+end
+
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1 else other = other + 1 end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    "RESULT {\"requests\": %d, \"socket_errors\": %d, \"seconds\": %.3f, " ..
+    "\"p50_ms\": %.2f, \"p95_ms\": %.2f, \"p99_ms\": %.2f, \"max_ms\": %.2f}\n",
+    summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+def run_wrk_get(paths: list[str], port: int, seconds: int, connections: int) -> dict:
+    """GETs ``paths`` in turn; returns requests, latency percentiles and non-2xx answers."""
+    # Lua long brackets hold the UTF-8 paths as they are.
+    lua_paths = "{" + ", ".join("[==[" + path + "]==]" for path in paths) + "}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(GET_SCRIPT.replace("PATHS", lua_paths))
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            handle.name,
+            f"http://127.0.0.1:{port}/",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    os.unlink(handle.name)
+    sys.stderr.write(output.stderr[:2000])
+    match = re.search(r"RESULT (\{.*\})", output.stdout)
+    if match is None:
+        raise SystemExit(f"wrk printed no result:\n{output.stdout}")
+    result = json.loads(match.group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output.stdout)
+    result["non_2xx"] = int(non_2xx.group(1)) if non_2xx else 0
+    return result
