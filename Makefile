@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install system-packages messages clean bench-submit
+.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ clean:
 bench-submit: install
 	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
 	$(BIN)/python benchmarks/submit.py $(BENCH_ARGS)
+
+bench-opendata: install
+	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
+	$(BIN)/python benchmarks/opendata.py $(BENCH_ARGS)

@@ -17,6 +17,7 @@ tenant_urlpatterns = [
     path("", include("jichitai.procedures.urls")),
     path("signatures/", include("jichitai.signatures.urls")),
     path("", include("jichitai.payments.urls")),
+    path("", include("jichitai.opendata.urls")),
     path("", include("jichitai.pdca.urls")),
 ]
 
@@ -25,7 +26,9 @@ urlpatterns = [
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
     path("", include("jichitai.payments.public_urls")),
     path("healthz", healthz, name="healthz"),
-    # Other API families (e.g. the CKAN-compatible /api/action/…) are mounted before this line.
+    path("", include("jichitai.opendata.public_urls")),
+    # The CKAN-compatible /api/action/… and /api/3/action/… must come before the platform's own API.
+    path("", include("jichitai.opendata.ckan_urls")),
     path("api/", api_url_patterns()),
     path("api/<path:rest>", unknown_endpoint),
     path("i18n/setlang/", public_view(before_second_factor(set_language)), name="set_language"),

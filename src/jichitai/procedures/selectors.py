@@ -294,3 +294,14 @@ def _chose(value, wanted: set) -> bool:
         return False
     values = value if isinstance(value, list) else [value]
     return any(item in wanted for item in values)
+
+
+def counts_by_fiscal_year_and_channel(procedure: Procedure) -> dict[tuple[int, str], int]:
+    """``{(年度, channel): count}`` of a procedure's applications (withdrawn ones excluded): the
+    aggregate that may be published as statistics."""
+    rows = (
+        procedure.applications.exclude(status=Application.Status.WITHDRAWN)
+        .values("fiscal_year", "channel")
+        .annotate(total=Count("id"))
+    )
+    return {(row["fiscal_year"], row["channel"]): row["total"] for row in rows}

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jichitai.api",
     "jichitai.signatures",
     "jichitai.payments",
+    "jichitai.opendata",
     "jichitai.pdca",
 ]
 

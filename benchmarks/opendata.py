@@ -1,0 +1,272 @@
+"""make bench-opendata: the CKAN API of a catalog of 10,000 datasets on PostgreSQL, over HTTP.
+
+Loads generated datasets (30 organizations, Japanese titles and descriptions, tags, groups, one to
+three resources each), serves the production settings with gunicorn and drives package_show and
+package_search with wrk from a separate process: once with one connection (the latency a single
+client sees) and once with many (throughput). Prints requests/s and p50/p95/p99 latency per case.
+Target: package_search p95 < 50 ms.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import urllib.parse
+
+from loopback import BIN, environment, psql, run_wrk_get, start_gunicorn
+
+TOPICS = [
+    "AED設置箇所一覧",
+    "指定緊急避難場所一覧",
+    "公衆トイレ一覧",
+    "観光施設一覧",
+    "子育て施設一覧",
+    "文化財一覧",
+    "医療機関一覧",
+    "地域・年齢別人口",
+    "イベント一覧",
+    "公共施設一覧",
+    "公衆無線LANアクセスポイント一覧",
+    "消防水利施設一覧",
+    "介護サービス事業所一覧",
+    "ごみ収集日程",
+    "道路工事情報",
+    "図書館蔵書統計",
+    "水道使用量",
+    "住民基本台帳人口",
+    "議会会議録",
+    "防災行政無線",
+]
+TAGS = [
+    "防災",
+    "AED",
+    "避難所",
+    "観光",
+    "子育て",
+    "福祉",
+    "医療",
+    "人口",
+    "統計",
+    "イベント",
+    "施設",
+    "トイレ",
+    "Wi-Fi",
+    "環境",
+    "ごみ",
+    "道路",
+    "教育",
+    "文化",
+    "議会",
+    "水道",
+]
+GROUPS = [
+    ("disaster-prevention", "防災・安全"),
+    ("health-welfare", "健康・福祉"),
+    ("tourism-culture", "観光・文化"),
+    ("facilities", "公共施設"),
+    ("administration", "行政・統計"),
+]
+FORMATS = ["CSV", "XLSX", "PDF", "JSON", "GeoJSON"]
+
+
+def load_catalog(count: int, seed: int) -> list[str]:
+    """Creates the organizations and ``count`` published datasets in bulk; returns their names."""
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from jichitai.core.japanese import local_government_code_check_digit
+    from jichitai.opendata.models import Dataset, Group, Resource, Tag
+    from jichitai.opendata.selectors import normalize_search
+    from jichitai.tenancy.models import Organization
+
+    rng = random.Random(seed)
+    prefecture = Organization.objects.create(
+        code="240001", name="三重県", name_kana="みえけん", kind="prefecture"
+    )
+    organizations = [prefecture]
+    for number in range(1, 30):
+        first_five = f"24{200 + number:03d}"
+        organizations.append(
+            Organization.objects.create(
+                code=first_five + local_government_code_check_digit(first_five),
+                name=f"市町{number:02d}",
+                name_kana="しちょう",
+                kind="city",
+                parent=prefecture,
+            )
+        )
+    tags = [Tag.objects.create(name=name) for name in TAGS]
+    groups = [Group.objects.create(name=name, title=title) for name, title in GROUPS]
+    now = timezone.now()
+    datasets, names = [], []
+    for number in range(count):
+        organization = organizations[number % len(organizations)]
+        topic = rng.choice(TOPICS)
+        name = f"ds-{organization.code}-{number:05d}"
+        title = f"{organization.name} {topic}(令和{rng.randint(1, 8)}年度)"
+        notes = f"{organization.name}が公開する{topic}です。{rng.choice(TAGS)}に関するデータを含みます。"
+        datasets.append(
+            Dataset(
+                organization=organization,
+                name=name,
+                title=title,
+                notes=notes,
+                private=False,
+                first_published_at=now,
+                search_text=normalize_search(f"{name} {title} {notes} {organization.name}"),
+                search_title=normalize_search(title),
+            )
+        )
+        names.append(name)
+    Dataset.objects.bulk_create(datasets, batch_size=1000)
+    datasets = list(Dataset.objects.order_by("pk"))
+    tag_links, group_links, resources = [], [], []
+    for dataset in datasets:
+        for tag in rng.sample(tags, 3):
+            tag_links.append(Dataset.tags.through(dataset_id=dataset.pk, tag_id=tag.pk))
+        group_links.append(
+            Dataset.groups.through(dataset_id=dataset.pk, group_id=rng.choice(groups).pk)
+        )
+        for position in range(rng.randint(1, 3)):
+            file_format = rng.choice(FORMATS)
+            resources.append(
+                Resource(
+                    organization_id=dataset.organization_id,
+                    dataset=dataset,
+                    name=f"{dataset.title} {file_format}",
+                    format=file_format,
+                    url=f"https://example.jp/{dataset.name}/{position}.{file_format.lower()}",
+                    position=position,
+                )
+            )
+    Dataset.tags.through.objects.bulk_create(tag_links, batch_size=5000)
+    Dataset.groups.through.objects.bulk_create(group_links, batch_size=5000)
+    Resource.objects.bulk_create(resources, batch_size=5000)
+    return names
+
+
+def refresh_search_text() -> None:
+    """Adds tags and resource names to the search text, as the services keep it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE opendata_dataset d SET search_text = d.search_text || ' ' || lower(extra.text)
+            FROM (
+              SELECT d2.id, string_agg(t.name, ' ') || ' ' ||
+                     coalesce((SELECT string_agg(r.name, ' ') FROM opendata_resource r
+                               WHERE r.dataset_id = d2.id), '') AS text
+              FROM opendata_dataset d2
+              JOIN opendata_dataset_tags dt ON dt.dataset_id = d2.id
+              JOIN opendata_tag t ON t.id = dt.tag_id
+              GROUP BY d2.id
+            ) extra
+            WHERE extra.id = d.id
+            """
+        )
+        cursor.execute("ANALYZE")
+
+
+def search_paths(rng: random.Random, count: int, *, codes: list[str], facets: bool) -> list[str]:
+    paths = []
+    for _ in range(count):
+        params = {"rows": "10"}
+        kind = rng.randrange(4)
+        if kind == 0:
+            params["q"] = rng.choice(TOPICS)[:4]
+        elif kind == 1:
+            params["q"] = rng.choice(TAGS)
+            params["fq"] = f"organization:{rng.choice(codes)}"
+        elif kind == 2:
+            params["fq"] = f"tags:{rng.choice(TAGS)} res_format:{rng.choice(FORMATS)}"
+        else:
+            params["q"] = "一覧"
+            params["sort"] = "metadata_modified desc"
+            params["start"] = str(rng.randrange(0, 200))
+        if facets:
+            params["facet.field"] = '["organization","tags","res_format","groups","license_id"]'
+        paths.append("/api/3/action/package_search?" + urllib.parse.urlencode(params))
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--datasets", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8766)
+    options = parser.parse_args()
+    for tool in ("wrk", "psql"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is needed (Debian packages wrk, postgresql-client)")
+
+    database = f"jichitai_bench_opendata_{os.getpid()}"
+    psql(f"CREATE DATABASE {database}")
+    server = None
+    results = []
+    try:
+        env = environment(database)
+        subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
+        os.environ.update(env)
+        names = load_catalog(options.datasets, seed=2026)
+        refresh_search_text()
+        from jichitai.tenancy.models import Organization
+
+        codes = list(Organization.objects.values_list("code", flat=True))
+        rng = random.Random(7)
+        show = [f"/api/3/action/package_show?id={rng.choice(names)}" for _ in range(500)]
+        search = search_paths(rng, 500, codes=codes, facets=False)
+        faceted = search_paths(rng, 500, codes=codes, facets=True)
+
+        server = start_gunicorn(env, options.port, options.workers)
+        run_wrk_get(show[:50] + search[:50], options.port, 3, 4)  # warm up workers and caches
+        for label, paths in (
+            ("package_show", show),
+            ("package_search", search),
+            ("package_search + 5 facets", faceted),
+        ):
+            for connections in (1, options.connections):
+                result = run_wrk_get(paths, options.port, options.seconds, connections)
+                results.append((label, connections, result))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        from django.db import connections as django_connections
+
+        django_connections.close_all()
+        psql(f"DROP DATABASE IF EXISTS {database}")
+
+    print(
+        f"\nbench-opendata: {options.datasets:,} datasets, PostgreSQL, gunicorn {options.workers} workers, "
+        f"wrk {options.seconds} s per case, {os.cpu_count()} CPUs\n"
+    )
+    print(
+        f"| {'action':<26} | {'conns':>5} | {'req/s':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | {'errors':>6} |"
+    )
+    print(f"|{'-' * 28}|{'-' * 7}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|")
+    failed = False
+    for label, connections, result in results:
+        errors = result["non_2xx"] + result["socket_errors"]
+        failed |= errors > 0
+        rate = result["requests"] / result["seconds"]
+        print(
+            f"| {label:<26} | {connections:>5} | {rate:>8,.0f} | {result['p50_ms']:>7.1f} | "
+            f"{result['p95_ms']:>7.1f} | {result['p99_ms']:>7.1f} | {errors:>6} |"
+        )
+    search_p95 = next(
+        r["p95_ms"] for label, c, r in results if label == "package_search" and c == 1
+    )
+    print(f"\npackage_search p95 with one client: {search_p95:.1f} ms (target < 50 ms)")
+    if failed:
+        sys.exit("some requests failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from jichitai.opendata import ckan_views
+
+app_name = "ckan"
+
+urlpatterns = [
+    path("api/action/<str:name>", ckan_views.action, name="action"),
+    path("api/3/action/<str:name>", ckan_views.action, name="action_v3"),
+]

@@ -1,0 +1,95 @@
+"""What the open data module adds to the platform's registries: live metrics, the staff card and
+navigation, the public section of /o/<code>/, the scheduled refresh of statistics and the demo."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.core.metrics import Metric, metrics
+from jichitai.dashboard.registry import Card, NavItem, cards, navigation
+from jichitai.demo.registry import DemoLoader, demo_loaders
+from jichitai.jobs.registry import Schedule, job_kind, schedules
+from jichitai.opendata import demo, selectors, services
+from jichitai.portal.registry import PublicSection, public_sections
+from jichitai.tenancy.models import Organization, Role
+
+metrics.register(
+    "opendata.published_datasets",
+    Metric(
+        name="opendata.published_datasets",
+        label="公開しているオープンデータのデータセット数",
+        unit="件",
+        compute=selectors.published_dataset_count,
+        description="その年度末までに公開し、削除していないデータセットの数。",
+    ),
+)
+
+
+def _publishing_municipalities(organization, fiscal_year):
+    if organization.kind != Organization.Kind.PREFECTURE:
+        return None
+    return selectors.publishing_municipality_count(organization, fiscal_year)
+
+
+metrics.register(
+    "opendata.publishing_municipalities",
+    Metric(
+        name="opendata.publishing_municipalities",
+        label="オープンデータを公開している市町の数",
+        unit="市町",
+        compute=_publishing_municipalities,
+        description="県内の市町のうち、その年度末までにデータセットを1件以上公開した市町の数(県のみ)。",
+    ),
+)
+
+
+def _card(request):
+    datasets = selectors.datasets_of(request.tenant)
+    return {
+        "published": datasets.filter(private=False).count(),
+        "draft": datasets.filter(private=True).count(),
+    }
+
+
+cards.register(
+    "opendata.catalog",
+    Card(_("オープンデータ"), "opendata/cards/catalog.html", _card, order=40),
+)
+navigation.register(
+    "opendata.catalog", NavItem(_("オープンデータ"), "opendata:list", order=30, role=Role.VIEWER)
+)
+
+
+def _public_section(request, organization):
+    datasets = list(
+        selectors.public_datasets().filter(organization=organization).order_by("-modified_at")[:10]
+    )
+    return {"datasets": datasets, "organization": organization} if datasets else None
+
+
+public_sections.register(
+    "opendata",
+    PublicSection(_("オープンデータ"), "opendata/public/_section.html", _public_section, order=20),
+)
+
+
+@job_kind("opendata.refresh_statistics")
+def refresh_statistics(context, **arguments) -> dict:
+    """Regenerates every dataset of counts from procedures; each in its own transaction, so an
+    interrupted run continues with the rest."""
+    datasets = list(selectors.statistics_datasets().select_related("source_procedure"))
+    context.progress(0, len(datasets), "集計データセットを更新しています")
+    for number, dataset in enumerate(datasets, start=1):
+        services.refresh_statistics(dataset)
+        context.progress(number, len(datasets))
+    return {"refreshed": len(datasets)}
+
+
+schedules.register(
+    "opendata.refresh_statistics",
+    Schedule(
+        "opendata.refresh_statistics",
+        "15 4 * * *",
+        "opendata.refresh_statistics",
+        "手続の集計データセットの更新",
+    ),
+)
+demo_loaders.register("opendata", DemoLoader(load=demo.load, order=30))

@@ -1,0 +1,379 @@
+"""The national standard datasets (自治体標準オープンデータセット) and their validation.
+
+Each standard dataset has one or two layouts: the current one and the older 推奨データセット layout.
+Their Frictionless Table Schemas are kept in ``data/standards/`` (see the README there for where each
+comes from and what was checked). A table is matched to a layout by its header names, validated with
+``frictionless`` against the columns it has, and then by the checks a Table Schema cannot express
+(全国地方公共団体コード check digit, latitude and longitude given together …). Every issue names the row
+of the uploaded file, the column, the value and the rule, in Japanese."""
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from frictionless import Resource, Schema
+
+from jichitai.core.japanese import local_government_code_check_digit
+from jichitai.core.registry import Registry
+from jichitai.opendata.tabular import Table
+
+STANDARDS_DIR = Path(__file__).resolve().parent / "data" / "standards"
+
+LAYOUT_LABELS = {
+    "current": gettext_lazy("自治体標準オープンデータセット(現行)"),
+    "legacy": gettext_lazy("推奨データセット(旧)"),
+}
+# Stable identifiers for the standard datasets, used in URLs, the API and dct:conformsTo.
+KEYS = {
+    "AED設置箇所一覧": "aed",
+    "介護サービス事業所一覧": "care-services",
+    "医療機関一覧": "medical-institutions",
+    "文化財一覧": "cultural-properties",
+    "観光施設一覧": "tourist-facilities",
+    "イベント一覧": "events",
+    "公衆無線LANアクセスポイント一覧": "public-wifi",
+    "公衆トイレ一覧": "public-toilets",
+    "消防水利施設一覧": "fire-water-supply",
+    "指定緊急避難場所一覧": "evacuation-sites",
+    "地域・年齢別人口": "population-by-area-and-age",
+    "公共施設一覧": "public-facilities",
+    "子育て施設一覧": "childcare-facilities",
+    "オープンデータ一覧": "open-data-list",
+}
+# Columns holding a 全国地方公共団体コード (6 digits, the last a check digit), in either layout.
+CODE_COLUMNS = {
+    "全国地方公共団体コード",
+    "所在地_全国地方公共団体コード",
+    "市区町村コード",
+    "都道府県コード又は市区町村コード",
+}
+# A table is taken to follow a layout when at least this share of its columns are defined there.
+MIN_OVERLAP = 0.5
+
+
+def normalize_name(name: str) -> str:
+    """Header names compare after NFKC (全角括弧 = 半角括弧) and without spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    schema: dict
+    source: str
+
+    @property
+    def label(self) -> str:
+        return str(LAYOUT_LABELS[self.name])
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.schema["fields"]
+
+    def field_class(self, field: dict) -> str:
+        """必須 / 推奨 / 任意. The older layout's source marks only required columns; the others were
+        all recommended columns of a 推奨データセット, so they count as 推奨."""
+        if "x-class" in field:
+            return field["x-class"]
+        return "必須" if field.get("constraints", {}).get("required") else "推奨"
+
+
+@dataclass(frozen=True)
+class StandardDataset:
+    key: str
+    title: str
+    layouts: dict[str, Layout]
+
+    @property
+    def preferred_layout(self) -> Layout:
+        return self.layouts.get("current") or self.layouts["legacy"]
+
+
+standard_datasets: Registry[StandardDataset] = Registry("standard open datasets")
+
+
+def load() -> None:
+    found: dict[str, dict[str, Layout]] = {}
+    titles: dict[str, str] = {}
+    for path in sorted(STANDARDS_DIR.glob("*/*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        key = KEYS[schema["title"]]
+        titles[key] = schema["title"]
+        found.setdefault(key, {})[path.parent.name] = Layout(
+            name=path.parent.name,
+            schema=schema,
+            source=schema.get("$comment", "")
+            or "tsunagu-bosai/open-infra-japan, dx-junkyard/opendata-bridge",
+        )
+    for key, layouts in sorted(found.items()):
+        standard_datasets.register(
+            key, StandardDataset(key=key, title=titles[key], layouts=layouts)
+        )
+
+
+load()
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(key, standard.title) for key, standard in standard_datasets.items()]
+
+
+@dataclass
+class Issue:
+    severity: str  # "error" or "warning"
+    rule: str
+    message: str
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+
+
+@dataclass
+class Report:
+    standard: str
+    layout: str
+    layout_label: str
+    issues: list[Issue] = field(default_factory=list)
+    rows_checked: int = 0
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "warning"]
+
+    def as_dict(self) -> dict:
+        return {
+            "standard": self.standard,
+            "layout": self.layout,
+            "layout_label": self.layout_label,
+            "rows_checked": self.rows_checked,
+            "issues": [asdict(issue) for issue in self.issues],
+        }
+
+
+def detect_layout(standard: StandardDataset, header: list[str]) -> tuple[Layout, float]:
+    """The layout whose column names the header shares most of, and the share of the header's
+    columns that layout defines (a list keeps only some of a standard's columns, so the share is
+    taken of what the list has)."""
+    names = {normalize_name(name) for name in header if name}
+    best, best_matches = standard.preferred_layout, -1
+    for layout in standard.layouts.values():
+        matches = len({normalize_name(f["name"]) for f in layout.fields} & names)
+        if matches > best_matches:
+            best, best_matches = layout, matches
+    return best, (best_matches / len(names)) if names else 0.0
+
+
+# Messages for frictionless' error types and constraints, in the words of the 標準 definitions.
+def _constraint_message(field: dict, note: str) -> tuple[str, str]:
+    constraints = field.get("constraints", {})
+    if '"required"' in note:
+        return "required", _("必須項目が空欄です。")
+    if '"enum"' in note:
+        allowed = constraints.get("enum", [])
+        if allowed == ["1"]:
+            return "flag", _("「1」か空欄で入力してください。")
+        return "enum", _("「%(allowed)s」のいずれかで入力してください。") % {
+            "allowed": "」「".join(allowed)
+        }
+    if '"minimum"' in note or '"maximum"' in note:
+        name = field["name"]
+        if name in ("緯度", "経度"):
+            return "range", _(
+                "日本の%(name)sの範囲(%(min)s〜%(max)s)を外れています。緯度と経度が入れ替わっていないか確認してください。"
+            ) % {"name": name, "min": constraints.get("minimum"), "max": constraints.get("maximum")}
+        if "maximum" in constraints:
+            return "range", _("%(min)s以上%(max)s以下で入力してください。") % {
+                "min": constraints.get("minimum"),
+                "max": constraints.get("maximum"),
+            }
+        return "range", _("%(min)s以上の数で入力してください。") % {
+            "min": constraints.get("minimum")
+        }
+    if '"pattern"' in note:
+        if field["name"] in CODE_COLUMNS:
+            return "code", _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。")
+        if field["name"].endswith("カナ"):
+            return "kana", _("カタカナで入力してください。")
+        return "pattern", _("決められた書式(%(pattern)s)に合いません。") % {
+            "pattern": constraints.get("pattern")
+        }
+    return "constraint", _("値が定義に合いません。")
+
+
+def _type_message(field: dict) -> tuple[str, str]:
+    kind = field.get("type")
+    if kind == "time":
+        return "time", _("時刻は「hh:mm」(例: 09:00)の形で入力してください。")
+    if kind == "number":
+        return "number", _("数値(半角、例: 34.7185)で入力してください。")
+    if kind == "integer":
+        return "integer", _("整数(半角)で入力してください。")
+    if field.get("format") == "uri":
+        return "uri", _("URL(http:// または https:// で始まる形)で入力してください。")
+    if field.get("format") == "email":
+        return "email", _("メールアドレスの形で入力してください。")
+    return "type", _("値の形式が定義に合いません。")
+
+
+def validate(table: Table, standard_key: str) -> Report:
+    standard = standard_datasets.get(standard_key)
+    layout, share = detect_layout(standard, table.header)
+    report = Report(
+        standard=standard.key,
+        layout=layout.name,
+        layout_label=layout.label,
+        rows_checked=len(table.rows),
+    )
+    if share < MIN_OVERLAP:
+        report.issues.append(
+            Issue(
+                "error",
+                "layout",
+                _(
+                    "見出しが「%(title)s」の項目名とほとんど一致しません。項目名は標準の定義どおりに入力してください(例: %(examples)s)。"
+                )
+                % {
+                    "title": standard.title,
+                    "examples": "、".join(f["name"] for f in layout.fields[:5]),
+                },
+                row=None,
+            )
+        )
+        return report
+
+    by_name = {normalize_name(f["name"]): f for f in layout.fields}
+    matched: list[tuple[int, dict]] = []
+    for index, name in enumerate(table.header):
+        schema_field = by_name.get(normalize_name(name))
+        if schema_field is None:
+            report.issues.append(
+                Issue(
+                    "warning",
+                    "extra-column",
+                    _(
+                        "「%(title)s」(%(layout)s)にない列です。標準の項目名の書き間違いでないか確認してください。"
+                    )
+                    % {"title": standard.title, "layout": layout.label},
+                    column=name,
+                )
+            )
+        else:
+            matched.append((index, schema_field))
+    present = {normalize_name(f["name"]) for _, f in matched}
+    for schema_field in layout.fields:
+        if normalize_name(schema_field["name"]) in present:
+            continue
+        field_class = layout.field_class(schema_field)
+        if field_class == "任意":
+            continue
+        report.issues.append(
+            Issue(
+                "error" if field_class == "必須" else "warning",
+                "missing-column",
+                (
+                    _("必須項目の列がありません。")
+                    if field_class == "必須"
+                    else _("推奨項目の列がありません。")
+                ),
+                column=schema_field["name"],
+            )
+        )
+    if not matched:
+        return report
+
+    descriptor = {
+        "fields": [{**f, "name": table.header[index]} for index, f in matched],
+        "missingValues": [""],
+    }
+    data = [[table.header[index] for index, _f in matched]]
+    data += [[row[index] for index, _f in matched] for row in table.rows]
+    resource = Resource(data=data, schema=Schema.from_descriptor(descriptor))
+    frictionless_report = resource.validate(limit_errors=10_000)
+    fields_by_header = {table.header[index]: f for index, f in matched}
+    for error in frictionless_report.tasks[0].errors:
+        field_name = getattr(error, "field_name", "")
+        row_number = getattr(error, "row_number", None)
+        if field_name not in fields_by_header or row_number is None:
+            report.issues.append(Issue("error", error.type, error.message))
+            continue
+        schema_field = fields_by_header[field_name]
+        if error.type == "constraint-error":
+            rule, message = _constraint_message(schema_field, error.note)
+        else:
+            rule, message = _type_message(schema_field)
+        report.issues.append(
+            Issue(
+                "error",
+                rule,
+                message,
+                row=table.source_rows[row_number - 2],
+                column=field_name,
+                value=str(getattr(error, "cell", "")),
+            )
+        )
+    report.issues.extend(_custom_checks(table, matched))
+    report.issues.sort(key=lambda issue: (issue.row or 0, issue.column, issue.rule))
+    return report
+
+
+def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]:
+    issues = []
+    code_columns = [(index, f) for index, f in matched if f["name"] in CODE_COLUMNS]
+    lat = next((index for index, f in matched if f["name"] == "緯度"), None)
+    lon = next((index for index, f in matched if f["name"] == "経度"), None)
+    for row, number in zip(table.rows, table.source_rows, strict=True):
+        for index, code_field in code_columns:
+            value = row[index]
+            if (
+                re.fullmatch(r"[0-9]{6}", value)
+                and local_government_code_check_digit(value[:5]) != value[5]
+            ):
+                issues.append(
+                    Issue(
+                        "error",
+                        "check-digit",
+                        _(
+                            "全国地方公共団体コードの検査数字(6桁目)が合いません(%(expected)s になるはずです)。"
+                        )
+                        % {"expected": local_government_code_check_digit(value[:5])},
+                        row=number,
+                        column=table.header[index],
+                        value=value,
+                    )
+                )
+            elif (
+                value
+                and not re.fullmatch(r"[0-9]{6}", value)
+                # A pattern in the schema already reports the format.
+                and "pattern" not in code_field.get("constraints", {})
+            ):
+                issues.append(
+                    Issue(
+                        "error",
+                        "code",
+                        _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。"),
+                        row=number,
+                        column=table.header[index],
+                        value=value,
+                    )
+                )
+        if lat is not None and lon is not None and bool(row[lat]) != bool(row[lon]):
+            missing = table.header[lon] if row[lat] else table.header[lat]
+            issues.append(
+                Issue(
+                    "error",
+                    "coordinates",
+                    _("緯度と経度は両方入力するか、両方空欄にしてください。"),
+                    row=number,
+                    column=missing,
+                )
+            )
+    return issues

@@ -1,0 +1,178 @@
+"""The staff pages a town clerk uses to publish: create a dataset, upload a file, read what the
+conversion and the check found next to the file, replace it, publish; bad input is shown next to
+the field it concerns and kept."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jichitai.opendata.models import Dataset, Group, Resource
+from jichitai.opendata.tests.factories import aed_csv_resource, dataset, published
+from jichitai.opendata.tests.helpers import aed_row, csv_bytes, workbook_bytes
+from jichitai.tenancy.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_clerk_creates_a_dataset_and_uploads_an_excel_list(tsu, tsu_clerk, login):
+    client = login(tsu_clerk)
+
+    response = client.post(
+        "/s/242012/opendata/new/",
+        {
+            "title": "AED設置箇所一覧",
+            "name": "tsu-aed",
+            "license_id": "CC-BY-4.0",
+            "frequency": "annual",
+            "tags": "AED、救命",
+        },
+    )
+    created = Dataset.objects.get(name="tsu-aed")
+    assert response.url == f"/s/242012/opendata/{created.pk}/resources/new/"
+    assert sorted(created.tags.values_list("name", flat=True)) == ["AED", "救命"]
+
+    response = client.post(
+        response.url,
+        {
+            "upload": SimpleUploadedFile(
+                "aed.xlsx",
+                workbook_bytes([aed_row(1), aed_row(2, 緯度="北緯34度")], title="津市AED一覧"),
+            ),
+            "standard": "aed",
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "変換で行ったこと" in page
+    assert "1行目は見出しより上にあるため" in page
+    assert "エラーが 1 件あります" in page
+    assert "北緯34度" in page and "数値(半角" in page
+
+
+def test_bad_input_is_shown_next_to_the_field_and_kept(tsu, tsu_clerk, login):
+    dataset(tsu, "taken")
+
+    response = login(tsu_clerk).post(
+        "/s/242012/opendata/new/",
+        {"title": "AED", "name": "taken", "license_id": "CC-BY-4.0", "frequency": "annual"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "URL名「taken」はすでに使われています。" in page
+    assert 'value="AED"' in page
+    assert Dataset.objects.count() == 1
+
+
+def test_an_upload_that_is_not_what_its_name_says_is_refused_next_to_the_file_field(
+    tsu, tsu_clerk, login
+):
+    created = dataset(tsu)
+
+    response = login(tsu_clerk).post(
+        f"/s/242012/opendata/{created.pk}/resources/new/",
+        {"upload": SimpleUploadedFile("aed.xlsx", b"%PDF-1.7 not a workbook"), "name": "AED"},
+    )
+
+    page = response.content.decode()
+    assert "拡張子(.xlsx)と一致しません" in page
+    assert 'value="AED"' in page
+    assert not Resource.objects.exists()
+
+
+def test_publishing_is_refused_while_the_check_fails_and_allowed_once_fixed(tsu, tsu_clerk, login):
+    created = dataset(tsu)
+    resource = aed_csv_resource(created, [aed_row(1, 小児対応設備の有無="あり")])
+    client = login(tsu_clerk)
+
+    refused = client.post(f"/s/242012/opendata/{created.pk}/publish/")
+    assert refused.status_code == 400
+    assert "標準データセットの検証でエラーがあります" in refused.content.decode()
+
+    client.post(
+        f"/s/242012/opendata/resources/{resource.pk}/replace/",
+        {"upload": SimpleUploadedFile("aed.csv", csv_bytes([aed_row(1)])), "standard": "aed"},
+    )
+    client.post(f"/s/242012/opendata/{created.pk}/publish/")
+
+    created.refresh_from_db()
+    assert not created.private
+
+
+def test_a_manager_may_publish_over_errors_with_a_reason(tsu, make_member, login):
+    manager = make_member(tsu, Role.MANAGER)
+    created = dataset(tsu)
+    aed_csv_resource(created, [aed_row(1, 緯度="x")])
+    client = login(manager)
+
+    page = client.get(f"/s/242012/opendata/{created.pk}/").content.decode()
+    assert "検証エラーを承知で公開する" in page
+
+    missing_reason = client.post(
+        f"/s/242012/opendata/{created.pk}/publish/", {"override_reason": ""}
+    )
+    assert missing_reason.status_code == 400
+    client.post(f"/s/242012/opendata/{created.pk}/publish/", {"override_reason": "緯度は来月補う"})
+
+    created.refresh_from_db()
+    assert not created.private and created.override_reason == "緯度は来月補う"
+
+
+def test_a_viewer_sees_but_cannot_change(tsu, make_member, login):
+    viewer = make_member(tsu, Role.VIEWER)
+    created = published(tsu)
+    client = login(viewer)
+
+    assert client.get(f"/s/242012/opendata/{created.pk}/").status_code == 200
+    assert client.post(f"/s/242012/opendata/{created.pk}/unpublish/").status_code == 403
+
+
+def test_statistics_of_a_procedure_are_published_from_the_page(prefecture, prefecture_admin, login):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    event = published_procedure(prefecture, name="県民講座")
+
+    response = login(prefecture_admin).post(
+        "/s/240001/opendata/statistics/new/",
+        {
+            "procedure": event.pk,
+            "title": "県民講座の申込数",
+            "name": "kenmin-koza",
+            "suppression_threshold": "5",
+            "license_id": "CC-BY-4.0",
+        },
+    )
+
+    created = Dataset.objects.get(name="kenmin-koza")
+    assert response.url == f"/s/240001/opendata/{created.pk}/"
+    assert created.source_procedure == event
+    assert created.resources.get().format == "CSV"
+
+
+def test_the_prefecture_sees_which_municipalities_publish(
+    prefecture, tsu, ise, prefecture_admin, login
+):
+    published(tsu, "tsu-aed")
+    dataset(ise, "ise-draft")
+
+    page = login(prefecture_admin).get("/s/240001/opendata/municipalities/").content.decode()
+
+    assert "2 市町のうち 1 市町がオープンデータを公開しています。" in page
+
+
+def test_the_prefecture_admin_adds_groups_and_a_town_cannot(prefecture_admin, tsu_admin, login):
+    login(prefecture_admin).post(
+        "/s/240001/opendata/groups/", {"title": "防災・安全", "name": "bosai"}
+    )
+
+    assert Group.objects.get(name="bosai").title == "防災・安全"
+    assert login(tsu_admin).get("/s/242012/opendata/groups/").status_code == 404
+
+
+def test_staff_download_their_own_unpublished_file(tsu, tsu_clerk, login):
+    resource = aed_csv_resource(dataset(tsu))
+
+    response = login(tsu_clerk).get(f"/s/242012/opendata/resources/{resource.pk}/file/")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"

@@ -1,0 +1,121 @@
+"""Reading what staff upload: Excel lists made for printing and CSV in Shift_JIS or UTF-8 become a
+clean header and rows, and every repair is reported with its row."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from jichitai.opendata.tabular import UnreadableTable, read_csv, read_table, read_xlsx
+from jichitai.opendata.tests.helpers import AED_HEADER, aed_row, csv_bytes, workbook_bytes
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-8", "髙島屋前 ①"), ("utf-8-sig", "髙島屋前 ①"), ("cp932", "高島屋前")],
+)
+def test_csv_is_read_in_utf8_with_or_without_bom_and_in_shift_jis(encoding, name):
+    table = read_csv(csv_bytes([aed_row(1, 名称=name)], encoding=encoding))
+
+    assert table.header == AED_HEADER
+    assert table.rows[0][4] == name
+    assert table.encoding == encoding
+
+
+def test_the_clean_csv_is_utf8_without_bom_and_keeps_every_value():
+    table = read_csv(csv_bytes([aed_row(1), aed_row(2)], encoding="cp932"))
+
+    content = table.to_csv()
+
+    assert not content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8").splitlines()[0] == ",".join(AED_HEADER)
+    assert read_csv(content).rows == table.rows
+
+
+def test_title_rows_above_the_header_are_left_out_and_reported():
+    table = read_xlsx(workbook_bytes([aed_row(1)], title="津市 AED設置箇所一覧(令和8年4月1日現在)"))
+
+    assert table.header == AED_HEADER
+    assert table.source_rows == [3]
+    assert "1行目" in table.findings[0].message
+    assert "表題" in table.findings[0].message
+
+
+def test_a_merged_cell_value_is_repeated_on_each_row_it_covers_and_reported():
+    rows = [aed_row(1), aed_row(2, 市区町村名=None), aed_row(3, 市区町村名=None)]
+
+    table = read_xlsx(workbook_bytes(rows, merges=["D2:D4"]))
+
+    assert [row[3] for row in table.rows] == ["津市", "津市", "津市"]
+    assert any("結合セル D2:D4" in f.message for f in table.findings)
+
+
+def test_notes_below_the_table_are_kept_apart_from_the_data():
+    table = read_xlsx(
+        workbook_bytes([aed_row(1)], notes=["※ 開館時間内のみ利用できます。", "出典: 津市"])
+    )
+
+    assert len(table.rows) == 1
+    assert table.notes == ["※ 開館時間内のみ利用できます。", "出典: 津市"]
+    assert any("注記" in f.message and f.row == 4 for f in table.findings)
+
+
+def test_a_two_row_header_under_a_merged_group_is_joined():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["名称", "利用時間", None, "電話番号"])
+    sheet.append([None, "開始", "終了", None])
+    sheet.append(["津市役所", "08:30", "17:15", "059-229-3100"])
+    sheet.merge_cells("B1:C1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = read_xlsx(buffer.getvalue())
+
+    assert table.header == ["名称", "利用時間_開始", "利用時間_終了", "電話番号"]
+    assert table.rows == [["津市役所", "08:30", "17:15", "059-229-3100"]]
+    assert any("2段" in f.message for f in table.findings)
+
+
+def test_dates_and_times_from_excel_cells_are_written_in_iso_form():
+    import datetime
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["名称", "開催日", "開始時間", "人数"])
+    sheet.append(["講座", datetime.datetime(2026, 4, 1), datetime.time(9, 30), 12.0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = read_xlsx(buffer.getvalue())
+
+    assert table.rows == [["講座", "2026-04-01", "09:30", "12"]]
+
+
+def test_a_column_without_a_header_is_named_and_pointed_out():
+    table = read_csv("名称,,電話番号\r\n津市役所,本庁舎,059-229-3100\r\n".encode())
+
+    assert table.header == ["名称", "列B", "電話番号"]
+    assert any("B列に見出しがありません" in f.message for f in table.findings)
+
+
+def test_blank_rows_inside_the_data_are_dropped_and_reported():
+    table = read_csv(csv_bytes([aed_row(1), [""] * len(AED_HEADER), aed_row(2)]))
+
+    assert len(table.rows) == 2
+    assert table.source_rows == [2, 4]
+    assert any("3行目は空行" in f.message for f in table.findings)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"PK\x03\x04 not really a workbook", "list.xlsx", "Excel ファイルとして開けません"),
+        (b"\xff\xfe\x00\x00\x81", "list.csv", "文字コードを判別できません"),
+        (b"", "list.csv", "データがありません"),
+        (b"%PDF-1.7", "list.pdf", "CSV と Excel"),
+    ],
+)
+def test_files_that_are_not_readable_tables_are_refused_with_the_reason(content, name, message):
+    with pytest.raises(UnreadableTable, match=message):
+        read_table(content, name)

@@ -1,0 +1,310 @@
+"""Staff pages of the open data catalog: an organization's datasets, their files with the conversion
+and validation reports, publishing, statistics from procedures, and (for the prefecture) groups and
+the municipalities' overview."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jichitai.core.files import private_file_response
+from jichitai.core.forms import add_service_errors
+from jichitai.opendata import selectors, services
+from jichitai.opendata.forms import (
+    DatasetForm,
+    GroupForm,
+    PublishForm,
+    ReplaceFileForm,
+    ResourceForm,
+    StatisticsForm,
+)
+from jichitai.opendata.models import Dataset
+from jichitai.opendata.preview import table_preview
+from jichitai.opendata.rating import openness_stars
+from jichitai.procedures import selectors as procedures
+from jichitai.tenancy.middleware import requires_role
+from jichitai.tenancy.models import Organization, Role
+from jichitai.tenancy.selectors import divisions_of
+
+
+@requires_role(Role.VIEWER)
+def dataset_list(request, org_code):
+    datasets = (
+        selectors.datasets_of(request.tenant)
+        .select_related("division")
+        .annotate(resource_count=Count("resources"))
+        .order_by("-modified_at")
+    )
+    return render(request, "opendata/staff/dataset_list.html", {"datasets": datasets})
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def dataset_create(request, org_code):
+    form = DatasetForm(
+        request.POST or None,
+        divisions=divisions_of(request.tenant),
+        initial={"division": request.membership.division},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.create_dataset(
+                actor=request.user, organization=request.tenant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("データセットを作成しました。続けてファイルを登録してください。")
+            )
+            return redirect("opendata:resource_add", org_code=org_code, dataset_id=dataset.pk)
+    return render(request, "opendata/staff/dataset_form.html", {"form": form, "creating": True})
+
+
+@requires_role(Role.VIEWER)
+def dataset_detail(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    resources = list(dataset.resources.all())
+    return render(
+        request,
+        "opendata/staff/dataset_detail.html",
+        {
+            "dataset": dataset,
+            "resources": resources,
+            "problems": services.publication_problems(dataset),
+            "stars": openness_stars(dataset.license_id, [r.format for r in resources]),
+            "publish_form": PublishForm(),
+            "may_override": request.membership.has_role(Role.MANAGER),
+        },
+    )
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def dataset_edit(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    form = DatasetForm(
+        request.POST or None,
+        divisions=divisions_of(request.tenant),
+        initial=DatasetForm.initial_for(dataset),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_dataset(actor=request.user, dataset=dataset, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("データセットを更新しました。"))
+            return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+    return render(request, "opendata/staff/dataset_form.html", {"form": form, "dataset": dataset})
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def dataset_publish(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        services.publish_dataset(
+            actor=request.user,
+            dataset=dataset,
+            may_override=request.membership.has_role(Role.MANAGER),
+            override_reason=form.cleaned_data.get("override_reason", ""),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        resources = list(dataset.resources.all())
+        return render(
+            request,
+            "opendata/staff/dataset_detail.html",
+            {
+                "dataset": dataset,
+                "resources": resources,
+                "problems": services.publication_problems(dataset),
+                "stars": openness_stars(dataset.license_id, [r.format for r in resources]),
+                "publish_form": form,
+                "may_override": request.membership.has_role(Role.MANAGER),
+            },
+            status=400,
+        )
+    messages.success(request, _("データセットを公開しました。"))
+    return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def dataset_unpublish(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    services.unpublish_dataset(actor=request.user, dataset=dataset)
+    messages.success(request, _("データセットを非公開にしました。"))
+    return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def dataset_delete(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    services.delete_dataset(actor=request.user, dataset=dataset)
+    messages.success(
+        request, _("データセット「%(title)s」を削除しました。") % {"title": dataset.title}
+    )
+    return redirect("opendata:list", org_code=org_code)
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def resource_add(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource = services.add_resource(
+                actor=request.user,
+                dataset=dataset,
+                upload=form.cleaned_data["upload"],
+                url=form.cleaned_data["url"],
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                standard=form.cleaned_data["standard"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            shown = resource.derived.first() or resource
+            messages.success(request, _("「%(name)s」を登録しました。") % {"name": resource.name})
+            return redirect("opendata:resource", org_code=org_code, resource_id=shown.pk)
+    return render(request, "opendata/staff/resource_form.html", {"form": form, "dataset": dataset})
+
+
+def _resource_page(request, resource, replace_form, status=200):
+    source = resource.derived_from or resource
+    return render(
+        request,
+        "opendata/staff/resource_detail.html",
+        {
+            "resource": resource,
+            "dataset": resource.dataset,
+            "source": source,
+            "preview": table_preview(resource),
+            "replace_form": replace_form,
+        },
+        status=status,
+    )
+
+
+@requires_role(Role.VIEWER)
+def resource_detail(request, org_code, resource_id):
+    resource = selectors.resource_of(request.tenant, resource_id)
+    source = resource.derived_from or resource
+    form = ReplaceFileForm(initial={"standard": services.resource_standard(source)})
+    return _resource_page(request, resource, form)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def resource_replace(request, org_code, resource_id):
+    resource = selectors.resource_of(request.tenant, resource_id)
+    source = resource.derived_from or resource
+    form = ReplaceFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.replace_resource_file(
+                actor=request.user,
+                resource=source,
+                upload=form.cleaned_data["upload"],
+                standard=form.cleaned_data["standard"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("ファイルを差し替え、検証し直しました。"))
+            shown = source.derived.first() or source
+            return redirect("opendata:resource", org_code=org_code, resource_id=shown.pk)
+    return _resource_page(request, resource, form, status=400)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def resource_delete(request, org_code, resource_id):
+    resource = selectors.resource_of(request.tenant, resource_id)
+    source = resource.derived_from or resource
+    dataset = source.dataset
+    services.delete_resource(actor=request.user, resource=source)
+    messages.success(request, _("「%(name)s」を削除しました。") % {"name": source.name})
+    return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+
+
+@requires_role(Role.VIEWER)
+def resource_file(request, org_code, resource_id):
+    resource = selectors.resource_of(request.tenant, resource_id)
+    if not resource.is_upload:
+        return redirect(resource.url)
+    return private_file_response(
+        resource.file, filename=resource.filename, content_type=resource.mimetype or None
+    )
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def statistics_create(request, org_code):
+    form = StatisticsForm(request.POST or None, procedures=procedures.procedures_of(request.tenant))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dataset = services.create_statistics_dataset(
+                actor=request.user,
+                organization=request.tenant,
+                procedure=data["procedure"],
+                name=data["name"],
+                title=data["title"],
+                suppression_threshold=data["suppression_threshold"],
+                license_id=data["license_id"],
+                frequency=Dataset.Frequency.DAILY,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("集計データセットを作成しました。毎日自動で更新されます。"))
+            return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+    return render(request, "opendata/staff/statistics_form.html", {"form": form})
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def statistics_refresh(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    if dataset.source_procedure_id:
+        services.refresh_statistics(dataset, actor=request.user)
+        messages.success(request, _("集計を最新にしました。"))
+    return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+
+
+@requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
+@require_http_methods(["GET", "POST"])
+def group_list(request, org_code):
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_group(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("分類を追加しました。"))
+            return redirect("opendata:groups", org_code=org_code)
+    groups = selectors.groups().annotate(
+        dataset_count=Count("datasets", filter=Q(datasets__deleted_at__isnull=True))
+    )
+    return render(request, "opendata/staff/group_list.html", {"form": form, "groups": groups})
+
+
+@requires_role(Role.VIEWER, organization_kind=Organization.Kind.PREFECTURE)
+def municipalities(request, org_code):
+    rows = selectors.municipality_overview(request.tenant)
+    return render(
+        request,
+        "opendata/staff/municipalities.html",
+        {"rows": rows, "publishing": sum(1 for row in rows if row["published"])},
+    )
