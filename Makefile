@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata
+.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,14 +32,14 @@ run: install
 	  $(JICHITAI) runserver $(HOST):$(PORT)
 
 test: install system-packages
-	$(BIN)/ruff check src benchmarks
-	$(BIN)/ruff format --check src benchmarks
+	$(BIN)/ruff check src benchmarks faults
+	$(BIN)/ruff format --check src benchmarks faults
 	$(JICHITAI) makemigrations --check --dry-run --settings=jichitai.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src benchmarks
-	$(BIN)/ruff format --check src benchmarks
+	$(BIN)/ruff check src benchmarks faults
+	$(BIN)/ruff format --check src benchmarks faults
 
 check: install
 	DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-key-for-the-deploy-check \
@@ -61,3 +61,8 @@ bench-submit: install
 bench-opendata: install
 	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
 	$(BIN)/python benchmarks/opendata.py $(BENCH_ARGS)
+
+# Faults injected into the production shape (own PostgreSQL and Redis servers on loopback); see
+# faults/run.py. Needs the Debian postgresql and redis-server packages.
+test-faults: install
+	$(BIN)/python faults/run.py $(FAULT_ARGS)

@@ -20,6 +20,7 @@ from PIL import Image
 
 # Larger than an A3 page scanned at 600 dpi (≈ 7000 × 9900), far below what exhausts memory.
 MAX_IMAGE_PIXELS = 80_000_000
+MAX_PDF_PAGES = 2000
 MAX_ZIP_RATIO = 100
 MAX_ZIP_UNCOMPRESSED = 500 * 1024 * 1024
 MAX_FILENAME_LENGTH = 120
@@ -166,8 +167,11 @@ def _check_zip(data: bytes, name: str, kind: str) -> None:
 
 
 def _check_pdf(data: bytes, name: str) -> None:
+    """Opens the PDF and expands what a viewer or the OCR would: each page's content and the sizes
+    of its images. pypdf stops expanding a stream past its own limit (75 MB), which is how a
+    compression bomb shows itself."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -177,12 +181,39 @@ def _check_pdf(data: bytes, name: str) -> None:
             )
         if len(reader.pages) == 0:
             raise UploadRejected(f"「{name}」にはページがありません。")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise UploadRejected(
+                f"「{name}」はページが多すぎます({len(reader.pages)}ページ、上限 {MAX_PDF_PAGES}ページ)。"
+            )
+        for page in reader.pages:
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+            _check_pdf_images(page, name)
     except UploadRejected:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+    except LimitReachedError:
+        raise UploadRejected(
+            f"「{name}」は展開後のサイズが大きすぎるため受け付けられません。"
+        ) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError):
         raise UploadRejected(
             f"「{name}」はPDFとして読み取れません。壊れていないか確認してください。"
         ) from None
+
+
+def _check_pdf_images(page, name: str) -> None:
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return
+    for reference in xobjects.get_object().values():
+        xobject = reference.get_object()
+        if xobject.get("/Subtype") != "/Image":
+            continue
+        pixels = int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
+        if pixels > MAX_IMAGE_PIXELS:
+            raise UploadRejected(f"「{name}」の画像は画素数が多すぎるため受け付けられません。")
 
 
 def _check_text(data: bytes, name: str) -> None:

@@ -5,6 +5,7 @@ import threading
 from datetime import timedelta
 
 from croniter import croniter
+from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
@@ -16,7 +17,6 @@ from jichitai.jobs.registry import job_kinds, schedules
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
-STALE_AFTER = timedelta(minutes=2)
 
 
 def start_job(*, kind: str, title: str, organization=None, actor=None, **arguments) -> Job:
@@ -111,9 +111,12 @@ def execute_job(job_id: int) -> None:
     )
 
 
-def recover_stale_jobs(*, stale_after: timedelta = STALE_AFTER) -> list[int]:
-    """Jobs whose worker died (no heartbeat for ``stale_after``): resumable ones are queued again,
-    the others are marked failed with a message, so none is silently lost."""
+def recover_stale_jobs(*, stale_after: timedelta | None = None) -> list[int]:
+    """Jobs whose worker died (no heartbeat for ``stale_after``, by default the setting
+    ``JICHITAI_JOB_STALE_SECONDS``): resumable ones are queued again, the others are marked failed
+    with a message, so none is silently lost."""
+    if stale_after is None:
+        stale_after = timedelta(seconds=settings.JICHITAI_JOB_STALE_SECONDS)
     limit = timezone.now() - stale_after
     recovered = []
     with transaction.atomic():

@@ -212,6 +212,10 @@ _TASK_BACKENDS = {
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+# A running job whose heartbeat is older than this is taken for one whose worker died; workers look
+# for such jobs (and start due schedules) every JICHITAI_WORKER_HOUSEKEEPING_SECONDS.
+JICHITAI_JOB_STALE_SECONDS = env.int("JICHITAI_JOB_STALE_SECONDS", default=120)
+JICHITAI_WORKER_HOUSEKEEPING_SECONDS = env.int("JICHITAI_WORKER_HOUSEKEEPING_SECONDS", default=30)
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # --- Cache: rate-limit counters and short-lived data, shared by every app process in production.

@@ -93,3 +93,70 @@ def test_file_names_lose_paths_and_control_characters(given, safe):
 def test_a_name_that_is_only_a_path_is_refused():
     with pytest.raises(UploadRejected, match="ファイル名"):
         check_upload(upload("\x01\x02", b"%PDF-1.4"), allowed=["pdf"], max_bytes=MB)
+
+
+def _pdf_with(content_stream: bytes | None = None, image: tuple[int, int] | None = None) -> bytes:
+    """A one-page PDF whose page holds ``content_stream`` (Flate-compressed) and/or an image
+    XObject declaring ``image`` = (width, height)."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        StreamObject,
+    )
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    if content_stream is not None:
+        stream = StreamObject()
+        stream._data = zlib.compress(content_stream, 9)
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    if image is not None:
+        picture = DecodedStreamObject()
+        picture.set_data(b"\x00" * 16)
+        picture.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Image"),
+                NameObject("/Width"): NumberObject(image[0]),
+                NameObject("/Height"): NumberObject(image[1]),
+                NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+                NameObject("/BitsPerComponent"): NumberObject(8),
+            }
+        )
+        page[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/XObject"): DictionaryObject(
+                    {NameObject("/Im0"): writer._add_object(picture)}
+                )
+            }
+        )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_compression_bombs_are_refused():
+    bomb = _pdf_with(content_stream=b"0" * 80_000_000)  # a few hundred KB that expand to 80 MB
+    assert len(bomb) < MB
+
+    with pytest.raises(UploadRejected, match="展開後のサイズが大きすぎる"):
+        check_upload(upload("bomb.pdf", bomb), allowed=["pdf"], max_bytes=MB)
+
+
+def test_pdf_images_declaring_too_many_pixels_are_refused():
+    with pytest.raises(UploadRejected, match="画素数が多すぎる"):
+        check_upload(
+            upload("scan.pdf", _pdf_with(image=(100_000, 100_000))), allowed=["pdf"], max_bytes=MB
+        )
+
+
+def test_an_ordinary_pdf_with_content_and_an_image_passes():
+    ordinary = _pdf_with(content_stream=b"BT /F1 12 Tf 72 712 Td (a) Tj ET", image=(1240, 1754))
+
+    assert check_upload(upload("ok.pdf", ordinary), allowed=["pdf"], max_bytes=MB).size > 0

@@ -10,8 +10,6 @@ from jichitai.jobs import services
 
 logger = logging.getLogger(__name__)
 
-HOUSEKEEPING_SECONDS = 30
-
 
 class Command(BaseCommand):
     help = (
@@ -56,10 +54,11 @@ class Command(BaseCommand):
 
     def _housekeeping_loop(self) -> None:
         stopped = threading.Event()
-        while not stopped.wait(HOUSEKEEPING_SECONDS):
+        interval = settings.JICHITAI_WORKER_HOUSEKEEPING_SECONDS
+        while not stopped.wait(interval):
             try:
                 self._housekeeping_once()
             except Exception:
-                logger.exception("housekeeping failed; retrying in %s s", HOUSEKEEPING_SECONDS)
+                logger.exception("housekeeping failed; retrying in %s s", interval)
             finally:
                 connection.close()

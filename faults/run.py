@@ -1,0 +1,452 @@
+"""make test-faults: the production shape on loopback, with faults injected while it works.
+
+Starts a PostgreSQL server and a Redis server of its own (so restarting them disturbs nothing
+else), two gunicorn app processes, and two task workers on the Redis queue. A load process submits
+applications through the API for a bounded time; clients retry with the same Idempotency-Key after a
+lost connection or a 5xx, as a real client would. During the load: kill -9 one app process, restart
+PostgreSQL, and kill -9 the worker running a background job in the middle of it. Afterwards it checks
+and prints: every submission answered 201 exists exactly once, retries made no duplicates, every
+write has its audit entry, and every interrupted job item finished exactly once (or is visibly failed
+for a person). Exits non-zero on any loss or duplicate.
+
+Job faults are plug-ins (``JOB_FAULTS``): each starts a job, says how to recognise that it is in the
+middle of its items, and checks its items afterwards.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG_PORT = 55432
+REDIS_PORT = 56379
+APP_PORT = 8790
+FIELDS = [
+    {"name": "applicant", "type": "name", "label": "氏名", "required": True},
+    {"name": "email", "type": "email", "label": "メールアドレス", "required": True},
+    {"name": "agree", "type": "consent", "label": "同意します", "required": True},
+]
+BODY = {
+    "applicant": {"family": "三重", "given": "花子", "family_kana": "ミエ", "given_kana": "ハナコ"},
+    "email": "hanako@example.jp",
+    "agree": True,
+}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def postgres_bin(name: str) -> str:
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if not found:
+        raise SystemExit(f"PostgreSQL's {name} is needed (Debian package postgresql)")
+    return str(found[-1])
+
+
+class Services:
+    """A PostgreSQL cluster and a Redis server in a temporary directory, on their own ports."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.data = directory / "pg"
+        self.redis: subprocess.Popen | None = None
+
+    def _as_postgres(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        # No pipes: a server started here would hold them open and the call would never return.
+        subprocess.run(
+            [*prefix, *command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres")  # the cluster runs as postgres
+        self._as_postgres(
+            postgres_bin("initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+        )
+        self.start_postgres()
+        self.redis = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(REDIS_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start_postgres(self) -> None:
+        self._as_postgres(
+            postgres_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            f"-p {PG_PORT} -k {self.directory} -c listen_addresses=127.0.0.1",
+            "-l",
+            str(self.directory / "pg.log"),
+            "-w",
+            "start",
+        )
+
+    def restart_postgres(self) -> None:
+        self._as_postgres(
+            postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "restart"
+        )
+
+    def stop(self) -> None:
+        if self.redis is not None:
+            self.redis.terminate()
+            self.redis.wait(timeout=10)
+        if self.data.exists():
+            self._as_postgres(
+                postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"
+            )
+
+
+def environment() -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/postgres",
+        "SECRET_KEY": "faults-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "TASKS_BACKEND": "redis",
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+        "CACHE_URL": f"rediscache://127.0.0.1:{REDIS_PORT}/1",
+        "JICHITAI_API_SUBMIT_RATE": "100000000/m",
+        # A killed worker's job is noticed within seconds rather than minutes.
+        "JICHITAI_JOB_STALE_SECONDS": "8",
+        "JICHITAI_WORKER_HOUSEKEEPING_SECONDS": "3",
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "0",
+    }
+
+
+@dataclass
+class Load:
+    """Submitting clients: each keeps one Idempotency-Key until the server answers it."""
+
+    url: str
+    seconds: float
+    clients: int
+    answered: dict = field(default_factory=dict)  # key -> receipt number (201)
+    retries: int = 0
+    refused: list = field(default_factory=list)  # 4xx other than a replay
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run(self) -> None:
+        threads = [threading.Thread(target=self._client, daemon=True) for _ in range(self.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def _client(self) -> None:
+        deadline = time.monotonic() + self.seconds
+        body = json.dumps(BODY).encode()
+        while time.monotonic() < deadline:
+            key = uuid.uuid4().hex
+            # A key is retried until it is answered, even past the deadline (bounded to 60 s).
+            give_up = time.monotonic() + 60
+            while time.monotonic() < give_up:
+                request = urllib.request.Request(
+                    self.url,
+                    data=body,
+                    method="POST",
+                    headers={"Content-Type": "application/json", "Idempotency-Key": key},
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        answer = json.loads(response.read())
+                        with self.lock:
+                            self.answered[key] = answer["receipt_number"]
+                        break
+                except urllib.error.HTTPError as error:
+                    if error.code >= 500:
+                        self._retried()
+                        continue
+                    with self.lock:
+                        self.refused.append((key, error.code, error.read()[:200]))
+                    break
+                except OSError:
+                    self._retried()
+                    continue
+
+    def _retried(self) -> None:
+        with self.lock:
+            self.retries += 1
+        time.sleep(0.2)
+
+
+def children_of(pid: int) -> list[int]:
+    output = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(line) for line in output.split()]
+
+
+def prepare() -> int:
+    import django
+
+    django.setup()
+    from jichitai.procedures import services
+    from jichitai.tenancy.models import Division, Organization
+
+    organization = Organization.objects.create(
+        code="242012", name="津市", name_kana="つし", kind="city"
+    )
+    division = Division.objects.create(organization=organization, name="情報政策課")
+    procedure = services.create_procedure(
+        actor=None,
+        organization=organization,
+        division=division,
+        name="障害試験の講座",
+        category="event",
+        fields=FIELDS,
+    )
+    services.publish_procedure(actor=None, procedure=procedure)
+    return procedure.pk
+
+
+def check_submissions(load: Load, procedure_id: int) -> dict:
+    from django.db import connections
+
+    from jichitai.audit.models import AuditEvent
+    from jichitai.procedures.models import Application
+
+    connections.close_all()  # the server restarted since this process last spoke to it
+    applications = Application.objects.filter(procedure_id=procedure_id)
+    by_key = {}
+    for stored, receipt in applications.values_list("idempotency_key", "receipt_number"):
+        # The API keeps a client's key under its own prefix, apart from other channels' keys.
+        by_key.setdefault(stored.removeprefix("api-"), []).append(receipt)
+    lost = [key for key in load.answered if key not in by_key]
+    wrong = [
+        key for key, receipt in load.answered.items() if by_key.get(key, [receipt]) != [receipt]
+    ]
+    duplicated = [key for key, receipts in by_key.items() if len(receipts) > 1]
+    ids = set(applications.values_list("pk", flat=True))
+    audited = set(
+        AuditEvent.objects.filter(
+            action="procedures.application.submitted", target_id__in=[str(i) for i in ids]
+        ).values_list("target_id", flat=True)
+    )
+    return {
+        "submissions answered 201": len(load.answered),
+        "client retries after a fault": load.retries,
+        "refused (4xx)": len(load.refused),
+        "applications in the database": len(ids),
+        "answered 201 but missing (lost)": len(lost),
+        "answered with another receipt": len(wrong),
+        "keys stored more than once (duplicates)": len(duplicated),
+        "applications without an audit entry": len(ids) - len(audited),
+        # Rows whose 201 never reached a client are possible only if a client gave up.
+        "applications no client was answered for": len(set(by_key) - set(load.answered)),
+    }
+
+
+@dataclass
+class JobFault:
+    """A background job to interrupt: ``start()`` returns the job id; ``items(job_id)`` returns
+    (finished exactly once, failed visibly, lost or repeated) once the job has ended."""
+
+    name: str
+    start: object
+    items: object
+
+
+JOB_FAULTS: list[JobFault] = []
+
+
+def wait_for(condition, seconds: float, step: float = 0.2) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return False
+
+
+def interrupt_job(fault: JobFault, workers: list[subprocess.Popen]) -> dict:
+    """Starts the job, kills -9 the worker running it once some items are done, and waits for the
+    surviving worker to recover and finish it."""
+    from django.db import connections
+
+    from jichitai.jobs.models import Job
+
+    job_id = fault.start()
+    log(f"{fault.name}: job {job_id} started")
+    if not wait_for(lambda: Job.objects.get(pk=job_id).done >= 1, 120):
+        raise SystemExit(f"{fault.name}: the job did not start its items")
+    victim = None
+    for worker in workers:
+        # An RQ worker runs each job in a forked child (the work horse): the busy one has a child.
+        if worker.poll() is None and children_of(worker.pid):
+            victim = worker
+    if victim is None:
+        raise SystemExit(f"{fault.name}: no worker is running the job")
+    done_before = Job.objects.get(pk=job_id).done
+    for pid in [*children_of(victim.pid), victim.pid]:
+        os.kill(pid, signal.SIGKILL)
+    log(f"{fault.name}: killed worker {victim.pid} after {done_before} items")
+    finished = wait_for(
+        lambda: Job.objects.get(pk=job_id).status in {"succeeded", "failed"}, 240, step=1
+    )
+    connections.close_all()
+    job = Job.objects.get(pk=job_id)
+    exactly_once, failed_visibly, lost = fault.items(job_id)
+    return {
+        f"{fault.name}: job status after recovery": job.status
+        if finished
+        else f"{job.status} (timed out)",
+        f"{fault.name}: items finished exactly once": exactly_once,
+        f"{fault.name}: items visibly failed for a person": failed_visibly,
+        f"{fault.name}: items lost or repeated": lost,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    options = parser.parse_args()
+    for tool in ("redis-server", "pgrep", "runuser"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is needed")
+
+    directory = Path(tempfile.mkdtemp(prefix="jichitai-faults-"))
+    services = Services(directory)
+    processes: list[subprocess.Popen] = []
+    rows: dict = {}
+    try:
+        services.start()
+        env = environment()
+        os.environ.update(env)
+        subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
+        procedure_id = prepare()
+        app_log = (directory / "app.log").open("w")
+        app = subprocess.Popen(
+            [
+                BIN / "gunicorn",
+                "jichitai.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{APP_PORT}",
+                "--log-level",
+                "error",
+            ],
+            env=env,
+            cwd=ROOT,
+            stderr=app_log,
+        )
+        processes.append(app)
+        workers = [
+            subprocess.Popen(
+                [BIN / "jichitai", "worker"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(2)
+        ]
+        processes.extend(workers)
+        wait_for(lambda: _answers(f"http://127.0.0.1:{APP_PORT}/healthz"), 30)
+
+        load = Load(
+            url=f"http://127.0.0.1:{APP_PORT}/api/v1/o/242012/procedures/{procedure_id}/applications",
+            seconds=options.seconds,
+            clients=options.clients,
+        )
+        loader = threading.Thread(target=load.run)
+        loader.start()
+        time.sleep(options.seconds * 0.25)
+        app_processes = children_of(app.pid)
+        os.kill(app_processes[0], signal.SIGKILL)
+        log(f"killed app process {app_processes[0]} (gunicorn starts another)")
+        time.sleep(options.seconds * 0.25)
+        log("restarting PostgreSQL")
+        services.restart_postgres()
+        log("PostgreSQL is back")
+        for fault in JOB_FAULTS:
+            rows.update(interrupt_job(fault, workers))
+        loader.join()
+        rows = {**check_submissions(load, procedure_id), **rows}
+        app_log.flush()
+        errors = (directory / "app.log").read_text().count("Internal Server Error")
+        rows["5xx answers logged during the faults (retried)"] = errors
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        from django.db import connections
+
+        connections.close_all()
+        services.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+    print(
+        f"\ntest-faults: {options.clients} clients for {options.seconds} s, 2 app processes, 2 Redis workers\n"
+    )
+    width = max(len(label) for label in rows)
+    for label, value in rows.items():
+        print(f"| {label:<{width}} | {value!s:>10} |")
+    bad = [
+        label
+        for label, value in rows.items()
+        if (
+            "lost" in label
+            or "duplicates" in label
+            or "another receipt" in label
+            or "without an audit" in label
+        )
+        and value
+    ]
+    if not rows["submissions answered 201"]:
+        bad.append("no submission was answered")
+    if bad:
+        sys.exit("FAILED: " + ", ".join(bad))
+    print("\nno submission lost or duplicated; every job item finished once or failed visibly")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":
+    main()
