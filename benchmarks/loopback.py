@@ -102,12 +102,11 @@ end
 """
 
 
-def run_wrk_get(paths: list[str], port: int, seconds: int, connections: int) -> dict:
-    """GETs ``paths`` in turn; returns requests, latency percentiles and non-2xx answers."""
-    # Lua long brackets hold the UTF-8 paths as they are.
-    lua_paths = "{" + ", ".join("[==[" + path + "]==]" for path in paths) + "}"
+def run_wrk(script: str, url: str, seconds: int, connections: int) -> tuple[dict, str]:
+    """Runs wrk with a Lua ``script`` whose ``done`` prints ``RESULT {json}``; returns that JSON
+    and wrk's whole output."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(GET_SCRIPT.replace("PATHS", lua_paths))
+        handle.write(script)
     output = subprocess.run(
         [
             "wrk",
@@ -118,7 +117,7 @@ def run_wrk_get(paths: list[str], port: int, seconds: int, connections: int) -> 
             "10s",
             "-s",
             handle.name,
-            f"http://127.0.0.1:{port}/",
+            url,
         ],
         check=True,
         capture_output=True,
@@ -129,7 +128,16 @@ def run_wrk_get(paths: list[str], port: int, seconds: int, connections: int) -> 
     match = re.search(r"RESULT (\{.*\})", output.stdout)
     if match is None:
         raise SystemExit(f"wrk printed no result:\n{output.stdout}")
-    result = json.loads(match.group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output.stdout)
+    return json.loads(match.group(1)), output.stdout
+
+
+def run_wrk_get(paths: list[str], port: int, seconds: int, connections: int) -> dict:
+    """GETs ``paths`` in turn; returns requests, latency percentiles and non-2xx answers."""
+    # Lua long brackets hold the UTF-8 paths as they are.
+    lua_paths = "{" + ", ".join("[==[" + path + "]==]" for path in paths) + "}"
+    result, output = run_wrk(
+        GET_SCRIPT.replace("PATHS", lua_paths), f"http://127.0.0.1:{port}/", seconds, connections
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     result["non_2xx"] = int(non_2xx.group(1)) if non_2xx else 0
     return result

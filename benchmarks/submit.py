@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from loopback import BIN, PG, environment, psql, start_gunicorn
+from loopback import BIN, PG, environment, psql, run_wrk, start_gunicorn
 
 CHOICES = [{"value": v, "label": v} for v in ("会場", "オンライン", "未定")]
 FIELDS = [
@@ -209,38 +209,15 @@ def prepare(database: str) -> int:
     return procedure.pk
 
 
-def run_wrk(path: str, port: int, seconds: int, connections: int) -> dict:
+def run_submissions(path: str, port: int, seconds: int, connections: int) -> dict:
     # Lua long brackets hold the UTF-8 JSON as it is (Lua has no \u escapes).
     body = "[==[" + json.dumps(BODY, ensure_ascii=False) + "]==]"
     run = json.dumps(f"run{time.monotonic_ns()}")  # keys differ between runs, so none is a replay
     script = (
         WRK_SCRIPT.replace("BODY_JSON", body).replace("PATH", json.dumps(path)).replace("RUN", run)
     )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            handle.name,
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    os.unlink(handle.name)
-    sys.stderr.write(output.stderr[:2000])
-    output = output.stdout
-    match = re.search(r"RESULT (\{.*\})", output)
-    if match is None:
-        raise SystemExit(f"wrk printed no result:\n{output}")
-    return json.loads(match.group(1))
+    result, _output = run_wrk(script, f"http://127.0.0.1:{port}{path}", seconds, connections)
+    return result
 
 
 def insert_ceiling(database: str, seconds: int, clients: int) -> float:
@@ -336,11 +313,11 @@ def main() -> None:
         procedure_id = prepare(database)
         server = start_gunicorn(env, options.port, options.workers)
         path = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
-        run_wrk(path, options.port, 2, 4)  # warm the workers' connections and caches
+        run_submissions(path, options.port, 2, 4)  # warm the workers' connections and caches
         from jichitai.procedures.models import Application
 
         before = Application.objects.count()
-        result = run_wrk(path, options.port, options.seconds, options.connections)
+        result = run_submissions(path, options.port, options.seconds, options.connections)
         rows = Application.objects.count() - before
         server.terminate()
         server.wait(timeout=30)

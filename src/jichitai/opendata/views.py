@@ -63,9 +63,7 @@ def dataset_create(request, org_code):
     return render(request, "opendata/staff/dataset_form.html", {"form": form, "creating": True})
 
 
-@requires_role(Role.VIEWER)
-def dataset_detail(request, org_code, dataset_id):
-    dataset = selectors.dataset_of(request.tenant, dataset_id)
+def _dataset_page(request, dataset, publish_form, status=200):
     resources = list(dataset.resources.all())
     return render(
         request,
@@ -75,10 +73,17 @@ def dataset_detail(request, org_code, dataset_id):
             "resources": resources,
             "problems": services.publication_problems(dataset),
             "stars": openness_stars(dataset.license_id, [r.format for r in resources]),
-            "publish_form": PublishForm(),
+            "publish_form": publish_form,
             "may_override": request.membership.has_role(Role.MANAGER),
         },
+        status=status,
     )
+
+
+@requires_role(Role.VIEWER)
+def dataset_detail(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    return _dataset_page(request, dataset, PublishForm())
 
 
 @requires_role(Role.CLERK)
@@ -116,20 +121,7 @@ def dataset_publish(request, org_code, dataset_id):
         )
     except ValidationError as error:
         add_service_errors(form, error)
-        resources = list(dataset.resources.all())
-        return render(
-            request,
-            "opendata/staff/dataset_detail.html",
-            {
-                "dataset": dataset,
-                "resources": resources,
-                "problems": services.publication_problems(dataset),
-                "stars": openness_stars(dataset.license_id, [r.format for r in resources]),
-                "publish_form": form,
-                "may_override": request.membership.has_role(Role.MANAGER),
-            },
-            status=400,
-        )
+        return _dataset_page(request, dataset, form, status=400)
     messages.success(request, _("データセットを公開しました。"))
     return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
 
