@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jichitai.payments",
     "jichitai.opendata",
     "jichitai.pdca",
+    "jichitai.ocr",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,109 @@
+"""OCR engines, registered by name: ``rapidocr`` (default; PP-OCR recognition weights shipped in the
+wheel, run with onnxruntime; recognition only, on field crops) and ``tesseract`` (Debian's
+tesseract-ocr with the jpn data, where installed). Nothing is downloaded at run time."""
+
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from jichitai.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    confidence: float  # 0..1
+
+
+class Engine:
+    name = ""
+
+    def available(self) -> bool:
+        return True
+
+    def read(self, crops: list[np.ndarray]) -> list[Reading]:
+        raise NotImplementedError
+
+
+engines: Registry[Engine] = Registry("OCR engines")
+
+
+class RapidOCREngine(Engine):
+    name = "rapidocr"
+
+    def __init__(self):
+        self._engine = None
+        self._lock = threading.Lock()
+
+    def _get(self):
+        with self._lock:
+            if self._engine is None:
+                from rapidocr import RapidOCR
+
+                self._engine = RapidOCR(
+                    params={
+                        "Global.log_level": "error",
+                        "Global.use_det": False,
+                        "Global.use_cls": False,
+                    }
+                )
+            return self._engine
+
+    def read(self, crops):
+        engine = self._get()
+        readings = []
+        for crop in crops:
+            result = engine(crop, use_det=False, use_cls=False, use_rec=True)
+            texts = result.txts or ()
+            scores = result.scores or ()
+            text = "".join(texts)
+            confidence = float(min(scores)) if scores else 0.0
+            readings.append(Reading(text, confidence))
+        return readings
+
+
+class TesseractEngine(Engine):
+    name = "tesseract"
+
+    def _binary(self) -> str | None:
+        return shutil.which("tesseract")
+
+    def available(self) -> bool:
+        binary = self._binary()
+        if not binary:
+            return False
+        languages = subprocess.run(  # noqa: S603
+            [binary, "--list-langs"], capture_output=True, text=True, check=False
+        ).stdout.split()
+        return "jpn" in languages
+
+    def read(self, crops):
+        import cv2
+
+        binary = self._binary() or "tesseract"
+        readings = []
+        for crop in crops:
+            _ok, png = cv2.imencode(".png", crop)
+            output = subprocess.run(  # noqa: S603  (a fixed binary; the image goes to stdin)
+                [binary, "stdin", "stdout", "-l", "jpn", "--psm", "7", "tsv"],
+                input=png.tobytes(),
+                capture_output=True,
+                check=False,
+                timeout=60,
+            ).stdout.decode("utf-8", "replace")
+            words, confidences = [], []
+            for line in output.splitlines()[1:]:
+                parts = line.split("\t")
+                if len(parts) == 12 and parts[11].strip():
+                    words.append(parts[11].strip())
+                    confidences.append(max(0.0, float(parts[10])) / 100)
+            readings.append(Reading("".join(words), min(confidences) if confidences else 0.0))
+        return readings
+
+
+engines.register("rapidocr", RapidOCREngine())
+engines.register("tesseract", TesseractEngine())
+DEFAULT_ENGINE = "rapidocr"

@@ -1,0 +1,144 @@
+"""From what the engine read to the field's value: Chinese variant glyphs to Japanese ones, the
+field's allowed characters, NFKC, and per type 和暦/西暦 dates → YYYY-MM-DD, postal codes →
+NNN-NNNN, amounts → int, digits, phone numbers. Each returns ``(value, valid)``."""
+
+import re
+import unicodedata
+
+from jichitai.core import japanese
+
+# Simplified Chinese forms the recogniser (trained mostly on Chinese) emits for Japanese kanji.
+# Only characters that are not themselves Japanese kanji are mapped.
+_VARIANT_PAIRS = (
+    "惠恵渊渕边辺岛島东東书書县県乡郷丰豊乐楽师師门門间間长長马馬鸟鳥龙竜泽沢滨浜桥橋冈岡枥栃关関阳陽"
+    "进進达達远遠实実宫宮荣栄华華爱愛对対发発语語车車铁鉄银銀钱銭铃鈴绿緑纪紀红紅细細织織经経结結"
+    "线線编編网網历歴园園圆円图図场場儿児亚亜恶悪时時显顕晓暁杂雑权権杨楊树樹样様气気汉漢沟溝济済"
+    "涩渋满満灵霊营営兴興义義买買卖売贝貝贵貴费費资資连連选選邮郵针針陈陳险険难難顺順须須领領"
+    "头頭题題风風饭飯馆館鱼魚齐斉齿歯龟亀础礎动動亿億优優伟偉传伝众衆从従仓倉务務劳労协協单単卫衛"
+    "压圧厅庁员員围囲坚堅处処备備复復奋奮妇婦宁寧宽寛导導层層岁歳带帯庆慶应応库庫张張录録惯慣护護"
+    "报報择択换換据拠无無业業规規视視记記许許证証请請课課负負贷貸输輸这這还還邻隣钢鋼键鍵闭閉阶階"
+    "际際隐隠电電韩韓额額饮飲验験黑黒齐斉丽麗严厳个個么麼义義乌烏习習亲親亿億仅僅价価们們侧側俭倹"
+    "兰蘭农農冲衝决決况況净浄减減凤鳳刘劉则則刚剛创創别別办弁务務动動劝勧势勢区区协協卖売卢盧"
+    "厂廠历歴县県叁参双双发発变変叙叙号号叹嘆吗嗎启啓员員呜嗚响響哑唖喷噴团団园園围囲国国图図圣聖"
+    "坏壊块塊坛壇垦墾垒塁埚堝堕堕场場壮壮声声处処备備够夠头頭夹挟夺奪奖奨妆粧妈媽娱娯婴嬰孙孫学学"
+    "宁寧宝宝实実审審宪憲宫宮宾賓寝寝对対寻尋导導寿寿将将尔爾尘塵尝嘗层層屉屜属属岗崗峡峡崭嶄巩鞏"
+    "币幣帅帥师師帐帳带帯帮幇庄荘庆慶库庫应応庙廟废廃开開异異弃棄张張弥弥弯湾归帰录録彻徹径径"
+)
+
+
+def _is_japanese(ch: str) -> bool:
+    try:
+        ch.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_ALWAYS = "惠渊"
+VARIANT_MAP = {
+    _VARIANT_PAIRS[i]: _VARIANT_PAIRS[i + 1]
+    for i in range(0, len(_VARIANT_PAIRS) - 1, 2)
+    if _VARIANT_PAIRS[i] != _VARIANT_PAIRS[i + 1]
+    # Characters that are also Japanese kanji in their own right stay, except old forms the
+    # recogniser emits for common ones far more often than anyone writes them on a 届出.
+    and (_VARIANT_PAIRS[i] in _ALWAYS or not _is_japanese(_VARIANT_PAIRS[i]))
+}
+VARIANTS = str.maketrans(VARIANT_MAP)
+
+# Letters a recogniser confuses with digits, used only in numeric fields.
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "g": "9",
+        "q": "9",
+        "b": "6",
+    }
+)
+_HYPHENS = "-‐‑‒–—―−ーｰ一_~〜～"
+DEFAULT_ALLOWED = {
+    "digits": "0123456789",
+    "amount": "0123456789,円¥",
+    "postal": "0123456789-",
+    "phone": "0123456789-()",
+}
+
+
+def japanese_glyphs(text: str) -> str:
+    return text.translate(VARIANTS)
+
+
+def _keep(text: str, allowed: str) -> str:
+    if not allowed:
+        return text
+    allowed_set = set(unicodedata.normalize("NFKC", allowed)) | set(allowed)
+    return "".join(ch for ch in text if ch in allowed_set)
+
+
+def _numeric(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_DIGIT_LOOKALIKES)
+    return text.translate({ord(ch): "-" for ch in _HYPHENS})
+
+
+def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
+    """``(value, valid)`` for what was read in a field of type ``kind``. Empty input gives
+    ``(None, True)``; the procedure's form decides whether the field was required."""
+    text = japanese_glyphs(raw or "")
+    if kind in ("text", "kana"):
+        text = unicodedata.normalize("NFKC", text)
+        if kind == "kana":
+            text = japanese.katakana(text.replace("一", "ー").replace("-", "ー"))
+        text = _keep(text, allowed).strip()
+        if not text:
+            return None, True
+        if kind == "kana" and not re.fullmatch(r"[ァ-ヶー・\s　]+", text):
+            return text, False
+        return text, True
+    if kind == "checkbox":
+        return bool(raw), True
+    text = _numeric(text)
+    text = re.sub(r"\s+", "", text)
+    if kind == "date":
+        text = _keep(text, allowed)
+        if not text:
+            return None, True
+        try:
+            return japanese.parse_date(text).isoformat(), True
+        except ValueError:
+            return text, False
+    text = _keep(text, allowed or DEFAULT_ALLOWED.get(kind, ""))
+    if not text:
+        return None, True
+    if kind == "digits":
+        return text, text.isdigit()
+    if kind == "amount":
+        digits = text.replace(",", "").replace("円", "").replace("¥", "")
+        if not digits.isdigit():
+            return text, False
+        grouped = text.replace("円", "").replace("¥", "")
+        # Thousands separators, if written, must sit every three digits.
+        if "," in grouped and not re.fullmatch(r"\d{1,3}(,\d{3})+", grouped):
+            return int(digits), False
+        return int(digits), True
+    if kind == "postal":
+        try:
+            return japanese.normalize_postal_code(text), True
+        except ValueError:
+            return text, False
+    if kind == "phone":
+        try:
+            return japanese.normalize_phone_number(text), True
+        except ValueError:
+            return text, False
+    return text, True

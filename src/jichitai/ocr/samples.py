@@ -1,0 +1,362 @@
+# ruff: noqa: S311  (random numbers here make test data, not secrets)
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: three A4
+layouts (現況届, 転居届, 補助金交付申請書) drawn at any dpi, filled with printed or handwriting-style
+Japanese fonts from Debian packages, and scan conditions (rotation, shift/scale, blur, noise, JPEG)."""
+
+import io
+import random
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from jichitai.core import japanese
+from jichitai.ocr.template import Template, TemplateField
+
+A4_MM = (210, 297)
+PRINTED_FONTS = [
+    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+    "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+]
+HANDWRITING_FONTS = [
+    "/usr/share/fonts/truetype/seto/setofont.ttf",
+    "/usr/share/fonts/truetype/kiloji/kiloji.ttf",
+    "/usr/share/fonts/truetype/yozvox-yozfont/YOzRE_.ttf",
+]
+LABEL_FONT = PRINTED_FONTS[0]
+
+
+def available(fonts: list[str]) -> list[str]:
+    return [f for f in fonts if Path(f).exists()]
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    label: str
+    type: str
+    box_mm: tuple[float, float, float, float]
+    critical: bool = False
+
+
+# Three different layouts; boxes in millimetres of an A4 page.
+LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
+    "genkyo": (
+        "児童扶養手当 現況届",
+        [
+            Zone("name", "氏名", "text", (60, 50, 110, 14), True),
+            Zone("kana", "フリガナ", "kana", (60, 68, 110, 12)),
+            Zone("birth", "生年月日", "date", (60, 84, 90, 12), True),
+            Zone("postal", "郵便番号", "postal", (60, 100, 50, 12)),
+            Zone("address", "住所", "text", (60, 116, 130, 14)),
+            Zone("phone", "電話番号", "phone", (60, 134, 80, 12)),
+            Zone("income", "所得額(円)", "amount", (60, 150, 80, 12), True),
+            Zone("children", "対象児童数", "digits", (60, 166, 30, 12)),
+            Zone("married", "婚姻の有無(有にレ)", "checkbox", (60, 182, 10, 10)),
+        ],
+    ),
+    "tenkyo": (
+        "転居届",
+        [
+            Zone("moved_on", "転居日", "date", (40, 60, 80, 12), True),
+            Zone("name", "届出人氏名", "text", (40, 80, 100, 14), True),
+            Zone("kana", "ふりがな", "kana", (40, 98, 100, 12)),
+            Zone("postal", "新住所 〒", "postal", (40, 118, 50, 12)),
+            Zone("address", "新住所", "text", (40, 134, 150, 14)),
+            Zone("phone", "連絡先", "phone", (40, 156, 80, 12)),
+            Zone("household", "世帯全員", "checkbox", (40, 176, 10, 10)),
+            Zone("members", "人数", "digits", (120, 176, 30, 12)),
+        ],
+    ),
+    "hojo": (
+        "補助金交付申請書",
+        [
+            Zone("applied_on", "申請日", "date", (110, 40, 80, 12)),
+            Zone("name", "申請者", "text", (70, 70, 100, 14), True),
+            Zone("phone", "電話", "phone", (70, 90, 80, 12)),
+            Zone("amount", "申請額", "amount", (70, 120, 80, 14), True),
+            Zone("account", "口座番号", "digits", (70, 145, 60, 12), True),
+            Zone("postal", "郵便番号", "postal", (70, 170, 50, 12)),
+            Zone("agree", "誓約に同意", "checkbox", (70, 195, 10, 10)),
+        ],
+    ),
+}
+
+FAMILY = [
+    ("山田", "ヤマダ"),
+    ("鈴木", "スズキ"),
+    ("佐藤", "サトウ"),
+    ("高橋", "タカハシ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("島田", "シマダ"),
+    ("辺見", "ヘンミ"),
+    ("森", "モリ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("清水", "シミズ"),
+    ("長谷川", "ハセガワ"),
+]
+GIVEN = [
+    ("太郎", "タロウ"),
+    ("花子", "ハナコ"),
+    ("恵美", "エミ"),
+    ("健一", "ケンイチ"),
+    ("由美", "ユミ"),
+    ("翔太", "ショウタ"),
+    ("陽菜", "ヒナ"),
+    ("大輔", "ダイスケ"),
+    ("美咲", "ミサキ"),
+    ("誠", "マコト"),
+    ("真由美", "マユミ"),
+    ("和也", "カズヤ"),
+    ("さくら", "サクラ"),
+    ("隆", "タカシ"),
+]
+PLACES = [
+    ("514-0001", "津市江戸橋二丁目"),
+    ("514-8611", "津市広明町13番地"),
+    ("516-0037", "伊勢市岩渕一丁目"),
+    ("510-8601", "四日市市諏訪町1番5号"),
+    ("513-8501", "鈴鹿市神戸一丁目"),
+    ("515-8515", "松阪市殿町1340番地"),
+    ("517-0011", "鳥羽市鳥羽三丁目"),
+    ("519-3611", "尾鷲市中央町10番43号"),
+    ("518-0873", "伊賀市上野丸之内"),
+]
+
+
+def wareki(day: date, style: str) -> str:
+    era, number = japanese.era_year(day)
+    if style == "short":
+        return f"{era.letter}{number}.{day.month}.{day.day}"
+    if style == "seireki":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{era.name}{number}年{day.month}月{day.day}日"
+
+
+def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
+    """(what is written on the form, the normalised values expected back)."""
+    family, family_kana = rng.choice(FAMILY)
+    given, given_kana = rng.choice(GIVEN)
+    postal, address = rng.choice(PLACES)
+    number = rng.randint(1, 30)
+    address = f"{address}{number}-{rng.randint(1, 20)}"
+    phone = rng.choice(["059", "0596", "059", "090", "080"])
+    phone = (
+        f"{phone}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
+        if phone == "059"
+        else (
+            f"{phone}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
+            if phone == "0596"
+            else f"{phone}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+        )
+    )
+    style = rng.choice(["long", "long", "short", "seireki"])
+    written, truth = {}, {}
+    for zone in LAYOUTS[layout][1]:
+        kind, name = zone.type, zone.name
+        if kind == "text" and name == "name":
+            written[name] = truth[name] = f"{family}{given}"
+        elif kind == "text":
+            written[name] = truth[name] = address
+        elif kind == "kana":
+            text = f"{family_kana}{given_kana}"
+            written[name] = japanese.hiragana(text) if "ふり" in zone.label else text
+            truth[name] = text
+        elif kind == "date":
+            day = date(rng.randint(1990, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            written[name] = wareki(day, style)
+            truth[name] = day.isoformat()
+        elif kind == "postal":
+            written[name] = postal
+            truth[name] = postal
+        elif kind == "phone":
+            written[name] = phone
+            truth[name] = japanese.normalize_phone_number(phone)
+        elif kind == "amount":
+            amount = rng.choice([rng.randint(1, 999) * 1000, rng.randint(10000, 5000000)])
+            written[name] = f"{amount:,}"
+            truth[name] = amount
+        elif kind == "digits":
+            digits = (
+                str(rng.randint(1, 9)) if zone.box_mm[2] <= 30 else f"{rng.randint(0, 9999999):07d}"
+            )
+            written[name] = truth[name] = digits
+        elif kind == "checkbox":
+            checked = rng.random() < 0.5
+            written[name] = checked
+            truth[name] = checked
+    return written, truth
+
+
+def _px(mm: float, dpi: int) -> int:
+    return round(mm / 25.4 * dpi)
+
+
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
+def blank_form(layout: str, dpi: int = 200) -> Image.Image:
+    title, zones = LAYOUTS[layout]
+    width, height = _px(A4_MM[0], dpi), _px(A4_MM[1], dpi)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    big = _font(LABEL_FONT, _px(7, dpi))
+    small = _font(LABEL_FONT, _px(3.6, dpi))
+    tiny = _font(LABEL_FONT, _px(2.6, dpi))
+    draw.text((_px(20, dpi), _px(15, dpi)), title, font=big, fill=0)
+    draw.text((_px(140, dpi), _px(18, dpi)), f"様式第{len(title)}号({layout})", font=small, fill=0)
+    draw.text(
+        (_px(20, dpi), _px(30, dpi)),
+        "三重県 届出様式 ─ 太枠内を記入してください。",
+        font=small,
+        fill=0,
+    )
+    for zone in zones:
+        x, y, w, h = zone.box_mm
+        draw.text(
+            (_px(x - 38 if x > 45 else 12, dpi), _px(y + h / 2 - 2, dpi)),
+            zone.label,
+            font=small,
+            fill=0,
+        )
+        draw.rectangle(
+            [_px(x, dpi), _px(y, dpi), _px(x + w, dpi), _px(y + h, dpi)],
+            outline=0,
+            width=max(2, dpi // 100),
+        )
+    # Notes at the bottom give the alignment something to hold on to besides the boxes.
+    notes = [
+        "注意 1. 記入は黒のボールペンで、枠からはみ出さないように書いてください。",
+        "2. 郵便番号・電話番号・金額は算用数字で記入してください。",
+        "3. 日付は和暦(令和6年4月1日)または西暦で記入してください。",
+        "この様式に記入された個人情報は、手続の目的以外には使用しません。",
+    ]
+    for index, line in enumerate(notes):
+        draw.text((_px(20, dpi), _px(230 + index * 8, dpi)), line, font=tiny, fill=0)
+    draw.rectangle([_px(15, dpi), _px(225, dpi), _px(195, dpi), _px(265, dpi)], outline=0, width=2)
+    for cx, cy in ((8, 8), (A4_MM[0] - 14, 8), (8, A4_MM[1] - 14), (A4_MM[0] - 14, A4_MM[1] - 14)):
+        draw.rectangle([_px(cx, dpi), _px(cy, dpi), _px(cx + 6, dpi), _px(cy + 6, dpi)], fill=0)
+    draw.text(
+        (_px(150, dpi), _px(280, dpi)),
+        f"受付印  No.{sum(map(ord, layout)) % 97:02d}",
+        font=small,
+        fill=0,
+    )
+    return image
+
+
+def template_for(layout: str, dpi: int = 200) -> Template:
+    fields = []
+    for zone in LAYOUTS[layout][1]:
+        x, y, w, h = zone.box_mm
+        fields.append(
+            TemplateField(
+                name=zone.name,
+                label=zone.label,
+                type=zone.type,
+                box=(_px(x, dpi), _px(y, dpi), _px(w, dpi), _px(h, dpi)),
+                critical=zone.critical,
+            )
+        )
+    return Template(name=LAYOUTS[layout][0], dpi=dpi, fields=fields, reference=f"{layout}.png")
+
+
+def filled_form(
+    layout: str, written: dict, *, dpi: int = 200, font: str = PRINTED_FONTS[0], seed: int = 0
+) -> Image.Image:
+    rng = random.Random(seed)
+    image = blank_form(layout, dpi)
+    draw = ImageDraw.Draw(image)
+    handwriting = font in HANDWRITING_FONTS
+    for zone in LAYOUTS[layout][1]:
+        value = written.get(zone.name)
+        x, y, w, h = (_px(v, dpi) for v in zone.box_mm)
+        if zone.type == "checkbox":
+            if value:
+                pen = max(3, dpi // 60)
+                draw.line(
+                    [(x + w * 0.2, y + h * 0.5), (x + w * 0.45, y + h * 0.8)], fill=0, width=pen
+                )
+                draw.line(
+                    [(x + w * 0.45, y + h * 0.8), (x + w * 0.85, y + h * 0.15)], fill=0, width=pen
+                )
+            continue
+        if not value:
+            continue
+        size = int(h * rng.uniform(0.55, 0.7))
+        font_obj = _font(font, size)
+        text_width = draw.textlength(value, font=font_obj)
+        if text_width > w * 0.92:
+            size = int(size * w * 0.92 / text_width)
+            font_obj = _font(font, size)
+        cx = x + int(w * rng.uniform(0.03, 0.08))
+        cy = y + (h - size) // 2 - int(size * 0.1)
+        if handwriting:
+            for ch in value:
+                jitter = int(size * rng.uniform(-0.06, 0.06))
+                char_font = _font(font, max(8, int(size * rng.uniform(0.92, 1.05))))
+                draw.text((cx, cy + jitter), ch, font=char_font, fill=rng.randint(0, 50))
+                cx += int(draw.textlength(ch, font=char_font) * rng.uniform(0.98, 1.08))
+        else:
+            draw.text((cx, cy), value, font=font_obj, fill=0)
+    return image
+
+
+CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted")
+
+
+def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Image:
+    """One scan condition applied to a page."""
+    if condition in ("rotated", "shifted", "noisy"):
+        angle = rng.uniform(-3, 3) if condition != "noisy" else rng.uniform(-1, 1)
+        image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    if condition == "shifted":
+        scale = rng.uniform(0.95, 1.05)
+        width, height = image.size
+        resized = image.resize((int(width * scale), int(height * scale)), Image.BICUBIC)
+        canvas = Image.new("L", (width, height), 255)
+        canvas.paste(resized, (rng.randint(-40, 40), rng.randint(-40, 40)))
+        image = canvas
+    if condition == "blurred":
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.4)))
+    if condition == "noisy":
+        array = np.asarray(image, dtype=np.int16)
+        noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 18, array.shape)
+        specks = np.random.default_rng(rng.randint(0, 2**31)).random(array.shape) < 0.0015
+        array = np.clip(array + noise, 0, 255)
+        array[specks] = 0
+        image = Image.fromarray(array.astype(np.uint8))
+    if condition in ("jpeg", "noisy"):
+        buffer = io.BytesIO()
+        image.save(
+            buffer, format="JPEG", quality=rng.randint(25, 45) if condition == "jpeg" else 60
+        )
+        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    return image
+
+
+def write_template(directory: Path, layout: str, dpi: int = 200) -> Path:
+    """Writes ``<layout>.json`` and its blank page into ``directory``; returns the JSON path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    blank_form(layout, dpi).save(directory / f"{layout}.png")
+    path = directory / f"{layout}.json"
+    path.write_text(template_for(layout, dpi).to_json(), encoding="utf-8")
+    return path
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
