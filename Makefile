@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults
+.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults bench-ocr
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ bench-opendata: install
 # faults/run.py. Needs the Debian postgresql and redis-server packages.
 test-faults: install
 	$(BIN)/python faults/run.py $(FAULT_ARGS)
+
+bench-ocr: install
+	@[ -f /usr/share/fonts/truetype/seto/setofont.ttf ] || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-seto fonts-kiloji fonts-yozvox-yozfont >/dev/null
+	$(BIN)/python benchmarks/ocr.py $(BENCH_ARGS)

@@ -16,7 +16,7 @@ from jichitai.ocr.engines import DEFAULT_ENGINE, engines
 from jichitai.ocr.template import Template, TemplateField
 
 # A field is shown to a person when it is invalid or its confidence is below this.
-REVIEW_BELOW = 0.9
+REVIEW_BELOW = 0.95
 CHECKBOX_MARGIN = 0.03  # share of the box's middle inked beyond the blank form's own ink
 MIN_SPECK = 6  # connected ink smaller than this (pixels at 200 dpi) is scan noise
 

@@ -97,6 +97,10 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
     text = japanese_glyphs(raw or "")
     if kind in ("text", "kana"):
         text = unicodedata.normalize("NFKC", text)
+        if kind == "text":
+            # Dashes the recogniser reads in addresses: 1—2 is 1-2, —丁目 is 一丁目.
+            text = re.sub(r"(?<=\d)[—–―‐‑−ー一](?=\d)", "-", text)
+            text = re.sub(r"[—–―‐‑−ー](?=丁目|番町|区)", "一", text)
         if kind == "kana":
             text = japanese.katakana(text.replace("一", "ー").replace("-", "ー"))
         text = _keep(text, allowed).strip()
