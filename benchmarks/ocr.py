@@ -47,7 +47,9 @@ def text(value) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--pages", type=int, default=3, help="pages per layout×condition×font class")
+    parser.add_argument(
+        "--pages", type=int, default=3, help="pages per layout×condition×font class"
+    )
     parser.add_argument("--engine", default="rapidocr")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--show-errors", action="store_true")
@@ -59,7 +61,9 @@ def main() -> None:
         "handwriting": samples.available(samples.HANDWRITING_FONTS),
     }
     if not fonts["handwriting"]:
-        print("handwriting-style fonts missing: apt-get install fonts-seto fonts-kiloji fonts-yozvox-yozfont")
+        print(
+            "handwriting-style fonts missing: apt-get install fonts-seto fonts-kiloji fonts-yozvox-yozfont"
+        )
         fonts.pop("handwriting")
 
     extractors = {}

@@ -10,7 +10,7 @@ from jichitai.core import japanese
 # Simplified Chinese forms the recogniser (trained mostly on Chinese) emits for Japanese kanji.
 # Only characters that are not themselves Japanese kanji are mapped.
 _VARIANT_PAIRS = (
-    "惠恵渊渕边辺岛島东東书書县県乡郷丰豊乐楽师師门門间間长長马馬鸟鳥龙竜泽沢滨浜桥橋冈岡枥栃关関阳陽"
+    "惠恵渊渕边辺见見觉覚观観岛島东東书書县県乡郷丰豊乐楽师師门門间間长長马馬鸟鳥龙竜泽沢滨浜桥橋冈岡枥栃关関阳陽"
     "进進达達远遠实実宫宮荣栄华華爱愛对対发発语語车車铁鉄银銀钱銭铃鈴绿緑纪紀红紅细細织織经経结結"
     "线線编編网網历歴园園圆円图図场場儿児亚亜恶悪时時显顕晓暁杂雑权権杨楊树樹样様气気汉漢沟溝济済"
     "涩渋满満灵霊营営兴興义義买買卖売贝貝贵貴费費资資连連选選邮郵针針陈陳险険难難顺順须須领領"

@@ -1,0 +1,446 @@
+"""Writes of the paper intake: templates and their field zones, batches (read by the background
+job ``ocr.batch``), and the verification steps that turn a page into an application."""
+
+import hashlib
+import json
+import threading
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from jichitai.audit import services as audit
+from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.jobs.registry import job_kind
+from jichitai.jobs.services import start_job
+from jichitai.ocr import pages as page_io
+from jichitai.ocr import postprocess
+from jichitai.ocr import template as template_format
+from jichitai.ocr.extract import Extractor
+from jichitai.ocr.models import Batch, BatchFile, PaperTemplate, ScanPage
+
+SCAN_KINDS = ["pdf", "png", "jpeg", "tiff"]
+MAX_SCAN_BYTES = 50 * 1024 * 1024
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+NAME_PART_LABELS = {"family": "姓", "given": "名", "family_kana": "セイ", "given_kana": "メイ"}
+
+
+# --- Templates -------------------------------------------------------------------------------------
+
+
+def procedure_field_choices(procedure) -> list[tuple[str, str]]:
+    """The procedure's form fields a zone can fill: plain fields by name, the parts of a name
+    field as ``<field>__family`` etc."""
+    version = procedure.current_version
+    choices = []
+    for spec in version.fields if version else []:
+        if spec["type"] == "file":
+            continue
+        if spec["type"] == "name":
+            for part, label in NAME_PART_LABELS.items():
+                choices.append((f"{spec['name']}__{part}", f"{spec['label']}({label})"))
+        else:
+            choices.append((spec["name"], spec["label"]))
+    return choices
+
+
+def _blank_page(upload, dpi: int) -> tuple[bytes, int, int]:
+    try:
+        checked = check_upload(upload, allowed=SCAN_KINDS, max_bytes=MAX_TEMPLATE_BYTES)
+    except UploadRejected as rejection:
+        raise ValidationError({"blank": rejection.messages}) from None
+    upload.seek(0)
+    try:
+        image = next(page_io.load_pages(upload.read(), dpi=dpi))
+    except (page_io.PageError, StopIteration) as error:
+        raise ValidationError({"blank": [f"「{checked.name}」: {error}"]}) from None
+    return page_io.encode_png(image), image.shape[1], image.shape[0]
+
+
+@transaction.atomic
+def create_template(
+    *,
+    actor,
+    organization,
+    procedure,
+    name: str,
+    blank,
+    dpi: int = 200,
+    double_entry: bool = False,
+    definition: bytes | None = None,
+) -> PaperTemplate:
+    """Registers a blank form (PDF page 1 or an image). ``definition`` is a template JSON whose
+    fields are taken over (the import of a shared template)."""
+    fields = []
+    if definition is not None:
+        try:
+            imported = template_format.loads(definition)
+        except template_format.TemplateError as error:
+            raise ValidationError({"definition": [str(error)]}) from None
+        dpi = imported.dpi
+        name = name or imported.name
+        fields = [f.to_dict() for f in imported.fields]
+    png, width, height = _blank_page(blank, dpi)
+    if definition is not None:
+        try:
+            template_format.from_dict({"dpi": dpi, "fields": fields}).check_boxes(width, height)
+        except template_format.TemplateError as error:
+            raise ValidationError({"definition": [str(error)]}) from None
+        allowed = {name for name, _label in procedure_field_choices(procedure)}
+        unknown = [f["name"] for f in fields if f["name"] not in allowed]
+        if unknown:
+            raise ValidationError(
+                {"definition": [f"手続のフォームにない項目です: {'、'.join(unknown)}"]}
+            )
+    if not name.strip():
+        raise ValidationError({"name": ["様式名を入力してください。"]})
+    paper = PaperTemplate(
+        organization=organization,
+        procedure=procedure,
+        name=name.strip()[:200],
+        dpi=dpi,
+        width=width,
+        height=height,
+        fields=fields,
+        double_entry=double_entry,
+    )
+    paper.reference.save("blank.png", ContentFile(png), save=False)
+    paper.save()
+    audit.record(
+        "ocr.template.created", actor=actor, organization=organization, target=paper, summary=name
+    )
+    return paper
+
+
+@transaction.atomic
+def save_field(*, actor, paper: PaperTemplate, data: dict) -> PaperTemplate:
+    """Adds the zone, or replaces the zone of the same name."""
+    try:
+        field = template_format.parse_field(data)
+        template_format.Template(name="", dpi=paper.dpi, fields=[field]).check_boxes(
+            paper.width, paper.height
+        )
+    except template_format.TemplateError as error:
+        raise ValidationError(str(error)) from None
+    choices = dict(procedure_field_choices(paper.procedure))
+    if field.name not in choices:
+        raise ValidationError({"name": ["手続のフォームの項目を選んでください。"]})
+    if not field.label:
+        field.label = choices[field.name]
+    fields = [f for f in paper.fields if f["name"] != field.name]
+    position = next((i for i, f in enumerate(paper.fields) if f["name"] == field.name), len(fields))
+    fields.insert(position, field.to_dict())
+    paper.fields = fields
+    paper.save(update_fields=["fields"])
+    audit.record(
+        "ocr.template.field_saved",
+        actor=actor,
+        organization=paper.organization,
+        target=paper,
+        summary=field.name,
+    )
+    return paper
+
+
+@transaction.atomic
+def delete_field(*, actor, paper: PaperTemplate, name: str) -> None:
+    paper.fields = [f for f in paper.fields if f["name"] != name]
+    paper.save(update_fields=["fields"])
+    audit.record(
+        "ocr.template.field_deleted",
+        actor=actor,
+        organization=paper.organization,
+        target=paper,
+        summary=name,
+    )
+
+
+def export_template(paper: PaperTemplate) -> dict:
+    return paper.as_template().to_dict()
+
+
+# --- Batches ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_batch(*, actor, paper: PaperTemplate, uploads: list) -> Batch:
+    """Stores the scans and starts the background reading. A file refused here (wrong type, too
+    large, content not matching its name) is kept as an error line; the others go on."""
+    if not uploads:
+        raise ValidationError({"scans": ["スキャンしたファイルを選んでください。"]})
+    if not paper.fields:
+        raise ValidationError("この様式には読取項目がありません。先に項目を定義してください。")
+    batch = Batch.objects.create(organization=paper.organization, template=paper, created_by=actor)
+    for upload in uploads:
+        try:
+            checked = check_upload(upload, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES)
+        except UploadRejected as rejection:
+            BatchFile.objects.create(
+                batch=batch,
+                original_name=str(getattr(upload, "name", ""))[:200],
+                error=" ".join(rejection.messages)[:500],
+                processed=True,
+            )
+            continue
+        upload.seek(0)
+        stored = BatchFile(batch=batch, original_name=checked.name)
+        stored.file.save(checked.name, upload, save=False)
+        stored.save()
+    batch.job = start_job(
+        kind="ocr.batch",
+        title=f"AI-OCR 読取: {paper.name}({len(uploads)}ファイル)",
+        organization=paper.organization,
+        actor=actor,
+        batch_id=batch.pk,
+    )
+    batch.save(update_fields=["job"])
+    audit.record(
+        "ocr.batch.started",
+        actor=actor,
+        organization=paper.organization,
+        target=batch,
+        summary=f"{paper.name}: {len(uploads)}",
+    )
+    return batch
+
+
+_extractors: dict[tuple, Extractor] = {}
+_extractors_lock = threading.Lock()
+
+
+def extractor_for(paper: PaperTemplate) -> Extractor:
+    """One Extractor per template version in this process (the blank page's features are
+    computed once)."""
+    key = (paper.pk, hashlib.sha256(json.dumps(paper.fields).encode()).hexdigest())
+    with _extractors_lock:
+        if key not in _extractors:
+            with paper.reference.open("rb") as handle:
+                reference = next(page_io.load_pages(handle.read()))
+            _extractors.clear()
+            _extractors[key] = Extractor(paper.as_template(), reference)
+        return _extractors[key]
+
+
+@job_kind("ocr.batch")
+def process_batch(context, *, batch_id: int) -> dict:
+    """Reads every page of the batch; pages already read (an interrupted job run again) are
+    skipped. A file that cannot be read is marked with its error and the others go on."""
+    batch = Batch.objects.select_related("template").get(pk=batch_id)
+    paper = batch.template
+    extractor = extractor_for(paper)
+    files = list(batch.files.filter(error=""))
+    total = 0
+    for stored in files:
+        if not stored.pages:
+            try:
+                with stored.file.open("rb") as handle:
+                    stored.pages = page_io.count_pages(handle.read())
+            except (OSError, page_io.PageError) as error:
+                stored.error = (
+                    str(error)[:500] if isinstance(error, page_io.PageError) else "開けません。"
+                )
+                stored.processed = True
+            stored.save(update_fields=["pages", "error", "processed"])
+        total += stored.pages if not stored.error else 0
+    done = ScanPage.objects.filter(batch=batch).count()
+    context.progress(done, total, "")
+    for stored in files:
+        if stored.error or stored.processed:
+            continue
+        try:
+            with stored.file.open("rb") as handle:
+                data = handle.read()
+            for number, image in enumerate(page_io.load_pages(data, dpi=paper.dpi), start=1):
+                if ScanPage.objects.filter(source=stored, number=number).exists():
+                    continue
+                _read_page(batch, stored, number, image, extractor)
+                done += 1
+                context.progress(done, total, f"{stored.original_name} {number}ページ")
+        except page_io.PageError as error:
+            stored.error = str(error)[:500]
+        stored.processed = True
+        stored.save(update_fields=["error", "processed"])
+    pages = ScanPage.objects.filter(batch=batch)
+    return {
+        "pages": pages.count(),
+        "not_aligned": pages.filter(status=ScanPage.Status.NOT_ALIGNED).count(),
+        "file_errors": batch.files.exclude(error="").count(),
+    }
+
+
+def _read_page(batch, stored, number: int, image: np.ndarray, extractor: Extractor) -> ScanPage:
+    result = extractor.extract(image)
+    shown = result.image if result.aligned else image
+    page = ScanPage(
+        organization=batch.organization,
+        batch=batch,
+        source=stored,
+        number=number,
+        aligned=result.aligned,
+        alignment_score=round(result.alignment_score, 4),
+        reason=result.reason,
+        results={name: r.to_dict() for name, r in result.fields.items()},
+        status=ScanPage.Status.REVIEW if result.aligned else ScanPage.Status.NOT_ALIGNED,
+    )
+    page.image.save(f"page-{number}.png", ContentFile(page_io.encode_png(shown)), save=False)
+    page.save()
+    return page
+
+
+# --- Verification ----------------------------------------------------------------------------------
+
+
+def _normalised(paper: PaperTemplate, typed: dict, names=None) -> dict:
+    """The values a person typed, normalised like the engine's; invalid ones raise per field."""
+    values, errors = {}, {}
+    for spec in paper.fields:
+        name = spec["name"]
+        if names is not None and name not in names:
+            continue
+        raw = typed.get(name)
+        if spec["type"] == "checkbox":
+            values[name] = bool(raw) and raw not in ("0", "false", "off")
+            continue
+        value, valid = postprocess.normalise(spec["type"], str(raw or ""), "")
+        if not valid:
+            errors[name] = [f"「{spec['label'] or name}」の値を確認してください。"]
+        values[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _same(a, b) -> bool:
+    return (a in (None, "") and b in (None, "")) or a == b
+
+
+@transaction.atomic
+def verify_page(*, actor, page: ScanPage, typed: dict) -> ScanPage:
+    """確認・修正: the first person's values. With ベリファイ on and critical fields on the form the
+    page waits for a second person; otherwise it becomes an application now."""
+    page = ScanPage.objects.select_for_update().get(pk=page.pk)
+    if page.status not in (ScanPage.Status.REVIEW, ScanPage.Status.NOT_ALIGNED):
+        raise ValidationError("このページはすでに確認されています。")
+    paper = page.batch.template
+    page.values = _normalised(paper, typed)
+    page.first_by = actor
+    if paper.double_entry and paper.critical_fields:
+        page.status = ScanPage.Status.SECOND_ENTRY
+        page.save(update_fields=["values", "first_by", "status"])
+        audit.record("ocr.page.verified", actor=actor, organization=page.organization, target=page)
+        return page
+    return _submit(page, actor)
+
+
+@transaction.atomic
+def second_entry(*, actor, page: ScanPage, typed: dict) -> ScanPage:
+    """ベリファイ: a second person types the critical fields without seeing the first values."""
+    page = ScanPage.objects.select_for_update().get(pk=page.pk)
+    if page.status != ScanPage.Status.SECOND_ENTRY:
+        raise ValidationError("このページはベリファイ待ちではありません。")
+    if page.first_by_id == actor.pk:
+        raise ValidationError("ベリファイは最初に確認した職員とは別の職員が行ってください。")
+    paper = page.batch.template
+    names = {f["name"] for f in paper.critical_fields}
+    page.second_values = _normalised(paper, typed, names)
+    page.second_by = actor
+    if all(_same(page.values.get(n), page.second_values.get(n)) for n in names):
+        page.save(update_fields=["second_values", "second_by"])
+        return _submit(page, actor)
+    page.status = ScanPage.Status.CONFLICT
+    page.save(update_fields=["second_values", "second_by", "status"])
+    audit.record("ocr.page.conflict", actor=actor, organization=page.organization, target=page)
+    return page
+
+
+@transaction.atomic
+def resolve_conflict(*, actor, page: ScanPage, typed: dict) -> ScanPage:
+    """A third person decides the critical fields on which the two entries disagreed."""
+    page = ScanPage.objects.select_for_update().get(pk=page.pk)
+    if page.status != ScanPage.Status.CONFLICT:
+        raise ValidationError("このページは判定待ちではありません。")
+    if actor.pk in (page.first_by_id, page.second_by_id):
+        raise ValidationError("不一致の判定は、入力した2人以外の職員が行ってください。")
+    paper = page.batch.template
+    names = set(conflicting_names(page))
+    page.values = {**page.values, **_normalised(paper, typed, names)}
+    page.resolved_by = actor
+    page.save(update_fields=["values", "resolved_by"])
+    return _submit(page, actor)
+
+
+def conflicting_names(page: ScanPage) -> list[str]:
+    return [
+        f["name"]
+        for f in page.batch.template.critical_fields
+        if not _same(page.values.get(f["name"]), page.second_values.get(f["name"]))
+    ]
+
+
+def _application_data(paper: PaperTemplate, values: dict) -> dict:
+    data = {}
+    for spec in paper.fields:
+        value = values.get(spec["name"])
+        if "__" in spec["name"]:
+            base, part = spec["name"].split("__", 1)
+            data.setdefault(base, {})[part] = "" if value is None else str(value)
+        else:
+            data[spec["name"]] = value
+    return data
+
+
+def _submit(page: ScanPage, actor) -> ScanPage:
+    from jichitai.procedures.models import Application, ApplicationFile
+    from jichitai.procedures.services import (
+        ApplicationInvalid,
+        ProcedureUnavailable,
+        submit_application,
+    )
+
+    paper = page.batch.template
+    with page.image.open("rb") as handle:
+        content = handle.read()
+    name = f"{page.source.original_name.rsplit('.', 1)[0]}-p{page.number}.png"
+    scan = ApplicationFile(
+        organization=page.organization,
+        field_name="paper_scan",
+        original_name=name,
+        content_type="image/png",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    scan.file.save(name, ContentFile(content), save=False)
+    scan.save()
+    try:
+        submission = submit_application(
+            procedure=paper.procedure,
+            data=_application_data(paper, page.values),
+            channel=Application.Channel.PAPER,
+            idempotency_key=f"ocr-page-{page.pk}",
+            pending_files={"paper_scan": scan},
+            actor=actor,
+        )
+    except ApplicationInvalid as invalid:
+        scan.file.delete(save=False)
+        errors = {}
+        for field, messages in invalid.message_dict.items():
+            target = next(
+                (f["name"] for f in paper.fields if f["name"].split("__")[0] == field), None
+            )
+            errors.setdefault(target or "__all__", []).extend(messages)
+        raise ValidationError(errors) from None
+    except ProcedureUnavailable as unavailable:
+        scan.file.delete(save=False)
+        raise ValidationError(unavailable.message) from None
+    page.application = submission.application
+    page.status = ScanPage.Status.DONE
+    page.save(update_fields=["application", "status"])
+    audit.record(
+        "ocr.page.submitted",
+        actor=actor,
+        organization=page.organization,
+        target=page,
+        summary=submission.application.receipt_number,
+    )
+    return page

@@ -1,0 +1,28 @@
+import random
+
+import numpy as np
+import pytest
+
+from jichitai.ocr import samples
+from jichitai.ocr.extract import Extractor
+
+
+@pytest.fixture(scope="session")
+def genkyo_extractor():
+    template = samples.template_for("genkyo")
+    return Extractor(template, np.asarray(samples.blank_form("genkyo")))
+
+
+@pytest.fixture
+def filled():
+    """``filled(layout, seed, dpi=…, font=…, condition=…)`` → (page array, expected values)."""
+
+    def make(layout="genkyo", seed=1, *, dpi=200, font=None, condition="clean"):
+        rng = random.Random(seed)
+        written, truth = samples.random_values(layout, rng)
+        image = samples.filled_form(
+            layout, written, dpi=dpi, font=font or samples.PRINTED_FONTS[0], seed=seed
+        )
+        return np.asarray(samples.degrade(image, condition, rng)), truth
+
+    return make
