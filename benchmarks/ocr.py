@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
 
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed)  # noqa: S311  (test data)
     fonts = {
         "printed": samples.available(samples.PRINTED_FONTS),
         "handwriting": samples.available(samples.HANDWRITING_FONTS),
