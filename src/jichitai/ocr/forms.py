@@ -74,14 +74,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class BatchForm(forms.Form):
-    scans = forms.FileField(
-        label=_("スキャンしたファイル(複数選択可: PDF・TIFF・JPEG・PNG)"),
-        widget=MultipleFileInput(attrs={"multiple": True}),
-    )
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
 
-    def clean_scans(self):
-        return self.files.getlist("scans")
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class BatchForm(forms.Form):
+    scans = MultipleFileField(label=_("スキャンしたファイル(複数選択可: PDF・TIFF・JPEG・PNG)"))
 
 
 class PageForm(forms.Form):

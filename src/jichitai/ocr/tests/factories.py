@@ -1,0 +1,32 @@
+"""Real objects of the paper intake for tests: a procedure whose form matches the 現況届 layout, its
+template, and pages read from generated scans."""
+
+import random
+
+import numpy as np
+from django.core.files.base import ContentFile
+
+from jichitai.ocr import demo, samples, services
+from jichitai.ocr.models import Batch, BatchFile
+from jichitai.tenancy.tests.factories import DivisionFactory
+
+
+def paper_template(organization, *, double_entry=False, division=None):
+    procedure = demo.paper_procedure(
+        organization, division or DivisionFactory(organization=organization)
+    )
+    return demo.paper_template(procedure, double_entry=double_entry)
+
+
+def read_page(paper, *, seed=1, written=None):
+    """A page read from a generated scan (the job's own reading step), and what it says."""
+    rng = random.Random(seed)
+    generated, truth = samples.random_values("genkyo", rng)
+    written = {**generated, **(written or {})}
+    image = samples.filled_form("genkyo", written, seed=seed)
+    batch = Batch.objects.create(organization=paper.organization, template=paper)
+    source = BatchFile(batch=batch, original_name="scan.png", pages=1, processed=True)
+    source.file.save("scan.png", ContentFile(samples.png_bytes(image)), save=False)
+    source.save()
+    page = services._read_page(batch, source, 1, np.asarray(image), services.extractor_for(paper))
+    return page, truth

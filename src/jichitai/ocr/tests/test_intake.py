@@ -1,0 +1,207 @@
+"""The paper intake through its services and pages: a batch read in the background, bad files
+reported per file, verification into the inbox, double entry, templates as JSON."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jichitai.jobs.models import Job
+from jichitai.ocr import demo, samples, services
+from jichitai.ocr.models import ScanPage
+from jichitai.ocr.tests.factories import paper_template, read_page
+from jichitai.procedures.models import Application
+from jichitai.tenancy.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(name, content, kind="image/png"):
+    return SimpleUploadedFile(name, content, content_type=kind)
+
+
+def test_a_batch_is_read_in_the_background_and_bad_files_are_reported(
+    tsu, tsu_clerk, login, django_capture_on_commit_callbacks
+):
+    paper = paper_template(tsu)
+    scans = demo.sample_scans(2)
+    pdf = io.BytesIO()
+    samples.blank_form("genkyo").save(pdf, format="PDF", resolution=200)
+    other_form = upload("other.png", samples.png_bytes(samples.blank_form("hojo")))
+    client = login(tsu_clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/s/{tsu.code}/ocr/templates/{paper.pk}/batches/new/",
+            {
+                "scans": [
+                    *scans,
+                    upload("memo.png", b"not an image at all"),
+                    upload("broken.pdf", b"%PDF-1.4\n%%EOF", "application/pdf"),
+                    other_form,
+                    upload("blank.pdf", pdf.getvalue(), "application/pdf"),
+                ]
+            },
+        )
+    assert response.status_code == 302
+    batch = paper.batches.get()
+    assert batch.job.status == Job.Status.SUCCEEDED
+    errors = {f.original_name: f.error for f in batch.files.exclude(error="")}
+    assert set(errors) == {"memo.png", "broken.pdf"}
+    statuses = {(p.source.original_name, p.status) for p in batch.pages.all()}
+    assert statuses == {
+        ("現況届-1.png", "review"),
+        ("現況届-2.png", "review"),
+        ("other.png", "not_aligned"),
+        ("blank.pdf", "review"),
+    }
+    page = client.get(response["Location"])
+    assert "memo.png" in page.content.decode() and "様式と一致せず" in page.content.decode()
+
+
+def test_a_verified_page_becomes_a_paper_application_with_its_scan(tsu, tsu_clerk, login):
+    paper = paper_template(tsu, division=tsu_clerk.memberships.get().division)
+    page, truth = read_page(paper, seed=3)
+    client = login(tsu_clerk)
+    screen = client.get(f"/s/{tsu.code}/ocr/pages/{page.pk}/").content.decode()
+    assert truth["name"] in screen
+    crop = client.get(f"/s/{tsu.code}/ocr/pages/{page.pk}/fields/name.png")
+    assert crop["Content-Type"] == "image/png"
+    form = {name: ("" if v is None else v) for name, v in truth.items() if name != "married"}
+    form["name"] = "鈴木 一郎"  # the clerk corrects a value
+    if truth["married"]:
+        form["married"] = "on"
+    response = client.post(f"/s/{tsu.code}/ocr/pages/{page.pk}/", form)
+    assert response.status_code == 302
+    page.refresh_from_db()
+    application = page.application
+    assert page.status == ScanPage.Status.DONE
+    assert application.channel == Application.Channel.PAPER
+    assert application.data["name"] == "鈴木 一郎"
+    assert application.data["birth"] == truth["birth"]
+    assert application.files.get().field_name == "paper_scan"
+    inbox = client.get(f"/s/{tsu.code}/inbox/").content.decode()
+    assert application.receipt_number in inbox and "紙(AI-OCR)" in inbox
+
+
+def test_invalid_corrections_are_shown_next_to_the_field(tsu, tsu_clerk, login):
+    paper = paper_template(tsu)
+    page, truth = read_page(paper, seed=4)
+    client = login(tsu_clerk)
+    response = client.post(
+        f"/s/{tsu.code}/ocr/pages/{page.pk}/",
+        {**{k: v for k, v in truth.items() if k != "married"}, "postal": "51", "address": ""},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "郵便番号" in body and "値を確認してください" in body
+    page.refresh_from_db()
+    assert page.status == ScanPage.Status.REVIEW and page.application is None
+
+
+def test_double_entry_needs_a_second_person_and_a_third_resolves(tsu, make_member):
+    first, second, third = (make_member(tsu, Role.CLERK) for _ in range(3))
+    paper = paper_template(tsu, double_entry=True)
+    page, truth = read_page(paper, seed=5)
+    typed = dict(truth.items())
+    page = services.verify_page(actor=first, page=page, typed=typed)
+    assert page.status == ScanPage.Status.SECOND_ENTRY
+    with pytest.raises(ValidationError, match="別の職員"):
+        services.second_entry(actor=first, page=page, typed=typed)
+    page = services.second_entry(actor=second, page=page, typed={**typed, "income": "999"})
+    assert page.status == ScanPage.Status.CONFLICT
+    assert services.conflicting_names(page) == ["income"]
+    with pytest.raises(ValidationError):
+        services.resolve_conflict(actor=second, page=page, typed={"income": "999"})
+    page = services.resolve_conflict(actor=third, page=page, typed={"income": str(truth["income"])})
+    assert page.status == ScanPage.Status.DONE
+    assert page.application.data["income"] == truth["income"]
+
+
+def test_agreeing_double_entry_submits(tsu, make_member):
+    first, second = make_member(tsu, Role.CLERK), make_member(tsu, Role.CLERK)
+    paper = paper_template(tsu, double_entry=True)
+    page, truth = read_page(paper, seed=6)
+    services.verify_page(actor=first, page=page, typed=truth)
+    critical = {f["name"]: truth[f["name"]] for f in paper.critical_fields}
+    page = services.second_entry(actor=second, page=page, typed=critical)
+    assert page.status == ScanPage.Status.DONE
+
+
+def test_zones_are_defined_by_coordinates_and_the_template_round_trips(tsu, tsu_clerk, login, ise):
+    paper = paper_template(tsu)
+    client = login(tsu_clerk)
+    response = client.post(
+        f"/s/{tsu.code}/ocr/templates/{paper.pk}/",
+        {
+            "zone-name": "phone",
+            "zone-type": "phone",
+            "zone-x": "400",
+            "zone-y": "1000",
+            "zone-width": "500",
+            "zone-height": "90",
+        },
+    )
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    phone = next(f for f in paper.fields if f["name"] == "phone")
+    assert phone["box"] == [400, 1000, 500, 90] and phone["label"] == "電話番号"
+    too_big = client.post(
+        f"/s/{tsu.code}/ocr/templates/{paper.pk}/",
+        {
+            "zone-name": "phone",
+            "zone-type": "phone",
+            "zone-x": "1600",
+            "zone-y": "1000",
+            "zone-width": "500",
+            "zone-height": "90",
+        },
+    )
+    assert "はみ出しています" in too_big.content.decode()
+    exported = client.get(f"/s/{tsu.code}/ocr/templates/{paper.pk}/export.zip")
+    archive = zipfile.ZipFile(io.BytesIO(exported.content))
+    definition = json.loads(archive.read("template.json"))
+    assert definition["reference"] == "blank.png"
+    assert {f["name"] for f in definition["fields"]} == {f["name"] for f in paper.fields}
+    # Another organization imports it for its own procedure of the same form.
+    from jichitai.tenancy.tests.factories import DivisionFactory
+
+    procedure = demo.paper_procedure(ise, DivisionFactory(organization=ise))
+    imported = services.create_template(
+        actor=None,
+        organization=ise,
+        procedure=procedure,
+        name="",
+        blank=upload("blank.png", archive.read("blank.png")),
+        definition=archive.read("template.json"),
+    )
+    assert imported.fields == paper.fields and imported.name == paper.name
+
+
+def test_a_template_with_fields_the_procedure_lacks_is_refused(tsu):
+    paper = paper_template(tsu)
+    definition = json.dumps(
+        {"dpi": 200, "fields": [{"name": "nickname", "type": "text", "box": [10, 10, 90, 40]}]}
+    ).encode()
+    with pytest.raises(ValidationError, match="nickname"):
+        services.create_template(
+            actor=None,
+            organization=tsu,
+            procedure=paper.procedure,
+            name="x",
+            blank=upload("b.png", samples.png_bytes(samples.blank_form("genkyo"))),
+            definition=definition,
+        )
+
+
+def test_the_demo_loads_a_paper_template_and_a_batch(db, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", quiet_logins=True)
+    paper = demo.PaperTemplate.objects.get(name="現況届(紙)")
+    batch = paper.batches.get()
+    assert batch.pages.count() == 3
+    assert batch.files.exclude(error="").count() == 1
