@@ -106,6 +106,8 @@ class PageForm(forms.Form):
                 field.initial = "" if value is None else str(value)
                 field.widget.attrs["autocomplete"] = "off"
             if name in flagged:
+                if not any(f.widget.attrs.get("autofocus") for f in self.fields.values()):
+                    field.widget.attrs["autofocus"] = True  # keyboard first: start where needed
                 field.help_text = _(
                     "要確認: 読み取りの確信度が低いか、値の形式が正しくありません。"
                 )

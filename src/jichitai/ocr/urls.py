@@ -23,7 +23,7 @@ urlpatterns = [
         views.batch_create,
         name="batch_create",
     ),
-    path("ocr/batches/<int:batch_id>/", views.batch_detail, name="batch"),
+    path("ocr/batches/<int:ocr_batch_id>/", views.batch_detail, name="batch"),
     path("ocr/pages/<int:page_id>/", views.page_verify, name="page"),
     path("ocr/pages/<int:page_id>/page.png", views.page_image, name="page_image"),
     path(

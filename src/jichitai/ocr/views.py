@@ -127,7 +127,7 @@ def batch_create(request, org_code, paper_template_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("ocr:batch", org_code=org_code, batch_id=batch.pk)
+            return redirect("ocr:batch", org_code=org_code, ocr_batch_id=batch.pk)
     choices = services.procedure_field_choices(paper.procedure)
     return render(
         request,
@@ -143,8 +143,8 @@ def batch_create(request, org_code, paper_template_id):
 
 
 @requires_role(Role.CLERK)
-def batch_detail(request, org_code, batch_id):
-    batch = selectors.batch_of(request.tenant, batch_id)
+def batch_detail(request, org_code, ocr_batch_id):
+    batch = selectors.batch_of(request.tenant, ocr_batch_id)
     if batch.job_id:
         batch.job.refresh_from_db()
     response = render(
@@ -230,7 +230,7 @@ def page_verify(request, org_code, page_id):
             following = selectors.next_page(page)
             if following is not None:
                 return redirect("ocr:page", org_code=org_code, page_id=following.pk)
-            return redirect("ocr:batch", org_code=org_code, batch_id=page.batch_id)
+            return redirect("ocr:batch", org_code=org_code, ocr_batch_id=page.batch_id)
     context = _page_context(page, form, mode)
     if mode == "resolve":
         context["entries"] = {

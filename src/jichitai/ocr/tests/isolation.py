@@ -8,7 +8,7 @@ def _page(organization):
 
 
 object_kwargs.register("paper_template_id", lambda organization: paper_template(organization).pk)
-object_kwargs.register("batch_id", lambda organization: _page_batch(organization))
+object_kwargs.register("ocr_batch_id", lambda organization: _page_batch(organization))
 object_kwargs.register("page_id", _page)
 object_kwargs.register("field_name", lambda organization: "name")
 
