@@ -67,3 +67,37 @@ def test_clerk_uploads_corrects_by_keyboard_and_finds_the_application(
     accessible(page)
     row.get_by_role("link").click()
     assert "514-0001" in page.locator("main").inner_text()
+
+
+def test_a_zone_is_drawn_on_the_blank_page_or_typed(page, accessible, tsu, make_member, settings):
+    from django.contrib.auth import get_user_model
+
+    clerk = make_member(tsu, Role.CLERK, username="tsu-ocr-drawer")
+    get_user_model().objects.filter(pk=clerk.pk).update(is_demo=True)
+    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
+    paper = paper_template(tsu)
+    page.goto("/accounts/login/")
+    page.get_by_label("ログインID").fill("tsu-ocr-drawer")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.goto(f"/s/{tsu.code}/ocr/templates/{paper.pk}/")
+    sheet = page.locator("#ocr-zones")
+    sheet.scroll_into_view_if_needed()
+    box = sheet.bounding_box()
+    scale = paper.width / box["width"]
+    page.mouse.move(box["x"] + 100, box["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 300, box["y"] + 240, steps=5)
+    page.mouse.up()
+    x = int(page.get_by_label("左端 x(ピクセル)").input_value())
+    width = int(page.get_by_label("幅(ピクセル)").input_value())
+    assert abs(x - 100 * scale) < 4 and abs(width - 200 * scale) < 4
+    assert page.evaluate("document.activeElement.id") == "id_zone-name"
+    page.get_by_label("手続のフォームの項目").select_option("phone")
+    page.get_by_label("読取の種類").select_option("phone")
+    page.get_by_label("左端 x(ピクセル)").fill("200")  # the keyboard way: type the numbers
+    page.get_by_role("button", name="枠を保存する").click()
+    page.get_by_text("項目の枠を保存しました。").wait_for()
+    accessible(page)
+    paper.refresh_from_db()
+    assert next(f for f in paper.fields if f["name"] == "phone")["box"][0] == 200
