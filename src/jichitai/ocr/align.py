@@ -46,7 +46,8 @@ class Reference:
             ys, xs = ys[pick], xs[pick]
         self.ink_points = (ys, xs)
         self.ink = ink
-        self.smooth = cv2.GaussianBlur(small, (0, 0), 1.5).astype(np.float32)
+        half = cv2.resize(small, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        self.smooth = cv2.GaussianBlur(half, (0, 0), 1.0).astype(np.float32)
 
 
 def _resize(image: np.ndarray, scale: float) -> np.ndarray:
@@ -121,11 +122,15 @@ def _refine(small: np.ndarray, homography: np.ndarray, reference: Reference, sco
     kept only when it raises the score."""
     size = (reference.small_shape[1], reference.small_shape[0])
     warped = cv2.warpPerspective(small, homography, size, flags=cv2.INTER_LINEAR, borderValue=255)
+    # At half the working size: four times cheaper, and still well under a pixel of the page.
     correction = np.eye(2, 3, dtype=np.float32)
+    half = cv2.resize(
+        warped, (reference.smooth.shape[1], reference.smooth.shape[0]), interpolation=cv2.INTER_AREA
+    )
     try:
         _cc, correction = cv2.findTransformECC(
             reference.smooth,
-            cv2.GaussianBlur(warped, (0, 0), 1.5).astype(np.float32),
+            cv2.GaussianBlur(half, (0, 0), 1.0).astype(np.float32),
             correction,
             cv2.MOTION_AFFINE,
             (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4),
@@ -134,6 +139,7 @@ def _refine(small: np.ndarray, homography: np.ndarray, reference: Reference, sco
         )
     except cv2.error:
         return homography, score
+    correction[:, 2] *= 2  # back to the working size
     refined = np.linalg.inv(np.vstack([correction, [0, 0, 1]])) @ homography
     if not _plausible(refined):
         return homography, score

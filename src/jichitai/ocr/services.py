@@ -272,6 +272,9 @@ def process_batch(context, *, batch_id: int) -> dict:
 def _read_page(batch, stored, number: int, image: np.ndarray, extractor: Extractor) -> ScanPage:
     result = extractor.extract(image)
     shown = result.image if result.aligned else image
+    results = {name: r.to_dict() for name, r in result.fields.items()}
+    if result.aligned:
+        _check_against_form(batch.template, results)
     page = ScanPage(
         organization=batch.organization,
         batch=batch,
@@ -280,12 +283,31 @@ def _read_page(batch, stored, number: int, image: np.ndarray, extractor: Extract
         aligned=result.aligned,
         alignment_score=round(result.alignment_score, 4),
         reason=result.reason,
-        results={name: r.to_dict() for name, r in result.fields.items()},
+        results=results,
         status=ScanPage.Status.REVIEW if result.aligned else ScanPage.Status.NOT_ALIGNED,
     )
     page.image.save(f"page-{number}.png", ContentFile(page_io.encode_png(shown)), save=False)
     page.save()
     return page
+
+
+def _check_against_form(paper: PaperTemplate, results: dict) -> None:
+    """Validates the values read against the procedure's form (required, ranges, formats): a value
+    the form would refuse is flagged with the form's own message."""
+    from jichitai.procedures.validation import validate_application_data
+
+    version = paper.procedure.current_version
+    if version is None:
+        return
+    values = {name: result["value"] for name, result in results.items()}
+    _cleaned, errors = validate_application_data(
+        version.fields, version.schema, _application_data(paper, values)
+    )
+    for name, result in results.items():
+        messages = errors.get(name.split("__")[0])
+        if messages:
+            result["valid"] = False
+            result["error"] = str(messages[0])
 
 
 # --- Verification ----------------------------------------------------------------------------------
@@ -368,6 +390,18 @@ def resolve_conflict(*, actor, page: ScanPage, typed: dict) -> ScanPage:
     page.resolved_by = actor
     page.save(update_fields=["values", "resolved_by"])
     return _submit(page, actor)
+
+
+@transaction.atomic
+def discard_page(*, actor, page: ScanPage) -> ScanPage:
+    """A page that is not an application (a cover letter, another form, an empty sheet)."""
+    page = ScanPage.objects.select_for_update().get(pk=page.pk)
+    if page.status == ScanPage.Status.DONE:
+        raise ValidationError("受け付けたページは取り下げられません。")
+    page.status = ScanPage.Status.DISCARDED
+    page.save(update_fields=["status"])
+    audit.record("ocr.page.discarded", actor=actor, organization=page.organization, target=page)
+    return page
 
 
 def conflicting_names(page: ScanPage) -> list[str]:

@@ -17,9 +17,13 @@ from jichitai.core.forms import add_service_errors
 from jichitai.ocr import selectors, services
 from jichitai.ocr.forms import BatchForm, FieldForm, PageForm, TemplateForm
 from jichitai.ocr.models import ScanPage
-from jichitai.procedures.selectors import procedures_of
+from jichitai.procedures.selectors import visible_procedures
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
+
+
+def _procedures(request):
+    return visible_procedures(request.membership)
 
 
 @requires_role(Role.CLERK)
@@ -28,9 +32,9 @@ def index(request, org_code):
         request,
         "ocr/index.html",
         {
-            "templates": selectors.templates_of(request.tenant),
-            "batches": selectors.batches_of(request.tenant)[:20],
-            "waiting": selectors.pages_to_check(request.tenant).count(),
+            "templates": selectors.templates_of(request.tenant, _procedures(request)),
+            "batches": selectors.batches_of(request.tenant, _procedures(request))[:20],
+            "waiting": selectors.pages_to_check(request.tenant, _procedures(request)).count(),
         },
     )
 
@@ -39,7 +43,7 @@ def index(request, org_code):
 @require_http_methods(["GET", "POST"])
 def template_create(request, org_code):
     form = TemplateForm(
-        request.POST or None, request.FILES or None, procedures=procedures_of(request.tenant)
+        request.POST or None, request.FILES or None, procedures=_procedures(request)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,7 +70,7 @@ def template_create(request, org_code):
 @requires_role(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def template_detail(request, org_code, paper_template_id):
-    paper = selectors.template_of(request.tenant, paper_template_id)
+    paper = selectors.template_of(request.tenant, paper_template_id, _procedures(request))
     choices = services.procedure_field_choices(paper.procedure)
     form = FieldForm(request.POST or None, choices=choices, prefix="zone")
     if request.method == "POST":
@@ -91,7 +95,7 @@ def template_detail(request, org_code, paper_template_id):
 
 @requires_role(Role.CLERK)
 def template_reference(request, org_code, paper_template_id):
-    paper = selectors.template_of(request.tenant, paper_template_id)
+    paper = selectors.template_of(request.tenant, paper_template_id, _procedures(request))
     return private_file_response(
         paper.reference, filename="blank.png", content_type="image/png", inline=True
     )
@@ -100,7 +104,7 @@ def template_reference(request, org_code, paper_template_id):
 @requires_role(Role.CLERK)
 def template_export(request, org_code, paper_template_id):
     """The template JSON and its blank page, zipped: what another organization imports."""
-    paper = selectors.template_of(request.tenant, paper_template_id)
+    paper = selectors.template_of(request.tenant, paper_template_id, _procedures(request))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -117,7 +121,7 @@ def template_export(request, org_code, paper_template_id):
 @requires_role(Role.CLERK)
 @require_POST
 def batch_create(request, org_code, paper_template_id):
-    paper = selectors.template_of(request.tenant, paper_template_id)
+    paper = selectors.template_of(request.tenant, paper_template_id, _procedures(request))
     form = BatchForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -144,7 +148,7 @@ def batch_create(request, org_code, paper_template_id):
 
 @requires_role(Role.CLERK)
 def batch_detail(request, org_code, ocr_batch_id):
-    batch = selectors.batch_of(request.tenant, ocr_batch_id)
+    batch = selectors.batch_of(request.tenant, ocr_batch_id, _procedures(request))
     if batch.job_id:
         batch.job.refresh_from_db()
     response = render(
@@ -187,7 +191,7 @@ def _page_context(page, form, mode):
 @require_http_methods(["GET", "POST"])
 def page_verify(request, org_code, page_id):
     """確認・修正, ベリファイ or 判定, whichever the page is waiting for."""
-    page = selectors.page_of(request.tenant, page_id)
+    page = selectors.page_of(request.tenant, page_id, _procedures(request))
     paper = page.batch.template
     status = page.status
     if status in (ScanPage.Status.REVIEW, ScanPage.Status.NOT_ALIGNED):
@@ -211,6 +215,13 @@ def page_verify(request, org_code, page_id):
         flagged=flagged,
         blind=mode in ("second", "resolve"),
     )
+    if request.method == "POST" and "discard" in request.POST and mode != "done":
+        page = services.discard_page(actor=request.user, page=page)
+        messages.success(request, _("このページを取り下げました(申請にはしません)。"))
+        following = selectors.next_page(page)
+        if following is not None:
+            return redirect("ocr:page", org_code=org_code, page_id=following.pk)
+        return redirect("ocr:batch", org_code=org_code, ocr_batch_id=page.batch_id)
     if request.method == "POST" and service is not None and form.is_valid():
         try:
             page = service(actor=request.user, page=page, typed=form.cleaned_data)
@@ -241,7 +252,7 @@ def page_verify(request, org_code, page_id):
 
 @requires_role(Role.CLERK)
 def page_image(request, org_code, page_id):
-    page = selectors.page_of(request.tenant, page_id)
+    page = selectors.page_of(request.tenant, page_id, _procedures(request))
     return private_file_response(
         page.image, filename=f"page-{page.pk}.png", content_type="image/png", inline=True
     )
@@ -250,7 +261,7 @@ def page_image(request, org_code, page_id):
 @requires_role(Role.CLERK)
 def field_image(request, org_code, page_id, field_name):
     """The zone of one field on the aligned page, as the person compares it with the value."""
-    page = selectors.page_of(request.tenant, page_id)
+    page = selectors.page_of(request.tenant, page_id, _procedures(request))
     spec = next((f for f in page.batch.template.fields if f["name"] == field_name), None)
     if spec is None or not page.aligned:
         raise Http404

@@ -19,6 +19,10 @@ from jichitai.tenancy.models import Role
 pytestmark = pytest.mark.django_db
 
 
+def division_of(user):
+    return user.memberships.get().division
+
+
 def upload(name, content, kind="image/png"):
     return SimpleUploadedFile(name, content, content_type=kind)
 
@@ -26,7 +30,7 @@ def upload(name, content, kind="image/png"):
 def test_a_batch_is_read_in_the_background_and_bad_files_are_reported(
     tsu, tsu_clerk, login, django_capture_on_commit_callbacks
 ):
-    paper = paper_template(tsu)
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
     scans = demo.sample_scans(2)
     pdf = io.BytesIO()
     samples.blank_form("genkyo").save(pdf, format="PDF", resolution=200)
@@ -62,7 +66,7 @@ def test_a_batch_is_read_in_the_background_and_bad_files_are_reported(
 
 
 def test_a_verified_page_becomes_a_paper_application_with_its_scan(tsu, tsu_clerk, login):
-    paper = paper_template(tsu, division=tsu_clerk.memberships.get().division)
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
     page, truth = read_page(paper, seed=3)
     client = login(tsu_clerk)
     screen = client.get(f"/s/{tsu.code}/ocr/pages/{page.pk}/").content.decode()
@@ -87,7 +91,7 @@ def test_a_verified_page_becomes_a_paper_application_with_its_scan(tsu, tsu_cler
 
 
 def test_invalid_corrections_are_shown_next_to_the_field(tsu, tsu_clerk, login):
-    paper = paper_template(tsu)
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
     page, truth = read_page(paper, seed=4)
     client = login(tsu_clerk)
     response = client.post(
@@ -131,7 +135,7 @@ def test_agreeing_double_entry_submits(tsu, make_member):
 
 
 def test_zones_are_defined_by_coordinates_and_the_template_round_trips(tsu, tsu_clerk, login, ise):
-    paper = paper_template(tsu)
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
     client = login(tsu_clerk)
     response = client.post(
         f"/s/{tsu.code}/ocr/templates/{paper.pk}/",
@@ -205,3 +209,29 @@ def test_the_demo_loads_a_paper_template_and_a_batch(db, django_capture_on_commi
     batch = paper.batches.get()
     assert batch.pages.count() == 3
     assert batch.files.exclude(error="").count() == 1
+
+
+def test_values_the_form_would_refuse_are_flagged_when_read(tsu):
+    paper = paper_template(tsu)
+    page, _truth = read_page(paper, seed=9, written={"address": ""})  # required on the form
+    assert not page.results["address"]["valid"]
+    assert page.results["address"]["error"]
+    assert "address" in page.flagged_names
+
+
+def test_a_clerk_of_another_division_does_not_see_the_pages(tsu, tsu_clerk, login):
+    paper = paper_template(tsu)  # a procedure of another division
+    page, _truth = read_page(paper)
+    client = login(tsu_clerk)
+    assert client.get(f"/s/{tsu.code}/ocr/pages/{page.pk}/").status_code == 404
+    assert client.get(f"/s/{tsu.code}/ocr/templates/{paper.pk}/").status_code == 404
+    assert paper.name not in client.get(f"/s/{tsu.code}/ocr/").content.decode()
+
+
+def test_a_page_that_is_no_application_is_discarded(tsu, tsu_clerk, login):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    page, _truth = read_page(paper)
+    response = login(tsu_clerk).post(f"/s/{tsu.code}/ocr/pages/{page.pk}/", {"discard": "1"})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.status == ScanPage.Status.DISCARDED and page.application is None
