@@ -1,6 +1,7 @@
 """make bench-ocr: a corpus of synthetic scanned forms with ground truth, generated now (three A4
 layouts; printed fonts IPAex/Noto CJK and handwriting-style fonts Seto/Kiloji/YOzFont from Debian;
-clean, ±3° rotation, noise with specks, blur, heavy JPEG, shifted and scaled pages; 150/200/300 dpi),
+clean, ±3° rotation, noise with specks, blur, heavy JPEG, shifted and scaled pages, phone photos with
+perspective and uneven light; 150/200/300 dpi),
 read through the same Extractor the CLI and the background job use, on the CPU, with nothing
 downloaded.
 
@@ -147,7 +148,7 @@ def main() -> None:
     print(
         f"pages per minute       {60 * pages / reading_seconds:.1f} "
         f"(one process, {reading_seconds / pages * 1000:.0f} ms/page incl. alignment; "
-        f"{os.cpu_count()} CPUs)"
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})"
     )
     if args.show_errors:
         for error in errors:

@@ -88,6 +88,10 @@ def align(page: np.ndarray, reference: Reference) -> Alignment:
         homography, _ = cv2.findHomography(source[chosen], target[chosen], cv2.RANSAC, 3.0)
         if homography is not None and _plausible(homography):
             candidates.append(homography)
+    # A phone photo has perspective: a homography fitted to all the matches.
+    homography, mask = cv2.findHomography(source, target, cv2.USAC_MAGSAC, 4.0, maxIters=5000)
+    if homography is not None and int(mask.sum()) >= MIN_INLIERS and _plausible(homography):
+        candidates.append(homography)
     if inliers < MIN_INLIERS or not _plausible(candidates[0]):
         return Alignment(False, 0.0, None, inliers, "様式が一致しません(位置を合わせられません)。")
     best, score = None, -1.0
@@ -103,8 +107,7 @@ def align(page: np.ndarray, reference: Reference) -> Alignment:
         if candidate_score > score + 0.01:
             best, score = candidate, candidate_score
     homography = best
-    if score < 0.97:
-        homography, score = _refine(small, homography, reference, score)
+    homography, score = _refine(small, homography, reference, score)
     if score < MIN_SCORE:
         return Alignment(False, score, None, inliers, "様式が一致しないか、ずれが大きすぎます。")
     # The full-resolution warp: page pixels → small page → small reference → reference pixels.
@@ -118,36 +121,52 @@ def align(page: np.ndarray, reference: Reference) -> Alignment:
 
 
 def _refine(small: np.ndarray, homography: np.ndarray, reference: Reference, score: float):
-    """Sub-pixel correction by ECC (intensity alignment) of the roughly warped page onto the blank;
-    kept only when it raises the score."""
+    """Sub-pixel correction by ECC (intensity alignment) of the roughly warped page onto the blank,
+    affine first and, for what is still off (a phone photo's perspective), a homography; each kept
+    only when it raises the score."""
     size = (reference.small_shape[1], reference.small_shape[0])
-    warped = cv2.warpPerspective(small, homography, size, flags=cv2.INTER_LINEAR, borderValue=255)
-    # At half the working size: four times cheaper, and still well under a pixel of the page.
-    correction = np.eye(2, 3, dtype=np.float32)
-    half = cv2.resize(
-        warped, (reference.smooth.shape[1], reference.smooth.shape[0]), interpolation=cv2.INTER_AREA
-    )
-    try:
-        _cc, correction = cv2.findTransformECC(
-            reference.smooth,
-            cv2.GaussianBlur(half, (0, 0), 1.0).astype(np.float32),
-            correction,
-            cv2.MOTION_AFFINE,
-            (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4),
-            None,
-            1,
+    to_half = np.diag([0.5, 0.5, 1.0])
+    for motion in (cv2.MOTION_AFFINE, cv2.MOTION_HOMOGRAPHY):
+        if score >= 0.97:
+            break
+        warped = cv2.warpPerspective(
+            small, homography, size, flags=cv2.INTER_LINEAR, borderValue=255
         )
-    except cv2.error:
-        return homography, score
-    correction[:, 2] *= 2  # back to the working size
-    refined = np.linalg.inv(np.vstack([correction, [0, 0, 1]])) @ homography
-    if not _plausible(refined):
-        return homography, score
-    refined_warped = cv2.warpPerspective(
-        small, refined, size, flags=cv2.INTER_LINEAR, borderValue=255
-    )
-    refined_score = _score(refined_warped, reference)
-    return (refined, refined_score) if refined_score > score else (homography, score)
+        # At half the working size: four times cheaper, still well under a pixel of the page.
+        half = cv2.resize(
+            warped,
+            (reference.smooth.shape[1], reference.smooth.shape[0]),
+            interpolation=cv2.INTER_AREA,
+        )
+        start = np.eye(3, 3, dtype=np.float32)
+        if motion == cv2.MOTION_AFFINE:
+            start = start[:2]
+        try:
+            _cc, correction = cv2.findTransformECC(
+                reference.smooth,
+                cv2.GaussianBlur(half, (0, 0), 1.0).astype(np.float32),
+                start,
+                motion,
+                (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4),
+                None,
+                1,
+            )
+        except cv2.error:
+            continue
+        if correction.shape[0] == 2:
+            correction = np.vstack([correction, [0, 0, 1]])
+        # ECC maps blank → page at half size; bring it to the working size and invert.
+        correction = np.linalg.inv(to_half) @ correction @ to_half
+        refined = np.linalg.inv(correction) @ homography
+        if not _plausible(refined):
+            continue
+        refined_warped = cv2.warpPerspective(
+            small, refined, size, flags=cv2.INTER_LINEAR, borderValue=255
+        )
+        refined_score = _score(refined_warped, reference)
+        if refined_score > score:
+            homography, score = refined, refined_score
+    return homography, score
 
 
 def _plausible(homography: np.ndarray) -> bool:

@@ -314,7 +314,7 @@ def filled_form(
     return image
 
 
-CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted")
+CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted", "photo")
 
 
 def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Image:
@@ -329,6 +329,24 @@ def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Ima
         canvas = Image.new("L", (width, height), 255)
         canvas.paste(resized, (rng.randint(-40, 40), rng.randint(-40, 40)))
         image = canvas
+    if condition == "photo":
+        # A phone photo of a flat page: perspective, uneven light, a little blur.
+        import cv2
+
+        array = np.asarray(image)
+        height, width = array.shape
+        corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+        jitter = np.float32(
+            [
+                [rng.uniform(-1, 1) * width * 0.03, rng.uniform(-1, 1) * height * 0.03]
+                for _ in range(4)
+            ]
+        )
+        matrix = cv2.getPerspectiveTransform(corners, corners + jitter)
+        array = cv2.warpPerspective(array, matrix, (width, height), borderValue=200)
+        light = np.linspace(rng.uniform(0.75, 0.9), 1.0, width, dtype=np.float32)[None, :]
+        array = np.clip(array.astype(np.float32) * light, 0, 255).astype(np.uint8)
+        image = Image.fromarray(cv2.GaussianBlur(array, (0, 0), 0.7))
     if condition == "blurred":
         image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.4)))
     if condition == "noisy":

@@ -42,7 +42,8 @@ def test_tesseract_is_a_second_engine_where_installed():
 
 
 @pytest.mark.parametrize(
-    ("dpi", "condition"), [(200, "clean"), (300, "rotated"), (150, "shifted"), (200, "noisy")]
+    ("dpi", "condition"),
+    [(200, "clean"), (300, "rotated"), (150, "shifted"), (200, "noisy"), (200, "photo")],
 )
 def test_a_skewed_shifted_or_noisy_scan_aligns_to_the_blank(filled, dpi, condition):
     reference = Reference(np.asarray(samples.blank_form("genkyo")))
