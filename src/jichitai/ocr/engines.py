@@ -2,6 +2,7 @@
 wheel, run with onnxruntime; recognition only, on field crops) and ``tesseract`` (Debian's
 tesseract-ocr with the jpn data, where installed). Nothing is downloaded at run time."""
 
+import os
 import shutil
 import subprocess
 import threading
@@ -93,6 +94,7 @@ class TesseractEngine(Engine):
                 capture_output=True,
                 check=False,
                 timeout=60,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
             ).stdout.decode("utf-8", "replace")
             words, confidences = [], []
             for line in output.splitlines()[1:]:

@@ -66,6 +66,26 @@ _DIGIT_LOOKALIKES = str.maketrans(
         "b": "6",
     }
 )
+# Kanji a recogniser reads for katakana of the same shape, used only in kana fields.
+_KANA_LOOKALIKES = str.maketrans(
+    {
+        "一": "ー",
+        "-": "ー",
+        "卜": "ト",
+        "力": "カ",
+        "口": "ロ",
+        "工": "エ",
+        "二": "ニ",
+        "夕": "タ",
+        "八": "ハ",
+        "才": "オ",
+        "干": "チ",
+        "千": "チ",
+        "三": "ミ",
+    }
+)
+# Era names misread in dates.
+_ERA_LOOKALIKES = (("今和", "令和"), ("合和", "令和"), ("平戌", "平成"), ("平或", "平成"))
 _HYPHENS = "-‐‑‒–—―−ーｰ一_~〜～"
 DEFAULT_ALLOWED = {
     "digits": "0123456789",
@@ -102,7 +122,7 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
             text = re.sub(r"(?<=\d)[—–―‐‑−ー一](?=\d)", "-", text)
             text = re.sub(r"[—–―‐‑−ー](?=丁目|番町|区)", "一", text)
         if kind == "kana":
-            text = japanese.katakana(text.replace("一", "ー").replace("-", "ー"))
+            text = japanese.katakana(text.translate(_KANA_LOOKALIKES))
         text = _keep(text, allowed).strip()
         if not text:
             return None, True
@@ -111,9 +131,11 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
         return text, True
     if kind == "checkbox":
         return bool(raw), True
-    text = _numeric(text)
-    text = re.sub(r"\s+", "", text)
     if kind == "date":
+        # Letters (R6.4.1, S60.4.1) and kanji numerals (四月一日) mean something here.
+        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        for wrong, right in _ERA_LOOKALIKES:
+            text = text.replace(wrong, right)
         text = _keep(text, allowed)
         if not text:
             return None, True
@@ -121,6 +143,7 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
             return japanese.parse_date(text).isoformat(), True
         except ValueError:
             return text, False
+    text = re.sub(r"\s+", "", _numeric(text))
     text = _keep(text, allowed or DEFAULT_ALLOWED.get(kind, ""))
     if not text:
         return None, True
