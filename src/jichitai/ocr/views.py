@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from PIL import Image
 
+from jichitai.audit import services as audit
 from jichitai.core.files import content_disposition, private_file_response
 from jichitai.core.forms import add_service_errors
 from jichitai.ocr import selectors, services
@@ -242,6 +243,13 @@ def page_verify(request, org_code, page_id):
             if following is not None:
                 return redirect("ocr:page", org_code=org_code, page_id=following.pk)
             return redirect("ocr:batch", org_code=org_code, ocr_batch_id=page.batch_id)
+    if request.method == "GET":
+        audit.record_read(
+            actor=request.user,
+            organization=request.tenant,
+            target=page,
+            summary="紙の届出の読取結果を閲覧",
+        )
     context = _page_context(page, form, mode)
     if mode == "resolve":
         context["entries"] = {
