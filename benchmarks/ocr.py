@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
 
-    rng = random.Random(args.seed)  # noqa: S311  (test data)
+    rng = random.Random(args.seed)
     fonts = {
         "printed": samples.available(samples.PRINTED_FONTS),
         "handwriting": samples.available(samples.HANDWRITING_FONTS),
