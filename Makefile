@@ -44,6 +44,7 @@ lint: install
 check: install
 	DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-key-for-the-deploy-check \
 	  ALLOWED_HOSTS=jichitai.example.jp \
+	  JICHITAI_VAULT_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(JICHITAI) check --deploy --fail-level WARNING --settings=jichitai.settings.production
 
 # Regenerate the English catalogue after changing Japanese source strings.

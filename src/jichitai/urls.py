@@ -19,6 +19,7 @@ tenant_urlpatterns = [
     path("", include("jichitai.payments.urls")),
     path("", include("jichitai.opendata.urls")),
     path("", include("jichitai.pdca.urls")),
+    path("automation/", include("jichitai.automation.tenant_urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,35 @@
+"""What the automation module adds to the platform's registries: its background job (in
+services), the live metrics, the staff navigation and home card, and the demo."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.automation import demo, selectors, services  # noqa: F401  (services registers the job)
+from jichitai.core.metrics import Metric, metrics
+from jichitai.dashboard.registry import NavItem, navigation
+from jichitai.demo.registry import DemoLoader, demo_loaders
+
+navigation.register("automation", NavItem(_("業務自動化(RPA)"), "automation:home", order=50))
+
+metrics.register(
+    "automation.hours_saved",
+    Metric(
+        name="automation.hours_saved",
+        label="業務自動化(RPA)による削減時間",
+        unit="時間",
+        compute=selectors.hours_saved,
+        description="効果台帳の、その年度の導入前と導入後の作業時間の差(自動実行分と手入力分の合計)。",
+    ),
+)
+metrics.register(
+    "automation.tasks",
+    Metric(
+        name="automation.tasks",
+        label="業務自動化(RPA)を導入した業務の数",
+        unit="業務",
+        compute=lambda organization, fiscal_year: (
+            selectors.effect_by_fiscal_year(organization, fiscal_year)["total"]["tasks"] or None
+        ),
+        description="効果台帳にその年度の記録がある業務の数。",
+    ),
+)
+demo_loaders.register("automation", DemoLoader(load=demo.load, order=50))
