@@ -101,7 +101,7 @@ def vehicle_tax_procedure(organization, *, approved: int = 3, received: int = 1,
         return procedure
     division = (
         division
-        or Division.objects.filter(organization=organization, name="自動車税事務所").first()
+        or Division.objects.get_or_create(organization=organization, name="自動車税事務所")[0]
     )
     procedure = services.create_procedure(
         actor=None,
