@@ -16,7 +16,7 @@ urlpatterns = [
         name="version_approve",
     ),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
-    path("runs/<int:run_id>/files/<int:file_id>/", views.run_file, name="run_file"),
+    path("runs/<int:run_id>/files/<int:output_id>/", views.run_file, name="run_file"),
     path("items/<int:item_id>/screenshot.png", views.item_screenshot, name="screenshot"),
     path("items/<int:item_id>/resolve/", views.item_resolve, name="item_resolve"),
     path("queue/", views.work_queue, name="queue"),

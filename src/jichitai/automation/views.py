@@ -186,9 +186,9 @@ def run_detail(request, org_code, run_id):
 
 
 @requires_role(Role.VIEWER)
-def run_file(request, org_code, run_id, file_id):
+def run_file(request, org_code, run_id, output_id):
     run = selectors.run_of(request.tenant, run_id)
-    output = run.files.filter(pk=file_id).first() if str(file_id).isdigit() else None
+    output = run.files.filter(pk=output_id).first() if str(output_id).isdigit() else None
     if output is None:
         raise Http404
     return private_file_response(output.file, filename=output.name)
@@ -232,6 +232,12 @@ def item_resolve(request, org_code, item_id):
     else:
         messages.error(request, _("対応した内容を入力してください。"))
     return redirect("automation:queue", org_code=org_code)
+
+
+def _number(value):
+    from decimal import Decimal
+
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _effect_rows(effect):
@@ -289,6 +295,7 @@ def ledger(request, org_code):
         if fmt == "csv-sjis":
             return csv_response(export_csv(header, rows, encoding="cp932"), f"{name}-sjis.csv")
         if fmt == "xlsx":
+            rows = [[_number(value) for value in row] for row in rows]
             division_rows = [
                 [d["division"], d["before"], d["after"], d["reduction"], d["reduction_percent"]]
                 for d in effect["divisions"]
