@@ -126,10 +126,11 @@ def _line_of(node, path) -> int | None:
     line = node.start_mark.line + 1 if node is not None else None
     for part in path:
         child = None
+        child_line = None
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if key.value == part:
-                    child = value
+                    child, child_line = value, key.start_mark.line + 1
                     break
         elif (
             isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
@@ -138,7 +139,7 @@ def _line_of(node, path) -> int | None:
         if child is None:
             break
         node = child
-        line = node.start_mark.line + 1
+        line = child_line or node.start_mark.line + 1
     return line
 
 
