@@ -29,6 +29,7 @@ run: install
 	@echo "http://$(HOST):$(PORT)/ で起動します(職員ログイン: http://$(HOST):$(PORT)/accounts/login/)。停止は Ctrl+C。"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(JICHITAI) worker & \
+	  $(BIN)/python -m legacy_system --host 127.0.0.1 --port 8199 & \
 	  $(JICHITAI) runserver $(HOST):$(PORT)
 
 test: install system-packages
@@ -67,3 +68,7 @@ bench-opendata: install
 # faults/run.py. Needs the Debian postgresql and redis-server packages.
 test-faults: install
 	$(BIN)/python faults/run.py $(FAULT_ARGS)
+
+.PHONY: bench-automation
+bench-automation: install
+	$(BIN)/python benchmarks/automation.py $(BENCH_ARGS)

@@ -116,7 +116,7 @@ def test_csv_in_cp932_and_utf8_with_a_missing_column(tmp_path):
     read = steps.get("csv.read").function
     rows = read(Ctx(tmp_path), path="sjis.csv", columns=["番号", "氏名", "金額"], numbers=["金額"])
     assert rows[0]["氏名"] == "髙橋 一郎" and rows[0]["金額"] == 1200
-    with pytest.raises(BusinessError, match="utf8.csv」1行目: 列「金額」がありません"):
+    with pytest.raises(BusinessError, match=r"utf8\.csv」1行目: 列「金額」がありません"):
         read(Ctx(tmp_path), path="utf8.csv", columns=["番号", "金額"])
     written = steps.get("csv.write").function(
         Ctx(tmp_path), output="out.csv", rows=rows, columns=["番号", "氏名"], encoding="cp932"
