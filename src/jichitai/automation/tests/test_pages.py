@@ -120,3 +120,11 @@ def test_secrets_are_stored_encrypted_and_never_shown(tsu, tsu_manager, tsu_cler
 
     assert not AuditEvent.objects.filter(summary__contains="very-secret-value").exists()
     assert not AuditEvent.objects.filter(changes__icontains="very-secret-value").exists()
+
+
+def test_pages_are_translated_to_english(tsu, tsu_clerk, login, shipped):
+    shipped("electricity-summary")
+    client = login(tsu_clerk)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/s/{tsu.code}/automation/").content.decode()
+    assert "Work queue (business errors)" in page and "Awaiting approval" in page
