@@ -136,6 +136,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             )
         if path == "/records/new":
             return self._send(_page("送付先変更 入力", self._record_form({})))
+        if path == "/records.csv":
+            lines = ["登録番号,受付番号,氏名,郵便番号,新しい送付先,自動車登録番号,変更理由"]
+            lines += [
+                ",".join(r.get(k, "") for k in ["number", *[f for f, _ in FIELDS], "reason"])
+                for r in self.state.records
+            ]
+            body = ("\r\n".join(lines) + "\r\n").encode(ENCODING, errors="replace")
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/csv; charset=Shift_JIS")
+            self.send_header("Content-Disposition", 'attachment; filename="records.csv"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
         if path == "/records":
             rows = "".join(
                 "<tr>"
@@ -150,7 +164,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 f"<th>{label}</th>" for label in ["登録番号", *[x for _, x in FIELDS], "変更理由"]
             )
             return self._send(
-                _page("登録一覧", f'<table id="records"><tr>{head}</tr>{rows}</table>')
+                _page(
+                    "登録一覧",
+                    f'<table id="records"><tr>{head}</tr>{rows}</table>'
+                    '<p><a href="/records.csv" id="download-csv">CSV でダウンロード</a></p>',
+                )
             )
         self._send(
             _page("見つかりません", "<p>ページがありません。</p>"), status=HTTPStatus.NOT_FOUND

@@ -58,7 +58,9 @@ class RunContext:
     def input_path(self, value) -> Path:
         path = Path(str(value))
         if not path.is_absolute():
-            path = self.inputs_dir / path
+            # A relative name is one of the run's inputs, or a file an earlier step produced.
+            produced = self.outputs_dir / path
+            path = produced if produced.exists() else self.inputs_dir / path
         path = path.resolve()
         if not (
             path.is_relative_to(self.inputs_dir.resolve())
@@ -161,15 +163,33 @@ class Runner:
         and what it collected."""
         item_vars: dict = {}
         collected: dict[str, list] = {}
+        described_before = False
         for index, spec in enumerate(self.definition.get(section) or [], start=1):
             entry = steps.get(spec["step"])
             where = f"{section}[{index}] {spec['step']}: "
-            params = resolve(spec.get("with", {}), self._context(item_data, item_vars), where=where)
+            given = spec.get("with", {})
+            params = resolve(
+                {k: v for k, v in given.items() if k not in entry.raw},
+                self._context(item_data, item_vars),
+                where=where,
+            )
+            params.update({k: v for k, v in given.items() if k in entry.raw})
             effect = entry.effect_for(params)
             description = self.redact(entry.description(params))
-            if self.ctx.plan and effect != READ:
+            depends = any(value is NOT_FETCHED for value in params.values())
+            if self.ctx.plan and (effect != READ or depends):
                 planned.append(description)
                 result = NOT_FETCHED
+                described_before = True
+            elif self.ctx.plan and described_before:
+                # A read that may need what the steps described above would have produced.
+                try:
+                    result = entry.function(self.ctx, **params)
+                except BusinessError:
+                    planned.append(
+                        f"{description}(前の手順の結果を使うため、計画では読み取りません)"
+                    )
+                    result = NOT_FETCHED
             else:
                 if effect == EXTERNAL and on_external is not None:
                     on_external()

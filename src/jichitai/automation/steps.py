@@ -37,6 +37,8 @@ class Step:
     effect: str | Callable[[dict], str] = READ
     describe: Callable[[dict], str] | None = None
     required: tuple[str, ...] = field(default_factory=tuple)
+    # Parameters passed as written, without placeholders resolved (an HTML template's own {{ }}).
+    raw: tuple[str, ...] = field(default_factory=tuple)
 
     def effect_for(self, params: dict) -> str:
         return self.effect(params) if callable(self.effect) else self.effect
@@ -75,7 +77,7 @@ def templatable(schema: dict) -> dict:
     return {"anyOf": [schema, PLACEHOLDER]}
 
 
-def step(name, label, *, properties, required=(), effect=READ, describe=None):
+def step(name, label, *, properties, required=(), effect=READ, describe=None, raw=()):
     schema = {
         "type": "object",
         "properties": {key: templatable(value) for key, value in properties.items()},
@@ -94,6 +96,7 @@ def step(name, label, *, properties, required=(), effect=READ, describe=None):
                 effect=effect,
                 describe=describe,
                 required=tuple(required),
+                raw=tuple(raw),
             ),
         )
         return function
@@ -417,6 +420,7 @@ _TEMPLATE_ENGINE = Engine(
     required=["output"],
     effect=OUTPUT,
     describe=lambda p: f"PDF を作成: {p.get('output')}(様式 {p.get('template') or 'HTML'})",
+    raw=("html",),
 )
 def pdf_render(ctx, output, template=None, html=None, context=None):
     from django.template.loader import render_to_string

@@ -41,6 +41,21 @@ def run_now():
     return start
 
 
+def approve_now(scenario, run_now, **inputs):
+    """Plans the current version and has a (new) manager of its organization approve it."""
+    from jichitai.accounts.models import User
+    from jichitai.tenancy.models import Membership
+
+    plan = run_now(scenario, Run.Mode.PLAN, **inputs)
+    assert plan.status != Run.Status.FAILED, plan.message
+    user, _created = User.objects.get_or_create(username=f"approver-{scenario.organization.code}")
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organization=scenario.organization, defaults={"role": Role.MANAGER}
+    )
+    services.approve_version(actor=user, membership=membership, version=scenario.current_version)
+    return scenario
+
+
 @pytest.fixture
 def approved(run_now, tsu_manager):
     """Plans the scenario's current version and has a manager approve it."""

@@ -231,3 +231,75 @@ each:
     assert MASK in item.message
     stored = services.Secret.objects.get(name="api_token")
     assert PASSWORD not in stored.token and "パス" not in stored.token
+
+
+def test_browser_read_table_download_and_screenshot_steps(tsu, shipped, run_now, legacy):
+    """A staff-written scenario that reads the legacy system's list and downloads its CSV."""
+    legacy.state.add(
+        {
+            "ref": "R-1",
+            "name": "三重 花子",
+            "postal": "514-0006",
+            "address": "津市",
+            "plate": "三重 1",
+            "reason": "転居",
+        }
+    )
+    services.set_secret(actor=None, organization=tsu, name="legacy_password", value=PASSWORD)
+    source = """
+name: legacy-list
+title: 旧システムの登録一覧の取得
+manual_minutes_before: 5
+manual_minutes_after: 0
+secrets: [legacy_password]
+targets: [legacy]
+finish:
+  - step: browser.open
+    with: {target: legacy, path: /login}
+  - step: browser.fill
+    with: {selector: "#userid", value: robot}
+  - step: browser.fill
+    with: {selector: "#password", secret: legacy_password}
+  - step: browser.click
+    with: {selector: "#login"}
+  - step: browser.open
+    with: {target: legacy, path: /records}
+  - step: browser.read_table
+    with: {selector: "#records"}
+    save: records
+  - step: excel.write
+    with: {output: 一覧.xlsx, sheets: {一覧: "{{ records }}"}}
+  - step: browser.download
+    with: {selector: "#download-csv", output: records.csv}
+  - step: csv.read
+    with: {path: records.csv, columns: [登録番号, 氏名], encoding: cp932}
+    save: downloaded
+  - step: browser.screenshot
+    with: {output: 一覧.png}
+  - step: pdf.render
+    with:
+      html: "<h1>登録一覧</h1>{% for r in rows %}<p>{{ r.氏名 }}</p>{% endfor %}"
+      context: {rows: "{{ downloaded }}"}
+      output: 一覧.pdf
+"""
+    scenario = services.create_scenario(actor=None, organization=tsu, source=source)
+    from jichitai.automation.tests.conftest import approve_now
+
+    approve_now(scenario, run_now)
+    run = run_now(scenario, Run.Mode.APPLY)
+    assert run.status == Run.Status.FINISHED, run.message
+    assert set(run.files.values_list("name", flat=True)) == {
+        "一覧.xlsx",
+        "records.csv",
+        "一覧.png",
+        "一覧.pdf",
+    }
+    from openpyxl import load_workbook
+
+    with run.files.get(name="一覧.xlsx").file.open("rb") as handle:
+        rows = list(load_workbook(handle)["一覧"].iter_rows(values_only=True))
+    assert rows[1][:3] == ("L000001", "R-1", "三重 花子")
+    from jichitai.core.tests.pdf import pdf_text
+
+    with run.files.get(name="一覧.pdf").file.open("rb") as handle:
+        assert "三重 花子" in pdf_text(handle.read())
