@@ -13,6 +13,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -43,7 +44,7 @@ class RunContext:
     def __init__(self, run: Run, *, redactor: vault.Redactor):
         self.run = run
         self.organization = run.organization
-        self.definition = run.version.definition
+        self.definition = definition_of(run.version)
         self.plan = run.mode == Run.Mode.PLAN
         self.redact = redactor
         self.directory = run_directory(run.pk)
@@ -136,10 +137,16 @@ class RunContext:
             self._browser = None
 
 
+def definition_of(version) -> dict:
+    """The version's definition read from its YAML: PostgreSQL's jsonb does not keep the order of
+    mapping keys, and the order matters (the sheets of a workbook, the columns of a table)."""
+    return yaml.safe_load(version.source)
+
+
 class Runner:
     def __init__(self, run: Run, *, progress=None):
         self.run = run
-        self.definition = run.version.definition
+        self.definition = definition_of(run.version)
         self.redact = vault.Redactor()
         self.ctx = RunContext(run, redactor=self.redact)
         self.progress = progress or (lambda done, total, message="": None)
