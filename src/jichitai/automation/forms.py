@@ -124,3 +124,20 @@ class LedgerLineForm(forms.Form):
         label=_("導入後の年間作業時間(時間)"), min_value=0, max_digits=10, decimal_places=1
     )
     note = forms.CharField(label=_("備考"), max_length=300, required=False)
+
+
+class ScheduleForm(RunForm):
+    """The scenario's non-file inputs and a crontab."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, kind in list(self.kinds.items()):
+            if kind in {"file", "folder"}:
+                del self.fields[name]
+                del self.kinds[name]
+        self.fields["cron"] = forms.CharField(
+            label=_("実行する日時(cron 形式)"),
+            max_length=100,
+            help_text=_("分 時 日 月 曜日。例: 0 6 * * 1-5(平日の6時)"),
+        )
+        self.order_fields(["cron"])

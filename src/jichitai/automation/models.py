@@ -275,3 +275,42 @@ class LedgerLine(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year} {self.task}"
+
+
+class Schedule(TenantOwned):
+    """A production run of a scenario repeated on a crontab. Requested by one person, it runs only
+    once a manager other than the requester has enabled it."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="schedules")
+    cron = models.CharField(_("実行する日時(cron 形式)"), max_length=100)
+    inputs = models.JSONField(_("入力"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("申請した職員"),
+    )
+    enabled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("有効にした職員"),
+    )
+    enabled_at = models.DateTimeField(_("有効にした日時"), null=True, blank=True)
+    last_started_at = models.DateTimeField(_("前回の開始"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scenario", "id"]
+        verbose_name = _("定期実行")
+        verbose_name_plural = _("定期実行")
+
+    def __str__(self) -> str:
+        return f"{self.scenario} {self.cron}"
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.enabled_at is not None

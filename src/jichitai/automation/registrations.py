@@ -7,6 +7,8 @@ from jichitai.automation import demo, selectors, services  # noqa: F401  (servic
 from jichitai.core.metrics import Metric, metrics
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
+from jichitai.jobs.registry import Schedule as JobSchedule
+from jichitai.jobs.registry import schedules
 
 navigation.register("automation", NavItem(_("業務自動化(RPA)"), "automation:home", order=50))
 
@@ -33,3 +35,13 @@ metrics.register(
     ),
 )
 demo_loaders.register("automation", DemoLoader(load=demo.load, order=50))
+# Scenario schedules enabled by a second person are checked every minute.
+schedules.register(
+    "automation.schedules",
+    JobSchedule(
+        name="automation.schedules",
+        cron="* * * * *",
+        kind="automation.schedules",
+        title="RPA シナリオの定期実行",
+    ),
+)

@@ -12,9 +12,10 @@ from jichitai.automation.forms import (
     ResolveForm,
     RunForm,
     ScenarioSourceForm,
+    ScheduleForm,
     SecretForm,
 )
-from jichitai.automation.models import Run
+from jichitai.automation.models import Run, Schedule
 from jichitai.automation.registry import scenarios as shipped
 from jichitai.automation.steps import steps
 from jichitai.core.exports import csv_response, export_csv, export_xlsx, xlsx_response
@@ -88,6 +89,12 @@ def scenario_detail(request, org_code, scenario_id):
             "form": form,
             "runs": selectors.runs_of(request.tenant, scenario=scenario)[:20],
             "can_approve": request.membership.has_role(Role.MANAGER),
+            "schedules": scenario.schedules.select_related("requested_by", "enabled_by"),
+            "schedule_form": ScheduleForm(
+                definition=version.definition, organization=request.tenant, prefix="schedule"
+            )
+            if version
+            else None,
         },
     )
 
@@ -388,3 +395,60 @@ def secret_delete(request, org_code, secret_id):
     services.delete_secret(actor=request.user, secret=secret)
     messages.success(request, _("秘密情報「%(name)s」を削除しました。") % {"name": secret.name})
     return redirect("automation:secrets", org_code=org_code)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def schedule_request(request, org_code, scenario_id):
+    scenario = selectors.scenario_of(request.tenant, scenario_id)
+    form = ScheduleForm(
+        request.POST,
+        definition=scenario.current_version.definition,
+        organization=request.tenant,
+        prefix="schedule",
+    )
+    if form.is_valid():
+        try:
+            services.request_schedule(
+                actor=request.user,
+                scenario=scenario,
+                cron=form.cleaned_data["cron"],
+                values=form.values(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("定期実行を登録しました。別の職員(manager)が有効にすると実行されます。")
+            )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("automation:scenario", org_code=org_code, scenario_id=scenario.pk)
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def schedule_enable(request, org_code, schedule_id):
+    schedule = tenant_get(Schedule, request.tenant, pk=schedule_id)
+    try:
+        services.enable_schedule(
+            actor=request.user, membership=request.membership, schedule=schedule
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("定期実行を有効にしました。"))
+    return redirect("automation:scenario", org_code=org_code, scenario_id=schedule.scenario_id)
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def schedule_delete(request, org_code, schedule_id):
+    schedule = tenant_get(Schedule, request.tenant, pk=schedule_id)
+    services.disable_schedule(actor=request.user, schedule=schedule)
+    messages.success(request, _("定期実行を削除しました。"))
+    return redirect("automation:scenario", org_code=org_code, scenario_id=schedule.scenario_id)

@@ -1,7 +1,7 @@
 """Small records of the automation module for tests (the isolation walk among them)."""
 
 from jichitai.automation import services
-from jichitai.automation.models import Run, RunFile, RunItem, Scenario, Secret
+from jichitai.automation.models import Run, RunFile, RunItem, Scenario, Schedule, Secret
 
 SOURCE = """
 name: sample
@@ -43,3 +43,7 @@ def secret(organization) -> Secret:
     return services.set_secret(
         actor=None, organization=organization, name="sample", value="value-123"
     )
+
+
+def schedule(organization) -> Schedule:
+    return services.request_schedule(actor=None, scenario=scenario(organization), cron="0 6 * * *")

@@ -9,3 +9,4 @@ object_kwargs.register("run_id", lambda organization: factories.run(organization
 object_kwargs.register("output_id", lambda organization: factories.run_file(organization).pk)
 object_kwargs.register("item_id", lambda organization: factories.item(organization).pk)
 object_kwargs.register("secret_id", lambda organization: factories.secret(organization).pk)
+object_kwargs.register("schedule_id", lambda organization: factories.schedule(organization).pk)
