@@ -399,6 +399,21 @@ def table_aggregate(ctx, rows, group_by, sum=(), count=None):
     return list(groups.values())
 
 
+@step(
+    "check.equals",
+    "値の確認",
+    properties={"actual": ANY, "expected": ANY, "what": STRING},
+    required=["actual", "expected"],
+    describe=lambda p: f"確認: {p.get('what') or '値'}が「{p.get('expected')}」であること",
+)
+def check_equals(ctx, actual, expected, what="値"):
+    """Stops the item (業務エラー) when what the target shows differs from what was entered, e.g.
+    characters a Shift_JIS system cannot store."""
+    if str(actual).strip() != str(expected).strip():
+        raise BusinessError(f"{what}が入力と違います(入力「{expected}」、表示「{actual}」)。")
+    return True
+
+
 # --- PDF ---------------------------------------------------------------------------------------
 
 _TEMPLATE_ENGINE = Engine(

@@ -303,3 +303,42 @@ finish:
 
     with run.files.get(name="一覧.pdf").file.open("rb") as handle:
         assert "三重 花子" in pdf_text(handle.read())
+
+
+def test_a_name_the_legacy_system_cannot_store_stops_before_submitting(
+    tsu, shipped, approved, legacy
+):
+    from jichitai.procedures import services as procedures
+
+    procedure = samples.vehicle_tax_procedure(tsu, approved=2, received=0)
+    submission = procedures.submit_application(
+        procedure=procedure,
+        data={
+            "applicant": {
+                "family": "髙橋",
+                "given": "一郎",
+                "family_kana": "タカハシ",
+                "given_kana": "イチロウ",
+            },
+            "email": "takahashi@example.jp",
+            "address": {
+                "postal_code": "514-0006",
+                "address": "三重県津市広明町9番地",
+                "building": "",
+            },
+            "plate": "三重 300 さ 9999",
+            "reason": "転居",
+        },
+    )
+    procedures.change_status(actor=None, application=submission.application, to_status="approved")
+    services.set_secret(actor=None, organization=tsu, name="legacy_password", value=PASSWORD)
+    scenario = approved(shipped("vehicle-tax-address"), values={"procedure": str(procedure.pk)})
+    _run, run = _apply(scenario, procedure)
+    failed = run.items.get(status=RunItem.Status.FAILED)
+    assert (
+        failed.label.endswith("髙橋 一郎") and failed.failure_kind == RunItem.FailureKind.BUSINESS
+    )
+    assert "確認画面の氏名が入力と違います" in failed.message and "髙橋 一郎" in failed.message
+    assert failed.screenshot
+    assert [r["name"] for r in legacy.records] == ["三重 花子", "津 一郎"]
+    assert not AppliedItem.objects.filter(key=failed.key).exists()
