@@ -5,12 +5,30 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.automation import demo, selectors, services  # noqa: F401  (services registers the job)
 from jichitai.core.metrics import Metric, metrics
-from jichitai.dashboard.registry import NavItem, navigation
+from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.jobs.registry import Schedule as JobSchedule
 from jichitai.jobs.registry import schedules
+from jichitai.tenancy.models import Role
 
 navigation.register("automation", NavItem(_("業務自動化(RPA)"), "automation:home", order=50))
+
+
+def _card(request):
+    scenarios = selectors.scenarios_of(request.tenant)
+    if not scenarios.exists():
+        return None
+    return {
+        "scenarios": scenarios.count(),
+        "queue": selectors.work_queue(request.tenant).count(),
+        "runs": selectors.runs_of(request.tenant)[:3],
+    }
+
+
+cards.register(
+    "automation",
+    Card(_("業務自動化(RPA)"), "automation/card.html", _card, order=50, role=Role.CLERK),
+)
 
 metrics.register(
     "automation.hours_saved",

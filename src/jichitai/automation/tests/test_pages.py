@@ -128,3 +128,9 @@ def test_pages_are_translated_to_english(tsu, tsu_clerk, login, shipped):
     client.cookies["django_language"] = "en"
     page = client.get(f"/s/{tsu.code}/automation/").content.decode()
     assert "Work queue (business errors)" in page and "Awaiting approval" in page
+
+
+def test_the_staff_home_card_shows_the_work_queue(tsu, tsu_clerk, login):
+    factories.item(tsu)
+    page = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
+    assert "対応待ちの業務エラーが 1 件あります。" in page
