@@ -342,3 +342,27 @@ def test_a_name_the_legacy_system_cannot_store_stops_before_submitting(
     assert failed.screenshot
     assert [r["name"] for r in legacy.records] == ["三重 花子", "津 一郎"]
     assert not AppliedItem.objects.filter(key=failed.key).exists()
+
+
+def test_applications_complete_step_marks_the_application_done(tsu):
+    from jichitai.automation.steps import steps as library
+    from jichitai.procedures.models import Application
+
+    procedure = samples.vehicle_tax_procedure(tsu, approved=1, received=1)
+    approved_app = Application.objects.get(procedure=procedure, status="approved")
+    received = Application.objects.get(procedure=procedure, status="received")
+
+    class Ctx:
+        organization = tsu
+
+    complete = library.get("applications.complete")
+    assert complete.effect_for({}) == "external"
+    complete.function(
+        Ctx, receipt_number=approved_app.receipt_number, message="旧システムに登録しました(L000001)"
+    )
+    approved_app.refresh_from_db()
+    assert approved_app.status == "completed"
+    from jichitai.automation.errors import BusinessError
+
+    with pytest.raises(BusinessError, match="受付"):
+        complete.function(Ctx, receipt_number=received.receipt_number)
