@@ -237,7 +237,7 @@ class Runner:
             done = total - len(pending)
             self.progress(done, total, "")
             if pending and self.definition.get("setup"):
-                self._run_steps("setup", log=run_log, planned=run_planned)
+                self._setup(run_log, run_planned)
             for item in pending:
                 self._process(item)
                 done += 1
@@ -261,6 +261,23 @@ class Runner:
         if run.mode == Run.Mode.APPLY:
             self._ledger()
         return run
+
+    def _setup(self, run_log, run_planned) -> None:
+        """Runs the ``setup`` steps (a login), retrying system errors with backoff; a business
+        error (wrong password, changed login page) fails the run at once."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                self._run_steps("setup", log=run_log, planned=run_planned)
+                return
+            except BusinessError:
+                raise
+            except Exception as error:
+                run_log.append(
+                    self.redact(f"setup 試行 {attempt} 回目: {type(error).__name__}: {error}")
+                )
+                if attempt >= self.max_attempts:
+                    raise
+                time.sleep(self.backoff * 2 ** (attempt - 1))
 
     def _items(self):
         run = self.run

@@ -85,13 +85,14 @@ def test_approved_applications_are_entered_once_in_real_chromium(transcription, 
 
 def test_a_503_from_the_target_is_retried_with_backoff(transcription, legacy):
     scenario, procedure = transcription
-    legacy.state.fail_paths = {"POST /records": 1, "GET /records/new": 1}
+    legacy.state.fail_paths = {"POST /records": 1, "GET /records/new": 1, "POST /login": 1}
     _run, run = _apply(scenario, procedure)
     assert run.status == Run.Status.FINISHED, list(run.items.values("message", "log"))
     assert len(legacy.records) == 3  # the refused submission was sent again, once
     first, second = run.items.order_by("position")[:2]
     assert first.attempts == 3 and "HTTP 503" in first.log
     assert second.attempts == 1
+    assert "setup 試行 1 回目" in run.log and "503" in run.log
 
 
 def test_a_target_that_stays_down_is_a_system_error_with_a_screenshot(transcription, legacy):
@@ -366,3 +367,15 @@ def test_applications_complete_step_marks_the_application_done(tsu):
 
     with pytest.raises(BusinessError, match="受付"):
         complete.function(Ctx, receipt_number=received.receipt_number)
+
+
+def test_a_wrong_password_fails_the_run_once_without_showing_it(transcription, legacy):
+    scenario, procedure = transcription
+    services.set_secret(
+        actor=None, organization=scenario.organization, name="legacy_password", value="wrong-pass-1"
+    )
+    _run, run = _apply(scenario, procedure)
+    assert run.status == Run.Status.FAILED
+    assert "HTTP 401" in run.message and "業務エラー" in run.message
+    assert "wrong-pass-1" not in run.message + run.log
+    assert legacy.records == [] and run.items.filter(status=RunItem.Status.PENDING).count() == 3
