@@ -22,7 +22,7 @@ from jichitai.automation import vault
 from jichitai.automation.definition import resolve
 from jichitai.automation.errors import BusinessError, NotApplied
 from jichitai.automation.models import AppliedItem, LedgerLine, Run, RunFile, RunItem, Secret
-from jichitai.automation.steps import EXTERNAL, READ, steps
+from jichitai.automation.steps import EXTERNAL, OUTPUT, READ, steps
 from jichitai.core.japanese import fiscal_year
 
 logger = logging.getLogger(__name__)
@@ -186,7 +186,10 @@ class Runner:
             depends = any(value is NOT_FETCHED for value in params.values())
             if self.ctx.plan and (effect != READ or depends):
                 planned.append(description)
-                result = NOT_FETCHED
+                # A file the step would write is known by name, so later steps can list it.
+                result = (
+                    params["output"] if effect == OUTPUT and params.get("output") else NOT_FETCHED
+                )
                 described_before = True
             elif self.ctx.plan and described_before:
                 # A read that may need what the steps described above would have produced.

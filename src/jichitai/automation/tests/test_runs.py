@@ -93,7 +93,11 @@ def test_scholarship_notices_make_a_notice_and_slip_per_row_and_a_merged_pdf(
 ):
     csv_path = tmp_path / "list.csv"
     csv_path.write_bytes(samples.notice_list_csv(3, encoding="cp932"))
-    scenario = approved(shipped("scholarship-notices"), paths={"list": str(csv_path)})
+    scenario = shipped("scholarship-notices")
+    plan = run_now(scenario, Run.Mode.PLAN, paths={"list": str(csv_path)})
+    assert "PDF を結合: 3 ファイル → 通知文・納付書_一括印刷用.pdf" in plan.planned
+    assert not plan.files.exists()
+    scenario = approved(scenario, paths={"list": str(csv_path)})
     run = run_now(scenario, Run.Mode.APPLY, paths={"list": str(csv_path)})
     assert run.status == Run.Status.FINISHED, run.message
     names = set(run.files.values_list("name", flat=True))
