@@ -261,6 +261,10 @@ class Runner:
         run.planned = [self.redact(line) for line in run_planned]
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "message", "log", "planned", "finished_at"])
+        if run.status != Run.Status.FAILED:
+            # The row an item was made from (an application's personal data) is kept only while
+            # someone may still need it: for items waiting in the work queue.
+            run.items.exclude(status=RunItem.Status.FAILED).update(data={})
         if run.mode == Run.Mode.APPLY:
             self._ledger()
         return run

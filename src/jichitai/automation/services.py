@@ -213,7 +213,8 @@ def resolve_item(*, actor, item: RunItem, resolution: str) -> RunItem:
     item.resolution = resolution.strip()
     item.resolved_by = actor
     item.resolved_at = timezone.now()
-    item.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    item.data = {}
+    item.save(update_fields=["resolution", "resolved_by", "resolved_at", "data"])
     audit.record(
         "automation.item.resolved",
         actor=actor,

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -346,7 +347,8 @@ def ledger_add(request, org_code):
             add_service_errors(form, error)
         else:
             messages.success(request, _("効果台帳に記録しました。"))
-            return redirect(f"{request.path.rsplit('add/', 1)[0]}?year={data['fiscal_year']}")
+            url = reverse("automation:ledger", kwargs={"org_code": org_code})
+            return redirect(f"{url}?year={data['fiscal_year']}")
     year = form.cleaned_data.get("fiscal_year") if hasattr(form, "cleaned_data") else None
     year = year or fiscal_year_of(timezone.localdate())
     return render(

@@ -134,3 +134,34 @@ def test_the_staff_home_card_shows_the_work_queue(tsu, tsu_clerk, login):
     factories.item(tsu)
     page = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
     assert "対応待ちの業務エラーが 1 件あります。" in page
+
+
+def test_manager_records_a_manual_ledger_line(tsu, tsu_manager, login):
+    client = login(tsu_manager)
+    response = client.post(
+        f"/s/{tsu.code}/automation/ledger/add/",
+        {
+            "fiscal_year": 2021,
+            "division": "市民課",
+            "task": "転入届の入力",
+            "hours_before": "100",
+            "hours_after": "40",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith(
+        "/automation/ledger/?year=2021"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "転入届の入力" in page and "60.0" in page
+    bad = client.post(
+        f"/s/{tsu.code}/automation/ledger/add/",
+        {
+            "fiscal_year": 2021,
+            "division": "市民課",
+            "task": "x",
+            "hours_before": "-1",
+            "hours_after": "1",
+        },
+    )
+    assert bad.status_code == 400

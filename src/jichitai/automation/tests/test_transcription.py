@@ -69,6 +69,9 @@ def test_approved_applications_are_entered_once_in_real_chromium(transcription, 
     assert item.result["values"]["record_no"] == "L000001"
     assert item.status == RunItem.Status.DONE and item.attempts == 1
     assert LedgerLine.objects.get(run=run).items == 3
+    assert all(
+        data == {} for data in run.items.values_list("data", flat=True)
+    )  # personal data dropped
     # A second production run finds every item applied and writes nothing.
     _run, again = _apply(scenario, procedure)
     assert set(again.items.values_list("status", flat=True)) == {RunItem.Status.SKIPPED}
