@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults bench-ocr
+.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults bench-ocr bench-automation
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ run: install
 	@echo "http://$(HOST):$(PORT)/ で起動します(職員ログイン: http://$(HOST):$(PORT)/accounts/login/)。停止は Ctrl+C。"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(JICHITAI) worker & \
+	  $(BIN)/python -m legacy_system --host 127.0.0.1 --port 8199 & \
 	  $(JICHITAI) runserver $(HOST):$(PORT)
 
 test: install system-packages
@@ -44,6 +45,7 @@ lint: install
 check: install
 	DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-key-for-the-deploy-check \
 	  ALLOWED_HOSTS=jichitai.example.jp \
+	  JICHITAI_VAULT_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(JICHITAI) check --deploy --fail-level WARNING --settings=jichitai.settings.production
 
 # Regenerate the English catalogue after changing Japanese source strings.
@@ -70,3 +72,6 @@ test-faults: install
 bench-ocr: install
 	@[ -f /usr/share/fonts/truetype/seto/setofont.ttf ] || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-seto fonts-kiloji fonts-yozvox-yozfont >/dev/null
 	$(BIN)/python benchmarks/ocr.py $(BENCH_ARGS)
+
+bench-automation: install
+	$(BIN)/python benchmarks/automation.py $(BENCH_ARGS)

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
@@ -31,6 +33,8 @@ def environment(database: str, **extra: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
         "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        # A throw-away Fernet key: production settings require one for the secrets vault.
+        "JICHITAI_VAULT_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "CACHE_URL": "locmemcache://bench",

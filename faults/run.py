@@ -29,6 +29,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PG_PORT = 55432
@@ -135,6 +137,8 @@ def environment() -> dict:
         "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/postgres",
         "SECRET_KEY": "faults-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
+        # A throw-away Fernet key: production settings require one for the secrets vault.
+        "JICHITAI_VAULT_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "TASKS_BACKEND": "redis",

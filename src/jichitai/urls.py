@@ -20,6 +20,7 @@ tenant_urlpatterns = [
     path("", include("jichitai.opendata.urls")),
     path("", include("jichitai.pdca.urls")),
     path("", include("jichitai.ocr.urls")),
+    path("automation/", include("jichitai.automation.tenant_urls")),
 ]
 
 urlpatterns = [

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jichitai.opendata",
     "jichitai.pdca",
     "jichitai.ocr",
+    "jichitai.automation",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,13 @@ JICHITAI_PAYMENT_GATEWAY = {
     "merchant": env.str("PAYMENT_GATEWAY_MERCHANT", default="jichitai"),
     "secret": env.str("PAYMENT_GATEWAY_SECRET", default=""),
 }
+
+# Automation (RPA): the secrets vault's Fernet keys (comma-separated, first one encrypts; see
+# README) and the target systems scenarios may drive, by name (name=url,name=url).
+JICHITAI_VAULT_KEYS = env.list("JICHITAI_VAULT_KEYS", default=[])
+JICHITAI_AUTOMATION_TARGETS = env.dict(
+    "JICHITAI_AUTOMATION_TARGETS", default={"legacy": "http://127.0.0.1:8199"}
+)
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -19,4 +19,18 @@ def _development_secret_key() -> str:
 
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
+
+
+def _development_vault_key() -> str:
+    """A per-checkout Fernet key for the automation secrets vault, kept in var/."""
+    from cryptography.fernet import Fernet
+
+    key_file = VAR_DIR / "vault_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+JICHITAI_VAULT_KEYS = env.list("JICHITAI_VAULT_KEYS", default=[]) or [_development_vault_key()]
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="plain")  # noqa: F405

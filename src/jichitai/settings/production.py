@@ -6,6 +6,8 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
+# The automation secrets vault's keys: required (the first encrypts; older ones still decrypt).
+JICHITAI_VAULT_KEYS = env.list("JICHITAI_VAULT_KEYS")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # The demo shortcut is never available here, whatever the environment says.
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = False

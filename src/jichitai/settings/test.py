@@ -11,6 +11,9 @@ from .base import env
 VAR_DIR = Path(tempfile.mkdtemp(prefix="jichitai-test-"))
 
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"  # noqa: S105
+JICHITAI_VAULT_KEYS = ["dGVzdC1vbmx5LXZhdWx0LWtleS0wMTIzNDU2Nzg5YWI="]  # test-only Fernet key
+JICHITAI_AUTOMATION_BACKOFF_SECONDS = 0
+JICHITAI_AUTOMATION_SELECTOR_TIMEOUT_MS = 1500
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AutomationConfig(AppConfig):
+    name = "jichitai.automation"
+    label = "automation"
+    verbose_name = "業務自動化(RPA)"
+
+    def ready(self) -> None:
+        from jichitai.automation import registrations  # noqa: F401

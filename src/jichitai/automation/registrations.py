@@ -1,0 +1,65 @@
+"""What the automation module adds to the platform's registries: its background job (in
+services), the live metrics, the staff navigation and home card, and the demo."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.automation import demo, selectors, services  # noqa: F401  (services registers the job)
+from jichitai.core.metrics import Metric, metrics
+from jichitai.dashboard.registry import Card, NavItem, cards, navigation
+from jichitai.demo.registry import DemoLoader, demo_loaders
+from jichitai.jobs.registry import Schedule as JobSchedule
+from jichitai.jobs.registry import schedules
+from jichitai.tenancy.models import Role
+
+navigation.register("automation", NavItem(_("業務自動化(RPA)"), "automation:home", order=50))
+
+
+def _card(request):
+    scenarios = selectors.scenarios_of(request.tenant)
+    if not scenarios.exists():
+        return None
+    return {
+        "scenarios": scenarios.count(),
+        "queue": selectors.work_queue(request.tenant).count(),
+        "runs": selectors.runs_of(request.tenant)[:3],
+    }
+
+
+cards.register(
+    "automation",
+    Card(_("業務自動化(RPA)"), "automation/card.html", _card, order=50, role=Role.CLERK),
+)
+
+metrics.register(
+    "automation.hours_saved",
+    Metric(
+        name="automation.hours_saved",
+        label="業務自動化(RPA)による削減時間",
+        unit="時間",
+        compute=selectors.hours_saved,
+        description="効果台帳の、その年度の導入前と導入後の作業時間の差(自動実行分と手入力分の合計)。",
+    ),
+)
+metrics.register(
+    "automation.tasks",
+    Metric(
+        name="automation.tasks",
+        label="業務自動化(RPA)を導入した業務の数",
+        unit="業務",
+        compute=lambda organization, fiscal_year: (
+            selectors.effect_by_fiscal_year(organization, fiscal_year)["total"]["tasks"] or None
+        ),
+        description="効果台帳にその年度の記録がある業務の数。",
+    ),
+)
+demo_loaders.register("automation", DemoLoader(load=demo.load, order=50))
+# Scenario schedules enabled by a second person are checked every minute.
+schedules.register(
+    "automation.schedules",
+    JobSchedule(
+        name="automation.schedules",
+        cron="* * * * *",
+        kind="automation.schedules",
+        title="RPA シナリオの定期実行",
+    ),
+)

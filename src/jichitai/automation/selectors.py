@@ -1,0 +1,160 @@
+"""Reads of the automation module; each takes the organization first."""
+
+from collections import OrderedDict
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from jichitai.automation.errors import BusinessError
+from jichitai.automation.models import LedgerLine, Run, RunItem, Scenario, Secret
+from jichitai.tenancy.selectors import for_tenant, tenant_get
+
+
+def scenarios_of(organization):
+    return (
+        for_tenant(Scenario, organization).select_related("division").prefetch_related("versions")
+    )
+
+
+def scenario_of(organization, scenario_id) -> Scenario:
+    return tenant_get(Scenario.objects.select_related("division"), organization, pk=scenario_id)
+
+
+def scenario_by_name(organization, name: str) -> Scenario:
+    return tenant_get(Scenario.objects.select_related("division"), organization, name=name)
+
+
+def version_of(scenario: Scenario, version_id):
+    from django.http import Http404
+
+    version = scenario.versions.filter(pk=version_id).first() if str(version_id).isdigit() else None
+    if version is None:
+        raise Http404
+    return version
+
+
+def runs_of(organization, *, scenario=None):
+    runs = for_tenant(Run, organization).select_related("version__scenario", "started_by", "job")
+    if scenario is not None:
+        runs = runs.filter(version__scenario=scenario)
+    return runs
+
+
+def run_of(organization, run_id) -> Run:
+    return tenant_get(runs_of(organization), organization, pk=run_id)
+
+
+def item_of(organization, item_id) -> RunItem:
+    from django.http import Http404
+
+    item = (
+        RunItem.objects.select_related("run__version__scenario")
+        .filter(pk=item_id if str(item_id).isdigit() else 0, run__organization=organization)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def work_queue(organization, *, include_resolved: bool = False):
+    """Items a person has to handle: 業務エラー, and システムエラー that exhausted their retries."""
+    items = RunItem.objects.filter(
+        run__organization=organization, status=RunItem.Status.FAILED, run__mode=Run.Mode.APPLY
+    ).select_related("run__version__scenario", "resolved_by")
+    if not include_resolved:
+        items = items.filter(resolved_at__isnull=True)
+    return items.order_by("-run__created_at", "position")
+
+
+def secrets_of(organization):
+    return for_tenant(Secret, organization).select_related("updated_by")
+
+
+def approved_applications(organization, procedure) -> list[dict]:
+    """The approved applications of a procedure (given by id or name), oldest first, as plain
+    rows for a scenario: receipt number, applicant, e-mail, submission date and the form data."""
+    from jichitai.procedures import selectors as procedures
+    from jichitai.procedures.models import Application
+
+    candidates = procedures.procedures_of(organization)
+    found = (
+        candidates.filter(pk=int(procedure)).first()
+        if str(procedure).isdigit()
+        else candidates.filter(name=str(procedure)).first()
+    )
+    if found is None:
+        raise BusinessError(f"手続「{procedure}」が見つかりません。")
+    applications = (
+        for_tenant(Application, organization)
+        .filter(procedure=found, status=Application.Status.APPROVED)
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        {
+            "receipt_number": application.receipt_number,
+            "name": application.applicant_name,
+            "email": application.applicant_email,
+            "submitted": application.submitted_at.date().isoformat(),
+            "data": application.data,
+        }
+        for application in applications
+    ]
+
+
+def ledger_lines(organization, fiscal_year: int | None = None):
+    lines = for_tenant(LedgerLine, organization)
+    if fiscal_year is not None:
+        lines = lines.filter(fiscal_year=fiscal_year)
+    return lines
+
+
+def ledger_years(organization) -> list[int]:
+    return sorted(
+        set(for_tenant(LedgerLine, organization).values_list("fiscal_year", flat=True)),
+        reverse=True,
+    )
+
+
+def _figures(before_minutes, after_minutes) -> dict:
+    before = (Decimal(before_minutes or 0) / 60).quantize(Decimal("0.1"))
+    after = (Decimal(after_minutes or 0) / 60).quantize(Decimal("0.1"))
+    reduction = before - after
+    share = (reduction * 100 / before).quantize(Decimal("0.1")) if before else None
+    return {"before": before, "after": after, "reduction": reduction, "reduction_percent": share}
+
+
+def effect_by_fiscal_year(organization, fiscal_year: int) -> dict:
+    """Hours before and after automation, and the reduction, per task, per division and in total
+    for one 年度 (April–March): ``{"tasks": [...], "divisions": [...], "total": {...}}``."""
+    lines = ledger_lines(organization, fiscal_year)
+    tasks = [
+        {
+            "task": row["task"],
+            "division": row["division"],
+            "items": row["items"],
+            **_figures(row["b"], row["a"]),
+        }
+        for row in lines.values("task", "division")
+        .annotate(b=Sum("minutes_before"), a=Sum("minutes_after"), items=Sum("items"))
+        .order_by("division", "task")
+    ]
+    divisions = OrderedDict()
+    for row in (
+        lines.values("division")
+        .annotate(b=Sum("minutes_before"), a=Sum("minutes_after"))
+        .order_by("division")
+    ):
+        divisions[row["division"]] = {"division": row["division"], **_figures(row["b"], row["a"])}
+    totals = lines.aggregate(b=Sum("minutes_before"), a=Sum("minutes_after"))
+    return {
+        "fiscal_year": fiscal_year,
+        "tasks": tasks,
+        "divisions": list(divisions.values()),
+        "total": {"tasks": len(tasks), **_figures(totals["b"], totals["a"])},
+    }
+
+
+def hours_saved(organization, fiscal_year: int) -> Decimal | None:
+    effect = effect_by_fiscal_year(organization, fiscal_year)
+    return effect["total"]["reduction"] if effect["tasks"] else None

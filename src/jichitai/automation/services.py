@@ -1,0 +1,401 @@
+"""Writes of the automation module: scenarios and their immutable versions, approval, runs, the
+work queue, secrets and manual ledger lines. One transaction per action, each audited."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.automation import definition as definitions
+from jichitai.automation import runner, vault
+from jichitai.automation.errors import DefinitionError
+from jichitai.automation.models import (
+    LedgerLine,
+    Run,
+    RunItem,
+    Scenario,
+    ScenarioVersion,
+    Schedule,
+    Secret,
+)
+from jichitai.jobs.registry import job_kind
+from jichitai.jobs.services import start_job
+from jichitai.tenancy.models import Division, Role
+
+
+def _parse(source: str) -> dict:
+    try:
+        return definitions.parse(source)
+    except DefinitionError as error:
+        raise ValidationError({"source": error.problems}) from None
+
+
+def _division(organization, name: str):
+    if not name:
+        return None
+    return Division.objects.filter(organization=organization, name=name).first()
+
+
+@transaction.atomic
+def create_scenario(*, actor, organization, source: str) -> Scenario:
+    data = _parse(source)
+    if Scenario.objects.filter(organization=organization, name=data["name"]).exists():
+        raise ValidationError({"source": [f"識別子「{data['name']}」のシナリオは既にあります。"]})
+    scenario = Scenario.objects.create(
+        organization=organization,
+        name=data["name"],
+        title=data["title"],
+        division=_division(organization, data.get("division", "")),
+    )
+    version = ScenarioVersion.objects.create(
+        scenario=scenario, number=1, source=source, definition=data, created_by=_user(actor)
+    )
+    audit.record(
+        "automation.scenario.created",
+        actor=actor,
+        organization=organization,
+        target=version,
+        summary=scenario.title,
+    )
+    return scenario
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def new_version(*, actor, scenario: Scenario, source: str) -> ScenarioVersion:
+    """A change is a new version (versions are never edited); it needs approval again."""
+    data = _parse(source)
+    if data["name"] != scenario.name:
+        raise ValidationError(
+            {"source": [f"識別子(name)は「{scenario.name}」のままにしてください。"]}
+        )
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    current = scenario.current_version
+    if current is not None and current.definition == data:
+        raise ValidationError({"source": ["前の版から変更がありません。"]})
+    version = ScenarioVersion.objects.create(
+        scenario=scenario,
+        number=(current.number + 1) if current else 1,
+        source=source,
+        definition=data,
+        created_by=_user(actor),
+    )
+    scenario.title = data["title"]
+    scenario.division = (
+        _division(scenario.organization, data.get("division", "")) or scenario.division
+    )
+    scenario.save(update_fields=["title", "division"])
+    audit.record(
+        "automation.version.created",
+        actor=actor,
+        organization=scenario.organization,
+        target=version,
+        summary=f"第{version.number}版",
+    )
+    return version
+
+
+@transaction.atomic
+def approve_version(*, actor, membership, version: ScenarioVersion) -> ScenarioVersion:
+    version = (
+        ScenarioVersion.objects.select_for_update().select_related("scenario").get(pk=version.pk)
+    )
+    if membership is None or not membership.has_role(Role.MANAGER):
+        raise ValidationError("承認できるのは所属長・推進担当(manager)以上の職員です。")
+    if version.approved_at is not None:
+        raise ValidationError("この版は承認済みです。")
+    if version.created_by_id is not None and version.created_by_id == getattr(actor, "pk", None):
+        raise ValidationError(
+            "シナリオを作成・変更した職員は、その版を承認できません(別の職員が承認します)。"
+        )
+    if not version.runs.filter(
+        mode=Run.Mode.PLAN, status__in=[Run.Status.FINISHED, Run.Status.FINISHED_WITH_ERRORS]
+    ).exists():
+        raise ValidationError(
+            "承認の前に、この版の計画(ドライラン)を実行して内容を確認してください。"
+        )
+    version.approved_by = actor
+    version.approved_at = timezone.now()
+    version.save(update_fields=["approved_by", "approved_at"])
+    audit.record(
+        "automation.version.approved",
+        actor=actor,
+        organization=version.scenario.organization,
+        target=version,
+        summary=f"第{version.number}版を承認",
+    )
+    return version
+
+
+@transaction.atomic
+def start_run(
+    *,
+    actor,
+    scenario: Scenario,
+    mode: str,
+    values: dict | None = None,
+    files: dict | None = None,
+    paths: dict | None = None,
+    background: bool = True,
+) -> Run:
+    """Records a run of the scenario's current version and queues it as a background job (or,
+    with ``background=False``, leaves it for the caller to execute, as the command line does).
+    A production run needs the version approved."""
+    version = scenario.current_version
+    if version is None:
+        raise ValidationError("シナリオに版がありません。")
+    if mode == Run.Mode.APPLY and not version.is_approved:
+        raise ValidationError(
+            f"第{version.number}版はまだ承認されていません。計画を確認し、別の職員(manager)が承認してから本番実行できます。"
+        )
+    declared = {entry["name"]: entry for entry in version.definition.get("inputs", [])}
+    given = set((values or {}).keys()) | set((files or {}).keys()) | set((paths or {}).keys())
+    unknown = given - set(declared)
+    if unknown:
+        raise ValidationError(f"このシナリオにない入力です: {'、'.join(sorted(unknown))}")
+    missing = [
+        entry.get("label") or name
+        for name, entry in declared.items()
+        if entry.get("required", True) and name not in given
+    ]
+    if missing:
+        raise ValidationError(f"入力「{'」「'.join(missing)}」を指定してください。")
+    run = Run.objects.create(
+        organization=scenario.organization,
+        version=version,
+        mode=mode,
+        started_by=_user(actor),
+    )
+    inputs = dict(values or {})
+    kinds = {name: entry["kind"] for name, entry in declared.items()}
+    inputs.update(runner.copy_inputs(run, files or {}, kinds))
+    inputs.update(runner.copy_path_inputs(run, paths or {}))
+    run.inputs = inputs
+    run.save(update_fields=["inputs"])
+    audit.record(
+        "automation.run.started",
+        actor=actor,
+        organization=scenario.organization,
+        target=run,
+        summary=f"{scenario.title} 第{version.number}版 {run.get_mode_display()}",
+    )
+    if background:
+        job = start_job(
+            kind="automation.run",
+            title=f"{scenario.title}({run.get_mode_display()})",
+            organization=scenario.organization,
+            actor=actor,
+            run_id=run.pk,
+        )
+        run.job = job
+        run.save(update_fields=["job"])
+    return run
+
+
+@job_kind("automation.run")
+def run_job(context, run_id: int) -> dict:
+    run = runner.execute(run_id, progress=context.progress)
+    return {"run_id": run.pk, "status": run.status}
+
+
+@transaction.atomic
+def resolve_item(*, actor, item: RunItem, resolution: str) -> RunItem:
+    if not resolution.strip():
+        raise ValidationError({"resolution": ["対応した内容を入力してください。"]})
+    item = RunItem.objects.select_for_update().get(pk=item.pk)
+    if item.resolved_at is not None:
+        raise ValidationError("この項目は対応済みです。")
+    item.resolution = resolution.strip()
+    item.resolved_by = actor
+    item.resolved_at = timezone.now()
+    item.data = {}
+    item.save(update_fields=["resolution", "resolved_by", "resolved_at", "data"])
+    audit.record(
+        "automation.item.resolved",
+        actor=actor,
+        organization=item.run.organization,
+        target=item,
+        summary=item.resolution[:200],
+    )
+    return item
+
+
+@transaction.atomic
+def set_secret(*, actor, organization, name: str, value: str) -> Secret:
+    if len(value) < 3:
+        raise ValidationError({"value": ["3文字以上の値を入力してください。"]})
+    secret, created = Secret.objects.update_or_create(
+        organization=organization,
+        name=name,
+        defaults={"token": vault.encrypt(value), "updated_by": _user(actor)},
+    )
+    audit.record(
+        "automation.secret.created" if created else "automation.secret.changed",
+        actor=actor,
+        organization=organization,
+        target=secret,
+        summary=f"秘密情報「{name}」",
+    )
+    return secret
+
+
+@transaction.atomic
+def delete_secret(*, actor, secret: Secret) -> None:
+    audit.record(
+        "automation.secret.deleted",
+        actor=actor,
+        organization=secret.organization,
+        target=secret,
+        summary=f"秘密情報「{secret.name}」",
+    )
+    secret.delete()
+
+
+@transaction.atomic
+def add_ledger_line(
+    *,
+    actor,
+    organization,
+    fiscal_year: int,
+    task: str,
+    division: str,
+    hours_before,
+    hours_after,
+    items: int = 0,
+    note: str = "",
+) -> LedgerLine:
+    before, after = Decimal(str(hours_before)), Decimal(str(hours_after))
+    if before < 0 or after < 0:
+        raise ValidationError({"hours_after": ["時間は0以上で入力してください。"]})
+    line = LedgerLine.objects.create(
+        organization=organization,
+        fiscal_year=fiscal_year,
+        task=task,
+        division=division,
+        items=items,
+        minutes_before=before * 60,
+        minutes_after=after * 60,
+        note=note,
+        created_by=_user(actor),
+    )
+    audit.record(
+        "automation.ledger.added",
+        actor=actor,
+        organization=organization,
+        target=line,
+        summary=f"{fiscal_year}年度 {task}",
+    )
+    return line
+
+
+@transaction.atomic
+def request_schedule(
+    *, actor, scenario: Scenario, cron: str, values: dict | None = None
+) -> Schedule:
+    """Records a schedule for production runs; it stays off until another manager enables it."""
+    from croniter import croniter
+
+    if not croniter.is_valid(cron):
+        raise ValidationError(
+            {"cron": ["cron 形式(分 時 日 月 曜日)で入力してください。例: 0 6 * * 1-5"]}
+        )
+    declared = {
+        entry["name"]: entry for entry in scenario.current_version.definition.get("inputs", [])
+    }
+    files = [name for name, entry in declared.items() if entry["kind"] in {"file", "folder"}]
+    if files:
+        raise ValidationError(
+            {
+                "cron": [
+                    f"ファイルを入力するシナリオは定期実行できません(入力「{'」「'.join(files)}」)。"
+                ]
+            }
+        )
+    schedule = Schedule.objects.create(
+        organization=scenario.organization,
+        scenario=scenario,
+        cron=cron,
+        inputs=values or {},
+        requested_by=_user(actor),
+    )
+    audit.record(
+        "automation.schedule.requested",
+        actor=actor,
+        organization=scenario.organization,
+        target=schedule,
+        summary=f"{scenario.title} {cron}",
+    )
+    return schedule
+
+
+@transaction.atomic
+def enable_schedule(*, actor, membership, schedule: Schedule) -> Schedule:
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    if membership is None or not membership.has_role(Role.MANAGER):
+        raise ValidationError("定期実行を有効にできるのは所属長・推進担当(manager)以上の職員です。")
+    if schedule.requested_by_id is not None and schedule.requested_by_id == getattr(
+        actor, "pk", None
+    ):
+        raise ValidationError(
+            "定期実行を申請した職員は、自分で有効にできません(別の職員が確認します)。"
+        )
+    schedule.enabled_by = actor
+    schedule.enabled_at = timezone.now()
+    schedule.last_started_at = timezone.now()
+    schedule.save(update_fields=["enabled_by", "enabled_at", "last_started_at"])
+    audit.record(
+        "automation.schedule.enabled",
+        actor=actor,
+        organization=schedule.organization,
+        target=schedule,
+        summary=f"{schedule.scenario.title} {schedule.cron}",
+    )
+    return schedule
+
+
+@transaction.atomic
+def disable_schedule(*, actor, schedule: Schedule) -> None:
+    audit.record(
+        "automation.schedule.deleted",
+        actor=actor,
+        organization=schedule.organization,
+        target=schedule,
+        summary=f"{schedule.scenario.title} {schedule.cron}",
+    )
+    schedule.delete()
+
+
+def start_due_schedules(now=None) -> list[int]:
+    """Starts a production run for every enabled schedule whose time has come (the periodic job
+    ``automation.schedules`` calls this every minute). A schedule whose scenario has an unapproved
+    newer version is skipped until that version is approved."""
+    from croniter import croniter
+
+    now = now or timezone.now()
+    started = []
+    for schedule in Schedule.objects.filter(enabled_at__isnull=False).select_related("scenario"):
+        with transaction.atomic():
+            locked = Schedule.objects.select_for_update().get(pk=schedule.pk)
+            base = timezone.localtime(locked.last_started_at or locked.enabled_at)
+            due = croniter(locked.cron, base).get_next(type(base))
+            if due > timezone.localtime(now):
+                continue
+            locked.last_started_at = now
+            locked.save(update_fields=["last_started_at"])
+            if not locked.scenario.current_version.is_approved:
+                continue
+            run = start_run(
+                actor=None, scenario=locked.scenario, mode=Run.Mode.APPLY, values=locked.inputs
+            )
+            started.append(run.pk)
+    return started
+
+
+@job_kind("automation.schedules")
+def schedules_job(context) -> dict:
+    return {"started": start_due_schedules()}

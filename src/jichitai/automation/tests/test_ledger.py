@@ -1,0 +1,104 @@
+"""The effect ledger: per 年度 (April–March) before/after/reduction per task, division and total,
+the seeds' R3 figures from the demo, the metric for the PDCA module, and the exports."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from jichitai.automation import selectors, services
+from jichitai.core.metrics import metrics
+from jichitai.tenancy.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_effect_by_fiscal_year_adds_up_tasks_divisions_and_total(tsu):
+    services.add_ledger_line(
+        actor=None,
+        organization=tsu,
+        fiscal_year=2021,
+        task="A",
+        division="甲課",
+        hours_before=100,
+        hours_after=40,
+    )
+    services.add_ledger_line(
+        actor=None,
+        organization=tsu,
+        fiscal_year=2021,
+        task="B",
+        division="甲課",
+        hours_before=50,
+        hours_after=50,
+    )
+    services.add_ledger_line(
+        actor=None,
+        organization=tsu,
+        fiscal_year=2021,
+        task="A",
+        division="甲課",
+        hours_before=10,
+        hours_after=5,
+    )
+    services.add_ledger_line(
+        actor=None,
+        organization=tsu,
+        fiscal_year=2022,
+        task="A",
+        division="甲課",
+        hours_before=999,
+        hours_after=0,
+    )
+    effect = selectors.effect_by_fiscal_year(tsu, 2021)
+    assert [(t["task"], t["before"], t["after"], t["reduction"]) for t in effect["tasks"]] == [
+        ("A", Decimal("110.0"), Decimal("45.0"), Decimal("65.0")),
+        ("B", Decimal("50.0"), Decimal("50.0"), Decimal("0.0")),
+    ]
+    assert effect["divisions"][0]["reduction"] == Decimal("65.0")
+    assert effect["total"]["before"] == Decimal("160.0") and effect["total"][
+        "reduction_percent"
+    ] == Decimal("40.6")
+    assert metrics.get("automation.hours_saved").compute(tsu, 2021) == Decimal("65.0")
+    assert metrics.get("automation.hours_saved").compute(tsu, 2019) is None
+
+
+def test_the_demo_reproduces_the_seed_r3_effect_and_the_page_and_exports_show_it(
+    db, login, make_member
+):
+    call_command("demo", quiet_logins=True)
+    prefecture = Organization.objects.get(code="240001")
+    effect = selectors.effect_by_fiscal_year(prefecture, 2021)
+    total = effect["total"]
+    assert total["tasks"] == 13
+    assert (total["before"], total["after"], total["reduction"]) == (
+        Decimal("2681.0"),
+        Decimal("1479.0"),
+        Decimal("1202.0"),
+    )
+    assert total["reduction_percent"] == Decimal("44.8")
+    assert metrics.get("automation.hours_saved").compute(prefecture, 2021) == Decimal("1202.0")
+    assert metrics.get("automation.tasks").compute(prefecture, 2021) == 13
+    from jichitai.core.japanese import fiscal_year
+
+    assert fiscal_year(date(2022, 3, 31)) == 2021  # lines are filed by 年度 (April–March)
+
+    from jichitai.tenancy.models import Role
+
+    client = login(make_member(prefecture, Role.VIEWER, username="ledger-viewer"))
+    page = client.get("/s/240001/automation/ledger/?year=2021").content.decode()
+    assert "2,681" in page and "1,479" in page and "1,202" in page and "44.8%" in page
+    csv_utf8 = client.get("/s/240001/automation/ledger/?year=2021&format=csv").content
+    assert csv_utf8.startswith(b"\xef\xbb\xbf") and b"1202.0" in csv_utf8
+    csv_sjis = client.get("/s/240001/automation/ledger/?year=2021&format=csv-sjis").content
+    assert "自動車税送付先変更届に係る情報の入力".encode("cp932") in csv_sjis
+    xlsx = client.get("/s/240001/automation/ledger/?year=2021&format=xlsx").content
+    workbook = load_workbook(io.BytesIO(xlsx))
+    rows = list(workbook["業務別"].iter_rows(values_only=True))
+    assert rows[-1][3:6] == (2681, 1479, 1202)
+    # The demo is idempotent.
+    call_command("demo", quiet_logins=True)
+    assert selectors.effect_by_fiscal_year(prefecture, 2021)["total"]["tasks"] == 13

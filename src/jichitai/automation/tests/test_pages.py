@@ -1,0 +1,167 @@
+"""The staff pages: scenario from a shipped template, run form with uploads, approval by another
+person, work queue, secrets never shown, ledger table and exports."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from jichitai.automation import samples, services
+from jichitai.automation.models import Run, RunItem, Secret
+from jichitai.automation.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clerk_adds_plans_and_manager_approves_then_clerk_applies_with_uploads(
+    tsu, tsu_clerk, tsu_manager, login, django_capture_on_commit_callbacks
+):
+    clerk, manager = login(tsu_clerk), login(tsu_manager)
+    base = f"/s/{tsu.code}/automation/"
+    page = clerk.get(base)
+    assert page.status_code == 200 and "県の電気使用量の集計" in page.content.decode()
+    form = clerk.get(base + "scenarios/new/?from=electricity-summary")
+    assert "name: electricity-summary" in form.content.decode()
+    broken = clerk.post(
+        base + "scenarios/new/", {"source": "name: x\ntitle: 1\neach:\n  - step: nothing\n"}
+    )
+    text = broken.content.decode()
+    assert (
+        broken.status_code == 200
+        and "「nothing」という手順(step)はありません" in text
+        and "4行目" in text
+    )
+    from jichitai.automation.registry import scenarios
+
+    response = clerk.post(
+        base + "scenarios/new/", {"source": scenarios.get("electricity-summary").source}
+    )
+    assert response.status_code == 302
+    scenario = tsu.__class__.objects.get(pk=tsu.pk) and services.Scenario.objects.get(
+        name="electricity-summary"
+    )
+    detail = base + f"scenarios/{scenario.pk}/"
+    assert "本番実行できません" in clerk.get(detail).content.decode()
+
+    def upload():
+        return [
+            io.BytesIO(samples.electricity_workbook(division, "2021-04", seed=n))
+            for n, division in enumerate(samples.ELECTRICITY_DIVISIONS)
+        ]
+
+    files = upload()
+    for index, handle in enumerate(files):
+        handle.name = f"report{index}.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(detail + "runs/", {"mode": "plan", "reports": files})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Run.objects.get()
+    assert plan.status == Run.Status.FINISHED and plan.items.count() == 4
+    page = clerk.get(response["Location"]).content.decode()
+    assert "電気使用量集計.xlsx" in page and "計画済み" in page
+
+    # The clerk cannot approve (403 for the role); the manager can.
+    version = scenario.current_version
+    assert clerk.post(detail + f"versions/{version.pk}/approve/").status_code == 403
+    manager.post(detail + f"versions/{version.pk}/approve/")
+    version.refresh_from_db()
+    assert version.approved_by == tsu_manager
+
+    files = upload()
+    for index, handle in enumerate(files):
+        handle.name = f"report{index}.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(detail + "runs/", {"mode": "apply", "reports": files})
+    run = Run.objects.get(mode=Run.Mode.APPLY)
+    assert run.status == Run.Status.FINISHED
+    output = run.files.get()
+    download = clerk.get(base + f"runs/{run.pk}/files/{output.pk}/")
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook.sheetnames == ["所属別", "月別合計", "明細"]
+
+
+def test_a_run_form_without_its_input_keeps_the_person_on_the_page(tsu, tsu_clerk, login, shipped):
+    scenario = shipped("electricity-summary")
+    response = login(tsu_clerk).post(
+        f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/runs/", {"mode": "plan"}
+    )
+    assert response.status_code == 400 and "必須" in response.content.decode()
+    assert not Run.objects.exists()
+
+
+def test_work_queue_records_what_a_person_did(tsu, tsu_clerk, login):
+    item = factories.item(tsu)
+    client = login(tsu_clerk)
+    queue = client.get(f"/s/{tsu.code}/automation/queue/").content.decode()
+    assert "業務エラー" in queue
+    client.post(
+        f"/s/{tsu.code}/automation/items/{item.pk}/resolve/",
+        {f"item-{item.pk}-resolution": "手入力で登録した"},
+    )
+    item.refresh_from_db()
+    assert item.resolution == "手入力で登録した" and item.resolved_by == tsu_clerk
+    assert (
+        "対応待ちの項目はありません"
+        in client.get(f"/s/{tsu.code}/automation/queue/").content.decode()
+    )
+    assert RunItem.objects.filter(resolved_at__isnull=True).count() == 0
+
+
+def test_secrets_are_stored_encrypted_and_never_shown(tsu, tsu_manager, tsu_clerk, login):
+    client = login(tsu_manager)
+    url = f"/s/{tsu.code}/automation/secrets/"
+    client.post(url, {"name": "legacy_password", "value": "very-secret-value"})
+    secret = Secret.objects.get()
+    assert "very-secret-value" not in secret.token
+    page = client.get(url).content.decode()
+    assert "legacy_password" in page and "very-secret-value" not in page
+    assert login(tsu_clerk).get(url).status_code == 403
+    from jichitai.audit.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(summary__contains="very-secret-value").exists()
+    assert not AuditEvent.objects.filter(changes__icontains="very-secret-value").exists()
+
+
+def test_pages_are_translated_to_english(tsu, tsu_clerk, login, shipped):
+    shipped("electricity-summary")
+    client = login(tsu_clerk)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/s/{tsu.code}/automation/").content.decode()
+    assert "Work queue (business errors)" in page and "Awaiting approval" in page
+
+
+def test_the_staff_home_card_shows_the_work_queue(tsu, tsu_clerk, login):
+    factories.item(tsu)
+    page = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
+    assert "対応待ちの業務エラーが 1 件あります。" in page
+
+
+def test_manager_records_a_manual_ledger_line(tsu, tsu_manager, login):
+    client = login(tsu_manager)
+    response = client.post(
+        f"/s/{tsu.code}/automation/ledger/add/",
+        {
+            "fiscal_year": 2021,
+            "division": "市民課",
+            "task": "転入届の入力",
+            "hours_before": "100",
+            "hours_after": "40",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith(
+        "/automation/ledger/?year=2021"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "転入届の入力" in page and "60.0" in page
+    bad = client.post(
+        f"/s/{tsu.code}/automation/ledger/add/",
+        {
+            "fiscal_year": 2021,
+            "division": "市民課",
+            "task": "x",
+            "hours_before": "-1",
+            "hours_after": "1",
+        },
+    )
+    assert bad.status_code == 400

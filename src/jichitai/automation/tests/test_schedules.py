@@ -1,0 +1,66 @@
+"""Schedules: requested by one person, enabled only by another manager, started when due."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from jichitai.automation import services
+from jichitai.automation.models import Run
+from jichitai.automation.tests import factories
+from jichitai.automation.tests.conftest import approve_now
+from jichitai.jobs.registry import schedules
+from jichitai.tenancy.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_schedule_needs_a_second_persons_sign_off_and_starts_when_due(
+    tsu, tsu_manager, make_member, run_now, django_capture_on_commit_callbacks, shipped
+):
+    assert "automation.schedules" in schedules
+    scenario = approve_now(factories.scenario(tsu), run_now)
+    with pytest.raises(ValidationError, match="cron"):
+        services.request_schedule(actor=tsu_manager, scenario=scenario, cron="every morning")
+    with pytest.raises(ValidationError, match="ファイルを入力する"):
+        services.request_schedule(
+            actor=tsu_manager, scenario=shipped("electricity-summary"), cron="0 6 * * *"
+        )
+    schedule = services.request_schedule(actor=tsu_manager, scenario=scenario, cron="0 6 * * *")
+    assert services.start_due_schedules(now=timezone.now() + timedelta(days=2)) == []  # not enabled
+    with pytest.raises(ValidationError, match="自分で有効にできません"):
+        services.enable_schedule(
+            actor=tsu_manager, membership=tsu_manager.memberships.get(), schedule=schedule
+        )
+    clerk = make_member(tsu, Role.CLERK, username="sched-clerk")
+    with pytest.raises(ValidationError, match="manager"):
+        services.enable_schedule(actor=clerk, membership=clerk.memberships.get(), schedule=schedule)
+    other = make_member(tsu, Role.MANAGER, username="sched-manager")
+    services.enable_schedule(actor=other, membership=other.memberships.get(), schedule=schedule)
+    schedule.refresh_from_db()
+    assert services.start_due_schedules(now=schedule.enabled_at + timedelta(seconds=30)) == []
+    later = schedule.enabled_at + timedelta(days=1, hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.start_due_schedules(now=later)
+    assert len(started) == 1
+    run = Run.objects.get(pk=started[0])
+    assert run.mode == Run.Mode.APPLY and run.status == Run.Status.FINISHED and run.job is not None
+    assert services.start_due_schedules(now=later + timedelta(minutes=1)) == []  # once per due time
+
+
+def test_schedule_pages(tsu, tsu_clerk, tsu_manager, login, make_member):
+    scenario = factories.scenario(tsu)
+    clerk = login(tsu_clerk)
+    url = f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/"
+    clerk.post(url + "schedules/", {"schedule-cron": "30 7 * * 1-5"})
+    schedule = scenario.schedules.get()
+    assert schedule.requested_by == tsu_clerk and not schedule.is_enabled
+    page = clerk.get(url).content.decode()
+    assert "30 7 * * 1-5" in page and "無効(確認待ち)" in page
+    assert (
+        clerk.post(f"/s/{tsu.code}/automation/schedules/{schedule.pk}/enable/").status_code == 403
+    )
+    login(tsu_manager).post(f"/s/{tsu.code}/automation/schedules/{schedule.pk}/enable/")
+    schedule.refresh_from_db()
+    assert schedule.enabled_by == tsu_manager

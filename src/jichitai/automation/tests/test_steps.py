@@ -1,0 +1,234 @@
+"""The scenario schema built from the step library, Japanese errors naming step path and line,
+placeholders, and the file steps (CSV in CP932, Excel template 転記, filter/aggregate, e-mail,
+HTTP API with a 503)."""
+
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+from jichitai.automation import definition, vault
+from jichitai.automation.errors import BusinessError, DefinitionError, NotApplied
+from jichitai.automation.steps import steps
+from jichitai.automation.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_knows_every_step_and_its_parameters():
+    schema = definition.scenario_schema()
+    names = schema["$defs"]["step"]["properties"]["step"]["enum"]
+    for name in [
+        "excel.read",
+        "excel.write",
+        "excel.fill_template",
+        "csv.read",
+        "csv.write",
+        "table.filter",
+        "table.aggregate",
+        "pdf.render",
+        "pdf.merge",
+        "browser.open",
+        "browser.fill",
+        "browser.select",
+        "browser.click",
+        "browser.read_text",
+        "browser.read_table",
+        "browser.download",
+        "browser.screenshot",
+        "email.send",
+        "http.call",
+        "applications.approved",
+    ]:
+        assert name in names
+
+
+def test_errors_name_the_step_path_and_the_line_in_japanese():
+    source = """name: sample
+title: サンプル
+manual_minutes_before: 10
+manual_minutes_after: 1
+items: rows
+each:
+  - step: excel.read
+    with:
+      columns: 所属
+  - step: browser.fill
+    with: {selector: "#a", colour: red}
+  - step: excel.raed
+"""
+    with pytest.raises(DefinitionError) as caught:
+        definition.parse(source)
+    problems = caught.value.problems
+    assert "8行目 each[1].with: 必須の項目がありません(「path」)。" in problems
+    assert "9行目 each[1].with.columns: 値の種類が違います。" in problems
+    assert "11行目 each[2].with: 使えない項目があります(「colour」)。" in problems
+    assert "12行目 each[3].step: 「excel.raed」という手順(step)はありません。" in problems
+    with pytest.raises(DefinitionError, match="2行目: YAML として読めません"):
+        definition.parse("name: a\n  title: [\n")
+
+
+def test_placeholders_keep_types_and_fail_with_the_missing_name():
+    context = {"item": {"氏名": "三重 花子", "rows": [1, 2]}}
+    assert definition.resolve("{{ item.rows }}", context) == [1, 2]
+    assert definition.resolve("様 {{ item.氏名 }} 様", context) == "様 三重 花子 様"
+    with pytest.raises(BusinessError, match="「住所」が見つかりません"):
+        definition.resolve("{{ item.住所 }}", context, where="each[1]: ")
+
+
+class Ctx:
+    """A step context over a folder, as the runner gives one."""
+
+    plan = False
+
+    def __init__(self, folder: Path, organization=None):
+        self.folder = folder
+        self.organization = organization
+        self.outputs: dict[str, bytes] = {}
+        self.redact = vault.Redactor()
+
+    def input_path(self, value):
+        return self.folder / Path(value).name
+
+    def write_output(self, name, content):
+        self.outputs[name] = content
+        (self.folder / name).write_bytes(content)
+        return name
+
+    def output_path(self, name):
+        return self.folder / name
+
+    def target_url(self, target, path="/"):
+        return self.base + path
+
+    def secret(self, name):
+        return "token-value"
+
+
+def test_csv_in_cp932_and_utf8_with_a_missing_column(tmp_path):
+    (tmp_path / "sjis.csv").write_bytes("番号,氏名,金額\r\n1,髙橋 一郎,1200\r\n".encode("cp932"))
+    (tmp_path / "utf8.csv").write_bytes("\ufeff番号,氏名\r\n1,三重 花子\r\n".encode())
+    read = steps.get("csv.read").function
+    rows = read(Ctx(tmp_path), path="sjis.csv", columns=["番号", "氏名", "金額"], numbers=["金額"])
+    assert rows[0]["氏名"] == "髙橋 一郎" and rows[0]["金額"] == 1200
+    with pytest.raises(BusinessError, match=r"utf8\.csv」1行目: 列「金額」がありません"):
+        read(Ctx(tmp_path), path="utf8.csv", columns=["番号", "金額"])
+    written = steps.get("csv.write").function(
+        Ctx(tmp_path), output="out.csv", rows=rows, columns=["番号", "氏名"], encoding="cp932"
+    )
+    assert (tmp_path / written).read_bytes().decode("cp932").startswith("番号,氏名")
+
+
+def test_fill_an_excel_template_by_named_cells_and_ranges(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "様式"
+    sheet["A1"] = "令達通知"
+    workbook.defined_names["宛先"] = DefinedName("宛先", attr_text="様式!$B$2")
+    workbook.defined_names["明細"] = DefinedName("明細", attr_text="様式!$A$5:$C$7")
+    workbook.save(tmp_path / "template.xlsx")
+    fill = steps.get("excel.fill_template").function
+    fill(
+        Ctx(tmp_path),
+        template="template.xlsx",
+        output="filled.xlsx",
+        cells={"宛先": "津高等学校長"},
+        ranges={"明細": [{"科目": "需用費", "金額": 1000, "_row": 2}, ["役務費", 2000]]},
+    )
+    filled = load_workbook(tmp_path / "filled.xlsx")["様式"]
+    assert filled["B2"].value == "津高等学校長" and filled["A1"].value == "令達通知"
+    assert (filled["A5"].value, filled["B5"].value, filled["A6"].value, filled["B6"].value) == (
+        "需用費",
+        1000,
+        "役務費",
+        2000,
+    )
+    with pytest.raises(BusinessError, match="名前「合計」が定義されていません"):
+        fill(Ctx(tmp_path), template="template.xlsx", output="x.xlsx", cells={"合計": 1})
+    with pytest.raises(BusinessError, match="3 行ですが、4 行"):
+        fill(Ctx(tmp_path), template="template.xlsx", output="x.xlsx", ranges={"明細": [[1]] * 4})
+
+
+def test_filter_and_aggregate():
+    rows = [
+        {"課": "甲", "月": "4", "量": 10},
+        {"課": "甲", "月": "4", "量": "5"},
+        {"課": "乙", "月": "4", "量": 1},
+        {"課": "乙", "月": "", "量": 7},
+    ]
+    kept = steps.get("table.filter").function(None, rows=rows, not_empty=["月"])
+    assert len(kept) == 3
+    total = steps.get("table.aggregate").function(
+        None, rows=kept, group_by=["課"], sum=["量"], count="件数"
+    )
+    assert total == [{"課": "乙", "量": 1, "件数": 1}, {"課": "甲", "量": 15, "件数": 2}]
+
+
+def test_email_step_sends_with_django_mail():
+    steps.get("email.send").function(None, to="kakari@example.jp", subject="完了", body="本文")
+    assert mail.outbox[0].to == ["kakari@example.jp"] and mail.outbox[0].subject == "完了"
+
+
+class _Api(http.server.BaseHTTPRequestHandler):
+    statuses: list = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        status = self.statuses.pop(0) if self.statuses else 201
+        body = b'{"ok": true, "auth": "%s"}' % self.headers.get("Authorization", "").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_http_call_returns_json_and_reports_a_503_as_not_applied(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Api)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ctx = Ctx(tmp_path)
+        ctx.base = f"http://127.0.0.1:{server.server_address[1]}"
+        call = steps.get("http.call").function
+        _Api.statuses = [503]
+        with pytest.raises(NotApplied, match="HTTP 503"):
+            call(ctx, target="api", path="/records", method="POST", json={"a": 1})
+        answer = call(
+            ctx, target="api", path="/records", method="POST", json={"a": 1}, bearer_secret="token"
+        )
+        assert answer == {"ok": True, "auth": "Bearer token-value"}
+        assert steps.get("http.call").effect_for({"method": "POST"}) == "external"
+        assert steps.get("http.call").effect_for({}) == "remote"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_vault_keys_rotate_with_multifernet():
+    from cryptography.fernet import Fernet
+
+    token = vault.encrypt("パスワード123")
+    new_key = Fernet.generate_key().decode()
+    from django.conf import settings
+
+    with override_settings(JICHITAI_VAULT_KEYS=[new_key, *settings.JICHITAI_VAULT_KEYS]):
+        assert vault.decrypt(token) == "パスワード123"
+        rotated = vault.rotate(token)
+    with override_settings(JICHITAI_VAULT_KEYS=[new_key]):
+        assert vault.decrypt(rotated) == "パスワード123"
+    redact = vault.Redactor(["a b&c/d"])
+    assert (
+        redact("x a b&c/d y a%20b%26c%2Fd z a+b%26c%2Fd")
+        == "x [秘密情報] y [秘密情報] z [秘密情報]"
+    )
+
+
+def test_a_factory_scenario_is_valid(tsu):
+    assert factories.scenario(tsu).current_version.definition["title"] == "サンプル"
