@@ -131,7 +131,7 @@ class Services:
             )
 
 
-def environment() -> dict:
+def environment(directory: Path) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
@@ -145,6 +145,8 @@ def environment() -> dict:
         "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
         "CACHE_URL": f"rediscache://127.0.0.1:{REDIS_PORT}/1",
         "JICHITAI_API_SUBMIT_RATE": "100000000/m",
+        # Uploaded files and run folders of the harness's own installation.
+        "JICHITAI_VAR_DIR": str(directory / "var"),
         # A killed worker's job is noticed within seconds rather than minutes.
         "JICHITAI_JOB_STALE_SECONDS": "8",
         "JICHITAI_WORKER_HOUSEKEEPING_SECONDS": "3",
@@ -284,7 +286,86 @@ class JobFault:
     items: object
 
 
-JOB_FAULTS: list[JobFault] = []
+OCR_PAGES = 12
+AUTOMATION_ITEMS = 12
+
+
+def _start_ocr_batch() -> int:
+    """A batch of scanned 現況届 pages read by the job ``ocr.batch``."""
+    from jichitai.ocr import demo as paper
+    from jichitai.ocr import services
+    from jichitai.tenancy.models import Division, Organization
+
+    organization = Organization.objects.get(code="242012")
+    division = Division.objects.get(organization=organization, name="情報政策課")
+    template = paper.paper_template(paper.paper_procedure(organization, division))
+    batch = services.start_batch(
+        actor=None, paper=template, uploads=paper.sample_scans(count=OCR_PAGES, seed=9)
+    )
+    return batch.job_id
+
+
+def _ocr_items(job_id: int) -> tuple[int, int, int]:
+    from django.db.models import Count
+
+    from jichitai.ocr.models import Batch
+
+    batch = Batch.objects.get(job_id=job_id)
+    expected = sum(f.pages for f in batch.files.filter(error=""))
+    per_page = batch.pages.values("source", "number").annotate(n=Count("pk"))
+    once = sum(1 for row in per_page if row["n"] == 1)
+    repeated = sum(row["n"] - 1 for row in per_page)
+    failed_visibly = batch.files.exclude(error="").count()
+    return once, failed_visibly, (expected - len(per_page)) + repeated
+
+
+def _start_automation_run() -> int:
+    """A production run of the 帳票発行 scenario (a notice PDF per row) by the job
+    ``automation.run``, planned and approved first as the rules require."""
+    from jichitai.accounts.models import User
+    from jichitai.automation import samples, services
+    from jichitai.automation.models import Run
+    from jichitai.automation.registry import scenarios
+    from jichitai.automation.runner import execute
+    from jichitai.tenancy.models import Division, Membership, Organization, Role
+
+    organization = Organization.objects.get(code="242012")
+    Division.objects.get_or_create(organization=organization, name="教育財務課")
+    scenario = services.create_scenario(
+        actor=None, organization=organization, source=scenarios.get("scholarship-notices").source
+    )
+    rows = {"list": [("list.csv", samples.notice_list_csv(AUTOMATION_ITEMS))]}
+    plan = services.start_run(
+        actor=None, scenario=scenario, mode=Run.Mode.PLAN, files=rows, background=False
+    )
+    execute(plan.pk)
+    manager = User.objects.create(username="faults-manager")
+    membership = Membership.objects.create(
+        user=manager, organization=organization, role=Role.MANAGER
+    )
+    services.approve_version(actor=manager, membership=membership, version=scenario.current_version)
+    run = services.start_run(actor=None, scenario=scenario, mode=Run.Mode.APPLY, files=rows)
+    return run.job_id
+
+
+def _automation_items(job_id: int) -> tuple[int, int, int]:
+    from django.db.models import Count
+
+    from jichitai.automation.models import Run, RunItem
+
+    run = Run.objects.get(job_id=job_id)
+    per_key = run.items.values("key").annotate(n=Count("pk"))
+    repeated = sum(row["n"] - 1 for row in per_key)
+    once = run.items.filter(status=RunItem.Status.DONE).values("key").distinct().count()
+    failed_visibly = run.items.filter(status=RunItem.Status.FAILED).count()
+    unfinished = run.items.filter(status=RunItem.Status.PENDING).count()
+    return once, failed_visibly, (AUTOMATION_ITEMS - len(per_key)) + unfinished + repeated
+
+
+JOB_FAULTS: list[JobFault] = [
+    JobFault("OCR batch", _start_ocr_batch, _ocr_items),
+    JobFault("automation run", _start_automation_run, _automation_items),
+]
 
 
 def wait_for(condition, seconds: float, step: float = 0.2) -> bool:
@@ -349,7 +430,7 @@ def main() -> None:
     rows: dict = {}
     try:
         services.start()
-        env = environment()
+        env = environment(directory)
         os.environ.update(env)
         subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
         procedure_id = prepare()
