@@ -377,9 +377,10 @@ def wait_for(condition, seconds: float, step: float = 0.2) -> bool:
     return False
 
 
-def interrupt_job(fault: JobFault, workers: list[subprocess.Popen]) -> dict:
+def interrupt_job(fault: JobFault, workers: list[subprocess.Popen], start_worker) -> dict:
     """Starts the job, kills -9 the worker running it once some items are done, and waits for the
-    surviving worker to recover and finish it."""
+    surviving worker to recover and finish it. A new worker takes the dead one's place, as the
+    process supervisor of a real installation would start one."""
     from django.db import connections
 
     from jichitai.jobs.models import Job
@@ -399,6 +400,7 @@ def interrupt_job(fault: JobFault, workers: list[subprocess.Popen]) -> dict:
     for pid in [*children_of(victim.pid), victim.pid]:
         os.kill(pid, signal.SIGKILL)
     log(f"{fault.name}: killed worker {victim.pid} after {done_before} items")
+    workers[workers.index(victim)] = start_worker()
     finished = wait_for(
         lambda: Job.objects.get(pk=job_id).status in {"succeeded", "failed"}, 240, step=1
     )
@@ -451,17 +453,19 @@ def main() -> None:
             stderr=app_log,
         )
         processes.append(app)
-        workers = [
-            subprocess.Popen(
+
+        def start_worker() -> subprocess.Popen:
+            worker = subprocess.Popen(
                 [BIN / "jichitai", "worker"],
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            for _ in range(2)
-        ]
-        processes.extend(workers)
+            processes.append(worker)
+            return worker
+
+        workers = [start_worker() for _ in range(2)]
         wait_for(lambda: _answers(f"http://127.0.0.1:{APP_PORT}/healthz"), 30)
 
         load = Load(
@@ -479,8 +483,11 @@ def main() -> None:
         log("restarting PostgreSQL")
         services.restart_postgres()
         log("PostgreSQL is back")
+        from django.db import connections
+
+        connections.close_all()  # this process's own connection did not survive the restart
         for fault in JOB_FAULTS:
-            rows.update(interrupt_job(fault, workers))
+            rows.update(interrupt_job(fault, workers, start_worker))
         loader.join()
         rows = {**check_submissions(load, procedure_id), **rows}
         app_log.flush()
