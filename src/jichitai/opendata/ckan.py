@@ -5,12 +5,14 @@ view in ``ckan_views`` parses the request, runs the action in one transaction an
 in CKAN's envelope. Actions raise ``ValidationError`` (CKAN's 409), ``Http404`` (404) or
 ``NotAuthorized`` (403)."""
 
+import hashlib
 import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -25,6 +27,7 @@ from jichitai.opendata.rating import openness_stars
 from jichitai.tenancy.models import Organization, Role
 
 CKAN_VERSION = "2.10.5"
+PACKAGE_CACHE_SECONDS = 300
 
 
 class NotAuthorized(Exception):
@@ -282,11 +285,30 @@ def package_list(context: Context, data: dict) -> list[str]:
     return list(names[offset:])
 
 
+def package_dicts(page: list[tuple[int, object]], context: Context) -> list[dict]:
+    """The CKAN dictionaries of ``page`` [(id, modified_at)], built once per version of each
+    dataset and kept in the cache, as CKAN keeps them in its search index. Every change to a dataset
+    or its resources moves ``modified_at``, so a changed dataset is never served from an old entry
+    (only the download count inside may lag, by up to PACKAGE_CACHE_SECONDS)."""
+    site = hashlib.sha256(context.base_url.encode()).hexdigest()[:12]
+    keys = {pk: f"opendata:package:{site}:{pk}:{modified.timestamp()}" for pk, modified in page}
+    cached = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in cached]
+    if missing:
+        built = {
+            keys[dataset.pk]: package_dict(dataset, context)
+            for dataset in selectors.datasets_with_relations(missing)
+        }
+        cache.set_many(built, timeout=PACKAGE_CACHE_SECONDS)
+        cached.update(built)
+    return [cached[keys[pk]] for pk, _ in page if keys[pk] in cached]
+
+
 @action("package_show")
 def package_show(context: Context, data: dict) -> dict:
     """One dataset by ``id`` (its id or name)."""
-    dataset = selectors.dataset_by_name_or_id(_visible_with_deleted(context), _required(data, "id"))
-    return package_dict(dataset, context)
+    version = selectors.dataset_version(_visible_with_deleted(context), _required(data, "id"))
+    return package_dicts([version], context)[0]
 
 
 def _visible_with_deleted(context: Context):
@@ -365,7 +387,7 @@ def package_search(context: Context, data: dict) -> dict:
     return {
         "count": result.count,
         "sort": query.sort,
-        "results": [package_dict(dataset, context) for dataset in result.datasets],
+        "results": package_dicts(result.page, context),
         "facets": {
             name: {item.name: item.count for item in items} for name, items in result.facets.items()
         },

@@ -1,7 +1,7 @@
 """The CKAN Action API endpoint: ``/api/action/<name>`` and ``/api/3/action/<name>``.
 
 Parses GET parameters, JSON bodies and multipart forms, authenticates the raw ``Authorization``
-token, runs the action in one transaction and answers in CKAN's envelope with CKAN's status codes."""
+token, runs a writing action in one transaction and answers in CKAN's envelope with CKAN's status codes."""
 
 import json
 
@@ -114,7 +114,10 @@ def action(request, name: str):
         files=request.FILES,
     )
     try:
-        with transaction.atomic():
+        if name in WRITE_ACTIONS:
+            with transaction.atomic():
+                result = actions.get(name)(context, data)
+        else:
             result = actions.get(name)(context, data)
     except ValidationError as error:
         return _validation_error(request, name, error)

@@ -5,6 +5,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import cached_property
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
@@ -32,6 +33,10 @@ def _with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
 
 
 # Staff side -----------------------------------------------------------------------------------
+
+
+def datasets_with_relations(ids) -> QuerySet[Dataset]:
+    return _with_relations(Dataset.objects.filter(pk__in=ids)).defer("search_text", "search_title")
 
 
 def datasets_of(organization: Organization) -> QuerySet[Dataset]:
@@ -84,6 +89,16 @@ def dataset_by_name_or_id(queryset: QuerySet[Dataset], name_or_id: str) -> Datas
     if dataset is None:
         raise Http404
     return dataset
+
+
+def dataset_version(queryset: QuerySet[Dataset], name_or_id: str) -> tuple[int, datetime]:
+    """(id, last modification) of the dataset with that name or id, or 404."""
+    identifier = _uuid_or_none(name_or_id)
+    lookup = Q(name=name_or_id) | Q(ckan_id=identifier) if identifier else Q(name=name_or_id)
+    found = queryset.filter(lookup).values_list("pk", "modified_at").first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def resource_by_id(queryset: QuerySet[Dataset], resource_id: str) -> Resource:
@@ -154,8 +169,15 @@ class FacetItem:
 @dataclass
 class SearchResult:
     count: int
-    datasets: list[Dataset]
+    # The page as (id, last modification) in order: enough to serve cached CKAN dictionaries.
+    page: list[tuple[int, datetime]]
     facets: dict[str, list[FacetItem]]
+
+    @cached_property
+    def datasets(self) -> list[Dataset]:
+        """The page's datasets with what a listing shows (organization, tags, resources)."""
+        by_id = {d.pk: d for d in datasets_with_relations([pk for pk, _ in self.page])}
+        return [by_id[pk] for pk, _ in self.page if pk in by_id]
 
 
 SORTS = {
@@ -225,18 +247,15 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
     else:
         ranked = datasets.annotate(score=Value(0, output_field=IntegerField()))
     rows = max(0, min(query.rows, MAX_ROWS))
-    # Order and page over ids only, then read the page's datasets whole.
-    ids = list(
-        ranked.order_by(*_ordering(query.sort)).values_list("pk", flat=True)[
+    # Order and page over narrow rows; the datasets themselves are read only when needed.
+    page = list(
+        ranked.order_by(*_ordering(query.sort)).values_list("pk", "modified_at")[
             query.start : query.start + rows
         ]
     )
-    found = _with_relations(Dataset.objects.filter(pk__in=ids)).defer("search_text", "search_title")
-    by_id = {dataset.pk: dataset for dataset in found}
-    page = [by_id[pk] for pk in ids]
     matched_ids = datasets.values("pk")
     facets = {name: _facet(matched_ids, name, query.facet_limit) for name in query.facet_fields}
-    return SearchResult(count=count, datasets=page, facets=facets)
+    return SearchResult(count=count, page=page, facets=facets)
 
 
 def _facet(matched_ids, name: str, limit: int) -> list[FacetItem]:
