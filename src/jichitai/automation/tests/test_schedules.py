@@ -40,7 +40,10 @@ def test_a_schedule_needs_a_second_persons_sign_off_and_starts_when_due(
     services.enable_schedule(actor=other, membership=other.memberships.get(), schedule=schedule)
     schedule.refresh_from_db()
     assert services.start_due_schedules(now=schedule.enabled_at + timedelta(seconds=30)) == []
-    later = schedule.enabled_at + timedelta(days=1, hours=1)
+    # An hour after the next day's 06:00, whatever time of day the test runs.
+    later = (timezone.localtime(schedule.enabled_at) + timedelta(days=1)).replace(
+        hour=7, minute=0, second=0, microsecond=0
+    )
     with django_capture_on_commit_callbacks(execute=True):
         started = services.start_due_schedules(now=later)
     assert len(started) == 1
