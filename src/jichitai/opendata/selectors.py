@@ -128,12 +128,6 @@ def group_by_name_or_id(name_or_id: str) -> Group:
     return group
 
 
-def publishing_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(pk__in=public_datasets().values("organization_id")).order_by(
-        "code"
-    )
-
-
 def download_total(dataset: Dataset) -> int:
     return dataset.resources.aggregate(total=Sum("download_count"))["total"] or 0
 

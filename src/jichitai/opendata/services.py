@@ -2,6 +2,7 @@
 action raises ``ValidationError`` with the field it concerns and writes nothing (files included)."""
 
 import csv
+import hashlib
 import io
 import os
 import unicodedata
@@ -193,16 +194,19 @@ def update_dataset(*, actor, dataset: Dataset, tags=None, groups=None, **changes
 
 def publication_problems(dataset: Dataset) -> list[str]:
     """Why the dataset cannot be published as it is (empty when it can)."""
+    return _problems(list(dataset.resources.all()))
+
+
+def _problems(resources: list[Resource]) -> list[str]:
     problems = []
-    resources = list(dataset.resources.all())
     if not resources:
         problems.append(_("リソース(ファイルまたはリンク)が1つもありません。"))
-    invalid = [r for r in resources if r.validation_status == Resource.Validation.INVALID]
-    for resource in invalid:
-        problems.append(
-            _("「%(name)s」は標準データセットの検証でエラーがあります(%(count)d件)。")
-            % {"name": resource.name, "count": len(resource.validation.get("errors", []))}
-        )
+    for resource in resources:
+        if resource.validation_status == Resource.Validation.INVALID:
+            problems.append(
+                _("「%(name)s」は標準データセットの検証でエラーがあります(%(count)d件)。")
+                % {"name": resource.name, "count": len(resource.validation.get("errors", []))}
+            )
     return problems
 
 
@@ -211,10 +215,11 @@ def publish_dataset(
     *, actor, dataset: Dataset, may_override: bool = False, override_reason: str = ""
 ) -> Dataset:
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    problems = publication_problems(dataset)
-    has_invalid = dataset.resources.filter(validation_status=Resource.Validation.INVALID).exists()
+    resources = list(dataset.resources.all())
+    problems = _problems(resources)
+    has_invalid = any(r.validation_status == Resource.Validation.INVALID for r in resources)
     override_reason = (override_reason or "").strip()
-    if not dataset.resources.exists():
+    if not resources:
         raise ValidationError({"__all__": problems})
     if has_invalid:
         if not override_reason:
@@ -396,8 +401,6 @@ def _store_upload(resource: Resource, checked, content: bytes, files: _StoredFil
 
 
 def _sha256(content: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(content).hexdigest()
 
 

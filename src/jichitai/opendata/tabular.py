@@ -286,7 +286,3 @@ def _is_note(row: list[str], columns: list[int]) -> bool:
     """A row with text in one cell only, starting like a note (※, 注, 出典 …)."""
     filled = [row[col] for col in columns if row[col]]
     return len(filled) == 1 and filled[0].startswith(NOTE_MARKERS) and len(columns) > 1
-
-
-def preview(table: Table, limit: int = 20) -> dict:
-    return {"header": table.header, "rows": table.rows[:limit], "total": len(table.rows)}
