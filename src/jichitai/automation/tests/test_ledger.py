@@ -17,42 +17,22 @@ pytestmark = pytest.mark.django_db
 
 
 def test_effect_by_fiscal_year_adds_up_tasks_divisions_and_total(tsu):
-    services.add_ledger_line(
-        actor=None,
-        organization=tsu,
-        fiscal_year=2021,
-        task="A",
-        division="甲課",
-        hours_before=100,
-        hours_after=40,
-    )
-    services.add_ledger_line(
-        actor=None,
-        organization=tsu,
-        fiscal_year=2021,
-        task="B",
-        division="甲課",
-        hours_before=50,
-        hours_after=50,
-    )
-    services.add_ledger_line(
-        actor=None,
-        organization=tsu,
-        fiscal_year=2021,
-        task="A",
-        division="甲課",
-        hours_before=10,
-        hours_after=5,
-    )
-    services.add_ledger_line(
-        actor=None,
-        organization=tsu,
-        fiscal_year=2022,
-        task="A",
-        division="甲課",
-        hours_before=999,
-        hours_after=0,
-    )
+    lines = [  # (年度, task, hours before, hours after)
+        (2021, "A", 100, 40),
+        (2021, "B", 50, 50),
+        (2021, "A", 10, 5),
+        (2022, "A", 999, 0),
+    ]
+    for fiscal_year, task, before, after in lines:
+        services.add_ledger_line(
+            actor=None,
+            organization=tsu,
+            fiscal_year=fiscal_year,
+            task=task,
+            division="甲課",
+            hours_before=before,
+            hours_after=after,
+        )
     effect = selectors.effect_by_fiscal_year(tsu, 2021)
     assert [(t["task"], t["before"], t["after"], t["reduction"]) for t in effect["tasks"]] == [
         ("A", Decimal("110.0"), Decimal("45.0"), Decimal("65.0")),
