@@ -15,3 +15,27 @@ def demo_shortcuts_are_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Backends that keep mail on this machine (printed, kept in memory, dropped or written to files):
+# in production invitations, password resets and residents' receipts would never arrive.
+UNDELIVERED_MAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+@register(Tags.security, deploy=True)
+def mail_is_delivered(app_configs, **kwargs):
+    if settings.EMAIL_BACKEND in UNDELIVERED_MAIL_BACKENDS:
+        return [
+            Error(
+                f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: e-mail would not be delivered.",
+                hint="Unset EMAIL_BACKEND (production settings send through SMTP) and set "
+                "EMAIL_HOST, EMAIL_PORT and DEFAULT_FROM_EMAIL.",
+                id="jichitai.E004",
+            )
+        ]
+    return []

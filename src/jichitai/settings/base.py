@@ -245,9 +245,15 @@ JICHITAI_AUTOMATION_TARGETS = env.dict(
 )
 
 # --- E-mail ----------------------------------------------------------------------------------
+# Development prints mail; production.py defaults to SMTP.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@jichitai.localhost")
 # Where residents reach the site; used for the links in e-mails sent from background work too.
 JICHITAI_BASE_URL = env.str("JICHITAI_BASE_URL", default="http://127.0.0.1:8000")

@@ -16,6 +16,10 @@ JICHITAI_DEMO_LOGIN_WITHOUT_OTP = False
 # Django's own Redis backend (rediscache://); database 1 keeps them apart from the task queue.
 CACHES = {"default": env.cache_url("CACHE_URL", default="rediscache://127.0.0.1:6379/1")}
 
+# Mail leaves through SMTP (EMAIL_HOST, EMAIL_PORT …, see base.py); a deploy check refuses backends
+# that keep it on the machine.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
