@@ -16,7 +16,7 @@ from jichitai.accounts import services
 from jichitai.accounts.forms import LoginForm, TokenForm
 from jichitai.accounts.middleware import before_second_factor
 from jichitai.accounts.selectors import confirmed_totp_device, may_skip_second_factor
-from jichitai.core.ratelimit import rate_limited
+from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.tenancy.middleware import public_view
 
 
@@ -106,14 +106,19 @@ def password_change(request):
 logout_view = before_second_factor(auth_views.LogoutView.as_view())
 
 
-password_reset = public_view(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Counted for every address asked for, with or without an account behind it.
+        limit_mail(self.request, form.cleaned_data["email"])
+        return super().form_valid(form)
+
+
+password_reset = public_view(rate_limited("password-reset", "20/10m")(PasswordResetView.as_view()))
 password_reset_done = public_view(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )

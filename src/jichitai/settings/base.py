@@ -228,6 +228,10 @@ CACHES = {
 # Public API submissions per client address; a shared office or school NAT sends many residents from
 # one address, so this is generous and adjustable.
 JICHITAI_API_SUBMIT_RATE = env.str("JICHITAI_API_SUBMIT_RATE", default="60/m")
+# E-mail that anonymous visitors ask for (draft links, password resets): per recipient address, and
+# per client address (generous for the same NAT reason).
+JICHITAI_MAIL_RATE_PER_ADDRESS = env.str("JICHITAI_MAIL_RATE_PER_ADDRESS", default="5/h")
+JICHITAI_MAIL_RATE_PER_CLIENT = env.str("JICHITAI_MAIL_RATE_PER_CLIENT", default="30/h")
 
 # The online payment gateway (決済代行): its payment page and the shared secret both sides use
 # to sign orders and notifications.

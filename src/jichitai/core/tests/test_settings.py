@@ -7,7 +7,6 @@ import sys
 import tempfile
 
 import pytest
-
 from django.core.checks import Error
 from django.test import override_settings
 
