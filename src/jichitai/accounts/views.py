@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jichitai.accounts import services
-from jichitai.accounts.forms import LoginForm, TokenForm
+from jichitai.accounts.forms import EnrolmentForm, LoginForm, TokenForm
 from jichitai.accounts.middleware import before_second_factor
 from jichitai.accounts.selectors import confirmed_totp_device, may_skip_second_factor
 from jichitai.core.ratelimit import limit_mail, rate_limited
@@ -68,18 +68,28 @@ def otp_verify(request):
 
 @login_required
 @before_second_factor
+@rate_limited("otp-setup", "20/10m")
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    if confirmed_totp_device(request.user) is not None and not request.user.is_verified():
+    has_device = confirmed_totp_device(request.user) is not None
+    if has_device and not request.user.is_verified():
         return redirect("accounts:otp_verify")
     device = services.pending_totp_device(request.user)
-    form = TokenForm(request.POST or None)
+    # A first device needs the enrolment code an admin issued; replacing one needs only the session
+    # already verified with the old device.
+    form = (TokenForm if has_device else EnrolmentForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        error = services.confirm_totp_device(request, device, form.cleaned_data["token"])
-        if error is None:
+        errors = services.confirm_totp_device(
+            request,
+            device,
+            form.cleaned_data["token"],
+            enrolment_code=form.cleaned_data.get("enrolment_code", ""),
+        )
+        if errors is None:
             messages.success(request, _("二要素認証を登録しました。"))
             return redirect(_safe_next(request))
-        form.add_error("token", error)
+        for field, message in errors.items():
+            form.add_error(field, message)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title=_("認証アプリ登録用のQRコード")
     )

@@ -173,6 +173,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="jichitai")
+# Which kind of installation this is: "development" (a developer's machine: `jichitai demo` may load
+# demo accounts with a published password) or "production" (anything else). Unset means production.
+JICHITAI_ENVIRONMENT = env.str("JICHITAI_ENVIRONMENT", default="production")
+# How long a one-time code for enrolling a first authenticator stays valid after an admin issues it.
+JICHITAI_ENROLMENT_CODE_HOURS = env.int("JICHITAI_ENROLMENT_CODE_HOURS", default=72)
 # Demo accounts may skip the second factor on a development machine only; production.py forces False
 # and a deploy check refuses the combination.
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = env.bool("JICHITAI_DEMO_LOGIN_WITHOUT_OTP", default=False)

@@ -11,6 +11,7 @@ JICHITAI_VAULT_KEYS = env.list("JICHITAI_VAULT_KEYS")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # The demo shortcut is never available here, whatever the environment says.
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = False
+JICHITAI_ENVIRONMENT = "production"
 
 # Rate-limit counters must be shared by all gunicorn workers and machines.
 # Django's own Redis backend (rediscache://); database 1 keeps them apart from the task queue.

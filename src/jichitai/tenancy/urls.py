@@ -13,6 +13,11 @@ urlpatterns = [
     path("members/", views.member_list, name="members"),
     path("members/new/", views.member_add, name="member_add"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path(
+        "members/<int:membership_id>/enrolment-code/",
+        views.member_enrolment_code,
+        name="member_enrolment_code",
+    ),
     path("municipalities/", views.municipality_list, name="municipalities"),
     path("municipalities/new/", views.municipality_create, name="municipality_create"),
     path(

@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from jichitai.accounts import services as account_services
+from jichitai.accounts.selectors import confirmed_totp_device
 from jichitai.audit import services as audit
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy import selectors, services
@@ -115,6 +117,16 @@ def member_add(request, org_code):
     return render(request, "tenancy/member_add.html", {"form": form})
 
 
+def _member_page(request, membership, form, **extra):
+    context = {
+        "form": form,
+        "membership": membership,
+        "has_authenticator": confirmed_totp_device(membership.user) is not None,
+        **extra,
+    }
+    return render(request, "tenancy/member_edit.html", context)
+
+
 @requires_role(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def member_edit(request, org_code, membership_id):
@@ -139,7 +151,17 @@ def member_edit(request, org_code, membership_id):
         else:
             messages.success(request, _("職員の権限を更新しました。"))
             return redirect("tenancy:members", org_code=org_code)
-    return render(request, "tenancy/member_edit.html", {"form": form, "membership": membership})
+    return _member_page(request, membership, form)
+
+
+@requires_role(Role.ADMIN)
+@require_POST
+def member_enrolment_code(request, org_code, membership_id):
+    """Issues the one-time code the person needs to enrol a first authenticator; shown once."""
+    membership = selectors.member_of(request.tenant, membership_id)
+    code = account_services.issue_enrolment_code(actor=request.user, membership=membership)
+    form = MemberChangeForm(instance=membership, divisions=selectors.divisions_of(request.tenant))
+    return _member_page(request, membership, form, enrolment_code=code)
 
 
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)

@@ -10,7 +10,8 @@ import pytest
 from django.core.checks import Error
 from django.test import override_settings
 
-from jichitai.core.checks import demo_shortcuts_are_off, mail_is_delivered
+from jichitai.core.checks import demo_accounts_are_absent, demo_shortcuts_are_off, mail_is_delivered
+from jichitai.tenancy.tests.factories import UserFactory
 
 
 def test_the_deploy_check_flags_the_demo_shortcut():
@@ -86,3 +87,13 @@ def test_production_settings_with_the_console_mail_backend_fail_the_deploy_check
     result = _run_deploy_check({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"})
     assert result.returncode != 0
     assert "jichitai.E004" in result.stderr + result.stdout
+
+
+@pytest.mark.django_db
+def test_the_deploy_check_fails_while_demo_accounts_exist():
+    UserFactory(username="tsu-admin")
+    assert demo_accounts_are_absent(None) == []
+    UserFactory(username="pref-admin", is_demo=True)
+    errors = demo_accounts_are_absent(None)
+    assert [error.id for error in errors] == ["jichitai.E003"]
+    assert "pref-admin" in errors[0].msg
