@@ -2,9 +2,12 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -15,8 +18,14 @@ from django.views.decorators.http import require_http_methods
 from jichitai.accounts import services
 from jichitai.accounts.forms import EnrolmentForm, LoginForm, TokenForm
 from jichitai.accounts.middleware import before_second_factor
-from jichitai.accounts.selectors import confirmed_totp_device, may_skip_second_factor
+from jichitai.accounts.selectors import (
+    confirmed_totp_device,
+    may_skip_second_factor,
+    needs_second_factor,
+)
 from jichitai.core.ratelimit import limit_mail, rate_limited
+from jichitai.tenancy import selectors as tenancy_selectors
+from jichitai.tenancy import services as tenancy_services
 from jichitai.tenancy.middleware import public_view
 
 
@@ -138,3 +147,65 @@ password_reset_confirm = public_view(
         success_url=reverse_lazy("accounts:login"),
     )
 )
+
+
+@public_view
+@rate_limited("invitation", "30/10m")
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The link in an invitation mail. A login ID without an account: the person sets a password
+    and the account is created. An existing account: its holder, logged in with both factors,
+    accepts; nobody else can."""
+    offer = tenancy_selectors.open_invitation(tenancy_services.hash_invitation_token(token))
+    account = get_user_model().objects.filter(username=offer.username).first()
+    context = {"invitation": offer, "organization": offer.organization}
+    if account is None:
+        form = SetPasswordForm(
+            get_user_model()(username=offer.username, email=offer.email), request.POST or None
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                tenancy_services.create_account_from_invitation(
+                    invitation=offer, password=form.cleaned_data["new_password1"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "アカウントを作成しました。ログインし、管理者から受け取る登録コードで"
+                        "二要素認証を登録してください。"
+                    ),
+                )
+                return redirect("accounts:login")
+        return render(request, "accounts/invitation_new_account.html", {**context, "form": form})
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if needs_second_factor(request.user):
+        target = (
+            "accounts:otp_verify" if confirmed_totp_device(request.user) else "accounts:otp_setup"
+        )
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+    error = None
+    if request.method == "POST":
+        try:
+            tenancy_services.accept_invitation(invitation=offer, user=request.user)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(
+                request, _("%(name)s の職員として登録されました。") % {"name": offer.organization}
+            )
+            return redirect("dashboard:organization_home", org_code=offer.organization.code)
+    elif request.user.pk != account.pk:
+        error = _(
+            "この招待は別のログインID(%(username)s)宛てです。そのログインIDでログインし直してください。"
+        ) % {"username": offer.username}
+    return render(
+        request,
+        "accounts/invitation.html",
+        {**context, "error": error, "may_accept": request.user.pk == account.pk},
+        status=403 if error else 200,
+    )

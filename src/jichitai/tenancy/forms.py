@@ -87,11 +87,18 @@ class StaffInviteForm(forms.Form):
         regex=r"^[A-Za-z0-9_.@+-]{3,150}$",
         error_messages={"invalid": _("ログインIDは半角英数字と _ . @ + - の3文字以上です。")},
         help_text=_(
-            "既存の職員IDを入力するとその職員を追加します。新しいIDなら招待メールを送ります。"
+            "招待メールを送り、本人が承諾すると登録されます。"
+            "すでにアカウントのあるIDなら、そのアカウントの持ち主が承諾します。"
         ),
     )
     full_name = forms.CharField(label=_("氏名"), max_length=100, required=False)
-    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        help_text=_(
+            "招待メールの宛先(すでにアカウントのあるIDには、そのアカウントの宛先へ送ります)"
+        ),
+        error_messages={"required": _("メールアドレスを入力してください。")},
+    )
 
 
 class MemberAddForm(StaffInviteForm):

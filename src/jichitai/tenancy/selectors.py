@@ -8,8 +8,9 @@ with ``membership_for`` and nothing else.
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from jichitai.tenancy.models import Division, Membership, Organization, Role
+from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
 
 
 def for_tenant(queryset_or_model, organization: Organization) -> QuerySet:
@@ -96,3 +97,24 @@ def municipality_of(prefecture: Organization, code: str) -> Organization:
 
 def admins_of(organization: Organization) -> QuerySet[Membership]:
     return members_of(organization).filter(role=Role.ADMIN, is_active=True)
+
+
+def open_invitations_of(organization: Organization) -> QuerySet[Invitation]:
+    """Invitations not yet accepted and not expired."""
+    return for_tenant(Invitation, organization).filter(
+        accepted_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def open_invitation(token_hash: str) -> Invitation:
+    """The open invitation whose link carries this token (hashed), to an active organization; 404
+    otherwise. Looked up by token, as the person following the link belongs to no organization yet."""
+    try:
+        return Invitation.objects.select_related("organization", "division").get(
+            token_hash=token_hash,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            organization__is_active=True,
+        )
+    except Invitation.DoesNotExist:
+        raise Http404 from None

@@ -93,8 +93,11 @@ def division_edit(request, org_code, division_id):
 
 @requires_role(Role.MANAGER)
 def member_list(request, org_code):
-    members = selectors.members_of(request.tenant)
-    return render(request, "tenancy/member_list.html", {"members": members})
+    context = {
+        "members": selectors.members_of(request.tenant),
+        "invitations": selectors.open_invitations_of(request.tenant),
+    }
+    return render(request, "tenancy/member_list.html", context)
 
 
 @requires_role(Role.ADMIN)
@@ -103,7 +106,7 @@ def member_add(request, org_code):
     form = MemberAddForm(request.POST or None, divisions=selectors.divisions_of(request.tenant))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_member(
+            services.invite_member(
                 actor=request.user,
                 organization=request.tenant,
                 invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
@@ -112,7 +115,9 @@ def member_add(request, org_code):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("職員を登録しました。"))
+            messages.success(
+                request, _("招待メールを送りました。本人が承諾すると職員として登録されます。")
+            )
             return redirect("tenancy:members", org_code=org_code)
     return render(request, "tenancy/member_add.html", {"form": form})
 
@@ -221,13 +226,13 @@ def municipality_edit(request, org_code, municipality_code):
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
 @require_http_methods(["POST"])
 def municipality_admin_add(request, org_code, municipality_code):
-    """A prefecture admin appoints the first administrator of a 市町, who then runs it alone."""
+    """A prefecture admin invites the first administrator of a 市町, who then runs it alone."""
     municipality = selectors.municipality_of(request.tenant, municipality_code)
     admin_form = StaffInviteForm(request.POST, prefix="admin")
     if admin_form.is_valid():
         data = {**admin_form.cleaned_data, "role": Role.ADMIN, "division": None}
         try:
-            services.add_member(
+            services.invite_member(
                 actor=request.user,
                 organization=municipality,
                 invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
@@ -236,7 +241,10 @@ def municipality_admin_add(request, org_code, municipality_code):
         except ValidationError as error:
             add_service_errors(admin_form, error)
         else:
-            messages.success(request, _("市町の管理者を登録しました。"))
+            messages.success(
+                request,
+                _("管理者として招待しました。本人が承諾すると市町の管理者として登録されます。"),
+            )
             return redirect(
                 "tenancy:municipality_edit", org_code=org_code, municipality_code=municipality_code
             )
