@@ -124,3 +124,19 @@ class MemberChangeForm(forms.ModelForm):
         self.fields["division"].queryset = (
             divisions if divisions is not None else Division.objects.none()
         )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=500,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("市町の管理者にメールで伝わり、両方の監査ログに残ります。"),
+        error_messages={"required": _("緊急アクセスの理由を入力してください。")},
+    )
+    hours = forms.IntegerField(
+        label=_("期間(時間)"),
+        initial=2,
+        help_text=_("1〜8時間。期限を過ぎると自動的にアクセスできなくなります。"),
+    )

@@ -122,6 +122,9 @@ class Membership(models.Model):
         verbose_name=_("所属"),
     )
     is_active = models.BooleanField(_("有効"), default=True)
+    # Set only for a prefecture admin's break-glass access to a municipality: the membership stops
+    # counting at this time (the tenant gate ignores it afterwards).
+    expires_at = models.DateTimeField(_("緊急アクセスの期限"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,6 +141,10 @@ class Membership(models.Model):
 
     def has_role(self, minimum: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(minimum)]
+
+    @property
+    def is_break_glass(self) -> bool:
+        return self.expires_at is not None
 
     def clean(self) -> None:
         if self.division_id and self.division.organization_id != self.organization_id:

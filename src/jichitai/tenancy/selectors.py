@@ -6,7 +6,7 @@ with ``membership_for`` and nothing else.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,11 @@ def tenant_get(queryset_or_model, organization: Organization, **lookup):
         raise Http404 from None
 
 
+def _current() -> Q:
+    """Memberships in force: lasting ones, and break-glass ones before their end."""
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+
+
 def membership_for(user, organization_code: str) -> Membership | None:
     """The active membership of ``user`` in the active organization ``organization_code``."""
     if not user.is_authenticated or not user.is_active:
@@ -38,6 +43,7 @@ def membership_for(user, organization_code: str) -> Membership | None:
     return (
         Membership.objects.select_related("organization", "division")
         .filter(
+            _current(),
             user=user,
             organization__code=organization_code,
             organization__is_active=True,
@@ -49,7 +55,7 @@ def membership_for(user, organization_code: str) -> Membership | None:
 
 def memberships_of(user) -> QuerySet[Membership]:
     return Membership.objects.select_related("organization", "division").filter(
-        user=user, is_active=True, organization__is_active=True
+        _current(), user=user, is_active=True, organization__is_active=True
     )
 
 
@@ -96,7 +102,8 @@ def municipality_of(prefecture: Organization, code: str) -> Organization:
 
 
 def admins_of(organization: Organization) -> QuerySet[Membership]:
-    return members_of(organization).filter(role=Role.ADMIN, is_active=True)
+    """The organization's own active administrators (break-glass access is not one of them)."""
+    return members_of(organization).filter(role=Role.ADMIN, is_active=True, expires_at__isnull=True)
 
 
 def open_invitations_of(organization: Organization) -> QuerySet[Invitation]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
-from jichitai.tenancy.selectors import for_tenant
+from jichitai.tenancy.selectors import admins_of, for_tenant
 
 ORGANIZATION_FIELDS = ["name", "name_kana", "postal_code", "address", "phone", "email", "website"]
 DIVISION_FIELDS = ["name", "department", "phone", "email", "is_active"]
@@ -151,6 +151,12 @@ def invite_member(
     the page tells an admin nothing about other organizations' staff."""
     if division is not None and division.organization_id != organization.pk:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
+    if Membership.objects.filter(
+        user=actor, organization=organization, expires_at__isnull=False
+    ).exists():
+        raise ValidationError(
+            "緊急アクセス中は職員を招待できません。市町の管理者に依頼してください。"
+        )
     if Membership.objects.filter(user__username=username, organization=organization).exists():
         raise ValidationError({"username": "この職員はすでにこの団体に登録されています。"})
     now = timezone.now()
@@ -237,6 +243,88 @@ def create_account_from_invitation(
         summary=f"{user.username} のアカウントを招待から作成",
     )
     return accept_invitation(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invite_municipal_admin(
+    *, actor, prefecture: Organization, municipality: Organization, **values
+) -> Invitation:
+    """The prefecture invites a 市町's administrator only while it has none of its own; once it
+    has one, the prefecture reaches it only through break-glass access."""
+    if municipality.parent_id != prefecture.pk:
+        raise ValidationError("県の管理する市町ではありません。")
+    if admins_of(municipality).exists():
+        raise ValidationError(
+            f"{municipality.name}にはすでに管理者がいます。管理者の追加は{municipality.name}の"
+            "管理者が行います。緊急の対応が必要な場合は「緊急アクセス」を使ってください。"
+        )
+    return invite_member(
+        actor=actor, organization=municipality, role=Role.ADMIN, division=None, **values
+    )
+
+
+BREAK_GLASS_MAX_HOURS = 8
+
+
+def _notify_break_glass(membership: Membership, reason: str, recipients: list[str]) -> None:
+    body = render_to_string(
+        "tenancy/email/break_glass.txt", {"membership": membership, "reason": reason}
+    )
+    send_mail(
+        f"【{membership.organization.name}】県職員による緊急アクセスのお知らせ",
+        body,
+        None,
+        recipients,
+    )
+
+
+@transaction.atomic
+def grant_break_glass_access(
+    *, actor, prefecture: Organization, municipality: Organization, reason: str, hours: int
+) -> Membership:
+    """Gives a prefecture admin temporary admin access to one of its 市町, for a stated reason and
+    at most BREAK_GLASS_MAX_HOURS. Recorded in both organizations' audit logs and e-mailed to the
+    municipality's own administrators (or its representative address) when granted."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "緊急アクセスの理由を入力してください。"})
+    if not 1 <= hours <= BREAK_GLASS_MAX_HOURS:
+        raise ValidationError(
+            {"hours": f"期間は1時間から{BREAK_GLASS_MAX_HOURS}時間以内で指定してください。"}
+        )
+    if municipality.parent_id != prefecture.pk:
+        raise ValidationError("県の管理する市町ではありません。")
+    now = timezone.now()
+    membership = (
+        Membership.objects.select_for_update().filter(user=actor, organization=municipality).first()
+    )
+    if membership is not None and membership.expires_at is None:
+        raise ValidationError(f"すでに{municipality.name}の職員として登録されています。")
+    if membership is None:
+        membership = Membership(user=actor, organization=municipality)
+    membership.role = Role.ADMIN
+    membership.division = None
+    membership.is_active = True
+    membership.expires_at = now + timedelta(hours=hours)
+    membership.full_clean()
+    membership.save()
+    summary = f"県による緊急アクセス({hours}時間): {reason}"
+    changes = {"expires_at": [None, membership.expires_at.isoformat()], "reason": [None, reason]}
+    for organization in (municipality, prefecture):
+        audit.record(
+            "tenancy.break_glass.granted",
+            actor=actor,
+            organization=organization,
+            target=membership,
+            summary=summary,
+            changes=changes,
+        )
+    recipients = [m.user.email for m in admins_of(municipality) if m.user.email] or [
+        address for address in [municipality.email] if address
+    ]
+    if recipients:
+        transaction.on_commit(lambda: _notify_break_glass(membership, reason, recipients))
+    return membership
 
 
 @transaction.atomic

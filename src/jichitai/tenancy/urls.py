@@ -30,4 +30,9 @@ urlpatterns = [
         views.municipality_admin_add,
         name="municipality_admin_add",
     ),
+    path(
+        "municipalities/<str:municipality_code>/break-glass/",
+        views.municipality_break_glass,
+        name="municipality_break_glass",
+    ),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -10,6 +12,7 @@ from jichitai.audit import services as audit
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy import selectors, services
 from jichitai.tenancy.forms import (
+    BreakGlassForm,
     DivisionForm,
     MemberAddForm,
     MemberChangeForm,
@@ -192,12 +195,25 @@ def municipality_create(request, org_code):
     return render(request, "tenancy/municipality_form.html", {"form": form, "creating": True})
 
 
+def _municipality_page(request, municipality, *, form=None, admin_form=None, break_form=None):
+    context = {
+        "form": form or MunicipalityChangeForm(instance=municipality),
+        "municipality": municipality,
+        "admins": selectors.admins_of(municipality),
+        "admin_form": admin_form or StaffInviteForm(prefix="admin"),
+        "break_form": break_form or BreakGlassForm(prefix="break"),
+    }
+    invalid = any(f is not None and f.errors for f in (admin_form, break_form))
+    return render(
+        request, "tenancy/municipality_form.html", context, status=422 if invalid else 200
+    )
+
+
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
 @require_http_methods(["GET", "POST"])
 def municipality_edit(request, org_code, municipality_code):
     municipality = selectors.municipality_of(request.tenant, municipality_code)
     form = MunicipalityChangeForm(request.POST or None, instance=municipality)
-    admin_form = StaffInviteForm(prefix="admin")
     if request.method == "POST" and form.is_valid():
         try:
             services.update_municipality(
@@ -211,16 +227,7 @@ def municipality_edit(request, org_code, municipality_code):
         else:
             messages.success(request, _("市町の情報を更新しました。"))
             return redirect("tenancy:municipalities", org_code=org_code)
-    return render(
-        request,
-        "tenancy/municipality_form.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "admins": selectors.admins_of(municipality),
-            "admin_form": admin_form,
-        },
-    )
+    return _municipality_page(request, municipality, form=form)
 
 
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
@@ -230,13 +237,13 @@ def municipality_admin_add(request, org_code, municipality_code):
     municipality = selectors.municipality_of(request.tenant, municipality_code)
     admin_form = StaffInviteForm(request.POST, prefix="admin")
     if admin_form.is_valid():
-        data = {**admin_form.cleaned_data, "role": Role.ADMIN, "division": None}
         try:
-            services.invite_member(
+            services.invite_municipal_admin(
                 actor=request.user,
-                organization=municipality,
+                prefecture=request.tenant,
+                municipality=municipality,
                 invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
-                **data,
+                **admin_form.cleaned_data,
             )
         except ValidationError as error:
             add_service_errors(admin_form, error)
@@ -248,14 +255,35 @@ def municipality_admin_add(request, org_code, municipality_code):
             return redirect(
                 "tenancy:municipality_edit", org_code=org_code, municipality_code=municipality_code
             )
-    return render(
-        request,
-        "tenancy/municipality_form.html",
-        {
-            "form": MunicipalityChangeForm(instance=municipality),
-            "municipality": municipality,
-            "admins": selectors.admins_of(municipality),
-            "admin_form": admin_form,
-        },
-        status=422,
-    )
+    return _municipality_page(request, municipality, admin_form=admin_form)
+
+
+@requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
+@require_http_methods(["POST"])
+def municipality_break_glass(request, org_code, municipality_code):
+    """Temporary admin access to a 市町 for a stated reason; its administrators are told."""
+    municipality = selectors.municipality_of(request.tenant, municipality_code)
+    break_form = BreakGlassForm(request.POST, prefix="break")
+    if break_form.is_valid():
+        try:
+            membership = services.grant_break_glass_access(
+                actor=request.user,
+                prefecture=request.tenant,
+                municipality=municipality,
+                **break_form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(break_form, error)
+        else:
+            messages.warning(
+                request,
+                _("%(name)s に緊急アクセスしています(%(until)s まで)。")
+                % {
+                    "name": municipality.name,
+                    "until": date_format(
+                        timezone.localtime(membership.expires_at), "Y年n月j日 H:i"
+                    ),
+                },
+            )
+            return redirect("dashboard:organization_home", org_code=municipality.code)
+    return _municipality_page(request, municipality, break_form=break_form)

@@ -2,13 +2,15 @@
 also register municipalities and appoint their first administrator."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
-from jichitai.tenancy.models import Division, Membership, Organization, Role
+from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
 from jichitai.tenancy.tests.factories import DivisionFactory, MembershipFactory, UserFactory
 
 
@@ -281,6 +283,81 @@ class TestMunicipalities:
         )
         membership = Membership.objects.get(user__username="tsu-first-admin")
         assert membership.organization == tsu and membership.role == Role.ADMIN
+
+    def test_no_admin_is_appointed_while_the_municipality_has_one(
+        self,
+        prefecture,
+        tsu,
+        tsu_admin,
+        prefecture_admin,
+        login,
+        django_capture_on_commit_callbacks,
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = login(prefecture_admin).post(
+                f"/s/{prefecture.code}/municipalities/{tsu.code}/admins/",
+                {
+                    "admin-username": prefecture_admin.username,
+                    "admin-email": "pref@example.jp",
+                },
+            )
+        assert response.status_code == 422
+        assert "すでに管理者がいます" in response.content.decode()
+        assert 'value="pref@example.jp"' in response.content.decode()
+        assert not Invitation.objects.exists() and mail.outbox == []
+
+    def test_break_glass_access_needs_a_reason_ends_and_is_told_to_the_municipal_admins(
+        self,
+        prefecture,
+        tsu,
+        tsu_admin,
+        prefecture_admin,
+        login,
+        django_capture_on_commit_callbacks,
+    ):
+        client = login(prefecture_admin)
+        url = f"/s/{prefecture.code}/municipalities/{tsu.code}/break-glass/"
+        assert client.get(f"/s/{tsu.code}/").status_code == 404
+
+        no_reason = client.post(url, {"break-reason": "  ", "break-hours": "2"})
+        assert no_reason.status_code == 422
+        assert "理由を入力してください" in no_reason.content.decode()
+        too_long = client.post(url, {"break-reason": "障害対応", "break-hours": "48"})
+        assert "8時間以内" in too_long.content.decode()
+        assert "障害対応</textarea>" in too_long.content.decode()
+        assert client.get(f"/s/{tsu.code}/").status_code == 404
+
+        reason = "津市の管理者が不在の間に受付システムの障害対応が必要なため"
+        with django_capture_on_commit_callbacks(execute=True):
+            granted = client.post(url, {"break-reason": reason, "break-hours": "2"})
+        assert granted.status_code == 302
+        assert client.get(f"/s/{tsu.code}/").status_code == 200
+        membership = prefecture_admin.memberships.get(organization=tsu)
+        assert membership.role == Role.ADMIN and membership.expires_at is not None
+
+        # The municipality's admins are told who, why and until when.
+        assert mail.outbox[0].to == [tsu_admin.email]
+        assert reason in mail.outbox[0].body and prefecture_admin.username in mail.outbox[0].body
+        for organization in (tsu, prefecture):
+            event = AuditEvent.objects.get(
+                action="tenancy.break_glass.granted", organization=organization
+            )
+            assert reason in event.summary
+        # Listed as temporary, and not counted as the municipality's own admin.
+        assert "緊急アクセス" in login(tsu_admin).get(f"/s/{tsu.code}/members/").content.decode()
+
+        # While it lasts it cannot be turned into a lasting membership.
+        invite = client.post(
+            f"/s/{tsu.code}/members/new/",
+            {"username": "friend", "email": "friend@example.jp", "role": Role.ADMIN},
+        )
+        assert "緊急アクセス中" in invite.content.decode()
+        assert not Invitation.objects.exists()
+
+        Membership.objects.filter(pk=membership.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
+        assert client.get(f"/s/{tsu.code}/").status_code == 404
 
     def test_prefecture_admin_sees_only_own_municipalities(
         self, prefecture, prefecture_admin, login
