@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -229,3 +230,29 @@ def test_open_redirects_are_refused_after_verification(staff):
         {"token": current_code(device)},
     )
     assert response["Location"] == reverse("dashboard:home")
+
+
+@pytest.mark.django_db
+class TestEnrolmentCodeFromTheServer:
+    """The first administrator of a new installation has nobody to issue their code: the operator
+    issues it on the server."""
+
+    def test_the_operator_issues_a_code_for_a_member(self, staff, tsu, capsys):
+        call_command("enrolment_code", "tsu-staff", "--organization", tsu.code)
+        code = capsys.readouterr().out.strip().splitlines()[-1]
+        assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+        client = Client()
+        password_step(client, "tsu-staff")
+        client.get(reverse("accounts:otp_setup"))
+        device = TOTPDevice.objects.get(user=staff, confirmed=False)
+        done = client.post(
+            reverse("accounts:otp_setup"), {"enrolment_code": code, "token": current_code(device)}
+        )
+        assert done.status_code == 302
+        assert AuditEvent.objects.filter(
+            action="accounts.enrolment_code.issued", actor__isnull=True
+        ).exists()
+
+    def test_only_for_a_member_of_that_organization(self, staff, ise):
+        with pytest.raises(CommandError, match="所属"):
+            call_command("enrolment_code", "tsu-staff", "--organization", ise.code)
