@@ -4,7 +4,7 @@ from jichitai.core.metrics import Metric, metrics
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.payments import selectors, services
 from jichitai.payments.forms import FeeForm, RefundForm
-from jichitai.payments.methods import payment_methods
+from jichitai.payments.methods import offered
 from jichitai.payments.models import Payment
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import Panel, applicant_panels, staff_panels, submission_hooks
@@ -48,14 +48,8 @@ def _applicant_panel(request, application):
     return {
         "payment": payment,
         "application": application,
-        "online": "gateway" in payment_methods and bool(_gateway_configured()),
+        "online": offered("gateway") is not None,
     }
-
-
-def _gateway_configured() -> str:
-    from django.conf import settings
-
-    return settings.JICHITAI_PAYMENT_GATEWAY.get("url", "")
 
 
 staff_panels.register(
