@@ -46,10 +46,10 @@ def payment_list(request, org_code):
         fiscal_year = int(request.GET.get("year", fiscal_year))
     status = request.GET.get("status", "")
     context = {
-        "payments": selectors.payments_of(request.tenant, status=status, fiscal_year=fiscal_year)[
-            :200
-        ],
-        "totals": selectors.totals_by_procedure(request.tenant, fiscal_year),
+        "payments": selectors.visible_payments(
+            request.membership, status=status, fiscal_year=fiscal_year
+        )[:200],
+        "totals": selectors.visible_totals_by_procedure(request.membership, fiscal_year),
         "fiscal_year": fiscal_year,
         "status": status,
         "statuses": Payment.Status.choices,
@@ -59,7 +59,7 @@ def payment_list(request, org_code):
 
 @requires_role(Role.CLERK)
 def payment_document(request, org_code, payment_id, kind):
-    payment = selectors.payment_of(request.tenant, payment_id)
+    payment = selectors.payment_of(request.membership, payment_id)
     return _document(payment, kind)
 
 
@@ -96,7 +96,7 @@ def set_fee(request, org_code, application_id):
 @requires_role(Role.MANAGER)
 @require_POST
 def payment_action(request, org_code, payment_id, action):
-    payment = selectors.payment_of(request.tenant, payment_id)
+    payment = selectors.payment_of(request.membership, payment_id)
     try:
         if action == "cancel":
             services.cancel(actor=request.user, payment=payment)
