@@ -38,6 +38,7 @@ from jichitai.procedures import exports, selectors, services
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_url
+from jichitai.procedures.registry import fee_of, fee_relations
 from jichitai.tenancy.models import Organization, Role
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -58,14 +59,44 @@ class ProcedureOut(Schema):
     accepting: bool
 
 
+class ProcedureFeeOut(Schema):
+    kind: Literal["fixed", "per_person", "after_review"]
+    label: str
+    amount: int | None = Field(
+        description="円。定額はその額、1人あたりは1人分の額、審査後に決定する手続は null"
+    )
+
+
 class ProcedureDetailOut(ProcedureOut):
     form_version: int
     form_schema: dict[str, Any] = Field(
         alias="schema", description="申込フォームの JSON Schema (2020-12)"
     )
     needs_signature: bool
-    fee: int | None
+    fee: ProcedureFeeOut | None = Field(description="手数料(ない手続は null)")
     needs_attachments: bool
+
+
+class FeeOut(Schema):
+    """What one application owes and whether it has been paid."""
+
+    amount: int
+    status: Literal["unpaid", "paid", "cancelled", "refunded"]
+    status_label: str
+    payment_number: str = Field(description="納付書・入金データに載る納付番号")
+    due_date: date
+    paid_amount: int | None
+    paid_at: datetime | None
+
+
+def _procedure_fee_out(procedure: Procedure) -> dict | None:
+    if procedure.fee_kind == Procedure.FeeKind.NONE:
+        return None
+    return {
+        "kind": procedure.fee_kind,
+        "label": procedure.get_fee_kind_display(),
+        "amount": procedure.fee_amount,
+    }
 
 
 def _procedure_detail_out(procedure: Procedure) -> dict:
@@ -75,7 +106,7 @@ def _procedure_detail_out(procedure: Procedure) -> dict:
         "form_version": version.number,
         "schema": version.schema,
         "needs_signature": procedure.needs_signature,
-        "fee": None,
+        "fee": _procedure_fee_out(procedure),
         "needs_attachments": bool(file_fields(version.fields)),
     }
 
@@ -121,6 +152,7 @@ class ApplicationStatusOut(Schema):
     status: str
     status_label: str
     submitted_at: datetime
+    fee: FeeOut | None = Field(description="手数料とその納付状況(手数料のない申請は null)")
     history: list[HistoryOut]
 
 
@@ -132,6 +164,7 @@ def _status_out(application: Application, *, internal: bool = False) -> dict:
         "status": application.status,
         "status_label": application.get_status_display(),
         "submitted_at": application.submitted_at,
+        "fee": fee_of(application),
         "history": [
             {
                 "at": event.at,
@@ -281,10 +314,15 @@ class StaffApplicationOut(Schema):
     applicant_email: str
     persons: int
     data: dict[str, Any]
+    fee: FeeOut | None = Field(description="手数料とその納付状況(手数料のない申請は null)")
 
     @staticmethod
     def resolve_id(application) -> int:
         return application.pk
+
+    @staticmethod
+    def resolve_fee(application) -> dict | None:
+        return fee_of(application)
 
     @staticmethod
     def resolve_procedure(application) -> str:
@@ -335,7 +373,7 @@ def staff_applications(request, filters: Query[Filters]):
         since=filters.since,
         until=filters.until,
         text=printable(filters.text),
-    )
+    ).select_related(*fee_relations())
 
 
 @staff_router.get(

@@ -2,6 +2,7 @@
 
 ``submission_hooks``: functions called with each new application inside the submission's
 transaction (e.g. the fee it owes); raising rolls the whole submission back.
+``fee_sources``: what an application owes, as the API shows it (payments registers one).
 """
 
 from collections.abc import Callable
@@ -35,3 +36,28 @@ def panels_for(registry: Registry[Panel], request, application) -> list[tuple[Pa
         if context is not None:
             shown.append((panel, context))
     return shown
+
+
+@dataclass(frozen=True)
+class FeeSource:
+    """Where a module that bills applications keeps what each one owes. ``related`` is the
+    application's relation to load with a list of applications (so a page of them costs no query
+    per application); ``describe(application)`` returns the API's fee object, or None."""
+
+    related: str
+    describe: Callable
+
+
+fee_sources: Registry[FeeSource] = Registry("application fees")
+
+
+def fee_relations() -> list[str]:
+    return [source.related for _name, source in fee_sources.items()]
+
+
+def fee_of(application) -> dict | None:
+    for _name, source in fee_sources.items():
+        fee = source.describe(application)
+        if fee is not None:
+            return fee
+    return None

@@ -230,7 +230,8 @@ CACHES = {
 JICHITAI_API_SUBMIT_RATE = env.str("JICHITAI_API_SUBMIT_RATE", default="60/m")
 
 # The online payment gateway (決済代行): its payment page and the shared secret both sides use
-# to sign orders and notifications.
+# to sign orders and notifications. Without both, and a secret of at least 32 random bytes, there
+# is no online payment (payments/gateway.py; deploy check jichitai.E002).
 JICHITAI_PAYMENT_GATEWAY = {
     "url": env.str("PAYMENT_GATEWAY_URL", default=""),
     "merchant": env.str("PAYMENT_GATEWAY_MERCHANT", default="jichitai"),
