@@ -4,10 +4,12 @@ them. Runs every night as a background job; a clerk can also erase one applicati
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.core.files import delete_files_on_commit
 from jichitai.jobs.registry import Schedule, job_kind, schedules
 from jichitai.procedures.models import Application, ApplicationFile, Procedure
 from jichitai.signatures.models import ApplicationSignature
@@ -86,5 +88,42 @@ schedules.register(
     "procedures.retention",
     Schedule(
         "procedures.retention", "30 3 * * *", "procedures.retention", "保存期間を過ぎた申請の削除"
+    ),
+)
+
+
+@job_kind("procedures.expire_uploads")
+def expire_pending_uploads(context, **arguments) -> dict:
+    """Deletes files chosen on the input page but never confirmed, with their stored content,
+    once JICHITAI_PENDING_UPLOAD_HOURS have passed (the input page tells the resident so). Each
+    file goes in its own transaction, locked, so one confirmed at that moment is not taken from
+    its application."""
+    cutoff = timezone.now() - timedelta(hours=settings.JICHITAI_PENDING_UPLOAD_HOURS)
+    expired = ApplicationFile.objects.filter(application__isnull=True, created_at__lt=cutoff)
+    ids = list(expired.values_list("pk", flat=True))
+    context.progress(0, len(ids), "送信されなかった添付ファイルを削除しています")
+    deleted = 0
+    for done, file_id in enumerate(ids, start=1):
+        with transaction.atomic():
+            waiting = (
+                ApplicationFile.objects.select_for_update()
+                .filter(pk=file_id, application__isnull=True)
+                .first()
+            )
+            if waiting is not None:
+                delete_files_on_commit([waiting.file])
+                waiting.delete()
+                deleted += 1
+        context.progress(done)
+    return {"deleted": deleted}
+
+
+schedules.register(
+    "procedures.expire_uploads",
+    Schedule(
+        "procedures.expire_uploads",
+        "10 * * * *",
+        "procedures.expire_uploads",
+        "送信されなかった添付ファイルの削除",
     ),
 )
