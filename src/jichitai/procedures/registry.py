@@ -2,6 +2,11 @@
 
 ``submission_hooks``: functions called with each new application inside the submission's
 transaction (e.g. the fee it owes); raising rolls the whole submission back.
+
+``erasure_hooks``: functions called with an application whose personal data is being erased
+(retention period over, or on request), inside that transaction: each module erases what it keeps
+about the application (signatures, the scans of a paper application …). Stored files are deleted
+with ``core.files.delete_files_on_commit``, so a rolled-back erasure keeps them.
 """
 
 from collections.abc import Callable
@@ -10,6 +15,7 @@ from dataclasses import dataclass
 from jichitai.core.registry import Registry
 
 submission_hooks: Registry[Callable] = Registry("submission hooks")
+erasure_hooks: Registry[Callable] = Registry("erasure hooks")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """Retention: applications whose procedure's retention period is over lose their personal data
-(content, files, signatures, messages) while the rows stay, so every statistic keeps counting
-them. Runs every night as a background job; a clerk can also erase one application on request."""
+(content, files, messages, the applicant's drafts and e-mail verifications, the values in their
+audit entries, and whatever other modules keep through ``registry.erasure_hooks``) while the rows
+and audit entries stay, so every statistic keeps counting them. Runs every night as a background
+job, which also deletes expired drafts and e-mail verifications; a clerk can also erase one
+application on request. Files chosen on the input page but never sent are deleted every hour."""
 
 from datetime import timedelta
 
@@ -11,8 +14,14 @@ from django.utils import timezone
 from jichitai.audit import services as audit
 from jichitai.core.files import delete_files_on_commit
 from jichitai.jobs.registry import Schedule, job_kind, schedules
-from jichitai.procedures.models import Application, ApplicationFile, Procedure
-from jichitai.signatures.models import ApplicationSignature
+from jichitai.procedures.models import (
+    Application,
+    ApplicationFile,
+    Draft,
+    EmailVerification,
+    Procedure,
+)
+from jichitai.procedures.registry import erasure_hooks
 
 # Only finished applications are erased: one still being processed is not.
 FINISHED = [Application.Status.COMPLETED, Application.Status.REJECTED, Application.Status.WITHDRAWN]
@@ -21,11 +30,22 @@ PURGED_TEXT = "(保存期間の経過により削除)"
 
 def _erase(application: Application) -> int:
     files = list(ApplicationFile.objects.filter(application=application))
-    for stored in files:
-        stored.file.delete(save=False)
+    delete_files_on_commit([stored.file for stored in files])
     ApplicationFile.objects.filter(application=application).delete()
-    ApplicationSignature.objects.filter(application=application).delete()
+    if application.applicant_email:
+        # The applicant's half-way answers and address checks for this procedure, made while the
+        # application was live (not a later one begun for a new application).
+        mine = {
+            "procedure_id": application.procedure_id,
+            "email__iexact": application.applicant_email,
+            "created_at__lte": application.updated_at,
+        }
+        Draft.objects.filter(**mine).delete()
+        EmailVerification.objects.filter(**mine).delete()
     application.events.exclude(message="").update(message=PURGED_TEXT)
+    audit.redact_changes(Application, [application.pk])
+    for _name, erase in erasure_hooks.items():
+        erase(application)
     Application.objects.filter(pk=application.pk).update(
         data={},
         applicant_name="",
@@ -81,7 +101,13 @@ def purge_expired(context, **arguments) -> dict:
             organization=organization,
             summary=f"保存期間を過ぎた申請 {count} 件の個人情報を削除",
         )
-    return {"purged": done}
+    expired_drafts, _ = Draft.objects.filter(expires_at__lte=now).delete()
+    expired_verifications, _ = EmailVerification.objects.filter(expires_at__lte=now).delete()
+    return {
+        "purged": done,
+        "expired_drafts": expired_drafts,
+        "expired_verifications": expired_verifications,
+    }
 
 
 schedules.register(
