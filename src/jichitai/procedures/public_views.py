@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import rate_limited
-from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.core.uploads import UploadRejected, check_upload, human_size
 from jichitai.procedures import selectors, services
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.fields import field_types
@@ -173,6 +173,8 @@ def procedure_form(request, org_code, procedure_id):
         "draft_form": draft_form,
         "has_files": bool(file_fields(version.fields)),
         "pending_upload_hours": settings.JICHITAI_PENDING_UPLOAD_HOURS,
+        "pending_upload_files": settings.JICHITAI_PENDING_UPLOAD_MAX_FILES,
+        "pending_upload_size": human_size(settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES),
     }
     return render(request, "procedures/public/form.html", context, status=422 if errors else 200)
 

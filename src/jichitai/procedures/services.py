@@ -799,13 +799,14 @@ def store_pending_upload(
     most_files = settings.JICHITAI_PENDING_UPLOAD_MAX_FILES
     if totals["files"] >= most_files:
         raise UploadRejected(
-            f"「{shown}」を添付できません。1回の申込みで添付できるのは {most_files} 件までです。"
+            f"「{shown}」を添付できません。送信前に添付しておけるファイルは {most_files} 件まで"
+            "です(このブラウザでほかの手続に添付したものを含みます)。"
         )
     most_bytes = settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES
     used = totals["size"] or 0
     if used + upload.size > most_bytes:
         raise UploadRejected(
-            f"「{shown}」を添付できません。1回の申込みで添付できるのは合計 "
+            f"「{shown}」を添付できません。送信前に添付しておけるファイルは合計 "
             f"{human_size(most_bytes)} までです(添付済み {human_size(used)}、"
             f"このファイル {human_size(upload.size)})。"
         )

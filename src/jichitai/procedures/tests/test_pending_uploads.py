@@ -45,8 +45,11 @@ def error_next_to(body: str, field: str) -> str:
 
 def test_the_input_page_says_how_long_attachments_are_kept(with_files, settings):
     settings.JICHITAI_PENDING_UPLOAD_HOURS = 24
+    settings.JICHITAI_PENDING_UPLOAD_MAX_FILES = 10
+    settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
     body = Client().get(url_of(with_files)).content.decode()
     assert "添付ファイルは24時間保存されます。送信しないと削除されます" in body
+    assert "送信前に添付しておけるファイルは 10 件・合計 50.0 MB まで" in body
 
 
 def test_uploads_never_confirmed_are_deleted_with_their_files_after_the_set_time(
@@ -87,7 +90,7 @@ def test_the_number_of_files_a_session_keeps_is_limited(with_files, settings):
     )
     body = response.content.decode()
     assert response.status_code == 422
-    assert "1回の申込みで添付できるのは 2 件まで" in error_next_to(body, "proof3")
+    assert "添付しておけるファイルは 2 件まで" in error_next_to(body, "proof3")
     assert "三.pdf" in error_next_to(body, "proof3")
     assert ApplicationFile.objects.count() == 2
     # the session is the unit: another procedure in the same browser counts too
