@@ -122,8 +122,8 @@ schedules.register(
 def expire_pending_uploads(context, **arguments) -> dict:
     """Deletes files chosen on the input page but never confirmed, with their stored content,
     once JICHITAI_PENDING_UPLOAD_HOURS have passed (the input page tells the resident so). Each
-    file goes in its own transaction, locked, so one confirmed at that moment is not taken from
-    its application."""
+    file is looked at again, locked, in its own transaction: one that an application took in the
+    meantime is left alone."""
     cutoff = timezone.now() - timedelta(hours=settings.JICHITAI_PENDING_UPLOAD_HOURS)
     expired = ApplicationFile.objects.filter(application__isnull=True, created_at__lt=cutoff)
     ids = list(expired.values_list("pk", flat=True))
