@@ -3,6 +3,7 @@ withdraw), drafts and e-mail verification. Everything works without JavaScript."
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import rate_limited
-from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.core.uploads import UploadRejected, check_upload, human_size
 from jichitai.procedures import selectors, services
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.fields import field_types
@@ -31,6 +32,15 @@ def _session_key(procedure) -> str:
     return f"procedures:application:{procedure.pk}"
 
 
+def _upload_token(request) -> str:
+    """One token per browser session whatever the procedure, so that the limit on files waiting
+    for confirmation holds for the session, not per form."""
+    token = request.session.get("procedures:upload_token")
+    if token is None:
+        token = request.session["procedures:upload_token"] = secrets.token_urlsafe(16)
+    return token
+
+
 def _state(request, procedure) -> dict:
     state = request.session.get(_session_key(procedure))
     if state is None:
@@ -38,7 +48,7 @@ def _state(request, procedure) -> dict:
             "raw": {},
             "files": {},
             "key": secrets.token_urlsafe(16),
-            "upload_token": secrets.token_urlsafe(16),
+            "upload_token": _upload_token(request),
         }
     return state
 
@@ -161,6 +171,10 @@ def procedure_form(request, org_code, procedure_id):
         "errors": errors,
         "error_count": len(errors),
         "draft_form": draft_form,
+        "has_files": bool(file_fields(version.fields)),
+        "pending_upload_hours": settings.JICHITAI_PENDING_UPLOAD_HOURS,
+        "pending_upload_files": settings.JICHITAI_PENDING_UPLOAD_MAX_FILES,
+        "pending_upload_size": human_size(settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES),
     }
     return render(request, "procedures/public/form.html", context, status=422 if errors else 200)
 
@@ -173,11 +187,12 @@ def _store_uploads(request, procedure, state: dict) -> dict:
         if upload is None:
             continue
         try:
-            stored = services.store_upload(
+            stored = services.store_pending_upload(
                 procedure=procedure,
                 field_name=spec["name"],
                 upload=upload,
                 upload_token=state["upload_token"],
+                replaces=state.get("files", {}).get(spec["name"]),
             )
         except UploadRejected as rejection:
             errors[spec["name"]] = rejection.messages

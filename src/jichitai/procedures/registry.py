@@ -3,6 +3,10 @@
 ``submission_hooks``: functions called with each new application inside the submission's
 transaction (e.g. the fee it owes); raising rolls the whole submission back.
 ``fee_sources``: what an application owes, as the API shows it (payments registers one).
+``erasure_hooks``: functions called with an application whose personal data is being erased
+(retention period over, or on request), inside that transaction: each module erases what it keeps
+about the application (signatures, the scans of a paper application …). Stored files are deleted
+with ``core.files.delete_files_on_commit``, so a rolled-back erasure keeps them.
 """
 
 from collections.abc import Callable
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from jichitai.core.registry import Registry
 
 submission_hooks: Registry[Callable] = Registry("submission hooks")
+erasure_hooks: Registry[Callable] = Registry("erasure hooks")
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.core import japanese
-from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.core.files import delete_files_on_commit
+from jichitai.core.uploads import UploadRejected, check_upload, human_size, safe_filename
 from jichitai.procedures import notifications
 from jichitai.procedures.definitions import (
     build_schema,
@@ -774,3 +776,44 @@ def request_email_verification(*, procedure: Procedure, email: str) -> EmailVeri
     )
     notifications.verification_requested(verification)
     return verification
+
+
+# --- Files waiting on the input page --------------------------------------------------------------
+
+
+@transaction.atomic
+def store_pending_upload(
+    *, procedure: Procedure, field_name: str, upload, upload_token: str, replaces: int | None = None
+) -> ApplicationFile:
+    """A file chosen on the input page, kept under the browser session's upload token until the
+    applicant confirms (``retention.expire_pending_uploads`` deletes it otherwise). A session keeps
+    at most JICHITAI_PENDING_UPLOAD_MAX_FILES files and JICHITAI_PENDING_UPLOAD_MAX_BYTES bytes, so
+    forms never sent cannot fill the disk before they expire. ``replaces`` is the id of the file
+    this one takes the place of: it is deleted and does not count."""
+    waiting = ApplicationFile.objects.filter(application__isnull=True, upload_token=upload_token)
+    replaced = waiting.filter(pk=replaces).first() if replaces is not None else None
+    if replaced is not None:
+        waiting = waiting.exclude(pk=replaced.pk)
+    totals = waiting.aggregate(files=Count("pk"), size=Sum("size"))
+    shown = safe_filename(getattr(upload, "name", "") or "") or "(名前のないファイル)"
+    most_files = settings.JICHITAI_PENDING_UPLOAD_MAX_FILES
+    if totals["files"] >= most_files:
+        raise UploadRejected(
+            f"「{shown}」を添付できません。送信前に添付しておけるファイルは {most_files} 件まで"
+            "です(このブラウザでほかの手続に添付したものを含みます)。"
+        )
+    most_bytes = settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES
+    used = totals["size"] or 0
+    if used + upload.size > most_bytes:
+        raise UploadRejected(
+            f"「{shown}」を添付できません。送信前に添付しておけるファイルは合計 "
+            f"{human_size(most_bytes)} までです(添付済み {human_size(used)}、"
+            f"このファイル {human_size(upload.size)})。"
+        )
+    stored = store_upload(
+        procedure=procedure, field_name=field_name, upload=upload, upload_token=upload_token
+    )
+    if replaced is not None:
+        delete_files_on_commit([replaced.file])
+        replaced.delete()
+    return stored

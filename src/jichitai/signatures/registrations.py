@@ -2,8 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.procedures.registry import Panel, staff_panels
-from jichitai.signatures import demo
+from jichitai.procedures.registry import Panel, erasure_hooks, staff_panels
+from jichitai.signatures import demo, services
 from jichitai.signatures.models import ApplicationSignature, AttachmentSignature
 from jichitai.tenancy.models import Role
 
@@ -26,3 +26,4 @@ staff_panels.register(
     "signatures", Panel(_("電子署名"), "signatures/panel.html", _signature_panel, order=10)
 )
 demo_loaders.register("signatures", DemoLoader(load=demo.load, order=15))
+erasure_hooks.register("signatures", services.erase_signatures)

@@ -142,3 +142,9 @@ def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
         )
         for result in results
     ]
+
+
+def erase_signatures(application) -> None:
+    """Erasure hook (``procedures.registry.erasure_hooks``): the signed content and the signer's
+    certificate details are the applicant's personal data."""
+    ApplicationSignature.objects.filter(application=application).delete()

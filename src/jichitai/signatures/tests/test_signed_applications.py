@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from jichitai.procedures import retention
 from jichitai.procedures import services as procedures
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
@@ -47,6 +48,16 @@ class TestSubmission:
             signed_procedure.organization, bytes(record.signed_content), bytes(record.signature_der)
         )
         assert again.signer_serial == record.signer_serial
+
+    def test_erasing_the_application_erases_its_signature(self, signed_procedure, test_pki):
+        data = event_data()
+        application = procedures.submit_application(
+            procedure=signed_procedure,
+            data=data,
+            signature=sign(signed_procedure, data, test_pki["valid"]),
+        ).application
+        retention.purge_application(actor=None, application=application, reason="本人からの依頼")
+        assert not ApplicationSignature.objects.exists()
 
     @pytest.mark.parametrize(
         ("signer", "tamper", "code"),
