@@ -64,7 +64,10 @@ class ApplicationSignature(models.Model):
     signer_name = models.CharField(_("署名者"), max_length=500)
     signer_serial = models.CharField(_("証明書シリアル番号"), max_length=100)
     issuer = models.CharField(_("発行者"), max_length=500)
-    signing_time = models.DateTimeField(_("署名日時"), null=True, blank=True)
+    signing_time = models.DateTimeField(_("署名日時(署名者の申告)"), null=True, blank=True)
+    received_at = models.DateTimeField(_("受信日時"))
+    validation_time = models.DateTimeField(_("検証の基準日時"))
+    timestamped = models.BooleanField(_("タイムスタンプで基準日時を確認"), default=False)
     verified_at = models.DateTimeField(_("検証日時"))
 
     def __str__(self) -> str:

@@ -118,6 +118,9 @@ def record_signature(
         signer_serial=verified.signer_serial,
         issuer=verified.issuer,
         signing_time=verified.signing_time,
+        received_at=verified.received_at,
+        validation_time=verified.validation_time,
+        timestamped=verified.timestamped,
         verified_at=timezone.now(),
     )
 
@@ -128,7 +131,7 @@ def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
         return []
     with stored_file.file.open("rb") as handle:
         content = handle.read()
-    results = verify_pdf(stored_file.organization, content)
+    results = verify_pdf(stored_file.organization, content, received_at=stored_file.created_at)
     return [
         AttachmentSignature.objects.create(
             file=stored_file,

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from asn1crypto import cms, pem
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
-from django.utils import timezone
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation import async_validate_detached_cms
 from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
@@ -42,7 +41,14 @@ class VerifiedSignature:
     signer_name: str
     signer_serial: str
     issuer: str
+    # What the signer's software wrote into the signature; shown, never used to validate.
     signing_time: datetime | None
+    # When the platform received the signature: the latest time validation may happen at.
+    received_at: datetime
+    # The time the certificate was validated at: ``received_at``, or the time of a trusted
+    # RFC 3161 timestamp on the signature when one verifies.
+    validation_time: datetime
+    timestamped: bool
 
 
 @dataclass(frozen=True)
@@ -140,13 +146,32 @@ def _classify_trust_failure(status) -> str:
     return "untrusted"
 
 
-def verify_detached(
-    organization, content: bytes, signature_der: bytes, *, now: datetime | None = None
+def _validated_at_trusted_time(organization, received_at: datetime, validate: Callable):
+    """Runs ``validate(context)`` with the certificate validated at ``received_at``, or — when the
+    signature carries an RFC 3161 timestamp from an authority the organization trusts, intact and
+    earlier than receipt — at that timestamp's time. The signer's own signingTime plays no part:
+    a signer could backdate it past their certificate's revocation or expiry.
+
+    Returns the status, the validation time and whether a timestamp set it."""
+    status = validate(validation_context(organization, received_at))
+    stamp = getattr(status, "timestamp_validity", None)
+    if (
+        stamp is not None
+        and stamp.intact
+        and stamp.valid
+        and stamp.trusted
+        and stamp.timestamp < received_at
+    ):
+        return validate(validation_context(organization, stamp.timestamp)), stamp.timestamp, True
+    return status, received_at, False
+
+
+def verify_cms(
+    organization, content: bytes, signature_der: bytes, *, received_at: datetime
 ) -> VerifiedSignature:
-    """Verifies a detached CMS signature over ``content``: the content digest, the signature value,
-    the certificate chain up to the organization's trust anchors, validity at signing time, key
-    usage and revocation from the uploaded CRLs."""
-    now = now or timezone.now()
+    """Verifies a CMS signature over ``content``: the content digest, the signature value, the
+    certificate chain up to the organization's trust anchors, validity at the time the platform
+    received it (or at a trusted timestamp), key usage and revocation from the uploaded CRLs."""
     try:
         content_info = cms.ContentInfo.load(signature_der)
         if content_info["content_type"].native != "signed_data":
@@ -157,22 +182,27 @@ def verify_detached(
         signer_info.native  # noqa: B018  (parses everything now, so garbage fails here)
     except Exception:
         raise rejected("malformed") from None
-    if signing_time is not None and signing_time > now + CLOCK_SKEW:
+    if signing_time is not None and signing_time > received_at + CLOCK_SKEW:
         raise rejected("future")
-    context = validation_context(organization, signing_time or now)
-    try:
-        status = _run(
-            async_validate_detached_cms(
-                content,
-                signed_data,
-                signer_validation_context=context,
-                key_usage_settings=SIGNING_USAGE,
+
+    def validate(context):
+        try:
+            return _run(
+                async_validate_detached_cms(
+                    content,
+                    signed_data,
+                    signer_validation_context=context,
+                    key_usage_settings=SIGNING_USAGE,
+                )
             )
-        )
-    except Exception as error:  # pyHanko raises for key usage and for unusable signer data
-        if "key usage" in str(error).lower() or "KeyUsage" in type(error).__name__:
-            raise rejected("key_usage") from None
-        raise rejected("malformed") from None
+        except Exception as error:  # pyHanko raises for key usage and for unusable signer data
+            if "key usage" in str(error).lower() or "KeyUsage" in type(error).__name__:
+                raise rejected("key_usage") from None
+            raise rejected("malformed") from None
+
+    status, validation_time, timestamped = _validated_at_trusted_time(
+        organization, received_at, validate
+    )
     if not status.intact:
         raise rejected("data_changed")
     if not status.valid:
@@ -185,6 +215,9 @@ def verify_detached(
         signer_serial=format(certificate.serial_number, "X"),
         issuer=certificate.issuer.human_friendly,
         signing_time=signing_time,
+        received_at=received_at,
+        validation_time=validation_time,
+        timestamped=timestamped,
     )
 
 
@@ -199,9 +232,12 @@ class PdfSignatureResult:
     summary: str
 
 
-def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
+def verify_pdf(
+    organization, pdf_bytes: bytes, *, received_at: datetime
+) -> list[PdfSignatureResult]:
     """Every signature embedded in a PDF (PAdES), checked with pyHanko against the organization's
-    trust anchors. An unsigned PDF gives an empty list."""
+    trust anchors at the time the platform received the file (or at a trusted timestamp). An
+    unsigned PDF gives an empty list."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
 
@@ -209,7 +245,13 @@ def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
     results = []
     for embedded in reader.embedded_signatures:
         try:
-            context = validation_context(organization, timezone.now())
+            status, _, _ = _validated_at_trusted_time(
+                organization,
+                received_at,
+                lambda context, embedded=embedded: validate_pdf_signature(
+                    embedded, signer_validation_context=context, key_usage_settings=SIGNING_USAGE
+                ),
+            )
         except SignatureRejected as error:
             results.append(
                 PdfSignatureResult(
@@ -217,9 +259,6 @@ def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
                 )
             )
             continue
-        status = validate_pdf_signature(
-            embedded, signer_validation_context=context, key_usage_settings=SIGNING_USAGE
-        )
         signer = status.signing_cert.subject.human_friendly
         if status.intact and status.valid and status.trusted:
             summary = f"有効な署名({signer})"
@@ -244,8 +283,7 @@ def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
 
 
 signature_checks.register(
-    "cms-detached",
-    SignatureCheck("cms-detached", "申請データへの電子署名(CMS 分離署名)", verify_detached),
+    "cms", SignatureCheck("cms", "申請データへの電子署名(CMS 分離署名)", verify_cms)
 )
 signature_checks.register(
     "pades", SignatureCheck("pades", "PDF 添付ファイルの電子署名(PAdES)", verify_pdf)
