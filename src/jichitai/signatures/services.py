@@ -1,5 +1,6 @@
 """Administering trust (anchors and CRLs) and recording verified signatures."""
 
+from asn1crypto import pem
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from django.core.exceptions import ValidationError
@@ -15,17 +16,45 @@ from jichitai.signatures.models import (
 )
 from jichitai.signatures.verification import VerifiedSignature, verify_pdf
 
+NOT_A_CERTIFICATE = (
+    "認証局の証明書として読み取れません。PEM 形式(「-----BEGIN CERTIFICATE-----」で始まるテキスト)"
+    "か DER 形式(.cer、.crt、.der)の証明書ファイルを選んでください。"
+)
+NOT_A_CRL = (
+    "失効リスト(CRL)として読み取れません。PEM 形式(「-----BEGIN X509 CRL-----」で始まるテキスト)"
+    "か DER 形式(.crl)の CRL ファイルを選んでください。"
+)
+
+
+def _pem_or_der(data: bytes, load_pem, load_der):
+    """What ``cryptography`` reads from ``data`` in whichever of the two encodings it is in (the
+    file's extension says nothing reliable: CAs publish DER as .cer and PEM as .crt alike)."""
+    load = load_pem if pem.detect(data) else load_der
+    try:
+        return load(data)
+    except ValueError:
+        return None
+
 
 def _certificate_from(data: bytes) -> x509.Certificate:
-    try:
-        return x509.load_pem_x509_certificate(data)
-    except ValueError:
-        try:
-            return x509.load_der_x509_certificate(data)
-        except ValueError:
-            raise ValidationError(
-                {"file": "証明書(PEM または DER)として読み取れません。"}
-            ) from None
+    certificate = _pem_or_der(data, x509.load_pem_x509_certificate, x509.load_der_x509_certificate)
+    if certificate is None:
+        raise ValidationError({"file": NOT_A_CERTIFICATE})
+    return certificate
+
+
+def _crl_from(data: bytes) -> x509.CertificateRevocationList:
+    crl = _pem_or_der(data, x509.load_pem_x509_crl, x509.load_der_x509_crl)
+    if crl is not None:
+        return crl
+    if _pem_or_der(data, x509.load_pem_x509_certificate, x509.load_der_x509_certificate):
+        raise ValidationError(
+            {
+                "file": "これは証明書のファイルです。ここには認証局が公開している失効リスト(CRL)を登録します。"
+                "認証局の証明書は上の「信頼する認証局」で登録してください。"
+            }
+        )
+    raise ValidationError({"file": NOT_A_CRL})
 
 
 @transaction.atomic
@@ -59,14 +88,7 @@ def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnc
 
 @transaction.atomic
 def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
-    try:
-        crl = (
-            x509.load_pem_x509_crl(data)
-            if data.lstrip().startswith(b"-----")
-            else x509.load_der_x509_crl(data)
-        )
-    except ValueError:
-        raise ValidationError({"file": "CRL(PEM または DER)として読み取れません。"}) from None
+    crl = _crl_from(data)
     issuers = [
         x509.load_pem_x509_certificate(anchor.certificate_pem.encode())
         for anchor in TrustAnchor.objects.filter(organization=organization)

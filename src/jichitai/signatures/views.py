@@ -5,25 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.forms import add_service_errors
-from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.signatures import services
 from jichitai.signatures.forms import RevocationListForm, TrustAnchorForm
 from jichitai.signatures.models import RevocationList, TrustAnchor
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import for_tenant, tenant_get
-
-MAX_BYTES = 1024 * 1024
-
-
-def _read(form, field: str) -> bytes | None:
-    upload = form.cleaned_data[field]
-    try:
-        check_upload(upload, allowed=["pem", "p7s"], max_bytes=MAX_BYTES)
-    except UploadRejected as rejection:
-        form.add_error(field, rejection)
-        return None
-    return upload.read()
 
 
 @requires_role(Role.ADMIN)
@@ -52,9 +39,9 @@ def trust_settings(request, org_code):
                     actor=request.user, organization=request.tenant, data=data
                 ),
             )
-        if form.is_valid() and (data := _read(form, "file")) is not None:
+        if form.is_valid():
             try:
-                save(data)
+                save(form.cleaned_data["file"].read())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
