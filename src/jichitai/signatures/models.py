@@ -51,6 +51,10 @@ class RevocationList(TenantOwned):
     def __str__(self) -> str:
         return f"{self.issuer} ({self.this_update:%Y-%m-%d})"
 
+    def is_stale_at(self, moment) -> bool:
+        """Past its nextUpdate at ``moment``: it can no longer show a certificate is not revoked."""
+        return self.next_update is not None and self.next_update < moment
+
 
 class ApplicationSignature(models.Model):
     """The verified signature of an application, kept with exactly the content that was signed so

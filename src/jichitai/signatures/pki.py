@@ -107,13 +107,21 @@ def issue(
     return Issued(builder.sign(ca.key, hashes.SHA256()), key)
 
 
-def make_crl(ca: Issued, revoked: list[x509.Certificate] = (), *, days: int = 7) -> bytes:
+def make_crl(
+    ca: Issued,
+    revoked: list[x509.Certificate] = (),
+    *,
+    days: int = 7,
+    issued_at: datetime | None = None,
+) -> bytes:
+    """A CRL issued at ``issued_at`` (five minutes ago by default), next updated ``days`` later."""
     now = datetime.now(UTC)
+    issued_at = issued_at or now - timedelta(minutes=5)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(ca.certificate.subject)
-        .last_update(now - timedelta(minutes=5))
-        .next_update(now + timedelta(days=days))
+        .last_update(issued_at)
+        .next_update(issued_at + timedelta(days=days))
         .add_extension(x509.CRLNumber(1), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False

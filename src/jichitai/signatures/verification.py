@@ -71,6 +71,17 @@ MESSAGES = {
     "key_usage": "この証明書は電子署名用ではありません。署名用の電子証明書で署名してください。",
     "future": "署名日時が現在より後になっています。パソコンの時計を確認して署名し直してください。",
     "no_revocation": "証明書の失効情報(CRL)を確認できないため、署名を受け付けられません。担当課にお問い合わせください。",
+    "stale_revocation": "団体に登録されている失効リスト(CRL)が古い(次回更新予定を過ぎている)ため、証明書が失効していないことを確認できません。担当課にお問い合わせください。",
+}
+
+# What staff read beside a signed PDF attachment when its signature is not trusted.
+PDF_FAILURES = {
+    "expired": "証明書の有効期限切れ",
+    "revoked": "証明書が失効しています",
+    "key_usage": "証明書が電子署名用ではありません",
+    "untrusted": "信頼できない証明書による署名です",
+    "no_revocation": "失効リスト(CRL)がなく、証明書の失効を確認できません",
+    "stale_revocation": "失効リスト(CRL)が古いため、証明書の失効を確認できません",
 }
 
 
@@ -100,60 +111,92 @@ def load_crl(pem_or_der: bytes) -> asn1_crl.CertificateList:
     return asn1_crl.CertificateList.load(pem_or_der)
 
 
-def validation_context(organization, moment: datetime) -> ValidationContext:
-    anchors = [
-        load_certificate(anchor.certificate_pem.encode())
-        for anchor in TrustAnchor.objects.filter(organization=organization)
-    ]
-    if not anchors:
-        raise rejected("no_trust")
-    crls = [
-        load_crl(bytes(item.crl_der))
-        for item in RevocationList.objects.filter(organization=organization)
-    ]
-    return ValidationContext(
-        trust_roots=anchors,
-        crls=crls,
-        allow_fetching=False,
-        # Revocation must be established from the uploaded CRLs; without them nothing is trusted.
-        revocation_mode="require",
-        moment=moment,
-        retroactive_revinfo=True,
-    )
+@dataclass(frozen=True)
+class Trust:
+    """What an organization trusts: its anchors and the CRLs it uploaded, parsed once per check."""
+
+    anchors: list[asn1_x509.Certificate]
+    crls: list[asn1_crl.CertificateList]
+
+    @classmethod
+    def of(cls, organization) -> "Trust":
+        anchors = [
+            load_certificate(anchor.certificate_pem.encode())
+            for anchor in TrustAnchor.objects.filter(organization=organization)
+        ]
+        if not anchors:
+            raise rejected("no_trust")
+        crls = [
+            load_crl(bytes(item.crl_der))
+            for item in RevocationList.objects.filter(organization=organization)
+        ]
+        return cls(anchors, crls)
+
+    def context(self, moment: datetime) -> ValidationContext:
+        return ValidationContext(
+            trust_roots=self.anchors,
+            crls=self.crls,
+            allow_fetching=False,
+            # Revocation must be established from the uploaded CRLs; without them nothing is
+            # trusted.
+            revocation_mode="require",
+            moment=moment,
+            retroactive_revinfo=True,
+        )
+
+    def only_stale_crls_for(self, certificate: asn1_x509.Certificate, moment: datetime) -> bool:
+        """Whether the issuer of ``certificate`` has CRLs here, all past their nextUpdate at
+        ``moment`` (so none can show the certificate was not revoked then)."""
+        own = [crl for crl in self.crls if crl.issuer == certificate.issuer]
+        return bool(own) and all(
+            (next_update := crl["tbs_cert_list"]["next_update"].native) is not None
+            and next_update < moment
+            for crl in own
+        )
 
 
-def _classify_trust_failure(status) -> str:
-    if status.revoked:
-        return "revoked"
-    indication = status.trust_problem_indic
-    if indication in {
-        AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
-        AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
-    }:
-        return "expired"
-    if indication in {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}:
-        return "revoked"
-    if indication in {
-        AdESIndeterminate.TRY_LATER,
-        AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE,
-    }:
-        return "no_revocation"
-    if indication == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
-        usage = status.signing_cert.key_usage_value
-        allowed = set(usage.native) if usage is not None else set()
-        if not allowed & {"digital_signature", "non_repudiation"}:
-            return "key_usage"
-    return "untrusted"
+@dataclass(frozen=True)
+class Validation:
+    status: object  # pyHanko's signature status
+    trust: Trust
+    moment: datetime
+    timestamped: bool
+
+    def failure(self) -> str:
+        """The code of why a signature that is intact and valid is still not trusted."""
+        status = self.status
+        if status.revoked:
+            return "revoked"
+        indication = status.trust_problem_indic
+        if indication in {
+            AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+            AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+        }:
+            return "expired"
+        if indication in {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}:
+            return "revoked"
+        if indication in {
+            AdESIndeterminate.TRY_LATER,
+            AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+        }:
+            if self.trust.only_stale_crls_for(status.signing_cert, self.moment):
+                return "stale_revocation"
+            return "no_revocation"
+        if indication == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
+            usage = status.signing_cert.key_usage_value
+            allowed = set(usage.native) if usage is not None else set()
+            if not allowed & {"digital_signature", "non_repudiation"}:
+                return "key_usage"
+        return "untrusted"
 
 
 def _validated_at_trusted_time(organization, received_at: datetime, validate: Callable):
     """Runs ``validate(context)`` with the certificate validated at ``received_at``, or — when the
     signature carries an RFC 3161 timestamp from an authority the organization trusts, intact and
     earlier than receipt — at that timestamp's time. The signer's own signingTime plays no part:
-    a signer could backdate it past their certificate's revocation or expiry.
-
-    Returns the status, the validation time and whether a timestamp set it."""
-    status = validate(validation_context(organization, received_at))
+    a signer could backdate it past their certificate's revocation or expiry."""
+    trust = Trust.of(organization)
+    status = validate(trust.context(received_at))
     stamp = getattr(status, "timestamp_validity", None)
     if (
         stamp is not None
@@ -162,8 +205,8 @@ def _validated_at_trusted_time(organization, received_at: datetime, validate: Ca
         and stamp.trusted
         and stamp.timestamp < received_at
     ):
-        return validate(validation_context(organization, stamp.timestamp)), stamp.timestamp, True
-    return status, received_at, False
+        return Validation(validate(trust.context(stamp.timestamp)), trust, stamp.timestamp, True)
+    return Validation(status, trust, received_at, False)
 
 
 def verify_cms(
@@ -200,15 +243,14 @@ def verify_cms(
                 raise rejected("key_usage") from None
             raise rejected("malformed") from None
 
-    status, validation_time, timestamped = _validated_at_trusted_time(
-        organization, received_at, validate
-    )
+    validation = _validated_at_trusted_time(organization, received_at, validate)
+    status = validation.status
     if not status.intact:
         raise rejected("data_changed")
     if not status.valid:
         raise rejected("invalid")
     if not status.trusted:
-        raise rejected(_classify_trust_failure(status))
+        raise rejected(validation.failure())
     certificate = status.signing_cert
     return VerifiedSignature(
         signer_name=certificate.subject.human_friendly,
@@ -216,8 +258,8 @@ def verify_cms(
         issuer=certificate.issuer.human_friendly,
         signing_time=signing_time,
         received_at=received_at,
-        validation_time=validation_time,
-        timestamped=timestamped,
+        validation_time=validation.moment,
+        timestamped=validation.timestamped,
     )
 
 
@@ -245,7 +287,7 @@ def verify_pdf(
     results = []
     for embedded in reader.embedded_signatures:
         try:
-            status, _, _ = _validated_at_trusted_time(
+            validation = _validated_at_trusted_time(
                 organization,
                 received_at,
                 lambda context, embedded=embedded: validate_pdf_signature(
@@ -259,15 +301,16 @@ def verify_pdf(
                 )
             )
             continue
+        status = validation.status
         signer = status.signing_cert.subject.human_friendly
-        if status.intact and status.valid and status.trusted:
-            summary = f"有効な署名({signer})"
-        elif not status.intact:
+        if not status.intact:
             summary = "署名後に文書が変更されています"
-        elif status.revoked:
-            summary = f"証明書が失効しています({signer})"
+        elif not status.valid:
+            summary = f"署名の値が正しくありません({signer})"
+        elif status.trusted:
+            summary = f"有効な署名({signer})"
         else:
-            summary = f"信頼できない証明書による署名です({signer})"
+            summary = f"{PDF_FAILURES[validation.failure()]}({signer})"
         results.append(
             PdfSignatureResult(
                 embedded.field_name,

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.forms import add_service_errors
-from jichitai.signatures import services
+from jichitai.core.templatetags.japanese import wareki_datetime
+from jichitai.signatures import selectors, services
 from jichitai.signatures.forms import RevocationListForm, TrustAnchorForm
 from jichitai.signatures.models import RevocationList, TrustAnchor
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
-from jichitai.tenancy.selectors import for_tenant, tenant_get
+from jichitai.tenancy.selectors import tenant_get
 
 
 @requires_role(Role.ADMIN)
@@ -41,16 +43,28 @@ def trust_settings(request, org_code):
             )
         if form.is_valid():
             try:
-                save(form.cleaned_data["file"].read())
+                saved = save(form.cleaned_data["file"].read())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("登録しました。"))
+                if isinstance(saved, RevocationList) and saved.is_stale_at(timezone.now()):
+                    messages.warning(
+                        request,
+                        _(
+                            "この CRL は次回更新予定(%(next_update)s)を過ぎています。"
+                            "この CRL では申請時点の失効を確認できないため、電子署名付きの申請を"
+                            "受け付けられません。認証局が公開している最新の CRL を登録してください。"
+                        )
+                        % {"next_update": wareki_datetime(saved.next_update)},
+                    )
                 return redirect("signatures:trust", org_code=org_code)
         status = 422
+    crl_rows = selectors.revocation_list_rows(request.tenant)
     context = {
-        "anchors": for_tenant(TrustAnchor, request.tenant),
-        "crls": for_tenant(RevocationList, request.tenant),
+        "anchors": selectors.trust_anchors(request.tenant),
+        "crl_rows": crl_rows,
+        "stale_crls": [row.crl for row in crl_rows if row.stale],
         "anchor_form": anchor_form,
         "crl_form": crl_form,
     }
