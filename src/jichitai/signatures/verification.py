@@ -36,6 +36,17 @@ class SignatureRejected(Exception):
         self.code = code
 
 
+def display_name(subject: asn1_x509.Name) -> str:
+    """Who a certificate's subject or issuer is, as a person reads it: the common name, else the
+    organization, else the whole name."""
+    attributes = subject.native
+    return (
+        attributes.get("common_name")
+        or attributes.get("organization_name")
+        or subject.human_friendly
+    )
+
+
 @dataclass(frozen=True)
 class VerifiedSignature:
     signer_name: str
@@ -253,9 +264,9 @@ def verify_cms(
         raise rejected(validation.failure())
     certificate = status.signing_cert
     return VerifiedSignature(
-        signer_name=certificate.subject.human_friendly,
+        signer_name=display_name(certificate.subject),
         signer_serial=format(certificate.serial_number, "X"),
-        issuer=certificate.issuer.human_friendly,
+        issuer=display_name(certificate.issuer),
         signing_time=signing_time,
         received_at=received_at,
         validation_time=validation.moment,
@@ -302,7 +313,7 @@ def verify_pdf(
             )
             continue
         status = validation.status
-        signer = status.signing_cert.subject.human_friendly
+        signer = display_name(status.signing_cert.subject)
         if not status.intact:
             summary = "署名後に文書が変更されています"
         elif not status.valid:
