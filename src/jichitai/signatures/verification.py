@@ -1,6 +1,6 @@
-"""Verifying signatures: applicants' detached CMS signatures over the canonical application content,
-and signatures embedded in PDF attachments (PAdES), with pyHanko against the organization's own
-trust anchors and uploaded CRLs — offline, nothing is fetched."""
+"""Verifying signatures: applicants' CMS signatures (detached or attached) over the canonical
+application content, and signatures embedded in PDF attachments (PAdES), with pyHanko against the
+organization's own trust anchors and uploaded CRLs — offline, nothing is fetched."""
 
 import asyncio
 import concurrent.futures
@@ -72,7 +72,7 @@ class SignatureCheck:
 signature_checks: Registry[SignatureCheck] = Registry("signature checks")
 
 MESSAGES = {
-    "malformed": "署名ファイルを読み取れません。署名ソフトで作成した署名(.p7s、DER 形式)を選んでください。",
+    "malformed": "署名ファイルを読み取れません。署名ソフトで作成した署名ファイル(.p7s または .p7m、DER 形式)を選んでください。",
     "no_trust": "この手続の電子署名を確認するための認証局が登録されていません。担当課にお問い合わせください。",
     "data_changed": "署名したあとに申請内容が変わっています。確認画面の「署名用データ」をもう一度ダウンロードして署名し直してください。",
     "invalid": "署名の値が正しくありません。署名ソフトで署名し直してください。",
@@ -223,7 +223,7 @@ def _validated_at_trusted_time(organization, received_at: datetime, validate: Ca
 def verify_cms(
     organization, content: bytes, signature_der: bytes, *, received_at: datetime
 ) -> VerifiedSignature:
-    """Verifies a CMS signature over ``content``: the content digest, the signature value, the
+    """Verifies a CMS signature over ``content``, detached or attached: the content digest, the signature value, the
     certificate chain up to the organization's trust anchors, validity at the time the platform
     received it (or at a trusted timestamp), key usage and revocation from the uploaded CRLs."""
     try:
@@ -234,8 +234,21 @@ def verify_cms(
         signer_info = signed_data["signer_infos"][0]
         signing_time = extract_self_reported_ts(signer_info)
         signer_info.native  # noqa: B018  (parses everything now, so garbage fails here)
+        encapsulated = signed_data["encap_content_info"]
+        attached = encapsulated["content"].native
+        if attached is not None and encapsulated["content_type"].native != "data":
+            raise ValueError("encapsulates something other than data")
     except Exception:
         raise rejected("malformed") from None
+    if attached is not None:
+        # An attached signature carries the content it signed: it must be exactly this one.
+        # Validated as the detached signature it contains (the signature value covers the signed
+        # attributes and through them the content's digest, not where the content is kept).
+        if attached != content:
+            raise rejected("data_changed")
+        signed_data = signed_data.copy()
+        # The same ASN.1 class as before: asn1crypto types it by the SignedData version.
+        signed_data["encap_content_info"] = type(encapsulated)({"content_type": "data"})
     if signing_time is not None and signing_time > received_at + CLOCK_SKEW:
         raise rejected("future")
 
@@ -337,7 +350,7 @@ def verify_pdf(
 
 
 signature_checks.register(
-    "cms", SignatureCheck("cms", "申請データへの電子署名(CMS 分離署名)", verify_cms)
+    "cms", SignatureCheck("cms", "申請データへの電子署名(CMS 分離署名・内包署名)", verify_cms)
 )
 signature_checks.register(
     "pades", SignatureCheck("pades", "PDF 添付ファイルの電子署名(PAdES)", verify_pdf)
