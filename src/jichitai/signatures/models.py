@@ -73,6 +73,9 @@ class ApplicationSignature(models.Model):
     validation_time = models.DateTimeField(_("検証の基準日時"))
     timestamped = models.BooleanField(_("タイムスタンプで基準日時を確認"), default=False)
     verified_at = models.DateTimeField(_("検証日時"))
+    rechecked_at = models.DateTimeField(_("再検証日時"), null=True, blank=True)
+    recheck_passed = models.BooleanField(_("再検証の結果"), null=True)
+    recheck_message = models.CharField(_("再検証の結果の説明"), max_length=500, blank=True)
 
     def __str__(self) -> str:
         return f"{self.signer_name} ({self.signer_serial})"

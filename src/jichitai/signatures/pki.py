@@ -113,8 +113,10 @@ def make_crl(
     *,
     days: int = 7,
     issued_at: datetime | None = None,
+    revoked_at: datetime | None = None,
 ) -> bytes:
-    """A CRL issued at ``issued_at`` (five minutes ago by default), next updated ``days`` later."""
+    """A CRL issued at ``issued_at`` (five minutes ago by default), next updated ``days`` later,
+    listing ``revoked`` as revoked at ``revoked_at`` (a minute ago by default)."""
     now = datetime.now(UTC)
     issued_at = issued_at or now - timedelta(minutes=5)
     builder = (
@@ -131,7 +133,7 @@ def make_crl(
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder()
             .serial_number(certificate.serial_number)
-            .revocation_date(now - timedelta(minutes=1))
+            .revocation_date(revoked_at or now - timedelta(minutes=1))
             .build()
         )
     return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

@@ -2,10 +2,21 @@
 
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.utils import timezone
 
-from jichitai.signatures.models import RevocationList, TrustAnchor
+from jichitai.procedures.selectors import application_of
+from jichitai.signatures.models import ApplicationSignature, RevocationList, TrustAnchor
 from jichitai.tenancy.selectors import for_tenant
+
+
+def signature_of(membership, application_id) -> ApplicationSignature:
+    """The kept signature of an application this member may see; 404 if there is none."""
+    application = application_of(membership, application_id)
+    signature = ApplicationSignature.objects.filter(application=application).first()
+    if signature is None:
+        raise Http404
+    return signature
 
 
 def trust_anchors(organization):

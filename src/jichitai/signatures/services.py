@@ -14,7 +14,12 @@ from jichitai.signatures.models import (
     RevocationList,
     TrustAnchor,
 )
-from jichitai.signatures.verification import VerifiedSignature, verify_pdf
+from jichitai.signatures.verification import (
+    SignatureRejected,
+    VerifiedSignature,
+    signature_checks,
+    verify_pdf,
+)
 
 NOT_A_CERTIFICATE = (
     "認証局の証明書として読み取れません。PEM 形式(「-----BEGIN CERTIFICATE-----」で始まるテキスト)"
@@ -145,6 +150,50 @@ def record_signature(
         timestamped=verified.timestamped,
         verified_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def reverify_signature(*, actor, signature: ApplicationSignature) -> ApplicationSignature:
+    """Verifies a kept signature again over the content it signed, with the organization's current
+    trust anchors and CRLs, at the time the platform originally received it (or at its trusted
+    timestamp): a certificate revoked after receipt does not spoil it, one revoked before does.
+    The outcome is kept on the record and in the audit log."""
+    application = signature.application
+    try:
+        verified = signature_checks.get("cms").verify(
+            application.organization,
+            bytes(signature.signed_content),
+            bytes(signature.signature_der),
+            received_at=signature.received_at,
+        )
+    except SignatureRejected as rejection:
+        signature.recheck_passed, signature.recheck_message = False, rejection.message
+    else:
+        signature.recheck_passed = True
+        signature.recheck_message = (
+            "タイムスタンプの時刻の時点で有効です。"
+            if verified.timestamped
+            else "受信日時の時点で有効です。"
+        )
+        signature.signer_name, signature.issuer = verified.signer_name, verified.issuer
+    signature.rechecked_at = timezone.now()
+    signature.save(
+        update_fields=[
+            "recheck_passed",
+            "recheck_message",
+            "rechecked_at",
+            "signer_name",
+            "issuer",
+        ]
+    )
+    audit.record(
+        "signatures.signature.reverified",
+        actor=actor,
+        organization=application.organization,
+        target=application,
+        summary=f"電子署名の再検証: {signature.recheck_message}",
+    )
+    return signature
 
 
 def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:

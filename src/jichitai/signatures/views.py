@@ -78,3 +78,16 @@ def trust_anchor_remove(request, org_code, anchor_id):
     services.remove_trust_anchor(actor=request.user, anchor=anchor)
     messages.success(request, _("認証局の登録を解除しました。"))
     return redirect("signatures:trust", org_code=org_code)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def signature_reverify(request, org_code, application_id):
+    signature = selectors.signature_of(request.membership, application_id)
+    services.reverify_signature(actor=request.user, signature=signature)
+    report = messages.success if signature.recheck_passed else messages.error
+    report(
+        request,
+        _("電子署名を再検証しました: %(result)s") % {"result": signature.recheck_message},
+    )
+    return redirect("procedures:application", org_code=org_code, application_id=application_id)

@@ -32,6 +32,23 @@ class Migration(migrations.Migration):
                 default=False, verbose_name="タイムスタンプで基準日時を確認"
             ),
         ),
+        migrations.AddField(
+            model_name="applicationsignature",
+            name="rechecked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="再検証日時"),
+        ),
+        migrations.AddField(
+            model_name="applicationsignature",
+            name="recheck_passed",
+            field=models.BooleanField(null=True, verbose_name="再検証の結果"),
+        ),
+        migrations.AddField(
+            model_name="applicationsignature",
+            name="recheck_message",
+            field=models.CharField(
+                blank=True, max_length=500, verbose_name="再検証の結果の説明"
+            ),
+        ),
         migrations.RunPython(receipt_from_verification, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="applicationsignature",
