@@ -40,11 +40,12 @@ def display_name(subject: asn1_x509.Name) -> str:
     """Who a certificate's subject or issuer is, as a person reads it: the common name, else the
     organization, else the whole name."""
     attributes = subject.native
-    return (
-        attributes.get("common_name")
-        or attributes.get("organization_name")
-        or subject.human_friendly
-    )
+    for kind in ("common_name", "organization_name"):
+        value = attributes.get(kind)
+        if value:
+            # An attribute given more than once comes as a list.
+            return " ".join(value) if isinstance(value, list) else value
+    return subject.human_friendly
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,10 @@ def _validated_at_trusted_time(organization, received_at: datetime, validate: Ca
 def verify_cms(
     organization, content: bytes, signature_der: bytes, *, received_at: datetime
 ) -> VerifiedSignature:
-    """Verifies a CMS signature over ``content``, detached or attached: the content digest, the signature value, the
-    certificate chain up to the organization's trust anchors, validity at the time the platform
-    received it (or at a trusted timestamp), key usage and revocation from the uploaded CRLs."""
+    """Verifies a CMS signature over ``content``, detached or attached: the content digest, the
+    signature value, the certificate chain up to the organization's trust anchors, validity at the
+    time the platform received it (or at a trusted timestamp), key usage and revocation from the
+    uploaded CRLs."""
     try:
         content_info = cms.ContentInfo.load(signature_der)
         if content_info["content_type"].native != "signed_data":
