@@ -443,8 +443,8 @@ def _verify_signature(procedure, version, data: dict, signature: bytes | None):
         )
     content = canonical_content(procedure, version.number, data)
     try:
-        verified = signature_checks.get("cms-detached").verify(
-            procedure.organization, content, signature
+        verified = signature_checks.get("cms").verify(
+            procedure.organization, content, signature, received_at=timezone.now()
         )
     except SignatureRejected as rejection:
         raise ApplicationInvalid({"signature": [rejection.message]}) from None

@@ -51,6 +51,10 @@ class RevocationList(TenantOwned):
     def __str__(self) -> str:
         return f"{self.issuer} ({self.this_update:%Y-%m-%d})"
 
+    def is_stale_at(self, moment) -> bool:
+        """Past its nextUpdate at ``moment``: it can no longer show a certificate is not revoked."""
+        return self.next_update is not None and self.next_update < moment
+
 
 class ApplicationSignature(models.Model):
     """The verified signature of an application, kept with exactly the content that was signed so
@@ -64,8 +68,14 @@ class ApplicationSignature(models.Model):
     signer_name = models.CharField(_("署名者"), max_length=500)
     signer_serial = models.CharField(_("証明書シリアル番号"), max_length=100)
     issuer = models.CharField(_("発行者"), max_length=500)
-    signing_time = models.DateTimeField(_("署名日時"), null=True, blank=True)
+    signing_time = models.DateTimeField(_("署名日時(署名者の申告)"), null=True, blank=True)
+    received_at = models.DateTimeField(_("受信日時"))
+    validation_time = models.DateTimeField(_("検証の基準日時"))
+    timestamped = models.BooleanField(_("タイムスタンプで基準日時を確認"), default=False)
     verified_at = models.DateTimeField(_("検証日時"))
+    rechecked_at = models.DateTimeField(_("再検証日時"), null=True, blank=True)
+    recheck_passed = models.BooleanField(_("再検証の結果"), null=True)
+    recheck_message = models.CharField(_("再検証の結果の説明"), max_length=500, blank=True)
 
     def __str__(self) -> str:
         return f"{self.signer_name} ({self.signer_serial})"

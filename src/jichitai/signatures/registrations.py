@@ -19,7 +19,11 @@ def _signature_panel(request, application):
     )
     if signature is None and not attachments:
         return None
-    return {"signature": signature, "attachments": attachments}
+    return {
+        "signature": signature,
+        "attachments": attachments,
+        "can_reverify": request.membership.has_role(Role.CLERK),
+    }
 
 
 staff_panels.register(

@@ -16,7 +16,7 @@ from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki
 from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.models import ApplicationSignature
-from jichitai.signatures.verification import MESSAGES, verify_detached
+from jichitai.signatures.verification import MESSAGES, verify_cms
 
 
 @pytest.fixture
@@ -44,8 +44,11 @@ class TestSubmission:
         assert record.signer_serial == format(test_pki["valid"].certificate.serial_number, "X")
         assert "テスト署名用認証局" in record.issuer
         # The original signature and content are kept and verify again later.
-        again = verify_detached(
-            signed_procedure.organization, bytes(record.signed_content), bytes(record.signature_der)
+        again = verify_cms(
+            signed_procedure.organization,
+            bytes(record.signed_content),
+            bytes(record.signature_der),
+            received_at=record.received_at,
         )
         assert again.signer_serial == record.signer_serial
 
@@ -175,7 +178,7 @@ def test_the_command_line_signer_makes_an_acceptable_signature(
 def test_signed_pdf_attachments_are_verified_with_pyhanko(trusted, test_pki, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from jichitai.signatures.tests.pdf_signing import signed_pdf
+    from jichitai.signatures.tests.signing import signed_pdf
 
     fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
     procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
