@@ -10,7 +10,6 @@ Staff endpoints (``/api/v1/staff/…``) take an organization API token.
 
 import base64
 import binascii
-import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from jichitai.api.auth import OrganizationToken
+from jichitai.api.parsing import parse_json
 from jichitai.api.schemas import (
     BoundedPagination,
     ErrorOut,
@@ -199,7 +199,7 @@ def submit(
             "code": "invalid",
             "errors": {"Idempotency-Key": ["1〜100文字にしてください。"]},
         }
-    data = json.loads(request.body or b"{}")
+    data = parse_json(request.body or b"{}")
     if not isinstance(data, dict):
         return 422, {
             "detail": "本文はフォームのデータのオブジェクト({…})にしてください。",

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.test import Client
@@ -92,6 +93,33 @@ class TestPublic:
         )
         assert bad.status_code == 400 and bad.json()["code"] == "bad_request"
         assert client.get("/api/v1/staff/applications").status_code == 401
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            event_data(applicant={"family": "\ud800", "given": "花子"}),
+            event_data(support_detail="\udfff"),
+            {**event_data(), "\udfff": 1},
+        ],
+        ids=["in a value", "in a hidden field", "in a key"],
+    )
+    def test_lone_surrogates_are_refused_with_a_message(self, tsu, event, data):
+        response = Client().post(
+            f"/api/v1/o/{tsu.code}/procedures/{event.pk}/applications",
+            json.dumps(data),  # ASCII JSON: the lone surrogates travel as \\uXXXX escapes
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "bad_request"
+        assert "文字" in response.json()["detail"]
+        assert Application.objects.count() == 0
+
+    def test_a_body_over_the_upload_limit_is_413(self, tsu, event, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+        response = submit(Client(), tsu, event, {**event_data(), "note": "あ" * 1000})
+        assert response.status_code == 413
+        assert response.json()["code"] == "too_large"
+        assert Application.objects.count() == 0
 
 
 @pytest.mark.django_db
