@@ -565,7 +565,7 @@ def change_status(
     if to_status in RELEASED:
         _release(application)
     application.save(update_fields=["status", "one_per_person_key", "updated_at"])
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.STATUS,
         actor=actor,
@@ -580,7 +580,7 @@ def change_status(
         changes={"status": [from_status, to_status]},
         summary=message[:200],
     )
-    notifications.status_changed(application, message.strip())
+    notifications.event_recorded(event, message.strip())
     return application
 
 
@@ -709,7 +709,7 @@ def resubmit(
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
         )
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.RESUBMITTED,
         from_status=Status.RETURNED,
@@ -721,7 +721,7 @@ def resubmit(
         changes=audit.changes_between(before, cleaned),
         summary="申請者が修正して再提出",
     )
-    notifications.status_changed(application, "修正された申請を受け付けました。")
+    notifications.event_recorded(event, "修正された申請を受け付けました。")
     return application
 
 
@@ -734,7 +734,7 @@ def withdraw(*, application: Application) -> Application:
     application.status = Status.WITHDRAWN
     _release(application)
     application.save(update_fields=["status", "one_per_person_key", "updated_at"])
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.STATUS,
         from_status=from_status,
@@ -746,7 +746,7 @@ def withdraw(*, application: Application) -> Application:
         target=application,
         changes={"status": [from_status, Status.WITHDRAWN]},
     )
-    notifications.status_changed(application, "申請の取下げを受け付けました。")
+    notifications.event_recorded(event, "申請の取下げを受け付けました。")
     return application
 
 

@@ -167,6 +167,32 @@ class TestProcessing:
         kinds = list(application.events.values_list("kind", flat=True))
         assert kinds == ["submitted", "status", "status", "resubmitted", "status", "status"]
 
+    def test_each_status_mail_tells_the_status_its_event_set(
+        self, event, tsu_clerk, django_capture_on_commit_callbacks
+    ):
+        """The mails go out after commit; by then the application may have moved on."""
+        application = services.submit_application(procedure=event, data=event_data()).application
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.change_status(
+                actor=tsu_clerk,
+                application=application,
+                to_status=Status.RETURNED,
+                message="人数を確認してください。",
+            )
+            services.change_status(
+                actor=tsu_clerk, application=application, to_status=Status.REVIEWING
+            )
+        for callback in callbacks:
+            callback()
+        returned, reviewing = mail.outbox[-2:]
+        assert "差戻し" in returned.subject and "審査中" not in returned.subject
+        assert "「差戻し」になりました" in returned.body
+        assert "人数を確認してください。" in returned.body
+        assert "再提出してください" in returned.body
+        assert "審査中" in reviewing.subject
+        assert "「審査中」になりました" in reviewing.body
+        assert "再提出してください" not in reviewing.body
+
     def test_bulk_changes_report_what_they_skipped(self, event, tsu_clerk):
         first = services.submit_application(procedure=event, data=event_data(1)).application
         second = services.submit_application(procedure=event, data=event_data(2)).application
