@@ -326,6 +326,49 @@ def _unavailable_reason(procedure: Procedure, persons: int) -> ProcedureUnavaila
     return None
 
 
+def _attach_files(
+    procedure, fields, data, cleaned, errors, uploads, pending_files, kept=None
+) -> tuple[dict, list]:
+    """Puts the references of the files sent with this submission into ``cleaned`` (and their
+    messages into ``errors``). Files travel beside the data, never in it: a reference in the data
+    is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
+    Returns the files by field and those stored now."""
+    files_by_field = dict(pending_files or {})
+    stored_now = []
+    for spec in file_fields(fields):
+        name = spec["name"]
+        # The validator only saw the data's claim; which file is attached is decided here.
+        errors.pop(name, None)
+        cleaned.pop(name, None)
+        upload = (uploads or {}).get(name)
+        if upload is not None:
+            try:
+                stored = store_upload(procedure=procedure, field_name=name, upload=upload)
+            except UploadRejected as rejection:
+                errors[name] = rejection.messages
+                continue
+            stored_now.append(stored)
+            files_by_field[name] = stored
+        if name in files_by_field:
+            reference = {
+                "file_id": files_by_field[name].pk,
+                "name": files_by_field[name].original_name,
+            }
+        else:
+            reference = (kept or {}).get(name)
+        claimed = data.get(name)
+        if claimed not in (None, "", {}, reference):
+            errors[name] = [
+                f"「{spec['label']}」に指定された添付ファイルは、この申請で送られたものではありません。"
+                "ファイルそのものを添付してください。"
+            ]
+        elif reference is not None:
+            cleaned[name] = reference
+        elif spec.get("required"):
+            errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
+    return files_by_field, stored_now
+
+
 def submit_application(
     *,
     procedure: Procedure,
@@ -361,28 +404,9 @@ def submit_application(
         version.fields, version.schema, data, reject_unknown=reject_unknown
     )
 
-    files_by_field = dict(pending_files or {})
-    stored_now = []
-    for spec in file_fields(version.fields):
-        name = spec["name"]
-        # Files travel beside the data, not in it: the validator cannot have seen them.
-        errors.pop(name, None)
-        upload = (uploads or {}).get(name)
-        if upload is not None:
-            try:
-                stored = store_upload(procedure=procedure, field_name=name, upload=upload)
-            except UploadRejected as rejection:
-                errors[name] = rejection.messages
-                continue
-            stored_now.append(stored)
-            files_by_field[name] = stored
-        if name in files_by_field:
-            cleaned[name] = {
-                "file_id": files_by_field[name].pk,
-                "name": files_by_field[name].original_name,
-            }
-        elif spec.get("required"):
-            errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
+    files_by_field, stored_now = _attach_files(
+        procedure, version.fields, data, cleaned, errors, uploads, pending_files
+    )
     signed = None
     if procedure.needs_signature and not errors:
         try:
@@ -665,26 +689,16 @@ def resubmit(
         raise ProcedureUnavailable("この申請は現在修正できません。", "not_returned")
     version = application.form_version
     cleaned, errors = validate_application_data(version.fields, version.schema, data)
-    files_by_field = dict(pending_files or {})
-    for spec in file_fields(version.fields):
-        name = spec["name"]
-        if (uploads or {}).get(name) is not None:
-            try:
-                files_by_field[name] = store_upload(
-                    procedure=application.procedure, field_name=name, upload=uploads[name]
-                )
-            except UploadRejected as rejection:
-                errors[name] = rejection.messages
-                continue
-        if name in files_by_field:
-            errors.pop(name, None)
-            cleaned[name] = {
-                "file_id": files_by_field[name].pk,
-                "name": files_by_field[name].original_name,
-            }
-        elif name in application.data:
-            errors.pop(name, None)
-            cleaned[name] = application.data[name]
+    files_by_field, _stored_now = _attach_files(
+        application.procedure,
+        version.fields,
+        data,
+        cleaned,
+        errors,
+        uploads,
+        pending_files,
+        kept=application.data,
+    )
     if errors:
         raise ApplicationInvalid(errors)
     persons_name = persons_field(version.fields)

@@ -5,9 +5,11 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jichitai.accounts import services as accounts
+from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures import services
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
@@ -65,6 +67,32 @@ class TestPublic:
             "メールアドレスの形式が正しくありません。例: taro@example.jp"
         ]
         assert body["errors"]["unknown"] == ["この項目はこの手続にありません。"]
+
+    def test_attachment_references_must_be_files_sent_with_the_application(self, tsu):
+        fields = [
+            {"name": "copy", "type": "file", "label": "住民票の写し", "required": False},
+            {"name": "note", "type": "text", "label": "備考", "required": False},
+        ]
+        procedure = published_procedure(tsu, name="届出", fields=fields)
+        stored = services.store_upload(
+            procedure=procedure,
+            field_name="copy",
+            upload=SimpleUploadedFile("本物.pdf", pdf_bytes()),
+            upload_token="someone-elses-page",
+        )
+        for reference in (
+            {"file_id": 987654, "name": "住民票の写し.pdf"},
+            {"file_id": stored.pk, "name": "本物.pdf"},
+            "住民票の写し.pdf",
+        ):
+            response = submit(Client(), tsu, procedure, {"copy": reference, "note": "x"})
+            assert response.status_code == 422, reference
+            [message] = response.json()["errors"]["copy"]
+            assert "住民票の写し" in message and "添付" in message
+        assert Application.objects.count() == 0
+        stored.refresh_from_db()
+        assert stored.application is None
+        assert submit(Client(), tsu, procedure, {"note": "x"}).status_code == 201
 
     def test_full_and_closed_procedures_answer_409(self, tsu, event):
         client = Client()

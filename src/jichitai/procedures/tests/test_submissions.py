@@ -193,6 +193,26 @@ class TestProcessing:
         assert "「審査中」になりました" in reviewing.body
         assert "再提出してください" not in reviewing.body
 
+    def test_a_resubmission_keeps_or_replaces_files_but_takes_no_references(self, tsu, tsu_clerk):
+        fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
+        procedure = published_procedure(tsu, name="届出", fields=fields)
+        application = services.submit_application(
+            procedure=procedure,
+            data={},
+            uploads={"proof": SimpleUploadedFile("証明書.pdf", pdf_bytes())},
+        ).application
+        kept = application.data["proof"]
+        services.change_status(
+            actor=tsu_clerk, application=application, to_status=Status.RETURNED, message="確認"
+        )
+        with pytest.raises(services.ApplicationInvalid) as error:
+            services.resubmit(
+                application=application, data={"proof": {"file_id": 424242, "name": "偽.pdf"}}
+            )
+        assert "証明書" in error.value.message_dict["proof"][0]
+        application = services.resubmit(application=application, data={"proof": kept})
+        assert application.data["proof"] == kept
+
     def test_bulk_changes_report_what_they_skipped(self, event, tsu_clerk):
         first = services.submit_application(procedure=event, data=event_data(1)).application
         second = services.submit_application(procedure=event, data=event_data(2)).application
