@@ -35,6 +35,7 @@ from jichitai.core.exports import csv_response, export_csv, xlsx_response
 from jichitai.core.middleware import client_ip
 from jichitai.core.ratelimit import Rate, hit
 from jichitai.procedures import exports, selectors, services
+from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_url
@@ -91,7 +92,7 @@ def _procedure_out(procedure: Procedure) -> dict:
         "closes_at": procedure.closes_at,
         "capacity": procedure.capacity,
         "capacity_left": procedure.capacity_left,
-        "accepting": procedure.is_accepting(),
+        "accepting": unavailable_reason(procedure) is None,
     }
 
 
@@ -239,7 +240,7 @@ def submit(
             "code": "invalid",
             "errors": error.message_dict,
         }
-    except services.ProcedureUnavailable as error:
+    except ProcedureUnavailable as error:
         return 409, {"detail": error.message, "code": error.code}
     application = submission.application
     return 201, {

@@ -106,17 +106,6 @@ class Procedure(TenantOwned):
     def capacity_left(self) -> int | None:
         return None if self.capacity is None else max(0, self.capacity - self.seats_taken)
 
-    def is_accepting(self, at=None) -> bool:
-        at = at or timezone.now()
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.online
-            and self.current_version_id is not None
-            and (self.opens_at is None or self.opens_at <= at)
-            and (self.closes_at is None or at < self.closes_at)
-            and (self.capacity is None or self.seats_taken < self.capacity)
-        )
-
 
 class FormVersion(models.Model):
     """An immutable published form: the field list and the JSON Schema generated from it.

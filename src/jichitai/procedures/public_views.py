@@ -13,6 +13,7 @@ from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import rate_limited
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures import selectors, services
+from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.fields import field_types
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
@@ -96,11 +97,16 @@ def procedure_form(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
     state = _state(request, procedure)
-    if not procedure.is_accepting():
+    unavailable = unavailable_reason(procedure)
+    if unavailable is not None:
         return render(
             request,
             "procedures/public/closed.html",
-            {"organization": organization, "procedure": procedure},
+            {
+                "organization": organization,
+                "procedure": procedure,
+                "reason": unavailable.reason,
+            },
             status=200,
         )
     if procedure.identity == procedure.Identity.EMAIL and not state.get("verified_email"):

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures import notifications
+from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import (
     build_schema,
     check_definition,
@@ -79,15 +80,6 @@ VERIFICATION_LIFETIME = timedelta(hours=24)
 
 class ApplicationInvalid(ValidationError):
     """The data does not satisfy the form; ``error_dict`` holds the messages per field."""
-
-
-class ProcedureUnavailable(Exception):
-    """The procedure does not accept this application now (closed, full, already applied)."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 # --- Procedures ---------------------------------------------------------------------------------
@@ -303,29 +295,6 @@ def _search_text(fields: list[dict], data: dict) -> str:
     return " ".join(parts)[:4000]
 
 
-def _unavailable_reason(procedure: Procedure, persons: int) -> ProcedureUnavailable | None:
-    now = timezone.now()
-    if (
-        procedure.status != Procedure.Status.PUBLISHED
-        or not procedure.online
-        or procedure.current_version_id is None
-    ):
-        return ProcedureUnavailable("この手続は現在オンラインで受け付けていません。", "closed")
-    if procedure.opens_at and now < procedure.opens_at:
-        return ProcedureUnavailable("受付開始前です。", "not_open")
-    if procedure.closes_at and now >= procedure.closes_at:
-        return ProcedureUnavailable("受付期間は終了しました。", "closed")
-    if procedure.capacity is not None and procedure.seats_taken + persons > procedure.capacity:
-        left = max(0, procedure.capacity - procedure.seats_taken)
-        return ProcedureUnavailable(
-            "定員に達したため受付を終了しました。"
-            if left == 0
-            else f"残りは {left} 人分です。人数を減らしてお申し込みください。",
-            "full",
-        )
-    return None
-
-
 def _attach_files(
     procedure, fields, data, cleaned, errors, uploads, pending_files, kept=None
 ) -> tuple[dict, list]:
@@ -397,9 +366,12 @@ def submit_application(
         if existing is not None:
             return Submission(existing, created=False)
 
+    # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
+    # when its seats are taken (``_record``).
+    reason = unavailable_reason(procedure)
+    if reason is not None:
+        raise reason
     version = procedure.current_version
-    if version is None:
-        raise ProcedureUnavailable("この手続は現在オンラインで受け付けていません。", "closed")
     cleaned, errors = validate_application_data(
         version.fields, version.schema, data, reject_unknown=reject_unknown
     )
@@ -487,25 +459,21 @@ def _record(
     signed,
 ):
     if procedure.capacity is not None:
-        # Counted atomically: the row only changes if the seats are still there.
+        # Taken atomically: the row only changes while the whole rule still holds for these seats,
+        # so neither a concurrent submission nor the staff closing it can slip in between.
         taken = (
             Procedure.objects.filter(pk=procedure.pk)
-            .filter(Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity") - persons))
+            .filter(accepting(persons=persons))
             .update(seats_taken=F("seats_taken") + persons)
         )
+        procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
         if not taken:
-            procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
-            raise _unavailable_reason(procedure, persons) or ProcedureUnavailable(
-                "定員に達しました。", "full"
+            raise unavailable_reason(procedure, persons=persons) or ProcedureUnavailable(
+                "この手続は現在受け付けていません。", "closed"
             )
-        if Procedure.objects.filter(pk=procedure.pk, seats_taken__gte=F("capacity")).exists():
+        if procedure.seats_taken >= procedure.capacity:
             Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
-    else:
-        reason = _unavailable_reason(procedure, persons)
-        if reason is not None:
-            raise reason
-    if procedure.capacity is not None:
-        procedure.refresh_from_db(fields=["seats_taken", "status"])
+            procedure.status = Procedure.Status.CLOSED
     now = timezone.now()
     fiscal_year = japanese.fiscal_year(timezone.localdate(now))
     application = Application.objects.create(

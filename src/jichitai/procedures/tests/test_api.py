@@ -3,10 +3,12 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from jichitai.accounts import services as accounts
 from jichitai.core.tests.samples import pdf_bytes
@@ -99,6 +101,21 @@ class TestPublic:
         assert submit(client, tsu, event, event_data(1, participants=3)).status_code == 201
         response = submit(client, tsu, event, event_data(2))
         assert response.status_code == 409 and response.json()["code"] in {"full", "closed"}
+
+    @pytest.mark.parametrize("capacity", [None, 3], ids=["no limit", "定員"])
+    def test_the_period_and_staff_closing_hold_for_every_procedure(self, tsu, tsu_admin, capacity):
+        now = timezone.now()
+        early = published_procedure(tsu, capacity=capacity, opens_at=now + timedelta(days=1))
+        late = published_procedure(tsu, capacity=capacity, closes_at=now - timedelta(seconds=1))
+        stopped = services.close_procedure(
+            actor=tsu_admin, procedure=published_procedure(tsu, capacity=capacity)
+        )
+        client = Client()
+        for procedure, code in ((early, "not_open"), (late, "closed"), (stopped, "closed")):
+            response = submit(client, tsu, procedure, event_data())
+            assert response.status_code == 409, procedure
+            assert response.json()["code"] == code
+        assert Application.objects.count() == 0
 
     def test_status_lookup_needs_the_token(self, tsu, event):
         client = Client()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core.tests.samples import pdf_bytes, png_bytes
-from jichitai.procedures import selectors, services
+from jichitai.procedures import availability, selectors, services
 from jichitai.procedures.models import Application, ApplicationFile, Procedure
 from jichitai.procedures.tests.factories import event_data, published_procedure
 
@@ -103,6 +103,31 @@ class TestSubmission:
         )
         with pytest.raises(services.ProcedureUnavailable, match="終了"):
             services.submit_application(procedure=ended, data=event_data())
+
+    @pytest.mark.parametrize("capacity", [None, 5], ids=["no limit", "定員"])
+    @pytest.mark.parametrize(
+        ("state", "code"),
+        [("not yet open", "not_open"), ("period ended", "closed"), ("closed by staff", "closed")],
+    )
+    def test_one_availability_rule_for_every_kind_of_procedure(
+        self, tsu, tsu_clerk, capacity, state, code
+    ):
+        now = timezone.now()
+        period = {
+            "not yet open": {"opens_at": now + timedelta(days=1)},
+            "period ended": {"closes_at": now - timedelta(minutes=1)},
+            "closed by staff": {},
+        }[state]
+        procedure = published_procedure(tsu, capacity=capacity, **period)
+        if state == "closed by staff":
+            services.close_procedure(actor=tsu_clerk, procedure=procedure)
+        assert availability.unavailable_reason(procedure) is not None
+        with pytest.raises(services.ProcedureUnavailable) as error:
+            services.submit_application(procedure=procedure, data=event_data())
+        assert error.value.code == code
+        procedure.refresh_from_db()
+        assert procedure.seats_taken == 0 and Application.objects.count() == 0
+        assert procedure not in selectors.open_procedures(tsu)
 
     def test_files_are_checked_and_attached(self, tsu):
         fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
