@@ -177,7 +177,7 @@ def get_procedure(request, code: str, procedure_id: ObjectId):
         429: ErrorOut,
     },
     summary="申請を送信する",
-    description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ Idempotency-Key で再送すると、最初の受付番号を返し、新たに作成しません。",
+    description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ手続に同じ Idempotency-Key と同じ本文で再送すると、最初の受付番号を返し、新たに作成しません。同じキーで別の本文を送ると 422(code: idempotency_key_reused)。",
 )
 def submit(
     request,
@@ -242,6 +242,12 @@ def submit(
         }
     except ProcedureUnavailable as error:
         return 409, {"detail": error.message, "code": error.code}
+    except services.IdempotencyKeyReused as error:
+        return 422, {
+            "detail": error.message,
+            "code": "idempotency_key_reused",
+            "errors": {"Idempotency-Key": [error.message]},
+        }
     application = submission.application
     return 201, {
         "receipt_number": application.receipt_number,

@@ -1,6 +1,8 @@
 """Writes about procedures and applications. Each public function is one transaction with its
 audit entries; applicants' e-mails go out after commit."""
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -80,6 +82,15 @@ VERIFICATION_LIFETIME = timedelta(hours=24)
 
 class ApplicationInvalid(ValidationError):
     """The data does not satisfy the form; ``error_dict`` holds the messages per field."""
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was already used for this procedure with a different request."""
+
+    message = (
+        "この Idempotency-Key は、この手続への別の内容の送信にすでに使われています。"
+        "新しい送信には新しいキーを使ってください。"
+    )
 
 
 # --- Procedures ---------------------------------------------------------------------------------
@@ -338,6 +349,28 @@ def _attach_files(
     return files_by_field, stored_now
 
 
+def _request_sha256(data: dict, signature: bytes | None) -> str:
+    content = json.dumps(
+        {"data": data, "signature": signature.hex() if signature else None},
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _replayed(procedure: Procedure, idempotency_key: str, request_sha256: str):
+    """The application a retry of the same request already created, if any. Applications kept
+    from before requests were hashed (no hash) are taken as the same request."""
+    existing = Application.objects.filter(
+        procedure=procedure, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None and existing.request_sha256 not in ("", request_sha256):
+        raise IdempotencyKeyReused(IdempotencyKeyReused.message)
+    return existing
+
+
 def submit_application(
     *,
     procedure: Procedure,
@@ -358,11 +391,9 @@ def submit_application(
     stored on the input page. Raises ``ApplicationInvalid`` (messages per field) or
     ``ProcedureUnavailable`` (closed, full, already applied).
     """
-    organization = procedure.organization
+    request_sha256 = _request_sha256(data, signature)
     if idempotency_key:
-        existing = Application.objects.filter(
-            organization=organization, idempotency_key=idempotency_key
-        ).first()
+        existing = _replayed(procedure, idempotency_key, request_sha256)
         if existing is not None:
             return Submission(existing, created=False)
 
@@ -405,15 +436,14 @@ def submit_application(
                 name,
                 email,
                 idempotency_key,
+                request_sha256,
                 files_by_field,
                 actor,
                 signed,
             )
     except IntegrityError:
         if idempotency_key:
-            existing = Application.objects.filter(
-                organization=organization, idempotency_key=idempotency_key
-            ).first()
+            existing = _replayed(procedure, idempotency_key, request_sha256)
             if existing is not None:
                 return Submission(existing, created=False)
         if procedure.one_per_email and email:
@@ -454,6 +484,7 @@ def _record(
     name,
     email,
     idempotency_key,
+    request_sha256,
     files_by_field,
     actor,
     signed,
@@ -488,6 +519,7 @@ def _record(
         applicant_name=name,
         search_text=_search_text(version.fields, cleaned),
         idempotency_key=idempotency_key or None,
+        request_sha256=request_sha256 if idempotency_key else "",
         one_per_person_key=f"{procedure.pk}:{email.lower()}"
         if (procedure.one_per_email and email)
         else None,

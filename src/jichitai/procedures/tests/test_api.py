@@ -61,6 +61,24 @@ class TestPublic:
         assert Application.objects.count() == 1
         assert Application.objects.get().channel == "api"
 
+    def test_an_idempotency_key_belongs_to_one_procedure_and_one_body(self, tsu, ise, event):
+        client = Client()
+        first = submit(client, tsu, event, event_data(1), key="shared-key").json()
+        other_procedure = published_procedure(tsu, name="別の講座")
+        elsewhere = submit(client, tsu, other_procedure, event_data(2), key="shared-key")
+        assert elsewhere.status_code == 201
+        assert elsewhere.json()["receipt_number"] != first["receipt_number"]
+        assert elsewhere.json()["status_token"] != first["status_token"]
+        other_organization = published_procedure(ise, name="伊勢の講座")
+        abroad = submit(client, ise, other_organization, event_data(3), key="shared-key")
+        assert abroad.status_code == 201
+        changed = submit(client, tsu, event, event_data(4), key="shared-key")
+        assert changed.status_code == 422
+        assert changed.json()["code"] == "idempotency_key_reused"
+        assert "Idempotency-Key" in changed.json()["errors"]
+        assert first["status_token"] not in changed.content.decode()
+        assert Application.objects.count() == 3
+
     def test_invalid_data_gets_the_pages_messages(self, tsu, event):
         response = submit(Client(), tsu, event, event_data(email="nope", unknown=1))
         assert response.status_code == 422

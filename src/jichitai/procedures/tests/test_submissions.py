@@ -60,6 +60,17 @@ class TestSubmission:
         event.refresh_from_db()
         assert event.seats_taken == 1
 
+    def test_an_idempotency_key_reused_with_other_data_is_refused(self, event):
+        first = services.submit_application(
+            procedure=event, data=event_data(1), idempotency_key="k"
+        ).application
+        with pytest.raises(services.IdempotencyKeyReused):
+            services.submit_application(procedure=event, data=event_data(2), idempotency_key="k")
+        again = services.submit_application(
+            procedure=event, data=event_data(1), idempotency_key="k"
+        )
+        assert again.application == first and not again.created
+
     def test_invalid_data_writes_nothing(self, event):
         with pytest.raises(services.ApplicationInvalid) as error:
             services.submit_application(procedure=event, data=event_data(email="x"))
