@@ -314,15 +314,39 @@ def status_page(request, org_code, receipt_number, token):
     application = selectors.application_for_applicant(organization, receipt_number, token)
     version = application.form_version
     errors: dict = {}
+    signature_error = None
+    needs_signature = application.procedure.needs_signature
     raw = raw_from_data(version.fields, application.data)
-    if request.method == "POST" and request.POST.get("action") == "resubmit":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in {"resubmit", "signing_content"}:
         raw = raw_from_post(version.fields, request.POST)
+        # A signed correction carries what the applicant signed: the values as the form reads
+        # them, as on the confirmation page of a new application.
+        data = (
+            validate_application_data(version.fields, version.schema, raw)[0]
+            if needs_signature
+            else raw
+        )
+        if action == "signing_content":
+            content = canonical_content(application.procedure, version.number, data)
+            response = HttpResponse(content, content_type="application/json")
+            response["Content-Disposition"] = content_disposition(
+                f"署名用データ_{application.receipt_number}.json"
+            )
+            return response
+        signature = None
+        if needs_signature:
+            signature, signature_error = _read_signature(request)
         try:
             services.resubmit(
-                application=application, data=raw, uploads=dict(request.FILES.items())
+                application=application,
+                data=data,
+                uploads={k: v for k, v in request.FILES.items() if k != "signature"},
+                signature=signature,
             )
         except services.ApplicationInvalid as error:
             errors = error.message_dict
+            signature_error = signature_error or (errors.pop("signature", None) or [None])[0]
         except services.ProcedureUnavailable as error:
             messages.error(request, error.message)
         else:
@@ -337,6 +361,8 @@ def status_page(request, org_code, receipt_number, token):
         "panels": panels_for(applicant_panels, request, application),
         "errors": errors,
         "error_count": len(errors),
+        "needs_signature": needs_signature,
+        "signature_error": signature_error,
     }
     if application.status == application.Status.RETURNED:
         files = {
@@ -348,7 +374,12 @@ def status_page(request, org_code, receipt_number, token):
         context["return_message"] = application.events.filter(
             to_status=application.Status.RETURNED
         ).last()
-    return render(request, "procedures/public/status.html", context, status=422 if errors else 200)
+    return render(
+        request,
+        "procedures/public/status.html",
+        context,
+        status=422 if errors or signature_error else 200,
+    )
 
 
 @public_view

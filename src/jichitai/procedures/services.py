@@ -33,11 +33,8 @@ from jichitai.procedures.models import (
     FormVersion,
     Procedure,
 )
-from jichitai.procedures.registry import submission_hooks
+from jichitai.procedures.registry import Candidate, acceptance_checks, submission_hooks
 from jichitai.procedures.validation import validate_application_data
-from jichitai.signatures.canonical import canonical_content
-from jichitai.signatures.services import check_pdf_attachment, record_signature
-from jichitai.signatures.verification import SignatureRejected, signature_checks
 
 Status = Application.Status
 
@@ -410,12 +407,19 @@ def submit_application(
     files_by_field, stored_now = _attach_files(
         procedure, version.fields, data, cleaned, errors, uploads, pending_files
     )
-    signed = None
-    if procedure.needs_signature and not errors:
-        try:
-            signed = _verify_signature(procedure, version, data, signature)
-        except ApplicationInvalid as invalid:
-            errors.update(invalid.message_dict)
+    accepted = []
+    if not errors:
+        accepted = _run_acceptance_checks(
+            Candidate(
+                procedure=procedure,
+                version=version,
+                data=data,
+                cleaned=cleaned,
+                files=files_by_field,
+                evidence={"signature": signature},
+            ),
+            errors,
+        )
     if errors:
         for stored in stored_now:
             stored.file.delete(save=False)
@@ -439,7 +443,7 @@ def submit_application(
                 request_sha256,
                 files_by_field,
                 actor,
-                signed,
+                accepted,
             )
     except IntegrityError:
         if idempotency_key:
@@ -455,24 +459,20 @@ def submit_application(
     return Submission(application, created=True)
 
 
-def _verify_signature(procedure, version, data: dict, signature: bytes | None):
-    """The applicant's signature over the canonical content of exactly the data submitted."""
-    if not signature:
-        raise ApplicationInvalid(
-            {
-                "signature": [
-                    "この手続には電子署名が必要です。署名ファイル(.p7s)を添付してください。"
-                ]
-            }
-        )
-    content = canonical_content(procedure, version.number, data)
-    try:
-        verified = signature_checks.get("cms-detached").verify(
-            procedure.organization, content, signature
-        )
-    except SignatureRejected as rejection:
-        raise ApplicationInvalid({"signature": [rejection.message]}) from None
-    return content, signature, verified
+def _run_acceptance_checks(candidate: Candidate, errors: dict) -> list:
+    """Runs every registered acceptance check; their messages go into ``errors``. Returns what
+    the checks that passed will record about the application."""
+    accepted = []
+    for _name, check in acceptance_checks.items():
+        try:
+            record = check(candidate)
+        except ValidationError as refusal:
+            for field_name, messages in refusal.message_dict.items():
+                errors.setdefault(field_name, []).extend(messages)
+            continue
+        if record is not None:
+            accepted.append(record)
+    return accepted
 
 
 def _record(
@@ -487,7 +487,7 @@ def _record(
     request_sha256,
     files_by_field,
     actor,
-    signed,
+    accepted,
 ):
     if procedure.capacity is not None:
         # Taken atomically: the row only changes while the whole rule still holds for these seats,
@@ -534,10 +534,8 @@ def _record(
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
         )
-        for stored in files_by_field.values():
-            check_pdf_attachment(stored)
-    if signed is not None:
-        record_signature(application, *signed)
+    for record in accepted:
+        record(application)
     for _name, hook in submission_hooks.items():
         hook(application)
     ApplicationEvent.objects.create(
@@ -682,8 +680,10 @@ def resubmit(
     data: dict,
     uploads: dict | None = None,
     pending_files: dict | None = None,
+    signature: bytes | None = None,
 ) -> Application:
-    """The applicant corrects a returned application; it goes back to 受付 with its history."""
+    """The applicant corrects a returned application; it goes back to 受付 with its history.
+    The corrected data passes the same acceptance checks as a new application."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Status.RETURNED:
         raise ProcedureUnavailable("この申請は現在修正できません。", "not_returned")
@@ -699,6 +699,20 @@ def resubmit(
         pending_files,
         kept=application.data,
     )
+    accepted = []
+    if not errors:
+        accepted = _run_acceptance_checks(
+            Candidate(
+                procedure=application.procedure,
+                version=version,
+                data=data,
+                cleaned=cleaned,
+                files=files_by_field,
+                evidence={"signature": signature},
+                application=application,
+            ),
+            errors,
+        )
     if errors:
         raise ApplicationInvalid(errors)
     persons_name = persons_field(version.fields)
@@ -723,6 +737,8 @@ def resubmit(
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
         )
+    for record in accepted:
+        record(application)
     event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.RESUBMITTED,
