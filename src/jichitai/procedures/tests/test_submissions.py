@@ -12,6 +12,7 @@ from jichitai.audit.models import AuditEvent
 from jichitai.core.tests.samples import pdf_bytes, png_bytes
 from jichitai.procedures import availability, selectors, services
 from jichitai.procedures.models import Application, ApplicationFile, Procedure
+from jichitai.procedures.registry import acceptance_checks
 from jichitai.procedures.tests.factories import event_data, published_procedure
 
 Status = Application.Status
@@ -248,6 +249,30 @@ class TestProcessing:
         assert "証明書" in error.value.message_dict["proof"][0]
         application = services.resubmit(application=application, data={"proof": kept})
         assert application.data["proof"] == kept
+
+    def test_submission_and_resubmission_run_the_same_acceptance_checks(self, event, tsu_clerk):
+        def no_groups_of_four(candidate):
+            if candidate.cleaned.get("participants") == 4:
+                raise ValidationError({"participants": ["4人の申込みは受け付けていません。"]})
+
+        acceptance_checks.register("test.no_groups_of_four", no_groups_of_four)
+        try:
+            with pytest.raises(services.ApplicationInvalid) as error:
+                services.submit_application(procedure=event, data=event_data(participants=4))
+            assert error.value.message_dict == {
+                "participants": ["4人の申込みは受け付けていません。"]
+            }
+            application = services.submit_application(
+                procedure=event, data=event_data()
+            ).application
+            services.change_status(
+                actor=tsu_clerk, application=application, to_status=Status.RETURNED, message="再"
+            )
+            with pytest.raises(services.ApplicationInvalid) as error:
+                services.resubmit(application=application, data=event_data(participants=4))
+            assert "participants" in error.value.message_dict
+        finally:
+            acceptance_checks.unregister("test.no_groups_of_four")
 
     def test_bulk_changes_report_what_they_skipped(self, event, tsu_clerk):
         first = services.submit_application(procedure=event, data=event_data(1)).application
