@@ -171,8 +171,10 @@ def get_procedure(request, code: str, procedure_id: ObjectId):
     "o/{code}/procedures/{procedure_id}/applications",
     response={
         201: SubmissionOut,
+        400: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        413: ErrorOut,
         422: ValidationErrorOut,
         429: ErrorOut,
     },
