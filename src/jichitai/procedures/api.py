@@ -10,7 +10,6 @@ Staff endpoints (``/api/v1/staff/…``) take an organization API token.
 
 import base64
 import binascii
-import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from jichitai.api.auth import OrganizationToken
+from jichitai.api.parsing import parse_json
 from jichitai.api.schemas import (
     BoundedPagination,
     ErrorOut,
@@ -35,6 +35,7 @@ from jichitai.core.exports import csv_response, export_csv, xlsx_response
 from jichitai.core.middleware import client_ip
 from jichitai.core.ratelimit import Rate, hit
 from jichitai.procedures import exports, selectors, services
+from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_url
@@ -122,7 +123,7 @@ def _procedure_out(procedure: Procedure) -> dict:
         "closes_at": procedure.closes_at,
         "capacity": procedure.capacity,
         "capacity_left": procedure.capacity_left,
-        "accepting": procedure.is_accepting(),
+        "accepting": unavailable_reason(procedure) is None,
     }
 
 
@@ -203,13 +204,15 @@ def get_procedure(request, code: str, procedure_id: ObjectId):
     "o/{code}/procedures/{procedure_id}/applications",
     response={
         201: SubmissionOut,
+        400: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        413: ErrorOut,
         422: ValidationErrorOut,
         429: ErrorOut,
     },
     summary="申請を送信する",
-    description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ Idempotency-Key で再送すると、最初の受付番号を返し、新たに作成しません。",
+    description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ手続に同じ Idempotency-Key と同じ本文で再送すると、最初の受付番号を返し、新たに作成しません。同じキーで別の本文を送ると 422(code: idempotency_key_reused)。",
 )
 def submit(
     request,
@@ -232,7 +235,7 @@ def submit(
             "code": "invalid",
             "errors": {"Idempotency-Key": ["1〜100文字にしてください。"]},
         }
-    data = json.loads(request.body or b"{}")
+    data = parse_json(request.body or b"{}")
     if not isinstance(data, dict):
         return 422, {
             "detail": "本文はフォームのデータのオブジェクト({…})にしてください。",
@@ -272,8 +275,14 @@ def submit(
             "code": "invalid",
             "errors": error.message_dict,
         }
-    except services.ProcedureUnavailable as error:
+    except ProcedureUnavailable as error:
         return 409, {"detail": error.message, "code": error.code}
+    except services.IdempotencyKeyReused as error:
+        return 422, {
+            "detail": error.message,
+            "code": "idempotency_key_reused",
+            "errors": {"Idempotency-Key": [error.message]},
+        }
     application = submission.application
     return 201, {
         "receipt_number": application.receipt_number,

@@ -7,15 +7,40 @@ transaction (e.g. the fee it owes); raising rolls the whole submission back.
 (retention period over, or on request), inside that transaction: each module erases what it keeps
 about the application (signatures, the scans of a paper application …). Stored files are deleted
 with ``core.files.delete_files_on_commit``, so a rolled-back erasure keeps them.
+``acceptance_checks``: what data must satisfy to be accepted, beyond the form's validator, run
+alike for a new application and for a returned one corrected and resubmitted (e.g. the
+applicant's electronic signature). A check takes a ``Candidate`` and either raises
+``django.core.exceptions.ValidationError`` with messages per field, or returns what to do with
+the application once it is written (``Callable[[Application], None]``, run in the same
+transaction), or None.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from jichitai.core.registry import Registry
 
 submission_hooks: Registry[Callable] = Registry("submission hooks")
 erasure_hooks: Registry[Callable] = Registry("erasure hooks")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What asks to be accepted: ``data`` as sent (what a signature covers), ``cleaned`` as it
+    will be stored, ``files`` attached now (by field), ``evidence`` sent beside the data (e.g.
+    ``signature``), and on a resubmission the ``application`` being corrected."""
+
+    procedure: Any
+    version: Any
+    data: dict
+    cleaned: dict
+    files: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)
+    application: Any = None
+
+
+acceptance_checks: Registry[Callable] = Registry("acceptance checks")
 
 
 @dataclass(frozen=True)

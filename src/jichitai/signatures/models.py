@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.signatures.canonical import data_sha256
 from jichitai.tenancy.models import TenantOwned
 
 
@@ -76,9 +77,15 @@ class ApplicationSignature(models.Model):
     rechecked_at = models.DateTimeField(_("再検証日時"), null=True, blank=True)
     recheck_passed = models.BooleanField(_("再検証の結果"), null=True)
     recheck_message = models.CharField(_("再検証の結果の説明"), max_length=500, blank=True)
+    # canonical.data_sha256 of the application's data when the signature was verified.
+    data_sha256 = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.signer_name} ({self.signer_serial})"
+
+    def covers(self, application) -> bool:
+        """Whether this verification is about the application's data as it is now."""
+        return bool(self.data_sha256) and self.data_sha256 == data_sha256(application.data)
 
 
 class AttachmentSignature(models.Model):

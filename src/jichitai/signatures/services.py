@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.signatures.canonical import canonical_content, data_sha256
 from jichitai.signatures.models import (
     ApplicationSignature,
     AttachmentSignature,
@@ -133,23 +134,62 @@ def remove_trust_anchor(*, actor, anchor: TrustAnchor) -> None:
     anchor.delete()
 
 
+def accept_application_signature(candidate):
+    """Acceptance check: a procedure that needs signatures accepts data (new or corrected) only
+    with the applicant's signature over the canonical content of exactly that data."""
+    procedure = candidate.procedure
+    if not procedure.needs_signature:
+        return None
+    signature = candidate.evidence.get("signature")
+    if not signature:
+        raise ValidationError(
+            {
+                "signature": [
+                    "この手続には電子署名が必要です。署名ファイル(.p7s)を添付してください。"
+                ]
+            }
+        )
+    content = canonical_content(procedure, candidate.version.number, candidate.data)
+    try:
+        verified = signature_checks.get("cms").verify(
+            procedure.organization, content, signature, received_at=timezone.now()
+        )
+    except SignatureRejected as rejection:
+        raise ValidationError({"signature": [rejection.message]}) from None
+    return lambda application: record_signature(application, content, signature, verified)
+
+
 def record_signature(
     application, content: bytes, signature: bytes, verified: VerifiedSignature
 ) -> ApplicationSignature:
-    """Called inside the submission's transaction."""
-    return ApplicationSignature.objects.create(
+    """Called inside the submission's (or resubmission's) transaction; a corrected application's
+    new signature replaces the one over its old data."""
+    signed, _created = ApplicationSignature.objects.update_or_create(
         application=application,
-        signed_content=content,
-        signature_der=signature,
-        signer_name=verified.signer_name,
-        signer_serial=verified.signer_serial,
-        issuer=verified.issuer,
-        signing_time=verified.signing_time,
-        received_at=verified.received_at,
-        validation_time=verified.validation_time,
-        timestamped=verified.timestamped,
-        verified_at=timezone.now(),
+        defaults={
+            "signed_content": content,
+            "signature_der": signature,
+            "signer_name": verified.signer_name,
+            "signer_serial": verified.signer_serial,
+            "issuer": verified.issuer,
+            "signing_time": verified.signing_time,
+            "received_at": verified.received_at,
+            "validation_time": verified.validation_time,
+            "timestamped": verified.timestamped,
+            "verified_at": timezone.now(),
+            "data_sha256": data_sha256(application.data),
+        },
     )
+    return signed
+
+
+def verify_pdf_attachments(candidate):
+    """Acceptance check: PDFs attached now have their embedded signatures verified and the result
+    kept beside them (an invalid one is shown to staff, not refused)."""
+    pdfs = [f for f in candidate.files.values() if f.original_name.lower().endswith(".pdf")]
+    if not pdfs:
+        return None
+    return lambda application: [check_pdf_attachment(stored) for stored in pdfs]
 
 
 @transaction.atomic

@@ -195,3 +195,114 @@ def test_signed_pdf_attachments_are_verified_with_pyhanko(trusted, test_pki, tmp
     ).application
     [result] = application.files.get().pdf_signatures.all()
     assert not result.trusted and "信頼できない証明書" in result.summary
+
+
+@pytest.mark.django_db
+class TestResubmission:
+    """A returned application is corrected under the same checks as a new one."""
+
+    @pytest.fixture
+    def returned(self, signed_procedure, test_pki, tsu_admin):
+        data = event_data()
+        application = procedures.submit_application(
+            procedure=signed_procedure,
+            data=data,
+            signature=sign(signed_procedure, data, test_pki["valid"]),
+        ).application
+        return procedures.change_status(
+            actor=tsu_admin,
+            application=application,
+            to_status=Application.Status.RETURNED,
+            message="人数を確認してください。",
+        )
+
+    def test_a_correction_needs_a_signature_over_the_corrected_data(
+        self, signed_procedure, returned, test_pki
+    ):
+        corrected = event_data(participants=2)
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.resubmit(application=returned, data=corrected)
+        assert "電子署名が必要です" in error.value.message_dict["signature"][0]
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.resubmit(
+                application=returned,
+                data=corrected,
+                signature=sign(signed_procedure, event_data(), test_pki["valid"]),
+            )
+        assert error.value.message_dict["signature"] == [MESSAGES["data_changed"]]
+        returned.refresh_from_db()
+        assert returned.status == "returned" and returned.persons == 1
+        application = procedures.resubmit(
+            application=returned,
+            data=corrected,
+            signature=sign(signed_procedure, corrected, test_pki["valid"]),
+        )
+        assert application.status == "received" and application.persons == 2
+        record = ApplicationSignature.objects.get(application=application)
+        assert bytes(record.signed_content) == canonical_content(
+            signed_procedure, signed_procedure.current_version.number, corrected
+        )
+
+    def test_the_staff_page_never_shows_an_old_verification_over_changed_data(
+        self, signed_procedure, returned, tsu_admin, login
+    ):
+        # The procedure stops requiring signatures; the correction then carries none.
+        procedures.update_procedure(
+            actor=tsu_admin, procedure=signed_procedure, needs_signature=False
+        )
+        application = procedures.resubmit(application=returned, data=event_data(participants=2))
+        page = (
+            login(tsu_admin)
+            .get(f"/s/{signed_procedure.organization.code}/inbox/{application.pk}/")
+            .content.decode()
+        )
+        assert "検証済み" not in page
+        assert "署名のあとで申請内容が変更されています" in page
+
+    def test_an_unchanged_signed_application_shows_as_verified(
+        self, signed_procedure, returned, tsu_admin, login
+    ):
+        page = (
+            login(tsu_admin)
+            .get(f"/s/{signed_procedure.organization.code}/inbox/{returned.pk}/")
+            .content.decode()
+        )
+        assert "検証済み" in page
+
+    def test_the_status_page_takes_the_corrected_datas_signature(
+        self, signed_procedure, returned, test_pki
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        url = (
+            f"/o/{signed_procedure.organization.code}/status/"
+            f"{returned.receipt_number}/{returned.status_token}/"
+        )
+        corrected = {
+            "applicant__family": "三重",
+            "applicant__given": "太郎0",
+            "applicant__family_kana": "ミエ",
+            "applicant__given_kana": "タロウ",
+            "email": "taro0@example.jp",
+            "participants": "2",
+            "agree": "on",
+        }
+        client = Client()
+        unsigned = client.post(url, {**corrected, "action": "resubmit"})
+        assert unsigned.status_code == 422
+        assert "電子署名が必要です" in unsigned.content.decode()
+        content = client.post(url, {**corrected, "action": "signing_content"})
+        assert content["Content-Type"] == "application/json"
+        signature = pki.sign_detached(content.content, test_pki["valid"])
+        signed = client.post(
+            url,
+            {
+                **corrected,
+                "action": "resubmit",
+                "signature": SimpleUploadedFile("application.p7s", signature),
+            },
+        )
+        assert signed.status_code == 302
+        returned.refresh_from_db()
+        assert returned.status == "received" and returned.persons == 2
+        assert returned.signature.covers(returned)
