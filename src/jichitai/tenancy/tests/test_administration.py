@@ -1,5 +1,6 @@
-"""Administrators run their own organization (divisions, staff); the prefecture's administrators
-also register municipalities and appoint their first administrator."""
+"""Administrators run their own organization (divisions, staff, invited and accepting); the
+prefecture's administrators also register municipalities, invite a first administrator where there is
+none, and otherwise reach a municipality only through audited, time-limited break-glass access."""
 
 import re
 from datetime import timedelta
