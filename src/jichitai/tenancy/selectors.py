@@ -113,6 +113,10 @@ def open_invitations_of(organization: Organization) -> QuerySet[Invitation]:
     )
 
 
+def open_invitation_of(organization: Organization, invitation_id: int) -> Invitation:
+    return tenant_get(open_invitations_of(organization), organization, pk=invitation_id)
+
+
 def open_invitation(token_hash: str) -> Invitation:
     """The open invitation whose link carries this token (hashed), to an active organization; 404
     otherwise. Looked up by token, as the person following the link belongs to no organization yet."""

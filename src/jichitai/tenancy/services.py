@@ -185,6 +185,22 @@ def invite_member(
 
 
 @transaction.atomic
+def cancel_invitation(*, actor, invitation: Invitation) -> None:
+    """The invitation's link stops working (a mistyped login ID or address, a change of mind)."""
+    now = timezone.now()
+    if invitation.accepted_at is None and invitation.expires_at > now:
+        invitation.expires_at = now
+        invitation.save(update_fields=["expires_at"])
+        audit.record(
+            "tenancy.invitation.cancelled",
+            actor=actor,
+            organization=invitation.organization,
+            target=invitation,
+            summary=f"{invitation.username} への招待を取消",
+        )
+
+
+@transaction.atomic
 def accept_invitation(*, invitation: Invitation, user) -> Membership:
     """``user`` accepts: the membership the invitation offered is created, once."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)

@@ -14,6 +14,11 @@ urlpatterns = [
     path("members/new/", views.member_add, name="member_add"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
     path(
+        "members/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path(
         "members/<int:membership_id>/enrolment-code/",
         views.member_enrolment_code,
         name="member_enrolment_code",

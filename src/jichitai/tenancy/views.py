@@ -125,6 +125,15 @@ def member_add(request, org_code):
     return render(request, "tenancy/member_add.html", {"form": form})
 
 
+@requires_role(Role.ADMIN)
+@require_POST
+def invitation_cancel(request, org_code, invitation_id):
+    invitation = selectors.open_invitation_of(request.tenant, invitation_id)
+    services.cancel_invitation(actor=request.user, invitation=invitation)
+    messages.success(request, _("招待を取り消しました。"))
+    return redirect("tenancy:members", org_code=org_code)
+
+
 def _member_page(request, membership, form, **extra):
     context = {
         "form": form,

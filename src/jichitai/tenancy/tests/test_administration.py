@@ -198,6 +198,22 @@ class TestMembers:
         assert without_email[0] == without_email[1]
         assert "メールアドレスを入力してください" in without_email[0]
 
+    def test_an_admin_cancels_an_invitation_and_its_link_stops_working(
+        self, tsu, tsu_admin, login, django_capture_on_commit_callbacks
+    ):
+        client = login(tsu_admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                f"/s/{tsu.code}/members/new/",
+                {"username": "mistyped", "email": "mistyped@example.jp", "role": Role.ADMIN},
+            )
+        invitation = Invitation.objects.get()
+        response = client.post(f"/s/{tsu.code}/members/invitations/{invitation.pk}/cancel/")
+        assert response.status_code == 302
+        assert "mistyped@example.jp" not in client.get(f"/s/{tsu.code}/members/").content.decode()
+        assert Client().get(invitation_link(mail.outbox[0])).status_code == 404
+        assert AuditEvent.objects.filter(action="tenancy.invitation.cancelled").exists()
+
     def test_another_organizations_division_cannot_be_chosen(self, tsu, ise, tsu_admin, login):
         other = DivisionFactory(organization=ise)
         response = login(tsu_admin).post(
