@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.files import content_disposition
-from jichitai.core.ratelimit import rate_limited
+from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.core.uploads import UploadRejected, check_upload, human_size
 from jichitai.procedures import selectors, services
 from jichitai.procedures.availability import unavailable_reason
@@ -140,6 +140,7 @@ def procedure_form(request, org_code, procedure_id):
         if action == "save_draft":
             draft_form = DraftEmailForm(request.POST, prefix="draft", use_required_attribute=False)
             if draft_form.is_valid():
+                limit_mail(request, draft_form.cleaned_data["email"])
                 services.save_draft(
                     procedure=procedure, email=draft_form.cleaned_data["email"], data=state["raw"]
                 )
