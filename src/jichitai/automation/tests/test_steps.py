@@ -76,6 +76,23 @@ each:
         definition.parse("name: a\n  title: [\n")
 
 
+def test_a_scenario_with_yaml_aliases_or_too_large_is_refused_in_japanese(tsu):
+    from django.core.exceptions import ValidationError
+
+    from jichitai.automation import services
+    from jichitai.core.tests.test_safe_yaml import ALIAS_BOMB
+
+    with pytest.raises(DefinitionError) as caught:
+        definition.parse(ALIAS_BOMB)
+    assert caught.value.problems == [
+        "3行目: YAML の別名(アンカー「&」・エイリアス「*」)は使えません。値をそれぞれの場所に書いてください。"
+    ]
+    with pytest.raises(ValidationError, match="大きすぎます"):
+        services.create_scenario(
+            actor=None, organization=tsu, source=factories.SOURCE + "#" * 300_000
+        )
+
+
 def test_placeholders_keep_types_and_fail_with_the_missing_name():
     context = {"item": {"氏名": "三重 花子", "rows": [1, 2]}}
     assert definition.resolve("{{ item.rows }}", context) == [1, 2]
