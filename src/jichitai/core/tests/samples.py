@@ -7,9 +7,10 @@ from PIL import Image
 from pypdf import PdfWriter
 
 
-def pdf_bytes() -> bytes:
+def pdf_bytes(width: float = 595, height: float = 842) -> bytes:
+    """A blank one-page PDF; the page size is in points (A4 by default)."""
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=width, height=height)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from jichitai.core.tests.samples import png_bytes, xlsx_bytes
+from jichitai.core.tests.samples import pdf_bytes, png_bytes, xlsx_bytes
 from jichitai.core.uploads import UploadRejected, check_upload, safe_filename
 
 MB = 1024 * 1024
@@ -160,3 +160,29 @@ def test_an_ordinary_pdf_with_content_and_an_image_passes():
     ordinary = _pdf_with(content_stream=b"BT /F1 12 Tf 72 712 Td (a) Tj ET", image=(1240, 1754))
 
     assert check_upload(upload("ok.pdf", ordinary), allowed=["pdf"], max_bytes=MB).size > 0
+
+
+A0 = (2384, 3370)  # points
+A3 = (842, 1191)
+
+
+def test_pdf_pages_too_large_to_rasterise_are_refused_before_any_rendering():
+    huge = pdf_bytes(3600, 3600)  # 50 inches square: 100 million pixels at 200 dpi
+    assert len(huge) < 1024
+    with pytest.raises(UploadRejected) as refused:
+        check_upload(upload("poster.pdf", huge), allowed=["pdf"], max_bytes=MB)
+    assert refused.value.messages == [
+        "「poster.pdf」の1ページ目は用紙が大きすぎます(1,270×1,270 mm。200 dpi で画像にすると"
+        "約 10,000 万画素になり、上限の 8,000 万画素を超えます)。"
+    ]
+
+
+def test_the_page_limit_follows_the_resolution_the_pages_will_be_read_at():
+    assert check_upload(upload("map.pdf", pdf_bytes(*A0)), allowed=["pdf"], max_bytes=MB).size
+    assert check_upload(
+        upload("form.pdf", pdf_bytes(*A3)), allowed=["pdf"], max_bytes=MB, pdf_dpi=600
+    ).size
+    with pytest.raises(UploadRejected, match="1,200 dpi で画像にすると"):
+        check_upload(
+            upload("form.pdf", pdf_bytes(*A3)), allowed=["pdf"], max_bytes=MB, pdf_dpi=1200
+        )
