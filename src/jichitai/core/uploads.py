@@ -169,6 +169,33 @@ def _check_zip(data: bytes, name: str, kind: str) -> None:
         raise UploadRejected(f"「{name}」はExcel(.xlsx)のブックではありません。")
     if kind == "docx" and "word/document.xml" not in names:
         raise UploadRejected(f"「{name}」はWord(.docx)の文書ではありません。")
+    if kind in {"xlsx", "docx"}:
+        _refuse_active_office_parts(names, name, kind)
+
+
+# Parts of an Office file that run or fetch something when it is opened. A plain .xlsx or .docx
+# never has them; a workbook saved as .xlsm and renamed, or one linked to other files, does.
+_ACTIVE_OFFICE_PARTS = (
+    (re.compile(r"(^|/)vbaproject\.bin$"), "マクロ"),
+    (re.compile(r"^xl/externallinks/"), "外部のブックへのリンク"),
+    (re.compile(r"^xl/connections\.xml$"), "外部データへの接続"),
+    (re.compile(r"^(xl|word)/activex/"), "ActiveX コントロール"),
+)
+
+
+_RESAVE_OFFICE = {
+    "xlsx": "マクロや外部リンクを含まない Excel ブック(.xlsx)で保存し直してください。",
+    "docx": "マクロや外部リンクを含まない Word 文書(.docx)で保存し直してください。",
+}
+
+
+def _refuse_active_office_parts(names: set[str], name: str, kind: str) -> None:
+    lowered = {part.lower() for part in names}
+    for pattern, what in _ACTIVE_OFFICE_PARTS:
+        if any(pattern.search(part) for part in lowered):
+            raise UploadRejected(
+                f"「{name}」には{what}が含まれているため受け付けられません。{_RESAVE_OFFICE[kind]}"
+            )
 
 
 def rasterised_pixels(width_points: float, height_points: float, dpi: int) -> int:
@@ -222,6 +249,7 @@ def _check_pdf(data: bytes, name: str, dpi: int) -> None:
             raise UploadRejected(
                 f"「{name}」はページが多すぎます({len(reader.pages)}ページ、上限 {MAX_PDF_PAGES}ページ)。"
             )
+        _refuse_active_pdf_content(reader, name)
         for number, page in enumerate(reader.pages, start=1):
             problem = pdf_page_size_problem(*_shown_page_size(page), dpi=dpi, page_number=number)
             if problem:
@@ -240,6 +268,61 @@ def _check_pdf(data: bytes, name: str, dpi: int) -> None:
         raise UploadRejected(
             f"「{name}」はPDFとして読み取れません。壊れていないか確認してください。"
         ) from None
+
+
+# What makes a PDF act when it is opened or viewed, and how a person is told about it. Dictionary
+# keys: script (/JS, the /JavaScript name tree), automatic actions (/AA of a page, a form field or
+# the document), embedded files (/EmbeddedFiles name tree, a file specification's /EF) and XFA
+# forms (which carry their own scripts).
+_ACTIVE_PDF_KEYS = {
+    "/JS": "JavaScript",
+    "/JavaScript": "JavaScript",
+    "/AA": "ページを開いたときなどに自動で動く操作",
+    "/EmbeddedFiles": "埋め込まれたファイル",
+    "/EF": "埋め込まれたファイル",
+    "/XFA": "スクリプトを含められる XFA フォーム",
+}
+# Action types (/S) that run something: a script, another program, or a file inside the PDF.
+_ACTIVE_PDF_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "他のプログラムを起動する命令",
+    "/GoToE": "埋め込まれたファイル",
+}
+# Links to a page or an address (/GoTo, /URI) are ordinary and stay.
+
+
+def _refuse_active_pdf_content(reader, name: str) -> None:
+    """Walks every object reachable from the document catalog (each once, without decoding
+    streams) and refuses the first active content found."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    pending = [reader.trailer["/Root"]]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            what = next((_ACTIVE_PDF_KEYS[key] for key in item if key in _ACTIVE_PDF_KEYS), None)
+            what = what or _ACTIVE_PDF_ACTIONS.get(str(_direct(item.get("/S"))))
+            if what is None and _direct(item.get("/Subtype")) == "/FileAttachment":
+                what = "埋め込まれたファイル"
+            if what:
+                raise UploadRejected(
+                    f"「{name}」には{what}が含まれているため受け付けられません。"
+                    "印刷の「PDF として保存」などで保存し直したPDFを選んでください。"
+                )
+            pending.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+
+
+def _direct(value):
+    """A value as a viewer reads it: an indirect reference is followed."""
+    return value.get_object() if hasattr(value, "get_object") else value
 
 
 def _check_pdf_images(page, name: str) -> None:
