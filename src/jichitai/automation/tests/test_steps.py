@@ -80,7 +80,7 @@ def test_a_scenario_with_yaml_aliases_or_too_large_is_refused_in_japanese(tsu):
     from django.core.exceptions import ValidationError
 
     from jichitai.automation import services
-    from jichitai.core.tests.test_safe_yaml import ALIAS_BOMB
+    from jichitai.core.tests.samples import ALIAS_BOMB
 
     with pytest.raises(DefinitionError) as caught:
         definition.parse(ALIAS_BOMB)

@@ -1,5 +1,6 @@
 """Small real files for tests: a one-page PDF, a PNG, an XLSX, and the same with active content
-(JavaScript, actions, embedded files in a PDF; macros and external links in a workbook)."""
+(JavaScript, actions, embedded files in a PDF; macros and external links in a workbook); a YAML
+alias bomb."""
 
 import io
 import zipfile
@@ -96,3 +97,16 @@ def office_bytes_with(base: bytes, extra: dict[str, bytes]) -> bytes:
         for name, content in extra.items():
             target.writestr(name, content)
     return output.getvalue()
+
+
+# A few hundred bytes that a loader with aliases expands to millions of list items.
+ALIAS_BOMB = """name: bomb
+title: 爆弾
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+"""

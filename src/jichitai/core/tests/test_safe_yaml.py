@@ -4,18 +4,7 @@ size and a nesting depth, and refused with a Japanese message naming the line.""
 import pytest
 
 from jichitai.core.safe_yaml import MAX_YAML_BYTES, YamlRefused, compose_yaml, load_yaml
-
-# A few hundred bytes that a loader with aliases expands to millions of list items.
-ALIAS_BOMB = """name: bomb
-title: 爆弾
-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-"""
+from jichitai.core.tests.samples import ALIAS_BOMB
 
 
 def test_ordinary_yaml_reads_as_plain_data_in_order():
