@@ -278,3 +278,16 @@ class TestExports:
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert sheet["A1"].value == "受付番号"
         assert sheet.max_row == 3
+
+    def test_xlsx_export_of_a_procedure_named_with_characters_excel_forbids_in_sheet_titles(
+        self, tsu, manager, login, procedure
+    ):
+        procedure.name = "転入/転出届 [令和6年度] 記入例: 住所\\氏名? 必須* 添付書類の提出について"
+        procedure.save(update_fields=["name"])
+        response = login(manager).get(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/export/", {"format": "xlsx"}
+        )
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames == ["転入_転出届 _令和6年度_ 記入例_ 住所_氏名_ 必須_"]
+        assert book.active["A1"].value == "受付番号"
