@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
+from jichitai.core import params
 from jichitai.core.registry import Registry
-from jichitai.opendata import selectors, services, standards
+from jichitai.opendata import ckan_query, selectors, services, standards
 from jichitai.opendata.licenses import LICENSES
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.opendata.rating import openness_stars
@@ -28,6 +28,11 @@ from jichitai.tenancy.models import Organization, Role
 
 CKAN_VERSION = "2.10.5"
 PACKAGE_CACHE_SECONDS = 300
+MAX_QUERY_LENGTH = ckan_query.MAX_QUERY_LENGTH
+MAX_QUERY_TERMS = ckan_query.MAX_QUERY_TERMS
+MAX_SORT_LENGTH = 200
+MAX_FACET_LIMIT = 1000
+MAX_LIST_LIMIT = 1000
 
 
 class NotAuthorized(Exception):
@@ -70,16 +75,11 @@ def _required(data: dict, name: str) -> str:
 
 
 def _integer(
-    data: dict, name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+    data: dict, name: str, default: int, *, minimum: int = 0, maximum: int, clamp: bool = False
 ) -> int:
-    value = data.get(name, default)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({name: ["Invalid integer"]}) from None
-    if number < minimum:
-        raise ValidationError({name: [f"Must be a natural number ({minimum} or more)"]})
-    return min(number, maximum) if maximum is not None else number
+    return params.integer(
+        data.get(name), name=name, default=default, minimum=minimum, maximum=maximum, clamp=clamp
+    )
 
 
 def _boolean(data: dict, name: str, default: bool = False) -> bool:
@@ -279,9 +279,9 @@ def status_show(context: Context, data: dict) -> dict:
 def package_list(context: Context, data: dict) -> list[str]:
     """Names of the public datasets (``limit``, ``offset``)."""
     names = selectors.public_datasets().order_by("name").values_list("name", flat=True)
-    offset = _integer(data, "offset", 0)
+    offset = _integer(data, "offset", 0, maximum=selectors.MAX_START)
     if "limit" in data:
-        return list(names[offset : offset + _integer(data, "limit", 0)])
+        return list(names[offset : offset + _integer(data, "limit", 0, maximum=MAX_LIST_LIMIT)])
     return list(names[offset:])
 
 
@@ -320,63 +320,26 @@ def _visible_with_deleted(context: Context):
     )
 
 
-FILTER_TERM = re.compile(r'([+-]?)(\w+):("[^"]*"|\[[^\]]*\]|\S+)')
-FILTER_FIELDS = {
-    "organization": "organizations",
-    "owner_org": "organizations",
-    "groups": "groups",
-    "tags": "tags",
-    "res_format": "formats",
-    "license_id": "licenses",
-    "name": "names",
-}
-
-
-def _parse_date(text: str, field: str) -> datetime | None:
-    text = text.strip()
-    if text == "*":
-        return None
-    cleaned = text.replace("Z", "")
-    if "NOW" in cleaned.upper():
-        return timezone.now()
-    try:
-        moment = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise ValidationError({"fq": [f"Invalid date in {field}: {text}"]}) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def parse_filters(fq: str, query: selectors.SearchQuery) -> None:
-    """CKAN's ``fq`` (a Solr filter): ``field:value`` terms joined by spaces or AND, for the fields
-    the catalog facets on, plus ``metadata_modified:[FROM TO TO]``."""
-    for _sign, field, value in FILTER_TERM.findall(fq or ""):
-        if field == "metadata_modified" and value.startswith("["):
-            start, _to, end = value.strip("[]").partition(" TO ")
-            query.modified_from = _parse_date(start, field)
-            query.modified_to = _parse_date(end, field)
-            continue
-        target = FILTER_FIELDS.get(field)
-        if target is None:
-            continue
-        getattr(query, target).append(value.strip('"'))
-
-
 @action("package_search")
 def package_search(context: Context, data: dict) -> dict:
     """Search: ``q``, ``fq``, ``sort``, ``rows`` (≤ 1000), ``start``, ``facet.field``, ``facet.limit``,
     ``include_private``."""
     query = selectors.SearchQuery(
-        sort=str(data.get("sort") or "score desc, metadata_modified desc"),
-        rows=_integer(data, "rows", 10, maximum=selectors.MAX_ROWS),
-        start=_integer(data, "start", 0),
-        facet_limit=_integer(data, "facet.limit", 50, minimum=-1),
+        sort=params.text(data.get("sort"), name="sort", max_length=MAX_SORT_LENGTH)
+        or "score desc, metadata_modified desc",
+        rows=_integer(data, "rows", 10, maximum=selectors.MAX_ROWS, clamp=True),
+        start=_integer(data, "start", 0, maximum=selectors.MAX_START),
+        facet_limit=_integer(data, "facet.limit", 50, minimum=-1, maximum=MAX_FACET_LIMIT),
     )
-    q = str(data.get("q") or "").strip()
     # Field terms inside q (``tags:防災``) filter like fq; the rest is free text.
-    parse_filters(q, query)
-    query.text = FILTER_TERM.sub(" ", q).replace("*:*", " ").strip()
-    parse_filters(str(data.get("fq") or ""), query)
+    words = ckan_query.read_query(data.get("q"), parameter="q", query=query)
+    ckan_query.read_query(data.get("fq"), parameter="fq", query=query)
+    query.text = " ".join(words)
     fields = _list(data.get("facet.field"))
+    if len(fields) > len(selectors.FACET_FIELDS):
+        raise params.InvalidParameter(
+            "facet.field", f"facet.field は {len(selectors.FACET_FIELDS)} 個までにしてください。"
+        )
     query.facet_fields = tuple(str(f) for f in fields if str(f) in selectors.FACET_FIELDS)
     if _boolean(data, "facet", True) is False:
         query.facet_fields = ()
@@ -423,8 +386,8 @@ def _public_counts(field: str) -> dict:
 @action("organization_list")
 def organization_list(context: Context, data: dict) -> list:
     organizations = Organization.objects.filter(is_active=True).order_by("code")
-    offset = _integer(data, "offset", 0)
-    limit = _integer(data, "limit", 1000, maximum=1000)
+    offset = _integer(data, "offset", 0, maximum=selectors.MAX_START)
+    limit = _integer(data, "limit", MAX_LIST_LIMIT, maximum=MAX_LIST_LIMIT, clamp=True)
     organizations = organizations[offset : offset + limit]
     if not _boolean(data, "all_fields"):
         return [org.code for org in organizations]
