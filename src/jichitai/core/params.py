@@ -151,23 +151,33 @@ def _reject_constant(constant: str):
     raise ValueError(f"{constant} is not a JSON number")
 
 
-def json_object(body: bytes, *, name: str = "body", max_depth: int = 32) -> dict:
-    """A JSON object of strict JSON (no NaN or Infinity) nested at most ``max_depth`` deep."""
-    invalid = InvalidParameter(name, "本文を JSON のオブジェクトとして読み取れません。")
+def json_value(text: str, *, name: str, max_depth: int):
+    """Strict JSON (no NaN or Infinity) nested at most ``max_depth`` deep."""
     try:
-        data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise invalid from None
-    if not isinstance(data, dict):
-        raise invalid
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise InvalidParameter(name, f"{name} を JSON として読み取れません。") from None
     # Depth measured without recursion, so that it cannot itself run out of stack.
-    pending = [(data, 1)]
+    pending = [(data, 1)] if isinstance(data, dict | list) else []
     while pending:
         item, depth = pending.pop()
         if depth > max_depth:
             raise InvalidParameter(name, f"JSON の入れ子は {max_depth} 段までにしてください。")
         children = item.values() if isinstance(item, dict) else item
         pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return data
+
+
+def json_object(body: bytes, *, name: str = "body", max_depth: int = 32) -> dict:
+    """A request body of strict JSON that is an object nested at most ``max_depth`` deep."""
+    invalid = InvalidParameter(name, "本文を JSON のオブジェクトとして読み取れません。")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid from None
+    data = json_value(text, name=name, max_depth=max_depth)
+    if not isinstance(data, dict):
+        raise invalid
     return data
 
 

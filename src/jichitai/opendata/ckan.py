@@ -6,7 +6,6 @@ in CKAN's envelope. Actions raise ``ValidationError`` (CKAN's 409), ``Http404`` 
 ``NotAuthorized`` (403)."""
 
 import hashlib
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -33,6 +32,10 @@ MAX_QUERY_TERMS = ckan_query.MAX_QUERY_TERMS
 MAX_SORT_LENGTH = 200
 MAX_FACET_LIMIT = 1000
 MAX_LIST_LIMIT = 1000
+MAX_IDENTIFIER_LENGTH = 200
+MAX_FACET_FIELD_LENGTH = 500
+# A list parameter holds names or small objects (a resource, an extra): two levels suffice.
+MAX_LIST_DEPTH = 4
 
 
 class NotAuthorized(Exception):
@@ -71,7 +74,7 @@ def _required(data: dict, name: str) -> str:
     value = data.get(name)
     if value in (None, ""):
         raise ValidationError({name: ["Missing value"]})
-    return str(value)
+    return params.text(str(value), name=name, max_length=MAX_IDENTIFIER_LENGTH)
 
 
 def _integer(
@@ -89,16 +92,18 @@ def _boolean(data: dict, name: str, default: bool = False) -> bool:
     return str(value).lower() in {"true", "1", "yes", "on"}
 
 
-def _list(value) -> list:
+def _list(value, name: str) -> list:
+    """CKAN's list parameters: a JSON list (in a JSON body, or as text in a query string) or a single
+    value."""
     if value in (None, ""):
         return []
     if isinstance(value, str):
         try:
-            parsed = json.loads(value)
-        except ValueError:
+            parsed = params.json_value(value, name=name, max_depth=MAX_LIST_DEPTH)
+        except params.InvalidParameter:
             return [value]
         return parsed if isinstance(parsed, list) else [parsed]
-    return list(value)
+    return value if isinstance(value, list) else [value]
 
 
 # Dictionaries ---------------------------------------------------------------------------------
@@ -335,7 +340,12 @@ def package_search(context: Context, data: dict) -> dict:
     words = ckan_query.read_query(data.get("q"), parameter="q", query=query)
     ckan_query.read_query(data.get("fq"), parameter="fq", query=query)
     query.text = " ".join(words)
-    fields = _list(data.get("facet.field"))
+    fields = _list(
+        params.text(data.get("facet.field"), name="facet.field", max_length=MAX_FACET_FIELD_LENGTH)
+        if isinstance(data.get("facet.field"), str)
+        else data.get("facet.field"),
+        "facet.field",
+    )
     if len(fields) > len(selectors.FACET_FIELDS):
         raise params.InvalidParameter(
             "facet.field", f"facet.field は {len(selectors.FACET_FIELDS)} 個までにしてください。"
@@ -445,8 +455,9 @@ def group_show(context: Context, data: dict) -> dict:
 @action("tag_list")
 def tag_list(context: Context, data: dict) -> list:
     tags = Tag.objects.filter(datasets__in=selectors.public_datasets()).distinct().order_by("name")
-    if data.get("query"):
-        tags = tags.filter(name__icontains=str(data["query"]))
+    text = params.text(data.get("query"), name="query", max_length=MAX_IDENTIFIER_LENGTH)
+    if text:
+        tags = tags.filter(name__icontains=text)
     if _boolean(data, "all_fields"):
         return [
             {"id": str(t.pk), "name": t.name, "display_name": t.name, "vocabulary_id": None}
@@ -491,14 +502,14 @@ def _tag_names(data: dict) -> list[str] | None:
         return None
     if "tag_string" in data:
         return [t for t in str(data["tag_string"]).split(",") if t.strip()]
-    return [t["name"] if isinstance(t, dict) else str(t) for t in _list(data.get("tags"))]
+    return [t["name"] if isinstance(t, dict) else str(t) for t in _list(data.get("tags"), "tags")]
 
 
 def _groups(data: dict) -> list[Group] | None:
     if "groups" not in data:
         return None
     found = []
-    for item in _list(data.get("groups")):
+    for item in _list(data.get("groups"), "groups"):
         identifier = item.get("name") or item.get("id") if isinstance(item, dict) else str(item)
         try:
             found.append(selectors.group_by_name_or_id(str(identifier)))
@@ -509,7 +520,9 @@ def _groups(data: dict) -> list[Group] | None:
 
 def _extras(data: dict) -> dict:
     extras = {
-        e.get("key"): e.get("value") for e in _list(data.get("extras")) if isinstance(e, dict)
+        e.get("key"): e.get("value")
+        for e in _list(data.get("extras"), "extras")
+        if isinstance(e, dict)
     }
     return {**extras, **{k: data[k] for k in ("frequency", "contact_phone") if k in data}}
 
@@ -624,7 +637,9 @@ def package_create(context: Context, data: dict) -> dict:
         groups=_groups(data) or [],
         **_dataset_fields(data, partial=False),
     )
-    _sync_resources(context, dataset, _list(data.get("resources")), remove_missing=False)
+    _sync_resources(
+        context, dataset, _list(data.get("resources"), "resources"), remove_missing=False
+    )
     dataset = _apply_visibility(context, dataset, data, default_private=False)
     return _show(context, dataset)
 
@@ -652,7 +667,9 @@ def _update(context: Context, data: dict, *, partial: bool) -> dict:
         **changes,
     )
     if "resources" in data:
-        _sync_resources(context, dataset, _list(data["resources"]), remove_missing=True)
+        _sync_resources(
+            context, dataset, _list(data["resources"], "resources"), remove_missing=True
+        )
     if str(data.get("state", "")) == "deleted":
         services.delete_dataset(actor=principal.user, dataset=dataset)
     else:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jichitai.accounts import services as accounts
 from jichitai.accounts.selectors import principal_for_token
 from jichitai.core import params
+from jichitai.opendata import ckan_openapi
 from jichitai.opendata.ckan import Context, NotAuthorized, actions
 from jichitai.tenancy.middleware import public_view
 
@@ -74,6 +75,14 @@ def _invalid_parameter(request, name: str, error: params.InvalidParameter) -> Js
         400,
         success=False,
         error={"__type": "Validation Error", error.name: [error.message]},
+    )
+
+
+@public_view
+def openapi(request):
+    return JsonResponse(
+        ckan_openapi.document(request.build_absolute_uri("/").rstrip("/")),
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
