@@ -47,7 +47,7 @@ def _procedure(request, procedure_id):
 @requires_role(Role.VIEWER)
 def procedure_list(request, org_code):
     procedures = selectors.visible_procedures(request.membership)
-    status = request.GET.get("status", "")
+    status = params.text(request.GET.get("status"), name="status", max_length=20)
     if status:
         procedures = procedures.filter(status=status)
     return render(
