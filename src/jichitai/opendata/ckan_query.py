@@ -109,7 +109,7 @@ def _moment(item, parameter: str):
 
 
 def _any_of_values(item, parameter: str) -> tuple[str, list[str]]:
-    """``organization:a OR organization:b`` or ``organization:(a OR b)``: the field and values."""
+    """``organization:a OR organization:b`` (in parentheses or not): the field and its values."""
     field = None
     values = []
     pending = [item]

@@ -5,8 +5,11 @@ import json
 
 import pytest
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jichitai.opendata import ckan
+from jichitai.core import params
+from jichitai.opendata import ckan, ckan_query, selectors
 from jichitai.opendata.models import Dataset
 from jichitai.opendata.tests.factories import published
 
@@ -115,3 +118,50 @@ def test_too_many_words_or_filter_terms_are_refused():
 
     assert_refused(*search(q=words), "q")
     assert_refused(*search(fq=filters), "fq")
+
+
+LUCENE_PIECES = st.sampled_from(
+    [
+        " ",
+        "a",
+        "防災",
+        ":",
+        "tags",
+        "organization",
+        "metadata_modified",
+        "*",
+        "?",
+        '"',
+        "\\",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "TO",
+        "AND",
+        "OR",
+        "NOT",
+        "+",
+        "-",
+        "~",
+        "^",
+        "/",
+        "<",
+        ">=",
+        "2024-01-01T00:00:00Z",
+        "NOW",
+        "\u3000",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(LUCENE_PIECES, max_size=60))
+def test_any_text_within_the_bound_is_understood_or_refused_as_a_parameter_error(pieces):
+    text = "".join(pieces)
+    try:
+        ckan_query.read_query(text, parameter="q", query=selectors.SearchQuery())
+    except params.InvalidParameter as refused:
+        assert refused.name == "q"
