@@ -40,16 +40,19 @@ def integer(
     minimum: int = 0,
     maximum: int,
     clamp: bool = False,
+    label: str = "",
 ) -> int:
     """A whole number between ``minimum`` and ``maximum``: text of ASCII digits (``"3"``, ``"3.0"``)
     or a JSON number. With ``clamp``, a number above ``maximum`` is taken as ``maximum`` (CKAN's
-    ``rows``). Missing or empty gives ``default`` when there is one."""
+    ``rows``). Missing or empty gives ``default`` when there is one. ``label`` names the parameter
+    in the message (the parameter's own name when not given)."""
+    label = label or name
     if value is None or value == "":
         if default is None:
-            raise InvalidParameter(name, f"{name} を指定してください。")
+            raise InvalidParameter(name, f"{label}を指定してください。")
         return default
     out_of_range = InvalidParameter(
-        name, f"{name} は {minimum} から {maximum} までの整数で指定してください。"
+        name, f"{label}は {minimum} から {maximum} までの整数で指定してください。"
     )
     if isinstance(value, bool):
         raise out_of_range
@@ -84,44 +87,53 @@ def fiscal_year(value, *, name: str = "year", default: int) -> int:
         ) from None
 
 
-def text(value, *, name: str, max_length: int, default: str = "") -> str:
+def text(value, *, name: str, max_length: int, default: str = "", label: str = "") -> str:
     """A text of at most ``max_length`` characters without NUL (which PostgreSQL cannot store)."""
+    label = label or name
     if value is None:
         return default
     if not isinstance(value, str):
-        raise InvalidParameter(name, f"{name} は文字列で指定してください。")
+        raise InvalidParameter(name, f"{label}は文字列で指定してください。")
     if len(value) > max_length:
-        raise InvalidParameter(name, f"{name} は {max_length} 文字以内で指定してください。")
+        raise InvalidParameter(name, f"{label}は {max_length} 文字以内で指定してください。")
     if "\x00" in value:
-        raise InvalidParameter(name, f"{name} に使えない文字(NUL)が含まれています。")
+        raise InvalidParameter(name, f"{label}に使えない文字(NUL)が含まれています。")
     return value
 
 
-def words(value, *, name: str, max_length: int, max_words: int) -> str:
+def words(value, *, name: str, max_length: int, max_words: int, label: str = "") -> str:
     """Search text: bounded in length and in the number of words, each of which becomes one
     condition of the query."""
-    found = text(value, name=name, max_length=max_length)
+    found = text(value, name=name, max_length=max_length, label=label)
     if len(found.split()) > max_words:
         raise InvalidParameter(name, f"検索語は {max_words} 語までにしてください。")
     return found
 
 
-def texts(values, *, name: str, max_items: int, max_length: int) -> list[str]:
+def texts(values, *, name: str, max_items: int, max_length: int, label: str = "") -> list[str]:
     """A repeated parameter (``?tags=a&tags=b``) of at most ``max_items`` texts."""
     values = list(values or [])
     if len(values) > max_items:
-        raise InvalidParameter(name, f"{name} は {max_items} 個までにしてください。")
-    return [text(value, name=name, max_length=max_length) for value in values]
+        raise InvalidParameter(name, f"{label or name}は {max_items} 個までにしてください。")
+    return [text(value, name=name, max_length=max_length, label=label) for value in values]
 
 
 def integers(
-    values, *, name: str, max_items: int, minimum: int = 1, maximum: int = MAX_ID
+    values,
+    *,
+    name: str,
+    max_items: int,
+    minimum: int = 1,
+    maximum: int = MAX_ID,
+    label: str = "",
 ) -> list[int]:
     """A repeated parameter of whole numbers, such as the ids of the rows chosen in a list."""
     values = list(values or [])
     if len(values) > max_items:
-        raise InvalidParameter(name, f"{name} は {max_items} 個までにしてください。")
-    return [integer(value, name=name, minimum=minimum, maximum=maximum) for value in values]
+        raise InvalidParameter(name, f"{label or name}は {max_items} 個までにしてください。")
+    return [
+        integer(value, name=name, minimum=minimum, maximum=maximum, label=label) for value in values
+    ]
 
 
 def moment(value, *, name: str) -> datetime:

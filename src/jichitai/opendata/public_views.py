@@ -40,6 +40,7 @@ def catalog(request):
             name=name,
             max_items=selectors.MAX_TERMS,
             max_length=MAX_VALUE_LENGTH,
+            label=FACET_LABELS[name],
         )
 
     query = selectors.SearchQuery(
@@ -48,13 +49,16 @@ def catalog(request):
             name="q",
             max_length=MAX_SEARCH_LENGTH,
             max_words=selectors.MAX_TERMS,
+            label="検索語",
         ),
         organizations=values("organization"),
         groups=values("groups"),
         tags=values("tags"),
         formats=values("res_format"),
         licenses=values("license_id"),
-        sort=params.text(request.GET.get("sort"), name="sort", max_length=MAX_VALUE_LENGTH)
+        sort=params.text(
+            request.GET.get("sort"), name="sort", max_length=MAX_VALUE_LENGTH, label="並び順"
+        )
         or "score desc, metadata_modified desc",
         rows=PAGE_SIZE,
         facet_fields=selectors.FACET_FIELDS,
@@ -63,6 +67,7 @@ def catalog(request):
     page_number = params.integer(
         request.GET.get("page"),
         name="page",
+        label="ページ番号",
         default=1,
         minimum=1,
         maximum=selectors.MAX_START // PAGE_SIZE,

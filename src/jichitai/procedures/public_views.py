@@ -82,7 +82,9 @@ def _validate(procedure, state: dict) -> tuple[dict, dict]:
 @public_view
 def procedure_list(request, org_code):
     organization = organization_by_code(org_code)
-    query = params.text(request.GET.get("q"), name="q", max_length=MAX_SEARCH_LENGTH).strip()
+    query = params.text(
+        request.GET.get("q"), name="q", max_length=MAX_SEARCH_LENGTH, label="検索語"
+    ).strip()
     procedures = selectors.open_procedures(organization, query=query)
     return render(
         request,

@@ -47,7 +47,7 @@ def _procedure(request, procedure_id):
 @requires_role(Role.VIEWER)
 def procedure_list(request, org_code):
     procedures = selectors.visible_procedures(request.membership)
-    status = params.text(request.GET.get("status"), name="status", max_length=20)
+    status = params.text(request.GET.get("status"), name="status", max_length=20, label="状態")
     if status:
         procedures = procedures.filter(status=status)
     return render(
@@ -316,7 +316,10 @@ def inbox(request, org_code):
             raise Http404
         chosen = applications.filter(
             pk__in=params.integers(
-                request.POST.getlist("selected"), name="selected", max_items=MAX_BULK_SELECTION
+                request.POST.getlist("selected"),
+                name="selected",
+                label="選択した申請",
+                max_items=MAX_BULK_SELECTION,
             )
         )
         if not chosen.exists():

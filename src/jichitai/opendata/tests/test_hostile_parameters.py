@@ -93,6 +93,7 @@ def test_the_catalog_page_answers_out_of_bounds_parameters_with_a_japanese_400(q
     assert response.status_code == 400
     page = response.content.decode()
     assert "指定された条件を使えません" in page
+    assert any(label in page for label in ("ページ番号", "検索語", "タグ", "団体", "並び順"))
 
 
 def test_the_catalog_page_keeps_working_within_bounds():

@@ -292,6 +292,6 @@ def test_a_forged_bulk_selection_is_refused_with_a_message(tsu, tsu_admin, login
     )
 
     assert response.status_code == 400
-    assert "selected" in response.content.decode()
+    assert "選択した申請は" in response.content.decode()
     application.refresh_from_db()
     assert application.status == "received"
