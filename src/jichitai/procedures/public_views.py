@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jichitai.core import params
 from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.core.uploads import UploadRejected, check_upload, human_size
@@ -27,6 +28,7 @@ from jichitai.tenancy.middleware import public_view
 from jichitai.tenancy.selectors import organization_by_code
 
 SIGNATURE_MAX_BYTES = 64 * 1024
+MAX_SEARCH_LENGTH = 100
 
 
 def _session_key(procedure) -> str:
@@ -91,7 +93,9 @@ def _validate(procedure, state: dict) -> tuple[dict, dict]:
 @public_view
 def procedure_list(request, org_code):
     organization = organization_by_code(org_code)
-    query = request.GET.get("q", "").strip()[:100]
+    query = params.text(
+        request.GET.get("q"), name="q", max_length=MAX_SEARCH_LENGTH, label="検索語"
+    ).strip()
     procedures = selectors.open_procedures(organization, query=query)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.audit import services as audit
+from jichitai.core import params
 from jichitai.core.exports import csv_response, export_csv, xlsx_response
 from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
@@ -32,6 +33,8 @@ from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import divisions_of
 
 PAGE_SIZE = 50
+# Rows chosen for one bulk status change: at most a page of the inbox.
+MAX_BULK_SELECTION = PAGE_SIZE
 
 
 def _procedure(request, procedure_id):
@@ -44,7 +47,7 @@ def _procedure(request, procedure_id):
 @requires_role(Role.VIEWER)
 def procedure_list(request, org_code):
     procedures = selectors.visible_procedures(request.membership)
-    status = request.GET.get("status", "")
+    status = params.text(request.GET.get("status"), name="status", max_length=20, label="状態")
     if status:
         procedures = procedures.filter(status=status)
     return render(
@@ -311,7 +314,14 @@ def inbox(request, org_code):
     if request.method == "POST":
         if not membership.has_role(Role.CLERK):
             raise Http404
-        chosen = applications.filter(pk__in=request.POST.getlist("selected"))
+        chosen = applications.filter(
+            pk__in=params.integers(
+                request.POST.getlist("selected"),
+                name="selected",
+                label="選択した申請",
+                max_items=MAX_BULK_SELECTION,
+            )
+        )
         if not chosen.exists():
             messages.error(request, _("まとめて変更する申請を選んでください。"))
         elif bulk.is_valid():

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "jichitai.accounts.middleware.SecondFactorMiddleware",
     "jichitai.tenancy.middleware.TenantMiddleware",
+    "jichitai.core.params.InvalidParameterMiddleware",
 ]
 
 ROOT_URLCONF = "jichitai.urls"
