@@ -4,7 +4,7 @@ from jichitai.core.metrics import Metric, metrics
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.payments import selectors, services
 from jichitai.payments.forms import FeeForm, RefundForm
-from jichitai.payments.methods import offered
+from jichitai.payments.methods import online_method_choices, online_method_for
 from jichitai.payments.models import Payment
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import (
@@ -12,12 +12,14 @@ from jichitai.procedures.registry import (
     Panel,
     applicant_panels,
     fee_sources,
+    procedure_options,
     staff_panels,
     submission_hooks,
 )
 from jichitai.tenancy.models import Role
 
 submission_hooks.register("payments.fee", services.fee_on_submission)
+procedure_options.register("payment_method", online_method_choices)
 
 
 def _fee(application) -> dict | None:
@@ -73,7 +75,7 @@ def _applicant_panel(request, application):
     return {
         "payment": payment,
         "application": application,
-        "online": offered("gateway") is not None,
+        "online": online_method_for(application.procedure) is not None,
     }
 
 

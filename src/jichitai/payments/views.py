@@ -20,7 +20,7 @@ from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.payments import gateway, selectors, services
 from jichitai.payments.forms import FeeForm, ReceiptsFileForm, ReconciliationProfileForm, RefundForm
-from jichitai.payments.methods import offered, payment_methods, receipt
+from jichitai.payments.methods import online_method_for, payment_slip, receipt
 from jichitai.payments.models import Payment
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures.notifications import absolute
@@ -64,9 +64,7 @@ def payment_document(request, org_code, payment_id, kind):
 
 def _document(payment: Payment, kind: str) -> HttpResponse:
     if kind == "slip" and payment.status == Payment.Status.UNPAID:
-        return _pdf(
-            payment_methods.get("slip").document(payment), f"納付書_{payment.payment_number}.pdf"
-        )
+        return _pdf(payment_slip(payment), f"納付書_{payment.payment_number}.pdf")
     if kind == "receipt" and payment.status == Payment.Status.PAID:
         return _pdf(receipt(payment), f"領収書_{payment.payment_number}.pdf")
     raise Http404
@@ -194,7 +192,7 @@ def start_online_payment(request, org_code, receipt_number, token):
     """A link, not a form: it changes nothing here, it only signs the order and sends the payer to
     the gateway (a form posting to another origin would also be blocked by form-action 'self')."""
     payment = _applicant_payment(org_code, receipt_number, token)
-    online = offered("gateway")
+    online = online_method_for(payment.procedure)
     if payment.status != Payment.Status.UNPAID or online is None:
         raise Http404
     return_url = absolute(

@@ -2,9 +2,16 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.procedures.registry import Panel, acceptance_checks, erasure_hooks, staff_panels
+from jichitai.procedures.registry import (
+    Panel,
+    acceptance_checks,
+    erasure_hooks,
+    procedure_options,
+    staff_panels,
+)
 from jichitai.signatures import demo, services
 from jichitai.signatures.models import ApplicationSignature, AttachmentSignature
+from jichitai.signatures.verification import applicant_signature_choices
 from jichitai.tenancy.models import Role
 
 navigation.register(
@@ -34,3 +41,4 @@ acceptance_checks.register("signatures.application", services.accept_application
 acceptance_checks.register("signatures.pdf_attachments", services.verify_pdf_attachments)
 demo_loaders.register("signatures", DemoLoader(load=demo.load, order=15))
 erasure_hooks.register("signatures", services.erase_signatures)
+procedure_options.register("signature_check", applicant_signature_choices)

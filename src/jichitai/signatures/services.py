@@ -138,7 +138,7 @@ def accept_application_signature(candidate):
     """Acceptance check: a procedure that needs signatures accepts data (new or corrected) only
     with the applicant's signature over the canonical content of exactly that data."""
     procedure = candidate.procedure
-    if not procedure.needs_signature:
+    if not procedure.signature_check:
         return None
     signature = candidate.evidence.get("signature")
     if not signature:
@@ -150,23 +150,31 @@ def accept_application_signature(candidate):
             }
         )
     content = canonical_content(procedure, candidate.version.number, candidate.data)
+    check = signature_checks.get(procedure.signature_check)
     try:
-        verified = signature_checks.get("cms").verify(
+        verified = check.verify(
             procedure.organization, content, signature, received_at=timezone.now()
         )
     except SignatureRejected as rejection:
         raise ValidationError({"signature": [rejection.message]}) from None
-    return lambda application: record_signature(application, content, signature, verified)
+    return lambda application: record_signature(
+        application=application,
+        check=check.name,
+        content=content,
+        signature=signature,
+        verified=verified,
+    )
 
 
 def record_signature(
-    application, content: bytes, signature: bytes, verified: VerifiedSignature
+    *, application, check: str, content: bytes, signature: bytes, verified: VerifiedSignature
 ) -> ApplicationSignature:
     """Called inside the submission's (or resubmission's) transaction; a corrected application's
     new signature replaces the one over its old data."""
     signed, _created = ApplicationSignature.objects.update_or_create(
         application=application,
         defaults={
+            "check_name": check,
             "signed_content": content,
             "signature_der": signature,
             "signer_name": verified.signer_name,
@@ -200,7 +208,7 @@ def reverify_signature(*, actor, signature: ApplicationSignature) -> Application
     The outcome is kept on the record and in the audit log."""
     application = signature.application
     try:
-        verified = signature_checks.get("cms").verify(
+        verified = signature_checks.get(signature.check_name).verify(
             application.organization,
             bytes(signature.signed_content),
             bytes(signature.signature_der),

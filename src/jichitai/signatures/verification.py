@@ -68,6 +68,16 @@ class SignatureCheck:
     name: str
     label: str
     verify: Callable
+    # Whether it verifies an applicant's signature over an application's canonical content,
+    # ``verify(organization, content, signature, received_at=…) -> VerifiedSignature``: those are
+    # what a procedure can name as its ``signature_check``.
+    applicant_signature: bool = False
+
+
+def applicant_signature_choices() -> list[tuple[str, str]]:
+    return [
+        (name, check.label) for name, check in signature_checks.items() if check.applicant_signature
+    ]
 
 
 signature_checks: Registry[SignatureCheck] = Registry("signature checks")
@@ -352,7 +362,13 @@ def verify_pdf(
 
 
 signature_checks.register(
-    "cms", SignatureCheck("cms", "申請データへの電子署名(CMS 分離署名・内包署名)", verify_cms)
+    "cms",
+    SignatureCheck(
+        "cms",
+        "申請データへの電子署名(CMS 分離署名・内包署名)",
+        verify_cms,
+        applicant_signature=True,
+    ),
 )
 signature_checks.register(
     "pades", SignatureCheck("pades", "PDF 添付ファイルの電子署名(PAdES)", verify_pdf)
