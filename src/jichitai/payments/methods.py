@@ -77,7 +77,7 @@ def _reconcile(**kwargs):
 def _start(payment, **kwargs):
     from jichitai.payments.services import gateway_start_url
 
-    return gateway_start_url(payment, **kwargs)
+    return gateway_start_url(payment=payment, **kwargs)
 
 
 payment_methods.register(

@@ -18,7 +18,9 @@ from jichitai.procedures.registry import (
 )
 from jichitai.tenancy.models import Role
 
-submission_hooks.register("payments.fee", services.fee_on_submission)
+submission_hooks.register(
+    "payments.fee", lambda application: services.fee_on_submission(application=application)
+)
 procedure_options.register("payment_method", online_method_choices)
 
 

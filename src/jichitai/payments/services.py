@@ -64,7 +64,7 @@ def _create(application, amount: int, actor=None) -> Payment:
     return payment
 
 
-def fee_on_submission(application) -> None:
+def fee_on_submission(*, application) -> None:
     """Submission hook: a fixed or per-person fee is owed as soon as the application arrives."""
     amount = _amount_for(application)
     if amount:
@@ -328,11 +328,11 @@ def reconcile(
 NOTIFICATION_TOLERANCE = timedelta(minutes=5)
 
 
-def sign(secret: str, payload: bytes) -> str:
+def sign(*, secret: str, payload: bytes) -> str:
     return hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
 
 
-def gateway_start_url(payment: Payment, *, return_url: str, notify_url: str) -> str:
+def gateway_start_url(*, payment: Payment, return_url: str, notify_url: str) -> str:
     """Where to send the applicant to pay online: the gateway's payment page with the order
     signed by the shared secret, so the amount cannot be altered on the way."""
     secret = gateway.secret()
@@ -344,7 +344,7 @@ def gateway_start_url(payment: Payment, *, return_url: str, notify_url: str) -> 
         "return_url": return_url,
         "notify_url": notify_url,
     }
-    order["signature"] = sign(secret, urlencode(sorted(order.items())).encode())
+    order["signature"] = sign(secret=secret, payload=urlencode(sorted(order.items())).encode())
     return f"{configuration['url']}?{urlencode(order)}"
 
 
@@ -352,11 +352,11 @@ class NotificationRejected(Exception):
     pass
 
 
-def handle_gateway_notification(body: bytes, signature_header: str) -> str:
+def handle_gateway_notification(*, body: bytes, signature_header: str) -> str:
     """Processes one signed notification. The same event twice changes nothing the second time
     (gateways retry until they get 200); a bad signature, or one signed too long ago or ahead,
     changes nothing at all. Without a configured gateway this raises ``GatewayUnavailable``."""
-    expected = sign(gateway.secret(), body)
+    expected = sign(secret=gateway.secret(), payload=body)
     given = signature_header.removeprefix("sha256=")
     if not hmac.compare_digest(expected, given):
         raise NotificationRejected("signature does not match")

@@ -239,7 +239,7 @@ def gateway_notify(request):
         raise Http404
     try:
         outcome = services.handle_gateway_notification(
-            request.body, request.headers.get("X-Gateway-Signature", "")
+            body=request.body, signature_header=request.headers.get("X-Gateway-Signature", "")
         )
     except services.NotificationRejected as rejection:
         logger.warning("gateway notification refused: %s", rejection)

@@ -37,8 +37,16 @@ def _signature_panel(request, application):
 staff_panels.register(
     "signatures", Panel(_("電子署名"), "signatures/panel.html", _signature_panel, order=10)
 )
-acceptance_checks.register("signatures.application", services.accept_application_signature)
-acceptance_checks.register("signatures.pdf_attachments", services.verify_pdf_attachments)
+acceptance_checks.register(
+    "signatures.application",
+    lambda candidate: services.accept_application_signature(candidate=candidate),
+)
+acceptance_checks.register(
+    "signatures.pdf_attachments",
+    lambda candidate: services.verify_pdf_attachments(candidate=candidate),
+)
 demo_loaders.register("signatures", DemoLoader(load=demo.load, order=15))
-erasure_hooks.register("signatures", services.erase_signatures)
+erasure_hooks.register(
+    "signatures", lambda application: services.erase_signatures(application=application)
+)
 procedure_options.register("signature_check", applicant_signature_choices)

@@ -134,7 +134,7 @@ def remove_trust_anchor(*, actor, anchor: TrustAnchor) -> None:
     anchor.delete()
 
 
-def accept_application_signature(candidate):
+def accept_application_signature(*, candidate):
     """Acceptance check: a procedure that needs signatures accepts data (new or corrected) only
     with the applicant's signature over the canonical content of exactly that data."""
     procedure = candidate.procedure
@@ -191,13 +191,13 @@ def record_signature(
     return signed
 
 
-def verify_pdf_attachments(candidate):
+def verify_pdf_attachments(*, candidate):
     """Acceptance check: PDFs attached now have their embedded signatures verified and the result
     kept beside them (an invalid one is shown to staff, not refused)."""
     pdfs = [f for f in candidate.files.values() if f.original_name.lower().endswith(".pdf")]
     if not pdfs:
         return None
-    return lambda application: [check_pdf_attachment(stored) for stored in pdfs]
+    return lambda application: [check_pdf_attachment(stored_file=stored) for stored in pdfs]
 
 
 @transaction.atomic
@@ -244,7 +244,7 @@ def reverify_signature(*, actor, signature: ApplicationSignature) -> Application
     return signature
 
 
-def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
+def check_pdf_attachment(*, stored_file) -> list[AttachmentSignature]:
     """Verifies the signatures a PDF attachment carries and keeps the result beside the file."""
     if not stored_file.original_name.lower().endswith(".pdf"):
         return []
@@ -266,7 +266,7 @@ def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
     ]
 
 
-def erase_signatures(application) -> None:
+def erase_signatures(*, application) -> None:
     """Erasure hook (``procedures.registry.erasure_hooks``): the signed content and the signer's
     certificate details are the applicant's personal data."""
     ApplicationSignature.objects.filter(application=application).delete()

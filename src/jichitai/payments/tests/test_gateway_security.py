@@ -38,7 +38,7 @@ def notify(payment, *, secret: str, timestamp: int | None = None, **fields):
         "/payments/gateway/notify",
         body,
         content_type="application/json",
-        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret, body),
+        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret=secret, payload=body),
     )
 
 
@@ -128,7 +128,7 @@ class TestNotificationsAreFresh:
             "/payments/gateway/notify",
             raw,
             content_type="application/json",
-            HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(STRONG_SECRET, raw),
+            HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret=STRONG_SECRET, payload=raw),
         )
         assert response.status_code == 400
         assert Payment.objects.get().status == Payment.Status.UNPAID

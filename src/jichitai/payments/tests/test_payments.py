@@ -279,6 +279,6 @@ def test_notifications_reject_garbage(db, settings):
         "/payments/gateway/notify",
         body,
         content_type="application/json",
-        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret, body),
+        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret=secret, payload=body),
     )
     assert response.status_code == 400
