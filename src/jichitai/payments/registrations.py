@@ -5,7 +5,6 @@ from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.payments import selectors, services
 from jichitai.payments.forms import FeeForm, RefundForm
 from jichitai.payments.methods import online_method_choices, online_method_for
-from jichitai.payments.models import Payment
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import (
     FeeSource,
@@ -58,7 +57,7 @@ metrics.register(
 
 
 def _staff_panel(request, application):
-    payment = Payment.objects.filter(application=application).first()
+    payment = selectors.payment_of_application(application)
     if payment is None and application.procedure.fee_kind != Procedure.FeeKind.AFTER_REVIEW:
         return None
     return {
@@ -71,7 +70,7 @@ def _staff_panel(request, application):
 
 
 def _applicant_panel(request, application):
-    payment = Payment.objects.filter(application=application).first()
+    payment = selectors.payment_of_application(application)
     if payment is None:
         return None
     return {

@@ -18,10 +18,25 @@ from openpyxl import load_workbook
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.payments import gateway
-from jichitai.payments.models import GatewayNotification, Payment, ReconciliationBatch
+from jichitai.payments.models import (
+    GatewayNotification,
+    Payment,
+    ReconciliationBatch,
+    ReconciliationProfile,
+)
 from jichitai.payments.numbers import payment_number
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.notifications import status_changed
+from jichitai.tenancy.selectors import for_tenant
+
+PROFILE_FIELDS = [
+    "name",
+    "number_column",
+    "amount_column",
+    "paid_on_column",
+    "encoding",
+    "header_row",
+]
 
 
 def _amount_for(application) -> int | None:
@@ -156,6 +171,19 @@ def refund(*, actor, payment: Payment, reason: str) -> Payment:
 # --- 消込: matching a receipts file ------------------------------------------------------------
 
 
+@transaction.atomic
+def add_reconciliation_profile(*, actor, organization, **values) -> ReconciliationProfile:
+    """Where the columns are in one bank's or collection agent's receipts file."""
+    profile = ReconciliationProfile(organization=organization)
+    for name in PROFILE_FIELDS:
+        if name in values:
+            setattr(profile, name, values[name])
+    profile.full_clean()
+    profile.save()
+    audit.record_created(profile, PROFILE_FIELDS, actor=actor)
+    return profile
+
+
 @dataclass(frozen=True)
 class ReceiptRow:
     """One line of a receipts file, as read (before matching)."""
@@ -266,8 +294,8 @@ def reconcile(
             "paid_on": receipt.paid_on,
         }
         payment = (
-            Payment.objects.select_for_update()
-            .filter(organization=organization, payment_number=receipt.number)
+            for_tenant(Payment.objects.select_for_update(), organization)
+            .filter(payment_number=receipt.number)
             .first()
         )
         try:

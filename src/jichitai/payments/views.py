@@ -122,11 +122,15 @@ def reconciliation(request, org_code):
     if request.method == "POST" and request.POST.get("kind") == "profile":
         profile_form = ReconciliationProfileForm(request.POST, prefix="profile")
         if profile_form.is_valid():
-            profile = profile_form.save(commit=False)
-            profile.organization = request.tenant
-            profile.save()
-            messages.success(request, _("取込設定を保存しました。"))
-            return redirect("payments:reconciliation", org_code=org_code)
+            try:
+                services.add_reconciliation_profile(
+                    actor=request.user, organization=request.tenant, **profile_form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(profile_form, error)
+            else:
+                messages.success(request, _("取込設定を保存しました。"))
+                return redirect("payments:reconciliation", org_code=org_code)
         status = 422
     elif request.method == "POST":
         upload_form = ReceiptsFileForm(request.POST, request.FILES, profiles=profiles)
@@ -172,11 +176,7 @@ def batch_detail(request, org_code, batch_id):
 def _applicant_payment(org_code, receipt_number, token) -> Payment:
     organization = organization_by_code(org_code)
     application = procedure_selectors.application_for_applicant(organization, receipt_number, token)
-    payment = (
-        Payment.objects.filter(application=application)
-        .select_related("procedure__division")
-        .first()
-    )
+    payment = selectors.payment_of_application(application)
     if payment is None:
         raise Http404
     return payment
@@ -209,11 +209,7 @@ def start_online_payment(request, org_code, receipt_number, token):
 def gateway_return(request, payment_number, token):
     """Where the gateway sends the payer back. The payment's status comes from the signed
     notification, never from this page's parameters."""
-    payment = (
-        Payment.objects.select_related("application__organization")
-        .filter(payment_number=payment_number, gateway_token=token)
-        .first()
-    )
+    payment = selectors.payment_by_gateway_token(payment_number, token)
     if payment is None:
         raise Http404
     application = payment.application

@@ -39,9 +39,7 @@ class GatewaySimulator:
         unsigned = {key: value for key, value in order.items() if key != "signature"}
         return sign(
             secret=self.secret, payload=urlencode(sorted(unsigned.items())).encode()
-        ) == order.get(
-            "signature"
-        )
+        ) == order.get("signature")
 
     def notify(
         self,
