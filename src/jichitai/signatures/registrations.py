@@ -9,8 +9,7 @@ from jichitai.procedures.registry import (
     procedure_options,
     staff_panels,
 )
-from jichitai.signatures import demo, services
-from jichitai.signatures.models import ApplicationSignature, AttachmentSignature
+from jichitai.signatures import demo, selectors, services
 from jichitai.signatures.verification import applicant_signature_choices
 from jichitai.tenancy.models import Role
 
@@ -20,10 +19,8 @@ navigation.register(
 
 
 def _signature_panel(request, application):
-    signature = ApplicationSignature.objects.filter(application=application).first()
-    attachments = list(
-        AttachmentSignature.objects.filter(file__application=application).select_related("file")
-    )
+    signature = selectors.kept_signature(application)
+    attachments = selectors.attachment_signatures(application)
     if signature is None and not attachments:
         return None
     return {

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.signatures import selectors
 from jichitai.signatures.canonical import canonical_content, data_sha256
 from jichitai.signatures.models import (
     ApplicationSignature,
@@ -77,7 +78,7 @@ def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnc
             }
         )
     fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
-    if TrustAnchor.objects.filter(organization=organization, fingerprint=fingerprint).exists():
+    if selectors.trust_anchors(organization).filter(fingerprint=fingerprint).exists():
         raise ValidationError({"file": "この証明書はすでに登録されています。"})
     anchor = TrustAnchor.objects.create(
         organization=organization,
@@ -97,7 +98,7 @@ def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
     crl = _crl_from(data)
     issuers = [
         x509.load_pem_x509_certificate(anchor.certificate_pem.encode())
-        for anchor in TrustAnchor.objects.filter(organization=organization)
+        for anchor in selectors.trust_anchors(organization)
     ]
     issuer = next((cert for cert in issuers if cert.subject == crl.issuer), None)
     if issuer is None:
@@ -269,4 +270,6 @@ def check_pdf_attachment(*, stored_file) -> list[AttachmentSignature]:
 def erase_signatures(*, application) -> None:
     """Erasure hook (``procedures.registry.erasure_hooks``): the signed content and the signer's
     certificate details are the applicant's personal data."""
-    ApplicationSignature.objects.filter(application=application).delete()
+    signature = selectors.kept_signature(application)
+    if signature is not None:
+        signature.delete()

@@ -19,7 +19,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
 from jichitai.core.registry import Registry
-from jichitai.signatures.models import RevocationList, TrustAnchor
+from jichitai.signatures import selectors
 
 CLOCK_SKEW = timedelta(minutes=10)
 SIGNING_USAGE = KeyUsageConstraints(
@@ -144,14 +144,11 @@ class Trust:
     def of(cls, organization) -> "Trust":
         anchors = [
             load_certificate(anchor.certificate_pem.encode())
-            for anchor in TrustAnchor.objects.filter(organization=organization)
+            for anchor in selectors.trust_anchors(organization)
         ]
         if not anchors:
             raise rejected("no_trust")
-        crls = [
-            load_crl(bytes(item.crl_der))
-            for item in RevocationList.objects.filter(organization=organization)
-        ]
+        crls = [load_crl(bytes(item.crl_der)) for item in selectors.revocation_lists(organization)]
         return cls(anchors, crls)
 
     def context(self, moment: datetime) -> ValidationContext:
