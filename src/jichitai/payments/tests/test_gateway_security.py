@@ -150,6 +150,8 @@ def test_payment_numbers_do_not_follow_the_applications(tsu):
     )
 
 
+# The deploy checks as a whole read the database (core's check that no demo account exists).
+@pytest.mark.django_db
 class TestDeployCheck:
     def test_the_gateway_off_needs_no_secret(self, settings):
         settings.JICHITAI_PAYMENT_GATEWAY = gateway_settings("", url="")
