@@ -19,7 +19,7 @@ from jichitai.signatures.models import (
 from jichitai.signatures.verification import (
     SignatureRejected,
     VerifiedSignature,
-    signature_checks,
+    applicant_check,
     verify_pdf,
 )
 
@@ -151,8 +151,8 @@ def accept_application_signature(*, candidate):
             }
         )
     content = canonical_content(procedure, candidate.version.number, candidate.data)
-    check = signature_checks.get(procedure.signature_check)
     try:
+        check = applicant_check(procedure.signature_check)
         verified = check.verify(
             procedure.organization, content, signature, received_at=timezone.now()
         )
@@ -209,7 +209,7 @@ def reverify_signature(*, actor, signature: ApplicationSignature) -> Application
     The outcome is kept on the record and in the audit log."""
     application = signature.application
     try:
-        verified = signature_checks.get(signature.check_name).verify(
+        verified = applicant_check(signature.check_name).verify(
             application.organization,
             bytes(signature.signed_content),
             bytes(signature.signature_der),

@@ -94,6 +94,7 @@ MESSAGES = {
     "future": "署名日時が現在より後になっています。パソコンの時計を確認して署名し直してください。",
     "no_revocation": "証明書の失効情報(CRL)を確認できないため、署名を受け付けられません。担当課にお問い合わせください。",
     "stale_revocation": "団体に登録されている失効リスト(CRL)が古い(次回更新予定を過ぎている)ため、証明書が失効していないことを確認できません。担当課にお問い合わせください。",
+    "unavailable_check": "この手続の電子署名の検証方式が使えなくなっています。担当課にお問い合わせください。",
 }
 
 # What staff read beside a signed PDF attachment when its signature is not trusted.
@@ -109,6 +110,14 @@ PDF_FAILURES = {
 
 def rejected(code: str) -> SignatureRejected:
     return SignatureRejected(MESSAGES[code], code)
+
+
+def applicant_check(name: str) -> SignatureCheck:
+    """The applicant-signature check registered as ``name``; a procedure or a kept signature may
+    name one that is no longer registered, which refuses rather than fails."""
+    if name not in signature_checks or not signature_checks.get(name).applicant_signature:
+        raise rejected("unavailable_check")
+    return signature_checks.get(name)
 
 
 def _run(coroutine):

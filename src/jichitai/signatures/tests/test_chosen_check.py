@@ -15,6 +15,7 @@ from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import services
 from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.verification import (
+    MESSAGES,
     SignatureCheck,
     SignatureRejected,
     VerifiedSignature,
@@ -98,6 +99,30 @@ class TestTheProcedureChoosesItsCheck:
         ).application
         record = services.reverify_signature(actor=None, signature=application.signature)
         assert record.recheck_passed is True
+
+    def test_a_check_no_longer_registered_refuses_submissions_with_a_message(self, tsu):
+        procedure = published_procedure(tsu)
+        procedure.signature_check = "retired-check"
+        procedure.save(update_fields=["signature_check"])
+        with pytest.raises(ValidationError) as refused:
+            procedures.submit_application(
+                procedure=procedure, data=event_data(), signature=b"anything"
+            )
+        assert refused.value.message_dict["signature"] == [MESSAGES["unavailable_check"]]
+
+    def test_a_kept_signature_whose_check_is_gone_fails_re_verification_visibly(
+        self, procedure_with_shared_key
+    ):
+        data = event_data()
+        application = procedures.submit_application(
+            procedure=procedure_with_shared_key,
+            data=data,
+            signature=signed(procedure_with_shared_key, data),
+        ).application
+        signature_checks.unregister("shared-key")
+        record = services.reverify_signature(actor=None, signature=application.signature)
+        assert record.recheck_passed is False
+        assert record.recheck_message == MESSAGES["unavailable_check"]
 
     def test_requiring_a_signature_without_naming_a_check_takes_the_first_offered(self, tsu):
         procedure = published_procedure(tsu, needs_signature=True)
