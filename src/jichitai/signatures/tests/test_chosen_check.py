@@ -143,6 +143,15 @@ class TestTheEditForm:
         assert "needs_signature" in form.fields
         assert "signature_check" not in form.fields
 
+    def test_editing_a_procedure_that_needs_a_signature_shows_it_ticked(self, tsu):
+        procedure = published_procedure(tsu, needs_signature=True)
+        form = ProcedureForm(
+            instance=procedure,
+            divisions=Division.objects.filter(organization=tsu),
+            organization=tsu,
+        )
+        assert form["needs_signature"].value() is True
+
     def test_with_more_than_one_check_it_offers_them_by_name(self, tsu, shared_key_check):
         form = self.form(tsu)
         assert "needs_signature" not in form.fields
