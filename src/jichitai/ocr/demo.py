@@ -12,6 +12,7 @@ from jichitai.ocr.models import PaperTemplate
 from jichitai.procedures import services as procedure_services
 from jichitai.procedures.models import Procedure
 from jichitai.tenancy.models import Division, Organization
+from jichitai.tenancy.selectors import for_tenant
 
 PROCEDURE_NAME = "児童扶養手当 現況届(紙の届出)"
 FIELDS = [
@@ -78,9 +79,9 @@ def sample_scans(count: int = 3, seed: int = 24) -> list[SimpleUploadedFile]:
 @transaction.atomic
 def load() -> list[str]:
     tsu = Organization.objects.get(code="242012")
-    if Procedure.objects.filter(organization=tsu, name=PROCEDURE_NAME).exists():
+    if for_tenant(Procedure, tsu).filter(name=PROCEDURE_NAME).exists():
         return []
-    division = Division.objects.filter(organization=tsu).order_by("pk").first()
+    division = for_tenant(Division, tsu).order_by("pk").first()
     procedure = paper_procedure(tsu, division)
     paper = paper_template(procedure)
     not_an_image = SimpleUploadedFile("メモ.png", b"not an image", content_type="image/png")

@@ -11,4 +11,4 @@ from jichitai.tenancy.models import Role
 
 navigation.register("ocr", NavItem(_("紙の届出(AI-OCR)"), "ocr:index", order=12, role=Role.CLERK))
 demo_loaders.register("ocr", DemoLoader(load=demo.load, order=30))
-erasure_hooks.register("ocr", services.erase_scans)
+erasure_hooks.register("ocr", lambda application: services.erase_scans(application=application))

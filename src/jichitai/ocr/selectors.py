@@ -1,8 +1,12 @@
 """Reads of the paper intake, always for one organization. ``procedures`` narrows them to the
 procedures a person sees (a clerk attached to a division sees that division's, as in the inbox)."""
 
+from jichitai.ocr import pages as page_io
+from jichitai.ocr.extract import field_crop
 from jichitai.ocr.models import Batch, PaperTemplate, ScanPage
 from jichitai.tenancy.selectors import for_tenant, tenant_get
+
+NAME_PART_LABELS = {"family": "姓", "given": "名", "family_kana": "セイ", "given_kana": "メイ"}
 
 
 def _visible(queryset, procedures, path: str):
@@ -58,3 +62,57 @@ def next_page(page: ScanPage) -> ScanPage | None:
         .order_by("pk")
         .first()
     )
+
+
+def batch_files(batch: Batch):
+    return batch.files.all()
+
+
+def batch_pages(batch: Batch):
+    return batch.pages.select_related("source", "application")
+
+
+def procedure_field_choices(procedure) -> list[tuple[str, str]]:
+    """The procedure's form fields a zone can fill: plain fields by name, the parts of a name
+    field as ``<field>__family`` etc."""
+    version = procedure.current_version
+    choices = []
+    for spec in version.fields if version else []:
+        if spec["type"] == "file":
+            continue
+        if spec["type"] == "name":
+            for part, label in NAME_PART_LABELS.items():
+                choices.append((f"{spec['name']}__{part}", f"{spec['label']}({label})"))
+        else:
+            choices.append((spec["name"], spec["label"]))
+    return choices
+
+
+def template_json(paper: PaperTemplate) -> dict:
+    """The shareable template JSON of a paper template."""
+    return paper.as_template().to_dict()
+
+
+def same_value(a, b) -> bool:
+    """Whether two entries of one field agree (blank and missing are the same)."""
+    return (a in (None, "") and b in (None, "")) or a == b
+
+
+def conflicting_names(page: ScanPage) -> list[str]:
+    """The critical fields whose first entry and ベリファイ differ."""
+    return [
+        f["name"]
+        for f in page.batch.template.critical_fields
+        if not same_value(page.values.get(f["name"]), page.second_values.get(f["name"]))
+    ]
+
+
+def field_zone_png(page: ScanPage, field_name: str) -> bytes | None:
+    """The zone of one field on the aligned page as PNG, as the verification screen shows it;
+    None when the page has no such field, was not aligned or its image was erased."""
+    zone = next((f for f in page.batch.template.as_template().fields if f.name == field_name), None)
+    if zone is None or not page.aligned or not page.image:
+        return None
+    with page.image.open("rb") as handle:
+        aligned = next(page_io.load_pages(handle.read()))
+    return page_io.encode_png(field_crop(aligned, zone))

@@ -16,7 +16,7 @@ from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.jobs.registry import job_kind
 from jichitai.jobs.services import start_job
 from jichitai.ocr import pages as page_io
-from jichitai.ocr import postprocess
+from jichitai.ocr import postprocess, selectors
 from jichitai.ocr import template as template_format
 from jichitai.ocr.extract import Extractor
 from jichitai.ocr.models import Batch, BatchFile, PaperTemplate, ScanPage
@@ -24,26 +24,9 @@ from jichitai.ocr.models import Batch, BatchFile, PaperTemplate, ScanPage
 SCAN_KINDS = ["pdf", "png", "jpeg", "tiff"]
 MAX_SCAN_BYTES = 50 * 1024 * 1024
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
-NAME_PART_LABELS = {"family": "姓", "given": "名", "family_kana": "セイ", "given_kana": "メイ"}
 
 
 # --- Templates -------------------------------------------------------------------------------------
-
-
-def procedure_field_choices(procedure) -> list[tuple[str, str]]:
-    """The procedure's form fields a zone can fill: plain fields by name, the parts of a name
-    field as ``<field>__family`` etc."""
-    version = procedure.current_version
-    choices = []
-    for spec in version.fields if version else []:
-        if spec["type"] == "file":
-            continue
-        if spec["type"] == "name":
-            for part, label in NAME_PART_LABELS.items():
-                choices.append((f"{spec['name']}__{part}", f"{spec['label']}({label})"))
-        else:
-            choices.append((spec["name"], spec["label"]))
-    return choices
 
 
 def _blank_page(upload, dpi: int) -> tuple[bytes, int, int]:
@@ -90,7 +73,7 @@ def create_template(
             template_format.from_dict({"dpi": dpi, "fields": fields}).check_boxes(width, height)
         except template_format.TemplateError as error:
             raise ValidationError({"definition": [str(error)]}) from None
-        allowed = {name for name, _label in procedure_field_choices(procedure)}
+        allowed = {name for name, _label in selectors.procedure_field_choices(procedure)}
         unknown = [f["name"] for f in fields if f["name"] not in allowed]
         if unknown:
             raise ValidationError(
@@ -126,7 +109,7 @@ def save_field(*, actor, paper: PaperTemplate, data: dict) -> PaperTemplate:
         )
     except template_format.TemplateError as error:
         raise ValidationError(str(error)) from None
-    choices = dict(procedure_field_choices(paper.procedure))
+    choices = dict(selectors.procedure_field_choices(paper.procedure))
     if field.name not in choices:
         raise ValidationError({"name": ["手続のフォームの項目を選んでください。"]})
     if not field.label:
@@ -157,10 +140,6 @@ def delete_field(*, actor, paper: PaperTemplate, name: str) -> None:
         target=paper,
         summary=name,
     )
-
-
-def export_template(paper: PaperTemplate) -> dict:
-    return paper.as_template().to_dict()
 
 
 # --- Batches ---------------------------------------------------------------------------------------
@@ -214,7 +193,7 @@ _extractors: dict[tuple, Extractor] = {}
 _extractors_lock = threading.Lock()
 
 
-def extractor_for(paper: PaperTemplate) -> Extractor:
+def extractor_for(*, paper: PaperTemplate) -> Extractor:
     """One Extractor per template version in this process (the blank page's features are
     computed once)."""
     key = (paper.pk, hashlib.sha256(json.dumps(paper.fields).encode()).hexdigest())
@@ -233,7 +212,7 @@ def process_batch(context, *, batch_id: int) -> dict:
     skipped. A file that cannot be read is marked with its error and the others go on."""
     batch = Batch.objects.select_related("template").get(pk=batch_id)
     paper = batch.template
-    extractor = extractor_for(paper)
+    extractor = extractor_for(paper=paper)
     files = list(batch.files.filter(error=""))
     total = 0
     for stored in files:
@@ -338,10 +317,6 @@ def _normalised(paper: PaperTemplate, typed: dict, names=None) -> dict:
     return values
 
 
-def _same(a, b) -> bool:
-    return (a in (None, "") and b in (None, "")) or a == b
-
-
 @transaction.atomic
 def verify_page(*, actor, page: ScanPage, typed: dict) -> ScanPage:
     """確認・修正: the first person's values. With ベリファイ on and critical fields on the form the
@@ -372,7 +347,7 @@ def second_entry(*, actor, page: ScanPage, typed: dict) -> ScanPage:
     names = {f["name"] for f in paper.critical_fields}
     page.second_values = _normalised(paper, typed, names)
     page.second_by = actor
-    if all(_same(page.values.get(n), page.second_values.get(n)) for n in names):
+    if all(selectors.same_value(page.values.get(n), page.second_values.get(n)) for n in names):
         page.save(update_fields=["second_values", "second_by"])
         return _submit(page, actor)
     page.status = ScanPage.Status.CONFLICT
@@ -390,7 +365,7 @@ def resolve_conflict(*, actor, page: ScanPage, typed: dict) -> ScanPage:
     if actor.pk in (page.first_by_id, page.second_by_id):
         raise ValidationError("不一致の判定は、入力した2人以外の職員が行ってください。")
     paper = page.batch.template
-    names = set(conflicting_names(page))
+    names = set(selectors.conflicting_names(page))
     page.values = {**page.values, **_normalised(paper, typed, names)}
     page.resolved_by = actor
     page.save(update_fields=["values", "resolved_by"])
@@ -407,14 +382,6 @@ def discard_page(*, actor, page: ScanPage) -> ScanPage:
     page.save(update_fields=["status"])
     audit.record("ocr.page.discarded", actor=actor, organization=page.organization, target=page)
     return page
-
-
-def conflicting_names(page: ScanPage) -> list[str]:
-    return [
-        f["name"]
-        for f in page.batch.template.critical_fields
-        if not _same(page.values.get(f["name"]), page.second_values.get(f["name"]))
-    ]
 
 
 def _application_data(paper: PaperTemplate, values: dict) -> dict:
@@ -485,7 +452,7 @@ def _submit(page: ScanPage, actor) -> ScanPage:
     return page
 
 
-def erase_scans(application) -> None:
+def erase_scans(*, application) -> None:
     """Erasure hook (``procedures.registry.erasure_hooks``): a paper application's page images and
     the values read and typed from them are deleted, and so is the uploaded scan they came from
     once it has been read (its pages are already images of their own). The pages stay, so the

@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from PIL import Image
 
 from jichitai.audit import services as audit
 from jichitai.core.files import content_disposition, private_file_response
@@ -72,7 +71,7 @@ def template_create(request, org_code):
 @require_http_methods(["GET", "POST"])
 def template_detail(request, org_code, paper_template_id):
     paper = selectors.template_of(request.tenant, paper_template_id, _procedures(request))
-    choices = services.procedure_field_choices(paper.procedure)
+    choices = selectors.procedure_field_choices(paper.procedure)
     form = FieldForm(request.POST or None, choices=choices, prefix="zone")
     if request.method == "POST":
         if "delete" in request.POST:
@@ -110,7 +109,7 @@ def template_export(request, org_code, paper_template_id):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "template.json",
-            json.dumps(services.export_template(paper), ensure_ascii=False, indent=2),
+            json.dumps(selectors.template_json(paper), ensure_ascii=False, indent=2),
         )
         with paper.reference.open("rb") as handle:
             archive.writestr("blank.png", handle.read())
@@ -133,7 +132,7 @@ def batch_create(request, org_code, paper_template_id):
             add_service_errors(form, error)
         else:
             return redirect("ocr:batch", org_code=org_code, ocr_batch_id=batch.pk)
-    choices = services.procedure_field_choices(paper.procedure)
+    choices = selectors.procedure_field_choices(paper.procedure)
     return render(
         request,
         "ocr/template_detail.html",
@@ -150,16 +149,14 @@ def batch_create(request, org_code, paper_template_id):
 @requires_role(Role.CLERK)
 def batch_detail(request, org_code, ocr_batch_id):
     batch = selectors.batch_of(request.tenant, ocr_batch_id, _procedures(request))
-    if batch.job_id:
-        batch.job.refresh_from_db()
     response = render(
         request,
         "ocr/batch_detail.html",
         {
             "batch": batch,
             "job": batch.job,
-            "files": batch.files.all(),
-            "pages": batch.pages.select_related("source", "application"),
+            "files": selectors.batch_files(batch),
+            "pages": selectors.batch_pages(batch),
         },
     )
     if batch.job and not batch.job.is_finished:
@@ -203,7 +200,7 @@ def page_verify(request, org_code, page_id):
         mode, specs, service = "second", paper.critical_fields, services.second_entry
         initial, flagged = {}, []
     elif status == ScanPage.Status.CONFLICT:
-        names = services.conflicting_names(page)
+        names = selectors.conflicting_names(page)
         mode, specs, service = "resolve", [s for s in paper.fields if s["name"] in names], None
         service = services.resolve_conflict
         initial, flagged = {}, names
@@ -272,15 +269,9 @@ def page_image(request, org_code, page_id):
 def field_image(request, org_code, page_id, field_name):
     """The zone of one field on the aligned page, as the person compares it with the value."""
     page = selectors.page_of(request.tenant, page_id, _procedures(request))
-    spec = next((f for f in page.batch.template.fields if f["name"] == field_name), None)
-    if spec is None or not page.aligned or not page.image:
+    zone = selectors.field_zone_png(page, field_name)
+    if zone is None:
         raise Http404
-    x, y, w, h = spec["box"]
-    margin = 8
-    with page.image.open("rb") as handle, Image.open(handle) as image:
-        crop = image.crop((max(0, x - margin), max(0, y - margin), x + w + margin, y + h + margin))
-        buffer = io.BytesIO()
-        crop.save(buffer, format="PNG")
-    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response = HttpResponse(zone, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -40,6 +40,22 @@ def offered(name: str) -> PaymentMethod | None:
     return method if method.available() else None
 
 
+def online_method_choices() -> list[tuple[str, str]]:
+    """What a procedure can name as its ``payment_method``: the registered methods a payer starts
+    online (every payment also has its 納付書 with the 納付番号, whatever the procedure names)."""
+    return [(name, method.label) for name, method in payment_methods.items() if method.start]
+
+
+def online_method_for(procedure) -> PaymentMethod | None:
+    """The online payment a procedure's payers are offered now: the method the procedure names,
+    or when it names none the first registered one; None when that cannot be used now."""
+    name = procedure.payment_method
+    if not name:
+        choices = online_method_choices()
+        name = choices[0][0] if choices else ""
+    return offered(name)
+
+
 def payment_slip(payment) -> bytes:
     return render_pdf(
         "payments/pdf/slip.html", {"payment": payment, "organization": payment.organization}
@@ -61,7 +77,7 @@ def _reconcile(**kwargs):
 def _start(payment, **kwargs):
     from jichitai.payments.services import gateway_start_url
 
-    return gateway_start_url(payment, **kwargs)
+    return gateway_start_url(payment=payment, **kwargs)
 
 
 payment_methods.register(

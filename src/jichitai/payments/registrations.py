@@ -4,20 +4,23 @@ from jichitai.core.metrics import Metric, metrics
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.payments import selectors, services
 from jichitai.payments.forms import FeeForm, RefundForm
-from jichitai.payments.methods import offered
-from jichitai.payments.models import Payment
+from jichitai.payments.methods import online_method_choices, online_method_for
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import (
     FeeSource,
     Panel,
     applicant_panels,
     fee_sources,
+    procedure_options,
     staff_panels,
     submission_hooks,
 )
 from jichitai.tenancy.models import Role
 
-submission_hooks.register("payments.fee", services.fee_on_submission)
+submission_hooks.register(
+    "payments.fee", lambda application: services.fee_on_submission(application=application)
+)
+procedure_options.register("payment_method", online_method_choices)
 
 
 def _fee(application) -> dict | None:
@@ -54,7 +57,7 @@ metrics.register(
 
 
 def _staff_panel(request, application):
-    payment = Payment.objects.filter(application=application).first()
+    payment = selectors.payment_of_application(application)
     if payment is None and application.procedure.fee_kind != Procedure.FeeKind.AFTER_REVIEW:
         return None
     return {
@@ -67,13 +70,13 @@ def _staff_panel(request, application):
 
 
 def _applicant_panel(request, application):
-    payment = Payment.objects.filter(application=application).first()
+    payment = selectors.payment_of_application(application)
     if payment is None:
         return None
     return {
         "payment": payment,
         "application": application,
-        "online": offered("gateway") is not None,
+        "online": online_method_for(application.procedure) is not None,
     }
 
 

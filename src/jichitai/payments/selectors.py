@@ -70,13 +70,28 @@ def profiles_of(organization):
     return for_tenant(ReconciliationProfile, organization)
 
 
-def profile_of(organization, profile_id) -> ReconciliationProfile:
-    return tenant_get(ReconciliationProfile, organization, pk=profile_id)
-
-
 def batches_of(organization):
     return for_tenant(ReconciliationBatch, organization).select_related("uploaded_by")
 
 
 def batch_of(organization, batch_id) -> ReconciliationBatch:
     return tenant_get(ReconciliationBatch, organization, pk=batch_id)
+
+
+def payment_of_application(application) -> Payment | None:
+    """The payment an application owes, if any (the application was already checked by whoever
+    asks: staff through ``application_of``, the applicant through the status token)."""
+    return (
+        Payment.objects.filter(application=application)
+        .select_related("procedure__division")
+        .first()
+    )
+
+
+def payment_by_gateway_token(payment_number: str, token: str) -> Payment | None:
+    """The payment the gateway's return page names, only with its unguessable token."""
+    return (
+        Payment.objects.select_related("application__organization")
+        .filter(payment_number=payment_number, gateway_token=token)
+        .first()
+    )

@@ -18,10 +18,25 @@ from openpyxl import load_workbook
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.payments import gateway
-from jichitai.payments.models import GatewayNotification, Payment, ReconciliationBatch
+from jichitai.payments.models import (
+    GatewayNotification,
+    Payment,
+    ReconciliationBatch,
+    ReconciliationProfile,
+)
 from jichitai.payments.numbers import payment_number
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.notifications import status_changed
+from jichitai.tenancy.selectors import for_tenant
+
+PROFILE_FIELDS = [
+    "name",
+    "number_column",
+    "amount_column",
+    "paid_on_column",
+    "encoding",
+    "header_row",
+]
 
 
 def _amount_for(application) -> int | None:
@@ -64,7 +79,7 @@ def _create(application, amount: int, actor=None) -> Payment:
     return payment
 
 
-def fee_on_submission(application) -> None:
+def fee_on_submission(*, application) -> None:
     """Submission hook: a fixed or per-person fee is owed as soon as the application arrives."""
     amount = _amount_for(application)
     if amount:
@@ -154,6 +169,19 @@ def refund(*, actor, payment: Payment, reason: str) -> Payment:
 
 
 # --- 消込: matching a receipts file ------------------------------------------------------------
+
+
+@transaction.atomic
+def add_reconciliation_profile(*, actor, organization, **values) -> ReconciliationProfile:
+    """Where the columns are in one bank's or collection agent's receipts file."""
+    profile = ReconciliationProfile(organization=organization)
+    for name in PROFILE_FIELDS:
+        if name in values:
+            setattr(profile, name, values[name])
+    profile.full_clean()
+    profile.save()
+    audit.record_created(profile, PROFILE_FIELDS, actor=actor)
+    return profile
 
 
 @dataclass(frozen=True)
@@ -266,8 +294,8 @@ def reconcile(
             "paid_on": receipt.paid_on,
         }
         payment = (
-            Payment.objects.select_for_update()
-            .filter(organization=organization, payment_number=receipt.number)
+            for_tenant(Payment.objects.select_for_update(), organization)
+            .filter(payment_number=receipt.number)
             .first()
         )
         try:
@@ -328,11 +356,11 @@ def reconcile(
 NOTIFICATION_TOLERANCE = timedelta(minutes=5)
 
 
-def sign(secret: str, payload: bytes) -> str:
+def sign(*, secret: str, payload: bytes) -> str:
     return hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
 
 
-def gateway_start_url(payment: Payment, *, return_url: str, notify_url: str) -> str:
+def gateway_start_url(*, payment: Payment, return_url: str, notify_url: str) -> str:
     """Where to send the applicant to pay online: the gateway's payment page with the order
     signed by the shared secret, so the amount cannot be altered on the way."""
     secret = gateway.secret()
@@ -344,7 +372,7 @@ def gateway_start_url(payment: Payment, *, return_url: str, notify_url: str) -> 
         "return_url": return_url,
         "notify_url": notify_url,
     }
-    order["signature"] = sign(secret, urlencode(sorted(order.items())).encode())
+    order["signature"] = sign(secret=secret, payload=urlencode(sorted(order.items())).encode())
     return f"{configuration['url']}?{urlencode(order)}"
 
 
@@ -352,11 +380,11 @@ class NotificationRejected(Exception):
     pass
 
 
-def handle_gateway_notification(body: bytes, signature_header: str) -> str:
+def handle_gateway_notification(*, body: bytes, signature_header: str) -> str:
     """Processes one signed notification. The same event twice changes nothing the second time
     (gateways retry until they get 200); a bad signature, or one signed too long ago or ahead,
     changes nothing at all. Without a configured gateway this raises ``GatewayUnavailable``."""
-    expected = sign(gateway.secret(), body)
+    expected = sign(secret=gateway.secret(), payload=body)
     given = signature_header.removeprefix("sha256=")
     if not hmac.compare_digest(expected, given):
         raise NotificationRejected("signature does not match")

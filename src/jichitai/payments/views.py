@@ -20,7 +20,7 @@ from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.payments import gateway, selectors, services
 from jichitai.payments.forms import FeeForm, ReceiptsFileForm, ReconciliationProfileForm, RefundForm
-from jichitai.payments.methods import offered, payment_methods, receipt
+from jichitai.payments.methods import online_method_for, payment_slip, receipt
 from jichitai.payments.models import Payment
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures.notifications import absolute
@@ -64,9 +64,7 @@ def payment_document(request, org_code, payment_id, kind):
 
 def _document(payment: Payment, kind: str) -> HttpResponse:
     if kind == "slip" and payment.status == Payment.Status.UNPAID:
-        return _pdf(
-            payment_methods.get("slip").document(payment), f"納付書_{payment.payment_number}.pdf"
-        )
+        return _pdf(payment_slip(payment), f"納付書_{payment.payment_number}.pdf")
     if kind == "receipt" and payment.status == Payment.Status.PAID:
         return _pdf(receipt(payment), f"領収書_{payment.payment_number}.pdf")
     raise Http404
@@ -124,11 +122,15 @@ def reconciliation(request, org_code):
     if request.method == "POST" and request.POST.get("kind") == "profile":
         profile_form = ReconciliationProfileForm(request.POST, prefix="profile")
         if profile_form.is_valid():
-            profile = profile_form.save(commit=False)
-            profile.organization = request.tenant
-            profile.save()
-            messages.success(request, _("取込設定を保存しました。"))
-            return redirect("payments:reconciliation", org_code=org_code)
+            try:
+                services.add_reconciliation_profile(
+                    actor=request.user, organization=request.tenant, **profile_form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(profile_form, error)
+            else:
+                messages.success(request, _("取込設定を保存しました。"))
+                return redirect("payments:reconciliation", org_code=org_code)
         status = 422
     elif request.method == "POST":
         upload_form = ReceiptsFileForm(request.POST, request.FILES, profiles=profiles)
@@ -174,11 +176,7 @@ def batch_detail(request, org_code, batch_id):
 def _applicant_payment(org_code, receipt_number, token) -> Payment:
     organization = organization_by_code(org_code)
     application = procedure_selectors.application_for_applicant(organization, receipt_number, token)
-    payment = (
-        Payment.objects.filter(application=application)
-        .select_related("procedure__division")
-        .first()
-    )
+    payment = selectors.payment_of_application(application)
     if payment is None:
         raise Http404
     return payment
@@ -194,7 +192,7 @@ def start_online_payment(request, org_code, receipt_number, token):
     """A link, not a form: it changes nothing here, it only signs the order and sends the payer to
     the gateway (a form posting to another origin would also be blocked by form-action 'self')."""
     payment = _applicant_payment(org_code, receipt_number, token)
-    online = offered("gateway")
+    online = online_method_for(payment.procedure)
     if payment.status != Payment.Status.UNPAID or online is None:
         raise Http404
     return_url = absolute(
@@ -211,11 +209,7 @@ def start_online_payment(request, org_code, receipt_number, token):
 def gateway_return(request, payment_number, token):
     """Where the gateway sends the payer back. The payment's status comes from the signed
     notification, never from this page's parameters."""
-    payment = (
-        Payment.objects.select_related("application__organization")
-        .filter(payment_number=payment_number, gateway_token=token)
-        .first()
-    )
+    payment = selectors.payment_by_gateway_token(payment_number, token)
     if payment is None:
         raise Http404
     application = payment.application
@@ -241,7 +235,7 @@ def gateway_notify(request):
         raise Http404
     try:
         outcome = services.handle_gateway_notification(
-            request.body, request.headers.get("X-Gateway-Signature", "")
+            body=request.body, signature_header=request.headers.get("X-Gateway-Signature", "")
         )
     except services.NotificationRejected as rejection:
         logger.warning("gateway notification refused: %s", rejection)

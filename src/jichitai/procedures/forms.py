@@ -9,6 +9,7 @@ from jichitai.core.uploads import KINDS
 from jichitai.procedures.definitions import NAME_PATTERN
 from jichitai.procedures.fields import field_types
 from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.registry import payment_method_choices, signature_check_choices
 
 ATTACHMENT_KIND_CHOICES = [
     (name, KINDS[name].label)
@@ -54,6 +55,12 @@ class ProcedureForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    # With one signature check registered the choice is only whether a signature is needed.
+    needs_signature = forms.BooleanField(
+        label=_("電子署名が必要"),
+        required=False,
+        help_text=_("マイナンバーカードなどの電子証明書による署名付きで受け付けます。"),
+    )
 
     class Meta:
         model = Procedure
@@ -68,10 +75,12 @@ class ProcedureForm(forms.ModelForm):
             "capacity",
             "one_per_email",
             "needs_signature",
+            "signature_check",
             "identity",
             "fee_kind",
             "fee_amount",
             "payment_due_days",
+            "payment_method",
             "attachment_kinds",
             "attachment_max_mb",
             "retention_years",
@@ -84,6 +93,22 @@ class ProcedureForm(forms.ModelForm):
         self.fields["attachment_max_mb"].widget.attrs["max"] = 50
         if organization is not None and not organization.is_prefecture:
             del self.fields["is_shared_template"]
+        self.initial.setdefault("needs_signature", self.instance.needs_signature)
+        self._offer_choice("signature_check", signature_check_choices(), _("不要"))
+        if "signature_check" in self.fields:
+            del self.fields["needs_signature"]
+        payment_methods = payment_method_choices()
+        default = (
+            _("既定(%(method)s)") % {"method": payment_methods[0][1]} if payment_methods else ""
+        )
+        self._offer_choice("payment_method", payment_methods, default)
+
+    def _offer_choice(self, name: str, choices: list[tuple[str, str]], blank_label) -> None:
+        """A plug-in field is a choice only when its registry offers more than one member."""
+        if len(choices) > 1:
+            self.fields[name].choices = [("", blank_label), *choices]
+        else:
+            del self.fields[name]
 
     def clean_attachment_max_mb(self):
         value = self.cleaned_data["attachment_max_mb"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.files import PrivateUploadTo
+from jichitai.procedures.registry import payment_method_choices, signature_check_choices
 from jichitai.tenancy.models import TenantOwned, TenantQuerySet
 
 
@@ -56,10 +57,15 @@ class Procedure(TenantOwned):
     capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
     seats_taken = models.PositiveIntegerField(_("申込済み人数"), default=0)
     one_per_email = models.BooleanField(_("1人1回まで(メールアドレスで確認)"), default=False)
-    needs_signature = models.BooleanField(
-        _("電子署名が必要"),
-        default=False,
-        help_text=_("マイナンバーカードなどの電子証明書による署名付きで受け付けます。"),
+    signature_check = models.CharField(
+        _("電子署名"),
+        max_length=32,
+        blank=True,
+        choices=signature_check_choices,
+        help_text=_(
+            "マイナンバーカードなどの電子証明書による署名付きで受け付けるときの検証方式。"
+            "空欄なら署名は不要です。"
+        ),
     )
     identity = models.CharField(
         _("本人確認"), max_length=16, choices=Identity.choices, default=Identity.NONE
@@ -69,6 +75,13 @@ class Procedure(TenantOwned):
     )
     fee_amount = models.PositiveIntegerField(_("手数料の額(円)"), null=True, blank=True)
     payment_due_days = models.PositiveIntegerField(_("納付期限(申請からの日数)"), default=14)
+    payment_method = models.CharField(
+        _("オンライン納付"),
+        max_length=32,
+        blank=True,
+        choices=payment_method_choices,
+        help_text=_("空欄なら登録されている最初のオンライン納付の方法を使います。"),
+    )
     attachment_kinds = models.JSONField(_("添付できる形式"), default=list, blank=True)
     attachment_max_mb = models.PositiveIntegerField(_("添付の上限(MB)"), default=10)
     retention_years = models.PositiveIntegerField(_("保存年限(年)"), default=5)
@@ -101,6 +114,22 @@ class Procedure(TenantOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def needs_signature(self) -> bool:
+        return bool(self.signature_check)
+
+    @needs_signature.setter
+    def needs_signature(self, required: bool) -> None:
+        """Pages, the API and the edit form's checkbox ask only whether a signature is needed:
+        requiring one keeps the check already chosen, else takes the first one offered."""
+        if not required:
+            self.signature_check = ""
+        elif not self.signature_check:
+            offered = signature_check_choices()
+            if not offered:
+                raise ValueError("no signature check is registered")
+            self.signature_check = offered[0][0]
 
     @property
     def capacity_left(self) -> int | None:

@@ -13,6 +13,10 @@ applicant's electronic signature). A check takes a ``Candidate`` and either rais
 ``django.core.exceptions.ValidationError`` with messages per field, or returns what to do with
 the application once it is written (``Callable[[Application], None]``, run in the same
 transaction), or None.
+``procedure_options``: plug-in families a procedure picks one member of, stored by name in the
+procedure's field of the same name (``payment_method``, ``signature_check``). The module that owns
+a family registers a function giving its ``(name, label)`` choices, computed from its own
+registry, so that procedures imports none of those modules.
 """
 
 from collections.abc import Callable
@@ -91,3 +95,22 @@ def fee_of(application) -> dict | None:
         if fee is not None:
             return fee
     return None
+
+
+procedure_options: Registry[Callable[[], list[tuple[str, str]]]] = Registry("procedure options")
+
+
+def options_for(field_name: str) -> list[tuple[str, str]]:
+    """The ``(name, label)`` choices of a procedure's plug-in field; none while no module offers
+    that family."""
+    if field_name not in procedure_options:
+        return []
+    return procedure_options.get(field_name)()
+
+
+def payment_method_choices() -> list[tuple[str, str]]:
+    return options_for("payment_method")
+
+
+def signature_check_choices() -> list[tuple[str, str]]:
+    return options_for("signature_check")

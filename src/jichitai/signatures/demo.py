@@ -7,27 +7,30 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from jichitai.signatures import pki, services
-from jichitai.signatures.models import TrustAnchor
+from jichitai.signatures import pki, selectors, services
 from jichitai.tenancy.models import Organization
+
+DEMO_CA_NAME = "デモ署名用認証局"
+
+
+def demo_anchors(prefecture):
+    return selectors.trust_anchors(prefecture).filter(name=DEMO_CA_NAME)
 
 
 @transaction.atomic
 def load() -> list[str]:
     prefecture = Organization.objects.get(code="240001")
     directory = Path(settings.VAR_DIR) / "demo-pki"
-    if (
-        TrustAnchor.objects.filter(organization=prefecture, name="デモ署名用認証局").exists()
-        and (directory / "signer-key.pem").exists()
-    ):
+    if demo_anchors(prefecture).exists() and (directory / "signer-key.pem").exists():
         return [f"電子署名: デモ認証局は登録済み({directory})"]
-    TrustAnchor.objects.filter(organization=prefecture, name="デモ署名用認証局").delete()
-    ca = pki.make_ca("デモ署名用認証局")
+    for anchor in demo_anchors(prefecture):
+        services.remove_trust_anchor(actor=None, anchor=anchor)
+    ca = pki.make_ca(DEMO_CA_NAME)
     signer = pki.issue(ca, "三重 花子(デモ)")
     services.add_trust_anchor(
         actor=None,
         organization=prefecture,
-        name="デモ署名用認証局",
+        name=DEMO_CA_NAME,
         data=ca.certificate_pem.encode(),
     )
     services.add_revocation_list(

@@ -64,6 +64,9 @@ class ApplicationSignature(models.Model):
     application = models.OneToOneField(
         "procedures.Application", on_delete=models.CASCADE, related_name="signature"
     )
+    # The ``signature_checks`` entry that verified it (the procedure's choice at the time), used
+    # again to re-verify it.
+    check_name = models.CharField(_("検証方式"), max_length=32)
     signed_content = models.BinaryField()
     signature_der = models.BinaryField()
     signer_name = models.CharField(_("署名者"), max_length=500)

@@ -2,9 +2,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.procedures.registry import Panel, acceptance_checks, erasure_hooks, staff_panels
-from jichitai.signatures import demo, services
-from jichitai.signatures.models import ApplicationSignature, AttachmentSignature
+from jichitai.procedures.registry import (
+    Panel,
+    acceptance_checks,
+    erasure_hooks,
+    procedure_options,
+    staff_panels,
+)
+from jichitai.signatures import demo, selectors, services
+from jichitai.signatures.verification import applicant_signature_choices
 from jichitai.tenancy.models import Role
 
 navigation.register(
@@ -13,10 +19,8 @@ navigation.register(
 
 
 def _signature_panel(request, application):
-    signature = ApplicationSignature.objects.filter(application=application).first()
-    attachments = list(
-        AttachmentSignature.objects.filter(file__application=application).select_related("file")
-    )
+    signature = selectors.kept_signature(application)
+    attachments = selectors.attachment_signatures(application)
     if signature is None and not attachments:
         return None
     return {
@@ -30,7 +34,16 @@ def _signature_panel(request, application):
 staff_panels.register(
     "signatures", Panel(_("電子署名"), "signatures/panel.html", _signature_panel, order=10)
 )
-acceptance_checks.register("signatures.application", services.accept_application_signature)
-acceptance_checks.register("signatures.pdf_attachments", services.verify_pdf_attachments)
+acceptance_checks.register(
+    "signatures.application",
+    lambda candidate: services.accept_application_signature(candidate=candidate),
+)
+acceptance_checks.register(
+    "signatures.pdf_attachments",
+    lambda candidate: services.verify_pdf_attachments(candidate=candidate),
+)
 demo_loaders.register("signatures", DemoLoader(load=demo.load, order=15))
-erasure_hooks.register("signatures", services.erase_signatures)
+erasure_hooks.register(
+    "signatures", lambda application: services.erase_signatures(application=application)
+)
+procedure_options.register("signature_check", applicant_signature_choices)

@@ -6,14 +6,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from jichitai.procedures.selectors import application_of
-from jichitai.signatures.models import ApplicationSignature, RevocationList, TrustAnchor
-from jichitai.tenancy.selectors import for_tenant
+from jichitai.signatures.models import (
+    ApplicationSignature,
+    AttachmentSignature,
+    RevocationList,
+    TrustAnchor,
+)
+from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
 def signature_of(membership, application_id) -> ApplicationSignature:
     """The kept signature of an application this member may see; 404 if there is none."""
-    application = application_of(membership, application_id)
-    signature = ApplicationSignature.objects.filter(application=application).first()
+    signature = kept_signature(application_of(membership, application_id))
     if signature is None:
         raise Http404
     return signature
@@ -21,6 +25,24 @@ def signature_of(membership, application_id) -> ApplicationSignature:
 
 def trust_anchors(organization):
     return for_tenant(TrustAnchor, organization)
+
+
+def trust_anchor_of(organization, anchor_id) -> TrustAnchor:
+    return tenant_get(TrustAnchor, organization, pk=anchor_id)
+
+
+def revocation_lists(organization):
+    return for_tenant(RevocationList, organization)
+
+
+def kept_signature(application) -> ApplicationSignature | None:
+    return ApplicationSignature.objects.filter(application=application).first()
+
+
+def attachment_signatures(application) -> list[AttachmentSignature]:
+    return list(
+        AttachmentSignature.objects.filter(file__application=application).select_related("file")
+    )
 
 
 @dataclass(frozen=True)
@@ -36,7 +58,7 @@ class RevocationListRow:
 def revocation_list_rows(organization) -> list[RevocationListRow]:
     now = timezone.now()
     newest_by_issuer: dict[str, RevocationList] = {}
-    crls = list(for_tenant(RevocationList, organization).order_by("-this_update", "-pk"))
+    crls = list(revocation_lists(organization).order_by("-this_update", "-pk"))
     for crl in crls:
         newest_by_issuer.setdefault(crl.issuer, crl)
     return [

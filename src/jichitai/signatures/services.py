@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.signatures import selectors
 from jichitai.signatures.canonical import canonical_content, data_sha256
 from jichitai.signatures.models import (
     ApplicationSignature,
@@ -18,7 +19,7 @@ from jichitai.signatures.models import (
 from jichitai.signatures.verification import (
     SignatureRejected,
     VerifiedSignature,
-    signature_checks,
+    applicant_check,
     verify_pdf,
 )
 
@@ -77,7 +78,7 @@ def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnc
             }
         )
     fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
-    if TrustAnchor.objects.filter(organization=organization, fingerprint=fingerprint).exists():
+    if selectors.trust_anchors(organization).filter(fingerprint=fingerprint).exists():
         raise ValidationError({"file": "この証明書はすでに登録されています。"})
     anchor = TrustAnchor.objects.create(
         organization=organization,
@@ -97,7 +98,7 @@ def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
     crl = _crl_from(data)
     issuers = [
         x509.load_pem_x509_certificate(anchor.certificate_pem.encode())
-        for anchor in TrustAnchor.objects.filter(organization=organization)
+        for anchor in selectors.trust_anchors(organization)
     ]
     issuer = next((cert for cert in issuers if cert.subject == crl.issuer), None)
     if issuer is None:
@@ -134,11 +135,11 @@ def remove_trust_anchor(*, actor, anchor: TrustAnchor) -> None:
     anchor.delete()
 
 
-def accept_application_signature(candidate):
+def accept_application_signature(*, candidate):
     """Acceptance check: a procedure that needs signatures accepts data (new or corrected) only
     with the applicant's signature over the canonical content of exactly that data."""
     procedure = candidate.procedure
-    if not procedure.needs_signature:
+    if not procedure.signature_check:
         return None
     signature = candidate.evidence.get("signature")
     if not signature:
@@ -151,22 +152,30 @@ def accept_application_signature(candidate):
         )
     content = canonical_content(procedure, candidate.version.number, candidate.data)
     try:
-        verified = signature_checks.get("cms").verify(
+        check = applicant_check(procedure.signature_check)
+        verified = check.verify(
             procedure.organization, content, signature, received_at=timezone.now()
         )
     except SignatureRejected as rejection:
         raise ValidationError({"signature": [rejection.message]}) from None
-    return lambda application: record_signature(application, content, signature, verified)
+    return lambda application: record_signature(
+        application=application,
+        check=check.name,
+        content=content,
+        signature=signature,
+        verified=verified,
+    )
 
 
 def record_signature(
-    application, content: bytes, signature: bytes, verified: VerifiedSignature
+    *, application, check: str, content: bytes, signature: bytes, verified: VerifiedSignature
 ) -> ApplicationSignature:
     """Called inside the submission's (or resubmission's) transaction; a corrected application's
     new signature replaces the one over its old data."""
     signed, _created = ApplicationSignature.objects.update_or_create(
         application=application,
         defaults={
+            "check_name": check,
             "signed_content": content,
             "signature_der": signature,
             "signer_name": verified.signer_name,
@@ -183,13 +192,13 @@ def record_signature(
     return signed
 
 
-def verify_pdf_attachments(candidate):
+def verify_pdf_attachments(*, candidate):
     """Acceptance check: PDFs attached now have their embedded signatures verified and the result
     kept beside them (an invalid one is shown to staff, not refused)."""
     pdfs = [f for f in candidate.files.values() if f.original_name.lower().endswith(".pdf")]
     if not pdfs:
         return None
-    return lambda application: [check_pdf_attachment(stored) for stored in pdfs]
+    return lambda application: [check_pdf_attachment(stored_file=stored) for stored in pdfs]
 
 
 @transaction.atomic
@@ -200,7 +209,7 @@ def reverify_signature(*, actor, signature: ApplicationSignature) -> Application
     The outcome is kept on the record and in the audit log."""
     application = signature.application
     try:
-        verified = signature_checks.get("cms").verify(
+        verified = applicant_check(signature.check_name).verify(
             application.organization,
             bytes(signature.signed_content),
             bytes(signature.signature_der),
@@ -236,7 +245,7 @@ def reverify_signature(*, actor, signature: ApplicationSignature) -> Application
     return signature
 
 
-def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
+def check_pdf_attachment(*, stored_file) -> list[AttachmentSignature]:
     """Verifies the signatures a PDF attachment carries and keeps the result beside the file."""
     if not stored_file.original_name.lower().endswith(".pdf"):
         return []
@@ -258,7 +267,9 @@ def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
     ]
 
 
-def erase_signatures(application) -> None:
+def erase_signatures(*, application) -> None:
     """Erasure hook (``procedures.registry.erasure_hooks``): the signed content and the signer's
     certificate details are the applicant's personal data."""
-    ApplicationSignature.objects.filter(application=application).delete()
+    signature = selectors.kept_signature(application)
+    if signature is not None:
+        signature.delete()

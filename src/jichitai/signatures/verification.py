@@ -19,7 +19,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
 from jichitai.core.registry import Registry
-from jichitai.signatures.models import RevocationList, TrustAnchor
+from jichitai.signatures import selectors
 
 CLOCK_SKEW = timedelta(minutes=10)
 SIGNING_USAGE = KeyUsageConstraints(
@@ -68,6 +68,16 @@ class SignatureCheck:
     name: str
     label: str
     verify: Callable
+    # Whether it verifies an applicant's signature over an application's canonical content,
+    # ``verify(organization, content, signature, received_at=…) -> VerifiedSignature``: those are
+    # what a procedure can name as its ``signature_check``.
+    applicant_signature: bool = False
+
+
+def applicant_signature_choices() -> list[tuple[str, str]]:
+    return [
+        (name, check.label) for name, check in signature_checks.items() if check.applicant_signature
+    ]
 
 
 signature_checks: Registry[SignatureCheck] = Registry("signature checks")
@@ -84,6 +94,7 @@ MESSAGES = {
     "future": "署名日時が現在より後になっています。パソコンの時計を確認して署名し直してください。",
     "no_revocation": "証明書の失効情報(CRL)を確認できないため、署名を受け付けられません。担当課にお問い合わせください。",
     "stale_revocation": "団体に登録されている失効リスト(CRL)が古い(次回更新予定を過ぎている)ため、証明書が失効していないことを確認できません。担当課にお問い合わせください。",
+    "unavailable_check": "この手続の電子署名の検証方式が使えなくなっています。担当課にお問い合わせください。",
 }
 
 # What staff read beside a signed PDF attachment when its signature is not trusted.
@@ -99,6 +110,14 @@ PDF_FAILURES = {
 
 def rejected(code: str) -> SignatureRejected:
     return SignatureRejected(MESSAGES[code], code)
+
+
+def applicant_check(name: str) -> SignatureCheck:
+    """The applicant-signature check registered as ``name``; a procedure or a kept signature may
+    name one that is no longer registered, which refuses rather than fails."""
+    if name not in signature_checks or not signature_checks.get(name).applicant_signature:
+        raise rejected("unavailable_check")
+    return signature_checks.get(name)
 
 
 def _run(coroutine):
@@ -134,14 +153,11 @@ class Trust:
     def of(cls, organization) -> "Trust":
         anchors = [
             load_certificate(anchor.certificate_pem.encode())
-            for anchor in TrustAnchor.objects.filter(organization=organization)
+            for anchor in selectors.trust_anchors(organization)
         ]
         if not anchors:
             raise rejected("no_trust")
-        crls = [
-            load_crl(bytes(item.crl_der))
-            for item in RevocationList.objects.filter(organization=organization)
-        ]
+        crls = [load_crl(bytes(item.crl_der)) for item in selectors.revocation_lists(organization)]
         return cls(anchors, crls)
 
     def context(self, moment: datetime) -> ValidationContext:
@@ -352,7 +368,13 @@ def verify_pdf(
 
 
 signature_checks.register(
-    "cms", SignatureCheck("cms", "申請データへの電子署名(CMS 分離署名・内包署名)", verify_cms)
+    "cms",
+    SignatureCheck(
+        "cms",
+        "申請データへの電子署名(CMS 分離署名・内包署名)",
+        verify_cms,
+        applicant_signature=True,
+    ),
 )
 signature_checks.register(
     "pades", SignatureCheck("pades", "PDF 添付ファイルの電子署名(PAdES)", verify_pdf)

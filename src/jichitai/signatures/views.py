@@ -9,10 +9,9 @@ from jichitai.core.forms import add_service_errors
 from jichitai.core.templatetags.japanese import wareki_datetime
 from jichitai.signatures import selectors, services
 from jichitai.signatures.forms import RevocationListForm, TrustAnchorForm
-from jichitai.signatures.models import RevocationList, TrustAnchor
+from jichitai.signatures.models import RevocationList
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
-from jichitai.tenancy.selectors import tenant_get
 
 
 @requires_role(Role.ADMIN)
@@ -74,7 +73,7 @@ def trust_settings(request, org_code):
 @requires_role(Role.ADMIN)
 @require_POST
 def trust_anchor_remove(request, org_code, anchor_id):
-    anchor = tenant_get(TrustAnchor, request.tenant, pk=anchor_id)
+    anchor = selectors.trust_anchor_of(request.tenant, anchor_id)
     services.remove_trust_anchor(actor=request.user, anchor=anchor)
     messages.success(request, _("認証局の登録を解除しました。"))
     return redirect("signatures:trust", org_code=org_code)

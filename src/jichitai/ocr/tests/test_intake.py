@@ -5,13 +5,15 @@ import io
 import json
 import zipfile
 
+import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs.models import Job
-from jichitai.ocr import demo, samples, services
+from jichitai.ocr import demo, pages, samples, selectors, services
+from jichitai.ocr.extract import field_crop
 from jichitai.ocr.models import ScanPage
 from jichitai.ocr.tests.factories import paper_template, read_page
 from jichitai.procedures.models import Application
@@ -117,7 +119,7 @@ def test_double_entry_needs_a_second_person_and_a_third_resolves(tsu, make_membe
         services.second_entry(actor=first, page=page, typed=typed)
     page = services.second_entry(actor=second, page=page, typed={**typed, "income": "999"})
     assert page.status == ScanPage.Status.CONFLICT
-    assert services.conflicting_names(page) == ["income"]
+    assert selectors.conflicting_names(page) == ["income"]
     with pytest.raises(ValidationError):
         services.resolve_conflict(actor=second, page=page, typed={"income": "999"})
     page = services.resolve_conflict(actor=third, page=page, typed={"income": str(truth["income"])})
@@ -261,3 +263,24 @@ def test_a_page_that_is_no_application_is_discarded(tsu, tsu_clerk, login):
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.status == ScanPage.Status.DISCARDED and page.application is None
+
+
+def test_a_field_is_shown_as_the_zone_the_library_crops_from_the_aligned_page(
+    tsu, tsu_clerk, login
+):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    page, _truth = read_page(paper)
+    zone = paper.as_template().fields[0]
+    response = login(tsu_clerk).get(f"/s/{tsu.code}/ocr/pages/{page.pk}/fields/{zone.name}.png")
+    assert response.status_code == 200
+    with page.image.open("rb") as handle:
+        aligned = next(pages.load_pages(handle.read()))
+    shown = next(pages.load_pages(response.content))
+    assert np.array_equal(shown, field_crop(aligned, zone))
+
+
+def test_a_field_the_template_does_not_have_is_not_found(tsu, tsu_clerk, login):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    page, _truth = read_page(paper)
+    response = login(tsu_clerk).get(f"/s/{tsu.code}/ocr/pages/{page.pk}/fields/unknown.png")
+    assert response.status_code == 404

@@ -37,9 +37,9 @@ class GatewaySimulator:
 
     def order_is_genuine(self, order: dict) -> bool:
         unsigned = {key: value for key, value in order.items() if key != "signature"}
-        return sign(self.secret, urlencode(sorted(unsigned.items())).encode()) == order.get(
-            "signature"
-        )
+        return sign(
+            secret=self.secret, payload=urlencode(sorted(unsigned.items())).encode()
+        ) == order.get("signature")
 
     def notify(
         self,
@@ -67,7 +67,7 @@ class GatewaySimulator:
             data=body,
             headers={
                 "Content-Type": "application/json",
-                "X-Gateway-Signature": "sha256=" + sign(secret or self.secret, body),
+                "X-Gateway-Signature": "sha256=" + sign(secret=secret or self.secret, payload=body),
             },
         )
         try:

@@ -38,7 +38,7 @@ def notify(payment, *, secret: str, timestamp: int | None = None, **fields):
         "/payments/gateway/notify",
         body,
         content_type="application/json",
-        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret, body),
+        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret=secret, payload=body),
     )
 
 
@@ -128,7 +128,7 @@ class TestNotificationsAreFresh:
             "/payments/gateway/notify",
             raw,
             content_type="application/json",
-            HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(STRONG_SECRET, raw),
+            HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret=STRONG_SECRET, payload=raw),
         )
         assert response.status_code == 400
         assert Payment.objects.get().status == Payment.Status.UNPAID
@@ -150,6 +150,8 @@ def test_payment_numbers_do_not_follow_the_applications(tsu):
     )
 
 
+# The deploy checks as a whole read the database (core's check that no demo account exists).
+@pytest.mark.django_db
 class TestDeployCheck:
     def test_the_gateway_off_needs_no_secret(self, settings):
         settings.JICHITAI_PAYMENT_GATEWAY = gateway_settings("", url="")

@@ -187,6 +187,29 @@ class TestReconciliation:
         assert "消込 1 件" in body and "該当なし 1 件" in body
         assert "この納付番号の納付はありません" in body
 
+    def test_a_profile_saved_from_the_page_is_audited(self, tsu, tsu_clerk, login):
+        response = login(tsu_clerk).post(
+            f"/s/{tsu.code}/payments/reconcile/",
+            {
+                "kind": "profile",
+                "profile-name": "百五銀行",
+                "profile-number_column": "納付番号",
+                "profile-amount_column": "入金額",
+                "profile-paid_on_column": "入金日",
+                "profile-encoding": "cp932",
+                "profile-header_row": "2",
+            },
+        )
+        assert response.status_code == 302
+        profile = ReconciliationProfile.objects.get(organization=tsu)
+        assert (profile.name, profile.amount_column, profile.header_row) == (
+            "百五銀行",
+            "入金額",
+            2,
+        )
+        event = AuditEvent.objects.get(action="payments.reconciliationprofile.created")
+        assert event.actor == tsu_clerk and event.organization == tsu
+
 
 @pytest.mark.django_db
 def test_cancel_and_refund_need_the_right_state(tsu, tsu_admin):
@@ -279,6 +302,6 @@ def test_notifications_reject_garbage(db, settings):
         "/payments/gateway/notify",
         body,
         content_type="application/json",
-        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret, body),
+        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret=secret, payload=body),
     )
     assert response.status_code == 400
