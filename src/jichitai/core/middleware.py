@@ -1,3 +1,4 @@
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest, HttpResponse
 
 from jichitai.core.context import RequestContext, request_context
@@ -25,3 +26,31 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = context.request_id
         return response
+
+
+class WriteTransactionMiddleware:
+    """One transaction per user action, opened only for requests that may write.
+
+    ``ATOMIC_REQUESTS`` would open one for every request; on SQLite a transaction takes the
+    database's single write lock at BEGIN (IMMEDIATE, so writers queue instead of failing), and a
+    slow page read would then hold every submission and the worker behind it. Reads (GET, HEAD,
+    OPTIONS) therefore run without a transaction; a service a read calls still opens its own. The
+    view is called inside the transaction here, as ``ATOMIC_REQUESTS`` does, so an exception from
+    it rolls everything back. Place it last, so every other middleware's ``process_view`` runs
+    first. A view marked ``transaction.non_atomic_requests`` opens its own (one service call)."""
+
+    READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.READING_METHODS:
+            return None
+        if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
+            return None
+        with transaction.atomic():
+            return view_func(request, *view_args, **view_kwargs)
