@@ -37,6 +37,13 @@ services.publish_procedure(actor=None, procedure=procedure)
 print(procedure.pk)
 """
 
+START_JOB = """
+import django
+django.setup()
+from jichitai.jobs.services import start_job
+print(start_job(kind="{kind}", title="{kind}").pk)
+"""
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -158,6 +165,23 @@ class EmbeddedSite:
             for path in mail.iterdir()
             for line in path.read_bytes().splitlines()
         )
+
+    def start_job(self, kind: str) -> int:
+        started = subprocess.run(
+            [sys.executable, "-c", START_JOB.format(kind=kind)],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return int(started.stdout.split()[-1])
+
+    def job(self, job_id: int) -> dict:
+        """The job's row, read straight from the database file."""
+        with sqlite3.connect(self.database, timeout=30) as reader:
+            reader.row_factory = sqlite3.Row
+            row = reader.execute("SELECT * FROM jobs_job WHERE id = ?", (job_id,)).fetchone()
+        return dict(row)
 
     def hold_write_lock(self) -> sqlite3.Connection:
         """Takes SQLite's write lock from outside, as any long writer would; ``rollback()`` frees it."""

@@ -4,6 +4,7 @@ worker keeps sending mail."""
 
 import json
 import threading
+from datetime import UTC, datetime
 
 import pytest
 
@@ -60,3 +61,20 @@ def test_the_worker_survives_a_database_locked_for_longer_than_its_timeout(site)
     assert site.worker.poll() is None
     status, body = site.get("/healthz/worker")
     assert status == 200 and json.loads(body)["worker"] == "ok", body
+
+
+def test_a_running_job_keeps_its_heartbeat_through_a_locked_database(site):
+    job_id = site.start_job("test.until_released")
+    assert wait_for(lambda: site.job(job_id)["status"] == "running", 60), site.log("worker")
+    holder = site.hold_write_lock()
+    try:
+        # Longer than a heartbeat interval: at least one heartbeat meets "database is locked".
+        wait_for(lambda: False, 12)
+    finally:
+        holder.rollback()
+        holder.close()
+    released_at = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
+
+    assert wait_for(lambda: site.job(job_id)["heartbeat_at"] > released_at, 15)
+    (site.directory / "job-release").touch()
+    assert wait_for(lambda: site.job(job_id)["status"] == "succeeded", 30), site.log("worker")
