@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from jichitai.audit import services as audit
 from jichitai.core.context import RequestContext, request_context
@@ -20,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 def start_job(*, kind: str, title: str, organization=None, actor=None, **arguments) -> Job:
-    """Records the job and queues it once the surrounding transaction commits, so a worker never
-    sees a job whose data is not there yet (and a rolled-back action leaves no job behind)."""
+    """Records the job and queues it with the surrounding transaction (``enqueue_with_action``):
+    a worker never sees a job whose data is not there yet, and a rolled-back action leaves no job
+    behind."""
     job_kinds.get(kind)  # an unknown kind is a programming error: fail here, not in the worker
     job = Job.objects.create(
         kind=kind,
@@ -31,14 +33,25 @@ def start_job(*, kind: str, title: str, organization=None, actor=None, **argumen
         arguments=arguments,
     )
     audit.record("jobs.started", actor=actor, organization=organization, target=job, summary=title)
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    _enqueue(job.pk)
     return job
+
+
+def enqueue_with_action(task, *args) -> None:
+    """Queues ``task`` as part of the action's transaction. On the database queue the task row
+    commits or rolls back with the action, so a crash right after the commit loses nothing; a
+    queue elsewhere (Redis) or one that runs tasks at once is told only after the commit, so no
+    worker looks for data that is not there yet."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def _enqueue(job_id: int) -> None:
     from jichitai.jobs.tasks import run_job
 
-    run_job.enqueue(job_id)
+    enqueue_with_action(run_job, job_id)
 
 
 class JobLeaseLost(Exception):
@@ -154,7 +167,7 @@ def recover_stale_jobs(*, stale_after: timedelta | None = None) -> list[int]:
             if kind is not None and kind.resumable:
                 job.status = Job.Status.INTERRUPTED
                 job.message = "ワーカーの停止により中断しました。続きから再開します。"
-                transaction.on_commit(lambda job_id=job.pk: _enqueue(job_id))
+                _enqueue(job.pk)
             else:
                 job.status = Job.Status.FAILED
                 job.finished_at = timezone.now()

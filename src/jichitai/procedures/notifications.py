@@ -1,15 +1,17 @@
 """E-mails to applicants: receipt, status changes, draft and verification links.
 
-They are rendered and sent by a background task queued when the transaction commits: nobody is
-told about something that was rolled back, and a slow mail server never slows a submission.
+They are rendered and sent by a background task queued with the action's transaction
+(``jobs.services.enqueue_with_action``): nobody is told about something that was rolled back, a
+crash right after the commit loses no mail, and a slow mail server never slows a submission.
 """
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
+
+from jichitai.jobs.services import enqueue_with_action
 
 
 def absolute(path: str) -> str:
@@ -106,19 +108,17 @@ def send_link_mail(kind: str, object_id: int) -> None:
 
 def application_received(application) -> None:
     if application.applicant_email:
-        transaction.on_commit(lambda: send_application_mail.enqueue(application.pk, "received"))
+        enqueue_with_action(send_application_mail, application.pk, "received")
 
 
 def status_changed(application, message: str) -> None:
     if application.applicant_email:
-        transaction.on_commit(
-            lambda: send_application_mail.enqueue(application.pk, "status", message)
-        )
+        enqueue_with_action(send_application_mail, application.pk, "status", message)
 
 
 def draft_saved(draft) -> None:
-    transaction.on_commit(lambda: send_link_mail.enqueue("draft", draft.pk))
+    enqueue_with_action(send_link_mail, "draft", draft.pk)
 
 
 def verification_requested(verification) -> None:
-    transaction.on_commit(lambda: send_link_mail.enqueue("verification", verification.pk))
+    enqueue_with_action(send_link_mail, "verification", verification.pk)

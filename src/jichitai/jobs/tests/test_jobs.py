@@ -67,6 +67,26 @@ def test_a_job_is_queued_only_when_the_action_commits(
     assert AuditEvent.objects.filter(action="jobs.started", target_id=str(job.pk)).exists()
 
 
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS_BACKEND = "database"
+
+
+@pytest.mark.django_db
+def test_on_the_database_queue_a_job_is_queued_inside_the_action_itself(
+    tsu, database_queue, django_capture_on_commit_callbacks
+):
+    """The queue row commits (or rolls back) with the action: nothing is left to do after the
+    commit, so a crash right after it cannot lose the job."""
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.start_job(kind="test.count", title="数える", organization=tsu, items=1)
+        assert DBTaskResult.objects.filter(args_kwargs__args=[job.pk]).count() == 1
+    assert callbacks == []
+
+
 @pytest.mark.django_db
 def test_a_job_runs_and_reports_progress(tsu, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
