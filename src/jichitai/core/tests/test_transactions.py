@@ -1,0 +1,49 @@
+"""One transaction per user action, opened only for requests that may write: a read takes no
+lock, a write is all or nothing."""
+
+import pytest
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from jichitai.core.middleware import WriteTransactionMiddleware
+from jichitai.tenancy.models import Organization
+
+
+def through_middleware(method: str, view):
+    """What the middleware does with ``view``: ``None`` when Django is to call it as usual."""
+    request = RequestFactory().generic(method, "/")
+    return WriteTransactionMiddleware(lambda request: None).process_view(request, view, (), {})
+
+
+def writes_then(outcome):
+    def view(request):
+        assert connection.in_atomic_block
+        Organization.objects.create(code="242021", name="四日市市", name_kana="よっかいちし")
+        return outcome()
+
+    return view
+
+
+@pytest.mark.django_db(transaction=True)
+class TestWriteTransactionMiddleware:
+    @pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+    def test_a_read_opens_no_transaction(self, method):
+        assert through_middleware(method, writes_then(HttpResponse)) is None
+
+    def test_a_write_commits_as_one_transaction(self):
+        response = through_middleware("POST", writes_then(HttpResponse))
+        assert response.status_code == 200
+        assert Organization.objects.filter(code="242021").exists()
+
+    def test_a_failing_write_leaves_nothing_behind(self):
+        def fail():
+            raise RuntimeError("途中で失敗")
+
+        with pytest.raises(RuntimeError):
+            through_middleware("POST", writes_then(fail))
+        assert not Organization.objects.filter(code="242021").exists()
+
+    def test_a_view_that_manages_its_own_transaction_is_left_to_it(self):
+        view = transaction.non_atomic_requests(writes_then(HttpResponse))
+        assert through_middleware("POST", view) is None
