@@ -52,5 +52,20 @@ class WriteTransactionMiddleware:
             return None
         if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
             return None
+        _receive_body(request)
         with transaction.atomic():
             return view_func(request, *view_args, **view_kwargs)
+
+
+FORM_CONTENT_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
+def _receive_body(request: HttpRequest) -> None:
+    """Reads the whole request body now: it arrives at the client's pace (a resident's slow
+    upload), and read inside the view it would keep the transaction, and SQLite's write lock, open
+    that long. Forms are parsed (uploads go to temporary files past FILE_UPLOAD_MAX_MEMORY_SIZE);
+    other bodies are read once and kept, within DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    if request.content_type in FORM_CONTENT_TYPES:
+        request.POST  # noqa: B018 - parsing reads the body
+    else:
+        request.body  # noqa: B018 - reading caches the body on the request
