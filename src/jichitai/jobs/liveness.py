@@ -20,26 +20,22 @@ _worker: dict = {}
 
 
 def register_worker() -> str:
-    """Marks this process as a worker and records its first heartbeat."""
+    """Marks this process as a worker; its task loop's next ``beat`` records it."""
     name = f"{socket.gethostname()}:{os.getpid()}"[:200]
     with _lock:
         _worker.update(name=name, started_at=timezone.now(), last_beat=None)
-    beat(force=True)
     return name
 
 
-def beat(*, force: bool = False) -> None:
+def beat() -> None:
     """Records that this worker is alive (throttled). Database errors propagate to the caller,
     which retries: a heartbeat that cannot be written is what a stale worker looks like."""
     with _lock:
         if not _worker:
             return
         interval = settings.JICHITAI_WORKER_HEARTBEAT_SECONDS
-        if (
-            not force
-            and _worker["last_beat"]
-            and time.monotonic() - _worker["last_beat"] < interval
-        ):
+        last = _worker["last_beat"]
+        if last is not None and time.monotonic() - last < interval:
             return
         name, started_at = _worker["name"], _worker["started_at"]
     now = timezone.now()
