@@ -441,7 +441,7 @@ procedure = services.create_procedure(actor=None, organization=organization, div
 services.publish_procedure(actor=None, procedure=procedure)
 print(procedure.pk)
 """
-MAIL_TASK = "jichitai.procedures.notifications.send_application_mail"
+MAIL_TASK = "jichitai.procedures.notifications.send_received_mail"
 
 
 def embedded_environment(directory: Path) -> dict:

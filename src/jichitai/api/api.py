@@ -3,10 +3,13 @@ Every error answers JSON: ``{"detail": …, "code": …}`` (422 adds ``errors`` 
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from jichitai.api.parsing import TextJsonParser, UnpairedSurrogate
 from jichitai.procedures.api import public_router, staff_router
 
 logger = logging.getLogger(__name__)
@@ -18,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=TextJsonParser(),
 )
 
 
@@ -65,11 +69,26 @@ def not_found(request, error):
 
 @api.exception_handler(HttpError)
 def http_error(request, error: HttpError):
-    if error.status_code == 400:
+    if error.status_code == 400 and isinstance(error.__cause__, UnpairedSurrogate):
+        detail, code = UnpairedSurrogate.message, "bad_request"
+    elif error.status_code == 400:
         detail, code = "リクエストの本文を JSON として読み取れません。", "bad_request"
     else:
         detail, code = str(error), "error"
     return api.create_response(request, {"detail": detail, "code": code}, status=error.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, error):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return api.create_response(
+        request,
+        {
+            "detail": f"リクエストの本文が大きすぎます({limit:g} MB まで)。",
+            "code": "too_large",
+        },
+        status=413,
+    )
 
 
 @api.exception_handler(Exception)

@@ -11,6 +11,7 @@ from jichitai.audit.models import AuditEvent
 from jichitai.core import context
 
 _MAX_VALUE_LENGTH = 500
+REDACTED = "(削除済み)"
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,6 +44,24 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
         for name in sorted(set(before) | set(after))
         if before.get(name) != after.get(name)
     }
+
+
+def redact_changes(model: type[models.Model], ids) -> int:
+    """Keeps the entries about these objects but replaces the old and new values in their
+    ``changes`` by a marker: used when the objects' personal data is erased, which the values
+    would otherwise keep. Which fields changed is still told. Returns how many were redacted."""
+    events = AuditEvent.objects.filter(
+        target_type=model._meta.label, target_id__in=[str(pk) for pk in ids]
+    ).only("pk", "changes")
+    redacted = 0
+    for event in events:
+        if not event.changes:
+            continue
+        AuditEvent.objects.filter(pk=event.pk).update(
+            changes={name: [REDACTED, REDACTED] for name in event.changes}
+        )
+        redacted += 1
+    return redacted
 
 
 def _organization_of(target: models.Model | None):

@@ -6,6 +6,7 @@ import os
 import uuid
 from urllib.parse import quote
 
+from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -29,6 +30,19 @@ class PrivateUploadTo:
 
     def __hash__(self) -> int:
         return hash(self.prefix)
+
+
+def delete_files_on_commit(field_files) -> None:
+    """Deletes the stored content of ``field_files`` once the current transaction commits: rows
+    deleted or cleared in a transaction that rolls back keep their files."""
+    stored = [(field_file.storage, field_file.name) for field_file in field_files if field_file]
+
+    def delete() -> None:
+        for storage, name in stored:
+            storage.delete(name)
+
+    if stored:
+        transaction.on_commit(delete)
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

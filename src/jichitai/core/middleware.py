@@ -1,3 +1,6 @@
+import contextlib
+
+from django.core.exceptions import RequestDataTooBig
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest, HttpResponse
 
@@ -66,6 +69,9 @@ def _receive_body(request: HttpRequest) -> None:
     that long. Forms are parsed (uploads go to temporary files past FILE_UPLOAD_MAX_MEMORY_SIZE);
     other bodies are read once and kept, within DATA_UPLOAD_MAX_MEMORY_SIZE."""
     if request.content_type in FORM_CONTENT_TYPES:
-        request.POST  # noqa: B018 - parsing reads the body
-    else:
+        request.POST  # noqa: B018 - parsing reads the body (as CSRF protection does for most forms)
+        return
+    # A body refused from its declared length is not read at all: the view meets the refusal again
+    # and answers in its own way (the API: 413 with a JSON error).
+    with contextlib.suppress(RequestDataTooBig):
         request.body  # noqa: B018 - reading caches the body on the request

@@ -93,7 +93,7 @@ def safe_filename(name: str) -> str:
     return name
 
 
-def _human_size(size: int) -> str:
+def human_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB"
     if size >= 1024:
@@ -240,8 +240,8 @@ def check_upload(uploaded, *, allowed: Iterable[str], max_bytes: int) -> Checked
         size = len(data)
     if size > max_bytes:
         raise UploadRejected(
-            f"「{shown}」は大きすぎます(上限 {_human_size(max_bytes)}、"
-            f"このファイルは {_human_size(size)})。"
+            f"「{shown}」は大きすぎます(上限 {human_size(max_bytes)}、"
+            f"このファイルは {human_size(size)})。"
         )
     if size == 0:
         raise UploadRejected(f"「{shown}」は空のファイルです。")

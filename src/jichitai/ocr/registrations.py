@@ -1,12 +1,14 @@
 """What the paper intake adds to the platform's registries: the staff menu, the background job
-(``ocr.batch``, registered by services) and the demo."""
+(``ocr.batch``, registered by services), the erasure of a paper application's scans and the demo."""
 
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.ocr import demo, services  # noqa: F401  (services registers the job kind)
+from jichitai.ocr import demo, services
+from jichitai.procedures.registry import erasure_hooks
 from jichitai.tenancy.models import Role
 
 navigation.register("ocr", NavItem(_("紙の届出(AI-OCR)"), "ocr:index", order=12, role=Role.CLERK))
 demo_loaders.register("ocr", DemoLoader(load=demo.load, order=30))
+erasure_hooks.register("ocr", services.erase_scans)

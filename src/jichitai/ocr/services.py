@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from jichitai.audit import services as audit
+from jichitai.core.files import delete_files_on_commit
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.jobs.registry import job_kind
 from jichitai.jobs.services import start_job
@@ -478,3 +479,19 @@ def _submit(page: ScanPage, actor) -> ScanPage:
         summary=submission.application.receipt_number,
     )
     return page
+
+
+def erase_scans(application) -> None:
+    """Erasure hook (``procedures.registry.erasure_hooks``): a paper application's page images and
+    the values read and typed from them are deleted, and so is the uploaded scan they came from
+    once it has been read (its pages are already images of their own). The pages stay, so the
+    batch still counts them; the values in their audit entries are redacted."""
+    pages = list(ScanPage.objects.filter(application=application).select_related("source"))
+    sources = {page.source_id: page.source for page in pages if page.source.processed}
+    delete_files_on_commit([page.image for page in pages])
+    delete_files_on_commit([source.file for source in sources.values()])
+    ScanPage.objects.filter(pk__in=[page.pk for page in pages]).update(
+        image="", results={}, values={}, second_values={}
+    )
+    BatchFile.objects.filter(pk__in=list(sources)).update(file="")
+    audit.redact_changes(ScanPage, [page.pk for page in pages])

@@ -261,6 +261,8 @@ def page_verify(request, org_code, page_id):
 @requires_role(Role.CLERK)
 def page_image(request, org_code, page_id):
     page = selectors.page_of(request.tenant, page_id, _procedures(request))
+    if not page.image:  # erased with its application's personal data
+        raise Http404
     return private_file_response(
         page.image, filename=f"page-{page.pk}.png", content_type="image/png", inline=True
     )
@@ -271,7 +273,7 @@ def field_image(request, org_code, page_id, field_name):
     """The zone of one field on the aligned page, as the person compares it with the value."""
     page = selectors.page_of(request.tenant, page_id, _procedures(request))
     spec = next((f for f in page.batch.template.fields if f["name"] == field_name), None)
-    if spec is None or not page.aligned:
+    if spec is None or not page.aligned or not page.image:
         raise Http404
     x, y, w, h = spec["box"]
     margin = 8

@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "手数料・納付"
 
     def ready(self) -> None:
-        from jichitai.payments import methods, registrations  # noqa: F401
+        from jichitai.payments import checks, methods, registrations  # noqa: F401

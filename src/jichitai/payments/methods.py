@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 from jichitai.core.pdf import render_pdf
 from jichitai.core.registry import Registry
+from jichitai.payments import gateway
+
+
+def _always() -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -20,9 +25,19 @@ class PaymentMethod:
     importer: Callable | None = None
     # Starts an online payment: returns the URL to send the payer to.
     start: Callable | None = None
+    # Whether the method can be used with the current settings.
+    available: Callable[[], bool] = _always
 
 
 payment_methods: Registry[PaymentMethod] = Registry("payment methods")
+
+
+def offered(name: str) -> PaymentMethod | None:
+    """The method registered as ``name`` if it can be used now, else None."""
+    if name not in payment_methods:
+        return None
+    method = payment_methods.get(name)
+    return method if method.available() else None
 
 
 def payment_slip(payment) -> bytes:
@@ -70,6 +85,10 @@ payment_methods.register(
 payment_methods.register(
     "gateway",
     PaymentMethod(
-        "gateway", "オンライン決済", "クレジットカード等の決済代行(署名付きの通知)", start=_start
+        "gateway",
+        "オンライン決済",
+        "クレジットカード等の決済代行(署名付きの通知)",
+        start=_start,
+        available=gateway.is_configured,
     ),
 )

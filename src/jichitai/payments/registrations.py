@@ -4,13 +4,38 @@ from jichitai.core.metrics import Metric, metrics
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.payments import selectors, services
 from jichitai.payments.forms import FeeForm, RefundForm
-from jichitai.payments.methods import payment_methods
+from jichitai.payments.methods import offered
 from jichitai.payments.models import Payment
 from jichitai.procedures.models import Procedure
-from jichitai.procedures.registry import Panel, applicant_panels, staff_panels, submission_hooks
+from jichitai.procedures.registry import (
+    FeeSource,
+    Panel,
+    applicant_panels,
+    fee_sources,
+    staff_panels,
+    submission_hooks,
+)
 from jichitai.tenancy.models import Role
 
 submission_hooks.register("payments.fee", services.fee_on_submission)
+
+
+def _fee(application) -> dict | None:
+    payment = getattr(application, "payment", None)
+    if payment is None:
+        return None
+    return {
+        "amount": payment.amount,
+        "status": payment.status,
+        "status_label": payment.get_status_display(),
+        "payment_number": payment.payment_number,
+        "due_date": payment.due_date,
+        "paid_amount": payment.paid_amount,
+        "paid_at": payment.paid_at,
+    }
+
+
+fee_sources.register("payments", FeeSource(related="payment", describe=_fee))
 
 navigation.register(
     "payments", NavItem(_("手数料・消込"), "payments:list", order=15, role=Role.CLERK)
@@ -48,14 +73,8 @@ def _applicant_panel(request, application):
     return {
         "payment": payment,
         "application": application,
-        "online": "gateway" in payment_methods and bool(_gateway_configured()),
+        "online": offered("gateway") is not None,
     }
-
-
-def _gateway_configured() -> str:
-    from django.conf import settings
-
-    return settings.JICHITAI_PAYMENT_GATEWAY.get("url", "")
 
 
 staff_panels.register(

@@ -1,6 +1,12 @@
+"""Reads of fees and payments. Staff pages read through ``visible_payments``: the inbox's division
+scope (``procedures.selectors.visible_procedures``), so a clerk of a division (所属) lists, opens and
+prints slips and receipts for that division's payments only. Figures for the whole organization
+(metrics, PDCA) read ``payments_of``."""
+
 from django.db.models import Count, Q, Sum
 
 from jichitai.payments.models import Payment, ReconciliationBatch, ReconciliationProfile
+from jichitai.procedures.selectors import visible_procedures
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
@@ -13,15 +19,32 @@ def payments_of(organization, *, status: str = "", fiscal_year: int | None = Non
     return payments
 
 
-def payment_of(organization, payment_id) -> Payment:
-    return tenant_get(payments_of(organization), organization, pk=payment_id)
+def visible_payments(membership, *, status: str = "", fiscal_year: int | None = None):
+    """The payments of the procedures ``membership`` sees in the inbox."""
+    return payments_of(membership.organization, status=status, fiscal_year=fiscal_year).filter(
+        procedure__in=visible_procedures(membership)
+    )
+
+
+def payment_of(membership, payment_id) -> Payment:
+    """One payment the member may see; 404 for another division's or organization's."""
+    return tenant_get(visible_payments(membership), membership.organization, pk=payment_id)
 
 
 def totals_by_procedure(organization, fiscal_year: int) -> list[dict]:
-    """Per procedure for a 年度: amounts billed, paid and outstanding, and counts (PDCA reads it)."""
+    """Per procedure for a 年度, for the whole organization: amounts billed, paid and outstanding,
+    and counts (PDCA reads it)."""
+    return _totals(payments_of(organization, fiscal_year=fiscal_year))
+
+
+def visible_totals_by_procedure(membership, fiscal_year: int) -> list[dict]:
+    """The same totals over the procedures ``membership`` sees."""
+    return _totals(visible_payments(membership, fiscal_year=fiscal_year))
+
+
+def _totals(payments) -> list[dict]:
     return list(
-        payments_of(organization, fiscal_year=fiscal_year)
-        .exclude(status=Payment.Status.CANCELLED)
+        payments.exclude(status=Payment.Status.CANCELLED)
         .values("procedure_id", "procedure__name")
         .annotate(
             count=Count("id"),

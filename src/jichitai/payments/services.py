@@ -7,10 +7,9 @@ import hmac
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from openpyxl import load_workbook
 
 from jichitai.audit import services as audit
 from jichitai.core import japanese
+from jichitai.payments import gateway
 from jichitai.payments.models import GatewayNotification, Payment, ReconciliationBatch
 from jichitai.payments.numbers import payment_number
 from jichitai.procedures.models import Procedure
@@ -33,15 +33,22 @@ def _amount_for(application) -> int | None:
     return None
 
 
+def _unused_payment_number(application) -> str:
+    """A fresh random 納付番号; drawing one already given is rare, and then another is drawn (the
+    unique constraint still guards the rarer race between two drawing the same at once)."""
+    while True:
+        number = payment_number(application.organization.code, application.fiscal_year)
+        if not Payment.objects.filter(payment_number=number).exists():
+            return number
+
+
 def _create(application, amount: int, actor=None) -> Payment:
     procedure = application.procedure
     payment = Payment.objects.create(
         organization=application.organization,
         application=application,
         procedure=procedure,
-        payment_number=payment_number(
-            application.organization.code, application.fiscal_year, application.pk
-        ),
+        payment_number=_unused_payment_number(application),
         amount=amount,
         due_date=timezone.localdate() + timedelta(days=procedure.payment_due_days),
         fiscal_year=application.fiscal_year,
@@ -316,9 +323,9 @@ def reconcile(
 
 # --- Online gateway ----------------------------------------------------------------------------
 
-
-def _gateway_settings() -> dict:
-    return settings.JICHITAI_PAYMENT_GATEWAY
+# A notification is accepted only this close to the time it says it was signed: a captured one
+# cannot be replayed later. Gateways sign each delivery (retries included) with its own time.
+NOTIFICATION_TOLERANCE = timedelta(minutes=5)
 
 
 def sign(secret: str, payload: bytes) -> str:
@@ -328,16 +335,17 @@ def sign(secret: str, payload: bytes) -> str:
 def gateway_start_url(payment: Payment, *, return_url: str, notify_url: str) -> str:
     """Where to send the applicant to pay online: the gateway's payment page with the order
     signed by the shared secret, so the amount cannot be altered on the way."""
-    gateway = _gateway_settings()
+    secret = gateway.secret()
+    configuration = gateway.gateway_settings()
     order = {
-        "merchant": gateway["merchant"],
+        "merchant": configuration["merchant"],
         "payment_number": payment.payment_number,
         "amount": str(payment.amount),
         "return_url": return_url,
         "notify_url": notify_url,
     }
-    order["signature"] = sign(gateway["secret"], urlencode(sorted(order.items())).encode())
-    return f"{gateway['url']}?{urlencode(order)}"
+    order["signature"] = sign(secret, urlencode(sorted(order.items())).encode())
+    return f"{configuration['url']}?{urlencode(order)}"
 
 
 class NotificationRejected(Exception):
@@ -346,8 +354,9 @@ class NotificationRejected(Exception):
 
 def handle_gateway_notification(body: bytes, signature_header: str) -> str:
     """Processes one signed notification. The same event twice changes nothing the second time
-    (gateways retry until they get 200); a bad signature changes nothing at all."""
-    expected = sign(_gateway_settings()["secret"], body)
+    (gateways retry until they get 200); a bad signature, or one signed too long ago or ahead,
+    changes nothing at all. Without a configured gateway this raises ``GatewayUnavailable``."""
+    expected = sign(gateway.secret(), body)
     given = signature_header.removeprefix("sha256=")
     if not hmac.compare_digest(expected, given):
         raise NotificationRejected("signature does not match")
@@ -357,8 +366,11 @@ def handle_gateway_notification(body: bytes, signature_header: str) -> str:
         number = str(event["payment_number"])
         amount = int(event["amount"])
         status = event["status"]
-    except (ValueError, KeyError, TypeError):
+        signed_at = datetime.fromtimestamp(int(event["timestamp"]), tz=UTC)
+    except (ValueError, KeyError, TypeError, OverflowError, OSError):
         raise NotificationRejected("malformed notification") from None
+    if abs(timezone.now() - signed_at) > NOTIFICATION_TOLERANCE:
+        raise NotificationRejected(f"signed at {signed_at.isoformat()}, outside the time window")
     try:
         with transaction.atomic():
             notification = GatewayNotification.objects.create(

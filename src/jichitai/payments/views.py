@@ -19,9 +19,9 @@ from jichitai.core import japanese
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.payments import selectors, services
+from jichitai.payments import gateway, selectors, services
 from jichitai.payments.forms import FeeForm, ReceiptsFileForm, ReconciliationProfileForm, RefundForm
-from jichitai.payments.methods import payment_methods, receipt
+from jichitai.payments.methods import offered, payment_methods, receipt
 from jichitai.payments.models import Payment
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures.notifications import absolute
@@ -46,10 +46,10 @@ def payment_list(request, org_code):
         fiscal_year = int(request.GET.get("year", fiscal_year))
     status = request.GET.get("status", "")
     context = {
-        "payments": selectors.payments_of(request.tenant, status=status, fiscal_year=fiscal_year)[
-            :200
-        ],
-        "totals": selectors.totals_by_procedure(request.tenant, fiscal_year),
+        "payments": selectors.visible_payments(
+            request.membership, status=status, fiscal_year=fiscal_year
+        )[:200],
+        "totals": selectors.visible_totals_by_procedure(request.membership, fiscal_year),
         "fiscal_year": fiscal_year,
         "status": status,
         "statuses": Payment.Status.choices,
@@ -59,7 +59,7 @@ def payment_list(request, org_code):
 
 @requires_role(Role.CLERK)
 def payment_document(request, org_code, payment_id, kind):
-    payment = selectors.payment_of(request.tenant, payment_id)
+    payment = selectors.payment_of(request.membership, payment_id)
     return _document(payment, kind)
 
 
@@ -96,7 +96,7 @@ def set_fee(request, org_code, application_id):
 @requires_role(Role.MANAGER)
 @require_POST
 def payment_action(request, org_code, payment_id, action):
-    payment = selectors.payment_of(request.tenant, payment_id)
+    payment = selectors.payment_of(request.membership, payment_id)
     try:
         if action == "cancel":
             services.cancel(actor=request.user, payment=payment)
@@ -195,7 +195,8 @@ def start_online_payment(request, org_code, receipt_number, token):
     """A link, not a form: it changes nothing here, it only signs the order and sends the payer to
     the gateway (a form posting to another origin would also be blocked by form-action 'self')."""
     payment = _applicant_payment(org_code, receipt_number, token)
-    if payment.status != Payment.Status.UNPAID or "gateway" not in payment_methods:
+    online = offered("gateway")
+    if payment.status != Payment.Status.UNPAID or online is None:
         raise Http404
     return_url = absolute(
         reverse(
@@ -204,9 +205,7 @@ def start_online_payment(request, org_code, receipt_number, token):
         )
     )
     notify_url = absolute(reverse("payments_public:gateway_notify"))
-    return redirect(
-        payment_methods.get("gateway").start(payment, return_url=return_url, notify_url=notify_url)
-    )
+    return redirect(online.start(payment, return_url=return_url, notify_url=notify_url))
 
 
 @public_view
@@ -238,6 +237,9 @@ def gateway_return(request, payment_number, token):
 @csrf_exempt
 @require_POST
 def gateway_notify(request):
+    """Without a configured gateway this address does not exist."""
+    if not gateway.is_configured():
+        raise Http404
     try:
         outcome = services.handle_gateway_notification(
             request.body, request.headers.get("X-Gateway-Signature", "")

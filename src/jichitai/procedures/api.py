@@ -10,7 +10,6 @@ Staff endpoints (``/api/v1/staff/…``) take an organization API token.
 
 import base64
 import binascii
-import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from jichitai.api.auth import OrganizationToken
+from jichitai.api.parsing import parse_json
 from jichitai.api.schemas import (
     BoundedPagination,
     ErrorOut,
@@ -35,9 +35,11 @@ from jichitai.core.exports import csv_response, export_csv, xlsx_response
 from jichitai.core.middleware import client_ip
 from jichitai.core.ratelimit import Rate, hit
 from jichitai.procedures import exports, selectors, services
+from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_url
+from jichitai.procedures.registry import fee_of, fee_relations
 from jichitai.tenancy.models import Organization, Role
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -58,14 +60,44 @@ class ProcedureOut(Schema):
     accepting: bool
 
 
+class ProcedureFeeOut(Schema):
+    kind: Literal["fixed", "per_person", "after_review"]
+    label: str
+    amount: int | None = Field(
+        description="円。定額はその額、1人あたりは1人分の額、審査後に決定する手続は null"
+    )
+
+
 class ProcedureDetailOut(ProcedureOut):
     form_version: int
     form_schema: dict[str, Any] = Field(
         alias="schema", description="申込フォームの JSON Schema (2020-12)"
     )
     needs_signature: bool
-    fee: int | None
+    fee: ProcedureFeeOut | None = Field(description="手数料(ない手続は null)")
     needs_attachments: bool
+
+
+class FeeOut(Schema):
+    """What one application owes and whether it has been paid."""
+
+    amount: int
+    status: Literal["unpaid", "paid", "cancelled", "refunded"]
+    status_label: str
+    payment_number: str = Field(description="納付書・入金データに載る納付番号")
+    due_date: date
+    paid_amount: int | None
+    paid_at: datetime | None
+
+
+def _procedure_fee_out(procedure: Procedure) -> dict | None:
+    if procedure.fee_kind == Procedure.FeeKind.NONE:
+        return None
+    return {
+        "kind": procedure.fee_kind,
+        "label": procedure.get_fee_kind_display(),
+        "amount": procedure.fee_amount,
+    }
 
 
 def _procedure_detail_out(procedure: Procedure) -> dict:
@@ -75,7 +107,7 @@ def _procedure_detail_out(procedure: Procedure) -> dict:
         "form_version": version.number,
         "schema": version.schema,
         "needs_signature": procedure.needs_signature,
-        "fee": None,
+        "fee": _procedure_fee_out(procedure),
         "needs_attachments": bool(file_fields(version.fields)),
     }
 
@@ -91,7 +123,7 @@ def _procedure_out(procedure: Procedure) -> dict:
         "closes_at": procedure.closes_at,
         "capacity": procedure.capacity,
         "capacity_left": procedure.capacity_left,
-        "accepting": procedure.is_accepting(),
+        "accepting": unavailable_reason(procedure) is None,
     }
 
 
@@ -121,6 +153,7 @@ class ApplicationStatusOut(Schema):
     status: str
     status_label: str
     submitted_at: datetime
+    fee: FeeOut | None = Field(description="手数料とその納付状況(手数料のない申請は null)")
     history: list[HistoryOut]
 
 
@@ -132,6 +165,7 @@ def _status_out(application: Application, *, internal: bool = False) -> dict:
         "status": application.status,
         "status_label": application.get_status_display(),
         "submitted_at": application.submitted_at,
+        "fee": fee_of(application),
         "history": [
             {
                 "at": event.at,
@@ -170,13 +204,15 @@ def get_procedure(request, code: str, procedure_id: ObjectId):
     "o/{code}/procedures/{procedure_id}/applications",
     response={
         201: SubmissionOut,
+        400: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        413: ErrorOut,
         422: ValidationErrorOut,
         429: ErrorOut,
     },
     summary="申請を送信する",
-    description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ Idempotency-Key で再送すると、最初の受付番号を返し、新たに作成しません。",
+    description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ手続に同じ Idempotency-Key と同じ本文で再送すると、最初の受付番号を返し、新たに作成しません。同じキーで別の本文を送ると 422(code: idempotency_key_reused)。",
 )
 def submit(
     request,
@@ -199,7 +235,7 @@ def submit(
             "code": "invalid",
             "errors": {"Idempotency-Key": ["1〜100文字にしてください。"]},
         }
-    data = json.loads(request.body or b"{}")
+    data = parse_json(request.body or b"{}")
     if not isinstance(data, dict):
         return 422, {
             "detail": "本文はフォームのデータのオブジェクト({…})にしてください。",
@@ -239,8 +275,14 @@ def submit(
             "code": "invalid",
             "errors": error.message_dict,
         }
-    except services.ProcedureUnavailable as error:
+    except ProcedureUnavailable as error:
         return 409, {"detail": error.message, "code": error.code}
+    except services.IdempotencyKeyReused as error:
+        return 422, {
+            "detail": error.message,
+            "code": "idempotency_key_reused",
+            "errors": {"Idempotency-Key": [error.message]},
+        }
     application = submission.application
     return 201, {
         "receipt_number": application.receipt_number,
@@ -281,10 +323,15 @@ class StaffApplicationOut(Schema):
     applicant_email: str
     persons: int
     data: dict[str, Any]
+    fee: FeeOut | None = Field(description="手数料とその納付状況(手数料のない申請は null)")
 
     @staticmethod
     def resolve_id(application) -> int:
         return application.pk
+
+    @staticmethod
+    def resolve_fee(application) -> dict | None:
+        return fee_of(application)
 
     @staticmethod
     def resolve_procedure(application) -> str:
@@ -335,7 +382,7 @@ def staff_applications(request, filters: Query[Filters]):
         since=filters.since,
         until=filters.until,
         text=printable(filters.text),
-    )
+    ).select_related(*fee_relations())
 
 
 @staff_router.get(

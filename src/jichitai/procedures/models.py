@@ -106,17 +106,6 @@ class Procedure(TenantOwned):
     def capacity_left(self) -> int | None:
         return None if self.capacity is None else max(0, self.capacity - self.seats_taken)
 
-    def is_accepting(self, at=None) -> bool:
-        at = at or timezone.now()
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.online
-            and self.current_version_id is not None
-            and (self.opens_at is None or self.opens_at <= at)
-            and (self.closes_at is None or at < self.closes_at)
-            and (self.capacity is None or self.seats_taken < self.capacity)
-        )
-
 
 class FormVersion(models.Model):
     """An immutable published form: the field list and the JSON Schema generated from it.
@@ -180,7 +169,10 @@ class Application(TenantOwned):
     search_text = models.TextField(blank=True)
     status_token = models.CharField(max_length=64, default=_status_token, unique=True)
     # NULL rather than "" when absent, so the unique constraints ignore applications without one.
+    # A key names one request to one procedure: ``request_sha256`` is the hash of what that
+    # request sent, so a reuse of the key with something else is told apart from a retry.
     idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
+    request_sha256 = models.CharField(max_length=64, blank=True)
     # "<procedure id>:<e-mail>" while the application counts for a one-per-person procedure; the
     # unique constraint makes the rule hold under concurrent submissions too.
     one_per_person_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
@@ -210,7 +202,7 @@ class Application(TenantOwned):
                 fields=["organization", "receipt_number"], name="receipt_number_unique"
             ),
             models.UniqueConstraint(
-                fields=["organization", "idempotency_key"], name="idempotency_key_unique"
+                fields=["procedure", "idempotency_key"], name="idempotency_key_per_procedure"
             ),
         ]
         indexes = [models.Index(fields=["organization", "procedure", "status"])]

@@ -31,38 +31,50 @@ def status_url(application) -> str:
     )
 
 
-def _mail_application(application, message: str, template: str, subject: str) -> None:
+def _prefix(application) -> str:
+    return f"【{application.organization.name}】{application.procedure.name}"
+
+
+def _mail_application(application, context: dict, template: str, subject: str) -> None:
     if not application.applicant_email:
         return
     body = render_to_string(
-        template,
-        {"application": application, "message": message, "status_url": status_url(application)},
+        template, {"application": application, "status_url": status_url(application), **context}
     )
     send_mail(subject, body, None, [application.applicant_email])
 
 
 @task()
-def send_application_mail(application_id: int, kind: str, message: str = "") -> None:
+def send_received_mail(application_id: int) -> None:
     from jichitai.procedures.models import Application
 
     application = Application.objects.select_related("organization", "procedure__division").get(
         pk=application_id
     )
-    prefix = f"【{application.organization.name}】{application.procedure.name}"
-    if kind == "received":
-        _mail_application(
-            application,
-            message,
-            "procedures/email/received.txt",
-            f"{prefix} を受け付けました({application.receipt_number})",
-        )
-    else:
-        _mail_application(
-            application,
-            message,
-            "procedures/email/status_changed.txt",
-            f"{prefix}: {application.get_status_display()}({application.receipt_number})",
-        )
+    _mail_application(
+        application,
+        {},
+        "procedures/email/received.txt",
+        f"{_prefix(application)} を受け付けました({application.receipt_number})",
+    )
+
+
+@task()
+def send_status_mail(event_id: int, message: str = "") -> None:
+    """Built from the history entry that caused it, not from the application's status when the
+    mail goes out: by then a 差戻し may already have been corrected."""
+    from jichitai.procedures.models import ApplicationEvent
+
+    event = ApplicationEvent.objects.select_related(
+        "application__organization", "application__procedure__division"
+    ).get(pk=event_id)
+    application = event.application
+    _mail_application(
+        application,
+        {"message": message, "status": event.to_status, "status_label": event.to_status_label},
+        "procedures/email/status_changed.txt",
+        f"{_prefix(application)}: {event.to_status_label}({application.receipt_number})",
+    )
 
 
 @task()
@@ -108,12 +120,20 @@ def send_link_mail(kind: str, object_id: int) -> None:
 
 def application_received(application) -> None:
     if application.applicant_email:
-        enqueue_with_action(send_application_mail, application.pk, "received")
+        enqueue_with_action(send_received_mail, application.pk)
+
+
+def event_recorded(event, message: str) -> None:
+    """Tells the applicant about the history entry ``event`` (its status, with ``message``)."""
+    if event.application.applicant_email:
+        enqueue_with_action(send_status_mail, event.pk, message)
 
 
 def status_changed(application, message: str) -> None:
-    if application.applicant_email:
-        enqueue_with_action(send_application_mail, application.pk, "status", message)
+    """A notice about the application's present status (e.g. a fee now due): built from the
+    history entry that set that status."""
+    event = application.events.exclude(to_status="").order_by("at", "id").last()
+    event_recorded(event, message)
 
 
 def draft_saved(draft) -> None:

@@ -3,6 +3,7 @@ withdraw), drafts and e-mail verification. Everything works without JavaScript."
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import rate_limited
-from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.core.uploads import UploadRejected, check_upload, human_size
 from jichitai.procedures import selectors, services
+from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.fields import field_types
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
@@ -31,6 +33,15 @@ def _session_key(procedure) -> str:
     return f"procedures:application:{procedure.pk}"
 
 
+def _upload_token(request) -> str:
+    """One token per browser session whatever the procedure, so that the limit on files waiting
+    for confirmation holds for the session, not per form."""
+    token = request.session.get("procedures:upload_token")
+    if token is None:
+        token = request.session["procedures:upload_token"] = secrets.token_urlsafe(16)
+    return token
+
+
 def _state(request, procedure) -> dict:
     state = request.session.get(_session_key(procedure))
     if state is None:
@@ -38,7 +49,7 @@ def _state(request, procedure) -> dict:
             "raw": {},
             "files": {},
             "key": secrets.token_urlsafe(16),
-            "upload_token": secrets.token_urlsafe(16),
+            "upload_token": _upload_token(request),
         }
     return state
 
@@ -96,11 +107,16 @@ def procedure_form(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
     state = _state(request, procedure)
-    if not procedure.is_accepting():
+    unavailable = unavailable_reason(procedure)
+    if unavailable is not None:
         return render(
             request,
             "procedures/public/closed.html",
-            {"organization": organization, "procedure": procedure},
+            {
+                "organization": organization,
+                "procedure": procedure,
+                "reason": unavailable.reason,
+            },
             status=200,
         )
     if procedure.identity == procedure.Identity.EMAIL and not state.get("verified_email"):
@@ -161,6 +177,10 @@ def procedure_form(request, org_code, procedure_id):
         "errors": errors,
         "error_count": len(errors),
         "draft_form": draft_form,
+        "has_files": bool(file_fields(version.fields)),
+        "pending_upload_hours": settings.JICHITAI_PENDING_UPLOAD_HOURS,
+        "pending_upload_files": settings.JICHITAI_PENDING_UPLOAD_MAX_FILES,
+        "pending_upload_size": human_size(settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES),
     }
     return render(request, "procedures/public/form.html", context, status=422 if errors else 200)
 
@@ -173,11 +193,12 @@ def _store_uploads(request, procedure, state: dict) -> dict:
         if upload is None:
             continue
         try:
-            stored = services.store_upload(
+            stored = services.store_pending_upload(
                 procedure=procedure,
                 field_name=spec["name"],
                 upload=upload,
                 upload_token=state["upload_token"],
+                replaces=state.get("files", {}).get(spec["name"]),
             )
         except UploadRejected as rejection:
             errors[spec["name"]] = rejection.messages
@@ -308,15 +329,39 @@ def status_page(request, org_code, receipt_number, token):
     application = selectors.application_for_applicant(organization, receipt_number, token)
     version = application.form_version
     errors: dict = {}
+    signature_error = None
+    needs_signature = application.procedure.needs_signature
     raw = raw_from_data(version.fields, application.data)
-    if request.method == "POST" and request.POST.get("action") == "resubmit":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in {"resubmit", "signing_content"}:
         raw = raw_from_post(version.fields, request.POST)
+        # A signed correction carries what the applicant signed: the values as the form reads
+        # them, as on the confirmation page of a new application.
+        data = (
+            validate_application_data(version.fields, version.schema, raw)[0]
+            if needs_signature
+            else raw
+        )
+        if action == "signing_content":
+            content = canonical_content(application.procedure, version.number, data)
+            response = HttpResponse(content, content_type="application/json")
+            response["Content-Disposition"] = content_disposition(
+                f"署名用データ_{application.receipt_number}.json"
+            )
+            return response
+        signature = None
+        if needs_signature:
+            signature, signature_error = _read_signature(request)
         try:
             services.resubmit(
-                application=application, data=raw, uploads=dict(request.FILES.items())
+                application=application,
+                data=data,
+                uploads={k: v for k, v in request.FILES.items() if k != "signature"},
+                signature=signature,
             )
         except services.ApplicationInvalid as error:
             errors = error.message_dict
+            signature_error = signature_error or (errors.pop("signature", None) or [None])[0]
         except services.ProcedureUnavailable as error:
             messages.error(request, error.message)
         else:
@@ -331,6 +376,8 @@ def status_page(request, org_code, receipt_number, token):
         "panels": panels_for(applicant_panels, request, application),
         "errors": errors,
         "error_count": len(errors),
+        "needs_signature": needs_signature,
+        "signature_error": signature_error,
     }
     if application.status == application.Status.RETURNED:
         files = {
@@ -342,7 +389,12 @@ def status_page(request, org_code, receipt_number, token):
         context["return_message"] = application.events.filter(
             to_status=application.Status.RETURNED
         ).last()
-    return render(request, "procedures/public/status.html", context, status=422 if errors else 200)
+    return render(
+        request,
+        "procedures/public/status.html",
+        context,
+        status=422 if errors or signature_error else 200,
+    )
 
 
 @public_view

@@ -2,14 +2,45 @@
 
 ``submission_hooks``: functions called with each new application inside the submission's
 transaction (e.g. the fee it owes); raising rolls the whole submission back.
+``fee_sources``: what an application owes, as the API shows it (payments registers one).
+``erasure_hooks``: functions called with an application whose personal data is being erased
+(retention period over, or on request), inside that transaction: each module erases what it keeps
+about the application (signatures, the scans of a paper application …). Stored files are deleted
+with ``core.files.delete_files_on_commit``, so a rolled-back erasure keeps them.
+``acceptance_checks``: what data must satisfy to be accepted, beyond the form's validator, run
+alike for a new application and for a returned one corrected and resubmitted (e.g. the
+applicant's electronic signature). A check takes a ``Candidate`` and either raises
+``django.core.exceptions.ValidationError`` with messages per field, or returns what to do with
+the application once it is written (``Callable[[Application], None]``, run in the same
+transaction), or None.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from jichitai.core.registry import Registry
 
 submission_hooks: Registry[Callable] = Registry("submission hooks")
+erasure_hooks: Registry[Callable] = Registry("erasure hooks")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What asks to be accepted: ``data`` as sent (what a signature covers), ``cleaned`` as it
+    will be stored, ``files`` attached now (by field), ``evidence`` sent beside the data (e.g.
+    ``signature``), and on a resubmission the ``application`` being corrected."""
+
+    procedure: Any
+    version: Any
+    data: dict
+    cleaned: dict
+    files: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)
+    application: Any = None
+
+
+acceptance_checks: Registry[Callable] = Registry("acceptance checks")
 
 
 @dataclass(frozen=True)
@@ -35,3 +66,28 @@ def panels_for(registry: Registry[Panel], request, application) -> list[tuple[Pa
         if context is not None:
             shown.append((panel, context))
     return shown
+
+
+@dataclass(frozen=True)
+class FeeSource:
+    """Where a module that bills applications keeps what each one owes. ``related`` is the
+    application's relation to load with a list of applications (so a page of them costs no query
+    per application); ``describe(application)`` returns the API's fee object, or None."""
+
+    related: str
+    describe: Callable
+
+
+fee_sources: Registry[FeeSource] = Registry("application fees")
+
+
+def fee_relations() -> list[str]:
+    return [source.related for _name, source in fee_sources.items()]
+
+
+def fee_of(application) -> dict | None:
+    for _name, source in fee_sources.items():
+        fee = source.describe(application)
+        if fee is not None:
+            return fee
+    return None

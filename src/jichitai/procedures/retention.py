@@ -1,16 +1,27 @@
 """Retention: applications whose procedure's retention period is over lose their personal data
-(content, files, signatures, messages) while the rows stay, so every statistic keeps counting
-them. Runs every night as a background job; a clerk can also erase one application on request."""
+(content, files, messages, the applicant's drafts and e-mail verifications, the values in their
+audit entries, and whatever other modules keep through ``registry.erasure_hooks``) while the rows
+and audit entries stay, so every statistic keeps counting them. Runs every night as a background
+job, which also deletes expired drafts and e-mail verifications; a clerk can also erase one
+application on request. Files chosen on the input page but never sent are deleted every hour."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.core.files import delete_files_on_commit
 from jichitai.jobs.registry import Schedule, job_kind, schedules
-from jichitai.procedures.models import Application, ApplicationFile, Procedure
-from jichitai.signatures.models import ApplicationSignature
+from jichitai.procedures.models import (
+    Application,
+    ApplicationFile,
+    Draft,
+    EmailVerification,
+    Procedure,
+)
+from jichitai.procedures.registry import erasure_hooks
 
 # Only finished applications are erased: one still being processed is not.
 FINISHED = [Application.Status.COMPLETED, Application.Status.REJECTED, Application.Status.WITHDRAWN]
@@ -19,11 +30,22 @@ PURGED_TEXT = "(保存期間の経過により削除)"
 
 def _erase(application: Application) -> int:
     files = list(ApplicationFile.objects.filter(application=application))
-    for stored in files:
-        stored.file.delete(save=False)
+    delete_files_on_commit([stored.file for stored in files])
     ApplicationFile.objects.filter(application=application).delete()
-    ApplicationSignature.objects.filter(application=application).delete()
+    if application.applicant_email:
+        # The applicant's half-way answers and address checks for this procedure, made while the
+        # application was live (not a later one begun for a new application).
+        mine = {
+            "procedure_id": application.procedure_id,
+            "email__iexact": application.applicant_email,
+            "created_at__lte": application.updated_at,
+        }
+        Draft.objects.filter(**mine).delete()
+        EmailVerification.objects.filter(**mine).delete()
     application.events.exclude(message="").update(message=PURGED_TEXT)
+    audit.redact_changes(Application, [application.pk])
+    for _name, erase in erasure_hooks.items():
+        erase(application)
     Application.objects.filter(pk=application.pk).update(
         data={},
         applicant_name="",
@@ -79,12 +101,55 @@ def purge_expired(context, **arguments) -> dict:
             organization=organization,
             summary=f"保存期間を過ぎた申請 {count} 件の個人情報を削除",
         )
-    return {"purged": done}
+    expired_drafts, _ = Draft.objects.filter(expires_at__lte=now).delete()
+    expired_verifications, _ = EmailVerification.objects.filter(expires_at__lte=now).delete()
+    return {
+        "purged": done,
+        "expired_drafts": expired_drafts,
+        "expired_verifications": expired_verifications,
+    }
 
 
 schedules.register(
     "procedures.retention",
     Schedule(
         "procedures.retention", "30 3 * * *", "procedures.retention", "保存期間を過ぎた申請の削除"
+    ),
+)
+
+
+@job_kind("procedures.expire_uploads")
+def expire_pending_uploads(context, **arguments) -> dict:
+    """Deletes files chosen on the input page but never confirmed, with their stored content,
+    once JICHITAI_PENDING_UPLOAD_HOURS have passed (the input page tells the resident so). Each
+    file is looked at again, locked, in its own transaction: one that an application took in the
+    meantime is left alone."""
+    cutoff = timezone.now() - timedelta(hours=settings.JICHITAI_PENDING_UPLOAD_HOURS)
+    expired = ApplicationFile.objects.filter(application__isnull=True, created_at__lt=cutoff)
+    ids = list(expired.values_list("pk", flat=True))
+    context.progress(0, len(ids), "送信されなかった添付ファイルを削除しています")
+    deleted = 0
+    for done, file_id in enumerate(ids, start=1):
+        with transaction.atomic():
+            waiting = (
+                ApplicationFile.objects.select_for_update()
+                .filter(pk=file_id, application__isnull=True)
+                .first()
+            )
+            if waiting is not None:
+                delete_files_on_commit([waiting.file])
+                waiting.delete()
+                deleted += 1
+        context.progress(done)
+    return {"deleted": deleted}
+
+
+schedules.register(
+    "procedures.expire_uploads",
+    Schedule(
+        "procedures.expire_uploads",
+        "10 * * * *",
+        "procedures.expire_uploads",
+        "送信されなかった添付ファイルの削除",
     ),
 )

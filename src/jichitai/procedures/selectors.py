@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from jichitai.core import japanese
+from jichitai.procedures import availability
 from jichitai.procedures.fields import field_types
 from jichitai.procedures.models import Application, FormVersion, Procedure
 from jichitai.tenancy.models import Organization, Role
@@ -40,12 +40,9 @@ def visible_procedures(membership) -> QuerySet[Procedure]:
 
 def open_procedures(organization, *, query: str = "") -> QuerySet[Procedure]:
     """What residents may apply to now."""
-    now = timezone.now()
     return (
-        procedures_of(organization, status=Procedure.Status.PUBLISHED, query=query)
-        .filter(online=True, current_version__isnull=False)
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        procedures_of(organization, query=query)
+        .filter(availability.accepting())
         .order_by("closes_at", "name")
     )
 

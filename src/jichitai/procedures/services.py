@@ -1,19 +1,24 @@
 """Writes about procedures and applications. Each public function is one transaction with its
 audit entries; applicants' e-mails go out after commit."""
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.core import japanese
-from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.core.files import delete_files_on_commit
+from jichitai.core.uploads import UploadRejected, check_upload, human_size, safe_filename
 from jichitai.procedures import notifications
+from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import (
     build_schema,
     check_definition,
@@ -30,11 +35,8 @@ from jichitai.procedures.models import (
     FormVersion,
     Procedure,
 )
-from jichitai.procedures.registry import submission_hooks
+from jichitai.procedures.registry import Candidate, acceptance_checks, submission_hooks
 from jichitai.procedures.validation import validate_application_data
-from jichitai.signatures.canonical import canonical_content
-from jichitai.signatures.services import check_pdf_attachment, record_signature
-from jichitai.signatures.verification import SignatureRejected, signature_checks
 
 Status = Application.Status
 
@@ -81,13 +83,13 @@ class ApplicationInvalid(ValidationError):
     """The data does not satisfy the form; ``error_dict`` holds the messages per field."""
 
 
-class ProcedureUnavailable(Exception):
-    """The procedure does not accept this application now (closed, full, already applied)."""
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was already used for this procedure with a different request."""
 
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    message = (
+        "この Idempotency-Key は、この手続への別の内容の送信にすでに使われています。"
+        "新しい送信には新しいキーを使ってください。"
+    )
 
 
 # --- Procedures ---------------------------------------------------------------------------------
@@ -303,27 +305,69 @@ def _search_text(fields: list[dict], data: dict) -> str:
     return " ".join(parts)[:4000]
 
 
-def _unavailable_reason(procedure: Procedure, persons: int) -> ProcedureUnavailable | None:
-    now = timezone.now()
-    if (
-        procedure.status != Procedure.Status.PUBLISHED
-        or not procedure.online
-        or procedure.current_version_id is None
-    ):
-        return ProcedureUnavailable("この手続は現在オンラインで受け付けていません。", "closed")
-    if procedure.opens_at and now < procedure.opens_at:
-        return ProcedureUnavailable("受付開始前です。", "not_open")
-    if procedure.closes_at and now >= procedure.closes_at:
-        return ProcedureUnavailable("受付期間は終了しました。", "closed")
-    if procedure.capacity is not None and procedure.seats_taken + persons > procedure.capacity:
-        left = max(0, procedure.capacity - procedure.seats_taken)
-        return ProcedureUnavailable(
-            "定員に達したため受付を終了しました。"
-            if left == 0
-            else f"残りは {left} 人分です。人数を減らしてお申し込みください。",
-            "full",
-        )
-    return None
+def _attach_files(
+    procedure, fields, data, cleaned, errors, uploads, pending_files, kept=None
+) -> tuple[dict, list]:
+    """Puts the references of the files sent with this submission into ``cleaned`` (and their
+    messages into ``errors``). Files travel beside the data, never in it: a reference in the data
+    is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
+    Returns the files by field and those stored now."""
+    files_by_field = dict(pending_files or {})
+    stored_now = []
+    for spec in file_fields(fields):
+        name = spec["name"]
+        # The validator only saw the data's claim; which file is attached is decided here.
+        errors.pop(name, None)
+        cleaned.pop(name, None)
+        upload = (uploads or {}).get(name)
+        if upload is not None:
+            try:
+                stored = store_upload(procedure=procedure, field_name=name, upload=upload)
+            except UploadRejected as rejection:
+                errors[name] = rejection.messages
+                continue
+            stored_now.append(stored)
+            files_by_field[name] = stored
+        if name in files_by_field:
+            reference = {
+                "file_id": files_by_field[name].pk,
+                "name": files_by_field[name].original_name,
+            }
+        else:
+            reference = (kept or {}).get(name)
+        claimed = data.get(name)
+        if claimed not in (None, "", {}, reference):
+            errors[name] = [
+                f"「{spec['label']}」に指定された添付ファイルは、この申請で送られたものではありません。"
+                "ファイルそのものを添付してください。"
+            ]
+        elif reference is not None:
+            cleaned[name] = reference
+        elif spec.get("required"):
+            errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
+    return files_by_field, stored_now
+
+
+def _request_sha256(data: dict, signature: bytes | None) -> str:
+    content = json.dumps(
+        {"data": data, "signature": signature.hex() if signature else None},
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _replayed(procedure: Procedure, idempotency_key: str, request_sha256: str):
+    """The application a retry of the same request already created, if any. Applications kept
+    from before requests were hashed (no hash) are taken as the same request."""
+    existing = Application.objects.filter(
+        procedure=procedure, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None and existing.request_sha256 not in ("", request_sha256):
+        raise IdempotencyKeyReused(IdempotencyKeyReused.message)
+    return existing
 
 
 def submit_application(
@@ -346,49 +390,38 @@ def submit_application(
     stored on the input page. Raises ``ApplicationInvalid`` (messages per field) or
     ``ProcedureUnavailable`` (closed, full, already applied).
     """
-    organization = procedure.organization
+    request_sha256 = _request_sha256(data, signature)
     if idempotency_key:
-        existing = Application.objects.filter(
-            organization=organization, idempotency_key=idempotency_key
-        ).first()
+        existing = _replayed(procedure, idempotency_key, request_sha256)
         if existing is not None:
             return Submission(existing, created=False)
 
+    # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
+    # when its seats are taken (``_record``).
+    reason = unavailable_reason(procedure)
+    if reason is not None:
+        raise reason
     version = procedure.current_version
-    if version is None:
-        raise ProcedureUnavailable("この手続は現在オンラインで受け付けていません。", "closed")
     cleaned, errors = validate_application_data(
         version.fields, version.schema, data, reject_unknown=reject_unknown
     )
 
-    files_by_field = dict(pending_files or {})
-    stored_now = []
-    for spec in file_fields(version.fields):
-        name = spec["name"]
-        # Files travel beside the data, not in it: the validator cannot have seen them.
-        errors.pop(name, None)
-        upload = (uploads or {}).get(name)
-        if upload is not None:
-            try:
-                stored = store_upload(procedure=procedure, field_name=name, upload=upload)
-            except UploadRejected as rejection:
-                errors[name] = rejection.messages
-                continue
-            stored_now.append(stored)
-            files_by_field[name] = stored
-        if name in files_by_field:
-            cleaned[name] = {
-                "file_id": files_by_field[name].pk,
-                "name": files_by_field[name].original_name,
-            }
-        elif spec.get("required"):
-            errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
-    signed = None
-    if procedure.needs_signature and not errors:
-        try:
-            signed = _verify_signature(procedure, version, data, signature)
-        except ApplicationInvalid as invalid:
-            errors.update(invalid.message_dict)
+    files_by_field, stored_now = _attach_files(
+        procedure, version.fields, data, cleaned, errors, uploads, pending_files
+    )
+    accepted = []
+    if not errors:
+        accepted = _run_acceptance_checks(
+            Candidate(
+                procedure=procedure,
+                version=version,
+                data=data,
+                cleaned=cleaned,
+                files=files_by_field,
+                evidence={"signature": signature},
+            ),
+            errors,
+        )
     if errors:
         for stored in stored_now:
             stored.file.delete(save=False)
@@ -409,15 +442,14 @@ def submit_application(
                 name,
                 email,
                 idempotency_key,
+                request_sha256,
                 files_by_field,
                 actor,
-                signed,
+                accepted,
             )
     except IntegrityError:
         if idempotency_key:
-            existing = Application.objects.filter(
-                organization=organization, idempotency_key=idempotency_key
-            ).first()
+            existing = _replayed(procedure, idempotency_key, request_sha256)
             if existing is not None:
                 return Submission(existing, created=False)
         if procedure.one_per_email and email:
@@ -429,24 +461,20 @@ def submit_application(
     return Submission(application, created=True)
 
 
-def _verify_signature(procedure, version, data: dict, signature: bytes | None):
-    """The applicant's signature over the canonical content of exactly the data submitted."""
-    if not signature:
-        raise ApplicationInvalid(
-            {
-                "signature": [
-                    "この手続には電子署名が必要です。署名ファイル(.p7s)を添付してください。"
-                ]
-            }
-        )
-    content = canonical_content(procedure, version.number, data)
-    try:
-        verified = signature_checks.get("cms-detached").verify(
-            procedure.organization, content, signature
-        )
-    except SignatureRejected as rejection:
-        raise ApplicationInvalid({"signature": [rejection.message]}) from None
-    return content, signature, verified
+def _run_acceptance_checks(candidate: Candidate, errors: dict) -> list:
+    """Runs every registered acceptance check; their messages go into ``errors``. Returns what
+    the checks that passed will record about the application."""
+    accepted = []
+    for _name, check in acceptance_checks.items():
+        try:
+            record = check(candidate)
+        except ValidationError as refusal:
+            for field_name, messages in refusal.message_dict.items():
+                errors.setdefault(field_name, []).extend(messages)
+            continue
+        if record is not None:
+            accepted.append(record)
+    return accepted
 
 
 def _record(
@@ -458,30 +486,27 @@ def _record(
     name,
     email,
     idempotency_key,
+    request_sha256,
     files_by_field,
     actor,
-    signed,
+    accepted,
 ):
     if procedure.capacity is not None:
-        # Counted atomically: the row only changes if the seats are still there.
+        # Taken atomically: the row only changes while the whole rule still holds for these seats,
+        # so neither a concurrent submission nor the staff closing it can slip in between.
         taken = (
             Procedure.objects.filter(pk=procedure.pk)
-            .filter(Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity") - persons))
+            .filter(accepting(persons=persons))
             .update(seats_taken=F("seats_taken") + persons)
         )
+        procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
         if not taken:
-            procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
-            raise _unavailable_reason(procedure, persons) or ProcedureUnavailable(
-                "定員に達しました。", "full"
+            raise unavailable_reason(procedure, persons=persons) or ProcedureUnavailable(
+                "この手続は現在受け付けていません。", "closed"
             )
-        if Procedure.objects.filter(pk=procedure.pk, seats_taken__gte=F("capacity")).exists():
+        if procedure.seats_taken >= procedure.capacity:
             Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
-    else:
-        reason = _unavailable_reason(procedure, persons)
-        if reason is not None:
-            raise reason
-    if procedure.capacity is not None:
-        procedure.refresh_from_db(fields=["seats_taken", "status"])
+            procedure.status = Procedure.Status.CLOSED
     now = timezone.now()
     fiscal_year = japanese.fiscal_year(timezone.localdate(now))
     application = Application.objects.create(
@@ -496,6 +521,7 @@ def _record(
         applicant_name=name,
         search_text=_search_text(version.fields, cleaned),
         idempotency_key=idempotency_key or None,
+        request_sha256=request_sha256 if idempotency_key else "",
         one_per_person_key=f"{procedure.pk}:{email.lower()}"
         if (procedure.one_per_email and email)
         else None,
@@ -510,10 +536,8 @@ def _record(
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
         )
-        for stored in files_by_field.values():
-            check_pdf_attachment(stored)
-    if signed is not None:
-        record_signature(application, *signed)
+    for record in accepted:
+        record(application)
     for _name, hook in submission_hooks.items():
         hook(application)
     ApplicationEvent.objects.create(
@@ -565,7 +589,7 @@ def change_status(
     if to_status in RELEASED:
         _release(application)
     application.save(update_fields=["status", "one_per_person_key", "updated_at"])
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.STATUS,
         actor=actor,
@@ -580,7 +604,7 @@ def change_status(
         changes={"status": [from_status, to_status]},
         summary=message[:200],
     )
-    notifications.status_changed(application, message.strip())
+    notifications.event_recorded(event, message.strip())
     return application
 
 
@@ -658,33 +682,39 @@ def resubmit(
     data: dict,
     uploads: dict | None = None,
     pending_files: dict | None = None,
+    signature: bytes | None = None,
 ) -> Application:
-    """The applicant corrects a returned application; it goes back to 受付 with its history."""
+    """The applicant corrects a returned application; it goes back to 受付 with its history.
+    The corrected data passes the same acceptance checks as a new application."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Status.RETURNED:
         raise ProcedureUnavailable("この申請は現在修正できません。", "not_returned")
     version = application.form_version
     cleaned, errors = validate_application_data(version.fields, version.schema, data)
-    files_by_field = dict(pending_files or {})
-    for spec in file_fields(version.fields):
-        name = spec["name"]
-        if (uploads or {}).get(name) is not None:
-            try:
-                files_by_field[name] = store_upload(
-                    procedure=application.procedure, field_name=name, upload=uploads[name]
-                )
-            except UploadRejected as rejection:
-                errors[name] = rejection.messages
-                continue
-        if name in files_by_field:
-            errors.pop(name, None)
-            cleaned[name] = {
-                "file_id": files_by_field[name].pk,
-                "name": files_by_field[name].original_name,
-            }
-        elif name in application.data:
-            errors.pop(name, None)
-            cleaned[name] = application.data[name]
+    files_by_field, _stored_now = _attach_files(
+        application.procedure,
+        version.fields,
+        data,
+        cleaned,
+        errors,
+        uploads,
+        pending_files,
+        kept=application.data,
+    )
+    accepted = []
+    if not errors:
+        accepted = _run_acceptance_checks(
+            Candidate(
+                procedure=application.procedure,
+                version=version,
+                data=data,
+                cleaned=cleaned,
+                files=files_by_field,
+                evidence={"signature": signature},
+                application=application,
+            ),
+            errors,
+        )
     if errors:
         raise ApplicationInvalid(errors)
     persons_name = persons_field(version.fields)
@@ -709,7 +739,9 @@ def resubmit(
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
         )
-    ApplicationEvent.objects.create(
+    for record in accepted:
+        record(application)
+    event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.RESUBMITTED,
         from_status=Status.RETURNED,
@@ -721,7 +753,7 @@ def resubmit(
         changes=audit.changes_between(before, cleaned),
         summary="申請者が修正して再提出",
     )
-    notifications.status_changed(application, "修正された申請を受け付けました。")
+    notifications.event_recorded(event, "修正された申請を受け付けました。")
     return application
 
 
@@ -734,7 +766,7 @@ def withdraw(*, application: Application) -> Application:
     application.status = Status.WITHDRAWN
     _release(application)
     application.save(update_fields=["status", "one_per_person_key", "updated_at"])
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.STATUS,
         from_status=from_status,
@@ -746,7 +778,7 @@ def withdraw(*, application: Application) -> Application:
         target=application,
         changes={"status": [from_status, Status.WITHDRAWN]},
     )
-    notifications.status_changed(application, "申請の取下げを受け付けました。")
+    notifications.event_recorded(event, "申請の取下げを受け付けました。")
     return application
 
 
@@ -774,3 +806,44 @@ def request_email_verification(*, procedure: Procedure, email: str) -> EmailVeri
     )
     notifications.verification_requested(verification)
     return verification
+
+
+# --- Files waiting on the input page --------------------------------------------------------------
+
+
+@transaction.atomic
+def store_pending_upload(
+    *, procedure: Procedure, field_name: str, upload, upload_token: str, replaces: int | None = None
+) -> ApplicationFile:
+    """A file chosen on the input page, kept under the browser session's upload token until the
+    applicant confirms (``retention.expire_pending_uploads`` deletes it otherwise). A session keeps
+    at most JICHITAI_PENDING_UPLOAD_MAX_FILES files and JICHITAI_PENDING_UPLOAD_MAX_BYTES bytes, so
+    forms never sent cannot fill the disk before they expire. ``replaces`` is the id of the file
+    this one takes the place of: it is deleted and does not count."""
+    waiting = ApplicationFile.objects.filter(application__isnull=True, upload_token=upload_token)
+    replaced = waiting.filter(pk=replaces).first() if replaces is not None else None
+    if replaced is not None:
+        waiting = waiting.exclude(pk=replaced.pk)
+    totals = waiting.aggregate(files=Count("pk"), size=Sum("size"))
+    shown = safe_filename(getattr(upload, "name", "") or "") or "(名前のないファイル)"
+    most_files = settings.JICHITAI_PENDING_UPLOAD_MAX_FILES
+    if totals["files"] >= most_files:
+        raise UploadRejected(
+            f"「{shown}」を添付できません。送信前に添付しておけるファイルは {most_files} 件まで"
+            "です(このブラウザでほかの手続に添付したものを含みます)。"
+        )
+    most_bytes = settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES
+    used = totals["size"] or 0
+    if used + upload.size > most_bytes:
+        raise UploadRejected(
+            f"「{shown}」を添付できません。送信前に添付しておけるファイルは合計 "
+            f"{human_size(most_bytes)} までです(添付済み {human_size(used)}、"
+            f"このファイル {human_size(upload.size)})。"
+        )
+    stored = store_upload(
+        procedure=procedure, field_name=field_name, upload=upload, upload_token=upload_token
+    )
+    if replaced is not None:
+        delete_files_on_commit([replaced.file])
+        replaced.delete()
+    return stored

@@ -236,8 +236,17 @@ CACHES = {
 # one address, so this is generous and adjustable.
 JICHITAI_API_SUBMIT_RATE = env.str("JICHITAI_API_SUBMIT_RATE", default="60/m")
 
+# Files chosen on a resident's input page wait this many hours for the applicant to confirm, then
+# are deleted; one browser session may keep at most this many of them and this many bytes.
+JICHITAI_PENDING_UPLOAD_HOURS = env.int("JICHITAI_PENDING_UPLOAD_HOURS", default=24)
+JICHITAI_PENDING_UPLOAD_MAX_FILES = env.int("JICHITAI_PENDING_UPLOAD_MAX_FILES", default=10)
+JICHITAI_PENDING_UPLOAD_MAX_BYTES = env.int(
+    "JICHITAI_PENDING_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024
+)
+
 # The online payment gateway (決済代行): its payment page and the shared secret both sides use
-# to sign orders and notifications.
+# to sign orders and notifications. Without both, and a secret of at least 32 random bytes, there
+# is no online payment (payments/gateway.py; deploy check jichitai.E002).
 JICHITAI_PAYMENT_GATEWAY = {
     "url": env.str("PAYMENT_GATEWAY_URL", default=""),
     "merchant": env.str("PAYMENT_GATEWAY_MERCHANT", default="jichitai"),

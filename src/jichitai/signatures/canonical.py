@@ -11,6 +11,9 @@ signature is a CMS (PKCS #7) SignedData, detached, DER-encoded — what JPKI sig
 produces over a file.
 """
 
+import hashlib
+import json
+
 import rfc8785
 
 
@@ -22,3 +25,10 @@ def canonical_content(procedure, form_version_number: int, data: dict) -> bytes:
             "data": data,
         }
     )
+
+
+def data_sha256(data: dict) -> str:
+    """A fingerprint of an application's stored data, kept beside its verified signature: the
+    verification holds only while the data still has this fingerprint."""
+    content = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(content.encode()).hexdigest()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.signatures.canonical import data_sha256
 from jichitai.tenancy.models import TenantOwned
 
 
@@ -51,6 +52,10 @@ class RevocationList(TenantOwned):
     def __str__(self) -> str:
         return f"{self.issuer} ({self.this_update:%Y-%m-%d})"
 
+    def is_stale_at(self, moment) -> bool:
+        """Past its nextUpdate at ``moment``: it can no longer show a certificate is not revoked."""
+        return self.next_update is not None and self.next_update < moment
+
 
 class ApplicationSignature(models.Model):
     """The verified signature of an application, kept with exactly the content that was signed so
@@ -64,11 +69,23 @@ class ApplicationSignature(models.Model):
     signer_name = models.CharField(_("署名者"), max_length=500)
     signer_serial = models.CharField(_("証明書シリアル番号"), max_length=100)
     issuer = models.CharField(_("発行者"), max_length=500)
-    signing_time = models.DateTimeField(_("署名日時"), null=True, blank=True)
+    signing_time = models.DateTimeField(_("署名日時(署名者の申告)"), null=True, blank=True)
+    received_at = models.DateTimeField(_("受信日時"))
+    validation_time = models.DateTimeField(_("検証の基準日時"))
+    timestamped = models.BooleanField(_("タイムスタンプで基準日時を確認"), default=False)
     verified_at = models.DateTimeField(_("検証日時"))
+    rechecked_at = models.DateTimeField(_("再検証日時"), null=True, blank=True)
+    recheck_passed = models.BooleanField(_("再検証の結果"), null=True)
+    recheck_message = models.CharField(_("再検証の結果の説明"), max_length=500, blank=True)
+    # canonical.data_sha256 of the application's data when the signature was verified.
+    data_sha256 = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.signer_name} ({self.signer_serial})"
+
+    def covers(self, application) -> bool:
+        """Whether this verification is about the application's data as it is now."""
+        return bool(self.data_sha256) and self.data_sha256 == data_sha256(application.data)
 
 
 class AttachmentSignature(models.Model):

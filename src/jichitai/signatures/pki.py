@@ -1,21 +1,22 @@
 """A small certification authority for the demo and the tests: a CA, signer certificates (valid,
-expired, revoked, for the wrong purpose) and CRLs, made with ``cryptography``. Production trust
-anchors are real CAs' certificates uploaded by an administrator; this only stands in for them."""
+expired, revoked, for the wrong purpose), a time-stamping authority and CRLs, made with
+``cryptography``. Production trust anchors are real CAs' certificates uploaded by an administrator;
+this only stands in for them."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 @dataclass
 class Issued:
     certificate: x509.Certificate
-    key: ec.EllipticCurvePrivateKey
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
     @property
     def certificate_pem(self) -> str:
@@ -69,15 +70,22 @@ def issue(
     not_before: datetime | None = None,
     not_after: datetime | None = None,
     for_signing: bool = True,
+    for_time_stamping: bool = False,
 ) -> Issued:
-    key = ec.generate_private_key(ec.SECP256R1())
+    # A time-stamping authority signs with RSA, as the ones in service do (and pyHanko's test time
+    # stamper requires); signers use ECDSA keys.
+    key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if for_time_stamping
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     now = datetime.now(UTC)
     usage = (
         x509.KeyUsage(True, True, False, False, False, False, False, False, False)
         if for_signing
         else x509.KeyUsage(False, False, True, False, True, False, False, False, False)
     )
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))
         .issuer_name(ca.certificate.subject)
@@ -90,18 +98,32 @@ def issue(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
         )
-        .sign(ca.key, hashes.SHA256())
     )
-    return Issued(certificate, key)
+    if for_time_stamping:
+        # RFC 3161 §2.3: a time-stamping authority's certificate has only this purpose, critical.
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+    return Issued(builder.sign(ca.key, hashes.SHA256()), key)
 
 
-def make_crl(ca: Issued, revoked: list[x509.Certificate] = (), *, days: int = 7) -> bytes:
+def make_crl(
+    ca: Issued,
+    revoked: list[x509.Certificate] = (),
+    *,
+    days: int = 7,
+    issued_at: datetime | None = None,
+    revoked_at: datetime | None = None,
+) -> bytes:
+    """A CRL issued at ``issued_at`` (five minutes ago by default), next updated ``days`` later,
+    listing ``revoked`` as revoked at ``revoked_at`` (a minute ago by default)."""
     now = datetime.now(UTC)
+    issued_at = issued_at or now - timedelta(minutes=5)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(ca.certificate.subject)
-        .last_update(now - timedelta(minutes=5))
-        .next_update(now + timedelta(days=days))
+        .last_update(issued_at)
+        .next_update(issued_at + timedelta(days=days))
         .add_extension(x509.CRLNumber(1), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
@@ -111,7 +133,7 @@ def make_crl(ca: Issued, revoked: list[x509.Certificate] = (), *, days: int = 7)
         builder = builder.add_revoked_certificate(
             x509.RevokedCertificateBuilder()
             .serial_number(certificate.serial_number)
-            .revocation_date(now - timedelta(minutes=1))
+            .revocation_date(revoked_at or now - timedelta(minutes=1))
             .build()
         )
     return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

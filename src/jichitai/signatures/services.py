@@ -1,5 +1,6 @@
 """Administering trust (anchors and CRLs) and recording verified signatures."""
 
+from asn1crypto import pem
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from django.core.exceptions import ValidationError
@@ -7,25 +8,59 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.signatures.canonical import canonical_content, data_sha256
 from jichitai.signatures.models import (
     ApplicationSignature,
     AttachmentSignature,
     RevocationList,
     TrustAnchor,
 )
-from jichitai.signatures.verification import VerifiedSignature, verify_pdf
+from jichitai.signatures.verification import (
+    SignatureRejected,
+    VerifiedSignature,
+    signature_checks,
+    verify_pdf,
+)
+
+NOT_A_CERTIFICATE = (
+    "認証局の証明書として読み取れません。PEM 形式(「-----BEGIN CERTIFICATE-----」で始まるテキスト)"
+    "か DER 形式(.cer、.crt、.der)の証明書ファイルを選んでください。"
+)
+NOT_A_CRL = (
+    "失効リスト(CRL)として読み取れません。PEM 形式(「-----BEGIN X509 CRL-----」で始まるテキスト)"
+    "か DER 形式(.crl)の CRL ファイルを選んでください。"
+)
+
+
+def _pem_or_der(data: bytes, load_pem, load_der):
+    """What ``cryptography`` reads from ``data`` in whichever of the two encodings it is in (the
+    file's extension says nothing reliable: CAs publish DER as .cer and PEM as .crt alike)."""
+    load = load_pem if pem.detect(data) else load_der
+    try:
+        return load(data)
+    except ValueError:
+        return None
 
 
 def _certificate_from(data: bytes) -> x509.Certificate:
-    try:
-        return x509.load_pem_x509_certificate(data)
-    except ValueError:
-        try:
-            return x509.load_der_x509_certificate(data)
-        except ValueError:
-            raise ValidationError(
-                {"file": "証明書(PEM または DER)として読み取れません。"}
-            ) from None
+    certificate = _pem_or_der(data, x509.load_pem_x509_certificate, x509.load_der_x509_certificate)
+    if certificate is None:
+        raise ValidationError({"file": NOT_A_CERTIFICATE})
+    return certificate
+
+
+def _crl_from(data: bytes) -> x509.CertificateRevocationList:
+    crl = _pem_or_der(data, x509.load_pem_x509_crl, x509.load_der_x509_crl)
+    if crl is not None:
+        return crl
+    if _pem_or_der(data, x509.load_pem_x509_certificate, x509.load_der_x509_certificate):
+        raise ValidationError(
+            {
+                "file": "これは証明書のファイルです。ここには認証局が公開している失効リスト(CRL)を登録します。"
+                "認証局の証明書は上の「信頼する認証局」で登録してください。"
+            }
+        )
+    raise ValidationError({"file": NOT_A_CRL})
 
 
 @transaction.atomic
@@ -59,14 +94,7 @@ def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnc
 
 @transaction.atomic
 def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
-    try:
-        crl = (
-            x509.load_pem_x509_crl(data)
-            if data.lstrip().startswith(b"-----")
-            else x509.load_der_x509_crl(data)
-        )
-    except ValueError:
-        raise ValidationError({"file": "CRL(PEM または DER)として読み取れません。"}) from None
+    crl = _crl_from(data)
     issuers = [
         x509.load_pem_x509_certificate(anchor.certificate_pem.encode())
         for anchor in TrustAnchor.objects.filter(organization=organization)
@@ -106,20 +134,106 @@ def remove_trust_anchor(*, actor, anchor: TrustAnchor) -> None:
     anchor.delete()
 
 
+def accept_application_signature(candidate):
+    """Acceptance check: a procedure that needs signatures accepts data (new or corrected) only
+    with the applicant's signature over the canonical content of exactly that data."""
+    procedure = candidate.procedure
+    if not procedure.needs_signature:
+        return None
+    signature = candidate.evidence.get("signature")
+    if not signature:
+        raise ValidationError(
+            {
+                "signature": [
+                    "この手続には電子署名が必要です。署名ファイル(.p7s)を添付してください。"
+                ]
+            }
+        )
+    content = canonical_content(procedure, candidate.version.number, candidate.data)
+    try:
+        verified = signature_checks.get("cms").verify(
+            procedure.organization, content, signature, received_at=timezone.now()
+        )
+    except SignatureRejected as rejection:
+        raise ValidationError({"signature": [rejection.message]}) from None
+    return lambda application: record_signature(application, content, signature, verified)
+
+
 def record_signature(
     application, content: bytes, signature: bytes, verified: VerifiedSignature
 ) -> ApplicationSignature:
-    """Called inside the submission's transaction."""
-    return ApplicationSignature.objects.create(
+    """Called inside the submission's (or resubmission's) transaction; a corrected application's
+    new signature replaces the one over its old data."""
+    signed, _created = ApplicationSignature.objects.update_or_create(
         application=application,
-        signed_content=content,
-        signature_der=signature,
-        signer_name=verified.signer_name,
-        signer_serial=verified.signer_serial,
-        issuer=verified.issuer,
-        signing_time=verified.signing_time,
-        verified_at=timezone.now(),
+        defaults={
+            "signed_content": content,
+            "signature_der": signature,
+            "signer_name": verified.signer_name,
+            "signer_serial": verified.signer_serial,
+            "issuer": verified.issuer,
+            "signing_time": verified.signing_time,
+            "received_at": verified.received_at,
+            "validation_time": verified.validation_time,
+            "timestamped": verified.timestamped,
+            "verified_at": timezone.now(),
+            "data_sha256": data_sha256(application.data),
+        },
     )
+    return signed
+
+
+def verify_pdf_attachments(candidate):
+    """Acceptance check: PDFs attached now have their embedded signatures verified and the result
+    kept beside them (an invalid one is shown to staff, not refused)."""
+    pdfs = [f for f in candidate.files.values() if f.original_name.lower().endswith(".pdf")]
+    if not pdfs:
+        return None
+    return lambda application: [check_pdf_attachment(stored) for stored in pdfs]
+
+
+@transaction.atomic
+def reverify_signature(*, actor, signature: ApplicationSignature) -> ApplicationSignature:
+    """Verifies a kept signature again over the content it signed, with the organization's current
+    trust anchors and CRLs, at the time the platform originally received it (or at its trusted
+    timestamp): a certificate revoked after receipt does not spoil it, one revoked before does.
+    The outcome is kept on the record and in the audit log."""
+    application = signature.application
+    try:
+        verified = signature_checks.get("cms").verify(
+            application.organization,
+            bytes(signature.signed_content),
+            bytes(signature.signature_der),
+            received_at=signature.received_at,
+        )
+    except SignatureRejected as rejection:
+        signature.recheck_passed, signature.recheck_message = False, rejection.message
+    else:
+        signature.recheck_passed = True
+        signature.recheck_message = (
+            "タイムスタンプの時刻の時点で有効です。"
+            if verified.timestamped
+            else "受信日時の時点で有効です。"
+        )
+        signature.signer_name, signature.issuer = verified.signer_name, verified.issuer
+    signature.rechecked_at = timezone.now()
+    signature.save(
+        update_fields=[
+            "recheck_passed",
+            "recheck_message",
+            "rechecked_at",
+            "signer_name",
+            "issuer",
+        ]
+    )
+    audit.record(
+        "signatures.signature.reverified",
+        actor=actor,
+        organization=application.organization,
+        target=application,
+        summary=f"電子署名の再検証: {signature.recheck_message}",
+    )
+    return signature
 
 
 def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
@@ -128,7 +242,7 @@ def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
         return []
     with stored_file.file.open("rb") as handle:
         content = handle.read()
-    results = verify_pdf(stored_file.organization, content)
+    results = verify_pdf(stored_file.organization, content, received_at=stored_file.created_at)
     return [
         AttachmentSignature.objects.create(
             file=stored_file,
@@ -142,3 +256,9 @@ def check_pdf_attachment(stored_file) -> list[AttachmentSignature]:
         )
         for result in results
     ]
+
+
+def erase_signatures(application) -> None:
+    """Erasure hook (``procedures.registry.erasure_hooks``): the signed content and the signer's
+    certificate details are the applicant's personal data."""
+    ApplicationSignature.objects.filter(application=application).delete()

@@ -7,4 +7,9 @@ app_name = "signatures"
 urlpatterns = [
     path("", views.trust_settings, name="trust"),
     path("anchors/<int:anchor_id>/remove/", views.trust_anchor_remove, name="anchor_remove"),
+    path(
+        "applications/<int:application_id>/reverify/",
+        views.signature_reverify,
+        name="reverify",
+    ),
 ]

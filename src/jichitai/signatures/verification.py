@@ -1,6 +1,6 @@
-"""Verifying signatures: applicants' detached CMS signatures over the canonical application content,
-and signatures embedded in PDF attachments (PAdES), with pyHanko against the organization's own
-trust anchors and uploaded CRLs — offline, nothing is fetched."""
+"""Verifying signatures: applicants' CMS signatures (detached or attached) over the canonical
+application content, and signatures embedded in PDF attachments (PAdES), with pyHanko against the
+organization's own trust anchors and uploaded CRLs — offline, nothing is fetched."""
 
 import asyncio
 import concurrent.futures
@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from asn1crypto import cms, pem
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
-from django.utils import timezone
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation import async_validate_detached_cms
 from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
@@ -37,12 +36,31 @@ class SignatureRejected(Exception):
         self.code = code
 
 
+def display_name(subject: asn1_x509.Name) -> str:
+    """Who a certificate's subject or issuer is, as a person reads it: the common name, else the
+    organization, else the whole name."""
+    attributes = subject.native
+    for kind in ("common_name", "organization_name"):
+        value = attributes.get(kind)
+        if value:
+            # An attribute given more than once comes as a list.
+            return " ".join(value) if isinstance(value, list) else value
+    return subject.human_friendly
+
+
 @dataclass(frozen=True)
 class VerifiedSignature:
     signer_name: str
     signer_serial: str
     issuer: str
+    # What the signer's software wrote into the signature; shown, never used to validate.
     signing_time: datetime | None
+    # When the platform received the signature: the latest time validation may happen at.
+    received_at: datetime
+    # The time the certificate was validated at: ``received_at``, or the time of a trusted
+    # RFC 3161 timestamp on the signature when one verifies.
+    validation_time: datetime
+    timestamped: bool
 
 
 @dataclass(frozen=True)
@@ -55,7 +73,7 @@ class SignatureCheck:
 signature_checks: Registry[SignatureCheck] = Registry("signature checks")
 
 MESSAGES = {
-    "malformed": "署名ファイルを読み取れません。署名ソフトで作成した署名(.p7s、DER 形式)を選んでください。",
+    "malformed": "署名ファイルを読み取れません。署名ソフトで作成した署名ファイル(.p7s または .p7m、DER 形式)を選んでください。",
     "no_trust": "この手続の電子署名を確認するための認証局が登録されていません。担当課にお問い合わせください。",
     "data_changed": "署名したあとに申請内容が変わっています。確認画面の「署名用データ」をもう一度ダウンロードして署名し直してください。",
     "invalid": "署名の値が正しくありません。署名ソフトで署名し直してください。",
@@ -65,6 +83,17 @@ MESSAGES = {
     "key_usage": "この証明書は電子署名用ではありません。署名用の電子証明書で署名してください。",
     "future": "署名日時が現在より後になっています。パソコンの時計を確認して署名し直してください。",
     "no_revocation": "証明書の失効情報(CRL)を確認できないため、署名を受け付けられません。担当課にお問い合わせください。",
+    "stale_revocation": "団体に登録されている失効リスト(CRL)が古い(次回更新予定を過ぎている)ため、証明書が失効していないことを確認できません。担当課にお問い合わせください。",
+}
+
+# What staff read beside a signed PDF attachment when its signature is not trusted.
+PDF_FAILURES = {
+    "expired": "証明書の有効期限切れ",
+    "revoked": "証明書が失効しています",
+    "key_usage": "証明書が電子署名用ではありません",
+    "untrusted": "信頼できない証明書による署名です",
+    "no_revocation": "失効リスト(CRL)がなく、証明書の失効を確認できません",
+    "stale_revocation": "失効リスト(CRL)が古いため、証明書の失効を確認できません",
 }
 
 
@@ -94,59 +123,111 @@ def load_crl(pem_or_der: bytes) -> asn1_crl.CertificateList:
     return asn1_crl.CertificateList.load(pem_or_der)
 
 
-def validation_context(organization, moment: datetime) -> ValidationContext:
-    anchors = [
-        load_certificate(anchor.certificate_pem.encode())
-        for anchor in TrustAnchor.objects.filter(organization=organization)
-    ]
-    if not anchors:
-        raise rejected("no_trust")
-    crls = [
-        load_crl(bytes(item.crl_der))
-        for item in RevocationList.objects.filter(organization=organization)
-    ]
-    return ValidationContext(
-        trust_roots=anchors,
-        crls=crls,
-        allow_fetching=False,
-        # Revocation must be established from the uploaded CRLs; without them nothing is trusted.
-        revocation_mode="require",
-        moment=moment,
-        retroactive_revinfo=True,
-    )
+@dataclass(frozen=True)
+class Trust:
+    """What an organization trusts: its anchors and the CRLs it uploaded, parsed once per check."""
+
+    anchors: list[asn1_x509.Certificate]
+    crls: list[asn1_crl.CertificateList]
+
+    @classmethod
+    def of(cls, organization) -> "Trust":
+        anchors = [
+            load_certificate(anchor.certificate_pem.encode())
+            for anchor in TrustAnchor.objects.filter(organization=organization)
+        ]
+        if not anchors:
+            raise rejected("no_trust")
+        crls = [
+            load_crl(bytes(item.crl_der))
+            for item in RevocationList.objects.filter(organization=organization)
+        ]
+        return cls(anchors, crls)
+
+    def context(self, moment: datetime) -> ValidationContext:
+        return ValidationContext(
+            trust_roots=self.anchors,
+            crls=self.crls,
+            allow_fetching=False,
+            # Revocation must be established from the uploaded CRLs; without them nothing is
+            # trusted.
+            revocation_mode="require",
+            moment=moment,
+            retroactive_revinfo=True,
+        )
+
+    def only_stale_crls_for(self, certificate: asn1_x509.Certificate, moment: datetime) -> bool:
+        """Whether the issuer of ``certificate`` has CRLs here, all past their nextUpdate at
+        ``moment`` (so none can show the certificate was not revoked then)."""
+        own = [crl for crl in self.crls if crl.issuer == certificate.issuer]
+        return bool(own) and all(
+            (next_update := crl["tbs_cert_list"]["next_update"].native) is not None
+            and next_update < moment
+            for crl in own
+        )
 
 
-def _classify_trust_failure(status) -> str:
-    if status.revoked:
-        return "revoked"
-    indication = status.trust_problem_indic
-    if indication in {
-        AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
-        AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
-    }:
-        return "expired"
-    if indication in {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}:
-        return "revoked"
-    if indication in {
-        AdESIndeterminate.TRY_LATER,
-        AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE,
-    }:
-        return "no_revocation"
-    if indication == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
-        usage = status.signing_cert.key_usage_value
-        allowed = set(usage.native) if usage is not None else set()
-        if not allowed & {"digital_signature", "non_repudiation"}:
-            return "key_usage"
-    return "untrusted"
+@dataclass(frozen=True)
+class Validation:
+    status: object  # pyHanko's signature status
+    trust: Trust
+    moment: datetime
+    timestamped: bool
+
+    def failure(self) -> str:
+        """The code of why a signature that is intact and valid is still not trusted."""
+        status = self.status
+        if status.revoked:
+            return "revoked"
+        indication = status.trust_problem_indic
+        if indication in {
+            AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+            AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+        }:
+            return "expired"
+        if indication in {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE}:
+            return "revoked"
+        if indication in {
+            AdESIndeterminate.TRY_LATER,
+            AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+        }:
+            if self.trust.only_stale_crls_for(status.signing_cert, self.moment):
+                return "stale_revocation"
+            return "no_revocation"
+        if indication == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE:
+            usage = status.signing_cert.key_usage_value
+            allowed = set(usage.native) if usage is not None else set()
+            if not allowed & {"digital_signature", "non_repudiation"}:
+                return "key_usage"
+        return "untrusted"
 
 
-def verify_detached(
-    organization, content: bytes, signature_der: bytes, *, now: datetime | None = None
+def _validated_at_trusted_time(organization, received_at: datetime, validate: Callable):
+    """Runs ``validate(context)`` with the certificate validated at ``received_at``, or — when the
+    signature carries an RFC 3161 timestamp from an authority the organization trusts, intact and
+    earlier than receipt — at that timestamp's time. The signer's own signingTime plays no part:
+    a signer could backdate it past their certificate's revocation or expiry."""
+    trust = Trust.of(organization)
+    status = validate(trust.context(received_at))
+    stamp = getattr(status, "timestamp_validity", None)
+    if (
+        stamp is not None
+        and stamp.intact
+        and stamp.valid
+        and stamp.trusted
+        and stamp.timestamp < received_at
+    ):
+        return Validation(validate(trust.context(stamp.timestamp)), trust, stamp.timestamp, True)
+    return Validation(status, trust, received_at, False)
+
+
+def verify_cms(
+    organization, content: bytes, signature_der: bytes, *, received_at: datetime
 ) -> VerifiedSignature:
-    """Verifies a detached CMS signature over ``content``: the content digest, the signature value,
-    the certificate chain up to the organization's trust anchors, validity at signing time, key
-    usage and revocation from the uploaded CRLs."""
-    now = now or timezone.now()
+    """Verifies a CMS signature over ``content``, detached or attached: the content digest, the
+    signature value, the certificate chain up to the organization's trust anchors, validity at the
+    time the platform received it (or at a trusted timestamp), key usage and revocation from the
+    uploaded CRLs."""
     try:
         content_info = cms.ContentInfo.load(signature_der)
         if content_info["content_type"].native != "signed_data":
@@ -155,36 +236,56 @@ def verify_detached(
         signer_info = signed_data["signer_infos"][0]
         signing_time = extract_self_reported_ts(signer_info)
         signer_info.native  # noqa: B018  (parses everything now, so garbage fails here)
+        encapsulated = signed_data["encap_content_info"]
+        attached = encapsulated["content"].native
+        if attached is not None and encapsulated["content_type"].native != "data":
+            raise ValueError("encapsulates something other than data")
     except Exception:
         raise rejected("malformed") from None
-    if signing_time is not None and signing_time > now + CLOCK_SKEW:
+    if attached is not None:
+        # An attached signature carries the content it signed: it must be exactly this one.
+        # Validated as the detached signature it contains (the signature value covers the signed
+        # attributes and through them the content's digest, not where the content is kept).
+        if attached != content:
+            raise rejected("data_changed")
+        signed_data = signed_data.copy()
+        # The same ASN.1 class as before: asn1crypto types it by the SignedData version.
+        signed_data["encap_content_info"] = type(encapsulated)({"content_type": "data"})
+    if signing_time is not None and signing_time > received_at + CLOCK_SKEW:
         raise rejected("future")
-    context = validation_context(organization, signing_time or now)
-    try:
-        status = _run(
-            async_validate_detached_cms(
-                content,
-                signed_data,
-                signer_validation_context=context,
-                key_usage_settings=SIGNING_USAGE,
+
+    def validate(context):
+        try:
+            return _run(
+                async_validate_detached_cms(
+                    content,
+                    signed_data,
+                    signer_validation_context=context,
+                    key_usage_settings=SIGNING_USAGE,
+                )
             )
-        )
-    except Exception as error:  # pyHanko raises for key usage and for unusable signer data
-        if "key usage" in str(error).lower() or "KeyUsage" in type(error).__name__:
-            raise rejected("key_usage") from None
-        raise rejected("malformed") from None
+        except Exception as error:  # pyHanko raises for key usage and for unusable signer data
+            if "key usage" in str(error).lower() or "KeyUsage" in type(error).__name__:
+                raise rejected("key_usage") from None
+            raise rejected("malformed") from None
+
+    validation = _validated_at_trusted_time(organization, received_at, validate)
+    status = validation.status
     if not status.intact:
         raise rejected("data_changed")
     if not status.valid:
         raise rejected("invalid")
     if not status.trusted:
-        raise rejected(_classify_trust_failure(status))
+        raise rejected(validation.failure())
     certificate = status.signing_cert
     return VerifiedSignature(
-        signer_name=certificate.subject.human_friendly,
+        signer_name=display_name(certificate.subject),
         signer_serial=format(certificate.serial_number, "X"),
-        issuer=certificate.issuer.human_friendly,
+        issuer=display_name(certificate.issuer),
         signing_time=signing_time,
+        received_at=received_at,
+        validation_time=validation.moment,
+        timestamped=validation.timestamped,
     )
 
 
@@ -199,9 +300,12 @@ class PdfSignatureResult:
     summary: str
 
 
-def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
+def verify_pdf(
+    organization, pdf_bytes: bytes, *, received_at: datetime
+) -> list[PdfSignatureResult]:
     """Every signature embedded in a PDF (PAdES), checked with pyHanko against the organization's
-    trust anchors. An unsigned PDF gives an empty list."""
+    trust anchors at the time the platform received the file (or at a trusted timestamp). An
+    unsigned PDF gives an empty list."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
 
@@ -209,7 +313,13 @@ def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
     results = []
     for embedded in reader.embedded_signatures:
         try:
-            context = validation_context(organization, timezone.now())
+            validation = _validated_at_trusted_time(
+                organization,
+                received_at,
+                lambda context, embedded=embedded: validate_pdf_signature(
+                    embedded, signer_validation_context=context, key_usage_settings=SIGNING_USAGE
+                ),
+            )
         except SignatureRejected as error:
             results.append(
                 PdfSignatureResult(
@@ -217,18 +327,16 @@ def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
                 )
             )
             continue
-        status = validate_pdf_signature(
-            embedded, signer_validation_context=context, key_usage_settings=SIGNING_USAGE
-        )
-        signer = status.signing_cert.subject.human_friendly
-        if status.intact and status.valid and status.trusted:
-            summary = f"有効な署名({signer})"
-        elif not status.intact:
+        status = validation.status
+        signer = display_name(status.signing_cert.subject)
+        if not status.intact:
             summary = "署名後に文書が変更されています"
-        elif status.revoked:
-            summary = f"証明書が失効しています({signer})"
+        elif not status.valid:
+            summary = f"署名の値が正しくありません({signer})"
+        elif status.trusted:
+            summary = f"有効な署名({signer})"
         else:
-            summary = f"信頼できない証明書による署名です({signer})"
+            summary = f"{PDF_FAILURES[validation.failure()]}({signer})"
         results.append(
             PdfSignatureResult(
                 embedded.field_name,
@@ -244,8 +352,7 @@ def verify_pdf(organization, pdf_bytes: bytes) -> list[PdfSignatureResult]:
 
 
 signature_checks.register(
-    "cms-detached",
-    SignatureCheck("cms-detached", "申請データへの電子署名(CMS 分離署名)", verify_detached),
+    "cms", SignatureCheck("cms", "申請データへの電子署名(CMS 分離署名・内包署名)", verify_cms)
 )
 signature_checks.register(
     "pades", SignatureCheck("pades", "PDF 添付ファイルの電子署名(PAdES)", verify_pdf)

@@ -1,29 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.forms import add_service_errors
-from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.signatures import services
+from jichitai.core.templatetags.japanese import wareki_datetime
+from jichitai.signatures import selectors, services
 from jichitai.signatures.forms import RevocationListForm, TrustAnchorForm
 from jichitai.signatures.models import RevocationList, TrustAnchor
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
-from jichitai.tenancy.selectors import for_tenant, tenant_get
-
-MAX_BYTES = 1024 * 1024
-
-
-def _read(form, field: str) -> bytes | None:
-    upload = form.cleaned_data[field]
-    try:
-        check_upload(upload, allowed=["pem", "p7s"], max_bytes=MAX_BYTES)
-    except UploadRejected as rejection:
-        form.add_error(field, rejection)
-        return None
-    return upload.read()
+from jichitai.tenancy.selectors import tenant_get
 
 
 @requires_role(Role.ADMIN)
@@ -52,18 +41,30 @@ def trust_settings(request, org_code):
                     actor=request.user, organization=request.tenant, data=data
                 ),
             )
-        if form.is_valid() and (data := _read(form, "file")) is not None:
+        if form.is_valid():
             try:
-                save(data)
+                saved = save(form.cleaned_data["file"].read())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("登録しました。"))
+                if isinstance(saved, RevocationList) and saved.is_stale_at(timezone.now()):
+                    messages.warning(
+                        request,
+                        _(
+                            "この CRL は次回更新予定(%(next_update)s)を過ぎています。"
+                            "この CRL では申請時点の失効を確認できないため、電子署名付きの申請を"
+                            "受け付けられません。認証局が公開している最新の CRL を登録してください。"
+                        )
+                        % {"next_update": wareki_datetime(saved.next_update)},
+                    )
                 return redirect("signatures:trust", org_code=org_code)
         status = 422
+    crl_rows = selectors.revocation_list_rows(request.tenant)
     context = {
-        "anchors": for_tenant(TrustAnchor, request.tenant),
-        "crls": for_tenant(RevocationList, request.tenant),
+        "anchors": selectors.trust_anchors(request.tenant),
+        "crl_rows": crl_rows,
+        "stale_crls": [row.crl for row in crl_rows if row.stale],
         "anchor_form": anchor_form,
         "crl_form": crl_form,
     }
@@ -77,3 +78,16 @@ def trust_anchor_remove(request, org_code, anchor_id):
     services.remove_trust_anchor(actor=request.user, anchor=anchor)
     messages.success(request, _("認証局の登録を解除しました。"))
     return redirect("signatures:trust", org_code=org_code)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def signature_reverify(request, org_code, application_id):
+    signature = selectors.signature_of(request.membership, application_id)
+    services.reverify_signature(actor=request.user, signature=signature)
+    report = messages.success if signature.recheck_passed else messages.error
+    report(
+        request,
+        _("電子署名を再検証しました: %(result)s") % {"result": signature.recheck_message},
+    )
+    return redirect("procedures:application", org_code=org_code, application_id=application_id)

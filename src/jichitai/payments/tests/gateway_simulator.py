@@ -5,6 +5,7 @@ HMAC-signed notification to the platform (as real gateways do) and redirects the
 import html
 import json
 import threading
+import time
 import urllib.request
 import uuid
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -47,6 +48,7 @@ class GatewaySimulator:
         event_id: str | None = None,
         amount: str | None = None,
         secret: str | None = None,
+        signed_at: int | None = None,
     ) -> int:
         body = json.dumps(
             {
@@ -55,6 +57,7 @@ class GatewaySimulator:
                 "amount": amount or order["amount"],
                 "status": "paid",
                 "reference": f"SIM-{uuid.uuid4().hex[:8]}",
+                "timestamp": int(time.time()) if signed_at is None else signed_at,
             }
         ).encode()
         if urlparse(order["notify_url"]).hostname not in {"127.0.0.1", "localhost"}:

@@ -70,11 +70,11 @@ def test_signed_application_with_a_fee_paid_online(
     )
     assert slip.headers["content-type"] == "application/pdf" and slip.body().startswith(b"%PDF")
 
-    with GatewaySimulator("browser-secret") as gateway:
+    with GatewaySimulator("browser-test-secret-0123456789-abcdefghij") as gateway:
         settings.JICHITAI_PAYMENT_GATEWAY = {
             "url": gateway.url,
             "merchant": "tsu",
-            "secret": "browser-secret",
+            "secret": "browser-test-secret-0123456789-abcdefghij",
         }
         page.reload()
         page.get_by_role("link", name="オンラインで支払う").click()

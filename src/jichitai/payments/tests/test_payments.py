@@ -218,7 +218,7 @@ def test_totals_per_procedure_per_year_and_the_metric(tsu):
 
 @pytest.mark.django_db(transaction=True)
 class TestGateway:
-    SECRET = "gateway-test-secret"
+    SECRET = "gateway-test-secret-0123456789-abcdefghij"
 
     @pytest.fixture
     def gateway(self, settings, live_server):
@@ -255,7 +255,7 @@ class TestGateway:
     def test_forged_and_altered_notifications_change_nothing(self, tsu, gateway):
         application = application_with_payment(tsu)
         order = self._order(application)
-        assert gateway.notify(order, secret="wrong-secret") == 400
+        assert gateway.notify(order, secret="wrong-secret-0123456789-abcdefghijkl") == 400
         assert gateway.notify(order, amount="1") == 200
         assert Payment.objects.get().status == Payment.Status.UNPAID
         assert GatewayNotification.objects.get().outcome == "amount or status mismatch"
@@ -268,16 +268,17 @@ class TestGateway:
 
 
 def test_notifications_reject_garbage(db, settings):
+    secret = "notification-test-secret-0123456789-abcdef"
     settings.JICHITAI_PAYMENT_GATEWAY = {
         "url": "http://127.0.0.1:9/pay",
         "merchant": "m",
-        "secret": "s",
+        "secret": secret,
     }
     body = json.dumps({"nothing": 1}).encode()
     response = Client().post(
         "/payments/gateway/notify",
         body,
         content_type="application/json",
-        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign("s", body),
+        HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret, body),
     )
     assert response.status_code == 400

@@ -2,11 +2,16 @@
 
 import csv
 import io
+import json
+from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from jichitai.accounts import services as accounts
+from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures import services
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
@@ -56,6 +61,24 @@ class TestPublic:
         assert Application.objects.count() == 1
         assert Application.objects.get().channel == "api"
 
+    def test_an_idempotency_key_belongs_to_one_procedure_and_one_body(self, tsu, ise, event):
+        client = Client()
+        first = submit(client, tsu, event, event_data(1), key="shared-key").json()
+        other_procedure = published_procedure(tsu, name="別の講座")
+        elsewhere = submit(client, tsu, other_procedure, event_data(2), key="shared-key")
+        assert elsewhere.status_code == 201
+        assert elsewhere.json()["receipt_number"] != first["receipt_number"]
+        assert elsewhere.json()["status_token"] != first["status_token"]
+        other_organization = published_procedure(ise, name="伊勢の講座")
+        abroad = submit(client, ise, other_organization, event_data(3), key="shared-key")
+        assert abroad.status_code == 201
+        changed = submit(client, tsu, event, event_data(4), key="shared-key")
+        assert changed.status_code == 422
+        assert changed.json()["code"] == "idempotency_key_reused"
+        assert "Idempotency-Key" in changed.json()["errors"]
+        assert first["status_token"] not in changed.content.decode()
+        assert Application.objects.count() == 3
+
     def test_invalid_data_gets_the_pages_messages(self, tsu, event):
         response = submit(Client(), tsu, event, event_data(email="nope", unknown=1))
         assert response.status_code == 422
@@ -65,11 +88,52 @@ class TestPublic:
         ]
         assert body["errors"]["unknown"] == ["この項目はこの手続にありません。"]
 
+    def test_attachment_references_must_be_files_sent_with_the_application(self, tsu):
+        fields = [
+            {"name": "copy", "type": "file", "label": "住民票の写し", "required": False},
+            {"name": "note", "type": "text", "label": "備考", "required": False},
+        ]
+        procedure = published_procedure(tsu, name="届出", fields=fields)
+        stored = services.store_upload(
+            procedure=procedure,
+            field_name="copy",
+            upload=SimpleUploadedFile("本物.pdf", pdf_bytes()),
+            upload_token="someone-elses-page",
+        )
+        for reference in (
+            {"file_id": 987654, "name": "住民票の写し.pdf"},
+            {"file_id": stored.pk, "name": "本物.pdf"},
+            "住民票の写し.pdf",
+        ):
+            response = submit(Client(), tsu, procedure, {"copy": reference, "note": "x"})
+            assert response.status_code == 422, reference
+            [message] = response.json()["errors"]["copy"]
+            assert "住民票の写し" in message and "添付" in message
+        assert Application.objects.count() == 0
+        stored.refresh_from_db()
+        assert stored.application is None
+        assert submit(Client(), tsu, procedure, {"note": "x"}).status_code == 201
+
     def test_full_and_closed_procedures_answer_409(self, tsu, event):
         client = Client()
         assert submit(client, tsu, event, event_data(1, participants=3)).status_code == 201
         response = submit(client, tsu, event, event_data(2))
         assert response.status_code == 409 and response.json()["code"] in {"full", "closed"}
+
+    @pytest.mark.parametrize("capacity", [None, 3], ids=["no limit", "定員"])
+    def test_the_period_and_staff_closing_hold_for_every_procedure(self, tsu, tsu_admin, capacity):
+        now = timezone.now()
+        early = published_procedure(tsu, capacity=capacity, opens_at=now + timedelta(days=1))
+        late = published_procedure(tsu, capacity=capacity, closes_at=now - timedelta(seconds=1))
+        stopped = services.close_procedure(
+            actor=tsu_admin, procedure=published_procedure(tsu, capacity=capacity)
+        )
+        client = Client()
+        for procedure, code in ((early, "not_open"), (late, "closed"), (stopped, "closed")):
+            response = submit(client, tsu, procedure, event_data())
+            assert response.status_code == 409, procedure
+            assert response.json()["code"] == code
+        assert Application.objects.count() == 0
 
     def test_status_lookup_needs_the_token(self, tsu, event):
         client = Client()
@@ -92,6 +156,33 @@ class TestPublic:
         )
         assert bad.status_code == 400 and bad.json()["code"] == "bad_request"
         assert client.get("/api/v1/staff/applications").status_code == 401
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            event_data(applicant={"family": "\ud800", "given": "花子"}),
+            event_data(support_detail="\udfff"),
+            {**event_data(), "\udfff": 1},
+        ],
+        ids=["in a value", "in a hidden field", "in a key"],
+    )
+    def test_lone_surrogates_are_refused_with_a_message(self, tsu, event, data):
+        response = Client().post(
+            f"/api/v1/o/{tsu.code}/procedures/{event.pk}/applications",
+            json.dumps(data),  # ASCII JSON: the lone surrogates travel as \\uXXXX escapes
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "bad_request"
+        assert "文字" in response.json()["detail"]
+        assert Application.objects.count() == 0
+
+    def test_a_body_over_the_upload_limit_is_413(self, tsu, event, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+        response = submit(Client(), tsu, event, {**event_data(), "note": "あ" * 1000})
+        assert response.status_code == 413
+        assert response.json()["code"] == "too_large"
+        assert Application.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -20,6 +20,6 @@ def test_the_receipt_mail_is_queued_in_the_submissions_transaction(
             procedure=procedure, data=event_data()
         ).application
         queued = DBTaskResult.objects.filter(
-            task_path="jichitai.procedures.notifications.send_application_mail"
+            task_path="jichitai.procedures.notifications.send_received_mail"
         )
-        assert [row.args_kwargs["args"] for row in queued] == [[application.pk, "received"]]
+        assert [row.args_kwargs["args"] for row in queued] == [[application.pk]]

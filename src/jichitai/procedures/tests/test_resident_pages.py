@@ -2,15 +2,20 @@
 double submit creating nothing more, drafts, e-mail verification and the status page."""
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.tests.factories import published_procedure
+
+JST = ZoneInfo("Asia/Tokyo")
 
 
 @pytest.fixture
@@ -92,6 +97,28 @@ def test_a_full_event_is_shown_as_closed(tsu):
     services.submit_application(procedure=full, data=event_data())
     page = Client().get(f"/o/{tsu.code}/procedures/{full.pk}/").content.decode()
     assert "定員に達したため受付を終了しました" in page
+
+
+@pytest.mark.django_db
+def test_the_closed_page_says_whether_the_procedure_ended_or_is_not_open_yet(tsu, tsu_admin):
+    from jichitai.procedures import services
+
+    now = timezone.now()
+    ended = published_procedure(
+        tsu, name="終わった講座", capacity=10, closes_at=datetime(2026, 4, 1, 17, 0, tzinfo=JST)
+    )
+    future = published_procedure(tsu, name="これからの講座", opens_at=now + timedelta(days=30))
+    stopped = services.close_procedure(
+        actor=tsu_admin, procedure=published_procedure(tsu, name="締め切った講座", capacity=10)
+    )
+
+    def notice(procedure):
+        page = Client().get(f"/o/{tsu.code}/procedures/{procedure.pk}/").content.decode()
+        return re.search(r'<p class="notice[^>]*>(.*?)</p>', page, re.S).group(1)
+
+    assert notice(ended) == "この手続の受付は 令和8年4月1日 17:00 に終了しました。"
+    assert "から受け付けます" in notice(future) and "終了" not in notice(future)
+    assert notice(stopped) == "この手続の受付は終了しました。"
 
 
 @pytest.mark.django_db

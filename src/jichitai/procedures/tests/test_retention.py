@@ -1,7 +1,9 @@
 """Retention: past their procedure's retention period, finished applications lose their personal
-data (and files) while the counts stay; every run is audited; a manager can export and erase one
-application on request."""
+data (and files, drafts, e-mail verifications, the values in their audit entries) while the counts
+and the audit entries stay; every run is audited and also deletes expired drafts and e-mail
+verifications; a manager can export and erase one application on request."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,7 @@ from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs import services as jobs
 from jichitai.jobs.models import Job
 from jichitai.procedures import selectors, services
-from jichitai.procedures.models import Application, ApplicationFile
+from jichitai.procedures.models import Application, ApplicationFile, Draft, EmailVerification
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.tenancy.models import Role
 
@@ -57,7 +59,8 @@ def test_the_nightly_job_erases_finished_applications_past_retention(
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.start_job(kind="procedures.retention", title="保存期間を過ぎた申請の削除")
     job.refresh_from_db()
-    assert job.status == Job.Status.SUCCEEDED and job.result == {"purged": 1}
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result == {"purged": 1, "expired_drafts": 0, "expired_verifications": 0}
     old.refresh_from_db()
     assert old.purged_at is not None and old.data == {} and old.applicant_name == ""
     assert not ApplicationFile.objects.filter(application=old).exists()
@@ -93,3 +96,101 @@ def test_a_manager_exports_then_erases_on_request(tsu, make_member, login, old_a
     assert AuditEvent.objects.filter(
         action="procedures.application.purged", summary__startswith="本人からの削除依頼"
     ).exists()
+
+
+def run_retention(django_capture_on_commit_callbacks) -> Job:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.start_job(kind="procedures.retention", title="保存期間を過ぎた申請の削除")
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    return job
+
+
+def finish_and_age(clerk, application):
+    services.change_status(actor=clerk, application=application, to_status="approved")
+    services.change_status(actor=clerk, application=application, to_status="completed")
+    Application.objects.filter(pk=application.pk).update(
+        submitted_at=timezone.now() - timedelta(days=400)
+    )
+
+
+@pytest.mark.django_db
+def test_audit_entries_of_a_purged_application_are_kept_without_the_personal_values(
+    tsu, tsu_clerk, django_capture_on_commit_callbacks
+):
+    procedure = published_procedure(
+        tsu,
+        retention_years=1,
+        fields=[
+            {"name": "applicant", "type": "name", "label": "氏名", "required": True},
+            {"name": "home", "type": "address", "label": "住所", "required": True},
+        ],
+    )
+    old_home = {"postal_code": "514-0001", "address": "津市江戸橋一丁目", "building": ""}
+    new_home = {"postal_code": "514-0002", "address": "津市島崎町三番地", "building": ""}
+    data = {"applicant": event_data()["applicant"], "home": old_home}
+    application = services.submit_application(procedure=procedure, data=data).application
+    other = services.submit_application(procedure=procedure, data=data).application
+    services.change_status(
+        actor=tsu_clerk, application=application, to_status="returned", message="住所をご確認"
+    )
+    services.resubmit(application=application, data={**data, "home": new_home})
+    services.change_status(
+        actor=tsu_clerk, application=other, to_status="returned", message="住所をご確認"
+    )
+    services.resubmit(application=other, data={**data, "home": new_home})
+    finish_and_age(tsu_clerk, application)
+    about = AuditEvent.objects.filter(target_type="procedures.Application")
+    kept = set(about.filter(target_id=str(application.pk)).values_list("pk", "action"))
+    resubmitted = about.get(target_id=str(application.pk), action__endswith="resubmitted")
+    assert "津市島崎町" in json.dumps(resubmitted.changes, ensure_ascii=False)
+
+    run_retention(django_capture_on_commit_callbacks)
+
+    assert set(about.filter(target_id=str(application.pk)).values_list("pk", "action")) == kept
+    resubmitted.refresh_from_db()
+    shown = json.dumps(resubmitted.changes, ensure_ascii=False)
+    assert "津市" not in shown and "514-000" not in shown
+    assert set(resubmitted.changes) == {"home"}  # what changed is still told, not the values
+    other_entry = about.get(target_id=str(other.pk), action__endswith="resubmitted")
+    assert "津市島崎町" in json.dumps(other_entry.changes, ensure_ascii=False)  # not purged
+
+
+@pytest.mark.django_db
+def test_drafts_and_verifications_of_the_applicant_go_with_the_application(
+    tsu, tsu_clerk, django_capture_on_commit_callbacks
+):
+    procedure = published_procedure(tsu, retention_years=1)
+    mine, theirs = "taro0@example.jp", "someone@example.jp"
+    services.save_draft(procedure=procedure, email=mine, data={"note": "途中まで"})
+    services.save_draft(procedure=procedure, email=theirs, data={"note": "別の人"})
+    services.request_email_verification(procedure=procedure, email="Taro0@example.jp")
+    services.request_email_verification(procedure=procedure, email=theirs)
+    application = services.submit_application(
+        procedure=procedure, data=event_data(), applicant_email=mine
+    ).application
+    finish_and_age(tsu_clerk, application)
+
+    run_retention(django_capture_on_commit_callbacks)
+
+    assert list(Draft.objects.values_list("email", flat=True)) == [theirs]
+    assert list(EmailVerification.objects.values_list("email", flat=True)) == [theirs]
+
+
+@pytest.mark.django_db
+def test_the_nightly_run_deletes_expired_drafts_and_verifications(
+    tsu, django_capture_on_commit_callbacks
+):
+    procedure = published_procedure(tsu)
+    for email in ("old@example.jp", "new@example.jp"):
+        services.save_draft(procedure=procedure, email=email, data={})
+        services.request_email_verification(procedure=procedure, email=email)
+    past = timezone.now() - timedelta(minutes=1)
+    Draft.objects.filter(email="old@example.jp").update(expires_at=past)
+    EmailVerification.objects.filter(email="old@example.jp").update(expires_at=past)
+
+    job = run_retention(django_capture_on_commit_callbacks)
+
+    assert job.result == {"purged": 0, "expired_drafts": 1, "expired_verifications": 1}
+    assert list(Draft.objects.values_list("email", flat=True)) == ["new@example.jp"]
+    assert list(EmailVerification.objects.values_list("email", flat=True)) == ["new@example.jp"]

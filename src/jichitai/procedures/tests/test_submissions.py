@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core.tests.samples import pdf_bytes, png_bytes
-from jichitai.procedures import selectors, services
+from jichitai.procedures import availability, selectors, services
 from jichitai.procedures.models import Application, ApplicationFile, Procedure
+from jichitai.procedures.registry import acceptance_checks
 from jichitai.procedures.tests.factories import event_data, published_procedure
 
 Status = Application.Status
@@ -60,6 +61,17 @@ class TestSubmission:
         event.refresh_from_db()
         assert event.seats_taken == 1
 
+    def test_an_idempotency_key_reused_with_other_data_is_refused(self, event):
+        first = services.submit_application(
+            procedure=event, data=event_data(1), idempotency_key="k"
+        ).application
+        with pytest.raises(services.IdempotencyKeyReused):
+            services.submit_application(procedure=event, data=event_data(2), idempotency_key="k")
+        again = services.submit_application(
+            procedure=event, data=event_data(1), idempotency_key="k"
+        )
+        assert again.application == first and not again.created
+
     def test_invalid_data_writes_nothing(self, event):
         with pytest.raises(services.ApplicationInvalid) as error:
             services.submit_application(procedure=event, data=event_data(email="x"))
@@ -103,6 +115,31 @@ class TestSubmission:
         )
         with pytest.raises(services.ProcedureUnavailable, match="終了"):
             services.submit_application(procedure=ended, data=event_data())
+
+    @pytest.mark.parametrize("capacity", [None, 5], ids=["no limit", "定員"])
+    @pytest.mark.parametrize(
+        ("state", "code"),
+        [("not yet open", "not_open"), ("period ended", "closed"), ("closed by staff", "closed")],
+    )
+    def test_one_availability_rule_for_every_kind_of_procedure(
+        self, tsu, tsu_clerk, capacity, state, code
+    ):
+        now = timezone.now()
+        period = {
+            "not yet open": {"opens_at": now + timedelta(days=1)},
+            "period ended": {"closes_at": now - timedelta(minutes=1)},
+            "closed by staff": {},
+        }[state]
+        procedure = published_procedure(tsu, capacity=capacity, **period)
+        if state == "closed by staff":
+            services.close_procedure(actor=tsu_clerk, procedure=procedure)
+        assert availability.unavailable_reason(procedure) is not None
+        with pytest.raises(services.ProcedureUnavailable) as error:
+            services.submit_application(procedure=procedure, data=event_data())
+        assert error.value.code == code
+        procedure.refresh_from_db()
+        assert procedure.seats_taken == 0 and Application.objects.count() == 0
+        assert procedure not in selectors.open_procedures(tsu)
 
     def test_files_are_checked_and_attached(self, tsu):
         fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
@@ -166,6 +203,76 @@ class TestProcessing:
             )
         kinds = list(application.events.values_list("kind", flat=True))
         assert kinds == ["submitted", "status", "status", "resubmitted", "status", "status"]
+
+    def test_each_status_mail_tells_the_status_its_event_set(
+        self, event, tsu_clerk, django_capture_on_commit_callbacks
+    ):
+        """The mails go out after commit; by then the application may have moved on."""
+        application = services.submit_application(procedure=event, data=event_data()).application
+        with django_capture_on_commit_callbacks() as callbacks:
+            services.change_status(
+                actor=tsu_clerk,
+                application=application,
+                to_status=Status.RETURNED,
+                message="人数を確認してください。",
+            )
+            services.change_status(
+                actor=tsu_clerk, application=application, to_status=Status.REVIEWING
+            )
+        for callback in callbacks:
+            callback()
+        returned, reviewing = mail.outbox[-2:]
+        assert "差戻し" in returned.subject and "審査中" not in returned.subject
+        assert "「差戻し」になりました" in returned.body
+        assert "人数を確認してください。" in returned.body
+        assert "再提出してください" in returned.body
+        assert "審査中" in reviewing.subject
+        assert "「審査中」になりました" in reviewing.body
+        assert "再提出してください" not in reviewing.body
+
+    def test_a_resubmission_keeps_or_replaces_files_but_takes_no_references(self, tsu, tsu_clerk):
+        fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
+        procedure = published_procedure(tsu, name="届出", fields=fields)
+        application = services.submit_application(
+            procedure=procedure,
+            data={},
+            uploads={"proof": SimpleUploadedFile("証明書.pdf", pdf_bytes())},
+        ).application
+        kept = application.data["proof"]
+        services.change_status(
+            actor=tsu_clerk, application=application, to_status=Status.RETURNED, message="確認"
+        )
+        with pytest.raises(services.ApplicationInvalid) as error:
+            services.resubmit(
+                application=application, data={"proof": {"file_id": 424242, "name": "偽.pdf"}}
+            )
+        assert "証明書" in error.value.message_dict["proof"][0]
+        application = services.resubmit(application=application, data={"proof": kept})
+        assert application.data["proof"] == kept
+
+    def test_submission_and_resubmission_run_the_same_acceptance_checks(self, event, tsu_clerk):
+        def no_groups_of_four(candidate):
+            if candidate.cleaned.get("participants") == 4:
+                raise ValidationError({"participants": ["4人の申込みは受け付けていません。"]})
+
+        acceptance_checks.register("test.no_groups_of_four", no_groups_of_four)
+        try:
+            with pytest.raises(services.ApplicationInvalid) as error:
+                services.submit_application(procedure=event, data=event_data(participants=4))
+            assert error.value.message_dict == {
+                "participants": ["4人の申込みは受け付けていません。"]
+            }
+            application = services.submit_application(
+                procedure=event, data=event_data()
+            ).application
+            services.change_status(
+                actor=tsu_clerk, application=application, to_status=Status.RETURNED, message="再"
+            )
+            with pytest.raises(services.ApplicationInvalid) as error:
+                services.resubmit(application=application, data=event_data(participants=4))
+            assert "participants" in error.value.message_dict
+        finally:
+            acceptance_checks.unregister("test.no_groups_of_four")
 
     def test_bulk_changes_report_what_they_skipped(self, event, tsu_clerk):
         first = services.submit_application(procedure=event, data=event_data(1)).application

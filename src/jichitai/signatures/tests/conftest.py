@@ -5,13 +5,15 @@ from jichitai.signatures import pki, services
 
 @pytest.fixture(scope="session")
 def test_pki():
-    """A CA with a valid, an expired, a revoked and an encryption-only signer, another CA nobody
-    trusts, and the CA's CRL listing the revoked certificate."""
+    """A CA with a valid, an expired, a revoked and an encryption-only signer and a time-stamping
+    authority, another CA nobody trusts with its own signer and time-stamping authority, and the
+    CA's CRL listing the revoked certificate (revoked a minute before the session started)."""
     from datetime import UTC, datetime, timedelta
 
     ca = pki.make_ca()
     now = datetime.now(UTC)
     revoked = pki.issue(ca, "失効 太郎")
+    stranger_ca = pki.make_ca("見知らぬ認証局")
     return {
         "ca": ca,
         "valid": pki.issue(ca, "三重 花子"),
@@ -23,7 +25,10 @@ def test_pki():
         ),
         "revoked": revoked,
         "encryption_only": pki.issue(ca, "暗号 用子", for_signing=False),
-        "stranger": pki.issue(pki.make_ca("見知らぬ認証局"), "他人 次郎"),
+        "tsa": pki.issue(ca, "テスト時刻認証局", for_time_stamping=True),
+        "stranger_ca": stranger_ca,
+        "stranger": pki.issue(stranger_ca, "他人 次郎"),
+        "stranger_tsa": pki.issue(stranger_ca, "見知らぬ時刻認証局", for_time_stamping=True),
         "crl": pki.make_crl(ca, [revoked.certificate]),
     }
 

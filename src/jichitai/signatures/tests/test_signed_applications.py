@@ -9,13 +9,14 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from jichitai.procedures import retention
 from jichitai.procedures import services as procedures
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki
 from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.models import ApplicationSignature
-from jichitai.signatures.verification import MESSAGES, verify_detached
+from jichitai.signatures.verification import MESSAGES, verify_cms
 
 
 @pytest.fixture
@@ -43,10 +44,23 @@ class TestSubmission:
         assert record.signer_serial == format(test_pki["valid"].certificate.serial_number, "X")
         assert "テスト署名用認証局" in record.issuer
         # The original signature and content are kept and verify again later.
-        again = verify_detached(
-            signed_procedure.organization, bytes(record.signed_content), bytes(record.signature_der)
+        again = verify_cms(
+            signed_procedure.organization,
+            bytes(record.signed_content),
+            bytes(record.signature_der),
+            received_at=record.received_at,
         )
         assert again.signer_serial == record.signer_serial
+
+    def test_erasing_the_application_erases_its_signature(self, signed_procedure, test_pki):
+        data = event_data()
+        application = procedures.submit_application(
+            procedure=signed_procedure,
+            data=data,
+            signature=sign(signed_procedure, data, test_pki["valid"]),
+        ).application
+        retention.purge_application(actor=None, application=application, reason="本人からの依頼")
+        assert not ApplicationSignature.objects.exists()
 
     @pytest.mark.parametrize(
         ("signer", "tamper", "code"),
@@ -164,7 +178,7 @@ def test_the_command_line_signer_makes_an_acceptable_signature(
 def test_signed_pdf_attachments_are_verified_with_pyhanko(trusted, test_pki, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from jichitai.signatures.tests.pdf_signing import signed_pdf
+    from jichitai.signatures.tests.signing import signed_pdf
 
     fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
     procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
@@ -181,3 +195,114 @@ def test_signed_pdf_attachments_are_verified_with_pyhanko(trusted, test_pki, tmp
     ).application
     [result] = application.files.get().pdf_signatures.all()
     assert not result.trusted and "信頼できない証明書" in result.summary
+
+
+@pytest.mark.django_db
+class TestResubmission:
+    """A returned application is corrected under the same checks as a new one."""
+
+    @pytest.fixture
+    def returned(self, signed_procedure, test_pki, tsu_admin):
+        data = event_data()
+        application = procedures.submit_application(
+            procedure=signed_procedure,
+            data=data,
+            signature=sign(signed_procedure, data, test_pki["valid"]),
+        ).application
+        return procedures.change_status(
+            actor=tsu_admin,
+            application=application,
+            to_status=Application.Status.RETURNED,
+            message="人数を確認してください。",
+        )
+
+    def test_a_correction_needs_a_signature_over_the_corrected_data(
+        self, signed_procedure, returned, test_pki
+    ):
+        corrected = event_data(participants=2)
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.resubmit(application=returned, data=corrected)
+        assert "電子署名が必要です" in error.value.message_dict["signature"][0]
+        with pytest.raises(procedures.ApplicationInvalid) as error:
+            procedures.resubmit(
+                application=returned,
+                data=corrected,
+                signature=sign(signed_procedure, event_data(), test_pki["valid"]),
+            )
+        assert error.value.message_dict["signature"] == [MESSAGES["data_changed"]]
+        returned.refresh_from_db()
+        assert returned.status == "returned" and returned.persons == 1
+        application = procedures.resubmit(
+            application=returned,
+            data=corrected,
+            signature=sign(signed_procedure, corrected, test_pki["valid"]),
+        )
+        assert application.status == "received" and application.persons == 2
+        record = ApplicationSignature.objects.get(application=application)
+        assert bytes(record.signed_content) == canonical_content(
+            signed_procedure, signed_procedure.current_version.number, corrected
+        )
+
+    def test_the_staff_page_never_shows_an_old_verification_over_changed_data(
+        self, signed_procedure, returned, tsu_admin, login
+    ):
+        # The procedure stops requiring signatures; the correction then carries none.
+        procedures.update_procedure(
+            actor=tsu_admin, procedure=signed_procedure, needs_signature=False
+        )
+        application = procedures.resubmit(application=returned, data=event_data(participants=2))
+        page = (
+            login(tsu_admin)
+            .get(f"/s/{signed_procedure.organization.code}/inbox/{application.pk}/")
+            .content.decode()
+        )
+        assert "検証済み" not in page
+        assert "署名のあとで申請内容が変更されています" in page
+
+    def test_an_unchanged_signed_application_shows_as_verified(
+        self, signed_procedure, returned, tsu_admin, login
+    ):
+        page = (
+            login(tsu_admin)
+            .get(f"/s/{signed_procedure.organization.code}/inbox/{returned.pk}/")
+            .content.decode()
+        )
+        assert "検証済み" in page
+
+    def test_the_status_page_takes_the_corrected_datas_signature(
+        self, signed_procedure, returned, test_pki
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        url = (
+            f"/o/{signed_procedure.organization.code}/status/"
+            f"{returned.receipt_number}/{returned.status_token}/"
+        )
+        corrected = {
+            "applicant__family": "三重",
+            "applicant__given": "太郎0",
+            "applicant__family_kana": "ミエ",
+            "applicant__given_kana": "タロウ",
+            "email": "taro0@example.jp",
+            "participants": "2",
+            "agree": "on",
+        }
+        client = Client()
+        unsigned = client.post(url, {**corrected, "action": "resubmit"})
+        assert unsigned.status_code == 422
+        assert "電子署名が必要です" in unsigned.content.decode()
+        content = client.post(url, {**corrected, "action": "signing_content"})
+        assert content["Content-Type"] == "application/json"
+        signature = pki.sign_detached(content.content, test_pki["valid"])
+        signed = client.post(
+            url,
+            {
+                **corrected,
+                "action": "resubmit",
+                "signature": SimpleUploadedFile("application.p7s", signature),
+            },
+        )
+        assert signed.status_code == 302
+        returned.refresh_from_db()
+        assert returned.status == "received" and returned.persons == 2
+        assert returned.signature.covers(returned)

@@ -1,0 +1,32 @@
+"""Reading JSON request bodies as text a database can store.
+
+JSON may escape a lone UTF-16 surrogate (``"\\ud800"``); Python decodes it into a string that no
+UTF-8 database, log or e-mail can encode, so such a body is refused before anything reads it.
+"""
+
+import json
+
+from ninja.parser import Parser
+
+
+class UnpairedSurrogate(ValueError):
+    """The body holds a lone UTF-16 surrogate, which is not a character."""
+
+    message = (
+        "リクエストの本文に文字として使えないコード(対になっていないサロゲート \\ud800〜\\udfff)が"
+        "含まれています。UTF-8 の文字として送ってください。"
+    )
+
+
+def parse_json(body: bytes):
+    data = json.loads(body)
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnpairedSurrogate(UnpairedSurrogate.message) from None
+    return data
+
+
+class TextJsonParser(Parser):
+    def parse_body(self, request):
+        return parse_json(request.body)

@@ -1,0 +1,84 @@
+"""Signing with pyHanko for the tests, with certificates of the test PKI: PDFs (PAdES) and CMS
+signatures over arbitrary content whose signingTime, attachment and RFC 3161 timestamp the test
+chooses (what a signer's own software could put there)."""
+
+import asyncio
+import io
+from datetime import datetime
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from jichitai.core.tests.samples import pdf_bytes
+
+
+def asn1_certificate(issued) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(issued.certificate.public_bytes(serialization.Encoding.DER))
+
+
+def asn1_key(issued) -> asn1_keys.PrivateKeyInfo:
+    return asn1_keys.PrivateKeyInfo.load(
+        issued.key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+def _signer(signer, ca) -> signers.SimpleSigner:
+    store = SimpleCertificateStore()
+    if ca is not None:
+        store.register(asn1_certificate(ca))
+    return signers.SimpleSigner(
+        signing_cert=asn1_certificate(signer), signing_key=asn1_key(signer), cert_registry=store
+    )
+
+
+def signed_pdf(signer, ca) -> bytes:
+    output = io.BytesIO()
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes()))
+    signers.sign_pdf(
+        writer,
+        signers.PdfSignatureMetadata(field_name="Signature1"),
+        signer=_signer(signer, ca),
+        output=output,
+    )
+    return output.getvalue()
+
+
+def timestamper(tsa, ca, at: datetime) -> DummyTimeStamper:
+    """A time-stamping authority answering with the time ``at``."""
+    return DummyTimeStamper(
+        tsa_cert=asn1_certificate(tsa),
+        tsa_key=asn1_key(tsa),
+        certs_to_embed=[asn1_certificate(ca)],
+        fixed_dt=at,
+    )
+
+
+def signed_cms(
+    content: bytes,
+    signer,
+    *,
+    signing_time: datetime | None = None,
+    detached: bool = True,
+    timestamped_by: DummyTimeStamper | None = None,
+) -> bytes:
+    """A CMS SignedData (DER) over ``content``, with the signingTime the signer claims."""
+    signed = asyncio.run(
+        _signer(signer, None).async_sign_general_data(
+            content,
+            "sha256",
+            detached=detached,
+            timestamper=timestamped_by,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=signing_time),
+        )
+    )
+    return signed.dump()

@@ -1,0 +1,112 @@
+"""The trust settings page: an administrator registers CA certificates and CRLs in the form a CA
+publishes them — PEM or DER (.cer / .crt / .der / .crl) — and anything else is refused with a
+message that says what was expected."""
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from jichitai.signatures import pki
+from jichitai.signatures.models import RevocationList, TrustAnchor
+from jichitai.tenancy.models import Role
+
+
+@pytest.fixture
+def admin(tsu, make_member, login):
+    return login(make_member(tsu, Role.ADMIN))
+
+
+def _url(organization):
+    return reverse("signatures:trust", kwargs={"org_code": organization.code})
+
+
+def _upload_anchor(client, organization, name, data):
+    return client.post(
+        _url(organization),
+        {
+            "kind": "anchor",
+            "anchor-name": "テスト署名用認証局",
+            "anchor-file": SimpleUploadedFile(name, data),
+        },
+    )
+
+
+def _upload_crl(client, organization, name, data):
+    return client.post(
+        _url(organization), {"kind": "crl", "crl-file": SimpleUploadedFile(name, data)}
+    )
+
+
+@pytest.mark.django_db
+class TestFormats:
+    @pytest.mark.parametrize("name", ["ca.cer", "ca.der", "ca.crt"])
+    def test_a_der_certificate_is_registered(self, admin, tsu, test_pki, name):
+        der = test_pki["ca"].certificate.public_bytes(serialization.Encoding.DER)
+        response = _upload_anchor(admin, tsu, name, der)
+        assert response.status_code == 302
+        assert TrustAnchor.objects.get(organization=tsu).certificate_pem == (
+            test_pki["ca"].certificate_pem
+        )
+
+    def test_a_pem_certificate_is_registered(self, admin, tsu, test_pki):
+        response = _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
+        assert response.status_code == 302 and TrustAnchor.objects.filter(organization=tsu)
+
+    @pytest.mark.parametrize("name", ["ca.crl", "ca-crl.der"])
+    def test_a_der_crl_is_registered(self, admin, tsu, test_pki, name):
+        _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
+        response = _upload_crl(admin, tsu, name, test_pki["crl"])
+        assert response.status_code == 302
+        assert RevocationList.objects.get(organization=tsu).revoked_count == 1
+
+    def test_a_pem_crl_is_registered(self, admin, tsu, test_pki):
+        from cryptography import x509
+
+        _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
+        crl_pem = x509.load_der_x509_crl(test_pki["crl"]).public_bytes(serialization.Encoding.PEM)
+        response = _upload_crl(admin, tsu, "ca.crl", crl_pem)
+        assert response.status_code == 302 and RevocationList.objects.filter(organization=tsu)
+
+
+@pytest.mark.django_db
+class TestGarbage:
+    @pytest.mark.parametrize(
+        "data", [b"\x30\x82\x01\x00" + b"\x00" * 40, b"hello, not a certificate", b"\x00\x01\x02"]
+    )
+    def test_a_file_that_is_no_certificate_is_refused_with_what_was_expected(
+        self, admin, tsu, data
+    ):
+        response = _upload_anchor(admin, tsu, "ca.cer", data)
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "認証局の証明書として読み取れません" in page
+        assert "PEM" in page and "DER" in page
+        assert not TrustAnchor.objects.exists()
+        assert "テスト署名用認証局" in page  # the name typed stays in the form
+
+    def test_a_file_that_is_no_crl_is_refused_with_what_was_expected(self, admin, tsu, test_pki):
+        _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
+        response = _upload_crl(admin, tsu, "ca.crl", b"\x30\x03\x02\x01\x01")
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "失効リスト(CRL)として読み取れません" in page and "DER" in page
+        assert not RevocationList.objects.exists()
+
+    def test_a_certificate_given_as_the_crl_is_named_for_what_it_is(self, admin, tsu, test_pki):
+        _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
+        response = _upload_crl(admin, tsu, "ca.crl", test_pki["ca"].certificate_pem.encode())
+        assert response.status_code == 422
+        assert "証明書のファイルです" in response.content.decode()
+
+    def test_an_empty_or_oversized_file_is_refused(self, admin, tsu):
+        assert "空" in _upload_anchor(admin, tsu, "ca.cer", b"").content.decode()
+        oversized = _upload_anchor(admin, tsu, "ca.cer", b"0" * (1024 * 1024 + 1))
+        assert oversized.status_code == 422 and "大きすぎます" in oversized.content.decode()
+
+    def test_a_crl_of_another_ca_is_refused(self, admin, tsu, test_pki):
+        _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
+        other = pki.make_crl(test_pki["stranger_ca"])
+        response = _upload_crl(admin, tsu, "other.crl", other)
+        assert response.status_code == 422
+        assert "登録されている認証局のどれでもありません" in response.content.decode()
