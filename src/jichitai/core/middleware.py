@@ -1,8 +1,9 @@
-import contextlib
+import shutil
+import tempfile
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 
 from jichitai.core.context import RequestContext, request_context
 
@@ -60,18 +61,18 @@ class WriteTransactionMiddleware:
             return view_func(request, *view_args, **view_kwargs)
 
 
-FORM_CONTENT_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
-
-
 def _receive_body(request: HttpRequest) -> None:
-    """Reads the whole request body now: it arrives at the client's pace (a resident's slow
+    """Receives the whole request body now: it arrives at the client's pace (a resident's slow
     upload), and read inside the view it would keep the transaction, and SQLite's write lock, open
-    that long. Forms are parsed (uploads go to temporary files past FILE_UPLOAD_MAX_MEMORY_SIZE);
-    other bodies are read once and kept, within DATA_UPLOAD_MAX_MEMORY_SIZE."""
-    if request.content_type in FORM_CONTENT_TYPES:
-        request.POST  # noqa: B018 - parsing reads the body (as CSRF protection does for most forms)
-        return
-    # A body refused from its declared length is not read at all: the view meets the refusal again
-    # and answers in its own way (the API: 413 with a JSON error).
-    with contextlib.suppress(RequestDataTooBig):
-        request.body  # noqa: B018 - reading caches the body on the request
+    that long. The body is kept in a spooled file (in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE) that
+    the view then reads as it would have read the connection, with the usual size checks."""
+    if request._read_started or hasattr(request, "_body"):
+        return  # already received (CSRF protection parses most forms)
+    # Lives as long as the request (the view reads it); removed when the request is freed.
+    received = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+    try:
+        shutil.copyfileobj(request._stream, received)
+    except OSError as error:
+        raise UnreadablePostError(*error.args) from error
+    received.seek(0)
+    request._stream = received
