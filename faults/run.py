@@ -11,19 +11,27 @@ for a person). Exits non-zero on any loss or duplicate.
 
 Job faults are plug-ins (``JOB_FAULTS``): each starts a job, says how to recognise that it is in the
 middle of its items, and checks its items afterwards.
+
+Then the embedded default (``make run``'s shape: a SQLite file, the development server, one
+``jichitai worker`` on the database queue): the same load while one client sends its submission
+slowly for longer than SQLite's busy timeout. Nothing may be lost or duplicated, every receipt mail
+must be sent exactly once, and the worker must still be taking tasks at the end.
 """
 
 import argparse
+import http.client
 import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -36,6 +44,10 @@ BIN = ROOT / ".venv" / "bin"
 PG_PORT = 55432
 REDIS_PORT = 56379
 APP_PORT = 8790
+EMBEDDED_PORT = 8791
+# Longer than SQLite's busy timeout (30 s): a request holding the write lock that long made every
+# other writer, and the worker's task loop, fail.
+SLOW_REQUEST_SECONDS = 40
 FIELDS = [
     {"name": "applicant", "type": "name", "label": "氏名", "required": True},
     {"name": "email", "type": "email", "label": "メールアドレス", "required": True},
@@ -419,6 +431,164 @@ def interrupt_job(fault: JobFault, workers: list[subprocess.Popen], start_worker
     }
 
 
+EMBEDDED_PREPARE = f"""
+import django
+django.setup()
+from jichitai.procedures import services
+from jichitai.tenancy.models import Division, Organization
+organization = Organization.objects.create(code="242012", name="津市", name_kana="つし", kind="city")
+division = Division.objects.create(organization=organization, name="情報政策課")
+procedure = services.create_procedure(actor=None, organization=organization, division=division,
+    name="障害試験の講座", category="event", fields={FIELDS!r})
+services.publish_procedure(actor=None, procedure=procedure)
+print(procedure.pk)
+"""
+MAIL_TASK = "jichitai.procedures.notifications.send_received_mail"
+
+
+def embedded_environment(directory: Path) -> dict:
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "CACHE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "jichitai.settings.local",
+        "DEBUG": "0",
+        "TASKS_BACKEND": "database",
+        "JICHITAI_VAR_DIR": str(directory),
+        "JICHITAI_API_SUBMIT_RATE": "100000000/m",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def send_slowly(url: str, seconds: float) -> int:
+    """One client whose submission body trickles in over ``seconds`` (a slow mobile upload);
+    returns the status it was answered with."""
+    body = json.dumps(BODY).encode()
+    target = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=seconds + 60)
+    connection.putrequest("POST", target.path)
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(len(body)))
+    connection.putheader("Idempotency-Key", uuid.uuid4().hex)
+    connection.endheaders()
+    for byte in range(len(body)):
+        connection.send(body[byte : byte + 1])
+        time.sleep(seconds / len(body))
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def embedded_default(directory: Path, seconds: int, clients: int) -> dict:
+    """The embedded default under load with a slow request held open (see the module text)."""
+    directory.mkdir()
+    env = embedded_environment(directory)
+    command = [BIN / "python", "-m", "jichitai"]
+    subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
+    procedure_id = int(
+        subprocess.run(
+            [BIN / "python", "-c", EMBEDDED_PREPARE],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()[-1]
+    )
+    logs = (directory / "processes.log").open("w")
+    processes = [
+        subprocess.Popen(
+            [*command, "runserver", "--noreload", f"127.0.0.1:{EMBEDDED_PORT}"],
+            env=env,
+            stdout=logs,
+            stderr=logs,
+        )
+    ]
+    worker = subprocess.Popen([*command, "worker"], env=env, stdout=logs, stderr=logs)
+    processes.append(worker)
+    base = f"http://127.0.0.1:{EMBEDDED_PORT}"
+    url = f"{base}/api/v1/o/242012/procedures/{procedure_id}/applications"
+    try:
+        wait_for(lambda: _answers(f"{base}/healthz"), 60)
+        load = Load(url=url, seconds=max(seconds, SLOW_REQUEST_SECONDS + 5), clients=clients)
+        loader = threading.Thread(target=load.run)
+        loader.start()
+        time.sleep(2)
+        log(f"embedded default: one client sends its submission over {SLOW_REQUEST_SECONDS} s")
+        slow_status = send_slowly(url, SLOW_REQUEST_SECONDS)
+        log(f"embedded default: the slow submission was answered {slow_status}")
+        loader.join()
+        # The worker is still taking tasks: the last submission's mail is sent too.
+        last = Load(url=url, seconds=0.1, clients=1)
+        last.run()
+        mails_done = wait_for(lambda: _mail_tasks(directory)[2] == 0, 120, step=1)
+        worker_alive = worker.poll() is None
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+            worker_state = json.loads(response.read()).get("worker")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    answered = {**load.answered, **last.answered}
+    stored = _stored_receipts(directory, procedure_id)
+    lost = [key for key in answered if key not in stored]
+    duplicated = [key for key, receipts in stored.items() if len(receipts) > 1]
+    applications, sent_once, unsent, sent_twice = _mail_tasks(directory)
+    return {
+        "embedded: submissions answered 201 (SQLite, slow request open)": len(answered)
+        + (slow_status == 201),
+        "embedded: client retries": load.retries,
+        "embedded: applications in the database": applications,
+        "embedded: answered 201 but missing (lost)": len(lost),
+        "embedded: keys stored more than once (duplicates)": len(duplicated),
+        "embedded: receipt mails sent exactly once": sent_once,
+        "embedded: receipt mails not sent (lost)": unsent
+        if mails_done
+        else f"{unsent} (timed out)",
+        "embedded: receipt mails queued more than once (duplicates)": sent_twice,
+        "embedded: worker still processing at the end": (
+            "yes" if worker_alive and mails_done and worker_state == "ok" else "no"
+        ),
+    }
+
+
+def _stored_receipts(directory: Path, procedure_id: int) -> dict:
+    with sqlite3.connect(directory / "jichitai.sqlite3") as database:
+        rows = database.execute(
+            "SELECT idempotency_key, receipt_number FROM procedures_application"
+            " WHERE procedure_id = ?",
+            (procedure_id,),
+        ).fetchall()
+    stored: dict = {}
+    for key, receipt in rows:
+        stored.setdefault(key.removeprefix("api-"), []).append(receipt)
+    return stored
+
+
+def _mail_tasks(directory: Path) -> tuple[int, int, int, int]:
+    """(applications, mails sent once, applications whose mail was not sent, queued twice)."""
+    with sqlite3.connect(directory / "jichitai.sqlite3", timeout=30) as database:
+        applications = [row[0] for row in database.execute("SELECT id FROM procedures_application")]
+        tasks = database.execute(
+            "SELECT args_kwargs, status FROM django_tasks_database_dbtaskresult"
+            " WHERE task_path = ?",
+            (MAIL_TASK,),
+        ).fetchall()
+    queued: dict = {}
+    for arguments, status in tasks:
+        queued.setdefault(json.loads(arguments)["args"][0], []).append(status)
+    sent_once = sum(1 for a in applications if queued.get(a) == ["SUCCESSFUL"])
+    unsent = sum(1 for a in applications if "SUCCESSFUL" not in queued.get(a, []))
+    twice = sum(1 for statuses in queued.values() if len(statuses) > 1)
+    return len(applications), sent_once, unsent, twice
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20)
@@ -495,6 +665,7 @@ def main() -> None:
         app_log.flush()
         errors = (directory / "app.log").read_text().count("Internal Server Error")
         rows["5xx answers logged during the faults (retried)"] = errors
+        rows.update(embedded_default(directory / "embedded", options.seconds, options.clients))
     finally:
         for process in processes:
             if process.poll() is None:
@@ -511,7 +682,8 @@ def main() -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
     print(
-        f"\ntest-faults: {options.clients} clients for {options.seconds} s, 2 app processes, 2 Redis workers\n"
+        f"\ntest-faults: {options.clients} clients for {options.seconds} s, 2 app processes, 2 Redis workers;"
+        f" then the embedded default (SQLite, database queue) with a {SLOW_REQUEST_SECONDS} s request\n"
     )
     width = max(len(label) for label in rows)
     for label, value in rows.items():
@@ -529,9 +701,14 @@ def main() -> None:
     ]
     if not rows["submissions answered 201"]:
         bad.append("no submission was answered")
+    if rows["embedded: worker still processing at the end"] != "yes":
+        bad.append("the embedded default's worker stopped taking tasks")
     if bad:
         sys.exit("FAILED: " + ", ".join(bad))
-    print("\nno submission lost or duplicated; every job item finished once or failed visibly")
+    print(
+        "\nno submission lost or duplicated; every job item finished once or failed visibly;"
+        " the embedded default's worker kept sending mail"
+    )
 
 
 def _answers(url: str) -> bool:

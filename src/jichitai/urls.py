@@ -4,7 +4,7 @@ from django.views.i18n import set_language
 from jichitai.accounts.middleware import before_second_factor
 from jichitai.api.api import url_patterns as api_url_patterns
 from jichitai.api.views import unknown_endpoint
-from jichitai.core.views import healthz
+from jichitai.core.views import healthz, healthz_worker
 from jichitai.tenancy.middleware import public_view
 
 # Staff pages live under /s/<org_code>/: the tenant middleware resolves the organization from that
@@ -28,6 +28,7 @@ urlpatterns = [
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
     path("", include("jichitai.payments.public_urls")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/worker", healthz_worker, name="healthz_worker"),
     path("", include("jichitai.opendata.public_urls")),
     # The CKAN-compatible /api/action/… and /api/3/action/… must come before the platform's own API.
     path("", include("jichitai.opendata.ckan_urls")),

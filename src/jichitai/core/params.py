@@ -206,4 +206,8 @@ class InvalidParameterMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, InvalidParameter):
             return None
-        return render(request, "400.html", {"message": exception.message}, status=400)
+        return invalid_parameter_response(request, exception)
+
+
+def invalid_parameter_response(request, refusal: InvalidParameter):
+    return render(request, "400.html", {"message": refusal.message}, status=400)

@@ -74,3 +74,16 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A ``jichitai worker`` process's last sign of life, written by its task loop (and while it
+    runs a job), so ``/healthz/worker`` can tell a worker that stopped taking tasks from one
+    that is idle."""
+
+    name = models.CharField(max_length=200, unique=True)  # host:pid
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,22 +6,24 @@ from datetime import timedelta
 
 from croniter import croniter
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from jichitai.audit import services as audit
 from jichitai.core.context import RequestContext, request_context
+from jichitai.jobs import liveness
 from jichitai.jobs.models import Job, ScheduleRun
 from jichitai.jobs.registry import job_kinds, schedules
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 10
-
 
 def start_job(*, kind: str, title: str, organization=None, actor=None, **arguments) -> Job:
-    """Records the job and queues it once the surrounding transaction commits, so a worker never
-    sees a job whose data is not there yet (and a rolled-back action leaves no job behind)."""
+    """Records the job and queues it with the surrounding transaction (``enqueue_with_action``):
+    a worker never sees a job whose data is not there yet, and a rolled-back action leaves no job
+    behind."""
     job_kinds.get(kind)  # an unknown kind is a programming error: fail here, not in the worker
     job = Job.objects.create(
         kind=kind,
@@ -31,18 +33,37 @@ def start_job(*, kind: str, title: str, organization=None, actor=None, **argumen
         arguments=arguments,
     )
     audit.record("jobs.started", actor=actor, organization=organization, target=job, summary=title)
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    _enqueue(job.pk)
     return job
+
+
+def enqueue_with_action(task, *args) -> None:
+    """Queues ``task`` as part of the action's transaction. On the database queue the task row
+    commits or rolls back with the action, so a crash right after the commit loses nothing; a
+    queue elsewhere (Redis) or one that runs tasks at once is told only after the commit, so no
+    worker looks for data that is not there yet."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def _enqueue(job_id: int) -> None:
     from jichitai.jobs.tasks import run_job
 
-    run_job.enqueue(job_id)
+    enqueue_with_action(run_job, job_id)
+
+
+class JobLeaseLost(Exception):
+    """The job was taken for dead and handed to another attempt; this one must stop writing."""
 
 
 class JobContext:
-    """Handed to a job's function: report progress, and read the job's arguments."""
+    """Handed to a job's function: report progress, and read the job's arguments.
+
+    ``job.attempts`` is the attempt's lease: every write of the attempt is conditional on it, so
+    an attempt whose job was recovered and started again (by a later attempt) finds out at its
+    next progress report, stops, and never writes its outcome over the later one's."""
 
     def __init__(self, job: Job):
         self.job = job
@@ -53,25 +74,38 @@ class JobContext:
             fields["total"] = total
         if message:
             fields["message"] = message[:500]
-        Job.objects.filter(pk=self.job.pk).update(**fields)
+        if not _leased(self.job).update(**fields):
+            raise JobLeaseLost(self.job.pk)
         for name, value in fields.items():
             setattr(self.job, name, value)
 
 
-class _Heartbeat(threading.Thread):
-    """Keeps ``heartbeat_at`` fresh while a long item runs, so only a dead worker looks stale."""
+def _leased(job: Job):
+    """The job's row, as long as this attempt still holds it."""
+    return Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
 
-    def __init__(self, job_id: int):
-        super().__init__(daemon=True, name=f"job-{job_id}-heartbeat")
-        self.job_id = job_id
+
+class _Heartbeat(threading.Thread):
+    """Keeps ``heartbeat_at`` fresh while a long item runs, so only a dead worker looks stale. A
+    failed write (database locked or restarting) is retried at the next beat rather than ending
+    the heartbeat, which would let recovery start the job a second time."""
+
+    def __init__(self, job: Job):
+        super().__init__(daemon=True, name=f"job-{job.pk}-heartbeat")
+        self.job = job
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        interval = settings.JICHITAI_JOB_HEARTBEAT_SECONDS
         try:
-            while not self.stopped.wait(HEARTBEAT_SECONDS):
-                Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
+            while not self.stopped.wait(interval):
+                try:
+                    if not _leased(self.job).update(heartbeat_at=timezone.now()):
+                        return  # taken over: the attempt finds out at its next write
+                    liveness.beat()
+                except DatabaseError:
+                    logger.warning("job %s: heartbeat not recorded; retrying", self.job.pk)
+                    connection.close()
         finally:
             connection.close()
 
@@ -84,21 +118,25 @@ def execute_job(job_id: int) -> None:
     now = timezone.now()
     claimed = Job.objects.filter(
         pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.INTERRUPTED]
-    ).update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now)
+    ).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
     if not claimed:
         logger.info("job %s is not waiting to run; skipped", job_id)
         return
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
     kind = job_kinds.get(job.kind)
-    heartbeat = _Heartbeat(job_id)
+    heartbeat = _Heartbeat(job)
     heartbeat.start()
     try:
         with request_context(RequestContext(channel="task")):
             result = kind.function(JobContext(job), **job.arguments) or {}
+    except JobLeaseLost:
+        logger.warning("job %s attempt %s was taken over; it stopped", job_id, job.attempts)
+        return
     except Exception as error:
         logger.exception("job %s (%s) failed", job_id, job.kind)
-        Job.objects.filter(pk=job_id).update(
+        _leased(job).update(
             status=Job.Status.FAILED,
             finished_at=timezone.now(),
             message=f"処理中にエラーが発生しました: {type(error).__name__}"[:500],
@@ -106,9 +144,10 @@ def execute_job(job_id: int) -> None:
         raise
     finally:
         heartbeat.stopped.set()
-    Job.objects.filter(pk=job_id).update(
+    if not _leased(job).update(
         status=Job.Status.SUCCEEDED, finished_at=timezone.now(), result=result
-    )
+    ):
+        logger.warning("job %s attempt %s was taken over; outcome discarded", job_id, job.attempts)
 
 
 def recover_stale_jobs(*, stale_after: timedelta | None = None) -> list[int]:
@@ -128,7 +167,7 @@ def recover_stale_jobs(*, stale_after: timedelta | None = None) -> list[int]:
             if kind is not None and kind.resumable:
                 job.status = Job.Status.INTERRUPTED
                 job.message = "ワーカーの停止により中断しました。続きから再開します。"
-                transaction.on_commit(lambda job_id=job.pk: _enqueue(job_id))
+                _enqueue(job.pk)
             else:
                 job.status = Job.Status.FAILED
                 job.finished_at = timezone.now()

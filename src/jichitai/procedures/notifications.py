@@ -1,15 +1,17 @@
 """E-mails to applicants: receipt, status changes, draft and verification links.
 
-They are rendered and sent by a background task queued when the transaction commits: nobody is
-told about something that was rolled back, and a slow mail server never slows a submission.
+They are rendered and sent by a background task queued with the action's transaction
+(``jobs.services.enqueue_with_action``): nobody is told about something that was rolled back, a
+crash right after the commit loses no mail, and a slow mail server never slows a submission.
 """
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
+
+from jichitai.jobs.services import enqueue_with_action
 
 
 def absolute(path: str) -> str:
@@ -118,13 +120,13 @@ def send_link_mail(kind: str, object_id: int) -> None:
 
 def application_received(application) -> None:
     if application.applicant_email:
-        transaction.on_commit(lambda: send_received_mail.enqueue(application.pk))
+        enqueue_with_action(send_received_mail, application.pk)
 
 
 def event_recorded(event, message: str) -> None:
     """Tells the applicant about the history entry ``event`` (its status, with ``message``)."""
     if event.application.applicant_email:
-        transaction.on_commit(lambda: send_status_mail.enqueue(event.pk, message))
+        enqueue_with_action(send_status_mail, event.pk, message)
 
 
 def status_changed(application, message: str) -> None:
@@ -135,8 +137,8 @@ def status_changed(application, message: str) -> None:
 
 
 def draft_saved(draft) -> None:
-    transaction.on_commit(lambda: send_link_mail.enqueue("draft", draft.pk))
+    enqueue_with_action(send_link_mail, "draft", draft.pk)
 
 
 def verification_requested(verification) -> None:
-    transaction.on_commit(lambda: send_link_mail.enqueue("verification", verification.pk))
+    enqueue_with_action(send_link_mail, "verification", verification.pk)

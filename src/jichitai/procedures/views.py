@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -228,6 +229,9 @@ def field_edit(request, org_code, procedure_id, position):
 
 @requires_role(Role.CLERK)
 @require_http_methods(["GET", "POST"])
+# The workbook is read before any transaction: on SQLite a transaction holds the write lock, and
+# reading may take seconds. The one write is save_form_fields, its own transaction.
+@transaction.non_atomic_requests
 def xlsform_upload(request, org_code, procedure_id):
     procedure = _procedure(request, procedure_id)
     form = XLSFormUploadForm(request.POST or None, request.FILES or None)

@@ -1,8 +1,12 @@
 """Reading a form from an Excel workbook in the XLSForm layout (``survey`` and ``choices`` sheets),
 for the subset documented in ``SUPPORTED_TYPES`` and ``XLSFORM_GUIDE``. Anything outside it is
-refused with a message naming the sheet and row."""
+refused with a message naming the sheet and row.
+
+Reading is bounded (rows, columns, time): a workbook is read while a clerk waits, and a sheet of a
+million formatted rows must be refused quickly rather than occupy the server."""
 
 import re
+import time
 
 from openpyxl import load_workbook
 
@@ -38,19 +42,47 @@ CONSTRAINT_COMPARE = re.compile(r"^\.\s*(?P<op><=|>=)\s*(?P<number>-?\d+)$")
 CONSTRAINT_LENGTH = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(?P<number>\d+)$")
 
 
+# A form has tens of fields and choices; these bounds leave ample room and stop a huge sheet early.
+MAX_ROWS = 2000  # per sheet, blank rows included
+MAX_COLUMNS = 40  # cells to the right of this are not read
+MAX_SECONDS = 10.0
+
+
 class XLSFormError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
 
 
-def _rows(sheet) -> list[tuple[int, dict]]:
-    rows = list(sheet.iter_rows(values_only=True))
-    if not rows:
+def _bounded_rows(sheet, name: str, deadline: float):
+    """The sheet's rows (first ``MAX_COLUMNS`` cells), refusing the sheet past ``MAX_ROWS`` rows
+    or the deadline."""
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    for number, values in enumerate(rows, start=1):
+        if number > MAX_ROWS:
+            raise XLSFormError(
+                [
+                    f"{name} シートの行が多すぎます(最大 {MAX_ROWS:,} 行)。項目を分けて作成してください。"
+                ]
+            )
+        if time.monotonic() > deadline:
+            raise XLSFormError(
+                [
+                    "Excel ファイルの読み取りに時間がかかりすぎたため中止しました。"
+                    "行や列を減らしてから、もう一度お試しください。"
+                ]
+            )
+        yield values
+
+
+def _rows(sheet, name: str, deadline: float) -> list[tuple[int, dict]]:
+    rows = _bounded_rows(sheet, name, deadline)
+    first = next(rows, None)
+    if first is None:
         return []
-    header = [str(cell).strip().lower() if cell is not None else "" for cell in rows[0]]
+    header = [str(cell).strip().lower() if cell is not None else "" for cell in first]
     result = []
-    for number, values in enumerate(rows[1:], start=2):
+    for number, values in enumerate(rows, start=2):
         if all(value is None or str(value).strip() == "" for value in values):
             continue
         result.append(
@@ -80,7 +112,8 @@ def _hint(row: dict) -> str:
     return ""
 
 
-def read_xlsform(upload) -> list[dict]:
+def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> list[dict]:
+    deadline = time.monotonic() + seconds
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:
@@ -91,7 +124,7 @@ def read_xlsform(upload) -> list[dict]:
     choices: dict[str, list[dict]] = {}
     problems = []
     if "choices" in sheets:
-        for number, row in _rows(sheets["choices"]):
+        for number, row in _rows(sheets["choices"], "choices", deadline):
             list_name = row.get("list_name") or row.get("list name") or ""
             value = row.get("name", "")
             label = _label(row) or value
@@ -103,7 +136,7 @@ def read_xlsform(upload) -> list[dict]:
             choices.setdefault(list_name, []).append({"value": value, "label": label})
 
     fields: list[dict] = []
-    for number, row in _rows(sheets["survey"]):
+    for number, row in _rows(sheets["survey"], "survey", deadline):
         where = f"survey シート {number}行目"
         raw_type = row.get("type", "")
         kind, _, list_name = raw_type.partition(" ")

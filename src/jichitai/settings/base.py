@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "jichitai.accounts.middleware.SecondFactorMiddleware",
     "jichitai.tenancy.middleware.TenantMiddleware",
     "jichitai.core.params.InvalidParameterMiddleware",
+    # Last: the view runs inside it (one transaction per writing request; none for reads).
+    "jichitai.core.middleware.WriteTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "jichitai.urls"
@@ -127,9 +129,8 @@ CSRF_COOKIE_HTTPONLY = True
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jichitai.sqlite3'}"),
 }
-# One transaction per user action: a request either writes everything (audit entries included) or
-# nothing.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# One transaction per user action comes from core.middleware.WriteTransactionMiddleware (writing
+# requests only), not ATOMIC_REQUESTS, which would hold SQLite's write lock during every page read.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web process read while the other writes; IMMEDIATE takes the write
     # lock at BEGIN so concurrent writers queue instead of failing with "database is locked".
@@ -224,6 +225,12 @@ TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 # for such jobs (and start due schedules) every JICHITAI_WORKER_HOUSEKEEPING_SECONDS.
 JICHITAI_JOB_STALE_SECONDS = env.int("JICHITAI_JOB_STALE_SECONDS", default=120)
 JICHITAI_WORKER_HOUSEKEEPING_SECONDS = env.int("JICHITAI_WORKER_HOUSEKEEPING_SECONDS", default=30)
+# A worker's task loop records a heartbeat this often; /healthz/worker answers 503 once no worker
+# has done so for JICHITAI_WORKER_STALE_SECONDS (its loop stopped, or it cannot reach the database).
+# A job's own heartbeat (kept while it runs) is written every JICHITAI_JOB_HEARTBEAT_SECONDS.
+JICHITAI_WORKER_HEARTBEAT_SECONDS = env.int("JICHITAI_WORKER_HEARTBEAT_SECONDS", default=10)
+JICHITAI_WORKER_STALE_SECONDS = env.int("JICHITAI_WORKER_STALE_SECONDS", default=120)
+JICHITAI_JOB_HEARTBEAT_SECONDS = env.int("JICHITAI_JOB_HEARTBEAT_SECONDS", default=10)
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # --- Cache: rate-limit counters and short-lived data, shared by every app process in production.

@@ -15,6 +15,7 @@ from jichitai.jobs.models import Job, ScheduleRun
 from jichitai.jobs.registry import Schedule, job_kind, job_kinds, schedules
 
 COUNTED = []
+ATTEMPTS = []
 
 
 @pytest.fixture(autouse=True)
@@ -34,10 +35,23 @@ def counting_job_kind():
     def fragile(context):
         raise RuntimeError("boom")
 
+    @job_kind("test.overtaken")
+    def overtaken(context):
+        """Its first attempt is taken for dead (no heartbeat) and run again by another worker
+        while it is still working."""
+        ATTEMPTS.append(context.job.attempts)
+        if len(ATTEMPTS) == 1:
+            context.progress(1, 2)
+            services.recover_stale_jobs(stale_after=timedelta(0))
+            context.progress(2, 2)
+        return {"finished_by_attempt": len(ATTEMPTS)}
+
     COUNTED.clear()
+    ATTEMPTS.clear()
     yield
     job_kinds.unregister("test.count")
     job_kinds.unregister("test.fragile")
+    job_kinds.unregister("test.overtaken")
 
 
 @pytest.mark.django_db
@@ -51,6 +65,26 @@ def test_a_job_is_queued_only_when_the_action_commits(
     assert job.status == Job.Status.QUEUED
     assert len(callbacks) == 1
     assert AuditEvent.objects.filter(action="jobs.started", target_id=str(job.pk)).exists()
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS_BACKEND = "database"
+
+
+@pytest.mark.django_db
+def test_on_the_database_queue_a_job_is_queued_inside_the_action_itself(
+    tsu, database_queue, django_capture_on_commit_callbacks
+):
+    """The queue row commits (or rolls back) with the action: nothing is left to do after the
+    commit, so a crash right after it cannot lose the job."""
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.start_job(kind="test.count", title="数える", organization=tsu, items=1)
+        assert DBTaskResult.objects.filter(args_kwargs__args=[job.pk]).count() == 1
+    assert callbacks == []
 
 
 @pytest.mark.django_db
@@ -116,6 +150,20 @@ class TestRecovery:
         job = self._stale(tsu, "test.count", items=4)
         Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
         assert services.recover_stale_jobs() == []
+
+
+@pytest.mark.django_db
+def test_a_job_taken_over_by_another_worker_does_not_write_its_outcome(
+    tsu, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_job(kind="test.overtaken", title="二重実行", organization=tsu)
+    job.refresh_from_db()
+    assert ATTEMPTS == [1, 2]
+    assert job.attempts == 2
+    # The first attempt stopped at its next progress report and wrote nothing after that.
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result == {"finished_by_attempt": 2}
 
 
 @pytest.mark.django_db

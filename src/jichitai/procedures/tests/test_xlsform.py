@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from jichitai.procedures.xlsform import XLSFormError, read_xlsform
+from jichitai.procedures.xlsform import MAX_COLUMNS, MAX_ROWS, XLSFormError, read_xlsform
 
 
 def workbook(survey_rows, choice_rows=()):
@@ -91,3 +91,28 @@ def test_a_workbook_without_survey_sheet_is_refused():
     buffer.seek(0)
     with pytest.raises(XLSFormError, match="survey シートがありません"):
         read_xlsform(buffer)
+
+
+def test_a_sheet_with_more_rows_than_any_form_needs_is_refused_without_reading_it_all():
+    rows = [["text", f"field_{number}", f"項目{number}"] for number in range(MAX_ROWS + 10)]
+    with pytest.raises(XLSFormError) as error:
+        read_xlsform(workbook(rows))
+    assert error.value.problems == [
+        f"survey シートの行が多すぎます(最大 {MAX_ROWS:,} 行)。項目を分けて作成してください。"
+    ]
+
+
+def test_cells_beyond_the_last_column_any_form_uses_are_not_read():
+    wide = [["text", "a", "A", *([None] * 5), *(["x"] * (MAX_COLUMNS + 50))]]
+    [field] = read_xlsform(workbook(wide))
+    assert field["name"] == "a"
+
+
+def test_reading_stops_when_it_takes_too_long():
+    rows = [["text", f"field_{number}", f"項目{number}"] for number in range(200)]
+    with pytest.raises(XLSFormError) as error:
+        read_xlsform(workbook(rows), seconds=0)
+    assert error.value.problems == [
+        "Excel ファイルの読み取りに時間がかかりすぎたため中止しました。"
+        "行や列を減らしてから、もう一度お試しください。"
+    ]

@@ -4,9 +4,12 @@ import threading
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.utils.crypto import get_random_string
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 
-from jichitai.jobs import services
+from jichitai.jobs import liveness, services
+from jichitai.jobs.worker import DatabaseQueueWorker, WorkerGaveUp
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +37,40 @@ class Command(BaseCommand):
         if backend == "immediate":
             raise CommandError("TASKS_BACKEND=immediate runs tasks inline; no worker is needed.")
         if not no_housekeeping:
-            self._housekeeping_once()
+            try:
+                self._housekeeping_once()
+            except DatabaseError:
+                # The loop below retries the database; housekeeping runs again in its own thread.
+                logger.exception("housekeeping failed at start")
             if not batch:
                 threading.Thread(target=self._housekeeping_loop, daemon=True).start()
         if backend == "redis":
-            if batch:
-                call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=True)
-            else:
-                call_command("rqworker", "default", job_class="django_tasks_rq.Job")
-        else:
-            worker_options = {"batch": batch, "no_startup_delay": batch}
-            call_command("db_worker", **worker_options)
+            liveness.register_worker()
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",
+                worker_class="jichitai.jobs.worker.RedisQueueWorker",
+                burst=batch,
+            )
+            return
+        # Never under the autoreloader (its default when DEBUG): a task loop that ended there
+        # would leave the process up with nothing taking tasks.
+        queue = DatabaseQueueWorker(
+            queue_names=[DEFAULT_TASK_QUEUE_NAME],
+            interval=1,
+            batch=batch,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        queue.configure_signals()
+        try:
+            queue.run()
+        except WorkerGaveUp as error:
+            raise CommandError(f"ワーカーを終了します(再起動してください): {error}") from error
 
     def _housekeeping_once(self) -> None:
         recovered = services.recover_stale_jobs()
