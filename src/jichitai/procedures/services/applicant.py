@@ -50,13 +50,13 @@ def resubmit(
     version = application.form_version
     cleaned, errors = validate_application_data(version.fields, version.schema, data)
     files_by_field, _stored_now = _attach_files(
-        application.procedure,
-        version.fields,
-        data,
-        cleaned,
-        errors,
-        uploads,
-        pending_files,
+        procedure=application.procedure,
+        fields=version.fields,
+        data=data,
+        cleaned=cleaned,
+        errors=errors,
+        uploads=uploads,
+        pending_files=pending_files,
         kept=application.data,
     )
     accepted = []

@@ -66,7 +66,7 @@ def _search_text(fields: list[dict], data: dict) -> str:
 
 
 def _attach_files(
-    procedure, fields, data, cleaned, errors, uploads, pending_files, kept=None
+    *, procedure, fields, data, cleaned, errors, uploads, pending_files, kept=None
 ) -> tuple[dict, list]:
     """Puts the references of the files sent with this submission into ``cleaned`` (and their
     messages into ``errors``). Files travel beside the data, never in it: a reference in the data
@@ -119,7 +119,7 @@ def _request_sha256(data: dict, signature: bytes | None) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def _replayed(procedure: Procedure, idempotency_key: str, request_sha256: str):
+def _replayed(*, procedure: Procedure, idempotency_key: str, request_sha256: str):
     """The application a retry of the same request already created, if any. Applications kept
     from before requests were hashed (no hash) are taken as the same request."""
     existing = Application.objects.filter(
@@ -152,7 +152,9 @@ def submit_application(
     """
     request_sha256 = _request_sha256(data, signature)
     if idempotency_key:
-        existing = _replayed(procedure, idempotency_key, request_sha256)
+        existing = _replayed(
+            procedure=procedure, idempotency_key=idempotency_key, request_sha256=request_sha256
+        )
         if existing is not None:
             return Submission(existing, created=False)
 
@@ -167,7 +169,13 @@ def submit_application(
     )
 
     files_by_field, stored_now = _attach_files(
-        procedure, version.fields, data, cleaned, errors, uploads, pending_files
+        procedure=procedure,
+        fields=version.fields,
+        data=data,
+        cleaned=cleaned,
+        errors=errors,
+        uploads=uploads,
+        pending_files=pending_files,
     )
     accepted = []
     if not errors:
@@ -194,22 +202,24 @@ def submit_application(
     try:
         with transaction.atomic():
             application = _record(
-                procedure,
-                version,
-                cleaned,
-                channel,
-                persons,
-                name,
-                email,
-                idempotency_key,
-                request_sha256,
-                files_by_field,
-                actor,
-                accepted,
+                procedure=procedure,
+                version=version,
+                cleaned=cleaned,
+                channel=channel,
+                persons=persons,
+                name=name,
+                email=email,
+                idempotency_key=idempotency_key,
+                request_sha256=request_sha256,
+                files_by_field=files_by_field,
+                actor=actor,
+                accepted=accepted,
             )
     except IntegrityError:
         if idempotency_key:
-            existing = _replayed(procedure, idempotency_key, request_sha256)
+            existing = _replayed(
+                procedure=procedure, idempotency_key=idempotency_key, request_sha256=request_sha256
+            )
             if existing is not None:
                 return Submission(existing, created=False)
         if procedure.one_per_email and email:
@@ -238,6 +248,7 @@ def _run_acceptance_checks(candidate: Candidate, errors: dict) -> list:
 
 
 def _record(
+    *,
     procedure,
     version,
     cleaned,
