@@ -152,7 +152,15 @@ def save_draft(
     draft.email = email
     draft.data = data
     draft.expires_at = timezone.now() + DRAFT_LIFETIME
+    created = draft._state.adding
     draft.save()
+    # Which draft and when, never the address or the answers: entries outlive the draft.
+    audit.record(
+        "procedures.draft.saved",
+        organization=procedure.organization,
+        target=draft,
+        summary=f"{procedure.name}({'新規' if created else '上書き'})",
+    )
     notifications.draft_saved(draft)
     return draft
 
@@ -161,6 +169,12 @@ def save_draft(
 def request_email_verification(*, procedure: Procedure, email: str) -> EmailVerification:
     verification = EmailVerification.objects.create(
         procedure=procedure, email=email, expires_at=timezone.now() + VERIFICATION_LIFETIME
+    )
+    audit.record(
+        "procedures.email_verification.requested",
+        organization=procedure.organization,
+        target=verification,
+        summary=procedure.name,
     )
     notifications.verification_requested(verification)
     return verification

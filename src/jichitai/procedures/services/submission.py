@@ -108,6 +108,16 @@ def _attach_files(
     return files_by_field, stored_now
 
 
+def _discard(stored_now: list[ApplicationFile]) -> None:
+    """Deletes files this submission stored, with their rows, when it is refused after storing
+    them: they belong to no application and no input page."""
+    for stored in stored_now:
+        stored.file.delete(save=False)
+    # A transaction that must roll back takes the rows with it.
+    if stored_now and not transaction.get_connection().needs_rollback:
+        ApplicationFile.objects.filter(pk__in=[stored.pk for stored in stored_now]).delete()
+
+
 def _request_sha256(data: dict, signature: bytes | None) -> str:
     content = json.dumps(
         {"data": data, "signature": signature.hex() if signature else None},
@@ -177,55 +187,61 @@ def submit_application(
         uploads=uploads,
         pending_files=pending_files,
     )
-    accepted = []
-    if not errors:
-        accepted = _run_acceptance_checks(
-            Candidate(
-                procedure=procedure,
-                version=version,
-                data=data,
-                cleaned=cleaned,
-                files=files_by_field,
-                evidence={"signature": signature},
-            ),
-            errors,
-        )
-    if errors:
-        for stored in stored_now:
-            stored.file.delete(save=False)
-            stored.delete()
-        raise ApplicationInvalid(errors)
-
-    persons_name = persons_field(version.fields)
-    persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
-    name, email = _applicant(version.fields, cleaned, applicant_email)
+    # A refusal from here on leaves none of the files stored for this submission behind.
     try:
-        with transaction.atomic():
-            application = _record(
-                procedure=procedure,
-                version=version,
-                cleaned=cleaned,
-                channel=channel,
-                persons=persons,
-                name=name,
-                email=email,
-                idempotency_key=idempotency_key,
-                request_sha256=request_sha256,
-                files_by_field=files_by_field,
-                actor=actor,
-                accepted=accepted,
+        accepted = []
+        if not errors:
+            accepted = _run_acceptance_checks(
+                Candidate(
+                    procedure=procedure,
+                    version=version,
+                    data=data,
+                    cleaned=cleaned,
+                    files=files_by_field,
+                    evidence={"signature": signature},
+                ),
+                errors,
             )
-    except IntegrityError:
-        if idempotency_key:
-            existing = _replayed(
-                procedure=procedure, idempotency_key=idempotency_key, request_sha256=request_sha256
-            )
-            if existing is not None:
-                return Submission(existing, created=False)
-        if procedure.one_per_email and email:
-            raise ProcedureUnavailable(
-                "このメールアドレスではすでに申し込まれています。", "duplicate"
-            ) from None
+        if errors:
+            raise ApplicationInvalid(errors)
+
+        persons_name = persons_field(version.fields)
+        persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
+        name, email = _applicant(version.fields, cleaned, applicant_email)
+        try:
+            with transaction.atomic():
+                application = _record(
+                    procedure=procedure,
+                    version=version,
+                    cleaned=cleaned,
+                    channel=channel,
+                    persons=persons,
+                    name=name,
+                    email=email,
+                    idempotency_key=idempotency_key,
+                    request_sha256=request_sha256,
+                    files_by_field=files_by_field,
+                    actor=actor,
+                    accepted=accepted,
+                )
+        except IntegrityError:
+            if idempotency_key:
+                existing = _replayed(
+                    procedure=procedure,
+                    idempotency_key=idempotency_key,
+                    request_sha256=request_sha256,
+                )
+                if existing is not None:
+                    # The first submission keeps the files it stored; these copies are not needed.
+                    _discard(stored_now)
+                    return Submission(existing, created=False)
+            if procedure.one_per_email and email:
+                raise ProcedureUnavailable(
+                    "このメールアドレスではすでに申し込まれています。", "duplicate"
+                ) from None
+            raise
+    except BaseException:
+        _discard(stored_now)
         raise
     notifications.application_received(application)
     return Submission(application, created=True)

@@ -10,11 +10,13 @@ from jichitai.core.uploads import UploadRejected, check_upload, human_size, safe
 from jichitai.procedures.models import ApplicationFile, Procedure
 
 
+@transaction.atomic
 def store_upload(
     *, procedure: Procedure, field_name: str, upload, upload_token: str = ""
 ) -> ApplicationFile:
     """Checks an uploaded file against the procedure's attachment policy, then stores it (waiting
-    for its application). Nothing is stored when the check fails."""
+    for its application), the file and its row together: nothing is stored when the check fails,
+    and no file is left without its row when the row cannot be written."""
     kinds = procedure.attachment_kinds or ["pdf", "jpeg", "png"]
     checked = check_upload(
         upload, allowed=kinds, max_bytes=procedure.attachment_max_mb * 1024 * 1024
@@ -29,7 +31,11 @@ def store_upload(
         upload_token=upload_token,
     )
     stored.file.save(checked.name, upload, save=False)
-    stored.save()
+    try:
+        stored.save()
+    except BaseException:
+        stored.file.delete(save=False)
+        raise
     return stored
 
 
