@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from jichitai.audit import services as audit
-from jichitai.procedures import notifications
+from jichitai.procedures import notifications, selectors
 from jichitai.procedures.models import Application, ApplicationEvent, Procedure
 
 Status = Application.Status
@@ -116,9 +116,7 @@ def add_comment(*, actor, application: Application, text: str) -> ApplicationEve
 def assign(*, actor, application: Application, assignee) -> Application:
     if (
         assignee is not None
-        and not assignee.memberships.filter(
-            organization=application.organization, is_active=True
-        ).exists()
+        and not selectors.assignable_staff(application.organization).filter(pk=assignee.pk).exists()
     ):
         raise ValidationError({"assignee": "この団体の職員を選んでください。"})
     before = application.assigned_to

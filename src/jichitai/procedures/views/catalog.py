@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,25 +11,19 @@ from jichitai.procedures import selectors, services
 from jichitai.procedures.forms import (
     ProcedureForm,
 )
-from jichitai.procedures.models import Application
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import divisions_of
 
 
 def _procedure(request, procedure_id):
-    procedure = selectors.procedure_of(request.tenant, procedure_id)
-    if not selectors.visible_procedures(request.membership).filter(pk=procedure.pk).exists():
-        raise Http404
-    return procedure
+    return selectors.visible_procedure(request.membership, procedure_id)
 
 
 @requires_role(Role.VIEWER)
 def procedure_list(request, org_code):
-    procedures = selectors.visible_procedures(request.membership)
     status = request.GET.get("status", "")
-    if status:
-        procedures = procedures.filter(status=status)
+    procedures = selectors.visible_procedures(request.membership, status=status)
     return render(
         request,
         "procedures/staff/procedure_list.html",
@@ -65,17 +58,13 @@ def procedure_create(request, org_code):
 @requires_role(Role.VIEWER)
 def procedure_detail(request, org_code, procedure_id):
     procedure = _procedure(request, procedure_id)
-    counts = procedure.applications.values_list("status").order_by()
-    by_status = {}
-    for (status,) in counts:
-        by_status[status] = by_status.get(status, 0) + 1
     return render(
         request,
         "procedures/staff/procedure_detail.html",
         {
             "procedure": procedure,
-            "versions": procedure.versions.all(),
-            "by_status": [(Application.Status(s).label, n) for s, n in by_status.items()],
+            "versions": selectors.form_versions_of(procedure),
+            "by_status": selectors.count_by_status(procedure),
             "unpublished_changes": procedure.current_version is None
             or procedure.current_version.fields != procedure.draft_fields,
         },
@@ -141,7 +130,7 @@ def template_library(request, org_code):
 @require_POST
 def template_copy(request, org_code, template_id):
     source = selectors.shared_template(template_id)
-    division = request.membership.division or divisions_of(request.tenant).first()
+    division = selectors.default_division(request.membership)
     if division is None:
         messages.error(request, _("先に所属を登録してください。"))
         return redirect("procedures:templates", org_code=org_code)

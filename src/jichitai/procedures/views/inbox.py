@@ -2,7 +2,6 @@
 files; the export and erasure of one application."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -48,13 +47,13 @@ def inbox(request, org_code):
     if request.method == "POST":
         if not membership.has_role(Role.CLERK):
             raise Http404
-        chosen = applications.filter(pk__in=request.POST.getlist("selected"))
-        if not chosen.exists():
+        chosen = selectors.chosen_applications(membership, request.POST.getlist("selected"))
+        if not chosen:
             messages.error(request, _("まとめて変更する申請を選んでください。"))
         elif bulk.is_valid():
             changed, skipped = services.bulk_change_status(
                 actor=request.user,
-                applications=list(chosen),
+                applications=chosen,
                 to_status=bulk.cleaned_data["to_status"],
                 message=bulk.cleaned_data["message"],
             )
@@ -93,14 +92,12 @@ def _detail(
         services.TRANSITIONS[Application.Status(application.status)],
         key=lambda s: list(Application.Status).index(s),
     )
-    staff = get_user_model().objects.filter(
-        memberships__organization=request.tenant, memberships__is_active=True
-    )
+    staff = selectors.assignable_staff(request.tenant)
     context = {
         "application": application,
         "rows": selectors.display_rows(application),
-        "files": application.files.all(),
-        "events": application.events.select_related("actor"),
+        "files": selectors.application_files(application),
+        "events": selectors.history(application, internal=True),
         "status_form": status_form or StatusForm(allowed=allowed),
         "comment_form": comment_form or CommentForm(),
         "assign_form": assign_form
@@ -147,9 +144,7 @@ def application_comment(request, org_code, application_id):
 @require_POST
 def application_assign(request, org_code, application_id):
     application = selectors.application_of(request.membership, application_id)
-    staff = get_user_model().objects.filter(
-        memberships__organization=request.tenant, memberships__is_active=True
-    )
+    staff = selectors.assignable_staff(request.tenant)
     form = AssignForm(request.POST, staff=staff)
     if form.is_valid():
         services.assign(
@@ -162,9 +157,7 @@ def application_assign(request, org_code, application_id):
 @requires_role(Role.VIEWER)
 def application_file(request, org_code, application_id, file_id):
     application = selectors.application_of(request.membership, application_id)
-    stored = application.files.filter(pk=file_id).first()
-    if stored is None:
-        raise Http404
+    stored = selectors.application_file(application, file_id)
     audit.record_read(
         actor=request.user,
         organization=request.tenant,

@@ -14,9 +14,7 @@ from jichitai.tenancy.models import Role
 def procedure_export(request, org_code, procedure_id):
     procedure = _procedure(request, procedure_id)
     kind = request.GET.get("format", "csv")
-    applications = selectors.applications_of(request.membership, procedure=procedure).order_by(
-        "submitted_at", "id"
-    )
+    applications = selectors.applications_for_export(request.membership, procedure)
     header, rows = exports.application_table(procedure, applications)
     audit.record(
         "procedures.applications.exported",
