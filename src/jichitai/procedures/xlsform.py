@@ -7,6 +7,7 @@ import re
 from openpyxl import load_workbook
 
 from jichitai.procedures.definitions import NAME_PATTERN
+from jichitai.procedures.fields import FieldSpec
 
 # XLSForm type → our field type. The last rows are this platform's own additions, for the
 # Japanese field kinds XLSForm has no word for.
@@ -80,7 +81,7 @@ def _hint(row: dict) -> str:
     return ""
 
 
-def read_xlsform(upload) -> list[dict]:
+def read_xlsform(upload) -> list[FieldSpec]:
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:
@@ -102,7 +103,7 @@ def read_xlsform(upload) -> list[dict]:
                 continue
             choices.setdefault(list_name, []).append({"value": value, "label": label})
 
-    fields: list[dict] = []
+    fields: list[FieldSpec] = []
     for number, row in _rows(sheets["survey"]):
         where = f"survey シート {number}行目"
         raw_type = row.get("type", "")
@@ -168,7 +169,7 @@ def read_xlsform(upload) -> list[dict]:
     return fields
 
 
-def _apply_constraint(spec: dict, constraint: str) -> bool:
+def _apply_constraint(spec: FieldSpec, constraint: str) -> bool:
     parts = [part.strip() for part in re.split(r"\s+and\s+", constraint)]
     for part in parts:
         if match := CONSTRAINT_COMPARE.match(part):

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from jichitai.audit import services as audit
 from jichitai.procedures.definitions import build_schema, check_definition
+from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import FormVersion, Procedure
 
 PROCEDURE_FIELDS = [
@@ -46,7 +47,9 @@ def _check_procedure(procedure: Procedure) -> None:
 
 
 @transaction.atomic
-def create_procedure(*, actor, organization, fields: list | None = None, **values) -> Procedure:
+def create_procedure(
+    *, actor, organization, fields: list[FieldSpec] | None = None, **values
+) -> Procedure:
     procedure = Procedure(organization=organization, draft_fields=fields or [])
     for name in PROCEDURE_FIELDS:
         if name in values:
@@ -79,7 +82,7 @@ def update_procedure(*, actor, procedure: Procedure, **values) -> Procedure:
 
 
 @transaction.atomic
-def save_form_fields(*, actor, procedure: Procedure, fields: list[dict]) -> Procedure:
+def save_form_fields(*, actor, procedure: Procedure, fields: list[FieldSpec]) -> Procedure:
     """Stores the form being edited. What residents see changes only when it is published."""
     problems = check_definition(fields)
     if problems:

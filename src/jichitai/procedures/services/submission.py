@@ -18,7 +18,7 @@ from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import notifications
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import file_fields, persons_field
-from jichitai.procedures.fields import field_types
+from jichitai.procedures.fields import FieldSpec, field_types
 from jichitai.procedures.models import Application, ApplicationEvent, ApplicationFile, Procedure
 from jichitai.procedures.registry import Candidate, acceptance_checks, submission_hooks
 from jichitai.procedures.services.processing import Status
@@ -45,7 +45,7 @@ class Submission:
     created: bool
 
 
-def _applicant(fields: list[dict], data: dict, given_email: str | None) -> tuple[str, str]:
+def _applicant(fields: list[FieldSpec], data: dict, given_email: str | None) -> tuple[str, str]:
     name = ""
     email = given_email or ""
     for spec in fields:
@@ -57,7 +57,7 @@ def _applicant(fields: list[dict], data: dict, given_email: str | None) -> tuple
     return name, email
 
 
-def _search_text(fields: list[dict], data: dict) -> str:
+def _search_text(fields: list[FieldSpec], data: dict) -> str:
     parts = []
     for spec in fields:
         if spec["name"] in data:
@@ -66,7 +66,15 @@ def _search_text(fields: list[dict], data: dict) -> str:
 
 
 def _attach_files(
-    *, procedure, fields, data, cleaned, errors, uploads, pending_files, kept=None
+    *,
+    procedure: Procedure,
+    fields: list[FieldSpec],
+    data: dict,
+    cleaned: dict,
+    errors: dict,
+    uploads: dict | None,
+    pending_files: dict | None,
+    kept: dict | None = None,
 ) -> tuple[dict, list]:
     """Puts the references of the files sent with this submission into ``cleaned`` (and their
     messages into ``errors``). Files travel beside the data, never in it: a reference in the data
