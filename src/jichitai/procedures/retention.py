@@ -3,7 +3,8 @@
 audit entries, and whatever other modules keep through ``registry.erasure_hooks``) while the rows
 and audit entries stay, so every statistic keeps counting them. Runs every night as a background
 job, which also deletes expired drafts and e-mail verifications; a clerk can also erase one
-application on request. Files chosen on the input page but never sent are deleted every hour."""
+application on request. Files chosen on the input page but never sent are deleted every hour, as
+are stored files a rolled-back transaction left without their row."""
 
 from datetime import timedelta
 
@@ -122,7 +123,8 @@ def expire_pending_uploads(context, **arguments) -> dict:
     """Deletes files chosen on the input page but never confirmed, with their stored content,
     once JICHITAI_PENDING_UPLOAD_HOURS have passed (the input page tells the resident so). Each
     file is looked at again, locked, in its own transaction: one that an application took in the
-    meantime is left alone."""
+    meantime is left alone. Stored files left without a row by a rolled-back transaction go
+    after the same time."""
     cutoff = timezone.now() - timedelta(hours=settings.JICHITAI_PENDING_UPLOAD_HOURS)
     expired = ApplicationFile.objects.filter(application__isnull=True, created_at__lt=cutoff)
     ids = list(expired.values_list("pk", flat=True))
@@ -140,7 +142,38 @@ def expire_pending_uploads(context, **arguments) -> dict:
                 waiting.delete()
                 deleted += 1
         context.progress(done)
+    storage = ApplicationFile._meta.get_field("file").storage
+    for name in _files_without_row(storage, cutoff):
+        storage.delete(name)
+        deleted += 1
     return {"deleted": deleted}
+
+
+# The stored files the sweep looks at: those of the months that may hold files written since the
+# previous runs (hourly), with a margin for runs missed.
+SWEPT_DAYS = 62
+
+
+def _files_without_row(storage, cutoff) -> list[str]:
+    """Stored application files older than ``cutoff`` that no row refers to. A file and its row
+    are written together, but when the transaction around them rolls back only the row goes;
+    a younger file may still belong to a transaction that has not committed yet."""
+    candidates = []
+    month = (cutoff - timedelta(days=SWEPT_DAYS)).date().replace(day=1)
+    while month <= timezone.now().date():
+        directory = f"applications/{month:%Y}/{month:%m}"
+        if storage.exists(directory):
+            candidates += [f"{directory}/{name}" for name in storage.listdir(directory)[1]]
+        month = (month + timedelta(days=32)).replace(day=1)
+    known = set()
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        known.update(ApplicationFile.objects.filter(file__in=chunk).values_list("file", flat=True))
+    return [
+        name
+        for name in candidates
+        if name not in known and storage.get_modified_time(name) < cutoff
+    ]
 
 
 schedules.register(
