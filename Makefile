@@ -42,8 +42,11 @@ lint: install
 	$(BIN)/ruff check src benchmarks faults
 	$(BIN)/ruff format --check src benchmarks faults
 
+# The deploy check also reads the database for demo accounts: by default a fresh one under
+# var/deploy-check/, as a new deployment has (set DATABASE_URL to check a real one).
 check: install
-	DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-key-for-the-deploy-check \
+	JICHITAI_VAR_DIR=$${JICHITAI_VAR_DIR:-var/deploy-check} \
+	  DEBUG=0 SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-key-for-the-deploy-check \
 	  ALLOWED_HOSTS=jichitai.example.jp \
 	  JICHITAI_VAULT_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(JICHITAI) check --deploy --fail-level WARNING --settings=jichitai.settings.production

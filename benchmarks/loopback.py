@@ -38,6 +38,8 @@ def environment(database: str, **extra: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "CACHE_URL": "locmemcache://bench",
+        # No mail server on the bench (production settings would send through SMTP).
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "TASKS_BACKEND": "database",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "600",

@@ -145,6 +145,8 @@ def environment(directory: Path) -> dict:
         "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
         "CACHE_URL": f"rediscache://127.0.0.1:{REDIS_PORT}/1",
         "JICHITAI_API_SUBMIT_RATE": "100000000/m",
+        # No mail server in the harness (production settings would send through SMTP).
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         # Uploaded files and run folders of the harness's own installation.
         "JICHITAI_VAR_DIR": str(directory / "var"),
         # A killed worker's job is noticed within seconds rather than minutes.

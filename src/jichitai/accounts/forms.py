@@ -46,6 +46,19 @@ class TokenForm(forms.Form):
         return token
 
 
+class EnrolmentForm(TokenForm):
+    """A first enrolment: the code from the administrator, then the authenticator's code."""
+
+    enrolment_code = forms.CharField(
+        label=_("登録コード"),
+        max_length=40,
+        help_text=_("管理者から受け取った登録コード(例: ABCD-EFGH-JKMN)。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": _("登録コードを入力してください。")},
+    )
+    field_order = ["enrolment_code", "token"]
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("用途"),

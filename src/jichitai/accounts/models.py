@@ -58,3 +58,41 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code, issued by an administrator and handed to the person in another way (in
+    person, by phone), without which nobody can enrol a first authenticator: the password alone is
+    not enough. Only a hash is stored."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="enrolment_codes",
+        verbose_name=_("職員"),
+    )
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("発行した団体"),
+    )
+    issued_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("発行者"),
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("発行日時"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有効期限"))
+    used_at = models.DateTimeField(_("使用日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("二要素認証の登録コード")
+        verbose_name_plural = _("二要素認証の登録コード")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -17,8 +17,12 @@ def confirmed_totp_device(user) -> TOTPDevice | None:
 
 
 def may_skip_second_factor(user) -> bool:
-    """Only demo accounts, and only where the settings allow it (never in production)."""
-    return bool(settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP and getattr(user, "is_demo", False))
+    """Only demo accounts, and only on a development machine whose settings allow it."""
+    return bool(
+        settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP
+        and settings.JICHITAI_ENVIRONMENT == "development"
+        and getattr(user, "is_demo", False)
+    )
 
 
 def needs_second_factor(user) -> bool:

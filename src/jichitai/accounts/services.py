@@ -1,7 +1,10 @@
 """Writes about staff accounts: second-factor enrolment and verification, password changes."""
 
 import secrets
+import unicodedata
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +12,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jichitai.accounts.models import ApiToken
+from jichitai.accounts.models import ApiToken, EnrolmentCode
 from jichitai.accounts.selectors import confirmed_totp_device, hash_secret
 from jichitai.audit import services as audit
 
@@ -32,15 +35,78 @@ def _throttled_message(device: TOTPDevice) -> str | None:
 
 
 WRONG_CODE = "確認コードが正しくありません。認証アプリの最新のコードを入力してください。"
+WRONG_ENROLMENT_CODE = (
+    "登録コードが正しくないか、有効期限が切れています。"
+    "管理者に新しい登録コードの発行を依頼してください。"
+)
+# No 0/O, 1/I/L: the code is read out over the phone or copied from paper.
+ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ENROLMENT_CODE_LENGTH = 12  # about 59 bits; tries are rate limited and the code expires
+
+
+def normalize_enrolment_code(typed: str) -> str:
+    """Upper case without spaces or hyphens, full-width characters folded, as people type it."""
+    folded = unicodedata.normalize("NFKC", typed).upper()
+    return "".join(character for character in folded if character.isalnum())
 
 
 @transaction.atomic
-def confirm_totp_device(request, device: TOTPDevice, token: str) -> str | None:
-    """Confirms the device being enrolled; returns an error message for the person, or None."""
+def issue_enrolment_code(*, actor, membership) -> str:
+    """Issues a one-time code with which ``membership``'s person enrols a first authenticator, and
+    returns it (shown once to the admin). Earlier unused codes of that person stop working."""
+    user = membership.user
+    now = timezone.now()
+    EnrolmentCode.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
+    raw = "".join(secrets.choice(ENROLMENT_CODE_ALPHABET) for _ in range(ENROLMENT_CODE_LENGTH))
+    code = EnrolmentCode.objects.create(
+        user=user,
+        organization=membership.organization,
+        issued_by=actor,
+        code_hash=hash_secret(raw),
+        expires_at=now + timedelta(hours=settings.JICHITAI_ENROLMENT_CODE_HOURS),
+    )
+    audit.record(
+        "accounts.enrolment_code.issued",
+        actor=actor,
+        organization=membership.organization,
+        target=user,
+        summary=f"{user.username} の二要素認証の登録コードを発行",
+        changes={"expires_at": [None, code.expires_at.isoformat()]},
+    )
+    return "-".join(raw[i : i + 4] for i in range(0, ENROLMENT_CODE_LENGTH, 4))
+
+
+def _usable_enrolment_code(user, typed: str) -> EnrolmentCode | None:
+    return (
+        EnrolmentCode.objects.select_for_update()
+        .filter(
+            user=user,
+            code_hash=hash_secret(normalize_enrolment_code(typed)),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def confirm_totp_device(
+    request, device: TOTPDevice, token: str, enrolment_code: str = ""
+) -> dict[str, str] | None:
+    """Confirms the device being enrolled. A person without a confirmed device (a first enrolment)
+    also gives an enrolment code issued by an admin. Returns error messages by field, or None."""
+    code = None
+    if confirmed_totp_device(device.user) is None:
+        code = _usable_enrolment_code(device.user, enrolment_code)
+        if code is None:
+            return {"enrolment_code": WRONG_ENROLMENT_CODE}
     if message := _throttled_message(device):
-        return message
+        return {"token": message}
     if not device.verify_token(token):
-        return WRONG_CODE
+        return {"token": WRONG_CODE}
+    if code is not None:
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
     TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("password/reset/", views.password_reset, name="password_reset"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",

@@ -2,9 +2,12 @@ from base64 import b32encode
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -13,10 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jichitai.accounts import services
-from jichitai.accounts.forms import LoginForm, TokenForm
+from jichitai.accounts.forms import EnrolmentForm, LoginForm, TokenForm
 from jichitai.accounts.middleware import before_second_factor
-from jichitai.accounts.selectors import confirmed_totp_device, may_skip_second_factor
-from jichitai.core.ratelimit import rate_limited
+from jichitai.accounts.selectors import (
+    confirmed_totp_device,
+    may_skip_second_factor,
+    needs_second_factor,
+)
+from jichitai.core.ratelimit import limit_mail, rate_limited
+from jichitai.tenancy import selectors as tenancy_selectors
+from jichitai.tenancy import services as tenancy_services
 from jichitai.tenancy.middleware import public_view
 
 
@@ -68,18 +77,28 @@ def otp_verify(request):
 
 @login_required
 @before_second_factor
+@rate_limited("otp-setup", "20/10m")
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    if confirmed_totp_device(request.user) is not None and not request.user.is_verified():
+    has_device = confirmed_totp_device(request.user) is not None
+    if has_device and not request.user.is_verified():
         return redirect("accounts:otp_verify")
     device = services.pending_totp_device(request.user)
-    form = TokenForm(request.POST or None)
+    # A first device needs the enrolment code an admin issued; replacing one needs only the session
+    # already verified with the old device.
+    form = (TokenForm if has_device else EnrolmentForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        error = services.confirm_totp_device(request, device, form.cleaned_data["token"])
-        if error is None:
+        errors = services.confirm_totp_device(
+            request,
+            device,
+            form.cleaned_data["token"],
+            enrolment_code=form.cleaned_data.get("enrolment_code", ""),
+        )
+        if errors is None:
             messages.success(request, _("二要素認証を登録しました。"))
             return redirect(_safe_next(request))
-        form.add_error("token", error)
+        for field, message in errors.items():
+            form.add_error(field, message)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title=_("認証アプリ登録用のQRコード")
     )
@@ -106,14 +125,19 @@ def password_change(request):
 logout_view = before_second_factor(auth_views.LogoutView.as_view())
 
 
-password_reset = public_view(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
-    )
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Counted for every address asked for, with or without an account behind it.
+        limit_mail(self.request, form.cleaned_data["email"])
+        return super().form_valid(form)
+
+
+password_reset = public_view(rate_limited("password-reset", "20/10m")(PasswordResetView.as_view()))
 password_reset_done = public_view(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
@@ -123,3 +147,65 @@ password_reset_confirm = public_view(
         success_url=reverse_lazy("accounts:login"),
     )
 )
+
+
+@public_view
+@rate_limited("invitation", "30/10m")
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The link in an invitation mail. A login ID without an account: the person sets a password
+    and the account is created. An existing account: its holder, logged in with both factors,
+    accepts; nobody else can."""
+    offer = tenancy_selectors.open_invitation(tenancy_services.hash_invitation_token(token))
+    account = get_user_model().objects.filter(username=offer.username).first()
+    context = {"invitation": offer, "organization": offer.organization}
+    if account is None:
+        form = SetPasswordForm(
+            get_user_model()(username=offer.username, email=offer.email), request.POST or None
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                tenancy_services.create_account_from_invitation(
+                    invitation=offer, password=form.cleaned_data["new_password1"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "アカウントを作成しました。ログインし、管理者から受け取る登録コードで"
+                        "二要素認証を登録してください。"
+                    ),
+                )
+                return redirect("accounts:login")
+        return render(request, "accounts/invitation_new_account.html", {**context, "form": form})
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if needs_second_factor(request.user):
+        target = (
+            "accounts:otp_verify" if confirmed_totp_device(request.user) else "accounts:otp_setup"
+        )
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+    error = None
+    if request.method == "POST":
+        try:
+            tenancy_services.accept_invitation(invitation=offer, user=request.user)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(
+                request, _("%(name)s の職員として登録されました。") % {"name": offer.organization}
+            )
+            return redirect("dashboard:organization_home", org_code=offer.organization.code)
+    elif request.user.pk != account.pk:
+        error = _(
+            "この招待は別のログインID(%(username)s)宛てです。そのログインIDでログインし直してください。"
+        ) % {"username": offer.username}
+    return render(
+        request,
+        "accounts/invitation.html",
+        {**context, "error": error, "may_accept": request.user.pk == account.pk},
+        status=403 if error else 200,
+    )

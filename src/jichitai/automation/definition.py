@@ -32,6 +32,7 @@ from jsonschema import Draft202012Validator
 
 from jichitai.automation.errors import BusinessError, DefinitionError
 from jichitai.automation.steps import steps
+from jichitai.core.safe_yaml import YamlRefused, compose_yaml, load_yaml
 
 SECTIONS = ("prepare", "setup", "each", "finish")
 NAME = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,79}$"}
@@ -159,14 +160,10 @@ def _message(error) -> str:
 def parse(source: str) -> dict:
     """Parses and validates YAML; raises ``DefinitionError`` with every problem found."""
     try:
-        node = yaml.compose(source)
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{mark.line + 1}行目: " if mark else ""
-        raise DefinitionError(
-            [f"{where}YAML として読めません({getattr(error, 'problem', error)})。"]
-        ) from None
+        node = compose_yaml(source)
+        data = load_yaml(source)
+    except YamlRefused as refused:
+        raise DefinitionError([str(refused)]) from None
     if not isinstance(data, dict):
         raise DefinitionError(
             ["1行目: シナリオは「name: …」などの項目を並べた形で書いてください。"]

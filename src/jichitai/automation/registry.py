@@ -18,9 +18,9 @@ class ShippedScenario:
 
     @property
     def title(self) -> str:
-        import yaml
+        from jichitai.core.safe_yaml import load_yaml
 
-        return yaml.safe_load(self.source).get("title", self.name)
+        return load_yaml(self.source).get("title", self.name)
 
 
 scenarios: Registry[ShippedScenario] = Registry("automation scenarios")

@@ -13,7 +13,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -24,6 +23,7 @@ from jichitai.automation.errors import BusinessError, NotApplied
 from jichitai.automation.models import AppliedItem, LedgerLine, Run, RunFile, RunItem, Secret
 from jichitai.automation.steps import EXTERNAL, OUTPUT, READ, steps
 from jichitai.core.japanese import fiscal_year
+from jichitai.core.safe_yaml import load_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class RunContext:
 def definition_of(version) -> dict:
     """The version's definition read from its YAML: PostgreSQL's jsonb does not keep the order of
     mapping keys, and the order matters (the sheets of a workbook, the columns of a table)."""
-    return yaml.safe_load(version.source)
+    return load_yaml(version.source)
 
 
 class Runner:

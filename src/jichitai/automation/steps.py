@@ -421,6 +421,9 @@ _TEMPLATE_ENGINE = Engine(
     autoescape=True,
     libraries={"japanese": "jichitai.core.templatetags.japanese"},
 )
+_DOCUMENT_PAGE = _TEMPLATE_ENGINE.from_string(
+    "{% extends 'core/pdf/base.html' %}{% block content %}{{ content }}{% endblock %}"
+)
 
 
 @step(
@@ -438,18 +441,22 @@ _TEMPLATE_ENGINE = Engine(
     raw=("html",),
 )
 def pdf_render(ctx, output, template=None, html=None, context=None):
+    """A shipped template (``automation/pdf/…``) or staff-written HTML. The HTML is a Django
+    template over ``context``; what it renders is reduced to document markup before it is placed in
+    the PDF base template."""
     from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
 
-    from jichitai.core.pdf import html_to_pdf
+    from jichitai.core.pdf import document_markup, html_to_pdf
 
     if template:
-        if not template.startswith("automation/pdf/"):
+        if not template.startswith("automation/pdf/") or ".." in template.split("/"):
             raise BusinessError(f"様式「{template}」は使えません(automation/pdf/ の様式のみ)。")
         text = render_to_string(template, context or {})
     elif html:
-        text = _TEMPLATE_ENGINE.from_string(
-            "{% extends 'core/pdf/base.html' %}{% block content %}" + html + "{% endblock %}"
-        ).render(Context(context or {}))
+        written = _TEMPLATE_ENGINE.from_string(html).render(Context(context or {}))
+        markup = mark_safe(document_markup(written))  # noqa: S308  (sanitised by nh3)
+        text = _DOCUMENT_PAGE.render(Context({"content": markup}))
     else:
         raise BusinessError("pdf.render には template か html のどちらかが必要です。")
     return ctx.write_output(output, html_to_pdf(text))

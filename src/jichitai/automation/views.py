@@ -19,6 +19,7 @@ from jichitai.automation.forms import (
 from jichitai.automation.models import Run, Schedule
 from jichitai.automation.registry import scenarios as shipped
 from jichitai.automation.steps import steps
+from jichitai.core import params
 from jichitai.core.exports import csv_response, export_csv, export_xlsx, xlsx_response
 from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
@@ -289,10 +290,7 @@ def _effect_rows(effect):
 def ledger(request, org_code):
     years = selectors.ledger_years(request.tenant)
     current = fiscal_year_of(timezone.localdate())
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else current))
-    except ValueError:
-        raise Http404 from None
+    year = params.fiscal_year(request.GET.get("year"), default=years[0] if years else current)
     effect = selectors.effect_by_fiscal_year(request.tenant, year)
     fmt = request.GET.get("format", "")
     if fmt:

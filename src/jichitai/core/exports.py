@@ -4,6 +4,7 @@ that CP932 cannot hold are reported, never silently dropped."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,8 @@ from openpyxl.utils import get_column_letter
 from jichitai.core.files import content_disposition
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_FORBIDDEN = re.compile(r"[/\\?*\[\]:]")
+SHEET_TITLE_LENGTH = 31
 # 〓 (geta) is the customary stand-in for a character a Japanese legacy encoding cannot hold.
 CP932_REPLACEMENT = "〓"
 
@@ -101,12 +104,30 @@ def _to_cp932(text: str, row: int, column: str, problems: list[Unencodable]) -> 
     return "".join(kept)
 
 
+def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
+    """``title`` as Excel accepts it for a worksheet: none of ``/ \\ ? * [ ] :`` (each becomes
+    ``_``), no apostrophe at either end, at most 31 characters, not the reserved 「History」, and
+    different (ignoring case) from the titles already ``taken``, by a number " (2)" … if needed."""
+    title = SHEET_TITLE_FORBIDDEN.sub("_", title).strip().strip("'")
+    title = title[:SHEET_TITLE_LENGTH].strip() or "シート"
+    if title.lower() == "history":
+        title += "_"
+    used = {name.lower() for name in taken}
+    candidate, number = title, 1
+    while candidate.lower() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = title[: SHEET_TITLE_LENGTH - len(suffix)].strip() + suffix
+    return candidate
+
+
 def export_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """One worksheet per entry ``{title: (header, rows)}``; bold header, frozen first row."""
+    """One worksheet per entry ``{title: (header, rows)}``; bold header, frozen first row. Titles
+    are made what Excel accepts (``sheet_title``)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title=title[:31])
+        sheet = workbook.create_sheet(title=sheet_title(title, workbook.sheetnames))
         sheet.append([neutralise_formula(str(name)) for name in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -1,11 +1,14 @@
-"""Rate limits for endpoints that anyone can hit (logins, public submissions). Counts live in the
-cache (Redis in production, shared by every app process), in fixed windows per client address.
-A refused request gets 429 with a Japanese page or JSON body saying when to try again."""
+"""Rate limits for endpoints that anyone can hit (logins, public submissions, e-mail they ask for).
+Counts live in the cache (Redis in production, shared by every app process), in fixed windows per
+client address, and for e-mail also per recipient address. A refused request gets 429 with a
+Japanese page or JSON body saying when to try again."""
 
+import hashlib
 import time
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -43,8 +46,40 @@ def hit(scope: str, key: str, rate: Rate) -> int | None:
     return None
 
 
+MAIL_MESSAGE = (
+    "メールの送信が短時間に続いたため、受け付けを一時的に止めています。"
+    "{minutes}分ほど待ってから、もう一度お試しください。"
+)
+
+
+class RateLimited(Exception):
+    """Raised inside a view decorated with ``rate_limited`` when a finer limit (``limit_mail``) is
+    reached; the decorator answers 429 with ``message``."""
+
+    def __init__(self, retry_after: int, message: str):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.message = message
+
+
+def limit_mail(request, address: str) -> None:
+    """Counts one e-mail that an anonymous request asks the site to send to ``address``, per client
+    (one machine writing to many addresses) and per recipient (many machines writing to one), in
+    one scope shared by every such form. The count does not depend on whether an account or record
+    has that address, so a refusal reveals nothing about it. Raises ``RateLimited``."""
+    recipient = hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    for key, rate in (
+        (f"client:{client_ip(request) or 'unknown'}", settings.JICHITAI_MAIL_RATE_PER_CLIENT),
+        (f"address:{recipient}", settings.JICHITAI_MAIL_RATE_PER_ADDRESS),
+    ):
+        retry_after = hit("mail", key, Rate.parse(rate))
+        if retry_after is not None:
+            raise RateLimited(retry_after, MAIL_MESSAGE)
+
+
 def rate_limited(scope: str, rate: str, *, methods=("POST",), json: bool = False):
-    """Limits a view per client address for the given methods."""
+    """Limits a view per client address for the given methods, and answers 429 when the view
+    reaches a finer limit (``RateLimited``)."""
     parsed = Rate.parse(rate)
 
     def decorate(view):
@@ -54,16 +89,26 @@ def rate_limited(scope: str, rate: str, *, methods=("POST",), json: bool = False
                 retry_after = hit(scope, client_ip(request) or "unknown", parsed)
                 if retry_after is not None:
                     return too_many_requests(request, retry_after, json=json)
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except RateLimited as refusal:
+                return too_many_requests(
+                    request, refusal.retry_after, json=json, message=refusal.message
+                )
 
         return wrapper
 
     return decorate
 
 
-def too_many_requests(request, retry_after: int, *, json: bool = False):
-    minutes = max(1, (retry_after + 59) // 60)
-    message = f"短時間に多くの送信がありました。{minutes}分ほど待ってから、もう一度お試しください。"
+def too_many_requests(
+    request,
+    retry_after: int,
+    *,
+    json: bool = False,
+    message: str = "短時間に多くの送信がありました。{minutes}分ほど待ってから、もう一度お試しください。",
+):
+    message = message.format(minutes=max(1, (retry_after + 59) // 60))
     if json:
         response = JsonResponse({"detail": message, "code": "rate_limited"}, status=429)
     else:

@@ -8,6 +8,7 @@ file, so a form can show it next to the file field.
 
 import hashlib
 import io
+import math
 import os
 import re
 import unicodedata
@@ -19,7 +20,11 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 
 # Larger than an A3 page scanned at 600 dpi (≈ 7000 × 9900), far below what exhausts memory.
+# The same limit holds for a PDF page rasterised at the resolution it will be read at.
 MAX_IMAGE_PIXELS = 80_000_000
+# The resolution PDF pages are measured at unless the caller reads them at another (the AI-OCR
+# reads at its template's): an A0 map passes, a page of a square metre and more does not.
+DEFAULT_PDF_DPI = 200
 MAX_PDF_PAGES = 2000
 MAX_ZIP_RATIO = 100
 MAX_ZIP_UNCOMPRESSED = 500 * 1024 * 1024
@@ -164,12 +169,71 @@ def _check_zip(data: bytes, name: str, kind: str) -> None:
         raise UploadRejected(f"「{name}」はExcel(.xlsx)のブックではありません。")
     if kind == "docx" and "word/document.xml" not in names:
         raise UploadRejected(f"「{name}」はWord(.docx)の文書ではありません。")
+    if kind in {"xlsx", "docx"}:
+        _refuse_active_office_parts(names, name, kind)
 
 
-def _check_pdf(data: bytes, name: str) -> None:
+# Parts of an Office file that run or fetch something when it is opened. A plain .xlsx or .docx
+# never has them; a workbook saved as .xlsm and renamed, or one linked to other files, does.
+_ACTIVE_OFFICE_PARTS = (
+    (re.compile(r"(^|/)vbaproject\.bin$"), "マクロ"),
+    (re.compile(r"^xl/externallinks/"), "外部のブックへのリンク"),
+    (re.compile(r"^xl/connections\.xml$"), "外部データへの接続"),
+    (re.compile(r"^(xl|word)/activex/"), "ActiveX コントロール"),
+)
+
+
+_RESAVE_OFFICE = {
+    "xlsx": "マクロや外部リンクを含まない Excel ブック(.xlsx)で保存し直してください。",
+    "docx": "マクロや外部リンクを含まない Word 文書(.docx)で保存し直してください。",
+}
+
+
+def _refuse_active_office_parts(names: set[str], name: str, kind: str) -> None:
+    lowered = {part.lower() for part in names}
+    for pattern, what in _ACTIVE_OFFICE_PARTS:
+        if any(pattern.search(part) for part in lowered):
+            raise UploadRejected(
+                f"「{name}」には{what}が含まれているため受け付けられません。{_RESAVE_OFFICE[kind]}"
+            )
+
+
+def rasterised_pixels(width_points: float, height_points: float, dpi: int) -> int:
+    """The pixels of a page of that size (in PDF points, 1/72 inch) rendered at ``dpi``."""
+    return math.ceil(abs(width_points) * dpi / 72) * math.ceil(abs(height_points) * dpi / 72)
+
+
+def pdf_page_size_problem(
+    width_points: float, height_points: float, *, dpi: int, page_number: int
+) -> str | None:
+    """The Japanese message for a page that would exceed ``MAX_IMAGE_PIXELS`` once rendered at
+    ``dpi``, or None. Checked before rendering: a page of a few bytes can declare any size."""
+    pixels = rasterised_pixels(width_points, height_points, dpi)
+    if pixels <= MAX_IMAGE_PIXELS:
+        return None
+    width_mm, height_mm = (
+        round(abs(points) * 25.4 / 72) for points in (width_points, height_points)
+    )
+    return (
+        f"{page_number}ページ目は用紙が大きすぎます({width_mm:,}×{height_mm:,} mm。"
+        f"{dpi:,} dpi で画像にすると約 {pixels // 10_000:,} 万画素になり、"
+        f"上限の {MAX_IMAGE_PIXELS // 10_000:,} 万画素を超えます)。"
+    )
+
+
+def _shown_page_size(page) -> tuple[float, float]:
+    """The size a viewer shows (the crop box within the media box), scaled by /UserUnit."""
+    media, crop = page.mediabox, page.cropbox
+    width = min(crop.right, media.right) - max(crop.left, media.left)
+    height = min(crop.top, media.top) - max(crop.bottom, media.bottom)
+    unit = float(page.user_unit)
+    return max(float(width), 0.0) * unit, max(float(height), 0.0) * unit
+
+
+def _check_pdf(data: bytes, name: str, dpi: int) -> None:
     """Opens the PDF and expands what a viewer or the OCR would: each page's content and the sizes
     of its images. pypdf stops expanding a stream past its own limit (75 MB), which is how a
-    compression bomb shows itself."""
+    compression bomb shows itself. Each page's size is checked at ``dpi``."""
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PyPdfError
 
@@ -185,7 +249,11 @@ def _check_pdf(data: bytes, name: str) -> None:
             raise UploadRejected(
                 f"「{name}」はページが多すぎます({len(reader.pages)}ページ、上限 {MAX_PDF_PAGES}ページ)。"
             )
-        for page in reader.pages:
+        _refuse_active_pdf_content(reader, name)
+        for number, page in enumerate(reader.pages, start=1):
+            problem = pdf_page_size_problem(*_shown_page_size(page), dpi=dpi, page_number=number)
+            if problem:
+                raise UploadRejected(f"「{name}」の{problem}")
             contents = page.get_contents()
             if contents is not None:
                 contents.get_data()
@@ -200,6 +268,61 @@ def _check_pdf(data: bytes, name: str) -> None:
         raise UploadRejected(
             f"「{name}」はPDFとして読み取れません。壊れていないか確認してください。"
         ) from None
+
+
+# What makes a PDF act when it is opened or viewed, and how a person is told about it. Dictionary
+# keys: script (/JS, the /JavaScript name tree), automatic actions (/AA of a page, a form field or
+# the document), embedded files (/EmbeddedFiles name tree, a file specification's /EF) and XFA
+# forms (which carry their own scripts).
+_ACTIVE_PDF_KEYS = {
+    "/JS": "JavaScript",
+    "/JavaScript": "JavaScript",
+    "/AA": "ページを開いたときなどに自動で動く操作",
+    "/EmbeddedFiles": "埋め込まれたファイル",
+    "/EF": "埋め込まれたファイル",
+    "/XFA": "スクリプトを含められる XFA フォーム",
+}
+# Action types (/S) that run something: a script, another program, or a file inside the PDF.
+_ACTIVE_PDF_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "他のプログラムを起動する命令",
+    "/GoToE": "埋め込まれたファイル",
+}
+# Links to a page or an address (/GoTo, /URI) are ordinary and stay.
+
+
+def _refuse_active_pdf_content(reader, name: str) -> None:
+    """Walks every object reachable from the document catalog (each once, without decoding
+    streams) and refuses the first active content found."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    pending = [reader.trailer["/Root"]]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            what = next((_ACTIVE_PDF_KEYS[key] for key in item if key in _ACTIVE_PDF_KEYS), None)
+            what = what or _ACTIVE_PDF_ACTIONS.get(str(_direct(item.get("/S"))))
+            if what is None and _direct(item.get("/Subtype")) == "/FileAttachment":
+                what = "埋め込まれたファイル"
+            if what:
+                raise UploadRejected(
+                    f"「{name}」には{what}が含まれているため受け付けられません。"
+                    "印刷の「PDF として保存」などで保存し直したPDFを選んでください。"
+                )
+            pending.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+
+
+def _direct(value):
+    """A value as a viewer reads it: an indirect reference is followed."""
+    return value.get_object() if hasattr(value, "get_object") else value
 
 
 def _check_pdf_images(page, name: str) -> None:
@@ -228,9 +351,12 @@ def _check_text(data: bytes, name: str) -> None:
     )
 
 
-def check_upload(uploaded, *, allowed: Iterable[str], max_bytes: int) -> CheckedUpload:
+def check_upload(
+    uploaded, *, allowed: Iterable[str], max_bytes: int, pdf_dpi: int = DEFAULT_PDF_DPI
+) -> CheckedUpload:
     """Refuses anything not in ``allowed`` (kind names of ``KINDS``) or larger than ``max_bytes``,
-    or whose content does not match its extension. Nothing is stored by this function."""
+    or whose content does not match its extension. ``pdf_dpi`` is the resolution a PDF's pages
+    will be rasterised at, where the caller knows it. Nothing is stored by this function."""
     allowed = list(allowed)
     name = safe_filename(getattr(uploaded, "name", "") or "")
     shown = name or "(名前のないファイル)"
@@ -263,7 +389,7 @@ def check_upload(uploaded, *, allowed: Iterable[str], max_bytes: int) -> Checked
     if kind.name in IMAGE_KINDS:
         _check_image(data, name)
     elif kind.name == "pdf":
-        _check_pdf(data, name)
+        _check_pdf(data, name, pdf_dpi)
     elif kind.name in {"xlsx", "docx", "zip"}:
         _check_zip(data, name, kind.name)
     elif kind.name in TEXT_KINDS:

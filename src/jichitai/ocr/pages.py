@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-MAX_PIXELS = 80_000_000  # A3 at 600 dpi is ~70 Mpx; anything larger is refused, not decoded
+from jichitai.core.uploads import MAX_IMAGE_PIXELS, pdf_page_size_problem
 
 
 class PageError(ValueError):
@@ -52,7 +52,7 @@ def _open_image(data: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError):
         raise PageError("画像を読み取れません(壊れているか、対応していない形式です)。") from None
-    if image.width * image.height > MAX_PIXELS:
+    if image.width * image.height > MAX_IMAGE_PIXELS:
         raise PageError("画像が大きすぎます(600dpi の A3 まで)。")
     return image
 
@@ -79,6 +79,11 @@ def load_pages(data: bytes, *, dpi: int = 200) -> Iterator[np.ndarray]:
             for index in range(len(document)):
                 page = document[index]
                 try:
+                    problem = pdf_page_size_problem(
+                        *page.get_size(), dpi=dpi, page_number=index + 1
+                    )
+                    if problem:
+                        raise PageError(problem)
                     bitmap = page.render(scale=dpi / 72, grayscale=True)
                     yield _gray(bitmap.to_pil())
                 except pypdfium2.PdfiumError:

@@ -48,7 +48,9 @@ def procedure_field_choices(procedure) -> list[tuple[str, str]]:
 
 def _blank_page(upload, dpi: int) -> tuple[bytes, int, int]:
     try:
-        checked = check_upload(upload, allowed=SCAN_KINDS, max_bytes=MAX_TEMPLATE_BYTES)
+        checked = check_upload(
+            upload, allowed=SCAN_KINDS, max_bytes=MAX_TEMPLATE_BYTES, pdf_dpi=dpi
+        )
     except UploadRejected as rejection:
         raise ValidationError({"blank": rejection.messages}) from None
     upload.seek(0)
@@ -175,7 +177,9 @@ def start_batch(*, actor, paper: PaperTemplate, uploads: list) -> Batch:
     batch = Batch.objects.create(organization=paper.organization, template=paper, created_by=actor)
     for upload in uploads:
         try:
-            checked = check_upload(upload, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES)
+            checked = check_upload(
+                upload, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, pdf_dpi=paper.dpi
+            )
         except UploadRejected as rejection:
             BatchFile.objects.create(
                 batch=batch,

@@ -6,7 +6,6 @@ in CKAN's envelope. Actions raise ``ValidationError`` (CKAN's 409), ``Http404`` 
 ``NotAuthorized`` (403)."""
 
 import hashlib
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
+from jichitai.core import params
 from jichitai.core.registry import Registry
-from jichitai.opendata import selectors, services, standards
+from jichitai.opendata import ckan_query, selectors, services, standards
 from jichitai.opendata.licenses import LICENSES
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.opendata.rating import openness_stars
@@ -28,6 +27,15 @@ from jichitai.tenancy.models import Organization, Role
 
 CKAN_VERSION = "2.10.5"
 PACKAGE_CACHE_SECONDS = 300
+MAX_QUERY_LENGTH = ckan_query.MAX_QUERY_LENGTH
+MAX_QUERY_TERMS = ckan_query.MAX_QUERY_TERMS
+MAX_SORT_LENGTH = 200
+MAX_FACET_LIMIT = 1000
+MAX_LIST_LIMIT = 1000
+MAX_IDENTIFIER_LENGTH = 200
+MAX_FACET_FIELD_LENGTH = 500
+# A list parameter holds names or small objects (a resource, an extra): two levels suffice.
+MAX_LIST_DEPTH = 4
 
 
 class NotAuthorized(Exception):
@@ -66,20 +74,15 @@ def _required(data: dict, name: str) -> str:
     value = data.get(name)
     if value in (None, ""):
         raise ValidationError({name: ["Missing value"]})
-    return str(value)
+    return params.text(str(value), name=name, max_length=MAX_IDENTIFIER_LENGTH)
 
 
 def _integer(
-    data: dict, name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+    data: dict, name: str, default: int, *, minimum: int = 0, maximum: int, clamp: bool = False
 ) -> int:
-    value = data.get(name, default)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({name: ["Invalid integer"]}) from None
-    if number < minimum:
-        raise ValidationError({name: [f"Must be a natural number ({minimum} or more)"]})
-    return min(number, maximum) if maximum is not None else number
+    return params.integer(
+        data.get(name), name=name, default=default, minimum=minimum, maximum=maximum, clamp=clamp
+    )
 
 
 def _boolean(data: dict, name: str, default: bool = False) -> bool:
@@ -89,16 +92,18 @@ def _boolean(data: dict, name: str, default: bool = False) -> bool:
     return str(value).lower() in {"true", "1", "yes", "on"}
 
 
-def _list(value) -> list:
+def _list(value, name: str) -> list:
+    """CKAN's list parameters: a JSON list (in a JSON body, or as text in a query string) or a single
+    value."""
     if value in (None, ""):
         return []
     if isinstance(value, str):
         try:
-            parsed = json.loads(value)
-        except ValueError:
+            parsed = params.json_value(value, name=name, max_depth=MAX_LIST_DEPTH)
+        except params.InvalidParameter:
             return [value]
         return parsed if isinstance(parsed, list) else [parsed]
-    return list(value)
+    return value if isinstance(value, list) else [value]
 
 
 # Dictionaries ---------------------------------------------------------------------------------
@@ -279,9 +284,9 @@ def status_show(context: Context, data: dict) -> dict:
 def package_list(context: Context, data: dict) -> list[str]:
     """Names of the public datasets (``limit``, ``offset``)."""
     names = selectors.public_datasets().order_by("name").values_list("name", flat=True)
-    offset = _integer(data, "offset", 0)
+    offset = _integer(data, "offset", 0, maximum=selectors.MAX_START)
     if "limit" in data:
-        return list(names[offset : offset + _integer(data, "limit", 0)])
+        return list(names[offset : offset + _integer(data, "limit", 0, maximum=MAX_LIST_LIMIT)])
     return list(names[offset:])
 
 
@@ -320,63 +325,31 @@ def _visible_with_deleted(context: Context):
     )
 
 
-FILTER_TERM = re.compile(r'([+-]?)(\w+):("[^"]*"|\[[^\]]*\]|\S+)')
-FILTER_FIELDS = {
-    "organization": "organizations",
-    "owner_org": "organizations",
-    "groups": "groups",
-    "tags": "tags",
-    "res_format": "formats",
-    "license_id": "licenses",
-    "name": "names",
-}
-
-
-def _parse_date(text: str, field: str) -> datetime | None:
-    text = text.strip()
-    if text == "*":
-        return None
-    cleaned = text.replace("Z", "")
-    if "NOW" in cleaned.upper():
-        return timezone.now()
-    try:
-        moment = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise ValidationError({"fq": [f"Invalid date in {field}: {text}"]}) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def parse_filters(fq: str, query: selectors.SearchQuery) -> None:
-    """CKAN's ``fq`` (a Solr filter): ``field:value`` terms joined by spaces or AND, for the fields
-    the catalog facets on, plus ``metadata_modified:[FROM TO TO]``."""
-    for _sign, field, value in FILTER_TERM.findall(fq or ""):
-        if field == "metadata_modified" and value.startswith("["):
-            start, _to, end = value.strip("[]").partition(" TO ")
-            query.modified_from = _parse_date(start, field)
-            query.modified_to = _parse_date(end, field)
-            continue
-        target = FILTER_FIELDS.get(field)
-        if target is None:
-            continue
-        getattr(query, target).append(value.strip('"'))
-
-
 @action("package_search")
 def package_search(context: Context, data: dict) -> dict:
     """Search: ``q``, ``fq``, ``sort``, ``rows`` (≤ 1000), ``start``, ``facet.field``, ``facet.limit``,
     ``include_private``."""
     query = selectors.SearchQuery(
-        sort=str(data.get("sort") or "score desc, metadata_modified desc"),
-        rows=_integer(data, "rows", 10, maximum=selectors.MAX_ROWS),
-        start=_integer(data, "start", 0),
-        facet_limit=_integer(data, "facet.limit", 50, minimum=-1),
+        sort=params.text(data.get("sort"), name="sort", max_length=MAX_SORT_LENGTH)
+        or "score desc, metadata_modified desc",
+        rows=_integer(data, "rows", 10, maximum=selectors.MAX_ROWS, clamp=True),
+        start=_integer(data, "start", 0, maximum=selectors.MAX_START),
+        facet_limit=_integer(data, "facet.limit", 50, minimum=-1, maximum=MAX_FACET_LIMIT),
     )
-    q = str(data.get("q") or "").strip()
     # Field terms inside q (``tags:防災``) filter like fq; the rest is free text.
-    parse_filters(q, query)
-    query.text = FILTER_TERM.sub(" ", q).replace("*:*", " ").strip()
-    parse_filters(str(data.get("fq") or ""), query)
-    fields = _list(data.get("facet.field"))
+    words = ckan_query.read_query(data.get("q"), parameter="q", query=query)
+    ckan_query.read_query(data.get("fq"), parameter="fq", query=query)
+    query.text = " ".join(words)
+    fields = _list(
+        params.text(data.get("facet.field"), name="facet.field", max_length=MAX_FACET_FIELD_LENGTH)
+        if isinstance(data.get("facet.field"), str)
+        else data.get("facet.field"),
+        "facet.field",
+    )
+    if len(fields) > len(selectors.FACET_FIELDS):
+        raise params.InvalidParameter(
+            "facet.field", f"facet.field は {len(selectors.FACET_FIELDS)} 個までにしてください。"
+        )
     query.facet_fields = tuple(str(f) for f in fields if str(f) in selectors.FACET_FIELDS)
     if _boolean(data, "facet", True) is False:
         query.facet_fields = ()
@@ -423,8 +396,8 @@ def _public_counts(field: str) -> dict:
 @action("organization_list")
 def organization_list(context: Context, data: dict) -> list:
     organizations = Organization.objects.filter(is_active=True).order_by("code")
-    offset = _integer(data, "offset", 0)
-    limit = _integer(data, "limit", 1000, maximum=1000)
+    offset = _integer(data, "offset", 0, maximum=selectors.MAX_START)
+    limit = _integer(data, "limit", MAX_LIST_LIMIT, maximum=MAX_LIST_LIMIT, clamp=True)
     organizations = organizations[offset : offset + limit]
     if not _boolean(data, "all_fields"):
         return [org.code for org in organizations]
@@ -482,8 +455,9 @@ def group_show(context: Context, data: dict) -> dict:
 @action("tag_list")
 def tag_list(context: Context, data: dict) -> list:
     tags = Tag.objects.filter(datasets__in=selectors.public_datasets()).distinct().order_by("name")
-    if data.get("query"):
-        tags = tags.filter(name__icontains=str(data["query"]))
+    text = params.text(data.get("query"), name="query", max_length=MAX_IDENTIFIER_LENGTH)
+    if text:
+        tags = tags.filter(name__icontains=text)
     if _boolean(data, "all_fields"):
         return [
             {"id": str(t.pk), "name": t.name, "display_name": t.name, "vocabulary_id": None}
@@ -528,14 +502,14 @@ def _tag_names(data: dict) -> list[str] | None:
         return None
     if "tag_string" in data:
         return [t for t in str(data["tag_string"]).split(",") if t.strip()]
-    return [t["name"] if isinstance(t, dict) else str(t) for t in _list(data.get("tags"))]
+    return [t["name"] if isinstance(t, dict) else str(t) for t in _list(data.get("tags"), "tags")]
 
 
 def _groups(data: dict) -> list[Group] | None:
     if "groups" not in data:
         return None
     found = []
-    for item in _list(data.get("groups")):
+    for item in _list(data.get("groups"), "groups"):
         identifier = item.get("name") or item.get("id") if isinstance(item, dict) else str(item)
         try:
             found.append(selectors.group_by_name_or_id(str(identifier)))
@@ -546,7 +520,9 @@ def _groups(data: dict) -> list[Group] | None:
 
 def _extras(data: dict) -> dict:
     extras = {
-        e.get("key"): e.get("value") for e in _list(data.get("extras")) if isinstance(e, dict)
+        e.get("key"): e.get("value")
+        for e in _list(data.get("extras"), "extras")
+        if isinstance(e, dict)
     }
     return {**extras, **{k: data[k] for k in ("frequency", "contact_phone") if k in data}}
 
@@ -661,7 +637,9 @@ def package_create(context: Context, data: dict) -> dict:
         groups=_groups(data) or [],
         **_dataset_fields(data, partial=False),
     )
-    _sync_resources(context, dataset, _list(data.get("resources")), remove_missing=False)
+    _sync_resources(
+        context, dataset, _list(data.get("resources"), "resources"), remove_missing=False
+    )
     dataset = _apply_visibility(context, dataset, data, default_private=False)
     return _show(context, dataset)
 
@@ -689,7 +667,9 @@ def _update(context: Context, data: dict, *, partial: bool) -> dict:
         **changes,
     )
     if "resources" in data:
-        _sync_resources(context, dataset, _list(data["resources"]), remove_missing=True)
+        _sync_resources(
+            context, dataset, _list(data["resources"], "resources"), remove_missing=True
+        )
     if str(data.get("state", "")) == "deleted":
         services.delete_dataset(actor=principal.user, dataset=dataset)
     else:

@@ -3,8 +3,6 @@
 Parses GET parameters, JSON bodies and multipart forms, authenticates the raw ``Authorization``
 token, runs a writing action in one transaction and answers in CKAN's envelope with CKAN's status codes."""
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
@@ -13,9 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from jichitai.accounts import services as accounts
 from jichitai.accounts.selectors import principal_for_token
+from jichitai.core import params
+from jichitai.opendata import ckan_openapi
 from jichitai.opendata.ckan import Context, NotAuthorized, actions
 from jichitai.tenancy.middleware import public_view
 
+# A dataset with its resources and extras is a few levels deep; nothing CKAN sends goes further.
+MAX_JSON_DEPTH = 16
 WRITE_ACTIONS = {
     "package_create",
     "package_update",
@@ -62,10 +64,26 @@ def _parameters(request) -> dict:
         return {key: request.POST.get(key) for key in request.POST}
     if not request.body:
         return {}
-    data = json.loads(request.body.decode("utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError("the request body must be a JSON object")
-    return data
+    return params.json_object(request.body, max_depth=MAX_JSON_DEPTH)
+
+
+def _invalid_parameter(request, name: str, error: params.InvalidParameter) -> JsonResponse:
+    """CKAN's 400 for a query it cannot run, with the message under the parameter's name."""
+    return _answer(
+        request,
+        name,
+        400,
+        success=False,
+        error={"__type": "Validation Error", error.name: [error.message]},
+    )
+
+
+@public_view
+def openapi(request):
+    return JsonResponse(
+        ckan_openapi.document(request.build_absolute_uri("/").rstrip("/")),
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @csrf_exempt
@@ -89,7 +107,7 @@ def action(request, name: str):
         )
     try:
         data = _parameters(request)
-    except (ValueError, UnicodeDecodeError) as error:
+    except params.InvalidParameter as error:
         return _error(
             request, name, 400, "Bad Request", message=f"Bad request - JSON Error: {error}"
         )
@@ -119,6 +137,8 @@ def action(request, name: str):
                 result = actions.get(name)(context, data)
         else:
             result = actions.get(name)(context, data)
+    except params.InvalidParameter as error:
+        return _invalid_parameter(request, name, error)
     except ValidationError as error:
         return _validation_error(request, name, error)
     except Http404:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from jichitai.core import params
 from jichitai.core.files import private_file_response
 from jichitai.opendata import dcat, selectors, services, standards
 from jichitai.opendata.ckan import Context, resource_url
@@ -16,6 +17,8 @@ from jichitai.opendata.rating import openness_stars
 from jichitai.tenancy.middleware import public_view
 
 PAGE_SIZE = 20
+MAX_SEARCH_LENGTH = 200
+MAX_VALUE_LENGTH = 200
 FACET_LABELS = {
     "organization": "団体",
     "groups": "分類",
@@ -31,22 +34,44 @@ def _context(request) -> Context:
 
 @public_view
 def catalog(request):
+    def values(name: str) -> list[str]:
+        return params.texts(
+            request.GET.getlist(name),
+            name=name,
+            max_items=selectors.MAX_TERMS,
+            max_length=MAX_VALUE_LENGTH,
+            label=FACET_LABELS[name],
+        )
+
     query = selectors.SearchQuery(
-        text=request.GET.get("q", "")[:200],
-        organizations=request.GET.getlist("organization"),
-        groups=request.GET.getlist("groups"),
-        tags=request.GET.getlist("tags"),
-        formats=request.GET.getlist("res_format"),
-        licenses=request.GET.getlist("license_id"),
-        sort=request.GET.get("sort") or "score desc, metadata_modified desc",
+        text=params.words(
+            request.GET.get("q"),
+            name="q",
+            max_length=MAX_SEARCH_LENGTH,
+            max_words=selectors.MAX_TERMS,
+            label="検索語",
+        ),
+        organizations=values("organization"),
+        groups=values("groups"),
+        tags=values("tags"),
+        formats=values("res_format"),
+        licenses=values("license_id"),
+        sort=params.text(
+            request.GET.get("sort"), name="sort", max_length=MAX_VALUE_LENGTH, label="並び順"
+        )
+        or "score desc, metadata_modified desc",
         rows=PAGE_SIZE,
         facet_fields=selectors.FACET_FIELDS,
         facet_limit=15,
     )
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = params.integer(
+        request.GET.get("page"),
+        name="page",
+        label="ページ番号",
+        default=1,
+        minimum=1,
+        maximum=selectors.MAX_START // PAGE_SIZE,
+    )
     query.start = (page_number - 1) * PAGE_SIZE
     result = selectors.search(query, visible=selectors.public_datasets())
     paginator = Paginator(range(result.count), PAGE_SIZE)

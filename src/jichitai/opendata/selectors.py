@@ -17,6 +17,11 @@ from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 MAX_ROWS = 1000
+# Search words plus filter values one search may combine: each is a condition (a LIKE or a
+# subquery) of one SQL statement, and SQLite refuses expressions nested about a thousand deep.
+MAX_TERMS = 20
+# How far a search pages: enough for harvesters walking the whole catalog of a prefecture.
+MAX_START = 1_000_000
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 
 

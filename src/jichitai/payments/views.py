@@ -2,7 +2,6 @@
 endpoints: the applicant's slip/receipt PDFs, starting an online payment, the gateway's return
 page and its signed notifications."""
 
-import contextlib
 import logging
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jichitai.core import japanese
+from jichitai.core import japanese, params
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
@@ -41,10 +40,10 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @requires_role(Role.CLERK)
 def payment_list(request, org_code):
-    fiscal_year = japanese.fiscal_year(timezone.localdate())
-    with contextlib.suppress(ValueError):
-        fiscal_year = int(request.GET.get("year", fiscal_year))
-    status = request.GET.get("status", "")
+    fiscal_year = params.fiscal_year(
+        request.GET.get("year"), default=japanese.fiscal_year(timezone.localdate())
+    )
+    status = params.text(request.GET.get("status"), name="status", max_length=20, label="状態")
     context = {
         "payments": selectors.visible_payments(
             request.membership, status=status, fiscal_year=fiscal_year

@@ -6,9 +6,9 @@ progress report (seed 001), and the prefecture–municipality meeting of seed 00
 from datetime import date
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
+from jichitai.core.safe_yaml import load_yaml
 from jichitai.pdca import services
 from jichitai.pdca.models import (
     Action,
@@ -31,7 +31,7 @@ DATA = Path(__file__).parent / "demo_data"
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return load_yaml((DATA / name).read_text(encoding="utf-8"))
 
 
 def _division(organization, name):

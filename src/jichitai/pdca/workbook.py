@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from jichitai.core import japanese
+from jichitai.core import japanese, params
 from jichitai.core.exports import neutralise_formula
 from jichitai.pdca.models import Action, Plan
 
 SHEET = "取組"
+# The largest number the NO and 階層番号 columns (PositiveIntegerField) can hold.
+MAX_NUMBER = 2_147_483_647
 FIXED = ["計画", "階層番号", "階層名", "区分", "NO", "基本方針", "取組内容", "担当課"]
 CATEGORIES = {label: value for value, label in Action.Category.choices} | {
     value: value for value, _ in Action.Category.choices
@@ -122,15 +124,15 @@ def read_workbook(plan: Plan, data: bytes) -> tuple[list[dict], list[str]]:
                 )
             )
         try:
-            action_number = int(float(cell("NO")))
-        except ValueError:
+            action_number = params.integer(cell("NO"), name="NO", maximum=MAX_NUMBER)
+        except params.InvalidParameter:
             row_problems.append(Problem(number, "NO", f"「{cell('NO')}」は番号ではありません。"))
             action_number = None
         if action_number in seen:
             row_problems.append(Problem(number, "NO", f"NO {action_number} が2回出てきます。"))
         try:
-            node_number = int(float(cell("階層番号")))
-        except ValueError:
+            node_number = params.integer(cell("階層番号"), name="階層番号", maximum=MAX_NUMBER)
+        except params.InvalidParameter:
             node_number = None
         if node_number not in nodes:
             row_problems.append(

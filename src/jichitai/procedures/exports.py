@@ -62,4 +62,4 @@ def application_table(procedure, applications) -> tuple[list[str], list[list]]:
 
 
 def workbook(procedure, header, rows) -> bytes:
-    return export_xlsx({procedure.name[:31] or "申請": (header, rows)})
+    return export_xlsx({procedure.name or "申請": (header, rows)})

@@ -9,8 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jichitai.core import params
 from jichitai.core.files import content_disposition
-from jichitai.core.ratelimit import rate_limited
+from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.core.uploads import UploadRejected, check_upload, human_size
 from jichitai.procedures import selectors, services
 from jichitai.procedures.availability import unavailable_reason
@@ -25,6 +26,7 @@ from jichitai.tenancy.middleware import public_view
 from jichitai.tenancy.selectors import organization_by_code
 
 SIGNATURE_MAX_BYTES = 64 * 1024
+MAX_SEARCH_LENGTH = 100
 
 
 def _session_key(procedure) -> str:
@@ -84,7 +86,9 @@ def _validate(procedure, state: dict) -> tuple[dict, dict]:
 @public_view
 def procedure_list(request, org_code):
     organization = organization_by_code(org_code)
-    query = request.GET.get("q", "").strip()[:100]
+    query = params.text(
+        request.GET.get("q"), name="q", max_length=MAX_SEARCH_LENGTH, label="検索語"
+    ).strip()
     procedures = selectors.open_procedures(organization, query=query)
     return render(
         request,
@@ -133,6 +137,7 @@ def procedure_form(request, org_code, procedure_id):
         if action == "save_draft":
             draft_form = DraftEmailForm(request.POST, prefix="draft", use_required_attribute=False)
             if draft_form.is_valid():
+                limit_mail(request, draft_form.cleaned_data["email"])
                 services.save_draft(
                     procedure=procedure, email=draft_form.cleaned_data["email"], data=state["raw"]
                 )

@@ -188,12 +188,9 @@ def application_of(membership, application_id) -> Application:
     )
 
 
-def chosen_applications(membership, application_ids: list) -> list[Application]:
+def chosen_applications(membership, application_ids: list[int]) -> list[Application]:
     """The applications a member ticked in the inbox, among those they see."""
-    try:
-        return list(applications_of(membership).filter(pk__in=application_ids))
-    except (ValueError, TypeError):
-        return []
+    return list(applications_of(membership).filter(pk__in=application_ids))
 
 
 def applications_for_export(membership, procedure: Procedure) -> QuerySet[Application]:

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "jichitai.accounts.middleware.SecondFactorMiddleware",
     "jichitai.tenancy.middleware.TenantMiddleware",
+    "jichitai.core.params.InvalidParameterMiddleware",
 ]
 
 ROOT_URLCONF = "jichitai.urls"
@@ -173,6 +174,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="jichitai")
+# Which kind of installation this is: "development" (a developer's machine: `jichitai demo` may load
+# demo accounts with a published password) or "production" (anything else). Unset means production.
+JICHITAI_ENVIRONMENT = env.str("JICHITAI_ENVIRONMENT", default="production")
+# How long a one-time code for enrolling a first authenticator stays valid after an admin issues it.
+JICHITAI_ENROLMENT_CODE_HOURS = env.int("JICHITAI_ENROLMENT_CODE_HOURS", default=72)
 # Demo accounts may skip the second factor on a development machine only; production.py forces False
 # and a deploy check refuses the combination.
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = env.bool("JICHITAI_DEMO_LOGIN_WITHOUT_OTP", default=False)
@@ -228,6 +234,10 @@ CACHES = {
 # Public API submissions per client address; a shared office or school NAT sends many residents from
 # one address, so this is generous and adjustable.
 JICHITAI_API_SUBMIT_RATE = env.str("JICHITAI_API_SUBMIT_RATE", default="60/m")
+# E-mail that anonymous visitors ask for (draft links, password resets): per recipient address, and
+# per client address (generous for the same NAT reason).
+JICHITAI_MAIL_RATE_PER_ADDRESS = env.str("JICHITAI_MAIL_RATE_PER_ADDRESS", default="5/h")
+JICHITAI_MAIL_RATE_PER_CLIENT = env.str("JICHITAI_MAIL_RATE_PER_CLIENT", default="30/h")
 
 # Files chosen on a resident's input page wait this many hours for the applicant to confirm, then
 # are deleted; one browser session may keep at most this many of them and this many bytes.
@@ -254,9 +264,15 @@ JICHITAI_AUTOMATION_TARGETS = env.dict(
 )
 
 # --- E-mail ----------------------------------------------------------------------------------
+# Development prints mail; production.py defaults to SMTP.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@jichitai.localhost")
 # Where residents reach the site; used for the links in e-mails sent from background work too.
 JICHITAI_BASE_URL = env.str("JICHITAI_BASE_URL", default="http://127.0.0.1:8000")

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
+JICHITAI_ENVIRONMENT = env.str("JICHITAI_ENVIRONMENT", default="development")
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = env.bool("JICHITAI_DEMO_LOGIN_WITHOUT_OTP", default=True)
 
 

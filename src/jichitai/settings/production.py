@@ -11,10 +11,15 @@ JICHITAI_VAULT_KEYS = env.list("JICHITAI_VAULT_KEYS")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # The demo shortcut is never available here, whatever the environment says.
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = False
+JICHITAI_ENVIRONMENT = "production"
 
 # Rate-limit counters must be shared by all gunicorn workers and machines.
 # Django's own Redis backend (rediscache://); database 1 keeps them apart from the task queue.
 CACHES = {"default": env.cache_url("CACHE_URL", default="rediscache://127.0.0.1:6379/1")}
+
+# Mail leaves through SMTP (EMAIL_HOST, EMAIL_PORT …, see base.py); a deploy check refuses backends
+# that keep it on the machine.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -87,11 +87,18 @@ class StaffInviteForm(forms.Form):
         regex=r"^[A-Za-z0-9_.@+-]{3,150}$",
         error_messages={"invalid": _("ログインIDは半角英数字と _ . @ + - の3文字以上です。")},
         help_text=_(
-            "既存の職員IDを入力するとその職員を追加します。新しいIDなら招待メールを送ります。"
+            "招待メールを送り、本人が承諾すると登録されます。"
+            "すでにアカウントのあるIDなら、そのアカウントの持ち主が承諾します。"
         ),
     )
     full_name = forms.CharField(label=_("氏名"), max_length=100, required=False)
-    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        help_text=_(
+            "招待メールの宛先(すでにアカウントのあるIDには、そのアカウントの宛先へ送ります)"
+        ),
+        error_messages={"required": _("メールアドレスを入力してください。")},
+    )
 
 
 class MemberAddForm(StaffInviteForm):
@@ -117,3 +124,19 @@ class MemberChangeForm(forms.ModelForm):
         self.fields["division"].queryset = (
             divisions if divisions is not None else Division.objects.none()
         )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=500,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("市町の管理者にメールで伝わり、両方の監査ログに残ります。"),
+        error_messages={"required": _("緊急アクセスの理由を入力してください。")},
+    )
+    hours = forms.IntegerField(
+        label=_("期間(時間)"),
+        initial=2,
+        help_text=_("1〜8時間。期限を過ぎると自動的にアクセスできなくなります。"),
+    )

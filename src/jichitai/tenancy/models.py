@@ -122,6 +122,9 @@ class Membership(models.Model):
         verbose_name=_("所属"),
     )
     is_active = models.BooleanField(_("有効"), default=True)
+    # Set only for a prefecture admin's break-glass access to a municipality: the membership stops
+    # counting at this time (the tenant gate ignores it afterwards).
+    expires_at = models.DateTimeField(_("緊急アクセスの期限"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,6 +141,10 @@ class Membership(models.Model):
 
     def has_role(self, minimum: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(minimum)]
+
+    @property
+    def is_break_glass(self) -> bool:
+        return self.expires_at is not None
 
     def clean(self) -> None:
         if self.division_id and self.division.organization_id != self.organization_id:
@@ -161,3 +168,44 @@ class TenantOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Invitation(TenantOwned):
+    """An offer of a membership, sent by e-mail. Nobody joins an organization by being named: the
+    person follows the link and accepts (an existing account after logging in as itself, a new
+    person by setting a password for the new account). Only a hash of the link's token is kept."""
+
+    username = models.CharField(_("ログインID"), max_length=150)
+    email = models.EmailField(_("メールアドレス"))
+    full_name = models.CharField(_("氏名"), max_length=100, blank=True)
+    role = models.CharField(_("権限"), max_length=16, choices=Role.choices, default=Role.CLERK)
+    division = models.ForeignKey(
+        Division, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("所属")
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("招待した職員"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("招待日時"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有効期限"))
+    accepted_at = models.DateTimeField(_("承諾日時"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("承諾した職員"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("招待")
+        verbose_name_plural = _("招待")
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.organization}"

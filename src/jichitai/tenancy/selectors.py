@@ -6,10 +6,11 @@ with ``membership_for`` and nothing else.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from jichitai.tenancy.models import Division, Membership, Organization, Role
+from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
 
 
 def for_tenant(queryset_or_model, organization: Organization) -> QuerySet:
@@ -30,6 +31,11 @@ def tenant_get(queryset_or_model, organization: Organization, **lookup):
         raise Http404 from None
 
 
+def _current() -> Q:
+    """Memberships in force: lasting ones, and break-glass ones before their end."""
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+
+
 def membership_for(user, organization_code: str) -> Membership | None:
     """The active membership of ``user`` in the active organization ``organization_code``."""
     if not user.is_authenticated or not user.is_active:
@@ -37,6 +43,7 @@ def membership_for(user, organization_code: str) -> Membership | None:
     return (
         Membership.objects.select_related("organization", "division")
         .filter(
+            _current(),
             user=user,
             organization__code=organization_code,
             organization__is_active=True,
@@ -48,7 +55,7 @@ def membership_for(user, organization_code: str) -> Membership | None:
 
 def memberships_of(user) -> QuerySet[Membership]:
     return Membership.objects.select_related("organization", "division").filter(
-        user=user, is_active=True, organization__is_active=True
+        _current(), user=user, is_active=True, organization__is_active=True
     )
 
 
@@ -95,4 +102,30 @@ def municipality_of(prefecture: Organization, code: str) -> Organization:
 
 
 def admins_of(organization: Organization) -> QuerySet[Membership]:
-    return members_of(organization).filter(role=Role.ADMIN, is_active=True)
+    """The organization's own active administrators (break-glass access is not one of them)."""
+    return members_of(organization).filter(role=Role.ADMIN, is_active=True, expires_at__isnull=True)
+
+
+def open_invitations_of(organization: Organization) -> QuerySet[Invitation]:
+    """Invitations not yet accepted and not expired."""
+    return for_tenant(Invitation, organization).filter(
+        accepted_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def open_invitation_of(organization: Organization, invitation_id: int) -> Invitation:
+    return tenant_get(open_invitations_of(organization), organization, pk=invitation_id)
+
+
+def open_invitation(token_hash: str) -> Invitation:
+    """The open invitation whose link carries this token (hashed), to an active organization; 404
+    otherwise. Looked up by token, as the person following the link belongs to no organization yet."""
+    try:
+        return Invitation.objects.select_related("organization", "division").get(
+            token_hash=token_hash,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            organization__is_active=True,
+        )
+    except Invitation.DoesNotExist:
+        raise Http404 from None

@@ -1,22 +1,26 @@
 """Writes about organizations, divisions and memberships. Each function is one transaction and
 records what it changed in the audit log."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.tenancy.models import Division, Membership, Organization, Role
+from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
+from jichitai.tenancy.selectors import admins_of, for_tenant
 
 ORGANIZATION_FIELDS = ["name", "name_kana", "postal_code", "address", "phone", "email", "website"]
 DIVISION_FIELDS = ["name", "department", "phone", "email", "is_active"]
 MEMBERSHIP_FIELDS = ["role", "division", "is_active"]
+INVITATION_FIELDS = ["username", "email", "role", "division"]
 
 
 def _stored(instance):
@@ -108,61 +112,234 @@ def update_division(*, actor, division: Division, **values) -> Division:
     return division
 
 
-def _send_invitation(user, organization: Organization, base_url: str) -> None:
-    link = base_url + reverse(
-        "accounts:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
+INVITATION_LIFETIME = timedelta(days=7)
+INVITATION_UNUSABLE = (
+    "この招待は無効か、有効期限が切れています。招待した管理者に再送を依頼してください。"
+)
+
+
+def hash_invitation_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _send_invitation(invitation: Invitation, link: str) -> None:
+    # An existing account is asked at its own address, so that its holder decides; the address the
+    # admin typed is used only for a login ID that has no account yet.
+    account = get_user_model().objects.filter(username=invitation.username).first()
+    recipient = account.email if account is not None and account.email else invitation.email
     body = render_to_string(
         "tenancy/email/invitation.txt",
-        {"user": user, "organization": organization, "link": link},
+        {"invitation": invitation, "has_account": account is not None, "link": link},
     )
-    send_mail(f"【{organization.name}】職員アカウントのご案内", body, None, [user.email])
+    send_mail(f"【{invitation.organization.name}】職員としての招待", body, None, [recipient])
 
 
 @transaction.atomic
-def add_member(
+def invite_member(
     *,
     actor,
     organization: Organization,
     username: str,
+    email: str,
     role: str,
     full_name: str = "",
-    email: str = "",
     division: Division | None = None,
     invitation_base_url: str = "",
-) -> Membership:
-    """Adds an existing staff account to ``organization``, or creates the account and e-mails an
-    invitation link with which the person sets their own password."""
+) -> Invitation:
+    """Invites a person to ``organization`` by e-mail; they become a member only by accepting. The
+    answer is the same whether the login ID belongs to an account (of any organization) or not, so
+    the page tells an admin nothing about other organizations' staff."""
     if division is not None and division.organization_id != organization.pk:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=username).first()
-    created_user = user is None
-    if created_user:
-        if not email:
-            raise ValidationError(
-                {"email": "新しい職員にはメールアドレスが必要です(招待を送ります)。"}
-            )
-        user = user_model(username=username, full_name=full_name, email=email)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-    if Membership.objects.filter(user=user, organization=organization).exists():
+    if Membership.objects.filter(
+        user=actor, organization=organization, expires_at__isnull=False
+    ).exists():
+        raise ValidationError(
+            "緊急アクセス中は職員を招待できません。市町の管理者に依頼してください。"
+        )
+    if Membership.objects.filter(user__username=username, organization=organization).exists():
         raise ValidationError({"username": "この職員はすでにこの団体に登録されています。"})
+    now = timezone.now()
+    # A new invitation replaces earlier ones to the same login ID.
+    for_tenant(Invitation, organization).filter(
+        username=username, accepted_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organization=organization,
+        username=username,
+        email=email,
+        full_name=full_name,
+        role=Role(role),
+        division=division,
+        invited_by=actor,
+        token_hash=hash_invitation_token(raw),
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit.record_created(invitation, INVITATION_FIELDS, actor=actor, summary=f"{username} を招待")
+    link = invitation_base_url + reverse("accounts:invitation", kwargs={"token": raw})
+    transaction.on_commit(lambda: _send_invitation(invitation, link))
+    return invitation
+
+
+@transaction.atomic
+def cancel_invitation(*, actor, invitation: Invitation) -> None:
+    """The invitation's link stops working (a mistyped login ID or address, a change of mind)."""
+    now = timezone.now()
+    if invitation.accepted_at is None and invitation.expires_at > now:
+        invitation.expires_at = now
+        invitation.save(update_fields=["expires_at"])
+        audit.record(
+            "tenancy.invitation.cancelled",
+            actor=actor,
+            organization=invitation.organization,
+            target=invitation,
+            summary=f"{invitation.username} への招待を取消",
+        )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user) -> Membership:
+    """``user`` accepts: the membership the invitation offered is created, once."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None or locked.expires_at <= timezone.now():
+        raise ValidationError(INVITATION_UNUSABLE)
+    if user.username != locked.username:
+        raise ValidationError(
+            f"この招待は別のログインID({locked.username})宛てです。"
+            "そのログインIDでログインし直してください。"
+        )
+    if Membership.objects.filter(user=user, organization=locked.organization).exists():
+        raise ValidationError("すでにこの団体の職員として登録されています。")
     membership = Membership(
-        user=user, organization=organization, role=Role(role), division=division
+        user=user, organization=locked.organization, role=locked.role, division=locked.division
     )
     membership.full_clean()
     membership.save()
-    audit.record_created(
-        membership, MEMBERSHIP_FIELDS, actor=actor, summary=f"{user.username} を登録"
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        "tenancy.invitation.accepted",
+        actor=user,
+        organization=locked.organization,
+        target=membership,
+        changes=audit.changes_between({}, audit.snapshot(membership, MEMBERSHIP_FIELDS)),
+        summary=f"{user.username} が招待を承諾",
     )
-    if created_user:
-        transaction.on_commit(lambda: _send_invitation(user, organization, invitation_base_url))
+    return membership
+
+
+@transaction.atomic
+def create_account_from_invitation(
+    *, invitation: Invitation, password: str, full_name: str = ""
+) -> Membership:
+    """A person invited under a login ID that has no account creates it with their own password,
+    and accepts. The account's address is the one the invitation was sent to."""
+    user_model = get_user_model()
+    if user_model.objects.filter(username=invitation.username).exists():
+        raise ValidationError(
+            "このログインIDのアカウントはすでにあります。ログインしてから承諾してください。"
+        )
+    user = user_model(
+        username=invitation.username,
+        email=invitation.email,
+        full_name=full_name or invitation.full_name,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit.record(
+        "accounts.user.created",
+        actor=user,
+        organization=invitation.organization,
+        target=user,
+        summary=f"{user.username} のアカウントを招待から作成",
+    )
+    return accept_invitation(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invite_municipal_admin(
+    *, actor, prefecture: Organization, municipality: Organization, **values
+) -> Invitation:
+    """The prefecture invites a 市町's administrator only while it has none of its own; once it
+    has one, the prefecture reaches it only through break-glass access."""
+    if municipality.parent_id != prefecture.pk:
+        raise ValidationError("県の管理する市町ではありません。")
+    if admins_of(municipality).exists():
+        raise ValidationError(
+            f"{municipality.name}にはすでに管理者がいます。管理者の追加は{municipality.name}の"
+            "管理者が行います。緊急の対応が必要な場合は「緊急アクセス」を使ってください。"
+        )
+    return invite_member(
+        actor=actor, organization=municipality, role=Role.ADMIN, division=None, **values
+    )
+
+
+BREAK_GLASS_MAX_HOURS = 8
+
+
+def _notify_break_glass(membership: Membership, reason: str, recipients: list[str]) -> None:
+    body = render_to_string(
+        "tenancy/email/break_glass.txt", {"membership": membership, "reason": reason}
+    )
+    send_mail(
+        f"【{membership.organization.name}】県職員による緊急アクセスのお知らせ",
+        body,
+        None,
+        recipients,
+    )
+
+
+@transaction.atomic
+def grant_break_glass_access(
+    *, actor, prefecture: Organization, municipality: Organization, reason: str, hours: int
+) -> Membership:
+    """Gives a prefecture admin temporary admin access to one of its 市町, for a stated reason and
+    at most BREAK_GLASS_MAX_HOURS. Recorded in both organizations' audit logs and e-mailed to the
+    municipality's own administrators (or its representative address) when granted."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "緊急アクセスの理由を入力してください。"})
+    if not 1 <= hours <= BREAK_GLASS_MAX_HOURS:
+        raise ValidationError(
+            {"hours": f"期間は1時間から{BREAK_GLASS_MAX_HOURS}時間以内で指定してください。"}
+        )
+    if municipality.parent_id != prefecture.pk:
+        raise ValidationError("県の管理する市町ではありません。")
+    now = timezone.now()
+    membership = (
+        Membership.objects.select_for_update().filter(user=actor, organization=municipality).first()
+    )
+    if membership is not None and membership.expires_at is None:
+        raise ValidationError(f"すでに{municipality.name}の職員として登録されています。")
+    if membership is None:
+        membership = Membership(user=actor, organization=municipality)
+    membership.role = Role.ADMIN
+    membership.division = None
+    membership.is_active = True
+    membership.expires_at = now + timedelta(hours=hours)
+    membership.full_clean()
+    membership.save()
+    summary = f"県による緊急アクセス({hours}時間): {reason}"
+    changes = {"expires_at": [None, membership.expires_at.isoformat()], "reason": [None, reason]}
+    for organization in (municipality, prefecture):
+        audit.record(
+            "tenancy.break_glass.granted",
+            actor=actor,
+            organization=organization,
+            target=membership,
+            summary=summary,
+            changes=changes,
+        )
+    recipients = [m.user.email for m in admins_of(municipality) if m.user.email] or [
+        address for address in [municipality.email] if address
+    ]
+    if recipients:
+        transaction.on_commit(lambda: _notify_break_glass(membership, reason, recipients))
     return membership
 
 

@@ -13,6 +13,16 @@ urlpatterns = [
     path("members/", views.member_list, name="members"),
     path("members/new/", views.member_add, name="member_add"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path(
+        "members/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path(
+        "members/<int:membership_id>/enrolment-code/",
+        views.member_enrolment_code,
+        name="member_enrolment_code",
+    ),
     path("municipalities/", views.municipality_list, name="municipalities"),
     path("municipalities/new/", views.municipality_create, name="municipality_create"),
     path(
@@ -24,5 +34,10 @@ urlpatterns = [
         "municipalities/<str:municipality_code>/admins/",
         views.municipality_admin_add,
         name="municipality_admin_add",
+    ),
+    path(
+        "municipalities/<str:municipality_code>/break-glass/",
+        views.municipality_break_glass,
+        name="municipality_break_glass",
     ),
 ]

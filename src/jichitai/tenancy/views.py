@@ -1,13 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from jichitai.accounts import services as account_services
+from jichitai.accounts.selectors import confirmed_totp_device
 from jichitai.audit import services as audit
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy import selectors, services
 from jichitai.tenancy.forms import (
+    BreakGlassForm,
     DivisionForm,
     MemberAddForm,
     MemberChangeForm,
@@ -91,8 +96,11 @@ def division_edit(request, org_code, division_id):
 
 @requires_role(Role.MANAGER)
 def member_list(request, org_code):
-    members = selectors.members_of(request.tenant)
-    return render(request, "tenancy/member_list.html", {"members": members})
+    context = {
+        "members": selectors.members_of(request.tenant),
+        "invitations": selectors.open_invitations_of(request.tenant),
+    }
+    return render(request, "tenancy/member_list.html", context)
 
 
 @requires_role(Role.ADMIN)
@@ -101,7 +109,7 @@ def member_add(request, org_code):
     form = MemberAddForm(request.POST or None, divisions=selectors.divisions_of(request.tenant))
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_member(
+            services.invite_member(
                 actor=request.user,
                 organization=request.tenant,
                 invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
@@ -110,9 +118,30 @@ def member_add(request, org_code):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("職員を登録しました。"))
+            messages.success(
+                request, _("招待メールを送りました。本人が承諾すると職員として登録されます。")
+            )
             return redirect("tenancy:members", org_code=org_code)
     return render(request, "tenancy/member_add.html", {"form": form})
+
+
+@requires_role(Role.ADMIN)
+@require_POST
+def invitation_cancel(request, org_code, invitation_id):
+    invitation = selectors.open_invitation_of(request.tenant, invitation_id)
+    services.cancel_invitation(actor=request.user, invitation=invitation)
+    messages.success(request, _("招待を取り消しました。"))
+    return redirect("tenancy:members", org_code=org_code)
+
+
+def _member_page(request, membership, form, **extra):
+    context = {
+        "form": form,
+        "membership": membership,
+        "has_authenticator": confirmed_totp_device(membership.user) is not None,
+        **extra,
+    }
+    return render(request, "tenancy/member_edit.html", context)
 
 
 @requires_role(Role.ADMIN)
@@ -139,7 +168,17 @@ def member_edit(request, org_code, membership_id):
         else:
             messages.success(request, _("職員の権限を更新しました。"))
             return redirect("tenancy:members", org_code=org_code)
-    return render(request, "tenancy/member_edit.html", {"form": form, "membership": membership})
+    return _member_page(request, membership, form)
+
+
+@requires_role(Role.ADMIN)
+@require_POST
+def member_enrolment_code(request, org_code, membership_id):
+    """Issues the one-time code the person needs to enrol a first authenticator; shown once."""
+    membership = selectors.member_of(request.tenant, membership_id)
+    code = account_services.issue_enrolment_code(actor=request.user, membership=membership)
+    form = MemberChangeForm(instance=membership, divisions=selectors.divisions_of(request.tenant))
+    return _member_page(request, membership, form, enrolment_code=code)
 
 
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
@@ -165,12 +204,25 @@ def municipality_create(request, org_code):
     return render(request, "tenancy/municipality_form.html", {"form": form, "creating": True})
 
 
+def _municipality_page(request, municipality, *, form=None, admin_form=None, break_form=None):
+    context = {
+        "form": form or MunicipalityChangeForm(instance=municipality),
+        "municipality": municipality,
+        "admins": selectors.admins_of(municipality),
+        "admin_form": admin_form or StaffInviteForm(prefix="admin"),
+        "break_form": break_form or BreakGlassForm(prefix="break"),
+    }
+    invalid = any(f is not None and f.errors for f in (admin_form, break_form))
+    return render(
+        request, "tenancy/municipality_form.html", context, status=422 if invalid else 200
+    )
+
+
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
 @require_http_methods(["GET", "POST"])
 def municipality_edit(request, org_code, municipality_code):
     municipality = selectors.municipality_of(request.tenant, municipality_code)
     form = MunicipalityChangeForm(request.POST or None, instance=municipality)
-    admin_form = StaffInviteForm(prefix="admin")
     if request.method == "POST" and form.is_valid():
         try:
             services.update_municipality(
@@ -184,48 +236,63 @@ def municipality_edit(request, org_code, municipality_code):
         else:
             messages.success(request, _("市町の情報を更新しました。"))
             return redirect("tenancy:municipalities", org_code=org_code)
-    return render(
-        request,
-        "tenancy/municipality_form.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "admins": selectors.admins_of(municipality),
-            "admin_form": admin_form,
-        },
-    )
+    return _municipality_page(request, municipality, form=form)
 
 
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
 @require_http_methods(["POST"])
 def municipality_admin_add(request, org_code, municipality_code):
-    """A prefecture admin appoints the first administrator of a 市町, who then runs it alone."""
+    """A prefecture admin invites the first administrator of a 市町, who then runs it alone."""
     municipality = selectors.municipality_of(request.tenant, municipality_code)
     admin_form = StaffInviteForm(request.POST, prefix="admin")
     if admin_form.is_valid():
-        data = {**admin_form.cleaned_data, "role": Role.ADMIN, "division": None}
         try:
-            services.add_member(
+            services.invite_municipal_admin(
                 actor=request.user,
-                organization=municipality,
+                prefecture=request.tenant,
+                municipality=municipality,
                 invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
-                **data,
+                **admin_form.cleaned_data,
             )
         except ValidationError as error:
             add_service_errors(admin_form, error)
         else:
-            messages.success(request, _("市町の管理者を登録しました。"))
+            messages.success(
+                request,
+                _("管理者として招待しました。本人が承諾すると市町の管理者として登録されます。"),
+            )
             return redirect(
                 "tenancy:municipality_edit", org_code=org_code, municipality_code=municipality_code
             )
-    return render(
-        request,
-        "tenancy/municipality_form.html",
-        {
-            "form": MunicipalityChangeForm(instance=municipality),
-            "municipality": municipality,
-            "admins": selectors.admins_of(municipality),
-            "admin_form": admin_form,
-        },
-        status=422,
-    )
+    return _municipality_page(request, municipality, admin_form=admin_form)
+
+
+@requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
+@require_http_methods(["POST"])
+def municipality_break_glass(request, org_code, municipality_code):
+    """Temporary admin access to a 市町 for a stated reason; its administrators are told."""
+    municipality = selectors.municipality_of(request.tenant, municipality_code)
+    break_form = BreakGlassForm(request.POST, prefix="break")
+    if break_form.is_valid():
+        try:
+            membership = services.grant_break_glass_access(
+                actor=request.user,
+                prefecture=request.tenant,
+                municipality=municipality,
+                **break_form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(break_form, error)
+        else:
+            messages.warning(
+                request,
+                _("%(name)s に緊急アクセスしています(%(until)s まで)。")
+                % {
+                    "name": municipality.name,
+                    "until": date_format(
+                        timezone.localtime(membership.expires_at), "Y年n月j日 H:i"
+                    ),
+                },
+            )
+            return redirect("dashboard:organization_home", org_code=municipality.code)
+    return _municipality_page(request, municipality, break_form=break_form)

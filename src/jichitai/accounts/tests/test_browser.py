@@ -1,9 +1,10 @@
 """A member of staff logs in for the first time in real Chromium: password, authenticator
-enrolment, dashboard; the pages are usable by keyboard and pass axe-core."""
+enrolment with the administrator's enrolment code, dashboard; the pages are usable by keyboard and pass axe-core."""
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jichitai.accounts import services
 from jichitai.accounts.tests.test_login import PASSWORD, current_code
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.tests.factories import MembershipFactory, UserFactory
@@ -16,7 +17,9 @@ def test_first_login_with_an_authenticator_by_keyboard(page, accessible, prefect
 
     tsu = OrganizationFactory(code="242012", name="津市", name_kana="つし", parent=prefecture)
     user = UserFactory(username="tsu-newcomer", full_name="津 新人")
-    MembershipFactory(user=user, organization=tsu, role=Role.CLERK)
+    membership = MembershipFactory(user=user, organization=tsu, role=Role.CLERK)
+    # Handed over by the administrator in person or by phone.
+    enrolment_code = services.issue_enrolment_code(actor=None, membership=membership)
 
     page.goto("/accounts/login/")
     accessible(page)
@@ -36,6 +39,7 @@ def test_first_login_with_an_authenticator_by_keyboard(page, accessible, prefect
     page.get_by_role("heading", name="二要素認証の登録").wait_for()
     accessible(page)
     device = TOTPDevice.objects.get(user=user, confirmed=False)
+    page.get_by_label("登録コード").fill(enrolment_code)
     page.get_by_label("確認コード(6桁)").fill(current_code(device))
     page.get_by_label("確認コード(6桁)").press("Enter")
 

@@ -1,14 +1,17 @@
 """Staff log in with a password and a TOTP code; repeated failures lock the account out; demo
 accounts skip the second factor only where the settings allow it."""
 
+import re
 import time
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jichitai.accounts import services
 from jichitai.audit.models import AuditEvent
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.tests.factories import MembershipFactory, UserFactory
@@ -33,7 +36,10 @@ def password_step(client: Client, username: str, password: str = PASSWORD):
 
 @pytest.mark.django_db
 class TestSecondFactor:
-    def test_first_login_enrols_an_authenticator_then_reaches_the_dashboard(self, staff, tsu):
+    def test_first_login_enrols_an_authenticator_then_reaches_the_dashboard(
+        self, staff, tsu, tsu_admin
+    ):
+        code = services.issue_enrolment_code(actor=tsu_admin, membership=staff.memberships.get())
         client = Client()
         response = password_step(client, "tsu-staff")
         assert response.status_code == 302
@@ -46,14 +52,15 @@ class TestSecondFactor:
         # Staff pages stay closed until the code is confirmed.
         assert client.get(f"/s/{tsu.code}/").status_code == 302
 
-        wrong = client.post(reverse("accounts:otp_setup"), {"token": "000000"})
+        setup = reverse("accounts:otp_setup")
+        wrong = client.post(setup, {"enrolment_code": code, "token": "000000"})
         assert "確認コードが正しくありません" in wrong.content.decode()
         # django-otp makes the next try wait a second after a wrong code.
-        throttled = client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
+        throttled = client.post(setup, {"enrolment_code": code, "token": current_code(device)})
         assert "少し待ってから" in throttled.content.decode()
         time.sleep(1.1)
 
-        done = client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
+        done = client.post(setup, {"enrolment_code": code, "token": current_code(device)})
         assert done.status_code == 302
         device.refresh_from_db()
         assert device.confirmed
@@ -101,6 +108,65 @@ class TestSecondFactor:
         client = Client()
         password_step(client, "tsu-staff")
         assert client.get(f"/s/{tsu.code}/").status_code == 302
+
+
+@pytest.mark.django_db
+class TestEnrolmentCode:
+    """The password alone (a leaked one, or the demo's published one) does not let its holder enrol
+    their own authenticator: a first device needs a one-time code that an administrator issues."""
+
+    def test_a_first_authenticator_needs_a_code_issued_by_an_admin(
+        self, staff, tsu, tsu_admin, login
+    ):
+        staff.is_demo = True
+        staff.save()
+        client = Client()
+        password_step(client, "tsu-staff")
+        setup = reverse("accounts:otp_setup")
+        assert "登録コード" in client.get(setup).content.decode()
+        device = TOTPDevice.objects.get(user=staff, confirmed=False)
+
+        missing = client.post(setup, {"token": current_code(device)})
+        assert "登録コードを入力してください" in missing.content.decode()
+        wrong = client.post(
+            setup, {"enrolment_code": "ABCD-EFGH-JKLM", "token": current_code(device)}
+        )
+        assert "登録コードが正しくないか、有効期限が切れています" in wrong.content.decode()
+        device.refresh_from_db()
+        assert not device.confirmed
+        assert client.get(f"/s/{tsu.code}/").status_code == 302
+
+        membership = staff.memberships.get()
+        issued = login(tsu_admin).post(f"/s/{tsu.code}/members/{membership.pk}/enrolment-code/")
+        code = re.search(r'id="enrolment-code">([A-Z0-9-]+)<', issued.content.decode()).group(1)
+        assert AuditEvent.objects.filter(action="accounts.enrolment_code.issued").exists()
+
+        # Typed in lower case, with spaces, in full width: still the code.
+        typed = (
+            code.lower().replace("-", " ").translate(str.maketrans("23456789", "２３４５６７８９"))
+        )
+        done = client.post(setup, {"enrolment_code": typed, "token": current_code(device)})
+        assert done.status_code == 302
+        device.refresh_from_db()
+        assert device.confirmed
+        assert client.get(f"/s/{tsu.code}/").status_code == 200
+
+        # Used once: after losing the phone, the old code no longer enrols a new one.
+        device.delete()
+        client = Client()
+        password_step(client, "tsu-staff")
+        client.get(setup)
+        new_device = TOTPDevice.objects.get(user=staff, confirmed=False)
+        again = client.post(setup, {"enrolment_code": code, "token": current_code(new_device)})
+        assert "登録コードが正しくないか、有効期限が切れています" in again.content.decode()
+
+    def test_only_admins_of_an_organization_of_the_person_issue_codes(
+        self, staff, tsu, ise, tsu_clerk, ise_admin, login
+    ):
+        membership = staff.memberships.get()
+        url = f"/s/{tsu.code}/members/{membership.pk}/enrolment-code/"
+        assert login(tsu_clerk).post(url).status_code == 403
+        assert login(ise_admin).post(url).status_code == 404
 
 
 @pytest.mark.django_db
@@ -164,3 +230,29 @@ def test_open_redirects_are_refused_after_verification(staff):
         {"token": current_code(device)},
     )
     assert response["Location"] == reverse("dashboard:home")
+
+
+@pytest.mark.django_db
+class TestEnrolmentCodeFromTheServer:
+    """The first administrator of a new installation has nobody to issue their code: the operator
+    issues it on the server."""
+
+    def test_the_operator_issues_a_code_for_a_member(self, staff, tsu, capsys):
+        call_command("enrolment_code", "tsu-staff", "--organization", tsu.code)
+        code = capsys.readouterr().out.strip().splitlines()[-1]
+        assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+        client = Client()
+        password_step(client, "tsu-staff")
+        client.get(reverse("accounts:otp_setup"))
+        device = TOTPDevice.objects.get(user=staff, confirmed=False)
+        done = client.post(
+            reverse("accounts:otp_setup"), {"enrolment_code": code, "token": current_code(device)}
+        )
+        assert done.status_code == 302
+        assert AuditEvent.objects.filter(
+            action="accounts.enrolment_code.issued", actor__isnull=True
+        ).exists()
+
+    def test_only_for_a_member_of_that_organization(self, staff, ise):
+        with pytest.raises(CommandError, match="所属"):
+            call_command("enrolment_code", "tsu-staff", "--organization", ise.code)

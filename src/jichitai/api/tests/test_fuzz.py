@@ -1,5 +1,5 @@
-"""The whole OpenAPI document, fuzzed with schemathesis: no request may cause a server error, and
-every 4xx answer carries a JSON error body."""
+"""The OpenAPI documents (the platform's API and the CKAN Action API), fuzzed with schemathesis: no
+request may cause a server error, and every 4xx answer carries a JSON error body."""
 
 import pytest
 import schemathesis
@@ -7,12 +7,14 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 
 from jichitai.accounts import services as accounts
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.tenancy.models import Role
 
 EXAMPLES_PER_OPERATION = 30
+CKAN_EXAMPLES_PER_OPERATION = 15
 
 
 @pytest.fixture
@@ -58,3 +60,41 @@ def test_no_server_errors_and_json_errors_on_every_operation(tsu, tsu_admin, kee
                 )
 
         exercise()
+
+
+@pytest.mark.django_db
+def test_no_server_errors_and_ckan_errors_on_every_ckan_action(tsu, keep_test_connection):
+    """The CKAN Action API's own document, fuzzed within and outside its parameters' bounds:
+    every answer is CKAN's envelope, and a refusal says what was wrong."""
+    from jichitai.opendata.tests.factories import published
+
+    published(tsu, "tsu-aed", tags=["AED"])
+    schema = schemathesis.openapi.from_wsgi("/api/3/openapi.json", get_wsgi_application())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 12
+
+    for operation in operations:
+        # Without parameters or a body there is nothing to get wrong.
+        has_input = any(True for _ in operation.iter_parameters()) or operation.method == "post"
+        modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if has_input else [])
+        for mode in modes:
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=CKAN_EXAMPLES_PER_OPERATION,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                database=None,
+            )
+            def exercise(case):
+                response = case.call()
+                where = f"{case.method} {case.formatted_path} {case.query}"
+                assert response.status_code < 500, (
+                    f"{where}: {response.status_code} {response.text[:300]}"
+                )
+                body = response.json()
+                assert body["success"] is (response.status_code == 200), where
+                if response.status_code >= 400:
+                    assert body["error"]["__type"], where
+
+            exercise()

@@ -3,6 +3,7 @@ placeholders, and the file steps (CSV in CP932, Excel template 転記, filter/ag
 HTTP API with a 503)."""
 
 import http.server
+import io
 import threading
 from pathlib import Path
 
@@ -11,11 +12,13 @@ from django.core import mail
 from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
+from pypdf import PdfReader
 
 from jichitai.automation import definition, vault
 from jichitai.automation.errors import BusinessError, DefinitionError, NotApplied
 from jichitai.automation.steps import steps
 from jichitai.automation.tests import factories
+from jichitai.core.tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +74,23 @@ each:
     assert "12行目 each[3].step: 「excel.raed」という手順(step)はありません。" in problems
     with pytest.raises(DefinitionError, match="2行目: YAML として読めません"):
         definition.parse("name: a\n  title: [\n")
+
+
+def test_a_scenario_with_yaml_aliases_or_too_large_is_refused_in_japanese(tsu):
+    from django.core.exceptions import ValidationError
+
+    from jichitai.automation import services
+    from jichitai.core.tests.samples import ALIAS_BOMB
+
+    with pytest.raises(DefinitionError) as caught:
+        definition.parse(ALIAS_BOMB)
+    assert caught.value.problems == [
+        "3行目: YAML の別名(アンカー「&」・エイリアス「*」)は使えません。値をそれぞれの場所に書いてください。"
+    ]
+    with pytest.raises(ValidationError, match="大きすぎます"):
+        services.create_scenario(
+            actor=None, organization=tsu, source=factories.SOURCE + "#" * 300_000
+        )
 
 
 def test_placeholders_keep_types_and_fail_with_the_missing_name():
@@ -232,3 +252,55 @@ def test_vault_keys_rotate_with_multifernet():
 
 def test_a_factory_scenario_is_valid(tsu):
     assert factories.scenario(tsu).current_version.definition["title"] == "サンプル"
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """An address inside the network a document must not make the worker call."""
+
+    requests: list[str] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.requests.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+
+def test_a_pdf_from_staff_html_keeps_the_document_and_nothing_of_the_server(tmp_path, settings):
+    key_file = tmp_path / "vault_key"
+    key_file.write_text(settings.JICHITAI_VAULT_KEYS[0])
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.requests = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    html = (
+        f'<link rel="attachment" href="file://{key_file}">'
+        f'<link rel="attachment" href="file:///etc/passwd">'
+        f'<style>@import url("{origin}/imported.css"); h1::after {{ content: "STYLE-TEXT"; }}</style>'
+        "<h1>登録一覧</h1>{% for r in rows %}<p>{{ r.氏名 }}</p>{% endfor %}"
+        f'<img src="{origin}/stamp.png"><p style="background: url({origin}/bg.png)">以上</p>'
+    )
+    ctx = Ctx(tmp_path)
+    try:
+        steps.get("pdf.render").function(
+            ctx, output="一覧.pdf", html=html, context={"rows": [{"氏名": "三重 花子"}]}
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    content = ctx.outputs["一覧.pdf"]
+    reader = PdfReader(io.BytesIO(content))
+    assert reader.attachments == {} and not reader.pages[0].images
+    assert _Recorder.requests == []
+    text = pdf_text(content)
+    assert "登録一覧" in text and "三重 花子" in text and "以上" in text
+    assert "STYLE-TEXT" not in text
+    assert settings.JICHITAI_VAULT_KEYS[0].encode() not in content
+
+
+def test_a_pdf_template_must_be_one_of_the_shipped_ones(tmp_path):
+    render = steps.get("pdf.render").function
+    with pytest.raises(BusinessError, match="使えません"):
+        render(Ctx(tmp_path), output="x.pdf", template="automation/pdf/../../core/pdf/base.html")

@@ -43,6 +43,28 @@ def test_xlsx_has_one_column_per_field_and_no_live_formulas():
     assert sheet["C2"].value == 2
 
 
+def test_xlsx_sheet_titles_are_made_what_excel_accepts():
+    long_title = "住民基本台帳に基づく人口・世帯数(町丁目別・年齢別)の集計表"
+    content = export_xlsx(
+        {
+            "申請/届出: 一覧[R6]?*\\": (HEADER, []),
+            "申請\\届出: 一覧[R6]?*/": (HEADER, []),
+            long_title: (HEADER, []),
+            "'History'": (HEADER, []),
+            "": (HEADER, []),
+        }
+    )
+    titles = load_workbook(io.BytesIO(content)).sheetnames
+    assert titles == [
+        "申請_届出_ 一覧_R6____",
+        "申請_届出_ 一覧_R6____ (2)",
+        long_title[:31],
+        "History_",
+        "シート",
+    ]
+    assert all(len(title) <= 31 for title in titles)
+
+
 def test_neutralise_leaves_ordinary_text_alone():
     assert neutralise_formula("津市") == "津市"
     assert neutralise_formula("@SUM(A1)") == "'@SUM(A1)"

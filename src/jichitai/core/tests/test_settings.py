@@ -1,14 +1,17 @@
-"""Deployment safety: production settings refuse the demo's login shortcut and pass Django's
-deploy checks."""
+"""Deployment safety: production settings refuse the demo's login shortcut, send mail through SMTP
+and pass Django's deploy checks."""
 
 import os
 import subprocess
 import sys
+import tempfile
 
+import pytest
 from django.core.checks import Error
 from django.test import override_settings
 
-from jichitai.core.checks import demo_shortcuts_are_off
+from jichitai.core.checks import demo_accounts_are_absent, demo_shortcuts_are_off, mail_is_delivered
+from jichitai.tenancy.tests.factories import UserFactory
 
 
 def test_the_deploy_check_flags_the_demo_shortcut():
@@ -20,10 +23,16 @@ def test_the_deploy_check_flags_the_demo_shortcut():
 
 
 def _run_deploy_check(extra_env: dict) -> subprocess.CompletedProcess:
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_BACKEND", "DATABASE_URL"}
+    }
     env = {
         **inherited,
         "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
+        # A database of its own: the deploy check reads it (demo accounts must not exist there).
+        "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='jichitai-deploy-check-')}/db.sqlite3",
         "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-8f3k2j",
         "ALLOWED_HOSTS": "jichitai.example.jp",
         "JICHITAI_VAULT_KEYS": "cHJvZHVjdGlvbi1saWtlLXZhdWx0LWtleS0wMTIzNDU=",
@@ -41,3 +50,50 @@ def _run_deploy_check(extra_env: dict) -> subprocess.CompletedProcess:
 def test_production_settings_pass_the_deploy_check_even_if_asked_for_the_shortcut():
     result = _run_deploy_check({"JICHITAI_DEMO_LOGIN_WITHOUT_OTP": "1", "DEBUG": "1"})
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_settings_send_mail_through_smtp():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.EMAIL_BACKEND)",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "EMAIL_BACKEND"},
+            "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
+            "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-8f3k2j",
+            "ALLOWED_HOSTS": "jichitai.example.jp",
+            "JICHITAI_VAULT_KEYS": "cHJvZHVjdGlvbi1saWtlLXZhdWx0LWtleS0wMTIzNDU=",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+@pytest.mark.parametrize("backend", ["console", "locmem", "dummy", "filebased"])
+def test_the_deploy_check_flags_mail_backends_that_do_not_deliver(backend):
+    with override_settings(EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend"):
+        errors = mail_is_delivered(None)
+    assert [error.id for error in errors] == ["jichitai.E004"]
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend"):
+        assert mail_is_delivered(None) == []
+
+
+def test_production_settings_with_the_console_mail_backend_fail_the_deploy_check():
+    result = _run_deploy_check({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"})
+    assert result.returncode != 0
+    assert "jichitai.E004" in result.stderr + result.stdout
+
+
+@pytest.mark.django_db
+def test_the_deploy_check_fails_while_demo_accounts_exist():
+    UserFactory(username="tsu-admin")
+    assert demo_accounts_are_absent(None) == []
+    UserFactory(username="pref-admin", is_demo=True)
+    errors = demo_accounts_are_absent(None)
+    assert [error.id for error in errors] == ["jichitai.E003"]
+    assert "pref-admin" in errors[0].msg

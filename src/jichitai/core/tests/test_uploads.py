@@ -5,7 +5,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from jichitai.core.tests.samples import png_bytes, xlsx_bytes
+from jichitai.core.tests.samples import (
+    active_pdf_bytes,
+    office_bytes_with,
+    pdf_bytes,
+    pdf_opening_at_its_first_page,
+    png_bytes,
+    xlsx_bytes,
+)
 from jichitai.core.uploads import UploadRejected, check_upload, safe_filename
 
 MB = 1024 * 1024
@@ -160,3 +167,82 @@ def test_an_ordinary_pdf_with_content_and_an_image_passes():
     ordinary = _pdf_with(content_stream=b"BT /F1 12 Tf 72 712 Td (a) Tj ET", image=(1240, 1754))
 
     assert check_upload(upload("ok.pdf", ordinary), allowed=["pdf"], max_bytes=MB).size > 0
+
+
+A0 = (2384, 3370)  # points
+A3 = (842, 1191)
+
+
+def test_pdf_pages_too_large_to_rasterise_are_refused_before_any_rendering():
+    huge = pdf_bytes(3600, 3600)  # 50 inches square: 100 million pixels at 200 dpi
+    assert len(huge) < 1024
+    with pytest.raises(UploadRejected) as refused:
+        check_upload(upload("poster.pdf", huge), allowed=["pdf"], max_bytes=MB)
+    assert refused.value.messages == [
+        "「poster.pdf」の1ページ目は用紙が大きすぎます(1,270×1,270 mm。200 dpi で画像にすると"
+        "約 10,000 万画素になり、上限の 8,000 万画素を超えます)。"
+    ]
+
+
+def test_the_page_limit_follows_the_resolution_the_pages_will_be_read_at():
+    assert check_upload(upload("map.pdf", pdf_bytes(*A0)), allowed=["pdf"], max_bytes=MB).size
+    assert check_upload(
+        upload("form.pdf", pdf_bytes(*A3)), allowed=["pdf"], max_bytes=MB, pdf_dpi=600
+    ).size
+    with pytest.raises(UploadRejected, match="1,200 dpi で画像にすると"):
+        check_upload(
+            upload("form.pdf", pdf_bytes(*A3)), allowed=["pdf"], max_bytes=MB, pdf_dpi=1200
+        )
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("open_javascript", "JavaScript"),
+        ("document_javascript", "JavaScript"),
+        ("launch", "他のプログラムを起動する命令"),
+        ("page_action", "ページを開いたときなどに自動で動く操作"),
+        ("embedded_file", "埋め込まれたファイル"),
+    ],
+)
+def test_pdfs_with_active_content_are_refused(kind, what):
+    with pytest.raises(UploadRejected) as refused:
+        check_upload(upload("通知.pdf", active_pdf_bytes(kind)), allowed=["pdf"], max_bytes=MB)
+    assert refused.value.messages == [
+        f"「通知.pdf」には{what}が含まれているため受け付けられません。"
+        "印刷の「PDF として保存」などで保存し直したPDFを選んでください。"
+    ]
+
+
+def test_pdfs_that_only_open_at_a_page_or_link_out_pass():
+    assert check_upload(
+        upload("ok.pdf", pdf_opening_at_its_first_page()), allowed=["pdf"], max_bytes=MB
+    ).size
+
+
+@pytest.mark.parametrize(
+    ("part", "what"),
+    [
+        ("xl/vbaProject.bin", "マクロ"),
+        ("xl/externalLinks/externalLink1.xml", "外部のブックへのリンク"),
+        ("xl/connections.xml", "外部データへの接続"),
+        ("xl/activeX/activeX1.xml", "ActiveX コントロール"),
+    ],
+)
+def test_workbooks_with_macros_or_external_links_are_refused(part, what):
+    workbook = office_bytes_with(xlsx_bytes([["名称"], ["津市役所"]]), {part: b"<x/>"})
+    with pytest.raises(UploadRejected) as refused:
+        check_upload(upload("AED.xlsx", workbook), allowed=["xlsx"], max_bytes=MB)
+    assert refused.value.messages == [
+        f"「AED.xlsx」には{what}が含まれているため受け付けられません。"
+        "マクロや外部リンクを含まない Excel ブック(.xlsx)で保存し直してください。"
+    ]
+
+
+def test_word_documents_with_macros_are_refused():
+    document = office_bytes_with(
+        office_bytes_with(b"PK\x05\x06" + b"\x00" * 18, {"word/document.xml": b"<w:document/>"}),
+        {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"},
+    )
+    with pytest.raises(UploadRejected, match=r"「届出\.docx」にはマクロが含まれている"):
+        check_upload(upload("届出.docx", document), allowed=["docx"], max_bytes=MB)

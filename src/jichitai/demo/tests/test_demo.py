@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from jichitai.accounts.models import User
 from jichitai.tenancy.models import Division, Membership, Organization
@@ -26,3 +26,11 @@ def test_demo_staff_belong_to_the_prefecture_and_two_municipalities():
     call_command("demo", quiet_logins=True)
     codes = set(Membership.objects.values_list("organization__code", flat=True))
     assert codes == {"240001", "242012", "242039"}
+
+
+@pytest.mark.django_db
+def test_the_demo_is_refused_outside_development(settings):
+    settings.JICHITAI_ENVIRONMENT = "production"
+    with pytest.raises(CommandError, match="開発環境"):
+        call_command("demo", quiet_logins=True)
+    assert not User.objects.exists() and not Organization.objects.exists()

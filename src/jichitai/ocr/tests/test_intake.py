@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs.models import Job
 from jichitai.ocr import demo, samples, services
 from jichitai.ocr.models import ScanPage
@@ -198,6 +199,31 @@ def test_a_template_with_fields_the_procedure_lacks_is_refused(tsu):
             blank=upload("b.png", samples.png_bytes(samples.blank_form("genkyo"))),
             definition=definition,
         )
+
+
+def test_pdf_pages_too_large_at_the_templates_resolution_are_refused_on_upload(
+    tsu, django_capture_on_commit_callbacks
+):
+    paper = paper_template(tsu)
+    paper.dpi = 600
+    paper.save(update_fields=["dpi"])
+    a2 = pdf_bytes(1191, 1684)  # 139 million pixels at 600 dpi
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.start_batch(
+            actor=None, paper=paper, uploads=[upload("a2.pdf", a2, "application/pdf")]
+        )
+    (refused,) = batch.files.all()
+    assert refused.error.startswith("「a2.pdf」の1ページ目は用紙が大きすぎます(420×594 mm。600 dpi")
+    with pytest.raises(ValidationError) as caught:
+        services.create_template(
+            actor=None,
+            organization=tsu,
+            procedure=paper.procedure,
+            name="大判",
+            blank=upload("a2.pdf", a2, "application/pdf"),
+            dpi=600,
+        )
+    assert "用紙が大きすぎます" in caught.value.message_dict["blank"][0]
 
 
 def test_the_demo_loads_a_paper_template_and_a_batch(db, django_capture_on_commit_callbacks):

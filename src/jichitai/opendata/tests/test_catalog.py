@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core.metrics import metrics
+from jichitai.core.tests.samples import active_pdf_bytes, office_bytes_with, xlsx_bytes
 from jichitai.opendata import selectors, services
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.rating import openness_stars
@@ -163,6 +164,26 @@ def test_a_refused_upload_leaves_no_file_and_no_row(tsu, settings):
 
     assert not Resource.objects.exists()
     assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", active_pdf_bytes("open_javascript"), "JavaScript"),
+        (
+            "aed.xlsx",
+            office_bytes_with(xlsx_bytes([["名称"], ["津市役所"]]), {"xl/vbaProject.bin": b"x"}),
+            "マクロ",
+        ),
+    ],
+)
+def test_open_data_with_active_content_is_refused(tsu, name, content, message):
+    created = dataset(tsu)
+
+    with pytest.raises(ValidationError, match=message):
+        services.add_resource(actor=None, dataset=created, upload=SimpleUploadedFile(name, content))
+
+    assert not Resource.objects.exists()
 
 
 def test_openness_stars_follow_the_best_format_under_an_open_license():

@@ -131,10 +131,11 @@ def test_package_search_filters_by_format_license_group_and_modification_time(ts
     assert names(q="tags:nothing") == []
 
 
-def test_rows_are_capped_at_1000_and_bad_numbers_are_validation_errors():
+def test_rows_are_capped_at_1000_and_bad_numbers_are_bad_requests():
     assert call("package_search", rows="5000")[0] == 200
     status, body = call("package_search", rows="many")
-    assert status == 409
+    assert status == 400
+    assert body["error"]["__type"] == "Validation Error"
     assert "rows" in body["error"]
 
 

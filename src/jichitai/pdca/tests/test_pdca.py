@@ -240,3 +240,22 @@ class TestWorkbook:
             )
             assert output.read_bytes()[:4] in {b"%PDF", b"PK\x03\x04"}
         assert "公開版" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["inf", "-inf", "nan", "1e400", 1e300, "99999999999999999999"])
+def test_a_workbook_number_out_of_range_is_a_problem_of_its_row(prefecture, number):
+    plan = plan_with_action(prefecture)
+    book = load_workbook(io.BytesIO(workbook.export_workbook(plan)))
+    sheet = book["取組"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("NO") + 1, value=number)
+    edited = io.BytesIO()
+    book.save(edited)
+
+    rows, problems = workbook.read_workbook(plan, edited.getvalue())
+
+    assert rows == []
+    assert len(problems) == 1
+    assert problems[0].startswith("取組シート 2行目 「NO」列: 「")
+    assert problems[0].endswith("」は番号ではありません。")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -228,3 +229,30 @@ def test_public_lists_show_only_open_procedures(tsu):
     assert "公開中の講座" in page and "下書きの講座" not in page
     assert "公開中の講座" in Client().get(f"/o/{tsu.code}/").content.decode()
     assert "公開中の講座" not in Client().get(f"/o/{tsu.code}/procedures/?q=税").content.decode()
+
+
+@pytest.mark.django_db
+def test_draft_link_mails_are_limited_per_address_and_per_client(
+    event, tsu, settings, django_capture_on_commit_callbacks
+):
+    """One machine cannot flood one mailbox, nor many mailboxes, through the draft link."""
+    cache.clear()
+    settings.JICHITAI_MAIL_RATE_PER_ADDRESS = "3/h"
+    settings.JICHITAI_MAIL_RATE_PER_CLIENT = "5/h"
+    url = f"/o/{tsu.code}/procedures/{event.pk}/"
+
+    def save_draft(client, address):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, form_post(action="save_draft", **{"draft-email": address}))
+
+    first, second = Client(REMOTE_ADDR="192.0.2.10"), Client(REMOTE_ADDR="192.0.2.11")
+    assert [save_draft(first, "victim@example.jp").status_code for _ in range(3)] == [302] * 3
+    refused = save_draft(first, "victim@example.jp")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "メールの送信が短時間に続いたため" in refused.content.decode()
+    # The address is protected whoever asks; the client is limited whatever address it gives.
+    assert save_draft(second, "Victim@Example.jp").status_code == 429
+    assert save_draft(first, "someone@example.jp").status_code == 302
+    assert save_draft(first, "another@example.jp").status_code == 429
+    assert len(mail.outbox) == 4
+    cache.clear()

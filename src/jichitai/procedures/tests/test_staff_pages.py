@@ -278,3 +278,33 @@ class TestExports:
         sheet = load_workbook(io.BytesIO(response.content)).active
         assert sheet["A1"].value == "受付番号"
         assert sheet.max_row == 3
+
+    def test_xlsx_export_of_a_procedure_named_with_characters_excel_forbids_in_sheet_titles(
+        self, tsu, manager, login, procedure
+    ):
+        procedure.name = "転入/転出届 [令和6年度] 記入例: 住所\\氏名? 必須* 添付書類の提出について"
+        procedure.save(update_fields=["name"])
+        response = login(manager).get(
+            f"/s/{tsu.code}/procedures/{procedure.pk}/export/", {"format": "xlsx"}
+        )
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content))
+        assert book.sheetnames == ["転入_転出届 _令和6年度_ 記入例_ 住所_氏名_ 必須_"]
+        assert book.active["A1"].value == "受付番号"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("selected", ["abc", "1e3", "99999999999999999999999", "-1"])
+def test_a_forged_bulk_selection_is_refused_with_a_message(tsu, tsu_admin, login, selected):
+    procedure = published_procedure(tsu)
+    application = services.submit_application(procedure=procedure, data=event_data(1)).application
+
+    response = login(tsu_admin).post(
+        f"/s/{tsu.code}/inbox/",
+        {"selected": [application.pk, selected], "to_status": "approved", "message": ""},
+    )
+
+    assert response.status_code == 400
+    assert "選択した申請は" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "received"

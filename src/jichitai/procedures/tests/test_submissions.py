@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
-from jichitai.core.tests.samples import pdf_bytes, png_bytes
+from jichitai.core.tests.samples import active_pdf_bytes, pdf_bytes, png_bytes
 from jichitai.procedures import availability, selectors, services
 from jichitai.procedures.models import Application, ApplicationFile, Procedure
 from jichitai.procedures.registry import acceptance_checks
@@ -166,6 +166,20 @@ class TestSubmission:
         assert stored.original_name == "証明書.pdf"
         assert application.data["proof"] == {"file_id": stored.pk, "name": "証明書.pdf"}
         assert "証明書.pdf" not in stored.file.name  # unguessable storage name
+
+    def test_an_attachment_with_javascript_is_refused_and_not_stored(self, tsu):
+        fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
+        procedure = published_procedure(
+            tsu, name="届出", fields=fields, attachment_kinds=["pdf"], attachment_max_mb=1
+        )
+        with pytest.raises(services.ApplicationInvalid) as error:
+            services.submit_application(
+                procedure=procedure,
+                data={},
+                uploads={"proof": SimpleUploadedFile("証明書.pdf", active_pdf_bytes("launch"))},
+            )
+        assert "他のプログラムを起動する命令" in error.value.message_dict["proof"][0]
+        assert ApplicationFile.objects.count() == 0 and Application.objects.count() == 0
 
 
 @pytest.mark.django_db

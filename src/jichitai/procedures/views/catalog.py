@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jichitai.core import params
 from jichitai.core.forms import add_service_errors
 from jichitai.procedures import selectors, services
 from jichitai.procedures.forms import (
@@ -22,7 +23,7 @@ def _procedure(request, procedure_id):
 
 @requires_role(Role.VIEWER)
 def procedure_list(request, org_code):
-    status = request.GET.get("status", "")
+    status = params.text(request.GET.get("status"), name="status", max_length=20, label="状態")
     procedures = selectors.visible_procedures(request.membership, status=status)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.audit import services as audit
+from jichitai.core import params
 from jichitai.core.exports import csv_response, export_csv
 from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
@@ -27,6 +28,8 @@ from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 
 PAGE_SIZE = 50
+# Rows chosen for one bulk status change: at most a page of the inbox.
+MAX_BULK_SELECTION = PAGE_SIZE
 
 
 @requires_role(Role.VIEWER)
@@ -47,7 +50,15 @@ def inbox(request, org_code):
     if request.method == "POST":
         if not membership.has_role(Role.CLERK):
             raise Http404
-        chosen = selectors.chosen_applications(membership, request.POST.getlist("selected"))
+        chosen = selectors.chosen_applications(
+            membership,
+            params.integers(
+                request.POST.getlist("selected"),
+                name="selected",
+                label="選択した申請",
+                max_items=MAX_BULK_SELECTION,
+            ),
+        )
         if not chosen:
             messages.error(request, _("まとめて変更する申請を選んでください。"))
         elif bulk.is_valid():

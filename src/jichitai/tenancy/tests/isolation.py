@@ -43,3 +43,20 @@ object_kwargs.register(
     ),
 )
 object_kwargs.register("token_id", _api_token)
+
+
+def _invitation(organization):
+    from jichitai.tenancy import services
+    from jichitai.tenancy.models import Role
+
+    admin = MembershipFactory(organization=organization, role=Role.ADMIN).user
+    return services.invite_member(
+        actor=admin,
+        organization=organization,
+        username="isolation-invitee",
+        email="invitee@example.jp",
+        role=Role.CLERK,
+    ).pk
+
+
+object_kwargs.register("invitation_id", _invitation)

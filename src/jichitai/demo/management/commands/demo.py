@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from jichitai.demo.foundation import DEMO_PASSWORD, DEMO_STAFF
@@ -12,6 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args, quiet_logins: bool = False, **options):
+        # The demo accounts share a password printed here and in the README.
+        if settings.JICHITAI_ENVIRONMENT != "development":
+            raise CommandError(
+                "デモデータは開発環境でのみ読み込めます(JICHITAI_ENVIRONMENT=development)。"
+                f"この環境: {settings.JICHITAI_ENVIRONMENT}"
+            )
         # Demo submissions would otherwise e-mail their made-up applicants.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             for name, loader in sorted(demo_loaders.items(), key=lambda item: item[1].order):
