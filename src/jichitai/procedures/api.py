@@ -16,7 +16,6 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
@@ -39,8 +38,8 @@ from jichitai.procedures.availability import ProcedureUnavailable, unavailable_r
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_url
-from jichitai.procedures.registry import fee_of, fee_relations
-from jichitai.tenancy.models import Organization, Role
+from jichitai.procedures.registry import fee_of
+from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import organization_by_code
 
 public_router = Router(tags=["手続(公開)"])
@@ -158,7 +157,7 @@ class ApplicationStatusOut(Schema):
 
 
 def _status_out(application: Application, *, internal: bool = False) -> dict:
-    events = application.events.all() if internal else application.events.filter(internal=False)
+    events = selectors.history(application, internal=internal)
     return {
         "receipt_number": application.receipt_number,
         "procedure": application.procedure.name,
@@ -299,11 +298,9 @@ def submit(
 )
 def application_status(request, receipt_number: str, token: str = ""):
     code = receipt_number.split("-", 1)[0]
-    organization = (
-        get_object_or_404(Organization, code=code, is_active=True) if code.isdigit() else None
-    )
-    if organization is None:
+    if not code.isdigit():
         raise Http404
+    organization = organization_by_code(code)
     application = selectors.application_for_applicant(organization, receipt_number, token)
     return _status_out(application)
 
@@ -356,33 +353,20 @@ class StatusChangeIn(Schema):
     message: str = ""
 
 
-def _find(principal, receipt_number: str) -> Application:
-    applications = selectors.applications_of(principal).filter(receipt_number=receipt_number)
-    application = applications.first()
-    if application is None:
-        raise Http404
-    return application
-
-
 @staff_router.get(
     "applications", response={200: list[StaffApplicationOut], 401: ErrorOut}, summary="申請の一覧"
 )
 @paginate(BoundedPagination)
 def staff_applications(request, filters: Query[Filters]):
-    principal = request.auth
-    procedure = None
-    if filters.procedure_id is not None:
-        procedure = selectors.visible_procedures(principal).filter(pk=filters.procedure_id).first()
-        if procedure is None:
-            return Application.objects.none()
     return selectors.applications_of(
-        principal,
-        procedure=procedure,
+        request.auth,
+        procedure=filters.procedure_id,
         status=filters.status or "",
         since=filters.since,
         until=filters.until,
         text=printable(filters.text),
-    ).select_related(*fee_relations())
+        with_fees=True,
+    )
 
 
 @staff_router.get(
@@ -391,7 +375,7 @@ def staff_applications(request, filters: Query[Filters]):
     summary="申請の内容",
 )
 def staff_application(request, receipt_number: str):
-    application = _find(request.auth, receipt_number)
+    application = selectors.application_by_receipt(request.auth, receipt_number)
     audit.record_read(
         actor=request.auth.user,
         organization=request.auth.organization,
@@ -419,7 +403,7 @@ def staff_change_status(request, receipt_number: str, change: StatusChangeIn):
             "detail": "状態を変更するには担当職員以上の権限のトークンが必要です。",
             "code": "forbidden",
         }
-    application = _find(principal, receipt_number)
+    application = selectors.application_by_receipt(principal, receipt_number)
     try:
         application = services.change_status(
             actor=principal.user,
@@ -445,12 +429,8 @@ def staff_export(
     request, procedure_id: ObjectId, format: Literal["csv", "csv-sjis", "xlsx"] = "csv"
 ):
     principal = request.auth
-    procedure = selectors.visible_procedures(principal).filter(pk=procedure_id).first()
-    if procedure is None:
-        raise Http404
-    applications = selectors.applications_of(principal, procedure=procedure).order_by(
-        "submitted_at", "id"
-    )
+    procedure = selectors.visible_procedure(principal, procedure_id)
+    applications = selectors.applications_for_export(principal, procedure)
     header, rows = exports.application_table(procedure, applications)
     if format == "xlsx":
         return xlsx_response(

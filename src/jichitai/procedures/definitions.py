@@ -1,7 +1,7 @@
 """A form is defined as an ordered list of field specifications (what the builder edits and the
 XLSForm import produces); the JSON Schema 2020-12 of a form version is generated from it.
 
-A field specification::
+A field specification (typed as ``fields.FieldSpec``)::
 
     {"name": "participants", "type": "persons", "label": "参加人数", "help": "", "required": True,
      "choices": [{"value": "yes", "label": "出席"}], "show_if": {"field": "attend", "values": ["yes"]},
@@ -10,13 +10,13 @@ A field specification::
 
 import re
 
-from jichitai.procedures.fields import field_types
+from jichitai.procedures.fields import FieldSpec, field_types
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
-def build_schema(fields: list[dict], *, title: str = "") -> dict:
+def build_schema(fields: list[FieldSpec], *, title: str = "") -> dict:
     """The JSON Schema of the data an application carries. Conditional fields become ``if/then``
     clauses, so the schema alone says when they are required."""
     properties = {}
@@ -63,7 +63,7 @@ def build_schema(fields: list[dict], *, title: str = "") -> dict:
     return schema
 
 
-def is_visible(spec: dict, values: dict) -> bool:
+def is_visible(spec: FieldSpec, values: dict) -> bool:
     """Whether a field is asked, given the values of the fields before it (decided on the server,
     with or without JavaScript)."""
     condition = spec.get("show_if")
@@ -75,7 +75,7 @@ def is_visible(spec: dict, values: dict) -> bool:
     return current in condition["values"]
 
 
-def check_definition(fields: list[dict]) -> list[str]:
+def check_definition(fields: list[FieldSpec]) -> list[str]:
     """Problems that would make a form unusable, in Japanese, for the person building it."""
     problems = []
     seen = {}
@@ -124,9 +124,9 @@ def check_definition(fields: list[dict]) -> list[str]:
     return problems
 
 
-def persons_field(fields: list[dict]) -> str | None:
+def persons_field(fields: list[FieldSpec]) -> str | None:
     return next((spec["name"] for spec in fields if spec["type"] == "persons"), None)
 
 
-def file_fields(fields: list[dict]) -> list[dict]:
+def file_fields(fields: list[FieldSpec]) -> list[FieldSpec]:
     return [spec for spec in fields if field_types.get(spec["type"]).is_file]

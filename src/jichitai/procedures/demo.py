@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from jichitai.procedures import services
+from jichitai.procedures import selectors, services
 from jichitai.procedures.models import Procedure
-from jichitai.tenancy.models import Division, Organization
+from jichitai.tenancy.models import Organization
+from jichitai.tenancy.selectors import divisions_of
 
 SURVEY_CHOICES = ["実感している", "やや実感している", "あまり実感していない", "実感していない"]
 NAME = {"name": "applicant", "type": "name", "label": "氏名", "required": True}
@@ -145,10 +146,10 @@ SAMPLE_PEOPLE = [
 def _procedure(
     organization, division_name, name, category, fields, **settings
 ) -> tuple[Procedure, bool]:
-    existing = Procedure.objects.filter(organization=organization, name=name).first()
+    existing = selectors.procedures_of(organization).filter(name=name).first()
     if existing is not None:
         return existing, False
-    division = Division.objects.get(organization=organization, name=division_name)
+    division = divisions_of(organization, include_inactive=True).get(name=division_name)
     procedure = services.create_procedure(
         actor=None,
         organization=organization,

@@ -4,12 +4,12 @@ for CSV and XLSX exports."""
 from django.utils import timezone
 
 from jichitai.core.exports import export_xlsx
-from jichitai.procedures.fields import field_types
+from jichitai.procedures.fields import FieldSpec, field_types
 
 FIXED_COLUMNS = ["受付番号", "受付日時", "受付経路", "状態", "人数"]
 
 
-def _columns(fields: list[dict]) -> list[tuple[str, str, str | None]]:
+def _columns(fields: list[FieldSpec]) -> list[tuple[str, str, str | None]]:
     columns = []
     for spec in fields:
         field_type = field_types.get(spec["type"])

@@ -7,9 +7,42 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NotRequired, TypedDict
 
 from jichitai.core import japanese
 from jichitai.core.registry import Registry
+
+
+class Choice(TypedDict):
+    value: str
+    label: str
+
+
+class Condition(TypedDict):
+    """``show_if``: the field is asked only when the earlier choice field ``field`` has one of
+    ``values``."""
+
+    field: str
+    values: list[str]
+
+
+class FieldSpec(TypedDict):
+    """One field of a form as stored in ``FormVersion.fields`` / ``Procedure.draft_fields`` (what
+    the builder edits and the XLSForm import produces). ``name``, ``type`` (a registered field
+    type) and ``label`` are always there; the rest depends on the type."""
+
+    name: str
+    type: str
+    label: str
+    help: NotRequired[str]
+    required: NotRequired[bool]
+    choices: NotRequired[list[Choice]]
+    show_if: NotRequired[Condition]
+    max_length: NotRequired[int]
+    min_length: NotRequired[int]
+    minimum: NotRequired[int | float]
+    maximum: NotRequired[int | float]
+    decimal: NotRequired[bool]
 
 
 class FieldInputError(ValueError):
@@ -20,11 +53,11 @@ class FieldInputError(ValueError):
 class FieldType:
     name: str
     label: str
-    schema: Callable[[dict], dict]
+    schema: Callable[[FieldSpec], dict]
     # Turns submitted input (form strings or JSON values) into the stored value; raises
     # FieldInputError. Empty input returns None.
-    normalise: Callable[[object, dict], object]
-    display: Callable[[object, dict], str] = field(default=lambda value, spec: _plain(value))
+    normalise: Callable[[object, FieldSpec], object]
+    display: Callable[[object, FieldSpec], str] = field(default=lambda value, spec: _plain(value))
     has_choices: bool = False
     is_file: bool = False
     # Sub-fields for compound types (name, address), in the order they are shown.
@@ -53,7 +86,7 @@ def _empty(value) -> bool:
     )
 
 
-def _text(value, spec):
+def _text(value, spec: FieldSpec):
     if _empty(value):
         return None
     if not isinstance(value, str | int | float):
@@ -64,14 +97,14 @@ def _text(value, spec):
     return text
 
 
-def _string_schema(spec: dict, default_max: int) -> dict:
+def _string_schema(spec: FieldSpec, default_max: int) -> dict:
     schema = {"type": "string", "maxLength": int(spec.get("max_length") or default_max)}
     if spec.get("min_length"):
         schema["minLength"] = int(spec["min_length"])
     return schema
 
 
-def _number(value, spec):
+def _number(value, spec: FieldSpec):
     if _empty(value):
         return None
     if isinstance(value, bool):
@@ -88,7 +121,7 @@ def _number(value, spec):
     return number
 
 
-def _number_schema(spec: dict) -> dict:
+def _number_schema(spec: FieldSpec) -> dict:
     schema = {"type": "number" if spec.get("decimal") else "integer"}
     if spec.get("minimum") not in (None, ""):
         schema["minimum"] = spec["minimum"]
@@ -97,11 +130,11 @@ def _number_schema(spec: dict) -> dict:
     return schema
 
 
-def _persons_schema(spec: dict) -> dict:
+def _persons_schema(spec: FieldSpec) -> dict:
     return {"type": "integer", "minimum": 1, "maximum": int(spec.get("maximum") or 10)}
 
 
-def _date(value, spec):
+def _date(value, spec: FieldSpec):
     if _empty(value):
         return None
     if isinstance(value, date):
@@ -112,13 +145,13 @@ def _date(value, spec):
         raise FieldInputError(str(error)) from None
 
 
-def _date_display(value, spec) -> str:
+def _date_display(value, spec: FieldSpec) -> str:
     if not value:
         return ""
     return japanese.format_wareki(date.fromisoformat(value))
 
 
-def _email(value, spec):
+def _email(value, spec: FieldSpec):
     text = _text(value, spec)
     if text is None:
         return None
@@ -128,7 +161,7 @@ def _email(value, spec):
     return text
 
 
-def _phone(value, spec):
+def _phone(value, spec: FieldSpec):
     if _empty(value):
         return None
     try:
@@ -137,7 +170,7 @@ def _phone(value, spec):
         raise FieldInputError(str(error)) from None
 
 
-def _postal(value, spec):
+def _postal(value, spec: FieldSpec):
     if _empty(value):
         return None
     try:
@@ -150,7 +183,7 @@ NAME_PARTS = (("family", "姓"), ("given", "名"), ("family_kana", "セイ"), ("
 ADDRESS_PARTS = (("postal_code", "郵便番号"), ("address", "住所"), ("building", "建物名・部屋番号"))
 
 
-def _name(value, spec):
+def _name(value, spec: FieldSpec):
     if _empty(value):
         return None
     if not isinstance(value, dict):
@@ -171,13 +204,13 @@ def _name(value, spec):
     return result
 
 
-def _name_display(value, spec) -> str:
+def _name_display(value, spec: FieldSpec) -> str:
     if not value:
         return ""
     return f"{value['family']} {value['given']}({value['family_kana']} {value['given_kana']})"
 
 
-def _name_schema(spec: dict) -> dict:
+def _name_schema(spec: FieldSpec) -> dict:
     return {
         "type": "object",
         "properties": {
@@ -188,7 +221,7 @@ def _name_schema(spec: dict) -> dict:
     }
 
 
-def _address(value, spec):
+def _address(value, spec: FieldSpec):
     if _empty(value):
         return None
     if not isinstance(value, dict):
@@ -203,13 +236,13 @@ def _address(value, spec):
     return {"postal_code": postal, "address": address, "building": building}
 
 
-def _address_display(value, spec) -> str:
+def _address_display(value, spec: FieldSpec) -> str:
     if not value:
         return ""
     return f"〒{value['postal_code']} {value['address']} {value.get('building', '')}".strip()
 
 
-def _address_schema(spec: dict) -> dict:
+def _address_schema(spec: FieldSpec) -> dict:
     return {
         "type": "object",
         "properties": {
@@ -222,11 +255,11 @@ def _address_schema(spec: dict) -> dict:
     }
 
 
-def _choice_values(spec: dict) -> list[str]:
+def _choice_values(spec: FieldSpec) -> list[str]:
     return [choice["value"] for choice in spec.get("choices", [])]
 
 
-def _single(value, spec):
+def _single(value, spec: FieldSpec):
     if _empty(value):
         return None
     text = str(value)
@@ -235,7 +268,7 @@ def _single(value, spec):
     return text
 
 
-def _multiple(value, spec):
+def _multiple(value, spec: FieldSpec):
     if _empty(value):
         return None
     values = value if isinstance(value, list) else [value]
@@ -247,14 +280,14 @@ def _multiple(value, spec):
     return ordered or None
 
 
-def _choice_label(value, spec) -> str:
+def _choice_label(value, spec: FieldSpec) -> str:
     labels = {choice["value"]: choice["label"] for choice in spec.get("choices", [])}
     if isinstance(value, list):
         return "、".join(labels.get(item, item) for item in value)
     return labels.get(value, _plain(value))
 
 
-def _consent(value, spec):
+def _consent(value, spec: FieldSpec):
     if value in (True, "true", "on", "1", 1, "yes"):
         return True
     if _empty(value) or value in (False, "false", "0", 0, "off", "no"):
@@ -262,7 +295,7 @@ def _consent(value, spec):
     raise FieldInputError("同意する場合はチェックを入れてください。")
 
 
-def _file(value, spec):
+def _file(value, spec: FieldSpec):
     # Files travel outside the data (uploads); the data holds the stored file's reference.
     return None if _empty(value) else value
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jichitai.core.forms import JapaneseDateField
 from jichitai.core.uploads import KINDS
 from jichitai.procedures.definitions import NAME_PATTERN
-from jichitai.procedures.fields import field_types
+from jichitai.procedures.fields import FieldSpec, field_types
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.registry import payment_method_choices, signature_check_choices
 
@@ -168,7 +168,7 @@ class FieldForm(forms.Form):
             )
         return name
 
-    def to_spec(self, taken_names: set[str]) -> dict:
+    def to_spec(self, taken_names: set[str]) -> FieldSpec:
         data = self.cleaned_data
         name = data["name"] or _free_name(taken_names)
         spec = {
@@ -190,7 +190,7 @@ class FieldForm(forms.Form):
         return spec
 
     @classmethod
-    def initial_from(cls, spec: dict) -> dict:
+    def initial_from(cls, spec: FieldSpec) -> dict:
         initial = {
             key: spec.get(key)
             for key in (

@@ -319,4 +319,5 @@ class EmailVerification(models.Model):
     expires_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return self.email
+        # Not the address: this text is kept in audit entries, which outlive the verification.
+        return f"{self.procedure} e-mail verification"

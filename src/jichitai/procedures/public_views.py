@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core import params
@@ -19,7 +18,6 @@ from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.fields import field_types
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
-from jichitai.procedures.models import ApplicationFile, Draft, EmailVerification
 from jichitai.procedures.registry import applicant_panels, panels_for
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.validation import validate_application_data
@@ -61,16 +59,11 @@ def _save_state(request, procedure, state: dict) -> None:
 
 
 def _pending_files(procedure, state: dict) -> dict:
-    ids = list(state.get("files", {}).values())
-    stored = {
-        f.pk: f
-        for f in ApplicationFile.objects.filter(
-            pk__in=ids,
-            organization=procedure.organization,
-            application__isnull=True,
-            upload_token=state["upload_token"],
-        )
-    }
+    stored = selectors.pending_files(
+        procedure.organization,
+        upload_token=state["upload_token"],
+        file_ids=state.get("files", {}).values(),
+    )
     return {
         name: stored[file_id]
         for name, file_id in state.get("files", {}).items()
@@ -314,12 +307,9 @@ def signing_content(request, org_code, procedure_id):
 def procedure_done(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
-    application_id = request.session.get(f"procedures:done:{procedure.pk}")
-    application = (
-        procedure.applications.filter(pk=application_id).first() if application_id else None
+    application = selectors.submitted_application(
+        organization, procedure, request.session.get(f"procedures:done:{procedure.pk}")
     )
-    if application is None:
-        raise Http404
     return render(
         request,
         "procedures/public/done.html",
@@ -376,7 +366,7 @@ def status_page(request, org_code, receipt_number, token):
         "organization": organization,
         "application": application,
         "rows": selectors.display_rows(application),
-        "history": application.events.filter(internal=False),
+        "history": selectors.history(application, internal=False),
         "can_withdraw": application.status in services.WITHDRAWABLE,
         "panels": panels_for(applicant_panels, request, application),
         "errors": errors,
@@ -391,9 +381,7 @@ def status_page(request, org_code, receipt_number, token):
             if application.data.get(spec["name"])
         }
         context["questions"] = widgets(version.fields, raw, errors, files=files)
-        context["return_message"] = application.events.filter(
-            to_status=application.Status.RETURNED
-        ).last()
+        context["return_message"] = selectors.return_message(application)
     return render(
         request,
         "procedures/public/status.html",
@@ -429,11 +417,7 @@ def withdraw(request, org_code, receipt_number, token):
 @public_view
 def resume_draft(request, org_code, token):
     organization = organization_by_code(org_code)
-    draft = (
-        Draft.objects.select_related("procedure")
-        .filter(token=token, procedure__organization=organization, expires_at__gt=timezone.now())
-        .first()
-    )
+    draft = selectors.live_draft(organization, token)
     if draft is None:
         raise Http404
     state = _state(request, draft.procedure)
@@ -469,9 +453,7 @@ def request_verification(request, org_code, procedure_id):
 def verified(request, org_code, procedure_id, token):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
-    verification = EmailVerification.objects.filter(
-        procedure=procedure, token=token, expires_at__gt=timezone.now()
-    ).first()
+    verification = selectors.live_verification(procedure, token)
     if verification is None:
         raise Http404
     state = _state(request, procedure)

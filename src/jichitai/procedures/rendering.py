@@ -3,10 +3,10 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 (with the condition written out) and the server ignores the ones whose condition is not met;
 a static script hides them when JavaScript runs."""
 
-from jichitai.procedures.fields import field_types
+from jichitai.procedures.fields import FieldSpec, field_types
 
 
-def raw_from_post(fields: list[dict], post) -> dict:
+def raw_from_post(fields: list[FieldSpec], post) -> dict:
     raw = {}
     for spec in fields:
         name = spec["name"]
@@ -24,7 +24,7 @@ def raw_from_post(fields: list[dict], post) -> dict:
     return raw
 
 
-def raw_from_data(fields: list[dict], data: dict) -> dict:
+def raw_from_data(fields: list[FieldSpec], data: dict) -> dict:
     """Stored (cleaned) data shown back in the form, e.g. when correcting a returned application."""
     raw = {}
     for spec in fields:
@@ -35,7 +35,7 @@ def raw_from_data(fields: list[dict], data: dict) -> dict:
     return raw
 
 
-def _condition_text(spec: dict, by_name: dict) -> str:
+def _condition_text(spec: FieldSpec, by_name: dict) -> str:
     condition = spec.get("show_if")
     if not condition:
         return ""
@@ -50,7 +50,7 @@ def _condition_text(spec: dict, by_name: dict) -> str:
 
 
 def widgets(
-    fields: list[dict], raw: dict, errors: dict, *, files: dict | None = None
+    fields: list[FieldSpec], raw: dict, errors: dict, *, files: dict | None = None
 ) -> list[dict]:
     """One entry per question: everything the template needs to render it accessibly."""
     by_name = {spec["name"]: spec for spec in fields}

@@ -5,15 +5,26 @@ from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.procedures import availability
 from jichitai.procedures.fields import field_types
-from jichitai.procedures.models import Application, FormVersion, Procedure
-from jichitai.tenancy.models import Organization, Role
-from jichitai.tenancy.selectors import for_tenant, tenant_get
+from jichitai.procedures.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationFile,
+    Draft,
+    EmailVerification,
+    FormVersion,
+    Procedure,
+)
+from jichitai.procedures.registry import fee_relations
+from jichitai.tenancy.models import Division, Membership, Organization, Role
+from jichitai.tenancy.selectors import divisions_of, for_tenant, tenant_get
 
 
 def procedures_of(organization, *, status: str = "", query: str = "") -> QuerySet[Procedure]:
@@ -29,13 +40,38 @@ def procedure_of(organization, procedure_id) -> Procedure:
     return tenant_get(procedures_of(organization), organization, pk=procedure_id)
 
 
-def visible_procedures(membership) -> QuerySet[Procedure]:
+def visible_procedures(membership, *, status: str = "") -> QuerySet[Procedure]:
     """Clerks and viewers attached to a division see that division's procedures; managers and
     administrators see the whole organization's."""
-    procedures = procedures_of(membership.organization)
+    procedures = procedures_of(membership.organization, status=status)
     if membership.division_id and not membership.has_role(Role.MANAGER):
         procedures = procedures.filter(division_id=membership.division_id)
     return procedures
+
+
+def visible_procedure(membership, procedure_id) -> Procedure:
+    """One procedure the member may see; 404 for any other, in this organization or not."""
+    return tenant_get(visible_procedures(membership), membership.organization, pk=procedure_id)
+
+
+def form_versions_of(procedure: Procedure) -> QuerySet[FormVersion]:
+    return FormVersion.objects.filter(procedure=procedure)
+
+
+def count_by_status(procedure: Procedure) -> list[tuple[str, int]]:
+    """(status label, number of applications) for the statuses the procedure's applications have."""
+    rows = (
+        Application.objects.filter(procedure=procedure)
+        .values("status")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    return [(Application.Status(row["status"]).label, row["total"]) for row in rows]
+
+
+def default_division(membership) -> Division | None:
+    """Where a member's new procedures go: their own division, else the organization's first."""
+    return membership.division or divisions_of(membership.organization).first()
 
 
 def open_procedures(organization, *, query: str = "") -> QuerySet[Procedure]:
@@ -113,12 +149,17 @@ def applications_of(
     until=None,
     text: str = "",
     assigned_to=None,
+    with_fees: bool = False,
 ) -> QuerySet[Application]:
+    """The applications to the procedures the member sees. ``procedure`` is a procedure or its id
+    (one the member does not see gives none); ``with_fees`` loads what the fee shown needs."""
     applications = (
         for_tenant(Application, membership.organization)
         .filter(procedure__in=visible_procedures(membership))
         .select_related("procedure", "assigned_to")
     )
+    if with_fees:
+        applications = applications.select_related(*fee_relations())
     if procedure is not None:
         applications = applications.filter(procedure=procedure)
     if status:
@@ -145,6 +186,85 @@ def application_of(membership, application_id) -> Application:
         membership.organization,
         pk=application_id,
     )
+
+
+def chosen_applications(membership, application_ids: list[int]) -> list[Application]:
+    """The applications a member ticked in the inbox, among those they see."""
+    return list(applications_of(membership).filter(pk__in=application_ids))
+
+
+def applications_for_export(membership, procedure: Procedure) -> QuerySet[Application]:
+    """A procedure's applications in the order they arrived."""
+    return applications_of(membership, procedure=procedure).order_by("submitted_at", "id")
+
+
+def application_by_receipt(membership, receipt_number: str) -> Application:
+    return tenant_get(
+        applications_of(membership), membership.organization, receipt_number=receipt_number
+    )
+
+
+def assignable_staff(organization):
+    """The people an application of ``organization`` may be assigned to: its active members."""
+    members = for_tenant(Membership, organization).filter(is_active=True)
+    return get_user_model().objects.filter(memberships__in=members)
+
+
+def application_files(application: Application) -> QuerySet[ApplicationFile]:
+    return for_tenant(ApplicationFile, application.organization).filter(application=application)
+
+
+def application_file(application: Application, file_id) -> ApplicationFile:
+    return tenant_get(application_files(application), application.organization, pk=file_id)
+
+
+def history(application: Application, *, internal: bool) -> QuerySet[ApplicationEvent]:
+    """The application's events in order; the applicant's view (``internal=False``) leaves out
+    staff notes and assignments."""
+    events = ApplicationEvent.objects.filter(application=application).select_related("actor")
+    return events if internal else events.filter(internal=False)
+
+
+def return_message(application: Application) -> ApplicationEvent | None:
+    """The latest 差戻し, whose message tells the applicant what to correct."""
+    return history(application, internal=False).filter(to_status=Application.Status.RETURNED).last()
+
+
+def submitted_application(organization, procedure: Procedure, application_id) -> Application:
+    """The application this browser just submitted (its id kept in the session)."""
+    if application_id is None:
+        raise Http404
+    return tenant_get(
+        Application.objects.filter(procedure=procedure), organization, pk=application_id
+    )
+
+
+def pending_files(organization, *, upload_token: str, file_ids) -> dict[int, ApplicationFile]:
+    """Files of ``organization`` chosen on the input page under this browser session's upload
+    token and not yet part of an application, by id."""
+    waiting = for_tenant(ApplicationFile, organization).filter(
+        pk__in=list(file_ids), application__isnull=True, upload_token=upload_token
+    )
+    return {stored.pk: stored for stored in waiting}
+
+
+def live_draft(organization, token: str) -> Draft | None:
+    """A draft saved for one of ``organization``'s procedures, not yet expired."""
+    return (
+        Draft.objects.select_related("procedure")
+        .filter(
+            token=token,
+            procedure__in=procedures_of(organization),
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+def live_verification(procedure: Procedure, token: str) -> EmailVerification | None:
+    return EmailVerification.objects.filter(
+        procedure=procedure, token=token, expires_at__gt=timezone.now()
+    ).first()
 
 
 def application_for_applicant(organization, receipt_number: str, token: str) -> Application:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from jsonschema import Draft202012Validator, FormatChecker
 
 from jichitai.procedures.definitions import is_visible
-from jichitai.procedures.fields import FieldInputError, field_types
+from jichitai.procedures.fields import FieldInputError, FieldSpec, field_types
 
 REQUIRED_MESSAGES = {
     "single_choice": "「{label}」を選んでください。",
@@ -18,7 +18,7 @@ REQUIRED_MESSAGES = {
 }
 
 
-def _schema_message(error, spec: dict) -> str:
+def _schema_message(error, spec: FieldSpec) -> str:
     keyword = error.validator
     value = error.validator_value
     if keyword == "maxLength":
@@ -49,7 +49,7 @@ def _validator(schema_json: str) -> Draft202012Validator:
 
 
 def validate_application_data(
-    fields: list[dict], schema: dict, raw: dict, *, reject_unknown: bool = False
+    fields: list[FieldSpec], schema: dict, raw: dict, *, reject_unknown: bool = False
 ) -> tuple[dict, dict[str, list[str]]]:
     """Returns ``(cleaned, errors)``. ``cleaned`` holds the visible fields' normalised values;
     ``errors`` maps a field name to its messages. Hidden (conditional) fields are dropped."""

@@ -11,6 +11,7 @@ import time
 from openpyxl import load_workbook
 
 from jichitai.procedures.definitions import NAME_PATTERN
+from jichitai.procedures.fields import FieldSpec
 
 # XLSForm type → our field type. The last rows are this platform's own additions, for the
 # Japanese field kinds XLSForm has no word for.
@@ -112,7 +113,7 @@ def _hint(row: dict) -> str:
     return ""
 
 
-def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> list[dict]:
+def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> list[FieldSpec]:
     deadline = time.monotonic() + seconds
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
@@ -135,7 +136,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> list[dict]:
                 continue
             choices.setdefault(list_name, []).append({"value": value, "label": label})
 
-    fields: list[dict] = []
+    fields: list[FieldSpec] = []
     for number, row in _rows(sheets["survey"], "survey", deadline):
         where = f"survey シート {number}行目"
         raw_type = row.get("type", "")
@@ -201,7 +202,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> list[dict]:
     return fields
 
 
-def _apply_constraint(spec: dict, constraint: str) -> bool:
+def _apply_constraint(spec: FieldSpec, constraint: str) -> bool:
     parts = [part.strip() for part in re.split(r"\s+and\s+", constraint)]
     for part in parts:
         if match := CONSTRAINT_COMPARE.match(part):

@@ -1,20 +1,23 @@
 """Files chosen on the input page wait on the server until the applicant confirms: the page says
 for how long, one browser session may keep only so many files and bytes (refused next to the
 field), a replaced file is deleted at once, and files never confirmed are deleted with their stored
-content once that time is over."""
+content once that time is over, as are stored files whose row a rolled-back transaction took back."""
 
+import os
 import re
 from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs import services as jobs
 from jichitai.jobs.models import Job
+from jichitai.procedures import services
 from jichitai.procedures.models import Application, ApplicationFile
 from jichitai.procedures.tests.factories import published_procedure
 
@@ -79,6 +82,39 @@ def test_uploads_never_confirmed_are_deleted_with_their_files_after_the_set_time
     assert not default_storage.exists(old.file.name)
     assert ApplicationFile.objects.filter(application__isnull=True).count() == 1  # still waiting
     assert default_storage.exists(confirmed.file.name)  # part of an application: kept
+
+
+def stored_then_rolled_back(procedure) -> ApplicationFile:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        stored = services.store_upload(
+            procedure=procedure, field_name="proof1", upload=a_pdf(), upload_token="session"
+        )
+        raise RuntimeError("the request failed after the file was stored")
+    return stored
+
+
+def test_a_file_whose_row_was_rolled_back_is_deleted_after_the_set_time(
+    with_files, settings, django_capture_on_commit_callbacks
+):
+    settings.JICHITAI_PENDING_UPLOAD_HOURS = 24
+    orphan = stored_then_rolled_back(with_files)
+    assert not ApplicationFile.objects.exists() and default_storage.exists(orphan.file.name)
+    waiting = services.store_upload(
+        procedure=with_files, field_name="proof1", upload=a_pdf(), upload_token="session"
+    )
+    long_ago = (timezone.now() - timedelta(hours=25)).timestamp()
+    for name in (orphan.file.name, waiting.file.name):
+        os.utime(default_storage.path(name), (long_ago, long_ago))
+    recent_orphan = stored_then_rolled_back(with_files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.start_job(kind="procedures.expire_uploads", title="送信されなかった添付の削除")
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.result == {"deleted": 1}
+    assert not default_storage.exists(orphan.file.name)
+    assert default_storage.exists(waiting.file.name)  # its row is there, still waiting
+    # Within the set time a file may belong to a transaction not yet committed: left alone.
+    assert default_storage.exists(recent_orphan.file.name)
 
 
 def test_the_number_of_files_a_session_keeps_is_limited(with_files, settings):

@@ -1,0 +1,194 @@
+"""The catalog: procedures, their settings, the form being edited and its published versions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jichitai.audit import services as audit
+from jichitai.procedures.definitions import build_schema, check_definition
+from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.models import FormVersion, Procedure
+
+PROCEDURE_FIELDS = [
+    "division",
+    "name",
+    "description",
+    "category",
+    "online",
+    "opens_at",
+    "closes_at",
+    "capacity",
+    "one_per_email",
+    "needs_signature",
+    # After needs_signature: a check chosen by name wins over the checkbox's default.
+    "signature_check",
+    "payment_method",
+    "identity",
+    "fee_kind",
+    "fee_amount",
+    "payment_due_days",
+    "attachment_kinds",
+    "attachment_max_mb",
+    "retention_years",
+    "is_shared_template",
+]
+
+
+def _check_procedure(procedure: Procedure) -> None:
+    if procedure.division.organization_id != procedure.organization_id:
+        raise ValidationError({"division": "別の団体の所属は選べません。"})
+    if procedure.opens_at and procedure.closes_at and procedure.closes_at <= procedure.opens_at:
+        raise ValidationError({"closes_at": "受付終了は受付開始より後にしてください。"})
+    if (
+        procedure.fee_kind in {Procedure.FeeKind.FIXED, Procedure.FeeKind.PER_PERSON}
+        and not procedure.fee_amount
+    ):
+        raise ValidationError(
+            {"fee_amount": "定額・1人あたりの手数料では、金額を入力してください。"}
+        )
+    if procedure.is_shared_template and not procedure.organization.is_prefecture:
+        raise ValidationError({"is_shared_template": "様式を共有できるのは県の手続です。"})
+
+
+@transaction.atomic
+def create_procedure(
+    *, actor, organization, fields: list[FieldSpec] | None = None, **values
+) -> Procedure:
+    procedure = Procedure(organization=organization, draft_fields=fields or [])
+    for name in PROCEDURE_FIELDS:
+        if name in values:
+            setattr(procedure, name, values[name])
+    _check_procedure(procedure)
+    procedure.save()
+    audit.record_created(procedure, ["name", "category", "division"], actor=actor)
+    return procedure
+
+
+@transaction.atomic
+def update_procedure(*, actor, procedure: Procedure, **values) -> Procedure:
+    stored = Procedure.objects.get(pk=procedure.pk)
+    before = audit.snapshot(stored, PROCEDURE_FIELDS)
+    for name in PROCEDURE_FIELDS:
+        if name in values:
+            setattr(procedure, name, values[name])
+    _check_procedure(procedure)
+    if procedure.capacity is not None and procedure.capacity < stored.seats_taken:
+        raise ValidationError(
+            {
+                "capacity": f"すでに {stored.seats_taken} 人の申込みがあります。それより少ない定員にはできません。"
+            }
+        )
+    procedure.save()
+    changes = audit.changes_between(before, audit.snapshot(procedure, PROCEDURE_FIELDS))
+    if changes:
+        audit.record("procedures.procedure.updated", actor=actor, target=procedure, changes=changes)
+    return procedure
+
+
+@transaction.atomic
+def save_form_fields(*, actor, procedure: Procedure, fields: list[FieldSpec]) -> Procedure:
+    """Stores the form being edited. What residents see changes only when it is published."""
+    problems = check_definition(fields)
+    if problems:
+        raise ValidationError(problems)
+    before = procedure.draft_fields
+    procedure.draft_fields = fields
+    procedure.save(update_fields=["draft_fields", "updated_at"])
+    audit.record(
+        "procedures.form.edited",
+        actor=actor,
+        target=procedure,
+        changes={"fields": [len(before), len(fields)]},
+        summary=f"項目数 {len(fields)}",
+    )
+    return procedure
+
+
+@transaction.atomic
+def publish_procedure(*, actor, procedure: Procedure) -> Procedure:
+    """Publishes the form being edited. If it differs from the published one it becomes a new
+    version; applications already received keep the version they were made with."""
+    fields = procedure.draft_fields
+    problems = check_definition(fields)
+    if not fields:
+        problems.insert(0, "項目が1つもありません。")
+    if problems:
+        raise ValidationError(problems)
+    current = procedure.current_version
+    if current is None or current.fields != fields:
+        number = (
+            procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        version = FormVersion.objects.create(
+            procedure=procedure,
+            number=number,
+            fields=fields,
+            schema=build_schema(fields, title=procedure.name),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        procedure.current_version = version
+    old_status = procedure.status
+    procedure.status = Procedure.Status.PUBLISHED
+    procedure.save(update_fields=["current_version", "status", "updated_at"])
+    audit.record(
+        "procedures.procedure.published",
+        actor=actor,
+        target=procedure,
+        changes={
+            "status": [old_status, procedure.status],
+            "version": [current.number if current else None, procedure.current_version.number],
+        },
+    )
+    return procedure
+
+
+@transaction.atomic
+def close_procedure(*, actor, procedure: Procedure) -> Procedure:
+    old = procedure.status
+    procedure.status = Procedure.Status.CLOSED
+    procedure.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "procedures.procedure.closed",
+        actor=actor,
+        target=procedure,
+        changes={"status": [old, procedure.status]},
+    )
+    return procedure
+
+
+@transaction.atomic
+def copy_procedure(*, actor, source: Procedure, organization, division) -> Procedure:
+    """フォームシェア: a municipality copies a procedure the prefecture shares, as a draft of its
+    own that it can adapt before publishing."""
+    if not (source.is_shared_template or source.organization_id == organization.pk):
+        raise ValidationError("共有されていない手続は複製できません。")
+    fields = source.current_version.fields if source.current_version else source.draft_fields
+    copy = Procedure(
+        organization=organization,
+        division=division,
+        name=source.name,
+        description=source.description,
+        category=source.category,
+        online=source.online,
+        capacity=source.capacity,
+        one_per_email=source.one_per_email,
+        signature_check=source.signature_check,
+        payment_method=source.payment_method,
+        fee_kind=source.fee_kind,
+        fee_amount=source.fee_amount,
+        payment_due_days=source.payment_due_days,
+        identity=source.identity,
+        attachment_kinds=source.attachment_kinds,
+        attachment_max_mb=source.attachment_max_mb,
+        retention_years=source.retention_years,
+        draft_fields=fields,
+        copied_from=source,
+    )
+    _check_procedure(copy)
+    copy.save()
+    audit.record_created(
+        copy,
+        ["name", "category"],
+        actor=actor,
+        summary=f"{source.organization.name}「{source.name}」から複製",
+    )
+    return copy

@@ -1,0 +1,138 @@
+"""The staff's work on applications: status changes through ``TRANSITIONS``, notes and
+assignment."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from jichitai.audit import services as audit
+from jichitai.procedures import notifications, selectors
+from jichitai.procedures.models import Application, ApplicationEvent, Procedure
+
+Status = Application.Status
+
+# Which status a clerk may move an application to from each status. 差戻し goes back to 受付
+# when the applicant resubmits; 取下げ is the applicant's own action.
+TRANSITIONS = {
+    Status.RECEIVED: {Status.REVIEWING, Status.RETURNED, Status.APPROVED, Status.REJECTED},
+    Status.REVIEWING: {Status.RETURNED, Status.APPROVED, Status.REJECTED},
+    Status.RETURNED: {Status.REVIEWING, Status.REJECTED},
+    Status.APPROVED: {Status.COMPLETED},
+    Status.REJECTED: set(),
+    Status.COMPLETED: set(),
+    Status.WITHDRAWN: set(),
+}
+WITHDRAWABLE = {Status.RECEIVED, Status.REVIEWING, Status.RETURNED}
+# Statuses in which an application no longer holds a seat or the one-per-person slot.
+RELEASED = {Status.REJECTED, Status.WITHDRAWN}
+
+
+def _release(application: Application) -> None:
+    """A rejected or withdrawn application gives back its seats and its one-per-person slot."""
+    procedure = application.procedure
+    if procedure.capacity is not None:
+        Procedure.objects.filter(pk=procedure.pk).update(
+            seats_taken=F("seats_taken") - application.persons
+        )
+    application.one_per_person_key = None
+
+
+@transaction.atomic
+def change_status(
+    *, actor, application: Application, to_status: str, message: str = ""
+) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    from_status = application.status
+    if to_status not in TRANSITIONS[Status(from_status)]:
+        raise ValidationError(
+            {
+                "to_status": f"「{Status(from_status).label}」から「{Status(to_status).label}」には変更できません。"
+            }
+        )
+    if to_status == Status.RETURNED and not message.strip():
+        raise ValidationError(
+            {"message": "差戻しの理由と修正してほしい点を、申請者へのメッセージに書いてください。"}
+        )
+    application.status = to_status
+    if to_status in RELEASED:
+        _release(application)
+    application.save(update_fields=["status", "one_per_person_key", "updated_at"])
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.STATUS,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        message=message.strip(),
+    )
+    audit.record(
+        "procedures.application.status_changed",
+        actor=actor,
+        target=application,
+        changes={"status": [from_status, to_status]},
+        summary=message[:200],
+    )
+    notifications.event_recorded(event, message.strip())
+    return application
+
+
+@transaction.atomic
+def bulk_change_status(
+    *, actor, applications, to_status: str, message: str = ""
+) -> tuple[int, list[str]]:
+    """Changes every application that may move to ``to_status``; returns how many changed and the
+    receipt numbers skipped with the reason."""
+    changed = 0
+    skipped = []
+    for application in applications:
+        if to_status not in TRANSITIONS[Status(application.status)]:
+            skipped.append(
+                f"{application.receipt_number}(現在「{application.get_status_display()}」)"
+            )
+            continue
+        change_status(actor=actor, application=application, to_status=to_status, message=message)
+        changed += 1
+    return changed, skipped
+
+
+@transaction.atomic
+def add_comment(*, actor, application: Application, text: str) -> ApplicationEvent:
+    if not text.strip():
+        raise ValidationError({"text": "メモを入力してください。"})
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.COMMENT,
+        actor=actor,
+        message=text.strip(),
+        internal=True,
+    )
+    audit.record(
+        "procedures.application.commented", actor=actor, target=application, summary=text[:200]
+    )
+    return event
+
+
+@transaction.atomic
+def assign(*, actor, application: Application, assignee) -> Application:
+    if (
+        assignee is not None
+        and not selectors.assignable_staff(application.organization).filter(pk=assignee.pk).exists()
+    ):
+        raise ValidationError({"assignee": "この団体の職員を選んでください。"})
+    before = application.assigned_to
+    application.assigned_to = assignee
+    application.save(update_fields=["assigned_to", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.ASSIGNED,
+        actor=actor,
+        message=str(assignee) if assignee else "",
+        internal=True,
+    )
+    audit.record(
+        "procedures.application.assigned",
+        actor=actor,
+        target=application,
+        changes={"assigned_to": [before, assignee]},
+    )
+    return application

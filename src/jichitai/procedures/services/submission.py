@@ -1,0 +1,351 @@
+"""How any application enters the platform (resident page, API, paper intake): one validator, the
+files sent with it, the registered acceptance checks, availability and one-per-person, then the
+application, its history and its audit entry in one transaction."""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.core import japanese
+from jichitai.core.uploads import UploadRejected
+from jichitai.procedures import notifications
+from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
+from jichitai.procedures.definitions import file_fields, persons_field
+from jichitai.procedures.fields import FieldSpec, field_types
+from jichitai.procedures.models import Application, ApplicationEvent, ApplicationFile, Procedure
+from jichitai.procedures.registry import Candidate, acceptance_checks, submission_hooks
+from jichitai.procedures.services.processing import Status
+from jichitai.procedures.services.uploads import store_upload
+from jichitai.procedures.validation import validate_application_data
+
+
+class ApplicationInvalid(ValidationError):
+    """The data does not satisfy the form; ``error_dict`` holds the messages per field."""
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was already used for this procedure with a different request."""
+
+    message = (
+        "この Idempotency-Key は、この手続への別の内容の送信にすでに使われています。"
+        "新しい送信には新しいキーを使ってください。"
+    )
+
+
+@dataclass(frozen=True)
+class Submission:
+    application: Application
+    created: bool
+
+
+def _applicant(fields: list[FieldSpec], data: dict, given_email: str | None) -> tuple[str, str]:
+    name = ""
+    email = given_email or ""
+    for spec in fields:
+        value = data.get(spec["name"])
+        if spec["type"] == "name" and value and not name:
+            name = f"{value['family']} {value['given']}"
+        if spec["type"] == "email" and value and not email:
+            email = value
+    return name, email
+
+
+def _search_text(fields: list[FieldSpec], data: dict) -> str:
+    parts = []
+    for spec in fields:
+        if spec["name"] in data:
+            parts.append(field_types.get(spec["type"]).display(data[spec["name"]], spec))
+    return " ".join(parts)[:4000]
+
+
+def _attach_files(
+    *,
+    procedure: Procedure,
+    fields: list[FieldSpec],
+    data: dict,
+    cleaned: dict,
+    errors: dict,
+    uploads: dict | None,
+    pending_files: dict | None,
+    kept: dict | None = None,
+) -> tuple[dict, list]:
+    """Puts the references of the files sent with this submission into ``cleaned`` (and their
+    messages into ``errors``). Files travel beside the data, never in it: a reference in the data
+    is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
+    Returns the files by field and those stored now."""
+    files_by_field = dict(pending_files or {})
+    stored_now = []
+    for spec in file_fields(fields):
+        name = spec["name"]
+        # The validator only saw the data's claim; which file is attached is decided here.
+        errors.pop(name, None)
+        cleaned.pop(name, None)
+        upload = (uploads or {}).get(name)
+        if upload is not None:
+            try:
+                stored = store_upload(procedure=procedure, field_name=name, upload=upload)
+            except UploadRejected as rejection:
+                errors[name] = rejection.messages
+                continue
+            stored_now.append(stored)
+            files_by_field[name] = stored
+        if name in files_by_field:
+            reference = {
+                "file_id": files_by_field[name].pk,
+                "name": files_by_field[name].original_name,
+            }
+        else:
+            reference = (kept or {}).get(name)
+        claimed = data.get(name)
+        if claimed not in (None, "", {}, reference):
+            errors[name] = [
+                f"「{spec['label']}」に指定された添付ファイルは、この申請で送られたものではありません。"
+                "ファイルそのものを添付してください。"
+            ]
+        elif reference is not None:
+            cleaned[name] = reference
+        elif spec.get("required"):
+            errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
+    return files_by_field, stored_now
+
+
+def _discard(stored_now: list[ApplicationFile]) -> None:
+    """Deletes files this submission stored, with their rows, when it is refused after storing
+    them: they belong to no application and no input page."""
+    for stored in stored_now:
+        stored.file.delete(save=False)
+    # A transaction that must roll back takes the rows with it.
+    if stored_now and not transaction.get_connection().needs_rollback:
+        ApplicationFile.objects.filter(pk__in=[stored.pk for stored in stored_now]).delete()
+
+
+def _request_sha256(data: dict, signature: bytes | None) -> str:
+    content = json.dumps(
+        {"data": data, "signature": signature.hex() if signature else None},
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _replayed(*, procedure: Procedure, idempotency_key: str, request_sha256: str):
+    """The application a retry of the same request already created, if any. Applications kept
+    from before requests were hashed (no hash) are taken as the same request."""
+    existing = Application.objects.filter(
+        procedure=procedure, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None and existing.request_sha256 not in ("", request_sha256):
+        raise IdempotencyKeyReused(IdempotencyKeyReused.message)
+    return existing
+
+
+def submit_application(
+    *,
+    procedure: Procedure,
+    data: dict,
+    channel: str = Application.Channel.ONLINE,
+    idempotency_key: str | None = None,
+    applicant_email: str | None = None,
+    uploads: dict | None = None,
+    pending_files: dict | None = None,
+    actor=None,
+    reject_unknown: bool = False,
+    signature: bytes | None = None,
+) -> Submission:
+    """Validates and records an application from any channel, in one transaction.
+
+    The same ``idempotency_key`` returns the application it first created and writes nothing.
+    ``uploads`` are files not yet stored (checked first); ``pending_files`` are files already
+    stored on the input page. Raises ``ApplicationInvalid`` (messages per field) or
+    ``ProcedureUnavailable`` (closed, full, already applied).
+    """
+    request_sha256 = _request_sha256(data, signature)
+    if idempotency_key:
+        existing = _replayed(
+            procedure=procedure, idempotency_key=idempotency_key, request_sha256=request_sha256
+        )
+        if existing is not None:
+            return Submission(existing, created=False)
+
+    # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
+    # when its seats are taken (``_record``).
+    reason = unavailable_reason(procedure)
+    if reason is not None:
+        raise reason
+    version = procedure.current_version
+    cleaned, errors = validate_application_data(
+        version.fields, version.schema, data, reject_unknown=reject_unknown
+    )
+
+    files_by_field, stored_now = _attach_files(
+        procedure=procedure,
+        fields=version.fields,
+        data=data,
+        cleaned=cleaned,
+        errors=errors,
+        uploads=uploads,
+        pending_files=pending_files,
+    )
+    # A refusal from here on leaves none of the files stored for this submission behind.
+    try:
+        accepted = []
+        if not errors:
+            accepted = _run_acceptance_checks(
+                Candidate(
+                    procedure=procedure,
+                    version=version,
+                    data=data,
+                    cleaned=cleaned,
+                    files=files_by_field,
+                    evidence={"signature": signature},
+                ),
+                errors,
+            )
+        if errors:
+            raise ApplicationInvalid(errors)
+
+        persons_name = persons_field(version.fields)
+        persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
+        name, email = _applicant(version.fields, cleaned, applicant_email)
+        try:
+            with transaction.atomic():
+                application = _record(
+                    procedure=procedure,
+                    version=version,
+                    cleaned=cleaned,
+                    channel=channel,
+                    persons=persons,
+                    name=name,
+                    email=email,
+                    idempotency_key=idempotency_key,
+                    request_sha256=request_sha256,
+                    files_by_field=files_by_field,
+                    actor=actor,
+                    accepted=accepted,
+                )
+        except IntegrityError:
+            if idempotency_key:
+                existing = _replayed(
+                    procedure=procedure,
+                    idempotency_key=idempotency_key,
+                    request_sha256=request_sha256,
+                )
+                if existing is not None:
+                    # The first submission keeps the files it stored; these copies are not needed.
+                    _discard(stored_now)
+                    return Submission(existing, created=False)
+            if procedure.one_per_email and email:
+                raise ProcedureUnavailable(
+                    "このメールアドレスではすでに申し込まれています。", "duplicate"
+                ) from None
+            raise
+    except BaseException:
+        _discard(stored_now)
+        raise
+    notifications.application_received(application)
+    return Submission(application, created=True)
+
+
+def _run_acceptance_checks(candidate: Candidate, errors: dict) -> list:
+    """Runs every registered acceptance check; their messages go into ``errors``. Returns what
+    the checks that passed will record about the application."""
+    accepted = []
+    for _name, check in acceptance_checks.items():
+        try:
+            record = check(candidate)
+        except ValidationError as refusal:
+            for field_name, messages in refusal.message_dict.items():
+                errors.setdefault(field_name, []).extend(messages)
+            continue
+        if record is not None:
+            accepted.append(record)
+    return accepted
+
+
+def _record(
+    *,
+    procedure,
+    version,
+    cleaned,
+    channel,
+    persons,
+    name,
+    email,
+    idempotency_key,
+    request_sha256,
+    files_by_field,
+    actor,
+    accepted,
+):
+    if procedure.capacity is not None:
+        # Taken atomically: the row only changes while the whole rule still holds for these seats,
+        # so neither a concurrent submission nor the staff closing it can slip in between.
+        taken = (
+            Procedure.objects.filter(pk=procedure.pk)
+            .filter(accepting(persons=persons))
+            .update(seats_taken=F("seats_taken") + persons)
+        )
+        procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
+        if not taken:
+            raise unavailable_reason(procedure, persons=persons) or ProcedureUnavailable(
+                "この手続は現在受け付けていません。", "closed"
+            )
+        if procedure.seats_taken >= procedure.capacity:
+            Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
+            procedure.status = Procedure.Status.CLOSED
+    now = timezone.now()
+    fiscal_year = japanese.fiscal_year(timezone.localdate(now))
+    application = Application.objects.create(
+        organization=procedure.organization,
+        procedure=procedure,
+        form_version=version,
+        receipt_number=uuid.uuid4().hex,
+        channel=channel,
+        data=cleaned,
+        persons=persons,
+        applicant_email=email,
+        applicant_name=name,
+        search_text=_search_text(version.fields, cleaned),
+        idempotency_key=idempotency_key or None,
+        request_sha256=request_sha256 if idempotency_key else "",
+        one_per_person_key=f"{procedure.pk}:{email.lower()}"
+        if (procedure.one_per_email and email)
+        else None,
+        submitted_at=now,
+        fiscal_year=fiscal_year,
+    )
+    # Human-readable and unique per organization without a shared counter row that every
+    # submission would have to lock: the application's own id, after the code and 年度.
+    application.receipt_number = f"{procedure.organization.code}-{fiscal_year}-{application.pk:06d}"
+    Application.objects.filter(pk=application.pk).update(receipt_number=application.receipt_number)
+    if files_by_field:
+        ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
+            application=application, upload_token=""
+        )
+    for record in accepted:
+        record(application)
+    for _name, hook in submission_hooks.items():
+        hook(application)
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.SUBMITTED,
+        to_status=Status.RECEIVED,
+        actor=actor,
+    )
+    audit.record(
+        "procedures.application.submitted",
+        actor=actor,
+        organization=procedure.organization,
+        target=application,
+        summary=f"{procedure.name}({application.get_channel_display()})",
+    )
+    return application
