@@ -76,6 +76,12 @@ def dataset_counts(organization: Organization) -> dict[str, int]:
     )
 
 
+def dataset_name_taken(name: str) -> bool:
+    """Whether any dataset, of any organization and deleted or not, has the name (names are
+    site-wide, as CKAN's)."""
+    return Dataset.objects.filter(name=name).exists()
+
+
 def own_datasets(organization: Organization) -> QuerySet[Dataset]:
     """Every dataset of the organization, deleted ones included (a CKAN update revives one)."""
     return for_tenant(Dataset, organization)
@@ -223,6 +229,10 @@ def resource_by_id(queryset: QuerySet[Dataset], resource_id: str) -> Resource:
 
 def groups() -> QuerySet[Group]:
     return Group.objects.all()
+
+
+def group_names() -> set[str]:
+    return set(groups().values_list("name", flat=True))
 
 
 def groups_with_dataset_counts() -> QuerySet[Group]:

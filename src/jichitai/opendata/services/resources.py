@@ -359,4 +359,6 @@ def _guess_format(url: str) -> str:
 
 
 def record_download(*, resource: Resource) -> None:
+    """Counts a public download: one atomic UPDATE, and not audited, since it is no person's
+    action on the catalog but a resident fetching published data."""
     Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
