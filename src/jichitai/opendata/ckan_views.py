@@ -13,21 +13,12 @@ from jichitai.accounts import services as accounts
 from jichitai.accounts.selectors import principal_for_token
 from jichitai.core import params
 from jichitai.opendata import ckan_openapi
-from jichitai.opendata.ckan import Context, NotAuthorized, actions
+from jichitai.opendata.ckan import Context, NotAuthorized
+from jichitai.opendata.registry import actions
 from jichitai.tenancy.middleware import public_view
 
 # A dataset with its resources and extras is a few levels deep; nothing CKAN sends goes further.
 MAX_JSON_DEPTH = 16
-WRITE_ACTIONS = {
-    "package_create",
-    "package_update",
-    "package_patch",
-    "package_delete",
-    "resource_create",
-    "resource_update",
-    "resource_patch",
-    "resource_delete",
-}
 
 
 def _answer(request, name: str, status: int, **body) -> JsonResponse:
@@ -97,7 +88,8 @@ def action(request, name: str):
             "Bad Request",
             message=f"Bad request - Action name not known: {name}",
         )
-    if name in WRITE_ACTIONS and request.method != "POST":
+    found = actions.get(name)
+    if found.writes and request.method != "POST":
         return _error(
             request,
             name,
@@ -132,11 +124,11 @@ def action(request, name: str):
         files=request.FILES,
     )
     try:
-        if name in WRITE_ACTIONS:
+        if found.writes:
             with transaction.atomic():
-                result = actions.get(name)(context, data)
+                result = found.run(context, data)
         else:
-            result = actions.get(name)(context, data)
+            result = found.run(context, data)
     except params.InvalidParameter as error:
         return _invalid_parameter(request, name, error)
     except ValidationError as error:

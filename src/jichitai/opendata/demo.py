@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import Workbook
 
-from jichitai.opendata import services
+from jichitai.opendata import selectors, services
 from jichitai.opendata.models import Dataset, Group
-from jichitai.procedures.models import Procedure
-from jichitai.tenancy.models import Division, Organization
+from jichitai.procedures.selectors import procedures_of
+from jichitai.tenancy.selectors import divisions_of, organization_by_code
 
 GROUPS = [
     ("disaster-prevention", "防災・安全"),
@@ -134,23 +134,25 @@ ISE_TOURISM_CSV = (
 
 
 def _group(name: str) -> Group:
-    return Group.objects.get(name=name)
+    return selectors.group_by_name_or_id(name)
 
 
 def _division(organization, name):
-    return Division.objects.filter(organization=organization, name=name).first()
+    return divisions_of(organization).filter(name=name).first()
 
 
 @transaction.atomic
 def load() -> list[str]:
     lines = []
+    existing = selectors.group_names()
     for name, title in GROUPS:
-        Group.objects.get_or_create(name=name, defaults={"title": title})
-    prefecture = Organization.objects.get(code="240001")
-    tsu = Organization.objects.get(code="242012")
-    ise = Organization.objects.get(code="242039")
+        if name not in existing:
+            services.create_group(actor=None, name=name, title=title)
+    prefecture = organization_by_code("240001")
+    tsu = organization_by_code("242012")
+    ise = organization_by_code("242039")
 
-    if not Dataset.objects.filter(name="mie-public-toilets").exists():
+    if not selectors.dataset_name_taken("mie-public-toilets"):
         toilets = services.create_dataset(
             actor=None,
             organization=prefecture,
@@ -173,10 +175,8 @@ def load() -> list[str]:
         services.publish_dataset(actor=None, dataset=toilets)
         lines.append("オープンデータ: 三重県 公衆トイレ一覧(標準準拠・公開)")
 
-    survey = Procedure.objects.filter(
-        organization=prefecture, name="スマート自治体に関する職員アンケート"
-    ).first()
-    if survey and not Dataset.objects.filter(name="mie-staff-survey-statistics").exists():
+    survey = procedures_of(prefecture).filter(name="スマート自治体に関する職員アンケート").first()
+    if survey and not selectors.dataset_name_taken("mie-staff-survey-statistics"):
         statistics = services.create_statistics_dataset(
             actor=None,
             organization=prefecture,
@@ -191,7 +191,7 @@ def load() -> list[str]:
         services.publish_dataset(actor=None, dataset=statistics)
         lines.append("オープンデータ: 職員アンケートの集計(5件未満は秘匿、毎日更新)")
 
-    if not Dataset.objects.filter(name="tsu-aed").exists():
+    if not selectors.dataset_name_taken("tsu-aed"):
         aed = services.create_dataset(
             actor=None,
             organization=tsu,
@@ -214,7 +214,7 @@ def load() -> list[str]:
         services.publish_dataset(actor=None, dataset=aed)
         lines.append("オープンデータ: 津市 AED設置箇所一覧(Excel から CSV に変換・公開)")
 
-    if not Dataset.objects.filter(name="ise-tourist-facilities").exists():
+    if not selectors.dataset_name_taken("ise-tourist-facilities"):
         tourism = services.create_dataset(
             actor=None,
             organization=ise,

@@ -139,7 +139,3 @@ class GroupForm(forms.Form):
     description = forms.CharField(
         label=_("説明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("キーワード"), required=False)

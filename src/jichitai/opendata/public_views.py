@@ -151,7 +151,7 @@ def download(request, dataset_id, resource_id, filename):
     found = selectors.resource_by_id(selectors.public_datasets(), resource_id)
     if found.dataset.ckan_id != dataset_id or not found.is_upload:
         raise Http404
-    services.record_download(found)
+    services.record_download(resource=found)
     response = private_file_response(
         found.file, filename=found.filename, content_type=found.mimetype or None
     )
@@ -163,11 +163,7 @@ def download(request, dataset_id, resource_id, filename):
 
 @public_view
 def catalog_rdf(request, extension):
-    datasets = (
-        selectors.public_datasets()
-        .select_related("organization", "division")
-        .prefetch_related("tags", "groups", "resources")
-    )
+    datasets = selectors.public_datasets_with_relations()
     content, content_type = dcat.serialize(
         dcat.catalog_graph(datasets, _context(request)), extension
     )

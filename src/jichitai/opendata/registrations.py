@@ -42,11 +42,7 @@ metrics.register(
 
 
 def _card(request):
-    datasets = selectors.datasets_of(request.tenant)
-    return {
-        "published": datasets.filter(private=False).count(),
-        "draft": datasets.filter(private=True).count(),
-    }
+    return selectors.dataset_counts(request.tenant)
 
 
 cards.register(
@@ -59,9 +55,7 @@ navigation.register(
 
 
 def _public_section(request, organization):
-    datasets = list(
-        selectors.public_datasets().filter(organization=organization).order_by("-modified_at")[:10]
-    )
+    datasets = selectors.latest_public_datasets(organization, limit=10)
     return {"datasets": datasets, "organization": organization} if datasets else None
 
 
@@ -75,10 +69,10 @@ public_sections.register(
 def refresh_statistics(context, **arguments) -> dict:
     """Regenerates every dataset of counts from procedures; each in its own transaction, so an
     interrupted run continues with the rest."""
-    datasets = list(selectors.statistics_datasets().select_related("source_procedure"))
+    datasets = list(selectors.statistics_datasets())
     context.progress(0, len(datasets), "集計データセットを更新しています")
     for number, dataset in enumerate(datasets, start=1):
-        services.refresh_statistics(dataset)
+        services.refresh_statistics(dataset=dataset)
         context.progress(number, len(datasets))
     return {"refreshed": len(datasets)}
 

@@ -12,9 +12,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from jichitai.core.japanese import fiscal_year_bounds
-from jichitai.opendata.models import Dataset, Group, Resource
+from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.tenancy.models import Organization
-from jichitai.tenancy.selectors import for_tenant, tenant_get
+from jichitai.tenancy.selectors import for_tenant, municipalities_of, tenant_get
 
 MAX_ROWS = 1000
 # Search words plus filter values one search may combine: each is a condition (a LIKE or a
@@ -29,7 +29,7 @@ def normalize_search(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
-def _with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
+def with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
     return queryset.select_related("organization", "division").prefetch_related(
         "tags",
         "groups",
@@ -41,7 +41,7 @@ def _with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
 
 
 def datasets_with_relations(ids) -> QuerySet[Dataset]:
-    return _with_relations(Dataset.objects.filter(pk__in=ids)).defer("search_text", "search_title")
+    return with_relations(Dataset.objects.filter(pk__in=ids)).defer("search_text", "search_title")
 
 
 def datasets_of(organization: Organization) -> QuerySet[Dataset]:
@@ -49,7 +49,7 @@ def datasets_of(organization: Organization) -> QuerySet[Dataset]:
 
 
 def dataset_of(organization: Organization, dataset_id) -> Dataset:
-    return tenant_get(_with_relations(Dataset.objects.all()), organization, pk=dataset_id)
+    return tenant_get(with_relations(Dataset.objects.all()), organization, pk=dataset_id)
 
 
 def resource_of(organization: Organization, resource_id) -> Resource:
@@ -58,10 +58,71 @@ def resource_of(organization: Organization, resource_id) -> Resource:
     )
 
 
+def dataset_list(organization: Organization) -> QuerySet[Dataset]:
+    """The staff list: live datasets, newest change first, with their number of resources."""
+    return (
+        datasets_of(organization)
+        .select_related("division")
+        .annotate(resource_count=Count("resources"))
+        .order_by("-modified_at")
+    )
+
+
+def dataset_counts(organization: Organization) -> dict[str, int]:
+    """How many live datasets the organization has published and has in draft."""
+    return datasets_of(organization).aggregate(
+        published=Count("pk", filter=Q(private=False)),
+        draft=Count("pk", filter=Q(private=True)),
+    )
+
+
+def dataset_name_taken(name: str) -> bool:
+    """Whether any dataset, of any organization and deleted or not, has the name (names are
+    site-wide, as CKAN's)."""
+    return Dataset.objects.filter(name=name).exists()
+
+
+def own_datasets(organization: Organization) -> QuerySet[Dataset]:
+    """Every dataset of the organization, deleted ones included (a CKAN update revives one)."""
+    return for_tenant(Dataset, organization)
+
+
+def own_dataset(organization: Organization, name_or_id: str) -> Dataset:
+    return dataset_by_name_or_id(own_datasets(organization), name_or_id)
+
+
+def own_resource(organization: Organization, resource_id: str) -> Resource:
+    return resource_by_id(own_datasets(organization), resource_id)
+
+
+def dataset_resource(dataset: Dataset, resource_id) -> Resource | None:
+    """The resource of ``dataset`` with that CKAN id, or None."""
+    identifier = _uuid_or_none(resource_id)
+    return dataset.resources.filter(ckan_id=identifier).first() if identifier else None
+
+
+def unlisted_resources(dataset: Dataset, *, kept) -> list[Resource]:
+    """The dataset's own resources (not CSVs made from Excel) that are neither in ``kept`` nor the
+    source of a resource in ``kept``: what a full CKAN update that does not list them removes."""
+    return list(
+        dataset.resources.filter(derived_from__isnull=True)
+        .exclude(pk__in=kept)
+        .exclude(derived__pk__in=kept)
+    )
+
+
+def resource_standard(resource: Resource) -> str:
+    """The standard dataset a resource follows (for an Excel file, the one its CSV carries)."""
+    derived = resource.derived.first()
+    return derived.standard if derived else resource.standard
+
+
 def statistics_datasets() -> QuerySet[Dataset]:
     """Every dataset generated from a procedure, for the scheduled refresh (across organizations:
     the refresh job works on each one within its own organization)."""
-    return Dataset.objects.filter(source_procedure__isnull=False, deleted_at__isnull=True)
+    return Dataset.objects.filter(
+        source_procedure__isnull=False, deleted_at__isnull=True
+    ).select_related("source_procedure")
 
 
 # Public side ----------------------------------------------------------------------------------
@@ -71,12 +132,58 @@ def public_datasets() -> QuerySet[Dataset]:
     return Dataset.objects.filter(private=False, deleted_at__isnull=True)
 
 
+def public_datasets_of(organization: Organization) -> QuerySet[Dataset]:
+    return for_tenant(public_datasets(), organization)
+
+
+def latest_public_datasets(organization: Organization, *, limit: int) -> list[Dataset]:
+    return list(public_datasets_of(organization).order_by("-modified_at")[:limit])
+
+
+def public_datasets_in_group(group: Group) -> QuerySet[Dataset]:
+    return public_datasets().filter(groups=group)
+
+
+def public_datasets_with_relations() -> QuerySet[Dataset]:
+    return with_relations(public_datasets())
+
+
+def public_dataset_names() -> QuerySet[str]:
+    return public_datasets().order_by("name").values_list("name", flat=True)
+
+
+def _public_counts(field: str) -> dict:
+    rows = public_datasets().values(field).annotate(count=Count("pk", distinct=True)).order_by()
+    return {row[field]: row["count"] for row in rows}
+
+
+def public_dataset_counts_by_organization() -> dict[int, int]:
+    return _public_counts("organization_id")
+
+
+def public_dataset_counts_by_group() -> dict[int, int]:
+    return _public_counts("groups")
+
+
+def public_tags(text: str = "") -> QuerySet[Tag]:
+    """Tags of public datasets, by name; with ``text``, those whose name contains it."""
+    tags = Tag.objects.filter(datasets__in=public_datasets()).distinct().order_by("name")
+    return tags.filter(name__icontains=text) if text else tags
+
+
 def visible_datasets(organization: Organization | None) -> QuerySet[Dataset]:
     """What a caller may read: the public catalog, plus every live dataset of its own organization."""
-    datasets = Dataset.objects.filter(deleted_at__isnull=True)
     if organization is None:
-        return datasets.filter(private=False)
-    return datasets.filter(Q(private=False) | Q(organization=organization))
+        return public_datasets()
+    return public_datasets() | for_tenant(Dataset, organization).filter(deleted_at__isnull=True)
+
+
+def readable_datasets(organization: Organization | None) -> QuerySet[Dataset]:
+    """What a caller may read by name or id: as ``visible_datasets``, and also its own
+    organization's deleted datasets (ckanapi load revives one)."""
+    if organization is None:
+        return public_datasets()
+    return public_datasets() | own_datasets(organization)
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:
@@ -90,7 +197,7 @@ def dataset_by_name_or_id(queryset: QuerySet[Dataset], name_or_id: str) -> Datas
     """CKAN accepts a dataset's name or its id wherever it asks for one."""
     identifier = _uuid_or_none(name_or_id)
     lookup = Q(name=name_or_id) | Q(ckan_id=identifier) if identifier else Q(name=name_or_id)
-    dataset = _with_relations(queryset).filter(lookup).first()
+    dataset = with_relations(queryset).filter(lookup).first()
     if dataset is None:
         raise Http404
     return dataset
@@ -122,6 +229,16 @@ def resource_by_id(queryset: QuerySet[Dataset], resource_id: str) -> Resource:
 
 def groups() -> QuerySet[Group]:
     return Group.objects.all()
+
+
+def group_names() -> set[str]:
+    return set(groups().values_list("name", flat=True))
+
+
+def groups_with_dataset_counts() -> QuerySet[Group]:
+    return groups().annotate(
+        dataset_count=Count("datasets", filter=Q(datasets__deleted_at__isnull=True))
+    )
 
 
 def group_by_name_or_id(name_or_id: str) -> Group:
@@ -300,23 +417,25 @@ def _fiscal_year_end(fiscal_year: int) -> datetime:
     return timezone.make_aware(datetime.combine(end, time.max))
 
 
-def published_by_end_of(organizations, fiscal_year: int) -> QuerySet[Dataset]:
+def _published_by_end_of(datasets: QuerySet[Dataset], fiscal_year: int) -> QuerySet[Dataset]:
     end = _fiscal_year_end(fiscal_year)
-    return Dataset.objects.filter(
-        organization__in=organizations,
-        first_published_at__lte=end,
-        private=False,
-    ).filter(Q(deleted_at__isnull=True) | Q(deleted_at__gt=end))
+    return datasets.filter(first_published_at__lte=end, private=False).filter(
+        Q(deleted_at__isnull=True) | Q(deleted_at__gt=end)
+    )
 
 
 def published_dataset_count(organization: Organization, fiscal_year: int) -> int:
-    return published_by_end_of([organization], fiscal_year).count()
+    return _published_by_end_of(for_tenant(Dataset, organization), fiscal_year).count()
+
+
+def _municipalities_datasets(prefecture: Organization) -> QuerySet[Dataset]:
+    """The datasets of every municipality of the prefecture (the prefecture's own overview)."""
+    return Dataset.objects.filter(organization__in=municipalities_of(prefecture))
 
 
 def publishing_municipality_count(prefecture: Organization, fiscal_year: int) -> int:
-    municipalities = Organization.objects.filter(parent=prefecture)
     return (
-        published_by_end_of(municipalities, fiscal_year)
+        _published_by_end_of(_municipalities_datasets(prefecture), fiscal_year)
         .values("organization_id")
         .distinct()
         .count()
@@ -328,14 +447,15 @@ def municipality_overview(prefecture: Organization) -> list[dict]:
     rows = []
     counts = {
         row["organization_id"]: row
-        for row in Dataset.objects.filter(organization__parent=prefecture, deleted_at__isnull=True)
+        for row in _municipalities_datasets(prefecture)
+        .filter(deleted_at__isnull=True)
         .values("organization_id")
         .annotate(
             published=Count("pk", filter=Q(private=False)),
             draft=Count("pk", filter=Q(private=True)),
         )
     }
-    for organization in Organization.objects.filter(parent=prefecture).order_by("code"):
+    for organization in municipalities_of(prefecture).order_by("code"):
         row = counts.get(organization.pk, {})
         rows.append(
             {

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from frictionless import Resource, Schema
 
 from jichitai.core.japanese import local_government_code_check_digit
-from jichitai.core.registry import Registry
+from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.tabular import Table
 
 STANDARDS_DIR = Path(__file__).resolve().parent / "data" / "standards"
@@ -91,9 +91,6 @@ class StandardDataset:
     @property
     def preferred_layout(self) -> Layout:
         return self.layouts.get("current") or self.layouts["legacy"]
-
-
-standard_datasets: Registry[StandardDataset] = Registry("standard open datasets")
 
 
 def load() -> None:

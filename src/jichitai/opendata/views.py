@@ -4,7 +4,6 @@ the municipalities' overview."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,12 +30,7 @@ from jichitai.tenancy.selectors import divisions_of
 
 @requires_role(Role.VIEWER)
 def dataset_list(request, org_code):
-    datasets = (
-        selectors.datasets_of(request.tenant)
-        .select_related("division")
-        .annotate(resource_count=Count("resources"))
-        .order_by("-modified_at")
-    )
+    datasets = selectors.dataset_list(request.tenant)
     return render(request, "opendata/staff/dataset_list.html", {"datasets": datasets})
 
 
@@ -71,7 +65,7 @@ def _dataset_page(request, dataset, publish_form, status=200):
         {
             "dataset": dataset,
             "resources": resources,
-            "problems": services.publication_problems(dataset),
+            "problems": services.publication_problems(dataset=dataset),
             "stars": openness_stars(dataset.license_id, [r.format for r in resources]),
             "publish_form": publish_form,
             "may_override": request.membership.has_role(Role.MANAGER),
@@ -191,7 +185,7 @@ def _resource_page(request, resource, replace_form, status=200):
 def resource_detail(request, org_code, resource_id):
     resource = selectors.resource_of(request.tenant, resource_id)
     source = resource.derived_from or resource
-    form = ReplaceFileForm(initial={"standard": services.resource_standard(source)})
+    form = ReplaceFileForm(initial={"standard": selectors.resource_standard(source)})
     return _resource_page(request, resource, form)
 
 
@@ -269,7 +263,7 @@ def statistics_create(request, org_code):
 def statistics_refresh(request, org_code, dataset_id):
     dataset = selectors.dataset_of(request.tenant, dataset_id)
     if dataset.source_procedure_id:
-        services.refresh_statistics(dataset, actor=request.user)
+        services.refresh_statistics(dataset=dataset, actor=request.user)
         messages.success(request, _("集計を最新にしました。"))
     return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
 
@@ -286,9 +280,7 @@ def group_list(request, org_code):
         else:
             messages.success(request, _("分類を追加しました。"))
             return redirect("opendata:groups", org_code=org_code)
-    groups = selectors.groups().annotate(
-        dataset_count=Count("datasets", filter=Q(datasets__deleted_at__isnull=True))
-    )
+    groups = selectors.groups_with_dataset_counts()
     return render(request, "opendata/staff/group_list.html", {"form": form, "groups": groups})
 
 

@@ -275,7 +275,7 @@ def test_statistics_refresh_picks_up_new_applications(prefecture):
     )
     procedures.submit_application(procedure=event, data=event_data())
 
-    services.refresh_statistics(created)
+    services.refresh_statistics(dataset=created)
 
     assert ",受付件数,オンライン,6" in created.resources.get().file.read().decode("utf-8")
 
@@ -301,8 +301,8 @@ def test_published_dataset_metrics_count_by_the_end_of_the_fiscal_year(prefectur
 def test_downloads_are_counted(tsu):
     resource = published(tsu).resources.get()
 
-    services.record_download(resource)
-    services.record_download(resource)
+    services.record_download(resource=resource)
+    services.record_download(resource=resource)
 
     resource.refresh_from_db()
     assert resource.download_count == 2

@@ -281,6 +281,40 @@ def test_resource_create_with_a_multipart_upload_validates_and_converts(tsu, tsu
     assert created.resources.count() == 2
 
 
+def test_package_update_keeps_an_excel_file_whose_csv_it_lists_and_removes_the_unlisted(
+    tsu, tsu_writer
+):
+    dataset(tsu, "tsu-aed")
+    tsu_writer.post(
+        "/api/action/resource_create",
+        {
+            "package_id": "tsu-aed",
+            "upload": SimpleUploadedFile("aed.xlsx", workbook_bytes([aed_row(1)], title="一覧")),
+        },
+    )
+    call(
+        "resource_create",
+        tsu_writer,
+        method="post",
+        package_id="tsu-aed",
+        url="https://example.jp/map.pdf",
+    )
+    excel, csv, link = call("package_show", tsu_writer, id="tsu-aed")[1]["result"]["resources"]
+
+    kept = call(
+        "package_update",
+        tsu_writer,
+        method="post",
+        id="tsu-aed",
+        title="AED",
+        resources=[{"id": csv["id"]}],
+    )[1]["result"]["resources"]
+
+    # The CSV made from the Excel file keeps its source; the link nobody listed is gone.
+    assert [r["id"] for r in kept] == [excel["id"], csv["id"]]
+    assert link["id"] not in {r["id"] for r in kept}
+
+
 def test_publishing_through_the_api_respects_the_validation_gate(tsu, tsu_writer):
     dataset(tsu, "tsu-aed")
     tsu_writer.post(

@@ -1,0 +1,364 @@
+"""Writes to resources: an uploaded file or a link added, a file replaced, a resource's fields
+changed, a resource deleted, a download counted. A table upload is read and repaired
+(``tabular.read_table``), stored as clean UTF-8 CSV (an Excel file keeps its file and gets a derived
+CSV) and validated against the standard dataset it declares. Files written by an action that fails
+are removed again."""
+
+import hashlib
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from jichitai.audit import services as audit
+from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.opendata import standards
+from jichitai.opendata.models import Dataset, Resource
+from jichitai.opendata.selectors import resource_standard
+from jichitai.opendata.services.datasets import _touch
+from jichitai.opendata.tabular import Table, UnreadableTable, read_table
+
+UPLOAD_KINDS = ["csv", "xlsx", "json", "geojson", "pdf", "zip", "txt", "png", "jpeg"]
+FORMATS = {
+    "csv": "CSV",
+    "xlsx": "XLSX",
+    "json": "JSON",
+    "geojson": "GeoJSON",
+    "pdf": "PDF",
+    "zip": "ZIP",
+    "txt": "TXT",
+    "png": "PNG",
+    "jpeg": "JPEG",
+}
+TABLE_KINDS = {"csv", "xlsx"}
+
+
+def _max_upload_bytes() -> int:
+    return getattr(settings, "OPENDATA_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+
+
+def _validation_fields(table: Table, standard: str) -> dict:
+    if not standard:
+        return {"validation_status": Resource.Validation.NOT_APPLICABLE, "validation": {}}
+    report = standards.validate(table, standard)
+    status = (
+        Resource.Validation.INVALID
+        if report.errors
+        else Resource.Validation.WARNINGS
+        if report.warnings
+        else Resource.Validation.VALID
+    )
+    data = report.as_dict()
+    data["errors"] = [i for i in data["issues"] if i["severity"] == "error"]
+    data["warnings"] = [i for i in data["issues"] if i["severity"] == "warning"]
+    del data["issues"]
+    return {"validation_status": status, "validation": data}
+
+
+def _conversion(table: Table, *, source_format: str) -> dict:
+    return {
+        "source_format": source_format,
+        "encoding": table.encoding,
+        "sheet": table.sheet,
+        "rows": len(table.rows),
+        "columns": len(table.header),
+        "findings": [
+            {"message": f.message, "row": f.row, "column": f.column} for f in table.findings
+        ],
+        "notes": table.notes,
+    }
+
+
+def _check_standard(standard: str) -> None:
+    if standard and standard not in standards.standard_datasets:
+        raise ValidationError(
+            {"standard": _("標準データセット「%(key)s」はありません。") % {"key": standard}}
+        )
+
+
+def _read_upload(upload) -> tuple[object, bytes]:
+    try:
+        checked = check_upload(upload, allowed=UPLOAD_KINDS, max_bytes=_max_upload_bytes())
+    except UploadRejected as error:
+        raise ValidationError({"upload": error.messages}) from None
+    upload.seek(0)
+    return checked, upload.read()
+
+
+def _table(content: bytes, filename: str) -> Table:
+    try:
+        return read_table(content, filename)
+    except UnreadableTable as error:
+        raise ValidationError(
+            {
+                "upload": _("「%(name)s」を表として読めません: %(error)s")
+                % {"name": filename, "error": error}
+            }
+        ) from None
+
+
+def _refuse_invalid_on_public(dataset: Dataset, fields: dict) -> None:
+    if (
+        dataset.is_public
+        and not dataset.override_reason
+        and fields.get("validation_status") == Resource.Validation.INVALID
+    ):
+        first = fields["validation"]["errors"][:3]
+        detail = " / ".join(f"{i['row'] or '-'}行目 {i['column']}: {i['message']}" for i in first)
+        raise ValidationError(
+            {
+                "upload": _(
+                    "公開中のデータセットには、標準データセットの検証でエラーになるファイルを登録できません。非公開に戻してから直すか、エラーを直してください。(%(detail)s)"
+                )
+                % {"detail": detail}
+            }
+        )
+
+
+class _StoredFiles:
+    """Files written during an action, removed again if the action's transaction fails."""
+
+    def __init__(self):
+        self.names: list[tuple[object, str]] = []
+
+    def save(self, resource: Resource, filename: str, content: bytes) -> None:
+        resource.file.save(filename, ContentFile(content), save=False)
+        self.names.append((resource.file.storage, resource.file.name))
+
+    def discard(self) -> None:
+        for storage, name in self.names:
+            storage.delete(name)
+
+
+def _store_upload(resource: Resource, checked, content: bytes, files: _StoredFiles) -> Table | None:
+    """Puts the uploaded content on ``resource``. A table is read first: a CSV is stored as clean
+    UTF-8 whatever it came in; an Excel file is stored as it is and returned for conversion."""
+    kind = checked.kind.name
+    table = _table(content, checked.name) if kind in TABLE_KINDS else None
+    resource.format = FORMATS[kind]
+    resource.filename = checked.name
+    resource.mimetype = checked.kind.content_type
+    if kind == "csv":
+        content = table.to_csv()
+        resource.conversion = _conversion(table, source_format="CSV")
+        resource.mimetype = "text/csv"
+    files.save(resource, checked.name, content)
+    resource.size = len(content)
+    resource.sha256 = _sha256(content)
+    resource.url = ""
+    return table
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _csv_filename(filename: str) -> str:
+    return os.path.splitext(filename)[0] + ".csv"
+
+
+def _sync_derived_csv(
+    resource: Resource, table: Table | None, standard: str, files: _StoredFiles
+) -> Resource | None:
+    """The machine-readable CSV of an Excel resource, created or refreshed beside it."""
+    existing = resource.derived.first() if resource.pk else None
+    if resource.format != "XLSX" or table is None:
+        if existing is not None:
+            existing.delete()
+        return None
+    derived = existing or Resource(
+        organization=resource.organization,
+        dataset=resource.dataset,
+        derived_from=resource,
+        position=resource.position,
+    )
+    derived.name = _("%(name)s(CSV)") % {"name": resource.name}
+    derived.description = _("「%(file)s」から変換した機械判読可能な CSV(UTF-8)") % {
+        "file": resource.filename
+    }
+    derived.format = "CSV"
+    derived.filename = _csv_filename(resource.filename)
+    derived.mimetype = "text/csv"
+    derived.standard = standard
+    content = table.to_csv()
+    files.save(derived, derived.filename, content)
+    derived.size = len(content)
+    derived.sha256 = _sha256(content)
+    derived.conversion = _conversion(table, source_format="XLSX")
+    for name, value in _validation_fields(table, standard).items():
+        setattr(derived, name, value)
+    return derived
+
+
+def add_resource(
+    *,
+    actor,
+    dataset: Dataset,
+    upload=None,
+    url: str = "",
+    name: str = "",
+    description: str = "",
+    format: str = "",
+    standard: str = "",
+) -> Resource:
+    """Adds an uploaded file or a link. An Excel table also gets its CSV; a table declared to follow
+    a standard dataset is validated (the CSV carries the report)."""
+    _check_standard(standard)
+    if not upload and not (url or "").strip():
+        raise ValidationError({"upload": _("ファイルを選ぶか、リンク先URLを入力してください。")})
+    files = _StoredFiles()
+    try:
+        with transaction.atomic():
+            resource = Resource(
+                organization=dataset.organization,
+                dataset=dataset,
+                name=(name or "").strip(),
+                description=description or "",
+                position=dataset.resources.count(),
+            )
+            table = None
+            if upload:
+                checked, content = _read_upload(upload)
+                resource.name = resource.name or checked.name
+                table = _store_upload(resource, checked, content, files)
+            else:
+                resource.url = url.strip()
+                resource.format = (format or _guess_format(url)).upper()[:20]
+                resource.name = resource.name or url.strip()[:200]
+            _apply_table_checks(resource, table, standard)
+            derived = _sync_derived_csv(resource, table, standard, files)
+            _refuse_invalid_on_public(dataset, _validation_of(derived or resource))
+            _full_clean(resource)
+            resource.save()
+            if derived is not None:
+                derived.derived_from = resource
+                derived.save()
+            _touch(dataset)
+            audit.record(
+                "opendata.resource_created",
+                actor=actor,
+                organization=dataset.organization,
+                target=resource,
+                summary=f"{dataset.title}: {resource.name}",
+            )
+            return resource
+    except BaseException:
+        files.discard()
+        raise
+
+
+def replace_resource_file(
+    *, actor, resource: Resource, upload, standard: str | None = None
+) -> Resource:
+    standard = resource_standard(resource) if standard is None else standard
+    _check_standard(standard)
+    files = _StoredFiles()
+    old = [(r.file.storage, r.file.name) for r in [resource, *resource.derived.all()] if r.file]
+    try:
+        with transaction.atomic():
+            checked, content = _read_upload(upload)
+            table = _store_upload(resource, checked, content, files)
+            _apply_table_checks(resource, table, standard)
+            derived = _sync_derived_csv(resource, table, standard, files)
+            _refuse_invalid_on_public(resource.dataset, _validation_of(derived or resource))
+            _full_clean(resource)
+            resource.save()
+            if derived is not None:
+                derived.save()
+            _touch(resource.dataset)
+            audit.record(
+                "opendata.resource_replaced",
+                actor=actor,
+                organization=resource.organization,
+                target=resource,
+                summary=checked.name,
+            )
+    except BaseException:
+        files.discard()
+        raise
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in old])
+    return resource
+
+
+@transaction.atomic
+def update_resource(*, actor, resource: Resource, **changes) -> Resource:
+    allowed = {"name", "description", "url", "format"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"unknown resource fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(resource, name, (value or "").strip() if name != "description" else value or "")
+    if resource.is_upload and "url" in changes:
+        resource.url = ""
+    _full_clean(resource)
+    resource.save()
+    _touch(resource.dataset)
+    audit.record(
+        "opendata.resource_updated",
+        actor=actor,
+        organization=resource.organization,
+        target=resource,
+    )
+    return resource
+
+
+@transaction.atomic
+def delete_resource(*, actor, resource: Resource) -> None:
+    dataset = resource.dataset
+    names = [(r.file.storage, r.file.name) for r in [resource, *resource.derived.all()] if r.file]
+    audit.record(
+        "opendata.resource_deleted",
+        actor=actor,
+        organization=resource.organization,
+        target=resource,
+    )
+    resource.delete()
+    _touch(dataset)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+
+
+def _apply_table_checks(resource: Resource, table: Table | None, standard: str) -> None:
+    if resource.format == "XLSX":
+        # The CSV made from it carries the standard and its report.
+        resource.standard = ""
+        resource.validation_status, resource.validation = Resource.Validation.NOT_APPLICABLE, {}
+        resource.conversion = _conversion(table, source_format="XLSX") if table else {}
+        return
+    if standard and table is None:
+        raise ValidationError(
+            {
+                "standard": _(
+                    "標準データセットへの準拠を確かめられるのは CSV と Excel のファイルです。"
+                )
+            }
+        )
+    resource.standard = standard
+    fields = _validation_fields(table, standard) if table is not None else {}
+    for name, value in fields.items():
+        setattr(resource, name, value)
+
+
+def _validation_of(resource: Resource) -> dict:
+    return {"validation_status": resource.validation_status, "validation": resource.validation}
+
+
+def _full_clean(resource: Resource) -> None:
+    try:
+        resource.full_clean(exclude=["organization", "dataset", "derived_from", "file"])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+
+
+def _guess_format(url: str) -> str:
+    extension = os.path.splitext(url.split("?")[0])[1].lower().lstrip(".")
+    return FORMATS.get("jpeg" if extension == "jpg" else extension, extension.upper() or "HTML")
+
+
+def record_download(*, resource: Resource) -> None:
+    """Counts a public download: one atomic UPDATE, and not audited, since it is no person's
+    action on the catalog but a resident fetching published data."""
+    Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)

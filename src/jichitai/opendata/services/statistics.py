@@ -1,0 +1,132 @@
+"""Statistics datasets: counts of a procedure's applications, published as a CSV that the schedule
+``opendata.refresh_statistics`` regenerates; counts under the dataset's threshold are 「秘匿」."""
+
+import csv
+import io
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jichitai.audit import services as audit
+from jichitai.core.japanese import fiscal_year_label
+from jichitai.opendata.models import Dataset, Resource
+from jichitai.opendata.services.datasets import _touch, create_dataset
+from jichitai.opendata.services.resources import _sha256, _StoredFiles
+
+
+def _statistics_rows(dataset: Dataset) -> list[list[str]]:
+    """Aggregate counts of the source procedure's applications: per 年度 and channel, and per
+    answer of each choice question. No answer text and nothing about a person leaves; a count
+    under the threshold is shown as 「秘匿」 (and so are totals that would reveal it)."""
+    from jichitai.procedures import selectors as procedures
+    from jichitai.procedures.models import Application
+
+    procedure = dataset.source_procedure
+    threshold = dataset.suppression_threshold
+    channel_labels = dict(Application.Channel.choices)
+    rows = []
+    counts = procedures.counts_by_fiscal_year_and_channel(procedure)
+    for (year, channel), count in sorted(counts.items()):
+        rows.append(
+            [
+                fiscal_year_label(year),
+                _("受付件数"),
+                str(channel_labels.get(channel, channel)),
+                _suppressed(count, threshold),
+            ]
+        )
+    for question in procedures.survey_tally(procedure):
+        for answer in question["choices"]:
+            rows.append(
+                [
+                    _("全期間"),
+                    question["label"],
+                    answer["label"],
+                    _suppressed(answer["count"], threshold),
+                ]
+            )
+    return rows
+
+
+def _suppressed(count: int, threshold: int) -> str:
+    return str(count) if count == 0 or count >= threshold else _("秘匿")
+
+
+STATISTICS_HEADER = ["期間", "集計項目", "区分", "件数"]
+
+
+@transaction.atomic
+def create_statistics_dataset(
+    *,
+    actor,
+    organization,
+    procedure,
+    name: str,
+    title: str,
+    suppression_threshold: int = 5,
+    **fields,
+) -> Dataset:
+    if procedure.organization_id != organization.pk:
+        raise ValidationError({"source_procedure": _("自団体の手続を選んでください。")})
+    if suppression_threshold < 1:
+        raise ValidationError({"suppression_threshold": _("1以上の数を入力してください。")})
+    dataset = create_dataset(
+        actor=actor,
+        organization=organization,
+        name=name,
+        title=title,
+        source_procedure=procedure,
+        suppression_threshold=suppression_threshold,
+        notes=fields.pop("notes", "")
+        or _(
+            "手続「%(procedure)s」の受付件数と選択式の設問の回答数を集計したものです。%(threshold)d件未満の数は個人が特定されないよう「秘匿」としています。"
+        )
+        % {"procedure": procedure.name, "threshold": suppression_threshold},
+        **fields,
+    )
+    refresh_statistics(dataset=dataset, actor=actor)
+    return dataset
+
+
+@transaction.atomic
+def refresh_statistics(*, dataset: Dataset, actor=None) -> Resource:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(STATISTICS_HEADER)
+    writer.writerows(_statistics_rows(dataset))
+    content = buffer.getvalue().encode("utf-8")
+    resource = dataset.resources.filter(derived_from__isnull=True, format="CSV").first()
+    old = (resource.file.storage, resource.file.name) if resource and resource.file else None
+    if resource is None:
+        resource = Resource(
+            organization=dataset.organization,
+            dataset=dataset,
+            name=_("集計結果"),
+            description=_("定期的に自動で更新されます。"),
+            format="CSV",
+            position=0,
+        )
+    elif resource.sha256 == _sha256(content):
+        return resource
+    files = _StoredFiles()
+    try:
+        files.save(resource, f"{dataset.name}.csv", content)
+        resource.filename = f"{dataset.name}.csv"
+        resource.mimetype = "text/csv"
+        resource.size = len(content)
+        resource.sha256 = _sha256(content)
+        resource.save()
+        _touch(dataset)
+    except BaseException:
+        files.discard()
+        raise
+    if old:
+        transaction.on_commit(lambda: old[0].delete(old[1]))
+    audit.record(
+        "opendata.statistics_refreshed",
+        actor=actor,
+        organization=dataset.organization,
+        target=dataset,
+    )
+    return resource
