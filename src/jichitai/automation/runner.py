@@ -21,7 +21,7 @@ from jichitai.automation import vault
 from jichitai.automation.definition import resolve
 from jichitai.automation.errors import BusinessError, NotApplied
 from jichitai.automation.models import AppliedItem, LedgerLine, Run, RunFile, RunItem, Secret
-from jichitai.automation.steps import EXTERNAL, OUTPUT, READ, steps
+from jichitai.automation.registry import EXTERNAL, OUTPUT, READ, steps
 from jichitai.core.japanese import fiscal_year
 from jichitai.core.safe_yaml import load_yaml
 
