@@ -20,6 +20,7 @@ from jichitai.automation.definition import resolve
 from jichitai.automation.errors import BusinessError, NotApplied
 from jichitai.automation.models import AppliedItem, Run, RunItem
 from jichitai.automation.registry import EXTERNAL, OUTPUT, READ, steps
+from jichitai.core.extras import MissingExtra
 from jichitai.core.safe_yaml import load_yaml
 
 logger = logging.getLogger(__name__)
@@ -270,7 +271,7 @@ class Runner:
             try:
                 self._run_steps("setup", log=run_log, planned=run_planned)
                 return
-            except BusinessError:
+            except (BusinessError, MissingExtra):
                 raise
             except Exception as error:
                 run_log.append(
@@ -369,6 +370,9 @@ class Runner:
             except BusinessError as error:
                 self._fail(item, RunItem.FailureKind.BUSINESS, error, log, started, attempts)
                 return
+            except MissingExtra:
+                # No item can succeed until the extra is installed: the run stops and says which.
+                raise
             except Exception as error:
                 log.append(
                     self.redact(
