@@ -468,7 +468,7 @@ def disable_schedule(*, actor, schedule: Schedule) -> None:
     schedule.delete()
 
 
-def start_due_schedules(now=None) -> list[int]:
+def start_due_schedules(*, now=None) -> list[int]:
     """Starts a production run for every enabled schedule whose time has come (the periodic job
     ``automation.schedules`` calls this every minute). A schedule whose scenario has an unapproved
     newer version is skipped until that version is approved."""
