@@ -24,3 +24,16 @@ def test_a_pdf_upload_without_the_ocr_extra_is_refused_saying_what_to_install(mo
     with pytest.raises(pages.PageError) as refused:
         pages.count_pages(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     assert str(refused.value).startswith(INSTALL)
+
+
+def test_the_command_without_the_ocr_extra_says_what_to_install(tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from jichitai.ocr import samples
+
+    template = samples.write_template(tmp_path, "tenkyo")
+    samples.filled_form("tenkyo", {}).save(tmp_path / "scan.png")
+    monkeypatch.setitem(sys.modules, "cv2", None)
+    with pytest.raises(CommandError) as refused:
+        call_command("ocr", "extract", "--template", str(template), str(tmp_path / "scan.png"))
+    assert str(refused.value).startswith(INSTALL)
