@@ -42,9 +42,9 @@ class BrowserSession:
             raise self._error
 
     def _main(self) -> None:
-        from playwright.sync_api import sync_playwright
-
         try:
+            from playwright.sync_api import sync_playwright
+
             playwright = sync_playwright().start()
             browser = playwright.chromium.launch(
                 executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS

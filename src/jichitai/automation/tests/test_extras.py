@@ -36,3 +36,15 @@ def test_a_browser_step_without_the_rpa_extra_fails_the_run_saying_what_to_insta
         "業務自動化(RPA)の画面操作を使うには `pip install 'jichitai[rpa]'` が必要です"
         in run.message
     )
+
+
+def test_a_browser_that_cannot_start_is_reported_not_waited_for(monkeypatch):
+    """An installed but broken Playwright fails the session at once instead of leaving the run
+    waiting on a browser thread that died."""
+    import types
+
+    from jichitai.automation.browser import BrowserSession
+
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", types.ModuleType("playwright.sync_api"))
+    with pytest.raises(ImportError, match="sync_playwright"):
+        BrowserSession()
