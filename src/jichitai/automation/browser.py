@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 
+from jichitai.core.extras import require
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -24,6 +26,8 @@ def chromium_path() -> str:
 
 class BrowserSession:
     def __init__(self, *, timeout_ms: int | None = None):
+        # Checked here, in the caller's thread, so a missing extra fails the step that needs it.
+        require("playwright.sync_api", extra="rpa")
         self.timeout_ms = timeout_ms or getattr(
             settings, "JICHITAI_AUTOMATION_BROWSER_TIMEOUT_MS", 10_000
         )
@@ -38,9 +42,9 @@ class BrowserSession:
             raise self._error
 
     def _main(self) -> None:
-        from playwright.sync_api import sync_playwright
-
         try:
+            from playwright.sync_api import sync_playwright
+
             playwright = sync_playwright().start()
             browser = playwright.chromium.launch(
                 executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS

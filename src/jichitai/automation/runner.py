@@ -10,19 +10,17 @@ are skipped, items whose write may have half-happened go to a person to check.""
 import logging
 import shutil
 import time
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from jichitai.automation import vault
+from jichitai.automation import selectors, services, vault
 from jichitai.automation.definition import resolve
 from jichitai.automation.errors import BusinessError, NotApplied
-from jichitai.automation.models import AppliedItem, LedgerLine, Run, RunFile, RunItem, Secret
-from jichitai.automation.steps import EXTERNAL, OUTPUT, READ, steps
-from jichitai.core.japanese import fiscal_year
+from jichitai.automation.models import AppliedItem, Run, RunItem
+from jichitai.automation.registry import EXTERNAL, OUTPUT, READ, steps
+from jichitai.core.extras import MissingExtra
 from jichitai.core.safe_yaml import load_yaml
 
 logger = logging.getLogger(__name__)
@@ -85,7 +83,7 @@ class RunContext:
         self.outputs_dir.mkdir(parents=True, exist_ok=True)
         (self.outputs_dir / name).write_bytes(content)
         relative = (self.outputs_dir / name).relative_to(Path(settings.MEDIA_ROOT))
-        RunFile.objects.update_or_create(run=self.run, name=name, defaults={"file": str(relative)})
+        services.record_run_file(run=self.run, name=name, path=str(relative))
         return name
 
     # Secrets and targets ---------------------------------------------------------------------
@@ -94,7 +92,7 @@ class RunContext:
             raise BusinessError(
                 f"秘密情報「{name}」はこのシナリオの secrets に宣言されていません。"
             )
-        stored = Secret.objects.filter(organization=self.organization, name=name).first()
+        stored = selectors.secret_named(self.organization, name)
         if stored is None:
             raise BusinessError(
                 f"秘密情報「{name}」が登録されていません(秘密情報の画面で登録してください)。"
@@ -223,7 +221,7 @@ class Runner:
     # The run ---------------------------------------------------------------------------------
     def execute(self) -> Run:
         run = self.run
-        Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING, started_at=timezone.now())
+        services.mark_run_started(run=run)
         run_log: list[str] = []
         run_planned: list[str] = []
         try:
@@ -249,25 +247,22 @@ class Runner:
         except Exception as error:
             logger.warning("automation run %s failed: %s", run.pk, type(error).__name__)
             kind = "業務エラー" if isinstance(error, BusinessError) else "システムエラー"
-            run.status = Run.Status.FAILED
-            run.message = self.redact(f"{kind}: {error}")
+            status = Run.Status.FAILED
+            message = self.redact(f"{kind}: {error}")
         else:
             failed = run.items.filter(status=RunItem.Status.FAILED).exists()
-            run.status = Run.Status.FINISHED_WITH_ERRORS if failed else Run.Status.FINISHED
-            run.message = self._summary()
+            status = Run.Status.FINISHED_WITH_ERRORS if failed else Run.Status.FINISHED
+            message = self._summary()
         finally:
             self.ctx.close()
-        run.log = self.redact("\n".join(run_log))
-        run.planned = [self.redact(line) for line in run_planned]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "message", "log", "planned", "finished_at"])
-        if run.status != Run.Status.FAILED:
-            # The row an item was made from (an application's personal data) is kept only while
-            # someone may still need it: for items waiting in the work queue.
-            run.items.exclude(status=RunItem.Status.FAILED).update(data={})
-        if run.mode == Run.Mode.APPLY:
-            self._ledger()
-        return run
+        return services.finish_run(
+            run=run,
+            definition=self.definition,
+            status=status,
+            message=message,
+            log=self.redact("\n".join(run_log)),
+            planned=[self.redact(line) for line in run_planned],
+        )
 
     def _setup(self, run_log, run_planned) -> None:
         """Runs the ``setup`` steps (a login), retrying system errors with backoff; a business
@@ -276,7 +271,7 @@ class Runner:
             try:
                 self._run_steps("setup", log=run_log, planned=run_planned)
                 return
-            except BusinessError:
+            except (BusinessError, MissingExtra):
                 raise
             except Exception as error:
                 run_log.append(
@@ -293,21 +288,19 @@ class Runner:
             rows = self.variables.get(name, []) if name else []
             if name and not isinstance(rows, list):
                 raise BusinessError(f"items「{name}」が表(一覧)ではありません。")
-            objects = []
+            entries = []
             for position, row in enumerate(rows, start=1):
                 context = self._context(row)
                 key = resolve(self.definition.get("key", "{{ item._row }}"), context, where="key: ")
                 label = resolve(self.definition.get("label", ""), context, where="label: ") or key
-                objects.append(
-                    RunItem(
-                        run=run,
-                        position=position,
-                        key=str(key or position)[:200],
-                        label=self.redact(str(label))[:300],
-                        data=row,
-                    )
+                entries.append(
+                    {
+                        "key": str(key or position)[:200],
+                        "label": self.redact(str(label))[:300],
+                        "data": row,
+                    }
                 )
-            RunItem.objects.bulk_create(objects)
+            services.create_run_items(run=run, entries=entries)
         return run.items.order_by("position")
 
     def _summary(self) -> str:
@@ -318,9 +311,7 @@ class Runner:
 
     # One item --------------------------------------------------------------------------------
     def _check_marker(self, item: RunItem) -> None:
-        marker = AppliedItem.objects.filter(
-            scenario=self.run.version.scenario, key=item.key
-        ).first()
+        marker = selectors.applied_marker(self.run.version.scenario, item.key)
         if marker is None or item.key in self.my_markers:
             return
         if marker.state == AppliedItem.State.COMPLETED:
@@ -334,11 +325,7 @@ class Runner:
         if item.key in self.my_markers:
             return
         self._check_marker(item)
-        AppliedItem.objects.update_or_create(
-            scenario=self.run.version.scenario,
-            key=item.key,
-            defaults={"state": AppliedItem.State.STARTED, "run": self.run},
-        )
+        services.mark_item_write(run=self.run, key=item.key, state=AppliedItem.State.STARTED)
         self.my_markers.add(item.key)
 
     def _process(self, item: RunItem) -> None:
@@ -346,16 +333,22 @@ class Runner:
         log: list[str] = []
         started = time.monotonic()
         writing = False
+        attempts = item.attempts
         try:
             if apply:
                 self._check_marker(item)
         except Skip as skipped:
             self._finish_item(
-                item, RunItem.Status.SKIPPED, message=str(skipped), log=log, started=started
+                item,
+                RunItem.Status.SKIPPED,
+                attempts=attempts,
+                message=str(skipped),
+                log=log,
+                started=started,
             )
             return
         except BusinessError as error:
-            self._fail(item, RunItem.FailureKind.BUSINESS, error, log, started)
+            self._fail(item, RunItem.FailureKind.BUSINESS, error, log, started, attempts)
             return
 
         def begin():
@@ -364,7 +357,7 @@ class Runner:
             writing = True
 
         for attempt in range(1, self.max_attempts + 1):
-            item.attempts += 1
+            attempts += 1
             planned: list[str] = []
             try:
                 item_vars, collected = self._run_steps(
@@ -375,8 +368,11 @@ class Runner:
                     planned=planned,
                 )
             except BusinessError as error:
-                self._fail(item, RunItem.FailureKind.BUSINESS, error, log, started)
+                self._fail(item, RunItem.FailureKind.BUSINESS, error, log, started, attempts)
                 return
+            except MissingExtra:
+                # No item can succeed until the extra is installed: the run stops and says which.
+                raise
             except Exception as error:
                 log.append(
                     self.redact(
@@ -390,32 +386,37 @@ class Runner:
                         f"書き込みの途中でエラーが発生しました。対象システムで登録状況を確認してください({type(error).__name__}: {error})",
                         log,
                         started,
+                        attempts,
                     )
                     return
                 if attempt >= self.max_attempts:
-                    self._fail(item, RunItem.FailureKind.SYSTEM, error, log, started)
+                    self._fail(item, RunItem.FailureKind.SYSTEM, error, log, started, attempts)
                     return
                 time.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
             if writing:
-                AppliedItem.objects.filter(scenario=self.run.version.scenario, key=item.key).update(
-                    state=AppliedItem.State.COMPLETED, run=self.run
+                services.mark_item_write(
+                    run=self.run, key=item.key, state=AppliedItem.State.COMPLETED
                 )
             self._collect(collected)
-            item.planned = [self.redact(line) for line in planned]
-            item.result = {
-                "collected": collected,
-                "values": {k: v for k, v in item_vars.items() if isinstance(v, str | int | float)},
-            }
             status = RunItem.Status.PLANNED if self.ctx.plan else RunItem.Status.DONE
-            self._finish_item(item, status, log=log, started=started)
+            self._finish_item(
+                item,
+                status,
+                attempts=attempts,
+                log=log,
+                started=started,
+                planned=[self.redact(line) for line in planned],
+                result={
+                    "collected": collected,
+                    "values": {
+                        k: v for k, v in item_vars.items() if isinstance(v, str | int | float)
+                    },
+                },
+            )
             return
 
-    def _fail(self, item, kind, error, log, started) -> None:
-        item.failure_kind = kind
-        screenshot = self.ctx.screenshot()
-        if screenshot:
-            item.screenshot.save(f"{item.pk}.png", ContentFile(screenshot), save=False)
+    def _fail(self, item, kind, error, log, started, attempts) -> None:
         prefix = "業務エラー" if kind == RunItem.FailureKind.BUSINESS else "システムエラー"
         text = (
             str(error)
@@ -423,46 +424,30 @@ class Runner:
             else f"{type(error).__name__}: {error}"
         )
         self._finish_item(
-            item, RunItem.Status.FAILED, message=f"{prefix}: {text}", log=log, started=started
+            item,
+            RunItem.Status.FAILED,
+            attempts=attempts,
+            message=f"{prefix}: {text}",
+            log=log,
+            started=started,
+            failure_kind=kind,
+            screenshot=self.ctx.screenshot(),
         )
 
-    def _finish_item(self, item, status, *, message="", log=(), started=0.0) -> None:
-        item.status = status
-        item.message = self.redact(message)
-        item.log = self.redact("\n".join(log))
-        item.duration_ms = int((time.monotonic() - started) * 1000)
-        item.save()
-
-    # Ledger ----------------------------------------------------------------------------------
-    def _ledger(self) -> None:
-        run = self.run
-        processed = run.items.filter(status=RunItem.Status.DONE).count()
-        if not processed:
-            return
-        definition = self.definition
-        scenario = run.version.scenario
-        before = Decimal(str(definition["manual_minutes_before"])) * processed
-        after = Decimal(str(definition["manual_minutes_after"])) * processed
-        LedgerLine.objects.update_or_create(
-            run=run,
-            defaults={
-                "organization": run.organization,
-                "scenario": scenario,
-                "fiscal_year": fiscal_year(timezone.localdate()),
-                "task": scenario.title,
-                "division": scenario.division.name
-                if scenario.division
-                else definition.get("division", ""),
-                "items": processed,
-                "minutes_before": before,
-                "minutes_after": after,
-                "created_by": run.started_by,
-            },
+    def _finish_item(self, item, status, *, attempts, message="", log=(), started=0.0, **outcome):
+        services.finish_item(
+            item=item,
+            status=status,
+            attempts=attempts,
+            message=self.redact(message),
+            log=self.redact("\n".join(log)),
+            duration_ms=int((time.monotonic() - started) * 1000),
+            **outcome,
         )
 
 
 def execute(run_id: int, *, progress=None) -> Run:
-    run = Run.objects.select_related("version__scenario__division", "organization").get(pk=run_id)
+    run = selectors.run_to_execute(run_id)
     return Runner(run, progress=progress).execute()
 
 

@@ -6,7 +6,15 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from jichitai.automation.errors import BusinessError
-from jichitai.automation.models import LedgerLine, Run, RunItem, Scenario, Secret
+from jichitai.automation.models import (
+    AppliedItem,
+    LedgerLine,
+    Run,
+    RunItem,
+    Scenario,
+    Schedule,
+    Secret,
+)
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
@@ -49,7 +57,7 @@ def item_of(organization, item_id) -> RunItem:
 
     item = (
         RunItem.objects.select_related("run__version__scenario")
-        .filter(pk=item_id if str(item_id).isdigit() else 0, run__organization=organization)
+        .filter(pk=item_id if str(item_id).isdigit() else 0, run__in=for_tenant(Run, organization))
         .first()
     )
     if item is None:
@@ -60,7 +68,8 @@ def item_of(organization, item_id) -> RunItem:
 def work_queue(organization, *, include_resolved: bool = False):
     """Items a person has to handle: 業務エラー, and システムエラー that exhausted their retries."""
     items = RunItem.objects.filter(
-        run__organization=organization, status=RunItem.Status.FAILED, run__mode=Run.Mode.APPLY
+        run__in=for_tenant(Run, organization).filter(mode=Run.Mode.APPLY),
+        status=RunItem.Status.FAILED,
     ).select_related("run__version__scenario", "resolved_by")
     if not include_resolved:
         items = items.filter(resolved_at__isnull=True)
@@ -69,6 +78,53 @@ def work_queue(organization, *, include_resolved: bool = False):
 
 def secrets_of(organization):
     return for_tenant(Secret, organization).select_related("updated_by")
+
+
+def secret_of(organization, secret_id) -> Secret:
+    return tenant_get(Secret, organization, pk=secret_id)
+
+
+def secret_named(organization, name: str) -> Secret | None:
+    return for_tenant(Secret, organization).filter(name=name).first()
+
+
+def versions_of(scenario: Scenario):
+    return scenario.versions.select_related("created_by", "approved_by")
+
+
+def schedules_of(scenario: Scenario):
+    return scenario.schedules.select_related("requested_by", "enabled_by")
+
+
+def schedule_of(organization, schedule_id) -> Schedule:
+    return tenant_get(Schedule.objects.select_related("scenario"), organization, pk=schedule_id)
+
+
+def items_of(run: Run):
+    return run.items.all()
+
+
+def files_of(run: Run):
+    return run.files.all()
+
+
+def file_of(run: Run, file_id):
+    from django.http import Http404
+
+    found = run.files.filter(pk=file_id).first() if str(file_id).isdigit() else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def run_to_execute(run_id: int) -> Run:
+    """The run a background job executes (the job names it; it carries its organization)."""
+    return Run.objects.select_related("version__scenario__division", "organization").get(pk=run_id)
+
+
+def applied_marker(scenario: Scenario, key: str) -> AppliedItem | None:
+    """The idempotency marker of an item key of the scenario, if an earlier run wrote it."""
+    return AppliedItem.objects.filter(scenario=scenario, key=key).first()
 
 
 def approved_applications(organization, procedure) -> list[dict]:

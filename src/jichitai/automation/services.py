@@ -1,28 +1,34 @@
 """Writes of the automation module: scenarios and their immutable versions, approval, runs, the
-work queue, secrets and manual ledger lines. One transaction per action, each audited."""
+work queue, secrets and manual ledger lines (one transaction per action, each audited), and what
+the runner records while it executes a run (not audited: no person acts there)."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.automation import definition as definitions
-from jichitai.automation import runner, vault
+from jichitai.automation import vault
 from jichitai.automation.errors import DefinitionError
 from jichitai.automation.models import (
+    AppliedItem,
     LedgerLine,
     Run,
+    RunFile,
     RunItem,
     Scenario,
     ScenarioVersion,
     Schedule,
     Secret,
 )
+from jichitai.core.japanese import fiscal_year as fiscal_year_of
 from jichitai.jobs.registry import job_kind
 from jichitai.jobs.services import start_job
 from jichitai.tenancy.models import Division, Role
+from jichitai.tenancy.selectors import for_tenant
 
 
 def _parse(source: str) -> dict:
@@ -35,13 +41,13 @@ def _parse(source: str) -> dict:
 def _division(organization, name: str):
     if not name:
         return None
-    return Division.objects.filter(organization=organization, name=name).first()
+    return for_tenant(Division, organization).filter(name=name).first()
 
 
 @transaction.atomic
 def create_scenario(*, actor, organization, source: str) -> Scenario:
     data = _parse(source)
-    if Scenario.objects.filter(organization=organization, name=data["name"]).exists():
+    if for_tenant(Scenario, organization).filter(name=data["name"]).exists():
         raise ValidationError({"source": [f"識別子「{data['name']}」のシナリオは既にあります。"]})
     scenario = Scenario.objects.create(
         organization=organization,
@@ -146,6 +152,9 @@ def start_run(
     """Records a run of the scenario's current version and queues it as a background job (or,
     with ``background=False``, leaves it for the caller to execute, as the command line does).
     A production run needs the version approved."""
+    # The runner records its progress through this module's functions, so it is imported here.
+    from jichitai.automation import runner
+
     version = scenario.current_version
     if version is None:
         raise ValidationError("シナリオに版がありません。")
@@ -199,8 +208,97 @@ def start_run(
 
 @job_kind("automation.run")
 def run_job(context, run_id: int) -> dict:
+    from jichitai.automation import runner
+
     run = runner.execute(run_id, progress=context.progress)
     return {"run_id": run.pk, "status": run.status}
+
+
+# --- What the runner records while a run executes ---------------------------------------------
+
+
+def mark_run_started(*, run: Run) -> None:
+    Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING, started_at=timezone.now())
+
+
+@transaction.atomic
+def create_run_items(*, run: Run, entries: list[dict]) -> None:
+    """The run's items, in order, from ``{"key", "label", "data"}`` entries."""
+    RunItem.objects.bulk_create(
+        RunItem(run=run, position=position, **entry)
+        for position, entry in enumerate(entries, start=1)
+    )
+
+
+def record_run_file(*, run: Run, name: str, path: str) -> None:
+    RunFile.objects.update_or_create(run=run, name=name, defaults={"file": path})
+
+
+def mark_item_write(*, run: Run, key: str, state: str) -> None:
+    """The item's idempotency marker: ``started`` is committed before its first external write,
+    ``completed`` after its last step."""
+    AppliedItem.objects.update_or_create(
+        scenario=run.version.scenario, key=key, defaults={"state": state, "run": run}
+    )
+
+
+@transaction.atomic
+def finish_item(
+    *,
+    item: RunItem,
+    status: str,
+    attempts: int,
+    message: str,
+    log: str,
+    duration_ms: int,
+    failure_kind: str = "",
+    screenshot: bytes | None = None,
+    planned: tuple | list = (),
+    result: dict | None = None,
+) -> RunItem:
+    item.status, item.attempts, item.message, item.log = status, attempts, message, log
+    item.duration_ms, item.failure_kind = duration_ms, failure_kind
+    item.planned, item.result = list(planned), result or {}
+    if screenshot:
+        item.screenshot.save(f"{item.pk}.png", ContentFile(screenshot), save=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def finish_run(
+    *, run: Run, definition: dict, status: str, message: str, log: str, planned: list[str]
+) -> Run:
+    """The run's outcome; the items' source rows are dropped unless a person still needs them;
+    a production run's processed items go to the effect ledger."""
+    run.status, run.message, run.log, run.planned = status, message, log, planned
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "message", "log", "planned", "finished_at"])
+    if run.status != Run.Status.FAILED:
+        # The row an item was made from (an application's personal data) is kept only while
+        # someone may still need it: for items waiting in the work queue.
+        run.items.exclude(status=RunItem.Status.FAILED).update(data={})
+    processed = run.items.filter(status=RunItem.Status.DONE).count()
+    if run.mode != Run.Mode.APPLY or not processed:
+        return run
+    scenario = run.version.scenario
+    LedgerLine.objects.update_or_create(
+        run=run,
+        defaults={
+            "organization": run.organization,
+            "scenario": scenario,
+            "fiscal_year": fiscal_year_of(timezone.localdate()),
+            "task": scenario.title,
+            "division": scenario.division.name
+            if scenario.division
+            else definition.get("division", ""),
+            "items": processed,
+            "minutes_before": Decimal(str(definition["manual_minutes_before"])) * processed,
+            "minutes_after": Decimal(str(definition["manual_minutes_after"])) * processed,
+            "created_by": run.started_by,
+        },
+    )
+    return run
 
 
 @transaction.atomic
@@ -370,7 +468,7 @@ def disable_schedule(*, actor, schedule: Schedule) -> None:
     schedule.delete()
 
 
-def start_due_schedules(now=None) -> list[int]:
+def start_due_schedules(*, now=None) -> list[int]:
     """Starts a production run for every enabled schedule whose time has come (the periodic job
     ``automation.schedules`` calls this every minute). A schedule whose scenario has an unapproved
     newer version is skipped until that version is approved."""

@@ -16,7 +16,7 @@ from jichitai.automation.forms import (
     ScheduleForm,
     SecretForm,
 )
-from jichitai.automation.models import Run, Schedule
+from jichitai.automation.models import Run
 from jichitai.automation.registry import scenarios as shipped
 from jichitai.automation.steps import steps
 from jichitai.core import params
@@ -26,7 +26,6 @@ from jichitai.core.forms import add_service_errors
 from jichitai.core.japanese import fiscal_year as fiscal_year_of
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
-from jichitai.tenancy.selectors import tenant_get
 
 
 @requires_role(Role.VIEWER)
@@ -87,11 +86,11 @@ def scenario_detail(request, org_code, scenario_id):
         {
             "scenario": scenario,
             "version": version,
-            "versions": scenario.versions.select_related("created_by", "approved_by"),
+            "versions": selectors.versions_of(scenario),
             "form": form,
             "runs": selectors.runs_of(request.tenant, scenario=scenario)[:20],
             "can_approve": request.membership.has_role(Role.MANAGER),
-            "schedules": scenario.schedules.select_related("requested_by", "enabled_by"),
+            "schedules": selectors.schedules_of(scenario),
             "schedule_form": ScheduleForm(
                 definition=version.definition, organization=request.tenant, prefix="schedule"
             )
@@ -175,7 +174,7 @@ def run_start(request, org_code, scenario_id):
         {
             "scenario": scenario,
             "version": version,
-            "versions": scenario.versions.select_related("created_by", "approved_by"),
+            "versions": selectors.versions_of(scenario),
             "form": form,
             "runs": selectors.runs_of(request.tenant, scenario=scenario)[:20],
             "can_approve": request.membership.has_role(Role.MANAGER),
@@ -190,16 +189,19 @@ def run_detail(request, org_code, run_id):
     return render(
         request,
         "automation/run_detail.html",
-        {"run": run, "items": run.items.all(), "files": run.files.all(), "job": run.job},
+        {
+            "run": run,
+            "items": selectors.items_of(run),
+            "files": selectors.files_of(run),
+            "job": run.job,
+        },
     )
 
 
 @requires_role(Role.VIEWER)
 def run_file(request, org_code, run_id, output_id):
     run = selectors.run_of(request.tenant, run_id)
-    output = run.files.filter(pk=output_id).first() if str(output_id).isdigit() else None
-    if output is None:
-        raise Http404
+    output = selectors.file_of(run, output_id)
     return private_file_response(output.file, filename=output.name)
 
 
@@ -389,9 +391,7 @@ def secret_list(request, org_code):
 @requires_role(Role.MANAGER)
 @require_POST
 def secret_delete(request, org_code, secret_id):
-    from jichitai.automation.models import Secret
-
-    secret = tenant_get(Secret, request.tenant, pk=secret_id)
+    secret = selectors.secret_of(request.tenant, secret_id)
     services.delete_secret(actor=request.user, secret=secret)
     messages.success(request, _("秘密情報「%(name)s」を削除しました。") % {"name": secret.name})
     return redirect("automation:secrets", org_code=org_code)
@@ -432,7 +432,7 @@ def schedule_request(request, org_code, scenario_id):
 @requires_role(Role.MANAGER)
 @require_POST
 def schedule_enable(request, org_code, schedule_id):
-    schedule = tenant_get(Schedule, request.tenant, pk=schedule_id)
+    schedule = selectors.schedule_of(request.tenant, schedule_id)
     try:
         services.enable_schedule(
             actor=request.user, membership=request.membership, schedule=schedule
@@ -448,7 +448,7 @@ def schedule_enable(request, org_code, schedule_id):
 @requires_role(Role.MANAGER)
 @require_POST
 def schedule_delete(request, org_code, schedule_id):
-    schedule = tenant_get(Schedule, request.tenant, pk=schedule_id)
+    schedule = selectors.schedule_of(request.tenant, schedule_id)
     services.disable_schedule(actor=request.user, schedule=schedule)
     messages.success(request, _("定期実行を削除しました。"))
     return redirect("automation:scenario", org_code=org_code, scenario_id=schedule.scenario_id)

@@ -13,6 +13,7 @@ from django_tasks_db import DatabaseBackend
 
 from jichitai.audit import services as audit
 from jichitai.core.context import RequestContext, request_context
+from jichitai.core.extras import MissingExtra
 from jichitai.jobs import liveness
 from jichitai.jobs.models import Job, ScheduleRun
 from jichitai.jobs.registry import job_kinds, schedules
@@ -139,7 +140,12 @@ def execute_job(job_id: int) -> None:
         _leased(job).update(
             status=Job.Status.FAILED,
             finished_at=timezone.now(),
-            message=f"処理中にエラーが発生しました: {type(error).__name__}"[:500],
+            # A missing optional part is the one failure staff can fix: its message says how.
+            message=(
+                str(error)
+                if isinstance(error, MissingExtra)
+                else f"処理中にエラーが発生しました: {type(error).__name__}"
+            )[:500],
         )
         raise
     finally:

@@ -5,8 +5,9 @@ A page that cannot be aligned is reported as such; nothing is guessed."""
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
+
+from jichitai.core.extras import require
 
 WORK_WIDTH = 1000  # features are found on pages scaled to this width (speed; A4 lines stay clear)
 MIN_INLIERS = 25
@@ -31,6 +32,7 @@ class Reference:
     """The blank page, with what alignment needs computed once."""
 
     def __init__(self, image: np.ndarray):
+        cv2 = require("cv2", extra="ocr")
         self.image = image
         self.height, self.width = image.shape[:2]
         self.scale = min(1.0, WORK_WIDTH / self.width)
@@ -51,12 +53,14 @@ class Reference:
 
 
 def _resize(image: np.ndarray, scale: float) -> np.ndarray:
+    cv2 = require("cv2", extra="ocr")
     if abs(scale - 1.0) < 1e-3:
         return image
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
 def align(page: np.ndarray, reference: Reference) -> Alignment:
+    cv2 = require("cv2", extra="ocr")
     if reference.descriptors is None or len(reference.keypoints) < MIN_INLIERS:
         return Alignment(False, 0.0, None, reason="白紙の様式に特徴点が足りません。")
     # Bring the page to the working width first so that 150–600 dpi scans look alike.
@@ -124,6 +128,7 @@ def _refine(small: np.ndarray, homography: np.ndarray, reference: Reference, sco
     """Sub-pixel correction by ECC (intensity alignment) of the roughly warped page onto the blank,
     affine first and, for what is still off (a phone photo's perspective), a homography; each kept
     only when it raises the score."""
+    cv2 = require("cv2", extra="ocr")
     size = (reference.small_shape[1], reference.small_shape[0])
     to_half = np.diag([0.5, 0.5, 1.0])
     for motion in (cv2.MOTION_AFFINE, cv2.MOTION_HOMOGRAPHY):
@@ -180,6 +185,7 @@ def _plausible(homography: np.ndarray) -> bool:
 
 def _score(warped_small: np.ndarray, reference: Reference) -> float:
     """Share of the blank form's ink pixels that have ink within 2 pixels on the warped page."""
+    cv2 = require("cv2", extra="ocr")
     ys, xs = reference.ink_points
     if len(xs) == 0:
         return 0.0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jichitai.core.extras import require
 from jichitai.core.registry import Registry
 
 
@@ -42,9 +43,8 @@ class RapidOCREngine(Engine):
     def _get(self):
         with self._lock:
             if self._engine is None:
-                from rapidocr import RapidOCR
-
-                self._engine = RapidOCR(
+                rapidocr = require("rapidocr", extra="ocr")
+                self._engine = rapidocr.RapidOCR(
                     params={
                         "Global.log_level": "error",
                         "Global.use_det": False,
@@ -82,8 +82,7 @@ class TesseractEngine(Engine):
         return "jpn" in languages
 
     def read(self, crops):
-        import cv2
-
+        cv2 = require("cv2", extra="ocr")
         binary = self._binary() or "tesseract"
         readings = []
         for crop in crops:

@@ -7,9 +7,9 @@ decided by how much ink was added to the box compared with the blank form."""
 import time
 from dataclasses import asdict, dataclass, field
 
-import cv2
 import numpy as np
 
+from jichitai.core.extras import require
 from jichitai.ocr import postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE, engines
@@ -65,6 +65,7 @@ class Extractor:
     """Reads pages against one template; build once per template and reuse for every page."""
 
     def __init__(self, template: Template, reference_image: np.ndarray, engine: str = ""):
+        cv2 = require("cv2", extra="ocr")
         self.template = template
         self.reference = Reference(reference_image)
         self.engine = engines.get(engine or DEFAULT_ENGINE)
@@ -124,6 +125,7 @@ class Extractor:
     def clean_crop(self, aligned: np.ndarray, f: TemplateField):
         """The field's crop with the blank form's ink erased and tightened around what was written
         (``None`` when nothing was written), and the mask of added ink."""
+        cv2 = require("cv2", extra="ocr")
         height, width = aligned.shape[:2]
         x0, y0, x1, y1 = _clamp_box(f.box, width, height)
         crop = aligned[y0:y1, x0:x1].copy()

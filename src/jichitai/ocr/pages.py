@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from jichitai.core.extras import MissingExtra, require
 from jichitai.core.uploads import MAX_IMAGE_PIXELS, pdf_page_size_problem
 
 
@@ -29,8 +30,7 @@ def kind_of(data: bytes) -> str:
 def count_pages(data: bytes) -> int:
     kind = kind_of(data)
     if kind == "pdf":
-        import pypdfium2
-
+        pypdfium2 = _pdfium()
         try:
             document = pypdfium2.PdfDocument(data)
         except pypdfium2.PdfiumError:
@@ -45,6 +45,15 @@ def count_pages(data: bytes) -> int:
     if kind in ("png", "jpeg"):
         return 1
     raise PageError("画像(PNG・JPEG・TIFF)または PDF ではありません。")
+
+
+def _pdfium():
+    """PDF rendering of the ``ocr`` extra; when it is missing the upload is refused with what to
+    install, as any other page that cannot be read."""
+    try:
+        return require("pypdfium2", extra="ocr")
+    except MissingExtra as missing:
+        raise PageError(str(missing)) from None
 
 
 def _open_image(data: bytes) -> Image.Image:
@@ -69,8 +78,7 @@ def load_pages(data: bytes, *, dpi: int = 200) -> Iterator[np.ndarray]:
     """Yields each page as grayscale; a PDF is rendered at ``dpi``. Raises ``PageError``."""
     kind = kind_of(data)
     if kind == "pdf":
-        import pypdfium2
-
+        pypdfium2 = _pdfium()
         try:
             document = pypdfium2.PdfDocument(data)
         except pypdfium2.PdfiumError:

@@ -253,3 +253,23 @@ def test_the_progress_page_shows_a_bar_and_refreshes_itself(tsu, tsu_clerk, logi
     assert 'http-equiv="refresh"' in page  # without JavaScript
     fragment = client.get(f"/s/{tsu.code}/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="job-progress"')
+
+
+@pytest.mark.django_db
+def test_a_job_needing_a_missing_extra_says_what_to_install(
+    tsu, django_capture_on_commit_callbacks
+):
+    from jichitai.core.extras import MissingExtra
+
+    @job_kind("test.needs-ocr", resumable=False)
+    def needs_ocr(context):
+        raise MissingExtra("ocr", "rapidocr")
+
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = services.start_job(kind="test.needs-ocr", title="読み取り", organization=tsu)
+    finally:
+        job_kinds.unregister("test.needs-ocr")
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message.startswith("AI-OCR を使うには `pip install 'jichitai[ocr]'` が必要です")

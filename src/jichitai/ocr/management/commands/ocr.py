@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jichitai.core.extras import MissingExtra
 from jichitai.ocr import pages, template
 from jichitai.ocr.engines import DEFAULT_ENGINE, engines
 from jichitai.ocr.extract import Extractor
@@ -27,6 +28,12 @@ class Command(BaseCommand):
         extract.add_argument("--engine", default=DEFAULT_ENGINE, choices=engines.names())
 
     def handle(self, *args, **options):
+        try:
+            self._extract(options)
+        except MissingExtra as missing:
+            raise CommandError(str(missing)) from None
+
+    def _extract(self, options):
         try:
             loaded = template.load(options["template"])
         except (OSError, template.TemplateError) as error:

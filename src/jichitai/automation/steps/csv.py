@@ -1,0 +1,75 @@
+"""Steps reading and writing CSV files (UTF-8 or Shift_JIS)."""
+
+import csv
+import io
+
+from jichitai.automation.errors import BusinessError
+from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
+from jichitai.automation.steps.tables import as_number, check_columns, header_and_rows
+
+
+@step(
+    "csv.read",
+    "CSV の読み取り",
+    properties={
+        "path": STRING,
+        "columns": STRINGS,
+        "numbers": STRINGS,
+        "encoding": {"enum": ["auto", "utf-8", "cp932"]},
+    },
+    required=["path", "columns"],
+)
+def csv_read(ctx, path, columns, numbers=(), encoding="auto"):
+    file = ctx.input_path(path)
+    raw = file.read_bytes()
+    encodings = (
+        ["utf-8-sig", "cp932"] if encoding == "auto" else [encoding.replace("utf-8", "utf-8-sig")]
+    )
+    for candidate in encodings:
+        try:
+            text = raw.decode(candidate)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise BusinessError(
+            f"ファイル「{file.name}」の文字コードが読み取れません(UTF-8 / Shift_JIS)。"
+        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip() for cell in next(reader, [])]
+    check_columns(header, columns, where=f"ファイル「{file.name}」1行目")
+    result = []
+    for number, values in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in values):
+            continue
+        if len(values) < len(header):
+            values = values + [""] * (len(header) - len(values))
+        record = {column: values[header.index(column)].strip() for column in columns}
+        for column in numbers:
+            record[column] = as_number(
+                record[column], where=f"ファイル「{file.name}」{number}行目 列「{column}」"
+            )
+        record["_file"] = file.name
+        record["_row"] = number
+        result.append(record)
+    return result
+
+
+@step(
+    "csv.write",
+    "CSV の作成",
+    properties={
+        "output": STRING,
+        "rows": {"type": "array"},
+        "columns": STRINGS,
+        "encoding": {"enum": ["utf-8-sig", "cp932"]},
+    },
+    required=["output", "rows"],
+    effect=OUTPUT,
+    describe=lambda p: f"CSV を作成: {p.get('output')}({len(p.get('rows') or [])} 行)",
+)
+def csv_write(ctx, output, rows, columns=None, encoding="utf-8-sig"):
+    from jichitai.core.exports import export_csv
+
+    header, values = header_and_rows(rows, columns)
+    return ctx.write_output(output, export_csv(header, values, encoding=encoding).content)

@@ -1,0 +1,136 @@
+"""Steps reading, writing and filling Excel workbooks (openpyxl)."""
+
+import io
+import zipfile
+
+from jichitai.automation.errors import BusinessError
+from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
+from jichitai.automation.steps.tables import as_number, check_columns, header_and_rows
+
+
+def _load_workbook(path, *, name, data_only=True):
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(path, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BusinessError(
+            f"ファイル「{name}」を Excel ブック(.xlsx)として読めません({type(error).__name__})。"
+        ) from None
+
+
+@step(
+    "excel.read",
+    "Excel の読み取り",
+    properties={
+        "path": STRING,
+        "sheet": STRING,
+        "columns": STRINGS,
+        "numbers": STRINGS,
+        "header_row": {"type": "integer", "minimum": 1},
+    },
+    required=["path", "columns"],
+)
+def excel_read(ctx, path, columns, sheet=None, numbers=(), header_row=1):
+    file = ctx.input_path(path)
+    workbook = _load_workbook(file, name=file.name)
+    if sheet is not None and sheet not in workbook.sheetnames:
+        raise BusinessError(f"ファイル「{file.name}」にシート「{sheet}」がありません。")
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    rows = worksheet.iter_rows(min_row=header_row, values_only=True)
+    header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+    where = f"ファイル「{file.name}」シート「{worksheet.title}」{header_row}行目"
+    check_columns(header, columns, where=where)
+    result = []
+    for number, values in enumerate(rows, start=header_row + 1):
+        if all(value is None or value == "" for value in values):
+            continue
+        record = {column: values[header.index(column)] for column in columns}
+        for column in numbers:
+            record[column] = as_number(
+                record.get(column),
+                where=f"ファイル「{file.name}」{number}行目 列「{column}」",
+            )
+        record["_file"] = file.name
+        record["_row"] = number
+        result.append(record)
+    return result
+
+
+@step(
+    "excel.write",
+    "Excel ブックの作成",
+    properties={
+        "output": STRING,
+        "sheets": {"type": "object", "additionalProperties": {"type": "array"}},
+        "columns": STRINGS,
+    },
+    required=["output", "sheets"],
+    effect=OUTPUT,
+    describe=lambda p: (
+        f"Excel ブックを作成: {p.get('output')}("
+        + "、".join(
+            f"{title} {len(rows or [])} 行" for title, rows in (p.get("sheets") or {}).items()
+        )
+        + ")"
+    ),
+)
+def excel_write(ctx, output, sheets, columns=None):
+    from jichitai.core.exports import export_xlsx
+
+    content = export_xlsx({title: header_and_rows(rows, columns) for title, rows in sheets.items()})
+    return ctx.write_output(output, content)
+
+
+@step(
+    "excel.fill_template",
+    "Excel 様式への転記",
+    properties={
+        "template": STRING,
+        "output": STRING,
+        "cells": {"type": "object"},
+        "ranges": {"type": "object", "additionalProperties": {"type": "array"}},
+    },
+    required=["template", "output"],
+    effect=OUTPUT,
+    describe=lambda p: (
+        f"様式に転記: {p.get('output')}(名前付きセル {len(p.get('cells') or {})} 個、"
+        f"範囲 {len(p.get('ranges') or {})} 個)"
+    ),
+)
+def excel_fill_template(ctx, template, output, cells=None, ranges=None):
+    """Writes values into the template's defined names: a cell name gets one value, a range name
+    gets rows (lists or dicts in column order) starting at its top-left cell."""
+    from openpyxl.utils.cell import range_boundaries
+
+    file = ctx.input_path(template)
+    workbook = _load_workbook(file, name=file.name, data_only=False)
+
+    def destinations(name):
+        if name not in workbook.defined_names:
+            raise BusinessError(f"様式「{file.name}」に名前「{name}」が定義されていません。")
+        return list(workbook.defined_names[name].destinations)
+
+    for name, value in (cells or {}).items():
+        for sheet, reference in destinations(name):
+            workbook[sheet][reference.replace("$", "").split(":")[0]] = value
+    for name, rows in (ranges or {}).items():
+        for sheet, reference in destinations(name):
+            min_col, min_row, _max_col, max_row = range_boundaries(reference.replace("$", ""))
+            if max_row is not None and len(rows) > max_row - min_row + 1:
+                raise BusinessError(
+                    f"様式「{file.name}」の範囲「{name}」は {max_row - min_row + 1} 行ですが、"
+                    f"{len(rows)} 行を転記しようとしました。"
+                )
+            for offset, row in enumerate(rows):
+                values = (
+                    [value for key, value in row.items() if not str(key).startswith("_")]
+                    if isinstance(row, dict)
+                    else list(row)
+                )
+                for column_offset, value in enumerate(values):
+                    workbook[sheet].cell(min_row + offset, min_col + column_offset, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return ctx.write_output(output, buffer.getvalue())
