@@ -151,20 +151,14 @@ class Membership(models.Model):
             raise ValidationError({"division": _("別の団体の所属は選べません。")})
 
 
-class TenantQuerySet(models.QuerySet):
-    def for_organization(self, organization: Organization) -> "TenantQuerySet":
-        return self.filter(organization=organization)
-
-
 class TenantOwned(models.Model):
     """Base for every tenant-owned record. Reads go through selectors that take the organization,
-    which call ``for_organization``; nothing else in the project filters by organization by hand."""
+    which call ``tenancy.selectors.for_tenant``; nothing else in the project filters by
+    organization by hand."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("団体")
     )
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True
