@@ -27,7 +27,7 @@ from jichitai.pdca.models import (
 
 
 def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
-    if YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).exists():
+    if selectors.is_locked(plan, fiscal_year):
         raise ValidationError(
             f"{japanese.fiscal_year_label(fiscal_year)}は締め切られているため変更できません。所属長・推進担当に再開を依頼してください。"
         )
