@@ -19,7 +19,7 @@ from jichitai.audit import services as audit
 TOKEN_DEVICE_NAME = "認証アプリ"  # noqa: S105  (a device label, not a secret)
 
 
-def pending_totp_device(user) -> TOTPDevice:
+def pending_totp_device(*, user) -> TOTPDevice:
     """The device being enrolled: one unconfirmed device per user, reused until confirmed so the QR
     code shown does not change on reload."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -44,7 +44,7 @@ ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ENROLMENT_CODE_LENGTH = 12  # about 59 bits; tries are rate limited and the code expires
 
 
-def normalize_enrolment_code(typed: str) -> str:
+def _normalize_enrolment_code(typed: str) -> str:
     """Upper case without spaces or hyphens, full-width characters folded, as people type it."""
     folded = unicodedata.normalize("NFKC", typed).upper()
     return "".join(character for character in folded if character.isalnum())
@@ -81,7 +81,7 @@ def _usable_enrolment_code(user, typed: str) -> EnrolmentCode | None:
         EnrolmentCode.objects.select_for_update()
         .filter(
             user=user,
-            code_hash=hash_secret(normalize_enrolment_code(typed)),
+            code_hash=hash_secret(_normalize_enrolment_code(typed)),
             used_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
@@ -91,7 +91,7 @@ def _usable_enrolment_code(user, typed: str) -> EnrolmentCode | None:
 
 @transaction.atomic
 def confirm_totp_device(
-    request, device: TOTPDevice, token: str, enrolment_code: str = ""
+    *, request, device: TOTPDevice, token: str, enrolment_code: str = ""
 ) -> dict[str, str] | None:
     """Confirms the device being enrolled. A person without a confirmed device (a first enrolment)
     also gives an enrolment code issued by an admin. Returns error messages by field, or None."""
@@ -117,7 +117,7 @@ def confirm_totp_device(
     return None
 
 
-def verify_second_factor(request, token: str) -> str | None:
+def verify_second_factor(*, request, token: str) -> str | None:
     """Completes the login with the TOTP code; returns an error message for the person, or None.
     Failures are audited too."""
     device = confirmed_totp_device(request.user)
@@ -144,13 +144,13 @@ def verify_second_factor(request, token: str) -> str | None:
     return None
 
 
-def record_password_login(user, *, second_factor_skipped: bool) -> None:
+def record_password_login(*, user, second_factor_skipped: bool) -> None:
     summary = "ログイン(デモ: 二要素認証なし)" if second_factor_skipped else "パスワード確認"
     audit.record("accounts.password_ok", actor=user, target=user, summary=summary, kind="auth")
 
 
 @transaction.atomic
-def change_password(request, user, new_password: str) -> None:
+def change_password(*, request, user, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
@@ -194,7 +194,7 @@ def revoke_api_token(*, actor, token) -> None:
         )
 
 
-def touch_api_token(token) -> None:
+def touch_api_token(*, token) -> None:
     """Records when a token was last used (at most once a minute, to keep API calls cheap)."""
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

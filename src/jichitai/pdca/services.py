@@ -305,7 +305,7 @@ class _DirectContext:
         pass
 
 
-def apply_import_now(batch: ImportBatch) -> dict:
+def apply_import_now(*, batch: ImportBatch) -> dict:
     """The command line applies a checked workbook at once (no worker involved)."""
     if batch.problems:
         raise ValidationError(batch.problems)

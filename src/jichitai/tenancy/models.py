@@ -1,6 +1,8 @@
 """Tenants: the prefecture and each 市町 (``Organization``), their divisions (所属) and the staff who
 belong to them (``Membership``, one role per organization)."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -203,3 +205,8 @@ class Invitation(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.username} → {self.organization}"
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        """What is kept of the link's token, and what a followed link is looked up by."""
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,7 +1,6 @@
 """Writes about organizations, divisions and memberships. Each function is one transaction and
 records what it changed in the audit log."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -13,9 +12,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from jichitai.accounts.selectors import account_named
 from jichitai.audit import services as audit
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
-from jichitai.tenancy.selectors import admins_of, for_tenant
+from jichitai.tenancy.selectors import (
+    admins_of,
+    for_tenant,
+    has_member,
+    holds_break_glass_access,
+)
 
 ORGANIZATION_FIELDS = ["name", "name_kana", "postal_code", "address", "phone", "email", "website"]
 DIVISION_FIELDS = ["name", "department", "phone", "email", "is_active"]
@@ -84,7 +89,7 @@ def update_municipality(*, actor, prefecture: Organization, municipality: Organi
 
 
 def _refuse_duplicate_division_name(organization: Organization, name: str, exclude_pk=None):
-    duplicates = Division.objects.filter(organization=organization, name=name)
+    duplicates = for_tenant(Division, organization).filter(name=name)
     if duplicates.exclude(pk=exclude_pk).exists():
         raise ValidationError({"name": f"「{name}」という所属はすでに登録されています。"})
 
@@ -118,14 +123,10 @@ INVITATION_UNUSABLE = (
 )
 
 
-def hash_invitation_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def _send_invitation(invitation: Invitation, link: str) -> None:
     # An existing account is asked at its own address, so that its holder decides; the address the
     # admin typed is used only for a login ID that has no account yet.
-    account = get_user_model().objects.filter(username=invitation.username).first()
+    account = account_named(invitation.username)
     recipient = account.email if account is not None and account.email else invitation.email
     body = render_to_string(
         "tenancy/email/invitation.txt",
@@ -151,13 +152,11 @@ def invite_member(
     the page tells an admin nothing about other organizations' staff."""
     if division is not None and division.organization_id != organization.pk:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
-    if Membership.objects.filter(
-        user=actor, organization=organization, expires_at__isnull=False
-    ).exists():
+    if holds_break_glass_access(organization, actor):
         raise ValidationError(
             "緊急アクセス中は職員を招待できません。市町の管理者に依頼してください。"
         )
-    if Membership.objects.filter(user__username=username, organization=organization).exists():
+    if has_member(organization, username=username):
         raise ValidationError({"username": "この職員はすでにこの団体に登録されています。"})
     now = timezone.now()
     # A new invitation replaces earlier ones to the same login ID.
@@ -173,7 +172,7 @@ def invite_member(
         role=Role(role),
         division=division,
         invited_by=actor,
-        token_hash=hash_invitation_token(raw),
+        token_hash=Invitation.hash_token(raw),
         expires_at=now + INVITATION_LIFETIME,
     )
     invitation.full_clean()
@@ -211,7 +210,7 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
             f"この招待は別のログインID({locked.username})宛てです。"
             "そのログインIDでログインし直してください。"
         )
-    if Membership.objects.filter(user=user, organization=locked.organization).exists():
+    if has_member(locked.organization, username=user.username):
         raise ValidationError("すでにこの団体の職員として登録されています。")
     membership = Membership(
         user=user, organization=locked.organization, role=locked.role, division=locked.division
@@ -238,12 +237,11 @@ def create_account_from_invitation(
 ) -> Membership:
     """A person invited under a login ID that has no account creates it with their own password,
     and accepts. The account's address is the one the invitation was sent to."""
-    user_model = get_user_model()
-    if user_model.objects.filter(username=invitation.username).exists():
+    if account_named(invitation.username) is not None:
         raise ValidationError(
             "このログインIDのアカウントはすでにあります。ログインしてから承諾してください。"
         )
-    user = user_model(
+    user = get_user_model()(
         username=invitation.username,
         email=invitation.email,
         full_name=full_name or invitation.full_name,
@@ -312,7 +310,7 @@ def grant_break_glass_access(
         raise ValidationError("県の管理する市町ではありません。")
     now = timezone.now()
     membership = (
-        Membership.objects.select_for_update().filter(user=actor, organization=municipality).first()
+        for_tenant(Membership.objects.select_for_update(), municipality).filter(user=actor).first()
     )
     if membership is not None and membership.expires_at is None:
         raise ValidationError(f"すでに{municipality.name}の職員として登録されています。")
