@@ -49,7 +49,9 @@ def _where(path, node) -> str:
     return f"{path.relative_to(SOURCE)}:{node.lineno}"
 
 
-@pytest.mark.parametrize("path", list(_modules(PAGE_MODULES)), ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "path", list(_modules(PAGE_MODULES)), ids=lambda path: str(path.relative_to(SOURCE))
+)
 def test_pages_read_only_through_selectors(path):
     queries = [
         _where(path, node)
