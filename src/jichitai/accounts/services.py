@@ -66,7 +66,7 @@ def issue_enrolment_code(*, actor, membership) -> str:
         expires_at=now + timedelta(hours=settings.JICHITAI_ENROLMENT_CODE_HOURS),
     )
     audit.record(
-        "accounts.enrolment_code.issued",
+        action="accounts.enrolment_code.issued",
         actor=actor,
         organization=membership.organization,
         target=user,
@@ -112,7 +112,10 @@ def confirm_totp_device(
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
     audit.record(
-        "accounts.totp_enrolled", actor=device.user, target=device.user, summary="二要素認証を登録"
+        action="accounts.totp_enrolled",
+        actor=device.user,
+        target=device.user,
+        summary="二要素認証を登録",
     )
     return None
 
@@ -125,7 +128,7 @@ def verify_second_factor(*, request, token: str) -> str | None:
         return message
     if not device.verify_token(token):
         audit.record(
-            "accounts.second_factor_failed",
+            action="accounts.second_factor_failed",
             actor=request.user,
             target=request.user,
             summary="二要素認証の確認コードが誤っています",
@@ -135,7 +138,7 @@ def verify_second_factor(*, request, token: str) -> str | None:
     with transaction.atomic():
         otp_login(request, device)
         audit.record(
-            "accounts.login",
+            action="accounts.login",
             actor=request.user,
             target=request.user,
             summary="ログイン",
@@ -146,7 +149,9 @@ def verify_second_factor(*, request, token: str) -> str | None:
 
 def record_password_login(*, user, second_factor_skipped: bool) -> None:
     summary = "ログイン(デモ: 二要素認証なし)" if second_factor_skipped else "パスワード確認"
-    audit.record("accounts.password_ok", actor=user, target=user, summary=summary, kind="auth")
+    audit.record(
+        action="accounts.password_ok", actor=user, target=user, summary=summary, kind="auth"
+    )
 
 
 @transaction.atomic
@@ -154,7 +159,9 @@ def change_password(*, request, user, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
-    audit.record("accounts.password_changed", actor=user, target=user, summary="パスワード変更")
+    audit.record(
+        action="accounts.password_changed", actor=user, target=user, summary="パスワード変更"
+    )
 
 
 @transaction.atomic
@@ -175,7 +182,7 @@ def create_api_token(*, actor, membership, name: str, role: str, expires_at=None
         expires_at=expires_at,
     )
     audit.record(
-        "accounts.api_token.created",
+        action="accounts.api_token.created",
         actor=actor,
         organization=membership.organization,
         target=token,
@@ -190,7 +197,10 @@ def revoke_api_token(*, actor, token) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(
-            "accounts.api_token.revoked", actor=actor, organization=token.organization, target=token
+            action="accounts.api_token.revoked",
+            actor=actor,
+            organization=token.organization,
+            target=token,
         )
 
 

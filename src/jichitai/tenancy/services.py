@@ -35,13 +35,15 @@ def _stored(instance):
 
 
 def _apply(instance, fields: list[str], values: dict) -> dict:
-    before = audit.snapshot(_stored(instance), fields)
+    before = audit.snapshot(instance=_stored(instance), fields=fields)
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
     instance.full_clean()
     instance.save()
-    return audit.changes_between(before, audit.snapshot(instance, fields))
+    return audit.changes_between(
+        before=before, after=audit.snapshot(instance=instance, fields=fields)
+    )
 
 
 @transaction.atomic
@@ -49,7 +51,7 @@ def update_organization(*, actor, organization: Organization, **values) -> Organ
     changes = _apply(organization, ORGANIZATION_FIELDS, values)
     if changes:
         audit.record(
-            "tenancy.organization.updated", actor=actor, target=organization, changes=changes
+            action="tenancy.organization.updated", actor=actor, target=organization, changes=changes
         )
     return organization
 
@@ -68,7 +70,10 @@ def create_municipality(
     municipality.full_clean()
     municipality.save()
     audit.record_created(
-        municipality, ["code", "name", "name_kana", "kind"], actor=actor, organization=prefecture
+        instance=municipality,
+        fields=["code", "name", "name_kana", "kind"],
+        actor=actor,
+        organization=prefecture,
     )
     return municipality
 
@@ -79,7 +84,7 @@ def update_municipality(*, actor, prefecture: Organization, municipality: Organi
     changes = _apply(municipality, fields, values)
     if changes:
         audit.record(
-            "tenancy.municipality.updated",
+            action="tenancy.municipality.updated",
             actor=actor,
             organization=prefecture,
             target=municipality,
@@ -103,7 +108,7 @@ def create_division(*, actor, organization: Organization, **values) -> Division:
             setattr(division, name, values[name])
     division.full_clean()
     division.save()
-    audit.record_created(division, DIVISION_FIELDS, actor=actor)
+    audit.record_created(instance=division, fields=DIVISION_FIELDS, actor=actor)
     return division
 
 
@@ -113,7 +118,9 @@ def update_division(*, actor, division: Division, **values) -> Division:
         _refuse_duplicate_division_name(division.organization, values["name"], division.pk)
     changes = _apply(division, DIVISION_FIELDS, values)
     if changes:
-        audit.record("tenancy.division.updated", actor=actor, target=division, changes=changes)
+        audit.record(
+            action="tenancy.division.updated", actor=actor, target=division, changes=changes
+        )
     return division
 
 
@@ -177,7 +184,9 @@ def invite_member(
     )
     invitation.full_clean()
     invitation.save()
-    audit.record_created(invitation, INVITATION_FIELDS, actor=actor, summary=f"{username} を招待")
+    audit.record_created(
+        instance=invitation, fields=INVITATION_FIELDS, actor=actor, summary=f"{username} を招待"
+    )
     link = invitation_base_url + reverse("accounts:invitation", kwargs={"token": raw})
     transaction.on_commit(lambda: _send_invitation(invitation, link))
     return invitation
@@ -191,7 +200,7 @@ def cancel_invitation(*, actor, invitation: Invitation) -> None:
         invitation.expires_at = now
         invitation.save(update_fields=["expires_at"])
         audit.record(
-            "tenancy.invitation.cancelled",
+            action="tenancy.invitation.cancelled",
             actor=actor,
             organization=invitation.organization,
             target=invitation,
@@ -221,11 +230,13 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(
-        "tenancy.invitation.accepted",
+        action="tenancy.invitation.accepted",
         actor=user,
         organization=locked.organization,
         target=membership,
-        changes=audit.changes_between({}, audit.snapshot(membership, MEMBERSHIP_FIELDS)),
+        changes=audit.changes_between(
+            before={}, after=audit.snapshot(instance=membership, fields=MEMBERSHIP_FIELDS)
+        ),
         summary=f"{user.username} が招待を承諾",
     )
     return membership
@@ -250,7 +261,7 @@ def create_account_from_invitation(
     user.full_clean()
     user.save()
     audit.record(
-        "accounts.user.created",
+        action="accounts.user.created",
         actor=user,
         organization=invitation.organization,
         target=user,
@@ -326,7 +337,7 @@ def grant_break_glass_access(
     changes = {"expires_at": [None, membership.expires_at.isoformat()], "reason": [None, reason]}
     for organization in (municipality, prefecture):
         audit.record(
-            "tenancy.break_glass.granted",
+            action="tenancy.break_glass.granted",
             actor=actor,
             organization=organization,
             target=membership,
@@ -353,5 +364,7 @@ def change_member(*, actor, membership: Membership, **values) -> Membership:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
     changes = _apply(membership, MEMBERSHIP_FIELDS, values)
     if changes:
-        audit.record("tenancy.membership.updated", actor=actor, target=membership, changes=changes)
+        audit.record(
+            action="tenancy.membership.updated", actor=actor, target=membership, changes=changes
+        )
     return membership
