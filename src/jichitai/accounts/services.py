@@ -19,7 +19,7 @@ from jichitai.audit import services as audit
 TOKEN_DEVICE_NAME = "認証アプリ"  # noqa: S105  (a device label, not a secret)
 
 
-def pending_totp_device(user) -> TOTPDevice:
+def pending_totp_device(*, user) -> TOTPDevice:
     """The device being enrolled: one unconfirmed device per user, reused until confirmed so the QR
     code shown does not change on reload."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -44,7 +44,7 @@ ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ENROLMENT_CODE_LENGTH = 12  # about 59 bits; tries are rate limited and the code expires
 
 
-def normalize_enrolment_code(typed: str) -> str:
+def _normalize_enrolment_code(typed: str) -> str:
     """Upper case without spaces or hyphens, full-width characters folded, as people type it."""
     folded = unicodedata.normalize("NFKC", typed).upper()
     return "".join(character for character in folded if character.isalnum())
@@ -66,7 +66,7 @@ def issue_enrolment_code(*, actor, membership) -> str:
         expires_at=now + timedelta(hours=settings.JICHITAI_ENROLMENT_CODE_HOURS),
     )
     audit.record(
-        "accounts.enrolment_code.issued",
+        action="accounts.enrolment_code.issued",
         actor=actor,
         organization=membership.organization,
         target=user,
@@ -81,7 +81,7 @@ def _usable_enrolment_code(user, typed: str) -> EnrolmentCode | None:
         EnrolmentCode.objects.select_for_update()
         .filter(
             user=user,
-            code_hash=hash_secret(normalize_enrolment_code(typed)),
+            code_hash=hash_secret(_normalize_enrolment_code(typed)),
             used_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
@@ -91,7 +91,7 @@ def _usable_enrolment_code(user, typed: str) -> EnrolmentCode | None:
 
 @transaction.atomic
 def confirm_totp_device(
-    request, device: TOTPDevice, token: str, enrolment_code: str = ""
+    *, request, device: TOTPDevice, token: str, enrolment_code: str = ""
 ) -> dict[str, str] | None:
     """Confirms the device being enrolled. A person without a confirmed device (a first enrolment)
     also gives an enrolment code issued by an admin. Returns error messages by field, or None."""
@@ -112,12 +112,15 @@ def confirm_totp_device(
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
     audit.record(
-        "accounts.totp_enrolled", actor=device.user, target=device.user, summary="二要素認証を登録"
+        action="accounts.totp_enrolled",
+        actor=device.user,
+        target=device.user,
+        summary="二要素認証を登録",
     )
     return None
 
 
-def verify_second_factor(request, token: str) -> str | None:
+def verify_second_factor(*, request, token: str) -> str | None:
     """Completes the login with the TOTP code; returns an error message for the person, or None.
     Failures are audited too."""
     device = confirmed_totp_device(request.user)
@@ -125,7 +128,7 @@ def verify_second_factor(request, token: str) -> str | None:
         return message
     if not device.verify_token(token):
         audit.record(
-            "accounts.second_factor_failed",
+            action="accounts.second_factor_failed",
             actor=request.user,
             target=request.user,
             summary="二要素認証の確認コードが誤っています",
@@ -135,7 +138,7 @@ def verify_second_factor(request, token: str) -> str | None:
     with transaction.atomic():
         otp_login(request, device)
         audit.record(
-            "accounts.login",
+            action="accounts.login",
             actor=request.user,
             target=request.user,
             summary="ログイン",
@@ -144,17 +147,21 @@ def verify_second_factor(request, token: str) -> str | None:
     return None
 
 
-def record_password_login(user, *, second_factor_skipped: bool) -> None:
+def record_password_login(*, user, second_factor_skipped: bool) -> None:
     summary = "ログイン(デモ: 二要素認証なし)" if second_factor_skipped else "パスワード確認"
-    audit.record("accounts.password_ok", actor=user, target=user, summary=summary, kind="auth")
+    audit.record(
+        action="accounts.password_ok", actor=user, target=user, summary=summary, kind="auth"
+    )
 
 
 @transaction.atomic
-def change_password(request, user, new_password: str) -> None:
+def change_password(*, request, user, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
-    audit.record("accounts.password_changed", actor=user, target=user, summary="パスワード変更")
+    audit.record(
+        action="accounts.password_changed", actor=user, target=user, summary="パスワード変更"
+    )
 
 
 @transaction.atomic
@@ -175,7 +182,7 @@ def create_api_token(*, actor, membership, name: str, role: str, expires_at=None
         expires_at=expires_at,
     )
     audit.record(
-        "accounts.api_token.created",
+        action="accounts.api_token.created",
         actor=actor,
         organization=membership.organization,
         target=token,
@@ -190,11 +197,14 @@ def revoke_api_token(*, actor, token) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(
-            "accounts.api_token.revoked", actor=actor, organization=token.organization, target=token
+            action="accounts.api_token.revoked",
+            actor=actor,
+            organization=token.organization,
+            target=token,
         )
 
 
-def touch_api_token(token) -> None:
+def touch_api_token(*, token) -> None:
     """Records when a token was last used (at most once a minute, to keep API calls cheap)."""
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

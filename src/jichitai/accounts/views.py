@@ -19,6 +19,7 @@ from jichitai.accounts import services
 from jichitai.accounts.forms import EnrolmentForm, LoginForm, TokenForm
 from jichitai.accounts.middleware import before_second_factor
 from jichitai.accounts.selectors import (
+    account_named,
     confirmed_totp_device,
     may_skip_second_factor,
     needs_second_factor,
@@ -48,7 +49,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         skipped = may_skip_second_factor(user)
-        services.record_password_login(user, second_factor_skipped=skipped)
+        services.record_password_login(user=user, second_factor_skipped=skipped)
         if skipped:
             return response
         target = "accounts:otp_verify" if confirmed_totp_device(user) else "accounts:otp_setup"
@@ -68,7 +69,7 @@ def otp_verify(request):
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        error = services.verify_second_factor(request, form.cleaned_data["token"])
+        error = services.verify_second_factor(request=request, token=form.cleaned_data["token"])
         if error is None:
             return redirect(_safe_next(request))
         form.add_error("token", error)
@@ -83,15 +84,15 @@ def otp_setup(request):
     has_device = confirmed_totp_device(request.user) is not None
     if has_device and not request.user.is_verified():
         return redirect("accounts:otp_verify")
-    device = services.pending_totp_device(request.user)
+    device = services.pending_totp_device(user=request.user)
     # A first device needs the enrolment code an admin issued; replacing one needs only the session
     # already verified with the old device.
     form = (TokenForm if has_device else EnrolmentForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         errors = services.confirm_totp_device(
-            request,
-            device,
-            form.cleaned_data["token"],
+            request=request,
+            device=device,
+            token=form.cleaned_data["token"],
             enrolment_code=form.cleaned_data.get("enrolment_code", ""),
         )
         if errors is None:
@@ -116,7 +117,9 @@ def otp_setup(request):
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_password(request, request.user, form.cleaned_data["new_password1"])
+        services.change_password(
+            request=request, user=request.user, new_password=form.cleaned_data["new_password1"]
+        )
         messages.success(request, _("パスワードを変更しました。"))
         return redirect("dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -156,8 +159,8 @@ def invitation(request, token):
     """The link in an invitation mail. A login ID without an account: the person sets a password
     and the account is created. An existing account: its holder, logged in with both factors,
     accepts; nobody else can."""
-    offer = tenancy_selectors.open_invitation(tenancy_services.hash_invitation_token(token))
-    account = get_user_model().objects.filter(username=offer.username).first()
+    offer = tenancy_selectors.open_invitation(token)
+    account = account_named(offer.username)
     context = {"invitation": offer, "organization": offer.organization}
     if account is None:
         form = SetPasswordForm(

@@ -16,5 +16,5 @@ class OrganizationToken(APIKeyHeader):
     def authenticate(self, request, key):
         principal = principal_for_token(key or "")
         if principal is not None:
-            accounts.touch_api_token(principal.token)
+            accounts.touch_api_token(token=principal.token)
         return principal

@@ -32,12 +32,12 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+def snapshot(*, instance: models.Model, fields: list[str]) -> dict[str, Any]:
     """The values of ``fields`` as they are now, for comparing after a change."""
     return {name: getattr(instance, name) for name in fields}
 
 
-def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+def changes_between(*, before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value differs."""
     return {
         name: [_jsonable(before.get(name)), _jsonable(after.get(name))]
@@ -46,7 +46,7 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     }
 
 
-def redact_changes(model: type[models.Model], ids) -> int:
+def redact_changes(*, model: type[models.Model], ids) -> int:
     """Keeps the entries about these objects but replaces the old and new values in their
     ``changes`` by a marker: used when the objects' personal data is erased, which the values
     would otherwise keep. Which fields changed is still told. Returns how many were redacted."""
@@ -73,8 +73,8 @@ def _organization_of(target: models.Model | None):
 
 
 def record(
-    action: str,
     *,
+    action: str,
     actor=None,
     organization=None,
     target: models.Model | None = None,
@@ -104,7 +104,7 @@ def record(
 def record_read(*, actor, organization, target: models.Model, summary: str = "") -> AuditEvent:
     """A read of personal data (an application, a member's contact details)."""
     return record(
-        "read",
+        action="read",
         actor=actor,
         organization=organization,
         target=target,
@@ -113,12 +113,12 @@ def record_read(*, actor, organization, target: models.Model, summary: str = "")
     )
 
 
-def record_created(instance: models.Model, fields: list[str], *, actor, summary: str = "", **kw):
+def record_created(*, instance: models.Model, fields: list[str], actor, summary: str = "", **kw):
     return record(
-        f"{instance._meta.label_lower}.created",
+        action=f"{instance._meta.label_lower}.created",
         actor=actor,
         target=instance,
-        changes=changes_between({}, snapshot(instance, fields)),
+        changes=changes_between(before={}, after=snapshot(instance=instance, fields=fields)),
         summary=summary,
         **kw,
     )

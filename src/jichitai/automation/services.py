@@ -59,7 +59,7 @@ def create_scenario(*, actor, organization, source: str) -> Scenario:
         scenario=scenario, number=1, source=source, definition=data, created_by=_user(actor)
     )
     audit.record(
-        "automation.scenario.created",
+        action="automation.scenario.created",
         actor=actor,
         organization=organization,
         target=version,
@@ -97,7 +97,7 @@ def new_version(*, actor, scenario: Scenario, source: str) -> ScenarioVersion:
     )
     scenario.save(update_fields=["title", "division"])
     audit.record(
-        "automation.version.created",
+        action="automation.version.created",
         actor=actor,
         organization=scenario.organization,
         target=version,
@@ -129,7 +129,7 @@ def approve_version(*, actor, membership, version: ScenarioVersion) -> ScenarioV
     version.approved_at = timezone.now()
     version.save(update_fields=["approved_by", "approved_at"])
     audit.record(
-        "automation.version.approved",
+        action="automation.version.approved",
         actor=actor,
         organization=version.scenario.organization,
         target=version,
@@ -187,7 +187,7 @@ def start_run(
     run.inputs = inputs
     run.save(update_fields=["inputs"])
     audit.record(
-        "automation.run.started",
+        action="automation.run.started",
         actor=actor,
         organization=scenario.organization,
         target=run,
@@ -314,7 +314,7 @@ def resolve_item(*, actor, item: RunItem, resolution: str) -> RunItem:
     item.data = {}
     item.save(update_fields=["resolution", "resolved_by", "resolved_at", "data"])
     audit.record(
-        "automation.item.resolved",
+        action="automation.item.resolved",
         actor=actor,
         organization=item.run.organization,
         target=item,
@@ -333,7 +333,7 @@ def set_secret(*, actor, organization, name: str, value: str) -> Secret:
         defaults={"token": vault.encrypt(value), "updated_by": _user(actor)},
     )
     audit.record(
-        "automation.secret.created" if created else "automation.secret.changed",
+        action="automation.secret.created" if created else "automation.secret.changed",
         actor=actor,
         organization=organization,
         target=secret,
@@ -345,7 +345,7 @@ def set_secret(*, actor, organization, name: str, value: str) -> Secret:
 @transaction.atomic
 def delete_secret(*, actor, secret: Secret) -> None:
     audit.record(
-        "automation.secret.deleted",
+        action="automation.secret.deleted",
         actor=actor,
         organization=secret.organization,
         target=secret,
@@ -382,7 +382,7 @@ def add_ledger_line(
         created_by=_user(actor),
     )
     audit.record(
-        "automation.ledger.added",
+        action="automation.ledger.added",
         actor=actor,
         organization=organization,
         target=line,
@@ -422,7 +422,7 @@ def request_schedule(
         requested_by=_user(actor),
     )
     audit.record(
-        "automation.schedule.requested",
+        action="automation.schedule.requested",
         actor=actor,
         organization=scenario.organization,
         target=schedule,
@@ -447,7 +447,7 @@ def enable_schedule(*, actor, membership, schedule: Schedule) -> Schedule:
     schedule.last_started_at = timezone.now()
     schedule.save(update_fields=["enabled_by", "enabled_at", "last_started_at"])
     audit.record(
-        "automation.schedule.enabled",
+        action="automation.schedule.enabled",
         actor=actor,
         organization=schedule.organization,
         target=schedule,
@@ -459,7 +459,7 @@ def enable_schedule(*, actor, membership, schedule: Schedule) -> Schedule:
 @transaction.atomic
 def disable_schedule(*, actor, schedule: Schedule) -> None:
     audit.record(
-        "automation.schedule.deleted",
+        action="automation.schedule.deleted",
         actor=actor,
         organization=schedule.organization,
         target=schedule,

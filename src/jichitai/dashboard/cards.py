@@ -10,12 +10,9 @@ from jichitai.tenancy.models import Organization, Role
 
 
 def _organization_summary(request):
-    organization = request.tenant
     return {
-        "organization": organization,
-        "division_count": tenancy_selectors.divisions_of(organization).count(),
-        "member_count": tenancy_selectors.members_of(organization).filter(is_active=True).count(),
-        "municipality_count": tenancy_selectors.municipalities_of(organization).count(),
+        "organization": request.tenant,
+        **tenancy_selectors.organization_counts(request.tenant),
     }
 
 

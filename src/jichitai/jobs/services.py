@@ -33,7 +33,9 @@ def start_job(*, kind: str, title: str, organization=None, actor=None, **argumen
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         arguments=arguments,
     )
-    audit.record("jobs.started", actor=actor, organization=organization, target=job, summary=title)
+    audit.record(
+        action="jobs.started", actor=actor, organization=organization, target=job, summary=title
+    )
     _enqueue(job.pk)
     return job
 
@@ -180,7 +182,10 @@ def recover_stale_jobs(*, stale_after: timedelta | None = None) -> list[int]:
                 job.message = "ワーカーの停止により中断しました。担当者が確認してください。"
             job.save(update_fields=["status", "message", "finished_at"])
             audit.record(
-                "jobs.recovered", organization=job.organization, target=job, summary=job.message
+                action="jobs.recovered",
+                organization=job.organization,
+                target=job,
+                summary=job.message,
             )
             recovered.append(job.pk)
     return recovered

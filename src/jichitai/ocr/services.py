@@ -94,7 +94,11 @@ def create_template(
     paper.reference.save("blank.png", ContentFile(png), save=False)
     paper.save()
     audit.record(
-        "ocr.template.created", actor=actor, organization=organization, target=paper, summary=name
+        action="ocr.template.created",
+        actor=actor,
+        organization=organization,
+        target=paper,
+        summary=name,
     )
     return paper
 
@@ -120,7 +124,7 @@ def save_field(*, actor, paper: PaperTemplate, data: dict) -> PaperTemplate:
     paper.fields = fields
     paper.save(update_fields=["fields"])
     audit.record(
-        "ocr.template.field_saved",
+        action="ocr.template.field_saved",
         actor=actor,
         organization=paper.organization,
         target=paper,
@@ -134,7 +138,7 @@ def delete_field(*, actor, paper: PaperTemplate, name: str) -> None:
     paper.fields = [f for f in paper.fields if f["name"] != name]
     paper.save(update_fields=["fields"])
     audit.record(
-        "ocr.template.field_deleted",
+        action="ocr.template.field_deleted",
         actor=actor,
         organization=paper.organization,
         target=paper,
@@ -180,7 +184,7 @@ def start_batch(*, actor, paper: PaperTemplate, uploads: list) -> Batch:
     )
     batch.save(update_fields=["job"])
     audit.record(
-        "ocr.batch.started",
+        action="ocr.batch.started",
         actor=actor,
         organization=paper.organization,
         target=batch,
@@ -330,7 +334,9 @@ def verify_page(*, actor, page: ScanPage, typed: dict) -> ScanPage:
     if paper.double_entry and paper.critical_fields:
         page.status = ScanPage.Status.SECOND_ENTRY
         page.save(update_fields=["values", "first_by", "status"])
-        audit.record("ocr.page.verified", actor=actor, organization=page.organization, target=page)
+        audit.record(
+            action="ocr.page.verified", actor=actor, organization=page.organization, target=page
+        )
         return page
     return _submit(page, actor)
 
@@ -352,7 +358,9 @@ def second_entry(*, actor, page: ScanPage, typed: dict) -> ScanPage:
         return _submit(page, actor)
     page.status = ScanPage.Status.CONFLICT
     page.save(update_fields=["second_values", "second_by", "status"])
-    audit.record("ocr.page.conflict", actor=actor, organization=page.organization, target=page)
+    audit.record(
+        action="ocr.page.conflict", actor=actor, organization=page.organization, target=page
+    )
     return page
 
 
@@ -380,7 +388,9 @@ def discard_page(*, actor, page: ScanPage) -> ScanPage:
         raise ValidationError("受け付けたページは取り下げられません。")
     page.status = ScanPage.Status.DISCARDED
     page.save(update_fields=["status"])
-    audit.record("ocr.page.discarded", actor=actor, organization=page.organization, target=page)
+    audit.record(
+        action="ocr.page.discarded", actor=actor, organization=page.organization, target=page
+    )
     return page
 
 
@@ -443,7 +453,7 @@ def _submit(page: ScanPage, actor) -> ScanPage:
     page.status = ScanPage.Status.DONE
     page.save(update_fields=["application", "status"])
     audit.record(
-        "ocr.page.submitted",
+        action="ocr.page.submitted",
         actor=actor,
         organization=page.organization,
         target=page,
@@ -465,4 +475,4 @@ def erase_scans(*, application) -> None:
         image="", results={}, values={}, second_values={}
     )
     BatchFile.objects.filter(pk__in=list(sources)).update(file="")
-    audit.redact_changes(ScanPage, [page.pk for page in pages])
+    audit.redact_changes(model=ScanPage, ids=[page.pk for page in pages])

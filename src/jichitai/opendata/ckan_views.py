@@ -116,7 +116,7 @@ def action(request, name: str):
                 "Authorization Error",
                 message="Access denied: invalid API token",
             )
-        accounts.touch_api_token(principal.token)
+        accounts.touch_api_token(token=principal.token)
 
     context = Context(
         base_url=request.build_absolute_uri("/").rstrip("/"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.tenancy.models import TenantOwned, TenantQuerySet
+from jichitai.tenancy.models import TenantOwned
 
 
 def _token() -> str:
@@ -40,8 +40,6 @@ class Payment(TenantOwned):
     gateway_token = models.CharField(max_length=64, default=_token, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -84,8 +82,6 @@ class ReconciliationProfile(TenantOwned):
     )
     header_row = models.PositiveIntegerField(_("見出しの行"), default=1)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
 
@@ -109,8 +105,6 @@ class ReconciliationBatch(TenantOwned):
     unmatched = models.PositiveIntegerField(default=0)
     already_paid = models.PositiveIntegerField(default=0)
     rows = models.JSONField(default=list)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -69,7 +69,7 @@ def _create(application, amount: int, actor=None) -> Payment:
         fiscal_year=application.fiscal_year,
     )
     audit.record(
-        "payments.payment.created",
+        action="payments.payment.created",
         actor=actor,
         organization=application.organization,
         target=payment,
@@ -126,7 +126,7 @@ def _mark_paid(
         update_fields=["status", "paid_amount", "paid_at", "method", "reference", "updated_at"]
     )
     audit.record(
-        "payments.payment.paid",
+        action="payments.payment.paid",
         actor=actor,
         organization=payment.organization,
         target=payment,
@@ -142,7 +142,7 @@ def cancel(*, actor, payment: Payment) -> Payment:
     payment.status = Payment.Status.CANCELLED
     payment.save(update_fields=["status", "updated_at"])
     audit.record(
-        "payments.payment.cancelled",
+        action="payments.payment.cancelled",
         actor=actor,
         target=payment,
         changes={"status": ["unpaid", "cancelled"]},
@@ -159,7 +159,7 @@ def refund(*, actor, payment: Payment, reason: str) -> Payment:
     payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
     audit.record(
-        "payments.payment.refunded",
+        action="payments.payment.refunded",
         actor=actor,
         target=payment,
         changes={"status": ["paid", "refunded"]},
@@ -180,7 +180,7 @@ def add_reconciliation_profile(*, actor, organization, **values) -> Reconciliati
             setattr(profile, name, values[name])
     profile.full_clean()
     profile.save()
-    audit.record_created(profile, PROFILE_FIELDS, actor=actor)
+    audit.record_created(instance=profile, fields=PROFILE_FIELDS, actor=actor)
     return profile
 
 
@@ -340,7 +340,7 @@ def reconcile(
     batch.rows = report
     batch.save()
     audit.record(
-        "payments.reconciled",
+        action="payments.reconciled",
         actor=actor,
         organization=organization,
         target=batch,
@@ -414,7 +414,7 @@ def handle_gateway_notification(*, body: bytes, signature_header: str) -> str:
             elif amount != payment.amount or payment.status != Payment.Status.UNPAID:
                 outcome = "amount or status mismatch"
                 audit.record(
-                    "payments.gateway.mismatch",
+                    action="payments.gateway.mismatch",
                     organization=payment.organization,
                     target=payment,
                     summary=f"入金 {amount}円",

@@ -26,6 +26,7 @@ from jichitai.pdca.models import (
     ReportSnapshot,
 )
 from jichitai.tenancy.models import Division, Organization
+from jichitai.tenancy.selectors import for_tenant
 
 DATA = Path(__file__).parent / "demo_data"
 
@@ -35,7 +36,7 @@ def _read(name: str) -> dict:
 
 
 def _division(organization, name):
-    return Division.objects.filter(organization=organization, name=name).first()
+    return for_tenant(Division, organization).filter(name=name).first()
 
 
 def _set_year(indicator, year, values):
@@ -88,7 +89,7 @@ def _projects(plan, entries, year_of_sheet):
 
 def load_policy(prefecture) -> list[str]:
     data = _read("smart_government_policy.yaml")
-    if Plan.objects.filter(organization=prefecture, slug=data["slug"]).exists():
+    if for_tenant(Plan, prefecture).filter(slug=data["slug"]).exists():
         return [f"{data['name']}: 読込済み"]
     plan = Plan.objects.create(
         organization=prefecture,
@@ -163,7 +164,7 @@ def load_policy(prefecture) -> list[str]:
 
 def load_strategy(prefecture) -> list[str]:
     data = _read("mie_digital_strategy.yaml")
-    if Plan.objects.filter(organization=prefecture, slug=data["slug"]).exists():
+    if for_tenant(Plan, prefecture).filter(slug=data["slug"]).exists():
         return [f"{data['name']}: 読込済み"]
     plan = Plan.objects.create(
         organization=prefecture,
@@ -235,7 +236,7 @@ def load_strategy(prefecture) -> list[str]:
 
 def load_meeting(prefecture) -> list[str]:
     data = _read("meeting_2020.yaml")
-    if Meeting.objects.filter(organization=prefecture, name=data["name"]).exists():
+    if for_tenant(Meeting, prefecture).filter(name=data["name"]).exists():
         return [f"{data['name']}: 読込済み"]
     from jichitai.procedures import services as procedures
     from jichitai.procedures.models import Procedure
@@ -275,7 +276,7 @@ def load_meeting(prefecture) -> list[str]:
     procedures.close_procedure(actor=None, procedure=survey)
     meeting = Meeting.objects.create(
         organization=prefecture,
-        plan=Plan.objects.filter(organization=prefecture, slug="smart-government-policy").first(),
+        plan=for_tenant(Plan, prefecture).filter(slug="smart-government-policy").first(),
         name=data["name"],
         fiscal_year=data["fiscal_year"],
         goal=data["goal"],

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.tenancy.models import TenantOwned, TenantQuerySet
+from jichitai.tenancy.models import TenantOwned
 
 
 class Plan(TenantOwned):
@@ -38,8 +38,6 @@ class Plan(TenantOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -326,8 +324,6 @@ class Meeting(TenantOwned):
     survey_question = models.CharField(max_length=40, blank=True)
     survey_positive_answers = models.JSONField(default=list, blank=True)
 
-    objects = TenantQuerySet.as_manager()
-
     class Meta:
         ordering = ["-fiscal_year", "name"]
 
@@ -391,8 +387,6 @@ class ImportBatch(TenantOwned):
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,16 +8,8 @@ navigation.register("pdca", NavItem(_("計画・KPI"), "pdca:plans", order=40))
 
 
 def _stale_card(request):
-    plans = list(selectors.plans_of(request.tenant).prefetch_related("indicators__years"))
-    if not plans:
-        return None
-    stale = [
-        (plan, indicator)
-        for plan in plans
-        for indicator in plan.indicators.all()
-        if selectors.is_stale(indicator)
-    ]
-    return {"plans": plans, "stale": stale}
+    plans, stale = selectors.stale_indicators(request.tenant)
+    return {"plans": plans, "stale": stale} if plans else None
 
 
 cards.register("pdca", Card(_("計画・KPI"), "pdca/card.html", _stale_card, order=40))

@@ -13,8 +13,11 @@ from jichitai.core.metrics import metrics
 from jichitai.pdca import figures
 from jichitai.pdca.models import (
     Action,
+    ActionYear,
     EffectFigure,
+    ImportBatch,
     Indicator,
+    IndicatorYear,
     Meeting,
     Plan,
     PlanYearText,
@@ -37,11 +40,7 @@ def plan_of(organization, plan_id) -> Plan:
 def plan_by_reference(reference: str, organization=None) -> Plan:
     """A plan by id or slug (for the command line). A slug used by several organizations needs
     the organization."""
-    plans = (
-        Plan.objects.all()
-        if organization is None
-        else Plan.objects.filter(organization=organization)
-    )
+    plans = Plan.objects.all() if organization is None else for_tenant(Plan, organization)
     found = (
         list(plans.filter(pk=int(reference)))
         if reference.isdigit()
@@ -68,6 +67,33 @@ def action_of(plan: Plan, action_id) -> Action:
 
 def locked_years(plan: Plan) -> set[int]:
     return set(YearLock.objects.filter(plan=plan).values_list("fiscal_year", flat=True))
+
+
+def is_locked(plan: Plan, fiscal_year: int) -> bool:
+    return YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).exists()
+
+
+def top_nodes(plan: Plan):
+    """The plan's first level (施策・取組) with their actions."""
+    return plan.nodes.filter(parent__isnull=True).prefetch_related("actions")
+
+
+def budget_years(plan: Plan) -> list[int]:
+    """The 年度 for which a project of a budget group has a row, in order."""
+    years = plan.projects.exclude(group="").values_list("years__fiscal_year", flat=True)
+    return sorted({year for year in years if year})
+
+
+def indicator_years_by_year(indicator: Indicator) -> dict[int, IndicatorYear]:
+    return {row.fiscal_year: row for row in indicator.years.all()}
+
+
+def action_years_by_year(action: Action) -> dict[int, ActionYear]:
+    return {row.fiscal_year: row for row in action.years.all()}
+
+
+def import_batch_of(organization, plan: Plan, import_id) -> ImportBatch:
+    return tenant_get(ImportBatch.objects.filter(plan=plan), organization, pk=import_id)
 
 
 def live_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
@@ -136,6 +162,46 @@ def is_stale(indicator: Indicator) -> bool:
     return any(row["stale"] for row in indicator_rows(indicator, live=False))
 
 
+def stale_indicators(organization) -> tuple[list[Plan], list[tuple[Plan, Indicator]]]:
+    """The organization's plans, and each (plan, indicator) whose figure for a past 年度 is due."""
+    plans = list(plans_of(organization).prefetch_related("indicators__years"))
+    stale = [
+        (plan, indicator)
+        for plan in plans
+        for indicator in plan.indicators.all()
+        if is_stale(indicator)
+    ]
+    return plans, stale
+
+
+def chart_points(rows: list[dict]) -> list[dict]:
+    """Target and actual per 年度 of ``indicator_rows``, as the charts take them."""
+    return [
+        {
+            "label": japanese.fiscal_year_label(row["fiscal_year"], style="short"),
+            "target": float(row["target"]) if row["target"] is not None else None,
+            "actual": float(row["actual"]) if row["actual"] is not None else None,
+        }
+        for row in rows
+    ]
+
+
+def indicator_summaries(plan: Plan) -> list[dict]:
+    """Per indicator of the plan: its rows per 年度, whether a figure is due, its chart points."""
+    summaries = []
+    for indicator in plan.indicators.prefetch_related("years"):
+        rows = indicator_rows(indicator)
+        summaries.append(
+            {
+                "indicator": indicator,
+                "rows": rows,
+                "stale": any(row["stale"] for row in rows),
+                "points": chart_points(rows),
+            }
+        )
+    return summaries
+
+
 # --- Report data -----------------------------------------------------------------------------------
 
 
@@ -182,14 +248,7 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
                     }
                     for row in rows
                 ],
-                "chart": [
-                    {
-                        "label": japanese.fiscal_year_label(row["fiscal_year"], style="short"),
-                        "target": float(row["target"]) if row["target"] is not None else None,
-                        "actual": float(row["actual"]) if row["actual"] is not None else None,
-                    }
-                    for row in rows
-                ],
+                "chart": chart_points(rows),
             }
         )
     text = PlanYearText.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
@@ -360,6 +419,40 @@ def snapshot_of(plan: Plan, snapshot_id) -> ReportSnapshot:
 
 def meetings_of(organization):
     return for_tenant(Meeting, organization).prefetch_related("sessions", "participants")
+
+
+def meeting_summaries(organization) -> list[dict]:
+    """Each meeting with its linked survey's respondents and the share of positive answers in the
+    survey's latest 年度 (None without a survey or answers)."""
+    from jichitai.procedures.selectors import answer_share
+
+    summaries = []
+    for meeting in meetings_of(organization):
+        share = None
+        respondents = 0
+        if meeting.survey is not None:
+            respondents = meeting.survey.applications.exclude(status="withdrawn").count()
+            years = set(meeting.survey.applications.values_list("fiscal_year", flat=True))
+            share = (
+                answer_share(
+                    organization,
+                    max(years),
+                    procedure_id=meeting.survey.pk,
+                    question=meeting.survey_question,
+                    answers=meeting.survey_positive_answers,
+                )
+                if years
+                else None
+            )
+        summaries.append(
+            {
+                "meeting": meeting,
+                "share": share,
+                "respondents": respondents,
+                "positive": round(share * respondents / 100) if share is not None else None,
+            }
+        )
+    return summaries
 
 
 def budget_list(plan: Plan, fiscal_year: int) -> list[dict]:

@@ -27,7 +27,7 @@ from jichitai.pdca.models import (
 
 
 def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
-    if YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).exists():
+    if selectors.is_locked(plan, fiscal_year):
         raise ValidationError(
             f"{japanese.fiscal_year_label(fiscal_year)}は締め切られているため変更できません。所属長・推進担当に再開を依頼してください。"
         )
@@ -53,7 +53,7 @@ def set_indicator_year(*, actor, indicator: Indicator, fiscal_year: int, **value
         indicator=indicator, fiscal_year=fiscal_year
     )
     fields = ["target", "actual", "rationale", "override", "override_comment"]
-    before = audit.snapshot(row, fields)
+    before = audit.snapshot(instance=row, fields=fields)
     for name in ("target", "actual"):
         if name in values:
             setattr(row, name, _decimal(values[name], name))
@@ -69,10 +69,12 @@ def set_indicator_year(*, actor, indicator: Indicator, fiscal_year: int, **value
     row.entered_by = actor if getattr(actor, "is_authenticated", False) else None
     row.entered_at = timezone.now()
     row.save()
-    changes = audit.changes_between(before, audit.snapshot(row, fields))
+    changes = audit.changes_between(
+        before=before, after=audit.snapshot(instance=row, fields=fields)
+    )
     if changes:
         audit.record(
-            "pdca.indicator_year.updated",
+            action="pdca.indicator_year.updated",
             actor=actor,
             organization=plan.organization,
             target=row,
@@ -107,12 +109,12 @@ def bind_metric(*, actor, indicator: Indicator, metric_name: str, parameters: di
     indicator.metric_parameters = parameters
     indicator.save(update_fields=["metric_name", "metric_parameters"])
     audit.record(
-        "pdca.indicator.bound",
+        action="pdca.indicator.bound",
         actor=actor,
         organization=indicator.plan.organization,
         target=indicator,
         changes=audit.changes_between(
-            before, {"metric_name": metric_name, "metric_parameters": parameters}
+            before=before, after={"metric_name": metric_name, "metric_parameters": parameters}
         ),
     )
     return indicator
@@ -129,17 +131,19 @@ def set_action_year(
 ) -> ActionYear:
     _refuse_if_locked(action.plan, fiscal_year)
     row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=fiscal_year)
-    before = audit.snapshot(row, ["schedule", "status_text"])
+    before = audit.snapshot(instance=row, fields=["schedule", "status_text"])
     if schedule is not None:
         row.schedule = schedule
     if status_text is not None:
         row.status_text = status_text
     row.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     row.save()
-    changes = audit.changes_between(before, audit.snapshot(row, ["schedule", "status_text"]))
+    changes = audit.changes_between(
+        before=before, after=audit.snapshot(instance=row, fields=["schedule", "status_text"])
+    )
     if changes:
         audit.record(
-            "pdca.action_year.updated",
+            action="pdca.action_year.updated",
             actor=actor,
             organization=action.plan.organization,
             target=row,
@@ -155,7 +159,7 @@ def lock_year(*, actor, plan: Plan, fiscal_year: int) -> YearLock:
     )
     if created:
         audit.record(
-            "pdca.year.locked",
+            action="pdca.year.locked",
             actor=actor,
             organization=plan.organization,
             target=plan,
@@ -173,7 +177,7 @@ def reopen_year(*, actor, membership, plan: Plan, fiscal_year: int) -> None:
     deleted, _ = YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).delete()
     if deleted:
         audit.record(
-            "pdca.year.reopened",
+            action="pdca.year.reopened",
             actor=actor,
             organization=plan.organization,
             target=plan,
@@ -193,7 +197,7 @@ def publish_report(*, actor, plan: Plan, kind: str, fiscal_year: int) -> ReportS
         published_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(
-        "pdca.report.published",
+        action="pdca.report.published",
         actor=actor,
         organization=plan.organization,
         target=snapshot,
@@ -289,7 +293,7 @@ def apply_import(context, *, batch_id: int) -> dict:
     batch.status = ImportBatch.Status.APPLIED
     batch.save(update_fields=["status"])
     audit.record(
-        "pdca.workbook.imported",
+        action="pdca.workbook.imported",
         actor=batch.created_by,
         organization=plan.organization,
         target=plan,
@@ -305,7 +309,7 @@ class _DirectContext:
         pass
 
 
-def apply_import_now(batch: ImportBatch) -> dict:
+def apply_import_now(*, batch: ImportBatch) -> dict:
     """The command line applies a checked workbook at once (no worker involved)."""
     if batch.problems:
         raise ValidationError(batch.problems)

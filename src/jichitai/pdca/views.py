@@ -15,10 +15,9 @@ from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.pdca import reports, selectors, services, workbook
 from jichitai.pdca.charts import target_actual_svg
 from jichitai.pdca.forms import ActionYearForm, IndicatorYearForm, MetricBindingForm, WorkbookForm
-from jichitai.pdca.models import ImportBatch, ReportSnapshot
+from jichitai.pdca.models import ReportSnapshot
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
-from jichitai.tenancy.selectors import tenant_get
 
 
 def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
@@ -42,41 +41,23 @@ def plan_list(request, org_code):
 @requires_role(Role.VIEWER)
 def plan_detail(request, org_code, plan_id):
     plan = selectors.plan_of(request.tenant, plan_id)
-    indicators = []
-    for indicator in plan.indicators.prefetch_related("years"):
-        rows = selectors.indicator_rows(indicator)
-        points = [
-            {
-                "label": japanese.fiscal_year_label(r["fiscal_year"], style="short"),
-                "target": float(r["target"]) if r["target"] is not None else None,
-                "actual": float(r["actual"]) if r["actual"] is not None else None,
-            }
-            for r in rows
-        ]
-        indicators.append(
-            {
-                "indicator": indicator,
-                "rows": rows,
-                "stale": any(r["stale"] for r in rows),
-                "svg": target_actual_svg(points, title=indicator.name, unit=indicator.unit),
-            }
-        )
+    indicators = [
+        {
+            **summary,
+            "svg": target_actual_svg(
+                summary["points"], title=summary["indicator"].name, unit=summary["indicator"].unit
+            ),
+        }
+        for summary in selectors.indicator_summaries(plan)
+    ]
     context = {
         "plan": plan,
         "indicators": indicators,
-        "nodes": plan.nodes.filter(parent__isnull=True).prefetch_related("actions"),
+        "nodes": selectors.top_nodes(plan),
         "locked": selectors.locked_years(plan),
         "years": [(year, japanese.fiscal_year_label(year)) for year in plan.fiscal_years],
         "snapshots": selectors.snapshots_of(plan)[:10],
-        "budget_years": sorted(
-            {
-                row
-                for row in plan.projects.exclude(group="").values_list(
-                    "years__fiscal_year", flat=True
-                )
-                if row
-            }
-        ),
+        "budget_years": selectors.budget_years(plan),
     }
     return render(request, "pdca/plan_detail.html", context)
 
@@ -86,7 +67,7 @@ def plan_detail(request, org_code, plan_id):
 def indicator_edit(request, org_code, plan_id, indicator_id):
     plan = selectors.plan_of(request.tenant, plan_id)
     indicator = selectors.indicator_of(plan, indicator_id)
-    rows = {row.fiscal_year: row for row in indicator.years.all()}
+    rows = selectors.indicator_years_by_year(indicator)
     locked = selectors.locked_years(plan)
     can_edit = request.membership.has_role(Role.CLERK)
     forms = []
@@ -183,7 +164,7 @@ def indicator_bind(request, org_code, plan_id, indicator_id):
 def action_edit(request, org_code, plan_id, action_id):
     plan = selectors.plan_of(request.tenant, plan_id)
     action = selectors.action_of(plan, action_id)
-    rows = {row.fiscal_year: row for row in action.years.all()}
+    rows = selectors.action_years_by_year(action)
     locked = selectors.locked_years(plan)
     forms = []
     for year in plan.fiscal_years:
@@ -327,7 +308,7 @@ def workbook_import(request, org_code, plan_id):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, org_code, plan_id, import_id):
     plan = selectors.plan_of(request.tenant, plan_id)
-    batch = tenant_get(ImportBatch.objects.filter(plan=plan), request.tenant, pk=import_id)
+    batch = selectors.import_batch_of(request.tenant, plan, import_id)
     if request.method == "POST":
         try:
             job = services.confirm_import(actor=request.user, batch=batch)
@@ -353,32 +334,6 @@ def budget_list(request, org_code, plan_id, fiscal_year):
 
 @requires_role(Role.VIEWER)
 def meeting_list(request, org_code):
-    from jichitai.procedures.selectors import answer_share
-
-    meetings = []
-    for meeting in selectors.meetings_of(request.tenant):
-        share = None
-        respondents = 0
-        if meeting.survey is not None:
-            respondents = meeting.survey.applications.exclude(status="withdrawn").count()
-            years = set(meeting.survey.applications.values_list("fiscal_year", flat=True))
-            share = (
-                answer_share(
-                    request.tenant,
-                    max(years),
-                    procedure_id=meeting.survey.pk,
-                    question=meeting.survey_question,
-                    answers=meeting.survey_positive_answers,
-                )
-                if years
-                else None
-            )
-        meetings.append(
-            {
-                "meeting": meeting,
-                "share": share,
-                "respondents": respondents,
-                "positive": round(share * respondents / 100) if share is not None else None,
-            }
-        )
-    return render(request, "pdca/meetings.html", {"meetings": meetings})
+    return render(
+        request, "pdca/meetings.html", {"meetings": selectors.meeting_summaries(request.tenant)}
+    )

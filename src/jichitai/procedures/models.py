@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.files import PrivateUploadTo
 from jichitai.procedures.registry import payment_method_choices, signature_check_choices
-from jichitai.tenancy.models import TenantOwned, TenantQuerySet
+from jichitai.tenancy.models import TenantOwned
 
 
 class Procedure(TenantOwned):
@@ -104,8 +104,6 @@ class Procedure(TenantOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -219,8 +217,6 @@ class Application(TenantOwned):
     purged_at = models.DateTimeField(_("個人情報の削除日時"), null=True, blank=True)
     fiscal_year = models.PositiveIntegerField(_("年度"), db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

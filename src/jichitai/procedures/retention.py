@@ -44,7 +44,7 @@ def _erase(application: Application) -> int:
         Draft.objects.filter(**mine).delete()
         EmailVerification.objects.filter(**mine).delete()
     application.events.exclude(message="").update(message=PURGED_TEXT)
-    audit.redact_changes(Application, [application.pk])
+    audit.redact_changes(model=Application, ids=[application.pk])
     for _name, erase in erasure_hooks.items():
         erase(application)
     Application.objects.filter(pk=application.pk).update(
@@ -63,7 +63,7 @@ def purge_application(*, actor, application: Application, reason: str) -> None:
     """Erases one application's personal data now (e.g. at the applicant's request)."""
     files = _erase(application)
     audit.record(
-        "procedures.application.purged",
+        action="procedures.application.purged",
         actor=actor,
         target=application,
         summary=f"{reason}(添付 {files} 件も削除)",
@@ -94,7 +94,7 @@ def purge_expired(context, **arguments) -> dict:
                 files = _erase(application)
                 # About the procedure: the application's own entries stay exactly as they were.
                 audit.record(
-                    "procedures.retention.run",
+                    action="procedures.retention.run",
                     target=procedure,
                     summary=f"保存期間を過ぎた申請 {application.receipt_number} の個人情報を削除"
                     f"(添付 {files} 件も削除)",

@@ -89,7 +89,7 @@ def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnc
         not_after=certificate.not_valid_after_utc,
         uploaded_by=actor,
     )
-    audit.record_created(anchor, ["name", "subject", "fingerprint"], actor=actor)
+    audit.record_created(instance=anchor, fields=["name", "subject", "fingerprint"], actor=actor)
     return anchor
 
 
@@ -119,7 +119,7 @@ def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
         uploaded_by=actor,
     )
     audit.record(
-        "signatures.crl.uploaded",
+        action="signatures.crl.uploaded",
         actor=actor,
         target=revocation_list,
         summary=f"{revocation_list.issuer} 失効 {revocation_list.revoked_count} 件",
@@ -130,7 +130,7 @@ def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
 @transaction.atomic
 def remove_trust_anchor(*, actor, anchor: TrustAnchor) -> None:
     audit.record(
-        "signatures.trust_anchor.removed", actor=actor, target=anchor, summary=anchor.subject
+        action="signatures.trust_anchor.removed", actor=actor, target=anchor, summary=anchor.subject
     )
     anchor.delete()
 
@@ -236,7 +236,7 @@ def reverify_signature(*, actor, signature: ApplicationSignature) -> Application
         ]
     )
     audit.record(
-        "signatures.signature.reverified",
+        action="signatures.signature.reverified",
         actor=actor,
         organization=application.organization,
         target=application,

@@ -1,6 +1,8 @@
 """Tenants: the prefecture and each 市町 (``Organization``), their divisions (所属) and the staff who
 belong to them (``Membership``, one role per organization)."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -151,20 +153,14 @@ class Membership(models.Model):
             raise ValidationError({"division": _("別の団体の所属は選べません。")})
 
 
-class TenantQuerySet(models.QuerySet):
-    def for_organization(self, organization: Organization) -> "TenantQuerySet":
-        return self.filter(organization=organization)
-
-
 class TenantOwned(models.Model):
     """Base for every tenant-owned record. Reads go through selectors that take the organization,
-    which call ``for_organization``; nothing else in the project filters by organization by hand."""
+    which call ``tenancy.selectors.for_tenant``; nothing else in the project filters by
+    organization by hand."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("団体")
     )
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -209,3 +205,8 @@ class Invitation(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.username} → {self.organization}"
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        """What is kept of the link's token, and what a followed link is looked up by."""
+        return hashlib.sha256(raw.encode()).hexdigest()

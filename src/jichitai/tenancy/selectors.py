@@ -83,6 +83,29 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
     return for_tenant(Membership, organization).select_related("user", "division")
 
 
+def active_member_count(organization: Organization) -> int:
+    return members_of(organization).filter(is_active=True).count()
+
+
+def organization_counts(organization: Organization) -> dict[str, int]:
+    """Active divisions, active members and (for a prefecture) municipalities."""
+    return {
+        "division_count": divisions_of(organization).count(),
+        "member_count": active_member_count(organization),
+        "municipality_count": municipalities_of(organization).count(),
+    }
+
+
+def has_member(organization: Organization, *, username: str) -> bool:
+    """Whether the login ID has a membership of the organization, in force or not."""
+    return for_tenant(Membership, organization).filter(user__username=username).exists()
+
+
+def holds_break_glass_access(organization: Organization, user) -> bool:
+    """Whether ``user``'s membership of the organization is a (temporary) break-glass one."""
+    return for_tenant(Membership, organization).filter(user=user, expires_at__isnull=False).exists()
+
+
 def member_of(organization: Organization, membership_id: int) -> Membership:
     return tenant_get(members_of(organization), organization, pk=membership_id)
 
@@ -117,12 +140,12 @@ def open_invitation_of(organization: Organization, invitation_id: int) -> Invita
     return tenant_get(open_invitations_of(organization), organization, pk=invitation_id)
 
 
-def open_invitation(token_hash: str) -> Invitation:
-    """The open invitation whose link carries this token (hashed), to an active organization; 404
+def open_invitation(token: str) -> Invitation:
+    """The open invitation whose link carries this token, to an active organization; 404
     otherwise. Looked up by token, as the person following the link belongs to no organization yet."""
     try:
         return Invitation.objects.select_related("organization", "division").get(
-            token_hash=token_hash,
+            token_hash=Invitation.hash_token(token),
             accepted_at__isnull=True,
             expires_at__gt=timezone.now(),
             organization__is_active=True,

@@ -1,7 +1,6 @@
 """Writes about organizations, divisions and memberships. Each function is one transaction and
 records what it changed in the audit log."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -13,9 +12,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from jichitai.accounts.selectors import account_named
 from jichitai.audit import services as audit
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
-from jichitai.tenancy.selectors import admins_of, for_tenant
+from jichitai.tenancy.selectors import (
+    admins_of,
+    for_tenant,
+    has_member,
+    holds_break_glass_access,
+)
 
 ORGANIZATION_FIELDS = ["name", "name_kana", "postal_code", "address", "phone", "email", "website"]
 DIVISION_FIELDS = ["name", "department", "phone", "email", "is_active"]
@@ -30,13 +35,15 @@ def _stored(instance):
 
 
 def _apply(instance, fields: list[str], values: dict) -> dict:
-    before = audit.snapshot(_stored(instance), fields)
+    before = audit.snapshot(instance=_stored(instance), fields=fields)
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
     instance.full_clean()
     instance.save()
-    return audit.changes_between(before, audit.snapshot(instance, fields))
+    return audit.changes_between(
+        before=before, after=audit.snapshot(instance=instance, fields=fields)
+    )
 
 
 @transaction.atomic
@@ -44,7 +51,7 @@ def update_organization(*, actor, organization: Organization, **values) -> Organ
     changes = _apply(organization, ORGANIZATION_FIELDS, values)
     if changes:
         audit.record(
-            "tenancy.organization.updated", actor=actor, target=organization, changes=changes
+            action="tenancy.organization.updated", actor=actor, target=organization, changes=changes
         )
     return organization
 
@@ -63,7 +70,10 @@ def create_municipality(
     municipality.full_clean()
     municipality.save()
     audit.record_created(
-        municipality, ["code", "name", "name_kana", "kind"], actor=actor, organization=prefecture
+        instance=municipality,
+        fields=["code", "name", "name_kana", "kind"],
+        actor=actor,
+        organization=prefecture,
     )
     return municipality
 
@@ -74,7 +84,7 @@ def update_municipality(*, actor, prefecture: Organization, municipality: Organi
     changes = _apply(municipality, fields, values)
     if changes:
         audit.record(
-            "tenancy.municipality.updated",
+            action="tenancy.municipality.updated",
             actor=actor,
             organization=prefecture,
             target=municipality,
@@ -84,7 +94,7 @@ def update_municipality(*, actor, prefecture: Organization, municipality: Organi
 
 
 def _refuse_duplicate_division_name(organization: Organization, name: str, exclude_pk=None):
-    duplicates = Division.objects.filter(organization=organization, name=name)
+    duplicates = for_tenant(Division, organization).filter(name=name)
     if duplicates.exclude(pk=exclude_pk).exists():
         raise ValidationError({"name": f"「{name}」という所属はすでに登録されています。"})
 
@@ -98,7 +108,7 @@ def create_division(*, actor, organization: Organization, **values) -> Division:
             setattr(division, name, values[name])
     division.full_clean()
     division.save()
-    audit.record_created(division, DIVISION_FIELDS, actor=actor)
+    audit.record_created(instance=division, fields=DIVISION_FIELDS, actor=actor)
     return division
 
 
@@ -108,7 +118,9 @@ def update_division(*, actor, division: Division, **values) -> Division:
         _refuse_duplicate_division_name(division.organization, values["name"], division.pk)
     changes = _apply(division, DIVISION_FIELDS, values)
     if changes:
-        audit.record("tenancy.division.updated", actor=actor, target=division, changes=changes)
+        audit.record(
+            action="tenancy.division.updated", actor=actor, target=division, changes=changes
+        )
     return division
 
 
@@ -118,14 +130,10 @@ INVITATION_UNUSABLE = (
 )
 
 
-def hash_invitation_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def _send_invitation(invitation: Invitation, link: str) -> None:
     # An existing account is asked at its own address, so that its holder decides; the address the
     # admin typed is used only for a login ID that has no account yet.
-    account = get_user_model().objects.filter(username=invitation.username).first()
+    account = account_named(invitation.username)
     recipient = account.email if account is not None and account.email else invitation.email
     body = render_to_string(
         "tenancy/email/invitation.txt",
@@ -151,13 +159,11 @@ def invite_member(
     the page tells an admin nothing about other organizations' staff."""
     if division is not None and division.organization_id != organization.pk:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
-    if Membership.objects.filter(
-        user=actor, organization=organization, expires_at__isnull=False
-    ).exists():
+    if holds_break_glass_access(organization, actor):
         raise ValidationError(
             "緊急アクセス中は職員を招待できません。市町の管理者に依頼してください。"
         )
-    if Membership.objects.filter(user__username=username, organization=organization).exists():
+    if has_member(organization, username=username):
         raise ValidationError({"username": "この職員はすでにこの団体に登録されています。"})
     now = timezone.now()
     # A new invitation replaces earlier ones to the same login ID.
@@ -173,12 +179,14 @@ def invite_member(
         role=Role(role),
         division=division,
         invited_by=actor,
-        token_hash=hash_invitation_token(raw),
+        token_hash=Invitation.hash_token(raw),
         expires_at=now + INVITATION_LIFETIME,
     )
     invitation.full_clean()
     invitation.save()
-    audit.record_created(invitation, INVITATION_FIELDS, actor=actor, summary=f"{username} を招待")
+    audit.record_created(
+        instance=invitation, fields=INVITATION_FIELDS, actor=actor, summary=f"{username} を招待"
+    )
     link = invitation_base_url + reverse("accounts:invitation", kwargs={"token": raw})
     transaction.on_commit(lambda: _send_invitation(invitation, link))
     return invitation
@@ -192,7 +200,7 @@ def cancel_invitation(*, actor, invitation: Invitation) -> None:
         invitation.expires_at = now
         invitation.save(update_fields=["expires_at"])
         audit.record(
-            "tenancy.invitation.cancelled",
+            action="tenancy.invitation.cancelled",
             actor=actor,
             organization=invitation.organization,
             target=invitation,
@@ -211,7 +219,7 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
             f"この招待は別のログインID({locked.username})宛てです。"
             "そのログインIDでログインし直してください。"
         )
-    if Membership.objects.filter(user=user, organization=locked.organization).exists():
+    if has_member(locked.organization, username=user.username):
         raise ValidationError("すでにこの団体の職員として登録されています。")
     membership = Membership(
         user=user, organization=locked.organization, role=locked.role, division=locked.division
@@ -222,11 +230,13 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(
-        "tenancy.invitation.accepted",
+        action="tenancy.invitation.accepted",
         actor=user,
         organization=locked.organization,
         target=membership,
-        changes=audit.changes_between({}, audit.snapshot(membership, MEMBERSHIP_FIELDS)),
+        changes=audit.changes_between(
+            before={}, after=audit.snapshot(instance=membership, fields=MEMBERSHIP_FIELDS)
+        ),
         summary=f"{user.username} が招待を承諾",
     )
     return membership
@@ -238,12 +248,11 @@ def create_account_from_invitation(
 ) -> Membership:
     """A person invited under a login ID that has no account creates it with their own password,
     and accepts. The account's address is the one the invitation was sent to."""
-    user_model = get_user_model()
-    if user_model.objects.filter(username=invitation.username).exists():
+    if account_named(invitation.username) is not None:
         raise ValidationError(
             "このログインIDのアカウントはすでにあります。ログインしてから承諾してください。"
         )
-    user = user_model(
+    user = get_user_model()(
         username=invitation.username,
         email=invitation.email,
         full_name=full_name or invitation.full_name,
@@ -252,7 +261,7 @@ def create_account_from_invitation(
     user.full_clean()
     user.save()
     audit.record(
-        "accounts.user.created",
+        action="accounts.user.created",
         actor=user,
         organization=invitation.organization,
         target=user,
@@ -312,7 +321,7 @@ def grant_break_glass_access(
         raise ValidationError("県の管理する市町ではありません。")
     now = timezone.now()
     membership = (
-        Membership.objects.select_for_update().filter(user=actor, organization=municipality).first()
+        for_tenant(Membership.objects.select_for_update(), municipality).filter(user=actor).first()
     )
     if membership is not None and membership.expires_at is None:
         raise ValidationError(f"すでに{municipality.name}の職員として登録されています。")
@@ -328,7 +337,7 @@ def grant_break_glass_access(
     changes = {"expires_at": [None, membership.expires_at.isoformat()], "reason": [None, reason]}
     for organization in (municipality, prefecture):
         audit.record(
-            "tenancy.break_glass.granted",
+            action="tenancy.break_glass.granted",
             actor=actor,
             organization=organization,
             target=membership,
@@ -355,5 +364,7 @@ def change_member(*, actor, membership: Membership, **values) -> Membership:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
     changes = _apply(membership, MEMBERSHIP_FIELDS, values)
     if changes:
-        audit.record("tenancy.membership.updated", actor=actor, target=membership, changes=changes)
+        audit.record(
+            action="tenancy.membership.updated", actor=actor, target=membership, changes=changes
+        )
     return membership

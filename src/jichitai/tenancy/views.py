@@ -33,7 +33,7 @@ def organization_detail(request, org_code):
         {
             "organization": request.tenant,
             "divisions": selectors.divisions_of(request.tenant),
-            "member_count": selectors.members_of(request.tenant).filter(is_active=True).count(),
+            "member_count": selectors.active_member_count(request.tenant),
         },
     )
 

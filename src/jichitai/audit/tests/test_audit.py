@@ -89,9 +89,11 @@ class TestAuditPages:
         self, tsu, ise, make_member, login
     ):
         manager = make_member(tsu, Role.MANAGER)
-        audit.record("tenancy.division.created", organization=tsu, summary="津市の記録")
-        audit.record("tenancy.division.created", organization=ise, summary="伊勢市の記録")
-        audit.record("accounts.login", organization=tsu, summary="ログインの記録", kind="auth")
+        audit.record(action="tenancy.division.created", organization=tsu, summary="津市の記録")
+        audit.record(action="tenancy.division.created", organization=ise, summary="伊勢市の記録")
+        audit.record(
+            action="accounts.login", organization=tsu, summary="ログインの記録", kind="auth"
+        )
         client = login(manager)
 
         page = client.get(f"/s/{tsu.code}/audit/").content.decode()
@@ -103,7 +105,7 @@ class TestAuditPages:
 
     def test_dates_in_the_filter_accept_wareki(self, tsu, make_member, login):
         manager = make_member(tsu, Role.MANAGER)
-        audit.record("x", organization=tsu, summary="今日の記録")
+        audit.record(action="x", organization=tsu, summary="今日の記録")
         client = login(manager)
         page = client.get(f"/s/{tsu.code}/audit/", {"since": "令和元年5月1日"}).content.decode()
         assert "今日の記録" in page
@@ -115,7 +117,7 @@ class TestAuditPages:
 
     def test_detail_shows_old_and_new(self, tsu, tsu_admin, login):
         event = audit.record(
-            "tenancy.division.updated",
+            action="tenancy.division.updated",
             organization=tsu,
             changes={"name": ["旧い名前", "新しい名前"]},
         )

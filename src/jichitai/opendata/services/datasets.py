@@ -115,7 +115,7 @@ def create_dataset(
     dataset.groups.set(groups)
     _refresh_search_text(dataset)
     audit.record(
-        "opendata.dataset_created",
+        action="opendata.dataset_created",
         actor=actor,
         organization=organization,
         target=dataset,
@@ -148,7 +148,7 @@ def update_dataset(*, actor, dataset: Dataset, tags=None, groups=None, **changes
         dataset.groups.set(groups)
     _refresh_search_text(dataset)
     audit.record(
-        "opendata.dataset_updated",
+        action="opendata.dataset_updated",
         actor=actor,
         organization=dataset.organization,
         target=dataset,
@@ -208,7 +208,7 @@ def publish_dataset(
         dataset.first_published_at = timezone.now()
     dataset.save()
     audit.record(
-        "opendata.dataset_published",
+        action="opendata.dataset_published",
         actor=actor,
         organization=dataset.organization,
         target=dataset,
@@ -224,7 +224,7 @@ def unpublish_dataset(*, actor, dataset: Dataset) -> Dataset:
     dataset.private = True
     dataset.save(update_fields=["private", "modified_at"])
     audit.record(
-        "opendata.dataset_unpublished",
+        action="opendata.dataset_unpublished",
         actor=actor,
         organization=dataset.organization,
         target=dataset,
@@ -239,7 +239,10 @@ def delete_dataset(*, actor, dataset: Dataset) -> Dataset:
     dataset.deleted_at = timezone.now()
     dataset.save(update_fields=["deleted_at", "modified_at"])
     audit.record(
-        "opendata.dataset_deleted", actor=actor, organization=dataset.organization, target=dataset
+        action="opendata.dataset_deleted",
+        actor=actor,
+        organization=dataset.organization,
+        target=dataset,
     )
     return dataset
 
@@ -249,7 +252,10 @@ def restore_dataset(*, actor, dataset: Dataset) -> Dataset:
     dataset.deleted_at = None
     dataset.save(update_fields=["deleted_at", "modified_at"])
     audit.record(
-        "opendata.dataset_restored", actor=actor, organization=dataset.organization, target=dataset
+        action="opendata.dataset_restored",
+        actor=actor,
+        organization=dataset.organization,
+        target=dataset,
     )
     return dataset
 

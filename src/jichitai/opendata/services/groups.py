@@ -20,5 +20,5 @@ def create_group(*, actor, name: str, title: str, description: str = "") -> Grou
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
     group.save()
-    audit.record("opendata.group_created", actor=actor, target=group, summary=group.title)
+    audit.record(action="opendata.group_created", actor=actor, target=group, summary=group.title)
     return group

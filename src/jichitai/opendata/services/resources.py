@@ -239,7 +239,7 @@ def add_resource(
                 derived.save()
             _touch(dataset)
             audit.record(
-                "opendata.resource_created",
+                action="opendata.resource_created",
                 actor=actor,
                 organization=dataset.organization,
                 target=resource,
@@ -271,7 +271,7 @@ def replace_resource_file(
                 derived.save()
             _touch(resource.dataset)
             audit.record(
-                "opendata.resource_replaced",
+                action="opendata.resource_replaced",
                 actor=actor,
                 organization=resource.organization,
                 target=resource,
@@ -298,7 +298,7 @@ def update_resource(*, actor, resource: Resource, **changes) -> Resource:
     resource.save()
     _touch(resource.dataset)
     audit.record(
-        "opendata.resource_updated",
+        action="opendata.resource_updated",
         actor=actor,
         organization=resource.organization,
         target=resource,
@@ -311,7 +311,7 @@ def delete_resource(*, actor, resource: Resource) -> None:
     dataset = resource.dataset
     names = [(r.file.storage, r.file.name) for r in [resource, *resource.derived.all()] if r.file]
     audit.record(
-        "opendata.resource_deleted",
+        action="opendata.resource_deleted",
         actor=actor,
         organization=resource.organization,
         target=resource,

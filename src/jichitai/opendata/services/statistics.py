@@ -124,7 +124,7 @@ def refresh_statistics(*, dataset: Dataset, actor=None) -> Resource:
     if old:
         transaction.on_commit(lambda: old[0].delete(old[1]))
     audit.record(
-        "opendata.statistics_refreshed",
+        action="opendata.statistics_refreshed",
         actor=actor,
         organization=dataset.organization,
         target=dataset,

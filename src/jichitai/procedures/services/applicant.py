@@ -106,9 +106,9 @@ def resubmit(
         to_status=Status.RECEIVED,
     )
     audit.record(
-        "procedures.application.resubmitted",
+        action="procedures.application.resubmitted",
         target=application,
-        changes=audit.changes_between(before, cleaned),
+        changes=audit.changes_between(before=before, after=cleaned),
         summary="申請者が修正して再提出",
     )
     notifications.event_recorded(event, "修正された申請を受け付けました。")
@@ -132,7 +132,7 @@ def withdraw(*, application: Application) -> Application:
         message="申請者が取り下げました。",
     )
     audit.record(
-        "procedures.application.withdrawn",
+        action="procedures.application.withdrawn",
         target=application,
         changes={"status": [from_status, Status.WITHDRAWN]},
     )
@@ -156,7 +156,7 @@ def save_draft(
     draft.save()
     # Which draft and when, never the address or the answers: entries outlive the draft.
     audit.record(
-        "procedures.draft.saved",
+        action="procedures.draft.saved",
         organization=procedure.organization,
         target=draft,
         summary=f"{procedure.name}({'新規' if created else '上書き'})",
@@ -171,7 +171,7 @@ def request_email_verification(*, procedure: Procedure, email: str) -> EmailVeri
         procedure=procedure, email=email, expires_at=timezone.now() + VERIFICATION_LIFETIME
     )
     audit.record(
-        "procedures.email_verification.requested",
+        action="procedures.email_verification.requested",
         organization=procedure.organization,
         target=verification,
         summary=procedure.name,

@@ -59,14 +59,14 @@ def create_procedure(
             setattr(procedure, name, values[name])
     _check_procedure(procedure)
     procedure.save()
-    audit.record_created(procedure, ["name", "category", "division"], actor=actor)
+    audit.record_created(instance=procedure, fields=["name", "category", "division"], actor=actor)
     return procedure
 
 
 @transaction.atomic
 def update_procedure(*, actor, procedure: Procedure, **values) -> Procedure:
     stored = Procedure.objects.get(pk=procedure.pk)
-    before = audit.snapshot(stored, PROCEDURE_FIELDS)
+    before = audit.snapshot(instance=stored, fields=PROCEDURE_FIELDS)
     for name in PROCEDURE_FIELDS:
         if name in values:
             setattr(procedure, name, values[name])
@@ -78,9 +78,13 @@ def update_procedure(*, actor, procedure: Procedure, **values) -> Procedure:
             }
         )
     procedure.save()
-    changes = audit.changes_between(before, audit.snapshot(procedure, PROCEDURE_FIELDS))
+    changes = audit.changes_between(
+        before=before, after=audit.snapshot(instance=procedure, fields=PROCEDURE_FIELDS)
+    )
     if changes:
-        audit.record("procedures.procedure.updated", actor=actor, target=procedure, changes=changes)
+        audit.record(
+            action="procedures.procedure.updated", actor=actor, target=procedure, changes=changes
+        )
     return procedure
 
 
@@ -94,7 +98,7 @@ def save_form_fields(*, actor, procedure: Procedure, fields: list[FieldSpec]) ->
     procedure.draft_fields = fields
     procedure.save(update_fields=["draft_fields", "updated_at"])
     audit.record(
-        "procedures.form.edited",
+        action="procedures.form.edited",
         actor=actor,
         target=procedure,
         changes={"fields": [len(before), len(fields)]},
@@ -130,7 +134,7 @@ def publish_procedure(*, actor, procedure: Procedure) -> Procedure:
     procedure.status = Procedure.Status.PUBLISHED
     procedure.save(update_fields=["current_version", "status", "updated_at"])
     audit.record(
-        "procedures.procedure.published",
+        action="procedures.procedure.published",
         actor=actor,
         target=procedure,
         changes={
@@ -147,7 +151,7 @@ def close_procedure(*, actor, procedure: Procedure) -> Procedure:
     procedure.status = Procedure.Status.CLOSED
     procedure.save(update_fields=["status", "updated_at"])
     audit.record(
-        "procedures.procedure.closed",
+        action="procedures.procedure.closed",
         actor=actor,
         target=procedure,
         changes={"status": [old, procedure.status]},
@@ -186,8 +190,8 @@ def copy_procedure(*, actor, source: Procedure, organization, division) -> Proce
     _check_procedure(copy)
     copy.save()
     audit.record_created(
-        copy,
-        ["name", "category"],
+        instance=copy,
+        fields=["name", "category"],
         actor=actor,
         summary=f"{source.organization.name}「{source.name}」から複製",
     )

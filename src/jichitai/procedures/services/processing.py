@@ -66,7 +66,7 @@ def change_status(
         message=message.strip(),
     )
     audit.record(
-        "procedures.application.status_changed",
+        action="procedures.application.status_changed",
         actor=actor,
         target=application,
         changes={"status": [from_status, to_status]},
@@ -107,7 +107,10 @@ def add_comment(*, actor, application: Application, text: str) -> ApplicationEve
         internal=True,
     )
     audit.record(
-        "procedures.application.commented", actor=actor, target=application, summary=text[:200]
+        action="procedures.application.commented",
+        actor=actor,
+        target=application,
+        summary=text[:200],
     )
     return event
 
@@ -130,7 +133,7 @@ def assign(*, actor, application: Application, assignee) -> Application:
         internal=True,
     )
     audit.record(
-        "procedures.application.assigned",
+        action="procedures.application.assigned",
         actor=actor,
         target=application,
         changes={"assigned_to": [before, assignee]},

@@ -342,7 +342,7 @@ def _record(
         actor=actor,
     )
     audit.record(
-        "procedures.application.submitted",
+        action="procedures.application.submitted",
         actor=actor,
         organization=procedure.organization,
         target=application,

@@ -186,7 +186,10 @@ def application_export(request, org_code, application_id):
     application = selectors.application_of(request.membership, application_id)
     header, rows = exports.application_table(application.procedure, [application])
     audit.record(
-        "procedures.application.exported", actor=request.user, target=application, kind="read"
+        action="procedures.application.exported",
+        actor=request.user,
+        target=application,
+        kind="read",
     )
     return csv_response(export_csv(header, rows), f"{application.receipt_number}.csv")
 

@@ -17,7 +17,7 @@ def procedure_export(request, org_code, procedure_id):
     applications = selectors.applications_for_export(request.membership, procedure)
     header, rows = exports.application_table(procedure, applications)
     audit.record(
-        "procedures.applications.exported",
+        action="procedures.applications.exported",
         actor=request.user,
         target=procedure,
         summary=f"{kind} {len(rows)}件",

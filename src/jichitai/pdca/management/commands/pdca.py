@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 for problem in batch.problems:
                     self.stderr.write(problem)
                 raise CommandError("取り込めませんでした。上の行を直してください。")
-            result = services.apply_import_now(batch)
+            result = services.apply_import_now(batch=batch)
             self.stdout.write(
                 f"{options['file']}: 追加 {result['created']} 件、更新 {result['updated']} 件"
             )
