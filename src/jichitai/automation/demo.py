@@ -14,6 +14,7 @@ from jichitai.automation import samples, services
 from jichitai.automation.models import LedgerLine, Scenario, Secret
 from jichitai.automation.registry import scenarios
 from jichitai.tenancy.models import Organization
+from jichitai.tenancy.selectors import for_tenant
 
 PREFECTURE_CODE = "240001"
 LEGACY_PASSWORD = "legacy-demo-pass"  # noqa: S105  (the demo legacy system's own default)
@@ -43,18 +44,18 @@ def load() -> list[str]:
     prefecture = Organization.objects.get(code=PREFECTURE_CODE)
     lines = []
     for name, shipped in scenarios.items():
-        if not Scenario.objects.filter(organization=prefecture, name=name).exists():
+        if not for_tenant(Scenario, prefecture).filter(name=name).exists():
             services.create_scenario(actor=None, organization=prefecture, source=shipped.source)
             lines.append(f"RPA シナリオ: {shipped.title}")
     procedure = samples.vehicle_tax_procedure(prefecture)
-    if not Secret.objects.filter(organization=prefecture, name="legacy_password").exists():
+    if not for_tenant(Secret, prefecture).filter(name="legacy_password").exists():
         services.set_secret(
             actor=None, organization=prefecture, name="legacy_password", value=LEGACY_PASSWORD
         )
     folder = settings.VAR_DIR / "automation-demo"
     samples.write_electricity_reports(folder / "electricity")
     (folder / "scholarship-list.csv").write_bytes(samples.notice_list_csv(6))
-    if not LedgerLine.objects.filter(organization=prefecture, fiscal_year=R3).exists():
+    if not for_tenant(LedgerLine, prefecture).filter(fiscal_year=R3).exists():
         for division, task, before, after in R3_TASKS:
             services.add_ledger_line(
                 actor=None,

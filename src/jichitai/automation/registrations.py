@@ -15,11 +15,11 @@ navigation.register("automation", NavItem(_("業務自動化(RPA)"), "automation
 
 
 def _card(request):
-    scenarios = selectors.scenarios_of(request.tenant)
-    if not scenarios.exists():
+    scenario_count = selectors.scenario_count(request.tenant)
+    if not scenario_count:
         return None
     return {
-        "scenarios": scenarios.count(),
+        "scenarios": scenario_count,
         "queue": selectors.work_queue(request.tenant).count(),
         "runs": selectors.runs_of(request.tenant)[:3],
     }

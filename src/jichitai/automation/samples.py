@@ -93,15 +93,16 @@ def vehicle_tax_procedure(organization, *, approved: int = 3, received: int = 1,
     from jichitai.procedures import services
     from jichitai.procedures.models import Procedure
     from jichitai.tenancy.models import Division
+    from jichitai.tenancy.selectors import for_tenant
 
-    procedure = Procedure.objects.filter(
-        organization=organization, name=VEHICLE_TAX_PROCEDURE
-    ).first()
+    procedure = for_tenant(Procedure, organization).filter(name=VEHICLE_TAX_PROCEDURE).first()
     if procedure is not None:
         return procedure
     division = (
         division
-        or Division.objects.get_or_create(organization=organization, name="自動車税事務所")[0]
+        or for_tenant(Division, organization).get_or_create(
+            name="自動車税事務所", defaults={"organization": organization}
+        )[0]
     )
     procedure = services.create_procedure(
         actor=None,

@@ -24,6 +24,14 @@ def scenarios_of(organization):
     )
 
 
+def scenario_count(organization) -> int:
+    return for_tenant(Scenario, organization).count()
+
+
+def scenario_names(organization) -> set[str]:
+    return set(for_tenant(Scenario, organization).values_list("name", flat=True))
+
+
 def scenario_of(organization, scenario_id) -> Scenario:
     return tenant_get(Scenario.objects.select_related("division"), organization, pk=scenario_id)
 

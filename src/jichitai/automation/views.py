@@ -31,7 +31,7 @@ from jichitai.tenancy.models import Role
 @requires_role(Role.VIEWER)
 def home(request, org_code):
     scenarios = selectors.scenarios_of(request.tenant)
-    present = set(scenarios.values_list("name", flat=True))
+    present = selectors.scenario_names(request.tenant)
     return render(
         request,
         "automation/home.html",

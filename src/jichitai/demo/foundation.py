@@ -11,6 +11,7 @@ from django.db import transaction
 from jichitai.core import japanese
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.tenancy.models import Division, Membership, Organization, Role
+from jichitai.tenancy.selectors import for_tenant
 
 DATA_DIR = Path(__file__).parent / "data"
 DEMO_PASSWORD = "jichitai-demo-2026"  # noqa: S105  (printed by `make run`; demo accounts only)
@@ -125,7 +126,7 @@ def load() -> list[str]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         organization = Organization.objects.get(code=staff.organization_code)
-        division = Division.objects.filter(organization=organization, name=staff.division).first()
+        division = for_tenant(Division, organization).filter(name=staff.division).first()
         Membership.objects.update_or_create(
             user=user,
             organization=organization,

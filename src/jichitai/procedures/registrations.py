@@ -8,7 +8,7 @@ from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.portal.registry import PublicSection, public_sections
 from jichitai.procedures import demo, retention, selectors  # noqa: F401  (retention registers its job)
-from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.models import Application
 from jichitai.tenancy.models import Role
 
 
@@ -81,23 +81,11 @@ metrics.register(
 
 
 def _inbox_card(request):
-    applications = selectors.applications_of(request.membership)
-    waiting = applications.filter(
-        status__in=[Application.Status.RECEIVED, Application.Status.REVIEWING]
-    )
-    return {
-        "waiting": waiting.count(),
-        "received": applications.filter(status=Application.Status.RECEIVED).count(),
-        "latest": list(waiting[:5]),
-    }
+    return selectors.inbox_summary(request.membership)
 
 
 def _procedures_card(request):
-    procedures = selectors.visible_procedures(request.membership)
-    return {
-        "published": procedures.filter(status=Procedure.Status.PUBLISHED).count(),
-        "draft": procedures.filter(status=Procedure.Status.DRAFT).count(),
-    }
+    return selectors.procedure_summary(request.membership)
 
 
 cards.register(

@@ -422,3 +422,24 @@ def counts_by_fiscal_year_and_channel(procedure: Procedure) -> dict[tuple[int, s
         .annotate(total=Count("id"))
     )
     return {(row["fiscal_year"], row["channel"]): row["total"] for row in rows}
+
+
+def inbox_summary(membership) -> dict:
+    """The staff home's inbox card: what waits for a clerk, within what the member may see."""
+    applications = applications_of(membership)
+    waiting = applications.filter(
+        status__in=[Application.Status.RECEIVED, Application.Status.REVIEWING]
+    )
+    return {
+        "waiting": waiting.count(),
+        "received": applications.filter(status=Application.Status.RECEIVED).count(),
+        "latest": list(waiting[:5]),
+    }
+
+
+def procedure_summary(membership) -> dict:
+    procedures = visible_procedures(membership)
+    return {
+        "published": procedures.filter(status=Procedure.Status.PUBLISHED).count(),
+        "draft": procedures.filter(status=Procedure.Status.DRAFT).count(),
+    }

@@ -9,6 +9,7 @@ from jichitai.automation.models import Run
 from jichitai.automation.registry import scenarios as shipped
 from jichitai.automation.runner import execute
 from jichitai.tenancy.models import Membership, Organization
+from jichitai.tenancy.selectors import for_tenant
 
 DEFAULT_ORGANIZATION = "240001"
 
@@ -66,8 +67,8 @@ class Command(BaseCommand):
         if not username:
             return None
         membership = (
-            Membership.objects.select_related("user")
-            .filter(organization=organization, user__username=username, is_active=True)
+            for_tenant(Membership.objects.select_related("user"), organization)
+            .filter(user__username=username, is_active=True)
             .first()
         )
         if membership is None:
