@@ -4,8 +4,9 @@ from django.views.i18n import set_language
 from jichitai.accounts.middleware import before_second_factor
 from jichitai.api.api import url_patterns as api_url_patterns
 from jichitai.api.views import unknown_endpoint
-from jichitai.core.views import healthz, healthz_worker
-from jichitai.tenancy.middleware import public_view
+from jichitai.core.decorators import public_view
+from jichitai.core.views import healthz
+from jichitai.jobs.views import healthz_worker
 
 # Staff pages live under /s/<org_code>/: the tenant middleware resolves the organization from that
 # code for every view below it.

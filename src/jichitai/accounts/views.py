@@ -23,10 +23,10 @@ from jichitai.accounts.selectors import (
     may_skip_second_factor,
     needs_second_factor,
 )
+from jichitai.core.decorators import public_view
 from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.tenancy import selectors as tenancy_selectors
 from jichitai.tenancy import services as tenancy_services
-from jichitai.tenancy.middleware import public_view
 
 
 def _safe_next(request, default: str = "dashboard:home") -> str:

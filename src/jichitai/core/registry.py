@@ -59,3 +59,8 @@ class Registry(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+# What ``/healthz`` reports besides the database: each entry returns a dictionary merged into the
+# answer (the jobs app reports the worker's state). An entry that raises makes the answer 503.
+health_reports: Registry[Callable[[], dict]] = Registry("health reports")
