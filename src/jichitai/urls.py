@@ -7,12 +7,13 @@ from jichitai.api.views import unknown_endpoint
 from jichitai.core.decorators import public_view
 from jichitai.core.views import healthz
 from jichitai.jobs.views import healthz_worker
+from jichitai.tenancy.urls import audit_urlpatterns
 
 # Staff pages live under /s/<org_code>/: the tenant middleware resolves the organization from that
 # code for every view below it.
 tenant_urlpatterns = [
     path("", include("jichitai.tenancy.urls")),
-    path("audit/", include("jichitai.audit.urls")),
+    path("audit/", include((audit_urlpatterns, "audit"))),
     path("jobs/", include("jichitai.jobs.urls")),
     path("api-tokens/", include("jichitai.accounts.tenant_urls")),
     path("", include("jichitai.procedures.urls")),

@@ -41,3 +41,9 @@ urlpatterns = [
         name="municipality_break_glass",
     ),
 ]
+
+# The organization's audit log, mounted under audit/ in the "audit" namespace.
+audit_urlpatterns = [
+    path("", views.audit_event_list, name="events"),
+    path("<int:event_id>/", views.audit_event_detail, name="event"),
+]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +13,7 @@ from jichitai.audit import services as audit
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy import selectors, services
 from jichitai.tenancy.forms import (
+    AuditFilterForm,
     BreakGlassForm,
     DivisionForm,
     MemberAddForm,
@@ -296,3 +298,27 @@ def municipality_break_glass(request, org_code, municipality_code):
             )
             return redirect("dashboard:organization_home", org_code=municipality.code)
     return _municipality_page(request, municipality, break_form=break_form)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@requires_role(Role.MANAGER)
+def audit_event_list(request, org_code):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = selectors.audit_events_of(request.tenant, **{k: v for k, v in filters.items() if v})
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@requires_role(Role.MANAGER)
+def audit_event_detail(request, org_code, event_id):
+    event = selectors.audit_event_of(request.tenant, event_id)
+    return render(request, "audit/event_detail.html", {"event": event})
