@@ -15,18 +15,18 @@ tenant_urlpatterns = [
     path("", include("jichitai.tenancy.urls")),
     path("audit/", include((audit_urlpatterns, "audit"))),
     path("jobs/", include("jichitai.jobs.urls")),
-    path("api-tokens/", include("jichitai.accounts.tenant_urls")),
+    path("api-tokens/", include("jichitai.accounts.urls")),
     path("", include("jichitai.procedures.urls")),
     path("signatures/", include("jichitai.signatures.urls")),
     path("", include("jichitai.payments.urls")),
     path("", include("jichitai.opendata.urls")),
     path("", include("jichitai.pdca.urls")),
     path("", include("jichitai.ocr.urls")),
-    path("automation/", include("jichitai.automation.tenant_urls")),
+    path("automation/", include("jichitai.automation.urls")),
 ]
 
 urlpatterns = [
-    path("", include("jichitai.portal.urls")),
+    path("", include("jichitai.portal.public_urls")),
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
     path("", include("jichitai.payments.public_urls")),
     path("healthz", healthz, name="healthz"),
@@ -37,7 +37,7 @@ urlpatterns = [
     path("api/", api_url_patterns()),
     path("api/<path:rest>", unknown_endpoint),
     path("i18n/setlang/", public_view(before_second_factor(set_language)), name="set_language"),
-    path("accounts/", include("jichitai.accounts.urls")),
+    path("accounts/", include("jichitai.accounts.public_urls")),
     path("s/", include("jichitai.dashboard.urls")),
     path("s/<str:org_code>/", include(tenant_urlpatterns)),
 ]
