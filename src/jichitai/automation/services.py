@@ -20,7 +20,6 @@ from jichitai.automation.models import (
     Schedule,
     Secret,
 )
-from jichitai.jobs.registry import job_kind
 from jichitai.jobs.services import start_job
 from jichitai.tenancy.models import Division, Role
 
@@ -195,12 +194,6 @@ def start_run(
         run.job = job
         run.save(update_fields=["job"])
     return run
-
-
-@job_kind("automation.run")
-def run_job(context, run_id: int) -> dict:
-    run = runner.execute(run_id, progress=context.progress)
-    return {"run_id": run.pk, "status": run.status}
 
 
 @transaction.atomic
@@ -394,8 +387,3 @@ def start_due_schedules(now=None) -> list[int]:
             )
             started.append(run.pk)
     return started
-
-
-@job_kind("automation.schedules")
-def schedules_job(context) -> dict:
-    return {"started": start_due_schedules()}

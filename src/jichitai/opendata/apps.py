@@ -7,4 +7,4 @@ class OpendataConfig(AppConfig):
     verbose_name = "オープンデータ"
 
     def ready(self) -> None:
-        from jichitai.opendata import registrations  # noqa: F401
+        from jichitai.opendata import jobs, registrations  # noqa: F401

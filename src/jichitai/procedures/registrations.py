@@ -8,7 +8,7 @@ from jichitai.core.metrics import Metric, MetricParameter, metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.portal.registry import PublicSection, public_sections
-from jichitai.procedures import demo, retention, selectors  # noqa: F401  (retention registers its job)
+from jichitai.procedures import demo, selectors
 from jichitai.procedures.api import public_router, staff_router
 from jichitai.procedures.models import Application, Procedure
 from jichitai.tenancy.models import Role
