@@ -4,7 +4,8 @@ navigation and home card, and the demo (its background jobs are in ``jobs.py``).
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.automation import demo, selectors
-from jichitai.core.metrics import Metric, metrics
+from jichitai.core.metrics import Metric
+from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.tenancy.models import Role

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jichitai.core.registry import Registry
+from jichitai.ocr.registry import engines
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,6 @@ class Engine:
 
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
         raise NotImplementedError
-
-
-engines: Registry[Engine] = Registry("OCR engines")
 
 
 class RapidOCREngine(Engine):

@@ -4,7 +4,8 @@ in ``jobs.py``)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.metrics import Metric, metrics
+from jichitai.core.metrics import Metric
+from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.opendata import demo, selectors

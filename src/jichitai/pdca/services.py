@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jichitai.audit import services as audit
 from jichitai.core import japanese
-from jichitai.core.metrics import metrics
+from jichitai.core.registry import metrics
 from jichitai.jobs.services import start_job
 from jichitai.pdca import selectors, workbook
 from jichitai.pdca.jobs import apply_import

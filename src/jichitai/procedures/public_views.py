@@ -18,9 +18,8 @@ from jichitai.procedures import selectors, services
 from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
-from jichitai.procedures.fields import field_types
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
-from jichitai.procedures.registry import applicant_panels, panels_for
+from jichitai.procedures.registry import applicant_panels, field_types, panels_for
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.validation import validate_application_data
 from jichitai.tenancy.selectors import organization_by_code

@@ -4,7 +4,8 @@ navigation, the public section of /o/<code>/, the demo, and the API routers."""
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.api.registry import ApiRouter, routers
-from jichitai.core.metrics import Metric, MetricParameter, metrics
+from jichitai.core.metrics import Metric, MetricParameter
+from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.portal.registry import PublicSection, public_sections

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from jichitai.ocr import pages, template
-from jichitai.ocr.engines import DEFAULT_ENGINE, engines
+from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.extract import Extractor
+from jichitai.ocr.registry import engines
 
 
 class Command(BaseCommand):
