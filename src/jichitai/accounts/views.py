@@ -1,4 +1,4 @@
-"""Staff pages inside an organization about credentials: API tokens."""
+"""Staff pages inside an organization about credentials: API tokens, and the one-time code a\nmember needs to enrol a first authenticator (issued from the member's page)."""
 
 from datetime import datetime, time
 
@@ -12,8 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jichitai.accounts import selectors, services
 from jichitai.accounts.forms import ApiTokenForm
 from jichitai.core.forms import add_service_errors
+from jichitai.tenancy import selectors as tenancy_selectors
+from jichitai.tenancy.forms import MemberChangeForm
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import ROLE_RANK, Role
+from jichitai.tenancy.views import member_page
 
 
 @requires_role(Role.ADMIN)
@@ -56,3 +59,15 @@ def api_token_revoke(request, org_code, token_id):
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("トークンを失効させました。"))
     return redirect("api_tokens:list", org_code=org_code)
+
+
+@requires_role(Role.ADMIN)
+@require_POST
+def member_enrolment_code(request, org_code, membership_id):
+    """Issues the one-time code the person needs to enrol a first authenticator; shown once."""
+    membership = tenancy_selectors.member_of(request.tenant, membership_id)
+    code = services.issue_enrolment_code(actor=request.user, membership=membership)
+    form = MemberChangeForm(
+        instance=membership, divisions=tenancy_selectors.divisions_of(request.tenant)
+    )
+    return member_page(request, membership, form, enrolment_code=code)

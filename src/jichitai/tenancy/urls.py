@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jichitai.tenancy import views
+from jichitai.tenancy.registry import member_urlpatterns
 
 app_name = "tenancy"
 
@@ -18,11 +19,7 @@ urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
-    path(
-        "members/<int:membership_id>/enrolment-code/",
-        views.member_enrolment_code,
-        name="member_enrolment_code",
-    ),
+    *(pattern for _name, pattern in member_urlpatterns.items()),
     path("municipalities/", views.municipality_list, name="municipalities"),
     path("municipalities/new/", views.municipality_create, name="municipality_create"),
     path(
