@@ -35,12 +35,14 @@ run: install
 test: install system-packages
 	$(BIN)/ruff check src benchmarks faults
 	$(BIN)/ruff format --check src benchmarks faults
+	$(BIN)/lint-imports
 	$(JICHITAI) makemigrations --check --dry-run --settings=jichitai.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src benchmarks faults
 	$(BIN)/ruff format --check src benchmarks faults
+	$(BIN)/lint-imports
 
 # The deploy check also reads the database for demo accounts: by default a fresh one under
 # var/deploy-check/, as a new deployment has (set DATABASE_URL to check a real one).

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from jichitai.accounts.selectors import confirmed_totp_device, needs_second_factor
+from jichitai.core.decorators import is_public_view
 
 
 def before_second_factor(view_func):
@@ -23,9 +24,7 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if getattr(view_func, "public_view", False) or getattr(
-            view_func, "before_second_factor", False
-        ):
+        if is_public_view(view_func) or getattr(view_func, "before_second_factor", False):
             return None
         if not needs_second_factor(request.user):
             return None

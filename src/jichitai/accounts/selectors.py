@@ -3,7 +3,6 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,11 +10,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jichitai.accounts.models import ApiToken
 from jichitai.tenancy.models import ROLE_RANK, Role
 from jichitai.tenancy.selectors import for_tenant, membership_for, tenant_get
-
-
-def account_named(username: str):
-    """The staff account with this login ID, or None."""
-    return get_user_model().objects.filter(username=username).first()
 
 
 def confirmed_totp_device(user) -> TOTPDevice | None:

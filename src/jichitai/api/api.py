@@ -10,7 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jichitai.api.parsing import TextJsonParser, UnpairedSurrogate
-from jichitai.procedures.api import public_router, staff_router
+from jichitai.api.registry import routers
+from jichitai.core.decorators import public_view
 
 logger = logging.getLogger(__name__)
 
@@ -104,19 +105,21 @@ def server_error(request, error: Exception):
     )
 
 
-api.add_router("/v1/", public_router)
-api.add_router("/v1/staff/", staff_router)
-
-
 STAFF_PREFIX = "v1/staff/"
+_mounted: set[str] = set()
 
 
 def url_patterns():
     """The API's URL patterns. Everything outside ``/api/v1/staff/`` is public by design (published
     procedures, submitting, status by token) and is marked so for the tenant-isolation walk;
-    the staff part authenticates with organization tokens."""
+    the staff part authenticates with organization tokens. The routers the apps registered are
+    mounted here, once the apps are ready."""
+    for name, entry in routers.items():
+        if name not in _mounted:
+            api.add_router(entry.prefix, entry.router)
+            _mounted.add(name)
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         if not str(pattern.pattern).startswith(STAFF_PREFIX):
-            pattern.callback.public_view = True
+            public_view(pattern.callback)
     return patterns, app_name, namespace

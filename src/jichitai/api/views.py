@@ -1,6 +1,6 @@
 from django.http import JsonResponse
 
-from jichitai.tenancy.middleware import public_view
+from jichitai.core.decorators import public_view
 
 
 @public_view

@@ -7,4 +7,4 @@ class AutomationConfig(AppConfig):
     verbose_name = "業務自動化(RPA)"
 
     def ready(self) -> None:
-        from jichitai.automation import registrations, steps  # noqa: F401  (they register)
+        from jichitai.automation import jobs, registrations, steps  # noqa: F401  (they register)

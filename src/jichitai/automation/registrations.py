@@ -1,14 +1,13 @@
-"""What the automation module adds to the platform's registries: its background job (in
-services), the live metrics, the staff navigation and home card, and the demo."""
+"""What the automation module adds to the platform's registries: the live metrics, the staff
+navigation and home card, and the demo (its background jobs are in ``jobs.py``)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.automation import demo, selectors, services  # noqa: F401  (services registers the job)
-from jichitai.core.metrics import Metric, metrics
+from jichitai.automation import demo, selectors
+from jichitai.core.metrics import Metric
+from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.jobs.registry import Schedule as JobSchedule
-from jichitai.jobs.registry import schedules
 from jichitai.tenancy.models import Role
 
 navigation.register("automation", NavItem(_("業務自動化(RPA)"), "automation:home", order=50))
@@ -53,13 +52,3 @@ metrics.register(
     ),
 )
 demo_loaders.register("automation", DemoLoader(load=demo.load, order=50))
-# Scenario schedules enabled by a second person are checked every minute.
-schedules.register(
-    "automation.schedules",
-    JobSchedule(
-        name="automation.schedules",
-        cron="* * * * *",
-        kind="automation.schedules",
-        title="RPA シナリオの定期実行",
-    ),
-)

@@ -8,7 +8,6 @@ after a crash, or a later run of the same scenario, never applies an item twice:
 are skipped, items whose write may have half-happened go to a person to check."""
 
 import logging
-import shutil
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from jichitai.automation import selectors, services, vault
 from jichitai.automation.definition import resolve
 from jichitai.automation.errors import BusinessError, NotApplied
+from jichitai.automation.files import run_directory
 from jichitai.automation.models import AppliedItem, Run, RunItem
 from jichitai.automation.registry import EXTERNAL, OUTPUT, READ, steps
 from jichitai.core.extras import MissingExtra
@@ -26,10 +26,6 @@ from jichitai.core.safe_yaml import load_yaml
 logger = logging.getLogger(__name__)
 
 NOT_FETCHED = "(計画では取得しません)"
-
-
-def run_directory(run_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "automation" / "runs" / str(run_id)
 
 
 class Skip(Exception):
@@ -449,31 +445,3 @@ class Runner:
 def execute(run_id: int, *, progress=None) -> Run:
     run = selectors.run_to_execute(run_id)
     return Runner(run, progress=progress).execute()
-
-
-def copy_inputs(run: Run, files: dict[str, list[tuple[str, bytes]]], kinds: dict) -> dict:
-    """Stores uploaded files as the run's inputs; returns {input name: path}."""
-    values = {}
-    for name, entries in files.items():
-        folder = run_directory(run.pk) / "inputs" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        for file_name, content in entries:
-            (folder / Path(file_name).name).write_bytes(content)
-        single = kinds.get(name) != "folder" and len(entries) == 1
-        values[name] = str(folder / Path(entries[0][0]).name) if single else str(folder)
-    return values
-
-
-def copy_path_inputs(run: Run, paths: dict[str, str]) -> dict:
-    values = {}
-    for name, source in paths.items():
-        source_path = Path(source)
-        target = run_directory(run.pk) / "inputs" / name
-        if source_path.is_dir():
-            shutil.copytree(source_path, target, dirs_exist_ok=True)
-            values[name] = str(target)
-        else:
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source_path, target / source_path.name)
-            values[name] = str(target / source_path.name)
-    return values

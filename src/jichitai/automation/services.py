@@ -13,6 +13,7 @@ from jichitai.audit import services as audit
 from jichitai.automation import definition as definitions
 from jichitai.automation import vault
 from jichitai.automation.errors import DefinitionError
+from jichitai.automation.files import copy_inputs, copy_path_inputs
 from jichitai.automation.models import (
     AppliedItem,
     LedgerLine,
@@ -25,7 +26,6 @@ from jichitai.automation.models import (
     Secret,
 )
 from jichitai.core.japanese import fiscal_year as fiscal_year_of
-from jichitai.jobs.registry import job_kind
 from jichitai.jobs.services import start_job
 from jichitai.tenancy.models import Division, Role
 from jichitai.tenancy.selectors import for_tenant
@@ -152,9 +152,6 @@ def start_run(
     """Records a run of the scenario's current version and queues it as a background job (or,
     with ``background=False``, leaves it for the caller to execute, as the command line does).
     A production run needs the version approved."""
-    # The runner records its progress through this module's functions, so it is imported here.
-    from jichitai.automation import runner
-
     version = scenario.current_version
     if version is None:
         raise ValidationError("シナリオに版がありません。")
@@ -182,8 +179,8 @@ def start_run(
     )
     inputs = dict(values or {})
     kinds = {name: entry["kind"] for name, entry in declared.items()}
-    inputs.update(runner.copy_inputs(run, files or {}, kinds))
-    inputs.update(runner.copy_path_inputs(run, paths or {}))
+    inputs.update(copy_inputs(run, files or {}, kinds))
+    inputs.update(copy_path_inputs(run, paths or {}))
     run.inputs = inputs
     run.save(update_fields=["inputs"])
     audit.record(
@@ -204,14 +201,6 @@ def start_run(
         run.job = job
         run.save(update_fields=["job"])
     return run
-
-
-@job_kind("automation.run")
-def run_job(context, run_id: int) -> dict:
-    from jichitai.automation import runner
-
-    run = runner.execute(run_id, progress=context.progress)
-    return {"run_id": run.pk, "status": run.status}
 
 
 # --- What the runner records while a run executes ---------------------------------------------
@@ -492,8 +481,3 @@ def start_due_schedules(*, now=None) -> list[int]:
             )
             started.append(run.pk)
     return started
-
-
-@job_kind("automation.schedules")
-def schedules_job(context) -> dict:
-    return {"started": start_due_schedules()}

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jichitai.core.registry import Registry
-
 
 @dataclass(frozen=True)
 class MetricParameter:
@@ -28,6 +26,3 @@ class Metric:
     compute: Callable[..., Decimal | int | float | None]
     parameters: tuple[MetricParameter, ...] = field(default_factory=tuple)
     description: str = ""
-
-
-metrics: Registry[Metric] = Registry("live metrics")

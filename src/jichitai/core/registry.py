@@ -7,7 +7,10 @@ and the app's ``AppConfig.ready`` imports those modules so that registration hap
 """
 
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from jichitai.core.metrics import Metric
 
 T = TypeVar("T")
 
@@ -59,3 +62,11 @@ class Registry(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+# What ``/healthz`` reports besides the database: each entry returns a dictionary merged into the
+# answer (the jobs app reports the worker's state). An entry that raises makes the answer 503.
+health_reports: Registry[Callable[[], dict]] = Registry("health reports")
+
+# Live metrics (``core.metrics``): figures each module computes for an organization and a 年度.
+metrics: "Registry[Metric]" = Registry("live metrics")

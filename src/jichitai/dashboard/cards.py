@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.audit import selectors as audit_selectors
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.jobs import selectors as job_selectors
 from jichitai.tenancy import selectors as tenancy_selectors
@@ -22,7 +21,7 @@ def _running_jobs(request):
 
 
 def _recent_activity(request):
-    events = list(audit_selectors.events_of(request.tenant)[:8])
+    events = list(tenancy_selectors.audit_events_of(request.tenant)[:8])
     return {"events": events} if events else None
 
 

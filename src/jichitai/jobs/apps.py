@@ -5,3 +5,6 @@ class JobsConfig(AppConfig):
     name = "jichitai.jobs"
     label = "jobs"
     verbose_name = "バックグラウンド処理"
+
+    def ready(self) -> None:
+        from jichitai.jobs import registrations  # noqa: F401

@@ -7,4 +7,4 @@ class OcrConfig(AppConfig):
     verbose_name = "AI-OCR(紙の届出)"
 
     def ready(self) -> None:
-        from jichitai.ocr import engines, registrations  # noqa: F401
+        from jichitai.ocr import engines, jobs, registrations  # noqa: F401

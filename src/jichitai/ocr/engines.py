@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jichitai.core.extras import require
-from jichitai.core.registry import Registry
+from jichitai.ocr.registry import engines
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,6 @@ class Engine:
 
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
         raise NotImplementedError
-
-
-engines: Registry[Engine] = Registry("OCR engines")
 
 
 class RapidOCREngine(Engine):

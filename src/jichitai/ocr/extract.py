@@ -12,7 +12,8 @@ import numpy as np
 from jichitai.core.extras import require
 from jichitai.ocr import postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
-from jichitai.ocr.engines import DEFAULT_ENGINE, engines
+from jichitai.ocr.engines import DEFAULT_ENGINE
+from jichitai.ocr.registry import engines
 from jichitai.ocr.template import Template, TemplateField
 
 # A field is shown to a person when it is invalid or its confidence is below this.

@@ -1,5 +1,5 @@
-"""What the paper intake adds to the platform's registries: the staff menu, the background job
-(``ocr.batch``, registered by services), the erasure of a paper application's scans and the demo."""
+"""What the paper intake adds to the platform's registries: the staff menu, the erasure of a paper
+application's scans and the demo (the background job ``ocr.batch`` is in ``jobs.py``)."""
 
 from django.utils.translation import gettext_lazy as _
 

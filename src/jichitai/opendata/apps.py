@@ -7,4 +7,4 @@ class OpendataConfig(AppConfig):
     verbose_name = "オープンデータ"
 
     def ready(self) -> None:
-        from jichitai.opendata import ckan, registrations  # noqa: F401
+        from jichitai.opendata import ckan, jobs, registrations  # noqa: F401

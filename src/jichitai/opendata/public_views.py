@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from jichitai.core import params
+from jichitai.core.decorators import public_view
 from jichitai.core.files import private_file_response
 from jichitai.opendata import dcat, selectors, services, standards
 from jichitai.opendata.ckan import Context, resource_url
 from jichitai.opendata.licenses import LICENSES
 from jichitai.opendata.preview import table_preview
 from jichitai.opendata.rating import openness_stars
-from jichitai.tenancy.middleware import public_view
 
 PAGE_SIZE = 20
 MAX_SEARCH_LENGTH = 200

@@ -1,13 +1,14 @@
 """What the open data module adds to the platform's registries: live metrics, the staff card and
-navigation, the public section of /o/<code>/, the scheduled refresh of statistics and the demo."""
+navigation, the public section of /o/<code>/ and the demo (the scheduled refresh of statistics is
+in ``jobs.py``)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.metrics import Metric, metrics
+from jichitai.core.metrics import Metric
+from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.jobs.registry import Schedule, job_kind, schedules
-from jichitai.opendata import demo, selectors, services
+from jichitai.opendata import demo, selectors
 from jichitai.portal.registry import PublicSection, public_sections
 from jichitai.tenancy.models import Organization, Role
 
@@ -65,25 +66,4 @@ public_sections.register(
 )
 
 
-@job_kind("opendata.refresh_statistics")
-def refresh_statistics(context, **arguments) -> dict:
-    """Regenerates every dataset of counts from procedures; each in its own transaction, so an
-    interrupted run continues with the rest."""
-    datasets = list(selectors.statistics_datasets())
-    context.progress(0, len(datasets), "集計データセットを更新しています")
-    for number, dataset in enumerate(datasets, start=1):
-        services.refresh_statistics(dataset=dataset)
-        context.progress(number, len(datasets))
-    return {"refreshed": len(datasets)}
-
-
-schedules.register(
-    "opendata.refresh_statistics",
-    Schedule(
-        "opendata.refresh_statistics",
-        "15 4 * * *",
-        "opendata.refresh_statistics",
-        "手続の集計データセットの更新",
-    ),
-)
 demo_loaders.register("opendata", DemoLoader(load=demo.load, order=30))

@@ -2,7 +2,7 @@
 
 ``actions``: the CKAN Action API, one ``CkanAction`` per action name; each action registers itself
 with ``@ckan_action(name)`` in ``ckan/read.py`` or ``ckan/write.py``, and the endpoint
-(``ckan_views``) runs whatever is registered. A writing action needs POST and runs in one
+(``ckan.public_views``) runs whatever is registered. A writing action needs POST and runs in one
 transaction.
 ``standard_datasets``: the 自治体標準オープンデータセット a resource may declare, registered by
 ``standards.load`` from the schemas in ``data/standards/``."""

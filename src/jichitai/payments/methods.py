@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jichitai.core.pdf import render_pdf
-from jichitai.core.registry import Registry
 from jichitai.payments import gateway
+from jichitai.payments.registry import payment_methods
 
 
 def _always() -> bool:
@@ -27,9 +27,6 @@ class PaymentMethod:
     start: Callable | None = None
     # Whether the method can be used with the current settings.
     available: Callable[[], bool] = _always
-
-
-payment_methods: Registry[PaymentMethod] = Registry("payment methods")
 
 
 def offered(name: str) -> PaymentMethod | None:

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.metrics import Metric, metrics
+from jichitai.core.metrics import Metric
+from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.payments import selectors, services
 from jichitai.payments.forms import FeeForm, RefundForm

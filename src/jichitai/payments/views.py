@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core import japanese, params
+from jichitai.core.decorators import public_view
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
@@ -24,7 +25,7 @@ from jichitai.payments.methods import online_method_for, payment_slip, receipt
 from jichitai.payments.models import Payment
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures.notifications import absolute
-from jichitai.tenancy.middleware import public_view, requires_role
+from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import organization_by_code
 

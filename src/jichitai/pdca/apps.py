@@ -7,4 +7,4 @@ class PdcaConfig(AppConfig):
     verbose_name = "計画・KPI(PDCA)"
 
     def ready(self) -> None:
-        from jichitai.pdca import registrations  # noqa: F401
+        from jichitai.pdca import jobs, registrations  # noqa: F401

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
-from jichitai.core.metrics import metrics
+from jichitai.core.registry import metrics
 
 
 class FigureField(forms.CharField):

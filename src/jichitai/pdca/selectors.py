@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jichitai.core import japanese
-from jichitai.core.metrics import metrics
+from jichitai.core.registry import metrics
 from jichitai.pdca import figures
 from jichitai.pdca.models import (
     Action,

@@ -10,7 +10,8 @@ A field specification (typed as ``fields.FieldSpec``)::
 
 import re
 
-from jichitai.procedures.fields import FieldSpec, field_types
+from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.registry import field_types
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -4,7 +4,8 @@ for CSV and XLSX exports."""
 from django.utils import timezone
 
 from jichitai.core.exports import export_xlsx
-from jichitai.procedures.fields import FieldSpec, field_types
+from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.registry import field_types
 
 FIXED_COLUMNS = ["受付番号", "受付日時", "受付経路", "状態", "人数"]
 

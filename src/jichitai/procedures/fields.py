@@ -10,7 +10,7 @@ from datetime import date
 from typing import NotRequired, TypedDict
 
 from jichitai.core import japanese
-from jichitai.core.registry import Registry
+from jichitai.procedures.registry import field_types
 
 
 class Choice(TypedDict):
@@ -62,9 +62,6 @@ class FieldType:
     is_file: bool = False
     # Sub-fields for compound types (name, address), in the order they are shown.
     parts: tuple[tuple[str, str], ...] = ()
-
-
-field_types: Registry[FieldType] = Registry("form field types")
 
 
 def _plain(value) -> str:

@@ -7,9 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from jichitai.core.forms import JapaneseDateField
 from jichitai.core.uploads import KINDS
 from jichitai.procedures.definitions import NAME_PATTERN
-from jichitai.procedures.fields import FieldSpec, field_types
+from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import Application, Procedure
-from jichitai.procedures.registry import payment_method_choices, signature_check_choices
+from jichitai.procedures.registry import (
+    field_types,
+    payment_method_choices,
+    signature_check_choices,
+)
 
 ATTACHMENT_KIND_CHOICES = [
     (name, KINDS[name].label)

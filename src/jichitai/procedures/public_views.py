@@ -10,19 +10,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core import params
+from jichitai.core.decorators import public_view
 from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.core.uploads import UploadRejected, check_upload, human_size
 from jichitai.procedures import selectors, services
 from jichitai.procedures.availability import unavailable_reason
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
-from jichitai.procedures.fields import field_types
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
-from jichitai.procedures.registry import applicant_panels, panels_for
+from jichitai.procedures.registry import applicant_panels, field_types, panels_for
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.validation import validate_application_data
-from jichitai.signatures.canonical import canonical_content
-from jichitai.tenancy.middleware import public_view
 from jichitai.tenancy.selectors import organization_by_code
 
 SIGNATURE_MAX_BYTES = 64 * 1024

@@ -1,13 +1,16 @@
 """What the procedures module adds to the platform's registries: live metrics, staff home cards,
-navigation, the public section of /o/<code>/, and the demo."""
+navigation, the public section of /o/<code>/, the demo, and the API routers."""
 
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.metrics import Metric, MetricParameter, metrics
+from jichitai.api.registry import ApiRouter, routers
+from jichitai.core.metrics import Metric, MetricParameter
+from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.portal.registry import PublicSection, public_sections
-from jichitai.procedures import demo, retention, selectors  # noqa: F401  (retention registers its job)
+from jichitai.procedures import demo, selectors
+from jichitai.procedures.api import public_router, staff_router
 from jichitai.procedures.models import Application
 from jichitai.tenancy.models import Role
 
@@ -114,3 +117,6 @@ public_sections.register(
     ),
 )
 demo_loaders.register("procedures", DemoLoader(load=demo.load, order=20))
+
+routers.register("procedures", ApiRouter("/v1/", public_router))
+routers.register("procedures.staff", ApiRouter("/v1/staff/", staff_router))

@@ -17,13 +17,20 @@ transaction), or None.
 procedure's field of the same name (``payment_method``, ``signature_check``). The module that owns
 a family registers a function giving its ``(name, label)`` choices, computed from its own
 registry, so that procedures imports none of those modules.
+``field_types``: the field types of application forms (``fields.py``), the single list of what the
+form builder, the XLSForm import, the validator and the exports understand.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jichitai.core.registry import Registry
+
+if TYPE_CHECKING:
+    from jichitai.procedures.fields import FieldType
+
+field_types: "Registry[FieldType]" = Registry("form field types")
 
 submission_hooks: Registry[Callable] = Registry("submission hooks")
 erasure_hooks: Registry[Callable] = Registry("erasure hooks")

@@ -3,7 +3,8 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 (with the condition written out) and the server ignores the ones whose condition is not met;
 a static script hides them when JavaScript runs."""
 
-from jichitai.procedures.fields import FieldSpec, field_types
+from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.registry import field_types
 
 
 def raw_from_post(fields: list[FieldSpec], post) -> dict:

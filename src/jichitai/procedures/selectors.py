@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.procedures import availability
-from jichitai.procedures.fields import field_types
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
@@ -22,7 +21,7 @@ from jichitai.procedures.models import (
     FormVersion,
     Procedure,
 )
-from jichitai.procedures.registry import fee_relations
+from jichitai.procedures.registry import fee_relations, field_types
 from jichitai.tenancy.models import Division, Membership, Organization, Role
 from jichitai.tenancy.selectors import divisions_of, for_tenant, tenant_get
 

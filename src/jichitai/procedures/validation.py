@@ -8,7 +8,8 @@ from functools import lru_cache
 from jsonschema import Draft202012Validator, FormatChecker
 
 from jichitai.procedures.definitions import is_visible
-from jichitai.procedures.fields import FieldInputError, FieldSpec, field_types
+from jichitai.procedures.fields import FieldInputError, FieldSpec
+from jichitai.procedures.registry import field_types
 
 REQUIRED_MESSAGES = {
     "single_choice": "「{label}」を選んでください。",

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.procedures.canonical import canonical_content
 from jichitai.signatures import selectors
-from jichitai.signatures.canonical import canonical_content, data_sha256
+from jichitai.signatures.canonical import data_sha256
 from jichitai.signatures.models import (
     ApplicationSignature,
     AttachmentSignature,

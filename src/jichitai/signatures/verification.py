@@ -18,8 +18,8 @@ from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 
-from jichitai.core.registry import Registry
 from jichitai.signatures import selectors
+from jichitai.signatures.registry import signature_checks
 
 CLOCK_SKEW = timedelta(minutes=10)
 SIGNING_USAGE = KeyUsageConstraints(
@@ -79,8 +79,6 @@ def applicant_signature_choices() -> list[tuple[str, str]]:
         (name, check.label) for name, check in signature_checks.items() if check.applicant_signature
     ]
 
-
-signature_checks: Registry[SignatureCheck] = Registry("signature checks")
 
 MESSAGES = {
     "malformed": "署名ファイルを読み取れません。署名ソフトで作成した署名ファイル(.p7s または .p7m、DER 形式)を選んでください。",

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.audit.models import AuditEvent
 from jichitai.core import japanese
-from jichitai.core.forms import LocalGovernmentCodeField
+from jichitai.core.forms import JapaneseDateField, LocalGovernmentCodeField
 from jichitai.tenancy.models import Division, Membership, Organization, Role
 
 
@@ -140,3 +141,14 @@ class BreakGlassForm(forms.Form):
         initial=2,
         help_text=_("1〜8時間。期限を過ぎると自動的にアクセスできなくなります。"),
     )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("操作"), required=False)
+    kind = forms.ChoiceField(
+        label=_("種類"), required=False, choices=[("", _("すべて")), *AuditEvent.Kind.choices]
+    )
+    actor_name = forms.CharField(label=_("操作者"), required=False)
+    target = forms.CharField(label=_("対象"), required=False)
+    since = JapaneseDateField(label=_("開始日"), required=False)
+    until = JapaneseDateField(label=_("終了日"), required=False)

@@ -2,6 +2,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from jichitai.core.decorators import is_public_view
 from jichitai.tenancy import selectors
 from jichitai.tenancy.models import Role
 
@@ -27,7 +28,7 @@ class TenantMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if ORGANIZATION_KWARG not in view_kwargs or getattr(view_func, "public_view", False):
+        if ORGANIZATION_KWARG not in view_kwargs or is_public_view(view_func):
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -56,10 +57,3 @@ def requires_role(role: str, *, organization_kind: str | None = None):
         return view_func
 
     return decorate
-
-
-def public_view(view_func):
-    """Marks a view that anyone may see (public portal pages, health checks). Such views show only
-    published information and are left out of the tenant-isolation walk."""
-    view_func.public_view = True
-    return view_func

@@ -5,11 +5,13 @@ Every tenant-owned read in the project takes an ``Organization`` and goes throug
 with ``membership_for`` and nothing else.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from jichitai.audit.models import AuditEvent
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
 
 
@@ -152,3 +154,38 @@ def open_invitation(token: str) -> Invitation:
         )
     except Invitation.DoesNotExist:
         raise Http404 from None
+
+
+def audit_events_of(
+    organization,
+    *,
+    action: str = "",
+    kind: str = "",
+    actor_name: str = "",
+    target: str = "",
+    since=None,
+    until=None,
+) -> QuerySet[AuditEvent]:
+    events = for_tenant(AuditEvent, organization).select_related("actor")
+    if action:
+        events = events.filter(action__icontains=action)
+    if kind:
+        events = events.filter(kind=kind)
+    if actor_name:
+        events = events.filter(actor_name__icontains=actor_name)
+    if target:
+        events = events.filter(target_repr__icontains=target)
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return events
+
+
+def audit_event_of(organization, event_id: int) -> AuditEvent:
+    return tenant_get(AuditEvent, organization, pk=event_id)
+
+
+def account_named(username: str):
+    """The staff account with this login ID, or None."""
+    return get_user_model().objects.filter(username=username).first()

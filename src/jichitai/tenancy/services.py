@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from jichitai.accounts.selectors import account_named
 from jichitai.audit import services as audit
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
 from jichitai.tenancy.selectors import (
+    account_named,
     admins_of,
     for_tenant,
     has_member,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jichitai.tenancy import views
+from jichitai.tenancy.registry import member_urlpatterns
 
 app_name = "tenancy"
 
@@ -18,11 +19,7 @@ urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
-    path(
-        "members/<int:membership_id>/enrolment-code/",
-        views.member_enrolment_code,
-        name="member_enrolment_code",
-    ),
+    *(pattern for _name, pattern in member_urlpatterns.items()),
     path("municipalities/", views.municipality_list, name="municipalities"),
     path("municipalities/new/", views.municipality_create, name="municipality_create"),
     path(
@@ -40,4 +37,10 @@ urlpatterns = [
         views.municipality_break_glass,
         name="municipality_break_glass",
     ),
+]
+
+# The organization's audit log, mounted under audit/ in the "audit" namespace.
+audit_urlpatterns = [
+    path("", views.audit_event_list, name="events"),
+    path("<int:event_id>/", views.audit_event_detail, name="event"),
 ]

@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jichitai.accounts import services as account_services
-from jichitai.accounts.selectors import confirmed_totp_device
 from jichitai.audit import services as audit
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy import selectors, services
 from jichitai.tenancy.forms import (
+    AuditFilterForm,
     BreakGlassForm,
     DivisionForm,
     MemberAddForm,
@@ -23,6 +23,7 @@ from jichitai.tenancy.forms import (
 )
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Organization, Role
+from jichitai.tenancy.registry import member_sections
 
 
 @requires_role(Role.VIEWER)
@@ -134,14 +135,13 @@ def invitation_cancel(request, org_code, invitation_id):
     return redirect("tenancy:members", org_code=org_code)
 
 
-def _member_page(request, membership, form, **extra):
-    context = {
-        "form": form,
-        "membership": membership,
-        "has_authenticator": confirmed_totp_device(membership.user) is not None,
-        **extra,
-    }
-    return render(request, "tenancy/member_edit.html", context)
+def member_page(request, membership, form, **extra):
+    """A staff member's page: the role form, and the sections other modules add."""
+    context = {"form": form, "membership": membership, "member_sections": []}
+    for _name, section in member_sections.items():
+        context.update(section.context(membership))
+        context["member_sections"].append(section.template)
+    return render(request, "tenancy/member_edit.html", {**context, **extra})
 
 
 @requires_role(Role.ADMIN)
@@ -168,17 +168,7 @@ def member_edit(request, org_code, membership_id):
         else:
             messages.success(request, _("職員の権限を更新しました。"))
             return redirect("tenancy:members", org_code=org_code)
-    return _member_page(request, membership, form)
-
-
-@requires_role(Role.ADMIN)
-@require_POST
-def member_enrolment_code(request, org_code, membership_id):
-    """Issues the one-time code the person needs to enrol a first authenticator; shown once."""
-    membership = selectors.member_of(request.tenant, membership_id)
-    code = account_services.issue_enrolment_code(actor=request.user, membership=membership)
-    form = MemberChangeForm(instance=membership, divisions=selectors.divisions_of(request.tenant))
-    return _member_page(request, membership, form, enrolment_code=code)
+    return member_page(request, membership, form)
 
 
 @requires_role(Role.ADMIN, organization_kind=Organization.Kind.PREFECTURE)
@@ -296,3 +286,27 @@ def municipality_break_glass(request, org_code, municipality_code):
             )
             return redirect("dashboard:organization_home", org_code=municipality.code)
     return _municipality_page(request, municipality, break_form=break_form)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@requires_role(Role.MANAGER)
+def audit_event_list(request, org_code):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = selectors.audit_events_of(request.tenant, **{k: v for k, v in filters.items() if v})
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@requires_role(Role.MANAGER)
+def audit_event_detail(request, org_code, event_id):
+    event = selectors.audit_event_of(request.tenant, event_id)
+    return render(request, "audit/event_detail.html", {"event": event})

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from jichitai.automation import selectors, services
-from jichitai.core.metrics import metrics
+from jichitai.core.registry import metrics
 from jichitai.tenancy.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
 
-from jichitai.tenancy.middleware import public_view
+from jichitai.core.decorators import public_view
 from jichitai.urls import urlpatterns as project_urlpatterns
 
 

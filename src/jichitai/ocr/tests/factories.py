@@ -28,7 +28,7 @@ def read_page(paper, *, seed=1, written=None):
     source = BatchFile(batch=batch, original_name="scan.png", pages=1, processed=True)
     source.file.save("scan.png", ContentFile(samples.png_bytes(image)), save=False)
     source.save()
-    page = services._read_page(
+    page = services.read_page(
         batch, source, 1, np.asarray(image), services.extractor_for(paper=paper)
     )
     return page, truth

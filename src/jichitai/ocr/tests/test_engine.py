@@ -9,8 +9,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from jichitai.ocr import samples
 from jichitai.ocr.align import Reference, align
-from jichitai.ocr.engines import engines
 from jichitai.ocr.extract import Extractor
+from jichitai.ocr.registry import engines
 
 
 def crop(text: str, font=samples.PRINTED_FONTS[0]) -> np.ndarray:

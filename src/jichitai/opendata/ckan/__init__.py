@@ -3,7 +3,7 @@
 Each action is a plain function ``action(context, data) -> result`` registered in
 ``opendata.registry.actions`` by ``@ckan_action`` in ``read.py`` (reading) or ``write.py``
 (writing); ``params.py`` holds the ``Context`` and the parameter bounds, ``dicts.py`` builds CKAN's
-dictionaries. The view in ``ckan_views`` parses the request, runs the action (a writing one in one
+dictionaries. The view in ``ckan.public_views`` parses the request, runs the action (a writing one in one
 transaction) and wraps the result in CKAN's envelope. Actions raise ``ValidationError`` (CKAN's
 409), ``Http404`` (404) or ``NotAuthorized`` (403)."""
 

@@ -1,5 +1,5 @@
 """What a CKAN action receives: the ``Context`` of the request and the parameters, read within the
-bounds the OpenAPI document (``ckan_openapi``) publishes. A parameter out of bounds raises
+bounds the OpenAPI document (``ckan.openapi``) publishes. A parameter out of bounds raises
 ``core.params.InvalidParameter`` (CKAN's 400)."""
 
 from dataclasses import dataclass

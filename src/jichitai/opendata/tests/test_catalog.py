@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
-from jichitai.core.metrics import metrics
+from jichitai.core.registry import metrics
 from jichitai.core.tests.samples import active_pdf_bytes, office_bytes_with, xlsx_bytes
 from jichitai.opendata import selectors, services
 from jichitai.opendata.models import Dataset, Resource

@@ -6,7 +6,8 @@ registered is used; the edit form offers the choice as soon as there is more tha
 import pytest
 from django.test import Client
 
-from jichitai.payments.methods import PaymentMethod, payment_methods
+from jichitai.payments.methods import PaymentMethod
+from jichitai.payments.registry import payment_methods
 from jichitai.payments.tests.factories import application_with_payment
 from jichitai.payments.tests.test_gateway_security import applicant_url, status_page
 from jichitai.procedures.forms import ProcedureForm

@@ -14,13 +14,14 @@ from django.test import Client
 from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
-from jichitai.core.metrics import metrics
+from jichitai.core.registry import metrics
 from jichitai.core.tests.pdf import all_fonts_embedded, pdf_text
 from jichitai.core.tests.samples import xlsx_bytes
 from jichitai.payments import selectors, services
-from jichitai.payments.methods import payment_methods, receipt
+from jichitai.payments.methods import receipt
 from jichitai.payments.models import GatewayNotification, Payment, ReconciliationProfile
 from jichitai.payments.numbers import is_valid_payment_number
+from jichitai.payments.registry import payment_methods
 from jichitai.payments.tests.factories import application_with_payment, paid_procedure
 from jichitai.payments.tests.gateway_simulator import GatewaySimulator
 from jichitai.procedures import services as procedures

@@ -18,9 +18,9 @@ from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import notifications
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import file_fields, persons_field
-from jichitai.procedures.fields import FieldSpec, field_types
+from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import Application, ApplicationEvent, ApplicationFile, Procedure
-from jichitai.procedures.registry import Candidate, acceptance_checks, submission_hooks
+from jichitai.procedures.registry import Candidate, acceptance_checks, field_types, submission_hooks
 from jichitai.procedures.services.processing import Status
 from jichitai.procedures.services.uploads import store_upload
 from jichitai.procedures.validation import validate_application_data

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from jichitai.core.metrics import metrics
+from jichitai.core.registry import metrics
 from jichitai.procedures import selectors, services
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.tests.factories import published_procedure

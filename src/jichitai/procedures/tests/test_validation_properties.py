@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jichitai.procedures.definitions import build_schema, check_definition
-from jichitai.procedures.fields import field_types
+from jichitai.procedures.registry import field_types
 from jichitai.procedures.validation import validate_application_data
 
 TYPES = [name for name, kind in field_types.items() if not kind.is_file and name != "persons"]

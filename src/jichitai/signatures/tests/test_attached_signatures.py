@@ -5,8 +5,8 @@ content it carries is exactly the canonical content of the application submitted
 import pytest
 
 from jichitai.procedures import services as procedures
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.tests.factories import event_data, published_procedure
-from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.tests.signing import signed_cms
 from jichitai.signatures.verification import MESSAGES
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jichitai.procedures import services as procedures
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.forms import ProcedureForm
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import services
-from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.verification import (
     MESSAGES,
     SignatureCheck,

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from jichitai.audit.models import AuditEvent
 from jichitai.procedures import services as procedures
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki, services
-from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.models import TrustAnchor
 from jichitai.signatures.verification import MESSAGES
 from jichitai.tenancy.models import Role

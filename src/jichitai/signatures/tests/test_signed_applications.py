@@ -11,10 +11,10 @@ from django.test import Client
 
 from jichitai.procedures import retention
 from jichitai.procedures import services as procedures
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki
-from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.models import ApplicationSignature
 from jichitai.signatures.verification import MESSAGES, verify_cms
 

@@ -9,9 +9,9 @@ from cryptography.x509.oid import NameOID
 from django.urls import reverse
 
 from jichitai.procedures import services as procedures
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki
-from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.tests.signing import signed_pdf
 from jichitai.signatures.verification import display_name, verify_pdf
 from jichitai.tenancy.models import Role

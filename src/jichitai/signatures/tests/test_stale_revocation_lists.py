@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jichitai.procedures import services as procedures
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki, services
-from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.tests.signing import signed_pdf
 from jichitai.signatures.verification import MESSAGES, verify_pdf
 from jichitai.tenancy.models import Role

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from jichitai.procedures import services as procedures
+from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.tests.factories import event_data, published_procedure
-from jichitai.signatures.canonical import canonical_content
 from jichitai.signatures.models import ApplicationSignature
 from jichitai.signatures.tests.signing import signed_cms, timestamper
 from jichitai.signatures.verification import MESSAGES

@@ -15,7 +15,6 @@ PAGE_MODULES = [
     "tenant_views.py",
     "public_views.py",
     "api.py",
-    "ckan_views.py",
     "cards.py",
     "registrations.py",
 ]

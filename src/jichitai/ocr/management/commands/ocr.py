@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jichitai.core.extras import MissingExtra
 from jichitai.ocr import pages, template
-from jichitai.ocr.engines import DEFAULT_ENGINE, engines
+from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.extract import Extractor
+from jichitai.ocr.registry import engines
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.portal import views
+from jichitai.portal import public_views as views
 
 app_name = "portal"
 

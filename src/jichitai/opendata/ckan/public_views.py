@@ -12,10 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from jichitai.accounts import services as accounts
 from jichitai.accounts.selectors import principal_for_token
 from jichitai.core import params
-from jichitai.opendata import ckan_openapi
+from jichitai.core.decorators import public_view
 from jichitai.opendata.ckan import Context, NotAuthorized
+from jichitai.opendata.ckan import openapi as ckan_openapi
 from jichitai.opendata.registry import actions
-from jichitai.tenancy.middleware import public_view
 
 # A dataset with its resources and extras is a few levels deep; nothing CKAN sends goes further.
 MAX_JSON_DEPTH = 16

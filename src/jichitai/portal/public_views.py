@@ -1,8 +1,8 @@
 from django.shortcuts import render
 
+from jichitai.core.decorators import public_view
 from jichitai.portal.registry import sections_for
 from jichitai.tenancy import selectors
-from jichitai.tenancy.middleware import public_view
 
 
 @public_view

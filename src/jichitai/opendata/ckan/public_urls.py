@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.opendata import ckan_views
+from jichitai.opendata.ckan import public_views as ckan_views
 
 app_name = "ckan"
 
