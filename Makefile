@@ -54,8 +54,13 @@ check: install
 	  $(JICHITAI) check --deploy --fail-level WARNING --settings=jichitai.settings.production
 
 # Regenerate the English catalogue after changing Japanese source strings.
+# Apps with their own catalogue are extracted inside their directory (references relative to the app);
+# the foundation's catalogue takes everything else.
+LOCALE_APPS := $(notdir $(patsubst %/locale,%,$(wildcard src/jichitai/*/locale)))
 messages: install
-	cd src/jichitai && ../../$(JICHITAI) makemessages -l en --no-obsolete && ../../$(JICHITAI) compilemessages -l en
+	cd src/jichitai && ../../$(JICHITAI) makemessages -l en --no-obsolete --no-wrap $(LOCALE_APPS:%=--ignore=%/*)
+	for app in $(LOCALE_APPS); do (cd src/jichitai/$$app && ../../../$(JICHITAI) makemessages -l en --no-obsolete --no-wrap) || exit 1; done
+	cd src/jichitai && ../../$(JICHITAI) compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
