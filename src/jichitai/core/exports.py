@@ -32,7 +32,7 @@ def neutralise_formula(value):
     return value
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -125,7 +125,7 @@ def export_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> 
     """One worksheet per entry ``{title: (header, rows)}``; bold header, frozen first row. Titles
     are made what Excel accepts (``sheet_title``)."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for title, (header, rows) in sheets.items():
         sheet = workbook.create_sheet(title=sheet_title(title, workbook.sheetnames))
         sheet.append([neutralise_formula(str(name)) for name in header])

@@ -67,7 +67,8 @@ def render_pdf(template_name: str, context: dict | None = None) -> bytes:
 
 
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher).write_pdf()
+    return pdf
 
 
 # What a printed document written by staff needs: text, headings, lists, tables, emphasis and

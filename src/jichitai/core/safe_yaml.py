@@ -5,6 +5,9 @@ Aliases let a few hundred bytes stand for millions of values (an "alias bomb"); 
 written by a person never needs them, so they are refused rather than counted. Every refusal is a
 ``YamlRefused`` with a Japanese message naming the line, for the person who wrote the text."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import yaml
 
 # A scenario or a settings file is a few kilobytes; this is far above any of them.
@@ -12,6 +15,9 @@ MAX_YAML_BYTES = 256 * 1024
 # Nesting a person writes stays within a dozen levels; deeper input would exhaust the recursion of
 # the composer before it could be refused.
 MAX_YAML_DEPTH = 100
+
+
+Read = TypeVar("Read")
 
 
 class YamlRefused(ValueError):
@@ -53,7 +59,7 @@ def _checked_size(source: str, max_bytes: int) -> str:
     return source
 
 
-def _read(source: str, max_bytes: int, read):
+def _read(source: str, max_bytes: int, read: Callable[[_PlainLoader], Read]) -> Read:
     loader = _PlainLoader(_checked_size(source, max_bytes))
     try:
         return read(loader)
@@ -67,7 +73,7 @@ def _read(source: str, max_bytes: int, read):
         loader.dispose()
 
 
-def load_yaml(source: str, *, max_bytes: int = MAX_YAML_BYTES):
+def load_yaml(source: str, *, max_bytes: int = MAX_YAML_BYTES) -> Any:
     """The data of a YAML document (dicts keep the order of the text). Raises ``YamlRefused``."""
     return _read(source, max_bytes, lambda loader: loader.get_single_data())
 

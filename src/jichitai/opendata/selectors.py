@@ -148,7 +148,7 @@ def public_datasets_with_relations() -> QuerySet[Dataset]:
     return with_relations(public_datasets())
 
 
-def public_dataset_names() -> QuerySet[str]:
+def public_dataset_names() -> QuerySet[Dataset, str]:
     return public_datasets().order_by("name").values_list("name", flat=True)
 
 
@@ -456,7 +456,7 @@ def municipality_overview(prefecture: Organization) -> list[dict]:
         )
     }
     for organization in municipalities_of(prefecture).order_by("code"):
-        row = counts.get(organization.pk, {})
+        row: dict[str, int] = counts.get(organization.pk, {})
         rows.append(
             {
                 "organization": organization,

@@ -25,7 +25,7 @@ from jichitai.payments.models import (
     ReconciliationProfile,
 )
 from jichitai.payments.numbers import payment_number
-from jichitai.procedures.models import Procedure
+from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_changed
 from jichitai.tenancy.selectors import for_tenant
 
@@ -39,7 +39,7 @@ PROFILE_FIELDS = [
 ]
 
 
-def _amount_for(application) -> int | None:
+def _amount_for(application: Application) -> int | None:
     procedure = application.procedure
     if procedure.fee_kind == Procedure.FeeKind.FIXED:
         return procedure.fee_amount

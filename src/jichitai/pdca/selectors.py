@@ -4,7 +4,7 @@ reports, which a published snapshot freezes."""
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from jichitai.tenancy.selectors import for_tenant, tenant_get
 STALE_AFTER = timedelta(days=90)
 
 
-def plans_of(organization):
+def plans_of(organization) -> QuerySet[Plan]:
     return for_tenant(Plan, organization).select_related("owner_division")
 
 
@@ -255,8 +255,8 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
     projects = []
     for project in plan.projects.prefetch_related("years"):
         years = {row.fiscal_year: row for row in project.years.all()}
-        current = years.get(fiscal_year)
-        if current is None or not current.main:
+        this_year = years.get(fiscal_year)
+        if this_year is None or not this_year.main:
             continue
         previous = years.get(fiscal_year - 1)
         projects.append(
@@ -273,8 +273,8 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
                     "年度", ""
                 ),
                 "previous_budget": figures.budget_text(previous.budget if previous else None),
-                "budget": figures.budget_text(current.budget),
-                "summary": current.summary,
+                "budget": figures.budget_text(this_year.budget),
+                "summary": this_year.summary,
             }
         )
     return {
