@@ -10,7 +10,9 @@ from jichitai.procedures.selectors import visible_procedures
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
-def payments_of(organization, *, status: str = "", fiscal_year: int | None = None):
+def payments_of(
+    organization, *, status: str = "", fiscal_year: int | None = None
+) -> QuerySet[Payment]:
     payments = for_tenant(Payment, organization).select_related("application", "procedure")
     if status:
         payments = payments.filter(status=status)

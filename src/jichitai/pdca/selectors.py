@@ -104,6 +104,8 @@ def live_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
     value = metrics.get(indicator.metric_name).compute(
         indicator.plan.organization, fiscal_year, **indicator.metric_parameters
     )
+    if isinstance(value, dict):
+        raise TypeError(f"{indicator.metric_name} gives a before/after pair, not one value")
     return None if value is None else Decimal(value)
 
 
@@ -314,7 +316,7 @@ def effect_data(effect: EffectFigure) -> dict:
         measured = metrics.get(effect.source_metric).compute(
             effect.plan.organization, effect.fiscal_year
         )
-        if measured:
+        if measured and isinstance(measured, dict):
             before, after = Decimal(measured["before"]), Decimal(measured["after"])
     if effect.kind == EffectFigure.Kind.BEFORE_AFTER:
         cut, percent = figures.reduction(before, after)
@@ -330,7 +332,12 @@ def effect_data(effect: EffectFigure) -> dict:
         data.update(
             part=figures.number_text(effect.part),
             whole=figures.number_text(effect.whole),
-            percent=figures.number_text(effect.part * 100 / effect.whole, effect.percent_decimals),
+            percent=figures.number_text(
+                effect.part * 100 / effect.whole
+                if effect.part is not None and effect.whole is not None
+                else None,
+                effect.percent_decimals,
+            ),
         )
     return data
 
