@@ -1,18 +1,21 @@
+from datetime import date
+
 from django.db.models import QuerySet
 
 from jichitai.audit.models import AuditEvent
+from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
 def events_of(
-    organization,
+    organization: Organization,
     *,
     action: str = "",
     kind: str = "",
     actor_name: str = "",
     target: str = "",
-    since=None,
-    until=None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> QuerySet[AuditEvent]:
     events = for_tenant(AuditEvent, organization).select_related("actor")
     if action:
@@ -30,5 +33,5 @@ def events_of(
     return events
 
 
-def event_of(organization, event_id: int) -> AuditEvent:
+def event_of(organization: Organization, event_id: int) -> AuditEvent:
     return tenant_get(AuditEvent, organization, pk=event_id)

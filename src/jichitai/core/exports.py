@@ -24,7 +24,7 @@ SHEET_TITLE_LENGTH = 31
 CP932_REPLACEMENT = "〓"
 
 
-def neutralise_formula(value):
+def neutralise_formula(value: object) -> object:
     """A text cell starting with = + - @ (or tab/CR) gets a leading apostrophe, so Excel and
     LibreOffice show it as text instead of running it (CSV/formula injection)."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
@@ -145,7 +145,7 @@ def export_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> 
     return output.getvalue()
 
 
-def _xlsx_value(value):
+def _xlsx_value(value: object) -> object:
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return local.replace(tzinfo=None)

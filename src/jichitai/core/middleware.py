@@ -59,7 +59,13 @@ class WriteTransactionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponse | None:
         if request.method in self.READING_METHODS:
             return None
         if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):

@@ -27,11 +27,11 @@ class YamlRefused(ValueError):
 class _PlainLoader(yaml.SafeLoader):
     """The safe loader, refusing anchors, aliases and nesting deeper than ``MAX_YAML_DEPTH``."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlRefused(

@@ -1,5 +1,5 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from jichitai.jobs.liveness import worker_state
@@ -8,7 +8,7 @@ from jichitai.tenancy.middleware import public_view
 
 @public_view
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: 200 when the database answers, 503 otherwise; the
     worker's state is reported too (see ``healthz_worker``)."""
     try:
@@ -23,7 +23,7 @@ def healthz(request):
 
 @public_view
 @never_cache
-def healthz_worker(request):
+def healthz_worker(request: HttpRequest) -> JsonResponse:
     """For monitoring the background work: 503 when no worker's task loop has recorded a
     heartbeat lately (stopped, stuck, or cut off from the database), so mail, OCR and automation
     jobs are not waiting unnoticed. Kept apart from ``/healthz`` so a load balancer does not take
