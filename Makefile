@@ -6,6 +6,8 @@ JICHITAI := $(BIN)/jichitai
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Type-checked: core and every app's services and selectors (new apps are picked up by the wildcards).
+TYPED = src/jichitai/core $(wildcard src/jichitai/*/services.py src/jichitai/*/services src/jichitai/*/selectors.py)
 
 .PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults bench-ocr bench-automation
 
@@ -36,6 +38,7 @@ test: install system-packages
 	$(BIN)/ruff check src benchmarks faults
 	$(BIN)/ruff format --check src benchmarks faults
 	$(BIN)/lint-imports
+	$(BIN)/mypy $(TYPED)
 	$(JICHITAI) makemigrations --check --dry-run --settings=jichitai.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -43,6 +46,7 @@ lint: install
 	$(BIN)/ruff check src benchmarks faults
 	$(BIN)/ruff format --check src benchmarks faults
 	$(BIN)/lint-imports
+	$(BIN)/mypy $(TYPED)
 
 # The deploy check also reads the database for demo accounts: by default a fresh one under
 # var/deploy-check/, as a new deployment has (set DATABASE_URL to check a real one).

@@ -3,7 +3,7 @@
 from collections import OrderedDict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.models import (
@@ -49,7 +49,7 @@ def version_of(scenario: Scenario, version_id):
     return version
 
 
-def runs_of(organization, *, scenario=None):
+def runs_of(organization, *, scenario=None) -> QuerySet[Run]:
     runs = for_tenant(Run, organization).select_related("version__scenario", "started_by", "job")
     if scenario is not None:
         runs = runs.filter(version__scenario=scenario)

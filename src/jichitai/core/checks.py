@@ -1,11 +1,16 @@
+from collections.abc import Sequence
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError, connection
 
 
 @register(Tags.security, deploy=True)
-def demo_shortcuts_are_off(app_configs, **kwargs):
+def demo_shortcuts_are_off(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[CheckMessage]:
     """The demo's login without a second factor must never reach a deployment."""
     if getattr(settings, "JICHITAI_DEMO_LOGIN_WITHOUT_OTP", False):
         return [
@@ -30,7 +35,9 @@ UNDELIVERED_MAIL_BACKENDS = {
 
 
 @register(Tags.security, deploy=True)
-def mail_is_delivered(app_configs, **kwargs):
+def mail_is_delivered(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[CheckMessage]:
     if settings.EMAIL_BACKEND in UNDELIVERED_MAIL_BACKENDS:
         return [
             Error(
@@ -44,7 +51,9 @@ def mail_is_delivered(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
-def demo_accounts_are_absent(app_configs, **kwargs):
+def demo_accounts_are_absent(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[CheckMessage]:
     """Demo accounts share a published password: a deployment's database must not hold any."""
     user_model = get_user_model()
     try:

@@ -24,7 +24,7 @@ SHEET_TITLE_LENGTH = 31
 CP932_REPLACEMENT = "〓"
 
 
-def neutralise_formula(value):
+def neutralise_formula(value: object) -> object:
     """A text cell starting with = + - @ (or tab/CR) gets a leading apostrophe, so Excel and
     LibreOffice show it as text instead of running it (CSV/formula injection)."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
@@ -32,7 +32,7 @@ def neutralise_formula(value):
     return value
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -125,7 +125,7 @@ def export_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> 
     """One worksheet per entry ``{title: (header, rows)}``; bold header, frozen first row. Titles
     are made what Excel accepts (``sheet_title``)."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for title, (header, rows) in sheets.items():
         sheet = workbook.create_sheet(title=sheet_title(title, workbook.sheetnames))
         sheet.append([neutralise_formula(str(name)) for name in header])
@@ -145,7 +145,7 @@ def export_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> 
     return output.getvalue()
 
 
-def _xlsx_value(value):
+def _xlsx_value(value: object) -> object:
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return local.replace(tzinfo=None)

@@ -6,6 +6,7 @@ installed is simply not registered, so it is not offered."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,8 @@ class Metric:
     name: str
     label: str
     unit: str
-    # compute(organization, fiscal_year, **parameters) -> number, or None when not measurable.
-    compute: Callable[..., Decimal | int | float | None]
+    # compute(organization, fiscal_year, **parameters) -> number, or None when not measurable; a
+    # before/after metric (hours saved by automation) returns {"before", "after", …} instead.
+    compute: Callable[..., Decimal | int | float | dict[str, Any] | None]
     parameters: tuple[MetricParameter, ...] = field(default_factory=tuple)
     description: str = ""

@@ -1,5 +1,6 @@
 import shutil
 import tempfile
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -16,14 +17,20 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+class IdentifiedRequest(HttpRequest):
+    """A request after ``RequestContextMiddleware``: it carries the id echoed as ``X-Request-ID``."""
+
+    request_id: str
+
+
 class RequestContextMiddleware:
     """Gives every request an id (echoed as ``X-Request-ID``) and makes the id and client address
     available to audit entries and log lines."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: IdentifiedRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/") else "web"
         context = RequestContext(ip_address=client_ip(request), channel=channel)
         request.request_id = context.request_id
@@ -46,13 +53,19 @@ class WriteTransactionMiddleware:
 
     READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponse | None:
         if request.method in self.READING_METHODS:
             return None
         if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
@@ -73,7 +86,8 @@ def _receive_body(request: HttpRequest) -> None:
     upload), and read inside the view it would keep the transaction, and SQLite's write lock, open
     that long. The body is kept in a spooled file (in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE) that
     the view then reads as it would have read the connection, with the usual size checks."""
-    if request._read_started or hasattr(request, "_body"):
+    # ``_read_started`` is a Django internal its stubs do not declare.
+    if request._read_started or hasattr(request, "_body"):  # type: ignore[attr-defined]
         return  # already received (CSRF protection parses most forms)
     # Lives as long as the request (the view reads it); removed when the request is freed.
     received = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
@@ -82,4 +96,6 @@ def _receive_body(request: HttpRequest) -> None:
     except OSError as error:
         raise UnreadablePostError(*error.args) from error
     received.seek(0)
-    request._stream = received
+    # The stubs declare the stream a BinaryIO, which typeshed's SpooledTemporaryFile does not claim to
+    # be although it offers every method the request reads with.
+    request._stream = received  # type: ignore[assignment]

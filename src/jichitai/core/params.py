@@ -12,6 +12,7 @@ import json
 import re
 from datetime import UTC, datetime
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 MIN_YEAR = 1900
@@ -209,5 +210,5 @@ class InvalidParameterMiddleware:
         return invalid_parameter_response(request, exception)
 
 
-def invalid_parameter_response(request, refusal: InvalidParameter):
+def invalid_parameter_response(request: HttpRequest, refusal: InvalidParameter) -> HttpResponse:
     return render(request, "400.html", {"message": refusal.message}, status=400)

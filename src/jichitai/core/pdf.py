@@ -33,7 +33,7 @@ class StaticFilesOnlyFetcher(URLFetcher):
     """WeasyPrint's URL fetcher for every document: ``data:`` URLs and the static files found by
     Django's static file finders; any other URL raises, and WeasyPrint leaves the resource out."""
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url[:5].lower() == "data:":
             request = urllib.request.Request(url)  # noqa: S310  (a data: URL, decoded in memory)
             response = urllib.request.DataHandler().data_open(request)
@@ -67,7 +67,8 @@ def render_pdf(template_name: str, context: dict | None = None) -> bytes:
 
 
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher).write_pdf()
+    return pdf
 
 
 # What a printed document written by staff needs: text, headings, lists, tables, emphasis and

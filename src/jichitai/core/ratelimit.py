@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from jichitai.core.middleware import client_ip
@@ -109,6 +109,7 @@ def too_many_requests(
     message: str = "短時間に多くの送信がありました。{minutes}分ほど待ってから、もう一度お試しください。",
 ):
     message = message.format(minutes=max(1, (retry_after + 59) // 60))
+    response: HttpResponse
     if json:
         response = JsonResponse({"detail": message, "code": "rate_limited"}, status=429)
     else:

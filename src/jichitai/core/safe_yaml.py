@@ -5,6 +5,9 @@ Aliases let a few hundred bytes stand for millions of values (an "alias bomb"); 
 written by a person never needs them, so they are refused rather than counted. Every refusal is a
 ``YamlRefused`` with a Japanese message naming the line, for the person who wrote the text."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import yaml
 
 # A scenario or a settings file is a few kilobytes; this is far above any of them.
@@ -14,6 +17,9 @@ MAX_YAML_BYTES = 256 * 1024
 MAX_YAML_DEPTH = 100
 
 
+Read = TypeVar("Read")
+
+
 class YamlRefused(ValueError):
     pass
 
@@ -21,11 +27,11 @@ class YamlRefused(ValueError):
 class _PlainLoader(yaml.SafeLoader):
     """The safe loader, refusing anchors, aliases and nesting deeper than ``MAX_YAML_DEPTH``."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlRefused(
@@ -53,7 +59,7 @@ def _checked_size(source: str, max_bytes: int) -> str:
     return source
 
 
-def _read(source: str, max_bytes: int, read):
+def _read(source: str, max_bytes: int, read: Callable[[_PlainLoader], Read]) -> Read:
     loader = _PlainLoader(_checked_size(source, max_bytes))
     try:
         return read(loader)
@@ -67,7 +73,7 @@ def _read(source: str, max_bytes: int, read):
         loader.dispose()
 
 
-def load_yaml(source: str, *, max_bytes: int = MAX_YAML_BYTES):
+def load_yaml(source: str, *, max_bytes: int = MAX_YAML_BYTES) -> Any:
     """The data of a YAML document (dicts keep the order of the text). Raises ``YamlRefused``."""
     return _read(source, max_bytes, lambda loader: loader.get_single_data())
 

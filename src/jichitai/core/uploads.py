@@ -127,7 +127,7 @@ def _sniff(head: bytes) -> set[str]:
 
 def _read_all(uploaded) -> bytes:
     uploaded.seek(0)
-    data = uploaded.read()
+    data: bytes = uploaded.read()
     uploaded.seek(0)
     return data
 

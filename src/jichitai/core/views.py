@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from jichitai.core.decorators import public_view
@@ -8,7 +8,7 @@ from jichitai.core.registry import health_reports
 
 @public_view
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: 200 when the database answers, 503 otherwise; what the
     apps register in ``health_reports`` is reported too (the worker's state: see
     ``jobs.views.healthz_worker``)."""

@@ -1,6 +1,10 @@
 """Reads of the paper intake, always for one organization. ``procedures`` narrows them to the
 procedures a person sees (a clerk attached to a division sees that division's, as in the inbox)."""
 
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+
 from jichitai.ocr import pages as page_io
 from jichitai.ocr.extract import field_crop
 from jichitai.ocr.models import Batch, PaperTemplate, ScanPage
@@ -8,12 +12,14 @@ from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 NAME_PART_LABELS = {"family": "姓", "given": "名", "family_kana": "セイ", "given_kana": "メイ"}
 
+Visible = TypeVar("Visible", bound=Model)
 
-def _visible(queryset, procedures, path: str):
+
+def _visible(queryset: QuerySet[Visible], procedures, path: str) -> QuerySet[Visible]:
     return queryset if procedures is None else queryset.filter(**{f"{path}__in": procedures})
 
 
-def templates_of(organization, procedures=None):
+def templates_of(organization, procedures=None) -> QuerySet[PaperTemplate]:
     return _visible(
         for_tenant(PaperTemplate, organization).select_related("procedure"), procedures, "procedure"
     )
@@ -23,7 +29,7 @@ def template_of(organization, template_id: int, procedures=None) -> PaperTemplat
     return tenant_get(templates_of(organization, procedures), organization, pk=template_id)
 
 
-def batches_of(organization, procedures=None):
+def batches_of(organization, procedures=None) -> QuerySet[Batch]:
     return _visible(
         for_tenant(Batch, organization).select_related("template", "job", "created_by"),
         procedures,

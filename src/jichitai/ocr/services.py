@@ -4,6 +4,7 @@ job ``ocr.batch``), and the verification steps that turn a page into an applicat
 import hashlib
 import json
 import threading
+from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -211,7 +212,7 @@ def extractor_for(*, paper: PaperTemplate) -> Extractor:
 
 def read_page(batch, stored, number: int, image: np.ndarray, extractor: Extractor) -> ScanPage:
     result = extractor.extract(image)
-    shown = result.image if result.aligned else image
+    shown = result.image if result.aligned and result.image is not None else image
     results = {name: r.to_dict() for name, r in result.fields.items()}
     if result.aligned:
         _check_against_form(batch.template, results)
@@ -255,7 +256,8 @@ def _check_against_form(paper: PaperTemplate, results: dict) -> None:
 
 def _normalised(paper: PaperTemplate, typed: dict, names=None) -> dict:
     """The values a person typed, normalised like the engine's; invalid ones raise per field."""
-    values, errors = {}, {}
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
     for spec in paper.fields:
         name = spec["name"]
         if names is not None and name not in names:
@@ -347,7 +349,7 @@ def discard_page(*, actor, page: ScanPage) -> ScanPage:
 
 
 def _application_data(paper: PaperTemplate, values: dict) -> dict:
-    data = {}
+    data: dict[str, Any] = {}
     for spec in paper.fields:
         value = values.get(spec["name"])
         if "__" in spec["name"]:
@@ -391,7 +393,7 @@ def _submit(page: ScanPage, actor) -> ScanPage:
         )
     except ApplicationInvalid as invalid:
         scan.file.delete(save=False)
-        errors = {}
+        errors: dict[str, list[str]] = {}
         for field, messages in invalid.message_dict.items():
             target = next(
                 (f["name"] for f in paper.fields if f["name"].split("__")[0] == field), None

@@ -3,6 +3,7 @@ and the search with facets that the public pages and the CKAN ``package_search``
 
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from functools import cached_property
@@ -148,7 +149,7 @@ def public_datasets_with_relations() -> QuerySet[Dataset]:
     return with_relations(public_datasets())
 
 
-def public_dataset_names() -> QuerySet[str]:
+def public_dataset_names() -> QuerySet[Dataset, str]:
     return public_datasets().order_by("name").values_list("name", flat=True)
 
 
@@ -456,7 +457,7 @@ def municipality_overview(prefecture: Organization) -> list[dict]:
         )
     }
     for organization in municipalities_of(prefecture).order_by("code"):
-        row = counts.get(organization.pk, {})
+        row: Mapping[str, object] = counts.get(organization.pk, {})
         rows.append(
             {
                 "organization": organization,

@@ -3,14 +3,16 @@ scope (``procedures.selectors.visible_procedures``), so a clerk of a division (æ
 prints slips and receipts for that division's payments only. Figures for the whole organization
 (metrics, PDCA) read ``payments_of``."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from jichitai.payments.models import Payment, ReconciliationBatch, ReconciliationProfile
 from jichitai.procedures.selectors import visible_procedures
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
-def payments_of(organization, *, status: str = "", fiscal_year: int | None = None):
+def payments_of(
+    organization, *, status: str = "", fiscal_year: int | None = None
+) -> QuerySet[Payment]:
     payments = for_tenant(Payment, organization).select_related("application", "procedure")
     if status:
         payments = payments.filter(status=status)
@@ -19,7 +21,9 @@ def payments_of(organization, *, status: str = "", fiscal_year: int | None = Non
     return payments
 
 
-def visible_payments(membership, *, status: str = "", fiscal_year: int | None = None):
+def visible_payments(
+    membership, *, status: str = "", fiscal_year: int | None = None
+) -> QuerySet[Payment]:
     """The payments of the procedures ``membership`` sees in the inbox."""
     return payments_of(membership.organization, status=status, fiscal_year=fiscal_year).filter(
         procedure__in=visible_procedures(membership)
@@ -70,7 +74,7 @@ def profiles_of(organization):
     return for_tenant(ReconciliationProfile, organization)
 
 
-def batches_of(organization):
+def batches_of(organization) -> QuerySet[ReconciliationBatch]:
     return for_tenant(ReconciliationBatch, organization).select_related("uploaded_by")
 
 

@@ -25,7 +25,7 @@ from jichitai.payments.models import (
     ReconciliationProfile,
 )
 from jichitai.payments.numbers import payment_number
-from jichitai.procedures.models import Procedure
+from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_changed
 from jichitai.tenancy.selectors import for_tenant
 
@@ -39,12 +39,12 @@ PROFILE_FIELDS = [
 ]
 
 
-def _amount_for(application) -> int | None:
+def _amount_for(application: Application) -> int | None:
     procedure = application.procedure
     if procedure.fee_kind == Procedure.FeeKind.FIXED:
         return procedure.fee_amount
     if procedure.fee_kind == Procedure.FeeKind.PER_PERSON:
-        return procedure.fee_amount * application.persons
+        return None if procedure.fee_amount is None else procedure.fee_amount * application.persons
     return None
 
 
@@ -210,6 +210,8 @@ def _rows_from_csv(data: bytes, profile) -> list[tuple[int, dict]]:
 
 def _rows_from_xlsx(data: bytes, profile) -> list[tuple[int, dict]]:
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    if sheet is None:
+        raise ValidationError({"file": "Excel ファイルにシートがありません。"})
     rows = list(sheet.iter_rows(values_only=True))
     header_index = profile.header_row - 1
     if header_index >= len(rows):

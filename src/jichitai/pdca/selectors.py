@@ -4,7 +4,7 @@ reports, which a published snapshot freezes."""
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from jichitai.tenancy.selectors import for_tenant, tenant_get
 STALE_AFTER = timedelta(days=90)
 
 
-def plans_of(organization):
+def plans_of(organization) -> QuerySet[Plan]:
     return for_tenant(Plan, organization).select_related("owner_division")
 
 
@@ -104,6 +104,8 @@ def live_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
     value = metrics.get(indicator.metric_name).compute(
         indicator.plan.organization, fiscal_year, **indicator.metric_parameters
     )
+    if isinstance(value, dict):
+        raise TypeError(f"{indicator.metric_name} gives a before/after pair, not one value")
     return None if value is None else Decimal(value)
 
 
@@ -255,8 +257,8 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
     projects = []
     for project in plan.projects.prefetch_related("years"):
         years = {row.fiscal_year: row for row in project.years.all()}
-        current = years.get(fiscal_year)
-        if current is None or not current.main:
+        this_year = years.get(fiscal_year)
+        if this_year is None or not this_year.main:
             continue
         previous = years.get(fiscal_year - 1)
         projects.append(
@@ -273,8 +275,8 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
                     "年度", ""
                 ),
                 "previous_budget": figures.budget_text(previous.budget if previous else None),
-                "budget": figures.budget_text(current.budget),
-                "summary": current.summary,
+                "budget": figures.budget_text(this_year.budget),
+                "summary": this_year.summary,
             }
         )
     return {
@@ -314,7 +316,7 @@ def effect_data(effect: EffectFigure) -> dict:
         measured = metrics.get(effect.source_metric).compute(
             effect.plan.organization, effect.fiscal_year
         )
-        if measured:
+        if measured and isinstance(measured, dict):
             before, after = Decimal(measured["before"]), Decimal(measured["after"])
     if effect.kind == EffectFigure.Kind.BEFORE_AFTER:
         cut, percent = figures.reduction(before, after)
@@ -330,7 +332,12 @@ def effect_data(effect: EffectFigure) -> dict:
         data.update(
             part=figures.number_text(effect.part),
             whole=figures.number_text(effect.whole),
-            percent=figures.number_text(effect.part * 100 / effect.whole, effect.percent_decimals),
+            percent=figures.number_text(
+                effect.part * 100 / effect.whole
+                if effect.part is not None and effect.whole is not None
+                else None,
+                effect.percent_decimals,
+            ),
         )
     return data
 

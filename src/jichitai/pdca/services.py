@@ -265,4 +265,5 @@ def apply_import_now(*, batch: ImportBatch) -> dict:
     """The command line applies a checked workbook at once (no worker involved)."""
     if batch.problems:
         raise ValidationError(batch.problems)
-    return apply_import(_DirectContext(), batch_id=batch.pk)
+    summary: dict = apply_import(_DirectContext(), batch_id=batch.pk)
+    return summary

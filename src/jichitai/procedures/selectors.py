@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from jichitai.core import japanese
 from jichitai.procedures import availability
@@ -57,7 +58,7 @@ def form_versions_of(procedure: Procedure) -> QuerySet[FormVersion]:
     return FormVersion.objects.filter(procedure=procedure)
 
 
-def count_by_status(procedure: Procedure) -> list[tuple[str, int]]:
+def count_by_status(procedure: Procedure) -> list[tuple[str | Promise, int]]:
     """(status label, number of applications) for the statuses the procedure's applications have."""
     rows = (
         Application.objects.filter(procedure=procedure)
@@ -401,7 +402,8 @@ def answer_share(
             .values_list("data", flat=True)
             if _chose(data.get(question), wanted)
         )
-        return (Decimal(chosen * 100) / question_tally["respondents"]).quantize(Decimal("0.1"))
+        respondents: int = question_tally["respondents"]
+        return (Decimal(chosen * 100) / respondents).quantize(Decimal("0.1"))
     return None
 
 

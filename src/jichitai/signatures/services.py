@@ -1,5 +1,8 @@
 """Administering trust (anchors and CRLs) and recording verified signatures."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from asn1crypto import pem
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -33,8 +36,12 @@ NOT_A_CRL = (
     "か DER 形式(.crl)の CRL ファイルを選んでください。"
 )
 
+Loaded = TypeVar("Loaded")
 
-def _pem_or_der(data: bytes, load_pem, load_der):
+
+def _pem_or_der(
+    data: bytes, load_pem: Callable[[bytes], Loaded], load_der: Callable[[bytes], Loaded]
+) -> Loaded | None:
     """What ``cryptography`` reads from ``data`` in whichever of the two encodings it is in (the
     file's extension says nothing reliable: CAs publish DER as .cer and PEM as .crt alike)."""
     load = load_pem if pem.detect(data) else load_der
@@ -108,7 +115,9 @@ def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
                 "file": "この CRL の発行者は、登録されている認証局のどれでもありません。先に認証局の証明書を登録してください。"
             }
         )
-    if not crl.is_signature_valid(issuer.public_key()):
+    # The stubs allow any certificate key here, key-agreement ones (X25519, ML-KEM) included, which
+    # cannot sign; ``is_signature_valid`` refuses those itself.
+    if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
         raise ValidationError({"file": "CRL の署名を認証局の証明書で確認できません。"})
     revocation_list = RevocationList.objects.create(
         organization=organization,

@@ -5,6 +5,8 @@ Every tenant-owned read in the project takes an ``Organization`` and goes throug
 with ``membership_for`` and nothing else.
 """
 
+from typing import TypeVar
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
@@ -14,8 +16,12 @@ from django.utils import timezone
 from jichitai.audit.models import AuditEvent
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
 
+TenantModel = TypeVar("TenantModel", bound=Model)
 
-def for_tenant(queryset_or_model, organization: Organization) -> QuerySet:
+
+def for_tenant(
+    queryset_or_model: type[TenantModel] | QuerySet[TenantModel], organization: Organization
+) -> QuerySet[TenantModel]:
     queryset = (
         queryset_or_model._default_manager.all()
         if isinstance(queryset_or_model, type) and issubclass(queryset_or_model, Model)
@@ -24,7 +30,11 @@ def for_tenant(queryset_or_model, organization: Organization) -> QuerySet:
     return queryset.filter(organization=organization)
 
 
-def tenant_get(queryset_or_model, organization: Organization, **lookup):
+def tenant_get(
+    queryset_or_model: type[TenantModel] | QuerySet[TenantModel],
+    organization: Organization,
+    **lookup: object,
+) -> TenantModel:
     """The object of ``organization`` matching ``lookup``; 404 for anything else, including objects
     that exist in another organization (their existence is not revealed)."""
     try:

@@ -8,7 +8,7 @@ from jichitai.core import japanese
 register = template.Library()
 
 
-def _as_date(value) -> date | None:
+def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, date):
@@ -17,7 +17,7 @@ def _as_date(value) -> date | None:
 
 
 @register.filter
-def wareki(value, style: str = "long") -> str:
+def wareki(value: object, style: str = "long") -> str:
     """令和3年4月1日 in Japanese pages; 2021-04-01 (R3) in English ones."""
     day = _as_date(value)
     if day is None:
@@ -28,7 +28,7 @@ def wareki(value, style: str = "long") -> str:
 
 
 @register.filter
-def wareki_datetime(value) -> str:
+def wareki_datetime(value: object) -> str:
     if not isinstance(value, datetime):
         return wareki(value)
     local = timezone.localtime(value) if timezone.is_aware(value) else value

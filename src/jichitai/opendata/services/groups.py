@@ -1,5 +1,7 @@
 """Writes to the site-wide groups (分類) that datasets are filed under."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,7 +11,9 @@ from jichitai.opendata.models import Group
 
 
 @transaction.atomic
-def create_group(*, actor, name: str, title: str, description: str = "") -> Group:
+def create_group(
+    *, actor: AbstractBaseUser | AnonymousUser | None, name: str, title: str, description: str = ""
+) -> Group:
     group = Group(name=(name or "").strip(), title=(title or "").strip(), description=description)
     if Group.objects.filter(name=group.name).exists():
         raise ValidationError(

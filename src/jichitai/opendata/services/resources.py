@@ -6,16 +6,18 @@ are removed again."""
 
 import hashlib
 import os
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jichitai.audit import services as audit
-from jichitai.core.uploads import UploadRejected, check_upload
+from jichitai.core.uploads import CheckedUpload, UploadRejected, check_upload
 from jichitai.opendata import standards
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.selectors import resource_standard
@@ -80,7 +82,7 @@ def _check_standard(standard: str) -> None:
         )
 
 
-def _read_upload(upload) -> tuple[object, bytes]:
+def _read_upload(upload) -> tuple[CheckedUpload, bytes]:
     try:
         checked = check_upload(upload, allowed=UPLOAD_KINDS, max_bytes=_max_upload_bytes())
     except UploadRejected as error:
@@ -119,19 +121,25 @@ def _refuse_invalid_on_public(dataset: Dataset, fields: dict) -> None:
         )
 
 
+def delete_stored(names: Iterable[tuple[Storage, str | None]]) -> None:
+    """Removes files from their storage; a field that held no file has no name and is skipped."""
+    for storage, name in names:
+        if name:
+            storage.delete(name)
+
+
 class _StoredFiles:
     """Files written during an action, removed again if the action's transaction fails."""
 
     def __init__(self):
-        self.names: list[tuple[object, str]] = []
+        self.names: list[tuple[Storage, str | None]] = []
 
     def save(self, resource: Resource, filename: str, content: bytes) -> None:
         resource.file.save(filename, ContentFile(content), save=False)
         self.names.append((resource.file.storage, resource.file.name))
 
     def discard(self) -> None:
-        for storage, name in self.names:
-            storage.delete(name)
+        delete_stored(self.names)
 
 
 def _store_upload(resource: Resource, checked, content: bytes, files: _StoredFiles) -> Table | None:
@@ -142,7 +150,7 @@ def _store_upload(resource: Resource, checked, content: bytes, files: _StoredFil
     resource.format = FORMATS[kind]
     resource.filename = checked.name
     resource.mimetype = checked.kind.content_type
-    if kind == "csv":
+    if kind == "csv" and table is not None:
         content = table.to_csv()
         resource.conversion = _conversion(table, source_format="CSV")
         resource.mimetype = "text/csv"
@@ -280,7 +288,7 @@ def replace_resource_file(
     except BaseException:
         files.discard()
         raise
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in old])
+    transaction.on_commit(lambda: delete_stored(old))
     return resource
 
 
@@ -318,7 +326,7 @@ def delete_resource(*, actor, resource: Resource) -> None:
     )
     resource.delete()
     _touch(dataset)
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+    transaction.on_commit(lambda: delete_stored(names))
 
 
 def _apply_table_checks(resource: Resource, table: Table | None, standard: str) -> None:

@@ -3,6 +3,7 @@
 
 import csv
 import io
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from jichitai.audit import services as audit
 from jichitai.core.japanese import fiscal_year_label
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.services.datasets import _touch, create_dataset
-from jichitai.opendata.services.resources import _sha256, _StoredFiles
+from jichitai.opendata.services.resources import _sha256, _StoredFiles, delete_stored
 
 
 def _statistics_rows(dataset: Dataset) -> list[list[str]]:
@@ -20,9 +21,10 @@ def _statistics_rows(dataset: Dataset) -> list[list[str]]:
     answer of each choice question. No answer text and nothing about a person leaves; a count
     under the threshold is shown as 「秘匿」 (and so are totals that would reveal it)."""
     from jichitai.procedures import selectors as procedures
-    from jichitai.procedures.models import Application
+    from jichitai.procedures.models import Application, Procedure
 
-    procedure = dataset.source_procedure
+    # Only a statistics dataset (made with a source procedure, ``create_statistics_dataset``) is here.
+    procedure = cast(Procedure, dataset.source_procedure)
     threshold = dataset.suppression_threshold
     channel_labels = dict(Application.Channel.choices)
     rows = []
@@ -122,7 +124,7 @@ def refresh_statistics(*, dataset: Dataset, actor=None) -> Resource:
         files.discard()
         raise
     if old:
-        transaction.on_commit(lambda: old[0].delete(old[1]))
+        transaction.on_commit(lambda: delete_stored([old]))
     audit.record(
         action="opendata.statistics_refreshed",
         actor=actor,

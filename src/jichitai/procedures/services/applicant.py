@@ -3,6 +3,7 @@ the status page token), drafts and e-mail verification."""
 
 from datetime import timedelta
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -85,7 +86,11 @@ def resubmit(
         ).update(seats_taken=F("seats_taken") + extra)
         if not updated:
             raise ApplicationInvalid(
-                {persons_name: ["定員の残りが足りないため、人数を増やせません。"]}
+                {
+                    persons_name or NON_FIELD_ERRORS: [
+                        "定員の残りが足りないため、人数を増やせません。"
+                    ]
+                }
             )
     before = application.data
     application.data = cleaned

@@ -130,6 +130,8 @@ def publish_procedure(*, actor, procedure: Procedure) -> Procedure:
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         procedure.current_version = version
+    else:
+        version = current
     old_status = procedure.status
     procedure.status = Procedure.Status.PUBLISHED
     procedure.save(update_fields=["current_version", "status", "updated_at"])
@@ -139,7 +141,7 @@ def publish_procedure(*, actor, procedure: Procedure) -> Procedure:
         target=procedure,
         changes={
             "status": [old_status, procedure.status],
-            "version": [current.number if current else None, procedure.current_version.number],
+            "version": [current.number if current else None, version.number],
         },
     )
     return procedure

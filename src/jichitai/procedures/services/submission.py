@@ -6,6 +6,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +20,13 @@ from jichitai.procedures import notifications
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import file_fields, persons_field
 from jichitai.procedures.fields import FieldSpec
-from jichitai.procedures.models import Application, ApplicationEvent, ApplicationFile, Procedure
+from jichitai.procedures.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationFile,
+    FormVersion,
+    Procedure,
+)
 from jichitai.procedures.registry import Candidate, acceptance_checks, field_types, submission_hooks
 from jichitai.procedures.services.processing import Status
 from jichitai.procedures.services.uploads import store_upload
@@ -96,6 +103,7 @@ def _attach_files(
                 continue
             stored_now.append(stored)
             files_by_field[name] = stored
+        reference: dict[str, Any] | None
         if name in files_by_field:
             reference = {
                 "file_id": files_by_field[name].pk,
@@ -181,7 +189,8 @@ def submit_application(
     reason = unavailable_reason(procedure)
     if reason is not None:
         raise reason
-    version = procedure.current_version
+    # ``unavailable_reason`` refuses a procedure without a published version.
+    version = cast(FormVersion, procedure.current_version)
     cleaned, errors = validate_application_data(
         version.fields, version.schema, data, reject_unknown=reject_unknown
     )
