@@ -4,8 +4,10 @@ and are only ever served by views that have already checked the organization and
 
 import os
 import uuid
+from collections.abc import Iterable
 from urllib.parse import quote
 
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
@@ -32,17 +34,25 @@ class PrivateUploadTo:
         return hash(self.prefix)
 
 
-def delete_files_on_commit(field_files) -> None:
-    """Deletes the stored content of ``field_files`` once the current transaction commits: rows
-    deleted or cleared in a transaction that rolls back keep their files."""
-    stored = [(field_file.storage, field_file.name) for field_file in field_files if field_file]
-
-    def delete() -> None:
-        for storage, name in stored:
+def delete_stored(stored: Iterable[tuple[Storage, str | None]]) -> None:
+    """Removes files from their storage; a field that held no file has no name and is skipped."""
+    for storage, name in stored:
+        if name:
             storage.delete(name)
 
+
+def delete_stored_on_commit(stored: list[tuple[Storage, str | None]]) -> None:
+    """Removes files once the current transaction commits: rows deleted or changed in a
+    transaction that rolls back keep their files."""
     if stored:
-        transaction.on_commit(delete)
+        transaction.on_commit(lambda: delete_stored(stored))
+
+
+def delete_files_on_commit(field_files) -> None:
+    """Deletes the stored content of ``field_files`` once the current transaction commits."""
+    delete_stored_on_commit(
+        [(field_file.storage, field_file.name) for field_file in field_files if field_file]
+    )
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

@@ -6,7 +6,6 @@ are removed again."""
 
 import hashlib
 import os
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jichitai.audit import services as audit
+from jichitai.core.files import delete_stored, delete_stored_on_commit
 from jichitai.core.uploads import CheckedUpload, UploadRejected, check_upload
 from jichitai.opendata import standards
 from jichitai.opendata.models import Dataset, Resource
@@ -119,13 +119,6 @@ def _refuse_invalid_on_public(dataset: Dataset, fields: dict) -> None:
                 % {"detail": detail}
             }
         )
-
-
-def delete_stored(names: Iterable[tuple[Storage, str | None]]) -> None:
-    """Removes files from their storage; a field that held no file has no name and is skipped."""
-    for storage, name in names:
-        if name:
-            storage.delete(name)
 
 
 class _StoredFiles:
@@ -288,7 +281,7 @@ def replace_resource_file(
     except BaseException:
         files.discard()
         raise
-    transaction.on_commit(lambda: delete_stored(old))
+    delete_stored_on_commit(old)
     return resource
 
 
@@ -326,7 +319,7 @@ def delete_resource(*, actor, resource: Resource) -> None:
     )
     resource.delete()
     _touch(dataset)
-    transaction.on_commit(lambda: delete_stored(names))
+    delete_stored_on_commit(names)
 
 
 def _apply_table_checks(resource: Resource, table: Table | None, standard: str) -> None:

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jichitai.audit import services as audit
+from jichitai.core.files import delete_stored_on_commit
 from jichitai.core.japanese import fiscal_year_label
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.services.datasets import _touch, create_dataset
-from jichitai.opendata.services.resources import _sha256, _StoredFiles, delete_stored
+from jichitai.opendata.services.resources import _sha256, _StoredFiles
 
 
 def _statistics_rows(dataset: Dataset) -> list[list[str]]:
@@ -124,7 +125,7 @@ def refresh_statistics(*, dataset: Dataset, actor=None) -> Resource:
         files.discard()
         raise
     if old:
-        transaction.on_commit(lambda: delete_stored([old]))
+        delete_stored_on_commit([old])
     audit.record(
         action="opendata.statistics_refreshed",
         actor=actor,
