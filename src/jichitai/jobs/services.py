@@ -84,7 +84,7 @@ def recover_stale_jobs(*, stale_after: timedelta | None = None) -> list[int]:
     return recovered
 
 
-def enqueue_due_schedules(now=None) -> list[str]:
+def enqueue_due_schedules(*, now=None) -> list[str]:
     """Starts every registered schedule whose next time has come. A schedule seen for the first
     time starts counting from now rather than catching up on the past."""
     now = now or timezone.now()

@@ -38,7 +38,9 @@ def process_batch(context, *, batch_id: int) -> dict:
             for number, image in enumerate(page_io.load_pages(data, dpi=paper.dpi), start=1):
                 if ScanPage.objects.filter(source=stored, number=number).exists():
                     continue
-                read_page(batch, stored, number, image, extractor)
+                read_page(
+                    batch=batch, stored=stored, number=number, image=image, extractor=extractor
+                )
                 done += 1
                 context.progress(done, total, f"{stored.original_name} {number}ページ")
         except page_io.PageError as error:

@@ -210,7 +210,7 @@ def extractor_for(*, paper: PaperTemplate) -> Extractor:
         return _extractors[key]
 
 
-def read_page(batch, stored, number: int, image: np.ndarray, extractor: Extractor) -> ScanPage:
+def read_page(*, batch, stored, number: int, image: np.ndarray, extractor: Extractor) -> ScanPage:
     result = extractor.extract(image)
     shown = result.image if result.aligned and result.image is not None else image
     results = {name: r.to_dict() for name, r in result.fields.items()}

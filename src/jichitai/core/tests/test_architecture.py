@@ -2,6 +2,7 @@
 module grows past what a reader can hold. Imports between apps are checked by import-linter
 (``[tool.importlinter]`` in pyproject.toml, run by ``make test`` and ``make lint``)."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -101,3 +102,40 @@ def test_what_an_app_plugs_into_others_is_in_registrations():
         str(relative) for relative in SOURCES if relative.name in {"hooks.py", "plugins.py"}
     ]
     assert other_names == []
+
+
+# Forwards its arguments to the task unchanged, as ``Task.enqueue(*args)`` takes them.
+POSITIONAL_ALLOWED = {("jobs/services.py", "enqueue_with_action")}
+
+
+def _service_modules():
+    return [
+        relative
+        for relative in SOURCES
+        if relative.name == "services.py" or "services" in relative.parts[1:-1]
+    ]
+
+
+def _positional_service_functions():
+    for relative in _service_modules():
+        tree = ast.parse((PACKAGE / relative).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if node.name.startswith("_") or (str(relative), node.name) in POSITIONAL_ALLOWED:
+                continue
+            positional = [a.arg for a in node.args.posonlyargs + node.args.args]
+            if positional or node.args.vararg:
+                yield f"{relative}:{node.lineno} {node.name}({', '.join(positional)})"
+
+
+def test_the_service_check_sees_every_services_module():
+    modules = {str(relative) for relative in _service_modules()}
+    assert "procedures/services/submission.py" in modules
+    assert "tenancy/services.py" in modules
+
+
+def test_services_take_keyword_arguments_only():
+    """A write reads the same wherever it is called: ``record_payment(actor=…, payment=…)``
+    cannot swap two arguments of one type without the call saying so."""
+    assert list(_positional_service_functions()) == []

@@ -176,7 +176,9 @@ def test_schedules_start_jobs_when_due_and_only_once(tsu, django_capture_on_comm
         first = timezone.make_aware(timezone.datetime(2026, 4, 1, 12, 0))
 
         def due(now):  # other apps' schedules (e.g. every minute) may be due too
-            return [name for name in services.enqueue_due_schedules(now) if name == "test.nightly"]
+            return [
+                name for name in services.enqueue_due_schedules(now=now) if name == "test.nightly"
+            ]
 
         assert due(first) == []  # first sight starts the clock
         assert due(first + timedelta(hours=14)) == []  # 02:00 next day

@@ -29,6 +29,10 @@ def read_page(paper, *, seed=1, written=None):
     source.file.save("scan.png", ContentFile(samples.png_bytes(image)), save=False)
     source.save()
     page = services.read_page(
-        batch, source, 1, np.asarray(image), services.extractor_for(paper=paper)
+        batch=batch,
+        stored=source,
+        number=1,
+        image=np.asarray(image),
+        extractor=services.extractor_for(paper=paper),
     )
     return page, truth
