@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.core.files.storage import Storage
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -19,15 +20,15 @@ class PrivateUploadTo:
     """An ``upload_to`` for models: ``<prefix>/<YYYY>/<MM>/<uuid><ext>``. The person's file name
     is kept in a model field, never in the path."""
 
-    def __init__(self, prefix: str):
+    def __init__(self, prefix: str) -> None:
         self.prefix = prefix
 
-    def __call__(self, instance, filename: str) -> str:
+    def __call__(self, instance: models.Model, filename: str) -> str:
         extension = os.path.splitext(filename)[1].lower()[:10]
         now = timezone.now()
         return f"{self.prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{extension}"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, PrivateUploadTo) and other.prefix == self.prefix
 
     def __hash__(self) -> int:
@@ -48,7 +49,7 @@ def delete_stored_on_commit(stored: list[tuple[Storage, str | None]]) -> None:
         transaction.on_commit(lambda: delete_stored(stored))
 
 
-def delete_files_on_commit(field_files) -> None:
+def delete_files_on_commit(field_files: Iterable[FieldFile]) -> None:
     """Deletes the stored content of ``field_files`` once the current transaction commits."""
     delete_stored_on_commit(
         [(field_file.storage, field_file.name) for field_file in field_files if field_file]
@@ -64,7 +65,7 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 
 
 def private_file_response(
-    field_file, *, filename: str, content_type: str | None = None, inline: bool = False
+    field_file: FieldFile, *, filename: str, content_type: str | None = None, inline: bool = False
 ) -> FileResponse:
     response = FileResponse(field_file.open("rb"), content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename, inline=inline)

@@ -1,5 +1,8 @@
 """Form fields for Japanese input, shared by every app's forms."""
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -12,33 +15,33 @@ class JapaneseDateField(forms.DateField):
 
     widget = forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"})
 
-    def to_python(self, value):
+    def to_python(self, value: str | date | None) -> date | None:
         if value in self.empty_values:
             return None
-        if hasattr(value, "year"):
+        if isinstance(value, date):
             return value
         try:
             return japanese.parse_date(str(value))
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
 
-    def prepare_value(self, value):
-        if hasattr(value, "year"):
+    def prepare_value(self, value: str | date | None) -> str | None:
+        if isinstance(value, date):
             return japanese.format_wareki(value)
         return value
 
 
 class LocalGovernmentCodeField(forms.CharField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 6)
         kwargs.setdefault("min_length", 6)
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
-    def clean(self, value):
-        value = super().clean(value)
+    def clean(self, value: str | None) -> str:
+        code: str = super().clean(value)
         try:
-            return japanese.validate_local_government_code(value)
+            return japanese.validate_local_government_code(code)
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
 

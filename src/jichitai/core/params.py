@@ -10,7 +10,9 @@ more than one pass over a bounded text."""
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any, NoReturn
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,14 +29,14 @@ _MOMENT_TEXT_LENGTH = 40
 class InvalidParameter(ValueError):
     """A request parameter that cannot be used; ``message`` is for the person who sent it."""
 
-    def __init__(self, name: str, message: str):
+    def __init__(self, name: str, message: str) -> None:
         super().__init__(message)
         self.name = name
         self.message = message
 
 
 def integer(
-    value,
+    value: object,
     *,
     name: str,
     default: int | None = None,
@@ -78,7 +80,7 @@ def integer(
     return number
 
 
-def fiscal_year(value, *, name: str = "year", default: int) -> int:
+def fiscal_year(value: object, *, name: str = "year", default: int) -> int:
     """A 年度 as a western year, within the years the calendar helpers handle."""
     try:
         return integer(value, name=name, default=default, minimum=MIN_YEAR, maximum=MAX_YEAR)
@@ -88,7 +90,7 @@ def fiscal_year(value, *, name: str = "year", default: int) -> int:
         ) from None
 
 
-def text(value, *, name: str, max_length: int, default: str = "", label: str = "") -> str:
+def text(value: object, *, name: str, max_length: int, default: str = "", label: str = "") -> str:
     """A text of at most ``max_length`` characters without NUL (which PostgreSQL cannot store)."""
     label = label or name
     if value is None:
@@ -102,7 +104,7 @@ def text(value, *, name: str, max_length: int, default: str = "", label: str = "
     return value
 
 
-def words(value, *, name: str, max_length: int, max_words: int, label: str = "") -> str:
+def words(value: object, *, name: str, max_length: int, max_words: int, label: str = "") -> str:
     """Search text: bounded in length and in the number of words, each of which becomes one
     condition of the query."""
     found = text(value, name=name, max_length=max_length, label=label)
@@ -111,7 +113,9 @@ def words(value, *, name: str, max_length: int, max_words: int, label: str = "")
     return found
 
 
-def texts(values, *, name: str, max_items: int, max_length: int, label: str = "") -> list[str]:
+def texts(
+    values: Iterable[object] | None, *, name: str, max_items: int, max_length: int, label: str = ""
+) -> list[str]:
     """A repeated parameter (``?tags=a&tags=b``) of at most ``max_items`` texts."""
     values = list(values or [])
     if len(values) > max_items:
@@ -120,7 +124,7 @@ def texts(values, *, name: str, max_items: int, max_length: int, label: str = ""
 
 
 def integers(
-    values,
+    values: Iterable[object] | None,
     *,
     name: str,
     max_items: int,
@@ -137,7 +141,7 @@ def integers(
     ]
 
 
-def moment(value, *, name: str) -> datetime:
+def moment(value: object, *, name: str) -> datetime:
     """An ISO 8601 date or date and time (UTC when no zone is given), as an aware datetime in UTC
     between MIN_YEAR and MAX_YEAR."""
     invalid = InvalidParameter(
@@ -160,11 +164,11 @@ def moment(value, *, name: str) -> datetime:
     return parsed
 
 
-def _reject_constant(constant: str):
+def _reject_constant(constant: str) -> NoReturn:
     raise ValueError(f"{constant} is not a JSON number")
 
 
-def json_value(text: str, *, name: str, max_depth: int):
+def json_value(text: str, *, name: str, max_depth: int) -> Any:
     """Strict JSON (no NaN or Infinity) nested at most ``max_depth`` deep."""
     try:
         data = json.loads(text, parse_constant=_reject_constant)
@@ -181,7 +185,7 @@ def json_value(text: str, *, name: str, max_depth: int):
     return data
 
 
-def json_object(body: bytes, *, name: str = "body", max_depth: int = 32) -> dict:
+def json_object(body: bytes, *, name: str = "body", max_depth: int = 32) -> dict[str, Any]:
     """A request body of strict JSON that is an object nested at most ``max_depth`` deep."""
     invalid = InvalidParameter(name, "本文を JSON のオブジェクトとして読み取れません。")
     try:
@@ -198,13 +202,13 @@ class InvalidParameterMiddleware:
     """Answers an ``InvalidParameter`` raised by a page with 400 and the message; the request's
     transaction has already been rolled back when the exception left the view."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, InvalidParameter):
             return None
         return invalid_parameter_response(request, exception)

@@ -15,9 +15,15 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from PIL import Image
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader
+    from pypdf.generic import PdfObject
 
 # Larger than an A3 page scanned at 600 dpi (≈ 7000 × 9900), far below what exhausts memory.
 # The same limit holds for a PDF page rasterised at the resolution it will be read at.
@@ -125,7 +131,7 @@ def _sniff(head: bytes) -> set[str]:
     return set(TEXT_KINDS)
 
 
-def _read_all(uploaded) -> bytes:
+def _read_all(uploaded: File[bytes]) -> bytes:
     uploaded.seek(0)
     data: bytes = uploaded.read()
     uploaded.seek(0)
@@ -221,7 +227,7 @@ def pdf_page_size_problem(
     )
 
 
-def _shown_page_size(page) -> tuple[float, float]:
+def _shown_page_size(page: "PageObject") -> tuple[float, float]:
     """The size a viewer shows (the crop box within the media box), scaled by /UserUnit."""
     media, crop = page.mediabox, page.cropbox
     width = min(crop.right, media.right) - max(crop.left, media.left)
@@ -291,13 +297,13 @@ _ACTIVE_PDF_ACTIONS = {
 # Links to a page or an address (/GoTo, /URI) are ordinary and stay.
 
 
-def _refuse_active_pdf_content(reader, name: str) -> None:
+def _refuse_active_pdf_content(reader: "PdfReader", name: str) -> None:
     """Walks every object reachable from the document catalog (each once, without decoding
     streams) and refuses the first active content found."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     seen: set[tuple[int, int]] = set()
-    pending = [reader.trailer["/Root"]]
+    pending: list[PdfObject | None] = [reader.trailer["/Root"]]
     while pending:
         item = pending.pop()
         if isinstance(item, IndirectObject):
@@ -320,12 +326,12 @@ def _refuse_active_pdf_content(reader, name: str) -> None:
             pending.extend(item)
 
 
-def _direct(value):
+def _direct(value: object) -> object:
     """A value as a viewer reads it: an indirect reference is followed."""
     return value.get_object() if hasattr(value, "get_object") else value
 
 
-def _check_pdf_images(page, name: str) -> None:
+def _check_pdf_images(page: "PageObject", name: str) -> None:
     resources = page.get("/Resources")
     xobjects = resources.get_object().get("/XObject") if resources is not None else None
     if xobjects is None:
@@ -352,7 +358,7 @@ def _check_text(data: bytes, name: str) -> None:
 
 
 def check_upload(
-    uploaded, *, allowed: Iterable[str], max_bytes: int, pdf_dpi: int = DEFAULT_PDF_DPI
+    uploaded: File[bytes], *, allowed: Iterable[str], max_bytes: int, pdf_dpi: int = DEFAULT_PDF_DPI
 ) -> CheckedUpload:
     """Refuses anything not in ``allowed`` (kind names of ``KINDS``) or larger than ``max_bytes``,
     or whose content does not match its extension. ``pdf_dpi`` is the resolution a PDF's pages

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import SupportsInt, cast
 
 from django import template
 from django.utils import timezone, translation
@@ -36,10 +37,11 @@ def wareki_datetime(value: object) -> str:
 
 
 @register.filter
-def nendo(value) -> str:
+def nendo(value: date | SupportsInt | str) -> str:
     """年度 label of a date or of a fiscal year number: 令和3年度."""
     day = _as_date(value)
-    year = japanese.fiscal_year(day) if day else int(value)
+    # A value that is not a date is a year number (int, or digits from the template).
+    year = japanese.fiscal_year(day) if day else int(cast("SupportsInt | str", value))
     if translation.get_language() == "en":
         return f"FY{year}"
     return japanese.fiscal_year_label(year)
