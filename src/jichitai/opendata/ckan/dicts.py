@@ -11,7 +11,7 @@ from django.urls import reverse
 from jichitai.opendata import selectors
 from jichitai.opendata.ckan.params import Context
 from jichitai.opendata.licenses import LICENSES
-from jichitai.opendata.models import Dataset, Group, Resource
+from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.opendata.rating import openness_stars
 from jichitai.tenancy.models import Organization
 
@@ -43,6 +43,16 @@ def organization_dict(organization: Organization, context: Context, *, package_c
     if package_count is not None:
         result["package_count"] = package_count
     return result
+
+
+def tag_dict(tag: Tag) -> dict:
+    return {
+        "id": str(tag.pk),
+        "name": tag.name,
+        "display_name": tag.name,
+        "state": "active",
+        "vocabulary_id": None,
+    }
 
 
 def group_dict(group: Group, context: Context, *, package_count=None) -> dict:
@@ -142,16 +152,7 @@ def package_dict(dataset: Dataset, context: Context) -> dict:
         "metadata_created": _timestamp(dataset.created_at),
         "metadata_modified": _timestamp(dataset.modified_at),
         "creator_user_id": None,
-        "tags": [
-            {
-                "id": str(tag.pk),
-                "name": tag.name,
-                "display_name": tag.name,
-                "state": "active",
-                "vocabulary_id": None,
-            }
-            for tag in tags
-        ],
+        "tags": [tag_dict(tag) for tag in tags],
         "groups": [group_dict(group, context) for group in groups],
         "resources": resources,
         "num_resources": len(resources),
