@@ -7,7 +7,7 @@ dictionaries. The view in ``ckan.public_views`` parses the request, runs the act
 transaction) and wraps the result in CKAN's envelope. Actions raise ``ValidationError`` (CKAN's
 409), ``Http404`` (404) or ``NotAuthorized`` (403)."""
 
-from jichitai.opendata.ckan import read, read_lists, write  # noqa: F401  (the actions register themselves)
+from jichitai.opendata.ckan import read, read_lists, validation, write  # noqa: F401  (the actions register themselves)
 from jichitai.opendata.ckan.dicts import package_dict, resource_url
 from jichitai.opendata.ckan.params import (
     CKAN_VERSION,

@@ -94,3 +94,40 @@ def test_actions_for_what_the_catalog_does_not_keep_answer_empty(catalog):
         assert result(action, id="tsu-aed") == []
     assert result("site_read") is True
     assert result("config_option_show", key="ckan.locale_default") == "ja"
+
+
+def test_resource_validation_show_gives_ckanext_validations_status_and_report(tsu, tsu_clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.opendata.tests.helpers import aed_row, csv_bytes
+
+    created = dataset(tsu, "tsu-aed-check")
+    writer = Client(HTTP_AUTHORIZATION=token_for(tsu_clerk))
+    # The official Japanese name names the standard as its key does.
+    response = writer.post(
+        "/api/3/action/resource_create",
+        {
+            "package_id": created.name,
+            "name": "AED",
+            "standard_dataset": "AED設置箇所一覧",
+            "upload": SimpleUploadedFile(
+                "aed.csv", csv_bytes([aed_row(1), aed_row(2, 名称_カナ="ｼｾﾂ")])
+            ),
+        },
+    )
+    assert response.status_code == 200, response.json()
+    resource_id = response.json()["result"]["id"]
+    assert response.json()["result"]["standard_dataset"] == "aed"
+
+    shown = result("resource_validation_show", writer, resource_id=resource_id)
+
+    assert shown["status"] == "failure"
+    error = shown["report"]["tasks"][0]["errors"][0]
+    assert error == {
+        "type": "kana",
+        "rowNumber": 3,
+        "fieldName": "名称_カナ",
+        "cell": "ｼｾﾂ",
+        "message": error["message"],
+    }
+    assert "全角カタカナ" in error["message"]
