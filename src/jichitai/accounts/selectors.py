@@ -85,5 +85,9 @@ def tokens_of(organization) -> QuerySet[ApiToken]:
     return for_tenant(ApiToken, organization).select_related("user")
 
 
+def token_with_prefix(organization, prefix: str) -> ApiToken | None:
+    return tokens_of(organization).filter(prefix=prefix).first()
+
+
 def token_of(organization, token_id: int) -> ApiToken:
     return tenant_get(ApiToken, organization, pk=token_id)

@@ -269,6 +269,8 @@ class SearchQuery:
     names: list[str] = field(default_factory=list)
     modified_from: datetime | None = None
     modified_to: datetime | None = None
+    # Further conditions on datasets (CKAN's q and fq, read by ckan_query), all of which must hold.
+    conditions: list[Q] = field(default_factory=list)
     sort: str = "score desc, metadata_modified desc"
     rows: int = 10
     start: int = 0
@@ -303,6 +305,7 @@ SORTS = {
     "name": "name",
     "title_string": "title",
     "title": "title",
+    "id": "ckan_id",  # ckanext-harvest pages with sort=id asc
 }
 
 
@@ -319,6 +322,26 @@ def _ordering(sort: str) -> list[str]:
         elif key in SORTS:
             ordering.append(("-" if descending else "") + SORTS[key])
     return [*ordering, "-modified_at", "pk"]
+
+
+def field_condition(name: str, value: str) -> Q:
+    """The datasets whose CKAN field ``name`` (organization, owner_org, groups, tags, res_format,
+    license_id, name) has ``value``; to-many fields are subqueries, so a negation stays exact."""
+    if name in ("organization", "owner_org"):
+        return Q(organization__code=value)
+    if name == "groups":
+        return Q(
+            pk__in=Dataset.groups.through.objects.filter(group__name=value).values("dataset_id")
+        )
+    if name == "tags":
+        return Q(pk__in=Dataset.tags.through.objects.filter(tag__name=value).values("dataset_id"))
+    if name == "res_format":
+        return Q(pk__in=Resource.objects.filter(format__iexact=value).values("dataset_id"))
+    if name == "license_id":
+        return Q(license_id=value)
+    if name == "name":
+        return Q(name=value)
+    raise ValueError(name)
 
 
 def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
@@ -348,6 +371,8 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
         datasets = datasets.filter(modified_at__gte=query.modified_from)
     if query.modified_to:
         datasets = datasets.filter(modified_at__lte=query.modified_to)
+    for condition in query.conditions:
+        datasets = datasets.filter(condition)
 
     count = datasets.count()
     if terms:

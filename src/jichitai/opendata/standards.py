@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from frictionless import Resource, Schema
 
 from jichitai.core.japanese import local_government_code_check_digit
+from jichitai.opendata import diagnoses
 from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.tabular import Table
 
@@ -198,15 +199,28 @@ def _constraint_message(field: dict, note: str) -> tuple[str, str]:
         if field["name"] in CODE_COLUMNS:
             return "code", _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。")
         if field["name"].endswith("カナ"):
-            return "kana", _("カタカナで入力してください。")
+            return "kana", _(
+                "全角カタカナで入力してください(半角カナ・ひらがな・英字は使えません)。"
+            )
+        if field["name"] in ("電話番号", "FAX番号"):
+            return "phone", _(
+                "番号は半角の数字・ハイフン・括弧で入力してください。番号がなければ「なし」などと書かずに空欄にします。"
+            )
         return "pattern", _("決められた書式(%(pattern)s)に合いません。") % {
             "pattern": constraints.get("pattern")
         }
     return "constraint", _("値が定義に合いません。")
 
 
-def _type_message(field: dict) -> tuple[str, str]:
+def _type_message(field: dict, value: str = "") -> tuple[str, str]:
     kind = field.get("type")
+    serial = diagnoses.excel_serial_date(value) if kind in ("date", "datetime") else None
+    if serial is not None:
+        return "excel-serial-date", _(
+            "Excel の日付のシリアル値のようです(%(value)s は %(date)s)。日付は「YYYY-MM-DD」の形で入力してください。"
+        ) % {"value": value, "date": serial.isoformat()}
+    if kind == "date":
+        return "date", _("日付は「YYYY-MM-DD」(例: 2026-04-01)の形で入力してください。")
     if kind == "time":
         return "time", _("時刻は「hh:mm」(例: 09:00)の形で入力してください。")
     if kind == "number":
@@ -229,6 +243,18 @@ def validate(table: Table, standard_key: str) -> Report:
         layout_label=layout.label,
         rows_checked=len(table.rows),
     )
+    if diagnoses.looks_like_mojibake(table.header):
+        report.issues.append(
+            Issue(
+                "error",
+                "mojibake",
+                _(
+                    "このファイルは Shift_JIS の文字を別の文字コードとして読み、UTF-8 で保存し直したもの(文字化け)のようです。元のファイルをそのまま、または Excel で「CSV UTF-8」として保存し直してアップロードしてください。"
+                ),
+                value="".join(table.header)[:80],
+            )
+        )
+        return report
     if share < MIN_OVERLAP:
         report.issues.append(
             Issue(
@@ -246,6 +272,10 @@ def validate(table: Table, standard_key: str) -> Report:
         )
         return report
 
+    if layout.name == "legacy" and "current" in standard.layouts:
+        report.issues.append(
+            diagnoses.legacy_mapping_issue(Issue, table.header, standard.layouts["current"].fields)
+        )
     by_name = {normalize_name(f["name"]): f for f in layout.fields}
     matched: list[tuple[int, dict]] = []
     for index, name in enumerate(table.header):
@@ -305,7 +335,7 @@ def validate(table: Table, standard_key: str) -> Report:
         if error.type == "constraint-error":
             rule, message = _constraint_message(schema_field, error.note)
         else:
-            rule, message = _type_message(schema_field)
+            rule, message = _type_message(schema_field, str(getattr(error, "cell", "")))
         report.issues.append(
             Issue(
                 "error",
@@ -317,7 +347,20 @@ def validate(table: Table, standard_key: str) -> Report:
             )
         )
     report.issues.extend(_custom_checks(table, matched))
+    shift = diagnoses.shifted_from(table, matched)
+    if shift is not None:
+        # The column before the first shifted one lost its value (or gained a part of it).
+        shifted = {table.header[index] for index, _f in matched[shift - 1 :]}
+        report.issues = [i for i in report.issues if i.row is None or i.column not in shifted]
+        report.issues.append(diagnoses.shift_issue(Issue, table, matched, shift))
+    swapped = {i.row for i in report.issues if i.rule == "coordinates-swapped"}
+    report.issues = [
+        i
+        for i in report.issues
+        if not (i.rule == "range" and i.row in swapped and i.column in ("緯度", "経度"))
+    ]
     report.issues.sort(key=lambda issue: (issue.row or 0, issue.column, issue.rule))
+    report.issues = diagnoses.collapse(Issue, report.issues)
     return report
 
 
@@ -362,6 +405,17 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                         value=value,
                     )
                 )
+        if lat is not None and lon is not None and _swapped(row[lat], row[lon]):
+            issues.append(
+                Issue(
+                    "error",
+                    "coordinates-swapped",
+                    _("緯度と経度が入れ替わっています(緯度は20〜46、経度は122〜154の範囲です)。"),
+                    row=number,
+                    column=table.header[lat],
+                    value=row[lat],
+                )
+            )
         if lat is not None and lon is not None and bool(row[lat]) != bool(row[lon]):
             missing = table.header[lon] if row[lat] else table.header[lat]
             issues.append(
@@ -374,3 +428,11 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                 )
             )
     return issues
+
+
+def _swapped(latitude: str, longitude: str) -> bool:
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except ValueError:
+        return False
+    return 122 <= lat <= 154 and 20 <= lon <= 46

@@ -45,12 +45,13 @@ class Table:
     sheet: str = ""
 
     def to_csv(self) -> bytes:
-        """RFC 4180 CSV in UTF-8 without a byte order mark: what machines read."""
+        """RFC 4180 CSV in UTF-8 with a byte order mark: machines read it as UTF-8, and Japanese
+        Excel, which takes a CSV without one for Shift_JIS, opens it without mojibake."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(self.header)
         writer.writerows(self.rows)
-        return buffer.getvalue().encode("utf-8")
+        return buffer.getvalue().encode("utf-8-sig")
 
 
 def read_table(content: bytes, filename: str) -> Table:

@@ -1,13 +1,13 @@
 """The CKAN Action API: the actions CKAN clients and harvesters call, with CKAN's dictionaries.
 
 Each action is a plain function ``action(context, data) -> result`` registered in
-``opendata.registry.actions`` by ``@ckan_action`` in ``read.py`` (reading) or ``write.py``
+``opendata.registry.actions`` by ``@ckan_action`` in ``read.py`` and ``read_lists.py`` (reading) or ``write.py``
 (writing); ``params.py`` holds the ``Context`` and the parameter bounds, ``dicts.py`` builds CKAN's
 dictionaries. The view in ``ckan.public_views`` parses the request, runs the action (a writing one in one
 transaction) and wraps the result in CKAN's envelope. Actions raise ``ValidationError`` (CKAN's
 409), ``Http404`` (404) or ``NotAuthorized`` (403)."""
 
-from jichitai.opendata.ckan import read, write  # noqa: F401  (the actions register themselves)
+from jichitai.opendata.ckan import read, read_lists, validation, write  # noqa: F401  (the actions register themselves)
 from jichitai.opendata.ckan.dicts import package_dict, resource_url
 from jichitai.opendata.ckan.params import (
     CKAN_VERSION,

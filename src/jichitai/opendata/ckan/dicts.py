@@ -11,14 +11,14 @@ from django.urls import reverse
 from jichitai.opendata import selectors
 from jichitai.opendata.ckan.params import Context
 from jichitai.opendata.licenses import LICENSES
-from jichitai.opendata.models import Dataset, Group, Resource
+from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.opendata.rating import openness_stars
 from jichitai.tenancy.models import Organization
 
 PACKAGE_CACHE_SECONDS = 300
 
 
-def _timestamp(moment: datetime | None) -> str | None:
+def timestamp(moment: datetime | None) -> str | None:
     """CKAN's timestamps: UTC, ISO 8601 without a zone."""
     if moment is None:
         return None
@@ -38,11 +38,21 @@ def organization_dict(organization: Organization, context: Context, *, package_c
         "approval_status": "approved",
         "image_url": "",
         "image_display_url": "",
-        "created": _timestamp(getattr(organization, "created_at", None)),
+        "created": timestamp(getattr(organization, "created_at", None)),
     }
     if package_count is not None:
         result["package_count"] = package_count
     return result
+
+
+def tag_dict(tag: Tag) -> dict:
+    return {
+        "id": str(tag.pk),
+        "name": tag.name,
+        "display_name": tag.name,
+        "state": "active",
+        "vocabulary_id": None,
+    }
 
 
 def group_dict(group: Group, context: Context, *, package_count=None) -> dict:
@@ -58,7 +68,7 @@ def group_dict(group: Group, context: Context, *, package_count=None) -> dict:
         "approval_status": "approved",
         "image_url": "",
         "image_display_url": "",
-        "created": _timestamp(group.created_at),
+        "created": timestamp(group.created_at),
     }
     if package_count is not None:
         result["package_count"] = package_count
@@ -101,9 +111,9 @@ def resource_dict(resource: Resource, context: Context) -> dict:
         "mimetype": resource.mimetype or None,
         "size": resource.size,
         "hash": resource.sha256,
-        "created": _timestamp(resource.created_at),
-        "last_modified": _timestamp(resource.modified_at),
-        "metadata_modified": _timestamp(resource.modified_at),
+        "created": timestamp(resource.created_at),
+        "last_modified": timestamp(resource.modified_at),
+        "metadata_modified": timestamp(resource.modified_at),
         "position": resource.position,
         "state": "active",
         "datastore_active": False,
@@ -139,19 +149,10 @@ def package_dict(dataset: Dataset, context: Context) -> dict:
         "maintainer_email": dataset.contact_email or None,
         "url": context.absolute(reverse("opendata_public:dataset", kwargs={"name": dataset.name})),
         "version": None,
-        "metadata_created": _timestamp(dataset.created_at),
-        "metadata_modified": _timestamp(dataset.modified_at),
+        "metadata_created": timestamp(dataset.created_at),
+        "metadata_modified": timestamp(dataset.modified_at),
         "creator_user_id": None,
-        "tags": [
-            {
-                "id": str(tag.pk),
-                "name": tag.name,
-                "display_name": tag.name,
-                "state": "active",
-                "vocabulary_id": None,
-            }
-            for tag in tags
-        ],
+        "tags": [tag_dict(tag) for tag in tags],
         "groups": [group_dict(group, context) for group in groups],
         "resources": resources,
         "num_resources": len(resources),

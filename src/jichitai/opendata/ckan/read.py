@@ -12,6 +12,7 @@ from jichitai.opendata.ckan.dicts import (
     package_dict,
     package_dicts,
     resource_dict,
+    tag_dict,
 )
 from jichitai.opendata.ckan.params import (
     CKAN_VERSION,
@@ -181,14 +182,15 @@ def group_show(context: Context, data: dict) -> dict:
 
 @ckan_action("tag_list")
 def tag_list(context: Context, data: dict) -> list:
+    """Tags of public datasets (``query``, ``all_fields``); the catalog's tags belong to no
+    vocabulary, so ``vocabulary_id`` lists none."""
+    if data.get("vocabulary_id"):
+        return []
     tags = selectors.public_tags(
         params.text(data.get("query"), name="query", max_length=MAX_IDENTIFIER_LENGTH)
     )
     if boolean(data, "all_fields"):
-        return [
-            {"id": str(t.pk), "name": t.name, "display_name": t.name, "vocabulary_id": None}
-            for t in tags
-        ]
+        return [tag_dict(t) for t in tags]
     return [tag.name for tag in tags]
 
 

@@ -219,6 +219,8 @@ def _standard(data: dict) -> str:
         # A dct:conformsTo URL of this catalog: …/opendata/standards/<key>/<layout>.json
         match = re.search(r"/standards/([a-z0-9-]+)/", standard)
         standard = match.group(1) if match else standard
+    # The official Japanese name (AED設置箇所一覧) names the same standard as its key (aed).
+    standard = standards.KEYS.get(standard.strip(), standard)
     if standard and standard not in standards.standard_datasets:
         raise ValidationError({"standard_dataset": [f"Unknown standard dataset: {standard}"]})
     return standard

@@ -62,7 +62,9 @@ def test_an_excel_upload_is_kept_and_gets_a_clean_csv_with_the_report(tsu):
     csv_resource = original.derived.get()
     assert original.format == "XLSX" and csv_resource.format == "CSV"
     assert csv_resource.filename == "aed.csv"
-    content = csv_resource.file.read().decode("utf-8")
+    raw = csv_resource.file.read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Japanese Excel opens it as UTF-8
+    content = raw.decode("utf-8-sig")
     assert content.splitlines()[0].startswith("都道府県コード又は市区町村コード,NO,")
     assert "AED一覧" not in content and "※" not in content
     assert csv_resource.validation_status == Resource.Validation.WARNINGS
@@ -78,7 +80,7 @@ def test_a_shift_jis_csv_is_stored_as_utf8(tsu):
         upload=SimpleUploadedFile("aed.csv", csv_bytes([aed_row(1)], encoding="cp932")),
     )
 
-    assert resource.file.read().decode("utf-8").startswith("都道府県コード")
+    assert resource.file.read().decode("utf-8-sig").startswith("都道府県コード")
     assert resource.conversion["encoding"] == "cp932"
 
 

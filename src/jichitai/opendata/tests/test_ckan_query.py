@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jichitai.core import params
-from jichitai.opendata import ckan, ckan_query, selectors
+from jichitai.opendata import ckan, ckan_query, selectors, services
 from jichitai.opendata.models import Dataset
 from jichitai.opendata.tests.factories import published
 
@@ -85,6 +85,52 @@ def test_understood_syntax(catalog):
     assert names(fq="metadata_modified:[* TO NOW]") == ["ise-aed", "tsu-aed", "tsu-toilet"]
 
 
+def test_exclude_filters_of_ckanext_harvest_leave_out_the_organizations_named(catalog):
+    # ckanext-harvest's organizations_filter_exclude sends one "-organization:X" per organization.
+    assert names(fq="-organization:242012") == ["ise-aed"]
+    assert names(fq="-organization:242012 -organization:242039") == []
+    assert names(fq="NOT organization:242039", q="AED") == ["tsu-aed"]
+    assert names(fq="-tags:AED") == ["tsu-toilet"]
+
+
+def test_include_filters_of_ckanext_harvest_take_any_of_the_values(tsu, ise, catalog):
+    disaster = services.create_group(actor=None, name="bousai", title="防災")
+    health = services.create_group(actor=None, name="kenkou", title="健康")
+    Dataset.objects.get(name="tsu-aed").groups.add(disaster)
+    Dataset.objects.get(name="ise-aed").groups.add(health)
+
+    assert names(fq="groups:bousai OR groups:kenkou") == ["ise-aed", "tsu-aed"]
+    assert names(fq="tags:トイレ OR tags:防災") == ["tsu-aed", "tsu-toilet"]
+    assert names(fq="tags:トイレ OR organization:242039") == ["ise-aed", "tsu-toilet"]
+    # The harvester joins its include filter and its "modified since" range with a space.
+    assert names(
+        fq="organization:242012 OR organization:242039 "
+        "metadata_modified:[2024-01-01T00:00:00Z TO *]"
+    ) == ["ise-aed", "tsu-aed"]
+    assert names(fq="-groups:bousai -groups:kenkou") == ["tsu-toilet"]
+
+
+def test_a_field_query_in_q_searches_that_field_only(tsu, catalog):
+    published(tsu, "tsu-aed-notes", title="救命講習の会場一覧", notes="会場にはAEDがあります")
+
+    assert names(q="AED") == ["ise-aed", "tsu-aed", "tsu-aed-notes"]
+    assert names(q="title:AED") == ["ise-aed", "tsu-aed"]
+    assert names(q="title:(救命 OR トイレ)") == ["tsu-aed-notes", "tsu-toilet"]
+    assert names(q='title:"設置箇所一覧(伊勢市)"') == ["ise-aed"]
+
+
+def test_boolean_queries_nest_as_in_lucene(catalog):
+    assert names(q="(AED OR トイレ) AND -伊勢市") == ["tsu-aed", "tsu-toilet"]
+    assert names(q="*:* -tags:AED") == ["tsu-toilet"]
+    assert names(fq="metadata_modified:{* TO 2019-07-01T00:00:00Z}") == []
+    assert names(fq="metadata_modified:[* TO 2019-07-01T00:00:00Z]") == ["tsu-toilet"]
+    assert names(fq="metadata_created:[2000-01-01T00:00:00Z TO *]") == [
+        "ise-aed",
+        "tsu-aed",
+        "tsu-toilet",
+    ]
+
+
 @pytest.mark.parametrize(
     ("parameter", "text"),
     [
@@ -93,10 +139,6 @@ def test_understood_syntax(catalog):
         ("q", "AED~2"),
         ("q", "title:/A.*/"),
         ("q", "AED^3"),
-        ("fq", "-tags:AED"),
-        ("fq", "NOT tags:AED"),
-        ("fq", "tags:AED OR organization:242012"),
-        ("fq", "tags:AED OR tags:防災"),
         ("fq", "secret_field:x"),
         ("fq", "tags:[a TO b]"),
         ("fq", "metadata_modified:[yesterday TO *]"),

@@ -11,6 +11,7 @@ import pytest
 from ckanapi import NotAuthorized, NotFound, RemoteCKAN, ValidationError
 
 from jichitai.accounts import services as accounts
+from jichitai.opendata import services
 from jichitai.opendata.models import Dataset
 from jichitai.opendata.tests.factories import published
 from jichitai.opendata.tests.helpers import aed_row, workbook_bytes
@@ -122,3 +123,63 @@ def test_dump_and_load_round_trip_restores_a_deleted_dataset(live_server, tsu, t
     assert restored.deleted_at is None and not restored.private
     assert sorted(restored.tags.values_list("name", flat=True)) == ["AED", "救命"]
     assert restored.resources.count() == 1
+
+
+def harvest_fq(*, include=(), exclude=(), groups_include=(), since=None) -> str:
+    """The ``fq`` ckanext-harvest's CKAN harvester builds from its configuration
+    (organizations_filter_include/exclude, groups_filter_include) and its last harvest."""
+    terms = []
+    if include:
+        terms.append(" OR ".join(f"organization:{name}" for name in include))
+    else:
+        terms.extend(f"-organization:{name}" for name in exclude)
+    if groups_include:
+        terms.append(" OR ".join(f"groups:{name}" for name in groups_include))
+    if since:
+        terms.append(f"metadata_modified:[{since}Z TO *]")
+    return " ".join(terms)
+
+
+def harvested(client, fq: str) -> list[str]:
+    """Pages through package_search as the harvester does (sort=id asc, 100 rows a page)."""
+    found, start = [], 0
+    while True:
+        page = client.action.package_search(fq=fq, rows=100, start=start, sort="id asc")
+        found += [d["name"] for d in page["results"]]
+        start += 100
+        if start >= page["count"]:
+            return sorted(found)
+
+
+def test_harvester_filters_give_the_right_sets(live_server, tsu, ise):
+    published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)")
+    published(tsu, "tsu-old", title="公衆トイレ一覧(津市)")
+    published(ise, "ise-aed", title="AED設置箇所一覧(伊勢市)")
+    disaster = services.create_group(actor=None, name="bousai", title="防災")
+    Dataset.objects.get(name="tsu-aed").groups.add(disaster)
+    Dataset.objects.get(name="ise-aed").groups.add(disaster)
+    Dataset.objects.filter(name="tsu-old").update(modified_at="2020-04-01T00:00:00+00:00")
+
+    with RemoteCKAN(live_server.url, user_agent="ckanext-harvest-like") as client:
+        assert harvested(client, harvest_fq(exclude=["242012"])) == ["ise-aed"]
+        assert harvested(client, harvest_fq(exclude=["242039"])) == ["tsu-aed", "tsu-old"]
+        assert harvested(client, harvest_fq(include=["242012", "242039"])) == [
+            "ise-aed",
+            "tsu-aed",
+            "tsu-old",
+        ]
+        assert harvested(client, harvest_fq(groups_include=["bousai"])) == ["ise-aed", "tsu-aed"]
+        assert harvested(client, harvest_fq(include=["242012"], since="2024-01-01T00:00:00")) == [
+            "tsu-aed"
+        ]
+        assert harvested(client, harvest_fq(exclude=["242039"], since="2019-01-01T00:00:00")) == [
+            "tsu-aed",
+            "tsu-old",
+        ]
+        assert harvested(client, "metadata_modified:[* TO 2021-01-01T00:00:00Z]") == ["tsu-old"]
+
+        listed = client.action.current_package_list_with_resources(limit=10)
+        # Most recently changed first, each with its resources.
+        assert [d["name"] for d in listed] == ["ise-aed", "tsu-aed", "tsu-old"]
+        assert all(d["resources"] for d in listed)
+        assert client.action.tag_list(vocabulary_id="x") == []

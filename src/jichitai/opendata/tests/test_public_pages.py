@@ -50,7 +50,7 @@ def test_a_resource_page_previews_the_table_and_the_download_is_counted(tsu):
         f"/dataset/{created.ckan_id}/resource/{converted.ckan_id}/download/aed.csv"
     )
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).decode("utf-8").startswith("都道府県コード")
+    assert b"".join(download.streaming_content).decode("utf-8-sig").startswith("都道府県コード")
     assert download["Access-Control-Allow-Origin"] == "*"
     assert Resource.objects.get(pk=converted.pk).download_count == 1
 

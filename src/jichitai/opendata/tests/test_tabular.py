@@ -22,13 +22,14 @@ def test_csv_is_read_in_utf8_with_or_without_bom_and_in_shift_jis(encoding, name
     assert table.encoding == encoding
 
 
-def test_the_clean_csv_is_utf8_without_bom_and_keeps_every_value():
+def test_the_clean_csv_is_utf8_with_a_bom_so_japanese_excel_opens_it_and_keeps_every_value():
     table = read_csv(csv_bytes([aed_row(1), aed_row(2)], encoding="cp932"))
 
     content = table.to_csv()
 
-    assert not content.startswith(b"\xef\xbb\xbf")
-    assert content.decode("utf-8").splitlines()[0] == ",".join(AED_HEADER)
+    # Japanese Excel reads a CSV without a BOM as Shift_JIS: a double-click would show mojibake.
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8-sig").splitlines()[0] == ",".join(AED_HEADER)
     assert read_csv(content).rows == table.rows
 
 
