@@ -1,25 +1,42 @@
 """Reading a template's fields off a scanned page: align, crop, clean, read, normalise, score.
 
 The printed content of the blank page inside a field's box (its border, a 〒 or 円 sign, guide text)
-is erased from the crop before reading, so only what the person wrote remains; checkboxes are
-decided by how much ink was added to the box compared with the blank form."""
+is erased from the crop before reading, so only what the person wrote remains; check boxes and
+circled options are decided by the strokes added to the blank form (``marks``).
+
+Every field says whether a person should look at it and why (``reasons``): the recogniser's least
+sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
+crop with other margins) disagree; the value has a wrong format; the dictionary does not know the
+place or postal code, or the postal code and the address name different 市区町村; there is ink but
+nothing was read (faint writing); a mark is in doubt. What the dictionary corrected is in
+``notes``. All of a page's crops go to the recogniser in one call."""
 
 import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import postprocess
+from jichitai.ocr import dictionary, marks, postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.registry import engines
-from jichitai.ocr.template import Template, TemplateField
+from jichitai.ocr.template import DATE_PARTS, Template, TemplateField
 
-# A field is shown to a person when it is invalid or its confidence is below this.
+# Kept for stored results that predate ``reasons``: below this a field was shown to a person.
 REVIEW_BELOW = 0.95
-CHECKBOX_MARGIN = 0.03  # share of the box's middle inked beyond the blank form's own ink
-MIN_SPECK = 6  # connected ink smaller than this (pixels at 200 dpi) is scan noise
+LOW_SCORE = 0.9  # the recogniser's least sure character below this: a person looks
+MIN_INK = 12  # added ink pixels (at 200 dpi) below which a field is empty
+
+# Why a field is shown to a person; the review screen words them.
+LOW = "low_score"
+DISAGREE = "disagreement"
+FORMAT = "format"
+DICTIONARY = "dictionary"
+FAINT = "faint_ink"
+MARK = "ambiguous_mark"
+REASONS = (LOW, DISAGREE, FORMAT, DICTIONARY, FAINT, MARK)
 
 
 @dataclass
@@ -28,13 +45,15 @@ class FieldResult:
     raw: str
     confidence: float
     valid: bool
+    reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
-        return not self.valid or self.confidence < REVIEW_BELOW
+        return bool(self.reasons)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "flagged": self.flagged}
 
 
 @dataclass
@@ -62,26 +81,44 @@ def _clamp_box(box, width, height):
     return x0, y0, x1, y1
 
 
+@dataclass
+class _Zone:
+    """One place to look at: a field's box, an option of a choice or a part of a date."""
+
+    box: tuple[int, int, int, int]
+    erase: np.ndarray
+
+
+@dataclass
+class _Crop:
+    ink: np.ndarray
+    darkness: float
+    images: list[np.ndarray] = field(default_factory=list)  # what the recogniser reads
+
+
 class Extractor:
     """Reads pages against one template; build once per template and reuse for every page."""
 
     def __init__(self, template: Template, reference_image: np.ndarray, engine: str = ""):
-        cv2 = require("cv2", extra="ocr")
         self.template = template
         self.reference = Reference(reference_image)
         self.engine = engines.get(engine or DEFAULT_ENGINE)
         self.unit = max(1.0, reference_image.shape[1] / 1654)  # 1.0 at A4 200 dpi
-        self._blank = {}
+        self._zones: dict[tuple[str, str], _Zone] = {}
         for f in template.fields:
-            x0, y0, x1, y1 = _clamp_box(f.box, self.reference.width, self.reference.height)
-            blank = reference_image[y0:y1, x0:x1]
-            self._blank[f.name] = {
-                # Blank-form ink, grown so a slightly off alignment still erases it.
-                "erase": cv2.dilate(
-                    ink_mask(blank), np.ones((7, 7), np.uint8), iterations=1
-                ).astype(bool),
-                "density": _inner_density(ink_mask(blank)),
-            }
+            self._zones[(f.name, "")] = self._zone(reference_image, f.box)
+            for value, box in f.options:
+                self._zones[(f.name, value)] = self._zone(reference_image, box)
+            for part, box in f.parts.items():
+                self._zones[(f.name, part)] = self._zone(reference_image, box)
+
+    def _zone(self, reference_image: np.ndarray, box) -> _Zone:
+        cv2 = require("cv2", extra="ocr")
+        x0, y0, x1, y1 = _clamp_box(box, self.reference.width, self.reference.height)
+        blank = reference_image[y0:y1, x0:x1]
+        # Blank-form ink, grown so a slightly off alignment still erases it.
+        grown = cv2.dilate(ink_mask(blank), np.ones((7, 7), np.uint8), iterations=1)
+        return _Zone(box, grown.astype(bool))
 
     def extract(self, page: np.ndarray) -> PageResult:
         started = time.perf_counter()
@@ -104,69 +141,142 @@ class Extractor:
 
     def read_fields(self, aligned: np.ndarray) -> dict[str, FieldResult]:
         results: dict[str, FieldResult] = {}
-        to_read: list[tuple[TemplateField, np.ndarray]] = []
+        pending: list[tuple[TemplateField, str, _Crop]] = []
         for f in self.template.fields:
-            crop, ink = self.clean_crop(aligned, f)
             if f.type == "checkbox":
-                results[f.name] = self._checkbox(f, ink)
-            elif crop is None:
-                results[f.name] = FieldResult(None, "", 0.99, True)
+                results[f.name] = self._checkbox(self.crop(aligned, f.name, ""))
+            elif f.type == "choice":
+                results[f.name] = self._choice(aligned, f)
+            elif f.type == "date" and f.parts:
+                pending += [(f, part, self.crop(aligned, f.name, part)) for part in DATE_PARTS]
             else:
-                to_read.append((f, crop))
-        readings = self.engine.read([crop for _f, crop in to_read]) if to_read else []
-        for (f, _crop), reading in zip(to_read, readings, strict=True):
-            value, valid = postprocess.normalise(f.type, reading.text, f.allowed)
-            confidence = reading.confidence if valid else min(reading.confidence, 0.3)
-            if value is None and reading.text.strip():
-                # Ink was there but nothing allowed was read: a person must look.
-                valid, confidence = False, 0.0
-            results[f.name] = FieldResult(value, reading.text, round(confidence, 4), valid)
+                pending.append((f, "", self.crop(aligned, f.name, "")))
+        images = [image for _f, _part, crop in pending for image in crop.images]
+        readings = iter(self.engine.read(images) if images else [])
+        reads: dict[str, dict[str, tuple[_Crop, list]]] = {}
+        for f, part, crop in pending:
+            reads.setdefault(f.name, {})[part] = (crop, [next(readings) for _ in crop.images])
+        for f in self.template.fields:
+            if f.name in reads:
+                results[f.name] = self._field(f, reads[f.name])
+        self._cross_check(results)
         return {f.name: results[f.name] for f in self.template.fields}
 
-    def clean_crop(self, aligned: np.ndarray, f: TemplateField):
-        """The field's crop with the blank form's ink erased and tightened around what was written
-        (``None`` when nothing was written), and the mask of added ink."""
+    def crop(self, aligned: np.ndarray, name: str, part: str) -> _Crop:
+        """The zone's added ink, and (when something was written) two images of it to read: the
+        cleaned grey crop with the paper made white and the ink's contrast stretched, and a
+        binarised one with other margins."""
         cv2 = require("cv2", extra="ocr")
+        zone = self._zones[(name, part)]
         height, width = aligned.shape[:2]
-        x0, y0, x1, y1 = _clamp_box(f.box, width, height)
-        crop = aligned[y0:y1, x0:x1].copy()
-        erase = self._blank[f.name]["erase"]
-        if erase.shape != crop.shape:
-            erase = erase[: crop.shape[0], : crop.shape[1]]
-        crop[erase] = 255
-        ink = ink_mask(crop)
-        _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-        keep = stats[:, cv2.CC_STAT_AREA] >= MIN_SPECK * self.unit
-        keep[0] = False
-        ink = keep[labels].astype(np.uint8)
-        if f.type == "checkbox":
-            return None, ink
+        x0, y0, x1, y1 = _clamp_box(zone.box, width, height)
+        gray = aligned[y0:y1, x0:x1]
+        erase = zone.erase[: gray.shape[0], : gray.shape[1]]
+        ink, darkness = marks.added_ink(gray, erase, self.unit)
+        result = _Crop(ink, darkness)
         ys, xs = np.nonzero(ink)
-        if len(xs) < 12 * self.unit:
-            return None, ink
-        pad = int(8 * self.unit)
-        top, bottom = max(0, ys.min() - pad), min(crop.shape[0], ys.max() + pad + 1)
-        left, right = max(0, xs.min() - pad), min(crop.shape[1], xs.max() + pad + 1)
-        tight = crop[top:bottom, left:right].copy()
-        # Specks that were dropped from the mask are whitened in the image too.
-        tight[(ink[top:bottom, left:right] == 0) & (tight < 200)] = 255
-        return cv2.cvtColor(tight, cv2.COLOR_GRAY2BGR), ink
+        if len(xs) < MIN_INK * self.unit or (not part and name not in self._read_names):
+            return result
+        paper = marks.paper_level(gray, self.unit).astype(np.float32)
+        contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
+        strong = float(np.percentile(contrast[ink > 0], 90))
+        stretched = 255 - np.clip(contrast * (235 / max(strong, 1)), 0, 255)
+        keep = cv2.dilate(ink, np.ones((3, 3), np.uint8)).astype(bool)
+        stretched[~keep] = 255
+        cleaned = stretched.astype(np.uint8)
+        for pad, binary in ((int(8 * self.unit), False), (int(14 * self.unit), True)):
+            top, bottom = max(0, ys.min() - pad), min(ink.shape[0], ys.max() + pad + 1)
+            left, right = max(0, xs.min() - pad), min(ink.shape[1], xs.max() + pad + 1)
+            tight = cleaned[top:bottom, left:right]
+            if binary:
+                tight = np.where(ink[top:bottom, left:right] > 0, 0, 255).astype(np.uint8)
+                tight = cv2.GaussianBlur(tight, (3, 3), 0)
+            result.images.append(cv2.cvtColor(tight, cv2.COLOR_GRAY2BGR))
+        return result
 
-    def _checkbox(self, f: TemplateField, ink: np.ndarray) -> FieldResult:
-        # What the blank form itself has inside the box (guide marks) is the learned baseline.
-        added = _inner_density(ink)
-        threshold = CHECKBOX_MARGIN + self._blank[f.name]["density"]
-        checked = added > threshold
-        distance = abs(added - threshold) / threshold
-        confidence = round(min(0.99, 0.5 + distance), 4)
-        return FieldResult(checked, f"{added:.3f}", confidence, True)
+    @property
+    def _read_names(self) -> set[str]:
+        return {f.name for f in self.template.fields if f.type not in ("checkbox", "choice")}
 
+    def _field(self, f: TemplateField, parts: dict[str, tuple[_Crop, list]]) -> FieldResult:
+        if f.type == "date" and f.parts:
+            return self._guided_date(f, parts)
+        crop, readings = parts[""]
+        return self._judge(f.type, f.allowed, crop, readings)
 
-def _inner_density(ink: np.ndarray) -> float:
-    """Ink share of the middle of a box (15% in from each side, away from its border)."""
-    height, width = ink.shape[:2]
-    inner = ink[int(height * 0.15) : int(height * 0.85), int(width * 0.15) : int(width * 0.85)]
-    return float(inner.mean()) if inner.size else 0.0
+    def _judge(self, kind: str, allowed: str, crop: _Crop, readings: list) -> FieldResult:
+        if not readings:
+            return FieldResult(None, "", 0.99, True)
+        first, second = readings
+        read = postprocess.read(kind, first.text, allowed)
+        other = postprocess.read(kind, second.text, allowed)
+        reasons, notes = [], [f"辞書で補正: {a} → {b}" for a, b in read.corrections]
+        confidence = first.confidence
+        if first.confidence < LOW_SCORE:
+            reasons.append(LOW)
+        if other.value != read.value:
+            reasons.append(DISAGREE)
+            confidence = min(confidence, 0.5)
+        if not read.valid:
+            reasons.append(FORMAT)
+            confidence = min(confidence, 0.3)
+        if read.unknown_place:
+            reasons.append(DICTIONARY)
+            notes.append(f"辞書にない地名・番号: {read.unknown_place}")
+            confidence = min(confidence, 0.6)
+        if read.value is None:
+            # Ink was there but nothing was read: faint or unreadable writing.
+            reasons.append(FAINT)
+            confidence = 0.0
+        return FieldResult(read.value, first.text, round(confidence, 4), read.valid, reasons, notes)
+
+    def _guided_date(self, f: TemplateField, parts) -> FieldResult:
+        numbers, results = [], []
+        for part in DATE_PARTS:
+            crop, readings = parts[part]
+            result = self._judge("digits", "", crop, readings)
+            results.append(result)
+            numbers.append(result.value)
+        reasons = sorted({r for result in results for r in result.reasons}, key=REASONS.index)
+        confidence = min(result.confidence for result in results)
+        raw = f"{f.era}{numbers[0] or ''}年{numbers[1] or ''}月{numbers[2] or ''}日"
+        if not any(numbers):
+            return FieldResult(None, "", confidence, True, reasons)
+        try:
+            value = japanese.parse_date(raw).isoformat()
+        except ValueError:
+            return FieldResult(raw, raw, min(confidence, 0.3), False, [*reasons, FORMAT])
+        return FieldResult(value, raw, confidence, True, reasons)
+
+    def _checkbox(self, crop: _Crop) -> FieldResult:
+        mark = marks.checkbox(crop.ink)
+        return FieldResult(
+            mark.value, mark.evidence, mark.confidence, True, [MARK] if mark.ambiguous else []
+        )
+
+    def _choice(self, aligned: np.ndarray, f: TemplateField) -> FieldResult:
+        options = [(value, self.crop(aligned, f.name, value).ink) for value, _box in f.options]
+        mark = marks.choice(options)
+        return FieldResult(
+            mark.value, mark.evidence, mark.confidence, True, [MARK] if mark.ambiguous else []
+        )
+
+    def _cross_check(self, results: dict[str, FieldResult]) -> None:
+        """A postal code and an address on one page must name the same 市区町村."""
+        postal = [f for f in self.template.fields if f.type == "postal"]
+        if len(postal) != 1 or not isinstance(results[postal[0].name].value, str):
+            return
+        city = dictionary.municipality_of_postal_code(results[postal[0].name].value)
+        for f in self.template.fields:
+            value = results[f.name].value
+            if f.type != "text" or not city or not isinstance(value, str):
+                continue
+            written = dictionary.check_address(value).municipality
+            if written and written != city:
+                for name in (f.name, postal[0].name):
+                    if DICTIONARY not in results[name].reasons:
+                        results[name].reasons.append(DICTIONARY)
+                    results[name].notes.append(f"郵便番号は{city}、住所は{written}です。")
 
 
 def field_crop(aligned: np.ndarray, f: TemplateField, margin: int = 6) -> np.ndarray:

@@ -12,6 +12,7 @@ TYPE_LABELS = {
     "postal": _("郵便番号"),
     "phone": _("電話番号"),
     "checkbox": _("チェック欄"),
+    "choice": _("○で囲む選択肢(はい・いいえ。選択肢の枠はテンプレート JSON の options で指定)"),
 }
 
 

@@ -80,6 +80,18 @@ class BatchFile(models.Model):
         return self.original_name
 
 
+# What each reason a field is flagged for (``extract.REASONS``) means to the person checking it.
+FLAG_REASONS = {
+    "low_score": _("認識の確信度が低い"),
+    "disagreement": _("2回の読取結果が一致しない"),
+    "format": _("形式が正しくない"),
+    "dictionary": _("辞書にない地名・郵便番号、または郵便番号と住所の市区町村が違う"),
+    "faint_ink": _("記入があるのに読み取れない(薄い字など)"),
+    "ambiguous_mark": _("チェック・○の印があいまい"),
+    "form": _("手続のフォームの条件を満たさない"),
+}
+
+
 class ScanPage(TenantOwned):
     class Status(models.TextChoices):
         REVIEW = "review", _("確認待ち")
@@ -129,5 +141,16 @@ class ScanPage(TenantOwned):
         return [
             name
             for name, result in self.results.items()
-            if not result.get("valid") or result.get("confidence", 0) < REVIEW_BELOW
+            if not result.get("valid")
+            or result.get("flagged")
+            # Results read before fields said why they were flagged.
+            or ("reasons" not in result and result.get("confidence", 0) < REVIEW_BELOW)
         ]
+
+    def flag_reasons(self, name: str) -> list[str]:
+        """Why a field is shown to a person, in words."""
+        result = self.results.get(name, {})
+        reasons = [str(FLAG_REASONS.get(code, code)) for code in result.get("reasons", [])]
+        if result.get("error") or (not result.get("valid", True) and "format" not in reasons):
+            reasons.append(str(FLAG_REASONS["form"]))
+        return list(dict.fromkeys(reasons))

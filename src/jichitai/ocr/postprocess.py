@@ -1,11 +1,18 @@
 """From what the engine read to the field's value: Chinese variant glyphs to Japanese ones, the
 field's allowed characters, NFKC, and per type 和暦/西暦 dates → YYYY-MM-DD, postal codes →
-NNN-NNNN, amounts → int, digits, phone numbers. Each returns ``(value, valid)``."""
+NNN-NNNN (checked against Japan Post's list), amounts → int, digits, phone numbers (kept as written
+when the written grouping is a valid Japanese one), addresses checked and corrected against the
+place-name dictionary. ``read`` says what it corrected and what a person should check;
+``normalise`` gives ``(value, valid)``."""
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
+
+import phonenumbers
 
 from jichitai.core import japanese
+from jichitai.ocr import dictionary
 
 # Simplified Chinese forms the recogniser (trained mostly on Chinese) emits for Japanese kanji.
 # Only characters that are not themselves Japanese kanji are mapped.
@@ -111,10 +118,73 @@ def _numeric(text: str) -> str:
     return text.translate({ord(ch): "-" for ch in _HYPHENS})
 
 
+# Noise at the ends of a line that the recogniser reads as punctuation.
+_EDGE_NOISE = re.compile(r"^[.,:;'\"`・、。\s]+|[.,:;'\"`・、。\s]+$")
+
+
+@dataclass
+class Read:
+    value: object
+    valid: bool
+    corrections: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (read, corrected) by the dictionary
+    unknown_place: str = ""  # a part of an address no dictionary knows
+
+
 def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
     """``(value, valid)`` for what was read in a field of type ``kind``. Empty input gives
     ``(None, True)``; the procedure's form decides whether the field was required."""
+    result = read(kind, raw, allowed)
+    return result.value, result.valid
+
+
+def read(kind: str, raw: str, allowed: str = "") -> Read:
+    value, valid = _normalise(kind, raw, allowed)
+    result = Read(value, valid)
+    if kind == "text" and isinstance(value, str):
+        check = dictionary.check_address(value)
+        result.value = check.text
+        result.corrections = check.corrections
+        result.unknown_place = check.unknown
+    elif kind == "postal" and valid and not dictionary.postal_code_known(str(value)):
+        result.unknown_place = str(value)
+    return result
+
+
+def keeps_written_grouping(text: str) -> bool:
+    """Whether hyphens written in a phone number split it as Japan's numbering plan does: a fixed
+    line's area code and 市内局番 together have 6 digits (0598-16-3050, 059-224-2035,
+    05979-2-1234), other numbers 3-4-4 (090-1234-5678, 050-…) or 4-3-3 (0120-…)."""
+    groups = text.split("-")
+    if len(groups) != 3 or not all(g.isdigit() for g in groups) or not groups[0].startswith("0"):
+        return False
+    lengths = tuple(len(g) for g in groups)
+    if groups[0][:3] in ("070", "080", "090", "050", "020", "060"):
+        return lengths == (3, 4, 4)
+    if groups[0] in ("0120", "0800", "0570", "0990"):
+        return lengths in ((4, 3, 3), (4, 2, 4))
+    return 2 <= lengths[0] <= 5 and lengths[0] + lengths[1] == 6 and lengths[2] == 4
+
+
+def _phone(text: str) -> tuple[object, bool]:
+    try:
+        canonical = japanese.normalize_phone_number(text)
+    except ValueError:
+        return text, False
+    written = text.strip("-")
+    if keeps_written_grouping(written) and written.replace("-", "") == canonical.replace("-", ""):
+        number = phonenumbers.parse(written, "JP")
+        if phonenumbers.is_valid_number(number):
+            return written, True
+    return canonical, True
+
+
+def _normalise(kind: str, raw: str, allowed: str) -> tuple[object, bool]:
     text = japanese_glyphs(raw or "")
+    if kind == "choice":
+        text = unicodedata.normalize("NFKC", text).strip()
+        return (text or None), True
     if kind in ("text", "kana"):
         text = unicodedata.normalize("NFKC", text)
         if kind == "text":
@@ -123,7 +193,7 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
             text = re.sub(r"[—–―‐‑−ー](?=丁目|番町|区)", "一", text)
         if kind == "kana":
             text = japanese.katakana(text.translate(_KANA_LOOKALIKES))
-        text = _keep(text, allowed).strip()
+        text = _EDGE_NOISE.sub("", _keep(text, allowed))
         if not text:
             return None, True
         if kind == "kana" and not re.fullmatch(r"[ァ-ヶー・\s　]+", text):
@@ -145,6 +215,8 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
             return text, False
     text = re.sub(r"\s+", "", _numeric(text))
     text = _keep(text, allowed or DEFAULT_ALLOWED.get(kind, ""))
+    if kind == "phone":
+        text = re.sub(r"-{2,}", "-", text)
     if not text:
         return None, True
     if kind == "digits":
@@ -164,8 +236,5 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
         except ValueError:
             return text, False
     if kind == "phone":
-        try:
-            return japanese.normalize_phone_number(text), True
-        except ValueError:
-            return text, False
+        return _phone(text)
     return text, True

@@ -1,14 +1,21 @@
 """Paper-form templates: the blank page and the zones of its fields, as the shareable JSON file
 ``{"name", "reference", "dpi", "fields": [{"name", "label", "type", "box", "allowed", "critical"}]}``
 (``reference`` is a path relative to the JSON file; ``box`` is ``[x, y, width, height]`` in pixels of
-the reference image)."""
+the reference image).
+
+Two field types carry more: a ``choice`` (○ around one of the printed options, はい・いいえ) lists
+``"options": [{"value": "はい", "box": [...]}, ...]``, and a ``date`` whose box prints its guides
+(令和　年　月　日) gives ``"era": "令和"`` and ``"parts": {"year": [...], "month": [...], "day": [...]}``,
+the sub-zones the numbers are written in."""
 
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-FIELD_TYPES = ("text", "kana", "digits", "amount", "date", "postal", "phone", "checkbox")
+FIELD_TYPES = ("text", "kana", "digits", "amount", "date", "postal", "phone", "checkbox", "choice")
+DATE_PARTS = ("year", "month", "day")
+ERAS = ("令和", "平成", "昭和", "大正", "明治")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 
 
@@ -24,11 +31,21 @@ class TemplateField:
     label: str = ""
     allowed: str = ""
     critical: bool = False
+    options: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
+    era: str = ""
+    parts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["box"] = list(self.box)
-        return {key: data[key] for key in ("name", "label", "type", "box", "allowed", "critical")}
+        data = {key: data[key] for key in ("name", "label", "type", "box", "allowed", "critical")}
+        if self.options:
+            data["options"] = [{"value": value, "box": list(box)} for value, box in self.options]
+        if self.era:
+            data["era"] = self.era
+        if self.parts:
+            data["parts"] = {part: list(box) for part, box in self.parts.items()}
+        return data
 
 
 @dataclass
@@ -56,11 +73,12 @@ class Template:
 
     def check_boxes(self, width: int, height: int) -> None:
         for f in self.fields:
-            x, y, w, h = f.box
-            if x < 0 or y < 0 or x + w > width or y + h > height:
-                raise TemplateError(
-                    f"項目「{f.label or f.name}」の枠が白紙の画像({width}×{height})からはみ出しています。"
-                )
+            boxes = [f.box, *(box for _value, box in f.options), *f.parts.values()]
+            for x, y, w, h in boxes:
+                if x < 0 or y < 0 or x + w > width or y + h > height:
+                    raise TemplateError(
+                        f"項目「{f.label or f.name}」の枠が白紙の画像({width}×{height})からはみ出しています。"
+                    )
 
 
 def parse_field(data: dict) -> TemplateField:
@@ -72,7 +90,25 @@ def parse_field(data: dict) -> TemplateField:
     kind = data.get("type", "text")
     if kind not in FIELD_TYPES:
         raise TemplateError(f"項目「{name}」の種類「{kind}」は使えません。")
-    box = data.get("box")
+    options = _parse_options(name, data.get("options")) if kind == "choice" else []
+    era = str(data.get("era") or "") if kind == "date" else ""
+    if era and era not in ERAS:
+        raise TemplateError(f"項目「{name}」の元号「{era}」は使えません({'・'.join(ERAS)})。")
+    parts = _parse_parts(name, data.get("parts")) if kind == "date" and data.get("parts") else {}
+    return TemplateField(
+        name=name,
+        type=kind,
+        box=_parse_box(name, data.get("box")),
+        label=str(data.get("label") or "")[:100],
+        allowed=str(data.get("allowed") or "")[:500],
+        critical=bool(data.get("critical", False)),
+        options=options,
+        era=era,
+        parts=parts,
+    )
+
+
+def _parse_box(name: str, box) -> tuple[int, int, int, int]:
     if (
         not isinstance(box, list | tuple)
         or len(box) != 4
@@ -82,14 +118,30 @@ def parse_field(data: dict) -> TemplateField:
     x, y, w, h = (round(v) for v in box)
     if w < 8 or h < 8:
         raise TemplateError(f"項目「{name}」の枠が小さすぎます(幅・高さは8ピクセル以上)。")
-    return TemplateField(
-        name=name,
-        type=kind,
-        box=(x, y, w, h),
-        label=str(data.get("label") or "")[:100],
-        allowed=str(data.get("allowed") or "")[:500],
-        critical=bool(data.get("critical", False)),
-    )
+    return x, y, w, h
+
+
+def _parse_options(name: str, options) -> list[tuple[str, tuple[int, int, int, int]]]:
+    if not isinstance(options, list) or not 2 <= len(options) <= 10:
+        raise TemplateError(
+            f"項目「{name}」(○で囲む選択肢)には options を2〜10個指定してください。"
+        )
+    parsed = []
+    for option in options:
+        if not isinstance(option, dict) or not str(option.get("value") or "").strip():
+            raise TemplateError(f"項目「{name}」の選択肢には value と box を指定してください。")
+        parsed.append((str(option["value"]).strip()[:100], _parse_box(name, option.get("box"))))
+    if len({value for value, _box in parsed}) != len(parsed):
+        raise TemplateError(f"項目「{name}」の選択肢が重複しています。")
+    return parsed
+
+
+def _parse_parts(name: str, parts) -> dict[str, tuple[int, int, int, int]]:
+    if not isinstance(parts, dict) or set(parts) != set(DATE_PARTS):
+        raise TemplateError(
+            f"項目「{name}」の parts には year・month・day の3つの枠を指定してください。"
+        )
+    return {part: _parse_box(name, parts[part]) for part in DATE_PARTS}
 
 
 def from_dict(data: dict, base_dir: Path | None = None) -> Template:

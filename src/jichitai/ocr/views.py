@@ -172,6 +172,7 @@ def _page_context(page, form, mode):
             "field": form[spec["name"]],
             "result": page.results.get(spec["name"], {}),
             "flagged": spec["name"] in page.flagged_names,
+            "reasons": page.flag_reasons(spec["name"]),
         }
         for spec in specs
         if spec["name"] in form.fields

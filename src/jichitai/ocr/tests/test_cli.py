@@ -11,7 +11,7 @@ from PIL import Image
 from jichitai.ocr import samples
 
 KEYS = {"file", "page", "aligned", "alignment_score", "fields", "seconds"}
-FIELD_KEYS = {"value", "raw", "confidence", "valid"}
+FIELD_KEYS = {"value", "raw", "confidence", "valid", "flagged", "reasons", "notes"}
 
 
 def run(*args) -> tuple[list[dict], int]:
@@ -46,6 +46,8 @@ def test_json_lines_with_stable_keys_for_each_page(tmp_path):
         assert set(record["fields"]) == set(truth)
         for field in record["fields"].values():
             assert set(field) == FIELD_KEYS and 0 <= field["confidence"] <= 1
+            assert isinstance(field["flagged"], bool) and isinstance(field["reasons"], list)
+            assert field["flagged"] == bool(field["reasons"])
         assert {name: f["value"] for name, f in record["fields"].items()} == truth
 
 

@@ -284,3 +284,14 @@ def test_a_field_the_template_does_not_have_is_not_found(tsu, tsu_clerk, login):
     page, _truth = read_page(paper)
     response = login(tsu_clerk).get(f"/s/{tsu.code}/ocr/pages/{page.pk}/fields/unknown.png")
     assert response.status_code == 404
+
+
+def test_the_review_screen_says_why_a_field_is_flagged(tsu, tsu_clerk, login):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    page, _truth = read_page(paper, seed=9, written={"postal": "999-9999"})  # no such code
+    assert "postal" in page.flagged_names
+    assert page.results["postal"]["reasons"] == ["dictionary"]
+    html = login(tsu_clerk).get(f"/s/{tsu.code}/ocr/pages/{page.pk}/").content.decode()
+    assert "確認が必要な理由" in html
+    assert "辞書にない地名・郵便番号" in html
+    assert "辞書にない地名・番号: 999-9999" in html

@@ -17,7 +17,10 @@ class Command(BaseCommand):
         "AI-OCR: 紙の様式を読み取ります。"
         "extract --template TEMPLATE.json SCAN [SCAN …] --json は、スキャンの各ページについて "
         '{"file", "page", "aligned", "alignment_score", "fields": {名前: {"value", "raw", '
-        '"confidence", "valid"}}, "seconds"} を1行ずつ JSON で出力します。'
+        '"confidence", "valid", "flagged", "reasons", "notes"}}, "seconds"} を1行ずつ JSON で'
+        "出力します。flagged は人が確認すべき項目、reasons はその理由 (low_score: 確信度が低い、"
+        "disagreement: 2回の読取が不一致、format: 形式の誤り、dictionary: 辞書にない地名・番号、"
+        "faint_ink: 薄い記入、ambiguous_mark: 印があいまい)、notes は辞書による補正です。"
     )
 
     def add_arguments(self, parser):
@@ -92,5 +95,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  様式と位置を合わせられません(score {record['alignment_score']})")
             return
         for name, field in record["fields"].items():
-            mark = " " if field["valid"] and field["confidence"] >= 0.9 else "!"
-            self.stdout.write(f" {mark}{name}: {field['value']!r} ({field['confidence']:.2f})")
+            mark = "!" if field["flagged"] else " "
+            why = f" [{', '.join(field['reasons'])}]" if field["reasons"] else ""
+            self.stdout.write(f" {mark}{name}: {field['value']!r} ({field['confidence']:.2f}){why}")

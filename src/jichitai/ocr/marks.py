@@ -1,0 +1,89 @@
+"""Ink on a scanned page compared with the blank form, and the marks people make with it.
+
+Ink is what is darker than the paper around it by a margin (the paper's level is taken locally, so
+the uneven light of a phone photo and faint writing at grey 150–190 both work), minus what the blank
+form prints there (its border, guide text, printed options), minus specks of scan noise.
+
+A check box is decided by the strokes added inside it: the number of added ink pixels per pixel of
+the box's side, which a ✓, ✗, ○, a line through or a filled square all give whatever the pen's
+width, and an empty box on a noisy scan does not. "○ around one of the printed options" compares the
+same measure between the options' zones."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from jichitai.core.extras import require
+
+INK_CONTRAST = 50  # grey levels below the local paper that count as ink
+MIN_SPECK = 6  # connected ink smaller than this (pixels at 200 dpi) is scan noise
+CHECKED = 0.45  # stroke evidence (ink pixels per pixel of the box's side) of a mark
+SURE = 2.5  # factor around CHECKED outside which a mark is not in doubt
+
+
+def paper_level(gray: np.ndarray, unit: float) -> np.ndarray:
+    """The paper's grey level around each pixel: the lightest nearby, so strokes disappear."""
+    cv2 = require("cv2", extra="ocr")
+    size = max(15, int(31 * unit)) | 1
+    light = cv2.dilate(gray, np.ones((size, size), np.uint8))
+    return cv2.blur(light, (size, size))
+
+
+def added_ink(gray: np.ndarray, erase: np.ndarray, unit: float) -> tuple[np.ndarray, float]:
+    """(mask of ink not printed on the blank form, how dark that ink is: the median contrast)."""
+    cv2 = require("cv2", extra="ocr")
+    contrast = paper_level(gray, unit).astype(np.int16) - gray.astype(np.int16)
+    ink = (contrast > INK_CONTRAST).astype(np.uint8)
+    if erase.shape == ink.shape:
+        ink[erase] = 0
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= MIN_SPECK * unit
+    keep[0] = False
+    ink = keep[labels].astype(np.uint8)
+    darkness = float(np.median(contrast[ink > 0])) if ink.any() else 0.0
+    return ink, darkness
+
+
+def stroke_evidence(ink: np.ndarray) -> float:
+    """Added ink pixels per pixel of the zone's shorter side."""
+    side = min(ink.shape[:2])
+    return float(ink.sum()) / side if side else 0.0
+
+
+@dataclass
+class Mark:
+    value: object
+    confidence: float
+    evidence: str
+    ambiguous: bool
+
+
+def _certainty(evidence: float) -> float:
+    """How far the evidence is from the threshold, on a log scale: 0.5 at it, 0.99 beyond SURE."""
+    if evidence <= 0:
+        return 0.99
+    ratio = abs(np.log(evidence / CHECKED)) / np.log(SURE)
+    return float(min(0.99, 0.5 + 0.49 * ratio))
+
+
+def checkbox(ink: np.ndarray) -> Mark:
+    evidence = stroke_evidence(ink)
+    confidence = _certainty(evidence)
+    return Mark(evidence > CHECKED, round(confidence, 4), f"{evidence:.2f}", confidence < 0.9)
+
+
+def choice(options: list[tuple[str, np.ndarray]]) -> Mark:
+    """The option circled, from the ink added in each option's zone; ``None`` when none is."""
+    scores = sorted(
+        ((stroke_evidence(ink), value) for value, ink in options), key=lambda pair: -pair[0]
+    )
+    described = " ".join(f"{value}:{score:.2f}" for score, value in scores)
+    best, value = scores[0]
+    runner_up = scores[1][0]
+    if best <= CHECKED:
+        confidence = _certainty(best)
+        return Mark(None, round(confidence, 4), described, confidence < 0.9)
+    # Two options marked, or one barely more than the other: a person decides.
+    separation = runner_up / best
+    confidence = min(_certainty(best), 0.99 - separation)
+    return Mark(value, round(max(0.0, confidence), 4), described, confidence < 0.9)
