@@ -1,6 +1,8 @@
 from base64 import b32encode
+from urllib.parse import urlsplit
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -137,6 +139,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         # Counted for every address asked for, with or without an account behind it.
         limit_mail(self.request, form.cleaned_data["email"])
+        # The link starts from the site's public address, never from the Host the request named.
+        public = urlsplit(settings.JICHITAI_BASE_URL.rstrip("/"))
+        self.extra_email_context = {
+            "protocol": public.scheme,
+            "domain": public.netloc + public.path,
+        }
         return super().form_valid(form)
 
 

@@ -1,4 +1,6 @@
 from collections.abc import Sequence
+from ipaddress import ip_address
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -77,6 +79,37 @@ def demo_accounts_are_absent(
                 hint="Their password is published. Use a database that `jichitai demo` never "
                 "loaded, or delete these accounts.",
                 id="jichitai.E003",
+            )
+        ]
+    return []
+
+
+def _is_public_https(url: str) -> bool:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "https" or not host or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return True
+    return not (address.is_loopback or address.is_private or address.is_unspecified)
+
+
+@register(Tags.security, deploy=True)
+def base_url_is_public(
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
+) -> list[CheckMessage]:
+    """Every link in e-mails and PDFs starts from JICHITAI_BASE_URL: the development default
+    (http://127.0.0.1:8000) would send residents and staff to their own machine."""
+    if not _is_public_https(settings.JICHITAI_BASE_URL):
+        return [
+            Error(
+                f"JICHITAI_BASE_URL is {settings.JICHITAI_BASE_URL!r}: links in e-mails and PDFs "
+                "would not reach the site.",
+                hint="Set JICHITAI_BASE_URL to the site's public https:// address, "
+                "e.g. https://shinsei.example.lg.jp.",
+                id="jichitai.E010",
             )
         ]
     return []

@@ -56,5 +56,10 @@ def navigation_for(request) -> list[dict]:
         if item.organization_kind and membership.organization.kind != item.organization_kind:
             continue
         url = reverse(item.url_name, kwargs={"org_code": membership.organization.code})
-        items.append({"label": item.label, "url": url, "current": request.path.startswith(url)})
+        items.append({"label": item.label, "url": url, "current": False})
+    # The current entry is the one whose URL is the longest start of this page's path: the home
+    # (/s/<code>/) starts every staff path, so it is current only on itself.
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items

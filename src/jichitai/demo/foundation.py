@@ -18,6 +18,8 @@ DEMO_PASSWORD = "jichitai-demo-2026"  # noqa: S105  (printed by `make run`; demo
 PREFECTURE_CODE = "240001"
 TSU_CODE = "242012"
 ISE_CODE = "242039"
+# Municipalities whose residents find published procedures in the demo (津市 and 伊勢市 have staff).
+DEMO_MUNICIPALITY_CODES = [TSU_CODE, "242021", ISE_CODE, "242047", "242071"]
 
 # Divisions of the prefecture as the plans name them: (部局, 所属).
 PREFECTURE_DIVISIONS = [
@@ -56,12 +58,17 @@ class DemoStaff:
     division: str | None
 
 
+# One login per role for the prefecture and 津市; each clerk and viewer belongs to a division that
+# owns live procedures with applications waiting (procedures.demo_busy_day).
 DEMO_STAFF = [
     DemoStaff("pref-admin", "三重 太郎", PREFECTURE_CODE, Role.ADMIN, "スマート改革推進課"),
     DemoStaff("pref-manager", "鈴鹿 花子", PREFECTURE_CODE, Role.MANAGER, "デジタル戦略企画課"),
     DemoStaff("pref-clerk", "伊賀 次郎", PREFECTURE_CODE, Role.CLERK, "少子化対策課"),
+    DemoStaff("pref-viewer", "名張 三郎", PREFECTURE_CODE, Role.VIEWER, "少子化対策課"),
     DemoStaff("tsu-admin", "津 一郎", TSU_CODE, Role.ADMIN, "情報政策課"),
+    DemoStaff("tsu-manager", "津 和子", TSU_CODE, Role.MANAGER, "市民課"),
     DemoStaff("tsu-clerk", "津 さくら", TSU_CODE, Role.CLERK, "市民課"),
+    DemoStaff("tsu-viewer", "津 誠", TSU_CODE, Role.VIEWER, "市民課"),
     DemoStaff("ise-admin", "伊勢 健", ISE_CODE, Role.ADMIN, "情報政策課"),
     DemoStaff("ise-clerk", "伊勢 みどり", ISE_CODE, Role.CLERK, "子育て推進課"),
 ]
@@ -104,7 +111,7 @@ def load() -> list[str]:
         Division.objects.get_or_create(
             organization=prefecture, name=name, defaults={"department": department}
         )
-    for code in (TSU_CODE, ISE_CODE):
+    for code in DEMO_MUNICIPALITY_CODES:
         organization = Organization.objects.get(code=code)
         for department, name in MUNICIPAL_DIVISIONS:
             Division.objects.get_or_create(

@@ -36,7 +36,9 @@ def paper_procedure(organization, division) -> Procedure:
         name=PROCEDURE_NAME,
         category=Procedure.Category.NOTIFICATION,
         fields=FIELDS,
-        description="紙で提出された現況届を AI-OCR で読み取り、職員が確認して受け付けます。",
+        # Paper only: residents are not offered an online form they cannot use.
+        online=False,
+        description="窓口または郵送で、紙の届出書を提出してください。",
     )
     return procedure_services.publish_procedure(actor=None, procedure=procedure)
 

@@ -34,13 +34,14 @@ def _when(moment) -> str:
 
 
 def unavailable_reason(
-    procedure: Procedure, *, persons: int = 1, at=None
+    procedure: Procedure, *, persons: int = 1, at=None, paper: bool = False
 ) -> ProcedureUnavailable | None:
-    """None when ``procedure`` accepts an application for ``persons`` at ``at`` (default now)."""
+    """None when ``procedure`` accepts an application for ``persons`` at ``at`` (default now).
+    A paper-only procedure (``online`` off) accepts only what its staff enter from paper."""
     at = at or timezone.now()
     if (
         procedure.status not in {Procedure.Status.PUBLISHED, Procedure.Status.CLOSED}
-        or not procedure.online
+        or not (procedure.online or paper)
         or procedure.current_version_id is None
     ):
         return ProcedureUnavailable(

@@ -87,6 +87,7 @@ class ProcedureForm(forms.ModelForm):
             "payment_method",
             "attachment_kinds",
             "attachment_max_mb",
+            "processing_days",
             "retention_years",
             "is_shared_template",
         ]
@@ -231,7 +232,35 @@ class XLSFormUploadForm(forms.Form):
     )
 
 
+# The inbox's views (tabs) and the columns it sorts by; the keys are what the URL carries.
+INBOX_VIEWS = [
+    ("", _("すべて")),
+    ("mine", _("自分の担当")),
+    ("unassigned", _("未割当")),
+    ("overdue", _("期限超過")),
+]
+INBOX_SORTS = [
+    "receipt",
+    "procedure",
+    "applicant",
+    "submitted",
+    "due",
+    "channel",
+    "status",
+    "assignee",
+]
+
+
 class InboxFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("表示"), required=False, choices=INBOX_VIEWS, widget=forms.HiddenInput
+    )
+    sort = forms.ChoiceField(
+        label=_("並べ替え"),
+        required=False,
+        choices=[(key, key) for name in INBOX_SORTS for key in (name, f"-{name}")],
+        widget=forms.HiddenInput,
+    )
     procedure = forms.ModelChoiceField(
         label=_("手続"), queryset=Procedure.objects.none(), required=False, empty_label=_("すべて")
     )

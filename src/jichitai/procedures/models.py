@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.files import PrivateUploadTo
+from jichitai.procedures import deadlines
 from jichitai.procedures.registry import payment_method_choices, signature_check_choices
 from jichitai.tenancy.models import TenantOwned
 
@@ -85,6 +86,15 @@ class Procedure(TenantOwned):
     attachment_kinds = models.JSONField(_("添付できる形式"), default=list, blank=True)
     attachment_max_mb = models.PositiveIntegerField(_("添付の上限(MB)"), default=10)
     retention_years = models.PositiveIntegerField(_("保存年限(年)"), default=5)
+    processing_days = models.PositiveIntegerField(
+        _("標準処理期間(開庁日)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "受付の翌日から数える開庁日の日数。土日祝日・年末年始と団体の閉庁日は数えません。"
+            "空欄なら期限を設けません。"
+        ),
+    )
     is_shared_template = models.BooleanField(
         _("様式共有(フォームシェア)"),
         default=False,
@@ -212,6 +222,8 @@ class Application(TenantOwned):
         verbose_name=_("担当者"),
     )
     submitted_at = models.DateTimeField(_("受付日時"), default=timezone.now, db_index=True)
+    # From the procedure's 標準処理期間 at receipt; none when the procedure sets no period.
+    due_date = models.DateField(_("処理期限"), null=True, blank=True, db_index=True)
     # Set when the personal data was erased (retention period over, or on request); the row stays
     # so that counts per procedure, 年度 and channel do not change.
     purged_at = models.DateTimeField(_("個人情報の削除日時"), null=True, blank=True)
@@ -234,6 +246,24 @@ class Application(TenantOwned):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+    @property
+    def applicant_display(self) -> str:
+        """Who applied, for lists: the name, else the e-mail address, else why there is none."""
+        if self.purged_at:
+            return str(_("(個人情報削除済み)"))
+        if self.applicant_name or self.applicant_email:
+            return self.applicant_name or self.applicant_email
+        if self.procedure.category == Procedure.Category.SURVEY:
+            return str(_("(無記名の回答)"))
+        return str(_("(氏名の記入なし)"))
+
+    @property
+    def due_mark(self) -> str:
+        """ "overdue" (期限超過) or "soon" (期限間近) while the organization still has to act."""
+        if self.status not in (self.Status.RECEIVED, self.Status.REVIEWING):
+            return ""
+        return deadlines.mark(self.due_date, timezone.localdate())
 
 
 class ApplicationFile(models.Model):
@@ -317,3 +347,22 @@ class EmailVerification(models.Model):
     def __str__(self) -> str:
         # Not the address: this text is kept in audit entries, which outlive the verification.
         return f"{self.procedure} e-mail verification"
+
+
+class ClosedDay(TenantOwned):
+    """A day the organization is closed besides weekends, national holidays and 年末年始
+    (e.g. a 庁舎 move); it does not count towards 標準処理期間."""
+
+    date = models.DateField(_("日付"))
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("閉庁日")
+        verbose_name_plural = _("閉庁日")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "date"], name="closed_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

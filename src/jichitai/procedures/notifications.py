@@ -5,17 +5,13 @@ They are rendered and sent by a background task queued with the action's transac
 crash right after the commit loses no mail, and a slow mail server never slows a submission.
 """
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from jichitai.core.links import absolute_url as absolute
 from jichitai.jobs.services import enqueue_with_action
-
-
-def absolute(path: str) -> str:
-    return settings.JICHITAI_BASE_URL.rstrip("/") + path
 
 
 def status_url(application) -> str:

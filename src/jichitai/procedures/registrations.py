@@ -9,7 +9,7 @@ from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.portal.registry import PublicSection, public_sections
-from jichitai.procedures import demo, selectors
+from jichitai.procedures import demo, demo_busy_day, selectors
 from jichitai.procedures.api import public_router, staff_router
 from jichitai.procedures.models import Application
 from jichitai.tenancy.models import Role
@@ -117,6 +117,7 @@ public_sections.register(
     ),
 )
 demo_loaders.register("procedures", DemoLoader(load=demo.load, order=20))
+demo_loaders.register("procedures.busy_day", DemoLoader(load=demo_busy_day.load, order=21))
 
 routers.register("procedures", ApiRouter("/v1/", public_router))
 routers.register("procedures.staff", ApiRouter("/v1/staff/", staff_router))

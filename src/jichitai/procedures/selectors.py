@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from jichitai.core import japanese
-from jichitai.procedures import availability
+from jichitai.procedures import availability, workload
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
@@ -149,6 +149,8 @@ def applications_of(
     until=None,
     text: str = "",
     assigned_to=None,
+    view: str = "",
+    sort: str = "",
     with_fees: bool = False,
 ) -> QuerySet[Application]:
     """The applications to the procedures the member sees. ``procedure`` is a procedure or its id
@@ -177,7 +179,18 @@ def applications_of(
         )
     if assigned_to is not None:
         applications = applications.filter(assigned_to=assigned_to)
-    return applications
+    applications = workload.in_view(applications, view, user=membership.user, status=status)
+    return workload.sorted_by(applications, sort)
+
+
+def inbox_counts(membership) -> dict[str, int]:
+    """How many applications each inbox view holds, for its tab and the staff home."""
+    return workload.counts(applications_of(membership), membership.user)
+
+
+def delays_of(membership) -> list[dict]:
+    """The delay report: per procedure the member sees, what is and was past its due date."""
+    return workload.delays_by_procedure(applications_of(membership))
 
 
 def application_of(membership, application_id) -> Application:
@@ -435,6 +448,11 @@ def inbox_summary(membership) -> dict:
         "waiting": waiting.count(),
         "received": applications.filter(status=Application.Status.RECEIVED).count(),
         "latest": list(waiting[:5]),
+        "counts": inbox_counts(membership),
+        # Why a clerk's inbox may be empty: the procedures belong to other divisions.
+        "division_without_procedures": membership.division
+        if membership.division_id and not visible_procedures(membership).exists()
+        else None,
     }
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/export/", results.procedure_export, name="export"),
     path("procedures/<int:procedure_id>/results/", results.procedure_results, name="results"),
     path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/delays/", inbox.delays, name="delays"),
     path("inbox/<int:application_id>/export/", inbox.application_export, name="application_export"),
     path("inbox/<int:application_id>/purge/", inbox.application_purge, name="application_purge"),
     path("inbox/<int:application_id>/", inbox.application_detail, name="application"),

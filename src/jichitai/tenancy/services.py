@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.core.links import absolute_url
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
 from jichitai.tenancy.selectors import (
     account_named,
@@ -152,7 +153,6 @@ def invite_member(
     role: str,
     full_name: str = "",
     division: Division | None = None,
-    invitation_base_url: str = "",
 ) -> Invitation:
     """Invites a person to ``organization`` by e-mail; they become a member only by accepting. The
     answer is the same whether the login ID belongs to an account (of any organization) or not, so
@@ -187,7 +187,7 @@ def invite_member(
     audit.record_created(
         instance=invitation, fields=INVITATION_FIELDS, actor=actor, summary=f"{username} を招待"
     )
-    link = invitation_base_url + reverse("accounts:invitation", kwargs={"token": raw})
+    link = absolute_url(reverse("accounts:invitation", kwargs={"token": raw}))
     transaction.on_commit(lambda: _send_invitation(invitation, link))
     return invitation
 

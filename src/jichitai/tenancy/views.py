@@ -113,7 +113,6 @@ def member_add(request, org_code):
             services.invite_member(
                 actor=request.user,
                 organization=request.tenant,
-                invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -241,7 +240,6 @@ def municipality_admin_add(request, org_code, municipality_code):
                 actor=request.user,
                 prefecture=request.tenant,
                 municipality=municipality,
-                invitation_base_url=request.build_absolute_uri("/").rstrip("/"),
                 **admin_form.cleaned_data,
             )
         except ValidationError as error:

@@ -58,3 +58,15 @@ def test_one_machine_cannot_ask_for_many_addresses(settings):
     statuses = [ask_for_reset(client, f"person{n}@example.jp").status_code for n in range(5)]
     assert statuses == [302, 302, 302, 302, 429]
     assert ask_for_reset(Client(REMOTE_ADDR="192.0.2.23"), "person9@example.jp").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_reset_link_points_at_the_sites_public_address_not_the_requests_host(settings):
+    settings.JICHITAI_BASE_URL = "https://shinsei.example.lg.jp"
+    settings.ALLOWED_HOSTS = ["*"]
+    UserFactory(username="tsu-staff", email="staff@city.tsu.example.jp")
+    Client(REMOTE_ADDR="192.0.2.30", HTTP_HOST="attacker.example").post(
+        "/accounts/password/reset/", {"email": "staff@city.tsu.example.jp"}
+    )
+    assert "https://shinsei.example.lg.jp/accounts/password/reset/" in mail.outbox[0].body
+    assert "attacker.example" not in mail.outbox[0].body

@@ -10,7 +10,12 @@ import pytest
 from django.core.checks import Error
 from django.test import override_settings
 
-from jichitai.core.checks import demo_accounts_are_absent, demo_shortcuts_are_off, mail_is_delivered
+from jichitai.core.checks import (
+    base_url_is_public,
+    demo_accounts_are_absent,
+    demo_shortcuts_are_off,
+    mail_is_delivered,
+)
 from jichitai.tenancy.tests.factories import UserFactory
 
 
@@ -36,6 +41,7 @@ def _run_deploy_check(extra_env: dict) -> subprocess.CompletedProcess:
         "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-8f3k2j",
         "ALLOWED_HOSTS": "jichitai.example.jp",
         "JICHITAI_VAULT_KEYS": "cHJvZHVjdGlvbi1saWtlLXZhdWx0LWtleS0wMTIzNDU=",
+        "JICHITAI_BASE_URL": "https://jichitai.example.jp",
         **extra_env,
     }
     return subprocess.run(
@@ -97,3 +103,27 @@ def test_the_deploy_check_fails_while_demo_accounts_exist():
     errors = demo_accounts_are_absent(None)
     assert [error.id for error in errors] == ["jichitai.E003"]
     assert "pref-admin" in errors[0].msg
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000",
+        "http://jichitai.example.jp",
+        "https://localhost",
+        "https://demo.jichitai.localhost",
+        "https://10.0.0.5",
+        "",
+    ],
+)
+def test_the_deploy_check_refuses_a_base_url_residents_cannot_reach(url):
+    with override_settings(JICHITAI_BASE_URL=url):
+        assert [error.id for error in base_url_is_public(None)] == ["jichitai.E010"]
+    with override_settings(JICHITAI_BASE_URL="https://shinsei.example.lg.jp/"):
+        assert base_url_is_public(None) == []
+
+
+def test_production_settings_without_a_base_url_fail_the_deploy_check():
+    result = _run_deploy_check({"JICHITAI_BASE_URL": ""})
+    assert result.returncode != 0
+    assert "jichitai.E010" in result.stderr + result.stdout

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from jichitai.jobs.models import Job
@@ -47,3 +49,25 @@ def test_pages_are_accessible_by_structure(tsu, tsu_clerk, login):
     assert '<main id="main"' in page
     assert 'aria-current="page"' in page
     assert '<label for="language-select">' in page
+
+
+@pytest.mark.django_db
+def test_only_the_menu_entry_of_the_page_is_marked_current(tsu, tsu_clerk, login):
+    client = login(tsu_clerk)
+
+    def current_entries(path):
+        page = client.get(path).content.decode()
+        menu = re.search(r'<nav class="staff-nav".*?</nav>', page, re.S).group(0)
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', menu)
+
+    assert current_entries(f"/s/{tsu.code}/inbox/") == [f"/s/{tsu.code}/inbox/"]
+    assert current_entries(f"/s/{tsu.code}/") == [f"/s/{tsu.code}/"]
+
+
+@pytest.mark.django_db
+def test_the_home_says_why_a_clerks_inbox_is_empty(tsu, make_member, login):
+    from jichitai.tenancy.tests.factories import DivisionFactory
+
+    clerk = make_member(tsu, Role.CLERK, division=DivisionFactory(organization=tsu, name="市民課"))
+    page = login(clerk).get(f"/s/{tsu.code}/").content.decode()
+    assert "所属(市民課)が担当する手続はまだありません" in page

@@ -17,7 +17,7 @@ def test_the_demo_loads_mie_and_its_29_municipalities_and_can_run_again(capsys):
     assert {"スマート改革推進課", "デジタル戦略企画課", "少子化対策課", "自動車税事務所"} <= set(
         Division.objects.filter(organization__code="240001").values_list("name", flat=True)
     )
-    assert User.objects.filter(is_demo=True).count() == 7
+    assert User.objects.filter(is_demo=True).count() == 10
     assert "pref-admin" in first and "パスワード" in first
 
 
@@ -34,3 +34,40 @@ def test_the_demo_is_refused_outside_development(settings):
     with pytest.raises(CommandError, match="開発環境"):
         call_command("demo", quiet_logins=True)
     assert not User.objects.exists() and not Organization.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_demo_clerk_and_viewer_has_work_waiting_some_near_or_past_due(capsys):
+    from jichitai.procedures import selectors
+    from jichitai.tenancy.models import Role
+
+    call_command("demo")
+    printed = capsys.readouterr().out
+    for code in ("240001", "242012"):
+        roles = set(
+            Membership.objects.filter(organization__code=code, user__is_demo=True).values_list(
+                "role", flat=True
+            )
+        )
+        assert roles == {Role.ADMIN, Role.MANAGER, Role.CLERK, Role.VIEWER}
+    for username in ("tsu-clerk", "tsu-viewer", "pref-clerk", "tsu-manager"):
+        assert username in printed
+        membership = Membership.objects.get(user__username=username)
+        counts = selectors.inbox_counts(membership)
+        assert counts["waiting"] > 0, username
+    tsu_clerk = selectors.inbox_counts(Membership.objects.get(user__username="tsu-clerk"))
+    assert tsu_clerk["unassigned"] >= 20
+    assert tsu_clerk["overdue"] > 0 and tsu_clerk["due_soon"] > 0
+
+
+@pytest.mark.django_db
+def test_five_municipalities_offer_published_procedures():
+    from jichitai.procedures.selectors import open_procedures
+
+    call_command("demo", quiet_logins=True)
+    offering = [
+        organization.code
+        for organization in Organization.objects.filter(parent__code="240001")
+        if open_procedures(organization).exists()
+    ]
+    assert len(offering) >= 5

@@ -29,6 +29,7 @@ from jichitai.procedures.services.processing import (
     WITHDRAWABLE,
     add_comment,
     assign,
+    bulk_assign,
     bulk_change_status,
     change_status,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Submission",
     "add_comment",
     "assign",
+    "bulk_assign",
     "bulk_change_status",
     "change_status",
     "close_procedure",

@@ -29,6 +29,7 @@ PROCEDURE_FIELDS = [
     "attachment_kinds",
     "attachment_max_mb",
     "retention_years",
+    "processing_days",
     "is_shared_template",
 ]
 

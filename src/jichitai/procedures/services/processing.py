@@ -8,6 +8,7 @@ from django.db.models import F
 from jichitai.audit import services as audit
 from jichitai.procedures import notifications, selectors
 from jichitai.procedures.models import Application, ApplicationEvent, Procedure
+from jichitai.procedures.registry import fee_of
 
 Status = Application.Status
 
@@ -49,6 +50,15 @@ def change_status(
                 "to_status": f"「{Status(from_status).label}」から「{Status(to_status).label}」には変更できません。"
             }
         )
+    if to_status == Status.COMPLETED:
+        fee = fee_of(application)
+        if fee is not None and fee["status"] == "unpaid":
+            raise ValidationError(
+                {
+                    "to_status": f"手数料が納付されていないため完了にできません(未払 {fee['amount']:,}円)。"
+                    "納付を確認してから完了にしてください。"
+                }
+            )
     if to_status == Status.RETURNED and not message.strip():
         raise ValidationError(
             {"message": "差戻しの理由と修正してほしい点を、申請者へのメッセージに書いてください。"}
@@ -90,7 +100,13 @@ def bulk_change_status(
                 f"{application.receipt_number}(現在「{application.get_status_display()}」)"
             )
             continue
-        change_status(actor=actor, application=application, to_status=to_status, message=message)
+        try:
+            change_status(
+                actor=actor, application=application, to_status=to_status, message=message
+            )
+        except ValidationError as refusal:
+            skipped.append(f"{application.receipt_number}({'、'.join(refusal.messages)})")
+            continue
         changed += 1
     return changed, skipped
 
@@ -139,3 +155,11 @@ def assign(*, actor, application: Application, assignee) -> Application:
         changes={"assigned_to": [before, assignee]},
     )
     return application
+
+
+@transaction.atomic
+def bulk_assign(*, actor, applications, assignee) -> int:
+    """Gives every chosen application to ``assignee`` (None: back to 未割当)."""
+    for application in applications:
+        assign(actor=actor, application=application, assignee=assignee)
+    return len(applications)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.uploads import UploadRejected
-from jichitai.procedures import notifications
+from jichitai.procedures import notifications, workload
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import file_fields, persons_field
 from jichitai.procedures.fields import FieldSpec
@@ -52,6 +52,11 @@ class Submission:
     created: bool
 
 
+# Labels of a plain text field that holds the applicant's name (paper forms read by AI-OCR
+# have no structured name field).
+NAME_LABELS = {"氏名", "名前", "お名前", "申請者", "申請者氏名", "届出人氏名", "請求者氏名"}
+
+
 def _applicant(fields: list[FieldSpec], data: dict, given_email: str | None) -> tuple[str, str]:
     name = ""
     email = given_email or ""
@@ -59,6 +64,8 @@ def _applicant(fields: list[FieldSpec], data: dict, given_email: str | None) -> 
         value = data.get(spec["name"])
         if spec["type"] == "name" and value and not name:
             name = f"{value['family']} {value['given']}"
+        if spec["type"] == "text" and spec["label"] in NAME_LABELS and value and not name:
+            name = str(value)[:200]
         if spec["type"] == "email" and value and not email:
             email = value
     return name, email
@@ -186,7 +193,7 @@ def submit_application(
 
     # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
     # when its seats are taken (``_record``).
-    reason = unavailable_reason(procedure)
+    reason = unavailable_reason(procedure, paper=channel == Application.Channel.PAPER)
     if reason is not None:
         raise reason
     # ``unavailable_reason`` refuses a procedure without a published version.
@@ -330,6 +337,7 @@ def _record(
         if (procedure.one_per_email and email)
         else None,
         submitted_at=now,
+        due_date=workload.due_date_for(procedure, timezone.localdate(now)),
         fiscal_year=fiscal_year,
     )
     # Human-readable and unique per organization without a shared counter row that every

@@ -1,12 +1,15 @@
 """The inbox: applications, one application with its history, status changes, notes, assignment,
 files; the export and erasure of one application."""
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.audit import services as audit
@@ -16,6 +19,8 @@ from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
 from jichitai.procedures import exports, retention, selectors, services
 from jichitai.procedures.forms import (
+    INBOX_SORTS,
+    INBOX_VIEWS,
     AssignForm,
     BulkStatusForm,
     CommentForm,
@@ -46,7 +51,15 @@ def inbox(request, org_code):
         if v
     }
     applications = selectors.applications_of(membership, **criteria)
-    bulk = BulkStatusForm(request.POST or None)
+    staff = selectors.assignable_staff(request.tenant)
+    # Pressing Enter in the message box submits without naming a button: a status change.
+    action = request.POST.get("action", "status")
+    bulk = BulkStatusForm(request.POST if action == "status" else None)
+    bulk_assign = AssignForm(
+        request.POST if action == "assign" else None,
+        staff=staff,
+        prefix="bulk",
+    )
     if request.method == "POST":
         if not membership.has_role(Role.CLERK):
             raise Http404
@@ -61,7 +74,16 @@ def inbox(request, org_code):
         )
         if not chosen:
             messages.error(request, _("まとめて変更する申請を選んでください。"))
-        elif bulk.is_valid():
+        elif bulk_assign.is_bound and bulk_assign.is_valid():
+            assignee = bulk_assign.cleaned_data["assignee"]
+            services.bulk_assign(actor=request.user, applications=chosen, assignee=assignee)
+            messages.success(
+                request,
+                _("%(count)s 件の担当者を「%(name)s」にしました。")
+                % {"count": len(chosen), "name": assignee or _("未割当")},
+            )
+            return redirect(request.get_full_path())
+        elif bulk.is_bound and bulk.is_valid():
             changed, skipped = services.bulk_change_status(
                 actor=request.user,
                 applications=chosen,
@@ -80,7 +102,78 @@ def inbox(request, org_code):
     return render(
         request,
         "procedures/staff/inbox.html",
-        {"filters": filters, "page": page, "bulk": bulk, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "bulk": bulk,
+            "bulk_assign": bulk_assign,
+            "query": query.urlencode(),
+            "tabs": inbox_tabs(request.GET, selectors.inbox_counts(membership)),
+            "columns": sort_columns(request.GET),
+        },
+    )
+
+
+def _with(query: QueryDict, **changes) -> str:
+    """The inbox URL's query string with ``changes`` (filters stay, the page starts again)."""
+    changed = query.copy()
+    changed.pop("page", None)
+    for key, value in changes.items():
+        if value:
+            changed[key] = value
+        else:
+            changed.pop(key, None)
+    return "?" + changed.urlencode()
+
+
+def inbox_tabs(query: QueryDict, counts: dict[str, int]) -> list[dict]:
+    current = query.get("view", "")
+    totals = {"": counts["waiting"], **counts}
+    return [
+        {
+            "label": label,
+            "count": totals[key],
+            "url": _with(query, view=key),
+            "current": key == current,
+            "alert": key == "overdue" and totals[key] > 0,
+        }
+        for key, label in INBOX_VIEWS
+    ]
+
+
+COLUMN_LABELS = {
+    "receipt": _lazy("受付番号"),
+    "procedure": _lazy("手続"),
+    "applicant": _lazy("申請者"),
+    "submitted": _lazy("受付日時"),
+    "due": _lazy("処理期限"),
+    "channel": _lazy("経路"),
+    "status": _lazy("状態"),
+    "assignee": _lazy("担当者"),
+}
+
+
+def sort_columns(query: QueryDict) -> list[dict]:
+    """Each column's header: a link sorting by it (again: the other way) and its aria-sort."""
+    current = query.get("sort", "")
+    columns = []
+    for key in INBOX_SORTS:
+        ascending, descending = current == key, current == f"-{key}"
+        columns.append(
+            {
+                "label": COLUMN_LABELS[key],
+                "url": _with(query, sort=f"-{key}" if ascending else key),
+                "aria_sort": "ascending" if ascending else "descending" if descending else "",
+            }
+        )
+    return columns
+
+
+@requires_role(Role.VIEWER)
+def delays(request, org_code):
+    """標準処理期間の遵守状況: per procedure, what waits past its due date and what was decided late."""
+    return render(
+        request, "procedures/staff/delays.html", {"rows": selectors.delays_of(request.membership)}
     )
 
 
@@ -165,7 +258,13 @@ def application_assign(request, org_code, application_id):
     return _detail(request, application, assign_form=form, status=422)
 
 
+# Shown inside the application's page (?inline=1): PDFs in a frame of this site, images as such.
+PREVIEWABLE = {"application/pdf", "image/png", "image/jpeg"}
+
+
 @requires_role(Role.VIEWER)
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
 def application_file(request, org_code, application_id, file_id):
     application = selectors.application_of(request.membership, application_id)
     stored = selectors.application_file(application, file_id)
@@ -176,7 +275,10 @@ def application_file(request, org_code, application_id, file_id):
         summary=f"添付ファイル {stored.original_name} を閲覧",
     )
     return private_file_response(
-        stored.file, filename=stored.original_name, content_type=stored.content_type
+        stored.file,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+        inline=request.GET.get("inline") == "1" and stored.content_type in PREVIEWABLE,
     )
 
 

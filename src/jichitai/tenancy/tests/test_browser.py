@@ -12,8 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_new_person_accepts_an_invitation_in_the_browser(
-    page, accessible, live_server, tsu, tsu_admin
+    page, accessible, live_server, settings, tsu, tsu_admin
 ):
+    settings.JICHITAI_BASE_URL = live_server.url
     services.invite_member(
         actor=tsu_admin,
         organization=tsu,
@@ -21,7 +22,6 @@ def test_a_new_person_accepts_an_invitation_in_the_browser(
         email="newcomer@city.tsu.example.jp",
         full_name="新人 太郎",
         role=Role.CLERK,
-        invitation_base_url=live_server.url,
     )
     link = re.search(r"(http://\S+/accounts/invitations/\S+/)", mail.outbox[0].body).group(1)
     page.goto(link)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -34,7 +35,8 @@ def test_pending_invitations_read_in_english(
     assert "Cancel the invitation to tsu-newcomer" in page
     assert "招待中" not in page and "まで" not in page
 
-    link = re.search(r"http://testserver(/accounts/invitations/\S+/)", mail.outbox[0].body).group(1)
+    base = re.escape(settings.JICHITAI_BASE_URL.rstrip("/"))
+    link = re.search(base + r"(/accounts/invitations/\S+/)", mail.outbox[0].body).group(1)
     invitation = in_english(Client()).get(link).content.decode()
     assert "Invitation to join as staff" in invitation
     assert "has invited you to join as staff" in invitation

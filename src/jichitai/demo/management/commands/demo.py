@@ -4,6 +4,7 @@ from django.test.utils import override_settings
 
 from jichitai.demo.foundation import DEMO_PASSWORD, DEMO_STAFF
 from jichitai.demo.registry import demo_loaders
+from jichitai.tenancy.models import Organization, Role
 
 
 class Command(BaseCommand):
@@ -26,6 +27,14 @@ class Command(BaseCommand):
                     self.stdout.write(f"[{name}] {line}")
         if not quiet_logins:
             self.stdout.write(self.style.SUCCESS("\nデモ用ログイン (パスワードは共通):"))
+            names = dict(
+                Organization.objects.filter(
+                    code__in={staff.organization_code for staff in DEMO_STAFF}
+                ).values_list("code", "name")
+            )
             for staff in DEMO_STAFF:
-                self.stdout.write(f"  {staff.username:<14} {staff.full_name}({staff.role})")
+                self.stdout.write(
+                    f"  {staff.username:<14} {names.get(staff.organization_code, '')} "
+                    f"{staff.division or ''} {staff.full_name}({Role(staff.role).label})"
+                )
             self.stdout.write(f"  パスワード: {DEMO_PASSWORD}")
