@@ -12,7 +12,7 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
-        if field_type.is_file:
+        if field_type.is_file or not field_type.is_question:
             continue
         if field_type.parts:
             raw[name] = {part: post.get(f"{name}__{part}", "") for part, _ in field_type.parts}
@@ -39,6 +39,8 @@ def raw_from_data(fields: list[FieldSpec], data: dict) -> dict:
 def _condition_text(spec: FieldSpec, by_name: dict) -> str:
     condition = spec.get("show_if")
     if not condition:
+        if spec.get("relevant"):
+            return "前の回答によって不要な場合があります。該当しない場合は空欄のままで構いません。"
         return ""
     controller = by_name.get(condition["field"])
     labels = (
@@ -59,7 +61,12 @@ def widgets(
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
-        value = raw.get(name)
+        if spec["type"] == "calculate":
+            continue
+        # A question not yet answered starts from the form's default.
+        value = raw[name] if name in raw else spec.get("default")
+        if spec["type"] == "multiple_choice" and isinstance(value, str):
+            value = value.split()
         entry = {
             "name": name,
             "id": f"field-{name}",

@@ -136,9 +136,7 @@ class TestBuildingAForm:
             {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
         )
         assert response.status_code == 422
-        assert (
-            "survey シート 2行目: 種類「geopoint」には対応していません" in response.content.decode()
-        )
+        assert "survey シート 2行目: 位置情報には対応していません" in response.content.decode()
 
 
 def _rename_sheet(content: bytes) -> bytes:

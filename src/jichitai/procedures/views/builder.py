@@ -86,7 +86,9 @@ def field_edit(request, org_code, procedure_id, position):
         request.POST or None, initial=FieldForm.initial_from(spec), earlier_fields=fields[:position]
     )
     if request.method == "POST" and form.is_valid():
-        fields[position] = form.to_spec({f["name"] for i, f in enumerate(fields) if i != position})
+        fields[position] = form.to_spec(
+            {f["name"] for i, f in enumerate(fields) if i != position}, previous=spec
+        )
         return _save_fields(request, procedure, fields, form)
     return render(
         request,
@@ -106,8 +108,11 @@ def xlsform_upload(request, org_code, procedure_id):
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            check_upload(form.cleaned_data["workbook"], allowed=["xlsx"], max_bytes=5 * 1024 * 1024)
-            fields = xlsform.read_xlsform(form.cleaned_data["workbook"])
+            check_upload(
+                form.cleaned_data["workbook"], allowed=["xlsx", "xls"], max_bytes=xlsform.MAX_BYTES
+            )
+            imported = xlsform.read_xlsform(form.cleaned_data["workbook"])
+            fields = imported.fields
             services.save_form_fields(actor=request.user, procedure=procedure, fields=fields)
         except UploadRejected as rejection:
             form.add_error("workbook", rejection)
@@ -121,6 +126,8 @@ def xlsform_upload(request, org_code, procedure_id):
                 _("Excel から %(count)s 項目を読み込みました。内容を確認して公開してください。")
                 % {"count": len(fields)},
             )
+            for warning in imported.warnings:
+                messages.warning(request, warning)
             return redirect("procedures:form_builder", org_code=org_code, procedure_id=procedure.pk)
     return render(
         request,
