@@ -10,6 +10,7 @@ from datetime import date
 from typing import NotRequired, TypedDict
 
 from jichitai.core import japanese
+from jichitai.procedures import postal as postal_areas
 from jichitai.procedures.registry import field_types
 
 
@@ -249,6 +250,9 @@ def _address(value, spec: FieldSpec):
         return None
     if not postal or not address:
         raise FieldInputError("郵便番号と住所を入力してください。")
+    problem = postal_areas.disagreement(postal, address)
+    if problem:
+        raise FieldInputError(problem)
     return {"postal_code": postal, "address": address, "building": building}
 
 

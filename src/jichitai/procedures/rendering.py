@@ -3,6 +3,8 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 (with the condition written out) and the server ignores the ones whose condition is not met;
 a static script hides them when JavaScript runs."""
 
+from jichitai.core import japanese
+from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
 
@@ -23,6 +25,24 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
         else:
             raw[name] = post.get(name, "")
     return raw
+
+
+def fill_address(fields: list[FieldSpec], raw: dict, name: str) -> dict[str, list[str]]:
+    """Fills the address of field ``name`` from its postal code (the 検索 button); returns the
+    error to show next to it, if any."""
+    spec = next((s for s in fields if s["name"] == name and s["type"] == "address"), None)
+    if spec is None:
+        return {}
+    value = raw.get(name) or {}
+    try:
+        code = japanese.normalize_postal_code(value.get("postal_code", ""))
+    except ValueError as error:
+        return {name: [str(error)]}
+    area = postal.lookup(code)
+    if area is None:
+        return {name: [f"郵便番号 {code} は見つかりません。番号を確認してください。"]}
+    raw[name] = {**value, "postal_code": code, "address": area.address}
+    return {}
 
 
 def raw_from_data(fields: list[FieldSpec], data: dict) -> dict:

@@ -105,3 +105,72 @@ def test_an_or_other_question_is_asked_only_when_other_is_chosen():
     cleaned, _ = _submit(fields, {"sex": choice["choices"][0]["value"], "sex_other": "x"})
     assert "sex_other" not in cleaned
     assert other["relevant"]
+
+
+@pytest.fixture
+def cascading(tsu):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    return published_procedure(tsu, fields=_read("xlsform_org__cascading_select.xlsx"))
+
+
+@pytest.fixture
+def adult_only(tsu):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    return published_procedure(tsu, fields=_read("bug_spaces_in_choices_header.xls"))
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_what_the_imported_form_forbids_with_its_own_message(
+    tsu, cascading, adult_only
+):
+    from django.test import Client
+
+    client = Client()
+    url = f"/api/v1/o/{tsu.code}/procedures/{cascading.pk}/applications"
+    body = {"selected_state": "texas", "selected_county": "king", "selected_city": "seattle"}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"]["selected_county"] == ["選択肢から選んでください。"]
+    body["selected_state"] = "washington"
+    assert client.post(url, body, content_type="application/json").status_code == 201
+
+    url = f"/api/v1/o/{tsu.code}/procedures/{adult_only.pk}/applications"
+    body = {"my_select_all": ["c", "d"], "my_select": "a"}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"]["my_select_all"] == [
+        "option c and d cannot be selected together"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_resident_page_refuses_what_the_imported_form_forbids_with_its_own_message(
+    tsu, adult_only, cascading
+):
+    from django.test import Client
+
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{adult_only.pk}/"
+    page = client.get(url).content.decode()
+    # The form's default is ticked when the page opens.
+    assert 'value="a" checked' in page and 'value="c" checked' in page
+    response = client.post(
+        url, {"my_select_all": ["c", "d"], "my_select": "a", "action": "confirm"}
+    )
+    assert response.status_code == 422
+    assert "option c and d cannot be selected together" in response.content.decode()
+
+    url = f"/o/{tsu.code}/procedures/{cascading.pk}/"
+    response = client.post(
+        url,
+        {
+            "selected_state": "texas",
+            "selected_county": "king",
+            "selected_city": "seattle",
+            "action": "confirm",
+        },
+    )
+    assert response.status_code == 422
+    assert "選択肢から選んでください。" in response.content.decode()
