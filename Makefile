@@ -9,7 +9,7 @@ PORT ?= 8000
 # Type-checked: core and every app's services and selectors (new apps are picked up by the wildcards).
 TYPED = src/jichitai/core $(wildcard src/jichitai/*/services.py src/jichitai/*/services src/jichitai/*/selectors.py)
 
-.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults bench-ocr bench-automation
+.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults bench-ocr bench-automation bench-xlsform
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,3 +89,6 @@ bench-ocr: install
 
 bench-automation: install
 	$(BIN)/python benchmarks/automation.py $(BENCH_ARGS)
+
+bench-xlsform: install
+	$(BIN)/python benchmarks/xlsform.py $(BENCH_ARGS)

@@ -62,6 +62,7 @@ KINDS = {
             (".xlsx",),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
+        FileKind("xls", "Excel 97-2003(.xls)", (".xls",), "application/vnd.ms-excel"),
         FileKind(
             "docx",
             "Word(.docx)",
@@ -122,6 +123,8 @@ def _sniff(head: bytes) -> set[str]:
         return {"jpeg"}
     if head.startswith((b"II*\x00", b"MM\x00*")):
         return {"tiff"}
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Excel 97-2003
+        return {"xls"}
     if head.startswith(b"PK\x03\x04"):
         return {"xlsx", "docx", "zip"}
     if head.startswith(b"\x30\x80") or head.startswith(b"\x30\x82") or head.startswith(b"\x30\x83"):

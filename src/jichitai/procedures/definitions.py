@@ -10,6 +10,7 @@ A field specification (typed as ``fields.FieldSpec``)::
 
 import re
 
+from jichitai.procedures import expressions
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
 
@@ -25,12 +26,16 @@ def build_schema(fields: list[FieldSpec], *, title: str = "") -> dict:
     conditions = []
     for spec in fields:
         field_type = field_types.get(spec["type"])
+        if not field_type.stores_value:
+            continue
         schema = field_type.schema(spec)
         schema["title"] = spec["label"]
         if spec.get("help"):
             schema["description"] = spec["help"]
         properties[spec["name"]] = schema
-        if not spec.get("required"):
+        # An XLSForm condition (relevant, required_if) is decided by the validator, which
+        # knows the expressions; the schema states only what holds unconditionally.
+        if not spec.get("required") or spec.get("relevant"):
             continue
         if spec.get("show_if"):
             condition = spec["show_if"]
@@ -66,14 +71,34 @@ def build_schema(fields: list[FieldSpec], *, title: str = "") -> dict:
 
 def is_visible(spec: FieldSpec, values: dict) -> bool:
     """Whether a field is asked, given the values of the fields before it (decided on the server,
-    with or without JavaScript)."""
+    with or without JavaScript): its ``show_if`` choice and its ``relevant`` expression."""
     condition = spec.get("show_if")
-    if not condition:
-        return True
-    current = values.get(condition["field"])
-    if isinstance(current, list):
-        return any(item in condition["values"] for item in current)
-    return current in condition["values"]
+    if condition:
+        current = values.get(condition["field"])
+        if isinstance(current, list):
+            if not any(item in condition["values"] for item in current):
+                return False
+        elif current not in condition["values"]:
+            return False
+    relevant = spec.get("relevant")
+    return not relevant or expressions.holds(relevant, values)
+
+
+def offered_choices(spec: FieldSpec, values: dict) -> list:
+    """The choices offered given the answers so far (its ``choice_filter``)."""
+    choices = spec.get("choices", [])
+    choice_filter = spec.get("choice_filter")
+    if not choice_filter:
+        return choices
+    return [
+        choice
+        for choice in choices
+        if expressions.holds(
+            choice_filter,
+            values,
+            choice={"name": choice["value"], "label": choice["label"], **choice.get("filters", {})},
+        )
+    ]
 
 
 def check_definition(fields: list[FieldSpec]) -> list[str]:
@@ -100,7 +125,9 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
             values = [choice.get("value") for choice in spec.get("choices", [])]
             if not values:
                 problems.append(f"{where}: 選択肢を1つ以上入力してください。")
-            elif len(set(values)) != len(values):
+            elif len(set(values)) != len(values) and not spec.get("choice_filter"):
+                # A filtered list may repeat a value under different filters (XLSForm's
+                # "King" county in two states); unfiltered, two equal values are a mistake.
                 problems.append(f"{where}: 選択肢が重複しています。")
         if spec["type"] == "persons":
             persons += 1
@@ -119,6 +146,19 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                 problems.append(
                     f"{where}: 表示条件の値が「{controller['label']}」の選択肢にありません。"
                 )
+        for key in ("relevant", "constraint", "required_if", "calculation", "choice_filter"):
+            if spec.get(key):
+                try:
+                    unknown = expressions.references(spec[key]) - {f.get("name") for f in fields}
+                except expressions.ExpressionError as error:
+                    problems.append(f"{where}: {error}")
+                    continue
+                if unknown:
+                    problems.append(
+                        f"{where}: 式「{spec[key]}」の項目「{'」「'.join(sorted(unknown))}」がありません。"
+                    )
+        if spec["type"] == "calculate" and not spec.get("calculation"):
+            problems.append(f"{where}: 計算式を入力してください。")
         seen[name] = spec
     if persons > 1:
         problems.append("人数の項目は1つまでです(定員の計算に使います)。")
@@ -127,6 +167,11 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
 
 def persons_field(fields: list[FieldSpec]) -> str | None:
     return next((spec["name"] for spec in fields if spec["type"] == "persons"), None)
+
+
+def answer_fields(fields: list[FieldSpec]) -> list[FieldSpec]:
+    """The fields whose values an application stores (not notes or section headings)."""
+    return [spec for spec in fields if field_types.get(spec["type"]).stores_value]
 
 
 def file_fields(fields: list[FieldSpec]) -> list[FieldSpec]:

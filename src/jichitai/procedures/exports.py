@@ -14,6 +14,8 @@ def _columns(fields: list[FieldSpec]) -> list[tuple[str, str, str | None]]:
     columns = []
     for spec in fields:
         field_type = field_types.get(spec["type"])
+        if not field_type.stores_value:
+            continue
         if field_type.parts:
             columns += [
                 (spec["name"], f"{spec['label']}({label})", part)

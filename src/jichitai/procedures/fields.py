@@ -10,12 +10,17 @@ from datetime import date
 from typing import NotRequired, TypedDict
 
 from jichitai.core import japanese
+from jichitai.procedures import postal as postal_areas
 from jichitai.procedures.registry import field_types
 
 
 class Choice(TypedDict):
     value: str
     label: str
+    # {language code: {"label": …}}: the label in other languages.
+    translations: NotRequired[dict[str, dict[str, str]]]
+    # Further columns of the choices sheet, which a ``choice_filter`` reads (e.g. "state").
+    filters: NotRequired[dict[str, str]]
 
 
 class Condition(TypedDict):
@@ -43,6 +48,17 @@ class FieldSpec(TypedDict):
     minimum: NotRequired[int | float]
     maximum: NotRequired[int | float]
     decimal: NotRequired[bool]
+    # XLSForm expressions (see ``expressions``), decided on the server for every channel.
+    relevant: NotRequired[str]  # asked only when it holds (with ``show_if``, both must)
+    constraint: NotRequired[str]  # ``.`` is the answer
+    constraint_message: NotRequired[str]
+    required_if: NotRequired[str]  # required only when it holds
+    required_message: NotRequired[str]
+    calculation: NotRequired[str]  # type "calculate": the stored value
+    choice_filter: NotRequired[str]  # which choices are offered, given earlier answers
+    default: NotRequired[str]  # the answer a resident starts with
+    # {language code: {"label"|"help"|"constraint_message"|"required_message": text}}
+    translations: NotRequired[dict[str, dict[str, str]]]
 
 
 class FieldInputError(ValueError):
@@ -62,6 +78,10 @@ class FieldType:
     is_file: bool = False
     # Sub-fields for compound types (name, address), in the order they are shown.
     parts: tuple[tuple[str, str], ...] = ()
+    # False for what a resident does not answer: notes and section headings show text,
+    # calculations are computed from the answers.
+    is_question: bool = True
+    stores_value: bool = True
 
 
 def _plain(value) -> str:
@@ -230,6 +250,9 @@ def _address(value, spec: FieldSpec):
         return None
     if not postal or not address:
         raise FieldInputError("郵便番号と住所を入力してください。")
+    problem = postal_areas.disagreement(postal, address)
+    if problem:
+        raise FieldInputError(problem)
     return {"postal_code": postal, "address": address, "building": building}
 
 
@@ -253,7 +276,7 @@ def _address_schema(spec: FieldSpec) -> dict:
 
 
 def _choice_values(spec: FieldSpec) -> list[str]:
-    return [choice["value"] for choice in spec.get("choices", [])]
+    return list(dict.fromkeys(choice["value"] for choice in spec.get("choices", [])))
 
 
 def _single(value, spec: FieldSpec):
@@ -268,12 +291,14 @@ def _single(value, spec: FieldSpec):
 def _multiple(value, spec: FieldSpec):
     if _empty(value):
         return None
+    if isinstance(value, str) and value not in _choice_values(spec):
+        value = value.split()  # XLSForm writes several choices as "a c"
     values = value if isinstance(value, list) else [value]
     values = [str(item) for item in values]
     unknown = [item for item in values if item not in _choice_values(spec)]
     if unknown:
         raise FieldInputError("選択肢から選んでください。")
-    ordered = [choice for choice in _choice_values(spec) if choice in values]
+    ordered = list(dict.fromkeys(choice for choice in _choice_values(spec) if choice in values))
     return ordered or None
 
 
@@ -362,6 +387,29 @@ for field_type in (
         _persons_schema,
         lambda v, s: _number(v, {}),
         lambda v, s: f"{v}人" if v else "",
+    ),
+    FieldType(
+        "note",
+        "説明文(入力なし)",
+        lambda s: {},
+        lambda v, s: None,
+        is_question=False,
+        stores_value=False,
+    ),
+    FieldType(
+        "section",
+        "見出し(ページ・区切り)",
+        lambda s: {},
+        lambda v, s: None,
+        is_question=False,
+        stores_value=False,
+    ),
+    FieldType(
+        "calculate",
+        "計算(自動)",
+        lambda s: {"type": ["string", "number", "boolean"]},
+        lambda v, s: None,
+        is_question=False,
     ),
 ):
     field_types.register(field_type.name, field_type)

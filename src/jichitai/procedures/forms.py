@@ -142,7 +142,10 @@ class FieldForm(forms.Form):
         label=_("選択肢(1行に1つ)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text=_("単一選択・複数選択のときに入力します。"),
+        help_text=_(
+            "単一選択・複数選択のときに入力します。保存される値と見出しを分けるときは「値|見出し」"
+            "と書きます(例: yes|出席)。値を変えると、これまでの回答の値とは別の選択肢になります。"
+        ),
     )
     show_if_field = forms.ChoiceField(label=_("表示条件: 前の項目"), required=False)
     show_if_values = forms.CharField(
@@ -173,19 +176,37 @@ class FieldForm(forms.Form):
             )
         return name
 
-    def to_spec(self, taken_names: set[str]) -> FieldSpec:
+    def to_spec(self, taken_names: set[str], *, previous: FieldSpec | None = None) -> FieldSpec:
+        """The question as edited. What this form does not show (conditions and messages from
+        XLSForm, translations, a choice's filters and translations) is kept from ``previous``."""
         data = self.cleaned_data
         name = data["name"] or _free_name(taken_names)
         spec = {
-            "name": name,
-            "type": data["type"],
-            "label": data["label"],
-            "help": data["help"],
-            "required": data["required"],
+            key: value
+            for key, value in (previous or {}).items()
+            if key not in {"choices", "show_if", *self.fields}
         }
+        spec.update(
+            {
+                "name": name,
+                "type": data["type"],
+                "label": data["label"],
+                "help": data["help"],
+                "required": data["required"],
+            }
+        )
         if field_types.get(data["type"]).has_choices:
-            labels = [line.strip() for line in data["choices"].splitlines() if line.strip()]
-            spec["choices"] = [{"value": label, "label": label} for label in labels]
+            kept = {choice["value"]: choice for choice in (previous or {}).get("choices", [])}
+            spec["choices"] = []
+            for line in data["choices"].splitlines():
+                value, separator, label = line.partition("|")
+                value, label = value.strip(), label.strip()
+                if not value:
+                    continue
+                choice = {**kept.get(value, {}), "value": value, "label": label or value}
+                if not separator and value in kept:
+                    choice["label"] = kept[value]["label"]
+                spec["choices"].append(choice)
         if data["show_if_field"]:
             values = [line.strip() for line in data["show_if_values"].splitlines() if line.strip()]
             spec["show_if"] = {"field": data["show_if_field"], "values": values}
@@ -209,7 +230,12 @@ class FieldForm(forms.Form):
                 "maximum",
             )
         }
-        initial["choices"] = "\n".join(choice["label"] for choice in spec.get("choices", []))
+        initial["choices"] = "\n".join(
+            choice["value"]
+            if choice["value"] == choice["label"]
+            else f"{choice['value']}|{choice['label']}"
+            for choice in spec.get("choices", [])
+        )
         if spec.get("show_if"):
             initial["show_if_field"] = spec["show_if"]["field"]
             initial["show_if_values"] = "\n".join(spec["show_if"]["values"])

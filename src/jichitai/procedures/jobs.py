@@ -1,5 +1,6 @@
-"""The background job kinds of procedures: the nightly retention run (``procedures.retention``)
-and the hourly deletion of files never sent (``procedures.expire_uploads``); see ``retention``."""
+"""The background job kinds of procedures: the nightly retention run (``procedures.retention``),
+the hourly deletion of files never sent (``procedures.expire_uploads``; see ``retention``) and
+the reading of an uploaded XLSForm workbook (``procedures.xlsform_import``)."""
 
 from datetime import timedelta
 
@@ -10,8 +11,16 @@ from django.utils import timezone
 from jichitai.audit import services as audit
 from jichitai.core.files import delete_files_on_commit
 from jichitai.jobs.registry import Schedule, job_kind, schedules
-from jichitai.procedures.models import ApplicationFile, Draft, EmailVerification, Procedure
+from jichitai.procedures import xlsform
+from jichitai.procedures.models import (
+    ApplicationFile,
+    Draft,
+    EmailVerification,
+    FormImport,
+    Procedure,
+)
 from jichitai.procedures.retention import erase_application, expired_applications
+from jichitai.procedures.services import record_form_import
 
 # The stored files the sweep looks at: those of the months that may hold files written since the
 # previous runs (hourly), with a margin for runs missed.
@@ -121,3 +130,24 @@ schedules.register(
         "送信されなかった添付ファイルの削除",
     ),
 )
+
+
+@job_kind("procedures.xlsform_import")
+def read_form_import(context, *, import_id: int) -> dict:
+    """Reads the workbook with no transaction open (reading is bounded in rows and seconds, and
+    a slow workbook must not hold up residents' submissions), then stores the outcome in one
+    short transaction."""
+    form_import = FormImport.objects.select_related("procedure", "created_by").get(pk=import_id)
+    context.progress(0, 1, "Excel ファイルを読み取っています")
+    try:
+        outcome = xlsform.read_xlsform(bytes(form_import.workbook))
+    except xlsform.XLSFormError as error:
+        outcome = error
+    form_import = record_form_import(form_import=form_import, outcome=outcome)
+    context.progress(1)
+    return {
+        "status": form_import.status,
+        "fields": len(form_import.fields),
+        "warnings": len(form_import.warnings),
+        "problems": len(form_import.problems),
+    }

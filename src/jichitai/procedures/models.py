@@ -366,3 +366,37 @@ class ClosedDay(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class FormImport(TenantOwned):
+    """An uploaded XLSForm workbook, read by the job ``procedures.xlsform_import`` outside any
+    transaction: refused (the rows and reasons), read with warnings the clerk accepts before the
+    fields are saved, or applied to the procedure's form being edited."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("読み取り中")
+        REFUSED = "refused", _("取り込めません")
+        WARNED = "warned", _("確認待ち")
+        APPLIED = "applied", _("取り込み済み")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(max_length=200)
+    workbook = models.BinaryField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    fields = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    languages = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -20,7 +20,8 @@ from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.registry import applicant_panels, field_types, panels_for
-from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
+from jichitai.procedures.rendering import fill_address, raw_from_data, raw_from_post, widgets
+from jichitai.procedures.translations import form_languages, html_lang, translate
 from jichitai.procedures.validation import validate_application_data
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -68,6 +69,17 @@ def _pending_files(procedure, state: dict) -> dict:
         for name, file_id in state.get("files", {}).items()
         if file_id in stored
     }
+
+
+def _language(request, version, state: dict) -> tuple[str, list, list]:
+    """The language the resident chose (``?lang=``, remembered with the form's state), the
+    form's languages and its fields as shown in that language."""
+    languages = form_languages(version.fields)
+    chosen = request.GET.get("lang")
+    if chosen in dict(languages):
+        state["language"] = chosen
+    language = state.get("language", "ja") if state.get("language") in dict(languages) else "ja"
+    return language, languages, translate(version.fields, language)
 
 
 def _validate(procedure, state: dict) -> tuple[dict, dict]:
@@ -123,6 +135,9 @@ def procedure_form(request, org_code, procedure_id):
         )
 
     version = procedure.current_version
+    language, languages, fields = _language(request, version, state)
+    if request.method == "GET" and "lang" in request.GET:
+        _save_state(request, procedure, state)
     errors: dict = {}
     draft_form = DraftEmailForm(
         prefix="draft",
@@ -148,10 +163,12 @@ def procedure_form(request, org_code, procedure_id):
                 return redirect(
                     "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
                 )
+        elif action.startswith("postal:"):
+            # The 検索 button of an address: fill it from the postal code, check nothing else.
+            errors = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
+            _save_state(request, procedure, state)
         else:
-            _cleaned, errors = validate_application_data(
-                version.fields, version.schema, state["raw"]
-            )
+            _cleaned, errors = validate_application_data(fields, version.schema, state["raw"])
             pending = _pending_files(procedure, state)
             for spec in file_fields(version.fields):
                 if spec["name"] in pending:
@@ -170,7 +187,10 @@ def procedure_form(request, org_code, procedure_id):
     context = {
         "organization": organization,
         "procedure": procedure,
-        "questions": widgets(version.fields, state["raw"], errors, files=attached),
+        "questions": widgets(fields, state["raw"], errors, files=attached),
+        "language": language,
+        "languages": languages,
+        "html_lang": html_lang(language),
         "errors": errors,
         "error_count": len(errors),
         "draft_form": draft_form,
@@ -251,9 +271,10 @@ def procedure_confirm(request, org_code, procedure_id):
                 return redirect(
                     "procedures_public:done", org_code=org_code, procedure_id=procedure.pk
                 )
+    shown = translate(version.fields, state.get("language", "ja"))
     rows = [
         (spec["label"], field_types.get(spec["type"]).display(cleaned[spec["name"]], spec))
-        for spec in version.fields
+        for spec in shown
         if spec["name"] in cleaned
     ]
     pending = _pending_files(procedure, state)

@@ -3,6 +3,8 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 (with the condition written out) and the server ignores the ones whose condition is not met;
 a static script hides them when JavaScript runs."""
 
+from jichitai.core import japanese
+from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
 
@@ -12,7 +14,7 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
-        if field_type.is_file:
+        if field_type.is_file or not field_type.is_question:
             continue
         if field_type.parts:
             raw[name] = {part: post.get(f"{name}__{part}", "") for part, _ in field_type.parts}
@@ -23,6 +25,24 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
         else:
             raw[name] = post.get(name, "")
     return raw
+
+
+def fill_address(fields: list[FieldSpec], raw: dict, name: str) -> dict[str, list[str]]:
+    """Fills the address of field ``name`` from its postal code (the 検索 button); returns the
+    error to show next to it, if any."""
+    spec = next((s for s in fields if s["name"] == name and s["type"] == "address"), None)
+    if spec is None:
+        return {}
+    value = raw.get(name) or {}
+    try:
+        code = japanese.normalize_postal_code(value.get("postal_code", ""))
+    except ValueError as error:
+        return {name: [str(error)]}
+    area = postal.lookup(code)
+    if area is None:
+        return {name: [f"郵便番号 {code} は見つかりません。番号を確認してください。"]}
+    raw[name] = {**value, "postal_code": code, "address": area.address}
+    return {}
 
 
 def raw_from_data(fields: list[FieldSpec], data: dict) -> dict:
@@ -39,6 +59,8 @@ def raw_from_data(fields: list[FieldSpec], data: dict) -> dict:
 def _condition_text(spec: FieldSpec, by_name: dict) -> str:
     condition = spec.get("show_if")
     if not condition:
+        if spec.get("relevant"):
+            return "前の回答によって不要な場合があります。該当しない場合は空欄のままで構いません。"
         return ""
     controller = by_name.get(condition["field"])
     labels = (
@@ -59,7 +81,12 @@ def widgets(
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
-        value = raw.get(name)
+        if spec["type"] == "calculate":
+            continue
+        # A question not yet answered starts from the form's default.
+        value = raw[name] if name in raw else spec.get("default")
+        if spec["type"] == "multiple_choice" and isinstance(value, str):
+            value = value.split()
         entry = {
             "name": name,
             "id": f"field-{name}",

@@ -19,6 +19,7 @@ from jichitai.procedures.models import (
     ApplicationFile,
     Draft,
     EmailVerification,
+    FormImport,
     FormVersion,
     Procedure,
 )
@@ -38,6 +39,15 @@ def procedures_of(organization, *, status: str = "", query: str = "") -> QuerySe
 
 def procedure_of(organization, procedure_id) -> Procedure:
     return tenant_get(procedures_of(organization), organization, pk=procedure_id)
+
+
+def form_import(organization: Organization, procedure, import_id: int) -> FormImport:
+    """An XLSForm upload of the procedure (404 for another organization's or procedure's)."""
+    return tenant_get(
+        FormImport.objects.filter(procedure=procedure).defer("workbook"),
+        organization,
+        pk=import_id,
+    )
 
 
 def visible_procedures(membership, *, status: str = "") -> QuerySet[Procedure]:

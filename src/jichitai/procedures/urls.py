@@ -16,10 +16,16 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/publish/", catalog.procedure_publish, name="publish"),
     path("procedures/<int:procedure_id>/close/", catalog.procedure_close, name="close"),
     path("procedures/<int:procedure_id>/form/", builder.form_builder, name="form_builder"),
+    path("procedures/<int:procedure_id>/preview/", builder.form_preview, name="form_preview"),
     path(
         "procedures/<int:procedure_id>/form/<int:position>/", builder.field_edit, name="field_edit"
     ),
     path("procedures/<int:procedure_id>/xlsform/", builder.xlsform_upload, name="xlsform"),
+    path(
+        "procedures/<int:procedure_id>/xlsform/<int:form_import_id>/",
+        builder.xlsform_import,
+        name="xlsform_import",
+    ),
     path("procedures/<int:procedure_id>/export/", results.procedure_export, name="export"),
     path("procedures/<int:procedure_id>/results/", results.procedure_results, name="results"),
     path("inbox/", inbox.inbox, name="inbox"),

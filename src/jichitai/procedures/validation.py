@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from jichitai.procedures.definitions import is_visible
+from jichitai.procedures import expressions
+from jichitai.procedures.definitions import is_visible, offered_choices
 from jichitai.procedures.fields import FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_types
 
@@ -17,6 +18,20 @@ REQUIRED_MESSAGES = {
     "consent": "「{label}」への同意が必要です。",
     "file": "「{label}」のファイルを添付してください。",
 }
+
+
+def _is_required(spec: FieldSpec, values: dict) -> bool:
+    if spec.get("required"):
+        return True
+    condition = spec.get("required_if")
+    return bool(condition) and expressions.holds(condition, values)
+
+
+def _required_message(spec: FieldSpec) -> str:
+    if spec.get("required_message"):
+        return spec["required_message"]
+    template = REQUIRED_MESSAGES.get(spec["type"], "「{label}」を入力してください。")
+    return template.format(label=spec["label"])
 
 
 def _schema_message(error, spec: FieldSpec) -> str:
@@ -37,9 +52,7 @@ def _schema_message(error, spec: FieldSpec) -> str:
     if keyword == "pattern":
         return "形式が正しくありません。"
     if keyword == "required":
-        return REQUIRED_MESSAGES.get(spec["type"], "「{label}」を入力してください。").format(
-            label=spec["label"]
-        )
+        return _required_message(spec)
     return "入力内容を確認してください。"
 
 
@@ -52,31 +65,55 @@ def _validator(schema_json: str) -> Draft202012Validator:
 def validate_application_data(
     fields: list[FieldSpec], schema: dict, raw: dict, *, reject_unknown: bool = False
 ) -> tuple[dict, dict[str, list[str]]]:
-    """Returns ``(cleaned, errors)``. ``cleaned`` holds the visible fields' normalised values;
-    ``errors`` maps a field name to its messages. Hidden (conditional) fields are dropped."""
+    """Returns ``(cleaned, errors)``. ``cleaned`` holds the visible fields' normalised values and
+    the calculations; ``errors`` maps a field name to its messages (the form's own message when
+    it has one). Hidden (conditional) fields, notes and section headings are dropped; a section
+    whose condition does not hold hides the fields under it."""
     cleaned: dict = {}
     errors: dict[str, list[str]] = {}
+    section_shown = True
     for spec in fields:
         name = spec["name"]
-        if not is_visible(spec, cleaned):
-            continue
         field_type = field_types.get(spec["type"])
+        if spec["type"] == "section":
+            section_shown = is_visible(spec, cleaned)
+            continue
+        if not section_shown or not field_type.stores_value or not is_visible(spec, cleaned):
+            continue
+        if spec["type"] == "calculate":
+            value = expressions.value(spec["calculation"], cleaned)
+            if value not in (None, ""):
+                cleaned[name] = value
+            continue
+        # An answer left out (API) starts from the form's default, as on the resident's page.
+        given = raw[name] if name in raw else spec.get("default")
         try:
-            value = field_type.normalise(raw.get(name), spec)
+            value = field_type.normalise(given, spec)
         except FieldInputError as error:
             errors[name] = [str(error)]
             continue
         if value is None:
-            if spec.get("required"):
-                template = REQUIRED_MESSAGES.get(spec["type"], "「{label}」を入力してください。")
-                errors[name] = [template.format(label=spec["label"])]
+            if _is_required(spec, cleaned):
+                errors[name] = [_required_message(spec)]
+            continue
+        if field_type.has_choices and spec.get("choice_filter"):
+            offered = {choice["value"] for choice in offered_choices(spec, cleaned)}
+            chosen = value if isinstance(value, list) else [value]
+            if not set(chosen) <= offered:
+                errors[name] = ["選択肢から選んでください。"]
+                continue
+        if spec.get("constraint") and not expressions.holds(
+            spec["constraint"], cleaned, current=value
+        ):
+            errors[name] = [spec.get("constraint_message") or "入力内容が条件に合いません。"]
             continue
         cleaned[name] = value
 
     if reject_unknown:
-        known = {spec["name"] for spec in fields}
+        specs_by_name = {spec["name"]: spec for spec in fields}
+        known = set(specs_by_name)
         for name in raw:
-            if name not in known:
+            if name not in known or not field_types.get(specs_by_name[name]["type"]).is_question:
                 errors[name] = ["この項目はこの手続にありません。"]
 
     specs = {spec["name"]: spec for spec in fields}

@@ -23,6 +23,11 @@ from jichitai.procedures.services.catalog import (
     save_form_fields,
     update_procedure,
 )
+from jichitai.procedures.services.form_import import (
+    accept_form_import,
+    record_form_import,
+    start_form_import,
+)
 from jichitai.procedures.services.processing import (
     RELEASED,
     TRANSITIONS,
@@ -52,6 +57,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "ProcedureUnavailable",
     "Submission",
+    "accept_form_import",
     "add_comment",
     "assign",
     "bulk_assign",
@@ -61,10 +67,12 @@ __all__ = [
     "copy_procedure",
     "create_procedure",
     "publish_procedure",
+    "record_form_import",
     "request_email_verification",
     "resubmit",
     "save_draft",
     "save_form_fields",
+    "start_form_import",
     "store_pending_upload",
     "store_upload",
     "submit_application",

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures import services
 from jichitai.procedures.models import Application
@@ -32,3 +34,20 @@ object_kwargs.register(
     lambda organization: Application.objects.get(pk=_application(organization)).receipt_number,
 )
 object_kwargs.register("file_id", _file)
+
+
+def _form_import(organization):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.procedures.models import Procedure
+
+    procedure = Procedure.objects.get(pk=_procedure(organization))
+    workbook = (
+        Path(__file__).parent / "xlsform_corpus" / "files" / "text_and_integer.xlsx"
+    ).read_bytes()
+    return services.start_form_import(
+        actor=None, procedure=procedure, upload=SimpleUploadedFile("form.xlsx", workbook)
+    ).pk
+
+
+object_kwargs.register("form_import_id", _form_import)

@@ -111,7 +111,9 @@ class TestBuildingAForm:
             == 403
         )
 
-    def test_xlsform_upload_replaces_the_draft(self, tsu, manager, login):
+    def test_xlsform_upload_is_read_in_the_background_and_replaces_the_draft(
+        self, tsu, manager, login, django_capture_on_commit_callbacks
+    ):
         procedure = published_procedure(tsu)
         survey = xlsx_bytes(
             [
@@ -120,25 +122,89 @@ class TestBuildingAForm:
                 ["integer", "age", "年齢", "yes"],
             ]
         )
-        response = login(manager).post(
-            f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
-            {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
-        )
-        assert response.status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            response = login(manager).post(
+                f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
+                {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
+            )
+        assert response.status_code == 302 and "/xlsform/" in response["Location"]
+        page = login(manager).get(response["Location"]).content.decode()
+        assert "取り込み済み" in page
         procedure.refresh_from_db()
         assert [f["name"] for f in procedure.draft_fields] == ["q1", "age"]
 
-    def test_a_bad_xlsform_row_is_shown(self, tsu, manager, login):
+    def test_a_bad_xlsform_row_is_shown(
+        self, tsu, manager, login, django_capture_on_commit_callbacks
+    ):
         procedure = published_procedure(tsu)
         survey = xlsx_bytes([["type", "name", "label"], ["geopoint", "where", "場所"]])
-        response = login(manager).post(
-            f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
-            {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
+        with django_capture_on_commit_callbacks(execute=True):
+            response = login(manager).post(
+                f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
+                {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
+            )
+        page = login(manager).get(response["Location"])
+        assert page.status_code == 422
+        assert "survey シート 2行目: 位置情報には対応していません" in page.content.decode()
+
+    def test_warnings_are_accepted_before_the_fields_are_saved(
+        self, tsu, manager, login, django_capture_on_commit_callbacks
+    ):
+        procedure = published_procedure(tsu)
+        before = list(procedure.draft_fields)
+        survey = xlsx_bytes(
+            [["type", "name", "label"], ["start", "start", None], ["text", "q1", "ご意見"]]
         )
-        assert response.status_code == 422
-        assert (
-            "survey シート 2行目: 種類「geopoint」には対応していません" in response.content.decode()
+        client = login(manager)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
+                {"workbook": SimpleUploadedFile("form.xlsx", _rename_sheet(survey))},
+            )
+        page = client.get(response["Location"]).content.decode()
+        assert "端末の情報「start」は Web の申請では集めないため、取り込みません。" in page
+        procedure.refresh_from_db()
+        assert procedure.draft_fields == before
+        assert client.post(response["Location"]).status_code == 302
+        procedure.refresh_from_db()
+        assert [f["name"] for f in procedure.draft_fields] == ["q1"]
+
+    def test_the_workbook_is_never_read_inside_a_transaction(
+        self, tsu, manager, login, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        """A workbook whose sheet claims 1,048,576 rows once held the write lock for minutes."""
+        from django.db import connection
+
+        from jichitai.procedures import xlsform
+
+        seen = []
+        read = xlsform.read_xlsform
+
+        def spy(*args, **kwargs):
+            seen.append(len(connection.atomic_blocks))
+            return read(*args, **kwargs)
+
+        monkeypatch.setattr(xlsform, "read_xlsform", spy)
+        outside = len(connection.atomic_blocks)
+        procedure = published_procedure(tsu)
+        book = load_workbook(
+            io.BytesIO(xlsx_bytes([["type", "name", "label"], ["text", "a", "A"]]))
         )
+        book.active.title = "survey"
+        book.active["A1048576"].number_format = "0"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = login(manager).post(
+                f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
+                {"workbook": SimpleUploadedFile("form.xlsx", buffer.getvalue())},
+            )
+        assert response.status_code == 302
+        # Read once, in no transaction beyond the one the test itself runs in (the request's
+        # own transaction, which holds the write lock, is over by then).
+        assert seen == [outside]
+        procedure.refresh_from_db()
+        assert [f["name"] for f in procedure.draft_fields] == ["a"]
 
 
 def _rename_sheet(content: bytes) -> bytes:

@@ -13,7 +13,11 @@ from jichitai.procedures.definitions import build_schema, check_definition
 from jichitai.procedures.registry import field_types
 from jichitai.procedures.validation import validate_application_data
 
-TYPES = [name for name, kind in field_types.items() if not kind.is_file and name != "persons"]
+TYPES = [
+    name
+    for name, kind in field_types.items()
+    if kind.is_question and not kind.is_file and name != "persons"
+]
 CHOICES = [{"value": v, "label": v} for v in ("はい", "いいえ", "未定")]
 
 json_values = st.recursive(

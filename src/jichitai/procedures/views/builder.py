@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.procedures import services, xlsform
+from jichitai.core.uploads import UploadRejected
+from jichitai.procedures import selectors, services, xlsform
 from jichitai.procedures.forms import (
     FieldForm,
     XLSFormUploadForm,
 )
+from jichitai.procedures.rendering import widgets
+from jichitai.procedures.translations import form_languages, html_lang, translate
 from jichitai.procedures.views.catalog import _procedure
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
@@ -76,6 +77,31 @@ def _save_fields(request, procedure, fields, form):
 
 
 @requires_role(Role.CLERK)
+@require_http_methods(["GET"])
+def form_preview(request, org_code, procedure_id):
+    """The form being edited as a resident sees it, in each of its languages, in a phone-wide
+    frame; nothing can be sent from it."""
+    procedure = _procedure(request, procedure_id)
+    fields = list(procedure.draft_fields)
+    languages = form_languages(fields)
+    language = request.GET.get("lang", "ja")
+    if language not in dict(languages):
+        language = "ja"
+    raw: dict = {}
+    return render(
+        request,
+        "procedures/staff/form_preview.html",
+        {
+            "procedure": procedure,
+            "questions": widgets(translate(fields, language), raw, {}),
+            "languages": languages,
+            "language": language,
+            "html_lang": html_lang(language),
+        },
+    )
+
+
+@requires_role(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def field_edit(request, org_code, procedure_id, position):
     procedure = _procedure(request, procedure_id)
@@ -86,7 +112,9 @@ def field_edit(request, org_code, procedure_id, position):
         request.POST or None, initial=FieldForm.initial_from(spec), earlier_fields=fields[:position]
     )
     if request.method == "POST" and form.is_valid():
-        fields[position] = form.to_spec({f["name"] for i, f in enumerate(fields) if i != position})
+        fields[position] = form.to_spec(
+            {f["name"] for i, f in enumerate(fields) if i != position}, previous=spec
+        )
         return _save_fields(request, procedure, fields, form)
     return render(
         request,
@@ -97,39 +125,54 @@ def field_edit(request, org_code, procedure_id, position):
 
 @requires_role(Role.CLERK)
 @require_http_methods(["GET", "POST"])
-# The workbook is read before any transaction: on SQLite a transaction holds the write lock, and
-# reading may take seconds. The one write is save_form_fields, its own transaction.
-@transaction.non_atomic_requests
 def xlsform_upload(request, org_code, procedure_id):
+    """Keeps the workbook and queues its reading; the import page shows the outcome."""
     procedure = _procedure(request, procedure_id)
     form = XLSFormUploadForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            check_upload(form.cleaned_data["workbook"], allowed=["xlsx"], max_bytes=5 * 1024 * 1024)
-            fields = xlsform.read_xlsform(form.cleaned_data["workbook"])
-            services.save_form_fields(actor=request.user, procedure=procedure, fields=fields)
+            form_import = services.start_form_import(
+                actor=request.user, procedure=procedure, upload=form.cleaned_data["workbook"]
+            )
         except UploadRejected as rejection:
             form.add_error("workbook", rejection)
-        except xlsform.XLSFormError as error:
-            problems = error.problems
+        else:
+            return redirect(
+                "procedures:xlsform_import",
+                org_code=org_code,
+                procedure_id=procedure.pk,
+                form_import_id=form_import.pk,
+            )
+    return render(
+        request,
+        "procedures/staff/xlsform_upload.html",
+        {"procedure": procedure, "form": form, "subset": xlsform.SUPPORTED_TYPES},
+        status=422 if form.errors else 200,
+    )
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def xlsform_import(request, org_code, procedure_id, form_import_id):
+    """The outcome of reading a workbook: refused rows, or warnings to accept before the fields
+    replace the form being edited."""
+    procedure = _procedure(request, procedure_id)
+    form_import = selectors.form_import(request.tenant, procedure, form_import_id)
+    if request.method == "POST":
+        try:
+            services.accept_form_import(actor=request.user, form_import=form_import)
         except ValidationError as error:
-            problems = error.messages
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(
                 request,
                 _("Excel から %(count)s 項目を読み込みました。内容を確認して公開してください。")
-                % {"count": len(fields)},
+                % {"count": len(form_import.fields)},
             )
             return redirect("procedures:form_builder", org_code=org_code, procedure_id=procedure.pk)
     return render(
         request,
-        "procedures/staff/xlsform_upload.html",
-        {
-            "procedure": procedure,
-            "form": form,
-            "problems": problems,
-            "subset": xlsform.SUPPORTED_TYPES,
-        },
-        status=422 if problems or form.errors else 200,
+        "procedures/staff/xlsform_import.html",
+        {"procedure": procedure, "form_import": form_import},
+        status=422 if form_import.status == form_import.Status.REFUSED else 200,
     )

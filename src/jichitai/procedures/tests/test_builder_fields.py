@@ -1,0 +1,50 @@
+"""The builder's question form keeps what it does not show: opening and saving a question
+imported from XLSForm changes nothing the clerk did not change."""
+
+from jichitai.procedures.forms import FieldForm
+
+IMPORTED = {
+    "name": "county",
+    "type": "single_choice",
+    "label": "郡",
+    "help": "",
+    "required": True,
+    "choices": [
+        {"value": "king", "label": "King", "filters": {"state": "washington"}},
+        {"value": "brewster", "label": "Brewster", "filters": {"state": "texas"}},
+    ],
+    "choice_filter": "state=${selected_state}",
+    "relevant": "${selected_state} != ''",
+    "constraint_message": "選び直してください",
+    "translations": {"en": {"label": "County"}},
+}
+
+
+def resave(spec, **changes):
+    form = FieldForm({**FieldForm.initial_from(spec), **changes}, earlier_fields=[])
+    assert form.is_valid(), form.errors
+    return form.to_spec(set(), previous=spec)
+
+
+def test_opening_and_saving_a_choice_field_keeps_its_values_and_everything_else():
+    assert resave(IMPORTED) == IMPORTED
+
+
+def test_a_label_is_edited_without_changing_the_stored_value():
+    spec = resave(IMPORTED, choices="king|King County\nbrewster|Brewster")
+    assert spec["choices"][0] == {
+        "value": "king",
+        "label": "King County",
+        "filters": {"state": "washington"},
+    }
+
+
+def test_a_new_choice_written_alone_is_its_own_value():
+    form = FieldForm(
+        {"label": "参加", "type": "single_choice", "choices": "出席\n欠席"}, earlier_fields=[]
+    )
+    assert form.is_valid()
+    assert form.to_spec(set())["choices"] == [
+        {"value": "出席", "label": "出席"},
+        {"value": "欠席", "label": "欠席"},
+    ]

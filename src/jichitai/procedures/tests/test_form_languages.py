@@ -1,0 +1,76 @@
+"""A form offered in the resident's language: labels, hints, choices and the form's own
+messages in Portuguese (or any translated language), answers stored once by value, staff pages
+in Japanese."""
+
+import pytest
+from django.test import Client
+
+from jichitai.procedures.models import Application
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.translations import form_languages, translate
+
+FIELDS = [
+    {
+        "name": "children",
+        "type": "number",
+        "label": "子どもの人数",
+        "required": True,
+        "constraint": ". <= 5",
+        "constraint_message": "5人までです",
+        "translations": {
+            "pt": {
+                "label": "Número de filhos",
+                "constraint_message": "No máximo 5",
+            }
+        },
+    },
+    {
+        "name": "school",
+        "type": "single_choice",
+        "label": "学校",
+        "required": True,
+        "choices": [
+            {"value": "yes", "label": "通っている", "translations": {"pt": {"label": "Sim"}}},
+            {"value": "no", "label": "通っていない", "translations": {"pt": {"label": "Não"}}},
+        ],
+        "translations": {"pt": {"label": "Vai à escola?"}},
+    },
+]
+
+
+def test_a_form_is_offered_in_japanese_and_its_translated_languages():
+    assert form_languages(FIELDS) == [("ja", "日本語"), ("pt", "Português")]
+    shown = translate(FIELDS, "pt")
+    assert shown[0]["label"] == "Número de filhos" and shown[1]["choices"][0]["label"] == "Sim"
+    assert FIELDS[0]["label"] == "子どもの人数"  # the stored form is unchanged
+
+
+@pytest.mark.django_db
+def test_a_resident_reads_and_answers_in_portuguese_and_staff_see_japanese(tsu, tsu_admin, login):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    page = client.get(url + "?lang=pt").content.decode()
+    assert 'lang="pt"' in page and "Número de filhos" in page and ">Não</label>" in page
+    refused = client.post(url, {"children": "7", "school": "no", "action": "confirm"})
+    assert refused.status_code == 422 and "No máximo 5" in refused.content.decode()
+    accepted = client.post(url, {"children": "2", "school": "no", "action": "confirm"})
+    assert accepted.status_code == 302
+    confirm = client.get(accepted["Location"]).content.decode()
+    assert "Vai à escola?" in confirm and "Não" in confirm
+    client.post(accepted["Location"], {"action": "submit"})
+    application = Application.objects.get()
+    assert application.data == {"children": 2, "school": "no"}
+    detail = login(tsu_admin).get(f"/s/{tsu.code}/inbox/{application.pk}/").content.decode()
+    assert "子どもの人数" in detail and "通っていない" in detail and "Não" not in detail
+
+
+@pytest.mark.django_db
+def test_staff_preview_the_form_being_edited_in_each_language(tsu, tsu_admin, login):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = login(tsu_admin)
+    url = f"/s/{tsu.code}/procedures/{procedure.pk}/preview/"
+    japanese = client.get(url).content.decode()
+    assert "子どもの人数" in japanese and 'href="?lang=pt"' in japanese
+    portuguese = client.get(url + "?lang=pt").content.decode()
+    assert "Número de filhos" in portuguese and 'lang="pt"' in portuguese

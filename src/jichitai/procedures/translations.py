@@ -1,0 +1,50 @@
+"""Form content in the resident's language: each field may carry translations of its label,
+hint, messages and choices (``FieldSpec.translations``, filled by the XLSForm import from
+``label::<language>`` columns). Answers are stored once, by value; staff pages always show the
+Japanese labels."""
+
+import copy
+
+from jichitai.procedures.fields import FieldSpec
+
+# The languages a form can be offered in, each named in itself so a resident finds their own.
+LANGUAGES = {
+    "ja": "日本語",
+    "ja-easy": "やさしい日本語",
+    "en": "English",
+    "pt": "Português",
+    "es": "Español",
+    "vi": "Tiếng Việt",
+    "zh": "中文",
+    "tl": "Tagalog",
+}
+TRANSLATED_KEYS = ("label", "help", "constraint_message", "required_message")
+
+
+def form_languages(fields: list[FieldSpec]) -> list[tuple[str, str]]:
+    """(code, name) of the languages the form is offered in: Japanese and every selectable
+    language some field is translated into."""
+    codes = {code for spec in fields for code in spec.get("translations", {})}
+    return [(code, name) for code, name in LANGUAGES.items() if code == "ja" or code in codes]
+
+
+def html_lang(code: str) -> str:
+    return "ja" if code == "ja-easy" else code
+
+
+def translate(fields: list[FieldSpec], code: str) -> list[FieldSpec]:
+    """The fields as a resident reading ``code`` sees them; what is not translated stays in
+    Japanese."""
+    if code == "ja":
+        return fields
+    shown = copy.deepcopy(fields)
+    for spec in shown:
+        texts = spec.get("translations", {}).get(code, {})
+        for key in TRANSLATED_KEYS:
+            if texts.get(key):
+                spec[key] = texts[key]
+        for choice in spec.get("choices", []):
+            label = choice.get("translations", {}).get(code, {}).get("label")
+            if label:
+                choice["label"] = label
+    return shown
