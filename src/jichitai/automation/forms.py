@@ -93,6 +93,16 @@ class RunForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("対応の結果"),
+        choices=[
+            ("manual", _("手作業で処理した(今後の実行では処理しません)")),
+            ("release", _("原因を直した(次回の実行で自動処理します)")),
+        ],
+        initial="manual",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     resolution = forms.CharField(
         label=_("対応した内容"),
         max_length=1000,

@@ -192,6 +192,8 @@ class AppliedItem(models.Model):
     class State(models.TextChoices):
         STARTED = "started", _("書き込み中")
         COMPLETED = "completed", _("適用済み")
+        # A person recorded in the work queue that they handled the item themselves.
+        MANUAL = "manual", _("手作業で対応済み")
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)

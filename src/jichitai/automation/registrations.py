@@ -37,6 +37,7 @@ metrics.register(
         unit="時間",
         compute=selectors.hours_saved,
         description="効果台帳の、その年度の導入前と導入後の作業時間の差(自動実行分と手入力分の合計)。",
+        since=selectors.ledger_since,
     ),
 )
 metrics.register(
@@ -49,6 +50,7 @@ metrics.register(
             selectors.effect_by_fiscal_year(organization, fiscal_year)["total"]["tasks"] or None
         ),
         description="効果台帳にその年度の記録がある業務の数。",
+        since=selectors.ledger_since,
     ),
 )
 demo_loaders.register("automation", DemoLoader(load=demo.load, order=50))

@@ -312,10 +312,24 @@ class Runner:
             return
         if marker.state == AppliedItem.State.COMPLETED:
             raise Skip(f"前回までに適用済みのため処理しませんでした(実行 #{marker.run_id})。")
+        if marker.state == AppliedItem.State.MANUAL:
+            raise Skip(
+                f"職員が手作業で対応済みのため処理しませんでした(実行 #{marker.run_id} の対応記録)。"
+            )
         raise BusinessError(
             "前回の実行が書き込みの途中で停止しました。二重登録を避けるため自動では再実行しません。"
             "対象システムで登録状況を確認してください。"
         )
+
+    def _check_waiting(self, item: RunItem) -> None:
+        """A 業務エラー needs a person: the item is not retried by every later (scheduled) run,
+        which would only queue it again, until someone records it in the work queue."""
+        waiting = selectors.waiting_item(self.run.version.scenario, item.key, before_run=self.run)
+        if waiting is not None:
+            raise Skip(
+                f"業務エラーの対応待ちのため処理しませんでした(実行 #{waiting.run_id})。"
+                "作業キューで対応を記録すると、次回の実行から処理します。"
+            )
 
     def _begin_write(self, item: RunItem) -> None:
         if item.key in self.my_markers:
@@ -333,6 +347,7 @@ class Runner:
         try:
             if apply:
                 self._check_marker(item)
+                self._check_waiting(item)
         except Skip as skipped:
             self._finish_item(
                 item,

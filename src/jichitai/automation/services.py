@@ -291,7 +291,10 @@ def finish_run(
 
 
 @transaction.atomic
-def resolve_item(*, actor, item: RunItem, resolution: str) -> RunItem:
+def resolve_item(*, actor, item: RunItem, resolution: str, release: bool = False) -> RunItem:
+    """Records how a person handled an item of the work queue. By default they did the work by
+    hand: the item gets the idempotency marker a run would write, so no later run enters it again.
+    With ``release`` the item is handed back to the robot: the next production run processes it."""
     if not resolution.strip():
         raise ValidationError({"resolution": ["対応した内容を入力してください。"]})
     item = RunItem.objects.select_for_update().get(pk=item.pk)
@@ -302,8 +305,20 @@ def resolve_item(*, actor, item: RunItem, resolution: str) -> RunItem:
     item.resolved_at = timezone.now()
     item.data = {}
     item.save(update_fields=["resolution", "resolved_by", "resolved_at", "data"])
+    scenario = item.run.version.scenario
+    if release:
+        # A write that stopped half-way was checked by the person: the robot may write again.
+        AppliedItem.objects.filter(
+            scenario=scenario, key=item.key, state=AppliedItem.State.STARTED
+        ).delete()
+    else:
+        AppliedItem.objects.update_or_create(
+            scenario=scenario,
+            key=item.key,
+            defaults={"state": AppliedItem.State.MANUAL, "run": item.run},
+        )
     audit.record(
-        action="automation.item.resolved",
+        action="automation.item.released" if release else "automation.item.resolved",
         actor=actor,
         organization=item.run.organization,
         target=item,

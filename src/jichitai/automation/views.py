@@ -233,7 +233,10 @@ def item_resolve(request, org_code, item_id):
     if form.is_valid():
         try:
             services.resolve_item(
-                actor=request.user, item=item, resolution=form.cleaned_data["resolution"]
+                actor=request.user,
+                item=item,
+                resolution=form.cleaned_data["resolution"],
+                release=form.cleaned_data["outcome"] == "release",
             )
         except ValidationError as error:
             for message in error.messages:

@@ -5,6 +5,7 @@ installed is simply not registered, so it is not offered."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -28,3 +29,7 @@ class Metric:
     compute: Callable[..., Decimal | int | float | dict[str, Any] | None]
     parameters: tuple[MetricParameter, ...] = field(default_factory=tuple)
     description: str = ""
+    # since(organization, **parameters) -> the first day the platform holds data for the figure
+    # (the first application, the first dataset published …), or None when it holds none yet. A
+    # 年度 that ended before that day has no figure: "no data" is never reported as 0.
+    since: Callable[..., date | None] | None = None

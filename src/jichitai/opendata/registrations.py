@@ -20,6 +20,7 @@ metrics.register(
         unit="件",
         compute=selectors.published_dataset_count,
         description="その年度末までに公開し、削除していないデータセットの数。",
+        since=selectors.published_since,
     ),
 )
 
@@ -38,6 +39,7 @@ metrics.register(
         unit="市町",
         compute=_publishing_municipalities,
         description="県内の市町のうち、その年度末までにデータセットを1件以上公開した市町の数(県のみ)。",
+        since=selectors.municipalities_published_since,
     ),
 )
 

@@ -5,7 +5,7 @@ import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import cached_property
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
@@ -448,6 +448,25 @@ def _published_by_end_of(datasets: QuerySet[Dataset], fiscal_year: int) -> Query
     return datasets.filter(first_published_at__lte=end, private=False).filter(
         Q(deleted_at__isnull=True) | Q(deleted_at__gt=end)
     )
+
+
+def first_publication_day(datasets: QuerySet[Dataset]) -> date | None:
+    """The day the first of the datasets was published (the start of the platform's record)."""
+    first = (
+        datasets.filter(first_published_at__isnull=False)
+        .order_by("first_published_at")
+        .values_list("first_published_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(first) if first else None
+
+
+def published_since(organization: Organization) -> date | None:
+    return first_publication_day(for_tenant(Dataset, organization))
+
+
+def municipalities_published_since(prefecture: Organization) -> date | None:
+    return first_publication_day(_municipalities_datasets(prefecture))
 
 
 def published_dataset_count(organization: Organization, fiscal_year: int) -> int:

@@ -7,8 +7,31 @@ WIDTH, HEIGHT = 520, 220
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 50
 
 
+LABEL_SIZE = 10
+LINE = LABEL_SIZE + 2
+# Width of one character of a value label (digits, comma, point) at LABEL_SIZE, with a margin: the
+# fonts embedded in reports draw digits at about 0.55 em.
+CHAR_WIDTH = LABEL_SIZE * 0.62
+
+
+def _intersects(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place(box: tuple, taken: list[tuple]) -> tuple:
+    """Moves a label's box up, a line at a time, until it overlaps no bar and no other label."""
+    while any(_intersects(box, other) for other in taken):
+        box = (box[0], box[1] - LINE, box[2], box[3] - LINE)
+    return box
+
+
+def _value_text(value: float) -> str:
+    return f"{value:,.1f}" if value % 1 else f"{value:,.0f}"
+
+
 def target_actual_svg(points: list[dict], *, title: str, unit: str) -> SafeString:
-    """Bars for targets (outlined) and actuals (filled) per 年度, labelled with their values."""
+    """Bars for targets (outlined) and actuals (filled) per 年度, labelled with their values; a
+    label that would overlap a bar or another label moves up until it is clear."""
     values = [p[key] for p in points for key in ("target", "actual") if p.get(key) is not None]
     top = max(values) * 1.15 if values else 1
     plot_width = WIDTH - LEFT - RIGHT
@@ -19,8 +42,33 @@ def target_actual_svg(points: list[dict], *, title: str, unit: str) -> SafeStrin
     def y(value: float) -> float:
         return TOP + plot_height - plot_height * (value / top)
 
+    bars, labels = [], []
+    for index, point in enumerate(points):
+        x = LEFT + slot * index + slot * 0.15
+        for offset, key in ((0, "target"), (bar, "actual")):
+            value = point.get(key)
+            if value is not None:
+                bars.append((key, x + offset, y(value), x + offset + bar, TOP + plot_height))
+    taken = [box[1:] for box in bars]
+    for index, point in enumerate(points):
+        x = LEFT + slot * index + slot * 0.15
+        for offset, key in ((0, "target"), (bar, "actual")):
+            value = point.get(key)
+            if value is None:
+                continue
+            text = _value_text(value)
+            centre, width = x + offset + bar / 2, len(text) * CHAR_WIDTH + 2
+            baseline = y(value) - 3
+            box = _place(
+                (centre - width / 2, baseline - LABEL_SIZE, centre + width / 2, baseline + 2),
+                taken,
+            )
+            taken.append(box)
+            labels.append((centre, box[3] - 2, text))
+    view_top = min([0.0] + [box[1] - 2 for box in taken])
+
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" class="kpi-chart">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 {view_top:.1f} {WIDTH} {HEIGHT - view_top:.1f}" role="img" aria-label="{escape(title)}" class="kpi-chart">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{LEFT}" y1="{TOP + plot_height}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_height}" stroke="#1a1a1a" stroke-width="1"/>',
         f'<text x="{LEFT - 8}" y="{TOP + 4}" text-anchor="end" font-size="11" fill="#4d4d4d">{escape(unit)}</text>',
@@ -30,22 +78,18 @@ def target_actual_svg(points: list[dict], *, title: str, unit: str) -> SafeStrin
         parts.append(
             f'<text x="{x + bar}" y="{HEIGHT - 28}" text-anchor="middle" font-size="12" fill="#1a1a1a">{escape(point["label"])}</text>'
         )
-        for offset, key, style in (
-            (0, "target", 'fill="#ffffff" stroke="#0017c1" stroke-width="2"'),
-            (bar, "actual", 'fill="#0017c1"'),
-        ):
-            value = point.get(key)
-            if value is None:
-                continue
-            top_y = y(value)
-            parts.append(
-                f'<rect x="{x + offset:.1f}" y="{top_y:.1f}" width="{bar:.1f}" height="{TOP + plot_height - top_y:.1f}" {style}/>'
-            )
-            parts.append(
-                f'<text x="{x + offset + bar / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" font-size="10" fill="#1a1a1a">{value:,.1f}</text>'
-                if value % 1
-                else f'<text x="{x + offset + bar / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" font-size="10" fill="#1a1a1a">{value:,.0f}</text>'
-            )
+    styles = {
+        "target": 'fill="#ffffff" stroke="#0017c1" stroke-width="2"',
+        "actual": 'fill="#0017c1"',
+    }
+    for key, x0, top_y, x1, bottom in bars:
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{top_y:.1f}" width="{x1 - x0:.1f}" height="{bottom - top_y:.1f}" {styles[key]}/>'
+        )
+    for centre, baseline, text in labels:
+        parts.append(
+            f'<text x="{centre:.1f}" y="{baseline:.1f}" text-anchor="middle" font-size="{LABEL_SIZE}" fill="#1a1a1a">{text}</text>'
+        )
     parts.append(
         f'<rect x="{LEFT}" y="{HEIGHT - 16}" width="12" height="10" fill="#ffffff" stroke="#0017c1" stroke-width="2"/><text x="{LEFT + 16}" y="{HEIGHT - 7}" font-size="11">目標値</text>'
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 NONE_MARK = "—"
+NO_DATA = "－"  # no figure: no data for the year, no budget
 
 
 def number_text(value, decimals: int = 0) -> str:
@@ -22,8 +23,8 @@ def with_unit(value, unit: str, decimals: int = 0) -> str:
 
 
 def budget_text(value) -> str:
-    """千円 as the evaluation sheets write it; 「一」 where there was no budget."""
-    return "一" if value is None else f"{value:,}"
+    """千円 as the evaluation sheets write it (64,370); 「－」 where there was no budget."""
+    return NO_DATA if value is None else f"{value:,}"
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,26 @@ def xlsx(data: dict) -> bytes:
     return output.getvalue()
 
 
+def _figure(entry: dict, value_key: str, text_key: str):
+    """The number itself for a cell (a report frozen before numbers were kept gives its text);
+    「－」 and blanks stay text."""
+    value = entry.get(value_key)
+    if value is not None:
+        return value
+    return entry.get(text_key) or None
+
+
+def _number_format(unit: str, decimals: int) -> str:
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return f'{digits}"{unit}"' if unit else digits
+
+
+def _number_formats(cells, effect: dict) -> None:
+    for cell in cells:
+        if isinstance(cell.value, int | float):
+            cell.number_format = "#,##0" if float(cell.value).is_integer() else "#,##0.0"
+
+
 def _bold_row(sheet, row: int) -> None:
     for cell in sheet[row]:
         cell.font = Font(bold=True)
@@ -62,10 +82,22 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
         sheet.append(header)
         _bold_row(sheet, sheet.max_row)
         for item in (i for i in data["indicators"] if i["kind"] == kind):
-            row = [item["name"], item["baseline"]["label"], item["baseline"]["text"]]
+            number_format = _number_format(item["unit"], item.get("decimals", 0))
+            row = [
+                item["name"],
+                item["baseline"]["label"],
+                _figure(item["baseline"], "value", "text"),
+            ]
             for year in item["years"]:
-                row += [year["target"], year["actual"], year["achievement"]]
+                row += [
+                    _figure(year, "target_value", "target"),
+                    _figure(year, "actual_value", "actual"),
+                    year["achievement"],
+                ]
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, int | float):
+                    cell.number_format = number_format
     sheet.append([])
     sheet.append([data["issues_heading"]])
     for text in data["issues"]:
@@ -100,11 +132,13 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
                 project["department"],
                 project["code"],
                 project["code_name"],
-                project["previous_budget"],
-                project["budget"],
+                _figure(project, "previous_budget_value", "previous_budget"),
+                _figure(project, "budget_value", "budget"),
                 project["summary"],
             ]
         )
+        for cell in projects[projects.max_row][5:7]:
+            cell.number_format = "#,##0"
 
     charts = book.create_sheet("グラフ")
     row = 1
@@ -169,13 +203,14 @@ def _progress_sheets(book: Workbook, data: dict) -> None:
                         initiative["number"],
                         effect["title"],
                         effect["measure"],
-                        effect["before"],
-                        effect["after"],
-                        effect["reduction"],
-                        effect["percent"],
+                        _figure(effect, "before_value", "before"),
+                        _figure(effect, "after_value", "after"),
+                        _figure(effect, "reduction_value", "reduction"),
+                        _figure(effect, "percent_value", "percent"),
                         effect["unit"],
                     ]
                 )
+                _number_formats(effects[effects.max_row][3:7], effect)
                 for item in effect["items"]:
                     effects.append(["", "", f"{item['division']}: {item['label']}"])
             else:
@@ -184,12 +219,13 @@ def _progress_sheets(book: Workbook, data: dict) -> None:
                         initiative["number"],
                         effect["title"],
                         effect["measure"],
-                        effect["part"],
-                        effect["whole"],
+                        _figure(effect, "part_value", "part"),
+                        _figure(effect, "whole_value", "whole"),
                         "",
-                        effect["percent"],
+                        _figure(effect, "percent_value", "percent"),
                         effect["unit"],
                     ]
                 )
+                _number_formats(effects[effects.max_row][3:7], effect)
     for name in ("A", "B", "C", "E"):
         sheet.column_dimensions[name].width = 30

@@ -1,16 +1,21 @@
 """Reads of plans, computed figures (achievement, live metrics, staleness) and the data of the two
 reports, which a published snapshot freezes."""
 
-from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
 from jichitai.pdca import figures
+from jichitai.pdca.indicators import (
+    bound_metric,
+    chart_points,
+    indicator_rows,
+    indicator_summaries,  # noqa: F401  (the views read it through the selectors)
+    live_since,
+)
 from jichitai.pdca.models import (
     Action,
     ActionYear,
@@ -25,8 +30,6 @@ from jichitai.pdca.models import (
     YearLock,
 )
 from jichitai.tenancy.selectors import for_tenant, tenant_get
-
-STALE_AFTER = timedelta(days=90)
 
 
 def plans_of(organization) -> QuerySet[Plan]:
@@ -96,70 +99,6 @@ def import_batch_of(organization, plan: Plan, import_id) -> ImportBatch:
     return tenant_get(ImportBatch.objects.filter(plan=plan), organization, pk=import_id)
 
 
-def live_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
-    """The bound metric's value for a 年度, or None when unbound, not registered here, or not
-    measurable."""
-    if not indicator.metric_name or indicator.metric_name not in metrics:
-        return None
-    value = metrics.get(indicator.metric_name).compute(
-        indicator.plan.organization, fiscal_year, **indicator.metric_parameters
-    )
-    if isinstance(value, dict):
-        raise TypeError(f"{indicator.metric_name} gives a before/after pair, not one value")
-    return None if value is None else Decimal(value)
-
-
-def indicator_rows(indicator: Indicator, *, live: bool = True) -> list[dict]:
-    """Per 年度 of the plan: target, actual (the live value where bound), achievement."""
-    by_year = {row.fiscal_year: row for row in indicator.years.all()}
-    rows = []
-    today = timezone.localdate()
-    current = japanese.fiscal_year(today)
-    for year in indicator.plan.fiscal_years:
-        row = by_year.get(year)
-        target = row.target if row else None
-        actual = row.actual if row else None
-        measured = False
-        # A figure somebody entered (e.g. a year before the platform existed) is kept; the others
-        # come from the platform's own data.
-        if live and indicator.metric_name and year <= current and actual is None:
-            value = live_value(indicator, year)
-            if value is not None:
-                actual, measured = value, True
-        result = figures.achievement(
-            target,
-            actual,
-            higher_is_better=indicator.direction == Indicator.Direction.HIGHER,
-            threshold=indicator.plan.achieved_rate,
-            override=row.override if row else "",
-        )
-        _start, end = japanese.fiscal_year_bounds(year)
-        stale = bool(
-            target is not None
-            and actual is None
-            and not indicator.metric_name
-            and today - end > STALE_AFTER
-        )
-        rows.append(
-            {
-                "fiscal_year": year,
-                "label": japanese.fiscal_year_label(year),
-                "target": target,
-                "actual": actual,
-                "target_text": figures.with_unit(target, indicator.unit, indicator.decimals),
-                "actual_text": figures.with_unit(actual, indicator.unit, indicator.decimals),
-                "measured": measured,
-                "achievement": result,
-                "rationale": row.rationale if row else "",
-                "override_comment": row.override_comment if row else "",
-                "entered_by": row.entered_by if row else None,
-                "entered_at": row.entered_at if row else None,
-                "stale": stale,
-            }
-        )
-    return rows
-
-
 def is_stale(indicator: Indicator) -> bool:
     return any(row["stale"] for row in indicator_rows(indicator, live=False))
 
@@ -176,34 +115,6 @@ def stale_indicators(organization) -> tuple[list[Plan], list[tuple[Plan, Indicat
     return plans, stale
 
 
-def chart_points(rows: list[dict]) -> list[dict]:
-    """Target and actual per 年度 of ``indicator_rows``, as the charts take them."""
-    return [
-        {
-            "label": japanese.fiscal_year_label(row["fiscal_year"], style="short"),
-            "target": float(row["target"]) if row["target"] is not None else None,
-            "actual": float(row["actual"]) if row["actual"] is not None else None,
-        }
-        for row in rows
-    ]
-
-
-def indicator_summaries(plan: Plan) -> list[dict]:
-    """Per indicator of the plan: its rows per 年度, whether a figure is due, its chart points."""
-    summaries = []
-    for indicator in plan.indicators.prefetch_related("years"):
-        rows = indicator_rows(indicator)
-        summaries.append(
-            {
-                "indicator": indicator,
-                "rows": rows,
-                "stale": any(row["stale"] for row in rows),
-                "points": chart_points(rows),
-            }
-        )
-    return summaries
-
-
 # --- Report data -----------------------------------------------------------------------------------
 
 
@@ -217,7 +128,31 @@ def _baseline(indicator: Indicator) -> dict:
         "year": year,
         "label": label,
         "text": figures.with_unit(value, indicator.unit, indicator.decimals) or "-",
+        "value": _plain_number(value),
     }
+
+
+NO_DATA_NOTE = "「－」は、自動計測の元になるデータがプラットフォームに記録されていない年度です。"
+
+
+def _actual_text(row: dict) -> str:
+    return figures.NO_DATA if row["no_data"] else row["actual_text"]
+
+
+def _plain_number(value):
+    """A figure as JSON keeps it in a frozen report: an int, a float or None."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _rounded(value, decimals: int):
+    """A figure rounded as the report prints it, as a number for a spreadsheet cell."""
+    if value is None:
+        return None
+    return _plain_number(
+        Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    )
 
 
 def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
@@ -226,6 +161,8 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
     for indicator in plan.indicators.prefetch_related("years"):
         rows = indicator_rows(indicator)
         current = next((row for row in rows if row["fiscal_year"] == fiscal_year), None)
+        metric = bound_metric(indicator)
+        since = live_since(indicator) if metric else None
         indicators.append(
             {
                 "kind": indicator.kind,
@@ -239,7 +176,11 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
                         "fiscal_year": row["fiscal_year"],
                         "label": row["label"],
                         "target": row["target_text"],
-                        "actual": row["actual_text"] if row["fiscal_year"] <= fiscal_year else "",
+                        "actual": _actual_text(row) if row["fiscal_year"] <= fiscal_year else "",
+                        "target_value": _plain_number(row["target"]),
+                        "actual_value": _plain_number(row["actual"])
+                        if row["fiscal_year"] <= fiscal_year
+                        else None,
                         "achievement": row["achievement"].label
                         if row["fiscal_year"] < fiscal_year
                         else "",
@@ -251,6 +192,16 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
                     for row in rows
                 ],
                 "chart": chart_points(rows),
+                "decimals": indicator.decimals,
+                "live": {
+                    "metric": str(metric.label),
+                    "since": japanese.format_wareki(since) if since else "",
+                }
+                if metric
+                else None,
+                "no_data_note": NO_DATA_NOTE
+                if any(row["no_data"] and row["fiscal_year"] <= fiscal_year for row in rows)
+                else "",
             }
         )
     text = PlanYearText.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
@@ -276,6 +227,8 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
                 ),
                 "previous_budget": figures.budget_text(previous.budget if previous else None),
                 "budget": figures.budget_text(this_year.budget),
+                "previous_budget_value": previous.budget if previous else None,
+                "budget_value": this_year.budget,
                 "summary": this_year.summary,
             }
         )
@@ -327,17 +280,24 @@ def effect_data(effect: EffectFigure) -> dict:
             after=figures.number_text(after),
             reduction=figures.number_text(cut),
             percent=figures.number_text(percent, effect.percent_decimals),
+            before_value=_rounded(before, 0),
+            after_value=_rounded(after, 0),
+            reduction_value=_rounded(cut, 0),
+            percent_value=_rounded(percent, effect.percent_decimals),
         )
     else:
+        share = (
+            effect.part * 100 / effect.whole
+            if effect.part is not None and effect.whole is not None
+            else None
+        )
         data.update(
             part=figures.number_text(effect.part),
             whole=figures.number_text(effect.whole),
-            percent=figures.number_text(
-                effect.part * 100 / effect.whole
-                if effect.part is not None and effect.whole is not None
-                else None,
-                effect.percent_decimals,
-            ),
+            percent=figures.number_text(share, effect.percent_decimals),
+            part_value=_rounded(effect.part, 0),
+            whole_value=_rounded(effect.whole, 0),
+            percent_value=_rounded(share, effect.percent_decimals),
         )
     return data
 

@@ -44,6 +44,9 @@ metrics.register(
             ),
         ),
         description="その年度に受け付けた申請の件数(取下げを除く)。",
+        since=lambda organization, procedure_ids=None, channel="": selectors.first_application_day(
+            organization, procedure_ids=[int(i) for i in procedure_ids or []]
+        ),
     ),
 )
 metrics.register(
@@ -79,6 +82,9 @@ metrics.register(
             MetricParameter("answers", "数える回答(複数可)", required=True),
         ),
         description="例: 「スマート自治体の進展を実感しますか」で「実感している」を選んだ職員の割合。",
+        since=lambda organization, procedure_id, **_parameters: selectors.first_application_day(
+            organization, procedure_ids=[int(procedure_id)]
+        ),
     ),
 )
 

@@ -2,6 +2,7 @@
 to a division, that division's procedures)."""
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
@@ -344,6 +345,15 @@ def total_applications(
         for name, count in channels.items()
         if not channel or name == channel
     )
+
+
+def first_application_day(organization, *, procedure_ids=None) -> date | None:
+    """The day the organization (or the given procedures) received its first application."""
+    applications = for_tenant(Application, organization)
+    if procedure_ids:
+        applications = applications.filter(procedure_id__in=procedure_ids)
+    first = applications.order_by("submitted_at").values_list("submitted_at", flat=True).first()
+    return timezone.localdate(first) if first else None
 
 
 def online_share(organization, fiscal_year: int) -> Decimal | None:

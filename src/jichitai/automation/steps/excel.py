@@ -1,7 +1,9 @@
 """Steps reading, writing and filling Excel workbooks (openpyxl)."""
 
 import io
+import re
 import zipfile
+from decimal import Decimal
 
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
@@ -79,8 +81,25 @@ def excel_read(ctx, path, columns, sheet=None, numbers=(), header_row=1):
 def excel_write(ctx, output, sheets, columns=None):
     from jichitai.core.exports import export_xlsx
 
-    content = export_xlsx({title: header_and_rows(rows, columns) for title, rows in sheets.items()})
-    return ctx.write_output(output, content)
+    tables = {}
+    for title, rows in sheets.items():
+        header, values = header_and_rows(rows, columns)
+        tables[title] = (header, [[_cell_value(value) for value in row] for row in values])
+    return ctx.write_output(output, export_xlsx(tables))
+
+
+# A number as a CSV writes it: 1200, 1,200, -2.5. A leading zero (0140001, 05012345678) marks a
+# code — a postal code, a phone number — and stays text.
+NUMBER_TEXT = re.compile(r"-?(0|[1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?")
+
+
+def _cell_value(value):
+    """Numbers stay numbers in the workbook, also when they were read from a CSV as text."""
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
+        value = Decimal(value.strip().replace(",", ""))
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 @step(

@@ -82,3 +82,23 @@ def test_the_demo_reproduces_the_seed_r3_effect_and_the_page_and_exports_show_it
     # The demo is idempotent.
     call_command("demo", quiet_logins=True)
     assert selectors.effect_by_fiscal_year(prefecture, 2021)["total"]["tasks"] == 13
+
+
+def test_ledger_percentages_come_from_exact_minutes_not_rounded_hours(tsu):
+    """30 minutes before and 3 after is a 90% cut, although the hours shown round to 0.5 and 0.1."""
+    from jichitai.automation.models import LedgerLine
+
+    LedgerLine.objects.create(
+        organization=tsu,
+        fiscal_year=2024,
+        task="短い業務",
+        division="甲課",
+        minutes_before=30,
+        minutes_after=3,
+    )
+    effect = selectors.effect_by_fiscal_year(tsu, 2024)
+    task = effect["tasks"][0]
+    assert (task["before"], task["after"]) == (Decimal("0.5"), Decimal("0.1"))
+    assert task["reduction"] == Decimal("0.5")  # 27 minutes
+    assert task["reduction_percent"] == Decimal("90.0")
+    assert effect["total"]["reduction_percent"] == Decimal("90.0")

@@ -144,6 +144,22 @@ def test_csv_in_cp932_and_utf8_with_a_missing_column(tmp_path):
     assert (tmp_path / written).read_bytes().decode("cp932").startswith("番号,氏名")
 
 
+def test_excel_write_keeps_numbers_from_a_csv_numeric_and_codes_as_text(tmp_path):
+    (tmp_path / "in.csv").write_bytes(
+        '番号,郵便番号,金額,率,備考\r\n1,0140001,"1,200",-2.5,十件\r\n'.encode("cp932")
+    )
+    rows = steps.get("csv.read").function(
+        Ctx(tmp_path), path="in.csv", columns=["番号", "郵便番号", "金額", "率", "備考"]
+    )
+    written = steps.get("excel.write").function(
+        Ctx(tmp_path), output="out.xlsx", sheets={"一覧": rows}
+    )
+    sheet = load_workbook(tmp_path / written)["一覧"]
+    values = [cell.value for cell in sheet[2]]
+    assert values == [1, "0140001", 1200, -2.5, "十件"]
+    assert sheet["C2"].data_type == "n"
+
+
 def test_fill_an_excel_template_by_named_cells_and_ranges(tmp_path):
     workbook = Workbook()
     sheet = workbook.active
