@@ -23,6 +23,7 @@ tenant_urlpatterns = [
     path("", include("jichitai.pdca.urls")),
     path("", include("jichitai.ocr.urls")),
     path("automation/", include("jichitai.automation.urls")),
+    path("collaboration/", include("jichitai.collaboration.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from jichitai.collaboration import views
+
+app_name = "collaboration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("adoption/", views.adoption, name="adoption"),
+    path("surveys/<int:request_id>/", views.survey_answer, name="survey"),
+    path("initiatives/<int:initiative_id>/", views.initiative_detail, name="initiative"),
+    path("initiatives/<int:initiative_id>/send-survey/", views.send_survey, name="send_survey"),
+]
