@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jichitai.collaboration import selectors, services
+from jichitai.collaboration import peers, selectors, services
 from jichitai.collaboration.forms import AdoptionForm, SurveyAnswerForm
 from jichitai.core import japanese
 from jichitai.core.forms import add_service_errors
@@ -34,6 +34,7 @@ def home(request, org_code):
             {
                 "fiscal_year": fiscal_year,
                 "overview": selectors.adoption_overview(request.tenant, fiscal_year),
+                "table": peers.peer_table(request.tenant, fiscal_year),
                 "initiatives": [
                     {
                         "initiative": initiative,
@@ -56,6 +57,7 @@ def home(request, org_code):
                 }
             ),
             "requests": selectors.survey_requests_for(request.tenant),
+            "peers": peers.own_beside_peers(request.tenant, fiscal_year),
         },
     )
 
@@ -88,6 +90,7 @@ def adoption(request, org_code):
             "fiscal_year": fiscal_year,
             "form": form,
             "requests": selectors.survey_requests_for(request.tenant),
+            "peers": peers.own_beside_peers(request.tenant, fiscal_year),
         },
         status=400,
     )
