@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.collaboration.models import AdoptionState, Measure
+from jichitai.collaboration.models import AdoptionState, Initiative, Measure
+from jichitai.core.forms import JapaneseDateField
 
 
 class AdoptionForm(forms.Form):
@@ -43,3 +44,39 @@ class SurveyAnswerForm(forms.Form):
                 self.fields[field["name"]] = forms.CharField(
                     label=field["label"], required=required, widget=forms.Textarea
                 )
+
+
+class InitiativeForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=200)
+    slug = forms.SlugField(
+        label=_("識別子"),
+        max_length=80,
+        help_text=_("半角英数字とハイフン。計画の文中で数値を引用するときに使います。"),
+    )
+    kind = forms.ChoiceField(label=_("種類"), choices=Initiative.Kind.choices)
+    fiscal_year = forms.IntegerField(label=_("年度(西暦の開始年)"), min_value=2000, max_value=2100)
+    description = forms.CharField(label=_("概要"), required=False, widget=forms.Textarea)
+
+
+class SessionForm(forms.Form):
+    date = JapaneseDateField(label=_("開催日"))
+    title = forms.CharField(label=_("回"), max_length=50, help_text=_("例: 第1回"))
+    agenda = forms.CharField(
+        label=_("議題(1行に1つ)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean_agenda(self):
+        return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
+
+
+class ParticipationForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("市町"), queryset=None)
+    session = forms.ModelChoiceField(
+        label=_("回(会議のとき)"), queryset=None, required=False, empty_label=_("(回を問わない)")
+    )
+    staff_count = forms.IntegerField(label=_("参加人数"), min_value=1, max_value=999, initial=1)
+
+    def __init__(self, *args, municipalities, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["session"].queryset = sessions

@@ -11,6 +11,7 @@ from jichitai.collaboration.models import (
     Initiative,
     Measure,
     Participation,
+    Session,
     SurveyRequest,
 )
 from jichitai.tenancy.models import Organization
@@ -175,3 +176,7 @@ def survey_status(initiative: Initiative) -> list[dict]:
 
 def survey_requests_of_initiative(initiative: Initiative) -> QuerySet[SurveyRequest]:
     return SurveyRequest.objects.filter(initiative=initiative).order_by("organization__code")
+
+
+def sessions_of(initiative: Initiative) -> QuerySet[Session]:
+    return initiative.sessions.all()

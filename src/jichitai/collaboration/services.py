@@ -61,7 +61,7 @@ def create_initiative(
         survey_question=survey_question,
         survey_positive_answers=list(survey_positive_answers),
     )
-    initiative.full_clean(validate_unique=False)
+    initiative.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             initiative.save()

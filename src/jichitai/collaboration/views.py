@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.collaboration import peers, selectors, services
-from jichitai.collaboration.forms import AdoptionForm, SurveyAnswerForm
+from jichitai.collaboration.forms import (
+    AdoptionForm,
+    InitiativeForm,
+    ParticipationForm,
+    SessionForm,
+    SurveyAnswerForm,
+)
 from jichitai.core import japanese
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy.middleware import requires_role
@@ -18,10 +24,12 @@ from jichitai.tenancy.models import Organization, Role
 
 
 def _fiscal_year(request) -> int:
+    """The 年度 asked for; the current one for anything that is not a plausible 年度."""
     try:
-        return int(request.POST.get("year") or request.GET.get("year", ""))
+        year = int(request.POST.get("year") or request.GET.get("year", ""))
     except ValueError:
-        return japanese.fiscal_year(timezone.localdate())
+        year = 0
+    return year if 2000 <= year <= 2100 else japanese.fiscal_year(timezone.localdate())
 
 
 @requires_role(Role.VIEWER)
@@ -121,9 +129,15 @@ def survey_answer(request, org_code, request_id):
     )
 
 
-@requires_role(Role.VIEWER, organization_kind=Organization.Kind.PREFECTURE)
-def initiative_detail(request, org_code, initiative_id):
-    initiative = selectors.initiative_of(request.tenant, initiative_id)
+def _participation_form(request, initiative, data=None):
+    return ParticipationForm(
+        data,
+        municipalities=selectors.municipalities_of(request.tenant),
+        sessions=selectors.sessions_of(initiative),
+    )
+
+
+def _initiative_page(request, initiative, *, session_form=None, participation_form=None):
     return render(
         request,
         "collaboration/initiative.html",
@@ -133,8 +147,78 @@ def initiative_detail(request, org_code, initiative_id):
             "participations": selectors.participations_of(initiative),
             "survey": selectors.survey_figures(initiative),
             "survey_status": selectors.survey_status(initiative),
+            "session_form": session_form or SessionForm(),
+            "participation_form": participation_form or _participation_form(request, initiative),
         },
+        status=400 if session_form or participation_form else 200,
     )
+
+
+@requires_role(Role.VIEWER, organization_kind=Organization.Kind.PREFECTURE)
+def initiative_detail(request, org_code, initiative_id):
+    return _initiative_page(request, selectors.initiative_of(request.tenant, initiative_id))
+
+
+@require_http_methods(["GET", "POST"])
+@requires_role(Role.CLERK, organization_kind=Organization.Kind.PREFECTURE)
+def initiative_create(request, org_code):
+    form = InitiativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = services.create_initiative(
+                actor=request.user, organization=request.tenant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("取組を登録しました。"))
+            return redirect(
+                "collaboration:initiative", org_code=org_code, initiative_id=initiative.pk
+            )
+    return render(
+        request,
+        "collaboration/initiative_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@requires_role(Role.CLERK, organization_kind=Organization.Kind.PREFECTURE)
+def session_add(request, org_code, initiative_id):
+    initiative = selectors.initiative_of(request.tenant, initiative_id)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_session(actor=request.user, initiative=initiative, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("開催回を追加しました。"))
+            return redirect(
+                "collaboration:initiative", org_code=org_code, initiative_id=initiative.pk
+            )
+    return _initiative_page(request, initiative, session_form=form)
+
+
+@require_POST
+@requires_role(Role.CLERK, organization_kind=Organization.Kind.PREFECTURE)
+def participation_record(request, org_code, initiative_id):
+    initiative = selectors.initiative_of(request.tenant, initiative_id)
+    form = _participation_form(request, initiative, request.POST)
+    if form.is_valid():
+        try:
+            services.record_participation(
+                actor=request.user, initiative=initiative, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("参加を記録しました。"))
+            return redirect(
+                "collaboration:initiative", org_code=org_code, initiative_id=initiative.pk
+            )
+    return _initiative_page(request, initiative, participation_form=form)
 
 
 @require_POST

@@ -228,3 +228,47 @@ def test_a_viewer_cannot_change_states(tsu, make_member, login):
     response = client.post("/s/242012/collaboration/adoption/", {"year": "2026", "rpa": "adopted"})
     assert response.status_code in (403, 404)
     assert selectors.adoption_states(tsu, 2026) == {}
+
+
+def test_the_prefecture_records_an_initiative_its_sessions_and_who_took_part(
+    prefecture, tsu, ise, make_member, login
+):
+    client = login(make_member(prefecture, Role.CLERK))
+    created = client.post(
+        "/s/240001/collaboration/initiatives/new/",
+        {"name": "RPA研修", "slug": "rpa-training-2026", "kind": "training", "fiscal_year": "2026"},
+    )
+    assert created.status_code == 302
+    initiative = Initiative.objects.get(slug="rpa-training-2026")
+    again = client.post(
+        "/s/240001/collaboration/initiatives/new/",
+        {"name": "RPA研修", "slug": "rpa-training-2026", "kind": "training", "fiscal_year": "2026"},
+    )
+    assert again.status_code == 400 and "既に使われています" in again.content.decode()
+    assert 'value="RPA研修"' in again.content.decode()  # the input is kept
+    base = f"/s/240001/collaboration/initiatives/{initiative.pk}/"
+    bad_date = client.post(f"{base}sessions/", {"date": "令和8年13月1日", "title": "第1回"})
+    assert bad_date.status_code == 400
+    assert (
+        client.post(
+            f"{base}sessions/",
+            {"date": "令和8年6月1日", "title": "第1回", "agenda": "RPAの基礎\n\n演習"},
+        ).status_code
+        == 302
+    )
+    session = initiative.sessions.get()
+    assert session.agenda == ["RPAの基礎", "演習"]
+    assert (
+        client.post(
+            f"{base}participations/",
+            {"municipality": tsu.pk, "session": session.pk, "staff_count": "3"},
+        ).status_code
+        == 302
+    )
+    refused = client.post(f"{base}participations/", {"municipality": tsu.pk, "staff_count": "0"})
+    assert refused.status_code == 400
+    page = client.get(base).content.decode()
+    assert "参加 1市町・3名、開催 1回" in page
+    # A 市町 cannot record for the prefecture.
+    tsu_client = login(make_member(tsu, Role.MANAGER))
+    assert tsu_client.get("/s/242012/collaboration/initiatives/new/").status_code == 404
