@@ -23,6 +23,7 @@ tenant_urlpatterns = [
     path("", include("jichitai.pdca.urls")),
     path("", include("jichitai.ocr.urls")),
     path("automation/", include("jichitai.automation.urls")),
+    path("collaboration/", include("jichitai.collaboration.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/worker", healthz_worker, name="healthz_worker"),
     path("", include("jichitai.opendata.public_urls")),
+    path("", include("jichitai.collaboration.public_urls")),
     # The CKAN-compatible /api/action/… and /api/3/action/… must come before the platform's own API.
     path("", include("jichitai.opendata.ckan.public_urls")),
     path("api/", api_url_patterns()),

@@ -234,10 +234,8 @@ def load_strategy(prefecture) -> list[str]:
     return [f"{data['name']}: 個別取組 {len(nodes)}、取組 {len(actions)}、進捗報告(R3)を公開"]
 
 
-def load_meeting(prefecture) -> list[str]:
-    data = _read("meeting_2020.yaml")
-    if for_tenant(Meeting, prefecture).filter(name=data["name"]).exists():
-        return [f"{data['name']}: 読込済み"]
+def _synthetic_survey(prefecture, data):
+    """The survey and the seed's answers, without the municipalities behind them."""
     from jichitai.procedures import services as procedures
     from jichitai.procedures.models import Procedure
 
@@ -274,6 +272,21 @@ def load_meeting(prefecture) -> list[str]:
             idempotency_key=f"demo-meeting-survey-{number}",
         )
     procedures.close_procedure(actor=None, procedure=survey)
+    return survey
+
+
+def load_meeting(prefecture) -> list[str]:
+    data = _read("meeting_2020.yaml")
+    if for_tenant(Meeting, prefecture).filter(name=data["name"]).exists():
+        return [f"{data['name']}: 読込済み"]
+    from jichitai.procedures.models import Procedure
+
+    survey_data = data["survey"]
+    # Where the 市町連携 register is installed it has already sent this survey to the 市町 and
+    # recorded their answers; the meeting takes its figure from those.
+    survey = for_tenant(Procedure, prefecture).filter(
+        name=f"{data['name']} 事後アンケート"
+    ).first() or _synthetic_survey(prefecture, data)
     meeting = Meeting.objects.create(
         organization=prefecture,
         plan=for_tenant(Plan, prefecture).filter(slug="smart-government-policy").first(),

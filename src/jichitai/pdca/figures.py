@@ -1,7 +1,10 @@
 """Numbers as the plan's documents show them: 22,400件, 10.0%, 17,300千円, and achievement."""
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from jichitai.core.registry import metrics
 
 NONE_MARK = "—"
 NO_DATA = "－"  # no figure: no data for the year, no budget
@@ -65,3 +68,32 @@ def reduction(before, after) -> tuple[Decimal, Decimal]:
     before, after = Decimal(before), Decimal(after)
     cut = before - after
     return cut, (cut * 100 / before) if before else Decimal(0)
+
+
+# A figure written into a text as {{metric.name parameter=value …}}: the report shows the
+# metric's value for the plan's organization and the report's 年度, so the sentence 「全29市町が
+# 参加」 keeps its words and takes its number from the records.
+FIGURE_IN_TEXT = re.compile(r"\{\{\s*([\w.]+)((?:\s+\w+=[^\s{}]+)*)\s*\}\}")
+
+
+def expand_figures(text: str, organization, fiscal_year: int) -> str:
+    if "{{" not in text:
+        return text
+
+    def figure(match: re.Match) -> str:
+        name, parameters = (
+            match.group(1),
+            dict(pair.split("=", 1) for pair in match.group(2).split()),
+        )
+        if name not in metrics:
+            return NONE_MARK
+        try:
+            value = metrics.get(name).compute(organization, fiscal_year, **parameters)
+        except TypeError:  # parameters the metric does not take
+            return NONE_MARK
+        if value is None or isinstance(value, dict):
+            return NONE_MARK
+        decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 1
+        return number_text(value, decimals)
+
+    return FIGURE_IN_TEXT.sub(figure, text)

@@ -318,8 +318,9 @@ def progress_data(plan: Plan, fiscal_year: int) -> dict:
             reprints = [
                 action for action in node.reprinted_actions.all() if action.category == category
             ]
-            rows = [_action_row(action, years, fiscal_year) for action in actions] + [
-                {**_action_row(action, years, fiscal_year), "reprint": True} for action in reprints
+            rows = [_action_row(action, years, fiscal_year, plan) for action in actions] + [
+                {**_action_row(action, years, fiscal_year, plan), "reprint": True}
+                for action in reprints
             ]
             if rows:
                 sections.append({"label": str(label), "actions": rows})
@@ -348,7 +349,7 @@ def progress_data(plan: Plan, fiscal_year: int) -> dict:
     }
 
 
-def _action_row(action: Action, years: list[int], fiscal_year: int) -> dict:
+def _action_row(action: Action, years: list[int], fiscal_year: int, plan: Plan) -> dict:
     by_year = {row.fiscal_year: row for row in action.years.all()}
     status = by_year.get(fiscal_year)
     return {
@@ -357,7 +358,9 @@ def _action_row(action: Action, years: list[int], fiscal_year: int) -> dict:
         "title": action.title,
         "division": action.division_name,
         "schedule": [by_year[year].schedule if year in by_year else "" for year in years],
-        "status": status.status_text if status else "",
+        "status": figures.expand_figures(status.status_text, plan.organization, fiscal_year)
+        if status
+        else "",
     }
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jichitai.pdca",
     "jichitai.ocr",
     "jichitai.automation",
+    "jichitai.collaboration",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,100 @@
+"""What the prefecture–municipality register plugs into other apps: live metrics (so plan
+indicators and report texts take their figures from the records), staff navigation, the demo."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.collaboration import demo, selectors
+from jichitai.collaboration.models import AdoptionState, Measure
+from jichitai.core.metrics import Metric, MetricParameter
+from jichitai.core.registry import metrics
+from jichitai.dashboard.registry import NavItem, navigation
+from jichitai.demo.registry import DemoLoader, demo_loaders
+
+
+def _initiative_choices(organization) -> list[tuple[str, str]]:
+    return [
+        (initiative.slug, f"{initiative.name}({initiative.fiscal_year}年度)")
+        for initiative in selectors.initiatives_of(organization)
+    ]
+
+
+def _initiative_figure(key: str):
+    def compute(organization, fiscal_year, initiative):
+        found = selectors.initiative_by_slug(organization, initiative)
+        return None if found is None else selectors.participation_figures(found)[key]
+
+    return compute
+
+
+def _survey_figure(key: str):
+    def compute(organization, fiscal_year, initiative):
+        found = selectors.initiative_by_slug(organization, initiative)
+        figures = selectors.survey_figures(found) if found is not None else None
+        return None if figures is None else figures[key]
+
+    return compute
+
+
+_INITIATIVE = (MetricParameter("initiative", "市町連携の取組", _initiative_choices, required=True),)
+
+for name, label, unit, key, description in (
+    (
+        "municipalities",
+        "取組に参加した市町の数",
+        "市町",
+        "municipalities",
+        "参加記録のある市町の数。",
+    ),
+    ("staff", "取組に参加した市町職員の数", "名", "staff", "市町ごとの参加人数の合計。"),
+    ("sessions", "取組の開催回数", "回", "sessions", "登録された開催回の数。"),
+):
+    metrics.register(
+        f"collaboration.{name}",
+        Metric(
+            name=f"collaboration.{name}",
+            label=label,
+            unit=unit,
+            compute=_initiative_figure(key),
+            parameters=_INITIATIVE,
+            description=description,
+        ),
+    )
+for name, label, unit, key in (
+    ("survey_positive", "事後アンケートで肯定的に回答した市町の数", "市町", "positive"),
+    ("survey_answered", "事後アンケートに回答した市町の数", "市町", "answered"),
+    ("survey_share", "事後アンケートで肯定的に回答した市町の割合", "%", "share"),
+):
+    metrics.register(
+        f"collaboration.{name}",
+        Metric(
+            name=f"collaboration.{name}",
+            label=label,
+            unit=unit,
+            compute=_survey_figure(key),
+            parameters=_INITIATIVE,
+            description="市町ごとに1件の回答から集計。",
+        ),
+    )
+metrics.register(
+    "collaboration.adopting_municipalities",
+    Metric(
+        name="collaboration.adopting_municipalities",
+        label="取組の状況ごとの市町の数",
+        unit="市町",
+        compute=lambda organization, fiscal_year, measure, state=AdoptionState.ADOPTED: (
+            selectors.adopting_municipalities(organization, fiscal_year, measure, state)
+        ),
+        parameters=(
+            MetricParameter(
+                "measure", "取組", lambda organization: list(Measure.choices), required=True
+            ),
+            MetricParameter(
+                "state", "状況(空欄なら導入済)", lambda organization: list(AdoptionState.choices)
+            ),
+        ),
+        description="各市町が登録したその年度の導入状況から集計。",
+    ),
+)
+
+navigation.register("collaboration", NavItem(_("市町連携"), "collaboration:home", order=45))
+demo_loaders.register("collaboration", DemoLoader(load=demo.load, order=35))

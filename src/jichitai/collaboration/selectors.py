@@ -1,0 +1,182 @@
+"""Reads of the prefecture–municipality register. Every figure here counts 市町 or staff; none
+names a person or shows an answer."""
+
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+
+from jichitai.collaboration.models import (
+    Adoption,
+    AdoptionState,
+    Initiative,
+    Measure,
+    Participation,
+    Session,
+    SurveyRequest,
+)
+from jichitai.tenancy.models import Organization
+from jichitai.tenancy.selectors import for_tenant, tenant_get
+
+
+def initiatives_of(organization: Organization) -> QuerySet[Initiative]:
+    return for_tenant(Initiative, organization).prefetch_related("sessions")
+
+
+def initiative_of(organization: Organization, initiative_id) -> Initiative:
+    return tenant_get(Initiative, organization, pk=initiative_id)
+
+
+def initiative_by_slug(organization: Organization, slug: str) -> Initiative | None:
+    return for_tenant(Initiative, organization).filter(slug=slug).first()
+
+
+def municipalities_of(prefecture: Organization) -> QuerySet[Organization]:
+    return prefecture.municipalities.filter(is_active=True).order_by("code")
+
+
+def participation_figures(initiative: Initiative) -> dict:
+    """How many 市町 took part, how many staff in all (for a council: the most any session
+    brought, per 市町) and how many sessions were held."""
+    rows = Participation.objects.filter(initiative=initiative)
+    staff_per_municipality: dict[int, int] = {}
+    for municipality_id, staff in rows.values_list("municipality_id", "staff_count"):
+        staff_per_municipality[municipality_id] = max(
+            staff, staff_per_municipality.get(municipality_id, 0)
+        )
+    return {
+        "municipalities": len(staff_per_municipality),
+        "staff": sum(staff_per_municipality.values()),
+        "sessions": initiative.sessions.count(),
+    }
+
+
+def participations_of(initiative: Initiative) -> QuerySet[Participation]:
+    return Participation.objects.filter(initiative=initiative).select_related(
+        "municipality", "session"
+    )
+
+
+def adoption_states(organization: Organization, fiscal_year: int) -> dict[str, str]:
+    """``{measure: state}`` of a 市町 in a 年度 (measures not recorded are absent)."""
+    return dict(
+        for_tenant(Adoption, organization)
+        .filter(fiscal_year=fiscal_year)
+        .values_list("measure", "state")
+    )
+
+
+def adoption_overview(prefecture: Organization, fiscal_year: int) -> dict:
+    """Per measure, how many of the prefecture's 市町 are in each state (未登録 for those that
+    recorded nothing), and each 市町's states."""
+    municipalities = list(municipalities_of(prefecture))
+    recorded = Adoption.objects.filter(
+        organization__in=municipalities, fiscal_year=fiscal_year
+    ).values_list("organization_id", "measure", "state")
+    states: dict[int, dict[str, str]] = {}
+    for organization_id, measure, state in recorded:
+        states.setdefault(organization_id, {})[measure] = state
+    measures = []
+    for measure, label in Measure.choices:
+        counts = dict.fromkeys(AdoptionState.values, 0)
+        for municipality in municipalities:
+            state = states.get(municipality.pk, {}).get(measure)
+            if state:
+                counts[state] += 1
+        measures.append(
+            {
+                "measure": measure,
+                "label": label,
+                "counts": [counts[state] for state in AdoptionState.values],
+                "unrecorded": len(municipalities) - sum(counts.values()),
+            }
+        )
+    return {
+        "fiscal_year": fiscal_year,
+        "states": AdoptionState.choices,
+        "measures": measures,
+        "municipalities": [
+            {
+                "name": municipality.name,
+                "code": municipality.code,
+                "states": [
+                    AdoptionState(states[municipality.pk][measure]).label
+                    if measure in states.get(municipality.pk, {})
+                    else ""
+                    for measure in Measure.values
+                ],
+            }
+            for municipality in municipalities
+        ],
+        "total": len(municipalities),
+    }
+
+
+def adopting_municipalities(
+    prefecture: Organization, fiscal_year: int, measure: str, state: str = AdoptionState.ADOPTED
+) -> int:
+    return Adoption.objects.filter(
+        organization__parent=prefecture, fiscal_year=fiscal_year, measure=measure, state=state
+    ).count()
+
+
+def survey_figures(initiative: Initiative) -> dict | None:
+    """Requests sent, 市町 that answered, those that chose one of the positive answers, and their
+    share of the answers (%, one decimal). None without a survey."""
+    if initiative.survey_id is None:
+        return None
+    requests = SurveyRequest.objects.filter(initiative=initiative).aggregate(
+        requested=Count("id"), answered=Count("application")
+    )
+    wanted = set(initiative.survey_positive_answers)
+    answers = SurveyRequest.objects.filter(
+        initiative=initiative, application__isnull=False
+    ).values_list("application__data", flat=True)
+    positive = sum(
+        1 for data in answers if _chose((data or {}).get(initiative.survey_question), wanted)
+    )
+    answered = requests["answered"]
+    return {
+        "requested": requests["requested"],
+        "answered": answered,
+        "positive": positive,
+        "share": (Decimal(positive * 100) / answered).quantize(Decimal("0.1"))
+        if answered
+        else None,
+    }
+
+
+def _chose(value, wanted: set) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(item in wanted for item in values if item is not None)
+
+
+def survey_requests_for(municipality: Organization) -> QuerySet[SurveyRequest]:
+    return for_tenant(SurveyRequest, municipality).select_related(
+        "initiative", "initiative__organization", "initiative__survey"
+    )
+
+
+def survey_request_of(municipality: Organization, request_id) -> SurveyRequest:
+    return tenant_get(
+        SurveyRequest.objects.select_related("initiative__survey__current_version"),
+        municipality,
+        pk=request_id,
+    )
+
+
+def survey_status(initiative: Initiative) -> list[dict]:
+    """Which 市町 were asked and whether they answered (never what they answered)."""
+    return [
+        {"municipality": request.organization.name, "answered": request.answered_at is not None}
+        for request in SurveyRequest.objects.filter(initiative=initiative).select_related(
+            "organization"
+        )
+    ]
+
+
+def survey_requests_of_initiative(initiative: Initiative) -> QuerySet[SurveyRequest]:
+    return SurveyRequest.objects.filter(initiative=initiative).order_by("organization__code")
+
+
+def sessions_of(initiative: Initiative) -> QuerySet[Session]:
+    return initiative.sessions.all()

@@ -1,0 +1,23 @@
+from jichitai.collaboration.models import Initiative, SurveyRequest
+from jichitai.collaboration.tests.factories import council
+from jichitai.tenancy.models import Organization
+from jichitai.tenancy.tests.isolation import object_kwargs
+
+
+def _initiative(organization):
+    prefecture = organization if organization.parent_id is None else organization.parent
+    existing = Initiative.objects.filter(organization=prefecture).first()
+    return existing or council(prefecture, [organization] if organization.parent_id else [])
+
+
+def _survey_request(organization):
+    prefecture = organization.parent or Organization.objects.get(code="240001")
+    initiative = _initiative(prefecture)
+    request, _created = SurveyRequest.objects.get_or_create(
+        initiative=initiative, organization=organization
+    )
+    return request.pk
+
+
+object_kwargs.register("initiative_id", lambda organization: _initiative(organization).pk)
+object_kwargs.register("request_id", _survey_request)
