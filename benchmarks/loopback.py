@@ -47,22 +47,29 @@ def environment(database: str, **extra: str) -> dict:
     }
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict, port: int, workers: int, *, host: str = "127.0.0.1"
+) -> subprocess.Popen:
+    """The production settings (or those ``DJANGO_SETTINGS_MODULE`` in ``env`` names, looked up in
+    ``benchmarks/`` too) served as the product starts them (docs/production.md)."""
     server = subprocess.Popen(
         [
             BIN / "gunicorn",
             "jichitai.wsgi",
+            "--preload",
+            "--pythonpath",
+            str(ROOT / "benchmarks"),
             "--workers",
             str(workers),
             "--bind",
-            f"127.0.0.1:{port}",
+            f"{host}:{port}",
             "--log-level",
             "warning",
         ],
         env=env,
         cwd=ROOT,
     )
-    wait_until_up(f"http://127.0.0.1:{port}/healthz")
+    wait_until_up(f"http://{host}:{port}/healthz")
     return server
 
 

@@ -1,10 +1,17 @@
 """make bench-submit: validated submissions of a 20-field form through the public API, served by
-gunicorn on PostgreSQL, driven by wrk from a separate process for a fixed time.
+gunicorn on PostgreSQL and Redis, driven by wrk from a separate process for a fixed time, read
+against the framework's own floor measured in the same invocation:
 
-Prints submissions/s, latency percentiles, errors and the rows found in the database afterwards
-(which must equal the 201 answers), the raw single-row INSERT rate of the same database measured
-by pgbench in the same run (the ceiling to compare with), and a profile of where a submission's
-time goes.
+(a) the product's submission API;
+(b) a minimal Django endpoint (benchmarks/minimal_site.py) served with the same gunicorn options,
+    validating the same JSON with the same validator and inserting one row through the ORM;
+(c) pgbench's single-row INSERT into the same database.
+
+Each prints its rate, p50/p99 latency, the rows counted in the database afterwards (none lost,
+none duplicated) and the load average while it ran; then the ratio (a) ÷ (b), the CPU time of one
+submission and the 15 functions that spend most of it by themselves (exclusive CPU time, measured
+with a CPU clock in-process). The last line is
+``bench-submit: product N/s, minimal M/s, pgbench P/s, ratio R``.
 """
 
 import argparse
@@ -14,6 +21,7 @@ import os
 import pstats
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -184,11 +192,11 @@ end
 """
 
 
-def prepare(database: str) -> int:
+def prepare(env: dict) -> int:
     """Creates the organization and the published 20-field procedure; returns its id."""
     import django
 
-    os.environ.update(environment(database, JICHITAI_API_SUBMIT_RATE="100000000/m"))
+    os.environ.update(env)
     django.setup()
     from jichitai.procedures import services
     from jichitai.tenancy.models import Division, Organization
@@ -220,13 +228,51 @@ def run_submissions(path: str, port: int, seconds: int, connections: int) -> dic
     return result
 
 
-def insert_ceiling(database: str, seconds: int, clients: int) -> float:
+def count(table: str, database: str) -> int:
+    return int(psql(f"SELECT count(*) FROM {table}", database))  # noqa: S608 (the bench's own tables)
+
+
+def duplicated_applications(database: str) -> int:
+    """Idempotency keys or receipt numbers held by more than one application."""
+    return int(
+        psql(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM procedures_application WHERE"
+            " idempotency_key IS NOT NULL GROUP BY procedure_id, idempotency_key HAVING count(*) > 1) k)"
+            " + (SELECT count(*) FROM (SELECT 1 FROM procedures_application"
+            " GROUP BY organization_id, receipt_number HAVING count(*) > 1) r)",
+            database,
+        )
+    )
+
+
+def serve_and_drive(env: dict, options, path: str, table: str, database: str) -> dict:
+    """Starts gunicorn with ``env``, warms it, drives ``path`` and counts ``table``'s new rows."""
+    server = start_gunicorn(env, options.port, options.workers)
+    try:
+        run_submissions(path, options.port, 2, 4)  # warm the workers' connections and caches
+        before = count(table, database)
+        load_before = os.getloadavg()
+        result = run_submissions(path, options.port, options.seconds, options.connections)
+        result["load"] = (load_before, os.getloadavg())
+        result["rows"] = count(table, database) - before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result["rate"] = result["created"] / result["seconds"]
+    return result
+
+
+def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
+    """pgbench's single-row INSERT into the same database: rate, latency, rows counted."""
     psql(
         "CREATE TABLE bench_insert (id bigserial primary key, payload jsonb, created timestamptz default now())",
         database,
     )
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
+    workdir = tempfile.mkdtemp(prefix="bench-pgbench-")
+    script = os.path.join(workdir, "insert.sql")
+    with open(script, "w") as handle:
         handle.write("INSERT INTO bench_insert (payload) VALUES ('{\"receipt\": 1}');\n")
+    load_before = os.getloadavg()
     output = subprocess.run(
         [
             "pgbench",
@@ -240,57 +286,82 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> float:
             f"-c{clients}",
             "-j2",
             f"-T{seconds}",
+            "-l",
+            f"--log-prefix={workdir}/log",
             "-f",
-            handle.name,
+            script,
             database,
         ],
         check=True,
         capture_output=True,
         text=True,
+        cwd=workdir,
     ).stdout
-    os.unlink(handle.name)
-    return float(re.search(r"tps = ([\d.]+)", output).group(1))
+    load = (load_before, os.getloadavg())
+    # Per-transaction log lines: client, transaction number, latency (µs), script, epoch, µs.
+    latencies = []
+    for name in os.listdir(workdir):
+        if name.startswith("log"):
+            with open(os.path.join(workdir, name)) as log:
+                latencies.extend(int(line.split()[2]) / 1000 for line in log if line.strip())
+    shutil.rmtree(workdir)
+    processed = int(re.search(r"number of transactions actually processed: (\d+)", output).group(1))
+    quantiles = statistics.quantiles(latencies, n=100)
+    return {
+        "rate": float(re.search(r"tps = ([\d.]+)", output).group(1)),
+        "created": processed,
+        "rows": count("bench_insert", database),
+        "p50_ms": quantiles[49],
+        "p99_ms": quantiles[98],
+        "other": 0,
+        "socket_errors": 0,
+        "load": load,
+    }
 
 
-def profile(procedure_id: int, count: int) -> list[tuple[str, float]]:
-    """Where one submission's time goes, measured in-process over ``count`` API submissions."""
+def cpu_profile(procedure_id: int, number: int) -> tuple[float, list[tuple[str, float, float]]]:
+    """The CPU time of one API submission in-process (through the whole middleware stack), and
+    the 15 functions spending most CPU time by themselves (exclusive), measured over ``number``
+    submissions with the process CPU clock (time waiting for PostgreSQL is not counted; its own
+    CPU is part of the database's figures above)."""
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
     url = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
     body = json.dumps(BODY, ensure_ascii=False)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for number in range(count):
-        client.post(
-            url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"profile-{number}"
+
+    def submit(prefix: str, index: int) -> None:
+        answer = client.post(
+            url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"{prefix}-{index}"
         )
+        if answer.status_code != 201:
+            raise SystemExit(f"the profiled submission was refused: {answer.content!r}")
+
+    for index in range(50):
+        submit("warm", index)
+    started = time.process_time()
+    for index in range(number):
+        submit("clock", index)
+    cpu_ms = (time.process_time() - started) * 1000 / number
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for index in range(number):
+        submit("profile", index)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    total = sum(row[3] for row in stats.stats.values() if row[0] == row[1]) or 1
-    buckets = {
-        "database round trips (psycopg execute)": ("psycopg/cursor.py", "execute"),
-        "JSON Schema validation (jsonschema)": ("jsonschema/validators.py", "iter_errors"),
-        "field normalisation (和暦, phone, kana)": ("jichitai/procedures/fields.py", None),
-        "ninja request parsing/response": ("ninja/operation.py", "run"),
-        "audit entry": ("jichitai/audit/services.py", "record"),
-        "Django middleware stack": ("django/core/handlers/base.py", "_get_response"),
-    }
-    wall = stats.total_tt
+    total = sum(row[2] for row in stats.stats.values()) or 1  # every function's own time
     rows = []
-    for label, (path, function) in buckets.items():
-        cumulative = max(
-            (
-                data[3]
-                for (file, _, name), data in stats.stats.items()
-                if file.endswith(path) and (function is None or name == function)
-            ),
-            default=0.0,
-        )
-        rows.append((label, cumulative * 1000 / count))
-    rows.append(("total per submission (in-process)", wall * 1000 / count))
-    del total
-    return rows
+    for (file, line, function), (_calls, _primitive, own, _cumulative, _callers) in sorted(
+        stats.stats.items(), key=lambda item: item[1][2], reverse=True
+    )[:15]:
+        where = re.sub(r"^.*/(site-packages|src)/", "", file)
+        label = f"{function} ({where}:{line})" if line else function
+        rows.append((label, own * 1000 / number, own * 100 / total))
+    return cpu_ms, rows
+
+
+def load_text(load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
+    return " → ".join("/".join(f"{value:.2f}" for value in sample) for sample in load)
 
 
 def main() -> None:
@@ -299,6 +370,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--profiled", type=int, default=300, help="submissions profiled")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="the shared cache")
     options = parser.parse_args()
     for tool in ("wrk", "pgbench", "psql"):
         if shutil.which(tool) is None:
@@ -306,62 +379,86 @@ def main() -> None:
 
     database = f"jichitai_bench_{os.getpid()}"
     psql(f"CREATE DATABASE {database}")
-    server = None
+    cache = options.redis.replace("redis://", "rediscache://", 1)
     try:
-        env = environment(database, JICHITAI_API_SUBMIT_RATE="100000000/m")
+        env = environment(database, JICHITAI_API_SUBMIT_RATE="100000000/m", CACHE_URL=cache)
         subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
-        procedure_id = prepare(database)
-        server = start_gunicorn(env, options.port, options.workers)
-        path = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
-        run_submissions(path, options.port, 2, 4)  # warm the workers' connections and caches
-        from jichitai.procedures.models import Application
-
-        before = Application.objects.count()
-        result = run_submissions(path, options.port, options.seconds, options.connections)
-        rows = Application.objects.count() - before
-        server.terminate()
-        server.wait(timeout=30)
-        server = None
+        procedure_id = prepare(env)
+        psql(
+            "CREATE TABLE bench_minimal (id bigserial primary key, payload jsonb NOT NULL,"
+            " created timestamptz NOT NULL)",
+            database,
+        )
+        product = serve_and_drive(
+            env,
+            options,
+            f"/api/v1/o/242012/procedures/{procedure_id}/applications",
+            "procedures_application",
+            database,
+        )
+        product["duplicated"] = duplicated_applications(database)
+        minimal = serve_and_drive(
+            {**env, "DJANGO_SETTINGS_MODULE": "minimal_site"},
+            options,
+            f"/minimal/{procedure_id}",
+            "bench_minimal",
+            database,
+        )
+        minimal["duplicated"] = 0  # no key to repeat: every request is a new row
         ceiling = insert_ceiling(database, 10, options.connections)
-        where = profile(procedure_id, 300)
+        ceiling["duplicated"] = 0
+        cpu_ms, profile = cpu_profile(procedure_id, options.profiled)
     finally:
-        if server is not None:
-            server.terminate()
         from django.db import connections
 
         connections.close_all()
         psql(f"DROP DATABASE IF EXISTS {database}")
 
-    rate = result["created"] / result["seconds"]
+    ratio = product["rate"] / minimal["rate"] if minimal["rate"] else 0.0
     print(
-        f"\nbench-submit: 20-field form, gunicorn {options.workers} workers, PostgreSQL, wrk {options.connections} connections, {options.seconds} s, {os.cpu_count()} CPUs\n"
+        f"\nbench-submit: 20-field form, gunicorn {options.workers} workers, PostgreSQL + Redis,"
+        f" {options.connections} connections, {options.seconds} s each, {os.cpu_count()} CPUs\n"
     )
-    print(f"| {'measure':<44} | {'value':>12} |")
-    print(f"|{'-' * 46}|{'-' * 14}|")
-    for label, value in (
-        ("submissions answered 201", f"{result['created']}"),
-        ("submissions/s", f"{rate:,.0f}"),
-        ("latency p50 (ms)", f"{result['p50_ms']:.1f}"),
-        ("latency p95 (ms)", f"{result['p95_ms']:.1f}"),
-        ("latency p99 (ms)", f"{result['p99_ms']:.1f}"),
-        ("latency max (ms)", f"{result['max_ms']:.1f}"),
-        ("non-201 answers", f"{result['other']}"),
-        ("socket errors", f"{result['socket_errors']}"),
-        ("rows in the database afterwards", f"{rows}"),
-        ("lost (201 without a row)", f"{max(0, result['created'] - rows)}"),
-        ("rows whose answer the timer cut off", f"{max(0, rows - result['created'])}"),
-        ("raw single-row INSERT/s (pgbench, same DB)", f"{ceiling:,.0f}"),
+    header = ("", "(a) product API", "(b) minimal Django", "(c) pgbench INSERT")
+    print("| " + " | ".join(f"{cell:<20}" for cell in header) + " |")
+    print("|" + "|".join("-" * 22 for _ in header) + "|")
+    runs = (product, minimal, ceiling)
+    for label, show in (
+        ("answered 201 / done", lambda run: f"{run['created']}"),
+        ("per second", lambda run: f"{run['rate']:,.0f}"),
+        ("latency p50 (ms)", lambda run: f"{run['p50_ms']:.1f}"),
+        ("latency p99 (ms)", lambda run: f"{run['p99_ms']:.1f}"),
+        ("other answers", lambda run: f"{run['other'] + run['socket_errors']}"),
+        ("rows counted", lambda run: f"{run['rows']}"),
+        ("lost (done, no row)", lambda run: f"{max(0, run['created'] - run['rows'])}"),
+        ("duplicated", lambda run: f"{run['duplicated']}"),
+        ("load average 1/5/15", lambda run: load_text(run["load"])),
     ):
-        print(f"| {label:<44} | {value:>12} |")
+        print("| " + " | ".join(f"{cell:<20}" for cell in (label, *map(show, runs))) + " |")
+    print(f"\nratio product ÷ minimal: {ratio:.2f}")
     print(
-        "\nWhere a submission's time goes (cProfile, in-process, 300 submissions; cumulative ms each):\n"
+        f"\nCPU per submission (in-process, CPU clock, {options.profiled} API submissions): "
+        f"{cpu_ms:.2f} ms. Top 15 by exclusive (self) CPU time, ms per submission:\n"
     )
-    for label, milliseconds in where:
-        print(f"| {label:<44} | {milliseconds:>10.2f} ms |")
+    for label, milliseconds, share in profile:
+        print(f"| {milliseconds:>7.3f} ms | {share:>5.1f} % | {label}")
     # A row may exist without its 201 only for requests in flight when wrk stopped (at most one per
     # connection); a 201 without a row would be a lost submission.
-    if not result["created"] <= rows <= result["created"] + options.connections:
-        sys.exit("rows in the database do not match the 201 answers")
+    failed = [
+        name
+        for name, run in (("product", product), ("minimal", minimal))
+        if not run["created"] <= run["rows"] <= run["created"] + options.connections
+    ]
+    if ceiling["rows"] != ceiling["created"]:
+        failed.append("pgbench")
+    if product["duplicated"]:
+        failed.append("product (duplicates)")
+    print(
+        f"\nbench-submit: product {product['rate']:.0f}/s, minimal {minimal['rate']:.0f}/s, "
+        f"pgbench {ceiling['rate']:.0f}/s, ratio {ratio:.2f}"
+    )
+    if failed:
+        sys.exit(f"rows in the database do not match the answers: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -30,17 +31,31 @@ class Rate:
         return cls(int(count), multiplier * units[period[-1]])
 
 
+def _count(cache_key: str, timeout: int) -> int:
+    """Adds one to the window's count and returns it. On Redis in one round trip (a pipeline that
+    creates the key with its expiry if missing, then increments it); elsewhere through the cache's
+    ``add`` and ``incr``."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        key = backend.make_and_validate_key(cache_key)
+        # The client of Django's Redis cache, to pipeline what its methods send one at a time.
+        pipeline = backend._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return int(pipeline.execute()[1])
+    cache.add(cache_key, 0, timeout=timeout)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
+
+
 def hit(scope: str, key: str, rate: Rate) -> int | None:
     """Counts one request; returns None when allowed, else the seconds until the window ends."""
     now = int(time.time())
     window = now // rate.seconds
-    cache_key = f"ratelimit:{scope}:{key}:{window}"
-    cache.add(cache_key, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=rate.seconds + 1)
-        count = 1
+    count = _count(f"ratelimit:{scope}:{key}:{window}", rate.seconds + 1)
     if count > rate.count:
         return (window + 1) * rate.seconds - now
     return None

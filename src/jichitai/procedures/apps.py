@@ -7,4 +7,6 @@ class ProceduresConfig(AppConfig):
     verbose_name = "電子申請・届出"
 
     def ready(self) -> None:
-        from jichitai.procedures import jobs, registrations  # noqa: F401
+        from jichitai.procedures import jobs, published, registrations  # noqa: F401
+
+        published.connect_signals()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from jichitai.core import japanese
-from jichitai.procedures import availability, workload
+from jichitai.procedures import availability, published, workload
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
@@ -102,8 +102,14 @@ def form_version(version_id: int) -> FormVersion:
 
 
 def public_procedure_by_code(code: str, procedure_id) -> Procedure:
-    """The same as ``public_procedure`` for an organization given by code, in one query; the
-    public API's hot path."""
+    """The same as ``public_procedure`` for an organization given by code: the public API's hot
+    path, so each process keeps what it read until a procedure changes (``published``)."""
+    return published.published_procedure(
+        code, procedure_id, lambda: _public_procedure_by_code(code, procedure_id)
+    )
+
+
+def _public_procedure_by_code(code: str, procedure_id) -> Procedure:
     try:
         procedure = (
             Procedure.objects.select_related("organization", "division")

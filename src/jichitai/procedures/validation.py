@@ -5,6 +5,7 @@ messages."""
 import json
 from functools import lru_cache
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 
 from jichitai.procedures import expressions
@@ -58,8 +59,16 @@ def _schema_message(error, spec: FieldSpec) -> str:
 
 @lru_cache(maxsize=256)
 def _validator(schema_json: str) -> Draft202012Validator:
-    """Validators are built once per schema (keyed by its text) and reused."""
+    """Validators are built once per schema (keyed by its text) and reused. This one tells what is
+    wrong, for the Japanese messages."""
     return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+
+
+@lru_cache(maxsize=256)
+def _accepting_validator(schema_json: str) -> jsonschema_rs.Draft202012Validator:
+    """The same schema compiled to native code, asked only whether data is valid: the accept path
+    of every submission. Data it refuses goes to ``_validator``, which decides and explains."""
+    return jsonschema_rs.Draft202012Validator(json.loads(schema_json), validate_formats=True)
 
 
 def validate_application_data(
@@ -116,9 +125,11 @@ def validate_application_data(
             if name not in known or not field_types.get(specs_by_name[name]["type"]).is_question:
                 errors[name] = ["この項目はこの手続にありません。"]
 
+    schema_json = json.dumps(schema, sort_keys=True)
+    if _accepting_validator(schema_json).is_valid(cleaned):
+        return cleaned, errors
     specs = {spec["name"]: spec for spec in fields}
-    validator = _validator(json.dumps(schema, sort_keys=True))
-    for error in validator.iter_errors(cleaned):
+    for error in _validator(schema_json).iter_errors(cleaned):
         if error.validator == "required" and not error.absolute_path:
             names = [name for name in error.validator_value if name not in error.instance]
         else:

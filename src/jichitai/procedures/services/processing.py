@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from jichitai.audit import services as audit
-from jichitai.procedures import notifications, selectors
+from jichitai.procedures import notifications, published, selectors
 from jichitai.procedures.models import Application, ApplicationEvent, Procedure
 from jichitai.procedures.registry import fee_of
 
@@ -35,6 +35,7 @@ def _release(application: Application) -> None:
         Procedure.objects.filter(pk=procedure.pk).update(
             seats_taken=F("seats_taken") - application.persons
         )
+        published.changed()  # a seat free again may open it to residents the API refused
     application.one_per_person_key = None
 
 

@@ -4,7 +4,6 @@ application, its history and its audit entry in one transaction."""
 
 import hashlib
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.uploads import UploadRejected
-from jichitai.procedures import notifications, workload
+from jichitai.procedures import notifications, published, workload
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import file_fields, persons_field
 from jichitai.procedures.fields import FieldSpec
@@ -28,6 +27,7 @@ from jichitai.procedures.models import (
     Procedure,
 )
 from jichitai.procedures.registry import Candidate, acceptance_checks, field_types, submission_hooks
+from jichitai.procedures.services.insertion import insert_application
 from jichitai.procedures.services.processing import Status
 from jichitai.procedures.services.uploads import store_upload
 from jichitai.procedures.validation import validate_application_data
@@ -184,13 +184,46 @@ def submit_application(
     ``ProcedureUnavailable`` (closed, full, already applied).
     """
     request_sha256 = _request_sha256(data, signature)
-    if idempotency_key:
-        existing = _replayed(
-            procedure=procedure, idempotency_key=idempotency_key, request_sha256=request_sha256
+    try:
+        return _submit(
+            procedure=procedure,
+            data=data,
+            channel=channel,
+            idempotency_key=idempotency_key,
+            request_sha256=request_sha256,
+            applicant_email=applicant_email,
+            uploads=uploads,
+            pending_files=pending_files,
+            actor=actor,
+            reject_unknown=reject_unknown,
+            signature=signature,
         )
-        if existing is not None:
-            return Submission(existing, created=False)
+    except (ApplicationInvalid, ProcedureUnavailable):
+        # A retry may find the procedure closed (perhaps by its own first attempt taking the last
+        # seat) or its form changed since: the application that attempt created is still the answer.
+        if idempotency_key:
+            existing = _replayed(
+                procedure=procedure, idempotency_key=idempotency_key, request_sha256=request_sha256
+            )
+            if existing is not None:
+                return Submission(existing, created=False)
+        raise
 
+
+def _submit(
+    *,
+    procedure,
+    data,
+    channel,
+    idempotency_key,
+    request_sha256,
+    applicant_email,
+    uploads,
+    pending_files,
+    actor,
+    reject_unknown,
+    signature,
+) -> Submission:
     # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
     # when its seats are taken (``_record``).
     reason = unavailable_reason(procedure, paper=channel == Application.Channel.PAPER)
@@ -232,23 +265,24 @@ def submit_application(
         persons_name = persons_field(version.fields)
         persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
         name, email = _applicant(version.fields, cleaned, applicant_email)
-        try:
-            with transaction.atomic():
-                application = _record(
-                    procedure=procedure,
-                    version=version,
-                    cleaned=cleaned,
-                    channel=channel,
-                    persons=persons,
-                    name=name,
-                    email=email,
-                    idempotency_key=idempotency_key,
-                    request_sha256=request_sha256,
-                    files_by_field=files_by_field,
-                    actor=actor,
-                    accepted=accepted,
-                )
-        except IntegrityError:
+        # One transaction, joined without a savepoint when the caller has one (a request's): the
+        # only write that can be refused after another one is the taking of 定員 seats.
+        with transaction.atomic(savepoint=procedure.capacity is not None):
+            application = _record(
+                procedure=procedure,
+                version=version,
+                cleaned=cleaned,
+                channel=channel,
+                persons=persons,
+                name=name,
+                email=email,
+                idempotency_key=idempotency_key,
+                request_sha256=request_sha256,
+                files_by_field=files_by_field,
+                actor=actor,
+                accepted=accepted,
+            )
+        if application is None:
             if idempotency_key:
                 existing = _replayed(
                     procedure=procedure,
@@ -262,12 +296,11 @@ def submit_application(
             if procedure.one_per_email and email:
                 raise ProcedureUnavailable(
                     "このメールアドレスではすでに申し込まれています。", "duplicate"
-                ) from None
-            raise
+                )
+            raise IntegrityError("the application conflicts with one already stored")
     except BaseException:
         _discard(stored_now)
         raise
-    notifications.application_received(application)
     return Submission(application, created=True)
 
 
@@ -302,29 +335,12 @@ def _record(
     actor,
     accepted,
 ):
-    if procedure.capacity is not None:
-        # Taken atomically: the row only changes while the whole rule still holds for these seats,
-        # so neither a concurrent submission nor the staff closing it can slip in between.
-        taken = (
-            Procedure.objects.filter(pk=procedure.pk)
-            .filter(accepting(persons=persons))
-            .update(seats_taken=F("seats_taken") + persons)
-        )
-        procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
-        if not taken:
-            raise unavailable_reason(procedure, persons=persons) or ProcedureUnavailable(
-                "この手続は現在受け付けていません。", "closed"
-            )
-        if procedure.seats_taken >= procedure.capacity:
-            Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
-            procedure.status = Procedure.Status.CLOSED
     now = timezone.now()
     fiscal_year = japanese.fiscal_year(timezone.localdate(now))
-    application = Application.objects.create(
+    application = Application(
         organization=procedure.organization,
         procedure=procedure,
         form_version=version,
-        receipt_number=uuid.uuid4().hex,
         channel=channel,
         data=cleaned,
         persons=persons,
@@ -342,8 +358,28 @@ def _record(
     )
     # Human-readable and unique per organization without a shared counter row that every
     # submission would have to lock: the application's own id, after the code and 年度.
-    application.receipt_number = f"{procedure.organization.code}-{fiscal_year}-{application.pk:06d}"
-    Application.objects.filter(pk=application.pk).update(receipt_number=application.receipt_number)
+    if not insert_application(
+        application, receipt_prefix=f"{procedure.organization.code}-{fiscal_year}-"
+    ):
+        return None
+    if procedure.capacity is not None:
+        # Refused here, the row above goes with the savepoint the caller opens for this. Taken
+        # atomically: the row only changes while the whole rule still holds for these seats,
+        # so neither a concurrent submission nor the staff closing it can slip in between.
+        taken = (
+            Procedure.objects.filter(pk=procedure.pk)
+            .filter(accepting(persons=persons))
+            .update(seats_taken=F("seats_taken") + persons)
+        )
+        procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
+        if not taken:
+            raise unavailable_reason(procedure, persons=persons) or ProcedureUnavailable(
+                "この手続は現在受け付けていません。", "closed"
+            )
+        if procedure.seats_taken >= procedure.capacity:
+            Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
+            published.changed()
+            procedure.status = Procedure.Status.CLOSED
     if files_by_field:
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
@@ -365,4 +401,6 @@ def _record(
         target=application,
         summary=f"{procedure.name}({application.get_channel_display()})",
     )
+    # In the same transaction: the application is never stored without its receipt mail queued.
+    notifications.application_received(application)
     return application

@@ -2,9 +2,12 @@
 right after the commit cannot lose the receipt mail."""
 
 import pytest
+from django.db import DatabaseError
 from django_tasks_db.models import DBTaskResult
 
-from jichitai.procedures import services
+from jichitai.audit.models import AuditEvent
+from jichitai.procedures import notifications, services
+from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
 
 
@@ -23,3 +26,21 @@ def test_the_receipt_mail_is_queued_in_the_submissions_transaction(
             task_path="jichitai.procedures.notifications.send_received_mail"
         )
         assert [row.args_kwargs["args"] for row in queued] == [[application.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_whose_receipt_mail_cannot_be_queued_is_not_kept(tsu, settings, monkeypatch):
+    """The application and its receipt mail commit together: outside any caller's transaction
+    (paper intake, a job) there is no moment where one is stored without the other."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS_BACKEND = "database"
+    procedure = published_procedure(tsu)
+
+    def queue_unavailable(task, *args):
+        raise DatabaseError("the task queue table cannot be written")
+
+    monkeypatch.setattr(notifications, "enqueue_with_action", queue_unavailable)
+    with pytest.raises(DatabaseError):
+        services.submit_application(procedure=procedure, data=event_data())
+    assert not Application.objects.exists()
+    assert not AuditEvent.objects.filter(action="procedures.application.submitted").exists()

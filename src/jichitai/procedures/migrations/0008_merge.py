@@ -1,0 +1,10 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("procedures", "0007_form_imports"),
+        ("procedures", "0007_processing_period_and_closed_days"),
+    ]
+
+    operations = []

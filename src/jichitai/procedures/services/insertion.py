@@ -1,0 +1,62 @@
+"""The application row written in one statement.
+
+The receipt number is computed by the database from the id the same statement takes, so the row is
+never written with a placeholder and updated afterwards; a unique key already taken (a retried
+Idempotency-Key, a second application of the same person) is answered by no row rather than by an
+error, so the caller's transaction stays usable and the submission needs no savepoint and no
+SELECT before the INSERT.
+"""
+
+from django.db import connection
+
+from jichitai.procedures.models import Application
+
+# The next id, taken by the statement itself: from the sequence on PostgreSQL; on SQLite from the
+# AUTOINCREMENT counter, read while the statement holds the database's write lock.
+_NEXT_ID = {
+    "postgresql": "SELECT nextval(pg_get_serial_sequence('{table}', '{pk}')) AS id",
+    "sqlite": "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0) + 1 AS id",
+}
+# The id after the prefix, at least six digits (as ``f"{id:06d}"``).
+_PADDED_ID = {
+    "postgresql": "lpad(id::text, greatest(6, length(id::text)), '0')",
+    "sqlite": "printf('%%06d', id)",
+}
+
+
+def insert_application(application: Application, *, receipt_prefix: str) -> bool:
+    """Inserts the unsaved ``application`` with the receipt number ``receipt_prefix`` followed by
+    its id. Sets its id and receipt number and returns True; writes nothing and returns False when
+    one of the table's unique keys is already taken."""
+    options = Application._meta
+    quote = connection.ops.quote_name
+    table, pk = options.db_table, options.pk.column
+    fields = [
+        field
+        for field in options.concrete_fields
+        if field is not options.pk and field.name != "receipt_number"
+    ]
+    values = [
+        field.get_db_prep_save(field.pre_save(application, True), connection) for field in fields
+    ]
+    columns = ", ".join(quote(field.column) for field in fields)
+    next_id = _NEXT_ID[connection.vendor].format(table=table, pk=pk)
+    padded = _PADDED_ID[connection.vendor]
+    # Only names from the model and the fixed texts above are put into the statement; every value
+    # is a parameter.
+    statement = (
+        f"WITH new AS ({next_id}) "  # noqa: S608
+        f"INSERT INTO {quote(table)} ({quote(pk)}, {quote('receipt_number')}, {columns}) "
+        f"VALUES ((SELECT id FROM new), %s || (SELECT {padded} FROM new), "
+        f"{', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(pk)}, {quote('receipt_number')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [receipt_prefix, *values])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    application.pk, application.receipt_number = row
+    application._state.adding = False
+    application._state.db = connection.alias
+    return True
