@@ -3,20 +3,21 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jichitai.accounts.models import ApiToken
-from jichitai.tenancy.models import ROLE_RANK, Role
+from jichitai.accounts.models import ApiToken, User
+from jichitai.tenancy.models import ROLE_RANK, Organization, Role
 from jichitai.tenancy.selectors import for_tenant, membership_for, tenant_get
 
 
-def confirmed_totp_device(user) -> TOTPDevice | None:
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def may_skip_second_factor(user) -> bool:
+def may_skip_second_factor(user: User | AnonymousUser) -> bool:
     """Only demo accounts, and only on a development machine whose settings allow it."""
     return bool(
         settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP
@@ -25,16 +26,21 @@ def may_skip_second_factor(user) -> bool:
     )
 
 
-def needs_second_factor(user) -> bool:
-    return user.is_authenticated and not user.is_verified() and not may_skip_second_factor(user)
+def needs_second_factor(user: User | AnonymousUser) -> bool:
+    # django-otp's middleware gives the request's user is_verified(); the model does not declare it.
+    return (
+        user.is_authenticated
+        and not user.is_verified()  # type: ignore[attr-defined]
+        and not may_skip_second_factor(user)
+    )
 
 
 @dataclass(frozen=True)
 class ApiPrincipal:
     """Who an API request acts as: a member of one organization, with the token's role."""
 
-    user: object
-    organization: object
+    user: User
+    organization: Organization
     role: str
     token: ApiToken
     # Tokens act for the whole organization, not for one division.
@@ -81,13 +87,13 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def tokens_of(organization) -> QuerySet[ApiToken]:
+def tokens_of(organization: Organization) -> QuerySet[ApiToken]:
     return for_tenant(ApiToken, organization).select_related("user")
 
 
-def token_with_prefix(organization, prefix: str) -> ApiToken | None:
+def token_with_prefix(organization: Organization, prefix: str) -> ApiToken | None:
     return tokens_of(organization).filter(prefix=prefix).first()
 
 
-def token_of(organization, token_id: int) -> ApiToken:
+def token_of(organization: Organization, token_id: int) -> ApiToken:
     return tenant_get(ApiToken, organization, pk=token_id)

@@ -2,25 +2,33 @@
 
 import secrets
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jichitai.accounts.models import ApiToken, EnrolmentCode
+from jichitai.accounts.models import ApiToken, EnrolmentCode, User
 from jichitai.accounts.selectors import confirmed_totp_device, hash_secret
 from jichitai.audit import services as audit
+from jichitai.tenancy.models import Membership
 
 TOKEN_DEVICE_NAME = "認証アプリ"  # noqa: S105  (a device label, not a secret)
 
 
-def pending_totp_device(*, user) -> TOTPDevice:
+class SignedInRequest(HttpRequest):
+    """A request of a person who has given their password (the login views ask nothing else)."""
+
+    user: User
+
+
+def pending_totp_device(*, user: User) -> TOTPDevice:
     """The device being enrolled: one unconfirmed device per user, reused until confirmed so the QR
     code shown does not change on reload."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -52,7 +60,7 @@ def _normalize_enrolment_code(typed: str) -> str:
 
 
 @transaction.atomic
-def issue_enrolment_code(*, actor, membership) -> str:
+def issue_enrolment_code(*, actor: User, membership: Membership) -> str:
     """Issues a one-time code with which ``membership``'s person enrols a first authenticator, and
     returns it (shown once to the admin). Earlier unused codes of that person stop working."""
     user = membership.user
@@ -77,7 +85,7 @@ def issue_enrolment_code(*, actor, membership) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, ENROLMENT_CODE_LENGTH, 4))
 
 
-def _usable_enrolment_code(user, typed: str) -> EnrolmentCode | None:
+def _usable_enrolment_code(user: User, typed: str) -> EnrolmentCode | None:
     return (
         EnrolmentCode.objects.select_for_update()
         .filter(
@@ -92,7 +100,7 @@ def _usable_enrolment_code(user, typed: str) -> EnrolmentCode | None:
 
 @transaction.atomic
 def confirm_totp_device(
-    *, request, device: TOTPDevice, token: str, enrolment_code: str = ""
+    *, request: HttpRequest, device: TOTPDevice, token: str, enrolment_code: str = ""
 ) -> dict[str, str] | None:
     """Confirms the device being enrolled. A person without a confirmed device (a first enrolment)
     also gives an enrolment code issued by an admin. Returns error messages by field, or None."""
@@ -121,7 +129,7 @@ def confirm_totp_device(
     return None
 
 
-def verify_second_factor(*, request, token: str) -> str | None:
+def verify_second_factor(*, request: SignedInRequest, token: str) -> str | None:
     """Completes the login with the TOTP code; returns an error message for the person, or None.
     Failures are audited too."""
     # The view asks for a code only from a person with a confirmed device.
@@ -149,7 +157,7 @@ def verify_second_factor(*, request, token: str) -> str | None:
     return None
 
 
-def record_password_login(*, user, second_factor_skipped: bool) -> None:
+def record_password_login(*, user: User, second_factor_skipped: bool) -> None:
     summary = "ログイン(デモ: 二要素認証なし)" if second_factor_skipped else "パスワード確認"
     audit.record(
         action="accounts.password_ok", actor=user, target=user, summary=summary, kind="auth"
@@ -157,7 +165,7 @@ def record_password_login(*, user, second_factor_skipped: bool) -> None:
 
 
 @transaction.atomic
-def change_password(*, request, user, new_password: str) -> None:
+def change_password(*, request: HttpRequest, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
@@ -167,7 +175,14 @@ def change_password(*, request, user, new_password: str) -> None:
 
 
 @transaction.atomic
-def create_api_token(*, actor, membership, name: str, role: str, expires_at=None) -> tuple:
+def create_api_token(
+    *,
+    actor: User,
+    membership: Membership,
+    name: str,
+    role: str,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
     """Returns ``(token, raw)``; ``raw`` (``<prefix>.<secret>``) is shown to the person once and
     never stored."""
     if not membership.has_role(role):
@@ -194,7 +209,7 @@ def create_api_token(*, actor, membership, name: str, role: str, expires_at=None
 
 
 @transaction.atomic
-def revoke_api_token(*, actor, token) -> None:
+def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -206,7 +221,7 @@ def revoke_api_token(*, actor, token) -> None:
         )
 
 
-def touch_api_token(*, token) -> None:
+def touch_api_token(*, token: ApiToken) -> None:
     """Records when a token was last used (at most once a minute, to keep API calls cheap)."""
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -1,14 +1,25 @@
 """Recording audit entries. Services call these inside their own transaction, so the entry exists
 exactly when the change does."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core import context
+
+if TYPE_CHECKING:
+    from jichitai.accounts.models import User
+    from jichitai.tenancy.models import Organization
+
+# Who acted: a signed-in person, the anonymous visitor of a public page, or the system. Any user
+# model is accepted; the project's is settings.AUTH_USER_MODEL, which every signed-in actor is.
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 _MAX_VALUE_LENGTH = 500
 REDACTED = "(削除済み)"
@@ -46,7 +57,7 @@ def changes_between(*, before: dict[str, Any], after: dict[str, Any]) -> dict[st
     }
 
 
-def redact_changes(*, model: type[models.Model], ids) -> int:
+def redact_changes(*, model: type[models.Model], ids: Iterable[object]) -> int:
     """Keeps the entries about these objects but replaces the old and new values in their
     ``changes`` by a marker: used when the objects' personal data is erased, which the values
     would otherwise keep. Which fields changed is still told. Returns how many were redacted."""
@@ -64,30 +75,32 @@ def redact_changes(*, model: type[models.Model], ids) -> int:
     return redacted
 
 
-def _organization_of(target: models.Model | None):
+def _organization_of(target: models.Model | None) -> "Organization | None":
     if target is None:
         return None
+    # Recognised by name: the audit floor lies below tenancy and does not import its models.
     if target.__class__.__name__ == "Organization":
-        return target
+        return cast("Organization", target)
     return getattr(target, "organization", None)
 
 
 def record(
     *,
     action: str,
-    actor=None,
-    organization=None,
+    actor: Actor = None,
+    organization: "Organization | None" = None,
     target: models.Model | None = None,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     summary: str = "",
     kind: str = AuditEvent.Kind.WRITE,
 ) -> AuditEvent:
     current = context.current()
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor if actor is not None and actor.is_authenticated else None
+    signed_in = cast("User | None", actor)
     return AuditEvent.objects.create(
         kind=kind,
         action=action,
-        actor=actor,
+        actor=signed_in,
         actor_name=str(actor)[:150] if actor else "",
         organization=organization if organization is not None else _organization_of(target),
         target_type=target._meta.label if target is not None else "",
@@ -101,7 +114,9 @@ def record(
     )
 
 
-def record_read(*, actor, organization, target: models.Model, summary: str = "") -> AuditEvent:
+def record_read(
+    *, actor: Actor, organization: "Organization | None", target: models.Model, summary: str = ""
+) -> AuditEvent:
     """A read of personal data (an application, a member's contact details)."""
     return record(
         action="read",
@@ -113,7 +128,9 @@ def record_read(*, actor, organization, target: models.Model, summary: str = "")
     )
 
 
-def record_created(*, instance: models.Model, fields: list[str], actor, summary: str = "", **kw):
+def record_created(
+    *, instance: models.Model, fields: list[str], actor: Actor, summary: str = "", **kw: Any
+) -> AuditEvent:
     return record(
         action=f"{instance._meta.label_lower}.created",
         actor=actor,

@@ -1,23 +1,37 @@
 """Starting, running and recovering background jobs."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from croniter import croniter
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 
 from jichitai.audit import services as audit
 from jichitai.jobs.models import Job, ScheduleRun
 from jichitai.jobs.registry import job_kinds, schedules
 from jichitai.jobs.tasks import run_job
+from jichitai.tenancy.models import Organization
+
+if TYPE_CHECKING:
+    from jichitai.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 
-def start_job(*, kind: str, title: str, organization=None, actor=None, **arguments) -> Job:
+def start_job(
+    *,
+    kind: str,
+    title: str,
+    organization: Organization | None = None,
+    actor: "User | AnonymousUser | None" = None,
+    **arguments: Any,
+) -> Job:
     """Records the job and queues it with the surrounding transaction (``enqueue_with_action``):
     a worker never sees a job whose data is not there yet, and a rolled-back action leaves no job
     behind."""
@@ -26,7 +40,7 @@ def start_job(*, kind: str, title: str, organization=None, actor=None, **argumen
         kind=kind,
         title=title[:200],
         organization=organization,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
         arguments=arguments,
     )
     audit.record(
@@ -36,7 +50,7 @@ def start_job(*, kind: str, title: str, organization=None, actor=None, **argumen
     return job
 
 
-def enqueue_with_action(task, *args) -> None:
+def enqueue_with_action(task: Task[..., Any], *args: object) -> None:
     """Queues ``task`` as part of the action's transaction. On the database queue the task row
     commits or rolls back with the action, so a crash right after the commit loses nothing; a
     queue elsewhere (Redis) or one that runs tasks at once is told only after the commit, so no
@@ -84,7 +98,7 @@ def recover_stale_jobs(*, stale_after: timedelta | None = None) -> list[int]:
     return recovered
 
 
-def enqueue_due_schedules(*, now=None) -> list[str]:
+def enqueue_due_schedules(*, now: datetime | None = None) -> list[str]:
     """Starts every registered schedule whose next time has come. A schedule seen for the first
     time starts counting from now rather than catching up on the past."""
     now = now or timezone.now()

@@ -3,15 +3,31 @@ scope (``procedures.selectors.visible_procedures``), so a clerk of a division (�
 prints slips and receipts for that division's payments only. Figures for the whole organization
 (metrics, PDCA) read ``payments_of``."""
 
+from typing import TypedDict
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from jichitai.payments.models import Payment, ReconciliationBatch, ReconciliationProfile
+from jichitai.procedures.models import Application
 from jichitai.procedures.selectors import visible_procedures
+from jichitai.tenancy.models import Membership, Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
+class ProcedureTotals(TypedDict):
+    """One procedure's fees in a 年度 (cancelled ones left out); sums are None when no row has one."""
+
+    procedure_id: int
+    procedure__name: str
+    count: int
+    billed: int | None
+    paid: int | None
+    paid_count: int
+    refunded: int | None
+
+
 def payments_of(
-    organization, *, status: str = "", fiscal_year: int | None = None
+    organization: Organization, *, status: str = "", fiscal_year: int | None = None
 ) -> QuerySet[Payment]:
     payments = for_tenant(Payment, organization).select_related("application", "procedure")
     if status:
@@ -22,7 +38,7 @@ def payments_of(
 
 
 def visible_payments(
-    membership, *, status: str = "", fiscal_year: int | None = None
+    membership: Membership, *, status: str = "", fiscal_year: int | None = None
 ) -> QuerySet[Payment]:
     """The payments of the procedures ``membership`` sees in the inbox."""
     return payments_of(membership.organization, status=status, fiscal_year=fiscal_year).filter(
@@ -30,23 +46,23 @@ def visible_payments(
     )
 
 
-def payment_of(membership, payment_id) -> Payment:
+def payment_of(membership: Membership, payment_id: int) -> Payment:
     """One payment the member may see; 404 for another division's or organization's."""
     return tenant_get(visible_payments(membership), membership.organization, pk=payment_id)
 
 
-def totals_by_procedure(organization, fiscal_year: int) -> list[dict]:
+def totals_by_procedure(organization: Organization, fiscal_year: int) -> list[ProcedureTotals]:
     """Per procedure for a 年度, for the whole organization: amounts billed, paid and outstanding,
     and counts (PDCA reads it)."""
     return _totals(payments_of(organization, fiscal_year=fiscal_year))
 
 
-def visible_totals_by_procedure(membership, fiscal_year: int) -> list[dict]:
+def visible_totals_by_procedure(membership: Membership, fiscal_year: int) -> list[ProcedureTotals]:
     """The same totals over the procedures ``membership`` sees."""
     return _totals(visible_payments(membership, fiscal_year=fiscal_year))
 
 
-def _totals(payments) -> list[dict]:
+def _totals(payments: QuerySet[Payment]) -> list[ProcedureTotals]:
     return list(
         payments.exclude(status=Payment.Status.CANCELLED)
         .values("procedure_id", "procedure__name")
@@ -61,7 +77,7 @@ def _totals(payments) -> list[dict]:
     )
 
 
-def collected(organization, fiscal_year: int) -> int:
+def collected(organization: Organization, fiscal_year: int) -> int:
     return (
         payments_of(organization, status=Payment.Status.PAID, fiscal_year=fiscal_year).aggregate(
             total=Sum("paid_amount")
@@ -70,19 +86,19 @@ def collected(organization, fiscal_year: int) -> int:
     )
 
 
-def profiles_of(organization):
+def profiles_of(organization: Organization) -> QuerySet[ReconciliationProfile]:
     return for_tenant(ReconciliationProfile, organization)
 
 
-def batches_of(organization) -> QuerySet[ReconciliationBatch]:
+def batches_of(organization: Organization) -> QuerySet[ReconciliationBatch]:
     return for_tenant(ReconciliationBatch, organization).select_related("uploaded_by")
 
 
-def batch_of(organization, batch_id) -> ReconciliationBatch:
+def batch_of(organization: Organization, batch_id: int) -> ReconciliationBatch:
     return tenant_get(ReconciliationBatch, organization, pk=batch_id)
 
 
-def payment_of_application(application) -> Payment | None:
+def payment_of_application(application: Application) -> Payment | None:
     """The payment an application owes, if any (the application was already checked by whoever
     asks: staff through ``application_of``, the applicant through the status token)."""
     return (

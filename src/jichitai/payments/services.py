@@ -6,8 +6,10 @@ import hashlib
 import hmac
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.payments import gateway
@@ -27,6 +30,7 @@ from jichitai.payments.models import (
 from jichitai.payments.numbers import payment_number
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.notifications import status_changed
+from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant
 
 PROFILE_FIELDS = [
@@ -48,7 +52,7 @@ def _amount_for(application: Application) -> int | None:
     return None
 
 
-def _unused_payment_number(application) -> str:
+def _unused_payment_number(application: Application) -> str:
     """A fresh random 納付番号; drawing one already given is rare, and then another is drawn (the
     unique constraint still guards the rarer race between two drawing the same at once)."""
     while True:
@@ -57,7 +61,7 @@ def _unused_payment_number(application) -> str:
             return number
 
 
-def _create(application, amount: int, actor=None) -> Payment:
+def _create(application: Application, amount: int, actor: User | None = None) -> Payment:
     procedure = application.procedure
     payment = Payment.objects.create(
         organization=application.organization,
@@ -79,7 +83,7 @@ def _create(application, amount: int, actor=None) -> Payment:
     return payment
 
 
-def fee_on_submission(*, application) -> None:
+def fee_on_submission(*, application: Application) -> None:
     """Submission hook: a fixed or per-person fee is owed as soon as the application arrives."""
     amount = _amount_for(application)
     if amount:
@@ -87,7 +91,7 @@ def fee_on_submission(*, application) -> None:
 
 
 @transaction.atomic
-def set_fee(*, actor, application, amount: int) -> Payment:
+def set_fee(*, actor: User, application: Application, amount: int) -> Payment:
     """事後決済: the clerk sets the fee after review; the applicant is told by e-mail."""
     if application.procedure.fee_kind != Procedure.FeeKind.AFTER_REVIEW:
         raise ValidationError({"amount": "この手続の手数料は審査後に決める方式ではありません。"})
@@ -114,7 +118,7 @@ def _mark_paid(
     paid_at: datetime,
     method: str,
     reference: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> None:
     before = payment.status
     payment.status = Payment.Status.PAID
@@ -136,7 +140,7 @@ def _mark_paid(
 
 
 @transaction.atomic
-def cancel(*, actor, payment: Payment) -> Payment:
+def cancel(*, actor: User, payment: Payment) -> Payment:
     if payment.status != Payment.Status.UNPAID:
         raise ValidationError("未払の納付だけを取り消せます。")
     payment.status = Payment.Status.CANCELLED
@@ -151,7 +155,7 @@ def cancel(*, actor, payment: Payment) -> Payment:
 
 
 @transaction.atomic
-def refund(*, actor, payment: Payment, reason: str) -> Payment:
+def refund(*, actor: User, payment: Payment, reason: str) -> Payment:
     if payment.status != Payment.Status.PAID:
         raise ValidationError("支払済の納付だけを返金できます。")
     if not reason.strip():
@@ -172,7 +176,9 @@ def refund(*, actor, payment: Payment, reason: str) -> Payment:
 
 
 @transaction.atomic
-def add_reconciliation_profile(*, actor, organization, **values) -> ReconciliationProfile:
+def add_reconciliation_profile(
+    *, actor: User, organization: Organization, **values: Any
+) -> ReconciliationProfile:
     """Where the columns are in one bank's or collection agent's receipts file."""
     profile = ReconciliationProfile(organization=organization)
     for name in PROFILE_FIELDS:
@@ -194,7 +200,11 @@ class ReceiptRow:
     paid_on: str
 
 
-def _rows_from_csv(data: bytes, profile) -> list[tuple[int, dict]]:
+# A line of a receipts file by column heading: text from a CSV, cell values from a workbook.
+Row = Mapping[str, object]
+
+
+def _rows_from_csv(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
     text = data.decode(profile.encoding)
     lines = list(csv.reader(io.StringIO(text)))
     header_index = profile.header_row - 1
@@ -208,7 +218,7 @@ def _rows_from_csv(data: bytes, profile) -> list[tuple[int, dict]]:
     ]
 
 
-def _rows_from_xlsx(data: bytes, profile) -> list[tuple[int, dict]]:
+def _rows_from_xlsx(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     if sheet is None:
         raise ValidationError({"file": "Excel ファイルにシートがありません。"})
@@ -217,7 +227,7 @@ def _rows_from_xlsx(data: bytes, profile) -> list[tuple[int, dict]]:
     if header_index >= len(rows):
         raise ValidationError({"file": f"{profile.header_row}行目に見出しがありません。"})
     header = ["" if cell is None else str(cell).strip() for cell in rows[header_index]]
-    result = []
+    result: list[tuple[int, Row]] = []
     for offset, values in enumerate(rows[header_index + 1 :]):
         if all(value is None or str(value).strip() == "" for value in values):
             continue
@@ -230,7 +240,7 @@ def _rows_from_xlsx(data: bytes, profile) -> list[tuple[int, dict]]:
     return result
 
 
-def _read_receipts(data: bytes, kind: str, profile) -> list[ReceiptRow]:
+def _read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> list[ReceiptRow]:
     try:
         rows = _rows_from_xlsx(data, profile) if kind == "xlsx" else _rows_from_csv(data, profile)
     except UnicodeDecodeError:
@@ -279,7 +289,13 @@ def _paid_at(text: str) -> datetime:
 
 @transaction.atomic
 def reconcile(
-    *, actor, organization, profile, file_name: str, data: bytes, kind: str
+    *,
+    actor: User,
+    organization: Organization,
+    profile: ReconciliationProfile,
+    file_name: str,
+    data: bytes,
+    kind: str,
 ) -> ReconciliationBatch:
     """Matches each receipt by 納付番号 and amount. Matches become 支払済; everything else is
     reported (unknown number, different amount, already paid) for a person to follow up."""

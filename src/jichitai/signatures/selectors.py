@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from jichitai.procedures.models import Application
 from jichitai.procedures.selectors import application_of
 from jichitai.signatures.models import (
     ApplicationSignature,
@@ -12,10 +14,11 @@ from jichitai.signatures.models import (
     RevocationList,
     TrustAnchor,
 )
+from jichitai.tenancy.models import Membership, Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
-def signature_of(membership, application_id) -> ApplicationSignature:
+def signature_of(membership: Membership, application_id: int) -> ApplicationSignature:
     """The kept signature of an application this member may see; 404 if there is none."""
     signature = kept_signature(application_of(membership, application_id))
     if signature is None:
@@ -23,23 +26,23 @@ def signature_of(membership, application_id) -> ApplicationSignature:
     return signature
 
 
-def trust_anchors(organization):
+def trust_anchors(organization: Organization) -> QuerySet[TrustAnchor]:
     return for_tenant(TrustAnchor, organization)
 
 
-def trust_anchor_of(organization, anchor_id) -> TrustAnchor:
+def trust_anchor_of(organization: Organization, anchor_id: int) -> TrustAnchor:
     return tenant_get(TrustAnchor, organization, pk=anchor_id)
 
 
-def revocation_lists(organization):
+def revocation_lists(organization: Organization) -> QuerySet[RevocationList]:
     return for_tenant(RevocationList, organization)
 
 
-def kept_signature(application) -> ApplicationSignature | None:
+def kept_signature(application: Application) -> ApplicationSignature | None:
     return ApplicationSignature.objects.filter(application=application).first()
 
 
-def attachment_signatures(application) -> list[AttachmentSignature]:
+def attachment_signatures(application: Application) -> list[AttachmentSignature]:
     return list(
         AttachmentSignature.objects.filter(file__application=application).select_related("file")
     )
@@ -55,7 +58,7 @@ class RevocationListRow:
     superseded: bool
 
 
-def revocation_list_rows(organization) -> list[RevocationListRow]:
+def revocation_list_rows(organization: Organization) -> list[RevocationListRow]:
     now = timezone.now()
     newest_by_issuer: dict[str, RevocationList] = {}
     crls = list(revocation_lists(organization).order_by("-this_update", "-pk"))

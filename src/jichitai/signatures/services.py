@@ -10,8 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.procedures.canonical import canonical_content
+from jichitai.procedures.models import Application, ApplicationFile
+from jichitai.procedures.registry import Candidate
 from jichitai.signatures import selectors
 from jichitai.signatures.canonical import data_sha256
 from jichitai.signatures.models import (
@@ -26,6 +29,7 @@ from jichitai.signatures.verification import (
     applicant_check,
     verify_pdf,
 )
+from jichitai.tenancy.models import Organization
 
 NOT_A_CERTIFICATE = (
     "認証局の証明書として読み取れません。PEM 形式(「-----BEGIN CERTIFICATE-----」で始まるテキスト)"
@@ -73,7 +77,9 @@ def _crl_from(data: bytes) -> x509.CertificateRevocationList:
 
 
 @transaction.atomic
-def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnchor:
+def add_trust_anchor(
+    *, actor: User, organization: Organization, name: str, data: bytes
+) -> TrustAnchor:
     certificate = _certificate_from(data)
     try:
         is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
@@ -102,7 +108,7 @@ def add_trust_anchor(*, actor, organization, name: str, data: bytes) -> TrustAnc
 
 
 @transaction.atomic
-def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
+def add_revocation_list(*, actor: User, organization: Organization, data: bytes) -> RevocationList:
     crl = _crl_from(data)
     issuers = [
         x509.load_pem_x509_certificate(anchor.certificate_pem.encode())
@@ -138,14 +144,16 @@ def add_revocation_list(*, actor, organization, data: bytes) -> RevocationList:
 
 
 @transaction.atomic
-def remove_trust_anchor(*, actor, anchor: TrustAnchor) -> None:
+def remove_trust_anchor(*, actor: User, anchor: TrustAnchor) -> None:
     audit.record(
         action="signatures.trust_anchor.removed", actor=actor, target=anchor, summary=anchor.subject
     )
     anchor.delete()
 
 
-def accept_application_signature(*, candidate):
+def accept_application_signature(
+    *, candidate: Candidate
+) -> Callable[[Application], ApplicationSignature] | None:
     """Acceptance check: a procedure that needs signatures accepts data (new or corrected) only
     with the applicant's signature over the canonical content of exactly that data."""
     procedure = candidate.procedure
@@ -178,7 +186,12 @@ def accept_application_signature(*, candidate):
 
 
 def record_signature(
-    *, application, check: str, content: bytes, signature: bytes, verified: VerifiedSignature
+    *,
+    application: Application,
+    check: str,
+    content: bytes,
+    signature: bytes,
+    verified: VerifiedSignature,
 ) -> ApplicationSignature:
     """Called inside the submission's (or resubmission's) transaction; a corrected application's
     new signature replaces the one over its old data."""
@@ -202,7 +215,9 @@ def record_signature(
     return signed
 
 
-def verify_pdf_attachments(*, candidate):
+def verify_pdf_attachments(
+    *, candidate: Candidate
+) -> Callable[[Application], list[list[AttachmentSignature]]] | None:
     """Acceptance check: PDFs attached now have their embedded signatures verified and the result
     kept beside them (an invalid one is shown to staff, not refused)."""
     pdfs = [f for f in candidate.files.values() if f.original_name.lower().endswith(".pdf")]
@@ -212,7 +227,7 @@ def verify_pdf_attachments(*, candidate):
 
 
 @transaction.atomic
-def reverify_signature(*, actor, signature: ApplicationSignature) -> ApplicationSignature:
+def reverify_signature(*, actor: User, signature: ApplicationSignature) -> ApplicationSignature:
     """Verifies a kept signature again over the content it signed, with the organization's current
     trust anchors and CRLs, at the time the platform originally received it (or at its trusted
     timestamp): a certificate revoked after receipt does not spoil it, one revoked before does.
@@ -255,7 +270,7 @@ def reverify_signature(*, actor, signature: ApplicationSignature) -> Application
     return signature
 
 
-def check_pdf_attachment(*, stored_file) -> list[AttachmentSignature]:
+def check_pdf_attachment(*, stored_file: ApplicationFile) -> list[AttachmentSignature]:
     """Verifies the signatures a PDF attachment carries and keeps the result beside the file."""
     if not stored_file.original_name.lower().endswith(".pdf"):
         return []
@@ -277,7 +292,7 @@ def check_pdf_attachment(*, stored_file) -> list[AttachmentSignature]:
     ]
 
 
-def erase_signatures(*, application) -> None:
+def erase_signatures(*, application: Application) -> None:
     """Erasure hook (``procedures.registry.erasure_hooks``): the signed content and the signer's
     certificate details are the applicant's personal data."""
     signature = selectors.kept_signature(application)

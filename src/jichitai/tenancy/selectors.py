@@ -5,9 +5,11 @@ Every tenant-owned read in the project takes an ``Organization`` and goes throug
 with ``membership_for`` and nothing else.
 """
 
-from typing import TypeVar
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -15,6 +17,9 @@ from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
 from jichitai.tenancy.models import Division, Invitation, Membership, Organization, Role
+
+if TYPE_CHECKING:
+    from jichitai.accounts.models import User
 
 TenantModel = TypeVar("TenantModel", bound=Model)
 
@@ -48,7 +53,7 @@ def _current() -> Q:
     return Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
 
 
-def membership_for(user, organization_code: str) -> Membership | None:
+def membership_for(user: "User | AnonymousUser", organization_code: str) -> Membership | None:
     """The active membership of ``user`` in the active organization ``organization_code``."""
     if not user.is_authenticated or not user.is_active:
         return None
@@ -65,7 +70,7 @@ def membership_for(user, organization_code: str) -> Membership | None:
     )
 
 
-def memberships_of(user) -> QuerySet[Membership]:
+def memberships_of(user: "User") -> QuerySet[Membership]:
     return Membership.objects.select_related("organization", "division").filter(
         _current(), user=user, is_active=True, organization__is_active=True
     )
@@ -82,7 +87,9 @@ def public_organizations() -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True).select_related("parent")
 
 
-def divisions_of(organization: Organization, *, include_inactive: bool = False) -> QuerySet:
+def divisions_of(
+    organization: Organization, *, include_inactive: bool = False
+) -> QuerySet[Division]:
     divisions = for_tenant(Division, organization)
     return divisions if include_inactive else divisions.filter(is_active=True)
 
@@ -113,7 +120,7 @@ def has_member(organization: Organization, *, username: str) -> bool:
     return for_tenant(Membership, organization).filter(user__username=username).exists()
 
 
-def holds_break_glass_access(organization: Organization, user) -> bool:
+def holds_break_glass_access(organization: Organization, user: "User") -> bool:
     """Whether ``user``'s membership of the organization is a (temporary) break-glass one."""
     return for_tenant(Membership, organization).filter(user=user, expires_at__isnull=False).exists()
 
@@ -167,14 +174,14 @@ def open_invitation(token: str) -> Invitation:
 
 
 def audit_events_of(
-    organization,
+    organization: Organization,
     *,
     action: str = "",
     kind: str = "",
     actor_name: str = "",
     target: str = "",
-    since=None,
-    until=None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> QuerySet[AuditEvent]:
     events = for_tenant(AuditEvent, organization).select_related("actor")
     if action:
@@ -192,10 +199,10 @@ def audit_events_of(
     return events
 
 
-def audit_event_of(organization, event_id: int) -> AuditEvent:
+def audit_event_of(organization: Organization, event_id: int) -> AuditEvent:
     return tenant_get(AuditEvent, organization, pk=event_id)
 
 
-def account_named(username: str):
+def account_named(username: str) -> "User | None":
     """The staff account with this login ID, or None."""
     return get_user_model().objects.filter(username=username).first()

@@ -3,11 +3,12 @@ records what it changed in the audit log."""
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,19 +24,26 @@ from jichitai.tenancy.selectors import (
     holds_break_glass_access,
 )
 
+if TYPE_CHECKING:
+    from jichitai.accounts.models import User
+
+StoredModel = TypeVar("StoredModel", bound=models.Model)
+
 ORGANIZATION_FIELDS = ["name", "name_kana", "postal_code", "address", "phone", "email", "website"]
 DIVISION_FIELDS = ["name", "department", "phone", "email", "is_active"]
 MEMBERSHIP_FIELDS = ["role", "division", "is_active"]
 INVITATION_FIELDS = ["username", "email", "role", "division"]
 
 
-def _stored(instance):
+def _stored(instance: StoredModel) -> StoredModel:
     """The row as it is in the database: a ModelForm has already copied the new values onto the
     instance it was given, so the instance cannot tell what is changing."""
     return type(instance)._default_manager.get(pk=instance.pk)
 
 
-def _apply(instance, fields: list[str], values: dict) -> dict:
+def _apply(
+    instance: models.Model, fields: list[str], values: dict[str, Any]
+) -> dict[str, list[Any]]:
     before = audit.snapshot(instance=_stored(instance), fields=fields)
     for name in fields:
         if name in values:
@@ -48,7 +56,9 @@ def _apply(instance, fields: list[str], values: dict) -> dict:
 
 
 @transaction.atomic
-def update_organization(*, actor, organization: Organization, **values) -> Organization:
+def update_organization(
+    *, actor: "User", organization: Organization, **values: Any
+) -> Organization:
     changes = _apply(organization, ORGANIZATION_FIELDS, values)
     if changes:
         audit.record(
@@ -59,7 +69,7 @@ def update_organization(*, actor, organization: Organization, **values) -> Organ
 
 @transaction.atomic
 def create_municipality(
-    *, actor, prefecture: Organization, code: str, name: str, name_kana: str, kind: str
+    *, actor: "User", prefecture: Organization, code: str, name: str, name_kana: str, kind: str
 ) -> Organization:
     if not prefecture.is_prefecture:
         raise ValidationError("市町を登録できるのは都道府県だけです。")
@@ -80,7 +90,9 @@ def create_municipality(
 
 
 @transaction.atomic
-def update_municipality(*, actor, prefecture: Organization, municipality: Organization, **values):
+def update_municipality(
+    *, actor: "User", prefecture: Organization, municipality: Organization, **values: Any
+) -> Organization:
     fields = ["name", "name_kana", "kind", "is_active"]
     changes = _apply(municipality, fields, values)
     if changes:
@@ -94,14 +106,17 @@ def update_municipality(*, actor, prefecture: Organization, municipality: Organi
     return municipality
 
 
-def _refuse_duplicate_division_name(organization: Organization, name: str, exclude_pk=None):
+def _refuse_duplicate_division_name(
+    organization: Organization, name: str, exclude_pk: int | None = None
+) -> None:
     duplicates = for_tenant(Division, organization).filter(name=name)
-    if duplicates.exclude(pk=exclude_pk).exists():
+    # pk=None matches no row, so a new division excludes nothing; the stubs accept only a key.
+    if duplicates.exclude(pk=exclude_pk).exists():  # type: ignore[misc]
         raise ValidationError({"name": f"「{name}」という所属はすでに登録されています。"})
 
 
 @transaction.atomic
-def create_division(*, actor, organization: Organization, **values) -> Division:
+def create_division(*, actor: "User", organization: Organization, **values: Any) -> Division:
     _refuse_duplicate_division_name(organization, values.get("name", ""))
     division = Division(organization=organization)
     for name in DIVISION_FIELDS:
@@ -114,7 +129,7 @@ def create_division(*, actor, organization: Organization, **values) -> Division:
 
 
 @transaction.atomic
-def update_division(*, actor, division: Division, **values) -> Division:
+def update_division(*, actor: "User", division: Division, **values: Any) -> Division:
     if "name" in values:
         _refuse_duplicate_division_name(division.organization, values["name"], division.pk)
     changes = _apply(division, DIVISION_FIELDS, values)
@@ -146,7 +161,7 @@ def _send_invitation(invitation: Invitation, link: str) -> None:
 @transaction.atomic
 def invite_member(
     *,
-    actor,
+    actor: "User",
     organization: Organization,
     username: str,
     email: str,
@@ -193,7 +208,7 @@ def invite_member(
 
 
 @transaction.atomic
-def cancel_invitation(*, actor, invitation: Invitation) -> None:
+def cancel_invitation(*, actor: "User", invitation: Invitation) -> None:
     """The invitation's link stops working (a mistyped login ID or address, a change of mind)."""
     now = timezone.now()
     if invitation.accepted_at is None and invitation.expires_at > now:
@@ -209,7 +224,7 @@ def cancel_invitation(*, actor, invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, user) -> Membership:
+def accept_invitation(*, invitation: Invitation, user: "User") -> Membership:
     """``user`` accepts: the membership the invitation offered is created, once."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None or locked.expires_at <= timezone.now():
@@ -272,7 +287,7 @@ def create_account_from_invitation(
 
 @transaction.atomic
 def invite_municipal_admin(
-    *, actor, prefecture: Organization, municipality: Organization, **values
+    *, actor: "User", prefecture: Organization, municipality: Organization, **values: Any
 ) -> Invitation:
     """The prefecture invites a 市町's administrator only while it has none of its own; once it
     has one, the prefecture reaches it only through break-glass access."""
@@ -305,7 +320,7 @@ def _notify_break_glass(membership: Membership, reason: str, recipients: list[st
 
 @transaction.atomic
 def grant_break_glass_access(
-    *, actor, prefecture: Organization, municipality: Organization, reason: str, hours: int
+    *, actor: "User", prefecture: Organization, municipality: Organization, reason: str, hours: int
 ) -> Membership:
     """Gives a prefecture admin temporary admin access to one of its 市町, for a stated reason and
     at most BREAK_GLASS_MAX_HOURS. Recorded in both organizations' audit logs and e-mailed to the
@@ -353,7 +368,7 @@ def grant_break_glass_access(
 
 
 @transaction.atomic
-def change_member(*, actor, membership: Membership, **values) -> Membership:
+def change_member(*, actor: "User", membership: Membership, **values: Any) -> Membership:
     stored = _stored(membership)
     if stored.user_id == getattr(actor, "pk", None) and (
         values.get("role", stored.role) != stored.role or values.get("is_active", True) is False
