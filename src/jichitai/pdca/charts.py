@@ -10,7 +10,8 @@ LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 50
 def target_actual_svg(points: list[dict], *, title: str, unit: str) -> SafeString:
     """Bars for targets (outlined) and actuals (filled) per 年度, labelled with their values."""
     values = [p[key] for p in points for key in ("target", "actual") if p.get(key) is not None]
-    top = max(values) * 1.15 if values else 1
+    # All zero (a new plan whose live figure is 0 so far) still needs a height to scale to.
+    top = max(values) * 1.15 if values and max(values) > 0 else 1
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     slot = plot_width / max(len(points), 1)

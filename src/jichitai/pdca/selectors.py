@@ -485,3 +485,43 @@ def budget_list(plan: Plan, fiscal_year: int) -> list[dict]:
         )
         group["subtotal"] += row.budget
     return list(groups.values())
+
+
+# --- Plans of the 市町 -----------------------------------------------------------------------------
+
+
+def copyable_plans(organization) -> QuerySet[Plan]:
+    """Plans whose structure ``organization`` may copy: its own and its prefecture's."""
+    own = plans_of(organization)
+    if organization.parent_id is None:
+        return own
+    return own | plans_of(organization.parent)
+
+
+def municipal_plan_overview(prefecture, fiscal_year: int) -> list[dict]:
+    """Per 市町 of the prefecture: how many plans it runs and, over their indicators, how many
+    met or missed their target in ``fiscal_year`` (and how many have no result yet)."""
+    overview = []
+    for municipality in prefecture.municipalities.filter(is_active=True).order_by("code"):
+        plans = list(plans_of(municipality).prefetch_related("indicators__years"))
+        achieved = missed = pending = 0
+        for plan in plans:
+            for indicator in plan.indicators.all():
+                row = next(
+                    (row for row in indicator_rows(indicator) if row["fiscal_year"] == fiscal_year),
+                    None,
+                )
+                status = row["achievement"].status if row else ""
+                achieved += status == "achieved"
+                missed += status == "missed"
+                pending += status == ""
+        overview.append(
+            {
+                "municipality": municipality.name,
+                "plans": len(plans),
+                "achieved": achieved,
+                "missed": missed,
+                "pending": pending,
+            }
+        )
+    return overview
