@@ -13,7 +13,7 @@ from jichitai.core.exports import xlsx_response
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.pdca import reports, selectors, services, workbook
+from jichitai.pdca import municipal_plans, reports, selectors, services, workbook
 from jichitai.pdca.charts import target_actual_svg
 from jichitai.pdca.forms import (
     ActionYearForm,
@@ -46,7 +46,7 @@ def plan_list(request, org_code):
             "plans": plans,
             "meetings": selectors.meetings_of(request.tenant),
             "fiscal_year": fiscal_year,
-            "municipal_plans": selectors.municipal_plan_overview(request.tenant, fiscal_year)
+            "municipal_plans": municipal_plans.overview(request.tenant, fiscal_year)
             if request.tenant.kind == "prefecture"
             else None,
         },
@@ -56,7 +56,9 @@ def plan_list(request, org_code):
 @require_http_methods(["GET", "POST"])
 @requires_role(Role.MANAGER)
 def plan_create(request, org_code):
-    form = PlanCreateForm(request.POST or None, copyable=selectors.copyable_plans(request.tenant))
+    form = PlanCreateForm(
+        request.POST or None, copyable=municipal_plans.copyable_plans(request.tenant)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.create_plan(

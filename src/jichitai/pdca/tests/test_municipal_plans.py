@@ -4,7 +4,7 @@ prefecture sees which 市町 have plans and how their indicators fare — as cou
 import pytest
 from django.core.exceptions import ValidationError
 
-from jichitai.pdca import selectors, services
+from jichitai.pdca import municipal_plans, services
 from jichitai.pdca.models import IndicatorYear, Plan
 from jichitai.pdca.tests.factories import plan_with_action
 from jichitai.tenancy.models import Role
@@ -75,9 +75,7 @@ def test_the_prefecture_sees_municipal_plans_as_counts(prefecture, tsu, ise, mak
     plan = plan_with_action(tsu, first_year=2026)
     indicator = plan.indicators.get()
     IndicatorYear.objects.filter(indicator=indicator, fiscal_year=2026).update(actual=120)
-    overview = {
-        row["municipality"]: row for row in selectors.municipal_plan_overview(prefecture, 2026)
-    }
+    overview = {row["municipality"]: row for row in municipal_plans.overview(prefecture, 2026)}
     assert overview["津市"] == {
         "municipality": "津市",
         "plans": 1,
