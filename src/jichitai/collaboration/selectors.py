@@ -81,9 +81,9 @@ def adoption_overview(prefecture: Organization, fiscal_year: int) -> dict:
     for measure, label in Measure.choices:
         counts = dict.fromkeys(AdoptionState.values, 0)
         for municipality in municipalities:
-            state = states.get(municipality.pk, {}).get(measure)
-            if state:
-                counts[state] += 1
+            recorded_state = states.get(municipality.pk, {}).get(measure)
+            if recorded_state:
+                counts[recorded_state] += 1
         measures.append(
             {
                 "measure": measure,

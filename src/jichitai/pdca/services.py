@@ -323,15 +323,19 @@ def create_plan(
 
 
 def _copy_structure(source: Plan, plan: Plan) -> None:
-    nodes = {}
-    for node in source.nodes.order_by("parent_id", "number"):  # parents (NULL) first
-        nodes[node.pk] = Node.objects.create(
-            plan=plan,
-            parent=nodes.get(node.parent_id),
-            number=node.number,
-            title=node.title,
-            summary=node.summary,
-        )
+    nodes: dict[int, Node] = {}
+    pending = list(source.nodes.order_by("number"))
+    while pending:  # each level once its parents exist
+        for node in pending:
+            if node.parent_id is None or node.parent_id in nodes:
+                nodes[node.pk] = Node.objects.create(
+                    plan=plan,
+                    parent=nodes[node.parent_id] if node.parent_id is not None else None,
+                    number=node.number,
+                    title=node.title,
+                    summary=node.summary,
+                )
+        pending = [node for node in pending if node.pk not in nodes]
     actions = {}
     for action in source.actions.all():
         actions[action.pk] = Action.objects.create(

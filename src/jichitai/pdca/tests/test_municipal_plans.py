@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jichitai.pdca import municipal_plans, services
-from jichitai.pdca.models import IndicatorYear, Plan
+from jichitai.pdca.models import IndicatorYear, Node, Plan
 from jichitai.pdca.tests.factories import plan_with_action
 from jichitai.tenancy.models import Role
 
@@ -17,6 +17,7 @@ def test_a_municipality_copies_the_prefectures_structure_without_its_figures(
 ):
     source = plan_with_action(prefecture, first_year=2026, last_year=2028)
     source.indicators.update(metric_name="procedures.applications")
+    Node.objects.create(plan=source, parent=source.nodes.get(), number=1, title="RPA")
     client = login(make_member(tsu, Role.MANAGER))
     form = client.get("/s/242012/pdca/plans/new/").content.decode()
     assert f"三重県: {source.name}" in form
@@ -34,6 +35,7 @@ def test_a_municipality_copies_the_prefectures_structure_without_its_figures(
     assert response.status_code == 302
     plan = Plan.objects.get(organization=tsu, slug="tsu-dx")
     assert [action.title for action in plan.actions.all()] == ["RPA の導入"]
+    assert plan.nodes.get(parent__isnull=False).parent.title == "業務改善"
     indicator = plan.indicators.get()
     assert indicator.metric_name == "procedures.applications"  # now measures 津市
     assert not IndicatorYear.objects.filter(indicator=indicator).exists()
