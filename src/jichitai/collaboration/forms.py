@@ -80,3 +80,10 @@ class ParticipationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
         self.fields["session"].queryset = sessions
+
+
+class MaterialForm(forms.Form):
+    file = forms.FileField(
+        label=_("資料ファイル"),
+        help_text=_("PDF・Word・Excel・画像・CSV・テキスト、20MBまで"),
+    )

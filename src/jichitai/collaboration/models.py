@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.core.files import PrivateUploadTo
 from jichitai.tenancy.models import TenantOwned
 
 
@@ -62,6 +63,23 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative} {self.title}"
+
+
+class Material(models.Model):
+    """A file handed out at a session (checked by type and size when uploaded)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
+    file = models.FileField(upload_to=PrivateUploadTo("collaboration"))
+    name = models.CharField(_("ファイル名"), max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Participation(models.Model):

@@ -4,11 +4,13 @@ names a person or shows an answer."""
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet
+from django.http import Http404
 
 from jichitai.collaboration.models import (
     Adoption,
     AdoptionState,
     Initiative,
+    Material,
     Measure,
     Participation,
     Session,
@@ -79,9 +81,9 @@ def adoption_overview(prefecture: Organization, fiscal_year: int) -> dict:
     for measure, label in Measure.choices:
         counts = dict.fromkeys(AdoptionState.values, 0)
         for municipality in municipalities:
-            state = states.get(municipality.pk, {}).get(measure)
-            if state:
-                counts[state] += 1
+            recorded_state = states.get(municipality.pk, {}).get(measure)
+            if recorded_state:
+                counts[recorded_state] += 1
         measures.append(
             {
                 "measure": measure,
@@ -180,3 +182,34 @@ def survey_requests_of_initiative(initiative: Initiative) -> QuerySet[SurveyRequ
 
 def sessions_of(initiative: Initiative) -> QuerySet[Session]:
     return initiative.sessions.all()
+
+
+def session_of(prefecture: Organization, initiative: Initiative, session_id) -> Session:
+    try:
+        return initiative.sessions.get(pk=session_id)
+    except (Session.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def material_for(organization: Organization, material_id) -> Material:
+    """A material the organization may read: the prefecture that ran the initiative, or a 市町
+    that took part in it; 404 for anyone else."""
+    materials = Material.objects.select_related("session__initiative")
+    if organization.parent_id is None:
+        initiatives = for_tenant(Initiative, organization)
+    else:
+        initiatives = Initiative.objects.filter(participations__municipality=organization)
+    try:
+        return materials.filter(session__initiative__in=initiatives).distinct().get(pk=material_id)
+    except (Material.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def initiatives_joined(municipality: Organization) -> QuerySet[Initiative]:
+    """The initiatives a 市町 took part in, with their sessions and materials."""
+    return (
+        Initiative.objects.filter(participations__municipality=municipality)
+        .distinct()
+        .select_related("organization")
+        .prefetch_related("sessions__materials")
+    )

@@ -12,11 +12,13 @@ from jichitai.collaboration.models import (
     Adoption,
     AdoptionState,
     Initiative,
+    Material,
     Measure,
     Participation,
     Session,
     SurveyRequest,
 )
+from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures import services as procedures
 from jichitai.procedures.availability import ProcedureUnavailable
 from jichitai.tenancy.models import Organization
@@ -87,6 +89,35 @@ def add_session(
         organization=initiative.organization,
     )
     return session
+
+
+MATERIAL_KINDS = ("pdf", "docx", "xlsx", "png", "jpeg", "csv", "txt")
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def add_material(*, actor, session: Session, upload) -> Material:
+    """A session's material, refused unless it is a document of an allowed kind and size."""
+    try:
+        checked = check_upload(upload, allowed=MATERIAL_KINDS, max_bytes=MATERIAL_MAX_BYTES)
+    except UploadRejected as error:
+        raise ValidationError({"file": error.messages}) from None
+    upload.seek(0)
+    material = Material(
+        session=session,
+        name=checked.name,
+        size=checked.size,
+        content_type=checked.kind.content_type,
+    )
+    material.file.save(checked.name, upload, save=False)
+    material.save()
+    audit.record_created(
+        instance=material,
+        fields=["name", "size"],
+        actor=actor,
+        organization=session.initiative.organization,
+    )
+    return material
 
 
 @transaction.atomic

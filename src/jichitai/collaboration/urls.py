@@ -16,5 +16,11 @@ urlpatterns = [
         views.participation_record,
         name="participation_record",
     ),
+    path(
+        "initiatives/<int:initiative_id>/sessions/<int:session_id>/materials/",
+        views.material_add,
+        name="material_add",
+    ),
+    path("materials/<int:material_id>/", views.material_download, name="material"),
     path("initiatives/<int:initiative_id>/send-survey/", views.send_survey, name="send_survey"),
 ]

@@ -13,11 +13,13 @@ from jichitai.collaboration import peers, selectors, services
 from jichitai.collaboration.forms import (
     AdoptionForm,
     InitiativeForm,
+    MaterialForm,
     ParticipationForm,
     SessionForm,
     SurveyAnswerForm,
 )
 from jichitai.core import japanese
+from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Organization, Role
@@ -66,6 +68,7 @@ def home(request, org_code):
             ),
             "requests": selectors.survey_requests_for(request.tenant),
             "peers": peers.own_beside_peers(request.tenant, fiscal_year),
+            "joined": selectors.initiatives_joined(request.tenant),
         },
     )
 
@@ -137,7 +140,9 @@ def _participation_form(request, initiative, data=None):
     )
 
 
-def _initiative_page(request, initiative, *, session_form=None, participation_form=None):
+def _initiative_page(
+    request, initiative, *, session_form=None, participation_form=None, material_form=None
+):
     return render(
         request,
         "collaboration/initiative.html",
@@ -149,8 +154,9 @@ def _initiative_page(request, initiative, *, session_form=None, participation_fo
             "survey_status": selectors.survey_status(initiative),
             "session_form": session_form or SessionForm(),
             "participation_form": participation_form or _participation_form(request, initiative),
+            "material_form": material_form or MaterialForm(),
         },
-        status=400 if session_form or participation_form else 200,
+        status=400 if session_form or participation_form or material_form else 200,
     )
 
 
@@ -232,3 +238,32 @@ def send_survey(request, org_code, initiative_id):
     else:
         messages.success(request, _("%(count)d 市町にアンケートを依頼しました。") % {"count": sent})
     return redirect("collaboration:initiative", org_code=org_code, initiative_id=initiative.pk)
+
+
+@require_POST
+@requires_role(Role.CLERK, organization_kind=Organization.Kind.PREFECTURE)
+def material_add(request, org_code, initiative_id, session_id):
+    initiative = selectors.initiative_of(request.tenant, initiative_id)
+    session = selectors.session_of(request.tenant, initiative, session_id)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_material(
+                actor=request.user, session=session, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("資料を登録しました。"))
+            return redirect(
+                "collaboration:initiative", org_code=org_code, initiative_id=initiative.pk
+            )
+    return _initiative_page(request, initiative, material_form=form)
+
+
+@requires_role(Role.VIEWER)
+def material_download(request, org_code, material_id):
+    material = selectors.material_for(request.tenant, material_id)
+    return private_file_response(
+        material.file, filename=material.name, content_type=material.content_type
+    )

@@ -33,7 +33,8 @@ def target_actual_svg(points: list[dict], *, title: str, unit: str) -> SafeStrin
     """Bars for targets (outlined) and actuals (filled) per 年度, labelled with their values; a
     label that would overlap a bar or another label moves up until it is clear."""
     values = [p[key] for p in points for key in ("target", "actual") if p.get(key) is not None]
-    top = max(values) * 1.15 if values else 1
+    # All zero (a new plan whose live figure is 0 so far) still needs a height to scale to.
+    top = max(values) * 1.15 if values and max(values) > 0 else 1
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     slot = plot_width / max(len(points), 1)

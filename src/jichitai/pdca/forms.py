@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
+from jichitai.pdca.models import Plan
 
 
 class FigureField(forms.CharField):
@@ -117,3 +118,33 @@ class ActionYearForm(forms.Form):
 
 class WorkbookForm(forms.Form):
     workbook = forms.FileField(label=_("計画の Excel ファイル(.xlsx)"))
+
+
+class PlanCreateForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=200)
+    slug = forms.SlugField(
+        label=_("識別子"), max_length=80, help_text=_("半角英数字とハイフン(例: dx-plan)")
+    )
+    kind = forms.ChoiceField(label=_("種類"), choices=Plan.Kind.choices)
+    first_year = forms.IntegerField(
+        label=_("計画期間(初年度、西暦の開始年)"), min_value=2000, max_value=2100
+    )
+    last_year = forms.IntegerField(
+        label=_("計画期間(最終年度、西暦の開始年)"), min_value=2000, max_value=2100
+    )
+    copy_from = forms.ModelChoiceField(
+        label=_("構成をコピーする計画"),
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label=_("(コピーしない)"),
+        help_text=_(
+            "取組・指標・事業の構成だけをコピーします。数値・取組状況・予算はコピーしません。"
+        ),
+    )
+
+    def __init__(self, *args, copyable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].queryset = copyable
+        self.fields["copy_from"].label_from_instance = lambda plan: (
+            f"{plan.organization.name}: {plan.name}"
+        )

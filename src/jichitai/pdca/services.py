@@ -20,7 +20,9 @@ from jichitai.pdca.models import (
     ImportBatch,
     Indicator,
     IndicatorYear,
+    Node,
     Plan,
+    Project,
     ReportSnapshot,
     YearLock,
 )
@@ -267,3 +269,107 @@ def apply_import_now(*, batch: ImportBatch) -> dict:
         raise ValidationError(batch.problems)
     summary: dict = apply_import(_DirectContext(), batch_id=batch.pk)
     return summary
+
+
+# --- A plan of one's own ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    actor,
+    organization,
+    name: str,
+    slug: str,
+    kind: str,
+    first_year: int,
+    last_year: int,
+    copy_from: Plan | None = None,
+) -> Plan:
+    """A new plan of ``organization``; with ``copy_from`` (its own or its prefecture's plan) it
+    takes that plan's structure — levels, actions, indicators (with their metric bindings, which
+    then measure this organization) and projects — without any figure, text of a year or budget."""
+    if last_year < first_year:
+        raise ValidationError({"last_year": "最終年度は初年度と同じかそれより後にしてください。"})
+    if selectors.plans_of(organization).filter(slug=slug).exists():
+        raise ValidationError({"slug": "この識別子の計画は既にあります。"})
+    if copy_from is not None and copy_from.organization_id not in {
+        organization.pk,
+        organization.parent_id,
+    }:
+        raise ValidationError({"copy_from": "自団体か県の計画を選んでください。"})
+    plan = Plan.objects.create(
+        organization=organization,
+        name=name,
+        slug=slug,
+        kind=kind,
+        first_year=first_year,
+        last_year=last_year,
+        level_name=copy_from.level_name
+        if copy_from
+        else Plan._meta.get_field("level_name").default,
+        goal=copy_from.goal if copy_from else "",
+    )
+    if copy_from is not None:
+        _copy_structure(copy_from, plan)
+    audit.record_created(
+        instance=plan,
+        fields=["name", "slug", "kind", "first_year", "last_year"],
+        actor=actor,
+        organization=organization,
+        summary=f"{copy_from.organization.name}「{copy_from.name}」の構成から" if copy_from else "",
+    )
+    return plan
+
+
+def _copy_structure(source: Plan, plan: Plan) -> None:
+    nodes: dict[int, Node] = {}
+    pending = list(source.nodes.order_by("number"))
+    while pending:  # each level once its parents exist
+        for node in pending:
+            if node.parent_id is None or node.parent_id in nodes:
+                nodes[node.pk] = Node.objects.create(
+                    plan=plan,
+                    parent=nodes[node.parent_id] if node.parent_id is not None else None,
+                    number=node.number,
+                    title=node.title,
+                    summary=node.summary,
+                )
+        pending = [node for node in pending if node.pk not in nodes]
+    actions = {}
+    for action in source.actions.all():
+        actions[action.pk] = Action.objects.create(
+            plan=plan,
+            node=nodes[action.node_id],
+            number=action.number,
+            policies=action.policies,
+            title=action.title,
+            division_name=action.division_name,
+            category=action.category,
+        )
+    for node in source.nodes.prefetch_related("reprinted_actions"):
+        reprinted = [actions[action.pk] for action in node.reprinted_actions.all()]
+        if reprinted:
+            nodes[node.pk].reprinted_actions.set(reprinted)
+    for indicator in source.indicators.all():
+        Indicator.objects.create(
+            plan=plan,
+            kind=indicator.kind,
+            order=indicator.order,
+            name=indicator.name,
+            unit=indicator.unit,
+            decimals=indicator.decimals,
+            direction=indicator.direction,
+            description=indicator.description,
+            metric_name=indicator.metric_name,
+            metric_parameters=indicator.metric_parameters,
+        )
+    for project in source.projects.all():
+        Project.objects.create(
+            plan=plan,
+            group=project.group,
+            order=project.order,
+            name=project.name,
+            code=project.code,
+            code_name=project.code_name,
+        )

@@ -7,6 +7,7 @@ app_name = "pdca"
 urlpatterns = [
     path("pdca/", views.plan_list, name="plans"),
     path("pdca/meetings/", views.meeting_list, name="meetings"),
+    path("pdca/plans/new/", views.plan_create, name="plan_create"),
     path("pdca/plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path(
         "pdca/plans/<int:plan_id>/indicators/<int:indicator_id>/",

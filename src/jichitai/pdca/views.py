@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,9 +13,15 @@ from jichitai.core.exports import xlsx_response
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.pdca import reports, selectors, services, workbook
+from jichitai.pdca import municipal_plans, reports, selectors, services, workbook
 from jichitai.pdca.charts import target_actual_svg
-from jichitai.pdca.forms import ActionYearForm, IndicatorYearForm, MetricBindingForm, WorkbookForm
+from jichitai.pdca.forms import (
+    ActionYearForm,
+    IndicatorYearForm,
+    MetricBindingForm,
+    PlanCreateForm,
+    WorkbookForm,
+)
 from jichitai.pdca.models import ReportSnapshot
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
@@ -31,10 +38,42 @@ def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
 @requires_role(Role.VIEWER)
 def plan_list(request, org_code):
     plans = selectors.plans_of(request.tenant)
+    fiscal_year = japanese.fiscal_year(timezone.localdate())
     return render(
         request,
         "pdca/plan_list.html",
-        {"plans": plans, "meetings": selectors.meetings_of(request.tenant)},
+        {
+            "plans": plans,
+            "meetings": selectors.meetings_of(request.tenant),
+            "fiscal_year": fiscal_year,
+            "municipal_plans": municipal_plans.overview(request.tenant, fiscal_year)
+            if request.tenant.kind == "prefecture"
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires_role(Role.MANAGER)
+def plan_create(request, org_code):
+    form = PlanCreateForm(
+        request.POST or None, copyable=municipal_plans.copyable_plans(request.tenant)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(
+                actor=request.user, organization=request.tenant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("計画を作成しました。"))
+            return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
+    return render(
+        request,
+        "pdca/plan_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

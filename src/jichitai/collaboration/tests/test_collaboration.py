@@ -272,3 +272,30 @@ def test_the_prefecture_records_an_initiative_its_sessions_and_who_took_part(
     # A 市町 cannot record for the prefecture.
     tsu_client = login(make_member(tsu, Role.MANAGER))
     assert tsu_client.get("/s/242012/collaboration/initiatives/new/").status_code == 404
+
+
+def test_session_materials_are_checked_and_reach_only_those_who_took_part(
+    prefecture, tsu, ise, kameyama, make_member, login
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    initiative = council(prefecture, [tsu, ise])
+    session = initiative.sessions.get()
+    client = login(make_member(prefecture, Role.CLERK))
+    url = f"/s/240001/collaboration/initiatives/{initiative.pk}/sessions/{session.pk}/materials/"
+    disguised = client.post(url, {"file": SimpleUploadedFile("資料.pdf", b"MZ\x90\x00 not a pdf")})
+    assert disguised.status_code == 400
+    assert "内容が拡張子(.pdf)と一致しません" in disguised.content.decode()
+    assert not session.materials.exists()
+    script = client.post(url, {"file": SimpleUploadedFile("run.exe", b"MZ\x90\x00")})
+    assert script.status_code == 400 and "形式は受け付けていません" in script.content.decode()
+    saved = client.post(url, {"file": SimpleUploadedFile("議事次第.txt", "議題".encode())})
+    assert saved.status_code == 302
+    material = session.materials.get()
+    tsu_client = login(make_member(tsu, Role.VIEWER))
+    page = tsu_client.get("/s/242012/collaboration/").content.decode()
+    assert "議事次第.txt" in page
+    download = tsu_client.get(f"/s/242012/collaboration/materials/{material.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == "議題".encode()
+    outsider = login(make_member(kameyama, Role.ADMIN))
+    assert outsider.get(f"/s/242101/collaboration/materials/{material.pk}/").status_code == 404

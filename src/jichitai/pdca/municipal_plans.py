@@ -1,0 +1,48 @@
+"""Reads about the plans of a prefecture's 市町: which plans a 市町 may copy, and the counts the
+prefecture sees (kept apart from ``selectors`` only for its length)."""
+
+from django.db.models import QuerySet
+
+from jichitai.pdca import selectors
+from jichitai.pdca.models import Plan
+
+
+def copyable_plans(organization) -> QuerySet[Plan]:
+    """Plans whose structure ``organization`` may copy: its own and its prefecture's."""
+    own = selectors.plans_of(organization)
+    if organization.parent_id is None:
+        return own
+    return own | selectors.plans_of(organization.parent)
+
+
+def overview(prefecture, fiscal_year: int) -> list[dict]:
+    """Per 市町 of the prefecture: how many plans it runs and, over their indicators, how many
+    met or missed their target in ``fiscal_year`` (and how many have no result yet)."""
+    rows = []
+    for municipality in prefecture.municipalities.filter(is_active=True).order_by("code"):
+        plans = list(selectors.plans_of(municipality).prefetch_related("indicators__years"))
+        achieved = missed = pending = 0
+        for plan in plans:
+            for indicator in plan.indicators.all():
+                row = next(
+                    (
+                        row
+                        for row in selectors.indicator_rows(indicator)
+                        if row["fiscal_year"] == fiscal_year
+                    ),
+                    None,
+                )
+                status = row["achievement"].status if row else ""
+                achieved += status == "achieved"
+                missed += status == "missed"
+                pending += status == ""
+        rows.append(
+            {
+                "municipality": municipality.name,
+                "plans": len(plans),
+                "achieved": achieved,
+                "missed": missed,
+                "pending": pending,
+            }
+        )
+    return rows

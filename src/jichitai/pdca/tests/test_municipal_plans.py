@@ -1,0 +1,98 @@
+"""A 市町 runs a plan of its own, from nothing or from the prefecture's structure, and the
+prefecture sees which 市町 have plans and how their indicators fare — as counts."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from jichitai.pdca import municipal_plans, services
+from jichitai.pdca.models import IndicatorYear, Node, Plan
+from jichitai.pdca.tests.factories import plan_with_action
+from jichitai.tenancy.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_municipality_copies_the_prefectures_structure_without_its_figures(
+    prefecture, tsu, ise, make_member, login
+):
+    source = plan_with_action(prefecture, first_year=2026, last_year=2028)
+    source.indicators.update(metric_name="procedures.applications")
+    Node.objects.create(plan=source, parent=source.nodes.get(), number=1, title="RPA")
+    client = login(make_member(tsu, Role.MANAGER))
+    form = client.get("/s/242012/pdca/plans/new/").content.decode()
+    assert f"三重県: {source.name}" in form
+    response = client.post(
+        "/s/242012/pdca/plans/new/",
+        {
+            "name": "津市DX推進計画",
+            "slug": "tsu-dx",
+            "kind": "plan",
+            "first_year": "2026",
+            "last_year": "2028",
+            "copy_from": source.pk,
+        },
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get(organization=tsu, slug="tsu-dx")
+    assert [action.title for action in plan.actions.all()] == ["RPA の導入"]
+    assert plan.nodes.get(parent__isnull=False).parent.title == "業務改善"
+    indicator = plan.indicators.get()
+    assert indicator.metric_name == "procedures.applications"  # now measures 津市
+    assert not IndicatorYear.objects.filter(indicator=indicator).exists()
+    assert not plan.actions.get().years.exists()
+    # The same plan page and reports as the prefecture's.
+    assert client.get(f"/s/242012/pdca/plans/{plan.pk}/").status_code == 200
+    assert (
+        client.get(f"/s/242012/pdca/plans/{plan.pk}/reports/progress/2026.pdf").status_code == 200
+    )
+
+
+def test_plan_creation_keeps_the_input_and_says_what_is_wrong(tsu, ise, make_member, login):
+    other = plan_with_action(ise)
+    client = login(make_member(tsu, Role.MANAGER))
+    bad = client.post(
+        "/s/242012/pdca/plans/new/",
+        {"name": "計画", "slug": "p", "kind": "plan", "first_year": "2028", "last_year": "2026"},
+    )
+    assert bad.status_code == 400 and "最終年度は初年度と同じか" in bad.content.decode()
+    assert 'value="計画"' in bad.content.decode()
+    with pytest.raises(ValidationError):
+        services.create_plan(
+            actor=None,
+            organization=tsu,
+            name="x",
+            slug="x",
+            kind="plan",
+            first_year=2026,
+            last_year=2026,
+            copy_from=other,  # another 市町's plan is not offered nor accepted
+        )
+    assert login(make_member(tsu, Role.CLERK)).get("/s/242012/pdca/plans/new/").status_code in (
+        403,
+        404,
+    )
+
+
+def test_the_prefecture_sees_municipal_plans_as_counts(prefecture, tsu, ise, make_member, login):
+    plan = plan_with_action(tsu, first_year=2026)
+    indicator = plan.indicators.get()
+    IndicatorYear.objects.filter(indicator=indicator, fiscal_year=2026).update(actual=120)
+    overview = {row["municipality"]: row for row in municipal_plans.overview(prefecture, 2026)}
+    assert overview["津市"] == {
+        "municipality": "津市",
+        "plans": 1,
+        "achieved": 1,
+        "missed": 0,
+        "pending": 0,
+    }
+    assert overview["伊勢市"]["plans"] == 0
+    page = login(make_member(prefecture, Role.VIEWER)).get("/s/240001/pdca/").content.decode()
+    assert 'id="municipal-plan-table"' in page and "津市" in page
+    assert plan.name not in page  # counts only, not the 市町's own plan pages
+
+
+def test_a_chart_of_zeros_is_drawn():
+    from jichitai.pdca.charts import target_actual_svg
+
+    svg = target_actual_svg([{"label": "R8", "target": None, "actual": 0.0}], title="t", unit="件")
+    assert svg.startswith("<svg")
