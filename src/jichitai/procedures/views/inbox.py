@@ -54,9 +54,10 @@ def inbox(request, org_code):
     staff = selectors.assignable_staff(request.tenant)
     # Pressing Enter in the message box submits without naming a button: a status change.
     action = request.POST.get("action", "status")
-    bulk = BulkStatusForm(request.POST if action == "status" else None)
+    posted = request.POST or None
+    bulk = BulkStatusForm(posted if action == "status" else None)
     bulk_assign = AssignForm(
-        request.POST if action == "assign" else None,
+        posted if action == "assign" else None,
         staff=staff,
         prefix="bulk",
     )
