@@ -1,6 +1,6 @@
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures import services
-from jichitai.procedures.models import Application
+from jichitai.procedures.models import Application, ClosedDay
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.tenancy.tests.isolation import object_kwargs
 
@@ -32,3 +32,11 @@ object_kwargs.register(
     lambda organization: Application.objects.get(pk=_application(organization)).receipt_number,
 )
 object_kwargs.register("file_id", _file)
+object_kwargs.register(
+    "day_id",
+    lambda organization: (
+        ClosedDay.objects.create(
+            organization=organization, date="2027-01-05", name="伊勢市の閉庁日"
+        ).pk
+    ),
+)
