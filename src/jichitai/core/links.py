@@ -7,4 +7,5 @@ from django.conf import settings
 
 def absolute_url(path: str) -> str:
     """``path`` (starting with "/") under the site's public address."""
-    return settings.JICHITAI_BASE_URL.rstrip("/") + path
+    base: str = settings.JICHITAI_BASE_URL
+    return base.rstrip("/") + path
