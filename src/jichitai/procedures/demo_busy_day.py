@@ -114,7 +114,7 @@ def load() -> list[str]:
         MOVE_NAME,
         Procedure.Category.NOTIFICATION,
         MOVE_FIELDS,
-        processing_days=3,
+        processing_days=5,
         description="引っ越しの前に届け出ると、窓口での手続が短くなります。",
     )
     if created:
@@ -129,7 +129,7 @@ def load() -> list[str]:
                     "new_address": ADDRESS,
                     "moving_on": str(timezone.localdate() + timedelta(days=14)),
                 },
-                days_ago=number % 9,
+                days_ago=number % 8,
             )
         lines.append(f"津市 市民課: 「{MOVE_NAME}」24 件(未割当)")
     for code, division, name in MORE_MUNICIPALITIES:

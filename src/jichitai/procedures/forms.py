@@ -367,3 +367,10 @@ class DraftEmailForm(forms.Form):
             "required": "再開用のメールアドレスを入力してください。",
         },
     )
+
+
+class ClosedDayForm(forms.Form):
+    date = JapaneseDateField(
+        label=_("日付"), help_text=_("和暦でも入力できます(例: 令和9年1月5日)")
+    )
+    name = forms.CharField(label=_("名称"), max_length=100, help_text=_("例: 庁舎移転のため閉庁"))

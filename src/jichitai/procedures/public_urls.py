@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jichitai.procedures import public_views as views
+from jichitai.procedures.resident import public_views as resident_views
 
 app_name = "procedures_public"
 
@@ -19,4 +20,9 @@ urlpatterns = [
     path("drafts/<str:token>/", views.resume_draft, name="draft"),
     path("status/<str:receipt_number>/<str:token>/", views.status_page, name="status"),
     path("status/<str:receipt_number>/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path(
+        "status/<str:receipt_number>/<str:token>/receipt.pdf",
+        resident_views.receipt_pdf,
+        name="receipt_pdf",
+    ),
 ]

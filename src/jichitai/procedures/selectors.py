@@ -205,6 +205,14 @@ def inbox_counts(membership) -> dict[str, int]:
     return workload.counts(applications_of(membership), membership.user)
 
 
+def closed_days(organization) -> QuerySet:
+    return workload.closed_days_query(organization)
+
+
+def closed_day(organization, day_id):
+    return tenant_get(closed_days(organization), organization, pk=day_id)
+
+
 def delays_of(membership) -> list[dict]:
     """The delay report: per procedure the member sees, what is and was past its due date."""
     return workload.delays_by_procedure(applications_of(membership))

@@ -27,8 +27,12 @@ SORT_COLUMNS = {
 }
 
 
+def closed_days_query(organization) -> QuerySet[ClosedDay]:
+    return for_tenant(ClosedDay, organization)
+
+
 def closed_days_of(organization, *, since=None) -> set:
-    days = for_tenant(ClosedDay, organization)
+    days = closed_days_query(organization)
     if since is not None:
         days = days.filter(date__gte=since)
     return set(days.values_list("date", flat=True))

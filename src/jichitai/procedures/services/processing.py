@@ -7,7 +7,7 @@ from django.db.models import F
 
 from jichitai.audit import services as audit
 from jichitai.procedures import notifications, published, selectors
-from jichitai.procedures.models import Application, ApplicationEvent, Procedure
+from jichitai.procedures.models import Application, ApplicationEvent, ClosedDay, Procedure
 from jichitai.procedures.registry import fee_of
 
 Status = Application.Status
@@ -164,3 +164,26 @@ def bulk_assign(*, actor, applications, assignee) -> int:
     for application in applications:
         assign(actor=actor, application=application, assignee=assignee)
     return len(applications)
+
+
+@transaction.atomic
+def add_closed_day(*, actor, organization, date, name: str) -> ClosedDay:
+    """A day the organization is closed; 標準処理期間 counted from now on skips it."""
+    if not name.strip():
+        raise ValidationError({"name": "閉庁日の名称を入力してください(例: 庁舎移転)。"})
+    if selectors.closed_days(organization).filter(date=date).exists():
+        raise ValidationError({"date": "この日はすでに閉庁日です。"})
+    day = ClosedDay.objects.create(organization=organization, date=date, name=name.strip())
+    audit.record(action="procedures.closed_day.added", actor=actor, target=day, summary=str(day))
+    return day
+
+
+@transaction.atomic
+def remove_closed_day(*, actor, day: ClosedDay) -> None:
+    audit.record(
+        action="procedures.closed_day.removed",
+        actor=actor,
+        organization=day.organization,
+        summary=str(day),
+    )
+    day.delete()

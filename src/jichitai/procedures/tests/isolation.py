@@ -2,7 +2,7 @@ from pathlib import Path
 
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures import services
-from jichitai.procedures.models import Application
+from jichitai.procedures.models import Application, ClosedDay
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.tenancy.tests.isolation import object_kwargs
 
@@ -51,3 +51,11 @@ def _form_import(organization):
 
 
 object_kwargs.register("form_import_id", _form_import)
+object_kwargs.register(
+    "day_id",
+    lambda organization: (
+        ClosedDay.objects.create(
+            organization=organization, date="2027-01-05", name="伊勢市の閉庁日"
+        ).pk
+    ),
+)

@@ -23,6 +23,7 @@ from jichitai.procedures.forms import (
     INBOX_VIEWS,
     AssignForm,
     BulkStatusForm,
+    ClosedDayForm,
     CommentForm,
     InboxFilterForm,
     StatusForm,
@@ -54,9 +55,10 @@ def inbox(request, org_code):
     staff = selectors.assignable_staff(request.tenant)
     # Pressing Enter in the message box submits without naming a button: a status change.
     action = request.POST.get("action", "status")
-    bulk = BulkStatusForm(request.POST if action == "status" else None)
+    posted = request.POST or None
+    bulk = BulkStatusForm(posted if action == "status" else None)
     bulk_assign = AssignForm(
-        request.POST if action == "assign" else None,
+        posted if action == "assign" else None,
         staff=staff,
         prefix="bulk",
     )
@@ -175,6 +177,37 @@ def delays(request, org_code):
     return render(
         request, "procedures/staff/delays.html", {"rows": selectors.delays_of(request.membership)}
     )
+
+
+@requires_role(Role.MANAGER)
+@require_http_methods(["GET", "POST"])
+def closed_days(request, org_code):
+    """The organization's own closed days, which 標準処理期間 does not count."""
+    form = ClosedDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_closed_day(
+                actor=request.user, organization=request.tenant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("閉庁日を追加しました。"))
+            return redirect("procedures:closed_days", org_code=org_code)
+    return render(
+        request,
+        "procedures/staff/closed_days.html",
+        {"form": form, "days": selectors.closed_days(request.tenant)},
+        status=422 if form.errors else 200,
+    )
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def closed_day_remove(request, org_code, day_id):
+    services.remove_closed_day(actor=request.user, day=selectors.closed_day(request.tenant, day_id))
+    messages.success(request, _("閉庁日を削除しました。"))
+    return redirect("procedures:closed_days", org_code=org_code)
 
 
 @requires_role(Role.VIEWER)

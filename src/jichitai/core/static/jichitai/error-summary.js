@@ -1,0 +1,13 @@
+// A page that comes back with errors moves the keyboard focus to its error summary, so a screen
+// reader reads what went wrong and the links there lead to each field.
+(function () {
+  "use strict";
+  function focusSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.focus();
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusSummary);
+  else focusSummary();
+})();

