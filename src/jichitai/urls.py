@@ -28,6 +28,7 @@ tenant_urlpatterns = [
 urlpatterns = [
     path("", include("jichitai.portal.public_urls")),
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
+    path("o/<str:org_code>/", include("jichitai.pdca.public_urls")),
     path("", include("jichitai.payments.public_urls")),
     path("healthz", healthz, name="healthz"),
     path("healthz/worker", healthz_worker, name="healthz_worker"),
