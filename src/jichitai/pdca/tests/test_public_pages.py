@@ -9,12 +9,13 @@ from django.test import Client
 
 from jichitai.pdca.models import ActionYear, ProjectYear
 from jichitai.pdca.tests.factories import plan_with_action
+from jichitai.tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_published_policy_has_a_public_page_with_progress_charts_budgets_and_timeline(
-    policy,
+    policy, login, make_member
 ):
     action_year = ActionYear.objects.filter(action__plan__slug="mie-digital-strategy").first()
     project_year = ProjectYear.objects.filter(project__plan=policy, fiscal_year=2021).first()
@@ -30,9 +31,24 @@ def test_the_published_policy_has_a_public_page_with_progress_charts_budgets_and
     assert "執行額(千円)" in html and "執行率" in html
     assert "自動計測" in html
 
-    strategy = client.get("/o/240001/plans/mie-digital-strategy/").content.decode()
-    action_year.progress = 40
-    action_year.save(update_fields=["progress"])
+    # A clerk enters the action's progress on its staff page; the public page shows it.
+    action = action_year.action
+    staff = login(make_member(policy.organization, Role.CLERK, username="progress-clerk"))
+    url = f"/s/240001/pdca/plans/{action.plan_id}/actions/{action.pk}/"
+    year = action_year.fiscal_year
+    refused = staff.post(url, {"fiscal_year": year, f"y{year}-progress": "140"})
+    assert refused.status_code == 422 and "100" in refused.content.decode()
+    staff.post(
+        url,
+        {
+            "fiscal_year": year,
+            f"y{year}-schedule": action_year.schedule,
+            f"y{year}-status_text": action_year.status_text,
+            f"y{year}-progress": "40",
+        },
+    )
+    action_year.refresh_from_db()
+    assert action_year.progress == 40
     strategy = client.get("/o/240001/plans/mie-digital-strategy/").content.decode()
     assert "40%" in strategy and "年度ごとの予定" in strategy and "運用" in strategy
 
