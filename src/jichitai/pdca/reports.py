@@ -99,6 +99,14 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, int | float):
                     cell.number_format = number_format
+        for item in (i for i in data["indicators"] if i["kind"] == kind and i.get("live")):
+            since = f"、{item['live']['since']}以降の記録" if item["live"]["since"] else ""
+            sheet.append(
+                [
+                    f"※ {item['name']}の実績値は、プラットフォームのデータから自動計測した値です"
+                    f"(「{item['live']['metric']}」{since})。{item.get('no_data_note', '')}"
+                ]
+            )
     sheet.append([])
     sheet.append([data["issues_heading"]])
     for text in data["issues"]:

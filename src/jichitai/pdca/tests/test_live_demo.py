@@ -39,6 +39,20 @@ def test_a_new_year_of_the_policy_shows_live_figures_and_a_dash_for_years_withou
     assert years[2021]["actual"] == "40件" and years[2021]["measured"]  # answers sent online
 
 
+def test_the_xlsx_of_a_new_year_notes_the_live_figures(policy):
+    import io
+
+    from openpyxl import load_workbook
+
+    from jichitai.pdca import reports
+
+    sheet = load_workbook(io.BytesIO(reports.xlsx(selectors.evaluation_data(policy, 2023))))[
+        "施策評価表"
+    ]
+    notes = [row[0] for row in sheet.iter_rows(values_only=True) if str(row[0]).startswith("※")]
+    assert any("令和3年11月10日以降の記録" in note and "「－」は" in note for note in notes)
+
+
 def test_the_published_r3_sheet_keeps_the_seed_figures(policy):
     snapshot = selectors.latest_snapshot(policy, ReportSnapshot.Kind.EVALUATION, 2021)
     survey = _indicator(snapshot.data, "スマート自治体の進展を実感する職員の割合")
