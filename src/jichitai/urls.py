@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("jichitai.portal.public_urls")),
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
     path("", include("jichitai.procedures.resident.public_urls")),
+    path("o/<str:org_code>/", include("jichitai.pdca.public_urls")),
     path("", include("jichitai.payments.public_urls")),
     path("healthz", healthz, name="healthz"),
     path("healthz/worker", healthz_worker, name="healthz_worker"),

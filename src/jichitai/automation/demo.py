@@ -65,7 +65,7 @@ def load() -> list[str]:
                 division=division,
                 hours_before=Decimal(before),
                 hours_after=Decimal(after),
-                note="令和3年度 RPA等導入業務(業務別の内訳は例示)",
+                note="取込: 令和3年度 RPA等導入業務の実績(業務別の内訳は例示)",
             )
         lines.append("RPA 効果台帳: 令和3年度 13業務 2,681時間 → 1,479時間")
     lines.append(f"RPA 入力例: {folder}(転記の手続: {procedure.name})")

@@ -7,6 +7,11 @@ class BusinessError(Exception):
     person's work queue with a message naming the file, row, column or selector."""
 
 
+class Skip(Exception):
+    """The item is not processed, and that is not an error: it was applied before, a person
+    handled it, or a condition of the scenario (``item.skip_if``) says it is out of scope."""
+
+
 class SystemFailure(Exception):
     """システムエラー: the target or the network failed; the item is retried with backoff."""
 

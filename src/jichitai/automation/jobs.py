@@ -2,7 +2,7 @@
 scenario schedules (``automation.schedules``)."""
 
 from jichitai.automation import runner
-from jichitai.automation.services import start_due_schedules
+from jichitai.automation.services.scheduling import start_due_schedules
 from jichitai.jobs.registry import Schedule, job_kind, schedules
 
 

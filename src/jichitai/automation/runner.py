@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jichitai.automation import selectors, services, vault
 from jichitai.automation.definition import resolve
-from jichitai.automation.errors import BusinessError, NotApplied
+from jichitai.automation.errors import BusinessError, NotApplied, Skip
 from jichitai.automation.files import run_directory
 from jichitai.automation.models import AppliedItem, Run, RunItem
 from jichitai.automation.registry import EXTERNAL, OUTPUT, READ, steps
@@ -26,10 +26,6 @@ from jichitai.core.safe_yaml import load_yaml
 logger = logging.getLogger(__name__)
 
 NOT_FETCHED = "(計画では取得しません)"
-
-
-class Skip(Exception):
-    pass
 
 
 class RunContext:
@@ -378,6 +374,17 @@ class Runner:
                     log=log,
                     planned=planned,
                 )
+            except Skip as skipped:
+                self._finish_item(
+                    item,
+                    RunItem.Status.SKIPPED,
+                    attempts=attempts,
+                    message=str(skipped),
+                    log=log,
+                    started=started,
+                    planned=[self.redact(line) for line in planned],
+                )
+                return
             except BusinessError as error:
                 self._fail(item, RunItem.FailureKind.BUSINESS, error, log, started, attempts)
                 return

@@ -18,6 +18,7 @@ from jichitai.automation.forms import (
 )
 from jichitai.automation.models import Run
 from jichitai.automation.registry import scenarios as shipped
+from jichitai.automation.services import scheduling
 from jichitai.automation.steps import steps
 from jichitai.core import params
 from jichitai.core.exports import csv_response, export_csv, export_xlsx, xlsx_response
@@ -412,7 +413,7 @@ def schedule_request(request, org_code, scenario_id):
     )
     if form.is_valid():
         try:
-            services.request_schedule(
+            scheduling.request_schedule(
                 actor=request.user,
                 scenario=scenario,
                 cron=form.cleaned_data["cron"],
@@ -437,7 +438,7 @@ def schedule_request(request, org_code, scenario_id):
 def schedule_enable(request, org_code, schedule_id):
     schedule = selectors.schedule_of(request.tenant, schedule_id)
     try:
-        services.enable_schedule(
+        scheduling.enable_schedule(
             actor=request.user, membership=request.membership, schedule=schedule
         )
     except ValidationError as error:
@@ -452,6 +453,6 @@ def schedule_enable(request, org_code, schedule_id):
 @require_POST
 def schedule_delete(request, org_code, schedule_id):
     schedule = selectors.schedule_of(request.tenant, schedule_id)
-    services.disable_schedule(actor=request.user, schedule=schedule)
+    scheduling.disable_schedule(actor=request.user, schedule=schedule)
     messages.success(request, _("定期実行を削除しました。"))
     return redirect("automation:scenario", org_code=org_code, scenario_id=schedule.scenario_id)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from jichitai.core.registry import metrics
 from jichitai.core.safe_yaml import load_yaml
 from jichitai.pdca import services
 from jichitai.pdca.models import (
@@ -227,6 +228,7 @@ def load_strategy(prefecture) -> list[str]:
             note=item.get("note", ""),
             percent_decimals=item.get("percent_decimals", 1),
             items=item["items"],
+            source_metric=item.get("source_metric", ""),
         )
     services.publish_report(
         actor=None, plan=plan, kind=ReportSnapshot.Kind.PROGRESS, fiscal_year=2021
@@ -309,7 +311,52 @@ def load_meeting(prefecture) -> list[str]:
     return [f"{data['name']}: 3回の会議と事後アンケート({survey_data['respondents']}市町回答)"]
 
 
+# The indicators of 「スマート自治体の推進」 the platform measures itself, once the published
+# sheets are frozen: the staff survey (answers per 年度) and the applications received online.
+LIVE_INDICATORS = {
+    "スマート自治体の進展を実感する職員の割合": (
+        "procedures.survey_answer_share",
+        {
+            "procedure": "スマート自治体に関する職員アンケート",
+            "question": "feel_progress",
+            "answers": ["実感している", "やや実感している"],
+        },
+    ),
+    "電子申請・届出システムによる申請件数": ("procedures.applications", {"channel": "online"}),
+}
+
+
+def bind_live_indicators(prefecture) -> list[str]:
+    """Binds the policy's measurable indicators to the platform's live metrics (through the
+    metrics registry: a metric whose module is not installed is left unbound)."""
+    plan = for_tenant(Plan, prefecture).filter(slug="smart-government-policy").first()
+    if plan is None:
+        return []
+    bound = []
+    for name, (metric_name, parameters) in LIVE_INDICATORS.items():
+        indicator = plan.indicators.filter(name=name, metric_name="").first()
+        if indicator is None or metric_name not in metrics:
+            continue
+        parameters = dict(parameters)
+        procedure = parameters.pop("procedure", None)
+        if procedure is not None:
+            choices = metrics.get(metric_name).parameters[0].choices(prefecture)
+            found = [value for value, label in choices if label == procedure]
+            if not found:
+                continue
+            parameters["procedure_id"] = found[0]
+        indicator.metric_name, indicator.metric_parameters = metric_name, parameters
+        indicator.save(update_fields=["metric_name", "metric_parameters"])
+        bound.append(name)
+    return [f"自動計測に接続した指標: {'、'.join(bound)}"] if bound else []
+
+
 @transaction.atomic
 def load() -> list[str]:
     prefecture = Organization.objects.get(code="240001")
-    return load_policy(prefecture) + load_strategy(prefecture) + load_meeting(prefecture)
+    return (
+        load_policy(prefecture)
+        + load_strategy(prefecture)
+        + load_meeting(prefecture)
+        + bind_live_indicators(prefecture)
+    )

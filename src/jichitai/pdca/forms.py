@@ -114,6 +114,13 @@ class ActionYearForm(forms.Form):
     status_text = forms.CharField(
         label=_("取組状況"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    progress = forms.IntegerField(
+        label=_("進捗率(%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("計画期間を通じた取組の進み具合(0〜100)。公開ページに表示します。"),
+    )
 
 
 class WorkbookForm(forms.Form):

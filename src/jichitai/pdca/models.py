@@ -5,6 +5,7 @@ effect figures, meetings, and the frozen snapshots of published reports."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,13 @@ class ActionYear(models.Model):
     fiscal_year = models.PositiveIntegerField(_("年度"))
     schedule = models.CharField(_("スケジュール"), max_length=100, blank=True)
     status_text = models.TextField(_("取組状況"), blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("進捗率(%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("計画期間を通じた取組の進み具合(0〜100)。公開ページに表示します。"),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -217,6 +225,7 @@ class ProjectYear(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="years")
     fiscal_year = models.PositiveIntegerField(_("年度"))
     budget = models.BigIntegerField(_("予算額(千円)"), null=True, blank=True)
+    executed = models.BigIntegerField(_("執行額(千円)"), null=True, blank=True)
     summary = models.TextField(_("事業概要"), blank=True)
     main = models.BooleanField(_("主な事業として評価表に載せる"), default=False)
 

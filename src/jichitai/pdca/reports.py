@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from jichitai.core.pdf import render_pdf
 from jichitai.pdca.charts import target_actual_svg
@@ -98,6 +99,14 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, int | float):
                     cell.number_format = number_format
+        for item in (i for i in data["indicators"] if i["kind"] == kind and i.get("live")):
+            since = f"、{item['live']['since']}以降の記録" if item["live"]["since"] else ""
+            sheet.append(
+                [
+                    f"※ {item['name']}の実績値は、プラットフォームのデータから自動計測した値です"
+                    f"(「{item['live']['metric']}」{since})。{item.get('no_data_note', '')}"
+                ]
+            )
     sheet.append([])
     sheet.append([data["issues_heading"]])
     for text in data["issues"]:
@@ -229,3 +238,11 @@ def _progress_sheets(book: Workbook, data: dict) -> None:
                 _number_formats(effects[effects.max_row][3:7], effect)
     for name in ("A", "B", "C", "E"):
         sheet.column_dimensions[name].width = 30
+    # Schedule labels (検討, 順次実施 …) on one line: a full-width character is two columns wide.
+    first_schedule = 7
+    for offset, _label in enumerate(data["year_labels"]):
+        letter = get_column_letter(first_schedule + offset)
+        longest = max(
+            [len(str(cell.value or "")) for cell in sheet[letter][1:]] or [0],
+        )
+        sheet.column_dimensions[letter].width = max(10, longest * 2 + 2)

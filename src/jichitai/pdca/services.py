@@ -27,6 +27,8 @@ from jichitai.pdca.models import (
     YearLock,
 )
 
+KEEP = object()  # "leave this value as it is", as opposed to None ("clear it")
+
 
 def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
     if selectors.is_locked(plan, fiscal_year):
@@ -130,18 +132,27 @@ def set_action_year(
     fiscal_year: int,
     schedule: str | None = None,
     status_text: str | None = None,
+    progress: object = KEEP,
 ) -> ActionYear:
+    """Sets what is given (``None`` for schedule or status, ``KEEP`` for progress: unchanged)."""
     _refuse_if_locked(action.plan, fiscal_year)
+    if progress is not KEEP and not (
+        progress is None or (isinstance(progress, int) and 0 <= progress <= 100)
+    ):
+        raise ValidationError({"progress": ["進捗率は0〜100の整数で入力してください。"]})
     row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=fiscal_year)
-    before = audit.snapshot(instance=row, fields=["schedule", "status_text"])
+    fields = ["schedule", "status_text", "progress"]
+    before = audit.snapshot(instance=row, fields=fields)
     if schedule is not None:
         row.schedule = schedule
     if status_text is not None:
         row.status_text = status_text
+    if progress is not KEEP:
+        row.progress = progress if isinstance(progress, int) else None
     row.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     row.save()
     changes = audit.changes_between(
-        before=before, after=audit.snapshot(instance=row, fields=["schedule", "status_text"])
+        before=before, after=audit.snapshot(instance=row, fields=fields)
     )
     if changes:
         audit.record(

@@ -211,7 +211,13 @@ def action_edit(request, org_code, plan_id, action_id):
         bound = request.method == "POST" and request.POST.get("fiscal_year") == str(year)
         form = ActionYearForm(
             request.POST if bound else None,
-            initial={"schedule": row.schedule, "status_text": row.status_text} if row else {},
+            initial={
+                "schedule": row.schedule,
+                "status_text": row.status_text,
+                "progress": row.progress,
+            }
+            if row
+            else {},
             prefix=f"y{year}",
         )
         if bound:

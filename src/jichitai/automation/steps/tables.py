@@ -4,7 +4,7 @@ with thousands separators, required columns, a header from the rows' keys."""
 from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
-from jichitai.automation.errors import BusinessError
+from jichitai.automation.errors import BusinessError, Skip
 from jichitai.automation.registry import ANY, STRING, STRINGS, step
 
 
@@ -86,3 +86,41 @@ def check_equals(ctx, actual, expected, what="値"):
     if str(actual).strip() != str(expected).strip():
         raise BusinessError(f"{what}が入力と違います(入力「{expected}」、表示「{actual}」)。")
     return True
+
+
+@step(
+    "item.skip_if",
+    "条件に合う対象を処理しない",
+    properties={
+        "value": ANY,
+        "equals": ANY,
+        "in": {"type": "array"},
+        "empty": {"type": "boolean"},
+        "reason": STRING,
+    },
+    required=["value"],
+    describe=lambda p: (
+        "条件: "
+        + (
+            f"値が「{p.get('equals')}」なら"
+            if "equals" in p
+            else f"値が「{'」「'.join(str(v) for v in p.get('in') or [])}」のいずれかなら"
+            if "in" in p
+            else "値が空なら"
+        )
+        + "この対象を処理しない"
+    ),
+)
+def item_skip_if(ctx, value, equals=None, empty=False, reason="", **options):
+    """A condition on the item: when ``value`` equals ``equals``, is one of ``in`` or (with
+    ``empty``) is blank, the rest of the item's steps are not run and the item is marked 対象外."""
+    text = "" if value is None else str(value).strip()
+    choices = [str(choice).strip() for choice in options.get("in") or []]
+    matched = (
+        (equals is not None and text == str(equals).strip())
+        or text in choices
+        or (empty and not text)
+    )
+    if matched:
+        raise Skip(f"条件に合うため処理しませんでした({reason or f'値「{text}」'})。")
+    return False

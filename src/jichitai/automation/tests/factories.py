@@ -2,6 +2,7 @@
 
 from jichitai.automation import services
 from jichitai.automation.models import Run, RunFile, RunItem, Scenario, Schedule, Secret
+from jichitai.automation.services import scheduling
 
 SOURCE = """
 name: sample
@@ -46,4 +47,6 @@ def secret(organization) -> Secret:
 
 
 def schedule(organization) -> Schedule:
-    return services.request_schedule(actor=None, scenario=scenario(organization), cron="0 6 * * *")
+    return scheduling.request_schedule(
+        actor=None, scenario=scenario(organization), cron="0 6 * * *"
+    )

@@ -3,13 +3,15 @@ item stopped by a 業務エラー waits in the work queue (it is not retried by 
 until a person releases it."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from jichitai.automation import samples, services
-from jichitai.automation.models import Run, RunItem
+from jichitai.automation.models import LedgerLine, Run, RunItem
+from jichitai.automation.services import scheduling
 from jichitai.automation.tests.conftest import approve_now
 from jichitai.procedures.models import Application
 from jichitai.tenancy.models import Role
@@ -55,6 +57,19 @@ def test_an_item_resolved_by_hand_is_not_entered_again_by_the_next_run(tsu, run_
     failed = first.items.get(status=RunItem.Status.FAILED)
     assert failed.failure_kind == RunItem.FailureKind.BUSINESS
     assert len(mail.outbox) == 2
+    # The ledger: 2 items × 6 manual minutes before; 1 minute each after plus the measured time.
+    line = LedgerLine.objects.get(run=first)
+    measured = (
+        Decimal(
+            sum(
+                first.items.filter(status=RunItem.Status.DONE).values_list("duration_ms", flat=True)
+            )
+        )
+        / 60000
+    )
+    assert line.items == 2 and line.minutes_before == 12
+    assert line.minutes_after == 2 + measured.quantize(Decimal("0.1"))
+    assert "自動処理の実測" in line.note
 
     clerk = make_member(tsu, Role.CLERK, username="resolving-clerk")
     services.resolve_item(actor=clerk, item=failed, resolution="申請者に電話で確認し、手で通知した")
@@ -75,21 +90,21 @@ def test_scheduled_runs_do_not_requeue_business_errors_until_released(
 ):
     procedure = samples.vehicle_tax_procedure(tsu, approved=3, received=0)
     scenario = _scenario(tsu, run_now, procedure, expected="住居表示の変更")
-    schedule = services.request_schedule(
+    schedule = scheduling.request_schedule(
         actor=tsu_manager,
         scenario=scenario,
         cron="0 6 * * *",
         values={"procedure": str(procedure.pk)},
     )
     other = make_member(tsu, Role.MANAGER, username="enabling-manager")
-    services.enable_schedule(actor=other, membership=other.memberships.get(), schedule=schedule)
+    scheduling.enable_schedule(actor=other, membership=other.memberships.get(), schedule=schedule)
     schedule.refresh_from_db()
     start = timezone.localtime(schedule.enabled_at).replace(
         hour=7, minute=0, second=0, microsecond=0
     )
     for day in range(1, 5):
         with django_capture_on_commit_callbacks(execute=True):
-            assert len(services.start_due_schedules(now=start + timedelta(days=day))) == 1
+            assert len(scheduling.start_due_schedules(now=start + timedelta(days=day))) == 1
     from jichitai.automation import selectors
 
     queue = list(selectors.work_queue(tsu))
@@ -109,7 +124,7 @@ def test_scheduled_runs_do_not_requeue_business_errors_until_released(
         actor=tsu_manager, item=released, resolution="申請内容を訂正した", release=True
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_due_schedules(now=start + timedelta(days=5))
+        scheduling.start_due_schedules(now=start + timedelta(days=5))
     last = later_runs.order_by("-pk").first()
     assert last.items.get(key=released.key).status == RunItem.Status.DONE
     assert len(mail.outbox) == 2

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jichitai.automation import services
 from jichitai.automation.models import Run
+from jichitai.automation.services import scheduling
 from jichitai.automation.tests import factories
 from jichitai.automation.tests.conftest import approve_now
 from jichitai.jobs.registry import schedules
@@ -22,34 +22,40 @@ def test_a_schedule_needs_a_second_persons_sign_off_and_starts_when_due(
     assert "automation.schedules" in schedules
     scenario = approve_now(factories.scenario(tsu), run_now)
     with pytest.raises(ValidationError, match="cron"):
-        services.request_schedule(actor=tsu_manager, scenario=scenario, cron="every morning")
+        scheduling.request_schedule(actor=tsu_manager, scenario=scenario, cron="every morning")
     with pytest.raises(ValidationError, match="ファイルを入力する"):
-        services.request_schedule(
+        scheduling.request_schedule(
             actor=tsu_manager, scenario=shipped("electricity-summary"), cron="0 6 * * *"
         )
-    schedule = services.request_schedule(actor=tsu_manager, scenario=scenario, cron="0 6 * * *")
-    assert services.start_due_schedules(now=timezone.now() + timedelta(days=2)) == []  # not enabled
+    schedule = scheduling.request_schedule(actor=tsu_manager, scenario=scenario, cron="0 6 * * *")
+    assert (
+        scheduling.start_due_schedules(now=timezone.now() + timedelta(days=2)) == []
+    )  # not enabled
     with pytest.raises(ValidationError, match="自分で有効にできません"):
-        services.enable_schedule(
+        scheduling.enable_schedule(
             actor=tsu_manager, membership=tsu_manager.memberships.get(), schedule=schedule
         )
     clerk = make_member(tsu, Role.CLERK, username="sched-clerk")
     with pytest.raises(ValidationError, match="manager"):
-        services.enable_schedule(actor=clerk, membership=clerk.memberships.get(), schedule=schedule)
+        scheduling.enable_schedule(
+            actor=clerk, membership=clerk.memberships.get(), schedule=schedule
+        )
     other = make_member(tsu, Role.MANAGER, username="sched-manager")
-    services.enable_schedule(actor=other, membership=other.memberships.get(), schedule=schedule)
+    scheduling.enable_schedule(actor=other, membership=other.memberships.get(), schedule=schedule)
     schedule.refresh_from_db()
-    assert services.start_due_schedules(now=schedule.enabled_at + timedelta(seconds=30)) == []
+    assert scheduling.start_due_schedules(now=schedule.enabled_at + timedelta(seconds=30)) == []
     # An hour after the next day's 06:00, whatever time of day the test runs.
     later = (timezone.localtime(schedule.enabled_at) + timedelta(days=1)).replace(
         hour=7, minute=0, second=0, microsecond=0
     )
     with django_capture_on_commit_callbacks(execute=True):
-        started = services.start_due_schedules(now=later)
+        started = scheduling.start_due_schedules(now=later)
     assert len(started) == 1
     run = Run.objects.get(pk=started[0])
     assert run.mode == Run.Mode.APPLY and run.status == Run.Status.FINISHED and run.job is not None
-    assert services.start_due_schedules(now=later + timedelta(minutes=1)) == []  # once per due time
+    assert (
+        scheduling.start_due_schedules(now=later + timedelta(minutes=1)) == []
+    )  # once per due time
 
 
 def test_schedule_pages(tsu, tsu_clerk, tsu_manager, login, make_member):

@@ -107,3 +107,21 @@ def test_no_budget_is_a_dash_not_one_thousand_yen(policy):
     text = re.sub(r"\s+", "", pdf_text(reports.pdf(snapshot.data)))
     assert "(R1)－→(R2)17,300千円" in text
     assert "一千円" not in text
+
+
+@pytest.mark.django_db
+def test_progress_report_schedule_labels_stay_on_one_line(strategy):
+    data = selectors.latest_snapshot(strategy, ReportSnapshot.Kind.PROGRESS, 2021).data
+    words = [word[0] for word in _words(reports.pdf(data))]
+    cells = [
+        cell
+        for initiative in data["initiatives"]
+        for section in initiative["sections"]
+        for action in section["actions"]
+        for cell in action["schedule"]
+    ]
+    for label in ("運用", "順次実施"):
+        # Each schedule cell reads as one word (before, 運/用 wrapped in a column too narrow).
+        assert words.count(label) >= cells.count(label) > 0, label
+    sheet = load_workbook(io.BytesIO(reports.xlsx(data)))["進捗報告"]
+    assert sheet.column_dimensions["G"].width >= 10

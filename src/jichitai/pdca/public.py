@@ -1,0 +1,124 @@
+"""Reads for the public plan pages (``/o/<code>/plans/<slug>/``): a plan is public once one of its
+reports has been published; its actions with status, progress and schedule per 年度, indicators
+with targets and actuals (live ones marked), and budgets planned vs executed."""
+
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+
+from jichitai.core import japanese
+from jichitai.pdca import figures
+from jichitai.pdca.indicators import chart_points, indicator_rows
+from jichitai.pdca.models import Plan, ProjectYear
+from jichitai.tenancy.selectors import for_tenant
+
+
+def published_plans(organization) -> QuerySet[Plan]:
+    return for_tenant(Plan, organization).filter(snapshots__isnull=False).distinct()
+
+
+def published_plan(organization, slug: str) -> Plan:
+    plan = published_plans(organization).filter(slug=slug).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _action(action, years: list[int]) -> dict:
+    by_year = {row.fiscal_year: row for row in action.years.all()}
+    entered = [by_year[year] for year in years if year in by_year]
+    with_status = [row for row in entered if row.status_text]
+    with_progress = [row for row in entered if row.progress is not None]
+    return {
+        "number": action.number,
+        "title": action.title,
+        "division": action.division_name,
+        "status": with_status[-1].status_text if with_status else "",
+        "progress": with_progress[-1].progress if with_progress else None,
+        "schedule": {year: by_year[year].schedule if year in by_year else "" for year in years},
+    }
+
+
+def public_plan_data(plan: Plan) -> dict:
+    """Everything the public page, its CSV and its JSON show, as plain data."""
+    years = plan.fiscal_years
+    labels = {year: japanese.fiscal_year_label(year) for year in years}
+    actions = [
+        _action(action, years)
+        for action in plan.actions.prefetch_related("years").order_by("number")
+    ]
+    measured = [action["progress"] for action in actions if action["progress"] is not None]
+    indicators = []
+    for indicator in plan.indicators.prefetch_related("years"):
+        rows = indicator_rows(indicator)
+        indicators.append(
+            {
+                "name": indicator.name,
+                "kind": indicator.get_kind_display(),
+                "unit": indicator.unit,
+                "live": bool(indicator.metric_name),
+                "years": [
+                    {
+                        "fiscal_year": row["fiscal_year"],
+                        "label": row["label"],
+                        "target": _number(row["target"]),
+                        "actual": _number(row["actual"]),
+                        "target_text": row["target_text"],
+                        "actual_text": figures.NO_DATA if row["no_data"] else row["actual_text"],
+                        "measured": row["measured"],
+                    }
+                    for row in rows
+                ],
+                "chart": chart_points(rows),
+            }
+        )
+    budgets = []
+    for year in years:
+        totals = ProjectYear.objects.filter(project__plan=plan, fiscal_year=year).aggregate(
+            planned=Sum("budget"), executed=Sum("executed")
+        )
+        planned, executed = totals["planned"], totals["executed"]
+        budgets.append(
+            {
+                "fiscal_year": year,
+                "label": labels[year],
+                "planned": planned,
+                "executed": executed,
+                "planned_text": figures.budget_text(planned),
+                "executed_text": figures.budget_text(executed),
+                "rate": figures.number_text(executed * 100 / planned, 1)
+                if planned and executed is not None
+                else "",
+            }
+        )
+    return {
+        "plan": {
+            "name": plan.name,
+            "slug": plan.slug,
+            "department": plan.department,
+            "goal": plan.goal,
+            "period": f"{labels[years[0]]}〜{labels[years[-1]]}" if years else "",
+        },
+        "organization": plan.organization.name,
+        "progress": round(sum(measured) / len(measured)) if measured else None,
+        "actions": actions,
+        "timeline": [
+            {
+                "fiscal_year": year,
+                "label": labels[year],
+                "actions": [
+                    {"number": a["number"], "title": a["title"], "schedule": a["schedule"][year]}
+                    for a in actions
+                    if a["schedule"][year]
+                ],
+            }
+            for year in years
+        ],
+        "indicators": indicators,
+        "budgets": budgets,
+    }
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

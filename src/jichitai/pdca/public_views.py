@@ -1,0 +1,72 @@
+"""Public plan pages: progress per action, indicator charts with targets, budgets planned vs
+executed and a timeline per 年度, with the same data as JSON and CSV (UTF-8 with BOM) for reuse as
+open data."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from jichitai.core.decorators import public_view
+from jichitai.core.exports import csv_response, export_csv
+from jichitai.pdca import public
+from jichitai.pdca.charts import target_actual_svg
+from jichitai.tenancy.selectors import organization_by_code
+
+
+@public_view
+def plan_list(request, org_code):
+    organization = organization_by_code(org_code)
+    return render(
+        request,
+        "pdca/public/plan_list.html",
+        {"organization": organization, "plans": public.published_plans(organization)},
+    )
+
+
+@public_view
+def plan_page(request, org_code, slug):
+    organization = organization_by_code(org_code)
+    data = public.public_plan_data(public.published_plan(organization, slug))
+    charts = [
+        target_actual_svg(item["chart"], title=item["name"], unit=item["unit"])
+        for item in data["indicators"]
+    ]
+    return render(
+        request,
+        "pdca/public/plan.html",
+        {
+            "organization": organization,
+            "data": data,
+            "indicators": list(zip(data["indicators"], charts, strict=True)),
+        },
+    )
+
+
+@public_view
+def plan_json(request, org_code, slug):
+    organization = organization_by_code(org_code)
+    data = public.public_plan_data(public.published_plan(organization, slug))
+    for item in data["indicators"]:
+        del item["chart"]
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@public_view
+def indicators_csv(request, org_code, slug):
+    organization = organization_by_code(org_code)
+    data = public.public_plan_data(public.published_plan(organization, slug))
+    header = ["計画", "指標", "区分", "年度", "目標値", "実績値", "単位", "自動計測"]
+    rows = [
+        [
+            data["plan"]["name"],
+            item["name"],
+            item["kind"],
+            year["label"],
+            year["target"],
+            year["actual"],
+            item["unit"],
+            "はい" if year["measured"] else "",
+        ]
+        for item in data["indicators"]
+        for year in item["years"]
+    ]
+    return csv_response(export_csv(header, rows), f"{slug}-indicators.csv")

@@ -1,0 +1,75 @@
+"""Public plan pages: /o/<code>/plans/<slug>/ with progress per action, indicator charts with their
+targets, budgets planned vs executed and a timeline per 年度, readable on a phone, with the same
+data as JSON and CSV; a plan appears only once one of its reports is published."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from jichitai.pdca.models import ActionYear, ProjectYear
+from jichitai.pdca.tests.factories import plan_with_action
+from jichitai.tenancy.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_published_policy_has_a_public_page_with_progress_charts_budgets_and_timeline(
+    policy, login, make_member
+):
+    action_year = ActionYear.objects.filter(action__plan__slug="mie-digital-strategy").first()
+    project_year = ProjectYear.objects.filter(project__plan=policy, fiscal_year=2021).first()
+    project_year.executed = project_year.budget // 2
+    project_year.save(update_fields=["executed"])
+    client = Client()
+    page = client.get("/o/240001/plans/smart-government-policy/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "スマート自治体の推進" in html and "令和2年度〜令和5年度" in html
+    assert html.count('class="kpi-chart"') == 3
+    assert "22,400件" in html and "22,299件" in html
+    assert "執行額(千円)" in html and "執行率" in html
+    assert "自動計測" in html
+
+    # A clerk enters the action's progress on its staff page; the public page shows it.
+    action = action_year.action
+    staff = login(make_member(policy.organization, Role.CLERK, username="progress-clerk"))
+    url = f"/s/240001/pdca/plans/{action.plan_id}/actions/{action.pk}/"
+    year = action_year.fiscal_year
+    refused = staff.post(url, {"fiscal_year": year, f"y{year}-progress": "140"})
+    assert refused.status_code == 422 and "100" in refused.content.decode()
+    staff.post(
+        url,
+        {
+            "fiscal_year": year,
+            f"y{year}-schedule": action_year.schedule,
+            f"y{year}-status_text": action_year.status_text,
+            f"y{year}-progress": "40",
+        },
+    )
+    action_year.refresh_from_db()
+    assert action_year.progress == 40
+    strategy = client.get("/o/240001/plans/mie-digital-strategy/").content.decode()
+    assert "40%" in strategy and "年度ごとの予定" in strategy and "運用" in strategy
+
+    data = json.loads(client.get("/o/240001/plans/smart-government-policy/plan.json").content)
+    applications = next(i for i in data["indicators"] if i["name"].startswith("電子申請"))
+    r2 = next(year for year in applications["years"] if year["fiscal_year"] == 2020)
+    assert (r2["target"], r2["actual"]) == (22400, 22299)
+    r3 = next(row for row in data["budgets"] if row["fiscal_year"] == 2021)
+    assert r3["executed"] is not None and r3["planned"] >= r3["executed"]
+
+    csv = client.get("/o/240001/plans/smart-government-policy/indicators.csv").content
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert "電子申請・届出システムによる申請件数,副指標,令和2年度,22400,22299".encode() in csv
+
+    home = client.get("/o/240001/").content.decode()
+    assert "/o/240001/plans/smart-government-policy/" in home
+
+
+def test_an_unpublished_plan_or_another_organizations_plan_is_not_public(tsu, policy):
+    plan_with_action(tsu, slug="draft-plan")
+    client = Client()
+    assert client.get("/o/242012/plans/draft-plan/").status_code == 404
+    assert client.get("/o/242012/plans/smart-government-policy/").status_code == 404
+    assert client.get("/o/240001/plans/unknown/").status_code == 404
