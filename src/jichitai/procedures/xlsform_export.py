@@ -1,0 +1,147 @@
+"""A form written back as an XLSForm workbook (survey and choices sheets), which ``xlsform`` reads
+to the same fields: the round trip lets a form be edited in Excel, shared, or opened in another
+XLSForm tool."""
+
+import io
+
+from openpyxl import Workbook
+
+from jichitai.procedures.fields import FieldSpec
+
+OWN_TYPES = {"email", "phone", "postal_code", "name", "address", "persons", "date", "note", "file"}
+EXPRESSIONS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
+
+
+def _type(spec: FieldSpec) -> str:
+    kind = spec["type"]
+    if kind == "single_choice":
+        return f"select_one {spec['name']}"
+    if kind == "multiple_choice":
+        return f"select_multiple {spec['name']}"
+    if kind in {"text", "textarea"}:
+        return "text"
+    if kind == "number":
+        return "decimal" if spec.get("decimal") else "integer"
+    if kind == "consent":
+        return "acknowledge"
+    if kind in OWN_TYPES | {"calculate"}:
+        return kind
+    raise ValueError(kind)
+
+
+def _constraint(spec: FieldSpec) -> str:
+    parts = [f"({spec['constraint']})"] if spec.get("constraint") else []
+    if spec["type"] == "number":
+        if spec.get("minimum") not in (None, ""):
+            parts.append(f". >= {spec['minimum']}")
+        if spec.get("maximum") not in (None, ""):
+            parts.append(f". <= {spec['maximum']}")
+    if spec.get("max_length"):
+        parts.append(f"string-length(.) <= {spec['max_length']}")
+    if len(parts) == 1 and spec.get("constraint"):
+        return spec["constraint"]
+    return " and ".join(parts)
+
+
+def _relevant(spec: FieldSpec, section: str) -> str:
+    """The field's own condition: the section's, which import added to it, is on the group."""
+    relevant = spec.get("relevant", "")
+    if section and relevant == section:
+        relevant = ""
+    elif section and relevant.startswith(f"({section}) and (") and relevant.endswith(")"):
+        relevant = relevant[len(section) + 8 : -1]
+    if spec.get("show_if"):
+        condition = spec["show_if"]
+        chosen = " or ".join(
+            f"selected(${{{condition['field']}}}, '{value}')" for value in condition["values"]
+        )
+        relevant = f"({relevant}) and ({chosen})" if relevant else chosen
+    return relevant
+
+
+def write_xlsform(fields: list[FieldSpec]) -> bytes:
+    languages = sorted(
+        {code for spec in fields for code in spec.get("translations", {})}
+        | {
+            code
+            for spec in fields
+            for choice in spec.get("choices", [])
+            for code in choice.get("translations", {})
+        }
+    )
+    texts = ("label", "help", "constraint_message", "required_message")
+    columns = {"label": "label", "help": "hint"}
+    header = ["type", "name", "label", "hint", "required", "required_message", "relevant"]
+    header += ["constraint", "constraint_message", "default", "calculation", "choice_filter"]
+    header += ["appearance"]
+    for code in languages:
+        for key in texts:
+            header.append(f"{columns.get(key, key)}::{code} ({code})")
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(header)
+    choices_sheet = book.create_sheet("choices")
+    filter_keys = sorted(
+        {key for spec in fields for c in spec.get("choices", []) for key in c.get("filters", {})}
+    )
+    choices_sheet.append(
+        ["list_name", "name", "label", *[f"label::{c} ({c})" for c in languages], *filter_keys]
+    )
+    section = ""
+    in_group = False
+    for spec in fields:
+        if spec["type"] == "section":
+            if in_group:
+                survey.append(["end group"])
+            section = spec.get("relevant", "")
+            in_group = True
+            row = {"type": "begin group", "name": spec["name"], "label": spec["label"]}
+            row["relevant"] = section
+        else:
+            row = {
+                "type": _type(spec),
+                "name": spec["name"],
+                "label": spec["label"] if spec["type"] != "calculate" else "",
+                "hint": spec.get("help", ""),
+                "required": "yes" if spec.get("required") else spec.get("required_if", ""),
+                "required_message": spec.get("required_message", ""),
+                "relevant": _relevant(spec, section),
+                "constraint": _constraint(spec),
+                "constraint_message": spec.get("constraint_message", ""),
+                "default": spec.get("default", ""),
+                "calculation": spec.get("calculation", ""),
+                "choice_filter": spec.get("choice_filter", ""),
+                "appearance": "multiline" if spec["type"] == "textarea" else "",
+            }
+        for code in languages:
+            translated = spec.get("translations", {}).get(code, {})
+            for key in texts:
+                row[f"{columns.get(key, key)}::{code} ({code})"] = translated.get(key, "")
+        survey.append([row.get(column) or None for column in header])
+        for choice in spec.get("choices", []):
+            choices_sheet.append(
+                [
+                    spec["name"],
+                    choice["value"],
+                    choice["label"],
+                    *[
+                        choice.get("translations", {}).get(code, {}).get("label") or None
+                        for code in languages
+                    ],
+                    *[choice.get("filters", {}).get(key) for key in filter_keys],
+                ]
+            )
+    if in_group:
+        survey.append(["end group"])
+    if any(
+        len({c["value"] for c in spec.get("choices", [])}) < len(spec.get("choices", []))
+        for spec in fields
+    ):
+        # A filtered list may repeat a value (the same county name in two states).
+        settings = book.create_sheet("settings")
+        settings.append(["allow_choice_duplicates"])
+        settings.append(["yes"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
