@@ -7,12 +7,12 @@ from django.db import migrations
 
 SET_COST = """
 DO $$ BEGIN
-  EXECUTE format('ALTER DATABASE %I SET random_page_cost = 1.1', current_database());
+  EXECUTE 'ALTER DATABASE ' || quote_ident(current_database()) || ' SET random_page_cost = 1.1';
 END $$
 """
 RESET_COST = """
 DO $$ BEGIN
-  EXECUTE format('ALTER DATABASE %I RESET random_page_cost', current_database());
+  EXECUTE 'ALTER DATABASE ' || quote_ident(current_database()) || ' RESET random_page_cost';
 END $$
 """
 
