@@ -150,6 +150,18 @@ def public_datasets_with_relations() -> QuerySet[Dataset]:
     return with_relations(public_datasets())
 
 
+def public_catalog_page(page: int, *, per_page: int) -> tuple[list[Dataset], int]:
+    """One page of the public catalog, most recently changed first, and the number of datasets."""
+    datasets = public_datasets_with_relations().order_by("-modified_at", "pk")
+    start = (page - 1) * per_page
+    return list(datasets[start : start + per_page]), public_datasets().count()
+
+
+def catalog_publisher() -> Organization | None:
+    """Who publishes the catalog as a whole: the prefecture that runs it."""
+    return Organization.objects.filter(kind="prefecture", is_active=True).order_by("code").first()
+
+
 def public_dataset_names() -> QuerySet[Dataset, str]:
     return public_datasets().order_by("name").values_list("name", flat=True)
 
