@@ -273,11 +273,20 @@ def main() -> None:
     for tool in ("wrk", "psql"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed (Debian packages wrk, postgresql-client)")
-    measured = [(int(size), measure(int(size), options)) for size in options.sizes.split(",")]
-    failed = False
-    for count, results in measured:
-        failed |= print_table(count, options, results)
-    if failed:
+    sizes = options.sizes.split(",")
+    if len(sizes) > 1:
+        # Django is set up once per process, on one database: each size runs in a process of its own.
+        failed = False
+        for size in sizes:
+            arguments = [*sys.argv[1:], "--sizes", size]
+            failed |= (
+                subprocess.run([sys.executable, __file__, *arguments], check=False).returncode != 0
+            )
+        if failed:
+            sys.exit("some requests failed")
+        return
+    count = int(sizes[0])
+    if print_table(count, options, measure(count, options)):
         sys.exit("some requests failed")
 
 
