@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from jichitai.opendata import standards
 from jichitai.opendata.licenses import DEFAULT_LICENSE, license_choices
 from jichitai.opendata.models import Dataset, Group
+from jichitai.opendata.services.statistics import is_welfare_procedure
 
 
 class DatasetForm(forms.Form):
@@ -126,11 +127,29 @@ class StatisticsForm(forms.Form):
         help_text=_("この数未満の件数は「秘匿」と表示し、公開しません。"),
     )
     license_id = forms.ChoiceField(label=_("ライセンス"), initial=DEFAULT_LICENSE)
+    welfare_confirmed = forms.BooleanField(
+        label=_("福祉の手続の集計であることを確認し、公開してよいと判断しました"),
+        required=False,
+        help_text=_("福祉の手続を選んだときだけ必要です。"),
+    )
 
     def __init__(self, *args, procedures, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = procedures
         self.fields["license_id"].choices = license_choices()
+
+    def clean(self):
+        data = super().clean()
+        procedure = data.get("procedure")
+        if procedure and is_welfare_procedure(procedure) and not data.get("welfare_confirmed"):
+            self.add_error(
+                "welfare_confirmed",
+                _(
+                    "「%(name)s」は福祉の手続のようです。件数が少ない地域や区分では、支援を受けている人が特定されるおそれがあります。秘匿する件数を大きくすること(例: 10)を検討し、公開してよいと判断したらチェックしてください。"
+                )
+                % {"name": procedure.name},
+            )
+        return data
 
 
 class GroupForm(forms.Form):

@@ -163,10 +163,18 @@ def download(request, dataset_id, resource_id, filename):
 
 @public_view
 def catalog_rdf(request, extension):
-    datasets = selectors.public_datasets_with_relations()
-    content, content_type = dcat.serialize(
-        dcat.catalog_graph(datasets, _context(request)), extension
+    """The catalog in DCAT, paged as ckanext-dcat pages it (``?page=``, hydra links)."""
+    page = params.integer(
+        request.GET.get("page"), name="page", default=1, minimum=1, maximum=selectors.MAX_START
     )
+    datasets, total = selectors.public_catalog_page(page, per_page=dcat.DATASETS_PER_PAGE)
+    graph = dcat.catalog_graph(
+        datasets,
+        _context(request),
+        publisher=selectors.catalog_publisher(),
+        paging=dcat.Paging(page=page, total=total, path=request.path),
+    )
+    content, content_type = dcat.serialize(graph, extension)
     return HttpResponse(content, content_type=content_type)
 
 

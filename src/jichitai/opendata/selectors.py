@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jichitai.core.japanese import fiscal_year_bounds
+from jichitai.opendata.facets import FacetItem, facet_counts
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, municipalities_of, tenant_get
@@ -149,6 +150,18 @@ def public_datasets_with_relations() -> QuerySet[Dataset]:
     return with_relations(public_datasets())
 
 
+def public_catalog_page(page: int, *, per_page: int) -> tuple[list[Dataset], int]:
+    """One page of the public catalog, most recently changed first, and the number of datasets."""
+    datasets = public_datasets_with_relations().order_by("-modified_at", "pk")
+    start = (page - 1) * per_page
+    return list(datasets[start : start + per_page]), public_datasets().count()
+
+
+def catalog_publisher() -> Organization | None:
+    """Who publishes the catalog as a whole: the prefecture that runs it."""
+    return Organization.objects.filter(kind="prefecture", is_active=True).order_by("code").first()
+
+
 def public_dataset_names() -> QuerySet[Dataset, str]:
     return public_datasets().order_by("name").values_list("name", flat=True)
 
@@ -279,13 +292,6 @@ class SearchQuery:
 
 
 @dataclass
-class FacetItem:
-    name: str
-    display_name: str
-    count: int
-
-
-@dataclass
 class SearchResult:
     count: int
     # The page as (id, last modification) in order: enough to serve cached CKAN dictionaries.
@@ -395,44 +401,8 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
             query.start : query.start + rows
         ]
     )
-    matched_ids = datasets.values("pk")
-    facets = {name: _facet(matched_ids, name, query.facet_limit) for name in query.facet_fields}
+    facets = facet_counts(datasets, query.facet_fields, query.facet_limit)
     return SearchResult(count=count, page=page, facets=facets)
-
-
-def _facet(matched_ids, name: str, limit: int) -> list[FacetItem]:
-    """Counts per value over the matched datasets, read from the narrowest table for each field
-    (the link tables for tags and groups) so no count needs DISTINCT over a join."""
-    datasets = Dataset.objects.filter(pk__in=matched_ids)
-    sources = {
-        "organization": (datasets, "organization__code", "organization__name", Count("pk")),
-        "license_id": (datasets, "license_id", "license_id", Count("pk")),
-        "tags": (
-            Dataset.tags.through.objects.filter(dataset_id__in=matched_ids),
-            "tag__name",
-            "tag__name",
-            Count("dataset_id"),
-        ),
-        "groups": (
-            Dataset.groups.through.objects.filter(dataset_id__in=matched_ids),
-            "group__name",
-            "group__title",
-            Count("dataset_id"),
-        ),
-        "res_format": (
-            Resource.objects.filter(dataset_id__in=matched_ids).exclude(format=""),
-            "format",
-            "format",
-            Count("dataset_id", distinct=True),
-        ),
-    }
-    if name not in sources:
-        return []
-    queryset, key, label, counter = sources[name]
-    rows = queryset.values(key, label).annotate(count=counter).order_by("-count", key)
-    if limit >= 0:
-        rows = rows[:limit]
-    return [FacetItem(row[key], row[label], row["count"]) for row in rows]
 
 
 # Figures --------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from jichitai.opendata.services.resources import _sha256, _StoredFiles
 def _statistics_rows(dataset: Dataset) -> list[list[str]]:
     """Aggregate counts of the source procedure's applications: per 年度 and channel, and per
     answer of each choice question. No answer text and nothing about a person leaves; a count
-    under the threshold is shown as 「秘匿」 (and so are totals that would reveal it)."""
+    under the threshold is 「秘匿」, and so are the further counts that would let it be computed
+    (``protected_counts``)."""
     from jichitai.procedures import selectors as procedures
     from jichitai.procedures.models import Application, Procedure
 
@@ -28,32 +29,66 @@ def _statistics_rows(dataset: Dataset) -> list[list[str]]:
     procedure = cast(Procedure, dataset.source_procedure)
     threshold = dataset.suppression_threshold
     channel_labels = dict(Application.Channel.choices)
-    rows = []
-    counts = procedures.counts_by_fiscal_year_and_channel(procedure)
-    for (year, channel), count in sorted(counts.items()):
-        rows.append(
-            [
-                fiscal_year_label(year),
-                _("受付件数"),
-                str(channel_labels.get(channel, channel)),
-                _suppressed(count, threshold),
-            ]
-        )
+    counts = sorted(procedures.counts_by_fiscal_year_and_channel(procedure).items())
+    # The channel counts of one 年度 add up to that year's applications, and all of them to the
+    # total that a required question's answers also add up to: the whole table is one group too.
+    by_year: dict[int, list[int]] = {}
+    for position, ((year, _channel), _count) in enumerate(counts):
+        by_year.setdefault(year, []).append(position)
+    shown = protected_counts(
+        [count for _key, count in counts], [*by_year.values()], threshold=threshold
+    )
+    rows = [
+        [fiscal_year_label(year), _("受付件数"), str(channel_labels.get(channel, channel)), value]
+        for ((year, channel), _count), value in zip(counts, shown, strict=True)
+    ]
     for question in procedures.survey_tally(procedure):
-        for answer in question["choices"]:
-            rows.append(
-                [
-                    _("全期間"),
-                    question["label"],
-                    answer["label"],
-                    _suppressed(answer["count"], threshold),
-                ]
-            )
+        answers = [answer["count"] for answer in question["choices"]]
+        shown = protected_counts(answers, [], threshold=threshold)
+        for answer, value in zip(question["choices"], shown, strict=True):
+            rows.append([_("全期間"), question["label"], answer["label"], value])
     return rows
 
 
-def _suppressed(count: int, threshold: int) -> str:
-    return str(count) if count == 0 or count >= threshold else _("秘匿")
+def protected_counts(counts: list[int], groups: list[list[int]], *, threshold: int) -> list[str]:
+    """The counts as published: each count from 1 to under ``threshold`` is 「秘匿」 (primary
+    suppression), and in every group whose sum is known or can be derived (each of ``groups``,
+    given as positions, and the whole list) that hides exactly one count, the smallest other
+    count is hidden too (complementary suppression), so no suppressed count is the difference of a
+    published total and published counts. Repeated until no group hides exactly one."""
+    hidden = {i for i, count in enumerate(counts) if 0 < count < threshold}
+    everything = list(range(len(counts)))
+    changed = True
+    while changed:
+        changed = False
+        for group in [*groups, everything]:
+            if len(group) < 2 or len(hidden.intersection(group)) != 1:
+                continue
+            others = [i for i in group if i not in hidden]
+            hidden.add(min(others, key=lambda i: (counts[i], i)))
+            changed = True
+    return [_("秘匿") if i in hidden else str(count) for i, count in enumerate(counts)]
+
+
+# Words in a procedure's or its division's name that mark it as welfare (福祉): counts of such
+# applications can tell who receives support in a small place.
+WELFARE_WORDS = (
+    "福祉",
+    "介護",
+    "障害",
+    "障がい",
+    "生活保護",
+    "扶養",
+    "ひとり親",
+    "医療費",
+    "虐待",
+    "保護",
+)
+
+
+def is_welfare_procedure(procedure) -> bool:
+    names = [procedure.name, procedure.division.name if procedure.division_id else ""]
+    return any(word in name for name in names for word in WELFARE_WORDS)
 
 
 STATISTICS_HEADER = ["期間", "集計項目", "区分", "件数"]

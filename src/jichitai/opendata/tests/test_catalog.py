@@ -259,10 +259,36 @@ def test_statistics_from_a_procedure_suppress_small_counts_and_hold_no_personal_
     lines = content.splitlines()
     assert lines[0] == "期間,集計項目,区分,件数"
     assert any(line.endswith(",受付件数,オンライン,7") for line in lines)
-    assert "全期間,支援の希望,希望しない,6" in lines
     assert "全期間,支援の希望,希望する,秘匿" in lines  # 1 is under the threshold of 5
+    # With the total of 7 published, 6 would reveal the 1 by subtraction: it is hidden too.
+    assert "全期間,支援の希望,希望しない,秘匿" in lines
     for personal in ("三重", "太郎", "taro0@example.jp", "車椅子で参加します"):
         assert personal not in content
+
+
+@pytest.mark.parametrize(
+    ("counts", "groups", "shown"),
+    [
+        # A total of 6 with 会場 5 would reveal オンライン = 1.
+        ([5, 1], [], ["秘匿", "秘匿"]),
+        # Within a year the smallest other count is hidden; the zero counts as one.
+        ([12, 0, 3], [], ["12", "秘匿", "秘匿"]),
+        # Two years: the year with one hidden count hides another; then the whole table (whose
+        # total is known) hides two.
+        ([30, 2, 40, 50], [[0, 1], [2, 3]], ["秘匿", "秘匿", "40", "50"]),
+        ([8, 9, 7], [], ["8", "9", "7"]),
+    ],
+)
+def test_no_published_total_row_or_column_lets_a_suppressed_count_be_computed(
+    counts, groups, shown
+):
+    from jichitai.opendata.services.statistics import protected_counts
+
+    published_counts = protected_counts(counts, groups, threshold=5)
+
+    assert published_counts == shown
+    for group in [*groups, list(range(len(counts)))]:
+        assert sum(published_counts[i] == "秘匿" for i in group) != 1
 
 
 def test_statistics_refresh_picks_up_new_applications(prefecture):

@@ -1,9 +1,12 @@
 """DCAT documents that RDF harvesters read: the catalog and each dataset in Turtle, JSON-LD and
 RDF/XML, with distributions, license and ``dct:conformsTo`` the standard schema."""
 
+from pathlib import Path
+
+import pyshacl
 import pytest
 from django.test import Client
-from rdflib import Graph, URIRef, namespace
+from rdflib import Graph, Namespace, URIRef, namespace
 
 from jichitai.opendata.tests.factories import dataset, published
 
@@ -63,3 +66,41 @@ def test_a_private_dataset_has_no_dcat_document(tsu):
     dataset(tsu, "tsu-draft")
 
     assert Client().get("/dataset/tsu-draft.ttl").status_code == 404
+
+
+SHAPES = Path(__file__).parent / "shapes" / "dcat-ap-3.0.0-SHACL.ttl"
+
+
+def test_the_catalog_conforms_to_the_dcat_ap_shacl_shapes(prefecture, tsu):
+    published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)", tags=["AED"])
+
+    response = Client().get("/catalog.ttl")
+
+    data = Graph().parse(data=response.content, format="turtle")
+    shapes = Graph().parse(SHAPES, format="turtle")
+    conforms, _report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    assert conforms, text
+    catalog = URIRef("http://testserver/")
+    assert data.value(catalog, namespace.DCTERMS.description) is not None
+    assert str(
+        data.value(data.value(catalog, namespace.DCTERMS.publisher), namespace.FOAF.name)
+    ) == ("三重県")
+    size = next(data.objects(None, namespace.DCAT.byteSize))
+    assert size.datatype == namespace.XSD.nonNegativeInteger
+
+
+def test_a_large_catalog_is_paged_with_hydra_links(tsu, monkeypatch):
+    from jichitai.opendata import dcat
+
+    monkeypatch.setattr(dcat, "DATASETS_PER_PAGE", 2)
+    for number in range(5):
+        published(tsu, f"tsu-{number}")
+    hydra = Namespace("http://www.w3.org/ns/hydra/core#")
+
+    graph = Graph().parse(data=Client().get("/catalog.ttl?page=2").content, format="turtle")
+
+    view = URIRef("http://testserver/catalog.ttl?page=2")
+    assert int(graph.value(view, hydra.totalItems)) == 5
+    assert str(graph.value(view, hydra.nextPage)).endswith("?page=3")
+    assert str(graph.value(view, hydra.lastPage)).endswith("?page=3")
+    assert len(list(graph.subjects(namespace.RDF.type, namespace.DCAT.Dataset))) == 2

@@ -176,3 +176,31 @@ def test_staff_download_their_own_unpublished_file(tsu, tsu_clerk, login):
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_choosing_a_welfare_procedure_for_statistics_asks_for_a_confirmation(
+    prefecture, prefecture_admin, login
+):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    welfare = published_procedure(prefecture, name="障害福祉サービス利用申請")
+    data = {
+        "procedure": welfare.pk,
+        "title": "利用申請の件数",
+        "name": "welfare-stats",
+        "suppression_threshold": "5",
+        "license_id": "CC-BY-4.0",
+    }
+    client = login(prefecture_admin)
+
+    refused = client.post("/s/240001/opendata/statistics/new/", data)
+
+    assert refused.status_code == 200
+    assert "福祉の手続のようです" in refused.content.decode()
+    assert not Dataset.objects.filter(name="welfare-stats").exists()
+
+    accepted = client.post(
+        "/s/240001/opendata/statistics/new/", {**data, "welfare_confirmed": "on"}
+    )
+    assert accepted.status_code == 302
+    assert Dataset.objects.filter(name="welfare-stats").exists()
