@@ -19,6 +19,7 @@ INK_CONTRAST = 50  # grey levels below the local paper that count as ink
 FAINT_CONTRAST = 22  # … that count as a pale mark, to be confirmed by a person
 MIN_SPECK = 6  # connected ink smaller than this (pixels at 200 dpi) is scan noise
 CHECKED = 0.45  # stroke evidence (ink pixels per pixel of the box's side) of a mark
+TRACE = 0.1  # pale ink in an unchecked box beyond this goes to a person
 SURE = 2.5  # factor around CHECKED outside which a mark is not in doubt
 
 
@@ -83,9 +84,13 @@ def checkbox(ink: np.ndarray, faint: np.ndarray) -> Mark:
     """``ink`` and ``faint``: the box's added ink at the normal and at a low contrast."""
     evidence = stroke_evidence(inner(ink))
     confidence = _certainty(evidence)
-    if evidence <= CHECKED and stroke_evidence(inner(faint)) > CHECKED:
+    pale = stroke_evidence(inner(faint))
+    if evidence <= CHECKED and pale > CHECKED:
         # Pale strokes in the box: probably a faint mark; a person confirms.
         return Mark(True, 0.5, f"{evidence:.2f}", True, faint=True)
+    if evidence <= CHECKED and pale > TRACE:
+        # Some ink in a box read as empty: never silently unchecked.
+        return Mark(False, 0.5, f"{evidence:.2f}", True, faint=True)
     return Mark(evidence > CHECKED, round(confidence, 4), f"{evidence:.2f}", confidence < 0.9)
 
 

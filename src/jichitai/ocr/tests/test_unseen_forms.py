@@ -231,3 +231,11 @@ def test_two_circled_options_go_to_a_person(tmp_path):
 def test_a_choice_needs_its_options():
     with pytest.raises(templates.TemplateError, match="options"):
         templates.from_dict({"fields": [{"name": "a", "type": "choice", "box": [0, 0, 50, 50]}]})
+
+
+def test_a_trace_of_pale_ink_in_an_empty_looking_box_goes_to_a_person(genkyo_extractor):
+    image, draw = genkyo_page()
+    x, y, w, h = married_box()
+    draw.line([(x + w * 0.4, y + h * 0.45), (x + w * 0.6, y + h * 0.55)], fill=215, width=2)
+    field = genkyo_extractor.extract(np.asarray(image)).fields["married"]
+    assert field.flagged and field.reasons == ["faint_ink"]
