@@ -94,6 +94,7 @@ class _Crop:
     ink: np.ndarray
     darkness: float
     images: list[np.ndarray] = field(default_factory=list)  # what the recogniser reads
+    faint: bool = False  # only pale ink was found
 
 
 class Extractor:
@@ -144,7 +145,7 @@ class Extractor:
         pending: list[tuple[TemplateField, str, _Crop]] = []
         for f in self.template.fields:
             if f.type == "checkbox":
-                results[f.name] = self._checkbox(self.crop(aligned, f.name, ""))
+                results[f.name] = self._checkbox(aligned, f.name)
             elif f.type == "choice":
                 results[f.name] = self._choice(aligned, f)
             elif f.type == "date" and f.parts:
@@ -167,15 +168,17 @@ class Extractor:
         cleaned grey crop with the paper made white and the ink's contrast stretched, and a
         binarised one with other margins."""
         cv2 = require("cv2", extra="ocr")
-        zone = self._zones[(name, part)]
-        height, width = aligned.shape[:2]
-        x0, y0, x1, y1 = _clamp_box(zone.box, width, height)
-        gray = aligned[y0:y1, x0:x1]
-        erase = zone.erase[: gray.shape[0], : gray.shape[1]]
+        gray, erase = self._gray(aligned, name, part)
         ink, darkness = marks.added_ink(gray, erase, self.unit)
         result = _Crop(ink, darkness)
+        if not part and name not in self._read_names:
+            return result
+        if ink.sum() < MIN_INK * self.unit:
+            # Nothing at the usual contrast: pale writing is read, and flagged, all the same.
+            ink, darkness = marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)
+            result = _Crop(ink, darkness, faint=True)
         ys, xs = np.nonzero(ink)
-        if len(xs) < MIN_INK * self.unit or (not part and name not in self._read_names):
+        if len(xs) < MIN_INK * self.unit:
             return result
         paper = marks.paper_level(gray, self.unit).astype(np.float32)
         contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
@@ -193,6 +196,14 @@ class Extractor:
                 tight = cv2.GaussianBlur(tight, (3, 3), 0)
             result.images.append(cv2.cvtColor(tight, cv2.COLOR_GRAY2BGR))
         return result
+
+    def _gray(self, aligned: np.ndarray, name: str, part: str):
+        """The zone's grey pixels on the aligned page and the blank form's ink to erase."""
+        zone = self._zones[(name, part)]
+        height, width = aligned.shape[:2]
+        x0, y0, x1, y1 = _clamp_box(zone.box, width, height)
+        gray = aligned[y0:y1, x0:x1]
+        return gray, zone.erase[: gray.shape[0], : gray.shape[1]]
 
     @property
     def _read_names(self) -> set[str]:
@@ -224,10 +235,10 @@ class Extractor:
             reasons.append(DICTIONARY)
             notes.append(f"辞書にない地名・番号: {read.unknown_place}")
             confidence = min(confidence, 0.6)
-        if read.value is None:
-            # Ink was there but nothing was read: faint or unreadable writing.
+        if read.value is None or crop.faint:
+            # Ink was there but nothing was read, or only pale ink: a person confirms.
             reasons.append(FAINT)
-            confidence = 0.0
+            confidence = 0.0 if read.value is None else min(confidence, 0.5)
         return FieldResult(read.value, first.text, round(confidence, 4), read.valid, reasons, notes)
 
     def _guided_date(self, f: TemplateField, parts) -> FieldResult:
@@ -248,15 +259,28 @@ class Extractor:
             return FieldResult(raw, raw, min(confidence, 0.3), False, [*reasons, FORMAT])
         return FieldResult(value, raw, confidence, True, reasons)
 
-    def _checkbox(self, crop: _Crop) -> FieldResult:
-        mark = marks.checkbox(crop.ink)
-        return FieldResult(
-            mark.value, mark.evidence, mark.confidence, True, [MARK] if mark.ambiguous else []
-        )
+    def _checkbox(self, aligned: np.ndarray, name: str) -> FieldResult:
+        gray, erase = self._gray(aligned, name, "")
+        ink, _darkness = marks.added_ink(gray, erase, self.unit)
+        faint, _ = marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)
+        mark = marks.checkbox(ink, faint)
+        reasons = [FAINT if mark.faint else MARK] if mark.ambiguous else []
+        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
     def _choice(self, aligned: np.ndarray, f: TemplateField) -> FieldResult:
         options = [(value, self.crop(aligned, f.name, value).ink) for value, _box in f.options]
         mark = marks.choice(options)
+        if mark.value is None:
+            # No ring at the usual contrast: a pale one is proposed, for a person to confirm.
+            pale = []
+            for value, _box in f.options:
+                gray, erase = self._gray(aligned, f.name, value)
+                pale.append(
+                    (value, marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)[0])
+                )
+            faint = marks.choice(pale)
+            if faint.value is not None:
+                return FieldResult(faint.value, faint.evidence, 0.5, True, [FAINT])
         return FieldResult(
             mark.value, mark.evidence, mark.confidence, True, [MARK] if mark.ambiguous else []
         )

@@ -16,8 +16,10 @@ import numpy as np
 from jichitai.core.extras import require
 
 INK_CONTRAST = 50  # grey levels below the local paper that count as ink
+FAINT_CONTRAST = 22  # … that count as a pale mark, to be confirmed by a person
 MIN_SPECK = 6  # connected ink smaller than this (pixels at 200 dpi) is scan noise
 CHECKED = 0.45  # stroke evidence (ink pixels per pixel of the box's side) of a mark
+TRACE = 0.1  # pale ink in an unchecked box beyond this goes to a person
 SURE = 2.5  # factor around CHECKED outside which a mark is not in doubt
 
 
@@ -29,19 +31,30 @@ def paper_level(gray: np.ndarray, unit: float) -> np.ndarray:
     return cv2.blur(light, (size, size))
 
 
-def added_ink(gray: np.ndarray, erase: np.ndarray, unit: float) -> tuple[np.ndarray, float]:
+def added_ink(gray: np.ndarray, erase: np.ndarray, unit: float, contrast_above: int = INK_CONTRAST):
     """(mask of ink not printed on the blank form, how dark that ink is: the median contrast)."""
     cv2 = require("cv2", extra="ocr")
     contrast = paper_level(gray, unit).astype(np.int16) - gray.astype(np.int16)
-    ink = (contrast > INK_CONTRAST).astype(np.uint8)
+    ink = (contrast > contrast_above).astype(np.uint8)
     if erase.shape == ink.shape:
         ink[erase] = 0
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    keep = stats[:, cv2.CC_STAT_AREA] >= MIN_SPECK * unit
+    # Fainter ink must come in bigger pieces to be told from the paper's grain and noise.
+    smallest = MIN_SPECK * unit * (1 if contrast_above >= INK_CONTRAST else 4)
+    keep = stats[:, cv2.CC_STAT_AREA] >= smallest
     keep[0] = False
     ink = keep[labels].astype(np.uint8)
     darkness = float(np.median(contrast[ink > 0])) if ink.any() else 0.0
     return ink, darkness
+
+
+def inner(mask: np.ndarray, margin: float = 0.15) -> np.ndarray:
+    """The box's inside, away from its printed border (which a slightly off alignment leaves)."""
+    height, width = mask.shape[:2]
+    return mask[
+        int(height * margin) : int(height * (1 - margin)),
+        int(width * margin) : int(width * (1 - margin)),
+    ]
 
 
 def stroke_evidence(ink: np.ndarray) -> float:
@@ -56,6 +69,7 @@ class Mark:
     confidence: float
     evidence: str
     ambiguous: bool
+    faint: bool = False
 
 
 def _certainty(evidence: float) -> float:
@@ -66,9 +80,17 @@ def _certainty(evidence: float) -> float:
     return float(min(0.99, 0.5 + 0.49 * ratio))
 
 
-def checkbox(ink: np.ndarray) -> Mark:
-    evidence = stroke_evidence(ink)
+def checkbox(ink: np.ndarray, faint: np.ndarray) -> Mark:
+    """``ink`` and ``faint``: the box's added ink at the normal and at a low contrast."""
+    evidence = stroke_evidence(inner(ink))
     confidence = _certainty(evidence)
+    pale = stroke_evidence(inner(faint))
+    if evidence <= CHECKED and pale > CHECKED:
+        # Pale strokes in the box: probably a faint mark; a person confirms.
+        return Mark(True, 0.5, f"{evidence:.2f}", True, faint=True)
+    if evidence <= CHECKED and pale > TRACE:
+        # Some ink in a box read as empty: never silently unchecked.
+        return Mark(False, 0.5, f"{evidence:.2f}", True, faint=True)
     return Mark(evidence > CHECKED, round(confidence, 4), f"{evidence:.2f}", confidence < 0.9)
 
 

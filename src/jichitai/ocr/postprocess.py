@@ -191,6 +191,8 @@ def _normalise(kind: str, raw: str, allowed: str) -> tuple[object, bool]:
             # Dashes the recogniser reads in addresses: 1—2 is 1-2, —丁目 is 一丁目.
             text = re.sub(r"(?<=\d)[—–―‐‑−ー一](?=\d)", "-", text)
             text = re.sub(r"[—–―‐‑−ー](?=丁目|番町|区)", "一", text)
+            # Katakana ロ right after a kanji is the kanji 口 (川口, 山口, 坂口).
+            text = re.sub(r"(?<=[一-龥々])ロ", "口", text)
         if kind == "kana":
             text = japanese.katakana(text.translate(_KANA_LOOKALIKES))
         text = _EDGE_NOISE.sub("", _keep(text, allowed))

@@ -181,8 +181,8 @@ def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
             written[name] = postal
             truth[name] = postal
         elif kind == "phone":
-            written[name] = phone
-            truth[name] = japanese.normalize_phone_number(phone)
+            # Written with valid hyphens, a phone number is kept as written.
+            written[name] = truth[name] = phone
         elif kind == "amount":
             amount = rng.choice([rng.randint(1, 999) * 1000, rng.randint(10000, 5000000)])
             written[name] = f"{amount:,}"
@@ -280,18 +280,14 @@ def filled_form(
     image = blank_form(layout, dpi)
     draw = ImageDraw.Draw(image)
     handwriting = font in HANDWRITING_FONTS
+    # Most pages in black ballpoint, some in a pale pencil-like grey.
+    ink = rng.randint(150, 180) if rng.random() < 0.15 else 0
     for zone in LAYOUTS[layout][1]:
         value = written.get(zone.name)
         x, y, w, h = (_px(v, dpi) for v in zone.box_mm)
         if zone.type == "checkbox":
             if value:
-                pen = max(3, dpi // 60)
-                draw.line(
-                    [(x + w * 0.2, y + h * 0.5), (x + w * 0.45, y + h * 0.8)], fill=0, width=pen
-                )
-                draw.line(
-                    [(x + w * 0.45, y + h * 0.8), (x + w * 0.85, y + h * 0.15)], fill=0, width=pen
-                )
+                _check_mark(draw, (x, y, w, h), rng, ink, dpi)
             continue
         if not value:
             continue
@@ -307,11 +303,31 @@ def filled_form(
             for ch in value:
                 jitter = int(size * rng.uniform(-0.06, 0.06))
                 char_font = _font(font, max(8, int(size * rng.uniform(0.92, 1.05))))
-                draw.text((cx, cy + jitter), ch, font=char_font, fill=rng.randint(0, 50))
+                draw.text((cx, cy + jitter), ch, font=char_font, fill=max(ink, rng.randint(0, 50)))
                 cx += int(draw.textlength(ch, font=char_font) * rng.uniform(0.98, 1.08))
         else:
-            draw.text((cx, cy), value, font=font_obj, fill=0)
+            draw.text((cx, cy), value, font=font_obj, fill=ink)
     return image
+
+
+def _check_mark(draw, box, rng, ink, dpi):
+    """A box marked the ways people mark one: a ✓ with a thin or thick pen, a ✗, a ○, a fill."""
+    x, y, w, h = box
+    style = rng.choice(["tick", "tick", "thin", "cross", "ring", "fill"])
+    pen = 1 if style in ("thin", "ring") else max(3, dpi // 60)
+    if style in ("tick", "thin"):
+        draw.line(
+            [(x + w * 0.2, y + h * 0.5), (x + w * 0.45, y + h * 0.8), (x + w * 0.85, y + h * 0.15)],
+            fill=ink,
+            width=pen,
+        )
+    elif style == "cross":
+        draw.line([(x + w * 0.25, y + h * 0.25), (x + w * 0.75, y + h * 0.75)], fill=ink, width=pen)
+        draw.line([(x + w * 0.75, y + h * 0.25), (x + w * 0.25, y + h * 0.75)], fill=ink, width=pen)
+    elif style == "ring":
+        draw.ellipse([x + w * 0.2, y + h * 0.2, x + w * 0.8, y + h * 0.8], outline=ink, width=2)
+    else:
+        draw.rectangle([x + w * 0.25, y + h * 0.25, x + w * 0.75, y + h * 0.75], fill=ink or 60)
 
 
 CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted", "photo")

@@ -9,6 +9,8 @@ from jichitai.ocr.postprocess import normalise
     ("kind", "raw", "expected"),
     [
         ("text", "岛田惠", ("島田恵", True)),
+        ("text", "川ロツバサ", ("川口ツバサ", True)),
+        ("text", "ロイヤル山田", ("ロイヤル山田", True)),
         ("text", "边见 花子 ", ("辺見 花子", True)),
         ("text", "伊勢市岩渊一丁目3—12", ("伊勢市岩渕一丁目3-12", True)),
         ("text", "鈴鹿市神戸—丁目", ("鈴鹿市神戸一丁目", True)),

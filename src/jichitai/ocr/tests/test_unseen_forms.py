@@ -165,3 +165,77 @@ def test_guided_date_template_round_trips_through_json(tmp_path):
     again = templates.loads(template.to_json(), tmp_path)
     assert again.fields[0].era == "令和"
     assert again.fields[0].parts["day"] == template.fields[0].parts["day"]
+
+
+def yes_no_template(tmp_path):
+    """A form asking 同居していますか with はい・いいえ printed, to be circled."""
+    image = Image.new("L", (px(210), px(297)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(samples.LABEL_FONT, px(5))
+    draw.text((px(20), px(15)), "テスト届出書", font=ImageFont.truetype(samples.LABEL_FONT, px(7)))
+    for index, line in enumerate(("注意事項 1. 黒のボールペンで記入", "2. 該当するものを○で囲む")):
+        draw.text((px(20), px(230 + 8 * index)), line, font=font, fill=0)
+    for cx, cy in ((8, 8), (196, 8), (8, 283), (196, 283)):
+        draw.rectangle([px(cx), px(cy), px(cx + 6), px(cy + 6)], fill=0)
+    draw.text((px(20), px(62)), "同居していますか", font=font, fill=0)
+    draw.rectangle([px(80), px(56), px(140), px(70)], outline=0, width=2)
+    draw.text((px(86), px(60)), "はい", font=font, fill=0)
+    draw.text((px(107), px(60)), "・", font=font, fill=0)
+    draw.text((px(116), px(60)), "いいえ", font=font, fill=0)
+    image.save(tmp_path / "yesno.png")
+    options = [
+        {"value": "はい", "box": [px(81), px(57), px(25), px(12)]},
+        {"value": "いいえ", "box": [px(111), px(57), px(28), px(12)]},
+    ]
+    data = {
+        "name": "yesno",
+        "dpi": DPI,
+        "reference": "yesno.png",
+        "fields": [
+            {
+                "name": "together",
+                "type": "choice",
+                "box": [px(80), px(56), px(60), px(14)],
+                "options": options,
+            }
+        ],
+    }
+    return templates.from_dict(data, tmp_path), image
+
+
+def ring(draw, left_mm, width_mm, pen=2):
+    draw.ellipse([px(left_mm), px(58), px(left_mm + width_mm), px(68)], outline=0, width=pen)
+
+
+@pytest.mark.parametrize(("circled", "expected"), [((84,), "はい"), ((113,), "いいえ"), ((), None)])
+def test_a_circled_printed_option_is_the_value(tmp_path, circled, expected):
+    template, blank = yes_no_template(tmp_path)
+    page = blank.copy()
+    draw = ImageDraw.Draw(page)
+    for left in circled:
+        ring(draw, left, 20 if left < 100 else 25, pen=1)
+    field = Extractor(template, np.asarray(blank)).extract(np.asarray(page)).fields["together"]
+    assert (field.value, field.flagged) == (expected, False)
+
+
+def test_two_circled_options_go_to_a_person(tmp_path):
+    template, blank = yes_no_template(tmp_path)
+    page = blank.copy()
+    draw = ImageDraw.Draw(page)
+    ring(draw, 84, 20)
+    ring(draw, 113, 25)
+    field = Extractor(template, np.asarray(blank)).extract(np.asarray(page)).fields["together"]
+    assert field.flagged and field.reasons == ["ambiguous_mark"]
+
+
+def test_a_choice_needs_its_options():
+    with pytest.raises(templates.TemplateError, match="options"):
+        templates.from_dict({"fields": [{"name": "a", "type": "choice", "box": [0, 0, 50, 50]}]})
+
+
+def test_a_trace_of_pale_ink_in_an_empty_looking_box_goes_to_a_person(genkyo_extractor):
+    image, draw = genkyo_page()
+    x, y, w, h = married_box()
+    draw.line([(x + w * 0.4, y + h * 0.45), (x + w * 0.6, y + h * 0.55)], fill=215, width=2)
+    field = genkyo_extractor.extract(np.asarray(image)).fields["married"]
+    assert field.flagged and field.reasons == ["faint_ink"]
