@@ -15,7 +15,7 @@ import subprocess
 import sys
 import urllib.parse
 
-from loopback import BIN, environment, psql, run_wrk_get, start_gunicorn
+from loopback import BIN, environment, minimal_document_rates, psql, run_wrk_get, start_gunicorn
 
 TOPICS = [
     "AED設置箇所一覧",
@@ -69,6 +69,8 @@ GROUPS = [
     ("administration", "行政・統計"),
 ]
 FORMATS = ["CSV", "XLSX", "PDF", "JSON", "GeoJSON"]
+# The floor measured beside the API: one cached JSON document (benchmarks/minimal_site.py).
+MINIMAL = "minimal: one cached JSON"
 
 
 def load_catalog(count: int, seed: int) -> list[str]:
@@ -234,6 +236,13 @@ def main() -> None:
             for connections in (1, options.connections):
                 result = run_wrk_get(paths, options.port, options.seconds, connections)
                 results.append((label, connections, result))
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+        for connections, result in minimal_document_rates(
+            env, options.port, options.workers, show[0], options.seconds, [1, options.connections]
+        ):
+            results.append((MINIMAL, connections, result))
     finally:
         if server is not None:
             server.terminate()
@@ -264,6 +273,16 @@ def main() -> None:
         r["p95_ms"] for label, c, r in results if label == "package_search" and c == 1
     )
     print(f"\npackage_search p95 with one client: {search_p95:.1f} ms (target < 50 ms)")
+    rates = {(label, c): r["requests"] / r["seconds"] for label, c, r in results}
+    for connections in (1, options.connections):
+        floor = rates[(MINIMAL, connections)]
+        print(
+            f"ratio to the minimal endpoint ({connections} conns): "
+            + ", ".join(
+                f"{label} {rates[(label, connections)] / floor:.2f}"
+                for label in ("package_show", "package_search")
+            )
+        )
     if failed:
         sys.exit("some requests failed")
 
