@@ -9,7 +9,7 @@ PORT ?= 8000
 # Type-checked: core and every app's services and selectors (new apps are picked up by the wildcards).
 TYPED = src/jichitai/core $(wildcard src/jichitai/*/services.py src/jichitai/*/services src/jichitai/*/selectors.py)
 
-.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata test-faults bench-ocr bench-automation bench-xlsform
+.PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata bench-scale test-faults bench-ocr bench-automation bench-xlsform
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ clean:
 bench-submit: install
 	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
 	$(BIN)/python benchmarks/submit.py $(BENCH_ARGS)
+
+# N app processes (N = 1, 2, 4) on their own loopback addresses against one PostgreSQL and Redis.
+bench-scale: install
+	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
+	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 bench-opendata: install
 	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null

@@ -154,3 +154,27 @@ def run_wrk_get(paths: list[str], port: int, seconds: int, connections: int) -> 
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     result["non_2xx"] = int(non_2xx.group(1)) if non_2xx else 0
     return result
+
+
+def minimal_document_rates(
+    env: dict, port: int, workers: int, document_path: str, seconds: int, connections: list[int]
+) -> list[tuple[int, dict]]:
+    """The floor of a read: benchmarks/minimal_site.py's one cached JSON document, fetched from
+    ``document_path`` of a server already running on ``port`` and served with the same gunicorn
+    options (after that server is stopped). Returns (connections, result) per count."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{document_path}", timeout=10) as answer:
+        document = answer.read()
+    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
+        handle.write(document)
+    env = {**env, "DJANGO_SETTINGS_MODULE": "minimal_site", "BENCH_DOCUMENT": handle.name}
+    server = start_gunicorn(env, port, workers)
+    try:
+        run_wrk_get(["/minimal/document"], port, 2, 4)
+        return [
+            (count, run_wrk_get(["/minimal/document"], port, seconds, count))
+            for count in connections
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        os.unlink(handle.name)

@@ -1,6 +1,7 @@
 """The framework's floor for bench-submit: the production settings with one URL and no middleware,
 whose view validates the same JSON with the product's validator (the published form read once per
-process) and inserts one row through the ORM, in autocommit. Served by gunicorn with the same
+process) and inserts one row through the ORM, in autocommit; for bench-opendata, a view that
+returns one cached JSON document. Served by gunicorn with the same
 options as the product; this module is both the settings module and the URLconf.
 
 Not part of the product: it exists so that the submission rate can be read against what Django
@@ -8,6 +9,7 @@ itself reaches on the same machine at the same moment.
 """
 
 import json
+import os
 from functools import cache
 
 from django.http import HttpResponse, JsonResponse
@@ -59,11 +61,25 @@ def submit(request, procedure_id: int) -> HttpResponse:
     return JsonResponse({"id": row.pk}, status=201)
 
 
+def cached_document(request) -> HttpResponse:
+    """One JSON document (a copy of a package_show answer, from the file BENCH_DOCUMENT names),
+    from the cache the product uses: the floor of bench-opendata's reads."""
+    from django.core.cache import cache
+
+    document = cache.get("bench:document")
+    if document is None:
+        with open(os.environ["BENCH_DOCUMENT"], "rb") as handle:
+            document = handle.read()
+        cache.set("bench:document", document, timeout=None)
+    return HttpResponse(document, content_type="application/json")
+
+
 def healthz(request) -> HttpResponse:
     return HttpResponse("ok")
 
 
 urlpatterns = [
     path("minimal/<int:procedure_id>", submit),
+    path("minimal/document", cached_document),
     path("healthz", healthz),
 ]

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import urllib.parse
 
-from loopback import BIN, environment, psql, run_wrk_get, start_gunicorn
+from loopback import BIN, environment, minimal_document_rates, psql, run_wrk_get, start_gunicorn
 
 TOPICS = [
     "AED設置箇所一覧",
@@ -71,6 +71,8 @@ GROUPS = [
     ("administration", "行政・統計"),
 ]
 FORMATS = ["CSV", "XLSX", "PDF", "JSON", "GeoJSON"]
+# The floor measured beside the API: one cached JSON document (benchmarks/minimal_site.py).
+MINIMAL = "minimal: one cached JSON"
 
 
 def load_catalog(count: int, seed: int) -> list[str]:
@@ -226,6 +228,13 @@ def measure(count: int, options) -> list[tuple[str, int, dict]]:
             for connections in (1, options.connections):
                 result = run_wrk_get(paths, options.port, options.seconds, connections)
                 results.append((label, connections, result))
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+        for connections, result in minimal_document_rates(
+            env, options.port, options.workers, show[0], options.seconds, [1, options.connections]
+        ):
+            results.append((MINIMAL, connections, result))
     finally:
         if server is not None:
             server.terminate()
@@ -259,6 +268,16 @@ def print_table(count: int, options, results) -> bool:
     for label in ("package_search", "package_search + 5 facets"):
         p95 = next(r["p95_ms"] for name, c, r in results if name == label and c == 1)
         print(f"{label} p95 with one client at {count:,}: {p95:.1f} ms (target < 50 ms)")
+    rates = {(label, c): r["requests"] / r["seconds"] for label, c, r in results}
+    for connections in (1, options.connections):
+        floor = rates[(MINIMAL, connections)]
+        print(
+            f"ratio to the minimal endpoint ({connections} conns): "
+            + ", ".join(
+                f"{label} {rates[(label, connections)] / floor:.2f}"
+                for label in ("package_show", "package_search")
+            )
+        )
     return failed
 
 

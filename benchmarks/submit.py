@@ -217,14 +217,16 @@ def prepare(env: dict) -> int:
     return procedure.pk
 
 
-def run_submissions(path: str, port: int, seconds: int, connections: int) -> dict:
+def run_submissions(
+    path: str, port: int, seconds: int, connections: int, host: str = "127.0.0.1"
+) -> dict:
     # Lua long brackets hold the UTF-8 JSON as it is (Lua has no \u escapes).
     body = "[==[" + json.dumps(BODY, ensure_ascii=False) + "]==]"
     run = json.dumps(f"run{time.monotonic_ns()}")  # keys differ between runs, so none is a replay
     script = (
         WRK_SCRIPT.replace("BODY_JSON", body).replace("PATH", json.dumps(path)).replace("RUN", run)
     )
-    result, _output = run_wrk(script, f"http://127.0.0.1:{port}{path}", seconds, connections)
+    result, _output = run_wrk(script, f"http://{host}:{port}{path}", seconds, connections)
     return result
 
 

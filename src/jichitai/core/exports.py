@@ -11,9 +11,6 @@ from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from jichitai.core.files import content_disposition
 
@@ -124,6 +121,11 @@ def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
 def export_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
     """One worksheet per entry ``{title: (header, rows)}``; bold header, frozen first row. Titles
     are made what Excel accepts (``sheet_title``)."""
+    # Imported here: openpyxl brings numpy, which no other request of a web process needs.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for title, (header, rows) in sheets.items():

@@ -10,14 +10,17 @@ copy a file of the server into the PDF nor make the server call an address."""
 import mimetypes
 import posixpath
 import urllib.request
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
 
 JAPANESE_FONT_FAMILIES = '"IPAexGothic", "Noto Sans CJK JP", sans-serif'
 JAPANESE_SERIF_FAMILIES = '"IPAexMincho", "Noto Serif CJK JP", serif'
@@ -27,23 +30,6 @@ JAPANESE_SERIF_FAMILIES = '"IPAexMincho", "Noto Serif CJK JP", serif'
 # answers its static paths from the app's static files.
 PDF_BASE_URL = "https://jichitai.invalid/"
 _STATIC_PREFIX = PDF_BASE_URL + "static/"
-
-
-class StaticFilesOnlyFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher for every document: ``data:`` URLs and the static files found by
-    Django's static file finders; any other URL raises, and WeasyPrint leaves the resource out."""
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        if url[:5].lower() == "data:":
-            request = urllib.request.Request(url)  # noqa: S310  (a data: URL, decoded in memory)
-            response = urllib.request.DataHandler().data_open(request)
-            return URLFetcherResponse(url, response.read(), dict(response.headers))
-        path = _static_file(url)
-        if path is None:
-            raise ValueError(f"PDF documents may not use {url[:200]!r}")
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        with open(path, "rb") as handle:
-            return URLFetcherResponse(url, handle.read(), {"Content-Type": content_type})
 
 
 def _static_file(url: str) -> str | None:
@@ -58,7 +44,27 @@ def _static_file(url: str) -> str | None:
         return None
 
 
-pdf_url_fetcher = StaticFilesOnlyFetcher()
+@cache
+def pdf_url_fetcher() -> "URLFetcher":
+    """WeasyPrint's URL fetcher for every document: ``data:`` URLs and the static files found by
+    Django's static file finders; any other URL raises, and WeasyPrint leaves the resource out.
+    WeasyPrint is imported here, on the first document, not by every process that starts."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            if url[:5].lower() == "data:":
+                request = urllib.request.Request(url)  # noqa: S310  (a data: URL, in memory)
+                response = urllib.request.DataHandler().data_open(request)
+                return URLFetcherResponse(url, response.read(), dict(response.headers))
+            path = _static_file(url)
+            if path is None:
+                raise ValueError(f"PDF documents may not use {url[:200]!r}")
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            with open(path, "rb") as handle:
+                return URLFetcherResponse(url, handle.read(), {"Content-Type": content_type})
+
+    return StaticFilesOnlyFetcher()
 
 
 def render_pdf(template_name: str, context: dict | None = None) -> bytes:
@@ -67,7 +73,9 @@ def render_pdf(template_name: str, context: dict | None = None) -> bytes:
 
 
 def html_to_pdf(html: str) -> bytes:
-    pdf: bytes = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher).write_pdf()
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher()).write_pdf()
     return pdf
 
 

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -219,6 +218,8 @@ def _rows_from_csv(data: bytes, profile: ReconciliationProfile) -> list[tuple[in
 
 
 def _rows_from_xlsx(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
+    from openpyxl import load_workbook  # with numpy: only where a workbook is read
+
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     if sheet is None:
         raise ValidationError({"file": "Excel ファイルにシートがありません。"})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jichitai.core.files import PrivateUploadTo
 from jichitai.procedures import deadlines
 from jichitai.procedures.registry import payment_method_choices, signature_check_choices
-from jichitai.tenancy.models import TenantOwned
+from jichitai.tenancy.models import Organization, TenantOwned
 
 
 class Procedure(TenantOwned):
@@ -188,8 +188,22 @@ class Application(TenantOwned):
         COMPLETED = "completed", _("完了")
         WITHDRAWN = "withdrawn", _("取下げ")
 
+    # Every index is written by every submission, so the table keeps only those a query needs:
+    # the organization and the procedure lead the unique constraints and the staff list's index
+    # below, which serve their lookups (and foreign key checks) without one of their own.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("団体"),
+        db_index=False,
+    )
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.PROTECT, related_name="applications", verbose_name=_("手続")
+        Procedure,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("手続"),
+        db_index=False,
     )
     form_version = models.ForeignKey(
         FormVersion, on_delete=models.PROTECT, related_name="applications"
@@ -197,14 +211,15 @@ class Application(TenantOwned):
     receipt_number = models.CharField(_("受付番号"), max_length=32)
     channel = models.CharField(_("受付経路"), max_length=16, choices=Channel.choices)
     status = models.CharField(
-        _("状態"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True
+        _("状態"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )
     data = models.JSONField(_("申請内容"))
     persons = models.PositiveIntegerField(_("人数"), default=1)
     applicant_email = models.EmailField(_("申請者のメールアドレス"), blank=True)
     applicant_name = models.CharField(_("申請者"), max_length=200, blank=True)
     search_text = models.TextField(blank=True)
-    status_token = models.CharField(max_length=64, default=_status_token, unique=True)
+    # Unique by constraints in Meta (a unique field would add a second, pattern index on PostgreSQL).
+    status_token = models.CharField(max_length=64, default=_status_token)
     # NULL rather than "" when absent, so the unique constraints ignore applications without one.
     # A key names one request to one procedure: ``request_sha256`` is the hash of what that
     # request sent, so a reuse of the key with something else is told apart from a retry.
@@ -212,7 +227,7 @@ class Application(TenantOwned):
     request_sha256 = models.CharField(max_length=64, blank=True)
     # "<procedure id>:<e-mail>" while the application counts for a one-per-person procedure; the
     # unique constraint makes the rule hold under concurrent submissions too.
-    one_per_person_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
+    one_per_person_key = models.CharField(max_length=300, null=True, blank=True)  # noqa: DJ001
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -240,6 +255,12 @@ class Application(TenantOwned):
             ),
             models.UniqueConstraint(
                 fields=["procedure", "idempotency_key"], name="idempotency_key_per_procedure"
+            ),
+            models.UniqueConstraint(
+                fields=["status_token"], name="application_status_token_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["one_per_person_key"], name="application_one_per_person_unique"
             ),
         ]
         indexes = [models.Index(fields=["organization", "procedure", "status"])]

@@ -16,6 +16,9 @@ JICHITAI_ENVIRONMENT = "production"
 # Rate-limit counters must be shared by all gunicorn workers and machines.
 # Django's own Redis backend (rediscache://); database 1 keeps them apart from the task queue.
 CACHES = {"default": env.cache_url("CACHE_URL", default="rediscache://127.0.0.1:6379/1")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, with one Redis client per process instead of one per call.
+    CACHES["default"]["BACKEND"] = "jichitai.core.redis_cache.RedisCache"
 
 # Mail leaves through SMTP (EMAIL_HOST, EMAIL_PORT …, see base.py); a deploy check refuses backends
 # that keep it on the machine.

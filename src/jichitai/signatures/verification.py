@@ -8,23 +8,32 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import TYPE_CHECKING
 
 from asn1crypto import cms, pem
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
-from pyhanko.sign.ades.report import AdESIndeterminate
-from pyhanko.sign.validation import async_validate_detached_cms
-from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
-from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko_certvalidator import ValidationContext
 
 from jichitai.signatures import selectors
 from jichitai.signatures.registry import signature_checks
 
+if TYPE_CHECKING:
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
+
 CLOCK_SKEW = timedelta(minutes=10)
-SIGNING_USAGE = KeyUsageConstraints(
-    key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
-)
+
+
+# pyHanko is imported by the functions that verify, on the first signature a process checks, not
+# by every process that starts (it is large, and most requests never need it).
+@cache
+def signing_usage() -> "KeyUsageConstraints":
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+
+    return KeyUsageConstraints(
+        key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+    )
 
 
 class SignatureRejected(Exception):
@@ -158,7 +167,9 @@ class Trust:
         crls = [load_crl(bytes(item.crl_der)) for item in selectors.revocation_lists(organization)]
         return cls(anchors, crls)
 
-    def context(self, moment: datetime) -> ValidationContext:
+    def context(self, moment: datetime) -> "ValidationContext":
+        from pyhanko_certvalidator import ValidationContext
+
         return ValidationContext(
             trust_roots=self.anchors,
             crls=self.crls,
@@ -190,6 +201,8 @@ class Validation:
 
     def failure(self) -> str:
         """The code of why a signature that is intact and valid is still not trusted."""
+        from pyhanko.sign.ades.report import AdESIndeterminate
+
         status = self.status
         if status.revoked:
             return "revoked"
@@ -242,6 +255,9 @@ def verify_cms(
     signature value, the certificate chain up to the organization's trust anchors, validity at the
     time the platform received it (or at a trusted timestamp), key usage and revocation from the
     uploaded CRLs."""
+    from pyhanko.sign.validation import async_validate_detached_cms
+    from pyhanko.sign.validation.generic_cms import extract_self_reported_ts
+
     try:
         content_info = cms.ContentInfo.load(signature_der)
         if content_info["content_type"].native != "signed_data":
@@ -275,7 +291,7 @@ def verify_cms(
                     content,
                     signed_data,
                     signer_validation_context=context,
-                    key_usage_settings=SIGNING_USAGE,
+                    key_usage_settings=signing_usage(),
                 )
             )
         except Exception as error:  # pyHanko raises for key usage and for unusable signer data
@@ -331,7 +347,7 @@ def verify_pdf(
                 organization,
                 received_at,
                 lambda context, embedded=embedded: validate_pdf_signature(
-                    embedded, signer_validation_context=context, key_usage_settings=SIGNING_USAGE
+                    embedded, signer_validation_context=context, key_usage_settings=signing_usage()
                 ),
             )
         except SignatureRejected as error:

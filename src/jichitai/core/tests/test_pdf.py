@@ -98,7 +98,7 @@ def test_data_urls_and_the_apps_own_static_files_are_what_a_pdf_may_use():
     content = html_to_pdf(f'<p>印影</p><img src="data:image/png;base64,{image}">')
     assert _attachments_and_images(content) == ({}, 1)
 
-    stylesheet = pdf_url_fetcher(f"{PDF_BASE_URL}static/jichitai/jichitai.css")
+    stylesheet = pdf_url_fetcher()(f"{PDF_BASE_URL}static/jichitai/jichitai.css")
     assert b"font" in stylesheet.read()
     for refused in [
         f"{PDF_BASE_URL}static/../settings/base.py",
@@ -108,7 +108,7 @@ def test_data_urls_and_the_apps_own_static_files_are_what_a_pdf_may_use():
         "http://127.0.0.1:8000/static/jichitai/jichitai.css",
     ]:
         with pytest.raises(ValueError):
-            pdf_url_fetcher(refused)
+            pdf_url_fetcher()(refused)
 
 
 def test_markup_written_by_staff_keeps_the_document_and_loses_what_acts_or_fetches():

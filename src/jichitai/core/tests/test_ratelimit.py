@@ -38,3 +38,39 @@ def test_one_address_trying_many_accounts_is_slowed_down():
         == 200
     )
     assert client.get("/accounts/login/").status_code == 200
+
+
+def test_on_redis_a_request_is_counted_in_one_round_trip_by_one_client(settings):
+    """The production cache: one Redis client per process, and the window's count created with its
+    expiry and incremented in one pipeline."""
+    import uuid
+
+    import redis
+    from django.core.cache import caches
+
+    from jichitai.core.ratelimit import Rate, hit
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/13").ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "jichitai.core.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+        }
+    }
+    client = caches["default"]._cache.get_client(write=True)
+    assert caches["default"]._cache.get_client() is client
+    sent = []
+    original = client.pipeline
+
+    def pipeline(*args, **kwargs):
+        sent.append(1)
+        return original(*args, **kwargs)
+
+    client.pipeline = pipeline
+    client_address = str(uuid.uuid4())
+    answers = [hit("test", client_address, Rate.parse("2/m")) for _ in range(3)]
+    assert answers[:2] == [None, None] and 0 < answers[2] <= 60
+    assert len(sent) == 3

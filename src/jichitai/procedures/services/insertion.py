@@ -7,6 +7,8 @@ error, so the caller's transaction stays usable and the submission needs no save
 SELECT before the INSERT.
 """
 
+from typing import cast
+
 from django.db import connection
 
 from jichitai.procedures.models import Application
@@ -24,13 +26,14 @@ _PADDED_ID = {
 }
 
 
-def insert_application(application: Application, *, receipt_prefix: str) -> bool:
+def insert_application(*, application: Application, receipt_prefix: str) -> bool:
     """Inserts the unsaved ``application`` with the receipt number ``receipt_prefix`` followed by
     its id. Sets its id and receipt number and returns True; writes nothing and returns False when
     one of the table's unique keys is already taken."""
     options = Application._meta
     quote = connection.ops.quote_name
-    table, pk = options.db_table, options.pk.column
+    # Concrete fields always have a column (the stubs allow None for the others).
+    table, pk = options.db_table, cast(str, options.pk.column)
     fields = [
         field
         for field in options.concrete_fields
@@ -39,7 +42,7 @@ def insert_application(application: Application, *, receipt_prefix: str) -> bool
     values = [
         field.get_db_prep_save(field.pre_save(application, True), connection) for field in fields
     ]
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(cast(str, field.column)) for field in fields)
     next_id = _NEXT_ID[connection.vendor].format(table=table, pk=pk)
     padded = _PADDED_ID[connection.vendor]
     # Only names from the model and the fixed texts above are put into the statement; every value

@@ -359,7 +359,7 @@ def _record(
     # Human-readable and unique per organization without a shared counter row that every
     # submission would have to lock: the application's own id, after the code and 年度.
     if not insert_application(
-        application, receipt_prefix=f"{procedure.organization.code}-{fiscal_year}-"
+        application=application, receipt_prefix=f"{procedure.organization.code}-{fiscal_year}-"
     ):
         return None
     if procedure.capacity is not None:

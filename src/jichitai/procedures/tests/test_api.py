@@ -120,6 +120,14 @@ class TestPublic:
         response = submit(client, tsu, event, event_data(2))
         assert response.status_code == 409 and response.json()["code"] in {"full", "closed"}
 
+    def test_a_procedure_kept_by_the_process_is_read_again_once_it_changes(self, tsu, tsu_admin):
+        procedure = published_procedure(tsu)
+        client = Client()
+        assert submit(client, tsu, procedure, event_data(1)).status_code == 201
+        services.close_procedure(actor=tsu_admin, procedure=procedure)
+        response = submit(client, tsu, procedure, event_data(2))
+        assert response.status_code == 409 and response.json()["code"] == "closed"
+
     @pytest.mark.parametrize("capacity", [None, 3], ids=["no limit", "定員"])
     def test_the_period_and_staff_closing_hold_for_every_procedure(self, tsu, tsu_admin, capacity):
         now = timezone.now()
