@@ -297,6 +297,7 @@ class ApplicationEvent(models.Model):
         STATUS = "status", _("状態の変更")
         COMMENT = "comment", _("内部メモ")
         RESUBMITTED = "resubmitted", _("修正して再提出")
+        ISSUED = "issued", _("文書の発行")
         ASSIGNED = "assigned", _("担当者の変更")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
@@ -400,3 +401,12 @@ class FormImport(TenantOwned):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# Kept in their own module by subject; imported here so that Django registers them.
+from jichitai.procedures.documents.models import (  # noqa: E402, F401
+    DocumentKind,
+    DocumentTemplate,
+    IssuedDocument,
+    OfficialSeal,
+)
