@@ -310,6 +310,8 @@ class ApplicationEvent(models.Model):
     to_status = models.CharField(max_length=16, blank=True)
     message = models.TextField(_("メッセージ"), blank=True)
     internal = models.BooleanField(default=False)
+    # When the division's staff were told of a receipt or resubmission in their digest e-mail.
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
