@@ -229,7 +229,7 @@ def touch_api_token(*, token: ApiToken) -> None:
 
 
 @transaction.atomic
-def set_notification_settings(*, actor, application_digest: bool) -> None:
+def set_notification_settings(*, actor: User, application_digest: bool) -> None:
     actor.application_digest = application_digest
     actor.save(update_fields=["application_digest"])
     audit.record(
