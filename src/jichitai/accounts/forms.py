@@ -75,3 +75,14 @@ class ApiTokenForm(forms.Form):
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = list(roles)
+
+
+class NotificationSettingsForm(forms.Form):
+    application_digest = forms.BooleanField(
+        label=_("新しい申請のお知らせメールを受け取る"),
+        required=False,
+        help_text=_(
+            "所属の手続に申請や再提出があったとき、1時間ごとにまとめて1通のメールでお知らせします。"
+            "新しいものがなければ送りません。"
+        ),
+    )

@@ -13,6 +13,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("開発環境に限り、二要素認証なしでログインできます。"),
     )
+    application_digest = models.BooleanField(
+        _("新しい申請のお知らせメールを受け取る"),
+        default=True,
+        help_text=_("所属の手続に申請や再提出があったとき、まとめて1通のメールでお知らせします。"),
+    )
 
     class Meta:
         verbose_name = _("職員")

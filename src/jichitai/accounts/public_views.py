@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jichitai.accounts import services
-from jichitai.accounts.forms import EnrolmentForm, LoginForm, TokenForm
+from jichitai.accounts.forms import EnrolmentForm, LoginForm, NotificationSettingsForm, TokenForm
 from jichitai.accounts.middleware import before_second_factor
 from jichitai.accounts.selectors import (
     confirmed_totp_device,
@@ -125,6 +125,24 @@ def password_change(request):
         messages.success(request, _("パスワードを変更しました。"))
         return redirect("dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """The person's own choice of e-mails: the digest of new applications to their division."""
+    # An unticked box sends nothing: an empty POST is still an answer.
+    form = NotificationSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"application_digest": request.user.application_digest},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_notification_settings(
+            actor=request.user, application_digest=form.cleaned_data["application_digest"]
+        )
+        messages.success(request, _("お知らせメールの設定を保存しました。"))
+        return redirect("accounts:notification_settings")
+    return render(request, "accounts/notification_settings.html", {"form": form})
 
 
 logout_view = before_second_factor(auth_views.LogoutView.as_view())

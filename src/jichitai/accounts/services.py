@@ -226,3 +226,16 @@ def touch_api_token(*, token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+@transaction.atomic
+def set_notification_settings(*, actor: User, application_digest: bool) -> None:
+    actor.application_digest = application_digest
+    actor.save(update_fields=["application_digest"])
+    audit.record(
+        action="accounts.notifications.changed",
+        actor=actor,
+        target=actor,
+        summary="新しい申請のお知らせメール: "
+        + ("受け取る" if application_digest else "受け取らない"),
+    )

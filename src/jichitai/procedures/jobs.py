@@ -1,6 +1,7 @@
 """The background job kinds of procedures: the nightly retention run (``procedures.retention``),
-the hourly deletion of files never sent (``procedures.expire_uploads``; see ``retention``) and
-the reading of an uploaded XLSForm workbook (``procedures.xlsform_import``)."""
+the hourly deletion of files never sent (``procedures.expire_uploads``; see ``retention``), the
+hourly digest of new applications to staff (``procedures.staff_digest``) and the reading of an
+uploaded XLSForm workbook (``procedures.xlsform_import``)."""
 
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from jichitai.audit import services as audit
 from jichitai.core.files import delete_files_on_commit
 from jichitai.jobs.registry import Schedule, job_kind, schedules
 from jichitai.procedures import xlsform
+from jichitai.procedures.digest import send_staff_digest
 from jichitai.procedures.models import (
     ApplicationFile,
     Draft,
@@ -151,3 +153,23 @@ def read_form_import(context, *, import_id: int) -> dict:
         "warnings": len(form_import.warnings),
         "problems": len(form_import.problems),
     }
+
+
+@job_kind("procedures.staff_digest")
+def staff_digest(context, **arguments) -> dict:
+    """New and resubmitted applications, one e-mail per person (see ``procedures.digest``)."""
+    context.progress(0, 1, "新しい申請を職員にお知らせしています")
+    outcome = send_staff_digest()
+    context.progress(1)
+    return outcome
+
+
+schedules.register(
+    "procedures.staff_digest",
+    Schedule(
+        "procedures.staff_digest",
+        "0 * * * *",
+        "procedures.staff_digest",
+        "新しい申請・再提出の職員へのお知らせ(1時間ごと)",
+    ),
+)

@@ -318,6 +318,7 @@ class ApplicationEvent(models.Model):
         STATUS = "status", _("状態の変更")
         COMMENT = "comment", _("内部メモ")
         RESUBMITTED = "resubmitted", _("修正して再提出")
+        ISSUED = "issued", _("文書の発行")
         ASSIGNED = "assigned", _("担当者の変更")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
@@ -330,6 +331,8 @@ class ApplicationEvent(models.Model):
     to_status = models.CharField(max_length=16, blank=True)
     message = models.TextField(_("メッセージ"), blank=True)
     internal = models.BooleanField(default=False)
+    # When the division's staff were told of a receipt or resubmission in their digest e-mail.
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -421,3 +424,12 @@ class FormImport(TenantOwned):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# Kept in their own module by subject; imported here so that Django registers them.
+from jichitai.procedures.documents.models import (  # noqa: E402, F401
+    DocumentKind,
+    DocumentTemplate,
+    IssuedDocument,
+    OfficialSeal,
+)

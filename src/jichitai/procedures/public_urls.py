@@ -25,4 +25,9 @@ urlpatterns = [
         resident_views.receipt_pdf,
         name="receipt_pdf",
     ),
+    path(
+        "status/<str:receipt_number>/<str:token>/documents/<int:document_id>.pdf",
+        resident_views.issued_document,
+        name="issued_document",
+    ),
 ]

@@ -11,7 +11,9 @@ from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.portal.registry import PublicSection, public_sections
 from jichitai.procedures import demo, demo_busy_day, selectors
 from jichitai.procedures.api import public_router, staff_router
+from jichitai.procedures.documents import panels
 from jichitai.procedures.models import Application
+from jichitai.procedures.registry import Panel, applicant_panels, staff_panels
 from jichitai.tenancy.models import Role
 
 
@@ -127,3 +129,17 @@ demo_loaders.register("procedures.busy_day", DemoLoader(load=demo_busy_day.load,
 
 routers.register("procedures", ApiRouter("/v1/", public_router))
 routers.register("procedures.staff", ApiRouter("/v1/staff/", staff_router))
+
+staff_panels.register(
+    "issued_documents",
+    Panel(_("発行文書"), "procedures/documents/staff_panel.html", panels.staff_panel, order=30),
+)
+applicant_panels.register(
+    "issued_documents",
+    Panel(
+        _("発行された文書"),
+        "procedures/documents/applicant_panel.html",
+        panels.applicant_panel,
+        order=10,
+    ),
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import builder, catalog, inbox, results
+from jichitai.procedures.views import builder, catalog, documents, inbox, results
 
 app_name = "procedures"
 
@@ -50,4 +50,21 @@ urlpatterns = [
         inbox.application_file,
         name="application_file",
     ),
+    path(
+        "inbox/<int:application_id>/documents/issue/",
+        documents.document_issue,
+        name="document_issue",
+    ),
+    path(
+        "inbox/<int:application_id>/documents/<int:document_id>/",
+        documents.issued_document,
+        name="issued_document",
+    ),
+    path(
+        "procedures/<int:procedure_id>/document/",
+        documents.document_template,
+        name="document_template",
+    ),
+    path("seal/", documents.official_seal, name="official_seal"),
+    path("seal/image/", documents.official_seal_image, name="official_seal_image"),
 ]

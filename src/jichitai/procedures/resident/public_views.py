@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jichitai.core.decorators import public_view
-from jichitai.core.files import content_disposition
+from jichitai.core.files import content_disposition, private_file_response
 from jichitai.core.links import absolute_url
 from jichitai.core.pdf import html_to_pdf
 from jichitai.core.ratelimit import rate_limited
 from jichitai.procedures import selectors as procedure_selectors
+from jichitai.procedures.documents import selectors as documents
 from jichitai.procedures.resident import selectors
 from jichitai.procedures.resident.forms import FinderForm, LookupForm
 from jichitai.tenancy.selectors import organization_by_code
@@ -103,3 +104,14 @@ def receipt_pdf(request, org_code, receipt_number, token):
         f"受付票_{receipt_number}.pdf", inline=True
     )
     return response
+
+
+@public_view
+def issued_document(request, org_code, receipt_number, token, document_id):
+    """A document issued on approval (通知書・許可証・受理証明書), as kept when it was issued."""
+    organization = organization_by_code(org_code)
+    application = procedure_selectors.application_for_applicant(organization, receipt_number, token)
+    document = documents.issued_document(application, document_id)
+    return private_file_response(
+        document.file, filename=document.filename, content_type="application/pdf", inline=True
+    )

@@ -59,3 +59,14 @@ object_kwargs.register(
         ).pk
     ),
 )
+
+
+def _issued_document(organization):
+    from jichitai.procedures.services import documents
+
+    application = Application.objects.get(pk=_application(organization))
+    services.change_status(actor=None, application=application, to_status="approved")
+    return documents.issue_document(actor=None, application=application).pk
+
+
+object_kwargs.register("document_id", _issued_document)

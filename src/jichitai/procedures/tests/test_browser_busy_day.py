@@ -1,6 +1,7 @@
 """A clerk's busy day in real Chromium, on a desk screen and on a phone: the work waiting on the
 home page, twenty applications taken from 「未割当」 at once, one returned, corrected by the
-resident, approved and completed, and the 期限超過 count falling; axe-core on every page."""
+resident, approved, its 通知書 issued and received on the status page, completed, and the 期限超過
+count falling; axe-core on every page."""
 
 import re
 
@@ -102,6 +103,13 @@ def test_a_clerks_busy_day(browser, live_server, demo, accessible, width):
     page.get_by_label("新しい状態").select_option("approved")
     page.get_by_role("button", name="変更して申請者に通知").click()
     page.locator("#application-status", has_text="承認").wait_for()
+    # 通知書 issued from the procedure's template; the resident receives it on the status page.
+    page.get_by_role("button", name="文書を発行する(PDF)").click()
+    page.get_by_role("link", name=f"通知書({receipt}-01)").wait_for()
+    accessible(page)
+    resident.goto(status_path)
+    resident.get_by_role("link", name="通知書(PDF").wait_for()
+    accessible(resident)
     page.get_by_label("新しい状態").select_option("completed")
     page.get_by_role("button", name="変更して申請者に通知").click()
     page.locator("#application-status", has_text="完了").wait_for()

@@ -1,0 +1,82 @@
+"""The PDF of an issued document: the template's text with the application's particulars filled
+in, the issuer and the 公印, rendered through ``core.pdf`` (embedded Japanese fonts; the seal goes in
+as a ``data:`` URL, the only kind of resource the PDF fetcher accepts besides static files)."""
+
+import base64
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from jichitai.core.japanese import format_wareki
+from jichitai.core.pdf import document_markup, html_to_pdf
+from jichitai.procedures.documents.models import DocumentKind
+
+# What a template may write, in braces, to take a value from the application.
+PLACEHOLDERS = ("申請者", "受付番号", "手続", "受付日", "発行日", "団体")
+
+DEFAULT_BODIES = {
+    DocumentKind.NOTICE: (
+        "<p>{申請者} 様</p>"
+        "<p>{受付日}に申請のあった「{手続}」(受付番号 {受付番号})について、"
+        "審査の結果、次のとおり決定したので通知します。</p>"
+        '<p style="text-align: center">承認</p>'
+    ),
+    DocumentKind.PERMIT: (
+        "<p>{申請者} 様</p>"
+        "<p>{受付日}に申請のあった「{手続}」(受付番号 {受付番号})について、"
+        "これを許可します。</p>"
+    ),
+    DocumentKind.ACCEPTANCE: (
+        "<p>{申請者} 様</p>"
+        "<p>{受付日}に提出のあった「{手続}」(受付番号 {受付番号})は、"
+        "{発行日}に受理したことを証明します。</p>"
+    ),
+}
+
+
+def default_title(kind: str) -> str:
+    return str(DocumentKind(kind).label)
+
+
+def fill(body: str, values: dict[str, str]) -> str:
+    """The template's markup, reduced to what a printed document may contain, with each
+    ``{名前}`` replaced by its value (escaped: an applicant's name is never markup)."""
+    text = document_markup(body)
+    for name in PLACEHOLDERS:
+        text = text.replace("{" + name + "}", escape(values.get(name, "")))
+    return text
+
+
+def document_pdf(
+    *, application, kind: str, title: str, body: str, number: str, issued_on: date, seal
+) -> bytes:
+    organization = application.organization
+    values = {
+        "申請者": application.applicant_name or "",
+        "受付番号": application.receipt_number,
+        "手続": application.procedure.name,
+        "受付日": format_wareki(timezone.localdate(application.submitted_at)),
+        "発行日": format_wareki(issued_on),
+        "団体": organization.name,
+    }
+    seal_url = ""
+    if seal is not None:
+        with seal.image.open("rb") as handle:
+            seal_url = "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+    html = render_to_string(
+        "procedures/documents/document_pdf.html",
+        {
+            "application": application,
+            "organization": organization,
+            "title": title,
+            "number": number,
+            "issued_on": format_wareki(issued_on),
+            "body": mark_safe(fill(body, values)),  # noqa: S308  (sanitised by document_markup)
+            "seal_url": seal_url,
+            "kind": kind,
+        },
+    )
+    return html_to_pdf(html)

@@ -1,0 +1,145 @@
+"""Issuing documents on a decision, the procedure's document template and the 公印."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.core.files import delete_files_on_commit
+from jichitai.core.pdf import document_markup
+from jichitai.core.uploads import check_upload
+from jichitai.procedures.documents import rendering
+from jichitai.procedures.documents import selectors as documents
+from jichitai.procedures.documents.models import (
+    ISSUABLE_STATUSES,
+    MAX_SEAL_BYTES,
+    MAX_SEAL_SIDE,
+    DocumentKind,
+    DocumentTemplate,
+    IssuedDocument,
+    OfficialSeal,
+)
+from jichitai.procedures.models import Application, ApplicationEvent, Procedure
+
+
+@transaction.atomic
+def set_official_seal(*, actor, organization, upload) -> OfficialSeal:
+    """Registers (or replaces) the organization's 公印: a PNG, size- and content-checked."""
+    try:
+        checked = check_upload(upload, allowed=["png"], max_bytes=MAX_SEAL_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from error
+    from PIL import Image
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        width, height = image.size
+    if max(width, height) > MAX_SEAL_SIDE:
+        raise ValidationError(
+            {
+                "image": f"画像が大きすぎます({width}×{height}ピクセル)。"
+                f"一辺 {MAX_SEAL_SIDE} ピクセル以内にしてください。"
+            }
+        )
+    upload.seek(0)
+    seal = documents.official_seal(organization)
+    if seal is None:
+        seal = OfficialSeal(organization=organization)
+    else:
+        delete_files_on_commit([seal.image])
+    seal.image.save(checked.name, upload, save=False)
+    seal.sha256 = checked.sha256
+    seal.uploaded_at = timezone.now()
+    seal.save()
+    audit.record(
+        action="procedures.seal.uploaded",
+        actor=actor,
+        target=seal,
+        summary=f"公印を登録({checked.name}, {width}×{height})",
+    )
+    return seal
+
+
+@transaction.atomic
+def save_document_template(
+    *, actor, procedure: Procedure, kind: str, title: str, body: str
+) -> DocumentTemplate:
+    errors = {}
+    if kind not in DocumentKind.values:
+        errors["kind"] = "文書の種類を選んでください。"
+    if not title.strip():
+        errors["title"] = "表題を入力してください(例: 交付決定通知書)。"
+    if not document_markup(body).strip():
+        errors["body"] = "本文を入力してください。"
+    if errors:
+        raise ValidationError(errors)
+    template = documents.document_template(procedure) or DocumentTemplate(
+        organization=procedure.organization, procedure=procedure
+    )
+    template.kind, template.title, template.body = kind, title.strip(), body
+    template.save()
+    audit.record(
+        action="procedures.document_template.saved",
+        actor=actor,
+        target=procedure,
+        summary=f"発行文書のひな形「{template.title}」を保存",
+    )
+    return template
+
+
+@transaction.atomic
+def issue_document(*, actor, application: Application) -> IssuedDocument:
+    """Renders the procedure's document (its template, else the standard 通知書) as a PDF with the
+    公印, keeps it with the application and tells the applicant in the history."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in ISSUABLE_STATUSES:
+        raise ValidationError(
+            "文書は承認した申請にだけ発行できます。先に状態を「承認」にしてください。"
+        )
+    if application.purged_at:
+        raise ValidationError("個人情報を削除した申請には文書を発行できません。")
+    template = documents.document_template(application.procedure)
+    kind = template.kind if template else DocumentKind.NOTICE
+    title = template.title if template else rendering.default_title(kind)
+    body = template.body if template else rendering.DEFAULT_BODIES[DocumentKind(kind)]
+    count = documents.issued_documents(application).count()
+    number = f"{application.receipt_number}-{count + 1:02d}"
+    issued_at = timezone.now()
+    pdf = rendering.document_pdf(
+        application=application,
+        kind=kind,
+        title=title,
+        body=body,
+        number=number,
+        issued_on=timezone.localdate(issued_at),
+        seal=documents.official_seal(application.organization),
+    )
+    document = IssuedDocument(
+        organization=application.organization,
+        application=application,
+        kind=kind,
+        title=title,
+        number=number,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        issued_at=issued_at,
+        issued_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    document.file.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.ISSUED,
+        actor=document.issued_by,
+        message=f"{title}({number})",
+        at=issued_at,
+    )
+    audit.record(
+        action="procedures.document.issued",
+        actor=actor,
+        target=application,
+        summary=f"{title} {number} を発行",
+    )
+    return document
