@@ -261,3 +261,10 @@ def ledger_since(organization) -> date | None:
 def hours_saved(organization, fiscal_year: int) -> Decimal | None:
     effect = effect_by_fiscal_year(organization, fiscal_year)
     return effect["total"]["reduction"] if effect["tasks"] else None
+
+
+def procedure_names(organization) -> list[str]:
+    """The names of the organization's procedures, offered where a step parameter names one."""
+    from jichitai.procedures.selectors import procedures_of
+
+    return [procedure.name for procedure in procedures_of(organization)]
