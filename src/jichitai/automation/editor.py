@@ -161,8 +161,8 @@ def _step_form(index, section, name, params, *, save, collect, context) -> StepF
         fields.append(
             Field(
                 name=f"step-{index}-p-{param}",
-                label=_inner(schema).get("title") or param,
-                help=_inner(schema).get("description", ""),
+                label=schema.get("title") or param,
+                help=schema.get("description", ""),
                 kind=kind,
                 value=value,
                 choices=choices,

@@ -153,3 +153,17 @@ def test_an_existing_scenario_opens_in_the_editor_and_saves_a_new_version(
     scenario.refresh_from_db()
     assert scenario.current_version.number == 2
     assert scenario.current_version.definition["manual_minutes_after"] == 2
+
+
+def test_every_step_parameter_has_a_japanese_title():
+    import re
+
+    from jichitai.automation.steps import steps
+
+    untitled = [
+        f"{name}.{param}"
+        for name, entry in steps.items()
+        for param, schema in entry.schema["properties"].items()
+        if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", schema.get("title", ""))
+    ]
+    assert untitled == []
