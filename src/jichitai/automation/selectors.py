@@ -268,3 +268,11 @@ def procedure_names(organization) -> list[str]:
     from jichitai.procedures.selectors import procedures_of
 
     return [procedure.name for procedure in procedures_of(organization)]
+
+
+def plan_preview(organization, scenario, *, count: int = 5):
+    """The latest plan (dry run) of the scenario and its first items, shown beside the editor."""
+    plan = (
+        runs_of(organization, scenario=scenario).filter(mode=Run.Mode.PLAN).order_by("-pk").first()
+    )
+    return plan, list(plan.items.order_by("position")[:count]) if plan else []

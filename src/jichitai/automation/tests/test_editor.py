@@ -167,3 +167,20 @@ def test_every_step_parameter_has_a_japanese_title():
         if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", schema.get("title", ""))
     ]
     assert untitled == []
+
+
+def test_the_editor_shows_the_first_items_of_the_latest_plan(tsu, tsu_clerk, login, run_now):
+    from jichitai.automation import services
+    from jichitai.automation.models import Run
+    from jichitai.automation.tests.test_conditions import SOURCE
+
+    procedure = samples.vehicle_tax_procedure(tsu, approved=3, received=0)
+    scenario = services.create_scenario(actor=None, organization=tsu, source=SOURCE)
+    url = f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/editor/"
+    clerk = login(tsu_clerk)
+    assert "まだ計画を実行していません" in clerk.get(url).content.decode()
+    run_now(scenario, Run.Mode.PLAN, values={"procedure": str(procedure.pk)})
+    page = clerk.get(url).content.decode()
+    assert "第1版の計画" in page
+    assert page.count("条件に合うため処理しませんでした(転居は窓口で案内する)") == 2
+    assert "メールを送る" in page or "送付先の変更" in page

@@ -73,6 +73,11 @@ def test_clerk_builds_a_scenario_with_a_condition_in_the_editor_and_it_runs(
     page.get_by_role("button", name="計画(ドライラン)").click()
     page.get_by_text("条件に合うため処理しませんでした(転居は窓口で案内する)").first.wait_for()
     assert page.locator("#run-status").inner_text() == "完了"
+    # The editor shows the plan's first items beside the form.
+    page.goto(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/editor/")
+    preview = page.locator("#plan-preview + p + .table-wrap")
+    preview.get_by_text("転居は窓口で案内する").first.wait_for()
+    accessible(page)
     page.context.clear_cookies()
 
     _login(page, "editor-manager")

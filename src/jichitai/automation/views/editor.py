@@ -15,6 +15,7 @@ from jichitai.tenancy.models import Role
 
 
 def _editor_page(request, editor, scenario=None, status=200):
+    plan, plan_items = selectors.plan_preview(request.tenant, scenario) if scenario else (None, [])
     return render(
         request,
         "automation/scenario_editor.html",
@@ -24,6 +25,8 @@ def _editor_page(request, editor, scenario=None, status=200):
             "step_choices": editor_forms.step_choices(),
             "section_labels": editor_forms.SECTION_LABELS,
             "input_kinds": editor_forms.INPUT_KINDS,
+            "plan": plan,
+            "plan_items": plan_items,
         },
         status=status,
     )
