@@ -222,7 +222,7 @@ def from_post(post, *, procedures=()) -> tuple[Editor, str]:
                     "name": name,
                     "label": post.get(f"input-{i}-label", "").strip(),
                     "kind": post.get(f"input-{i}-kind", "text"),
-                    "required": True,
+                    "required": bool(post.get(f"input-{i}-required")),
                 }
             )
     context = _context(meta, inputs, procedures)
@@ -339,7 +339,9 @@ def to_definition(editor: Editor) -> dict:
             data[name] = value
         if name == "manual_minutes_after" and editor.inputs:
             data["inputs"] = [
-                {"name": i["name"], "label": i["label"], "kind": i["kind"]} for i in editor.inputs
+                {"name": i["name"], "label": i["label"], "kind": i["kind"]}
+                | ({} if i["required"] else {"required": False})
+                for i in editor.inputs
             ]
     for form in editor.steps:
         params = {}

@@ -184,3 +184,19 @@ def test_the_editor_shows_the_first_items_of_the_latest_plan(tsu, tsu_clerk, log
     assert "第1版の計画" in page
     assert page.count("条件に合うため処理しませんでした(転居は窓口で案内する)") == 2
     assert "メールを送る" in page or "送付先の変更" in page
+
+
+def test_an_optional_input_stays_optional_through_the_editor(tsu, tsu_clerk, login):
+    from jichitai.automation import services
+    from jichitai.automation.tests.test_conditions import SOURCE
+
+    optional = SOURCE.replace("    kind: procedure\n", "    kind: procedure\n    required: false\n")
+    scenario = services.create_scenario(actor=None, organization=tsu, source=optional)
+    clerk = login(tsu_clerk)
+    url = f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/editor/"
+    values = _form(clerk.get(url))
+    assert "input-0-required" not in values and values["input-1-required"] == "on"
+    values["manual_minutes_after"] = "2"
+    assert clerk.post(url, {**values, "action": "save"}).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.current_version.definition["inputs"][0]["required"] is False
