@@ -144,7 +144,7 @@ def _line_of(node, path) -> int | None:
     return line
 
 
-def _message(error) -> str:
+def message_for(error) -> str:
     detail = _VALIDATOR_MESSAGES.get(error.validator, "正しくありません")
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
@@ -175,7 +175,7 @@ def parse(source: str) -> dict:
             continue
         path = list(error.absolute_path)
         line = _line_of(node, path)
-        problems.append(f"{line}行目 {_path_text(path)}: {_message(error)}。")
+        problems.append(f"{line}行目 {_path_text(path)}: {message_for(error)}。")
     # The step lists' own consistency: the items variable must be produced before "each".
     if not problems and data.get("each") and not data.get("items"):
         problems.append(

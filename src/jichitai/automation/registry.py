@@ -74,10 +74,70 @@ def templatable(schema: dict) -> dict:
     return {"anyOf": [schema, PLACEHOLDER]}
 
 
+# Japanese titles and help for the parameters, shown by the scenario editor; a step's own
+# ``title``/``description`` in its property schema takes precedence.
+PARAMETER_TEXTS = {
+    "target": ("対象システム", "シナリオの「操作する外部システム」に書いた名前から選びます。"),
+    "path": (
+        "パス・ファイル",
+        "対象システムの画面のパス(例: /records/new)、または読むファイル名。",
+    ),
+    "selector": ("画面の項目(CSS セレクタ)", "例: #name(id が name の入力欄)"),
+    "value": ("値", "{{ item.氏名 }} のように、処理中の1件の値を使えます。"),
+    "secret": ("秘密情報の名前", "パスワードなど。「秘密情報」の画面で登録した名前です。"),
+    "submit": ("送信する(本番のみ実行)", "他のシステムに書き込むボタンのときに付けます。"),
+    "output": ("作るファイルの名前", "例: 集計.xlsx"),
+    "columns": ("列", "使う列の見出しを1行に1つずつ書きます。"),
+    "numbers": ("数値の列", "カンマ付きの数字を数値として読む列です。"),
+    "encoding": ("文字コード", ""),
+    "rows": ("表", "前の手順の結果の名前を {{ 名前 }} の形で書きます。"),
+    "sheet": ("シート名", "空ならはじめのシートです。"),
+    "header_row": ("見出しの行番号", "1から数えます。"),
+    "sheets": ("シートと表", "「シート名: {{ 表 }}」を1行に1つずつ書きます。"),
+    "template": ("ひな形", "ひな形ファイルの名前です。"),
+    "cells": ("セルと値", "「B2: 値」を1行に1つずつ書きます。"),
+    "ranges": ("範囲と表", "「A5: {{ 表 }}」を1行に1つずつ書きます。"),
+    "input": ("入力の名前", "シナリオの入力(ファイル)の名前です。"),
+    "pattern": ("ファイル名の型", "例: *.xlsx"),
+    "to": ("宛先", "メールアドレス。"),
+    "subject": ("件名", ""),
+    "body": ("本文", ""),
+    "method": ("送り方(HTTP メソッド)", "GET は読み取り、それ以外は書き込みです。"),
+    "json": ("送る内容(JSON)", ""),
+    "params": ("問い合わせの条件", "「名前: 値」を1行に1つずつ書きます。"),
+    "bearer_secret": ("認証トークンの秘密情報の名前", ""),
+    "html": ("ひな形(HTML)", "ひな形ファイルの代わりに直接書く HTML です。"),
+    "context": ("差し込む値", "「名前: 値」を1行に1つずつ書きます。"),
+    "files": ("結合するファイル", "1行に1つずつ書きます。"),
+    "procedure": ("手続", "実行時に選ぶ手続、またはこの団体の手続から選びます。"),
+    "receipt_number": ("受付番号", "例: {{ item.receipt_number }}"),
+    "message": ("申請者への連絡", "申請の履歴に残ります。"),
+    "equals": ("この値なら", "この値と同じとき条件に合います。"),
+    "not_empty": ("空でない列", "値が空の行を除く列を1行に1つずつ書きます。"),
+    "group_by": ("まとめる列", "1行に1つずつ書きます。"),
+    "sum": ("合計する列", "1行に1つずつ書きます。"),
+    "count": ("件数を入れる列の名前", ""),
+    "actual": ("画面に表示された値", "例: {{ shown_name }}"),
+    "expected": ("入力した値", "例: {{ item.name }}"),
+    "what": ("確認する項目の名前", "業務エラーの説明に使います。"),
+    "in": ("これらの値なら", "1行に1つずつ書きます。どれかと同じとき条件に合います。"),
+    "empty": ("空なら", "値が空のとき条件に合います。"),
+    "reason": ("処理しない理由", "対象外とした件の説明に残ります。"),
+}
+
+
+def _with_texts(key: str, schema: dict) -> dict:
+    title, description = PARAMETER_TEXTS.get(key, (key, ""))
+    texts = {"title": schema.get("title", title)}
+    if schema.get("description", description):
+        texts["description"] = schema.get("description", description)
+    return {**templatable(schema), **texts}
+
+
 def step(name, label, *, properties, required=(), effect=READ, describe=None, raw=()):
     schema = {
         "type": "object",
-        "properties": {key: templatable(value) for key, value in properties.items()},
+        "properties": {key: _with_texts(key, value) for key, value in properties.items()},
         "required": list(required),
         "additionalProperties": False,
     }

@@ -261,3 +261,18 @@ def ledger_since(organization) -> date | None:
 def hours_saved(organization, fiscal_year: int) -> Decimal | None:
     effect = effect_by_fiscal_year(organization, fiscal_year)
     return effect["total"]["reduction"] if effect["tasks"] else None
+
+
+def procedure_names(organization) -> list[str]:
+    """The names of the organization's procedures, offered where a step parameter names one."""
+    from jichitai.procedures.selectors import procedures_of
+
+    return [procedure.name for procedure in procedures_of(organization)]
+
+
+def plan_preview(organization, scenario, *, count: int = 5):
+    """The latest plan (dry run) of the scenario and its first items, shown beside the editor."""
+    plan = (
+        runs_of(organization, scenario=scenario).filter(mode=Run.Mode.PLAN).order_by("-pk").first()
+    )
+    return plan, list(plan.items.order_by("position")[:count]) if plan else []

@@ -1,14 +1,19 @@
 from django.urls import path
 
 from jichitai.automation import views
+from jichitai.automation.views import editor as editor_views
 
 app_name = "automation"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("scenarios/new/", views.scenario_add, name="scenario_add"),
+    path("scenarios/compose/", editor_views.scenario_compose, name="scenario_compose"),
     path("scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario"),
     path("scenarios/<int:scenario_id>/edit/", views.scenario_edit, name="scenario_edit"),
+    path(
+        "scenarios/<int:scenario_id>/editor/", editor_views.scenario_editor, name="scenario_editor"
+    ),
     path("scenarios/<int:scenario_id>/runs/", views.run_start, name="run_start"),
     path(
         "scenarios/<int:scenario_id>/versions/<int:version_id>/approve/",
