@@ -92,7 +92,7 @@ def _read(job):
 def corpus(args, rng, fonts):
     """(set, layout, condition, font class, font, dpi, page, truth) for every page."""
     pages = []
-    for layout in samples.LAYOUTS:
+    for layout in samples.LAYOUTS if "tuning" in args.sets else ():
         for condition in samples.CONDITIONS:
             for font_class, font_list in fonts.items():
                 for _ in range(args.pages):
@@ -104,7 +104,7 @@ def corpus(args, rng, fonts):
                     )
                     page = np.asarray(samples.degrade(image, condition, rng))
                     pages.append(("tuning", layout, condition, font_class, font, dpi, page, truth))
-    for key in ocr_heldout.LAYOUTS:
+    for key in ocr_heldout.LAYOUTS if "held-out" in args.sets else ():
         for condition in HELDOUT_CONDITIONS:
             for font_class, font_list in fonts.items():
                 for _ in range(args.heldout_pages):
@@ -207,6 +207,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--sets",
+        nargs="+",
+        choices=("tuning", "held-out"),
+        default=["tuning", "held-out"],
+        help="which sets to read (tuning alone while changing the reader)",
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -236,7 +243,7 @@ def main() -> None:
     fields_of |= {key: heldout_template(key).fields for key in ocr_heldout.LAYOUTS}
     print(f"OCR benchmark: engine {args.engine}, {len(pages)} pages")
     errors = []
-    for name in ("tuning", "held-out"):
+    for name in args.sets:
         rows = [
             (page, (aligned, got))
             for page, (aligned, got, _s) in zip(pages, results, strict=True)
