@@ -16,7 +16,7 @@ def _earlier_events_were_already_seen(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0008_merge'),
+        ('procedures', '0009_application_indexes_written_by_every_submission'),
         ('tenancy', '0003_membership_expires_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

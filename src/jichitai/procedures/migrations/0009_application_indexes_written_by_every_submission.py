@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0006_plugin_choices'),
+        ('procedures', '0008_form_imports'),
         ('tenancy', '0003_membership_expires_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

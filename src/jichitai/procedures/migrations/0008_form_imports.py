@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('jobs', '0002_worker_heartbeat'),
-        ('procedures', '0006_plugin_choices'),
+        ('procedures', '0007_processing_period_and_closed_days'),
         ('tenancy', '0003_membership_expires_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
