@@ -141,7 +141,11 @@ class StatisticsForm(forms.Form):
     def clean(self):
         data = super().clean()
         procedure = data.get("procedure")
-        if procedure and is_welfare_procedure(procedure) and not data.get("welfare_confirmed"):
+        if (
+            procedure
+            and is_welfare_procedure(procedure=procedure)
+            and not data.get("welfare_confirmed")
+        ):
             self.add_error(
                 "welfare_confirmed",
                 _(

@@ -36,7 +36,7 @@ def _statistics_rows(dataset: Dataset) -> list[list[str]]:
     for position, ((year, _channel), _count) in enumerate(counts):
         by_year.setdefault(year, []).append(position)
     shown = protected_counts(
-        [count for _key, count in counts], [*by_year.values()], threshold=threshold
+        counts=[count for _key, count in counts], groups=[*by_year.values()], threshold=threshold
     )
     rows = [
         [fiscal_year_label(year), _("受付件数"), str(channel_labels.get(channel, channel)), value]
@@ -44,13 +44,13 @@ def _statistics_rows(dataset: Dataset) -> list[list[str]]:
     ]
     for question in procedures.survey_tally(procedure):
         answers = [answer["count"] for answer in question["choices"]]
-        shown = protected_counts(answers, [], threshold=threshold)
+        shown = protected_counts(counts=answers, groups=[], threshold=threshold)
         for answer, value in zip(question["choices"], shown, strict=True):
             rows.append([_("全期間"), question["label"], answer["label"], value])
     return rows
 
 
-def protected_counts(counts: list[int], groups: list[list[int]], *, threshold: int) -> list[str]:
+def protected_counts(*, counts: list[int], groups: list[list[int]], threshold: int) -> list[str]:
     """The counts as published: each count from 1 to under ``threshold`` is 「秘匿」 (primary
     suppression), and in every group whose sum is known or can be derived (each of ``groups``,
     given as positions, and the whole list) that hides exactly one count, the smallest other
@@ -86,7 +86,7 @@ WELFARE_WORDS = (
 )
 
 
-def is_welfare_procedure(procedure) -> bool:
+def is_welfare_procedure(*, procedure) -> bool:
     names = [procedure.name, procedure.division.name if procedure.division_id else ""]
     return any(word in name for name in names for word in WELFARE_WORDS)
 

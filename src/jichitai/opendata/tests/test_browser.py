@@ -72,7 +72,8 @@ def test_a_town_clerk_publishes_an_aed_list_that_ckan_clients_find(
 
     alert = page.get_by_role("alert")
     alert.wait_for()
-    assert "エラーが 2 件" in alert.inner_text()
+    # Latitude and longitude swapped in one row: one finding for the row, not one per cell.
+    assert "エラーが 1 件" in alert.inner_text()
     report = page.get_by_role("table", name="検証で見つかった問題").inner_text()
     assert "136.3" in report and "入れ替わって" in report
     assert "注記とみなし" in page.get_by_role("region", name="変換で行ったこと").inner_text()

@@ -284,7 +284,7 @@ def test_no_published_total_row_or_column_lets_a_suppressed_count_be_computed(
 ):
     from jichitai.opendata.services.statistics import protected_counts
 
-    published_counts = protected_counts(counts, groups, threshold=5)
+    published_counts = protected_counts(counts=counts, groups=groups, threshold=5)
 
     assert published_counts == shown
     for group in [*groups, list(range(len(counts)))]:
