@@ -1,6 +1,6 @@
 """Steps on PDFs: a shipped or staff-written HTML template rendered by WeasyPrint, the merge of
 PDFs a run produced, and values read out of text PDFs by anchors and regions (PDFium, through
-pypdfium2, which the platform already uses to render PDF pages)."""
+pypdfium2 of the extra ``rpa``, the library AI-OCR already uses to render PDF pages)."""
 
 import io
 import re
@@ -155,8 +155,9 @@ def pdf_extract(ctx, path, anchors=None, regions=None, numbers=(), optional=(), 
     """Values of a text PDF (a form, a notice, an invoice) as one row: by anchors (the value
     right of or below a label, optionally the part matching a pattern) and by regions (the text
     inside a box of a page). Scanned PDFs have no text: they go to AI-OCR."""
-    import pypdfium2 as pdfium
+    from jichitai.core.extras import require
 
+    pdfium = require("pypdfium2", extra="rpa")
     file = ctx.input_path(path)
     try:
         document = pdfium.PdfDocument(str(file))
