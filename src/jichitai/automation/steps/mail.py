@@ -407,8 +407,11 @@ def _find(connection, message: dict, *, validity: int) -> str | None:
     folder was not renumbered since."""
     message_id = str(message["message_id"])
     if message_id.startswith(NO_ID):
-        same_folder = message.get("uid") and int(message.get("uidvalidity") or 0) == validity
-        return str(message["uid"]) if same_folder else None
-    _status, found = connection.uid("SEARCH", "HEADER", "Message-ID", _quoted(message_id))
+        # UIDs are never reused while UIDVALIDITY stays: a UID still present is that message.
+        if not message.get("uid") or int(message.get("uidvalidity") or 0) != validity:
+            return None
+        _status, found = connection.uid("SEARCH", "UID", str(int(message["uid"])))
+    else:
+        _status, found = connection.uid("SEARCH", "HEADER", "Message-ID", _quoted(message_id))
     uids = (found[0] or b"").split()
     return uids[0].decode() if uids else None

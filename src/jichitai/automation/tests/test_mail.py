@@ -257,3 +257,28 @@ def test_a_wrong_password_or_an_untrusted_certificate_is_a_business_error(
             user=imap.user,
             password_secret="mailbox_password",
         )
+
+
+def test_a_message_without_message_id_is_still_taken_and_marked_once(
+    mailbox_cleared, trusted, tmp_path
+):
+    imap = mailbox_cleared
+    message = _message("申請書(Message-ID なし)")
+    del message["Message-ID"]
+    imap.deliver(bytes(message))
+    ctx = Ctx(
+        tmp_path,
+        f"imaps://{imap.user.replace('@', '%40')}@localhost:{imap.tls_port}",
+        imap.password,
+    )
+    connection = {"target": "mailbox", "password_secret": "mailbox_password"}
+    [row] = steps.get("mail.receive").function(ctx, **connection)
+    assert row["message_id"].startswith("<no-id:")
+    [again] = steps.get("mail.receive").function(ctx, **connection)
+    assert again["message_id"] == row["message_id"]  # the same key on every run
+
+    steps.get("mail.mark").function(ctx, **connection, message=row, move_to="受付済み")
+    assert imap.subjects("受付済み", criterion="SEEN") == ["申請書(Message-ID なし)"]
+    assert imap.subjects() == []
+    with pytest.raises(BusinessError, match="フォルダ「INBOX」に見つかりません"):
+        steps.get("mail.mark").function(ctx, **connection, message=row)
