@@ -25,6 +25,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -223,13 +224,24 @@ def mail_receive(
         _status, found = connection.uid("SEARCH", "UNSEEN")
         uids = [int(uid) for uid in (found[0] or b"").split()]
         wanted = _matching(connection, uids, filters)[: int(limit or 50)]
+        sizes = _sizes(connection, wanted)
+        largest = settings.JICHITAI_AUTOMATION_MAIL_MAX_BYTES
         rows = []
         for uid in wanted:
-            _status, data = connection.uid("FETCH", str(uid), "(BODY.PEEK[])")
+            # A message too large to download is taken by its header: the item says why.
+            whole = sizes.get(uid, 0) <= largest
+            section = "BODY.PEEK[]" if whole else "BODY.PEEK[HEADER]"
+            _status, data = connection.uid("FETCH", str(uid), f"({section})")
             parts = _fetched(data)
             if not parts:
                 continue  # expunged meanwhile
             message = message_from_bytes(parts[0][1], policy=policy.default)
+            too_large = (
+                ""
+                if whole
+                else f"メール全体が {sizes[uid] / 1024 / 1024:.1f} MB で大きすぎるため、"
+                "本文と添付を受け取りませんでした"
+            )
             rows.append(
                 _row(
                     ctx,
@@ -239,9 +251,26 @@ def mail_receive(
                     validity=validity,
                     allowed=allowed,
                     max_bytes=max_bytes,
+                    too_large=too_large,
                 )
             )
     return rows
+
+
+_SIZE = re.compile(rb"UID (\d+) RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+) UID (\d+)")
+
+
+def _sizes(connection, uids: list[int]) -> dict[int, int]:
+    if not uids:
+        return {}
+    _status, data = connection.uid("FETCH", ",".join(map(str, uids)), "(RFC822.SIZE)")
+    sizes = {}
+    for line in data:
+        found = _SIZE.search(line if isinstance(line, bytes) else line[0])
+        if found:
+            uid, size = (found.group(1), found.group(2)) if found.group(1) else found.group(4, 3)
+            sizes[int(uid)] = int(size)
+    return sizes
 
 
 def _extension(text: str) -> str:
@@ -268,11 +297,12 @@ def _matching(connection, uids: list[int], filters: dict) -> list[int]:
     return sorted(kept)
 
 
-def _row(ctx, message, *, uid, folder, validity, allowed, max_bytes) -> dict:
+def _row(ctx, message, *, uid, folder, validity, allowed, max_bytes, too_large="") -> dict:
     sender = message.get("From", "")
     addresses = getattr(sender, "addresses", ())
-    attachments, refused = [], []
-    for number, part in enumerate(message.iter_attachments(), start=1):
+    attachments: list[dict] = []
+    refused = [too_large] if too_large else []
+    for number, part in enumerate(() if too_large else message.iter_attachments(), start=1):
         name = _safe_name(part.get_filename(), number=number, content_type=part.get_content_type())
         content = part.get_payload(decode=True) or b""
         if Path(name).suffix.lower() not in allowed:
@@ -293,7 +323,7 @@ def _row(ctx, message, *, uid, folder, validity, allowed, max_bytes) -> dict:
         "from": str(sender),
         "from_address": addresses[0].addr_spec if addresses else "",
         "date": _date(message.get("Date")),
-        "body": _body_text(message),
+        "body": "" if too_large else _body_text(message),
         "attachments": attachments,
         "attachment": attachments[0]["file"] if attachments else "",
         "refused": "、".join(refused),

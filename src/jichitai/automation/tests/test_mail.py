@@ -227,6 +227,26 @@ def test_filters_body_text_and_attachment_limits_over_tls(mailbox_cleared, trust
     assert "【報告】11月分" in imap.subjects(criterion="UNSEEN")
 
 
+def test_a_message_too_large_to_download_is_taken_by_its_header(
+    mailbox_cleared, trusted, tmp_path, settings
+):
+    imap = mailbox_cleared
+    large = _message("図面の送付")
+    large.add_attachment(
+        b"%PDF-1.4" + b"0" * 20_000, maintype="application", subtype="pdf", filename="図面.pdf"
+    )
+    imap.deliver(bytes(large))
+    settings.JICHITAI_AUTOMATION_MAIL_MAX_BYTES = 10_000
+    ctx = Ctx(tmp_path, f"imaps://localhost:{imap.tls_port}", imap.password)
+    [row] = steps.get("mail.receive").function(
+        ctx, target="mailbox", user=imap.user, password_secret="mailbox_password"
+    )
+    assert row["subject"] == "図面の送付" and row["attachments"] == [] and row["body"] == ""
+    assert (
+        "メール全体が 0.0 MB で大きすぎるため、本文と添付を受け取りませんでした" in row["refused"]
+    )
+
+
 def test_a_wrong_password_or_an_untrusted_certificate_is_a_business_error(
     mailbox_cleared, tmp_path, monkeypatch
 ):
