@@ -180,7 +180,7 @@ _UID = re.compile(rb"UID (\d+)")
             "items": {"type": "string"},
             "title": "受け取る添付ファイルの種類",
             "description": "拡張子を1行に1つずつ(例: .pdf)。空なら PDF・Excel・CSV・Word・"
-            "画像・テキスト。ほかの添付は保存せず、理由を「受け取らなかった添付」に残します。",
+            "画像・テキスト。ほかの添付は保存せず、理由を {{ item.refused }} に残します。",
         },
         "max_attachment_mb": {
             "type": "number",
@@ -215,7 +215,10 @@ def mail_receive(
     **filters,
 ):
     """The unseen messages of ``folder`` whose sender and subject contain the words given, oldest
-    first: one row per message with its attachments saved as files of the run."""
+    first: one row per message with its attachments saved as files of the run — ``message_id``
+    (the scenario's key), ``subject``, ``from``, ``from_address``, ``date``, ``body``,
+    ``attachments`` (name, file, type, size), ``attachment`` (the first file), ``refused`` (the
+    attachments left out and why), and ``folder``/``uid``/``uidvalidity`` for ``mail.mark``."""
     folder = folder or "INBOX"
     allowed = {_extension(t) for t in attachment_types or DEFAULT_TYPES}
     max_bytes = int(float(max_attachment_mb or 10) * 1024 * 1024)

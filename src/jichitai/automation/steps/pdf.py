@@ -112,7 +112,11 @@ _REGION = {
     "pdf.extract",
     "PDF から値を読み取る",
     properties={
-        "path": {**STRING, "title": "PDF ファイル", "description": "例: {{ item.attachment }}"},
+        "path": {
+            **STRING,
+            "title": "PDF ファイル",
+            "description": "例: {{ item.attachment }}(メールの受信で受け取った1つ目の添付)",
+        },
         "anchors": {
             "type": "object",
             "additionalProperties": _ANCHOR,
