@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from jichitai.core.pdf import render_pdf
+from jichitai.pdca import figures
 from jichitai.pdca.charts import target_actual_svg
 
 HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
@@ -49,11 +50,6 @@ def _figure(entry: dict, value_key: str, text_key: str):
     return entry.get(text_key) or None
 
 
-def _number_format(unit: str, decimals: int) -> str:
-    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return f'{digits}"{unit}"' if unit else digits
-
-
 def _number_formats(cells, effect: dict) -> None:
     for cell in cells:
         if isinstance(cell.value, int | float):
@@ -83,7 +79,7 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
         sheet.append(header)
         _bold_row(sheet, sheet.max_row)
         for item in (i for i in data["indicators"] if i["kind"] == kind):
-            number_format = _number_format(item["unit"], item.get("decimals", 0))
+            number_format = figures.excel_number_format(item["unit"], item.get("decimals", 0))
             row = [
                 item["name"],
                 item["baseline"]["label"],

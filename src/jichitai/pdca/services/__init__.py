@@ -1,6 +1,6 @@
 """Writes about plans: figures per 年度 (refused for a closed 年度), metric bindings, locking and
-reopening years, publishing frozen reports, importing the plan workbook. Each is one transaction
-and audited with who entered what."""
+reopening years, publishing frozen reports, a plan's executed budgets; importing the plan workbook
+is in ``services/workbook.py``. Each is one transaction and audited with who entered what."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -11,13 +11,10 @@ from django.utils import timezone
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
-from jichitai.jobs.services import start_job
-from jichitai.pdca import selectors, workbook
-from jichitai.pdca.jobs import apply_import
+from jichitai.pdca import selectors
 from jichitai.pdca.models import (
     Action,
     ActionYear,
-    ImportBatch,
     Indicator,
     IndicatorYear,
     Node,
@@ -219,69 +216,6 @@ def publish_report(*, actor, plan: Plan, kind: str, fiscal_year: int) -> ReportS
     return snapshot
 
 
-# --- Workbook import -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def preview_import(*, actor, plan: Plan, file_name: str, data: bytes) -> ImportBatch:
-    rows, problems = workbook.read_workbook(plan, data)
-    return ImportBatch.objects.create(
-        organization=plan.organization,
-        plan=plan,
-        file_name=file_name,
-        rows=rows,
-        problems=problems,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-
-
-@transaction.atomic
-def confirm_import(*, actor, batch: ImportBatch):
-    if batch.problems:
-        raise ValidationError("問題のある行を直したファイルをもう一度アップロードしてください。")
-    if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError("この取込はすでに反映されています。")
-    locked = selectors.locked_years(batch.plan)
-    touched = sorted(
-        {
-            int(year)
-            for row in batch.rows
-            for year, value in row["years"].items()
-            if value["schedule"] or value["status"]
-        }
-        & locked
-    )
-    if touched:
-        raise ValidationError(
-            f"{'、'.join(japanese.fiscal_year_label(y) for y in touched)}は締め切られています。"
-        )
-    job = start_job(
-        kind="pdca.import",
-        title=f"計画の取込: {batch.file_name}",
-        organization=batch.organization,
-        actor=actor,
-        batch_id=batch.pk,
-    )
-    batch.job = job
-    batch.save(update_fields=["job"])
-    return job
-
-
-class _DirectContext:
-    """Progress for an import run in the foreground (command line): nothing to report to."""
-
-    def progress(self, done, total=None, message=""):
-        pass
-
-
-def apply_import_now(*, batch: ImportBatch) -> dict:
-    """The command line applies a checked workbook at once (no worker involved)."""
-    if batch.problems:
-        raise ValidationError(batch.problems)
-    summary: dict = apply_import(_DirectContext(), batch_id=batch.pk)
-    return summary
-
-
 # --- A plan of one's own ---------------------------------------------------------------------------
 
 
@@ -384,3 +318,27 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
             code=project.code,
             code_name=project.code_name,
         )
+
+
+# The workbook import's writes (its job kind registers when this package is imported).
+from jichitai.pdca.services.workbook import (  # noqa: E402
+    apply_import_now,
+    apply_workbook,
+    confirm_import,
+    preview_import,
+)
+
+__all__ = [
+    "KEEP",
+    "apply_import_now",
+    "apply_workbook",
+    "bind_metric",
+    "confirm_import",
+    "create_plan",
+    "lock_year",
+    "preview_import",
+    "publish_report",
+    "reopen_year",
+    "set_action_year",
+    "set_indicator_year",
+]
