@@ -231,7 +231,11 @@ def load_strategy(prefecture) -> list[str]:
             source_metric=item.get("source_metric", ""),
         )
     services.publish_report(
-        actor=None, plan=plan, kind=ReportSnapshot.Kind.PROGRESS, fiscal_year=2021
+        actor=None,
+        plan=plan,
+        kind=ReportSnapshot.Kind.PROGRESS,
+        fiscal_year=2021,
+        dated=date.fromisoformat(data["dated"]),
     )
     return [f"{data['name']}: 個別取組 {len(nodes)}、取組 {len(actions)}、進捗報告(R3)を公開"]
 

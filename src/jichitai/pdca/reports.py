@@ -62,8 +62,17 @@ def _bold_row(sheet, row: int) -> None:
         cell.fill = HEADER_FILL
 
 
+def _heading_lines(sheet, data: dict) -> None:
+    """The date and the 所属 at the top, as on the seed documents (a report frozen before they
+    were kept has the organization alone)."""
+    if data.get("dated"):
+        sheet.append([data["dated"]])
+    sheet.append([" ".join(filter(None, [data["organization"], data.get("division", "")]))])
+
+
 def _evaluation_sheets(book: Workbook, data: dict) -> None:
     sheet = book.create_sheet("施策評価表")
+    _heading_lines(sheet, data)
     sheet.append([f"{data['fiscal_year_label']} 施策評価表"])
     sheet.append(["施策", data["plan"]["name"]])
     sheet.append(["主担当部局", data["plan"]["department"]])
@@ -171,6 +180,7 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
 
 def _progress_sheets(book: Workbook, data: dict) -> None:
     sheet = book.create_sheet("進捗報告")
+    _heading_lines(sheet, data)
     sheet.append([f"{data['plan']['name']} {data['fiscal_year_label']}の取組状況"])
     header = (
         ["個別取組", "区分", "NO", "基本方針", "取組内容", "担当課"]
@@ -178,7 +188,7 @@ def _progress_sheets(book: Workbook, data: dict) -> None:
         + [f"取組状況({data['fiscal_year_label']}まで)"]
     )
     sheet.append(header)
-    _bold_row(sheet, 2)
+    _bold_row(sheet, sheet.max_row)
     for initiative in data["initiatives"]:
         for section in initiative["sections"]:
             for action in section["actions"]:

@@ -1,10 +1,12 @@
 """Reads of plans, computed figures (achievement, live metrics, staleness) and the data of the two
 reports, which a published snapshot freezes."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
@@ -155,8 +157,18 @@ def _rounded(value, decimals: int):
     )
 
 
-def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
-    """Everything the evaluation sheet (施策評価表) of ``fiscal_year`` shows, as plain data."""
+def _heading(plan: Plan, dated: date | None) -> dict:
+    """The lines above a report's title, as in the seed documents: its date (令和4年5月30日) and
+    the 所属 issuing it (the plan's owning division)."""
+    return {
+        "dated": japanese.format_wareki(dated or timezone.localdate()),
+        "division": plan.owner_division.name if plan.owner_division else "",
+    }
+
+
+def evaluation_data(plan: Plan, fiscal_year: int, dated: date | None = None) -> dict:
+    """Everything the evaluation sheet (施策評価表) of ``fiscal_year`` shows, as plain data;
+    ``dated`` is the day printed at its top (today unless given)."""
     indicators = []
     for indicator in plan.indicators.prefetch_related("years"):
         rows = indicator_rows(indicator)
@@ -234,6 +246,7 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
         )
     return {
         "kind": "evaluation",
+        **_heading(plan, dated),
         "plan": {
             "name": plan.name,
             "department": plan.department,
@@ -302,8 +315,9 @@ def effect_data(effect: EffectFigure) -> dict:
     return data
 
 
-def progress_data(plan: Plan, fiscal_year: int) -> dict:
-    """Everything the progress report (進捗報告) of ``fiscal_year`` shows, as plain data."""
+def progress_data(plan: Plan, fiscal_year: int, dated: date | None = None) -> dict:
+    """Everything the progress report (進捗報告) of ``fiscal_year`` shows, as plain data;
+    ``dated`` is the day printed at its top (today unless given)."""
     years = plan.fiscal_years
     nodes = plan.nodes.filter(parent__isnull=True).prefetch_related(
         Prefetch("actions", queryset=Action.objects.prefetch_related("years").order_by("number")),
@@ -338,6 +352,7 @@ def progress_data(plan: Plan, fiscal_year: int) -> dict:
         )
     return {
         "kind": "progress",
+        **_heading(plan, dated),
         "plan": {"name": plan.name, "description": plan.description, "level_name": plan.level_name},
         "organization": plan.organization.name,
         "fiscal_year": fiscal_year,
@@ -364,11 +379,11 @@ def _action_row(action: Action, years: list[int], fiscal_year: int, plan: Plan) 
     }
 
 
-def report_data(plan: Plan, kind: str, fiscal_year: int) -> dict:
+def report_data(plan: Plan, kind: str, fiscal_year: int, dated: date | None = None) -> dict:
     return (
-        evaluation_data(plan, fiscal_year)
+        evaluation_data(plan, fiscal_year, dated)
         if kind == ReportSnapshot.Kind.EVALUATION
-        else progress_data(plan, fiscal_year)
+        else progress_data(plan, fiscal_year, dated)
     )
 
 

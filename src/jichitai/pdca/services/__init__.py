@@ -2,6 +2,7 @@
 reopening years, publishing frozen reports, a plan's executed budgets; importing the plan workbook
 is in ``services/workbook.py``. Each is one transaction and audited with who entered what."""
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -196,9 +197,12 @@ def reopen_year(*, actor, membership, plan: Plan, fiscal_year: int) -> None:
 
 
 @transaction.atomic
-def publish_report(*, actor, plan: Plan, kind: str, fiscal_year: int) -> ReportSnapshot:
-    """Freezes the report as it is now; later edits show only in a later publication."""
-    data = selectors.report_data(plan, kind, fiscal_year)
+def publish_report(
+    *, actor, plan: Plan, kind: str, fiscal_year: int, dated: date | None = None
+) -> ReportSnapshot:
+    """Freezes the report as it is now; later edits show only in a later publication. ``dated``
+    is the date printed on it (the day of publication unless given)."""
+    data = selectors.report_data(plan, kind, fiscal_year, dated)
     snapshot = ReportSnapshot.objects.create(
         plan=plan,
         kind=kind,
