@@ -19,7 +19,12 @@ def _with_charts(data: dict) -> dict:
     if data["kind"] != "evaluation":
         return data
     indicators = [
-        {**item, "svg": target_actual_svg(item["chart"], title=item["name"], unit=item["unit"])}
+        {
+            **item,
+            "svg": target_actual_svg(
+                item["chart"], title=item["name"], unit=item["unit"], decimals=item.get("decimals")
+            ),
+        }
         for item in data["indicators"]
     ]
     return {**data, "indicators": indicators}

@@ -84,7 +84,10 @@ def plan_detail(request, org_code, plan_id):
         {
             **summary,
             "svg": target_actual_svg(
-                summary["points"], title=summary["indicator"].name, unit=summary["indicator"].unit
+                summary["points"],
+                title=summary["indicator"].name,
+                unit=summary["indicator"].unit,
+                decimals=summary["indicator"].decimals,
             ),
         }
         for summary in selectors.indicator_summaries(plan)

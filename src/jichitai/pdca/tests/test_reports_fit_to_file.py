@@ -142,8 +142,10 @@ def test_reports_carry_the_date_and_section_lines_of_the_seed_documents(strategy
     with freeze_time(datetime(2022, 8, 1, 9, 0)):
         evaluation = selectors.evaluation_data(policy, 2021)
     text = pdf_text(reports.pdf(evaluation))
-    assert text.index("令和4年8月1日") < text.index("三重県 スマート改革推進課") < text.index(
-        "【主担当部局：総務部】"
+    assert (
+        text.index("令和4年8月1日")
+        < text.index("三重県 スマート改革推進課")
+        < text.index("【主担当部局：総務部】")
     )
     sheet = load_workbook(io.BytesIO(reports.xlsx(evaluation)))["施策評価表"]
     assert [sheet["A1"].value, sheet["A2"].value] == ["令和4年8月1日", "三重県 スマート改革推進課"]
