@@ -28,6 +28,7 @@ from jichitai.pdca.models import (
     Meeting,
     Plan,
     PlanYearText,
+    ProjectYear,
     ReportSnapshot,
     YearLock,
 )
@@ -87,6 +88,22 @@ def budget_years(plan: Plan) -> list[int]:
     """The 年度 for which a project of a budget group has a row, in order."""
     years = plan.projects.exclude(group="").values_list("years__fiscal_year", flat=True)
     return sorted({year for year in years if year})
+
+
+def project_years_of(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
+    """The plan's project rows of a 年度 (each project with a budget line that year)."""
+    return (
+        ProjectYear.objects.filter(project__plan=plan, fiscal_year=fiscal_year)
+        .select_related("project")
+        .order_by("project__order", "project__id")
+    )
+
+
+def project_fiscal_years(plan: Plan) -> list[int]:
+    """Every 年度 a project of the plan has a row for, in order."""
+    return sorted(
+        set(ProjectYear.objects.filter(project__plan=plan).values_list("fiscal_year", flat=True))
+    )
 
 
 def indicator_years_by_year(indicator: Indicator) -> dict[int, IndicatorYear]:

@@ -26,6 +26,7 @@ from jichitai.pdca.models import (
 )
 
 KEEP = object()  # "leave this value as it is", as opposed to None ("clear it")
+MAX_AMOUNT = 2**63 - 1  # what ProjectYear.executed (BigIntegerField) holds
 
 
 def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
@@ -161,6 +162,41 @@ def set_action_year(
             changes=changes,
         )
     return row
+
+
+@transaction.atomic
+def set_executed_budgets(
+    *, actor, plan: Plan, fiscal_year: int, amounts: dict[int, int | None]
+) -> int:
+    """The executed amounts (千円) of the plan's projects in a 年度, by project row; writes and
+    audits only the amounts that changed and returns how many did."""
+    _refuse_if_locked(plan, fiscal_year)
+    rows = {row.pk: row for row in selectors.project_years_of(plan, fiscal_year)}
+    unknown = set(amounts) - set(rows)
+    if unknown:
+        raise ValidationError("この年度の事業ではない行があります。画面を開き直してください。")
+    changed = 0
+    for pk, amount in amounts.items():
+        if amount is not None and not 0 <= amount <= MAX_AMOUNT:
+            raise ValidationError(
+                {f"executed_{pk}": "千円単位の0以上の整数で入力してください(例: 64370)。"}
+            )
+        row = rows[pk]
+        if row.executed == amount:
+            continue
+        before = {"executed": row.executed}
+        row.executed = amount
+        row.save(update_fields=["executed"])
+        changed += 1
+        audit.record(
+            action="pdca.project_year.updated",
+            actor=actor,
+            organization=plan.organization,
+            target=row,
+            changes=audit.changes_between(before=before, after={"executed": amount}),
+            summary=f"{row.project.name} {japanese.fiscal_year_label(fiscal_year)} 執行額",
+        )
+    return changed
 
 
 @transaction.atomic
@@ -344,5 +380,6 @@ __all__ = [
     "publish_report",
     "reopen_year",
     "set_action_year",
+    "set_executed_budgets",
     "set_indicator_year",
 ]
