@@ -166,10 +166,12 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
         charts.cell(row=row + 1, column=1, value="年度")
         charts.cell(row=row + 1, column=2, value="目標値")
         charts.cell(row=row + 1, column=3, value="実績値")
+        number_format = figures.excel_number_format("", item.get("decimals", 0))
         for offset, point in enumerate(item["chart"], start=2):
             charts.cell(row=row + offset, column=1, value=point["label"])
-            charts.cell(row=row + offset, column=2, value=point["target"])
-            charts.cell(row=row + offset, column=3, value=point["actual"])
+            for column, key in ((2, "target"), (3, "actual")):
+                cell = charts.cell(row=row + offset, column=column, value=point[key])
+                cell.number_format = number_format
         chart = BarChart()
         chart.title = item["name"][:40]
         chart.y_axis.title = item["unit"]

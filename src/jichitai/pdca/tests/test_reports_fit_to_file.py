@@ -88,6 +88,14 @@ def test_evaluation_xlsx_stores_figures_as_numbers_with_formats(policy):
     budgets = [cell.value for row in projects.iter_rows(min_row=2) for cell in row[5:7]]
     assert 177051 in budgets and 64370 in budgets
     assert not any(isinstance(value, str) and re.fullmatch(r"[\d,]+", value) for value in budgets)
+    graph = [
+        cell
+        for row in book["グラフ"].iter_rows()
+        for cell in row
+        if isinstance(cell.value, int | float)
+    ]
+    assert 22299 in [cell.value for cell in graph]
+    assert all(cell.number_format.startswith("#,##0") for cell in graph)
 
 
 @pytest.mark.django_db
