@@ -367,7 +367,10 @@ def import_preview(request, org_code, plan_id, import_id):
                 messages.error(request, message)
         else:
             return redirect("jobs:job", org_code=org_code, job_id=job.pk)
-    return render(request, "pdca/import_preview.html", {"plan": plan, "batch": batch})
+    changed = sum(row["status"] != "unchanged" for row in batch.rows)
+    return render(
+        request, "pdca/import_preview.html", {"plan": plan, "batch": batch, "changed": changed}
+    )
 
 
 @requires_role(Role.VIEWER)

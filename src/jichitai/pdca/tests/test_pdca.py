@@ -198,7 +198,9 @@ class TestWorkbook:
         )
         preview_url = response.redirect_chain[-1][0]
         page = response.content.decode()
-        assert "R4年度：18業務にRPAを導入" in page and "変更なし" in page
+        assert "変更のある行: 2" in page and "変更なし" in page
+        assert "<strong>取組状況 R4</strong>: <del>" in page
+        assert "→ <ins>R4年度：18業務にRPAを導入</ins>" in page
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(preview_url)
         job = Job.objects.get(kind="pdca.import")

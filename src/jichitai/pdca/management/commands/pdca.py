@@ -79,7 +79,10 @@ class Command(BaseCommand):
             )
         elif subcommand == "export":
             Path(options["file"]).write_bytes(workbook.export_workbook(plan))
-            self.stdout.write(f"{options['file']}: {plan.actions.count()} 取組")
+            self.stdout.write(
+                f"{options['file']}: 取組 {plan.actions.count()}、指標 {plan.indicators.count()}、"
+                f"事業 {plan.projects.count()}"
+            )
         else:
             batch = services.preview_import(
                 actor=None,
