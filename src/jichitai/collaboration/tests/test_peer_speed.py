@@ -1,0 +1,64 @@
+"""The figures across the 市町 cost a fixed number of queries, whatever the number of 市町: each
+figure is read for all of them at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jichitai.opendata.tests.factories import published as published_dataset
+from jichitai.procedures import services as procedures
+from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.tenancy.models import Role
+from jichitai.tenancy.tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+# The organization, its 市町, one query per figure and one for the monthly counts (15 for the
+# public page); the staff page adds the session, the membership, the adoption overview and the
+# initiatives (22).
+MAX_QUERIES = 25
+
+
+def add_municipalities(prefecture, count, start):
+    """``count`` more 市町, each with a procedure, applications and a dataset."""
+    for number in range(start, start + count):
+        municipality = OrganizationFactory(
+            code=f"2{number:04d}0", name=f"市町{number}", parent=prefecture
+        )
+        procedure = published_procedure(municipality, one_per_email=False, processing_days=5)
+        for application in range(6):
+            procedures.submit_application(procedure=procedure, data=event_data(application))
+        published_dataset(municipality, f"data-{number}")
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_public_page_and_data_do_not_query_per_municipality(
+    client, prefecture, django_assert_max_num_queries
+):
+    add_municipalities(prefecture, 2, 1)
+    few = {
+        url: queries_for(client, url)
+        for url in ("/o/240001/municipal-figures/", "/o/240001/municipal-figures.json")
+    }
+    add_municipalities(prefecture, 10, 3)
+    for url, count in few.items():
+        assert queries_for(client, url) == count
+    with django_assert_max_num_queries(MAX_QUERIES):
+        client.get("/o/240001/municipal-figures/")
+
+
+def test_the_prefectures_overview_does_not_query_per_municipality(
+    prefecture, make_member, login, django_assert_max_num_queries
+):
+    staff = login(make_member(prefecture, Role.VIEWER))
+    add_municipalities(prefecture, 2, 1)
+    few = queries_for(staff, "/s/240001/collaboration/")
+    add_municipalities(prefecture, 10, 3)
+    assert queries_for(staff, "/s/240001/collaboration/") == few
+    with django_assert_max_num_queries(MAX_QUERIES):
+        staff.get("/s/240001/collaboration/")
