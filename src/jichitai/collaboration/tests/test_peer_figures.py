@@ -3,7 +3,6 @@ open datasets and their 5-star rating, paper pages read by AI-OCR (「－」 whi
 them), applications per month and channel; and a hidden count never recoverable from the totals."""
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
