@@ -10,7 +10,6 @@ from jichitai.core.published_tables import PublishedTable
 from jichitai.core.registry import metrics, published_tables
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.tenancy.models import Organization
 
 
 def _initiative_choices(organization) -> list[tuple[str, str]]:
@@ -106,9 +105,7 @@ published_tables.register(
         notes=_(
             "県内の市町ごとの電子申請の件数(受付経路別・月別)、オンライン化された手続の割合、受付から完了までの日数と標準処理期間内に完了した割合、オープンデータの公開数と5つ星評価、AI-OCRで読み取った紙のページ数、RPAによる削減時間を、プラットフォームの記録から前年度と今年度について集計したものです。個人の情報や個々の回答は含みません。5件未満の件数と、そこから分かってしまう数は「秘匿」としています。値が空欄の項目は、その数値がないことを示します。"
         ),
-        organizations=lambda: Organization.objects.filter(
-            kind=Organization.Kind.PREFECTURE, is_active=True, municipalities__isnull=False
-        ).distinct(),
+        organizations=selectors.prefectures_with_municipalities,
         rows=peers.published_rows,
         dataset_name=lambda prefecture: f"{prefecture.code}-municipal-figures",
         tags=("市町連携", "スマート自治体", "統計"),

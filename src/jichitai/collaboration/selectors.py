@@ -36,6 +36,13 @@ def municipalities_of(prefecture: Organization) -> QuerySet[Organization]:
     return prefecture.municipalities.filter(is_active=True).order_by("code")
 
 
+def prefectures_with_municipalities() -> QuerySet[Organization]:
+    """The prefectures in use that have 市町 on the platform (those with figures across 市町)."""
+    return Organization.objects.filter(
+        kind=Organization.Kind.PREFECTURE, is_active=True, municipalities__isnull=False
+    ).distinct()
+
+
 def participation_figures(initiative: Initiative) -> dict:
     """How many 市町 took part, how many staff in all (for a council: the most any session
     brought, per 市町) and how many sessions were held."""

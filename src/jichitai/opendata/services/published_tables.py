@@ -18,6 +18,7 @@ from jichitai.core.published_tables import PublishedTable
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.services.datasets import _touch, create_dataset, publish_dataset
 from jichitai.opendata.services.resources import _sha256, _StoredFiles
+from jichitai.tenancy.selectors import for_tenant
 
 # Marks the resources the job writes (``Resource.conversion``), so it finds them again.
 MARKER = "published_table"
@@ -43,7 +44,7 @@ def refresh_published_table(
     """The organization's dataset of ``table`` with its files as of ``today``."""
     today = today or timezone.localdate()
     name = table.dataset_name(organization)
-    dataset = Dataset.objects.filter(organization=organization, name=name).first()
+    dataset = for_tenant(Dataset, organization).filter(name=name).first()
     created = dataset is None
     if dataset is None:
         dataset = create_dataset(
