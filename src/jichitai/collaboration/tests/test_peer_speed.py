@@ -4,10 +4,16 @@ figure is read for all of them at once."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from jichitai.automation import services as automation
+from jichitai.collaboration.peers import PEER_FIGURES
 from jichitai.collaboration.tests.factories import council
+from jichitai.core.japanese import fiscal_year
+from jichitai.core.registry import metrics
 from jichitai.opendata.tests.factories import published as published_dataset
 from jichitai.procedures import services as procedures
+from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.tests.factories import OrganizationFactory
@@ -66,3 +72,33 @@ def test_the_prefectures_overview_does_not_query_per_municipality(
     assert queries_for(staff, "/s/240001/collaboration/") == few
     with django_assert_max_num_queries(MAX_QUERIES):
         staff.get("/s/240001/collaboration/")
+
+
+def test_each_figure_read_for_all_is_what_each_municipality_reads_alone(prefecture):
+    """``compute_many`` (all 市町 in one query) and ``compute`` (one 市町) agree."""
+    add_municipalities(prefecture, 3, 1)
+    municipalities = list(prefecture.municipalities.order_by("code"))
+    year = fiscal_year(timezone.localdate())
+    automation.add_ledger_line(
+        actor=None,
+        organization=municipalities[0],
+        fiscal_year=year,
+        task="照合",
+        division="市民課",
+        hours_before=10,
+        hours_after=2.5,
+    )
+    for application in Application.objects.filter(organization=municipalities[1])[:5]:
+        procedures.change_status(actor=None, application=application, to_status="approved")
+        procedures.change_status(actor=None, application=application, to_status="completed")
+    checked = 0
+    for figure in PEER_FIGURES:
+        if figure.metric not in metrics or metrics.get(figure.metric).compute_many is None:
+            continue
+        metric = metrics.get(figure.metric)
+        together = metric.compute_many(municipalities, year, **figure.parameters)
+        for municipality in municipalities:
+            alone = metric.compute(municipality, year, **figure.parameters)
+            assert together.get(municipality.pk) == alone, (figure.key, municipality.code)
+        checked += 1
+    assert checked >= 11
