@@ -89,6 +89,16 @@ def test_the_daily_job_publishes_the_pages_figures_once(
         for personal in ["太郎", "taro0@example.jp", "タロウ"]:
             assert personal not in text
 
+    # In the public catalog, rated ★3 (CSV and JSON under CC BY), each file downloadable.
+    page = client.get(f"/dataset/{NAME}")
+    assert page.status_code == 200 and "県内市町のスマート自治体指標" in page.content.decode()
+    assert "5段階評価で3つ星" in page.content.decode()
+    for resource in dataset.resources.all():
+        download = client.get(
+            f"/dataset/{dataset.ckan_id}/resource/{resource.ckan_id}/download/{resource.filename}"
+        )
+        assert b"".join(download) == written[resource.format]
+
     # Again with the same figures: the same dataset and files, untouched.
     names = sorted(dataset.resources.values_list("file", flat=True))
     run_job(django_capture_on_commit_callbacks)
