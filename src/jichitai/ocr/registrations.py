@@ -22,6 +22,7 @@ metrics.register(
         label="AI-OCRで読み取った紙の申請書のページ数",
         unit="ページ",
         compute=selectors.pages_read,
+        compute_many=selectors.pages_read_of,
         description="その年度にアップロードされた読取バッチで、AI-OCRが読み取ったページの数。",
         since=selectors.pages_read_since,
     ),
