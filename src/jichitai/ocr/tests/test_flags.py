@@ -118,3 +118,11 @@ def test_only_doubtful_fields_are_read_a_second_time():
     assert counting.calls == [3, 1]  # the three fields once, the doubtful amount again
     assert result.fields["name"].value == "山田太郎" and not result.fields["name"].flagged
     assert result.fields["income"].flagged
+
+
+def test_the_review_screen_words_every_reason_in_japanese():
+    from jichitai.ocr.extract import REASONS
+    from jichitai.ocr.models import FLAG_REASONS
+
+    assert set(REASONS) <= set(FLAG_REASONS)
+    assert all(not str(FLAG_REASONS[code]).isascii() for code in REASONS)
