@@ -433,3 +433,4 @@ from jichitai.procedures.documents.models import (  # noqa: E402, F401
     IssuedDocument,
     OfficialSeal,
 )
+from jichitai.procedures.resident.models import ApplicantLink  # noqa: E402, F401
