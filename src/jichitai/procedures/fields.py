@@ -317,6 +317,22 @@ def _consent(value, spec: FieldSpec):
     raise FieldInputError("同意する場合はチェックを入れてください。")
 
 
+YES = (True, "yes", "true", "1", 1, "はい")
+NO = (False, "no", "false", "0", 0, "いいえ")
+
+
+def _yes_no(value, spec: FieldSpec):
+    """はい/いいえ, stored as a boolean; unlike the 同意 checkbox, 「いいえ」 is an answer."""
+    if _empty(value):
+        return None
+    answer = value.strip().lower() if isinstance(value, str) else value
+    if answer in YES:
+        return True
+    if answer in NO:
+        return False
+    raise FieldInputError("「はい」か「いいえ」を選んでください。")
+
+
 def _file(value, spec: FieldSpec):
     # Files travel outside the data (uploads); the data holds the stored file's reference.
     return None if _empty(value) else value
@@ -370,6 +386,7 @@ for field_type in (
         has_choices=True,
     ),
     FieldType("consent", "同意チェック", lambda s: {"type": "boolean", "const": True}, _consent),
+    FieldType("yes_no", "はい・いいえ", lambda s: {"type": "boolean"}, _yes_no),
     FieldType(
         "file",
         "添付ファイル",

@@ -87,6 +87,8 @@ def widgets(
         value = raw[name] if name in raw else spec.get("default")
         if spec["type"] == "multiple_choice" and isinstance(value, str):
             value = value.split()
+        if spec["type"] == "yes_no" and isinstance(value, bool):
+            value = "yes" if value else "no"  # a stored answer, shown back on its radio button
         entry = {
             "name": name,
             "id": f"field-{name}",
@@ -104,7 +106,7 @@ def widgets(
             "checked": value is True,
             "uses_fieldset": bool(field_type.parts)
             or field_type.has_choices
-            or spec["type"] == "consent",
+            or spec["type"] in ("consent", "yes_no"),
             "max_length": spec.get("max_length"),
             "minimum": spec.get("minimum"),
             "maximum": spec.get("maximum"),

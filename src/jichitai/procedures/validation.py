@@ -17,6 +17,7 @@ REQUIRED_MESSAGES = {
     "single_choice": "「{label}」を選んでください。",
     "multiple_choice": "「{label}」を1つ以上選んでください。",
     "consent": "「{label}」への同意が必要です。",
+    "yes_no": "「{label}」で「はい」か「いいえ」を選んでください。",
     "file": "「{label}」のファイルを添付してください。",
 }
 
