@@ -3,6 +3,8 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 (with the condition written out) and the server ignores the ones whose condition is not met;
 a static script hides them when JavaScript runs."""
 
+from django.utils.translation import gettext
+
 from jichitai.core import japanese
 from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldSpec
@@ -40,7 +42,12 @@ def fill_address(fields: list[FieldSpec], raw: dict, name: str) -> dict[str, lis
         return {name: [str(error)]}
     area = postal.lookup(code)
     if area is None:
-        return {name: [f"郵便番号 {code} は見つかりません。番号を確認してください。"]}
+        return {
+            name: [
+                gettext("郵便番号 %(code)s は見つかりません。番号を確認してください。")
+                % {"code": code}
+            ]
+        }
     raw[name] = {**value, "postal_code": code, "address": area.address}
     return {}
 
