@@ -25,7 +25,7 @@ from jichitai.procedures.services.processing import (
     WITHDRAWABLE,
     Status,
     _release,
-    resume_due_date,
+    _resume_due_date,
 )
 from jichitai.procedures.services.submission import (
     ApplicationInvalid,
@@ -102,7 +102,7 @@ def resubmit(
     application.persons = persons
     application.search_text = _search_text(version.fields, cleaned)
     application.status = Status.RECEIVED
-    due_change = resume_due_date(application)
+    due_change = _resume_due_date(application)
     application.save(
         update_fields=["data", "persons", "search_text", "status", "due_date", "updated_at"]
     )

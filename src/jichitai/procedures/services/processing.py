@@ -40,7 +40,7 @@ def _release(application: Application) -> None:
     application.one_per_person_key = None
 
 
-def resume_due_date(application: Application) -> dict:
+def _resume_due_date(application: Application) -> dict:
     """An application back from 差戻し (resubmitted, or a correction staff received): its due
     date leaves out the days it waited. Returns the audit change, if any."""
     returned_on = workload.returned_on(application)
@@ -83,7 +83,7 @@ def change_status(
         _release(application)
     due_change = {}
     if from_status == Status.RETURNED and to_status in workload.AWAITING_STAFF:
-        due_change = resume_due_date(application)
+        due_change = _resume_due_date(application)
     application.save(update_fields=["status", "one_per_person_key", "due_date", "updated_at"])
     event = ApplicationEvent.objects.create(
         application=application,
