@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jichitai.core.decorators import public_view
@@ -167,6 +168,7 @@ def my_applications_open(request, token):
 
 
 @public_view
+@never_cache  # a list of someone's applications stays out of shared caches and the back button
 def my_applications(request):
     opened = request.session.get(MY_APPLICATIONS_SESSION) or {}
     if not opened or opened.get("until", 0) < timezone.now().timestamp():

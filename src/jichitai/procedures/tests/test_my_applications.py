@@ -128,7 +128,8 @@ class TestTheLink:
         assert client.get("/my-applications/list/")["Location"] == "/my-applications/"
         ask_for_link(client, "taro1@example.jp")
         open_list(client, mailed_link())
-        assert client.get("/my-applications/list/").status_code == 200
+        opened = client.get("/my-applications/list/")
+        assert opened.status_code == 200 and "no-store" in opened["Cache-Control"]
         assert Client().get("/my-applications/list/").status_code == 302
 
     def test_the_opened_list_closes_after_its_time(self, tsu, monkeypatch, ask_for_link):
