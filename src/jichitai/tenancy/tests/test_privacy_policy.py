@@ -60,3 +60,9 @@ class TestPrivacyPolicy:
 
     def test_unknown_organizations_have_no_page(self, db):
         assert Client().get("/o/999999/privacy/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_organizations_public_page_links_to_it(tsu):
+    page = Client().get(f"/o/{tsu.code}/").content.decode()
+    assert f'href="/o/{tsu.code}/privacy/"' in page
