@@ -2,11 +2,13 @@ from datetime import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.forms import JapaneseDateField
 from jichitai.core.uploads import KINDS
 from jichitai.procedures.definitions import NAME_PATTERN
+from jichitai.procedures.field_type_names import field_type_name
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.registry import (
@@ -122,7 +124,9 @@ class ProcedureForm(forms.ModelForm):
         return value
 
 
-FIELD_TYPE_CHOICES = [(name, field_type.label) for name, field_type in field_types.items()]
+FIELD_TYPE_CHOICES = [
+    (name, lazy(field_type_name, str)(name)) for name, _field_type in field_types.items()
+]
 
 
 class FieldForm(forms.Form):

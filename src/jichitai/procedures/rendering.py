@@ -3,6 +3,8 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 (with the condition written out) and the server ignores the ones whose condition is not met;
 a static script hides them when JavaScript runs."""
 
+from django.utils.translation import gettext
+
 from jichitai.core import japanese
 from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldSpec
@@ -40,7 +42,12 @@ def fill_address(fields: list[FieldSpec], raw: dict, name: str) -> dict[str, lis
         return {name: [str(error)]}
     area = postal.lookup(code)
     if area is None:
-        return {name: [f"郵便番号 {code} は見つかりません。番号を確認してください。"]}
+        return {
+            name: [
+                gettext("郵便番号 %(code)s は見つかりません。番号を確認してください。")
+                % {"code": code}
+            ]
+        }
     raw[name] = {**value, "postal_code": code, "address": area.address}
     return {}
 
@@ -87,6 +94,8 @@ def widgets(
         value = raw[name] if name in raw else spec.get("default")
         if spec["type"] == "multiple_choice" and isinstance(value, str):
             value = value.split()
+        if spec["type"] == "yes_no" and isinstance(value, bool):
+            value = "yes" if value else "no"  # a stored answer, shown back on its radio button
         entry = {
             "name": name,
             "id": f"field-{name}",
@@ -104,7 +113,7 @@ def widgets(
             "checked": value is True,
             "uses_fieldset": bool(field_type.parts)
             or field_type.has_choices
-            or spec["type"] == "consent",
+            or spec["type"] in ("consent", "yes_no"),
             "max_length": spec.get("max_length"),
             "minimum": spec.get("minimum"),
             "maximum": spec.get("maximum"),

@@ -50,6 +50,7 @@ OWN_TYPES = {
     "name": "name",
     "address": "address",
     "persons": "persons",
+    "yes_no": "yes_no",
 }
 # What a phone collects about itself: nothing a resident answers on the web.
 DEVICE_METADATA = {

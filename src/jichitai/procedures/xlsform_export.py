@@ -8,7 +8,18 @@ from openpyxl import Workbook
 
 from jichitai.procedures.fields import FieldSpec
 
-OWN_TYPES = {"email", "phone", "postal_code", "name", "address", "persons", "date", "note", "file"}
+OWN_TYPES = {
+    "email",
+    "phone",
+    "postal_code",
+    "name",
+    "address",
+    "persons",
+    "date",
+    "note",
+    "file",
+    "yes_no",
+}
 EXPRESSIONS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
 
 

@@ -105,6 +105,7 @@ def typed_value(kind: str):
             st.sampled_from([c["value"] for c in CHOICES]), min_size=1, max_size=3, unique=True
         ),
         "consent": st.sampled_from([True, "on", "true"]),
+        "yes_no": st.sampled_from([True, False, "yes", "no", "はい", "いいえ"]),
     }[kind]
 
 
