@@ -59,6 +59,12 @@ class FieldSpec(TypedDict):
     default: NotRequired[str]  # the answer a resident starts with
     # {language code: {"label"|"help"|"constraint_message"|"required_message": text}}
     translations: NotRequired[dict[str, dict[str, str]]]
+    # type "repeat" (``repeats``): the fields of one row, answered min_repeat..max_repeat times
+    children: NotRequired[list["FieldSpec"]]
+    min_repeat: NotRequired[int]
+    max_repeat: NotRequired[int]
+    repeat_count: NotRequired[str]  # an expression: exactly that many rows
+    row_unit: NotRequired[str]  # 「2 人目」: 人, 件 …
 
 
 class FieldInputError(ValueError):
@@ -413,3 +419,6 @@ for field_type in (
     ),
 ):
     field_types.register(field_type.name, field_type)
+
+# Repeating groups are a field type of their own module (their rows are checked by the validator).
+from jichitai.procedures import repeats  # noqa: E402, F401

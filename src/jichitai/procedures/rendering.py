@@ -4,7 +4,7 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 a static script hides them when JavaScript runs."""
 
 from jichitai.core import japanese
-from jichitai.procedures import postal
+from jichitai.procedures import postal, repeat_rendering, repeats
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
 
@@ -14,6 +14,9 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
+        if spec["type"] == repeats.REPEAT:
+            raw[name] = repeat_rendering.rows_from_post(spec, post)
+            continue
         if field_type.is_file or not field_type.is_question:
             continue
         if field_type.parts:
@@ -82,6 +85,13 @@ def widgets(
         name = spec["name"]
         field_type = field_types.get(spec["type"])
         if spec["type"] == "calculate":
+            continue
+        if spec["type"] == repeats.REPEAT:
+            entry = repeat_rendering.widget(spec, raw.get(name), errors)
+            entry["condition"] = _condition_text(spec, by_name)
+            entry["show_if_field"] = (spec.get("show_if") or {}).get("field", "")
+            entry["show_if_values"] = "|".join((spec.get("show_if") or {}).get("values", []))
+            result.append(entry)
             continue
         # A question not yet answered starts from the form's default.
         value = raw[name] if name in raw else spec.get("default")
