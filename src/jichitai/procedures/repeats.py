@@ -214,6 +214,52 @@ def definition_problems(spec: FieldSpec, where: str) -> list[str]:
     return problems
 
 
+def children_from_lines(text: str, previous: list[FieldSpec]) -> list[FieldSpec]:
+    """The builder's way of listing a repeat's fields, one a line:
+    ``項目名|種類|見出し|必須|選択肢1,選択肢2`` (the last two optional). What a line does not
+    say (conditions, messages, translations) is kept from the field of the same name."""
+    kept = {child["name"]: child for child in previous}
+    children = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) < 3 or not parts[0] or not parts[2]:
+            raise ValueError(f"{number}行目: 「項目名|種類|見出し」の形で書いてください。")
+        name, kind, label = parts[:3]
+        if kind not in field_types or kind == REPEAT:
+            raise ValueError(f"{number}行目: 種類「{kind}」は使えません。")
+        child: FieldSpec = {
+            **{key: value for key, value in kept.get(name, {}).items() if key != "required"},
+            "name": name,
+            "type": kind,
+            "label": label,
+        }
+        if len(parts) > 3 and parts[3] == "必須":
+            child["required"] = True
+        if field_types.get(kind).has_choices:
+            offered = [c.strip() for c in (parts[4] if len(parts) > 4 else "").split(",")]
+            old = {c["value"]: c for c in child.get("choices", [])}
+            child["choices"] = [old.get(c, {"value": c, "label": c}) for c in offered if c]
+        children.append(child)
+    return children
+
+
+def children_to_lines(children: list[FieldSpec]) -> str:
+    return "\n".join(
+        "|".join(
+            [
+                child["name"],
+                child["type"],
+                child["label"],
+                "必須" if child.get("required") else "",
+                ",".join(choice["value"] for choice in child.get("choices", [])),
+            ]
+        ).rstrip("|")
+        for child in children
+    )
+
+
 field_types.register(
     REPEAT,
     FieldType(
