@@ -10,7 +10,7 @@ A field specification (typed as ``fields.FieldSpec``)::
 
 import re
 
-from jichitai.procedures import expressions, repeats
+from jichitai.procedures import expressions
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
 
@@ -164,8 +164,8 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                     problems.append(
                         f"{where}: 式「{spec[key]}」の項目「{'」「'.join(sorted(unknown))}」がありません。"
                     )
-        if spec["type"] == repeats.REPEAT:
-            problems += repeats.definition_problems(spec, where)
+        if field_type.problems:
+            problems += field_type.problems(spec, where)
         if spec["type"] == "calculate" and not spec.get("calculation"):
             problems.append(f"{where}: 計算式を入力してください。")
         seen[name] = spec

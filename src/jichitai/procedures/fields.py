@@ -71,6 +71,15 @@ class FieldInputError(ValueError):
     """A value that cannot be read as the field's type; the message is for the applicant."""
 
 
+class FieldErrors(FieldInputError):
+    """Messages for parts of one field (the rows of a repeating group), keyed by the part's name
+    as the resident's page and the API name it (``children.1.birth_date``)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+        self.errors = errors
+
+
 @dataclass(frozen=True)
 class FieldType:
     name: str
@@ -88,6 +97,11 @@ class FieldType:
     # calculations are computed from the answers.
     is_question: bool = True
     stores_value: bool = True
+    # A check of the normalised value that needs the earlier answers: (value, spec, answers) →
+    # message or None (a repeat's count taken from an answer).
+    check: Callable[[object, FieldSpec, dict], str | None] | None = None
+    # What makes a field of this type unusable, for the builder: (spec, where) → messages.
+    problems: Callable[[FieldSpec, str], list[str]] | None = None
 
 
 def _plain(value) -> str:
@@ -419,6 +433,3 @@ for field_type in (
     ),
 ):
     field_types.register(field_type.name, field_type)
-
-# Repeating groups are a field type of their own module (their rows are checked by the validator).
-from jichitai.procedures import repeats  # noqa: E402, F401

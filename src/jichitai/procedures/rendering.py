@@ -4,9 +4,9 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 a static script hides them when JavaScript runs."""
 
 from jichitai.core import japanese
-from jichitai.procedures import postal, repeat_rendering, repeats
+from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldSpec
-from jichitai.procedures.registry import field_types
+from jichitai.procedures.registry import field_renderers, field_types
 
 
 def raw_from_post(fields: list[FieldSpec], post) -> dict:
@@ -14,8 +14,8 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
-        if spec["type"] == repeats.REPEAT:
-            raw[name] = repeat_rendering.rows_from_post(spec, post)
+        if spec["type"] in field_renderers:
+            raw[name] = field_renderers.get(spec["type"]).from_post(spec, post)
             continue
         if field_type.is_file or not field_type.is_question:
             continue
@@ -86,8 +86,8 @@ def widgets(
         field_type = field_types.get(spec["type"])
         if spec["type"] == "calculate":
             continue
-        if spec["type"] == repeats.REPEAT:
-            entry = repeat_rendering.widget(spec, raw.get(name), errors)
+        if spec["type"] in field_renderers:
+            entry = field_renderers.get(spec["type"]).widget(spec, raw.get(name), errors)
             entry["condition"] = _condition_text(spec, by_name)
             entry["show_if_field"] = (spec.get("show_if") or {}).get("field", "")
             entry["show_if_values"] = "|".join((spec.get("show_if") or {}).get("values", []))

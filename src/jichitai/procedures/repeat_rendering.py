@@ -7,9 +7,12 @@ the page's ``<template>`` and removed in place. Which rows the page holds, in or
 hidden ``<repeat>.row`` input of each row."""
 
 import copy
+from types import SimpleNamespace
 
 from jichitai.procedures import repeats
 from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.registry import field_renderers
+from jichitai.procedures.rendering import raw_from_post, widgets
 
 ADD = "repeat_add:"
 REMOVE = "repeat_remove:"
@@ -39,8 +42,6 @@ def _row_indices(spec: FieldSpec, post) -> list[str]:
 
 
 def rows_from_post(spec: FieldSpec, post) -> list[dict]:
-    from jichitai.procedures.rendering import raw_from_post
-
     return [
         raw_from_post(spec.get("children", []), _RowPost(post, f"{spec['name']}.{index}."))
         for index in _row_indices(spec, post)
@@ -80,8 +81,6 @@ def _row_fields(spec: FieldSpec, index) -> list[FieldSpec]:
 
 
 def _row(spec: FieldSpec, index, number, values: dict, errors: dict) -> dict:
-    from jichitai.procedures.rendering import widgets
-
     prefix = f"{spec['name']}.{index}."
     return {
         "index": index,
@@ -132,3 +131,6 @@ def widget(spec: FieldSpec, rows, errors: dict) -> dict:
         "can_add": len(rows) < most,
         "can_remove": len(rows) > fewest,
     }
+
+
+field_renderers.register(repeats.REPEAT, SimpleNamespace(from_post=rows_from_post, widget=widget))

@@ -18,21 +18,15 @@ Error keys of a row's field are ``<repeat>.<index>.<child>`` (index from 0, as i
 list); the resident's page uses the same names for its inputs."""
 
 from jichitai.procedures import expressions
-from jichitai.procedures.fields import FieldInputError, FieldSpec, FieldType
+from jichitai.procedures.definitions import build_schema, check_definition
+from jichitai.procedures.fields import FieldErrors, FieldInputError, FieldSpec, FieldType
 from jichitai.procedures.registry import field_types
+from jichitai.procedures.validation import validate_application_data
 
 REPEAT = "repeat"
 DEFAULT_MAX_REPEAT = 10
 MAX_REPEAT = 50  # what one application may carry, whatever the form says
 ROW_UNITS = ("件", "人", "回", "台")
-
-
-class RowErrors(FieldInputError):
-    """Messages for fields of some rows, keyed ``<repeat>.<index>.<child>``."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(message for messages in errors.values() for message in messages))
-        self.errors = errors
 
 
 def bounds(spec: FieldSpec) -> tuple[int, int]:
@@ -57,8 +51,6 @@ def row_key(name: str, index: int, child: str) -> str:
 
 def row_schema(spec: FieldSpec) -> dict:
     """The JSON Schema of one row, built like a whole form's."""
-    from jichitai.procedures.definitions import build_schema
-
     schema = build_schema(spec.get("children", []))
     del schema["$schema"], schema["title"]
     return schema
@@ -85,8 +77,6 @@ def count_message(spec: FieldSpec, count: int) -> str | None:
 
 
 def _normalise(value, spec: FieldSpec):
-    from jichitai.procedures.validation import validate_application_data
-
     rows = [] if value in (None, "", []) else value
     if not isinstance(rows, list):
         raise FieldInputError(f"「{spec['label']}」は一覧(配列)で入力してください。")
@@ -112,11 +102,11 @@ def _normalise(value, spec: FieldSpec):
             ]
         cleaned_rows.append(cleaned)
     if errors:
-        raise RowErrors(errors)
+        raise FieldErrors(errors)
     return cleaned_rows
 
 
-def count_problem(spec: FieldSpec, rows: list | None, values: dict) -> str | None:
+def count_problem(rows: list | None, spec: FieldSpec, values: dict) -> str | None:
     """With ``repeat_count``, the number of rows the earlier answer asks for."""
     if not spec.get("repeat_count"):
         return None
@@ -192,8 +182,6 @@ def from_xlsform(
 
 def definition_problems(spec: FieldSpec, where: str) -> list[str]:
     """What makes a repeat unusable, for the person building the form."""
-    from jichitai.procedures.definitions import check_definition
-
     problems = []
     fewest, most = int(spec.get("min_repeat") or 0), spec.get("max_repeat")
     if most is not None and not 1 <= int(most) <= MAX_REPEAT:
@@ -268,5 +256,7 @@ field_types.register(
         _schema,
         _normalise,
         _display,
+        check=count_problem,
+        problems=definition_problems,
     ),
 )

@@ -8,11 +8,10 @@ from functools import lru_cache
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 
-from jichitai.procedures import expressions, repeats
+from jichitai.procedures import expressions
 from jichitai.procedures.definitions import is_visible, offered_choices
-from jichitai.procedures.fields import FieldInputError, FieldSpec
+from jichitai.procedures.fields import FieldErrors, FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_types
-from jichitai.procedures.repeats import RowErrors
 
 REQUIRED_MESSAGES = {
     "single_choice": "「{label}」を選んでください。",
@@ -99,15 +98,15 @@ def validate_application_data(
         given = raw[name] if name in raw else spec.get("default")
         try:
             value = field_type.normalise(given, spec)
-        except RowErrors as error:
+        except FieldErrors as error:
             errors.update(error.errors)
             continue
         except FieldInputError as error:
             errors[name] = [str(error)]
             continue
-        count_problem = repeats.count_problem(spec, value, cleaned)
-        if count_problem:
-            errors[name] = [count_problem]
+        problem = field_type.check(value, spec, cleaned) if field_type.check else None
+        if problem:
+            errors[name] = [problem]
             continue
         if value is None:
             if _is_required(spec, cleaned):
