@@ -397,3 +397,37 @@ def test_a_clerk_adds_a_repeat_in_the_builder(tsu, make_member, login):
     )
     assert response.status_code == 200
     assert "1行目: 「項目名|種類|見出し」の形で書いてください。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_returned_application_is_corrected_row_by_row(tsu, household, tsu_clerk):
+    application = services.submit_application(procedure=household, data=TWO_CHILDREN).application
+    services.change_status(
+        actor=tsu_clerk, application=application, to_status="returned", message="3人目は?"
+    )
+    client = Client()
+    url = f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    page = client.get(url).content.decode()
+    assert 'value="三重 次郎"' in page and 'name="children.1.birth_date"' in page
+    rows = {
+        "head": "三重 一郎",
+        "children.row": ["0", "1"],
+        "children.0.child_name": "三重 花子",
+        "children.0.birth_date": "2018-04-01",
+        "children.1.child_name": "三重 次郎",
+        "children.1.birth_date": "2021-10-10",
+    }
+    page = client.post(url, {**rows, "action": "repeat_add:children"}).content.decode()
+    assert 'name="children.2.child_name"' in page and 'value="三重 次郎"' in page
+    third = {"children.row": ["0", "1", "2"], "children.2.child_name": "三重 三郎"}
+    response = client.post(url, {**rows, **third, "action": "resubmit"})
+    assert response.status_code == 422
+    assert "子ども 3 人目: 「生年月日」を入力してください。" in response.content.decode()
+    third["children.2.birth_date"] = "令和6年1月1日"
+    assert client.post(url, {**rows, **third, "action": "resubmit"}).status_code == 302
+    application.refresh_from_db()
+    assert [row["child_name"] for row in application.data["children"]] == [
+        "三重 花子",
+        "三重 次郎",
+        "三重 三郎",
+    ]
