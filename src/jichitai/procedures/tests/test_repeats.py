@@ -392,6 +392,8 @@ def test_a_clerk_adds_a_repeat_in_the_builder(tsu, make_member, login):
         },
     ]
 
+    assert "1〜4 人: 氏名・通学" in client.get(url).content.decode()
+
     response = client.post(
         url, {"label": "孫", "type": "repeat", "children": "名前だけ", "max_repeat": "2"}
     )
