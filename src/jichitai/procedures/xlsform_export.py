@@ -12,12 +12,12 @@ OWN_TYPES = {"email", "phone", "postal_code", "name", "address", "persons", "dat
 EXPRESSIONS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
 
 
-def _type(spec: FieldSpec) -> str:
+def _type(spec: FieldSpec, list_name: str) -> str:
     kind = spec["type"]
     if kind == "single_choice":
-        return f"select_one {spec['name']}"
+        return f"select_one {list_name}"
     if kind == "multiple_choice":
-        return f"select_multiple {spec['name']}"
+        return f"select_multiple {list_name}"
     if kind in {"text", "textarea"}:
         return "text"
     if kind == "number":
@@ -59,9 +59,9 @@ def _relevant(spec: FieldSpec, section: str) -> str:
     return relevant
 
 
-def _question_row(spec: FieldSpec, section: str) -> dict:
+def _question_row(spec: FieldSpec, section: str, list_name: str) -> dict:
     return {
-        "type": _type(spec),
+        "type": _type(spec, list_name),
         "name": spec["name"],
         "label": spec["label"] if spec["type"] != "calculate" else "",
         "hint": spec.get("help", ""),
@@ -129,7 +129,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
     section = ""
     in_group = False
 
-    def append(spec: FieldSpec, row: dict) -> None:
+    def append(spec: FieldSpec, row: dict, list_name: str = "") -> None:
         for code in languages:
             translated = spec.get("translations", {}).get(code, {})
             for key in texts:
@@ -138,7 +138,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
         for choice in spec.get("choices", []):
             choices_sheet.append(
                 [
-                    spec["name"],
+                    list_name or spec["name"],
                     choice["value"],
                     choice["label"],
                     *[
@@ -161,10 +161,13 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
         elif spec["type"] == "repeat":
             append(spec, _repeat_row(spec, section))
             for child in spec.get("children", []):
-                append(child, _question_row(child, ""))
+                # A row's field may share its name with one outside the row: its choices
+                # list is named after both.
+                list_name = f"{spec['name']}__{child['name']}"
+                append(child, _question_row(child, "", list_name), list_name)
             survey.append(["end repeat"])
         else:
-            append(spec, _question_row(spec, section))
+            append(spec, _question_row(spec, section, spec["name"]))
     if in_group:
         survey.append(["end group"])
     if any(

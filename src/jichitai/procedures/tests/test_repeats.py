@@ -352,6 +352,10 @@ def test_a_row_expression_may_not_read_answers_outside_its_row():
 
 def test_the_xlsform_export_writes_repeats_back_with_their_bounds():
     assert read_xlsform(io.BytesIO(write_xlsform(HOUSEHOLD))).fields == HOUSEHOLD
+    # A field outside the rows may have the name and another list of choices.
+    school = {**HOUSEHOLD[1]["children"][2], "choices": [{"value": "a", "label": "A"}]}
+    same_names = [*HOUSEHOLD, school]
+    assert read_xlsform(io.BytesIO(write_xlsform(same_names))).fields == same_names
     fixed = [HOUSEHOLD[0], {**HOUSEHOLD[1], "min_repeat": 2, "max_repeat": 2}]
     survey = load_workbook(io.BytesIO(write_xlsform(fixed)))["survey"]
     header = [cell.value for cell in survey[1]]
