@@ -17,6 +17,7 @@ from jichitai.procedures import exports, services
 from jichitai.procedures.definitions import build_schema
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.translations import form_languages, translate
 from jichitai.procedures.validation import validate_application_data
 from jichitai.procedures.xlsform import XLSFormError, read_xlsform
 from jichitai.procedures.xlsform_export import write_xlsform
@@ -279,6 +280,39 @@ def test_xlsforms_household_tutorial_imports_its_repeat_with_the_rows_own_condit
     assert cleaned["member"][1] == {"name": "Bo", "older_than_five": "no"}
     _, errors = validate({"member": [{**adult, "age_in_years": 3}]}, fields)
     assert list(errors) == ["member.0.age_in_years"]
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_row_that_breaks_the_tutorials_constraint(tsu):
+    procedure = published_procedure(tsu, fields=_read("tutorial.xls"))
+    url = f"/api/v1/o/{tsu.code}/procedures/{procedure.pk}/applications"
+    child = {"name": "Bo", "sex": "male", "older_than_five": "no", "age_in_months": 80}
+    response = Client().post(url, {"member": [child]}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "member.0.age_in_months": [
+            "Household Member or Visitor 1 件目: 入力内容が条件に合いません。"
+        ]
+    }
+    child["age_in_months"] = 40
+    response = Client().post(url, {"member": [child]}, content_type="application/json")
+    assert response.status_code == 201
+
+
+def test_a_rows_fields_are_shown_in_the_residents_language():
+    fields = [
+        HOUSEHOLD[0],
+        {
+            **HOUSEHOLD[1],
+            "translations": {"pt": {"label": "Filhos"}},
+            "children": [
+                {**HOUSEHOLD[1]["children"][0], "translations": {"pt": {"label": "Nome"}}}
+            ],
+        },
+    ]
+    assert form_languages(fields) == [("ja", "日本語"), ("pt", "Português")]
+    shown = translate(fields, "pt")[1]
+    assert (shown["label"], shown["children"][0]["label"]) == ("Filhos", "Nome")
 
 
 def test_a_repeat_count_fixes_the_number_of_rows():
