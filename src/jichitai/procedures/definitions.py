@@ -146,7 +146,14 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                 problems.append(
                     f"{where}: 表示条件の値が「{controller['label']}」の選択肢にありません。"
                 )
-        for key in ("relevant", "constraint", "required_if", "calculation", "choice_filter"):
+        for key in (
+            "relevant",
+            "constraint",
+            "required_if",
+            "calculation",
+            "choice_filter",
+            "repeat_count",
+        ):
             if spec.get(key):
                 try:
                     unknown = expressions.references(spec[key]) - {f.get("name") for f in fields}
@@ -157,6 +164,8 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                     problems.append(
                         f"{where}: 式「{spec[key]}」の項目「{'」「'.join(sorted(unknown))}」がありません。"
                     )
+        if field_type.problems:
+            problems += field_type.problems(spec, where)
         if spec["type"] == "calculate" and not spec.get("calculation"):
             problems.append(f"{where}: 計算式を入力してください。")
         seen[name] = spec

@@ -61,10 +61,25 @@ class FieldSpec(TypedDict):
     default: NotRequired[str]  # the answer a resident starts with
     # {language code: {"label"|"help"|"constraint_message"|"required_message": text}}
     translations: NotRequired[dict[str, dict[str, str]]]
+    # type "repeat" (``repeats``): the fields of one row, answered min_repeat..max_repeat times
+    children: NotRequired[list["FieldSpec"]]
+    min_repeat: NotRequired[int]
+    max_repeat: NotRequired[int]
+    repeat_count: NotRequired[str]  # an expression: exactly that many rows
+    row_unit: NotRequired[str]  # 「2 人目」: 人, 件 …
 
 
 class FieldInputError(ValueError):
     """A value that cannot be read as the field's type; the message is for the applicant."""
+
+
+class FieldErrors(FieldInputError):
+    """Messages for parts of one field (the rows of a repeating group), keyed by the part's name
+    as the resident's page and the API name it (``children.1.birth_date``)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,11 @@ class FieldType:
     # calculations are computed from the answers.
     is_question: bool = True
     stores_value: bool = True
+    # A check of the normalised value that needs the earlier answers: (value, spec, answers) →
+    # message or None (a repeat's count taken from an answer).
+    check: Callable[[object, FieldSpec, dict], str | None] | None = None
+    # What makes a field of this type unusable, for the builder: (spec, where) → messages.
+    problems: Callable[[FieldSpec, str], list[str]] | None = None
 
 
 def _plain(value) -> str:

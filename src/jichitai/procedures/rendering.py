@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from jichitai.core import japanese
 from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldSpec
-from jichitai.procedures.registry import field_types
+from jichitai.procedures.registry import field_renderers, field_types
 
 
 def raw_from_post(fields: list[FieldSpec], post) -> dict:
@@ -16,6 +16,9 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
+        if spec["type"] in field_renderers:
+            raw[name] = field_renderers.get(spec["type"]).from_post(spec, post)
+            continue
         if field_type.is_file or not field_type.is_question:
             continue
         if field_type.parts:
@@ -89,6 +92,13 @@ def widgets(
         name = spec["name"]
         field_type = field_types.get(spec["type"])
         if spec["type"] == "calculate":
+            continue
+        if spec["type"] in field_renderers:
+            entry = field_renderers.get(spec["type"]).widget(spec, raw.get(name), errors)
+            entry["condition"] = _condition_text(spec, by_name)
+            entry["show_if_field"] = (spec.get("show_if") or {}).get("field", "")
+            entry["show_if_values"] = "|".join((spec.get("show_if") or {}).get("values", []))
+            result.append(entry)
             continue
         # A question not yet answered starts from the form's default.
         value = raw[name] if name in raw else spec.get("default")

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from jichitai.procedures import expressions
 from jichitai.procedures.definitions import is_visible, offered_choices
-from jichitai.procedures.fields import FieldInputError, FieldSpec
+from jichitai.procedures.fields import FieldErrors, FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_types
 
 # Messages are written in Japanese and given in the applicant's language (gettext).
@@ -102,8 +102,15 @@ def validate_application_data(
         given = raw[name] if name in raw else spec.get("default")
         try:
             value = field_type.normalise(given, spec)
+        except FieldErrors as error:
+            errors.update(error.errors)
+            continue
         except FieldInputError as error:
             errors[name] = [str(error)]
+            continue
+        problem = field_type.check(value, spec, cleaned) if field_type.check else None
+        if problem:
+            errors[name] = [problem]
             continue
         if value is None:
             if _is_required(spec, cleaned):

@@ -19,7 +19,7 @@ from pyxform.errors import PyXFormError, PyXFormReadError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
-from jichitai.procedures import expressions
+from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
 from jichitai.procedures.fields import FieldSpec
 
@@ -67,7 +67,6 @@ DEVICE_METADATA = {
     "start-geopoint",
 }
 REFUSED_TYPES = {
-    "repeat": "繰返し(repeat)",
     "loop": "繰返し(loop)",
     "geopoint": "位置情報",
     "gps": "位置情報",
@@ -110,6 +109,7 @@ LANGUAGE_CODES = {
     "swahili": "sw",
 }
 
+EXPRESSION_KEYS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
 MAX_ROWS = 2000  # per sheet, up to the last non-blank row
 BLANK_RUN = 60  # pyxform's own end of a sheet: 60 blank rows in a row
 MAX_SECONDS = 10.0
@@ -185,6 +185,7 @@ class _Reader:
         self.languages: set[str] = set()
         self.fields: list[FieldSpec] = []
         self.renamed: dict[str, str] = {}
+        self.in_repeat = False
 
     def where(self, name: str) -> str:
         row = self.rows.get(name)
@@ -244,6 +245,9 @@ class _Reader:
                     section["relevant"] = relevant
                 self.fields.append(section)
             self.walk(child.get("children", []), relevant)
+            return
+        if kind == "repeat":
+            self.repeat(child, where, _and(inherited, bind.get("relevant", "")))
             return
         if kind in DEVICE_METADATA:
             self.warnings.append(
@@ -340,6 +344,37 @@ class _Reader:
             self.warnings.append(f"{where}: 読み取り専用(read_only)の指定は取り込みません。")
         self.fields.append(spec)
 
+    def repeat(self, child: dict, where: str, relevant: str) -> None:
+        """A ``begin repeat`` block: its rows' fields are read like the form's own."""
+        if self.in_repeat:
+            self.problems.append(f"{where}: 繰返しの中の繰返しには対応していません。")
+            return
+        outer, self.fields, self.in_repeat = self.fields, [], True
+        self.walk(child.get("children", []))
+        children, self.fields, self.in_repeat = self.fields, outer, False
+        label, translations = self.texts(child.get("label"))
+        spec = repeats.from_xlsform(
+            name=self.name(child.get("name", "")),
+            label=label or child.get("name", ""),
+            count=(child.get("control") or {}).get("jr:count", ""),
+            children=children,
+            earlier=self.fields,
+        )
+        hint, _hints = self.texts(child.get("hint"))
+        if hint:
+            spec["help"] = hint
+        # This platform's own columns, written by its XLSForm export.
+        for key in ("min_repeat", "max_repeat"):
+            if str(child.get(key, "")).strip().isdigit():
+                spec[key] = int(child[key])
+        if child.get("row_unit"):
+            spec["row_unit"] = str(child["row_unit"])
+        if translations:
+            spec["translations"] = {code: {"label": text} for code, text in translations.items()}
+        if relevant:
+            spec["relevant"] = relevant
+        self.fields.append(spec)
+
     def choice(self, choice: dict) -> dict:
         label, translations = self.texts(choice.get("label"))
         value = str(choice.get("name", ""))
@@ -355,12 +390,15 @@ class _Reader:
             result["filters"] = extra
         return result
 
-    def check_expressions(self) -> None:
-        """Every expression parses and reads only fields of this form; renamed fields are
-        renamed inside expressions too."""
-        known = {spec["name"] for spec in self.fields}
-        for spec in self.fields:
-            for key in ("relevant", "constraint", "required_if", "calculation", "choice_filter"):
+    def check_expressions(self, fields: list[FieldSpec] | None = None, row: str = "") -> None:
+        """Every expression parses and reads only fields of this form (inside a repeat, of its
+        row); renamed fields are renamed inside expressions too."""
+        fields = self.fields if fields is None else fields
+        known = {spec["name"] for spec in fields}
+        for spec in fields:
+            if spec["type"] == repeats.REPEAT:
+                self.check_expressions(spec["children"], spec["label"])
+            for key in (*EXPRESSION_KEYS, "repeat_count"):
                 if key not in spec:
                     continue
                 text = spec[key]
@@ -376,6 +414,9 @@ class _Reader:
                     self.problems.append(
                         f"{self.where(spec['name'])}: 式「{text}」の項目"
                         f"「{'」「'.join(sorted(unknown))}」がこのフォームにありません。"
+                        if not row
+                        else f"{self.where(spec['name'])}: 繰返し「{row}」の中の式「{text}」は"
+                        f"同じ行の項目だけを参照できます(「{'」「'.join(sorted(unknown))}」)。"
                     )
 
 
