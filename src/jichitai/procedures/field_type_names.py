@@ -25,6 +25,7 @@ CATALOGUED = (
     gettext_noop("説明文(入力なし)"),
     gettext_noop("見出し(ページ・区切り)"),
     gettext_noop("計算(自動)"),
+    gettext_noop("繰返し(子どもなど、同じ項目を複数回)"),
 )
 
 
