@@ -154,7 +154,8 @@ def load_catalog(count: int, seed: int) -> list[str]:
 
 
 def refresh_search_text() -> None:
-    """Adds tags and resource names to the search text, as the services keep it."""
+    """Adds tags and resource names to the search text and writes the search keys, as the
+    services keep them (``opendata.search_index.keys_of``)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -173,7 +174,25 @@ def refresh_search_text() -> None:
             WHERE extra.id = d.id
             """
         )
-        cursor.execute("ANALYZE")
+        cursor.execute(
+            r"""
+            UPDATE opendata_dataset d SET search_keys = array_to_string(ARRAY(
+              SELECT DISTINCT k FROM unnest(
+                ARRAY['organization' || E'\t' || d.organization_id,
+                      'license_id' || E'\t' || encode(convert_to(d.license_id, 'UTF8'), 'hex')]
+                || ARRAY(SELECT 'tags' || E'\t' || x.tag_id FROM opendata_dataset_tags x
+                         WHERE x.dataset_id = d.id)
+                || ARRAY(SELECT 'groups' || E'\t' || x.group_id FROM opendata_dataset_groups x
+                         WHERE x.dataset_id = d.id)
+                || ARRAY(SELECT 'res_format' || E'\t' || encode(convert_to(r.format, 'UTF8'), 'hex')
+                         FROM opendata_resource r WHERE r.dataset_id = d.id AND r.format <> '')
+                || ARRAY(SELECT 'res_format_upper' || E'\t'
+                                || encode(convert_to(upper(r.format), 'UTF8'), 'hex')
+                         FROM opendata_resource r WHERE r.dataset_id = d.id AND r.format <> '')
+              ) AS k ORDER BY k), E'\n')
+            """
+        )
+        cursor.execute("VACUUM ANALYZE")
 
 
 def search_paths(rng: random.Random, count: int, *, codes: list[str], facets: bool) -> list[str]:

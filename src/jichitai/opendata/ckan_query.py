@@ -33,7 +33,7 @@ from luqum.tree import (
 )
 
 from jichitai.core import params
-from jichitai.opendata import selectors
+from jichitai.opendata import search_index, selectors
 
 MAX_QUERY_LENGTH = 1000
 MAX_QUERY_TERMS = selectors.MAX_TERMS
@@ -102,7 +102,7 @@ class _Reader:
         condition = Q()
         for word in self.words(item):
             self.count()
-            condition &= Q(**{f"{column}__contains": word})
+            condition &= search_index.text_condition(column, word)
         return condition
 
     def moment(self, item):
