@@ -52,6 +52,8 @@ def _check_license(license_id: str) -> None:
 
 
 def _refresh_search_text(dataset: Dataset) -> None:
+    """Writes what a search reads of the dataset: its normalized text and title, and its search
+    keys (``search_index.keys_of``), from its fields, tags, groups and resources as they are now."""
     parts = [
         dataset.name,
         dataset.title,
