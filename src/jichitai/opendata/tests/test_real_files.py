@@ -132,21 +132,6 @@ def test_held_out_yaizu_files_that_follow_their_layout_have_no_errors(path, stan
     assert not [i for i in report.warnings if i.rule in ("extra-column", "missing-column")]
 
 
-def test_held_out_komae_aed_half_width_kana_and_a_phone_of_nashi_are_found():
-    table = tabular.read_table(
-        (FILES / "heldout/komae-aed-legacy-halfwidth-kana.csv").read_bytes(), "a.csv"
-    )
-    report = standards.validate(table, "aed")
-
-    assert table.encoding == "utf-8" and report.layout == "legacy" and report.rows_checked == 57
-    # Every 名称_カナ is half-width (ｺﾏｴｼﾔｸｼｮ): one finding counts the 57 after 20 examples.
-    assert [i.message for i in report.errors if i.row is None and i.rule == "kana"] == [
-        "「名称_カナ」列の同じ誤りは全部で 57 件あります(最初の 20 件を示しました)。"
-    ]
-    assert [(i.row, i.value) for i in report.errors if i.rule == "phone"] == [(57, "なし")]
-    assert {i.rule for i in report.errors} == {"kana", "phone"}
-
-
 def test_held_out_urasoe_shift_jis_list_in_its_own_columns_gets_one_layout_sentence():
     table = tabular.read_table(
         (FILES / "heldout/urasoe-aed-shift-jis-own-columns.csv").read_bytes(), "a.csv"
