@@ -15,6 +15,7 @@ from jichitai.jobs.registry import Schedule, job_kind, schedules
 from jichitai.procedures import xlsform
 from jichitai.procedures.digest import send_staff_digest
 from jichitai.procedures.models import (
+    ApplicantLink,
     ApplicationFile,
     Draft,
     EmailVerification,
@@ -55,10 +56,13 @@ def purge_expired(context, **arguments) -> dict:
             context.progress(done)
     expired_drafts, _ = Draft.objects.filter(expires_at__lte=now).delete()
     expired_verifications, _ = EmailVerification.objects.filter(expires_at__lte=now).delete()
+    # An expired link can no longer be used, and it holds the address it was mailed to.
+    expired_links, _ = ApplicantLink.objects.filter(expires_at__lte=now).delete()
     return {
         "purged": done,
         "expired_drafts": expired_drafts,
         "expired_verifications": expired_verifications,
+        "expired_applicant_links": expired_links,
     }
 
 

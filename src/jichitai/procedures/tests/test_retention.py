@@ -1,7 +1,8 @@
 """Retention: past their procedure's retention period, finished applications lose their personal
 data (and files, drafts, e-mail verifications, the values in their audit entries) while the counts
 and the audit entries stay; every run is audited and also deletes expired drafts and e-mail
-verifications; a manager can export and erase one application on request."""
+verifications and 「申請した手続の一覧」 links (each holds an e-mail address); a manager can
+export and erase one application on request."""
 
 import json
 from datetime import timedelta
@@ -15,7 +16,13 @@ from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs import services as jobs
 from jichitai.jobs.models import Job
 from jichitai.procedures import selectors, services
-from jichitai.procedures.models import Application, ApplicationFile, Draft, EmailVerification
+from jichitai.procedures.models import (
+    ApplicantLink,
+    Application,
+    ApplicationFile,
+    Draft,
+    EmailVerification,
+)
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.tenancy.models import Role
 
@@ -60,7 +67,12 @@ def test_the_nightly_job_erases_finished_applications_past_retention(
         job = jobs.start_job(kind="procedures.retention", title="保存期間を過ぎた申請の削除")
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
-    assert job.result == {"purged": 1, "expired_drafts": 0, "expired_verifications": 0}
+    assert job.result == {
+        "purged": 1,
+        "expired_drafts": 0,
+        "expired_verifications": 0,
+        "expired_applicant_links": 0,
+    }
     old.refresh_from_db()
     assert old.purged_at is not None and old.data == {} and old.applicant_name == ""
     assert not ApplicationFile.objects.filter(application=old).exists()
@@ -191,6 +203,29 @@ def test_the_nightly_run_deletes_expired_drafts_and_verifications(
 
     job = run_retention(django_capture_on_commit_callbacks)
 
-    assert job.result == {"purged": 0, "expired_drafts": 1, "expired_verifications": 1}
+    assert job.result == {
+        "purged": 0,
+        "expired_drafts": 1,
+        "expired_verifications": 1,
+        "expired_applicant_links": 0,
+    }
     assert list(Draft.objects.values_list("email", flat=True)) == ["new@example.jp"]
     assert list(EmailVerification.objects.values_list("email", flat=True)) == ["new@example.jp"]
+
+
+@pytest.mark.django_db
+def test_the_nightly_run_deletes_expired_links_to_an_applicants_list(
+    django_capture_on_commit_callbacks,
+):
+    now = timezone.now()
+    ApplicantLink.objects.create(
+        email="old@example.jp", nonce="expired", expires_at=now - timedelta(minutes=1)
+    )
+    ApplicantLink.objects.create(
+        email="new@example.jp", nonce="valid", expires_at=now + timedelta(minutes=29)
+    )
+
+    job = run_retention(django_capture_on_commit_callbacks)
+
+    assert job.result["expired_applicant_links"] == 1
+    assert list(ApplicantLink.objects.values_list("email", flat=True)) == ["new@example.jp"]
