@@ -99,8 +99,6 @@ class ProcedureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = divisions
         self.fields["attachment_max_mb"].widget.attrs["max"] = 50
-        if organization is not None and not organization.is_prefecture:
-            del self.fields["is_shared_template"]
         self.initial.setdefault("needs_signature", self.instance.needs_signature)
         self._offer_choice("signature_check", signature_check_choices(), _("不要"))
         if "signature_check" in self.fields:

@@ -98,7 +98,7 @@ class Procedure(TenantOwned):
     is_shared_template = models.BooleanField(
         _("様式共有(フォームシェア)"),
         default=False,
-        help_text=_("県が公開すると、各市町がこの手続をひな形として複製できます。"),
+        help_text=_("公開すると、ほかの団体(県・市町)がこの手続の様式をひな形として複製できます。"),
     )
     copied_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"

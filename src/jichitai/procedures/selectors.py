@@ -139,20 +139,21 @@ def public_procedure(organization, procedure_id) -> Procedure:
     )
 
 
-def shared_templates() -> QuerySet[Procedure]:
-    """フォームシェア: procedures prefectures publish as templates for their municipalities."""
+def shared_templates(organization) -> QuerySet[Procedure]:
+    """フォームシェア: the published forms other organizations (the prefecture or any 市町) share
+    as templates, the prefecture's first; the organization's own are its own already."""
     return (
-        Procedure.objects.filter(
-            is_shared_template=True, organization__kind=Organization.Kind.PREFECTURE
-        )
+        Procedure.objects.filter(is_shared_template=True)
         .exclude(current_version__isnull=True)
+        .exclude(organization=organization)
         .select_related("organization", "division")
+        .order_by("organization__code", "name")  # a prefecture's code (xx0001) comes first
     )
 
 
-def shared_template(procedure_id) -> Procedure:
+def shared_template(organization, procedure_id) -> Procedure:
     try:
-        return shared_templates().get(pk=procedure_id)
+        return shared_templates(organization).get(pk=procedure_id)
     except (Procedure.DoesNotExist, ValueError):
         raise Http404 from None
 

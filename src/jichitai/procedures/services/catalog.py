@@ -46,8 +46,6 @@ def _check_procedure(procedure: Procedure) -> None:
         raise ValidationError(
             {"fee_amount": "定額・1人あたりの手数料では、金額を入力してください。"}
         )
-    if procedure.is_shared_template and not procedure.organization.is_prefecture:
-        raise ValidationError({"is_shared_template": "様式を共有できるのは県の手続です。"})
 
 
 @transaction.atomic
@@ -164,8 +162,8 @@ def close_procedure(*, actor, procedure: Procedure) -> Procedure:
 
 @transaction.atomic
 def copy_procedure(*, actor, source: Procedure, organization, division) -> Procedure:
-    """フォームシェア: a municipality copies a procedure the prefecture shares, as a draft of its
-    own that it can adapt before publishing."""
+    """フォームシェア: an organization copies a procedure another one shares (or one of its own),
+    as a draft of its own that it can adapt before publishing."""
     if not (source.is_shared_template or source.organization_id == organization.pk):
         raise ValidationError("共有されていない手続は複製できません。")
     fields = source.current_version.fields if source.current_version else source.draft_fields

@@ -14,6 +14,7 @@ from jichitai.procedures import availability, selectors, services
 from jichitai.procedures.models import Application, ApplicationFile, Procedure
 from jichitai.procedures.registry import acceptance_checks
 from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.tenancy.tests.factories import DivisionFactory
 
 Status = Application.Status
 
@@ -347,7 +348,7 @@ class TestForms:
         source = published_procedure(
             prefecture, name="児童扶養手当 現況届", is_shared_template=True
         )
-        assert list(selectors.shared_templates()) == [source]
+        assert list(selectors.shared_templates(tsu)) == [source]
         division = tsu_clerk.memberships.get().division
         copy = services.copy_procedure(
             actor=tsu_clerk, source=source, organization=tsu, division=division
@@ -355,9 +356,32 @@ class TestForms:
         assert copy.organization == tsu and copy.status == Procedure.Status.DRAFT
         assert copy.draft_fields == source.current_version.fields and copy.copied_from == source
 
-    def test_only_the_prefecture_shares_templates(self, tsu):
+    def test_any_organization_shares_a_form_with_the_others(self, prefecture, tsu, ise, ise_admin):
+        shared = published_procedure(tsu, name="粗大ごみ収集申込", is_shared_template=True)
+        published_procedure(tsu, name="津市だけの手続")
+        assert list(selectors.shared_templates(ise)) == [shared]
+        assert list(selectors.shared_templates(prefecture)) == [shared]
+        # An organization's own shared forms are already its own: not offered to it again.
+        assert list(selectors.shared_templates(tsu)) == []
+        copy = services.copy_procedure(
+            actor=ise_admin,
+            source=shared,
+            organization=ise,
+            division=DivisionFactory(organization=ise),
+        )
+        assert copy.organization == ise and copy.copied_from == shared
+
+    def test_a_form_that_is_not_shared_cannot_be_copied_by_another_organization(
+        self, tsu, ise, ise_admin
+    ):
+        private = published_procedure(tsu, name="津市だけの手続")
         with pytest.raises(ValidationError):
-            published_procedure(tsu, is_shared_template=True)
+            services.copy_procedure(
+                actor=ise_admin,
+                source=private,
+                organization=ise,
+                division=DivisionFactory(organization=ise),
+            )
 
 
 @pytest.mark.django_db

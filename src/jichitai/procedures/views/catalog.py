@@ -123,14 +123,14 @@ def template_library(request, org_code):
     return render(
         request,
         "procedures/staff/template_library.html",
-        {"templates": selectors.shared_templates()},
+        {"templates": selectors.shared_templates(request.tenant)},
     )
 
 
 @requires_role(Role.CLERK)
 @require_POST
 def template_copy(request, org_code, template_id):
-    source = selectors.shared_template(template_id)
+    source = selectors.shared_template(request.tenant, template_id)
     division = selectors.default_division(request.membership)
     if division is None:
         messages.error(request, _("先に所属を登録してください。"))
