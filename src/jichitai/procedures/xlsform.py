@@ -1,6 +1,6 @@
 """Reading a form from an XLSForm workbook (.xlsx or .xls) with pyxform, the XLSForm ecosystem's
 own parser, so a workbook means here what it means everywhere else. Everything the form model
-supports is kept (groups as sections, relevant, constraint and its message, required and its
+supports is kept (top-level groups as pages, groups within them as sections, relevant, constraint and its message, required and its
 message, conditional required, calculate, default, choice_filter, or_other, note,
 label::<language>, hint::<language>); a row it cannot honour is refused with its row number and
 the reason, and what is left out without changing what a resident answers is reported as a
@@ -184,6 +184,8 @@ class _Reader:
         self.languages: set[str] = set()
         self.fields: list[FieldSpec] = []
         self.renamed: dict[str, str] = {}
+        # The page a top-level group opened, which questions after its end must not join.
+        self.open_page: str = ""
 
     def where(self, name: str) -> str:
         row = self.rows.get(name)
@@ -221,7 +223,38 @@ class _Reader:
         for child in children:
             self.child(child, inherited)
 
-    def child(self, child: dict, inherited: str) -> None:
+    def walk_top(self, children: list[dict]) -> None:
+        """The survey's own rows: each group there is a page (``field-list`` or not); questions
+        after a group's end start a page of their own, untitled, so its condition stays its."""
+        for child in children:
+            if child.get("type") == "group":
+                self.child(child, "", top=True)
+                continue
+            count = len(self.fields)
+            self.child(child, "")
+            if self.open_page and len(self.fields) > count:
+                marker: FieldSpec = {
+                    "name": f"after_{self.open_page}"[:40],
+                    "type": "page",
+                    "label": "",
+                }
+                self.fields.insert(count, marker)
+                self.open_page = ""
+
+    def page(self, child: dict) -> None:
+        """A top-level group: a page, its ``relevant`` the page's condition, decided on the
+        answers of the pages before it."""
+        label, translations = self.texts(child.get("label"))
+        page: FieldSpec = {"name": self.name(child.get("name", "")), "type": "page", "label": label}
+        if translations:
+            page["translations"] = {k: {"label": v} for k, v in translations.items()}
+        if child.get("bind", {}).get("relevant"):
+            page["relevant"] = child["bind"]["relevant"]
+        self.fields.append(page)
+        self.open_page = page["name"]
+        self.walk(child.get("children", []))
+
+    def child(self, child: dict, inherited: str, *, top: bool = False) -> None:
         kind = child.get("type", "")
         original = child.get("name", "")
         where = self.where(original)
@@ -229,6 +262,9 @@ class _Reader:
         if kind == "group":
             if (child.get("control") or {}).get("bodyless"):
                 return  # pyxform's own meta group (instanceID)
+            if top:
+                self.page(child)
+                return
             relevant = _and(inherited, bind.get("relevant", ""))
             label, translations = self.texts(child.get("label"))
             if label:
@@ -355,9 +391,10 @@ class _Reader:
         return result
 
     def check_expressions(self) -> None:
-        """Every expression parses and reads only fields of this form; renamed fields are
-        renamed inside expressions too."""
+        """Every expression parses and reads only fields of this form (a page's condition: of
+        the pages before it); renamed fields are renamed inside expressions too."""
         known = {spec["name"] for spec in self.fields}
+        earlier: set[str] = set()
         for spec in self.fields:
             for key in ("relevant", "constraint", "required_if", "calculation", "choice_filter"):
                 if key not in spec:
@@ -368,14 +405,17 @@ class _Reader:
                 spec[key] = text
                 try:
                     unknown = expressions.references(text) - known
+                    if spec["type"] == "page" and not unknown:
+                        unknown = expressions.references(text) - earlier
                 except expressions.ExpressionError as error:
                     self.problems.append(f"{self.where(spec['name'])}: {error}")
                     continue
                 if unknown:
                     self.problems.append(
                         f"{self.where(spec['name'])}: 式「{text}」の項目"
-                        f"「{'」「'.join(sorted(unknown))}」がこのフォームにありません。"
+                        f"「{'」「'.join(sorted(unknown))}」が{'前のページ' if spec['type'] == 'page' else 'このフォーム'}にありません。"
                     )
+            earlier.add(spec["name"])
 
 
 def _and(first: str, second: str) -> str:
@@ -425,7 +465,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         raise XLSFormError([f"XLSForm として正しくありません: {error}"]) from None
     _mark_own_types(survey.get("children", []), own_types)
     reader = _Reader(survey, _survey_rows(workbook.survey))
-    reader.walk(survey.get("children", []))
+    reader.walk_top(survey.get("children", []))
     reader.check_expressions()
     for original, new in reader.renamed.items():
         reader.warnings.append(
@@ -434,7 +474,9 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         )
     if reader.problems:
         raise XLSFormError(reader.problems)
-    if not any(spec["type"] not in {"section", "note", "calculate"} for spec in reader.fields):
+    if not any(
+        spec["type"] not in {"page", "section", "note", "calculate"} for spec in reader.fields
+    ):
         raise XLSFormError(["survey シートに項目がありません。"])
     languages = sorted(reader.languages)
     return ImportedForm(fields=reader.fields, warnings=reader.warnings, languages=languages)

@@ -89,13 +89,35 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
         ["list_name", "name", "label", *[f"label::{c} ({c})" for c in languages], *filter_keys]
     )
     section = ""
-    in_group = False
+    # Pages are top-level groups (``field-list``: one screen), sections groups within them; a
+    # section before any page goes in an untitled page, as a top-level group would become one.
+    in_page = in_section = False
+    names = {spec["name"] for spec in fields}
     for spec in fields:
-        if spec["type"] == "section":
-            if in_group:
+        if spec["type"] == "page" or (spec["type"] == "section" and not in_page):
+            if in_section:
+                survey.append(["end group"])
+            if in_page:
+                survey.append(["end group"])
+            in_section, in_page, section = False, True, ""
+            if spec["type"] == "section":
+                name = next(
+                    f"page_{n}" for n in range(1, len(names) + 2) if f"page_{n}" not in names
+                )
+                survey.append(
+                    [
+                        {"type": "begin group", "name": name, "appearance": "field-list"}.get(c)
+                        for c in header
+                    ]
+                )
+        if spec["type"] == "page":
+            row = {"type": "begin group", "name": spec["name"], "label": spec["label"]}
+            row.update(relevant=_relevant(spec, ""), appearance="field-list")
+        elif spec["type"] == "section":
+            if in_section:
                 survey.append(["end group"])
             section = spec.get("relevant", "")
-            in_group = True
+            in_section = True
             row = {"type": "begin group", "name": spec["name"], "label": spec["label"]}
             row["relevant"] = section
         else:
@@ -132,7 +154,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
                     *[choice.get("filters", {}).get(key) for key in filter_keys],
                 ]
             )
-    if in_group:
+    for _open in range(in_section + in_page):
         survey.append(["end group"])
     if any(
         len({c["value"] for c in spec.get("choices", [])}) < len(spec.get("choices", []))

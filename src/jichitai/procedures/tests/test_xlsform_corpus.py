@@ -64,7 +64,9 @@ def outcome(name: str) -> tuple[str, str]:
         return "warned", imported.warnings[0]
     kept = {key for spec in imported.fields for key in spec if key in KEPT}
     kept |= {
-        spec["type"] for spec in imported.fields if spec["type"] in {"section", "note", "calculate"}
+        spec["type"]
+        for spec in imported.fields
+        if spec["type"] in {"page", "section", "note", "calculate"}
     }
     return "imported", " ".join(sorted(kept))
 
