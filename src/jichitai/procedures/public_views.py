@@ -193,7 +193,7 @@ def procedure_form(request, org_code, procedure_id):
     context = {
         "organization": organization,
         "procedure": procedure,
-        "questions": widgets(list(page.fields), state["raw"], shown, files=attached),
+        "questions": widgets(fields, state["raw"], shown, files=attached, only=page.names),
         "language": language,
         "languages": languages,
         "html_lang": html_lang(language),
