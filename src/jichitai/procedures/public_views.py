@@ -150,6 +150,12 @@ def procedure_form(request, org_code, procedure_id):
         initial={"email": state.get("verified_email", "")},
         use_required_attribute=False,
     )
+    if request.method == "POST" and pages.find(form_pages, request.GET.get("page")) not in (
+        None,
+        page,
+    ):
+        # A page the answers now skip (an old tab): its answers would land on another page.
+        return redirect(page_flow.page_url(procedure, page))
     if request.method == "POST":
         state["raw"].update(raw_from_post(page.fields, request.POST))
         upload_errors = _store_uploads(request, procedure, state)

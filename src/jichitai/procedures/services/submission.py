@@ -94,9 +94,11 @@ def _attach_files(
     messages into ``errors``). Files travel beside the data, never in it: a reference in the data
     is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
     Returns the files by field and those stored now."""
-    # A file question the answers skip (its condition, its page's) keeps no file.
+    # A file question the answers skip (its condition, its page's) keeps no file; a file beside
+    # the form's questions (a paper application's scan) is kept.
     asked = asked_names(fields, cleaned)
-    files_by_field = {name: f for name, f in (pending_files or {}).items() if name in asked}
+    skipped = {spec["name"] for spec in file_fields(fields)} - asked
+    files_by_field = {n: f for n, f in (pending_files or {}).items() if n not in skipped}
     stored_now = []
     for spec in file_fields(fields):
         name = spec["name"]

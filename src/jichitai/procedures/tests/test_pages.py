@@ -210,6 +210,14 @@ class TestTheResidentGoesPageByPage:
         assert "「お子さんの人数」を入力してください。" in page.content.decode()
         assert page.context["error_count"] == 1
 
+    def test_a_post_from_a_page_the_answers_now_skip_changes_nothing(self, tsu, household):
+        client = Client()
+        client.post(url(tsu, household), {"applicant": "三重", "has_children": "no"})
+        response = client.post(url(tsu, household, "?page=2"), {"children": "3"})
+        assert response["Location"] == url(tsu, household)
+        page = client.get(url(tsu, household)).content.decode()
+        assert 'value="三重"' in page
+
     def test_a_form_without_pages_is_one_page_as_before(self, tsu):
         procedure = published_procedure(tsu, fields=HOUSEHOLD[:2])
         client = Client()
