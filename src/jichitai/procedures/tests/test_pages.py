@@ -8,8 +8,10 @@ import copy
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from jichitai.core.tests.samples import pdf_bytes
 from jichitai.procedures import pages
 from jichitai.procedures.definitions import asked_names, build_schema, check_definition
 from jichitai.procedures.models import Application, Procedure
@@ -217,6 +219,24 @@ class TestTheResidentGoesPageByPage:
         assert response["Location"] == url(tsu, household)
         page = client.get(url(tsu, household)).content.decode()
         assert 'value="三重"' in page
+
+    def test_a_file_on_a_page_the_answers_skip_is_neither_required_nor_kept(self, tsu):
+        fields = [
+            *HOUSEHOLD[:3],
+            {"name": "certificate", "type": "file", "label": "在学証明書", "required": True},
+        ]
+        procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+        client = Client()
+        client.post(url(tsu, procedure), {"applicant": "三重", "has_children": "yes"})
+        upload = SimpleUploadedFile("在学証明書.pdf", pdf_bytes())
+        response = client.post(url(tsu, procedure, "?page=2"), {"certificate": upload})
+        assert response["Location"].endswith("/confirm/")
+        assert "在学証明書.pdf" in client.get(response["Location"]).content.decode()
+        client.post(url(tsu, procedure), {"applicant": "三重", "has_children": "no"})
+        client.post(url(tsu, procedure, "confirm/"))
+        application = Application.objects.get()
+        assert application.data == {"applicant": "三重", "has_children": "no"}
+        assert not application.files.exists()
 
     def test_a_form_without_pages_is_one_page_as_before(self, tsu):
         procedure = published_procedure(tsu, fields=HOUSEHOLD[:2])
