@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Debian packages the product needs (Chromium for browser tests and browser automation, Japanese
-# fonts for PDFs). Installed only when missing and only where apt is usable.
+# fonts for PDFs, dovecot for the tests of the mail steps). Installed only when missing and only
+# where apt is usable.
 system-packages:
 	@scripts/ensure-system-packages
 

@@ -69,7 +69,14 @@ def start_gunicorn(
         env=env,
         cwd=ROOT,
     )
-    wait_until_up(f"http://{host}:{port}/healthz")
+    try:
+        wait_until_up(f"http://{host}:{port}/healthz")
+    except BaseException:
+        # A server that never answered must not outlive the bench: it would hold the database
+        # (which then cannot be dropped) and the caller's output pipe open.
+        server.terminate()
+        server.wait(timeout=30)
+        raise
     return server
 
 

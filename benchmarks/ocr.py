@@ -3,7 +3,7 @@ the same Extractor the CLI and the background job use, on the CPU, with nothing 
 
 Two sets, reported separately:
 
-- **tuning**: the three layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
+- **tuning**: the four layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
   blur, heavy JPEG, shifted and scaled pages, phone photos; 150/200/300 dpi);
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
@@ -78,6 +78,7 @@ def _start_worker(engine: str) -> None:
 def _read(job):
     corpus, layout, page = job
     started = time.perf_counter()
+    cpu = time.process_time()
     result = _extractors[(corpus, layout)].extract(page)
     return (
         result.aligned,
@@ -86,6 +87,7 @@ def _read(job):
             for name, field in result.fields.items()
         },
         time.perf_counter() - started,
+        time.process_time() - cpu,
     )
 
 
@@ -246,15 +248,21 @@ def main() -> None:
     for name in args.sets:
         rows = [
             (page, (aligned, got))
-            for page, (aligned, got, _s) in zip(pages, results, strict=True)
+            for page, (aligned, got, _s, _cpu) in zip(pages, results, strict=True)
             if page[0] == name
         ]
         errors += report(name, rows, fields_of)
-    busy = sum(seconds for _a, _g, seconds in results)
+    busy = sum(seconds for _a, _g, seconds, _cpu in results)
+    cpu = sum(seconds for _a, _g, _s, seconds in results) / len(pages)
     print(
         f"\npages per minute       {60 * len(pages) / wall:.1f} "
         f"({args.workers} worker processes, {busy / len(pages) * 1000:.0f} ms/page each incl. "
         f"alignment; {os.cpu_count()} CPUs, load average {load_before:.1f} → {load_after:.1f})"
+    )
+    # CPU time does not depend on what else the machine runs: the rate of idle cores follows.
+    print(
+        f"CPU seconds per page   {cpu:.3f} (→ {60 * args.workers / cpu:.0f} pages/min on "
+        f"{args.workers} idle cores)"
     )
     if args.show_errors:
         for error in errors:

@@ -57,10 +57,10 @@ def gunicorn_cpu(servers: list[subprocess.Popen]) -> float:
 
 def drive(count: int, options, env: dict, path: str, database: str) -> dict:
     addresses = [f"127.0.0.{number}" for number in range(1, count + 1)]
-    servers = [
-        start_gunicorn(env, options.port, options.workers, host=address) for address in addresses
-    ]
+    servers: list[subprocess.Popen] = []
     try:
+        for address in addresses:
+            servers.append(start_gunicorn(env, options.port, options.workers, host=address))
         for address in addresses:  # warm each process's workers
             run_submissions(path, options.port, 2, 4, host=address)
         before = int(psql("SELECT count(*) FROM procedures_application", database))
@@ -120,15 +120,18 @@ def main() -> None:
     psql(f"CREATE DATABASE {database}")
     runs = []
     try:
+        counts = [int(number) for number in options.processes.split(",")]
         env = environment(
             database,
+            # Each process answers on its own loopback address, as separate machines would.
+            ALLOWED_HOSTS=",".join(f"127.0.0.{number}" for number in range(1, max(counts) + 1)),
             JICHITAI_API_SUBMIT_RATE="100000000/m",
             CACHE_URL=options.redis.replace("redis://", "rediscache://", 1),
         )
         subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
         procedure_id = prepare(env)
         path = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
-        for count in (int(number) for number in options.processes.split(",")):
+        for count in counts:
             runs.append(drive(count, options, env, path, database))
         duplicated = duplicated_applications(database)
     finally:

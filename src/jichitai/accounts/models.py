@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.tenancy.models import Role
+
 
 class User(AbstractUser):
     """A staff account. Residents do not have accounts: they are identified per application."""
@@ -63,6 +65,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def role_label(self) -> str:
+        """The role by its name (管理者, 担当職員 …)."""
+        return Role(self.role).label if self.role in Role.values else self.role
 
 
 class EnrolmentCode(models.Model):

@@ -38,6 +38,7 @@ metrics.register(
         compute=selectors.hours_saved,
         description="効果台帳の、その年度の導入前と導入後の作業時間の差(自動実行分と手入力分の合計)。",
         since=selectors.ledger_since,
+        compute_many=selectors.hours_saved_of,
     ),
 )
 metrics.register(

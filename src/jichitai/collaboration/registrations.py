@@ -3,10 +3,11 @@ indicators and report texts take their figures from the records), staff navigati
 
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.collaboration import demo, selectors
+from jichitai.collaboration import demo, peers, selectors
 from jichitai.collaboration.models import AdoptionState, Measure
 from jichitai.core.metrics import Metric, MetricParameter
-from jichitai.core.registry import metrics
+from jichitai.core.published_tables import PublishedTable
+from jichitai.core.registry import metrics, published_tables
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 
@@ -96,5 +97,19 @@ metrics.register(
     ),
 )
 
+published_tables.register(
+    "collaboration.municipal_figures",
+    PublishedTable(
+        name="collaboration.municipal_figures",
+        title=_("県内市町のスマート自治体指標"),
+        notes=_(
+            "県内の市町ごとの電子申請の件数(受付経路別・月別)、オンライン化された手続の割合、受付から完了までの日数と標準処理期間内に完了した割合、オープンデータの公開数と5つ星評価、AI-OCRで読み取った紙のページ数、RPAによる削減時間を、プラットフォームの記録から前年度と今年度について集計したものです。個人の情報や個々の回答は含みません。5件未満の件数と、そこから分かってしまう数は「秘匿」としています。値が空欄の項目は、その数値がないことを示します。"
+        ),
+        organizations=selectors.prefectures_with_municipalities,
+        rows=peers.published_rows,
+        dataset_name=lambda prefecture: f"{prefecture.code}-municipal-figures",
+        tags=("市町連携", "スマート自治体", "統計"),
+    ),
+)
 navigation.register("collaboration", NavItem(_("市町連携"), "collaboration:home", order=45))
 demo_loaders.register("collaboration", DemoLoader(load=demo.load, order=35))

@@ -3,7 +3,7 @@ names a person or shows an answer."""
 
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from jichitai.collaboration.models import (
@@ -36,20 +36,61 @@ def municipalities_of(prefecture: Organization) -> QuerySet[Organization]:
     return prefecture.municipalities.filter(is_active=True).order_by("code")
 
 
+def prefectures_with_municipalities() -> QuerySet[Organization]:
+    """The prefectures in use that have 市町 on the platform (those with figures across 市町)."""
+    return Organization.objects.filter(
+        kind=Organization.Kind.PREFECTURE, is_active=True, municipalities__isnull=False
+    ).distinct()
+
+
 def participation_figures(initiative: Initiative) -> dict:
     """How many 市町 took part, how many staff in all (for a council: the most any session
     brought, per 市町) and how many sessions were held."""
     rows = Participation.objects.filter(initiative=initiative)
+    return _participation(
+        rows.values_list("municipality_id", "staff_count"), initiative.sessions.count()
+    )
+
+
+def _participation(rows, sessions: int) -> dict:
     staff_per_municipality: dict[int, int] = {}
-    for municipality_id, staff in rows.values_list("municipality_id", "staff_count"):
+    for municipality_id, staff in rows:
         staff_per_municipality[municipality_id] = max(
             staff, staff_per_municipality.get(municipality_id, 0)
         )
     return {
         "municipalities": len(staff_per_municipality),
         "staff": sum(staff_per_municipality.values()),
-        "sessions": initiative.sessions.count(),
+        "sessions": sessions,
     }
+
+
+def initiatives_overview(prefecture: Organization) -> list[dict]:
+    """Each initiative of the prefecture with its participation and survey figures, read for all
+    of them at once (three queries, whatever the number of initiatives and 市町)."""
+    initiatives = list(initiatives_of(prefecture))
+    participations: dict[int, list[tuple[int, int]]] = {}
+    for initiative_id, municipality_id, staff in Participation.objects.filter(
+        initiative__in=initiatives
+    ).values_list("initiative_id", "municipality_id", "staff_count"):
+        participations.setdefault(initiative_id, []).append((municipality_id, staff))
+    answers: dict[int, list] = {}
+    for initiative_id, application_id, data in SurveyRequest.objects.filter(
+        initiative__in=[initiative for initiative in initiatives if initiative.survey_id]
+    ).values_list("initiative_id", "application_id", "application__data"):
+        answers.setdefault(initiative_id, []).append((application_id, data))
+    return [
+        {
+            "initiative": initiative,
+            "figures": _participation(
+                participations.get(initiative.pk, []), len(initiative.sessions.all())
+            ),
+            "survey": _survey(initiative, answers.get(initiative.pk, []))
+            if initiative.survey_id is not None
+            else None,
+        }
+        for initiative in initiatives
+    ]
 
 
 def participations_of(initiative: Initiative) -> QuerySet[Participation]:
@@ -126,19 +167,26 @@ def survey_figures(initiative: Initiative) -> dict | None:
     share of the answers (%, one decimal). None without a survey."""
     if initiative.survey_id is None:
         return None
-    requests = SurveyRequest.objects.filter(initiative=initiative).aggregate(
-        requested=Count("id"), answered=Count("application")
+    return _survey(
+        initiative,
+        SurveyRequest.objects.filter(initiative=initiative).values_list(
+            "application_id", "application__data"
+        ),
     )
+
+
+def _survey(initiative: Initiative, requests) -> dict:
+    """The survey figures from ``(application id or None, the answer's data)`` per request."""
     wanted = set(initiative.survey_positive_answers)
-    answers = SurveyRequest.objects.filter(
-        initiative=initiative, application__isnull=False
-    ).values_list("application__data", flat=True)
-    positive = sum(
-        1 for data in answers if _chose((data or {}).get(initiative.survey_question), wanted)
-    )
-    answered = requests["answered"]
+    requested = answered = positive = 0
+    for application_id, data in requests:
+        requested += 1
+        if application_id is None:
+            continue
+        answered += 1
+        positive += _chose((data or {}).get(initiative.survey_question), wanted)
     return {
-        "requested": requests["requested"],
+        "requested": requested,
         "answered": answered,
         "positive": positive,
         "share": (Decimal(positive * 100) / answered).quantize(Decimal("0.1"))

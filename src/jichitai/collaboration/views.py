@@ -45,14 +45,7 @@ def home(request, org_code):
                 "fiscal_year": fiscal_year,
                 "overview": selectors.adoption_overview(request.tenant, fiscal_year),
                 "table": peers.peer_table(request.tenant, fiscal_year),
-                "initiatives": [
-                    {
-                        "initiative": initiative,
-                        "figures": selectors.participation_figures(initiative),
-                        "survey": selectors.survey_figures(initiative),
-                    }
-                    for initiative in selectors.initiatives_of(request.tenant)
-                ],
+                "initiatives": selectors.initiatives_overview(request.tenant),
             },
         )
     return render(

@@ -9,7 +9,7 @@ from types import ModuleType
 # What each extra is for, as the message to staff opens.
 PURPOSES = {
     "ocr": "AI-OCR を使うには",
-    "rpa": "業務自動化(RPA)の画面操作を使うには",
+    "rpa": "業務自動化(RPA)の画面操作や PDF からの値の読み取りを使うには",
 }
 
 

@@ -62,3 +62,12 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+    # Django's own widget templates, replaced where they show a code instead of words: the empty
+    # choice of a select reads 「選択してください」, not "---------".
+    replaced_templates = {
+        "django/forms/widgets/select.html": "core/forms/select.html",
+    }
+
+    def get_template(self, template_name: str) -> Any:
+        return super().get_template(self.replaced_templates.get(template_name, template_name))

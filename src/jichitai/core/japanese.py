@@ -12,6 +12,7 @@ from datetime import date
 
 import jaconv
 import phonenumbers
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def era_of(day: date) -> Era:
     for era in ERAS:
         if era.contains(day):
             return era
-    raise ValueError("明治6年(1873年)より前の日付は扱えません。")
+    raise ValueError(gettext("明治6年(1873年)より前の日付は扱えません。"))
 
 
 def era_year(day: date) -> tuple[Era, int]:
@@ -110,7 +111,9 @@ def _date_or_error(year: int, month: int, day: int, original: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError(f"「{original}」は存在しない日付です。") from None
+        raise ValueError(
+            gettext("「%(text)s」は存在しない日付です。") % {"text": original}
+        ) from None
 
 
 _WAREKI = re.compile(
@@ -135,21 +138,26 @@ def parse_date(text: str) -> date:
     """A date typed in 和暦 or 西暦: 令和6年4月1日, 令和元年5月1日, R6.4.1, ㋿6/4/1, 令和六年四月一日,
     2024-04-01, 2024/4/1, 2024年4月1日, 20240401. Full-width digits are accepted."""
     if not text or not text.strip():
-        raise ValueError("日付を入力してください。")
+        raise ValueError(gettext("日付を入力してください。"))
     cleaned = _clean_date_text(text)
 
     if match := _WAREKI.match(cleaned):
         era = _ERA_BY_KEY[match["era"]]
         year = 1 if match["year"] == "元" else int(match["year"])
         if year < 1:
-            raise ValueError(f"「{text}」の年が正しくありません。")
+            raise ValueError(gettext("「%(text)s」の年が正しくありません。") % {"text": text})
         month = int(match["m1"] or match["m2"])
         day = int(match["d1"] or match["d2"])
         result = _date_or_error(era.start.year + year - 1, month, day, text)
         if not era.contains(result):
             raise ValueError(
-                f"「{text}」は{era.name}の期間({format_wareki(era.start)}〜"
-                f"{format_wareki(era.end) if era.end else ''})にない日付です。"
+                gettext("「%(text)s」は%(era)sの期間(%(start)s〜%(end)s)にない日付です。")
+                % {
+                    "text": text,
+                    "era": era.name,
+                    "start": format_wareki(era.start),
+                    "end": format_wareki(era.end) if era.end else "",
+                }
             )
         return result
 
@@ -161,7 +169,10 @@ def parse_date(text: str) -> date:
     if match := _COMPACT.match(cleaned):
         return _date_or_error(int(match["year"]), int(match["month"]), int(match["day"]), text)
 
-    raise ValueError(f"「{text}」を日付として読み取れません。例: 令和6年4月1日、R6.4.1、2024-04-01")
+    raise ValueError(
+        gettext("「%(text)s」を日付として読み取れません。例: 令和6年4月1日、R6.4.1、2024-04-01")
+        % {"text": text}
+    )
 
 
 # --- 年度 (fiscal year, April to March) ------------------------------------------------------------
@@ -216,7 +227,7 @@ def normalize_postal_code(text: str) -> str:
     cleaned = unicodedata.normalize("NFKC", text or "").replace("〒", "").strip()
     digits = re.sub(r"[\s\-‐‑‒–—―−ー]", "", cleaned)
     if not re.fullmatch(r"\d{7}", digits):
-        raise ValueError("郵便番号は7桁の数字で入力してください。例: 514-0001")
+        raise ValueError(gettext("郵便番号は7桁の数字で入力してください。例: 514-0001"))
     return f"{digits[:3]}-{digits[3:]}"
 
 
@@ -226,13 +237,13 @@ def normalize_phone_number(text: str) -> str:
     cleaned = unicodedata.normalize("NFKC", text or "").strip()
     cleaned = cleaned.translate({ord(ch): "-" for ch in _HYPHENS})
     if not re.fullmatch(r"\+?[\d\-() ]{10,20}", cleaned):
-        raise ValueError("電話番号は数字とハイフンで入力してください。例: 059-224-2035")
+        raise ValueError(gettext("電話番号は数字とハイフンで入力してください。例: 059-224-2035"))
     try:
         number = phonenumbers.parse(cleaned, "JP")
     except phonenumbers.NumberParseException:
-        raise ValueError("電話番号の形式が正しくありません。例: 059-224-2035") from None
+        raise ValueError(gettext("電話番号の形式が正しくありません。例: 059-224-2035")) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("存在しない電話番号の形式です。市外局番から入力してください。")
+        raise ValueError(gettext("存在しない電話番号の形式です。市外局番から入力してください。"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 

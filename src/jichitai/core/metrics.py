@@ -3,7 +3,7 @@ received, procedures online, datasets published, hours saved …). Each module r
 it can compute; the plan/KPI module binds indicators to them. A metric whose module is not
 installed is simply not registered, so it is not offered."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,3 +33,22 @@ class Metric:
     # (the first application, the first dataset published …), or None when it holds none yet. A
     # 年度 that ended before that day has no figure: "no data" is never reported as 0.
     since: Callable[..., date | None] | None = None
+    # compute_many(organizations, fiscal_year, **parameters) -> {organization id: value} for many
+    # organizations at once in a fixed number of queries (figures across a prefecture's 市町); an
+    # organization left out has no figure. Without it, ``compute`` runs once per organization.
+    compute_many: Callable[..., dict[int, Any]] | None = None
+
+
+def compute_for_each(
+    metric: Metric, organizations: Iterable[Any], fiscal_year: int, **parameters: Any
+) -> dict[int, Any]:
+    """``{organization id: value}`` of the metric for each organization, in one call of
+    ``compute_many`` where the metric has it."""
+    organizations = list(organizations)
+    if metric.compute_many is not None:
+        values = metric.compute_many(organizations, fiscal_year, **parameters)
+        return {organization.pk: values.get(organization.pk) for organization in organizations}
+    return {
+        organization.pk: metric.compute(organization, fiscal_year, **parameters)
+        for organization in organizations
+    }

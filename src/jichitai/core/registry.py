@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from jichitai.core.metrics import Metric
+    from jichitai.core.published_tables import PublishedTable
 
 T = TypeVar("T")
 
@@ -70,3 +71,6 @@ health_reports: Registry[Callable[[], dict]] = Registry("health reports")
 
 # Live metrics (``core.metrics``): figures each module computes for an organization and a 年度.
 metrics: "Registry[Metric]" = Registry("live metrics")
+
+# Tables published as open data (``core.published_tables``): the catalog regenerates them daily.
+published_tables: "Registry[PublishedTable]" = Registry("tables published as open data")

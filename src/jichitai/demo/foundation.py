@@ -106,6 +106,11 @@ def load() -> list[str]:
                 website="https://www.pref.mie.lg.jp/",
             )
     lines.append(f"団体: {Organization.objects.count()} (三重県と29市町)")
+    # An example 個人情報の取扱い for the demo's organizations, kept once an admin has written one;
+    # the other municipalities show the page that says none is written yet.
+    Organization.objects.filter(
+        code__in=[prefecture.code, *DEMO_MUNICIPALITY_CODES], privacy_policy=""
+    ).update(privacy_policy=(DATA_DIR / "privacy_policy.txt").read_text(encoding="utf-8").strip())
 
     for department, name in PREFECTURE_DIVISIONS:
         Division.objects.get_or_create(

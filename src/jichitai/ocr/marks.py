@@ -17,6 +17,9 @@ from jichitai.core.extras import require
 
 INK_CONTRAST = 50  # grey levels below the local paper that count as ink
 FAINT_CONTRAST = 22  # … that count as a pale mark, to be confirmed by a person
+# … that count as a trace on a clean scan (pencil drawn thin, then blurred by the scanner); on a noisy
+# scan the bar is raised above the paper's own grain (``trace_contrast``).
+TRACE_CONTRAST = 12
 MIN_SPECK = 6  # connected ink smaller than this (pixels at 200 dpi) is scan noise
 CHECKED = 0.45  # stroke evidence (ink pixels per pixel of the box's side) of a mark
 TRACE = 0.1  # pale ink in an unchecked box beyond this goes to a person
@@ -43,9 +46,31 @@ def added_ink(gray: np.ndarray, erase: np.ndarray, unit: float, contrast_above: 
     smallest = MIN_SPECK * unit * (1 if contrast_above >= INK_CONTRAST else 4)
     keep = stats[:, cv2.CC_STAT_AREA] >= smallest
     keep[0] = False
+    keep &= ~_border_remnants(stats, ink.shape, unit)
     ink = keep[labels].astype(np.uint8)
     darkness = float(np.median(contrast[ink > 0])) if ink.any() else 0.0
     return ink, darkness
+
+
+def _border_remnants(stats: np.ndarray, shape: tuple[int, ...], unit: float) -> np.ndarray:
+    """Pieces of the box's own border that a page a pixel or two off leaves inside the zone: thin
+    straight lines along an edge, nearly as long as the zone."""
+    cv2 = require("cv2", extra="ocr")
+    height, width = shape[:2]
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    near, thin = 8 * unit, 5 * unit
+    vertical = (h >= 0.8 * height) & (w <= thin) & ((x <= near) | (x + w >= width - near))
+    horizontal = (w >= 0.8 * width) & (h <= thin) & ((y <= near) | (y + h >= height - near))
+    return vertical | horizontal
+
+
+def trace_contrast(gray: np.ndarray, unit: float) -> float:
+    """The lowest contrast that is not the paper's grain: three times its noise (median absolute
+    deviation from the paper's level), and never below ``TRACE_CONTRAST``."""
+    contrast = paper_level(gray, unit).astype(np.float32) - gray.astype(np.float32)
+    spread = float(np.median(np.abs(contrast - np.median(contrast)))) * 1.4826
+    return max(float(TRACE_CONTRAST), 3 * spread)
 
 
 def inner(mask: np.ndarray, margin: float = 0.15) -> np.ndarray:
@@ -80,11 +105,14 @@ def _certainty(evidence: float) -> float:
     return float(min(0.99, 0.5 + 0.49 * ratio))
 
 
-def checkbox(ink: np.ndarray, faint: np.ndarray) -> Mark:
-    """``ink`` and ``faint``: the box's added ink at the normal and at a low contrast."""
+def checkbox(ink: np.ndarray, faint: np.ndarray, trace: np.ndarray | None = None) -> Mark:
+    """``ink``, ``faint`` and ``trace``: the box's added ink at the normal, a low and the lowest
+    contrast the scan's grain allows."""
     evidence = stroke_evidence(inner(ink))
     confidence = _certainty(evidence)
     pale = stroke_evidence(inner(faint))
+    if trace is not None and evidence <= CHECKED and pale <= CHECKED:
+        pale = max(pale, stroke_evidence(inner(trace)))
     if evidence <= CHECKED and pale > CHECKED:
         # Pale strokes in the box: probably a faint mark; a person confirms.
         return Mark(True, 0.5, f"{evidence:.2f}", True, faint=True)

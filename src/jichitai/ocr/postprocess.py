@@ -130,6 +130,17 @@ class Read:
         default_factory=list
     )  # (read, corrected) by the dictionary
     unknown_place: str = ""  # a part of an address no dictionary knows
+    # A phone number whose written hyphens were not a valid grouping and were set anew.
+    regrouped: bool = False
+    # Characters of a name that people also write in an old form the recogniser cannot tell (髙).
+    variant_glyph: str = ""
+    dropped: str = ""  # what was read but cannot be in a field of this type (letters in a number)
+    doubled: bool = False  # a kanji read twice in a row outside an address (山山太郎)
+
+
+# Kanji whose old form, common in names (髙橋, 山﨑, 𠮷田), is outside JIS X 0208: the recogniser
+# never learnt to emit it and reads the common form, so a person compares with the paper.
+_HAS_OLD_FORM = "高崎吉"
 
 
 def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
@@ -147,8 +158,20 @@ def read(kind: str, raw: str, allowed: str = "") -> Read:
         result.value = check.text
         result.corrections = check.corrections
         result.unknown_place = check.unknown
+        if not check.municipality:
+            result.variant_glyph = "".join(ch for ch in value if ch in _HAS_OLD_FORM)
+            # A name repeats a kanji with 々 (佐々木): the same kanji twice is a recogniser's echo.
+            result.doubled = bool(re.search(r"([一-龥])\1", value))
     elif kind == "postal" and valid and not dictionary.postal_code_known(str(value)):
         result.unknown_place = str(value)
+    if kind in DEFAULT_ALLOWED and raw:
+        numeric = re.sub(r"\s+", "", _numeric(japanese_glyphs(raw)))
+        kept = set(_keep(numeric, allowed or DEFAULT_ALLOWED[kind]))
+        # Letters, kana or kanji (not a stray dot or a written 〒) mean something else was read.
+        result.dropped = "".join(ch for ch in numeric if ch not in kept and ch.isalnum())
+    if kind == "phone" and valid and isinstance(value, str):
+        written = re.sub(r"-{2,}", "-", _numeric(japanese_glyphs(raw or ""))).strip("-")
+        result.regrouped = "-" in written and value not in written
     return result
 
 

@@ -1,7 +1,9 @@
 # ruff: noqa: S311  (random numbers here make test data, not secrets)
-"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: three A4
-layouts (現況届, 転居届, 補助金交付申請書) drawn at any dpi, filled with printed or handwriting-style
-Japanese fonts from Debian packages, and scan conditions (rotation, shift/scale, blur, noise, JPEG)."""
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: four A4
+layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
+有・無 to circle) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
+Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
+numbers across Mie), and scan conditions (rotation, shift/scale, blur, noise, JPEG, phone photos)."""
 
 import io
 import random
@@ -9,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from jichitai.core import japanese
+from jichitai.ocr.sample_scans import CONDITIONS as CONDITIONS
+from jichitai.ocr.sample_scans import degrade as degrade
 from jichitai.ocr.template import Template, TemplateField
 
 A4_MM = (210, 297)
@@ -41,6 +44,13 @@ class Zone:
     type: str
     box_mm: tuple[float, float, float, float]
     critical: bool = False
+    options: tuple[str, ...] = ()  # choice: the printed options, one to circle
+    era: str = ""  # date: printed as 令和　年　月　日, one sub-zone per number
+
+
+# Where a guided date's printed words and its number sub-zones sit, as fractions of the box's width.
+GUIDE_WORDS = (("era", 0.03), ("年", 0.37), ("月", 0.61), ("日", 0.87))
+GUIDE_PARTS = {"year": (0.18, 0.18), "month": (0.44, 0.16), "day": (0.68, 0.18)}
 
 
 # Three different layouts; boxes in millimetres of an A4 page.
@@ -84,6 +94,20 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("agree", "誓約に同意", "checkbox", (70, 195, 10, 10)),
         ],
     ),
+    "jidou": (
+        "児童手当 認定請求書",
+        [
+            Zone("applied_on", "請求日", "date", (112, 40, 78, 12), era="令和"),
+            Zone("name", "請求者氏名", "text", (56, 60, 90, 13), True),
+            Zone("kana", "フリガナ", "kana", (56, 76, 90, 11)),
+            Zone("postal", "〒", "postal", (56, 92, 44, 11)),
+            Zone("address", "住所", "text", (56, 106, 136, 13)),
+            Zone("phone", "電話番号", "phone", (56, 124, 60, 11)),
+            Zone("spouse", "配偶者", "choice", (152, 124, 38, 11), options=("有", "無")),
+            Zone("public", "公務員", "checkbox", (56, 144, 8, 8)),
+            Zone("pension", "年金加入", "checkbox", (120, 144, 8, 8)),
+        ],
+    ),
 }
 
 FAMILY = [
@@ -105,6 +129,11 @@ FAMILY = [
     ("林", "ハヤシ"),
     ("清水", "シミズ"),
     ("長谷川", "ハセガワ"),
+    # Old glyphs people keep in their names, which a recogniser reads as the common form.
+    ("髙橋", "タカハシ"),
+    ("山﨑", "ヤマザキ"),
+    ("齋藤", "サイトウ"),
+    ("渡邉", "ワタナベ"),
 ]
 GIVEN = [
     ("太郎", "タロウ"),
@@ -132,7 +161,35 @@ PLACES = [
     ("517-0011", "鳥羽市鳥羽三丁目"),
     ("519-3611", "尾鷲市中央町10番43号"),
     ("518-0873", "伊賀市上野丸之内"),
+    ("511-0839", "桑名市安永"),
+    ("515-0057", "松阪市御殿山町"),
+    ("518-0446", "名張市南百合が丘"),
+    ("517-0505", "志摩市阿児町甲賀"),
+    ("519-4325", "熊野市有馬町"),
+    ("519-0126", "亀山市東丸町"),
+    ("511-0406", "いなべ市北勢町塩崎"),
+    ("519-0417", "度会郡玉城町上田辺"),
+    ("519-3408", "北牟婁郡紀北町便ノ山"),
 ]
+# The area code of each municipality's fixed lines (Mie has 2- to 4-digit ones).
+AREA_CODES = {
+    "津市": "059",
+    "四日市市": "059",
+    "鈴鹿市": "059",
+    "亀山市": "0595",
+    "伊賀市": "0595",
+    "名張市": "0595",
+    "伊勢市": "0596",
+    "度会郡玉城町": "0596",
+    "松阪市": "0598",
+    "鳥羽市": "0599",
+    "志摩市": "0599",
+    "尾鷲市": "0597",
+    "熊野市": "0597",
+    "北牟婁郡紀北町": "0597",
+    "桑名市": "0594",
+    "いなべ市": "0594",
+}
 
 
 def wareki(day: date, style: str) -> str:
@@ -150,16 +207,14 @@ def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
     given, given_kana = rng.choice(GIVEN)
     postal, address = rng.choice(PLACES)
     number = rng.randint(1, 30)
+    area = next(code for city, code in AREA_CODES.items() if address.startswith(city))
     address = f"{address}{number}-{rng.randint(1, 20)}"
-    phone = rng.choice(["059", "0596", "059", "090", "080"])
+    phone = rng.choice([area, area, "090", "080"])
+    local = 6 - len(phone)  # a fixed line's area code and 市内局番 have 6 digits together
     phone = (
-        f"{phone}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
-        if phone == "059"
-        else (
-            f"{phone}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
-            if phone == "0596"
-            else f"{phone}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-        )
+        f"{phone}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+        if phone.startswith("0") and phone[1] in "89"
+        else f"{phone}-{rng.randint(10 ** (local - 1) * 2, 10**local - 1)}-{rng.randint(1000, 9999)}"
     )
     style = rng.choice(["long", "long", "short", "seireki"])
     written, truth = {}, {}
@@ -173,6 +228,12 @@ def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
             text = f"{family_kana}{given_kana}"
             written[name] = japanese.hiragana(text) if "ふり" in zone.label else text
             truth[name] = text
+        elif kind == "date" and zone.era:
+            day = date(rng.randint(2020, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            written[name] = (str(japanese.era_year(day)[1]), str(day.month), str(day.day))
+            truth[name] = day.isoformat()
+        elif kind == "choice":
+            written[name] = truth[name] = rng.choice(zone.options)
         elif kind == "date":
             day = date(rng.randint(1990, 2025), rng.randint(1, 12), rng.randint(1, 28))
             written[name] = wareki(day, style)
@@ -236,6 +297,10 @@ def blank_form(layout: str, dpi: int = 200) -> Image.Image:
             outline=0,
             width=max(2, dpi // 100),
         )
+        guides = [(zone.era if word == "era" else word, at) for word, at in GUIDE_WORDS]
+        options = [(option, (i + 0.3) / len(zone.options)) for i, option in enumerate(zone.options)]
+        for word, at in (guides if zone.era else []) + options:
+            draw.text((_px(x + w * at, dpi), _px(y + h / 2 - 2, dpi)), word, font=small, fill=0)
     # Notes at the bottom give the alignment something to hold on to besides the boxes.
     notes = [
         "注意 1. 記入は黒のボールペンで、枠からはみ出さないように書いてください。",
@@ -257,6 +322,28 @@ def blank_form(layout: str, dpi: int = 200) -> Image.Image:
     return image
 
 
+def _px_box(box_mm, dpi: int) -> tuple[int, int, int, int]:
+    x, y, w, h = box_mm
+    return (_px(x, dpi), _px(y, dpi), _px(w, dpi), _px(h, dpi))
+
+
+def _option_boxes(zone: Zone) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each printed option's share of a choice's box (the option is printed in its middle)."""
+    x, y, w, h = zone.box_mm
+    share = w / max(1, len(zone.options))
+    return [(o, (x + i * share + 1, y + 1, share - 2, h - 2)) for i, o in enumerate(zone.options)]
+
+
+def _part_boxes(zone: Zone) -> dict[str, tuple[float, float, float, float]]:
+    """The sub-zones of a guided date where the year, month and day are written."""
+    if not zone.era:
+        return {}
+    x, y, w, h = zone.box_mm
+    return {
+        part: (x + w * at, y + 1, w * width, h - 2) for part, (at, width) in GUIDE_PARTS.items()
+    }
+
+
 def template_for(layout: str, dpi: int = 200) -> Template:
     fields = []
     for zone in LAYOUTS[layout][1]:
@@ -268,6 +355,9 @@ def template_for(layout: str, dpi: int = 200) -> Template:
                 type=zone.type,
                 box=(_px(x, dpi), _px(y, dpi), _px(w, dpi), _px(h, dpi)),
                 critical=zone.critical,
+                options=[(option, _px_box(box, dpi)) for option, box in _option_boxes(zone)],
+                era=zone.era,
+                parts={part: _px_box(box, dpi) for part, box in _part_boxes(zone).items()},
             )
         )
     return Template(name=LAYOUTS[layout][0], dpi=dpi, fields=fields, reference=f"{layout}.png")
@@ -285,37 +375,76 @@ def filled_form(
     for zone in LAYOUTS[layout][1]:
         value = written.get(zone.name)
         x, y, w, h = (_px(v, dpi) for v in zone.box_mm)
+        # Now and then one field in pale pencil on an otherwise dark page.
+        pen = rng.randint(150, 185) if not ink and rng.random() < 0.04 else ink
         if zone.type == "checkbox":
             if value:
-                _check_mark(draw, (x, y, w, h), rng, ink, dpi)
+                _check_mark(draw, (x, y, w, h), rng, pen, dpi)
+            continue
+        if zone.type == "choice":
+            _circle_option(draw, zone, value, rng, pen, dpi)
+            continue
+        if zone.era and value:
+            for part, number in zip(GUIDE_PARTS, value, strict=True):
+                px, py, pw, ph = _px_box(_part_boxes(zone)[part], dpi)
+                _write(draw, number, (px, py, pw, ph), font, handwriting, rng, pen, centred=True)
             continue
         if not value:
             continue
-        size = int(h * rng.uniform(0.55, 0.7))
-        font_obj = _font(font, size)
-        text_width = draw.textlength(value, font=font_obj)
-        if text_width > w * 0.92:
-            size = int(size * w * 0.92 / text_width)
-            font_obj = _font(font, size)
-        cx = x + int(w * rng.uniform(0.03, 0.08))
-        cy = y + (h - size) // 2 - int(size * 0.1)
-        if handwriting:
-            for ch in value:
-                jitter = int(size * rng.uniform(-0.06, 0.06))
-                char_font = _font(font, max(8, int(size * rng.uniform(0.92, 1.05))))
-                draw.text((cx, cy + jitter), ch, font=char_font, fill=max(ink, rng.randint(0, 50)))
-                cx += int(draw.textlength(ch, font=char_font) * rng.uniform(0.98, 1.08))
-        else:
-            draw.text((cx, cy), value, font=font_obj, fill=ink)
+        _write(draw, value, (x, y, w, h), font, handwriting, rng, pen)
     return image
+
+
+def _write(draw, value, box, font, handwriting, rng, ink, *, centred=False):
+    """``value`` written in the box, by a printer or in a handwriting-style font's jittered hand."""
+    x, y, w, h = box
+    size = int(h * rng.uniform(0.55, 0.7))
+    font_obj = _font(font, size)
+    text_width = draw.textlength(value, font=font_obj)
+    if text_width > w * 0.92:
+        size = int(size * w * 0.92 / text_width)
+        font_obj = _font(font, size)
+    text_width = draw.textlength(value, font=font_obj)
+    cx = x + int((w - text_width) / 2 if centred else w * rng.uniform(0.03, 0.08))
+    cy = y + (h - size) // 2 - int(size * 0.1)
+    if handwriting:
+        for ch in value:
+            jitter = int(size * rng.uniform(-0.06, 0.06))
+            char_font = _font(font, max(8, int(size * rng.uniform(0.92, 1.05))))
+            draw.text((cx, cy + jitter), ch, font=char_font, fill=max(ink, rng.randint(0, 50)))
+            cx += int(draw.textlength(ch, font=char_font) * rng.uniform(0.98, 1.08))
+    else:
+        draw.text((cx, cy), value, font=font_obj, fill=ink)
+
+
+def _circle_option(draw, zone: Zone, value, rng, ink, dpi):
+    """A ring drawn freehand around the chosen option: off centre, thin or thick, a bit too big."""
+    x, y, w, h = zone.box_mm
+    index = zone.options.index(value)
+    left = x + w * (index + 0.3) / len(zone.options)  # where blank_form prints the option
+    cx = _px(left + len(value) * 1.8 + rng.uniform(-1, 1), dpi)
+    cy = _px(y + h / 2 + rng.uniform(-0.8, 0.8), dpi)
+    rx = _px(len(value) * 1.8 + rng.uniform(1.5, 3), dpi)
+    ry = _px(h * rng.uniform(0.36, 0.46), dpi)
+    pen = rng.choice([1, 2, max(2, dpi // 70)])
+    draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], outline=ink, width=pen)
 
 
 def _check_mark(draw, box, rng, ink, dpi):
     """A box marked the ways people mark one: a ✓ with a thin or thick pen, a ✗, a ○, a fill."""
     x, y, w, h = box
-    style = rng.choice(["tick", "tick", "thin", "cross", "ring", "fill"])
-    pen = 1 if style in ("thin", "ring") else max(3, dpi // 60)
-    if style in ("tick", "thin"):
+    style = rng.choice(["tick", "tick", "thin", "thin", "small", "cross", "ring", "fill", "line"])
+    pen = 1 if style in ("thin", "ring", "small", "line") else max(3, dpi // 60)
+    if style == "small":
+        # A small quick tick in one corner of the box.
+        draw.line(
+            [(x + w * 0.3, y + h * 0.55), (x + w * 0.42, y + h * 0.7), (x + w * 0.65, y + h * 0.3)],
+            fill=ink,
+            width=pen,
+        )
+    elif style == "line":
+        draw.line([(x + w * 0.1, y + h * 0.85), (x + w * 0.9, y + h * 0.15)], fill=ink, width=pen)
+    elif style in ("tick", "thin"):
         draw.line(
             [(x + w * 0.2, y + h * 0.5), (x + w * 0.45, y + h * 0.8), (x + w * 0.85, y + h * 0.15)],
             fill=ink,
@@ -328,57 +457,6 @@ def _check_mark(draw, box, rng, ink, dpi):
         draw.ellipse([x + w * 0.2, y + h * 0.2, x + w * 0.8, y + h * 0.8], outline=ink, width=2)
     else:
         draw.rectangle([x + w * 0.25, y + h * 0.25, x + w * 0.75, y + h * 0.75], fill=ink or 60)
-
-
-CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted", "photo")
-
-
-def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Image:
-    """One scan condition applied to a page."""
-    if condition in ("rotated", "shifted", "noisy"):
-        angle = rng.uniform(-3, 3) if condition != "noisy" else rng.uniform(-1, 1)
-        image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    if condition == "shifted":
-        scale = rng.uniform(0.95, 1.05)
-        width, height = image.size
-        resized = image.resize((int(width * scale), int(height * scale)), Image.BICUBIC)
-        canvas = Image.new("L", (width, height), 255)
-        canvas.paste(resized, (rng.randint(-40, 40), rng.randint(-40, 40)))
-        image = canvas
-    if condition == "photo":
-        # A phone photo of a flat page: perspective, uneven light, a little blur.
-        import cv2
-
-        array = np.asarray(image)
-        height, width = array.shape
-        corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-        jitter = np.float32(
-            [
-                [rng.uniform(-1, 1) * width * 0.03, rng.uniform(-1, 1) * height * 0.03]
-                for _ in range(4)
-            ]
-        )
-        matrix = cv2.getPerspectiveTransform(corners, corners + jitter)
-        array = cv2.warpPerspective(array, matrix, (width, height), borderValue=200)
-        light = np.linspace(rng.uniform(0.75, 0.9), 1.0, width, dtype=np.float32)[None, :]
-        array = np.clip(array.astype(np.float32) * light, 0, 255).astype(np.uint8)
-        image = Image.fromarray(cv2.GaussianBlur(array, (0, 0), 0.7))
-    if condition == "blurred":
-        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.4)))
-    if condition == "noisy":
-        array = np.asarray(image, dtype=np.int16)
-        noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 18, array.shape)
-        specks = np.random.default_rng(rng.randint(0, 2**31)).random(array.shape) < 0.0015
-        array = np.clip(array + noise, 0, 255)
-        array[specks] = 0
-        image = Image.fromarray(array.astype(np.uint8))
-    if condition in ("jpeg", "noisy"):
-        buffer = io.BytesIO()
-        image.save(
-            buffer, format="JPEG", quality=rng.randint(25, 45) if condition == "jpeg" else 60
-        )
-        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
-    return image
 
 
 def write_template(directory: Path, layout: str, dpi: int = 200) -> Path:

@@ -1,10 +1,13 @@
 """Reads of the paper intake, always for one organization. ``procedures`` narrows them to the
 procedures a person sees (a clerk attached to a division sees that division's, as in the inbox)."""
 
+from datetime import date, datetime, time
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
+from django.utils import timezone
 
+from jichitai.core.japanese import fiscal_year_bounds
 from jichitai.ocr import pages as page_io
 from jichitai.ocr.extract import field_crop
 from jichitai.ocr.models import Batch, PaperTemplate, ScanPage
@@ -122,3 +125,48 @@ def field_zone_png(page: ScanPage, field_name: str) -> bytes | None:
     with page.image.open("rb") as handle:
         aligned = next(page_io.load_pages(handle.read()))
     return page_io.encode_png(field_crop(aligned, zone))
+
+
+# --- The live metric ``ocr.pages_read`` ---------------------------------------------------------
+
+
+def pages_read(organization, fiscal_year: int) -> int:
+    """Paper pages the organization's AI-OCR read in a 年度: every page of the batches uploaded
+    that 年度, whatever became of it afterwards (a page discarded later was still read)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    return (
+        for_tenant(ScanPage, organization)
+        .filter(
+            batch__created_at__gte=timezone.make_aware(datetime.combine(start, time.min)),
+            batch__created_at__lte=timezone.make_aware(datetime.combine(end, time.max)),
+        )
+        .count()
+    )
+
+
+def pages_read_of(organizations, fiscal_year: int) -> dict[int, int]:
+    """``pages_read`` of many organizations (a prefecture's 市町) in one query; organizations that
+    read no page that 年度 are left out."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    rows = (
+        ScanPage.objects.filter(
+            organization__in=list(organizations),
+            batch__created_at__gte=timezone.make_aware(datetime.combine(start, time.min)),
+            batch__created_at__lte=timezone.make_aware(datetime.combine(end, time.max)),
+        )
+        .order_by()
+        .values_list("organization_id")
+        .annotate(pages=Count("pk"))
+    )
+    return dict(rows)
+
+
+def pages_read_since(organization) -> date | None:
+    """The day the organization's first page was read: 年度 before it have no figure, not 0."""
+    first = (
+        for_tenant(ScanPage, organization)
+        .order_by("batch__created_at")
+        .values_list("batch__created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(first) if first else None

@@ -15,7 +15,7 @@ from jichitai.audit import services as audit
 from jichitai.core.files import content_disposition, private_file_response
 from jichitai.core.forms import add_service_errors
 from jichitai.ocr import selectors, services
-from jichitai.ocr.forms import BatchForm, FieldForm, PageForm, TemplateForm
+from jichitai.ocr.forms import BatchForm, FieldForm, PageForm, TemplateForm, shown_value
 from jichitai.ocr.models import ScanPage
 from jichitai.procedures.selectors import visible_procedures
 from jichitai.tenancy.middleware import requires_role
@@ -250,8 +250,13 @@ def page_verify(request, org_code, page_id):
         )
     context = _page_context(page, form, mode)
     if mode == "resolve":
+        specs = {spec["name"]: spec for spec in page.batch.template.fields}
         context["entries"] = {
-            name: (page.values.get(name), page.second_values.get(name)) for name in flagged
+            name: tuple(
+                shown_value(specs.get(name, {"type": ""}), values.get(name))
+                for values in (page.values, page.second_values)
+            )
+            for name in flagged
         }
     return render(request, "ocr/page_verify.html", context)
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from openpyxl import Workbook
 
+from jichitai.core.registry import published_tables
 from jichitai.opendata import selectors, services
 from jichitai.opendata.models import Dataset, Group
 from jichitai.procedures.selectors import procedures_of
@@ -233,4 +234,15 @@ def load() -> list[str]:
             standard="tourist-facilities",
         )
         lines.append("オープンデータ: 伊勢市 観光施設一覧(下書き・検証エラーあり)")
+    return lines
+
+
+def load_published_tables() -> list[str]:
+    """The datasets of the tables other modules offer (県内市町のスマート自治体指標 …), as the daily
+    job makes them; running again updates them in place."""
+    lines = []
+    for _name, table in published_tables.items():
+        for organization in table.organizations():
+            dataset = services.refresh_published_table(table=table, organization=organization)
+            lines.append(f"オープンデータ: {organization.name}「{dataset.title}」を更新")
     return lines

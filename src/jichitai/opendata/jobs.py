@@ -1,6 +1,8 @@
-"""The background job kind of the open data catalog: regenerating the statistics datasets every
-night (``opendata.refresh_statistics``)."""
+"""The background job kinds of the open data catalog: regenerating the statistics datasets every
+night (``opendata.refresh_statistics``) and the datasets of the tables other modules offer
+(``opendata.refresh_published_tables``)."""
 
+from jichitai.core.registry import published_tables
 from jichitai.jobs.registry import Schedule, job_kind, schedules
 from jichitai.opendata import selectors, services
 
@@ -24,5 +26,32 @@ schedules.register(
         "15 4 * * *",
         "opendata.refresh_statistics",
         "手続の集計データセットの更新",
+    ),
+)
+
+
+@job_kind("opendata.refresh_published_tables")
+def refresh_published_tables(context, **arguments) -> dict:
+    """Regenerates the dataset of every registered table for every organization it is published
+    for; each in its own transaction, so an interrupted run continues with the rest."""
+    work = [
+        (table, organization)
+        for _name, table in published_tables.items()
+        for organization in table.organizations()
+    ]
+    context.progress(0, len(work), "公開用の表のデータセットを更新しています")
+    for number, (table, organization) in enumerate(work, start=1):
+        services.refresh_published_table(table=table, organization=organization)
+        context.progress(number, len(work))
+    return {"refreshed": len(work)}
+
+
+schedules.register(
+    "opendata.refresh_published_tables",
+    Schedule(
+        "opendata.refresh_published_tables",
+        "30 4 * * *",
+        "opendata.refresh_published_tables",
+        "公開用の表(県内市町の指標など)のデータセットの更新",
     ),
 )

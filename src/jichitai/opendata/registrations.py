@@ -4,11 +4,11 @@ in ``jobs.py``)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.metrics import Metric
+from jichitai.core.metrics import Metric, MetricParameter
 from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.opendata import demo, selectors
+from jichitai.opendata import demo, figures, selectors
 from jichitai.portal.registry import PublicSection, public_sections
 from jichitai.tenancy.models import Organization, Role
 
@@ -21,6 +21,44 @@ metrics.register(
         compute=selectors.published_dataset_count,
         description="その年度末までに公開し、削除していないデータセットの数。",
         since=selectors.published_since,
+        compute_many=figures.published_counts,
+    ),
+)
+
+
+def _stars_parameter(organization) -> list[tuple[str, str]]:
+    return [(str(stars), "★" * stars) for stars in range(1, 5)]
+
+
+metrics.register(
+    "opendata.datasets_rated",
+    Metric(
+        name="opendata.datasets_rated",
+        label="5つ星評価が一定以上のデータセット数",
+        unit="件",
+        compute=lambda organization, fiscal_year, stars="3": figures.rated_at_least(
+            [organization], fiscal_year, int(stars)
+        )[organization.pk],
+        parameters=(MetricParameter("stars", "★の数(以上、空欄なら★3)", _stars_parameter),),
+        description="その年度末までに公開したデータセットのうち、オープンデータの5つ星評価(★3: CSV など機械判読できるオープンな形式、★4: RDF)が指定の数以上のものの数。",
+        since=selectors.published_since,
+        compute_many=lambda organizations, fiscal_year, stars="3": figures.rated_at_least(
+            organizations, fiscal_year, int(stars)
+        ),
+    ),
+)
+metrics.register(
+    "opendata.mean_stars",
+    Metric(
+        name="opendata.mean_stars",
+        label="公開データセットの5つ星評価の平均",
+        unit="★",
+        compute=lambda organization, fiscal_year: figures.mean_stars(
+            [organization], fiscal_year
+        ).get(organization.pk),
+        description="その年度末までに公開したデータセットの、ライセンスとリソースの形式による5つ星評価の平均。",
+        since=selectors.published_since,
+        compute_many=figures.mean_stars,
     ),
 )
 
@@ -69,3 +107,7 @@ public_sections.register(
 
 
 demo_loaders.register("opendata", DemoLoader(load=demo.load, order=30))
+# After every module whose figures the published tables carry.
+demo_loaders.register(
+    "opendata.published_tables", DemoLoader(load=demo.load_published_tables, order=90)
+)

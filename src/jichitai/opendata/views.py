@@ -19,6 +19,7 @@ from jichitai.opendata.forms import (
     ResourceForm,
     StatisticsForm,
 )
+from jichitai.opendata.licenses import LICENSES
 from jichitai.opendata.models import Dataset
 from jichitai.opendata.preview import table_preview
 from jichitai.opendata.rating import openness_stars
@@ -67,6 +68,7 @@ def _dataset_page(request, dataset, publish_form, status=200):
             "resources": resources,
             "problems": services.publication_problems(dataset=dataset),
             "stars": openness_stars(dataset.license_id, [r.format for r in resources]),
+            "license": LICENSES.get(dataset.license_id),
             "publish_form": publish_form,
             "may_override": request.membership.has_role(Role.MANAGER),
         },

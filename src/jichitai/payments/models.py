@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.payments.registry import payment_methods
 from jichitai.tenancy.models import TenantOwned
 
 
@@ -48,6 +49,13 @@ class Payment(TenantOwned):
 
     def __str__(self) -> str:
         return self.payment_number
+
+    @property
+    def method_label(self) -> str:
+        """How it was paid, by the payment method's name (the code when none is registered)."""
+        if self.method in payment_methods:
+            return str(payment_methods.get(self.method).label)
+        return self.method
 
 
 class GatewayNotification(models.Model):

@@ -25,13 +25,19 @@ def _place(box: tuple, taken: list[tuple]) -> tuple:
     return box
 
 
-def _value_text(value: float) -> str:
-    return f"{value:,.1f}" if value % 1 else f"{value:,.0f}"
+def _value_text(value: float, decimals: int | None) -> str:
+    """A bar's value as the report's table prints it (10.0 for a 1-decimal percentage)."""
+    if decimals is None:
+        decimals = 1 if value % 1 else 0
+    return f"{value:,.{decimals}f}"
 
 
-def target_actual_svg(points: list[dict], *, title: str, unit: str) -> SafeString:
-    """Bars for targets (outlined) and actuals (filled) per 年度, labelled with their values; a
-    label that would overlap a bar or another label moves up until it is clear."""
+def target_actual_svg(
+    points: list[dict], *, title: str, unit: str, decimals: int | None = None
+) -> SafeString:
+    """Bars for targets (outlined) and actuals (filled) per 年度, labelled with their values
+    (with the indicator's ``decimals``); a label that would overlap a bar or another label moves
+    up until it is clear."""
     values = [p[key] for p in points for key in ("target", "actual") if p.get(key) is not None]
     # All zero (a new plan whose live figure is 0 so far) still needs a height to scale to.
     top = max(values) * 1.15 if values and max(values) > 0 else 1
@@ -57,7 +63,7 @@ def target_actual_svg(points: list[dict], *, title: str, unit: str) -> SafeStrin
             value = point.get(key)
             if value is None:
                 continue
-            text = _value_text(value)
+            text = _value_text(value, decimals)
             centre, width = x + offset + bar / 2, len(text) * CHAR_WIDTH + 2
             baseline = y(value) - 3
             box = _place(

@@ -25,6 +25,12 @@ def with_unit(value, unit: str, decimals: int = 0) -> str:
     return f"{text}{unit}"
 
 
+def excel_number_format(unit: str, decimals: int = 0) -> str:
+    """The number format of a spreadsheet cell holding a figure: 22,400件, 10.0%."""
+    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return f'{digits}"{unit}"' if unit else digits
+
+
 def budget_text(value) -> str:
     """千円 as the evaluation sheets write it (64,370); 「－」 where there was no budget."""
     return NO_DATA if value is None else f"{value:,}"

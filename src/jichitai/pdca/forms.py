@@ -123,6 +123,45 @@ class ActionYearForm(forms.Form):
     )
 
 
+class ThousandYenField(forms.CharField):
+    """An amount in 千円 as staff type it: 64,370 or ６４３７０; a whole number, 0 or more."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"})
+
+    def to_python(self, value):
+        text = japanese.normalize_width(super().to_python(value) or "").replace(",", "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or len(text) > 15:
+            raise forms.ValidationError("千円単位の0以上の整数で入力してください(例: 64370)。")
+        return int(text)
+
+
+class ExecutedBudgetsForm(forms.Form):
+    """The executed amount (千円) of each project with a budget row in a 年度."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            budget = "－" if row.budget is None else f"{row.budget:,}"
+            self.fields[f"executed_{row.pk}"] = ThousandYenField(
+                label=row.project.name,
+                required=False,
+                initial=row.executed,
+                help_text=_("予算額 %(budget)s 千円%(group)s")
+                % {
+                    "budget": budget,
+                    "group": f"({row.project.group})" if row.project.group else "",
+                },
+            )
+
+    def amounts(self) -> dict[int, int | None]:
+        return {row.pk: self.cleaned_data[f"executed_{row.pk}"] for row in self.rows}
+
+
 class WorkbookForm(forms.Form):
     workbook = forms.FileField(label=_("計画の Excel ファイル(.xlsx)"))
 

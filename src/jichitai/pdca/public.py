@@ -55,6 +55,7 @@ def public_plan_data(plan: Plan) -> dict:
                 "name": indicator.name,
                 "kind": indicator.get_kind_display(),
                 "unit": indicator.unit,
+                "decimals": indicator.decimals,
                 "live": bool(indicator.metric_name),
                 "years": [
                     {

@@ -27,7 +27,9 @@ def plan_page(request, org_code, slug):
     organization = organization_by_code(org_code)
     data = public.public_plan_data(public.published_plan(organization, slug))
     charts = [
-        target_actual_svg(item["chart"], title=item["name"], unit=item["unit"])
+        target_actual_svg(
+            item["chart"], title=item["name"], unit=item["unit"], decimals=item["decimals"]
+        )
         for item in data["indicators"]
     ]
     return render(

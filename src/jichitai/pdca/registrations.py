@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.pdca import demo, public, selectors, services  # noqa: F401  (services registers the import job)
+from jichitai.pdca import demo, public, selectors
 from jichitai.portal.registry import PublicSection, public_sections
 
 navigation.register("pdca", NavItem(_("計画・KPI"), "pdca:plans", order=40))

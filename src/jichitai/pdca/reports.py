@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from jichitai.core.pdf import render_pdf
+from jichitai.pdca import figures
 from jichitai.pdca.charts import target_actual_svg
 
 HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
@@ -18,7 +19,12 @@ def _with_charts(data: dict) -> dict:
     if data["kind"] != "evaluation":
         return data
     indicators = [
-        {**item, "svg": target_actual_svg(item["chart"], title=item["name"], unit=item["unit"])}
+        {
+            **item,
+            "svg": target_actual_svg(
+                item["chart"], title=item["name"], unit=item["unit"], decimals=item.get("decimals")
+            ),
+        }
         for item in data["indicators"]
     ]
     return {**data, "indicators": indicators}
@@ -49,11 +55,6 @@ def _figure(entry: dict, value_key: str, text_key: str):
     return entry.get(text_key) or None
 
 
-def _number_format(unit: str, decimals: int) -> str:
-    digits = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return f'{digits}"{unit}"' if unit else digits
-
-
 def _number_formats(cells, effect: dict) -> None:
     for cell in cells:
         if isinstance(cell.value, int | float):
@@ -66,8 +67,17 @@ def _bold_row(sheet, row: int) -> None:
         cell.fill = HEADER_FILL
 
 
+def _heading_lines(sheet, data: dict) -> None:
+    """The date and the 所属 at the top, as on the seed documents (a report frozen before they
+    were kept has the organization alone)."""
+    if data.get("dated"):
+        sheet.append([data["dated"]])
+    sheet.append([" ".join(filter(None, [data["organization"], data.get("division", "")]))])
+
+
 def _evaluation_sheets(book: Workbook, data: dict) -> None:
     sheet = book.create_sheet("施策評価表")
+    _heading_lines(sheet, data)
     sheet.append([f"{data['fiscal_year_label']} 施策評価表"])
     sheet.append(["施策", data["plan"]["name"]])
     sheet.append(["主担当部局", data["plan"]["department"]])
@@ -83,7 +93,7 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
         sheet.append(header)
         _bold_row(sheet, sheet.max_row)
         for item in (i for i in data["indicators"] if i["kind"] == kind):
-            number_format = _number_format(item["unit"], item.get("decimals", 0))
+            number_format = figures.excel_number_format(item["unit"], item.get("decimals", 0))
             row = [
                 item["name"],
                 item["baseline"]["label"],
@@ -156,10 +166,12 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
         charts.cell(row=row + 1, column=1, value="年度")
         charts.cell(row=row + 1, column=2, value="目標値")
         charts.cell(row=row + 1, column=3, value="実績値")
+        number_format = figures.excel_number_format("", item.get("decimals", 0))
         for offset, point in enumerate(item["chart"], start=2):
             charts.cell(row=row + offset, column=1, value=point["label"])
-            charts.cell(row=row + offset, column=2, value=point["target"])
-            charts.cell(row=row + offset, column=3, value=point["actual"])
+            for column, key in ((2, "target"), (3, "actual")):
+                cell = charts.cell(row=row + offset, column=column, value=point[key])
+                cell.number_format = number_format
         chart = BarChart()
         chart.title = item["name"][:40]
         chart.y_axis.title = item["unit"]
@@ -175,6 +187,7 @@ def _evaluation_sheets(book: Workbook, data: dict) -> None:
 
 def _progress_sheets(book: Workbook, data: dict) -> None:
     sheet = book.create_sheet("進捗報告")
+    _heading_lines(sheet, data)
     sheet.append([f"{data['plan']['name']} {data['fiscal_year_label']}の取組状況"])
     header = (
         ["個別取組", "区分", "NO", "基本方針", "取組内容", "担当課"]
@@ -182,7 +195,7 @@ def _progress_sheets(book: Workbook, data: dict) -> None:
         + [f"取組状況({data['fiscal_year_label']}まで)"]
     )
     sheet.append(header)
-    _bold_row(sheet, 2)
+    _bold_row(sheet, sheet.max_row)
     for initiative in data["initiatives"]:
         for section in initiative["sections"]:
             for action in section["actions"]:

@@ -1,10 +1,12 @@
 """Reads of plans, computed figures (achievement, live metrics, staleness) and the data of the two
 reports, which a published snapshot freezes."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
@@ -26,6 +28,7 @@ from jichitai.pdca.models import (
     Meeting,
     Plan,
     PlanYearText,
+    ProjectYear,
     ReportSnapshot,
     YearLock,
 )
@@ -85,6 +88,22 @@ def budget_years(plan: Plan) -> list[int]:
     """The 年度 for which a project of a budget group has a row, in order."""
     years = plan.projects.exclude(group="").values_list("years__fiscal_year", flat=True)
     return sorted({year for year in years if year})
+
+
+def project_years_of(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
+    """The plan's project rows of a 年度 (each project with a budget line that year)."""
+    return (
+        ProjectYear.objects.filter(project__plan=plan, fiscal_year=fiscal_year)
+        .select_related("project")
+        .order_by("project__order", "project__id")
+    )
+
+
+def project_fiscal_years(plan: Plan) -> list[int]:
+    """Every 年度 a project of the plan has a row for, in order."""
+    return sorted(
+        set(ProjectYear.objects.filter(project__plan=plan).values_list("fiscal_year", flat=True))
+    )
 
 
 def indicator_years_by_year(indicator: Indicator) -> dict[int, IndicatorYear]:
@@ -155,8 +174,18 @@ def _rounded(value, decimals: int):
     )
 
 
-def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
-    """Everything the evaluation sheet (施策評価表) of ``fiscal_year`` shows, as plain data."""
+def _heading(plan: Plan, dated: date | None) -> dict:
+    """The lines above a report's title, as in the seed documents: its date (令和4年5月30日) and
+    the 所属 issuing it (the plan's owning division)."""
+    return {
+        "dated": japanese.format_wareki(dated or timezone.localdate()),
+        "division": plan.owner_division.name if plan.owner_division else "",
+    }
+
+
+def evaluation_data(plan: Plan, fiscal_year: int, dated: date | None = None) -> dict:
+    """Everything the evaluation sheet (施策評価表) of ``fiscal_year`` shows, as plain data;
+    ``dated`` is the day printed at its top (today unless given)."""
     indicators = []
     for indicator in plan.indicators.prefetch_related("years"):
         rows = indicator_rows(indicator)
@@ -234,6 +263,7 @@ def evaluation_data(plan: Plan, fiscal_year: int) -> dict:
         )
     return {
         "kind": "evaluation",
+        **_heading(plan, dated),
         "plan": {
             "name": plan.name,
             "department": plan.department,
@@ -302,8 +332,9 @@ def effect_data(effect: EffectFigure) -> dict:
     return data
 
 
-def progress_data(plan: Plan, fiscal_year: int) -> dict:
-    """Everything the progress report (進捗報告) of ``fiscal_year`` shows, as plain data."""
+def progress_data(plan: Plan, fiscal_year: int, dated: date | None = None) -> dict:
+    """Everything the progress report (進捗報告) of ``fiscal_year`` shows, as plain data;
+    ``dated`` is the day printed at its top (today unless given)."""
     years = plan.fiscal_years
     nodes = plan.nodes.filter(parent__isnull=True).prefetch_related(
         Prefetch("actions", queryset=Action.objects.prefetch_related("years").order_by("number")),
@@ -338,6 +369,7 @@ def progress_data(plan: Plan, fiscal_year: int) -> dict:
         )
     return {
         "kind": "progress",
+        **_heading(plan, dated),
         "plan": {"name": plan.name, "description": plan.description, "level_name": plan.level_name},
         "organization": plan.organization.name,
         "fiscal_year": fiscal_year,
@@ -364,11 +396,11 @@ def _action_row(action: Action, years: list[int], fiscal_year: int, plan: Plan) 
     }
 
 
-def report_data(plan: Plan, kind: str, fiscal_year: int) -> dict:
+def report_data(plan: Plan, kind: str, fiscal_year: int, dated: date | None = None) -> dict:
     return (
-        evaluation_data(plan, fiscal_year)
+        evaluation_data(plan, fiscal_year, dated)
         if kind == ReportSnapshot.Kind.EVALUATION
-        else progress_data(plan, fiscal_year)
+        else progress_data(plan, fiscal_year, dated)
     )
 
 

@@ -46,4 +46,9 @@ urlpatterns = [
     ),
     path("pdca/plans/<int:plan_id>/imports/<int:import_id>/", views.import_preview, name="import"),
     path("pdca/plans/<int:plan_id>/budgets/<int:fiscal_year>/", views.budget_list, name="budgets"),
+    path(
+        "pdca/plans/<int:plan_id>/budgets/<int:fiscal_year>/executed/",
+        views.executed_budgets,
+        name="executed_budgets",
+    ),
 ]

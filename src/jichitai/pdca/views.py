@@ -17,6 +17,7 @@ from jichitai.pdca import municipal_plans, reports, selectors, services, workboo
 from jichitai.pdca.charts import target_actual_svg
 from jichitai.pdca.forms import (
     ActionYearForm,
+    ExecutedBudgetsForm,
     IndicatorYearForm,
     MetricBindingForm,
     PlanCreateForm,
@@ -84,7 +85,10 @@ def plan_detail(request, org_code, plan_id):
         {
             **summary,
             "svg": target_actual_svg(
-                summary["points"], title=summary["indicator"].name, unit=summary["indicator"].unit
+                summary["points"],
+                title=summary["indicator"].name,
+                unit=summary["indicator"].unit,
+                decimals=summary["indicator"].decimals,
             ),
         }
         for summary in selectors.indicator_summaries(plan)
@@ -97,6 +101,7 @@ def plan_detail(request, org_code, plan_id):
         "years": [(year, japanese.fiscal_year_label(year)) for year in plan.fiscal_years],
         "snapshots": selectors.snapshots_of(plan)[:10],
         "budget_years": selectors.budget_years(plan),
+        "project_years": selectors.project_fiscal_years(plan),
     }
     return render(request, "pdca/plan_detail.html", context)
 
@@ -362,7 +367,10 @@ def import_preview(request, org_code, plan_id, import_id):
                 messages.error(request, message)
         else:
             return redirect("jobs:job", org_code=org_code, job_id=job.pk)
-    return render(request, "pdca/import_preview.html", {"plan": plan, "batch": batch})
+    changed = sum(row["status"] != "unchanged" for row in batch.rows)
+    return render(
+        request, "pdca/import_preview.html", {"plan": plan, "batch": batch, "changed": changed}
+    )
 
 
 @requires_role(Role.VIEWER)
@@ -374,6 +382,47 @@ def budget_list(request, org_code, plan_id, fiscal_year):
         request,
         "pdca/budget_list.html",
         {"plan": plan, "groups": groups, "total": total, "fiscal_year": fiscal_year},
+    )
+
+
+@requires_role(Role.CLERK)
+@require_http_methods(["GET", "POST"])
+def executed_budgets(request, org_code, plan_id, fiscal_year):
+    """The executed amount (千円) of each project of a 年度, all saved in one go."""
+    plan = selectors.plan_of(request.tenant, plan_id)
+    rows = list(selectors.project_years_of(plan, fiscal_year))
+    if not rows:
+        raise Http404
+    locked = fiscal_year in selectors.locked_years(plan)
+    form = ExecutedBudgetsForm(request.POST or None, rows=rows)
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            changed = services.set_executed_budgets(
+                actor=request.user, plan=plan, fiscal_year=fiscal_year, amounts=form.amounts()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(year)sの執行額を保存しました(変更 %(count)s 件)。")
+                % {"year": japanese.fiscal_year_label(fiscal_year), "count": changed},
+            )
+            return redirect(
+                "pdca:executed_budgets", org_code=org_code, plan_id=plan.pk, fiscal_year=fiscal_year
+            )
+    return render(
+        request,
+        "pdca/executed_budgets.html",
+        {
+            "plan": plan,
+            "form": form,
+            "fiscal_year": fiscal_year,
+            "locked": locked,
+            "planned": sum(row.budget or 0 for row in rows),
+            "executed": sum(row.executed or 0 for row in rows),
+        },
+        status=422 if request.method == "POST" else 200,
     )
 
 

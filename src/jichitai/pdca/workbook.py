@@ -1,27 +1,50 @@
-"""The plan's actions as an Excel workbook: export and re-import use the same columns, so staff can
-edit a year's schedule and status in Excel and bring it back. Re-import matches rows by plan and
-action number, and every problem is reported with sheet, row and column before anything is written."""
+"""The plan as an Excel workbook, for everything a planner edits: the actions with their schedule
+and status per 年度 (sheet 取組), the indicators' targets and actuals per 年度 (指標) and the
+projects' budgets planned and executed per 年度 (事業予算). Figures are numbers with number
+formats. An indicator measured live keeps its 実績値 locked: the sheet says so, and the import
+(``workbook_diff``) refuses a change to it."""
 
 import io
-from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 
-from jichitai.core import japanese, params
+from jichitai.core import japanese
 from jichitai.core.exports import neutralise_formula
+from jichitai.pdca import figures
+from jichitai.pdca.indicators import bound_metric, indicator_rows
 from jichitai.pdca.models import Action, Plan
 
-SHEET = "取組"
+ACTIONS = "取組"
+INDICATORS = "指標"
+BUDGETS = "事業予算"
+SHEETS = (ACTIONS, INDICATORS, BUDGETS)
 # The largest number the NO and 階層番号 columns (PositiveIntegerField) can hold.
 MAX_NUMBER = 2_147_483_647
 FIXED = ["計画", "階層番号", "階層名", "区分", "NO", "基本方針", "取組内容", "担当課"]
+INDICATOR_COLUMNS = [
+    "計画",
+    "種類",
+    "目標項目",
+    "単位",
+    "年度",
+    "目標値",
+    "実績値",
+    "実績値の入力",
+    "目標値の考え方",
+]
+BUDGET_COLUMNS = ["計画", "区分", "事業名", "部局", "年度", "予算額(千円)", "執行額(千円)"]
+LIVE = "自動計測(変更できません)"
+MANUAL = "手入力"
 CATEGORIES = {label: value for value, label in Action.Category.choices} | {
     value: value for value, _ in Action.Category.choices
 }
+READ_ONLY_FILL = PatternFill("solid", fgColor="E6E6E6")
+BUDGET_FORMAT = "#,##0"
 
 
-def _year_label(year: int) -> str:
+def year_label(year: int) -> str:
     return japanese.fiscal_year_label(year, style="short").replace("年度", "")
 
 
@@ -29,19 +52,40 @@ def columns(plan: Plan) -> list[str]:
     years = plan.fiscal_years
     return (
         FIXED
-        + [f"スケジュール {_year_label(y)}" for y in years]
-        + [f"取組状況 {_year_label(y)}" for y in years]
+        + [f"スケジュール {year_label(y)}" for y in years]
+        + [f"取組状況 {year_label(y)}" for y in years]
     )
+
+
+def project_years(plan: Plan, project) -> list[int]:
+    """The 年度 a project has a row for in the workbook: the plan period and any other 年度 it
+    already holds a budget for (e.g. the previous year's budget of an evaluation sheet)."""
+    return sorted(set(plan.fiscal_years) | {row.fiscal_year for row in project.years.all()})
 
 
 def export_workbook(plan: Plan) -> bytes:
     book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    header = columns(plan)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    _actions_sheet(book.active, plan)
+    _indicators_sheet(book.create_sheet(INDICATORS), plan)
+    _budgets_sheet(book.create_sheet(BUDGETS), plan)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _header(sheet, names: list[str], row: int = 1) -> None:
+    for column, name in enumerate(names, start=1):
+        sheet.cell(row=row, column=column, value=name).font = Font(bold=True)
+
+
+def _widths(sheet, widths: tuple[int, ...]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _actions_sheet(sheet, plan: Plan) -> None:
+    sheet.title = ACTIONS
+    _header(sheet, columns(plan))
     years = plan.fiscal_years
     for action in plan.actions.select_related("node").prefetch_related("years").order_by("number"):
         by_year = {row.fiscal_year: row for row in action.years.all()}
@@ -62,119 +106,87 @@ def export_workbook(plan: Plan) -> bytes:
             + [neutralise_formula(by_year[y].schedule) if y in by_year else "" for y in years]
             + [neutralise_formula(by_year[y].status_text) if y in by_year else "" for y in years]
         )
-    for column, width in zip("ABCDEFGH", (24, 8, 30, 16, 6, 10, 40, 20), strict=True):
-        sheet.column_dimensions[column].width = width
+    _widths(sheet, (24, 8, 30, 16, 6, 10, 40, 20))
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def as_text(self) -> str:
-        where = f"{SHEET}シート {self.row}行目" + (f" 「{self.column}」列" if self.column else "")
-        return f"{where}: {self.message}"
-
-
-def read_workbook(plan: Plan, data: bytes) -> tuple[list[dict], list[str]]:
-    """Reads and checks every row; returns (rows to apply, problems in Japanese)."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        return [], ["Excel ファイル(.xlsx)として読み取れません。"]
-    if SHEET not in book.sheetnames:
-        return [], [
-            f"「{SHEET}」シートがありません。書き出したファイルの形のまま編集してください。"
+def _indicators_sheet(sheet, plan: Plan) -> None:
+    """One row per indicator and 年度. The sheet is protected with only 目標値, 実績値 (when
+    entered by hand) and 目標値の考え方 open for input; a live 実績値 is grey and locked."""
+    sheet.append(
+        [
+            "目標値・実績値・目標値の考え方を編集できます。「実績値の入力」が「自動計測」の実績値は"
+            "プラットフォームのデータから計測した値のため、変更できません(取込でも受け付けません)。"
         ]
-    rows = list(book[SHEET].iter_rows(values_only=True))
-    if not rows:
-        return [], [f"「{SHEET}」シートが空です。"]
-    header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
-    expected = columns(plan)
-    missing = [name for name in expected if name not in header]
-    problems: list[Problem] = [Problem(1, name, "この列がありません。") for name in missing]
-    if problems:
-        return [], [p.as_text() for p in problems]
-    index = {name: header.index(name) for name in expected}
-    nodes = {node.number: node for node in plan.nodes.filter(parent__isnull=True)}
-    existing = set(plan.actions.values_list("number", flat=True))
-    result = []
-    seen = set()
-    for number, values in enumerate(rows[1:], start=2):
-        if all(value is None or str(value).strip() == "" for value in values):
-            continue
+    )
+    _header(sheet, INDICATOR_COLUMNS, row=2)
+    editable = {
+        INDICATOR_COLUMNS.index(name) + 1 for name in ("目標値", "実績値", "目標値の考え方")
+    }
+    for indicator in plan.indicators.prefetch_related("years"):
+        live = bound_metric(indicator) is not None
+        number_format = figures.excel_number_format(indicator.unit, indicator.decimals)
+        for row in indicator_rows(indicator):
+            sheet.append(
+                [
+                    plan.slug,
+                    indicator.get_kind_display(),
+                    neutralise_formula(indicator.name),
+                    indicator.unit,
+                    japanese.fiscal_year_label(row["fiscal_year"]),
+                    _number(row["target"]),
+                    _number(row["actual"]),
+                    LIVE if live else MANUAL,
+                    neutralise_formula(row["rationale"]),
+                ]
+            )
+            cells = sheet[sheet.max_row]
+            for cell in cells[5:7]:
+                cell.number_format = number_format
+            for cell in cells:
+                if cell.column in editable and not (live and cell.column == 7):
+                    cell.protection = Protection(locked=False)
+                else:
+                    cell.fill = READ_ONLY_FILL
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.protection.sheet = True
+    # Columns can still be widened and rows filtered; only the cells stay locked.
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.autoFilter = False
+    _widths(sheet, (24, 8, 40, 8, 12, 14, 14, 24, 40))
+    sheet.freeze_panes = "A3"
 
-        def cell(name, values=values):
-            value = values[index[name]] if index[name] < len(values) else None
-            return "" if value is None else str(value).strip()
 
-        row_problems = []
-        if cell("計画") != plan.slug:
-            row_problems.append(
-                Problem(
-                    number, "計画", f"「{cell('計画')}」はこの計画({plan.slug})ではありません。"
-                )
+def _budgets_sheet(sheet, plan: Plan) -> None:
+    sheet.append(["予算額(当初予算)と執行額を千円単位で編集できます。空欄は「なし」です。"])
+    _header(sheet, BUDGET_COLUMNS, row=2)
+    for project in plan.projects.prefetch_related("years").order_by("order", "id"):
+        by_year = {row.fiscal_year: row for row in project.years.all()}
+        for year in project_years(plan, project):
+            row = by_year.get(year)
+            sheet.append(
+                [
+                    plan.slug,
+                    neutralise_formula(project.group),
+                    neutralise_formula(project.name),
+                    neutralise_formula(project.department),
+                    japanese.fiscal_year_label(year),
+                    row.budget if row else None,
+                    row.executed if row else None,
+                ]
             )
-        try:
-            action_number = params.integer(cell("NO"), name="NO", maximum=MAX_NUMBER)
-        except params.InvalidParameter:
-            row_problems.append(Problem(number, "NO", f"「{cell('NO')}」は番号ではありません。"))
-            action_number = None
-        if action_number in seen:
-            row_problems.append(Problem(number, "NO", f"NO {action_number} が2回出てきます。"))
-        try:
-            node_number = params.integer(cell("階層番号"), name="階層番号", maximum=MAX_NUMBER)
-        except params.InvalidParameter:
-            node_number = None
-        if node_number not in nodes:
-            row_problems.append(
-                Problem(
-                    number,
-                    "階層番号",
-                    f"{plan.level_name}「{cell('階層番号')}」はこの計画にありません。",
-                )
-            )
-        if cell("区分") not in CATEGORIES:
-            row_problems.append(
-                Problem(
-                    number,
-                    "区分",
-                    f"「{cell('区分')}」は使えません(県の取組・市町連携(支援)の取組・産学官連携の取組)。",
-                )
-            )
-        if not cell("取組内容"):
-            row_problems.append(Problem(number, "取組内容", "取組内容を入力してください。"))
-        if not cell("担当課"):
-            row_problems.append(Problem(number, "担当課", "担当課を入力してください。"))
-        problems += row_problems
-        if row_problems:
-            continue
-        seen.add(action_number)
-        result.append(
-            {
-                "row": number,
-                "number": action_number,
-                "new": action_number not in existing,
-                "node": node_number,
-                "category": CATEGORIES[cell("区分")],
-                "policies": cell("基本方針"),
-                "title": cell("取組内容"),
-                "division": cell("担当課"),
-                "years": {
-                    str(year): {
-                        "schedule": cell(f"スケジュール {_year_label(year)}"),
-                        "status": cell(f"取組状況 {_year_label(year)}"),
-                    }
-                    for year in plan.fiscal_years
-                },
-            }
-        )
-    return result, [p.as_text() for p in problems]
+            for cell in sheet[sheet.max_row][5:7]:
+                cell.number_format = BUDGET_FORMAT
+    _widths(sheet, (24, 30, 36, 14, 12, 16, 16))
+    sheet.freeze_panes = "A3"
+
+
+def _number(value):
+    """A Decimal as a spreadsheet number: an int when whole, else a float."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -25,3 +25,10 @@ def organization_home(request, org_code):
         "portal/organization.html",
         {"organization": organization, "sections": sections_for(request, organization)},
     )
+
+
+@public_view
+def privacy_policy(request, org_code):
+    """The organization's 個人情報の取扱い, linked from every consent on its forms."""
+    organization = selectors.organization_by_code(org_code)
+    return render(request, "portal/privacy.html", {"organization": organization})

@@ -431,11 +431,11 @@ def staff_export(
     principal = request.auth
     procedure = selectors.visible_procedure(principal, procedure_id)
     applications = selectors.applications_for_export(principal, procedure)
-    header, rows = exports.application_table(procedure, applications)
     if format == "xlsx":
         return xlsx_response(
-            exports.workbook(procedure, header, rows), f"applications_{procedure.pk}.xlsx"
+            exports.workbook(procedure, applications), f"applications_{procedure.pk}.xlsx"
         )
+    header, rows = exports.application_table(procedure, applications)
     export = export_csv(header, rows, encoding="cp932" if format == "csv-sjis" else "utf-8-sig")
     response = csv_response(export, f"applications_{procedure.pk}.csv")
     response["X-Unencodable-Characters"] = str(len(export.unencodable))

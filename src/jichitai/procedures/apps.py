@@ -7,6 +7,12 @@ class ProceduresConfig(AppConfig):
     verbose_name = "電子申請・届出"
 
     def ready(self) -> None:
-        from jichitai.procedures import jobs, published, registrations  # noqa: F401
+        from jichitai.procedures import (  # noqa: F401
+            jobs,
+            published,
+            registrations,
+            repeat_rendering,
+            repeats,
+        )
 
         published.connect_signals()

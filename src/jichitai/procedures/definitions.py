@@ -197,7 +197,14 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                 problems.append(
                     f"{where}: 表示条件の値が「{controller['label']}」の選択肢にありません。"
                 )
-        for key in ("relevant", "constraint", "required_if", "calculation", "choice_filter"):
+        for key in (
+            "relevant",
+            "constraint",
+            "required_if",
+            "calculation",
+            "choice_filter",
+            "repeat_count",
+        ):
             if spec.get(key):
                 try:
                     unknown = expressions.references(spec[key]) - {f.get("name") for f in fields}
@@ -219,6 +226,8 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                     f"{where}: ページの表示条件に使えるのは前のページの項目だけです"
                     f"(「{'」「'.join(sorted(later))}」)。"
                 )
+        if field_type.problems:
+            problems += field_type.problems(spec, where)
         if spec["type"] == "calculate" and not spec.get("calculation"):
             problems.append(f"{where}: 計算式を入力してください。")
         seen[name] = spec

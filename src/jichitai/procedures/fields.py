@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NotRequired, TypedDict
 
+from django.utils.translation import gettext
+
 from jichitai.core import japanese
 from jichitai.procedures import postal as postal_areas
 from jichitai.procedures.registry import field_types
@@ -59,10 +61,25 @@ class FieldSpec(TypedDict):
     default: NotRequired[str]  # the answer a resident starts with
     # {language code: {"label"|"help"|"constraint_message"|"required_message": text}}
     translations: NotRequired[dict[str, dict[str, str]]]
+    # type "repeat" (``repeats``): the fields of one row, answered min_repeat..max_repeat times
+    children: NotRequired[list["FieldSpec"]]
+    min_repeat: NotRequired[int]
+    max_repeat: NotRequired[int]
+    repeat_count: NotRequired[str]  # an expression: exactly that many rows
+    row_unit: NotRequired[str]  # 「2 人目」: 人, 件 …
 
 
 class FieldInputError(ValueError):
     """A value that cannot be read as the field's type; the message is for the applicant."""
+
+
+class FieldErrors(FieldInputError):
+    """Messages for parts of one field (the rows of a repeating group), keyed by the part's name
+    as the resident's page and the API name it (``children.1.birth_date``)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,11 @@ class FieldType:
     # calculations are computed from the answers.
     is_question: bool = True
     stores_value: bool = True
+    # A check of the normalised value that needs the earlier answers: (value, spec, answers) →
+    # message or None (a repeat's count taken from an answer).
+    check: Callable[[object, FieldSpec, dict], str | None] | None = None
+    # What makes a field of this type unusable, for the builder: (spec, where) → messages.
+    problems: Callable[[FieldSpec, str], list[str]] | None = None
 
 
 def _plain(value) -> str:
@@ -107,10 +129,10 @@ def _text(value, spec: FieldSpec):
     if _empty(value):
         return None
     if not isinstance(value, str | int | float):
-        raise FieldInputError("文字で入力してください。")
+        raise FieldInputError(gettext("文字で入力してください。"))
     text = japanese.normalize_width(str(value)).strip()
     if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
-        raise FieldInputError("使用できない制御文字が含まれています。")
+        raise FieldInputError(gettext("使用できない制御文字が含まれています。"))
     return text
 
 
@@ -125,7 +147,7 @@ def _number(value, spec: FieldSpec):
     if _empty(value):
         return None
     if isinstance(value, bool):
-        raise FieldInputError("数字で入力してください。")
+        raise FieldInputError(gettext("数字で入力してください。"))
     if isinstance(value, int | float):
         return value
     text = japanese.normalize_width(str(value)).replace(",", "").strip()
@@ -133,7 +155,9 @@ def _number(value, spec: FieldSpec):
         number = float(text) if spec.get("decimal") else int(text)
     except ValueError:
         raise FieldInputError(
-            "数字で入力してください。" if spec.get("decimal") else "整数で入力してください。"
+            gettext("数字で入力してください。")
+            if spec.get("decimal")
+            else gettext("整数で入力してください。")
         ) from None
     return number
 
@@ -174,7 +198,9 @@ def _email(value, spec: FieldSpec):
         return None
     text = text.replace("＠", "@")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise FieldInputError("メールアドレスの形式が正しくありません。例: taro@example.jp")
+        raise FieldInputError(
+            gettext("メールアドレスの形式が正しくありません。例: taro@example.jp")
+        )
     return text
 
 
@@ -204,20 +230,24 @@ def _name(value, spec: FieldSpec):
     if _empty(value):
         return None
     if not isinstance(value, dict):
-        raise FieldInputError("姓と名を入力してください。")
+        raise FieldInputError(gettext("姓と名を入力してください。"))
     result = {}
     for part, label in NAME_PARTS:
         text = _text(value.get(part), spec) or ""
         if part.endswith("_kana") and text:
             text = japanese.katakana(text)
             if not re.fullmatch(r"[ァ-ヶー\s]+", text):
-                raise FieldInputError(f"{label}はカタカナで入力してください。")
+                raise FieldInputError(
+                    gettext("%(part)sはカタカナで入力してください。") % {"part": label}
+                )
         result[part] = text
     if not any(result.values()):
         return None
     missing = [label for part, label in NAME_PARTS if not result[part]]
     if missing:
-        raise FieldInputError(f"{'・'.join(missing)}を入力してください。")
+        raise FieldInputError(
+            gettext("%(parts)sを入力してください。") % {"parts": "・".join(missing)}
+        )
     return result
 
 
@@ -242,14 +272,14 @@ def _address(value, spec: FieldSpec):
     if _empty(value):
         return None
     if not isinstance(value, dict):
-        raise FieldInputError("郵便番号と住所を入力してください。")
+        raise FieldInputError(gettext("郵便番号と住所を入力してください。"))
     postal = _postal(value.get("postal_code"), spec)
     address = _text(value.get("address"), spec)
     building = _text(value.get("building"), spec) or ""
     if not postal and not address and not building:
         return None
     if not postal or not address:
-        raise FieldInputError("郵便番号と住所を入力してください。")
+        raise FieldInputError(gettext("郵便番号と住所を入力してください。"))
     problem = postal_areas.disagreement(postal, address)
     if problem:
         raise FieldInputError(problem)
@@ -284,7 +314,7 @@ def _single(value, spec: FieldSpec):
         return None
     text = str(value)
     if text not in _choice_values(spec):
-        raise FieldInputError("選択肢から選んでください。")
+        raise FieldInputError(gettext("選択肢から選んでください。"))
     return text
 
 
@@ -297,7 +327,7 @@ def _multiple(value, spec: FieldSpec):
     values = [str(item) for item in values]
     unknown = [item for item in values if item not in _choice_values(spec)]
     if unknown:
-        raise FieldInputError("選択肢から選んでください。")
+        raise FieldInputError(gettext("選択肢から選んでください。"))
     ordered = list(dict.fromkeys(choice for choice in _choice_values(spec) if choice in values))
     return ordered or None
 
@@ -314,7 +344,23 @@ def _consent(value, spec: FieldSpec):
         return True
     if _empty(value) or value in (False, "false", "0", 0, "off", "no"):
         return None
-    raise FieldInputError("同意する場合はチェックを入れてください。")
+    raise FieldInputError(gettext("同意する場合はチェックを入れてください。"))
+
+
+YES = (True, "yes", "true", "1", 1, "はい")
+NO = (False, "no", "false", "0", 0, "いいえ")
+
+
+def _yes_no(value, spec: FieldSpec):
+    """はい/いいえ, stored as a boolean; unlike the 同意 checkbox, 「いいえ」 is an answer."""
+    if _empty(value):
+        return None
+    answer = value.strip().lower() if isinstance(value, str) else value
+    if answer in YES:
+        return True
+    if answer in NO:
+        return False
+    raise FieldInputError(gettext("「はい」か「いいえ」を選んでください。"))
 
 
 def _file(value, spec: FieldSpec):
@@ -370,6 +416,7 @@ for field_type in (
         has_choices=True,
     ),
     FieldType("consent", "同意チェック", lambda s: {"type": "boolean", "const": True}, _consent),
+    FieldType("yes_no", "はい・いいえ", lambda s: {"type": "boolean"}, _yes_no),
     FieldType(
         "file",
         "添付ファイル",

@@ -2,11 +2,14 @@ from datetime import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.forms import JapaneseDateField
 from jichitai.core.uploads import KINDS
+from jichitai.procedures import repeats
 from jichitai.procedures.definitions import NAME_PATTERN
+from jichitai.procedures.field_type_names import field_type_name
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.registry import (
@@ -122,7 +125,9 @@ class ProcedureForm(forms.ModelForm):
         return value
 
 
-FIELD_TYPE_CHOICES = [(name, field_type.label) for name, field_type in field_types.items()]
+FIELD_TYPE_CHOICES = [
+    (name, lazy(field_type_name, str)(name)) for name, _field_type in field_types.items()
+]
 
 
 class FieldForm(forms.Form):
@@ -162,6 +167,28 @@ class FieldForm(forms.Form):
     )
     minimum = forms.IntegerField(label=_("最小値"), required=False)
     maximum = forms.IntegerField(label=_("最大値"), required=False)
+    children = forms.CharField(
+        label=_("繰り返す項目(1行に1つ)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "種類が「繰返し」のときに入力します。「項目名|種類|見出し|必須|選択肢1,選択肢2」と"
+            "書きます(例: child_name|text|氏名|必須、birth_date|date|生年月日|必須)。"
+            "種類は text, textarea, number, date, email, phone, name, address, single_choice, "
+            "multiple_choice, consent です。"
+        ),
+    )
+    min_repeat = forms.IntegerField(
+        label=_("繰返しの最小件数"), required=False, min_value=0, max_value=repeats.MAX_REPEAT
+    )
+    max_repeat = forms.IntegerField(
+        label=_("繰返しの最大件数"), required=False, min_value=1, max_value=repeats.MAX_REPEAT
+    )
+    row_unit = forms.ChoiceField(
+        label=_("繰返しの数え方(「2 人目」など)"),
+        required=False,
+        choices=[(unit, unit) for unit in repeats.ROW_UNITS],
+    )
 
     def __init__(self, *args, earlier_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,6 +205,19 @@ class FieldForm(forms.Form):
                 "半角英小文字で始まる英数字と _ (40文字以内)にしてください。"
             )
         return name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("type") == repeats.REPEAT:
+            try:
+                data["children"] = repeats.children_from_lines(
+                    data.get("children", ""), self.initial.get("children_specs", [])
+                )
+            except ValueError as error:
+                self.add_error("children", str(error))
+            if (data.get("min_repeat") or 0) > (data.get("max_repeat") or repeats.MAX_REPEAT):
+                self.add_error("min_repeat", "最小件数は最大件数以下にしてください。")
+        return data
 
     def to_spec(self, taken_names: set[str], *, previous: FieldSpec | None = None) -> FieldSpec:
         """The question as edited. What this form does not show (conditions and messages from
@@ -216,6 +256,12 @@ class FieldForm(forms.Form):
         for key in ("max_length", "minimum", "maximum"):
             if data.get(key) is not None:
                 spec[key] = data[key]
+        if data["type"] == repeats.REPEAT:
+            spec["children"] = data["children"]
+            spec["row_unit"] = data["row_unit"] or repeats.ROW_UNITS[0]
+            for key in ("min_repeat", "max_repeat"):
+                if data.get(key) is not None:
+                    spec[key] = data[key]
         return spec
 
     @classmethod
@@ -231,8 +277,13 @@ class FieldForm(forms.Form):
                 "max_length",
                 "minimum",
                 "maximum",
+                "min_repeat",
+                "max_repeat",
+                "row_unit",
             )
         }
+        initial["children"] = repeats.children_to_lines(spec.get("children", []))
+        initial["children_specs"] = spec.get("children", [])
         initial["choices"] = "\n".join(
             choice["value"]
             if choice["value"] == choice["label"]

@@ -373,6 +373,22 @@ class EmailVerification(models.Model):
         return f"{self.procedure} e-mail verification"
 
 
+class ApplicantLink(models.Model):
+    """A link mailed to an address for the list of the applications made with it (「申請した手続の
+    一覧」). The URL carries ``nonce`` signed with a timestamp (``applicant_links``); the row makes
+    it single-use."""
+
+    email = models.EmailField()
+    nonce = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        # Not the address: this text is kept in audit entries, which outlive the link.
+        return "my-applications link"
+
+
 class ClosedDay(TenantOwned):
     """A day the organization is closed besides weekends, national holidays and 年末年始
     (e.g. a 庁舎 move); it does not count towards 標準処理期間."""

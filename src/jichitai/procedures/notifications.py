@@ -114,6 +114,31 @@ def send_link_mail(kind: str, object_id: int) -> None:
         send_mail(f"【{organization.name}】メールアドレスの確認", body, None, [verification.email])
 
 
+@task()
+def send_applicant_link_mail(link_id: int) -> None:
+    """The link to the list of the address's applications, or, when it has none, a note saying
+    so: only the mailbox's owner learns which."""
+    from jichitai.procedures import applicant_links as links
+    from jichitai.procedures.models import ApplicantLink
+
+    link = ApplicantLink.objects.get(pk=link_id)
+    organizations = sorted(
+        {application.organization.name for application in links.applications_made_with(link.email)}
+    )
+    url = absolute(
+        reverse("resident:my_applications_open", kwargs={"token": links.sign(link.nonce)})
+    )
+    body = render_to_string(
+        "procedures/email/applicant_link.txt",
+        {"link": link, "url": url if organizations else "", "organizations": organizations},
+    )
+    send_mail("申請した手続の一覧", body, None, [link.email])
+
+
+def applicant_link_requested(link) -> None:
+    enqueue_with_action(send_applicant_link_mail, link.pk)
+
+
 def application_received(application) -> None:
     if application.applicant_email:
         enqueue_with_action(send_received_mail, application.pk)

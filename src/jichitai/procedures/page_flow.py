@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from jichitai.procedures import pages
 from jichitai.procedures.fields import FieldSpec
-from jichitai.procedures.registry import field_types
+from jichitai.procedures.repeats import display_rows
 
 
 def page_url(procedure, page: pages.Page | None = None, **query) -> str:
@@ -32,7 +32,7 @@ def current_page(form_pages: list[pages.Page], number, cleaned: dict) -> pages.P
 
 
 def on_page(page: pages.Page, errors: dict) -> dict:
-    return {name: messages for name, messages in errors.items() if name in page.names}
+    return {key: messages for key, messages in errors.items() if page.holds(key)}
 
 
 def after_page(procedure, form_pages, page, cleaned: dict, errors: dict, *, to_confirm: bool):
@@ -73,10 +73,8 @@ def confirmation_groups(
             name = spec["name"]
             if name in attached:
                 rows.append((spec["label"], attached[name]))
-            elif name in cleaned:
-                rows.append(
-                    (spec["label"], field_types.get(spec["type"]).display(cleaned[name], spec))
-                )
+            else:  # a repeat gives a line per answer of each row
+                rows += display_rows([spec], cleaned)
         groups.append(
             {
                 "number": page.number,

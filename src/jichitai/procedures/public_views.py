@@ -22,6 +22,7 @@ from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.registry import applicant_panels, panels_for
 from jichitai.procedures.rendering import fill_address, raw_from_data, raw_from_post, widgets
+from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
 from jichitai.procedures.translations import form_languages, html_lang, translate
 from jichitai.procedures.validation import validate_application_data
 from jichitai.tenancy.selectors import organization_by_code
@@ -176,6 +177,10 @@ def procedure_form(request, org_code, procedure_id):
         elif action.startswith("postal:"):
             # The 検索 button of an address: fill it from the postal code, check nothing else.
             shown = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
+            _save_state(request, procedure, state)
+        elif is_row_action(action):
+            # 追加 / 削除 of a repeating group's row: the page comes back with everything kept.
+            apply_row_action(version.fields, state["raw"], action)
             _save_state(request, procedure, state)
         else:
             cleaned, errors, attached = _validate(procedure, state, fields)
@@ -353,7 +358,10 @@ def status_page(request, org_code, receipt_number, token):
     needs_signature = application.procedure.needs_signature
     raw = raw_from_data(version.fields, application.data)
     action = request.POST.get("action") if request.method == "POST" else None
-    if action in {"resubmit", "signing_content"}:
+    if action and is_row_action(action):
+        raw = raw_from_post(version.fields, request.POST)
+        apply_row_action(version.fields, raw, action)
+    elif action in {"resubmit", "signing_content"}:
         raw = raw_from_post(version.fields, request.POST)
         # A signed correction carries what the applicant signed: the values as the form reads
         # them, as on the confirmation page of a new application.

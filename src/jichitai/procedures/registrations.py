@@ -9,7 +9,7 @@ from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.portal.registry import PublicSection, public_sections
-from jichitai.procedures import demo, demo_busy_day, selectors
+from jichitai.procedures import demo, demo_busy_day, figures, selectors
 from jichitai.procedures.api import public_router, staff_router
 from jichitai.procedures.documents import panels
 from jichitai.procedures.models import Application
@@ -49,6 +49,11 @@ metrics.register(
         since=lambda organization, procedure_ids=None, channel="": selectors.first_application_day(
             organization, procedure_ids=[int(i) for i in procedure_ids or []]
         ),
+        compute_many=lambda organizations, fiscal_year, procedure_ids=None, channel="": (
+            figures.application_counts(
+                organizations, fiscal_year, procedure_ids=procedure_ids, channel=channel
+            )
+        ),
     ),
 )
 metrics.register(
@@ -59,8 +64,62 @@ metrics.register(
         unit="%",
         compute=lambda organization, fiscal_year: selectors.online_share(organization, fiscal_year),
         description="手続一覧に登録された手続のうち、オンラインで受け付けている手続の割合。",
+        compute_many=figures.online_shares,
     ),
 )
+
+
+def _processing_figure(key: str):
+    def compute_many(organizations, fiscal_year):
+        return {
+            organization_id: found[key]
+            for organization_id, found in figures.processing_times(
+                organizations, fiscal_year
+            ).items()
+        }
+
+    def compute(organization, fiscal_year):
+        return compute_many([organization], fiscal_year)[organization.pk]
+
+    return compute, compute_many
+
+
+for _name, _label, _unit, _key, _description in (
+    (
+        "completed_applications",
+        "完了した申請の件数",
+        "件",
+        "completed",
+        "その年度に受け付け、完了した申請の件数。",
+    ),
+    (
+        "processing_days_median",
+        "受付から完了までの日数(中央値)",
+        "日",
+        "median_days",
+        "その年度に受け付けて完了した申請の、受付日から完了日までの暦日数の中央値。",
+    ),
+    (
+        "within_period_share",
+        "標準処理期間内に完了した申請の割合",
+        "%",
+        "within_period_share",
+        "標準処理期間を定めた手続で、その年度に受け付けて完了した申請のうち、処理期限までに完了したものの割合。",
+    ),
+):
+    _compute, _compute_many = _processing_figure(_key)
+    metrics.register(
+        f"procedures.{_name}",
+        Metric(
+            name=f"procedures.{_name}",
+            label=_label,
+            unit=_unit,
+            compute=_compute,
+            description=_description,
+            since=lambda organization: selectors.first_application_day(organization),
+            compute_many=_compute_many,
+        ),
+    )
 metrics.register(
     "procedures.survey_answer_share",
     Metric(

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from jichitai.procedures.fields import FieldType
 
 field_types: "Registry[FieldType]" = Registry("form field types")
+# How the resident's page reads and shows a field type the generic widgets do not cover (the rows
+# of a repeating group): an object with ``from_post(spec, post)`` and ``widget(spec, value,
+# errors)``, registered under the type's name.
+field_renderers: Registry[Any] = Registry("form field renderers")
 
 submission_hooks: Registry[Callable] = Registry("submission hooks")
 erasure_hooks: Registry[Callable] = Registry("erasure hooks")

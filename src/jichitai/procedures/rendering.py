@@ -3,10 +3,12 @@ raw data for the validator. Works without JavaScript: conditional questions are 
 (with the condition written out) and the server ignores the ones whose condition is not met;
 a static script hides them when JavaScript runs."""
 
+from django.utils.translation import gettext
+
 from jichitai.core import japanese
 from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldSpec
-from jichitai.procedures.registry import field_types
+from jichitai.procedures.registry import field_renderers, field_types
 
 
 def raw_from_post(fields: list[FieldSpec], post) -> dict:
@@ -14,6 +16,9 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
+        if spec["type"] in field_renderers:
+            raw[name] = field_renderers.get(spec["type"]).from_post(spec, post)
+            continue
         if field_type.is_file or not field_type.is_question:
             continue
         if field_type.parts:
@@ -40,7 +45,12 @@ def fill_address(fields: list[FieldSpec], raw: dict, name: str) -> dict[str, lis
         return {name: [str(error)]}
     area = postal.lookup(code)
     if area is None:
-        return {name: [f"郵便番号 {code} は見つかりません。番号を確認してください。"]}
+        return {
+            name: [
+                gettext("郵便番号 %(code)s は見つかりません。番号を確認してください。")
+                % {"code": code}
+            ]
+        }
     raw[name] = {**value, "postal_code": code, "address": area.address}
     return {}
 
@@ -89,10 +99,19 @@ def widgets(
         field_type = field_types.get(spec["type"])
         if spec["type"] == "calculate" or (only is not None and name not in only):
             continue
+        if spec["type"] in field_renderers:
+            entry = field_renderers.get(spec["type"]).widget(spec, raw.get(name), errors)
+            entry["condition"] = _condition_text(spec, by_name)
+            entry["show_if_field"] = (spec.get("show_if") or {}).get("field", "")
+            entry["show_if_values"] = "|".join((spec.get("show_if") or {}).get("values", []))
+            result.append(entry)
+            continue
         # A question not yet answered starts from the form's default.
         value = raw[name] if name in raw else spec.get("default")
         if spec["type"] == "multiple_choice" and isinstance(value, str):
             value = value.split()
+        if spec["type"] == "yes_no" and isinstance(value, bool):
+            value = "yes" if value else "no"  # a stored answer, shown back on its radio button
         entry = {
             "name": name,
             "id": f"field-{name}",
@@ -110,7 +129,7 @@ def widgets(
             "checked": value is True,
             "uses_fieldset": bool(field_type.parts)
             or field_type.has_choices
-            or spec["type"] == "consent",
+            or spec["type"] in ("consent", "yes_no"),
             "max_length": spec.get("max_length"),
             "minimum": spec.get("minimum"),
             "maximum": spec.get("maximum"),

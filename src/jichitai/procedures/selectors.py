@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from jichitai.core import japanese
-from jichitai.procedures import availability, published, workload
+from jichitai.procedures import availability, published, repeats, workload
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
@@ -319,12 +319,7 @@ def application_for_applicant(organization, receipt_number: str, token: str) -> 
 
 def display_rows(application: Application) -> list[tuple[str, str]]:
     """(label, value as shown) for each field the application answered, in the form's order."""
-    rows = []
-    for spec in application.form_version.fields:
-        if spec["name"] in application.data:
-            value = application.data[spec["name"]]
-            rows.append((spec["label"], field_types.get(spec["type"]).display(value, spec)))
-    return rows
+    return repeats.display_rows(application.form_version.fields, application.data)
 
 
 # --- Figures for other modules (statistics, PDCA) ------------------------------------------------

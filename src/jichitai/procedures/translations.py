@@ -24,7 +24,8 @@ TRANSLATED_KEYS = ("label", "help", "constraint_message", "required_message")
 def form_languages(fields: list[FieldSpec]) -> list[tuple[str, str]]:
     """(code, name) of the languages the form is offered in: Japanese and every selectable
     language some field is translated into."""
-    codes = {code for spec in fields for code in spec.get("translations", {})}
+    every = [*fields, *(child for spec in fields for child in spec.get("children", []))]
+    codes = {code for spec in every for code in spec.get("translations", {})}
     return [(code, name) for code, name in LANGUAGES.items() if code == "ja" or code in codes]
 
 
@@ -38,7 +39,8 @@ def translate(fields: list[FieldSpec], code: str) -> list[FieldSpec]:
     if code == "ja":
         return fields
     shown = copy.deepcopy(fields)
-    for spec in shown:
+    # A repeating group's child fields are translated like the form's own.
+    for spec in [*shown, *(child for field in shown for child in field.get("children", []))]:
         texts = spec.get("translations", {}).get(code, {})
         for key in TRANSLATED_KEYS:
             if texts.get(key):

@@ -6,19 +6,23 @@ import json
 from functools import lru_cache
 
 import jsonschema_rs
+from django.utils.translation import gettext, gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 
 from jichitai.procedures import expressions
 from jichitai.procedures.definitions import Scope, offered_choices
-from jichitai.procedures.fields import FieldInputError, FieldSpec
+from jichitai.procedures.fields import FieldErrors, FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_types
 
+# Messages are written in Japanese and given in the applicant's language (gettext).
 REQUIRED_MESSAGES = {
-    "single_choice": "「{label}」を選んでください。",
-    "multiple_choice": "「{label}」を1つ以上選んでください。",
-    "consent": "「{label}」への同意が必要です。",
-    "file": "「{label}」のファイルを添付してください。",
+    "single_choice": gettext_lazy("「%(label)s」を選んでください。"),
+    "multiple_choice": gettext_lazy("「%(label)s」を1つ以上選んでください。"),
+    "consent": gettext_lazy("「%(label)s」への同意が必要です。"),
+    "yes_no": gettext_lazy("「%(label)s」で「はい」か「いいえ」を選んでください。"),
+    "file": gettext_lazy("「%(label)s」のファイルを添付してください。"),
 }
+REQUIRED_MESSAGE = gettext_lazy("「%(label)s」を入力してください。")
 
 
 def _is_required(spec: FieldSpec, values: dict) -> bool:
@@ -31,30 +35,30 @@ def _is_required(spec: FieldSpec, values: dict) -> bool:
 def _required_message(spec: FieldSpec) -> str:
     if spec.get("required_message"):
         return spec["required_message"]
-    template = REQUIRED_MESSAGES.get(spec["type"], "「{label}」を入力してください。")
-    return template.format(label=spec["label"])
+    template = REQUIRED_MESSAGES.get(spec["type"], REQUIRED_MESSAGE)
+    return str(template) % {"label": spec["label"]}
 
 
 def _schema_message(error, spec: FieldSpec) -> str:
     keyword = error.validator
     value = error.validator_value
     if keyword == "maxLength":
-        return f"{value}文字以内で入力してください。"
+        return gettext("%(count)s文字以内で入力してください。") % {"count": value}
     if keyword == "minLength":
-        return f"{value}文字以上で入力してください。"
+        return gettext("%(count)s文字以上で入力してください。") % {"count": value}
     if keyword == "minimum":
-        return f"{value}以上の値を入力してください。"
+        return gettext("%(value)s以上の値を入力してください。") % {"value": value}
     if keyword == "maximum":
-        return f"{value}以下の値を入力してください。"
+        return gettext("%(value)s以下の値を入力してください。") % {"value": value}
     if keyword in {"enum", "const"}:
-        return "選択肢から選んでください。" if spec["type"] != "consent" else "同意が必要です。"
-    if keyword == "format":
-        return "形式が正しくありません。"
-    if keyword == "pattern":
-        return "形式が正しくありません。"
+        if spec["type"] == "consent":
+            return gettext("同意が必要です。")
+        return gettext("選択肢から選んでください。")
+    if keyword in {"format", "pattern"}:
+        return gettext("形式が正しくありません。")
     if keyword == "required":
         return _required_message(spec)
-    return "入力内容を確認してください。"
+    return gettext("入力内容を確認してください。")
 
 
 @lru_cache(maxsize=256)
@@ -95,8 +99,15 @@ def validate_application_data(
         given = raw[name] if name in raw else spec.get("default")
         try:
             value = field_type.normalise(given, spec)
+        except FieldErrors as error:
+            errors.update(error.errors)
+            continue
         except FieldInputError as error:
             errors[name] = [str(error)]
+            continue
+        problem = field_type.check(value, spec, cleaned) if field_type.check else None
+        if problem:
+            errors[name] = [problem]
             continue
         if value is None:
             if _is_required(spec, cleaned):
@@ -106,12 +117,14 @@ def validate_application_data(
             offered = {choice["value"] for choice in offered_choices(spec, cleaned)}
             chosen = value if isinstance(value, list) else [value]
             if not set(chosen) <= offered:
-                errors[name] = ["選択肢から選んでください。"]
+                errors[name] = [gettext("選択肢から選んでください。")]
                 continue
         if spec.get("constraint") and not expressions.holds(
             spec["constraint"], cleaned, current=value
         ):
-            errors[name] = [spec.get("constraint_message") or "入力内容が条件に合いません。"]
+            errors[name] = [
+                spec.get("constraint_message") or gettext("入力内容が条件に合いません。")
+            ]
             continue
         cleaned[name] = value
 
@@ -120,7 +133,7 @@ def validate_application_data(
         known = set(specs_by_name)
         for name in raw:
             if name not in known or not field_types.get(specs_by_name[name]["type"]).is_question:
-                errors[name] = ["この項目はこの手続にありません。"]
+                errors[name] = [gettext("この項目はこの手続にありません。")]
 
     schema_json = json.dumps(schema, sort_keys=True)
     if _accepting_validator(schema_json).is_valid(cleaned):

@@ -49,6 +49,30 @@ def due_date_for(procedure: Procedure, received_on):
     )
 
 
+def due_date_on_return(application: Application, *, returned_on, back_on):
+    """The due date of an application returned (差戻し) on ``returned_on`` and back with the
+    organization on ``back_on``: the open days it had left, counted again from ``back_on``."""
+    if application.due_date is None:
+        return None
+    closed = closed_days_of(
+        application.organization, since=min(returned_on, application.due_date, back_on)
+    )
+    left = deadlines.open_days_between(returned_on, application.due_date, closed)
+    return deadlines.add_open_days(back_on, left, closed)
+
+
+def returned_on(application: Application):
+    """The day the application was last returned to its applicant."""
+    event = (
+        ApplicationEvent.objects.filter(
+            application=application, to_status=Application.Status.RETURNED
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    return timezone.localdate(event.at) if event else None
+
+
 def in_view(
     applications: QuerySet[Application], view: str, *, user, status: str = ""
 ) -> QuerySet[Application]:

@@ -8,16 +8,27 @@ from openpyxl import Workbook
 
 from jichitai.procedures.fields import FieldSpec
 
-OWN_TYPES = {"email", "phone", "postal_code", "name", "address", "persons", "date", "note", "file"}
+OWN_TYPES = {
+    "email",
+    "phone",
+    "postal_code",
+    "name",
+    "address",
+    "persons",
+    "date",
+    "note",
+    "file",
+    "yes_no",
+}
 EXPRESSIONS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
 
 
-def _type(spec: FieldSpec) -> str:
+def _type(spec: FieldSpec, list_name: str) -> str:
     kind = spec["type"]
     if kind == "single_choice":
-        return f"select_one {spec['name']}"
+        return f"select_one {list_name}"
     if kind == "multiple_choice":
-        return f"select_multiple {spec['name']}"
+        return f"select_multiple {list_name}"
     if kind in {"text", "textarea"}:
         return "text"
     if kind == "number":
@@ -59,12 +70,50 @@ def _relevant(spec: FieldSpec, section: str) -> str:
     return relevant
 
 
+def _question_row(spec: FieldSpec, section: str, list_name: str) -> dict:
+    return {
+        "type": _type(spec, list_name),
+        "name": spec["name"],
+        "label": spec["label"] if spec["type"] != "calculate" else "",
+        "hint": spec.get("help", ""),
+        "required": "yes" if spec.get("required") else spec.get("required_if", ""),
+        "required_message": spec.get("required_message", ""),
+        "relevant": _relevant(spec, section),
+        "constraint": _constraint(spec),
+        "constraint_message": spec.get("constraint_message", ""),
+        "default": spec.get("default", ""),
+        "calculation": spec.get("calculation", ""),
+        "choice_filter": spec.get("choice_filter", ""),
+        "appearance": "multiline" if spec["type"] == "textarea" else "",
+    }
+
+
+def _repeat_row(spec: FieldSpec, section: str) -> dict:
+    """``begin repeat``: a fixed number of rows is XLSForm's ``repeat_count``; the bounds and the
+    row unit, which XLSForm has no column for, go to this platform's own columns (other tools
+    ignore them, pyxform passes them through)."""
+    fewest, most = spec.get("min_repeat"), spec.get("max_repeat")
+    fixed = fewest is not None and fewest == most
+    return {
+        "type": "begin repeat",
+        "name": spec["name"],
+        "label": spec["label"],
+        "hint": spec.get("help", ""),
+        "relevant": _relevant(spec, section),
+        "repeat_count": str(fewest) if fixed else spec.get("repeat_count", ""),
+        "min_repeat": None if fixed or fewest is None else str(fewest),
+        "max_repeat": None if fixed or most is None else str(most),
+        "row_unit": spec.get("row_unit", ""),
+    }
+
+
 def write_xlsform(fields: list[FieldSpec]) -> bytes:
+    every = [*fields, *(child for spec in fields for child in spec.get("children", []))]
     languages = sorted(
-        {code for spec in fields for code in spec.get("translations", {})}
+        {code for spec in every for code in spec.get("translations", {})}
         | {
             code
-            for spec in fields
+            for spec in every
             for choice in spec.get("choices", [])
             for code in choice.get("translations", {})
         }
@@ -73,7 +122,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
     columns = {"label": "label", "help": "hint"}
     header = ["type", "name", "label", "hint", "required", "required_message", "relevant"]
     header += ["constraint", "constraint_message", "default", "calculation", "choice_filter"]
-    header += ["appearance"]
+    header += ["appearance", "repeat_count", "min_repeat", "max_repeat", "row_unit"]
     for code in languages:
         for key in texts:
             header.append(f"{columns.get(key, key)}::{code} ({code})")
@@ -83,7 +132,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
     survey.append(header)
     choices_sheet = book.create_sheet("choices")
     filter_keys = sorted(
-        {key for spec in fields for c in spec.get("choices", []) for key in c.get("filters", {})}
+        {key for spec in every for c in spec.get("choices", []) for key in c.get("filters", {})}
     )
     choices_sheet.append(
         ["list_name", "name", "label", *[f"label::{c} ({c})" for c in languages], *filter_keys]
@@ -93,6 +142,27 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
     # section before any page goes in an untitled page, as a top-level group would become one.
     in_page = in_section = False
     names = {spec["name"] for spec in fields}
+
+    def append(spec: FieldSpec, row: dict, list_name: str = "") -> None:
+        for code in languages:
+            translated = spec.get("translations", {}).get(code, {})
+            for key in texts:
+                row[f"{columns.get(key, key)}::{code} ({code})"] = translated.get(key, "")
+        survey.append([row.get(column) or None for column in header])
+        for choice in spec.get("choices", []):
+            choices_sheet.append(
+                [
+                    list_name or spec["name"],
+                    choice["value"],
+                    choice["label"],
+                    *[
+                        choice.get("translations", {}).get(code, {}).get("label") or None
+                        for code in languages
+                    ],
+                    *[choice.get("filters", {}).get(key) for key in filter_keys],
+                ]
+            )
+
     for spec in fields:
         if spec["type"] == "page" or (spec["type"] == "section" and not in_page):
             if in_section:
@@ -113,6 +183,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
         if spec["type"] == "page":
             row = {"type": "begin group", "name": spec["name"], "label": spec["label"]}
             row.update(relevant=_relevant(spec, ""), appearance="field-list")
+            append(spec, row)
         elif spec["type"] == "section":
             if in_section:
                 survey.append(["end group"])
@@ -120,45 +191,24 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
             in_section = True
             row = {"type": "begin group", "name": spec["name"], "label": spec["label"]}
             row["relevant"] = section
+            append(spec, row)
+        elif spec["type"] == "repeat":
+            # A repeat is a group of its own kind: on a page, inside its group; before any page,
+            # at the top (where a plain group would become a page).
+            append(spec, _repeat_row(spec, section))
+            for child in spec.get("children", []):
+                # A row's field may share its name with one outside the row: its choices
+                # list is named after both.
+                list_name = f"{spec['name']}__{child['name']}"
+                append(child, _question_row(child, "", list_name), list_name)
+            survey.append(["end repeat"])
         else:
-            row = {
-                "type": _type(spec),
-                "name": spec["name"],
-                "label": spec["label"] if spec["type"] != "calculate" else "",
-                "hint": spec.get("help", ""),
-                "required": "yes" if spec.get("required") else spec.get("required_if", ""),
-                "required_message": spec.get("required_message", ""),
-                "relevant": _relevant(spec, section),
-                "constraint": _constraint(spec),
-                "constraint_message": spec.get("constraint_message", ""),
-                "default": spec.get("default", ""),
-                "calculation": spec.get("calculation", ""),
-                "choice_filter": spec.get("choice_filter", ""),
-                "appearance": "multiline" if spec["type"] == "textarea" else "",
-            }
-        for code in languages:
-            translated = spec.get("translations", {}).get(code, {})
-            for key in texts:
-                row[f"{columns.get(key, key)}::{code} ({code})"] = translated.get(key, "")
-        survey.append([row.get(column) or None for column in header])
-        for choice in spec.get("choices", []):
-            choices_sheet.append(
-                [
-                    spec["name"],
-                    choice["value"],
-                    choice["label"],
-                    *[
-                        choice.get("translations", {}).get(code, {}).get("label") or None
-                        for code in languages
-                    ],
-                    *[choice.get("filters", {}).get(key) for key in filter_keys],
-                ]
-            )
+            append(spec, _question_row(spec, section, spec["name"]))
     for _open in range(in_section + in_page):
         survey.append(["end group"])
     if any(
         len({c["value"] for c in spec.get("choices", [])}) < len(spec.get("choices", []))
-        for spec in fields
+        for spec in every
     ):
         # A filtered list may repeat a value (the same county name in two states).
         settings = book.create_sheet("settings")

@@ -268,10 +268,15 @@ JICHITAI_PAYMENT_GATEWAY = {
 }
 
 # Automation (RPA): the secrets vault's Fernet keys (comma-separated, first one encrypts; see
-# README) and the target systems scenarios may drive, by name (name=url,name=url).
+# README) and the target systems scenarios may drive, by name (name=url,name=url; a mailbox is
+# imaps://user@host:993 or imap://user@host:143 with STARTTLS); mail intake downloads messages up
+# to this size (larger ones are taken by their header, the item saying why).
 JICHITAI_VAULT_KEYS = env.list("JICHITAI_VAULT_KEYS", default=[])
 JICHITAI_AUTOMATION_TARGETS = env.dict(
     "JICHITAI_AUTOMATION_TARGETS", default={"legacy": "http://127.0.0.1:8199"}
+)
+JICHITAI_AUTOMATION_MAIL_MAX_BYTES = env.int(
+    "JICHITAI_AUTOMATION_MAIL_MAX_BYTES", default=50 * 1024 * 1024
 )
 
 # --- E-mail ----------------------------------------------------------------------------------

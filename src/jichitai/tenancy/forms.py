@@ -52,6 +52,19 @@ class OrganizationForm(JapaneseContactCleaningMixin, forms.ModelForm):
         fields = ["name", "name_kana", "postal_code", "address", "phone", "email", "website"]
 
 
+class PrivacyPolicyForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["privacy_policy"]
+        widgets = {"privacy_policy": forms.Textarea(attrs={"rows": 20})}
+        help_texts = {
+            "privacy_policy": _(
+                "申請フォームの同意欄からリンクされ、公開ページに表示されます。"
+                "利用目的、提供先、保存期間、問い合わせ先などを書いてください。"
+            )
+        }
+
+
 class MunicipalityForm(JapaneseContactCleaningMixin, forms.Form):
     code = LocalGovernmentCodeField(label=_("全国地方公共団体コード"))
     name = forms.CharField(label=_("団体名"), max_length=100)

@@ -45,6 +45,8 @@ class Organization(models.Model):
     email = models.EmailField(_("代表メールアドレス"), blank=True)
     website = models.URLField(_("ウェブサイト"), blank=True)
     is_active = models.BooleanField(_("利用中"), default=True)
+    # Shown at /o/<code>/privacy/ and linked from every consent on the organization's forms.
+    privacy_policy = models.TextField(_("個人情報の取扱い"), blank=True, max_length=20000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -68,6 +68,20 @@ def update_organization(
 
 
 @transaction.atomic
+def update_privacy_policy(*, actor: "User", organization: Organization, text: str) -> Organization:
+    """The organization's 個人情報の取扱い, as residents read it before they consent."""
+    changes = _apply(organization, ["privacy_policy"], {"privacy_policy": text.strip()})
+    if changes:
+        audit.record(
+            action="tenancy.privacy_policy.updated",
+            actor=actor,
+            target=organization,
+            changes=changes,
+        )
+    return organization
+
+
+@transaction.atomic
 def create_municipality(
     *, actor: "User", prefecture: Organization, code: str, name: str, name_kana: str, kind: str
 ) -> Organization:

@@ -8,6 +8,7 @@ app_name = "tenancy"
 urlpatterns = [
     path("organization/", views.organization_detail, name="organization"),
     path("organization/edit/", views.organization_edit, name="organization_edit"),
+    path("organization/privacy/", views.privacy_policy_edit, name="privacy_policy_edit"),
     path("divisions/", views.division_list, name="divisions"),
     path("divisions/new/", views.division_create, name="division_create"),
     path("divisions/<int:division_id>/", views.division_edit, name="division_edit"),

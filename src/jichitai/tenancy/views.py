@@ -19,6 +19,7 @@ from jichitai.tenancy.forms import (
     MunicipalityChangeForm,
     MunicipalityForm,
     OrganizationForm,
+    PrivacyPolicyForm,
     StaffInviteForm,
 )
 from jichitai.tenancy.middleware import requires_role
@@ -54,6 +55,21 @@ def organization_edit(request, org_code):
             messages.success(request, _("団体の情報を更新しました。"))
             return redirect("tenancy:organization", org_code=org_code)
     return render(request, "tenancy/organization_form.html", {"form": form})
+
+
+@requires_role(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def privacy_policy_edit(request, org_code):
+    form = PrivacyPolicyForm(request.POST or None, instance=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        services.update_privacy_policy(
+            actor=request.user,
+            organization=request.tenant,
+            text=form.cleaned_data["privacy_policy"],
+        )
+        messages.success(request, _("個人情報の取扱いを更新しました。"))
+        return redirect("tenancy:organization", org_code=org_code)
+    return render(request, "tenancy/privacy_policy_form.html", {"form": form})
 
 
 @requires_role(Role.VIEWER)

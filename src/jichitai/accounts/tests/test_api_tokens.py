@@ -92,3 +92,10 @@ def test_admins_create_and_revoke_tokens_in_the_page(tsu, tsu_admin, login):
     client.post(f"/s/{tsu.code}/api-tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_tokens_role_is_shown_by_its_name():
+    from jichitai.accounts.models import ApiToken
+
+    assert ApiToken(role="clerk").role_label == "担当職員"
+    assert ApiToken(role="viewer").role_label == "閲覧のみ"

@@ -8,6 +8,7 @@ from jichitai.automation.steps import (  # noqa: F401  (each module registers it
     csv,
     excel,
     files,
+    mail,
     net,
     pdf,
     platform,

@@ -169,6 +169,30 @@ def test_every_step_parameter_has_a_japanese_title():
     assert untitled == []
 
 
+def test_the_mail_and_pdf_steps_explain_every_parameter_in_the_editor():
+    from jichitai.automation.steps import steps
+
+    form = editor.from_definition(
+        {
+            "targets": ["mailbox"],
+            "prepare": [{"step": "mail.receive", "with": {"target": "mailbox"}}],
+            "each": [{"step": "pdf.extract", "with": {}}, {"step": "mail.mark", "with": {}}],
+        }
+    )
+    fields = {f"{s.step}.{f.name.rsplit('-p-', 1)[1]}": f for s in form.steps for f in s.fields}
+    names = [
+        f"{name}.{param}"
+        for name in ("mail.receive", "mail.mark", "pdf.extract")
+        for param in steps.get(name).schema["properties"]
+    ]
+    assert sorted(fields) == sorted(names)
+    assert [name for name in names if not fields[name].help] == []
+    assert fields["mail.receive.target"].choices == [("mailbox", "mailbox")]
+    assert fields["mail.receive.password_secret"].label == "パスワードの秘密情報の名前"
+    assert fields["pdf.extract.anchors"].kind == "mapping"
+    assert fields["mail.receive.max_attachment_mb"].kind == "number"
+
+
 def test_the_editor_shows_the_first_items_of_the_latest_plan(tsu, tsu_clerk, login, run_now):
     from jichitai.automation import services
     from jichitai.automation.models import Run

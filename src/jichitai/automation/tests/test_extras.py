@@ -1,5 +1,5 @@
-"""Browser steps need the ``rpa`` extra (Playwright); without it a run stops with what to
-install instead of retrying every item."""
+"""Browser steps and reading PDFs need the ``rpa`` extra (Playwright, PDFium); without it a run
+stops with what to install instead of retrying every item."""
 
 import sys
 
@@ -33,9 +33,23 @@ def test_a_browser_step_without_the_rpa_extra_fails_the_run_saying_what_to_insta
 
     assert run.status == Run.Status.FAILED
     assert (
-        "業務自動化(RPA)の画面操作を使うには `pip install 'jichitai[rpa]'` が必要です"
-        in run.message
+        "業務自動化(RPA)の画面操作や PDF からの値の読み取りを使うには "
+        "`pip install 'jichitai[rpa]'` が必要です" in run.message
     )
+
+
+def test_reading_a_pdf_without_the_rpa_extra_says_what_to_install(tmp_path, monkeypatch):
+    from jichitai.automation.steps import steps
+    from jichitai.core.extras import MissingExtra
+
+    class Ctx:
+        def input_path(self, value):
+            return tmp_path / value
+
+    (tmp_path / "請求書.pdf").write_bytes(b"%PDF-1.4")
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)
+    with pytest.raises(MissingExtra, match=r"pip install 'jichitai\[rpa\]'"):
+        steps.get("pdf.extract").function(Ctx(), path="請求書.pdf", anchors={"a": "b"})
 
 
 def test_a_browser_that_cannot_start_is_reported_not_waited_for(monkeypatch):

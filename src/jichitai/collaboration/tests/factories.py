@@ -4,6 +4,7 @@ from jichitai.collaboration import services
 from jichitai.collaboration.models import Initiative
 from jichitai.procedures import services as procedures
 from jichitai.procedures.models import Procedure
+from jichitai.tenancy.models import Division
 from jichitai.tenancy.tests.factories import DivisionFactory
 
 CHOICES = ["かなり深まった", "少し深まった", "あまり深まらなかった", "深まらなかった"]
@@ -13,7 +14,8 @@ def council_survey(prefecture) -> Procedure:
     survey = procedures.create_procedure(
         actor=None,
         organization=prefecture,
-        division=DivisionFactory(organization=prefecture, name="スマート改革推進課"),
+        division=Division.objects.filter(organization=prefecture, name="スマート改革推進課").first()
+        or DivisionFactory(organization=prefecture, name="スマート改革推進課"),
         name="検討会議 事後アンケート",
         category=Procedure.Category.SURVEY,
         fields=[

@@ -61,7 +61,8 @@ def test_the_public_page_and_open_data_carry_no_applicant(
     assert csv.content.startswith("\ufeff".encode()) and "秘匿" in csv.content.decode("utf-8-sig")
     data = client.get("/o/240001/municipal-figures.json?year=2026").json()
     assert data["fields"][0] == "全国地方公共団体コード"
-    assert ["242012", "津市", 2026, "申請件数", 7, "件"] in data["rows"]
+    assert ["242012", "津市", 2026, "", "申請件数", 7, "件"] in data["rows"]
+    assert ["242039", "伊勢市", 2026, "", "申請件数", "秘匿", "件"] in data["rows"]
     for text in [page.content.decode(), csv.content.decode("utf-8-sig"), str(data)]:
         for personal in ["三重", "太郎", "taro0@example.jp", "タロウ"]:
             assert personal not in text.replace("三重県", "")

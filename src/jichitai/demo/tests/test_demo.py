@@ -71,3 +71,16 @@ def test_five_municipalities_offer_published_procedures():
         if open_procedures(organization).exists()
     ]
     assert len(offering) >= 5
+
+
+@pytest.mark.django_db
+def test_the_demos_organizations_have_an_example_privacy_policy_kept_once_edited():
+    from jichitai.demo import foundation
+
+    foundation.load()
+    tsu = Organization.objects.get(code="242012")
+    assert "利用目的" in tsu.privacy_policy
+    assert Organization.objects.get(code="242161").privacy_policy == ""  # 伊賀市: none written
+    Organization.objects.filter(pk=tsu.pk).update(privacy_policy="津市の定め")
+    foundation.load()
+    assert Organization.objects.get(pk=tsu.pk).privacy_policy == "津市の定め"

@@ -1,7 +1,8 @@
 """Writes to the open data catalog. Each function is one user action in one transaction with its
 audit entry; a refused action raises ``ValidationError`` with the field it concerns and writes
 nothing (files included). Datasets in ``datasets.py``, resources and their files in
-``resources.py``, groups in ``groups.py``, statistics datasets from procedures in ``statistics.py``."""
+``resources.py``, groups in ``groups.py``, statistics datasets from procedures in ``statistics.py``, datasets of
+the tables other modules offer (``core.registry.published_tables``) in ``published_tables.py``."""
 
 from jichitai.opendata.services.datasets import (
     create_dataset,
@@ -13,6 +14,7 @@ from jichitai.opendata.services.datasets import (
     update_dataset,
 )
 from jichitai.opendata.services.groups import create_group
+from jichitai.opendata.services.published_tables import refresh_published_table
 from jichitai.opendata.services.resources import (
     add_resource,
     delete_resource,
@@ -32,6 +34,7 @@ __all__ = [
     "publication_problems",
     "publish_dataset",
     "record_download",
+    "refresh_published_table",
     "refresh_statistics",
     "replace_resource_file",
     "restore_dataset",

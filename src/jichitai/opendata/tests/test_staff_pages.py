@@ -204,3 +204,11 @@ def test_choosing_a_welfare_procedure_for_statistics_asks_for_a_confirmation(
     )
     assert accepted.status_code == 302
     assert Dataset.objects.filter(name="welfare-stats").exists()
+
+
+@pytest.mark.django_db
+def test_the_licence_is_shown_by_its_name_not_its_id(tsu, tsu_clerk, login):
+    found = dataset(tsu)
+    page = login(tsu_clerk).get(f"/s/{tsu.code}/opendata/{found.pk}/").content.decode()
+    assert "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)" in page
+    assert ">CC-BY-4.0<" not in page

@@ -85,3 +85,11 @@ class TestTheEditForm:
             ("gateway", "オンライン決済"),
             ("bank-transfer", "ネットバンキング"),
         ]
+
+
+def test_how_a_payment_was_made_is_shown_by_the_methods_name():
+    from jichitai.payments.models import Payment
+
+    assert Payment(method="gateway").method_label == "オンライン決済"
+    assert Payment(method="reconciliation").method_label == "消込"
+    assert Payment(method="retired_method").method_label == "retired_method"

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from jichitai.audit.models import AuditEvent
 from jichitai.jobs.models import Job
-from jichitai.pdca import selectors, services, workbook
+from jichitai.pdca import selectors, services, workbook, workbook_diff
 from jichitai.pdca.models import Action, Indicator, ReportSnapshot
 from jichitai.pdca.tests.factories import plan_with_action
 from jichitai.procedures import services as procedures
@@ -197,14 +197,18 @@ class TestWorkbook:
             follow=True,
         )
         preview_url = response.redirect_chain[-1][0]
-        assert "35 行を読みました" in response.content.decode()
+        page = response.content.decode()
+        assert "変更のある行: 2" in page and "変更なし" in page
+        assert "<strong>取組状況 R4</strong>: <del>" in page
+        assert "→ <ins>R4年度：18業務にRPAを導入</ins>" in page
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(preview_url)
         job = Job.objects.get(kind="pdca.import")
         assert (
             job.status == Job.Status.SUCCEEDED
-            and job.result == {"created": 1, "updated": 34}
-            and job.done == 35
+            and job.result["created"] == 1
+            and job.result["updated"] == 1
+            and job.done == 2
         )
         assert Action.objects.get(plan=strategy, number=35).title == "AI-OCR の共同利用"
         assert (
@@ -219,7 +223,7 @@ class TestWorkbook:
         call_command(
             "pdca", "import", "--plan", "mie-digital-strategy", str(tmp_path / "plan.xlsx")
         )
-        assert "追加 0 件、更新 34 件" in capsys.readouterr().out
+        assert "追加 0 件、更新 0 件" in capsys.readouterr().out
         for kind, plan, fmt in (
             ("evaluation", "smart-government-policy", "pdf"),
             ("evaluation", "smart-government-policy", "xlsx"),
@@ -254,9 +258,9 @@ def test_a_workbook_number_out_of_range_is_a_problem_of_its_row(prefecture, numb
     edited = io.BytesIO()
     book.save(edited)
 
-    rows, problems = workbook.read_workbook(plan, edited.getvalue())
+    rows, problems = workbook_diff.read_workbook(plan, edited.getvalue())
 
-    assert rows == []
+    assert [row for row in rows if row["sheet"] == "取組"] == []
     assert len(problems) == 1
     assert problems[0].startswith("取組シート 2行目 「NO」列: 「")
     assert problems[0].endswith("」は番号ではありません。")

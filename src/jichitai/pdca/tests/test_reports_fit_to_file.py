@@ -88,6 +88,14 @@ def test_evaluation_xlsx_stores_figures_as_numbers_with_formats(policy):
     budgets = [cell.value for row in projects.iter_rows(min_row=2) for cell in row[5:7]]
     assert 177051 in budgets and 64370 in budgets
     assert not any(isinstance(value, str) and re.fullmatch(r"[\d,]+", value) for value in budgets)
+    graph = [
+        cell
+        for row in book["グラフ"].iter_rows()
+        for cell in row
+        if isinstance(cell.value, int | float)
+    ]
+    assert 22299 in [cell.value for cell in graph]
+    assert all(cell.number_format.startswith("#,##0") for cell in graph)
 
 
 @pytest.mark.django_db
@@ -125,3 +133,27 @@ def test_progress_report_schedule_labels_stay_on_one_line(strategy):
         assert words.count(label) >= cells.count(label) > 0, label
     sheet = load_workbook(io.BytesIO(reports.xlsx(data)))["進捗報告"]
     assert sheet.column_dimensions["G"].width >= 10
+
+
+@pytest.mark.django_db
+def test_reports_carry_the_date_and_section_lines_of_the_seed_documents(strategy, policy):
+    from jichitai.core.tests.pdf import pdf_text
+
+    data = selectors.latest_snapshot(strategy, ReportSnapshot.Kind.PROGRESS, 2021).data
+    lines = [line.strip() for line in pdf_text(reports.pdf(data)).splitlines() if line.strip()]
+    # Seed 001 opens: 令和4年5月30日 / デジタル戦略企画課 / 現行「みえデジタル戦略推進計画」にかかる報告
+    assert lines[:2] == ["令和4年5月30日", "三重県 デジタル戦略企画課"]
+    assert lines[2].startswith("「みえデジタル戦略推進計画」にかかる報告")
+    sheet = load_workbook(io.BytesIO(reports.xlsx(data)))["進捗報告"]
+    assert [sheet["A1"].value, sheet["A2"].value] == ["令和4年5月30日", "三重県 デジタル戦略企画課"]
+
+    with freeze_time(datetime(2022, 8, 1, 9, 0)):
+        evaluation = selectors.evaluation_data(policy, 2021)
+    text = pdf_text(reports.pdf(evaluation))
+    assert (
+        text.index("令和4年8月1日")
+        < text.index("三重県 スマート改革推進課")
+        < text.index("【主担当部局：総務部】")
+    )
+    sheet = load_workbook(io.BytesIO(reports.xlsx(evaluation)))["施策評価表"]
+    assert [sheet["A1"].value, sheet["A2"].value] == ["令和4年8月1日", "三重県 スマート改革推進課"]

@@ -114,7 +114,9 @@ class TestProgressReport:
     def test_progress_xlsx_lists_every_action(self, strategy):
         data = selectors.latest_snapshot(strategy, ReportSnapshot.Kind.PROGRESS, 2021).data
         book = load_workbook(io.BytesIO(reports.xlsx(data)))
-        rows = list(book["進捗報告"].iter_rows(min_row=3, values_only=True))
+        rows = list(
+            book["進捗報告"].iter_rows(min_row=5, values_only=True)
+        )  # date, 所属, title, header
         assert len(rows) == 35  # 34 actions and the reprint of action 4 in (8)
         effects = list(book["効果"].iter_rows(min_row=2, values_only=True))
         rpa = next(row for row in effects if row[1] and "RPA" in row[1])

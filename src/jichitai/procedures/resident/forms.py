@@ -71,3 +71,11 @@ class FinderForm(forms.Form):
             return japanese.normalize_postal_code(text)
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
+
+
+class ApplicantLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("申請したときのメールアドレス"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -1,5 +1,5 @@
 """The resident's side beyond one form: find a procedure anywhere in the prefecture, find an
-application again by its 受付番号, print the 受付票."""
+application again by its 受付番号, print the 受付票, list one's applications from an e-mailed link."""
 
 import time
 
@@ -7,22 +7,28 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jichitai.core.decorators import public_view
 from jichitai.core.files import content_disposition, private_file_response
 from jichitai.core.links import absolute_url
 from jichitai.core.pdf import html_to_pdf
-from jichitai.core.ratelimit import rate_limited
+from jichitai.core.ratelimit import limit_mail, rate_limited
+from jichitai.procedures import applicant_links as links
 from jichitai.procedures import selectors as procedure_selectors
+from jichitai.procedures import services
 from jichitai.procedures.documents import selectors as documents
 from jichitai.procedures.resident import selectors
-from jichitai.procedures.resident.forms import FinderForm, LookupForm
+from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
 from jichitai.tenancy.selectors import organization_by_code
 
 # Every answer of the lookup takes at least this long, found or not, so the time tells nothing.
 LOOKUP_ANSWER_SECONDS = 0.4
+# The session key holding the address whose applications an opened link showed, until when.
+MY_APPLICATIONS_SESSION = "procedures.my_applications"
 
 
 @public_view
@@ -115,3 +121,65 @@ def issued_document(request, org_code, receipt_number, token, document_id):
     return private_file_response(
         document.file, filename=document.filename, content_type="application/pdf", inline=True
     )
+
+
+@public_view
+@rate_limited("my-applications", "5/10m")
+@require_http_methods(["GET", "POST"])
+def my_applications_request(request):
+    """Asks for the link by e-mail; the answer is the same whether the address has applications."""
+    form = ApplicantLinkForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(
+                request,
+                "procedures/resident/my_applications_request.html",
+                {"form": form},
+                status=422,
+            )
+        limit_mail(request, form.cleaned_data["email"])
+        services.request_applicant_link(email=form.cleaned_data["email"])
+        return render(
+            request,
+            "procedures/resident/my_applications_sent.html",
+            {"email": form.cleaned_data["email"], "minutes": _minutes(links.LINK_LIFETIME)},
+        )
+    return render(request, "procedures/resident/my_applications_request.html", {"form": form})
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def my_applications_open(request, token):
+    """The mailed link. Opening it shows a button: the link is spent by that POST only, so a mail
+    filter that fetches links does not use it up."""
+    if request.method == "POST":
+        email = services.use_applicant_link(token=token)
+        if email is not None:
+            expires = timezone.now() + links.SESSION_LIFETIME
+            request.session.cycle_key()
+            request.session[MY_APPLICATIONS_SESSION] = {
+                "email": email,
+                "until": expires.timestamp(),
+            }
+            return redirect("resident:my_applications")
+    elif links.live_applicant_link(token):
+        return render(request, "procedures/resident/my_applications_open.html")
+    return render(request, "procedures/resident/my_applications_unusable.html", status=410)
+
+
+@public_view
+@never_cache  # a list of someone's applications stays out of shared caches and the back button
+def my_applications(request):
+    opened = request.session.get(MY_APPLICATIONS_SESSION) or {}
+    if not opened or opened.get("until", 0) < timezone.now().timestamp():
+        request.session.pop(MY_APPLICATIONS_SESSION, None)
+        return redirect("resident:my_applications_request")
+    return render(
+        request,
+        "procedures/resident/my_applications.html",
+        {"applications": list(links.applications_made_with(opened["email"])[:200])},
+    )
+
+
+def _minutes(lifetime) -> int:
+    return int(lifetime.total_seconds() // 60)

@@ -2,7 +2,7 @@
 audit entries; applicants' e-mails go out after commit.
 
 The functions live by subject (``catalog``, ``submission``, ``processing``, ``applicant``,
-``uploads``); this package gives them all under one name, so callers write
+``resident_links``, ``uploads``); this package gives them all under one name, so callers write
 ``services.submit_application(...)`` whatever module holds it."""
 
 from jichitai.procedures.availability import ProcedureUnavailable
@@ -40,6 +40,10 @@ from jichitai.procedures.services.processing import (
     change_status,
     remove_closed_day,
 )
+from jichitai.procedures.services.resident_links import (
+    request_applicant_link,
+    use_applicant_link,
+)
 from jichitai.procedures.services.submission import (
     ApplicationInvalid,
     IdempotencyKeyReused,
@@ -72,6 +76,7 @@ __all__ = [
     "publish_procedure",
     "record_form_import",
     "remove_closed_day",
+    "request_applicant_link",
     "request_email_verification",
     "resubmit",
     "save_draft",
@@ -81,5 +86,6 @@ __all__ = [
     "store_upload",
     "submit_application",
     "update_procedure",
+    "use_applicant_link",
     "withdraw",
 ]

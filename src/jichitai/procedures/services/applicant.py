@@ -21,7 +21,12 @@ from jichitai.procedures.models import (
     Procedure,
 )
 from jichitai.procedures.registry import Candidate
-from jichitai.procedures.services.processing import WITHDRAWABLE, Status, _release
+from jichitai.procedures.services.processing import (
+    WITHDRAWABLE,
+    Status,
+    _release,
+    _resume_due_date,
+)
 from jichitai.procedures.services.submission import (
     ApplicationInvalid,
     _attach_files,
@@ -97,7 +102,10 @@ def resubmit(
     application.persons = persons
     application.search_text = _search_text(version.fields, cleaned)
     application.status = Status.RECEIVED
-    application.save(update_fields=["data", "persons", "search_text", "status", "updated_at"])
+    due_change = _resume_due_date(application)
+    application.save(
+        update_fields=["data", "persons", "search_text", "status", "due_date", "updated_at"]
+    )
     if files_by_field:
         ApplicationFile.objects.filter(pk__in=[f.pk for f in files_by_field.values()]).update(
             application=application, upload_token=""
@@ -113,7 +121,7 @@ def resubmit(
     audit.record(
         action="procedures.application.resubmitted",
         target=application,
-        changes=audit.changes_between(before=before, after=cleaned),
+        changes={**audit.changes_between(before=before, after=cleaned), **due_change},
         summary="申請者が修正して再提出",
     )
     notifications.event_recorded(event, "修正された申請を受け付けました。")

@@ -4,9 +4,10 @@ assignment."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from jichitai.audit import services as audit
-from jichitai.procedures import notifications, published, selectors
+from jichitai.procedures import notifications, published, selectors, workload
 from jichitai.procedures.models import Application, ApplicationEvent, ClosedDay, Procedure
 from jichitai.procedures.registry import fee_of
 
@@ -39,6 +40,19 @@ def _release(application: Application) -> None:
     application.one_per_person_key = None
 
 
+def _resume_due_date(application: Application) -> dict:
+    """An application back from 差戻し (resubmitted, or a correction staff received): its due
+    date leaves out the days it waited. Returns the audit change, if any."""
+    returned_on = workload.returned_on(application)
+    if returned_on is None or application.due_date is None:
+        return {}
+    before = application.due_date
+    application.due_date = workload.due_date_on_return(
+        application, returned_on=returned_on, back_on=timezone.localdate()
+    )
+    return {"due_date": [before, application.due_date]} if application.due_date != before else {}
+
+
 @transaction.atomic
 def change_status(
     *, actor, application: Application, to_status: str, message: str = ""
@@ -67,7 +81,10 @@ def change_status(
     application.status = to_status
     if to_status in RELEASED:
         _release(application)
-    application.save(update_fields=["status", "one_per_person_key", "updated_at"])
+    due_change = {}
+    if from_status == Status.RETURNED and to_status in workload.AWAITING_STAFF:
+        due_change = _resume_due_date(application)
+    application.save(update_fields=["status", "one_per_person_key", "due_date", "updated_at"])
     event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.STATUS,
@@ -80,7 +97,7 @@ def change_status(
         action="procedures.application.status_changed",
         actor=actor,
         target=application,
-        changes={"status": [from_status, to_status]},
+        changes={"status": [from_status, to_status], **due_change},
         summary=message[:200],
     )
     notifications.event_recorded(event, message.strip())

@@ -1,6 +1,8 @@
 """The builder's question form keeps what it does not show: opening and saving a question
 imported from XLSForm changes nothing the clerk did not change."""
 
+import pytest
+
 from jichitai.procedures.forms import FieldForm
 
 IMPORTED = {
@@ -48,3 +50,23 @@ def test_a_new_choice_written_alone_is_its_own_value():
         {"value": "出席", "label": "出席"},
         {"value": "欠席", "label": "欠席"},
     ]
+
+
+def test_field_types_are_named_in_japanese_never_by_their_code():
+    from jichitai.procedures.field_type_names import field_type_name
+    from jichitai.procedures.forms import FIELD_TYPE_CHOICES
+
+    assert field_type_name("single_choice") == "単一選択"
+    assert field_type_name("yes_no") == "はい・いいえ"
+    assert field_type_name("unknown_kind") == "unknown_kind"
+    assert all(str(label) != code for code, label in FIELD_TYPE_CHOICES)
+
+
+@pytest.mark.django_db
+def test_the_builder_lists_questions_with_their_types_name(tsu, tsu_admin, login):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    procedure = published_procedure(tsu)
+    page = login(tsu_admin).get(f"/s/{tsu.code}/procedures/{procedure.pk}/form/").content.decode()
+    assert '<span class="badge">単一選択</span>' in page
+    assert ">single_choice<" not in page and ">consent<" not in page

@@ -256,3 +256,13 @@ def test_draft_link_mails_are_limited_per_address_and_per_client(
     assert save_draft(first, "another@example.jp").status_code == 429
     assert len(mail.outbox) == 4
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_every_consent_links_to_the_organizations_privacy_policy(tsu, tsu_admin, login):
+    procedure = published_procedure(tsu)
+    link = f'href="/o/{tsu.code}/privacy/"'
+    form = Client().get(f"/o/{tsu.code}/procedures/{procedure.pk}/").content.decode()
+    assert form.count(link) == 1 and "個人情報の取扱いを読む" in form
+    preview = login(tsu_admin).get(f"/s/{tsu.code}/procedures/{procedure.pk}/preview/")
+    assert link in preview.content.decode()

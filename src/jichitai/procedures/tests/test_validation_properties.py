@@ -48,6 +48,13 @@ def forms(draw):
             spec["choices"] = CHOICES
         if kind == "number":
             spec["minimum"], spec["maximum"] = 0, 100
+        if kind == "repeat":
+            spec["min_repeat"], spec["max_repeat"] = draw(st.sampled_from([(0, 3), (1, 2)]))
+            spec["children"] = [
+                {"name": "c_text", "type": "text", "label": "文字", "required": True},
+                {"name": "c_date", "type": "date", "label": "日付"},
+                {"name": "c_choice", "type": "single_choice", "label": "選択", "choices": CHOICES},
+            ]
         if position and draw(st.booleans()) and fields[0]["type"] == "single_choice":
             spec["show_if"] = {"field": "f0", "values": ["はい"]}
         fields.append(spec)
@@ -71,13 +78,20 @@ def test_any_data_gets_an_answer_and_accepted_data_fits_the_schema(fields, raw):
     assert set(cleaned) <= names
     assert all(isinstance(messages, list) and messages for messages in errors.values())
     assert all(isinstance(message, str) and message for m in errors.values() for message in m)
-    assert set(errors) <= names | set(raw)
+    # A repeat's row errors are named <repeat>.<row>.<child>.
+    assert all(name in raw or name.split(".")[0] in names for name in errors)
     if not errors:
         jsonschema.validate(cleaned, schema, format_checker=jsonschema.FormatChecker())
 
 
 def typed_value(kind: str):
     """What a person would type into a field of ``kind``, in the forms people really use."""
+    if kind == "repeat":
+        row = st.fixed_dictionaries(
+            {"c_text": typed_value("text")},
+            optional={"c_date": typed_value("date"), "c_choice": typed_value("single_choice")},
+        )
+        return st.lists(row, min_size=1, max_size=2)
     return {
         "text": st.text(alphabet="あいうえお漢字ABCabc123 ", min_size=1, max_size=30).filter(
             str.strip
@@ -105,6 +119,7 @@ def typed_value(kind: str):
             st.sampled_from([c["value"] for c in CHOICES]), min_size=1, max_size=3, unique=True
         ),
         "consent": st.sampled_from([True, "on", "true"]),
+        "yes_no": st.sampled_from([True, False, "yes", "no", "はい", "いいえ"]),
     }[kind]
 
 

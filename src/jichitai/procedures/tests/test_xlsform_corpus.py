@@ -26,6 +26,8 @@ KEPT = (
     "translations",
     "default",
     "constraint_message",
+    "repeat_count",
+    "min_repeat",
 )
 
 
@@ -62,11 +64,15 @@ def outcome(name: str) -> tuple[str, str]:
     assert check_definition(imported.fields) == [], name
     if imported.warnings:
         return "warned", imported.warnings[0]
-    kept = {key for spec in imported.fields for key in spec if key in KEPT}
+    every = [
+        *imported.fields,
+        *(child for spec in imported.fields for child in spec.get("children", [])),
+    ]
+    kept = {key for spec in every for key in spec if key in KEPT}
     kept |= {
         spec["type"]
-        for spec in imported.fields
-        if spec["type"] in {"page", "section", "note", "calculate"}
+        for spec in every
+        if spec["type"] in {"page", "section", "note", "calculate", "repeat"}
     }
     return "imported", " ".join(sorted(kept))
 

@@ -15,17 +15,17 @@ def procedure_export(request, org_code, procedure_id):
     procedure = _procedure(request, procedure_id)
     kind = request.GET.get("format", "csv")
     applications = selectors.applications_for_export(request.membership, procedure)
-    header, rows = exports.application_table(procedure, applications)
     audit.record(
         action="procedures.applications.exported",
         actor=request.user,
         target=procedure,
-        summary=f"{kind} {len(rows)}件",
+        summary=f"{kind} {len(applications)}件",
         kind="read",
     )
     base = f"{procedure.name}_{procedure.pk}"
     if kind == "xlsx":
-        return xlsx_response(exports.workbook(procedure, header, rows), f"{base}.xlsx")
+        return xlsx_response(exports.workbook(procedure, applications), f"{base}.xlsx")
+    header, rows = exports.application_table(procedure, applications)
     encoding = "cp932" if kind == "csv-sjis" else "utf-8-sig"
     export = export_csv(header, rows, encoding=encoding)
     if export.unencodable and request.GET.get("download") != "1":

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         '{"file", "page", "aligned", "alignment_score", "fields": {名前: {"value", "raw", '
         '"confidence", "valid", "flagged", "reasons", "notes"}}, "seconds"} を1行ずつ JSON で'
         "出力します。flagged は人が確認すべき項目、reasons はその理由 (low_score: 確信度が低い、"
-        "disagreement: 2回の読取が不一致、format: 形式の誤り、dictionary: 辞書にない地名・番号、"
+        "disagreement: 2回の読取が不一致、format: 形式の誤り、characters: 項目に合わない文字、"
+        "length: 文字数が記入の幅と合わない、dictionary: 辞書にない地名・番号または異体字の可能性、"
         "faint_ink: 薄い記入、ambiguous_mark: 印があいまい)、notes は辞書による補正です。"
     )
 

@@ -31,11 +31,15 @@ class Command(BaseCommand):
         report.add_argument(
             "--organization", help="全国地方公共団体コード, when the slug is used by several."
         )
-        export = sub.add_parser("export", help="Write the plan's actions as a workbook.")
+        export = sub.add_parser(
+            "export", help="Write the plan (actions, indicators, budgets) as a workbook."
+        )
         export.add_argument("--plan", required=True)
         export.add_argument("--organization")
         export.add_argument("file")
-        imported = sub.add_parser("import", help="Read the plan's actions from a workbook.")
+        imported = sub.add_parser(
+            "import", help="Apply the changed cells of an edited plan workbook."
+        )
         imported.add_argument("--plan", required=True)
         imported.add_argument("--organization")
         imported.add_argument("file")
@@ -75,7 +79,10 @@ class Command(BaseCommand):
             )
         elif subcommand == "export":
             Path(options["file"]).write_bytes(workbook.export_workbook(plan))
-            self.stdout.write(f"{options['file']}: {plan.actions.count()} 取組")
+            self.stdout.write(
+                f"{options['file']}: 取組 {plan.actions.count()}、指標 {plan.indicators.count()}、"
+                f"事業 {plan.projects.count()}"
+            )
         else:
             batch = services.preview_import(
                 actor=None,
@@ -89,5 +96,6 @@ class Command(BaseCommand):
                 raise CommandError("取り込めませんでした。上の行を直してください。")
             result = services.apply_import_now(batch=batch)
             self.stdout.write(
-                f"{options['file']}: 追加 {result['created']} 件、更新 {result['updated']} 件"
+                f"{options['file']}: 追加 {result['created']} 件、更新 {result['updated']} 件、"
+                f"変更なし {result['unchanged']} 件"
             )

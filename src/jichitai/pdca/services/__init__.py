@@ -1,7 +1,8 @@
 """Writes about plans: figures per 年度 (refused for a closed 年度), metric bindings, locking and
-reopening years, publishing frozen reports, importing the plan workbook. Each is one transaction
-and audited with who entered what."""
+reopening years, publishing frozen reports, a plan's executed budgets; importing the plan workbook
+is in ``services/workbook.py``. Each is one transaction and audited with who entered what."""
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -11,13 +12,10 @@ from django.utils import timezone
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
-from jichitai.jobs.services import start_job
-from jichitai.pdca import selectors, workbook
-from jichitai.pdca.jobs import apply_import
+from jichitai.pdca import selectors
 from jichitai.pdca.models import (
     Action,
     ActionYear,
-    ImportBatch,
     Indicator,
     IndicatorYear,
     Node,
@@ -28,6 +26,7 @@ from jichitai.pdca.models import (
 )
 
 KEEP = object()  # "leave this value as it is", as opposed to None ("clear it")
+MAX_AMOUNT = 2**63 - 1  # what ProjectYear.executed (BigIntegerField) holds
 
 
 def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
@@ -166,6 +165,41 @@ def set_action_year(
 
 
 @transaction.atomic
+def set_executed_budgets(
+    *, actor, plan: Plan, fiscal_year: int, amounts: dict[int, int | None]
+) -> int:
+    """The executed amounts (千円) of the plan's projects in a 年度, by project row; writes and
+    audits only the amounts that changed and returns how many did."""
+    _refuse_if_locked(plan, fiscal_year)
+    rows = {row.pk: row for row in selectors.project_years_of(plan, fiscal_year)}
+    unknown = set(amounts) - set(rows)
+    if unknown:
+        raise ValidationError("この年度の事業ではない行があります。画面を開き直してください。")
+    changed = 0
+    for pk, amount in amounts.items():
+        if amount is not None and not 0 <= amount <= MAX_AMOUNT:
+            raise ValidationError(
+                {f"executed_{pk}": "千円単位の0以上の整数で入力してください(例: 64370)。"}
+            )
+        row = rows[pk]
+        if row.executed == amount:
+            continue
+        before = {"executed": row.executed}
+        row.executed = amount
+        row.save(update_fields=["executed"])
+        changed += 1
+        audit.record(
+            action="pdca.project_year.updated",
+            actor=actor,
+            organization=plan.organization,
+            target=row,
+            changes=audit.changes_between(before=before, after={"executed": amount}),
+            summary=f"{row.project.name} {japanese.fiscal_year_label(fiscal_year)} 執行額",
+        )
+    return changed
+
+
+@transaction.atomic
 def lock_year(*, actor, plan: Plan, fiscal_year: int) -> YearLock:
     lock, created = YearLock.objects.get_or_create(
         plan=plan, fiscal_year=fiscal_year, defaults={"locked_by": actor}
@@ -199,9 +233,12 @@ def reopen_year(*, actor, membership, plan: Plan, fiscal_year: int) -> None:
 
 
 @transaction.atomic
-def publish_report(*, actor, plan: Plan, kind: str, fiscal_year: int) -> ReportSnapshot:
-    """Freezes the report as it is now; later edits show only in a later publication."""
-    data = selectors.report_data(plan, kind, fiscal_year)
+def publish_report(
+    *, actor, plan: Plan, kind: str, fiscal_year: int, dated: date | None = None
+) -> ReportSnapshot:
+    """Freezes the report as it is now; later edits show only in a later publication. ``dated``
+    is the date printed on it (the day of publication unless given)."""
+    data = selectors.report_data(plan, kind, fiscal_year, dated)
     snapshot = ReportSnapshot.objects.create(
         plan=plan,
         kind=kind,
@@ -217,69 +254,6 @@ def publish_report(*, actor, plan: Plan, kind: str, fiscal_year: int) -> ReportS
         summary=str(snapshot),
     )
     return snapshot
-
-
-# --- Workbook import -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def preview_import(*, actor, plan: Plan, file_name: str, data: bytes) -> ImportBatch:
-    rows, problems = workbook.read_workbook(plan, data)
-    return ImportBatch.objects.create(
-        organization=plan.organization,
-        plan=plan,
-        file_name=file_name,
-        rows=rows,
-        problems=problems,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-
-
-@transaction.atomic
-def confirm_import(*, actor, batch: ImportBatch):
-    if batch.problems:
-        raise ValidationError("問題のある行を直したファイルをもう一度アップロードしてください。")
-    if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError("この取込はすでに反映されています。")
-    locked = selectors.locked_years(batch.plan)
-    touched = sorted(
-        {
-            int(year)
-            for row in batch.rows
-            for year, value in row["years"].items()
-            if value["schedule"] or value["status"]
-        }
-        & locked
-    )
-    if touched:
-        raise ValidationError(
-            f"{'、'.join(japanese.fiscal_year_label(y) for y in touched)}は締め切られています。"
-        )
-    job = start_job(
-        kind="pdca.import",
-        title=f"計画の取込: {batch.file_name}",
-        organization=batch.organization,
-        actor=actor,
-        batch_id=batch.pk,
-    )
-    batch.job = job
-    batch.save(update_fields=["job"])
-    return job
-
-
-class _DirectContext:
-    """Progress for an import run in the foreground (command line): nothing to report to."""
-
-    def progress(self, done, total=None, message=""):
-        pass
-
-
-def apply_import_now(*, batch: ImportBatch) -> dict:
-    """The command line applies a checked workbook at once (no worker involved)."""
-    if batch.problems:
-        raise ValidationError(batch.problems)
-    summary: dict = apply_import(_DirectContext(), batch_id=batch.pk)
-    return summary
 
 
 # --- A plan of one's own ---------------------------------------------------------------------------
@@ -384,3 +358,28 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
             code=project.code,
             code_name=project.code_name,
         )
+
+
+# The workbook import's writes (its job kind registers when this package is imported).
+from jichitai.pdca.services.workbook import (  # noqa: E402
+    apply_import_now,
+    apply_workbook,
+    confirm_import,
+    preview_import,
+)
+
+__all__ = [
+    "KEEP",
+    "apply_import_now",
+    "apply_workbook",
+    "bind_metric",
+    "confirm_import",
+    "create_plan",
+    "lock_year",
+    "preview_import",
+    "publish_report",
+    "reopen_year",
+    "set_action_year",
+    "set_executed_budgets",
+    "set_indicator_year",
+]

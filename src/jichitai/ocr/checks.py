@@ -1,0 +1,83 @@
+"""Checks of one read that need no second read: characters a field of its type does not hold, and
+a number of characters that the written ink cannot have (a dropped or an invented character).
+
+The ink's width in units of its height is compared with the width the read characters take: a
+kanji or kana is about as wide as the line is high, a digit, a Latin letter or a hyphen about three
+quarters (its ink is lower than a kanji's). Writing varies, so only reads far outside
+``LENGTH_RATIO`` (measured on the tuning forms of ``samples``, printed and handwriting-style) are
+doubted."""
+
+import re
+import unicodedata
+
+# Width of the ink ÷ (height of the ink × the read's width in character heights), for a right read.
+LENGTH_RATIO = {"text": (0.6, 2.3), "kana": (0.6, 2.3)}
+DEFAULT_RATIO = (0.45, 2.0)
+MIN_CHARACTERS = 3  # the width of one or two characters says too little
+_NARROW = set("0123456789-‐.,:()/ー一・")
+# What no Japanese name or address is written with, as a recogniser emits it for noise.
+_NOT_IN_TEXT = re.compile(r"[A-Za-z!?\"'`|/\\_=+*#$%&@^~<>\[\]{};:.,]")
+
+
+def _cp932(ch: str) -> bool:
+    try:
+        ch.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def foreign_characters(kind: str, value: str) -> bool:
+    """A name or address holding Latin letters, stray punctuation or characters outside JIS (a
+    Chinese form the recogniser knows and a Japanese form does not use)."""
+    if kind != "text":
+        return False
+    return bool(_NOT_IN_TEXT.search(value)) or not all(_cp932(ch) for ch in value)
+
+
+def _width(text: str) -> float:
+    """The read's width in character heights."""
+    total = 0.0
+    for ch in unicodedata.normalize("NFKC", text):
+        if ch.isspace():
+            continue
+        total += 0.75 if ch in _NARROW or ch.isascii() else 1.0
+    return total
+
+
+def length_ratio(text: str, extent: tuple[int, int]) -> float | None:
+    width, height = extent
+    expected = _width(text)
+    if not height or not expected:
+        return None
+    return width / (height * expected)
+
+
+def plausible_length(kind: str, text: str, extent: tuple[int, int]) -> bool:
+    ratio = length_ratio(text, extent)
+    if ratio is None or len(text.strip()) < MIN_CHARACTERS:
+        return True
+    low, high = LENGTH_RATIO.get(kind, DEFAULT_RATIO)
+    return low <= ratio <= high
+
+
+_SEPARATORS = set("-‐‑‒–—―−ー一~〜～")
+
+
+def least_sure(text: str, confidence: float, characters: tuple[float, ...]) -> float:
+    """The recogniser's score of its least sure character, leaving out dashes between digits
+    (1-2, 0598-16): the reader rewrites any dash there to a hyphen, so which dash it saw does not
+    matter, and handwritten dashes are where it is least sure."""
+    if len(characters) != len(text):
+        return confidence
+    kept = [
+        score
+        for index, (ch, score) in enumerate(zip(text, characters, strict=True))
+        if not (
+            ch in _SEPARATORS
+            and 0 < index < len(text) - 1
+            and text[index - 1].isdigit()
+            and text[index + 1].isdigit()
+        )
+    ]
+    return min(kept) if kept else confidence

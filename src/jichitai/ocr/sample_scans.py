@@ -1,0 +1,58 @@
+"""Scan conditions applied to the synthetic forms of ``samples``: rotation, shift/scale, blur,
+noise with specks, heavy JPEG and phone photos (perspective, uneven light)."""
+
+import io
+import random
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted", "photo")
+
+
+def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Image:
+    """One scan condition applied to a page."""
+    if condition in ("rotated", "shifted", "noisy"):
+        angle = rng.uniform(-3, 3) if condition != "noisy" else rng.uniform(-1, 1)
+        image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    if condition == "shifted":
+        scale = rng.uniform(0.95, 1.05)
+        width, height = image.size
+        resized = image.resize((int(width * scale), int(height * scale)), Image.BICUBIC)
+        canvas = Image.new("L", (width, height), 255)
+        canvas.paste(resized, (rng.randint(-40, 40), rng.randint(-40, 40)))
+        image = canvas
+    if condition == "photo":
+        # A phone photo of a flat page: perspective, uneven light, a little blur.
+        import cv2
+
+        array = np.asarray(image)
+        height, width = array.shape
+        corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+        jitter = np.float32(
+            [
+                [rng.uniform(-1, 1) * width * 0.03, rng.uniform(-1, 1) * height * 0.03]
+                for _ in range(4)
+            ]
+        )
+        matrix = cv2.getPerspectiveTransform(corners, corners + jitter)
+        array = cv2.warpPerspective(array, matrix, (width, height), borderValue=200)
+        light = np.linspace(rng.uniform(0.75, 0.9), 1.0, width, dtype=np.float32)[None, :]
+        array = np.clip(array.astype(np.float32) * light, 0, 255).astype(np.uint8)
+        image = Image.fromarray(cv2.GaussianBlur(array, (0, 0), 0.7))
+    if condition == "blurred":
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.4)))
+    if condition == "noisy":
+        array = np.asarray(image, dtype=np.int16)
+        noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 18, array.shape)
+        specks = np.random.default_rng(rng.randint(0, 2**31)).random(array.shape) < 0.0015
+        array = np.clip(array + noise, 0, 255)
+        array[specks] = 0
+        image = Image.fromarray(array.astype(np.uint8))
+    if condition in ("jpeg", "noisy"):
+        buffer = io.BytesIO()
+        image.save(
+            buffer, format="JPEG", quality=rng.randint(25, 45) if condition == "jpeg" else 60
+        )
+        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    return image

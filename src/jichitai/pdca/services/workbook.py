@@ -1,0 +1,201 @@
+"""Importing the plan workbook: the preview (every row compared with the plan, ``workbook_diff``),
+the confirmation that starts the background job ``pdca.import``, and applying the changes — only
+the values that changed, all in one transaction, each changed object audited with old → new."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jichitai.audit import services as audit
+from jichitai.core import japanese
+from jichitai.jobs.services import start_job
+from jichitai.pdca import selectors, workbook_diff
+from jichitai.pdca.models import (
+    Action,
+    ActionYear,
+    ImportBatch,
+    IndicatorYear,
+    Plan,
+    ProjectYear,
+)
+
+
+@transaction.atomic
+def preview_import(*, actor, plan: Plan, file_name: str, data: bytes) -> ImportBatch:
+    rows, problems = workbook_diff.read_workbook(plan, data)
+    return ImportBatch.objects.create(
+        organization=plan.organization,
+        plan=plan,
+        file_name=file_name,
+        rows=rows,
+        problems=problems,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _changed_years(batch: ImportBatch) -> set[int]:
+    return {
+        change["year"]
+        for row in batch.rows
+        for change in row["changes"]
+        if change.get("year") is not None
+    }
+
+
+def _refuse_locked_years(batch: ImportBatch) -> None:
+    touched = sorted(_changed_years(batch) & selectors.locked_years(batch.plan))
+    if touched:
+        raise ValidationError(
+            f"{'、'.join(japanese.fiscal_year_label(y) for y in touched)}は締め切られています。"
+        )
+
+
+@transaction.atomic
+def confirm_import(*, actor, batch: ImportBatch):
+    if batch.problems:
+        raise ValidationError("問題のある行を直したファイルをもう一度アップロードしてください。")
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError("この取込はすでに反映されています。")
+    if not any(row["status"] != "unchanged" for row in batch.rows):
+        raise ValidationError("変更のある行がないため、反映するものはありません。")
+    _refuse_locked_years(batch)
+    job = start_job(
+        kind="pdca.import",
+        title=f"計画の取込: {batch.file_name}",
+        organization=batch.organization,
+        actor=actor,
+        batch_id=batch.pk,
+    )
+    batch.job = job
+    batch.save(update_fields=["job"])
+    return job
+
+
+def _summary(batch: ImportBatch) -> dict:
+    statuses = [row["status"] for row in batch.rows]
+    return {
+        "created": statuses.count("new"),
+        "updated": statuses.count("changed"),
+        "unchanged": statuses.count("unchanged"),
+    }
+
+
+@transaction.atomic
+def apply_workbook(*, batch: ImportBatch, progress=None) -> dict:
+    """Writes the previewed changes and nothing else: rows marked 変更なし are not touched, and of
+    a changed row only its changed values are written. All or nothing; applying a batch again
+    (an interrupted job run once more) writes nothing twice."""
+    batch = (
+        ImportBatch.objects.select_for_update()
+        .select_related("plan__organization", "created_by")
+        .get(pk=batch.pk)
+    )
+    if batch.problems:
+        raise ValidationError(batch.problems)
+    summary = _summary(batch)
+    if batch.status == ImportBatch.Status.APPLIED:
+        return summary
+    _refuse_locked_years(batch)
+    plan, actor = batch.plan, batch.created_by
+    changed = [row for row in batch.rows if row["status"] != "unchanged"]
+    if progress:
+        progress(0, len(changed), "変更を反映しています")
+    writers = {"action": _action, "indicator_year": _indicator_year, "project_year": _project_year}
+    for done, row in enumerate(changed, start=1):
+        writers[row["apply"]["kind"]](plan, actor, row["apply"])
+        if progress:
+            progress(done)
+    batch.status = ImportBatch.Status.APPLIED
+    batch.save(update_fields=["status"])
+    audit.record(
+        action="pdca.workbook.imported",
+        actor=actor,
+        organization=plan.organization,
+        target=plan,
+        summary=f"{batch.file_name}: 追加 {summary['created']} 件、更新 {summary['updated']} 件",
+    )
+    return summary
+
+
+def apply_import_now(*, batch: ImportBatch) -> dict:
+    """The command line applies a checked workbook at once (no worker involved)."""
+    return apply_workbook(batch=batch)
+
+
+def _record(actor, plan, target, action: str, before: dict, fields: list[str]) -> None:
+    changes = audit.changes_between(
+        before=before, after=audit.snapshot(instance=target, fields=fields)
+    )
+    if changes:
+        audit.record(
+            action=action,
+            actor=actor,
+            organization=plan.organization,
+            target=target,
+            changes=changes,
+            summary="Excel の取込",
+        )
+
+
+def _action(plan: Plan, actor, change: dict) -> None:
+    values = dict(change["fields"])
+    if "node" in values:
+        values["node"] = plan.nodes.get(parent__isnull=True, number=values["node"])
+    action = plan.actions.filter(number=change["number"]).first()
+    if action is None:
+        action = Action.objects.create(plan=plan, number=change["number"], **values)
+        audit.record_created(
+            instance=action,
+            fields=["number", "title", "division_name", "category"],
+            actor=actor,
+            organization=plan.organization,
+            summary="Excel の取込",
+        )
+    elif values:
+        fields = list(values)
+        before = audit.snapshot(instance=action, fields=fields)
+        for name, value in values.items():
+            setattr(action, name, value)
+        action.save(update_fields=fields)
+        _record(actor, plan, action, "pdca.action.updated", before, fields)
+    for year, year_values in change["years"].items():
+        row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=int(year))
+        fields = list(year_values)
+        before = audit.snapshot(instance=row, fields=fields)
+        for name, value in year_values.items():
+            setattr(row, name, value)
+        row.updated_by = actor
+        row.save(update_fields=[*fields, "updated_by", "updated_at"])
+        _record(actor, plan, row, "pdca.action_year.updated", before, fields)
+
+
+def _indicator_year(plan: Plan, actor, change: dict) -> None:
+    indicator = plan.indicators.get(pk=change["indicator"])
+    values = dict(change["fields"])
+    if "actual" in values and indicator.metric_name:
+        raise ValidationError(f"「{indicator.name}」は自動計測です。実績値は取り込めません。")
+    row, _created = IndicatorYear.objects.get_or_create(
+        indicator=indicator, fiscal_year=change["fiscal_year"]
+    )
+    fields = list(values)
+    before = audit.snapshot(instance=row, fields=fields)
+    for name, value in values.items():
+        setattr(row, name, Decimal(value) if name != "rationale" and value is not None else value)
+    row.entered_by, row.entered_at = actor, timezone.now()
+    row.save(update_fields=[*fields, "entered_by", "entered_at"])
+    _record(actor, plan, row, "pdca.indicator_year.updated", before, fields)
+
+
+def _project_year(plan: Plan, actor, change: dict) -> None:
+    project = plan.projects.get(pk=change["project"])
+    row, _created = ProjectYear.objects.get_or_create(
+        project=project, fiscal_year=change["fiscal_year"]
+    )
+    fields = list(change["fields"])
+    before = audit.snapshot(instance=row, fields=fields)
+    for name, value in change["fields"].items():
+        setattr(row, name, value)
+    row.save(update_fields=fields)
+    _record(actor, plan, row, "pdca.project_year.updated", before, fields)
