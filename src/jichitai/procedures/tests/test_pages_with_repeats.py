@@ -18,6 +18,7 @@ from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.validation import validate_application_data
 from jichitai.procedures.xlsform import read_xlsform
 from jichitai.procedures.xlsform_export import write_xlsform
+from jichitai.tenancy.models import Role
 
 CHILDREN = {
     "name": "children",
@@ -197,3 +198,15 @@ def test_pages_and_repeats_come_back_the_same_from_the_xlsform_export():
     # A repeat before any page stays at the top, not a page of its own.
     top = [CHILDREN, *HOUSEHOLD[4:]]
     assert read_xlsform(io.BytesIO(write_xlsform(top))).fields == top
+
+
+@pytest.mark.django_db
+def test_the_builders_preview_shows_the_repeat_on_its_page(tsu, household, make_member, login):
+    client = login(make_member(tsu, Role.MANAGER))
+    preview = client.get(f"/s/{tsu.code}/procedures/{household.pk}/preview/").content.decode()
+    second = preview[preview.index("ページ 2 / 3") : preview.index("ページ 3 / 3")]
+    assert "子ども <span data-row-number>1</span> 人目" in second
+    assert 'value="repeat_add:children"' in second
+    assert (
+        "子ども <span data-row-number>1</span> 人目" not in preview[: preview.index("ページ 2 / 3")]
+    )
