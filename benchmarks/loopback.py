@@ -164,21 +164,30 @@ def run_wrk_get(paths: list[str], port: int, seconds: int, connections: int) -> 
 
 
 def minimal_document_rates(
-    env: dict, port: int, workers: int, document_path: str, seconds: int, connections: list[int]
+    env: dict,
+    port: int,
+    workers: int,
+    document_path: str,
+    seconds: int,
+    connections: list[int],
+    *,
+    serve_port: int | None = None,
 ) -> list[tuple[int, dict]]:
     """The floor of a read: benchmarks/minimal_site.py's one cached JSON document, fetched from
     ``document_path`` of a server already running on ``port`` and served with the same gunicorn
-    options (after that server is stopped). Returns (connections, result) per count."""
+    options on ``serve_port`` (``port`` if that server is stopped first: it must be a port no
+    server holds). Returns (connections, result) per count."""
+    serve_port = serve_port or port
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{document_path}", timeout=10) as answer:
         document = answer.read()
     with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as handle:
         handle.write(document)
     env = {**env, "DJANGO_SETTINGS_MODULE": "minimal_site", "BENCH_DOCUMENT": handle.name}
-    server = start_gunicorn(env, port, workers)
+    server = start_gunicorn(env, serve_port, workers)
     try:
-        run_wrk_get(["/minimal/document"], port, 2, 4)
+        run_wrk_get(["/minimal/document"], serve_port, 2, 4)
         return [
-            (count, run_wrk_get(["/minimal/document"], port, seconds, count))
+            (count, run_wrk_get(["/minimal/document"], serve_port, seconds, count))
             for count in connections
         ]
     finally:

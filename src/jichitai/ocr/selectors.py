@@ -145,12 +145,13 @@ def pages_read(organization, fiscal_year: int) -> int:
 
 
 def pages_read_of(organizations, fiscal_year: int) -> dict[int, int]:
-    """``pages_read`` of many organizations (a prefecture's 市町) in one query; organizations that
-    read no page that 年度 are left out."""
+    """``pages_read`` of many organizations (a prefecture's 市町) in one query (0 where an
+    organization read no page that 年度, as ``pages_read`` says)."""
+    organizations = list(organizations)
     start, end = fiscal_year_bounds(fiscal_year)
-    rows = (
+    counts = dict(
         ScanPage.objects.filter(
-            organization__in=list(organizations),
+            organization__in=organizations,
             batch__created_at__gte=timezone.make_aware(datetime.combine(start, time.min)),
             batch__created_at__lte=timezone.make_aware(datetime.combine(end, time.max)),
         )
@@ -158,7 +159,7 @@ def pages_read_of(organizations, fiscal_year: int) -> dict[int, int]:
         .values_list("organization_id")
         .annotate(pages=Count("pk"))
     )
-    return dict(rows)
+    return {organization.pk: counts.get(organization.pk, 0) for organization in organizations}
 
 
 def pages_read_since(organization) -> date | None:

@@ -33,7 +33,7 @@ from luqum.tree import (
 )
 
 from jichitai.core import params
-from jichitai.opendata import selectors
+from jichitai.opendata import search_index, selectors
 
 MAX_QUERY_LENGTH = 1000
 MAX_QUERY_TERMS = selectors.MAX_TERMS
@@ -102,7 +102,7 @@ class _Reader:
         condition = Q()
         for word in self.words(item):
             self.count()
-            condition &= Q(**{f"{column}__contains": word})
+            condition &= search_index.text_condition(column, word)
         return condition
 
     def moment(self, item):
@@ -191,9 +191,12 @@ def _top_level(tree) -> list:
     return found
 
 
-def read_query(value, *, parameter: str, query: selectors.SearchQuery) -> list[str]:
+def read_query(
+    value, *, parameter: str, query: selectors.SearchQuery, ranks: bool = True
+) -> list[str]:
     """Adds the condition of ``value`` to ``query`` and returns the free-text words that every
-    result contains (they also rank the results)."""
+    result contains (they also rank the results). With ``ranks=False`` (``fq``, which filters
+    and never scores, as in Solr) the free words are conditions too and none is returned."""
     text = params.text(value, name=parameter, max_length=MAX_QUERY_LENGTH)
     if not text.strip():
         return []
@@ -208,9 +211,12 @@ def read_query(value, *, parameter: str, query: selectors.SearchQuery) -> list[s
     for item in _top_level(tree):
         if isinstance(item, Word):
             found = reader.words(item)
-            for _word in found:
+            for word in found:
                 reader.count()
-            words.extend(found)
+                if not ranks:
+                    query.conditions.append(search_index.text_condition("search_text", word))
+            if ranks:
+                words.extend(found)
         else:
             condition = reader.condition(item, depth=1)
             if condition != Q():

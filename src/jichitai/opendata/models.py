@@ -109,6 +109,8 @@ class Dataset(TenantOwned):
     search_text = models.TextField(default="", editable=False)
     # The title alone, normalised the same way: matches in the title rank first.
     search_title = models.TextField(default="", editable=False)
+    # What a search filters and counts facets by, one key a line (``search_index.keys_of``).
+    search_keys = models.TextField(default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -54,11 +54,22 @@ CODE_COLUMNS = {
 }
 # A table is taken to follow a layout when at least this share of its columns are defined there.
 MIN_OVERLAP = 0.5
+# Columns nearly every list of places has, whatever it lists: sharing them with a layout says nothing
+# about following it (a list of 施設名, 住所, FAX, E-MAIL, 緯度, 経度 is not an AED設置箇所一覧).
+COMMON_COLUMNS = {"緯度", "経度", "電話番号", "内線番号", "FAX番号", "郵便番号", "URL", "備考"}
+# A dash or minus written after katakana where the long vowel mark 「ー」 belongs (コ―ド for コード).
+DASH_FOR_LONG_VOWEL = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])[\u002d\u2010-\u2015\u2212\u2500]")
+
+
+def plain_name(name: str) -> str:
+    """Header names compare after NFKC (全角括弧 = 半角括弧) and without spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
 
 
 def normalize_name(name: str) -> str:
-    """Header names compare after NFKC (全角括弧 = 半角括弧) and without spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+    """``plain_name`` with a dash after katakana read as 「ー」, so a column whose name has that slip
+    is still the standard's column (its values checked, the slip told once)."""
+    return DASH_FOR_LONG_VOWEL.sub("ー", plain_name(name))
 
 
 @dataclass(frozen=True)
@@ -159,14 +170,15 @@ class Report:
 def detect_layout(standard: StandardDataset, header: list[str]) -> tuple[Layout, float]:
     """The layout whose column names the header shares most of, and the share of the header's
     columns that layout defines (a list keeps only some of a standard's columns, so the share is
-    taken of what the list has)."""
+    taken of what the list has, leaving out the columns every list has)."""
     names = {normalize_name(name) for name in header if name}
+    distinctive = names - COMMON_COLUMNS
     best, best_matches = standard.preferred_layout, -1
     for layout in standard.layouts.values():
-        matches = len({normalize_name(f["name"]) for f in layout.fields} & names)
+        matches = len({normalize_name(f["name"]) for f in layout.fields} & distinctive)
         if matches > best_matches:
             best, best_matches = layout, matches
-    return best, (best_matches / len(names)) if names else 0.0
+    return best, (best_matches / len(distinctive)) if distinctive else 0.0
 
 
 # Messages for frictionless' error types and constraints, in the words of the 標準 definitions.
@@ -294,6 +306,18 @@ def validate(table: Table, standard_key: str) -> Report:
             )
         else:
             matched.append((index, schema_field))
+            if plain_name(name) != plain_name(schema_field["name"]):
+                report.issues.append(
+                    Issue(
+                        "warning",
+                        "header-spelling",
+                        _(
+                            "項目名「%(name)s」は「%(standard)s」の書き誤りとみなして検査しました。長音は「ー」で書きます(「―」「-」などのダッシュやハイフンではありません)。"
+                        )
+                        % {"name": name, "standard": schema_field["name"]},
+                        column=name,
+                    )
+                )
     present = {normalize_name(f["name"]) for _, f in matched}
     for schema_field in layout.fields:
         if normalize_name(schema_field["name"]) in present:

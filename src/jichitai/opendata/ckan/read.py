@@ -81,7 +81,7 @@ def package_search(context: Context, data: dict) -> dict:
     )
     # Field terms inside q (``tags:防災``) filter like fq; the rest is free text.
     words = ckan_query.read_query(data.get("q"), parameter="q", query=query)
-    ckan_query.read_query(data.get("fq"), parameter="fq", query=query)
+    ckan_query.read_query(data.get("fq"), parameter="fq", query=query, ranks=False)
     query.text = " ".join(words)
     fields = listed(
         params.text(data.get("facet.field"), name="facet.field", max_length=MAX_FACET_FIELD_LENGTH)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jichitai.audit import services as audit
 from jichitai.opendata.licenses import DEFAULT_LICENSE, LICENSES
 from jichitai.opendata.models import Dataset, Resource, Tag
+from jichitai.opendata.search_index import keys_of
 from jichitai.opendata.selectors import normalize_search
 
 DATASET_FIELDS = {
@@ -51,6 +52,8 @@ def _check_license(license_id: str) -> None:
 
 
 def _refresh_search_text(dataset: Dataset) -> None:
+    """Writes what a search reads of the dataset: its normalized text and title, and its search
+    keys (``search_index.keys_of``), from its fields, tags, groups and resources as they are now."""
     parts = [
         dataset.name,
         dataset.title,
@@ -62,8 +65,11 @@ def _refresh_search_text(dataset: Dataset) -> None:
     ]
     text = normalize_search(" ".join(part for part in parts if part))
     title = normalize_search(dataset.title)
-    Dataset.objects.filter(pk=dataset.pk).update(search_text=text, search_title=title)
-    dataset.search_text, dataset.search_title = text, title
+    keys = keys_of(dataset)
+    Dataset.objects.filter(pk=dataset.pk).update(
+        search_text=text, search_title=title, search_keys=keys
+    )
+    dataset.search_text, dataset.search_title, dataset.search_keys = text, title, keys
 
 
 def _save_dataset(dataset: Dataset) -> None:

@@ -96,8 +96,12 @@ def test_exclude_filters_of_ckanext_harvest_leave_out_the_organizations_named(ca
 def test_include_filters_of_ckanext_harvest_take_any_of_the_values(tsu, ise, catalog):
     disaster = services.create_group(actor=None, name="bousai", title="防災")
     health = services.create_group(actor=None, name="kenkou", title="健康")
-    Dataset.objects.get(name="tsu-aed").groups.add(disaster)
-    Dataset.objects.get(name="ise-aed").groups.add(health)
+    services.update_dataset(
+        actor=None, dataset=Dataset.objects.get(name="tsu-aed"), groups=[disaster]
+    )
+    services.update_dataset(
+        actor=None, dataset=Dataset.objects.get(name="ise-aed"), groups=[health]
+    )
 
     assert names(fq="groups:bousai OR groups:kenkou") == ["ise-aed", "tsu-aed"]
     assert names(fq="tags:トイレ OR tags:防災") == ["tsu-aed", "tsu-toilet"]

@@ -66,7 +66,7 @@ def test_user_show_answers_for_the_tokens_own_user_only(tsu, tsu_clerk, ise_admi
 
 def test_organization_show_with_datasets_and_group_reads(catalog, tsu):
     group = services.create_group(actor=None, name="bousai", title="防災")
-    Dataset.objects.get(name="tsu-aed").groups.add(group)
+    services.update_dataset(actor=None, dataset=Dataset.objects.get(name="tsu-aed"), groups=[group])
 
     shown = result("organization_show", id=tsu.code, include_datasets="true")
     assert shown["package_count"] == 1

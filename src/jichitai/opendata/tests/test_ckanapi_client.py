@@ -156,8 +156,12 @@ def test_harvester_filters_give_the_right_sets(live_server, tsu, ise):
     published(tsu, "tsu-old", title="公衆トイレ一覧(津市)")
     published(ise, "ise-aed", title="AED設置箇所一覧(伊勢市)")
     disaster = services.create_group(actor=None, name="bousai", title="防災")
-    Dataset.objects.get(name="tsu-aed").groups.add(disaster)
-    Dataset.objects.get(name="ise-aed").groups.add(disaster)
+    services.update_dataset(
+        actor=None, dataset=Dataset.objects.get(name="tsu-aed"), groups=[disaster]
+    )
+    services.update_dataset(
+        actor=None, dataset=Dataset.objects.get(name="ise-aed"), groups=[disaster]
+    )
     Dataset.objects.filter(name="tsu-old").update(modified_at="2020-04-01T00:00:00+00:00")
 
     with RemoteCKAN(live_server.url, user_agent="ckanext-harvest-like") as client:

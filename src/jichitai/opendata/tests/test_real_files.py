@@ -60,3 +60,92 @@ def test_held_out_files_in_no_standard_layout_get_one_sentence_not_cell_errors(p
 
     assert Counter(i.rule for i in report.errors) == {"layout": 1}
     assert "項目名" in report.errors[0].message
+
+
+def _errors_by_rule_and_column(report: standards.Report) -> Counter:
+    """Cell errors counted per (rule, column), the summary rows of collapsed ones left out."""
+    return Counter((i.rule, i.column) for i in report.errors if i.row is not None)
+
+
+def test_yaizu_evacuation_sites_marked_with_circles_where_the_older_layout_takes_1():
+    report = judge("tuned/yaizu-evacuation-legacy-circle-flags.csv", "evacuation-sites")
+
+    assert report.layout == "legacy" and report.rows_checked == 31
+    # 焼津市 marks the kinds of disaster with 「○」; the older layout takes 「1」 or empty. Every
+    # marked cell is the one defect (26 地震, 26 津波, 5 崖崩れ, 5 指定避難所との重複).
+    assert {i.rule for i in report.errors} == {"flag"}
+    assert {i.value for i in report.errors if i.row is not None} == {"○"}
+    summaries = {i.column: i.message for i in report.errors if i.row is None}
+    assert "26 件" in summaries["災害種別_地震"] and "26 件" in summaries["災害種別_津波"]
+    assert _errors_by_rule_and_column(report)[("flag", "指定避難所との重複")] == 5
+    # Blank flag columns (洪水, 高潮 …) and blank 推奨 columns (標高, 想定収容人数 …) are allowed.
+    assert not [i for i in report.errors if i.row is not None and i.value == ""]
+
+
+def test_yaizu_childcare_header_written_with_a_dash_for_the_long_vowel_is_named_and_still_checked():
+    table = tabular.read_table(
+        (FILES / "tuned/yaizu-childcare-legacy-dash-in-header.csv").read_bytes(), "a.csv"
+    )
+    report = standards.validate(table, "childcare-facilities")
+
+    assert table.encoding == "utf-8" and report.layout == "legacy" and report.rows_checked == 60
+    # 「都道府県コ―ド又は市区町村コ―ド」 is written with 「―」 (a horizontal bar) for 「ー」: the
+    # column is the standard's code column, told once, and its codes (222127) are checked.
+    spelling = [i for i in report.warnings if i.rule == "header-spelling"]
+    assert len(spelling) == 1
+    assert "都道府県コード又は市区町村コード" in spelling[0].message
+    assert not [i for i in report.issues if i.rule in ("extra-column", "missing-column")]
+    # The same slip inside 名称_カナ (ハ―トリンク …, 9 rows) is a real defect.
+    kana = [i for i in report.errors if i.rule == "kana"]
+    assert [i.row for i in kana] == [35, 36, 40, 42, 43, 44, 48, 52, 53]
+    # Spaces after phone and FAX numbers are set aside when the file is read, not called errors;
+    # neither are the blank 推奨 columns (アクセス方法, 認可等年月日, URL …).
+    assert {i.rule for i in report.errors} == {"kana"}
+
+
+def test_yaizu_public_toilets_in_the_current_layout_only_the_height_kind_is_wrong():
+    report = judge("tuned/yaizu-public-toilet-current.csv", "public-toilets")
+
+    assert report.layout == "current" and report.rows_checked == 112
+    # 高度の種別 takes 階数 / 標高 / 地表高; 焼津市 wrote 「階」 on 5 rows.
+    assert _errors_by_rule_and_column(report) == {("enum", "高度の種別"): 5}
+    assert {i.value for i in report.errors} == {"階"}
+    # 男性トイレ数（小便器） with full-width brackets is the standard's column; 有/無 columns are
+    # right; blank 名称_英語, 町字ID and times are allowed.
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("path", "standard", "layout", "rows"),
+    [
+        ("heldout/yaizu-aed-legacy.csv", "aed", "legacy", 82),
+        ("heldout/yaizu-public-wifi-legacy.csv", "public-wifi", "legacy", 17),
+        ("heldout/yaizu-fire-water-current.csv", "fire-water-supply", "current", 193),
+    ],
+)
+def test_held_out_yaizu_files_that_follow_their_layout_have_no_errors(path, standard, layout, rows):
+    report = judge(path, standard)
+
+    # Phone numbers as 「(054)626-1139」, IDs as 「0000000001」, 町字ID 「0003000」, full-width
+    # text in 設置位置 and blank 推奨 columns are all what the standard allows.
+    assert (report.layout, report.rows_checked, report.errors) == (layout, rows, [])
+    assert not [i for i in report.warnings if i.rule in ("extra-column", "missing-column")]
+
+
+def test_held_out_urasoe_shift_jis_list_in_its_own_columns_gets_one_layout_sentence():
+    table = tabular.read_table(
+        (FILES / "heldout/urasoe-aed-shift-jis-own-columns.csv").read_bytes(), "a.csv"
+    )
+    report = standards.validate(table, "aed")
+
+    # 施設名, 住所, FAX, E-MAIL: only the columns every list has (緯度, 経度, 電話番号, URL) share
+    # a name with the standard, which does not make it an AED設置箇所一覧 in either layout.
+    assert table.encoding == "cp932" and table.header[1] == "施設名"
+    assert Counter(i.rule for i in report.errors) == {"layout": 1}
+
+
+def test_held_out_takamatsu_evacuation_workbook_with_english_headers_gets_one_layout_sentence():
+    report = judge("heldout/takamatsu-evacuation-xlsx-english-headers.xlsx", "evacuation-sites")
+
+    assert report.rows_checked == 195
+    assert Counter(i.rule for i in report.errors) == {"layout": 1}

@@ -1,49 +1,52 @@
 """Reads of the open data catalog: an organization's own datasets for its staff, the public catalog,
-and the search with facets that the public pages and the CKAN ``package_search`` share."""
+and the figures; the search with facets that the public pages and the CKAN ``package_search`` share
+is in ``search.py``."""
 
-import unicodedata
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from jichitai.core.japanese import fiscal_year_bounds
-from jichitai.opendata.facets import FacetItem, facet_counts
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
+from jichitai.opendata.selectors.search import (
+    FACET_FIELDS,
+    MAX_ROWS,
+    MAX_START,
+    MAX_TERMS,
+    SearchQuery,
+    SearchResult,
+    catalog_version,
+    datasets_with_relations,
+    field_condition,
+    normalize_search,
+    search,
+    with_relations,
+)
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, municipalities_of, tenant_get
 
-MAX_ROWS = 1000
-# Search words plus filter values one search may combine: each is a condition (a LIKE or a
-# subquery) of one SQL statement, and SQLite refuses expressions nested about a thousand deep.
-MAX_TERMS = 20
-# How far a search pages: enough for harvesters walking the whole catalog of a prefecture.
-MAX_START = 1_000_000
-FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
-
-
-def normalize_search(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
-def with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
-    return queryset.select_related("organization", "division").prefetch_related(
-        "tags",
-        "groups",
-        Prefetch("resources", queryset=Resource.objects.order_by("position", "pk")),
-    )
+# The search's names, read by the views and the CKAN actions as ``selectors.<name>``.
+__all__ = [
+    "FACET_FIELDS",
+    "MAX_ROWS",
+    "MAX_START",
+    "MAX_TERMS",
+    "SearchQuery",
+    "SearchResult",
+    "catalog_version",
+    "datasets_with_relations",
+    "field_condition",
+    "normalize_search",
+    "search",
+    "with_relations",
+]
 
 
 # Staff side -----------------------------------------------------------------------------------
-
-
-def datasets_with_relations(ids) -> QuerySet[Dataset]:
-    return with_relations(Dataset.objects.filter(pk__in=ids)).defer("search_text", "search_title")
 
 
 def datasets_of(organization: Organization) -> QuerySet[Dataset]:
@@ -266,143 +269,6 @@ def group_by_name_or_id(name_or_id: str) -> Group:
 
 def download_total(dataset: Dataset) -> int:
     return dataset.resources.aggregate(total=Sum("download_count"))["total"] or 0
-
-
-# Search ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class SearchQuery:
-    text: str = ""
-    organizations: list[str] = field(default_factory=list)  # organization codes
-    groups: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    formats: list[str] = field(default_factory=list)
-    licenses: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    modified_from: datetime | None = None
-    modified_to: datetime | None = None
-    # Further conditions on datasets (CKAN's q and fq, read by ckan_query), all of which must hold.
-    conditions: list[Q] = field(default_factory=list)
-    sort: str = "score desc, metadata_modified desc"
-    rows: int = 10
-    start: int = 0
-    facet_fields: tuple[str, ...] = ()
-    facet_limit: int = 50
-
-
-@dataclass
-class SearchResult:
-    count: int
-    # The page as (id, last modification) in order: enough to serve cached CKAN dictionaries.
-    page: list[tuple[int, datetime]]
-    facets: dict[str, list[FacetItem]]
-
-    @cached_property
-    def datasets(self) -> list[Dataset]:
-        """The page's datasets with what a listing shows (organization, tags, resources)."""
-        by_id = {d.pk: d for d in datasets_with_relations([pk for pk, _ in self.page])}
-        return [by_id[pk] for pk, _ in self.page if pk in by_id]
-
-
-SORTS = {
-    "metadata_modified": "modified_at",
-    "metadata_created": "created_at",
-    "name": "name",
-    "title_string": "title",
-    "title": "title",
-    "id": "ckan_id",  # ckanext-harvest pages with sort=id asc
-}
-
-
-def _ordering(sort: str) -> list[str]:
-    ordering = []
-    for part in (sort or "").split(","):
-        words = part.split()
-        if not words:
-            continue
-        key = words[0]
-        descending = len(words) > 1 and words[1].lower() == "desc"
-        if key == "score":
-            ordering.append("-score")
-        elif key in SORTS:
-            ordering.append(("-" if descending else "") + SORTS[key])
-    return [*ordering, "-modified_at", "pk"]
-
-
-def field_condition(name: str, value: str) -> Q:
-    """The datasets whose CKAN field ``name`` (organization, owner_org, groups, tags, res_format,
-    license_id, name) has ``value``; to-many fields are subqueries, so a negation stays exact."""
-    if name in ("organization", "owner_org"):
-        return Q(organization__code=value)
-    if name == "groups":
-        return Q(
-            pk__in=Dataset.groups.through.objects.filter(group__name=value).values("dataset_id")
-        )
-    if name == "tags":
-        return Q(pk__in=Dataset.tags.through.objects.filter(tag__name=value).values("dataset_id"))
-    if name == "res_format":
-        return Q(pk__in=Resource.objects.filter(format__iexact=value).values("dataset_id"))
-    if name == "license_id":
-        return Q(license_id=value)
-    if name == "name":
-        return Q(name=value)
-    raise ValueError(name)
-
-
-def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
-    datasets = visible
-    terms = normalize_search(query.text).split()
-    for term in terms:
-        datasets = datasets.filter(search_text__contains=term)
-    if query.organizations:
-        datasets = datasets.filter(organization__code__in=query.organizations)
-    # Filters on to-many relations are subqueries, so no dataset is repeated and no DISTINCT is
-    # needed when counting, ordering and paging.
-    for name in query.groups:
-        datasets = datasets.filter(
-            pk__in=Dataset.groups.through.objects.filter(group__name=name).values("dataset_id")
-        )
-    for name in query.tags:
-        datasets = datasets.filter(
-            pk__in=Dataset.tags.through.objects.filter(tag__name=name).values("dataset_id")
-        )
-    for name in query.formats:
-        datasets = datasets.filter(pk__in=Resource.objects.filter(format=name).values("dataset_id"))
-    if query.licenses:
-        datasets = datasets.filter(license_id__in=query.licenses)
-    if query.names:
-        datasets = datasets.filter(name__in=query.names)
-    if query.modified_from:
-        datasets = datasets.filter(modified_at__gte=query.modified_from)
-    if query.modified_to:
-        datasets = datasets.filter(modified_at__lte=query.modified_to)
-    for condition in query.conditions:
-        datasets = datasets.filter(condition)
-
-    count = datasets.count()
-    if terms:
-        # Relevance: how many of the words appear in the title.
-        title_hits = [
-            Case(
-                When(search_title__contains=term, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-            for term in terms
-        ]
-        ranked = datasets.annotate(score=sum(title_hits[1:], title_hits[0]))
-    else:
-        ranked = datasets.annotate(score=Value(0, output_field=IntegerField()))
-    rows = max(0, min(query.rows, MAX_ROWS))
-    # Order and page over narrow rows; the datasets themselves are read only when needed.
-    page = list(
-        ranked.order_by(*_ordering(query.sort)).values_list("pk", "modified_at")[
-            query.start : query.start + rows
-        ]
-    )
-    facets = facet_counts(datasets, query.facet_fields, query.facet_limit)
-    return SearchResult(count=count, page=page, facets=facets)
 
 
 # Figures --------------------------------------------------------------------------------------
