@@ -87,7 +87,7 @@ def procedure_field_choices(procedure) -> list[tuple[str, str]]:
     version = procedure.current_version
     choices = []
     for spec in version.fields if version else []:
-        if spec["type"] in {"file", "note", "section", "calculate"}:  # nothing written on paper
+        if spec["type"] in {"file", "note", "section", "page", "calculate"}:  # nothing on paper
             continue
         if spec["type"] == "name":
             for part, label in NAME_PART_LABELS.items():

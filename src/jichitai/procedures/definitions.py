@@ -24,6 +24,7 @@ def build_schema(fields: list[FieldSpec], *, title: str = "") -> dict:
     properties = {}
     required = []
     conditions = []
+    under_condition = _under_condition(fields)
     for spec in fields:
         field_type = field_types.get(spec["type"])
         if not field_type.stores_value:
@@ -35,7 +36,7 @@ def build_schema(fields: list[FieldSpec], *, title: str = "") -> dict:
         properties[spec["name"]] = schema
         # An XLSForm condition (relevant, required_if) is decided by the validator, which
         # knows the expressions; the schema states only what holds unconditionally.
-        if not spec.get("required") or spec.get("relevant"):
+        if not spec.get("required") or spec.get("relevant") or spec["name"] in under_condition:
             continue
         if spec.get("show_if"):
             condition = spec["show_if"]
@@ -84,6 +85,56 @@ def is_visible(spec: FieldSpec, values: dict) -> bool:
     return not relevant or expressions.holds(relevant, values)
 
 
+class Scope:
+    """Which fields are asked, read in the form's order: a page (``page``) or section heading
+    whose condition does not hold hides what follows it, up to the next page (a section's: up to
+    the next section or page). The validator walks a form with one; so does everything that must
+    agree with it on what a resident was asked."""
+
+    def __init__(self) -> None:
+        self.page_shown = self.section_shown = True
+
+    def asks(self, spec: FieldSpec, values: dict) -> bool:
+        """Whether ``spec`` is asked, given the values of the fields before it."""
+        if spec["type"] == "page":
+            self.page_shown, self.section_shown = is_visible(spec, values), True
+            return self.page_shown
+        if spec["type"] == "section":
+            self.section_shown = self.page_shown and is_visible(spec, values)
+            return self.section_shown
+        return self.page_shown and self.section_shown and is_visible(spec, values)
+
+
+def asked_names(fields: list[FieldSpec], cleaned: dict) -> set[str]:
+    """The names of the fields asked, given the values the validator kept: each field is judged
+    on the values before it, as the validator judged it."""
+    scope = Scope()
+    before: dict = {}
+    asked = set()
+    for spec in fields:
+        if scope.asks(spec, before):
+            asked.add(spec["name"])
+        if spec["name"] in cleaned:
+            before[spec["name"]] = cleaned[spec["name"]]
+    return asked
+
+
+def _under_condition(fields: list[FieldSpec]) -> set[str]:
+    """Fields under a page or section heading with a condition: required only when asked, which
+    the validator decides."""
+    page_conditional = section_conditional = False
+    names = set()
+    for spec in fields:
+        conditional = bool(spec.get("show_if") or spec.get("relevant"))
+        if spec["type"] == "page":
+            page_conditional, section_conditional = conditional, False
+        elif spec["type"] == "section":
+            section_conditional = conditional
+        elif page_conditional or section_conditional:
+            names.add(spec["name"])
+    return names
+
+
 def offered_choices(spec: FieldSpec, values: dict) -> list:
     """The choices offered given the answers so far (its ``choice_filter``)."""
     choices = spec.get("choices", [])
@@ -118,7 +169,7 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
         if spec.get("type") not in field_types:
             problems.append(f"{where}: 種類「{spec.get('type')}」は使えません。")
             continue
-        if not spec.get("label"):
+        if not spec.get("label") and spec["type"] != "page":  # a page may go untitled
             problems.append(f"{where}: 見出しを入力してください。")
         field_type = field_types.get(spec["type"])
         if field_type.has_choices:
@@ -164,6 +215,17 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                     problems.append(
                         f"{where}: 式「{spec[key]}」の項目「{'」「'.join(sorted(unknown))}」がありません。"
                     )
+        if spec["type"] == "page" and spec.get("relevant"):
+            # A page is asked or skipped on the answers of the pages before it.
+            try:
+                later = expressions.references(spec["relevant"]) - set(seen)
+            except expressions.ExpressionError:
+                later = set()  # reported above
+            if later:
+                problems.append(
+                    f"{where}: ページの表示条件に使えるのは前のページの項目だけです"
+                    f"(「{'」「'.join(sorted(later))}」)。"
+                )
         if field_type.problems:
             problems += field_type.problems(spec, where)
         if spec["type"] == "calculate" and not spec.get("calculation"):

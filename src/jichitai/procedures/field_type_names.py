@@ -24,6 +24,7 @@ CATALOGUED = (
     gettext_noop("人数(定員に数える)"),
     gettext_noop("説明文(入力なし)"),
     gettext_noop("見出し(ページ・区切り)"),
+    gettext_noop("ページ区切り(次のページへ)"),
     gettext_noop("計算(自動)"),
     gettext_noop("繰返し(子どもなど、同じ項目を複数回)"),
 )

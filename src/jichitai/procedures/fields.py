@@ -451,6 +451,16 @@ for field_type in (
         is_question=False,
         stores_value=False,
     ),
+    # Starts a new page of the resident's form (its label is the page's title, its show_if /
+    # relevant the condition to ask the page); see ``pages``.
+    FieldType(
+        "page",
+        "ページ区切り(次のページへ)",
+        lambda s: {},
+        lambda v, s: None,
+        is_question=False,
+        stores_value=False,
+    ),
     FieldType(
         "calculate",
         "計算(自動)",

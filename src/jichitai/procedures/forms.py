@@ -155,7 +155,10 @@ class FieldForm(forms.Form):
         label=_("表示条件: 選ばれたとき(1行に1つ)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text=_("指定した選択肢が選ばれたときだけ、この項目を表示します。"),
+        help_text=_(
+            "指定した選択肢が選ばれたときだけ、この項目を表示します。ページ区切りでは、"
+            "そのページ全体を表示します(選ばれないときはページを飛ばします)。"
+        ),
     )
     max_length = forms.IntegerField(
         label=_("最大文字数"), required=False, min_value=1, max_value=4000

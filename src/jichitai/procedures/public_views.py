@@ -1,5 +1,6 @@
-"""The resident's side: open procedures, 入力 → 確認 → 完了, the status page (correct and resubmit,
-withdraw), drafts and e-mail verification. Everything works without JavaScript."""
+"""The resident's side: open procedures, 入力 (page by page, ``page_flow``) → 確認 → 完了, the
+status page (correct and resubmit, withdraw), drafts and e-mail verification. Everything works
+without JavaScript."""
 
 import secrets
 
@@ -14,7 +15,7 @@ from jichitai.core.decorators import public_view
 from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.core.uploads import UploadRejected, check_upload, human_size
-from jichitai.procedures import selectors, services
+from jichitai.procedures import page_flow, pages, selectors, services
 from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
@@ -22,7 +23,6 @@ from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.registry import applicant_panels, panels_for
 from jichitai.procedures.rendering import fill_address, raw_from_data, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
-from jichitai.procedures.repeats import display_rows
 from jichitai.procedures.translations import form_languages, html_lang, translate
 from jichitai.procedures.validation import validate_application_data
 from jichitai.tenancy.selectors import organization_by_code
@@ -84,16 +84,17 @@ def _language(request, version, state: dict) -> tuple[str, list, list]:
     return language, languages, translate(version.fields, language)
 
 
-def _validate(procedure, state: dict) -> tuple[dict, dict]:
-    """The form's data as typed so far, with the files waiting on the server counted in."""
+def _validate(procedure, state: dict, fields=None) -> tuple[dict, dict, dict[str, str]]:
+    """The form's data as typed so far (judged on ``fields``, the form in the resident's
+    language), with the files waiting on the server counted in as answers, so a file is
+    required only where it is asked. Returns the cleaned answers without the files, the errors
+    and the names of the files attached to questions asked."""
     version = procedure.current_version
-    cleaned, errors = validate_application_data(version.fields, version.schema, state["raw"])
     pending = _pending_files(procedure, state)
-    for spec in file_fields(version.fields):
-        errors.pop(spec["name"], None)
-        if spec["name"] not in pending and spec.get("required"):
-            errors[spec["name"]] = [f"「{spec['label']}」のファイルを添付してください。"]
-    return cleaned, errors
+    raw = {**state["raw"], **{name: {"name": f.original_name} for name, f in pending.items()}}
+    cleaned, errors = validate_application_data(fields or version.fields, version.schema, raw)
+    attached = {name: f.original_name for name, f in pending.items() if name in cleaned}
+    return {name: v for name, v in cleaned.items() if name not in pending}, errors, attached
 
 
 @public_view
@@ -140,16 +141,26 @@ def procedure_form(request, org_code, procedure_id):
     language, languages, fields = _language(request, version, state)
     if request.method == "GET" and "lang" in request.GET:
         _save_state(request, procedure, state)
-    errors: dict = {}
+    form_pages = pages.split(fields)
+    cleaned, errors, attached = _validate(procedure, state, fields)
+    page = page_flow.current_page(form_pages, request.GET.get("page"), cleaned)
+    # Errors show on the page's own answers, after 次へ or when the confirmation sent it back.
+    shown = page_flow.on_page(page, errors) if request.GET.get("check") else {}
     draft_form = DraftEmailForm(
         prefix="draft",
         initial={"email": state.get("verified_email", "")},
         use_required_attribute=False,
     )
+    if request.method == "POST" and pages.find(form_pages, request.GET.get("page")) not in (
+        None,
+        page,
+    ):
+        # A page the answers now skip (an old tab): its answers would land on another page.
+        return redirect(page_flow.page_url(procedure, page))
     if request.method == "POST":
-        state["raw"] = raw_from_post(version.fields, request.POST)
+        state["raw"].update(raw_from_post(page.fields, request.POST))
         upload_errors = _store_uploads(request, procedure, state)
-        action = request.POST.get("action", "confirm")
+        action = request.POST.get("action", "next")
         if action == "save_draft":
             draft_form = DraftEmailForm(request.POST, prefix="draft", use_required_attribute=False)
             if draft_form.is_valid():
@@ -162,50 +173,52 @@ def procedure_form(request, org_code, procedure_id):
                     request,
                     "入力内容を一時保存しました。メールに届いたリンクから続きを入力できます。",
                 )
-                return redirect(
-                    "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
-                )
+                return redirect(page_flow.page_url(procedure, page))
         elif action.startswith("postal:"):
             # The 検索 button of an address: fill it from the postal code, check nothing else.
-            errors = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
+            shown = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
             _save_state(request, procedure, state)
         elif is_row_action(action):
             # 追加 / 削除 of a repeating group's row: the page comes back with everything kept.
             apply_row_action(version.fields, state["raw"], action)
             _save_state(request, procedure, state)
         else:
-            _cleaned, errors = validate_application_data(fields, version.schema, state["raw"])
-            pending = _pending_files(procedure, state)
-            for spec in file_fields(version.fields):
-                if spec["name"] in pending:
-                    errors.pop(spec["name"], None)
-                elif spec.get("required"):
-                    errors.setdefault(
-                        spec["name"], [f"「{spec['label']}」のファイルを添付してください。"]
-                    )
+            cleaned, errors, attached = _validate(procedure, state, fields)
             errors.update(upload_errors)
             _save_state(request, procedure, state)
-            if not errors:
+            if action == "back":  # 戻る keeps what was typed, checked or not
+                previous = pages.preceding(form_pages, page, cleaned)
+                return redirect(page_flow.page_url(procedure, previous or page))
+            shown = page_flow.on_page(page, errors)
+            if not shown:
                 return redirect(
-                    "procedures_public:confirm", org_code=org_code, procedure_id=procedure.pk
+                    page_flow.after_page(
+                        procedure,
+                        form_pages,
+                        page,
+                        cleaned,
+                        errors,
+                        to_confirm=request.POST.get("return") == "confirm",
+                    )
                 )
-    attached = {name: f.original_name for name, f in _pending_files(procedure, state).items()}
     context = {
         "organization": organization,
         "procedure": procedure,
-        "questions": widgets(fields, state["raw"], errors, files=attached),
+        "questions": widgets(fields, state["raw"], shown, files=attached, only=page.names),
         "language": language,
         "languages": languages,
         "html_lang": html_lang(language),
-        "errors": errors,
-        "error_count": len(errors),
+        "errors": shown,
+        "error_count": len(shown),
         "draft_form": draft_form,
         "has_files": bool(file_fields(version.fields)),
         "pending_upload_hours": settings.JICHITAI_PENDING_UPLOAD_HOURS,
         "pending_upload_files": settings.JICHITAI_PENDING_UPLOAD_MAX_FILES,
         "pending_upload_size": human_size(settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES),
+        "returns_to_confirm": request.GET.get("return") == "confirm",
+        **page_flow.navigation(form_pages, page, cleaned),
     }
-    return render(request, "procedures/public/form.html", context, status=422 if errors else 200)
+    return render(request, "procedures/public/form.html", context, status=422 if shown else 200)
 
 
 def _store_uploads(request, procedure, state: dict) -> dict:
@@ -240,9 +253,11 @@ def procedure_confirm(request, org_code, procedure_id):
     if not state:
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
     version = procedure.current_version
-    cleaned, errors = _validate(procedure, state)
+    cleaned, errors, attached = _validate(procedure, state)
     if errors:
-        return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
+        # The whole application is checked again: back to the first page with a problem.
+        unfinished = pages.first_with_errors(pages.split(version.fields), cleaned, errors)
+        return redirect(page_flow.page_url(procedure, unfinished, check=1))
     signature_error = None
     if request.method == "POST":
         signature = None
@@ -278,17 +293,10 @@ def procedure_confirm(request, org_code, procedure_id):
                     "procedures_public:done", org_code=org_code, procedure_id=procedure.pk
                 )
     shown = translate(version.fields, state.get("language", "ja"))
-    rows = display_rows(shown, cleaned)
-    pending = _pending_files(procedure, state)
-    rows += [
-        (spec["label"], pending[spec["name"]].original_name)
-        for spec in file_fields(version.fields)
-        if spec["name"] in pending
-    ]
     context = {
         "organization": organization,
         "procedure": procedure,
-        "rows": rows,
+        "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
         "signature_error": signature_error,
     }
     return render(
@@ -316,7 +324,7 @@ def signing_content(request, org_code, procedure_id):
     state = request.session.get(_session_key(procedure))
     if not state:
         raise Http404
-    cleaned, errors = _validate(procedure, state)
+    cleaned, errors, _attached = _validate(procedure, state)
     if errors:
         raise Http404
     content = canonical_content(procedure, procedure.current_version.number, cleaned)

@@ -83,15 +83,21 @@ def _condition_text(spec: FieldSpec, by_name: dict) -> str:
 
 
 def widgets(
-    fields: list[FieldSpec], raw: dict, errors: dict, *, files: dict | None = None
+    fields: list[FieldSpec],
+    raw: dict,
+    errors: dict,
+    *,
+    files: dict | None = None,
+    only: frozenset[str] | None = None,
 ) -> list[dict]:
-    """One entry per question: everything the template needs to render it accessibly."""
+    """One entry per question (of those named ``only``, e.g. one page's): everything the
+    template needs to render it accessibly."""
     by_name = {spec["name"]: spec for spec in fields}
     result = []
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
-        if spec["type"] == "calculate":
+        if spec["type"] == "calculate" or (only is not None and name not in only):
             continue
         if spec["type"] in field_renderers:
             entry = field_renderers.get(spec["type"]).widget(spec, raw.get(name), errors)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 
 from jichitai.procedures import expressions
-from jichitai.procedures.definitions import is_visible, offered_choices
+from jichitai.procedures.definitions import Scope, offered_choices
 from jichitai.procedures.fields import FieldErrors, FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_types
 
@@ -80,18 +80,15 @@ def validate_application_data(
 ) -> tuple[dict, dict[str, list[str]]]:
     """Returns ``(cleaned, errors)``. ``cleaned`` holds the visible fields' normalised values and
     the calculations; ``errors`` maps a field name to its messages (the form's own message when
-    it has one). Hidden (conditional) fields, notes and section headings are dropped; a section
-    whose condition does not hold hides the fields under it."""
+    it has one). Hidden (conditional) fields, notes and headings are dropped; a page or section
+    whose condition does not hold hides the fields on it (``definitions.Scope``)."""
     cleaned: dict = {}
     errors: dict[str, list[str]] = {}
-    section_shown = True
+    scope = Scope()
     for spec in fields:
         name = spec["name"]
         field_type = field_types.get(spec["type"])
-        if spec["type"] == "section":
-            section_shown = is_visible(spec, cleaned)
-            continue
-        if not section_shown or not field_type.stores_value or not is_visible(spec, cleaned):
+        if not scope.asks(spec, cleaned) or not field_type.stores_value:
             continue
         if spec["type"] == "calculate":
             value = expressions.value(spec["calculation"], cleaned)

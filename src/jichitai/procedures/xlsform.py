@@ -1,16 +1,16 @@
 """Reading a form from an XLSForm workbook (.xlsx or .xls) with pyxform, the XLSForm ecosystem's
 own parser, so a workbook means here what it means everywhere else. Everything the form model
-supports is kept (groups as sections, relevant, constraint and its message, required and its
-message, conditional required, calculate, default, choice_filter, or_other, note,
-label::<language>, hint::<language>); a row it cannot honour is refused with its row number and
-the reason, and what is left out without changing what a resident answers is reported as a
-warning the clerk accepts before the fields are saved.
+supports is kept (top-level groups as pages, groups within them as sections, repeats, relevant,
+constraint and its message, required and its message, conditional required, calculate, default,
+choice_filter, or_other, note, label::<language>, hint::<language>; ``xlsform_reader``); a row it
+cannot honour is refused with its row number and the reason, and what is left out without
+changing what a resident answers is reported as a warning the clerk accepts before the fields are
+saved.
 
 Reading is bounded (rows, seconds) and runs in the background job ``procedures.xlsform_import``,
 never inside a database transaction."""
 
 import io
-import re
 import time
 from dataclasses import dataclass, field
 
@@ -19,97 +19,17 @@ from pyxform.errors import PyXFormError, PyXFormReadError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
-from jichitai.procedures import expressions, repeats
-from jichitai.procedures.definitions import NAME_PATTERN
 from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.xlsform_reader import (
+    OWN_TYPES,
+    SUPPORTED_TYPES,
+    Reader,
+    mark_own_types,
+    survey_rows,
+)
 
-# pyxform's question type → our field type.
-SUPPORTED_TYPES = {
-    "text": "text",
-    "string": "text",
-    "integer": "number",
-    "int": "number",
-    "decimal": "number",
-    "phone number": "phone",
-    "date": "date",
-    "select one": "single_choice",
-    "select all that apply": "multiple_choice",
-    "acknowledge": "consent",
-    "file": "file",
-    "photo": "file",
-    "image": "file",
-    "note": "note",
-    "calculate": "calculate",
-}
-# This platform's own types, for the Japanese field kinds XLSForm has no word for; pyxform is
-# given them as text and they are restored afterwards.
-OWN_TYPES = {
-    "email": "email",
-    "phone": "phone",
-    "postal_code": "postal_code",
-    "name": "name",
-    "address": "address",
-    "persons": "persons",
-    "yes_no": "yes_no",
-}
-# What a phone collects about itself: nothing a resident answers on the web.
-DEVICE_METADATA = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "uri:deviceid",
-    "simserial",
-    "subscriberid",
-    "phonenumber",
-    "username",
-    "audit",
-    "start-geopoint",
-}
-REFUSED_TYPES = {
-    "loop": "繰返し(loop)",
-    "geopoint": "位置情報",
-    "gps": "位置情報",
-    "geotrace": "位置情報",
-    "geoshape": "位置情報",
-    "time": "時刻",
-    "datetime": "日時",
-    "dateTime": "日時",
-    "barcode": "バーコード",
-    "audio": "録音",
-    "video": "動画",
-    "osm": "地図(OSM)",
-    "trigger": "確認ボタン(trigger)",
-    "range": "範囲(range)",
-    "rank": "順位付け(rank)",
-    "select one external": "外部選択肢(select_one_external)",
-    "include": "他のフォームの取込み(include)",
-    "entity": "エンティティ",
-    "hidden": "非表示値(hidden)",
-    "attribute": "属性(attribute)",
-}
-TRUE_VALUES = {"yes", "true", "true()", "1", "はい"}
-FALSE_VALUES = {"", "no", "false", "false()", "0", "いいえ"}
-LANGUAGE_CODES = {
-    "japanese": "ja",
-    "日本語": "ja",
-    "やさしい日本語": "ja-easy",
-    "english": "en",
-    "portuguese": "pt",
-    "português": "pt",
-    "spanish": "es",
-    "español": "es",
-    "vietnamese": "vi",
-    "tiếng việt": "vi",
-    "chinese": "zh",
-    "中文": "zh",
-    "tagalog": "tl",
-    "filipino": "tl",
-    "french": "fr",
-    "swahili": "sw",
-}
+__all__ = ["SUPPORTED_TYPES", "ImportedForm", "XLSFormError", "read_xlsform"]
 
-EXPRESSION_KEYS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
 MAX_ROWS = 2000  # per sheet, up to the last non-blank row
 BLANK_RUN = 60  # pyxform's own end of a sheet: 60 blank rows in a row
 MAX_SECONDS = 10.0
@@ -169,271 +89,6 @@ def _check_size(data: bytes, suffix: str, deadline: float) -> None:
         book.close()
 
 
-def _language_code(name: str) -> str:
-    match = re.search(r"\(([A-Za-z-]{2,8})\)\s*$", name)
-    if match:
-        return match[1].lower()
-    return LANGUAGE_CODES.get(name.strip().lower(), name.strip().lower())
-
-
-class _Reader:
-    def __init__(self, survey: dict, rows: dict[str, int]):
-        self.survey = survey
-        self.rows = rows  # field name → survey sheet row
-        self.problems: list[str] = []
-        self.warnings: list[str] = []
-        self.languages: set[str] = set()
-        self.fields: list[FieldSpec] = []
-        self.renamed: dict[str, str] = {}
-        self.in_repeat = False
-
-    def where(self, name: str) -> str:
-        row = self.rows.get(name)
-        return f"survey シート {row}行目" if row else f"survey シート「{name}」"
-
-    def texts(self, value) -> tuple[str, dict[str, str]]:
-        """(Japanese or default text, {language code: text}) of a label, hint or message."""
-        if not value:
-            return "", {}
-        if isinstance(value, str):
-            return value, {}
-        by_code = {}
-        for language, text in value.items():
-            if not text:
-                continue
-            code = "" if language == "default" else _language_code(language)
-            by_code[code] = text
-            if code:
-                self.languages.add(code)
-        primary = by_code.pop("ja", "") or by_code.pop("", "")
-        if not primary and by_code:
-            primary = next(iter(by_code.values()))
-        return primary, by_code
-
-    def name(self, original: str) -> str:
-        if NAME_PATTERN.match(original):
-            return original
-        name = re.sub(r"[^a-z0-9_]", "_", original.lower()).strip("_")[:40]
-        if not name or not name[0].isalpha():
-            name = f"f_{name}"[:40]
-        self.renamed[original] = name
-        return name
-
-    def walk(self, children: list[dict], inherited: str = "") -> None:
-        for child in children:
-            self.child(child, inherited)
-
-    def child(self, child: dict, inherited: str) -> None:
-        kind = child.get("type", "")
-        original = child.get("name", "")
-        where = self.where(original)
-        bind = child.get("bind", {})
-        if kind == "group":
-            if (child.get("control") or {}).get("bodyless"):
-                return  # pyxform's own meta group (instanceID)
-            relevant = _and(inherited, bind.get("relevant", ""))
-            label, translations = self.texts(child.get("label"))
-            if label:
-                section: FieldSpec = {
-                    "name": self.name(original),
-                    "type": "section",
-                    "label": label,
-                }
-                if translations:
-                    section["translations"] = {k: {"label": v} for k, v in translations.items()}
-                if relevant:
-                    section["relevant"] = relevant
-                self.fields.append(section)
-            self.walk(child.get("children", []), relevant)
-            return
-        if kind == "repeat":
-            self.repeat(child, where, _and(inherited, bind.get("relevant", "")))
-            return
-        if kind in DEVICE_METADATA:
-            self.warnings.append(
-                f"{where}: 端末の情報「{kind}」は Web の申請では集めないため、取り込みません。"
-            )
-            return
-        if kind == "calculate" and not bind.get("calculate"):
-            self.warnings.append(f"{where}: 計算式のない calculate「{original}」は取り込みません。")
-            return
-        if kind in REFUSED_TYPES:
-            self.problems.append(f"{where}: {REFUSED_TYPES[kind]}には対応していません。")
-            return
-        own = child.get("_jichitai_type")
-        if kind not in SUPPORTED_TYPES and not own:
-            self.problems.append(f"{where}: 種類「{kind}」には対応していません。")
-            return
-        spec_type = own or SUPPORTED_TYPES[kind]
-        appearance = (child.get("control") or {}).get("appearance", "")
-        if spec_type == "text" and appearance == "multiline":
-            spec_type = "textarea"
-        label, label_translations = self.texts(child.get("label"))
-        hint, hint_translations = self.texts(child.get("hint"))
-        spec: FieldSpec = {
-            "name": self.name(original),
-            "type": spec_type,
-            "label": label or original,
-        }
-        if not label and spec_type not in {"calculate"}:
-            self.warnings.append(
-                f"{where}: 見出しがないため、項目名「{original}」を見出しにします。"
-            )
-        if hint:
-            spec["help"] = hint
-        translations: dict[str, dict[str, str]] = {}
-        for code, text in label_translations.items():
-            translations.setdefault(code, {})["label"] = text
-        for code, text in hint_translations.items():
-            translations.setdefault(code, {})["help"] = text
-        if kind == "decimal":
-            spec["decimal"] = True
-        required = str(bind.get("required", "")).strip()
-        if required.lower() in TRUE_VALUES:
-            spec["required"] = True
-        elif required.lower() not in FALSE_VALUES:
-            spec["required_if"] = required
-        for key, message_key in (
-            ("jr:constraintMsg", "constraint_message"),
-            ("jr:requiredMsg", "required_message"),
-        ):
-            text, by_code = self.texts(bind.get(key))
-            if text:
-                spec[message_key] = text
-            for code, value in by_code.items():
-                translations.setdefault(code, {})[message_key] = value
-        if translations:
-            spec["translations"] = translations
-        relevant = _and(inherited, bind.get("relevant", ""))
-        if relevant:
-            spec["relevant"] = relevant
-        if bind.get("constraint"):
-            spec["constraint"] = bind["constraint"]
-        if bind.get("calculate"):
-            if spec_type != "calculate":
-                self.problems.append(
-                    f"{where}: 質問の calculation(入力欄の自動計算)には対応していません。"
-                    "calculate の行にしてください。"
-                )
-                return
-            spec["calculation"] = bind["calculate"]
-        if "default" in child and child["default"] not in (None, ""):
-            default = str(child["default"])
-            if "(" in default or "${" in default:
-                self.warnings.append(
-                    f"{where}: 式による初期値「{default}」は取り込みません(空欄で始まります)。"
-                )
-            else:
-                spec["default"] = default
-        if spec_type in {"single_choice", "multiple_choice"}:
-            choices = child.get("choices") or []
-            itemset = str(child.get("itemset", ""))
-            if not choices and itemset.endswith((".csv", ".xml", ".geojson")):
-                self.problems.append(
-                    f"{where}: 外部ファイルの選択肢「{itemset}」には対応していません。"
-                    "choices シートに書いてください。"
-                )
-                return
-            if not choices:
-                self.problems.append(f"{where}: 選択肢リスト「{itemset}」が空です。")
-                return
-            spec["choices"] = [self.choice(choice) for choice in choices]
-            if child.get("choice_filter"):
-                spec["choice_filter"] = child["choice_filter"]
-        if bind.get("readonly") not in (None, "", "false()", "no") and spec_type != "calculate":
-            self.warnings.append(f"{where}: 読み取り専用(read_only)の指定は取り込みません。")
-        self.fields.append(spec)
-
-    def repeat(self, child: dict, where: str, relevant: str) -> None:
-        """A ``begin repeat`` block: its rows' fields are read like the form's own."""
-        if self.in_repeat:
-            self.problems.append(f"{where}: 繰返しの中の繰返しには対応していません。")
-            return
-        outer, self.fields, self.in_repeat = self.fields, [], True
-        self.walk(child.get("children", []))
-        children, self.fields, self.in_repeat = self.fields, outer, False
-        label, translations = self.texts(child.get("label"))
-        spec = repeats.from_xlsform(
-            name=self.name(child.get("name", "")),
-            label=label or child.get("name", ""),
-            count=(child.get("control") or {}).get("jr:count", ""),
-            children=children,
-            earlier=self.fields,
-        )
-        hint, _hints = self.texts(child.get("hint"))
-        if hint:
-            spec["help"] = hint
-        # This platform's own columns, written by its XLSForm export.
-        for key in ("min_repeat", "max_repeat"):
-            if str(child.get(key, "")).strip().isdigit():
-                spec[key] = int(child[key])
-        if child.get("row_unit"):
-            spec["row_unit"] = str(child["row_unit"])
-        if translations:
-            spec["translations"] = {code: {"label": text} for code, text in translations.items()}
-        if relevant:
-            spec["relevant"] = relevant
-        self.fields.append(spec)
-
-    def choice(self, choice: dict) -> dict:
-        label, translations = self.texts(choice.get("label"))
-        value = str(choice.get("name", ""))
-        result = {"value": value, "label": label or value}
-        if translations:
-            result["translations"] = {code: {"label": text} for code, text in translations.items()}
-        extra = {
-            key: str(v)
-            for key, v in choice.items()
-            if key not in {"name", "label", "media", "list_name"} and isinstance(v, str | int)
-        }
-        if extra:
-            result["filters"] = extra
-        return result
-
-    def check_expressions(self, fields: list[FieldSpec] | None = None, row: str = "") -> None:
-        """Every expression parses and reads only fields of this form (inside a repeat, of its
-        row); renamed fields are renamed inside expressions too."""
-        fields = self.fields if fields is None else fields
-        known = {spec["name"] for spec in fields}
-        for spec in fields:
-            if spec["type"] == repeats.REPEAT:
-                self.check_expressions(spec["children"], spec["label"])
-            for key in (*EXPRESSION_KEYS, "repeat_count"):
-                if key not in spec:
-                    continue
-                text = spec[key]
-                for old, new in self.renamed.items():
-                    text = text.replace("${" + old + "}", "${" + new + "}")
-                spec[key] = text
-                try:
-                    unknown = expressions.references(text) - known
-                except expressions.ExpressionError as error:
-                    self.problems.append(f"{self.where(spec['name'])}: {error}")
-                    continue
-                if unknown:
-                    self.problems.append(
-                        f"{self.where(spec['name'])}: 式「{text}」の項目"
-                        f"「{'」「'.join(sorted(unknown))}」がこのフォームにありません。"
-                        if not row
-                        else f"{self.where(spec['name'])}: 繰返し「{row}」の中の式「{text}」は"
-                        f"同じ行の項目だけを参照できます(「{'」「'.join(sorted(unknown))}」)。"
-                    )
-
-
-def _and(first: str, second: str) -> str:
-    if first and second:
-        return f"({first}) and ({second})"
-    return first or second
-
-
-def _survey_rows(survey: list[dict]) -> dict[str, int]:
-    return {
-        str(row.get("name")): number
-        for number, row in enumerate(survey, start=2)
-        if row.get("name")
-    }
-
-
 def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
     """The form a workbook describes; raises ``XLSFormError`` with every refused row."""
     deadline = time.monotonic() + seconds
@@ -465,9 +120,9 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         )
     except PyXFormError as error:
         raise XLSFormError([f"XLSForm として正しくありません: {error}"]) from None
-    _mark_own_types(survey.get("children", []), own_types)
-    reader = _Reader(survey, _survey_rows(workbook.survey))
-    reader.walk(survey.get("children", []))
+    mark_own_types(survey.get("children", []), own_types)
+    reader = Reader(survey, survey_rows(workbook.survey))
+    reader.walk_top(survey.get("children", []))
     reader.check_expressions()
     for original, new in reader.renamed.items():
         reader.warnings.append(
@@ -476,14 +131,9 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         )
     if reader.problems:
         raise XLSFormError(reader.problems)
-    if not any(spec["type"] not in {"section", "note", "calculate"} for spec in reader.fields):
+    if not any(
+        spec["type"] not in {"page", "section", "note", "calculate"} for spec in reader.fields
+    ):
         raise XLSFormError(["survey シートに項目がありません。"])
     languages = sorted(reader.languages)
     return ImportedForm(fields=reader.fields, warnings=reader.warnings, languages=languages)
-
-
-def _mark_own_types(children: list[dict], own_types: dict[str, str]) -> None:
-    for child in children:
-        if child.get("type") == "text" and child.get("name") in own_types:
-            child["_jichitai_type"] = own_types[child["name"]]
-        _mark_own_types(child.get("children", []), own_types)

@@ -138,7 +138,10 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
         ["list_name", "name", "label", *[f"label::{c} ({c})" for c in languages], *filter_keys]
     )
     section = ""
-    in_group = False
+    # Pages are top-level groups (``field-list``: one screen), sections groups within them; a
+    # section before any page goes in an untitled page, as a top-level group would become one.
+    in_page = in_section = False
+    names = {spec["name"] for spec in fields}
 
     def append(spec: FieldSpec, row: dict, list_name: str = "") -> None:
         for code in languages:
@@ -161,15 +164,37 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
             )
 
     for spec in fields:
-        if spec["type"] == "section":
-            if in_group:
+        if spec["type"] == "page" or (spec["type"] == "section" and not in_page):
+            if in_section:
+                survey.append(["end group"])
+            if in_page:
+                survey.append(["end group"])
+            in_section, in_page, section = False, True, ""
+            if spec["type"] == "section":
+                name = next(
+                    f"page_{n}" for n in range(1, len(names) + 2) if f"page_{n}" not in names
+                )
+                survey.append(
+                    [
+                        {"type": "begin group", "name": name, "appearance": "field-list"}.get(c)
+                        for c in header
+                    ]
+                )
+        if spec["type"] == "page":
+            row = {"type": "begin group", "name": spec["name"], "label": spec["label"]}
+            row.update(relevant=_relevant(spec, ""), appearance="field-list")
+            append(spec, row)
+        elif spec["type"] == "section":
+            if in_section:
                 survey.append(["end group"])
             section = spec.get("relevant", "")
-            in_group = True
+            in_section = True
             row = {"type": "begin group", "name": spec["name"], "label": spec["label"]}
             row["relevant"] = section
             append(spec, row)
         elif spec["type"] == "repeat":
+            # A repeat is a group of its own kind: on a page, inside its group; before any page,
+            # at the top (where a plain group would become a page).
             append(spec, _repeat_row(spec, section))
             for child in spec.get("children", []):
                 # A row's field may share its name with one outside the row: its choices
@@ -179,7 +204,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
             survey.append(["end repeat"])
         else:
             append(spec, _question_row(spec, section, spec["name"]))
-    if in_group:
+    for _open in range(in_section + in_page):
         survey.append(["end group"])
     if any(
         len({c["value"] for c in spec.get("choices", [])}) < len(spec.get("choices", []))

@@ -17,7 +17,7 @@ from jichitai.core import japanese
 from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import notifications, published, workload
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
-from jichitai.procedures.definitions import file_fields, persons_field
+from jichitai.procedures.definitions import asked_names, file_fields, persons_field
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import (
     Application,
@@ -94,13 +94,19 @@ def _attach_files(
     messages into ``errors``). Files travel beside the data, never in it: a reference in the data
     is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
     Returns the files by field and those stored now."""
-    files_by_field = dict(pending_files or {})
+    # A file question the answers skip (its condition, its page's) keeps no file; a file beside
+    # the form's questions (a paper application's scan) is kept.
+    asked = asked_names(fields, cleaned)
+    skipped = {spec["name"] for spec in file_fields(fields)} - asked
+    files_by_field = {n: f for n, f in (pending_files or {}).items() if n not in skipped}
     stored_now = []
     for spec in file_fields(fields):
         name = spec["name"]
         # The validator only saw the data's claim; which file is attached is decided here.
         errors.pop(name, None)
         cleaned.pop(name, None)
+        if name not in asked:
+            continue
         upload = (uploads or {}).get(name)
         if upload is not None:
             try:

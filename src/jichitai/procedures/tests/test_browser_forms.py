@@ -1,6 +1,7 @@
 """A form imported from XLSForm, in Portuguese, on a 360 px phone, with JavaScript on and off:
-a section heading, a question asked only for some answers, the form's own message for a broken
-constraint, and an address filled from its postal code by the 検索 button."""
+a group as a page of its own, a question asked only for some answers, the form's own message for
+a broken constraint, and an address (on the next page) filled from its postal code by the 検索
+button."""
 
 import io
 
@@ -82,14 +83,16 @@ def test_a_household_form_in_portuguese_on_a_phone(
     page.get_by_label("Número de filhos").fill("7")
     page.get_by_role("radio", name="Sim").check()
     page.get_by_label("Nome da escola").fill("Escola Municipal")
+    page.get_by_role("button", name="次へ").click()
+    page.get_by_text("No máximo 5").first.wait_for()
+    page.get_by_label("Número de filhos").fill("2")
+    page.get_by_role("button", name="次へ").click()
+
+    page.get_by_text("ページ 2 / 2").wait_for()
     page.get_by_label("郵便番号").fill("5140004")
     page.get_by_role("button", name="検索").click()
     assert page.get_by_label("住所", exact=True).input_value() == "三重県津市栄町"
     page.get_by_label("住所", exact=True).fill("三重県津市栄町一丁目891")
-
-    page.get_by_role("button", name="入力内容を確認する").click()
-    page.get_by_text("No máximo 5").first.wait_for()
-    page.get_by_label("Número de filhos").fill("2")
     page.get_by_role("button", name="入力内容を確認する").click()
     page.get_by_text("Vai à escola?").wait_for()
     page.get_by_role("button", name="送信する").click()

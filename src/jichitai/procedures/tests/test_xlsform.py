@@ -204,23 +204,59 @@ def test_calculations_are_stored_from_the_answers():
     assert errors == {} and cleaned["total"] == 5
 
 
-def test_groups_become_sections_whose_condition_hides_their_fields():
+def test_top_level_groups_become_pages_whose_relevant_is_the_page_condition():
     fields = read_xlsform(
         workbook(
             [
-                ["select_one yn", "employed", "就労", None],
-                ["begin group", "work", "勤務先", "${employed} = 'yes'"],
-                ["text", "employer", "勤務先名", None],
-                ["end group", None, None, None],
+                ["select_one yn", "employed", "就労", None, None],
+                ["begin group", "work", "勤務先", "${employed} = 'yes'", "field-list"],
+                ["text", "employer", "勤務先名", None, None],
+                ["begin group", "office", "所在地", "${employer} != ''", None],
+                ["text", "city", "市町村", None, None],
+                ["end group", None, None, None, None],
+                ["end group", None, None, None, None],
+                ["text", "comment", "ご意見", None, None],
             ],
             [["yn", "yes", "はい"], ["yn", "no", "いいえ"]],
-            header=["type", "name", "label", "relevant"],
+            header=["type", "name", "label", "relevant", "appearance"],
         )
     ).fields
-    assert [f["type"] for f in fields] == ["single_choice", "section", "text"]
-    assert fields[2]["relevant"] == "${employed} = 'yes'"
-    cleaned, _ = submit(fields, {"employed": "no", "employer": "x"})
-    assert "employer" not in cleaned
+    assert [(f["type"], f["name"]) for f in fields] == [
+        ("single_choice", "employed"),
+        ("page", "work"),
+        ("text", "employer"),
+        ("section", "office"),
+        ("text", "city"),
+        # A question after the group's end is not on the group's page (nor under its condition).
+        ("page", "after_work"),
+        ("text", "comment"),
+    ]
+    assert fields[1]["relevant"] == "${employed} = 'yes'" and "relevant" not in fields[2]
+    assert fields[4]["relevant"] == "${employer} != ''"  # a group within a page: a section
+    assert check_definition(fields) == []
+    cleaned, errors = submit(
+        fields, {"employed": "no", "employer": "x", "city": "津市", "comment": "c"}
+    )
+    assert errors == {} and cleaned == {"employed": "no", "comment": "c"}
+    cleaned, _ = submit(fields, {"employed": "yes", "employer": "x", "city": "津市"})
+    assert cleaned == {"employed": "yes", "employer": "x", "city": "津市"}
+
+
+def test_a_page_condition_on_its_own_or_later_questions_is_refused_with_its_row():
+    with pytest.raises(XLSFormError) as error:
+        read_xlsform(
+            workbook(
+                [
+                    ["begin group", "work", "勤務先", "${employer} != ''"],
+                    ["text", "employer", "勤務先名", None],
+                    ["end group", None, None, None],
+                ],
+                header=["type", "name", "label", "relevant"],
+            )
+        )
+    assert error.value.problems == [
+        "survey シート 2行目: 式「${employer} != ''」の項目「employer」が前のページにありません。"
+    ]
 
 
 def test_unsupported_rows_are_named():

@@ -69,8 +69,11 @@ def outcome(name: str) -> tuple[str, str]:
         *(child for spec in imported.fields for child in spec.get("children", [])),
     ]
     kept = {key for spec in every for key in spec if key in KEPT}
-    kept |= {spec["type"] for spec in every if spec["type"] in {"section", "note", "calculate"}}
-    kept |= {spec["type"] for spec in every if spec["type"] == "repeat"}
+    kept |= {
+        spec["type"]
+        for spec in every
+        if spec["type"] in {"page", "section", "note", "calculate", "repeat"}
+    }
     return "imported", " ".join(sorted(kept))
 
 

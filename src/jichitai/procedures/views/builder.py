@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from jichitai.core.exports import xlsx_response
 from jichitai.core.uploads import UploadRejected
-from jichitai.procedures import selectors, services, xlsform
+from jichitai.procedures import pages, selectors, services, xlsform
 from jichitai.procedures.forms import (
     FieldForm,
     XLSFormUploadForm,
@@ -92,20 +92,32 @@ def xlsform_download(request, org_code, procedure_id):
 @require_http_methods(["GET"])
 def form_preview(request, org_code, procedure_id):
     """The form being edited as a resident sees it, in each of its languages, in a phone-wide
-    frame; nothing can be sent from it."""
+    frame, page after page (each page with its condition); nothing can be sent from it."""
     procedure = _procedure(request, procedure_id)
     fields = list(procedure.draft_fields)
     languages = form_languages(fields)
     language = request.GET.get("lang", "ja")
     if language not in dict(languages):
         language = "ja"
-    raw: dict = {}
+    shown = translate(fields, language)
+    form_pages = pages.split(shown)
+    preview_pages = [
+        {
+            "number": page.number,
+            # The page field itself shows the page's title and condition.
+            "questions": widgets(
+                shown, {}, {}, only=page.names | {page.marker["name"] if page.marker else ""}
+            ),
+        }
+        for page in form_pages
+    ]
     return render(
         request,
         "procedures/staff/form_preview.html",
         {
             "procedure": procedure,
-            "questions": widgets(translate(fields, language), raw, {}),
+            "preview_pages": preview_pages,
+            "page_count": len(form_pages),
             "languages": languages,
             "language": language,
             "html_lang": html_lang(language),

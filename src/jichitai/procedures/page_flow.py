@@ -1,0 +1,86 @@
+"""The resident's way through a form with pages, one POST per page so it works without
+JavaScript: which page a request is on (``?page=N``), where 次へ and 戻る lead, and the
+confirmation grouped by page with a 修正 link to each. The answers so far live in the
+resident's session; the one validator judges them, and a page only chooses which of its
+messages are shown."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from jichitai.procedures import pages
+from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.repeats import display_rows
+
+
+def page_url(procedure, page: pages.Page | None = None, **query) -> str:
+    url = reverse(
+        "procedures_public:form",
+        kwargs={"org_code": procedure.organization.code, "procedure_id": procedure.pk},
+    )
+    if page is not None and page.number > 1:
+        query = {"page": page.number, **query}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def current_page(form_pages: list[pages.Page], number, cleaned: dict) -> pages.Page:
+    """The page asked for, or the first page asked when the answers skip it (or it is none)."""
+    page = pages.find(form_pages, number)
+    if page is not None and page.applies(cleaned):
+        return page
+    return next(iter(pages.asked(form_pages, cleaned)), form_pages[0])
+
+
+def on_page(page: pages.Page, errors: dict) -> dict:
+    return {key: messages for key, messages in errors.items() if page.holds(key)}
+
+
+def after_page(procedure, form_pages, page, cleaned: dict, errors: dict, *, to_confirm: bool):
+    """Where 次へ leads once the page is answered well: the next page asked, or (on the last
+    page, or back from a 修正 link) the confirmation, unless another page asked still has
+    errors, which is then shown with them."""
+    following = None if to_confirm else pages.following(form_pages, page, cleaned)
+    if following is not None:
+        return page_url(procedure, following)
+    unfinished = pages.first_with_errors(form_pages, cleaned, errors)
+    if unfinished is not None:
+        return page_url(procedure, unfinished, check=1)
+    return reverse(
+        "procedures_public:confirm",
+        kwargs={"org_code": procedure.organization.code, "procedure_id": procedure.pk},
+    )
+
+
+def navigation(form_pages, page, cleaned: dict) -> dict:
+    position, count = pages.progress(form_pages, page, cleaned)
+    return {
+        "page": page,
+        "page_position": position,
+        "page_count": count,
+        "has_previous": pages.preceding(form_pages, page, cleaned) is not None,
+        "has_next": pages.following(form_pages, page, cleaned) is not None,
+    }
+
+
+def confirmation_groups(
+    procedure, fields: list[FieldSpec], cleaned: dict, attached: dict[str, str]
+) -> list[dict]:
+    """The answers of each page asked, in the form's order, with the link to correct them."""
+    groups = []
+    for page in pages.asked(pages.split(fields), cleaned):
+        rows = []
+        for spec in page.fields:
+            name = spec["name"]
+            if name in attached:
+                rows.append((spec["label"], attached[name]))
+            else:  # a repeat gives a line per answer of each row
+                rows += display_rows([spec], cleaned)
+        groups.append(
+            {
+                "number": page.number,
+                "title": page.title,
+                "rows": rows,
+                "edit_url": page_url(procedure, page, **{"return": "confirm"}),
+            }
+        )
+    return groups
