@@ -1,8 +1,10 @@
 """Reads of the automation module; each takes the organization first."""
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict
 
 from django.db.models import QuerySet, Sum
 
@@ -11,38 +13,41 @@ from jichitai.automation.models import (
     AppliedItem,
     LedgerLine,
     Run,
+    RunFile,
     RunItem,
     Scenario,
+    ScenarioVersion,
     Schedule,
     Secret,
 )
 from jichitai.core.japanese import fiscal_year_bounds
+from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
-def scenarios_of(organization):
+def scenarios_of(organization: Organization) -> QuerySet[Scenario]:
     return (
         for_tenant(Scenario, organization).select_related("division").prefetch_related("versions")
     )
 
 
-def scenario_count(organization) -> int:
+def scenario_count(organization: Organization) -> int:
     return for_tenant(Scenario, organization).count()
 
 
-def scenario_names(organization) -> set[str]:
+def scenario_names(organization: Organization) -> set[str]:
     return set(for_tenant(Scenario, organization).values_list("name", flat=True))
 
 
-def scenario_of(organization, scenario_id) -> Scenario:
+def scenario_of(organization: Organization, scenario_id: int) -> Scenario:
     return tenant_get(Scenario.objects.select_related("division"), organization, pk=scenario_id)
 
 
-def scenario_by_name(organization, name: str) -> Scenario:
+def scenario_by_name(organization: Organization, name: str) -> Scenario:
     return tenant_get(Scenario.objects.select_related("division"), organization, name=name)
 
 
-def version_of(scenario: Scenario, version_id):
+def version_of(scenario: Scenario, version_id: int) -> ScenarioVersion:
     from django.http import Http404
 
     version = scenario.versions.filter(pk=version_id).first() if str(version_id).isdigit() else None
@@ -51,18 +56,18 @@ def version_of(scenario: Scenario, version_id):
     return version
 
 
-def runs_of(organization, *, scenario=None) -> QuerySet[Run]:
+def runs_of(organization: Organization, *, scenario: Scenario | None = None) -> QuerySet[Run]:
     runs = for_tenant(Run, organization).select_related("version__scenario", "started_by", "job")
     if scenario is not None:
         runs = runs.filter(version__scenario=scenario)
     return runs
 
 
-def run_of(organization, run_id) -> Run:
+def run_of(organization: Organization, run_id: int) -> Run:
     return tenant_get(runs_of(organization), organization, pk=run_id)
 
 
-def item_of(organization, item_id) -> RunItem:
+def item_of(organization: Organization, item_id: int) -> RunItem:
     from django.http import Http404
 
     item = (
@@ -75,7 +80,7 @@ def item_of(organization, item_id) -> RunItem:
     return item
 
 
-def work_queue(organization, *, include_resolved: bool = False):
+def work_queue(organization: Organization, *, include_resolved: bool = False) -> QuerySet[RunItem]:
     """Items a person has to handle: 業務エラー, and システムエラー that exhausted their retries."""
     items = RunItem.objects.filter(
         run__in=for_tenant(Run, organization).filter(mode=Run.Mode.APPLY),
@@ -86,39 +91,39 @@ def work_queue(organization, *, include_resolved: bool = False):
     return items.order_by("-run__created_at", "position")
 
 
-def secrets_of(organization):
+def secrets_of(organization: Organization) -> QuerySet[Secret]:
     return for_tenant(Secret, organization).select_related("updated_by")
 
 
-def secret_of(organization, secret_id) -> Secret:
+def secret_of(organization: Organization, secret_id: int) -> Secret:
     return tenant_get(Secret, organization, pk=secret_id)
 
 
-def secret_named(organization, name: str) -> Secret | None:
+def secret_named(organization: Organization, name: str) -> Secret | None:
     return for_tenant(Secret, organization).filter(name=name).first()
 
 
-def versions_of(scenario: Scenario):
+def versions_of(scenario: Scenario) -> QuerySet[ScenarioVersion]:
     return scenario.versions.select_related("created_by", "approved_by")
 
 
-def schedules_of(scenario: Scenario):
+def schedules_of(scenario: Scenario) -> QuerySet[Schedule]:
     return scenario.schedules.select_related("requested_by", "enabled_by")
 
 
-def schedule_of(organization, schedule_id) -> Schedule:
+def schedule_of(organization: Organization, schedule_id: int) -> Schedule:
     return tenant_get(Schedule.objects.select_related("scenario"), organization, pk=schedule_id)
 
 
-def items_of(run: Run):
+def items_of(run: Run) -> QuerySet[RunItem]:
     return run.items.all()
 
 
-def files_of(run: Run):
+def files_of(run: Run) -> QuerySet[RunFile]:
     return run.files.all()
 
 
-def file_of(run: Run, file_id):
+def file_of(run: Run, file_id: int) -> RunFile:
     from django.http import Http404
 
     found = run.files.filter(pk=file_id).first() if str(file_id).isdigit() else None
@@ -154,7 +159,7 @@ def waiting_item(scenario: Scenario, key: str, *, before_run: Run) -> RunItem | 
     )
 
 
-def approved_applications(organization, procedure) -> list[dict]:
+def approved_applications(organization: Organization, procedure: int | str) -> list[dict[str, Any]]:
     """The approved applications of a procedure (given by id or name), oldest first, as plain
     rows for a scenario: receipt number, applicant, e-mail, submission date and the form data."""
     from jichitai.procedures import selectors as procedures
@@ -185,14 +190,16 @@ def approved_applications(organization, procedure) -> list[dict]:
     ]
 
 
-def ledger_lines(organization, fiscal_year: int | None = None):
+def ledger_lines(
+    organization: Organization, fiscal_year: int | None = None
+) -> QuerySet[LedgerLine]:
     lines = for_tenant(LedgerLine, organization)
     if fiscal_year is not None:
         lines = lines.filter(fiscal_year=fiscal_year)
     return lines
 
 
-def ledger_years(organization) -> list[int]:
+def ledger_years(organization: Organization) -> list[int]:
     return sorted(
         set(for_tenant(LedgerLine, organization).values_list("fiscal_year", flat=True)),
         reverse=True,
@@ -203,7 +210,14 @@ def _hours(minutes: Decimal) -> Decimal:
     return (minutes / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _figures(before_minutes, after_minutes) -> dict:
+class Figures(TypedDict):
+    before: Decimal
+    after: Decimal
+    reduction: Decimal
+    reduction_percent: Decimal | None
+
+
+def _figures(before_minutes: Decimal | None, after_minutes: Decimal | None) -> Figures:
     """Hours shown to one decimal; the reduction and its share come from the exact minutes (30 → 3
     minutes is a 90% cut, even though the hours shown are 0.5 → 0.1)."""
     before, after = Decimal(before_minutes or 0), Decimal(after_minutes or 0)
@@ -220,7 +234,7 @@ def _figures(before_minutes, after_minutes) -> dict:
     }
 
 
-def effect_by_fiscal_year(organization, fiscal_year: int) -> dict:
+def effect_by_fiscal_year(organization: Organization, fiscal_year: int) -> dict[str, Any]:
     """Hours before and after automation, and the reduction, per task, per division and in total
     for one 年度 (April–March): ``{"tasks": [...], "divisions": [...], "total": {...}}``."""
     lines = ledger_lines(organization, fiscal_year)
@@ -251,19 +265,19 @@ def effect_by_fiscal_year(organization, fiscal_year: int) -> dict:
     }
 
 
-def ledger_since(organization) -> date | None:
+def ledger_since(organization: Organization) -> date | None:
     """The start of the first 年度 of the effect ledger (its first line may be imported history)."""
     first = ledger_lines(organization).order_by("fiscal_year").values_list("fiscal_year", flat=True)
     year = first.first()
     return fiscal_year_bounds(year)[0] if year is not None else None
 
 
-def hours_saved(organization, fiscal_year: int) -> Decimal | None:
+def hours_saved(organization: Organization, fiscal_year: int) -> Decimal | None:
     effect = effect_by_fiscal_year(organization, fiscal_year)
     return effect["total"]["reduction"] if effect["tasks"] else None
 
 
-def hours_saved_of(organizations, fiscal_year: int) -> dict[int, Decimal]:
+def hours_saved_of(organizations: Iterable[Organization], fiscal_year: int) -> dict[int, Decimal]:
     """``hours_saved`` of many organizations (a prefecture's 市町) in one query; organizations
     without ledger lines that 年度 are left out."""
     rows = (
@@ -278,14 +292,16 @@ def hours_saved_of(organizations, fiscal_year: int) -> dict[int, Decimal]:
     }
 
 
-def procedure_names(organization) -> list[str]:
+def procedure_names(organization: Organization) -> list[str]:
     """The names of the organization's procedures, offered where a step parameter names one."""
     from jichitai.procedures.selectors import procedures_of
 
     return [procedure.name for procedure in procedures_of(organization)]
 
 
-def plan_preview(organization, scenario, *, count: int = 5):
+def plan_preview(
+    organization: Organization, scenario: Scenario, *, count: int = 5
+) -> tuple[Run | None, list[RunItem]]:
     """The latest plan (dry run) of the scenario and its first items, shown beside the editor."""
     plan = (
         runs_of(organization, scenario=scenario).filter(mode=Run.Mode.PLAN).order_by("-pk").first()

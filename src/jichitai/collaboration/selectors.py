@@ -1,7 +1,9 @@
 """Reads of the prefecture–municipality register. Every figure here counts 市町 or staff; none
 names a person or shows an answer."""
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -24,7 +26,7 @@ def initiatives_of(organization: Organization) -> QuerySet[Initiative]:
     return for_tenant(Initiative, organization).prefetch_related("sessions")
 
 
-def initiative_of(organization: Organization, initiative_id) -> Initiative:
+def initiative_of(organization: Organization, initiative_id: int) -> Initiative:
     return tenant_get(Initiative, organization, pk=initiative_id)
 
 
@@ -52,7 +54,7 @@ def participation_figures(initiative: Initiative) -> dict:
     )
 
 
-def _participation(rows, sessions: int) -> dict:
+def _participation(rows: Iterable[tuple[int, int]], sessions: int) -> dict[str, int]:
     staff_per_municipality: dict[int, int] = {}
     for municipality_id, staff in rows:
         staff_per_municipality[municipality_id] = max(
@@ -175,7 +177,9 @@ def survey_figures(initiative: Initiative) -> dict | None:
     )
 
 
-def _survey(initiative: Initiative, requests) -> dict:
+def _survey(
+    initiative: Initiative, requests: Iterable[tuple[int | None, dict[str, Any] | None]]
+) -> dict[str, Any]:
     """The survey figures from ``(application id or None, the answer's data)`` per request."""
     wanted = set(initiative.survey_positive_answers)
     requested = answered = positive = 0
@@ -195,7 +199,7 @@ def _survey(initiative: Initiative, requests) -> dict:
     }
 
 
-def _chose(value, wanted: set) -> bool:
+def _chose(value: object, wanted: set[str]) -> bool:
     values = value if isinstance(value, list) else [value]
     return any(item in wanted for item in values if item is not None)
 
@@ -206,7 +210,7 @@ def survey_requests_for(municipality: Organization) -> QuerySet[SurveyRequest]:
     )
 
 
-def survey_request_of(municipality: Organization, request_id) -> SurveyRequest:
+def survey_request_of(municipality: Organization, request_id: int) -> SurveyRequest:
     return tenant_get(
         SurveyRequest.objects.select_related("initiative__survey__current_version"),
         municipality,
@@ -232,14 +236,14 @@ def sessions_of(initiative: Initiative) -> QuerySet[Session]:
     return initiative.sessions.all()
 
 
-def session_of(prefecture: Organization, initiative: Initiative, session_id) -> Session:
+def session_of(prefecture: Organization, initiative: Initiative, session_id: int) -> Session:
     try:
         return initiative.sessions.get(pk=session_id)
     except (Session.DoesNotExist, ValueError):
         raise Http404 from None
 
 
-def material_for(organization: Organization, material_id) -> Material:
+def material_for(organization: Organization, material_id: int) -> Material:
     """A material the organization may read: the prefecture that ran the initiative, or a 市町
     that took part in it; 404 for anyone else."""
     materials = Material.objects.select_related("session__initiative")

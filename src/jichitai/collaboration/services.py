@@ -4,9 +4,11 @@ adoption of the smart-government measures, and the after-meeting survey answered
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.collaboration.models import (
     Adoption,
@@ -21,6 +23,7 @@ from jichitai.collaboration.models import (
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures import services as procedures
 from jichitai.procedures.availability import ProcedureUnavailable
+from jichitai.procedures.models import Procedure
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant
 
@@ -38,14 +41,14 @@ def _refuse_unless_municipality_of(prefecture: Organization, municipality: Organ
 @transaction.atomic
 def create_initiative(
     *,
-    actor,
+    actor: User | None,
     organization: Organization,
     slug: str,
     name: str,
     kind: str,
     fiscal_year: int,
     description: str = "",
-    survey=None,
+    survey: Procedure | None = None,
     survey_question: str = "",
     survey_positive_answers: list[str] | tuple[str, ...] = (),
 ) -> Initiative:
@@ -77,7 +80,12 @@ def create_initiative(
 
 @transaction.atomic
 def add_session(
-    *, actor, initiative: Initiative, date: date, title: str, agenda: list[str] | None = None
+    *,
+    actor: User | None,
+    initiative: Initiative,
+    date: date,
+    title: str,
+    agenda: list[str] | None = None,
 ) -> Session:
     session = Session.objects.create(
         initiative=initiative, date=date, title=title, agenda=list(agenda or [])
@@ -96,7 +104,7 @@ MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic
-def add_material(*, actor, session: Session, upload) -> Material:
+def add_material(*, actor: User, session: Session, upload: UploadedFile) -> Material:
     """A session's material, refused unless it is a document of an allowed kind and size."""
     try:
         checked = check_upload(upload, allowed=MATERIAL_KINDS, max_bytes=MATERIAL_MAX_BYTES)
@@ -123,7 +131,7 @@ def add_material(*, actor, session: Session, upload) -> Material:
 @transaction.atomic
 def record_participation(
     *,
-    actor,
+    actor: User | None,
     initiative: Initiative,
     municipality: Organization,
     staff_count: int = 1,
@@ -153,7 +161,7 @@ def record_participation(
 
 @transaction.atomic
 def set_adoption(
-    *, actor, organization: Organization, fiscal_year: int, measure: str, state: str
+    *, actor: User, organization: Organization, fiscal_year: int, measure: str, state: str
 ) -> Adoption:
     """A 市町 records where it stands with one measure in a 年度."""
     if organization.parent_id is None:
@@ -185,7 +193,7 @@ def set_adoption(
 
 
 @transaction.atomic
-def send_survey(*, actor, initiative: Initiative) -> int:
+def send_survey(*, actor: User | None, initiative: Initiative) -> int:
     """Asks every 市町 that took part to answer the initiative's survey; returns how many
     requests were added (a 市町 already asked is not asked twice)."""
     if initiative.survey is None:
@@ -214,7 +222,7 @@ def send_survey(*, actor, initiative: Initiative) -> int:
 
 
 @transaction.atomic
-def answer_survey(*, actor, request: SurveyRequest, data: dict) -> SurveyRequest:
+def answer_survey(*, actor: User | None, request: SurveyRequest, data: dict) -> SurveyRequest:
     """The 市町's one answer, submitted to the prefecture's survey procedure like any other
     application (so it reaches the prefecture's inbox, tally and exports)."""
     request = SurveyRequest.objects.select_for_update().get(pk=request.pk)
@@ -248,7 +256,7 @@ def answer_survey(*, actor, request: SurveyRequest, data: dict) -> SurveyRequest
 
 @transaction.atomic
 def set_adoptions(
-    *, actor, organization: Organization, fiscal_year: int, states: dict[str, str]
+    *, actor: User, organization: Organization, fiscal_year: int, states: dict[str, str]
 ) -> int:
     """Saves the states a 市町 chose on its page (blank ones are left as they are); returns how
     many changed."""

@@ -5,13 +5,15 @@ Japanese page or JSON body saying when to try again."""
 
 import hashlib
 import time
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 
 from jichitai.core.middleware import client_ip
@@ -71,13 +73,13 @@ class RateLimited(Exception):
     """Raised inside a view decorated with ``rate_limited`` when a finer limit (``limit_mail``) is
     reached; the decorator answers 429 with ``message``."""
 
-    def __init__(self, retry_after: int, message: str):
+    def __init__(self, retry_after: int, message: str) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.message = message
 
 
-def limit_mail(request, address: str) -> None:
+def limit_mail(request: HttpRequest, address: str) -> None:
     """Counts one e-mail that an anonymous request asks the site to send to ``address``, per client
     (one machine writing to many addresses) and per recipient (many machines writing to one), in
     one scope shared by every such form. The count does not depend on whether an account or record
@@ -92,14 +94,20 @@ def limit_mail(request, address: str) -> None:
             raise RateLimited(retry_after, MAIL_MESSAGE)
 
 
-def rate_limited(scope: str, rate: str, *, methods=("POST",), json: bool = False):
+# A view function, or what a class-based view's ``as_view()`` returns.
+ViewFunction = Callable[..., HttpResponseBase]
+
+
+def rate_limited(
+    scope: str, rate: str, *, methods: Container[str] = ("POST",), json: bool = False
+) -> Callable[[ViewFunction], ViewFunction]:
     """Limits a view per client address for the given methods, and answers 429 when the view
     reaches a finer limit (``RateLimited``)."""
     parsed = Rate.parse(rate)
 
-    def decorate(view):
+    def decorate(view: ViewFunction) -> ViewFunction:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method in methods:
                 retry_after = hit(scope, client_ip(request) or "unknown", parsed)
                 if retry_after is not None:
@@ -117,12 +125,12 @@ def rate_limited(scope: str, rate: str, *, methods=("POST",), json: bool = False
 
 
 def too_many_requests(
-    request,
+    request: HttpRequest,
     retry_after: int,
     *,
     json: bool = False,
     message: str = "短時間に多くの送信がありました。{minutes}分ほど待ってから、もう一度お試しください。",
-):
+) -> HttpResponse:
     message = message.format(minutes=max(1, (retry_after + 59) // 60))
     response: HttpResponse
     if json:

@@ -6,16 +6,23 @@ themselves. A client is only a handle on its pool (which hands out the connectio
 across threads and after a fork), so one per pool serves every call of the process.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.cache.backends import redis
+
+if TYPE_CHECKING:
+    from redis.client import Redis
 
 
 class _Client(redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+        self._clients: dict[int, Redis] = {}
 
     # Django's client methods below are private and left out of its type stubs.
-    def get_client(self, key=None, *, write=False):
+    def get_client(
+        self, key: str | bytes | memoryview | None = None, *, write: bool = False
+    ) -> "Redis":
         index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
         client = self._clients.get(index)
         if client is None:
@@ -26,6 +33,6 @@ class _Client(redis.RedisCacheClient):
 
 
 class RedisCache(redis.RedisCache):
-    def __init__(self, server, params) -> None:
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _Client

@@ -1,8 +1,9 @@
 """Reads of the paper intake, always for one organization. ``procedures`` narrows them to the
 procedures a person sees (a clerk attached to a division sees that division's, as in the inbox)."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Count, Model, QuerySet
 from django.utils import timezone
@@ -10,29 +11,40 @@ from django.utils import timezone
 from jichitai.core.japanese import fiscal_year_bounds
 from jichitai.ocr import pages as page_io
 from jichitai.ocr.extract import field_crop
-from jichitai.ocr.models import Batch, PaperTemplate, ScanPage
+from jichitai.ocr.models import Batch, BatchFile, PaperTemplate, ScanPage
+from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
+
+if TYPE_CHECKING:
+    from jichitai.procedures.models import Procedure
+
+    # The procedures a member may see (``procedures.selectors.visible_procedures``); None: all.
+    Procedures = QuerySet[Procedure] | None
 
 NAME_PART_LABELS = {"family": "姓", "given": "名", "family_kana": "セイ", "given_kana": "メイ"}
 
 Visible = TypeVar("Visible", bound=Model)
 
 
-def _visible(queryset: QuerySet[Visible], procedures, path: str) -> QuerySet[Visible]:
+def _visible(queryset: QuerySet[Visible], procedures: "Procedures", path: str) -> QuerySet[Visible]:
     return queryset if procedures is None else queryset.filter(**{f"{path}__in": procedures})
 
 
-def templates_of(organization, procedures=None) -> QuerySet[PaperTemplate]:
+def templates_of(
+    organization: Organization, procedures: "Procedures" = None
+) -> QuerySet[PaperTemplate]:
     return _visible(
         for_tenant(PaperTemplate, organization).select_related("procedure"), procedures, "procedure"
     )
 
 
-def template_of(organization, template_id: int, procedures=None) -> PaperTemplate:
+def template_of(
+    organization: Organization, template_id: int, procedures: "Procedures" = None
+) -> PaperTemplate:
     return tenant_get(templates_of(organization, procedures), organization, pk=template_id)
 
 
-def batches_of(organization, procedures=None) -> QuerySet[Batch]:
+def batches_of(organization: Organization, procedures: "Procedures" = None) -> QuerySet[Batch]:
     return _visible(
         for_tenant(Batch, organization).select_related("template", "job", "created_by"),
         procedures,
@@ -40,11 +52,11 @@ def batches_of(organization, procedures=None) -> QuerySet[Batch]:
     )
 
 
-def batch_of(organization, batch_id: int, procedures=None) -> Batch:
+def batch_of(organization: Organization, batch_id: int, procedures: "Procedures" = None) -> Batch:
     return tenant_get(batches_of(organization, procedures), organization, pk=batch_id)
 
 
-def page_of(organization, page_id: int, procedures=None) -> ScanPage:
+def page_of(organization: Organization, page_id: int, procedures: "Procedures" = None) -> ScanPage:
     pages = for_tenant(ScanPage, organization).select_related(
         "batch__template__procedure", "source", "application"
     )
@@ -53,7 +65,9 @@ def page_of(organization, page_id: int, procedures=None) -> ScanPage:
     )
 
 
-def pages_to_check(organization, procedures=None):
+def pages_to_check(
+    organization: Organization, procedures: "Procedures" = None
+) -> QuerySet[ScanPage]:
     return _visible(
         for_tenant(ScanPage, organization).exclude(
             status__in=[ScanPage.Status.DONE, ScanPage.Status.DISCARDED]
@@ -73,15 +87,15 @@ def next_page(page: ScanPage) -> ScanPage | None:
     )
 
 
-def batch_files(batch: Batch):
+def batch_files(batch: Batch) -> QuerySet[BatchFile]:
     return batch.files.all()
 
 
-def batch_pages(batch: Batch):
+def batch_pages(batch: Batch) -> QuerySet[ScanPage]:
     return batch.pages.select_related("source", "application")
 
 
-def procedure_field_choices(procedure) -> list[tuple[str, str]]:
+def procedure_field_choices(procedure: "Procedure") -> list[tuple[str, str]]:
     """The procedure's form fields a zone can fill: plain fields by name, the parts of a name
     field as ``<field>__family`` etc."""
     version = procedure.current_version
@@ -97,12 +111,12 @@ def procedure_field_choices(procedure) -> list[tuple[str, str]]:
     return choices
 
 
-def template_json(paper: PaperTemplate) -> dict:
+def template_json(paper: PaperTemplate) -> dict[str, Any]:
     """The shareable template JSON of a paper template."""
     return paper.as_template().to_dict()
 
 
-def same_value(a, b) -> bool:
+def same_value(a: object, b: object) -> bool:
     """Whether two entries of one field agree (blank and missing are the same)."""
     return (a in (None, "") and b in (None, "")) or a == b
 
@@ -130,7 +144,7 @@ def field_zone_png(page: ScanPage, field_name: str) -> bytes | None:
 # --- The live metric ``ocr.pages_read`` ---------------------------------------------------------
 
 
-def pages_read(organization, fiscal_year: int) -> int:
+def pages_read(organization: Organization, fiscal_year: int) -> int:
     """Paper pages the organization's AI-OCR read in a 年度: every page of the batches uploaded
     that 年度, whatever became of it afterwards (a page discarded later was still read)."""
     start, end = fiscal_year_bounds(fiscal_year)
@@ -144,7 +158,7 @@ def pages_read(organization, fiscal_year: int) -> int:
     )
 
 
-def pages_read_of(organizations, fiscal_year: int) -> dict[int, int]:
+def pages_read_of(organizations: Iterable[Organization], fiscal_year: int) -> dict[int, int]:
     """``pages_read`` of many organizations (a prefecture's 市町) in one query (0 where an
     organization read no page that 年度, as ``pages_read`` says)."""
     organizations = list(organizations)
@@ -162,7 +176,7 @@ def pages_read_of(organizations, fiscal_year: int) -> dict[int, int]:
     return {organization.pk: counts.get(organization.pk, 0) for organization in organizations}
 
 
-def pages_read_since(organization) -> date | None:
+def pages_read_since(organization: Organization) -> date | None:
     """The day the organization's first page was read: 年度 before it have no figure, not 0."""
     first = (
         for_tenant(ScanPage, organization)

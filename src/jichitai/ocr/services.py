@@ -4,13 +4,16 @@ job ``ocr.batch``), and the verification steps that turn a page into an applicat
 import hashlib
 import json
 import threading
-from typing import Any
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core.files import delete_files_on_commit
 from jichitai.core.uploads import UploadRejected, check_upload
@@ -20,6 +23,10 @@ from jichitai.ocr import postprocess, selectors
 from jichitai.ocr import template as template_format
 from jichitai.ocr.extract import Extractor
 from jichitai.ocr.models import Batch, BatchFile, PaperTemplate, ScanPage
+from jichitai.tenancy.models import Organization
+
+if TYPE_CHECKING:
+    from jichitai.procedures.models import Application, Procedure
 
 SCAN_KINDS = ["pdf", "png", "jpeg", "tiff"]
 MAX_SCAN_BYTES = 50 * 1024 * 1024
@@ -29,7 +36,7 @@ MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 # --- Templates -------------------------------------------------------------------------------------
 
 
-def _blank_page(upload, dpi: int) -> tuple[bytes, int, int]:
+def _blank_page(upload: UploadedFile, dpi: int) -> tuple[bytes, int, int]:
     try:
         checked = check_upload(
             upload, allowed=SCAN_KINDS, max_bytes=MAX_TEMPLATE_BYTES, pdf_dpi=dpi
@@ -47,11 +54,11 @@ def _blank_page(upload, dpi: int) -> tuple[bytes, int, int]:
 @transaction.atomic
 def create_template(
     *,
-    actor,
-    organization,
-    procedure,
+    actor: User | None,
+    organization: Organization,
+    procedure: "Procedure",
     name: str,
-    blank,
+    blank: UploadedFile,
     dpi: int = 200,
     double_entry: bool = False,
     definition: bytes | None = None,
@@ -104,7 +111,7 @@ def create_template(
 
 
 @transaction.atomic
-def save_field(*, actor, paper: PaperTemplate, data: dict) -> PaperTemplate:
+def save_field(*, actor: User, paper: PaperTemplate, data: dict[str, Any]) -> PaperTemplate:
     """Adds the zone, or replaces the zone of the same name."""
     try:
         field = template_format.parse_field(data)
@@ -134,7 +141,7 @@ def save_field(*, actor, paper: PaperTemplate, data: dict) -> PaperTemplate:
 
 
 @transaction.atomic
-def delete_field(*, actor, paper: PaperTemplate, name: str) -> None:
+def delete_field(*, actor: User, paper: PaperTemplate, name: str) -> None:
     paper.fields = [f for f in paper.fields if f["name"] != name]
     paper.save(update_fields=["fields"])
     audit.record(
@@ -150,7 +157,9 @@ def delete_field(*, actor, paper: PaperTemplate, name: str) -> None:
 
 
 @transaction.atomic
-def start_batch(*, actor, paper: PaperTemplate, uploads: list) -> Batch:
+def start_batch(
+    *, actor: User | None, paper: PaperTemplate, uploads: Sequence[UploadedFile]
+) -> Batch:
     """Stores the scans and starts the background reading. A file refused here (wrong type, too
     large, content not matching its name) is kept as an error line; the others go on."""
     if not uploads:
@@ -210,7 +219,9 @@ def extractor_for(*, paper: PaperTemplate) -> Extractor:
         return _extractors[key]
 
 
-def read_page(*, batch, stored, number: int, image: np.ndarray, extractor: Extractor) -> ScanPage:
+def read_page(
+    *, batch: Batch, stored: BatchFile, number: int, image: np.ndarray, extractor: Extractor
+) -> ScanPage:
     result = extractor.extract(image)
     shown = result.image if result.aligned and result.image is not None else image
     results = {name: r.to_dict() for name, r in result.fields.items()}
@@ -254,7 +265,9 @@ def _check_against_form(paper: PaperTemplate, results: dict) -> None:
 # --- Verification ----------------------------------------------------------------------------------
 
 
-def _normalised(paper: PaperTemplate, typed: dict, names=None) -> dict:
+def _normalised(
+    paper: PaperTemplate, typed: dict[str, Any], names: Collection[str] | None = None
+) -> dict[str, Any]:
     """The values a person typed, normalised like the engine's; invalid ones raise per field."""
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -276,7 +289,7 @@ def _normalised(paper: PaperTemplate, typed: dict, names=None) -> dict:
 
 
 @transaction.atomic
-def verify_page(*, actor, page: ScanPage, typed: dict) -> ScanPage:
+def verify_page(*, actor: User, page: ScanPage, typed: dict) -> ScanPage:
     """確認・修正: the first person's values. With ベリファイ on and critical fields on the form the
     page waits for a second person; otherwise it becomes an application now."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
@@ -296,7 +309,7 @@ def verify_page(*, actor, page: ScanPage, typed: dict) -> ScanPage:
 
 
 @transaction.atomic
-def second_entry(*, actor, page: ScanPage, typed: dict) -> ScanPage:
+def second_entry(*, actor: User, page: ScanPage, typed: dict) -> ScanPage:
     """ベリファイ: a second person types the critical fields without seeing the first values."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
     if page.status != ScanPage.Status.SECOND_ENTRY:
@@ -319,7 +332,7 @@ def second_entry(*, actor, page: ScanPage, typed: dict) -> ScanPage:
 
 
 @transaction.atomic
-def resolve_conflict(*, actor, page: ScanPage, typed: dict) -> ScanPage:
+def resolve_conflict(*, actor: User, page: ScanPage, typed: dict) -> ScanPage:
     """A third person decides the critical fields on which the two entries disagreed."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
     if page.status != ScanPage.Status.CONFLICT:
@@ -335,7 +348,7 @@ def resolve_conflict(*, actor, page: ScanPage, typed: dict) -> ScanPage:
 
 
 @transaction.atomic
-def discard_page(*, actor, page: ScanPage) -> ScanPage:
+def discard_page(*, actor: User, page: ScanPage) -> ScanPage:
     """A page that is not an application (a cover letter, another form, an empty sheet)."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
     if page.status == ScanPage.Status.DONE:
@@ -360,7 +373,7 @@ def _application_data(paper: PaperTemplate, values: dict) -> dict:
     return data
 
 
-def _submit(page: ScanPage, actor) -> ScanPage:
+def _submit(page: ScanPage, actor: User) -> ScanPage:
     from jichitai.procedures.models import Application, ApplicationFile
     from jichitai.procedures.services import (
         ApplicationInvalid,
@@ -416,7 +429,7 @@ def _submit(page: ScanPage, actor) -> ScanPage:
     return page
 
 
-def erase_scans(*, application) -> None:
+def erase_scans(*, application: "Application") -> None:
     """Erasure hook (``procedures.registry.erasure_hooks``): a paper application's page images and
     the values read and typed from them are deleted, and so is the uploaded scan they came from
     once it has been read (its pages are already images of their own). The pages stay, so the

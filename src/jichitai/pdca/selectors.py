@@ -3,6 +3,7 @@ reports, which a published snapshot freezes."""
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -26,24 +27,26 @@ from jichitai.pdca.models import (
     Indicator,
     IndicatorYear,
     Meeting,
+    Node,
     Plan,
     PlanYearText,
     ProjectYear,
     ReportSnapshot,
     YearLock,
 )
+from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 
-def plans_of(organization) -> QuerySet[Plan]:
+def plans_of(organization: Organization) -> QuerySet[Plan]:
     return for_tenant(Plan, organization).select_related("owner_division")
 
 
-def plan_of(organization, plan_id) -> Plan:
+def plan_of(organization: Organization, plan_id: int) -> Plan:
     return tenant_get(plans_of(organization), organization, pk=plan_id)
 
 
-def plan_by_reference(reference: str, organization=None) -> Plan:
+def plan_by_reference(reference: str, organization: Organization | None = None) -> Plan:
     """A plan by id or slug (for the command line). A slug used by several organizations needs
     the organization."""
     plans = Plan.objects.all() if organization is None else for_tenant(Plan, organization)
@@ -57,14 +60,14 @@ def plan_by_reference(reference: str, organization=None) -> Plan:
     return found[0]
 
 
-def indicator_of(plan: Plan, indicator_id) -> Indicator:
+def indicator_of(plan: Plan, indicator_id: int) -> Indicator:
     try:
         return plan.indicators.get(pk=indicator_id)
     except (Indicator.DoesNotExist, ValueError):
         raise Http404 from None
 
 
-def action_of(plan: Plan, action_id) -> Action:
+def action_of(plan: Plan, action_id: int) -> Action:
     try:
         return plan.actions.get(pk=action_id)
     except (Action.DoesNotExist, ValueError):
@@ -79,7 +82,7 @@ def is_locked(plan: Plan, fiscal_year: int) -> bool:
     return YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).exists()
 
 
-def top_nodes(plan: Plan):
+def top_nodes(plan: Plan) -> QuerySet[Node]:
     """The plan's first level (施策・取組) with their actions."""
     return plan.nodes.filter(parent__isnull=True).prefetch_related("actions")
 
@@ -114,7 +117,7 @@ def action_years_by_year(action: Action) -> dict[int, ActionYear]:
     return {row.fiscal_year: row for row in action.years.all()}
 
 
-def import_batch_of(organization, plan: Plan, import_id) -> ImportBatch:
+def import_batch_of(organization: Organization, plan: Plan, import_id: int) -> ImportBatch:
     return tenant_get(ImportBatch.objects.filter(plan=plan), organization, pk=import_id)
 
 
@@ -122,7 +125,7 @@ def is_stale(indicator: Indicator) -> bool:
     return any(row["stale"] for row in indicator_rows(indicator, live=False))
 
 
-def stale_indicators(organization) -> tuple[list[Plan], list[tuple[Plan, Indicator]]]:
+def stale_indicators(organization: Organization) -> tuple[list[Plan], list[tuple[Plan, Indicator]]]:
     """The organization's plans, and each (plan, indicator) whose figure for a past 年度 is due."""
     plans = list(plans_of(organization).prefetch_related("indicators__years"))
     stale = [
@@ -158,14 +161,14 @@ def _actual_text(row: dict) -> str:
     return figures.NO_DATA if row["no_data"] else row["actual_text"]
 
 
-def _plain_number(value):
+def _plain_number(value: Decimal | None) -> int | float | None:
     """A figure as JSON keeps it in a frozen report: an int, a float or None."""
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _rounded(value, decimals: int):
+def _rounded(value: Decimal | None, decimals: int) -> int | float | None:
     """A figure rounded as the report prints it, as a number for a spreadsheet cell."""
     if value is None:
         return None
@@ -408,22 +411,22 @@ def latest_snapshot(plan: Plan, kind: str, fiscal_year: int) -> ReportSnapshot |
     return plan.snapshots.filter(kind=kind, fiscal_year=fiscal_year).first()
 
 
-def snapshots_of(plan: Plan):
+def snapshots_of(plan: Plan) -> QuerySet[ReportSnapshot]:
     return plan.snapshots.select_related("published_by")
 
 
-def snapshot_of(plan: Plan, snapshot_id) -> ReportSnapshot:
+def snapshot_of(plan: Plan, snapshot_id: int) -> ReportSnapshot:
     try:
         return plan.snapshots.get(pk=snapshot_id)
     except (ReportSnapshot.DoesNotExist, ValueError):
         raise Http404 from None
 
 
-def meetings_of(organization):
+def meetings_of(organization: Organization) -> QuerySet[Meeting]:
     return for_tenant(Meeting, organization).prefetch_related("sessions", "participants")
 
 
-def meeting_summaries(organization) -> list[dict]:
+def meeting_summaries(organization: Organization) -> list[dict[str, Any]]:
     """Each meeting with its linked survey's respondents and the share of positive answers in the
     survey's latest 年度 (None without a survey or answers)."""
     from jichitai.procedures.selectors import answer_share

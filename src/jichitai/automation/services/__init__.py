@@ -4,6 +4,7 @@ the runner records while it executes a run (not audited: no person acts there). 
 ``scheduling``."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.automation import definition as definitions
 from jichitai.automation import vault
@@ -28,25 +30,25 @@ from jichitai.automation.models import (
 )
 from jichitai.core.japanese import fiscal_year as fiscal_year_of
 from jichitai.jobs.services import start_job
-from jichitai.tenancy.models import Division, Role
+from jichitai.tenancy.models import Division, Membership, Organization, Role
 from jichitai.tenancy.selectors import for_tenant
 
 
-def _parse(source: str) -> dict:
+def _parse(source: str) -> dict[str, Any]:
     try:
         return definitions.parse(source)
     except DefinitionError as error:
         raise ValidationError({"source": error.problems}) from None
 
 
-def _division(organization, name: str):
+def _division(organization: Organization, name: str) -> Division | None:
     if not name:
         return None
     return for_tenant(Division, organization).filter(name=name).first()
 
 
 @transaction.atomic
-def create_scenario(*, actor, organization, source: str) -> Scenario:
+def create_scenario(*, actor: User | None, organization: Organization, source: str) -> Scenario:
     data = _parse(source)
     if for_tenant(Scenario, organization).filter(name=data["name"]).exists():
         raise ValidationError({"source": [f"識別子「{data['name']}」のシナリオは既にあります。"]})
@@ -69,12 +71,12 @@ def create_scenario(*, actor, organization, source: str) -> Scenario:
     return scenario
 
 
-def _user(actor):
+def _user(actor: User | None) -> User | None:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
-def new_version(*, actor, scenario: Scenario, source: str) -> ScenarioVersion:
+def new_version(*, actor: User | None, scenario: Scenario, source: str) -> ScenarioVersion:
     """A change is a new version (versions are never edited); it needs approval again."""
     data = _parse(source)
     if data["name"] != scenario.name:
@@ -108,7 +110,9 @@ def new_version(*, actor, scenario: Scenario, source: str) -> ScenarioVersion:
 
 
 @transaction.atomic
-def approve_version(*, actor, membership, version: ScenarioVersion) -> ScenarioVersion:
+def approve_version(
+    *, actor: User, membership: Membership | None, version: ScenarioVersion
+) -> ScenarioVersion:
     version = (
         ScenarioVersion.objects.select_for_update().select_related("scenario").get(pk=version.pk)
     )
@@ -142,7 +146,7 @@ def approve_version(*, actor, membership, version: ScenarioVersion) -> ScenarioV
 @transaction.atomic
 def start_run(
     *,
-    actor,
+    actor: User | None,
     scenario: Scenario,
     mode: str,
     values: dict | None = None,
@@ -302,7 +306,7 @@ def finish_run(
 
 
 @transaction.atomic
-def resolve_item(*, actor, item: RunItem, resolution: str, release: bool = False) -> RunItem:
+def resolve_item(*, actor: User, item: RunItem, resolution: str, release: bool = False) -> RunItem:
     """Records how a person handled an item of the work queue. By default they did the work by
     hand: the item gets the idempotency marker a run would write, so no later run enters it again.
     With ``release`` the item is handed back to the robot: the next production run processes it."""
@@ -339,7 +343,7 @@ def resolve_item(*, actor, item: RunItem, resolution: str, release: bool = False
 
 
 @transaction.atomic
-def set_secret(*, actor, organization, name: str, value: str) -> Secret:
+def set_secret(*, actor: User | None, organization: Organization, name: str, value: str) -> Secret:
     if len(value) < 3:
         raise ValidationError({"value": ["3文字以上の値を入力してください。"]})
     secret, created = Secret.objects.update_or_create(
@@ -358,7 +362,7 @@ def set_secret(*, actor, organization, name: str, value: str) -> Secret:
 
 
 @transaction.atomic
-def delete_secret(*, actor, secret: Secret) -> None:
+def delete_secret(*, actor: User, secret: Secret) -> None:
     audit.record(
         action="automation.secret.deleted",
         actor=actor,
@@ -372,13 +376,13 @@ def delete_secret(*, actor, secret: Secret) -> None:
 @transaction.atomic
 def add_ledger_line(
     *,
-    actor,
-    organization,
+    actor: User | None,
+    organization: Organization,
     fiscal_year: int,
     task: str,
     division: str,
-    hours_before,
-    hours_after,
+    hours_before: Decimal | int,
+    hours_after: Decimal | int,
     items: int = 0,
     note: str = "",
 ) -> LedgerLine:

@@ -4,9 +4,11 @@ goes through the same validation and versioning as YAML written by hand."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from jichitai.accounts.models import User
 from jichitai.automation import editor as editor_forms
 from jichitai.automation.models import Scenario, ScenarioVersion
 from jichitai.automation.services import create_scenario, new_version
+from jichitai.tenancy.models import Organization
 
 
 def _source(editor: editor_forms.Editor) -> str:
@@ -24,7 +26,9 @@ def _kept(editor: editor_forms.Editor, error: ValidationError) -> ValidationErro
 
 
 @transaction.atomic
-def create_scenario_from_editor(*, actor, organization, editor: editor_forms.Editor) -> Scenario:
+def create_scenario_from_editor(
+    *, actor: User, organization: Organization, editor: editor_forms.Editor
+) -> Scenario:
     source = _source(editor)
     try:
         return create_scenario(actor=actor, organization=organization, source=source)
@@ -34,7 +38,7 @@ def create_scenario_from_editor(*, actor, organization, editor: editor_forms.Edi
 
 @transaction.atomic
 def new_version_from_editor(
-    *, actor, scenario: Scenario, editor: editor_forms.Editor
+    *, actor: User, scenario: Scenario, editor: editor_forms.Editor
 ) -> ScenarioVersion:
     source = _source(editor)
     try:

@@ -1,19 +1,23 @@
 """Schedules of production runs: requested by one person, enabled only by another manager, and
 started when due by the periodic job ``automation.schedules``."""
 
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.automation.models import Run, Scenario, Schedule
 from jichitai.automation.services import _user, start_run
-from jichitai.tenancy.models import Role
+from jichitai.tenancy.models import Membership, Role
 
 
 @transaction.atomic
 def request_schedule(
-    *, actor, scenario: Scenario, cron: str, values: dict | None = None
+    *, actor: User, scenario: Scenario, cron: str, values: dict[str, Any] | None = None
 ) -> Schedule:
     """Records a schedule for production runs; it stays off until another manager enables it."""
     from croniter import croniter
@@ -52,7 +56,7 @@ def request_schedule(
 
 
 @transaction.atomic
-def enable_schedule(*, actor, membership, schedule: Schedule) -> Schedule:
+def enable_schedule(*, actor: User, membership: Membership | None, schedule: Schedule) -> Schedule:
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     if membership is None or not membership.has_role(Role.MANAGER):
         raise ValidationError("定期実行を有効にできるのは所属長・推進担当(manager)以上の職員です。")
@@ -77,7 +81,7 @@ def enable_schedule(*, actor, membership, schedule: Schedule) -> Schedule:
 
 
 @transaction.atomic
-def disable_schedule(*, actor, schedule: Schedule) -> None:
+def disable_schedule(*, actor: User, schedule: Schedule) -> None:
     audit.record(
         action="automation.schedule.deleted",
         actor=actor,
@@ -88,7 +92,7 @@ def disable_schedule(*, actor, schedule: Schedule) -> None:
     schedule.delete()
 
 
-def start_due_schedules(*, now=None) -> list[int]:
+def start_due_schedules(*, now: datetime | None = None) -> list[int]:
     """Starts a production run for every enabled schedule whose time has come (the periodic job
     ``automation.schedules`` calls this every minute). A schedule whose scenario has an unapproved
     newer version is skipped until that version is approved."""

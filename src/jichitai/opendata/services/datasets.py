@@ -2,17 +2,21 @@
 check, unless a manager gives a reason), unpublish, delete (CKAN's soft delete) and restore."""
 
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.opendata.licenses import DEFAULT_LICENSE, LICENSES
-from jichitai.opendata.models import Dataset, Resource, Tag
+from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.opendata.search_index import keys_of
 from jichitai.opendata.selectors import normalize_search
+from jichitai.tenancy.models import Organization
 
 DATASET_FIELDS = {
     "title",
@@ -26,7 +30,7 @@ DATASET_FIELDS = {
 }
 
 
-def _tags(names) -> list[Tag]:
+def _tags(names: Iterable[str] | None) -> list[Tag]:
     cleaned = []
     for name in names or []:
         name = unicodedata.normalize("NFKC", str(name)).strip()
@@ -89,14 +93,14 @@ def _save_dataset(dataset: Dataset) -> None:
 @transaction.atomic
 def create_dataset(
     *,
-    actor,
-    organization,
+    actor: User | None,
+    organization: Organization,
     name: str,
     title: str,
-    tags=(),
-    groups=(),
+    tags: Iterable[str] = (),
+    groups: Iterable[Group] = (),
     license_id: str = DEFAULT_LICENSE,
-    **fields,
+    **fields: Any,
 ) -> Dataset:
     _check_license(license_id)
     unknown = (
@@ -131,7 +135,14 @@ def create_dataset(
 
 
 @transaction.atomic
-def update_dataset(*, actor, dataset: Dataset, tags=None, groups=None, **changes) -> Dataset:
+def update_dataset(
+    *,
+    actor: User,
+    dataset: Dataset,
+    tags: Iterable[str] | None = None,
+    groups: Iterable[Group] | None = None,
+    **changes: Any,
+) -> Dataset:
     unknown = set(changes) - DATASET_FIELDS - {"name"}
     if unknown:
         raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
@@ -187,7 +198,11 @@ def _problems(resources: list[Resource]) -> list[str]:
 
 @transaction.atomic
 def publish_dataset(
-    *, actor, dataset: Dataset, may_override: bool = False, override_reason: str = ""
+    *,
+    actor: User | None,
+    dataset: Dataset,
+    may_override: bool = False,
+    override_reason: str = "",
 ) -> Dataset:
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     resources = list(dataset.resources.all())
@@ -226,7 +241,7 @@ def publish_dataset(
 
 
 @transaction.atomic
-def unpublish_dataset(*, actor, dataset: Dataset) -> Dataset:
+def unpublish_dataset(*, actor: User, dataset: Dataset) -> Dataset:
     dataset.private = True
     dataset.save(update_fields=["private", "modified_at"])
     audit.record(
@@ -239,7 +254,7 @@ def unpublish_dataset(*, actor, dataset: Dataset) -> Dataset:
 
 
 @transaction.atomic
-def delete_dataset(*, actor, dataset: Dataset) -> Dataset:
+def delete_dataset(*, actor: User, dataset: Dataset) -> Dataset:
     """CKAN's delete: the dataset leaves every list but its name stays reserved, and an update
     with ``state: active`` brings it back."""
     dataset.deleted_at = timezone.now()
@@ -254,7 +269,7 @@ def delete_dataset(*, actor, dataset: Dataset) -> Dataset:
 
 
 @transaction.atomic
-def restore_dataset(*, actor, dataset: Dataset) -> Dataset:
+def restore_dataset(*, actor: User, dataset: Dataset) -> Dataset:
     dataset.deleted_at = None
     dataset.save(update_fields=["deleted_at", "modified_at"])
     audit.record(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core.exports import export_csv
 from jichitai.core.files import delete_stored_on_commit
@@ -18,6 +19,7 @@ from jichitai.core.published_tables import PublishedTable
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.services.datasets import _touch, create_dataset, publish_dataset
 from jichitai.opendata.services.resources import _sha256, _StoredFiles
+from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant
 
 # Marks the resources the job writes (``Resource.conversion``), so it finds them again.
@@ -39,7 +41,11 @@ def _files(header: list[str], rows: list[list]) -> list[tuple[str, str, bytes]]:
 
 @transaction.atomic
 def refresh_published_table(
-    *, table: PublishedTable, organization, today: date | None = None, actor=None
+    *,
+    table: PublishedTable,
+    organization: Organization,
+    today: date | None = None,
+    actor: User | None = None,
 ) -> Dataset:
     """The organization's dataset of ``table`` with its files as of ``today``."""
     today = today or timezone.localdate()

@@ -6,15 +6,18 @@ are removed again."""
 
 import hashlib
 import os
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core.files import delete_stored, delete_stored_on_commit
 from jichitai.core.uploads import CheckedUpload, UploadRejected, check_upload
@@ -82,7 +85,7 @@ def _check_standard(standard: str) -> None:
         )
 
 
-def _read_upload(upload) -> tuple[CheckedUpload, bytes]:
+def _read_upload(upload: UploadedFile) -> tuple[CheckedUpload, bytes]:
     try:
         checked = check_upload(upload, allowed=UPLOAD_KINDS, max_bytes=_max_upload_bytes())
     except UploadRejected as error:
@@ -124,7 +127,7 @@ def _refuse_invalid_on_public(dataset: Dataset, fields: dict) -> None:
 class _StoredFiles:
     """Files written during an action, removed again if the action's transaction fails."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.names: list[tuple[Storage, str | None]] = []
 
     def save(self, resource: Resource, filename: str, content: bytes) -> None:
@@ -135,7 +138,9 @@ class _StoredFiles:
         delete_stored(self.names)
 
 
-def _store_upload(resource: Resource, checked, content: bytes, files: _StoredFiles) -> Table | None:
+def _store_upload(
+    resource: Resource, checked: CheckedUpload, content: bytes, files: _StoredFiles
+) -> Table | None:
     """Puts the uploaded content on ``resource``. A table is read first: a CSV is stored as clean
     UTF-8 whatever it came in; an Excel file is stored as it is and returned for conversion."""
     kind = checked.kind.name
@@ -197,9 +202,9 @@ def _sync_derived_csv(
 
 def add_resource(
     *,
-    actor,
+    actor: User | None,
     dataset: Dataset,
-    upload=None,
+    upload: UploadedFile | None = None,
     url: str = "",
     name: str = "",
     description: str = "",
@@ -253,7 +258,7 @@ def add_resource(
 
 
 def replace_resource_file(
-    *, actor, resource: Resource, upload, standard: str | None = None
+    *, actor: User, resource: Resource, upload: UploadedFile, standard: str | None = None
 ) -> Resource:
     standard = resource_standard(resource) if standard is None else standard
     _check_standard(standard)
@@ -286,7 +291,7 @@ def replace_resource_file(
 
 
 @transaction.atomic
-def update_resource(*, actor, resource: Resource, **changes) -> Resource:
+def update_resource(*, actor: User, resource: Resource, **changes: Any) -> Resource:
     allowed = {"name", "description", "url", "format"}
     unknown = set(changes) - allowed
     if unknown:
@@ -308,7 +313,7 @@ def update_resource(*, actor, resource: Resource, **changes) -> Resource:
 
 
 @transaction.atomic
-def delete_resource(*, actor, resource: Resource) -> None:
+def delete_resource(*, actor: User, resource: Resource) -> None:
     dataset = resource.dataset
     names = [(r.file.storage, r.file.name) for r in [resource, *resource.derived.all()] if r.file]
     audit.record(

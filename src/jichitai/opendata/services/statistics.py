@@ -3,18 +3,23 @@
 
 import csv
 import io
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core.files import delete_stored_on_commit
 from jichitai.core.japanese import fiscal_year_label
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.services.datasets import _touch, create_dataset
 from jichitai.opendata.services.resources import _sha256, _StoredFiles
+from jichitai.tenancy.models import Organization
+
+if TYPE_CHECKING:
+    from jichitai.procedures.models import Procedure
 
 
 def _statistics_rows(dataset: Dataset) -> list[list[str]]:
@@ -86,7 +91,7 @@ WELFARE_WORDS = (
 )
 
 
-def is_welfare_procedure(*, procedure) -> bool:
+def is_welfare_procedure(*, procedure: "Procedure") -> bool:
     names = [procedure.name, procedure.division.name if procedure.division_id else ""]
     return any(word in name for name in names for word in WELFARE_WORDS)
 
@@ -97,13 +102,13 @@ STATISTICS_HEADER = ["期間", "集計項目", "区分", "件数"]
 @transaction.atomic
 def create_statistics_dataset(
     *,
-    actor,
-    organization,
-    procedure,
+    actor: User | None,
+    organization: Organization,
+    procedure: "Procedure",
     name: str,
     title: str,
     suppression_threshold: int = 5,
-    **fields,
+    **fields: Any,
 ) -> Dataset:
     if procedure.organization_id != organization.pk:
         raise ValidationError({"source_procedure": _("自団体の手続を選んでください。")})
@@ -128,7 +133,7 @@ def create_statistics_dataset(
 
 
 @transaction.atomic
-def refresh_statistics(*, dataset: Dataset, actor=None) -> Resource:
+def refresh_statistics(*, dataset: Dataset, actor: User | None = None) -> Resource:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(STATISTICS_HEADER)

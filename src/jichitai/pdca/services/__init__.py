@@ -4,11 +4,13 @@ is in ``services/workbook.py``. Each is one transaction and audited with who ent
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
@@ -24,6 +26,7 @@ from jichitai.pdca.models import (
     ReportSnapshot,
     YearLock,
 )
+from jichitai.tenancy.models import Membership, Organization
 
 KEEP = object()  # "leave this value as it is", as opposed to None ("clear it")
 MAX_AMOUNT = 2**63 - 1  # what ProjectYear.executed (BigIntegerField) holds
@@ -36,7 +39,7 @@ def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
         )
 
 
-def _decimal(value, field: str):
+def _decimal(value: object, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -46,7 +49,9 @@ def _decimal(value, field: str):
 
 
 @transaction.atomic
-def set_indicator_year(*, actor, indicator: Indicator, fiscal_year: int, **values) -> IndicatorYear:
+def set_indicator_year(
+    *, actor: User | None, indicator: Indicator, fiscal_year: int, **values: object
+) -> IndicatorYear:
     """Target, actual, rationale and a manual achievement judgement (with its reason)."""
     plan = indicator.plan
     if fiscal_year not in plan.fiscal_years and fiscal_year != indicator.baseline_year:
@@ -88,7 +93,9 @@ def set_indicator_year(*, actor, indicator: Indicator, fiscal_year: int, **value
 
 
 @transaction.atomic
-def bind_metric(*, actor, indicator: Indicator, metric_name: str, parameters: dict) -> Indicator:
+def bind_metric(
+    *, actor: User, indicator: Indicator, metric_name: str, parameters: dict[str, Any]
+) -> Indicator:
     """Binds an indicator to a live metric (or unbinds it with an empty name)."""
     if metric_name:
         if metric_name not in metrics:
@@ -126,7 +133,7 @@ def bind_metric(*, actor, indicator: Indicator, metric_name: str, parameters: di
 @transaction.atomic
 def set_action_year(
     *,
-    actor,
+    actor: User,
     action: Action,
     fiscal_year: int,
     schedule: str | None = None,
@@ -166,7 +173,7 @@ def set_action_year(
 
 @transaction.atomic
 def set_executed_budgets(
-    *, actor, plan: Plan, fiscal_year: int, amounts: dict[int, int | None]
+    *, actor: User, plan: Plan, fiscal_year: int, amounts: dict[int, int | None]
 ) -> int:
     """The executed amounts (千円) of the plan's projects in a 年度, by project row; writes and
     audits only the amounts that changed and returns how many did."""
@@ -200,7 +207,7 @@ def set_executed_budgets(
 
 
 @transaction.atomic
-def lock_year(*, actor, plan: Plan, fiscal_year: int) -> YearLock:
+def lock_year(*, actor: User | None, plan: Plan, fiscal_year: int) -> YearLock:
     lock, created = YearLock.objects.get_or_create(
         plan=plan, fiscal_year=fiscal_year, defaults={"locked_by": actor}
     )
@@ -216,7 +223,7 @@ def lock_year(*, actor, plan: Plan, fiscal_year: int) -> YearLock:
 
 
 @transaction.atomic
-def reopen_year(*, actor, membership, plan: Plan, fiscal_year: int) -> None:
+def reopen_year(*, actor: User, membership: Membership, plan: Plan, fiscal_year: int) -> None:
     from jichitai.tenancy.models import Role
 
     if not membership.has_role(Role.MANAGER):
@@ -234,7 +241,7 @@ def reopen_year(*, actor, membership, plan: Plan, fiscal_year: int) -> None:
 
 @transaction.atomic
 def publish_report(
-    *, actor, plan: Plan, kind: str, fiscal_year: int, dated: date | None = None
+    *, actor: User | None, plan: Plan, kind: str, fiscal_year: int, dated: date | None = None
 ) -> ReportSnapshot:
     """Freezes the report as it is now; later edits show only in a later publication. ``dated``
     is the date printed on it (the day of publication unless given)."""
@@ -262,8 +269,8 @@ def publish_report(
 @transaction.atomic
 def create_plan(
     *,
-    actor,
-    organization,
+    actor: User,
+    organization: Organization,
     name: str,
     slug: str,
     kind: str,

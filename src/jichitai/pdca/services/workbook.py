@@ -2,14 +2,19 @@
 the confirmation that starts the background job ``pdca.import``, and applying the changes — only
 the values that changed, all in one transaction, each changed object audited with old → new."""
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
+from jichitai.jobs.models import Job
 from jichitai.jobs.services import start_job
 from jichitai.pdca import selectors, workbook_diff
 from jichitai.pdca.models import (
@@ -23,7 +28,7 @@ from jichitai.pdca.models import (
 
 
 @transaction.atomic
-def preview_import(*, actor, plan: Plan, file_name: str, data: bytes) -> ImportBatch:
+def preview_import(*, actor: User | None, plan: Plan, file_name: str, data: bytes) -> ImportBatch:
     rows, problems = workbook_diff.read_workbook(plan, data)
     return ImportBatch.objects.create(
         organization=plan.organization,
@@ -53,7 +58,7 @@ def _refuse_locked_years(batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def confirm_import(*, actor, batch: ImportBatch):
+def confirm_import(*, actor: User, batch: ImportBatch) -> Job:
     if batch.problems:
         raise ValidationError("問題のある行を直したファイルをもう一度アップロードしてください。")
     if batch.status != ImportBatch.Status.PREVIEW:
@@ -73,7 +78,7 @@ def confirm_import(*, actor, batch: ImportBatch):
     return job
 
 
-def _summary(batch: ImportBatch) -> dict:
+def _summary(batch: ImportBatch) -> dict[str, int]:
     statuses = [row["status"] for row in batch.rows]
     return {
         "created": statuses.count("new"),
@@ -83,7 +88,9 @@ def _summary(batch: ImportBatch) -> dict:
 
 
 @transaction.atomic
-def apply_workbook(*, batch: ImportBatch, progress=None) -> dict:
+def apply_workbook(
+    *, batch: ImportBatch, progress: Callable[..., None] | None = None
+) -> dict[str, int]:
     """Writes the previewed changes and nothing else: rows marked 変更なし are not touched, and of
     a changed row only its changed values are written. All or nothing; applying a batch again
     (an interrupted job run once more) writes nothing twice."""
@@ -119,12 +126,19 @@ def apply_workbook(*, batch: ImportBatch, progress=None) -> dict:
     return summary
 
 
-def apply_import_now(*, batch: ImportBatch) -> dict:
+def apply_import_now(*, batch: ImportBatch) -> dict[str, int]:
     """The command line applies a checked workbook at once (no worker involved)."""
     return apply_workbook(batch=batch)
 
 
-def _record(actor, plan, target, action: str, before: dict, fields: list[str]) -> None:
+def _record(
+    actor: User | None,
+    plan: Plan,
+    target: Model,
+    action: str,
+    before: dict[str, Any],
+    fields: list[str],
+) -> None:
     changes = audit.changes_between(
         before=before, after=audit.snapshot(instance=target, fields=fields)
     )
@@ -139,7 +153,7 @@ def _record(actor, plan, target, action: str, before: dict, fields: list[str]) -
         )
 
 
-def _action(plan: Plan, actor, change: dict) -> None:
+def _action(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
     values = dict(change["fields"])
     if "node" in values:
         values["node"] = plan.nodes.get(parent__isnull=True, number=values["node"])
@@ -171,7 +185,7 @@ def _action(plan: Plan, actor, change: dict) -> None:
         _record(actor, plan, row, "pdca.action_year.updated", before, fields)
 
 
-def _indicator_year(plan: Plan, actor, change: dict) -> None:
+def _indicator_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
     indicator = plan.indicators.get(pk=change["indicator"])
     values = dict(change["fields"])
     if "actual" in values and indicator.metric_name:
@@ -188,7 +202,7 @@ def _indicator_year(plan: Plan, actor, change: dict) -> None:
     _record(actor, plan, row, "pdca.indicator_year.updated", before, fields)
 
 
-def _project_year(plan: Plan, actor, change: dict) -> None:
+def _project_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
     project = plan.projects.get(pk=change["project"])
     row, _created = ProjectYear.objects.get_or_create(
         project=project, fiscal_year=change["fiscal_year"]
