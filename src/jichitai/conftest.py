@@ -4,6 +4,7 @@ and clients logged in with a verified second factor."""
 import os
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -20,6 +21,16 @@ from jichitai.tenancy.tests.factories import (
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in English made by an earlier test
+    leaves its language active in the thread (Django's LocaleMiddleware does not reset it)."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
