@@ -23,6 +23,28 @@ def published_plan(organization, slug: str) -> Plan:
     return plan
 
 
+def budget_rows(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
+    """The project rows that make up the plan's budget of a 年度, each spending counted once.
+
+    An evaluation sheet lists its 主な事業 (rows marked ``main`` in its 年度) with the budget of the
+    previous 年度 and of its own. The sheet of the next 年度 restates the previous 年度 in its own
+    project structure (projects renamed, merged), so for a 年度 the newest sheet reporting it is
+    authoritative: its projects' rows count, those of the older sheet do not. A budget list
+    (projects with a ``group``) gathers related 細事業 across departments, parts of which lie inside
+    those projects; it is shown as a list of its own and never added to the plan's budget. A plan
+    without evaluation sheets counts every project row outside budget lists."""
+    rows = ProjectYear.objects.filter(
+        project__plan=plan, project__group="", fiscal_year=fiscal_year
+    )
+    for sheet_year in (fiscal_year + 1, fiscal_year):
+        on_sheet = ProjectYear.objects.filter(
+            project__plan=plan, project__group="", fiscal_year=sheet_year, main=True
+        ).values("project")
+        if on_sheet.exists():
+            return rows.filter(project__in=on_sheet)
+    return rows
+
+
 def _action(action, years: list[int]) -> dict:
     by_year = {row.fiscal_year: row for row in action.years.all()}
     entered = [by_year[year] for year in years if year in by_year]
@@ -74,9 +96,7 @@ def public_plan_data(plan: Plan) -> dict:
         )
     budgets = []
     for year in years:
-        totals = ProjectYear.objects.filter(project__plan=plan, fiscal_year=year).aggregate(
-            planned=Sum("budget"), executed=Sum("executed")
-        )
+        totals = budget_rows(plan, year).aggregate(planned=Sum("budget"), executed=Sum("executed"))
         planned, executed = totals["planned"], totals["executed"]
         budgets.append(
             {
