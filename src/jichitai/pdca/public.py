@@ -45,7 +45,7 @@ def budget_rows(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
     return rows
 
 
-def _action(action, years: list[int]) -> dict:
+def _action(action, years: list[int], organization) -> dict:
     by_year = {row.fiscal_year: row for row in action.years.all()}
     entered = [by_year[year] for year in years if year in by_year]
     with_status = [row for row in entered if row.status_text]
@@ -54,7 +54,12 @@ def _action(action, years: list[int]) -> dict:
         "number": action.number,
         "title": action.title,
         "division": action.division_name,
-        "status": with_status[-1].status_text if with_status else "",
+        # Status texts may carry figures ({{metric …}}) filled from the records, as in the reports.
+        "status": figures.expand_figures(
+            with_status[-1].status_text, organization, with_status[-1].fiscal_year
+        )
+        if with_status
+        else "",
         "progress": with_progress[-1].progress if with_progress else None,
         "schedule": {year: by_year[year].schedule if year in by_year else "" for year in years},
     }
@@ -65,7 +70,7 @@ def public_plan_data(plan: Plan) -> dict:
     years = plan.fiscal_years
     labels = {year: japanese.fiscal_year_label(year) for year in years}
     actions = [
-        _action(action, years)
+        _action(action, years, plan.organization)
         for action in plan.actions.prefetch_related("years").order_by("number")
     ]
     measured = [action["progress"] for action in actions if action["progress"] is not None]
