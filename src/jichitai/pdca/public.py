@@ -23,7 +23,29 @@ def published_plan(organization, slug: str) -> Plan:
     return plan
 
 
-def _action(action, years: list[int]) -> dict:
+def budget_rows(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
+    """The project rows that make up the plan's budget of a 年度, each spending counted once.
+
+    An evaluation sheet lists its 主な事業 (rows marked ``main`` in its 年度) with the budget of the
+    previous 年度 and of its own. The sheet of the next 年度 restates the previous 年度 in its own
+    project structure (projects renamed, merged), so for a 年度 the newest sheet reporting it is
+    authoritative: its projects' rows count, those of the older sheet do not. A budget list
+    (projects with a ``group``) gathers related 細事業 across departments, parts of which lie inside
+    those projects; it is shown as a list of its own and never added to the plan's budget. A plan
+    without evaluation sheets counts every project row outside budget lists."""
+    rows = ProjectYear.objects.filter(
+        project__plan=plan, project__group="", fiscal_year=fiscal_year
+    )
+    for sheet_year in (fiscal_year + 1, fiscal_year):
+        on_sheet = ProjectYear.objects.filter(
+            project__plan=plan, project__group="", fiscal_year=sheet_year, main=True
+        ).values("project")
+        if on_sheet.exists():
+            return rows.filter(project__in=on_sheet)
+    return rows
+
+
+def _action(action, years: list[int], organization) -> dict:
     by_year = {row.fiscal_year: row for row in action.years.all()}
     entered = [by_year[year] for year in years if year in by_year]
     with_status = [row for row in entered if row.status_text]
@@ -32,7 +54,12 @@ def _action(action, years: list[int]) -> dict:
         "number": action.number,
         "title": action.title,
         "division": action.division_name,
-        "status": with_status[-1].status_text if with_status else "",
+        # Status texts may carry figures ({{metric …}}) filled from the records, as in the reports.
+        "status": figures.expand_figures(
+            with_status[-1].status_text, organization, with_status[-1].fiscal_year
+        )
+        if with_status
+        else "",
         "progress": with_progress[-1].progress if with_progress else None,
         "schedule": {year: by_year[year].schedule if year in by_year else "" for year in years},
     }
@@ -43,7 +70,7 @@ def public_plan_data(plan: Plan) -> dict:
     years = plan.fiscal_years
     labels = {year: japanese.fiscal_year_label(year) for year in years}
     actions = [
-        _action(action, years)
+        _action(action, years, plan.organization)
         for action in plan.actions.prefetch_related("years").order_by("number")
     ]
     measured = [action["progress"] for action in actions if action["progress"] is not None]
@@ -74,9 +101,7 @@ def public_plan_data(plan: Plan) -> dict:
         )
     budgets = []
     for year in years:
-        totals = ProjectYear.objects.filter(project__plan=plan, fiscal_year=year).aggregate(
-            planned=Sum("budget"), executed=Sum("executed")
-        )
+        totals = budget_rows(plan, year).aggregate(planned=Sum("budget"), executed=Sum("executed"))
         planned, executed = totals["planned"], totals["executed"]
         budgets.append(
             {

@@ -73,3 +73,18 @@ def test_an_unpublished_plan_or_another_organizations_plan_is_not_public(tsu, po
     assert client.get("/o/242012/plans/draft-plan/").status_code == 404
     assert client.get("/o/242012/plans/smart-government-policy/").status_code == 404
     assert client.get("/o/240001/plans/unknown/").status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_public_plan_pages_read_on_a_360_px_phone_without_scrolling_sideways(page, demo):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/o/240001/plans/smart-government-policy/")
+    budgets = page.locator("table", has=page.get_by_role("columnheader", name="執行率"))
+    rate = budgets.get_by_role("columnheader", name="執行率").bounding_box()
+    assert rate is not None and rate["x"] + rate["width"] <= 360
+    assert page.get_by_text("取組の登録はありません。").is_visible()
+    page.goto("/o/240001/plans/mie-digital-strategy/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Figures written into status texts are filled from the records, never shown as markup.
+    assert "{{" not in page.locator("main").inner_text()
