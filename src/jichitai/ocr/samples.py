@@ -3,7 +3,9 @@
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
 有・無 to circle) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
-numbers across Mie), and scan conditions (rotation, shift/scale, blur, noise, JPEG, phone photos)."""
+numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
+to 6 mm marked with short thin ticks or small rings), and scan conditions (rotation, shift/scale,
+blur, noise, JPEG, phone photos near and from afar)."""
 
 import io
 import random
@@ -91,7 +93,7 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("amount", "申請額", "amount", (70, 120, 80, 14), True),
             Zone("account", "口座番号", "digits", (70, 145, 60, 12), True),
             Zone("postal", "郵便番号", "postal", (70, 170, 50, 12)),
-            Zone("agree", "誓約に同意", "checkbox", (70, 195, 10, 10)),
+            Zone("agree", "誓約に同意", "checkbox", (70, 195, 7, 7)),
         ],
     ),
     "jidou": (
@@ -105,7 +107,7 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("phone", "電話番号", "phone", (56, 124, 60, 11)),
             Zone("spouse", "配偶者", "choice", (152, 124, 38, 11), options=("有", "無")),
             Zone("public", "公務員", "checkbox", (56, 144, 8, 8)),
-            Zone("pension", "年金加入", "checkbox", (120, 144, 8, 8)),
+            Zone("pension", "年金加入", "checkbox", (120, 144, 6, 6)),
         ],
     ),
 }
@@ -134,6 +136,15 @@ FAMILY = [
     ("山﨑", "ヤマザキ"),
     ("齋藤", "サイトウ"),
     ("渡邉", "ワタナベ"),
+    # Kanji a stroke away from another (臭・烏・未・士・干) and kana with 濁点/半濁点, which a blurred
+    # low-resolution photo loses.
+    ("奥田", "オクダ"),
+    ("鳥居", "トリイ"),
+    ("末永", "スエナガ"),
+    ("土屋", "ツチヤ"),
+    ("千葉", "チバ"),
+    ("別府", "ベップ"),
+    ("日比野", "ヒビノ"),
 ]
 GIVEN = [
     ("太郎", "タロウ"),
@@ -150,6 +161,10 @@ GIVEN = [
     ("和也", "カズヤ"),
     ("さくら", "サクラ"),
     ("隆", "タカシ"),
+    ("翼", "ツバサ"),
+    ("博文", "ヒロブミ"),
+    ("舞", "マイ"),
+    ("順平", "ジュンペイ"),
 ]
 PLACES = [
     ("514-0001", "津市江戸橋二丁目"),
@@ -433,9 +448,38 @@ def _circle_option(draw, zone: Zone, value, rng, ink, dpi):
 def _check_mark(draw, box, rng, ink, dpi):
     """A box marked the ways people mark one: a ✓ with a thin or thick pen, a ✗, a ○, a fill."""
     x, y, w, h = box
-    style = rng.choice(["tick", "tick", "thin", "thin", "small", "cross", "ring", "fill", "line"])
-    pen = 1 if style in ("thin", "ring", "small", "line") else max(3, dpi // 60)
-    if style == "small":
+    style = rng.choice(
+        [
+            "tick",
+            "tick",
+            "thin",
+            "thin",
+            "small",
+            "short",
+            "cross",
+            "ring",
+            "tiny ring",
+            "fill",
+            "line",
+        ]
+    )
+    pen = (
+        1 if style in ("thin", "ring", "small", "short", "tiny ring", "line") else max(3, dpi // 60)
+    )
+    if style == "short":
+        # A quick flick: two short thin strokes in the middle of the box.
+        draw.line(
+            [
+                (x + w * 0.38, y + h * 0.52),
+                (x + w * 0.47, y + h * 0.64),
+                (x + w * 0.62, y + h * 0.4),
+            ],
+            fill=ink,
+            width=pen,
+        )
+    elif style == "tiny ring":
+        draw.ellipse([x + w * 0.35, y + h * 0.35, x + w * 0.65, y + h * 0.65], outline=ink, width=1)
+    elif style == "small":
         # A small quick tick in one corner of the box.
         draw.line(
             [(x + w * 0.3, y + h * 0.55), (x + w * 0.42, y + h * 0.7), (x + w * 0.65, y + h * 0.3)],
