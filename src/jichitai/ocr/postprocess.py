@@ -139,8 +139,10 @@ class Read:
 
 
 # Kanji whose old form, common in names (髙橋, 山﨑, 𠮷田), is outside JIS X 0208: the recogniser
-# never learnt to emit it and reads the common form, so a person compares with the paper.
-_HAS_OLD_FORM = "高崎吉"
+# never learnt to emit it and reads the common form, so a person compares with the paper; and the
+# forms of one kanji that names keep side by side (渡邊・渡邉, 齋藤・齊藤), which differ in a stroke or two
+# that a recogniser confuses.
+_HAS_OLD_FORM = "高崎吉邊邉齋齊"
 
 
 def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:

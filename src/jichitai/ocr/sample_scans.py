@@ -1,5 +1,6 @@
 """Scan conditions applied to the synthetic forms of ``samples``: rotation, shift/scale, blur,
-noise with specks, heavy JPEG and phone photos (perspective, uneven light)."""
+noise with specks, heavy JPEG and phone photos (perspective, uneven light), some taken from afar
+(``distant photo``: fewer pixels per character, softer, greyer ink)."""
 
 import io
 import random
@@ -7,7 +8,7 @@ import random
 import numpy as np
 from PIL import Image, ImageFilter
 
-CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted", "photo")
+CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted", "photo", "distant photo")
 
 
 def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Image:
@@ -22,12 +23,18 @@ def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Ima
         canvas = Image.new("L", (width, height), 255)
         canvas.paste(resized, (rng.randint(-40, 40), rng.randint(-40, 40)))
         image = canvas
-    if condition == "photo":
+    if condition in ("photo", "distant photo"):
         # A phone photo of a flat page: perspective, uneven light, a little blur.
         import cv2
 
         array = np.asarray(image)
         height, width = array.shape
+        if condition == "distant photo":
+            # Taken from afar: about 110-140 pixels per inch of paper, brought back to the page's size.
+            small = min(1.0, rng.uniform(0.55, 0.7) * 200 / max(1, width / 8.27))
+            shrunk = cv2.resize(array, None, fx=small, fy=small, interpolation=cv2.INTER_AREA)
+            array = cv2.resize(shrunk, (width, height), interpolation=cv2.INTER_LINEAR)
+            array = (70 + array.astype(np.float32) * (150 / 255)).astype(np.uint8)
         corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
         jitter = np.float32(
             [
@@ -40,6 +47,10 @@ def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Ima
         light = np.linspace(rng.uniform(0.75, 0.9), 1.0, width, dtype=np.float32)[None, :]
         array = np.clip(array.astype(np.float32) * light, 0, 255).astype(np.uint8)
         image = Image.fromarray(cv2.GaussianBlur(array, (0, 0), 0.7))
+        if condition == "distant photo":
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=rng.randint(60, 80))
+            image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
     if condition == "blurred":
         image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.4)))
     if condition == "noisy":

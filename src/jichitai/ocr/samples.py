@@ -3,7 +3,9 @@
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
 有・無 to circle) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
-numbers across Mie), and scan conditions (rotation, shift/scale, blur, noise, JPEG, phone photos)."""
+numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
+to 6 mm marked with short thin ticks or small rings), and scan conditions (rotation, shift/scale,
+blur, noise, JPEG, phone photos near and from afar)."""
 
 import io
 import random
@@ -16,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from jichitai.core import japanese
 from jichitai.ocr.sample_scans import CONDITIONS as CONDITIONS
 from jichitai.ocr.sample_scans import degrade as degrade
+from jichitai.ocr.sample_values import AREA_CODES, FAMILY, GIVEN, PLACES
 from jichitai.ocr.template import Template, TemplateField
 
 A4_MM = (210, 297)
@@ -91,7 +94,7 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("amount", "申請額", "amount", (70, 120, 80, 14), True),
             Zone("account", "口座番号", "digits", (70, 145, 60, 12), True),
             Zone("postal", "郵便番号", "postal", (70, 170, 50, 12)),
-            Zone("agree", "誓約に同意", "checkbox", (70, 195, 10, 10)),
+            Zone("agree", "誓約に同意", "checkbox", (70, 195, 7, 7)),
         ],
     ),
     "jidou": (
@@ -105,90 +108,9 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("phone", "電話番号", "phone", (56, 124, 60, 11)),
             Zone("spouse", "配偶者", "choice", (152, 124, 38, 11), options=("有", "無")),
             Zone("public", "公務員", "checkbox", (56, 144, 8, 8)),
-            Zone("pension", "年金加入", "checkbox", (120, 144, 8, 8)),
+            Zone("pension", "年金加入", "checkbox", (120, 144, 6, 6)),
         ],
     ),
-}
-
-FAMILY = [
-    ("山田", "ヤマダ"),
-    ("鈴木", "スズキ"),
-    ("佐藤", "サトウ"),
-    ("高橋", "タカハシ"),
-    ("伊藤", "イトウ"),
-    ("渡辺", "ワタナベ"),
-    ("中村", "ナカムラ"),
-    ("小林", "コバヤシ"),
-    ("加藤", "カトウ"),
-    ("島田", "シマダ"),
-    ("辺見", "ヘンミ"),
-    ("森", "モリ"),
-    ("松本", "マツモト"),
-    ("井上", "イノウエ"),
-    ("木村", "キムラ"),
-    ("林", "ハヤシ"),
-    ("清水", "シミズ"),
-    ("長谷川", "ハセガワ"),
-    # Old glyphs people keep in their names, which a recogniser reads as the common form.
-    ("髙橋", "タカハシ"),
-    ("山﨑", "ヤマザキ"),
-    ("齋藤", "サイトウ"),
-    ("渡邉", "ワタナベ"),
-]
-GIVEN = [
-    ("太郎", "タロウ"),
-    ("花子", "ハナコ"),
-    ("恵美", "エミ"),
-    ("健一", "ケンイチ"),
-    ("由美", "ユミ"),
-    ("翔太", "ショウタ"),
-    ("陽菜", "ヒナ"),
-    ("大輔", "ダイスケ"),
-    ("美咲", "ミサキ"),
-    ("誠", "マコト"),
-    ("真由美", "マユミ"),
-    ("和也", "カズヤ"),
-    ("さくら", "サクラ"),
-    ("隆", "タカシ"),
-]
-PLACES = [
-    ("514-0001", "津市江戸橋二丁目"),
-    ("514-8611", "津市広明町13番地"),
-    ("516-0037", "伊勢市岩渕一丁目"),
-    ("510-8601", "四日市市諏訪町1番5号"),
-    ("513-8501", "鈴鹿市神戸一丁目"),
-    ("515-8515", "松阪市殿町1340番地"),
-    ("517-0011", "鳥羽市鳥羽三丁目"),
-    ("519-3611", "尾鷲市中央町10番43号"),
-    ("518-0873", "伊賀市上野丸之内"),
-    ("511-0839", "桑名市安永"),
-    ("515-0057", "松阪市御殿山町"),
-    ("518-0446", "名張市南百合が丘"),
-    ("517-0505", "志摩市阿児町甲賀"),
-    ("519-4325", "熊野市有馬町"),
-    ("519-0126", "亀山市東丸町"),
-    ("511-0406", "いなべ市北勢町塩崎"),
-    ("519-0417", "度会郡玉城町上田辺"),
-    ("519-3408", "北牟婁郡紀北町便ノ山"),
-]
-# The area code of each municipality's fixed lines (Mie has 2- to 4-digit ones).
-AREA_CODES = {
-    "津市": "059",
-    "四日市市": "059",
-    "鈴鹿市": "059",
-    "亀山市": "0595",
-    "伊賀市": "0595",
-    "名張市": "0595",
-    "伊勢市": "0596",
-    "度会郡玉城町": "0596",
-    "松阪市": "0598",
-    "鳥羽市": "0599",
-    "志摩市": "0599",
-    "尾鷲市": "0597",
-    "熊野市": "0597",
-    "北牟婁郡紀北町": "0597",
-    "桑名市": "0594",
-    "いなべ市": "0594",
 }
 
 
@@ -433,9 +355,38 @@ def _circle_option(draw, zone: Zone, value, rng, ink, dpi):
 def _check_mark(draw, box, rng, ink, dpi):
     """A box marked the ways people mark one: a ✓ with a thin or thick pen, a ✗, a ○, a fill."""
     x, y, w, h = box
-    style = rng.choice(["tick", "tick", "thin", "thin", "small", "cross", "ring", "fill", "line"])
-    pen = 1 if style in ("thin", "ring", "small", "line") else max(3, dpi // 60)
-    if style == "small":
+    style = rng.choice(
+        [
+            "tick",
+            "tick",
+            "thin",
+            "thin",
+            "small",
+            "short",
+            "cross",
+            "ring",
+            "tiny ring",
+            "fill",
+            "line",
+        ]
+    )
+    pen = (
+        1 if style in ("thin", "ring", "small", "short", "tiny ring", "line") else max(3, dpi // 60)
+    )
+    if style == "short":
+        # A quick flick: two short thin strokes in the middle of the box.
+        draw.line(
+            [
+                (x + w * 0.38, y + h * 0.52),
+                (x + w * 0.47, y + h * 0.64),
+                (x + w * 0.62, y + h * 0.4),
+            ],
+            fill=ink,
+            width=pen,
+        )
+    elif style == "tiny ring":
+        draw.ellipse([x + w * 0.35, y + h * 0.35, x + w * 0.65, y + h * 0.65], outline=ink, width=1)
+    elif style == "small":
         # A small quick tick in one corner of the box.
         draw.line(
             [(x + w * 0.3, y + h * 0.55), (x + w * 0.42, y + h * 0.7), (x + w * 0.65, y + h * 0.3)],

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import ImageDraw, ImageFont
 
-from jichitai.ocr import checks, dictionary, postprocess, samples
+from jichitai.ocr import checks, dictionary, extract, marks, postprocess, samples
 from jichitai.ocr.extract import Extractor
 from jichitai.ocr.registry import engines
 
@@ -126,3 +126,52 @@ def test_the_review_screen_words_every_reason_in_japanese():
 
     assert set(REASONS) <= set(FLAG_REASONS)
     assert all(not str(FLAG_REASONS[code]).isascii() for code in REASONS)
+
+
+def _box_gray(seed: int, sigma: float):
+    """An 8 mm box's inside at 200 dpi: paper with grain, and a tick spread by a soft photo to grey
+    strokes that no longer reach the ink contrast."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    side = px(8)
+    gray = np.full((side, side), 230, np.float32)
+    points = np.array([[0.35, 0.5], [0.47, 0.65], [0.65, 0.38]]) * side
+    cv2.polylines(gray, [points.astype(np.int32)], False, 190, 2)
+    gray += rng.normal(0, sigma, gray.shape)
+    return np.clip(gray, 0, 255).astype(np.uint8), np.zeros((side, side), bool)
+
+
+def test_a_box_read_empty_with_more_dark_pixels_than_the_grain_explains_goes_to_a_person():
+    gray, erase = _box_gray(1, sigma=1.5)
+    ink = marks.added_ink(gray, erase, 1.0)[0]
+    assert not ink.any()  # the strokes are too pale to count as ink …
+    mark = marks.checkbox(ink, ink, ink, marks.darker_than_grain(gray, erase, 1.0))
+    assert mark.value is False and mark.ambiguous and mark.uncertain  # … but not silently empty
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_empty_box_on_a_noisy_scan_is_not_doubted(genkyo_extractor, seed):
+    page = samples.degrade(samples.blank_form("genkyo"), "noisy", random.Random(seed))
+    field = genkyo_extractor.extract(np.asarray(page)).fields["married"]
+    assert field.value is False and not field.flagged
+
+
+def test_writing_blurred_by_a_distant_photo_is_soft_and_a_sharp_scan_is_not():
+    import cv2
+
+    image, height = np.full((px(12), px(60)), 255, np.uint8), px(7)
+    font = ImageFont.truetype(samples.PRINTED_FONTS[0], height)
+    from PIL import Image
+
+    page = Image.fromarray(image)
+    ImageDraw.Draw(page).text((px(2), px(2)), "ツバサ奥田", font=font, fill=0)
+    sharp = np.asarray(page)
+    small = cv2.resize(sharp, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+    soft = cv2.resize(small, sharp.shape[::-1], interpolation=cv2.INTER_LINEAR)
+    soft = cv2.GaussianBlur(soft, (0, 0), 0.7)
+    for gray, expected in ((sharp, False), (soft, True)):
+        ink = marks.added_ink(gray, np.zeros(gray.shape, bool), 1.0)[0]
+        contrast = float(np.percentile(255 - gray[ink > 0].astype(np.float32), 90))
+        near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+        assert (extract._sharpness(gray, near, contrast) < extract.SOFT) is expected
