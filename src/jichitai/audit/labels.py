@@ -33,6 +33,7 @@ WHOLE: dict[str, Promise] = {
     "procedures.applicant_link.requested": gettext_lazy("申請一覧のリンクの送信"),
     "procedures.applicant_link.used": gettext_lazy("申請一覧のリンクの使用"),
     "ocr.page.conflict": gettext_lazy("ベリファイの不一致"),
+    "opendata.published_table_refreshed": gettext_lazy("自動で公開する表の更新"),
     "tenancy.break_glass.granted": gettext_lazy("緊急時の管理者権限の付与"),
 }
 
@@ -57,6 +58,7 @@ SUBJECTS: dict[str, Promise] = {
     "group": gettext_lazy("グループ"),
     "indicator": gettext_lazy("指標"),
     "indicator_year": gettext_lazy("指標の年度値"),
+    "project_year": gettext_lazy("事業の年度予算"),
     "invitation": gettext_lazy("招待"),
     "item": gettext_lazy("RPAの処理対象"),
     "ledger": gettext_lazy("効果の台帳"),
