@@ -145,7 +145,7 @@ def shared_templates(organization) -> QuerySet[Procedure]:
     return (
         Procedure.objects.filter(is_shared_template=True)
         .exclude(current_version__isnull=True)
-        .exclude(organization=organization)
+        .exclude(pk__in=for_tenant(Procedure, organization).values("pk"))
         .select_related("organization", "division")
         .order_by("organization__code", "name")  # a prefecture's code (xx0001) comes first
     )

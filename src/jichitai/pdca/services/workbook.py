@@ -95,7 +95,7 @@ def apply_workbook(
     a changed row only its changed values are written. All or nothing; applying a batch again
     (an interrupted job run once more) writes nothing twice."""
     batch = (
-        ImportBatch.objects.select_for_update()
+        ImportBatch.objects.select_for_update(of=("self",))
         .select_related("plan__organization", "created_by")
         .get(pk=batch.pk)
     )
