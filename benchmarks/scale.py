@@ -144,11 +144,12 @@ def main() -> None:
         f"\nbench-scale: N gunicorn processes × {options.workers} workers, each on its own loopback"
         f" address, one PostgreSQL, one Redis, {options.seconds} s each, {os.cpu_count()} CPUs\n"
     )
-    print(
+    header = (
         "| N | conns | submissions/s | × N=1 | p50 ms | p99 ms | rows | lost | app CPU ms/sub"
         " | PostgreSQL CPU ms/sub | PostgreSQL share | load average 1/5/15 |"
     )
-    print("|---|-------|---------------|-------|--------|--------|------|------|" + "-" * 16 + "|")
+    print(header)
+    print("|" + "|".join("---" for _ in header.strip("|").split("|")) + "|")
     first = runs[0]["rate"] or 1
     failed = bool(duplicated)
     for run in runs:
