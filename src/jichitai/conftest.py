@@ -161,6 +161,27 @@ def page(browser, live_server):
     assert not blocked, f"the page broke its Content Security Policy: {blocked}"
 
 
+@pytest.fixture
+def phone(browser, live_server):
+    """Opens pages as a resident's phone shows them (360 px wide), with JavaScript on or off."""
+    contexts = []
+
+    def open_page(*, locale: str = "ja-JP", javascript: bool = True):
+        context = browser.new_context(
+            locale=locale,
+            base_url=live_server.url,
+            viewport={"width": 360, "height": 800},
+            java_script_enabled=javascript,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def assert_accessible(page) -> None:
     """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation."""
     from axe_playwright_python.sync_playwright import Axe

@@ -61,18 +61,9 @@ def household_form():
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_household_form_in_portuguese_on_a_phone(
-    browser, live_server, tsu, accessible, javascript
-):
+def test_a_household_form_in_portuguese_on_a_phone(phone, tsu, accessible, javascript):
     procedure = published_procedure(tsu, fields=household_form())
-    context = browser.new_context(
-        locale="pt-BR",
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 800},
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = phone(locale="pt-BR", javascript=javascript)
     page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
     page.get_by_role("link", name="Português").click()
     page.get_by_role("heading", name="Família").wait_for()
@@ -97,7 +88,6 @@ def test_a_household_form_in_portuguese_on_a_phone(
     page.get_by_text("Vai à escola?").wait_for()
     page.get_by_role("button", name="送信する").click()
     page.wait_for_url("**/done/")
-    context.close()
 
     application = Application.objects.get()
     assert application.data == {

@@ -15,18 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_three_page_form_with_a_jump_on_a_phone(
-    browser, live_server, tsu, accessible, javascript
-):
+def test_a_three_page_form_with_a_jump_on_a_phone(phone, tsu, accessible, javascript):
     procedure = published_procedure(tsu, fields=HOUSEHOLD, name="児童手当の相談")
-    context = browser.new_context(
-        locale="ja-JP",
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 800},
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = phone(locale="ja-JP", javascript=javascript)
 
     def check_page() -> None:
         if javascript:  # the accessibility and width checks run scripts in the page
@@ -78,7 +69,6 @@ def test_a_three_page_form_with_a_jump_on_a_phone(
     page.get_by_text("hanako.mie@example.jp").wait_for()
     page.get_by_role("button", name="送信する").click()
     page.wait_for_url("**/done/")
-    context.close()
 
     assert Application.objects.get().data == {
         "applicant": "三重 花子",

@@ -50,17 +50,10 @@ def household_form():
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
-    browser, live_server, tsu, accessible, javascript
+    phone, tsu, accessible, javascript
 ):
     procedure = published_procedure(tsu, fields=household_form())
-    context = browser.new_context(
-        locale="pt-BR",
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 800},
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = phone(locale="pt-BR", javascript=javascript)
 
     def check_page() -> None:
         if javascript:  # the accessibility and width checks run scripts in the page
@@ -116,7 +109,6 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     check_page()
     page.get_by_role("button", name="送信する").click()
     page.wait_for_url("**/done/")
-    context.close()
 
     assert Application.objects.get().data == {
         "has_children": "yes",

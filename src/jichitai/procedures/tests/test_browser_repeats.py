@@ -13,18 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_children_are_added_removed_and_sent_on_a_phone(
-    browser, live_server, tsu, accessible, javascript
-):
+def test_children_are_added_removed_and_sent_on_a_phone(phone, tsu, accessible, javascript):
     procedure = published_procedure(tsu, fields=HOUSEHOLD)
-    context = browser.new_context(
-        locale="ja-JP",
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 800},
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = phone(locale="ja-JP", javascript=javascript)
     page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
     page.get_by_label("世帯主").fill("三重 一郎")
     first = page.get_by_role("group", name="子ども 1 人目")
@@ -58,7 +49,6 @@ def test_children_are_added_removed_and_sent_on_a_phone(
     page.get_by_text("子ども 2 人目: 氏名").wait_for()
     page.get_by_role("button", name="送信する").click()
     page.wait_for_url("**/done/")
-    context.close()
 
     assert Application.objects.get().data["children"] == [
         {"child_name": "三重 花子", "birth_date": "2018-04-01"},
