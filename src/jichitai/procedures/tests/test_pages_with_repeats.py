@@ -9,12 +9,12 @@ import io
 
 import pytest
 from django.test import Client
-from openpyxl import Workbook
 
 from jichitai.procedures import pages
 from jichitai.procedures.definitions import build_schema
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.test_xlsform import workbook
 from jichitai.procedures.validation import validate_application_data
 from jichitai.procedures.xlsform import read_xlsform
 from jichitai.procedures.xlsform_export import write_xlsform
@@ -150,22 +150,10 @@ def test_the_resident_fills_rows_on_their_page_without_javascript(
     }
 
 
-def _workbook(rows):
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    for row in rows:
-        survey.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def test_xlsform_reads_a_group_as_a_page_and_a_repeat_as_a_repeat_even_at_the_top():
     fields = read_xlsform(
-        _workbook(
+        workbook(
             [
-                ["type", "name", "label", "relevant"],
                 ["text", "head", "世帯主"],
                 ["begin repeat", "pets", "ペット"],
                 ["text", "pet_name", "名前"],
@@ -175,7 +163,8 @@ def test_xlsform_reads_a_group_as_a_page_and_a_repeat_as_a_repeat_even_at_the_to
                 ["text", "child_name", "氏名"],
                 ["end repeat"],
                 ["end group"],
-            ]
+            ],
+            header=["type", "name", "label", "relevant"],
         )
     ).fields
     assert [(spec["name"], spec["type"]) for spec in fields] == [

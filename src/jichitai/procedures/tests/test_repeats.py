@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from jichitai.procedures import exports, services
 from jichitai.procedures.definitions import build_schema
 from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.test_xlsform import workbook
 from jichitai.procedures.translations import form_languages, translate
 from jichitai.procedures.validation import validate_application_data
 from jichitai.procedures.xlsform import XLSFormError, read_xlsform
@@ -322,27 +323,16 @@ def test_a_repeat_count_fixes_the_number_of_rows():
     assert not any(spec["name"].endswith("_count") for spec in fields)  # pyxform's own helper
 
 
-def _workbook(rows):
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    for row in rows:
-        survey.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def test_a_count_from_an_answer_asks_for_that_many_rows_and_nested_repeats_are_refused():
     fields = read_xlsform(
-        _workbook(
+        workbook(
             [
-                ["type", "name", "label", "repeat_count"],
                 ["integer", "n", "子どもの人数"],
                 ["begin repeat", "kids", "子ども", "${n}"],
                 ["text", "kid", "氏名"],
                 ["end repeat"],
-            ]
+            ],
+            header=["type", "name", "label", "repeat_count"],
         )
     ).fields
     assert fields[1]["repeat_count"] == "${n}"
@@ -351,15 +341,15 @@ def test_a_count_from_an_answer_asks_for_that_many_rows_and_nested_repeats_are_r
 
     with pytest.raises(XLSFormError) as refused:
         read_xlsform(
-            _workbook(
+            workbook(
                 [
-                    ["type", "name", "label"],
                     ["begin repeat", "kids", "子ども"],
                     ["begin repeat", "toys", "おもちゃ"],
                     ["text", "toy", "名前"],
                     ["end repeat"],
                     ["end repeat"],
-                ]
+                ],
+                header=["type", "name", "label"],
             )
         )
     assert refused.value.problems == [
@@ -370,14 +360,14 @@ def test_a_count_from_an_answer_asks_for_that_many_rows_and_nested_repeats_are_r
 def test_a_row_expression_may_not_read_answers_outside_its_row():
     with pytest.raises(XLSFormError) as refused:
         read_xlsform(
-            _workbook(
+            workbook(
                 [
-                    ["type", "name", "label", "relevant"],
                     ["integer", "n", "人数"],
                     ["begin repeat", "kids", "子ども"],
                     ["text", "kid", "氏名", "${n} > 0"],
                     ["end repeat"],
-                ]
+                ],
+                header=["type", "name", "label", "relevant"],
             )
         )
     assert "同じ行の項目だけを参照できます" in refused.value.problems[0]
