@@ -16,6 +16,7 @@ with a CPU clock in-process). The last line is
 
 import argparse
 import cProfile
+import io
 import json
 import os
 import pstats
@@ -321,23 +322,56 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
     }
 
 
-def cpu_profile(procedure_id: int, number: int) -> tuple[float, list[tuple[str, float, float]]]:
-    """The CPU time of one API submission in-process (through the whole middleware stack), and
-    the 15 functions spending most CPU time by themselves (exclusive), measured over ``number``
-    submissions with the process CPU clock (time waiting for PostgreSQL is not counted; its own
-    CPU is part of the database's figures above)."""
-    from django.test import Client
+def _wsgi_post(path: str, body: bytes, idempotency_key: str) -> dict:
+    """The WSGI environ gunicorn hands the application for one JSON POST."""
+    return {
+        "REQUEST_METHOD": "POST",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_IDEMPOTENCY_KEY": idempotency_key,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    url = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
-    body = json.dumps(BODY, ensure_ascii=False)
+
+def cpu_profile(procedure_id: int, number: int) -> tuple[float, list[tuple[str, float, float]]]:
+    """The CPU time of one API submission in-process, and the 15 functions spending most CPU time
+    by themselves (exclusive), measured over ``number`` submissions with the process CPU clock
+    (time waiting for PostgreSQL is not counted; its own CPU is part of the database's figures
+    above). Each submission goes through the WSGI application gunicorn serves
+    (``jichitai.wsgi.application``): its handler, middleware, URL resolution, the view, and the
+    end-of-request signals, as a served request does."""
+    from jichitai.wsgi import application
+
+    path = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
+    body = json.dumps(BODY, ensure_ascii=False).encode()
 
     def submit(prefix: str, index: int) -> None:
-        answer = client.post(
-            url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"{prefix}-{index}"
-        )
-        if answer.status_code != 201:
-            raise SystemExit(f"the profiled submission was refused: {answer.content!r}")
+        answered: list[str] = []
+
+        def start_response(status: str, headers: list, exc_info=None) -> None:
+            answered.append(status)
+
+        chunks = application(_wsgi_post(path, body, f"{prefix}-{index}"), start_response)
+        try:
+            content = b"".join(chunks)
+        finally:
+            chunks.close()  # as the server does: sends request_finished
+        if not answered[0].startswith("201"):
+            raise SystemExit(f"the profiled submission was refused: {answered[0]} {content!r}")
 
     for index in range(50):
         submit("warm", index)
@@ -366,6 +400,37 @@ def load_text(load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
     return " → ".join("/".join(f"{value:.2f}" for value in sample) for sample in load)
 
 
+def print_profile(number: int, cpu_ms: float, profile: list[tuple[str, float, float]]) -> None:
+    print(
+        f"\nCPU per submission (in-process, CPU clock, {number} API submissions): "
+        f"{cpu_ms:.2f} ms. Top 15 by exclusive (self) CPU time, ms per submission:\n"
+    )
+    for label, milliseconds, share in profile:
+        print(f"| {milliseconds:>7.3f} ms | {share:>5.1f} % | {label}")
+
+
+def profile_only(options) -> None:
+    """The same database, procedure and settings as the full run, and only the CPU profile."""
+    database = f"jichitai_bench_{os.getpid()}"
+    psql(f"CREATE DATABASE {database}")
+    cache = options.redis.replace("redis://", "rediscache://", 1)
+    try:
+        env = environment(database, JICHITAI_API_SUBMIT_RATE="100000000/m", CACHE_URL=cache)
+        subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
+        procedure_id = prepare(env)
+        load_before = os.getloadavg()
+        cpu_ms, profile = cpu_profile(procedure_id, options.profiled)
+        load = (load_before, os.getloadavg())
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        psql(f"DROP DATABASE IF EXISTS {database}")
+    print(f"\nload average 1/5/15: {load_text(load)}")
+    print_profile(options.profiled, cpu_ms, profile)
+    print(f"\nbench-submit: CPU {cpu_ms:.2f} ms per submission (profile only)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20)
@@ -374,7 +439,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--profiled", type=int, default=300, help="submissions profiled")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="the shared cache")
+    parser.add_argument(
+        "--profile-only",
+        action="store_true",
+        help="only the in-process CPU profile (no gunicorn, wrk or pgbench runs): the figure that"
+        " still means something on a machine shared with other work, where rates do not",
+    )
     options = parser.parse_args()
+    if options.profile_only:
+        profile_only(options)
+        return
     for tool in ("wrk", "pgbench", "psql"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed (Debian packages wrk, postgresql-client)")
@@ -438,12 +512,7 @@ def main() -> None:
     ):
         print("| " + " | ".join(f"{cell:<20}" for cell in (label, *map(show, runs))) + " |")
     print(f"\nratio product ÷ minimal: {ratio:.2f}")
-    print(
-        f"\nCPU per submission (in-process, CPU clock, {options.profiled} API submissions): "
-        f"{cpu_ms:.2f} ms. Top 15 by exclusive (self) CPU time, ms per submission:\n"
-    )
-    for label, milliseconds, share in profile:
-        print(f"| {milliseconds:>7.3f} ms | {share:>5.1f} % | {label}")
+    print_profile(options.profiled, cpu_ms, profile)
     # A row may exist without its 201 only for requests in flight when wrk stopped (at most one per
     # connection); a 201 without a row would be a lost submission.
     failed = [
