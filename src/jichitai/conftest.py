@@ -6,8 +6,10 @@ import os
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.test import client as test_client
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from jichitai.core.handlers import PathDispatch
 from jichitai.tenancy.models import Organization, Role
 from jichitai.tenancy.tests.factories import (
     DivisionFactory,
@@ -16,6 +18,15 @@ from jichitai.tenancy.tests.factories import (
     TOTPDeviceFactory,
     UserFactory,
 )
+
+
+class DispatchingClientHandler(PathDispatch, test_client.ClientHandler):
+    """The test client's handler, dispatching as the WSGI application does (``/api/`` through
+    ``API_MIDDLEWARE``), so that every test of the API runs through the middleware it is served with."""
+
+
+# ``Client`` (and pytest-django's ``client``) build their handler from this name.
+test_client.ClientHandler = DispatchingClientHandler
 
 
 @pytest.fixture(autouse=True)

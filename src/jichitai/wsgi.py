@@ -1,7 +1,12 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from jichitai.core.handlers import PathDispatchingWSGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings.production")
 
-application = get_wsgi_application()
+# As django.core.wsgi.get_wsgi_application, with the handler that serves /api/ through its own
+# middleware.
+django.setup(set_prefix=False)
+application = PathDispatchingWSGIHandler()

@@ -77,6 +77,19 @@ MIDDLEWARE = [
     # Last: the view runs inside it (one transaction per writing request; none for reads).
     "jichitai.core.middleware.WriteTransactionMiddleware",
 ]
+# Requests under /api/ (jichitai.core.handlers): anonymous JSON or a token in a header, so none of
+# the session, signed-in user, CSRF, messages, login lockout, second factor or staff tenant
+# middleware; the same order as above.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "jichitai.core.middleware.RequestContextMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jichitai.core.params.InvalidParameterMiddleware",
+    "jichitai.core.middleware.WriteTransactionMiddleware",
+]
 
 ROOT_URLCONF = "jichitai.urls"
 FORM_RENDERER = "jichitai.core.forms.FormRenderer"

@@ -4,7 +4,6 @@ request may cause a server error, and every 4xx answer carries a JSON error body
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -12,6 +11,7 @@ from schemathesis import GenerationMode
 from jichitai.accounts import services as accounts
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.tenancy.models import Role
+from jichitai.wsgi import application as served_application
 
 EXAMPLES_PER_OPERATION = 30
 CKAN_EXAMPLES_PER_OPERATION = 15
@@ -34,7 +34,7 @@ def test_no_server_errors_and_json_errors_on_every_operation(tsu, tsu_admin, kee
     token = accounts.create_api_token(
         actor=None, membership=tsu_admin.memberships.get(), name="fuzz", role=Role.CLERK
     )[1]
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", served_application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8
 
@@ -69,7 +69,7 @@ def test_no_server_errors_and_ckan_errors_on_every_ckan_action(tsu, keep_test_co
     from jichitai.opendata.tests.factories import published
 
     published(tsu, "tsu-aed", tags=["AED"])
-    schema = schemathesis.openapi.from_wsgi("/api/3/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/3/openapi.json", served_application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 12
 
