@@ -12,6 +12,7 @@ from django.db import models
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core import context
+from jichitai.core.rows import RowInsert
 
 if TYPE_CHECKING:
     from jichitai.accounts.models import User
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 _MAX_VALUE_LENGTH = 500
+# Entries are written on every submission: one INSERT built once per process, not by save().
+_entries = RowInsert(AuditEvent)
 REDACTED = "(削除済み)"
 
 
@@ -97,7 +100,7 @@ def record(
     current = context.current()
     actor = actor if actor is not None and actor.is_authenticated else None
     signed_in = cast("User | None", actor)
-    return AuditEvent.objects.create(
+    entry = AuditEvent(
         kind=kind,
         action=action,
         actor=signed_in,
@@ -112,6 +115,7 @@ def record(
         request_id=current.request_id,
         channel=current.channel,
     )
+    return _entries.insert(entry)
 
 
 def record_read(

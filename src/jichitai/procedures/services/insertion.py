@@ -1,17 +1,21 @@
-"""The application row written in one statement.
+"""The rows of a submission written with statements built once per process.
 
-The receipt number is computed by the database from the id the same statement takes, so the row is
-never written with a placeholder and updated afterwards; a unique key already taken (a retried
-Idempotency-Key, a second application of the same person) is answered by no row rather than by an
-error, so the caller's transaction stays usable and the submission needs no savepoint and no
-SELECT before the INSERT.
+The application row is written in one statement: the receipt number is computed by the database
+from the id the same statement takes, so the row is never written with a placeholder and updated
+afterwards; a unique key already taken (a retried Idempotency-Key, a second application of the same
+person) is answered by no row rather than by an error, so the caller's transaction stays usable and
+the submission needs no savepoint and no SELECT before the INSERT. Its history event goes through
+``core.rows`` (as its audit entry does in ``audit.services``).
 """
 
+from functools import cache
 from typing import cast
 
 from django.db import connection
+from django.db.models import Field
 
-from jichitai.procedures.models import Application
+from jichitai.core.rows import RowInsert
+from jichitai.procedures.models import Application, ApplicationEvent
 
 # The next id, taken by the statement itself: from the sequence on PostgreSQL; on SQLite from the
 # AUTOINCREMENT counter, read while the statement holds the database's write lock.
@@ -25,11 +29,12 @@ _PADDED_ID = {
     "sqlite": "printf('%%06d', id)",
 }
 
+_events = RowInsert(ApplicationEvent)
 
-def insert_application(*, application: Application, receipt_prefix: str) -> bool:
-    """Inserts the unsaved ``application`` with the receipt number ``receipt_prefix`` followed by
-    its id. Sets its id and receipt number and returns True; writes nothing and returns False when
-    one of the table's unique keys is already taken."""
+
+@cache
+def _application_insert(vendor: str) -> tuple[str, list[Field]]:
+    """The statement for ``vendor``'s database and the fields whose values it takes, in order."""
     options = Application._meta
     quote = connection.ops.quote_name
     # Concrete fields always have a column (the stubs allow None for the others).
@@ -39,12 +44,9 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
         for field in options.concrete_fields
         if field is not options.pk and field.name != "receipt_number"
     ]
-    values = [
-        field.get_db_prep_save(field.pre_save(application, True), connection) for field in fields
-    ]
     columns = ", ".join(quote(cast(str, field.column)) for field in fields)
-    next_id = _NEXT_ID[connection.vendor].format(table=table, pk=pk)
-    padded = _PADDED_ID[connection.vendor]
+    next_id = _NEXT_ID[vendor].format(table=table, pk=pk)
+    padded = _PADDED_ID[vendor]
     # Only names from the model and the fixed texts above are put into the statement; every value
     # is a parameter.
     statement = (
@@ -54,6 +56,17 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
         f"{', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT DO NOTHING RETURNING {quote(pk)}, {quote('receipt_number')}"
     )
+    return statement, fields
+
+
+def insert_application(*, application: Application, receipt_prefix: str) -> bool:
+    """Inserts the unsaved ``application`` with the receipt number ``receipt_prefix`` followed by
+    its id. Sets its id and receipt number and returns True; writes nothing and returns False when
+    one of the table's unique keys is already taken."""
+    statement, fields = _application_insert(connection.vendor)
+    values = [
+        field.get_db_prep_save(field.pre_save(application, True), connection) for field in fields
+    ]
     with connection.cursor() as cursor:
         cursor.execute(statement, [receipt_prefix, *values])
         row = cursor.fetchone()
@@ -63,3 +76,8 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
     application._state.adding = False
     application._state.db = connection.alias
     return True
+
+
+def insert_event(*, event: ApplicationEvent) -> ApplicationEvent:
+    """Inserts the application's new history event, as ``save()`` would."""
+    return _events.insert(event)

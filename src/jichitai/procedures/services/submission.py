@@ -27,7 +27,7 @@ from jichitai.procedures.models import (
     Procedure,
 )
 from jichitai.procedures.registry import Candidate, acceptance_checks, field_types, submission_hooks
-from jichitai.procedures.services.insertion import insert_application
+from jichitai.procedures.services.insertion import insert_application, insert_event
 from jichitai.procedures.services.processing import Status
 from jichitai.procedures.services.uploads import store_upload
 from jichitai.procedures.validation import validate_application_data
@@ -394,12 +394,13 @@ def _record(
         record(application)
     for _name, hook in submission_hooks.items():
         hook(application)
-    ApplicationEvent.objects.create(
+    submitted = ApplicationEvent(
         application=application,
         kind=ApplicationEvent.Kind.SUBMITTED,
         to_status=Status.RECEIVED,
         actor=actor,
     )
+    insert_event(event=submitted)
     audit.record(
         action="procedures.application.submitted",
         actor=actor,

@@ -1,0 +1,90 @@
+"""Rows inserted with a statement built once write what ``save()`` writes."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models.signals import post_save
+from django.forms.models import model_to_dict
+
+from jichitai.audit.models import AuditEvent
+from jichitai.core.rows import RowInsert
+from jichitai.procedures.models import ApplicationEvent, Procedure
+from jichitai.tenancy.models import Organization
+from jichitai.tenancy.tests.factories import UserFactory
+
+
+def entry(organization, actor, **changes) -> AuditEvent:
+    return AuditEvent(
+        action="tests.inserted",
+        actor=actor,
+        actor_name=str(actor),
+        organization=organization,
+        target_type="tests.Thing",
+        target_id="7",
+        target_repr="もの",
+        summary="概要",
+        changes={"名前": ["前", "後"], **changes},
+        ip_address="192.0.2.1",
+        request_id="a" * 32,
+        channel="api",
+    )
+
+
+@pytest.mark.django_db
+def test_the_row_is_the_one_save_writes(tsu):
+    actor = UserFactory()
+    saved = entry(tsu, actor)
+    saved.save()
+    inserted = RowInsert(AuditEvent).insert(entry(tsu, actor))
+    assert inserted.pk is not None and inserted.pk != saved.pk
+    assert not inserted._state.adding and inserted._state.db == "default"
+    # auto_now_add is honoured, as by save()
+    assert inserted.at is not None
+    stored = AuditEvent.objects.get(pk=inserted.pk)
+    assert stored.at == inserted.at
+    expected = model_to_dict(AuditEvent.objects.get(pk=saved.pk), exclude=["id", "at"])
+    assert model_to_dict(stored, exclude=["id", "at"]) == expected
+
+
+@pytest.mark.django_db
+def test_the_statement_is_built_once():
+    rows = RowInsert(AuditEvent)
+    first = rows.statement(connection)
+    assert rows.statement(connection) is first
+    assert first.startswith('INSERT INTO "audit_auditevent"')
+
+
+@pytest.mark.django_db
+def test_an_unsaved_related_object_is_refused_as_save_refuses_it(tsu):
+    unsaved = Organization(code="999999", name="未保存", name_kana="みほぞん")
+    with pytest.raises(ValueError, match="unsaved related object 'organization'"):
+        RowInsert(AuditEvent).insert(entry(unsaved, None))
+    assert not AuditEvent.objects.filter(action="tests.inserted").exists()
+
+
+@pytest.mark.django_db
+def test_a_saved_row_is_not_inserted_again(tsu):
+    saved = entry(tsu, None)
+    saved.save()
+    with pytest.raises(ValueError, match="new"):
+        RowInsert(AuditEvent).insert(saved)
+
+
+@pytest.mark.django_db
+def test_a_model_with_save_signals_is_refused(tsu):
+    def listener(**kwargs):
+        pass
+
+    post_save.connect(listener, sender=ApplicationEvent, weak=False)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="save signals"):
+            RowInsert(ApplicationEvent).insert(ApplicationEvent(kind="comment"))
+    finally:
+        post_save.disconnect(listener, sender=ApplicationEvent)
+
+
+def test_a_model_the_published_cache_watches_is_refused():
+    # Procedure's post_save receiver keeps the published-procedure cache fresh; skipping it would
+    # serve a stale procedure.
+    with pytest.raises(ImproperlyConfigured, match="save signals"):
+        RowInsert(Procedure).insert(Procedure())
