@@ -27,6 +27,11 @@ tenant_urlpatterns = [
 ]
 
 urlpatterns = [
+    # First: resolution tries the patterns in order, and the API is where most requests go.
+    # The CKAN-compatible /api/action/… and /api/3/action/… must come before the platform's own API.
+    path("", include("jichitai.opendata.ckan.public_urls")),
+    path("api/", api_url_patterns()),
+    path("api/<path:rest>", unknown_endpoint),
     path("", include("jichitai.portal.public_urls")),
     path("o/<str:org_code>/", include("jichitai.procedures.public_urls")),
     path("", include("jichitai.procedures.resident.public_urls")),
@@ -36,10 +41,6 @@ urlpatterns = [
     path("healthz/worker", healthz_worker, name="healthz_worker"),
     path("", include("jichitai.opendata.public_urls")),
     path("", include("jichitai.collaboration.public_urls")),
-    # The CKAN-compatible /api/action/… and /api/3/action/… must come before the platform's own API.
-    path("", include("jichitai.opendata.ckan.public_urls")),
-    path("api/", api_url_patterns()),
-    path("api/<path:rest>", unknown_endpoint),
     path("i18n/setlang/", public_view(before_second_factor(set_language)), name="set_language"),
     path("accounts/", include("jichitai.accounts.public_urls")),
     path("s/", include("jichitai.dashboard.urls")),

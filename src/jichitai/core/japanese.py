@@ -91,20 +91,35 @@ def _kanji_number_to_int(text: str) -> int:
     return int("".join(str(_KANJI_DIGITS[ch]) for ch in text))
 
 
+# Every character the width passes below change: the ideographic space and full-width ASCII
+# (U+3000, U+FF01–FF5E) and half-width katakana with its punctuation and sound marks (U+FF61–FF9F).
+# Most text has none, and is then returned without the passes (the half-width pass alone runs
+# some twenty replacements for the sound marks over the whole text).
+_FULL_WIDTH_ASCII = re.compile("[\u3000\uff01-\uff5e]")
+_HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
+
+
+def _full_width_kana(text: str) -> str:
+    if _HALF_WIDTH_KANA.search(text) is None:
+        return text
+    return jaconv.h2z(text, kana=True, ascii=False, digit=False)
+
+
 def normalize_width(text: str) -> str:
     """Full-width letters and digits to ASCII, half-width katakana to full-width (the usual rule for
     stored Japanese text). Other characters are left as typed."""
-    text = jaconv.z2h(text, kana=False, ascii=True, digit=True)
-    return jaconv.h2z(text, kana=True, ascii=False, digit=False)
+    if _FULL_WIDTH_ASCII.search(text) is not None:
+        text = jaconv.z2h(text, kana=False, ascii=True, digit=True)
+    return _full_width_kana(text)
 
 
 def katakana(text: str) -> str:
     """Reading (フリガナ) in full-width katakana whatever the person typed."""
-    return jaconv.hira2kata(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+    return jaconv.hira2kata(_full_width_kana(text))
 
 
 def hiragana(text: str) -> str:
-    return jaconv.kata2hira(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+    return jaconv.kata2hira(_full_width_kana(text))
 
 
 def _date_or_error(year: int, month: int, day: int, original: str) -> date:

@@ -151,3 +151,21 @@ def test_the_test_client_dispatches_as_the_wsgi_application():
     client = Client()
     assert json.loads(client.get("/api/probe").content)["session"] is False
     assert json.loads(client.get("/probe").content)["session"] is True
+
+
+def test_api_patterns_are_tried_before_any_page_pattern():
+    from django.urls import URLResolver, get_resolver
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, route)
+            else:
+                yield route
+
+    order = [
+        "api" if route.startswith("api/") else "page"
+        for route in routes(get_resolver().url_patterns)
+    ]
+    assert order.index("page") == order.count("api")

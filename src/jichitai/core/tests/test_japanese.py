@@ -1,5 +1,6 @@
 from datetime import date
 
+import jaconv
 import pytest
 
 from jichitai.core import japanese
@@ -134,6 +135,20 @@ class TestWidth:
     def test_readings(self):
         assert japanese.katakana("みえ ﾀﾛｳ") == "ミエ タロウ"
         assert japanese.hiragana("ミエケン") == "みえけん"
+
+    def test_skipping_the_passes_changes_no_character(self):
+        # Text without the characters the passes convert skips them: for every character (and
+        # every half-width kana followed by a sound mark), the answer is what the passes give.
+        texts = [chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF]
+        texts += [chr(code) + mark for code in range(0xFF61, 0xFFA0) for mark in "ﾞﾟ"]
+        for text in texts:
+            both = jaconv.z2h(text, kana=False, ascii=True, digit=True)
+            assert japanese.normalize_width(text) == jaconv.h2z(
+                both, kana=True, ascii=False, digit=False
+            ), repr(text)
+            kana = jaconv.h2z(text, kana=True, ascii=False, digit=False)
+            assert japanese.katakana(text) == jaconv.hira2kata(kana), repr(text)
+            assert japanese.hiragana(text) == jaconv.kata2hira(kana), repr(text)
 
 
 class TestPostalCodeAndPhone:
