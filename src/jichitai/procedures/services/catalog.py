@@ -85,13 +85,9 @@ def update_procedure(*, actor: User | None, procedure: Procedure, **values: Any)
             }
         )
     procedure.save()
-    changes = audit.changes_between(
-        before=before, after=audit.snapshot(instance=procedure, fields=PROCEDURE_FIELDS)
+    audit.record_update(
+        action="procedures.procedure.updated", actor=actor, target=procedure, before=before
     )
-    if changes:
-        audit.record(
-            action="procedures.procedure.updated", actor=actor, target=procedure, changes=changes
-        )
     return procedure
 
 
