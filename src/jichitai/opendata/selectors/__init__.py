@@ -100,6 +100,16 @@ def own_resource(organization: Organization, resource_id: str) -> Resource:
     return resource_by_id(own_datasets(organization), resource_id)
 
 
+def resources_of(dataset: Dataset) -> list[Resource]:
+    return list(dataset.resources.all())
+
+
+def shown_resource(resource: Resource) -> Resource:
+    """The resource a page shows for a stored file: the CSV made from it (an Excel file's), else
+    the file itself."""
+    return resource.derived.first() or resource
+
+
 def dataset_resource(dataset: Dataset, resource_id: object) -> Resource | None:
     """The resource of ``dataset`` with that CKAN id, or None."""
     identifier = _uuid_or_none(resource_id)
