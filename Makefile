@@ -6,8 +6,9 @@ JICHITAI := $(BIN)/jichitai
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Type-checked: core and every app's services and selectors (new apps are picked up by the wildcards).
-TYPED = src/jichitai/core $(wildcard src/jichitai/*/services.py src/jichitai/*/services src/jichitai/*/selectors.py)
+# Type-checked: core and every app's services and selectors, modules or packages, and those of an
+# app's parts (procedures/documents); new apps are picked up by the wildcards.
+TYPED = src/jichitai/core $(wildcard src/jichitai/*/services.py src/jichitai/*/services src/jichitai/*/selectors.py src/jichitai/*/selectors src/jichitai/*/*/selectors.py)
 
 .PHONY: run test lint check install system-packages messages clean bench-submit bench-opendata bench-scale test-faults bench-ocr bench-automation bench-xlsform
 

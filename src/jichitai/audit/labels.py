@@ -38,6 +38,7 @@ WHOLE: dict[str, Promise] = {
 }
 
 SUBJECTS: dict[str, Promise] = {
+    "action": gettext_lazy("施策"),
     "action_year": gettext_lazy("施策の年度計画"),
     "adoption": gettext_lazy("導入状況"),
     "api_token": gettext_lazy("APIトークン"),

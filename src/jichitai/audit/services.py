@@ -143,3 +143,28 @@ def record_created(
         summary=summary,
         **kw,
     )
+
+
+def record_update(
+    *,
+    action: str,
+    actor: Actor,
+    target: models.Model,
+    before: dict[str, Any],
+    organization: "Organization | None" = None,
+    summary: str = "",
+) -> AuditEvent | None:
+    """One entry for a change to ``target``: ``before`` is the ``snapshot`` taken before it was
+    changed, compared with the same fields now. Nothing is recorded, and None returned, when no
+    field changed."""
+    changes = changes_between(before=before, after=snapshot(instance=target, fields=list(before)))
+    if not changes:
+        return None
+    return record(
+        action=action,
+        actor=actor,
+        organization=organization,
+        target=target,
+        changes=changes,
+        summary=summary,
+    )

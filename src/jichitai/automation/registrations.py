@@ -19,7 +19,7 @@ def _card(request):
         return None
     return {
         "scenarios": scenario_count,
-        "queue": selectors.work_queue(request.tenant).count(),
+        "queue": selectors.work_queue_count(request.tenant),
         "runs": selectors.runs_of(request.tenant)[:3],
     }
 

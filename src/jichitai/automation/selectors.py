@@ -91,6 +91,11 @@ def work_queue(organization: Organization, *, include_resolved: bool = False) ->
     return items.order_by("-run__created_at", "position")
 
 
+def work_queue_count(organization: Organization) -> int:
+    """How many items of the work queue wait for a person."""
+    return work_queue(organization).count()
+
+
 def secrets_of(organization: Organization) -> QuerySet[Secret]:
     return for_tenant(Secret, organization).select_related("updated_by")
 

@@ -77,6 +77,10 @@ def pages_to_check(
     )
 
 
+def pages_to_check_count(organization: Organization, procedures: "Procedures" = None) -> int:
+    return pages_to_check(organization, procedures).count()
+
+
 def next_page(page: ScanPage) -> ScanPage | None:
     """The next page of the same batch that still needs a person."""
     return (

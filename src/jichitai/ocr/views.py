@@ -34,7 +34,7 @@ def index(request, org_code):
         {
             "templates": selectors.templates_of(request.tenant, _procedures(request)),
             "batches": selectors.batches_of(request.tenant, _procedures(request))[:20],
-            "waiting": selectors.pages_to_check(request.tenant, _procedures(request)).count(),
+            "waiting": selectors.pages_to_check_count(request.tenant, _procedures(request)),
         },
     )
 

@@ -114,7 +114,7 @@ def _public_dataset(name: str):
 @public_view
 def dataset(request, name):
     found = _public_dataset(name)
-    resources = list(found.resources.all())
+    resources = selectors.resources_of(found)
     return render(
         request,
         "opendata/public/dataset.html",

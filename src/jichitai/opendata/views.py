@@ -59,7 +59,7 @@ def dataset_create(request, org_code):
 
 
 def _dataset_page(request, dataset, publish_form, status=200):
-    resources = list(dataset.resources.all())
+    resources = selectors.resources_of(dataset)
     return render(
         request,
         "opendata/staff/dataset_detail.html",
@@ -161,7 +161,7 @@ def resource_add(request, org_code, dataset_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            shown = resource.derived.first() or resource
+            shown = selectors.shown_resource(resource)
             messages.success(request, _("「%(name)s」を登録しました。") % {"name": resource.name})
             return redirect("opendata:resource", org_code=org_code, resource_id=shown.pk)
     return render(request, "opendata/staff/resource_form.html", {"form": form, "dataset": dataset})
@@ -209,7 +209,7 @@ def resource_replace(request, org_code, resource_id):
             add_service_errors(form, error)
         else:
             messages.success(request, _("ファイルを差し替え、検証し直しました。"))
-            shown = source.derived.first() or source
+            shown = selectors.shown_resource(source)
             return redirect("opendata:resource", org_code=org_code, resource_id=shown.pk)
     return _resource_page(request, resource, form, status=400)
 

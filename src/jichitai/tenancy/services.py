@@ -41,43 +41,36 @@ def _stored(instance: StoredModel) -> StoredModel:
     return type(instance)._default_manager.get(pk=instance.pk)
 
 
-def _apply(
-    instance: models.Model, fields: list[str], values: dict[str, Any]
-) -> dict[str, list[Any]]:
+def _apply(instance: models.Model, fields: list[str], values: dict[str, Any]) -> dict[str, Any]:
+    """Saves ``values`` onto ``instance``; returns the stored ``fields`` as they were before, for
+    ``audit.record_update``."""
     before = audit.snapshot(instance=_stored(instance), fields=fields)
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
     instance.full_clean()
     instance.save()
-    return audit.changes_between(
-        before=before, after=audit.snapshot(instance=instance, fields=fields)
-    )
+    return before
 
 
 @transaction.atomic
 def update_organization(
     *, actor: "User", organization: Organization, **values: Any
 ) -> Organization:
-    changes = _apply(organization, ORGANIZATION_FIELDS, values)
-    if changes:
-        audit.record(
-            action="tenancy.organization.updated", actor=actor, target=organization, changes=changes
-        )
+    before = _apply(organization, ORGANIZATION_FIELDS, values)
+    audit.record_update(
+        action="tenancy.organization.updated", actor=actor, target=organization, before=before
+    )
     return organization
 
 
 @transaction.atomic
 def update_privacy_policy(*, actor: "User", organization: Organization, text: str) -> Organization:
     """The organization's 個人情報の取扱い, as residents read it before they consent."""
-    changes = _apply(organization, ["privacy_policy"], {"privacy_policy": text.strip()})
-    if changes:
-        audit.record(
-            action="tenancy.privacy_policy.updated",
-            actor=actor,
-            target=organization,
-            changes=changes,
-        )
+    before = _apply(organization, ["privacy_policy"], {"privacy_policy": text.strip()})
+    audit.record_update(
+        action="tenancy.privacy_policy.updated", actor=actor, target=organization, before=before
+    )
     return organization
 
 
@@ -108,15 +101,14 @@ def update_municipality(
     *, actor: "User", prefecture: Organization, municipality: Organization, **values: Any
 ) -> Organization:
     fields = ["name", "name_kana", "kind", "is_active"]
-    changes = _apply(municipality, fields, values)
-    if changes:
-        audit.record(
-            action="tenancy.municipality.updated",
-            actor=actor,
-            organization=prefecture,
-            target=municipality,
-            changes=changes,
-        )
+    before = _apply(municipality, fields, values)
+    audit.record_update(
+        action="tenancy.municipality.updated",
+        actor=actor,
+        organization=prefecture,
+        target=municipality,
+        before=before,
+    )
     return municipality
 
 
@@ -146,11 +138,10 @@ def create_division(*, actor: "User", organization: Organization, **values: Any)
 def update_division(*, actor: "User", division: Division, **values: Any) -> Division:
     if "name" in values:
         _refuse_duplicate_division_name(division.organization, values["name"], division.pk)
-    changes = _apply(division, DIVISION_FIELDS, values)
-    if changes:
-        audit.record(
-            action="tenancy.division.updated", actor=actor, target=division, changes=changes
-        )
+    before = _apply(division, DIVISION_FIELDS, values)
+    audit.record_update(
+        action="tenancy.division.updated", actor=actor, target=division, before=before
+    )
     return division
 
 
@@ -391,9 +382,8 @@ def change_member(*, actor: "User", membership: Membership, **values: Any) -> Me
     division = values.get("division")
     if division is not None and division.organization_id != membership.organization_id:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
-    changes = _apply(membership, MEMBERSHIP_FIELDS, values)
-    if changes:
-        audit.record(
-            action="tenancy.membership.updated", actor=actor, target=membership, changes=changes
-        )
+    before = _apply(membership, MEMBERSHIP_FIELDS, values)
+    audit.record_update(
+        action="tenancy.membership.updated", actor=actor, target=membership, before=before
+    )
     return membership

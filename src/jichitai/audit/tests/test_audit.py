@@ -36,6 +36,41 @@ def test_a_write_that_changes_nothing_records_nothing(tsu, tsu_admin):
     assert not AuditEvent.objects.filter(action="tenancy.division.updated").exists()
 
 
+@pytest.mark.django_db
+def test_an_update_records_only_the_fields_that_changed_since_the_snapshot(
+    tsu, tsu_admin, prefecture
+):
+    division = DivisionFactory(organization=tsu, name="市民課", phone="059-229-3111")
+    before = audit.snapshot(instance=division, fields=["name", "phone", "email"])
+    division.name = "市民窓口課"
+    division.save()
+
+    event = audit.record_update(
+        action="tenancy.division.updated",
+        actor=tsu_admin,
+        target=division,
+        before=before,
+        organization=prefecture,
+        summary="名称の変更",
+    )
+
+    assert event == AuditEvent.objects.get()
+    assert event.changes == {"name": ["市民課", "市民窓口課"]}
+    assert event.organization == prefecture
+    assert event.summary == "名称の変更"
+    assert event.actor == tsu_admin
+    assert (
+        audit.record_update(
+            action="tenancy.division.updated",
+            actor=tsu_admin,
+            target=division,
+            before=audit.snapshot(instance=division, fields=["name", "phone"]),
+        )
+        is None
+    )
+    assert AuditEvent.objects.count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_entry_and_the_change_commit_or_roll_back_together(tsu, tsu_admin):
     with pytest.raises(RuntimeError), transaction.atomic():

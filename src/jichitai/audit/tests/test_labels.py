@@ -21,6 +21,7 @@ from jichitai.tenancy.tests.factories import DivisionFactory
         ("opendata.resource_replaced", "リソースの差し替え"),
         ("accounts.login", "ログイン"),
         ("payments.reconciled", "消込"),
+        ("pdca.action.updated", "施策の更新"),
         ("read", "個人情報の閲覧"),
     ],
 )

@@ -39,7 +39,7 @@ def home(request, org_code):
         {
             "scenarios": scenarios,
             "shipped": [entry for name, entry in shipped.items() if name not in present],
-            "queue_count": selectors.work_queue(request.tenant).count(),
+            "queue_count": selectors.work_queue_count(request.tenant),
             "runs": selectors.runs_of(request.tenant)[:10],
         },
     )

@@ -3,7 +3,7 @@ and the figures; the search with facets that the public pages and the CKAN ``pac
 is in ``search.py``."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -53,11 +53,11 @@ def datasets_of(organization: Organization) -> QuerySet[Dataset]:
     return for_tenant(Dataset, organization).filter(deleted_at__isnull=True)
 
 
-def dataset_of(organization: Organization, dataset_id) -> Dataset:
+def dataset_of(organization: Organization, dataset_id: int | str) -> Dataset:
     return tenant_get(with_relations(Dataset.objects.all()), organization, pk=dataset_id)
 
 
-def resource_of(organization: Organization, resource_id) -> Resource:
+def resource_of(organization: Organization, resource_id: int | str) -> Resource:
     return tenant_get(
         Resource.objects.select_related("dataset", "derived_from"), organization, pk=resource_id
     )
@@ -100,13 +100,23 @@ def own_resource(organization: Organization, resource_id: str) -> Resource:
     return resource_by_id(own_datasets(organization), resource_id)
 
 
-def dataset_resource(dataset: Dataset, resource_id) -> Resource | None:
+def resources_of(dataset: Dataset) -> list[Resource]:
+    return list(dataset.resources.all())
+
+
+def shown_resource(resource: Resource) -> Resource:
+    """The resource a page shows for a stored file: the CSV made from it (an Excel file's), else
+    the file itself."""
+    return resource.derived.first() or resource
+
+
+def dataset_resource(dataset: Dataset, resource_id: object) -> Resource | None:
     """The resource of ``dataset`` with that CKAN id, or None."""
     identifier = _uuid_or_none(resource_id)
     return dataset.resources.filter(ckan_id=identifier).first() if identifier else None
 
 
-def unlisted_resources(dataset: Dataset, *, kept) -> list[Resource]:
+def unlisted_resources(dataset: Dataset, *, kept: Collection[int]) -> list[Resource]:
     """The dataset's own resources (not CSVs made from Excel) that are neither in ``kept`` nor the
     source of a resource in ``kept``: what a full CKAN update that does not list them removes."""
     return list(
@@ -203,7 +213,7 @@ def readable_datasets(organization: Organization | None) -> QuerySet[Dataset]:
     return public_datasets() | own_datasets(organization)
 
 
-def _uuid_or_none(value) -> uuid.UUID | None:
+def _uuid_or_none(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:

@@ -77,18 +77,14 @@ def set_indicator_year(
     row.entered_by = actor if getattr(actor, "is_authenticated", False) else None
     row.entered_at = timezone.now()
     row.save()
-    changes = audit.changes_between(
-        before=before, after=audit.snapshot(instance=row, fields=fields)
+    audit.record_update(
+        action="pdca.indicator_year.updated",
+        actor=actor,
+        organization=plan.organization,
+        target=row,
+        before=before,
+        summary=f"{indicator.name} {japanese.fiscal_year_label(fiscal_year)}",
     )
-    if changes:
-        audit.record(
-            action="pdca.indicator_year.updated",
-            actor=actor,
-            organization=plan.organization,
-            target=row,
-            changes=changes,
-            summary=f"{indicator.name} {japanese.fiscal_year_label(fiscal_year)}",
-        )
     return row
 
 
@@ -157,17 +153,13 @@ def set_action_year(
         row.progress = progress if isinstance(progress, int) else None
     row.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     row.save()
-    changes = audit.changes_between(
-        before=before, after=audit.snapshot(instance=row, fields=fields)
+    audit.record_update(
+        action="pdca.action_year.updated",
+        actor=actor,
+        organization=action.plan.organization,
+        target=row,
+        before=before,
     )
-    if changes:
-        audit.record(
-            action="pdca.action_year.updated",
-            actor=actor,
-            organization=action.plan.organization,
-            target=row,
-            changes=changes,
-        )
     return row
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from jichitai.accounts.models import User
@@ -25,6 +24,9 @@ from jichitai.pdca.models import (
     Plan,
     ProjectYear,
 )
+
+# The audit summary of every change a workbook import makes.
+IMPORTED = "Excel の取込"
 
 
 @transaction.atomic
@@ -131,28 +133,6 @@ def apply_import_now(*, batch: ImportBatch) -> dict[str, int]:
     return apply_workbook(batch=batch)
 
 
-def _record(
-    actor: User | None,
-    plan: Plan,
-    target: Model,
-    action: str,
-    before: dict[str, Any],
-    fields: list[str],
-) -> None:
-    changes = audit.changes_between(
-        before=before, after=audit.snapshot(instance=target, fields=fields)
-    )
-    if changes:
-        audit.record(
-            action=action,
-            actor=actor,
-            organization=plan.organization,
-            target=target,
-            changes=changes,
-            summary="Excel の取込",
-        )
-
-
 def _action(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
     values = dict(change["fields"])
     if "node" in values:
@@ -165,7 +145,7 @@ def _action(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
             fields=["number", "title", "division_name", "category"],
             actor=actor,
             organization=plan.organization,
-            summary="Excel の取込",
+            summary=IMPORTED,
         )
     elif values:
         fields = list(values)
@@ -173,7 +153,14 @@ def _action(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
         for name, value in values.items():
             setattr(action, name, value)
         action.save(update_fields=fields)
-        _record(actor, plan, action, "pdca.action.updated", before, fields)
+        audit.record_update(
+            action="pdca.action.updated",
+            actor=actor,
+            organization=plan.organization,
+            target=action,
+            before=before,
+            summary=IMPORTED,
+        )
     for year, year_values in change["years"].items():
         row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=int(year))
         fields = list(year_values)
@@ -182,7 +169,14 @@ def _action(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
             setattr(row, name, value)
         row.updated_by = actor
         row.save(update_fields=[*fields, "updated_by", "updated_at"])
-        _record(actor, plan, row, "pdca.action_year.updated", before, fields)
+        audit.record_update(
+            action="pdca.action_year.updated",
+            actor=actor,
+            organization=plan.organization,
+            target=row,
+            before=before,
+            summary=IMPORTED,
+        )
 
 
 def _indicator_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
@@ -199,7 +193,14 @@ def _indicator_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> N
         setattr(row, name, Decimal(value) if name != "rationale" and value is not None else value)
     row.entered_by, row.entered_at = actor, timezone.now()
     row.save(update_fields=[*fields, "entered_by", "entered_at"])
-    _record(actor, plan, row, "pdca.indicator_year.updated", before, fields)
+    audit.record_update(
+        action="pdca.indicator_year.updated",
+        actor=actor,
+        organization=plan.organization,
+        target=row,
+        before=before,
+        summary=IMPORTED,
+    )
 
 
 def _project_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
@@ -212,4 +213,11 @@ def _project_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> Non
     for name, value in change["fields"].items():
         setattr(row, name, value)
     row.save(update_fields=fields)
-    _record(actor, plan, row, "pdca.project_year.updated", before, fields)
+    audit.record_update(
+        action="pdca.project_year.updated",
+        actor=actor,
+        organization=plan.organization,
+        target=row,
+        before=before,
+        summary=IMPORTED,
+    )

@@ -42,7 +42,9 @@ def municipalities() -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True, parent__isnull=False).order_by("code")
 
 
-def find_procedures(*, query: str = "", municipality: Organization | None = None):
+def find_procedures(
+    *, query: str = "", municipality: Organization | None = None
+) -> QuerySet[Procedure]:
     """Procedures open online now, over the prefecture and its municipalities (or one municipality
     and its prefecture), the chosen municipality's first."""
     procedures = (

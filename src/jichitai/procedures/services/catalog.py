@@ -1,12 +1,16 @@
 """The catalog: procedures, their settings, the form being edited and its published versions."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.procedures.definitions import build_schema, check_definition
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import FormVersion, Procedure
+from jichitai.tenancy.models import Division, Organization
 
 PROCEDURE_FIELDS = [
     "division",
@@ -50,7 +54,11 @@ def _check_procedure(procedure: Procedure) -> None:
 
 @transaction.atomic
 def create_procedure(
-    *, actor, organization, fields: list[FieldSpec] | None = None, **values
+    *,
+    actor: User | None,
+    organization: Organization,
+    fields: list[FieldSpec] | None = None,
+    **values: Any,
 ) -> Procedure:
     procedure = Procedure(organization=organization, draft_fields=fields or [])
     for name in PROCEDURE_FIELDS:
@@ -63,7 +71,7 @@ def create_procedure(
 
 
 @transaction.atomic
-def update_procedure(*, actor, procedure: Procedure, **values) -> Procedure:
+def update_procedure(*, actor: User | None, procedure: Procedure, **values: Any) -> Procedure:
     stored = Procedure.objects.get(pk=procedure.pk)
     before = audit.snapshot(instance=stored, fields=PROCEDURE_FIELDS)
     for name in PROCEDURE_FIELDS:
@@ -77,18 +85,16 @@ def update_procedure(*, actor, procedure: Procedure, **values) -> Procedure:
             }
         )
     procedure.save()
-    changes = audit.changes_between(
-        before=before, after=audit.snapshot(instance=procedure, fields=PROCEDURE_FIELDS)
+    audit.record_update(
+        action="procedures.procedure.updated", actor=actor, target=procedure, before=before
     )
-    if changes:
-        audit.record(
-            action="procedures.procedure.updated", actor=actor, target=procedure, changes=changes
-        )
     return procedure
 
 
 @transaction.atomic
-def save_form_fields(*, actor, procedure: Procedure, fields: list[FieldSpec]) -> Procedure:
+def save_form_fields(
+    *, actor: User | None, procedure: Procedure, fields: list[FieldSpec]
+) -> Procedure:
     """Stores the form being edited. What residents see changes only when it is published."""
     problems = check_definition(fields)
     if problems:
@@ -107,7 +113,7 @@ def save_form_fields(*, actor, procedure: Procedure, fields: list[FieldSpec]) ->
 
 
 @transaction.atomic
-def publish_procedure(*, actor, procedure: Procedure) -> Procedure:
+def publish_procedure(*, actor: User | None, procedure: Procedure) -> Procedure:
     """Publishes the form being edited. If it differs from the published one it becomes a new
     version; applications already received keep the version they were made with."""
     fields = procedure.draft_fields
@@ -147,7 +153,7 @@ def publish_procedure(*, actor, procedure: Procedure) -> Procedure:
 
 
 @transaction.atomic
-def close_procedure(*, actor, procedure: Procedure) -> Procedure:
+def close_procedure(*, actor: User | None, procedure: Procedure) -> Procedure:
     old = procedure.status
     procedure.status = Procedure.Status.CLOSED
     procedure.save(update_fields=["status", "updated_at"])
@@ -161,7 +167,9 @@ def close_procedure(*, actor, procedure: Procedure) -> Procedure:
 
 
 @transaction.atomic
-def copy_procedure(*, actor, source: Procedure, organization, division) -> Procedure:
+def copy_procedure(
+    *, actor: User | None, source: Procedure, organization: Organization, division: Division | None
+) -> Procedure:
     """フォームシェア: an organization copies a procedure another one shares (or one of its own),
     as a draft of its own that it can adapt before publishing."""
     if not (source.is_shared_template or source.organization_id == organization.pk):

@@ -4,9 +4,11 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core.files import delete_files_on_commit
 from jichitai.core.pdf import document_markup
@@ -23,10 +25,13 @@ from jichitai.procedures.documents.models import (
     OfficialSeal,
 )
 from jichitai.procedures.models import Application, ApplicationEvent, Procedure
+from jichitai.tenancy.models import Organization
 
 
 @transaction.atomic
-def set_official_seal(*, actor, organization, upload) -> OfficialSeal:
+def set_official_seal(
+    *, actor: User | None, organization: Organization, upload: UploadedFile
+) -> OfficialSeal:
     """Registers (or replaces) the organization's 公印: a PNG, size- and content-checked."""
     try:
         checked = check_upload(upload, allowed=["png"], max_bytes=MAX_SEAL_BYTES)
@@ -65,7 +70,7 @@ def set_official_seal(*, actor, organization, upload) -> OfficialSeal:
 
 @transaction.atomic
 def save_document_template(
-    *, actor, procedure: Procedure, kind: str, title: str, body: str
+    *, actor: User | None, procedure: Procedure, kind: str, title: str, body: str
 ) -> DocumentTemplate:
     errors = {}
     if kind not in DocumentKind.values:
@@ -91,7 +96,7 @@ def save_document_template(
 
 
 @transaction.atomic
-def issue_document(*, actor, application: Application) -> IssuedDocument:
+def issue_document(*, actor: User | None, application: Application) -> IssuedDocument:
     """Renders the procedure's document (its template, else the standard 通知書) as a PDF with the
     公印, keeps it with the application and tells the applicant in the history."""
     application = Application.objects.select_for_update().get(pk=application.pk)

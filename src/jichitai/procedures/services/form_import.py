@@ -3,8 +3,10 @@ never while a transaction holds the database's write lock; what was read is appl
 being edited at once, or after the clerk has accepted its warnings."""
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core.uploads import check_upload
 from jichitai.jobs.services import start_job
@@ -14,7 +16,9 @@ from jichitai.procedures.services.catalog import save_form_fields
 
 
 @transaction.atomic
-def start_form_import(*, actor, procedure: Procedure, upload) -> FormImport:
+def start_form_import(
+    *, actor: User | None, procedure: Procedure, upload: UploadedFile
+) -> FormImport:
     """Keeps the checked workbook and queues its reading; raises ``UploadRejected``."""
     checked = check_upload(upload, allowed=["xlsx", "xls"], max_bytes=xlsform.MAX_BYTES)
     upload.seek(0)
@@ -43,7 +47,9 @@ def start_form_import(*, actor, procedure: Procedure, upload) -> FormImport:
 
 
 @transaction.atomic
-def record_form_import(*, form_import: FormImport, outcome) -> FormImport:
+def record_form_import(
+    *, form_import: FormImport, outcome: xlsform.XLSFormError | xlsform.ImportedForm
+) -> FormImport:
     """Stores what the job read (``XLSFormError`` or ``ImportedForm``); a form without warnings
     is applied at once."""
     if isinstance(outcome, xlsform.XLSFormError):
@@ -66,7 +72,7 @@ def record_form_import(*, form_import: FormImport, outcome) -> FormImport:
 
 
 @transaction.atomic
-def accept_form_import(*, actor, form_import: FormImport) -> FormImport:
+def accept_form_import(*, actor: User | None, form_import: FormImport) -> FormImport:
     """The clerk has read the warnings: the fields replace the form being edited."""
     if form_import.status != FormImport.Status.WARNED:
         raise ValidationError("この取り込みは確認待ちではありません。")
@@ -74,7 +80,7 @@ def accept_form_import(*, actor, form_import: FormImport) -> FormImport:
     return form_import
 
 
-def _apply(*, actor, form_import: FormImport) -> None:
+def _apply(*, actor: User | None, form_import: FormImport) -> None:
     save_form_fields(actor=actor, procedure=form_import.procedure, fields=form_import.fields)
     form_import.status = FormImport.Status.APPLIED
     form_import.save(update_fields=["status"])

@@ -1,15 +1,20 @@
 """The staff's work on applications: status changes through ``TRANSITIONS``, notes and
 assignment."""
 
+import datetime
+from collections.abc import Iterable, Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.procedures import notifications, published, selectors, workload
 from jichitai.procedures.models import Application, ApplicationEvent, ClosedDay, Procedure
 from jichitai.procedures.registry import fee_of
+from jichitai.tenancy.models import Organization
 
 Status = Application.Status
 
@@ -55,7 +60,7 @@ def _resume_due_date(application: Application) -> dict:
 
 @transaction.atomic
 def change_status(
-    *, actor, application: Application, to_status: str, message: str = ""
+    *, actor: User | None, application: Application, to_status: str, message: str = ""
 ) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     from_status = application.status
@@ -106,7 +111,11 @@ def change_status(
 
 @transaction.atomic
 def bulk_change_status(
-    *, actor, applications, to_status: str, message: str = ""
+    *,
+    actor: User | None,
+    applications: Iterable[Application],
+    to_status: str,
+    message: str = "",
 ) -> tuple[int, list[str]]:
     """Changes every application that may move to ``to_status``; returns how many changed and the
     receipt numbers skipped with the reason."""
@@ -130,7 +139,7 @@ def bulk_change_status(
 
 
 @transaction.atomic
-def add_comment(*, actor, application: Application, text: str) -> ApplicationEvent:
+def add_comment(*, actor: User | None, application: Application, text: str) -> ApplicationEvent:
     if not text.strip():
         raise ValidationError({"text": "メモを入力してください。"})
     event = ApplicationEvent.objects.create(
@@ -150,7 +159,7 @@ def add_comment(*, actor, application: Application, text: str) -> ApplicationEve
 
 
 @transaction.atomic
-def assign(*, actor, application: Application, assignee) -> Application:
+def assign(*, actor: User | None, application: Application, assignee: User | None) -> Application:
     if (
         assignee is not None
         and not selectors.assignable_staff(application.organization).filter(pk=assignee.pk).exists()
@@ -176,7 +185,9 @@ def assign(*, actor, application: Application, assignee) -> Application:
 
 
 @transaction.atomic
-def bulk_assign(*, actor, applications, assignee) -> int:
+def bulk_assign(
+    *, actor: User | None, applications: Sequence[Application], assignee: User | None
+) -> int:
     """Gives every chosen application to ``assignee`` (None: back to 未割当)."""
     for application in applications:
         assign(actor=actor, application=application, assignee=assignee)
@@ -184,7 +195,9 @@ def bulk_assign(*, actor, applications, assignee) -> int:
 
 
 @transaction.atomic
-def add_closed_day(*, actor, organization, date, name: str) -> ClosedDay:
+def add_closed_day(
+    *, actor: User | None, organization: Organization, date: datetime.date, name: str
+) -> ClosedDay:
     """A day the organization is closed; 標準処理期間 counted from now on skips it."""
     if not name.strip():
         raise ValidationError({"name": "閉庁日の名称を入力してください(例: 庁舎移転)。"})
@@ -196,7 +209,7 @@ def add_closed_day(*, actor, organization, date, name: str) -> ClosedDay:
 
 
 @transaction.atomic
-def remove_closed_day(*, actor, day: ClosedDay) -> None:
+def remove_closed_day(*, actor: User | None, day: ClosedDay) -> None:
     audit.record(
         action="procedures.closed_day.removed",
         actor=actor,

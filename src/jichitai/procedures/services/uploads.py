@@ -2,6 +2,7 @@
 the submission or, on the input page, waiting under the browser session's upload token."""
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Sum
 
@@ -12,7 +13,7 @@ from jichitai.procedures.models import ApplicationFile, Procedure
 
 @transaction.atomic
 def store_upload(
-    *, procedure: Procedure, field_name: str, upload, upload_token: str = ""
+    *, procedure: Procedure, field_name: str, upload: File[bytes], upload_token: str = ""
 ) -> ApplicationFile:
     """Checks an uploaded file against the procedure's attachment policy, then stores it (waiting
     for its application), the file and its row together: nothing is stored when the check fails,
@@ -41,7 +42,12 @@ def store_upload(
 
 @transaction.atomic
 def store_pending_upload(
-    *, procedure: Procedure, field_name: str, upload, upload_token: str, replaces: int | None = None
+    *,
+    procedure: Procedure,
+    field_name: str,
+    upload: File[bytes],
+    upload_token: str,
+    replaces: int | None = None,
 ) -> ApplicationFile:
     """A file chosen on the input page, kept under the browser session's upload token until the
     applicant confirms (``retention.expire_pending_uploads`` deletes it otherwise). A session keeps

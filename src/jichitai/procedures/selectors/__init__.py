@@ -1,10 +1,11 @@
 """Reads of procedures and applications, always for one organization (and, for clerks who belong
-to a division, that division's procedures)."""
+to a division, that division's procedures). The figures other modules count are in ``figures``,
+re-exported here."""
 
-from collections import Counter
+from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -12,24 +13,49 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from jichitai.core import japanese
 from jichitai.procedures import availability, published, repeats, workload
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
     ApplicationFile,
+    ClosedDay,
     Draft,
     EmailVerification,
     FormImport,
     FormVersion,
     Procedure,
 )
-from jichitai.procedures.registry import fee_relations, field_types
+from jichitai.procedures.registry import fee_relations
+from jichitai.procedures.selectors.figures import (
+    answer_share,
+    application_counts,
+    counts_by_fiscal_year_and_channel,
+    first_application_day,
+    online_share,
+    survey_tally,
+    total_applications,
+)
 from jichitai.tenancy.models import Division, Membership, Organization, Role
 from jichitai.tenancy.selectors import divisions_of, for_tenant, tenant_get
 
+if TYPE_CHECKING:
+    from jichitai.accounts.models import User
 
-def procedures_of(organization, *, status: str = "", query: str = "") -> QuerySet[Procedure]:
+# The figures' names, read by the other modules as ``selectors.<name>``.
+__all__ = [
+    "answer_share",
+    "application_counts",
+    "counts_by_fiscal_year_and_channel",
+    "first_application_day",
+    "online_share",
+    "survey_tally",
+    "total_applications",
+]
+
+
+def procedures_of(
+    organization: Organization, *, status: str = "", query: str = ""
+) -> QuerySet[Procedure]:
     procedures = for_tenant(Procedure, organization).select_related("division", "current_version")
     if status:
         procedures = procedures.filter(status=status)
@@ -38,11 +64,11 @@ def procedures_of(organization, *, status: str = "", query: str = "") -> QuerySe
     return procedures
 
 
-def procedure_of(organization, procedure_id) -> Procedure:
+def procedure_of(organization: Organization, procedure_id: int | str) -> Procedure:
     return tenant_get(procedures_of(organization), organization, pk=procedure_id)
 
 
-def form_import(organization: Organization, procedure, import_id: int) -> FormImport:
+def form_import(organization: Organization, procedure: Procedure, import_id: int) -> FormImport:
     """An XLSForm upload of the procedure (404 for another organization's or procedure's)."""
     return tenant_get(
         FormImport.objects.filter(procedure=procedure).defer("workbook"),
@@ -51,7 +77,7 @@ def form_import(organization: Organization, procedure, import_id: int) -> FormIm
     )
 
 
-def visible_procedures(membership, *, status: str = "") -> QuerySet[Procedure]:
+def visible_procedures(membership: Membership, *, status: str = "") -> QuerySet[Procedure]:
     """Clerks and viewers attached to a division see that division's procedures; managers and
     administrators see the whole organization's."""
     procedures = procedures_of(membership.organization, status=status)
@@ -60,7 +86,7 @@ def visible_procedures(membership, *, status: str = "") -> QuerySet[Procedure]:
     return procedures
 
 
-def visible_procedure(membership, procedure_id) -> Procedure:
+def visible_procedure(membership: Membership, procedure_id: int | str) -> Procedure:
     """One procedure the member may see; 404 for any other, in this organization or not."""
     return tenant_get(visible_procedures(membership), membership.organization, pk=procedure_id)
 
@@ -80,12 +106,12 @@ def count_by_status(procedure: Procedure) -> list[tuple[str | Promise, int]]:
     return [(Application.Status(row["status"]).label, row["total"]) for row in rows]
 
 
-def default_division(membership) -> Division | None:
+def default_division(membership: Membership) -> Division | None:
     """Where a member's new procedures go: their own division, else the organization's first."""
     return membership.division or divisions_of(membership.organization).first()
 
 
-def open_procedures(organization, *, query: str = "") -> QuerySet[Procedure]:
+def open_procedures(organization: Organization, *, query: str = "") -> QuerySet[Procedure]:
     """What residents may apply to now."""
     return (
         procedures_of(organization, query=query)
@@ -101,7 +127,7 @@ def form_version(version_id: int) -> FormVersion:
     return FormVersion.objects.get(pk=version_id)
 
 
-def public_procedure_by_code(code: str, procedure_id) -> Procedure:
+def public_procedure_by_code(code: str, procedure_id: int | str) -> Procedure:
     """The same as ``public_procedure`` for an organization given by code: the public API's hot
     path, so each process keeps what it read until a procedure changes (``published``)."""
     return published.published_procedure(
@@ -109,7 +135,7 @@ def public_procedure_by_code(code: str, procedure_id) -> Procedure:
     )
 
 
-def _public_procedure_by_code(code: str, procedure_id) -> Procedure:
+def _public_procedure_by_code(code: str, procedure_id: int | str) -> Procedure:
     try:
         procedure = (
             Procedure.objects.select_related("organization", "division")
@@ -128,7 +154,7 @@ def _public_procedure_by_code(code: str, procedure_id) -> Procedure:
     return procedure
 
 
-def public_procedure(organization, procedure_id) -> Procedure:
+def public_procedure(organization: Organization, procedure_id: int | str) -> Procedure:
     """A published procedure (open or not, so residents see why it is closed); drafts are 404."""
     return tenant_get(
         procedures_of(organization)
@@ -139,7 +165,7 @@ def public_procedure(organization, procedure_id) -> Procedure:
     )
 
 
-def shared_templates(organization) -> QuerySet[Procedure]:
+def shared_templates(organization: Organization) -> QuerySet[Procedure]:
     """フォームシェア: the published forms other organizations (the prefecture or any 市町) share
     as templates, the prefecture's first; the organization's own are its own already."""
     return (
@@ -151,7 +177,7 @@ def shared_templates(organization) -> QuerySet[Procedure]:
     )
 
 
-def shared_template(organization, procedure_id) -> Procedure:
+def shared_template(organization: Organization, procedure_id: int | str) -> Procedure:
     try:
         return shared_templates(organization).get(pk=procedure_id)
     except (Procedure.DoesNotExist, ValueError):
@@ -159,14 +185,14 @@ def shared_template(organization, procedure_id) -> Procedure:
 
 
 def applications_of(
-    membership,
+    membership: Membership,
     *,
-    procedure=None,
+    procedure: Procedure | int | None = None,
     status: str = "",
-    since=None,
-    until=None,
+    since: date | None = None,
+    until: date | None = None,
     text: str = "",
-    assigned_to=None,
+    assigned_to: "User | None" = None,
     view: str = "",
     sort: str = "",
     with_fees: bool = False,
@@ -201,25 +227,25 @@ def applications_of(
     return workload.sorted_by(applications, sort)
 
 
-def inbox_counts(membership) -> dict[str, int]:
+def inbox_counts(membership: Membership) -> dict[str, int]:
     """How many applications each inbox view holds, for its tab and the staff home."""
     return workload.counts(applications_of(membership), membership.user)
 
 
-def closed_days(organization) -> QuerySet:
+def closed_days(organization: Organization) -> QuerySet[ClosedDay]:
     return workload.closed_days_query(organization)
 
 
-def closed_day(organization, day_id):
+def closed_day(organization: Organization, day_id: int) -> ClosedDay:
     return tenant_get(closed_days(organization), organization, pk=day_id)
 
 
-def delays_of(membership) -> list[dict]:
+def delays_of(membership: Membership) -> list[dict[str, Any]]:
     """The delay report: per procedure the member sees, what is and was past its due date."""
     return workload.delays_by_procedure(applications_of(membership))
 
 
-def application_of(membership, application_id) -> Application:
+def application_of(membership: Membership, application_id: int | str) -> Application:
     return tenant_get(
         applications_of(membership).select_related("form_version", "procedure__division"),
         membership.organization,
@@ -227,23 +253,23 @@ def application_of(membership, application_id) -> Application:
     )
 
 
-def chosen_applications(membership, application_ids: list[int]) -> list[Application]:
+def chosen_applications(membership: Membership, application_ids: list[int]) -> list[Application]:
     """The applications a member ticked in the inbox, among those they see."""
     return list(applications_of(membership).filter(pk__in=application_ids))
 
 
-def applications_for_export(membership, procedure: Procedure) -> QuerySet[Application]:
+def applications_for_export(membership: Membership, procedure: Procedure) -> QuerySet[Application]:
     """A procedure's applications in the order they arrived."""
     return applications_of(membership, procedure=procedure).order_by("submitted_at", "id")
 
 
-def application_by_receipt(membership, receipt_number: str) -> Application:
+def application_by_receipt(membership: Membership, receipt_number: str) -> Application:
     return tenant_get(
         applications_of(membership), membership.organization, receipt_number=receipt_number
     )
 
 
-def assignable_staff(organization):
+def assignable_staff(organization: Organization) -> "QuerySet[User]":
     """The people an application of ``organization`` may be assigned to: its active members."""
     members = for_tenant(Membership, organization).filter(is_active=True)
     return get_user_model().objects.filter(memberships__in=members)
@@ -253,7 +279,7 @@ def application_files(application: Application) -> QuerySet[ApplicationFile]:
     return for_tenant(ApplicationFile, application.organization).filter(application=application)
 
 
-def application_file(application: Application, file_id) -> ApplicationFile:
+def application_file(application: Application, file_id: int | str) -> ApplicationFile:
     return tenant_get(application_files(application), application.organization, pk=file_id)
 
 
@@ -269,7 +295,9 @@ def return_message(application: Application) -> ApplicationEvent | None:
     return history(application, internal=False).filter(to_status=Application.Status.RETURNED).last()
 
 
-def submitted_application(organization, procedure: Procedure, application_id) -> Application:
+def submitted_application(
+    organization: Organization, procedure: Procedure, application_id: int | None
+) -> Application:
     """The application this browser just submitted (its id kept in the session)."""
     if application_id is None:
         raise Http404
@@ -278,7 +306,9 @@ def submitted_application(organization, procedure: Procedure, application_id) ->
     )
 
 
-def pending_files(organization, *, upload_token: str, file_ids) -> dict[int, ApplicationFile]:
+def pending_files(
+    organization: Organization, *, upload_token: str, file_ids: Iterable[int | str]
+) -> dict[int, ApplicationFile]:
     """Files of ``organization`` chosen on the input page under this browser session's upload
     token and not yet part of an application, by id."""
     waiting = for_tenant(ApplicationFile, organization).filter(
@@ -287,7 +317,7 @@ def pending_files(organization, *, upload_token: str, file_ids) -> dict[int, App
     return {stored.pk: stored for stored in waiting}
 
 
-def live_draft(organization, token: str) -> Draft | None:
+def live_draft(organization: Organization, token: str) -> Draft | None:
     """A draft saved for one of ``organization``'s procedures, not yet expired."""
     return (
         Draft.objects.select_related("procedure")
@@ -306,7 +336,9 @@ def live_verification(procedure: Procedure, token: str) -> EmailVerification | N
     ).first()
 
 
-def application_for_applicant(organization, receipt_number: str, token: str) -> Application:
+def application_for_applicant(
+    organization: Organization, receipt_number: str, token: str
+) -> Application:
     """The applicant's view through the unguessable status token; 404 for anything else."""
     if not token or len(token) > 64:
         raise Http404
@@ -323,152 +355,7 @@ def display_rows(application: Application) -> list[tuple[str, str]]:
     return repeats.display_rows(application.form_version.fields, application.data)
 
 
-# --- Figures for other modules (statistics, PDCA) ------------------------------------------------
-
-
-def application_counts(
-    organization, fiscal_year: int, *, procedure_ids=None
-) -> dict[int, dict[str, int]]:
-    """``{procedure_id: {channel: count}}`` of the applications received in a 年度, whatever their
-    status (withdrawn ones excluded), paper and online alike."""
-    applications = (
-        for_tenant(Application, organization)
-        .filter(fiscal_year=fiscal_year)
-        .exclude(status=Application.Status.WITHDRAWN)
-    )
-    if procedure_ids is not None:
-        applications = applications.filter(procedure_id__in=list(procedure_ids))
-    counts: dict[int, dict[str, int]] = {}
-    for row in applications.values("procedure_id", "channel").annotate(total=Count("id")):
-        counts.setdefault(row["procedure_id"], {})[row["channel"]] = row["total"]
-    return counts
-
-
-def total_applications(
-    organization, fiscal_year: int, *, procedure_ids=None, channel: str = ""
-) -> int:
-    return sum(
-        count
-        for channels in application_counts(
-            organization, fiscal_year, procedure_ids=procedure_ids
-        ).values()
-        for name, count in channels.items()
-        if not channel or name == channel
-    )
-
-
-def first_application_day(organization, *, procedure_ids=None) -> date | None:
-    """The day the organization (or the given procedures) received its first application."""
-    applications = for_tenant(Application, organization)
-    if procedure_ids:
-        applications = applications.filter(procedure_id__in=procedure_ids)
-    first = applications.order_by("submitted_at").values_list("submitted_at", flat=True).first()
-    return timezone.localdate(first) if first else None
-
-
-def online_share(organization, fiscal_year: int) -> Decimal | None:
-    """Share (%) of the organization's procedures in the catalog that accept applications online."""
-    procedures = for_tenant(Procedure, organization).exclude(status=Procedure.Status.DRAFT)
-    _start, end = japanese.fiscal_year_bounds(fiscal_year)
-    procedures = procedures.filter(created_at__date__lte=end)
-    total = procedures.count()
-    if not total:
-        return None
-    online = procedures.filter(online=True, current_version__isnull=False).count()
-    return (Decimal(online) * 100 / Decimal(total)).quantize(Decimal("0.1"))
-
-
-def survey_tally(procedure: Procedure, *, fiscal_year: int | None = None) -> list[dict]:
-    """For each choice question of the current form: the count per choice and the number of
-    respondents, over the applications not withdrawn."""
-    applications = procedure.applications.exclude(status=Application.Status.WITHDRAWN)
-    if fiscal_year is not None:
-        applications = applications.filter(fiscal_year=fiscal_year)
-    answers = list(applications.values_list("data", flat=True))
-    tally = []
-    fields = procedure.current_version.fields if procedure.current_version else []
-    for spec in fields:
-        if not field_types.get(spec["type"]).has_choices:
-            continue
-        counter: Counter = Counter()
-        respondents = 0
-        for data in answers:
-            value = data.get(spec["name"])
-            if value is None:
-                continue
-            respondents += 1
-            for item in value if isinstance(value, list) else [value]:
-                counter[item] += 1
-        rows = []
-        for choice in spec["choices"]:
-            count = counter.get(choice["value"], 0)
-            share = Decimal(count * 100) / respondents if respondents else Decimal(0)
-            rows.append(
-                {
-                    "value": choice["value"],
-                    "label": choice["label"],
-                    "count": count,
-                    "percent": share.quantize(Decimal("0.1")),
-                }
-            )
-        tally.append(
-            {
-                "name": spec["name"],
-                "label": spec["label"],
-                "respondents": respondents,
-                "choices": rows,
-                "multiple": spec["type"] == "multiple_choice",
-                "chart_height": len(rows) * 10,
-            }
-        )
-    return tally
-
-
-def answer_share(
-    organization, fiscal_year: int, *, procedure_id, question: str, answers
-) -> Decimal | None:
-    """Share (%) of respondents of a survey procedure who chose one of ``answers`` to ``question``."""
-    try:
-        procedure = procedure_of(organization, procedure_id)
-    except Http404:
-        return None
-    wanted = set(answers if isinstance(answers, list | tuple) else [answers])
-    for question_tally in survey_tally(procedure, fiscal_year=fiscal_year):
-        if question_tally["name"] != question:
-            continue
-        if not question_tally["respondents"]:
-            return None
-        chosen = sum(
-            1
-            for data in procedure.applications.exclude(status=Application.Status.WITHDRAWN)
-            .filter(fiscal_year=fiscal_year)
-            .values_list("data", flat=True)
-            if _chose(data.get(question), wanted)
-        )
-        respondents: int = question_tally["respondents"]
-        return (Decimal(chosen * 100) / respondents).quantize(Decimal("0.1"))
-    return None
-
-
-def _chose(value, wanted: set) -> bool:
-    if value is None:
-        return False
-    values = value if isinstance(value, list) else [value]
-    return any(item in wanted for item in values)
-
-
-def counts_by_fiscal_year_and_channel(procedure: Procedure) -> dict[tuple[int, str], int]:
-    """``{(年度, channel): count}`` of a procedure's applications (withdrawn ones excluded): the
-    aggregate that may be published as statistics."""
-    rows = (
-        procedure.applications.exclude(status=Application.Status.WITHDRAWN)
-        .values("fiscal_year", "channel")
-        .annotate(total=Count("id"))
-    )
-    return {(row["fiscal_year"], row["channel"]): row["total"] for row in rows}
-
-
-def inbox_summary(membership) -> dict:
+def inbox_summary(membership: Membership) -> dict[str, Any]:
     """The staff home's inbox card: what waits for a clerk, within what the member may see."""
     applications = applications_of(membership)
     waiting = applications.filter(
@@ -486,7 +373,7 @@ def inbox_summary(membership) -> dict:
     }
 
 
-def procedure_summary(membership) -> dict:
+def procedure_summary(membership: Membership) -> dict[str, int]:
     procedures = visible_procedures(membership)
     return {
         "published": procedures.filter(status=Procedure.Status.PUBLISHED).count(),
