@@ -6,12 +6,18 @@ three resources each), serves the production settings with gunicorn and drives p
 package_search with wrk from a separate process: once with one connection (the latency a single
 client sees) and once with many (throughput). Prints requests/s and p50/p95/p99 latency per case.
 Target: package_search p95 < 50 ms with one client, with and without 5 facets, at each size.
-``--sizes 10000`` runs one size only.
+``--sizes 10000`` runs one size only. Loading 100,000 datasets takes minutes: ``--database NAME``
+(with one size) loads the catalog into the database NAME if it does not exist yet, reuses it if it
+does (migrating it to the current code), and keeps it afterwards; drop it with
+``psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE NAME'``.
 """
 
 import argparse
+import contextlib
+import importlib
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -160,6 +166,40 @@ def load_catalog(count: int, seed: int) -> list[str]:
     return names
 
 
+def loaded_names(count: int) -> list[str]:
+    """The dataset names of a catalog loaded earlier (``--database``), checked to be of ``count``."""
+    import django
+
+    django.setup()
+    from jichitai.opendata.models import Dataset
+
+    names = list(Dataset.objects.order_by("pk").values_list("name", flat=True))
+    if len(names) != count:
+        raise SystemExit(f"the database holds {len(names):,} datasets, not {count:,}")
+    return names
+
+
+@contextlib.contextmanager
+def key_numbers_filled_at_the_end():
+    """Loads with the trigger that numbers each dataset's search keys switched off, then numbers
+    them all in two statements (migration 0005's own fill): row by row, 100,000 inserts and
+    200,000 updates would each look up a hundred keys."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    fill = importlib.import_module("jichitai.opendata.migrations.0005_search_key_ids")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE opendata_dataset DISABLE TRIGGER opendata_dataset_key_ids")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(fill.FILL_KEYS)
+        cursor.execute(fill.FILL_IDS)
+        cursor.execute("ALTER TABLE opendata_dataset ENABLE TRIGGER opendata_dataset_key_ids")
+        cursor.execute("VACUUM ANALYZE")
+
+
 def refresh_search_text() -> None:
     """Adds tags and resource names to the search text and writes the search keys, as the
     services keep them (``opendata.search_index.keys_of``)."""
@@ -199,7 +239,6 @@ def refresh_search_text() -> None:
               ) AS k ORDER BY k), E'\n')
             """
         )
-        cursor.execute("VACUUM ANALYZE")
 
 
 def search_paths(rng: random.Random, count: int, *, codes: list[str], facets: bool) -> list[str]:
@@ -226,16 +265,24 @@ def search_paths(rng: random.Random, count: int, *, codes: list[str], facets: bo
 
 def measure(count: int, options) -> list[tuple[str, int, dict]]:
     """Loads a catalog of ``count`` datasets into a database of its own and runs every case."""
-    database = f"jichitai_bench_opendata_{os.getpid()}_{count}"
-    psql(f"CREATE DATABASE {database}")
+    kept = options.database is not None
+    database = options.database or f"jichitai_bench_opendata_{os.getpid()}_{count}"
+    # The name was checked to be a plain identifier (database_name).
+    loaded = kept and psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1"  # noqa: S608
+    if not loaded:
+        psql(f"CREATE DATABASE {database}")
     server = None
     results = []
     try:
         env = environment(database)
         subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
         os.environ.update(env)
-        names = load_catalog(count, seed=2026)
-        refresh_search_text()
+        if loaded:
+            names = loaded_names(count)
+        else:
+            with key_numbers_filled_at_the_end():
+                names = load_catalog(count, seed=2026)
+                refresh_search_text()
         from jichitai.tenancy.models import Organization
 
         codes = list(Organization.objects.values_list("code", flat=True))
@@ -274,7 +321,8 @@ def measure(count: int, options) -> list[tuple[str, int, dict]]:
         from django.db import connections as django_connections
 
         django_connections.close_all()
-        psql(f"DROP DATABASE IF EXISTS {database}")
+        if not kept:
+            psql(f"DROP DATABASE IF EXISTS {database}")
     return results
 
 
@@ -314,6 +362,12 @@ def print_table(count: int, options, results) -> bool:
     return failed
 
 
+def database_name(text: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", text):
+        raise argparse.ArgumentTypeError("lower-case letters, digits and _ only")
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000", help="catalog sizes, comma-separated")
@@ -321,11 +375,18 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--database",
+        type=database_name,
+        help="load into this database if it does not exist, else reuse it; kept afterwards",
+    )
     options = parser.parse_args()
     for tool in ("wrk", "psql"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed (Debian packages wrk, postgresql-client)")
     sizes = options.sizes.split(",")
+    if options.database and len(sizes) > 1:
+        raise SystemExit("--database holds one catalog: give one size with --sizes")
     if len(sizes) > 1:
         # Django is set up once per process, on one database: each size runs in a process of its own.
         failed = False

@@ -1,22 +1,24 @@
 """The number of datasets a search matches and its facet counts (organization, groups, tags,
-res_format, license_id), in one SQL statement over the matched datasets, kept in the cache for the
-catalog's version.
+res_format, license_id), kept in the cache for the catalog's version; on PostgreSQL read in the
+same statement as the page of results.
 
 Why one pass and not counts kept incrementally: a facet count depends on the whole query (words
 and filters), so counts kept per value would only serve the unfiltered catalog; a search's own
 counts need its matched set anyway. The match (the text condition and the filters) is evaluated
-once into a materialized set (``WITH m AS MATERIALIZED``) and counted, and every facet counts over
-it, ranked with ROW_NUMBER for ``facet.limit``.
+once into a materialized set (``WITH m AS MATERIALIZED``); the page is the first rows of it in the
+asked order, the count its size, and every facet counts over it, ranked with ROW_NUMBER for
+``facet.limit``: on PostgreSQL all of it one statement (``page_count_and_facets``), so the matched
+rows are visited once per request, not once for the page and again for the counts.
 
-On PostgreSQL the matched set carries each dataset's ``search_keys`` (``search_index``) and the
-facets are one GROUP BY over those lines: one pass over the matched rows, no join per facet. SQLite
-joins each facet's table to the matched ids.
+On PostgreSQL the matched set carries each dataset's facet key numbers (``search_facet_ids``,
+``search_index``) and the facets are one GROUP BY over those integers: no join per facet. SQLite
+counts in a statement of its own, joining each facet's table to the matched ids.
 
 A count over most of a large catalog (``q=一覧`` matches 60% of 100,000 datasets) visits every
 matched row however it is indexed; the counts of a query depend on its conditions only, not on the
 page or the order, so they are kept in the cache under the catalog's version (the time of its last
 change: every write to a dataset, its tags, groups or resources moves it) and a harvester paging
-through the results counts once."""
+through the results counts once: then only the page is read."""
 
 import hashlib
 from dataclasses import dataclass
@@ -97,20 +99,22 @@ _KEYED_SQL = {
 }
 
 
-def _keyed_statement(matched_sql: str, fields: list[str]) -> tuple[str, str]:
-    """(the WITH clause, the facet rows) over the matched datasets' keys (PostgreSQL)."""
-    with_clause = (
-        f"WITH m AS MATERIALIZED ({matched_sql}), "  # noqa: S608
-        "c AS (SELECT split_part(k, E'\\t', 1) AS field, split_part(k, E'\\t', 2) AS value, "
-        "COUNT(*) AS n FROM m, unnest(string_to_array(m.search_keys, E'\\n')) AS k "
-        "GROUP BY k) "
-    )
-    parts = [
+# The facet key numbers of the matched rows counted, as (field, value, n).
+_KEYED_COUNTS = (
+    "c AS (SELECT split_part(k.key, E'\\t', 1) AS field, split_part(k.key, E'\\t', 2) AS value, "
+    "g.n AS n FROM (SELECT f, COUNT(*) AS n FROM (SELECT unnest(m.facet_ids) AS f FROM m) u "
+    "GROUP BY f) g "
+    "JOIN opendata_searchkey k ON k.id = g.f) "
+)
+
+
+def _keyed_rows(fields: list[str]) -> str:
+    """The facet rows (facet, name, label, n) from the counted keys ``c`` (PostgreSQL)."""
+    return " UNION ALL ".join(
         f"SELECT '{name}' AS facet, {_KEYED_SQL[name][1]} AS name, "  # noqa: S608
         f"{_KEYED_SQL[name][2]} AS label, c.n AS n FROM {_KEYED_SQL[name][0]}"
         for name in fields
-    ]
-    return with_clause, " UNION ALL ".join(parts)
+    )
 
 
 def _joined_statement(matched_sql: str, fields: list[str]) -> tuple[str, str]:
@@ -125,30 +129,32 @@ def _joined_statement(matched_sql: str, fields: list[str]) -> tuple[str, str]:
     return f"WITH m(id) AS ({matched_sql}) ", " UNION ALL ".join(parts)
 
 
+def _ranked(facet_rows: str, limit: int) -> str:
+    """The facet rows ranked per facet, at most ``limit`` each (-1: all): ``%s`` takes the limit."""
+    return (
+        "SELECT facet, name, label, n, position FROM ("  # noqa: S608
+        "SELECT facet, name, label, n, ROW_NUMBER() OVER "
+        "(PARTITION BY facet ORDER BY n DESC, name) AS position FROM (" + facet_rows + ") counted"
+        ") ranked" + (" WHERE position <= %s" if limit >= 0 else "")
+    )
+
+
 def _count_and_facets(
     datasets: QuerySet, fields: list[str], limit: int
 ) -> tuple[int, dict[str, list[FacetItem]]]:
+    """Count and facets in one statement of their own (SQLite)."""
     if not fields:
         return datasets.count(), {}
-    keyed = search_index.indexed()
-    matched = datasets.order_by().values("search_keys" if keyed else "pk")
-    matched_sql, params = matched.query.sql_with_params()
+    matched_sql, params = datasets.order_by().values("pk").query.sql_with_params()
     # Every piece put into the text is a constant of this module or the SQL Django compiled for the
     # match; the values (search words, filter values, the limit) travel as parameters.
-    with_clause, facet_rows = (_keyed_statement if keyed else _joined_statement)(
-        matched_sql, fields
-    )
+    with_clause, facet_rows = _joined_statement(matched_sql, fields)
     # The count travels as one more row, of the facet '' (always kept, whatever the limit).
     sql = (
         with_clause  # noqa: S608
         + "SELECT facet, name, label, n FROM ("
-        "SELECT facet, name, label, n, ROW_NUMBER() OVER "
-        "(PARTITION BY facet ORDER BY n DESC, name) AS position FROM ("
-        + facet_rows
-        + " UNION ALL SELECT '', '', '', COUNT(*) FROM m"
-        ") counted) ranked"
-        + (" WHERE position <= %s OR facet = ''" if limit >= 0 else "")
-        + " ORDER BY facet, position"
+        + _ranked(facet_rows, limit)
+        + " UNION ALL SELECT '', '', '', COUNT(*), 0 FROM m) found ORDER BY facet, position"
     )
     count = 0
     result: dict[str, list[FacetItem]] = {name: [] for name in fields}
@@ -162,18 +168,25 @@ def _count_and_facets(
     return count, result
 
 
+def _cache_key(datasets: QuerySet, fields: list[str], limit: int, version: str) -> str | None:
+    """The cache key of the counts of ``datasets``; None when nothing can match."""
+    try:
+        matched_sql, params = datasets.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a condition that nothing can meet (a tag no dataset has)
+        return None
+    signature = repr((matched_sql, params, fields, limit, connection.vendor)).encode()
+    return f"opendata:counts:{version}:{hashlib.sha256(signature).hexdigest()}"
+
+
 def count_and_facets(
     datasets: QuerySet, fields, limit: int, *, version: str
 ) -> tuple[int, dict[str, list[FacetItem]]]:
     """How many datasets ``datasets`` holds and the counts per value of each facet of ``fields``
     (at most ``limit`` values each, most frequent first; -1: all), for the catalog at ``version``."""
     fields = [name for name in fields if name in _FACET_SQL]
-    try:
-        matched_sql, params = datasets.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # a condition that nothing can meet (a tag no dataset has)
+    key = _cache_key(datasets, fields, limit, version)
+    if key is None:
         return 0, {name: [] for name in fields}
-    signature = repr((matched_sql, params, fields, limit, connection.vendor)).encode()
-    key = f"opendata:counts:{version}:{hashlib.sha256(signature).hexdigest()}"
     found = cache.get(key)
     if found is not None:
         count, facets = found
@@ -181,3 +194,81 @@ def count_and_facets(
     count, facets = _count_and_facets(datasets, fields, limit)
     cache.set(key, (count, facets), timeout=COUNTS_CACHE_SECONDS)
     return count, facets
+
+
+# The columns the matched set ``m`` of the one-pass statement may carry: the page's own, and what
+# an ordering sorts by. Only those the ordering needs are read: every matched row is copied.
+ORDER_COLUMNS = ("created_at", "name", "title", "ckan_id", "score")
+
+
+def _columns(ordering: list[str]) -> list[str]:
+    sorted_by = {name.lstrip("-") for name in ordering}
+    return ["id", "modified_at", *(name for name in ORDER_COLUMNS if name in sorted_by)]
+
+
+def _order_sql(ordering: list[str]) -> str:
+    parts = []
+    for name in ordering:
+        column = "id" if name.lstrip("-") == "pk" else name.lstrip("-")
+        parts.append(f"m.{column} DESC" if name.startswith("-") else f"m.{column}")
+    return ", ".join(parts)
+
+
+def page_count_and_facets(
+    ranked: QuerySet,
+    ordering: list[str],
+    start: int,
+    rows: int,
+    fields,
+    limit: int,
+    *,
+    version: str,
+    page_of,
+) -> tuple[list, int, dict[str, list[FacetItem]]]:
+    """The page (``rows`` from ``start`` in ``ordering``), count and facets of ``ranked`` (the
+    matched datasets with their ``score``), PostgreSQL: counts kept for ``version`` are served with
+    the page alone (``page_of``), else one statement reads all three from one pass."""
+    fields = [name for name in fields if name in _FACET_SQL]
+    key = _cache_key(ranked, fields, limit, version)
+    if key is None:
+        return [], 0, {name: [] for name in fields}
+    found = cache.get(key)
+    if found is not None:
+        kept_count, kept_facets = found
+        return page_of(), kept_count, kept_facets
+    columns = _columns(ordering)
+    matched = ranked.order_by().annotate(facet_ids=search_index.FacetIds())
+    # values() puts the fields first and the annotations after, in the order annotated (score,
+    # then facet_ids): the names given to the columns below follow that order.
+    fields_first = [c for c in columns if c != "score"] + [c for c in columns if c == "score"]
+    matched_sql, params = matched.values(*fields_first, "facet_ids").query.sql_with_params()
+    order = _order_sql(ordering)
+    sql = (
+        f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
+        f"({', '.join(fields_first)}, facet_ids)), "
+        f"p AS (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
+        f"FROM m ORDER BY {order} LIMIT %s OFFSET %s)"
+        + (
+            ", " + _KEYED_COUNTS + ", f AS (" + _ranked(_keyed_rows(fields), limit) + ")"
+            if fields
+            else ""
+        )
+        + " SELECT (SELECT COUNT(*) FROM m), "
+        "ARRAY(SELECT id FROM p ORDER BY position), "
+        "ARRAY(SELECT modified_at FROM p ORDER BY position), "
+        + (
+            "(SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
+            "FROM f)"
+            if fields
+            else "NULL"
+        )
+    )
+    arguments = [*params, rows, start, *([limit] if fields and limit >= 0 else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arguments)
+        count, ids, modified, facet_rows = cursor.fetchone()
+    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
+    for facet, name, label, n in facet_rows or []:
+        facets[facet].append(FacetItem(name, label, n))
+    cache.set(key, (count, facets), timeout=COUNTS_CACHE_SECONDS)
+    return list(zip(ids, modified, strict=True)), count, facets

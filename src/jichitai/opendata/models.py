@@ -129,6 +129,21 @@ class Dataset(TenantOwned):
         return not self.private and self.deleted_at is None
 
 
+class SearchKey(models.Model):
+    """One value a search looks up (a line of ``Dataset.search_keys``, or ``text<TAB>`` and a
+    two-character piece of the search text), numbered: on PostgreSQL each dataset carries the
+    numbers of its keys (``search_key_ids``, ``search_facet_ids``, kept by a trigger), so a filter
+    is one containment test on a GIN index of integers (``opendata.search_index``). SQLite keeps
+    none (its searches read the text)."""
+
+    # int4: the arrays of key numbers are integer[].
+    id = models.AutoField(primary_key=True)
+    key = models.TextField(unique=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Resource(TenantOwned):
     class Validation(models.TextChoices):
         NOT_APPLICABLE = "", _("対象外")

@@ -1,26 +1,31 @@
-"""What makes the catalog's search fast on PostgreSQL at 100,000 datasets: the facet keys each dataset
-carries, two GIN indexes, and the conditions that use them. SQLite (small installations) keeps the
-plain conditions: a scan of ten thousand rows is quick enough there.
+"""What makes the catalog's search fast on PostgreSQL at 100,000 datasets: numbered search keys, the
+key numbers each dataset carries in an integer array with a GIN index, and the conditions that use
+them. SQLite (small installations) keeps the plain conditions: a scan of ten thousand rows is quick
+enough there.
 
 - ``Dataset.search_keys`` holds one line per value a search filters and counts facets by
   (``organization``, ``license_id``, each tag, group and resource format), written by the services
-  in the same transaction as the dataset (``keys_of``). A GIN index on its lines answers the
-  faceted filters (``tags:防災 res_format:CSV``) from one index instead of semi-joins through three
-  tables, and the facet counts are one pass over the matched rows' lines (``facets.py``).
-- Most Japanese words are two characters (防災, 一覧), too short for a trigram index. The column
-  ``search_bigrams`` (made by the migration, PostgreSQL only and not in the model) holds the
-  distinct two-character pieces of the search text, computed by PostgreSQL itself (a generated
-  column), so it cannot fall out of step with the text; a GIN index on it answers a two-character
-  word exactly (a word of two characters is in the text exactly when it is one of its pieces).
-  Stored, not an expression index: a plan that filters rows one by one (the newest first, for a
-  page) reads the pieces instead of recomputing them for each row. Longer words keep the trigram
-  index.
+  in the same transaction as the dataset (``keys_of``).
+- Most Japanese words are two characters (防災, 一覧), too short for a trigram index; with the
+  default planner costs PostgreSQL also skipped the trigram index for many 4-character words. So
+  the two-character pieces of the search text are keys too (``text<TAB>防災``).
+- Every key is numbered once (``SearchKey``). A trigger of the database (migration 0005) writes,
+  whenever the search text or keys change, the numbers of all the dataset's keys
+  (``search_key_ids``, with a GIN index) and of its facet keys alone (``search_facet_ids``); the
+  trigger, not the services, so the numbers cannot disagree with the text, whoever writes it.
+- A word of two characters is in the text exactly when its key number is in the array; a longer
+  word needs all of its pieces (``search_key_ids @> ARRAY[…]``, one GIN lookup that intersects
+  integer lists) and then the text itself is checked for the few candidates. Field filters
+  (``tags:防災 res_format:CSV``) are numbers in the same array, so a word and its filters are one
+  index condition. Facet counts read the short facet array of the matched rows (``facets.py``).
 
 Tags, groups and organizations are keyed by id (a rename changes no key); formats and licences,
 free text, by the hex of their UTF-8 bytes, so no value can break a line."""
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, F, Func, Q, TextField
+
+from jichitai.opendata.models import SearchKey
 
 KEY_SEPARATOR = "\n"
 FIELD_SEPARATOR = "\t"
@@ -53,56 +58,70 @@ def keys_of(dataset) -> str:
 
 
 def indexed() -> bool:
-    """Whether the database has the search indexes (PostgreSQL)."""
+    """Whether the database has the search key numbers (PostgreSQL)."""
     return connection.vendor == "postgresql"
 
 
-class _ArrayContains(Func):
-    """``<array of the row> @> <the values>``: true when the row has every value."""
+TEXT_FIELD = "text"
+
+
+def pieces(word: str) -> list[str]:
+    """The distinct two-character pieces of ``word``, as the database's ``opendata_bigrams``."""
+    return sorted({word[i : i + 2] for i in range(len(word) - 1)})
+
+
+def key_ids(keys: list[str]) -> list[int] | None:
+    """The numbers of ``keys``; None when one of them was never written (no dataset has it)."""
+    found = list(SearchKey.objects.filter(key__in=set(keys)).values_list("id", flat=True))
+    return found if len(found) == len(set(keys)) else None
+
+
+class KeyIdsContain(Func):
+    """``search_key_ids @> <numbers>``: true when the dataset has every key."""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column: str, values: list[str]):
-        super().__init__(F(column))
-        self.values = values
-
-    def array_sql(self, column: str) -> str:
-        raise NotImplementedError
+    def __init__(self, ids: list[int]):
+        super().__init__(F("search_text"))
+        self.ids = ids
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
-        return f"{self.array_sql(column)} @> %s::text[]", [*params, self.values]
-
-
-class KeysContain(_ArrayContains):
-    def __init__(self, *keys: str):
-        super().__init__("search_keys", list(keys))
-
-    def array_sql(self, column: str) -> str:
-        # The same expression as the index made by the migration, so the planner uses the index.
-        return f"string_to_array({column}, E'\\n')"
-
-
-class BigramsContain(_ArrayContains):
-    def __init__(self, word: str):
-        super().__init__("search_text", [word])
-
-    def array_sql(self, column: str) -> str:
-        # The generated column beside search_text, in the same table (alias) as Django named it.
+        # The array beside search_text, in the same table (alias) as Django named it.
         table, _name = column.rsplit(".", 1)
-        return f'{table}."search_bigrams"'
+        return f'{table}."search_key_ids" @> %s::integer[]', [*params, self.ids]
+
+
+class FacetIds(Func):
+    """The dataset's ``search_facet_ids`` (read inside SQL by the facet counts only)."""
+
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(F("search_text"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        table, _name = column.rsplit(".", 1)
+        return f'{table}."search_facet_ids"', params
+
+
+def _having(keys: list[str]) -> Q:
+    ids = key_ids(keys)
+    return Q(KeyIdsContain(ids)) if ids is not None else Q(pk__in=[])
 
 
 def key_condition(field: str, *values: str) -> Q:
     """The datasets whose keys include every ``field`` value (PostgreSQL only)."""
-    return Q(KeysContain(*(key(field, value) for value in values)))
+    return _having([key(field, value) for value in values])
 
 
 def text_condition(column: str, word: str) -> Q:
-    """The datasets whose ``column`` (normalized text) contains ``word``. On PostgreSQL a
-    two-character word of the search text is looked up among the text's pieces (exactly the same
-    answer, from the bigram index)."""
-    if indexed() and column == "search_text" and len(word) == 2:
-        return Q(BigramsContain(word))
+    """The datasets whose ``column`` (normalized text) contains ``word``. On PostgreSQL a word of
+    the search text of two characters or more is looked up by the numbers of its pieces (exact for
+    two characters; longer words are then checked in the text of the candidates)."""
+    if indexed() and column == "search_text" and len(word) >= 2:
+        condition = _having([key(TEXT_FIELD, piece) for piece in pieces(word)])
+        return condition if len(word) == 2 else condition & Q(search_text__contains=word)
     return Q(**{f"{column}__contains": word})

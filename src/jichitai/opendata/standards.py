@@ -393,7 +393,23 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
     code_columns = [(index, f) for index, f in matched if f["name"] in CODE_COLUMNS]
     lat = next((index for index, f in matched if f["name"] == "緯度"), None)
     lon = next((index for index, f in matched if f["name"] == "経度"), None)
+    # hh:mm takes two digits for the hour; the time type's "%H" also reads "7:00", which a reader
+    # expecting the standard's form (09:00) does not.
+    time_columns = [index for index, f in matched if f.get("format") == "%H:%M"]
     for row, number in zip(table.rows, table.source_rows, strict=True):
+        for index in time_columns:
+            if re.fullmatch(r"[0-9]:[0-5][0-9]", row[index]):
+                rule, message = _type_message({"type": "time"})
+                issues.append(
+                    Issue(
+                        "error",
+                        rule,
+                        message,
+                        row=number,
+                        column=table.header[index],
+                        value=row[index],
+                    )
+                )
         for index, code_field in code_columns:
             value = row[index]
             if (

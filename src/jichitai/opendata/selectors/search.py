@@ -10,7 +10,7 @@ from functools import cached_property
 from django.db.models import Case, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 
 from jichitai.opendata import search_index
-from jichitai.opendata.facets import FacetItem, count_and_facets
+from jichitai.opendata.facets import FacetItem, count_and_facets, page_count_and_facets
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
 
 MAX_ROWS = 1000
@@ -192,12 +192,29 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
     else:
         ranked = datasets.annotate(score=Value(0, output_field=IntegerField()))
     rows = max(0, min(query.rows, MAX_ROWS))
-    # Order and page over narrow rows; the datasets themselves are read only when needed.
-    page = list(
-        ranked.order_by(*_ordering(query.sort)).values_list("pk", "modified_at")[
-            query.start : query.start + rows
-        ]
-    )
+    ordering = _ordering(query.sort)
+
+    def page_of() -> list[tuple[int, datetime]]:
+        # Order and page over narrow rows; the datasets themselves are read only when needed.
+        return list(
+            ranked.order_by(*ordering).values_list("pk", "modified_at")[
+                query.start : query.start + rows
+            ]
+        )
+
+    if search_index.indexed():
+        page, count, facets = page_count_and_facets(
+            ranked,
+            ordering,
+            query.start,
+            rows,
+            query.facet_fields,
+            query.facet_limit,
+            version=catalog_version(),
+            page_of=page_of,
+        )
+        return SearchResult(count=count, page=page, facets=facets)
+    page = page_of()
     count, facets = count_and_facets(
         datasets, query.facet_fields, query.facet_limit, version=catalog_version()
     )

@@ -149,3 +149,35 @@ def test_held_out_takamatsu_evacuation_workbook_with_english_headers_gets_one_la
 
     assert report.rows_checked == 195
     assert Counter(i.rule for i in report.errors) == {"layout": 1}
+
+
+def test_held_out_kudamatsu_childcare_shift_jis_current_layout_two_real_defects():
+    table = tabular.read_table(
+        (FILES / "heldout/kudamatsu-childcare-current-shift-jis.csv").read_bytes(), "a.csv"
+    )
+    report = standards.validate(table, "childcare-facilities")
+
+    assert table.encoding in ("cp932", "shift_jis") and not table.findings
+    assert report.layout == "current" and report.rows_checked == 49
+    # Blank optional columns (開始時間 of the after-school clubs, 収容定員, 一時預かりの有無) are
+    # not errors. The two defects, read off the rows: brackets in a reading (file line 48,
+    # 児童センター「わかば」) and 開始時間 「7:00」 where hh:mm takes 「07:00」 (line 50; the other
+    # 48 rows write two digits).
+    assert sorted((i.row, i.rule, i.column, i.value) for i in report.errors) == [
+        (48, "kana", "名称_カナ", "クダマツシジドウセンター「ワカバ」"),
+        (50, "time", "開始時間", "7:00"),
+    ]
+    assert not report.warnings
+
+
+def test_held_out_kudamatsu_care_services_shift_jis_current_layout_has_no_errors():
+    table = tabular.read_table(
+        (FILES / "heldout/kudamatsu-care-services-current-shift-jis.csv").read_bytes(), "a.csv"
+    )
+    report = standards.validate(table, "care-services")
+
+    assert table.encoding in ("cp932", "shift_jis")
+    # Readings with 「・」, full-width spaces and brackets are katakana as the standard writes
+    # them; 介護サービス事業所名称_英字, 法人番号 and 事業所番号 are blank on every row (任意).
+    assert report.layout == "current" and report.rows_checked == 90
+    assert report.errors == [] and report.warnings == []
