@@ -183,16 +183,16 @@ def set_executed_budgets(
         row = rows[pk]
         if row.executed == amount:
             continue
-        before = {"executed": row.executed}
+        before = audit.snapshot(instance=row, fields=["executed"])
         row.executed = amount
         row.save(update_fields=["executed"])
         changed += 1
-        audit.record(
+        audit.record_update(
             action="pdca.project_year.updated",
             actor=actor,
             organization=plan.organization,
             target=row,
-            changes=audit.changes_between(before=before, after={"executed": amount}),
+            before=before,
             summary=f"{row.project.name} {japanese.fiscal_year_label(fiscal_year)} 執行額",
         )
     return changed
