@@ -23,6 +23,12 @@ DECLARE
   wanted text[] := opendata_search_keys(NEW.search_text, NEW.search_keys);
   facets text[] := coalesce(string_to_array(nullif(NEW.search_keys, ''), E'\n'), '{}');
 BEGIN
+  -- A save that leaves the text and keys as they were (a full save() of other fields) keeps
+  -- the numbers as they are.
+  IF TG_OP = 'UPDATE' AND NEW.search_text IS NOT DISTINCT FROM OLD.search_text
+     AND NEW.search_keys IS NOT DISTINCT FROM OLD.search_keys THEN
+    RETURN NEW;
+  END IF;
   INSERT INTO opendata_searchkey (key)
     SELECT DISTINCT k FROM unnest(wanted) AS k
     WHERE NOT EXISTS (SELECT 1 FROM opendata_searchkey s WHERE s.key = k)
