@@ -9,7 +9,8 @@ Target: package_search p95 < 50 ms with one client, with and without 5 facets, a
 ``--sizes 10000`` runs one size only. Loading 100,000 datasets takes minutes: ``--database NAME``
 (with one size) loads the catalog into the database NAME if it does not exist yet, reuses it if it
 does (migrating it to the current code), and keeps it afterwards; drop it with
-``psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE NAME'``.
+``psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE NAME'``. ``benchmarks/opendata_queries.py
+--database NAME`` times the search itself per kind of query on such a database, inside one process.
 """
 
 import argparse

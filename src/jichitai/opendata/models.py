@@ -104,8 +104,9 @@ class Dataset(TenantOwned):
     suppression_threshold = models.PositiveSmallIntegerField(
         _("秘匿する件数(この数未満)"), default=5
     )
-    # Lower-cased NFKC text of everything searchable; matched by substring (trigram index on
-    # PostgreSQL), which suits Japanese text without word spaces.
+    # Lower-cased NFKC text of everything searchable; matched by substring, which suits Japanese
+    # text without word spaces (on PostgreSQL through the numbers of its two-character pieces,
+    # ``search_index``).
     search_text = models.TextField(default="", editable=False)
     # The title alone, normalised the same way: matches in the title rank first.
     search_title = models.TextField(default="", editable=False)

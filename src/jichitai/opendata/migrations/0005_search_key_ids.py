@@ -16,16 +16,25 @@ $$
 """
 
 # Keys seen for the first time are added (only those: ON CONFLICT alone would use up a sequence
-# number for every key of every write); a concurrent writer adding the same key is waited for.
+# number for every key of every write); a concurrent writer adding the same key is waited for, and
+# keys are added in their sorted order, so two writers adding the same new keys cannot each wait
+# for the other.
 TRIGGER_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION opendata_dataset_key_ids() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   wanted text[] := opendata_search_keys(NEW.search_text, NEW.search_keys);
   facets text[] := coalesce(string_to_array(nullif(NEW.search_keys, ''), E'\n'), '{}');
 BEGIN
+  -- A save that leaves the text and keys as they were (a full save() of other fields) keeps
+  -- the numbers as they are.
+  IF TG_OP = 'UPDATE' AND NEW.search_text IS NOT DISTINCT FROM OLD.search_text
+     AND NEW.search_keys IS NOT DISTINCT FROM OLD.search_keys THEN
+    RETURN NEW;
+  END IF;
   INSERT INTO opendata_searchkey (key)
     SELECT DISTINCT k FROM unnest(wanted) AS k
     WHERE NOT EXISTS (SELECT 1 FROM opendata_searchkey s WHERE s.key = k)
+    ORDER BY k
     ON CONFLICT (key) DO NOTHING;
   NEW.search_key_ids := ARRAY(SELECT id FROM opendata_searchkey WHERE key = ANY (wanted));
   NEW.search_facet_ids := ARRAY(SELECT id FROM opendata_searchkey WHERE key = ANY (facets));
