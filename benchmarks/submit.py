@@ -347,11 +347,14 @@ def _wsgi_post(path: str, body: bytes, idempotency_key: str) -> dict:
     }
 
 
-def cpu_profile(procedure_id: int, number: int) -> tuple[float, list[tuple[str, float, float]]]:
+def cpu_profile(
+    procedure_id: int, number: int
+) -> tuple[float, float, list[tuple[str, float, float]]]:
     """The CPU time of one API submission in-process, and the 15 functions spending most CPU time
     by themselves (exclusive), measured over ``number`` submissions with the process CPU clock
     (time waiting for PostgreSQL is not counted; its own CPU is part of the database's figures
-    above). Each submission goes through the WSGI application gunicorn serves
+    above), and the Python function calls per submission, which other work on the machine does not
+    change. Each submission goes through the WSGI application gunicorn serves
     (``jichitai.wsgi.application``): its handler, middleware, URL resolution, the view, and the
     end-of-request signals, as a served request does."""
     from jichitai.wsgi import application
@@ -393,17 +396,20 @@ def cpu_profile(procedure_id: int, number: int) -> tuple[float, list[tuple[str, 
         where = re.sub(r"^.*/(site-packages|src)/", "", file)
         label = f"{function} ({where}:{line})" if line else function
         rows.append((label, own * 1000 / number, own * 100 / total))
-    return cpu_ms, rows
+    return cpu_ms, stats.total_calls / number, rows
 
 
 def load_text(load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
     return " → ".join("/".join(f"{value:.2f}" for value in sample) for sample in load)
 
 
-def print_profile(number: int, cpu_ms: float, profile: list[tuple[str, float, float]]) -> None:
+def print_profile(
+    number: int, cpu_ms: float, calls: float, profile: list[tuple[str, float, float]]
+) -> None:
     print(
         f"\nCPU per submission (in-process, CPU clock, {number} API submissions): "
-        f"{cpu_ms:.2f} ms. Top 15 by exclusive (self) CPU time, ms per submission:\n"
+        f"{cpu_ms:.2f} ms, {calls:,.0f} Python function calls."
+        " Top 15 by exclusive (self) CPU time, ms per submission (under the profiler):\n"
     )
     for label, milliseconds, share in profile:
         print(f"| {milliseconds:>7.3f} ms | {share:>5.1f} % | {label}")
@@ -419,7 +425,7 @@ def profile_only(options) -> None:
         subprocess.run([BIN / "jichitai", "migrate", "-v0"], env=env, check=True)
         procedure_id = prepare(env)
         load_before = os.getloadavg()
-        cpu_ms, profile = cpu_profile(procedure_id, options.profiled)
+        cpu_ms, calls, profile = cpu_profile(procedure_id, options.profiled)
         load = (load_before, os.getloadavg())
     finally:
         from django.db import connections
@@ -427,7 +433,7 @@ def profile_only(options) -> None:
         connections.close_all()
         psql(f"DROP DATABASE IF EXISTS {database}")
     print(f"\nload average 1/5/15: {load_text(load)}")
-    print_profile(options.profiled, cpu_ms, profile)
+    print_profile(options.profiled, cpu_ms, calls, profile)
     print(f"\nbench-submit: CPU {cpu_ms:.2f} ms per submission (profile only)")
 
 
@@ -483,7 +489,7 @@ def main() -> None:
         minimal["duplicated"] = 0  # no key to repeat: every request is a new row
         ceiling = insert_ceiling(database, 10, options.connections)
         ceiling["duplicated"] = 0
-        cpu_ms, profile = cpu_profile(procedure_id, options.profiled)
+        cpu_ms, calls, profile = cpu_profile(procedure_id, options.profiled)
     finally:
         from django.db import connections
 
@@ -512,7 +518,7 @@ def main() -> None:
     ):
         print("| " + " | ".join(f"{cell:<20}" for cell in (label, *map(show, runs))) + " |")
     print(f"\nratio product ÷ minimal: {ratio:.2f}")
-    print_profile(options.profiled, cpu_ms, profile)
+    print_profile(options.profiled, cpu_ms, calls, profile)
     # A row may exist without its 201 only for requests in flight when wrk stopped (at most one per
     # connection); a 201 without a row would be a lost submission.
     failed = [
