@@ -310,6 +310,39 @@ class XLSFormUploadForm(forms.Form):
     )
 
 
+class TranslationForm(forms.Form):
+    """The translation table of one language: an input per text of the form (``texts``), in
+    their order; an empty input leaves the text in Japanese."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, texts: list, language_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.texts = texts
+        for index, text in enumerate(texts):
+            self.fields[f"text_{index}"] = forms.CharField(
+                label=_("「%(japanese)s」の%(language)s訳")
+                % {"japanese": text.japanese, "language": language_name},
+                required=False,
+                max_length=text.max_length,
+                initial=text.translated,
+                error_messages={
+                    "max_length": _(
+                        "%(limit_value)d 文字以内にしてください(いま %(show_value)d 文字です)。"
+                    )
+                },
+            )
+
+    def rows(self):
+        """(text, its input) in the table's order."""
+        return [(text, self[f"text_{index}"]) for index, text in enumerate(self.texts)]
+
+    def by_place(self) -> dict[tuple[str, str, str], str]:
+        return {
+            text.place: self.cleaned_data[f"text_{index}"] for index, text in enumerate(self.texts)
+        }
+
+
 # The inbox's views (tabs) and the columns it sorts by; the keys are what the URL carries.
 INBOX_VIEWS = [
     ("", _("すべて")),
