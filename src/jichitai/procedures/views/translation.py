@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jichitai.procedures import services
-from jichitai.procedures.forms import TranslationForm
+from jichitai.procedures.builder_forms import TranslationForm
 from jichitai.procedures.translation_table import TRANSLATABLE_LANGUAGES, texts
 from jichitai.procedures.translations import form_languages, html_lang
 from jichitai.procedures.views.catalog import _procedure
