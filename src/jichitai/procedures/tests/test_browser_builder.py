@@ -1,7 +1,10 @@
 """The builder's translation table on a 360 px phone in real Chromium: a clerk translates a
 published form into Portuguese beside its Japanese (no more than a label's length is taken),
 saves it as a new version, and a resident then answers the form in
-Portuguese on a phone."""
+Portuguese on a phone: its repeating group's rows are named "Filhos n.º 2", and a row added in
+the page hides its conditional question until it applies."""
+
+import re
 
 import pytest
 
@@ -22,13 +25,31 @@ FIELDS = [
         "constraint_message": "5人までです",
     },
     {
-        "name": "school",
-        "type": "single_choice",
-        "label": "学校",
-        "required": True,
-        "choices": [
-            {"value": "yes", "label": "通っている"},
-            {"value": "no", "label": "通っていない"},
+        "name": "children",
+        "type": "repeat",
+        "label": "子ども",
+        "row_unit": "人",
+        "min_repeat": 1,
+        "max_repeat": 3,
+        "children": [
+            {"name": "child_name", "type": "text", "label": "氏名", "required": True},
+            {
+                "name": "in_school",
+                "type": "single_choice",
+                "label": "学校に通っている",
+                "required": True,
+                "choices": [
+                    {"value": "yes", "label": "通っている"},
+                    {"value": "no", "label": "通っていない"},
+                ],
+            },
+            {
+                "name": "school_name",
+                "type": "text",
+                "label": "学校名",
+                "required": True,
+                "show_if": {"field": "in_school", "values": ["yes"]},
+            },
         ],
     },
 ]
@@ -36,10 +57,15 @@ PORTUGUESE = {
     "子どもの人数": "Número de filhos",
     "中学生までの子ども": "Até o ensino fundamental",
     "5人までです": "No máximo 5",
-    "学校": "Vai à escola?",
+    "子ども": "Filhos",
+    "氏名": "Nome",
+    "学校に通っている": "Vai à escola?",
     "通っている": "Sim",
     "通っていない": "Não",
+    "学校名": "Nome da escola",
 }
+
+CHILD_NAME = re.compile(r"^Nome(?! da escola)")  # the label also says 必須
 
 
 def fits_the_phone(page, accessible) -> None:
@@ -70,11 +96,12 @@ def test_a_clerk_translates_a_form_into_portuguese_and_a_resident_answers_it_on_
     fits_the_phone(page, accessible)
 
     for japanese, portuguese in PORTUGUESE.items():
-        page.get_by_label(f"「{japanese}」のPortuguês訳").fill(portuguese)
+        page.get_by_label(f"「{japanese}」のPortuguês訳", exact=True).fill(portuguese)
     # The input takes no more than the builder's limit for a label (the server refuses more).
-    page.get_by_label("「学校」のPortuguês訳").fill("Vai à escola? " * 20)
-    assert len(page.get_by_label("「学校」のPortuguês訳").input_value()) == 200
-    page.get_by_label("「学校」のPortuguês訳").fill("Vai à escola?")
+    school = page.get_by_label("「学校名」のPortuguês訳", exact=True)
+    school.fill("Nome da escola " * 20)
+    assert len(school.input_value()) == 200
+    school.fill("Nome da escola")
     page.get_by_role("button", name="Portuguêsの翻訳を保存して公開").click()
     page.get_by_text("翻訳を保存しました(第2版として公開しました)。").wait_for()
     preview = page.get_by_role("link", name="住民の画面をPortuguêsで見る(新しいタブ)")
@@ -86,19 +113,39 @@ def test_a_clerk_translates_a_form_into_portuguese_and_a_resident_answers_it_on_
     resident.get_by_label("Número de filhos").wait_for()
     assert resident.locator("form.application-form").get_attribute("lang") == "pt"
     assert resident.get_by_text("Até o ensino fundamental").is_visible()
+    first = resident.get_by_role("group", name="Filhos n.º 1")
+    assert not first.get_by_label("Nome da escola").is_visible()  # until "Sim" is chosen
     fits_the_phone(resident, accessible)
     resident.get_by_label("Número de filhos").fill("7")
-    resident.get_by_role("radio", name="Não").check()
+    first.get_by_label(CHILD_NAME).fill("Hanako")
+    first.get_by_role("radio", name="Sim").check()
+    first.get_by_label("Nome da escola").fill("Escola de Tsu")
+    # A row added in the page is named in Portuguese and hides its own conditional question.
+    resident.get_by_role("button", name="Filhosを追加").click()
+    second = resident.get_by_role("group", name="Filhos n.º 2")
+    second.get_by_label(CHILD_NAME).fill("Jiro")
+    assert not second.get_by_label("Nome da escola").is_visible()
+    second.get_by_role("radio", name="Sim").check()
+    assert second.get_by_label("Nome da escola").is_visible()
+    second.get_by_role("radio", name="Não").check()
+    assert not second.get_by_label("Nome da escola").is_visible()
+    fits_the_phone(resident, accessible)
     resident.get_by_role("button", name="入力内容を確認する").click()
     resident.get_by_text("No máximo 5").first.wait_for()
     fits_the_phone(resident, accessible)
     resident.get_by_label("Número de filhos").fill("2")
     resident.get_by_role("button", name="入力内容を確認する").click()
     resident.wait_for_url("**/confirm/")
-    resident.get_by_text("Vai à escola?").wait_for()
+    resident.get_by_text("Filhos n.º 2: Vai à escola?").wait_for()
     fits_the_phone(resident, accessible)
     resident.get_by_role("button", name="送信する").click()
     resident.wait_for_url("**/done/")
     application = Application.objects.get()
-    assert application.data == {"count": 2, "school": "no"}
+    assert application.data == {
+        "count": 2,
+        "children": [
+            {"child_name": "Hanako", "in_school": "yes", "school_name": "Escola de Tsu"},
+            {"child_name": "Jiro", "in_school": "no"},
+        ],
+    }
     assert application.form_version.number == 2
