@@ -54,7 +54,12 @@ def form_builder(request, org_code, procedure_id):
         )
         return _save_fields(request, procedure, jumped, form, jump_form=jump_form)
     return _builder_page(
-        request, procedure, fields, form, jump_form, status=422 if jump_form.errors else 200
+        request,
+        procedure,
+        fields,
+        form,
+        jump_form,
+        status=422 if form.errors or jump_form.errors else 200,
     )
 
 
