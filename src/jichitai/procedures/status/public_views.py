@@ -90,6 +90,8 @@ def _keep_uploads(request, application, page: pages.Page, state: dict) -> dict:
             errors[spec["name"]] = rejection.messages
             continue
         state["files"][spec["name"]] = stored.pk
+        # The answer is now the file waiting, no longer the one sent before.
+        state["raw"].pop(spec["name"], None)
     return errors
 
 
@@ -197,11 +199,13 @@ def _send(request, application, key: str, state: dict, cleaned: dict, action: st
     signature = None
     if context["needs_signature"]:
         signature, context["signature_error"] = read_signature(request)
+    uploads = {k: v for k, v in request.FILES.items() if k != "signature"}
     try:
         services.resubmit(
             application=application,
-            data=data,
-            uploads={k: v for k, v in request.FILES.items() if k != "signature"},
+            # A file chosen on this page takes the place of the one sent before.
+            data={name: value for name, value in data.items() if name not in uploads},
+            uploads=uploads,
             pending_files=_pending(application, state),
             signature=signature,
         )

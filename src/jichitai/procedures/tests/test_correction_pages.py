@@ -135,3 +135,50 @@ def test_a_refusal_on_sending_shows_the_page_it_concerns(returned):
     assert "「お子さんの人数」を入力してください。" in page.content.decode()
     returned.refresh_from_db()
     assert returned.status == Application.Status.RETURNED
+
+
+@pytest.mark.parametrize("paged", [True, False], ids=["earlier-page", "one-page"])
+def test_a_file_chosen_again_replaces_the_one_sent(tsu, tsu_admin, paged):
+    """On a page before the last it waits on the server until the correction is sent; on the
+    last page it is sent with it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.core.tests.samples import pdf_bytes
+
+    fields = [
+        HOUSEHOLD[0],
+        {"name": "certificate", "type": "file", "label": "在学証明書", "required": True},
+        *([{"name": "contact_page", "type": "page", "label": "連絡先"}] if paged else []),
+        {"name": "email", "type": "email", "label": "メールアドレス", "required": True},
+    ]
+    procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+    application = services.submit_application(
+        procedure=procedure,
+        data={"applicant": "三重 花子", "email": "h@example.jp"},
+        uploads={"certificate": SimpleUploadedFile("古い証明書.pdf", pdf_bytes())},
+    ).application
+    services.change_status(
+        actor=tsu_admin,
+        application=application,
+        to_status=Application.Status.RETURNED,
+        message="証明書を新しいものにしてください。",
+    )
+    client = Client()
+    assert "古い証明書.pdf" in client.get(status_url(application)).content.decode()
+    first_page = {
+        "applicant": "三重 花子",
+        "certificate": SimpleUploadedFile("新しい証明書.pdf", pdf_bytes()),
+    }
+    if paged:
+        response = client.post(status_url(application), {**first_page, "action": "next"})
+        assert response["Location"] == status_url(application, "?page=2")
+        sent = client.post(response["Location"], {"email": "h@example.jp", "action": "resubmit"})
+    else:
+        sent = client.post(
+            status_url(application),
+            {**first_page, "email": "h@example.jp", "action": "resubmit"},
+        )
+    assert sent["Location"] == status_url(application)
+    application.refresh_from_db()
+    assert application.status == Application.Status.RECEIVED
+    assert application.data["certificate"]["name"] == "新しい証明書.pdf"
