@@ -68,6 +68,8 @@ def texts(fields: list[FieldSpec], code: str) -> list[Text]:
     none)."""
     found = []
     for path, spec in _with_paths(fields):
+        if spec["type"] == "calculate":  # never shown to the resident
+            continue
         translated = spec.get("translations", {}).get(code, {})
         for key in TRANSLATED_KEYS:
             if spec.get(key):

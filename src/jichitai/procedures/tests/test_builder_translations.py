@@ -52,7 +52,8 @@ def table_post(procedure, **texts_by_index):
 
 
 def test_every_text_of_the_form_is_in_the_table_in_the_forms_order():
-    rows = [(t.path, t.key, t.choice, t.japanese) for t in texts(FIELDS, "pt")]
+    calculated = {"name": "total", "type": "calculate", "label": "合計", "calculation": "1"}
+    rows = [(t.path, t.key, t.choice, t.japanese) for t in texts([*FIELDS, calculated], "pt")]
     assert rows == [
         ("count", "label", "", "子どもの人数"),
         ("count", "help", "", "中学生までの子ども"),
