@@ -89,3 +89,19 @@ def test_adding_a_question_with_bad_input_answers_422_with_the_messages_and_inpu
     assert "半角英小文字で始まる英数字と _ (40文字以内)にしてください。" in page
     assert 'id="id_label_error"' in page and 'value="説明文"' in page
     assert Procedure.objects.get(pk=procedure.pk).draft_fields == procedure.draft_fields
+
+
+@pytest.mark.django_db
+def test_the_xlsform_upload_page_opens_and_refuses_a_missing_file_next_to_its_field(
+    tsu, tsu_admin, login
+):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    procedure = published_procedure(tsu)
+    client = login(tsu_admin)
+    url = f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/"
+    page = client.get(url)
+    assert page.status_code == 200 and "pyxform" in page.content.decode()
+    # A browser always sends the CSRF token, so the form is read even without a file.
+    refused = client.post(url, {"csrfmiddlewaretoken": "not-checked-by-the-test-client"})
+    assert refused.status_code == 422 and 'id="id_workbook_error"' in refused.content.decode()
