@@ -135,6 +135,7 @@ VERBS: dict[str, Promise] = {
     "started": gettext_lazy("開始"),
     "status_changed": gettext_lazy("状態の変更"),
     "submitted": gettext_lazy("登録"),
+    "translated": gettext_lazy("翻訳"),
     "unpublished": gettext_lazy("非公開化"),
     "updated": gettext_lazy("更新"),
     "uploaded": gettext_lazy("アップロード"),

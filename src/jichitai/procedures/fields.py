@@ -67,6 +67,9 @@ class FieldSpec(TypedDict):
     max_repeat: NotRequired[int]
     repeat_count: NotRequired[str]  # an expression: exactly that many rows
     row_unit: NotRequired[str]  # 「2 人目」: 人, 件 …
+    # Only in a form shown in another language (``translations.translate``): how a row is named,
+    # e.g. "{label} n.º {number}".
+    row_legend: NotRequired[str]
 
 
 class FieldInputError(ValueError):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.forms import JapaneseDateField
 from jichitai.core.uploads import KINDS
-from jichitai.procedures import repeats
+from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
 from jichitai.procedures.field_type_names import field_type_name
 from jichitai.procedures.fields import FieldSpec
@@ -160,6 +160,16 @@ class FieldForm(forms.Form):
             "そのページ全体を表示します(選ばれないときはページを飛ばします)。"
         ),
     )
+    relevant = forms.CharField(
+        label=_("表示条件(式)"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "XLSForm の relevant と同じ書き方です。例: ${has_children} = 'yes'、"
+            "${age} >= 65。ページ区切りでは前のページの項目だけを使えます。"
+            "条件に合わないときはページを飛ばし、その回答は保存しません。"
+        ),
+    )
     max_length = forms.IntegerField(
         label=_("最大文字数"), required=False, min_value=1, max_value=4000
     )
@@ -190,6 +200,7 @@ class FieldForm(forms.Form):
 
     def __init__(self, *args, earlier_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.earlier_names = {spec["name"] for spec in earlier_fields}
         self.fields["show_if_field"].choices = [("", _("(条件なし)"))] + [
             (spec["name"], spec["label"])
             for spec in earlier_fields
@@ -203,6 +214,23 @@ class FieldForm(forms.Form):
                 "半角英小文字で始まる英数字と _ (40文字以内)にしてください。"
             )
         return name
+
+    def clean_relevant(self):
+        relevant = self.cleaned_data["relevant"].strip()
+        if relevant:
+            try:
+                names = expressions.references(relevant)
+            except expressions.ExpressionError as error:
+                raise forms.ValidationError(str(error)) from None
+            # A page is asked or skipped on what the pages before it answered; other fields'
+            # references are checked with the whole form when it is saved.
+            later = names - self.earlier_names
+            if self.data.get(self.add_prefix("type")) == "page" and later:
+                raise forms.ValidationError(
+                    _("ページの表示条件に使えるのは前のページの項目だけです(「%(names)s」)。"),
+                    params={"names": "」「".join(sorted(later))},
+                )
+        return relevant
 
     def clean(self):
         data = super().clean()
@@ -248,6 +276,8 @@ class FieldForm(forms.Form):
                 if not separator and value in kept:
                     choice["label"] = kept[value]["label"]
                 spec["choices"].append(choice)
+        if data["relevant"]:
+            spec["relevant"] = data["relevant"]
         if data["show_if_field"]:
             values = [line.strip() for line in data["show_if_values"].splitlines() if line.strip()]
             spec["show_if"] = {"field": data["show_if_field"], "values": values}
@@ -278,6 +308,7 @@ class FieldForm(forms.Form):
                 "min_repeat",
                 "max_repeat",
                 "row_unit",
+                "relevant",
             )
         }
         initial["children"] = repeats.children_to_lines(spec.get("children", []))

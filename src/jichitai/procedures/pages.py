@@ -101,3 +101,44 @@ def progress(pages: list[Page], page: Page, cleaned: dict) -> tuple[int, int]:
 
 def first_with_errors(pages: list[Page], cleaned: dict, errors: dict) -> Page | None:
     return next((p for p in asked(pages, cleaned) if any(map(p.holds, errors))), None)
+
+
+def choice_condition(spec: FieldSpec, values: list[str]) -> str:
+    """The expression "the choice field ``spec`` has one of ``values``", as a page's
+    ``relevant`` reads it."""
+
+    def literal(value: str) -> str:
+        return f'"{value}"' if "'" in value else f"'{value}'"
+
+    if spec["type"] == "multiple_choice":
+        tests = [f"selected(${{{spec['name']}}}, {literal(value)})" for value in values]
+    else:
+        tests = [f"${{{spec['name']}}} = {literal(value)}" for value in values]
+    return " or ".join(tests)
+
+
+def with_jump(
+    fields: list[FieldSpec], *, source: int, target: int | None, condition: str
+) -> list[FieldSpec]:
+    """The form in which, once page ``source`` is answered so that ``condition`` holds, the
+    resident goes on to page ``target`` (None: to the confirmation). A jump is no model of its
+    own: each page in between is asked only when the condition does not hold (``not(…)``
+    joined to its own ``relevant``), so the pages, the validator and the API all decide it as
+    any other page condition."""
+    skipped = {
+        page.marker["name"]
+        for page in split(fields)
+        if page.marker is not None
+        and page.number > source
+        and (target is None or page.number < target)
+    }
+    result = []
+    for spec in fields:
+        if spec["name"] in skipped:
+            own = spec.get("relevant")
+            spec = {
+                **spec,
+                "relevant": f"({own}) and not({condition})" if own else f"not({condition})",
+            }
+        result.append(spec)
+    return result

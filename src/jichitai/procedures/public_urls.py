@@ -2,6 +2,7 @@ from django.urls import path
 
 from jichitai.procedures import public_views as views
 from jichitai.procedures.resident import public_views as resident_views
+from jichitai.procedures.status import public_views as status_views
 
 app_name = "procedures_public"
 
@@ -18,8 +19,10 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/verify/", views.request_verification, name="verify"),
     path("procedures/<int:procedure_id>/verify/<str:token>/", views.verified, name="verified"),
     path("drafts/<str:token>/", views.resume_draft, name="draft"),
-    path("status/<str:receipt_number>/<str:token>/", views.status_page, name="status"),
-    path("status/<str:receipt_number>/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("status/<str:receipt_number>/<str:token>/", status_views.status_page, name="status"),
+    path(
+        "status/<str:receipt_number>/<str:token>/withdraw/", status_views.withdraw, name="withdraw"
+    ),
     path(
         "status/<str:receipt_number>/<str:token>/receipt.pdf",
         resident_views.receipt_pdf,

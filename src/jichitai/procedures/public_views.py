@@ -1,6 +1,6 @@
-"""The resident's side: open procedures, 入力 (page by page, ``page_flow``) → 確認 → 完了, the
-status page (correct and resubmit, withdraw), drafts and e-mail verification. Everything works
-without JavaScript."""
+"""The resident's side: open procedures, 入力 (page by page, ``page_flow``) → 確認 → 完了, drafts
+and e-mail verification (the status page is in ``status``). Everything works without
+JavaScript."""
 
 import secrets
 
@@ -20,8 +20,7 @@ from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
-from jichitai.procedures.registry import applicant_panels, panels_for
-from jichitai.procedures.rendering import fill_address, raw_from_data, raw_from_post, widgets
+from jichitai.procedures.rendering import fill_address, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
 from jichitai.procedures.translations import form_languages, html_lang, translate
 from jichitai.procedures.validation import validate_application_data
@@ -262,7 +261,7 @@ def procedure_confirm(request, org_code, procedure_id):
     if request.method == "POST":
         signature = None
         if procedure.needs_signature:
-            signature, signature_error = _read_signature(request)
+            signature, signature_error = read_signature(request)
         if signature_error is None:
             try:
                 submission = services.submit_application(
@@ -304,7 +303,7 @@ def procedure_confirm(request, org_code, procedure_id):
     )
 
 
-def _read_signature(request) -> tuple[bytes | None, str | None]:
+def read_signature(request) -> tuple[bytes | None, str | None]:
     upload = request.FILES.get("signature")
     if upload is None:
         return None, "この手続には電子署名が必要です。署名ファイル(.p7s)を選んでください。"
@@ -344,106 +343,6 @@ def procedure_done(request, org_code, procedure_id):
         request,
         "procedures/public/done.html",
         {"organization": organization, "procedure": procedure, "application": application},
-    )
-
-
-@public_view
-@require_http_methods(["GET", "POST"])
-def status_page(request, org_code, receipt_number, token):
-    organization = organization_by_code(org_code)
-    application = selectors.application_for_applicant(organization, receipt_number, token)
-    version = application.form_version
-    errors: dict = {}
-    signature_error = None
-    needs_signature = application.procedure.needs_signature
-    raw = raw_from_data(version.fields, application.data)
-    action = request.POST.get("action") if request.method == "POST" else None
-    if action and is_row_action(action):
-        raw = raw_from_post(version.fields, request.POST)
-        apply_row_action(version.fields, raw, action)
-    elif action in {"resubmit", "signing_content"}:
-        raw = raw_from_post(version.fields, request.POST)
-        # A signed correction carries what the applicant signed: the values as the form reads
-        # them, as on the confirmation page of a new application.
-        data = (
-            validate_application_data(version.fields, version.schema, raw)[0]
-            if needs_signature
-            else raw
-        )
-        if action == "signing_content":
-            content = canonical_content(application.procedure, version.number, data)
-            response = HttpResponse(content, content_type="application/json")
-            response["Content-Disposition"] = content_disposition(
-                f"署名用データ_{application.receipt_number}.json"
-            )
-            return response
-        signature = None
-        if needs_signature:
-            signature, signature_error = _read_signature(request)
-        try:
-            services.resubmit(
-                application=application,
-                data=data,
-                uploads={k: v for k, v in request.FILES.items() if k != "signature"},
-                signature=signature,
-            )
-        except services.ApplicationInvalid as error:
-            errors = error.message_dict
-            signature_error = signature_error or (errors.pop("signature", None) or [None])[0]
-        except services.ProcedureUnavailable as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "修正した内容で再提出しました。")
-            return redirect(request.path)
-    context = {
-        "organization": organization,
-        "application": application,
-        "rows": selectors.display_rows(application),
-        "history": selectors.history(application, internal=False),
-        "can_withdraw": application.status in services.WITHDRAWABLE,
-        "panels": panels_for(applicant_panels, request, application),
-        "errors": errors,
-        "error_count": len(errors),
-        "needs_signature": needs_signature,
-        "signature_error": signature_error,
-    }
-    if application.status == application.Status.RETURNED:
-        files = {
-            spec["name"]: application.data.get(spec["name"], {}).get("name")
-            for spec in file_fields(version.fields)
-            if application.data.get(spec["name"])
-        }
-        context["questions"] = widgets(version.fields, raw, errors, files=files)
-        context["return_message"] = selectors.return_message(application)
-    return render(
-        request,
-        "procedures/public/status.html",
-        context,
-        status=422 if errors or signature_error else 200,
-    )
-
-
-@public_view
-@require_POST
-def withdraw(request, org_code, receipt_number, token):
-    organization = organization_by_code(org_code)
-    application = selectors.application_for_applicant(organization, receipt_number, token)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, "取り下げる場合は確認のチェックを入れてください。")
-        return redirect(
-            "procedures_public:status",
-            org_code=org_code,
-            receipt_number=receipt_number,
-            token=token,
-        )
-    try:
-        services.withdraw(application=application)
-    except services.ProcedureUnavailable as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "申請を取り下げました。")
-    return redirect(
-        "procedures_public:status", org_code=org_code, receipt_number=receipt_number, token=token
     )
 
 

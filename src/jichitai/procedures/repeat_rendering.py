@@ -113,6 +113,9 @@ def widget(spec: FieldSpec, rows, errors: dict) -> dict:
         "help": spec.get("help", ""),
         "bounds": bounds,
         "unit": counter,
+        # The row's name around its number, which the page's script renumbers.
+        "legend_before": repeats.row_legend(spec)[0],
+        "legend_after": repeats.row_legend(spec)[1],
         "min": fewest,
         "max": most,
         "errors": errors.get(spec["name"], []),

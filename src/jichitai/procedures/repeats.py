@@ -40,9 +40,27 @@ def unit(spec: FieldSpec) -> str:
     return spec.get("row_unit") or "件"
 
 
+# How a row is named in Japanese; a form shown in another language names it in that language
+# (``translations.translate`` puts the language's pattern in ``row_legend``).
+ROW_LEGEND = "{label} {number} {unit}目"
+
+
+def row_legend(spec: FieldSpec) -> tuple[str, str]:
+    """What comes before and after the row's number in its name (the page's script renumbers
+    rows between the two)."""
+    before, _number, after = (spec.get("row_legend") or ROW_LEGEND).partition("{number}")
+
+    def filled(text: str) -> str:
+        return text.replace("{label}", spec["label"]).replace("{unit}", unit(spec))
+
+    return filled(before), filled(after)
+
+
 def row_label(spec: FieldSpec, index: int) -> str:
-    """「子ども 2 人目」: how row ``index`` (from 0) is named to the resident and staff."""
-    return f"{spec['label']} {index + 1} {unit(spec)}目"
+    """「子ども 2 人目」 (or "Filhos n.º 2" in Portuguese): how row ``index`` (from 0) is named to
+    the resident and staff."""
+    before, after = row_legend(spec)
+    return f"{before}{index + 1}{after}"
 
 
 def row_key(name: str, index: int, child: str) -> str:

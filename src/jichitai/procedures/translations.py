@@ -19,6 +19,16 @@ LANGUAGES = {
     "tl": "Tagalog",
 }
 TRANSLATED_KEYS = ("label", "help", "constraint_message", "required_message")
+# How a repeating group's row is named in each language (「子ども 2 人目」 in Japanese, also
+# やさしい日本語): the group's label and the row's number.
+ROW_LEGENDS = {
+    "en": "{label} no. {number}",
+    "pt": "{label} n.º {number}",
+    "es": "{label} n.º {number}",
+    "vi": "{label} thứ {number}",
+    "zh": "第{number}个{label}",
+    "tl": "{label} blg. {number}",
+}
 
 
 def form_languages(fields: list[FieldSpec]) -> list[tuple[str, str]]:
@@ -49,4 +59,6 @@ def translate(fields: list[FieldSpec], code: str) -> list[FieldSpec]:
             label = choice.get("translations", {}).get(code, {}).get("label")
             if label:
                 choice["label"] = label
+        if spec.get("children") and code in ROW_LEGENDS:
+            spec["row_legend"] = ROW_LEGENDS[code]
     return shown

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jichitai.procedures.views import builder, catalog, documents, inbox, results
+from jichitai.procedures.views import builder, catalog, documents, inbox, results, translation
 
 app_name = "procedures"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/close/", catalog.procedure_close, name="close"),
     path("procedures/<int:procedure_id>/form/", builder.form_builder, name="form_builder"),
     path("procedures/<int:procedure_id>/preview/", builder.form_preview, name="form_preview"),
+    path(
+        "procedures/<int:procedure_id>/translations/",
+        translation.form_translations,
+        name="form_translations",
+    ),
     path(
         "procedures/<int:procedure_id>/form/<int:position>/", builder.field_edit, name="field_edit"
     ),

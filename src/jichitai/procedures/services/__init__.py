@@ -1,8 +1,8 @@
 """Writes about procedures and applications. Each public function is one transaction with its
 audit entries; applicants' e-mails go out after commit.
 
-The functions live by subject (``catalog``, ``submission``, ``processing``, ``applicant``,
-``resident_links``, ``uploads``); this package gives them all under one name, so callers write
+The functions live by subject (``catalog``, ``translation``, ``submission``, ``processing``,
+``applicant``, ``resident_links``, ``uploads``); this package gives them all under one name, so callers write
 ``services.submit_application(...)`` whatever module holds it."""
 
 from jichitai.procedures.availability import ProcedureUnavailable
@@ -50,6 +50,7 @@ from jichitai.procedures.services.submission import (
     Submission,
     submit_application,
 )
+from jichitai.procedures.services.translation import save_translations
 from jichitai.procedures.services.uploads import store_pending_upload, store_upload
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "resubmit",
     "save_draft",
     "save_form_fields",
+    "save_translations",
     "start_form_import",
     "store_pending_upload",
     "store_upload",

@@ -76,21 +76,21 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     page.get_by_role("button", name="次へ").click()
     page.get_by_role("heading", name="Crianças").wait_for()
     assert page.get_by_text("ページ 2 / 3").is_visible()
-    first = page.get_by_role("group", name="Filhos 1 人目")
+    first = page.get_by_role("group", name="Filhos n.º 1")
     first.get_by_label("Nome").fill("Hanako Mie")
     first.get_by_label("Data de nascimento").fill("2018-04-01")
     page.get_by_role("button", name="Filhosを追加").click()
-    second = page.get_by_role("group", name="Filhos 2 人目")
+    second = page.get_by_role("group", name="Filhos n.º 2")
     second.get_by_label("Nome").fill("Jiro Mie")
     # Still on the children's page, whether the row was added in place or by a new page.
     assert page.get_by_text("ページ 2 / 3").is_visible()
     check_page()
     page.get_by_role("button", name="次へ").click()
-    page.get_by_text("Filhos 2 人目: 「Data de nascimento」を入力してください。").first.wait_for()
-    assert page.get_by_role("group", name="Filhos 2 人目").get_by_label("Nome").input_value() == (
+    page.get_by_text("Filhos n.º 2: 「Data de nascimento」を入力してください。").first.wait_for()
+    assert page.get_by_role("group", name="Filhos n.º 2").get_by_label("Nome").input_value() == (
         "Jiro Mie"
     )
-    page.get_by_role("group", name="Filhos 2 人目").get_by_label("Data de nascimento").fill(
+    page.get_by_role("group", name="Filhos n.º 2").get_by_label("Data de nascimento").fill(
         "2021-10-10"
     )
     page.get_by_role("button", name="次へ").click()
@@ -105,7 +105,7 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     page.get_by_role("button", name="入力内容を確認する").click()
 
     page.wait_for_url("**/confirm/")
-    page.get_by_text("Filhos 2 人目: Nome").wait_for()
+    page.get_by_text("Filhos n.º 2: Nome").wait_for()
     check_page()
     page.get_by_role("button", name="送信する").click()
     page.wait_for_url("**/done/")

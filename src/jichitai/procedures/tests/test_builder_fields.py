@@ -70,3 +70,38 @@ def test_the_builder_lists_questions_with_their_types_name(tsu, tsu_admin, login
     page = login(tsu_admin).get(f"/s/{tsu.code}/procedures/{procedure.pk}/form/").content.decode()
     assert '<span class="badge">単一選択</span>' in page
     assert ">single_choice<" not in page and ">consent<" not in page
+
+
+@pytest.mark.django_db
+def test_adding_a_question_with_bad_input_answers_422_with_the_messages_and_input_kept(
+    tsu, tsu_admin, login
+):
+    from jichitai.procedures.models import Procedure
+    from jichitai.procedures.tests.factories import published_procedure
+
+    procedure = published_procedure(tsu)
+    builder = f"/s/{tsu.code}/procedures/{procedure.pk}/form/"
+    response = login(tsu_admin).post(
+        builder, {"action": "add", "label": "", "name": "9bad", "type": "text", "help": "説明文"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "半角英小文字で始まる英数字と _ (40文字以内)にしてください。" in page
+    assert 'id="id_label_error"' in page and 'value="説明文"' in page
+    assert Procedure.objects.get(pk=procedure.pk).draft_fields == procedure.draft_fields
+
+
+@pytest.mark.django_db
+def test_the_xlsform_upload_page_opens_and_refuses_a_missing_file_next_to_its_field(
+    tsu, tsu_admin, login
+):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    procedure = published_procedure(tsu)
+    client = login(tsu_admin)
+    url = f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/"
+    page = client.get(url)
+    assert page.status_code == 200 and "pyxform" in page.content.decode()
+    # A browser always sends the CSRF token, so the form is read even without a file.
+    refused = client.post(url, {"csrfmiddlewaretoken": "not-checked-by-the-test-client"})
+    assert refused.status_code == 422 and 'id="id_workbook_error"' in refused.content.decode()

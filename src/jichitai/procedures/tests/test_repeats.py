@@ -425,7 +425,7 @@ def test_a_clerk_adds_a_repeat_in_the_builder(tsu, make_member, login):
     response = client.post(
         url, {"label": "孫", "type": "repeat", "children": "名前だけ", "max_repeat": "2"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "1行目: 「項目名|種類|見出し」の形で書いてください。" in response.content.decode()
 
 

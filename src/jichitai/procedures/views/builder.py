@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from jichitai.core.exports import xlsx_response
 from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import pages, selectors, services, xlsform
+from jichitai.procedures.builder_forms import JumpForm
 from jichitai.procedures.forms import (
     FieldForm,
     XLSFormUploadForm,
@@ -25,28 +26,55 @@ from jichitai.tenancy.models import Role
 @requires_role(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def form_builder(request, org_code, procedure_id):
-    """Lists the questions with move/remove buttons and adds new ones; no JavaScript needed."""
+    """Lists the questions with move/remove buttons, adds new ones and writes page jumps; no
+    JavaScript needed."""
     procedure = _procedure(request, procedure_id)
     fields = list(procedure.draft_fields)
-    form = FieldForm(request.POST or None, earlier_fields=fields)
-    if request.method == "POST":
-        action = request.POST.get("action", "add")
-        if action in {"up", "down", "remove"}:
-            position = _position(request.POST.get("position"), fields)
-            if action == "remove":
-                fields.pop(position)
-            else:
-                target = position - 1 if action == "up" else position + 1
-                if 0 <= target < len(fields):
-                    fields[position], fields[target] = fields[target], fields[position]
-            return _save_fields(request, procedure, fields, FieldForm(earlier_fields=fields))
-        if form.is_valid():
-            fields.append(form.to_spec({spec["name"] for spec in fields}))
-            return _save_fields(request, procedure, fields, form)
+    action = request.POST.get("action", "add") if request.method == "POST" else None
+    form = FieldForm(request.POST if action == "add" else None, earlier_fields=fields)
+    jump_form = JumpForm(request.POST if action == "jump" else None, fields=fields)
+    if action in {"up", "down", "remove"}:
+        position = _position(request.POST.get("position"), fields)
+        if action == "remove":
+            fields.pop(position)
+        else:
+            target = position - 1 if action == "up" else position + 1
+            if 0 <= target < len(fields):
+                fields[position], fields[target] = fields[target], fields[position]
+        return _save_fields(request, procedure, fields, FieldForm(earlier_fields=fields))
+    if action == "add" and form.is_valid():
+        fields.append(form.to_spec({spec["name"] for spec in fields}))
+        return _save_fields(request, procedure, fields, form)
+    if action == "jump" and jump_form.is_valid():
+        jumped = pages.with_jump(
+            fields,
+            source=jump_form.cleaned_data["source"],
+            target=jump_form.cleaned_data["target_page"],
+            condition=jump_form.cleaned_data["condition"],
+        )
+        return _save_fields(request, procedure, jumped, form, jump_form=jump_form)
+    return _builder_page(
+        request,
+        procedure,
+        fields,
+        form,
+        jump_form,
+        status=422 if form.errors or jump_form.errors else 200,
+    )
+
+
+def _builder_page(request, procedure, fields, form, jump_form, *, status):
     return render(
         request,
         "procedures/staff/form_builder.html",
-        {"procedure": procedure, "fields": fields, "form": form},
+        {
+            "procedure": procedure,
+            "fields": fields,
+            "form": form,
+            "jump_form": jump_form,
+            "page_count": len(pages.split(fields)),
+        },
+        status=status,
     )
 
 
@@ -60,17 +88,15 @@ def _position(value, fields) -> int:
     return position
 
 
-def _save_fields(request, procedure, fields, form):
+def _save_fields(request, procedure, fields, form, *, jump_form=None):
     try:
         services.save_form_fields(actor=request.user, procedure=procedure, fields=fields)
     except ValidationError as error:
         for message in error.messages:
-            form.add_error(None, message)
-        return render(
-            request,
-            "procedures/staff/form_builder.html",
-            {"procedure": procedure, "fields": procedure.draft_fields, "form": form},
-            status=422,
+            (jump_form or form).add_error(None, message)
+        jump_form = jump_form or JumpForm(fields=procedure.draft_fields)
+        return _builder_page(
+            request, procedure, procedure.draft_fields, form, jump_form, status=422
         )
     messages.success(request, _("項目を保存しました。公開すると申込フォームに反映されます。"))
     return redirect(
@@ -144,6 +170,7 @@ def field_edit(request, org_code, procedure_id, position):
         request,
         "procedures/staff/field_edit.html",
         {"procedure": procedure, "form": form, "spec": spec, "position": position},
+        status=422 if form.errors else 200,
     )
 
 

@@ -25,11 +25,18 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form").forEach(function (form) {
-      if (!form.querySelector("[data-show-if-field]")) {
+      // A repeating group's row added in the page (repeats.js) may bring conditions of its
+      // own, which its <template> holds out of reach of querySelector until then.
+      var rowsWithConditions = Array.prototype.some.call(
+        form.querySelectorAll("template[data-repeat-template]"),
+        function (template) { return template.content.querySelector("[data-show-if-field]"); }
+      );
+      if (!form.querySelector("[data-show-if-field]") && !rowsWithConditions) {
         return;
       }
       update(form);
       form.addEventListener("change", function () { update(form); });
+      form.addEventListener("jichitai:repeat-rows", function () { update(form); });
     });
   });
 }());

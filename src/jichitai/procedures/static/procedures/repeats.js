@@ -1,7 +1,8 @@
 // Adds and removes the rows of a repeating group in place. Without JavaScript the 追加 and 削除
 // buttons submit the form and the server sends the page back with one row more or less, keeping
 // what was typed; here a row is copied from the group's <template> (its "__index__" replaced by an
-// index no row uses) and rows are renumbered, so the server reads them in the order shown.
+// index no row uses) and rows are renumbered, so the server reads them in the order shown. The
+// row's name (「子ども 2 人目」, "Filhos n.º 2") keeps its words, only its number changes.
 (function () {
   "use strict";
 
@@ -20,6 +21,8 @@
       row.querySelector("[data-repeat-remove]").disabled = current.length <= min;
     });
     group.querySelector("[data-repeat-add]").disabled = current.length >= max;
+    // conditions.js hides the new row's questions whose condition is not met yet.
+    group.dispatchEvent(new CustomEvent("jichitai:repeat-rows", { bubbles: true }));
   }
 
   function nextIndex(group) {

@@ -1,0 +1,62 @@
+"""Translations of a published form, typed by staff in the translation table
+(``translation_table``). Published versions never change: the translations make a new version,
+which residents get from then on, and are carried into the form being edited so that the next
+publication keeps them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jichitai.audit import services as audit
+from jichitai.procedures.definitions import build_schema
+from jichitai.procedures.models import FormVersion, Procedure
+from jichitai.procedures.translation_table import (
+    TRANSLATABLE_LANGUAGES,
+    carried_over,
+    translated,
+)
+
+
+@transaction.atomic
+def save_translations(
+    *,
+    actor,
+    procedure: Procedure,
+    language: str,
+    based_on: FormVersion,
+    by_place: dict[tuple[str, str, str], str],
+) -> FormVersion:
+    """Publishes the current version with the texts ``by_place`` translated into ``language``
+    (an empty text removes a translation). ``based_on`` is the version the table was filled
+    in on: if another version was published since, nothing is saved."""
+    if language not in TRANSLATABLE_LANGUAGES:
+        raise ValidationError("翻訳できない言語です。")
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    current = procedure.current_version
+    if current is None or current.pk != based_on.pk:
+        raise ValidationError(
+            "この間にフォームが公開し直されました。翻訳の画面を開き直してから入力してください。"
+        )
+    fields = translated(current.fields, language, by_place)
+    if fields == current.fields:
+        return current
+    version = FormVersion.objects.create(
+        procedure=procedure,
+        number=(
+            procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        )
+        + 1,
+        fields=fields,
+        schema=build_schema(fields, title=procedure.name),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    procedure.current_version = version
+    procedure.draft_fields = carried_over(fields, procedure.draft_fields, language)
+    procedure.save(update_fields=["current_version", "draft_fields", "updated_at"])
+    audit.record(
+        action="procedures.form.translated",
+        actor=actor,
+        target=procedure,
+        changes={"version": [current.number, version.number]},
+        summary=f"{TRANSLATABLE_LANGUAGES[language]} の翻訳 第{version.number}版",
+    )
+    return version

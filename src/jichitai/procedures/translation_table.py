@@ -1,0 +1,122 @@
+"""The staff's translation table: every text of a form a resident reads (each field's label,
+hint and messages, each choice's label, also inside repeating groups), the Japanese beside its
+translation into one language, and the form with the translations typed in that table.
+
+A text is named by where it is (the field's path, which text, the choice's value), so that a
+translation follows its field when the form is edited later, as long as the Japanese it
+translates did not change."""
+
+import copy
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.translations import LANGUAGES, TRANSLATED_KEYS
+
+# The languages staff translate a form into (Japanese is the form's own).
+TRANSLATABLE_LANGUAGES = {code: name for code, name in LANGUAGES.items() if code != "ja"}
+CHOICE = "choice"
+KINDS = {
+    "label": _("見出し"),
+    "help": _("説明"),
+    "constraint_message": _("入力条件のメッセージ"),
+    "required_message": _("必須のメッセージ"),
+    CHOICE: _("選択肢"),
+}
+# The longest text the builder takes for each kind, translations included.
+MAX_LENGTHS = {
+    "label": 200,
+    "help": 500,
+    "constraint_message": 200,
+    "required_message": 200,
+    CHOICE: 200,
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    path: str  # the field's name; ``children/child_name`` inside a repeating group
+    key: str  # one of TRANSLATED_KEYS, or CHOICE
+    choice: str  # the choice's value ("" for a field's own text)
+    field_label: str  # the field's Japanese label, to say whose text this is
+    japanese: str
+    translated: str
+
+    @property
+    def place(self) -> tuple[str, str, str]:
+        return (self.path, self.key, self.choice)
+
+    @property
+    def kind(self) -> str:
+        return str(KINDS[self.key])
+
+    @property
+    def max_length(self) -> int:
+        return MAX_LENGTHS[self.key]
+
+
+def _with_paths(fields: list[FieldSpec], prefix: str = ""):
+    for spec in fields:
+        path = f"{prefix}{spec['name']}"
+        yield path, spec
+        yield from _with_paths(spec.get("children", []), f"{path}/")
+
+
+def texts(fields: list[FieldSpec], code: str) -> list[Text]:
+    """The form's texts in the form's order, with their translation into ``code`` ("" if
+    none)."""
+    found = []
+    for path, spec in _with_paths(fields):
+        if spec["type"] == "calculate":  # never shown to the resident
+            continue
+        translated = spec.get("translations", {}).get(code, {})
+        for key in TRANSLATED_KEYS:
+            if spec.get(key):
+                found.append(Text(path, key, "", spec["label"], spec[key], translated.get(key, "")))
+        for choice in spec.get("choices", []):
+            label = choice.get("translations", {}).get(code, {}).get("label", "")
+            found.append(Text(path, CHOICE, choice["value"], spec["label"], choice["label"], label))
+    return found
+
+
+def _set(holder: dict, code: str, key: str, text: str) -> None:
+    """Puts (or, when empty, removes) one translation, leaving no empty dictionaries."""
+    translations = holder.setdefault("translations", {})
+    in_language = translations.setdefault(code, {})
+    if text:
+        in_language[key] = text
+    else:
+        in_language.pop(key, None)
+    if not in_language:
+        del translations[code]
+    if not translations:
+        del holder["translations"]
+
+
+def translated(
+    fields: list[FieldSpec], code: str, by_place: dict[tuple[str, str, str], str]
+) -> list[FieldSpec]:
+    """A copy of the form with the translations into ``code`` of the texts ``by_place`` names
+    (an empty text removes a translation); the stored form is left as it is."""
+    result = copy.deepcopy(fields)
+    for path, spec in _with_paths(result):
+        for key in TRANSLATED_KEYS:
+            if (path, key, "") in by_place:
+                _set(spec, code, key, by_place[(path, key, "")])
+        for choice in spec.get("choices", []):
+            if (path, CHOICE, choice["value"]) in by_place:
+                _set(choice, code, "label", by_place[(path, CHOICE, choice["value"])])
+    return result
+
+
+def carried_over(source: list[FieldSpec], target: list[FieldSpec], code: str) -> list[FieldSpec]:
+    """``target`` with the translations into ``code`` that ``source`` has for the same texts:
+    same place and same Japanese (a translation of words since changed is not carried)."""
+    known = {text.place: text for text in texts(source, code)}
+    by_place = {
+        text.place: known[text.place].translated
+        for text in texts(target, code)
+        if text.place in known and known[text.place].japanese == text.japanese
+    }
+    return translated(target, code, by_place)
