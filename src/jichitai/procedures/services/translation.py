@@ -6,6 +6,7 @@ publication keeps them."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.procedures.definitions import build_schema
 from jichitai.procedures.models import FormVersion, Procedure
@@ -19,7 +20,7 @@ from jichitai.procedures.translation_table import (
 @transaction.atomic
 def save_translations(
     *,
-    actor,
+    actor: User | None,
     procedure: Procedure,
     language: str,
     based_on: FormVersion,
