@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
-from jichitai.pdca import figures
+from jichitai.pdca import budgets, figures
 from jichitai.pdca.indicators import (
     bound_metric,
     chart_points,
@@ -93,20 +93,12 @@ def budget_years(plan: Plan) -> list[int]:
     return sorted({year for year in years if year})
 
 
-def project_years_of(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
-    """The plan's project rows of a 年度 (each project with a budget line that year)."""
-    return (
-        ProjectYear.objects.filter(project__plan=plan, fiscal_year=fiscal_year)
-        .select_related("project")
-        .order_by("project__order", "project__id")
-    )
-
-
 def project_fiscal_years(plan: Plan) -> list[int]:
-    """Every 年度 a project of the plan has a row for, in order."""
-    return sorted(
-        set(ProjectYear.objects.filter(project__plan=plan).values_list("fiscal_year", flat=True))
+    """Every 年度 with rows counted in the plan's budget (executed amounts are entered there)."""
+    years = set(
+        ProjectYear.objects.filter(project__plan=plan).values_list("fiscal_year", flat=True)
     )
+    return [year for year in sorted(years) if budgets.counted_rows(plan, year).exists()]
 
 
 def indicator_years_by_year(indicator: Indicator) -> dict[int, IndicatorYear]:

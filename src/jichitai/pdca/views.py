@@ -13,7 +13,7 @@ from jichitai.core.exports import xlsx_response
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.pdca import municipal_plans, reports, selectors, services, workbook
+from jichitai.pdca import budgets, municipal_plans, reports, selectors, services, workbook
 from jichitai.pdca.charts import target_actual_svg
 from jichitai.pdca.forms import (
     ActionYearForm,
@@ -390,7 +390,7 @@ def budget_list(request, org_code, plan_id, fiscal_year):
 def executed_budgets(request, org_code, plan_id, fiscal_year):
     """The executed amount (千円) of each project of a 年度, all saved in one go."""
     plan = selectors.plan_of(request.tenant, plan_id)
-    rows = list(selectors.project_years_of(plan, fiscal_year))
+    rows = list(budgets.counted_rows(plan, fiscal_year))
     if not rows:
         raise Http404
     locked = fiscal_year in selectors.locked_years(plan)

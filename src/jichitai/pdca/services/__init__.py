@@ -14,7 +14,7 @@ from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
-from jichitai.pdca import selectors
+from jichitai.pdca import budgets, selectors
 from jichitai.pdca.models import (
     Action,
     ActionYear,
@@ -178,7 +178,7 @@ def set_executed_budgets(
     """The executed amounts (千円) of the plan's projects in a 年度, by project row; writes and
     audits only the amounts that changed and returns how many did."""
     _refuse_if_locked(plan, fiscal_year)
-    rows = {row.pk: row for row in selectors.project_years_of(plan, fiscal_year)}
+    rows = {row.pk: row for row in budgets.counted_rows(plan, fiscal_year)}
     unknown = set(amounts) - set(rows)
     if unknown:
         raise ValidationError("この年度の事業ではない行があります。画面を開き直してください。")
