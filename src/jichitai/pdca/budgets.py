@@ -4,6 +4,7 @@ and CSV, so that the figures staff enter are the figures the public sees."""
 
 from django.db.models import QuerySet, Sum
 
+from jichitai.core import japanese
 from jichitai.pdca.models import Plan, ProjectYear
 
 
@@ -36,3 +37,49 @@ def totals(plan: Plan, fiscal_year: int) -> dict[str, int | None]:
     return counted_rows(plan, fiscal_year).aggregate(
         planned=Sum("budget"), executed=Sum("executed")
     )
+
+
+def budget_list(plan: Plan, fiscal_year: int) -> dict:
+    """A budget list (事業一覧) of a 年度: its 細事業 by group with their initial budgets (千円),
+    each group's subtotal and the list's total, all summed from the project rows."""
+    groups: dict[str, dict] = {}
+    rows = (
+        ProjectYear.objects.filter(
+            project__plan=plan, fiscal_year=fiscal_year, budget__isnull=False
+        )
+        .exclude(project__group="")
+        .select_related("project")
+        .order_by("project__order", "project__id")
+    )
+    for row in rows:
+        project = row.project
+        group = groups.setdefault(
+            project.group, {"name": project.group, "projects": [], "subtotal": 0}
+        )
+        group["projects"].append(
+            {
+                "department": project.department,
+                "name": project.name,
+                "budget": row.budget,
+                "summary": row.summary,
+            }
+        )
+        group["subtotal"] += row.budget
+    return {
+        "fiscal_year": fiscal_year,
+        "label": japanese.fiscal_year_label(fiscal_year),
+        "groups": list(groups.values()),
+        "total": sum(group["subtotal"] for group in groups.values()),
+    }
+
+
+def budget_list_years(plan: Plan) -> list[int]:
+    """The 年度 for which the plan has a budget list, in order."""
+    years = ProjectYear.objects.filter(project__plan=plan, budget__isnull=False).exclude(
+        project__group=""
+    )
+    return sorted(set(years.values_list("fiscal_year", flat=True)))
+
+
+def budget_lists(plan: Plan) -> list[dict]:
+    return [budget_list(plan, year) for year in budget_list_years(plan)]

@@ -119,6 +119,7 @@ def public_plan_data(plan: Plan) -> dict:
         ],
         "indicators": indicators,
         "budgets": yearly_budgets,
+        "budget_lists": budgets.budget_lists(plan),
     }
 
 

@@ -87,12 +87,6 @@ def top_nodes(plan: Plan) -> QuerySet[Node]:
     return plan.nodes.filter(parent__isnull=True).prefetch_related("actions")
 
 
-def budget_years(plan: Plan) -> list[int]:
-    """The 年度 for which a project of a budget group has a row, in order."""
-    years = plan.projects.exclude(group="").values_list("years__fiscal_year", flat=True)
-    return sorted({year for year in years if year})
-
-
 def project_fiscal_years(plan: Plan) -> list[int]:
     """Every 年度 with rows counted in the plan's budget (executed amounts are entered there)."""
     years = set(
@@ -450,25 +444,3 @@ def meeting_summaries(organization: Organization) -> list[dict[str, Any]]:
             }
         )
     return summaries
-
-
-def budget_list(plan: Plan, fiscal_year: int) -> list[dict]:
-    """Projects grouped as in a budget list, with subtotals and the total (千円)."""
-    groups: dict[str, dict] = {}
-    for project in plan.projects.prefetch_related("years").order_by("order", "id"):
-        row = next((year for year in project.years.all() if year.fiscal_year == fiscal_year), None)
-        if row is None or row.budget is None or not project.group:
-            continue
-        group = groups.setdefault(
-            project.group, {"name": project.group, "projects": [], "subtotal": 0}
-        )
-        group["projects"].append(
-            {
-                "department": project.department,
-                "name": project.name,
-                "budget": row.budget,
-                "summary": row.summary,
-            }
-        )
-        group["subtotal"] += row.budget
-    return list(groups.values())

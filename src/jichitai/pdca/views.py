@@ -100,7 +100,7 @@ def plan_detail(request, org_code, plan_id):
         "locked": selectors.locked_years(plan),
         "years": [(year, japanese.fiscal_year_label(year)) for year in plan.fiscal_years],
         "snapshots": selectors.snapshots_of(plan)[:10],
-        "budget_years": selectors.budget_years(plan),
+        "budget_lists": budgets.budget_lists(plan),
         "project_years": selectors.project_fiscal_years(plan),
     }
     return render(request, "pdca/plan_detail.html", context)
@@ -376,12 +376,12 @@ def import_preview(request, org_code, plan_id, import_id):
 @requires_role(Role.VIEWER)
 def budget_list(request, org_code, plan_id, fiscal_year):
     plan = selectors.plan_of(request.tenant, plan_id)
-    groups = selectors.budget_list(plan, fiscal_year)
-    total = sum(group["subtotal"] for group in groups)
+    if fiscal_year not in budgets.budget_list_years(plan):
+        raise Http404
     return render(
         request,
         "pdca/budget_list.html",
-        {"plan": plan, "groups": groups, "total": total, "fiscal_year": fiscal_year},
+        {"plan": plan, "budget_list": budgets.budget_list(plan, fiscal_year)},
     )
 
 
