@@ -8,7 +8,7 @@ from django.shortcuts import render
 from jichitai.core.decorators import public_view
 from jichitai.core.exports import csv_response, export_csv
 from jichitai.pdca import public
-from jichitai.pdca.charts import target_actual_svg
+from jichitai.pdca.charts import responsive_svg
 from jichitai.tenancy.selectors import organization_by_code
 
 
@@ -27,7 +27,7 @@ def plan_page(request, org_code, slug):
     organization = organization_by_code(org_code)
     data = public.public_plan_data(public.published_plan(organization, slug))
     charts = [
-        target_actual_svg(
+        responsive_svg(
             item["chart"], title=item["name"], unit=item["unit"], decimals=item["decimals"]
         )
         for item in data["indicators"]

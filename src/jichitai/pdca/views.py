@@ -14,7 +14,7 @@ from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.pdca import budgets, municipal_plans, reports, selectors, services, workbook
-from jichitai.pdca.charts import target_actual_svg
+from jichitai.pdca.charts import responsive_svg
 from jichitai.pdca.forms import (
     ActionYearForm,
     ExecutedBudgetsForm,
@@ -84,7 +84,7 @@ def plan_detail(request, org_code, plan_id):
     indicators = [
         {
             **summary,
-            "svg": target_actual_svg(
+            "svg": responsive_svg(
                 summary["points"],
                 title=summary["indicator"].name,
                 unit=summary["indicator"].unit,
