@@ -11,24 +11,22 @@ from jichitai.pdca.models import Plan, ProjectYear
 def counted_rows(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
     """The project rows that make up the plan's budget of a 年度, each spending counted once.
 
-    An evaluation sheet lists its 主な事業 (rows marked ``main`` in its 年度) with the budget of the
-    previous 年度 and of its own. The sheet of the next 年度 restates the previous 年度 in its own
-    project structure (projects renamed, merged), so for a 年度 the newest sheet reporting it is
-    authoritative: its projects' rows count, those of the older sheet do not. A budget list
-    (projects with a ``group``) gathers related 細事業 across departments, parts of which lie inside
-    those projects; it is shown as a list of its own and never added to the plan's budget. A plan
-    without evaluation sheets counts every project row outside budget lists."""
+    An evaluation sheet (評価表) lists its projects with the budget of the previous 年度 and of
+    its own. The sheet of the next 年度 restates the previous 年度 in its own project structure
+    (projects renamed, merged), so for a 年度 the newest sheet reporting it is authoritative: its
+    projects' rows count, those of the older sheet do not. A budget list (projects with a
+    ``group``) gathers related 細事業 across departments, parts of which lie inside those
+    projects; it is shown as a list of its own and never added to the plan's budget. When no
+    sheet reports the 年度, every project row outside budget lists counts."""
     rows = (
         ProjectYear.objects.filter(project__plan=plan, project__group="", fiscal_year=fiscal_year)
         .select_related("project")
         .order_by("project__order", "project__id")
     )
     for sheet_year in (fiscal_year + 1, fiscal_year):
-        on_sheet = ProjectYear.objects.filter(
-            project__plan=plan, project__group="", fiscal_year=sheet_year, main=True
-        ).values("project")
+        on_sheet = rows.filter(project__sheet_year=sheet_year)
         if on_sheet.exists():
-            return rows.filter(project__in=on_sheet)
+            return on_sheet
     return rows
 
 

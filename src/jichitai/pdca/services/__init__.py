@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from jichitai.accounts.models import User
@@ -356,7 +357,9 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
             metric_name=indicator.metric_name,
             metric_parameters=indicator.metric_parameters,
         )
-    for project in source.projects.all():
+    # The newest evaluation sheet's projects are the current structure; older sheets' are history.
+    newest_sheet = source.projects.aggregate(newest=Max("sheet_year"))["newest"]
+    for project in source.projects.filter(Q(sheet_year__isnull=True) | Q(sheet_year=newest_sheet)):
         Project.objects.create(
             plan=plan,
             group=project.group,
