@@ -106,10 +106,13 @@ def _rendered_overlaps(labels):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_on_a_360_px_phone_the_charts_are_narrow_and_readable(phone, page, demo, tmp_path):
+def test_on_a_360_px_phone_the_charts_are_narrow_and_readable(
+    phone, page, demo, tmp_path, accessible
+):
     url = "/o/240001/plans/smart-government-policy/"
     small = phone()
     small.goto(url)
+    accessible(small)
     assert small.locator("svg.kpi-chart").first.is_hidden()
     labels = small.evaluate(RENDERED_LABELS, "svg.kpi-chart-narrow")
     charts = {label["chart"] for label in labels}
@@ -127,3 +130,38 @@ def test_on_a_360_px_phone_the_charts_are_narrow_and_readable(phone, page, demo,
     assert {label["chart"] for label in wide} == charts
     assert _rendered_overlaps(wide) == []
     page.screenshot(path=tmp_path / "plan-1280.png", full_page=True)
+    accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_plan_page_reads_at_360_and_1280_px(
+    phone, page, demo, make_member, settings, tmp_path, accessible
+):
+    from django.contrib.auth import get_user_model
+
+    from jichitai.pdca.models import Plan
+    from jichitai.tenancy.models import Organization, Role
+
+    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
+    viewer = make_member(Organization.objects.get(code="240001"), Role.VIEWER, username="chart-v")
+    get_user_model().objects.filter(pk=viewer.pk).update(is_demo=True)
+    url = f"/s/240001/pdca/plans/{Plan.objects.get(slug='smart-government-policy').pk}/"
+    for width, browser_page in ((360, phone()), (1280, page)):
+        browser_page.set_viewport_size({"width": width, "height": 900})
+        browser_page.goto("/accounts/login/")
+        browser_page.get_by_label("ログインID").fill("chart-v")
+        browser_page.get_by_label("パスワード").fill("correct-horse-battery")
+        browser_page.get_by_role("button", name="ログイン").click()
+        browser_page.goto(url)
+        selector = "svg.kpi-chart-narrow" if width == 360 else "svg.kpi-chart"
+        labels = browser_page.evaluate(RENDERED_LABELS, selector)
+        assert len({label["chart"] for label in labels}) == 3
+        assert _rendered_overlaps(labels) == []
+        if width == 360:
+            assert min(label["size"] for label in labels) >= 12
+            assert browser_page.evaluate("document.documentElement.scrollWidth") <= 360
+        total = browser_page.locator("#budget-total-2020")
+        assert total.inner_text() == "312,451" and total.is_visible()
+        browser_page.screenshot(path=tmp_path / f"staff-{width}.png", full_page=True)
+        accessible(browser_page)
