@@ -121,6 +121,14 @@ def test_on_a_360_px_phone_the_charts_are_narrow_and_readable(
     assert all(label["right"] <= 360 for label in labels)
     assert _rendered_overlaps(labels) == []
     assert small.evaluate("document.documentElement.scrollWidth") <= 360
+    # The budget per 年度 beside the charts: an amount stays on one line.
+    amount = small.get_by_role("cell", name="1,116,009", exact=True)
+    lines = amount.evaluate(
+        "cell => { const r = document.createRange(); r.selectNodeContents(cell);"
+        " return r.getClientRects().length; }"
+    )
+    box = amount.bounding_box()
+    assert lines == 1 and box["x"] + box["width"] <= 360
     small.screenshot(path=tmp_path / "plan-360.png", full_page=True)
 
     page.set_viewport_size({"width": 1280, "height": 900})
