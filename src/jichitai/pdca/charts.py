@@ -4,6 +4,7 @@ carry two drawings of each chart (``responsive_svg``): the wide one, and below ~
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 520, 220
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 50
@@ -100,10 +101,10 @@ def target_actual_svg(
             f'<text x="{centre:.1f}" y="{baseline:.1f}" text-anchor="middle" font-size="{LABEL_SIZE}" fill="#1a1a1a">{text}</text>'
         )
     parts.append(
-        f'<rect x="{LEFT}" y="{HEIGHT - 16}" width="12" height="10" fill="#ffffff" stroke="#0017c1" stroke-width="2"/><text x="{LEFT + 16}" y="{HEIGHT - 7}" font-size="11">目標値</text>'
+        f'<rect x="{LEFT}" y="{HEIGHT - 16}" width="12" height="10" fill="#ffffff" stroke="#0017c1" stroke-width="2"/><text x="{LEFT + 16}" y="{HEIGHT - 7}" font-size="11">{escape(_("目標値"))}</text>'
     )
     parts.append(
-        f'<rect x="{LEFT + 70}" y="{HEIGHT - 16}" width="12" height="10" fill="#0017c1"/><text x="{LEFT + 86}" y="{HEIGHT - 7}" font-size="11">実績値</text>'
+        f'<rect x="{LEFT + 70}" y="{HEIGHT - 16}" width="12" height="10" fill="#0017c1"/><text x="{LEFT + 86}" y="{HEIGHT - 7}" font-size="11">{escape(_("実績値"))}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every text inside is escaped above)
@@ -148,9 +149,9 @@ def narrow_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NARROW_WIDTH} {height}" role="img" aria-label="{escape(title)}" class="kpi-chart-narrow">',
         f"<title>{escape(title)}</title>",
         f'<rect x="0" y="{legend_y - 11}" width="12" height="11" fill="#ffffff" stroke="#0017c1" stroke-width="2"/>',
-        f'<text x="16" y="{legend_y}" font-size="{NARROW_FONT}" fill="#1a1a1a">目標値</text>',
+        f'<text x="16" y="{legend_y}" font-size="{NARROW_FONT}" fill="#1a1a1a">{escape(_("目標値"))}</text>',
         f'<rect x="72" y="{legend_y - 11}" width="12" height="11" fill="#0017c1"/>',
-        f'<text x="88" y="{legend_y}" font-size="{NARROW_FONT}" fill="#1a1a1a">実績値</text>',
+        f'<text x="88" y="{legend_y}" font-size="{NARROW_FONT}" fill="#1a1a1a">{escape(_("実績値"))}</text>',
         f'<text x="{NARROW_WIDTH}" y="{legend_y}" text-anchor="end" font-size="{NARROW_FONT}" fill="#4d4d4d">{escape(unit)}</text>',
     ]
     styles = {

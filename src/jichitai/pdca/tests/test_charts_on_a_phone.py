@@ -68,6 +68,17 @@ def test_the_narrow_chart_has_large_labels_that_do_not_overlap(unit):
         assert {"22,400", "22,299"} <= {box[5] for box in boxes}
 
 
+def test_in_english_the_legend_is_english_and_still_clear():
+    from django.utils import translation
+
+    with translation.override("en"):
+        svg = narrow_svg(SEED_POINTS["件"], title="Applications", unit="件")
+    boxes, _view_box = _label_boxes(svg)
+    assert {"Target", "Actual"} <= {box[5] for box in boxes}
+    for index, box in enumerate(boxes):
+        assert not any(_overlap(box, other) for other in boxes[index + 1 :]), box[5]
+
+
 def test_the_label_check_sees_an_overlap():
     # The wide chart scaled to a phone is what the narrow one replaces: its labels are small.
     from jichitai.pdca.charts import target_actual_svg
