@@ -5,6 +5,9 @@ payment gateway (signed redirects and HMAC-signed notifications)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
 from jichitai.core.pdf import render_pdf
 from jichitai.payments import gateway
 from jichitai.payments.registry import payment_methods
@@ -17,8 +20,9 @@ def _always() -> bool:
 @dataclass(frozen=True)
 class PaymentMethod:
     name: str
-    label: str
-    description: str
+    # Lazy translations (context "payment method"), read in the language of the page showing them.
+    label: str | Promise
+    description: str | Promise
     # Renders the document the payer takes to pay (PDF bytes), if the method has one.
     document: Callable | None = None
     # Imports the money received (a receipts file) and matches it, if the method does that.
@@ -37,7 +41,7 @@ def offered(name: str) -> PaymentMethod | None:
     return method if method.available() else None
 
 
-def online_method_choices() -> list[tuple[str, str]]:
+def online_method_choices() -> list[tuple[str, str | Promise]]:
     """What a procedure can name as its ``payment_method``: the registered methods a payer starts
     online (every payment also has its 納付書 with the 納付番号, whatever the procedure names)."""
     return [(name, method.label) for name, method in payment_methods.items() if method.start]
@@ -81,8 +85,8 @@ payment_methods.register(
     "slip",
     PaymentMethod(
         "slip",
-        "納付書",
-        "金融機関・コンビニエンスストアで納付する納付書(PDF)",
+        pgettext_lazy("payment method", "納付書"),
+        pgettext_lazy("payment method", "金融機関・コンビニエンスストアで納付する納付書(PDF)"),
         document=payment_slip,
     ),
 )
@@ -90,8 +94,10 @@ payment_methods.register(
     "reconciliation",
     PaymentMethod(
         "reconciliation",
-        "消込",
-        "金融機関・収納代行の入金データ(CSV/XLSX)と納付番号・金額で照合",
+        pgettext_lazy("payment method", "消込"),
+        pgettext_lazy(
+            "payment method", "金融機関・収納代行の入金データ(CSV/XLSX)と納付番号・金額で照合"
+        ),
         importer=_reconcile,
     ),
 )
@@ -99,8 +105,8 @@ payment_methods.register(
     "gateway",
     PaymentMethod(
         "gateway",
-        "オンライン決済",
-        "クレジットカード等の決済代行(署名付きの通知)",
+        pgettext_lazy("payment method", "オンライン決済"),
+        pgettext_lazy("payment method", "クレジットカード等の決済代行(署名付きの通知)"),
         start=_start,
         available=gateway.is_configured,
     ),

@@ -54,10 +54,13 @@ def _set_year(indicator, year, values):
 
 def _projects(plan, entries, year_of_sheet):
     for order, entry in enumerate(entries):
+        # Each evaluation sheet has its own projects: the next sheet restates a 年度 in its own
+        # structure and figures, which must not overwrite those the earlier sheet published.
         project, _created = Project.objects.update_or_create(
             plan=plan,
             name=entry["name"],
             group="",
+            sheet_year=year_of_sheet,
             defaults={
                 "order": order,
                 "flag": entry.get("flag", ""),

@@ -203,10 +203,18 @@ class IndicatorYear(models.Model):
 
 class Project(models.Model):
     """A 事業 with its budget per 年度 (千円). ``group`` holds the heading of a budget list (e.g.
-    「1. スマート改革の推進」)."""
+    「1. スマート改革の推進」). ``sheet_year`` is the 年度 of the evaluation sheet (評価表) the
+    project is listed on: each sheet keeps its own projects with its own figures, as the next
+    sheet restates the previous 年度 in its own structure (renamed, merged projects)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
     group = models.CharField(_("区分"), max_length=100, blank=True)
+    sheet_year = models.PositiveIntegerField(
+        _("評価表の年度"),
+        null=True,
+        blank=True,
+        help_text=_("この事業を載せた施策評価表の年度。評価表に載せない事業は空欄です。"),
+    )
     order = models.PositiveIntegerField(default=0)
     department = models.CharField(_("部局"), max_length=100, blank=True)
     name = models.CharField(_("事業名"), max_length=200)

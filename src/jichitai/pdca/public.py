@@ -2,13 +2,13 @@
 reports has been published; its actions with status, progress and schedule per 年度, indicators
 with targets and actuals (live ones marked), and budgets planned vs executed."""
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 
 from jichitai.core import japanese
-from jichitai.pdca import figures
+from jichitai.pdca import budgets, figures
 from jichitai.pdca.indicators import chart_points, indicator_rows
-from jichitai.pdca.models import Plan, ProjectYear
+from jichitai.pdca.models import Plan
 from jichitai.tenancy.selectors import for_tenant
 
 
@@ -21,28 +21,6 @@ def published_plan(organization, slug: str) -> Plan:
     if plan is None:
         raise Http404
     return plan
-
-
-def budget_rows(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
-    """The project rows that make up the plan's budget of a 年度, each spending counted once.
-
-    An evaluation sheet lists its 主な事業 (rows marked ``main`` in its 年度) with the budget of the
-    previous 年度 and of its own. The sheet of the next 年度 restates the previous 年度 in its own
-    project structure (projects renamed, merged), so for a 年度 the newest sheet reporting it is
-    authoritative: its projects' rows count, those of the older sheet do not. A budget list
-    (projects with a ``group``) gathers related 細事業 across departments, parts of which lie inside
-    those projects; it is shown as a list of its own and never added to the plan's budget. A plan
-    without evaluation sheets counts every project row outside budget lists."""
-    rows = ProjectYear.objects.filter(
-        project__plan=plan, project__group="", fiscal_year=fiscal_year
-    )
-    for sheet_year in (fiscal_year + 1, fiscal_year):
-        on_sheet = ProjectYear.objects.filter(
-            project__plan=plan, project__group="", fiscal_year=sheet_year, main=True
-        ).values("project")
-        if on_sheet.exists():
-            return rows.filter(project__in=on_sheet)
-    return rows
 
 
 def _action(action, years: list[int], organization) -> dict:
@@ -99,11 +77,11 @@ def public_plan_data(plan: Plan) -> dict:
                 "chart": chart_points(rows),
             }
         )
-    budgets = []
+    yearly_budgets = []
     for year in years:
-        totals = budget_rows(plan, year).aggregate(planned=Sum("budget"), executed=Sum("executed"))
+        totals = budgets.totals(plan, year)
         planned, executed = totals["planned"], totals["executed"]
-        budgets.append(
+        yearly_budgets.append(
             {
                 "fiscal_year": year,
                 "label": labels[year],
@@ -140,7 +118,8 @@ def public_plan_data(plan: Plan) -> dict:
             for year in years
         ],
         "indicators": indicators,
-        "budgets": budgets,
+        "budgets": yearly_budgets,
+        "budget_lists": budgets.budget_lists(plan),
     }
 
 

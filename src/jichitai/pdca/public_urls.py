@@ -9,4 +9,5 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_page, name="plan"),
     path("plans/<slug:slug>/plan.json", views.plan_json, name="plan_json"),
     path("plans/<slug:slug>/indicators.csv", views.indicators_csv, name="indicators_csv"),
+    path("plans/<slug:slug>/budgets.csv", views.budgets_csv, name="budgets_csv"),
 ]

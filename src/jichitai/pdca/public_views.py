@@ -8,7 +8,7 @@ from django.shortcuts import render
 from jichitai.core.decorators import public_view
 from jichitai.core.exports import csv_response, export_csv
 from jichitai.pdca import public
-from jichitai.pdca.charts import target_actual_svg
+from jichitai.pdca.charts import responsive_svg
 from jichitai.tenancy.selectors import organization_by_code
 
 
@@ -27,7 +27,7 @@ def plan_page(request, org_code, slug):
     organization = organization_by_code(org_code)
     data = public.public_plan_data(public.published_plan(organization, slug))
     charts = [
-        target_actual_svg(
+        responsive_svg(
             item["chart"], title=item["name"], unit=item["unit"], decimals=item["decimals"]
         )
         for item in data["indicators"]
@@ -72,3 +72,16 @@ def indicators_csv(request, org_code, slug):
         for year in item["years"]
     ]
     return csv_response(export_csv(header, rows), f"{slug}-indicators.csv")
+
+
+@public_view
+def budgets_csv(request, org_code, slug):
+    """The plan's budget per 年度, planned and executed (千円), counted as on the page."""
+    organization = organization_by_code(org_code)
+    data = public.public_plan_data(public.published_plan(organization, slug))
+    header = ["計画", "年度", "予算額(千円)", "執行額(千円)", "執行率(%)"]
+    rows = [
+        [data["plan"]["name"], row["label"], row["planned"], row["executed"], row["rate"]]
+        for row in data["budgets"]
+    ]
+    return csv_response(export_csv(header, rows), f"{slug}-budgets.csv")

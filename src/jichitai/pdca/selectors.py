@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
-from jichitai.pdca import figures
+from jichitai.pdca import budgets, figures
 from jichitai.pdca.indicators import (
     bound_metric,
     chart_points,
@@ -87,26 +87,12 @@ def top_nodes(plan: Plan) -> QuerySet[Node]:
     return plan.nodes.filter(parent__isnull=True).prefetch_related("actions")
 
 
-def budget_years(plan: Plan) -> list[int]:
-    """The 年度 for which a project of a budget group has a row, in order."""
-    years = plan.projects.exclude(group="").values_list("years__fiscal_year", flat=True)
-    return sorted({year for year in years if year})
-
-
-def project_years_of(plan: Plan, fiscal_year: int) -> QuerySet[ProjectYear]:
-    """The plan's project rows of a 年度 (each project with a budget line that year)."""
-    return (
-        ProjectYear.objects.filter(project__plan=plan, fiscal_year=fiscal_year)
-        .select_related("project")
-        .order_by("project__order", "project__id")
-    )
-
-
 def project_fiscal_years(plan: Plan) -> list[int]:
-    """Every 年度 a project of the plan has a row for, in order."""
-    return sorted(
-        set(ProjectYear.objects.filter(project__plan=plan).values_list("fiscal_year", flat=True))
+    """Every 年度 with rows counted in the plan's budget (executed amounts are entered there)."""
+    years = set(
+        ProjectYear.objects.filter(project__plan=plan).values_list("fiscal_year", flat=True)
     )
+    return [year for year in sorted(years) if budgets.counted_rows(plan, year).exists()]
 
 
 def indicator_years_by_year(indicator: Indicator) -> dict[int, IndicatorYear]:
@@ -458,25 +444,3 @@ def meeting_summaries(organization: Organization) -> list[dict[str, Any]]:
             }
         )
     return summaries
-
-
-def budget_list(plan: Plan, fiscal_year: int) -> list[dict]:
-    """Projects grouped as in a budget list, with subtotals and the total (千円)."""
-    groups: dict[str, dict] = {}
-    for project in plan.projects.prefetch_related("years").order_by("order", "id"):
-        row = next((year for year in project.years.all() if year.fiscal_year == fiscal_year), None)
-        if row is None or row.budget is None or not project.group:
-            continue
-        group = groups.setdefault(
-            project.group, {"name": project.group, "projects": [], "subtotal": 0}
-        )
-        group["projects"].append(
-            {
-                "department": project.department,
-                "name": project.name,
-                "budget": row.budget,
-                "summary": row.summary,
-            }
-        )
-        group["subtotal"] += row.budget
-    return list(groups.values())

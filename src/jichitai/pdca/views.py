@@ -13,8 +13,8 @@ from jichitai.core.exports import xlsx_response
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.pdca import municipal_plans, reports, selectors, services, workbook
-from jichitai.pdca.charts import target_actual_svg
+from jichitai.pdca import budgets, municipal_plans, reports, selectors, services, workbook
+from jichitai.pdca.charts import responsive_svg
 from jichitai.pdca.forms import (
     ActionYearForm,
     ExecutedBudgetsForm,
@@ -84,7 +84,7 @@ def plan_detail(request, org_code, plan_id):
     indicators = [
         {
             **summary,
-            "svg": target_actual_svg(
+            "svg": responsive_svg(
                 summary["points"],
                 title=summary["indicator"].name,
                 unit=summary["indicator"].unit,
@@ -100,7 +100,7 @@ def plan_detail(request, org_code, plan_id):
         "locked": selectors.locked_years(plan),
         "years": [(year, japanese.fiscal_year_label(year)) for year in plan.fiscal_years],
         "snapshots": selectors.snapshots_of(plan)[:10],
-        "budget_years": selectors.budget_years(plan),
+        "budget_lists": budgets.budget_lists(plan),
         "project_years": selectors.project_fiscal_years(plan),
     }
     return render(request, "pdca/plan_detail.html", context)
@@ -376,12 +376,12 @@ def import_preview(request, org_code, plan_id, import_id):
 @requires_role(Role.VIEWER)
 def budget_list(request, org_code, plan_id, fiscal_year):
     plan = selectors.plan_of(request.tenant, plan_id)
-    groups = selectors.budget_list(plan, fiscal_year)
-    total = sum(group["subtotal"] for group in groups)
+    if fiscal_year not in budgets.budget_list_years(plan):
+        raise Http404
     return render(
         request,
         "pdca/budget_list.html",
-        {"plan": plan, "groups": groups, "total": total, "fiscal_year": fiscal_year},
+        {"plan": plan, "budget_list": budgets.budget_list(plan, fiscal_year)},
     )
 
 
@@ -390,7 +390,7 @@ def budget_list(request, org_code, plan_id, fiscal_year):
 def executed_budgets(request, org_code, plan_id, fiscal_year):
     """The executed amount (千円) of each project of a 年度, all saved in one go."""
     plan = selectors.plan_of(request.tenant, plan_id)
-    rows = list(selectors.project_years_of(plan, fiscal_year))
+    rows = list(budgets.counted_rows(plan, fiscal_year))
     if not rows:
         raise Http404
     locked = fiscal_year in selectors.locked_years(plan)

@@ -34,7 +34,16 @@ INDICATOR_COLUMNS = [
     "実績値の入力",
     "目標値の考え方",
 ]
-BUDGET_COLUMNS = ["計画", "区分", "事業名", "部局", "年度", "予算額(千円)", "執行額(千円)"]
+BUDGET_COLUMNS = [
+    "計画",
+    "区分",
+    "評価表",
+    "事業名",
+    "部局",
+    "年度",
+    "予算額(千円)",
+    "執行額(千円)",
+]
 LIVE = "自動計測(変更できません)"
 MANUAL = "手入力"
 CATEGORIES = {label: value for value, label in Action.Category.choices} | {
@@ -58,9 +67,23 @@ def columns(plan: Plan) -> list[str]:
 
 
 def project_years(plan: Plan, project) -> list[int]:
-    """The 年度 a project has a row for in the workbook: the plan period and any other 年度 it
-    already holds a budget for (e.g. the previous year's budget of an evaluation sheet)."""
-    return sorted(set(plan.fiscal_years) | {row.fiscal_year for row in project.years.all()})
+    """The 年度 a project has a row for in the workbook: those it holds a budget for, and the
+    年度 of its evaluation sheet and the one before (the two the sheet reports), or the plan
+    period for a project on no sheet."""
+    stored = {row.fiscal_year for row in project.years.all()}
+    if project.sheet_year:
+        return sorted(stored | {project.sheet_year - 1, project.sheet_year})
+    return sorted(set(plan.fiscal_years) | stored)
+
+
+def sheet_label(sheet_year: int | None) -> str:
+    """The 評価表 column: the 年度 of the project's evaluation sheet, blank for none."""
+    return japanese.fiscal_year_label(sheet_year) if sheet_year else ""
+
+
+def sheet_year_of(text: str) -> int | None:
+    """The 評価表 column read back; ValueError when it is neither blank nor a 年度."""
+    return japanese.parse_fiscal_year(text) if text else None
 
 
 def export_workbook(plan: Plan) -> bytes:
@@ -162,7 +185,12 @@ def _indicators_sheet(sheet, plan: Plan) -> None:
 
 
 def _budgets_sheet(sheet, plan: Plan) -> None:
-    sheet.append(["予算額(当初予算)と執行額を千円単位で編集できます。空欄は「なし」です。"])
+    sheet.append(
+        [
+            "予算額(当初予算)と執行額を千円単位で編集できます。空欄は「なし」です。"
+            "「評価表」は事業を載せた施策評価表の年度です(変更しないでください)。"
+        ]
+    )
     _header(sheet, BUDGET_COLUMNS, row=2)
     for project in plan.projects.prefetch_related("years").order_by("order", "id"):
         by_year = {row.fiscal_year: row for row in project.years.all()}
@@ -172,6 +200,7 @@ def _budgets_sheet(sheet, plan: Plan) -> None:
                 [
                     plan.slug,
                     neutralise_formula(project.group),
+                    sheet_label(project.sheet_year),
                     neutralise_formula(project.name),
                     neutralise_formula(project.department),
                     japanese.fiscal_year_label(year),
@@ -179,9 +208,9 @@ def _budgets_sheet(sheet, plan: Plan) -> None:
                     row.executed if row else None,
                 ]
             )
-            for cell in sheet[sheet.max_row][5:7]:
+            for cell in sheet[sheet.max_row][6:8]:
                 cell.number_format = BUDGET_FORMAT
-    _widths(sheet, (24, 30, 36, 14, 12, 16, 16))
+    _widths(sheet, (24, 30, 12, 36, 14, 12, 16, 16))
     sheet.freeze_panes = "A3"
 
 

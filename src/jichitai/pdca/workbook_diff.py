@@ -2,7 +2,7 @@
 now, cell by cell. The result lists, per row, each change as old → new (or 変更なし) and what to
 write; every problem names its sheet, row, column and reason in Japanese, and a workbook with any
 problem is applied not at all. Rows are matched by action NO (取組), by 目標項目 and 年度 (指標),
-by 区分, 事業名 and 年度 (事業予算); a row matching nothing in the plan, other than a new action,
+by 区分, 評価表, 事業名 and 年度 (事業予算); a row matching nothing in the plan, other than a new action,
 is refused, and so is a sheet the workbook does not have."""
 
 import io
@@ -29,6 +29,8 @@ from jichitai.pdca.workbook import (
     SHEETS,
     columns,
     project_years,
+    sheet_label,
+    sheet_year_of,
     year_label,
 )
 
@@ -448,9 +450,16 @@ def _indicators(current, sheet, number, values, problems) -> dict | None:
 
 def _budgets(current, sheet, number, values, problems) -> dict | None:
     plan, group, name = current.plan, sheet.text(values, "区分"), sheet.text(values, "事業名")
-    found = [p for p in current.projects if p.group == group and p.name == name]
+    try:
+        on_sheet = sheet_year_of(sheet.text(values, "評価表"))
+    except ValueError as error:  # neither blank nor a 年度
+        problems.append(Problem(BUDGETS, number, "評価表", str(error)))
+        return None
+    key = (group, name, on_sheet)
+    found = [p for p in current.projects if (p.group, p.name, p.sheet_year) == key]
     if len(found) != 1:
         where = f"区分「{group}」の" if group else ""
+        where += f"{sheet_label(on_sheet)}評価表の" if on_sheet else ""
         problems.append(
             Problem(
                 BUDGETS,

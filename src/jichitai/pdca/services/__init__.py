@@ -8,13 +8,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
-from jichitai.pdca import selectors
+from jichitai.pdca import budgets, selectors
 from jichitai.pdca.models import (
     Action,
     ActionYear,
@@ -170,7 +171,7 @@ def set_executed_budgets(
     """The executed amounts (千円) of the plan's projects in a 年度, by project row; writes and
     audits only the amounts that changed and returns how many did."""
     _refuse_if_locked(plan, fiscal_year)
-    rows = {row.pk: row for row in selectors.project_years_of(plan, fiscal_year)}
+    rows = {row.pk: row for row in budgets.counted_rows(plan, fiscal_year)}
     unknown = set(amounts) - set(rows)
     if unknown:
         raise ValidationError("この年度の事業ではない行があります。画面を開き直してください。")
@@ -348,7 +349,9 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
             metric_name=indicator.metric_name,
             metric_parameters=indicator.metric_parameters,
         )
-    for project in source.projects.all():
+    # The newest evaluation sheet's projects are the current structure; older sheets' are history.
+    newest_sheet = source.projects.aggregate(newest=Max("sheet_year"))["newest"]
+    for project in source.projects.filter(Q(sheet_year__isnull=True) | Q(sheet_year=newest_sheet)):
         Project.objects.create(
             plan=plan,
             group=project.group,

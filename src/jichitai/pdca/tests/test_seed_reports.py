@@ -129,8 +129,8 @@ def test_budget_list_of_seed_003_adds_up(policy, login, make_member):
 
     viewer = make_member(policy.organization, Role.VIEWER)
     page = login(viewer).get(f"/s/240001/pdca/plans/{policy.pk}/budgets/2020/").content.decode()
-    assert 'id="subtotal-5">210,321<' in page
-    assert 'id="budget-total">312,451<' in page
+    assert 'id="subtotal-2020-5">210,321<' in page
+    assert 'id="budget-total-2020">312,451<' in page
 
 
 @pytest.mark.django_db

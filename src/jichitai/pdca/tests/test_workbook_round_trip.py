@@ -44,7 +44,10 @@ def _figures(plan) -> dict:
             )
         },
         "budgets": {
-            (row.project.group, row.project.name, row.fiscal_year): (row.budget, row.executed)
+            (row.project.group, row.project.sheet_year, row.project.name, row.fiscal_year): (
+                row.budget,
+                row.executed,
+            )
             for row in ProjectYear.objects.filter(project__plan=plan).select_related("project")
         },
     }
@@ -61,7 +64,9 @@ def test_export_edit_preview_apply_changes_exactly_the_edited_cells(policy):
     r3 = _row(indicators, 目標項目=TELEWORK, 年度="令和3年度")
     assert r3["目標値"].value == 95 and r3["目標値"].data_type == "n"
     assert r3["目標値"].number_format == '#,##0"所属"'
-    budget = _row(budgets, 事業名="情報ネットワーク基盤維持管理費", 年度="令和3年度")
+    budget = _row(
+        budgets, 評価表="令和3年度", 事業名="情報ネットワーク基盤維持管理費", 年度="令和3年度"
+    )
     assert (
         budget["予算額(千円)"].value == 624387 and budget["予算額(千円)"].number_format == "#,##0"
     )
@@ -70,7 +75,8 @@ def test_export_edit_preview_apply_changes_exactly_the_edited_cells(policy):
     telework["目標値"].value = 130
     telework["目標値の考え方"].value = "令和5年度の目標に向けて段階的に増やします。"
     budget["執行額(千円)"].value = 598_120
-    _row(budgets, 事業名="IT投資の効率化事業", 年度="令和3年度")["予算額(千円)"].value = "16,500"
+    it_investment = _row(budgets, 評価表="令和3年度", 事業名="IT投資の効率化事業", 年度="令和3年度")
+    it_investment["予算額(千円)"].value = "16,500"
 
     batch = services.preview_import(
         actor=None, plan=policy, file_name="plan.xlsx", data=_saved(book)
@@ -113,8 +119,8 @@ def test_export_edit_preview_apply_changes_exactly_the_edited_cells(policy):
     assert after["indicators"] == expected
     assert after["budgets"] == {
         **before["budgets"],
-        ("", "情報ネットワーク基盤維持管理費", 2021): (624387, 598120),
-        ("", "IT投資の効率化事業", 2021): (16500, None),
+        ("", 2021, "情報ネットワーク基盤維持管理費", 2021): (624387, 598120),
+        ("", 2021, "IT投資の効率化事業", 2021): (16500, None),
     }
     events = [
         event.action
@@ -161,8 +167,9 @@ def test_unknown_rows_sheets_bad_numbers_and_closed_years_are_refused_with_row_a
     book = _book(policy)
     indicators, budgets = book["指標"], book["事業予算"]
     indicators.append(["smart-government-policy", "副指標", "存在しない指標", "件", "令和3年度", 1])
-    budgets.append(["smart-government-policy", "", "架空の事業", "総務部", "令和3年度", 100])
-    _row(budgets, 事業名="IT投資の効率化事業", 年度="令和3年度")["執行額(千円)"].value = "たくさん"
+    budgets.append(["smart-government-policy", "", "", "架空の事業", "総務部", "令和3年度", 100])
+    it_investment = _row(budgets, 評価表="令和3年度", 事業名="IT投資の効率化事業", 年度="令和3年度")
+    it_investment["執行額(千円)"].value = "たくさん"
     _row(indicators, 目標項目=TELEWORK, 年度="令和2年度")["目標値"].value = 70  # R2 is closed
     _row(indicators, 目標項目=TELEWORK, 年度="令和4年度")["年度"].value = "令和9年度"
     book.create_sheet("メモ")
