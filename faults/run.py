@@ -463,23 +463,25 @@ def embedded_environment(directory: Path) -> dict:
     }
 
 
-def send_slowly(url: str, seconds: float) -> int:
+def send_slowly(url: str, seconds: float, key: str) -> tuple[int, str]:
     """One client whose submission body trickles in over ``seconds`` (a slow mobile upload);
-    returns the status it was answered with."""
+    returns the status it was answered with and the receipt number of a 201."""
     body = json.dumps(BODY).encode()
     target = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=seconds + 60)
     connection.putrequest("POST", target.path)
     connection.putheader("Content-Type", "application/json")
     connection.putheader("Content-Length", str(len(body)))
-    connection.putheader("Idempotency-Key", uuid.uuid4().hex)
+    connection.putheader("Idempotency-Key", key)
     connection.endheaders()
     for byte in range(len(body)):
         connection.send(body[byte : byte + 1])
         time.sleep(seconds / len(body))
-    status = connection.getresponse().status
+    response = connection.getresponse()
+    answer = response.read()
     connection.close()
-    return status
+    receipt = json.loads(answer)["receipt_number"] if response.status == 201 else ""
+    return response.status, receipt
 
 
 def embedded_default(directory: Path, seconds: int, clients: int) -> dict:
@@ -517,7 +519,8 @@ def embedded_default(directory: Path, seconds: int, clients: int) -> dict:
         loader.start()
         time.sleep(2)
         log(f"embedded default: one client sends its submission over {SLOW_REQUEST_SECONDS} s")
-        slow_status = send_slowly(url, SLOW_REQUEST_SECONDS)
+        slow_key = uuid.uuid4().hex
+        slow_status, slow_receipt = send_slowly(url, SLOW_REQUEST_SECONDS, slow_key)
         log(f"embedded default: the slow submission was answered {slow_status}")
         loader.join()
         # The worker is still taking tasks: the last submission's mail is sent too.
@@ -536,14 +539,17 @@ def embedded_default(directory: Path, seconds: int, clients: int) -> dict:
             except subprocess.TimeoutExpired:
                 process.kill()
     answered = {**load.answered, **last.answered}
+    if slow_status == 201:
+        answered[slow_key] = slow_receipt
     stored = _stored_receipts(directory, procedure_id)
     lost = [key for key in answered if key not in stored]
     duplicated = [key for key, receipts in stored.items() if len(receipts) > 1]
     applications, sent_once, unsent, sent_twice = _mail_tasks(directory)
     return {
-        "embedded: submissions answered 201 (SQLite, slow request open)": len(answered)
-        + (slow_status == 201),
+        "embedded: submissions answered 201 (SQLite, slow request open)": len(answered),
+        "embedded: the slow submission's answer": slow_status,
         "embedded: client retries": load.retries,
+        "embedded: refused (4xx)": len(load.refused) + len(last.refused),
         "embedded: applications in the database": applications,
         "embedded: answered 201 but missing (lost)": len(lost),
         "embedded: keys stored more than once (duplicates)": len(duplicated),
@@ -701,6 +707,10 @@ def main() -> None:
     ]
     if not rows["submissions answered 201"]:
         bad.append("no submission was answered")
+    if rows["embedded: the slow submission's answer"] != 201:
+        bad.append("the embedded default did not accept the slow submission")
+    if not rows["embedded: submissions answered 201 (SQLite, slow request open)"]:
+        bad.append("the embedded default answered no submission")
     if rows["embedded: worker still processing at the end"] != "yes":
         bad.append("the embedded default's worker stopped taking tasks")
     if bad:

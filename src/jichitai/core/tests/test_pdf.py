@@ -1,7 +1,9 @@
+import ast
 import base64
 import http.server
 import io
 import threading
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -124,3 +126,28 @@ def test_markup_written_by_staff_keeps_the_document_and_loses_what_acts_or_fetch
         "<h1>通知</h1>リンク"
         '<table><tbody><tr><td colspan="2" style="text-align:right">1,200円</td></tr></tbody></table>'
     )
+
+
+def _modules_importing_weasyprint() -> set[str]:
+    package = Path(__file__).resolve().parents[2]
+    found = set()
+    for path in package.rglob("*.py"):
+        relative = path.relative_to(package)
+        if {"tests", "migrations"} & set(relative.parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            if any(name == "weasyprint" or name.startswith("weasyprint.") for name in names):
+                found.add(relative.as_posix())
+    return found
+
+
+def test_every_pdf_is_rendered_through_the_one_url_fetcher():
+    """A module rendering with WeasyPrint itself would use its default fetcher (file: and http:
+    URLs): only core/pdf.py may import it, and every document goes through html_to_pdf."""
+    assert _modules_importing_weasyprint() == {"core/pdf.py"}

@@ -1,6 +1,7 @@
 """Deployment safety: production settings refuse the demo's login shortcut, send mail through SMTP
 and pass Django's deploy checks."""
 
+import io
 import os
 import subprocess
 import sys
@@ -8,6 +9,8 @@ import tempfile
 
 import pytest
 from django.core.checks import Error
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from jichitai.core.checks import (
@@ -127,3 +130,21 @@ def test_production_settings_without_a_base_url_fail_the_deploy_check():
     result = _run_deploy_check({"JICHITAI_BASE_URL": ""})
     assert result.returncode != 0
     assert "jichitai.E010" in result.stderr + result.stdout
+
+
+def _deploy_check_errors() -> str:
+    try:
+        call_command("check", deploy=True, stdout=io.StringIO(), stderr=io.StringIO())
+    except SystemCheckError as error:
+        return str(error)
+    return ""
+
+
+@pytest.mark.django_db
+def test_check_deploy_fails_while_a_demo_account_exists():
+    """Through ``check --deploy`` itself, not only the check function: it is registered there."""
+    UserFactory(username="tsu-admin")
+    assert "jichitai.E003" not in _deploy_check_errors()
+    UserFactory(username="tsu-clerk", is_demo=True)
+    errors = _deploy_check_errors()
+    assert "jichitai.E003" in errors and "tsu-clerk" in errors

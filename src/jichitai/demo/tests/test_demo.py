@@ -1,3 +1,8 @@
+import os
+import sqlite3
+import subprocess
+import sys
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -84,3 +89,35 @@ def test_the_demos_organizations_have_an_example_privacy_policy_kept_once_edited
     Organization.objects.filter(pk=tsu.pk).update(privacy_policy="津市の定め")
     foundation.load()
     assert Organization.objects.get(pk=tsu.pk).privacy_policy == "津市の定め"
+
+
+def test_the_demo_is_refused_under_production_settings_whatever_the_environment_says(tmp_path):
+    """Production settings fix the environment: an operator's JICHITAI_ENVIRONMENT cannot unlock
+    the demo's published passwords there."""
+    database = tmp_path / "db.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "EMAIL_BACKEND"}},
+        "DJANGO_SETTINGS_MODULE": "jichitai.settings.production",
+        "JICHITAI_ENVIRONMENT": "development",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-8f3k2j",
+        "ALLOWED_HOSTS": "jichitai.example.jp",
+        "JICHITAI_VAULT_KEYS": "cHJvZHVjdGlvbi1saWtlLXZhdWx0LWtleS0wMTIzNDU=",
+        "JICHITAI_BASE_URL": "https://jichitai.example.jp",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "jichitai", "migrate", "-v0"], env=env, check=True, timeout=300
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "jichitai", "demo", "--quiet-logins"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "開発環境でのみ" in result.stderr
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM accounts_user").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM tenancy_organization").fetchone() == (0,)
