@@ -15,11 +15,8 @@ with a CPU clock in-process). The last line is
 """
 
 import argparse
-import cProfile
-import io
 import json
 import os
-import pstats
 import re
 import shutil
 import statistics
@@ -29,120 +26,8 @@ import tempfile
 import time
 
 from loopback import BIN, PG, environment, psql, run_wrk, start_gunicorn
-
-CHOICES = [{"value": v, "label": v} for v in ("会場", "オンライン", "未定")]
-FIELDS = [
-    {"name": "applicant", "type": "name", "label": "氏名", "required": True},
-    {"name": "birth", "type": "date", "label": "生年月日", "required": True},
-    {"name": "address", "type": "address", "label": "住所", "required": True},
-    {"name": "phone", "type": "phone", "label": "電話番号", "required": True},
-    {"name": "email", "type": "email", "label": "メールアドレス", "required": True},
-    {"name": "postal", "type": "postal_code", "label": "勤務先郵便番号", "required": False},
-    {"name": "company", "type": "text", "label": "勤務先", "required": False},
-    {"name": "department", "type": "text", "label": "部署", "required": False},
-    {"name": "position", "type": "text", "label": "役職", "required": False},
-    {
-        "name": "participants",
-        "type": "number",
-        "label": "参加人数",
-        "required": True,
-        "minimum": 1,
-        "maximum": 5,
-    },
-    {
-        "name": "children",
-        "type": "number",
-        "label": "同伴の子ども",
-        "required": False,
-        "minimum": 0,
-        "maximum": 5,
-    },
-    {
-        "name": "attend",
-        "type": "single_choice",
-        "label": "参加方法",
-        "required": True,
-        "choices": CHOICES,
-    },
-    {
-        "name": "session",
-        "type": "single_choice",
-        "label": "希望の回",
-        "required": True,
-        "choices": [{"value": f"第{n}回", "label": f"第{n}回"} for n in range(1, 4)],
-    },
-    {
-        "name": "topics",
-        "type": "multiple_choice",
-        "label": "関心のある分野",
-        "required": False,
-        "choices": [
-            {"value": t, "label": t} for t in ("RPA", "AI-OCR", "オープンデータ", "電子申請")
-        ],
-    },
-    {
-        "name": "needs_support",
-        "type": "single_choice",
-        "label": "支援の希望",
-        "required": False,
-        "choices": [
-            {"value": "希望する", "label": "希望する"},
-            {"value": "希望しない", "label": "希望しない"},
-        ],
-    },
-    {
-        "name": "support_detail",
-        "type": "textarea",
-        "label": "支援の内容",
-        "required": True,
-        "show_if": {"field": "needs_support", "values": ["希望する"]},
-    },
-    {
-        "name": "question",
-        "type": "textarea",
-        "label": "事前質問",
-        "required": False,
-        "max_length": 1000,
-    },
-    {"name": "how_known", "type": "text", "label": "知ったきっかけ", "required": False},
-    {
-        "name": "newsletter",
-        "type": "single_choice",
-        "label": "お知らせメール",
-        "required": False,
-        "choices": [
-            {"value": "受け取る", "label": "受け取る"},
-            {"value": "受け取らない", "label": "受け取らない"},
-        ],
-    },
-    {"name": "agree", "type": "consent", "label": "個人情報の取扱いに同意します", "required": True},
-]
-BODY = {
-    "applicant": {"family": "三重", "given": "花子", "family_kana": "ミエ", "given_kana": "ハナコ"},
-    "birth": "昭和60年4月1日",
-    "address": {
-        "postal_code": "514-0006",
-        "address": "三重県津市広明町13番地",
-        "building": "県庁舎3階",
-    },
-    "phone": "059-224-3070",
-    "email": "hanako@example.jp",
-    "postal": "5140006",
-    "company": "三重県庁",
-    "department": "スマート改革推進課",
-    "position": "主査",
-    "participants": 2,
-    "children": 0,
-    "attend": "会場",
-    "session": "第2回",
-    "topics": ["RPA", "AI-OCR"],
-    "needs_support": "希望する",
-    "support_detail": "要約筆記を希望します",
-    "question": "AI-OCR の導入手順について教えてください。",
-    "how_known": "県のホームページ",
-    "newsletter": "受け取る",
-    "agree": True,
-}
+from submit_form import BODY, prepare
+from submit_profile import cpu_profile, print_profile
 
 WRK_SCRIPT = r"""
 local counter = 0
@@ -191,31 +76,6 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
 """
-
-
-def prepare(env: dict) -> int:
-    """Creates the organization and the published 20-field procedure; returns its id."""
-    import django
-
-    os.environ.update(env)
-    django.setup()
-    from jichitai.procedures import services
-    from jichitai.tenancy.models import Division, Organization
-
-    organization = Organization.objects.create(
-        code="242012", name="津市", name_kana="つし", kind="city"
-    )
-    division = Division.objects.create(organization=organization, name="情報政策課")
-    procedure = services.create_procedure(
-        actor=None,
-        organization=organization,
-        division=division,
-        name="ベンチマーク講座",
-        category="event",
-        fields=FIELDS,
-    )
-    services.publish_procedure(actor=None, procedure=procedure)
-    return procedure.pk
 
 
 def run_submissions(
@@ -322,97 +182,8 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
     }
 
 
-def _wsgi_post(path: str, body: bytes, idempotency_key: str) -> dict:
-    """The WSGI environ gunicorn hands the application for one JSON POST."""
-    return {
-        "REQUEST_METHOD": "POST",
-        "SCRIPT_NAME": "",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_IDEMPOTENCY_KEY": idempotency_key,
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
-
-
-def cpu_profile(
-    procedure_id: int, number: int
-) -> tuple[float, float, list[tuple[str, float, float]]]:
-    """The CPU time of one API submission in-process, and the 15 functions spending most CPU time
-    by themselves (exclusive), measured over ``number`` submissions with the process CPU clock
-    (time waiting for PostgreSQL is not counted; its own CPU is part of the database's figures
-    above), and the Python function calls per submission, which other work on the machine does not
-    change. Each submission goes through the WSGI application gunicorn serves
-    (``jichitai.wsgi.application``): its handler, middleware, URL resolution, the view, and the
-    end-of-request signals, as a served request does."""
-    from jichitai.wsgi import application
-
-    path = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
-    body = json.dumps(BODY, ensure_ascii=False).encode()
-
-    def submit(prefix: str, index: int) -> None:
-        answered: list[str] = []
-
-        def start_response(status: str, headers: list, exc_info=None) -> None:
-            answered.append(status)
-
-        chunks = application(_wsgi_post(path, body, f"{prefix}-{index}"), start_response)
-        try:
-            content = b"".join(chunks)
-        finally:
-            chunks.close()  # as the server does: sends request_finished
-        if not answered[0].startswith("201"):
-            raise SystemExit(f"the profiled submission was refused: {answered[0]} {content!r}")
-
-    for index in range(50):
-        submit("warm", index)
-    started = time.process_time()
-    for index in range(number):
-        submit("clock", index)
-    cpu_ms = (time.process_time() - started) * 1000 / number
-    profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
-    for index in range(number):
-        submit("profile", index)
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    total = sum(row[2] for row in stats.stats.values()) or 1  # every function's own time
-    rows = []
-    for (file, line, function), (_calls, _primitive, own, _cumulative, _callers) in sorted(
-        stats.stats.items(), key=lambda item: item[1][2], reverse=True
-    )[:15]:
-        where = re.sub(r"^.*/(site-packages|src)/", "", file)
-        label = f"{function} ({where}:{line})" if line else function
-        rows.append((label, own * 1000 / number, own * 100 / total))
-    return cpu_ms, stats.total_calls / number, rows
-
-
 def load_text(load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
     return " → ".join("/".join(f"{value:.2f}" for value in sample) for sample in load)
-
-
-def print_profile(
-    number: int, cpu_ms: float, calls: float, profile: list[tuple[str, float, float]]
-) -> None:
-    print(
-        f"\nCPU per submission (in-process, CPU clock, {number} API submissions): "
-        f"{cpu_ms:.2f} ms, {calls:,.0f} Python function calls."
-        " Top 15 by exclusive (self) CPU time, ms per submission (under the profiler):\n"
-    )
-    for label, milliseconds, share in profile:
-        print(f"| {milliseconds:>7.3f} ms | {share:>5.1f} % | {label}")
 
 
 def profile_only(options) -> None:

@@ -112,8 +112,9 @@ def _having(keys: list[str]) -> Q:
     return Q(KeyIdsContain(ids)) if ids is not None else Q(pk__in=[])
 
 
-def key_condition(field: str, *values: str) -> Q:
-    """The datasets whose keys include every ``field`` value (PostgreSQL only)."""
+def key_condition(field: str, *values: str | int) -> Q:
+    """The datasets whose keys include every ``field`` value, text or the id of a tag or group
+    (PostgreSQL only)."""
     return _having([key(field, value) for value in values])
 
 

@@ -3,6 +3,7 @@ conditions (words, filters, CKAN's q and fq read by ``ckan_query``), the page, a
 facet counts (``facets.py``; the indexes that make them fast in ``search_index.py``)."""
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -34,7 +35,7 @@ def with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
     )
 
 
-def datasets_with_relations(ids) -> QuerySet[Dataset]:
+def datasets_with_relations(ids: Iterable[int]) -> QuerySet[Dataset]:
     return with_relations(Dataset.objects.filter(pk__in=ids)).defer(
         "search_text", "search_title", "search_keys"
     )
@@ -102,11 +103,11 @@ def _ordering(sort: str) -> list[str]:
     return [*ordering, "-modified_at", "pk"]
 
 
-def _named_ids(model, name: str) -> list[int]:
+def _named_ids(model: type[Group] | type[Tag], name: str) -> list[int]:
     return list(model.objects.filter(name=name).values_list("pk", flat=True))
 
 
-def _keyed(field: str, value, ids=None) -> Q:
+def _keyed(field: str, value: str, ids: list[int] | None = None) -> Q:
     """The datasets whose search keys have ``field`` ``value`` (PostgreSQL); with ``ids``, the
     value is the id of the named tag or group, and a name that names none matches nothing."""
     if ids is None:

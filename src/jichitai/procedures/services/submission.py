@@ -4,14 +4,17 @@ application, its history and its audit entry in one transaction."""
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.uploads import UploadRejected
@@ -52,6 +55,10 @@ class Submission:
     created: bool
 
 
+# What an acceptance check that passed records about the application once it is written.
+AcceptedRecord = Callable[[Application], None]
+
+
 # Labels of a plain text field that holds the applicant's name (paper forms read by AI-OCR
 # have no structured name field).
 NAME_LABELS = {"氏名", "名前", "お名前", "申請者", "申請者氏名", "届出人氏名", "請求者氏名"}
@@ -86,10 +93,10 @@ def _attach_files(
     data: dict,
     cleaned: dict,
     errors: dict,
-    uploads: dict | None,
-    pending_files: dict | None,
+    uploads: dict[str, File[bytes]] | None,
+    pending_files: dict[str, ApplicationFile] | None,
     kept: dict | None = None,
-) -> tuple[dict, list]:
+) -> tuple[dict[str, ApplicationFile], list[ApplicationFile]]:
     """Puts the references of the files sent with this submission into ``cleaned`` (and their
     messages into ``errors``). Files travel beside the data, never in it: a reference in the data
     is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
@@ -158,7 +165,9 @@ def _request_sha256(data: dict, signature: bytes | None) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def _replayed(*, procedure: Procedure, idempotency_key: str, request_sha256: str):
+def _replayed(
+    *, procedure: Procedure, idempotency_key: str, request_sha256: str
+) -> Application | None:
     """The application a retry of the same request already created, if any. Applications kept
     from before requests were hashed (no hash) are taken as the same request."""
     existing = Application.objects.filter(
@@ -176,9 +185,9 @@ def submit_application(
     channel: str = Application.Channel.ONLINE,
     idempotency_key: str | None = None,
     applicant_email: str | None = None,
-    uploads: dict | None = None,
-    pending_files: dict | None = None,
-    actor=None,
+    uploads: dict[str, File[bytes]] | None = None,
+    pending_files: dict[str, ApplicationFile] | None = None,
+    actor: User | None = None,
     reject_unknown: bool = False,
     signature: bytes | None = None,
 ) -> Submission:
@@ -218,17 +227,17 @@ def submit_application(
 
 def _submit(
     *,
-    procedure,
-    data,
-    channel,
-    idempotency_key,
-    request_sha256,
-    applicant_email,
-    uploads,
-    pending_files,
-    actor,
-    reject_unknown,
-    signature,
+    procedure: Procedure,
+    data: dict,
+    channel: str,
+    idempotency_key: str | None,
+    request_sha256: str,
+    applicant_email: str | None,
+    uploads: dict[str, File[bytes]] | None,
+    pending_files: dict[str, ApplicationFile] | None,
+    actor: User | None,
+    reject_unknown: bool,
+    signature: bytes | None,
 ) -> Submission:
     # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
     # when its seats are taken (``_record``).
@@ -252,7 +261,7 @@ def _submit(
     )
     # A refusal from here on leaves none of the files stored for this submission behind.
     try:
-        accepted = []
+        accepted: list[AcceptedRecord] = []
         if not errors:
             accepted = _run_acceptance_checks(
                 Candidate(
@@ -310,10 +319,12 @@ def _submit(
     return Submission(application, created=True)
 
 
-def _run_acceptance_checks(candidate: Candidate, errors: dict) -> list:
+def _run_acceptance_checks(
+    candidate: Candidate, errors: dict[str, list[str]]
+) -> list[AcceptedRecord]:
     """Runs every registered acceptance check; their messages go into ``errors``. Returns what
     the checks that passed will record about the application."""
-    accepted = []
+    accepted: list[AcceptedRecord] = []
     for _name, check in acceptance_checks.items():
         try:
             record = check(candidate)
@@ -328,19 +339,22 @@ def _run_acceptance_checks(candidate: Candidate, errors: dict) -> list:
 
 def _record(
     *,
-    procedure,
-    version,
-    cleaned,
-    channel,
-    persons,
-    name,
-    email,
-    idempotency_key,
-    request_sha256,
-    files_by_field,
-    actor,
-    accepted,
-):
+    procedure: Procedure,
+    version: FormVersion,
+    cleaned: dict,
+    channel: str,
+    persons: int,
+    name: str,
+    email: str,
+    idempotency_key: str | None,
+    request_sha256: str,
+    files_by_field: dict[str, ApplicationFile],
+    actor: User | None,
+    accepted: list[AcceptedRecord],
+) -> Application | None:
+    """Writes the application with its files, the records of its acceptance checks, its history,
+    audit entry and receipt mail, taking its 定員 seats. Returns None, writing nothing, when a
+    unique key (idempotency key, one per person) is already taken."""
     now = timezone.now()
     fiscal_year = japanese.fiscal_year(timezone.localdate(now))
     application = Application(
