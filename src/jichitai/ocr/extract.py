@@ -49,12 +49,16 @@ UNCERTAIN_MARK = "uncertain_mark"
 POOR_SCAN = "poor_scan"
 CHARACTERS = "characters"
 LENGTH = "length"
+SMALL_KANA = "small_kana"
+SHIFTED = "shifted_crop"
 REASONS = (
     LOW,
     POOR_SCAN,
     DISAGREE,
+    SHIFTED,
     FORMAT,
     CHARACTERS,
+    SMALL_KANA,
     LENGTH,
     DICTIONARY,
     FAINT,
@@ -287,7 +291,9 @@ class Extractor:
             or read.doubled
         ):
             reasons.append(CHARACTERS)
-        if read.unknown_place or read.variant_glyph:
+        if read.value is not None and checks.implausible_small_kana(kind, str(read.value)):
+            reasons.append(SMALL_KANA)
+        if read.unknown_place or read.variant_glyph or read.confusable:
             reasons.append(DICTIONARY)
         if read.value is None:
             reasons.append(FAINT)
@@ -315,13 +321,15 @@ class Extractor:
         signals = self._signals(kind, crop, first.text, read)
         if read.variant_glyph:
             notes.append(f"異体字(髙・﨑など)の可能性: {read.variant_glyph}")
-        if CHARACTERS in signals or LENGTH in signals:
-            reasons += [r for r in (CHARACTERS, LENGTH) if r in signals]
+        if read.confusable:
+            notes.append(f"形の似た字の読み違いの可能性: {read.confusable}")
+        if CHARACTERS in signals or LENGTH in signals or SMALL_KANA in signals:
+            reasons += [r for r in (CHARACTERS, SMALL_KANA, LENGTH) if r in signals]
             confidence = min(confidence, 0.5)
         if not read.valid:
             reasons.append(FORMAT)
             confidence = min(confidence, 0.3)
-        if read.unknown_place or read.variant_glyph:
+        if read.unknown_place or read.variant_glyph or read.confusable:
             reasons.append(DICTIONARY)
             confidence = min(confidence, 0.6)
         if read.unknown_place:
