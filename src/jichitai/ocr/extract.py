@@ -37,6 +37,11 @@ MIN_INK = 12  # added ink pixels (at 200 dpi) below which a field is empty
 SOFT = 0.33
 SOFT_LOW_SCORE = 0.97
 SOFT_KINDS = ("text", "kana")
+# Ink this close to a zone's side (pixels at 200 dpi; the blank form's border is erased some 5 px
+# into the zone) may run over it, out of the crop: the zone is read again with that side moved out
+# by ``SHIFT`` and a different value goes to a person.
+EDGE = 7
+SHIFT = 12
 
 # Why a field is shown to a person; the review screen words them.
 LOW = "low_score"
@@ -125,6 +130,8 @@ class _Crop:
     faint: bool = False  # only pale ink was found
     soft: bool = False  # the writing's edges are blurred (low resolution, photo): see ``SOFT``
     extent: tuple[int, int] = (0, 0)  # width and height of the ink, in pixels
+    touches: str = ""  # the sides of the zone ("ltrb") the ink reaches: it may run over them
+    shifted: object = None  # the read of the crop taken again with those sides moved out
 
 
 class Extractor:
@@ -135,7 +142,9 @@ class Extractor:
         self.reference = Reference(reference_image)
         self.engine = engines.get(engine or DEFAULT_ENGINE)
         self.unit = max(1.0, reference_image.shape[1] / 1654)  # 1.0 at A4 200 dpi
+        self._reference_image = reference_image
         self._zones: dict[tuple[str, str], _Zone] = {}
+        self._moved: dict[tuple[str, str, str], _Zone] = {}  # zones with sides moved out
         for f in template.fields:
             self._zones[(f.name, "")] = self._zone(reference_image, f.box)
             for value, box in f.options:
@@ -200,6 +209,18 @@ class Extractor:
         seconds = iter(self._read([crop.images[1] for _f, _p, crop in doubtful]))
         for f, part, _crop in doubtful:
             readings[(f.name, part)].append(next(seconds))
+        # Writing that reaches the zone's side may run over it: read again from a crop with that
+        # side moved out (one more call, for the pages that have such writing).
+        over = [
+            (crop, self.crop(aligned, f.name, part, crop.touches))
+            for f, part, crop in written
+            if crop.touches
+        ]
+        over = [(crop, moved) for crop, moved in over if moved.images]
+        for (crop, _moved), reading in zip(
+            over, self._read([moved.images[0] for _c, moved in over]), strict=True
+        ):
+            crop.shifted = reading
         reads: dict[str, dict[str, tuple[_Crop, list]]] = {}
         for f, part, crop in pending:
             reads.setdefault(f.name, {})[part] = (crop, readings.get((f.name, part), []))
@@ -212,19 +233,21 @@ class Extractor:
     def _read(self, images: list[np.ndarray]) -> list:
         return self.engine.read(images) if images else []
 
-    def crop(self, aligned: np.ndarray, name: str, part: str) -> _Crop:
+    def crop(self, aligned: np.ndarray, name: str, part: str, moved: str = "") -> _Crop:
         """The zone's added ink, and (when something was written) two images of it to read: the
         cleaned grey crop with the paper made white and the ink's contrast stretched, and a
-        binarised one with other margins."""
+        binarised one with other margins. ``moved``: the sides ("ltrb") of the zone to move out
+        by ``SHIFT`` pixels."""
         cv2 = require("cv2", extra="ocr")
-        gray, erase = self._gray(aligned, name, part)
+        gray, erase = self._gray(aligned, name, part, moved)
         ink, darkness = marks.added_ink(gray, erase, self.unit)
         result = _Crop(ink, darkness)
         if not part and name not in self._read_names:
             return result
         if ink.sum() < MIN_INK * self.unit:
             # Nothing at the usual contrast: pale writing is read, and flagged, all the same.
-            ink, darkness = marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)
+            pale = marks.pale_contrast(gray, self.unit)
+            ink, darkness = marks.added_ink(gray, erase, self.unit, pale)
             result = _Crop(ink, darkness, faint=True)
         ys, xs = np.nonzero(ink)
         if len(xs) < MIN_INK * self.unit:
@@ -233,6 +256,7 @@ class Extractor:
         left, right = np.percentile(xs, (0.5, 99.5))
         top, bottom = np.percentile(ys, (0.5, 99.5))
         result.extent = (int(right - left + 1), int(bottom - top + 1))
+        result.touches = "" if moved else _sides_reached(ink, EDGE * self.unit)
         paper = marks.paper_level(gray, self.unit).astype(np.float32)
         contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
         strong = float(np.percentile(contrast[ink > 0], 90))
@@ -251,9 +275,18 @@ class Extractor:
             result.images.append(cv2.cvtColor(tight, cv2.COLOR_GRAY2BGR))
         return result
 
-    def _gray(self, aligned: np.ndarray, name: str, part: str):
+    def _gray(self, aligned: np.ndarray, name: str, part: str, moved: str = ""):
         """The zone's grey pixels on the aligned page and the blank form's ink to erase."""
         zone = self._zones[(name, part)]
+        if moved:
+            if (name, part, moved) not in self._moved:
+                x, y, w, h = zone.box
+                shift = int(SHIFT * self.unit)
+                left, top = shift * ("l" in moved), shift * ("t" in moved)
+                right, bottom = shift * ("r" in moved), shift * ("b" in moved)
+                box = (x - left, y - top, w + left + right, h + top + bottom)
+                self._moved[(name, part, moved)] = self._zone(self._reference_image, box)
+            zone = self._moved[(name, part, moved)]
         height, width = aligned.shape[:2]
         x0, y0, x1, y1 = _clamp_box(zone.box, width, height)
         gray = aligned[y0:y1, x0:x1]
@@ -318,6 +351,13 @@ class Extractor:
         ):
             reasons.append(DISAGREE)
             confidence = min(confidence, 0.5)
+        if (
+            crop.shifted is not None
+            and postprocess.read(kind, crop.shifted.text, allowed).value != read.value
+        ):
+            reasons.append(SHIFTED)
+            notes.append(f"枠を広げて読むと: {crop.shifted.text}")
+            confidence = min(confidence, 0.5)
         signals = self._signals(kind, crop, first.text, read)
         if read.variant_glyph:
             notes.append(f"異体字(髙・﨑など)の可能性: {read.variant_glyph}")
@@ -372,22 +412,12 @@ class Extractor:
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
     def _choice(self, aligned: np.ndarray, f: TemplateField) -> FieldResult:
-        options = [(value, self.crop(aligned, f.name, value).ink) for value, _box in f.options]
-        mark = marks.choice(options)
-        if mark.value is None:
-            # No ring at the usual contrast: a pale one is proposed, for a person to confirm.
-            pale = []
-            for value, _box in f.options:
-                gray, erase = self._gray(aligned, f.name, value)
-                pale.append(
-                    (value, marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)[0])
-                )
-            faint = marks.choice(pale)
-            if faint.value is not None:
-                return FieldResult(faint.value, faint.evidence, 0.5, True, [FAINT])
-        return FieldResult(
-            mark.value, mark.evidence, mark.confidence, True, [MARK] if mark.ambiguous else []
-        )
+        options = [(value, *self._gray(aligned, f.name, value)) for value, _box in f.options]
+        mark = marks.choice_on_page(options, self._gray(aligned, f.name, ""), self.unit)
+        reasons = []
+        if mark.ambiguous:
+            reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
+        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
     def _cross_check(self, results: dict[str, FieldResult]) -> None:
         """A postal code and an address on one page must name the same 市区町村."""
@@ -405,6 +435,16 @@ class Extractor:
                     if DICTIONARY not in results[name].reasons:
                         results[name].reasons.append(DICTIONARY)
                     results[name].notes.append(f"郵便番号は{city}、住所は{written}です。")
+
+
+def _sides_reached(ink: np.ndarray, edge: float) -> str:
+    """The sides of a zone ("ltrb") that its ink comes within ``edge`` pixels of."""
+    ys, xs = np.nonzero(ink)
+    if not len(xs):
+        return ""
+    height, width = ink.shape[:2]
+    near = (xs.min() < edge, ys.min() < edge, xs.max() >= width - edge, ys.max() >= height - edge)
+    return "".join(side for side, reached in zip("ltrb", near, strict=True) if reached)
 
 
 def _sharpness(gray: np.ndarray, near_ink: np.ndarray, contrast: float) -> float:

@@ -5,11 +5,15 @@ runs over its box, read again from a shifted crop.
 
 Pages are drawn on the tuning layouts of ``samples``; the benchmark's held-out forms are not used."""
 
+import random
+
 import numpy as np
 import pytest
 from PIL import ImageDraw, ImageFont
 
-from jichitai.ocr import checks, postprocess, samples
+from jichitai.ocr import checks, marks, postprocess, samples
+from jichitai.ocr.extract import Extractor
+from jichitai.ocr.tests.test_flags import CountingEngine
 
 DPI = 200
 
@@ -77,3 +81,60 @@ def test_a_name_read_as_a_rare_old_form_goes_to_a_person(genkyo_extractor):
     field = genkyo_extractor.extract(genkyo_with(name="奧田誠")).fields["name"]
     assert field.value == "奧田誠"
     assert "dictionary" in field.reasons and any("奧" in note for note in field.notes)
+
+
+@pytest.fixture(scope="module")
+def jidou_extractor():
+    return Extractor(samples.template_for("jidou"), np.asarray(samples.blank_form("jidou")))
+
+
+def test_a_choice_with_nothing_circled_but_ink_near_its_options_goes_to_a_person(jidou_extractor):
+    image = samples.blank_form("jidou")
+    x, y, w, h = box("jidou", "spouse")
+    # A short stroke by the first option: a ring begun, or one a photo has mostly lost.
+    ImageDraw.Draw(image).line([(x + w * 0.1, y + h * 0.3), (x + w * 0.1, y + h * 0.6)], fill=0)
+    field = jidou_extractor.extract(np.asarray(image)).fields["spouse"]
+    assert field.value is None and field.reasons == ["uncertain_mark"]
+    blank = jidou_extractor.extract(np.asarray(samples.blank_form("jidou"))).fields["spouse"]
+    assert blank.value is None and not blank.flagged
+
+
+def test_writing_paler_than_a_fixed_faint_level_is_still_flagged_on_a_clean_scan(
+    genkyo_extractor,
+):
+    image = samples.blank_form("genkyo")
+    x, y, _w, h = box("genkyo", "name")
+    font = ImageFont.truetype(samples.PRINTED_FONTS[0], int(h * 0.6))
+    ImageDraw.Draw(image).text((x + px(3), y + h * 0.18), "山田太郎", font=font, fill=238)
+    field = genkyo_extractor.extract(np.asarray(image)).fields["name"]
+    assert field.flagged and "faint_ink" in field.reasons
+
+
+def test_the_faint_level_follows_the_scans_grain():
+    x, y, w, h = box("genkyo", "name")
+    clean = np.asarray(samples.blank_form("genkyo"))[y : y + h, x : x + w]
+    noisy = np.asarray(samples.degrade(samples.blank_form("genkyo"), "noisy", random.Random(1)))
+    noisy = noisy[y : y + h, x : x + w]
+    assert marks.pale_contrast(clean, 1.0) == marks.TRACE_CONTRAST
+    # Grain around 8 ± 6 grey levels: a fixed level of 22 would take it for pale writing.
+    assert marks.pale_contrast(noisy, 1.0) > marks.FAINT_CONTRAST + 5
+
+
+def test_writing_over_the_boxs_border_is_read_again_from_a_wider_crop(genkyo_extractor):
+    image = samples.blank_form("genkyo")
+    x, y, _w, _h = box("genkyo", "name")
+    font = ImageFont.truetype(samples.PRINTED_FONTS[0], px(8))
+    # Written low, so the characters' feet run over the box's lower border.
+    ImageDraw.Draw(image).text((x + px(3), y + px(8)), "山田太郎", font=font, fill=0)
+    field = genkyo_extractor.extract(np.asarray(image)).fields["name"]
+    assert "shifted_crop" in field.reasons
+    assert any(note.startswith("枠を広げて読むと") for note in field.notes)
+
+
+def test_writing_inside_its_box_is_not_read_again():
+    extractor = Extractor(samples.template_for("genkyo"), np.asarray(samples.blank_form("genkyo")))
+    counting = CountingEngine()
+    extractor.engine = counting
+    field = extractor.extract(genkyo_with(name="山田太郎")).fields["name"]
+    assert field.value == "山田太郎" and not field.flagged
+    assert counting.calls == [1]
