@@ -7,6 +7,7 @@ quarters (its ink is lower than a kanji's). Writing varies, so only reads far ou
 ``LENGTH_RATIO`` (measured on the tuning forms of ``samples``, printed and handwriting-style) are
 doubted."""
 
+import datetime
 import re
 import unicodedata
 
@@ -133,3 +134,19 @@ def implausible_small_kana(kind: str, value: str) -> str:
 
 def _is_kana(ch: str) -> bool:
     return bool(ch) and "ァ" <= ch <= "ヶ" and ch not in "ー"
+
+
+# The dates a form can hold: a birth date of someone alive, or a day near today. A read outside is
+# a misread era or digit (昭和 for 令和, 2052 for 2025).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_AHEAD = datetime.timedelta(days=366)
+
+
+def plausible_date(value: object, today: datetime.date | None = None) -> bool:
+    """Whether an ISO date read from a form could have been written on it (values that are not
+    dates are the format check's business)."""
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return True
+    return EARLIEST_DATE <= day <= (today or datetime.date.today()) + LATEST_AHEAD

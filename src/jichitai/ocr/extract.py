@@ -37,10 +37,9 @@ MIN_INK = 12  # added ink pixels (at 200 dpi) below which a field is empty
 SOFT = 0.33
 SOFT_LOW_SCORE = 0.97
 SOFT_KINDS = ("text", "kana")
-# Ink this close to a zone's side (pixels at 200 dpi; the blank form's border is erased some 5 px
-# into the zone) may run over it, out of the crop: the zone is read again with that side moved out
-# by ``SHIFT`` and a different value goes to a person.
-EDGE = 7
+# Ink within ``marks.EDGE`` of a zone's side may run over it, out of the crop: the zone is read
+# again with that side moved out by ``SHIFT`` pixels (at 200 dpi) and a different value goes to a
+# person.
 SHIFT = 12
 
 # Why a field is shown to a person; the review screen words them.
@@ -55,6 +54,7 @@ POOR_SCAN = "poor_scan"
 CHARACTERS = "characters"
 LENGTH = "length"
 SMALL_KANA = "small_kana"
+DATE_RANGE = "date_range"
 SHIFTED = "shifted_crop"
 REASONS = (
     LOW,
@@ -64,6 +64,7 @@ REASONS = (
     FORMAT,
     CHARACTERS,
     SMALL_KANA,
+    DATE_RANGE,
     LENGTH,
     DICTIONARY,
     FAINT,
@@ -256,7 +257,7 @@ class Extractor:
         left, right = np.percentile(xs, (0.5, 99.5))
         top, bottom = np.percentile(ys, (0.5, 99.5))
         result.extent = (int(right - left + 1), int(bottom - top + 1))
-        result.touches = "" if moved else _sides_reached(ink, EDGE * self.unit)
+        result.touches = "" if moved else marks.sides_reached(ink, marks.EDGE * self.unit)
         paper = marks.paper_level(gray, self.unit).astype(np.float32)
         contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
         strong = float(np.percentile(contrast[ink > 0], 90))
@@ -326,6 +327,8 @@ class Extractor:
             reasons.append(CHARACTERS)
         if read.value is not None and checks.implausible_small_kana(kind, str(read.value)):
             reasons.append(SMALL_KANA)
+        if kind == "date" and read.valid and not checks.plausible_date(read.value):
+            reasons.append(DATE_RANGE)
         if read.unknown_place or read.variant_glyph or read.confusable:
             reasons.append(DICTIONARY)
         if read.value is None:
@@ -363,8 +366,9 @@ class Extractor:
             notes.append(f"異体字(髙・﨑など)の可能性: {read.variant_glyph}")
         if read.confusable:
             notes.append(f"形の似た字の読み違いの可能性: {read.confusable}")
-        if CHARACTERS in signals or LENGTH in signals or SMALL_KANA in signals:
-            reasons += [r for r in (CHARACTERS, SMALL_KANA, LENGTH) if r in signals]
+        doubts = [r for r in (CHARACTERS, SMALL_KANA, DATE_RANGE, LENGTH) if r in signals]
+        if doubts:
+            reasons += doubts
             confidence = min(confidence, 0.5)
         if not read.valid:
             reasons.append(FORMAT)
@@ -397,18 +401,20 @@ class Extractor:
             value = japanese.parse_date(raw).isoformat()
         except ValueError:
             return FieldResult(raw, raw, min(confidence, 0.3), False, [*reasons, FORMAT])
+        if not checks.plausible_date(value):
+            reasons.append(DATE_RANGE)
+            confidence = min(confidence, 0.5)
         return FieldResult(value, raw, confidence, True, reasons)
 
     def _checkbox(self, aligned: np.ndarray, name: str) -> FieldResult:
-        gray, erase = self._gray(aligned, name, "")
-        ink, _darkness = marks.added_ink(gray, erase, self.unit)
-        faint, _ = marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)
-        lowest = marks.trace_contrast(gray, self.unit)
-        trace, _ = marks.added_ink(gray, erase, self.unit, int(lowest))
-        mark = marks.checkbox(ink, faint, trace, marks.darker_than_grain(gray, erase, self.unit))
+        zone = self._zones[(name, "")]
+        box = _clamp_box(zone.box, aligned.shape[1], aligned.shape[0])
+        mark = marks.checkbox_on_page(aligned, box, zone.erase, self.unit, self._reference_image)
         reasons = []
         if mark.ambiguous:
             reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
+        elif mark.shifted:
+            reasons = [SHIFTED]
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
     def _choice(self, aligned: np.ndarray, f: TemplateField) -> FieldResult:
@@ -435,16 +441,6 @@ class Extractor:
                     if DICTIONARY not in results[name].reasons:
                         results[name].reasons.append(DICTIONARY)
                     results[name].notes.append(f"郵便番号は{city}、住所は{written}です。")
-
-
-def _sides_reached(ink: np.ndarray, edge: float) -> str:
-    """The sides of a zone ("ltrb") that its ink comes within ``edge`` pixels of."""
-    ys, xs = np.nonzero(ink)
-    if not len(xs):
-        return ""
-    height, width = ink.shape[:2]
-    near = (xs.min() < edge, ys.min() < edge, xs.max() >= width - edge, ys.max() >= height - edge)
-    return "".join(side for side, reached in zip("ltrb", near, strict=True) if reached)
 
 
 def _sharpness(gray: np.ndarray, near_ink: np.ndarray, contrast: float) -> float:

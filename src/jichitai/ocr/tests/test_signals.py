@@ -5,6 +5,7 @@ runs over its box, read again from a shifted crop.
 
 Pages are drawn on the tuning layouts of ``samples``; the benchmark's held-out forms are not used."""
 
+import datetime
 import random
 
 import numpy as np
@@ -138,3 +139,18 @@ def test_writing_inside_its_box_is_not_read_again():
     field = extractor.extract(genkyo_with(name="山田太郎")).fields["name"]
     assert field.value == "山田太郎" and not field.flagged
     assert counting.calls == [1]
+
+
+def test_a_date_far_in_the_future_or_past_is_a_misread():
+    today = datetime.date(2026, 12, 4)
+    assert checks.plausible_date("1985-04-01", today)
+    assert checks.plausible_date("2027-03-31", today)  # a date to come on an application
+    assert not checks.plausible_date("2078-04-01", today)  # 令和60年: 6 read as 60
+    assert not checks.plausible_date("1875-04-01", today)  # 明治 for 昭和
+
+
+def test_a_read_date_no_form_can_hold_goes_to_a_person(genkyo_extractor):
+    field = genkyo_extractor.extract(genkyo_with(birth="令和60年4月1日")).fields["birth"]
+    assert field.value == "2078-04-01" and "date_range" in field.reasons
+    right = genkyo_extractor.extract(genkyo_with(birth="昭和60年4月1日")).fields["birth"]
+    assert right.value == "1985-04-01" and not right.flagged

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         "出力します。flagged は人が確認すべき項目、reasons はその理由 (low_score: 確信度が低い、"
         "disagreement: 2回の読取が不一致、format: 形式の誤り、characters: 項目に合わない文字、"
         "length: 文字数が記入の幅と合わない、small_kana: 小さい仮名がありえない位置にある、"
+        "date_range: 日付が遠い過去・未来、"
         "shifted_crop: 枠にかかった記入で読取範囲をずらすと結果が変わる、"
         "dictionary: 辞書にない地名・番号、異体字や形の似た字の可能性、"
         "faint_ink: 薄い記入、ambiguous_mark: 印があいまい、"
