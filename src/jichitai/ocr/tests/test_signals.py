@@ -154,3 +154,35 @@ def test_a_read_date_no_form_can_hold_goes_to_a_person(genkyo_extractor):
     assert field.value == "2078-04-01" and "date_range" in field.reasons
     right = genkyo_extractor.extract(genkyo_with(birth="昭和60年4月1日")).fields["birth"]
     assert right.value == "1985-04-01" and not right.flagged
+
+
+def page_with_box_moved(layout: str, name: str, down: int, tick: bool = False) -> np.ndarray:
+    """A page where one check box sits ``down`` pixels lower than on the blank form, as a photo's
+    perspective leaves a part of a page that is aligned as a whole."""
+    image = samples.blank_form(layout)
+    x, y, w, h = box(layout, name)
+    if tick:
+        ImageDraw.Draw(image).line(
+            [(x + w * 0.2, y + h * 0.5), (x + w * 0.45, y + h * 0.8), (x + w * 0.85, y + h * 0.15)],
+            fill=0,
+            width=3,
+        )
+    page = np.array(image)
+    around = page[y - 30 : y + h + 30, x - 30 : x + w + 30].copy()
+    page[y - 30 : y + h + 30, x - 30 : x + w + 30] = 255
+    page[y - 30 + down : y + h + 30 + down, x - 30 : x + w + 30] = around
+    return page
+
+
+def test_an_empty_box_off_its_place_is_read_where_its_border_is(jidou_extractor):
+    field = jidou_extractor.extract(page_with_box_moved("jidou", "public", 15)).fields["public"]
+    # Its border inside the zone looked like a mark; where the border matches, the box is empty.
+    assert field.value is False and field.reasons == ["shifted_crop"]
+
+
+def test_a_ticked_box_off_its_place_stays_checked(jidou_extractor):
+    page = page_with_box_moved("jidou", "public", 15, tick=True)
+    assert jidou_extractor.extract(page).fields["public"].value is True
+    in_place = page_with_box_moved("jidou", "public", 0, tick=True)
+    field = jidou_extractor.extract(in_place).fields["public"]
+    assert field.value is True and not field.flagged
