@@ -6,10 +6,13 @@ circled options are decided by the strokes added to the blank form (``marks``).
 
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
-crop with other margins) disagree; the value has a wrong format; the dictionary does not know the
-place or postal code, or the postal code and the address name different 市区町村; there is ink but
-nothing was read (faint writing); a mark is in doubt. What the dictionary corrected is in
-``notes``. All of a page's crops go to the recogniser in one call."""
+crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
+with that side moved out (``shifted_crop``); the value has a wrong format, a small kana where
+Japanese spelling has none (``small_kana``) or a date no form can hold (``date_range``); the
+dictionary does not know the place or postal code, the postal code and the address name different
+市区町村, or a name holds an old or a confusable kanji; there is ink, judged against the scan's
+grain, but nothing was read (faint writing); a mark is in doubt. What the dictionary corrected is
+in ``notes``. All of a page's crops go to the recogniser in one call."""
 
 import time
 from dataclasses import asdict, dataclass, field

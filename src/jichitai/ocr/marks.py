@@ -7,7 +7,9 @@ form prints there (its border, guide text, printed options), minus specks of sca
 A check box is decided by the strokes added inside it: the number of added ink pixels per pixel of
 the box's side, which a ✓, ✗, ○, a line through or a filled square all give whatever the pen's
 width, and an empty box on a noisy scan does not. "○ around one of the printed options" compares the
-same measure between the options' zones."""
+same measure between the options' zones. Pale ink is told from the paper by the scan's own grain
+around it (``pale_contrast``), not a fixed level; a check box whose ink reaches its side is looked
+for where the blank form's printing matches the page (``local_offset``) and read there too."""
 
 from dataclasses import dataclass
 

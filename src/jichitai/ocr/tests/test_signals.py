@@ -186,3 +186,33 @@ def test_a_ticked_box_off_its_place_stays_checked(jidou_extractor):
     in_place = page_with_box_moved("jidou", "public", 0, tick=True)
     field = jidou_extractor.extract(in_place).fields["public"]
     assert field.value is True and not field.flagged
+
+
+def test_the_new_reasons_reach_the_json_output_and_the_review_screen(tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+    from PIL import Image
+
+    from jichitai.ocr.models import ScanPage
+
+    template = samples.write_template(tmp_path, "genkyo")
+    page = genkyo_with(kana="オクダッバサ", birth="令和60年4月1日")
+    Image.fromarray(page).save(tmp_path / "scan.png")
+    out = io.StringIO()
+    call_command(
+        "ocr",
+        "extract",
+        "--template",
+        str(template),
+        str(tmp_path / "scan.png"),
+        "--json",
+        stdout=out,
+    )
+    fields = json.loads(out.getvalue())["fields"]
+    assert fields["kana"]["flagged"] and "small_kana" in fields["kana"]["reasons"]
+    assert fields["birth"]["flagged"] and "date_range" in fields["birth"]["reasons"]
+    shown = ScanPage(results=fields)
+    assert "小さい「ゃ・ゅ・ょ・っ」" in shown.flag_reasons("kana")[0]
+    assert any("遠い過去・未来" in reason for reason in shown.flag_reasons("birth"))
