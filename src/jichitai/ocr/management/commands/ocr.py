@@ -22,7 +22,7 @@ class Command(BaseCommand):
         "disagreement: 2回の読取が不一致、format: 形式の誤り、characters: 項目に合わない文字、"
         "length: 文字数が記入の幅と合わない、small_kana: 小さい仮名がありえない位置にある、"
         "date_range: 日付が遠い過去・未来、"
-        "shifted_crop: 枠にかかった記入で読取範囲をずらすと結果が変わる、"
+        "shifted_crop: 記入や枠線が読取範囲の端にかかり、ずらして読むと結果が変わる、"
         "dictionary: 辞書にない地名・番号、異体字や形の似た字の可能性、"
         "faint_ink: 薄い記入、ambiguous_mark: 印があいまい、"
         "uncertain_mark: 印の有無を判断する根拠が弱い、poor_scan: 読取画像が粗い)、"
