@@ -128,6 +128,7 @@ def report(name, rows, fields_of):
     chars = [0, 0]
     wrong = wrong_flagged = right_flagged = fields_all = unaligned = 0
     reasons = Counter()
+    load = Counter()  # why right fields were flagged, by field type
     errors = []
     for (_set, layout, condition, font_class, font, dpi, _page, truth), (aligned, got) in rows:
         if not aligned:
@@ -169,6 +170,7 @@ def report(name, rows, fields_of):
                 )
             elif flagged:
                 right_flagged += 1
+                load.update(f"{field.type}:{reason}" for reason in why)
 
     def table(title, kind):
         print(f"\n{title:<14} {'exact':>8} {'fields':>7}")
@@ -196,6 +198,8 @@ def report(name, rows, fields_of):
     )
     if reasons:
         print("reasons given          " + ", ".join(f"{k} {v}" for k, v in reasons.most_common()))
+    if load:
+        print("why right ones flagged " + ", ".join(f"{k} {v}" for k, v in load.most_common()))
     return errors
 
 

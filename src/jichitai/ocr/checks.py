@@ -7,6 +7,7 @@ quarters (its ink is lower than a kanji's). Writing varies, so only reads far ou
 ``LENGTH_RATIO`` (measured on the tuning forms of ``samples``, printed and handwriting-style) are
 doubted."""
 
+import datetime
 import re
 import unicodedata
 
@@ -81,3 +82,71 @@ def least_sure(text: str, confidence: float, characters: tuple[float, ...]) -> f
         )
     ]
     return min(kept) if kept else confidence
+
+
+# Which kana a small kana can follow in a name or an address, written as people write them (a
+# recogniser confuses ヤ・ャ, ツ・ッ, ヨ・ョ in handwriting, and a small one read at the wrong place is
+# almost always a misread large one): ャュョ after an i-row kana (キャ, ジュ, ピョ) or テ・デ・フ・ヴ
+# (テュ, フュ); ァィゥェォ in the few combinations Japanese spelling uses (ファ, ウィ, ティ, シェ, トゥ);
+# ッ between two kana, never before a vowel, ン, ー, a ナ/マ/ヤ/ラ/ワ-row kana or (in a name, not a
+# loanword) a voiced one.
+_YOON_AFTER = set("キシチニヒミリギジヂビピテデフヴ")
+_SMALL_VOWEL_AFTER = {
+    "ァ": set("フヴツクグ"),
+    "ィ": set("フヴウテデツスズクグ"),
+    "ゥ": set("トドフヴ"),
+    "ェ": set("フヴウシジチツイキギニヒミリビピ"),
+    "ォ": set("フヴウツクグ"),
+}
+_NOT_AFTER_SOKUON = set(
+    "アイウエオンーッャュョァィゥェォナニヌネノマミムメモヤユヨラリルレロワヲヮ"
+    "ガギグゲゴザジズゼゾダヂヅデドバビブベボ"
+)
+_SMALL_KANA = re.compile(r"[ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ]")
+
+
+def implausible_small_kana(kind: str, value: str) -> str:
+    """The small kana of a name, a reading or an address that Japanese spelling does not put
+    where it was read (ッ at a word's start or end, ョ after ア, ャ after ン …); '' when none."""
+    if kind not in ("text", "kana"):
+        return ""
+    text = unicodedata.normalize("NFKC", value)
+    # Compared as katakana: hiragana in names and addresses (さくら, いなべ市) follows the same rules.
+    text = "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
+    found = []
+    for index, ch in enumerate(text):
+        if not _SMALL_KANA.match(ch):
+            continue
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index + 1 < len(text) else ""
+        if ch in "ャュョ":
+            plausible = before in _YOON_AFTER
+        elif ch in _SMALL_VOWEL_AFTER:
+            plausible = before in _SMALL_VOWEL_AFTER[ch]
+        elif ch == "ッ":
+            plausible = _is_kana(before) and _is_kana(after) and after not in _NOT_AFTER_SOKUON
+        else:
+            plausible = False  # ヮ ヵ ヶ are not written in names
+        if not plausible:
+            found.append(value[index] if len(value) == len(text) else ch)
+    return "".join(found)
+
+
+def _is_kana(ch: str) -> bool:
+    return bool(ch) and "ァ" <= ch <= "ヶ" and ch not in "ー"
+
+
+# The dates a form can hold: a birth date of someone alive, or a day near today. A read outside is
+# a misread era or digit (昭和 for 令和, 2052 for 2025).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_AHEAD = datetime.timedelta(days=366)
+
+
+def plausible_date(value: object, today: datetime.date | None = None) -> bool:
+    """Whether an ISO date read from a form could have been written on it (values that are not
+    dates are the format check's business)."""
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return True
+    return EARLIEST_DATE <= day <= (today or datetime.date.today()) + LATEST_AHEAD

@@ -6,10 +6,13 @@ circled options are decided by the strokes added to the blank form (``marks``).
 
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
-crop with other margins) disagree; the value has a wrong format; the dictionary does not know the
-place or postal code, or the postal code and the address name different 市区町村; there is ink but
-nothing was read (faint writing); a mark is in doubt. What the dictionary corrected is in
-``notes``. All of a page's crops go to the recogniser in one call."""
+crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
+with that side moved out (``shifted_crop``); the value has a wrong format, a small kana where
+Japanese spelling has none (``small_kana``) or a date no form can hold (``date_range``); the
+dictionary does not know the place or postal code, the postal code and the address name different
+市区町村, or a name holds an old or a confusable kanji; there is ink, judged against the scan's
+grain, but nothing was read (faint writing); a mark is in doubt. What the dictionary corrected is
+in ``notes``. All of a page's crops go to the recogniser in one call."""
 
 import time
 from dataclasses import asdict, dataclass, field
@@ -37,6 +40,10 @@ MIN_INK = 12  # added ink pixels (at 200 dpi) below which a field is empty
 SOFT = 0.33
 SOFT_LOW_SCORE = 0.97
 SOFT_KINDS = ("text", "kana")
+# Ink within ``marks.EDGE`` of a zone's side may run over it, out of the crop: the zone is read
+# again with that side moved out by ``SHIFT`` pixels (at 200 dpi) and a different value goes to a
+# person.
+SHIFT = 12
 
 # Why a field is shown to a person; the review screen words them.
 LOW = "low_score"
@@ -49,12 +56,18 @@ UNCERTAIN_MARK = "uncertain_mark"
 POOR_SCAN = "poor_scan"
 CHARACTERS = "characters"
 LENGTH = "length"
+SMALL_KANA = "small_kana"
+DATE_RANGE = "date_range"
+SHIFTED = "shifted_crop"
 REASONS = (
     LOW,
     POOR_SCAN,
     DISAGREE,
+    SHIFTED,
     FORMAT,
     CHARACTERS,
+    SMALL_KANA,
+    DATE_RANGE,
     LENGTH,
     DICTIONARY,
     FAINT,
@@ -121,6 +134,8 @@ class _Crop:
     faint: bool = False  # only pale ink was found
     soft: bool = False  # the writing's edges are blurred (low resolution, photo): see ``SOFT``
     extent: tuple[int, int] = (0, 0)  # width and height of the ink, in pixels
+    touches: str = ""  # the sides of the zone ("ltrb") the ink reaches: it may run over them
+    shifted: object = None  # the read of the crop taken again with those sides moved out
 
 
 class Extractor:
@@ -131,7 +146,9 @@ class Extractor:
         self.reference = Reference(reference_image)
         self.engine = engines.get(engine or DEFAULT_ENGINE)
         self.unit = max(1.0, reference_image.shape[1] / 1654)  # 1.0 at A4 200 dpi
+        self._reference_image = reference_image
         self._zones: dict[tuple[str, str], _Zone] = {}
+        self._moved: dict[tuple[str, str, str], _Zone] = {}  # zones with sides moved out
         for f in template.fields:
             self._zones[(f.name, "")] = self._zone(reference_image, f.box)
             for value, box in f.options:
@@ -196,6 +213,18 @@ class Extractor:
         seconds = iter(self._read([crop.images[1] for _f, _p, crop in doubtful]))
         for f, part, _crop in doubtful:
             readings[(f.name, part)].append(next(seconds))
+        # Writing that reaches the zone's side may run over it: read again from a crop with that
+        # side moved out (one more call, for the pages that have such writing).
+        over = [
+            (crop, self.crop(aligned, f.name, part, crop.touches))
+            for f, part, crop in written
+            if crop.touches
+        ]
+        over = [(crop, moved) for crop, moved in over if moved.images]
+        for (crop, _moved), reading in zip(
+            over, self._read([moved.images[0] for _c, moved in over]), strict=True
+        ):
+            crop.shifted = reading
         reads: dict[str, dict[str, tuple[_Crop, list]]] = {}
         for f, part, crop in pending:
             reads.setdefault(f.name, {})[part] = (crop, readings.get((f.name, part), []))
@@ -208,19 +237,21 @@ class Extractor:
     def _read(self, images: list[np.ndarray]) -> list:
         return self.engine.read(images) if images else []
 
-    def crop(self, aligned: np.ndarray, name: str, part: str) -> _Crop:
+    def crop(self, aligned: np.ndarray, name: str, part: str, moved: str = "") -> _Crop:
         """The zone's added ink, and (when something was written) two images of it to read: the
         cleaned grey crop with the paper made white and the ink's contrast stretched, and a
-        binarised one with other margins."""
+        binarised one with other margins. ``moved``: the sides ("ltrb") of the zone to move out
+        by ``SHIFT`` pixels."""
         cv2 = require("cv2", extra="ocr")
-        gray, erase = self._gray(aligned, name, part)
+        gray, erase = self._gray(aligned, name, part, moved)
         ink, darkness = marks.added_ink(gray, erase, self.unit)
         result = _Crop(ink, darkness)
         if not part and name not in self._read_names:
             return result
         if ink.sum() < MIN_INK * self.unit:
             # Nothing at the usual contrast: pale writing is read, and flagged, all the same.
-            ink, darkness = marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)
+            pale = marks.pale_contrast(gray, self.unit)
+            ink, darkness = marks.added_ink(gray, erase, self.unit, pale)
             result = _Crop(ink, darkness, faint=True)
         ys, xs = np.nonzero(ink)
         if len(xs) < MIN_INK * self.unit:
@@ -229,6 +260,7 @@ class Extractor:
         left, right = np.percentile(xs, (0.5, 99.5))
         top, bottom = np.percentile(ys, (0.5, 99.5))
         result.extent = (int(right - left + 1), int(bottom - top + 1))
+        result.touches = "" if moved else marks.sides_reached(ink, marks.EDGE * self.unit)
         paper = marks.paper_level(gray, self.unit).astype(np.float32)
         contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
         strong = float(np.percentile(contrast[ink > 0], 90))
@@ -247,9 +279,18 @@ class Extractor:
             result.images.append(cv2.cvtColor(tight, cv2.COLOR_GRAY2BGR))
         return result
 
-    def _gray(self, aligned: np.ndarray, name: str, part: str):
+    def _gray(self, aligned: np.ndarray, name: str, part: str, moved: str = ""):
         """The zone's grey pixels on the aligned page and the blank form's ink to erase."""
         zone = self._zones[(name, part)]
+        if moved:
+            if (name, part, moved) not in self._moved:
+                x, y, w, h = zone.box
+                shift = int(SHIFT * self.unit)
+                left, top = shift * ("l" in moved), shift * ("t" in moved)
+                right, bottom = shift * ("r" in moved), shift * ("b" in moved)
+                box = (x - left, y - top, w + left + right, h + top + bottom)
+                self._moved[(name, part, moved)] = self._zone(self._reference_image, box)
+            zone = self._moved[(name, part, moved)]
         height, width = aligned.shape[:2]
         x0, y0, x1, y1 = _clamp_box(zone.box, width, height)
         gray = aligned[y0:y1, x0:x1]
@@ -287,7 +328,11 @@ class Extractor:
             or read.doubled
         ):
             reasons.append(CHARACTERS)
-        if read.unknown_place or read.variant_glyph:
+        if read.value is not None and checks.implausible_small_kana(kind, str(read.value)):
+            reasons.append(SMALL_KANA)
+        if kind == "date" and read.valid and not checks.plausible_date(read.value):
+            reasons.append(DATE_RANGE)
+        if read.unknown_place or read.variant_glyph or read.confusable:
             reasons.append(DICTIONARY)
         if read.value is None:
             reasons.append(FAINT)
@@ -312,16 +357,26 @@ class Extractor:
         ):
             reasons.append(DISAGREE)
             confidence = min(confidence, 0.5)
+        if (
+            crop.shifted is not None
+            and postprocess.read(kind, crop.shifted.text, allowed).value != read.value
+        ):
+            reasons.append(SHIFTED)
+            notes.append(f"枠を広げて読むと: {crop.shifted.text}")
+            confidence = min(confidence, 0.5)
         signals = self._signals(kind, crop, first.text, read)
         if read.variant_glyph:
             notes.append(f"異体字(髙・﨑など)の可能性: {read.variant_glyph}")
-        if CHARACTERS in signals or LENGTH in signals:
-            reasons += [r for r in (CHARACTERS, LENGTH) if r in signals]
+        if read.confusable:
+            notes.append(f"形の似た字の読み違いの可能性: {read.confusable}")
+        doubts = [r for r in (CHARACTERS, SMALL_KANA, DATE_RANGE, LENGTH) if r in signals]
+        if doubts:
+            reasons += doubts
             confidence = min(confidence, 0.5)
         if not read.valid:
             reasons.append(FORMAT)
             confidence = min(confidence, 0.3)
-        if read.unknown_place or read.variant_glyph:
+        if read.unknown_place or read.variant_glyph or read.confusable:
             reasons.append(DICTIONARY)
             confidence = min(confidence, 0.6)
         if read.unknown_place:
@@ -349,37 +404,29 @@ class Extractor:
             value = japanese.parse_date(raw).isoformat()
         except ValueError:
             return FieldResult(raw, raw, min(confidence, 0.3), False, [*reasons, FORMAT])
+        if not checks.plausible_date(value):
+            reasons.append(DATE_RANGE)
+            confidence = min(confidence, 0.5)
         return FieldResult(value, raw, confidence, True, reasons)
 
     def _checkbox(self, aligned: np.ndarray, name: str) -> FieldResult:
-        gray, erase = self._gray(aligned, name, "")
-        ink, _darkness = marks.added_ink(gray, erase, self.unit)
-        faint, _ = marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)
-        lowest = marks.trace_contrast(gray, self.unit)
-        trace, _ = marks.added_ink(gray, erase, self.unit, int(lowest))
-        mark = marks.checkbox(ink, faint, trace, marks.darker_than_grain(gray, erase, self.unit))
+        zone = self._zones[(name, "")]
+        box = _clamp_box(zone.box, aligned.shape[1], aligned.shape[0])
+        mark = marks.checkbox_on_page(aligned, box, zone.erase, self.unit, self._reference_image)
+        reasons = []
+        if mark.ambiguous:
+            reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
+        elif mark.shifted:
+            reasons = [SHIFTED]
+        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
+
+    def _choice(self, aligned: np.ndarray, f: TemplateField) -> FieldResult:
+        options = [(value, *self._gray(aligned, f.name, value)) for value, _box in f.options]
+        mark = marks.choice_on_page(options, self._gray(aligned, f.name, ""), self.unit)
         reasons = []
         if mark.ambiguous:
             reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
-
-    def _choice(self, aligned: np.ndarray, f: TemplateField) -> FieldResult:
-        options = [(value, self.crop(aligned, f.name, value).ink) for value, _box in f.options]
-        mark = marks.choice(options)
-        if mark.value is None:
-            # No ring at the usual contrast: a pale one is proposed, for a person to confirm.
-            pale = []
-            for value, _box in f.options:
-                gray, erase = self._gray(aligned, f.name, value)
-                pale.append(
-                    (value, marks.added_ink(gray, erase, self.unit, marks.FAINT_CONTRAST)[0])
-                )
-            faint = marks.choice(pale)
-            if faint.value is not None:
-                return FieldResult(faint.value, faint.evidence, 0.5, True, [FAINT])
-        return FieldResult(
-            mark.value, mark.evidence, mark.confidence, True, [MARK] if mark.ambiguous else []
-        )
 
     def _cross_check(self, results: dict[str, FieldResult]) -> None:
         """A postal code and an address on one page must name the same 市区町村."""

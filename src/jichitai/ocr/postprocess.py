@@ -136,6 +136,8 @@ class Read:
     variant_glyph: str = ""
     dropped: str = ""  # what was read but cannot be in a field of this type (letters in a number)
     doubled: bool = False  # a kanji read twice in a row outside an address (山山太郎)
+    # Kanji of a name that are a stroke away from one names use and are not used in names (臭 for 奥).
+    confusable: str = ""
 
 
 # Kanji whose old form, common in names (髙橋, 山﨑, 𠮷田), is outside JIS X 0208: the recogniser
@@ -143,6 +145,11 @@ class Read:
 # forms of one kanji that names keep side by side (渡邊・渡邉, 齋藤・齊藤), which differ in a stroke or two
 # that a recogniser confuses.
 _HAS_OLD_FORM = "高崎吉邊邉齋齊"
+# Old forms inside JIS that the recogniser emits for the common kanji far more often than anyone
+# writes them (奧 for 奥, 廣 for 広): read in a name, a person compares with the paper.
+_RARE_FORMS = "奧廣濱澤櫻國榮壽藏眞"
+# Kanji a stroke away from one common in names (臭・奥, 烏・鳥, 干・千) that names do not use.
+_NOT_IN_NAMES = "臭烏干"
 
 
 def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
@@ -161,7 +168,10 @@ def read(kind: str, raw: str, allowed: str = "") -> Read:
         result.corrections = check.corrections
         result.unknown_place = check.unknown
         if not check.municipality:
-            result.variant_glyph = "".join(ch for ch in value if ch in _HAS_OLD_FORM)
+            result.variant_glyph = "".join(
+                ch for ch in value if ch in _HAS_OLD_FORM or ch in _RARE_FORMS
+            )
+            result.confusable = "".join(ch for ch in value if ch in _NOT_IN_NAMES)
             # A name repeats a kanji with 々 (佐々木): the same kanji twice is a recogniser's echo.
             result.doubled = bool(re.search(r"([一-龥])\1", value))
     elif kind == "postal" and valid and not dictionary.postal_code_known(str(value)):

@@ -20,8 +20,13 @@ class Command(BaseCommand):
         '"confidence", "valid", "flagged", "reasons", "notes"}}, "seconds"} を1行ずつ JSON で'
         "出力します。flagged は人が確認すべき項目、reasons はその理由 (low_score: 確信度が低い、"
         "disagreement: 2回の読取が不一致、format: 形式の誤り、characters: 項目に合わない文字、"
-        "length: 文字数が記入の幅と合わない、dictionary: 辞書にない地名・番号または異体字の可能性、"
-        "faint_ink: 薄い記入、ambiguous_mark: 印があいまい)、notes は辞書による補正です。"
+        "length: 文字数が記入の幅と合わない、small_kana: 小さい仮名がありえない位置にある、"
+        "date_range: 日付が遠い過去・未来、"
+        "shifted_crop: 記入や枠線が読取範囲の端にかかり、ずらして読むと結果が変わる、"
+        "dictionary: 辞書にない地名・番号、異体字や形の似た字の可能性、"
+        "faint_ink: 薄い記入、ambiguous_mark: 印があいまい、"
+        "uncertain_mark: 印の有無を判断する根拠が弱い、poor_scan: 読取画像が粗い)、"
+        "notes は辞書による補正です。"
     )
 
     def add_arguments(self, parser):
