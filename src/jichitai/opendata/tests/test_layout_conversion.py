@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from jichitai.audit.models import AuditEvent
 from jichitai.opendata import selectors, services, tabular
+from jichitai.opendata.models import Resource
 from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.tests.factories import dataset
+from jichitai.opendata.tests.helpers import aed_row, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +118,26 @@ def test_a_clerk_converts_an_older_layout_file_from_its_page(tsu, tsu_clerk, log
     assert "所在地_連結表記" in page  # the mapping shown beside the derived resource
     assert "現行の形式に変換した CSV を作る" not in page
     assert "自治体標準オープンデータセット(現行)" in page  # its own report, in the current layout
+
+
+def test_an_excel_files_conversion_goes_when_the_excel_file_is_replaced(tsu, tsu_clerk):
+    excel = services.add_resource(
+        actor=None,
+        dataset=dataset(tsu),
+        upload=SimpleUploadedFile("aed.xlsx", workbook_bytes([aed_row(1), aed_row(2)])),
+        standard="aed",
+    )
+    csv_of_excel = excel.derived.get()
+    converted = services.convert_to_current_layout(actor=tsu_clerk, resource=csv_of_excel)
+    stored = converted.file.name
+    assert converted.file.storage.exists(stored)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.replace_resource_file(
+            actor=tsu_clerk,
+            resource=excel,
+            upload=SimpleUploadedFile("aed.xlsx", workbook_bytes([aed_row(3)])),
+        )
+
+    assert not Resource.objects.filter(pk=converted.pk).exists()  # made from the old content
+    assert not converted.file.storage.exists(stored)
