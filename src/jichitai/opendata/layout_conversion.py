@@ -27,16 +27,20 @@ def convert(table: Table, current: Layout) -> Converted:
     current_names = [field["name"] for field in current.fields]
     position = {normalize_name(name): index for index, name in enumerate(current_names)}
     sources: dict[int, int] = {}  # current column → the file's column giving its values
-    renamed, left_out = [], []
-    for column, name in enumerate(table.header):
-        plain = normalize_name(name)
+    names = [normalize_name(name) for name in table.header]
+    # A column the current layout still has keeps its name (市区町村コード of an evacuation list);
+    # then the mapping fills the current columns not filled yet, so a value may land in both.
+    for column, plain in enumerate(names):
+        if plain in position and position[plain] not in sources:
+            sources[position[plain]] = column
+    renamed = []
+    for column, plain in enumerate(names):
         target = position.get(_MAPPING.get(plain, plain))
-        if target is None or target in sources:
-            left_out.append(name)
-            continue
-        sources[target] = column
-        if normalize_name(current_names[target]) != plain:
-            renamed.append((name, current_names[target]))
+        if target is not None and target not in sources:
+            sources[target] = column
+            renamed.append((table.header[column], current_names[target]))
+    used = set(sources.values())
+    left_out = [name for column, name in enumerate(table.header) if column not in used]
     rows = [
         [row[sources[index]] if index in sources else "" for index in range(len(current_names))]
         for row in table.rows

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from jichitai.audit.models import AuditEvent
-from jichitai.opendata import selectors, services, tabular
+from jichitai.opendata import layout_conversion, selectors, services, tabular
 from jichitai.opendata.models import Resource
 from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.tests.factories import dataset
@@ -141,3 +141,20 @@ def test_an_excel_files_conversion_goes_when_the_excel_file_is_replaced(tsu, tsu
 
     assert not Resource.objects.filter(pk=converted.pk).exists()  # made from the old content
     assert not converted.file.storage.exists(stored)
+
+
+def test_a_column_the_current_layout_still_has_keeps_its_name_and_also_fills_the_mapped_one():
+    path = FILES / "tuned" / "yaizu-evacuation-legacy-circle-flags.csv"
+    table = tabular.read_table(path.read_bytes(), path.name)
+    current = standard_datasets.get("evacuation-sites").layouts["current"]
+
+    result = layout_conversion.convert(table, current)
+
+    header = result.table.header
+    first = result.table.rows[0]
+    code = table.rows[0][table.header.index("市区町村コード")]
+    assert first[header.index("市区町村コード")] == code
+    assert first[header.index("全国地方公共団体コード")] == code
+    assert ("市区町村コード", "全国地方公共団体コード") in result.renamed
+    assert result.left_out == []
+    assert len(result.table.rows) == len(table.rows)
