@@ -17,6 +17,7 @@ from jichitai.opendata.models import Resource
 from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.tests.factories import dataset
 from jichitai.opendata.tests.helpers import aed_row, workbook_bytes
+from jichitai.tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,29 @@ def test_a_column_the_current_layout_still_has_keeps_its_name_and_also_fills_the
     assert ("市区町村コード", "全国地方公共団体コード") in result.renamed
     assert result.left_out == []
     assert len(result.table.rows) == len(table.rows)
+
+
+def test_deleting_a_conversion_from_its_page_keeps_the_file_it_was_made_from(tsu, tsu_clerk, login):
+    source = _upload(tsu, OITA_AED.read_bytes(), OITA_AED.name, "aed")
+    converted = services.convert_to_current_layout(actor=tsu_clerk, resource=source)
+    client = login(tsu_clerk)
+    page = client.get(f"/s/242012/opendata/resources/{converted.pk}/").content.decode()
+    assert "差し替えて検証する" not in page  # remade from its source, not uploaded
+
+    client.post(f"/s/242012/opendata/resources/{converted.pk}/delete/")
+
+    assert Resource.objects.filter(pk=source.pk).exists()
+    assert not Resource.objects.filter(pk=converted.pk).exists()
+
+
+def test_a_viewer_cannot_convert(tsu, make_member, login):
+    source = _upload(tsu, OITA_AED.read_bytes(), OITA_AED.name, "aed")
+    viewer = make_member(tsu, Role.VIEWER)
+    client = login(viewer)
+    page = client.get(f"/s/242012/opendata/resources/{source.pk}/").content.decode()
+    assert "現行の形式に変換した CSV を作る" not in page
+
+    response = client.post(f"/s/242012/opendata/resources/{source.pk}/convert/")
+
+    assert response.status_code == 403
+    assert not source.derived.exists()
