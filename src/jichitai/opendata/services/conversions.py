@@ -38,6 +38,8 @@ def convert_to_current_layout(*, actor: User | None, resource: Resource) -> Reso
     files = _StoredFiles()
     try:
         with transaction.atomic():
+            # Two clicks at once refresh one derived resource rather than make two.
+            Resource.objects.select_for_update().filter(pk=resource.pk).first()
             existing = layout_conversion_of(resource)
             old = [(existing.file.storage, existing.file.name)] if existing else []
             derived = existing or Resource(
