@@ -28,5 +28,10 @@ urlpatterns = [
         views.resource_delete,
         name="resource_delete",
     ),
+    path(
+        "opendata/resources/<int:resource_id>/convert/",
+        views.resource_convert,
+        name="resource_convert",
+    ),
     path("opendata/resources/<int:resource_id>/file/", views.resource_file, name="resource_file"),
 ]

@@ -168,7 +168,7 @@ def resource_add(request, org_code, dataset_id):
 
 
 def _resource_page(request, resource, replace_form, status=200):
-    source = resource.derived_from or resource
+    source = selectors.file_source(resource)
     return render(
         request,
         "opendata/staff/resource_detail.html",
@@ -178,6 +178,8 @@ def _resource_page(request, resource, replace_form, status=200):
             "source": source,
             "preview": table_preview(resource),
             "replace_form": replace_form,
+            "conversion_offered": selectors.layout_conversion_offered(resource),
+            "layout_conversion": selectors.layout_conversion_of(resource),
         },
         status=status,
     )
@@ -186,7 +188,7 @@ def _resource_page(request, resource, replace_form, status=200):
 @requires_role(Role.VIEWER)
 def resource_detail(request, org_code, resource_id):
     resource = selectors.resource_of(request.tenant, resource_id)
-    source = resource.derived_from or resource
+    source = selectors.file_source(resource)
     form = ReplaceFileForm(initial={"standard": selectors.resource_standard(source)})
     return _resource_page(request, resource, form)
 
@@ -195,7 +197,7 @@ def resource_detail(request, org_code, resource_id):
 @require_POST
 def resource_replace(request, org_code, resource_id):
     resource = selectors.resource_of(request.tenant, resource_id)
-    source = resource.derived_from or resource
+    source = selectors.file_source(resource)
     form = ReplaceFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -218,11 +220,25 @@ def resource_replace(request, org_code, resource_id):
 @require_POST
 def resource_delete(request, org_code, resource_id):
     resource = selectors.resource_of(request.tenant, resource_id)
-    source = resource.derived_from or resource
+    source = selectors.file_source(resource)
     dataset = source.dataset
     services.delete_resource(actor=request.user, resource=source)
     messages.success(request, _("「%(name)s」を削除しました。") % {"name": source.name})
     return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def resource_convert(request, org_code, resource_id):
+    resource = selectors.resource_of(request.tenant, resource_id)
+    try:
+        converted = services.convert_to_current_layout(actor=request.user, resource=resource)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("opendata:resource", org_code=org_code, resource_id=resource.pk)
+    messages.success(request, _("現行の形式に変換した CSV を作り、検証しました。"))
+    return redirect("opendata:resource", org_code=org_code, resource_id=converted.pk)
 
 
 @requires_role(Role.VIEWER)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jichitai.core.japanese import fiscal_year_bounds
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
+from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.selectors.search import (
     FACET_FIELDS,
     MAX_ROWS,
@@ -124,6 +125,36 @@ def unlisted_resources(dataset: Dataset, *, kept: Collection[int]) -> list[Resou
         .exclude(pk__in=kept)
         .exclude(derived__pk__in=kept)
     )
+
+
+def file_source(resource: Resource) -> Resource:
+    """The resource whose file a page's replace and delete act on: an Excel file's CSV stands for
+    the Excel file; any other resource, a layout conversion included, for itself."""
+    if resource.derived_from is not None and not is_layout_conversion(resource):
+        return resource.derived_from
+    return resource
+
+
+def is_layout_conversion(resource: Resource) -> bool:
+    return "layout_conversion" in (resource.conversion or {})
+
+
+def layout_conversion_offered(resource: Resource) -> bool:
+    """Whether the resource's report found the older 推奨データセット layout of a standard dataset
+    that also has a current layout, so a conversion to the current layout can be made."""
+    if resource.standard not in standard_datasets:
+        return False
+    return (
+        "current" in standard_datasets.get(resource.standard).layouts
+        and resource.is_upload
+        and resource.format == "CSV"
+        and any(w["rule"] == "legacy-layout" for w in resource.validation.get("warnings", []))
+    )
+
+
+def layout_conversion_of(resource: Resource) -> Resource | None:
+    """The current-layout CSV made from ``resource``, if one was made."""
+    return resource.derived.filter(conversion__has_key="layout_conversion").first()
 
 
 def resource_standard(resource: Resource) -> str:

@@ -1,9 +1,11 @@
 """Writes to the open data catalog. Each function is one user action in one transaction with its
 audit entry; a refused action raises ``ValidationError`` with the field it concerns and writes
 nothing (files included). Datasets in ``datasets.py``, resources and their files in
-``resources.py``, groups in ``groups.py``, statistics datasets from procedures in ``statistics.py``, datasets of
+``resources.py`` (their conversion to the current layout of a standard dataset in
+``conversions.py``), groups in ``groups.py``, statistics datasets from procedures in ``statistics.py``, datasets of
 the tables other modules offer (``core.registry.published_tables``) in ``published_tables.py``."""
 
+from jichitai.opendata.services.conversions import convert_to_current_layout
 from jichitai.opendata.services.datasets import (
     create_dataset,
     delete_dataset,
@@ -26,6 +28,7 @@ from jichitai.opendata.services.statistics import create_statistics_dataset, ref
 
 __all__ = [
     "add_resource",
+    "convert_to_current_layout",
     "create_dataset",
     "create_group",
     "create_statistics_dataset",

@@ -159,6 +159,14 @@ def _store_upload(
     return table
 
 
+def _stored_files_of(resource: Resource) -> list[tuple[Storage, str | None]]:
+    """The stored files of a resource, of what was made from it (an Excel file's CSV, a conversion
+    to the current layout) and of what was made from those (the conversion of that CSV)."""
+    made = list(resource.derived.all())
+    made += [r for derived in made for r in derived.derived.all()]
+    return [(r.file.storage, r.file.name) for r in [resource, *made] if r.file]
+
+
 def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -176,6 +184,9 @@ def _sync_derived_csv(
         if existing is not None:
             existing.delete()
         return None
+    if existing is not None:
+        # Its conversion to the current layout was made from the content being replaced.
+        existing.derived.all().delete()
     derived = existing or Resource(
         organization=resource.organization,
         dataset=resource.dataset,
@@ -263,7 +274,7 @@ def replace_resource_file(
     standard = resource_standard(resource) if standard is None else standard
     _check_standard(standard)
     files = _StoredFiles()
-    old = [(r.file.storage, r.file.name) for r in [resource, *resource.derived.all()] if r.file]
+    old = _stored_files_of(resource)
     try:
         with transaction.atomic():
             checked, content = _read_upload(upload)
@@ -315,7 +326,7 @@ def update_resource(*, actor: User, resource: Resource, **changes: Any) -> Resou
 @transaction.atomic
 def delete_resource(*, actor: User, resource: Resource) -> None:
     dataset = resource.dataset
-    names = [(r.file.storage, r.file.name) for r in [resource, *resource.derived.all()] if r.file]
+    names = _stored_files_of(resource)
     audit.record(
         action="opendata.resource_deleted",
         actor=actor,
