@@ -44,6 +44,11 @@ BUDGET_COLUMNS = [
     "予算額(千円)",
     "執行額(千円)",
 ]
+# A column the sheet lacks: most often a workbook exported before the column was added.
+MISSING_COLUMN = (
+    "この列がありません。以前に書き出したブックのときは、"
+    "計画の画面から書き出し直したブックに入力してください。"
+)
 LIVE = "自動計測(変更できません)"
 MANUAL = "手入力"
 CATEGORIES = {label: value for value, label in Action.Category.choices} | {

@@ -26,6 +26,7 @@ from jichitai.pdca.workbook import (
     INDICATOR_COLUMNS,
     INDICATORS,
     MAX_NUMBER,
+    MISSING_COLUMN,
     SHEETS,
     columns,
     project_years,
@@ -158,7 +159,7 @@ class _Sheet:
             return
         header = [_text(cell) for cell in rows[header_at]]
         self.problems += [
-            Problem(name, header_at + 1, column, "この列がありません。")
+            Problem(name, header_at + 1, column, MISSING_COLUMN)
             for column in expected
             if column not in header
         ]

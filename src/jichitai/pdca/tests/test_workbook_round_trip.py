@@ -205,3 +205,18 @@ def test_unknown_rows_sheets_bad_numbers_and_closed_years_are_refused_with_row_a
     assert len(problems) == 6
     with pytest.raises(Exception, match="問題のある行"):
         services.confirm_import(actor=None, batch=batch)
+
+
+@pytest.mark.django_db
+def test_a_workbook_exported_before_a_column_was_added_says_to_export_it_again(policy):
+    book = _book(policy)
+    book["事業予算"].delete_cols([cell.value for cell in book["事業予算"][2]].index("評価表") + 1)
+
+    batch = services.preview_import(
+        actor=None, plan=policy, file_name="plan.xlsx", data=_saved(book)
+    )
+
+    assert (
+        "事業予算シート 2行目 「評価表」列: この列がありません。以前に書き出したブックのときは、"
+        "計画の画面から書き出し直したブックに入力してください。"
+    ) in batch.problems
