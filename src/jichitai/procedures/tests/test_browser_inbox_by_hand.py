@@ -70,3 +70,11 @@ def test_the_inbox_by_finger_and_by_keyboard(phone, inbox, accessible):
     receipt = first.inner_text()
     page.keyboard.press("Enter")
     page.get_by_role("heading", level=1, name=receipt).wait_for()
+
+
+def test_the_residents_form_and_the_finder_offer_44_px_targets(phone, tsu, prefecture):
+    procedure = published_procedure(tsu, name="子育て講座")
+    page = phone()
+    for path in ["/procedures/", f"/o/{tsu.code}/procedures/{procedure.pk}/"]:
+        page.goto(path)
+        assert page.evaluate(SMALL_TARGETS, TARGETS + ", .choice") == [], path
