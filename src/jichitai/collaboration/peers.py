@@ -69,6 +69,7 @@ PEER_FIGURES = (
             ("api", _("うちAPI連携")),
         )
     ),
+    PeerFigure("procedures", _("手続一覧に登録された手続"), "件", "procedures.catalog_procedures"),
     PeerFigure("online_share", _("オンライン化された手続の割合"), "%", "procedures.online_share"),
     PeerFigure("completed", _("完了した申請"), "件", "procedures.completed_applications", {}, True),
     PeerFigure(

@@ -1,7 +1,8 @@
 """Demo catalog: the shared groups; the prefecture's public toilet list (current standard layout, a
 Shift_JIS CSV) and the statistics of its staff survey; 津市's AED list made from an Excel file laid
-out for printing (title row, merged cells, notes); and a draft of 伊勢市 whose check finds errors, so
-the validation report can be seen. Place names and coordinates are illustrative."""
+out for printing (title row, merged cells, notes); the AED lists of four more 市町 as plain CSV, so the
+prefecture's figures compare five publishers; and a draft of 伊勢市 whose check finds errors, so the
+validation report can be seen. Place names and coordinates are illustrative."""
 
 import io
 
@@ -134,6 +135,79 @@ ISE_TOURISM_CSV = (
 )
 
 
+# 伊勢市, 四日市市, 松阪市, 鈴鹿市: one AED (at the city hall) each, in the standard's layout.
+MUNICIPAL_AEDS = [
+    ("242039", "伊勢市役所", "イセシヤクショ", "三重県伊勢市岩渕1-7-29", 34.4875, 136.7094),
+    (
+        "242021",
+        "四日市市役所",
+        "ヨッカイチシヤクショ",
+        "三重県四日市市諏訪町1-5",
+        34.9652,
+        136.6245,
+    ),
+    ("242047", "松阪市役所", "マツサカシヤクショ", "三重県松阪市殿町1340-1", 34.5779, 136.5276),
+    ("242071", "鈴鹿市役所", "スズカシヤクショ", "三重県鈴鹿市神戸1-18-18", 34.8819, 136.5842),
+]
+
+
+MUNICIPAL_AED_HEADER = [
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "名称",
+    "名称_カナ",
+    "所在地_連結表記",
+    "緯度",
+    "経度",
+    "設置位置",
+    "利用可能曜日",
+    "開始時間",
+    "終了時間",
+    "小児対応設備の有無",
+]
+
+
+def municipal_aed_csv(organization, facility, kana, address, latitude, longitude) -> bytes:
+    """One AED in the current standard layout (自治体標準オープンデータセット)."""
+    row = [organization.code, "1", organization.name, facility, kana, address, str(latitude),
+           str(longitude), "本庁舎1階 正面玄関", "月火水木金", "08:30", "17:15", "有"]  # fmt: skip
+    return ("\r\n".join([",".join(MUNICIPAL_AED_HEADER), ",".join(row)]) + "\r\n").encode()
+
+
+def _load_municipal_aeds() -> list[str]:
+    lines = []
+    for code, facility, kana, address, latitude, longitude in MUNICIPAL_AEDS:
+        organization = organization_by_code(code)
+        name = f"aed-{code}"
+        if selectors.dataset_name_taken(name):
+            continue
+        dataset = services.create_dataset(
+            actor=None,
+            organization=organization,
+            name=name,
+            title=f"AED設置箇所一覧({organization.name})",
+            notes="市の施設に設置しているAEDの一覧です。",
+            tags=["AED", "救命", "防災"],
+            groups=[_group("disaster-prevention"), _group("health-welfare")],
+            frequency=Dataset.Frequency.ANNUAL,
+            contact_name=organization.name,
+        )
+        services.add_resource(
+            actor=None,
+            dataset=dataset,
+            upload=SimpleUploadedFile(
+                "aed.csv",
+                municipal_aed_csv(organization, facility, kana, address, latitude, longitude),
+            ),
+            name="AED設置箇所一覧",
+            standard="aed",
+        )
+        services.publish_dataset(actor=None, dataset=dataset)
+        lines.append(f"オープンデータ: {organization.name} AED設置箇所一覧(公開)")
+    return lines
+
+
 def _group(name: str) -> Group:
     return selectors.group_by_name_or_id(name)
 
@@ -234,6 +308,7 @@ def load() -> list[str]:
             standard="tourist-facilities",
         )
         lines.append("オープンデータ: 伊勢市 観光施設一覧(下書き・検証エラーあり)")
+    lines.extend(_load_municipal_aeds())
     return lines
 
 

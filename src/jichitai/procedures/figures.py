@@ -58,11 +58,13 @@ def monthly_counts(
     return counts
 
 
-def online_shares(organizations: list[Organization], fiscal_year: int) -> dict[int, Decimal]:
-    """``{organization id: share (%) of its procedures in the catalog accepting online}``, as
-    ``selectors.online_share`` for one; organizations without procedures are left out."""
+def _catalog_rows(
+    organizations: list[Organization], fiscal_year: int
+) -> list[tuple[int, int, int]]:
+    """``(organization id, procedures in its catalog, of which online)`` by the end of the 年度,
+    the basis of ``selectors.online_share`` and ``selectors.catalog_count``."""
     _start, end = japanese.fiscal_year_bounds(fiscal_year)
-    rows = (
+    return list(
         Procedure.objects.filter(organization__in=organizations, created_at__date__lte=end)
         .exclude(status=Procedure.Status.DRAFT)
         .order_by()
@@ -72,11 +74,25 @@ def online_shares(organizations: list[Organization], fiscal_year: int) -> dict[i
             online=Count("id", filter=Q(online=True, current_version__isnull=False)),
         )
     )
+
+
+def online_shares(organizations: list[Organization], fiscal_year: int) -> dict[int, Decimal]:
+    """``{organization id: share (%) of its procedures in the catalog accepting online}``, as
+    ``selectors.online_share`` for one; organizations without procedures are left out."""
     return {
         organization_id: (Decimal(online) * 100 / Decimal(total)).quantize(Decimal("0.1"))
-        for organization_id, total, online in rows
+        for organization_id, total, online in _catalog_rows(organizations, fiscal_year)
         if total
     }
+
+
+def catalog_counts(organizations: list[Organization], fiscal_year: int) -> dict[int, int]:
+    """``{organization id: procedures in its catalog}`` (0 for none), as
+    ``selectors.catalog_count`` for one."""
+    counts = {organization.pk: 0 for organization in organizations}
+    for organization_id, total, _online in _catalog_rows(organizations, fiscal_year):
+        counts[organization_id] = total
+    return counts
 
 
 def processing_times(organizations: list[Organization], fiscal_year: int) -> dict[int, dict]:

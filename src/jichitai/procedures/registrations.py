@@ -57,6 +57,19 @@ metrics.register(
     ),
 )
 metrics.register(
+    "procedures.catalog_procedures",
+    Metric(
+        name="procedures.catalog_procedures",
+        label="手続一覧に登録された手続の数",
+        unit="件",
+        compute=lambda organization, fiscal_year: selectors.catalog_count(
+            organization, fiscal_year
+        ),
+        description="年度末の時点で手続一覧に登録されている手続(受付終了を含み、下書きを除く)の数。",
+        compute_many=figures.catalog_counts,
+    ),
+)
+metrics.register(
     "procedures.online_share",
     Metric(
         name="procedures.online_share",

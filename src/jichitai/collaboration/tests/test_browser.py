@@ -1,9 +1,12 @@
 """A 市町 clerk's part in real Chromium: two adoption states and the council survey; then the
 prefecture's view and the progress report show the new figures, with nobody's name in them."""
 
+import re
+
 import pytest
 
 from jichitai.collaboration.tests.factories import council
+from jichitai.core.tests.pdf import pdf_text
 from jichitai.pdca import selectors as pdca_selectors
 from jichitai.pdca.models import ActionYear
 from jichitai.pdca.tests.factories import plan_with_action
@@ -77,3 +80,10 @@ def test_a_clerk_updates_states_and_answers_and_the_prefecture_sees_it(
     for personal in ["tsu-clerk-suzuki", "鈴木", "かなり深まった"]:
         assert personal not in whole
     assert report_status() == "RPA導入済 1市町、検討が深まった 1市町"
+    # The progress report itself, as the prefecture downloads it.
+    report = page.request.get(f"/s/240001/pdca/plans/{plan.pk}/reports/progress/2026.pdf")
+    assert report.ok and report.headers["content-type"] == "application/pdf"
+    text = re.sub(r"\s+", "", pdf_text(report.body()))
+    assert "RPA導入済1市町、検討が深まった1市町" in text
+    for personal in ["tsu-clerk-suzuki", "鈴木", "かなり深まった"]:
+        assert personal not in text

@@ -16,6 +16,7 @@ from jichitai.opendata.tests.factories import published as published_dataset
 from jichitai.procedures import services as procedures
 from jichitai.procedures.models import Application, ApplicationEvent
 from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.tenancy.tests.factories import DivisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,24 @@ def test_protection_hides_a_second_count_in_each_sum_with_one_hidden():
     assert peers.protect({"total": 0, "a": 0}, [("total", ["a"])]) == set()
     # Two hidden already: nothing more to hide.
     assert peers.protect({"total": 5, "a": 2, "b": 3}, [("total", ["a", "b"])]) == {"a", "b"}
+
+
+def test_procedures_in_each_municipalitys_catalog_are_counted(tsu, ise, kameyama, prefecture):
+    published_procedure(tsu, name="子育て講座")
+    published_procedure(tsu, name="スマホ教室", online=False)  # paper only: still in the catalog
+    procedures.close_procedure(actor=None, procedure=published_procedure(tsu, name="終了した講座"))
+    published_procedure(ise)
+    procedures.create_procedure(  # a draft is not in the catalog
+        actor=None,
+        organization=kameyama,
+        division=DivisionFactory(organization=kameyama),
+        name="下書き",
+        category="event",
+    )
+
+    table = peers.peer_table(prefecture, fiscal_year(timezone.localdate()))
+    counts, summary = column(table, "procedures")
+    assert counts == {"津市": "3", "伊勢市": "1", "亀山市": "0"}
+    assert summary["median_text"] == "1" and summary["range_text"] == "0〜3"
+    shares, _summary = column(table, "online_share")
+    assert shares["津市"] == "66.7"  # of the same three procedures, two accept online

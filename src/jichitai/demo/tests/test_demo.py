@@ -66,16 +66,23 @@ def test_each_demo_clerk_and_viewer_has_work_waiting_some_near_or_past_due(capsy
 
 
 @pytest.mark.django_db
-def test_five_municipalities_offer_published_procedures():
+def test_five_municipalities_offer_published_procedures_and_datasets():
+    from jichitai.opendata.selectors import public_datasets_of
     from jichitai.procedures.selectors import open_procedures
 
     call_command("demo", quiet_logins=True)
-    offering = [
-        organization.code
-        for organization in Organization.objects.filter(parent__code="240001")
-        if open_procedures(organization).exists()
-    ]
+    municipalities = Organization.objects.filter(parent__code="240001")
+    offering = [m.code for m in municipalities if open_procedures(m).exists()]
+    publishing = [m.code for m in municipalities if public_datasets_of(m).exists()]
     assert len(offering) >= 5
+    assert len(publishing) >= 5
+    from jichitai.opendata.models import Resource
+
+    municipal_aeds = Resource.objects.filter(dataset__name__startswith="aed-24", standard="aed")
+    assert municipal_aeds.count() == 4
+    assert set(municipal_aeds.values_list("validation_status", flat=True)) == {"valid"}, [
+        r.validation for r in municipal_aeds[:1]
+    ]
 
 
 @pytest.mark.django_db

@@ -73,6 +73,13 @@ def test_plan_creation_keeps_the_input_and_says_what_is_wrong(tsu, ise, make_mem
     )
 
 
+def test_a_municipality_without_plans_sees_the_way_to_create_one(tsu, make_member, login):
+    link = '<a href="/s/242012/pdca/plans/new/">計画を作成</a>'
+    page = login(make_member(tsu, Role.MANAGER)).get("/s/242012/pdca/").content.decode()
+    assert "計画はまだありません。" in page and link in page
+    assert link not in login(make_member(tsu, Role.CLERK)).get("/s/242012/pdca/").content.decode()
+
+
 def test_the_prefecture_sees_municipal_plans_as_counts(prefecture, tsu, ise, make_member, login):
     plan = plan_with_action(tsu, first_year=2026)
     indicator = plan.indicators.get()

@@ -29,6 +29,7 @@ from jichitai.procedures.registry import fee_relations
 from jichitai.procedures.selectors.figures import (
     answer_share,
     application_counts,
+    catalog_count,
     counts_by_fiscal_year_and_channel,
     first_application_day,
     online_share,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "answer_share",
     "application_counts",
+    "catalog_count",
     "counts_by_fiscal_year_and_channel",
     "first_application_day",
     "online_share",

@@ -77,6 +77,18 @@ def online_share(organization: Organization, fiscal_year: int) -> Decimal | None
     return (Decimal(online) * 100 / Decimal(total)).quantize(Decimal("0.1"))
 
 
+def catalog_count(organization: Organization, fiscal_year: int) -> int:
+    """How many of the organization's procedures are in its catalog (published or closed, not
+    drafts) at the end of the 年度: the procedures ``online_share`` is a share of."""
+    _start, end = japanese.fiscal_year_bounds(fiscal_year)
+    return (
+        for_tenant(Procedure, organization)
+        .exclude(status=Procedure.Status.DRAFT)
+        .filter(created_at__date__lte=end)
+        .count()
+    )
+
+
 def survey_tally(procedure: Procedure, *, fiscal_year: int | None = None) -> list[dict[str, Any]]:
     """For each choice question of the current form: the count per choice and the number of
     respondents, over the applications not withdrawn."""

@@ -203,6 +203,35 @@ def test_an_attached_pdf_is_previewed_inside_the_application_page(tsu, make_memb
 
 
 @pytest.mark.django_db
+def test_an_attached_photo_is_shown_as_an_image_in_the_application_page(tsu, make_member, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.core.tests.samples import png_bytes
+
+    clerk = make_member(tsu, Role.CLERK)
+    procedure = published_procedure(
+        tsu,
+        attachment_kinds=["png"],
+        fields=[
+            {"name": "applicant", "type": "name", "label": "氏名", "required": True},
+            {"name": "photo", "type": "file", "label": "写真", "required": True},
+        ],
+    )
+    application = services.submit_application(
+        procedure=procedure,
+        data={"applicant": event_data()["applicant"]},
+        uploads={"photo": SimpleUploadedFile("写真.png", png_bytes(), "image/png")},
+    ).application
+    client = login(clerk)
+    page = client.get(f"/s/{tsu.code}/inbox/{application.pk}/").content.decode()
+    url = f"/s/{tsu.code}/inbox/{application.pk}/files/{application.files.get().pk}/"
+    assert f'<img class="attachment-preview" src="{url}?inline=1" alt="添付画像 写真.png"' in page
+    preview = client.get(url + "?inline=1")
+    assert preview["Content-Disposition"].startswith("inline")
+    assert preview["Content-Type"] == "image/png"
+
+
+@pytest.mark.django_db
 def test_the_delay_report_counts_overdue_and_late_decisions_per_procedure(tsu, make_member, login):
     clerk = make_member(tsu, Role.CLERK)
     procedure = published_procedure(tsu, name="住民票の写しの交付請求", processing_days=5)
