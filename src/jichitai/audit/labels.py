@@ -34,6 +34,7 @@ WHOLE: dict[str, Promise] = {
     "procedures.applicant_link.used": gettext_lazy("申請一覧のリンクの使用"),
     "ocr.page.conflict": gettext_lazy("ベリファイの不一致"),
     "opendata.published_table_refreshed": gettext_lazy("自動で公開する表の更新"),
+    "opendata.resource_converted": gettext_lazy("リソースの現行の形式への変換"),
     "tenancy.break_glass.granted": gettext_lazy("緊急時の管理者権限の付与"),
 }
 
