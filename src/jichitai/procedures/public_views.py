@@ -90,7 +90,7 @@ def _language(request, version, state: dict) -> tuple[str, list, list]:
     return language, languages, translate(version.fields, language)
 
 
-def _render_in(language: str, request, template: str, context: dict, status: int = 200):
+def render_in_language(language: str, request, template: str, context: dict, status: int = 200):
     """A resident page in the form's chosen language: its fixed texts from the per-language
     table, and the site's own catalogue when the site speaks that language (English)."""
     texts = form_texts(language)
@@ -242,7 +242,7 @@ def procedure_form(request, org_code, procedure_id):
         "returns_to_confirm": request.GET.get("return") == "confirm",
         **page_flow.navigation(form_pages, page, cleaned),
     }
-    return _render_in(
+    return render_in_language(
         language, request, "procedures/public/form.html", context, status=422 if shown else 200
     )
 
@@ -302,6 +302,7 @@ def procedure_confirm(request, org_code, procedure_id):
                     applicant_email=state.get("verified_email") or None,
                     pending_files=_pending_files(procedure, state),
                     signature=signature,
+                    language=language,
                 )
             except services.ApplicationInvalid as invalid:
                 if "signature" not in invalid.message_dict:
@@ -327,7 +328,7 @@ def procedure_confirm(request, org_code, procedure_id):
         "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
         "signature_error": signature_error,
     }
-    return _render_in(
+    return render_in_language(
         language,
         request,
         "procedures/public/confirm.html",
@@ -373,7 +374,7 @@ def procedure_done(request, org_code, procedure_id):
         organization, procedure, request.session.get(f"procedures:done:{procedure.pk}")
     )
     language = request.session.get(f"procedures:done-language:{procedure.pk}", "ja")
-    return _render_in(
+    return render_in_language(
         language,
         request,
         "procedures/public/done.html",

@@ -6,7 +6,10 @@ import copy
 import pytest
 from django.test import Client
 
+from jichitai.procedures import services
+from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.test_correction_pages import status_url
 from jichitai.procedures.tests.test_form_languages import FIELDS
 
 
@@ -26,6 +29,10 @@ def test_a_portuguese_submission_shows_portuguese_buttons_confirmation_and_compl
     page = done.content.decode()
     assert "Recebido." in page and "Número de recebimento" in page
     assert "Concluído" in page and "受け付けました" not in page
+    application = Application.objects.get()
+    assert application.language == "pt"
+    status = client.get(status_url(application)).content.decode()
+    assert "<dt>Número de filhos</dt>" in status and "子どもの人数" not in status
 
 
 @pytest.mark.django_db
@@ -37,3 +44,23 @@ def test_an_english_submission_uses_the_site_catalogue(tsu):
     url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
     form = client.get(url + "?lang=en").content.decode()
     assert "Number of children" in form and "入力内容を確認する" not in form
+
+
+@pytest.mark.django_db
+def test_a_returned_portuguese_application_is_corrected_in_portuguese(tsu, tsu_admin):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    application = services.submit_application(
+        procedure=procedure, data={"children": "2", "school": "no"}, language="pt"
+    ).application
+    services.change_status(
+        actor=tsu_admin,
+        application=application,
+        to_status=Application.Status.RETURNED,
+        message="人数を確認してください。",
+    )
+    client = Client()
+    page = client.get(status_url(application)).content.decode()
+    assert 'Número de filhos <span class="required">Obrigatório</span>' in page
+    assert ">Não</label>" in page and "子どもの人数" not in page
+    refused = client.post(status_url(application), {"children": "7", "school": "no"})
+    assert refused.status_code == 422 and "No máximo 5" in refused.content.decode()
