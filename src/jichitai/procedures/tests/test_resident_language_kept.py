@@ -25,6 +25,7 @@ def test_a_portuguese_submission_shows_portuguese_buttons_confirmation_and_compl
     accepted = client.post(url, {"children": "2", "school": "no", "action": "confirm"})
     confirm = client.get(accepted["Location"]).content.decode()
     assert "Enviar" in confirm and "送信する" not in confirm
+    assert '<dl class="details confirm" lang="pt">' in confirm
     done = client.get(client.post(accepted["Location"], {"action": "submit"})["Location"])
     page = done.content.decode()
     assert "Recebido." in page and "Número de recebimento" in page
