@@ -172,8 +172,10 @@ def form_texts(code: str) -> dict:
 
 
 def site_language(code: str) -> str | None:
-    """The site language (Django catalogue) matching the form's language, if the site has one."""
-    return code if code in dict(settings.LANGUAGES) else None
+    """The site language (Django catalogue) a form read in ``code`` switches the page to. Japanese,
+    every form's own language, switches nothing: a resident who reads the site in English keeps
+    English buttons around a form they did not ask to read in another language."""
+    return code if code != "ja" and code in dict(settings.LANGUAGES) else None
 
 
 def form_languages(fields: list[FieldSpec]) -> list[tuple[str, str]]:

@@ -65,3 +65,11 @@ def test_a_returned_portuguese_application_is_corrected_in_portuguese(tsu, tsu_a
     assert ">Não</label>" in page and "子どもの人数" not in page
     refused = client.post(status_url(application), {"children": "7", "school": "no"})
     assert refused.status_code == 422 and "No máximo 5" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_resident_reading_the_site_in_english_keeps_english_buttons_on_a_japanese_form(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    form = client.get(f"/o/{tsu.code}/procedures/{procedure.pk}/").content.decode()
+    assert "子どもの人数" in form and "入力内容を確認する" not in form
