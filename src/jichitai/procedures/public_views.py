@@ -24,6 +24,7 @@ from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.rendering import fill_address, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
 from jichitai.procedures.translations import (
+    FORM_TEXTS,
     form_languages,
     form_texts,
     html_lang,
@@ -101,6 +102,8 @@ def render_in_language(language: str, request, template: str, context: dict, sta
                 "position": context["page_position"],
                 "count": context["page_count"],
             }
+        if context.get("error_count") and language in FORM_TEXTS:
+            context["error_title"] = texts["errors"] % {"count": context["error_count"]}
         # Pages are counted as the resident met them (routing may skip some).
         for position, group in enumerate(context.get("groups", []), start=1):
             group["heading"] = group["title"] or texts["page"] % {"number": position}

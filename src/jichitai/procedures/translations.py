@@ -53,6 +53,7 @@ SITE_FORM_TEXTS = {
     "keep_number": _("受付番号は問い合わせのときに必要です。控えておいてください。"),
     "page": _("ページ %(number)s"),
     "page_of": _("ページ %(position)s / %(count)s"),
+    "errors": _("入力内容に誤りがあります(%(count)s件)。"),
 }
 FORM_TEXTS = {
     "ja-easy": {
@@ -72,6 +73,7 @@ FORM_TEXTS = {
         "keep_number": "うけつけばんごうは といあわせのときに つかいます。メモしてください。",
         "page": "ページ %(number)s",
         "page_of": "ページ %(position)s / %(count)s",
+        "errors": "まちがいが あります(%(count)s こ)。",
     },
     "pt": {
         "required": "Obrigatório",
@@ -90,6 +92,7 @@ FORM_TEXTS = {
         "keep_number": "Guarde o número de recebimento: ele é necessário para qualquer consulta.",
         "page": "Página %(number)s",
         "page_of": "Página %(position)s de %(count)s",
+        "errors": "Há erros nas respostas (%(count)s).",
     },
     "es": {
         "required": "Obligatorio",
@@ -108,6 +111,7 @@ FORM_TEXTS = {
         "keep_number": "Guarde el número de recepción: lo necesitará para cualquier consulta.",
         "page": "Página %(number)s",
         "page_of": "Página %(position)s de %(count)s",
+        "errors": "Hay errores en las respuestas (%(count)s).",
     },
     "vi": {
         "required": "Bắt buộc",
@@ -126,6 +130,7 @@ FORM_TEXTS = {
         "keep_number": "Hãy giữ lại số tiếp nhận: cần khi liên hệ hỏi đáp.",
         "page": "Trang %(number)s",
         "page_of": "Trang %(position)s / %(count)s",
+        "errors": "Có lỗi trong nội dung đã nhập (%(count)s).",
     },
     "zh": {
         "required": "必填",
@@ -144,6 +149,7 @@ FORM_TEXTS = {
         "keep_number": "咨询时需要受理编号，请记下。",
         "page": "第%(number)s页",
         "page_of": "第%(position)s页 / 共%(count)s页",
+        "errors": "填写内容有误（%(count)s处）。",
     },
     "tl": {
         "required": "Kailangan",
@@ -162,6 +168,7 @@ FORM_TEXTS = {
         "keep_number": "Itago ang numero ng pagtanggap: kailangan ito sa anumang tanong.",
         "page": "Pahina %(number)s",
         "page_of": "Pahina %(position)s ng %(count)s",
+        "errors": "May mali sa mga sagot (%(count)s).",
     },
 }
 

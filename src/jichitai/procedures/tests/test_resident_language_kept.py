@@ -65,6 +65,7 @@ def test_a_returned_portuguese_application_is_corrected_in_portuguese(tsu, tsu_a
     assert ">Não</label>" in page and "子どもの人数" not in page
     refused = client.post(status_url(application), {"children": "7", "school": "no"})
     assert refused.status_code == 422 and "No máximo 5" in refused.content.decode()
+    assert "Há erros nas respostas (1)." in refused.content.decode()
 
 
 @pytest.mark.django_db
