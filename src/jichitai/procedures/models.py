@@ -217,6 +217,9 @@ class Application(TenantOwned):
     persons = models.PositiveIntegerField(_("人数"), default=1)
     applicant_email = models.EmailField(_("申請者のメールアドレス"), blank=True)
     applicant_name = models.CharField(_("申請者"), max_length=200, blank=True)
+    # The form language the resident chose (``translations.LANGUAGES``): their status and
+    # correction pages stay in it; staff pages are always in Japanese.
+    language = models.CharField(_("申請の言語"), max_length=8, default="ja")
     search_text = models.TextField(blank=True)
     # Unique by constraints in Meta (a unique field would add a second, pattern index on PostgreSQL).
     status_token = models.CharField(max_length=64, default=_status_token)

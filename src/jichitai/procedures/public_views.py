@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core import params
@@ -22,7 +23,14 @@ from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.rendering import fill_address, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
-from jichitai.procedures.translations import form_languages, html_lang, translate
+from jichitai.procedures.translations import (
+    FORM_TEXTS,
+    form_languages,
+    form_texts,
+    html_lang,
+    site_language,
+    translate,
+)
 from jichitai.procedures.validation import validate_application_data
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -81,6 +89,26 @@ def _language(request, version, state: dict) -> tuple[str, list, list]:
         state["language"] = chosen
     language = state.get("language", "ja") if state.get("language") in dict(languages) else "ja"
     return language, languages, translate(version.fields, language)
+
+
+def render_in_language(language: str, request, template: str, context: dict, status: int = 200):
+    """A resident page in the form's chosen language: its fixed texts from the per-language
+    table, and the site's own catalogue when the site speaks that language (English)."""
+    texts = form_texts(language)
+    context = {**context, "texts": texts, "html_lang": html_lang(language)}
+    with translation.override(site_language(language) or translation.get_language()):
+        if context.get("page_count", 0) > 1:
+            context["page_progress"] = texts["page_of"] % {
+                "position": context["page_position"],
+                "count": context["page_count"],
+            }
+        if context.get("error_count") and language in FORM_TEXTS:
+            context["error_title"] = texts["errors"] % {"count": context["error_count"]}
+        # Pages are counted as the resident met them (routing may skip some).
+        for position, group in enumerate(context.get("groups", []), start=1):
+            group["heading"] = group["title"] or texts["page"] % {"number": position}
+        response = render(request, template, context, status=status)
+    return response
 
 
 def _validate(procedure, state: dict, fields=None) -> tuple[dict, dict, dict[str, str]]:
@@ -217,7 +245,9 @@ def procedure_form(request, org_code, procedure_id):
         "returns_to_confirm": request.GET.get("return") == "confirm",
         **page_flow.navigation(form_pages, page, cleaned),
     }
-    return render(request, "procedures/public/form.html", context, status=422 if shown else 200)
+    return render_in_language(
+        language, request, "procedures/public/form.html", context, status=422 if shown else 200
+    )
 
 
 def _store_uploads(request, procedure, state: dict) -> dict:
@@ -257,6 +287,8 @@ def procedure_confirm(request, org_code, procedure_id):
         # The whole application is checked again: back to the first page with a problem.
         unfinished = pages.first_with_errors(pages.split(version.fields), cleaned, errors)
         return redirect(page_flow.page_url(procedure, unfinished, check=1))
+    language = state.get("language", "ja")
+    shown = translate(version.fields, language)
     signature_error = None
     if request.method == "POST":
         signature = None
@@ -273,6 +305,7 @@ def procedure_confirm(request, org_code, procedure_id):
                     applicant_email=state.get("verified_email") or None,
                     pending_files=_pending_files(procedure, state),
                     signature=signature,
+                    language=language,
                 )
             except services.ApplicationInvalid as invalid:
                 if "signature" not in invalid.message_dict:
@@ -288,18 +321,22 @@ def procedure_confirm(request, org_code, procedure_id):
             else:
                 request.session.pop(_session_key(procedure), None)
                 request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
+                request.session[f"procedures:done-language:{procedure.pk}"] = language
                 return redirect(
                     "procedures_public:done", org_code=org_code, procedure_id=procedure.pk
                 )
-    shown = translate(version.fields, state.get("language", "ja"))
     context = {
         "organization": organization,
         "procedure": procedure,
         "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
         "signature_error": signature_error,
     }
-    return render(
-        request, "procedures/public/confirm.html", context, status=422 if signature_error else 200
+    return render_in_language(
+        language,
+        request,
+        "procedures/public/confirm.html",
+        context,
+        status=422 if signature_error else 200,
     )
 
 
@@ -339,7 +376,9 @@ def procedure_done(request, org_code, procedure_id):
     application = selectors.submitted_application(
         organization, procedure, request.session.get(f"procedures:done:{procedure.pk}")
     )
-    return render(
+    language = request.session.get(f"procedures:done-language:{procedure.pk}", "ja")
+    return render_in_language(
+        language,
         request,
         "procedures/public/done.html",
         {"organization": organization, "procedure": procedure, "application": application},

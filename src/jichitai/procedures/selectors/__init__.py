@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from jichitai.procedures import availability, published, repeats, workload
+from jichitai.procedures import availability, published, repeats, translations, workload
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
@@ -352,9 +352,11 @@ def application_for_applicant(
     )
 
 
-def display_rows(application: Application) -> list[tuple[str, str]]:
-    """(label, value as shown) for each field the application answered, in the form's order."""
-    return repeats.display_rows(application.form_version.fields, application.data)
+def display_rows(application: Application, *, language: str = "ja") -> list[tuple[str, str]]:
+    """(label, value as shown) for each field the application answered, in the form's order,
+    labelled in ``language`` (Japanese for staff)."""
+    fields = translations.translate(application.form_version.fields, language)
+    return repeats.display_rows(fields, application.data)
 
 
 def inbox_summary(membership: Membership) -> dict[str, Any]:

@@ -190,6 +190,7 @@ def submit_application(
     actor: User | None = None,
     reject_unknown: bool = False,
     signature: bytes | None = None,
+    language: str = "ja",
 ) -> Submission:
     """Validates and records an application from any channel, in one transaction.
 
@@ -212,6 +213,7 @@ def submit_application(
             actor=actor,
             reject_unknown=reject_unknown,
             signature=signature,
+            language=language,
         )
     except (ApplicationInvalid, ProcedureUnavailable):
         # A retry may find the procedure closed (perhaps by its own first attempt taking the last
@@ -238,6 +240,7 @@ def _submit(
     actor: User | None,
     reject_unknown: bool,
     signature: bytes | None,
+    language: str,
 ) -> Submission:
     # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
     # when its seats are taken (``_record``).
@@ -296,6 +299,7 @@ def _submit(
                 files_by_field=files_by_field,
                 actor=actor,
                 accepted=accepted,
+                language=language,
             )
         if application is None:
             if idempotency_key:
@@ -351,6 +355,7 @@ def _record(
     files_by_field: dict[str, ApplicationFile],
     actor: User | None,
     accepted: list[AcceptedRecord],
+    language: str,
 ) -> Application | None:
     """Writes the application with its files, the records of its acceptance checks, its history,
     audit entry and receipt mail, taking its 定員 seats. Returns None, writing nothing, when a
@@ -366,6 +371,7 @@ def _record(
         persons=persons,
         applicant_email=email,
         applicant_name=name,
+        language=language,
         search_text=_search_text(version.fields, cleaned),
         idempotency_key=idempotency_key or None,
         request_sha256=request_sha256 if idempotency_key else "",

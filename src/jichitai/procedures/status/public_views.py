@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,10 +19,11 @@ from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import page_flow, pages, selectors, services
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
-from jichitai.procedures.public_views import read_signature
+from jichitai.procedures.public_views import read_signature, render_in_language
 from jichitai.procedures.registry import applicant_panels, panels_for
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
+from jichitai.procedures.translations import translate
 from jichitai.procedures.validation import validate_application_data
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -68,7 +69,9 @@ def _pending(application, state: dict) -> dict:
 def _judged(application, state: dict) -> tuple[dict, dict]:
     version = application.form_version
     waiting = {name: {"name": f.original_name} for name, f in _pending(application, state).items()}
-    return validate_application_data(version.fields, version.schema, {**state["raw"], **waiting})
+    # The form's own messages in the language the application was made in.
+    fields = translate(version.fields, application.language)
+    return validate_application_data(fields, version.schema, {**state["raw"], **waiting})
 
 
 def _keep_uploads(request, application, page: pages.Page, state: dict) -> dict:
@@ -103,7 +106,7 @@ def status_page(request, org_code, receipt_number, token):
     context = {
         "organization": organization,
         "application": application,
-        "rows": selectors.display_rows(application),
+        "rows": selectors.display_rows(application, language=application.language),
         "history": selectors.history(application, internal=False),
         "can_withdraw": application.status in services.WITHDRAWABLE,
         "panels": panels_for(applicant_panels, request, application),
@@ -115,7 +118,9 @@ def status_page(request, org_code, receipt_number, token):
     if application.status != application.Status.RETURNED:
         if request.method == "POST":  # an old tab: there is nothing to correct any more
             return redirect(_status_url(application))
-        return render(request, "procedures/public/status.html", context)
+        return render_in_language(
+            application.language, request, "procedures/public/status.html", context
+        )
     return _correct(request, application, context)
 
 
@@ -169,7 +174,13 @@ def _correct(request, application, context: dict):
     }
     context.update(
         {
-            "questions": widgets(version.fields, state["raw"], shown, files=files, only=page.names),
+            "questions": widgets(
+                translate(version.fields, application.language),
+                state["raw"],
+                shown,
+                files=files,
+                only=page.names,
+            ),
             "return_message": selectors.return_message(application),
             "errors": shown,
             "error_count": len(shown),
@@ -177,7 +188,13 @@ def _correct(request, application, context: dict):
         }
     )
     failed = bool(shown or context["signature_error"])
-    return render(request, "procedures/public/status.html", context, status=422 if failed else 200)
+    return render_in_language(
+        application.language,
+        request,
+        "procedures/public/status.html",
+        context,
+        status=422 if failed else 200,
+    )
 
 
 def _send(request, application, key: str, state: dict, cleaned: dict, action: str, context):

@@ -1,0 +1,76 @@
+"""The language a resident chose for a form stays with them through the form's own buttons,
+the confirmation and the completion page, not only the form's labels."""
+
+import copy
+
+import pytest
+from django.test import Client
+
+from jichitai.procedures import services
+from jichitai.procedures.models import Application
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.test_correction_pages import status_url
+from jichitai.procedures.tests.test_form_languages import FIELDS
+
+
+@pytest.mark.django_db
+def test_a_portuguese_submission_shows_portuguese_buttons_confirmation_and_completion(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    form = client.get(url + "?lang=pt").content.decode()
+    assert "Obrigatório" in form and "Verificar respostas" in form
+    assert 'Número de filhos <span class="required">Obrigatório</span>' in form
+    assert "入力内容を確認する" not in form
+    accepted = client.post(url, {"children": "2", "school": "no", "action": "confirm"})
+    confirm = client.get(accepted["Location"]).content.decode()
+    assert "Enviar" in confirm and "送信する" not in confirm
+    assert '<dl class="details confirm" lang="pt">' in confirm
+    done = client.get(client.post(accepted["Location"], {"action": "submit"})["Location"])
+    page = done.content.decode()
+    assert "Recebido." in page and "Número de recebimento" in page
+    assert "Concluído" in page and "受け付けました" not in page
+    application = Application.objects.get()
+    assert application.language == "pt"
+    status = client.get(status_url(application)).content.decode()
+    assert "<dt>Número de filhos</dt>" in status and "子どもの人数" not in status
+
+
+@pytest.mark.django_db
+def test_an_english_submission_uses_the_site_catalogue(tsu):
+    fields = copy.deepcopy(FIELDS)
+    fields[0]["translations"]["en"] = {"label": "Number of children"}
+    procedure = published_procedure(tsu, fields=fields)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    form = client.get(url + "?lang=en").content.decode()
+    assert "Number of children" in form and "入力内容を確認する" not in form
+
+
+@pytest.mark.django_db
+def test_a_returned_portuguese_application_is_corrected_in_portuguese(tsu, tsu_admin):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    application = services.submit_application(
+        procedure=procedure, data={"children": "2", "school": "no"}, language="pt"
+    ).application
+    services.change_status(
+        actor=tsu_admin,
+        application=application,
+        to_status=Application.Status.RETURNED,
+        message="人数を確認してください。",
+    )
+    client = Client()
+    page = client.get(status_url(application)).content.decode()
+    assert 'Número de filhos <span class="required">Obrigatório</span>' in page
+    assert ">Não</label>" in page and "子どもの人数" not in page
+    refused = client.post(status_url(application), {"children": "7", "school": "no"})
+    assert refused.status_code == 422 and "No máximo 5" in refused.content.decode()
+    assert "Há erros nas respostas (1)." in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_resident_reading_the_site_in_english_keeps_english_buttons_on_a_japanese_form(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    form = client.get(f"/o/{tsu.code}/procedures/{procedure.pk}/").content.decode()
+    assert "子どもの人数" in form and "入力内容を確認する" not in form
