@@ -62,20 +62,20 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
 
     page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/?lang=pt")
     page.get_by_role("heading", name="Família").wait_for()
-    assert page.get_by_text("ページ 1 / 2").is_visible()
+    assert page.get_by_text("Página 1 de 2").is_visible()
     check_page()
     page.get_by_role("radio", name="Não").check()
-    page.get_by_role("button", name="次へ").click()
+    page.get_by_role("button", name="Próximo").click()
     # No children: the flow jumps over their page.
     page.get_by_role("heading", name="Contato").wait_for()
-    assert page.get_by_text("ページ 2 / 2").is_visible()
-    page.get_by_role("button", name="戻る").click()
+    assert page.get_by_text("Página 2 de 2").is_visible()
+    page.get_by_role("button", name="Voltar").click()
 
     page.get_by_role("heading", name="Família").wait_for()
     page.get_by_role("radio", name="Sim").check()
-    page.get_by_role("button", name="次へ").click()
+    page.get_by_role("button", name="Próximo").click()
     page.get_by_role("heading", name="Crianças").wait_for()
-    assert page.get_by_text("ページ 2 / 3").is_visible()
+    assert page.get_by_text("Página 2 de 3").is_visible()
     first = page.get_by_role("group", name="Filhos n.º 1")
     first.get_by_label("Nome").fill("Hanako Mie")
     first.get_by_label("Data de nascimento").fill("2018-04-01")
@@ -83,9 +83,9 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     second = page.get_by_role("group", name="Filhos n.º 2")
     second.get_by_label("Nome").fill("Jiro Mie")
     # Still on the children's page, whether the row was added in place or by a new page.
-    assert page.get_by_text("ページ 2 / 3").is_visible()
+    assert page.get_by_text("Página 2 de 3").is_visible()
     check_page()
-    page.get_by_role("button", name="次へ").click()
+    page.get_by_role("button", name="Próximo").click()
     page.get_by_text("Filhos n.º 2: 「Data de nascimento」を入力してください。").first.wait_for()
     assert page.get_by_role("group", name="Filhos n.º 2").get_by_label("Nome").input_value() == (
         "Jiro Mie"
@@ -93,21 +93,21 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     page.get_by_role("group", name="Filhos n.º 2").get_by_label("Data de nascimento").fill(
         "2021-10-10"
     )
-    page.get_by_role("button", name="次へ").click()
+    page.get_by_role("button", name="Próximo").click()
 
     page.get_by_role("heading", name="Contato").wait_for()
-    assert page.get_by_text("ページ 3 / 3").is_visible()
+    assert page.get_by_text("Página 3 de 3").is_visible()
     page.get_by_label("郵便番号").fill("5140004")
     page.get_by_role("button", name="検索").click()
     assert page.get_by_label("住所", exact=True).input_value() == "三重県津市栄町"
     page.get_by_label("住所", exact=True).fill("三重県津市栄町一丁目891")
     check_page()
-    page.get_by_role("button", name="入力内容を確認する").click()
+    page.get_by_role("button", name="Verificar respostas").click()
 
     page.wait_for_url("**/confirm/")
     page.get_by_text("Filhos n.º 2: Nome").wait_for()
     check_page()
-    page.get_by_role("button", name="送信する").click()
+    page.get_by_role("button", name="Enviar").click()
     page.wait_for_url("**/done/")
 
     assert Application.objects.get().data == {
