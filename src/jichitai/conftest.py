@@ -45,6 +45,18 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _empty_local_cache():
+    """Each test starts with an empty in-process cache: rate-limit counters are kept there per
+    client address, and every browser test logs in from 127.0.0.1, so counts left by earlier tests
+    would refuse a later test's login. A shared cache (``CACHE_URL``) is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _forget_cached_form_versions():
     """Published form versions are cached per process by id; rolled-back test databases reuse ids."""
     from jichitai.procedures.selectors import form_version
