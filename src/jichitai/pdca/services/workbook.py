@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from jichitai.accounts.models import User
@@ -148,34 +148,16 @@ def _action(plan: Plan, actor: User | None, change: dict[str, Any]) -> None:
             summary=IMPORTED,
         )
     elif values:
-        fields = list(values)
-        before = audit.snapshot(instance=action, fields=fields)
-        for name, value in values.items():
-            setattr(action, name, value)
-        action.save(update_fields=fields)
-        audit.record_update(
-            action="pdca.action.updated",
-            actor=actor,
-            organization=plan.organization,
-            target=action,
-            before=before,
-            summary=IMPORTED,
-        )
+        _save_imported(plan, actor, action, values, action="pdca.action.updated")
     for year, year_values in change["years"].items():
         row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=int(year))
-        fields = list(year_values)
-        before = audit.snapshot(instance=row, fields=fields)
-        for name, value in year_values.items():
-            setattr(row, name, value)
-        row.updated_by = actor
-        row.save(update_fields=[*fields, "updated_by", "updated_at"])
-        audit.record_update(
+        _save_imported(
+            plan,
+            actor,
+            row,
+            year_values,
             action="pdca.action_year.updated",
-            actor=actor,
-            organization=plan.organization,
-            target=row,
-            before=before,
-            summary=IMPORTED,
+            stamps={"updated_by": actor, "updated_at": timezone.now()},
         )
 
 
@@ -187,19 +169,17 @@ def _indicator_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> N
     row, _created = IndicatorYear.objects.get_or_create(
         indicator=indicator, fiscal_year=change["fiscal_year"]
     )
-    fields = list(values)
-    before = audit.snapshot(instance=row, fields=fields)
-    for name, value in values.items():
-        setattr(row, name, Decimal(value) if name != "rationale" and value is not None else value)
-    row.entered_by, row.entered_at = actor, timezone.now()
-    row.save(update_fields=[*fields, "entered_by", "entered_at"])
-    audit.record_update(
+    typed = {
+        name: Decimal(value) if name != "rationale" and value is not None else value
+        for name, value in values.items()
+    }
+    _save_imported(
+        plan,
+        actor,
+        row,
+        typed,
         action="pdca.indicator_year.updated",
-        actor=actor,
-        organization=plan.organization,
-        target=row,
-        before=before,
-        summary=IMPORTED,
+        stamps={"entered_by": actor, "entered_at": timezone.now()},
     )
 
 
@@ -208,13 +188,26 @@ def _project_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> Non
     row, _created = ProjectYear.objects.get_or_create(
         project=project, fiscal_year=change["fiscal_year"]
     )
-    fields = list(change["fields"])
-    before = audit.snapshot(instance=row, fields=fields)
-    for name, value in change["fields"].items():
+    _save_imported(plan, actor, row, change["fields"], action="pdca.project_year.updated")
+
+
+def _save_imported(
+    plan: Plan,
+    actor: User | None,
+    row: models.Model,
+    values: dict[str, Any],
+    *,
+    action: str,
+    stamps: dict[str, Any] | None = None,
+) -> None:
+    """Writes a workbook row's changed ``values`` (and who changed it, ``stamps``) onto ``row``
+    and records the change, old and new, as imported."""
+    before = audit.snapshot(instance=row, fields=list(values))
+    for name, value in {**values, **(stamps or {})}.items():
         setattr(row, name, value)
-    row.save(update_fields=fields)
+    row.save(update_fields=[*values, *(stamps or {})])
     audit.record_update(
-        action="pdca.project_year.updated",
+        action=action,
         actor=actor,
         organization=plan.organization,
         target=row,
