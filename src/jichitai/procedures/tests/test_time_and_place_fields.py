@@ -224,7 +224,11 @@ def test_xlsform_time_datetime_and_geopoint_rows_are_imported_with_their_default
 
 
 def test_xlsform_lines_shapes_and_maps_stay_refused_with_the_row():
-    for kind, reason in (("geotrace", "線(geotrace)"), ("geoshape", "範囲(geoshape)"), ("osm", "地図(OSM)")):
+    for kind, reason in (
+        ("geotrace", "位置の線(geotrace)"),
+        ("geoshape", "位置の範囲(geoshape)"),
+        ("osm", "地図(OSM)"),
+    ):
         book = workbook([["text", "a", "A"], [kind, "b", "B"]], header=XLSFORM_HEADER)
         with pytest.raises(XLSFormError) as refused:
             read_xlsform(book)
