@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NotRequired, TypedDict
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from jichitai.core import japanese
 from jichitai.procedures import postal as postal_areas
@@ -195,7 +195,10 @@ def _date_display(value, spec: FieldSpec) -> str:
     return japanese.format_wareki(date.fromisoformat(value))
 
 
-TIME_MESSAGE = gettext_noop("時刻は「9:30」のように、0:00〜23:59で入力してください。")
+def _time_error() -> FieldInputError:
+    return FieldInputError(gettext("時刻は「9:30」のように、0:00〜23:59で入力してください。"))
+
+
 _TIME = re.compile(
     r"^(?P<half>午前|午後|AM|PM)?\s*(?P<hour>\d{1,2})\s*(?::|時)\s*(?P<minute>\d{1,2})?\s*分?"
     # XLSForm and browsers may add seconds and a time zone (09:30:00.000+09:00): the minute counts.
@@ -208,12 +211,12 @@ def _time_text(text: str) -> str:
     """「9:30」「９時３０分」「午後6時5分」「09:30:00.000+09:00」 → 09:30 / 18:05."""
     match = _TIME.match(japanese.normalize_width(text).replace("：", ":").strip())
     if not match:
-        raise FieldInputError(gettext(TIME_MESSAGE))
+        raise _time_error()
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
     if (match["half"] or "").upper() in {"午後", "PM"} and hour < 12:
         hour += 12
     if hour > 23 or minute > 59:
-        raise FieldInputError(gettext(TIME_MESSAGE))
+        raise _time_error()
     return f"{hour:02d}:{minute:02d}"
 
 
@@ -230,7 +233,6 @@ def _time_display(value, spec: FieldSpec) -> str:
     return f"{int(hour)}時{minute}分"
 
 
-DATETIME_MESSAGE = gettext_noop("日付と時刻を入力してください。例: 令和8年4月1日 9:30")
 # The date, then the time after a "T" (the browser's datetime-local), a space or 「日」.
 _DATETIME = re.compile(
     r"^(?P<date>.+?)(?:T|\s+|(?<=日))(?P<time>(?:午前|午後|AM|PM)?\s*\d{1,2}\s*(?::|：|時).*)$",
@@ -246,7 +248,7 @@ def _datetime(value, spec: FieldSpec):
     text = japanese.normalize_width(str(value)).strip()
     match = _DATETIME.match(text)
     if not match:
-        raise FieldInputError(gettext(DATETIME_MESSAGE))
+        raise FieldInputError(gettext("日付と時刻を入力してください。例: 令和8年4月1日 9:30"))
     try:
         day = japanese.parse_date(match["date"].strip())
     except ValueError as error:

@@ -65,9 +65,17 @@ def test_answers_are_stored_in_one_form_whatever_was_typed():
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"opens_at": "25:00"}, "opens_at", "時刻は「9:30」のように、0:00〜23:59で入力してください。"),
+        (
+            {"opens_at": "25:00"},
+            "opens_at",
+            "時刻は「9:30」のように、0:00〜23:59で入力してください。",
+        ),
         ({"opens_at": "朝"}, "opens_at", "時刻は「9:30」のように、0:00〜23:59で入力してください。"),
-        ({"seen_at": "2026-04-01"}, "seen_at", "日付と時刻を入力してください。例: 令和8年4月1日 9:30"),
+        (
+            {"seen_at": "2026-04-01"},
+            "seen_at",
+            "日付と時刻を入力してください。例: 令和8年4月1日 9:30",
+        ),
         ({"seen_at": "2026-02-30T10:00"}, "seen_at", "「2026-02-30」は存在しない日付です。"),
         (
             {"place": {"latitude": "91", "longitude": "136.5"}},
@@ -79,7 +87,11 @@ def test_answers_are_stored_in_one_form_whatever_was_typed():
             "place",
             "経度は-180〜180の数で入力してください。",
         ),
-        ({"place": {"latitude": "34.7", "longitude": ""}}, "place", "緯度と経度を入力してください。"),
+        (
+            {"place": {"latitude": "34.7", "longitude": ""}},
+            "place",
+            "緯度と経度を入力してください。",
+        ),
     ],
 )
 def test_a_wrong_answer_is_refused_with_a_japanese_message(data, field, message):
@@ -98,7 +110,10 @@ def test_an_unanswered_required_question_is_named():
 
 def test_answers_are_shown_in_wareki_and_hours_and_minutes():
     cleaned, _ = submit(GOOD)
-    shown = {spec["name"]: field_types.get(spec["type"]).display(cleaned[spec["name"]], spec) for spec in FIELDS}
+    shown = {
+        spec["name"]: field_types.get(spec["type"]).display(cleaned[spec["name"]], spec)
+        for spec in FIELDS
+    }
     assert shown == {
         "opens_at": "9時30分",
         "seen_at": "令和8年4月1日 18時05分",
@@ -140,7 +155,9 @@ def test_a_wrong_answer_on_the_page_is_explained_and_kept(tsu, sighting):
     assert response.status_code == 422
     assert "緯度は-90〜90の数で入力してください。" in body
     assert "時刻は「9:30」のように、0:00〜23:59で入力してください。" in body
-    assert 'value="134.7"' in body and 'value="24:10"' in body and 'value="2026-04-01T18:05"' in body
+    assert (
+        'value="134.7"' in body and 'value="24:10"' in body and 'value="2026-04-01T18:05"' in body
+    )
 
 
 @pytest.mark.django_db
@@ -174,7 +191,11 @@ def test_confirmation_inbox_and_exports_show_the_answers(
 def test_the_api_takes_the_same_answers_and_refuses_the_same_mistakes(tsu, sighting):
     url = f"/api/v1/o/{tsu.code}/procedures/{sighting.pk}/applications"
     client = Client()
-    response = client.post(url, {**GOOD, "place": {"latitude": 34.7, "longitude": 200}}, content_type="application/json")
+    response = client.post(
+        url,
+        {**GOOD, "place": {"latitude": 34.7, "longitude": 200}},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == {"place": ["経度は-180〜180の数で入力してください。"]}
     assert client.post(url, GOOD, content_type="application/json").status_code == 201
@@ -236,7 +257,9 @@ def test_xlsform_lines_shapes_and_maps_stay_refused_with_the_row():
 
 
 def test_a_default_that_is_not_a_time_is_refused_with_the_row():
-    book = workbook([["time", "opens_at", "開始時刻", None, None, None, "noon"]], header=XLSFORM_HEADER)
+    book = workbook(
+        [["time", "opens_at", "開始時刻", None, None, None, "noon"]], header=XLSFORM_HEADER
+    )
     with pytest.raises(XLSFormError) as refused:
         read_xlsform(book)
     assert refused.value.problems == [
