@@ -41,6 +41,28 @@ def test_the_three_types_are_offered_in_the_builder_with_japanese_names():
     assert check_definition(FIELDS) == []
 
 
+@pytest.mark.django_db
+def test_a_clerk_adds_the_three_questions_in_the_builder(tsu, tsu_admin, login):
+    from jichitai.procedures.models import Procedure
+
+    procedure = published_procedure(tsu)
+    builder = f"/s/{tsu.code}/procedures/{procedure.pk}/form/"
+    client = login(tsu_admin)
+    page = client.get(builder).content.decode()
+    assert ">時刻<" in page and ">日時(和暦可)<" in page and ">位置情報(緯度・経度)<" in page
+    for spec in FIELDS:
+        response = client.post(builder, {"action": "add", **spec, "required": "on"})
+        assert response.status_code == 302, response.content.decode()
+    added = Procedure.objects.get(pk=procedure.pk).draft_fields[-3:]
+    assert [(spec["name"], spec["type"], spec["required"]) for spec in added] == [
+        ("opens_at", "time", True),
+        ("seen_at", "datetime", True),
+        ("place", "geopoint", True),
+    ]
+    page = client.get(builder).content.decode()
+    assert '<span class="badge">位置情報(緯度・経度)</span>' in page
+
+
 def test_answers_are_stored_in_one_form_whatever_was_typed():
     cleaned, errors = submit(GOOD)
     assert errors == {}
