@@ -49,3 +49,27 @@ def test_time_datetime_and_place_on_a_phone_without_javascript(phone, tsu):
         "seen_at": "2026-04-01T18:05",
         "place": {"latitude": 34.7303, "longitude": 136.5086},
     }
+
+
+def test_with_javascript_the_current_location_button_fills_latitude_and_longitude(
+    browser, live_server, tsu, accessible
+):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    context = browser.new_context(
+        locale="ja-JP",
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 800},
+        geolocation={"latitude": 34.730283, "longitude": 136.508588},
+        permissions=["geolocation"],
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+        accessible(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.get_by_role("button", name="現在地を入力").click()
+        page.wait_for_function("document.getElementById('field-place-latitude').value !== ''")
+        assert page.get_by_label("緯度").input_value() == "34.730283"
+        assert page.get_by_label("経度").input_value() == "136.508588"
+    finally:
+        context.close()
