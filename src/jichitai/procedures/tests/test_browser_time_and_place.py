@@ -22,9 +22,10 @@ def test_time_datetime_and_place_on_a_phone_without_javascript(phone, tsu):
     page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
     # Without JavaScript the 現在地を入力 button stays hidden: the numbers are typed.
     assert not page.get_by_role("button", name="現在地を入力").is_visible()
-    for label in ("開始時刻", "目撃した日時", "緯度", "経度"):  # nothing runs off the screen
+    for label in ("開始時刻", "目撃した日時", "緯度", "経度"):
         box = page.get_by_label(label).bounding_box()
-        assert box is not None and box["x"] + box["width"] <= 360
+        # Nothing runs off the screen, and each input is a finger's height.
+        assert box is not None and box["x"] + box["width"] <= 360 and box["height"] >= 44
 
     page.get_by_label("開始時刻").fill("09:30")
     page.get_by_label("目撃した日時").fill("2026-04-01T18:05")
