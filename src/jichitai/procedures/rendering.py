@@ -6,6 +6,7 @@ a static script hides them when JavaScript runs."""
 from django.utils.translation import gettext
 
 from jichitai.core import japanese
+from jichitai.core import uploads as upload_kinds
 from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_renderers, field_types
@@ -134,6 +135,12 @@ def widgets(
             "minimum": spec.get("minimum"),
             "maximum": spec.get("maximum"),
             "attached": (files or {}).get(name),
+            # What the browser's file picker offers; the server checks again (``check_upload``).
+            "accept": ",".join(
+                extension
+                for kind in spec.get("accept", [])
+                for extension in upload_kinds.KINDS[kind].extensions
+            ),
         }
         entry["describedby"] = " ".join(
             part

@@ -111,13 +111,24 @@ def test_a_range_answer_outside_its_bounds_or_steps_is_refused(data, errors):
     assert submit(read(RANGES).fields, data)[1] == errors
 
 
-def test_a_range_with_an_unusable_step_is_refused_with_the_row():
+def test_a_range_from_high_to_low_takes_the_same_numbers():
+    fields = read([["range", "r", "R", None, None, None, None, "start=10 end=0 step=-2"]]).fields
+    assert fields[0] == {
+        "name": "r",
+        "type": "number",
+        "label": "R",
+        "minimum": 0,
+        "maximum": 10,
+        "step": 2,
+    }
+
+
+def test_a_range_with_a_step_of_zero_is_refused_with_the_row():
     with pytest.raises(XLSFormError) as refused:
         read([["range", "r", "R", None, None, None, None, "start=0 end=10 step=0"]])
-    assert refused.value.problems == [
-        "survey シート 2行目: 範囲(range)の start・end・step は数で、step は 0 より大きく、"
-        "start は end 以下にしてください。"
-    ]
+    [problem] = refused.value.problems
+    assert problem.startswith("XLSForm として正しくありません: [row : 2]")
+    assert "'step' must not be '0'" in problem
 
 
 def test_image_and_file_rows_are_attachments_an_image_row_takes_only_pictures():
@@ -153,7 +164,7 @@ def test_an_image_row_that_asks_the_phone_to_shrink_pictures_is_imported_with_a_
 
 def test_a_file_question_that_takes_only_some_kinds_is_checked_by_the_builder():
     spec = {"name": "photo", "type": "file", "label": "写真", "accept": ["jpeg", "exe"]}
-    assert check_definition([spec]) == ["1番目の項目: 添付できる形式「exe」は使えません。"]
+    assert check_definition([spec]) == ["1番目の項目「写真」: 添付できる形式「exe」は使えません。"]
 
 
 @pytest.mark.django_db
@@ -165,12 +176,14 @@ def test_a_picture_question_refuses_a_pdf_and_keeps_a_picture(tsu):
             procedure=procedure,
             field_name="photo",
             upload=SimpleUploadedFile("現場.pdf", pdf_bytes()),
+            accept=fields[0]["accept"],
         )
     assert refused.value.messages == [
         "「現場.pdf」の形式は受け付けていません。使える形式: .jpg、.jpeg、.png"
     ]
+    picture = SimpleUploadedFile("現場.png", png_bytes())
     assert services.store_upload(
-        procedure=procedure, field_name="photo", upload=SimpleUploadedFile("現場.png", png_bytes())
+        procedure=procedure, field_name="photo", upload=picture, accept=fields[0]["accept"]
     ).content_type == ("image/png")
     # The document question follows the procedure's policy.
     assert services.store_upload(
