@@ -111,6 +111,21 @@ def test_a_range_answer_outside_its_bounds_or_steps_is_refused(data, errors):
     assert submit(read(RANGES).fields, data)[1] == errors
 
 
+@pytest.mark.django_db
+def test_the_resident_page_says_a_ranges_bounds_and_steps_and_refuses_an_answer_between_steps(tsu):
+    procedure = published_procedure(tsu, fields=read(RANGES).fields)
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    page = Client().get(url).content.decode()
+    assert "1〜5の数を、1きざみで入力してください。" in page
+    assert "0〜10の数を、0.5きざみで入力してください。" in page
+    assert 'inputmode="decimal"' in page  # a phone's keyboard with a decimal point for depth
+    response = Client().post(url, {"satisfaction": "3", "depth": "7.3", "action": "confirm"})
+    assert response.status_code == 422
+    assert "0から0.5きざみの値を入力してください。" in response.content.decode()
+    response = Client().post(url, {"satisfaction": "3", "depth": "2.5", "action": "confirm"})
+    assert "2.5 m は測れません" in response.content.decode()
+
+
 def test_a_range_from_high_to_low_takes_the_same_numbers():
     fields = read([["range", "r", "R", None, None, None, None, "start=10 end=0 step=-2"]]).fields
     assert fields[0] == {
@@ -279,3 +294,45 @@ def test_ranges_pictures_files_and_hidden_values_come_back_the_same_from_the_exp
         ]
     ).fields
     assert read_xlsform(io.BytesIO(write_xlsform(fields))).fields == fields
+
+
+@pytest.mark.django_db
+def test_a_clerk_relabelling_a_range_or_a_picture_question_keeps_its_steps_and_kinds(
+    tsu, tsu_admin, login
+):
+    from jichitai.procedures.models import Procedure
+
+    fields = read([RANGES[0], ["image", "photo", "現場の写真", "yes"]]).fields
+    procedure = published_procedure(tsu, fields=fields)
+    client = login(tsu_admin)
+    for position, (name, kind, label) in enumerate(
+        [("satisfaction", "number", "満足度(5段階)"), ("photo", "file", "写真")]
+    ):
+        edit = f"/s/{tsu.code}/procedures/{procedure.pk}/form/{position}/"
+        initial = {"minimum": "1", "maximum": "5"} if kind == "number" else {}
+        response = client.post(
+            edit, {"name": name, "type": kind, "label": label, "required": "on", **initial}
+        )
+        assert response.status_code == 302, response.content.decode()
+    saved = Procedure.objects.get(pk=procedure.pk).draft_fields
+    assert saved[0]["step"] == 1 and saved[0]["label"] == "満足度(5段階)"
+    assert saved[1]["accept"] == ["jpeg", "png"] and saved[1]["label"] == "写真"
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_range_answer_between_steps_or_against_the_forms_constraint(tsu):
+    procedure = published_procedure(tsu, fields=read(RANGES).fields)
+    url = f"/api/v1/o/{tsu.code}/procedures/{procedure.pk}/applications"
+    client = Client()
+    for depth, message in (
+        (7.3, "0から0.5きざみの値を入力してください。"),
+        (2.5, "2.5 m は測れません"),
+        (10.5, "10以下の値を入力してください。"),
+    ):
+        response = client.post(
+            url, {"satisfaction": 3, "depth": depth}, content_type="application/json"
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"depth": [message]}
+    body = {"satisfaction": 3, "depth": 7.5}
+    assert client.post(url, body, content_type="application/json").status_code == 201
