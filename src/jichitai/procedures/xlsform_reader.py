@@ -278,7 +278,7 @@ class Reader:
         if kind == "decimal" or (kind == "range" and bind.get("type") == "decimal"):
             spec["decimal"] = True
         if kind == "range":
-            spec.update(self.range_bounds(child))  # type: ignore[typeddict-item]
+            spec["minimum"], spec["maximum"], spec["step"] = range_bounds(child)
         if kind == "barcode":
             self.warnings.append(
                 f"{where}: バーコード「{original}」は Web では読み取れないため、"
@@ -377,20 +377,6 @@ class Reader:
         )
         return None
 
-    def range_bounds(self, child: dict) -> dict[str, int | float]:
-        """``parameters`` start, end and step (pyxform has checked they are numbers and the step
-        is not 0) as the number's minimum, maximum and step; a slider running from high to low
-        takes the same numbers."""
-        given = child.get("parameters")
-        parameters = {**RANGE_DEFAULTS, **(given if isinstance(given, dict) else {})}
-        start, end, step = (Decimal(str(parameters[key])) for key in ("start", "end", "step"))
-        low, high = sorted((start, end))
-        return {
-            "minimum": _plain_number(low),
-            "maximum": _plain_number(high),
-            "step": _plain_number(abs(step)),
-        }
-
     def repeat(self, child: dict, where: str, relevant: str) -> None:
         """A ``begin repeat`` block: its rows' fields are read like the form's own."""
         if self.in_repeat:
@@ -471,6 +457,17 @@ class Reader:
                         f"同じ行の項目だけを参照できます(「{'」「'.join(sorted(unknown))}」)。"
                     )
             earlier.add(spec["name"])
+
+
+def range_bounds(child: dict) -> tuple[int | float, int | float, int | float]:
+    """A ``range`` row's ``parameters`` start, end and step (pyxform has checked they are numbers
+    and the step is not 0) as the number's minimum, maximum and step; a slider running from high
+    to low takes the same numbers."""
+    given = child.get("parameters")
+    parameters = {**RANGE_DEFAULTS, **(given if isinstance(given, dict) else {})}
+    start, end, step = (Decimal(str(parameters[key])) for key in ("start", "end", "step"))
+    low, high = sorted((start, end))
+    return _plain_number(low), _plain_number(high), _plain_number(abs(step))
 
 
 def _plain_number(number: Decimal) -> int | float:
