@@ -217,5 +217,7 @@ def test_a_photo_question_from_the_corpus_takes_only_pictures():
     fields = _read("history__file_type.xlsx")
     assert [(spec["name"], spec["type"], spec.get("accept")) for spec in fields] == [
         ("photo", "file", ["jpeg", "png"]),
-        ("doc_file", "file", None),  # any kind the procedure's attachment policy allows
+        # Any kind the procedure's attachment policy allows.
+        ("doc_file", "file", None),
+        ("a_file", "file", None),
     ]
