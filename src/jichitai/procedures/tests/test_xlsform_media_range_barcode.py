@@ -336,3 +336,18 @@ def test_the_api_refuses_a_range_answer_between_steps_or_against_the_forms_const
         assert response.json()["errors"] == {"depth": [message]}
     body = {"satisfaction": 3, "depth": 7.5}
     assert client.post(url, body, content_type="application/json").status_code == 201
+
+
+def test_a_hidden_row_with_a_calculation_is_that_calculation():
+    book = workbook(
+        [["integer", "age", "年齢"], ["hidden", "next_age", "来年の年齢", "${age} + 1"]],
+        header=["type", "name", "label", "calculation"],
+    )
+    fields = read_xlsform(book).fields
+    assert fields[1] == {
+        "name": "next_age",
+        "type": "calculate",
+        "label": "来年の年齢",
+        "calculation": "${age} + 1",
+    }
+    assert submit(fields, {"age": "40"}) == ({"age": 40, "next_age": 41}, {})
