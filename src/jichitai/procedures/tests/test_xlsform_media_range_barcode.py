@@ -309,7 +309,9 @@ def test_a_clerk_relabelling_a_range_or_a_picture_question_keeps_its_steps_and_k
         [("satisfaction", "number", "満足度(5段階)"), ("photo", "file", "写真")]
     ):
         edit = f"/s/{tsu.code}/procedures/{procedure.pk}/form/{position}/"
-        initial = {"minimum": "1", "maximum": "5"} if kind == "number" else {}
+        # What the edit page shows filled in.
+        initial = {"minimum": "1", "maximum": "5", "step": "1"} if kind == "number" else {}
+        assert client.get(edit).status_code == 200
         response = client.post(
             edit, {"name": name, "type": kind, "label": label, "required": "on", **initial}
         )
@@ -351,3 +353,19 @@ def test_a_hidden_row_with_a_calculation_is_that_calculation():
         "calculation": "${age} + 1",
     }
     assert submit(fields, {"age": "40"}) == ({"age": 40, "next_age": 41}, {})
+
+
+@pytest.mark.django_db
+def test_a_clerk_sets_and_clears_a_numbers_steps_in_the_builder(tsu, tsu_admin, login):
+    from jichitai.procedures.models import Procedure
+
+    procedure = published_procedure(tsu, fields=read([RANGES[1]]).fields)
+    client = login(tsu_admin)
+    edit = f"/s/{tsu.code}/procedures/{procedure.pk}/form/0/"
+    page = client.get(edit).content.decode()
+    assert "きざみ" in page and 'value="0.5"' in page
+    answer = {"name": "depth", "type": "number", "label": "水深", "minimum": "0", "maximum": "10"}
+    assert client.post(edit, {**answer, "step": "0.25"}).status_code == 302
+    assert Procedure.objects.get(pk=procedure.pk).draft_fields[0]["step"] == 0.25
+    assert client.post(edit, answer).status_code == 302
+    assert "step" not in Procedure.objects.get(pk=procedure.pk).draft_fields[0]
