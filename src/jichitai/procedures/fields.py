@@ -196,11 +196,14 @@ def _off_step(value, spec: FieldSpec, answers: dict) -> str | None:
 
 
 def _number_problems(spec: FieldSpec, where: str) -> list[str]:
+    """A number in steps is XLSForm's range: it runs between a least and a greatest value."""
     step = spec.get("step")
-    if step is not None and (
-        isinstance(step, bool) or not isinstance(step, int | float) or step <= 0
-    ):
-        return [f"{where}: きざみ(step)は 0 より大きい数にしてください。"]
+    if step is None:
+        return []
+    if isinstance(step, bool) or not isinstance(step, int | float) or step <= 0:
+        return [f"{where}: きざみは 0 より大きい数にしてください。"]
+    if spec.get("minimum") in (None, "") or spec.get("maximum") in (None, ""):
+        return [f"{where}: きざみを使うときは、最小値と最大値も入力してください。"]
     return []
 
 

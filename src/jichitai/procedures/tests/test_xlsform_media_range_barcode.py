@@ -369,3 +369,15 @@ def test_a_clerk_sets_and_clears_a_numbers_steps_in_the_builder(tsu, tsu_admin, 
     assert Procedure.objects.get(pk=procedure.pk).draft_fields[0]["step"] == 0.25
     assert client.post(edit, answer).status_code == 302
     assert "step" not in Procedure.objects.get(pk=procedure.pk).draft_fields[0]
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        ({"step": 0}, "きざみは 0 より大きい数にしてください。"),
+        ({"step": 1, "minimum": 1}, "きざみを使うときは、最小値と最大値も入力してください。"),
+    ],
+)
+def test_a_number_in_steps_needs_a_positive_step_and_both_bounds(spec, problem):
+    number = {"name": "n", "type": "number", "label": "数", **spec}
+    assert check_definition([number]) == [f"1番目の項目「数」: {problem}"]
