@@ -145,6 +145,17 @@ class SearchKey(models.Model):
         return self.key
 
 
+class CatalogVersion(models.Model):
+    """One row whose ``number`` the database moves with every write to what a search reads
+    (triggers of migration 0006): counts kept in the cache are keyed by it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
 class Resource(TenantOwned):
     class Validation(models.TextChoices):
         NOT_APPLICABLE = "", _("対象外")

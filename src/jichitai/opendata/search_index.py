@@ -62,7 +62,8 @@ def indexed() -> bool:
     return connection.vendor == "postgresql"
 
 
-TEXT_FIELD = "text"
+# The key field of the two-character pieces of each normalized text column.
+PIECE_FIELDS = {"search_text": "text", "search_title": "title"}
 
 
 def pieces(word: str) -> list[str]:
@@ -119,10 +120,10 @@ def key_condition(field: str, *values: str | int) -> Q:
 
 
 def text_condition(column: str, word: str) -> Q:
-    """The datasets whose ``column`` (normalized text) contains ``word``. On PostgreSQL a word of
-    the search text of two characters or more is looked up by the numbers of its pieces (exact for
-    two characters; longer words are then checked in the text of the candidates)."""
-    if indexed() and column == "search_text" and len(word) >= 2:
-        condition = _having([key(TEXT_FIELD, piece) for piece in pieces(word)])
-        return condition if len(word) == 2 else condition & Q(search_text__contains=word)
+    """The datasets whose ``column`` (normalized text or title) contains ``word``. On PostgreSQL a
+    word of two characters or more is looked up by the numbers of its pieces (exact for two
+    characters; longer words are then checked in the text of the candidates)."""
+    if indexed() and column in PIECE_FIELDS and len(word) >= 2:
+        condition = _having([key(PIECE_FIELDS[column], piece) for piece in pieces(word)])
+        return condition if len(word) == 2 else condition & Q(**{f"{column}__contains": word})
     return Q(**{f"{column}__contains": word})
