@@ -205,10 +205,7 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
 
     if search_index.indexed():
         page, count, facets = page_count_and_facets(
-            ranked,
-            ordering,
-            query.start,
-            rows,
+            datasets,
             query.facet_fields,
             query.facet_limit,
             version=catalog_version(),
