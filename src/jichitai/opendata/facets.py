@@ -223,22 +223,96 @@ def _keyed_count_and_facets(
     return count, facets
 
 
-def page_count_and_facets(
-    datasets: QuerySet, fields, limit: int, *, version: str, page_of
+# The columns the matched set ``m`` of the one-pass statement may carry: the page's own, and what
+# an ordering sorts by. Only those the ordering needs are read: every matched row is copied.
+ORDER_COLUMNS = ("created_at", "name", "title", "ckan_id", "score")
+
+
+def _columns(ordering: list[str]) -> list[str]:
+    sorted_by = {name.lstrip("-") for name in ordering}
+    return ["id", "modified_at", *(name for name in ORDER_COLUMNS if name in sorted_by)]
+
+
+def _order_sql(ordering: list[str]) -> str:
+    parts = []
+    for name in ordering:
+        column = "id" if name.lstrip("-") == "pk" else name.lstrip("-")
+        parts.append(f"m.{column} DESC" if name.startswith("-") else f"m.{column}")
+    return ", ".join(parts)
+
+
+def _one_pass(
+    ranked: QuerySet, ordering: list[str], start: int, rows: int, fields: list[str], limit: int
 ) -> tuple[list, int, dict[str, list[FacetItem]]]:
-    """The page (``page_of``), count and facets of ``datasets`` on PostgreSQL. The page is a
-    statement of its own that stops at its last row: ordered by an indexed column (newest first),
-    PostgreSQL walks that index and reads only the rows before the page's end, however many
-    match. The counts, kept for ``version``, are read again only after the catalog changed."""
+    """The page, count and facets of ``ranked`` in one statement that reads each matched row once
+    (PostgreSQL): for an order no index gives (relevance), where the page needs every match."""
+    columns = _columns(ordering)
+    matched = ranked.order_by().annotate(facet_ids=search_index.FacetIds())
+    # values() puts the fields first and the annotations after, in the order annotated (score,
+    # then facet_ids): the names given to the columns below follow that order.
+    fields_first = [c for c in columns if c != "score"] + [c for c in columns if c == "score"]
+    matched_sql, params = matched.values(*fields_first, "facet_ids").query.sql_with_params()
+    order = _order_sql(ordering)
+    sql = (
+        f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
+        f"({', '.join(fields_first)}, facet_ids)), "
+        f"p AS (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
+        f"FROM m ORDER BY {order} LIMIT %s OFFSET %s)"
+        + (
+            ", " + _KEYED_COUNTS + ", f AS (" + _ranked(_keyed_rows(fields), limit) + ")"
+            if fields
+            else ""
+        )
+        + " SELECT (SELECT COUNT(*) FROM m), "
+        "ARRAY(SELECT id FROM p ORDER BY position), "
+        "ARRAY(SELECT modified_at FROM p ORDER BY position), "
+        + (
+            "(SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
+            "FROM f)"
+            if fields
+            else "NULL"
+        )
+    )
+    arguments = [*params, rows, start, *([limit] if fields and limit >= 0 else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arguments)
+        count, ids, modified, facet_rows = cursor.fetchone()
+    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
+    for facet, name, label, n in facet_rows or []:
+        facets[facet].append(FacetItem(name, label, n))
+    return list(zip(ids, modified, strict=True)), count, facets
+
+
+def page_count_and_facets(
+    ranked: QuerySet,
+    ordering: list[str],
+    start: int,
+    rows: int,
+    fields,
+    limit: int,
+    *,
+    version: str,
+    page_of,
+) -> tuple[list, int, dict[str, list[FacetItem]]]:
+    """The page (``rows`` from ``start`` in ``ordering``), count and facets of ``ranked`` (the
+    matched datasets with their ``score``) on PostgreSQL. Counts kept for ``version`` are served
+    with the page alone (``page_of``). Else, ranked by relevance, the page needs every match and
+    one statement reads all three (``_one_pass``); in any other order the page is a statement of
+    its own that stops at the page's end (newest first, PostgreSQL walks the index of the last
+    change and reads only the rows up to the page's end, however many match), and the counts
+    one more that reads the matched rows unsorted."""
     fields = [name for name in fields if name in _FACET_SQL]
-    key = _cache_key(datasets, fields, limit, version)
+    key = _cache_key(ranked, fields, limit, version)
     if key is None:
         return [], 0, {name: [] for name in fields}
-    page = page_of()
     found = cache.get(key)
     if found is not None:
         kept_count, kept_facets = found
-        return page, kept_count, kept_facets
-    count, facets = _keyed_count_and_facets(datasets, fields, limit)
+        return page_of(), kept_count, kept_facets
+    if ordering[0] == "-score":
+        page, count, facets = _one_pass(ranked, ordering, start, rows, fields, limit)
+    else:
+        page = page_of()
+        count, facets = _keyed_count_and_facets(ranked, fields, limit)
     cache.set(key, (count, facets), timeout=COUNTS_CACHE_SECONDS)
     return page, count, facets

@@ -205,7 +205,11 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
 
     if search_index.indexed():
         page, count, facets = page_count_and_facets(
-            datasets,
+            ranked,
+            # Without words every score is 0: the order is that of the columns after it.
+            ordering if terms else [name for name in ordering if name != "-score"],
+            query.start,
+            rows,
             query.facet_fields,
             query.facet_limit,
             version=catalog_version(),
