@@ -8,9 +8,10 @@ enough there.
   in the same transaction as the dataset (``keys_of``).
 - Most Japanese words are two characters (防災, 一覧), too short for a trigram index; with the
   default planner costs PostgreSQL also skipped the trigram index for many 4-character words. So
-  the two-character pieces of the search text are keys too (``text<TAB>防災``).
-- Every key is numbered once (``SearchKey``). A trigger of the database (migration 0005) writes,
-  whenever the search text or keys change, the numbers of all the dataset's keys
+  the two-character pieces of the search text are keys too (``text<TAB>防災``), and those of the
+  title (``title<TAB>防災``), so ``title:`` queries are index lookups too (migration 0006).
+- Every key is numbered once (``SearchKey``). A trigger of the database (migrations 0005, 0006) writes,
+  whenever the search text, title or keys change, the numbers of all the dataset's keys
   (``search_key_ids``, with a GIN index) and of its facet keys alone (``search_facet_ids``); the
   trigger, not the services, so the numbers cannot disagree with the text, whoever writes it.
 - A word of two characters is in the text exactly when its key number is in the array; a longer
