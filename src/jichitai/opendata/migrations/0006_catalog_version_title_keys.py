@@ -24,7 +24,12 @@ WATCHED = {
     "tenancy_organization": ("code", "name"),
 }
 
-BUMP = "UPDATE opendata_catalogversion SET number = number + 1 WHERE id = 1"
+# An upsert, so the number moves even after the row was removed (a test database's flush empties
+# every table).
+BUMP = (
+    "INSERT INTO opendata_catalogversion (id, number) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET number = opendata_catalogversion.number + 1"
+)
 
 PG_BUMP_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION opendata_bump_catalog_version() RETURNS trigger LANGUAGE plpgsql AS $$

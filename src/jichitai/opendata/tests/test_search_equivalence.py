@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 
 from jichitai.opendata import selectors, services
-from jichitai.opendata.models import Dataset, Resource
+from jichitai.opendata.models import CatalogVersion, Dataset, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +270,10 @@ def test_a_download_leaves_the_kept_counts_in_place(tsu):
     assert selectors.catalog_version() == version
     services.update_resource(actor=None, resource=resource, format="XLSX")
     assert selectors.catalog_version() != version
+
+
+def test_the_version_moves_even_after_its_row_was_removed(tsu):
+    CatalogVersion.objects.all().delete()  # as a flush of the database leaves it
+    before = selectors.catalog_version()
+    services.create_dataset(actor=None, organization=tsu, name="parks", title="公園")
+    assert selectors.catalog_version() != before
