@@ -1,0 +1,36 @@
+"""The database task queue, with its row written by a statement built once per process.
+
+django-tasks-db's backend writes each task row with ``DBTaskResult.objects.create()``, which
+compiles the same INSERT anew every time; on a submission (whose receipt mail is queued in its own
+transaction) that was the costliest single write. This backend writes the same row with the same
+values through ``core.rows`` and otherwise behaves as the one it extends (validation, the
+``task_enqueued`` signal, the result it returns, the worker that reads the rows).
+"""
+
+from typing import Any
+
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import Task, normalize_json
+from django_tasks_db.models import DBTaskResult
+
+from jichitai.core.rows import RowInsert
+
+_task_rows = RowInsert(DBTaskResult)
+
+
+class DatabaseQueue(DatabaseBackend):
+    def _task_to_db_task(
+        self, task: Task[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> DBTaskResult:
+        # The values of django_tasks_db.DatabaseBackend._task_to_db_task.
+        return _task_rows.insert(
+            DBTaskResult(
+                id=self._get_id(),
+                args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+                priority=task.priority,
+                task_path=task.module_path,
+                queue_name=task.queue_name,
+                run_after=task.run_after,
+                backend_name=self.alias,
+            )
+        )
