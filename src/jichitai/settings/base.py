@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "jichitai.core.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "jichitai.accounts.middleware.SecondFactorMiddleware",
     "jichitai.tenancy.middleware.TenantMiddleware",
@@ -86,7 +86,7 @@ API_MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "jichitai.core.csp.ContentSecurityPolicyMiddleware",
     "jichitai.core.params.InvalidParameterMiddleware",
     "jichitai.core.middleware.WriteTransactionMiddleware",
 ]
