@@ -276,8 +276,9 @@ def _store_uploads(request, procedure, state: dict) -> dict:
 @rate_limited("procedure-submit", "20/m")
 @require_http_methods(["GET", "POST"])
 def procedure_confirm(request, org_code, procedure_id):
-    organization = organization_by_code(org_code)
-    procedure = selectors.public_procedure(organization, procedure_id)
+    # The web form's submission: the procedure as the API reads it, kept per process.
+    procedure = selectors.public_procedure_by_code(org_code, procedure_id)
+    organization = procedure.organization
     state = request.session.get(_session_key(procedure))
     if not state:
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
