@@ -8,9 +8,10 @@ against the framework's own floor measured in the same invocation:
 (c) pgbench's single-row INSERT into the same database.
 
 Each prints its rate, p50/p99 latency, the rows counted in the database afterwards (none lost,
-none duplicated) and the load average while it ran; then the ratio (a) ÷ (b), the CPU time of one
-submission and the 15 functions that spend most of it by themselves (exclusive CPU time, measured
-with a CPU clock in-process). The last line is
+none duplicated) and the load average while it ran; then the ratio (a) ÷ (b), and for one API
+submission and one web form's final POST the CPU time, the Python function calls (a count other work
+on the machine does not change) and the 15 functions that spend most of the time by themselves
+(exclusive CPU time, measured with a CPU clock in-process). The last line is
 ``bench-submit: product N/s, minimal M/s, pgbench P/s, ratio R``.
 """
 
