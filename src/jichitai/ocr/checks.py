@@ -116,11 +116,18 @@ def too_few_characters(kind: str, text: str, ink: np.ndarray) -> bool:
 _SEPARATORS = set("-‐‑‒–—―−ー一~〜～")
 
 
-def least_sure(text: str, confidence: float, characters: tuple[float, ...]) -> float:
+# Fields whose value holds no hyphen: a dash read between their digits is not one written.
+_NO_HYPHEN_KINDS = ("digits", "amount")
+
+
+def least_sure(
+    text: str, confidence: float, characters: tuple[float, ...], kind: str = "text"
+) -> float:
     """The recogniser's score of its least sure character, leaving out dashes between digits
     (1-2, 0598-16): the reader rewrites any dash there to a hyphen, so which dash it saw does not
-    matter, and handwritten dashes are where it is least sure."""
-    if len(characters) != len(text):
+    matter, and handwritten dashes are where it is least sure. In a field that holds no hyphen (an
+    account number) an unsure dash is kept: it is a misread digit (0537755 read 053~75)."""
+    if len(characters) != len(text) or kind in _NO_HYPHEN_KINDS:
         return confidence
     kept = [
         score

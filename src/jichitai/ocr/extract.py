@@ -319,7 +319,8 @@ class Extractor:
         read = postprocess.read(kind, first.text, allowed)
         return bool(
             kind in ALWAYS_READ_TWICE
-            or checks.least_sure(first.text, first.confidence, first.characters) < SECOND_READ_BELOW
+            or checks.least_sure(first.text, first.confidence, first.characters, kind)
+            < SECOND_READ_BELOW
             or crop.faint
             or (crop.soft and kind in SOFT_KINDS)
             or self._signals(kind, crop, first.text, read)
@@ -357,7 +358,7 @@ class Extractor:
         first = readings[0]
         read = postprocess.read(kind, first.text, allowed)
         reasons, notes = [], [f"辞書で補正: {a} → {b}" for a, b in read.corrections]
-        confidence = checks.least_sure(first.text, first.confidence, first.characters)
+        confidence = checks.least_sure(first.text, first.confidence, first.characters, kind)
         if confidence < LOW_SCORE:
             reasons.append(LOW)
         elif crop.soft and kind in SOFT_KINDS and confidence < SOFT_LOW_SCORE:
