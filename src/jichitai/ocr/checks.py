@@ -10,8 +10,8 @@ doubted.
 The ink's gaps count characters too (``fewest_characters``): a column with no ink between two
 strokes is a gap, and no character is wider than ``WIDEST`` times the writing's height, so the ink
 cannot be fewer characters than the fewest spans of that width that cover its pieces (a radical
-standing apart from its kanji joins the kanji's span). A name or kana read with fewer characters
-than that has dropped one (マツモトツバサ read マツモトツサ, 山田由美 read 田由美), however sure the
+standing apart from its kanji joins the kanji's span). A name, an address or a reading read with
+fewer characters than that has dropped one (マツモトツバサ read マツモトツサ, 山田由美 read 田由美), however sure the
 recogniser is."""
 
 import datetime
@@ -106,7 +106,8 @@ def fewest_characters(ink: np.ndarray) -> int:
 
 
 def too_few_characters(kind: str, text: str, ink: np.ndarray) -> bool:
-    """Whether a name's or a reading's read has fewer characters than its ink's gaps show."""
+    """Whether the read of a name, an address or a reading has fewer characters than its ink's
+    gaps show."""
     if kind not in COUNTED_KINDS:
         return False
     read = sum(1 for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
