@@ -5,7 +5,8 @@ Two sets, reported separately:
 
 - **tuning**: the four layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
-  blur, heavy JPEG, shifted and scaled pages, phone photos, photos taken from afar; 150/200/300 dpi;
+  blur, heavy JPEG, shifted and scaled pages, phone photos, photos taken from afar, pale writing
+  on a grainy scan; 150/200/300 dpi;
   check boxes down to 6 mm marked with short thin ticks and small rings, names with 濁点/半濁点 kana
   and kanji a stroke away from another);
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
