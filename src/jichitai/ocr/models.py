@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.files import PrivateUploadTo
@@ -53,6 +54,9 @@ class Batch(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The day the papers arrived (for 消印有効, the postmark's): what the procedure's period is
+    # judged by when a page becomes an application, however much later it is scanned.
+    received_on = models.DateField(_("受付日"), default=timezone.localdate)
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
