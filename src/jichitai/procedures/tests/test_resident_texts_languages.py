@@ -1,0 +1,151 @@
+"""Everything fixed that a resident reads follows the language they chose for the form: the
+generic messages, the signature step, the status page and its status names, the e-mails and the
+receipt PDF (the last three from ``Application.language``). Staff keep Japanese."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from pypdf import PdfReader
+
+from jichitai.procedures.models import Application
+from jichitai.procedures.services import change_status, submit_application
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.translations import FORM_TEXTS, LANGUAGES, SITE_FORM_TEXTS, translate
+from jichitai.procedures.validation import validate_application_data
+
+pytestmark = pytest.mark.django_db
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+FIELDS = [
+    {
+        "name": "full_name",
+        "type": "text",
+        "label": "氏名",
+        "required": True,
+        "max_length": 5,
+        "translations": {
+            "pt": {"label": "Nome"},
+            "es": {"label": "Nombre"},
+            "vi": {"label": "Họ tên"},
+        },
+    },
+    {
+        "name": "email",
+        "type": "email",
+        "label": "メールアドレス",
+        "required": True,
+        "translations": {"pt": {"label": "E-mail"}, "es": {"label": "Correo"}},
+    },
+]
+
+
+def test_every_offered_language_has_every_fixed_text():
+    assert set(FORM_TEXTS) == set(LANGUAGES) - {"ja", "en"}
+    for code, texts in FORM_TEXTS.items():
+        assert set(texts) == set(SITE_FORM_TEXTS), code
+
+
+@pytest.mark.parametrize(
+    ("language", "required", "too_long"),
+    [
+        ("pt", "Preencha “Nome”.", "Use no máximo 5 caracteres."),
+        ("es", "Rellene «Nombre».", "Use como máximo 5 caracteres."),
+        ("vi", "Vui lòng nhập “Họ tên”.", "Nhập tối đa 5 ký tự."),
+        ("ja", "「氏名」を入力してください。", "5文字以内で入力してください。"),
+    ],
+)
+def test_generic_messages_are_in_the_residents_language(tsu, language, required, too_long):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    version = procedure.current_version
+    fields = translate(version.fields, language)
+    _, missing = validate_application_data(fields, version.schema, {}, language=language)
+    assert missing["full_name"] == [required]
+    _, long = validate_application_data(
+        fields, version.schema, {"full_name": "abcdefg"}, language=language
+    )
+    assert long["full_name"] == [too_long]
+
+
+def submitted(tsu, language: str) -> Application:
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    return submit_application(
+        procedure=procedure,
+        data={"full_name": "Maria", "email": "maria@example.jp"},
+        language=language,
+    ).application
+
+
+def without_names(text: str, application: Application) -> str:
+    for name in (
+        application.procedure.name,
+        application.organization.name,
+        application.procedure.division.name,
+    ):
+        text = text.replace(name, "")
+    return text
+
+
+@pytest.mark.parametrize(
+    ("language", "received", "returned"),
+    [("pt", "Recebemos", "Devolvido para correção"), ("es", "Hemos recibido", "Devuelto")],
+)
+def test_mails_are_written_in_the_application_language(
+    tsu, settings, django_capture_on_commit_callbacks, language, received, returned
+):
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submitted(tsu, language)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(
+            actor=None, application=application, to_status="reviewing", message="Olá"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(actor=None, application=application, to_status="returned")
+    receipt, reviewing, back = mail.outbox[-3:]
+    assert received in receipt.body and application.receipt_number in receipt.subject
+    assert returned in back.subject and returned in back.body
+    for message in (receipt, reviewing, back):
+        assert not JAPANESE.search(without_names(message.subject + message.body, application))
+
+
+def test_a_japanese_application_keeps_japanese_mails(
+    tsu, settings, django_capture_on_commit_callbacks
+):
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted(tsu, "ja")
+    assert "を受け付けました" in mail.outbox[-1].subject
+
+
+@pytest.mark.parametrize(("language", "title"), [("pt", "Comprovante"), ("vi", "Phiếu")])
+def test_the_receipt_pdf_is_in_the_application_language(tsu, language, title):
+    application = submitted(tsu, language)
+    response = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/receipt.pdf"
+    )
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert title in text
+    assert not JAPANESE.search(without_names(text, application))
+
+
+def test_the_status_page_and_the_signature_step_speak_portuguese(tsu):
+    application = submitted(tsu, "pt")
+    status = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    )
+    main = status.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    assert ">Recebido<" in main
+    assert not JAPANESE.search(without_names(re.sub(r"<[^>]+>", " ", main), application))
+
+    signed = published_procedure(tsu, fields=FIELDS, needs_signature=True)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{signed.pk}/"
+    client.get(url + "?lang=pt")
+    client.post(url, {"full_name": "Maria", "email": "maria@example.jp", "action": "next"})
+    refused = client.post(url + "confirm/", {})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Assinatura eletrônica" in page and "Escolha o arquivo de assinatura" in page
