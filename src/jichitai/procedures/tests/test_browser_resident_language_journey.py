@@ -1,7 +1,8 @@
 """A Portuguese-speaking resident on a 360 px phone reads the whole journey in Portuguese: the
 form with a missing answer, the 一時保存 block, the confirmation, the receipt and the status page.
-Japanese may remain only in what the municipality wrote itself (the procedure's and the
-organization's names) and in the site's header and footer, which follow the site language."""
+Japanese may remain only in what the municipality wrote itself (the procedure's, the
+organization's and the division's names), anywhere in the page: text, titles, labels for
+assistive technology, the site's frame."""
 
 import re
 
@@ -51,8 +52,8 @@ FIELDS = [
 
 
 def japanese_left(page, *allowed: str) -> list[str]:
-    """Japanese words in the page's main content, the municipality's own names set aside."""
-    text = page.locator("main").inner_text()
+    """Japanese words in the page (its whole HTML), the municipality's own names set aside."""
+    text = page.content()
     for name in allowed:
         text = text.replace(name, "")
     return JAPANESE.findall(text)
@@ -76,14 +77,14 @@ def test_a_portuguese_resident_reads_the_whole_journey_in_portuguese(phone, tsu,
     accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
-    page.get_by_label("Nome", exact=True).fill("Maria Silva")
+    page.locator("input[name=full_name]").fill("Maria Silva")
     page.get_by_text("Salvar e continuar depois").click()
     page.locator("#id_draft-email").fill("maria@example.jp")
     page.get_by_role("button", name="Salvar rascunho").click()
     page.get_by_text("Suas respostas foram salvas.").wait_for()
     assert japanese_left(page, *names) == []
 
-    page.get_by_label("E-mail", exact=True).fill("maria@example.jp")
+    page.locator("input[name=email]").fill("maria@example.jp")
     page.get_by_role("button", name="Verificar respostas").click()
     page.get_by_text("Maria Silva").wait_for()
     assert japanese_left(page, *names) == []
