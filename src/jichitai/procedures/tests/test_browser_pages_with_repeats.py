@@ -79,7 +79,7 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     first = page.get_by_role("group", name="Filhos n.º 1")
     first.get_by_label("Nome").fill("Hanako Mie")
     first.get_by_label("Data de nascimento").fill("2018-04-01")
-    page.get_by_role("button", name="Filhosを追加").click()
+    page.get_by_role("button", name="Adicionar: Filhos").click()
     second = page.get_by_role("group", name="Filhos n.º 2")
     second.get_by_label("Nome").fill("Jiro Mie")
     # Still on the children's page, whether the row was added in place or by a new page.
