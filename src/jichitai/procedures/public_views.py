@@ -185,11 +185,15 @@ def procedure_form(request, org_code, procedure_id):
             upload_errors = _store_uploads(request, procedure, state)
             action = request.POST.get("action", "next")
             if action == "save_draft":
-                draft_form = DraftEmailForm(request.POST, prefix="draft", use_required_attribute=False)
+                draft_form = DraftEmailForm(
+                    request.POST, prefix="draft", use_required_attribute=False
+                )
                 if draft_form.is_valid():
                     limit_mail(request, draft_form.cleaned_data["email"])
                     services.save_draft(
-                        procedure=procedure, email=draft_form.cleaned_data["email"], data=state["raw"]
+                        procedure=procedure,
+                        email=draft_form.cleaned_data["email"],
+                        data=state["raw"],
                     )
                     _save_state(request, procedure, state)
                     messages.success(
@@ -343,9 +347,7 @@ def procedure_confirm(request, org_code, procedure_id):
 def read_signature(request) -> tuple[bytes | None, str | None]:
     upload = request.FILES.get("signature")
     if upload is None:
-        return None, gettext(
-            "この手続には電子署名が必要です。署名ファイル(.p7s)を選んでください。"
-        )
+        return None, gettext("この手続には電子署名が必要です。署名ファイル(.p7s)を選んでください。")
     try:
         check_upload(upload, allowed=["p7s"], max_bytes=SIGNATURE_MAX_BYTES)
     except UploadRejected as rejection:

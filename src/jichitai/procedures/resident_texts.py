@@ -13,9 +13,16 @@ def _text(*, easy: str, pt: str, es: str, vi: str, zh: str, tl: str) -> dict[str
 _TEXTS = {
     # The form's pages
     "必須": _text(
-        easy="かならず書く", pt="Obrigatório", es="Obligatorio", vi="Bắt buộc", zh="必填", tl="Kailangan"
+        easy="かならず書く",
+        pt="Obrigatório",
+        es="Obligatorio",
+        vi="Bắt buộc",
+        zh="必填",
+        tl="Kailangan",
     ),
-    "次へ": _text(easy="つぎへ", pt="Próximo", es="Siguiente", vi="Tiếp", zh="下一步", tl="Susunod"),
+    "次へ": _text(
+        easy="つぎへ", pt="Próximo", es="Siguiente", vi="Tiếp", zh="下一步", tl="Susunod"
+    ),
     "戻る": _text(easy="もどる", pt="Voltar", es="Atrás", vi="Quay lại", zh="返回", tl="Bumalik"),
     "入力内容を確認する": _text(
         easy="書いたことを たしかめる",
@@ -52,8 +59,12 @@ _TEXTS = {
         tl="Numero ng pagtanggap",
     ),
     "入力": _text(easy="かく", pt="Preencher", es="Rellenar", vi="Nhập", zh="填写", tl="Punan"),
-    "確認": _text(easy="たしかめる", pt="Verificar", es="Revisar", vi="Kiểm tra", zh="确认", tl="Suriin"),
-    "完了": _text(easy="おわり", pt="Concluído", es="Completado", vi="Hoàn tất", zh="完成", tl="Tapos"),
+    "確認": _text(
+        easy="たしかめる", pt="Verificar", es="Revisar", vi="Kiểm tra", zh="确认", tl="Suriin"
+    ),
+    "完了": _text(
+        easy="おわり", pt="Concluído", es="Completado", vi="Hoàn tất", zh="完成", tl="Tapos"
+    ),
     "次の内容で送信します。よろしければ「送信する」を押してください。": _text(
         easy="このないようで おくります。よければ「おくる」を おしてください。",
         pt="Será enviado com o conteúdo abaixo. Se estiver correto, clique em “Enviar”.",
@@ -103,7 +114,12 @@ _TEXTS = {
         tl="Mga hakbang",
     ),
     "担当": _text(
-        easy="たんとう", pt="Responsável", es="Responsable", vi="Bộ phận phụ trách", zh="负责部门", tl="Tanggapan"
+        easy="たんとう",
+        pt="Responsável",
+        es="Responsable",
+        vi="Bộ phận phụ trách",
+        zh="负责部门",
+        tl="Tanggapan",
     ),
     "受付終了": _text(
         easy="うけつけの おわり",
@@ -113,7 +129,9 @@ _TEXTS = {
         zh="受理截止",
         tl="Huling araw",
     ),
-    "定員": _text(easy="ていいん", pt="Vagas", es="Plazas", vi="Số chỗ", zh="名额", tl="Bilang ng puwesto"),
+    "定員": _text(
+        easy="ていいん", pt="Vagas", es="Plazas", vi="Số chỗ", zh="名额", tl="Bilang ng puwesto"
+    ),
     "%(capacity)s 人(残り %(left)s 人)": _text(
         easy="%(capacity)s にん(のこり %(left)s にん)",
         pt="%(capacity)s (restam %(left)s)",
@@ -206,7 +224,14 @@ _TEXTS = {
     # Questions
     "はい": _text(easy="はい", pt="Sim", es="Sí", vi="Có", zh="是", tl="Oo"),
     "いいえ": _text(easy="いいえ", pt="Não", es="No", vi="Không", zh="否", tl="Hindi"),
-    "同意する": _text(easy="いいです", pt="Concordo", es="Acepto", vi="Tôi đồng ý", zh="同意", tl="Sumasang-ayon ako"),
+    "同意する": _text(
+        easy="いいです",
+        pt="Concordo",
+        es="Acepto",
+        vi="Tôi đồng ý",
+        zh="同意",
+        tl="Sumasang-ayon ako",
+    ),
     "個人情報の取扱いを読む(新しいタブで開きます)": _text(
         easy="こじんじょうほうの あつかいを よむ(あたらしい タブで ひらきます)",
         pt="Ler a política de dados pessoais (abre em nova aba)",
@@ -492,7 +517,9 @@ _TEXTS = {
         zh="确认填写内容",
         tl="Suriin ang mga sagot",
     ),
-    "回答": _text(easy="こたえ", pt="Respostas", es="Respuestas", vi="Câu trả lời", zh="回答", tl="Mga sagot"),
+    "回答": _text(
+        easy="こたえ", pt="Respostas", es="Respuestas", vi="Câu trả lời", zh="回答", tl="Mga sagot"
+    ),
     "電子署名": _text(
         easy="でんし しょめい",
         pt="Assinatura eletrônica",
@@ -599,7 +626,9 @@ _TEXTS = {
         zh="办理状况",
         tl="Kalagayan ng aplikasyon",
     ),
-    "手続": _text(easy="てつづき", pt="Pedido", es="Trámite", vi="Thủ tục", zh="手续", tl="Aplikasyon"),
+    "手続": _text(
+        easy="てつづき", pt="Pedido", es="Trámite", vi="Thủ tục", zh="手续", tl="Aplikasyon"
+    ),
     "受付日時": _text(
         easy="うけつけた ひ",
         pt="Data de recebimento",
@@ -672,7 +701,9 @@ _TEXTS = {
         zh="按修改内容重新提交",
         tl="Ipadala muli ang binago",
     ),
-    "経過": _text(easy="これまで", pt="Histórico", es="Historial", vi="Lịch sử", zh="经过", tl="Kasaysayan"),
+    "経過": _text(
+        easy="これまで", pt="Histórico", es="Historial", vi="Lịch sử", zh="经过", tl="Kasaysayan"
+    ),
     "申請内容": _text(
         easy="だした ないよう",
         pt="Dados do pedido",
@@ -697,7 +728,9 @@ _TEXTS = {
         zh="撤回此申请（无法恢复）",
         tl="Babawiin ko ang aplikasyong ito (hindi na maibabalik)",
     ),
-    "取り下げる": _text(easy="やめる", pt="Desistir", es="Retirar", vi="Rút đơn", zh="撤回", tl="Bawiin"),
+    "取り下げる": _text(
+        easy="やめる", pt="Desistir", es="Retirar", vi="Rút đơn", zh="撤回", tl="Bawiin"
+    ),
     "修正した内容で再提出しました。": _text(
         easy="なおした ないようで もういちど だしました。",
         pt="As correções foram reenviadas.",
@@ -723,9 +756,21 @@ _TEXTS = {
         tl="Nabawi na ang aplikasyon.",
     ),
     # Where an application stands (Application.Status, ApplicationEvent.Kind) and how it came
-    "受付": _text(easy="うけつけ", pt="Recebido", es="Recibida", vi="Đã tiếp nhận", zh="已受理", tl="Natanggap"),
+    "受付": _text(
+        easy="うけつけ",
+        pt="Recebido",
+        es="Recibida",
+        vi="Đã tiếp nhận",
+        zh="已受理",
+        tl="Natanggap",
+    ),
     "審査中": _text(
-        easy="しらべています", pt="Em análise", es="En revisión", vi="Đang xét", zh="审查中", tl="Sinusuri"
+        easy="しらべています",
+        pt="Em análise",
+        es="En revisión",
+        vi="Đang xét",
+        zh="审查中",
+        tl="Sinusuri",
     ),
     "差戻し": _text(
         easy="なおしてください",
@@ -735,11 +780,20 @@ _TEXTS = {
         zh="退回修改",
         tl="Ibinalik para itama",
     ),
-    "承認": _text(easy="みとめました", pt="Aprovado", es="Aprobada", vi="Đã duyệt", zh="已批准", tl="Aprobado"),
-    "却下": _text(
-        easy="みとめられません", pt="Indeferido", es="Denegada", vi="Bị từ chối", zh="已驳回", tl="Tinanggihan"
+    "承認": _text(
+        easy="みとめました", pt="Aprovado", es="Aprobada", vi="Đã duyệt", zh="已批准", tl="Aprobado"
     ),
-    "取下げ": _text(easy="やめました", pt="Desistência", es="Retirada", vi="Đã rút", zh="已撤回", tl="Binawi"),
+    "却下": _text(
+        easy="みとめられません",
+        pt="Indeferido",
+        es="Denegada",
+        vi="Bị từ chối",
+        zh="已驳回",
+        tl="Tinanggihan",
+    ),
+    "取下げ": _text(
+        easy="やめました", pt="Desistência", es="Retirada", vi="Đã rút", zh="已撤回", tl="Binawi"
+    ),
     "状態の変更": _text(
         easy="ようすが かわりました",
         pt="Mudança de situação",
@@ -764,9 +818,16 @@ _TEXTS = {
         zh="负责人变更",
         tl="Pagbabago ng humahawak",
     ),
-    "オンライン": _text(easy="オンライン", pt="On-line", es="En línea", vi="Trực tuyến", zh="网上", tl="Online"),
+    "オンライン": _text(
+        easy="オンライン", pt="On-line", es="En línea", vi="Trực tuyến", zh="网上", tl="Online"
+    ),
     "紙(AI-OCR)": _text(
-        easy="かみ", pt="Papel (AI-OCR)", es="Papel (AI-OCR)", vi="Giấy (AI-OCR)", zh="纸质（AI-OCR）", tl="Papel (AI-OCR)"
+        easy="かみ",
+        pt="Papel (AI-OCR)",
+        es="Papel (AI-OCR)",
+        vi="Giấy (AI-OCR)",
+        zh="纸质（AI-OCR）",
+        tl="Papel (AI-OCR)",
     ),
     "API連携": _text(easy="API", pt="API", es="API", vi="API", zh="API对接", tl="API"),
     # Receipt PDF (受付票)
@@ -795,7 +856,12 @@ _TEXTS = {
         tl="Natanggap ang “%(name)s” gaya ng nasa ibaba.",
     ),
     "受付経路": _text(
-        easy="だした ほうほう", pt="Canal", es="Canal", vi="Hình thức nộp", zh="受理方式", tl="Paraan ng pagpasa"
+        easy="だした ほうほう",
+        pt="Canal",
+        es="Canal",
+        vi="Hình thức nộp",
+        zh="受理方式",
+        tl="Paraan ng pagpasa",
     ),
     "%(date)s まで(標準処理期間)": _text(
         easy="%(date)s まで(ふつうの めやす)",
@@ -838,7 +904,14 @@ _TEXTS = {
         tl="resibo_%(receipt_number)s.pdf",
     ),
     # E-mails
-    "申請者": _text(easy="もうしこんだ かた", pt="Requerente", es="Solicitante", vi="Người nộp đơn", zh="申请人", tl="Aplikante"),
+    "申請者": _text(
+        easy="もうしこんだ かた",
+        pt="Requerente",
+        es="Solicitante",
+        vi="Người nộp đơn",
+        zh="申请人",
+        tl="Aplikante",
+    ),
     "%(name)s 様": _text(
         easy="%(name)s さま",
         pt="Prezado(a) %(name)s,",

@@ -36,6 +36,7 @@ ROW_LEGENDS = {
     "tl": "{label} blg. {number}",
 }
 
+
 class _TableCatalogue:
     """One language's resident texts in the shape Django's ``TranslationCatalog`` merges: a
     plural message reads the same for any count (the texts say "(3)" rather than inflect)."""

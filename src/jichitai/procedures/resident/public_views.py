@@ -22,8 +22,8 @@ from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures import services
 from jichitai.procedures.documents import selectors as documents
 from jichitai.procedures.resident import selectors
-from jichitai.procedures.translations import resident_language
 from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
+from jichitai.procedures.translations import resident_language
 from jichitai.tenancy.selectors import organization_by_code
 
 # Every answer of the lookup takes at least this long, found or not, so the time tells nothing.

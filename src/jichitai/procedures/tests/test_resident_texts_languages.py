@@ -11,9 +11,9 @@ from django.test import Client
 from pypdf import PdfReader
 
 from jichitai.procedures.models import Application
+from jichitai.procedures.resident_texts import RESIDENT_TEXTS
 from jichitai.procedures.services import change_status, submit_application
 from jichitai.procedures.tests.factories import published_procedure
-from jichitai.procedures.resident_texts import RESIDENT_TEXTS
 from jichitai.procedures.translations import LANGUAGES, resident_language, translate
 from jichitai.procedures.validation import validate_application_data
 
@@ -96,7 +96,10 @@ def without_names(text: str, application: Application) -> str:
 
 @pytest.mark.parametrize(
     ("language", "received", "returned"),
-    [("pt", "Recebemos", "Devolvido para correção"), ("es", "Hemos recibido", "Devuelta para corregir")],
+    [
+        ("pt", "Recebemos", "Devolvido para correção"),
+        ("es", "Hemos recibido", "Devuelta para corregir"),
+    ],
 )
 def test_mails_are_written_in_the_application_language(
     tsu, settings, django_capture_on_commit_callbacks, language, received, returned
