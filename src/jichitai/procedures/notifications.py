@@ -97,13 +97,12 @@ def send_link_mail(kind: str, object_id: int) -> None:
                 kwargs={"org_code": organization.code, "token": draft.token},
             )
         )
-        body = render_to_string("procedures/email/draft.txt", {"draft": draft, "link": link})
-        send_mail(
-            f"【{organization.name}】{draft.procedure.name} の入力を一時保存しました",
-            body,
-            None,
-            [draft.email],
-        )
+        with resident_language(draft.language):
+            body = render_to_string("procedures/email/draft.txt", {"draft": draft, "link": link})
+            subject = gettext("%(procedure)s の入力を一時保存しました") % {
+                "procedure": f"【{organization.name}】{draft.procedure.name}"
+            }
+        send_mail(subject, body, None, [draft.email])
     else:
         verification = EmailVerification.objects.select_related("procedure__organization").get(
             pk=object_id

@@ -194,6 +194,7 @@ def procedure_form(request, org_code, procedure_id):
                         procedure=procedure,
                         email=draft_form.cleaned_data["email"],
                         data=state["raw"],
+                        language=language,
                     )
                     _save_state(request, procedure, state)
                     messages.success(
@@ -397,8 +398,10 @@ def resume_draft(request, org_code, token):
         raise Http404
     state = _state(request, draft.procedure)
     state["raw"] = draft.data
+    # Resumed in the language it was saved in, on whichever device the link is opened.
+    state["language"] = draft.language
     _save_state(request, draft.procedure, state)
-    with resident_page_language(state.get("language", "ja")):
+    with resident_page_language(draft.language):
         messages.info(request, gettext("一時保存した内容を読み込みました。"))
     return redirect("procedures_public:form", org_code=org_code, procedure_id=draft.procedure_id)
 

@@ -1000,6 +1000,38 @@ _TEXTS = {
         zh="%(procedure)s：%(status_label)s（%(receipt_number)s）",
         tl="%(procedure)s: %(status_label)s (%(receipt_number)s)",
     ),
+    "%(procedure)s の入力を一時保存しました": _text(
+        easy="%(procedure)s を とちゅうで ほぞんしました",
+        pt="%(procedure)s: respostas salvas",
+        es="%(procedure)s: respuestas guardadas",
+        vi="%(procedure)s: đã lưu tạm",
+        zh="%(procedure)s 已暂存",
+        tl="%(procedure)s: na-save ang mga sagot",
+    ),
+    "「%(procedure)s」の入力内容を一時保存しました。": _text(
+        easy="「%(procedure)s」に 書いたことを ほぞんしました。",
+        pt="Suas respostas em “%(procedure)s” foram salvas.",
+        es="Sus respuestas en «%(procedure)s» se han guardado.",
+        vi="Đã lưu tạm nội dung “%(procedure)s”.",
+        zh="已暂存“%(procedure)s”的填写内容。",
+        tl="Na-save ang iyong mga sagot sa “%(procedure)s”.",
+    ),
+    "次のリンクから続きを入力できます(%(until)s まで有効)。": _text(
+        easy="つぎの リンクから つづきを 書けます(%(until)s まで)。",
+        pt="Continue pelo link abaixo (válido até %(until)s).",
+        es="Continúe desde el enlace siguiente (válido hasta el %(until)s).",
+        vi="Bạn có thể tiếp tục qua liên kết sau (hiệu lực đến %(until)s).",
+        zh="可通过以下链接继续填写（%(until)s前有效）。",
+        tl="Ituloy sa link sa ibaba (may bisa hanggang %(until)s).",
+    ),
+    "このリンクを知っている人は入力内容を見ることができます。他の人に知らせないでください。": _text(
+        easy="この リンクを しっている ひとは 書いたことを みられます。ほかの ひとに おしえないでください。",
+        pt="Quem tiver este link pode ver suas respostas. Não o compartilhe.",
+        es="Quien tenga este enlace puede ver sus respuestas. No lo comparta.",
+        vi="Ai có liên kết này đều xem được nội dung. Đừng chia sẻ cho người khác.",
+        zh="知道此链接的人可以看到填写内容，请勿告诉他人。",
+        tl="Makikita ng sinumang may link na ito ang iyong mga sagot. Huwag itong ibahagi.",
+    ),
     # The site's frame around the resident's pages
     "本文へ移動": _text(
         easy="ほんぶんへ",

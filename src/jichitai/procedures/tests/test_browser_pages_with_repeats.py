@@ -86,7 +86,7 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     assert page.get_by_text("Página 2 de 3").is_visible()
     check_page()
     page.get_by_role("button", name="Próximo").click()
-    page.get_by_text("Filhos n.º 2: 「Data de nascimento」を入力してください。").first.wait_for()
+    page.get_by_text("Filhos n.º 2: Preencha “Data de nascimento”.").first.wait_for()
     assert page.get_by_role("group", name="Filhos n.º 2").get_by_label("Nome").input_value() == (
         "Jiro Mie"
     )

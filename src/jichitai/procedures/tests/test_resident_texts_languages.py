@@ -160,3 +160,29 @@ def test_the_status_page_and_the_signature_step_speak_portuguese(tsu):
     assert refused.status_code == 422
     page = refused.content.decode()
     assert "Assinatura eletrônica" in page and "Escolha o arquivo de assinatura" in page
+
+
+def test_a_draft_is_mailed_and_resumed_in_the_language_it_was_saved_in(
+    tsu, settings, django_capture_on_commit_callbacks
+):
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+    client.get(url + "?lang=pt")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"action": "save_draft", "draft-email": "maria@example.jp", "full_name": "Maria"}
+        )
+    message = mail.outbox[-1]
+    assert "respostas salvas" in message.subject and "válido até" in message.body
+    names = (procedure.name, tsu.name)
+    text = message.subject + message.body
+    for name in names:
+        text = text.replace(name, "")
+    assert not JAPANESE.search(text)
+
+    link = re.search(r"http://testserver(\S+)", message.body).group(1)
+    resumed = Client().get(link, follow=True).content.decode()  # another device
+    assert "Suas respostas salvas foram carregadas." in resumed and 'value="Maria"' in resumed
+    assert "Próximo" in resumed or "Verificar respostas" in resumed
