@@ -257,6 +257,60 @@ _TEXTS = {
         zh="已附加：%(name)s（选择其他文件即可替换）",
         tl="Nakalakip: %(name)s (pumili ng ibang file para palitan)",
     ),
+    # The parts of a name (with its katakana reading) and of an address
+    "姓": _text(easy="みょうじ", pt="Sobrenome", es="Apellidos", vi="Họ", zh="姓", tl="Apelyido"),
+    "名": _text(easy="なまえ", pt="Nome", es="Nombre", vi="Tên", zh="名", tl="Pangalan"),
+    "セイ": _text(
+        easy="みょうじ(カタカナ)",
+        pt="Sobrenome (katakana)",
+        es="Apellidos (katakana)",
+        vi="Họ (katakana)",
+        zh="姓（片假名）",
+        tl="Apelyido (katakana)",
+    ),
+    "メイ": _text(
+        easy="なまえ(カタカナ)",
+        pt="Nome (katakana)",
+        es="Nombre (katakana)",
+        vi="Tên (katakana)",
+        zh="名（片假名）",
+        tl="Pangalan (katakana)",
+    ),
+    "郵便番号": _text(
+        easy="ゆうびんばんごう",
+        pt="CEP",
+        es="Código postal",
+        vi="Mã bưu chính",
+        zh="邮政编码",
+        tl="Postal code",
+    ),
+    "住所": _text(
+        easy="じゅうしょ", pt="Endereço", es="Dirección", vi="Địa chỉ", zh="地址", tl="Address"
+    ),
+    "建物名・部屋番号": _text(
+        easy="たてものの なまえ・へやの ばんごう",
+        pt="Prédio e apartamento",
+        es="Edificio y piso",
+        vi="Tòa nhà, số phòng",
+        zh="楼名・房间号",
+        tl="Gusali at numero ng kuwarto",
+    ),
+    "%(part)sはカタカナで入力してください。": _text(
+        easy="%(part)sは カタカナで 書いてください。",
+        pt="Escreva “%(part)s” em katakana.",
+        es="Escriba «%(part)s» en katakana.",
+        vi="Vui lòng nhập “%(part)s” bằng katakana.",
+        zh="“%(part)s”请用片假名填写。",
+        tl="Isulat ang “%(part)s” sa katakana.",
+    ),
+    "%(parts)sを入力してください。": _text(
+        easy="%(parts)sを 書いてください。",
+        pt="Preencha: %(parts)s.",
+        es="Rellene: %(parts)s.",
+        vi="Vui lòng nhập: %(parts)s.",
+        zh="请填写：%(parts)s。",
+        tl="Punan ang: %(parts)s.",
+    ),
     # Repeating groups; the Japanese row unit (人) is left out of the other languages.
     "%(label)sを追加": _text(
         easy="%(label)sを ふやす",

@@ -97,10 +97,11 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
 
     page.get_by_role("heading", name="Contato").wait_for()
     assert page.get_by_text("Página 3 de 3").is_visible()
-    page.get_by_label("郵便番号").fill("5140004")
-    page.get_by_role("button", name="検索").click()
-    assert page.get_by_label("住所", exact=True).input_value() == "三重県津市栄町"
-    page.get_by_label("住所", exact=True).fill("三重県津市栄町一丁目891")
+    page.get_by_label("CEP").fill("5140004")
+    page.get_by_role("button", name="Buscar").click()
+    address = page.locator("input[name=home__address]")
+    assert address.input_value() == "三重県津市栄町"
+    address.fill("三重県津市栄町一丁目891")
     check_page()
     page.get_by_role("button", name="Verificar respostas").click()
 
