@@ -90,8 +90,12 @@ def _language(request, version, state: dict) -> tuple[str, list, list]:
 
 
 def render_in_language(language: str, request, template: str, context: dict, status: int = 200):
-    """A resident page in the form's chosen language (``translations.resident_language``)."""
+    """A resident page in the form's chosen language (``translations.resident_language``). The
+    whole page is marked with it (``page_lang``, やさしい日本語 as ja) unless it is Japanese,
+    which switches nothing."""
     context = {**context, "language": language, "html_lang": html_lang(language)}
+    if language != "ja":
+        context["page_lang"] = html_lang(language)
     with resident_page_language(language):
         if context.get("page_count", 0) > 1:
             context["page_progress"] = gettext("ページ %(position)s / %(count)s") % {

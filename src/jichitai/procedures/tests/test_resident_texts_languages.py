@@ -186,3 +186,14 @@ def test_a_draft_is_mailed_and_resumed_in_the_language_it_was_saved_in(
     resumed = Client().get(link, follow=True).content.decode()  # another device
     assert "Suas respostas salvas foram carregadas." in resumed and 'value="Maria"' in resumed
     assert "Próximo" in resumed or "Verificar respostas" in resumed
+
+
+def test_a_form_in_easy_japanese_is_marked_as_japanese_and_reads_easy(tsu):
+    easy = [{**FIELDS[0], "translations": {"ja-easy": {"label": "なまえ"}}}]
+    procedure = published_procedure(tsu, fields=easy)
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+    page = client.get(url + "?lang=ja-easy").content.decode()
+    assert '<html lang="ja">' in page and "書いたことを たしかめる" in page
+    refused = client.post(url, {"action": "next"}).content.decode()
+    assert "「なまえ」を 書いてください。" in refused
