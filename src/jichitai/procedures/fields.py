@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NotRequired, TypedDict
 
+from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from jichitai.core import japanese
@@ -190,9 +191,15 @@ def _date(value, spec: FieldSpec):
 
 
 def _date_display(value, spec: FieldSpec) -> str:
+    """令和6年4月1日 in Japanese (and English) pages and exports; 2024-04-01 for a resident
+    reading another language, who may not know the eras (as the ``wareki`` filter)."""
     if not value:
         return ""
-    return japanese.format_wareki(date.fromisoformat(value))
+    day = date.fromisoformat(value)
+    language = translation.get_language() or "ja"
+    if language.startswith("ja") or language == "en":
+        return japanese.format_wareki(day)
+    return day.isoformat()
 
 
 def _email(value, spec: FieldSpec):

@@ -334,12 +334,13 @@ def procedure_confirm(request, org_code, procedure_id):
                     return redirect(
                         "procedures_public:done", org_code=org_code, procedure_id=procedure.pk
                     )
-    context = {
-        "organization": organization,
-        "procedure": procedure,
-        "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
-        "signature_error": signature_error,
-    }
+        context = {
+            "organization": organization,
+            "procedure": procedure,
+            # The answers as the resident's language shows them (dates, for one).
+            "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
+            "signature_error": signature_error,
+        }
     return render_in_language(
         language,
         request,

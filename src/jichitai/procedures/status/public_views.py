@@ -104,25 +104,26 @@ def _keep_uploads(request, application, page: pages.Page, state: dict) -> dict:
 def status_page(request, org_code, receipt_number, token):
     organization = organization_by_code(org_code)
     application = selectors.application_for_applicant(organization, receipt_number, token)
-    context = {
-        "organization": organization,
-        "application": application,
-        "rows": selectors.display_rows(application, language=application.language),
-        "history": selectors.history(application, internal=False),
-        "can_withdraw": application.status in services.WITHDRAWABLE,
-        "panels": panels_for(applicant_panels, request, application),
-        "errors": {},
-        "error_count": 0,
-        "needs_signature": application.procedure.needs_signature,
-        "signature_error": None,
-    }
-    if application.status != application.Status.RETURNED:
-        if request.method == "POST":  # an old tab: there is nothing to correct any more
-            return redirect(_status_url(application))
-        return render_in_language(
-            application.language, request, "procedures/public/status.html", context
-        )
+    # The page in the language the application was made in, its answers' display included.
     with resident_page_language(application.language):
+        context = {
+            "organization": organization,
+            "application": application,
+            "rows": selectors.display_rows(application, language=application.language),
+            "history": selectors.history(application, internal=False),
+            "can_withdraw": application.status in services.WITHDRAWABLE,
+            "panels": panels_for(applicant_panels, request, application),
+            "errors": {},
+            "error_count": 0,
+            "needs_signature": application.procedure.needs_signature,
+            "signature_error": None,
+        }
+        if application.status != application.Status.RETURNED:
+            if request.method == "POST":  # an old tab: there is nothing to correct any more
+                return redirect(_status_url(application))
+            return render_in_language(
+                application.language, request, "procedures/public/status.html", context
+            )
         return _correct(request, application, context)
 
 

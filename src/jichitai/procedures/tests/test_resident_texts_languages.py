@@ -197,3 +197,22 @@ def test_a_form_in_easy_japanese_is_marked_as_japanese_and_reads_easy(tsu):
     assert '<html lang="ja">' in page and "書いたことを たしかめる" in page
     refused = client.post(url, {"action": "next"}).content.decode()
     assert "「なまえ」を 書いてください。" in refused
+
+
+def test_a_date_is_checked_and_confirmed_in_portuguese_without_japanese_eras(tsu):
+    born = {
+        "name": "born",
+        "type": "date",
+        "label": "生年月日",
+        "required": True,
+        "translations": {"pt": {"label": "Data de nascimento"}},
+    }
+    procedure = published_procedure(tsu, fields=[born])
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+    client.get(url + "?lang=pt")
+    refused = client.post(url, {"born": "2024-02-30", "action": "next"}).content.decode()
+    assert "A data “2024-02-30” não existe." in refused
+    client.post(url, {"born": "2018-04-01", "action": "next"})
+    confirm = client.get(url + "confirm/").content.decode()
+    assert "<dd>2018-04-01</dd>" in confirm and "平成" not in confirm
