@@ -396,6 +396,12 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
     # hh:mm takes two digits for the hour; the time type's "%H" also reads "7:00", which a reader
     # expecting the standard's form (09:00) does not.
     time_columns = [index for index, f in matched if f.get("format") == "%H:%M"]
+    by_name = {f["name"]: index for index, f in matched}
+    address_columns = (
+        [by_name.get(name) for name in ADDRESS_PARTS]
+        if {"所在地_連結表記", "所在地_町字", "所在地_番地以下"} <= set(by_name)
+        else None
+    )
     for row, number in zip(table.rows, table.source_rows, strict=True):
         for index in time_columns:
             if re.fullmatch(r"[0-9]:[0-5][0-9]", row[index]):
@@ -445,6 +451,10 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                         value=value,
                     )
                 )
+        if address_columns is not None:
+            issue = _address_parts_issue(table, row, number, address_columns)
+            if issue is not None:
+                issues.append(issue)
         if lat is not None and lon is not None and _swapped(row[lat], row[lon]):
             issues.append(
                 Issue(
@@ -476,3 +486,47 @@ def _swapped(latitude: str, longitude: str) -> bool:
     except ValueError:
         return False
     return 122 <= lat <= 154 and 20 <= lon <= 46
+
+
+# The current layout's address: the joined form and the parts it is made of, in order.
+ADDRESS_PARTS = (
+    "所在地_連結表記",
+    "所在地_都道府県",
+    "所在地_市区町村",
+    "所在地_町字",
+    "所在地_番地以下",
+    "建物名等(方書)",
+)
+# Ways of writing that do not make another address: spaces and the dashes between numbers.
+ADDRESS_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－]")
+
+
+def _address_key(text: str) -> str:
+    return ADDRESS_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _address_parts_issue(
+    table: Table, row: list[str], number: int, columns: list[int | None]
+) -> Issue | None:
+    """A warning when 所在地_連結表記 is not its parts joined (with or without the building): one
+    of them holds a typo or another 番地, and a reader cannot tell which is right."""
+    joined, *parts = (row[index] if index is not None else "" for index in columns)
+    *address, building = parts
+    if not joined or not (address[2] or address[3]):
+        return None
+    if _address_key(joined) in {
+        _address_key("".join(address)),
+        _address_key("".join(address) + building),
+    }:
+        return None
+    return Issue(
+        "warning",
+        "address-parts",
+        _(
+            "所在地_連結表記が、所在地の各項目(都道府県・市区町村・町字・番地以下)をつなげた「%(parts)s」と一致しません。"
+        )
+        % {"parts": "".join(address)},
+        row=number,
+        column="所在地_連結表記",
+        value=joined,
+    )

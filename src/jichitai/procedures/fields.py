@@ -202,6 +202,132 @@ def _date_display(value, spec: FieldSpec) -> str:
     return day.isoformat()
 
 
+def _time_error() -> FieldInputError:
+    return FieldInputError(gettext("時刻は「9:30」のように、0:00〜23:59で入力してください。"))
+
+
+_TIME = re.compile(
+    r"^(?P<half>午前|午後|AM|PM)?\s*(?P<hour>\d{1,2})\s*(?::|時)\s*(?P<minute>\d{1,2})?\s*分?"
+    # XLSForm and browsers may add seconds and a time zone (09:30:00.000+09:00): the minute counts.
+    r"(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+
+
+def _time_text(text: str) -> str:
+    """「9:30」「９時３０分」「午後6時5分」「09:30:00.000+09:00」 → 09:30 / 18:05."""
+    match = _TIME.match(japanese.normalize_width(text).replace("：", ":").strip())
+    if not match:
+        raise _time_error()
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if (match["half"] or "").upper() in {"午後", "PM"} and hour < 12:
+        hour += 12
+    if hour > 23 or minute > 59:
+        raise _time_error()
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _time(value, spec: FieldSpec):
+    if _empty(value):
+        return None
+    return _time_text(str(value))
+
+
+def _time_display(value, spec: FieldSpec) -> str:
+    if not value:
+        return ""
+    hour, minute = value.split(":")
+    return f"{int(hour)}時{minute}分"
+
+
+# The date, then the time after a "T" (the browser's datetime-local), a space or 「日」.
+_DATETIME = re.compile(
+    r"^(?P<date>.+?)(?:T|\s+|(?<=日))(?P<time>(?:午前|午後|AM|PM)?\s*\d{1,2}\s*(?::|：|時).*)$",
+    re.IGNORECASE,
+)
+
+
+def _datetime(value, spec: FieldSpec):
+    """Stored as 2026-04-01T09:30, the local time as typed (a time zone an XLSForm value carries
+    is not converted: residents answer in Japan's time)."""
+    if _empty(value):
+        return None
+    text = japanese.normalize_width(str(value)).strip()
+    match = _DATETIME.match(text)
+    if not match:
+        raise FieldInputError(gettext("日付と時刻を入力してください。例: 令和8年4月1日 9:30"))
+    try:
+        day = japanese.parse_date(match["date"].strip())
+    except ValueError as error:
+        raise FieldInputError(str(error)) from None
+    return f"{day.isoformat()}T{_time_text(match['time'])}"
+
+
+def _datetime_display(value, spec: FieldSpec) -> str:
+    if not value:
+        return ""
+    day, time = value.split("T")
+    return f"{japanese.format_wareki(date.fromisoformat(day))} {_time_display(time, spec)}"
+
+
+GEOPOINT_PARTS = (("latitude", "緯度"), ("longitude", "経度"))
+GEOPOINT_RANGES = {"latitude": 90, "longitude": 180}
+
+
+def _coordinate(value, part: str) -> float:
+    limit = GEOPOINT_RANGES[part]
+    message = (
+        gettext("緯度は-90〜90の数で入力してください。")
+        if part == "latitude"
+        else gettext("経度は-180〜180の数で入力してください。")
+    )
+    if isinstance(value, bool):
+        raise FieldInputError(message)
+    try:
+        number = float(japanese.normalize_width(str(value)).replace("−", "-").strip())
+    except ValueError:
+        raise FieldInputError(message) from None
+    if not -limit <= number <= limit:  # also refuses nan
+        raise FieldInputError(message)
+    return number
+
+
+def _geopoint(value, spec: FieldSpec):
+    """Latitude and longitude in degrees (WGS84, as a phone's GPS gives them). XLSForm's own form,
+    "34.73 136.50 altitude accuracy", is read too; altitude and accuracy are not kept."""
+    if _empty(value):
+        return None
+    if isinstance(value, str):
+        numbers = japanese.normalize_width(value).replace(",", " ").split()
+        value = dict(zip(("latitude", "longitude"), numbers, strict=False))
+    if not isinstance(value, dict):
+        raise FieldInputError(gettext("緯度と経度を入力してください。"))
+    given = {part: value.get(part) for part, _label in GEOPOINT_PARTS}
+    if all(_empty(text) for text in given.values()):
+        return None
+    if any(_empty(text) for text in given.values()):
+        raise FieldInputError(gettext("緯度と経度を入力してください。"))
+    return {part: _coordinate(text, part) for part, text in given.items()}
+
+
+def _geopoint_display(value, spec: FieldSpec) -> str:
+    if not value:
+        return ""
+    return gettext("緯度 %(latitude)s、経度 %(longitude)s") % value
+
+
+def _geopoint_schema(spec: FieldSpec) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            part: {"type": "number", "minimum": -limit, "maximum": limit}
+            for part, limit in GEOPOINT_RANGES.items()
+        },
+        "required": list(GEOPOINT_RANGES),
+        "additionalProperties": False,
+    }
+
+
 def _email(value, spec: FieldSpec):
     text = _text(value, spec)
     if text is None:
@@ -394,6 +520,31 @@ for field_type in (
     FieldType("number", "数値", _number_schema, _number),
     FieldType(
         "date", "日付(和暦可)", lambda s: {"type": "string", "format": "date"}, _date, _date_display
+    ),
+    FieldType(
+        "time",
+        "時刻",
+        lambda s: {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+        _time,
+        _time_display,
+    ),
+    FieldType(
+        "datetime",
+        "日時(和暦可)",
+        lambda s: {
+            "type": "string",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]$",
+        },
+        _datetime,
+        _datetime_display,
+    ),
+    FieldType(
+        "geopoint",
+        "位置情報(緯度・経度)",
+        _geopoint_schema,
+        _geopoint,
+        _geopoint_display,
+        parts=GEOPOINT_PARTS,
     ),
     FieldType(
         "email",

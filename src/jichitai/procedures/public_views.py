@@ -6,7 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -283,61 +283,36 @@ def _store_uploads(request, procedure, state: dict) -> dict:
 @rate_limited("procedure-submit", "20/m")
 @require_http_methods(["GET", "POST"])
 def procedure_confirm(request, org_code, procedure_id):
-    organization = organization_by_code(org_code)
-    procedure = selectors.public_procedure(organization, procedure_id)
+    # The web form's submission: the procedure as the API reads it, kept per process.
+    procedure = selectors.public_procedure_by_code(org_code, procedure_id)
+    organization = procedure.organization
     state = request.session.get(_session_key(procedure))
     if not state:
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
-    version = procedure.current_version
+    if request.method == "POST" and not procedure.needs_signature:
+        # The submission checks the answers itself; they are checked here only when it refuses
+        # them, to send the resident back to the first page with a problem.
+        return _submitted(request, procedure, state, data=state["raw"], signature=None)
     cleaned, errors, attached = _validate(procedure, state)
     if errors:
-        # The whole application is checked again: back to the first page with a problem.
-        unfinished = pages.first_with_errors(pages.split(version.fields), cleaned, errors)
-        return redirect(page_flow.page_url(procedure, unfinished, check=1))
+        return _back_to_answers(procedure, state)
     language = state.get("language", "ja")
-    shown = translate(version.fields, language)
+    shown = translate(procedure.current_version.fields, language)
     signature_error = None
-    # The signature's and the service's messages in the resident's language too.
+    # The signature's messages and the answers' display (dates) in the resident's language too.
     with resident_page_language(language):
         if request.method == "POST":
-            signature = None
-            if procedure.needs_signature:
-                signature, signature_error = read_signature(request)
+            signature, signature_error = read_signature(request)
             if signature_error is None:
-                try:
-                    submission = services.submit_application(
-                        procedure=procedure,
-                        # A signed application carries what the applicant saw and signed: the values of
-                        # this confirmation page.
-                        data=cleaned if procedure.needs_signature else state["raw"],
-                        idempotency_key=f"web-{state['key']}",
-                        applicant_email=state.get("verified_email") or None,
-                        pending_files=_pending_files(procedure, state),
-                        signature=signature,
-                        language=language,
-                    )
-                except services.ApplicationInvalid as invalid:
-                    if "signature" not in invalid.message_dict:
-                        return redirect(
-                            "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
-                        )
-                    signature_error = invalid.message_dict["signature"][0]
-                except services.ProcedureUnavailable as error:
-                    messages.error(request, error.message)
-                    return redirect(
-                        "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
-                    )
-                else:
-                    request.session.pop(_session_key(procedure), None)
-                    request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
-                    request.session[f"procedures:done-language:{procedure.pk}"] = language
-                    return redirect(
-                        "procedures_public:done", org_code=org_code, procedure_id=procedure.pk
-                    )
+                # A signed application carries what the applicant saw and signed: the values of
+                # this confirmation page.
+                answer = _submitted(request, procedure, state, data=cleaned, signature=signature)
+                if not isinstance(answer, str):
+                    return answer
+                signature_error = answer
         context = {
             "organization": organization,
             "procedure": procedure,
-            # The answers as the resident's language shows them (dates, for one).
             "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
             "signature_error": signature_error,
         }
@@ -348,6 +323,57 @@ def procedure_confirm(request, org_code, procedure_id):
         context,
         status=422 if signature_error else 200,
     )
+
+
+def _submitted(
+    request, procedure, state: dict, *, data: dict, signature: bytes | None
+) -> HttpResponseBase | str:
+    """Records the application from the confirmation page: the redirect to answer with (the done
+    page, or back to the form), or the message about a refused signature."""
+    try:
+        submission = services.submit_application(
+            procedure=procedure,
+            data=data,
+            idempotency_key=f"web-{state['key']}",
+            applicant_email=state.get("verified_email") or None,
+            pending_files=_pending_files(procedure, state),
+            signature=signature,
+            language=state.get("language", "ja"),
+        )
+    except services.ApplicationInvalid as invalid:
+        if "signature" in invalid.message_dict:
+            return invalid.message_dict["signature"][0]
+        return _back_to_answers(procedure, state)
+    except services.ProcedureUnavailable as error:
+        messages.error(request, error.message)
+        return redirect(
+            "procedures_public:form",
+            org_code=procedure.organization.code,
+            procedure_id=procedure.pk,
+        )
+    request.session.pop(_session_key(procedure), None)
+    request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
+    request.session[f"procedures:done-language:{procedure.pk}"] = state.get("language", "ja")
+    return redirect(
+        "procedures_public:done", org_code=procedure.organization.code, procedure_id=procedure.pk
+    )
+
+
+def _back_to_answers(procedure, state: dict) -> HttpResponseBase:
+    """Where answers that were refused send the resident: the first page with a problem (the whole
+    application is checked again), or the form's start when a check of the whole application
+    refused answers that are each fine."""
+    cleaned, errors, _attached = _validate(procedure, state)
+    if not errors:
+        return redirect(
+            "procedures_public:form",
+            org_code=procedure.organization.code,
+            procedure_id=procedure.pk,
+        )
+    unfinished = pages.first_with_errors(
+        pages.split(procedure.current_version.fields), cleaned, errors
+    )
+    return redirect(page_flow.page_url(procedure, unfinished, check=1))
 
 
 def read_signature(request) -> tuple[bytes | None, str | None]:

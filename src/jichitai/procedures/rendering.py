@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from jichitai.core import japanese
 from jichitai.procedures import postal
-from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.fields import FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_renderers, field_types
 
 
@@ -156,6 +156,11 @@ def widgets(
                 for index, c in enumerate(spec.get("choices", []))
             ]
         if field_type.parts:
+            if isinstance(value, str):  # a default, written as one text ("34.73 136.50")
+                try:
+                    value = field_type.normalise(value, spec)
+                except FieldInputError:
+                    value = None
             values = value if isinstance(value, dict) else {}
             entry["parts"] = [
                 {

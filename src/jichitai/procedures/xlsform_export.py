@@ -20,6 +20,8 @@ OWN_TYPES = {
     "file",
     "yes_no",
 }
+# Types XLSForm has under another name.
+XLSFORM_TYPES = {"time": "time", "datetime": "dateTime", "geopoint": "geopoint"}
 EXPRESSIONS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
 
 
@@ -35,6 +37,8 @@ def _type(spec: FieldSpec, list_name: str) -> str:
         return "decimal" if spec.get("decimal") else "integer"
     if kind == "consent":
         return "acknowledge"
+    if kind in XLSFORM_TYPES:
+        return XLSFORM_TYPES[kind]
     if kind in OWN_TYPES | {"calculate"}:
         return kind
     raise ValueError(kind)

@@ -6,7 +6,8 @@ import re
 
 from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
-from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.fields import GEOPOINT_PARTS, FieldInputError, FieldSpec
+from jichitai.procedures.registry import field_types
 
 # pyxform's question type → our field type.
 SUPPORTED_TYPES = {
@@ -17,9 +18,16 @@ SUPPORTED_TYPES = {
     "decimal": "number",
     "phone number": "phone",
     "date": "date",
+    "time": "time",
+    "dateTime": "datetime",
+    "datetime": "datetime",
+    "geopoint": "geopoint",
+    "gps": "geopoint",
     "select one": "single_choice",
     "select all that apply": "multiple_choice",
     "acknowledge": "consent",
+    # pyxform's own name for acknowledge: an "OK" the person ticks, like the 同意 checkbox.
+    "trigger": "consent",
     "file": "file",
     "photo": "file",
     "image": "file",
@@ -53,18 +61,12 @@ DEVICE_METADATA = {
 }
 REFUSED_TYPES = {
     "loop": "繰返し(loop)",
-    "geopoint": "位置情報",
-    "gps": "位置情報",
-    "geotrace": "位置情報",
-    "geoshape": "位置情報",
-    "time": "時刻",
-    "datetime": "日時",
-    "dateTime": "日時",
+    "geotrace": "位置の線(geotrace)",
+    "geoshape": "位置の範囲(geoshape)",
     "barcode": "バーコード",
     "audio": "録音",
     "video": "動画",
     "osm": "地図(OSM)",
-    "trigger": "確認ボタン(trigger)",
     "range": "範囲(range)",
     "rank": "順位付け(rank)",
     "select one external": "外部選択肢(select_one_external)",
@@ -73,6 +75,8 @@ REFUSED_TYPES = {
     "hidden": "非表示値(hidden)",
     "attribute": "属性(attribute)",
 }
+# Types whose XLSForm default is written in XLSForm's own form (seconds, a time zone, altitude).
+READ_DEFAULTS = {"time", "datetime", "geopoint"}
 TRUE_VALUES = {"yes", "true", "true()", "1", "はい"}
 FALSE_VALUES = {"", "no", "false", "false()", "0", "いいえ"}
 LANGUAGE_CODES = {
@@ -287,6 +291,17 @@ class Reader:
                 self.warnings.append(
                     f"{where}: 式による初期値「{default}」は取り込みません(空欄で始まります)。"
                 )
+            elif spec_type in READ_DEFAULTS:
+                # Kept in this platform's own form (09:30, 2026-04-01T09:30, "34.73 136.50"),
+                # so the resident's page and the validator start from the same answer.
+                try:
+                    value = field_types.get(spec_type).normalise(default, spec)
+                except FieldInputError as error:
+                    self.problems.append(f"{where}: 初期値「{default}」は読めません({error})")
+                    return
+                if isinstance(value, dict):
+                    value = " ".join(str(value[part]) for part, _label in GEOPOINT_PARTS)
+                spec["default"] = str(value)
             else:
                 spec["default"] = default
         if spec_type in {"single_choice", "multiple_choice"}:

@@ -213,3 +213,42 @@ def test_the_report_is_plain_data_for_storage():
 
     assert json.loads(json.dumps(report.as_dict()))["layout"] == "legacy"
     assert AED_HEADER[0] == "都道府県コード又は市区町村コード"
+
+
+ADDRESS_HEADER = [
+    "全国地方公共団体コード",
+    "名称",
+    "所在地_連結表記",
+    "所在地_都道府県",
+    "所在地_市区町村",
+    "所在地_町字",
+    "所在地_番地以下",
+    "建物名等(方書)",
+]
+
+
+@pytest.mark.parametrize(
+    ("joined", "town", "number", "building", "agrees"),
+    [
+        # Hyphens, spaces and full-width digits are ways of writing, not differences.
+        ("三重県津市広明町13", "広明町", "13", "", True),
+        ("三重県津市広明町２－１３　県庁舎", "広明町2", "13", "県庁舎", True),
+        ("三重県津市広明町13", "広明町", "13", "県庁舎", True),
+        # A typo in one of them (町 → 朝) or another 番地 is what a reader of the file trips on.
+        ("三重県津市広明町13", "広明朝", "13", "", False),
+        ("三重県津市東丸之内6-1-3", "東丸之内6", "1-1", "", False),
+    ],
+)
+def test_the_joined_address_is_checked_against_its_parts(joined, town, number, building, agrees):
+    row = ["240001", "県庁", joined, "三重県", "津市", town, number, building]
+
+    report = standards.validate(
+        read_csv(csv_bytes([row], header=ADDRESS_HEADER)), "public-facilities"
+    )
+
+    found = issues(report, "address-parts")
+    assert (not found) == agrees, report.as_dict()
+    if found:
+        assert found[0].severity == "warning" and found[0].row == 2
+        assert found[0].column == "所在地_連結表記" and found[0].value == joined
+        assert "一致しません" in found[0].message

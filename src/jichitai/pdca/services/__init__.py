@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -49,6 +49,37 @@ def _decimal(value: object, field: str) -> Decimal | None:
         raise ValidationError({field: "数値で入力してください。"}) from None
 
 
+def _person(actor: User | None) -> User | None:
+    """The signed-in person to stamp a row with (None for a system run)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def save_audited(
+    row: models.Model,
+    values: dict[str, Any],
+    *,
+    actor: User | None,
+    organization: Organization,
+    action: str,
+    summary: str = "",
+    stamps: dict[str, Any] | None = None,
+) -> None:
+    """Writes ``values`` onto ``row`` with who and when (``stamps``) and records what changed, old
+    and new: the one way every plan figure, schedule and budget is written, by hand or by import."""
+    before = audit.snapshot(instance=row, fields=list(values))
+    for name, value in {**values, **(stamps or {})}.items():
+        setattr(row, name, value)
+    row.save(update_fields=[*values, *(stamps or {})])
+    audit.record_update(
+        action=action,
+        actor=actor,
+        organization=organization,
+        target=row,
+        before=before,
+        summary=summary,
+    )
+
+
 @transaction.atomic
 def set_indicator_year(
     *, actor: User | None, indicator: Indicator, fiscal_year: int, **values: object
@@ -61,30 +92,29 @@ def set_indicator_year(
     row, _created = IndicatorYear.objects.get_or_create(
         indicator=indicator, fiscal_year=fiscal_year
     )
-    fields = ["target", "actual", "rationale", "override", "override_comment"]
-    before = audit.snapshot(instance=row, fields=fields)
-    for name in ("target", "actual"):
-        if name in values:
-            setattr(row, name, _decimal(values[name], name))
-    for name in ("rationale", "override", "override_comment"):
-        if name in values:
-            setattr(row, name, values[name] or "")
-    if row.override and not row.override_comment.strip():
+    changes: dict[str, Any] = {
+        name: _decimal(values[name], name) for name in ("target", "actual") if name in values
+    }
+    changes |= {
+        name: values[name] or ""
+        for name in ("rationale", "override", "override_comment")
+        if name in values
+    }
+    override = changes.get("override", row.override)
+    if override and not changes.get("override_comment", row.override_comment).strip():
         raise ValidationError(
             {"override_comment": "達成状況を手動で決めるときは理由を入力してください。"}
         )
     if indicator.metric_name and "actual" in values and values["actual"] not in (None, ""):
         raise ValidationError({"actual": "この指標は自動計測です。実績値は入力できません。"})
-    row.entered_by = actor if getattr(actor, "is_authenticated", False) else None
-    row.entered_at = timezone.now()
-    row.save()
-    audit.record_update(
-        action="pdca.indicator_year.updated",
+    save_audited(
+        row,
+        changes,
         actor=actor,
         organization=plan.organization,
-        target=row,
-        before=before,
+        action="pdca.indicator_year.updated",
         summary=f"{indicator.name} {japanese.fiscal_year_label(fiscal_year)}",
+        stamps={"entered_by": _person(actor), "entered_at": timezone.now()},
     )
     return row
 
@@ -144,22 +174,20 @@ def set_action_year(
     ):
         raise ValidationError({"progress": ["進捗率は0〜100の整数で入力してください。"]})
     row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=fiscal_year)
-    fields = ["schedule", "status_text", "progress"]
-    before = audit.snapshot(instance=row, fields=fields)
+    changes: dict[str, Any] = {}
     if schedule is not None:
-        row.schedule = schedule
+        changes["schedule"] = schedule
     if status_text is not None:
-        row.status_text = status_text
+        changes["status_text"] = status_text
     if progress is not KEEP:
-        row.progress = progress if isinstance(progress, int) else None
-    row.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-    row.save()
-    audit.record_update(
-        action="pdca.action_year.updated",
+        changes["progress"] = progress if isinstance(progress, int) else None
+    save_audited(
+        row,
+        changes,
         actor=actor,
         organization=action.plan.organization,
-        target=row,
-        before=before,
+        action="pdca.action_year.updated",
+        stamps={"updated_by": _person(actor), "updated_at": timezone.now()},
     )
     return row
 
@@ -184,18 +212,15 @@ def set_executed_budgets(
         row = rows[pk]
         if row.executed == amount:
             continue
-        before = audit.snapshot(instance=row, fields=["executed"])
-        row.executed = amount
-        row.save(update_fields=["executed"])
-        changed += 1
-        audit.record_update(
-            action="pdca.project_year.updated",
+        save_audited(
+            row,
+            {"executed": amount},
             actor=actor,
             organization=plan.organization,
-            target=row,
-            before=before,
+            action="pdca.project_year.updated",
             summary=f"{row.project.name} {japanese.fiscal_year_label(fiscal_year)} 執行額",
         )
+        changed += 1
     return changed
 
 

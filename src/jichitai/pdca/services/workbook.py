@@ -24,6 +24,7 @@ from jichitai.pdca.models import (
     Plan,
     ProjectYear,
 )
+from jichitai.pdca.services import save_audited
 
 # The audit summary of every change a workbook import makes.
 IMPORTED = "Excel の取込"
@@ -200,17 +201,12 @@ def _save_imported(
     action: str,
     stamps: dict[str, Any] | None = None,
 ) -> None:
-    """Writes a workbook row's changed ``values`` (and who changed it, ``stamps``) onto ``row``
-    and records the change, old and new, as imported."""
-    before = audit.snapshot(instance=row, fields=list(values))
-    for name, value in {**values, **(stamps or {})}.items():
-        setattr(row, name, value)
-    row.save(update_fields=[*values, *(stamps or {})])
-    audit.record_update(
-        action=action,
+    save_audited(
+        row,
+        values,
         actor=actor,
         organization=plan.organization,
-        target=row,
-        before=before,
+        action=action,
         summary=IMPORTED,
+        stamps=stamps,
     )

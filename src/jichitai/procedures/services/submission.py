@@ -426,7 +426,8 @@ def _record(
         actor=actor,
         organization=procedure.organization,
         target=application,
-        summary=f"{procedure.name}({application.get_channel_display()})",
+        # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
+        summary=f"{procedure.name}({Application.Channel(channel).label})",
     )
     # In the same transaction: the application is never stored without its receipt mail queued.
     notifications.application_received(application)

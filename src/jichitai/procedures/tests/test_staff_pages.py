@@ -137,7 +137,7 @@ class TestBuildingAForm:
         self, tsu, manager, login, django_capture_on_commit_callbacks
     ):
         procedure = published_procedure(tsu)
-        survey = xlsx_bytes([["type", "name", "label"], ["geopoint", "where", "場所"]])
+        survey = xlsx_bytes([["type", "name", "label"], ["geoshape", "area", "範囲"]])
         with django_capture_on_commit_callbacks(execute=True):
             response = login(manager).post(
                 f"/s/{tsu.code}/procedures/{procedure.pk}/xlsform/",
@@ -145,7 +145,9 @@ class TestBuildingAForm:
             )
         page = login(manager).get(response["Location"])
         assert page.status_code == 422
-        assert "survey シート 2行目: 位置情報には対応していません" in page.content.decode()
+        assert (
+            "survey シート 2行目: 位置の範囲(geoshape)には対応していません" in page.content.decode()
+        )
 
     def test_warnings_are_accepted_before_the_fields_are_saved(
         self, tsu, manager, login, django_capture_on_commit_callbacks

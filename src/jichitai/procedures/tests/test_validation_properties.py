@@ -107,6 +107,37 @@ def typed_value(kind: str):
                 [day.isoformat(), f"{day.year}年{day.month}月{day.day}日", day.strftime("%Y/%m/%d")]
             )
         ),
+        "time": st.times().flatmap(
+            lambda moment: st.sampled_from(
+                [
+                    moment.strftime("%H:%M"),
+                    f"{moment.hour}時{moment.minute}分",
+                    moment.strftime("%H:%M:%S"),
+                ]
+            )
+        ),
+        "datetime": st.datetimes(
+            min_value=datetime.datetime(1990, 1, 1), max_value=datetime.datetime(2030, 12, 31)
+        ).flatmap(
+            lambda moment: st.sampled_from(
+                [
+                    moment.strftime("%Y-%m-%dT%H:%M"),
+                    f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour}時{moment.minute}分",
+                    moment.strftime("%Y/%m/%d %H:%M"),
+                ]
+            )
+        ),
+        "geopoint": st.tuples(
+            st.floats(min_value=-90, max_value=90), st.floats(min_value=-180, max_value=180)
+        ).flatmap(
+            lambda point: st.sampled_from(
+                [
+                    {"latitude": str(point[0]), "longitude": str(point[1])},
+                    {"latitude": point[0], "longitude": point[1]},
+                    f"{point[0]} {point[1]} 0 0",
+                ]
+            )
+        ),
         "email": st.sampled_from(["hanako@example.jp", "TARO.mie@pref.example.lg.jp"]),
         "phone": st.sampled_from(["059-224-3070", "０５９２２４３０７０", "090-1234-5678"]),
         "postal_code": st.sampled_from(["514-8570", "5148570", "５１４－８５７０"]),

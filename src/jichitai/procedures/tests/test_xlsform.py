@@ -265,13 +265,13 @@ def test_unsupported_rows_are_named():
             workbook(
                 [
                     ["text", "a", "A"],
-                    ["geopoint", "where", "場所"],
+                    ["geotrace", "route", "経路"],
                     ["text", "b", "B", None, "no", "pulldata('x', 'y', 'z', 'w')"],
                 ]
             )
         )
     assert error.value.problems == [
-        "survey シート 3行目: 位置情報には対応していません。",
+        "survey シート 3行目: 位置の線(geotrace)には対応していません。",
         "survey シート 4行目: 式「pulldata('x', 'y', 'z', 'w')」は読めません"
         "(関数 pulldata() には対応していません)。",
     ]

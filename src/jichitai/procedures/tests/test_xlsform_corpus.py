@@ -191,3 +191,21 @@ def test_the_resident_page_refuses_what_the_imported_form_forbids_with_its_own_m
 def test_each_imported_file_comes_back_the_same_from_its_xlsform_export(name):
     fields = _read(name)
     assert read_xlsform(io.BytesIO(write_xlsform(fields)), seconds=600).fields == fields
+
+
+def test_a_time_default_from_the_corpus_is_the_answer_a_resident_starts_with():
+    fields = _read("default_time_demo.xls")
+    assert fields == [
+        {"name": "start_time", "type": "time", "label": "Start time", "default": "09:30"}
+    ]
+    cleaned, errors = _submit(fields, {})
+    assert errors == {} and cleaned == {"start_time": "09:30"}
+    _, errors = _submit(fields, {"start_time": "9時75分"})
+    assert errors == {"start_time": ["時刻は「9:30」のように、0:00〜23:59で入力してください。"]}
+
+
+def test_a_gps_question_from_the_corpus_takes_a_latitude_and_a_longitude():
+    fields = _read("gps.xls")
+    assert fields == [{"name": "location", "type": "geopoint", "label": "GPS"}]
+    cleaned, errors = _submit(fields, {"location": {"latitude": "34.73", "longitude": "136.51"}})
+    assert errors == {} and cleaned == {"location": {"latitude": 34.73, "longitude": 136.51}}
