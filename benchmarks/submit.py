@@ -8,9 +8,10 @@ against the framework's own floor measured in the same invocation:
 (c) pgbench's single-row INSERT into the same database.
 
 Each prints its rate, p50/p99 latency, the rows counted in the database afterwards (none lost,
-none duplicated) and the load average while it ran; then the ratio (a) ÷ (b), the CPU time of one
-submission and the 15 functions that spend most of it by themselves (exclusive CPU time, measured
-with a CPU clock in-process). The last line is
+none duplicated) and the load average while it ran; then the ratio (a) ÷ (b), and for one API
+submission and one web form's final POST the CPU time, the Python function calls (a count other work
+on the machine does not change) and the 15 functions that spend most of the time by themselves
+(exclusive CPU time, measured with a CPU clock in-process). The last line is
 ``bench-submit: product N/s, minimal M/s, pgbench P/s, ratio R``.
 """
 
@@ -27,7 +28,7 @@ import time
 
 from loopback import BIN, PG, environment, psql, run_wrk, start_gunicorn
 from submit_form import BODY, prepare
-from submit_profile import cpu_profile, print_profile
+from submit_profile import cpu_profile, print_profile, web_form_cpu_profile
 
 WRK_SCRIPT = r"""
 local counter = 0
@@ -197,6 +198,7 @@ def profile_only(options) -> None:
         procedure_id = prepare(env)
         load_before = os.getloadavg()
         cpu_ms, calls, profile = cpu_profile(procedure_id, options.profiled)
+        web = web_form_cpu_profile(procedure_id, options.profiled)
         load = (load_before, os.getloadavg())
     finally:
         from django.db import connections
@@ -204,8 +206,12 @@ def profile_only(options) -> None:
         connections.close_all()
         psql(f"DROP DATABASE IF EXISTS {database}")
     print(f"\nload average 1/5/15: {load_text(load)}")
-    print_profile(options.profiled, cpu_ms, calls, profile)
-    print(f"\nbench-submit: CPU {cpu_ms:.2f} ms per submission (profile only)")
+    print_profile("API submissions", options.profiled, cpu_ms, calls, profile)
+    print_profile("web form final POSTs", options.profiled, *web)
+    print(
+        f"\nbench-submit: CPU {cpu_ms:.2f} ms per API submission, {web[0]:.2f} ms per web form"
+        " submission (profile only)"
+    )
 
 
 def main() -> None:
@@ -261,6 +267,7 @@ def main() -> None:
         ceiling = insert_ceiling(database, 10, options.connections)
         ceiling["duplicated"] = 0
         cpu_ms, calls, profile = cpu_profile(procedure_id, options.profiled)
+        web = web_form_cpu_profile(procedure_id, options.profiled)
     finally:
         from django.db import connections
 
@@ -289,7 +296,8 @@ def main() -> None:
     ):
         print("| " + " | ".join(f"{cell:<20}" for cell in (label, *map(show, runs))) + " |")
     print(f"\nratio product ÷ minimal: {ratio:.2f}")
-    print_profile(options.profiled, cpu_ms, calls, profile)
+    print_profile("API submissions", options.profiled, cpu_ms, calls, profile)
+    print_profile("web form final POSTs", options.profiled, *web)
     # A row may exist without its 201 only for requests in flight when wrk stopped (at most one per
     # connection); a 201 without a row would be a lost submission.
     failed = [

@@ -1,5 +1,6 @@
-"""bench-submit's CPU profile: one API submission in-process through the WSGI application gunicorn
-serves, its CPU time, its Python function calls and the functions that spend most of it."""
+"""bench-submit's CPU profile: one API submission, and one web form's final POST (the resident's
+「送信」 on the confirmation page), in-process through the WSGI application gunicorn serves; their CPU
+time, their Python function calls and the functions that spend most of it."""
 
 import cProfile
 import io
@@ -8,12 +9,20 @@ import pstats
 import re
 import sys
 import time
+from collections.abc import Callable
 
 from submit_form import BODY
 
 
 def _wsgi_post(path: str, body: bytes, idempotency_key: str) -> dict:
     """The WSGI environ gunicorn hands the application for one JSON POST."""
+    return {
+        **_wsgi_environ(path, body, "application/json"),
+        "HTTP_IDEMPOTENCY_KEY": idempotency_key,
+    }
+
+
+def _wsgi_environ(path: str, body: bytes, content_type: str) -> dict:
     return {
         "REQUEST_METHOD": "POST",
         "SCRIPT_NAME": "",
@@ -24,9 +33,8 @@ def _wsgi_post(path: str, body: bytes, idempotency_key: str) -> dict:
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
         "HTTP_HOST": "127.0.0.1",
-        "CONTENT_TYPE": "application/json",
+        "CONTENT_TYPE": content_type,
         "CONTENT_LENGTH": str(len(body)),
-        "HTTP_IDEMPOTENCY_KEY": idempotency_key,
         "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr,
         "wsgi.version": (1, 0),
@@ -52,30 +60,48 @@ def cpu_profile(
     path = f"/api/v1/o/242012/procedures/{procedure_id}/applications"
     body = json.dumps(BODY, ensure_ascii=False).encode()
 
-    def submit(prefix: str, index: int) -> None:
-        answered: list[str] = []
+    def request(prefix: str, index: int) -> dict:
+        return _wsgi_post(path, body, f"{prefix}-{index}")
 
-        def start_response(status: str, headers: list, exc_info=None) -> None:
-            answered.append(status)
+    return _measure(application, request, "201", number)
 
-        chunks = application(_wsgi_post(path, body, f"{prefix}-{index}"), start_response)
-        try:
-            content = b"".join(chunks)
-        finally:
-            chunks.close()  # as the server does: sends request_finished
-        if not answered[0].startswith("201"):
-            raise SystemExit(f"the profiled submission was refused: {answered[0]} {content!r}")
 
-    for index in range(50):
-        submit("warm", index)
+def _answer(application: Callable, environ: dict, expected: str) -> None:
+    """Hands ``environ`` to the WSGI application and reads the answer, as the server does."""
+    answered: list[str] = []
+
+    def start_response(status: str, headers: list, exc_info=None) -> None:
+        answered.append(status)
+
+    chunks = application(environ, start_response)
+    try:
+        content = b"".join(chunks)
+    finally:
+        chunks.close()  # as the server does: sends request_finished
+    if not answered[0].startswith(expected):
+        raise SystemExit(f"the profiled submission was refused: {answered[0]} {content!r}")
+
+
+def _measure(
+    application: Callable,
+    request: Callable[[str, int], dict],
+    expected: str,
+    number: int,
+) -> tuple[float, float, list[tuple[str, float, float]]]:
+    """Answers 50 requests to warm up, then times ``number`` and profiles ``number`` more; each
+    request's environ is made by ``request`` before the timing starts."""
+    for environ in [request("warm", index) for index in range(50)]:
+        _answer(application, environ, expected)
+    environs = [request("clock", index) for index in range(number)]
     started = time.process_time()
-    for index in range(number):
-        submit("clock", index)
+    for environ in environs:
+        _answer(application, environ, expected)
     cpu_ms = (time.process_time() - started) * 1000 / number
+    environs = [request("profile", index) for index in range(number)]
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
-    for index in range(number):
-        submit("profile", index)
+    for environ in environs:
+        _answer(application, environ, expected)
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = sum(row[2] for row in stats.stats.values()) or 1  # every function's own time
@@ -89,11 +115,54 @@ def cpu_profile(
     return cpu_ms, stats.total_calls / number, rows
 
 
+def web_form_cpu_profile(
+    procedure_id: int, number: int
+) -> tuple[float, float, list[tuple[str, float, float]]]:
+    """As ``cpu_profile``, for the web form's final POST: the resident's answers are already in
+    their session (as the form's pages leave them), and the POST to the confirmation page, with its
+    CSRF token, records the application and redirects to the done page. Only that POST is timed;
+    each submission has its own session and its own client address (the page allows a client 20
+    submissions a minute)."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.middleware.csrf import _get_new_csrf_string  # type: ignore[attr-defined]
+    from django.utils.module_loading import import_string
+
+    from jichitai.wsgi import application
+
+    path = f"/o/242012/procedures/{procedure_id}/confirm/"
+    store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    token = _get_new_csrf_string()
+    body = f"csrfmiddlewaretoken={token}".encode()
+    # In the session: what the form's pages store (public_views._state), with this form's answers.
+    answers = {**BODY, "participants": "2", "children": "0", "agree": "on"}
+
+    def request(prefix: str, index: int) -> dict:
+        session = store()
+        session["procedures:upload_token"] = f"{prefix}-{index}"
+        session[f"procedures:application:{procedure_id}"] = {
+            "raw": answers,
+            "files": {},
+            "key": f"{prefix}-{index}",
+            "upload_token": f"{prefix}-{index}",
+        }
+        session.save()
+        environ = _wsgi_environ(path, body, "application/x-www-form-urlencoded")
+        environ["REMOTE_ADDR"] = f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}"
+        environ["HTTP_COOKIE"] = (
+            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={token}"
+        )
+        return environ
+
+    return _measure(application, request, "302", number)
+
+
 def print_profile(
-    number: int, cpu_ms: float, calls: float, profile: list[tuple[str, float, float]]
+    what: str, number: int, cpu_ms: float, calls: float, profile: list[tuple[str, float, float]]
 ) -> None:
     print(
-        f"\nCPU per submission (in-process, CPU clock, {number} API submissions): "
+        f"\nCPU per submission (in-process, CPU clock, {number} {what}): "
         f"{cpu_ms:.2f} ms, {calls:,.0f} Python function calls."
         " Top 15 by exclusive (self) CPU time, ms per submission (under the profiler):\n"
     )

@@ -48,6 +48,7 @@ EMBEDDED_PORT = 8791
 # Longer than SQLite's busy timeout (30 s): a request holding the write lock that long made every
 # other writer, and the worker's task loop, fail.
 SLOW_REQUEST_SECONDS = 40
+PROCEDURE_NAME = "障害試験の講座"
 FIELDS = [
     {"name": "applicant", "type": "name", "label": "氏名", "required": True},
     {"name": "email", "type": "email", "label": "メールアドレス", "required": True},
@@ -231,26 +232,12 @@ def children_of(pid: int) -> list[int]:
 
 
 def prepare() -> int:
-    import django
+    """The procedure the benchmarks publish (benchmarks/submit_form.py), with this harness's three
+    fields, in the database of ``os.environ``."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.submit_form import publish_procedure
 
-    django.setup()
-    from jichitai.procedures import services
-    from jichitai.tenancy.models import Division, Organization
-
-    organization = Organization.objects.create(
-        code="242012", name="津市", name_kana="つし", kind="city"
-    )
-    division = Division.objects.create(organization=organization, name="情報政策課")
-    procedure = services.create_procedure(
-        actor=None,
-        organization=organization,
-        division=division,
-        name="障害試験の講座",
-        category="event",
-        fields=FIELDS,
-    )
-    services.publish_procedure(actor=None, procedure=procedure)
-    return procedure.pk
+    return publish_procedure(PROCEDURE_NAME, FIELDS)
 
 
 def check_submissions(load: Load, procedure_id: int) -> dict:
@@ -432,16 +419,10 @@ def interrupt_job(fault: JobFault, workers: list[subprocess.Popen], start_worker
 
 
 EMBEDDED_PREPARE = f"""
-import django
-django.setup()
-from jichitai.procedures import services
-from jichitai.tenancy.models import Division, Organization
-organization = Organization.objects.create(code="242012", name="津市", name_kana="つし", kind="city")
-division = Division.objects.create(organization=organization, name="情報政策課")
-procedure = services.create_procedure(actor=None, organization=organization, division=division,
-    name="障害試験の講座", category="event", fields={FIELDS!r})
-services.publish_procedure(actor=None, procedure=procedure)
-print(procedure.pk)
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from benchmarks.submit_form import publish_procedure
+print(publish_procedure({PROCEDURE_NAME!r}, {FIELDS!r}))
 """
 MAIL_TASK = "jichitai.procedures.notifications.send_received_mail"
 

@@ -1,9 +1,11 @@
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
+from jichitai.core.forms import JapaneseDateField
 from jichitai.ocr.template import FIELD_TYPES
 
 TYPE_LABELS = {
@@ -104,6 +106,14 @@ def shown_value(spec: dict, value) -> str:
 
 class BatchForm(forms.Form):
     scans = MultipleFileField(label=_("スキャンしたファイル(複数選択可: PDF・TIFF・JPEG・PNG)"))
+    received_on = JapaneseDateField(
+        label=_("受付日"),
+        initial=timezone.localdate,
+        required=False,
+        help_text=_(
+            "紙を受け取った日(消印有効の郵送は消印の日)。受付期間内かはこの日で判断します。空欄なら今日です。"
+        ),
+    )
 
 
 class PageForm(forms.Form):

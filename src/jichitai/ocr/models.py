@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.files import PrivateUploadTo
@@ -53,6 +54,9 @@ class Batch(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The day the papers arrived (for 消印有効, the postmark's): what the procedure's period is
+    # judged by when a page becomes an application, however much later it is scanned.
+    received_on = models.DateField(_("受付日"), default=timezone.localdate)
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -87,6 +91,9 @@ FLAG_REASONS = {
     "format": _("形式が正しくない"),
     "characters": _("項目に合わない文字がある(英字・記号など)、または電話番号の区切りが不正"),
     "length": _("読み取った文字数が記入の幅と合わない(文字の欠落・余分)"),
+    "glyph_count": _(
+        "記入の字と字の切れ目から数えた字数より、読み取った文字数が少ない(文字の欠落)"
+    ),
     "small_kana": _(
         "小さい「ゃ・ゅ・ょ・っ」などが、ありえない位置にある(大きい字の読み違いの可能性)"
     ),

@@ -1,6 +1,7 @@
 """Scan conditions applied to the synthetic forms of ``samples``: rotation, shift/scale, blur,
 noise with specks, heavy JPEG and phone photos (perspective, uneven light), some taken from afar
-(``distant photo``: fewer pixels per character, softer, greyer ink)."""
+(``distant photo``: fewer pixels per character, softer, greyer ink), and pale writing on a grainy
+scan (``faint``: a dry pen or a pencil, strokes broken by the grain and the JPEG)."""
 
 import io
 import random
@@ -8,7 +9,17 @@ import random
 import numpy as np
 from PIL import Image, ImageFilter
 
-CONDITIONS = ("clean", "rotated", "noisy", "blurred", "jpeg", "shifted", "photo", "distant photo")
+CONDITIONS = (
+    "clean",
+    "rotated",
+    "noisy",
+    "blurred",
+    "jpeg",
+    "shifted",
+    "photo",
+    "distant photo",
+    "faint",
+)
 
 
 def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Image:
@@ -51,6 +62,18 @@ def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Ima
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=rng.randint(60, 80))
             image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    if condition == "faint":
+        # Everything written and printed lightened towards a grey of 120-160, then the grain of a
+        # cheap scanner and its JPEG: thin strokes break up and a character can vanish.
+        array = np.asarray(image, dtype=np.float32)
+        palest = rng.uniform(120, 160)
+        array = palest + array * ((255 - palest) / 255)
+        grain = np.random.default_rng(rng.randint(0, 2**31)).normal(0, 14, array.shape)
+        image = Image.fromarray(np.clip(array + grain, 0, 255).astype(np.uint8))
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.9)))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=rng.randint(40, 60))
+        image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
     if condition == "blurred":
         image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.4)))
     if condition == "noisy":

@@ -5,6 +5,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Collection, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -158,15 +160,28 @@ def delete_field(*, actor: User, paper: PaperTemplate, name: str) -> None:
 
 @transaction.atomic
 def start_batch(
-    *, actor: User | None, paper: PaperTemplate, uploads: Sequence[UploadedFile]
+    *,
+    actor: User | None,
+    paper: PaperTemplate,
+    uploads: Sequence[UploadedFile],
+    received_on: date | None = None,
 ) -> Batch:
     """Stores the scans and starts the background reading. A file refused here (wrong type, too
-    large, content not matching its name) is kept as an error line; the others go on."""
+    large, content not matching its name) is kept as an error line; the others go on. The papers
+    were received on ``received_on`` (default today), which their applications are judged by."""
+    received_on = received_on or timezone.localdate()
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": ["受付日に先の日付は入力できません。"]})
     if not uploads:
         raise ValidationError({"scans": ["スキャンしたファイルを選んでください。"]})
     if not paper.fields:
         raise ValidationError("この様式には読取項目がありません。先に項目を定義してください。")
-    batch = Batch.objects.create(organization=paper.organization, template=paper, created_by=actor)
+    batch = Batch.objects.create(
+        organization=paper.organization,
+        template=paper,
+        created_by=actor,
+        received_on=received_on,
+    )
     for upload in uploads:
         try:
             checked = check_upload(
@@ -403,6 +418,7 @@ def _submit(page: ScanPage, actor: User) -> ScanPage:
             idempotency_key=f"ocr-page-{page.pk}",
             pending_files={"paper_scan": scan},
             actor=actor,
+            received_on=page.batch.received_on,
         )
     except ApplicationInvalid as invalid:
         scan.file.delete(save=False)

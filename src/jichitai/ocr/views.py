@@ -126,7 +126,10 @@ def batch_create(request, org_code, paper_template_id):
     if form.is_valid():
         try:
             batch = services.start_batch(
-                actor=request.user, paper=paper, uploads=form.cleaned_data["scans"]
+                actor=request.user,
+                paper=paper,
+                uploads=form.cleaned_data["scans"],
+                received_on=form.cleaned_data["received_on"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

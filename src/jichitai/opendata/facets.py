@@ -1,24 +1,23 @@
 """The number of datasets a search matches and its facet counts (organization, groups, tags,
-res_format, license_id), kept in the cache for the catalog's version; on PostgreSQL read in the
-same statement as the page of results.
+res_format, license_id), kept in the cache for the catalog's version.
 
 Why one pass and not counts kept incrementally: a facet count depends on the whole query (words
 and filters), so counts kept per value would only serve the unfiltered catalog; a search's own
 counts need its matched set anyway. The match (the text condition and the filters) is evaluated
-once into a materialized set (``WITH m AS MATERIALIZED``); the page is the first rows of it in the
-asked order, the count its size, and every facet counts over it, ranked with ROW_NUMBER for
-``facet.limit``: on PostgreSQL all of it one statement (``page_count_and_facets``), so the matched
-rows are visited once per request, not once for the page and again for the counts.
+once into a materialized set (``WITH m AS MATERIALIZED``), the count is its size and every facet
+counts over it, ranked with ROW_NUMBER for ``facet.limit``, in one statement.
 
-On PostgreSQL the matched set carries each dataset's facet key numbers (``search_facet_ids``,
-``search_index``) and the facets are one GROUP BY over those integers: no join per facet. SQLite
-counts in a statement of its own, joining each facet's table to the matched ids.
+On PostgreSQL the matched set is each matched dataset's facet key numbers (``search_facet_ids``,
+``search_index``) and the facets are one GROUP BY over those integers: no join per facet. The page
+is a statement of its own that PostgreSQL can stop early (``page_count_and_facets``): sorted by
+the last change, it walks that column's index and reads only the rows up to the page's end. SQLite
+counts joining each facet's table to the matched ids.
 
 A count over most of a large catalog (``q=一覧`` matches 60% of 100,000 datasets) visits every
 matched row however it is indexed; the counts of a query depend on its conditions only, not on the
-page or the order, so they are kept in the cache under the catalog's version (the time of its last
-change: every write to a dataset, its tags, groups or resources moves it) and a harvester paging
-through the results counts once: then only the page is read."""
+page or the order, so they are kept in the cache under the catalog's version (a number the
+database moves with every write a search reads, migration 0006) and a harvester paging through the
+results counts once: then only the page is read."""
 
 import hashlib
 from dataclasses import dataclass
@@ -196,6 +195,34 @@ def count_and_facets(
     return count, facets
 
 
+def _keyed_count_and_facets(
+    datasets: QuerySet, fields: list[str], limit: int
+) -> tuple[int, dict[str, list[FacetItem]]]:
+    """Count and facets in one statement over the facet key numbers of the matched rows
+    (PostgreSQL): the matched set is read once, narrow (one integer array a row), and never
+    sorted."""
+    if not fields:
+        return datasets.count(), {}
+    matched = datasets.order_by().annotate(facet_ids=search_index.FacetIds())
+    matched_sql, params = matched.values("facet_ids").query.sql_with_params()
+    sql = (
+        f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x(facet_ids)), "  # noqa: S608
+        + _KEYED_COUNTS
+        + ", f AS ("
+        + _ranked(_keyed_rows(fields), limit)
+        + ") SELECT (SELECT COUNT(*) FROM m), "
+        "(SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
+        "FROM f)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([limit] if limit >= 0 else [])])
+        count, facet_rows = cursor.fetchone()
+    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
+    for facet, name, label, n in facet_rows or []:
+        facets[facet].append(FacetItem(name, label, n))
+    return count, facets
+
+
 # The columns the matched set ``m`` of the one-pass statement may carry: the page's own, and what
 # an ordering sorts by. Only those the ordering needs are read: every matched row is copied.
 ORDER_COLUMNS = ("created_at", "name", "title", "ckan_id", "score")
@@ -214,28 +241,11 @@ def _order_sql(ordering: list[str]) -> str:
     return ", ".join(parts)
 
 
-def page_count_and_facets(
-    ranked: QuerySet,
-    ordering: list[str],
-    start: int,
-    rows: int,
-    fields,
-    limit: int,
-    *,
-    version: str,
-    page_of,
+def _one_pass(
+    ranked: QuerySet, ordering: list[str], start: int, rows: int, fields: list[str], limit: int
 ) -> tuple[list, int, dict[str, list[FacetItem]]]:
-    """The page (``rows`` from ``start`` in ``ordering``), count and facets of ``ranked`` (the
-    matched datasets with their ``score``), PostgreSQL: counts kept for ``version`` are served with
-    the page alone (``page_of``), else one statement reads all three from one pass."""
-    fields = [name for name in fields if name in _FACET_SQL]
-    key = _cache_key(ranked, fields, limit, version)
-    if key is None:
-        return [], 0, {name: [] for name in fields}
-    found = cache.get(key)
-    if found is not None:
-        kept_count, kept_facets = found
-        return page_of(), kept_count, kept_facets
+    """The page, count and facets of ``ranked`` in one statement that reads each matched row once
+    (PostgreSQL): for an order no index gives (relevance), where the page needs every match."""
     columns = _columns(ordering)
     matched = ranked.order_by().annotate(facet_ids=search_index.FacetIds())
     # values() puts the fields first and the annotations after, in the order annotated (score,
@@ -270,5 +280,39 @@ def page_count_and_facets(
     facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
     for facet, name, label, n in facet_rows or []:
         facets[facet].append(FacetItem(name, label, n))
-    cache.set(key, (count, facets), timeout=COUNTS_CACHE_SECONDS)
     return list(zip(ids, modified, strict=True)), count, facets
+
+
+def page_count_and_facets(
+    ranked: QuerySet,
+    ordering: list[str],
+    start: int,
+    rows: int,
+    fields,
+    limit: int,
+    *,
+    version: str,
+    page_of,
+) -> tuple[list, int, dict[str, list[FacetItem]]]:
+    """The page (``rows`` from ``start`` in ``ordering``), count and facets of ``ranked`` (the
+    matched datasets with their ``score``) on PostgreSQL. Counts kept for ``version`` are served
+    with the page alone (``page_of``). Else, ranked by relevance, the page needs every match and
+    one statement reads all three (``_one_pass``); in any other order the page is a statement of
+    its own that stops at the page's end (newest first, PostgreSQL walks the index of the last
+    change and reads only the rows up to the page's end, however many match), and the counts
+    one more that reads the matched rows unsorted."""
+    fields = [name for name in fields if name in _FACET_SQL]
+    key = _cache_key(ranked, fields, limit, version)
+    if key is None:
+        return [], 0, {name: [] for name in fields}
+    found = cache.get(key)
+    if found is not None:
+        kept_count, kept_facets = found
+        return page_of(), kept_count, kept_facets
+    if ordering[0] == "-score":
+        page, count, facets = _one_pass(ranked, ordering, start, rows, fields, limit)
+    else:
+        page = page_of()
+        count, facets = _keyed_count_and_facets(ranked, fields, limit)
+    cache.set(key, (count, facets), timeout=COUNTS_CACHE_SECONDS)
+    return page, count, facets

@@ -8,9 +8,10 @@ enough there.
   in the same transaction as the dataset (``keys_of``).
 - Most Japanese words are two characters (防災, 一覧), too short for a trigram index; with the
   default planner costs PostgreSQL also skipped the trigram index for many 4-character words. So
-  the two-character pieces of the search text are keys too (``text<TAB>防災``).
-- Every key is numbered once (``SearchKey``). A trigger of the database (migration 0005) writes,
-  whenever the search text or keys change, the numbers of all the dataset's keys
+  the two-character pieces of the search text are keys too (``text<TAB>防災``), and those of the
+  title (``title<TAB>防災``), so ``title:`` queries are index lookups too (migration 0006).
+- Every key is numbered once (``SearchKey``). A trigger of the database (migrations 0005, 0006) writes,
+  whenever the search text, title or keys change, the numbers of all the dataset's keys
   (``search_key_ids``, with a GIN index) and of its facet keys alone (``search_facet_ids``); the
   trigger, not the services, so the numbers cannot disagree with the text, whoever writes it.
 - A word of two characters is in the text exactly when its key number is in the array; a longer
@@ -62,7 +63,8 @@ def indexed() -> bool:
     return connection.vendor == "postgresql"
 
 
-TEXT_FIELD = "text"
+# The key field of the two-character pieces of each normalized text column.
+PIECE_FIELDS = {"search_text": "text", "search_title": "title"}
 
 
 def pieces(word: str) -> list[str]:
@@ -119,10 +121,10 @@ def key_condition(field: str, *values: str | int) -> Q:
 
 
 def text_condition(column: str, word: str) -> Q:
-    """The datasets whose ``column`` (normalized text) contains ``word``. On PostgreSQL a word of
-    the search text of two characters or more is looked up by the numbers of its pieces (exact for
-    two characters; longer words are then checked in the text of the candidates)."""
-    if indexed() and column == "search_text" and len(word) >= 2:
-        condition = _having([key(TEXT_FIELD, piece) for piece in pieces(word)])
-        return condition if len(word) == 2 else condition & Q(search_text__contains=word)
+    """The datasets whose ``column`` (normalized text or title) contains ``word``. On PostgreSQL a
+    word of two characters or more is looked up by the numbers of its pieces (exact for two
+    characters; longer words are then checked in the text of the candidates)."""
+    if indexed() and column in PIECE_FIELDS and len(word) >= 2:
+        condition = _having([key(PIECE_FIELDS[column], piece) for piece in pieces(word)])
+        return condition if len(word) == 2 else condition & Q(**{f"{column}__contains": word})
     return Q(**{f"{column}__contains": word})

@@ -6,6 +6,8 @@ The rule exists in two forms kept side by side: ``unavailable_reason`` for a pro
 public lists filter with and the seat count's conditional UPDATE applies atomically.
 """
 
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import F, Q
 from django.template.defaultfilters import date as date_format
 from django.utils import timezone
@@ -33,12 +35,30 @@ def _when(moment) -> str:
     return f"{format_wareki(local.date())} {date_format(local, 'H:i')}"
 
 
+def _moments(at: datetime | None, received_on: date | None) -> tuple[datetime, datetime]:
+    """The earliest and the latest moment the application may count as received: ``at`` (default
+    now) itself, or any time of the day a paper application was received on. A paper that arrived
+    (or, for 消印有効, was postmarked) within the period is entered after it: its day decides, and
+    a day that overlaps the period at all is within it, as the hour is not known."""
+    if received_on is None:
+        moment = at or timezone.now()
+        return moment, moment
+    start = timezone.make_aware(datetime.combine(received_on, time.min))
+    return start, start + timedelta(days=1, microseconds=-1)
+
+
 def unavailable_reason(
-    procedure: Procedure, *, persons: int = 1, at=None, paper: bool = False
+    procedure: Procedure,
+    *,
+    persons: int = 1,
+    at: datetime | None = None,
+    paper: bool = False,
+    received_on: date | None = None,
 ) -> ProcedureUnavailable | None:
-    """None when ``procedure`` accepts an application for ``persons`` at ``at`` (default now).
-    A paper-only procedure (``online`` off) accepts only what its staff enter from paper."""
-    at = at or timezone.now()
+    """None when ``procedure`` accepts an application for ``persons`` at ``at`` (default now), or
+    a paper one received on ``received_on``. A paper-only procedure (``online`` off) accepts only
+    what its staff enter from paper."""
+    earliest, latest = _moments(at, received_on)
     if (
         procedure.status not in {Procedure.Status.PUBLISHED, Procedure.Status.CLOSED}
         or not (procedure.online or paper)
@@ -47,11 +67,11 @@ def unavailable_reason(
         return ProcedureUnavailable(
             "この手続は現在オンラインで受け付けていません。", "closed", "offline"
         )
-    if procedure.opens_at and at < procedure.opens_at:
+    if procedure.opens_at and latest < procedure.opens_at:
         return ProcedureUnavailable(
             f"受付開始前です。{_when(procedure.opens_at)} から受け付けます。", "not_open"
         )
-    if procedure.closes_at and at >= procedure.closes_at:
+    if procedure.closes_at and earliest >= procedure.closes_at:
         return ProcedureUnavailable(
             f"この手続の受付は {_when(procedure.closes_at)} に終了しました。", "closed", "ended"
         )
@@ -69,12 +89,19 @@ def unavailable_reason(
     return None
 
 
-def accepting(*, persons: int = 1, at=None) -> Q:
+def accepting(
+    *,
+    persons: int = 1,
+    at: datetime | None = None,
+    paper: bool = False,
+    received_on: date | None = None,
+) -> Q:
     """The same rule as a condition on ``Procedure`` rows."""
-    at = at or timezone.now()
+    earliest, latest = _moments(at, received_on)
     return (
-        Q(status=Procedure.Status.PUBLISHED, online=True, current_version__isnull=False)
-        & (Q(opens_at__isnull=True) | Q(opens_at__lte=at))
-        & (Q(closes_at__isnull=True) | Q(closes_at__gt=at))
+        Q(status=Procedure.Status.PUBLISHED, current_version__isnull=False)
+        & (Q() if paper else Q(online=True))
+        & (Q(opens_at__isnull=True) | Q(opens_at__lte=latest))
+        & (Q(closes_at__isnull=True) | Q(closes_at__gt=earliest))
         & (Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity") - persons))
     )

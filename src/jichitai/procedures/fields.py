@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NotRequired, TypedDict
 
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from jichitai.core import japanese
 from jichitai.core import uploads as upload_kinds
@@ -223,9 +224,15 @@ def _date(value, spec: FieldSpec):
 
 
 def _date_display(value, spec: FieldSpec) -> str:
+    """令和6年4月1日 in Japanese (and English) pages and exports; 2024-04-01 for a resident
+    reading another language, who may not know the eras (as the ``wareki`` filter)."""
     if not value:
         return ""
-    return japanese.format_wareki(date.fromisoformat(value))
+    day = date.fromisoformat(value)
+    language = translation.get_language() or "ja"
+    if language.startswith("ja") or language == "en":
+        return japanese.format_wareki(day)
+    return day.isoformat()
 
 
 def _time_error() -> FieldInputError:
@@ -384,8 +391,18 @@ def _postal(value, spec: FieldSpec):
         raise FieldInputError(str(error)) from None
 
 
-NAME_PARTS = (("family", "姓"), ("given", "名"), ("family_kana", "セイ"), ("given_kana", "メイ"))
-ADDRESS_PARTS = (("postal_code", "郵便番号"), ("address", "住所"), ("building", "建物名・部屋番号"))
+# The parts' labels are read in the resident's language when the page or message is made.
+NAME_PARTS = (
+    ("family", gettext_lazy("姓")),
+    ("given", gettext_lazy("名")),
+    ("family_kana", gettext_lazy("セイ")),
+    ("given_kana", gettext_lazy("メイ")),
+)
+ADDRESS_PARTS = (
+    ("postal_code", gettext_lazy("郵便番号")),
+    ("address", gettext_lazy("住所")),
+    ("building", gettext_lazy("建物名・部屋番号")),
+)
 
 
 def _name(value, spec: FieldSpec):
@@ -405,7 +422,7 @@ def _name(value, spec: FieldSpec):
         result[part] = text
     if not any(result.values()):
         return None
-    missing = [label for part, label in NAME_PARTS if not result[part]]
+    missing = [str(label) for part, label in NAME_PARTS if not result[part]]
     if missing:
         raise FieldInputError(
             gettext("%(parts)sを入力してください。") % {"parts": "・".join(missing)}

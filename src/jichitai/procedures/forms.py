@@ -462,8 +462,8 @@ class DraftEmailForm(forms.Form):
     email = forms.EmailField(
         label=_("再開用のメールアドレス"),
         error_messages={
-            "invalid": "メールアドレスの形式が正しくありません。例: taro@example.jp",
-            "required": "再開用のメールアドレスを入力してください。",
+            "invalid": _("メールアドレスの形式が正しくありません。例: taro@example.jp"),
+            "required": _("再開用のメールアドレスを入力してください。"),
         },
     )
 

@@ -355,6 +355,8 @@ class Draft(models.Model):
     token = models.CharField(max_length=64, unique=True, default=_status_token)
     email = models.EmailField()
     data = models.JSONField(default=dict)
+    # The form language the resident was reading: the e-mail and the resumed form use it.
+    language = models.CharField(_("一時保存の言語"), max_length=8, default="ja")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 

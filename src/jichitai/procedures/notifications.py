@@ -8,10 +8,12 @@ crash right after the commit loses no mail, and a slow mail server never slows a
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
 
 from jichitai.core.links import absolute_url as absolute
 from jichitai.jobs.services import enqueue_with_action
+from jichitai.procedures.translations import resident_language
 
 
 def status_url(application) -> str:
@@ -32,11 +34,19 @@ def _prefix(application) -> str:
 
 
 def _mail_application(application, context: dict, template: str, subject: str) -> None:
+    """Written in the language the application was made in; ``subject`` is a gettext message
+    taking the procedure, the receipt number and the context."""
     if not application.applicant_email:
         return
-    body = render_to_string(
-        template, {"application": application, "status_url": status_url(application), **context}
-    )
+    with resident_language(application.language):
+        body = render_to_string(
+            template, {"application": application, "status_url": status_url(application), **context}
+        )
+        subject = gettext(subject) % {
+            "procedure": _prefix(application),
+            "receipt_number": application.receipt_number,
+            **context,
+        }
     send_mail(subject, body, None, [application.applicant_email])
 
 
@@ -51,7 +61,7 @@ def send_received_mail(application_id: int) -> None:
         application,
         {},
         "procedures/email/received.txt",
-        f"{_prefix(application)} を受け付けました({application.receipt_number})",
+        gettext_noop("%(procedure)s を受け付けました(%(receipt_number)s)"),
     )
 
 
@@ -67,9 +77,10 @@ def send_status_mail(event_id: int, message: str = "") -> None:
     application = event.application
     _mail_application(
         application,
+        # The status's name is read in the application's language, while the mail is written.
         {"message": message, "status": event.to_status, "status_label": event.to_status_label},
         "procedures/email/status_changed.txt",
-        f"{_prefix(application)}: {event.to_status_label}({application.receipt_number})",
+        gettext_noop("%(procedure)s: %(status_label)s(%(receipt_number)s)"),
     )
 
 
@@ -86,13 +97,12 @@ def send_link_mail(kind: str, object_id: int) -> None:
                 kwargs={"org_code": organization.code, "token": draft.token},
             )
         )
-        body = render_to_string("procedures/email/draft.txt", {"draft": draft, "link": link})
-        send_mail(
-            f"【{organization.name}】{draft.procedure.name} の入力を一時保存しました",
-            body,
-            None,
-            [draft.email],
-        )
+        with resident_language(draft.language):
+            body = render_to_string("procedures/email/draft.txt", {"draft": draft, "link": link})
+            subject = gettext("%(procedure)s の入力を一時保存しました") % {
+                "procedure": f"【{organization.name}】{draft.procedure.name}"
+            }
+        send_mail(subject, body, None, [draft.email])
     else:
         verification = EmailVerification.objects.select_related("procedure__organization").get(
             pk=object_id

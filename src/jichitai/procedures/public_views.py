@@ -6,9 +6,9 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core import params
@@ -24,11 +24,9 @@ from jichitai.procedures.forms import DraftEmailForm, EmailForm
 from jichitai.procedures.rendering import fill_address, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
 from jichitai.procedures.translations import (
-    FORM_TEXTS,
     form_languages,
-    form_texts,
     html_lang,
-    site_language,
+    resident_page_language,
     translate,
 )
 from jichitai.procedures.validation import validate_application_data
@@ -92,21 +90,21 @@ def _language(request, version, state: dict) -> tuple[str, list, list]:
 
 
 def render_in_language(language: str, request, template: str, context: dict, status: int = 200):
-    """A resident page in the form's chosen language: its fixed texts from the per-language
-    table, and the site's own catalogue when the site speaks that language (English)."""
-    texts = form_texts(language)
-    context = {**context, "texts": texts, "html_lang": html_lang(language)}
-    with translation.override(site_language(language) or translation.get_language()):
+    """A resident page in the form's chosen language (``translations.resident_language``). The
+    whole page is marked with it (``page_lang``, やさしい日本語 as ja) unless it is Japanese,
+    which switches nothing."""
+    context = {**context, "language": language, "html_lang": html_lang(language)}
+    if language != "ja":
+        context["page_lang"] = html_lang(language)
+    with resident_page_language(language):
         if context.get("page_count", 0) > 1:
-            context["page_progress"] = texts["page_of"] % {
+            context["page_progress"] = gettext("ページ %(position)s / %(count)s") % {
                 "position": context["page_position"],
                 "count": context["page_count"],
             }
-        if context.get("error_count") and language in FORM_TEXTS:
-            context["error_title"] = texts["errors"] % {"count": context["error_count"]}
         # Pages are counted as the resident met them (routing may skip some).
         for position, group in enumerate(context.get("groups", []), start=1):
-            group["heading"] = group["title"] or texts["page"] % {"number": position}
+            group["heading"] = group["title"] or gettext("ページ %(number)s") % {"number": position}
         response = render(request, template, context, status=status)
     return response
 
@@ -166,88 +164,97 @@ def procedure_form(request, org_code, procedure_id):
 
     version = procedure.current_version
     language, languages, fields = _language(request, version, state)
-    if request.method == "GET" and "lang" in request.GET:
-        _save_state(request, procedure, state)
-    form_pages = pages.split(fields)
-    cleaned, errors, attached = _validate(procedure, state, fields)
-    page = page_flow.current_page(form_pages, request.GET.get("page"), cleaned)
-    # Errors show on the page's own answers, after 次へ or when the confirmation sent it back.
-    shown = page_flow.on_page(page, errors) if request.GET.get("check") else {}
-    draft_form = DraftEmailForm(
-        prefix="draft",
-        initial={"email": state.get("verified_email", "")},
-        use_required_attribute=False,
-    )
-    if request.method == "POST" and pages.find(form_pages, request.GET.get("page")) not in (
-        None,
-        page,
-    ):
-        # A page the answers now skip (an old tab): its answers would land on another page.
-        return redirect(page_flow.page_url(procedure, page))
-    if request.method == "POST":
-        state["raw"].update(raw_from_post(page.fields, request.POST))
-        upload_errors = _store_uploads(request, procedure, state)
-        action = request.POST.get("action", "next")
-        if action == "save_draft":
-            draft_form = DraftEmailForm(request.POST, prefix="draft", use_required_attribute=False)
-            if draft_form.is_valid():
-                limit_mail(request, draft_form.cleaned_data["email"])
-                services.save_draft(
-                    procedure=procedure, email=draft_form.cleaned_data["email"], data=state["raw"]
+    # Messages, the fixed texts and the form's own all in the language chosen.
+    with resident_page_language(language):
+        if request.method == "GET" and "lang" in request.GET:
+            _save_state(request, procedure, state)
+        form_pages = pages.split(fields)
+        cleaned, errors, attached = _validate(procedure, state, fields)
+        page = page_flow.current_page(form_pages, request.GET.get("page"), cleaned)
+        # Errors show on the page's own answers, after 次へ or when the confirmation sent it back.
+        shown = page_flow.on_page(page, errors) if request.GET.get("check") else {}
+        draft_form = DraftEmailForm(
+            prefix="draft",
+            initial={"email": state.get("verified_email", "")},
+            use_required_attribute=False,
+        )
+        if request.method == "POST" and pages.find(form_pages, request.GET.get("page")) not in (
+            None,
+            page,
+        ):
+            # A page the answers now skip (an old tab): its answers would land on another page.
+            return redirect(page_flow.page_url(procedure, page))
+        if request.method == "POST":
+            state["raw"].update(raw_from_post(page.fields, request.POST))
+            upload_errors = _store_uploads(request, procedure, state)
+            action = request.POST.get("action", "next")
+            if action == "save_draft":
+                draft_form = DraftEmailForm(
+                    request.POST, prefix="draft", use_required_attribute=False
                 )
-                _save_state(request, procedure, state)
-                messages.success(
-                    request,
-                    "入力内容を一時保存しました。メールに届いたリンクから続きを入力できます。",
-                )
-                return redirect(page_flow.page_url(procedure, page))
-        elif action.startswith("postal:"):
-            # The 検索 button of an address: fill it from the postal code, check nothing else.
-            shown = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
-            _save_state(request, procedure, state)
-        elif is_row_action(action):
-            # 追加 / 削除 of a repeating group's row: the page comes back with everything kept.
-            apply_row_action(version.fields, state["raw"], action)
-            _save_state(request, procedure, state)
-        else:
-            cleaned, errors, attached = _validate(procedure, state, fields)
-            errors.update(upload_errors)
-            _save_state(request, procedure, state)
-            if action == "back":  # 戻る keeps what was typed, checked or not
-                previous = pages.preceding(form_pages, page, cleaned)
-                return redirect(page_flow.page_url(procedure, previous or page))
-            shown = page_flow.on_page(page, errors)
-            if not shown:
-                return redirect(
-                    page_flow.after_page(
-                        procedure,
-                        form_pages,
-                        page,
-                        cleaned,
-                        errors,
-                        to_confirm=request.POST.get("return") == "confirm",
+                if draft_form.is_valid():
+                    limit_mail(request, draft_form.cleaned_data["email"])
+                    services.save_draft(
+                        procedure=procedure,
+                        email=draft_form.cleaned_data["email"],
+                        data=state["raw"],
+                        language=language,
                     )
-                )
-    context = {
-        "organization": organization,
-        "procedure": procedure,
-        "questions": widgets(fields, state["raw"], shown, files=attached, only=page.names),
-        "language": language,
-        "languages": languages,
-        "html_lang": html_lang(language),
-        "errors": shown,
-        "error_count": len(shown),
-        "draft_form": draft_form,
-        "has_files": bool(file_fields(version.fields)),
-        "pending_upload_hours": settings.JICHITAI_PENDING_UPLOAD_HOURS,
-        "pending_upload_files": settings.JICHITAI_PENDING_UPLOAD_MAX_FILES,
-        "pending_upload_size": human_size(settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES),
-        "returns_to_confirm": request.GET.get("return") == "confirm",
-        **page_flow.navigation(form_pages, page, cleaned),
-    }
-    return render_in_language(
-        language, request, "procedures/public/form.html", context, status=422 if shown else 200
-    )
+                    _save_state(request, procedure, state)
+                    messages.success(
+                        request,
+                        gettext(
+                            "入力内容を一時保存しました。メールに届いたリンクから続きを入力できます。"
+                        ),
+                    )
+                    return redirect(page_flow.page_url(procedure, page))
+            elif action.startswith("postal:"):
+                # The 検索 button of an address: fill it from the postal code, check nothing else.
+                shown = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
+                _save_state(request, procedure, state)
+            elif is_row_action(action):
+                # 追加 / 削除 of a repeating group's row: the page comes back with everything kept.
+                apply_row_action(version.fields, state["raw"], action)
+                _save_state(request, procedure, state)
+            else:
+                cleaned, errors, attached = _validate(procedure, state, fields)
+                errors.update(upload_errors)
+                _save_state(request, procedure, state)
+                if action == "back":  # 戻る keeps what was typed, checked or not
+                    previous = pages.preceding(form_pages, page, cleaned)
+                    return redirect(page_flow.page_url(procedure, previous or page))
+                shown = page_flow.on_page(page, errors)
+                if not shown:
+                    return redirect(
+                        page_flow.after_page(
+                            procedure,
+                            form_pages,
+                            page,
+                            cleaned,
+                            errors,
+                            to_confirm=request.POST.get("return") == "confirm",
+                        )
+                    )
+        context = {
+            "organization": organization,
+            "procedure": procedure,
+            "questions": widgets(fields, state["raw"], shown, files=attached, only=page.names),
+            "language": language,
+            "languages": languages,
+            "html_lang": html_lang(language),
+            "errors": shown,
+            "error_count": len(shown),
+            "draft_form": draft_form,
+            "has_files": bool(file_fields(version.fields)),
+            "pending_upload_hours": settings.JICHITAI_PENDING_UPLOAD_HOURS,
+            "pending_upload_files": settings.JICHITAI_PENDING_UPLOAD_MAX_FILES,
+            "pending_upload_size": human_size(settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES),
+            "returns_to_confirm": request.GET.get("return") == "confirm",
+            **page_flow.navigation(form_pages, page, cleaned),
+        }
+        return render_in_language(
+            language, request, "procedures/public/form.html", context, status=422 if shown else 200
+        )
 
 
 def _store_uploads(request, procedure, state: dict) -> dict:
@@ -277,61 +284,39 @@ def _store_uploads(request, procedure, state: dict) -> dict:
 @rate_limited("procedure-submit", "20/m")
 @require_http_methods(["GET", "POST"])
 def procedure_confirm(request, org_code, procedure_id):
-    organization = organization_by_code(org_code)
-    procedure = selectors.public_procedure(organization, procedure_id)
+    # The web form's submission: the procedure as the API reads it, kept per process.
+    procedure = selectors.public_procedure_by_code(org_code, procedure_id)
+    organization = procedure.organization
     state = request.session.get(_session_key(procedure))
     if not state:
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
-    version = procedure.current_version
+    if request.method == "POST" and not procedure.needs_signature:
+        # The submission checks the answers itself; they are checked here only when it refuses
+        # them, to send the resident back to the first page with a problem.
+        return _submitted(request, procedure, state, data=state["raw"], signature=None)
     cleaned, errors, attached = _validate(procedure, state)
     if errors:
-        # The whole application is checked again: back to the first page with a problem.
-        unfinished = pages.first_with_errors(pages.split(version.fields), cleaned, errors)
-        return redirect(page_flow.page_url(procedure, unfinished, check=1))
+        return _back_to_answers(procedure, state)
     language = state.get("language", "ja")
-    shown = translate(version.fields, language)
+    shown = translate(procedure.current_version.fields, language)
     signature_error = None
-    if request.method == "POST":
-        signature = None
-        if procedure.needs_signature:
+    # The signature's messages and the answers' display (dates) in the resident's language too.
+    with resident_page_language(language):
+        if request.method == "POST":
             signature, signature_error = read_signature(request)
-        if signature_error is None:
-            try:
-                submission = services.submit_application(
-                    procedure=procedure,
-                    # A signed application carries what the applicant saw and signed: the values of
-                    # this confirmation page.
-                    data=cleaned if procedure.needs_signature else state["raw"],
-                    idempotency_key=f"web-{state['key']}",
-                    applicant_email=state.get("verified_email") or None,
-                    pending_files=_pending_files(procedure, state),
-                    signature=signature,
-                    language=language,
-                )
-            except services.ApplicationInvalid as invalid:
-                if "signature" not in invalid.message_dict:
-                    return redirect(
-                        "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
-                    )
-                signature_error = invalid.message_dict["signature"][0]
-            except services.ProcedureUnavailable as error:
-                messages.error(request, error.message)
-                return redirect(
-                    "procedures_public:form", org_code=org_code, procedure_id=procedure.pk
-                )
-            else:
-                request.session.pop(_session_key(procedure), None)
-                request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
-                request.session[f"procedures:done-language:{procedure.pk}"] = language
-                return redirect(
-                    "procedures_public:done", org_code=org_code, procedure_id=procedure.pk
-                )
-    context = {
-        "organization": organization,
-        "procedure": procedure,
-        "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
-        "signature_error": signature_error,
-    }
+            if signature_error is None:
+                # A signed application carries what the applicant saw and signed: the values of
+                # this confirmation page.
+                answer = _submitted(request, procedure, state, data=cleaned, signature=signature)
+                if not isinstance(answer, str):
+                    return answer
+                signature_error = answer
+        context = {
+            "organization": organization,
+            "procedure": procedure,
+            "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
+            "signature_error": signature_error,
+        }
     return render_in_language(
         language,
         request,
@@ -341,10 +326,61 @@ def procedure_confirm(request, org_code, procedure_id):
     )
 
 
+def _submitted(
+    request, procedure, state: dict, *, data: dict, signature: bytes | None
+) -> HttpResponseBase | str:
+    """Records the application from the confirmation page: the redirect to answer with (the done
+    page, or back to the form), or the message about a refused signature."""
+    try:
+        submission = services.submit_application(
+            procedure=procedure,
+            data=data,
+            idempotency_key=f"web-{state['key']}",
+            applicant_email=state.get("verified_email") or None,
+            pending_files=_pending_files(procedure, state),
+            signature=signature,
+            language=state.get("language", "ja"),
+        )
+    except services.ApplicationInvalid as invalid:
+        if "signature" in invalid.message_dict:
+            return invalid.message_dict["signature"][0]
+        return _back_to_answers(procedure, state)
+    except services.ProcedureUnavailable as error:
+        messages.error(request, error.message)
+        return redirect(
+            "procedures_public:form",
+            org_code=procedure.organization.code,
+            procedure_id=procedure.pk,
+        )
+    request.session.pop(_session_key(procedure), None)
+    request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
+    request.session[f"procedures:done-language:{procedure.pk}"] = state.get("language", "ja")
+    return redirect(
+        "procedures_public:done", org_code=procedure.organization.code, procedure_id=procedure.pk
+    )
+
+
+def _back_to_answers(procedure, state: dict) -> HttpResponseBase:
+    """Where answers that were refused send the resident: the first page with a problem (the whole
+    application is checked again), or the form's start when a check of the whole application
+    refused answers that are each fine."""
+    cleaned, errors, _attached = _validate(procedure, state)
+    if not errors:
+        return redirect(
+            "procedures_public:form",
+            org_code=procedure.organization.code,
+            procedure_id=procedure.pk,
+        )
+    unfinished = pages.first_with_errors(
+        pages.split(procedure.current_version.fields), cleaned, errors
+    )
+    return redirect(page_flow.page_url(procedure, unfinished, check=1))
+
+
 def read_signature(request) -> tuple[bytes | None, str | None]:
     upload = request.FILES.get("signature")
     if upload is None:
-        return None, "この手続には電子署名が必要です。署名ファイル(.p7s)を選んでください。"
+        return None, gettext("この手続には電子署名が必要です。署名ファイル(.p7s)を選んでください。")
     try:
         check_upload(upload, allowed=["p7s"], max_bytes=SIGNATURE_MAX_BYTES)
     except UploadRejected as rejection:
@@ -394,8 +430,11 @@ def resume_draft(request, org_code, token):
         raise Http404
     state = _state(request, draft.procedure)
     state["raw"] = draft.data
+    # Resumed in the language it was saved in, on whichever device the link is opened.
+    state["language"] = draft.language
     _save_state(request, draft.procedure, state)
-    messages.info(request, "一時保存した内容を読み込みました。")
+    with resident_page_language(draft.language):
+        messages.info(request, gettext("一時保存した内容を読み込みました。"))
     return redirect("procedures_public:form", org_code=org_code, procedure_id=draft.procedure_id)
 
 

@@ -9,6 +9,8 @@ hidden ``<repeat>.row`` input of each row."""
 import copy
 from types import SimpleNamespace
 
+from django.utils.translation import gettext
+
 from jichitai.procedures import repeats
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_renderers
@@ -99,12 +101,14 @@ def widget(spec: FieldSpec, rows, errors: dict) -> dict:
         rows = [{} for _ in range(fewest)]
     rows = [row if isinstance(row, dict) else {} for row in rows][:most]
     counter = repeats.unit(spec)
+    # The row unit (人) is Japanese: the other languages' texts leave it out.
+    values = {"fewest": fewest, "most": most, "counter": counter}
     if fewest == most:
-        bounds = f"{most} {counter}分を入力してください。"
+        bounds = gettext("%(most)s %(counter)s分を入力してください。") % values
     elif fewest:
-        bounds = f"{fewest}〜{most} {counter}を入力してください。"
+        bounds = gettext("%(fewest)s〜%(most)s %(counter)sを入力してください。") % values
     else:
-        bounds = f"{most} {counter}まで入力できます。"
+        bounds = gettext("%(most)s %(counter)sまで入力できます。") % values
     return {
         "name": spec["name"],
         "id": f"field-{spec['name']}",

@@ -17,6 +17,8 @@ repeat inside a repeat, and files inside a repeat, are not supported.
 Error keys of a row's field are ``<repeat>.<index>.<child>`` (index from 0, as in the stored
 list); the resident's page uses the same names for its inputs."""
 
+from django.utils.translation import gettext
+
 from jichitai.procedures import expressions
 from jichitai.procedures.definitions import build_schema, check_definition
 from jichitai.procedures.fields import FieldErrors, FieldInputError, FieldSpec, FieldType
@@ -85,12 +87,14 @@ def _schema(spec: FieldSpec) -> dict:
 def count_message(spec: FieldSpec, count: int) -> str | None:
     fewest, most = bounds(spec)
     counter = unit(spec)
+    # The row unit (人) is Japanese: the other languages' messages leave it out.
+    values = {"label": spec["label"], "fewest": fewest, "most": most, "counter": counter}
     if fewest == most and count != fewest:
-        return f"「{spec['label']}」は {fewest} {counter}分を入力してください。"
+        return gettext("「%(label)s」は %(fewest)s %(counter)s分を入力してください。") % values
     if count < fewest:
-        return f"「{spec['label']}」を {fewest} {counter}以上入力してください。"
+        return gettext("「%(label)s」を %(fewest)s %(counter)s以上入力してください。") % values
     if count > most:
-        return f"「{spec['label']}」は {most} {counter}までです。"
+        return gettext("「%(label)s」は %(most)s %(counter)sまでです。") % values
     return None
 
 

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "jichitai.core.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "jichitai.accounts.middleware.SecondFactorMiddleware",
     "jichitai.tenancy.middleware.TenantMiddleware",
@@ -86,7 +86,7 @@ API_MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "jichitai.core.csp.ContentSecurityPolicyMiddleware",
     "jichitai.core.params.InvalidParameterMiddleware",
     "jichitai.core.middleware.WriteTransactionMiddleware",
 ]
@@ -233,7 +233,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 _TASK_BACKENDS = {
-    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "database": {"BACKEND": "jichitai.jobs.queue.DatabaseQueue"},
     "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }

@@ -19,12 +19,16 @@ def _as_date(value: object) -> date | None:
 
 @register.filter
 def wareki(value: object, style: str = "long") -> str:
-    """令和3年4月1日 in Japanese pages; 2021-04-01 (R3) in English ones."""
+    """令和3年4月1日 in Japanese pages (also やさしい日本語, ja-easy); 2021-04-01 (R3) in English
+    ones; 2021-04-01 in the other languages a resident may read, who may not know the eras."""
     day = _as_date(value)
     if day is None:
         return "" if value is None else str(value)
-    if translation.get_language() == "en":
+    language = translation.get_language() or "ja"
+    if language == "en":
         return f"{day.isoformat()} ({japanese.format_wareki(day, style='short').split('.')[0]})"
+    if not language.startswith("ja"):
+        return day.isoformat()
     return japanese.format_wareki(day, style=style)
 
 

@@ -1,14 +1,13 @@
 """Rows inserted with a statement built once write what ``save()`` writes."""
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core.rows import RowInsert
-from jichitai.procedures.models import ApplicationEvent, Procedure
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.tests.factories import UserFactory
 
@@ -71,20 +70,40 @@ def test_a_saved_row_is_not_inserted_again(tsu):
 
 
 @pytest.mark.django_db
-def test_a_model_with_save_signals_is_refused(tsu):
-    def listener(**kwargs):
-        pass
+def test_save_signals_are_sent_as_save_sends_them(tsu):
+    """A pre_save receiver's change is written; post_save tells receivers the row was created."""
+    sent = []
 
-    post_save.connect(listener, sender=ApplicationEvent, weak=False)
+    def before(sender, instance, **kwargs):
+        instance.summary = "受信側で変更"
+        sent.append(("pre_save", kwargs["raw"], kwargs["update_fields"]))
+
+    def after(sender, instance, created, **kwargs):
+        sent.append(("post_save", created, instance.pk is not None))
+
+    pre_save.connect(before, sender=AuditEvent, weak=False)
+    post_save.connect(after, sender=AuditEvent, weak=False)
     try:
-        with pytest.raises(ImproperlyConfigured, match="save signals"):
-            RowInsert(ApplicationEvent).insert(ApplicationEvent(kind="comment"))
+        inserted = RowInsert(AuditEvent).insert(entry(tsu, None))
     finally:
-        post_save.disconnect(listener, sender=ApplicationEvent)
+        pre_save.disconnect(before, sender=AuditEvent)
+        post_save.disconnect(after, sender=AuditEvent)
+    assert sent == [("pre_save", False, None), ("post_save", True, True)]
+    assert AuditEvent.objects.get(pk=inserted.pk).summary == "受信側で変更"
 
 
-def test_a_model_the_published_cache_watches_is_refused():
-    # Procedure's post_save receiver keeps the published-procedure cache fresh; skipping it would
-    # serve a stale procedure.
-    with pytest.raises(ImproperlyConfigured, match="save signals"):
-        RowInsert(Procedure).insert(Procedure())
+@pytest.mark.django_db
+def test_an_id_made_in_python_is_written_as_given():
+    from django_tasks_db.models import DBTaskResult
+
+    row = DBTaskResult(
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="jichitai.jobs.tasks.run_job",
+        run_after=timezone.now(),
+        backend_name="default",
+    )
+    made = row.pk
+    RowInsert(DBTaskResult).insert(row)
+    assert row.pk == made
+    assert DBTaskResult.objects.get(pk=made).task_path == "jichitai.jobs.tasks.run_job"
+    assert "RETURNING" not in RowInsert(DBTaskResult).statement(connection)

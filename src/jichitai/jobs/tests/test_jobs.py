@@ -69,7 +69,7 @@ def test_a_job_is_queued_only_when_the_action_commits(
 
 @pytest.fixture
 def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "jichitai.jobs.queue.DatabaseQueue"}}
     settings.TASKS_BACKEND = "database"
 
 
@@ -193,7 +193,7 @@ def test_schedules_start_jobs_when_due_and_only_once(tsu, django_capture_on_comm
 
 @pytest.mark.django_db(transaction=True)
 def test_the_database_queue_worker_runs_queued_jobs(tsu, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "jichitai.jobs.queue.DatabaseQueue"}}
     settings.TASKS_BACKEND = "database"
     job = services.start_job(kind="test.count", title="DBキュー", organization=tsu, items=3)
     job.refresh_from_db()

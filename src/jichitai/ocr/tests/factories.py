@@ -18,13 +18,18 @@ def paper_template(organization, *, double_entry=False, division=None):
     return demo.paper_template(procedure, double_entry=double_entry)
 
 
-def read_page(paper, *, seed=1, written=None):
-    """A page read from a generated scan (the job's own reading step), and what it says."""
+def read_page(paper, *, seed=1, written=None, received_on=None):
+    """A page read from a generated scan (the job's own reading step), and what it says; its batch
+    received on ``received_on`` (default today)."""
     rng = random.Random(seed)
     generated, truth = samples.random_values("genkyo", rng)
     written = {**generated, **(written or {})}
     image = samples.filled_form("genkyo", written, seed=seed)
-    batch = Batch.objects.create(organization=paper.organization, template=paper)
+    batch = Batch.objects.create(
+        organization=paper.organization,
+        template=paper,
+        **({"received_on": received_on} if received_on else {}),
+    )
     source = BatchFile(batch=batch, original_name="scan.png", pages=1, processed=True)
     source.file.save("scan.png", ContentFile(samples.png_bytes(image)), save=False)
     source.save()

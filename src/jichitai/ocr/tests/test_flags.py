@@ -46,6 +46,13 @@ def test_dashes_between_digits_do_not_lower_the_score():
     assert checks.least_sure("一丁目", 0.4, (0.4, 0.99, 0.99)) == 0.4
 
 
+def test_an_unsure_dash_in_a_number_that_holds_no_hyphen_lowers_the_score():
+    # An account number read 053~75: the dash was a digit the reader would silently drop.
+    scores = (0.99, 0.99, 0.99, 0.62, 0.99, 0.99)
+    assert checks.least_sure("053~75", 0.62, scores, "digits") == 0.62
+    assert checks.least_sure("053-75", 0.62, scores, "postal") == 0.99
+
+
 def test_a_phone_number_whose_hyphens_were_set_anew_goes_to_a_person():
     kept = postprocess.read("phone", "0598-16-3050")
     regrouped = postprocess.read("phone", "05981-63050")
@@ -104,7 +111,7 @@ def test_a_thin_pale_tick_on_a_blurred_scan_goes_to_a_person():
     assert field.flagged and field.reasons == ["faint_ink"]
 
 
-def test_only_doubtful_fields_are_read_a_second_time():
+def test_names_and_doubtful_fields_are_read_a_second_time():
     extractor = Extractor(samples.template_for("genkyo"), np.asarray(samples.blank_form("genkyo")))
     counting = CountingEngine()
     extractor.engine = counting
@@ -115,7 +122,8 @@ def test_only_doubtful_fields_are_read_a_second_time():
     draw.text((px(63), px(101)), "514-8611", font=font, fill=0)
     draw.text((px(63), px(151)), "12,000xx", font=font, fill=0)  # letters in an amount
     result = extractor.extract(np.asarray(image))
-    assert counting.calls == [3, 1]  # the three fields once, the doubtful amount again
+    # The three fields once; the name (names are always read twice) and the doubtful amount again.
+    assert counting.calls == [3, 2]
     assert result.fields["name"].value == "山田太郎" and not result.fields["name"].flagged
     assert result.fields["income"].flagged
 

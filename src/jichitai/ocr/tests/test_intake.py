@@ -4,11 +4,13 @@ reported per file, verification into the inbox, double entry, templates as JSON.
 import io
 import json
 import zipfile
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs.models import Job
@@ -295,3 +297,68 @@ def test_the_review_screen_says_why_a_field_is_flagged(tsu, tsu_clerk, login):
     assert "確認が必要な理由" in html
     assert "辞書にない地名・郵便番号" in html
     assert "辞書にない地名・番号: 999-9999" in html
+
+
+def _close(procedure, closes_at):
+    procedure.opens_at = closes_at - timedelta(days=30)
+    procedure.closes_at = closes_at
+    procedure.save(update_fields=["opens_at", "closes_at"])
+
+
+def _confirm(page, truth):
+    values = {name: ("" if v is None else v) for name, v in truth.items() if name != "married"}
+    if truth["married"]:
+        values["married"] = "on"
+    return values
+
+
+def test_paper_received_within_the_period_is_accepted_after_it_closed(tsu, tsu_clerk, login):
+    """Papers that arrived (or were postmarked, for 消印有効) before the deadline are entered after
+    it: the batch's 受付日 decides, not the day the clerk scans them."""
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    closes_at = timezone.now() - timedelta(days=3)
+    _close(paper.procedure, closes_at)
+    page, truth = read_page(paper, seed=3, received_on=timezone.localdate(closes_at))
+    client = login(tsu_clerk)
+
+    response = client.post(f"/s/{tsu.code}/ocr/pages/{page.pk}/", _confirm(page, truth))
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.application.channel == Application.Channel.PAPER
+
+
+def test_paper_received_after_the_period_is_refused_with_the_deadline(tsu, tsu_clerk, login):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    closes_at = timezone.now() - timedelta(days=3)
+    _close(paper.procedure, closes_at)
+    page, truth = read_page(
+        paper, seed=3, received_on=timezone.localdate(closes_at) + timedelta(days=1)
+    )
+    client = login(tsu_clerk)
+
+    response = client.post(f"/s/{tsu.code}/ocr/pages/{page.pk}/", _confirm(page, truth))
+
+    body = response.content.decode()
+    assert response.status_code == 200  # the page again, with the reason above the fields
+    assert "この手続の受付は" in body and "終了しました" in body
+    page.refresh_from_db()
+    assert page.application is None
+
+
+def test_the_clerk_gives_the_day_the_papers_were_received_and_it_cannot_be_ahead(
+    tsu, tsu_clerk, login
+):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    client = login(tsu_clerk)
+    scans = demo.sample_scans(1)
+    url = f"/s/{tsu.code}/ocr/templates/{paper.pk}/batches/new/"
+
+    ahead = client.post(url, {"scans": scans, "received_on": "令和99年1月1日"})
+    assert ahead.status_code == 400
+    assert "先の日付" in ahead.content.decode() and not paper.batches.exists()
+
+    scans = demo.sample_scans(1)
+    response = client.post(url, {"scans": scans, "received_on": "令和8年11月30日"})
+    assert response.status_code == 302
+    assert paper.batches.get().received_on == date(2026, 11, 30)

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import Case, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from jichitai.opendata import search_index
 from jichitai.opendata.facets import FacetItem, count_and_facets, page_count_and_facets
-from jichitai.opendata.models import Dataset, Group, Resource, Tag
+from jichitai.opendata.models import CatalogVersion, Dataset, Group, Resource, Tag
 
 MAX_ROWS = 1000
 # Search words plus filter values one search may combine: each is a condition (a LIKE or a
@@ -143,10 +143,10 @@ def field_condition(name: str, value: str) -> Q:
 
 
 def catalog_version() -> str:
-    """The time of the catalog's last change: every write to a dataset, its tags, groups or
-    resources moves its ``modified_at``."""
-    latest = Dataset.objects.aggregate(latest=Max("modified_at"))["latest"]
-    return latest.isoformat() if latest else "empty"
+    """The catalog's version: the database moves it with every write to datasets, their tags,
+    groups and resources, tags, groups and organizations, in the writing transaction (0006)."""
+    number = CatalogVersion.objects.values_list("number", flat=True).first()
+    return str(number)
 
 
 def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
@@ -206,7 +206,8 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
     if search_index.indexed():
         page, count, facets = page_count_and_facets(
             ranked,
-            ordering,
+            # Without words every score is 0: the order is that of the columns after it.
+            ordering if terms else [name for name in ordering if name != "-score"],
             query.start,
             rows,
             query.facet_fields,

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from jichitai.opendata import services
-from jichitai.opendata.models import Dataset, Resource
+from jichitai.opendata import selectors, services
+from jichitai.opendata.models import CatalogVersion, Dataset, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +234,46 @@ def test_the_keys_follow_each_write_and_old_counts_are_not_served(tsu):
     assert package_search(fq="res_format:geojson", **faceted)["count"] == 0
     services.delete_dataset(actor=None, dataset=Dataset.objects.get(pk=dataset.pk))
     assert package_search(q="公園", **faceted)["count"] == 0
+
+
+def test_counts_are_not_served_after_a_write_outside_the_services(tsu):
+    """The version the counts are kept for moves with any write the search reads, also one that
+    leaves every modification time as it was (a data fix, a rename of the organization)."""
+    dataset = services.create_dataset(
+        actor=None, organization=tsu, name="parks", title="都市公園一覧", tags=["公園"]
+    )
+    services.add_resource(actor=None, dataset=dataset, url="https://example.jp/parks.csv")
+    dataset = services.publish_dataset(actor=None, dataset=dataset)
+    faceted = {"facet.field": json.dumps(FACETS)}
+    assert package_search(q="公園", **faceted)["count"] == 1
+
+    Dataset.objects.filter(pk=dataset.pk).update(private=True, modified_at=dataset.modified_at)
+    assert package_search(q="公園", **faceted)["count"] == 0
+
+    Dataset.objects.filter(pk=dataset.pk).update(private=False, modified_at=dataset.modified_at)
+    type(tsu).objects.filter(pk=tsu.pk).update(name="新津市")
+    found = package_search(q="公園", **faceted)
+    assert found["count"] == 1
+    assert found["search_facets"]["organization"]["items"] == [
+        {"name": tsu.code, "display_name": "新津市", "count": 1}
+    ]
+
+
+def test_a_download_leaves_the_kept_counts_in_place(tsu):
+    dataset = services.create_dataset(actor=None, organization=tsu, name="parks", title="公園")
+    resource = services.add_resource(
+        actor=None, dataset=dataset, url="https://example.jp/parks.csv", format="CSV"
+    )
+    version = selectors.catalog_version()
+    services.record_download(resource=resource)
+    assert Resource.objects.get(pk=resource.pk).download_count == 1
+    assert selectors.catalog_version() == version
+    services.update_resource(actor=None, resource=resource, format="XLSX")
+    assert selectors.catalog_version() != version
+
+
+def test_the_version_moves_even_after_its_row_was_removed(tsu):
+    CatalogVersion.objects.all().delete()  # as a flush of the database leaves it
+    before = selectors.catalog_version()
+    services.create_dataset(actor=None, organization=tsu, name="parks", title="公園")
+    assert selectors.catalog_version() != before

@@ -23,6 +23,7 @@ from jichitai.procedures import services
 from jichitai.procedures.documents import selectors as documents
 from jichitai.procedures.resident import selectors
 from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
+from jichitai.procedures.translations import resident_language
 from jichitai.tenancy.selectors import organization_by_code
 
 # Every answer of the lookup takes at least this long, found or not, so the time tells nothing.
@@ -95,20 +96,21 @@ def receipt_pdf(request, org_code, receipt_number, token):
         "procedures_public:status",
         kwargs={"org_code": org_code, "receipt_number": receipt_number, "token": token},
     )
-    html = render_to_string(
-        "procedures/resident/receipt_pdf.html",
-        {
-            "application": application,
-            "organization": organization,
-            "status_url": absolute_url(status_path),
-            "lookup_url": absolute_url(reverse("resident:lookup")),
-        },
-        request=request,
-    )
+    # On paper in the language the application was made in, whatever the site's language.
+    with resident_language(application.language):
+        html = render_to_string(
+            "procedures/resident/receipt_pdf.html",
+            {
+                "application": application,
+                "organization": organization,
+                "status_url": absolute_url(status_path),
+                "lookup_url": absolute_url(reverse("resident:lookup")),
+            },
+            request=request,
+        )
+        file_name = _("受付票_%(receipt_number)s.pdf") % {"receipt_number": receipt_number}
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(
-        f"受付票_{receipt_number}.pdf", inline=True
-    )
+    response["Content-Disposition"] = content_disposition(file_name, inline=True)
     return response
 
 

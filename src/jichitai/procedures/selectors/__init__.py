@@ -313,8 +313,12 @@ def pending_files(
 ) -> dict[int, ApplicationFile]:
     """Files of ``organization`` chosen on the input page under this browser session's upload
     token and not yet part of an application, by id."""
+    chosen = list(file_ids)
+    if not chosen:
+        # Most forms ask for no file: no query to build and send for them.
+        return {}
     waiting = for_tenant(ApplicationFile, organization).filter(
-        pk__in=list(file_ids), application__isnull=True, upload_token=upload_token
+        pk__in=chosen, application__isnull=True, upload_token=upload_token
     )
     return {stored.pk: stored for stored in waiting}
 

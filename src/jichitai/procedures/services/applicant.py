@@ -158,12 +158,18 @@ def withdraw(*, application: Application) -> Application:
 
 @transaction.atomic
 def save_draft(
-    *, procedure: Procedure, email: str, data: dict, draft: Draft | None = None
+    *,
+    procedure: Procedure,
+    email: str,
+    data: dict,
+    draft: Draft | None = None,
+    language: str = "ja",
 ) -> Draft:
     if draft is None:
         draft = Draft(procedure=procedure, email=email)
     draft.email = email
     draft.data = data
+    draft.language = language
     draft.expires_at = timezone.now() + DRAFT_LIFETIME
     created = draft._state.adding
     draft.save()

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -193,14 +194,18 @@ def submit_application(
     reject_unknown: bool = False,
     signature: bytes | None = None,
     language: str = "ja",
+    received_on: date | None = None,
 ) -> Submission:
     """Validates and records an application from any channel, in one transaction.
 
     The same ``idempotency_key`` returns the application it first created and writes nothing.
     ``uploads`` are files not yet stored (checked first); ``pending_files`` are files already
     stored on the input page. Raises ``ApplicationInvalid`` (messages per field) or
-    ``ProcedureUnavailable`` (closed, full, already applied).
+    ``ProcedureUnavailable`` (closed, full, already applied). A paper application is judged by the
+    day it was received (``received_on``), not by the day staff enter it.
     """
+    if received_on is not None and channel != Application.Channel.PAPER:
+        raise ValueError("received_on is the day a paper application arrived")
     request_sha256 = _request_sha256(data, signature)
     try:
         return _submit(
@@ -216,6 +221,7 @@ def submit_application(
             reject_unknown=reject_unknown,
             signature=signature,
             language=language,
+            received_on=received_on,
         )
     except (ApplicationInvalid, ProcedureUnavailable):
         # A retry may find the procedure closed (perhaps by its own first attempt taking the last
@@ -243,10 +249,12 @@ def _submit(
     reject_unknown: bool,
     signature: bytes | None,
     language: str,
+    received_on: date | None,
 ) -> Submission:
     # Refused before any file is stored. A procedure with 定員 is checked once more, atomically,
     # when its seats are taken (``_record``).
-    reason = unavailable_reason(procedure, paper=channel == Application.Channel.PAPER)
+    paper = channel == Application.Channel.PAPER
+    reason = unavailable_reason(procedure, paper=paper, received_on=received_on)
     if reason is not None:
         raise reason
     # ``unavailable_reason`` refuses a procedure without a published version.
@@ -302,6 +310,7 @@ def _submit(
                 actor=actor,
                 accepted=accepted,
                 language=language,
+                received_on=received_on,
             )
         if application is None:
             if idempotency_key:
@@ -358,6 +367,7 @@ def _record(
     actor: User | None,
     accepted: list[AcceptedRecord],
     language: str,
+    received_on: date | None,
 ) -> Application | None:
     """Writes the application with its files, the records of its acceptance checks, its history,
     audit entry and receipt mail, taking its 定員 seats. Returns None, writing nothing, when a
@@ -391,19 +401,20 @@ def _record(
     ):
         return None
     if procedure.capacity is not None:
+        paper = channel == Application.Channel.PAPER
         # Refused here, the row above goes with the savepoint the caller opens for this. Taken
         # atomically: the row only changes while the whole rule still holds for these seats,
         # so neither a concurrent submission nor the staff closing it can slip in between.
         taken = (
             Procedure.objects.filter(pk=procedure.pk)
-            .filter(accepting(persons=persons))
+            .filter(accepting(persons=persons, paper=paper, received_on=received_on))
             .update(seats_taken=F("seats_taken") + persons)
         )
         procedure.refresh_from_db(fields=["seats_taken", "capacity", "status"])
         if not taken:
-            raise unavailable_reason(procedure, persons=persons) or ProcedureUnavailable(
-                "この手続は現在受け付けていません。", "closed"
-            )
+            raise unavailable_reason(
+                procedure, persons=persons, paper=paper, received_on=received_on
+            ) or ProcedureUnavailable("この手続は現在受け付けていません。", "closed")
         if procedure.seats_taken >= procedure.capacity:
             Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
             published.changed()
@@ -428,7 +439,8 @@ def _record(
         actor=actor,
         organization=procedure.organization,
         target=application,
-        summary=f"{procedure.name}({application.get_channel_display()})",
+        # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
+        summary=f"{procedure.name}({Application.Channel(channel).label})",
     )
     # In the same transaction: the application is never stored without its receipt mail queued.
     notifications.application_received(application)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.core.decorators import public_view
@@ -23,7 +24,7 @@ from jichitai.procedures.public_views import read_signature, render_in_language
 from jichitai.procedures.registry import applicant_panels, panels_for
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
-from jichitai.procedures.translations import translate
+from jichitai.procedures.translations import resident_page_language, translate
 from jichitai.procedures.validation import validate_application_data
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -104,25 +105,27 @@ def _keep_uploads(request, application, page: pages.Page, state: dict) -> dict:
 def status_page(request, org_code, receipt_number, token):
     organization = organization_by_code(org_code)
     application = selectors.application_for_applicant(organization, receipt_number, token)
-    context = {
-        "organization": organization,
-        "application": application,
-        "rows": selectors.display_rows(application, language=application.language),
-        "history": selectors.history(application, internal=False),
-        "can_withdraw": application.status in services.WITHDRAWABLE,
-        "panels": panels_for(applicant_panels, request, application),
-        "errors": {},
-        "error_count": 0,
-        "needs_signature": application.procedure.needs_signature,
-        "signature_error": None,
-    }
-    if application.status != application.Status.RETURNED:
-        if request.method == "POST":  # an old tab: there is nothing to correct any more
-            return redirect(_status_url(application))
-        return render_in_language(
-            application.language, request, "procedures/public/status.html", context
-        )
-    return _correct(request, application, context)
+    # The page in the language the application was made in, its answers' display included.
+    with resident_page_language(application.language):
+        context = {
+            "organization": organization,
+            "application": application,
+            "rows": selectors.display_rows(application, language=application.language),
+            "history": selectors.history(application, internal=False),
+            "can_withdraw": application.status in services.WITHDRAWABLE,
+            "panels": panels_for(applicant_panels, request, application),
+            "errors": {},
+            "error_count": 0,
+            "needs_signature": application.procedure.needs_signature,
+            "signature_error": None,
+        }
+        if application.status != application.Status.RETURNED:
+            if request.method == "POST":  # an old tab: there is nothing to correct any more
+                return redirect(_status_url(application))
+            return render_in_language(
+                application.language, request, "procedures/public/status.html", context
+            )
+        return _correct(request, application, context)
 
 
 def _correct(request, application, context: dict):
@@ -238,7 +241,7 @@ def _send(request, application, key: str, state: dict, cleaned: dict, action: st
         messages.error(request, error.message)
         return redirect(_status_url(application))
     request.session.pop(key, None)
-    messages.success(request, "修正した内容で再提出しました。")
+    messages.success(request, gettext("修正した内容で再提出しました。"))
     return redirect(_status_url(application))
 
 
@@ -247,13 +250,14 @@ def _send(request, application, key: str, state: dict, cleaned: dict, action: st
 def withdraw(request, org_code, receipt_number, token):
     organization = organization_by_code(org_code)
     application = selectors.application_for_applicant(organization, receipt_number, token)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, "取り下げる場合は確認のチェックを入れてください。")
-        return redirect(_status_url(application))
-    try:
-        services.withdraw(application=application)
-    except services.ProcedureUnavailable as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "申請を取り下げました。")
+    with resident_page_language(application.language):
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, gettext("取り下げる場合は確認のチェックを入れてください。"))
+            return redirect(_status_url(application))
+        try:
+            services.withdraw(application=application)
+        except services.ProcedureUnavailable as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, gettext("申請を取り下げました。"))
     return redirect(_status_url(application))

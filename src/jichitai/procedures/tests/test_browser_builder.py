@@ -121,7 +121,7 @@ def test_a_clerk_translates_a_form_into_portuguese_and_a_resident_answers_it_on_
     first.get_by_role("radio", name="Sim").check()
     first.get_by_label("Nome da escola").fill("Escola de Tsu")
     # A row added in the page is named in Portuguese and hides its own conditional question.
-    resident.get_by_role("button", name="Filhosを追加").click()
+    resident.get_by_role("button", name="Adicionar: Filhos").click()
     second = resident.get_by_role("group", name="Filhos n.º 2")
     second.get_by_label(CHILD_NAME).fill("Jiro")
     assert not second.get_by_label("Nome da escola").is_visible()

@@ -79,14 +79,14 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
     first = page.get_by_role("group", name="Filhos n.º 1")
     first.get_by_label("Nome").fill("Hanako Mie")
     first.get_by_label("Data de nascimento").fill("2018-04-01")
-    page.get_by_role("button", name="Filhosを追加").click()
+    page.get_by_role("button", name="Adicionar: Filhos").click()
     second = page.get_by_role("group", name="Filhos n.º 2")
     second.get_by_label("Nome").fill("Jiro Mie")
     # Still on the children's page, whether the row was added in place or by a new page.
     assert page.get_by_text("Página 2 de 3").is_visible()
     check_page()
     page.get_by_role("button", name="Próximo").click()
-    page.get_by_text("Filhos n.º 2: 「Data de nascimento」を入力してください。").first.wait_for()
+    page.get_by_text("Filhos n.º 2: Preencha “Data de nascimento”.").first.wait_for()
     assert page.get_by_role("group", name="Filhos n.º 2").get_by_label("Nome").input_value() == (
         "Jiro Mie"
     )
@@ -97,10 +97,11 @@ def test_a_three_page_household_form_with_children_in_portuguese_on_a_phone(
 
     page.get_by_role("heading", name="Contato").wait_for()
     assert page.get_by_text("Página 3 de 3").is_visible()
-    page.get_by_label("郵便番号").fill("5140004")
-    page.get_by_role("button", name="検索").click()
-    assert page.get_by_label("住所", exact=True).input_value() == "三重県津市栄町"
-    page.get_by_label("住所", exact=True).fill("三重県津市栄町一丁目891")
+    page.get_by_label("CEP").fill("5140004")
+    page.get_by_role("button", name="Buscar").click()
+    address = page.locator("input[name=home__address]")
+    assert address.input_value() == "三重県津市栄町"
+    address.fill("三重県津市栄町一丁目891")
     check_page()
     page.get_by_role("button", name="Verificar respostas").click()
 

@@ -15,7 +15,7 @@ from jichitai.procedures.tests.factories import event_data, published_procedure
 def test_the_receipt_mail_is_queued_in_the_submissions_transaction(
     tsu, settings, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "jichitai.jobs.queue.DatabaseQueue"}}
     settings.TASKS_BACKEND = "database"
     procedure = published_procedure(tsu)
     with django_capture_on_commit_callbacks(execute=False):
@@ -32,7 +32,7 @@ def test_the_receipt_mail_is_queued_in_the_submissions_transaction(
 def test_a_submission_whose_receipt_mail_cannot_be_queued_is_not_kept(tsu, settings, monkeypatch):
     """The application and its receipt mail commit together: outside any caller's transaction
     (paper intake, a job) there is no moment where one is stored without the other."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "jichitai.jobs.queue.DatabaseQueue"}}
     settings.TASKS_BACKEND = "database"
     procedure = published_procedure(tsu)
 

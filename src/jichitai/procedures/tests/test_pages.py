@@ -212,6 +212,15 @@ class TestTheResidentGoesPageByPage:
         assert "「お子さんの人数」を入力してください。" in page.content.decode()
         assert page.context["error_count"] == 1
 
+    def test_sending_unfinished_answers_records_nothing_and_shows_the_first_page_unanswered(
+        self, tsu, household
+    ):
+        client = Client()
+        client.post(url(tsu, household), {"applicant": "三重", "has_children": "yes"})
+        response = client.post(url(tsu, household, "confirm/"))
+        assert response["Location"] == url(tsu, household, "?page=2&check=1")
+        assert not Application.objects.exists()
+
     def test_a_post_from_a_page_the_answers_now_skip_changes_nothing(self, tsu, household):
         client = Client()
         client.post(url(tsu, household), {"applicant": "三重", "has_children": "no"})

@@ -47,7 +47,7 @@ def test_the_residents_page_and_messages_name_rows_in_portuguese(tsu):
     assert "子ども <span data-row-number>1</span> 人目</legend>" in japanese
     page = client.get(url + "?lang=pt").content.decode()
     assert "Filhos n.º <span data-row-number>1</span></legend>" in page
-    assert "Filhos n.º <span data-row-number>1</span>を削除" in page
+    assert "Remover Filhos n.º <span data-row-number>1</span></button>" in page
     # The row the script copies is named the same way.
     assert "Filhos n.º <span data-row-number></span></legend>" in page
     response = client.post(
@@ -60,4 +60,4 @@ def test_the_residents_page_and_messages_name_rows_in_portuguese(tsu):
         },
     )
     assert response.status_code == 422
-    assert "Filhos n.º 2: 「Nome」を入力してください。" in response.content.decode()
+    assert "Filhos n.º 2: Preencha “Nome”." in response.content.decode()

@@ -1,0 +1,101 @@
+"""A Portuguese-speaking resident on a 360 px phone reads the whole journey in Portuguese: the
+form with a missing answer, the 一時保存 block, the confirmation, the receipt and the status page.
+Japanese may remain only in what the municipality wrote itself (the procedure's, the
+organization's and the division's names), anywhere in the page: text, titles, labels for
+assistive technology, the site's frame."""
+
+import re
+
+import pytest
+
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.translations import LANGUAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
+
+FIELDS = [
+    {
+        "name": "full_name",
+        "type": "text",
+        "label": "氏名",
+        "required": True,
+        "translations": {"pt": {"label": "Nome"}},
+    },
+    {
+        "name": "email",
+        "type": "email",
+        "label": "メールアドレス",
+        "required": True,
+        "translations": {"pt": {"label": "E-mail"}},
+    },
+    {
+        "name": "children",
+        "type": "repeat",
+        "label": "子ども",
+        "row_unit": "人",
+        "min_repeat": 0,
+        "max_repeat": 3,
+        "translations": {"pt": {"label": "Filhos"}},
+        "children": [
+            {
+                "name": "child_name",
+                "type": "text",
+                "label": "子どもの氏名",
+                "required": True,
+                "translations": {"pt": {"label": "Nome da criança"}},
+            }
+        ],
+    },
+]
+
+
+def japanese_left(page, *allowed: str) -> list[str]:
+    """Japanese words in the page (its whole HTML), the municipality's own names set aside."""
+    text = page.content()
+    for name in allowed:
+        text = text.replace(name, "")
+    return JAPANESE.findall(text)
+
+
+def test_a_portuguese_resident_reads_the_whole_journey_in_portuguese(phone, tsu, accessible):
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    # The language menu names each language in itself (日本語 among them).
+    names = (procedure.name, tsu.name, procedure.division.name, *LANGUAGES.values())
+    page = phone(locale="pt-BR")
+
+    page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/?lang=pt")
+    page.get_by_role("heading", name=procedure.name).wait_for()
+    assert japanese_left(page, *names) == []
+    assert page.get_by_role("button", name="Adicionar: Filhos").is_visible()
+
+    page.get_by_role("button", name="Verificar respostas").click()
+    page.locator("#error-summary").wait_for()
+    assert page.get_by_text("Preencha “Nome”.").first.is_visible()
+    assert japanese_left(page, *names) == []
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.locator("input[name=full_name]").fill("Maria Silva")
+    page.get_by_text("Salvar e continuar depois").click()
+    page.locator("#id_draft-email").fill("maria@example.jp")
+    page.get_by_role("button", name="Salvar rascunho").click()
+    page.get_by_text("Suas respostas foram salvas.").wait_for()
+    assert japanese_left(page, *names) == []
+
+    page.locator("input[name=email]").fill("maria@example.jp")
+    page.get_by_role("button", name="Verificar respostas").click()
+    page.get_by_text("Maria Silva").wait_for()
+    assert japanese_left(page, *names) == []
+
+    page.get_by_role("button", name="Enviar").click()
+    page.locator("#receipt-number").wait_for()
+    assert japanese_left(page, *names) == []
+
+    page.get_by_role("link", name="Ver a situação do pedido").click()
+    page.locator("#application-status").wait_for()
+    assert page.locator("#application-status").inner_text() == "Recebido"
+    assert japanese_left(page, *names) == []
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -1,0 +1,218 @@
+"""Everything fixed that a resident reads follows the language they chose for the form: the
+generic messages, the signature step, the status page and its status names, the e-mails and the
+receipt PDF (the last three from ``Application.language``). Staff keep Japanese."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from pypdf import PdfReader
+
+from jichitai.procedures.models import Application
+from jichitai.procedures.resident_texts import RESIDENT_TEXTS
+from jichitai.procedures.services import change_status, submit_application
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.translations import LANGUAGES, resident_language, translate
+from jichitai.procedures.validation import validate_application_data
+
+pytestmark = pytest.mark.django_db
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+FIELDS = [
+    {
+        "name": "full_name",
+        "type": "text",
+        "label": "氏名",
+        "required": True,
+        "max_length": 5,
+        "translations": {
+            "pt": {"label": "Nome"},
+            "es": {"label": "Nombre"},
+            "vi": {"label": "Họ tên"},
+        },
+    },
+    {
+        "name": "email",
+        "type": "email",
+        "label": "メールアドレス",
+        "required": True,
+        "translations": {"pt": {"label": "E-mail"}, "es": {"label": "Correo"}},
+    },
+]
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def test_every_offered_language_the_site_does_not_speak_has_its_texts_with_their_placeholders():
+    assert set(RESIDENT_TEXTS) == set(LANGUAGES) - {"ja", "en"}
+    for code, texts in RESIDENT_TEXTS.items():
+        for message, text in texts.items():
+            # A text may leave a placeholder out (the Japanese row unit), never invent one.
+            assert set(PLACEHOLDER.findall(text)) <= set(PLACEHOLDER.findall(message)), (code, text)
+            assert text.count("<") == message.count("<"), (code, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "required", "too_long"),
+    [
+        ("pt", "Preencha “Nome”.", "Use no máximo 5 caracteres."),
+        ("es", "Rellene «Nombre».", "Use como máximo 5 caracteres."),
+        ("vi", "Vui lòng nhập “Họ tên”.", "Nhập tối đa 5 ký tự."),
+        ("ja", "「氏名」を入力してください。", "5文字以内で入力してください。"),
+    ],
+)
+def test_generic_messages_are_in_the_residents_language(tsu, language, required, too_long):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    version = procedure.current_version
+    fields = translate(version.fields, language)
+    with resident_language(language):
+        _, missing = validate_application_data(fields, version.schema, {})
+        _, long = validate_application_data(fields, version.schema, {"full_name": "abcdefg"})
+    assert missing["full_name"] == [required]
+    assert long["full_name"] == [too_long]
+
+
+def submitted(tsu, language: str) -> Application:
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    return submit_application(
+        procedure=procedure,
+        data={"full_name": "Maria", "email": "maria@example.jp"},
+        language=language,
+    ).application
+
+
+def without_names(text: str, application: Application) -> str:
+    for name in (
+        application.procedure.name,
+        application.organization.name,
+        application.procedure.division.name,
+    ):
+        text = text.replace(name, "")
+    return text
+
+
+@pytest.mark.parametrize(
+    ("language", "received", "returned"),
+    [
+        ("pt", "Recebemos", "Devolvido para correção"),
+        ("es", "Hemos recibido", "Devuelta para corregir"),
+    ],
+)
+def test_mails_are_written_in_the_application_language(
+    tsu, settings, django_capture_on_commit_callbacks, language, received, returned
+):
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submitted(tsu, language)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(actor=None, application=application, to_status="reviewing")
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(
+            actor=None, application=application, to_status="returned", message="Falta a foto."
+        )
+    receipt, reviewing, back = mail.outbox[-3:]
+    assert received in receipt.body and application.receipt_number in receipt.subject
+    assert returned in back.subject and returned in back.body
+    for message in (receipt, reviewing, back):
+        assert not JAPANESE.search(without_names(message.subject + message.body, application))
+
+
+def test_a_japanese_application_keeps_japanese_mails(
+    tsu, settings, django_capture_on_commit_callbacks
+):
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted(tsu, "ja")
+    assert "を受け付けました" in mail.outbox[-1].subject
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("pt", "Número de recebimento"), ("vi", "Số tiếp nhận")]
+)
+def test_the_receipt_pdf_is_in_the_application_language(tsu, language, title):
+    application = submitted(tsu, language)
+    response = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/receipt.pdf"
+    )
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert title in text
+    assert not JAPANESE.search(without_names(text, application))
+
+
+def test_the_status_page_and_the_signature_step_speak_portuguese(tsu):
+    application = submitted(tsu, "pt")
+    status = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    )
+    main = status.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    assert ">Recebido<" in main
+    assert not JAPANESE.search(without_names(re.sub(r"<[^>]+>", " ", main), application))
+
+    signed = published_procedure(tsu, fields=FIELDS, needs_signature=True)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{signed.pk}/"
+    client.get(url + "?lang=pt")
+    client.post(url, {"full_name": "Maria", "email": "maria@example.jp", "action": "next"})
+    refused = client.post(url + "confirm/", {})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Assinatura eletrônica" in page and "Escolha o arquivo de assinatura" in page
+
+
+def test_a_draft_is_mailed_and_resumed_in_the_language_it_was_saved_in(
+    tsu, settings, django_capture_on_commit_callbacks
+):
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+    client.get(url + "?lang=pt")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"action": "save_draft", "draft-email": "maria@example.jp", "full_name": "Maria"}
+        )
+    message = mail.outbox[-1]
+    assert "respostas salvas" in message.subject and "válido até" in message.body
+    names = (procedure.name, tsu.name)
+    text = message.subject + message.body
+    for name in names:
+        text = text.replace(name, "")
+    assert not JAPANESE.search(text)
+
+    link = re.search(r"http://testserver(\S+)", message.body).group(1)
+    resumed = Client().get(link, follow=True).content.decode()  # another device
+    assert "Suas respostas salvas foram carregadas." in resumed and 'value="Maria"' in resumed
+    assert "Próximo" in resumed or "Verificar respostas" in resumed
+
+
+def test_a_form_in_easy_japanese_is_marked_as_japanese_and_reads_easy(tsu):
+    easy = [{**FIELDS[0], "translations": {"ja-easy": {"label": "なまえ"}}}]
+    procedure = published_procedure(tsu, fields=easy)
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+    page = client.get(url + "?lang=ja-easy").content.decode()
+    assert '<html lang="ja">' in page and "書いたことを たしかめる" in page
+    refused = client.post(url, {"action": "next"}).content.decode()
+    assert "「なまえ」を 書いてください。" in refused
+
+
+def test_a_date_is_checked_and_confirmed_in_portuguese_without_japanese_eras(tsu):
+    born = {
+        "name": "born",
+        "type": "date",
+        "label": "生年月日",
+        "required": True,
+        "translations": {"pt": {"label": "Data de nascimento"}},
+    }
+    procedure = published_procedure(tsu, fields=[born])
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+    client.get(url + "?lang=pt")
+    refused = client.post(url, {"born": "2024-02-30", "action": "next"}).content.decode()
+    assert "A data “2024-02-30” não existe." in refused
+    client.post(url, {"born": "2018-04-01", "action": "next"})
+    confirm = client.get(url + "confirm/").content.decode()
+    assert "<dd>2018-04-01</dd>" in confirm and "平成" not in confirm
