@@ -7,12 +7,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import NotRequired, TypedDict
 
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from jichitai.core import japanese
+from jichitai.core import uploads as upload_kinds
 from jichitai.procedures import postal as postal_areas
 from jichitai.procedures.registry import field_types
 
@@ -51,6 +53,10 @@ class FieldSpec(TypedDict):
     minimum: NotRequired[int | float]
     maximum: NotRequired[int | float]
     decimal: NotRequired[bool]
+    step: NotRequired[int | float]  # answers are minimum (or 0) plus a whole number of steps
+    # type "file": the upload kinds (``core.uploads.KINDS``) this question takes, narrower than
+    # the procedure's attachment policy (a picture question: jpeg and png).
+    accept: NotRequired[list[str]]
     # XLSForm expressions (see ``expressions``), decided on the server for every channel.
     relevant: NotRequired[str]  # asked only when it holds (with ``show_if``, both must)
     constraint: NotRequired[str]  # ``.`` is the answer
@@ -173,6 +179,33 @@ def _number_schema(spec: FieldSpec) -> dict:
     if spec.get("maximum") not in (None, ""):
         schema["maximum"] = spec["maximum"]
     return schema
+
+
+def _off_step(value, spec: FieldSpec, answers: dict) -> str | None:
+    """A number between steps (7.3 where the steps are 0, 0.5, 1 …), counted in decimals so
+    0.1 steps are exact."""
+    step = spec.get("step")
+    if value is None or not step:
+        return None
+    start = spec.get("minimum") or 0
+    if (Decimal(str(value)) - Decimal(str(start))) % Decimal(str(step)) == 0:
+        return None
+    return gettext("%(start)sから%(step)sきざみの値を入力してください。") % {
+        "start": start,
+        "step": step,
+    }
+
+
+def _number_problems(spec: FieldSpec, where: str) -> list[str]:
+    """A number in steps is XLSForm's range: it runs between a least and a greatest value."""
+    step = spec.get("step")
+    if step is None:
+        return []
+    if isinstance(step, bool) or not isinstance(step, int | float) or step <= 0:
+        return [f"{where}: きざみは 0 より大きい数にしてください。"]
+    if spec.get("minimum") in (None, "") or spec.get("maximum") in (None, ""):
+        return [f"{where}: きざみを使うときは、最小値と最大値も入力してください。"]
+    return []
 
 
 def _persons_schema(spec: FieldSpec) -> dict:
@@ -509,6 +542,14 @@ def _yes_no(value, spec: FieldSpec):
     raise FieldInputError(gettext("「はい」か「いいえ」を選んでください。"))
 
 
+def _file_problems(spec: FieldSpec, where: str) -> list[str]:
+    return [
+        f"{where}: 添付できる形式「{kind}」は使えません。"
+        for kind in spec.get("accept", [])
+        if kind not in upload_kinds.KINDS
+    ]
+
+
 def _file(value, spec: FieldSpec):
     # Files travel outside the data (uploads); the data holds the stored file's reference.
     return None if _empty(value) else value
@@ -517,7 +558,9 @@ def _file(value, spec: FieldSpec):
 for field_type in (
     FieldType("text", "1行テキスト", lambda s: _string_schema(s, 200), _text),
     FieldType("textarea", "複数行テキスト", lambda s: _string_schema(s, 4000), _text),
-    FieldType("number", "数値", _number_schema, _number),
+    FieldType(
+        "number", "数値", _number_schema, _number, check=_off_step, problems=_number_problems
+    ),
     FieldType(
         "date", "日付(和暦可)", lambda s: {"type": "string", "format": "date"}, _date, _date_display
     ),
@@ -598,6 +641,7 @@ for field_type in (
         _file,
         lambda value, spec: (value or {}).get("name", ""),
         is_file=True,
+        problems=_file_problems,
     ),
     FieldType(
         "persons",

@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -175,6 +176,17 @@ class FieldForm(forms.Form):
     )
     minimum = forms.IntegerField(label=_("最小値"), required=False)
     maximum = forms.IntegerField(label=_("最大値"), required=False)
+    step = forms.DecimalField(
+        label=_("きざみ"),
+        required=False,
+        min_value=Decimal("0.000001"),
+        max_digits=12,
+        decimal_places=6,
+        help_text=_(
+            "数値の項目で、最小値からこの数ずつの値だけを受け付けます(XLSForm の range の "
+            "step)。例: 0.5"
+        ),
+    )
     children = forms.CharField(
         label=_("繰り返す項目(1行に1つ)"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -284,6 +296,9 @@ class FieldForm(forms.Form):
         for key in ("max_length", "minimum", "maximum"):
             if data.get(key) is not None:
                 spec[key] = data[key]
+        if data.get("step") is not None:
+            step = data["step"]
+            spec["step"] = int(step) if step == step.to_integral_value() else float(step)
         if data["type"] == repeats.REPEAT:
             spec["children"] = data["children"]
             spec["row_unit"] = data["row_unit"] or repeats.ROW_UNITS[0]
@@ -305,6 +320,7 @@ class FieldForm(forms.Form):
                 "max_length",
                 "minimum",
                 "maximum",
+                "step",
                 "min_repeat",
                 "max_repeat",
                 "row_unit",

@@ -271,6 +271,7 @@ def _store_uploads(request, procedure, state: dict) -> dict:
                 upload=upload,
                 upload_token=state["upload_token"],
                 replaces=state.get("files", {}).get(spec["name"]),
+                accept=spec.get("accept"),
             )
         except UploadRejected as rejection:
             errors[spec["name"]] = rejection.messages

@@ -6,9 +6,21 @@ a static script hides them when JavaScript runs."""
 from django.utils.translation import gettext
 
 from jichitai.core import japanese
+from jichitai.core import uploads as upload_kinds
 from jichitai.procedures import postal
 from jichitai.procedures.fields import FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_renderers, field_types
+
+
+def _steps(spec: FieldSpec) -> str:
+    """What a range's slider shows on a phone, said in words beside the number."""
+    if spec["type"] != "number" or not spec.get("step"):
+        return ""
+    return gettext("%(minimum)s〜%(maximum)sの数を、%(step)sきざみで入力してください。") % {
+        "minimum": spec.get("minimum", 0),
+        "maximum": spec.get("maximum", ""),
+        "step": spec["step"],
+    }
 
 
 def raw_from_post(fields: list[FieldSpec], post) -> dict:
@@ -117,8 +129,9 @@ def widgets(
             "id": f"field-{name}",
             "type": spec["type"],
             "label": spec["label"],
-            "help": spec.get("help", ""),
+            "help": " ".join(text for text in (spec.get("help", ""), _steps(spec)) if text),
             "required": bool(spec.get("required")),
+            "decimal": bool(spec.get("decimal")),
             "errors": errors.get(name, []),
             "condition": _condition_text(spec, by_name),
             "show_if_field": (spec.get("show_if") or {}).get("field", ""),
@@ -134,6 +147,12 @@ def widgets(
             "minimum": spec.get("minimum"),
             "maximum": spec.get("maximum"),
             "attached": (files or {}).get(name),
+            # What the browser's file picker offers; the server checks again (``check_upload``).
+            "accept": ",".join(
+                extension
+                for kind in spec.get("accept", [])
+                for extension in upload_kinds.KINDS[kind].extensions
+            ),
         }
         entry["describedby"] = " ".join(
             part

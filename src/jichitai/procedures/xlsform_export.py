@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook
 
 from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.xlsform_reader import PICTURE_KINDS
 
 OWN_TYPES = {
     "email",
@@ -33,8 +34,12 @@ def _type(spec: FieldSpec, list_name: str) -> str:
         return f"select_multiple {list_name}"
     if kind in {"text", "textarea"}:
         return "text"
+    if kind == "number" and spec.get("step"):
+        return "range"
     if kind == "number":
         return "decimal" if spec.get("decimal") else "integer"
+    if kind == "file" and spec.get("accept") == PICTURE_KINDS:
+        return "image"
     if kind == "consent":
         return "acknowledge"
     if kind in XLSFORM_TYPES:
@@ -46,7 +51,7 @@ def _type(spec: FieldSpec, list_name: str) -> str:
 
 def _constraint(spec: FieldSpec) -> str:
     parts = [f"({spec['constraint']})"] if spec.get("constraint") else []
-    if spec["type"] == "number":
+    if spec["type"] == "number" and not spec.get("step"):  # a range's bounds are its parameters
         if spec.get("minimum") not in (None, ""):
             parts.append(f". >= {spec['minimum']}")
         if spec.get("maximum") not in (None, ""):
@@ -56,6 +61,12 @@ def _constraint(spec: FieldSpec) -> str:
     if len(parts) == 1 and spec.get("constraint"):
         return spec["constraint"]
     return " and ".join(parts)
+
+
+def _parameters(spec: FieldSpec) -> str:
+    if spec["type"] != "number" or not spec.get("step"):
+        return ""
+    return f"start={spec['minimum']} end={spec['maximum']} step={spec['step']}"
 
 
 def _relevant(spec: FieldSpec, section: str) -> str:
@@ -78,7 +89,7 @@ def _question_row(spec: FieldSpec, section: str, list_name: str) -> dict:
     return {
         "type": _type(spec, list_name),
         "name": spec["name"],
-        "label": spec["label"] if spec["type"] != "calculate" else "",
+        "label": spec["label"],
         "hint": spec.get("help", ""),
         "required": "yes" if spec.get("required") else spec.get("required_if", ""),
         "required_message": spec.get("required_message", ""),
@@ -89,6 +100,7 @@ def _question_row(spec: FieldSpec, section: str, list_name: str) -> dict:
         "calculation": spec.get("calculation", ""),
         "choice_filter": spec.get("choice_filter", ""),
         "appearance": "multiline" if spec["type"] == "textarea" else "",
+        "parameters": _parameters(spec),
     }
 
 
@@ -126,7 +138,7 @@ def write_xlsform(fields: list[FieldSpec]) -> bytes:
     columns = {"label": "label", "help": "hint"}
     header = ["type", "name", "label", "hint", "required", "required_message", "relevant"]
     header += ["constraint", "constraint_message", "default", "calculation", "choice_filter"]
-    header += ["appearance", "repeat_count", "min_repeat", "max_repeat", "row_unit"]
+    header += ["appearance", "parameters", "repeat_count", "min_repeat", "max_repeat", "row_unit"]
     for code in languages:
         for key in texts:
             header.append(f"{columns.get(key, key)}::{code} ({code})")

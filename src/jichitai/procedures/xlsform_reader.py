@@ -3,6 +3,7 @@ types map to which field types, what is refused or left out (with the row number
 top-level groups as pages, groups within them as sections, repeats as repeating groups."""
 
 import re
+from decimal import Decimal
 
 from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
@@ -25,10 +26,15 @@ SUPPORTED_TYPES = {
     "gps": "geopoint",
     "select one": "single_choice",
     "select all that apply": "multiple_choice",
+    # A slider on a phone; here a number between start and end in steps (``range_bounds``).
+    "range": "number",
+    # A code a phone scans; here the resident types it (imported with a warning).
+    "barcode": "text",
     "acknowledge": "consent",
     # pyxform's own name for acknowledge: an "OK" the person ticks, like the 同意 checkbox.
     "trigger": "consent",
     "file": "file",
+    # pyxform's name for ``image``: a picture, checked as one (``PICTURE_KINDS``).
     "photo": "file",
     "image": "file",
     "note": "note",
@@ -63,18 +69,25 @@ REFUSED_TYPES = {
     "loop": "繰返し(loop)",
     "geotrace": "位置の線(geotrace)",
     "geoshape": "位置の範囲(geoshape)",
-    "barcode": "バーコード",
-    "audio": "録音",
-    "video": "動画",
+    "audio": "録音(audio)",
+    "video": "動画(video)",
     "osm": "地図(OSM)",
-    "range": "範囲(range)",
     "rank": "順位付け(rank)",
     "select one external": "外部選択肢(select_one_external)",
     "include": "他のフォームの取込み(include)",
     "entity": "エンティティ",
-    "hidden": "非表示値(hidden)",
     "attribute": "属性(attribute)",
 }
+# Why a refused type cannot be honoured, where the type's name does not say it: the upload checks
+# (``core.uploads.check_upload``) open pictures, PDFs and Office files, and have no reader that
+# could tell a real recording from something else named .mp3 or .mp4.
+REFUSED_REASONS = {
+    "audio": "音声ファイルは中身を安全に確かめられないため、受け付けられません。",
+    "video": "動画ファイルは中身を安全に確かめられないため、受け付けられません。",
+}
+PICTURE_KINDS = ["jpeg", "png"]
+# XLSForm's own range when its parameters leave a bound out.
+RANGE_DEFAULTS = {"start": "1", "end": "10", "step": "1"}
 # Types whose XLSForm default is written in XLSForm's own form (seconds, a time zone, altitude).
 READ_DEFAULTS = {"time", "datetime", "geopoint"}
 TRUE_VALUES = {"yes", "true", "true()", "1", "はい"}
@@ -226,8 +239,16 @@ class Reader:
             self.warnings.append(f"{where}: 計算式のない calculate「{original}」は取り込みません。")
             return
         if kind in REFUSED_TYPES:
-            self.problems.append(f"{where}: {REFUSED_TYPES[kind]}には対応していません。")
+            reason = REFUSED_REASONS.get(kind, "")
+            self.problems.append(f"{where}: {REFUSED_TYPES[kind]}には対応していません。{reason}")
             return
+        if kind == "hidden":
+            calculation = self.hidden_value(child, where)
+            if calculation is None:
+                return
+            # Stored with each answer, never shown: what a calculate row is.
+            kind, bind = "calculate", {**bind, "calculate": calculation}
+            child = {key: value for key, value in child.items() if key != "default"}
         own = child.get("_jichitai_type")
         if kind not in SUPPORTED_TYPES and not own:
             self.problems.append(f"{where}: 種類「{kind}」には対応していません。")
@@ -254,8 +275,22 @@ class Reader:
             translations.setdefault(code, {})["label"] = text
         for code, text in hint_translations.items():
             translations.setdefault(code, {})["help"] = text
-        if kind == "decimal":
+        if kind == "decimal" or (kind == "range" and bind.get("type") == "decimal"):
             spec["decimal"] = True
+        if kind == "range":
+            spec["minimum"], spec["maximum"], spec["step"] = range_bounds(child)
+        if kind == "barcode":
+            self.warnings.append(
+                f"{where}: バーコード「{original}」は Web では読み取れないため、"
+                "申請者が番号を入力する1行テキストとして取り込みます。"
+            )
+        if kind in {"photo", "image"}:
+            spec["accept"] = list(PICTURE_KINDS)
+            if "max-pixels" in str(child.get("parameters", "")):
+                self.warnings.append(
+                    f"{where}: 画像を縮小する指定(max-pixels)は Web では行わず、"
+                    "画像は送られたまま受け付けます。"
+                )
         required = str(bind.get("required", "")).strip()
         if required.lower() in TRUE_VALUES:
             spec["required"] = True
@@ -322,6 +357,25 @@ class Reader:
         if bind.get("readonly") not in (None, "", "false()", "no") and spec_type != "calculate":
             self.warnings.append(f"{where}: 読み取り専用(read_only)の指定は取り込みません。")
         self.fields.append(spec)
+
+    def hidden_value(self, child: dict, where: str) -> str | None:
+        """A ``hidden`` row's value as an expression: its calculation, or its default as a
+        constant. A hidden row without either is filled only by a phone app's launcher, which the
+        web does not have: refused."""
+        calculation = child.get("bind", {}).get("calculate")
+        if calculation:
+            return str(calculation)
+        default = str(child.get("default") or "")
+        if default and "${" not in default and "(" not in default:
+            if "'" not in default:
+                return f"'{default}'"
+            if '"' not in default:
+                return f'"{default}"'
+        self.problems.append(
+            f"{where}: 値のない非表示値(hidden)には対応していません。Web の申請では何も入らない"
+            "ため、default に値を書くか calculate の行にしてください。"
+        )
+        return None
 
     def repeat(self, child: dict, where: str, relevant: str) -> None:
         """A ``begin repeat`` block: its rows' fields are read like the form's own."""
@@ -403,6 +457,21 @@ class Reader:
                         f"同じ行の項目だけを参照できます(「{'」「'.join(sorted(unknown))}」)。"
                     )
             earlier.add(spec["name"])
+
+
+def range_bounds(child: dict) -> tuple[int | float, int | float, int | float]:
+    """A ``range`` row's ``parameters`` start, end and step (pyxform has checked they are numbers
+    and the step is not 0) as the number's minimum, maximum and step; a slider running from high
+    to low takes the same numbers."""
+    given = child.get("parameters")
+    parameters = {**RANGE_DEFAULTS, **(given if isinstance(given, dict) else {})}
+    start, end, step = (Decimal(str(parameters[key])) for key in ("start", "end", "step"))
+    low, high = sorted((start, end))
+    return _plain_number(low), _plain_number(high), _plain_number(abs(step))
+
+
+def _plain_number(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _and(first: str, second: str) -> str:

@@ -118,7 +118,9 @@ def _attach_files(
         upload = (uploads or {}).get(name)
         if upload is not None:
             try:
-                stored = store_upload(procedure=procedure, field_name=name, upload=upload)
+                stored = store_upload(
+                    procedure=procedure, field_name=name, upload=upload, accept=spec.get("accept")
+                )
             except UploadRejected as rejection:
                 errors[name] = rejection.messages
                 continue

@@ -13,12 +13,18 @@ from jichitai.procedures.models import ApplicationFile, Procedure
 
 @transaction.atomic
 def store_upload(
-    *, procedure: Procedure, field_name: str, upload: File[bytes], upload_token: str = ""
+    *,
+    procedure: Procedure,
+    field_name: str,
+    upload: File[bytes],
+    upload_token: str = "",
+    accept: list[str] | None = None,
 ) -> ApplicationFile:
-    """Checks an uploaded file against the procedure's attachment policy, then stores it (waiting
-    for its application), the file and its row together: nothing is stored when the check fails,
-    and no file is left without its row when the row cannot be written."""
-    kinds = procedure.attachment_kinds or ["pdf", "jpeg", "png"]
+    """Checks an uploaded file against the question's own kinds (``accept``: a picture question
+    takes pictures) or else the procedure's attachment policy, then stores it (waiting for its
+    application), the file and its row together: nothing is stored when the check fails, and no
+    file is left without its row when the row cannot be written."""
+    kinds = accept or procedure.attachment_kinds or ["pdf", "jpeg", "png"]
     checked = check_upload(
         upload, allowed=kinds, max_bytes=procedure.attachment_max_mb * 1024 * 1024
     )
@@ -48,6 +54,7 @@ def store_pending_upload(
     upload: File[bytes],
     upload_token: str,
     replaces: int | None = None,
+    accept: list[str] | None = None,
 ) -> ApplicationFile:
     """A file chosen on the input page, kept under the browser session's upload token until the
     applicant confirms (``retention.expire_pending_uploads`` deletes it otherwise). A session keeps
@@ -75,7 +82,11 @@ def store_pending_upload(
             f"このファイル {human_size(upload.size)})。"
         )
     stored = store_upload(
-        procedure=procedure, field_name=field_name, upload=upload, upload_token=upload_token
+        procedure=procedure,
+        field_name=field_name,
+        upload=upload,
+        upload_token=upload_token,
+        accept=accept,
     )
     if replaced is not None:
         delete_files_on_commit([replaced.file])

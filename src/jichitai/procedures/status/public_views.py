@@ -89,6 +89,7 @@ def _keep_uploads(request, application, page: pages.Page, state: dict) -> dict:
                 upload=upload,
                 upload_token=state["upload_token"],
                 replaces=state["files"].get(spec["name"]),
+                accept=spec.get("accept"),
             )
         except UploadRejected as rejection:
             errors[spec["name"]] = rejection.messages

@@ -28,6 +28,8 @@ KEPT = (
     "constraint_message",
     "repeat_count",
     "min_repeat",
+    "step",
+    "accept",
 )
 
 
@@ -209,3 +211,13 @@ def test_a_gps_question_from_the_corpus_takes_a_latitude_and_a_longitude():
     assert fields == [{"name": "location", "type": "geopoint", "label": "GPS"}]
     cleaned, errors = _submit(fields, {"location": {"latitude": "34.73", "longitude": "136.51"}})
     assert errors == {} and cleaned == {"location": {"latitude": 34.73, "longitude": 136.51}}
+
+
+def test_a_photo_question_from_the_corpus_takes_only_pictures():
+    fields = _read("history__file_type.xlsx")
+    assert [(spec["name"], spec["type"], spec.get("accept")) for spec in fields] == [
+        ("photo", "file", ["jpeg", "png"]),
+        # Any kind the procedure's attachment policy allows.
+        ("doc_file", "file", None),
+        ("a_file", "file", None),
+    ]
