@@ -2,16 +2,15 @@
 generic messages, the signature step, the status page and its status names, the e-mails and the
 receipt PDF (the last three from ``Application.language``). Staff keep Japanese."""
 
-import gettext
 import io
 import re
+from gettext import GNUTranslations
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, to_locale
 from django.test import Client
+from django.utils.translation import gettext, ngettext, to_locale
 from pypdf import PdfReader
 
 from jichitai.procedures.models import Application
@@ -64,7 +63,7 @@ ROW_UNIT_MESSAGES = {
 
 def compiled_catalogue(code: str) -> dict[str | tuple[str, int], str]:
     with (LOCALE / to_locale(code) / "LC_MESSAGES" / "django.mo").open("rb") as mo:
-        catalogue = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
+        catalogue = GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
     return {key: text for key, text in catalogue.items() if key != ""}
 
 
@@ -97,7 +96,7 @@ def test_django_finds_each_resident_catalogue_for_texts_of_every_app(language):
     with resident_language(language):
         for key, text in catalogue.items():
             if isinstance(key, str):
-                assert _(key) == text, (language, key)
+                assert gettext(key) == text, (language, key)
             else:
                 assert ngettext(key[0], key[0], 1) == catalogue[(key[0], 0)], (language, key)
 
