@@ -61,12 +61,16 @@ check: install
 
 # Regenerate the English catalogue after changing Japanese source strings.
 # Apps with their own catalogue are extracted inside their directory (references relative to the app);
-# the foundation's catalogue takes everything else.
+# the foundation's catalogue takes everything else. The resident journey's catalogues
+# (procedures/locale, RESIDENT_LOCALES) are written by hand and only compiled: they hold texts of
+# several apps, which makemessages would drop from procedures' catalogue or mark fuzzy.
+RESIDENT_LOCALES := ja_Easy pt es vi zh tl
 LOCALE_APPS := $(notdir $(patsubst %/locale,%,$(wildcard src/jichitai/*/locale)))
 messages: install
 	cd src/jichitai && ../../$(JICHITAI) makemessages -l en --no-obsolete --no-wrap $(LOCALE_APPS:%=--ignore=%/*)
 	for app in $(LOCALE_APPS); do (cd src/jichitai/$$app && ../../../$(JICHITAI) makemessages -l en --no-obsolete --no-wrap) || exit 1; done
 	cd src/jichitai && ../../$(JICHITAI) compilemessages -l en
+	cd src/jichitai/procedures && ../../../$(JICHITAI) compilemessages $(RESIDENT_LOCALES:%=-l %)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

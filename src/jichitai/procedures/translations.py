@@ -4,14 +4,11 @@ hint, messages and choices (``FieldSpec.translations``, filled by the XLSForm im
 Japanese labels."""
 
 import copy
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from jichitai.procedures.fields import FieldSpec
-from jichitai.procedures.resident_texts import RESIDENT_TEXTS
 
 # The languages a form can be offered in, each named in itself so a resident finds their own.
 LANGUAGES = {
@@ -37,41 +34,13 @@ ROW_LEGENDS = {
 }
 
 
-class _TableCatalogue:
-    """One language's resident texts in the shape Django's ``TranslationCatalog`` merges: a
-    plural message reads the same for any count (the texts say "(3)" rather than inflect)."""
-
-    def __init__(self, texts: dict[str, str]) -> None:
-        self._catalog: dict[str | tuple[str, int], str] = {}
-        for message, text in texts.items():
-            self._catalog.update({message: text, (message, 0): text, (message, 1): text})
-
-    @staticmethod
-    def plural(count: int) -> int:
-        return int(count != 1)
-
-
-class ResidentTranslation(trans_real.DjangoTranslation):
-    """Django's catalogue of ``language`` (its own messages, e.g. a form's "required") with the
-    resident texts of ``RESIDENT_TEXTS`` in front. What neither holds falls back to Japanese."""
-
-    def __init__(self, language: str) -> None:
-        super().__init__(language)
-        self._catalog.update(_TableCatalogue(RESIDENT_TEXTS[language]))
-
-
-@contextmanager
-def resident_language(code: str) -> Iterator[None]:
+def resident_language(code: str) -> AbstractContextManager[None]:
     """Everything translated with gettext meanwhile (templates, messages, status names) in the
-    resident's language ``code``. Japanese and English come from the site's catalogue; the
-    languages the site is not translated into are served from ``RESIDENT_TEXTS``, installed in
-    Django's per-language cache (emptied when the language settings change, hence the check)."""
-    if code in RESIDENT_TEXTS and not isinstance(
-        trans_real._translations.get(code), ResidentTranslation
-    ):
-        trans_real._translations[code] = ResidentTranslation(code)
-    with translation.override(code):
-        yield
+    resident's language ``code``. English comes from the site's catalogue, the other languages
+    from the resident journey's catalogues in this app's ``locale`` (``ja-easy`` is the locale
+    ``ja_Easy``, as ``to_locale`` writes it); what a catalogue does not hold, Django's own messages included where Django
+    has no such language, falls back to Japanese."""
+    return translation.override(code)
 
 
 def resident_page_language(code: str) -> AbstractContextManager[None]:
