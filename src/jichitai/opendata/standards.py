@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from frictionless import Resource, Schema
 
 from jichitai.core.japanese import local_government_code_check_digit
-from jichitai.opendata import diagnoses
+from jichitai.opendata import addresses, diagnoses
+from jichitai.opendata.addresses import PARTS_COLUMNS as PARTS
 from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.tabular import Table
 
@@ -398,7 +399,7 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
     time_columns = [index for index, f in matched if f.get("format") == "%H:%M"]
     by_name = {f["name"]: index for index, f in matched}
     address_columns = (
-        [by_name.get(name) for name in ADDRESS_PARTS]
+        [by_name.get(name) for name in PARTS]
         if {"所在地_連結表記", "所在地_町字", "所在地_番地以下"} <= set(by_name)
         else None
     )
@@ -452,9 +453,13 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                     )
                 )
         if address_columns is not None:
-            issue = _address_parts_issue(table, row, number, address_columns)
-            if issue is not None:
-                issues.append(issue)
+            joined, *parts = (row[i] if i is not None else "" for i in address_columns)
+            made = addresses.disagreeing_parts(joined, parts)
+            if made is not None:
+                rule, message = "address-parts", addresses.disagreement_message(made)
+                issues.append(
+                    Issue("warning", rule, message, row=number, column=PARTS[0], value=joined)
+                )
         if lat is not None and lon is not None and _swapped(row[lat], row[lon]):
             issues.append(
                 Issue(
@@ -486,47 +491,3 @@ def _swapped(latitude: str, longitude: str) -> bool:
     except ValueError:
         return False
     return 122 <= lat <= 154 and 20 <= lon <= 46
-
-
-# The current layout's address: the joined form and the parts it is made of, in order.
-ADDRESS_PARTS = (
-    "所在地_連結表記",
-    "所在地_都道府県",
-    "所在地_市区町村",
-    "所在地_町字",
-    "所在地_番地以下",
-    "建物名等(方書)",
-)
-# Ways of writing that do not make another address: spaces and the dashes between numbers.
-ADDRESS_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－]")
-
-
-def _address_key(text: str) -> str:
-    return ADDRESS_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
-
-
-def _address_parts_issue(
-    table: Table, row: list[str], number: int, columns: list[int | None]
-) -> Issue | None:
-    """A warning when 所在地_連結表記 is not its parts joined (with or without the building): one
-    of them holds a typo or another 番地, and a reader cannot tell which is right."""
-    joined, *parts = (row[index] if index is not None else "" for index in columns)
-    *address, building = parts
-    if not joined or not (address[2] or address[3]):
-        return None
-    if _address_key(joined) in {
-        _address_key("".join(address)),
-        _address_key("".join(address) + building),
-    }:
-        return None
-    return Issue(
-        "warning",
-        "address-parts",
-        _(
-            "所在地_連結表記が、所在地の各項目(都道府県・市区町村・町字・番地以下)をつなげた「%(parts)s」と一致しません。"
-        )
-        % {"parts": "".join(address)},
-        row=number,
-        column="所在地_連結表記",
-        value=joined,
-    )

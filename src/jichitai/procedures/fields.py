@@ -4,139 +4,51 @@ The registry is the single list of what the form builder, the XLSForm import, th
 the exports understand."""
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from typing import NotRequired, TypedDict
 
-from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
 from jichitai.core import japanese
 from jichitai.core import uploads as upload_kinds
 from jichitai.procedures import postal as postal_areas
+from jichitai.procedures.field_specs import (
+    Choice,
+    Condition,
+    FieldErrors,
+    FieldInputError,
+    FieldSpec,
+    FieldType,
+    is_empty,
+    plain_display,
+)
 from jichitai.procedures.registry import field_types
+from jichitai.procedures.when_and_where_fields import (
+    GEOPOINT_PARTS,
+    date_display,
+    datetime_display,
+    geopoint_display,
+    geopoint_schema,
+    normalise_date,
+    normalise_datetime,
+    normalise_geopoint,
+    normalise_time,
+    time_display,
+)
 
-
-class Choice(TypedDict):
-    value: str
-    label: str
-    # {language code: {"label": …}}: the label in other languages.
-    translations: NotRequired[dict[str, dict[str, str]]]
-    # Further columns of the choices sheet, which a ``choice_filter`` reads (e.g. "state").
-    filters: NotRequired[dict[str, str]]
-
-
-class Condition(TypedDict):
-    """``show_if``: the field is asked only when the earlier choice field ``field`` has one of
-    ``values``."""
-
-    field: str
-    values: list[str]
-
-
-class FieldSpec(TypedDict):
-    """One field of a form as stored in ``FormVersion.fields`` / ``Procedure.draft_fields`` (what
-    the builder edits and the XLSForm import produces). ``name``, ``type`` (a registered field
-    type) and ``label`` are always there; the rest depends on the type."""
-
-    name: str
-    type: str
-    label: str
-    help: NotRequired[str]
-    required: NotRequired[bool]
-    choices: NotRequired[list[Choice]]
-    show_if: NotRequired[Condition]
-    max_length: NotRequired[int]
-    min_length: NotRequired[int]
-    minimum: NotRequired[int | float]
-    maximum: NotRequired[int | float]
-    decimal: NotRequired[bool]
-    step: NotRequired[int | float]  # answers are minimum (or 0) plus a whole number of steps
-    # type "file": the upload kinds (``core.uploads.KINDS``) this question takes, narrower than
-    # the procedure's attachment policy (a picture question: jpeg and png).
-    accept: NotRequired[list[str]]
-    # XLSForm expressions (see ``expressions``), decided on the server for every channel.
-    relevant: NotRequired[str]  # asked only when it holds (with ``show_if``, both must)
-    constraint: NotRequired[str]  # ``.`` is the answer
-    constraint_message: NotRequired[str]
-    required_if: NotRequired[str]  # required only when it holds
-    required_message: NotRequired[str]
-    calculation: NotRequired[str]  # type "calculate": the stored value
-    choice_filter: NotRequired[str]  # which choices are offered, given earlier answers
-    default: NotRequired[str]  # the answer a resident starts with
-    # {language code: {"label"|"help"|"constraint_message"|"required_message": text}}
-    translations: NotRequired[dict[str, dict[str, str]]]
-    # type "repeat" (``repeats``): the fields of one row, answered min_repeat..max_repeat times
-    children: NotRequired[list["FieldSpec"]]
-    min_repeat: NotRequired[int]
-    max_repeat: NotRequired[int]
-    repeat_count: NotRequired[str]  # an expression: exactly that many rows
-    row_unit: NotRequired[str]  # 「2 人目」: 人, 件 …
-    # Only in a form shown in another language (``translations.translate``): how a row is named,
-    # e.g. "{label} n.º {number}".
-    row_legend: NotRequired[str]
-
-
-class FieldInputError(ValueError):
-    """A value that cannot be read as the field's type; the message is for the applicant."""
-
-
-class FieldErrors(FieldInputError):
-    """Messages for parts of one field (the rows of a repeating group), keyed by the part's name
-    as the resident's page and the API name it (``children.1.birth_date``)."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(message for messages in errors.values() for message in messages))
-        self.errors = errors
-
-
-@dataclass(frozen=True)
-class FieldType:
-    name: str
-    label: str
-    schema: Callable[[FieldSpec], dict]
-    # Turns submitted input (form strings or JSON values) into the stored value; raises
-    # FieldInputError. Empty input returns None.
-    normalise: Callable[[object, FieldSpec], object]
-    display: Callable[[object, FieldSpec], str] = field(default=lambda value, spec: _plain(value))
-    has_choices: bool = False
-    is_file: bool = False
-    # Sub-fields for compound types (name, address), in the order they are shown.
-    parts: tuple[tuple[str, str], ...] = ()
-    # False for what a resident does not answer: notes and section headings show text,
-    # calculations are computed from the answers.
-    is_question: bool = True
-    stores_value: bool = True
-    # A check of the normalised value that needs the earlier answers: (value, spec, answers) →
-    # message or None (a repeat's count taken from an answer).
-    check: Callable[[object, FieldSpec, dict], str | None] | None = None
-    # What makes a field of this type unusable, for the builder: (spec, where) → messages.
-    problems: Callable[[FieldSpec, str], list[str]] | None = None
-
-
-def _plain(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    if isinstance(value, list):
-        return "、".join(str(item) for item in value)
-    return str(value)
-
-
-def _empty(value) -> bool:
-    return (
-        value is None
-        or (isinstance(value, str) and not value.strip())
-        or value == []
-        or value == {}
-    )
+# What other modules import from here, defined in ``field_specs``.
+__all__ = [
+    "GEOPOINT_PARTS",
+    "Choice",
+    "Condition",
+    "FieldErrors",
+    "FieldInputError",
+    "FieldSpec",
+    "FieldType",
+]
 
 
 def _text(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     if not isinstance(value, str | int | float):
         raise FieldInputError(gettext("文字で入力してください。"))
@@ -154,7 +66,7 @@ def _string_schema(spec: FieldSpec, default_max: int) -> dict:
 
 
 def _number(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     if isinstance(value, bool):
         raise FieldInputError(gettext("数字で入力してください。"))
@@ -212,155 +124,6 @@ def _persons_schema(spec: FieldSpec) -> dict:
     return {"type": "integer", "minimum": 1, "maximum": int(spec.get("maximum") or 10)}
 
 
-def _date(value, spec: FieldSpec):
-    if _empty(value):
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    try:
-        return japanese.parse_date(str(value)).isoformat()
-    except ValueError as error:
-        raise FieldInputError(str(error)) from None
-
-
-def _date_display(value, spec: FieldSpec) -> str:
-    """令和6年4月1日 in Japanese (and English) pages and exports; 2024-04-01 for a resident
-    reading another language, who may not know the eras (as the ``wareki`` filter)."""
-    if not value:
-        return ""
-    day = date.fromisoformat(value)
-    language = translation.get_language() or "ja"
-    if language.startswith("ja") or language == "en":
-        return japanese.format_wareki(day)
-    return day.isoformat()
-
-
-def _time_error() -> FieldInputError:
-    return FieldInputError(gettext("時刻は「9:30」のように、0:00〜23:59で入力してください。"))
-
-
-_TIME = re.compile(
-    r"^(?P<half>午前|午後|AM|PM)?\s*(?P<hour>\d{1,2})\s*(?::|時)\s*(?P<minute>\d{1,2})?\s*分?"
-    # XLSForm and browsers may add seconds and a time zone (09:30:00.000+09:00): the minute counts.
-    r"(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$",
-    re.IGNORECASE,
-)
-
-
-def _time_text(text: str) -> str:
-    """「9:30」「９時３０分」「午後6時5分」「09:30:00.000+09:00」 → 09:30 / 18:05."""
-    match = _TIME.match(japanese.normalize_width(text).replace("：", ":").strip())
-    if not match:
-        raise _time_error()
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if (match["half"] or "").upper() in {"午後", "PM"} and hour < 12:
-        hour += 12
-    if hour > 23 or minute > 59:
-        raise _time_error()
-    return f"{hour:02d}:{minute:02d}"
-
-
-def _time(value, spec: FieldSpec):
-    if _empty(value):
-        return None
-    return _time_text(str(value))
-
-
-def _time_display(value, spec: FieldSpec) -> str:
-    if not value:
-        return ""
-    hour, minute = value.split(":")
-    return f"{int(hour)}時{minute}分"
-
-
-# The date, then the time after a "T" (the browser's datetime-local), a space or 「日」.
-_DATETIME = re.compile(
-    r"^(?P<date>.+?)(?:T|\s+|(?<=日))(?P<time>(?:午前|午後|AM|PM)?\s*\d{1,2}\s*(?::|：|時).*)$",
-    re.IGNORECASE,
-)
-
-
-def _datetime(value, spec: FieldSpec):
-    """Stored as 2026-04-01T09:30, the local time as typed (a time zone an XLSForm value carries
-    is not converted: residents answer in Japan's time)."""
-    if _empty(value):
-        return None
-    text = japanese.normalize_width(str(value)).strip()
-    match = _DATETIME.match(text)
-    if not match:
-        raise FieldInputError(gettext("日付と時刻を入力してください。例: 令和8年4月1日 9:30"))
-    try:
-        day = japanese.parse_date(match["date"].strip())
-    except ValueError as error:
-        raise FieldInputError(str(error)) from None
-    return f"{day.isoformat()}T{_time_text(match['time'])}"
-
-
-def _datetime_display(value, spec: FieldSpec) -> str:
-    if not value:
-        return ""
-    day, time = value.split("T")
-    return f"{japanese.format_wareki(date.fromisoformat(day))} {_time_display(time, spec)}"
-
-
-GEOPOINT_PARTS = (("latitude", "緯度"), ("longitude", "経度"))
-GEOPOINT_RANGES = {"latitude": 90, "longitude": 180}
-
-
-def _coordinate(value, part: str) -> float:
-    limit = GEOPOINT_RANGES[part]
-    message = (
-        gettext("緯度は-90〜90の数で入力してください。")
-        if part == "latitude"
-        else gettext("経度は-180〜180の数で入力してください。")
-    )
-    if isinstance(value, bool):
-        raise FieldInputError(message)
-    try:
-        number = float(japanese.normalize_width(str(value)).replace("−", "-").strip())
-    except ValueError:
-        raise FieldInputError(message) from None
-    if not -limit <= number <= limit:  # also refuses nan
-        raise FieldInputError(message)
-    return number
-
-
-def _geopoint(value, spec: FieldSpec):
-    """Latitude and longitude in degrees (WGS84, as a phone's GPS gives them). XLSForm's own form,
-    "34.73 136.50 altitude accuracy", is read too; altitude and accuracy are not kept."""
-    if _empty(value):
-        return None
-    if isinstance(value, str):
-        numbers = japanese.normalize_width(value).replace(",", " ").split()
-        value = dict(zip(("latitude", "longitude"), numbers, strict=False))
-    if not isinstance(value, dict):
-        raise FieldInputError(gettext("緯度と経度を入力してください。"))
-    given = {part: value.get(part) for part, _label in GEOPOINT_PARTS}
-    if all(_empty(text) for text in given.values()):
-        return None
-    if any(_empty(text) for text in given.values()):
-        raise FieldInputError(gettext("緯度と経度を入力してください。"))
-    return {part: _coordinate(text, part) for part, text in given.items()}
-
-
-def _geopoint_display(value, spec: FieldSpec) -> str:
-    if not value:
-        return ""
-    return gettext("緯度 %(latitude)s、経度 %(longitude)s") % value
-
-
-def _geopoint_schema(spec: FieldSpec) -> dict:
-    return {
-        "type": "object",
-        "properties": {
-            part: {"type": "number", "minimum": -limit, "maximum": limit}
-            for part, limit in GEOPOINT_RANGES.items()
-        },
-        "required": list(GEOPOINT_RANGES),
-        "additionalProperties": False,
-    }
-
-
 def _email(value, spec: FieldSpec):
     text = _text(value, spec)
     if text is None:
@@ -374,7 +137,7 @@ def _email(value, spec: FieldSpec):
 
 
 def _phone(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     try:
         return japanese.normalize_phone_number(str(value))
@@ -383,7 +146,7 @@ def _phone(value, spec: FieldSpec):
 
 
 def _postal(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     try:
         return japanese.normalize_postal_code(str(value))
@@ -406,7 +169,7 @@ ADDRESS_PARTS = (
 
 
 def _name(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     if not isinstance(value, dict):
         raise FieldInputError(gettext("姓と名を入力してください。"))
@@ -448,7 +211,7 @@ def _name_schema(spec: FieldSpec) -> dict:
 
 
 def _address(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     if not isinstance(value, dict):
         raise FieldInputError(gettext("郵便番号と住所を入力してください。"))
@@ -489,7 +252,7 @@ def _choice_values(spec: FieldSpec) -> list[str]:
 
 
 def _single(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     text = str(value)
     if text not in _choice_values(spec):
@@ -498,7 +261,7 @@ def _single(value, spec: FieldSpec):
 
 
 def _multiple(value, spec: FieldSpec):
-    if _empty(value):
+    if is_empty(value):
         return None
     if isinstance(value, str) and value not in _choice_values(spec):
         value = value.split()  # XLSForm writes several choices as "a c"
@@ -515,13 +278,13 @@ def _choice_label(value, spec: FieldSpec) -> str:
     labels = {choice["value"]: choice["label"] for choice in spec.get("choices", [])}
     if isinstance(value, list):
         return "、".join(labels.get(item, item) for item in value)
-    return labels.get(value, _plain(value))
+    return labels.get(value, plain_display(value))
 
 
 def _consent(value, spec: FieldSpec):
     if value in (True, "true", "on", "1", 1, "yes"):
         return True
-    if _empty(value) or value in (False, "false", "0", 0, "off", "no"):
+    if is_empty(value) or value in (False, "false", "0", 0, "off", "no"):
         return None
     raise FieldInputError(gettext("同意する場合はチェックを入れてください。"))
 
@@ -532,7 +295,7 @@ NO = (False, "no", "false", "0", 0, "いいえ")
 
 def _yes_no(value, spec: FieldSpec):
     """はい/いいえ, stored as a boolean; unlike the 同意 checkbox, 「いいえ」 is an answer."""
-    if _empty(value):
+    if is_empty(value):
         return None
     answer = value.strip().lower() if isinstance(value, str) else value
     if answer in YES:
@@ -552,7 +315,7 @@ def _file_problems(spec: FieldSpec, where: str) -> list[str]:
 
 def _file(value, spec: FieldSpec):
     # Files travel outside the data (uploads); the data holds the stored file's reference.
-    return None if _empty(value) else value
+    return None if is_empty(value) else value
 
 
 for field_type in (
@@ -562,14 +325,18 @@ for field_type in (
         "number", "数値", _number_schema, _number, check=_off_step, problems=_number_problems
     ),
     FieldType(
-        "date", "日付(和暦可)", lambda s: {"type": "string", "format": "date"}, _date, _date_display
+        "date",
+        "日付(和暦可)",
+        lambda s: {"type": "string", "format": "date"},
+        normalise_date,
+        date_display,
     ),
     FieldType(
         "time",
         "時刻",
         lambda s: {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"},
-        _time,
-        _time_display,
+        normalise_time,
+        time_display,
     ),
     FieldType(
         "datetime",
@@ -578,15 +345,15 @@ for field_type in (
             "type": "string",
             "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]$",
         },
-        _datetime,
-        _datetime_display,
+        normalise_datetime,
+        datetime_display,
     ),
     FieldType(
         "geopoint",
         "位置情報(緯度・経度)",
-        _geopoint_schema,
-        _geopoint,
-        _geopoint_display,
+        geopoint_schema,
+        normalise_geopoint,
+        geopoint_display,
         parts=GEOPOINT_PARTS,
     ),
     FieldType(

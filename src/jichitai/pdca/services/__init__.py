@@ -55,9 +55,9 @@ def _person(actor: User | None) -> User | None:
 
 
 def save_audited(
+    *,
     row: models.Model,
     values: dict[str, Any],
-    *,
     actor: User | None,
     organization: Organization,
     action: str,
@@ -108,8 +108,8 @@ def set_indicator_year(
     if indicator.metric_name and "actual" in values and values["actual"] not in (None, ""):
         raise ValidationError({"actual": "この指標は自動計測です。実績値は入力できません。"})
     save_audited(
-        row,
-        changes,
+        row=row,
+        values=changes,
         actor=actor,
         organization=plan.organization,
         action="pdca.indicator_year.updated",
@@ -182,8 +182,8 @@ def set_action_year(
     if progress is not KEEP:
         changes["progress"] = progress if isinstance(progress, int) else None
     save_audited(
-        row,
-        changes,
+        row=row,
+        values=changes,
         actor=actor,
         organization=action.plan.organization,
         action="pdca.action_year.updated",
@@ -213,8 +213,8 @@ def set_executed_budgets(
         if row.executed == amount:
             continue
         save_audited(
-            row,
-            {"executed": amount},
+            row=row,
+            values={"executed": amount},
             actor=actor,
             organization=plan.organization,
             action="pdca.project_year.updated",

@@ -202,8 +202,8 @@ def _save_imported(
     stamps: dict[str, Any] | None = None,
 ) -> None:
     save_audited(
-        row,
-        values,
+        row=row,
+        values=values,
         actor=actor,
         organization=plan.organization,
         action=action,
