@@ -101,7 +101,6 @@ def widget(spec: FieldSpec, rows, errors: dict) -> dict:
         rows = [{} for _ in range(fewest)]
     rows = [row if isinstance(row, dict) else {} for row in rows][:most]
     counter = repeats.unit(spec)
-    # The row unit (人) is Japanese: the other languages' texts leave it out.
     values = {"fewest": fewest, "most": most, "counter": counter}
     if fewest == most:
         bounds = gettext("%(most)s %(counter)s分を入力してください。") % values

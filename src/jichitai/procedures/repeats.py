@@ -17,7 +17,8 @@ repeat inside a repeat, and files inside a repeat, are not supported.
 Error keys of a row's field are ``<repeat>.<index>.<child>`` (index from 0, as in the stored
 list); the resident's page uses the same names for its inputs."""
 
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 from jichitai.procedures import expressions
 from jichitai.procedures.definitions import build_schema, check_definition
@@ -38,8 +39,17 @@ def bounds(spec: FieldSpec) -> tuple[int, int]:
     return fewest, most
 
 
-def unit(spec: FieldSpec) -> str:
+def japanese_unit(spec: FieldSpec) -> str:
     return spec.get("row_unit") or "件"
+
+
+def unit(spec: FieldSpec) -> str:
+    """How the rows are counted in a message: the form's Japanese unit (人, 件) on a Japanese
+    page; another language counts them with its own word (English "entries"; the languages
+    whose messages leave the unit out never show it)."""
+    if (translation.get_language() or "ja").startswith("ja"):
+        return japanese_unit(spec)
+    return pgettext("the unit a repeating group's rows are counted in", "件")
 
 
 # How a row is named in Japanese; a form shown in another language names it in that language
@@ -53,7 +63,7 @@ def row_legend(spec: FieldSpec) -> tuple[str, str]:
     before, _number, after = (spec.get("row_legend") or ROW_LEGEND).partition("{number}")
 
     def filled(text: str) -> str:
-        return text.replace("{label}", spec["label"]).replace("{unit}", unit(spec))
+        return text.replace("{label}", spec["label"]).replace("{unit}", japanese_unit(spec))
 
     return filled(before), filled(after)
 
@@ -87,7 +97,6 @@ def _schema(spec: FieldSpec) -> dict:
 def count_message(spec: FieldSpec, count: int) -> str | None:
     fewest, most = bounds(spec)
     counter = unit(spec)
-    # The row unit (人) is Japanese: the other languages' messages leave it out.
     values = {"label": spec["label"], "fewest": fewest, "most": most, "counter": counter}
     if fewest == most and count != fewest:
         return gettext("「%(label)s」は %(fewest)s %(counter)s分を入力してください。") % values
@@ -138,7 +147,7 @@ def count_problem(rows: list | None, spec: FieldSpec, values: dict) -> str | Non
     except (TypeError, ValueError):
         return None
     if len(rows or []) != wanted:
-        return f"「{spec['label']}」は {wanted} {unit(spec)}分を入力してください。"
+        return f"「{spec['label']}」は {wanted} {japanese_unit(spec)}分を入力してください。"
     return None
 
 
