@@ -28,7 +28,6 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 
 from jichitai.opendata import search_index
 
@@ -258,10 +257,6 @@ def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
     return _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
 
 
-# The datasets changed since a version (``%s``), by the change log of migration 0008.
-_CHANGED_SINCE = "SELECT dataset_id FROM opendata_catalogchange WHERE version > %s"
-
-
 def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
     """``kept`` brought to the catalog's current version by the changes logged since: each
     changed dataset that was counted is taken out with its facet keys as they were, and each that
@@ -277,17 +272,17 @@ def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
     if recounts or changes > MAX_REPLAYED_CHANGES:
         return None
     # The log, the version and the changed datasets as they match now are read in one statement,
-    # so from one snapshot: the counts are those of exactly that version.
-    now = (
-        datasets.order_by()
-        .filter(pk__in=RawSQL(_CHANGED_SINCE, (kept.version,)))  # noqa: S611
-        .annotate(facet_ids=search_index.FacetIds())
-        .values("pk", "facet_ids")
-    )
+    # so from one snapshot: the counts are those of exactly that version. The match is evaluated
+    # over the changed rows alone: a WITH query of the table's own name stands for the table in
+    # the match's SQL (the match is a condition on each dataset row and its organization), so the
+    # planner cannot start from an index of the whole catalog.
+    now = datasets.order_by().annotate(facet_ids=search_index.FacetIds()).values("pk", "facet_ids")
     now_sql, now_params = now.query.sql_with_params()
     sql = (
         "WITH c AS (SELECT dataset_id, version, old_facet_ids FROM opendata_catalogchange "  # noqa: S608
-        "WHERE version > %s) "
+        "WHERE version > %s), "
+        "opendata_dataset AS MATERIALIZED (SELECT * FROM opendata_dataset "
+        "WHERE id IN (SELECT dataset_id FROM c)) "
         "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
         "(SELECT COUNT(*) FROM c WHERE dataset_id IS NULL), "
         # Each changed dataset's keys as they were at the kept version: before its first change.

@@ -358,3 +358,20 @@ def test_counts_kept_across_writes_answer_as_the_straightforward_reading(
     # Each query was counted once at most (two may compile alike, one may match nothing); after
     # every write its counts were brought up to date.
     assert len(counted_afresh) <= len(queries)
+
+
+def test_counts_follow_a_change_of_an_organization_code(tsu):
+    """A filter on the organization reads its code, not the datasets: counts kept before the code
+    changed are counted again."""
+    dataset = services.create_dataset(
+        actor=None, organization=tsu, name="parks", title="都市公園一覧", tags=["公園"]
+    )
+    services.add_resource(actor=None, dataset=dataset, url="https://example.jp/parks.csv")
+    services.publish_dataset(actor=None, dataset=dataset)
+    faceted = {"facet.field": json.dumps(FACETS)}
+    assert package_search(fq="organization:999999", **faceted)["count"] == 0
+
+    type(tsu).objects.filter(pk=tsu.pk).update(code="999999")
+    found = package_search(fq="organization:999999", **faceted)
+    assert found["count"] == 1
+    assert found["facets"]["organization"] == {"999999": 1}
