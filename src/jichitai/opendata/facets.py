@@ -310,7 +310,7 @@ def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
         matched.add(dataset_id)
         key_counts.update(facet_ids)
     counts = {number: n for number, n in key_counts.items() if n > 0}
-    return _kept(version, sorted(matched), counts if kept.key_counts is not None else None)
+    return _kept(version, list(matched), counts if kept.key_counts is not None else None)
 
 
 def _labeled(
