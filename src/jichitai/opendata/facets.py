@@ -1,23 +1,27 @@
 """The number of datasets a search matches and its facet counts (organization, groups, tags,
 res_format, license_id), kept in the cache for the catalog's version.
 
-Why one pass and not counts kept incrementally: a facet count depends on the whole query (words
-and filters), so counts kept per value would only serve the unfiltered catalog; a search's own
-counts need its matched set anyway. The match (the text condition and the filters) is evaluated
-once into a materialized set (``WITH m AS MATERIALIZED``), the count is its size and every facet
-counts over it, ranked with ROW_NUMBER for ``facet.limit``, in one statement.
+A facet count depends on the whole query (words and filters), so counts kept per value would only
+serve the unfiltered catalog; a search's own counts need its matched set. The match (the text
+condition and the filters) is evaluated once into a materialized set (``WITH m AS MATERIALIZED``),
+the count is its size and every facet counts over it, in one statement.
 
 On PostgreSQL the matched set is each matched dataset's facet key numbers (``search_facet_ids``,
 ``search_index``) and the facets are one GROUP BY over those integers: no join per facet. The page
 is a statement of its own that PostgreSQL can stop early (``page_count_and_facets``): sorted by
 the last change, it walks that column's index and reads only the rows up to the page's end. SQLite
-counts joining each facet's table to the matched ids.
+counts joining each facet's table to the matched ids, ranked with ROW_NUMBER for ``facet.limit``.
 
 A count over most of a large catalog (``q=一覧`` matches 60% of 100,000 datasets) visits every
 matched row however it is indexed; the counts of a query depend on its conditions only, not on the
 page or the order, so they are kept in the cache under the catalog's version (a number the
 database moves with every write a search reads, migration 0006) and a harvester paging through the
-results counts once: then only the page is read."""
+results counts once: then only the page is read. On PostgreSQL a write does not make every kept
+count worthless: the database logs each changed dataset with its facet keys as they were
+(migration 0008), and counts kept for an older version are brought up to date from the few
+changes since (``_replayed``), exactly, since the ids of the matched datasets are kept with them.
+Kept counts are per facet key number, of every facet value (not only those ``facet.limit``
+shows), named and ranked when served, so a renamed tag or organization shows its new name."""
 
 import hashlib
 from array import array
