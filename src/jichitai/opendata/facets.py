@@ -1,25 +1,31 @@
 """The number of datasets a search matches and its facet counts (organization, groups, tags,
 res_format, license_id), kept in the cache for the catalog's version.
 
-Why one pass and not counts kept incrementally: a facet count depends on the whole query (words
-and filters), so counts kept per value would only serve the unfiltered catalog; a search's own
-counts need its matched set anyway. The match (the text condition and the filters) is evaluated
-once into a materialized set (``WITH m AS MATERIALIZED``), the count is its size and every facet
-counts over it, ranked with ROW_NUMBER for ``facet.limit``, in one statement.
+A facet count depends on the whole query (words and filters), so counts kept per value would only
+serve the unfiltered catalog; a search's own counts need its matched set. The match (the text
+condition and the filters) is evaluated once into a materialized set (``WITH m AS MATERIALIZED``),
+the count is its size and every facet counts over it, in one statement.
 
 On PostgreSQL the matched set is each matched dataset's facet key numbers (``search_facet_ids``,
 ``search_index``) and the facets are one GROUP BY over those integers: no join per facet. The page
 is a statement of its own that PostgreSQL can stop early (``page_count_and_facets``): sorted by
 the last change, it walks that column's index and reads only the rows up to the page's end. SQLite
-counts joining each facet's table to the matched ids.
+counts joining each facet's table to the matched ids, ranked with ROW_NUMBER for ``facet.limit``.
 
 A count over most of a large catalog (``q=一覧`` matches 60% of 100,000 datasets) visits every
 matched row however it is indexed; the counts of a query depend on its conditions only, not on the
 page or the order, so they are kept in the cache under the catalog's version (a number the
 database moves with every write a search reads, migration 0006) and a harvester paging through the
-results counts once: then only the page is read."""
+results counts once: then only the page is read. On PostgreSQL a write does not make every kept
+count worthless: the database logs each changed dataset with its facet keys as they were
+(migration 0008), and counts kept for an older version are brought up to date from the few
+changes since (``_replayed``), exactly, since the ids of the matched datasets are kept with them.
+Kept counts are per facet key number, of every facet value (not only those ``facet.limit``
+shows), named and ranked when served, so a renamed tag or organization shows its new name."""
 
 import hashlib
+from array import array
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -98,11 +104,16 @@ _KEYED_SQL = {
 }
 
 
-# The facet key numbers of the matched rows counted, as (field, value, n).
+# How many matched rows (``m``) have each facet key number, as a JSON list of [number, n].
+_KEY_NUMBER_COUNTS = (
+    "(SELECT json_agg(json_build_array(f, n)) FROM (SELECT f, COUNT(*) AS n FROM "
+    "(SELECT unnest(m.facet_ids) AS f FROM m) u GROUP BY f) g)"
+)
+
+# The counted keys ``c`` (field, value, n) from the key numbers and counts given as two arrays.
 _KEYED_COUNTS = (
     "c AS (SELECT split_part(k.key, E'\\t', 1) AS field, split_part(k.key, E'\\t', 2) AS value, "
-    "g.n AS n FROM (SELECT f, COUNT(*) AS n FROM (SELECT unnest(m.facet_ids) AS f FROM m) u "
-    "GROUP BY f) g "
+    "g.n AS n FROM unnest(%s::integer[], %s::integer[]) AS g(f, n) "
     "JOIN opendata_searchkey k ON k.id = g.f) "
 )
 
@@ -195,32 +206,143 @@ def count_and_facets(
     return count, facets
 
 
-def _keyed_count_and_facets(
-    datasets: QuerySet, fields: list[str], limit: int
-) -> tuple[int, dict[str, list[FacetItem]]]:
-    """Count and facets in one statement over the facet key numbers of the matched rows
-    (PostgreSQL): the matched set is read once, narrow (one integer array a row), and never
-    sorted."""
-    if not fields:
-        return datasets.count(), {}
+# PostgreSQL ------------------------------------------------------------------------------------
+
+# Changes replayed onto kept counts at most; after more, the query is counted again.
+MAX_REPLAYED_CHANGES = 500
+# How many versions the change log reaches back (migration 0008 removes older entries).
+KEPT_VERSIONS = 10_000
+
+
+@dataclass
+class KeptCounts:
+    """One query's counts as kept in the cache on PostgreSQL, for the catalog at ``version``: the
+    ids of the matched datasets (to tell whether a changed dataset was counted) and, when facets
+    were asked for, how many matched datasets have each facet key number."""
+
+    version: int
+    count: int
+    matched: bytes  # the ids as array("q")
+    key_counts: dict[int, int] | None
+
+
+def _kept(version: int, ids: list[int], key_counts: dict[int, int] | None) -> KeptCounts:
+    return KeptCounts(version, len(ids), array("q", ids).tobytes(), key_counts)
+
+
+def _key_counts(rows: list | None) -> dict[int, int]:
+    return dict(rows or [])
+
+
+def _matched_set(datasets: QuerySet, with_facets: bool) -> tuple[str, list]:
+    """The WITH clause of the matched set ``m`` (id, facet_ids) of ``datasets`` and its
+    parameters; without facets, facet_ids is not read."""
     matched = datasets.order_by().annotate(facet_ids=search_index.FacetIds())
-    matched_sql, params = matched.values("facet_ids").query.sql_with_params()
+    columns = ("pk", "facet_ids") if with_facets else ("pk",)
+    sql, params = matched.values(*columns).query.sql_with_params()
+    names = "id, facet_ids" if with_facets else "id"
+    with_clause = "WITH m AS MATERIALIZED (SELECT * FROM (" + sql + f") AS x({names})) "  # noqa: S608
+    return with_clause, list(params)
+
+
+def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
+    """The counts of ``datasets`` read afresh, for the version read in the same statement."""
+    with_clause, params = _matched_set(datasets, with_facets)
+    facets_sql = _KEY_NUMBER_COUNTS if with_facets else "NULL"
     sql = (
-        f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x(facet_ids)), "  # noqa: S608
+        with_clause  # noqa: S608
+        + "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
+        + "ARRAY(SELECT id FROM m), "
+        + facets_sql
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        version, ids, key_rows = cursor.fetchone()
+    return _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
+
+
+def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
+    """``kept`` brought to the catalog's current version by the changes logged since: each
+    changed dataset that was counted is taken out with its facet keys as they were, and each that
+    matches now is counted with its keys as they are. None when the counts must be read afresh
+    (too many changes, a log that no longer reaches back so far, a change the log cannot tell)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE dataset_id IS NULL) "
+            "FROM opendata_catalogchange WHERE version > %s",
+            [kept.version],
+        )
+        changes, recounts = cursor.fetchone()
+    if recounts or changes > MAX_REPLAYED_CHANGES:
+        return None
+    # The log, the version and the changed datasets as they match now are read in one statement,
+    # so from one snapshot: the counts are those of exactly that version. The match is evaluated
+    # over the changed rows alone: a WITH query of the table's own name stands for the table in
+    # the match's SQL (the match is a condition on each dataset row and its organization), so the
+    # planner cannot start from an index of the whole catalog.
+    now = datasets.order_by().annotate(facet_ids=search_index.FacetIds()).values("pk", "facet_ids")
+    now_sql, now_params = now.query.sql_with_params()
+    sql = (
+        "WITH c AS (SELECT dataset_id, version, old_facet_ids FROM opendata_catalogchange "  # noqa: S608
+        "WHERE version > %s), "
+        "opendata_dataset AS MATERIALIZED (SELECT * FROM opendata_dataset "
+        "WHERE id IN (SELECT dataset_id FROM c)) "
+        "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
+        "(SELECT COUNT(*) FROM c WHERE dataset_id IS NULL), "
+        # Each changed dataset's keys as they were at the kept version: before its first change.
+        "(SELECT json_agg(json_build_array(dataset_id, old_facet_ids)) FROM "
+        "(SELECT DISTINCT ON (dataset_id) dataset_id, old_facet_ids FROM c "
+        "WHERE dataset_id IS NOT NULL ORDER BY dataset_id, version) first), "
+        f"(SELECT json_agg(json_build_array(x.id, x.facet_ids)) FROM ({now_sql}) AS x(id, facet_ids))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kept.version, *now_params])
+        version, recounts, before, after = cursor.fetchone()
+    if version is None or version < kept.version or version - kept.version > KEPT_VERSIONS:
+        return None
+    if recounts:
+        return None
+    ids = array("q")
+    ids.frombytes(kept.matched)
+    matched = set(ids)
+    key_counts = Counter(kept.key_counts or {})
+    for dataset_id, old_facet_ids in before or []:
+        if dataset_id in matched:
+            matched.remove(dataset_id)
+            key_counts.subtract(old_facet_ids or [])
+    for dataset_id, facet_ids in after or []:
+        matched.add(dataset_id)
+        key_counts.update(facet_ids)
+    counts = {number: n for number, n in key_counts.items() if n > 0}
+    return _kept(version, list(matched), counts if kept.key_counts is not None else None)
+
+
+def _labeled(
+    key_counts: dict[int, int], fields: list[str], limit: int
+) -> dict[str, list[FacetItem]]:
+    """The facets of ``fields`` from counts per key number, with the names and labels as they
+    are now (a renamed organization shows its new name), at most ``limit`` values each."""
+    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
+    if not fields or not key_counts:
+        return facets
+    sql = (
+        "WITH "
         + _KEYED_COUNTS
         + ", f AS ("
         + _ranked(_keyed_rows(fields), limit)
-        + ") SELECT (SELECT COUNT(*) FROM m), "
-        "(SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
-        "FROM f)"
+        + ") SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
+        "FROM f"
     )
+    numbers = list(key_counts)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *([limit] if limit >= 0 else [])])
-        count, facet_rows = cursor.fetchone()
-    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
+        cursor.execute(
+            sql,
+            [numbers, [key_counts[n] for n in numbers], *([limit] if limit >= 0 else [])],
+        )
+        (facet_rows,) = cursor.fetchone()
     for facet, name, label, n in facet_rows or []:
         facets[facet].append(FacetItem(name, label, n))
-    return count, facets
+    return facets
 
 
 # The columns the matched set ``m`` of the one-pass statement may carry: the page's own, and what
@@ -242,9 +364,9 @@ def _order_sql(ordering: list[str]) -> str:
 
 
 def _one_pass(
-    ranked: QuerySet, ordering: list[str], start: int, rows: int, fields: list[str], limit: int
-) -> tuple[list, int, dict[str, list[FacetItem]]]:
-    """The page, count and facets of ``ranked`` in one statement that reads each matched row once
+    ranked: QuerySet, ordering: list[str], start: int, rows: int, with_facets: bool
+) -> tuple[list, KeptCounts]:
+    """The page and the counts of ``ranked`` in one statement that reads each matched row once
     (PostgreSQL): for an order no index gives (relevance), where the page needs every match."""
     columns = _columns(ordering)
     matched = ranked.order_by().annotate(facet_ids=search_index.FacetIds())
@@ -253,34 +375,32 @@ def _one_pass(
     fields_first = [c for c in columns if c != "score"] + [c for c in columns if c == "score"]
     matched_sql, params = matched.values(*fields_first, "facet_ids").query.sql_with_params()
     order = _order_sql(ordering)
+    facets_sql = _KEY_NUMBER_COUNTS if with_facets else "NULL"
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
         f"({', '.join(fields_first)}, facet_ids)), "
         f"p AS (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
         f"FROM m ORDER BY {order} LIMIT %s OFFSET %s)"
-        + (
-            ", " + _KEYED_COUNTS + ", f AS (" + _ranked(_keyed_rows(fields), limit) + ")"
-            if fields
-            else ""
-        )
-        + " SELECT (SELECT COUNT(*) FROM m), "
+        " SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
+        "ARRAY(SELECT id FROM m), "
         "ARRAY(SELECT id FROM p ORDER BY position), "
-        "ARRAY(SELECT modified_at FROM p ORDER BY position), "
-        + (
-            "(SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
-            "FROM f)"
-            if fields
-            else "NULL"
-        )
+        f"ARRAY(SELECT modified_at FROM p ORDER BY position), {facets_sql}"
     )
-    arguments = [*params, rows, start, *([limit] if fields and limit >= 0 else [])]
     with connection.cursor() as cursor:
-        cursor.execute(sql, arguments)
-        count, ids, modified, facet_rows = cursor.fetchone()
-    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
-    for facet, name, label, n in facet_rows or []:
-        facets[facet].append(FacetItem(name, label, n))
-    return list(zip(ids, modified, strict=True)), count, facets
+        cursor.execute(sql, [*params, rows, start])
+        version, ids, page_ids, modified, key_rows = cursor.fetchone()
+    kept = _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
+    return list(zip(page_ids, modified, strict=True)), kept
+
+
+def _kept_key(datasets: QuerySet, with_facets: bool) -> str | None:
+    """The cache key of the counts of ``datasets`` (any version); None when nothing can match."""
+    try:
+        matched_sql, params = datasets.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a condition that nothing can meet (a tag no dataset has)
+        return None
+    signature = repr((matched_sql, params, with_facets)).encode()
+    return f"opendata:kept-counts:{hashlib.sha256(signature).hexdigest()}"
 
 
 def page_count_and_facets(
@@ -296,23 +416,28 @@ def page_count_and_facets(
 ) -> tuple[list, int, dict[str, list[FacetItem]]]:
     """The page (``rows`` from ``start`` in ``ordering``), count and facets of ``ranked`` (the
     matched datasets with their ``score``) on PostgreSQL. Counts kept for ``version`` are served
-    with the page alone (``page_of``). Else, ranked by relevance, the page needs every match and
-    one statement reads all three (``_one_pass``); in any other order the page is a statement of
-    its own that stops at the page's end (newest first, PostgreSQL walks the index of the last
-    change and reads only the rows up to the page's end, however many match), and the counts
-    one more that reads the matched rows unsorted."""
+    with the page alone (``page_of``); counts kept for an older version are brought up to date
+    from the change log when few datasets changed since (``_replayed``). Else, ranked by
+    relevance, the page needs every match and one statement reads both (``_one_pass``); in any
+    other order the page is a statement of its own that stops at the page's end (newest first,
+    PostgreSQL walks the index of the last change and reads only the rows up to the page's end,
+    however many match), and the counts one more that reads the matched rows unsorted."""
     fields = [name for name in fields if name in _FACET_SQL]
-    key = _cache_key(ranked, fields, limit, version)
+    key = _kept_key(ranked, bool(fields))
     if key is None:
         return [], 0, {name: [] for name in fields}
-    found = cache.get(key)
-    if found is not None:
-        kept_count, kept_facets = found
-        return page_of(), kept_count, kept_facets
-    if ordering[0] == "-score":
-        page, count, facets = _one_pass(ranked, ordering, start, rows, fields, limit)
+    kept = cache.get(key)
+    if kept is not None and str(kept.version) != version:
+        kept = _replayed(kept, ranked)
+        if kept is not None:
+            cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
+    if kept is not None:
+        page = page_of()
+    elif ordering[0] == "-score":
+        page, kept = _one_pass(ranked, ordering, start, rows, bool(fields))
+        cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
     else:
         page = page_of()
-        count, facets = _keyed_count_and_facets(ranked, fields, limit)
-    cache.set(key, (count, facets), timeout=COUNTS_CACHE_SECONDS)
-    return page, count, facets
+        kept = _counted(ranked, bool(fields))
+        cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
+    return page, kept.count, _labeled(kept.key_counts or {}, fields, limit)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 
-from jichitai.opendata import selectors, services
-from jichitai.opendata.models import CatalogVersion, Dataset, Resource
+from jichitai.opendata import facets, selectors, services
+from jichitai.opendata.models import CatalogVersion, Dataset, Group, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,11 @@ def rows(tsu, ise):
     for number, pk in enumerate(Dataset.objects.order_by("pk").values_list("pk", flat=True)):
         modified = START + timedelta(days=number * 11)
         Dataset.objects.filter(pk=pk).update(modified_at=modified)
+    return public_rows()
+
+
+def public_rows() -> list[Row]:
+    """What the reference reads of every public dataset, as the database holds it now."""
     return [
         Row(
             name=d.name,
@@ -277,3 +283,95 @@ def test_the_version_moves_even_after_its_row_was_removed(tsu):
     before = selectors.catalog_version()
     services.create_dataset(actor=None, organization=tsu, name="parks", title="公園")
     assert selectors.catalog_version() != before
+
+
+def _random_write(rng: random.Random, number: int, organizations: list) -> None:
+    """One write of the catalog as staff make them: a new dataset, its tags, groups or a resource's
+    format changed, a dataset made private, published again or deleted."""
+    datasets = list(Dataset.objects.filter(deleted_at__isnull=True).order_by("pk"))
+    dataset = rng.choice(datasets)
+    kind = rng.randrange(6)
+    if kind == 0:
+        created = services.create_dataset(
+            actor=None,
+            organization=rng.choice(organizations),
+            name=f"new-{number:02d}",
+            title=rng.choice(TITLES),
+            tags=rng.sample(TAGS, rng.randint(0, 2)),
+            license_id=rng.choice(LICENSES),
+        )
+        services.add_resource(
+            actor=None, dataset=created, url="https://example.jp/new.csv", format="CSV"
+        )
+        services.publish_dataset(actor=None, dataset=created)
+    elif kind == 1:
+        services.update_dataset(actor=None, dataset=dataset, tags=rng.sample(TAGS, 2))
+    elif kind == 2:
+        groups = list(Group.objects.order_by("pk"))
+        services.update_dataset(
+            actor=None, dataset=dataset, groups=rng.sample(groups, rng.randint(0, 2))
+        )
+    elif kind == 3 and dataset.resources.exists():
+        resource = dataset.resources.order_by("pk").first()
+        services.update_resource(actor=None, resource=resource, format=rng.choice(FORMATS))
+    elif kind == 4 and not dataset.private:
+        services.unpublish_dataset(actor=None, dataset=dataset)
+    elif kind == 4:
+        services.publish_dataset(actor=None, dataset=dataset)
+    else:
+        services.delete_dataset(actor=None, dataset=dataset)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite counts again after a write")
+def test_counts_kept_across_writes_answer_as_the_straightforward_reading(
+    rows, tsu, ise, monkeypatch
+):
+    """Counts kept for an older version and brought up to date from the change log equal the
+    reading of the catalog as it is after each write, and are not counted again."""
+    counted_afresh = []
+    for name in ("_counted", "_one_pass"):
+        original = getattr(facets, name)
+
+        def counting(*args, _original=original, **kwargs):
+            counted_afresh.append(args)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(facets, name, counting)
+    rng = random.Random(515)
+    codes = [tsu.code, ise.code]
+    queries = [(rng.choice(["q", "fq"]), *random_query(rng, codes)) for _ in range(8)]
+    queries.append(("q", "", lambda r: True))
+    for number in range(25):
+        if number:
+            _random_write(rng, number, [tsu, ise])
+        catalog = public_rows()
+        for parameter, text, predicate in queries:
+            expected = [r for r in catalog if predicate(r)]
+            result = package_search(
+                **({parameter: text} if text else {}),
+                rows=1000,
+                **{"facet.field": json.dumps(FACETS), "facet.limit": -1},
+            )
+            assert result["count"] == len(expected), (number, parameter, text)
+            assert sorted(d["name"] for d in result["results"]) == sorted(r.name for r in expected)
+            assert result["facets"] == reference_facets(expected), (number, parameter, text)
+    # Each query was counted once at most (two may compile alike, one may match nothing); after
+    # every write its counts were brought up to date.
+    assert len(counted_afresh) <= len(queries)
+
+
+def test_counts_follow_a_change_of_an_organization_code(tsu):
+    """A filter on the organization reads its code, not the datasets: counts kept before the code
+    changed are counted again."""
+    dataset = services.create_dataset(
+        actor=None, organization=tsu, name="parks", title="都市公園一覧", tags=["公園"]
+    )
+    services.add_resource(actor=None, dataset=dataset, url="https://example.jp/parks.csv")
+    services.publish_dataset(actor=None, dataset=dataset)
+    faceted = {"facet.field": json.dumps(FACETS)}
+    assert package_search(fq="organization:999999", **faceted)["count"] == 0
+
+    type(tsu).objects.filter(pk=tsu.pk).update(code="999999")
+    found = package_search(fq="organization:999999", **faceted)
+    assert found["count"] == 1
+    assert found["facets"]["organization"] == {"999999": 1}
