@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, Q
 from django.template.defaultfilters import date as date_format
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from jichitai.core.japanese import format_wareki
 from jichitai.procedures.models import Procedure
@@ -31,8 +32,12 @@ class ProcedureUnavailable(Exception):
 
 
 def _when(moment) -> str:
+    """令和8年4月1日 09:30; 2026-04-01 09:30 for a resident reading a language other than
+    Japanese, who may not know the eras."""
     local = timezone.localtime(moment)
-    return f"{format_wareki(local.date())} {date_format(local, 'H:i')}"
+    language = translation.get_language() or "ja"
+    day = format_wareki(local.date()) if language.startswith("ja") else local.date().isoformat()
+    return f"{day} {date_format(local, 'H:i')}"
 
 
 def _moments(at: datetime | None, received_on: date | None) -> tuple[datetime, datetime]:
@@ -65,27 +70,33 @@ def unavailable_reason(
         or procedure.current_version_id is None
     ):
         return ProcedureUnavailable(
-            "この手続は現在オンラインで受け付けていません。", "closed", "offline"
+            gettext("この手続は現在オンラインで受け付けていません。"), "closed", "offline"
         )
     if procedure.opens_at and latest < procedure.opens_at:
         return ProcedureUnavailable(
-            f"受付開始前です。{_when(procedure.opens_at)} から受け付けます。", "not_open"
+            gettext("受付開始前です。%(date)s から受け付けます。")
+            % {"date": _when(procedure.opens_at)},
+            "not_open",
         )
     if procedure.closes_at and earliest >= procedure.closes_at:
         return ProcedureUnavailable(
-            f"この手続の受付は {_when(procedure.closes_at)} に終了しました。", "closed", "ended"
+            gettext("この手続の受付は %(date)s に終了しました。")
+            % {"date": _when(procedure.closes_at)},
+            "closed",
+            "ended",
         )
     # A procedure that fills up is closed automatically; it is told as full, not as closed.
     if procedure.capacity is not None and procedure.seats_taken + persons > procedure.capacity:
         left = max(0, procedure.capacity - procedure.seats_taken)
         return ProcedureUnavailable(
-            "定員に達したため受付を終了しました。"
+            gettext("定員に達したため受付を終了しました。")
             if left == 0
-            else f"残りは {left} 人分です。人数を減らしてお申し込みください。",
+            else gettext("残りは %(left)s 人分です。人数を減らしてお申し込みください。")
+            % {"left": left},
             "full",
         )
     if procedure.status == Procedure.Status.CLOSED:
-        return ProcedureUnavailable("この手続の受付は終了しました。", "closed", "stopped")
+        return ProcedureUnavailable(gettext("この手続の受付は終了しました。"), "closed", "stopped")
     return None
 
 
