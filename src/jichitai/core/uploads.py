@@ -433,7 +433,8 @@ def check_upload(
     kinds = [KINDS[kind] for kind in allowed]
     kind = next((k for k in kinds if extension in k.extensions), None)
     if kind is None:
-        accepted = ", ".join(ext for k in kinds for ext in k.extensions)
+        # The separator between the extensions as the reader's language writes a list.
+        accepted = gettext("、").join(ext for k in kinds for ext in k.extensions)
         raise UploadRejected(
             gettext("「%(name)s」の形式は受け付けていません。使える形式: %(accepted)s")
             % {"name": name, "accepted": accepted}

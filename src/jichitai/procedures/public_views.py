@@ -462,7 +462,9 @@ def request_verification(request, org_code, procedure_id):
             {"organization": organization, "procedure": procedure, "form": form},
             status=422,
         )
-    services.request_email_verification(procedure=procedure, email=form.cleaned_data["email"])
+    services.request_email_verification(
+        procedure=procedure, email=form.cleaned_data["email"], language=language
+    )
     return render_in_language(
         language,
         request,

@@ -185,9 +185,14 @@ def save_draft(
 
 
 @transaction.atomic
-def request_email_verification(*, procedure: Procedure, email: str) -> EmailVerification:
+def request_email_verification(
+    *, procedure: Procedure, email: str, language: str = "ja"
+) -> EmailVerification:
     verification = EmailVerification.objects.create(
-        procedure=procedure, email=email, expires_at=timezone.now() + VERIFICATION_LIFETIME
+        procedure=procedure,
+        email=email,
+        language=language,
+        expires_at=timezone.now() + VERIFICATION_LIFETIME,
     )
     audit.record(
         action="procedures.email_verification.requested",

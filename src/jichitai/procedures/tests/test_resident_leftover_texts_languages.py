@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -125,3 +126,34 @@ def test_times_are_shown_as_clock_times_to_a_reader_of_another_language(language
         assert datetime_display("2026-04-01T09:30", {}) == "2026-04-01 09:30"
     assert time_display("09:30", {}) == "9時30分"
     assert datetime_display("2026-04-01T09:30", {}) == "令和8年4月1日 9時30分"
+
+
+@pytest.mark.django_db
+def test_a_resident_confirms_their_email_address_in_their_language(
+    tsu, settings, django_capture_on_commit_callbacks
+):
+    """The request page, the page telling the mail was sent, the mail itself and the message
+    after the link is opened: all in the language chosen on the form's page."""
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    procedure = published_procedure(
+        tsu, fields=FIELDS, name="児童手当の届出", identity=Procedure.Identity.EMAIL
+    )
+    names = (procedure.name, tsu.name, procedure.division.name, *LANGUAGES.values())
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+
+    asked = client.get(url + "?lang=pt").content.decode()
+    assert "Enviar e-mail de confirmação" in asked
+    assert japanese_left(asked, *names) == []
+    refused = client.post(url + "verify/", {"email": "maria"}).content.decode()
+    assert japanese_left(refused, *names) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url + "verify/", {"email": "maria@example.jp"}).content.decode()
+    assert japanese_left(sent, *names) == []
+
+    message = mail.outbox[-1]
+    assert japanese_left(message.subject + message.body, *names) == []
+    link = re.search(r"http://testserver(\S+)", message.body).group(1)
+    form = client.get(link, follow=True).content.decode()
+    assert "Seu e-mail foi confirmado." in form
+    assert japanese_left(form, *names) == []
