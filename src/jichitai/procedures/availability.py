@@ -6,12 +6,13 @@ The rule exists in two forms kept side by side: ``unavailable_reason`` for a pro
 public lists filter with and the seat count's conditional UPDATE applies atomically.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, Q
 from django.template.defaultfilters import date as date_format
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from jichitai.core.japanese import format_wareki
 from jichitai.procedures.models import Procedure
@@ -22,13 +23,22 @@ class ProcedureUnavailable(Exception):
 
     ``code`` is what the API answers (stable: ``not_open``, ``closed``, ``full``, …); ``reason``
     tells the pages which closed case it is (``offline``, ``not_open``, ``ended``, ``full``,
-    ``stopped``)."""
+    ``stopped``). ``message`` is written when it is read, in the language active then: the
+    resident's page tells it in the language they chose, the API (which has no language) and
+    staff in Japanese. It is given as a msgid (``gettext_noop``) or as a function writing it."""
 
-    def __init__(self, message: str, code: str, reason: str = ""):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Callable[[], str], code: str, reason: str = ""):
+        super().__init__(code)
+        self._message = message
         self.code = code
         self.reason = reason or code
+
+    @property
+    def message(self) -> str:
+        return self._message() if callable(self._message) else gettext(self._message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _when(moment) -> str:
@@ -70,18 +80,21 @@ def unavailable_reason(
         or procedure.current_version_id is None
     ):
         return ProcedureUnavailable(
-            gettext("この手続は現在オンラインで受け付けていません。"), "closed", "offline"
+            gettext_noop("この手続は現在オンラインで受け付けていません。"), "closed", "offline"
         )
-    if procedure.opens_at and latest < procedure.opens_at:
+    opens_at, closes_at = procedure.opens_at, procedure.closes_at
+    if opens_at and latest < opens_at:
         return ProcedureUnavailable(
-            gettext("受付開始前です。%(date)s から受け付けます。")
-            % {"date": _when(procedure.opens_at)},
+            lambda: (
+                gettext("受付開始前です。%(date)s から受け付けます。") % {"date": _when(opens_at)}
+            ),
             "not_open",
         )
-    if procedure.closes_at and earliest >= procedure.closes_at:
+    if closes_at and earliest >= closes_at:
         return ProcedureUnavailable(
-            gettext("この手続の受付は %(date)s に終了しました。")
-            % {"date": _when(procedure.closes_at)},
+            lambda: (
+                gettext("この手続の受付は %(date)s に終了しました。") % {"date": _when(closes_at)}
+            ),
             "closed",
             "ended",
         )
@@ -89,14 +102,18 @@ def unavailable_reason(
     if procedure.capacity is not None and procedure.seats_taken + persons > procedure.capacity:
         left = max(0, procedure.capacity - procedure.seats_taken)
         return ProcedureUnavailable(
-            gettext("定員に達したため受付を終了しました。")
+            gettext_noop("定員に達したため受付を終了しました。")
             if left == 0
-            else gettext("残りは %(left)s 人分です。人数を減らしてお申し込みください。")
-            % {"left": left},
+            else lambda: (
+                gettext("残りは %(left)s 人分です。人数を減らしてお申し込みください。")
+                % {"left": left}
+            ),
             "full",
         )
     if procedure.status == Procedure.Status.CLOSED:
-        return ProcedureUnavailable(gettext("この手続の受付は終了しました。"), "closed", "stopped")
+        return ProcedureUnavailable(
+            gettext_noop("この手続の受付は終了しました。"), "closed", "stopped"
+        )
     return None
 
 

@@ -351,7 +351,8 @@ def _submitted(
             return invalid.message_dict["signature"][0]
         return _back_to_answers(procedure, state)
     except services.ProcedureUnavailable as error:
-        messages.error(request, error.message)
+        with resident_page_language(state.get("language", "ja")):
+            messages.error(request, error.message)
         return redirect(
             "procedures_public:form",
             org_code=procedure.organization.code,

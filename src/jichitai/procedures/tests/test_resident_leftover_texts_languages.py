@@ -16,10 +16,11 @@ from django.utils.translation import gettext
 
 from jichitai.core.japanese import parse_date
 from jichitai.core.uploads import UploadRejected, check_upload
-from jichitai.procedures.availability import unavailable_reason
+from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.fields import FieldInputError
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.repeats import _normalise as normalise_repeat
+from jichitai.procedures.services import submit_application
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.translations import LANGUAGES, resident_language
 from jichitai.procedures.when_and_where_fields import datetime_display, time_display
@@ -63,13 +64,15 @@ def test_a_closed_procedure_is_explained_in_the_residents_language(tsu, closing)
 
     names = (procedure.name, tsu.name, procedure.division.name, *LANGUAGES.values())
     assert japanese_left(page.content.decode(), *names) == []
+    reason = unavailable_reason(procedure)
+    assert reason is not None
     with resident_language("pt"):
-        reason = unavailable_reason(procedure)
-    assert reason is not None and japanese_left(reason.message) == []
+        assert japanese_left(reason.message) == []
     # The API, which has no language, keeps the Japanese reason and its stable code.
-    in_japanese = unavailable_reason(procedure)
-    assert in_japanese is not None and JAPANESE.search(in_japanese.message)
-    assert in_japanese.code == reason.code
+    assert JAPANESE.search(reason.message)
+    assert reason.code == (
+        "not_open" if closing == "not_open" else "full" if closing == "full" else "closed"
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,3 +160,19 @@ def test_a_resident_confirms_their_email_address_in_their_language(
     form = client.get(link, follow=True).content.decode()
     assert "Seu e-mail foi confirmado." in form
     assert japanese_left(form, *names) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LATIN_SCRIPT)
+def test_a_refusal_met_while_submitting_is_read_in_the_residents_language(tsu, language):
+    """The refusal is raised where no language is active (the service, shared with the API) and
+    told on the resident's page in theirs."""
+    procedure = published_procedure(tsu, fields=FIELDS, one_per_email=True)
+    data = {"full_name": "Maria"}
+    submit_application(procedure=procedure, data=data, applicant_email="maria@example.jp")
+    with pytest.raises(ProcedureUnavailable) as refused:
+        submit_application(procedure=procedure, data=data, applicant_email="maria@example.jp")
+    assert refused.value.code == "duplicate"
+    assert JAPANESE.search(refused.value.message)
+    with resident_language(language):
+        assert japanese_left(refused.value.message) == []
