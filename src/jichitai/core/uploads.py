@@ -230,7 +230,7 @@ def _refuse_active_office_parts(names: set[str], name: str, kind: str) -> None:
     lowered = {part.lower() for part in names}
     for pattern, what in _ACTIVE_OFFICE_PARTS:
         if any(pattern.search(part) for part in lowered):
-            raise UploadRejected(_contains(name, what) + _RESAVE_OFFICE[kind])
+            raise UploadRejected(_contains(name, str(what)) + str(_RESAVE_OFFICE[kind]))
 
 
 def rasterised_pixels(width_points: float, height_points: float, dpi: int) -> int:
@@ -359,7 +359,7 @@ def _refuse_active_pdf_content(reader: "PdfReader", name: str) -> None:
                 what = gettext("埋め込まれたファイル")
             if what:
                 raise UploadRejected(
-                    _contains(name, what)
+                    _contains(name, str(what))
                     + gettext("印刷の「PDF として保存」などで保存し直したPDFを選んでください。")
                 )
             pending.extend(item.values())
