@@ -12,6 +12,7 @@ from datetime import date
 
 import jaconv
 import phonenumbers
+from django.utils import translation
 from django.utils.translation import gettext
 
 
@@ -81,6 +82,13 @@ _KANJI_DIGITS = {
 }
 _KANJI_NUMBER = re.compile(r"[〇零一二三四五六七八九十]+")
 _HYPHENS = "-‐‑‒–—―−ーｰ─━"
+
+
+def _era_bound(day: date) -> str:
+    """An era's first or last day as a message shows it: 和暦 to a Japanese reader, 2019-04-30
+    to a resident reading another language."""
+    language = translation.get_language() or "ja"
+    return format_wareki(day) if language.startswith("ja") else day.isoformat()
 
 
 def _kanji_number_to_int(text: str) -> int:
@@ -170,8 +178,8 @@ def parse_date(text: str) -> date:
                 % {
                     "text": text,
                     "era": era.name,
-                    "start": format_wareki(era.start),
-                    "end": format_wareki(era.end) if era.end else "",
+                    "start": _era_bound(era.start),
+                    "end": _era_bound(era.end) if era.end else "",
                 }
             )
         return result

@@ -2,8 +2,9 @@
 the content really is what the extension says (PDF, images, Excel, CSV …). Images are opened to
 refuse decompression bombs; Excel workbooks (zip) are checked for extreme compression ratios.
 
-Every refusal is an ``UploadRejected`` (a ``ValidationError``) with a Japanese message naming the
-file, so a form can show it next to the file field.
+Every refusal is an ``UploadRejected`` (a ``ValidationError``) with a message naming the file, so
+a form can show it next to the file field: Japanese, or the language a resident chose for the form
+(gettext in the active language; staff pages never switch it).
 """
 
 import hashlib
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -110,7 +112,7 @@ def human_size(size: int) -> str:
         return f"{size / 1024 / 1024:.1f} MB"
     if size >= 1024:
         return f"{size / 1024:.0f} KB"
-    return f"{size} バイト"
+    return gettext("%(size)s バイト") % {"size": size}
 
 
 def _sniff(head: bytes) -> set[str]:
@@ -141,6 +143,19 @@ def _read_all(uploaded: File[bytes]) -> bytes:
     return data
 
 
+def _too_large_expanded(name: str) -> str:
+    return gettext("「%(name)s」は展開後のサイズが大きすぎるため受け付けられません。") % {
+        "name": name
+    }
+
+
+def _contains(name: str, what: str) -> str:
+    return gettext("「%(name)s」には%(what)sが含まれているため受け付けられません。") % {
+        "name": name,
+        "what": what,
+    }
+
+
 def _check_image(data: bytes, name: str) -> None:
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -148,17 +163,23 @@ def _check_image(data: bytes, name: str) -> None:
             frames = getattr(image, "n_frames", 1)
             if width * height * frames > MAX_IMAGE_PIXELS:
                 raise UploadRejected(
-                    f"「{name}」は画素数が多すぎます({width}×{height}、{frames}ページ)。"
-                    "解像度を下げるかページを分けてください。"
+                    gettext(
+                        "「%(name)s」は画素数が多すぎます(%(width)s×%(height)s、%(frames)sページ)。"
+                        "解像度を下げるかページを分けてください。"
+                    )
+                    % {"name": name, "width": width, "height": height, "frames": frames}
                 )
             image.verify()
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected(f"「{name}」は画素数が多すぎるため受け付けられません。") from None
+        raise UploadRejected(
+            gettext("「%(name)s」は画素数が多すぎるため受け付けられません。") % {"name": name}
+        ) from None
     except Exception:
         raise UploadRejected(
-            f"「{name}」は画像として読み取れません。壊れていないか確認してください。"
+            gettext("「%(name)s」は画像として読み取れません。壊れていないか確認してください。")
+            % {"name": name}
         ) from None
 
 
@@ -170,14 +191,19 @@ def _check_zip(data: bytes, name: str, kind: str) -> None:
             uncompressed = sum(entry.file_size for entry in entries)
     except zipfile.BadZipFile:
         raise UploadRejected(
-            f"「{name}」は壊れているか、{KINDS[kind].label}ではありません。"
+            gettext("「%(name)s」は壊れているか、%(kind)sではありません。")
+            % {"name": name, "kind": KINDS[kind].label}
         ) from None
     if uncompressed > MAX_ZIP_UNCOMPRESSED or uncompressed > MAX_ZIP_RATIO * max(len(data), 1):
-        raise UploadRejected(f"「{name}」は展開後のサイズが大きすぎるため受け付けられません。")
+        raise UploadRejected(_too_large_expanded(name))
     if kind == "xlsx" and "xl/workbook.xml" not in names:
-        raise UploadRejected(f"「{name}」はExcel(.xlsx)のブックではありません。")
+        raise UploadRejected(
+            gettext("「%(name)s」はExcel(.xlsx)のブックではありません。") % {"name": name}
+        )
     if kind == "docx" and "word/document.xml" not in names:
-        raise UploadRejected(f"「{name}」はWord(.docx)の文書ではありません。")
+        raise UploadRejected(
+            gettext("「%(name)s」はWord(.docx)の文書ではありません。") % {"name": name}
+        )
     if kind in {"xlsx", "docx"}:
         _refuse_active_office_parts(names, name, kind)
 
@@ -185,16 +211,18 @@ def _check_zip(data: bytes, name: str, kind: str) -> None:
 # Parts of an Office file that run or fetch something when it is opened. A plain .xlsx or .docx
 # never has them; a workbook saved as .xlsm and renamed, or one linked to other files, does.
 _ACTIVE_OFFICE_PARTS = (
-    (re.compile(r"(^|/)vbaproject\.bin$"), "マクロ"),
-    (re.compile(r"^xl/externallinks/"), "外部のブックへのリンク"),
-    (re.compile(r"^xl/connections\.xml$"), "外部データへの接続"),
-    (re.compile(r"^(xl|word)/activex/"), "ActiveX コントロール"),
+    (re.compile(r"(^|/)vbaproject\.bin$"), gettext_lazy("マクロ")),
+    (re.compile(r"^xl/externallinks/"), gettext_lazy("外部のブックへのリンク")),
+    (re.compile(r"^xl/connections\.xml$"), gettext_lazy("外部データへの接続")),
+    (re.compile(r"^(xl|word)/activex/"), gettext_lazy("ActiveX コントロール")),
 )
 
 
 _RESAVE_OFFICE = {
-    "xlsx": "マクロや外部リンクを含まない Excel ブック(.xlsx)で保存し直してください。",
-    "docx": "マクロや外部リンクを含まない Word 文書(.docx)で保存し直してください。",
+    "xlsx": gettext_lazy(
+        "マクロや外部リンクを含まない Excel ブック(.xlsx)で保存し直してください。"
+    ),
+    "docx": gettext_lazy("マクロや外部リンクを含まない Word 文書(.docx)で保存し直してください。"),
 }
 
 
@@ -202,9 +230,7 @@ def _refuse_active_office_parts(names: set[str], name: str, kind: str) -> None:
     lowered = {part.lower() for part in names}
     for pattern, what in _ACTIVE_OFFICE_PARTS:
         if any(pattern.search(part) for part in lowered):
-            raise UploadRejected(
-                f"「{name}」には{what}が含まれているため受け付けられません。{_RESAVE_OFFICE[kind]}"
-            )
+            raise UploadRejected(_contains(name, str(what)) + str(_RESAVE_OFFICE[kind]))
 
 
 def rasterised_pixels(width_points: float, height_points: float, dpi: int) -> int:
@@ -215,7 +241,7 @@ def rasterised_pixels(width_points: float, height_points: float, dpi: int) -> in
 def pdf_page_size_problem(
     width_points: float, height_points: float, *, dpi: int, page_number: int
 ) -> str | None:
-    """The Japanese message for a page that would exceed ``MAX_IMAGE_PIXELS`` once rendered at
+    """The message (in the active language) for a page that would exceed ``MAX_IMAGE_PIXELS`` once rendered at
     ``dpi``, or None. Checked before rendering: a page of a few bytes can declare any size."""
     pixels = rasterised_pixels(width_points, height_points, dpi)
     if pixels <= MAX_IMAGE_PIXELS:
@@ -223,11 +249,18 @@ def pdf_page_size_problem(
     width_mm, height_mm = (
         round(abs(points) * 25.4 / 72) for points in (width_points, height_points)
     )
-    return (
-        f"{page_number}ページ目は用紙が大きすぎます({width_mm:,}×{height_mm:,} mm。"
-        f"{dpi:,} dpi で画像にすると約 {pixels // 10_000:,} 万画素になり、"
-        f"上限の {MAX_IMAGE_PIXELS // 10_000:,} 万画素を超えます)。"
-    )
+    return gettext(
+        "%(page)sページ目は用紙が大きすぎます(%(width)s×%(height)s mm。"
+        "%(dpi)s dpi で画像にすると約 %(pixels)s 万画素になり、"
+        "上限の %(limit)s 万画素を超えます)。"
+    ) % {
+        "page": page_number,
+        "width": f"{width_mm:,}",
+        "height": f"{height_mm:,}",
+        "dpi": f"{dpi:,}",
+        "pixels": f"{pixels // 10_000:,}",
+        "limit": f"{MAX_IMAGE_PIXELS // 10_000:,}",
+    }
 
 
 def _shown_page_size(page: "PageObject") -> tuple[float, float]:
@@ -250,19 +283,25 @@ def _check_pdf(data: bytes, name: str, dpi: int) -> None:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise UploadRejected(
-                f"「{name}」はパスワードで保護されています。保護を外したPDFを選んでください。"
+                gettext(
+                    "「%(name)s」はパスワードで保護されています。保護を外したPDFを選んでください。"
+                )
+                % {"name": name}
             )
         if len(reader.pages) == 0:
-            raise UploadRejected(f"「{name}」にはページがありません。")
+            raise UploadRejected(gettext("「%(name)s」にはページがありません。") % {"name": name})
         if len(reader.pages) > MAX_PDF_PAGES:
             raise UploadRejected(
-                f"「{name}」はページが多すぎます({len(reader.pages)}ページ、上限 {MAX_PDF_PAGES}ページ)。"
+                gettext("「%(name)s」はページが多すぎます(%(pages)sページ、上限 %(limit)sページ)。")
+                % {"name": name, "pages": len(reader.pages), "limit": MAX_PDF_PAGES}
             )
         _refuse_active_pdf_content(reader, name)
         for number, page in enumerate(reader.pages, start=1):
             problem = pdf_page_size_problem(*_shown_page_size(page), dpi=dpi, page_number=number)
             if problem:
-                raise UploadRejected(f"「{name}」の{problem}")
+                raise UploadRejected(
+                    gettext("「%(name)s」の%(problem)s") % {"name": name, "problem": problem}
+                )
             contents = page.get_contents()
             if contents is not None:
                 contents.get_data()
@@ -270,12 +309,11 @@ def _check_pdf(data: bytes, name: str, dpi: int) -> None:
     except UploadRejected:
         raise
     except LimitReachedError:
-        raise UploadRejected(
-            f"「{name}」は展開後のサイズが大きすぎるため受け付けられません。"
-        ) from None
+        raise UploadRejected(_too_large_expanded(name)) from None
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError):
         raise UploadRejected(
-            f"「{name}」はPDFとして読み取れません。壊れていないか確認してください。"
+            gettext("「%(name)s」はPDFとして読み取れません。壊れていないか確認してください。")
+            % {"name": name}
         ) from None
 
 
@@ -286,16 +324,16 @@ def _check_pdf(data: bytes, name: str, dpi: int) -> None:
 _ACTIVE_PDF_KEYS = {
     "/JS": "JavaScript",
     "/JavaScript": "JavaScript",
-    "/AA": "ページを開いたときなどに自動で動く操作",
-    "/EmbeddedFiles": "埋め込まれたファイル",
-    "/EF": "埋め込まれたファイル",
-    "/XFA": "スクリプトを含められる XFA フォーム",
+    "/AA": gettext_lazy("ページを開いたときなどに自動で動く操作"),
+    "/EmbeddedFiles": gettext_lazy("埋め込まれたファイル"),
+    "/EF": gettext_lazy("埋め込まれたファイル"),
+    "/XFA": gettext_lazy("スクリプトを含められる XFA フォーム"),
 }
 # Action types (/S) that run something: a script, another program, or a file inside the PDF.
 _ACTIVE_PDF_ACTIONS = {
     "/JavaScript": "JavaScript",
-    "/Launch": "他のプログラムを起動する命令",
-    "/GoToE": "埋め込まれたファイル",
+    "/Launch": gettext_lazy("他のプログラムを起動する命令"),
+    "/GoToE": gettext_lazy("埋め込まれたファイル"),
 }
 # Links to a page or an address (/GoTo, /URI) are ordinary and stay.
 
@@ -318,11 +356,11 @@ def _refuse_active_pdf_content(reader: "PdfReader", name: str) -> None:
             what = next((_ACTIVE_PDF_KEYS[key] for key in item if key in _ACTIVE_PDF_KEYS), None)
             what = what or _ACTIVE_PDF_ACTIONS.get(str(_direct(item.get("/S"))))
             if what is None and _direct(item.get("/Subtype")) == "/FileAttachment":
-                what = "埋め込まれたファイル"
+                what = gettext("埋め込まれたファイル")
             if what:
                 raise UploadRejected(
-                    f"「{name}」には{what}が含まれているため受け付けられません。"
-                    "印刷の「PDF として保存」などで保存し直したPDFを選んでください。"
+                    _contains(name, str(what))
+                    + gettext("印刷の「PDF として保存」などで保存し直したPDFを選んでください。")
                 )
             pending.extend(item.values())
         elif isinstance(item, ArrayObject):
@@ -345,7 +383,10 @@ def _check_pdf_images(page: "PageObject", name: str) -> None:
             continue
         pixels = int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
         if pixels > MAX_IMAGE_PIXELS:
-            raise UploadRejected(f"「{name}」の画像は画素数が多すぎるため受け付けられません。")
+            raise UploadRejected(
+                gettext("「%(name)s」の画像は画素数が多すぎるため受け付けられません。")
+                % {"name": name}
+            )
 
 
 def _check_text(data: bytes, name: str) -> None:
@@ -356,7 +397,10 @@ def _check_text(data: bytes, name: str) -> None:
         except UnicodeDecodeError:
             continue
     raise UploadRejected(
-        f"「{name}」の文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
+        gettext(
+            "「%(name)s」の文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
+        )
+        % {"name": name}
     )
 
 
@@ -368,32 +412,42 @@ def check_upload(
     will be rasterised at, where the caller knows it. Nothing is stored by this function."""
     allowed = list(allowed)
     name = safe_filename(getattr(uploaded, "name", "") or "")
-    shown = name or "(名前のないファイル)"
+    shown = name or gettext("(名前のないファイル)")
     size = getattr(uploaded, "size", None)
     if size is None or size > max_bytes:
         data = _read_all(uploaded)
         size = len(data)
     if size > max_bytes:
         raise UploadRejected(
-            f"「{shown}」は大きすぎます(上限 {human_size(max_bytes)}、"
-            f"このファイルは {human_size(size)})。"
+            gettext("「%(name)s」は大きすぎます(上限 %(limit)s、このファイルは %(size)s)。")
+            % {"name": shown, "limit": human_size(max_bytes), "size": human_size(size)}
         )
     if size == 0:
-        raise UploadRejected(f"「{shown}」は空のファイルです。")
+        raise UploadRejected(gettext("「%(name)s」は空のファイルです。") % {"name": shown})
     if not name:
-        raise UploadRejected("ファイル名を確認できません。ファイル名を付けて保存し直してください。")
+        raise UploadRejected(
+            gettext("ファイル名を確認できません。ファイル名を付けて保存し直してください。")
+        )
 
     extension = os.path.splitext(name)[1].lower()
     kinds = [KINDS[kind] for kind in allowed]
     kind = next((k for k in kinds if extension in k.extensions), None)
     if kind is None:
-        accepted = "、".join(ext for k in kinds for ext in k.extensions)
-        raise UploadRejected(f"「{name}」の形式は受け付けていません。使える形式: {accepted}")
+        # The separator between the extensions as the reader's language writes a list.
+        accepted = gettext("、").join(ext for k in kinds for ext in k.extensions)
+        raise UploadRejected(
+            gettext("「%(name)s」の形式は受け付けていません。使える形式: %(accepted)s")
+            % {"name": name, "accepted": accepted}
+        )
 
     data = _read_all(uploaded)
     if kind.name not in _sniff(data[:16]):
         raise UploadRejected(
-            f"「{name}」の内容が拡張子({extension})と一致しません。正しい形式で保存し直してください。"
+            gettext(
+                "「%(name)s」の内容が拡張子(%(extension)s)と一致しません。"
+                "正しい形式で保存し直してください。"
+            )
+            % {"name": name, "extension": extension}
         )
     if kind.name in IMAGE_KINDS:
         _check_image(data, name)

@@ -6,11 +6,13 @@ The rule exists in two forms kept side by side: ``unavailable_reason`` for a pro
 public lists filter with and the seat count's conditional UPDATE applies atomically.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, Q
 from django.template.defaultfilters import date as date_format
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from jichitai.core.japanese import format_wareki
 from jichitai.procedures.models import Procedure
@@ -21,18 +23,31 @@ class ProcedureUnavailable(Exception):
 
     ``code`` is what the API answers (stable: ``not_open``, ``closed``, ``full``, …); ``reason``
     tells the pages which closed case it is (``offline``, ``not_open``, ``ended``, ``full``,
-    ``stopped``)."""
+    ``stopped``). ``message`` is written when it is read, in the language active then: the
+    resident's page tells it in the language they chose, the API (which has no language) and
+    staff in Japanese. It is given as a msgid (``gettext_noop``) or as a function writing it."""
 
-    def __init__(self, message: str, code: str, reason: str = ""):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Callable[[], str], code: str, reason: str = ""):
+        super().__init__(code)
+        self._message = message
         self.code = code
         self.reason = reason or code
 
+    @property
+    def message(self) -> str:
+        return self._message() if callable(self._message) else gettext(self._message)
+
+    def __str__(self) -> str:
+        return self.message
+
 
 def _when(moment) -> str:
+    """令和8年4月1日 09:30; 2026-04-01 09:30 for a resident reading a language other than
+    Japanese, who may not know the eras."""
     local = timezone.localtime(moment)
-    return f"{format_wareki(local.date())} {date_format(local, 'H:i')}"
+    language = translation.get_language() or "ja"
+    day = format_wareki(local.date()) if language.startswith("ja") else local.date().isoformat()
+    return f"{day} {date_format(local, 'H:i')}"
 
 
 def _moments(at: datetime | None, received_on: date | None) -> tuple[datetime, datetime]:
@@ -65,27 +80,40 @@ def unavailable_reason(
         or procedure.current_version_id is None
     ):
         return ProcedureUnavailable(
-            "この手続は現在オンラインで受け付けていません。", "closed", "offline"
+            gettext_noop("この手続は現在オンラインで受け付けていません。"), "closed", "offline"
         )
-    if procedure.opens_at and latest < procedure.opens_at:
+    opens_at, closes_at = procedure.opens_at, procedure.closes_at
+    if opens_at and latest < opens_at:
         return ProcedureUnavailable(
-            f"受付開始前です。{_when(procedure.opens_at)} から受け付けます。", "not_open"
+            lambda: (
+                gettext("受付開始前です。%(date)s から受け付けます。") % {"date": _when(opens_at)}
+            ),
+            "not_open",
         )
-    if procedure.closes_at and earliest >= procedure.closes_at:
+    if closes_at and earliest >= closes_at:
         return ProcedureUnavailable(
-            f"この手続の受付は {_when(procedure.closes_at)} に終了しました。", "closed", "ended"
+            lambda: (
+                gettext("この手続の受付は %(date)s に終了しました。") % {"date": _when(closes_at)}
+            ),
+            "closed",
+            "ended",
         )
     # A procedure that fills up is closed automatically; it is told as full, not as closed.
     if procedure.capacity is not None and procedure.seats_taken + persons > procedure.capacity:
         left = max(0, procedure.capacity - procedure.seats_taken)
         return ProcedureUnavailable(
-            "定員に達したため受付を終了しました。"
+            gettext_noop("定員に達したため受付を終了しました。")
             if left == 0
-            else f"残りは {left} 人分です。人数を減らしてお申し込みください。",
+            else lambda: (
+                gettext("残りは %(left)s 人分です。人数を減らしてお申し込みください。")
+                % {"left": left}
+            ),
             "full",
         )
     if procedure.status == Procedure.Status.CLOSED:
-        return ProcedureUnavailable("この手続の受付は終了しました。", "closed", "stopped")
+        return ProcedureUnavailable(
+            gettext_noop("この手続の受付は終了しました。"), "closed", "stopped"
+        )
     return None
 
 

@@ -452,8 +452,8 @@ class EmailForm(forms.Form):
     email = forms.EmailField(
         label=_("メールアドレス"),
         error_messages={
-            "invalid": "メールアドレスの形式が正しくありません。例: taro@example.jp",
-            "required": "メールアドレスを入力してください。",
+            "invalid": _("メールアドレスの形式が正しくありません。例: taro@example.jp"),
+            "required": _("メールアドレスを入力してください。"),
         },
     )
 

@@ -370,6 +370,8 @@ class EmailVerification(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True, default=_status_token)
+    # The form language the resident was reading: the e-mail is written in it.
+    language = models.CharField(_("確認メールの言語"), max_length=8, default="ja")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 

@@ -118,10 +118,14 @@ def send_link_mail(kind: str, object_id: int) -> None:
                 },
             )
         )
-        body = render_to_string(
-            "procedures/email/verify.txt", {"verification": verification, "link": link}
-        )
-        send_mail(f"【{organization.name}】メールアドレスの確認", body, None, [verification.email])
+        with resident_language(verification.language):
+            body = render_to_string(
+                "procedures/email/verify.txt", {"verification": verification, "link": link}
+            )
+            subject = gettext("【%(organization)s】メールアドレスの確認") % {
+                "organization": organization.name
+            }
+        send_mail(subject, body, None, [verification.email])
 
 
 @task()

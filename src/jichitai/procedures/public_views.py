@@ -143,9 +143,15 @@ def procedure_form(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
     state = _state(request, procedure)
+    version = procedure.current_version
+    # A procedure without a published version is closed, and told so in Japanese.
+    language, languages, fields = (
+        _language(request, version, state) if version is not None else ("ja", [], [])
+    )
     unavailable = unavailable_reason(procedure)
     if unavailable is not None:
-        return render(
+        return render_in_language(
+            language,
             request,
             "procedures/public/closed.html",
             {
@@ -153,17 +159,16 @@ def procedure_form(request, org_code, procedure_id):
                 "procedure": procedure,
                 "reason": unavailable.reason,
             },
-            status=200,
         )
     if procedure.identity == procedure.Identity.EMAIL and not state.get("verified_email"):
-        return render(
+        _save_state(request, procedure, state)
+        return render_in_language(
+            language,
             request,
             "procedures/public/verify_email.html",
             {"organization": organization, "procedure": procedure, "form": EmailForm()},
         )
 
-    version = procedure.current_version
-    language, languages, fields = _language(request, version, state)
     # Messages, the fixed texts and the form's own all in the language chosen.
     with resident_page_language(language):
         if request.method == "GET" and "lang" in request.GET:
@@ -346,7 +351,8 @@ def _submitted(
             return invalid.message_dict["signature"][0]
         return _back_to_answers(procedure, state)
     except services.ProcedureUnavailable as error:
-        messages.error(request, error.message)
+        with resident_page_language(state.get("language", "ja")):
+            messages.error(request, error.message)
         return redirect(
             "procedures_public:form",
             org_code=procedure.organization.code,
@@ -444,16 +450,24 @@ def resume_draft(request, org_code, token):
 def request_verification(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
-    form = EmailForm(request.POST)
-    if not form.is_valid():
-        return render(
+    # The language the resident chose on the form's page, kept with its state.
+    language = _state(request, procedure).get("language", "ja")
+    with resident_page_language(language):
+        form = EmailForm(request.POST)
+        valid = form.is_valid()
+    if not valid:
+        return render_in_language(
+            language,
             request,
             "procedures/public/verify_email.html",
             {"organization": organization, "procedure": procedure, "form": form},
             status=422,
         )
-    services.request_email_verification(procedure=procedure, email=form.cleaned_data["email"])
-    return render(
+    services.request_email_verification(
+        procedure=procedure, email=form.cleaned_data["email"], language=language
+    )
+    return render_in_language(
+        language,
         request,
         "procedures/public/verify_sent.html",
         {"organization": organization, "procedure": procedure, "email": form.cleaned_data["email"]},
@@ -470,5 +484,6 @@ def verified(request, org_code, procedure_id, token):
     state = _state(request, procedure)
     state["verified_email"] = verification.email
     _save_state(request, procedure, state)
-    messages.success(request, "メールアドレスを確認しました。申込みを続けてください。")
+    with resident_page_language(state.get("language", "ja")):
+        messages.success(request, gettext("メールアドレスを確認しました。申込みを続けてください。"))
     return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)

@@ -110,7 +110,9 @@ def count_message(spec: FieldSpec, count: int) -> str | None:
 def _normalise(value, spec: FieldSpec):
     rows = [] if value in (None, "", []) else value
     if not isinstance(rows, list):
-        raise FieldInputError(f"「{spec['label']}」は一覧(配列)で入力してください。")
+        raise FieldInputError(
+            gettext("「%(label)s」は一覧(配列)で入力してください。") % {"label": spec["label"]}
+        )
     problem = count_message(spec, len(rows))
     if problem:
         raise FieldInputError(problem)

@@ -28,10 +28,15 @@ def date_display(value, spec: FieldSpec) -> str:
     if not value:
         return ""
     day = date.fromisoformat(value)
+    return japanese.format_wareki(day) if _reads_japanese_forms() else day.isoformat()
+
+
+def _reads_japanese_forms() -> bool:
+    """Whether the reader's language shows dates in 和暦 and times in 時・分: Japanese (also
+    やさしい日本語) and English, whose catalogue explains them; a resident reading another
+    language sees 2024-04-01 and 09:30."""
     language = translation.get_language() or "ja"
-    if language.startswith("ja") or language == "en":
-        return japanese.format_wareki(day)
-    return day.isoformat()
+    return language.startswith("ja") or language == "en"
 
 
 def _time_error() -> FieldInputError:
@@ -68,6 +73,8 @@ def normalise_time(value, spec: FieldSpec):
 def time_display(value, spec: FieldSpec) -> str:
     if not value:
         return ""
+    if not _reads_japanese_forms():
+        return value
     hour, minute = value.split(":")
     return f"{int(hour)}時{minute}分"
 
@@ -99,7 +106,7 @@ def datetime_display(value, spec: FieldSpec) -> str:
     if not value:
         return ""
     day, time = value.split("T")
-    return f"{japanese.format_wareki(date.fromisoformat(day))} {time_display(time, spec)}"
+    return f"{date_display(day, spec)} {time_display(time, spec)}"
 
 
 GEOPOINT_PARTS = (("latitude", "緯度"), ("longitude", "経度"))

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from jichitai.audit import services as audit
 from jichitai.procedures import notifications
@@ -52,7 +53,7 @@ def resubmit(
     The corrected data passes the same acceptance checks as a new application."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Status.RETURNED:
-        raise ProcedureUnavailable("この申請は現在修正できません。", "not_returned")
+        raise ProcedureUnavailable(gettext_noop("この申請は現在修正できません。"), "not_returned")
     version = application.form_version
     cleaned, errors = validate_application_data(version.fields, version.schema, data)
     files_by_field, _stored_now = _attach_files(
@@ -132,7 +133,9 @@ def resubmit(
 def withdraw(*, application: Application) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in WITHDRAWABLE:
-        raise ProcedureUnavailable("この申請は取り下げられません。", "not_withdrawable")
+        raise ProcedureUnavailable(
+            gettext_noop("この申請は取り下げられません。"), "not_withdrawable"
+        )
     from_status = application.status
     application.status = Status.WITHDRAWN
     _release(application)
@@ -185,9 +188,14 @@ def save_draft(
 
 
 @transaction.atomic
-def request_email_verification(*, procedure: Procedure, email: str) -> EmailVerification:
+def request_email_verification(
+    *, procedure: Procedure, email: str, language: str = "ja"
+) -> EmailVerification:
     verification = EmailVerification.objects.create(
-        procedure=procedure, email=email, expires_at=timezone.now() + VERIFICATION_LIFETIME
+        procedure=procedure,
+        email=email,
+        language=language,
+        expires_at=timezone.now() + VERIFICATION_LIFETIME,
     )
     audit.record(
         action="procedures.email_verification.requested",

@@ -14,6 +14,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -325,7 +326,7 @@ def _submit(
                     return Submission(existing, created=False)
             if procedure.one_per_email and email:
                 raise ProcedureUnavailable(
-                    "このメールアドレスではすでに申し込まれています。", "duplicate"
+                    gettext_noop("このメールアドレスではすでに申し込まれています。"), "duplicate"
                 )
             raise IntegrityError("the application conflicts with one already stored")
     except BaseException:
@@ -414,7 +415,7 @@ def _record(
         if not taken:
             raise unavailable_reason(
                 procedure, persons=persons, paper=paper, received_on=received_on
-            ) or ProcedureUnavailable("この手続は現在受け付けていません。", "closed")
+            ) or ProcedureUnavailable(gettext_noop("この手続は現在受け付けていません。"), "closed")
         if procedure.seats_taken >= procedure.capacity:
             Procedure.objects.filter(pk=procedure.pk).update(status=Procedure.Status.CLOSED)
             published.changed()

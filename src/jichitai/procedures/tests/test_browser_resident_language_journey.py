@@ -1,5 +1,6 @@
 """A Portuguese-speaking resident on a 360 px phone reads the whole journey in Portuguese: the
-form with a missing answer, the 一時保存 block, the confirmation, the receipt and the status page.
+form with a missing answer, the 一時保存 block, the confirmation (a time and a date-and-time
+answer included), the receipt and the status page.
 Japanese may remain only in what the municipality wrote itself (the procedure's, the
 organization's and the division's names), anywhere in the page: text, titles, labels for
 assistive technology, the site's frame."""
@@ -29,6 +30,18 @@ FIELDS = [
         "label": "メールアドレス",
         "required": True,
         "translations": {"pt": {"label": "E-mail"}},
+    },
+    {
+        "name": "starts_at",
+        "type": "time",
+        "label": "開始時刻",
+        "translations": {"pt": {"label": "Horário de início"}},
+    },
+    {
+        "name": "seen_at",
+        "type": "datetime",
+        "label": "目撃した日時",
+        "translations": {"pt": {"label": "Data e hora"}},
     },
     {
         "name": "children",
@@ -85,8 +98,13 @@ def test_a_portuguese_resident_reads_the_whole_journey_in_portuguese(phone, tsu,
     assert japanese_left(page, *names) == []
 
     page.locator("input[name=email]").fill("maria@example.jp")
+    page.get_by_label("Horário de início").fill("09:30")
+    page.get_by_label("Data e hora").fill("2026-04-01T18:05")
     page.get_by_role("button", name="Verificar respostas").click()
     page.get_by_text("Maria Silva").wait_for()
+    # Times as a clock shows them, the date without the Japanese era.
+    assert page.get_by_text("09:30", exact=True).is_visible()
+    assert page.get_by_text("2026-04-01 18:05", exact=True).is_visible()
     assert japanese_left(page, *names) == []
 
     page.get_by_role("button", name="Enviar").click()
