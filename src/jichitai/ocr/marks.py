@@ -168,31 +168,32 @@ def checkbox(
     """``ink``, ``faint`` and ``trace``: the box's added ink at the normal, a low and the lowest
     contrast the scan's grain allows; ``grain``: ``darker_than_grain`` of the box.
 
-    Strokes that make a mark's evidence and hold one connected stroke across ``STROKE`` of the
-    box's inside are a mark, not a doubt, however little ink or however pale: a short thin tick
-    or a tick in pencil is as clear as a thick one. Less pale
-    ink than a mark's, anywhere in the box, is ``unclear``: never a silent "unchecked"."""
+    Ink holding one connected stroke across ``STROKE`` of the box's inside is a mark, not a
+    doubt, however little or pale it is: a short thin tick, one diagonal line or a tick in pencil
+    is as clear as a thick one. Less ink than a mark's, anywhere in the box, is ``unclear``: a
+    box is never silently "unchecked" over ink that someone added."""
     evidence = stroke_evidence(inner(ink))
     raw, sigma = grain
     if sigma > NOT_PAPER:
         return Mark(evidence > CHECKED, 0.5, f"{evidence:.2f}", True, uncertain=True)
     confidence = _certainty(evidence)
+    lowest = trace if trace is not None else faint
+    stroke = max(longest_stroke(inner(ink)), longest_stroke(inner(lowest)))
     if evidence > CHECKED:
-        if longest_stroke(inner(ink)) >= STROKE:
+        if stroke >= STROKE:
             confidence = max(confidence, STROKE_CONFIDENCE)
         return Mark(True, round(confidence, 4), f"{evidence:.2f}", confidence < STROKE_CONFIDENCE)
-    lowest = trace if trace is not None else faint
     pale = max(stroke_evidence(inner(faint)), stroke_evidence(inner(lowest)))
+    if stroke >= STROKE:
+        return Mark(True, STROKE_CONFIDENCE, f"{pale:.2f}", False)
     if pale > CHECKED:
-        if longest_stroke(inner(lowest)) >= STROKE:
-            return Mark(True, STROKE_CONFIDENCE, f"{pale:.2f}", False)
         # Pale strokes in the box but no stroke across it: probably a faint mark; a person confirms.
         return Mark(True, 0.5, f"{evidence:.2f}", True, faint=True)
-    if pale > TRACE:
-        # Some ink in a box read as empty: never silently unchecked.
-        return Mark(False, 0.5, f"{evidence:.2f}", True, faint=True)
-    if inner(lowest).any() or ink.any():
-        # A little ink, in the box's middle or near its border: a small mark, or one over the border.
+    added = inner(ink).any() or inner(lowest).any()
+    if pale > TRACE or added or longest_stroke(ink) >= STROKE / 2:
+        # Some ink in a box read as empty: in its middle (a small or pale mark), or a stroke near
+        # its border (a mark over the border; specks of noise there are not strokes). Never
+        # silently unchecked.
         return Mark(False, 0.5, f"{evidence:.2f}", True, unclear=True)
     if raw > RAW_DOUBT + RAW_DOUBT_PER_SIGMA * sigma:
         # Read as empty, yet darker pixels than the grain explains: maybe a mark the scan spread.

@@ -380,9 +380,13 @@ _THIN_MARKS = ("thin", "ring", "small", "short", "tiny ring", "line", "small cro
 
 
 def _check_mark(draw, box, rng, ink, dpi):
-    """A box marked one of the ways of ``CHECK_MARKS``."""
+    """A box marked one of the ways of ``CHECK_MARKS``, chosen at random."""
+    draw_check_mark(draw, box, rng.choice(CHECK_MARKS), rng, ink, dpi)
+
+
+def draw_check_mark(draw, box, style, rng, ink, dpi):
+    """The box at ``box`` (x, y, w, h in pixels) marked the way ``style`` of ``CHECK_MARKS`` says."""
     x, y, w, h = box
-    style = rng.choice(CHECK_MARKS)
     pen = 1 if style in _THIN_MARKS else max(3, dpi // 60)
 
     def at(fx, fy):
