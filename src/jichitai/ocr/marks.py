@@ -6,8 +6,10 @@ form prints there (its border, guide text, printed options), minus specks of sca
 
 A check box is decided by the strokes added inside it: the number of added ink pixels per pixel of
 the box's side, which a ✓, ✗, ○, a line through or a filled square all give whatever the pen's
-width, and an empty box on a noisy scan does not. "○ around one of the printed options" compares the
-same measure between the options' zones. Pale ink is told from the paper by the scan's own grain
+width, and an empty box on a noisy scan does not; one connected stroke across the box
+(``longest_stroke``) makes a thin, short or pale mark as sure as a thick one, and a little ink in
+a box read as empty sends it to a person (``unclear``). "○ around one of the printed options"
+compares the same measure between the options' zones. Pale ink is told from the paper by the scan's own grain
 around it (``pale_contrast``), not a fixed level; a check box whose ink reaches its side is looked
 for where the blank form's printing matches the page (``local_offset``) and read there too."""
 

@@ -4,8 +4,9 @@ layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請�
 有・無 to circle) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
-to 6 mm marked with short thin ticks or small rings), and scan conditions (rotation, shift/scale,
-blur, noise, JPEG, phone photos near and from afar)."""
+to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
+pale pen or over the box's border, one diagonal stroke, a box scribbled over), and scan conditions
+(rotation, shift/scale, blur, noise, JPEG, phone photos near and from afar)."""
 
 import io
 import random
