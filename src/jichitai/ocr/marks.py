@@ -28,10 +28,11 @@ MIN_SPECK = 6  # connected ink smaller than this (pixels at 200 dpi) is scan noi
 CHECKED = 0.45  # stroke evidence (ink pixels per pixel of the box's side) of a mark
 TRACE = 0.1  # pale ink in an unchecked box beyond this goes to a person
 SURE = 2.5  # factor around CHECKED outside which a mark is not in doubt
-# A connected stroke across this share of the box's inside makes pale ink a mark (measured on the
-# tuning forms: the marks people make span 0.21–1.0 of it at the scan's lowest contrast, the grain
-# of an empty box nothing).
-STROKE = 0.3
+# A connected stroke across this share of the box's inside makes thin or pale ink a mark (measured
+# on the tuning forms: the marks people make span 0.21–1.0 of it at the scan's lowest contrast, a
+# short tick 0.36 and more, the grain of an empty box nothing; a pale dash across a fifth of the
+# box, 0.3, is left to a person).
+STROKE = 0.35
 STROKE_CONFIDENCE = 0.9
 
 
