@@ -7,7 +7,8 @@ Two sets, reported separately:
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
   blur, heavy JPEG, shifted and scaled pages, phone photos, photos taken from afar, pale writing
   on a grainy scan; 150/200/300 dpi;
-  check boxes down to 6 mm marked with short thin ticks and small rings, names with 濁点/半濁点 kana
+  check boxes down to 6 mm marked with short thin ticks, small rings and crosses, pale ticks, ticks
+  over the box's border or out of it, one diagonal stroke, scribbles; names with 濁点/半濁点 kana
   and kanji a stroke away from another);
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
   and filled check boxes, faint and heavy ink, addresses across Mie), which nothing is tuned on.

@@ -59,6 +59,7 @@ DICTIONARY = "dictionary"
 FAINT = "faint_ink"
 MARK = "ambiguous_mark"
 UNCERTAIN_MARK = "uncertain_mark"
+UNCLEAR_MARK = "mark_unclear"
 POOR_SCAN = "poor_scan"
 CHARACTERS = "characters"
 LENGTH = "length"
@@ -81,6 +82,7 @@ REASONS = (
     FAINT,
     MARK,
     UNCERTAIN_MARK,
+    UNCLEAR_MARK,
 )
 
 
@@ -427,7 +429,15 @@ class Extractor:
         mark = marks.checkbox_on_page(aligned, box, zone.erase, self.unit, self._reference_image)
         reasons = []
         if mark.ambiguous:
-            reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
+            reasons = [
+                FAINT
+                if mark.faint
+                else UNCERTAIN_MARK
+                if mark.uncertain
+                else UNCLEAR_MARK
+                if mark.unclear
+                else MARK
+            ]
         elif mark.shifted:
             reasons = [SHIFTED]
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)

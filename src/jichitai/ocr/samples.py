@@ -4,8 +4,9 @@ layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請�
 有・無 to circle) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
-to 6 mm marked with short thin ticks or small rings), and scan conditions (rotation, shift/scale,
-blur, noise, JPEG, phone photos near and from afar)."""
+to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
+pale pen or over the box's border, one diagonal stroke, a box scribbled over), and scan conditions
+(rotation, shift/scale, blur, noise, JPEG, phone photos near and from afar)."""
 
 import io
 import random
@@ -352,62 +353,102 @@ def _circle_option(draw, zone: Zone, value, rng, ink, dpi):
     draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], outline=ink, width=pen)
 
 
+# How people mark a check box, as often as they are drawn: a ✓ with a thin or thick pen, a ✗, a ○,
+# a fill, a line through; and the marks that are easy to miss: a small thin ✗, a small ○ off the
+# box's centre, a tick in a pale pen, a ✓ whose long stroke runs out of the box, one short diagonal
+# stroke, a box scribbled over, a small tick in a corner across the box's border.
+CHECK_MARKS = (
+    "tick",
+    "tick",
+    "thin",
+    "thin",
+    "small",
+    "short",
+    "cross",
+    "ring",
+    "tiny ring",
+    "fill",
+    "line",
+    "small cross",
+    "off-centre ring",
+    "pale tick",
+    "overrun tick",
+    "slash",
+    "scribble",
+    "corner tick",
+)
+_THIN_MARKS = ("thin", "ring", "small", "short", "tiny ring", "line", "small cross", "slash")
+
+
 def _check_mark(draw, box, rng, ink, dpi):
-    """A box marked the ways people mark one: a ✓ with a thin or thick pen, a ✗, a ○, a fill."""
+    """A box marked one of the ways of ``CHECK_MARKS``, chosen at random."""
+    draw_check_mark(draw, box, rng.choice(CHECK_MARKS), rng, ink, dpi)
+
+
+def draw_check_mark(draw, box, style, rng, ink, dpi):
+    """The box at ``box`` (x, y, w, h in pixels) marked the way ``style`` of ``CHECK_MARKS`` says."""
     x, y, w, h = box
-    style = rng.choice(
-        [
-            "tick",
-            "tick",
-            "thin",
-            "thin",
-            "small",
-            "short",
-            "cross",
-            "ring",
-            "tiny ring",
-            "fill",
-            "line",
-        ]
-    )
-    pen = (
-        1 if style in ("thin", "ring", "small", "short", "tiny ring", "line") else max(3, dpi // 60)
-    )
+    pen = 1 if style in _THIN_MARKS else max(3, dpi // 60)
+
+    def at(fx, fy):
+        return (x + w * fx, y + h * fy)
+
     if style == "short":
         # A quick flick: two short thin strokes in the middle of the box.
-        draw.line(
-            [
-                (x + w * 0.38, y + h * 0.52),
-                (x + w * 0.47, y + h * 0.64),
-                (x + w * 0.62, y + h * 0.4),
-            ],
-            fill=ink,
-            width=pen,
-        )
+        draw.line([at(0.38, 0.52), at(0.47, 0.64), at(0.62, 0.4)], fill=ink, width=pen)
     elif style == "tiny ring":
-        draw.ellipse([x + w * 0.35, y + h * 0.35, x + w * 0.65, y + h * 0.65], outline=ink, width=1)
+        draw.ellipse([*at(0.35, 0.35), *at(0.65, 0.65)], outline=ink, width=1)
     elif style == "small":
         # A small quick tick in one corner of the box.
-        draw.line(
-            [(x + w * 0.3, y + h * 0.55), (x + w * 0.42, y + h * 0.7), (x + w * 0.65, y + h * 0.3)],
-            fill=ink,
-            width=pen,
-        )
+        draw.line([at(0.3, 0.55), at(0.42, 0.7), at(0.65, 0.3)], fill=ink, width=pen)
     elif style == "line":
-        draw.line([(x + w * 0.1, y + h * 0.85), (x + w * 0.9, y + h * 0.15)], fill=ink, width=pen)
+        draw.line([at(0.1, 0.85), at(0.9, 0.15)], fill=ink, width=pen)
     elif style in ("tick", "thin"):
-        draw.line(
-            [(x + w * 0.2, y + h * 0.5), (x + w * 0.45, y + h * 0.8), (x + w * 0.85, y + h * 0.15)],
-            fill=ink,
-            width=pen,
-        )
+        draw.line([at(0.2, 0.5), at(0.45, 0.8), at(0.85, 0.15)], fill=ink, width=pen)
     elif style == "cross":
-        draw.line([(x + w * 0.25, y + h * 0.25), (x + w * 0.75, y + h * 0.75)], fill=ink, width=pen)
-        draw.line([(x + w * 0.75, y + h * 0.25), (x + w * 0.25, y + h * 0.75)], fill=ink, width=pen)
+        draw.line([at(0.25, 0.25), at(0.75, 0.75)], fill=ink, width=pen)
+        draw.line([at(0.75, 0.25), at(0.25, 0.75)], fill=ink, width=pen)
     elif style == "ring":
-        draw.ellipse([x + w * 0.2, y + h * 0.2, x + w * 0.8, y + h * 0.8], outline=ink, width=2)
+        draw.ellipse([*at(0.2, 0.2), *at(0.8, 0.8)], outline=ink, width=2)
+    elif style == "fill":
+        draw.rectangle([*at(0.25, 0.25), *at(0.75, 0.75)], fill=ink or 60)
+    elif style == "small cross":
+        cx, cy, r = rng.uniform(0.4, 0.6), rng.uniform(0.4, 0.6), rng.uniform(0.1, 0.16)
+        draw.line([at(cx - r, cy - r), at(cx + r, cy + r)], fill=ink, width=pen)
+        draw.line([at(cx + r, cy - r), at(cx - r, cy + r)], fill=ink, width=pen)
+    elif style == "off-centre ring":
+        cx, cy, r = rng.uniform(0.35, 0.65), rng.uniform(0.35, 0.65), rng.uniform(0.12, 0.18)
+        draw.ellipse([*at(cx - r, cy - r), *at(cx + r, cy + r)], outline=ink, width=1)
+    elif style == "pale tick":
+        # A dry pen or a pencil: a thin tick in a grey the page's other writing is not.
+        pale = max(ink, rng.randint(150, 190))
+        draw.line([at(0.3, 0.5), at(0.45, 0.7), at(0.7, 0.3)], fill=pale, width=rng.choice([1, 2]))
+    elif style == "overrun tick":
+        # The short stroke in the box, the long one out past its top right corner.
+        start = rng.uniform(0.3, 0.45)
+        draw.line(
+            [at(start, 0.5), at(start + 0.15, 0.75), at(rng.uniform(1.1, 1.4), -0.3)],
+            fill=ink,
+            width=rng.choice([1, 2]),
+        )
+    elif style == "corner tick":
+        # Small, low in the box and over its border: little of it is in the box's middle.
+        left = rng.uniform(-0.15, 0.1)
+        draw.line(
+            [at(left, 0.7), at(left + 0.12, 0.95), at(left + 0.35, 0.55)],
+            fill=ink,
+            width=rng.choice([1, 2]),
+        )
+    elif style == "slash":
+        # One short stroke across the middle.
+        draw.line([at(0.35, 0.65), at(0.65, 0.35)], fill=ink, width=pen)
     else:
-        draw.rectangle([x + w * 0.25, y + h * 0.25, x + w * 0.75, y + h * 0.75], fill=ink or 60)
+        # Scribbled over: strokes back and forth across the box, some beyond its border.
+        points = [at(rng.uniform(0.1, 0.3), rng.uniform(0.15, 0.3))]
+        for index in range(rng.randint(5, 8)):
+            side = 0.8 + rng.uniform(0, 0.2) if index % 2 == 0 else rng.uniform(0.0, 0.2)
+            points.append(at(side, 0.15 + 0.7 * (index + 1) / 8))
+        draw.line(points, fill=ink, width=rng.choice([1, 2, 3]))
 
 
 def write_template(directory: Path, layout: str, dpi: int = 200) -> Path:

@@ -93,7 +93,7 @@ class CountingEngine:
         return self.engine.read(crops)
 
 
-def test_a_thin_pale_tick_on_a_blurred_scan_goes_to_a_person():
+def test_a_thin_pale_tick_across_the_box_on_a_blurred_scan_is_checked_without_a_doubt():
     image = samples.blank_form("hojo")
     x, y, w, h = next(z for z in samples.LAYOUTS["hojo"][1] if z.name == "agree").box_mm
     ImageDraw.Draw(image).line(
@@ -108,7 +108,8 @@ def test_a_thin_pale_tick_on_a_blurred_scan_goes_to_a_person():
     page = np.asarray(samples.degrade(image, "blurred", random.Random(3)))
     extractor = Extractor(samples.template_for("hojo"), np.asarray(samples.blank_form("hojo")))
     field = extractor.extract(page).fields["agree"]
-    assert field.flagged and field.reasons == ["faint_ink"]
+    # Pale, yet one stroke across the box: as clear a mark as one in black ink.
+    assert field.value is True and not field.flagged
 
 
 def test_names_and_doubtful_fields_are_read_a_second_time():

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         "shifted_crop: 記入や枠線が読取範囲の端にかかり、ずらして読むと結果が変わる、"
         "dictionary: 辞書にない地名・番号、異体字や形の似た字の可能性、"
         "faint_ink: 薄い記入、ambiguous_mark: 印があいまい、"
-        "uncertain_mark: 印の有無を判断する根拠が弱い、poor_scan: 読取画像が粗い)、"
+        "uncertain_mark: 印の有無を判断する根拠が弱い、"
+        "mark_unclear: チェック欄に薄い・小さい記入がある、poor_scan: 読取画像が粗い)、"
         "notes は辞書による補正です。"
     )
 

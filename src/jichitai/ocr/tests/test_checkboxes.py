@@ -1,0 +1,63 @@
+"""Check boxes as people mark them, read on rendered pages of the tuning layout 現況届: a mark that is
+one stroke across the box is sure however thin or pale, and a little ink in a box read as empty
+goes to a person (``mark_unclear``); an empty box stays quiet."""
+
+import random
+
+import numpy as np
+import pytest
+from PIL import ImageDraw
+
+from jichitai.ocr import extract, marks, samples
+
+DPI = 200
+
+
+def _marked(style: str, ink: int = 0, seed: int = 0, condition: str = "clean") -> np.ndarray:
+    """The 現況届 with only its check box 婚姻の有無 marked the way ``style`` says."""
+    image = samples.filled_form("genkyo", {}, dpi=DPI)
+    zone = next(z for z in samples.LAYOUTS["genkyo"][1] if z.name == "married")
+    box = tuple(round(mm / 25.4 * DPI) for mm in zone.box_mm)
+    rng = random.Random(seed)
+    samples.draw_check_mark(ImageDraw.Draw(image), box, style, rng, ink, DPI)
+    return np.asarray(samples.degrade(image, condition, rng))
+
+
+@pytest.mark.parametrize(("style", "ink"), [("short", 0), ("slash", 0), ("pale tick", 0)])
+def test_a_thin_short_or_pale_stroke_across_the_box_is_checked_without_a_doubt(
+    genkyo_extractor, style, ink
+):
+    field = genkyo_extractor.extract(_marked(style, ink)).fields["married"]
+    assert field.value is True
+    assert not field.flagged
+
+
+def test_a_dot_in_a_box_read_as_empty_goes_to_a_person():
+    image = samples.filled_form("genkyo", {}, dpi=DPI)
+    zone = next(z for z in samples.LAYOUTS["genkyo"][1] if z.name == "married")
+    x, y, w, h = (round(mm / 25.4 * DPI) for mm in zone.box_mm)
+    # A pen rested in the box: a blot too small to be a mark, too big to be a speck of noise.
+    ImageDraw.Draw(image).ellipse([x + w // 2, y + h // 2, x + w // 2 + 4, y + h // 2 + 4], fill=0)
+    template = samples.template_for("genkyo")
+    field = extract.Extractor(template, np.asarray(samples.blank_form("genkyo"))).extract(
+        np.asarray(image)
+    )
+    married = field.fields["married"]
+    assert married.value is False
+    assert married.reasons == [extract.UNCLEAR_MARK]
+
+
+def test_a_stroke_is_told_from_scattered_grain():
+    stroke = np.zeros((40, 40), np.uint8)
+    stroke[20, 5:25] = 1  # one line half the box long
+    grain = np.zeros((40, 40), np.uint8)
+    grain[::6, ::6] = 1  # specks as many as the line has pixels, none joined
+    assert marks.longest_stroke(stroke) == pytest.approx(0.5)
+    assert marks.longest_stroke(grain) < marks.STROKE
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_empty_box_on_a_faint_scan_is_not_doubted(genkyo_extractor, seed):
+    page = samples.degrade(samples.blank_form("genkyo"), "faint", random.Random(seed))
+    field = genkyo_extractor.extract(np.asarray(page)).fields["married"]
+    assert field.value is False and not field.flagged
