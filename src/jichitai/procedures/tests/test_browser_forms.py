@@ -80,10 +80,12 @@ def test_a_household_form_in_portuguese_on_a_phone(phone, tsu, accessible, javas
     page.get_by_role("button", name="Próximo").click()
 
     page.get_by_text("Página 2 de 2").wait_for()
-    page.get_by_label("郵便番号").fill("5140004")
-    page.get_by_role("button", name="検索").click()
-    assert page.get_by_label("住所", exact=True).input_value() == "三重県津市栄町"
-    page.get_by_label("住所", exact=True).fill("三重県津市栄町一丁目891")
+    # The address's parts are labelled in Portuguese; the address itself stays as Japan Post
+    # writes it.
+    page.get_by_label("CEP").fill("5140004")
+    page.get_by_role("button", name="Buscar").click()
+    assert page.get_by_label("Endereço", exact=True).input_value() == "三重県津市栄町"
+    page.get_by_label("Endereço", exact=True).fill("三重県津市栄町一丁目891")
     page.get_by_role("button", name="Verificar respostas").click()
     page.get_by_text("Vai à escola?").wait_for()
     page.get_by_role("button", name="Enviar").click()
