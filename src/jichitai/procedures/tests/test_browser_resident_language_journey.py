@@ -5,16 +5,14 @@ Japanese may remain only in what the municipality wrote itself (the procedure's,
 organization's and the division's names), anywhere in the page: text, titles, labels for
 assistive technology, the site's frame."""
 
-import re
-
 import pytest
 
 from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.languages import JAPANESE
 from jichitai.procedures.translations import LANGUAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
 
 FIELDS = [
     {

@@ -22,10 +22,10 @@ from jichitai.procedures.models import Procedure
 from jichitai.procedures.repeats import _normalise as normalise_repeat
 from jichitai.procedures.services import submit_application
 from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.languages import JAPANESE
 from jichitai.procedures.translations import LANGUAGES, resident_language
 from jichitai.procedures.when_and_where_fields import datetime_display, time_display
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
 FIELDS = [
     {
         "name": "full_name",

@@ -16,12 +16,12 @@ from pypdf import PdfReader
 from jichitai.procedures.models import Application
 from jichitai.procedures.services import change_status, submit_application
 from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.languages import JAPANESE
 from jichitai.procedures.translations import LANGUAGES, resident_language, translate
 from jichitai.procedures.validation import validate_application_data
 
 pytestmark = pytest.mark.django_db
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 FIELDS = [
     {
         "name": "full_name",
