@@ -19,6 +19,7 @@ must be sent exactly once, and the worker must still be taking tasks at the end.
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -34,6 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,8 +164,10 @@ def environment(directory: Path) -> dict:
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         # Uploaded files and run folders of the harness's own installation.
         "JICHITAI_VAR_DIR": str(directory / "var"),
-        # A killed worker's job is noticed within seconds rather than minutes.
+        # A killed worker's job is noticed within seconds rather than minutes; a live one beats
+        # four times within that, so a slow page on a busy machine is never taken for dead.
         "JICHITAI_JOB_STALE_SECONDS": "8",
+        "JICHITAI_JOB_HEARTBEAT_SECONDS": "2",
         "JICHITAI_WORKER_HOUSEKEEPING_SECONDS": "3",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "0",
@@ -378,6 +382,43 @@ def wait_for(condition, seconds: float, step: float = 0.2) -> bool:
     return False
 
 
+def running_worker(job_id: int, workers: list[subprocess.Popen]) -> subprocess.Popen | None:
+    """The worker whose RQ job is running ``run_job(job_id)``, as RQ itself records it.
+
+    Telling it by a forked child alone picks the wrong worker when the other one is briefly
+    running a short task (a receipt mail), whose child is gone by the time it is killed."""
+    from redis import Redis
+    from rq import Worker
+
+    connection = Redis(port=REDIS_PORT)
+    ours = {worker.pid: worker for worker in workers if worker.poll() is None}
+    for rq_worker in Worker.all(connection=connection):
+        current = rq_worker.get_current_job()
+        if rq_worker.pid in ours and current is not None and job_id in _arguments(current):
+            return ours[rq_worker.pid]
+    return None
+
+
+def _arguments(rq_job) -> list:
+    """The positional and keyword arguments of an RQ job, including those of the task that
+    django-tasks wraps in it."""
+    found = [*rq_job.args, *rq_job.kwargs.values()]
+    for value in list(found):
+        if isinstance(value, (list, tuple)):
+            found.extend(value)
+        elif isinstance(value, dict):
+            found.extend(value.values())
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """kill -9 a process and everything it forked; a child that ended on its own meanwhile is
+    not an error."""
+    for process in [*children_of(pid), pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process, signal.SIGKILL)
+
+
 def interrupt_job(fault: JobFault, workers: list[subprocess.Popen], start_worker) -> dict:
     """Starts the job, kills -9 the worker running it once some items are done, and waits for the
     surviving worker to recover and finish it. A new worker takes the dead one's place, as the
@@ -390,16 +431,13 @@ def interrupt_job(fault: JobFault, workers: list[subprocess.Popen], start_worker
     log(f"{fault.name}: job {job_id} started")
     if not wait_for(lambda: Job.objects.get(pk=job_id).done >= 1, 120):
         raise SystemExit(f"{fault.name}: the job did not start its items")
-    victim = None
-    for worker in workers:
-        # An RQ worker runs each job in a forked child (the work horse): the busy one has a child.
-        if worker.poll() is None and children_of(worker.pid):
-            victim = worker
+    victim = running_worker(job_id, workers)
     if victim is None:
         raise SystemExit(f"{fault.name}: no worker is running the job")
     done_before = Job.objects.get(pk=job_id).done
-    for pid in [*children_of(victim.pid), victim.pid]:
-        os.kill(pid, signal.SIGKILL)
+    kill_tree(victim.pid)
+    if Job.objects.get(pk=job_id).status in {"succeeded", "failed"}:
+        raise SystemExit(f"{fault.name}: the job ended before its worker was killed")
     log(f"{fault.name}: killed worker {victim.pid} after {done_before} items")
     workers[workers.index(victim)] = start_worker()
     finished = wait_for(
@@ -526,6 +564,11 @@ def embedded_default(directory: Path, seconds: int, clients: int) -> dict:
     lost = [key for key in answered if key not in stored]
     duplicated = [key for key, receipts in stored.items() if len(receipts) > 1]
     applications, sent_once, unsent, sent_twice = _mail_tasks(directory)
+    if not mails_done:
+        # What a person debugging a red run needs first: where the unsent mails are stuck.
+        log(f"embedded default: unsent mail tasks by state: {_unsent_states(directory)}")
+        log("embedded default: the processes' last log lines:")
+        print("\n".join((directory / "processes.log").read_text().splitlines()[-40:]))
     return {
         "embedded: submissions answered 201 (SQLite, slow request open)": len(answered),
         "embedded: the slow submission's answer": slow_status,
@@ -574,6 +617,21 @@ def _mail_tasks(directory: Path) -> tuple[int, int, int, int]:
     unsent = sum(1 for a in applications if "SUCCESSFUL" not in queued.get(a, []))
     twice = sum(1 for statuses in queued.values() if len(statuses) > 1)
     return len(applications), sent_once, unsent, twice
+
+
+def _unsent_states(directory: Path) -> dict[str, int]:
+    with sqlite3.connect(directory / "jichitai.sqlite3", timeout=30) as database:
+        rows = database.execute(
+            "SELECT a.id, t.status FROM procedures_application a"
+            " LEFT JOIN django_tasks_database_dbtaskresult t ON t.task_path = ?"
+            " AND json_extract(t.args_kwargs, '$.args[0]') = a.id",
+            (MAIL_TASK,),
+        ).fetchall()
+    states: dict[int, list] = {}
+    for application, status in rows:
+        states.setdefault(application, []).append(status or "not queued")
+    unsent = [s for s in states.values() if "SUCCESSFUL" not in s]
+    return dict(Counter(status for statuses in unsent for status in statuses))
 
 
 def main() -> None:

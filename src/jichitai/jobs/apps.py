@@ -7,4 +7,4 @@ class JobsConfig(AppConfig):
     verbose_name = "バックグラウンド処理"
 
     def ready(self) -> None:
-        from jichitai.jobs import registrations  # noqa: F401
+        from jichitai.jobs import checks, registrations  # noqa: F401  (registers them)
