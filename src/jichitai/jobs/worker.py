@@ -3,6 +3,8 @@ transient database errors, and RQ's worker; both record the worker heartbeat."""
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connections
 from django.db.utils import OperationalError
@@ -63,6 +65,36 @@ class DatabaseQueueWorker(Worker):
             close_old_connections()
             if self.running and task_result is None:
                 time.sleep(self.interval)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """django-tasks-db records a task's outcome once: meeting a locked database there, it
+        would leave the task RUNNING for ever (a receipt mail neither sent again nor counted as
+        sent). The outcome is recorded here until the database takes it."""
+        for method in ("set_successful", "set_failed"):
+            setattr(db_task_result, method, self._until_recorded(getattr(db_task_result, method)))
+        super().run_task(db_task_result)
+
+    def _until_recorded(self, record: Callable[[Any], None]) -> Callable[[Any], None]:
+        def recorded(outcome: Any) -> None:
+            failures = 0
+            while True:
+                try:
+                    record(outcome)
+                    return
+                except DatabaseError as error:
+                    failures += 1
+                    if failures >= MAX_CONSECUTIVE_FAILURES:
+                        raise WorkerGaveUp(
+                            f"a task's outcome could not be recorded {failures} times: {error}"
+                        ) from error
+                    delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** (failures - 1))
+                    logger.warning(
+                        "task outcome not recorded (%s); retrying in %.1f s", error, delay
+                    )
+                    connections.close_all()
+                    time.sleep(delay)
+
+        return recorded
 
     def _claim_next(self) -> tuple[bool, DBTaskResult | None]:
         """(whether the queue could be read, the task claimed or None)."""

@@ -44,6 +44,13 @@ from jichitai.jobs.services import start_job
 print(start_job(kind="{kind}", title="{kind}").pk)
 """
 
+START_TASK = """
+import django
+django.setup()
+from jichitai.jobs.tests.embedded_tasks import finish_when_released
+print(finish_when_released.enqueue().id)
+"""
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -175,6 +182,25 @@ class EmbeddedSite:
             text=True,
         )
         return int(started.stdout.split()[-1])
+
+    def start_task(self) -> str:
+        """Queues the task ``finish_when_released``; returns its id."""
+        started = subprocess.run(
+            [sys.executable, "-c", START_TASK],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return started.stdout.split()[-1]
+
+    def task_status(self, task_id: str) -> str:
+        with sqlite3.connect(self.database, timeout=30) as reader:
+            row = reader.execute(
+                "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = ?",
+                (task_id.replace("-", ""),),
+            ).fetchone()
+        return row[0] if row else "absent"
 
     def job(self, job_id: int) -> dict:
         """The job's row, read straight from the database file."""

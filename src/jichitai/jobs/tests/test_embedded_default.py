@@ -78,3 +78,22 @@ def test_a_running_job_keeps_its_heartbeat_through_a_locked_database(site):
     assert wait_for(lambda: site.job(job_id)["heartbeat_at"] > released_at, 15)
     (site.directory / "job-release").touch()
     assert wait_for(lambda: site.job(job_id)["status"] == "succeeded", 30), site.log("worker")
+
+
+def test_a_task_finished_while_the_database_is_locked_is_recorded_once_it_is_free(site):
+    """A task whose outcome meets "database is locked" is not left running for ever (its mail
+    would never be counted as sent, nor sent again): the worker records it when the lock is gone."""
+    task_id = site.start_task()
+    assert wait_for(lambda: site.task_status(task_id) == "RUNNING", 60), site.log("worker")
+    holder = site.hold_write_lock()
+    try:
+        (site.directory / "task-release").touch()
+        # Longer than the busy timeout (2 s): recording the outcome meets the lock.
+        wait_for(lambda: False, 7)
+        assert site.task_status(task_id) == "RUNNING"
+    finally:
+        holder.rollback()
+        holder.close()
+
+    assert wait_for(lambda: site.task_status(task_id) == "SUCCESSFUL", 30), site.log("worker")
+    assert site.worker.poll() is None
