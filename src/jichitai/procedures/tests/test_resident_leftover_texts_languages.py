@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from jichitai.core.japanese import parse_date
+from jichitai.core.tests.samples import pdf_bytes
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.fields import FieldInputError
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.repeats import _normalise as normalise_repeat
-from jichitai.procedures.services import submit_application
+from jichitai.procedures.services import store_pending_upload, submit_application
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.tests.languages import JAPANESE
 from jichitai.procedures.translations import LANGUAGES, resident_language
@@ -176,3 +177,35 @@ def test_a_refusal_met_while_submitting_is_read_in_the_residents_language(tsu, l
     assert JAPANESE.search(refused.value.message)
     with resident_language(language):
         assert japanese_left(refused.value.message) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LATIN_SCRIPT)
+def test_the_files_a_session_may_keep_are_explained_in_the_residents_language(
+    tsu, settings, language
+):
+    """The input page keeps only so many files and bytes per browser session; a file beyond
+    either limit is refused in the resident's language, on staff pages in Japanese."""
+    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": False}]
+    procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+
+    def attach(name: str) -> None:
+        upload = SimpleUploadedFile(name, pdf_bytes())
+        store_pending_upload(
+            procedure=procedure, field_name="proof", upload=upload, upload_token="browser"
+        )
+
+    attach("first.pdf")
+    settings.JICHITAI_PENDING_UPLOAD_MAX_FILES = 1
+    with resident_language(language), pytest.raises(UploadRejected) as too_many:
+        attach("second.pdf")
+    settings.JICHITAI_PENDING_UPLOAD_MAX_FILES = 5
+    settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES = len(pdf_bytes()) * 3 // 2
+    with resident_language(language), pytest.raises(UploadRejected) as too_large:
+        attach("second.pdf")
+    for refused in (too_many, too_large):
+        [message] = refused.value.messages
+        assert "second.pdf" in message and japanese_left(message) == []
+    with pytest.raises(UploadRejected) as for_staff:
+        attach("second.pdf")
+    assert for_staff.value.messages[0].startswith("「second.pdf」を添付できません。")
