@@ -96,6 +96,11 @@ def _round(value, digits=0):
     return math.floor(_number(value) * factor + 0.5) / factor
 
 
+def _numeric(function: Callable) -> Callable:
+    """An ODK numeric function of numbers: its arguments read as numbers, its result a float."""
+    return lambda *values: float(function(*(_number(value) for value in values)))
+
+
 FUNCTIONS: dict[str, Callable] = {
     "selected": _selected,
     "count-selected": _count_selected,
@@ -118,6 +123,25 @@ FUNCTIONS: dict[str, Callable] = {
     "date": lambda value: date.fromisoformat(_string(value)[:10]).isoformat(),
     "count": lambda values: len(values) if isinstance(values, list) else 0,
     "sum": lambda values: sum(_number(v) for v in values) if isinstance(values, list) else 0,
+    # ODK's numeric functions (a plot radius on a slope, an area from a side): outside a
+    # function's domain (sqrt(-1), log(0)) the result is no value, as for any failed call.
+    "abs": _numeric(abs),
+    "floor": _numeric(math.floor),
+    "ceiling": _numeric(math.ceil),
+    "sqrt": _numeric(math.sqrt),
+    "pow": _numeric(math.pow),
+    "exp": _numeric(math.exp),
+    "exp10": _numeric(lambda power: math.pow(10, power)),
+    "log": _numeric(math.log),
+    "log10": _numeric(math.log10),
+    "sin": _numeric(math.sin),
+    "cos": _numeric(math.cos),
+    "tan": _numeric(math.tan),
+    "asin": _numeric(math.asin),
+    "acos": _numeric(math.acos),
+    "atan": _numeric(math.atan),
+    "atan2": _numeric(math.atan2),
+    "pi": lambda: math.pi,
 }
 
 BINARY = {
@@ -145,8 +169,24 @@ class Node:
         self.references = references
 
 
+# Tokens after which an expression may continue with an operator: XPath reads a name there as the
+# operator ``and``, ``or``, ``div`` or ``mod`` and anywhere else as a name (XPath 1.0, 3.7).
+ENDS_OPERAND = {
+    "NAME",
+    "NUMBER",
+    "SYSTEM_LITERAL",
+    "PYXFORM_REF",
+    "SELF_REF",
+    "CLOSE_PAREN",
+    "DATE",
+    "DATETIME",
+    "TIME",
+}
+WORD_OPERATORS = {"and": "OPS_BOOL", "or": "OPS_BOOL", "div": "OPS_MATH", "mod": "OPS_MATH"}
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
-    tokens = []
+    tokens: list[tuple[str, str]] = []
     for token in parse_expression(text):
         kind, value = token.type, str(token)
         if kind == "WHITESPACE":
@@ -156,6 +196,21 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         # The lexer gives "<=" and ">=" as two comparison tokens.
         if kind == "OPS_COMP" and value == "=" and tokens and tokens[-1][1] in {"<", ">"}:
             tokens[-1] = (kind, tokens[-1][1] + "=")
+            continue
+        # The lexer sees a call only when "(" follows the name at once; XPath and ODK allow
+        # spaces between (``selected (${x}, 'a')``).
+        if kind == "OPEN_PAREN" and tokens and tokens[-1][0] == "NAME":
+            tokens[-1] = ("FUNC_CALL", tokens[-1][1] + "(")
+            continue
+        # ...and it reads ``and(`` as a call even after an operand (``${a} = 1 and(${b} = 2)``).
+        word = value[:-1]
+        if (
+            kind == "FUNC_CALL"
+            and word in WORD_OPERATORS
+            and tokens
+            and tokens[-1][0] in ENDS_OPERAND
+        ):
+            tokens += [(WORD_OPERATORS[word], word), ("OPEN_PAREN", "(")]
             continue
         tokens.append((kind, value))
     return tokens
@@ -254,7 +309,7 @@ class _Parser:
         def evaluate(values, current, choice):
             try:
                 return function(*(node.evaluate(values, current, choice) for node in arguments))
-            except (TypeError, ValueError, re.error):
+            except (TypeError, ValueError, OverflowError, re.error):
                 return math.nan
 
         return Node(evaluate, references)

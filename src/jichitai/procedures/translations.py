@@ -34,13 +34,21 @@ ROW_LEGENDS = {
 }
 
 
+# A resident language Django names otherwise: its own messages ("Enter a valid date.") are in its
+# catalogue zh_Hans, and the journey's catalogue ``zh`` is still found for 简体中文 (gettext
+# falls back from zh_Hans to zh).
+DJANGO_LANGUAGES = {"zh": "zh-hans"}
+
+
 def resident_language(code: str) -> AbstractContextManager[None]:
     """Everything translated with gettext meanwhile (templates, messages, status names) in the
     resident's language ``code``. English comes from the site's catalogue, the other languages
     from the resident journey's catalogues in this app's ``locale`` (``ja-easy`` is the locale
-    ``ja_Easy``, as ``to_locale`` writes it); what a catalogue does not hold, Django's own messages included where Django
-    has no such language, falls back to Japanese."""
-    return translation.override(code)
+    ``ja_Easy``, as ``to_locale`` writes it), Django's own messages from Django's catalogue of
+    the language; for やさしい日本語 and Tagalog, which Django lacks, the journey's catalogues
+    hold those Django messages the resident's forms show. What no catalogue holds falls back to
+    Japanese."""
+    return translation.override(DJANGO_LANGUAGES.get(code, code))
 
 
 def resident_page_language(code: str) -> AbstractContextManager[None]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils.translation import gettext
 
 from jichitai.core.files import delete_files_on_commit
 from jichitai.core.uploads import UploadRejected, check_upload, human_size, safe_filename
@@ -66,20 +67,31 @@ def store_pending_upload(
     if replaced is not None:
         waiting = waiting.exclude(pk=replaced.pk)
     totals = waiting.aggregate(files=Count("pk"), size=Sum("size"))
-    shown = safe_filename(getattr(upload, "name", "") or "") or "(名前のないファイル)"
+    # Told on the resident's page in the language they chose (gettext in the active language).
+    shown = safe_filename(getattr(upload, "name", "") or "") or gettext("(名前のないファイル)")
     most_files = settings.JICHITAI_PENDING_UPLOAD_MAX_FILES
     if totals["files"] >= most_files:
         raise UploadRejected(
-            f"「{shown}」を添付できません。送信前に添付しておけるファイルは {most_files} 件まで"
-            "です(このブラウザでほかの手続に添付したものを含みます)。"
+            gettext(
+                "「%(name)s」を添付できません。送信前に添付しておけるファイルは %(files)s 件まで"
+                "です(このブラウザでほかの手続に添付したものを含みます)。"
+            )
+            % {"name": shown, "files": most_files}
         )
     most_bytes = settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES
     used = totals["size"] or 0
     if used + upload.size > most_bytes:
         raise UploadRejected(
-            f"「{shown}」を添付できません。送信前に添付しておけるファイルは合計 "
-            f"{human_size(most_bytes)} までです(添付済み {human_size(used)}、"
-            f"このファイル {human_size(upload.size)})。"
+            gettext(
+                "「%(name)s」を添付できません。送信前に添付しておけるファイルは合計 %(limit)s "
+                "までです(添付済み %(used)s、このファイル %(size)s)。"
+            )
+            % {
+                "name": shown,
+                "limit": human_size(most_bytes),
+                "used": human_size(used),
+                "size": human_size(upload.size),
+            }
         )
     stored = store_upload(
         procedure=procedure,

@@ -74,3 +74,56 @@ def test_with_javascript_the_current_location_button_fills_latitude_and_longitud
         assert page.get_by_label("経度").input_value() == "136.508588"
     finally:
         context.close()
+
+
+SITES = [
+    {
+        "name": "sites",
+        "type": "repeat",
+        "label": "発見場所",
+        "row_unit": "か所",
+        "min_repeat": 1,
+        "max_repeat": 3,
+        "children": [{"name": "spot", "type": "geopoint", "label": "場所", "required": True}],
+    }
+]
+
+
+def test_a_row_added_in_the_page_has_its_own_current_location_button(
+    browser, live_server, tsu, accessible
+):
+    procedure = published_procedure(tsu, fields=SITES)
+    context = browser.new_context(
+        locale="ja-JP",
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 800},
+        geolocation={"latitude": 34.730283, "longitude": 136.508588},
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+        first = page.get_by_role("group", name="発見場所 1 か所目")
+        first.get_by_label("緯度").fill("35.0")
+        first.get_by_label("経度").fill("136.0")
+        page.get_by_role("button", name="発見場所を追加").click()
+        second = page.get_by_role("group", name="発見場所 2 か所目")
+        second.get_by_role("button", name="現在地を入力").click()
+        latitude = second.get_by_label("緯度")
+        page.wait_for_function("input => input.value !== ''", arg=latitude.element_handle())
+        accessible(page)
+        assert latitude.input_value() == "34.730283"
+        assert second.get_by_label("経度").input_value() == "136.508588"
+        # The first row keeps what was typed in it.
+        assert first.get_by_label("緯度").input_value() == "35.0"
+
+        page.get_by_role("button", name="入力内容を確認する").click()
+        page.get_by_role("button", name="送信する").click()
+        page.wait_for_url("**/done/")
+    finally:
+        context.close()
+    assert Application.objects.get().data["sites"] == [
+        {"spot": {"latitude": 35.0, "longitude": 136.0}},
+        {"spot": {"latitude": 34.730283, "longitude": 136.508588}},
+    ]

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from jichitai.core.japanese import parse_date
+from jichitai.core.tests.samples import pdf_bytes
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.fields import FieldInputError
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.repeats import _normalise as normalise_repeat
-from jichitai.procedures.services import submit_application
+from jichitai.procedures.services import store_pending_upload, submit_application
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.tests.languages import JAPANESE
 from jichitai.procedures.translations import LANGUAGES, resident_language
@@ -176,3 +177,71 @@ def test_a_refusal_met_while_submitting_is_read_in_the_residents_language(tsu, l
     assert JAPANESE.search(refused.value.message)
     with resident_language(language):
         assert japanese_left(refused.value.message) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LATIN_SCRIPT)
+def test_the_files_a_session_may_keep_are_explained_in_the_residents_language(
+    tsu, settings, language
+):
+    """The input page keeps only so many files and bytes per browser session; a file beyond
+    either limit is refused in the resident's language, on staff pages in Japanese."""
+    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": False}]
+    procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+
+    def attach(name: str) -> None:
+        upload = SimpleUploadedFile(name, pdf_bytes())
+        store_pending_upload(
+            procedure=procedure, field_name="proof", upload=upload, upload_token="browser"
+        )
+
+    attach("first.pdf")
+    settings.JICHITAI_PENDING_UPLOAD_MAX_FILES = 1
+    with resident_language(language), pytest.raises(UploadRejected) as too_many:
+        attach("second.pdf")
+    settings.JICHITAI_PENDING_UPLOAD_MAX_FILES = 5
+    settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES = len(pdf_bytes()) * 3 // 2
+    with resident_language(language), pytest.raises(UploadRejected) as too_large:
+        attach("second.pdf")
+    for refused in (too_many, too_large):
+        [message] = refused.value.messages
+        assert "second.pdf" in message and japanese_left(message) == []
+    with pytest.raises(UploadRejected) as for_staff:
+        attach("second.pdf")
+    assert for_staff.value.messages[0].startswith("「second.pdf」を添付できません。")
+
+
+# What Django's own validators say on the e-mail step, in each language whose catalogue Django
+# lacks (やさしい日本語, Tagalog) or names otherwise (Chinese is Django's zh_Hans).
+DJANGO_MESSAGES = {
+    "ja-easy": ("320 もじ までで かいてください", "つかえない もじが はいっています。"),
+    "zh": ("最多可输入320个字符", "不能包含空字符。"),
+    "tl": ("Hanggang 320 na character lang ang puwede", "Hindi puwede ang null character."),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", sorted(DJANGO_MESSAGES))
+def test_djangos_own_messages_on_the_email_step_are_in_the_residents_language(tsu, language):
+    translated = {"label": "Name", "required_message": "-"}
+    fields = [{**FIELDS[0], "translations": {language: translated}}]
+    procedure = published_procedure(tsu, fields=fields, identity=Procedure.Identity.EMAIL)
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client = Client()
+    client.get(f"{url}?lang={language}")
+
+    too_long = client.post(url + "verify/", {"email": "a" * 320 + "@example.jp"}).content
+    null = client.post(url + "verify/", {"email": "maria\x00@example.jp"}).content
+    too_long_message, null_message = DJANGO_MESSAGES[language]
+    assert too_long_message in too_long.decode()
+    assert null_message in null.decode()
+    # Django's Japanese, the fallback of a language without a catalogue, is not shown.
+    assert "文字以下でなければなりません" not in too_long.decode()
+    assert "何か文字を入力してください" not in null.decode()
+
+
+def test_chinese_pages_take_the_messages_django_has_in_chinese():
+    with resident_language("zh"):
+        assert gettext("Enter a valid date.") == "输入一个有效的日期。"
+        # The journey's own texts still come from this app's Chinese catalogue.
+        assert gettext("送信する") == "提交"

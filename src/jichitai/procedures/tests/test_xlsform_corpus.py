@@ -221,3 +221,13 @@ def test_a_photo_question_from_the_corpus_takes_only_pictures():
         ("doc_file", "file", None),
         ("a_file", "file", None),
     ]
+
+
+@pytest.mark.parametrize("name", ["attribute_columns_test.xlsx", "history__xlsform_spec_test.xls"])
+def test_the_spec_forms_are_refused_only_for_their_sound_and_video_questions(name):
+    # Their constraint ``selected (., 'no')`` (a space before the parenthesis) is XPath ODK reads.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(XLSFormError) as error:
+            read_xlsform((CORPUS / "files" / name).open("rb"), seconds=600)
+    assert [problem.split(": ")[1][:3] for problem in error.value.problems] == ["録音(", "動画("]

@@ -21,13 +21,25 @@
     );
   }
 
+  // Revealed on every holder in the page, again when repeats.js adds a row from its <template>
+  // (which querySelectorAll does not see into), and one click handler serves every row.
+  function reveal() {
+    document.querySelectorAll("[data-geolocate][hidden]").forEach(function (holder) {
+      holder.hidden = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (!("geolocation" in navigator)) {
       return;
     }
-    document.querySelectorAll("[data-geolocate]").forEach(function (holder) {
-      holder.hidden = false;
-      holder.querySelector("button").addEventListener("click", function () { locate(holder); });
+    reveal();
+    document.addEventListener("jichitai:repeat-rows", reveal);
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-geolocate] button");
+      if (button) {
+        locate(button.closest("[data-geolocate]"));
+      }
     });
   });
 })();
