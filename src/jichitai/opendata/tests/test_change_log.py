@@ -92,6 +92,16 @@ def test_one_statement_writing_several_datasets_moves_the_version_once(tsu):
     assert _logged_since(version + 2) == [(version + 3, pk, before[pk]) for pk in ids]
 
 
+def test_a_statement_that_changes_no_dataset_moves_nothing(tsu):
+    ids = _bulk_created(tsu, 2)
+    version = _version()
+    assert Dataset.objects.filter(pk__in=ids, private=True).update(license_id="CC0-1.0") == 0
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM opendata_dataset WHERE id = ANY(%s) AND private", [ids])
+    assert _version() == version
+    assert _logged_since(version) == []
+
+
 def test_a_statement_changing_more_datasets_than_a_replay_takes_logs_a_recount(tsu):
     count = facets.MAX_REPLAYED_CHANGES + 1
     ids = _bulk_created(tsu, count)
