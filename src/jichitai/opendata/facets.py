@@ -17,9 +17,11 @@ matched row however it is indexed; the counts of a query depend on its condition
 page or the order, so they are kept in the cache under the catalog's version (a number the
 database moves with every write a search reads, migration 0006) and a harvester paging through the
 results counts once: then only the page is read. On PostgreSQL a write does not make every kept
-count worthless: the database logs each changed dataset with its facet keys as they were
-(migration 0008), and counts kept for an older version are brought up to date from the few
-changes since (``_replayed``), exactly, since the ids of the matched datasets are kept with them.
+count worthless: the database logs each changed dataset with its facet keys as they were, once
+per statement at the version that statement moved to (migrations 0008, 0009: a statement may log
+many datasets at one version), and counts kept for an older version are brought up to date from
+the few changes since (``_replayed``), exactly, since the ids of the matched datasets are kept
+with them.
 Kept counts are per facet key number, of every facet value (not only those ``facet.limit``
 shows), named and ranked when served, so a renamed tag or organization shows its new name."""
 
@@ -210,7 +212,8 @@ def count_and_facets(
 
 # Changes replayed onto kept counts at most; after more, the query is counted again.
 MAX_REPLAYED_CHANGES = 500
-# How many versions the change log reaches back (migration 0008 removes older entries).
+# How many versions the change log reaches back (its triggers remove older entries). A statement
+# changing more datasets than MAX_REPLAYED_CHANGES logs one recount entry instead (migration 0009).
 KEPT_VERSIONS = 10_000
 
 
@@ -289,7 +292,8 @@ def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
         "WHERE id IN (SELECT dataset_id FROM c)) "
         "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
         "(SELECT COUNT(*) FROM c WHERE dataset_id IS NULL), "
-        # Each changed dataset's keys as they were at the kept version: before its first change.
+        # Each changed dataset's keys as they were at the kept version: before its first change
+        # (a statement logs a dataset once, so one entry per dataset and version).
         "(SELECT json_agg(json_build_array(dataset_id, old_facet_ids)) FROM "
         "(SELECT DISTINCT ON (dataset_id) dataset_id, old_facet_ids FROM c "
         "WHERE dataset_id IS NOT NULL ORDER BY dataset_id, version) first), "
