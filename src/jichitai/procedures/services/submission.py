@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
-from jichitai.core import japanese
+from jichitai.core import japanese, rows
 from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import notifications, published, workload
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
@@ -428,21 +428,24 @@ def _record(
         record(application)
     for _name, hook in submission_hooks.items():
         hook(application)
-    submitted = ApplicationEvent(
-        application=application,
-        kind=ApplicationEvent.Kind.SUBMITTED,
-        to_status=Status.RECEIVED,
-        actor=actor,
-    )
-    insert_event(event=submitted)
-    audit.record(
-        action="procedures.application.submitted",
-        actor=actor,
-        organization=procedure.organization,
-        target=application,
-        # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
-        summary=f"{procedure.name}({Application.Channel(channel).label})",
-    )
-    # In the same transaction: the application is never stored without its receipt mail queued.
-    notifications.application_received(application)
+    # Its history event, audit entry and receipt mail's task (on the database queue) are written
+    # in one statement on PostgreSQL; nothing here reads their ids.
+    with rows.written_together():
+        submitted = ApplicationEvent(
+            application=application,
+            kind=ApplicationEvent.Kind.SUBMITTED,
+            to_status=Status.RECEIVED,
+            actor=actor,
+        )
+        insert_event(event=submitted)
+        audit.record(
+            action="procedures.application.submitted",
+            actor=actor,
+            organization=procedure.organization,
+            target=application,
+            # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
+            summary=f"{procedure.name}({Application.Channel(channel).label})",
+        )
+        # In the same transaction: the application is never stored without its receipt mail queued.
+        notifications.application_received(application)
     return application
