@@ -33,34 +33,52 @@ class Rate:
         return cls(int(count), multiplier * units[period[-1]])
 
 
-def _count(cache_key: str, timeout: int) -> int:
-    """Adds one to the window's count and returns it. On Redis in one round trip (a pipeline that
-    creates the key with its expiry if missing, then increments it); elsewhere through the cache's
-    ``add`` and ``incr``."""
+def _count(cache_key: str, timeout: int, read: str | None = None) -> tuple[int, Any]:
+    """Adds one to the window's count; returns it, and the cache's value under ``read`` (None when
+    missing) if one is named. On Redis in one round trip (a pipeline that creates the key with its
+    expiry if missing, increments it and reads the other key); elsewhere through the cache's
+    ``add``, ``incr`` and ``get``."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         key = backend.make_and_validate_key(cache_key)
         # The client of Django's Redis cache, to pipeline what its methods send one at a time.
-        pipeline = backend._cache.get_client(key, write=True).pipeline(transaction=False)
+        client = backend._cache
+        pipeline = client.get_client(key, write=True).pipeline(transaction=False)
         pipeline.set(key, 0, ex=timeout, nx=True)
         pipeline.incr(key)
-        return int(pipeline.execute()[1])
+        if read is not None:
+            pipeline.get(backend.make_and_validate_key(read))
+        answers = pipeline.execute()
+        value = None
+        if read is not None and answers[2] is not None:
+            # Decoded as the cache's own get() decodes it (a private attribute of its client).
+            value = client._serializer.loads(answers[2])  # type: ignore[attr-defined]
+        return int(answers[1]), value
+    value = cache.get(read) if read is not None else None
     cache.add(cache_key, 0, timeout=timeout)
     try:
-        return cache.incr(cache_key)
+        return cache.incr(cache_key), value
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=timeout)
-        return 1
+        return 1, value
 
 
 def hit(scope: str, key: str, rate: Rate) -> int | None:
     """Counts one request; returns None when allowed, else the seconds until the window ends."""
+    return hit_reading(scope, key, rate)[0]
+
+
+def hit_reading(
+    scope: str, key: str, rate: Rate, *, read: str | None = None
+) -> tuple[int | None, Any]:
+    """As ``hit``, and the cache's value under ``read`` (None when missing), read in the same
+    round trip on Redis: for a hot path that needs both."""
     now = int(time.time())
     window = now // rate.seconds
-    count = _count(f"ratelimit:{scope}:{key}:{window}", rate.seconds + 1)
+    count, value = _count(f"ratelimit:{scope}:{key}:{window}", rate.seconds + 1, read)
     if count > rate.count:
-        return (window + 1) * rate.seconds - now
-    return None
+        return (window + 1) * rate.seconds - now, value
+    return None, value
 
 
 MAIL_MESSAGE = (

@@ -74,3 +74,55 @@ def test_on_redis_a_request_is_counted_in_one_round_trip_by_one_client(settings)
     answers = [hit("test", client_address, Rate.parse("2/m")) for _ in range(3)]
     assert answers[:2] == [None, None] and 0 < answers[2] <= 60
     assert len(sent) == 3
+
+
+def test_on_redis_a_request_is_counted_and_another_key_read_in_one_round_trip(settings):
+    """The submission API reads the published procedures' version in its rate limit's pipeline:
+    one round trip for both, the value as the cache stored it, None for a key not there."""
+    import uuid
+
+    import redis
+    from django.core.cache import cache, caches
+
+    from jichitai.core.ratelimit import Rate, hit_reading
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/13").ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "jichitai.core.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+        }
+    }
+    stored = f"tests:read:{uuid.uuid4()}"
+    cache.set(stored, "版-1", timeout=60)
+    client = caches["default"]._cache.get_client(write=True)
+    sent = []
+    original = client.pipeline
+
+    def pipeline(*args, **kwargs):
+        sent.append(1)
+        return original(*args, **kwargs)
+
+    client.pipeline = pipeline
+    client_address = str(uuid.uuid4())
+    rate = Rate.parse("1/m")
+    assert hit_reading("test", client_address, rate, read=stored) == (None, "版-1")
+    retry_after, value = hit_reading("test", client_address, rate, read=f"{stored}:missing")
+    assert 0 < retry_after <= 60 and value is None
+    assert len(sent) == 2
+
+
+def test_elsewhere_the_other_key_is_read_from_the_cache(settings):
+    from django.core.cache import cache
+
+    from jichitai.core.ratelimit import Rate, hit_reading
+
+    cache.set("tests:read", {"版": 2}, timeout=60)
+    assert hit_reading("test", "192.0.2.7", Rate.parse("1/m"), read="tests:read") == (
+        None,
+        {"版": 2},
+    )
+    assert hit_reading("test", "192.0.2.7", Rate.parse("1/m"))[0] > 0
