@@ -11,7 +11,7 @@ the submission needs no savepoint and no SELECT before the INSERT. Its history e
 from functools import cache
 from typing import cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field
 
 from jichitai.core.rows import RowInsert
@@ -63,18 +63,21 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
     """Inserts the unsaved ``application`` with the receipt number ``receipt_prefix`` followed by
     its id. Sets its id and receipt number and returns True; writes nothing and returns False when
     one of the table's unique keys is already taken."""
-    statement, fields = _application_insert(connection.vendor)
+    # The connection itself, not the proxy: every field asks it for its operations, and each
+    # question through ``django.db.connection`` looks the connection up again.
+    database = connections[DEFAULT_DB_ALIAS]
+    statement, fields = _application_insert(database.vendor)
     values = [
-        field.get_db_prep_save(field.pre_save(application, True), connection) for field in fields
+        field.get_db_prep_save(field.pre_save(application, True), database) for field in fields
     ]
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(statement, [receipt_prefix, *values])
         row = cursor.fetchone()
     if row is None:
         return False
     application.pk, application.receipt_number = row
     application._state.adding = False
-    application._state.db = connection.alias
+    application._state.db = database.alias
     return True
 
 

@@ -103,13 +103,17 @@ def _attach_files(
     messages into ``errors``). Files travel beside the data, never in it: a reference in the data
     is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
     Returns the files by field and those stored now."""
+    questions = file_fields(fields)
+    if not questions:
+        # No question takes a file: which ones the answers ask does not matter.
+        return dict(pending_files or {}), []
     # A file question the answers skip (its condition, its page's) keeps no file; a file beside
     # the form's questions (a paper application's scan) is kept.
     asked = asked_names(fields, cleaned)
-    skipped = {spec["name"] for spec in file_fields(fields)} - asked
+    skipped = {spec["name"] for spec in questions} - asked
     files_by_field = {n: f for n, f in (pending_files or {}).items() if n not in skipped}
     stored_now = []
-    for spec in file_fields(fields):
+    for spec in questions:
         name = spec["name"]
         # The validator only saw the data's claim; which file is attached is decided here.
         errors.pop(name, None)
