@@ -167,3 +167,27 @@ def test_a_block_inside_another_adds_its_rows_to_the_outer_one(tsu):
         assert inner.pk is None
         outer = RowInsert(AuditEvent).insert(entry(tsu, None))
     assert AuditEvent.objects.filter(pk__in=[inner.pk, outer.pk]).count() == 2
+
+
+@pytest.mark.django_db
+def test_prepared_values_are_those_save_prepares(tsu):
+    """Plain strings are taken as they are; a lazy text, an enum member and every other field
+    go through the field's own preparation."""
+    from django.utils.translation import gettext_lazy
+
+    from jichitai.core.rows import prepared_values
+    from jichitai.procedures.models import Application
+
+    made = entry(tsu, None)
+    made.summary = gettext_lazy("受付終了")
+    made.channel = Application.Channel.API
+    fields = [field for field in AuditEvent._meta.local_concrete_fields if field.name != "at"]
+    expected = [field.get_db_prep_save(field.pre_save(made, True), connection) for field in fields]
+    values = prepared_values(fields, made, connection)
+
+    def comparable(value):
+        return getattr(value, "obj", value)  # PostgreSQL's JSON wrapper compares by identity
+
+    assert list(map(comparable, values)) == list(map(comparable, expected))
+    assert [type(value) for value in values] == [type(value) for value in expected]
+    assert type(values[[field.name for field in fields].index("summary")]) is str
