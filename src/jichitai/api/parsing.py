@@ -27,6 +27,14 @@ def parse_json(body: bytes):
     return data
 
 
+def parsed_body(request):
+    """The request's JSON body (an empty body is ``{}``), parsed once per request: a view that
+    reads the body itself gets what ninja's body parameter has already parsed."""
+    if "_parsed_json" not in request.__dict__:
+        request._parsed_json = parse_json(request.body or b"{}")
+    return request._parsed_json
+
+
 class TextJsonParser(Parser):
     def parse_body(self, request):
-        return parse_json(request.body)
+        return parsed_body(request)

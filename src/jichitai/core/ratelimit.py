@@ -7,7 +7,7 @@ import hashlib
 import time
 from collections.abc import Callable, Container
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -33,34 +33,64 @@ class Rate:
         return cls(int(count), multiplier * units[period[-1]])
 
 
-def _count(cache_key: str, timeout: int) -> int:
-    """Adds one to the window's count and returns it. On Redis in one round trip (a pipeline that
-    creates the key with its expiry if missing, then increments it); elsewhere through the cache's
-    ``add`` and ``incr``."""
+# Creates the window's key with its expiry if missing, increments it and reads the other key if
+# one is given, in one command: a script costs the client less than a pipeline of the three.
+_COUNT_AND_READ = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+local count = redis.call('INCR', KEYS[1])
+if KEYS[2] then return {count, redis.call('GET', KEYS[2])} end
+return {count}
+"""
+
+
+@lru_cache(maxsize=16)
+def _count_and_read(client: Any) -> Any:
+    """The script for ``client`` (sent by its digest; loaded again if the server lost it)."""
+    return client.register_script(_COUNT_AND_READ)
+
+
+def _count(cache_key: str, timeout: int, read: str | None = None) -> tuple[int, Any]:
+    """Adds one to the window's count; returns it, and the cache's value under ``read`` (None when
+    missing) if one is named. On Redis in one round trip; elsewhere through the cache's ``add``,
+    ``incr`` and ``get``."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        key = backend.make_and_validate_key(cache_key)
-        # The client of Django's Redis cache, to pipeline what its methods send one at a time.
-        pipeline = backend._cache.get_client(key, write=True).pipeline(transaction=False)
-        pipeline.set(key, 0, ex=timeout, nx=True)
-        pipeline.incr(key)
-        return int(pipeline.execute()[1])
+        keys = [backend.make_and_validate_key(cache_key)]
+        if read is not None:
+            keys.append(backend.make_and_validate_key(read))
+        # The client of Django's Redis cache (one per process, core.redis_cache).
+        client = backend._cache
+        writer = client.get_client(keys[0], write=True)
+        count, *value = _count_and_read(writer)(keys=keys, args=[timeout], client=writer)
+        if not value or value[0] is None:
+            return int(count), None
+        # Decoded as the cache's own get() decodes it (a private attribute of its client).
+        return int(count), client._serializer.loads(value[0])  # type: ignore[attr-defined]
+    value = cache.get(read) if read is not None else None
     cache.add(cache_key, 0, timeout=timeout)
     try:
-        return cache.incr(cache_key)
+        return cache.incr(cache_key), value
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=timeout)
-        return 1
+        return 1, value
 
 
 def hit(scope: str, key: str, rate: Rate) -> int | None:
     """Counts one request; returns None when allowed, else the seconds until the window ends."""
+    return hit_reading(scope, key, rate)[0]
+
+
+def hit_reading(
+    scope: str, key: str, rate: Rate, *, read: str | None = None
+) -> tuple[int | None, Any]:
+    """As ``hit``, and the cache's value under ``read`` (None when missing), read in the same
+    round trip on Redis: for a hot path that needs both."""
     now = int(time.time())
     window = now // rate.seconds
-    count = _count(f"ratelimit:{scope}:{key}:{window}", rate.seconds + 1)
+    count, value = _count(f"ratelimit:{scope}:{key}:{window}", rate.seconds + 1, read)
     if count > rate.count:
-        return (window + 1) * rate.seconds - now
-    return None
+        return (window + 1) * rate.seconds - now, value
+    return None, value
 
 
 MAIL_MESSAGE = (

@@ -10,9 +10,17 @@ from the statement, or keeps the one it was made with when the model's id has a 
 UUID). ``pre_save`` and ``post_save`` are sent as ``save()`` sends them (nothing is spent on them
 when no receiver listens). Only for models that ``save()`` would write as one plain INSERT: no
 parent model, no database defaults or generated columns.
+
+Inside ``written_together()`` the rows are kept and written when the block ends: on PostgreSQL in
+one statement (each INSERT a part of one ``WITH``), one round trip instead of one per row; elsewhere
+one after the other, as outside. A row kept there gets its id (one the database gives) when the
+block ends, so the block holds only rows whose id nothing reads before then.
 """
 
-from typing import TypeVar, cast
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -20,6 +28,35 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=models.Model)
+
+# The rows kept by the innermost ``written_together()`` block, with their database and values.
+_kept: ContextVar["list[tuple[RowInsert, models.Model, str, list[Any]]] | None"] = ContextVar(
+    "jichitai_rows_kept", default=None
+)
+# The combined statement of each sequence of row kinds, per database.
+_combined: dict[tuple[str, tuple["RowInsert", ...]], str] = {}
+
+
+# Fields whose preparation (a lazy text cast, then ``to_python``) hands a plain ``str`` back as it
+# is; exactly these classes, so a subclass that prepares its values otherwise is not taken for one.
+_TEXT_FIELDS = frozenset({models.CharField, models.EmailField, models.TextField})
+
+
+def prepared_values(
+    fields: list[models.Field], instance: models.Model, connection: BaseDatabaseWrapper
+) -> list[Any]:
+    """The values ``save()`` writes for ``fields`` of the new ``instance`` (``pre_save`` with
+    ``add=True``, then ``get_db_prep_save``); a plain string in a text field is taken as it is,
+    without the five calls that would return it unchanged."""
+    values = []
+    for field in fields:
+        if type(field) in _TEXT_FIELDS:
+            value = getattr(instance, field.attname)
+            if type(value) is str:
+                values.append(value)
+                continue
+        values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
+    return values
 
 
 class RowInsert:
@@ -71,13 +108,18 @@ class RowInsert:
             sender=self.model, instance=instance, raw=False, using=using, update_fields=None
         )
         connection = connections[using]
-        statement = self.statement(connection)
-        values = [
-            field.get_db_prep_save(field.pre_save(instance, True), connection)
-            for field in self.fields
-        ]
+        values = prepared_values(self.fields, instance, connection)
+        kept = _kept.get()
+        if kept is not None:
+            kept.append((self, instance, using, values))
+        else:
+            self._write_one(instance, using, values)
+        return instance
+
+    def _write_one(self, instance: models.Model, using: str, values: list[Any]) -> None:
+        connection = connections[using]
         with connection.cursor() as cursor:
-            cursor.execute(statement, values)
+            cursor.execute(self.statement(connection), values)
             if self.id_from_database:
                 if connection.features.can_return_columns_from_insert:
                     (instance.pk,) = cursor.fetchone()
@@ -85,6 +127,9 @@ class RowInsert:
                     instance.pk = connection.ops.last_insert_id(
                         cursor, self.model._meta.db_table, self.pk_column
                     )
+        self._inserted(instance, using)
+
+    def _inserted(self, instance: models.Model, using: str) -> None:
         instance._state.adding = False
         instance._state.db = using
         post_save.send(
@@ -95,4 +140,55 @@ class RowInsert:
             raw=False,
             using=using,
         )
-        return instance
+
+
+@contextmanager
+def written_together() -> Iterator[None]:
+    """Keeps the rows ``RowInsert.insert`` is given inside the block and writes them when it ends
+    without an exception, in the order they were given (see the module's docstring). Nothing is
+    written when the block raises; a block inside another one adds its rows to the outer one's."""
+    if _kept.get() is not None:
+        yield
+        return
+    kept: list[tuple[RowInsert, models.Model, str, list[Any]]] = []
+    token = _kept.set(kept)
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+    for using in dict.fromkeys(using for _rows, _instance, using, _values in kept):
+        _write([row for row in kept if row[2] == using], using)
+
+
+def _write(kept: list[tuple[RowInsert, models.Model, str, list[Any]]], using: str) -> None:
+    connection = connections[using]
+    if len(kept) == 1 or connection.vendor != "postgresql":
+        # The other databases take no INSERT inside WITH.
+        for rows, instance, _using, values in kept:
+            rows._write_one(instance, using, values)
+        return
+    kinds = tuple(rows for rows, _instance, _using, _values in kept)
+    statement = _combined.get((using, kinds))
+    if statement is None:
+        parts = ", ".join(
+            f"row{n} AS ({rows.statement(connection)})" for n, rows in enumerate(kinds)
+        )
+        # Every INSERT in a WITH runs whether or not the query reads it; this one reads the ids
+        # the database gave.
+        ids = ", ".join(
+            f"(SELECT {connection.ops.quote_name(rows.pk_column)} FROM row{n})"  # noqa: S608
+            for n, rows in enumerate(kinds)
+            if rows.id_from_database
+        )
+        # Only names from the models are put into the statement; every value is a parameter.
+        statement = f"WITH {parts} SELECT {ids or 'NULL'}"
+        _combined[(using, kinds)] = statement
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement, [value for _rows, _instance, _using, values in kept for value in values]
+        )
+        ids_given = iter(cursor.fetchone())
+    for rows, instance, _using, _values in kept:
+        if rows.id_from_database:
+            instance.pk = next(ids_given)
+        rows._inserted(instance, using)

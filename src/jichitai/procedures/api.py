@@ -10,18 +10,19 @@ Staff endpoints (``/api/v1/staff/…``) take an organization API token.
 
 import base64
 import binascii
+import json
 from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from jichitai.api.auth import OrganizationToken
-from jichitai.api.parsing import parse_json
+from jichitai.api.parsing import parsed_body
 from jichitai.api.schemas import (
     BoundedPagination,
     ErrorOut,
@@ -32,8 +33,8 @@ from jichitai.api.schemas import (
 from jichitai.audit import services as audit
 from jichitai.core.exports import csv_response, export_csv, xlsx_response
 from jichitai.core.middleware import client_ip
-from jichitai.core.ratelimit import Rate, hit
-from jichitai.procedures import exports, selectors, services
+from jichitai.core.ratelimit import Rate, hit_reading
+from jichitai.procedures import exports, published, selectors, services
 from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.models import Application, Procedure
@@ -225,7 +226,21 @@ def submit(
         description="電子署名が必要な手続: 正規化した内容への CMS 分離署名(DER)の Base64",
     ),
 ):
-    procedure = selectors.public_procedure_by_code(code, procedure_id)
+    # Counted first, with the version of the published procedures read in the same round trip.
+    retry_after, published_version = hit_reading(
+        "api-submit",
+        client_ip(request) or "unknown",
+        Rate.parse(settings.JICHITAI_API_SUBMIT_RATE),
+        read=published.VERSION_KEY,
+    )
+    if retry_after is not None:
+        return 429, {
+            "detail": "短時間に多くの送信がありました。しばらく待ってから再送してください。",
+            "code": "rate_limited",
+        }
+    procedure = selectors.public_procedure_by_code(
+        code, procedure_id, published_version=published_version
+    )
     # The documented body model keeps no keys it does not know; the form's keys are read from the
     # request itself (ninja has already refused a body that is not JSON).
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
@@ -234,20 +249,12 @@ def submit(
             "code": "invalid",
             "errors": {"Idempotency-Key": ["1〜100文字にしてください。"]},
         }
-    data = parse_json(request.body or b"{}")
+    data = parsed_body(request)
     if not isinstance(data, dict):
         return 422, {
             "detail": "本文はフォームのデータのオブジェクト({…})にしてください。",
             "code": "invalid",
             "errors": {"body": ["オブジェクトではありません。"]},
-        }
-    retry_after = hit(
-        "api-submit", client_ip(request) or "unknown", Rate.parse(settings.JICHITAI_API_SUBMIT_RATE)
-    )
-    if retry_after is not None:
-        return 429, {
-            "detail": "短時間に多くの送信がありました。しばらく待ってから再送してください。",
-            "code": "rate_limited",
         }
     signature_bytes = None
     if signature:
@@ -283,12 +290,17 @@ def submit(
             "errors": {"Idempotency-Key": [error.message]},
         }
     application = submission.application
-    return 201, {
+    # ``SubmissionOut`` as ninja renders it (the same JSON and content type), without validating
+    # its four strings once more.
+    answer = {
         "receipt_number": application.receipt_number,
         "status": application.status,
         "status_token": application.status_token,
         "status_url": status_url(application),
     }
+    return HttpResponse(
+        json.dumps(answer), status=201, content_type="application/json; charset=utf-8"
+    )
 
 
 @public_router.get(

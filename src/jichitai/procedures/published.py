@@ -44,10 +44,13 @@ def _current_version() -> str:
     return version
 
 
-def published_procedure(code: str, procedure_id, load: Callable[[], Procedure]) -> Procedure:
+def published_procedure(
+    code: str, procedure_id, load: Callable[[], Procedure], *, version: str | None = None
+) -> Procedure:
     """The procedure ``load`` returns, kept while nothing changed; a copy each time, so what one
-    request does to it (seats read again, status) stays its own."""
-    version = _current_version()
+    request does to it (seats read again, status) stays its own. ``version`` is the value of
+    ``VERSION_KEY`` if the request has already read it (None: read here)."""
+    version = version or _current_version()
     key = (code, str(procedure_id))
     kept = _kept.get(key)
     if kept is None or kept[0] != version:

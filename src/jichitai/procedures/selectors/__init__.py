@@ -129,11 +129,17 @@ def form_version(version_id: int) -> FormVersion:
     return FormVersion.objects.get(pk=version_id)
 
 
-def public_procedure_by_code(code: str, procedure_id: int | str) -> Procedure:
+def public_procedure_by_code(
+    code: str, procedure_id: int | str, *, published_version: str | None = None
+) -> Procedure:
     """The same as ``public_procedure`` for an organization given by code: the public API's hot
-    path, so each process keeps what it read until a procedure changes (``published``)."""
+    path, so each process keeps what it read until a procedure changes (``published``; the
+    request may have read its version already)."""
     return published.published_procedure(
-        code, procedure_id, lambda: _public_procedure_by_code(code, procedure_id)
+        code,
+        procedure_id,
+        lambda: _public_procedure_by_code(code, procedure_id),
+        version=published_version,
     )
 
 

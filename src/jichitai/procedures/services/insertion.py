@@ -11,10 +11,10 @@ the submission needs no savepoint and no SELECT before the INSERT. Its history e
 from functools import cache
 from typing import cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field
 
-from jichitai.core.rows import RowInsert
+from jichitai.core.rows import RowInsert, prepared_values
 from jichitai.procedures.models import Application, ApplicationEvent
 
 # The next id, taken by the statement itself: from the sequence on PostgreSQL; on SQLite from the
@@ -63,18 +63,19 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
     """Inserts the unsaved ``application`` with the receipt number ``receipt_prefix`` followed by
     its id. Sets its id and receipt number and returns True; writes nothing and returns False when
     one of the table's unique keys is already taken."""
-    statement, fields = _application_insert(connection.vendor)
-    values = [
-        field.get_db_prep_save(field.pre_save(application, True), connection) for field in fields
-    ]
-    with connection.cursor() as cursor:
+    # The connection itself, not the proxy: every field asks it for its operations, and each
+    # question through ``django.db.connection`` looks the connection up again.
+    database = connections[DEFAULT_DB_ALIAS]
+    statement, fields = _application_insert(database.vendor)
+    values = prepared_values(fields, application, database)
+    with database.cursor() as cursor:
         cursor.execute(statement, [receipt_prefix, *values])
         row = cursor.fetchone()
     if row is None:
         return False
     application.pk, application.receipt_number = row
     application._state.adding = False
-    application._state.db = connection.alias
+    application._state.db = database.alias
     return True
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
-from jichitai.core import japanese
+from jichitai.core import japanese, rows
 from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import notifications, published, workload
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
@@ -103,13 +103,17 @@ def _attach_files(
     messages into ``errors``). Files travel beside the data, never in it: a reference in the data
     is accepted only to a file this submission sent or, on a resubmission, the one it keeps.
     Returns the files by field and those stored now."""
+    questions = file_fields(fields)
+    if not questions:
+        # No question takes a file: which ones the answers ask does not matter.
+        return dict(pending_files or {}), []
     # A file question the answers skip (its condition, its page's) keeps no file; a file beside
     # the form's questions (a paper application's scan) is kept.
     asked = asked_names(fields, cleaned)
-    skipped = {spec["name"] for spec in file_fields(fields)} - asked
+    skipped = {spec["name"] for spec in questions} - asked
     files_by_field = {n: f for n, f in (pending_files or {}).items() if n not in skipped}
     stored_now = []
-    for spec in file_fields(fields):
+    for spec in questions:
         name = spec["name"]
         # The validator only saw the data's claim; which file is attached is decided here.
         errors.pop(name, None)
@@ -428,21 +432,24 @@ def _record(
         record(application)
     for _name, hook in submission_hooks.items():
         hook(application)
-    submitted = ApplicationEvent(
-        application=application,
-        kind=ApplicationEvent.Kind.SUBMITTED,
-        to_status=Status.RECEIVED,
-        actor=actor,
-    )
-    insert_event(event=submitted)
-    audit.record(
-        action="procedures.application.submitted",
-        actor=actor,
-        organization=procedure.organization,
-        target=application,
-        # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
-        summary=f"{procedure.name}({Application.Channel(channel).label})",
-    )
-    # In the same transaction: the application is never stored without its receipt mail queued.
-    notifications.application_received(application)
+    # Its history event, audit entry and receipt mail's task (on the database queue) are written
+    # in one statement on PostgreSQL; nothing here reads their ids.
+    with rows.written_together():
+        submitted = ApplicationEvent(
+            application=application,
+            kind=ApplicationEvent.Kind.SUBMITTED,
+            to_status=Status.RECEIVED,
+            actor=actor,
+        )
+        insert_event(event=submitted)
+        audit.record(
+            action="procedures.application.submitted",
+            actor=actor,
+            organization=procedure.organization,
+            target=application,
+            # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
+            summary=f"{procedure.name}({Application.Channel(channel).label})",
+        )
+        # In the same transaction: the application is never stored without its receipt mail queued.
+        notifications.application_received(application)
     return application

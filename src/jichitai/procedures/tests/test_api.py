@@ -273,3 +273,59 @@ def test_public_submissions_are_rate_limited_per_address(tsu, event, settings):
     refused = submit(client, tsu, event, event_data(9), key="rl-9")
     assert refused.json()["code"] == "rate_limited" and "待って" in refused.json()["detail"]
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_receipt_answer_is_the_documented_submission(tsu, event):
+    from jichitai.procedures.api import SubmissionOut
+
+    response = submit(Client(), tsu, event, event_data(), key="answer-1")
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    answer = response.json()
+    assert SubmissionOut.model_validate(answer).model_dump() == answer
+    application = Application.objects.get()
+    assert answer["receipt_number"] == application.receipt_number
+    assert answer["status_token"] == application.status_token
+    assert answer["status_url"].endswith(
+        f"/{application.receipt_number}/{application.status_token}/"
+    )
+
+
+@pytest.mark.django_db
+def test_refused_submissions_count_towards_the_rate_limit(tsu, event, settings):
+    """The limit is counted before the procedure is looked up (in the same round trip to the
+    cache as the published procedures' version): a client probing procedures or sending bodies
+    that are refused is slowed down like one that submits."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.JICHITAI_API_SUBMIT_RATE = "2/m"
+    client = Client(REMOTE_ADDR="192.0.2.8")
+    missing = submit(client, tsu, event, event_data(), key="x" * 101)
+    assert missing.status_code == 422
+    assert (
+        client.post(
+            f"/api/v1/o/{tsu.code}/procedures/987654/applications",
+            {},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    refused = submit(client, tsu, event, event_data(), key="rl-after")
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert not Application.objects.exists()
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_procedure_is_seen_by_the_next_submission(tsu, event):
+    """The published procedure kept per process is read again once its version changes, the
+    version being read with the rate limit's count."""
+    client = Client()
+    assert submit(client, tsu, event, event_data(1), key="seen-1").status_code == 201
+    event.status = event.Status.CLOSED
+    event.save()
+    closed = submit(client, tsu, event, event_data(2), key="seen-2")
+    assert closed.status_code == 409
+    assert Application.objects.count() == 1
