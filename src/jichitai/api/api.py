@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -41,7 +42,7 @@ def request_invalid(request, error: ValidationError):
     return api.create_response(
         request,
         {
-            "detail": "リクエストの形式が正しくありません。",
+            "detail": _("リクエストの形式が正しくありません。"),
             "code": "invalid_request",
             "errors": errors,
         },
@@ -54,7 +55,9 @@ def unauthenticated(request, error):
     return api.create_response(
         request,
         {
-            "detail": "APIトークンが必要です。有効なトークンを Authorization ヘッダーに入れてください。",
+            "detail": _(
+                "APIトークンが必要です。有効なトークンを Authorization ヘッダーに入れてください。"
+            ),
             "code": "unauthenticated",
         },
         status=401,
@@ -64,7 +67,7 @@ def unauthenticated(request, error):
 @api.exception_handler(Http404)
 def not_found(request, error):
     return api.create_response(
-        request, {"detail": "見つかりません。", "code": "not_found"}, status=404
+        request, {"detail": _("見つかりません。"), "code": "not_found"}, status=404
     )
 
 
@@ -85,7 +88,8 @@ def too_large(request, error):
     return api.create_response(
         request,
         {
-            "detail": f"リクエストの本文が大きすぎます({limit:g} MB まで)。",
+            "detail": _("リクエストの本文が大きすぎます(%(limit)s MB まで)。")
+            % {"limit": f"{limit:g}"},
             "code": "too_large",
         },
         status=413,
@@ -98,7 +102,7 @@ def server_error(request, error: Exception):
     return api.create_response(
         request,
         {
-            "detail": "サーバーでエラーが発生しました。時間をおいて再度お試しください。",
+            "detail": _("サーバーでエラーが発生しました。時間をおいて再度お試しください。"),
             "code": "server_error",
         },
         status=500,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
@@ -235,7 +236,7 @@ def submit(
     )
     if retry_after is not None:
         return 429, {
-            "detail": "短時間に多くの送信がありました。しばらく待ってから再送してください。",
+            "detail": _("短時間に多くの送信がありました。しばらく待ってから再送してください。"),
             "code": "rate_limited",
         }
     procedure = selectors.public_procedure_by_code(
@@ -245,16 +246,16 @@ def submit(
     # request itself (ninja has already refused a body that is not JSON).
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
         return 422, {
-            "detail": "Idempotency-Key は1〜100文字にしてください。",
+            "detail": _("Idempotency-Key は1〜100文字にしてください。"),
             "code": "invalid",
-            "errors": {"Idempotency-Key": ["1〜100文字にしてください。"]},
+            "errors": {"Idempotency-Key": [_("1〜100文字にしてください。")]},
         }
     data = parsed_body(request)
     if not isinstance(data, dict):
         return 422, {
-            "detail": "本文はフォームのデータのオブジェクト({…})にしてください。",
+            "detail": _("本文はフォームのデータのオブジェクト({…})にしてください。"),
             "code": "invalid",
-            "errors": {"body": ["オブジェクトではありません。"]},
+            "errors": {"body": [_("オブジェクトではありません。")]},
         }
     signature_bytes = None
     if signature:
@@ -262,9 +263,9 @@ def submit(
             signature_bytes = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError):
             return 422, {
-                "detail": "X-Signature を Base64 として読み取れません。",
+                "detail": _("X-Signature を Base64 として読み取れません。"),
                 "code": "invalid",
-                "errors": {"signature": ["Base64 で送ってください。"]},
+                "errors": {"signature": [_("Base64 で送ってください。")]},
             }
     try:
         submission = services.submit_application(
@@ -277,7 +278,7 @@ def submit(
         )
     except services.ApplicationInvalid as error:
         return 422, {
-            "detail": "入力内容に誤りがあります。",
+            "detail": _("入力内容に誤りがあります。"),
             "code": "invalid",
             "errors": error.message_dict,
         }
@@ -412,7 +413,7 @@ def staff_change_status(request, receipt_number: str, change: StatusChangeIn):
     principal = request.auth
     if not principal.has_role(Role.CLERK):
         return 403, {
-            "detail": "状態を変更するには担当職員以上の権限のトークンが必要です。",
+            "detail": _("状態を変更するには担当職員以上の権限のトークンが必要です。"),
             "code": "forbidden",
         }
     application = selectors.application_by_receipt(principal, receipt_number)
@@ -425,7 +426,7 @@ def staff_change_status(request, receipt_number: str, change: StatusChangeIn):
         )
     except ValidationError as error:
         return 422, {
-            "detail": "状態を変更できません。",
+            "detail": _("状態を変更できません。"),
             "code": "invalid",
             "errors": {"status": error.messages},
         }
