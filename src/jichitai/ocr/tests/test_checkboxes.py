@@ -92,3 +92,41 @@ def test_empty_boxes_of_the_check_list_stay_quiet(kakunin_extractor, condition):
     fields = kakunin_extractor.extract(np.asarray(page)).fields
     boxes = [f for name, f in fields.items() if name not in ("applied_on", "name")]
     assert all(f.value is False and not f.flagged for f in boxes)
+
+
+def _box_moved(page: np.ndarray, layout: str, name: str, dy: int) -> np.ndarray:
+    """``page`` with the part around the check box ``name`` moved ``dy`` pixels down: a photo whose
+    perspective the page's alignment leaves that far off in one corner."""
+    zone = next(z for z in samples.LAYOUTS[layout][1] if z.name == name)
+    x, y, w, h = (round(mm / 25.4 * DPI) for mm in zone.box_mm)
+    moved = page.copy()
+    reach = max(w, h)
+    top, bottom, left, right = y - reach, y + h + reach, x - reach, x + w + reach
+    moved[top:bottom, left:right] = np.median(page[top:bottom, left:right])  # the paper
+    moved[top + dy : bottom + dy, left:right] = page[top:bottom, left:right]
+    return moved
+
+
+def test_an_empty_box_whose_blurred_border_is_a_few_pixels_in_is_not_read_checked_without_a_doubt(
+    genkyo_extractor,
+):
+    # A 150 dpi photo from afar: the border is soft and grey, and 7 px below where the alignment
+    # put it, so at the scan's lowest contrast it runs across the box's inside like a stroke.
+    photo = samples.degrade(samples.blank_form("genkyo", 150), "distant photo", random.Random(0))
+    page = np.asarray(photo.resize(samples.blank_form("genkyo").size))
+    field = genkyo_extractor.extract(_box_moved(page, "genkyo", "married", 7)).fields["married"]
+    assert field.value is False or field.flagged
+
+
+def test_a_ticked_box_far_from_where_the_alignment_put_it_is_not_read_empty_without_a_doubt():
+    # The page aligned well but for one corner, left 60 px off: where the box should be is paper.
+    extractor = extract.Extractor(
+        samples.template_for("hojo"), np.asarray(samples.blank_form("hojo"))
+    )
+    image = samples.blank_form("hojo")
+    zone = next(z for z in samples.LAYOUTS["hojo"][1] if z.name == "agree")
+    box = tuple(round(mm / 25.4 * DPI) for mm in zone.box_mm)
+    samples.draw_check_mark(ImageDraw.Draw(image), box, "tick", random.Random(0), 0, DPI)
+    page = _box_moved(np.asarray(image), "hojo", "agree", 60)
+    field = extractor.extract(page).fields["agree"]
+    assert field.value is True or field.flagged
