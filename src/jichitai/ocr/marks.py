@@ -11,7 +11,11 @@ width, and an empty box on a noisy scan does not; one connected stroke across th
 a box read as empty sends it to a person (``unclear``). "○ around one of the printed options"
 compares the same measure between the options' zones. Pale ink is told from the paper by the scan's own grain
 around it (``pale_contrast``), not a fixed level; a check box whose ink reaches its side is looked
-for where the blank form's printing matches the page (``local_offset``) and read there too."""
+for where the blank form's printing matches the page (``local_offset``) and read there too; one
+whose printing the page's alignment left far off is read where its printing is, and goes to a
+person. A box read as empty whose inside is darker than the paper around it on the same page
+(``darker_than_around``: a fine pencil mark the grain broke into specks) is doubted, never a sure
+"unchecked"."""
 
 from dataclasses import dataclass
 
