@@ -3,13 +3,14 @@ the same Extractor the CLI and the background job use, on the CPU, with nothing 
 
 Two sets, reported separately:
 
-- **tuning**: the four layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
+- **tuning**: the five layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
-  blur, heavy JPEG, shifted and scaled pages, phone photos, photos taken from afar, pale writing
-  on a grainy scan; 150/200/300 dpi;
-  check boxes down to 6 mm marked with short thin ticks, small rings and crosses, pale ticks, ticks
-  over the box's border or out of it, one diagonal stroke, scribbles; names with 濁点/半濁点 kana
-  and kanji a stroke away from another);
+  blur, heavy JPEG, rotation and heavy JPEG together, shifted and scaled pages, phone photos,
+  photos taken from afar, pale writing on a grainy scan; 150/200/300 dpi in turn, so each layout
+  meets each condition at 150 dpi; pale pencil and heavy felt pen; check boxes down to 6 mm (eight
+  on the 添付書類確認票) marked with ✓ ✗ ○, fills and lines, short thin ticks, fine-pen rings and
+  crosses, small rings and crosses, pale ticks, ticks over the box's border or out of it, one
+  diagonal stroke, scribbles; names with 濁点/半濁点 kana and kanji a stroke away from another);
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
   and filled check boxes, faint and heavy ink, addresses across Mie), which nothing is tuned on.
 
@@ -104,9 +105,10 @@ def corpus(args, fonts):
     for layout in samples.LAYOUTS if "tuning" in args.sets else ():
         for condition in samples.CONDITIONS:
             for font_class, font_list in fonts.items():
-                for _ in range(args.pages):
+                for index in range(args.pages):
                     written, truth = samples.random_values(layout, rng)
-                    dpi = rng.choice([150, 200, 300])
+                    # In turn rather than drawn: every condition meets 150 dpi in each layout.
+                    dpi = (150, 200, 300)[index % 3]
                     font = rng.choice(font_list)
                     image = samples.filled_form(
                         layout, written, dpi=dpi, font=font, seed=rng.randint(0, 10**6)

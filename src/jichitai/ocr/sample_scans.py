@@ -1,5 +1,7 @@
 """Scan conditions applied to the synthetic forms of ``samples``: rotation, shift/scale, blur,
-noise with specks, heavy JPEG and phone photos (perspective, uneven light), some taken from afar
+noise with specks, heavy JPEG, a rotated page saved as heavy JPEG (a sheet fed askew into a
+scanner that writes JPEG: a fine stroke is spread over two pixels, then blurred by the blocks) and
+phone photos (perspective, uneven light), some taken from afar
 (``distant photo``: fewer pixels per character, softer, greyer ink), and pale writing on a grainy
 scan (``faint``: a dry pen or a pencil, strokes broken by the grain and the JPEG)."""
 
@@ -15,6 +17,7 @@ CONDITIONS = (
     "noisy",
     "blurred",
     "jpeg",
+    "rotated jpeg",
     "shifted",
     "photo",
     "distant photo",
@@ -24,7 +27,7 @@ CONDITIONS = (
 
 def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Image:
     """One scan condition applied to a page."""
-    if condition in ("rotated", "shifted", "noisy"):
+    if condition in ("rotated", "shifted", "noisy", "rotated jpeg"):
         angle = rng.uniform(-3, 3) if condition != "noisy" else rng.uniform(-1, 1)
         image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
     if condition == "shifted":
@@ -83,10 +86,15 @@ def degrade(image: Image.Image, condition: str, rng: random.Random) -> Image.Ima
         array = np.clip(array + noise, 0, 255)
         array[specks] = 0
         image = Image.fromarray(array.astype(np.uint8))
-    if condition in ("jpeg", "noisy"):
+    if condition in ("jpeg", "noisy", "rotated jpeg"):
         buffer = io.BytesIO()
-        image.save(
-            buffer, format="JPEG", quality=rng.randint(25, 45) if condition == "jpeg" else 60
+        quality = (
+            rng.randint(25, 45)
+            if condition == "jpeg"
+            else rng.randint(30, 50)
+            if condition == "rotated jpeg"
+            else 60
         )
+        image.save(buffer, format="JPEG", quality=quality)
         image = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
     return image

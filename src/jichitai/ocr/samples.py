@@ -1,12 +1,13 @@
 # ruff: noqa: S311  (random numbers here make test data, not secrets)
-"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: four A4
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: five A4
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
-有・無 to circle) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
+有・無 to circle, 添付書類確認票 with eight check boxes) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
 to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
-pale pen or over the box's border, one diagonal stroke, a box scribbled over), and scan conditions
-(rotation, shift/scale, blur, noise, JPEG, phone photos near and from afar)."""
+pale pen or over the box's border, one diagonal stroke, a box scribbled over, a fine-pen ○ or ✗),
+some pages in a heavy felt pen, and scan conditions (rotation, shift/scale, blur, noise, JPEG,
+rotation and JPEG together, phone photos near and from afar)."""
 
 import io
 import random
@@ -17,6 +18,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from jichitai.core import japanese
+from jichitai.ocr.sample_marks import CHECK_MARKS as CHECK_MARKS
+from jichitai.ocr.sample_marks import check_mark
+from jichitai.ocr.sample_marks import draw_check_mark as draw_check_mark
 from jichitai.ocr.sample_scans import CONDITIONS as CONDITIONS
 from jichitai.ocr.sample_scans import degrade as degrade
 from jichitai.ocr.sample_values import AREA_CODES, FAMILY, GIVEN, PLACES
@@ -110,6 +114,23 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("spouse", "配偶者", "choice", (152, 124, 38, 11), options=("有", "無")),
             Zone("public", "公務員", "checkbox", (56, 144, 8, 8)),
             Zone("pension", "年金加入", "checkbox", (120, 144, 6, 6)),
+        ],
+    ),
+    # A list of check boxes 6–10 mm wide: every page holds a few marks, so each scan condition and
+    # resolution is met by thin ✓ and ○ as well as by thick ones.
+    "kakunin": (
+        "添付書類 確認票",
+        [
+            Zone("applied_on", "提出日", "date", (112, 40, 78, 12), era="令和"),
+            Zone("name", "提出者氏名", "text", (60, 60, 100, 13), True),
+            Zone("id_card", "本人確認書類", "checkbox", (60, 84, 10, 10)),
+            Zone("juminhyo", "住民票の写し", "checkbox", (60, 102, 8, 8)),
+            Zone("income_cert", "所得証明書", "checkbox", (60, 118, 7, 7)),
+            Zone("bankbook", "通帳の写し", "checkbox", (60, 134, 6, 6)),
+            Zone("consent", "同意書", "checkbox", (150, 84, 8, 8)),
+            Zone("by_mail", "郵送を希望", "checkbox", (150, 102, 6, 6)),
+            Zone("proxy", "代理人による", "checkbox", (150, 118, 10, 10)),
+            Zone("seal", "印鑑", "checkbox", (150, 136, 7, 7)),
         ],
     ),
 }
@@ -293,8 +314,9 @@ def filled_form(
     image = blank_form(layout, dpi)
     draw = ImageDraw.Draw(image)
     handwriting = font in HANDWRITING_FONTS
-    # Most pages in black ballpoint, some in a pale pencil-like grey.
+    # Most pages in black ballpoint, some in a pale pencil-like grey, some in a heavy felt pen.
     ink = rng.randint(150, 180) if rng.random() < 0.15 else 0
+    heavy = not ink and rng.random() < 0.15
     for zone in LAYOUTS[layout][1]:
         value = written.get(zone.name)
         x, y, w, h = (_px(v, dpi) for v in zone.box_mm)
@@ -302,7 +324,7 @@ def filled_form(
         pen = rng.randint(150, 185) if not ink and rng.random() < 0.04 else ink
         if zone.type == "checkbox":
             if value:
-                _check_mark(draw, (x, y, w, h), rng, pen, dpi)
+                check_mark(draw, (x, y, w, h), rng, pen, dpi, heavy=heavy)
             continue
         if zone.type == "choice":
             _circle_option(draw, zone, value, rng, pen, dpi)
@@ -310,18 +332,21 @@ def filled_form(
         if zone.era and value:
             for part, number in zip(GUIDE_PARTS, value, strict=True):
                 px, py, pw, ph = _px_box(_part_boxes(zone)[part], dpi)
-                _write(draw, number, (px, py, pw, ph), font, handwriting, rng, pen, centred=True)
+                _write(draw, number, (px, py, pw, ph), font, handwriting, rng, pen, heavy, True)
             continue
         if not value:
             continue
-        _write(draw, value, (x, y, w, h), font, handwriting, rng, pen)
+        _write(draw, value, (x, y, w, h), font, handwriting, rng, pen, heavy)
     return image
 
 
-def _write(draw, value, box, font, handwriting, rng, ink, *, centred=False):
-    """``value`` written in the box, by a printer or in a handwriting-style font's jittered hand."""
+def _write(draw, value, box, font, handwriting, rng, ink, heavy=False, centred=False):
+    """``value`` written in the box, by a printer or in a handwriting-style font's jittered hand;
+    ``heavy``: in a felt pen, each stroke widened by about a twentieth of the characters' size (the
+    counters of 日 or 副 fill in, 濁点 run into their kana)."""
     x, y, w, h = box
     size = int(h * rng.uniform(0.55, 0.7))
+    stroke = max(1, size // 20) if heavy else 0
     font_obj = _font(font, size)
     text_width = draw.textlength(value, font=font_obj)
     if text_width > w * 0.92:
@@ -334,10 +359,18 @@ def _write(draw, value, box, font, handwriting, rng, ink, *, centred=False):
         for ch in value:
             jitter = int(size * rng.uniform(-0.06, 0.06))
             char_font = _font(font, max(8, int(size * rng.uniform(0.92, 1.05))))
-            draw.text((cx, cy + jitter), ch, font=char_font, fill=max(ink, rng.randint(0, 50)))
+            fill = max(ink, rng.randint(0, 50))
+            draw.text(
+                (cx, cy + jitter),
+                ch,
+                font=char_font,
+                fill=fill,
+                stroke_width=stroke,
+                stroke_fill=fill,
+            )
             cx += int(draw.textlength(ch, font=char_font) * rng.uniform(0.98, 1.08))
     else:
-        draw.text((cx, cy), value, font=font_obj, fill=ink)
+        draw.text((cx, cy), value, font=font_obj, fill=ink, stroke_width=stroke, stroke_fill=ink)
 
 
 def _circle_option(draw, zone: Zone, value, rng, ink, dpi):
@@ -351,104 +384,6 @@ def _circle_option(draw, zone: Zone, value, rng, ink, dpi):
     ry = _px(h * rng.uniform(0.36, 0.46), dpi)
     pen = rng.choice([1, 2, max(2, dpi // 70)])
     draw.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], outline=ink, width=pen)
-
-
-# How people mark a check box, as often as they are drawn: a ✓ with a thin or thick pen, a ✗, a ○,
-# a fill, a line through; and the marks that are easy to miss: a small thin ✗, a small ○ off the
-# box's centre, a tick in a pale pen, a ✓ whose long stroke runs out of the box, one short diagonal
-# stroke, a box scribbled over, a small tick in a corner across the box's border.
-CHECK_MARKS = (
-    "tick",
-    "tick",
-    "thin",
-    "thin",
-    "small",
-    "short",
-    "cross",
-    "ring",
-    "tiny ring",
-    "fill",
-    "line",
-    "small cross",
-    "off-centre ring",
-    "pale tick",
-    "overrun tick",
-    "slash",
-    "scribble",
-    "corner tick",
-)
-_THIN_MARKS = ("thin", "ring", "small", "short", "tiny ring", "line", "small cross", "slash")
-
-
-def _check_mark(draw, box, rng, ink, dpi):
-    """A box marked one of the ways of ``CHECK_MARKS``, chosen at random."""
-    draw_check_mark(draw, box, rng.choice(CHECK_MARKS), rng, ink, dpi)
-
-
-def draw_check_mark(draw, box, style, rng, ink, dpi):
-    """The box at ``box`` (x, y, w, h in pixels) marked the way ``style`` of ``CHECK_MARKS`` says."""
-    x, y, w, h = box
-    pen = 1 if style in _THIN_MARKS else max(3, dpi // 60)
-
-    def at(fx, fy):
-        return (x + w * fx, y + h * fy)
-
-    if style == "short":
-        # A quick flick: two short thin strokes in the middle of the box.
-        draw.line([at(0.38, 0.52), at(0.47, 0.64), at(0.62, 0.4)], fill=ink, width=pen)
-    elif style == "tiny ring":
-        draw.ellipse([*at(0.35, 0.35), *at(0.65, 0.65)], outline=ink, width=1)
-    elif style == "small":
-        # A small quick tick in one corner of the box.
-        draw.line([at(0.3, 0.55), at(0.42, 0.7), at(0.65, 0.3)], fill=ink, width=pen)
-    elif style == "line":
-        draw.line([at(0.1, 0.85), at(0.9, 0.15)], fill=ink, width=pen)
-    elif style in ("tick", "thin"):
-        draw.line([at(0.2, 0.5), at(0.45, 0.8), at(0.85, 0.15)], fill=ink, width=pen)
-    elif style == "cross":
-        draw.line([at(0.25, 0.25), at(0.75, 0.75)], fill=ink, width=pen)
-        draw.line([at(0.75, 0.25), at(0.25, 0.75)], fill=ink, width=pen)
-    elif style == "ring":
-        draw.ellipse([*at(0.2, 0.2), *at(0.8, 0.8)], outline=ink, width=2)
-    elif style == "fill":
-        draw.rectangle([*at(0.25, 0.25), *at(0.75, 0.75)], fill=ink or 60)
-    elif style == "small cross":
-        cx, cy, r = rng.uniform(0.4, 0.6), rng.uniform(0.4, 0.6), rng.uniform(0.1, 0.16)
-        draw.line([at(cx - r, cy - r), at(cx + r, cy + r)], fill=ink, width=pen)
-        draw.line([at(cx + r, cy - r), at(cx - r, cy + r)], fill=ink, width=pen)
-    elif style == "off-centre ring":
-        cx, cy, r = rng.uniform(0.35, 0.65), rng.uniform(0.35, 0.65), rng.uniform(0.12, 0.18)
-        draw.ellipse([*at(cx - r, cy - r), *at(cx + r, cy + r)], outline=ink, width=1)
-    elif style == "pale tick":
-        # A dry pen or a pencil: a thin tick in a grey the page's other writing is not.
-        pale = max(ink, rng.randint(150, 190))
-        draw.line([at(0.3, 0.5), at(0.45, 0.7), at(0.7, 0.3)], fill=pale, width=rng.choice([1, 2]))
-    elif style == "overrun tick":
-        # The short stroke in the box, the long one out past its top right corner.
-        start = rng.uniform(0.3, 0.45)
-        draw.line(
-            [at(start, 0.5), at(start + 0.15, 0.75), at(rng.uniform(1.1, 1.4), -0.3)],
-            fill=ink,
-            width=rng.choice([1, 2]),
-        )
-    elif style == "corner tick":
-        # Small, low in the box and over its border: little of it is in the box's middle.
-        left = rng.uniform(-0.15, 0.1)
-        draw.line(
-            [at(left, 0.7), at(left + 0.12, 0.95), at(left + 0.35, 0.55)],
-            fill=ink,
-            width=rng.choice([1, 2]),
-        )
-    elif style == "slash":
-        # One short stroke across the middle.
-        draw.line([at(0.35, 0.65), at(0.65, 0.35)], fill=ink, width=pen)
-    else:
-        # Scribbled over: strokes back and forth across the box, some beyond its border.
-        points = [at(rng.uniform(0.1, 0.3), rng.uniform(0.15, 0.3))]
-        for index in range(rng.randint(5, 8)):
-            side = 0.8 + rng.uniform(0, 0.2) if index % 2 == 0 else rng.uniform(0.0, 0.2)
-            points.append(at(side, 0.15 + 0.7 * (index + 1) / 8))
-        draw.line(points, fill=ink, width=rng.choice([1, 2, 3]))
 
 
 def write_template(directory: Path, layout: str, dpi: int = 200) -> Path:

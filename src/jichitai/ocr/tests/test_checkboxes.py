@@ -61,3 +61,72 @@ def test_an_empty_box_on_a_faint_scan_is_not_doubted(genkyo_extractor, seed):
     page = samples.degrade(samples.blank_form("genkyo"), "faint", random.Random(seed))
     field = genkyo_extractor.extract(np.asarray(page)).fields["married"]
     assert field.value is False and not field.flagged
+
+
+@pytest.fixture(scope="module")
+def kakunin_extractor():
+    return extract.Extractor(
+        samples.template_for("kakunin"), np.asarray(samples.blank_form("kakunin"))
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_fine_pencil_ring_on_a_faint_150_dpi_scan_is_never_read_empty_without_a_doubt(
+    kakunin_extractor, seed
+):
+    # A ○ drawn with a fine pencil, scanned at 150 dpi on a pale, grainy scanner: the grain breaks
+    # it into specks no stroke measure joins, yet the box is darker than the paper around it.
+    image = samples.blank_form("kakunin", 150)
+    zone = next(z for z in samples.LAYOUTS["kakunin"][1] if z.name == "income_cert")
+    box = tuple(round(mm / 25.4 * 150) for mm in zone.box_mm)
+    rng = random.Random(seed)
+    samples.draw_check_mark(ImageDraw.Draw(image), box, "thin ring", rng, 178, 150)
+    page = np.asarray(samples.degrade(image, "faint", rng))
+    field = kakunin_extractor.extract(page).fields["income_cert"]
+    assert field.value is True or extract.UNCERTAIN_MARK in field.reasons
+
+
+@pytest.mark.parametrize("condition", ["clean", "rotated jpeg", "photo", "faint"])
+def test_empty_boxes_of_the_check_list_stay_quiet(kakunin_extractor, condition):
+    page = samples.degrade(samples.blank_form("kakunin", 150), condition, random.Random(5))
+    fields = kakunin_extractor.extract(np.asarray(page)).fields
+    boxes = [f for name, f in fields.items() if name not in ("applied_on", "name")]
+    assert all(f.value is False and not f.flagged for f in boxes)
+
+
+def _box_moved(page: np.ndarray, layout: str, name: str, dy: int) -> np.ndarray:
+    """``page`` with the part around the check box ``name`` moved ``dy`` pixels down: a photo whose
+    perspective the page's alignment leaves that far off in one corner."""
+    zone = next(z for z in samples.LAYOUTS[layout][1] if z.name == name)
+    x, y, w, h = (round(mm / 25.4 * DPI) for mm in zone.box_mm)
+    moved = page.copy()
+    reach = max(w, h)
+    top, bottom, left, right = y - reach, y + h + reach, x - reach, x + w + reach
+    moved[top:bottom, left:right] = np.median(page[top:bottom, left:right])  # the paper
+    moved[top + dy : bottom + dy, left:right] = page[top:bottom, left:right]
+    return moved
+
+
+def test_an_empty_box_whose_blurred_border_is_a_few_pixels_in_is_not_read_checked_without_a_doubt(
+    genkyo_extractor,
+):
+    # A 150 dpi photo from afar: the border is soft and grey, and 7 px below where the alignment
+    # put it, so at the scan's lowest contrast it runs across the box's inside like a stroke.
+    photo = samples.degrade(samples.blank_form("genkyo", 150), "distant photo", random.Random(0))
+    page = np.asarray(photo.resize(samples.blank_form("genkyo").size))
+    field = genkyo_extractor.extract(_box_moved(page, "genkyo", "married", 7)).fields["married"]
+    assert field.value is False or field.flagged
+
+
+def test_a_ticked_box_far_from_where_the_alignment_put_it_is_not_read_empty_without_a_doubt():
+    # The page aligned well but for one corner, left 60 px off: where the box should be is paper.
+    extractor = extract.Extractor(
+        samples.template_for("hojo"), np.asarray(samples.blank_form("hojo"))
+    )
+    image = samples.blank_form("hojo")
+    zone = next(z for z in samples.LAYOUTS["hojo"][1] if z.name == "agree")
+    box = tuple(round(mm / 25.4 * DPI) for mm in zone.box_mm)
+    samples.draw_check_mark(ImageDraw.Draw(image), box, "tick", random.Random(0), 0, DPI)
+    page = _box_moved(np.asarray(image), "hojo", "agree", 60)
+    field = extractor.extract(page).fields["agree"]
+    assert field.value is True or field.flagged
