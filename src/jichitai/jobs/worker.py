@@ -27,6 +27,19 @@ class WorkerGaveUp(RuntimeError):
     pass
 
 
+def _back_off(failures: int, error: DatabaseError, doing: str) -> None:
+    """After the ``failures``-th database error in a row: waits longer each time, on a fresh
+    connection, or gives up for the supervisor to restart the worker."""
+    if failures >= MAX_CONSECUTIVE_FAILURES:
+        raise WorkerGaveUp(
+            f"{doing}: the database failed {failures} times in a row: {error}"
+        ) from error
+    delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** (failures - 1))
+    logger.warning("database error in %s (%s); retrying in %.1f s", doing, error, delay)
+    connections.close_all()
+    time.sleep(delay)
+
+
 class DatabaseQueueWorker(Worker):
     """django-tasks-db's loop lets a "database is locked" (SQLite busy past its timeout) or a
     dropped connection escape and end it, while the process stays up with nothing taking tasks.
@@ -46,16 +59,7 @@ class DatabaseQueueWorker(Worker):
                     self.run_task(task_result)
             except DatabaseError as error:
                 failures += 1
-                if failures >= MAX_CONSECUTIVE_FAILURES:
-                    raise WorkerGaveUp(
-                        f"the database failed {failures} times in a row: {error}"
-                    ) from error
-                delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** (failures - 1))
-                logger.warning(
-                    "database error in the task loop (%s); retrying in %.1f s", error, delay
-                )
-                connections.close_all()
-                time.sleep(delay)
+                _back_off(failures, error, "the task loop")
                 continue
             failures = 0
             if self.batch and claimed and task_result is None:
@@ -83,16 +87,7 @@ class DatabaseQueueWorker(Worker):
                     return
                 except DatabaseError as error:
                     failures += 1
-                    if failures >= MAX_CONSECUTIVE_FAILURES:
-                        raise WorkerGaveUp(
-                            f"a task's outcome could not be recorded {failures} times: {error}"
-                        ) from error
-                    delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** (failures - 1))
-                    logger.warning(
-                        "task outcome not recorded (%s); retrying in %.1f s", error, delay
-                    )
-                    connections.close_all()
-                    time.sleep(delay)
+                    _back_off(failures, error, "recording a task's outcome")
 
         return recorded
 
