@@ -99,14 +99,7 @@ class EmbeddedSite:
 
     def start(self) -> None:
         subprocess.run(self._command("migrate", "-v0"), env=self.env, check=True)
-        prepared = subprocess.run(
-            [sys.executable, "-c", PREPARE],
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        self.procedure_id = int(prepared.stdout.split()[-1])
+        self.procedure_id = int(self._last_printed(PREPARE))
         self.server = self._spawn("server", "runserver", "--noreload", f"127.0.0.1:{self.port}")
         self.worker = self.start_worker()
         if not wait_for(lambda: self.get("/healthz", timeout=1)[0] in {200, 503}, 30):
@@ -173,26 +166,23 @@ class EmbeddedSite:
             for line in path.read_bytes().splitlines()
         )
 
-    def start_job(self, kind: str) -> int:
-        started = subprocess.run(
-            [sys.executable, "-c", START_JOB.format(kind=kind)],
+    def _last_printed(self, script: str) -> str:
+        """Runs a Python script with the site's settings; the last word it printed."""
+        finished = subprocess.run(
+            [sys.executable, "-c", script],
             env=self.env,
             check=True,
             capture_output=True,
             text=True,
         )
-        return int(started.stdout.split()[-1])
+        return finished.stdout.split()[-1]
+
+    def start_job(self, kind: str) -> int:
+        return int(self._last_printed(START_JOB.format(kind=kind)))
 
     def start_task(self) -> str:
         """Queues the task ``finish_when_released``; returns its id."""
-        started = subprocess.run(
-            [sys.executable, "-c", START_TASK],
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return started.stdout.split()[-1]
+        return self._last_printed(START_TASK)
 
     def task_status(self, task_id: str) -> str:
         with sqlite3.connect(self.database, timeout=30) as reader:
