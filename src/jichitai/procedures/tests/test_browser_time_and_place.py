@@ -52,10 +52,9 @@ def test_time_datetime_and_place_on_a_phone_without_javascript(phone, tsu):
     }
 
 
-def test_with_javascript_the_current_location_button_fills_latitude_and_longitude(
-    browser, live_server, tsu, accessible
-):
-    procedure = published_procedure(tsu, fields=FIELDS)
+@pytest.fixture
+def located_phone(browser, live_server):
+    """A 360 px phone with JavaScript that lets pages read where it is (津市役所)."""
     context = browser.new_context(
         locale="ja-JP",
         base_url=live_server.url,
@@ -63,17 +62,22 @@ def test_with_javascript_the_current_location_button_fills_latitude_and_longitud
         geolocation={"latitude": 34.730283, "longitude": 136.508588},
         permissions=["geolocation"],
     )
-    try:
-        page = context.new_page()
-        page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
-        accessible(page)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        page.get_by_role("button", name="現在地を入力").click()
-        page.wait_for_function("document.getElementById('field-place-latitude').value !== ''")
-        assert page.get_by_label("緯度").input_value() == "34.730283"
-        assert page.get_by_label("経度").input_value() == "136.508588"
-    finally:
-        context.close()
+    yield context
+    context.close()
+
+
+def test_with_javascript_the_current_location_button_fills_latitude_and_longitude(
+    located_phone, tsu, accessible
+):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    page = located_phone.new_page()
+    page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="現在地を入力").click()
+    page.wait_for_function("document.getElementById('field-place-latitude').value !== ''")
+    assert page.get_by_label("緯度").input_value() == "34.730283"
+    assert page.get_by_label("経度").input_value() == "136.508588"
 
 
 SITES = [
@@ -90,39 +94,29 @@ SITES = [
 
 
 def test_a_row_added_in_the_page_has_its_own_current_location_button(
-    browser, live_server, tsu, accessible
+    located_phone, tsu, accessible
 ):
     procedure = published_procedure(tsu, fields=SITES)
-    context = browser.new_context(
-        locale="ja-JP",
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 800},
-        geolocation={"latitude": 34.730283, "longitude": 136.508588},
-        permissions=["geolocation"],
-    )
-    context.set_default_timeout(15_000)
-    try:
-        page = context.new_page()
-        page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
-        first = page.get_by_role("group", name="発見場所 1 か所目")
-        first.get_by_label("緯度").fill("35.0")
-        first.get_by_label("経度").fill("136.0")
-        page.get_by_role("button", name="発見場所を追加").click()
-        second = page.get_by_role("group", name="発見場所 2 か所目")
-        second.get_by_role("button", name="現在地を入力").click()
-        latitude = second.get_by_label("緯度")
-        page.wait_for_function("input => input.value !== ''", arg=latitude.element_handle())
-        accessible(page)
-        assert latitude.input_value() == "34.730283"
-        assert second.get_by_label("経度").input_value() == "136.508588"
-        # The first row keeps what was typed in it.
-        assert first.get_by_label("緯度").input_value() == "35.0"
+    located_phone.set_default_timeout(15_000)
+    page = located_phone.new_page()
+    page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    first = page.get_by_role("group", name="発見場所 1 か所目")
+    first.get_by_label("緯度").fill("35.0")
+    first.get_by_label("経度").fill("136.0")
+    page.get_by_role("button", name="発見場所を追加").click()
+    second = page.get_by_role("group", name="発見場所 2 か所目")
+    second.get_by_role("button", name="現在地を入力").click()
+    latitude = second.get_by_label("緯度")
+    page.wait_for_function("input => input.value !== ''", arg=latitude.element_handle())
+    accessible(page)
+    assert latitude.input_value() == "34.730283"
+    assert second.get_by_label("経度").input_value() == "136.508588"
+    # The first row keeps what was typed in it.
+    assert first.get_by_label("緯度").input_value() == "35.0"
 
-        page.get_by_role("button", name="入力内容を確認する").click()
-        page.get_by_role("button", name="送信する").click()
-        page.wait_for_url("**/done/")
-    finally:
-        context.close()
+    page.get_by_role("button", name="入力内容を確認する").click()
+    page.get_by_role("button", name="送信する").click()
+    page.wait_for_url("**/done/")
     assert Application.objects.get().data["sites"] == [
         {"spot": {"latitude": 35.0, "longitude": 136.0}},
         {"spot": {"latitude": 34.730283, "longitude": 136.508588}},
