@@ -14,6 +14,7 @@ from django.test import Client
 
 from jichitai.opendata import facets, search_index, selectors, services
 from jichitai.opendata.models import Dataset
+from jichitai.opendata.tests.counting import record_fresh_counts
 
 pytestmark = [
     pytest.mark.django_db,
@@ -146,15 +147,7 @@ def test_counts_kept_before_a_bulk_update_are_brought_up_to_date(tsu, monkeypatc
     assert first["count"] == 3
     assert first["facets"]["license_id"] == {"CC-BY-4.0": 3}
 
-    counted_afresh = []
-    for name in ("_counted", "_one_pass"):
-        original = getattr(facets, name)
-
-        def counting(*args, _original=original, **kwargs):
-            counted_afresh.append(args)
-            return _original(*args, **kwargs)
-
-        monkeypatch.setattr(facets, name, counting)
+    counted_afresh = record_fresh_counts(monkeypatch)
     # One UPDATE of two datasets: a new licence (and so new facet keys) for both, one made private.
     changed = list(Dataset.objects.filter(name__in=names[:2]).order_by("pk"))
     for dataset in changed:

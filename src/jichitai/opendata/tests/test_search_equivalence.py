@@ -16,8 +16,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from jichitai.opendata import facets, selectors, services
+from jichitai.opendata import selectors, services
 from jichitai.opendata.models import CatalogVersion, Dataset, Group, Resource
+from jichitai.opendata.tests.counting import record_fresh_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -328,15 +329,7 @@ def test_counts_kept_across_writes_answer_as_the_straightforward_reading(
 ):
     """Counts kept for an older version and brought up to date from the change log equal the
     reading of the catalog as it is after each write, and are not counted again."""
-    counted_afresh = []
-    for name in ("_counted", "_one_pass"):
-        original = getattr(facets, name)
-
-        def counting(*args, _original=original, **kwargs):
-            counted_afresh.append(args)
-            return _original(*args, **kwargs)
-
-        monkeypatch.setattr(facets, name, counting)
+    counted_afresh = record_fresh_counts(monkeypatch)
     rng = random.Random(515)
     codes = [tsu.code, ise.code]
     queries = [(rng.choice(["q", "fq"]), *random_query(rng, codes)) for _ in range(8)]
