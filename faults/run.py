@@ -394,21 +394,11 @@ def running_worker(job_id: int, workers: list[subprocess.Popen]) -> subprocess.P
     ours = {worker.pid: worker for worker in workers if worker.poll() is None}
     for rq_worker in Worker.all(connection=connection):
         current = rq_worker.get_current_job()
-        if rq_worker.pid in ours and current is not None and job_id in _arguments(current):
+        # django-tasks-rq gives the RQ job the task's own arguments: run_job(job_id).
+        arguments = [] if current is None else [*current.args, *current.kwargs.values()]
+        if rq_worker.pid in ours and job_id in arguments:
             return ours[rq_worker.pid]
     return None
-
-
-def _arguments(rq_job) -> list:
-    """The positional and keyword arguments of an RQ job, including those of the task that
-    django-tasks wraps in it."""
-    found = [*rq_job.args, *rq_job.kwargs.values()]
-    for value in list(found):
-        if isinstance(value, (list, tuple)):
-            found.extend(value)
-        elif isinstance(value, dict):
-            found.extend(value.values())
-    return found
 
 
 def kill_tree(pid: int) -> None:
@@ -601,8 +591,8 @@ def _stored_receipts(directory: Path, procedure_id: int) -> dict:
     return stored
 
 
-def _mail_tasks(directory: Path) -> tuple[int, int, int, int]:
-    """(applications, mails sent once, applications whose mail was not sent, queued twice)."""
+def _mail_statuses(directory: Path) -> tuple[list[int], dict[int, list[str]]]:
+    """(the applications, the statuses of each application's receipt-mail tasks)."""
     with sqlite3.connect(directory / "jichitai.sqlite3", timeout=30) as database:
         applications = [row[0] for row in database.execute("SELECT id FROM procedures_application")]
         tasks = database.execute(
@@ -610,9 +600,15 @@ def _mail_tasks(directory: Path) -> tuple[int, int, int, int]:
             " WHERE task_path = ?",
             (MAIL_TASK,),
         ).fetchall()
-    queued: dict = {}
+    queued: dict[int, list[str]] = {}
     for arguments, status in tasks:
         queued.setdefault(json.loads(arguments)["args"][0], []).append(status)
+    return applications, queued
+
+
+def _mail_tasks(directory: Path) -> tuple[int, int, int, int]:
+    """(applications, mails sent once, applications whose mail was not sent, queued twice)."""
+    applications, queued = _mail_statuses(directory)
     sent_once = sum(1 for a in applications if queued.get(a) == ["SUCCESSFUL"])
     unsent = sum(1 for a in applications if "SUCCESSFUL" not in queued.get(a, []))
     twice = sum(1 for statuses in queued.values() if len(statuses) > 1)
@@ -620,18 +616,14 @@ def _mail_tasks(directory: Path) -> tuple[int, int, int, int]:
 
 
 def _unsent_states(directory: Path) -> dict[str, int]:
-    with sqlite3.connect(directory / "jichitai.sqlite3", timeout=30) as database:
-        rows = database.execute(
-            "SELECT a.id, t.status FROM procedures_application a"
-            " LEFT JOIN django_tasks_database_dbtaskresult t ON t.task_path = ?"
-            " AND json_extract(t.args_kwargs, '$.args[0]') = a.id",
-            (MAIL_TASK,),
-        ).fetchall()
-    states: dict[int, list] = {}
-    for application, status in rows:
-        states.setdefault(application, []).append(status or "not queued")
-    unsent = [s for s in states.values() if "SUCCESSFUL" not in s]
-    return dict(Counter(status for statuses in unsent for status in statuses))
+    """How many of the unsent mails' tasks are in each state ("not queued" for none)."""
+    applications, queued = _mail_statuses(directory)
+    unsent = [queued.get(a, ["not queued"]) for a in applications]
+    return dict(
+        Counter(
+            status for statuses in unsent if "SUCCESSFUL" not in statuses for status in statuses
+        )
+    )
 
 
 def main() -> None:
