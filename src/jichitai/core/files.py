@@ -59,7 +59,12 @@ def delete_files_on_commit(field_files: Iterable[FieldFile]) -> None:
 def content_disposition(filename: str, *, inline: bool = False) -> str:
     """RFC 6266 with an ASCII fallback and the UTF-8 name, which every current browser reads."""
     disposition = "inline" if inline else "attachment"
-    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    # Dropping the Japanese of 受付票_242012-….pdf leaves the separator that followed it.
+    ascii_stem = stem.encode("ascii", "ignore").decode().lstrip("_- .") or "download"
+    ascii_name = ascii_stem + (f".{extension}" if dot else "")
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
