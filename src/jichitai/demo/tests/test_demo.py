@@ -128,3 +128,13 @@ def test_the_demo_is_refused_under_production_settings_whatever_the_environment_
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM accounts_user").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM tenancy_organization").fetchone() == (0,)
+
+
+@pytest.mark.django_db
+def test_the_demo_clerk_of_tsu_has_the_paper_batch_to_check():
+    from jichitai.ocr.selectors import batches_of
+    from jichitai.procedures.selectors import visible_procedures
+
+    call_command("demo", quiet_logins=True)
+    clerk = Membership.objects.get(user__username="tsu-clerk")
+    assert batches_of(clerk.organization, visible_procedures(clerk)).exists()
