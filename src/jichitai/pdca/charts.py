@@ -10,6 +10,11 @@ WIDTH, HEIGHT = 520, 220
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 50
 
 
+# The PDF reports' own fonts: WeasyPrint draws an inline SVG apart from the page's stylesheet, and
+# left to the system's default its text took whatever fontconfig found first. Pages set the site's
+# font on the charts in their stylesheet, which takes precedence over this attribute.
+FONT_FAMILY = "IPAexGothic, 'Noto Sans CJK JP', sans-serif"
+
 LABEL_SIZE = 10
 LINE = LABEL_SIZE + 2
 # Width of one character of a value label (digits, comma, point) at LABEL_SIZE, with a margin: the
@@ -78,7 +83,7 @@ def target_actual_svg(
     view_top = min([0.0] + [box[1] - 2 for box in taken])
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 {view_top:.1f} {WIDTH} {HEIGHT - view_top:.1f}" role="img" aria-label="{escape(title)}" class="kpi-chart">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 {view_top:.1f} {WIDTH} {HEIGHT - view_top:.1f}" role="img" aria-label="{escape(title)}" class="kpi-chart" font-family="{FONT_FAMILY}">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{LEFT}" y1="{TOP + plot_height}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_height}" stroke="#1a1a1a" stroke-width="1"/>',
         f'<text x="{LEFT - 8}" y="{TOP + 4}" text-anchor="end" font-size="11" fill="#4d4d4d">{escape(unit)}</text>',
@@ -146,7 +151,7 @@ def narrow_svg(
     height = NARROW_LEGEND + block * len(points) + 2
     legend_y = NARROW_FONT
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NARROW_WIDTH} {height}" role="img" aria-label="{escape(title)}" class="kpi-chart-narrow">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NARROW_WIDTH} {height}" role="img" aria-label="{escape(title)}" class="kpi-chart-narrow" font-family="{FONT_FAMILY}">',
         f"<title>{escape(title)}</title>",
         f'<rect x="0" y="{legend_y - 11}" width="12" height="11" fill="#ffffff" stroke="#0017c1" stroke-width="2"/>',
         f'<text x="16" y="{legend_y}" font-size="{NARROW_FONT}" fill="#1a1a1a">{escape(_("目標値"))}</text>',

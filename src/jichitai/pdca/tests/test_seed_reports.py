@@ -7,7 +7,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from jichitai.core.tests.pdf import all_fonts_embedded, pdf_text
+from jichitai.core.tests.pdf import all_fonts_embedded, pdf_fonts, pdf_text
 from jichitai.pdca import reports, selectors
 from jichitai.pdca.models import ReportSnapshot
 
@@ -58,6 +58,14 @@ class TestEvaluationSheets:
             assert budget in text, budget
         assert "令和3年度の取組方向" in text and "現状と課題" in text
         assert "スマート自治体の進展を実感する" in text and "職員の割合" in text  # the cell wraps
+
+    def test_charts_and_page_numbers_are_drawn_in_the_reports_own_fonts(self, policy):
+        # Left to the system's default, the charts' text took whichever font fontconfig found
+        # first (DejaVu Sans for digits, a handwriting-style font for 年度 where one is installed).
+        snapshot = selectors.latest_snapshot(policy, ReportSnapshot.Kind.EVALUATION, 2021)
+        content = reports.pdf(snapshot.data)
+        families = {line.split()[0].split("+", 1)[1] for line in pdf_fonts(content)}
+        assert families <= {"IPAexGothic", "IPAexGothic-Bold", "IPAexMincho"}, families
 
     def test_r2_sheet_stays_as_published_in_seed_000(self, policy):
         snapshot = selectors.latest_snapshot(policy, ReportSnapshot.Kind.EVALUATION, 2020)
