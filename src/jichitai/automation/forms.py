@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.core.forms import FiscalYearField
 from jichitai.core.uploads import UploadRejected, check_upload
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -124,7 +125,7 @@ class SecretForm(forms.Form):
 
 
 class LedgerLineForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("年度(西暦)"), min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearField(label=_("年度"))
     division = forms.CharField(label=_("所属"), max_length=100)
     task = forms.CharField(label=_("業務"), max_length=200)
     hours_before = forms.DecimalField(

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.collaboration.models import AdoptionState, Initiative, Measure
-from jichitai.core.forms import JapaneseDateField
+from jichitai.core.forms import FiscalYearField, JapaneseDateField
 
 
 class AdoptionForm(forms.Form):
@@ -54,7 +54,7 @@ class InitiativeForm(forms.Form):
         help_text=_("半角英数字とハイフン。計画の文中で数値を引用するときに使います。"),
     )
     kind = forms.ChoiceField(label=_("種類"), choices=Initiative.Kind.choices)
-    fiscal_year = forms.IntegerField(label=_("年度(西暦の開始年)"), min_value=2000, max_value=2100)
+    fiscal_year = FiscalYearField(label=_("年度"))
     description = forms.CharField(label=_("概要"), required=False, widget=forms.Textarea)
 
 

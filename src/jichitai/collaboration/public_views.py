@@ -15,8 +15,9 @@ def _prefecture_and_year(request, org_code):
     prefecture = organization_by_code(org_code)
     if not prefecture.is_prefecture:
         raise Http404
+    asked = request.GET.get("year", "")
     try:
-        fiscal_year = int(request.GET.get("year", ""))
+        fiscal_year = int(asked) if asked.strip().isdigit() else japanese.parse_fiscal_year(asked)
     except ValueError:
         fiscal_year = japanese.fiscal_year(timezone.localdate())
     if not 2000 <= fiscal_year <= 2100:

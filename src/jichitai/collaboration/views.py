@@ -18,7 +18,7 @@ from jichitai.collaboration.forms import (
     SessionForm,
     SurveyAnswerForm,
 )
-from jichitai.core import japanese
+from jichitai.core import japanese, params
 from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
 from jichitai.tenancy.middleware import requires_role
@@ -26,12 +26,14 @@ from jichitai.tenancy.models import Organization, Role
 
 
 def _fiscal_year(request) -> int:
-    """The 年度 asked for; the current one for anything that is not a plausible 年度."""
+    """The 年度 asked for (令和8年度, R8 or 2026); the current one for anything that is not a 年度."""
+    current = japanese.fiscal_year(timezone.localdate())
     try:
-        year = int(request.POST.get("year") or request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else japanese.fiscal_year(timezone.localdate())
+        return params.fiscal_year(
+            request.POST.get("year") or request.GET.get("year") or None, default=current
+        )
+    except params.InvalidParameter:
+        return current
 
 
 @requires_role(Role.VIEWER)

@@ -6,8 +6,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
+from jichitai.core.templatetags.japanese import nendo
 
 
 class JapaneseDateField(forms.DateField):
@@ -29,6 +31,37 @@ class JapaneseDateField(forms.DateField):
         if isinstance(value, date):
             return japanese.format_wareki(value)
         return value
+
+
+class FiscalYearField(forms.IntegerField):
+    """A 年度 typed as 令和8年度, R8 or 2026; shown as 令和8年度 (FY2026 in English)."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("help_text", _("例: 令和8年度、R8、2026"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: str | int | None) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return japanese.parse_fiscal_year(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def prepare_value(self, value: str | int | None) -> str | None:
+        if isinstance(value, int):
+            return nendo(value)
+        return value
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # The number bounds are checked on the server; a text box takes 和暦.
+        return {}
 
 
 class LocalGovernmentCodeField(forms.CharField):

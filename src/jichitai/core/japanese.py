@@ -223,12 +223,14 @@ def fiscal_year_label(year: int, *, style: str = "long") -> str:
 
 
 _FISCAL_YEAR_LABEL = re.compile(
-    r"^(?:(?P<era>令和|平成|昭和|[RHSrhs])\s*(?P<era_year>元|\d{1,2})|(?P<year>\d{4}))\s*(?:年度?)?$"
+    r"^(?:(?P<era>令和|平成|昭和|[RHSrhs])\s*(?P<era_year>元|\d{1,2})|(?:FY|fy)?\s*(?P<year>\d{4}))"
+    r"\s*(?:年度?)?$"
 )
 
 
 def parse_fiscal_year(text: str) -> int:
-    """``令和3年度``, ``R3年度``, ``令和元年度``, ``2021年度`` or ``2021`` → 2021."""
+    """``令和3年度``, ``R3年度``, ``令和元年度``, ``2021年度``, ``FY2021`` (the English label) or
+    ``2021`` → 2021."""
     cleaned = _clean_date_text(str(text))
     if cleaned.isdigit() and len(cleaned) == 4:
         return int(cleaned)

@@ -17,6 +17,8 @@ from typing import Any, NoReturn
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jichitai.core import japanese
+
 MIN_YEAR = 1900
 MAX_YEAR = 2200
 # Primary keys and counts fit in PostgreSQL's bigint and SQLite's integer.
@@ -81,13 +83,26 @@ def integer(
 
 
 def fiscal_year(value: object, *, name: str = "year", default: int) -> int:
-    """A 年度 as a western year, within the years the calendar helpers handle."""
+    """A 年度 as a western year, within the years the calendar helpers handle; given as a number or
+    as pages show it (令和6年度, R6, 2024年度)."""
+    if isinstance(value, str) and not _INTEGER.fullmatch(value.strip()):
+        if len(value) > _INTEGER_TEXT_LENGTH:
+            _invalid_year(name)
+        try:
+            value = japanese.parse_fiscal_year(value)
+        except ValueError:
+            _invalid_year(name)
     try:
         return integer(value, name=name, default=default, minimum=MIN_YEAR, maximum=MAX_YEAR)
     except InvalidParameter:
-        raise InvalidParameter(
-            name, f"年度は {MIN_YEAR} から {MAX_YEAR} までの西暦(例: 2024)で指定してください。"
-        ) from None
+        _invalid_year(name)
+
+
+def _invalid_year(name: str) -> NoReturn:
+    raise InvalidParameter(
+        name,
+        f"年度は令和6年度・R6・2024 のように、{MIN_YEAR} から {MAX_YEAR} 年度の間で指定してください。",
+    )
 
 
 def text(value: object, *, name: str, max_length: int, default: str = "", label: str = "") -> str:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
+from jichitai.core.forms import FiscalYearField
 from jichitai.core.registry import metrics
 from jichitai.pdca.models import Plan
 
@@ -172,12 +173,8 @@ class PlanCreateForm(forms.Form):
         label=_("識別子"), max_length=80, help_text=_("半角英数字とハイフン(例: dx-plan)")
     )
     kind = forms.ChoiceField(label=_("種類"), choices=Plan.Kind.choices)
-    first_year = forms.IntegerField(
-        label=_("計画期間(初年度、西暦の開始年)"), min_value=2000, max_value=2100
-    )
-    last_year = forms.IntegerField(
-        label=_("計画期間(最終年度、西暦の開始年)"), min_value=2000, max_value=2100
-    )
+    first_year = FiscalYearField(label=_("計画期間(初年度)"))
+    last_year = FiscalYearField(label=_("計画期間(最終年度)"))
     copy_from = forms.ModelChoiceField(
         label=_("構成をコピーする計画"),
         queryset=Plan.objects.none(),

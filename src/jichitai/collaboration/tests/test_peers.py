@@ -69,3 +69,18 @@ def test_the_public_page_and_open_data_carry_no_applicant(
     assert client.get("/o/242012/municipal-figures/").status_code == 404
     assert client.get("/o/240001/municipal-figures.xml").status_code == 404
     assert client.get("/o/240001/municipal-figures/?year=99999").status_code == 404
+
+
+def test_the_year_is_shown_and_typed_in_wareki_as_well_as_western_years(
+    client, prefecture, tsu, ise, kameyama, applications, make_member, login
+):
+    staff = login(make_member(prefecture, Role.VIEWER))
+    for asked in ("令和8年度", "R8", "2026"):
+        for response in (
+            client.get(f"/o/240001/municipal-figures/?year={asked}"),
+            staff.get(f"/s/240001/collaboration/?year={asked}"),
+        ):
+            assert 'name="year" type="text" value="令和8年度"' in response.content.decode(), asked
+    # The English page shows FY2026 in the box; sent back unchanged, it is the same year.
+    english = staff.get("/s/240001/collaboration/?year=FY2026", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'name="year" type="text" value="FY2026"' in english.content.decode()

@@ -37,7 +37,7 @@ class TestFiscalYear:
         assert japanese.fiscal_year_label(year, style="short") == short
 
     @pytest.mark.parametrize(
-        "text", ["令和3年度", "R3年度", "r3", "２０２１年度", "2021", "令和３年度"]
+        "text", ["令和3年度", "R3年度", "r3", "２０２１年度", "2021", "令和３年度", "FY2021"]
     )
     def test_parsing_labels(self, text):
         assert japanese.parse_fiscal_year(text) == 2021

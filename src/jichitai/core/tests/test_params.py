@@ -59,7 +59,11 @@ def test_a_missing_integer_without_a_default_is_refused():
 def test_fiscal_years():
     assert params.fiscal_year(None, default=2024) == 2024
     assert params.fiscal_year("2021", default=2024) == 2021
-    for value in ("99999", "-1", "R3", "1899"):
+    # As pages show it and people type it: 和暦, its letter, with or without 年度.
+    for value in ("令和3年度", "R3", "令和3", "2021年度", "Ｒ３年度"):
+        assert params.fiscal_year(value, default=2024) == 2021, value
+    assert params.fiscal_year("令和元年度", default=2024) == 2019
+    for value in ("99999", "-1", "1899", "来年度", "R3" * 40):
         with pytest.raises(params.InvalidParameter, match="年度は"):
             params.fiscal_year(value, default=2024)
 
