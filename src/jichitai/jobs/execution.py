@@ -4,9 +4,11 @@ is conditional on, progress, the heartbeat and the outcome. ``jobs.tasks.run_job
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -43,6 +45,17 @@ class JobContext:
             raise JobLeaseLost(self.job.pk)
         for name, value in fields.items():
             setattr(self.job, name, value)
+
+    @contextmanager
+    def item(self) -> Iterator[None]:
+        """One item's writes, in one transaction that first takes the job's row while this
+        attempt still holds it: an attempt that was taken over writes nothing more (its item
+        rolls back), and recovery, which skips locked rows, cannot hand the job on between an
+        item's "already done?" check and its write."""
+        with transaction.atomic():
+            if not _leased(self.job).update(heartbeat_at=timezone.now()):
+                raise JobLeaseLost(self.job.pk)
+            yield
 
 
 def _leased(job: Job):

@@ -3,7 +3,7 @@
 from jichitai.jobs.registry import job_kind
 from jichitai.ocr import pages as page_io
 from jichitai.ocr.models import Batch, ScanPage
-from jichitai.ocr.services import extractor_for, read_page
+from jichitai.ocr.services import extractor_for, page_read
 
 
 @job_kind("ocr.batch")
@@ -38,9 +38,15 @@ def process_batch(context, *, batch_id: int) -> dict:
             for number, image in enumerate(page_io.load_pages(data, dpi=paper.dpi), start=1):
                 if ScanPage.objects.filter(source=stored, number=number).exists():
                     continue
-                read_page(
+                page = page_read(
                     batch=batch, stored=stored, number=number, image=image, extractor=extractor
                 )
+                with context.item():
+                    # Checked again under the job's lease: an attempt that was taken over
+                    # while it read stops here instead of saving the page a second time.
+                    if ScanPage.objects.filter(source=stored, number=number).exists():
+                        continue
+                    page.save()
                 done += 1
                 context.progress(done, total, f"{stored.original_name} {number}ページ")
         except page_io.PageError as error:

@@ -237,6 +237,16 @@ def extractor_for(*, paper: PaperTemplate) -> Extractor:
 def read_page(
     *, batch: Batch, stored: BatchFile, number: int, image: np.ndarray, extractor: Extractor
 ) -> ScanPage:
+    page = page_read(batch=batch, stored=stored, number=number, image=image, extractor=extractor)
+    page.save()
+    return page
+
+
+def page_read(
+    *, batch: Batch, stored: BatchFile, number: int, image: np.ndarray, extractor: Extractor
+) -> ScanPage:
+    """The page as read, not yet saved (its image file is stored): the batch job saves it in the
+    transaction that checks it still holds the job."""
     result = extractor.extract(image)
     shown = result.image if result.aligned and result.image is not None else image
     results = {name: r.to_dict() for name, r in result.fields.items()}
@@ -254,7 +264,6 @@ def read_page(
         status=ScanPage.Status.REVIEW if result.aligned else ScanPage.Status.NOT_ALIGNED,
     )
     page.image.save(f"page-{number}.png", ContentFile(page_io.encode_png(shown)), save=False)
-    page.save()
     return page
 
 

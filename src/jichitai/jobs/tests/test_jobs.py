@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from jichitai.audit import services as audit
 from jichitai.audit.models import AuditEvent
 from jichitai.jobs import services
 from jichitai.jobs.models import Job, ScheduleRun
@@ -46,9 +47,25 @@ def counting_job_kind():
             context.progress(2, 2)
         return {"finished_by_attempt": len(ATTEMPTS)}
 
+    @job_kind("test.overtaken_items")
+    def overtaken_items(context):
+        """Its first attempt is taken for dead and run again (to the end) before it writes its
+        one item."""
+        ATTEMPTS.append(context.job.attempts)
+        if len(ATTEMPTS) == 1:
+            services.recover_stale_jobs(stale_after=timedelta(0))
+        with context.item():
+            audit.record(
+                action="test.item",
+                organization=context.job.organization,
+                summary=f"attempt {context.job.attempts}",
+            )
+        return {}
+
     COUNTED.clear()
     ATTEMPTS.clear()
     yield
+    job_kinds.unregister("test.overtaken_items")
     job_kinds.unregister("test.count")
     job_kinds.unregister("test.fragile")
     job_kinds.unregister("test.overtaken")
@@ -164,6 +181,18 @@ def test_a_job_taken_over_by_another_worker_does_not_write_its_outcome(
     # The first attempt stopped at its next progress report and wrote nothing after that.
     assert job.status == Job.Status.SUCCEEDED
     assert job.result == {"finished_by_attempt": 2}
+
+
+@pytest.mark.django_db
+def test_an_attempt_taken_over_writes_no_item(tsu, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_job(kind="test.overtaken_items", title="二重実行", organization=tsu)
+    job.refresh_from_db()
+    assert ATTEMPTS == [1, 2]
+    assert job.status == Job.Status.SUCCEEDED
+    # Only the attempt that holds the job wrote the item; the first one's write rolled back.
+    items = AuditEvent.objects.filter(action="test.item")
+    assert list(items.values_list("summary", flat=True)) == ["attempt 2"]
 
 
 @pytest.mark.django_db
