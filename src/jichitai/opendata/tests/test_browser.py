@@ -109,3 +109,11 @@ def test_a_town_clerk_publishes_an_aed_list_that_ckan_clients_find(
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto("/opendata/")
     accessible(page)
+    # On a phone the filters come first; one link takes the resident past them to the results.
+    jump = page.get_by_role("link", name=re.compile(r"検索結果\(\d+ 件\)へ移動"))
+    jump.click()
+    results = page.locator("#catalog-results")
+    assert results.evaluate("element => element === document.activeElement")
+    assert results.bounding_box()["y"] < 80  # scrolled to the top of the screen
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not jump.is_visible()
