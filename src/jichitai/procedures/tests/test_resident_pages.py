@@ -184,6 +184,9 @@ def test_the_status_page_needs_the_token(event, tsu):
         f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
     )
     assert good.status_code == 200 and "受付" in good.content.decode()
+    history = good.content.decode().split('<ol class="history">')[1].split("</ol>")[0]
+    # The first entry says 受付 once: the status it leads to is the same word.
+    assert "受付" in history and "受付: 受付" not in history
     assert (
         client.get(f"/o/{tsu.code}/status/{application.receipt_number}/wrong-token/").status_code
         == 404
