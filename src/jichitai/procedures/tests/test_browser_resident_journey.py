@@ -60,6 +60,10 @@ def test_from_the_finder_to_done_and_back_by_receipt_number(
     receipt = page.locator("#receipt-number").inner_text()
     accessible(page)
     fits()
+    # The number is copied down whole: on one line, not broken at a hyphen.
+    assert (
+        page.locator("#receipt-number").evaluate("element => element.getClientRects().length") == 1
+    )
     assert page.get_by_role("link", name="受付票(PDF)を保存・印刷する").count() == 1
 
     # Later, without the link: back by 受付番号 and the e-mail address.
