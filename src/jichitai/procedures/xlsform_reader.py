@@ -9,6 +9,7 @@ from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
 from jichitai.procedures.fields import GEOPOINT_PARTS, FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_types
+from jichitai.procedures.xlsform_loops import expanded_loop, renamed_rows
 
 # pyxform's question type → our field type.
 SUPPORTED_TYPES = {
@@ -66,7 +67,6 @@ DEVICE_METADATA = {
     "start-geopoint",
 }
 REFUSED_TYPES = {
-    "loop": "繰返し(loop)",
     "geotrace": "位置の線(geotrace)",
     "geoshape": "位置の範囲(geoshape)",
     "audio": "録音(audio)",
@@ -174,7 +174,7 @@ class Reader:
         """The survey's own rows: each group there is a page (``field-list`` or not); questions
         after a group's end start a page of their own, untitled, so its condition stays its."""
         for child in children:
-            if child.get("type") == "group":
+            if child.get("type") in {"group", "loop"}:
                 self.child(child, "", top=True)
                 continue
             count = len(self.fields)
@@ -229,6 +229,11 @@ class Reader:
             return
         if kind == "repeat":
             self.repeat(child, where, _and(inherited, bind.get("relevant", "")))
+            return
+        if kind == "loop":  # one group per column: pages at the top, sections within a page
+            self.rows.update(renamed_rows(child, self.rows))
+            for group in expanded_loop(child):
+                self.child(group, inherited, top=top)
             return
         if kind in DEVICE_METADATA:
             self.warnings.append(

@@ -330,3 +330,55 @@ def test_reading_stops_when_it_takes_too_long():
         "Excel ファイルの読み取りに時間がかかりすぎたため中止しました。"
         "行や列を減らしてから、もう一度お試しください。"
     ]
+
+
+def test_a_loop_within_a_page_is_a_section_per_choice_under_the_loops_condition():
+    fields = read_xlsform(
+        workbook(
+            [
+                ["begin group", "household", "世帯", None, None],
+                ["yes_no", "has_vehicles", "車両をお持ちですか", "yes"],
+                [
+                    "begin loop over vehicles",
+                    "vehicle_counts",
+                    "台数",
+                    None,
+                    None,
+                    "${has_vehicles} = 'yes'",
+                ],
+                ["integer", "total", "%(label)sの台数", None, "yes"],
+                ["integer", "working", "うち使用中の%(label)s", None, None, None, ". <= ../total"],
+                ["end loop"],
+                ["end group"],
+            ],
+            [["vehicles", "car", "自動車"], ["vehicles", "bike", "オートバイ"]],
+        )
+    ).fields
+    assert [(spec["type"], spec["name"]) for spec in fields] == [
+        ("page", "household"),
+        ("yes_no", "has_vehicles"),
+        ("section", "vehicle_counts_car"),
+        ("number", "car_total"),
+        ("number", "car_working"),
+        ("section", "vehicle_counts_bike"),
+        ("number", "bike_total"),
+        ("number", "bike_working"),
+    ]
+    car_total = fields[3]
+    assert car_total["label"] == "自動車の台数"
+    assert car_total["relevant"] == "${has_vehicles} = 'yes'"
+    assert fields[7]["constraint"] == ". <= ${bike_total}"
+    _, errors = submit(
+        fields,
+        {
+            "has_vehicles": "yes",
+            "car_total": 1,
+            "car_working": 1,
+            "bike_total": 1,
+            "bike_working": 2,
+        },
+    )
+    assert list(errors) == ["bike_working"]
+    # Without vehicles, none of the loop's questions is asked, so none is required.
+    _, errors = submit(fields, {"has_vehicles": "no"})
+    assert errors == {}

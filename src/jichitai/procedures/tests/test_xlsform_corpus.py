@@ -102,6 +102,25 @@ def test_a_constraint_from_the_corpus_refuses_with_the_forms_own_message():
     assert errors == {} and cleaned["my_select_all"] == ["a", "c"]  # the form's default
 
 
+def test_a_loop_asks_its_questions_once_per_column_each_checked_against_its_own_column():
+    fields = _read("history__another_loop.xls")
+    # At the survey's top, as pyxform writes it: a group (here a page) per column.
+    pages = [spec for spec in fields if spec["type"] == "page"]
+    assert [page["label"] for page in pages] == ["Car", "Motorcycle"]
+    assert [page["translations"]["fr"]["label"] for page in pages] == ["Voiture", "Moto"]
+    # "working <= ../total" compares a column's two answers, never another column's.
+    _, errors = _submit(fields, {"car_total": 1, "car_working": 2, "motor_cycle_total": 5})
+    assert list(errors) == ["car_working"]
+    _, errors = _submit(fields, {"car_total": 3, "car_working": 2, "motor_cycle_total": 1})
+    assert errors == {}
+
+
+def test_a_loop_puts_each_columns_label_in_its_questions():
+    labels = [spec["label"] for spec in _read("loop.xlsx") if spec["type"] == "number"]
+    assert labels[0] == "How many Pit latrine with slab are on the premises?"
+    assert labels[-1] == "How many Other are on the premises?"
+
+
 def test_a_choice_filter_from_the_corpus_refuses_a_choice_it_does_not_offer():
     fields = _read("choice_filter_test.xlsx")
     _, errors = _submit(fields, {"state": "texas", "county": "pierce", "city": ""})
