@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from pyxform.errors import PyXFormError, PyXFormReadError
 from pyxform.xls2json import workbook_to_json
-from pyxform.xls2json_backends import get_xlsform
+from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.xlsform_reader import (
@@ -60,7 +60,7 @@ def _check_size(data: bytes, suffix: str, deadline: float) -> None:
         raise XLSFormError(["Excel ファイル(.xlsx)として読み取れません。"]) from None
     try:
         for sheet in book.worksheets:
-            if sheet.title.lower() not in {"survey", "choices", "settings"}:
+            if sheet.title.lower() not in {"survey", "choices", "external_choices", "settings"}:
                 continue
             filled = blank = 0
             for values in sheet.iter_rows(values_only=True, max_col=40):
@@ -89,6 +89,46 @@ def _check_size(data: bytes, suffix: str, deadline: float) -> None:
         book.close()
 
 
+def _header(row: dict, *names: str) -> str:
+    """The row's key for a column, whatever its case (pyxform reads headers case-insensitively)."""
+    return next((key for key in row if key.lower() in names), "")
+
+
+def _inline_external_selects(workbook: DefinitionData) -> None:
+    """``select_one_external`` takes its choices from the workbook's external_choices sheet, which
+    ODK hands to the phone as a CSV file: here they become the question's own choice list (under a
+    name of its own, as the sheet may reuse a name of the choices sheet), with its filter."""
+    renamed: dict[str, str] = {}
+    external = []
+    seen: set[tuple[str, str]] = set()
+    duplicates = []
+    for number, row in enumerate(workbook.external_choices or [], start=2):
+        key = _header(row, "list_name", "list name")
+        if not row.get(key):
+            continue
+        list_name, name = str(row[key]), str(row.get(_header(row, "name"), ""))
+        if (list_name, name) in seen:
+            # A phone's CSV lookup tolerates it; a choice here is one value with one label.
+            duplicates.append(
+                f"external_choices シート {number}行目: 選択肢リスト「{list_name}」の"
+                f"「{name}」が重複しています。値は1つずつにしてください。"
+            )
+        seen.add((list_name, name))
+        renamed.setdefault(list_name, f"external_{list_name}")
+        external.append({**row, key: renamed[list_name]})
+    if duplicates:
+        raise XLSFormError(duplicates)
+    for row in workbook.survey:
+        key = _header(row, "type")
+        head, _space, list_name = str(row.get(key, "")).strip().partition(" ")
+        if head.lower() == "select_one_external" and list_name.strip() in renamed:
+            row[key] = f"select_one {renamed[list_name.strip()]}"
+    if external:
+        workbook.choices = [*(workbook.choices or []), *external]
+        headers = [*(workbook.choices_header or []), *(workbook.external_choices_header or [])]
+        workbook.choices_header = [{key: None for header in headers for key in header}]
+
+
 def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
     """The form a workbook describes; raises ``XLSFormError`` with every refused row."""
     deadline = time.monotonic() + seconds
@@ -107,6 +147,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         raise XLSFormError([f"XLSForm として正しくありません: {error}"]) from None
     if not workbook.survey:
         raise XLSFormError(["survey シートがありません。XLSForm の形式で作成してください。"])
+    _inline_external_selects(workbook)
     own_types = {}
     for row in workbook.survey:
         kind = str(row.get("type", "")).strip()

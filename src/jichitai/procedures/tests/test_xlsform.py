@@ -382,3 +382,58 @@ def test_a_loop_within_a_page_is_a_section_per_choice_under_the_loops_condition(
     # Without vehicles, none of the loop's questions is asked, so none is required.
     _, errors = submit(fields, {"has_vehicles": "no"})
     assert errors == {}
+
+
+def external_workbook(external_rows):
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "choice_filter"])
+    survey.append(["select_one area", "area", "地域"])
+    survey.append(["select_one_external area", "town", "市町", "area=${area}"])
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    choices.append(["area", "hokusei", "北勢"])
+    choices.append(["area", "nansei", "南勢"])
+    external = book.create_sheet("external_choices")
+    external.append(["list_name", "name", "label", "area"])
+    for row in external_rows:
+        external.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_a_select_one_external_takes_its_choices_and_filter_from_the_external_choices_sheet():
+    fields = read_xlsform(
+        external_workbook(
+            [
+                ["area", "yokkaichi", "四日市市", "hokusei"],
+                ["area", "kuwana", "桑名市", "hokusei"],
+                ["area", "owase", "尾鷲市", "nansei"],
+            ]
+        )
+    ).fields
+    area, town = fields
+    # The choices sheet's own list of the same name is left to the question that names it.
+    assert [choice["value"] for choice in area["choices"]] == ["hokusei", "nansei"]
+    assert [choice["label"] for choice in town["choices"]] == ["四日市市", "桑名市", "尾鷲市"]
+    assert town["choice_filter"] == "area=${area}"
+    _, errors = submit(fields, {"area": "hokusei", "town": "owase"})
+    assert errors == {"town": ["選択肢から選んでください。"]}
+    _, errors = submit(fields, {"area": "nansei", "town": "owase"})
+    assert errors == {}
+
+
+def test_a_value_twice_in_one_external_list_is_refused_with_its_row():
+    with pytest.raises(XLSFormError) as refused:
+        read_xlsform(
+            external_workbook(
+                [["area", "kiho", "紀宝町", "nansei"], ["area", "kiho", "紀宝町", "hokusei"]]
+            )
+        )
+    assert refused.value.problems == [
+        "external_choices シート 3行目: 選択肢リスト「area」の「kiho」が重複しています。"
+        "値は1つずつにしてください。"
+    ]
