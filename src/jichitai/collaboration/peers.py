@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jichitai.collaboration.selectors import municipalities_of
 from jichitai.core.japanese import fiscal_year
@@ -102,6 +103,13 @@ PEER_FIGURES = (
 FIGURE_SUMS = (("applications", tuple(f"{channel}_applications" for channel, _label in CHANNELS)),)
 
 Value = Decimal | str | None
+# A unit as pages show it beside a figure's name; the published table keeps the unit as written.
+UNIT_LABELS = {
+    "件": pgettext_lazy("unit of a figure", "件"),
+    "日": pgettext_lazy("unit of a figure", "日"),
+    "枚": pgettext_lazy("unit of a figure", "枚"),
+    "時間": pgettext_lazy("unit of a figure", "時間"),
+}
 
 
 def _numbers(figure: PeerFigure, municipalities: list[Organization], year: int) -> dict:
@@ -208,6 +216,7 @@ def peer_table(prefecture: Organization, year: int) -> dict:
                 "key": figure.key,
                 "label": str(figure.label),
                 "unit": figure.unit,
+                "unit_label": str(UNIT_LABELS.get(figure.unit, figure.unit)),
                 "median": Decimal(statistics.median(shown)) if shown else None,
                 "min": min(shown) if shown else None,
                 "max": max(shown) if shown else None,

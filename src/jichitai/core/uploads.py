@@ -24,6 +24,7 @@ from django.utils.translation import gettext, gettext_lazy
 from PIL import Image
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from pypdf import PageObject, PdfReader
     from pypdf.generic import PdfObject
 
@@ -46,7 +47,7 @@ class UploadRejected(ValidationError):
 @dataclass(frozen=True)
 class FileKind:
     name: str
-    label: str
+    label: "StrOrPromise"
     extensions: tuple[str, ...]
     content_type: str
 
@@ -55,9 +56,9 @@ KINDS = {
     kind.name: kind
     for kind in (
         FileKind("pdf", "PDF", (".pdf",), "application/pdf"),
-        FileKind("png", "PNG画像", (".png",), "image/png"),
-        FileKind("jpeg", "JPEG画像", (".jpg", ".jpeg"), "image/jpeg"),
-        FileKind("tiff", "TIFF画像", (".tif", ".tiff"), "image/tiff"),
+        FileKind("png", gettext_lazy("PNG画像"), (".png",), "image/png"),
+        FileKind("jpeg", gettext_lazy("JPEG画像"), (".jpg", ".jpeg"), "image/jpeg"),
+        FileKind("tiff", gettext_lazy("TIFF画像"), (".tif", ".tiff"), "image/tiff"),
         FileKind(
             "xlsx",
             "Excel(.xlsx)",
@@ -72,7 +73,7 @@ KINDS = {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         FileKind("csv", "CSV", (".csv",), "text/csv"),
-        FileKind("txt", "テキスト", (".txt",), "text/plain"),
+        FileKind("txt", gettext_lazy("テキスト"), (".txt",), "text/plain"),
         FileKind("json", "JSON", (".json",), "application/json"),
         FileKind("geojson", "GeoJSON", (".geojson",), "application/geo+json"),
         FileKind("yaml", "YAML", (".yaml", ".yml"), "application/yaml"),

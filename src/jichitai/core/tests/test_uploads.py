@@ -3,6 +3,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from jichitai.core.tests.samples import (
@@ -13,7 +14,7 @@ from jichitai.core.tests.samples import (
     png_bytes,
     xlsx_bytes,
 )
-from jichitai.core.uploads import UploadRejected, check_upload, safe_filename
+from jichitai.core.uploads import KINDS, UploadRejected, check_upload, safe_filename
 
 MB = 1024 * 1024
 
@@ -246,3 +247,14 @@ def test_word_documents_with_macros_are_refused():
     )
     with pytest.raises(UploadRejected, match=r"「届出\.docx」にはマクロが含まれている"):
         check_upload(upload("届出.docx", document), allowed=["docx"], max_bytes=MB)
+
+
+def test_the_names_of_the_file_kinds_follow_the_language_of_the_page():
+    assert str(KINDS["jpeg"].label) == "JPEG画像"
+    with translation.override("en"):
+        assert [str(KINDS[kind].label) for kind in ("jpeg", "png", "tiff", "txt")] == [
+            "JPEG image",
+            "PNG image",
+            "TIFF image",
+            "Text",
+        ]
