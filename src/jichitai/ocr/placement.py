@@ -1,0 +1,93 @@
+"""Where a field's box is on an aligned page. A phone photo's perspective can leave one part of a
+page aligned as a whole tens of pixels off; the box's own border then runs through the zone read
+(and reads as a digit 1 or l), and what was written is outside it. When the zone's added ink
+holds such a line (``border_inside``), the blank form's printing around the box is looked for
+within ``marks.FAR`` pixels, compared on a band around its printed lines only (what was written
+in the box does not weigh in, nor do the boxes of a form that all look alike once written in);
+the field is read where it matches better, and goes to a person either way."""
+
+import numpy as np
+
+from jichitai.core.extras import require
+from jichitai.ocr import marks
+from jichitai.ocr.align import ink_mask
+
+# A piece of added ink spanning this share of the zone's height (or width), this thin, is the box's own
+# border: writing is 55–70 % of the box's height, a stroke of ー or 一 far shorter than the box.
+BORDER_SPAN = 0.85
+BORDER_THIN = 0.2
+# The blank form's printing around the box is compared with the page on a band this wide (pixels at
+# 200 dpi) around the printed lines, so what was written inside the box does not weigh in.
+BAND = 9
+# How much better the printing must match elsewhere than where the alignment put it.
+BETTER_MATCH = 0.1
+
+
+def clamp_box(box, width, height):
+    """(x0, y0, x1, y1) of an (x, y, w, h) box, kept on a page of ``width`` × ``height``."""
+    x, y, w, h = box
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(width, x + w), min(height, y + h)
+    return x0, y0, x1, y1
+
+
+def border_inside(ink: np.ndarray) -> bool:
+    """Whether the zone's added ink holds a line along its whole height or width: the box's border,
+    the page aligned far off there."""
+    cv2 = require("cv2", extra="ocr")
+    height, width = ink.shape[:2]
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(
+        ink.astype(np.uint8), connectivity=8
+    )
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    vertical = (h >= BORDER_SPAN * height) & (w <= BORDER_THIN * height)
+    horizontal = (w >= BORDER_SPAN * width) & (h <= BORDER_THIN * height)
+    return count > 1 and bool((vertical | horizontal).any())
+
+
+def offset(
+    aligned: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int], unit: float
+) -> tuple[int, int] | None:
+    """(dx, dy) from where the alignment put the box (x, y, w, h) to where the blank form's printing
+    around it best matches the page, within ``marks.FAR`` pixels; ``None`` when nowhere matches
+    better than where it is."""
+    cv2 = require("cv2", extra="ocr")
+    height, width = aligned.shape[:2]
+    x0, y0, x1, y1 = clamp_box(box, width, height)
+    margin, reach = int(6 * unit), int(marks.FAR * unit)
+    if min(x0, y0) < margin + reach or x1 + margin + reach > width or y1 + margin + reach > height:
+        return None
+    template = blank[y0 - margin : y1 + margin, x0 - margin : x1 + margin]
+    band = int(BAND * unit) | 1
+    mask = cv2.dilate(ink_mask(template), np.ones((band, band), np.uint8))
+    if not mask.any() or mask.all():
+        return None
+    region = aligned[
+        y0 - margin - reach : y1 + margin + reach, x0 - margin - reach : x1 + margin + reach
+    ]
+    scores = cv2.matchTemplate(
+        region.astype(np.float32),
+        template.astype(np.float32),
+        cv2.TM_CCOEFF_NORMED,
+        mask=mask.astype(np.float32),
+    )
+    scores = np.nan_to_num(scores, nan=-1.0, posinf=-1.0, neginf=-1.0)
+    _low, best, _at, (bx, by) = cv2.minMaxLoc(scores)
+    if best - float(scores[reach, reach]) < BETTER_MATCH:
+        return None
+    return bx - reach, by - reach
+
+
+def moved(box: tuple[int, int, int, int], shift: tuple[int, int]) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    return x + shift[0], y + shift[1], w, h
+
+
+def field_crop(aligned: np.ndarray, box: tuple[int, int, int, int], margin: int = 6) -> np.ndarray:
+    """The field's zone as the person sees it on the verification screen."""
+    height, width = aligned.shape[:2]
+    x, y, w, h = box
+    x0, y0, x1, y1 = clamp_box(
+        (x - margin, y - margin, w + 2 * margin, h + 2 * margin), width, height
+    )
+    return aligned[y0:y1, x0:x1]
