@@ -170,8 +170,33 @@ _SMALL_KANA = re.compile(r"[ぁぃぅぇぉっゃゅょゎゕゖァィゥェォ�
 def implausible_small_kana(kind: str, value: str) -> str:
     """The small kana of a name, a reading or an address that Japanese spelling does not put
     where it was read (ッ at a word's start or end, ョ after ア, ャ after ン …); '' when none."""
+    same = len(unicodedata.normalize("NFKC", value)) == len(value)
+    return "".join(
+        value[index] if same else ch for index, ch in _implausible_small_kana(kind, value)
+    )
+
+
+def enlarge_implausible_small_kana(kind: str, value: str) -> str:
+    """``value`` with each small kana Japanese spelling does not put where it was read made the
+    large kana it almost always is (サィトウ → サイトウ, マッモト → マツモト)."""
+    if len(unicodedata.normalize("NFKC", value)) != len(value):
+        return value
+    chars = list(value)
+    for index, _ch in _implausible_small_kana(kind, value):
+        chars[index] = chars[index].translate(_LARGE_KANA)
+    return "".join(chars)
+
+
+_LARGE_KANA = str.maketrans(
+    "ァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎゕゖ",
+    "アイウエオツヤユヨワカケあいうえおつやゆよわかけ",
+)
+
+
+def _implausible_small_kana(kind: str, value: str) -> list[tuple[int, str]]:
+    """(index in the NFKC text, the small kana) of each one out of place."""
     if kind not in ("text", "kana"):
-        return ""
+        return []
     text = unicodedata.normalize("NFKC", value)
     # Compared as katakana: hiragana in names and addresses (さくら, いなべ市) follows the same rules.
     text = "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
@@ -190,8 +215,8 @@ def implausible_small_kana(kind: str, value: str) -> str:
         else:
             plausible = False  # ヮ ヵ ヶ are not written in names
         if not plausible:
-            found.append(value[index] if len(value) == len(text) else ch)
-    return "".join(found)
+            found.append((index, ch))
+    return found
 
 
 def _is_kana(ch: str) -> bool:

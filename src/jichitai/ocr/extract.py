@@ -359,7 +359,9 @@ class Extractor:
             or read.doubled
         ):
             reasons.append(CHARACTERS)
-        if read.value is not None and checks.implausible_small_kana(kind, str(read.value)):
+        if read.small_kana or (
+            read.value is not None and checks.implausible_small_kana(kind, str(read.value))
+        ):
             reasons.append(SMALL_KANA)
         if kind == "date" and read.valid and not checks.plausible_date(read.value):
             reasons.append(DATE_RANGE)
@@ -398,6 +400,8 @@ class Extractor:
             notes.append(f"枠を広げて読むと: {crop.shifted.text}")
             confidence = min(confidence, 0.5)
         signals = self._signals(kind, crop, first.text, read)
+        if read.small_kana:
+            notes.append(f"小書きの仮名を大きく補正: {read.small_kana}")
         if read.variant_glyph:
             notes.append(f"異体字(髙・﨑など)の可能性: {read.variant_glyph}")
         if read.confusable:
