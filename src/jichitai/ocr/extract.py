@@ -248,7 +248,7 @@ class Extractor:
         for f in self.template.fields:
             if f.name in reads:
                 results[f.name] = self._field(f, reads[f.name])
-            if shifts.get(f.name, (0, 0)) != (0, 0):
+            if f.name in shifts and placement.far(shifts[f.name], self.unit):
                 _misplaced(results[f.name], shifts[f.name])
         checks.cross_check(self.template.fields, results, DICTIONARY)
         return {f.name: results[f.name] for f in self.template.fields}
@@ -257,9 +257,10 @@ class Extractor:
         """(0, 0) for a field where the alignment put it; where its box's border runs through the
         zone, the offset to where its printing is, or ``None`` when it is found nowhere better."""
         gray, erase = self._gray(aligned, f.name, "")
-        if not placement.border_inside(marks.added_ink(gray, erase, self.unit)[0]):
+        lines = placement.border_lines(marks.added_ink(gray, erase, self.unit)[0])
+        if not any(lines):
             return 0, 0
-        return placement.offset(aligned, self._reference_image, f.box, self.unit)
+        return placement.offset(aligned, self._reference_image, f.box, self.unit, lines)
 
     def _read(self, images: list[np.ndarray]) -> list:
         return self.engine.read(images) if images else []

@@ -4,7 +4,8 @@ page aligned as a whole tens of pixels off; the box's own border then runs throu
 holds such a line (``border_inside``), the blank form's printing around the box is looked for
 within ``marks.FAR`` pixels, compared on a band around its printed lines only (what was written
 in the box does not weigh in, nor do the boxes of a form that all look alike once written in);
-the field is read where it matches better, and goes to a person either way."""
+the field is read where it matches better; moved farther than ``marks.SEARCH`` pixels, or found
+nowhere better, it goes to a person."""
 
 import numpy as np
 
@@ -31,26 +32,41 @@ def clamp_box(box, width, height):
     return x0, y0, x1, y1
 
 
-def border_inside(ink: np.ndarray) -> bool:
-    """Whether the zone's added ink holds a line along its whole height or width: the box's border,
-    the page aligned far off there."""
+def border_lines(ink: np.ndarray) -> tuple[list[float], list[float]]:
+    """(the x of each line along the zone's whole height, the y of each along its whole width) in
+    its added ink: the box's border, the page aligned far off there."""
     cv2 = require("cv2", extra="ocr")
     height, width = ink.shape[:2]
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(
+    _count, _labels, stats, centres = cv2.connectedComponentsWithStats(
         ink.astype(np.uint8), connectivity=8
     )
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     vertical = (h >= BORDER_SPAN * height) & (w <= BORDER_THIN * height)
     horizontal = (w >= BORDER_SPAN * width) & (h <= BORDER_THIN * height)
-    return count > 1 and bool((vertical | horizontal).any())
+    return [float(x) for x in centres[1:, 0][vertical]], [
+        float(y) for y in centres[1:, 1][horizontal]
+    ]
+
+
+def _nearest(lines: list[float], size: int) -> int | None:
+    """The smallest move that puts one of the box's sides (at 0 and ``size``) on one of ``lines``."""
+    moves = [line - side for line in lines for side in (0, size)]
+    return round(min(moves, key=abs)) if moves else None
 
 
 def offset(
-    aligned: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int], unit: float
+    aligned: np.ndarray,
+    blank: np.ndarray,
+    box: tuple[int, int, int, int],
+    unit: float,
+    lines: tuple[list[float], list[float]],
 ) -> tuple[int, int] | None:
-    """(dx, dy) from where the alignment put the box (x, y, w, h) to where the blank form's printing
-    around it best matches the page, within ``marks.FAR`` pixels; ``None`` when nowhere matches
-    better than where it is."""
+    """(dx, dy) from where the alignment put the box (x, y, w, h) to where its printing is: a side
+    of the box moved onto the border ``lines`` (``border_lines``) found in its zone, the other
+    direction within ``marks.SEARCH`` pixels, where the blank form's printing around the box best
+    matches the page; ``None`` when no such place matches better by ``BETTER_MATCH``. Moving a side
+    onto a line seen, rather than to the best match anywhere, keeps a box from being read where a
+    neighbouring box of the same size is."""
     cv2 = require("cv2", extra="ocr")
     height, width = aligned.shape[:2]
     x0, y0, x1, y1 = clamp_box(box, width, height)
@@ -58,8 +74,19 @@ def offset(
     if min(x0, y0) < margin + reach or x1 + margin + reach > width or y1 + margin + reach > height:
         return None
     template = blank[y0 - margin : y1 + margin, x0 - margin : x1 + margin]
+    dx, dy = _nearest(lines[0], x1 - x0), _nearest(lines[1], y1 - y0)
+    if dx is None and dy is None:
+        return None
+    # Compared on the printed lines along the border lines seen: a wide box's long sides match
+    # almost as well anywhere along them, and would hide how far its short sides are off.
+    printed = ink_mask(template)
+    along = np.zeros_like(printed)
+    if dx is not None:
+        along |= cv2.morphologyEx(printed, cv2.MORPH_OPEN, np.ones(((y1 - y0) // 2, 1), np.uint8))
+    if dy is not None:
+        along |= cv2.morphologyEx(printed, cv2.MORPH_OPEN, np.ones((1, (x1 - x0) // 2), np.uint8))
     band = int(BAND * unit) | 1
-    mask = cv2.dilate(ink_mask(template), np.ones((band, band), np.uint8))
+    mask = cv2.dilate(along, np.ones((band, band), np.uint8))
     if not mask.any() or mask.all():
         return None
     region = aligned[
@@ -72,10 +99,24 @@ def offset(
         mask=mask.astype(np.float32),
     )
     scores = np.nan_to_num(scores, nan=-1.0, posinf=-1.0, neginf=-1.0)
-    _low, best, _at, (bx, by) = cv2.minMaxLoc(scores)
-    if best - float(scores[reach, reach]) < BETTER_MATCH:
+    here = float(scores[reach, reach])
+    near, tight = int(marks.SEARCH * unit), int(3 * unit)
+    window = np.full_like(scores, -1.0)
+    columns = (dx - tight, dx + tight + 1) if dx is not None else (-near, near + 1)
+    rows = (dy - tight, dy + tight + 1) if dy is not None else (-near, near + 1)
+    left, right = (max(0, reach + c) for c in columns)
+    top, bottom = (max(0, reach + r) for r in rows)
+    window[top:bottom, left:right] = scores[top:bottom, left:right]
+    _low, best, _at, (bx, by) = cv2.minMaxLoc(window)
+    if best - here < BETTER_MATCH:
         return None
     return bx - reach, by - reach
+
+
+def far(shift: tuple[int, int] | None, unit: float) -> bool:
+    """Whether a field moved by ``shift`` (``None``: its border in the zone, found nowhere better)
+    goes to a person: moved farther than ``marks.SEARCH`` pixels, a page aligned badly there."""
+    return shift is None or max(abs(shift[0]), abs(shift[1])) > marks.SEARCH * unit
 
 
 def moved(box: tuple[int, int, int, int], shift: tuple[int, int]) -> tuple[int, int, int, int]:
