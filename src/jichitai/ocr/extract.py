@@ -7,15 +7,16 @@ circled options are decided by the strokes added to the blank form (``marks``).
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
 crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
-with that side moved out (``shifted_crop``, as when the box's own border runs through the zone:
-the page aligned far off there, the field is read where its printing is, ``placement``); the value has a wrong format, a small kana where
-Japanese spelling has none (``small_kana``) or a date no form can hold (``date_range``); the
-dictionary does not know the place or postal code, the postal code and the address name different
-市区町村, or a name holds an old or a confusable kanji; there is ink, judged against the scan's
-grain, but nothing was read (faint writing); a name or a reading has fewer characters than its
-ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt. Names, readings and
-addresses are always read twice, other fields when the first read is in doubt. What the dictionary corrected is
-in ``notes``. All of a page's crops go to the recogniser in one call."""
+with that side moved out, or its box's border ran through its zone and it was read far from there
+(``shifted_crop``, ``placement``); the value has a wrong format, a small kana where Japanese
+spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
+hold (``date_range``); the dictionary does not know the place or postal code, the postal code and the
+address name different 市区町村, or a name holds an old or a confusable kanji; there is ink, judged
+against the scan's grain, but nothing was read (faint writing); a name or a reading has fewer
+characters than its ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt.
+Names, readings and addresses are always read twice, other fields when the first read is in doubt.
+What the dictionary corrected is in ``notes``. All of a page's crops go to the recogniser in one
+call."""
 
 import time
 from dataclasses import asdict, dataclass, field
@@ -198,23 +199,23 @@ class Extractor:
         results: dict[str, FieldResult] = {}
         pending: list[tuple[TemplateField, str, _Crop]] = []
         # Where each field's printing is: far from where the page's alignment put it, read there.
-        shifts = {
-            f.name: self._placement(aligned, f)
-            for f in self.template.fields
-            if f.type != "checkbox"
-        }
+        shifts: dict[str, tuple[int, int] | None] = {}
         for f in self.template.fields:
-            shift = shifts.get(f.name) or (0, 0)
             if f.type == "checkbox":
                 results[f.name] = self._checkbox(aligned, f.name)
-            elif f.type == "choice":
+                continue
+            whole = self.crop(aligned, f.name, "")
+            shifts[f.name] = self._placement(aligned, f, whole.ink)
+            shift = shifts[f.name] or (0, 0)
+            if f.type == "choice":
                 results[f.name] = self._choice(aligned, f, shift)
             elif f.type == "date" and f.parts:
                 pending += [
                     (f, part, self.crop(aligned, f.name, part, shift=shift)) for part in DATE_PARTS
                 ]
             else:
-                pending.append((f, "", self.crop(aligned, f.name, "", shift=shift)))
+                moved = self.crop(aligned, f.name, "", shift=shift) if shift != (0, 0) else None
+                pending.append((f, "", moved or whole))
         # First read: every written zone's cleaned crop, in one recogniser call.
         written = [(f, part, crop) for f, part, crop in pending if crop.images]
         firsts = iter(self._read([crop.images[0] for _f, _p, crop in written]))
@@ -253,11 +254,11 @@ class Extractor:
         checks.cross_check(self.template.fields, results, DICTIONARY)
         return {f.name: results[f.name] for f in self.template.fields}
 
-    def _placement(self, aligned: np.ndarray, f: TemplateField) -> tuple[int, int] | None:
+    def _placement(self, aligned: np.ndarray, f: TemplateField, ink) -> tuple[int, int] | None:
         """(0, 0) for a field where the alignment put it; where its box's border runs through the
-        zone, the offset to where its printing is, or ``None`` when it is found nowhere better."""
-        gray, erase = self._gray(aligned, f.name, "")
-        lines = placement.border_lines(marks.added_ink(gray, erase, self.unit)[0])
+        zone (``ink``: the zone's added ink), the offset to where its printing is, or ``None`` when
+        it is found nowhere better."""
+        lines = placement.border_lines(ink)
         if not any(lines):
             return 0, 0
         return placement.offset(aligned, self._reference_image, f.box, self.unit, lines)
@@ -327,7 +328,7 @@ class Extractor:
         return gray, zone.erase[: gray.shape[0], : gray.shape[1]]
 
     @property
-    def _read_names(self) -> set[str]:
+    def _read_names(self) -> set[str]:  # fields read by the recogniser
         return {f.name for f in self.template.fields if f.type not in ("checkbox", "choice")}
 
     def _field(self, f: TemplateField, parts: dict[str, tuple[_Crop, list]]) -> FieldResult:
