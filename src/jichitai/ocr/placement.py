@@ -1,11 +1,11 @@
 """Where a field's box is on an aligned page. A phone photo's perspective can leave one part of a
 page aligned as a whole tens of pixels off; the box's own border then runs through the zone read
 (and reads as a digit 1 or l), and what was written is outside it. When the zone's added ink
-holds such a line (``border_inside``), the blank form's printing around the box is looked for
-within ``marks.FAR`` pixels, compared on a band around its printed lines only (what was written
-in the box does not weigh in, nor do the boxes of a form that all look alike once written in);
-the field is read where it matches better; moved farther than ``marks.SEARCH`` pixels, or found
-nowhere better, it goes to a person."""
+holds such a line (``border_lines``), the box is moved so that one of its sides lies on it, the
+other way within ``marks.SEARCH`` pixels, to where the blank form's printing along that side best
+matches the page (compared on a band around those printed lines only: what was written in the box
+does not weigh in, nor does a neighbouring box of the same size); the field is read there. Moved
+farther than ``marks.SEARCH`` pixels, or found nowhere better, it goes to a person."""
 
 import numpy as np
 
@@ -13,14 +13,15 @@ from jichitai.core.extras import require
 from jichitai.ocr import marks
 from jichitai.ocr.align import ink_mask
 
-# A piece of added ink spanning this share of the zone's height (or width), this thin, is the box's own
-# border: writing is 55–70 % of the box's height, a stroke of ー or 一 far shorter than the box.
+# A piece of added ink spanning this share of the zone's height (or width), this thin, is the box's
+# own border: writing is 55–70 % of the box's height, a stroke of ー or 一 far shorter than the box.
 BORDER_SPAN = 0.85
 BORDER_THIN = 0.2
 # The blank form's printing around the box is compared with the page on a band this wide (pixels at
 # 200 dpi) around the printed lines, so what was written inside the box does not weigh in.
 BAND = 9
-# How much better the printing must match elsewhere than where the alignment put it.
+# How much better the printing must match there than where the alignment put it (the correlation of
+# the page with the blank form's printing, from -1 to 1).
 BETTER_MATCH = 0.1
 
 
