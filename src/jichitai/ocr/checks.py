@@ -20,6 +20,9 @@ import unicodedata
 
 import numpy as np
 
+from jichitai.core.extras import require
+from jichitai.ocr import dictionary
+
 # Width of the ink ÷ (height of the ink × the read's width in character heights), for a right read.
 LENGTH_RATIO = {"text": (0.6, 2.3), "kana": (0.6, 2.3)}
 DEFAULT_RATIO = (0.45, 2.0)
@@ -167,8 +170,33 @@ _SMALL_KANA = re.compile(r"[ぁぃぅぇぉっゃゅょゎゕゖァィゥェォ�
 def implausible_small_kana(kind: str, value: str) -> str:
     """The small kana of a name, a reading or an address that Japanese spelling does not put
     where it was read (ッ at a word's start or end, ョ after ア, ャ after ン …); '' when none."""
+    same = len(unicodedata.normalize("NFKC", value)) == len(value)
+    return "".join(
+        value[index] if same else ch for index, ch in _implausible_small_kana(kind, value)
+    )
+
+
+def enlarge_implausible_small_kana(kind: str, value: str) -> str:
+    """``value`` with each small kana Japanese spelling does not put where it was read made the
+    large kana it almost always is (サィトウ → サイトウ, マッモト → マツモト)."""
+    if len(unicodedata.normalize("NFKC", value)) != len(value):
+        return value
+    chars = list(value)
+    for index, _ch in _implausible_small_kana(kind, value):
+        chars[index] = chars[index].translate(_LARGE_KANA)
+    return "".join(chars)
+
+
+_LARGE_KANA = str.maketrans(
+    "ァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎゕゖ",
+    "アイウエオツヤユヨワカケあいうえおつやゆよわかけ",
+)
+
+
+def _implausible_small_kana(kind: str, value: str) -> list[tuple[int, str]]:
+    """(index in the NFKC text, the small kana) of each one out of place."""
     if kind not in ("text", "kana"):
-        return ""
+        return []
     text = unicodedata.normalize("NFKC", value)
     # Compared as katakana: hiragana in names and addresses (さくら, いなべ市) follows the same rules.
     text = "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
@@ -187,8 +215,8 @@ def implausible_small_kana(kind: str, value: str) -> str:
         else:
             plausible = False  # ヮ ヵ ヶ are not written in names
         if not plausible:
-            found.append(value[index] if len(value) == len(text) else ch)
-    return "".join(found)
+            found.append((index, ch))
+    return found
 
 
 def _is_kana(ch: str) -> bool:
@@ -209,3 +237,32 @@ def plausible_date(value: object, today: datetime.date | None = None) -> bool:
     except ValueError:
         return True
     return EARLIEST_DATE <= day <= (today or datetime.date.today()) + LATEST_AHEAD
+
+
+def sharpness(gray: np.ndarray, near_ink: np.ndarray, contrast: float) -> float:
+    """The steepest steps of grey at the strokes' edges relative to the strokes' contrast."""
+    cv2 = require("cv2", extra="ocr")
+    level = gray.astype(np.float32)
+    across = cv2.Sobel(level, cv2.CV_32F, 1, 0, ksize=3)
+    down = cv2.Sobel(level, cv2.CV_32F, 0, 1, ksize=3)
+    steps = np.hypot(across, down)[near_ink.astype(bool)] / 8  # a Sobel kernel weighs 8 in all
+    return float(np.percentile(steps, 90)) / max(contrast, 1.0) if steps.size else 1.0
+
+
+def cross_check(fields, results: dict, reason: str) -> None:
+    """A postal code and an address on one page must name the same 市区町村: where they do not,
+    both fields are given ``reason`` and a note."""
+    postal = [f for f in fields if f.type == "postal"]
+    if len(postal) != 1 or not isinstance(results[postal[0].name].value, str):
+        return
+    city = dictionary.municipality_of_postal_code(results[postal[0].name].value)
+    for f in fields:
+        value = results[f.name].value
+        if f.type != "text" or not city or not isinstance(value, str):
+            continue
+        written = dictionary.as_written(dictionary.check_address(value).municipality)
+        if written and written != city:
+            for name in (f.name, postal[0].name):
+                if reason not in results[name].reasons:
+                    results[name].reasons.append(reason)
+                results[name].notes.append(f"郵便番号は{city}、住所は{written}です。")

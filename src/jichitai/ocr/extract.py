@@ -7,14 +7,16 @@ circled options are decided by the strokes added to the blank form (``marks``).
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
 crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
-with that side moved out (``shifted_crop``); the value has a wrong format, a small kana where
-Japanese spelling has none (``small_kana``) or a date no form can hold (``date_range``); the
-dictionary does not know the place or postal code, the postal code and the address name different
-市区町村, or a name holds an old or a confusable kanji; there is ink, judged against the scan's
-grain, but nothing was read (faint writing); a name or a reading has fewer characters than its
-ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt. Names, readings and
-addresses are always read twice, other fields when the first read is in doubt. What the dictionary corrected is
-in ``notes``. All of a page's crops go to the recogniser in one call."""
+with that side moved out, or its box's border ran through its zone and it was read far from there
+(``shifted_crop``, ``placement``); the value has a wrong format, a small kana where Japanese
+spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
+hold (``date_range``); the dictionary does not know the place or postal code, the postal code and the
+address name different 市区町村, or a name holds an old or a confusable kanji; there is ink, judged
+against the scan's grain, but nothing was read (faint writing); a name or a reading has fewer
+characters than its ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt.
+Names, readings and addresses are always read twice, other fields when the first read is in doubt.
+What the dictionary corrected is in ``notes``. All of a page's crops go to the recogniser in one
+call."""
 
 import time
 from dataclasses import asdict, dataclass, field
@@ -23,7 +25,7 @@ import numpy as np
 
 from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import checks, dictionary, marks, postprocess
+from jichitai.ocr import checks, marks, placement, postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.registry import engines
@@ -121,11 +123,8 @@ class PageResult:
         }
 
 
-def _clamp_box(box, width, height):
-    x, y, w, h = box
-    x0, y0 = max(0, x), max(0, y)
-    x1, y1 = min(width, x + w), min(height, y + h)
-    return x0, y0, x1, y1
+_clamp_box = placement.clamp_box
+_sharpness = checks.sharpness  # kept for callers of the old name
 
 
 @dataclass
@@ -199,15 +198,24 @@ class Extractor:
     def read_fields(self, aligned: np.ndarray) -> dict[str, FieldResult]:
         results: dict[str, FieldResult] = {}
         pending: list[tuple[TemplateField, str, _Crop]] = []
+        # Where each field's printing is: far from where the page's alignment put it, read there.
+        shifts: dict[str, tuple[int, int] | None] = {}
         for f in self.template.fields:
             if f.type == "checkbox":
                 results[f.name] = self._checkbox(aligned, f.name)
-            elif f.type == "choice":
-                results[f.name] = self._choice(aligned, f)
+                continue
+            whole = self.crop(aligned, f.name, "")
+            shifts[f.name] = self._placement(aligned, f, whole.ink)
+            shift = shifts[f.name] or (0, 0)
+            if f.type == "choice":
+                results[f.name] = self._choice(aligned, f, shift)
             elif f.type == "date" and f.parts:
-                pending += [(f, part, self.crop(aligned, f.name, part)) for part in DATE_PARTS]
+                pending += [
+                    (f, part, self.crop(aligned, f.name, part, shift=shift)) for part in DATE_PARTS
+                ]
             else:
-                pending.append((f, "", self.crop(aligned, f.name, "")))
+                moved = self.crop(aligned, f.name, "", shift=shift) if shift != (0, 0) else None
+                pending.append((f, "", moved or whole))
         # First read: every written zone's cleaned crop, in one recogniser call.
         written = [(f, part, crop) for f, part, crop in pending if crop.images]
         firsts = iter(self._read([crop.images[0] for _f, _p, crop in written]))
@@ -226,7 +234,7 @@ class Extractor:
         # Writing that reaches the zone's side may run over it: read again from a crop with that
         # side moved out (one more call, for the pages that have such writing).
         over = [
-            (crop, self.crop(aligned, f.name, part, crop.touches))
+            (crop, self.crop(aligned, f.name, part, crop.touches, shifts[f.name] or (0, 0)))
             for f, part, crop in written
             if crop.touches
         ]
@@ -241,19 +249,32 @@ class Extractor:
         for f in self.template.fields:
             if f.name in reads:
                 results[f.name] = self._field(f, reads[f.name])
-        self._cross_check(results)
+            if f.name in shifts and placement.far(shifts[f.name], self.unit):
+                _misplaced(results[f.name], shifts[f.name])
+        checks.cross_check(self.template.fields, results, DICTIONARY)
         return {f.name: results[f.name] for f in self.template.fields}
+
+    def _placement(self, aligned: np.ndarray, f: TemplateField, ink) -> tuple[int, int] | None:
+        """(0, 0) for a field where the alignment put it; where its box's border runs through the
+        zone (``ink``: the zone's added ink), the offset to where its printing is, or ``None`` when
+        it is found nowhere better."""
+        lines = placement.border_lines(ink)
+        if not any(lines):
+            return 0, 0
+        return placement.offset(aligned, self._reference_image, f.box, self.unit, lines)
 
     def _read(self, images: list[np.ndarray]) -> list:
         return self.engine.read(images) if images else []
 
-    def crop(self, aligned: np.ndarray, name: str, part: str, moved: str = "") -> _Crop:
+    def crop(
+        self, aligned: np.ndarray, name: str, part: str, moved: str = "", shift=(0, 0)
+    ) -> _Crop:
         """The zone's added ink, and (when something was written) two images of it to read: the
         cleaned grey crop with the paper made white and the ink's contrast stretched, and a
         binarised one with other margins. ``moved``: the sides ("ltrb") of the zone to move out
-        by ``SHIFT`` pixels."""
+        by ``SHIFT`` pixels; ``shift``: (dx, dy) from the zone to where its printing is on the page."""
         cv2 = require("cv2", extra="ocr")
-        gray, erase = self._gray(aligned, name, part, moved)
+        gray, erase = self._gray(aligned, name, part, moved, shift)
         ink, darkness = marks.added_ink(gray, erase, self.unit)
         result = _Crop(ink, darkness)
         if not part and name not in self._read_names:
@@ -278,7 +299,7 @@ class Extractor:
         keep = cv2.dilate(ink, np.ones((3, 3), np.uint8)).astype(bool)
         stretched[~keep] = 255
         cleaned = stretched.astype(np.uint8)
-        result.soft = _sharpness(gray, keep, strong) < SOFT
+        result.soft = checks.sharpness(gray, keep, strong) < SOFT
         for pad, binary in ((int(8 * self.unit), False), (int(14 * self.unit), True)):
             top, bottom = max(0, ys.min() - pad), min(ink.shape[0], ys.max() + pad + 1)
             left, right = max(0, xs.min() - pad), min(ink.shape[1], xs.max() + pad + 1)
@@ -289,25 +310,25 @@ class Extractor:
             result.images.append(cv2.cvtColor(tight, cv2.COLOR_GRAY2BGR))
         return result
 
-    def _gray(self, aligned: np.ndarray, name: str, part: str, moved: str = ""):
+    def _gray(self, aligned: np.ndarray, name: str, part: str, moved: str = "", shift=(0, 0)):
         """The zone's grey pixels on the aligned page and the blank form's ink to erase."""
         zone = self._zones[(name, part)]
         if moved:
             if (name, part, moved) not in self._moved:
                 x, y, w, h = zone.box
-                shift = int(SHIFT * self.unit)
-                left, top = shift * ("l" in moved), shift * ("t" in moved)
-                right, bottom = shift * ("r" in moved), shift * ("b" in moved)
+                step = int(SHIFT * self.unit)
+                left, top = step * ("l" in moved), step * ("t" in moved)
+                right, bottom = step * ("r" in moved), step * ("b" in moved)
                 box = (x - left, y - top, w + left + right, h + top + bottom)
                 self._moved[(name, part, moved)] = self._zone(self._reference_image, box)
             zone = self._moved[(name, part, moved)]
         height, width = aligned.shape[:2]
-        x0, y0, x1, y1 = _clamp_box(zone.box, width, height)
+        x0, y0, x1, y1 = _clamp_box(placement.moved(zone.box, shift), width, height)
         gray = aligned[y0:y1, x0:x1]
         return gray, zone.erase[: gray.shape[0], : gray.shape[1]]
 
     @property
-    def _read_names(self) -> set[str]:
+    def _read_names(self) -> set[str]:  # fields read by the recogniser
         return {f.name for f in self.template.fields if f.type not in ("checkbox", "choice")}
 
     def _field(self, f: TemplateField, parts: dict[str, tuple[_Crop, list]]) -> FieldResult:
@@ -340,7 +361,9 @@ class Extractor:
             or read.doubled
         ):
             reasons.append(CHARACTERS)
-        if read.value is not None and checks.implausible_small_kana(kind, str(read.value)):
+        if read.small_kana or (
+            read.value is not None and checks.implausible_small_kana(kind, str(read.value))
+        ):
             reasons.append(SMALL_KANA)
         if kind == "date" and read.valid and not checks.plausible_date(read.value):
             reasons.append(DATE_RANGE)
@@ -379,6 +402,8 @@ class Extractor:
             notes.append(f"枠を広げて読むと: {crop.shifted.text}")
             confidence = min(confidence, 0.5)
         signals = self._signals(kind, crop, first.text, read)
+        if read.small_kana:
+            notes.append(f"小書きの仮名を大きく補正: {read.small_kana}")
         if read.variant_glyph:
             notes.append(f"異体字(髙・﨑など)の可能性: {read.variant_glyph}")
         if read.confusable:
@@ -442,40 +467,27 @@ class Extractor:
             reasons = [SHIFTED]
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
-    def _choice(self, aligned: np.ndarray, f: TemplateField) -> FieldResult:
-        options = [(value, *self._gray(aligned, f.name, value)) for value, _box in f.options]
-        mark = marks.choice_on_page(options, self._gray(aligned, f.name, ""), self.unit)
+    def _choice(self, aligned: np.ndarray, f: TemplateField, shift=(0, 0)) -> FieldResult:
+        options = [
+            (value, *self._gray(aligned, f.name, value, shift=shift)) for value, _box in f.options
+        ]
+        mark = marks.choice_on_page(
+            options, self._gray(aligned, f.name, "", shift=shift), self.unit
+        )
         reasons = []
         if mark.ambiguous:
             reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
-    def _cross_check(self, results: dict[str, FieldResult]) -> None:
-        """A postal code and an address on one page must name the same 市区町村."""
-        postal = [f for f in self.template.fields if f.type == "postal"]
-        if len(postal) != 1 or not isinstance(results[postal[0].name].value, str):
-            return
-        city = dictionary.municipality_of_postal_code(results[postal[0].name].value)
-        for f in self.template.fields:
-            value = results[f.name].value
-            if f.type != "text" or not city or not isinstance(value, str):
-                continue
-            written = dictionary.as_written(dictionary.check_address(value).municipality)
-            if written and written != city:
-                for name in (f.name, postal[0].name):
-                    if DICTIONARY not in results[name].reasons:
-                        results[name].reasons.append(DICTIONARY)
-                    results[name].notes.append(f"郵便番号は{city}、住所は{written}です。")
 
-
-def _sharpness(gray: np.ndarray, near_ink: np.ndarray, contrast: float) -> float:
-    """The steepest steps of grey at the strokes' edges relative to the strokes' contrast."""
-    cv2 = require("cv2", extra="ocr")
-    level = gray.astype(np.float32)
-    across = cv2.Sobel(level, cv2.CV_32F, 1, 0, ksize=3)
-    down = cv2.Sobel(level, cv2.CV_32F, 0, 1, ksize=3)
-    steps = np.hypot(across, down)[near_ink.astype(bool)] / 8  # a Sobel kernel weighs 8 in all
-    return float(np.percentile(steps, 90)) / max(contrast, 1.0) if steps.size else 1.0
+def _misplaced(result: FieldResult, shift: tuple[int, int] | None) -> None:
+    """A field whose box's border ran through its zone: read where its printing is (``shift``), or
+    where it was (``None``: found nowhere better)."""
+    if SHIFTED not in result.reasons:
+        result.reasons = sorted({*result.reasons, SHIFTED}, key=REASONS.index)
+    if shift:
+        result.notes.append(f"枠が{shift[0]:+d}, {shift[1]:+d} px ずれた所で読みました。")
+    result.confidence = min(result.confidence, 0.5)
 
 
 def _kind(f: TemplateField, part: str) -> str:
@@ -485,9 +497,4 @@ def _kind(f: TemplateField, part: str) -> str:
 
 def field_crop(aligned: np.ndarray, f: TemplateField, margin: int = 6) -> np.ndarray:
     """The field's zone as the person sees it on the verification screen."""
-    height, width = aligned.shape[:2]
-    x, y, w, h = f.box
-    x0, y0, x1, y1 = _clamp_box(
-        (x - margin, y - margin, w + 2 * margin, h + 2 * margin), width, height
-    )
-    return aligned[y0:y1, x0:x1]
+    return placement.field_crop(aligned, f.box, margin)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 
 from jichitai.core import japanese
-from jichitai.ocr import dictionary
+from jichitai.ocr import checks, dictionary
 
 # Simplified Chinese forms the recogniser (trained mostly on Chinese) emits for Japanese kanji.
 # Only characters that are not themselves Japanese kanji are mapped.
@@ -138,6 +138,8 @@ class Read:
     doubled: bool = False  # a kanji read twice in a row outside an address (山山太郎)
     # Kanji of a name that are a stroke away from one names use and are not used in names (臭 for 奥).
     confusable: str = ""
+    # Small kana where Japanese spelling has none, made the large kana they almost always are.
+    small_kana: str = ""
 
 
 # Kanji whose old form, common in names (髙橋, 山﨑, 𠮷田), is outside JIS X 0208: the recogniser
@@ -162,6 +164,11 @@ def normalise(kind: str, raw: str, allowed: str = "") -> tuple[object, bool]:
 def read(kind: str, raw: str, allowed: str = "") -> Read:
     value, valid = _normalise(kind, raw, allowed)
     result = Read(value, valid)
+    if kind in ("text", "kana") and isinstance(value, str):
+        enlarged = checks.enlarge_implausible_small_kana(kind, value)
+        if enlarged != value:
+            result.small_kana = checks.implausible_small_kana(kind, value)
+            result.value = value = enlarged
     if kind == "text" and isinstance(value, str):
         check = dictionary.check_address(value)
         result.value = check.text

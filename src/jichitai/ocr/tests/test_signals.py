@@ -60,10 +60,26 @@ def test_small_kana_where_spelling_has_none_are_found(value, implausible):
     assert checks.implausible_small_kana("kana", value) == implausible
 
 
-def test_a_read_with_a_small_kana_where_none_can_be_goes_to_a_person(genkyo_extractor):
+@pytest.mark.parametrize(
+    ("read", "corrected"),
+    [
+        ("サィトウヒナ", "サイトウヒナ"),
+        ("マッモト", "マツモト"),
+        ("さぃとう", "さいとう"),
+        ("ティナ", "ティナ"),
+    ],
+)
+def test_small_kana_out_of_place_are_made_large(read, corrected):
+    assert checks.enlarge_implausible_small_kana("kana", read) == corrected
+
+
+def test_a_small_kana_where_none_can_be_is_made_large_and_goes_to_a_person(genkyo_extractor):
+    # A small kana read where Japanese spelling has none is almost always a misread large one
+    # (マッモト for マツモト): the value is corrected, and a person still compares with the paper.
     fields = genkyo_extractor.extract(genkyo_with(kana="オクダッバサ", name="山田太郎")).fields
-    assert fields["kana"].value == "オクダッバサ"
+    assert fields["kana"].value == "オクダツバサ"
     assert "small_kana" in fields["kana"].reasons
+    assert any("ッ" in note for note in fields["kana"].notes)
     plain = genkyo_extractor.extract(genkyo_with(kana="ベップショウタ")).fields["kana"]
     assert plain.value == "ベップショウタ" and "small_kana" not in plain.reasons
 
