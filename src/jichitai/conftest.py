@@ -64,6 +64,15 @@ def _forget_cached_form_versions():
     form_version.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_held_facet_matrices():
+    """Facet matrices are held per process by catalog version; rolled-back test databases reuse
+    versions and ids."""
+    from jichitai.opendata import facet_matrix
+
+    facet_matrix.forget()
+
+
 @pytest.fixture
 def prefecture(db):
     return OrganizationFactory(

@@ -35,7 +35,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from jichitai.opendata import search_index
+from jichitai.opendata import facet_matrix, search_index
 
 COUNTS_CACHE_SECONDS = 300
 
@@ -248,8 +248,9 @@ def _matched_set(datasets: QuerySet, with_facets: bool) -> tuple[str, list]:
     return with_clause, list(params)
 
 
-def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
-    """The counts of ``datasets`` read afresh, for the version read in the same statement."""
+def _counted_in_sql(datasets: QuerySet, with_facets: bool) -> KeptCounts:
+    """The counts of ``datasets`` read afresh, for the version read in the same statement, the
+    facets grouped by the database (when the held facet matrix cannot serve)."""
     with_clause, params = _matched_set(datasets, with_facets)
     facets_sql = _KEY_NUMBER_COUNTS if with_facets else "NULL"
     sql = (
@@ -262,6 +263,32 @@ def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
         cursor.execute(sql, params)
         version, ids, key_rows = cursor.fetchone()
     return _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
+
+
+def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
+    """The counts of ``datasets`` read afresh, for the version read in the same statement: the
+    statement reads the matched ids and the changes the held facet matrix needs to be of that
+    version, and the facets are counted over the matrix (``facet_matrix``)."""
+    if not with_facets:
+        return _counted_in_sql(datasets, with_facets)
+    with_clause, params = _matched_set(datasets, False)
+    for _attempt in range(2):
+        matrix = facet_matrix.held()
+        delta_sql, delta_params = facet_matrix.delta_sql(matrix.version)
+        # The pieces are constants of this module and facet_matrix, and the SQL Django compiled.
+        sql = (
+            with_clause  # noqa: S608
+            + "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
+            + "ARRAY(SELECT id FROM m), "
+            + delta_sql
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *delta_params])
+            version, ids, delta = cursor.fetchone()
+        key_counts = facet_matrix.counts_at(matrix, version or 0, delta, ids)
+        if key_counts is not None:
+            return _kept(version or 0, ids, key_counts)
+    return _counted_in_sql(datasets, with_facets)
 
 
 def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
@@ -371,30 +398,37 @@ def _one_pass(
     ranked: QuerySet, ordering: list[str], start: int, rows: int, with_facets: bool
 ) -> tuple[list, KeptCounts]:
     """The page and the counts of ``ranked`` in one statement that reads each matched row once
-    (PostgreSQL): for an order no index gives (relevance), where the page needs every match."""
+    (PostgreSQL): for an order no index gives (relevance), where the page needs every match. The
+    facets are counted over the held facet matrix brought to the statement's version; when it
+    cannot be, by the database in one more statement."""
     columns = _columns(ordering)
-    matched = ranked.order_by().annotate(facet_ids=search_index.FacetIds())
-    # values() puts the fields first and the annotations after, in the order annotated (score,
-    # then facet_ids): the names given to the columns below follow that order.
+    # values() puts the fields first and the annotations after (score): the names given to the
+    # columns below follow that order.
     fields_first = [c for c in columns if c != "score"] + [c for c in columns if c == "score"]
-    matched_sql, params = matched.values(*fields_first, "facet_ids").query.sql_with_params()
+    matched_sql, params = ranked.order_by().values(*fields_first).query.sql_with_params()
     order = _order_sql(ordering)
-    facets_sql = _KEY_NUMBER_COUNTS if with_facets else "NULL"
+    matrix = facet_matrix.held() if with_facets else None
+    delta_sql, delta_params = facet_matrix.delta_sql(matrix.version) if matrix else ("NULL", [])
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
-        f"({', '.join(fields_first)}, facet_ids)), "
+        f"({', '.join(fields_first)})), "
         f"p AS (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
         f"FROM m ORDER BY {order} LIMIT %s OFFSET %s)"
         " SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
         "ARRAY(SELECT id FROM m), "
         "ARRAY(SELECT id FROM p ORDER BY position), "
-        f"ARRAY(SELECT modified_at FROM p ORDER BY position), {facets_sql}"
+        f"ARRAY(SELECT modified_at FROM p ORDER BY position), {delta_sql}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, rows, start])
-        version, ids, page_ids, modified, key_rows = cursor.fetchone()
-    kept = _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
-    return list(zip(page_ids, modified, strict=True)), kept
+        cursor.execute(sql, [*params, rows, start, *delta_params])
+        version, ids, page_ids, modified, delta = cursor.fetchone()
+    page = list(zip(page_ids, modified, strict=True))
+    if matrix is None:
+        return page, _kept(version or 0, ids, None)
+    key_counts = facet_matrix.counts_at(matrix, version or 0, delta, ids)
+    if key_counts is None:
+        return page, _counted(ranked, with_facets)
+    return page, _kept(version or 0, ids, key_counts)
 
 
 def _kept_key(datasets: QuerySet, with_facets: bool) -> str | None:

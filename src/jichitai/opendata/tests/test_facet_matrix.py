@@ -1,0 +1,132 @@
+"""Facet counts from the facet matrix each process holds (PostgreSQL, ``opendata.facet_matrix``):
+the same counts as the database's own grouping over the matched datasets, after every kind of
+write; brought up to date from the change log after a few changes, read again whole after a
+change the log cannot tell (a statement writing more datasets than a replay takes in)."""
+
+import pytest
+from django.db import connection
+
+from jichitai.opendata import facet_matrix, facets, search_index, selectors, services
+from jichitai.opendata.models import Dataset
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the facet matrix is read on PostgreSQL only"
+    ),
+]
+
+
+def _matching(word: str):
+    return selectors.public_datasets().filter(search_index.text_condition("search_text", word))
+
+
+def assert_counts_as_the_database_groups_them(word: str) -> facets.KeptCounts:
+    from_matrix = facets._counted(_matching(word), True)
+    grouped = facets._counted_in_sql(_matching(word), True)
+    assert from_matrix.count == grouped.count
+    assert from_matrix.key_counts == grouped.key_counts
+    return from_matrix
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list:
+    """Each time the matrix is read whole, its version is appended."""
+    read: list = []
+    original = facet_matrix.load
+
+    def counting():
+        matrix = original()
+        read.append(matrix.version)
+        return matrix
+
+    monkeypatch.setattr(facet_matrix, "load", counting)
+    return read
+
+
+def _published(organization, name: str, title: str, tags: list[str], fmt: str = "CSV"):
+    dataset = services.create_dataset(
+        actor=None, organization=organization, name=name, title=title, tags=tags
+    )
+    services.add_resource(
+        actor=None, dataset=dataset, url=f"https://example.jp/{name}.csv", format=fmt
+    )
+    return services.publish_dataset(actor=None, dataset=dataset)
+
+
+def test_counts_follow_writes_from_the_change_log_without_reading_the_matrix_again(tsu, ise, loads):
+    parks = _published(tsu, "parks", "都市公園一覧", ["公園", "防災"])
+    _published(ise, "toilets", "公衆トイレ一覧", ["トイレ"], "PDF")
+    first = assert_counts_as_the_database_groups_them("一覧")
+    assert first.count == 2
+    assert len(loads) == 1
+
+    services.update_dataset(actor=None, dataset=parks, tags=["緑地"])
+    assert_counts_as_the_database_groups_them("一覧")
+    _published(ise, "shelters", "避難所一覧", ["防災", "避難所"], "GeoJSON")
+    assert assert_counts_as_the_database_groups_them("一覧").count == 3
+    Dataset.objects.filter(name="toilets").update(private=True)
+    assert assert_counts_as_the_database_groups_them("一覧").count == 2
+    services.delete_dataset(actor=None, dataset=Dataset.objects.get(name="parks"))
+    assert assert_counts_as_the_database_groups_them("一覧").count == 1
+    Dataset.objects.filter(name="toilets").delete()  # the row itself, with its links
+    assert_counts_as_the_database_groups_them("一覧")
+    assert len(loads) == 1
+
+
+def test_a_statement_changing_more_datasets_than_a_replay_takes_reads_the_matrix_again(tsu, loads):
+    _published(tsu, "parks", "都市公園一覧", ["公園"])
+    assert_counts_as_the_database_groups_them("一覧")
+    keys = "\n".join(
+        [search_index.key("license_id", "CC0-1.0"), search_index.key("organization", tsu.pk)]
+    )
+    Dataset.objects.bulk_create(
+        [
+            Dataset(
+                organization=tsu,
+                name=f"bulk-{number:04d}",
+                title=f"一覧 {number}",
+                private=False,
+                search_text=f"一覧 {number}",
+                search_keys=keys,
+            )
+            for number in range(facets.MAX_REPLAYED_CHANGES + 1)
+        ]
+    )
+    counted = assert_counts_as_the_database_groups_them("一覧")
+    assert counted.count == facets.MAX_REPLAYED_CHANGES + 2
+    assert len(loads) == 2
+
+
+def test_a_dataset_with_more_facet_keys_than_a_row_holds_counts_every_key(tsu):
+    tags = [f"タグ{number:02d}" for number in range(facet_matrix.ROW_WIDTH + 4)]
+    _published(tsu, "many-tags", "タグの多い一覧", tags)
+    _published(tsu, "few-tags", "タグの少ない一覧", tags[-2:])
+    counted = assert_counts_as_the_database_groups_them("一覧")
+    assert sorted(counted.key_counts.values()).count(2) >= 2  # the last two tags: both datasets
+
+    services.update_dataset(actor=None, dataset=Dataset.objects.get(name="many-tags"), tags=[])
+    assert_counts_as_the_database_groups_them("一覧")  # the keys beyond the row are dropped too
+
+
+def test_the_matrix_counts_rows_and_keys_beyond_its_width():
+    matrix = facet_matrix.FacetMatrix(version=1)
+    matrix.set_row(3, [10, 11])
+    matrix.set_row(7, list(range(100, 100 + facet_matrix.ROW_WIDTH + 2)))
+    matrix.set_row(9, [11])
+    assert matrix.counts([3, 9]) == {10: 1, 11: 2}
+    assert matrix.counts([7]) == dict.fromkeys(range(100, 100 + facet_matrix.ROW_WIDTH + 2), 1)
+    matrix.set_row(7, [10])
+    assert matrix.counts([3, 7]) == {10: 2, 11: 1}
+    assert matrix.counts([]) == {}
+    with pytest.raises(LookupError):
+        matrix.counts([1000])
+
+
+def test_a_matrix_newer_than_the_match_is_not_used(tsu):
+    matrix = facet_matrix.FacetMatrix(version=5)
+    matrix.set_row(1, [10])
+    assert facet_matrix.counts_at(matrix, 4, [0, 0, None], [1]) is None
+    assert facet_matrix.counts_at(matrix, 6, [1, 1, None], [1]) is None  # a recount entry
+    assert facet_matrix.counts_at(matrix, 6, [1, 0, [[1, [11]]]], [1]) == {11: 1}
+    assert matrix.version == 6
