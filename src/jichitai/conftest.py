@@ -66,11 +66,12 @@ def _forget_cached_form_versions():
 
 @pytest.fixture(autouse=True)
 def _forget_held_facet_matrices():
-    """Facet matrices are held per process by catalog version; rolled-back test databases reuse
-    versions and ids."""
-    from jichitai.opendata import facet_matrix
+    """Facet matrices and labels are held per process by catalog version; rolled-back test
+    databases reuse versions and ids."""
+    from jichitai.opendata import facet_labels, facet_matrix
 
     facet_matrix.forget()
+    facet_labels.forget()
 
 
 @pytest.fixture

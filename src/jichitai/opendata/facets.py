@@ -35,16 +35,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from jichitai.opendata import facet_matrix, search_index
+from jichitai.opendata import facet_labels, facet_matrix, search_index
+from jichitai.opendata.facet_labels import FacetItem
 
 COUNTS_CACHE_SECONDS = 300
-
-
-@dataclass
-class FacetItem:
-    name: str
-    display_name: str
-    count: int
 
 
 # SQLite: each facet's rows to count per matched dataset (joined on the matched ids ``m.id``), the
@@ -76,57 +70,11 @@ _FACET_SQL = {
     ),
 }
 
-# PostgreSQL: each facet's value and label from the counted keys ``c`` (field, value, n).
-_KEYED_SQL = {
-    "organization": (
-        "c JOIN tenancy_organization o ON o.id::text = c.value WHERE c.field = 'organization'",
-        "o.code",
-        "o.name",
-    ),
-    "tags": (
-        "c JOIN opendata_tag t ON t.id::text = c.value WHERE c.field = 'tags'",
-        "t.name",
-        "t.name",
-    ),
-    "groups": (
-        "c JOIN opendata_group g ON g.id::text = c.value WHERE c.field = 'groups'",
-        "g.name",
-        "g.title",
-    ),
-    "res_format": (
-        "c WHERE c.field = 'res_format'",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-    ),
-    "license_id": (
-        "c WHERE c.field = 'license_id'",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-    ),
-}
-
-
 # How many matched rows (``m``) have each facet key number, as a JSON list of [number, n].
 _KEY_NUMBER_COUNTS = (
     "(SELECT json_agg(json_build_array(f, n)) FROM (SELECT f, COUNT(*) AS n FROM "
     "(SELECT unnest(m.facet_ids) AS f FROM m) u GROUP BY f) g)"
 )
-
-# The counted keys ``c`` (field, value, n) from the key numbers and counts given as two arrays.
-_KEYED_COUNTS = (
-    "c AS (SELECT split_part(k.key, E'\\t', 1) AS field, split_part(k.key, E'\\t', 2) AS value, "
-    "g.n AS n FROM unnest(%s::integer[], %s::integer[]) AS g(f, n) "
-    "JOIN opendata_searchkey k ON k.id = g.f) "
-)
-
-
-def _keyed_rows(fields: list[str]) -> str:
-    """The facet rows (facet, name, label, n) from the counted keys ``c`` (PostgreSQL)."""
-    return " UNION ALL ".join(
-        f"SELECT '{name}' AS facet, {_KEYED_SQL[name][1]} AS name, "  # noqa: S608
-        f"{_KEYED_SQL[name][2]} AS label, c.n AS n FROM {_KEYED_SQL[name][0]}"
-        for name in fields
-    )
 
 
 def _joined_statement(matched_sql: str, fields: list[str]) -> tuple[str, str]:
@@ -348,34 +296,6 @@ def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
     return _kept(version, list(matched), counts if kept.key_counts is not None else None)
 
 
-def _labeled(
-    key_counts: dict[int, int], fields: list[str], limit: int
-) -> dict[str, list[FacetItem]]:
-    """The facets of ``fields`` from counts per key number, with the names and labels as they
-    are now (a renamed organization shows its new name), at most ``limit`` values each."""
-    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
-    if not fields or not key_counts:
-        return facets
-    sql = (
-        "WITH "
-        + _KEYED_COUNTS
-        + ", f AS ("
-        + _ranked(_keyed_rows(fields), limit)
-        + ") SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
-        "FROM f"
-    )
-    numbers = list(key_counts)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [numbers, [key_counts[n] for n in numbers], *([limit] if limit >= 0 else [])],
-        )
-        (facet_rows,) = cursor.fetchone()
-    for facet, name, label, n in facet_rows or []:
-        facets[facet].append(FacetItem(name, label, n))
-    return facets
-
-
 # The columns the matched set ``m`` of the one-pass statement may carry: the page's own, and what
 # an ordering sorts by. Only those the ordering needs are read: every matched row is copied.
 ORDER_COLUMNS = ("created_at", "name", "title", "ckan_id", "score")
@@ -478,4 +398,8 @@ def page_count_and_facets(
         page = page_of()
         kept = _counted(ranked, bool(fields))
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
-    return page, kept.count, _labeled(kept.key_counts or {}, fields, limit)
+    return (
+        page,
+        kept.count,
+        facet_labels.labeled(kept.key_counts or {}, fields, limit, version=version),
+    )

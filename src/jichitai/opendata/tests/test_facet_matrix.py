@@ -6,7 +6,7 @@ change the log cannot tell (a statement writing more datasets than a replay take
 import pytest
 from django.db import connection
 
-from jichitai.opendata import facet_matrix, facets, search_index, selectors, services
+from jichitai.opendata import facet_labels, facet_matrix, facets, search_index, selectors, services
 from jichitai.opendata.models import Dataset
 
 pytestmark = [
@@ -130,3 +130,33 @@ def test_a_matrix_newer_than_the_match_is_not_used(tsu):
     assert facet_matrix.counts_at(matrix, 6, [1, 1, None], [1]) is None  # a recount entry
     assert facet_matrix.counts_at(matrix, 6, [1, 0, [[1, [11]]]], [1]) == {11: 1}
     assert matrix.version == 6
+
+
+def _label_reads(run) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return sum("opendata_searchkey k WHERE k.id = ANY" in q["sql"] for q in captured)
+
+
+def test_labels_are_read_once_per_version_and_follow_a_rename(tsu):
+    from jichitai.opendata.models import Tag
+
+    _published(tsu, "parks", "都市公園一覧", ["公園", "防災"])
+    _published(tsu, "toilets", "公衆トイレ一覧", ["防災"])
+    counts = facets._counted(_matching("一覧"), True).key_counts
+    version = selectors.catalog_version()
+    tags = []
+    assert _label_reads(
+        lambda: tags.append(facet_labels.labeled(counts, ["tags"], -1, version=version))
+    )
+    assert [(t.name, t.count) for t in tags[0]["tags"]] == [("防災", 2), ("公園", 1)]
+    assert _label_reads(lambda: facet_labels.labeled(counts, ["tags"], 1, version=version)) == 0
+
+    Tag.objects.filter(name="公園").update(name="都市公園")
+    renamed = selectors.catalog_version()
+    assert renamed != version
+    found = facet_labels.labeled(counts, ["tags", "organization"], -1, version=renamed)
+    assert [(t.name, t.count) for t in found["tags"]] == [("防災", 2), ("都市公園", 1)]
+    assert [(o.name, o.display_name) for o in found["organization"]] == [(tsu.code, tsu.name)]
