@@ -175,10 +175,31 @@ class KeptCounts:
     count: int
     matched: bytes  # the ids as array("q")
     key_counts: dict[int, int] | None
+    # The ordering the ids are in, when they were read sorted (relevance): a later page of the
+    # same query at the same version is a slice of them, not a sort of every match again.
+    order: tuple[str, ...] | None = None
 
 
-def _kept(version: int, ids: list[int], key_counts: dict[int, int] | None) -> KeptCounts:
-    return KeptCounts(version, len(ids), array("q", ids).tobytes(), key_counts)
+def _kept(
+    version: int, ids: list[int], key_counts: dict[int, int] | None, order=None
+) -> KeptCounts:
+    return KeptCounts(version, len(ids), array("q", ids).tobytes(), key_counts, order)
+
+
+def _kept_page(kept: KeptCounts, ordering: list[str], start: int, rows: int) -> list | None:
+    """The page of kept ids read in ``ordering`` with each dataset's last change; None when the
+    ids were not kept in that order (or were brought up to date from the change log since)."""
+    if getattr(kept, "order", None) != tuple(ordering):
+        return None
+    ids = array("q")
+    ids.frombytes(kept.matched)
+    page_ids = list(ids[start : start + rows])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, modified_at FROM opendata_dataset WHERE id = ANY(%s)", [page_ids]
+        )
+        modified = dict(cursor.fetchall())
+    return [(pk, modified[pk]) for pk in page_ids if pk in modified]
 
 
 def _key_counts(rows: list | None) -> dict[int, int]:
@@ -332,23 +353,25 @@ def _one_pass(
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
         f"({', '.join(fields_first)})), "
-        f"p AS (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
-        f"FROM m ORDER BY {order} LIMIT %s OFFSET %s)"
+        f"o AS MATERIALIZED (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) "
+        "AS position FROM m)"
         " SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
-        "ARRAY(SELECT id FROM m), "
-        "ARRAY(SELECT id FROM p ORDER BY position), "
-        f"ARRAY(SELECT modified_at FROM p ORDER BY position), {delta_sql}"
+        "ARRAY(SELECT id FROM o ORDER BY position), "
+        "ARRAY(SELECT modified_at FROM o WHERE position > %s AND position <= %s "
+        f"ORDER BY position), {delta_sql}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, rows, start, *delta_params])
-        version, ids, page_ids, modified, delta = cursor.fetchone()
-    page = list(zip(page_ids, modified, strict=True))
+        cursor.execute(sql, [*params, start, start + rows, *delta_params])
+        version, ids, modified, delta = cursor.fetchone()
+    # Every match in order is kept: a later page of this query is a slice of it (``_kept_page``).
+    page = list(zip(ids[start : start + rows], modified, strict=True))
+    order = tuple(ordering)
     if matrix is None:
-        return page, _kept(version or 0, ids, None)
+        return page, _kept(version or 0, ids, None, order)
     key_counts = facet_matrix.counts_at(matrix, version or 0, delta, ids)
     if key_counts is None:
         return page, _counted(ranked, with_facets)
-    return page, _kept(version or 0, ids, key_counts)
+    return page, _kept(version or 0, ids, key_counts, order)
 
 
 def _kept_key(datasets: QuerySet, with_facets: bool) -> str | None:
@@ -374,7 +397,8 @@ def page_count_and_facets(
 ) -> tuple[list, int, dict[str, list[FacetItem]]]:
     """The page (``rows`` from ``start`` in ``ordering``), count and facets of ``ranked`` (the
     matched datasets with their ``score``) on PostgreSQL. Counts kept for ``version`` are served
-    with the page alone (``page_of``); counts kept for an older version are brought up to date
+    with the page alone: a slice of the kept ids when they were kept in this order (relevance,
+    ``_kept_page``), else ``page_of``; counts kept for an older version are brought up to date
     from the change log when few datasets changed since (``_replayed``). Else, ranked by
     relevance, the page needs every match and one statement reads both (``_one_pass``); in any
     other order the page is a statement of its own that stops at the page's end (newest first,
@@ -390,7 +414,9 @@ def page_count_and_facets(
         if kept is not None:
             cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
     if kept is not None:
-        page = page_of()
+        page = _kept_page(kept, ordering, start, rows)
+        if page is None:
+            page = page_of()
     elif ordering[0] == "-score":
         page, kept = _one_pass(ranked, ordering, start, rows, bool(fields))
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
