@@ -72,10 +72,24 @@ def pieces(word: str) -> list[str]:
     return sorted({word[i : i + 2] for i in range(len(word) - 1)})
 
 
+# Per database, the numbers of the keys looked up so far: a key is numbered once and its row is
+# never removed, so a number found stays right (a key not found yet is looked up again).
+_numbers: dict[str, dict[str, int]] = {}
+
+
+def forget_numbers() -> None:
+    _numbers.clear()
+
+
 def key_ids(keys: list[str]) -> list[int] | None:
     """The numbers of ``keys``; None when one of them was never written (no dataset has it)."""
-    found = list(SearchKey.objects.filter(key__in=set(keys)).values_list("id", flat=True))
-    return found if len(found) == len(set(keys)) else None
+    known = _numbers.setdefault(f"{connection.alias}:{connection.settings_dict['NAME']}", {})
+    missing = set(keys) - known.keys()
+    if missing:
+        known.update(SearchKey.objects.filter(key__in=missing).values_list("key", "id"))
+    if not set(keys) <= known.keys():
+        return None
+    return sorted({known[k] for k in keys})
 
 
 class KeyIdsContain(Func):

@@ -1,7 +1,8 @@
-"""Facet counts from the facet matrix each process holds (PostgreSQL, ``opendata.facet_matrix``):
-the same counts as the database's own grouping over the matched datasets, after every kind of
-write; brought up to date from the change log after a few changes, read again whole after a
-change the log cannot tell (a statement writing more datasets than a replay takes in)."""
+"""What each process holds for the search on PostgreSQL. Facet counts from the facet matrix
+(``opendata.facet_matrix``): the same counts as the database's own grouping over the matched
+datasets, after every kind of write; brought up to date from the change log after a few changes,
+read again whole after a change the log cannot tell (a statement writing more datasets than a
+replay takes in). Facet labels held per catalog version, and search key numbers per key."""
 
 import pytest
 from django.db import connection
@@ -160,3 +161,19 @@ def test_labels_are_read_once_per_version_and_follow_a_rename(tsu):
     found = facet_labels.labeled(counts, ["tags", "organization"], -1, version=renamed)
     assert [(t.name, t.count) for t in found["tags"]] == [("防災", 2), ("都市公園", 1)]
     assert [(o.name, o.display_name) for o in found["organization"]] == [(tsu.code, tsu.name)]
+
+
+def test_search_key_numbers_are_looked_up_once_and_a_new_key_is_found(tsu):
+    from django.test.utils import CaptureQueriesContext
+
+    _published(tsu, "parks", "都市公園一覧", ["公園"])
+    keys = [search_index.key("text", "公園"), search_index.key("text", "一覧")]
+    numbers = search_index.key_ids(keys)
+    assert numbers is not None and len(numbers) == 2
+    with CaptureQueriesContext(connection) as captured:
+        assert search_index.key_ids(list(reversed(keys))) == numbers
+    assert len(captured) == 0
+
+    assert search_index.key_ids([search_index.key("text", "緑地")]) is None
+    _published(tsu, "green", "緑地一覧", ["緑地"])
+    assert search_index.key_ids([search_index.key("text", "緑地")]) is not None
