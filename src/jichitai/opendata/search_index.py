@@ -18,7 +18,8 @@ enough there.
   word needs all of its pieces (``search_key_ids @> ARRAY[…]``, one GIN lookup that intersects
   integer lists) and then the text itself is checked for the few candidates. Field filters
   (``tags:防災 res_format:CSV``) are numbers in the same array, so a word and its filters are one
-  index condition. Facet counts read the short facet array of the matched rows (``facets.py``).
+  index condition. Facet counts are of the facet arrays, held in each process as a matrix
+  (``facet_matrix``).
 
 Tags, groups and organizations are keyed by id (a rename changes no key); formats and licences,
 free text, by the hex of their UTF-8 bytes, so no value can break a line."""
