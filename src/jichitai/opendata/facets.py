@@ -358,16 +358,14 @@ def _one_pass(
     delta_sql, delta_params = facet_matrix.delta_sql(matrix.version) if matrix else ("NULL", [])
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
-        f"({', '.join(fields_first)})), "
-        f"o AS MATERIALIZED (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) "
-        "AS position FROM m)"
-        " SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
-        "ARRAY(SELECT id FROM o ORDER BY position), "
-        "ARRAY(SELECT modified_at FROM o WHERE position > %s AND position <= %s "
-        f"ORDER BY position), {delta_sql}"
+        f"({', '.join(fields_first)})) "
+        # The order ends with the id: both sorts give the same sequence.
+        "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
+        f"ARRAY(SELECT id FROM m ORDER BY {order}), "
+        f"ARRAY(SELECT modified_at FROM m ORDER BY {order} LIMIT %s OFFSET %s), {delta_sql}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, start, start + rows, *delta_params])
+        cursor.execute(sql, [*params, rows, start, *delta_params])
         version, ids, modified, delta = cursor.fetchone()
     # Every match in order is kept: a later page of this query is a slice of it (``_kept_page``).
     page = list(zip(ids[start : start + rows], modified, strict=True))
