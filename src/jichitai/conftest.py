@@ -64,6 +64,17 @@ def _forget_cached_form_versions():
     form_version.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_held_facet_matrices():
+    """Facet matrices and labels are held per process by catalog version, and search key numbers
+    by key; rolled-back test databases reuse versions and number keys again."""
+    from jichitai.opendata import facet_labels, facet_matrix, search_index
+
+    facet_matrix.forget()
+    facet_labels.forget()
+    search_index.forget_numbers()
+
+
 @pytest.fixture
 def prefecture(db):
     return OrganizationFactory(

@@ -6,11 +6,16 @@ serve the unfiltered catalog; a search's own counts need its matched set. The ma
 condition and the filters) is evaluated once into a materialized set (``WITH m AS MATERIALIZED``),
 the count is its size and every facet counts over it, in one statement.
 
-On PostgreSQL the matched set is each matched dataset's facet key numbers (``search_facet_ids``,
-``search_index``) and the facets are one GROUP BY over those integers: no join per facet. The page
-is a statement of its own that PostgreSQL can stop early (``page_count_and_facets``): sorted by
-the last change, it walks that column's index and reads only the rows up to the page's end. SQLite
-counts joining each facet's table to the matched ids, ranked with ROW_NUMBER for ``facet.limit``.
+On PostgreSQL the statement returns the matched ids, and the facets are counted in this process
+over the facet key numbers of every dataset held as a matrix (``facet_matrix``), brought to the
+version the statement read by the changes logged since, read in the same statement; a GROUP BY of
+the matched rows' ``search_facet_ids`` in the database took a third of a fresh count at 100,000
+datasets (it remains for when the matrix cannot be brought to that version). The page is a
+statement of its own that PostgreSQL can stop early (``page_count_and_facets``): sorted by the
+last change, it walks that column's index and reads only the rows up to the page's end; ranked by
+relevance, every match is read in order in the counting statement and kept, so later pages are
+slices. SQLite counts joining each facet's table to the matched ids, ranked with ROW_NUMBER for
+``facet.limit``.
 
 A count over most of a large catalog (``q=一覧`` matches 60% of 100,000 datasets) visits every
 matched row however it is indexed; the counts of a query depend on its conditions only, not on the
@@ -23,7 +28,8 @@ many datasets at one version), and counts kept for an older version are brought 
 the few changes since (``_replayed``), exactly, since the ids of the matched datasets are kept
 with them.
 Kept counts are per facet key number, of every facet value (not only those ``facet.limit``
-shows), named and ranked when served, so a renamed tag or organization shows its new name."""
+shows), named and ranked when served (``facet_labels``, held per catalog version), so a renamed
+tag or organization shows its new name."""
 
 import hashlib
 from array import array
@@ -35,16 +41,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from jichitai.opendata import search_index
+from jichitai.opendata import facet_labels, facet_matrix, search_index
+from jichitai.opendata.facet_labels import FacetItem
 
 COUNTS_CACHE_SECONDS = 300
-
-
-@dataclass
-class FacetItem:
-    name: str
-    display_name: str
-    count: int
 
 
 # SQLite: each facet's rows to count per matched dataset (joined on the matched ids ``m.id``), the
@@ -76,57 +76,11 @@ _FACET_SQL = {
     ),
 }
 
-# PostgreSQL: each facet's value and label from the counted keys ``c`` (field, value, n).
-_KEYED_SQL = {
-    "organization": (
-        "c JOIN tenancy_organization o ON o.id::text = c.value WHERE c.field = 'organization'",
-        "o.code",
-        "o.name",
-    ),
-    "tags": (
-        "c JOIN opendata_tag t ON t.id::text = c.value WHERE c.field = 'tags'",
-        "t.name",
-        "t.name",
-    ),
-    "groups": (
-        "c JOIN opendata_group g ON g.id::text = c.value WHERE c.field = 'groups'",
-        "g.name",
-        "g.title",
-    ),
-    "res_format": (
-        "c WHERE c.field = 'res_format'",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-    ),
-    "license_id": (
-        "c WHERE c.field = 'license_id'",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-        "convert_from(decode(c.value, 'hex'), 'UTF8')",
-    ),
-}
-
-
 # How many matched rows (``m``) have each facet key number, as a JSON list of [number, n].
 _KEY_NUMBER_COUNTS = (
     "(SELECT json_agg(json_build_array(f, n)) FROM (SELECT f, COUNT(*) AS n FROM "
     "(SELECT unnest(m.facet_ids) AS f FROM m) u GROUP BY f) g)"
 )
-
-# The counted keys ``c`` (field, value, n) from the key numbers and counts given as two arrays.
-_KEYED_COUNTS = (
-    "c AS (SELECT split_part(k.key, E'\\t', 1) AS field, split_part(k.key, E'\\t', 2) AS value, "
-    "g.n AS n FROM unnest(%s::integer[], %s::integer[]) AS g(f, n) "
-    "JOIN opendata_searchkey k ON k.id = g.f) "
-)
-
-
-def _keyed_rows(fields: list[str]) -> str:
-    """The facet rows (facet, name, label, n) from the counted keys ``c`` (PostgreSQL)."""
-    return " UNION ALL ".join(
-        f"SELECT '{name}' AS facet, {_KEYED_SQL[name][1]} AS name, "  # noqa: S608
-        f"{_KEYED_SQL[name][2]} AS label, c.n AS n FROM {_KEYED_SQL[name][0]}"
-        for name in fields
-    )
 
 
 def _joined_statement(matched_sql: str, fields: list[str]) -> tuple[str, str]:
@@ -227,10 +181,31 @@ class KeptCounts:
     count: int
     matched: bytes  # the ids as array("q")
     key_counts: dict[int, int] | None
+    # The ordering the ids are in, when they were read sorted (relevance): a later page of the
+    # same query at the same version is a slice of them, not a sort of every match again.
+    order: tuple[str, ...] | None = None
 
 
-def _kept(version: int, ids: list[int], key_counts: dict[int, int] | None) -> KeptCounts:
-    return KeptCounts(version, len(ids), array("q", ids).tobytes(), key_counts)
+def _kept(
+    version: int, ids: list[int], key_counts: dict[int, int] | None, order=None
+) -> KeptCounts:
+    return KeptCounts(version, len(ids), array("q", ids).tobytes(), key_counts, order)
+
+
+def _kept_page(kept: KeptCounts, ordering: list[str], start: int, rows: int) -> list | None:
+    """The page of kept ids read in ``ordering`` with each dataset's last change; None when the
+    ids were not kept in that order (or were brought up to date from the change log since)."""
+    if getattr(kept, "order", None) != tuple(ordering):
+        return None
+    ids = array("q")
+    ids.frombytes(kept.matched)
+    page_ids = list(ids[start : start + rows])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, modified_at FROM opendata_dataset WHERE id = ANY(%s)", [page_ids]
+        )
+        modified = dict(cursor.fetchall())
+    return [(pk, modified[pk]) for pk in page_ids if pk in modified]
 
 
 def _key_counts(rows: list | None) -> dict[int, int]:
@@ -248,8 +223,9 @@ def _matched_set(datasets: QuerySet, with_facets: bool) -> tuple[str, list]:
     return with_clause, list(params)
 
 
-def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
-    """The counts of ``datasets`` read afresh, for the version read in the same statement."""
+def _counted_in_sql(datasets: QuerySet, with_facets: bool) -> KeptCounts:
+    """The counts of ``datasets`` read afresh, for the version read in the same statement, the
+    facets grouped by the database (when the held facet matrix cannot serve)."""
     with_clause, params = _matched_set(datasets, with_facets)
     facets_sql = _KEY_NUMBER_COUNTS if with_facets else "NULL"
     sql = (
@@ -262,6 +238,32 @@ def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
         cursor.execute(sql, params)
         version, ids, key_rows = cursor.fetchone()
     return _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
+
+
+def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
+    """The counts of ``datasets`` read afresh, for the version read in the same statement: the
+    statement reads the matched ids and the changes the held facet matrix needs to be of that
+    version, and the facets are counted over the matrix (``facet_matrix``)."""
+    if not with_facets:
+        return _counted_in_sql(datasets, with_facets)
+    with_clause, params = _matched_set(datasets, False)
+    for _attempt in range(2):
+        matrix = facet_matrix.held()
+        delta_sql, delta_params = facet_matrix.delta_sql(matrix.version)
+        # The pieces are constants of this module and facet_matrix, and the SQL Django compiled.
+        sql = (
+            with_clause  # noqa: S608
+            + "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
+            + "ARRAY(SELECT id FROM m), "
+            + delta_sql
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *delta_params])
+            version, ids, delta = cursor.fetchone()
+        key_counts = facet_matrix.counts_at(matrix, version or 0, delta, ids)
+        if key_counts is not None:
+            return _kept(version or 0, ids, key_counts)
+    return _counted_in_sql(datasets, with_facets)
 
 
 def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
@@ -321,34 +323,6 @@ def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
     return _kept(version, list(matched), counts if kept.key_counts is not None else None)
 
 
-def _labeled(
-    key_counts: dict[int, int], fields: list[str], limit: int
-) -> dict[str, list[FacetItem]]:
-    """The facets of ``fields`` from counts per key number, with the names and labels as they
-    are now (a renamed organization shows its new name), at most ``limit`` values each."""
-    facets: dict[str, list[FacetItem]] = {name: [] for name in fields}
-    if not fields or not key_counts:
-        return facets
-    sql = (
-        "WITH "
-        + _KEYED_COUNTS
-        + ", f AS ("
-        + _ranked(_keyed_rows(fields), limit)
-        + ") SELECT json_agg(json_build_array(facet, name, label, n) ORDER BY facet, position) "
-        "FROM f"
-    )
-    numbers = list(key_counts)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [numbers, [key_counts[n] for n in numbers], *([limit] if limit >= 0 else [])],
-        )
-        (facet_rows,) = cursor.fetchone()
-    for facet, name, label, n in facet_rows or []:
-        facets[facet].append(FacetItem(name, label, n))
-    return facets
-
-
 # The columns the matched set ``m`` of the one-pass statement may carry: the page's own, and what
 # an ordering sorts by. Only those the ordering needs are read: every matched row is copied.
 ORDER_COLUMNS = ("created_at", "name", "title", "ckan_id", "score")
@@ -371,30 +345,37 @@ def _one_pass(
     ranked: QuerySet, ordering: list[str], start: int, rows: int, with_facets: bool
 ) -> tuple[list, KeptCounts]:
     """The page and the counts of ``ranked`` in one statement that reads each matched row once
-    (PostgreSQL): for an order no index gives (relevance), where the page needs every match."""
+    (PostgreSQL): for an order no index gives (relevance), where the page needs every match. The
+    facets are counted over the held facet matrix brought to the statement's version; when it
+    cannot be, by the database in one more statement."""
     columns = _columns(ordering)
-    matched = ranked.order_by().annotate(facet_ids=search_index.FacetIds())
-    # values() puts the fields first and the annotations after, in the order annotated (score,
-    # then facet_ids): the names given to the columns below follow that order.
+    # values() puts the fields first and the annotations after (score): the names given to the
+    # columns below follow that order.
     fields_first = [c for c in columns if c != "score"] + [c for c in columns if c == "score"]
-    matched_sql, params = matched.values(*fields_first, "facet_ids").query.sql_with_params()
+    matched_sql, params = ranked.order_by().values(*fields_first).query.sql_with_params()
     order = _order_sql(ordering)
-    facets_sql = _KEY_NUMBER_COUNTS if with_facets else "NULL"
+    matrix = facet_matrix.held() if with_facets else None
+    delta_sql, delta_params = facet_matrix.delta_sql(matrix.version) if matrix else ("NULL", [])
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
-        f"({', '.join(fields_first)}, facet_ids)), "
-        f"p AS (SELECT m.id, m.modified_at, ROW_NUMBER() OVER (ORDER BY {order}) AS position "
-        f"FROM m ORDER BY {order} LIMIT %s OFFSET %s)"
-        " SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
-        "ARRAY(SELECT id FROM m), "
-        "ARRAY(SELECT id FROM p ORDER BY position), "
-        f"ARRAY(SELECT modified_at FROM p ORDER BY position), {facets_sql}"
+        f"({', '.join(fields_first)})) "
+        # The order ends with the id: both sorts give the same sequence.
+        "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
+        f"ARRAY(SELECT id FROM m ORDER BY {order}), "
+        f"ARRAY(SELECT modified_at FROM m ORDER BY {order} LIMIT %s OFFSET %s), {delta_sql}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, rows, start])
-        version, ids, page_ids, modified, key_rows = cursor.fetchone()
-    kept = _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
-    return list(zip(page_ids, modified, strict=True)), kept
+        cursor.execute(sql, [*params, rows, start, *delta_params])
+        version, ids, modified, delta = cursor.fetchone()
+    # Every match in order is kept: a later page of this query is a slice of it (``_kept_page``).
+    page = list(zip(ids[start : start + rows], modified, strict=True))
+    order = tuple(ordering)
+    if matrix is None:
+        return page, _kept(version or 0, ids, None, order)
+    key_counts = facet_matrix.counts_at(matrix, version or 0, delta, ids)
+    if key_counts is None:
+        return page, _counted(ranked, with_facets)
+    return page, _kept(version or 0, ids, key_counts, order)
 
 
 def _kept_key(datasets: QuerySet, with_facets: bool) -> str | None:
@@ -420,7 +401,8 @@ def page_count_and_facets(
 ) -> tuple[list, int, dict[str, list[FacetItem]]]:
     """The page (``rows`` from ``start`` in ``ordering``), count and facets of ``ranked`` (the
     matched datasets with their ``score``) on PostgreSQL. Counts kept for ``version`` are served
-    with the page alone (``page_of``); counts kept for an older version are brought up to date
+    with the page alone: a slice of the kept ids when they were kept in this order (relevance,
+    ``_kept_page``), else ``page_of``; counts kept for an older version are brought up to date
     from the change log when few datasets changed since (``_replayed``). Else, ranked by
     relevance, the page needs every match and one statement reads both (``_one_pass``); in any
     other order the page is a statement of its own that stops at the page's end (newest first,
@@ -436,7 +418,9 @@ def page_count_and_facets(
         if kept is not None:
             cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
     if kept is not None:
-        page = page_of()
+        page = _kept_page(kept, ordering, start, rows)
+        if page is None:
+            page = page_of()
     elif ordering[0] == "-score":
         page, kept = _one_pass(ranked, ordering, start, rows, bool(fields))
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
@@ -444,4 +428,8 @@ def page_count_and_facets(
         page = page_of()
         kept = _counted(ranked, bool(fields))
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
-    return page, kept.count, _labeled(kept.key_counts or {}, fields, limit)
+    return (
+        page,
+        kept.count,
+        facet_labels.labeled(kept.key_counts or {}, fields, limit, version=version),
+    )

@@ -18,7 +18,8 @@ enough there.
   word needs all of its pieces (``search_key_ids @> ARRAY[…]``, one GIN lookup that intersects
   integer lists) and then the text itself is checked for the few candidates. Field filters
   (``tags:防災 res_format:CSV``) are numbers in the same array, so a word and its filters are one
-  index condition. Facet counts read the short facet array of the matched rows (``facets.py``).
+  index condition. Facet counts are of the facet arrays, held in each process as a matrix
+  (``facet_matrix``).
 
 Tags, groups and organizations are keyed by id (a rename changes no key); formats and licences,
 free text, by the hex of their UTF-8 bytes, so no value can break a line."""
@@ -72,10 +73,24 @@ def pieces(word: str) -> list[str]:
     return sorted({word[i : i + 2] for i in range(len(word) - 1)})
 
 
+# Per database, the numbers of the keys looked up so far: a key is numbered once and its row is
+# never removed, so a number found stays right (a key not found yet is looked up again).
+_numbers: dict[str, dict[str, int]] = {}
+
+
+def forget_numbers() -> None:
+    _numbers.clear()
+
+
 def key_ids(keys: list[str]) -> list[int] | None:
     """The numbers of ``keys``; None when one of them was never written (no dataset has it)."""
-    found = list(SearchKey.objects.filter(key__in=set(keys)).values_list("id", flat=True))
-    return found if len(found) == len(set(keys)) else None
+    known = _numbers.setdefault(f"{connection.alias}:{connection.settings_dict['NAME']}", {})
+    missing = set(keys) - known.keys()
+    if missing:
+        known.update(SearchKey.objects.filter(key__in=missing).values_list("key", "id"))
+    if not set(keys) <= known.keys():
+        return None
+    return sorted({known[k] for k in keys})
 
 
 class KeyIdsContain(Func):
