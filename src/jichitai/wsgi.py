@@ -1,6 +1,9 @@
 import os
 
 import django
+from django.conf import settings
+from django.urls import get_resolver
+from django.utils import translation
 
 from jichitai.core.handlers import PathDispatchingWSGIHandler
 
@@ -10,3 +13,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings.production")
 # middleware.
 django.setup(set_prefix=False)
 application = PathDispatchingWSGIHandler()
+
+# The URL patterns (and with them every view module) imported and indexed for reversing here,
+# once, before gunicorn forks its workers (``--preload``), instead of by each worker's first
+# request; in the site's language, whose catalogue is then loaded too.
+with translation.override(settings.LANGUAGE_CODE):
+    _reverse_index = get_resolver().reverse_dict

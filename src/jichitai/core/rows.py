@@ -25,6 +25,7 @@ from typing import Any, TypeVar, cast
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=models.Model)
@@ -57,6 +58,13 @@ def prepared_values(
                 continue
         values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
     return values
+
+
+def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """The cursor for a statement written once and run on every submission: on PostgreSQL one
+    the server prepares once per connection (``core.postgresql``), elsewhere the usual one."""
+    prepared = getattr(connection, "prepared_cursor", None)
+    return prepared() if prepared is not None else connection.cursor()
 
 
 class RowInsert:
@@ -118,7 +126,7 @@ class RowInsert:
 
     def _write_one(self, instance: models.Model, using: str, values: list[Any]) -> None:
         connection = connections[using]
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(self.statement(connection), values)
             if self.id_from_database:
                 if connection.features.can_return_columns_from_insert:
@@ -183,7 +191,7 @@ def _write(kept: list[tuple[RowInsert, models.Model, str, list[Any]]], using: st
         # Only names from the models are put into the statement; every value is a parameter.
         statement = f"WITH {parts} SELECT {ids or 'NULL'}"
         _combined[(using, kinds)] = statement
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(
             statement, [value for _rows, _instance, _using, values in kept for value in values]
         )

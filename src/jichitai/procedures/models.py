@@ -231,6 +231,7 @@ class Application(TenantOwned):
     # "<procedure id>:<e-mail>" while the application counts for a one-per-person procedure; the
     # unique constraint makes the rule hold under concurrent submissions too.
     one_per_person_key = models.CharField(max_length=300, null=True, blank=True)  # noqa: DJ001
+    # Indexed only where set (Meta): a new application has no one assigned.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -238,6 +239,7 @@ class Application(TenantOwned):
         on_delete=models.SET_NULL,
         related_name="assigned_applications",
         verbose_name=_("担当者"),
+        db_index=False,
     )
     submitted_at = models.DateTimeField(_("受付日時"), default=timezone.now, db_index=True)
     # From the procedure's 標準処理期間 at receipt; none when the procedure sets no period.
@@ -262,11 +264,21 @@ class Application(TenantOwned):
             models.UniqueConstraint(
                 fields=["status_token"], name="application_status_token_unique"
             ),
+            # Only the applications that have a key are in its index (most have none).
             models.UniqueConstraint(
-                fields=["one_per_person_key"], name="application_one_per_person_unique"
+                fields=["one_per_person_key"],
+                condition=models.Q(one_per_person_key__isnull=False),
+                name="application_one_per_person_unique",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "procedure", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "procedure", "status"]),
+            models.Index(
+                fields=["assigned_to"],
+                condition=models.Q(assigned_to__isnull=False),
+                name="application_assigned_to",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.receipt_number
@@ -327,8 +339,14 @@ class ApplicationEvent(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Indexed only where set (Meta): a resident's submission has no actor.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
@@ -339,6 +357,13 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            models.Index(
+                fields=["actor"],
+                condition=models.Q(actor__isnull=False),
+                name="application_event_actor",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} {self.kind}"

@@ -61,6 +61,23 @@ def _schema_message(error, spec: FieldSpec) -> str:
     return gettext("入力内容を確認してください。")
 
 
+# The text of each schema validated against lately, by the schema object itself (kept here, so its
+# id is not given to another object meanwhile): a published form's schema is one object the process
+# keeps (``procedures.published``), so it is written out once instead of on every submission.
+_schema_texts: dict[int, tuple[dict, str]] = {}
+
+
+def _schema_json(schema: dict) -> str:
+    kept = _schema_texts.get(id(schema))
+    if kept is not None and kept[0] is schema:
+        return kept[1]
+    text = json.dumps(schema, sort_keys=True)
+    if len(_schema_texts) >= 256:
+        _schema_texts.clear()
+    _schema_texts[id(schema)] = (schema, text)
+    return text
+
+
 @lru_cache(maxsize=256)
 def _validator(schema_json: str) -> Draft202012Validator:
     """Validators are built once per schema (keyed by its text) and reused. This one tells what is
@@ -135,7 +152,7 @@ def validate_application_data(
             if name not in known or not field_types.get(specs_by_name[name]["type"]).is_question:
                 errors[name] = [gettext("この項目はこの手続にありません。")]
 
-    schema_json = json.dumps(schema, sort_keys=True)
+    schema_json = _schema_json(schema)
     if _accepting_validator(schema_json).is_valid(cleaned):
         return cleaned, errors
     specs = {spec["name"]: spec for spec in fields}

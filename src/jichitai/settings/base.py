@@ -159,8 +159,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, checking a kept connection without a query on every request.
+        # The same backend, checking a kept connection without a query on every request and
+        # preparing the statements every submission runs (off behind a pooler that cannot keep
+        # prepared statements: docs/production.md).
         DATABASES["default"]["ENGINE"] = "jichitai.core.postgresql"
+        if not env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

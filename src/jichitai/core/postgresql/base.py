@@ -1,18 +1,68 @@
-"""Django's PostgreSQL backend, with a connection health check that sends nothing.
+"""Django's PostgreSQL backend, with a connection health check that sends nothing and a cursor
+whose statements the server prepares once per connection.
 
 Django checks a kept connection before the first query of each request with ``SELECT 1``: a round
 trip on every request. Here the check asks the socket instead: an idle connection the server has
 closed or is closing (a restart, an idle timeout, a killed backend) has something to read (the
 server's farewell message, or the end of the stream), while a healthy idle connection has nothing.
 A connection that fails in between still fails its query, as it would after a ``SELECT 1``.
+
+Django sends every statement with its values written into the text (client-side binding), so the
+server parses and plans it anew each time. ``prepared_cursor()`` gives a cursor that sends the
+values apart from the statement (server-side binding) and has the server prepare each statement on
+its first use on the connection: what a submission writes every time (its application, history
+event, audit entry and mail task) is then only bound and executed. Every other statement keeps
+Django's cursor (a client-side cursor is never prepared). ``"prepare_threshold": None`` in the
+database's ``OPTIONS`` turns the preparing off (a connection pooler that cannot keep prepared
+statements, docs/production.md); the statements are then bound by the server without being kept.
 """
 
 import select
 
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql.psycopg_any import register_tzloader
+from django.db.backends.utils import CursorWrapper
+from psycopg.pq import Format
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params) -> str | None:
+        # A prepared statement's cursor keeps no text with the values in it: composed here, as
+        # Django does when every cursor binds on the server.
+        if isinstance(cursor, base.ServerBindingCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except base.Database.errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
+    def get_connection_params(self) -> dict:
+        params = super().get_connection_params()
+        # Django turns psycopg's preparing off unless OPTIONS names it; only the cursors of
+        # ``prepared_cursor()`` prepare anything, so they prepare a statement on its first use.
+        if "prepare_threshold" not in self.settings_dict["OPTIONS"]:
+            params["prepare_threshold"] = 0
+        return params
+
+    def prepared_cursor(self) -> CursorWrapper:
+        """A cursor, as ``cursor()`` gives, whose statements are bound and prepared by the server
+        (see the module's docstring): for a statement run on every request with ``%s`` for each
+        value and the same types each time."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            connection = self.connection
+            cursor = base.ServerBindingCursor(connection)
+            # As Django's create_cursor(): the cursor reads timestamps in the connection's zone.
+            loader = connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
+            if self.timezone != loader.timezone:
+                register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import subprocess
 import sys
 
 import pytest
@@ -85,6 +86,24 @@ def test_gunicorn_serves_the_dispatching_handler():
 
     assert isinstance(application, PathDispatchingWSGIHandler)
     assert application.api.middleware == tuple(settings.API_MIDDLEWARE)
+
+
+def test_the_url_patterns_are_ready_before_gunicorn_forks_its_workers():
+    """Loading the WSGI application (what ``--preload`` does once, before the workers are forked)
+    imports the URL patterns and indexes them for reversing in the site's language, so no worker's
+    first request does it."""
+    check = (
+        "import sys\n"
+        "import jichitai.wsgi\n"
+        "from django.conf import settings\n"
+        "from django.urls import get_resolver\n"
+        "print('jichitai.urls' in sys.modules,"
+        " settings.LANGUAGE_CODE in get_resolver()._reverse_dict)"
+    )
+    answer = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True
+    ).stdout
+    assert answer.split() == ["True", "True"]
 
 
 def test_the_api_middleware_is_a_part_of_the_full_list_in_its_order():

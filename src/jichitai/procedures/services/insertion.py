@@ -14,7 +14,7 @@ from typing import cast
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field
 
-from jichitai.core.rows import RowInsert, prepared_values
+from jichitai.core.rows import RowInsert, prepared_values, statement_cursor
 from jichitai.procedures.models import Application, ApplicationEvent
 
 # The next id, taken by the statement itself: from the sequence on PostgreSQL; on SQLite from the
@@ -68,7 +68,7 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
     database = connections[DEFAULT_DB_ALIAS]
     statement, fields = _application_insert(database.vendor)
     values = prepared_values(fields, application, database)
-    with database.cursor() as cursor:
+    with statement_cursor(database) as cursor:
         cursor.execute(statement, [receipt_prefix, *values])
         row = cursor.fetchone()
     if row is None:

@@ -102,6 +102,30 @@ def test_each_bad_field_gets_its_own_message():
     assert errors["agree"] == ["「同意」への同意が必要です。"]
 
 
+def test_a_text_may_hold_line_breaks_and_tabs_but_no_other_control_character():
+    kept, errors = validate_application_data(
+        FIELDS, SCHEMA, valid_raw(kind="b", company="津\t市\r\n役所")
+    )
+    assert errors == {} and kept["company"] == "津\t市\r\n役所"
+    for control in ("\x00", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"):
+        _, errors = validate_application_data(
+            FIELDS, SCHEMA, valid_raw(kind="b", company=f"津{control}市")
+        )
+        assert errors["company"] == ["使用できない制御文字が含まれています。"], repr(control)
+
+
+def test_each_schema_is_validated_against_by_its_own_rules():
+    """The validator of a schema is kept per process; another schema (a new version of the form)
+    gets its own, even for the same fields."""
+    assert validate_application_data(FIELDS, SCHEMA, valid_raw())[1] == {}
+    stricter = build_schema(FIELDS)
+    stricter["properties"]["postal"]["pattern"] = "^999"
+    assert validate_application_data(FIELDS, stricter, valid_raw())[1] == {
+        "postal": ["形式が正しくありません。"]
+    }
+    assert validate_application_data(FIELDS, SCHEMA, valid_raw())[1] == {}
+
+
 def test_missing_required_fields_are_named():
     _, errors = validate_application_data(FIELDS, SCHEMA, {})
     assert errors["applicant"] == ["「氏名」を入力してください。"]
