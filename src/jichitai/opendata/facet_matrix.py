@@ -157,17 +157,18 @@ def forget() -> None:
         _held.clear()
 
 
-def counts_at(matrix: FacetMatrix, version: int, delta, ids: list[int]) -> dict[int, int] | None:
+def counts_at(
+    matrix: FacetMatrix, version: int, delta, ids: list[int], *, kept_versions: int
+) -> dict[int, int] | None:
     """The facet key counts of ``ids`` at ``version`` from ``matrix`` brought to that version by
-    ``delta`` (``delta_sql``, read in the statement that read ``ids``). None when the matrix cannot
-    be brought to it: it is then read again, for the next count."""
-    from jichitai.opendata.facets import KEPT_VERSIONS
-
+    ``delta`` (``delta_sql``, read in the statement that read ``ids``), the change log reaching
+    ``kept_versions`` back. None when the matrix cannot be brought to it: it is then read again,
+    for the next count."""
     entries, recounts, changed = delta
     with _lock:
         usable = (
             matrix.version <= version
-            and version - matrix.version <= KEPT_VERSIONS
+            and version - matrix.version <= kept_versions
             and not recounts
             and entries <= MAX_APPLIED_CHANGES
         )

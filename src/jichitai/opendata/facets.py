@@ -260,7 +260,9 @@ def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *delta_params])
             version, ids, delta = cursor.fetchone()
-        key_counts = facet_matrix.counts_at(matrix, version or 0, delta, ids)
+        key_counts = facet_matrix.counts_at(
+            matrix, version or 0, delta, ids, kept_versions=KEPT_VERSIONS
+        )
         if key_counts is not None:
             return _kept(version or 0, ids, key_counts)
     return _counted_in_sql(datasets, with_facets)
@@ -372,7 +374,9 @@ def _one_pass(
     order = tuple(ordering)
     if matrix is None:
         return page, _kept(version or 0, ids, None, order)
-    key_counts = facet_matrix.counts_at(matrix, version or 0, delta, ids)
+    key_counts = facet_matrix.counts_at(
+        matrix, version or 0, delta, ids, kept_versions=KEPT_VERSIONS
+    )
     if key_counts is None:
         return page, _counted(ranked, with_facets)
     return page, _kept(version or 0, ids, key_counts, order)

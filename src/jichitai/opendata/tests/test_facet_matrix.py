@@ -127,10 +127,14 @@ def test_the_matrix_counts_rows_and_keys_beyond_its_width():
 def test_a_matrix_newer_than_the_match_is_not_used(tsu):
     matrix = facet_matrix.FacetMatrix(version=5)
     matrix.set_row(1, [10])
-    assert facet_matrix.counts_at(matrix, 4, [0, 0, None], [1]) is None
-    assert facet_matrix.counts_at(matrix, 6, [1, 1, None], [1]) is None  # a recount entry
-    assert facet_matrix.counts_at(matrix, 6, [1, 0, [[1, [11]]]], [1]) == {11: 1}
+    assert facet_matrix.counts_at(matrix, 4, [0, 0, None], [1], kept_versions=10) is None
+    assert (
+        facet_matrix.counts_at(matrix, 6, [1, 1, None], [1], kept_versions=10) is None
+    )  # a recount entry
+    assert facet_matrix.counts_at(matrix, 6, [1, 0, [[1, [11]]]], [1], kept_versions=10) == {11: 1}
     assert matrix.version == 6
+    # Further back than the change log reaches: the log cannot say what changed.
+    assert facet_matrix.counts_at(matrix, 17, [1, 0, [[1, [12]]]], [1], kept_versions=10) is None
 
 
 def _label_reads(run) -> int:
