@@ -18,7 +18,9 @@ statements, docs/production.md); the statements are then bound by the server wit
 """
 
 import select
+from typing import Any
 
+import psycopg
 from django.db.backends.postgresql import base, operations
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.backends.utils import CursorWrapper
@@ -26,14 +28,15 @@ from psycopg.pq import Format
 
 
 class DatabaseOperations(operations.DatabaseOperations):
-    def last_executed_query(self, cursor, sql, params) -> str | None:
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str:
         # A prepared statement's cursor keeps no text with the values in it: composed here, as
-        # Django does when every cursor binds on the server.
-        if isinstance(cursor, base.ServerBindingCursor):
+        # Django does when every cursor binds on the server (the statement alone when its values
+        # cannot be written into it).
+        if isinstance(cursor, psycopg.Cursor) and not isinstance(cursor, psycopg.ClientCursor):
             try:
-                return self.compose_sql(sql, params)
-            except base.Database.errors.DataError:
-                return None
+                return str(self.compose_sql(sql, params))
+            except psycopg.errors.DataError:
+                return sql
         return super().last_executed_query(cursor, sql, params)
 
 
@@ -56,12 +59,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.ensure_connection()
         with self.wrap_database_errors:
             connection = self.connection
-            cursor = base.ServerBindingCursor(connection)
+            # Any: django-stubs type make_cursor()'s argument as the wrapper it returns.
+            cursor: Any = psycopg.Cursor(connection)
             # As Django's create_cursor(): the cursor reads timestamps in the connection's zone.
             loader = connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
             if self.timezone != loader.timezone:
                 register_tzloader(self.timezone, cursor)
-            return self._prepare_cursor(cursor)
+        # As Django's _prepare_cursor(): logged like every other cursor when queries are.
+        self.validate_thread_sharing()
+        if self.queries_logged:
+            return self.make_debug_cursor(cursor)
+        return self.make_cursor(cursor)
 
     def is_usable(self) -> bool:
         connection = self.connection
