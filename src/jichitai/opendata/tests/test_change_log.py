@@ -14,7 +14,7 @@ from django.test import Client
 
 from jichitai.opendata import facets, search_index, selectors, services
 from jichitai.opendata.models import Dataset
-from jichitai.opendata.tests.counting import record_fresh_counts
+from jichitai.opendata.tests.counting import bulk_created, record_fresh_counts
 
 pytestmark = [
     pytest.mark.django_db,
@@ -49,35 +49,9 @@ def _facet_ids(ids: list[int]) -> dict[int, list[int]]:
         return dict(cursor.fetchall())
 
 
-def _bulk_created(organization, count: int) -> list[int]:
-    """``count`` public datasets written in one INSERT statement, with their facet keys."""
-    keys = "\n".join(
-        [
-            search_index.key("license_id", "CC-BY-4.0"),
-            search_index.key("organization", organization.pk),
-        ]
-    )
-    Dataset.objects.bulk_create(
-        [
-            Dataset(
-                organization=organization,
-                name=f"bulk-{number:04d}",
-                title=f"一覧 {number}",
-                private=False,
-                search_text=f"一覧 {number}",
-                search_keys=keys,
-            )
-            for number in range(count)
-        ]
-    )
-    return list(
-        Dataset.objects.filter(name__startswith="bulk-").order_by("pk").values_list("pk", flat=True)
-    )
-
-
 def test_one_statement_writing_several_datasets_moves_the_version_once(tsu):
     version = _version()
-    ids = _bulk_created(tsu, 3)
+    ids = bulk_created(tsu, 3)
     assert _version() == version + 1
     assert _logged_since(version) == [(version + 1, pk, None) for pk in ids]
 
@@ -94,7 +68,7 @@ def test_one_statement_writing_several_datasets_moves_the_version_once(tsu):
 
 
 def test_a_statement_that_changes_no_dataset_moves_nothing(tsu):
-    ids = _bulk_created(tsu, 2)
+    ids = bulk_created(tsu, 2)
     version = _version()
     assert Dataset.objects.filter(pk__in=ids, private=True).update(license_id="CC0-1.0") == 0
     with connection.cursor() as cursor:
@@ -105,7 +79,7 @@ def test_a_statement_that_changes_no_dataset_moves_nothing(tsu):
 
 def test_a_statement_changing_more_datasets_than_a_replay_takes_logs_a_recount(tsu):
     count = facets.MAX_REPLAYED_CHANGES + 1
-    ids = _bulk_created(tsu, count)
+    ids = bulk_created(tsu, count)
     version = _version()
     assert Dataset.objects.filter(pk__in=ids).update(license_id="CC0-1.0") == count
     assert _version() == version + 1
@@ -113,7 +87,7 @@ def test_a_statement_changing_more_datasets_than_a_replay_takes_logs_a_recount(t
 
 
 def test_emptying_the_dataset_table_logs_a_recount(tsu):
-    _bulk_created(tsu, 2)
+    bulk_created(tsu, 2)
     version = _version()
     with connection.cursor() as cursor:
         # The checks of the rows just inserted run first: TRUNCATE refuses to run before them.

@@ -9,6 +9,7 @@ from django.db import connection
 
 from jichitai.opendata import facet_labels, facet_matrix, facets, search_index, selectors, services
 from jichitai.opendata.models import Dataset
+from jichitai.opendata.tests.counting import bulk_created
 
 pytestmark = [
     pytest.mark.django_db,
@@ -78,22 +79,7 @@ def test_counts_follow_writes_from_the_change_log_without_reading_the_matrix_aga
 def test_a_statement_changing_more_datasets_than_a_replay_takes_reads_the_matrix_again(tsu, loads):
     _published(tsu, "parks", "都市公園一覧", ["公園"])
     assert_counts_as_the_database_groups_them("一覧")
-    keys = "\n".join(
-        [search_index.key("license_id", "CC0-1.0"), search_index.key("organization", tsu.pk)]
-    )
-    Dataset.objects.bulk_create(
-        [
-            Dataset(
-                organization=tsu,
-                name=f"bulk-{number:04d}",
-                title=f"一覧 {number}",
-                private=False,
-                search_text=f"一覧 {number}",
-                search_keys=keys,
-            )
-            for number in range(facets.MAX_REPLAYED_CHANGES + 1)
-        ]
-    )
+    bulk_created(tsu, facets.MAX_REPLAYED_CHANGES + 1)
     counted = assert_counts_as_the_database_groups_them("一覧")
     assert counted.count == facets.MAX_REPLAYED_CHANGES + 2
     assert len(loads) == 2
