@@ -15,7 +15,8 @@ from jichitai.procedures.xlsform import MAX_ROWS, XLSFormError, read_xlsform
 CORPUS = Path(__file__).parent / "xlsform_corpus" / "files"
 
 
-def workbook(survey_rows, choice_rows=(), *, header=None, choice_header=None):
+def workbook(survey_rows, choice_rows=(), *, header=None, choice_header=None, sheets=None):
+    """An XLSForm: survey and choices sheets, and ``sheets`` (name: rows, header first)."""
     book = Workbook()
     survey = book.active
     survey.title = "survey"
@@ -29,6 +30,10 @@ def workbook(survey_rows, choice_rows=(), *, header=None, choice_header=None):
     choices.append(choice_header or ["list_name", "name", "label"])
     for row in choice_rows:
         choices.append(row)
+    for name, rows in (sheets or {}).items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
@@ -385,24 +390,15 @@ def test_a_loop_within_a_page_is_a_section_per_choice_under_the_loops_condition(
 
 
 def external_workbook(external_rows):
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    survey.append(["type", "name", "label", "choice_filter"])
-    survey.append(["select_one area", "area", "地域"])
-    survey.append(["select_one_external area", "town", "市町", "area=${area}"])
-    choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", "label"])
-    choices.append(["area", "hokusei", "北勢"])
-    choices.append(["area", "nansei", "南勢"])
-    external = book.create_sheet("external_choices")
-    external.append(["list_name", "name", "label", "area"])
-    for row in external_rows:
-        external.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return workbook(
+        [
+            ["select_one area", "area", "地域"],
+            ["select_one_external area", "town", "市町", "area=${area}"],
+        ],
+        [["area", "hokusei", "北勢"], ["area", "nansei", "南勢"]],
+        header=["type", "name", "label", "choice_filter"],
+        sheets={"external_choices": [["list_name", "name", "label", "area"], *external_rows]},
+    )
 
 
 def test_a_select_one_external_takes_its_choices_and_filter_from_the_external_choices_sheet():
