@@ -123,10 +123,6 @@ class PageResult:
         }
 
 
-_clamp_box = placement.clamp_box
-_sharpness = checks.sharpness  # kept for callers of the old name
-
-
 @dataclass
 class _Zone:
     """One place to look at: a field's box, an option of a choice or a part of a date."""
@@ -167,7 +163,7 @@ class Extractor:
 
     def _zone(self, reference_image: np.ndarray, box) -> _Zone:
         cv2 = require("cv2", extra="ocr")
-        x0, y0, x1, y1 = _clamp_box(box, self.reference.width, self.reference.height)
+        x0, y0, x1, y1 = placement.clamp_box(box, self.reference.width, self.reference.height)
         # Blank-form ink, grown so a slightly off alignment still erases it; taken with a margin
         # because a border drawn just outside the zone comes inside it when the page is a pixel off.
         margin = 4
@@ -323,7 +319,7 @@ class Extractor:
                 self._moved[(name, part, moved)] = self._zone(self._reference_image, box)
             zone = self._moved[(name, part, moved)]
         height, width = aligned.shape[:2]
-        x0, y0, x1, y1 = _clamp_box(placement.moved(zone.box, shift), width, height)
+        x0, y0, x1, y1 = placement.clamp_box(placement.moved(zone.box, shift), width, height)
         gray = aligned[y0:y1, x0:x1]
         return gray, zone.erase[: gray.shape[0], : gray.shape[1]]
 
@@ -450,7 +446,7 @@ class Extractor:
 
     def _checkbox(self, aligned: np.ndarray, name: str) -> FieldResult:
         zone = self._zones[(name, "")]
-        box = _clamp_box(zone.box, aligned.shape[1], aligned.shape[0])
+        box = placement.clamp_box(zone.box, aligned.shape[1], aligned.shape[0])
         mark = marks.checkbox_on_page(aligned, box, zone.erase, self.unit, self._reference_image)
         reasons = []
         if mark.ambiguous:

@@ -183,4 +183,4 @@ def test_writing_blurred_by_a_distant_photo_is_soft_and_a_sharp_scan_is_not():
         ink = marks.added_ink(gray, np.zeros(gray.shape, bool), 1.0)[0]
         contrast = float(np.percentile(255 - gray[ink > 0].astype(np.float32), 90))
         near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
-        assert (extract._sharpness(gray, near, contrast) < extract.SOFT) is expected
+        assert (checks.sharpness(gray, near, contrast) < extract.SOFT) is expected
