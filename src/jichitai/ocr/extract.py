@@ -489,8 +489,3 @@ def _misplaced(result: FieldResult, shift: tuple[int, int] | None) -> None:
 def _kind(f: TemplateField, part: str) -> str:
     """What is read in a zone: a guided date's parts are numbers."""
     return "digits" if part else f.type
-
-
-def field_crop(aligned: np.ndarray, f: TemplateField, margin: int = 6) -> np.ndarray:
-    """The field's zone as the person sees it on the verification screen."""
-    return placement.field_crop(aligned, f.box, margin)

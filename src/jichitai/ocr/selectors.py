@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from jichitai.core.japanese import fiscal_year_bounds
 from jichitai.ocr import pages as page_io
-from jichitai.ocr.extract import field_crop
 from jichitai.ocr.models import Batch, BatchFile, PaperTemplate, ScanPage
+from jichitai.ocr.placement import field_crop
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
@@ -142,7 +142,7 @@ def field_zone_png(page: ScanPage, field_name: str) -> bytes | None:
         return None
     with page.image.open("rb") as handle:
         aligned = next(page_io.load_pages(handle.read()))
-    return page_io.encode_png(field_crop(aligned, zone))
+    return page_io.encode_png(field_crop(aligned, zone.box))
 
 
 # --- The live metric ``ocr.pages_read`` ---------------------------------------------------------

@@ -15,8 +15,8 @@ from django.utils import timezone
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs.models import Job
 from jichitai.ocr import demo, pages, samples, selectors, services
-from jichitai.ocr.extract import field_crop
 from jichitai.ocr.models import ScanPage
+from jichitai.ocr.placement import field_crop
 from jichitai.ocr.tests.factories import paper_template, read_page
 from jichitai.procedures.models import Application
 from jichitai.tenancy.models import Role
@@ -278,7 +278,7 @@ def test_a_field_is_shown_as_the_zone_the_library_crops_from_the_aligned_page(
     with page.image.open("rb") as handle:
         aligned = next(pages.load_pages(handle.read()))
     shown = next(pages.load_pages(response.content))
-    assert np.array_equal(shown, field_crop(aligned, zone))
+    assert np.array_equal(shown, field_crop(aligned, zone.box))
 
 
 def test_a_field_the_template_does_not_have_is_not_found(tsu, tsu_clerk, login):
