@@ -118,7 +118,7 @@ def top_functions(stats: dict, number: int, top: int = 15) -> list[tuple[str, fl
     for (file, line, function), (_calls, _primitive, own, cumulative, _callers) in sorted(
         stats.items(), key=lambda item: item[1][2], reverse=True
     )[:top]:
-        where = re.sub(r"^.*/(site-packages|src)/", "", file)
+        where = re.sub(r"^.*/(site-packages|src|python3\.\d+)/", "", file)
         label = f"{function} ({where}:{line})" if line else function
         rows.append((label, own * 1000 / number, own * 100 / total, cumulative * 1000 / number))
     return rows
