@@ -47,11 +47,11 @@ def _wsgi_environ(path: str, body: bytes, content_type: str) -> dict:
 
 def cpu_profile(
     procedure_id: int, number: int
-) -> tuple[float, float, list[tuple[str, float, float]]]:
+) -> tuple[float, float, list[tuple[str, float, float, float]]]:
     """The CPU time of one API submission in-process, and the 15 functions spending most CPU time
-    by themselves (exclusive), measured over ``number`` submissions with the process CPU clock
-    (time waiting for PostgreSQL is not counted; its own CPU is part of the database's figures
-    above), and the Python function calls per submission, which other work on the machine does not
+    by themselves (exclusive, with their cumulative time beside it), measured over ``number``
+    submissions with the process CPU clock (time waiting for PostgreSQL is not counted; its own CPU
+    is part of the database's figures above), and the Python function calls per submission, which other work on the machine does not
     change. Each submission goes through the WSGI application gunicorn serves
     (``jichitai.wsgi.application``): its handler, middleware, URL resolution, the view, and the
     end-of-request signals, as a served request does."""
@@ -87,7 +87,7 @@ def _measure(
     request: Callable[[str, int], dict],
     expected: str,
     number: int,
-) -> tuple[float, float, list[tuple[str, float, float]]]:
+) -> tuple[float, float, list[tuple[str, float, float, float]]]:
     """Answers 50 requests to warm up, then times ``number`` and profiles ``number`` more; each
     request's environ is made by ``request`` before the timing starts."""
     for environ in [request("warm", index) for index in range(50)]:
@@ -104,20 +104,29 @@ def _measure(
         _answer(application, environ, expected)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    total = sum(row[2] for row in stats.stats.values()) or 1  # every function's own time
+    return cpu_ms, stats.total_calls / number, top_functions(stats.stats, number)
+
+
+def top_functions(stats: dict, number: int, top: int = 15) -> list[tuple[str, float, float, float]]:
+    """The ``top`` functions by exclusive time in a ``pstats.Stats.stats`` table (function → calls,
+    primitive calls, exclusive time, cumulative time, callers): the label, the exclusive time per
+    ``number`` requests in ms, its share of all exclusive time, and the cumulative time per request
+    in ms. Ranked by exclusive time: a frame that contains the whole view (a middleware's
+    ``__call__``) has a large cumulative time but spends little by itself."""
+    total = sum(row[2] for row in stats.values()) or 1  # every function's own time
     rows = []
-    for (file, line, function), (_calls, _primitive, own, _cumulative, _callers) in sorted(
-        stats.stats.items(), key=lambda item: item[1][2], reverse=True
-    )[:15]:
-        where = re.sub(r"^.*/(site-packages|src)/", "", file)
+    for (file, line, function), (_calls, _primitive, own, cumulative, _callers) in sorted(
+        stats.items(), key=lambda item: item[1][2], reverse=True
+    )[:top]:
+        where = re.sub(r"^.*/(site-packages|src|python3\.\d+)/", "", file)
         label = f"{function} ({where}:{line})" if line else function
-        rows.append((label, own * 1000 / number, own * 100 / total))
-    return cpu_ms, stats.total_calls / number, rows
+        rows.append((label, own * 1000 / number, own * 100 / total, cumulative * 1000 / number))
+    return rows
 
 
 def web_form_cpu_profile(
     procedure_id: int, number: int
-) -> tuple[float, float, list[tuple[str, float, float]]]:
+) -> tuple[float, float, list[tuple[str, float, float, float]]]:
     """As ``cpu_profile``, for the web form's final POST: the resident's answers are already in
     their session (as the form's pages leave them), and the POST to the confirmation page, with its
     CSRF token, records the application and redirects to the done page. Only that POST is timed;
@@ -159,12 +168,18 @@ def web_form_cpu_profile(
 
 
 def print_profile(
-    what: str, number: int, cpu_ms: float, calls: float, profile: list[tuple[str, float, float]]
+    what: str,
+    number: int,
+    cpu_ms: float,
+    calls: float,
+    profile: list[tuple[str, float, float, float]],
 ) -> None:
     print(
         f"\nCPU per submission (in-process, CPU clock, {number} {what}): "
         f"{cpu_ms:.2f} ms, {calls:,.0f} Python function calls."
-        " Top 15 by exclusive (self) CPU time, ms per submission (under the profiler):\n"
+        " Top 15 by exclusive (self) CPU time, ms per submission (under the profiler), with the"
+        " share of all exclusive time and the cumulative time (the function and all it calls):\n"
     )
-    for label, milliseconds, share in profile:
-        print(f"| {milliseconds:>7.3f} ms | {share:>5.1f} % | {label}")
+    print("| exclusive  | share   | cumulative | function")
+    for label, milliseconds, share, cumulative in profile:
+        print(f"| {milliseconds:>7.3f} ms | {share:>5.1f} % | {cumulative:>7.3f} ms | {label}")
