@@ -26,6 +26,7 @@ from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
 from jichitai.procedures.translations import (
     form_languages,
     html_lang,
+    missing_language_notice,
     resident_page_language,
     translate,
 )
@@ -247,6 +248,8 @@ def procedure_form(request, org_code, procedure_id):
             "language": language,
             "languages": languages,
             "html_lang": html_lang(language),
+            "missing_language": html_lang(request.GET.get("lang", "")),
+            "missing_language_notice": missing_language_notice(request.GET.get("lang"), languages),
             "errors": shown,
             "error_count": len(shown),
             "draft_form": draft_form,

@@ -7,6 +7,7 @@ import copy
 from contextlib import AbstractContextManager, nullcontext
 
 from django.utils import translation
+from django.utils.translation import gettext
 
 from jichitai.procedures.fields import FieldSpec
 
@@ -64,6 +65,15 @@ def form_languages(fields: list[FieldSpec]) -> list[tuple[str, str]]:
     every = [*fields, *(child for spec in fields for child in spec.get("children", []))]
     codes = {code for spec in every for code in spec.get("translations", {})}
     return [(code, name) for code, name in LANGUAGES.items() if code == "ja" or code in codes]
+
+
+def missing_language_notice(code: str | None, offered: list[tuple[str, str]]) -> str | None:
+    """What a resident who asked for language ``code`` (a link with ``?lang=``) reads when the
+    form is not translated into it, in that language; None when it is offered or unknown."""
+    if code not in LANGUAGES or code in dict(offered):
+        return None
+    with resident_language(code):
+        return gettext("このフォームはこの言語では用意されていません。日本語で表示しています。")
 
 
 def html_lang(code: str) -> str:

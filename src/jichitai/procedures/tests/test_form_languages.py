@@ -89,3 +89,16 @@ def test_staff_download_the_form_as_xlsform_and_it_reads_back_the_same(tsu, tsu_
     assert fields[1] == FIELDS[1]
     assert fields[0]["translations"] == FIELDS[0]["translations"]
     assert fields[0]["constraint"] == ". <= 5"
+
+
+@pytest.mark.django_db
+def test_a_resident_asking_for_a_language_the_form_lacks_is_told_so_in_that_language(tsu):
+    """A link with ?lang=es to a form translated only into Portuguese shows the Japanese form
+    with a notice in Spanish, rather than silently in Japanese."""
+    procedure = published_procedure(tsu, fields=FIELDS)
+    page = Client().get(f"/o/{tsu.code}/procedures/{procedure.pk}/?lang=es").content.decode()
+    assert '<p class="notice" lang="es">' in page
+    assert "Este formulario no está disponible en este idioma" in page
+    assert "子どもの人数" in page  # the form itself, in Japanese
+    offered = Client().get(f"/o/{tsu.code}/procedures/{procedure.pk}/?lang=pt").content.decode()
+    assert "no está disponible" not in offered and "não está disponível" not in offered
