@@ -382,6 +382,17 @@ def _one_pass(
     return page, _kept(version or 0, ids, key_counts, order)
 
 
+def preload() -> None:
+    """Reads the facet matrix and the labels of every facet value it holds (PostgreSQL), as the
+    first faceted search would (a fifth of a second at 100,000 datasets); registered to run before
+    the server serves (``core.serving``), so that no request waits for it and, under gunicorn's
+    ``--preload``, the workers share one copy of it."""
+    if not search_index.indexed():
+        return
+    matrix = facet_matrix.held()
+    facet_labels.hold(matrix.numbers[1:], str(matrix.version))
+
+
 def _kept_key(datasets: QuerySet, with_facets: bool) -> str | None:
     """The cache key of the counts of ``datasets`` (any version); None when nothing can match."""
     try:
