@@ -6,6 +6,7 @@ from django.urls import get_resolver
 from django.utils import translation
 
 from jichitai.core.handlers import PathDispatchingWSGIHandler
+from jichitai.core.serving import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jichitai.settings.production")
 
@@ -19,3 +20,6 @@ application = PathDispatchingWSGIHandler()
 # request; in the site's language, whose catalogue is then loaded too.
 with translation.override(settings.LANGUAGE_CODE):
     _reverse_index = get_resolver().reverse_dict
+
+# What the apps hold for every request (the open data catalog's facet matrix), read here too.
+warm_up()

@@ -74,3 +74,7 @@ metrics: "Registry[Metric]" = Registry("live metrics")
 
 # Tables published as open data (``core.published_tables``): the catalog regenerates them daily.
 published_tables: "Registry[PublishedTable]" = Registry("tables published as open data")
+
+# What a server process does once before it serves (``core.serving.warm_up``, from ``jichitai.wsgi``,
+# before gunicorn forks its workers with ``--preload``) instead of on its first request.
+serving_warmups: Registry[Callable[[], None]] = Registry("warm-ups before serving")

@@ -103,6 +103,11 @@ def _labels(numbers, version: str) -> dict[int, tuple[str, str, str] | None]:
     return labels
 
 
+def hold(numbers: list[int], version: str) -> None:
+    """Reads the labels of ``numbers`` for the catalog at ``version`` now (before serving)."""
+    _labels(numbers, version)
+
+
 def labeled(
     key_counts: dict[int, int], fields: list[str], limit: int, *, version: str
 ) -> dict[str, list[FacetItem]]:

@@ -382,13 +382,24 @@ def _one_pass(
     return page, _kept(version or 0, ids, key_counts, order)
 
 
-def _kept_key(datasets: QuerySet, with_facets: bool) -> str | None:
+def preload() -> None:
+    """Reads the facet matrix and the labels of every facet value it holds (PostgreSQL), as the
+    first faceted search would (a fifth of a second at 100,000 datasets); registered to run before
+    the server serves (``core.serving``), so that no request waits for it and, under gunicorn's
+    ``--preload``, the workers share one copy of it."""
+    if not search_index.indexed():
+        return
+    matrix = facet_matrix.held()
+    facet_labels.hold(matrix.numbers[1:], str(matrix.version))
+
+
+def _kept_key(datasets: QuerySet) -> str | None:
     """The cache key of the counts of ``datasets`` (any version); None when nothing can match."""
     try:
         matched_sql, params = datasets.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a condition that nothing can meet (a tag no dataset has)
         return None
-    signature = repr((matched_sql, params, with_facets)).encode()
+    signature = repr((matched_sql, params)).encode()
     return f"opendata:kept-counts:{hashlib.sha256(signature).hexdigest()}"
 
 
@@ -413,7 +424,10 @@ def page_count_and_facets(
     PostgreSQL walks the index of the last change and reads only the rows up to the page's end,
     however many match), and the counts one more that reads the matched rows unsorted."""
     fields = [name for name in fields if name in _FACET_SQL]
-    key = _kept_key(ranked, bool(fields))
+    # The facet key counts are taken whatever facets the request asks for (one bincount over the
+    # held matrix, a millisecond or two): the counts kept by a search without facets serve the
+    # same query with facets, and the other way round.
+    key = _kept_key(ranked)
     if key is None:
         return [], 0, {name: [] for name in fields}
     kept = cache.get(key)
@@ -426,11 +440,11 @@ def page_count_and_facets(
         if page is None:
             page = page_of()
     elif ordering[0] == "-score":
-        page, kept = _one_pass(ranked, ordering, start, rows, bool(fields))
+        page, kept = _one_pass(ranked, ordering, start, rows, True)
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
     else:
         page = page_of()
-        kept = _counted(ranked, bool(fields))
+        kept = _counted(ranked, True)
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
     return (
         page,

@@ -1,16 +1,18 @@
 """What the open data module adds to the platform's registries: live metrics, the staff card and
-navigation, the public section of /o/<code>/ and the demo (the scheduled refresh of statistics is
+navigation, the public section of /o/<code>/, the demo and the facet matrix read before serving (the scheduled refresh of statistics is
 in ``jobs.py``)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.metrics import Metric, MetricParameter
-from jichitai.core.registry import metrics
+from jichitai.core.registry import metrics, serving_warmups
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.opendata import demo, figures, selectors
+from jichitai.opendata import demo, facets, figures, selectors
 from jichitai.portal.registry import PublicSection, public_sections
 from jichitai.tenancy.models import Organization, Role
+
+serving_warmups.register("opendata.facet_matrix", facets.preload)
 
 metrics.register(
     "opendata.published_datasets",

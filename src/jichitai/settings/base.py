@@ -199,6 +199,9 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="jichitai")
 # Which kind of installation this is: "development" (a developer's machine: `jichitai demo` may load
 # demo accounts with a published password) or "production" (anything else). Unset means production.
 JICHITAI_ENVIRONMENT = env.str("JICHITAI_ENVIRONMENT", default="production")
+# Whether jichitai.wsgi runs the apps' warm-ups (core.serving) before serving: production only; a
+# development server or a test reads what they would when first needed.
+JICHITAI_WARM_UP_BEFORE_SERVING = False
 # How long a one-time code for enrolling a first authenticator stays valid after an admin issues it.
 JICHITAI_ENROLMENT_CODE_HOURS = env.int("JICHITAI_ENROLMENT_CODE_HOURS", default=72)
 # Demo accounts may skip the second factor on a development machine only; production.py forces False

@@ -12,6 +12,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # The demo shortcut is never available here, whatever the environment says.
 JICHITAI_DEMO_LOGIN_WITHOUT_OTP = False
 JICHITAI_ENVIRONMENT = "production"
+# What every worker reads on its first request (the catalog's facet matrix) read once by gunicorn's
+# master before it forks them (core.serving).
+JICHITAI_WARM_UP_BEFORE_SERVING = True
 
 # Rate-limit counters must be shared by all gunicorn workers and machines.
 # Django's own Redis backend (rediscache://); database 1 keeps them apart from the task queue.

@@ -6,7 +6,9 @@ replay takes in). Facet labels held per catalog version, and search key numbers 
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from jichitai.core.registry import serving_warmups
 from jichitai.opendata import facet_labels, facet_matrix, facets, search_index, selectors, services
 from jichitai.opendata.models import Dataset
 from jichitai.opendata.tests.counting import bulk_created
@@ -167,3 +169,20 @@ def test_search_key_numbers_are_looked_up_once_and_a_new_key_is_found(tsu):
     assert search_index.key_ids([search_index.key("text", "緑地")]) is None
     _published(tsu, "green", "緑地一覧", ["緑地"])
     assert search_index.key_ids([search_index.key("text", "緑地")]) is not None
+
+
+def test_the_matrix_and_its_labels_read_before_serving_serve_the_first_faceted_search(tsu, loads):
+    _published(tsu, "parks", "都市公園一覧", ["公園", "防災"])
+    facet_matrix.forget()
+    facet_labels.forget()
+    serving_warmups.get("opendata.facet_matrix")()
+    assert len(loads) == 1
+
+    query = selectors.SearchQuery(text="公園", facet_fields=("tags", "organization"))
+    with CaptureQueriesContext(connection) as searched:
+        result = selectors.search(query, visible=selectors.public_datasets())
+
+    assert len(loads) == 1
+    assert not any("opendata_searchkey k" in q["sql"] for q in searched)  # no labels read
+    assert {item.name for item in result.facets["tags"]} == {"公園", "防災"}
+    assert [item.display_name for item in result.facets["organization"]] == [tsu.name]

@@ -71,3 +71,24 @@ def test_after_a_write_the_page_is_read_again(parks, tsu):
     page, reads = _names(q="公園", rows=3, **{"facet.field": FACETS})
     assert reads == 2  # the changed dataset matched for the replayed counts, and the page
     assert page == ["parks-1", "parks-6", "parks-4"]
+
+
+@pytest.mark.parametrize("first_facets", [None, FACETS], ids=["without-first", "with-first"])
+def test_the_counts_of_a_query_serve_it_with_and_without_facets(parks, tsu, first_facets):
+    """The facet key counts are kept with the count whatever the request asked for: the same
+    query with or without facets is not counted again."""
+    faceted = {"facet.field": FACETS}
+    first = {"facet.field": first_facets} if first_facets else {}
+    second = {} if first_facets else faceted
+    for sort in ("score desc, metadata_modified desc", "metadata_modified desc"):
+        _names(q="一覧", sort=sort, **first)
+        with CaptureQueriesContext(connection) as captured:
+            response = Client().get(
+                "/api/3/action/package_search", {"q": "一覧", "sort": sort, **second}
+            )
+        result = response.json()["result"]
+        assert result["count"] == 7
+        assert not any("WITH m AS MATERIALIZED" in q["sql"] for q in captured)  # not counted
+        if second:
+            assert result["facets"]["res_format"] == {"CSV": 7}
+            assert result["facets"]["organization"] == {tsu.code: 7}

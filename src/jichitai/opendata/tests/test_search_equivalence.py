@@ -368,3 +368,25 @@ def test_counts_follow_a_change_of_an_organization_code(tsu):
     found = package_search(fq="organization:999999", **faceted)
     assert found["count"] == 1
     assert found["facets"]["organization"] == {"999999": 1}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search key numbers on PostgreSQL")
+def test_an_organization_filter_is_one_more_key_number_of_the_match(tsu, ise):
+    """On PostgreSQL ``organization:`` is the organization's key number in the same GIN
+    containment as the words, not a join to the organizations beside it."""
+    for organization, name in ((tsu, "tsu-parks"), (ise, "ise-parks")):
+        dataset = services.create_dataset(
+            actor=None, organization=organization, name=name, title="都市公園一覧"
+        )
+        services.add_resource(actor=None, dataset=dataset, url=f"https://example.jp/{name}.csv")
+        services.publish_dataset(actor=None, dataset=dataset)
+
+    found = package_search(q="公園", fq=f"organization:{tsu.code}")
+    excluded = package_search(q="公園", fq=f"-organization:{tsu.code}")
+    nowhere = package_search(q="公園", fq="organization:000000")
+
+    assert [d["name"] for d in found["results"]] == ["tsu-parks"]
+    assert [d["name"] for d in excluded["results"]] == ["ise-parks"]
+    assert nowhere["count"] == 0
+    sql = str(Dataset.objects.filter(selectors.field_condition("organization", tsu.code)).query)
+    assert "search_key_ids" in sql and "tenancy_organization" not in sql
