@@ -15,6 +15,10 @@ Inside ``written_together()`` the rows are kept and written when the block ends:
 one statement (each INSERT a part of one ``WITH``), one round trip instead of one per row; elsewhere
 one after the other, as outside. A row kept there gets its id (one the database gives) when the
 block ends, so the block holds only rows whose id nothing reads before then.
+
+``insert_following`` writes rows that need the id of another one written in the same statement
+(PostgreSQL): each computes those columns in SQL from what the leading INSERT returns, and none is
+written when the leading INSERT writes nothing (a unique key already taken).
 """
 
 from collections.abc import Iterator

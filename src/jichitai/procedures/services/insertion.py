@@ -4,8 +4,9 @@ The application row is written in one statement: the receipt number is computed 
 from the id the same statement takes, so the row is never written with a placeholder and updated
 afterwards; a unique key already taken (a retried Idempotency-Key, a second application of the same
 person) is answered by no row rather than by an error, so the caller's transaction stays usable and
-the submission needs no savepoint and no SELECT before the INSERT. Its history event goes through
-``core.rows`` (as its audit entry does in ``audit.services``).
+the submission needs no savepoint and no SELECT before the INSERT. On PostgreSQL its history event,
+audit entry and receipt mail's task are written by the same statement (``insert_submitted``), which
+computes what they take from the application; elsewhere they follow one by one through ``core.rows``.
 """
 
 from functools import cache
