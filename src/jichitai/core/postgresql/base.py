@@ -21,13 +21,13 @@ import itertools
 import re
 import select
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from django.db.backends.postgresql import base, operations
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.backends.utils import CursorWrapper
-from psycopg.abc import Params, Query
+from psycopg.abc import Params, Query, QueryNoTemplate
 from psycopg.pq import Format
 
 _PLACEHOLDER = re.compile(r"%[s%]")
@@ -58,7 +58,8 @@ class PreparedStatementCursor(psycopg.RawCursor):
     ) -> "PreparedStatementCursor":
         if isinstance(query, str):
             query = _numbered(query)
-        super().execute(query, params, prepare=prepare, binary=binary)
+        # The statements written once for prepared_cursor() are texts, never templates.
+        super().execute(cast(QueryNoTemplate, query), params, prepare=prepare, binary=binary)
         return self
 
 
