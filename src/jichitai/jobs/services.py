@@ -63,11 +63,11 @@ def enqueue_with_action(task: Task[..., Any], *args: object) -> None:
         transaction.on_commit(lambda: task.enqueue(*args))
 
 
-def task_row_with_action(task: Task[..., Any], *args: object) -> DBTaskResult | None:
-    """The task row ``enqueue_with_action`` writes on the database queue, not yet written: for a
-    statement that writes it with the action's own rows (``queue.task_rows`` writes it), after
-    which ``task_row_written`` tells it as enqueuing does. None for a queue elsewhere, which
-    ``enqueue_with_action`` tells after the commit."""
+def task_row_with_action(*, task: Task[..., Any], args: tuple) -> DBTaskResult | None:
+    """The task row ``enqueue_with_action(task, *args)`` writes on the database queue, not yet
+    written: for a statement that writes it with the action's own rows (``queue.task_rows``
+    writes it), after which ``task_row_written`` tells it as enqueuing does. None for a queue
+    elsewhere, which ``enqueue_with_action`` tells after the commit."""
     backend = task.get_backend()
     if not isinstance(backend, DatabaseQueue):
         return None
@@ -75,7 +75,7 @@ def task_row_with_action(task: Task[..., Any], *args: object) -> DBTaskResult | 
     return backend.task_row(task, args, {})
 
 
-def task_row_written(task: Task[..., Any], row: DBTaskResult) -> None:
+def task_row_written(*, task: Task[..., Any], row: DBTaskResult) -> None:
     """Tells that ``row`` (from ``task_row_with_action``) is written, as enqueuing does."""
     cast(DatabaseQueue, task.get_backend()).enqueued(row)
 

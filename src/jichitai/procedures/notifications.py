@@ -166,11 +166,11 @@ def received_mail_row(application):
     then, after the application is written)."""
     if not application.applicant_email:
         return None
-    return task_row_with_action(send_received_mail, application.pk)
+    return task_row_with_action(task=send_received_mail, args=(application.pk,))
 
 
 def received_mail_written(row) -> None:
-    task_row_written(send_received_mail, row)
+    task_row_written(task=send_received_mail, row=row)
 
 
 def event_recorded(event, message: str) -> None:
