@@ -24,7 +24,7 @@ Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 _MAX_VALUE_LENGTH = 500
 # Entries are written on every submission: one INSERT built once per process, not by save().
-_entries = RowInsert(AuditEvent)
+entries = RowInsert(AuditEvent)
 REDACTED = "(削除済み)"
 
 
@@ -97,10 +97,35 @@ def record(
     summary: str = "",
     kind: str = AuditEvent.Kind.WRITE,
 ) -> AuditEvent:
+    return entries.insert(
+        entry(
+            action=action,
+            actor=actor,
+            organization=organization,
+            target=target,
+            changes=changes,
+            summary=summary,
+            kind=kind,
+        )
+    )
+
+
+def entry(
+    *,
+    action: str,
+    actor: Actor = None,
+    organization: "Organization | None" = None,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    summary: str = "",
+    kind: str = AuditEvent.Kind.WRITE,
+) -> AuditEvent:
+    """The entry ``record`` writes, not yet written: for a statement that writes it with the
+    change it tells of (``entries`` inserts it)."""
     current = context.current()
     actor = actor if actor is not None and actor.is_authenticated else None
     signed_in = cast("User | None", actor)
-    entry = AuditEvent(
+    return AuditEvent(
         kind=kind,
         action=action,
         actor=signed_in,
@@ -115,7 +140,6 @@ def record(
         request_id=current.request_id,
         channel=current.channel,
     )
-    return _entries.insert(entry)
 
 
 def record_read(

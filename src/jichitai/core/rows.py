@@ -15,11 +15,17 @@ Inside ``written_together()`` the rows are kept and written when the block ends:
 one statement (each INSERT a part of one ``WITH``), one round trip instead of one per row; elsewhere
 one after the other, as outside. A row kept there gets its id (one the database gives) when the
 block ends, so the block holds only rows whose id nothing reads before then.
+
+``insert_following`` writes rows that need the id of another one written in the same statement
+(PostgreSQL): each computes those columns in SQL from what the leading INSERT returns, and none is
+written when the leading INSERT writes nothing (a unique key already taken).
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
@@ -36,6 +42,8 @@ _kept: ContextVar["list[tuple[RowInsert, models.Model, str, list[Any]]] | None"]
 )
 # The combined statement of each sequence of row kinds, per database.
 _combined: dict[tuple[str, tuple["RowInsert", ...]], str] = {}
+# The statement of each leading INSERT with its following rows (``insert_following``), per database.
+_following_statements: dict[tuple, str] = {}
 
 
 # Fields whose preparation (a lazy text cast, then ``to_python``) hands a plain ``str`` back as it
@@ -107,6 +115,17 @@ class RowInsert:
 
     def insert(self, instance: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
         """Inserts the unsaved ``instance`` and sets its id, as ``save()`` would."""
+        values = self._prepared(instance, using, self.fields)
+        kept = _kept.get()
+        if kept is not None:
+            kept.append((self, instance, using, values))
+        else:
+            self._write_one(instance, using, values)
+        return instance
+
+    def _prepared(self, instance: M, using: str, fields: list[models.Field]) -> list[Any]:
+        """Checks the new ``instance`` and sends ``pre_save`` as ``save()`` does; the values of
+        ``fields`` to write."""
         if not isinstance(instance, self.model) or not instance._state.adding:
             raise ValueError(f"insert takes a new {self.model._meta.label}.")
         # As save(): refuses a related object that has no id yet, and takes the id of one saved
@@ -115,14 +134,7 @@ class RowInsert:
         pre_save.send(
             sender=self.model, instance=instance, raw=False, using=using, update_fields=None
         )
-        connection = connections[using]
-        values = prepared_values(self.fields, instance, connection)
-        kept = _kept.get()
-        if kept is not None:
-            kept.append((self, instance, using, values))
-        else:
-            self._write_one(instance, using, values)
-        return instance
+        return prepared_values(fields, instance, connections[using])
 
     def _write_one(self, instance: models.Model, using: str, values: list[Any]) -> None:
         connection = connections[using]
@@ -200,3 +212,119 @@ def _write(kept: list[tuple[RowInsert, models.Model, str, list[Any]]], using: st
         if rows.id_from_database:
             instance.pk = next(ids_given)
         rows._inserted(instance, using)
+
+
+@dataclass(frozen=True)
+class Following:
+    """A new row of ``rows``' model written by the statement of a leading INSERT, and only when
+    that INSERT writes its row (``insert_following``). ``computed`` maps columns to the SQL
+    expression, over the columns the leading INSERT returns, that gives their value (e.g.
+    ``"id::text"``); every other column is written from ``instance`` as ``RowInsert.insert``
+    writes it."""
+
+    rows: RowInsert
+    instance: models.Model
+    computed: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+def _parameter(field: models.Field, connection: BaseDatabaseWrapper) -> str:
+    """The placeholder of ``field``'s value in a SELECT list, where PostgreSQL takes a value of
+    unknown type (a text, a NULL) for a text: cast to the column's type without its modifier, so
+    the column applies its length or scale as it does to a value in VALUES (a too-long text is an
+    error, not cut)."""
+    cast_type = field.cast_db_type(connection) or ""
+    return f"%s::{cast_type.split('(')[0]}" if cast_type else "%s"
+
+
+def _following_statement(
+    connection: BaseDatabaseWrapper,
+    leading: tuple[tuple[str, str], ...],
+    following: list[Following],
+) -> str:
+    key = (connection.alias, leading, tuple((f.rows, tuple(f.computed.items())) for f in following))
+    statement = _following_statements.get(key)
+    if statement is not None:
+        return statement
+    quote = connection.ops.quote_name
+    lead = leading[-1][0]
+    parts = [f"{name} AS ({part})" for name, part in leading]
+    read = [f"{lead}.*"]
+    for n, row in enumerate(following):
+        rows = row.rows
+        selected = [
+            row.computed[column] if column in row.computed else _parameter(field, connection)
+            for field, column in zip(rows.fields, rows.columns, strict=True)
+        ]
+        returned = [rows.pk_column] if rows.id_from_database else []
+        returned += [column for column in rows.columns if column in row.computed]
+        # Only names from the models and the callers' fixed expressions are put into the
+        # statement; every value is a parameter.
+        part = (
+            f"INSERT INTO {quote(rows.model._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(column) for column in rows.columns)}) "
+            f"SELECT {', '.join(selected)} FROM {lead}"
+        )
+        if returned:  # as many as _returned_count(row)
+            part += f" RETURNING {', '.join(quote(column) for column in returned)}"
+            read.append(f"following{n}.*")
+        parts.append(f"following{n} AS ({part})")
+    # Every INSERT in a WITH runs whether or not the query reads it; the leading row is read with
+    # what the others return, and no row comes back when the leading INSERT wrote none.
+    sources = ", ".join(
+        [lead, *(f"following{n}" for n, row in enumerate(following) if _returned_count(row))]
+    )
+    statement = f"WITH {', '.join(parts)} SELECT {', '.join(read)} FROM {sources}"  # noqa: S608
+    _following_statements[key] = statement
+    return statement
+
+
+def insert_following(
+    *,
+    leading: tuple[tuple[str, str], ...],
+    values: list[Any],
+    following: list[Following],
+    using: str = DEFAULT_DB_ALIAS,
+) -> tuple | None:
+    """Writes, in one statement on PostgreSQL, the row of a leading INSERT and the rows of
+    ``following``, these only when the leading one is written.
+
+    ``leading`` are the parts of the statement's WITH as ``(name, statement)``, the last one an
+    INSERT … RETURNING writing at most one row (e.g. ``ON CONFLICT DO NOTHING``); ``values`` their
+    parameters. Returns the columns that INSERT returns, after giving each following row its id
+    and its computed columns (from the database) and sending ``post_save``; None, with nothing
+    written, when the leading INSERT writes no row."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        raise ImproperlyConfigured("Only PostgreSQL takes an INSERT inside WITH.")
+    parameters = list(values)
+    for row in following:
+        fields = [
+            field
+            for field, column in zip(row.rows.fields, row.rows.columns, strict=True)
+            if column not in row.computed
+        ]
+        parameters += row.rows._prepared(row.instance, using, fields)
+    statement = _following_statement(connection, leading, following)
+    with statement_cursor(connection) as cursor:
+        cursor.execute(statement, parameters)
+        written = cursor.fetchone()
+    if written is None:
+        return None
+    leading_count = len(written) - sum(_returned_count(row) for row in following)
+    given = iter(written[leading_count:])
+    for row in following:
+        rows = row.rows
+        if rows.id_from_database:
+            row.instance.pk = next(given)
+        for field, column in zip(rows.fields, rows.columns, strict=True):
+            if column in row.computed:
+                value = next(given)
+                if hasattr(field, "from_db_value"):
+                    value = field.from_db_value(value, None, connection)
+                setattr(row.instance, field.attname, value)
+        rows._inserted(row.instance, using)
+    return tuple(written[:leading_count])
+
+
+def _returned_count(row: Following) -> int:
+    return int(row.rows.id_from_database) + len(row.computed)

@@ -17,27 +17,34 @@ from django_tasks_db.models import DBTaskResult
 
 from jichitai.core.rows import RowInsert
 
-_task_rows = RowInsert(DBTaskResult)
+# The task rows, written by ``enqueue`` or with other rows in one statement (``jobs.services``).
+task_rows = RowInsert(DBTaskResult)
 
 
 class DatabaseQueue(DatabaseBackend):
-    def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult:
+    def task_row(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult:
+        """The row that queues ``task``, not yet written."""
         # The values of django_tasks_db.DatabaseBackend._task_to_db_task.
-        return _task_rows.insert(
-            DBTaskResult(
-                id=self._get_id(),
-                args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
-                priority=task.priority,
-                task_path=task.module_path,
-                queue_name=task.queue_name,
-                # None (run now) becomes the library's far date in its pre_save receiver.
-                run_after=task.run_after,  # type: ignore[misc]
-                backend_name=self.alias,
-            )
+        return DBTaskResult(
+            id=self._get_id(),
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            # None (run now) becomes the library's far date in its pre_save receiver.
+            run_after=task.run_after,  # type: ignore[misc]
+            backend_name=self.alias,
         )
+
+    def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult:
+        return task_rows.insert(self.task_row(task, args, kwargs))
 
     def enqueue(self, task: Task[Any, Any], args: Any, kwargs: Any) -> TaskResult[Any, Any]:
         self.validate_task(task)
-        result = self._task_to_db_task(task, args, kwargs).task_result
+        return self.enqueued(self._task_to_db_task(task, args, kwargs))
+
+    def enqueued(self, row: DBTaskResult) -> TaskResult[Any, Any]:
+        """Tells that the written ``row`` queues its task, as ``enqueue`` does."""
+        result = row.task_result
         task_enqueued.send(type(self), task_result=result)
         return result

@@ -2,7 +2,7 @@
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from croniter import croniter
 from django.conf import settings
@@ -11,9 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from jichitai.audit import services as audit
 from jichitai.jobs.models import Job, ScheduleRun
+from jichitai.jobs.queue import DatabaseQueue
 from jichitai.jobs.registry import job_kinds, schedules
 from jichitai.jobs.tasks import run_job
 from jichitai.tenancy.models import Organization
@@ -59,6 +61,23 @@ def enqueue_with_action(task: Task[..., Any], *args: object) -> None:
         task.enqueue(*args)
     else:
         transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def task_row_with_action(*, task: Task[..., Any], args: tuple) -> DBTaskResult | None:
+    """The task row ``enqueue_with_action(task, *args)`` writes on the database queue, not yet
+    written: for a statement that writes it with the action's own rows (``queue.task_rows``
+    writes it), after which ``task_row_written`` tells it as enqueuing does. None for a queue
+    elsewhere, which ``enqueue_with_action`` tells after the commit."""
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseQueue):
+        return None
+    backend.validate_task(task)
+    return backend.task_row(task, args, {})
+
+
+def task_row_written(*, task: Task[..., Any], row: DBTaskResult) -> None:
+    """Tells that ``row`` (from ``task_row_with_action``) is written, as enqueuing does."""
+    cast(DatabaseQueue, task.get_backend()).enqueued(row)
 
 
 def _enqueue(job_id: int) -> None:

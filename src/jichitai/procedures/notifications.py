@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
 
 from jichitai.core.links import absolute_url as absolute
-from jichitai.jobs.services import enqueue_with_action
+from jichitai.jobs.services import enqueue_with_action, task_row_with_action, task_row_written
 from jichitai.procedures.translations import resident_language
 
 
@@ -156,6 +156,21 @@ def applicant_link_requested(link) -> None:
 def application_received(application) -> None:
     if application.applicant_email:
         enqueue_with_action(send_received_mail, application.pk)
+
+
+def received_mail_row(application):
+    """The task row ``application_received`` writes on the database queue, not yet written, for
+    the statement that writes it with the new ``application`` (which computes its arguments,
+    ``[application.pk]``, from the id it gives; ``received_mail_written`` once written). None
+    when there is no address to write to, or the queue is elsewhere (``application_received``
+    then, after the application is written)."""
+    if not application.applicant_email:
+        return None
+    return task_row_with_action(task=send_received_mail, args=(application.pk,))
+
+
+def received_mail_written(row) -> None:
+    task_row_written(task=send_received_mail, row=row)
 
 
 def event_recorded(event, message: str) -> None:

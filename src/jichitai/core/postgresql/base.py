@@ -17,14 +17,50 @@ database's ``OPTIONS`` turns the preparing off (a connection pooler that cannot 
 statements, docs/production.md); the statements are then bound by the server without being kept.
 """
 
+import itertools
+import re
 import select
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 import psycopg
 from django.db.backends.postgresql import base, operations
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.backends.utils import CursorWrapper
+from psycopg.abc import Params, Query, QueryNoTemplate
 from psycopg.pq import Format
+
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+@lru_cache(maxsize=256)
+def _numbered(statement: str) -> str:
+    """``statement`` with its ``%s`` written as the server takes them, ``$1``, ``$2`` … (and
+    ``%%`` as ``%``)."""
+    numbers = itertools.count(1)
+    return _PLACEHOLDER.sub(
+        lambda found: "%" if found.group() == "%%" else f"${next(numbers)}", statement
+    )
+
+
+class PreparedStatementCursor(psycopg.RawCursor):
+    """The cursor of ``prepared_cursor()``: its statements' ``%s`` are numbered once per process
+    (their texts are fixed) instead of on every execute, as psycopg does for a statement longer
+    than 4 KiB or with more than 50 values, such as a submission's rows written together."""
+
+    def execute(
+        self,
+        query: Query,
+        params: Params | None = None,
+        *,
+        prepare: bool | None = None,
+        binary: bool | None = None,
+    ) -> "PreparedStatementCursor":
+        if isinstance(query, str):
+            query = _numbered(query)
+        # The statements written once for prepared_cursor() are texts, never templates.
+        super().execute(cast(QueryNoTemplate, query), params, prepare=prepare, binary=binary)
+        return self
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -60,7 +96,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         with self.wrap_database_errors:
             connection = self.connection
             # Any: django-stubs type make_cursor()'s argument as the wrapper it returns.
-            cursor: Any = psycopg.Cursor(connection)
+            cursor: Any = PreparedStatementCursor(connection)
             # As Django's create_cursor(): the cursor reads timestamps in the connection's zone.
             loader = connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
             if self.timezone != loader.timezone:

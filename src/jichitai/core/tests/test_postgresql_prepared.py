@@ -53,3 +53,24 @@ def test_prepare_threshold_none_in_options_prepares_nothing(django_db_blocker):
                 assert prepared_here(cursor) == []
     finally:
         wrapper.close()
+
+
+@pytest.mark.django_db
+def test_a_long_statement_is_not_parsed_again_on_every_execute(monkeypatch):
+    """psycopg numbers the ``%s`` of a statement with more than 50 values anew on each execute
+    (it caches only shorter ones); a submission's rows written together have more."""
+    import psycopg._queries
+
+    parsed = []
+    numbering = psycopg._queries._query2pg_nocache
+    monkeypatch.setattr(
+        psycopg._queries,
+        "_query2pg_nocache",
+        lambda *args: parsed.append(args) or numbering(*args),
+    )
+    statement = "SELECT " + " + ".join(["%s::int"] * 60) + ", '100%%' AS long_total"
+    for _ in range(2):
+        with statement_cursor(connection) as cursor:
+            cursor.execute(statement, [1] * 60)
+            assert cursor.fetchone() == (60, "100%")
+    assert parsed == []

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jichitai.audit.models import AuditEvent
-from jichitai.core.rows import RowInsert, written_together
+from jichitai.core.rows import Following, RowInsert, insert_following, written_together
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.tests.factories import UserFactory
 
@@ -191,3 +191,30 @@ def test_prepared_values_are_those_save_prepares(tsu):
     assert list(map(comparable, values)) == list(map(comparable, expected))
     assert [type(value) for value in values] == [type(value) for value in expected]
     assert type(values[[field.name for field in fields].index("summary")]) is str
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an INSERT inside WITH")
+@pytest.mark.parametrize("leading_writes", [True, False], ids=["written", "nothing written"])
+def test_following_rows_are_written_exactly_when_the_leading_one_is(tsu, leading_writes):
+    """Each following row takes its computed columns from the leading row, its other values
+    (a NULL actor, an address, a JSON object among them) as ``insert`` writes them."""
+    leading = (("lead", "SELECT %s::bigint AS id, %s::text AS label WHERE %s"),)
+    following = entry(tsu, None)
+    computed = {"target_id": "lead.id::text", "target_repr": "lead.label"}
+    with CaptureQueriesContext(connection) as queries:
+        row = insert_following(
+            leading=leading,
+            values=[41, "受付 41", leading_writes],
+            following=[Following(RowInsert(AuditEvent), following, computed)],
+        )
+    assert len(queries) == 1
+    if not leading_writes:
+        assert row is None and following.pk is None
+        assert not AuditEvent.objects.filter(action="tests.inserted").exists()
+        return
+    assert row == (41, "受付 41")
+    assert (following.target_id, following.target_repr) == ("41", "受付 41")
+    stored = AuditEvent.objects.get(pk=following.pk)
+    assert model_to_dict(stored) == model_to_dict(following)
+    assert stored.actor is None and stored.changes == {"名前": ["前", "後"]}

@@ -4,8 +4,9 @@ The application row is written in one statement: the receipt number is computed 
 from the id the same statement takes, so the row is never written with a placeholder and updated
 afterwards; a unique key already taken (a retried Idempotency-Key, a second application of the same
 person) is answered by no row rather than by an error, so the caller's transaction stays usable and
-the submission needs no savepoint and no SELECT before the INSERT. Its history event goes through
-``core.rows`` (as its audit entry does in ``audit.services``).
+the submission needs no savepoint and no SELECT before the INSERT. On PostgreSQL its history event,
+audit entry and receipt mail's task are written by the same statement (``insert_submitted``), which
+computes what they take from the application; elsewhere they follow one by one through ``core.rows``.
 """
 
 from functools import cache
@@ -13,8 +14,18 @@ from typing import cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field
+from django_tasks_db.models import DBTaskResult
 
-from jichitai.core.rows import RowInsert, prepared_values, statement_cursor
+from jichitai.audit import services as audit
+from jichitai.audit.models import AuditEvent
+from jichitai.core.rows import (
+    Following,
+    RowInsert,
+    insert_following,
+    prepared_values,
+    statement_cursor,
+)
+from jichitai.jobs.queue import task_rows
 from jichitai.procedures.models import Application, ApplicationEvent
 
 # The next id, taken by the statement itself: from the sequence on PostgreSQL; on SQLite from the
@@ -33,8 +44,9 @@ _events = RowInsert(ApplicationEvent)
 
 
 @cache
-def _application_insert(vendor: str) -> tuple[str, list[Field]]:
-    """The statement for ``vendor``'s database and the fields whose values it takes, in order."""
+def _application_insert(vendor: str) -> tuple[tuple[tuple[str, str], ...], list[Field]]:
+    """The statement for ``vendor``'s database, as the parts of its WITH (the last one the
+    INSERT), and the fields whose values it takes, in order."""
     options = Application._meta
     quote = connection.ops.quote_name
     # Concrete fields always have a column (the stubs allow None for the others).
@@ -49,14 +61,34 @@ def _application_insert(vendor: str) -> tuple[str, list[Field]]:
     padded = _PADDED_ID[vendor]
     # Only names from the model and the fixed texts above are put into the statement; every value
     # is a parameter.
-    statement = (
-        f"WITH new AS ({next_id}) "  # noqa: S608
-        f"INSERT INTO {quote(table)} ({quote(pk)}, {quote('receipt_number')}, {columns}) "
+    insert = (
+        f"INSERT INTO {quote(table)} ({quote(pk)}, {quote('receipt_number')}, {columns}) "  # noqa: S608
         f"VALUES ((SELECT id FROM new), %s || (SELECT {padded} FROM new), "
         f"{', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT DO NOTHING RETURNING {quote(pk)}, {quote('receipt_number')}"
     )
-    return statement, fields
+    return (("new", next_id), ("application", insert)), fields
+
+
+# What the rows written with the application take from it, computed by the statement from the
+# row it writes (``application``: its id and receipt number), as the Python of the other
+# databases computes them: the event's application; the audit entry's ``str(target.pk)`` and
+# ``str(target)[:200]`` (an application's text is its receipt number); the receipt mail's
+# arguments, ``(application.pk,)`` (``notifications.received_mail_row``).
+_EVENT_FROM_APPLICATION = {"application_id": "application.id"}
+_AUDIT_FROM_APPLICATION = {
+    "target_id": "application.id::text",
+    "target_repr": "left(application.receipt_number, 200)",
+}
+_RECEIPT_MAIL_FROM_APPLICATION = {
+    "args_kwargs": "jsonb_build_object('args', jsonb_build_array(application.id), 'kwargs', '{}'::jsonb)"
+}
+
+
+def written_in_one_statement() -> bool:
+    """Whether the database writes a submission's rows in one statement (``insert_submitted``):
+    PostgreSQL takes INSERTs inside a WITH, the others do not."""
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
 
 
 def insert_application(*, application: Application, receipt_prefix: str) -> bool:
@@ -66,17 +98,54 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
     # The connection itself, not the proxy: every field asks it for its operations, and each
     # question through ``django.db.connection`` looks the connection up again.
     database = connections[DEFAULT_DB_ALIAS]
-    statement, fields = _application_insert(database.vendor)
+    (new, application_insert), fields = _application_insert(database.vendor)
     values = prepared_values(fields, application, database)
     with statement_cursor(database) as cursor:
-        cursor.execute(statement, [receipt_prefix, *values])
+        cursor.execute(
+            f"WITH {new[0]} AS ({new[1]}) {application_insert[1]}", [receipt_prefix, *values]
+        )
         row = cursor.fetchone()
     if row is None:
         return False
+    _inserted(application, row, database.alias)
+    return True
+
+
+def insert_submitted(
+    *,
+    application: Application,
+    receipt_prefix: str,
+    event: ApplicationEvent,
+    entry: AuditEvent,
+    receipt_mail: DBTaskResult | None,
+) -> bool:
+    """As ``insert_application``, and with the application, in the same statement (PostgreSQL),
+    its history ``event`` (its application not set), its audit ``entry`` (built with the unsaved
+    application as its target) and the task row of its ``receipt_mail``: all of them, their
+    columns taken from the application computed from the row written, or none."""
+    database = connections[DEFAULT_DB_ALIAS]
+    leading, fields = _application_insert(database.vendor)
+    following = [
+        Following(_events, event, _EVENT_FROM_APPLICATION),
+        Following(audit.entries, entry, _AUDIT_FROM_APPLICATION),
+    ]
+    if receipt_mail is not None:
+        following.append(Following(task_rows, receipt_mail, _RECEIPT_MAIL_FROM_APPLICATION))
+    row = insert_following(
+        leading=leading,
+        values=[receipt_prefix, *prepared_values(fields, application, database)],
+        following=following,
+    )
+    if row is None:
+        return False
+    _inserted(application, row, database.alias)
+    return True
+
+
+def _inserted(application: Application, row: tuple, alias: str) -> None:
     application.pk, application.receipt_number = row
     application._state.adding = False
-    application._state.db = database.alias
-    return True
+    application._state.db = alias
 
 
 def insert_event(*, event: ApplicationEvent) -> ApplicationEvent:

@@ -32,7 +32,7 @@ from jichitai.procedures.models import (
     Procedure,
 )
 from jichitai.procedures.registry import Candidate, acceptance_checks, field_types, submission_hooks
-from jichitai.procedures.services.insertion import insert_application, insert_event
+from jichitai.procedures.services import insertion
 from jichitai.procedures.services.processing import Status
 from jichitai.procedures.services.uploads import store_upload
 from jichitai.procedures.validation import validate_application_data
@@ -60,6 +60,8 @@ class Submission:
 # What an acceptance check that passed records about the application once it is written.
 AcceptedRecord = Callable[[Application], None]
 
+
+SUBMITTED_ACTION = "procedures.application.submitted"
 
 # Labels of a plain text field that holds the applicant's name (paper forms read by AI-OCR
 # have no structured name field).
@@ -401,13 +403,52 @@ def _record(
     )
     # Human-readable and unique per organization without a shared counter row that every
     # submission would have to lock: the application's own id, after the code and 年度.
-    if not insert_application(
-        application=application, receipt_prefix=f"{procedure.organization.code}-{fiscal_year}-"
-    ):
-        return None
+    receipt_prefix = f"{procedure.organization.code}-{fiscal_year}-"
+    # Its history event, audit entry and receipt mail's task (on the database queue) are written
+    # with it, first: the application is never stored without its receipt mail queued.
+    submitted = ApplicationEvent(
+        kind=ApplicationEvent.Kind.SUBMITTED, to_status=Status.RECEIVED, actor=actor
+    )
+    # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
+    summary = f"{procedure.name}({Application.Channel(channel).label})"
+    if insertion.written_in_one_statement():
+        # All four in one statement, which computes what they take from the application.
+        receipt_mail = notifications.received_mail_row(application)
+        if not insertion.insert_submitted(
+            application=application,
+            receipt_prefix=receipt_prefix,
+            event=submitted,
+            entry=audit.entry(
+                action=SUBMITTED_ACTION,
+                actor=actor,
+                organization=procedure.organization,
+                target=application,
+                summary=summary,
+            ),
+            receipt_mail=receipt_mail,
+        ):
+            return None
+        if receipt_mail is not None:
+            notifications.received_mail_written(receipt_mail)
+        else:
+            notifications.application_received(application)
+    else:
+        if not insertion.insert_application(application=application, receipt_prefix=receipt_prefix):
+            return None
+        with rows.written_together():
+            submitted.application = application
+            insertion.insert_event(event=submitted)
+            audit.record(
+                action=SUBMITTED_ACTION,
+                actor=actor,
+                organization=procedure.organization,
+                target=application,
+                summary=summary,
+            )
+            notifications.application_received(application)
     if procedure.capacity is not None:
         paper = channel == Application.Channel.PAPER
-        # Refused here, the row above goes with the savepoint the caller opens for this. Taken
+        # Refused here, the rows above go with the savepoint the caller opens for this. Taken
         # atomically: the row only changes while the whole rule still holds for these seats,
         # so neither a concurrent submission nor the staff closing it can slip in between.
         taken = (
@@ -432,24 +473,4 @@ def _record(
         record(application)
     for _name, hook in submission_hooks.items():
         hook(application)
-    # Its history event, audit entry and receipt mail's task (on the database queue) are written
-    # in one statement on PostgreSQL; nothing here reads their ids.
-    with rows.written_together():
-        submitted = ApplicationEvent(
-            application=application,
-            kind=ApplicationEvent.Kind.SUBMITTED,
-            to_status=Status.RECEIVED,
-            actor=actor,
-        )
-        insert_event(event=submitted)
-        audit.record(
-            action="procedures.application.submitted",
-            actor=actor,
-            organization=procedure.organization,
-            target=application,
-            # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
-            summary=f"{procedure.name}({Application.Channel(channel).label})",
-        )
-        # In the same transaction: the application is never stored without its receipt mail queued.
-        notifications.application_received(application)
     return application

@@ -3,11 +3,14 @@ right after the commit cannot lose the receipt mail."""
 
 import pytest
 from django.db import DatabaseError
+from django_tasks.base import TASK_MAX_PRIORITY
+from django_tasks.exceptions import InvalidTaskError
 from django_tasks_db.models import DBTaskResult
 
 from jichitai.audit.models import AuditEvent
-from jichitai.procedures import notifications, services
-from jichitai.procedures.models import Application
+from jichitai.jobs.queue import DatabaseQueue
+from jichitai.procedures import services
+from jichitai.procedures.models import Application, ApplicationEvent
 from jichitai.procedures.tests.factories import event_data, published_procedure
 
 
@@ -36,11 +39,19 @@ def test_a_submission_whose_receipt_mail_cannot_be_queued_is_not_kept(tsu, setti
     settings.TASKS_BACKEND = "database"
     procedure = published_procedure(tsu)
 
-    def queue_unavailable(task, *args):
-        raise DatabaseError("the task queue table cannot be written")
+    made = DatabaseQueue.task_row
 
-    monkeypatch.setattr(notifications, "enqueue_with_action", queue_unavailable)
-    with pytest.raises(DatabaseError):
+    def refused(self, task, args, kwargs):
+        # Outside the priorities the table's check constraint allows: on PostgreSQL refused by
+        # the database in the statement that writes the application's rows; elsewhere refused
+        # when the row, written after the application's, is read back as the queue's result.
+        row = made(self, task, args, kwargs)
+        row.priority = TASK_MAX_PRIORITY + 1
+        return row
+
+    monkeypatch.setattr(DatabaseQueue, "task_row", refused)
+    with pytest.raises((DatabaseError, InvalidTaskError)):
         services.submit_application(procedure=procedure, data=event_data())
     assert not Application.objects.exists()
+    assert not ApplicationEvent.objects.exists()
     assert not AuditEvent.objects.filter(action="procedures.application.submitted").exists()
