@@ -12,7 +12,8 @@ with that side moved out, or its box's border ran through its zone and it was re
 spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
 hold (``date_range``); the dictionary does not know the place or postal code, the postal code and the
 address name different 市区町村, or a name holds an old or a confusable kanji; there is ink, judged
-against the scan's grain, but nothing was read (faint writing); a name or a reading has fewer
+against the scan's grain, but nothing was read (faint writing), or no ink at all in a field of a page
+whose other writing was found only at a pale contrast; a name or a reading has fewer
 characters than its ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt.
 Names, readings and addresses are always read twice, other fields when the first read is in doubt.
 What the dictionary corrected is in ``notes``. All of a page's crops go to the recogniser in one
@@ -248,6 +249,8 @@ class Extractor:
             if f.name in shifts and placement.far(shifts[f.name], self.unit):
                 _misplaced(results[f.name], shifts[f.name])
         checks.cross_check(self.template.fields, results, DICTIONARY)
+        if any(crop.faint for _f, _p, crop in written):
+            _doubt_empty_fields(self.template.fields, results, reads)
         return {f.name: results[f.name] for f in self.template.fields}
 
     def _placement(self, aligned: np.ndarray, f: TemplateField, ink) -> tuple[int, int] | None:
@@ -474,6 +477,24 @@ class Extractor:
         if mark.ambiguous:
             reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
+
+
+def _doubt_empty_fields(fields, results: dict, reads: dict) -> None:
+    """On a page where some writing was found only at a pale contrast, a written field where no ink
+    was found at all may be paler still: it goes to a person (``FAINT``), never silently empty."""
+    for f in fields:
+        parts = reads.get(f.name, {})
+        if (
+            parts
+            and results[f.name].value is None
+            and not any(c.images for c, _r in parts.values())
+        ):
+            result = results[f.name]
+            result.reasons = sorted({*result.reasons, FAINT}, key=REASONS.index)
+            result.notes.append(
+                "同じ用紙に薄い記入があり、この欄も薄くて読み取れていない可能性があります。"
+            )
+            result.confidence = 0.0
 
 
 def _misplaced(result: FieldResult, shift: tuple[int, int] | None) -> None:

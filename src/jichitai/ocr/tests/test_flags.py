@@ -184,3 +184,35 @@ def test_writing_blurred_by_a_distant_photo_is_soft_and_a_sharp_scan_is_not():
         contrast = float(np.percentile(255 - gray[ink > 0].astype(np.float32), 90))
         near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
         assert (checks.sharpness(gray, near, contrast) < extract.SOFT) is expected
+
+
+def _genkyo_with(name_ink: int, kana_ink: int | None) -> np.ndarray:
+    """The 現況届 with its name written in grey ``name_ink`` and its reading in ``kana_ink``."""
+    image = samples.blank_form("genkyo", DPI)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(samples.PRINTED_FONTS[0], px(8))
+    zones = {z.name: z for z in samples.LAYOUTS["genkyo"][1]}
+    for field_name, ink, text in (
+        ("name", name_ink, "山田太郎"),
+        ("kana", kana_ink, "ヤマダタロウ"),
+    ):
+        if ink is not None:
+            x, y, _w, h = zones[field_name].box_mm
+            draw.text((px(x + 4), px(y + h / 2 - 4)), text, font=font, fill=ink)
+    return np.asarray(image)
+
+
+def test_an_empty_field_on_a_page_written_faintly_goes_to_a_person(genkyo_extractor):
+    # The name in a pale pencil found only at a low contrast; the reading paler still, found not
+    # at all: it may be there, so a person looks.
+    fields = genkyo_extractor.extract(_genkyo_with(215, 250)).fields
+    assert extract.FAINT in fields["name"].reasons
+    assert fields["kana"].value is None
+    assert extract.FAINT in fields["kana"].reasons
+
+
+def test_an_empty_field_on_a_page_written_in_dark_ink_stays_quiet(genkyo_extractor):
+    fields = genkyo_extractor.extract(_genkyo_with(0, None)).fields
+    assert fields["name"].value == "山田太郎"
+    assert fields["kana"].value is None
+    assert not fields["kana"].flagged
