@@ -244,7 +244,7 @@ class Extractor:
             if f.name in shifts and placement.far(shifts[f.name], self.unit):
                 _misplaced(results[f.name], shifts[f.name])
         checks.cross_check(self.template.fields, results, DICTIONARY)
-        if any(crop.faint for _f, _p, crop in written):
+        if any(crop.faint and _written_value(results[f.name]) for f, _p, crop in written):
             _doubt_empty_fields(self.template.fields, results, reads)
         return {f.name: results[f.name] for f in self.template.fields}
 
@@ -462,9 +462,16 @@ class Extractor:
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
 
 
+def _written_value(result: FieldResult) -> bool:
+    """Whether a read is writing rather than the scan's grain read as a dash or a digit: a valid
+    value of two characters or more."""
+    return result.value is not None and result.valid and len(str(result.value)) >= 2
+
+
 def _doubt_empty_fields(fields, results: dict, reads: dict) -> None:
-    """On a page where some writing was found only at a pale contrast, a written field where no ink
-    was found at all may be paler still: it goes to a person (``FAINT``), never silently empty."""
+    """On a page where some writing was found only at a pale contrast and read, a written field
+    where no ink was found at all may be paler still: it goes to a person (``FAINT``), never
+    silently empty. (Grain a blank zone's pale contrast finds is not writing: it does not count.)"""
     for f in fields:
         parts = reads.get(f.name, {})
         if (
