@@ -25,7 +25,7 @@ import numpy as np
 
 from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import checks, marks, placement, postprocess
+from jichitai.ocr import checks, circled, marks, placement, postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.registry import engines
@@ -453,7 +453,7 @@ class Extractor:
         options = [
             (value, *self._gray(aligned, f.name, value, shift=shift)) for value, _box in f.options
         ]
-        mark = marks.choice_on_page(
+        mark = circled.choice_on_page(
             options, self._gray(aligned, f.name, "", shift=shift), self.unit
         )
         reasons = []

@@ -9,9 +9,8 @@ the box's side, which a ✓, ✗, ○, a line through or a filled square all giv
 width, and an empty box on a noisy scan does not; one connected stroke across the box
 (``longest_stroke``) makes a thin, short or pale mark as sure as a thick one, and a little ink in
 a box read as empty sends it to a person (``unclear``). "○ around one of the printed options"
-compares the same measure between the options' zones; when none is circled, one option's zone
-darker than another's (``ring_darkness``, a ring too pale for any contrast) sends it to a person. Pale ink is told from the paper by the scan's own grain
-around it (``pale_contrast``), not a fixed level; a check box whose ink reaches its side is looked
+compares the same measure between the options' zones (``circled``). Pale ink is told from the
+paper by the scan's own grain around it (``pale_contrast``), not a fixed level; a check box whose ink reaches its side is looked
 for where the blank form's printing matches the page (``local_offset``) and read there too; one
 whose printing the page's alignment left far off is read where its printing is, and goes to a
 person. A box read as empty whose inside is darker than the paper around it on the same page
@@ -248,7 +247,7 @@ class Mark:
     ink: np.ndarray | None = None  # the box's added ink
 
 
-def _certainty(evidence: float) -> float:
+def certainty(evidence: float) -> float:
     """How far the evidence is from the threshold, on a log scale: 0.5 at it, 0.99 beyond SURE."""
     if evidence <= 0:
         return 0.99
@@ -275,7 +274,7 @@ def checkbox(
     raw, sigma = grain
     if sigma > NOT_PAPER:
         return Mark(evidence > CHECKED, 0.5, f"{evidence:.2f}", True, uncertain=True)
-    confidence = _certainty(evidence)
+    confidence = certainty(evidence)
     lowest = trace if trace is not None else faint
     stroke = max(longest_stroke(inner(ink)), longest_stroke(inner(lowest)))
     if evidence > CHECKED:
@@ -306,77 +305,6 @@ def checkbox(
         # contrast lets chance explain: a pale tick on a faint scan.
         return Mark(False, 0.5, f"{evidence:.2f}", True, uncertain=True)
     return Mark(False, round(confidence, 4), f"{evidence:.2f}", confidence < 0.9)
-
-
-def choice(options: list[tuple[str, np.ndarray]]) -> Mark:
-    """The option circled, from the ink added in each option's zone; ``None`` when none is."""
-    scores = sorted(
-        ((stroke_evidence(ink), value) for value, ink in options), key=lambda pair: -pair[0]
-    )
-    described = " ".join(f"{value}:{score:.2f}" for score, value in scores)
-    best, value = scores[0]
-    runner_up = scores[1][0]
-    if best <= CHECKED:
-        confidence = _certainty(best)
-        return Mark(None, round(confidence, 4), described, confidence < 0.9)
-    # Two options marked, or one barely more than the other: a person decides.
-    separation = runner_up / best
-    confidence = min(_certainty(best), 0.99 - separation)
-    return Mark(value, round(max(0.0, confidence), 4), described, confidence < 0.9)
-
-
-def choice_on_page(
-    options: list[tuple[str, np.ndarray, np.ndarray]],
-    whole: tuple[np.ndarray, np.ndarray],
-    unit: float,
-) -> Mark:
-    """The option circled among ``options`` (value, grey zone, blank-form ink to erase), or a pale
-    ring proposed for a person to confirm; when none is circled but the field (``whole``) holds
-    ink above the scan's grain, the read is ``uncertain``: a ring the scan broke or made pale,
-    or a mark beside the options, is never silently "no answer"."""
-    mark = choice([(value, added_ink(gray, erase, unit)[0]) for value, gray, erase in options])
-    if mark.value is not None:
-        return mark
-    pale = [
-        (value, added_ink(gray, erase, unit, pale_contrast(gray, unit))[0])
-        for value, gray, erase in options
-    ]
-    faint = choice(pale)
-    if faint.value is not None:
-        return Mark(faint.value, 0.5, faint.evidence, True, faint=True)
-    gray, erase = whole
-    near = added_ink(gray, erase, unit, pale_contrast(gray, unit))[0]
-    if stroke_evidence(near) > TRACE:
-        return Mark(None, 0.5, mark.evidence, True, uncertain=True)
-    darkness = [ring_darkness(gray, erase, unit) for _value, gray, erase in options]
-    if max(darkness) >= RING_RATIO * min(darkness) and max(darkness) - min(darkness) >= RING_STEP:
-        # No ring above the grain, yet one option's zone is darker than another's: a ring drawn
-        # too pale for any contrast to keep (a dry pen on a faint scan) is never "no answer".
-        return Mark(None, 0.5, mark.evidence, True, uncertain=True)
-    return mark
-
-
-# One option's zone darker than another's by this factor and this many grey levels (the smoothed
-# ``ring_darkness``) holds a pale ring. Measured on the tuning forms' blank options: at most ×1.18
-# and 2.5 levels apart on noisy scans, ×1.16 on photos from afar; a ring a dry pen drew on a faint
-# scan, ×1.38 and 3.6 levels.
-RING_RATIO = 1.3
-RING_STEP = 2.0
-RING_TAIL = 97  # percentile of the zone's smoothed contrast: a ring covers a few per cent of it
-
-
-def ring_darkness(gray: np.ndarray, erase: np.ndarray, unit: float) -> float:
-    """How dark the darkest few per cent of a zone are against its paper, away from the blank
-    form's printing, smoothed along ``SMOOTH_SIGMA`` so that the grain averages out and a line
-    (however pale) does not."""
-    cv2 = require("cv2", extra="ocr")
-    contrast = paper_level(gray, unit).astype(np.float32) - gray.astype(np.float32)
-    contrast = cv2.GaussianBlur(contrast, (0, 0), SMOOTH_SIGMA * unit)
-    printing = cv2.dilate(erase.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    if printing.shape != contrast.shape:
-        printing = np.zeros(contrast.shape, bool)
-    paper = contrast[~printing]
-    return float(np.percentile(paper, RING_TAIL)) if paper.size else 0.0
 
 
 def pale_contrast(gray: np.ndarray, unit: float) -> int:
