@@ -8,8 +8,9 @@ Every field says whether a person should look at it and why (``reasons``): the r
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
 crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
 with that side moved out, or its box's border ran through its zone and it was read far from there
-(``shifted_crop``, ``placement``); the value has a wrong format, a small kana where Japanese
-spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
+(``shifted_crop``, ``placement``); nothing was read where the page does not show the blank
+form's printing of the zone (``off_form``: off the photographed page); the value has a wrong
+format, a small kana where Japanese spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
 hold (``date_range``); the dictionary does not know the place or postal code, the postal code and the
 address name different 市区町村, or a name holds an old or a confusable kanji; there is ink, judged
 against the scan's grain, but nothing was read (faint writing), or no ink at all in a field of a page
@@ -64,11 +65,13 @@ GLYPHS = "glyph_count"
 SMALL_KANA = "small_kana"
 DATE_RANGE = "date_range"
 SHIFTED = "shifted_crop"
+OFF_FORM = "off_form"
 REASONS = (
     LOW,
     POOR_SCAN,
     DISAGREE,
     SHIFTED,
+    OFF_FORM,
     FORMAT,
     CHARACTERS,
     SMALL_KANA,
@@ -243,9 +246,21 @@ class Extractor:
                 results[f.name] = self._field(f, reads[f.name])
             if f.name in shifts and placement.far(shifts[f.name], self.unit):
                 _misplaced(results[f.name], shifts[f.name])
+        for f in self.template.fields:
+            result = results[f.name]
+            if result.value in (None, False) and not result.reasons:
+                gray, erase = self._gray(aligned, f.name, "", shift=shifts.get(f.name) or (0, 0))
+                if placement.printing_missing(gray, erase):
+                    # Nothing read where the page does not show the form: off the photographed
+                    # page, or far from the box. Nothing was read, not "left empty".
+                    result.reasons = [OFF_FORM]
+                    result.notes.append("読取範囲に様式の枠線・印刷が写っていません。")
+                    result.confidence = 0.0
         checks.cross_check(self.template.fields, results, DICTIONARY)
-        if any(crop.faint and _written_value(results[f.name]) for f, _p, crop in written):
-            _doubt_empty_fields(self.template.fields, results, reads)
+        if any(crop.faint and checks.written_value(results[f.name]) for f, _p, crop in written):
+            checks.doubt_empty_fields(self.template.fields, results, reads, FAINT)
+        for result in results.values():
+            result.reasons = sorted(set(result.reasons), key=REASONS.index)
         return {f.name: results[f.name] for f in self.template.fields}
 
     def _placement(self, aligned: np.ndarray, f: TemplateField, ink) -> tuple[int, int] | None:
@@ -460,31 +475,6 @@ class Extractor:
         if mark.ambiguous:
             reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
-
-
-def _written_value(result: FieldResult) -> bool:
-    """Whether a read is writing rather than the scan's grain read as a dash or a digit: a valid
-    value of two characters or more."""
-    return result.value is not None and result.valid and len(str(result.value)) >= 2
-
-
-def _doubt_empty_fields(fields, results: dict, reads: dict) -> None:
-    """On a page where some writing was found only at a pale contrast and read, a written field
-    where no ink was found at all may be paler still: it goes to a person (``FAINT``), never
-    silently empty. (Grain a blank zone's pale contrast finds is not writing: it does not count.)"""
-    for f in fields:
-        parts = reads.get(f.name, {})
-        if (
-            parts
-            and results[f.name].value is None
-            and not any(c.images for c, _r in parts.values())
-        ):
-            result = results[f.name]
-            result.reasons = sorted({*result.reasons, FAINT}, key=REASONS.index)
-            result.notes.append(
-                "同じ用紙に薄い記入があり、この欄も薄くて読み取れていない可能性があります。"
-            )
-            result.confidence = 0.0
 
 
 def _misplaced(result: FieldResult, shift: tuple[int, int] | None) -> None:

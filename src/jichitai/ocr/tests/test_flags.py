@@ -247,3 +247,18 @@ def test_an_empty_field_on_a_page_written_in_dark_ink_stays_quiet(genkyo_extract
     assert fields["name"].value == "山田太郎"
     assert fields["kana"].value is None
     assert not fields["kana"].flagged
+
+
+def test_nothing_read_where_the_page_does_not_show_the_form_goes_to_a_person(genkyo_extractor):
+    # A photo whose corner left the page: the box 対象児童数 lies in the warp's flat grey border.
+    image = samples.filled_form("genkyo", {"name": "山田太郎"}, dpi=DPI)
+    x, y, w, h = (
+        px(mm)
+        for mm in next(z for z in samples.LAYOUTS["genkyo"][1] if z.name == "children").box_mm
+    )
+    ImageDraw.Draw(image).rectangle([x - 20, y - 20, x + w + 20, y + h + 20], fill=200)
+    fields = genkyo_extractor.extract(np.asarray(image)).fields
+    assert fields["children"].value is None
+    assert fields["children"].reasons == [extract.OFF_FORM]
+    # A box left empty where the form is printed stays quiet.
+    assert fields["phone"].value is None and not fields["phone"].flagged
