@@ -3,7 +3,7 @@ the same Extractor the CLI and the background job use, on the CPU, with nothing 
 
 Two sets, reported separately:
 
-- **tuning**: the five layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
+- **tuning**: the six layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
   blur, heavy JPEG, rotation and heavy JPEG together, shifted and scaled pages, phone photos,
   photos taken from afar, pale writing on a grainy scan; 150/200/300 dpi in turn, so each layout
@@ -102,7 +102,7 @@ def corpus(args, fonts):
     pages or conditions are added, and whether or not the tuning set is read."""
     pages = []
     rng = random.Random(args.seed)
-    for layout in samples.LAYOUTS if "tuning" in args.sets else ():
+    for layout in args.layouts if "tuning" in args.sets else ():
         for condition in samples.CONDITIONS:
             for font_class, font_list in fonts.items():
                 for index in range(args.pages):
@@ -229,6 +229,13 @@ def main() -> None:
         choices=("tuning", "held-out"),
         default=["tuning", "held-out"],
         help="which sets to read (tuning alone while changing the reader)",
+    )
+    parser.add_argument(
+        "--layouts",
+        nargs="+",
+        choices=tuple(samples.LAYOUTS),
+        default=list(samples.LAYOUTS),
+        help="which tuning layouts to read",
     )
     args = parser.parse_args()
 

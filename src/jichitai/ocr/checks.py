@@ -266,3 +266,25 @@ def cross_check(fields, results: dict, reason: str) -> None:
                 if reason not in results[name].reasons:
                     results[name].reasons.append(reason)
                 results[name].notes.append(f"郵便番号は{city}、住所は{written}です。")
+
+
+def written_value(result) -> bool:
+    """Whether a read is writing rather than the scan's grain read as a dash or a digit: a valid
+    value of two characters or more."""
+    return result.value is not None and result.valid and len(str(result.value)) >= 2
+
+
+def doubt_empty_fields(fields, results: dict, reads: dict, reason: str) -> None:
+    """On a page where some writing was found only at a pale contrast and read, a written field
+    where no ink was found at all may be paler still: it is given ``reason`` (faint ink), never
+    silently empty. (Grain a blank zone's pale contrast finds is not writing: it does not count.)"""
+    for f in fields:
+        parts = reads.get(f.name, {})
+        result = results[f.name]
+        if parts and result.value is None and not any(c.images for c, _r in parts.values()):
+            if reason not in result.reasons:
+                result.reasons.append(reason)
+            result.notes.append(
+                "同じ用紙に薄い記入があり、この欄も薄くて読み取れていない可能性があります。"
+            )
+            result.confidence = 0.0

