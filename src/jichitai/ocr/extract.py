@@ -30,6 +30,25 @@ from jichitai.core.extras import require
 from jichitai.ocr import checks, circled, marks, placement, postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
+from jichitai.ocr.reasons import (
+    CHARACTERS,
+    DATE_RANGE,
+    DICTIONARY,
+    DISAGREE,
+    FAINT,
+    FORMAT,
+    GLYPHS,
+    LENGTH,
+    LOW,
+    MARK,
+    OFF_FORM,
+    POOR_SCAN,
+    REASONS,
+    SHIFTED,
+    SMALL_KANA,
+    UNCERTAIN_MARK,
+    UNCLEAR_MARK,
+)
 from jichitai.ocr.registry import engines
 from jichitai.ocr.template import DATE_PARTS, Template, TemplateField
 
@@ -54,42 +73,6 @@ SOFT_KINDS = ("text", "kana")
 # again with that side moved out by ``SHIFT`` pixels (at 200 dpi) and a different value goes to a
 # person.
 SHIFT = 12
-
-# Why a field is shown to a person; the review screen words them.
-LOW = "low_score"
-DISAGREE = "disagreement"
-FORMAT = "format"
-DICTIONARY = "dictionary"
-FAINT = "faint_ink"
-MARK = "ambiguous_mark"
-UNCERTAIN_MARK = "uncertain_mark"
-UNCLEAR_MARK = "mark_unclear"
-POOR_SCAN = "poor_scan"
-CHARACTERS = "characters"
-LENGTH = "length"
-GLYPHS = "glyph_count"
-SMALL_KANA = "small_kana"
-DATE_RANGE = "date_range"
-SHIFTED = "shifted_crop"
-OFF_FORM = "off_form"
-REASONS = (
-    LOW,
-    POOR_SCAN,
-    DISAGREE,
-    SHIFTED,
-    OFF_FORM,
-    FORMAT,
-    CHARACTERS,
-    SMALL_KANA,
-    DATE_RANGE,
-    LENGTH,
-    GLYPHS,
-    DICTIONARY,
-    FAINT,
-    MARK,
-    UNCERTAIN_MARK,
-    UNCLEAR_MARK,
-)
 
 
 @dataclass

@@ -84,7 +84,7 @@ class BatchFile(models.Model):
         return self.original_name
 
 
-# What each reason a field is flagged for (``extract.REASONS``) means to the person checking it.
+# What each reason a field is flagged for (``reasons.REASONS``) means to the person checking it.
 FLAG_REASONS = {
     "low_score": _("認識の確信度が低い"),
     "disagreement": _("2回の読取結果が一致しない"),

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import ImageDraw
 
-from jichitai.ocr import extract, marks, samples
+from jichitai.ocr import extract, marks, reasons, samples
 
 DPI = 200
 
@@ -44,7 +44,7 @@ def test_a_dot_in_a_box_read_as_empty_goes_to_a_person():
     )
     married = field.fields["married"]
     assert married.value is False
-    assert married.reasons == [extract.UNCLEAR_MARK]
+    assert married.reasons == [reasons.UNCLEAR_MARK]
 
 
 def test_a_stroke_is_told_from_scattered_grain():
@@ -83,7 +83,7 @@ def test_a_fine_pencil_ring_on_a_faint_150_dpi_scan_is_never_read_empty_without_
     samples.draw_check_mark(ImageDraw.Draw(image), box, "thin ring", rng, 178, 150)
     page = np.asarray(samples.degrade(image, "faint", rng))
     field = kakunin_extractor.extract(page).fields["income_cert"]
-    assert field.value is True or extract.UNCERTAIN_MARK in field.reasons
+    assert field.value is True or reasons.UNCERTAIN_MARK in field.reasons
 
 
 @pytest.mark.parametrize("condition", ["clean", "rotated jpeg", "photo", "faint"])

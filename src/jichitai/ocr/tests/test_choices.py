@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import ImageDraw
 
-from jichitai.ocr import extract, samples
+from jichitai.ocr import extract, reasons, samples
 
 DPI = 200
 
@@ -32,7 +32,7 @@ def _faint_page(seed: int, ring_ink: int | None) -> np.ndarray:
 def test_a_ring_too_pale_to_read_goes_to_a_person(jidou_extractor, seed):
     spouse = jidou_extractor.extract(_faint_page(seed, 200)).fields["spouse"]
     assert spouse.value is None
-    assert spouse.reasons == [extract.UNCERTAIN_MARK]
+    assert spouse.reasons == [reasons.UNCERTAIN_MARK]
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import ImageDraw, ImageFont
 
-from jichitai.ocr import checks, dictionary, extract, marks, postprocess, samples
+from jichitai.ocr import checks, dictionary, extract, marks, postprocess, reasons, samples
 from jichitai.ocr.extract import Extractor
 from jichitai.ocr.registry import engines
 
@@ -132,8 +132,8 @@ def test_names_and_doubtful_fields_are_read_a_second_time():
 
 
 def test_the_review_screen_words_every_reason_in_japanese():
-    from jichitai.ocr.extract import REASONS
     from jichitai.ocr.models import FLAG_REASONS
+    from jichitai.ocr.reasons import REASONS
 
     assert set(REASONS) <= set(FLAG_REASONS)
     assert all(not str(FLAG_REASONS[code]).isascii() for code in REASONS)
@@ -208,9 +208,9 @@ def test_an_empty_field_on_a_page_written_faintly_goes_to_a_person(genkyo_extrac
     # The name in a pale pencil found only at a low contrast; the reading paler still, found not
     # at all: it may be there, so a person looks.
     fields = genkyo_extractor.extract(_genkyo_with(215, 250)).fields
-    assert extract.FAINT in fields["name"].reasons
+    assert reasons.FAINT in fields["name"].reasons
     assert fields["kana"].value is None
-    assert extract.FAINT in fields["kana"].reasons
+    assert reasons.FAINT in fields["kana"].reasons
 
 
 def test_an_empty_field_on_a_page_written_in_dark_ink_stays_quiet(genkyo_extractor):
@@ -230,6 +230,6 @@ def test_nothing_read_where_the_page_does_not_show_the_form_goes_to_a_person(gen
     ImageDraw.Draw(image).rectangle([x - 20, y - 20, x + w + 20, y + h + 20], fill=200)
     fields = genkyo_extractor.extract(np.asarray(image)).fields
     assert fields["children"].value is None
-    assert fields["children"].reasons == [extract.OFF_FORM]
+    assert fields["children"].reasons == [reasons.OFF_FORM]
     # A box left empty where the form is printed stays quiet.
     assert fields["phone"].value is None and not fields["phone"].flagged

@@ -10,7 +10,7 @@ import random
 import numpy as np
 import pytest
 
-from jichitai.ocr import extract, samples
+from jichitai.ocr import reasons, samples
 
 DPI = 200
 
@@ -39,7 +39,7 @@ def test_a_digit_whose_box_the_alignment_left_far_off_is_read_where_its_box_is(
     page = _moved_left(np.asarray(image), "children", dx)
     field = genkyo_extractor.read_fields(page)["children"]
     assert field.value == digit
-    assert extract.SHIFTED in field.reasons
+    assert reasons.SHIFTED in field.reasons
 
 
 @pytest.mark.parametrize("condition", ["clean", "photo", "rotated jpeg"])
@@ -49,4 +49,4 @@ def test_fields_where_the_alignment_put_them_are_read_in_place(genkyo_extractor,
     image = samples.filled_form("genkyo", written, dpi=DPI, seed=4)
     page = np.asarray(samples.degrade(image, condition, rng))
     fields = genkyo_extractor.extract(page).fields
-    assert not any(extract.SHIFTED in field.reasons for field in fields.values())
+    assert not any(reasons.SHIFTED in field.reasons for field in fields.values())
