@@ -223,29 +223,26 @@ def _matched_set(datasets: QuerySet, with_facets: bool) -> tuple[str, list]:
     return with_clause, list(params)
 
 
-def _counted_in_sql(datasets: QuerySet, with_facets: bool) -> KeptCounts:
+def _counted_in_sql(datasets: QuerySet) -> KeptCounts:
     """The counts of ``datasets`` read afresh, for the version read in the same statement, the
     facets grouped by the database (when the held facet matrix cannot serve)."""
-    with_clause, params = _matched_set(datasets, with_facets)
-    facets_sql = _KEY_NUMBER_COUNTS if with_facets else "NULL"
+    with_clause, params = _matched_set(datasets, True)
     sql = (
         with_clause  # noqa: S608
         + "SELECT (SELECT number FROM opendata_catalogversion WHERE id = 1), "
         + "ARRAY(SELECT id FROM m), "
-        + facets_sql
+        + _KEY_NUMBER_COUNTS
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         version, ids, key_rows = cursor.fetchone()
-    return _kept(version or 0, ids, _key_counts(key_rows) if with_facets else None)
+    return _kept(version or 0, ids, _key_counts(key_rows))
 
 
-def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
+def _counted(datasets: QuerySet) -> KeptCounts:
     """The counts of ``datasets`` read afresh, for the version read in the same statement: the
     statement reads the matched ids and the changes the held facet matrix needs to be of that
     version, and the facets are counted over the matrix (``facet_matrix``)."""
-    if not with_facets:
-        return _counted_in_sql(datasets, with_facets)
     with_clause, params = _matched_set(datasets, False)
     for _attempt in range(2):
         matrix = facet_matrix.held()
@@ -265,7 +262,7 @@ def _counted(datasets: QuerySet, with_facets: bool) -> KeptCounts:
         )
         if key_counts is not None:
             return _kept(version or 0, ids, key_counts)
-    return _counted_in_sql(datasets, with_facets)
+    return _counted_in_sql(datasets)
 
 
 def _replayed(kept: KeptCounts, datasets: QuerySet) -> KeptCounts | None:
@@ -344,7 +341,7 @@ def _order_sql(ordering: list[str]) -> str:
 
 
 def _one_pass(
-    ranked: QuerySet, ordering: list[str], start: int, rows: int, with_facets: bool
+    ranked: QuerySet, ordering: list[str], start: int, rows: int
 ) -> tuple[list, KeptCounts]:
     """The page and the counts of ``ranked`` in one statement that reads each matched row once
     (PostgreSQL): for an order no index gives (relevance), where the page needs every match. The
@@ -356,8 +353,8 @@ def _one_pass(
     fields_first = [c for c in columns if c != "score"] + [c for c in columns if c == "score"]
     matched_sql, params = ranked.order_by().values(*fields_first).query.sql_with_params()
     order = _order_sql(ordering)
-    matrix = facet_matrix.held() if with_facets else None
-    delta_sql, delta_params = facet_matrix.delta_sql(matrix.version) if matrix else ("NULL", [])
+    matrix = facet_matrix.held()
+    delta_sql, delta_params = facet_matrix.delta_sql(matrix.version)
     sql = (
         f"WITH m AS MATERIALIZED (SELECT * FROM ({matched_sql}) AS x"  # noqa: S608
         f"({', '.join(fields_first)})) "
@@ -372,13 +369,11 @@ def _one_pass(
     # Every match in order is kept: a later page of this query is a slice of it (``_kept_page``).
     page = list(zip(ids[start : start + rows], modified, strict=True))
     order = tuple(ordering)
-    if matrix is None:
-        return page, _kept(version or 0, ids, None, order)
     key_counts = facet_matrix.counts_at(
         matrix, version or 0, delta, ids, kept_versions=KEPT_VERSIONS
     )
     if key_counts is None:
-        return page, _counted(ranked, with_facets)
+        return page, _counted(ranked)
     return page, _kept(version or 0, ids, key_counts, order)
 
 
@@ -440,11 +435,11 @@ def page_count_and_facets(
         if page is None:
             page = page_of()
     elif ordering[0] == "-score":
-        page, kept = _one_pass(ranked, ordering, start, rows, True)
+        page, kept = _one_pass(ranked, ordering, start, rows)
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
     else:
         page = page_of()
-        kept = _counted(ranked, True)
+        kept = _counted(ranked)
         cache.set(key, kept, timeout=COUNTS_CACHE_SECONDS)
     return (
         page,

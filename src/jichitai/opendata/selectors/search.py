@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TypeVar
 
 from django.db import connection
@@ -55,6 +55,7 @@ def datasets_with_relations(ids: Iterable[int]) -> list[Dataset]:
     return _related_rows(ids)
 
 
+@cache
 def _related_sql() -> str:
     """Each dataset's listed columns, organization, division, tags, groups and resources as JSON,
     the related rows in the order their models' default orderings give (as prefetching them)."""

@@ -26,8 +26,8 @@ def _matching(word: str):
 
 
 def assert_counts_as_the_database_groups_them(word: str) -> facets.KeptCounts:
-    from_matrix = facets._counted(_matching(word), True)
-    grouped = facets._counted_in_sql(_matching(word), True)
+    from_matrix = facets._counted(_matching(word))
+    grouped = facets._counted_in_sql(_matching(word))
     assert from_matrix.count == grouped.count
     assert from_matrix.key_counts == grouped.key_counts
     return from_matrix
@@ -138,7 +138,7 @@ def test_labels_are_read_once_per_version_and_follow_a_rename(tsu):
 
     _published(tsu, "parks", "都市公園一覧", ["公園", "防災"])
     _published(tsu, "toilets", "公衆トイレ一覧", ["防災"])
-    counts = facets._counted(_matching("一覧"), True).key_counts
+    counts = facets._counted(_matching("一覧")).key_counts
     version = selectors.catalog_version()
     tags = []
     assert _label_reads(
