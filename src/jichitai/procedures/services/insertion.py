@@ -70,6 +70,16 @@ def _application_insert(vendor: str) -> tuple[tuple[tuple[str, str], ...], list[
     return (("new", next_id), ("application", insert)), fields
 
 
+@cache
+def _application_statement(vendor: str) -> tuple[str, list[Field]]:
+    """``_application_insert`` as one statement, for the application written alone."""
+    parts, fields = _application_insert(vendor)
+    return (
+        f"WITH {', '.join(f'{name} AS ({part})' for name, part in parts[:-1])} {parts[-1][1]}",
+        fields,
+    )
+
+
 # What the rows written with the application take from it, computed by the statement from the
 # row it writes (``application``: its id and receipt number), as the Python of the other
 # databases computes them: the event's application; the audit entry's ``str(target.pk)`` and
@@ -98,12 +108,10 @@ def insert_application(*, application: Application, receipt_prefix: str) -> bool
     # The connection itself, not the proxy: every field asks it for its operations, and each
     # question through ``django.db.connection`` looks the connection up again.
     database = connections[DEFAULT_DB_ALIAS]
-    (new, application_insert), fields = _application_insert(database.vendor)
+    statement, fields = _application_statement(database.vendor)
     values = prepared_values(fields, application, database)
     with statement_cursor(database) as cursor:
-        cursor.execute(
-            f"WITH {new[0]} AS ({new[1]}) {application_insert[1]}", [receipt_prefix, *values]
-        )
+        cursor.execute(statement, [receipt_prefix, *values])
         row = cursor.fetchone()
     if row is None:
         return False
