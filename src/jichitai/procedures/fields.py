@@ -227,7 +227,9 @@ def _address(value, spec: FieldSpec):
         return None
     if not postal or not address:
         raise FieldInputError(gettext("郵便番号と住所を入力してください。"))
-    problem = postal_areas.disagreement(postal, address)
+    problem = postal_areas.disagreement(postal, address) or postal_areas.missing_block_number(
+        postal, address
+    )
     if problem:
         raise FieldInputError(problem)
     return {"postal_code": postal, "address": address, "building": building}

@@ -2,6 +2,7 @@
 (no request leaves the server). The resident's page fills the address from it (a 検索 button,
 with or without JavaScript) and the validator checks that a code and an address agree."""
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -68,3 +69,25 @@ def disagreement(code: str, address: str) -> str | None:
             "郵便番号 %(code)s の住所は「%(address)s」です。郵便番号か住所を確認してください。"
         ) % {"code": code, "address": area.address}
     return None
+
+
+# Any of these after the town means the resident went on to the block: digits in any width,
+# kanji numerals (一丁目), or 番 itself (無番地, 番外).
+_BLOCK_MARK = re.compile(r"[0-9一二三四五六七八九十〇百千番]")
+
+
+def missing_block_number(code: str, address: str) -> str | None:
+    """Why an address that stops at its town (or city) cannot be delivered to, in Japanese; None
+    when something follows it. Called after :func:`disagreement`, so the code is known to agree."""
+    area = lookup(code)
+    if area is None:
+        return None
+    written = _plain(address)
+    if written.startswith(area.prefecture):
+        written = written[len(area.prefecture) :]
+    rest = written[len(area.city) :] if written.startswith(area.city) else written
+    if area.town and area.town in rest:
+        rest = rest[rest.index(area.town) + len(area.town) :]
+    if _BLOCK_MARK.search(rest):
+        return None
+    return gettext("番地(例: 1丁目2-3、13番地)まで入力してください。")

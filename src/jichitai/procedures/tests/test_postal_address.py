@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from jichitai.procedures.models import Application
-from jichitai.procedures.postal import disagreement, lookup
+from jichitai.procedures.postal import disagreement, lookup, missing_block_number
 from jichitai.procedures.tests.factories import published_procedure
 
 FIELDS = [
@@ -53,3 +53,37 @@ def test_an_address_that_does_not_match_its_code_is_refused_next_to_it(tsu):
     )
     assert response.status_code == 422
     assert "郵便番号 514-0004 の住所は「三重県津市栄町」です。" in response.content.decode()
+
+
+def test_an_address_must_go_on_past_its_town():
+    """The 検索 button fills 「三重県津市栄町」; an application sent by post cannot be delivered
+    without the 番地 that follows, so an address that stops at the town (or the city, for a code
+    that covers the whole city) is refused, while 丁目・番地・号 in any writing are accepted."""
+    assert missing_block_number("514-0004", "三重県津市栄町") == (
+        "番地(例: 1丁目2-3、13番地)まで入力してください。"
+    )
+    assert missing_block_number("518-0000", "三重県伊賀市") is not None
+    for address in (
+        "三重県津市栄町1丁目",
+        "津市栄町一丁目891",
+        "三重県津市栄町２－３",
+        "三重県伊賀市上野丸之内116",
+        "三重県多気郡多気町相可字大谷1600",
+        "三重県津市栄町無番地",
+    ):
+        code = "518-0000" if "伊賀" in address else "519-2181" if "多気" in address else "514-0004"
+        assert missing_block_number(code, address) is None, address
+
+
+@pytest.mark.django_db
+def test_an_address_without_its_block_number_is_refused_next_to_it_and_kept(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    response = Client().post(
+        f"/o/{tsu.code}/procedures/{procedure.pk}/",
+        {"home__postal_code": "514-0004", "home__address": "三重県津市栄町", "action": "confirm"},
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "番地(例: 1丁目2-3、13番地)まで入力してください。" in body
+    assert 'value="三重県津市栄町"' in body
+    assert Application.objects.count() == 0
