@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jichitai.core.files import PrivateUploadTo
 from jichitai.procedures import deadlines
@@ -24,7 +25,7 @@ class Procedure(TenantOwned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
         PUBLISHED = "published", _("公開中")
-        CLOSED = "closed", _("受付終了")
+        CLOSED = "closed", pgettext_lazy("procedure status", "受付終了")
 
     class Identity(models.TextChoices):
         NONE = "none", _("不要")

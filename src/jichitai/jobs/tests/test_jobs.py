@@ -304,3 +304,12 @@ def test_a_job_needing_a_missing_extra_says_what_to_install(
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.message.startswith("AI-OCR を使うには `pip install 'jichitai[ocr]'` が必要です")
+
+
+@pytest.mark.django_db
+def test_work_started_by_the_system_says_so_in_the_readers_language(tsu, tsu_clerk, login):
+    job = Job.objects.create(kind="test.count", title="OCR 一括読取", organization=tsu)
+    client = login(tsu_clerk)
+    for url in (f"/s/{tsu.code}/jobs/", f"/s/{tsu.code}/jobs/{job.pk}/"):
+        assert "(システム)" in client.get(url).content.decode()
+        assert "(system)" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
