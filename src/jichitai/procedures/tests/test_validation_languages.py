@@ -60,8 +60,14 @@ def test_in_english_mode_the_catalogues_english_is_given(english_catalogue):
 
 
 def test_audit_names_follow_the_language_too(english_catalogue):
+    # The audit log's names carry the context "audit log" (gettext keys them "context\x04text"),
+    # so that 「作成」 as a log entry and 「作成」 on a button may be translated apart.
     english_catalogue(
-        {"所属": "division", "作成": "created", "%(subject)sの%(verb)s": "%(subject)s %(verb)s"}
+        {
+            "audit log\x04所属": "division",
+            "audit log\x04作成": "created",
+            "%(subject)sの%(verb)s": "%(subject)s %(verb)s",
+        }
     )
     with translation.override("en"):
         assert action_label("tenancy.division.created") == "division created"
