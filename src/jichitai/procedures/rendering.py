@@ -44,6 +44,18 @@ def raw_from_post(fields: list[FieldSpec], post) -> dict:
     return raw
 
 
+# What a browser may fill each part of a name or an address with (the HTML standard's autocomplete
+# tokens; フリガナ has none); a part that may stay empty is never marked invalid with its question.
+PART_AUTOCOMPLETE = {
+    "family": "family-name",
+    "given": "given-name",
+    "postal_code": "postal-code",
+    "address": "address-line1",
+    "building": "address-line2",
+}
+OPTIONAL_PARTS = frozenset({"building"})
+
+
 def fill_address(fields: list[FieldSpec], raw: dict, name: str) -> dict[str, list[str]]:
     """Fills the address of field ``name`` from its postal code (the 検索 button); returns the
     error to show next to it, if any."""
@@ -187,6 +199,8 @@ def widgets(
                     "id": f"field-{name}-{part}",
                     "label": label,
                     "value": values.get(part, ""),
+                    "autocomplete": PART_AUTOCOMPLETE.get(part, ""),
+                    "optional": part in OPTIONAL_PARTS,
                 }
                 for part, label in field_type.parts
             ]
