@@ -38,10 +38,18 @@ def test_each_part_says_what_the_browser_may_fill_it_with(tsu):
 @pytest.mark.django_db
 def test_a_refused_address_marks_the_parts_to_fill_not_the_optional_one(tsu):
     procedure = published_procedure(tsu, fields=FIELDS)
-    page = Client().post(
-        f"/o/{tsu.code}/procedures/{procedure.pk}/",
-        {"home__postal_code": "514-0004", "home__address": "三重県津市栄町", "action": "confirm"},
-    ).content.decode()
+    page = (
+        Client()
+        .post(
+            f"/o/{tsu.code}/procedures/{procedure.pk}/",
+            {
+                "home__postal_code": "514-0004",
+                "home__address": "三重県津市栄町",
+                "action": "confirm",
+            },
+        )
+        .content.decode()
+    )
     assert 'aria-invalid="true"' in _input(page, "home__postal_code")
     assert 'aria-invalid="true"' in _input(page, "home__address")
     assert "aria-invalid" not in _input(page, "home__building")
