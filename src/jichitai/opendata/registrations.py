@@ -9,7 +9,7 @@ from jichitai.core.registry import metrics, serving_warmups
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.opendata import demo, facets, figures, selectors
-from jichitai.portal.registry import PublicSection, public_sections
+from jichitai.portal.registry import Entrance, PublicSection, entrances, public_sections
 from jichitai.tenancy.models import Organization, Role
 
 serving_warmups.register("opendata.facet_matrix", facets.preload)
@@ -107,6 +107,16 @@ public_sections.register(
     PublicSection(_("オープンデータ"), "opendata/public/_section.html", _public_section, order=20),
 )
 
+
+entrances.register(
+    "opendata.catalog",
+    Entrance(
+        _("オープンデータ"),
+        "opendata_public:catalog",
+        _("県と市町が公開しているデータを、さがしてダウンロードできます(CC BY)。"),
+        order=40,
+    ),
+)
 
 demo_loaders.register("opendata", DemoLoader(load=demo.load, order=30))
 # After every module whose figures the published tables carry.

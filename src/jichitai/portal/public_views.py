@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from jichitai.core.decorators import public_view
-from jichitai.portal.registry import sections_for
+from jichitai.portal.registry import sections_for, top_page_entrances
 from jichitai.tenancy import selectors
 
 
@@ -13,7 +13,11 @@ def index(request):
     return render(
         request,
         "portal/index.html",
-        {"prefectures": prefectures, "municipalities": municipalities},
+        {
+            "prefectures": prefectures,
+            "municipalities": municipalities,
+            "entrances": top_page_entrances(),
+        },
     )
 
 

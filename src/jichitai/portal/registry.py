@@ -26,3 +26,21 @@ def sections_for(request, organization) -> list[tuple[PublicSection, dict]]:
         if context is not None:
             shown.append((section, context))
     return shown
+
+
+@dataclass(frozen=True)
+class Entrance:
+    """A link on the top page to something residents come for whatever their 市町 (finding a
+    procedure, the status of one sent, open data), contributed by the module that serves it."""
+
+    label: str
+    url_name: str
+    description: str
+    order: int = 100
+
+
+entrances: Registry[Entrance] = Registry("top page entrances")
+
+
+def top_page_entrances() -> list[Entrance]:
+    return [entrance for _, entrance in sorted(entrances.items(), key=lambda i: i[1].order)]

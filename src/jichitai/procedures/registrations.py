@@ -8,7 +8,7 @@ from jichitai.core.metrics import Metric, MetricParameter
 from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.portal.registry import PublicSection, public_sections
+from jichitai.portal.registry import Entrance, PublicSection, entrances, public_sections
 from jichitai.procedures import demo, demo_busy_day, figures, selectors
 from jichitai.procedures.api import public_router, staff_router
 from jichitai.procedures.documents import panels
@@ -213,5 +213,34 @@ applicant_panels.register(
         "procedures/documents/applicant_panel.html",
         panels.applicant_panel,
         order=10,
+    ),
+)
+
+
+entrances.register(
+    "procedures.finder",
+    Entrance(
+        _("手続をさがす"),
+        "resident:finder",
+        _("県と市町の手続を、名前やお住まいの郵便番号からさがせます。"),
+        order=10,
+    ),
+)
+entrances.register(
+    "procedures.status",
+    Entrance(
+        _("手続の状況を確認する"),
+        "resident:lookup",
+        _("受付番号と、申請したときのメールアドレスまたは生年月日で確認します。"),
+        order=20,
+    ),
+)
+entrances.register(
+    "procedures.my_applications",
+    Entrance(
+        _("申請した手続の一覧"),
+        "resident:my_applications_request",
+        _("受付番号が分からないときは、申請に使ったメールアドレスに一覧のリンクをお送りします。"),
+        order=30,
     ),
 )

@@ -13,6 +13,21 @@ def test_the_top_page_lists_the_prefecture_and_its_municipalities(tsu, ise):
 
 
 @pytest.mark.django_db
+def test_the_top_page_leads_to_what_residents_come_for(tsu):
+    """A resident who lost the mail with the status link, or does not know which 市町 runs a
+    procedure, starts from the top page: the finder, the status lookup, the list of one's
+    applications and the open data catalog are one click away, each module adding its own."""
+    page = Client().get("/").content.decode()
+    for href, words in (
+        ("/procedures/", "手続をさがす"),
+        ("/status/", "手続の状況を確認する"),
+        ("/my-applications/", "申請した手続の一覧"),
+        ("/opendata/", "オープンデータ"),
+    ):
+        assert f'href="{href}"' in page and words in page, href
+
+
+@pytest.mark.django_db
 def test_an_organizations_public_page_shows_its_contact_details(tsu):
     tsu.address = "三重県津市西丸之内23番1号"
     tsu.phone = "059-229-2111"
