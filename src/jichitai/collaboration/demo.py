@@ -23,6 +23,7 @@ def _survey(prefecture: Organization, data: dict) -> Procedure:
         division=for_tenant(Division, prefecture).filter(name="スマート改革推進課").first(),
         name=data["name"],
         category=Procedure.Category.SURVEY,
+        listed=False,
         fields=[
             {
                 "name": "progress",

@@ -256,6 +256,7 @@ def _synthetic_survey(prefecture, data):
         division=_division(prefecture, "スマート改革推進課"),
         name=f"{data['name']} 事後アンケート",
         category=Procedure.Category.SURVEY,
+        listed=False,
         fields=[
             {
                 "name": "progress",

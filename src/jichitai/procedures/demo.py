@@ -216,6 +216,7 @@ def load() -> list[str]:
         Procedure.Category.SURVEY,
         SURVEY_FIELDS,
         description="スマート自治体の取組の効果を把握するための職員アンケートです(所要時間 約3分)。",
+        listed=False,
     )
     if created:
         # 50 answers; 実感している + やや実感している = 14 (28.0%).
@@ -245,6 +246,7 @@ def load() -> list[str]:
         description="県と市町の職員を対象に、AI-OCR と RPA の活用事例を紹介します。定員30人(先着順)。",
         closes_at=timezone.now() + timedelta(days=60),
         one_per_email=True,
+        listed=False,
     )
     if created:
         for number in range(6):

@@ -78,6 +78,7 @@ class ProcedureForm(forms.ModelForm):
             "category",
             "description",
             "online",
+            "listed",
             "opens_at",
             "closes_at",
             "capacity",

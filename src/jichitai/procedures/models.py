@@ -58,6 +58,14 @@ class Procedure(TenantOwned):
     closes_at = models.DateTimeField(_("受付終了"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
     seats_taken = models.PositiveIntegerField(_("申込済み人数"), default=0)
+    listed = models.BooleanField(
+        _("住民向けの手続の一覧に載せる"),
+        default=True,
+        help_text=_(
+            "外すと、県と市町の手続さがし・団体のページ・APIの一覧に出ません。職員や会議の参加者だけに"
+            "案内するアンケートなどは外して、リンクで案内します。"
+        ),
+    )
     one_per_email = models.BooleanField(_("1人1回まで(メールアドレスで確認)"), default=False)
     signature_check = models.CharField(
         _("電子署名"),

@@ -48,7 +48,7 @@ def find_procedures(
     """Procedures open online now, over the prefecture and its municipalities (or one municipality
     and its prefecture), the chosen municipality's first."""
     procedures = (
-        Procedure.objects.filter(accepting(), organization__is_active=True)
+        Procedure.objects.filter(accepting(), listed=True, organization__is_active=True)
         .select_related("organization", "division")
         .defer("draft_fields")
     )

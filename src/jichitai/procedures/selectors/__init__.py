@@ -114,10 +114,11 @@ def default_division(membership: Membership) -> Division | None:
 
 
 def open_procedures(organization: Organization, *, query: str = "") -> QuerySet[Procedure]:
-    """What residents may apply to now."""
+    """What residents are offered to apply to now (a procedure left out of the lists is still open
+    to whoever has its link)."""
     return (
         procedures_of(organization, query=query)
-        .filter(availability.accepting())
+        .filter(availability.accepting(), listed=True)
         .order_by("closes_at", "name")
     )
 

@@ -18,6 +18,7 @@ PROCEDURE_FIELDS = [
     "description",
     "category",
     "online",
+    "listed",
     "opens_at",
     "closes_at",
     "capacity",
