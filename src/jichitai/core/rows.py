@@ -69,33 +69,41 @@ _INTEGER_FIELDS = frozenset(
 )
 # Dates and times only for NULL: a value is adapted by each database its own way.
 _NULL_ONLY_FIELDS = frozenset({models.DateTimeField, models.DateField})
-# The value types each field is written with unchanged (``_unchanged``), per field.
-_unchanged_types: dict[models.Field, tuple[type, ...]] = {}
+# Per field (by id: the entry keeps the field, so its id is not reused; a field's own hash is a
+# Python call): the field, the exact types of the values it writes unchanged, and whether any
+# text (an enum member among them) is written unchanged.
+_unchanged_types: dict[int, tuple[models.Field, tuple[type, ...], bool]] = {}
 
 
-def _unchanged(field: models.Field) -> tuple[type, ...]:
-    """The exact types of the values ``field`` writes as they are (see above): none for a field
-    that fills its own value (``auto_now``) or whose class prepares otherwise."""
-    types = _unchanged_types.get(field)
-    if types is None:
-        kind = type(field)
-        if kind is models.ForeignKey:
-            target = cast(models.ForeignKey, field).target_field
-            kind = type(target) if type(target) in _INTEGER_FIELDS else kind
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            types = ()
-        elif kind in _TEXT_FIELDS:
-            types = (str, type(None))
-        elif kind in _INTEGER_FIELDS:
-            types = (int, type(None))
-        elif kind is models.BooleanField:
-            types = (bool, type(None))
-        elif kind in _NULL_ONLY_FIELDS:
-            types = (type(None),)
-        else:
-            types = ()
-        _unchanged_types[field] = types
-    return types
+def _unchanged(field: models.Field) -> tuple[models.Field, tuple[type, ...], bool]:
+    """What ``field`` writes as it is (see above): nothing for a field that fills its own value
+    (``auto_now``) or whose class prepares otherwise."""
+    kind = type(field)
+    if kind is models.ForeignKey:
+        target = cast(models.ForeignKey, field).target_field
+        kind = type(target) if type(target) in _INTEGER_FIELDS else kind
+    types: tuple[type, ...] = ()
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        pass
+    elif kind in _TEXT_FIELDS:
+        types = (str, type(None))
+    elif kind in _INTEGER_FIELDS:
+        types = (int, type(None))
+    elif kind is models.BooleanField:
+        types = (bool, type(None))
+    elif kind in _NULL_ONLY_FIELDS:
+        types = (type(None),)
+    entry = (field, types, str in types)
+    _unchanged_types[id(field)] = entry
+    return entry
+
+
+def _written_as_is(field: models.Field, value: Any) -> bool:
+    """Whether ``field``'s preparation would hand ``value`` back unchanged."""
+    _field, types, text = _unchanged_types.get(id(field)) or _unchanged(field)
+    # A text field hands any text back (Django's own check is isinstance); the others only the
+    # exact types (an integer field turns True into 1).
+    return type(value) in types or (text and isinstance(value, str))
 
 
 def prepared_values(
@@ -107,9 +115,7 @@ def prepared_values(
     values = []
     for field in fields:
         value = getattr(instance, field.attname)
-        # The field's entry read here: a call per field is what the fast path saves.
-        types = _unchanged_types.get(field)
-        if type(value) in (_unchanged(field) if types is None else types):
+        if _written_as_is(field, value):
             values.append(value)
         else:
             values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
@@ -188,8 +194,7 @@ class RowInsert:
         for field in self.fields if fields is None else fields:
             attname = field.attname
             value = given[attname] if attname in given else field.get_default()
-            types = _unchanged_types.get(field)
-            if type(value) in (_unchanged(field) if types is None else types):
+            if _written_as_is(field, value):
                 values.append(value)
                 continue
             pre_save = type(field).pre_save

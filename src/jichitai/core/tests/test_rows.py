@@ -171,8 +171,8 @@ def test_a_block_inside_another_adds_its_rows_to_the_outer_one(tsu):
 
 @pytest.mark.django_db
 def test_prepared_values_are_those_save_prepares(tsu):
-    """Plain strings are taken as they are; a lazy text, an enum member and every other field
-    go through the field's own preparation."""
+    """Texts (an enum member among them) are taken as they are; a lazy text and every other
+    field go through the field's own preparation, and the values are the same either way."""
     from django.utils.translation import gettext_lazy
 
     from jichitai.core.rows import prepared_values
