@@ -98,14 +98,6 @@ def _unchanged(field: models.Field) -> tuple[models.Field, tuple[type, ...], boo
     return entry
 
 
-def _written_as_is(field: models.Field, value: Any) -> bool:
-    """Whether ``field``'s preparation would hand ``value`` back unchanged."""
-    _field, types, text = _unchanged_types.get(id(field)) or _unchanged(field)
-    # A text field hands any text back (Django's own check is isinstance); the others only the
-    # exact types (an integer field turns True into 1).
-    return type(value) in types or (text and isinstance(value, str))
-
-
 def prepared_values(
     fields: list[models.Field], instance: models.Model, connection: BaseDatabaseWrapper
 ) -> list[Any]:
@@ -115,7 +107,11 @@ def prepared_values(
     values = []
     for field in fields:
         value = getattr(instance, field.attname)
-        if _written_as_is(field, value):
+        # Inline, not a function: it runs for every column of every row written.
+        _field, types, text = _unchanged_types.get(id(field)) or _unchanged(field)
+        # A text field hands any text back (Django's own check is isinstance); the others only
+        # the exact types (an integer field turns True into 1).
+        if type(value) in types or (text and isinstance(value, str)):
             values.append(value)
         else:
             values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
@@ -194,7 +190,8 @@ class RowInsert:
         for field in self.fields if fields is None else fields:
             attname = field.attname
             value = given[attname] if attname in given else field.get_default()
-            if _written_as_is(field, value):
+            _field, types, text = _unchanged_types.get(id(field)) or _unchanged(field)
+            if type(value) in types or (text and isinstance(value, str)):  # as prepared_values
                 values.append(value)
                 continue
             pre_save = type(field).pre_save
