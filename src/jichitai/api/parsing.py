@@ -20,11 +20,26 @@ class UnpairedSurrogate(ValueError):
 
 def parse_json(body: bytes):
     data = json.loads(body)
+    if b"\\u" not in body and b"\x00" not in body and _utf8(body):
+        # No escape, and UTF-8 (no NUL byte, which the other encodings JSON may come in put
+        # beside every ASCII character): the text holds only the characters UTF-8 encodes, none of
+        # them a surrogate, and the whole check below would find none.
+        return data
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise UnpairedSurrogate(UnpairedSurrogate.message) from None
     return data
+
+
+def _utf8(body: bytes) -> bool:
+    """Whether ``body`` is strict UTF-8 (which encodes no surrogate; ``json.loads`` itself lets
+    one encoded in the bytes through)."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def parsed_body(request):

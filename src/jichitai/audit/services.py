@@ -122,24 +122,75 @@ def entry(
 ) -> AuditEvent:
     """The entry ``record`` writes, not yet written: for a statement that writes it with the
     change it tells of (``entries`` inserts it)."""
-    current = context.current()
-    actor = actor if actor is not None and actor.is_authenticated else None
-    signed_in = cast("User | None", actor)
+    signed_in = _signed_in(actor)
     return AuditEvent(
-        kind=kind,
-        action=action,
         actor=signed_in,
-        actor_name=str(actor)[:150] if actor else "",
         organization=organization if organization is not None else _organization_of(target),
-        target_type=target._meta.label if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
-        summary=summary[:300],
-        changes=_jsonable(changes or {}),
-        ip_address=current.ip_address,
-        request_id=current.request_id,
-        channel=current.channel,
+        **_described(
+            action=action,
+            actor=signed_in,
+            target=target,
+            changes=changes,
+            summary=summary,
+            kind=kind,
+        ),
     )
+
+
+def entry_values(
+    *,
+    action: str,
+    actor: Actor = None,
+    organization: "Organization | None" = None,
+    target: models.Model | None = None,
+    summary: str = "",
+) -> dict[str, Any]:
+    """``entry``'s values by column (``actor_id``, ``organization_id``), without building the
+    entry: for a statement that writes its row from them (``RowInsert.values``)."""
+    signed_in = _signed_in(actor)
+    owner = organization if organization is not None else _organization_of(target)
+    return {
+        "actor_id": signed_in.pk if signed_in is not None else None,
+        "organization_id": owner.pk if owner is not None else None,
+        **_described(
+            action=action,
+            actor=signed_in,
+            target=target,
+            changes=None,
+            summary=summary,
+            kind=AuditEvent.Kind.WRITE.value,
+        ),
+    }
+
+
+def _signed_in(actor: Actor) -> "User | None":
+    return cast("User | None", actor if actor is not None and actor.is_authenticated else None)
+
+
+def _described(
+    *,
+    action: str,
+    actor: "User | None",
+    target: models.Model | None,
+    changes: dict[str, Any] | None,
+    summary: str,
+    kind: str,
+) -> dict[str, Any]:
+    """An entry's values besides its actor and organization, and the request it was made in."""
+    current = context.current()
+    return {
+        "kind": kind,
+        "action": action,
+        "actor_name": str(actor)[:150] if actor else "",
+        "target_type": target._meta.label if target is not None else "",
+        "target_id": str(target.pk) if target is not None else "",
+        "target_repr": str(target)[:200] if target is not None else "",
+        "summary": summary[:300],
+        "changes": _jsonable(changes or {}),
+        "ip_address": current.ip_address,
+        "request_id": current.request_id,
+        "channel": current.channel,
+    }
 
 
 def record_read(

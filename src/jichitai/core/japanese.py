@@ -256,17 +256,34 @@ def normalize_postal_code(text: str) -> str:
     return f"{digits[:3]}-{digits[3:]}"
 
 
+_PHONE_TEXT = re.compile(r"\+?[\d\-() ]{10,20}")
+# Written as in Japan: digits and hyphens only, the digits a 0 and 9 or 10 more, not 00 or 010 (the
+# international call prefixes, which libphonenumber reads as such).
+_DIGITS_AND_HYPHENS = re.compile(r"[\d\-]+")
+_NATIONAL_DIGITS = re.compile(r"0(?!10)[1-9]\d{8,9}")
+_TO_HYPHEN = {ord(ch): "-" for ch in _HYPHENS}
+
+
 def normalize_phone_number(text: str) -> str:
     """A Japanese phone number in the national format with hyphens at the area-code boundaries
     (``059-224-2035``, ``090-1234-5678``), as libphonenumber's Japanese metadata defines them."""
     cleaned = unicodedata.normalize("NFKC", text or "").strip()
-    cleaned = cleaned.translate({ord(ch): "-" for ch in _HYPHENS})
-    if not re.fullmatch(r"\+?[\d\-() ]{10,20}", cleaned):
+    cleaned = cleaned.translate(_TO_HYPHEN)
+    if not _PHONE_TEXT.fullmatch(cleaned):
         raise ValueError(gettext("電話番号は数字とハイフンで入力してください。例: 059-224-2035"))
-    try:
-        number = phonenumbers.parse(cleaned, "JP")
-    except phonenumbers.NumberParseException:
-        raise ValueError(gettext("電話番号の形式が正しくありません。例: 059-224-2035")) from None
+    digits = cleaned.replace("-", "")
+    if _DIGITS_AND_HYPHENS.fullmatch(cleaned) and _NATIONAL_DIGITS.fullmatch(digits):
+        # What ``parse`` makes of it, without its search of the text: the number after the
+        # national prefix 0 (the way most numbers are written, and a fifth of the CPU of a
+        # submission's validation).
+        number = phonenumbers.PhoneNumber(country_code=81, national_number=int(digits[1:]))
+    else:
+        try:
+            number = phonenumbers.parse(cleaned, "JP")
+        except phonenumbers.NumberParseException:
+            raise ValueError(
+                gettext("電話番号の形式が正しくありません。例: 059-224-2035")
+            ) from None
     if not phonenumbers.is_valid_number(number):
         raise ValueError(gettext("存在しない電話番号の形式です。市外局番から入力してください。"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

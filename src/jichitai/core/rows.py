@@ -18,7 +18,10 @@ block ends, so the block holds only rows whose id nothing reads before then.
 
 ``insert_following`` writes rows that need the id of another one written in the same statement
 (PostgreSQL): each computes those columns in SQL from what the leading INSERT returns, and none is
-written when the leading INSERT writes nothing (a unique key already taken).
+written when the leading INSERT writes nothing (a unique key already taken). Such a row may be given
+by its values by column instead of an instance (``RowInsert.values``): the same values, prepared
+the same way, without building a model instance that nothing reads afterwards; no save signal is
+sent for it, so this is for models no receiver listens to (``RowInsert.signalled``).
 """
 
 from collections.abc import Iterator
@@ -26,6 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from datetime import date
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,6 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 
@@ -46,26 +51,78 @@ _combined: dict[tuple[str, tuple["RowInsert", ...]], str] = {}
 _following_statements: dict[tuple, str] = {}
 
 
-# Fields whose preparation (a lazy text cast, then ``to_python``) hands a plain ``str`` back as it
-# is; exactly these classes, so a subclass that prepares its values otherwise is not taken for one.
+# Field classes whose preparation (``get_db_prep_save``) hands a value of these exact types back
+# as it is on every database: a text as it is (a lazy text cast, then ``to_python``), an integer or
+# a boolean as it is, an integer key as its target's integer; exactly these classes, so a subclass
+# that prepares its values otherwise is not taken for one. ``None`` is written as NULL by each.
 _TEXT_FIELDS = frozenset({models.CharField, models.EmailField, models.TextField})
+_INTEGER_FIELDS = frozenset(
+    {
+        models.AutoField,
+        models.BigAutoField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.SmallIntegerField,
+    }
+)
+# Dates and times only for NULL: a value is adapted by each database its own way.
+_NULL_ONLY_FIELDS = frozenset({models.DateTimeField, models.DateField})
+# Per field (by id: the entry keeps the field, so its id is not reused; a field's own hash is a
+# Python call): the field, the exact types of the values it writes unchanged, and whether any
+# text (an enum member among them) is written unchanged.
+_unchanged_types: dict[int, tuple[models.Field, tuple[type, ...], bool]] = {}
+
+
+def _unchanged(field: models.Field) -> tuple[models.Field, tuple[type, ...], bool]:
+    """What ``field`` writes as it is (see above): nothing for a field that fills its own value
+    (``auto_now``) or whose class prepares otherwise."""
+    kind = type(field)
+    if kind is models.ForeignKey:
+        target = cast(models.ForeignKey, field).target_field
+        kind = type(target) if type(target) in _INTEGER_FIELDS else kind
+    types: tuple[type, ...] = ()
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        pass
+    elif kind in _TEXT_FIELDS:
+        types = (str, type(None))
+    elif kind in _INTEGER_FIELDS:
+        types = (int, type(None))
+    elif kind is models.BooleanField:
+        types = (bool, type(None))
+    elif kind in _NULL_ONLY_FIELDS:
+        types = (type(None),)
+    entry = (field, types, str in types)
+    _unchanged_types[id(field)] = entry
+    return entry
 
 
 def prepared_values(
     fields: list[models.Field], instance: models.Model, connection: BaseDatabaseWrapper
 ) -> list[Any]:
     """The values ``save()`` writes for ``fields`` of the new ``instance`` (``pre_save`` with
-    ``add=True``, then ``get_db_prep_save``); a plain string in a text field is taken as it is,
-    without the five calls that would return it unchanged."""
+    ``add=True``, then ``get_db_prep_save``); a value that preparation would hand back unchanged
+    (``_unchanged``) is taken as it is, without the calls that would return it."""
     values = []
     for field in fields:
-        if type(field) in _TEXT_FIELDS:
-            value = getattr(instance, field.attname)
-            if type(value) is str:
-                values.append(value)
-                continue
-        values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
+        value = getattr(instance, field.attname)
+        # Inline, not a function: it runs for every column of every row written.
+        _field, types, text = _unchanged_types.get(id(field)) or _unchanged(field)
+        # A text field hands any text back (Django's own check is isinstance); the others only
+        # the exact types (an integer field turns True into 1).
+        if type(value) in types or (text and isinstance(value, str)):
+            values.append(value)
+        else:
+            values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
     return values
+
+
+# Fields whose ``pre_save`` reads the value the instance holds, or sets the time (``auto_now``):
+# the only ones ``RowInsert.values`` writes without an instance.
+_PLAIN_PRE_SAVE = frozenset(
+    {models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save}
+)
 
 
 def statement_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
@@ -96,6 +153,7 @@ class RowInsert:
         # Concrete fields always have a column (the stubs allow None for the others).
         self.columns = [cast(str, field.column) for field in self.fields]
         self.pk_column = cast(str, options.pk.column)
+        self._attnames = frozenset(field.attname for field in options.concrete_fields)
         self._statements: dict[str, str] = {}
 
     def statement(self, connection: BaseDatabaseWrapper) -> str:
@@ -112,6 +170,42 @@ class RowInsert:
                 statement += f" RETURNING {quote(self.pk_column)}"
             self._statements[connection.alias] = statement
         return statement
+
+    def values(
+        self,
+        given: dict[str, Any],
+        connection: BaseDatabaseWrapper,
+        fields: list[models.Field] | None = None,
+    ) -> list[Any]:
+        """The values ``insert`` writes for ``self.model(**given)`` (``given`` keyed by column
+        attribute: ``organization_id``, not ``organization``), of ``fields`` (all by default),
+        built without the instance: a field not given takes its default as the instance would,
+        an ``auto_now``/``auto_now_add`` one the time now, and each is prepared as ``save()``
+        prepares it. No ``pre_save``/``post_save`` is sent (there is no instance to send):
+        for rows whose model has no receivers (``signalled``)."""
+        unknown = given.keys() - self._attnames
+        if unknown:
+            raise TypeError(f"{self.model._meta.label} has no field {sorted(unknown)}.")
+        values = []
+        for field in self.fields if fields is None else fields:
+            attname = field.attname
+            value = given[attname] if attname in given else field.get_default()
+            _field, types, text = _unchanged_types.get(id(field)) or _unchanged(field)
+            if type(value) in types or (text and isinstance(value, str)):  # as prepared_values
+                values.append(value)
+                continue
+            pre_save = type(field).pre_save
+            if pre_save not in _PLAIN_PRE_SAVE:
+                raise ImproperlyConfigured(f"{field}: its value is made by saving an instance.")
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = timezone.now() if isinstance(field, models.DateTimeField) else date.today()
+            values.append(field.get_db_prep_save(value, connection))
+        return values
+
+    def signalled(self) -> bool:
+        """Whether a receiver listens to this model's ``pre_save`` or ``post_save``: its rows
+        are then written from instances (``insert``), which send them."""
+        return pre_save.has_listeners(self.model) or post_save.has_listeners(self.model)
 
     def insert(self, instance: M, *, using: str = DEFAULT_DB_ALIAS) -> M:
         """Inserts the unsaved ``instance`` and sets its id, as ``save()`` would."""
@@ -220,11 +314,13 @@ class Following:
     that INSERT writes its row (``insert_following``). ``computed`` maps columns to the SQL
     expression, over the columns the leading INSERT returns, that gives their value (e.g.
     ``"id::text"``); every other column is written from ``instance`` as ``RowInsert.insert``
-    writes it."""
+    writes it, or, without an instance, from ``values`` as ``RowInsert.values`` writes them (the
+    row is then only written: it gets no id back and sends no signal)."""
 
     rows: RowInsert
-    instance: models.Model
+    instance: models.Model | None = None
     computed: dict[str, str] = dataclass_field(default_factory=dict)
+    values: dict[str, Any] | None = None
 
 
 def _parameter(field: models.Field, connection: BaseDatabaseWrapper) -> str:
@@ -303,7 +399,10 @@ def insert_following(
             for field, column in zip(row.rows.fields, row.rows.columns, strict=True)
             if column not in row.computed
         ]
-        parameters += row.rows._prepared(row.instance, using, fields)
+        if row.instance is None:
+            parameters += row.rows.values(row.values or {}, connection, fields)
+        else:
+            parameters += row.rows._prepared(row.instance, using, fields)
     statement = _following_statement(connection, leading, following)
     with statement_cursor(connection) as cursor:
         cursor.execute(statement, parameters)
@@ -313,16 +412,22 @@ def insert_following(
     leading_count = len(written) - sum(_returned_count(row) for row in following)
     given = iter(written[leading_count:])
     for row in following:
+        instance = row.instance
+        if instance is None:
+            # Only written: what it returns is not read.
+            for _returned in range(_returned_count(row)):
+                next(given)
+            continue
         rows = row.rows
         if rows.id_from_database:
-            row.instance.pk = next(given)
+            instance.pk = next(given)
         for field, column in zip(rows.fields, rows.columns, strict=True):
             if column in row.computed:
                 value = next(given)
                 if hasattr(field, "from_db_value"):
                     value = field.from_db_value(value, None, connection)
-                setattr(row.instance, field.attname, value)
-        rows._inserted(row.instance, using)
+                setattr(instance, field.attname, value)
+        rows._inserted(instance, using)
     return tuple(written[:leading_count])
 
 

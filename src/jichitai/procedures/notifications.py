@@ -5,9 +5,12 @@ They are rendered and sent by a background task queued with the action's transac
 crash right after the commit loses no mail, and a slow mail server never slows a submission.
 """
 
+import re
+from functools import lru_cache
+
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext, gettext_noop
 from django_tasks import task
 
@@ -15,18 +18,37 @@ from jichitai.core.links import absolute_url as absolute
 from jichitai.jobs.services import enqueue_with_action, task_row_with_action, task_row_written
 from jichitai.procedures.translations import resident_language
 
+# Characters a URL path takes as they are (of the unreserved ones, without "."): a value made only
+# of them is put in the path unchanged, as ``reverse`` puts it.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_~-]+")
+_STATUS_PARTS = ("org_code", "receipt_number", "token")
+
+
+@lru_cache(maxsize=16)
+def _status_path_template(script_prefix: str, urlconf: str | None) -> str:
+    """The status page's path as ``reverse`` gives it, with a mark (``org_code0mark`` …) in place
+    of each value: ``reverse`` walks the URL configuration on every call, and an API submission
+    answers with this link each time."""
+    return reverse(
+        "procedures_public:status",
+        urlconf=urlconf,
+        kwargs={name: f"{name}0mark" for name in _STATUS_PARTS},
+    )
+
 
 def status_url(application) -> str:
-    return absolute(
-        reverse(
-            "procedures_public:status",
-            kwargs={
-                "org_code": application.organization.code,
-                "receipt_number": application.receipt_number,
-                "token": application.status_token,
-            },
-        )
-    )
+    values = {
+        "org_code": application.organization.code,
+        "receipt_number": application.receipt_number,
+        "token": application.status_token,
+    }
+    if all(_UNRESERVED.fullmatch(value) for value in values.values()):
+        path = _status_path_template(get_script_prefix(), get_urlconf())
+        for name, value in values.items():
+            path = path.replace(f"{name}0mark", value)
+    else:
+        path = reverse("procedures_public:status", kwargs=values)
+    return absolute(path)
 
 
 def _prefix(application) -> str:

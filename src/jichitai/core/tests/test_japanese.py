@@ -214,3 +214,38 @@ class TestLocalGovernmentCode:
 
         rows = read_local_governments()
         assert len(rows) == 30
+
+
+@pytest.mark.parametrize("first", [str(digit) for digit in range(1, 10)])
+def test_a_number_written_as_in_japan_is_read_as_libphonenumber_reads_it(first):
+    """A number of digits and hyphens after the national prefix 0 is read without
+    libphonenumber's parser; the answer is the parser's for every kind of number (010 and 00,
+    the international call prefixes, are left to the parser)."""
+    import random
+
+    import phonenumbers
+
+    def parsed(text: str) -> str:
+        try:
+            number = phonenumbers.parse(text, "JP")
+        except phonenumbers.NumberParseException:
+            return "形式が正しくありません"
+        if not phonenumbers.is_valid_number(number):
+            return "存在しない"
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+    def normalized(text: str) -> str:
+        try:
+            return japanese.normalize_phone_number(text)
+        except ValueError as error:
+            return (
+                "形式が正しくありません" if "形式が正しくありません" in str(error) else "存在しない"
+            )
+
+    draw = random.Random(first)
+    for _ in range(2000):
+        digits = f"0{first}" + "".join(
+            draw.choice("0123456789") for _ in range(draw.choice((8, 9)))
+        )
+        text = "-".join([digits[:3], digits[3:6], digits[6:]]) if draw.random() < 0.5 else digits
+        assert normalized(text) == parsed(digits), text

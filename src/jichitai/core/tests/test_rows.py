@@ -1,7 +1,7 @@
 """Rows inserted with a statement built once write what ``save()`` writes."""
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
@@ -171,8 +171,8 @@ def test_a_block_inside_another_adds_its_rows_to_the_outer_one(tsu):
 
 @pytest.mark.django_db
 def test_prepared_values_are_those_save_prepares(tsu):
-    """Plain strings are taken as they are; a lazy text, an enum member and every other field
-    go through the field's own preparation."""
+    """Texts (an enum member among them) are taken as they are; a lazy text and every other
+    field go through the field's own preparation, and the values are the same either way."""
     from django.utils.translation import gettext_lazy
 
     from jichitai.core.rows import prepared_values
@@ -218,3 +218,57 @@ def test_following_rows_are_written_exactly_when_the_leading_one_is(tsu, leading
     stored = AuditEvent.objects.get(pk=following.pk)
     assert model_to_dict(stored) == model_to_dict(following)
     assert stored.actor is None and stored.changes == {"名前": ["前", "後"]}
+
+
+def _comparable(value):
+    return getattr(value, "obj", value)  # PostgreSQL's JSON wrapper compares by identity
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["audit entry", "application event"])
+def test_values_without_an_instance_are_those_the_instance_writes(tsu, kind):
+    """The row built from values by column is the one the model's instance writes: the given
+    values prepared alike, every other field its default, ``auto_now_add`` the time now; so a
+    field added to the model cannot be written otherwise by the one than by the other."""
+    from jichitai.core.rows import prepared_values
+    from jichitai.procedures.models import ApplicationEvent
+
+    model: type[models.Model] = AuditEvent if kind == "audit entry" else ApplicationEvent
+    if model is AuditEvent:
+        given = {
+            **{name: getattr(entry(tsu, None), name) for name in ("action", "target_type")},
+            "organization_id": tsu.pk,
+            "changes": {"名前": ["前", "後"]},
+            "ip_address": "192.0.2.1",
+            "kind": AuditEvent.Kind.READ,
+        }
+    else:
+        given = {"kind": "submitted", "to_status": "received", "actor_id": None}
+    rows = RowInsert(model)
+    values = rows.values(given, connection)
+    expected = prepared_values(rows.fields, model(**given), connection)
+    for field, value, written in zip(rows.fields, values, expected, strict=True):
+        if isinstance(field, models.DateTimeField) and written is not None:
+            # The time now, taken a moment apart; as each database takes a time.
+            assert value is not None and type(value) is type(written), field.name
+        else:
+            assert (_comparable(value), type(value)) == (_comparable(written), type(written))
+
+
+def test_values_refuse_a_column_the_model_does_not_have():
+    with pytest.raises(TypeError, match="no field"):
+        RowInsert(AuditEvent).values({"organization": None}, connection)
+
+
+def test_rows_are_built_from_instances_while_a_save_signal_has_a_receiver():
+    rows = RowInsert(AuditEvent)
+    assert not rows.signalled()
+
+    def receiver(sender, instance, **kwargs):
+        pass
+
+    post_save.connect(receiver, sender=AuditEvent)
+    try:
+        assert rows.signalled()
+    finally:
+        post_save.disconnect(receiver, sender=AuditEvent)

@@ -10,14 +10,13 @@ computes what they take from the application; elsewhere they follow one by one t
 """
 
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field
 from django_tasks_db.models import DBTaskResult
 
 from jichitai.audit import services as audit
-from jichitai.audit.models import AuditEvent
 from jichitai.core.rows import (
     Following,
     RowInsert,
@@ -123,19 +122,20 @@ def insert_submitted(
     *,
     application: Application,
     receipt_prefix: str,
-    event: ApplicationEvent,
-    entry: AuditEvent,
+    event: dict[str, Any],
+    entry: dict[str, Any],
     receipt_mail: DBTaskResult | None,
 ) -> bool:
     """As ``insert_application``, and with the application, in the same statement (PostgreSQL),
-    its history ``event`` (its application not set), its audit ``entry`` (built with the unsaved
-    application as its target) and the task row of its ``receipt_mail``: all of them, their
-    columns taken from the application computed from the row written, or none."""
+    its history event and its audit entry, given by their values by column (``event`` without its
+    application, ``entry`` from ``audit.entry_values`` with the unsaved application as its
+    target), and the task row of its ``receipt_mail``: all of them, their columns taken from the
+    application computed from the row written, or none."""
     database = connections[DEFAULT_DB_ALIAS]
     leading, fields = _application_insert(database.vendor)
     following = [
-        Following(_events, event, _EVENT_FROM_APPLICATION),
-        Following(audit.entries, entry, _AUDIT_FROM_APPLICATION),
+        _following(_events, event, _EVENT_FROM_APPLICATION),
+        _following(audit.entries, entry, _AUDIT_FROM_APPLICATION),
     ]
     if receipt_mail is not None:
         following.append(Following(task_rows, receipt_mail, _RECEIPT_MAIL_FROM_APPLICATION))
@@ -148,6 +148,14 @@ def insert_submitted(
         return False
     _inserted(application, row, database.alias)
     return True
+
+
+def _following(rows: RowInsert, values: dict[str, Any], computed: dict[str, str]) -> Following:
+    """The row written from ``values`` as they are, without building the model's instance;
+    from the instance, which sends them, when a ``pre_save``/``post_save`` receiver listens."""
+    if rows.signalled():
+        return Following(rows, rows.model(**values), computed)
+    return Following(rows, computed=computed, values=values)
 
 
 def _inserted(application: Application, row: tuple, alias: str) -> None:

@@ -406,9 +406,6 @@ def _record(
     receipt_prefix = f"{procedure.organization.code}-{fiscal_year}-"
     # Its history event, audit entry and receipt mail's task (on the database queue) are written
     # with it, first: the application is never stored without its receipt mail queued.
-    submitted = ApplicationEvent(
-        kind=ApplicationEvent.Kind.SUBMITTED, to_status=Status.RECEIVED, actor=actor
-    )
     # The enum's label: get_channel_display() rebuilds a dict of every choice on each call.
     summary = f"{procedure.name}({Application.Channel(channel).label})"
     if insertion.written_in_one_statement():
@@ -417,8 +414,12 @@ def _record(
         if not insertion.insert_submitted(
             application=application,
             receipt_prefix=receipt_prefix,
-            event=submitted,
-            entry=audit.entry(
+            event={
+                "kind": ApplicationEvent.Kind.SUBMITTED.value,
+                "to_status": Status.RECEIVED.value,
+                "actor_id": actor.pk if actor is not None else None,
+            },
+            entry=audit.entry_values(
                 action=SUBMITTED_ACTION,
                 actor=actor,
                 organization=procedure.organization,
@@ -436,8 +437,14 @@ def _record(
         if not insertion.insert_application(application=application, receipt_prefix=receipt_prefix):
             return None
         with rows.written_together():
-            submitted.application = application
-            insertion.insert_event(event=submitted)
+            insertion.insert_event(
+                event=ApplicationEvent(
+                    application=application,
+                    kind=ApplicationEvent.Kind.SUBMITTED,
+                    to_status=Status.RECEIVED,
+                    actor=actor,
+                )
+            )
             audit.record(
                 action=SUBMITTED_ACTION,
                 actor=actor,
