@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import params
 from jichitai.core.decorators import public_view
@@ -20,11 +21,11 @@ PAGE_SIZE = 20
 MAX_SEARCH_LENGTH = 200
 MAX_VALUE_LENGTH = 200
 FACET_LABELS = {
-    "organization": "団体",
-    "groups": "分類",
-    "tags": "タグ",
-    "res_format": "形式",
-    "license_id": "ライセンス",
+    "organization": _("団体"),
+    "groups": _("分類"),
+    "tags": _("タグ"),
+    "res_format": _("形式"),
+    "license_id": _("ライセンス"),
 }
 
 

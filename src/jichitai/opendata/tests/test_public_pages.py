@@ -23,6 +23,17 @@ def test_the_catalog_searches_and_offers_facets(tsu, ise):
     assert "1 件のデータセット" in page
 
 
+def test_the_catalogs_filters_are_named_in_the_readers_language(tsu):
+    published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)", tags=["AED"])
+    japanese = Client().get("/opendata/").content.decode()
+    english = Client().get("/opendata/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for heading in ("団体", "タグ", "形式", "ライセンス"):
+        assert f"<h2>{heading}</h2>" in japanese
+    for heading in ("Organization", "Tags", "Format", "License"):
+        assert f"<h2>{heading}</h2>" in english
+    assert "<h2>タグ</h2>" not in english
+
+
 def test_a_dataset_page_shows_license_resources_and_metadata_links(tsu):
     published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)")
 
