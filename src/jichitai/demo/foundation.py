@@ -105,6 +105,13 @@ def load() -> list[str]:
                 phone="059-224-3070",
                 website="https://www.pref.mie.lg.jp/",
             )
+    # 津市, the demo's busiest municipality, answers residents' questions from its city hall.
+    Organization.objects.filter(code="242012", phone="").update(
+        postal_code="514-8611",
+        address="三重県津市西丸之内23番1号",
+        phone="059-229-3111",
+        website="https://www.info.city.tsu.mie.jp/",
+    )
     lines.append(f"団体: {Organization.objects.count()} (三重県と29市町)")
     # An example 個人情報の取扱い for the demo's organizations, kept once an admin has written one;
     # the other municipalities show the page that says none is written yet.
