@@ -1,8 +1,9 @@
 # ruff: noqa: S311  (random numbers here make test data, not secrets)
-"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: six A4
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: seven A4
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
 有・無 to circle, 添付書類確認票 with eight check boxes, 証明書交付請求書 filled from other names and any
-address of Mie, some pages in a worn grey ballpoint) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
+address of Mie, some pages in a worn grey ballpoint, 国民健康保険 異動届 with a 昭和 guided birth date,
+男・女 and four 続柄 to circle and rare names) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
 to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
