@@ -1,7 +1,7 @@
 """A name's kanji against the reading written beside it (氏名 and フリガナ), offline with the
 ``pykakasi`` dictionary: a reading that spells the dictionary's reading of a part of the name
-except for 濁点/半濁点 or a small kana (ハキワラ beside 萩原, ハギワラ) may have lost or gained
-them in the scan, which the recogniser does as surely as it reads them right. Such a reading goes
+but lacks a 濁点/半濁点 or a small kana of it (ハキワラ beside 萩原, ハギワラ) may have lost it in
+the scan, which the recogniser does as surely as it reads them right. Such a reading goes
 to a person; it is never corrected, since names are read in more ways than any dictionary knows.
 A part the dictionary reads otherwise altogether, or does not know, says nothing."""
 
@@ -37,22 +37,35 @@ def name_parts(name: str) -> list[str]:
     ]
 
 
+def _lost(written: str, read: str) -> bool:
+    """Whether ``read`` lacks a mark or a small kana that ``written`` has (or has another one):
+    what a scan does. A mark the dictionary's reading lacks is not doubted: names take 連濁 or
+    not as their families do (博文 is ヒロフミ or ヒロブミ)."""
+    return any(w != r and w != skeleton(w) for w, r in zip(written, read, strict=True))
+
+
 def marks_differ(name: str, reading: str) -> str:
-    """A part of ``name``'s reading that ``reading`` spells but for 濁点/半濁点 or small kana (the
-    dictionary's spelling of it), or '' when none does."""
+    """A part of ``name``'s reading that ``reading`` spells but for a 濁点/半濁点 or a small kana
+    that the dictionary's spelling has and the reading lacks (the dictionary's spelling of the
+    part), or '' when none does."""
     read = japanese.katakana(reading)
     bare = skeleton(read)
     if len(bare) != len(read):
         return ""
     for part in name_parts(name):
-        if part not in read and skeleton(part) in bare:
-            return part
+        if part in read:
+            continue
+        start = bare.find(skeleton(part))
+        while start >= 0:
+            if _lost(part, read[start : start + len(part)]):
+                return part
+            start = bare.find(skeleton(part), start + 1)
     return ""
 
 
 def cross_check(fields, results: dict, reason: str) -> None:
     """Every kana field against the names on the page (text fields that are not addresses): a
-    reading that differs from a name's dictionary reading only in 濁点/半濁点 or small kana is given
+    reading that lacks a 濁点/半濁点 or a small kana of a name's dictionary reading is given
     ``reason`` and a note."""
     names = [
         str(results[f.name].value)

@@ -1,6 +1,6 @@
 """A フリガナ against the 氏名 beside it: a reading that spells the dictionary's reading of a part of
-the name but for 濁点/半濁点 or a small kana goes to a person (``dictionary``), and nothing else
-about names the dictionary reads otherwise is doubted."""
+the name but lacks a 濁点/半濁点 or a small kana of it goes to a person (``dictionary``), and
+nothing else about names the dictionary reads otherwise is doubted."""
 
 import pytest
 
@@ -29,6 +29,7 @@ def test_a_reading_that_differs_only_in_dakuten_names_the_part(name, reading, pa
         ("萩原慎吾", "ハギワラシンゴ"),  # as the dictionary reads it
         ("竹内千尋", "タケウチチヒロ"),  # 千尋 read otherwise by the dictionary: no doubt raised
         ("山田太郎", "ヤマダ"),  # a part missing is the glyph count's business
+        ("山田博文", "ヤマダヒロブミ"),  # 連濁 the dictionary does not give: names differ in it
     ],
 )
 def test_a_reading_the_dictionary_agrees_with_or_reads_otherwise_is_left_alone(name, reading):
