@@ -42,7 +42,7 @@ django.setup()
 import numpy as np  # noqa: E402
 
 from benchmarks import ocr_heldout  # noqa: E402
-from jichitai.ocr import samples  # noqa: E402
+from jichitai.ocr import furigana, samples  # noqa: E402
 from jichitai.ocr import template as templates  # noqa: E402
 from jichitai.ocr.extract import Extractor  # noqa: E402
 
@@ -71,6 +71,7 @@ _extractors: dict = {}
 
 
 def _start_worker(engine: str) -> None:
+    furigana.name_parts("山田")  # the reading dictionary loads once per process, as the models do
     for layout in samples.LAYOUTS:
         _extractors[("tuning", layout)] = Extractor(
             samples.template_for(layout, 200), np.asarray(samples.blank_form(layout, 200)), engine
