@@ -3,14 +3,15 @@ the same Extractor the CLI and the background job use, on the CPU, with nothing 
 
 Two sets, reported separately:
 
-- **tuning**: the six layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
+- **tuning**: the seven layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
   blur, heavy JPEG, rotation and heavy JPEG together, shifted and scaled pages, phone photos,
   photos taken from afar, pale writing on a grainy scan; 150/200/300 dpi in turn, so each layout
   meets each condition at 150 dpi; pale pencil and heavy felt pen; check boxes down to 6 mm (eight
   on the 添付書類確認票) marked with ✓ ✗ ○, fills and lines, short thin ticks, fine-pen rings and
   crosses, small rings and crosses, pale ticks, ticks over the box's border or out of it, one
-  diagonal stroke, scribbles; names with 濁点/半濁点 kana and kanji a stroke away from another);
+  diagonal stroke, scribbles, small boxes in a column; names with 濁点/半濁点 kana, kanji a stroke
+  away from another, old and rare kanji; 昭和 and 令和 guided dates, two to four options to circle);
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
   and filled check boxes, faint and heavy ink, addresses across Mie), which nothing is tuned on.
 
@@ -41,7 +42,7 @@ django.setup()
 import numpy as np  # noqa: E402
 
 from benchmarks import ocr_heldout  # noqa: E402
-from jichitai.ocr import samples  # noqa: E402
+from jichitai.ocr import furigana, samples  # noqa: E402
 from jichitai.ocr import template as templates  # noqa: E402
 from jichitai.ocr.extract import Extractor  # noqa: E402
 
@@ -70,6 +71,7 @@ _extractors: dict = {}
 
 
 def _start_worker(engine: str) -> None:
+    furigana.name_parts("山田")  # the reading dictionary loads once per process, as the models do
     for layout in samples.LAYOUTS:
         _extractors[("tuning", layout)] = Extractor(
             samples.template_for(layout, 200), np.asarray(samples.blank_form(layout, 200)), engine

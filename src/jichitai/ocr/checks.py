@@ -288,3 +288,23 @@ def doubt_empty_fields(fields, results: dict, reads: dict, reason: str) -> None:
                 "同じ用紙に薄い記入があり、この欄も薄くて読み取れていない可能性があります。"
             )
             result.confidence = 0.0
+
+
+# Fields whose box's printing was not where the page's alignment put it (read shifted, or not on
+# the page): from this many on one page, the alignment itself is in doubt (a phone photo's
+# perspective fitted to the wrong row of boxes reads the phone number as the income, sure of it),
+# and every field of the page goes to a person. Measured on the tuning forms: pages aligned right
+# have at most two such fields.
+MISPLACED_FIELDS = 3
+
+
+def doubt_page(results: dict, misplaced: tuple[str, ...], reason: str) -> None:
+    """Every field of a page with ``MISPLACED_FIELDS`` or more fields given one of ``misplaced``
+    is given ``reason``."""
+    if sum(any(r in result.reasons for r in misplaced) for result in results.values()) < (
+        MISPLACED_FIELDS
+    ):
+        return
+    for result in results.values():
+        result.reasons.append(reason)
+        result.confidence = min(result.confidence, 0.5)

@@ -9,10 +9,12 @@ sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop,
 crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
 with that side moved out, or its box's border ran through its zone and it was read far from there
 (``shifted_crop``, ``placement``); nothing was read where the page does not show the blank
-form's printing of the zone (``off_form``: off the photographed page); the value has a wrong
+form's printing of the zone (``off_form``: off the photographed page), or many fields of the
+page were so (``page_misaligned``); the value has a wrong
 format, a small kana where Japanese spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
 hold (``date_range``); the dictionary does not know the place or postal code, the postal code and the
-address name different 市区町村, or a name holds an old or a confusable kanji; there is ink, judged
+address name different 市区町村, a reading differs from the name's only in 濁点/半濁点 (``furigana``),
+or a name holds an old or a confusable kanji; there is ink, judged
 against the scan's grain, but nothing was read (faint writing), or no ink at all in a field of a page
 whose other writing was found only at a pale contrast; a name or a reading has fewer
 characters than its ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt.
@@ -27,7 +29,7 @@ import numpy as np
 
 from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import checks, circled, marks, placement, postprocess
+from jichitai.ocr import checks, circled, furigana, marks, placement, postprocess
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.reasons import (
@@ -41,6 +43,7 @@ from jichitai.ocr.reasons import (
     LENGTH,
     LOW,
     MARK,
+    MISALIGNED,
     OFF_FORM,
     POOR_SCAN,
     REASONS,
@@ -206,10 +209,12 @@ class Extractor:
             (f.name, p): [next(firsts)] for f, p, _c in written
         }
         # Second read, of the binarised crop, only where the first is in doubt: one more call.
+        # A guided date's numbers are always read twice: one or two digits read sure and wrong
+        # (令和2年 as 1年) still make a valid date, and their crops are small.
         doubtful = [
             (f, part, crop)
             for f, part, crop in written
-            if self._doubtful(_kind(f, part), f.allowed, crop, readings[(f.name, part)][0])
+            if part or self._doubtful(_kind(f, part), f.allowed, crop, readings[(f.name, part)][0])
         ]
         seconds = iter(self._read([crop.images[1] for _f, _p, crop in doubtful]))
         for f, part, _crop in doubtful:
@@ -245,8 +250,10 @@ class Extractor:
                     result.notes.append("読取範囲に様式の枠線・印刷が写っていません。")
                     result.confidence = 0.0
         checks.cross_check(self.template.fields, results, DICTIONARY)
+        furigana.cross_check(self.template.fields, results, DICTIONARY)
         if any(crop.faint and checks.written_value(results[f.name]) for f, _p, crop in written):
             checks.doubt_empty_fields(self.template.fields, results, reads, FAINT)
+        checks.doubt_page(results, (SHIFTED, OFF_FORM), MISALIGNED)
         for result in results.values():
             result.reasons = sorted(set(result.reasons), key=REASONS.index)
         return {f.name: results[f.name] for f in self.template.fields}

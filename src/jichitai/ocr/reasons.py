@@ -17,12 +17,14 @@ SMALL_KANA = "small_kana"
 DATE_RANGE = "date_range"
 SHIFTED = "shifted_crop"
 OFF_FORM = "off_form"
+MISALIGNED = "page_misaligned"
 REASONS = (
     LOW,
     POOR_SCAN,
     DISAGREE,
     SHIFTED,
     OFF_FORM,
+    MISALIGNED,
     FORMAT,
     CHARACTERS,
     SMALL_KANA,

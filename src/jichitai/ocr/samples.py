@@ -1,8 +1,9 @@
 # ruff: noqa: S311  (random numbers here make test data, not secrets)
-"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: six A4
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: seven A4
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
 有・無 to circle, 添付書類確認票 with eight check boxes, 証明書交付請求書 filled from other names and any
-address of Mie, some pages in a worn grey ballpoint) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
+address of Mie, some pages in a worn grey ballpoint, 国民健康保険 異動届 with a 昭和 guided birth date,
+男・女 and four 続柄 to circle and rare names) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
 Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
 to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
@@ -31,6 +32,8 @@ from jichitai.ocr.sample_values import (
     OTHER_FAMILY,
     OTHER_GIVEN,
     PLACES,
+    RARE_FAMILY,
+    RARE_GIVEN,
     mie_addresses,
 )
 from jichitai.ocr.template import Template, TemplateField
@@ -162,9 +165,40 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("koseki", "戸籍", "checkbox", (160, 160, 7, 7)),
         ],
     ),
+    # Lower boxes still, a 昭和 guided birth date, 男・女 to circle (one character each) and four
+    # options of a 続柄 close together, small check boxes, names with old and rare kanji
+    # and kana of ツ/シ/リ and パ/バ (``sample_values.RARE_FAMILY``).
+    "kokuho": (
+        "国民健康保険 異動届",
+        [
+            Zone("notified_on", "届出日", "date", (118, 38, 74, 10), era="令和"),
+            Zone("name", "世帯主氏名", "text", (48, 52, 92, 11), True),
+            Zone("kana", "フリガナ", "kana", (48, 65, 92, 9)),
+            Zone("birth", "生年月日", "date", (48, 78, 70, 10), era="昭和"),
+            Zone("sex", "性別", "choice", (158, 78, 34, 10), options=("男", "女")),
+            Zone(
+                "relation",
+                "続柄",
+                "choice",
+                (48, 92, 96, 10),
+                options=("本人", "配偶者", "子", "その他"),
+            ),
+            Zone("postal", "〒", "postal", (48, 106, 38, 10)),
+            Zone("address", "住所", "text", (48, 120, 148, 11)),
+            Zone("phone", "電話", "phone", (48, 135, 60, 10)),
+            Zone("members", "加入者数", "digits", (156, 135, 18, 10)),
+            Zone("moved_in", "転入", "checkbox", (60, 150, 6, 6)),
+            Zone("moved_out", "転出", "checkbox", (130, 150, 6, 6)),
+            Zone("employed", "就職", "checkbox", (60, 160, 6, 6)),
+            Zone("retired", "退職", "checkbox", (130, 160, 6, 6)),
+            Zone("income", "前年所得(円)", "amount", (48, 172, 56, 10)),
+        ],
+    ),
 }
 # Layouts filled from ``sample_values``' other lists of names and from every address of Mie.
-OTHER_VALUES = ("kofu",)
+OTHER_VALUES = ("kofu", "kokuho")
+# The years a guided date of each printed era is drawn from.
+ERA_YEARS = {"令和": (2020, 2025), "昭和": (1940, 1988)}
 
 
 def wareki(day: date, style: str) -> str:
@@ -179,8 +213,9 @@ def wareki(day: date, style: str) -> str:
 def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
     """(what is written on the form, the normalised values expected back)."""
     if layout in OTHER_VALUES:
-        family, family_kana = rng.choice(OTHER_FAMILY)
-        given, given_kana = rng.choice(OTHER_GIVEN)
+        rare = layout == "kokuho"
+        family, family_kana = rng.choice(RARE_FAMILY if rare else OTHER_FAMILY)
+        given, given_kana = rng.choice(RARE_GIVEN if rare else OTHER_GIVEN)
         postal, address = rng.choice(mie_addresses())
         if "郡" in address and rng.random() < 0.5:  # 度会郡玉城町 is written 玉城町 as often
             address = address.split("郡", 1)[1]
@@ -218,7 +253,7 @@ def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
             written[name] = japanese.hiragana(text) if "ふり" in zone.label else text
             truth[name] = text
         elif kind == "date" and zone.era:
-            day = date(rng.randint(2020, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            day = date(rng.randint(*ERA_YEARS[zone.era]), rng.randint(1, 12), rng.randint(1, 28))
             written[name] = (str(japanese.era_year(day)[1]), str(day.month), str(day.day))
             truth[name] = day.isoformat()
         elif kind == "choice":

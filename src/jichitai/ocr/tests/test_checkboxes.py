@@ -149,3 +149,21 @@ def test_a_pale_tick_in_a_6_mm_box_on_a_faint_page_is_never_read_empty_without_a
     assert all(
         fields[name].value is True or fields[name].flagged for name in ("bankbook", "by_mail")
     )
+
+
+@pytest.mark.parametrize("style", ["tick", "fill", "cross"])
+def test_a_marked_box_in_a_column_of_empty_ones_is_read_where_it_is(style):
+    """The 国民健康保険 異動届's boxes are 10 mm apart: a heavy mark at 300 dpi matches its own empty
+    printing less well than the empty box below does, and is not read there."""
+    dpi = 300
+    image = samples.filled_form("kokuho", {}, dpi=dpi)
+    zone = next(z for z in samples.LAYOUTS["kokuho"][1] if z.name == "moved_out")
+    box = tuple(round(mm / 25.4 * dpi) for mm in zone.box_mm)
+    samples.draw_check_mark(ImageDraw.Draw(image), box, style, random.Random(1), 0, dpi)
+    template = samples.template_for("kokuho")
+    page = extract.Extractor(template, np.asarray(samples.blank_form("kokuho"))).extract(
+        np.asarray(image)
+    )
+    assert page.fields["moved_out"].value is True
+    assert not page.fields["moved_out"].flagged
+    assert page.fields["retired"].value is False

@@ -233,3 +233,23 @@ def test_nothing_read_where_the_page_does_not_show_the_form_goes_to_a_person(gen
     assert fields["children"].reasons == [reasons.OFF_FORM]
     # A box left empty where the form is printed stays quiet.
     assert fields["phone"].value is None and not fields["phone"].flagged
+
+
+def _results(*placement_reasons):
+    return {
+        f"field{i}": extract.FieldResult("x", "x", 0.99, True, list(why))
+        for i, why in enumerate([*placement_reasons, (), ()])
+    }
+
+
+def test_a_page_with_three_fields_read_away_from_their_printing_goes_to_a_person_whole():
+    results = _results([reasons.SHIFTED], [reasons.SHIFTED], [reasons.OFF_FORM])
+    checks.doubt_page(results, (reasons.SHIFTED, reasons.OFF_FORM), reasons.MISALIGNED)
+    assert all(reasons.MISALIGNED in r.reasons for r in results.values())
+    assert all(r.confidence <= 0.5 for r in results.values())
+
+
+def test_two_fields_read_away_from_their_printing_leave_the_rest_of_the_page_alone():
+    results = _results([reasons.SHIFTED], [reasons.OFF_FORM])
+    checks.doubt_page(results, (reasons.SHIFTED, reasons.OFF_FORM), reasons.MISALIGNED)
+    assert not any(reasons.MISALIGNED in r.reasons for r in results.values())

@@ -5,7 +5,7 @@ are met by values they were not written around."""
 import random
 
 from jichitai.ocr import dictionary, samples
-from jichitai.ocr.sample_values import FAMILY
+from jichitai.ocr.sample_values import FAMILY, RARE_FAMILY
 
 
 def test_the_other_layout_is_filled_from_other_names_and_any_address_in_mie():
@@ -22,3 +22,12 @@ def test_the_other_layout_is_filled_from_other_names_and_any_address_in_mie():
         )
         addresses.add(truth["address"])
     assert len(addresses) == 30
+
+
+def test_the_health_insurance_layout_is_filled_from_rare_names_and_showa_birth_dates():
+    rng = random.Random(4)
+    for _ in range(20):
+        written, truth = samples.random_values("kokuho", rng)
+        assert any(truth["name"].startswith(family) for family, _kana in RARE_FAMILY)
+        assert "1940-01-01" <= truth["birth"] <= "1988-12-31"
+        assert written["birth"][0] == str(int(truth["birth"][:4]) - 1925)  # 昭和 years
