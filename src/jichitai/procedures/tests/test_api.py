@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from jichitai.accounts import services as accounts
 from jichitai.core.tests.samples import pdf_bytes
-from jichitai.procedures import services
-from jichitai.procedures.models import Application
+from jichitai.procedures import published, services
+from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.tenancy.models import Role
 
@@ -127,6 +127,22 @@ class TestPublic:
         services.close_procedure(actor=tsu_admin, procedure=procedure)
         response = submit(client, tsu, procedure, event_data(2))
         assert response.status_code == 409 and response.json()["code"] == "closed"
+
+    def test_each_request_gets_its_own_copy_of_a_kept_procedure(self, tsu, event):
+        def read():
+            return published.published_procedure(
+                tsu.code,
+                event.pk,
+                lambda: Procedure.objects.select_related("organization").get(pk=event.pk),
+            )
+
+        first = read()
+        first.name = "書き換えた"
+        first.organization = None
+        second = read()
+        assert second.name == event.name and second.organization == tsu
+        assert second.pk == event.pk and not second._state.adding and second._state.db
+        assert second._state.fields_cache is not first._state.fields_cache
 
     @pytest.mark.parametrize("capacity", [None, 3], ids=["no limit", "定員"])
     def test_the_period_and_staff_closing_hold_for_every_procedure(self, tsu, tsu_admin, capacity):
