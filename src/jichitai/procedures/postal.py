@@ -53,6 +53,11 @@ def _plain(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def _after_prefecture(area: PostalArea, address: str) -> str:
+    """The address as written (normalised), from the city on: the prefecture may be left out."""
+    return _plain(address).removeprefix(area.prefecture)
+
+
 def disagreement(code: str, address: str) -> str | None:
     """Why a postal code and an address do not agree, in Japanese; None when they do. The
     prefecture may be left out; the city must match, and the town when the code has one."""
@@ -61,9 +66,7 @@ def disagreement(code: str, address: str) -> str | None:
         return gettext("郵便番号 %(code)s は見つかりません。番号を確認してください。") % {
             "code": code
         }
-    written = _plain(address)
-    if written.startswith(area.prefecture):
-        written = written[len(area.prefecture) :]
+    written = _after_prefecture(area, address)
     if not written.startswith(area.city) or (area.town and area.town not in written):
         return gettext(
             "郵便番号 %(code)s の住所は「%(address)s」です。郵便番号か住所を確認してください。"
@@ -82,10 +85,7 @@ def missing_block_number(code: str, address: str) -> str | None:
     area = lookup(code)
     if area is None:
         return None
-    written = _plain(address)
-    if written.startswith(area.prefecture):
-        written = written[len(area.prefecture) :]
-    rest = written[len(area.city) :] if written.startswith(area.city) else written
+    rest = _after_prefecture(area, address).removeprefix(area.city)
     if area.town and area.town in rest:
         rest = rest[rest.index(area.town) + len(area.town) :]
     if _BLOCK_MARK.search(rest):
