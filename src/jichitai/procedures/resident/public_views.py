@@ -51,7 +51,12 @@ def finder(request):
     return render(
         request,
         "procedures/resident/finder.html",
-        {"form": form, "procedures": procedures, "municipality": municipality},
+        {
+            "form": form,
+            "procedures": procedures,
+            "municipality": municipality,
+            "prefecture": selectors.home_prefecture(),
+        },
     )
 
 

@@ -38,6 +38,15 @@ def municipality_for_postal_code(postal_code: str) -> Organization | None:
     )
 
 
+def home_prefecture() -> Organization | None:
+    """The prefecture this installation serves, named on the finder; none when it serves several
+    or only municipalities."""
+    prefectures = list(
+        Organization.objects.filter(is_active=True, kind=Organization.Kind.PREFECTURE)[:2]
+    )
+    return prefectures[0] if len(prefectures) == 1 else None
+
+
 def municipalities() -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True, parent__isnull=False).order_by("code")
 

@@ -57,6 +57,14 @@ class TestFinder:
         page = Client().get("/procedures/", {"postal_code": "100-0001"}).content.decode()
         assert "この郵便番号の市町が見つかりません" in page
 
+    def test_the_page_names_the_installations_own_prefecture(self, prefecture, tsu):
+        prefecture.name = "愛知県"
+        prefecture.save()
+        page = Client().get("/procedures/", {"municipality": tsu.pk}).content.decode()
+        assert "愛知県と市町の手続をさがす" in page
+        assert "津市 と愛知県の手続を表示しています" in page
+        assert "三重県" not in page
+
     def test_paper_only_procedures_are_not_offered(self, prefecture, tsu):
         published_procedure(tsu, name="紙だけの届出", online=False)
         assert "紙だけの届出" not in Client().get("/procedures/").content.decode()

@@ -1,0 +1,85 @@
+"""Staff pages on a phone.
+
+The staff menu: twelve destinations wrapped over six lines pushed every page's heading
+below the first screen. At 360 px the menu folds behind one 「メニュー」 button that names the current
+page, opens by keyboard and says whether it is open; at 1280 px (or without JavaScript) every link
+shows as before.
+
+A table wider than the screen scrolls sideways inside its wrap; the wrap then takes keyboard focus
+under the table's name, so it can be scrolled without a mouse (axe: scrollable-region-focusable)."""
+
+import pytest
+from django.conf import settings
+
+from jichitai.conftest import verified_client
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _staff_page(browser, live_server, user, *, width, javascript=True):
+    session = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(
+        locale="ja-JP",
+        base_url=live_server.url,
+        viewport={"width": width, "height": 800},
+        java_script_enabled=javascript,
+    )
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto("/s/242012/procedures/")
+    return page
+
+
+def test_on_a_phone_the_menu_folds_behind_one_button(browser, live_server, tsu_admin, accessible):
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    menu = page.get_by_role("navigation", name="メニュー")
+    toggle = menu.get_by_role("button", name="メニュー: 手続・フォーム")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not menu.get_by_role("link", name="受付箱").is_visible()
+    heading_top = page.get_by_role("heading", level=1).bounding_box()["y"]
+    assert heading_top < 300, f"the page heading starts {heading_top:.0f} px down"
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "ホーム"
+    accessible(page)
+    menu.get_by_role("link", name="受付箱").click()
+    page.wait_for_url("**/s/242012/inbox/**")
+
+
+def test_on_a_desktop_every_link_shows(browser, live_server, tsu_admin, accessible):
+    page = _staff_page(browser, live_server, tsu_admin, width=1280)
+    menu = page.get_by_role("navigation", name="メニュー")
+    assert not menu.get_by_role("button").is_visible()
+    assert menu.get_by_role("link", name="受付箱").is_visible()
+    assert menu.get_by_role("link", name="手続・フォーム").get_attribute("aria-current") == "page"
+
+
+def test_without_javascript_the_phone_menu_stays_open(browser, live_server, tsu_admin):
+    page = _staff_page(browser, live_server, tsu_admin, width=360, javascript=False)
+    menu = page.get_by_role("navigation", name="メニュー")
+    assert menu.get_by_role("link", name="受付箱").is_visible()
+    assert not menu.get_by_role("button").is_visible()
+
+
+def test_a_table_wider_than_the_phone_scrolls_by_keyboard(
+    browser, live_server, tsu_admin, accessible
+):
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    wrap = page.locator(".table-wrap").first
+    assert page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
+    assert wrap.get_attribute("tabindex") == "0"
+    assert wrap.get_attribute("role") == "region" and wrap.get_attribute("aria-label")
+    wrap.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("w => w.scrollLeft > 0", arg=wrap.element_handle())
+    accessible(page)
+
+
+def test_a_table_that_fits_adds_no_tab_stop(browser, live_server, tsu_admin):
+    page = _staff_page(browser, live_server, tsu_admin, width=1280)
+    assert page.locator(".table-wrap").first.get_attribute("tabindex") is None
