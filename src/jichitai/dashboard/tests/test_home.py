@@ -71,3 +71,15 @@ def test_the_home_says_why_a_clerks_inbox_is_empty(tsu, make_member, login):
     clerk = make_member(tsu, Role.CLERK, division=DivisionFactory(organization=tsu, name="市民課"))
     page = login(clerk).get(f"/s/{tsu.code}/").content.decode()
     assert "所属(市民課)が担当する手続はまだありません" in page
+
+
+@pytest.mark.django_db
+def test_recent_activity_names_each_action_as_the_audit_log_does(tsu, tsu_admin, login):
+    from jichitai.audit import services as audit
+
+    audit.record(action="procedures.procedure.published", organization=tsu)
+    audit.record(action="procedures.procedure.created", organization=tsu, summary="転入届")
+    page = login(tsu_admin).get(f"/s/{tsu.code}/").content.decode()
+    card = page[page.index("最近の操作") :]
+    assert "手続の公開" in card and "手続の作成: 転入届" in card
+    assert "procedures.procedure" not in card
