@@ -72,6 +72,30 @@ def test_the_inbox_by_finger_and_by_keyboard(phone, inbox, accessible):
     page.get_by_role("heading", level=1, name=receipt).wait_for()
 
 
+def test_on_a_phone_each_application_reads_as_one_labelled_block(phone, inbox, accessible):
+    page = phone()
+    page.goto("/accounts/login/")
+    page.get_by_label("ログインID").fill("tsu-clerk-hands")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.goto("/s/242012/inbox/")
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the inbox scrolls sideways"
+    row = page.locator("tbody tr").first
+    shown_labels = row.evaluate(
+        "row => [...row.cells].map(cell => getComputedStyle(cell, '::before').content)"
+    )
+    assert shown_labels[2:] == [
+        f'"{label}: "'
+        for label in ["手続", "申請者", "受付日時", "処理期限", "経路", "状態", "担当者"]
+    ]
+    cells = row.locator("td")
+    assert all(cells.nth(i).bounding_box()["x"] < 360 for i in range(cells.count()))
+    sort = page.locator("thead").get_by_role("link", name="処理期限", exact=True)
+    assert sort.is_visible() and sort.bounding_box()["height"] >= 44
+    accessible(page)
+
+
 def test_the_residents_form_and_the_finder_offer_44_px_targets(phone, tsu, prefecture):
     procedure = published_procedure(tsu, name="子育て講座")
     page = phone()

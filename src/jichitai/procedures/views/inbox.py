@@ -112,6 +112,7 @@ def inbox(request, org_code):
             "query": query.urlencode(),
             "tabs": inbox_tabs(request.GET, selectors.inbox_counts(membership)),
             "columns": sort_columns(request.GET),
+            "column_labels": COLUMN_LABELS,
         },
     )
 
