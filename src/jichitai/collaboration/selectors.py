@@ -110,6 +110,19 @@ def adoption_states(organization: Organization, fiscal_year: int) -> dict[str, s
     )
 
 
+def last_adoption_year_before(
+    organizations: Iterable[Organization], fiscal_year: int
+) -> int | None:
+    """The latest 年度 before ``fiscal_year`` in which any of ``organizations`` recorded a state:
+    where a new 年度 starts from, and where the prefecture looks while it is still empty."""
+    return (
+        Adoption.objects.filter(organization__in=organizations, fiscal_year__lt=fiscal_year)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .first()
+    )
+
+
 def adoption_overview(prefecture: Organization, fiscal_year: int) -> dict:
     """Per measure, how many of the prefecture's 市町 are in each state (未登録 for those that
     recorded nothing), and each 市町's states."""
@@ -153,6 +166,9 @@ def adoption_overview(prefecture: Organization, fiscal_year: int) -> dict:
             for municipality in municipalities
         ],
         "total": len(municipalities),
+        "last_recorded_year": None
+        if states
+        else last_adoption_year_before(municipalities, fiscal_year),
     }
 
 

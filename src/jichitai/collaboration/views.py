@@ -50,17 +50,19 @@ def home(request, org_code):
                 "initiatives": selectors.initiatives_overview(request.tenant),
             },
         )
+    states = selectors.adoption_states(request.tenant, fiscal_year)
+    carried_from = None
+    if not states:
+        carried_from = selectors.last_adoption_year_before([request.tenant], fiscal_year)
+        if carried_from is not None:
+            states = selectors.adoption_states(request.tenant, carried_from)
     return render(
         request,
         "collaboration/municipality.html",
         {
             "fiscal_year": fiscal_year,
-            "form": AdoptionForm(
-                initial={
-                    **selectors.adoption_states(request.tenant, fiscal_year),
-                    "year": fiscal_year,
-                }
-            ),
+            "carried_from": carried_from,
+            "form": AdoptionForm(initial={**states, "year": fiscal_year}),
             "requests": selectors.survey_requests_for(request.tenant),
             "peers": peers.own_beside_peers(request.tenant, fiscal_year),
             "joined": selectors.initiatives_joined(request.tenant),

@@ -2,6 +2,8 @@
 records, each 市町's adoption states, the after-meeting survey answered once per 市町, and figures
 that never carry a person."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -299,3 +301,37 @@ def test_session_materials_are_checked_and_reach_only_those_who_took_part(
     assert download.status_code == 200 and b"".join(download.streaming_content) == "議題".encode()
     outsider = login(make_member(kameyama, Role.ADMIN))
     assert outsider.get(f"/s/242101/collaboration/materials/{material.pk}/").status_code == 404
+
+
+def test_a_new_year_starts_from_the_last_recorded_states(prefecture, tsu, make_member, login):
+    services.set_adoption(
+        actor=None, organization=tsu, fiscal_year=2021, measure="rpa", state="adopted"
+    )
+    services.set_adoption(
+        actor=None, organization=tsu, fiscal_year=2021, measure="telework", state="trial"
+    )
+    client = login(make_member(tsu, Role.CLERK))
+    page = client.get("/s/242012/collaboration/?year=2026").content.decode()
+    assert "令和3年度の状況を初めの値にしています" in page
+    rpa = re.search(r'<select name="rpa".*?</select>', page, re.S).group(0)
+    assert '<option value="adopted" selected>' in rpa
+    assert selectors.adoption_states(tsu, 2026) == {}  # nothing is saved until the clerk saves
+    client.post("/s/242012/collaboration/adoption/", {"year": "2026", "rpa": "adopted"})
+    page = client.get("/s/242012/collaboration/?year=2026").content.decode()
+    assert "初めの値にしています" not in page
+
+
+def test_the_prefecture_is_told_where_the_last_recorded_year_is(
+    prefecture, tsu, make_member, login
+):
+    services.set_adoption(
+        actor=None, organization=tsu, fiscal_year=2021, measure="rpa", state="adopted"
+    )
+    client = login(make_member(prefecture, Role.VIEWER))
+    page = client.get("/s/240001/collaboration/?year=2026").content.decode()
+    assert "令和8年度の導入状況を登録した市町はまだありません" in page
+    assert "?year=2021" in page
+    assert (
+        "登録した市町はまだありません"
+        not in client.get("/s/240001/collaboration/?year=2021").content.decode()
+    )
