@@ -141,8 +141,12 @@ def test_on_a_360_px_phone_the_charts_are_narrow_and_readable(
     box = amount.bounding_box()
     assert lines == 1 and box["x"] + box["width"] <= 360
     # So do an indicator's 年度 and a figure with its unit (22,400件, 10.0%).
-    for name in ["令和2年度", "22,400件"]:
-        cell = small.locator(".indicator-years").get_by_text(name, exact=True).first
+    for table, name in [
+        (".indicator-years", "令和2年度"),
+        (".indicator-years", "22,400件"),
+        (".budget-totals", "令和2年度"),
+    ]:
+        cell = small.locator(table).get_by_text(name, exact=True).first
         assert (
             cell.evaluate(
                 "node => { const r = document.createRange(); r.selectNodeContents(node);"
