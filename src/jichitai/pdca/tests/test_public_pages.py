@@ -30,6 +30,8 @@ def test_the_published_policy_has_a_public_page_with_progress_charts_budgets_and
     assert "22,400件" in html and "22,299件" in html
     assert "執行額(千円)" in html and "執行率" in html
     assert "自動計測" in html
+    # The policy registers no actions: no empty schedule 年度 by 年度 under its 取組の進捗.
+    assert "取組の登録はありません" in html and "年度ごとの予定" not in html
 
     # A clerk enters the action's progress on its staff page; the public page shows it.
     action = action_year.action
