@@ -269,3 +269,27 @@ def test_every_consent_links_to_the_organizations_privacy_policy(tsu, tsu_admin,
     assert form.count(link) == 1 and "個人情報の取扱いを読む" in form
     preview = login(tsu_admin).get(f"/s/{tsu.code}/procedures/{procedure.pk}/preview/")
     assert link in preview.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_completion_and_status_pages_say_whom_to_ask(tsu, django_capture_on_commit_callbacks):
+    """「受付番号は問い合わせのときに必要です」 is only useful with whom to ask beside it."""
+    from jichitai.tenancy.tests.factories import DivisionFactory
+
+    division = DivisionFactory(
+        organization=tsu, name="市民課", phone="059-229-3134", email="shimin@city.tsu.example.jp"
+    )
+    event = published_procedure(tsu, division=division)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{event.pk}/"
+    confirm = client.post(url, form_post())["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(confirm, follow=True).content.decode()
+    application = Application.objects.get()
+    status = client.get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    ).content.decode()
+    for page in (done, status):
+        assert "お問い合わせ: 津市 市民課" in page
+        assert 'href="tel:059-229-3134"' in page
+        assert 'href="mailto:shimin@city.tsu.example.jp"' in page
