@@ -260,6 +260,18 @@ class TestInbox:
         client.post(f"/s/{tsu.code}/inbox/{first.pk}/comment/", {"text": "電話で確認済み"})
         assert first.events.filter(kind="comment", internal=True).exists()
 
+    def test_the_number_of_people_shows_only_where_it_counts_against_a_capacity(
+        self, tsu, manager, login
+    ):
+        client = login(manager)
+        for capacity, shown in [(10, True), (None, False)]:
+            procedure = published_procedure(tsu, capacity=capacity)
+            application = services.submit_application(
+                procedure=procedure, data=event_data()
+            ).application
+            detail = client.get(f"/s/{tsu.code}/inbox/{application.pk}/").content.decode()
+            assert ("<dt>人数</dt>" in detail) is shown, capacity
+
     def test_bulk_approval_for_event_signups(self, tsu, manager, login):
         procedure = published_procedure(tsu)
         applications = [
