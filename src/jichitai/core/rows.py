@@ -337,7 +337,11 @@ def _following_statement(
     leading: tuple[tuple[str, str], ...],
     following: list[Following],
 ) -> str:
-    key = (connection.alias, leading, tuple((f.rows, tuple(f.computed.items())) for f in following))
+    key = (
+        connection.alias,
+        leading,
+        tuple((f.rows, tuple(f.computed.items()), f.instance is None) for f in following),
+    )
     statement = _following_statements.get(key)
     if statement is not None:
         return statement
@@ -351,8 +355,11 @@ def _following_statement(
             row.computed[column] if column in row.computed else _parameter(field, connection)
             for field, column in zip(rows.fields, rows.columns, strict=True)
         ]
-        returned = [rows.pk_column] if rows.id_from_database else []
-        returned += [column for column in rows.columns if column in row.computed]
+        # A row written from its values is only written: nothing it would return is read.
+        returned = []
+        if row.instance is not None:
+            returned = [rows.pk_column] if rows.id_from_database else []
+            returned += [column for column in rows.columns if column in row.computed]
         # Only names from the models and the callers' fixed expressions are put into the
         # statement; every value is a parameter.
         part = (
@@ -414,10 +421,7 @@ def insert_following(
     for row in following:
         instance = row.instance
         if instance is None:
-            # Only written: what it returns is not read.
-            for _returned in range(_returned_count(row)):
-                next(given)
-            continue
+            continue  # only written: it returns nothing
         rows = row.rows
         if rows.id_from_database:
             instance.pk = next(given)
@@ -432,4 +436,6 @@ def insert_following(
 
 
 def _returned_count(row: Following) -> int:
+    if row.instance is None:
+        return 0
     return int(row.rows.id_from_database) + len(row.computed)

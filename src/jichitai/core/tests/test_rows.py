@@ -220,6 +220,34 @@ def test_following_rows_are_written_exactly_when_the_leading_one_is(tsu, leading
     assert stored.actor is None and stored.changes == {"名前": ["前", "後"]}
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an INSERT inside WITH")
+@pytest.mark.parametrize("leading_writes", [True, False], ids=["written", "nothing written"])
+def test_a_following_row_given_by_its_values_is_only_written(tsu, leading_writes):
+    """A row given by its values returns nothing (nothing would read it), and is still written
+    exactly when the leading one is."""
+    leading = (("lead", "SELECT %s::bigint AS id, %s::text AS label WHERE %s"),)
+    given = {
+        name: getattr(entry(tsu, None), name)
+        for name in ("action", "target_type", "summary", "request_id", "channel")
+    }
+    computed = {"target_id": "lead.id::text", "target_repr": "lead.label"}
+    with CaptureQueriesContext(connection) as queries:
+        row = insert_following(
+            leading=leading,
+            values=[42, "受付 42", leading_writes],
+            following=[Following(RowInsert(AuditEvent), computed=computed, values=given)],
+        )
+    (statement,) = [query["sql"] for query in queries]
+    assert statement.count("RETURNING") == 0
+    stored = AuditEvent.objects.filter(action="tests.inserted")
+    if not leading_writes:
+        assert row is None and not stored.exists()
+        return
+    assert row == (42, "受付 42")
+    assert stored.values_list("target_id", "target_repr").get() == ("42", "受付 42")
+
+
 def _comparable(value):
     return getattr(value, "obj", value)  # PostgreSQL's JSON wrapper compares by identity
 
