@@ -29,7 +29,16 @@ import numpy as np
 
 from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import checks, circled, furigana, marks, placement, postprocess, spacing
+from jichitai.ocr import (
+    checks,
+    circled,
+    furigana,
+    marks,
+    placement,
+    postprocess,
+    printing,
+    spacing,
+)
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.reasons import (
@@ -274,10 +283,12 @@ class Extractor:
         result = _Crop(ink, darkness)
         if not part and name not in self._read_names:
             return result
+        ink = printing.without_remnants(ink, erase, self.unit)
         if ink.sum() < MIN_INK * self.unit:
             # Nothing at the usual contrast: pale writing is read, and flagged, all the same.
             pale = marks.pale_contrast(gray, self.unit)
             ink, darkness = marks.added_ink(gray, erase, self.unit, pale)
+            ink = printing.without_remnants(ink, erase, self.unit)
             result = _Crop(ink, darkness, faint=True)
         ys, xs = np.nonzero(ink)
         if len(xs) < MIN_INK * self.unit:

@@ -1,13 +1,15 @@
-"""Digits written one a printed box (a 団体コード) are read closed up; a read of one or two
-characters from ink as wide as a line goes to a person.
+"""Digits written one a printed box (a 団体コード) are read closed up, without what is left of the
+printed 円 beside them; a read of one or two characters from ink as wide as a line goes to a
+person.
 
 Pages are drawn on the tuning layouts of ``samples``; the benchmark's held-out forms are not used."""
 
 import random
 
 import numpy as np
+from PIL import ImageDraw, ImageFont
 
-from jichitai.ocr import checks, samples, spacing
+from jichitai.ocr import checks, printing, samples, spacing
 from jichitai.ocr.extract import Extractor
 from jichitai.ocr.reasons import LENGTH
 
@@ -53,3 +55,32 @@ def test_a_code_written_one_digit_a_box_is_read_whole_and_not_flagged():
     field = _jisseki("247598")["code"]
     assert field.value == "247598"
     assert LENGTH not in field.reasons
+
+
+def test_ink_wholly_beside_the_erased_printing_is_a_remnant_of_it():
+    erase = np.zeros((60, 200), bool)
+    erase[10:50, 150:180] = True  # a printed 円, grown
+    ink = np.zeros((60, 200), np.uint8)
+    ink[12:48, 181:184] = 1  # its edge, left by a page a few pixels off
+    ink[20:40, 20:60] = 1  # writing
+    ink[30:33, 100:160] = 1  # a stroke running into the printing
+    kept = printing.without_remnants(ink, erase, 1.0)
+    assert kept[:, 181:184].sum() == 0
+    assert kept[20:40, 20:60].all() and kept[30:33, 100:150].all()
+
+
+def test_an_amount_beside_a_printed_unit_off_by_a_few_pixels_is_read_without_it():
+    rng = random.Random(4)
+    written, _truth = samples.random_values("jisseki", rng)
+    written["spent"] = "390,000"
+    image = samples.filled_form("jisseki", written, font=samples.PRINTED_FONTS[0], seed=1)
+    zone = next(z for z in samples.LAYOUTS["jisseki"][1] if z.name == "spent")
+    x, y, w, h = zone.box_mm
+    font = ImageFont.truetype(samples.LABEL_FONT, round(3.6 / 25.4 * 200))
+    # The printed 円 again, 6 px to its right: on the page it is off where the blank form has it.
+    at = (round((x + w - 5) / 25.4 * 200) + 6, round((y + h / 2 - 2) / 25.4 * 200))
+    ImageDraw.Draw(image).text(at, "円", font=font, fill=0)
+    extractor = Extractor(
+        samples.template_for("jisseki"), np.asarray(samples.blank_form("jisseki"))
+    )
+    assert extractor.extract(np.asarray(image)).fields["spent"].value == 390000
