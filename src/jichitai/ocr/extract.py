@@ -1,8 +1,10 @@
 """Reading a template's fields off a scanned page: align, crop, clean, read, normalise, score.
 
 The printed content of the blank page inside a field's box (its border, a 〒 or 円 sign, guide text)
-is erased from the crop before reading, so only what the person wrote remains; check boxes and
-circled options are decided by the strokes added to the blank form (``marks``).
+is erased from the crop before reading, with what a page a few pixels off leaves of it
+(``printing``), so only what the person wrote remains; writing spaced out (one digit a printed box)
+is read closed up (``spacing``); check boxes and circled options are decided by the strokes added
+to the blank form (``marks``).
 
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
