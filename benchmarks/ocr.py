@@ -3,7 +3,7 @@ the same Extractor the CLI and the background job use, on the CPU, with nothing 
 
 Two sets, reported separately:
 
-- **tuning**: the seven layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
+- **tuning**: the eight layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
   blur, heavy JPEG, rotation and heavy JPEG together, shifted and scaled pages, phone photos,
   photos taken from afar, pale writing on a grainy scan; 150/200/300 dpi in turn, so each layout
@@ -11,7 +11,8 @@ Two sets, reported separately:
   on the 添付書類確認票) marked with ✓ ✗ ○, fills and lines, short thin ticks, fine-pen rings and
   crosses, small rings and crosses, pale ticks, ticks over the box's border or out of it, one
   diagonal stroke, scribbles, small boxes in a column; names with 濁点/半濁点 kana, kanji a stroke
-  away from another, old and rare kanji; 昭和 and 令和 guided dates, two to four options to circle);
+  away from another, old and rare kanji; 昭和 and 令和 guided dates, two to four options to circle;
+  digits one a printed box, 円 and 人 printed in the box, round and flat check boxes);
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
   and filled check boxes, faint and heavy ink, addresses across Mie), which nothing is tuned on.
 

@@ -26,7 +26,8 @@ from jichitai.ocr import dictionary
 # Width of the ink ÷ (height of the ink × the read's width in character heights), for a right read.
 LENGTH_RATIO = {"text": (0.6, 2.3), "kana": (0.6, 2.3)}
 DEFAULT_RATIO = (0.45, 2.0)
-MIN_CHARACTERS = 3  # the width of one or two characters says too little
+MIN_CHARACTERS = 3  # the width of one or two characters says too little …
+SHORT_READ_WIDEST = 1.5  # … unless their ink is this many times wider than the widest right read
 _NARROW = set("0123456789-‐.,:()/ー一・")
 # What no Japanese name or address is written with, as a recogniser emits it for noise.
 _NOT_IN_TEXT = re.compile(r"[A-Za-z!?\"'`|/\\_=+*#$%&@^~<>\[\]{};:.,]")
@@ -68,9 +69,13 @@ def length_ratio(text: str, extent: tuple[int, int]) -> float | None:
 
 def plausible_length(kind: str, text: str, extent: tuple[int, int]) -> bool:
     ratio = length_ratio(text, extent)
-    if ratio is None or len(text.strip()) < MIN_CHARACTERS:
+    if ratio is None:
         return True
     low, high = LENGTH_RATIO.get(kind, DEFAULT_RATIO)
+    if len(text.strip()) < MIN_CHARACTERS:
+        # One or two characters: only ink far wider than they are says a line was read short
+        # (414,000 read as 1).
+        return ratio <= SHORT_READ_WIDEST * high
     return low <= ratio <= high
 
 

@@ -1,8 +1,10 @@
 """Reading a template's fields off a scanned page: align, crop, clean, read, normalise, score.
 
 The printed content of the blank page inside a field's box (its border, a 〒 or 円 sign, guide text)
-is erased from the crop before reading, so only what the person wrote remains; check boxes and
-circled options are decided by the strokes added to the blank form (``marks``).
+is erased from the crop before reading, with what a page a few pixels off leaves of it
+(``printing``), so only what the person wrote remains; writing spaced out (one digit a printed box)
+is read closed up (``spacing``); check boxes and circled options are decided by the strokes added
+to the blank form (``marks``).
 
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
 sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
@@ -18,7 +20,7 @@ or a name holds an old or a confusable kanji; there is ink, judged
 against the scan's grain, but nothing was read (faint writing), or no ink at all in a field of a page
 whose other writing was found only at a pale contrast; a name or a reading has fewer
 characters than its ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt.
-Names, readings and addresses are always read twice, other fields when the first read is in doubt.
+Every written zone is read twice (``DISAGREE`` when the two differ).
 What the dictionary corrected is in ``notes``. All of a page's crops go to the recogniser in one
 call."""
 
@@ -29,7 +31,16 @@ import numpy as np
 
 from jichitai.core import japanese
 from jichitai.core.extras import require
-from jichitai.ocr import checks, circled, furigana, marks, placement, postprocess
+from jichitai.ocr import (
+    checks,
+    circled,
+    furigana,
+    marks,
+    placement,
+    postprocess,
+    printing,
+    spacing,
+)
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
 from jichitai.ocr.engines import DEFAULT_ENGINE
 from jichitai.ocr.reasons import (
@@ -58,17 +69,12 @@ from jichitai.ocr.template import DATE_PARTS, Template, TemplateField
 # Kept for stored results that predate ``reasons``: below this a field was shown to a person.
 REVIEW_BELOW = 0.95
 LOW_SCORE = 0.9  # the recogniser's least sure character below this: a person looks
-SECOND_READ_BELOW = 0.97  # … below this, the field is read a second time to compare
-# Names, readings and addresses are always read a second time: a recogniser that drops a character
-# of them is as sure as when it reads them right (マツモトツサ at 0.996), and the binarised crop's
-# read does not drop the same one. Measured on the tuning forms, this flagged no right field more.
-ALWAYS_READ_TWICE = ("text", "kana")
 MIN_INK = 12  # added ink pixels (at 200 dpi) below which a field is empty
 # How sharp the writing is: the steepest grey-level steps at the strokes' edges (90th percentile of
 # the gradient, per pixel) ÷ the strokes' contrast. Measured on the tuning forms: 0.36–0.5 on scans
 # at 150–300 dpi, 0.24–0.31 on blurred 150 dpi scans and photos at 150 dpi or taken from afar, where
-# a 濁点 or a stroke that tells 奥 from 臭 is a pixel or two. Below ``SOFT`` a name or kana is read
-# twice and flagged unless the recogniser is surer than ``SOFT_LOW_SCORE``.
+# a 濁点 or a stroke that tells 奥 from 臭 is a pixel or two. Below ``SOFT`` a name or kana is
+# flagged unless the recogniser is surer than ``SOFT_LOW_SCORE``.
 SOFT = 0.33
 SOFT_LOW_SCORE = 0.97
 SOFT_KINDS = ("text", "kana")
@@ -208,16 +214,12 @@ class Extractor:
         readings: dict[tuple[str, str], list] = {
             (f.name, p): [next(firsts)] for f, p, _c in written
         }
-        # Second read, of the binarised crop, only where the first is in doubt: one more call.
-        # A guided date's numbers are always read twice: one or two digits read sure and wrong
-        # (令和2年 as 1年) still make a valid date, and their crops are small.
-        doubtful = [
-            (f, part, crop)
-            for f, part, crop in written
-            if part or self._doubtful(_kind(f, part), f.allowed, crop, readings[(f.name, part)][0])
-        ]
-        seconds = iter(self._read([crop.images[1] for _f, _p, crop in doubtful]))
-        for f, part, _crop in doubtful:
+        # Second read of every written zone, from the binarised crop with other margins: one more
+        # call. A recogniser is as sure of a dropped character or a digit read as its neighbour
+        # (マツモトツサ at 0.996, 令和2年 as 1年) as of a right read, and the two images of a zone do
+        # not mislead it alike; whatever its score, a field whose reads differ goes to a person.
+        seconds = iter(self._read([crop.images[1] for _f, _p, crop in written]))
+        for f, part, _crop in written:
             readings[(f.name, part)].append(next(seconds))
         # Writing that reaches the zone's side may run over it: read again from a crop with that
         # side moved out (one more call, for the pages that have such writing).
@@ -283,19 +285,25 @@ class Extractor:
         result = _Crop(ink, darkness)
         if not part and name not in self._read_names:
             return result
+        ink = printing.without_remnants(ink, erase, self.unit)
         if ink.sum() < MIN_INK * self.unit:
             # Nothing at the usual contrast: pale writing is read, and flagged, all the same.
             pale = marks.pale_contrast(gray, self.unit)
             ink, darkness = marks.added_ink(gray, erase, self.unit, pale)
+            ink = printing.without_remnants(ink, erase, self.unit)
             result = _Crop(ink, darkness, faint=True)
         ys, xs = np.nonzero(ink)
         if len(xs) < MIN_INK * self.unit:
             return result
+        result.touches = "" if moved else marks.sides_reached(ink, marks.EDGE * self.unit)
+        top, bottom = np.percentile(ys, (0.5, 99.5))
+        # Characters spaced out (one a printed box) are read, and measured, closed up.
+        columns = spacing.kept_columns(ink, bottom - top + 1)
+        gray, ink = gray[:, columns], ink[:, columns]
+        ys, xs = np.nonzero(ink)
         # The extent of most of the ink: a speck of noise at a side does not widen the writing.
         left, right = np.percentile(xs, (0.5, 99.5))
-        top, bottom = np.percentile(ys, (0.5, 99.5))
         result.extent = (int(right - left + 1), int(bottom - top + 1))
-        result.touches = "" if moved else marks.sides_reached(ink, marks.EDGE * self.unit)
         paper = marks.paper_level(gray, self.unit).astype(np.float32)
         contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
         strong = float(np.percentile(contrast[ink > 0], 90))
@@ -340,18 +348,6 @@ class Extractor:
             return self._guided_date(f, parts)
         crop, readings = parts[""]
         return self._judge(f.type, f.allowed, crop, readings)
-
-    def _doubtful(self, kind: str, allowed: str, crop: _Crop, first) -> bool:
-        """Whether a first read deserves a second look (which costs a recogniser call)."""
-        read = postprocess.read(kind, first.text, allowed)
-        return bool(
-            kind in ALWAYS_READ_TWICE
-            or checks.least_sure(first.text, first.confidence, first.characters, kind)
-            < SECOND_READ_BELOW
-            or crop.faint
-            or (crop.soft and kind in SOFT_KINDS)
-            or self._signals(kind, crop, first.text, read)
-        )
 
     def _signals(self, kind: str, crop: _Crop, text: str, read) -> list[str]:
         """What in one read, without a second one, says it may be wrong."""
@@ -492,8 +488,3 @@ def _misplaced(result: FieldResult, shift: tuple[int, int] | None) -> None:
     if shift:
         result.notes.append(f"枠が{shift[0]:+d}, {shift[1]:+d} px ずれた所で読みました。")
     result.confidence = min(result.confidence, 0.5)
-
-
-def _kind(f: TemplateField, part: str) -> str:
-    """What is read in a zone: a guided date's parts are numbers."""
-    return "digits" if part else f.type

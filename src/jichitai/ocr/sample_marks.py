@@ -1,12 +1,15 @@
 """How people mark a check box on the synthetic forms of ``samples``: ✓ ✗ ○, a fill, a line through,
 and the marks easy to miss (thin, small, pale, over the border), in a thin, a usual or a heavy pen."""
 
+from PIL import ImageFont
+
 # How people mark a check box, as often as they are drawn: a ✓ with a thin or thick pen, a ✗, a ○,
 # a fill, a line through; and the marks that are easy to miss: a small thin ✗, a small ○ off the
 # box's centre, a tick in a pale pen, a ✓ whose long stroke runs out of the box, one short diagonal
 # stroke, a box scribbled over, a small tick in a corner across the box's border; and a ○ or a ✗ as
 # big as the usual ones drawn with a fine pen (one pixel wide: at 150 dpi, rotated or in JPEG, the
-# palest of them).
+# palest of them); a レ, ○ or × written as a character in the page's font, and a ✓ drawn in one
+# curved stroke that ends in a hook.
 CHECK_MARKS = (
     "tick",
     "tick",
@@ -28,6 +31,8 @@ CHECK_MARKS = (
     "corner tick",
     "thin ring",
     "thin cross",
+    "written",
+    "curved tick",
 )
 _THIN_MARKS = (
     "thin",
@@ -43,15 +48,23 @@ _THIN_MARKS = (
 )
 
 
-def check_mark(draw, box, rng, ink, dpi, *, heavy=False):
+def check_mark(draw, box, rng, ink, dpi, *, heavy=False, font=""):
     """A box marked one of the ways of ``CHECK_MARKS``, chosen at random."""
-    draw_check_mark(draw, box, rng.choice(CHECK_MARKS), rng, ink, dpi, heavy=heavy)
+    draw_check_mark(draw, box, rng.choice(CHECK_MARKS), rng, ink, dpi, heavy=heavy, font=font)
 
 
-def draw_check_mark(draw, box, style, rng, ink, dpi, *, heavy=False):
+def draw_check_mark(draw, box, style, rng, ink, dpi, *, heavy=False, font=""):
     """The box at ``box`` (x, y, w, h in pixels) marked the way ``style`` of ``CHECK_MARKS`` says;
-    ``heavy``: with a felt pen, strokes about twice as wide."""
+    ``heavy``: with a felt pen, strokes about twice as wide; ``font``: the font a "written" mark
+    is written in."""
     x, y, w, h = box
+    if style == "written" and font:
+        size = int(min(w, h) * rng.uniform(0.7, 1.0))
+        glyph = ImageFont.truetype(font, max(8, size))
+        cx = x + w / 2 + w * rng.uniform(-0.1, 0.1)
+        cy = y + h / 2 + h * rng.uniform(-0.1, 0.1)
+        draw.text((cx, cy), rng.choice("レレ○×"), font=glyph, fill=ink, anchor="mm")
+        return
     pen = 1 if style in _THIN_MARKS else max(3, dpi // 60)
     if heavy:
         pen = max(2 * pen, dpi // 40)
@@ -109,6 +122,16 @@ def draw_check_mark(draw, box, style, rng, ink, dpi, *, heavy=False):
             [at(left, 0.7), at(left + 0.12, 0.95), at(left + 0.35, 0.55)],
             fill=ink,
             width=rng.choice([1, 2]),
+        )
+    elif style == "curved tick":
+        # One stroke: down into a rounded bottom, up and out in a long curve, jittered by the hand.
+        points = [(0.22 + 0.25 * t, 0.45 + 0.35 * t * t) for t in (0, 0.25, 0.5, 0.75, 1)]
+        points += [(0.47 + 0.4 * t, 0.8 - 0.65 * t**0.7) for t in (0.2, 0.4, 0.6, 0.8, 1)]
+        draw.line(
+            [at(fx + rng.uniform(-0.02, 0.02), fy + rng.uniform(-0.02, 0.02)) for fx, fy in points],
+            fill=ink,
+            width=rng.choice([1, 2, pen]),
+            joint="curve",
         )
     elif style == "slash":
         # One short stroke across the middle.

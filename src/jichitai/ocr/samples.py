@@ -1,10 +1,11 @@
 # ruff: noqa: S311  (random numbers here make test data, not secrets)
-"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: seven A4
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: eight A4
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
 有・無 to circle, 添付書類確認票 with eight check boxes, 証明書交付請求書 filled from other names and any
 address of Mie, some pages in a worn grey ballpoint, 国民健康保険 異動届 with a 昭和 guided birth date,
-男・女 and four 続柄 to circle and rare names) drawn at any dpi, filled with printed or handwriting-style Japanese fonts from
-Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
+男・女 and four 続柄 to circle and rare names, 補助金実績報告書 with a 団体コード written one digit
+a printed box, 円 and 人 printed in the boxes, a round and a flat check box) drawn at any dpi,
+filled with printed or handwriting-style Japanese fonts from Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
 to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
 pale pen or over the box's border, one diagonal stroke, a box scribbled over, a fine-pen ○ or ✗),
@@ -13,13 +14,14 @@ rotation and JPEG together, phone photos near and from afar)."""
 
 import io
 import random
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from jichitai.core import japanese
+from jichitai.ocr.sample_layouts import GUIDE_PARTS as GUIDE_PARTS
+from jichitai.ocr.sample_layouts import GUIDE_WORDS, LAYOUTS, Zone
 from jichitai.ocr.sample_marks import CHECK_MARKS as CHECK_MARKS
 from jichitai.ocr.sample_marks import check_mark
 from jichitai.ocr.sample_marks import draw_check_mark as draw_check_mark
@@ -57,146 +59,8 @@ def available(fonts: list[str]) -> list[str]:
     return [f for f in fonts if Path(f).exists()]
 
 
-@dataclass(frozen=True)
-class Zone:
-    name: str
-    label: str
-    type: str
-    box_mm: tuple[float, float, float, float]
-    critical: bool = False
-    options: tuple[str, ...] = ()  # choice: the printed options, one to circle
-    era: str = ""  # date: printed as 令和　年　月　日, one sub-zone per number
-
-
-# Where a guided date's printed words and its number sub-zones sit, as fractions of the box's width.
-GUIDE_WORDS = (("era", 0.03), ("年", 0.37), ("月", 0.61), ("日", 0.87))
-GUIDE_PARTS = {"year": (0.18, 0.18), "month": (0.44, 0.16), "day": (0.68, 0.18)}
-
-
-# Three different layouts; boxes in millimetres of an A4 page.
-LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
-    "genkyo": (
-        "児童扶養手当 現況届",
-        [
-            Zone("name", "氏名", "text", (60, 50, 110, 14), True),
-            Zone("kana", "フリガナ", "kana", (60, 68, 110, 12)),
-            Zone("birth", "生年月日", "date", (60, 84, 90, 12), True),
-            Zone("postal", "郵便番号", "postal", (60, 100, 50, 12)),
-            Zone("address", "住所", "text", (60, 116, 130, 14)),
-            Zone("phone", "電話番号", "phone", (60, 134, 80, 12)),
-            Zone("income", "所得額(円)", "amount", (60, 150, 80, 12), True),
-            Zone("children", "対象児童数", "digits", (60, 166, 30, 12)),
-            Zone("married", "婚姻の有無(有にレ)", "checkbox", (60, 182, 10, 10)),
-        ],
-    ),
-    "tenkyo": (
-        "転居届",
-        [
-            Zone("moved_on", "転居日", "date", (40, 60, 80, 12), True),
-            Zone("name", "届出人氏名", "text", (40, 80, 100, 14), True),
-            Zone("kana", "ふりがな", "kana", (40, 98, 100, 12)),
-            Zone("postal", "新住所 〒", "postal", (40, 118, 50, 12)),
-            Zone("address", "新住所", "text", (40, 134, 150, 14)),
-            Zone("phone", "連絡先", "phone", (40, 156, 80, 12)),
-            Zone("household", "世帯全員", "checkbox", (40, 176, 10, 10)),
-            Zone("members", "人数", "digits", (120, 176, 30, 12)),
-        ],
-    ),
-    "hojo": (
-        "補助金交付申請書",
-        [
-            Zone("applied_on", "申請日", "date", (110, 40, 80, 12)),
-            Zone("name", "申請者", "text", (70, 70, 100, 14), True),
-            Zone("phone", "電話", "phone", (70, 90, 80, 12)),
-            Zone("amount", "申請額", "amount", (70, 120, 80, 14), True),
-            Zone("account", "口座番号", "digits", (70, 145, 60, 12), True),
-            Zone("postal", "郵便番号", "postal", (70, 170, 50, 12)),
-            Zone("agree", "誓約に同意", "checkbox", (70, 195, 7, 7)),
-        ],
-    ),
-    "jidou": (
-        "児童手当 認定請求書",
-        [
-            Zone("applied_on", "請求日", "date", (112, 40, 78, 12), era="令和"),
-            Zone("name", "請求者氏名", "text", (56, 60, 90, 13), True),
-            Zone("kana", "フリガナ", "kana", (56, 76, 90, 11)),
-            Zone("postal", "〒", "postal", (56, 92, 44, 11)),
-            Zone("address", "住所", "text", (56, 106, 136, 13)),
-            Zone("phone", "電話番号", "phone", (56, 124, 60, 11)),
-            Zone("spouse", "配偶者", "choice", (152, 124, 38, 11), options=("有", "無")),
-            Zone("public", "公務員", "checkbox", (56, 144, 8, 8)),
-            Zone("pension", "年金加入", "checkbox", (120, 144, 6, 6)),
-        ],
-    ),
-    # A list of check boxes 6–10 mm wide: every page holds a few marks, so each scan condition and
-    # resolution is met by thin ✓ and ○ as well as by thick ones.
-    "kakunin": (
-        "添付書類 確認票",
-        [
-            Zone("applied_on", "提出日", "date", (112, 40, 78, 12), era="令和"),
-            Zone("name", "提出者氏名", "text", (60, 60, 100, 13), True),
-            Zone("id_card", "本人確認書類", "checkbox", (60, 84, 10, 10)),
-            Zone("juminhyo", "住民票の写し", "checkbox", (60, 102, 8, 8)),
-            Zone("income_cert", "所得証明書", "checkbox", (60, 118, 7, 7)),
-            Zone("bankbook", "通帳の写し", "checkbox", (60, 134, 6, 6)),
-            Zone("consent", "同意書", "checkbox", (150, 84, 8, 8)),
-            Zone("by_mail", "郵送を希望", "checkbox", (150, 102, 6, 6)),
-            Zone("proxy", "代理人による", "checkbox", (150, 118, 10, 10)),
-            Zone("seal", "印鑑", "checkbox", (150, 136, 7, 7)),
-        ],
-    ),
-    # Narrower, lower boxes packed closer, a ふりがな in hiragana, two options to circle of unequal
-    # length, and values from other lists (``sample_values.OTHER_FAMILY``, any address in Mie).
-    "kofu": (
-        "証明書 交付請求書",
-        [
-            Zone("requested_on", "請求日", "date", (112, 36, 78, 11), era="令和"),
-            Zone("name", "請求者氏名", "text", (50, 54, 96, 12), True),
-            Zone("kana", "ふりがな", "kana", (50, 68, 96, 10)),
-            Zone("birth", "生年月日", "date", (50, 82, 80, 11)),
-            Zone("postal", "〒", "postal", (50, 97, 40, 10)),
-            Zone("address", "住所", "text", (50, 110, 145, 12)),
-            Zone("phone", "昼間の連絡先", "phone", (50, 126, 64, 10)),
-            Zone("copies", "通数", "digits", (160, 126, 20, 10)),
-            Zone("fee", "手数料(円)", "amount", (50, 142, 50, 11), True),
-            Zone("requester", "請求者", "choice", (145, 142, 50, 11), options=("本人", "代理人")),
-            Zone("juminhyo", "住民票", "checkbox", (50, 160, 7, 7)),
-            Zone("inkan", "印鑑証明", "checkbox", (105, 160, 7, 7)),
-            Zone("koseki", "戸籍", "checkbox", (160, 160, 7, 7)),
-        ],
-    ),
-    # Lower boxes still, a 昭和 guided birth date, 男・女 to circle (one character each) and four
-    # options of a 続柄 close together, small check boxes, names with old and rare kanji
-    # and kana of ツ/シ/リ and パ/バ (``sample_values.RARE_FAMILY``).
-    "kokuho": (
-        "国民健康保険 異動届",
-        [
-            Zone("notified_on", "届出日", "date", (118, 38, 74, 10), era="令和"),
-            Zone("name", "世帯主氏名", "text", (48, 52, 92, 11), True),
-            Zone("kana", "フリガナ", "kana", (48, 65, 92, 9)),
-            Zone("birth", "生年月日", "date", (48, 78, 70, 10), era="昭和"),
-            Zone("sex", "性別", "choice", (158, 78, 34, 10), options=("男", "女")),
-            Zone(
-                "relation",
-                "続柄",
-                "choice",
-                (48, 92, 96, 10),
-                options=("本人", "配偶者", "子", "その他"),
-            ),
-            Zone("postal", "〒", "postal", (48, 106, 38, 10)),
-            Zone("address", "住所", "text", (48, 120, 148, 11)),
-            Zone("phone", "電話", "phone", (48, 135, 60, 10)),
-            Zone("members", "加入者数", "digits", (156, 135, 18, 10)),
-            Zone("moved_in", "転入", "checkbox", (60, 150, 6, 6)),
-            Zone("moved_out", "転出", "checkbox", (130, 150, 6, 6)),
-            Zone("employed", "就職", "checkbox", (60, 160, 6, 6)),
-            Zone("retired", "退職", "checkbox", (130, 160, 6, 6)),
-            Zone("income", "前年所得(円)", "amount", (48, 172, 56, 10)),
-        ],
-    ),
-}
 # Layouts filled from ``sample_values``' other lists of names and from every address of Mie.
-OTHER_VALUES = ("kofu", "kokuho")
+OTHER_VALUES = ("kofu", "kokuho", "jisseki")
 # The years a guided date of each printed era is drawn from.
 ERA_YEARS = {"令和": (2020, 2025), "昭和": (1940, 1988)}
 
@@ -274,7 +138,11 @@ def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
             truth[name] = amount
         elif kind == "digits":
             digits = (
-                str(rng.randint(1, 9)) if zone.box_mm[2] <= 30 else f"{rng.randint(0, 9999999):07d}"
+                f"24{rng.randint(0, 9999):04d}"
+                if zone.cells
+                else str(rng.randint(1, 9))
+                if zone.box_mm[2] <= 30
+                else f"{rng.randint(0, 9999999):07d}"
             )
             written[name] = truth[name] = digits
         elif kind == "checkbox":
@@ -316,11 +184,16 @@ def blank_form(layout: str, dpi: int = 200) -> Image.Image:
             font=small,
             fill=0,
         )
-        draw.rectangle(
-            [_px(x, dpi), _px(y, dpi), _px(x + w, dpi), _px(y + h, dpi)],
-            outline=0,
-            width=max(2, dpi // 100),
-        )
+        corners = [_px(x, dpi), _px(y, dpi), _px(x + w, dpi), _px(y + h, dpi)]
+        if zone.round:
+            draw.ellipse(corners, outline=0, width=max(2, dpi // 100))
+        else:
+            draw.rectangle(corners, outline=0, width=max(2, dpi // 100))
+        for cell in range(1, zone.cells):
+            cx = _px(x + w * cell / zone.cells, dpi)
+            draw.line([cx, corners[1], cx, corners[3]], fill=0, width=max(1, dpi // 150))
+        if zone.unit:
+            draw.text((_px(x + w - 5, dpi), _px(y + h / 2 - 2, dpi)), zone.unit, font=small, fill=0)
         guides = [(zone.era if word == "era" else word, at) for word, at in GUIDE_WORDS]
         options = [(option, (i + 0.3) / len(zone.options)) for i, option in enumerate(zone.options)]
         for word, at in (guides if zone.era else []) + options:
@@ -406,7 +279,7 @@ def filled_form(
         pen = rng.randint(150, 185) if not ink and rng.random() < 0.04 else ink
         if zone.type == "checkbox":
             if value:
-                check_mark(draw, (x, y, w, h), rng, pen, dpi, heavy=heavy)
+                check_mark(draw, (x, y, w, h), rng, pen, dpi, heavy=heavy, font=font)
             continue
         if zone.type == "choice" and value:
             circle_option(draw, zone, value, rng, pen, dpi)
@@ -416,8 +289,16 @@ def filled_form(
                 px, py, pw, ph = _px_box(_part_boxes(zone)[part], dpi)
                 _write(draw, number, (px, py, pw, ph), font, handwriting, rng, pen, heavy, True)
             continue
+        if zone.cells and value:
+            cell = w / zone.cells
+            for index, digit in enumerate(value):
+                box = (int(x + index * cell), y, int(cell), h)
+                _write(draw, digit, box, font, handwriting, rng, pen, heavy, True)
+            continue
         if not value:
             continue
+        if zone.unit:
+            w -= _px(6, dpi)  # the writing stops before the printed 円
         _write(draw, value, (x, y, w, h), font, handwriting, rng, pen, heavy)
     return image
 
