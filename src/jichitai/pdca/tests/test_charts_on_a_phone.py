@@ -90,6 +90,11 @@ def test_the_label_check_sees_an_overlap():
     assert _overlap(*crowded)
 
 
+# How many lines an element's text takes as rendered.
+LINES_OF_TEXT = (
+    "node => { const r = document.createRange(); r.selectNodeContents(node);"
+    " return r.getClientRects().length; }"
+)
 RENDERED_LABELS = """
 (selector) => [...document.querySelectorAll(selector)].filter(svg => svg.getClientRects().length)
   .flatMap(svg => [...svg.querySelectorAll('text')].map(text => {
@@ -134,10 +139,7 @@ def test_on_a_360_px_phone_the_charts_are_narrow_and_readable(
     assert small.evaluate("document.documentElement.scrollWidth") <= 360
     # The budget per 年度 beside the charts: an amount stays on one line.
     amount = small.get_by_role("cell", name="1,116,009", exact=True)
-    lines = amount.evaluate(
-        "cell => { const r = document.createRange(); r.selectNodeContents(cell);"
-        " return r.getClientRects().length; }"
-    )
+    lines = amount.evaluate(LINES_OF_TEXT)
     box = amount.bounding_box()
     assert lines == 1 and box["x"] + box["width"] <= 360
     # So do an indicator's 年度 and a figure with its unit (22,400件, 10.0%).
@@ -147,13 +149,7 @@ def test_on_a_360_px_phone_the_charts_are_narrow_and_readable(
         (".budget-totals", "令和2年度"),
     ]:
         cell = small.locator(table).get_by_text(name, exact=True).first
-        assert (
-            cell.evaluate(
-                "node => { const r = document.createRange(); r.selectNodeContents(node);"
-                " return r.getClientRects().length; }"
-            )
-            == 1
-        ), name
+        assert cell.evaluate(LINES_OF_TEXT) == 1, name
     small.screenshot(path=tmp_path / "plan-360.png", full_page=True)
 
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -37,12 +37,16 @@ def inbox(tsu, make_member, settings):
     ]
 
 
-def test_the_inbox_by_finger_and_by_keyboard(phone, inbox, accessible):
-    page = phone()
+def _clerk_logged_in(page):
     page.goto("/accounts/login/")
     page.get_by_label("ログインID").fill("tsu-clerk-hands")
     page.get_by_label("パスワード").fill("correct-horse-battery")
     page.get_by_role("button", name="ログイン").click()
+    return page
+
+
+def test_the_inbox_by_finger_and_by_keyboard(phone, inbox, accessible):
+    page = _clerk_logged_in(phone())
     page.goto("/s/242012/inbox/?sort=received")
     page.get_by_role("heading", name="受付箱").wait_for()
     accessible(page)
@@ -73,11 +77,7 @@ def test_the_inbox_by_finger_and_by_keyboard(phone, inbox, accessible):
 
 
 def test_on_a_phone_each_application_reads_as_one_labelled_block(phone, inbox, accessible):
-    page = phone()
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill("tsu-clerk-hands")
-    page.get_by_label("パスワード").fill("correct-horse-battery")
-    page.get_by_role("button", name="ログイン").click()
+    page = _clerk_logged_in(phone())
     page.goto("/s/242012/inbox/")
     wrap = page.locator(".table-wrap").first
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the inbox scrolls sideways"
