@@ -14,7 +14,9 @@ its latency counted from each request's due time: the p99 a resident meets at a 
 saturated moment, which the target (p99 < 100 ms at half the peak rate) is about.
 
 Each prints its rate, p50/p99 latency, the rows counted in the database afterwards (none lost,
-none duplicated) and the load average while it ran; then the ratio (a) ÷ (b), and for one API
+none duplicated) and the load average while it ran; then the ratio (a) ÷ (b), the CPU each
+answered request cost the app, PostgreSQL, Redis, the load generator and the rest of the machine
+in each run (benchmarks/cpu_share.py: where the two cores went under load), and for one API
 submission and one web form's final POST the CPU time, the Python function calls (a count other work
 on the machine does not change) and the 15 functions that spend most of the time by themselves
 (exclusive CPU time, measured with a CPU clock in-process, their cumulative time beside it). The last
@@ -33,6 +35,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 
+import cpu_share
 from loopback import BIN, PG, environment, psql, run_wrk, start_gunicorn
 from open_loop import drive, summary, tally
 from submit_form import BODY, prepare
@@ -133,7 +136,9 @@ def peak(options, path: str, table: str, database: str) -> dict:
     """Drives ``path`` as fast as it answers and counts ``table``'s new rows."""
     before = count(table, database)
     load_before = os.getloadavg()
+    cpu_before = cpu_share.snapshot()
     result = run_submissions(path, options.port, options.seconds, options.connections)
+    result["cpu"] = cpu_share.spent(cpu_before, cpu_share.snapshot())
     result["load"] = (load_before, os.getloadavg())
     result["rows"] = count(table, database) - before
     result["rate"] = result["created"] / result["seconds"]
@@ -149,6 +154,7 @@ def fixed_rate(options, path: str, database: str, rate: float) -> dict:
     time.sleep(1)  # the peak run's last requests leave the workers
     load_before = os.getloadavg()
     generator_before = time.process_time()
+    cpu_before = cpu_share.snapshot()
     outcomes = drive(
         "127.0.0.1",
         options.port,
@@ -159,6 +165,7 @@ def fixed_rate(options, path: str, database: str, rate: float) -> dict:
         key_prefix=key_prefix,
         connections=options.connections,
     )
+    cpu = cpu_share.spent(cpu_before, cpu_share.snapshot())
     load = (load_before, os.getloadavg())
     # This process sends the requests: the CPU it took from the server's 2 cores, per request.
     generator_ms = (time.process_time() - generator_before) * 1000 / max(1, len(outcomes))
@@ -175,6 +182,7 @@ def fixed_rate(options, path: str, database: str, rate: float) -> dict:
         "load": load,
         "due_rate": rate,
         "generator_ms": generator_ms,
+        "cpu": cpu,
     }
 
 
@@ -189,6 +197,7 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
     with open(script, "w") as handle:
         handle.write("INSERT INTO bench_insert (payload) VALUES ('{\"receipt\": 1}');\n")
     load_before = os.getloadavg()
+    cpu_before = cpu_share.snapshot()
     output = subprocess.run(
         [
             "pgbench",
@@ -213,6 +222,7 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
         text=True,
         cwd=workdir,
     ).stdout
+    cpu = cpu_share.spent(cpu_before, cpu_share.snapshot())
     load = (load_before, os.getloadavg())
     # Per-transaction log lines: client, transaction number, latency (µs), script, epoch, µs.
     latencies = []
@@ -235,7 +245,23 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
         "other": 0,
         "socket_errors": 0,
         "load": load,
+        "cpu": cpu,
     }
+
+
+def print_cpu_shares(header: tuple[str, ...], runs: tuple[dict, ...]) -> None:
+    """The CPU each answered request cost each part of the machine during each run (cpu_share)."""
+    print(
+        "\nCPU per answered request (ms, user + system, all processes on the machine by program):\n"
+    )
+    print("| " + " | ".join(f"{cell:<22}" for cell in header) + " |")
+    print("|" + "|".join("-" * 24 for _ in header) + "|")
+    for part in (*cpu_share.PARTS, "total"):
+        cells = []
+        for run in runs:
+            seconds = sum(run["cpu"].values()) if part == "total" else run["cpu"][part]
+            cells.append(f"{seconds * 1000 / run['created']:.2f}" if run["created"] else "-")
+        print("| " + " | ".join(f"{cell:<22}" for cell in (part, *cells)) + " |")
 
 
 def load_text(load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
@@ -369,6 +395,7 @@ def main() -> None:
         " each request's due time (open loop), so time spent queued is counted."
     )
     print(f"ratio product ÷ minimal: {ratio:.2f}")
+    print_cpu_shares(header, runs)
     print(f"\nload average 1/5/15 during the CPU profiles: {load_text(profile_load)}")
     print_profile("API submissions", options.profiled, cpu_ms, calls, profile)
     print_profile("web form final POSTs", options.profiled, *web)
