@@ -74,6 +74,8 @@ def test_the_inbox_by_finger_and_by_keyboard(phone, inbox, accessible):
     receipt = first.inner_text()
     page.keyboard.press("Enter")
     page.get_by_role("heading", level=1, name=receipt).wait_for()
+    # The receipt number is read aloud on the phone and typed elsewhere: never split over lines.
+    assert page.locator("h1 .receipt-number").evaluate("n => n.getClientRects().length") == 1
 
 
 def test_on_a_phone_each_application_reads_as_one_labelled_block(phone, inbox, accessible):
