@@ -1,14 +1,17 @@
 """The platform's JSON API (django-ninja): OpenAPI at /api/openapi.json, docs at /api/docs.
 Every error answers JSON: ``{"detail": …, "code": …}`` (422 adds ``errors`` per field)."""
 
+import inspect
 import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import PathView
 
 from jichitai.api.parsing import TextJsonParser, UnpairedSurrogate
 from jichitai.api.registry import routers
@@ -126,4 +129,22 @@ def url_patterns():
     for pattern in patterns:
         if not str(pattern.pattern).startswith(STAFF_PREFIX):
             public_view(pattern.callback)
+        _mark_non_atomic(pattern.callback)
     return patterns, app_name, namespace
+
+
+def _mark_non_atomic(callback) -> None:
+    """Marks the view ninja serves a path with (one for all its methods) as Django's
+    ``transaction.non_atomic_requests`` marks a view, for the request's transaction
+    (``core.middleware.WriteTransactionMiddleware``), when every operation on the path is marked."""
+    if not inspect.isfunction(callback):
+        return  # the OpenAPI document and its page
+    path_view = inspect.getclosurevars(callback).nonlocals.get("self")
+    if not isinstance(path_view, PathView) or not path_view.operations:
+        return
+    marks = [
+        getattr(operation.view_func, "_non_atomic_requests", set())
+        for operation in path_view.operations
+    ]
+    if all(DEFAULT_DB_ALIAS in mark for mark in marks):
+        callback._non_atomic_requests = {DEFAULT_DB_ALIAS}

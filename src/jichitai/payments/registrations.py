@@ -10,6 +10,7 @@ from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import (
     FeeSource,
     Panel,
+    SubmissionHook,
     applicant_panels,
     fee_sources,
     procedure_options,
@@ -19,7 +20,11 @@ from jichitai.procedures.registry import (
 from jichitai.tenancy.models import Role
 
 submission_hooks.register(
-    "payments.fee", lambda application: services.fee_on_submission(application=application)
+    "payments.fee",
+    SubmissionHook(
+        run=lambda application: services.fee_on_submission(application=application),
+        applies_to=selectors.fee_owed_on_submission,
+    ),
 )
 procedure_options.register("payment_method", online_method_choices)
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
@@ -215,6 +216,9 @@ def get_procedure(request, code: str, procedure_id: ObjectId):
     summary="申請を送信する",
     description="本文はフォームのデータ(JSON Schema に従うオブジェクト)。同じ手続に同じ Idempotency-Key と同じ本文で再送すると、最初の受付番号を返し、新たに作成しません。同じキーで別の本文を送ると 422(code: idempotency_key_reused)。",
 )
+# Its one write is ``submit_application``, which opens the transaction it needs (none around the
+# single statement that is most submissions).
+@transaction.non_atomic_requests
 def submit(
     request,
     code: str,

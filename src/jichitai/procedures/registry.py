@@ -1,7 +1,9 @@
 """Extension points of the procedures module for other modules.
 
-``submission_hooks``: functions called with each new application inside the submission's
-transaction (e.g. the fee it owes); raising rolls the whole submission back.
+``submission_hooks``: what a module writes with each new application of the procedures it
+``applies_to`` (e.g. the fee owed), inside the submission's transaction; raising rolls the whole
+submission back. A submission no hook applies to, with nothing else to write after the
+application, is one statement, sent without a transaction around it (``services.submission``).
 ``fee_sources``: what an application owes, as the API shows it (payments registers one).
 ``erasure_hooks``: functions called with an application whose personal data is being erased
 (retention period over, or on request), inside that transaction: each module erases what it keeps
@@ -36,7 +38,16 @@ field_types: "Registry[FieldType]" = Registry("form field types")
 # errors)``, registered under the type's name.
 field_renderers: Registry[Any] = Registry("form field renderers")
 
-submission_hooks: Registry[Callable] = Registry("submission hooks")
+
+@dataclass(frozen=True)
+class SubmissionHook:
+    """``run(application)`` for each new application of a procedure ``applies_to(procedure)``."""
+
+    run: Callable[[Any], None]
+    applies_to: Callable[[Any], bool]
+
+
+submission_hooks: Registry[SubmissionHook] = Registry("submission hooks")
 erasure_hooks: Registry[Callable] = Registry("erasure hooks")
 
 

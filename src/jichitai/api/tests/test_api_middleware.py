@@ -116,8 +116,8 @@ def test_api_answers_carry_the_security_headers(tsu, event):
 
 @pytest.mark.django_db
 def test_a_refused_submission_writes_nothing(tsu):
-    # The last seat: the second submission is refused after its row was inserted, and the request's
-    # transaction takes that row back.
+    # The last seat: the second submission is refused after its row was inserted, and the
+    # submission's transaction takes that row back.
     full = published_procedure(tsu, capacity=1)
     client = Client()
     assert submit(client, tsu, full, event_data(1), "seat-1").status_code == 201
@@ -125,3 +125,18 @@ def test_a_refused_submission_writes_nothing(tsu):
     assert refused.status_code == 409
     assert Application.objects.filter(procedure=full).count() == 1
     assert AuditEvent.objects.filter(action="procedures.application.submitted").count() == 1
+
+
+def test_only_the_submission_opens_its_own_transaction():
+    """Every other writing path of the API (the staff's status change, CKAN's package_create …)
+    runs inside the request's transaction; the submission decides its own (one statement alone
+    needs none)."""
+    from jichitai.api.api import url_patterns
+
+    patterns, _app, _namespace = url_patterns()
+    own = sorted(
+        str(pattern.pattern)
+        for pattern in patterns
+        if getattr(pattern.callback, "_non_atomic_requests", None)
+    )
+    assert own == ["v1/o/<code>/procedures/<procedure_id>/applications"]

@@ -5,6 +5,7 @@ application, its history and its audit entry in one transaction."""
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -300,9 +301,21 @@ def _submit(
         persons_name = persons_field(version.fields)
         persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
         name, email = _applicant(version.fields, cleaned, applicant_email)
-        # One transaction, joined without a savepoint when the caller has one (a request's): the
+        hooks = [hook.run for _name, hook in submission_hooks.items() if hook.applies_to(procedure)]
+        # A statement is a transaction of its own: an application written in one, with nothing
+        # to write after it, is sent without BEGIN and COMMIT (two round trips fewer). Otherwise
+        # one transaction, joined without a savepoint when the caller has one (a request's): the
         # only write that can be refused after another one is the taking of 定員 seats.
-        with transaction.atomic(savepoint=procedure.capacity is not None):
+        alone = (
+            insertion.written_in_one_statement()
+            and procedure.capacity is None
+            and not files_by_field
+            and not accepted
+            and not hooks
+        )
+        with (
+            nullcontext() if alone else transaction.atomic(savepoint=procedure.capacity is not None)
+        ):
             application = _record(
                 procedure=procedure,
                 version=version,
@@ -316,6 +329,7 @@ def _submit(
                 files_by_field=files_by_field,
                 actor=actor,
                 accepted=accepted,
+                hooks=hooks,
                 language=language,
                 received_on=received_on,
             )
@@ -373,6 +387,7 @@ def _record(
     files_by_field: dict[str, ApplicationFile],
     actor: User | None,
     accepted: list[AcceptedRecord],
+    hooks: list[Callable[[Application], None]],
     language: str,
     received_on: date | None,
 ) -> Application | None:
@@ -478,6 +493,6 @@ def _record(
         )
     for record in accepted:
         record(application)
-    for _name, hook in submission_hooks.items():
+    for hook in hooks:
         hook(application)
     return application
