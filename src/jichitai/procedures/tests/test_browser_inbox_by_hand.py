@@ -104,3 +104,22 @@ def test_the_residents_form_and_the_finder_offer_44_px_targets(phone, tsu, prefe
     for path in ["/procedures/", f"/o/{tsu.code}/procedures/{procedure.pk}/"]:
         page.goto(path)
         assert page.evaluate(SMALL_TARGETS, TARGETS + ", .choice") == [], path
+
+
+def test_on_a_phone_the_filters_fold_behind_one_button_unless_one_is_set(phone, inbox, accessible):
+    page = _clerk_logged_in(phone())
+    page.goto("/s/242012/inbox/")
+    toggle = page.get_by_role("button", name="絞り込み")
+    filters = page.get_by_role("form", name="絞り込み")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not filters.is_visible()
+    assert page.locator("tbody tr").first.bounding_box()["y"] < 800  # the list on the first screen
+    toggle.click()
+    assert filters.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    accessible(page)
+
+    page.get_by_label("キーワード").fill("三重")
+    page.get_by_role("button", name="絞り込む").click()
+    page.wait_for_url("**text=*")
+    assert page.get_by_role("form", name="絞り込み").is_visible()
+    assert page.get_by_label("キーワード").input_value() == "三重"
