@@ -182,6 +182,7 @@ def start_batch(
         created_by=actor,
         received_on=received_on,
     )
+    refused = 0
     for upload in uploads:
         try:
             checked = check_upload(
@@ -194,14 +195,19 @@ def start_batch(
                 error=" ".join(rejection.messages)[:500],
                 processed=True,
             )
+            refused += 1
             continue
         upload.seek(0)
         stored = BatchFile(batch=batch, original_name=checked.name)
         stored.file.save(checked.name, upload, save=False)
         stored.save()
+    # The job's progress counts the files it reads: the title says so, beside those refused now.
+    counted = f"{len(uploads) - refused}ファイル" + (
+        f"、読めないファイル {refused} 件" if refused else ""
+    )
     batch.job = start_job(
         kind="ocr.batch",
-        title=f"AI-OCR 読取: {paper.name}({len(uploads)}ファイル)",
+        title=f"AI-OCR 読取: {paper.name}({counted})",
         organization=paper.organization,
         actor=actor,
         batch_id=batch.pk,

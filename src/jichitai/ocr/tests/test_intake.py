@@ -59,6 +59,9 @@ def test_a_batch_is_read_in_the_background_and_bad_files_are_reported(
     assert batch.job.status == Job.Status.SUCCEEDED
     errors = {f.original_name: f.error for f in batch.files.exclude(error="")}
     assert set(errors) == {"memo.png", "broken.pdf"}
+    # The job counts the files it reads; those refused at once are named beside them.
+    assert batch.job.title == "AI-OCR 読取: 現況届(紙)(4ファイル、読めないファイル 2 件)"
+    assert batch.job.total == 4
     statuses = {(p.source.original_name, p.status) for p in batch.pages.all()}
     assert statuses == {
         ("現況届-1.png", "review"),
