@@ -3,7 +3,7 @@ the same Extractor the CLI and the background job use, on the CPU, with nothing 
 
 Two sets, reported separately:
 
-- **tuning**: the eight layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
+- **tuning**: the nine layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
   blur, heavy JPEG, rotation and heavy JPEG together, shifted and scaled pages, phone photos,
   photos taken from afar, pale writing on a grainy scan; 150/200/300 dpi in turn, so each layout
@@ -16,6 +16,9 @@ Two sets, reported separately:
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
   and filled check boxes, faint and heavy ink, addresses across Mie), which nothing is tuned on.
 
+``--dump FILE`` writes every field read of the run, for ``benchmarks/ocr_loo.py`` (thresholds
+set on all tuning layouts but one, tried on the one left out).
+
 For each: exact-value field accuracy by field type, scan condition and font class, the character
 error rate, pages not aligned, the share of wrong fields flagged for review and of right fields
 flagged (the review load), the reasons given; then pages per minute over all pages, read by one
@@ -24,6 +27,7 @@ worker process per core (corpus generation is not timed) and the load average.
 
 import argparse
 import os
+import pickle
 import random
 import sys
 import time
@@ -91,7 +95,7 @@ def _read(job):
     return (
         result.aligned,
         {
-            name: (field.value, field.flagged, list(field.reasons))
+            name: (field.value, field.flagged, list(field.reasons), field.measures)
             for name, field in result.fields.items()
         },
         time.perf_counter() - started,
@@ -147,7 +151,7 @@ def report(name, rows, fields_of):
             errors.append((layout, condition, Path(font).name, dpi, "(page)", "not aligned", ""))
             continue
         for field in fields_of[layout]:
-            value, flagged, why = got[field.name]
+            value, flagged, why, _measures = got[field.name]
             expected = truth[field.name]
             ok = value == expected
             fields_all += 1
@@ -214,6 +218,34 @@ def report(name, rows, fields_of):
     return errors
 
 
+def dump(path: Path, pages, results, fields_of) -> None:
+    """Every field read, without the images: one dict a field, for ``benchmarks/ocr_loo.py``."""
+    rows = []
+    for (name, layout, condition, font_class, _f, dpi, _p, truth), (aligned, got, _s, _c) in zip(
+        pages, results, strict=True
+    ):
+        for field in fields_of[layout]:
+            value, flagged, why, measures = got[field.name] if aligned else (None, True, [], {})
+            rows.append(
+                {
+                    "set": name,
+                    "layout": layout,
+                    "condition": condition,
+                    "font": font_class,
+                    "dpi": dpi,
+                    "field": field.name,
+                    "type": field.type,
+                    "expected": truth[field.name],
+                    "value": value,
+                    "flagged": flagged,
+                    "reasons": why,
+                    "measures": measures,
+                    "aligned": aligned,
+                }
+            )
+    path.write_bytes(pickle.dumps(rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -226,6 +258,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        help="write every field read (value, truth, flag, reasons, measures) to this pickle, "
+        "for benchmarks/ocr_loo.py",
+    )
     parser.add_argument(
         "--sets",
         nargs="+",
@@ -287,6 +325,8 @@ def main() -> None:
         f"CPU seconds per page   {cpu:.3f} (→ {60 * args.workers / cpu:.0f} pages/min on "
         f"{args.workers} idle cores)"
     )
+    if args.dump:
+        dump(args.dump, pages, results, fields_of)
     if args.show_errors:
         for error in errors:
             print("  ", *error)

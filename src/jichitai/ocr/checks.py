@@ -281,12 +281,14 @@ def written_value(result) -> bool:
 
 def doubt_empty_fields(fields, results: dict, reads: dict, reason: str) -> None:
     """On a page where some writing was found only at a pale contrast and read, a written field
-    where no ink was found at all may be paler still: it is given ``reason`` (faint ink), never
-    silently empty. (Grain a blank zone's pale contrast finds is not writing: it does not count.)"""
+    where no ink was found at all, or options to circle none of which was found circled, may be
+    paler still: it is given ``reason`` (faint ink), never silently empty. (Grain a blank zone's
+    pale contrast finds is not writing: it does not count.)"""
     for f in fields:
         parts = reads.get(f.name, {})
         result = results[f.name]
-        if parts and result.value is None and not any(c.images for c, _r in parts.values()):
+        unread = parts and not any(c.images for c, _r in parts.values())
+        if result.value is None and (unread or (f.type == "choice" and not result.reasons)):
             if reason not in result.reasons:
                 result.reasons.append(reason)
             result.notes.append(

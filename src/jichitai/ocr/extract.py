@@ -7,7 +7,7 @@ is read closed up (``spacing``); check boxes and circled options are decided by 
 to the blank form (``marks``).
 
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
-sure character is below ``LOW_SCORE``; two reads of the field (the cleaned crop, and a binarised
+sure character is below its kind's threshold (``calibration``); two reads of the field (the cleaned crop, and a binarised
 crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
 with that side moved out, or its box's border ran through its zone and it was read far from there
 (``shifted_crop``, ``placement``); nothing was read where the page does not show the blank
@@ -32,10 +32,12 @@ import numpy as np
 from jichitai.core import japanese
 from jichitai.core.extras import require
 from jichitai.ocr import (
+    calibration,
     checks,
     circled,
     furigana,
     marks,
+    measures,
     placement,
     postprocess,
     printing,
@@ -68,7 +70,6 @@ from jichitai.ocr.template import DATE_PARTS, Template, TemplateField
 
 # Kept for stored results that predate ``reasons``: below this a field was shown to a person.
 REVIEW_BELOW = 0.95
-LOW_SCORE = 0.9  # the recogniser's least sure character below this: a person looks
 MIN_INK = 12  # added ink pixels (at 200 dpi) below which a field is empty
 # How sharp the writing is: the steepest grey-level steps at the strokes' edges (90th percentile of
 # the gradient, per pixel) ÷ the strokes' contrast. Measured on the tuning forms: 0.36–0.5 on scans
@@ -92,13 +93,17 @@ class FieldResult:
     valid: bool
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The measures the reasons were judged from (``signals``), for calibrating them; not stored.
+    measures: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def flagged(self) -> bool:
         return bool(self.reasons)
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "flagged": self.flagged}
+        data = asdict(self)
+        data.pop("measures")
+        return {**data, "flagged": self.flagged}
 
 
 @dataclass
@@ -137,6 +142,7 @@ class _Crop:
     extent: tuple[int, int] = (0, 0)  # width and height of the ink, in pixels
     touches: str = ""  # the sides of the zone ("ltrb") the ink reaches: it may run over them
     shifted: object = None  # the read of the crop taken again with those sides moved out
+    sharpness: float = 1.0  # ``checks.sharpness`` of the writing
 
 
 class Extractor:
@@ -240,7 +246,7 @@ class Extractor:
             if f.name in reads:
                 results[f.name] = self._field(f, reads[f.name])
             if f.name in shifts and placement.far(shifts[f.name], self.unit):
-                _misplaced(results[f.name], shifts[f.name])
+                placement.misplaced(results[f.name], shifts[f.name])
         for f in self.template.fields:
             result = results[f.name]
             if result.value in (None, False) and not result.reasons:
@@ -311,7 +317,8 @@ class Extractor:
         keep = cv2.dilate(ink, np.ones((3, 3), np.uint8)).astype(bool)
         stretched[~keep] = 255
         cleaned = stretched.astype(np.uint8)
-        result.soft = checks.sharpness(gray, keep, strong) < SOFT
+        result.sharpness = checks.sharpness(gray, keep, strong)
+        result.soft = result.sharpness < SOFT
         for pad, binary in ((int(8 * self.unit), False), (int(14 * self.unit), True)):
             top, bottom = max(0, ys.min() - pad), min(ink.shape[0], ys.max() + pad + 1)
             left, right = max(0, xs.min() - pad), min(ink.shape[1], xs.max() + pad + 1)
@@ -383,8 +390,8 @@ class Extractor:
         first = readings[0]
         read = postprocess.read(kind, first.text, allowed)
         reasons, notes = [], [f"辞書で補正: {a} → {b}" for a, b in read.corrections]
-        confidence = checks.least_sure(first.text, first.confidence, first.characters, kind)
-        if confidence < LOW_SCORE:
+        confidence = score = checks.least_sure(first.text, first.confidence, first.characters, kind)
+        if calibration.low_score(kind, confidence):
             reasons.append(LOW)
         elif crop.soft and kind in SOFT_KINDS and confidence < SOFT_LOW_SCORE:
             reasons.append(POOR_SCAN)
@@ -425,7 +432,11 @@ class Extractor:
             reasons.append(FAINT)
             confidence = 0.0 if read.value is None else min(confidence, 0.5)
         reasons = sorted(set(reasons), key=REASONS.index)
-        return FieldResult(read.value, first.text, round(confidence, 4), read.valid, reasons, notes)
+        result = FieldResult(
+            read.value, first.text, round(confidence, 4), read.valid, reasons, notes
+        )
+        result.measures = measures.of_reads(kind, crop, readings, score, DISAGREE not in reasons)
+        return result
 
     def _guided_date(self, f: TemplateField, parts) -> FieldResult:
         numbers, results = [], []
@@ -436,17 +447,20 @@ class Extractor:
             numbers.append(result.value)
         reasons = sorted({r for result in results for r in result.reasons}, key=REASONS.index)
         confidence = min(result.confidence for result in results)
+        measured = measures.combined([result.measures for result in results])
         raw = f"{f.era}{numbers[0] or ''}年{numbers[1] or ''}月{numbers[2] or ''}日"
         if not any(numbers):
-            return FieldResult(None, "", confidence, True, reasons)
+            return FieldResult(None, "", confidence, True, reasons, measures=measured)
         try:
             value = japanese.parse_date(raw).isoformat()
         except ValueError:
-            return FieldResult(raw, raw, min(confidence, 0.3), False, [*reasons, FORMAT])
+            return FieldResult(
+                raw, raw, min(confidence, 0.3), False, [*reasons, FORMAT], [], measured
+            )
         if not checks.plausible_date(value):
             reasons.append(DATE_RANGE)
             confidence = min(confidence, 0.5)
-        return FieldResult(value, raw, confidence, True, reasons)
+        return FieldResult(value, raw, confidence, True, reasons, measures=measured)
 
     def _checkbox(self, aligned: np.ndarray, name: str) -> FieldResult:
         zone = self._zones[(name, "")]
@@ -465,7 +479,8 @@ class Extractor:
             ]
         elif mark.shifted:
             reasons = [SHIFTED]
-        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
+        measured = {"evidence": float(mark.evidence), "mark": float(mark.confidence)}
+        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons, [], measured)
 
     def _choice(self, aligned: np.ndarray, f: TemplateField, shift=(0, 0)) -> FieldResult:
         options = [
@@ -477,14 +492,5 @@ class Extractor:
         reasons = []
         if mark.ambiguous:
             reasons = [FAINT if mark.faint else UNCERTAIN_MARK if mark.uncertain else MARK]
-        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons)
-
-
-def _misplaced(result: FieldResult, shift: tuple[int, int] | None) -> None:
-    """A field whose box's border ran through its zone: read where its printing is (``shift``), or
-    where it was (``None``: found nowhere better)."""
-    if SHIFTED not in result.reasons:
-        result.reasons = sorted({*result.reasons, SHIFTED}, key=REASONS.index)
-    if shift:
-        result.notes.append(f"枠が{shift[0]:+d}, {shift[1]:+d} px ずれた所で読みました。")
-    result.confidence = min(result.confidence, 0.5)
+        measured = {"mark": float(mark.confidence)}
+        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons, [], measured)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jichitai.core.extras import require
+from jichitai.ocr import printing
 from jichitai.ocr.align import ink_mask
 
 INK_CONTRAST = 50  # grey levels below the local paper that count as ink
@@ -115,6 +116,9 @@ def darker_than_grain(gray: np.ndarray, erase: np.ndarray, unit: float) -> tuple
     dark = contrast > max(float(TRACE_CONTRAST), 4 * sigma)
     if erase.shape == dark.shape:
         dark[erase] = False
+        # The edge of the printing (a round box's border in the inside's corners), which a JPEG or
+        # a blur spreads beyond the erase mask, is not a mark.
+        dark = printing.without_remnants(dark.astype(np.uint8), erase, unit).astype(bool)
     return stroke_evidence(inner(dark)), sigma
 
 

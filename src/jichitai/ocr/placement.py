@@ -12,6 +12,7 @@ import numpy as np
 from jichitai.core.extras import require
 from jichitai.ocr import marks
 from jichitai.ocr.align import ink_mask
+from jichitai.ocr.reasons import REASONS, SHIFTED
 
 # A piece of added ink spanning this share of the zone's height (or width), this thin, is the box's
 # own border: writing is 55–70 % of the box's height, a stroke of ー or 一 far shorter than the box.
@@ -150,3 +151,13 @@ def printing_missing(gray: np.ndarray, erase: np.ndarray) -> bool:
     # Against the paper around it rather than a fixed grey: a faint scan prints the form pale too.
     contrast = marks.paper_level(gray, 1.0).astype(np.int16) - gray.astype(np.int16)
     return float((contrast > marks.FAINT_CONTRAST)[erase].mean()) < PRINTING_SEEN
+
+
+def misplaced(result, shift: tuple[int, int] | None) -> None:
+    """A field (its ``FieldResult``) whose box's border ran through its zone: read where its
+    printing is (``shift``), or where it was (``None``: found nowhere better)."""
+    if SHIFTED not in result.reasons:
+        result.reasons = sorted({*result.reasons, SHIFTED}, key=REASONS.index)
+    if shift:
+        result.notes.append(f"枠が{shift[0]:+d}, {shift[1]:+d} px ずれた所で読みました。")
+    result.confidence = min(result.confidence, 0.5)

@@ -163,4 +163,22 @@ LAYOUTS: dict[str, tuple[str, list[Zone]]] = {
             Zone("grant", "交付額", "amount", (52, 152, 60, 11), True, unit="円"),
         ],
     ),
+    # Another style: tall, wide boxes in one column under their labels (writing larger than on
+    # the other forms), a 7-digit account number one digit a printed box, a phone box twice as
+    # wide as its number, three options to circle, round check boxes in a row near each other.
+    "suido": (
+        "水道 使用開始届",
+        [
+            Zone("started_on", "使用開始日", "date", (48, 44, 100, 16), True, era="令和"),
+            Zone("name", "使用者氏名", "text", (48, 68, 120, 18), True),
+            Zone("kana", "フリガナ", "kana", (48, 92, 120, 14)),
+            Zone("address", "使用場所", "text", (48, 114, 150, 16)),
+            Zone("phone", "電話番号", "phone", (48, 138, 110, 15)),
+            Zone("account", "口座番号", "digits", (48, 161, 77, 15), True, cells=7),
+            Zone("use", "用途", "choice", (48, 184, 90, 15), options=("家事", "業務", "臨時")),
+            Zone("paper", "紙の請求書", "checkbox", (48, 210, 9, 9), round=True),
+            Zone("direct", "口座振替", "checkbox", (110, 210, 9, 9), round=True),
+            Zone("moving", "転入に伴う", "checkbox", (172, 210, 9, 9), round=True),
+        ],
+    ),
 }

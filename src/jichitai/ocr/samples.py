@@ -1,10 +1,12 @@
 # ruff: noqa: S311  (random numbers here make test data, not secrets)
-"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: eight A4
+"""Synthetic paper forms with ground truth, for the tests, the benchmark and the demo: nine A4
 layouts (現況届, 転居届, 補助金交付申請書, 児童手当認定請求書 with a 令和　年　月　日 guided date and
 有・無 to circle, 添付書類確認票 with eight check boxes, 証明書交付請求書 filled from other names and any
 address of Mie, some pages in a worn grey ballpoint, 国民健康保険 異動届 with a 昭和 guided birth date,
 男・女 and four 続柄 to circle and rare names, 補助金実績報告書 with a 団体コード written one digit
-a printed box, 円 and 人 printed in the boxes, a round and a flat check box) drawn at any dpi,
+a printed box, 円 and 人 printed in the boxes, a round and a flat check box, 水道使用開始届 with
+tall wide boxes, a 7-digit account number one digit a printed box, three options to circle and
+round check boxes in a row) drawn at any dpi,
 filled with printed or handwriting-style Japanese fonts from Debian packages (some fields in pale pencil, names with old glyphs such as 髙, addresses and phone
 numbers across Mie, kana with 濁点/半濁点 and kanji a stroke away from another, check boxes down
 to 6 mm marked the ways of ``CHECK_MARKS``: short thin ticks, small rings and crosses, a tick in a
@@ -138,7 +140,7 @@ def random_values(layout: str, rng: random.Random) -> tuple[dict, dict]:
             truth[name] = amount
         elif kind == "digits":
             digits = (
-                f"24{rng.randint(0, 9999):04d}"
+                f"24{rng.randint(0, 10 ** (zone.cells - 2) - 1):0{zone.cells - 2}d}"
                 if zone.cells
                 else str(rng.randint(1, 9))
                 if zone.box_mm[2] <= 30
