@@ -33,3 +33,22 @@ def test_no_text_is_translated_two_ways():
         msgid: where for msgid, where in translations.items() if len(set(where.values())) > 1
     }
     assert not conflicts, "\n".join(f"{msgid!r}: {where}" for msgid, where in conflicts.items())
+
+
+def test_every_english_text_is_translated_and_none_is_a_guess():
+    """A text left untranslated, or marked fuzzy (makemessages' guess from a similar text, which
+    compilemessages leaves out), shows in Japanese on the English pages."""
+    problems = []
+    for compiled in CATALOGUES:
+        source = compiled.with_suffix(".po").read_text(encoding="utf-8")
+        # Entries are separated by blank lines; the first is the catalogue's header.
+        for entry in source.split("\n\n")[1:]:
+            lines = [line for line in entry.strip().splitlines() if not line.startswith("#~")]
+            if not lines:
+                continue
+            where = f"{compiled.relative_to(PACKAGE).parts[0]}: {lines[-2:]}"
+            if any(line.startswith("#,") and "fuzzy" in line for line in lines):
+                problems.append(f"fuzzy {where}")
+            elif lines[-1] == 'msgstr ""' or lines[-1] == 'msgstr[1] ""':
+                problems.append(f"untranslated {where}")
+    assert not problems, "\n".join(problems)

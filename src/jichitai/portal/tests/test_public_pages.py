@@ -72,3 +72,11 @@ def test_healthz_reports_the_database(db):
     assert response.status_code == 200
     # The web processes stay in service without a worker; /healthz/worker is the worker's probe.
     assert response.json() == {"status": "ok", "database": "ok", "worker": "missing"}
+
+
+@pytest.mark.django_db
+def test_the_top_page_leads_signed_in_staff_to_their_pages_not_to_the_login(tsu, tsu_clerk, login):
+    assert 'href="/accounts/login/">職員ログイン' in Client().get("/").content.decode()
+    page = login(tsu_clerk).get("/").content.decode()
+    assert 'href="/s/">職員のページへ' in page
+    assert "職員ログイン" not in page
