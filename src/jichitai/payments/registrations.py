@@ -23,7 +23,7 @@ submission_hooks.register(
     "payments.fee",
     SubmissionHook(
         run=lambda application: services.fee_on_submission(application=application),
-        applies_to=selectors.fee_owed_on_submission,
+        applies_to=lambda procedure: procedure.fee_owed_on_receipt,
     ),
 )
 procedure_options.register("payment_method", online_method_choices)

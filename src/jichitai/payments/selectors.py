@@ -8,7 +8,7 @@ from typing import TypedDict
 from django.db.models import Count, Q, QuerySet, Sum
 
 from jichitai.payments.models import Payment, ReconciliationBatch, ReconciliationProfile
-from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.models import Application
 from jichitai.procedures.selectors import visible_procedures
 from jichitai.tenancy.models import Membership, Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
@@ -115,8 +115,3 @@ def payment_by_gateway_token(payment_number: str, token: str) -> Payment | None:
         .filter(payment_number=payment_number, gateway_token=token)
         .first()
     )
-
-
-def fee_owed_on_submission(procedure: Procedure) -> bool:
-    """Whether the procedure's applications owe a fee as they arrive (``fee_on_submission``)."""
-    return procedure.fee_kind in (Procedure.FeeKind.FIXED, Procedure.FeeKind.PER_PERSON)

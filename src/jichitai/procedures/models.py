@@ -149,6 +149,12 @@ class Procedure(TenantOwned):
             self.signature_check = offered[0][0]
 
     @property
+    def fee_owed_on_receipt(self) -> bool:
+        """Whether an amount is owed as each application arrives (定額, 1人あたり), not set
+        after review or none at all."""
+        return self.fee_kind in (self.FeeKind.FIXED, self.FeeKind.PER_PERSON)
+
+    @property
     def capacity_left(self) -> int | None:
         return None if self.capacity is None else max(0, self.capacity - self.seats_taken)
 

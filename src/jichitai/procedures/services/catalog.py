@@ -44,10 +44,7 @@ def _check_procedure(procedure: Procedure) -> None:
         raise ValidationError({"division": "別の団体の所属は選べません。"})
     if procedure.opens_at and procedure.closes_at and procedure.closes_at <= procedure.opens_at:
         raise ValidationError({"closes_at": "受付終了は受付開始より後にしてください。"})
-    if (
-        procedure.fee_kind in {Procedure.FeeKind.FIXED, Procedure.FeeKind.PER_PERSON}
-        and not procedure.fee_amount
-    ):
+    if procedure.fee_owed_on_receipt and not procedure.fee_amount:
         raise ValidationError(
             {"fee_amount": "定額・1人あたりの手数料では、金額を入力してください。"}
         )
