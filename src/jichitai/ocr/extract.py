@@ -395,10 +395,8 @@ class Extractor:
             reasons.append(LOW)
         elif crop.soft and kind in SOFT_KINDS and confidence < SOFT_LOW_SCORE:
             reasons.append(POOR_SCAN)
-        if (
-            len(readings) > 1
-            and postprocess.read(kind, readings[1].text, allowed).value != read.value
-        ):
+        # Every written zone is read twice (``extract``'s second recogniser call).
+        if postprocess.read(kind, readings[1].text, allowed).value != read.value:
             reasons.append(DISAGREE)
             confidence = min(confidence, 0.5)
         if (

@@ -20,7 +20,7 @@ def of_reads(kind: str, crop, readings: list, score: float, agree: bool) -> dict
     return {
         "score": float(score),
         "mean": float(sum(characters) / len(characters)),
-        "second": float(readings[1].confidence) if len(readings) > 1 else float(score),
+        "second": float(readings[1].confidence),
         "agree": float(agree),
         "ratio": float(ratio) if ratio is not None else 1.0,
         "sharp": float(crop.sharpness),
