@@ -219,11 +219,14 @@ def report(name, rows, fields_of):
 
 
 def dump(path: Path, pages, results, fields_of) -> None:
-    """Every field read, without the images: one dict a field, for ``benchmarks/ocr_loo.py``."""
+    """Every field read of the tuning set, without the images: one dict a field, for
+    ``benchmarks/ocr_loo.py``. The held-out set's reads are never written field by field."""
     rows = []
     for (name, layout, condition, font_class, _f, dpi, _p, truth), (aligned, got, _s, _c) in zip(
         pages, results, strict=True
     ):
+        if name != "tuning":
+            continue
         for field in fields_of[layout]:
             value, flagged, why, measures = got[field.name] if aligned else (None, True, [], {})
             rows.append(
@@ -261,8 +264,8 @@ def main() -> None:
     parser.add_argument(
         "--dump",
         type=Path,
-        help="write every field read (value, truth, flag, reasons, measures) to this pickle, "
-        "for benchmarks/ocr_loo.py",
+        help="write every field read of the tuning set (value, truth, flag, reasons, measures) to"
+        " this pickle, for benchmarks/ocr_loo.py",
     )
     parser.add_argument(
         "--sets",

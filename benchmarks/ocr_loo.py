@@ -38,7 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from jichitai.ocr import calibration
+from jichitai.ocr import calibration, reasons
 
 NAMES = calibration.NAME_KINDS
 NUMBERS = calibration.NUMBER_KINDS
@@ -55,13 +55,13 @@ RULES = {
     # what the extractor did before: the first read's least sure character below one score
     # (0.9 for every kind: the shares of right reads below it on the tuning layouts)
     "before": (
-        ("low_score", NAMES, first_score, "names", 0.095),
-        ("low_score", NUMBERS, first_score, "numbers", 0.02),
+        (reasons.LOW, NAMES, first_score, "names", 0.095),
+        (reasons.LOW, NUMBERS, first_score, "numbers", 0.02),
     ),
     # now: the same measure, its threshold per group at the share of ``calibration.SHARES``
     "after": (
-        ("low_score", NAMES, first_score, "names", calibration.SHARES["names"]),
-        ("low_score", NUMBERS, first_score, "numbers", calibration.SHARES["numbers"]),
+        (reasons.LOW, NAMES, first_score, "names", calibration.SHARES["names"]),
+        (reasons.LOW, NUMBERS, first_score, "numbers", calibration.SHARES["numbers"]),
     ),
 }
 
@@ -102,17 +102,17 @@ def evaluate(rows, flags) -> np.ndarray:
 
 
 GENERAL = {
-    "low_score",
-    "poor_scan",
-    "disagreement",
-    "format",
-    "faint_ink",
-    "ambiguous_mark",
-    "uncertain_mark",
-    "mark_unclear",
-    "off_form",
-    "page_misaligned",
-    "shifted_crop",
+    reasons.LOW,
+    reasons.POOR_SCAN,
+    reasons.DISAGREE,
+    reasons.FORMAT,
+    reasons.FAINT,
+    reasons.MARK,
+    reasons.UNCERTAIN_MARK,
+    reasons.UNCLEAR_MARK,
+    reasons.OFF_FORM,
+    reasons.MISALIGNED,
+    reasons.SHIFTED,
 }
 
 
@@ -149,12 +149,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dump", type=Path)
     parser.add_argument("--rules", choices=tuple(RULES), default="after")
-    parser.add_argument("--set", default="tuning")
     args = parser.parse_args()
+    # The tuning set only: the held-out layouts are never looked at field by field.
     rows = [
         row
         for row in pickle.loads(args.dump.read_bytes())  # noqa: S301  (written by benchmarks/ocr.py)
-        if row["set"] == args.set and row["aligned"]
+        if row["set"] == "tuning" and row["aligned"]
     ]
     layouts = sorted({row["layout"] for row in rows})
     rules = RULES[args.rules]
