@@ -132,14 +132,25 @@ def served(env: dict, options, path: str):
         server.wait(timeout=30)
 
 
+@contextmanager
+def watched():
+    """What the machine did while the block ran: ``load`` (the load average before and after)
+    and ``cpu`` (the CPU seconds each part spent, ``cpu_share``), in the dict it yields, filled
+    on leaving."""
+    machine: dict = {}
+    load_before = os.getloadavg()
+    cpu_before = cpu_share.snapshot()
+    yield machine
+    machine["cpu"] = cpu_share.spent(cpu_before, cpu_share.snapshot())
+    machine["load"] = (load_before, os.getloadavg())
+
+
 def peak(options, path: str, table: str, database: str) -> dict:
     """Drives ``path`` as fast as it answers and counts ``table``'s new rows."""
     before = count(table, database)
-    load_before = os.getloadavg()
-    cpu_before = cpu_share.snapshot()
-    result = run_submissions(path, options.port, options.seconds, options.connections)
-    result["cpu"] = cpu_share.spent(cpu_before, cpu_share.snapshot())
-    result["load"] = (load_before, os.getloadavg())
+    with watched() as machine:
+        result = run_submissions(path, options.port, options.seconds, options.connections)
+    result.update(machine)
     result["rows"] = count(table, database) - before
     result["rate"] = result["created"] / result["seconds"]
     result["lost"] = max(0, result["created"] - result["rows"])
@@ -152,21 +163,18 @@ def fixed_rate(options, path: str, database: str, rate: float) -> dict:
     key_prefix = f"steady{time.monotonic_ns()}"
     body = json.dumps(BODY, ensure_ascii=False).encode()
     time.sleep(1)  # the peak run's last requests leave the workers
-    load_before = os.getloadavg()
     generator_before = time.process_time()
-    cpu_before = cpu_share.snapshot()
-    outcomes = drive(
-        "127.0.0.1",
-        options.port,
-        path,
-        body,
-        rate=rate,
-        seconds=options.steady_seconds,
-        key_prefix=key_prefix,
-        connections=options.connections,
-    )
-    cpu = cpu_share.spent(cpu_before, cpu_share.snapshot())
-    load = (load_before, os.getloadavg())
+    with watched() as machine:
+        outcomes = drive(
+            "127.0.0.1",
+            options.port,
+            path,
+            body,
+            rate=rate,
+            seconds=options.steady_seconds,
+            key_prefix=key_prefix,
+            connections=options.connections,
+        )
     # This process sends the requests: the CPU it took from the server's 2 cores, per request.
     generator_ms = (time.process_time() - generator_before) * 1000 / max(1, len(outcomes))
     result = summary(outcomes, options.steady_seconds)
@@ -179,10 +187,9 @@ def fixed_rate(options, path: str, database: str, rate: float) -> dict:
     return {
         **result,
         **tally(created, found),
-        "load": load,
+        **machine,
         "due_rate": rate,
         "generator_ms": generator_ms,
-        "cpu": cpu,
     }
 
 
@@ -196,34 +203,31 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
     script = os.path.join(workdir, "insert.sql")
     with open(script, "w") as handle:
         handle.write("INSERT INTO bench_insert (payload) VALUES ('{\"receipt\": 1}');\n")
-    load_before = os.getloadavg()
-    cpu_before = cpu_share.snapshot()
-    output = subprocess.run(
-        [
-            "pgbench",
-            "-h",
-            PG["host"],
-            "-p",
-            PG["port"],
-            "-U",
-            PG["user"],
-            "-n",
-            f"-c{clients}",
-            "-j2",
-            f"-T{seconds}",
-            "-l",
-            f"--log-prefix={workdir}/log",
-            "-f",
-            script,
-            database,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=workdir,
-    ).stdout
-    cpu = cpu_share.spent(cpu_before, cpu_share.snapshot())
-    load = (load_before, os.getloadavg())
+    with watched() as machine:
+        output = subprocess.run(
+            [
+                "pgbench",
+                "-h",
+                PG["host"],
+                "-p",
+                PG["port"],
+                "-U",
+                PG["user"],
+                "-n",
+                f"-c{clients}",
+                "-j2",
+                f"-T{seconds}",
+                "-l",
+                f"--log-prefix={workdir}/log",
+                "-f",
+                script,
+                database,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=workdir,
+        ).stdout
     # Per-transaction log lines: client, transaction number, latency (µs), script, epoch, µs.
     latencies = []
     for name in os.listdir(workdir):
@@ -244,8 +248,7 @@ def insert_ceiling(database: str, seconds: int, clients: int) -> dict:
         "max_ms": max(latencies),
         "other": 0,
         "socket_errors": 0,
-        "load": load,
-        "cpu": cpu,
+        **machine,
     }
 
 
