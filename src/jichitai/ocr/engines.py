@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jichitai.core.extras import require
+from jichitai.ocr import old_forms
 from jichitai.ocr.registry import engines
 
 
@@ -57,14 +58,19 @@ class RapidOCREngine(Engine):
                         "Rec.rec_batch_num": 8,
                     }
                 )
+                recogniser = self._engine._load_rec_model()
+                recogniser.postprocess_op = _OldFormDecoding(recogniser.postprocess_op)
             return self._engine
+
+    def recogniser(self):
+        return self._get()._load_rec_model()
 
     def read(self, crops):
         if not crops:
             return []
         from rapidocr.ch_ppocr_rec import TextRecInput
 
-        recogniser = self._get()._load_rec_model()
+        recogniser = self.recogniser()
         result = recogniser(TextRecInput(img=[_bgr(crop) for crop in crops], return_word_box=True))
         readings = []
         for text, score, words in zip(result.txts, result.scores, result.word_results, strict=True):
@@ -74,6 +80,32 @@ class RapidOCREngine(Engine):
             each = tuple(characters) if len(characters) == len(text) else ()
             readings.append(Reading(text, confidence, each))
         return readings
+
+
+class _OldFormDecoding:
+    """The recogniser's CTC decoding, after ``old_forms.prefer_old_forms`` has had its say on the
+    probabilities (髙 where the recogniser's best was 高 but it saw 髙)."""
+
+    def __init__(self, decode):
+        self._decode = decode
+        self._index = {character: i for i, character in enumerate(decode.character)}
+
+    def __call__(self, preds, return_word_box=False, **kwargs):
+        preds = old_forms.prefer_old_forms(preds, self._index)
+        return self._decode(preds, return_word_box, **kwargs)
+
+
+def recogniser_probabilities(crops: list[np.ndarray]) -> tuple[list[np.ndarray], dict[str, int]]:
+    """The recogniser's probabilities (positions × characters) for each crop, before any decoding,
+    and the index of each character: what ``old_forms``' thresholds are measured on."""
+    engine = engines.get("rapidocr")
+    recogniser = engine.recogniser()
+    rows = []
+    for crop in crops:
+        image = _bgr(crop)
+        normalised = recogniser.resize_norm_img(image, image.shape[1] / image.shape[0])
+        rows.append(recogniser.session(normalised[np.newaxis].astype(np.float32))[0])
+    return rows, recogniser.postprocess_op._index
 
 
 def _bgr(crop: np.ndarray) -> np.ndarray:

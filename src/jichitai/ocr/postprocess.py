@@ -143,10 +143,11 @@ class Read:
 
 
 # Kanji whose old form, common in names (髙橋, 山﨑, 𠮷田), is outside JIS X 0208: the recogniser
-# never learnt to emit it and reads the common form, so a person compares with the paper; and the
+# never learnt to emit it (﨑, 𠮷) or tells it from the common form by a small margin only (髙,
+# ``old_forms``), so a person compares with the paper; and the
 # forms of one kanji that names keep side by side (渡邊・渡邉, 齋藤・齊藤, 富田・冨田), which differ in a
 # stroke or two that a recogniser confuses.
-_HAS_OLD_FORM = "高崎吉邊邉齋齊富冨"
+_HAS_OLD_FORM = "高髙崎吉邊邉齋齊富冨"
 # Old forms inside JIS that the recogniser emits for the common kanji far more often than anyone
 # writes them (奧 for 奥, 廣 for 広): read in a name, a person compares with the paper.
 _RARE_FORMS = "奧廣濱澤櫻國榮壽藏眞"
