@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from jichitai.core.extras import require
+from jichitai.ocr import glyph_variants
 
 SUFFIXES = "都道府県市区町村"
 # Japan Post's 町域 carries notes that are not part of a written address.
@@ -115,6 +116,11 @@ def _near(candidate: str, name: str) -> bool:
     return sum(a != b for a, b in zip(candidate, name, strict=True)) == 1
 
 
+@cache
+def _folded(name: str) -> str:
+    return glyph_variants.fold(name)
+
+
 def _match(text: str, names: set[str], *, fuzzy_from: int, confirm=None) -> tuple[str, str] | None:
     """(what the text has, the dictionary's name) for the longest name at the text's start:
     exactly, or one character apart for names of at least ``fuzzy_from`` characters when only
@@ -123,6 +129,15 @@ def _match(text: str, names: set[str], *, fuzzy_from: int, confirm=None) -> tupl
     if exact:
         name = max(exact, key=len)
         return name, name
+    # Written with another form of a kanji (黑田町 for 黒田町): the name, when only one fits.
+    folded = glyph_variants.fold(text)
+    same = [name for name in names if folded.startswith(_folded(name))]
+    if same:
+        longest = max(len(name) for name in same)
+        spellings = {name for name in same if len(name) == longest}
+        if len(spellings) == 1:
+            (name,) = spellings
+            return text[: len(name)], name
     near = [name for name in names if len(name) >= fuzzy_from and _near(text[: len(name)], name)]
     if len(near) > 1 and confirm is not None:
         near = [name for name in near if confirm(name, text[len(name) :])]

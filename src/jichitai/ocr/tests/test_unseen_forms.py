@@ -89,6 +89,19 @@ def test_the_municipality_dictionary_corrects_a_misread_place_name(raw, expected
     assert normalise("text", raw)[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("四日市市黑田町8-4", "四日市市黒田町8-4"),
+        ("鈴鹿市神戶一丁目27-14", "鈴鹿市神戸一丁目27-14"),
+        ("伊賀市上野丸之內9-14", "伊賀市上野丸之内9-14"),
+    ],
+)
+def test_a_place_name_read_with_another_form_of_a_kanji_is_the_dictionarys(raw, expected):
+    """The recogniser emits old and Chinese forms (黑, 戶, 內); the names are Japan Post's."""
+    assert normalise("text", raw)[0] == expected
+
+
 def test_the_dictionary_leaves_names_alone():
     assert normalise("text", "烏山太郎")[0] == "烏山太郎"
 
