@@ -18,6 +18,8 @@ from jichitai.core.extras import require
 from jichitai.ocr import glyph_variants
 
 SUFFIXES = "都道府県市区町村"
+# A 番地 misread in its first character (1794看地), after the number it follows.
+_LOT_BANCHI = re.compile(r"(?<=[0-9])[^0-9番\-]地(?=[0-9\-]|$)")
 # Japan Post's 町域 carries notes that are not part of a written address.
 _NOT_A_TOWN = ("以下に掲載がない場合", "の次に番地がくる場合", "一円")
 
@@ -181,6 +183,11 @@ def check_address(text: str) -> AddressCheck:
         fixed_after = town[1] + after[len(town[0]) :]
     elif town is None and after and not after[0].isdigit() and data.towns.get(real_city):
         result.unknown = after
+    lot = _LOT_BANCHI.search(fixed_after)
+    if lot is not None:
+        # After a number, at the end or before the next number, an address's "…地" is 番地.
+        result.corrections.append((lot.group(0), "番地"))
+        fixed_after = fixed_after[: lot.start()] + "番地" + fixed_after[lot.end() :]
     prefix = prefecture[1] if prefecture else ""
     result.text = prefix + real_city + fixed_after
     return result

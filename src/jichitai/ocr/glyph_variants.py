@@ -5,11 +5,12 @@ Chinese form of a character still finds its place name (四日市市黑田町 is
 Taken from Unihan: z-variants (the same character drawn otherwise), semantic variants (the same
 meaning and use), and simplified/traditional pairs only where each side has the other as its sole
 counterpart (內 and 内; not 干, whose traditional forms 乾 and 幹 are other characters). ``fold``
-maps each character to one of its forms so that two spellings of a name compare equal; where the
-file is missing nothing is folded."""
+maps each character to one of its forms so that two spellings of a name compare equal, and
+``jis_form`` gives a Chinese form outside JIS (吕) the Japanese one (呂); where the file is missing
+nothing is folded or replaced."""
 
 import bz2
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 UNIHAN_VARIANTS = Path("/usr/share/unicode/Unihan_Variants.txt.bz2")
@@ -52,6 +53,8 @@ def _representatives() -> dict[str, str]:
         return character
 
     for a, b in same:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
@@ -62,3 +65,34 @@ def fold(text: str) -> str:
     """``text`` with each kanji replaced by one form of it, the same for all its forms."""
     representatives = _representatives()
     return "".join(representatives.get(character, character) for character in text)
+
+
+def _in_jis(character: str) -> bool:
+    """Whether Shift_JIS (CP932, as Japanese systems write text) has the character."""
+    try:
+        character.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@cache
+def _jis_forms() -> dict[str, str]:
+    classes: dict[str, list[str]] = {}
+    for character, representative in _representatives().items():
+        classes.setdefault(representative, []).append(character)
+    forms = {}
+    for members in classes.values():
+        jis = [member for member in members if _in_jis(member)]
+        if len(jis) == 1:
+            forms.update({member: jis[0] for member in members if member != jis[0]})
+    return forms
+
+
+@lru_cache(maxsize=4096)
+def jis_form(character: str) -> str:
+    """The one form of ``character`` that Japanese text uses (吕 → 呂), for a kanji outside JIS
+    whose forms include exactly one inside it; otherwise the character itself."""
+    if _in_jis(character):
+        return character
+    return _jis_forms().get(character, character)

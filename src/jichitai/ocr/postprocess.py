@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 
 from jichitai.core import japanese
-from jichitai.ocr import checks, dictionary
+from jichitai.ocr import checks, dictionary, glyph_variants
 
 # Simplified Chinese forms the recogniser (trained mostly on Chinese) emits for Japanese kanji.
 # Only characters that are not themselves Japanese kanji are mapped.
@@ -103,7 +103,9 @@ DEFAULT_ALLOWED = {
 
 
 def japanese_glyphs(text: str) -> str:
-    return text.translate(VARIANTS)
+    """The Japanese forms of what the recogniser emits: the pairs above, then, for any other
+    kanji outside JIS, its one Japanese form by Unihan (吕 → 呂)."""
+    return "".join(glyph_variants.jis_form(ch) for ch in text.translate(VARIANTS))
 
 
 def _keep(text: str, allowed: str) -> str:

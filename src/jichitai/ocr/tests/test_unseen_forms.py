@@ -95,10 +95,16 @@ def test_the_municipality_dictionary_corrects_a_misread_place_name(raw, expected
         ("四日市市黑田町8-4", "四日市市黒田町8-4"),
         ("鈴鹿市神戶一丁目27-14", "鈴鹿市神戸一丁目27-14"),
         ("伊賀市上野丸之內9-14", "伊賀市上野丸之内9-14"),
+        ("熊野市波田須町2928看地", "熊野市波田須町2928番地"),
     ],
 )
 def test_a_place_name_read_with_another_form_of_a_kanji_is_the_dictionarys(raw, expected):
     """The recogniser emits old and Chinese forms (黑, 戶, 內); the names are Japan Post's."""
+    assert normalise("text", raw)[0] == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("野吕陽介", "野呂陽介"), ("渊上花子", "渕上花子")])
+def test_a_chinese_form_outside_jis_is_read_as_its_japanese_form(raw, expected):
     assert normalise("text", raw)[0] == expected
 
 
