@@ -21,7 +21,7 @@ import unicodedata
 import numpy as np
 
 from jichitai.core.extras import require
-from jichitai.ocr import dictionary
+from jichitai.ocr import dictionary, glyph_variants
 
 # Width of the ink ÷ (height of the ink × the read's width in character heights), for a right read.
 LENGTH_RATIO = {"text": (0.6, 2.3), "kana": (0.6, 2.3)}
@@ -33,20 +33,12 @@ _NARROW = set("0123456789-‐.,:()/ー一・")
 _NOT_IN_TEXT = re.compile(r"[A-Za-z!?\"'`|/\\_=+*#$%&@^~<>\[\]{};:.,]")
 
 
-def _cp932(ch: str) -> bool:
-    try:
-        ch.encode("cp932")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def foreign_characters(kind: str, value: str) -> bool:
     """A name or address holding Latin letters, stray punctuation or characters outside JIS (a
     Chinese form the recogniser knows and a Japanese form does not use)."""
     if kind != "text":
         return False
-    return bool(_NOT_IN_TEXT.search(value)) or not all(_cp932(ch) for ch in value)
+    return bool(_NOT_IN_TEXT.search(value)) or not all(glyph_variants.in_jis(ch) for ch in value)
 
 
 def _width(text: str) -> float:

@@ -67,7 +67,7 @@ def fold(text: str) -> str:
     return "".join(representatives.get(character, character) for character in text)
 
 
-def _in_jis(character: str) -> bool:
+def in_jis(character: str) -> bool:
     """Whether Shift_JIS (CP932, as Japanese systems write text) has the character."""
     try:
         character.encode("cp932")
@@ -83,7 +83,7 @@ def _jis_forms() -> dict[str, str]:
         classes.setdefault(representative, []).append(character)
     forms = {}
     for members in classes.values():
-        jis = [member for member in members if _in_jis(member)]
+        jis = [member for member in members if in_jis(member)]
         if len(jis) == 1:
             forms.update({member: jis[0] for member in members if member != jis[0]})
     return forms
@@ -93,6 +93,6 @@ def _jis_forms() -> dict[str, str]:
 def jis_form(character: str) -> str:
     """The one form of ``character`` that Japanese text uses (吕 → 呂), for a kanji outside JIS
     whose forms include exactly one inside it; otherwise the character itself."""
-    if _in_jis(character):
+    if in_jis(character):
         return character
     return _jis_forms().get(character, character)

@@ -5,9 +5,8 @@ PP-OCR's recogniser learnt from text where the common form is the rule, and it r
 printed 髙橋 as 高橋: its best guess at that position is 高, yet it gives 髙 a share of the
 probability that it does not give 髙 where 高 is written (names rendered in every shipped font,
 size and blur: p(髙)/p(高) is at most 0.0008 where 高 is written, 0.04 at the median where 髙 is).
-So where
-the recogniser's best is the common form, the old form is read when its share of the common form's
-probability reaches the pair's threshold. The thresholds are measured by
+So where the recogniser's best is the common form, the old form is read when its share of the
+common form's probability reaches the pair's threshold. The thresholds are measured by
 ``benchmarks/ocr_old_forms.py`` on names rendered in every shipped font, size and blur, never on the
 benchmark's scans: a pair whose two forms the recogniser does not tell apart (奥 and 奧) keeps the
 recogniser's own choice and is left to the review (``postprocess``'s variant glyphs).

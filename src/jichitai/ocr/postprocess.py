@@ -33,14 +33,6 @@ _VARIANT_PAIRS = (
 )
 
 
-def _is_japanese(ch: str) -> bool:
-    try:
-        ch.encode("cp932")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 _ALWAYS = "惠渊"
 VARIANT_MAP = {
     _VARIANT_PAIRS[i]: _VARIANT_PAIRS[i + 1]
@@ -48,7 +40,7 @@ VARIANT_MAP = {
     if _VARIANT_PAIRS[i] != _VARIANT_PAIRS[i + 1]
     # Characters that are also Japanese kanji in their own right stay, except old forms the
     # recogniser emits for common ones far more often than anyone writes them on a 届出.
-    and (_VARIANT_PAIRS[i] in _ALWAYS or not _is_japanese(_VARIANT_PAIRS[i]))
+    and (_VARIANT_PAIRS[i] in _ALWAYS or not glyph_variants.in_jis(_VARIANT_PAIRS[i]))
 }
 VARIANTS = str.maketrans(VARIANT_MAP)
 
