@@ -7,22 +7,21 @@ is read closed up (``spacing``); check boxes and circled options are decided by 
 to the blank form (``marks``).
 
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
-sure character is below its kind's threshold (``calibration``); two reads of the field (the cleaned crop, and a binarised
-crop with other margins) disagree; writing that reaches its zone's side reads otherwise from a crop
-with that side moved out, or its box's border ran through its zone and it was read far from there
-(``shifted_crop``, ``placement``); nothing was read where the page does not show the blank
-form's printing of the zone (``off_form``: off the photographed page), or many fields of the
-page were so (``page_misaligned``); the value has a wrong
-format, a small kana where Japanese spelling has none (``small_kana``, made the large one it almost always is) or a date no form can
-hold (``date_range``); the dictionary does not know the place or postal code, the postal code and the
-address name different 市区町村, a reading differs from the name's only in 濁点/半濁点 (``furigana``),
-or a name holds an old or a confusable kanji; there is ink, judged
-against the scan's grain, but nothing was read (faint writing), or no ink at all in a field of a page
-whose other writing was found only at a pale contrast; a name or a reading has fewer
-characters than its ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt.
-Every written zone is read twice (``DISAGREE`` when the two differ).
-What the dictionary corrected is in ``notes``. All of a page's crops go to the recogniser in one
-call."""
+sure character is below its kind's threshold (``calibration``); two reads of the field (the cleaned
+crop, and a binarised crop with other margins) disagree; writing that reaches its zone's side reads
+otherwise from a crop with that side moved out, or its box's border ran through its zone and it was
+read far from there (``shifted_crop``, ``placement``); nothing was read where the page does not
+show the blank form's printing of the zone (``off_form``: off the photographed page), or many
+fields of the page were so (``page_misaligned``); the value has a wrong format, a small kana where
+Japanese spelling has none (``small_kana``, made the large one it almost always is) or a date no
+form can hold (``date_range``); the dictionary does not know the place or postal code, the postal
+code and the address name different 市区町村, a reading differs from the name's only in 濁点/半濁点
+(``furigana``), or a name holds an old or a confusable kanji; there is ink, judged against the
+scan's grain, but nothing was read (faint writing), or no ink at all in a field of a page whose
+other writing was found only at a pale contrast; a name or a reading has fewer characters than its
+ink's gaps show (``glyph_count``, a dropped character); a mark is in doubt. Every written zone is
+read twice (``DISAGREE`` when the two differ). What the dictionary corrected is in ``notes``. All
+of a page's crops go to the recogniser in one call."""
 
 import time
 from dataclasses import asdict, dataclass, field
