@@ -8,6 +8,10 @@ another font and size, ruled tables instead of free boxes, dates with printed gu
 addresses across all of Mie's 市町 (the 団体 list in ``data/mie_local_governments.csv``), phone
 numbers with 2- to 4-digit area codes, and faint (grey 150–190) or heavy ink. Scan conditions come
 on top (rotation, noise, phone-photo perspective …).
+
+The drawing takes its layouts and the names written from a ``FormSet`` (``HELDOUT`` by default):
+the validation forms of ``benchmarks/ocr_validation.py`` are drawn by the same code with layouts
+and names of their own.
 """
 
 import csv
@@ -19,6 +23,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from jichitai.core import japanese
 from jichitai.ocr import samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +40,8 @@ class Zone:
     box_mm: tuple[float, float, float, float]
     options: tuple[str, ...] = ()  # choice: the printed options, left to right
     era: str = ""  # date: the printed era guide
+    numbers: tuple[int, int] = (1, 9)  # digits: the range the number written is drawn from
+    amounts: tuple[int, ...] = ()  # amount: the amounts written (``AMOUNTS`` when empty)
 
 
 @dataclass
@@ -160,6 +167,23 @@ PHONE_FORMS = [
 ]
 MARKS = ("tick", "tick", "cross", "circle", "filled", "line")
 INKS = ("normal", "normal", "faint", "heavy")
+AMOUNTS = (3900, 7200, 10800, 6900, 5000, 2400)
+# The years a guided date of an era other than 令和 is drawn from (令和: 2020 to 2026), away from
+# the years two eras share.
+ERA_YEARS = {"平成": (1990, 2018), "昭和": (1935, 1988)}
+
+
+@dataclass(frozen=True)
+class FormSet:
+    """A set of forms this module draws and fills: its layouts and the names written on them."""
+
+    layouts: dict[str, Layout]
+    family: list[tuple[str, str]]
+    given: list[tuple[str, str]]
+    towns: dict[str, tuple[str, str]]
+
+
+HELDOUT = FormSet(LAYOUTS, FAMILY, GIVEN, TOWNS)
 
 
 def municipalities() -> list[str]:
@@ -195,9 +219,9 @@ def _option_boxes(zone: Zone) -> list[tuple[float, float, float, float]]:
     return [(x + i * width + 1, y + 0.8, width - 2, h - 1.6) for i in range(count)]
 
 
-def template_dict(key: str, dpi: int = 200) -> dict:
+def template_dict(key: str, dpi: int = 200, forms: FormSet = HELDOUT) -> dict:
     """The layout as the template JSON a clerk would write for it."""
-    layout = LAYOUTS[key]
+    layout = forms.layouts[key]
     fields = []
     for zone in layout.zones:
         entry = {"name": zone.name, "label": zone.label, "type": zone.type, "box": _box(zone, dpi)}
@@ -215,8 +239,8 @@ def template_dict(key: str, dpi: int = 200) -> dict:
     return {"name": layout.title, "reference": f"{key}.png", "dpi": dpi, "fields": fields}
 
 
-def blank_form(key: str, dpi: int = 200) -> Image.Image:
-    layout = LAYOUTS[key]
+def blank_form(key: str, dpi: int = 200, forms: FormSet = HELDOUT) -> Image.Image:
+    layout = forms.layouts[key]
     width, height = _px(A4_MM[0], dpi), _px(A4_MM[1], dpi)
     image = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(image)
@@ -288,12 +312,12 @@ def blank_form(key: str, dpi: int = 200) -> Image.Image:
     return image
 
 
-def random_values(key: str, rng: random.Random) -> tuple[dict, dict]:
+def random_values(key: str, rng: random.Random, forms: FormSet = HELDOUT) -> tuple[dict, dict]:
     """(what is written, expected values). Dates are written as numbers in the guided parts."""
-    family, family_kana = rng.choice(FAMILY)
-    given, given_kana = rng.choice(GIVEN)
+    family, family_kana = rng.choice(forms.family)
+    given, given_kana = rng.choice(forms.given)
     city = rng.choice(municipalities())
-    postal, town = TOWNS[city]
+    postal, town = forms.towns[city]
     address = (
         f"三重県{city}{town}{rng.randint(1, 2999)}番地"
         if rng.random() < 0.5
@@ -302,7 +326,7 @@ def random_values(key: str, rng: random.Random) -> tuple[dict, dict]:
     prefix, middle, _subscriber = rng.choice(PHONE_FORMS)
     phone = f"{prefix}-{rng.randint(10 ** (middle - 1), 10**middle - 1)}-{rng.randint(1000, 9999)}"
     written, truth = {}, {}
-    for zone in LAYOUTS[key].zones:
+    for zone in forms.layouts[key].zones:
         if zone.type == "text" and zone.name == "name":
             written[zone.name] = truth[zone.name] = family + given
         elif zone.type == "text":
@@ -314,11 +338,15 @@ def random_values(key: str, rng: random.Random) -> tuple[dict, dict]:
         elif zone.type == "postal":
             written[zone.name] = truth[zone.name] = postal
         elif zone.type == "digits":
-            written[zone.name] = truth[zone.name] = str(rng.randint(1, 9))
+            written[zone.name] = truth[zone.name] = str(rng.randint(*zone.numbers))
         elif zone.type == "amount":
-            amount = rng.choice([3900, 7200, 10800, 6900, 5000, 2400])
+            amount = rng.choice(zone.amounts or AMOUNTS)
             written[zone.name] = f"{amount:,}"
             truth[zone.name] = amount
+        elif zone.type == "date" and zone.era in ERA_YEARS:
+            day = date(rng.randint(*ERA_YEARS[zone.era]), rng.randint(1, 12), rng.randint(1, 28))
+            written[zone.name] = (str(japanese.era_year(day)[1]), str(day.month), str(day.day))
+            truth[zone.name] = day.isoformat()
         elif zone.type == "date":
             day = date(2019 + rng.randint(1, 7), rng.randint(1, 12), rng.randint(1, 28))
             if day.year == 2019 and day.month < 5:
@@ -397,14 +425,16 @@ def _mark(draw, box_px, mark, ink, heavy, rng):
         draw.line([p(0.1, 0.9), p(0.9, 0.1)], fill=ink, width=pen)
 
 
-def filled_form(key: str, written: dict, *, dpi: int, font: str, seed: int) -> Image.Image:
+def filled_form(
+    key: str, written: dict, *, dpi: int, font: str, seed: int, forms: FormSet = HELDOUT
+) -> Image.Image:
     rng = random.Random(seed)
-    image = blank_form(key, dpi)
+    image = blank_form(key, dpi, forms)
     draw = ImageDraw.Draw(image)
     ink_kind = rng.choice(INKS)
     ink = _ink(ink_kind, rng)
     heavy = ink_kind == "heavy"
-    for zone in LAYOUTS[key].zones:
+    for zone in forms.layouts[key].zones:
         value = written.get(zone.name)
         if not value:
             continue
