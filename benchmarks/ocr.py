@@ -1,7 +1,7 @@
 """make bench-ocr: a corpus of synthetic scanned forms with ground truth, generated now, read through
 the same Extractor the CLI and the background job use, on the CPU, with nothing downloaded.
 
-Two sets, reported separately:
+Three sets, reported separately:
 
 - **tuning**: the nine layouts of ``jichitai.ocr.samples`` (printed fonts IPAex/Noto CJK and
   handwriting-style fonts Seto/Kiloji/YOzFont from Debian; clean, ±3° rotation, noise with specks,
@@ -14,10 +14,17 @@ Two sets, reported separately:
   away from another, old and rare kanji; 昭和 and 令和 guided dates, two to four options to circle;
   digits one a printed box, 円 and 人 printed in the box, round and flat check boxes);
 - **held-out**: the two 申請書 of ``benchmarks/ocr_heldout.py`` (guided dates, circled options, ✓ ✗ ○
-  and filled check boxes, faint and heavy ink, addresses across Mie), which nothing is tuned on.
+  and filled check boxes, faint and heavy ink, addresses across Mie), which nothing is tuned on;
+- **validation** (not read by default: ``--sets validation``): two more 申請書 of
+  ``benchmarks/ocr_validation.py`` (印鑑登録申請書 with a 昭和 birth date, 犬の登録申請書 with a
+  平成 one), drawn by the held-out forms' code with layouts and names of their own, under the
+  held-out set's conditions: the forms whose misreads may be looked at (``--show-errors``,
+  ``--dump``) to find the reader's weaknesses on forms it was not tuned on, before the held-out
+  set, whose misreads are never shown field by field, is measured.
 
-``--dump FILE`` writes every field read of the run, for ``benchmarks/ocr_loo.py`` (thresholds
-set on all tuning layouts but one, tried on the one left out).
+``--dump FILE`` writes every field read of the tuning and validation sets, for
+``benchmarks/ocr_loo.py`` (thresholds set on all tuning layouts but one, tried on the one left
+out).
 
 For each: exact-value field accuracy by field type, scan condition and font class, the character
 error rate, pages not aligned, the share of wrong fields flagged for review and of right fields
@@ -46,12 +53,20 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
-from benchmarks import ocr_heldout  # noqa: E402
+from benchmarks import ocr_heldout, ocr_validation  # noqa: E402
 from jichitai.ocr import furigana, samples  # noqa: E402
 from jichitai.ocr import template as templates  # noqa: E402
 from jichitai.ocr.extract import Extractor  # noqa: E402
 
 HELDOUT_CONDITIONS = ("clean", "rotated", "noisy", "photo", "jpeg")
+# The sets drawn by ``benchmarks/ocr_heldout.py``'s code: their forms, and the option giving the
+# pages per layout × condition × font class.
+DRAWN_SETS = {
+    "held-out": (ocr_heldout.HELDOUT, "heldout_pages"),
+    "validation": (ocr_validation.VALIDATION, "validation_pages"),
+}
+# Sets whose reads may be shown or dumped field by field (never the held-out set's).
+INSPECTABLE = ("tuning", "validation")
 
 
 def distance(a: str, b: str) -> int:
@@ -68,8 +83,8 @@ def text(value) -> str:
     return "" if value is None else str(value)
 
 
-def heldout_template(key: str) -> templates.Template:
-    return templates.from_dict(ocr_heldout.template_dict(key, 200))
+def drawn_template(key: str, forms: ocr_heldout.FormSet) -> templates.Template:
+    return templates.from_dict(ocr_heldout.template_dict(key, 200, forms))
 
 
 _extractors: dict = {}
@@ -81,10 +96,13 @@ def _start_worker(engine: str) -> None:
         _extractors[("tuning", layout)] = Extractor(
             samples.template_for(layout, 200), np.asarray(samples.blank_form(layout, 200)), engine
         )
-    for key in ocr_heldout.LAYOUTS:
-        _extractors[("held-out", key)] = Extractor(
-            heldout_template(key), np.asarray(ocr_heldout.blank_form(key, 200)), engine
-        )
+    for name, (forms, _pages) in DRAWN_SETS.items():
+        for key in forms.layouts:
+            _extractors[(name, key)] = Extractor(
+                drawn_template(key, forms),
+                np.asarray(ocr_heldout.blank_form(key, 200, forms)),
+                engine,
+            )
 
 
 def _read(job):
@@ -106,7 +124,7 @@ def _read(job):
 def corpus(args, fonts):
     """(set, layout, condition, font class, font, dpi, page, truth) for every page. Each set draws
     from its own generator seeded alike, so the held-out pages stay the same pages whichever tuning
-    pages or conditions are added, and whether or not the tuning set is read."""
+    or validation pages or conditions are added, and whichever other sets are read."""
     pages = []
     rng = random.Random(args.seed)
     for layout in args.layouts if "tuning" in args.sets else ():
@@ -122,19 +140,27 @@ def corpus(args, fonts):
                     )
                     page = np.asarray(samples.degrade(image, condition, rng))
                     pages.append(("tuning", layout, condition, font_class, font, dpi, page, truth))
-    rng = random.Random(args.seed)
-    for key in ocr_heldout.LAYOUTS if "held-out" in args.sets else ():
-        for condition in HELDOUT_CONDITIONS:
-            for font_class, font_list in fonts.items():
-                for _ in range(args.heldout_pages):
-                    written, truth = ocr_heldout.random_values(key, rng)
-                    dpi = rng.choice([150, 200, 300])
-                    font = rng.choice(font_list)
-                    image = ocr_heldout.filled_form(
-                        key, written, dpi=dpi, font=font, seed=rng.randint(0, 10**6)
-                    )
-                    page = np.asarray(samples.degrade(image, condition, rng))
-                    pages.append(("held-out", key, condition, font_class, font, dpi, page, truth))
+    for name, (forms, count) in DRAWN_SETS.items():
+        if name not in args.sets:
+            continue
+        rng = random.Random(args.seed)
+        for key in forms.layouts:
+            for condition in HELDOUT_CONDITIONS:
+                for font_class, font_list in fonts.items():
+                    for _ in range(getattr(args, count)):
+                        written, truth = ocr_heldout.random_values(key, rng, forms)
+                        dpi = rng.choice([150, 200, 300])
+                        font = rng.choice(font_list)
+                        image = ocr_heldout.filled_form(
+                            key,
+                            written,
+                            dpi=dpi,
+                            font=font,
+                            seed=rng.randint(0, 10**6),
+                            forms=forms,
+                        )
+                        page = np.asarray(samples.degrade(image, condition, rng))
+                        pages.append((name, key, condition, font_class, font, dpi, page, truth))
     return pages
 
 
@@ -148,7 +174,9 @@ def report(name, rows, fields_of):
     for (_set, layout, condition, font_class, font, dpi, _page, truth), (aligned, got) in rows:
         if not aligned:
             unaligned += 1
-            errors.append((layout, condition, Path(font).name, dpi, "(page)", "not aligned", ""))
+            errors.append(
+                (layout, condition, font_class, Path(font).name, dpi, "(page)", "not aligned", "")
+            )
             continue
         for field in fields_of[layout]:
             value, flagged, why, _measures = got[field.name]
@@ -174,6 +202,7 @@ def report(name, rows, fields_of):
                     (
                         layout,
                         condition,
+                        font_class,
                         Path(font).name,
                         dpi,
                         field.name,
@@ -219,13 +248,14 @@ def report(name, rows, fields_of):
 
 
 def dump(path: Path, pages, results, fields_of) -> None:
-    """Every field read of the tuning set, without the images: one dict a field, for
-    ``benchmarks/ocr_loo.py``. The held-out set's reads are never written field by field."""
+    """Every field read of the tuning and validation sets, without the images: one dict a field,
+    for ``benchmarks/ocr_loo.py`` (which keeps the tuning set's). The held-out set's reads are never
+    written field by field."""
     rows = []
     for (name, layout, condition, font_class, _f, dpi, _p, truth), (aligned, got, _s, _c) in zip(
         pages, results, strict=True
     ):
-        if name != "tuning":
+        if name not in INSPECTABLE:
             continue
         for field in fields_of[layout]:
             value, flagged, why, measures = got[field.name] if aligned else (None, True, [], {})
@@ -257,22 +287,33 @@ def main() -> None:
     parser.add_argument(
         "--heldout-pages", type=int, default=3, help="held-out pages per layout×condition×font"
     )
+    parser.add_argument(
+        "--validation-pages",
+        type=int,
+        default=3,
+        help="validation pages per layout×condition×font",
+    )
     parser.add_argument("--engine", default="rapidocr")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--show-errors",
+        action="store_true",
+        help="list the wrong fields of the tuning and validation sets (never the held-out set's)",
+    )
     parser.add_argument(
         "--dump",
         type=Path,
-        help="write every field read of the tuning set (value, truth, flag, reasons, measures) to"
-        " this pickle, for benchmarks/ocr_loo.py",
+        help="write every field read of the tuning and validation sets (value, truth, flag,"
+        " reasons, measures) to this pickle, for benchmarks/ocr_loo.py",
     )
     parser.add_argument(
         "--sets",
         nargs="+",
-        choices=("tuning", "held-out"),
+        choices=("tuning", "held-out", "validation"),
         default=["tuning", "held-out"],
-        help="which sets to read (tuning alone while changing the reader)",
+        help="which sets to read (tuning alone while changing the reader; validation to look at"
+        " the misreads of forms the reader was not tuned on)",
     )
     parser.add_argument(
         "--layouts",
@@ -306,7 +347,8 @@ def main() -> None:
     load_after = os.getloadavg()[0]
 
     fields_of = {layout: samples.template_for(layout, 200).fields for layout in samples.LAYOUTS}
-    fields_of |= {key: heldout_template(key).fields for key in ocr_heldout.LAYOUTS}
+    for forms, _pages in DRAWN_SETS.values():
+        fields_of |= {key: drawn_template(key, forms).fields for key in forms.layouts}
     print(f"OCR benchmark: engine {args.engine}, {len(pages)} pages")
     errors = []
     for name in args.sets:
@@ -315,7 +357,9 @@ def main() -> None:
             for page, (aligned, got, _s, _cpu) in zip(pages, results, strict=True)
             if page[0] == name
         ]
-        errors += report(name, rows, fields_of)
+        found = report(name, rows, fields_of)
+        if name in INSPECTABLE:  # the held-out set's misreads are never shown field by field
+            errors += found
     busy = sum(seconds for _a, _g, seconds, _cpu in results)
     cpu = sum(seconds for _a, _g, _s, seconds in results) / len(pages)
     print(
