@@ -148,11 +148,26 @@ def _match(text: str, names: set[str], *, fuzzy_from: int, confirm=None) -> tupl
     return None
 
 
+def _suffix_misread(text: str, data: Places) -> tuple[str, str] | None:
+    """A prefecture read with another character for its 県・府・都・道 (三重果), confirmed by one of
+    its 市区町村 right after. A suffix that is one itself (三重郡, 京都市) is what was written."""
+    for name in data.prefectures:
+        stem, written = name[:-1], text[len(name) - 1 : len(name)]
+        if (
+            text.startswith(stem)
+            and written
+            and written not in SUFFIXES + "郡"
+            and any(text[len(name) :].startswith(city) for city in data.cities[name])
+        ):
+            return text[: len(name)], name
+    return None
+
+
 def check_address(text: str) -> AddressCheck:
     data = places()
     result = AddressCheck(text)
     position = 0
-    prefecture = _match(text, data.prefectures, fuzzy_from=3)
+    prefecture = _match(text, data.prefectures, fuzzy_from=3) or _suffix_misread(text, data)
     if prefecture:
         position = len(prefecture[0])
     rest = text[position:]

@@ -4,7 +4,7 @@ The printed content of the blank page inside a field's box (its border, a 〒 or
 is erased from the crop before reading, with what a page a few pixels off leaves of it
 (``printing``), so only what the person wrote remains; writing spaced out (one digit a printed box)
 is read closed up (``spacing``); check boxes and circled options are decided by the strokes added
-to the blank form (``marks``).
+to the blank form (``marks``), and a ring drawn around a box (``rings``) checks it.
 
 Every field says whether a person should look at it and why (``reasons``): the recogniser's least
 sure character is below its kind's threshold (``calibration``); two reads of the field (the cleaned
@@ -40,6 +40,7 @@ from jichitai.ocr import (
     placement,
     postprocess,
     printing,
+    rings,
     spacing,
 )
 from jichitai.ocr.align import Alignment, Reference, align, ink_mask
@@ -463,6 +464,7 @@ class Extractor:
         zone = self._zones[(name, "")]
         box = placement.clamp_box(zone.box, aligned.shape[1], aligned.shape[0])
         mark = marks.checkbox_on_page(aligned, box, zone.erase, self.unit, self._reference_image)
+        mark, ring = rings.with_ring(mark, aligned, self._reference_image, box, self.unit)
         reasons = []
         if mark.ambiguous:
             reasons = [
@@ -476,7 +478,11 @@ class Extractor:
             ]
         elif mark.shifted:
             reasons = [SHIFTED]
-        measured = {"evidence": float(mark.evidence), "mark": float(mark.confidence)}
+        measured = {
+            "evidence": float(mark.evidence),
+            "mark": float(mark.confidence),
+            "ring": ring,
+        }
         return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons, [], measured)
 
     def _choice(self, aligned: np.ndarray, f: TemplateField, shift=(0, 0)) -> FieldResult:

@@ -1,7 +1,7 @@
 """A name's kanji against the reading written beside it (氏名 and フリガナ), offline with the
 ``pykakasi`` dictionary: a reading that spells the dictionary's reading of a part of the name
-but lacks a 濁点/半濁点 or a small kana of it (ハキワラ beside 萩原, ハギワラ) may have lost it in
-the scan, which the recogniser does as surely as it reads them right. Such a reading goes
+but lacks a 濁点/半濁点 or a small kana of it (ハキワラ beside 萩原, ハギワラ), or has a small kana
+where it has a large one (ヒョシ beside 日吉, ヒヨシ), may have lost or gained it in the scan, which the recogniser does as surely as it reads them right. Such a reading goes
 to a person; it is never corrected, since names are read in more ways than any dictionary knows.
 A part the dictionary reads otherwise altogether, or does not know, says nothing."""
 
@@ -38,10 +38,14 @@ def name_parts(name: str) -> list[str]:
 
 
 def _lost(written: str, read: str) -> bool:
-    """Whether ``read`` lacks a mark or a small kana that ``written`` has (or has another one):
-    what a scan does. A mark the dictionary's reading lacks is not doubted: names take 連濁 or
-    not as their families do (博文 is ヒロフミ or ヒロブミ)."""
-    return any(w != r and w != skeleton(w) for w, r in zip(written, read, strict=True))
+    """Whether ``read`` lacks a mark or a small kana that ``written`` has (or has another one), or
+    has a small kana where ``written`` has the large one (ヒョシ beside 日吉): what a scan does. A
+    mark the dictionary's reading lacks is not doubted: names take 連濁 or not as their families
+    do (博文 is ヒロフミ or ヒロブミ)."""
+    return any(
+        w != r and (w != skeleton(w) or r.translate(_LARGE) == w)
+        for w, r in zip(written, read, strict=True)
+    )
 
 
 def marks_differ(name: str, reading: str) -> str:
@@ -83,5 +87,7 @@ def cross_check(fields, results: dict, reason: str) -> None:
             if part:
                 if reason not in result.reasons:
                     result.reasons.append(reason)
-                result.notes.append(f"氏名「{name}」の読み({part})と濁点・半濁点が違います。")
+                result.notes.append(
+                    f"氏名「{name}」の読み({part})と濁点・半濁点か小書きの仮名が違います。"
+                )
                 break

@@ -142,9 +142,6 @@ class Read:
 # forms of one kanji that names keep side by side (渡邊・渡邉, 齋藤・齊藤, 富田・冨田), which differ in a
 # stroke or two that a recogniser confuses.
 _HAS_OLD_FORM = "高髙崎吉邊邉齋齊富冨"
-# Old forms inside JIS that the recogniser emits for the common kanji far more often than anyone
-# writes them (奧 for 奥, 廣 for 広): read in a name, a person compares with the paper.
-_RARE_FORMS = "奧廣濱澤櫻國榮壽藏眞"
 # Kanji a stroke away from one common in names (臭・奥, 烏・鳥, 干・千) that names do not use.
 _NOT_IN_NAMES = "臭烏干"
 
@@ -170,8 +167,10 @@ def read(kind: str, raw: str, allowed: str = "") -> Read:
         result.corrections = check.corrections
         result.unknown_place = check.unknown
         if not check.municipality:
+            # And old forms that the recogniser emits for an everyday kanji far more often than
+            # anyone writes them (奧 for 奥, 穗 for 穂): a person compares with the paper.
             result.variant_glyph = "".join(
-                ch for ch in value if ch in _HAS_OLD_FORM or ch in _RARE_FORMS
+                ch for ch in value if ch in _HAS_OLD_FORM or glyph_variants.rare_form(ch)
             )
             result.confusable = "".join(ch for ch in value if ch in _NOT_IN_NAMES)
             # A name repeats a kanji with 々 (佐々木): the same kanji twice is a recogniser's echo.

@@ -167,3 +167,30 @@ def test_a_marked_box_in_a_column_of_empty_ones_is_read_where_it_is(style):
     assert page.fields["moved_out"].value is True
     assert not page.fields["moved_out"].flagged
     assert page.fields["retired"].value is False
+
+
+def _circled_around(grow: float, ink: int, pen: int) -> np.ndarray:
+    """The 現況届 with a ring drawn around its check box 婚姻の有無, ``grow`` of the box's side
+    beyond it on each side (0: through the middles of its sides), as people circle a box."""
+    image = samples.filled_form("genkyo", {}, dpi=DPI)
+    zone = next(z for z in samples.LAYOUTS["genkyo"][1] if z.name == "married")
+    x, y, w, h = (round(mm / 25.4 * DPI) for mm in zone.box_mm)
+    ImageDraw.Draw(image).ellipse(
+        [x - w * grow, y - h * grow, x + w * (1 + grow), y + h * (1 + grow)], outline=ink, width=pen
+    )
+    return np.asarray(image)
+
+
+@pytest.mark.parametrize(("grow", "ink", "pen"), [(0.1, 170, 1), (0.05, 60, 2), (0.1, 0, 4)])
+def test_a_ring_drawn_around_the_box_is_checked(genkyo_extractor, grow, ink, pen):
+    # A pale thin ring hugging the border was read as an empty box at confidence 0.99: the box's
+    # own read looks inside its border only.
+    field = genkyo_extractor.extract(_circled_around(grow, ink, pen)).fields["married"]
+    assert field.value is True
+
+
+def test_the_border_of_a_page_a_few_pixels_off_is_not_a_ring(genkyo_extractor):
+    image = samples.filled_form("genkyo", {}, dpi=DPI)
+    shifted = np.full_like(np.asarray(image), 255)
+    shifted[:, 3:] = np.asarray(image)[:, :-3]
+    assert genkyo_extractor.extract(shifted).fields["married"].value is False

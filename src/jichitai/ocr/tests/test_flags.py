@@ -75,6 +75,21 @@ def test_a_name_with_a_kanji_people_also_write_in_an_old_form_is_confirmed():
     assert postprocess.read("text", "津市高茶屋一丁目").variant_glyph == ""
 
 
+def test_a_name_with_an_old_form_that_the_everyday_kanji_is_read_as_is_confirmed():
+    # 美穂 read 美穗 at a score of 0.98: 穗 is 穂's old form, which Unihan does not relate to it.
+    assert postprocess.read("text", "谷口美穗").variant_glyph == "穗"
+    assert postprocess.read("text", "谷口美穂").variant_glyph == ""
+    assert postprocess.read("text", "奧田直樹").variant_glyph == "奧"
+
+
+def test_a_prefecture_with_its_suffix_misread_is_corrected_when_its_city_follows():
+    check = dictionary.check_address("三重果尾鷲市栄町812番地")
+    assert (check.text, check.corrections) == ("三重県尾鷲市栄町812番地", [("三重果", "三重県")])
+    # A 郡 or a city named after the prefecture is what was written.
+    assert dictionary.check_address("三重郡菰野町大字菰野1").text == "三重郡菰野町大字菰野1"
+    assert dictionary.check_address("京都市中京区").corrections == []
+
+
 @pytest.mark.parametrize(
     "address", ["多気郡明和町大字馬之上", "名張市鴻之台一番町", "名張市春日丘7番町"]
 )

@@ -51,3 +51,9 @@ def test_the_kana_field_of_a_page_is_flagged_but_the_address_is_not_taken_for_a_
     assert results["kana"].reasons == [reasons.DICTIONARY]
     assert "シバタ" in results["kana"].notes[0]
     assert not results["name"].reasons and not results["address"].reasons
+
+
+def test_a_small_kana_where_the_name_reads_a_large_one_goes_to_a_person():
+    # ヒヨシ beside 日吉 read as ヒョシ at a score of 0.998: a valid spelling, never a reading of 日吉.
+    assert furigana.marks_differ("日吉士郎", "ヒョシシロウ") == "ヒヨシ"
+    assert furigana.marks_differ("日吉士郎", "ヒヨシシロウ") == ""
