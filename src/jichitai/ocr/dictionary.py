@@ -148,18 +148,26 @@ def _match(text: str, names: set[str], *, fuzzy_from: int, confirm=None) -> tupl
     return None
 
 
-def _suffix_misread(text: str, data: Places) -> tuple[str, str] | None:
-    """A prefecture read with another character for its 県・府・都・道 (三重果), confirmed by one of
-    its 市区町村 right after. A suffix that is one itself (三重郡, 京都市) is what was written."""
+def _prefecture_misread(text: str, data: Places) -> tuple[str, str] | None:
+    """A prefecture read with another character for its 県・府・都・道 (三重果) or with one of its
+    characters dropped (重県), confirmed by one of its 市区町村 right after. A suffix that is one
+    itself (三重郡, 京都市) is what was written."""
     for name in data.prefectures:
-        stem, written = name[:-1], text[len(name) - 1 : len(name)]
+        cities = data.cities[name]
+        stem, suffix = name[:-1], text[len(name) - 1 : len(name)]
         if (
             text.startswith(stem)
-            and written
-            and written not in SUFFIXES + "郡"
-            and any(text[len(name) :].startswith(city) for city in data.cities[name])
+            and suffix
+            and suffix not in SUFFIXES + "郡"
+            and any(text[len(name) :].startswith(city) for city in cities)
         ):
             return text[: len(name)], name
+        for dropped in range(len(name) - 1):
+            short = name[:dropped] + name[dropped + 1 :]
+            if text.startswith(short) and any(
+                text[len(short) :].startswith(city) for city in cities
+            ):
+                return short, name
     return None
 
 
@@ -167,7 +175,7 @@ def check_address(text: str) -> AddressCheck:
     data = places()
     result = AddressCheck(text)
     position = 0
-    prefecture = _match(text, data.prefectures, fuzzy_from=3) or _suffix_misread(text, data)
+    prefecture = _match(text, data.prefectures, fuzzy_from=3) or _prefecture_misread(text, data)
     if prefecture:
         position = len(prefecture[0])
     rest = text[position:]

@@ -82,9 +82,12 @@ def test_a_name_with_an_old_form_that_the_everyday_kanji_is_read_as_is_confirmed
     assert postprocess.read("text", "奧田直樹").variant_glyph == "奧"
 
 
-def test_a_prefecture_with_its_suffix_misread_is_corrected_when_its_city_follows():
+def test_a_prefecture_with_its_suffix_misread_or_a_character_dropped_is_corrected_when_its_city_follows():
     check = dictionary.check_address("三重果尾鷲市栄町812番地")
     assert (check.text, check.corrections) == ("三重県尾鷲市栄町812番地", [("三重果", "三重県")])
+    # Its first character dropped (三重県大台町 read 重県大台町 at a score of 0.91).
+    check = dictionary.check_address("重県大台町佐原645番地")
+    assert (check.text, check.corrections) == ("三重県大台町佐原645番地", [("重県", "三重県")])
     # A 郡 or a city named after the prefecture is what was written.
     assert dictionary.check_address("三重郡菰野町大字菰野1").text == "三重郡菰野町大字菰野1"
     assert dictionary.check_address("京都市中京区").corrections == []
