@@ -464,7 +464,7 @@ class Extractor:
         zone = self._zones[(name, "")]
         box = placement.clamp_box(zone.box, aligned.shape[1], aligned.shape[0])
         mark = marks.checkbox_on_page(aligned, box, zone.erase, self.unit, self._reference_image)
-        mark, ring = rings.with_ring(mark, aligned, self._reference_image, box, self.unit)
+        mark, ring, notes = rings.with_ring(mark, aligned, self._reference_image, box, self.unit)
         reasons = []
         if mark.ambiguous:
             reasons = [
@@ -478,12 +478,10 @@ class Extractor:
             ]
         elif mark.shifted:
             reasons = [SHIFTED]
-        measured = {
-            "evidence": float(mark.evidence),
-            "mark": float(mark.confidence),
-            "ring": ring,
-        }
-        return FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons, [], measured)
+        measured = {"evidence": float(mark.evidence), "mark": float(mark.confidence), "ring": ring}
+        result = FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons, notes)
+        result.measures = measured
+        return result
 
     def _choice(self, aligned: np.ndarray, f: TemplateField, shift=(0, 0)) -> FieldResult:
         options = [

@@ -36,20 +36,21 @@ def with_ring(
     blank: np.ndarray,
     box: tuple[int, int, int, int],
     unit: float,
-) -> tuple[marks.Mark, float]:
-    """(the box's read, the ring's ``coverage``): a box read as empty with a ring around it is
-    checked, sure when the ring covers ``SURE_RING`` of the directions; one with a broken ring
-    goes to a person. Read where the box's printing was found elsewhere, the page there is in
-    doubt and the read is kept."""
+) -> tuple[marks.Mark, float, list[str]]:
+    """(the box's read, the ring's ``coverage``, notes for the person who checks it): a box read
+    as empty with a ring around it is checked, sure when the ring covers ``SURE_RING`` of the
+    directions; one with a broken ring goes to a person. Read where the box's printing was found
+    elsewhere, the page there is in doubt and the read is kept."""
     ring = coverage(aligned, blank, box, unit)
     if mark.value is not False or mark.shifted:
-        return mark, ring
+        return mark, ring, []
     if ring >= RING:
         sure = ring >= SURE_RING and not mark.ambiguous
-        return marks.Mark(True, CONFIDENCE if sure else 0.5, f"{ring:.2f}", not sure), ring
+        ringed = marks.Mark(True, CONFIDENCE if sure else 0.5, f"{ring:.2f}", not sure)
+        return ringed, ring, ["枠を囲む○を記入として読みました。"]
     if ring >= PARTIAL_RING and not mark.ambiguous:
-        return marks.Mark(False, 0.5, mark.evidence, True, unclear=True), ring
-    return mark, ring
+        return marks.Mark(False, 0.5, mark.evidence, True, unclear=True), ring, []
+    return mark, ring, []
 
 
 def coverage(

@@ -187,6 +187,7 @@ def test_a_ring_drawn_around_the_box_is_checked(genkyo_extractor, grow, ink, pen
     # own read looks inside its border only.
     field = genkyo_extractor.extract(_circled_around(grow, ink, pen)).fields["married"]
     assert field.value is True
+    assert field.notes == ["枠を囲む○を記入として読みました。"]
 
 
 def test_the_border_of_a_page_a_few_pixels_off_is_not_a_ring(genkyo_extractor):
