@@ -126,7 +126,12 @@ def moved(box: tuple[int, int, int, int], shift: tuple[int, int]) -> tuple[int, 
     return x + shift[0], y + shift[1], w, h
 
 
-def field_crop(aligned: np.ndarray, box: tuple[int, int, int, int], margin: int = 6) -> np.ndarray:
+MARGIN = 6  # pixels shown around a field's zone
+
+
+def field_crop(
+    aligned: np.ndarray, box: tuple[int, int, int, int], margin: int = MARGIN
+) -> np.ndarray:
     """The field's zone as the person sees it on the verification screen."""
     height, width = aligned.shape[:2]
     x, y, w, h = box

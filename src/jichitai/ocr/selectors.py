@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from jichitai.core.japanese import fiscal_year_bounds
 from jichitai.ocr import pages as page_io
+from jichitai.ocr import rings
 from jichitai.ocr.models import Batch, BatchFile, PaperTemplate, ScanPage
-from jichitai.ocr.placement import field_crop
+from jichitai.ocr.placement import MARGIN, field_crop
+from jichitai.ocr.template import TemplateField
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
@@ -142,7 +144,15 @@ def field_zone_png(page: ScanPage, field_name: str) -> bytes | None:
         return None
     with page.image.open("rb") as handle:
         aligned = next(page_io.load_pages(handle.read()))
-    return page_io.encode_png(field_crop(aligned, zone.box))
+    return page_io.encode_png(field_crop(aligned, zone.box, shown_margin(zone)))
+
+
+def shown_margin(zone: TemplateField) -> int:
+    """Pixels around a zone shown with it: a check box with as much around it as the reader looks
+    at for a ring drawn around it (``rings.REACH``), so the person sees what it was read from."""
+    if zone.type == "checkbox":
+        return max(MARGIN, int(rings.REACH * min(zone.box[2], zone.box[3])))
+    return MARGIN
 
 
 # --- The live metric ``ocr.pages_read`` ---------------------------------------------------------

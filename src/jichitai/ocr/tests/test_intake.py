@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from jichitai.core.tests.samples import pdf_bytes
 from jichitai.jobs.models import Job
-from jichitai.ocr import demo, pages, samples, selectors, services
+from jichitai.ocr import demo, pages, rings, samples, selectors, services
 from jichitai.ocr.models import ScanPage
 from jichitai.ocr.placement import field_crop
 from jichitai.ocr.tests.factories import paper_template, read_page
@@ -282,6 +282,16 @@ def test_a_field_is_shown_as_the_zone_the_library_crops_from_the_aligned_page(
         aligned = next(pages.load_pages(handle.read()))
     shown = next(pages.load_pages(response.content))
     assert np.array_equal(shown, field_crop(aligned, zone.box))
+
+
+def test_a_check_box_is_shown_with_the_paper_around_it_where_a_ring_would_be(tsu, tsu_clerk, login):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    page, _truth = read_page(paper)
+    box = next(f for f in paper.as_template().fields if f.type == "checkbox")
+    response = login(tsu_clerk).get(f"/s/{tsu.code}/ocr/pages/{page.pk}/fields/{box.name}.png")
+    shown = next(pages.load_pages(response.content))
+    side = min(box.box[2], box.box[3])
+    assert shown.shape[1] >= box.box[2] + 2 * int(rings.REACH * side)
 
 
 def test_a_field_the_template_does_not_have_is_not_found(tsu, tsu_clerk, login):
