@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Debian packages the product needs (Chromium for browser tests and browser automation, Japanese
-# fonts for PDFs, dovecot for the tests of the mail steps). Installed only when missing and only
-# where apt is usable.
+# fonts for PDFs, unicode-data for the OCR's kanji variants, dovecot for the tests of the mail
+# steps). Installed only when missing and only where apt is usable.
 system-packages:
 	@scripts/ensure-system-packages
 
