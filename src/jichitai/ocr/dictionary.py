@@ -155,20 +155,18 @@ def _prefecture_misread(text: str, data: Places) -> tuple[str, str] | None:
     for name in data.prefectures:
         cities = data.cities[name]
         stem, suffix = name[:-1], text[len(name) - 1 : len(name)]
-        if (
-            text.startswith(stem)
-            and suffix
-            and suffix not in SUFFIXES + "郡"
-            and any(text[len(name) :].startswith(city) for city in cities)
-        ):
-            return text[: len(name)], name
+        if suffix and suffix not in SUFFIXES + "郡" and _city_follows(text, stem + suffix, cities):
+            return stem + suffix, name
         for dropped in range(len(name) - 1):
             short = name[:dropped] + name[dropped + 1 :]
-            if text.startswith(short) and any(
-                text[len(short) :].startswith(city) for city in cities
-            ):
+            if _city_follows(text, short, cities):
                 return short, name
     return None
+
+
+def _city_follows(text: str, read: str, cities: set[str]) -> bool:
+    """Whether ``text`` starts with ``read`` and one of ``cities`` comes right after it."""
+    return text.startswith(read) and any(text[len(read) :].startswith(city) for city in cities)
 
 
 def check_address(text: str) -> AddressCheck:

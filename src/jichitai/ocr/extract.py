@@ -479,9 +479,9 @@ class Extractor:
         elif mark.shifted:
             reasons = [SHIFTED]
         measured = {"evidence": float(mark.evidence), "mark": float(mark.confidence), "ring": ring}
-        result = FieldResult(mark.value, mark.evidence, mark.confidence, True, reasons, notes)
-        result.measures = measured
-        return result
+        return FieldResult(
+            mark.value, mark.evidence, mark.confidence, True, reasons, notes, measures=measured
+        )
 
     def _choice(self, aligned: np.ndarray, f: TemplateField, shift=(0, 0)) -> FieldResult:
         options = [

@@ -1,9 +1,10 @@
 """A name's kanji against the reading written beside it (氏名 and フリガナ), offline with the
 ``pykakasi`` dictionary: a reading that spells the dictionary's reading of a part of the name
 but lacks a 濁点/半濁点 or a small kana of it (ハキワラ beside 萩原, ハギワラ), or has a small kana
-where it has a large one (ヒョシ beside 日吉, ヒヨシ), may have lost or gained it in the scan, which the recogniser does as surely as it reads them right. Such a reading goes
-to a person; it is never corrected, since names are read in more ways than any dictionary knows.
-A part the dictionary reads otherwise altogether, or does not know, says nothing."""
+where it has a large one (ヒョシ beside 日吉, ヒヨシ), may have lost or gained it in the scan, which
+the recogniser does as surely as it reads them right. Such a reading goes to a person; it is never
+corrected, since names are read in more ways than any dictionary knows. A part the dictionary
+reads otherwise altogether, or does not know, says nothing."""
 
 import unicodedata
 from functools import cache

@@ -21,7 +21,6 @@ BINS = 24
 # for three on distant photos of pages aligned badly there, which other reasons flag.
 RING = 0.55
 SURE_RING = 0.75  # … below this a ring is read, and a person looks
-CONFIDENCE = 0.9  # a clear ring is as sure as a stroke across the box
 PARTIAL_RING = 0.4  # … and a box read as empty with a broken ring this wide goes to a person
 MIN_SPAN = 0.12  # pieces of ink shorter than this share of the box's side are not strokes
 LINE = 0.5  # a straight run this share of the box's side long is its border, not a ring
@@ -46,7 +45,9 @@ def with_ring(
         return mark, ring, []
     if ring >= RING:
         sure = ring >= SURE_RING and not mark.ambiguous
-        ringed = marks.Mark(True, CONFIDENCE if sure else 0.5, f"{ring:.2f}", not sure)
+        # A clear ring is as sure as a stroke across the box.
+        confidence = marks.STROKE_CONFIDENCE if sure else 0.5
+        ringed = marks.Mark(True, confidence, f"{ring:.2f}", not sure)
         return ringed, ring, ["枠を囲む○を記入として読みました。"]
     if ring >= PARTIAL_RING and not mark.ambiguous:
         return marks.Mark(False, 0.5, mark.evidence, True, unclear=True), ring, []
@@ -68,19 +69,17 @@ def coverage(
         return 0.0
     cv2 = require("cv2", extra="ocr")
     gray = aligned[top:bottom, left:right]
-    printed = cv2.dilate(ink_mask(blank[top:bottom, left:right]), np.ones((3, 3), np.uint8))
+    printed = cv2.dilate(ink_mask(blank[top:bottom, left:right]), np.ones((3, 3), np.uint8)) > 0
     # A thin ring is broken into short arcs where it crosses the printing: at the usual contrast
     # short pieces are kept; pale ink must come in bigger pieces to be told from the grain.
-    usual, _darkness = marks.added_ink(gray, printed.astype(bool), unit)
-    pale, _darkness = marks.added_ink(
-        gray, printed.astype(bool), unit, marks.pale_contrast(gray, unit)
-    )
+    usual, _darkness = marks.added_ink(gray, printed, unit)
+    pale, _darkness = marks.added_ink(gray, printed, unit, marks.pale_contrast(gray, unit))
     ink = usual | pale
     # Remnants of the printing go (a label's edges). A ring hugging a square box's border would go
     # with that border's remnants, which the straight runs below take out instead; a round box's
     # border has no straight runs, and its remnants go as the label's do.
     run = max(3, int(LINE * side))
-    others = printed.astype(bool)
+    others = printed.copy()
     if _straight(others, run):
         near = int(EDGE * unit)
         others[
