@@ -83,7 +83,7 @@ class RapidOCREngine(Engine):
 
 
 class _OldFormDecoding:
-    """The recogniser's CTC decoding, after ``old_forms.prefer_old_forms`` has had its say on the
+    """The recogniser's CTC decoding, after ``old_forms.choose_forms`` has had its say on the
     probabilities (髙 where the recogniser's best was 高 but it saw 髙)."""
 
     def __init__(self, decode):
@@ -91,7 +91,7 @@ class _OldFormDecoding:
         self._index = {character: i for i, character in enumerate(decode.character)}
 
     def __call__(self, preds, return_word_box=False, **kwargs):
-        preds = old_forms.prefer_old_forms(preds, self._index)
+        preds = old_forms.choose_forms(preds, self._index)
         return self._decode(preds, return_word_box, **kwargs)
 
 
