@@ -37,6 +37,7 @@ from jichitai.ocr import (
     furigana,
     marks,
     measures,
+    pale_writing,
     placement,
     postprocess,
     printing,
@@ -292,11 +293,10 @@ class Extractor:
         if not part and name not in self._read_names:
             return result
         ink = printing.without_remnants(ink, erase, self.unit)
-        if ink.sum() < MIN_INK * self.unit:
-            # Nothing at the usual contrast: pale writing is read, and flagged, all the same.
-            pale = marks.pale_contrast(gray, self.unit)
-            ink, darkness = marks.added_ink(gray, erase, self.unit, pale)
-            ink = printing.without_remnants(ink, erase, self.unit)
+        paler = pale_writing.paler_writing(gray, erase, self.unit, ink, MIN_INK * self.unit)
+        if paler is not None:
+            # Pale writing, all of it or some characters, is read, and flagged, all the same.
+            ink, darkness = paler
             result = _Crop(ink, darkness, faint=True)
         ys, xs = np.nonzero(ink)
         if len(xs) < MIN_INK * self.unit:
@@ -314,7 +314,8 @@ class Extractor:
         contrast = np.clip(paper - gray.astype(np.float32), 0, 255)
         strong = float(np.percentile(contrast[ink > 0], 90))
         stretched = 255 - np.clip(contrast * (235 / max(strong, 1)), 0, 255)
-        keep = cv2.dilate(ink, np.ones((3, 3), np.uint8)).astype(bool)
+        strokes = pale_writing.with_pale_strokes(contrast, ink, erase[:, columns])
+        keep = cv2.dilate(strokes, np.ones((3, 3), np.uint8)).astype(bool)
         stretched[~keep] = 255
         cleaned = stretched.astype(np.uint8)
         result.sharpness = checks.sharpness(gray, keep, strong)
@@ -324,7 +325,7 @@ class Extractor:
             left, right = max(0, xs.min() - pad), min(ink.shape[1], xs.max() + pad + 1)
             tight = cleaned[top:bottom, left:right]
             if binary:
-                tight = np.where(ink[top:bottom, left:right] > 0, 0, 255).astype(np.uint8)
+                tight = np.where(strokes[top:bottom, left:right] > 0, 0, 255).astype(np.uint8)
                 tight = cv2.GaussianBlur(tight, (3, 3), 0)
             result.images.append(cv2.cvtColor(tight, cv2.COLOR_GRAY2BGR))
         return result

@@ -85,7 +85,11 @@ def _border_remnants(stats: np.ndarray, shape: tuple[int, ...], unit: float) -> 
 def trace_contrast(gray: np.ndarray, unit: float) -> float:
     """The lowest contrast that is not the paper's grain: three times its noise (median absolute
     deviation from the paper's level), and never below ``TRACE_CONTRAST``."""
-    contrast = paper_level(gray, unit).astype(np.float32) - gray.astype(np.float32)
+    return above_grain(paper_level(gray, unit).astype(np.float32) - gray.astype(np.float32))
+
+
+def above_grain(contrast: np.ndarray) -> float:
+    """The lowest of these contrasts that is not the paper's grain (``trace_contrast``)."""
     spread = float(np.median(np.abs(contrast - np.median(contrast)))) * 1.4826
     return max(float(TRACE_CONTRAST), 3 * spread)
 

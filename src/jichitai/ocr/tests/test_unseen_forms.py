@@ -5,9 +5,9 @@ held-out forms of the benchmark are never used here)."""
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from jichitai.ocr import samples
+from jichitai.ocr import marks, pale_writing, samples
 from jichitai.ocr import template as templates
 from jichitai.ocr.extract import Extractor
 from jichitai.ocr.postprocess import normalise
@@ -258,3 +258,43 @@ def test_a_trace_of_pale_ink_in_an_empty_looking_box_goes_to_a_person(genkyo_ext
     draw.line([(x + w * 0.4, y + h * 0.45), (x + w * 0.6, y + h * 0.55)], fill=215, width=2)
     field = genkyo_extractor.extract(np.asarray(image)).fields["married"]
     assert field.flagged and field.reasons == ["faint_ink"]
+
+
+@pytest.mark.parametrize(("ink", "scale"), [(120, 0.5), (140, 0.75)])
+def test_a_pale_mincho_on_a_soft_low_resolution_capture_keeps_its_thin_strokes(
+    genkyo_extractor, ink, scale
+):
+    # A Mincho's horizontals are a third as thick as its verticals: captured at 100–150 dpi and
+    # softened, they fall below the ink contrast first, and a 日 without them reads as 川 or ロ.
+    image = samples.blank_form("genkyo")
+    font = ImageFont.truetype(samples.PRINTED_FONTS[1], px(6))
+    ImageDraw.Draw(image).text((px(63), px(52)), "日吉マリア", font=font, fill=ink)
+    captured = image.resize((int(image.width * scale), int(image.height * scale)), Image.BILINEAR)
+    soft = captured.filter(ImageFilter.GaussianBlur(1.0)).resize(image.size, Image.BILINEAR)
+    assert genkyo_extractor.extract(np.asarray(soft)).fields["name"].value == "日吉マリア"
+
+
+def test_pale_pixels_join_the_writing_only_where_they_touch_its_ink():
+    contrast = np.zeros((20, 40), np.float32)
+    contrast[2:18, 5] = 80  # a stroke at the ink contrast
+    contrast[10, 5:16] = 30  # a pale stroke from it
+    contrast[9:12, 30:35] = 30  # a pale smudge apart from the writing
+    ink = (contrast > marks.INK_CONTRAST).astype(np.uint8)
+    strokes = pale_writing.with_pale_strokes(contrast, ink, np.zeros(contrast.shape, bool))
+    assert strokes[10, 12] and strokes[2, 5]
+    assert not strokes[10, 32]
+
+
+def test_characters_written_paler_than_the_rest_are_read_and_flagged_never_dropped(
+    genkyo_extractor,
+):
+    # 16000 with the 1 and 6 in pale pencil: from the ink contrast alone it reads 000, surely.
+    x, y, _w, _h = next(z for z in samples.LAYOUTS["genkyo"][1] if z.name == "income").box_mm
+    image = samples.blank_form("genkyo")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(samples.PRINTED_FONTS[0], px(6))
+    draw.text((px(x + 3), px(y + 2)), "16", font=font, fill=210)
+    draw.text((px(x + 3) + int(font.getlength("16")), px(y + 2)), "000", font=font, fill=40)
+    result = genkyo_extractor.extract(np.asarray(image)).fields["income"]
+    assert result.value == 16000
+    assert "faint_ink" in result.reasons
