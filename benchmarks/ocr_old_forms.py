@@ -81,21 +81,18 @@ def threshold(written_common: list[float], written_old: list[float]) -> float | 
     if not 0 < high < low:
         return None
     middle = math.sqrt(high * low)
-    wrong_common = sum(share >= middle for share in written_common) / len(written_common)
-    wrong_old = sum(share < middle for share in written_old) / len(written_old)
-    if max(wrong_common, wrong_old) > 0.05:
+    wrong_common, wrong_old = misread(middle, written_common, written_old)
+    if max(wrong_common / len(written_common), wrong_old / len(written_old)) > 0.05:
         return None
+    own_choice = misread(1.0, written_common, written_old)
+    return middle if wrong_common + wrong_old < sum(own_choice) else None
+
+
+def misread(taken: float, written_common: list[float], written_old: list[float]) -> tuple[int, int]:
+    """How many names written with each form the threshold ``taken`` reads with the other."""
     return (
-        middle
-        if misread(middle, written_common, written_old) < misread(1.0, written_common, written_old)
-        else None
-    )
-
-
-def misread(taken: float, written_common: list[float], written_old: list[float]) -> int:
-    """How many names the threshold ``taken`` reads with the other form than the written one."""
-    return sum(share >= taken for share in written_common) + sum(
-        share < taken for share in written_old
+        sum(share >= taken for share in written_common),
+        sum(share < taken for share in written_old),
     )
 
 

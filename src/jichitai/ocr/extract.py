@@ -288,12 +288,13 @@ class Extractor:
         by ``SHIFT`` pixels; ``shift``: (dx, dy) from the zone to where its printing is on the page."""
         cv2 = require("cv2", extra="ocr")
         gray, erase = self._gray(aligned, name, part, moved, shift)
-        ink, darkness = marks.added_ink(gray, erase, self.unit)
+        paper = marks.paper_level(gray, self.unit)
+        ink, darkness = marks.added_ink(gray, erase, self.unit, paper=paper)
         result = _Crop(ink, darkness)
         if not part and name not in self._read_names:
             return result
         ink = printing.without_remnants(ink, erase, self.unit)
-        paler = pale_writing.paler_writing(gray, erase, self.unit, ink, MIN_INK * self.unit)
+        paler = pale_writing.paler_writing(gray, paper, erase, self.unit, ink, MIN_INK * self.unit)
         if paler is not None:
             # Pale writing, all of it or some characters, is read, and flagged, all the same.
             ink, darkness = paler

@@ -51,10 +51,18 @@ def paper_level(gray: np.ndarray, unit: float) -> np.ndarray:
     return cv2.blur(light, (size, size))
 
 
-def added_ink(gray: np.ndarray, erase: np.ndarray, unit: float, contrast_above: int = INK_CONTRAST):
-    """(mask of ink not printed on the blank form, how dark that ink is: the median contrast)."""
+def added_ink(
+    gray: np.ndarray,
+    erase: np.ndarray,
+    unit: float,
+    contrast_above: int = INK_CONTRAST,
+    paper: np.ndarray | None = None,
+):
+    """(mask of ink not printed on the blank form, how dark that ink is: the median contrast).
+    ``paper``: ``paper_level(gray, unit)`` where the caller has it already."""
     cv2 = require("cv2", extra="ocr")
-    contrast = paper_level(gray, unit).astype(np.int16) - gray.astype(np.int16)
+    paper = paper_level(gray, unit) if paper is None else paper
+    contrast = paper.astype(np.int16) - gray.astype(np.int16)
     ink = (contrast > contrast_above).astype(np.uint8)
     if erase.shape == ink.shape:
         ink[erase] = 0
@@ -315,14 +323,16 @@ def checkbox(
     return Mark(False, round(confidence, 4), f"{evidence:.2f}", confidence < 0.9)
 
 
-def pale_contrast(gray: np.ndarray, unit: float) -> int:
+def pale_contrast(gray: np.ndarray, unit: float, paper: np.ndarray | None = None) -> int:
     """The contrast from which pale ink counts, from the scan's grain around it rather than a
     fixed level: 4 σ of the grain above its middle (the paper's level is its lightest nearby, so
     on a grainy scan most paper is already a few levels "darker" than it), at least
     ``TRACE_CONTRAST`` (flat paper, where pencil drawn thin is still told from it), below the ink
     contrast. Measured on the tuning forms' blank zones: 12 on clean scans and photos, about 32
-    on noisy ones (where the fixed ``FAINT_CONTRAST`` turned grain into writing)."""
-    contrast = paper_level(gray, unit).astype(np.float32) - gray.astype(np.float32)
+    on noisy ones (where the fixed ``FAINT_CONTRAST`` turned grain into writing). ``paper``: as
+    for ``added_ink``."""
+    paper = paper_level(gray, unit) if paper is None else paper
+    contrast = paper.astype(np.float32) - gray.astype(np.float32)
     middle = float(np.median(contrast))
     sigma = float(np.median(np.abs(contrast - middle))) * 1.4826
     return int(min(INK_CONTRAST - 1, max(TRACE_CONTRAST, middle + 4 * sigma)))

@@ -10,14 +10,21 @@ from jichitai.ocr import marks, printing
 
 
 def paler_writing(
-    gray: np.ndarray, erase: np.ndarray, unit: float, ink: np.ndarray, least: float
+    gray: np.ndarray,
+    paper: np.ndarray,
+    erase: np.ndarray,
+    unit: float,
+    ink: np.ndarray,
+    least: float,
 ) -> tuple[np.ndarray, float] | None:
     """The zone's writing down to the pale contrast (mask, darkness) where ``ink``, found at the
     ink contrast, holds fewer than ``least`` pixels, or where the pale contrast finds that many in
     pieces apart from it: characters written paler than the rest (16000 whose 1 and 6 are pale
-    is read 600 from the ink contrast alone, and surely). ``None`` where ``ink`` is the writing."""
+    is read 600 from the ink contrast alone, and surely). ``None`` where ``ink`` is the writing.
+    ``paper``: ``marks.paper_level(gray, unit)``, which the zone's ink was found from."""
     cv2 = require("cv2", extra="ocr")
-    pale, darkness = marks.added_ink(gray, erase, unit, marks.pale_contrast(gray, unit))
+    pale_above = marks.pale_contrast(gray, unit, paper)
+    pale, darkness = marks.added_ink(gray, erase, unit, pale_above, paper)
     pale = printing.without_remnants(pale, erase, unit)
     if ink.sum() < least:
         return pale, darkness
