@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 
 from jichitai.conftest import verified_client
+from jichitai.signatures import pki, services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,3 +84,19 @@ def test_a_table_wider_than_the_phone_scrolls_by_keyboard(
 def test_a_table_that_fits_adds_no_tab_stop(browser, live_server, tsu_admin):
     page = _staff_page(browser, live_server, tsu_admin, width=1280)
     assert page.locator(".table-wrap").first.get_attribute("tabindex") is None
+
+
+def test_hidden_words_in_a_wide_table_do_not_widen_the_page(browser, live_server, tsu, tsu_admin):
+    """A 登録解除 button names its row to a screen reader in words hidden off-screen; placed from
+    the page instead of from the table's wrap, those words pushed a phone's page 186 px sideways."""
+    services.add_trust_anchor(
+        actor=None,
+        organization=tsu,
+        name="津市の認証局",
+        data=pki.make_ca().certificate_pem.encode(),
+    )
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    page.goto("/s/242012/signatures/")
+    wrap = page.locator(".table-wrap").first
+    assert page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
