@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator
 
 from jichitai.automation.definition import SECTIONS, message_for
@@ -19,24 +21,33 @@ from jichitai.automation.steps import steps
 from jichitai.core.safe_yaml import YamlRefused, load_yaml
 
 SECTION_LABELS = {
-    "prepare": "準備(計画でも実行する読み取り)",
-    "setup": "開始時に1回(本番のみ)",
-    "each": "1件ごと",
-    "finish": "最後に1回",
+    "prepare": _("準備(計画でも実行する読み取り)"),
+    "setup": _("開始時に1回(本番のみ)"),
+    "each": _("1件ごと"),
+    "finish": _("最後に1回"),
 }
-INPUT_KINDS = {"procedure": "手続", "file": "ファイル", "folder": "複数のファイル", "text": "文字"}
+INPUT_KINDS = {
+    "procedure": _("手続"),
+    "file": _("ファイル"),
+    "folder": _("複数のファイル"),
+    "text": _("文字列"),
+}
 META = (
-    ("title", "題名", "一覧や台帳に表示する名前です。"),
-    ("name", "識別子", "半角英小文字・数字・-(例: moving-notice)。作った後は変えられません。"),
-    ("division", "担当所属", "効果の台帳に載る所属です。"),
-    ("description", "説明", ""),
-    ("manual_minutes_before", "1件あたりの手作業時間(導入前、分)", ""),
-    ("manual_minutes_after", "1件あたりの残る作業時間(導入後、分)", ""),
-    ("items", "1件ずつ処理する表", "準備の手順で「結果の名前」に付けた名前です。"),
-    ("key", "1件を見分けるキー", "例: {{ item.receipt_number }}(同じ件を二重に処理しません)"),
-    ("label", "1件の表示", "例: {{ item.receipt_number }} {{ item.name }}"),
-    ("secrets", "使う秘密情報の名前", "空白区切り"),
-    ("targets", "操作する外部システムの名前", "空白区切り"),
+    ("title", _("題名"), _("一覧や台帳に表示する名前です。")),
+    (
+        "name",
+        _("識別子"),
+        _("半角英小文字・数字・-(例: moving-notice)。作った後は変えられません。"),
+    ),
+    ("division", _("担当所属"), _("効果の台帳に載る所属です。")),
+    ("description", _("説明"), ""),
+    ("manual_minutes_before", _("1件あたりの手作業時間(導入前、分)"), ""),
+    ("manual_minutes_after", _("1件あたりの残る作業時間(導入後、分)"), ""),
+    ("items", _("1件ずつ処理する表"), _("準備の手順で「結果の名前」に付けた名前です。")),
+    ("key", _("1件を見分けるキー"), _("例: {{ item.receipt_number }}(同じ件を二重に処理しません)")),
+    ("label", _("1件の表示"), _("例: {{ item.receipt_number }} {{ item.name }}")),
+    ("secrets", _("使う秘密情報の名前"), _("空白区切り")),
+    ("targets", _("操作する外部システムの名前"), _("空白区切り")),
 )
 NUMBER_META = {"manual_minutes_before", "manual_minutes_after"}
 LIST_META = {"secrets", "targets"}
@@ -94,7 +105,7 @@ class Editor:
 
 
 def step_choices() -> list[tuple[str, str]]:
-    return [(name, f"{entry.label}({name})") for name, entry in steps.items()]
+    return [(name, f"{gettext(entry.label)}({name})") for name, entry in steps.items()]
 
 
 def _inner(schema: dict) -> dict:
@@ -121,7 +132,10 @@ def _choices_for(param: str, schema: dict, *, inputs: list[dict], targets: list,
         return [(t, t) for t in targets]
     if param == "procedure":
         named = [
-            (f"{{{{ inputs.{i['name']} }}}}", f"実行時に選ぶ手続({i.get('label') or i['name']})")
+            (
+                f"{{{{ inputs.{i['name']} }}}}",
+                gettext("実行時に選ぶ手続(%(input)s)") % {"input": i.get("label") or i["name"]},
+            )
             for i in inputs
             if i.get("kind") == "procedure"
         ]
@@ -145,7 +159,14 @@ def _step_form(index, section, name, params, *, save, collect, context) -> StepF
     entry = steps.get(name) if name in steps else None
     if entry is None:
         return StepForm(
-            index, section, name, name, [], save, collect, f"「{name}」という手順はありません。"
+            index,
+            section,
+            name,
+            name,
+            [],
+            save,
+            collect,
+            gettext("「%(step)s」という手順はありません。") % {"step": name},
         )
     fields = []
     for param, schema in entry.schema["properties"].items():
@@ -157,19 +178,19 @@ def _step_form(index, section, name, params, *, save, collect, context) -> StepF
             if value and value not in [c[0] for c in choices]:
                 choices = [*choices, (value, value)]
         if kind == "select" and param not in entry.required:
-            choices = [("", "(指定しない)"), *choices]
+            choices = [("", gettext("(指定しない)")), *choices]
         fields.append(
             Field(
                 name=f"step-{index}-p-{param}",
-                label=schema.get("title") or param,
-                help=schema.get("description", ""),
+                label=gettext(schema["title"]) if schema.get("title") else param,
+                help=gettext(schema["description"]) if schema.get("description") else "",
                 kind=kind,
                 value=value,
                 choices=choices,
                 required=param in entry.required,
             )
         )
-    return StepForm(index, section, name, entry.label, fields, save or "", collect or "")
+    return StepForm(index, section, name, gettext(entry.label), fields, save or "", collect or "")
 
 
 def _context(meta: dict, inputs: list[dict], procedures) -> dict:
@@ -304,7 +325,7 @@ def _value(f: Field):
         try:
             number = float(text.replace(",", ""))
         except ValueError:
-            raise ValueError("数値を半角で入力してください。") from None
+            raise ValueError(gettext("数値を半角で入力してください。")) from None
         return int(number) if number.is_integer() else number
     if f.kind == "lines":
         return [line.strip() for line in text.splitlines() if line.strip()]
@@ -314,13 +335,13 @@ def _value(f: Field):
         except (YamlRefused, yaml.YAMLError):
             value = None
         if not isinstance(value, dict):
-            raise ValueError("「列名: 値」の形で1行に1つずつ書いてください。")
+            raise ValueError(gettext("「列名: 値」の形で1行に1つずつ書いてください。"))
         return value
     return text
 
 
 def to_definition(editor: Editor) -> dict:
-    """The scenario definition; marks the fields at fault (in Japanese) on the way."""
+    """The scenario definition; marks the fields at fault (in the user's language) on the way."""
     data: dict = {}
     for name, label, _help in META:
         value = editor.meta.get(name, "").strip()
@@ -331,7 +352,7 @@ def to_definition(editor: Editor) -> dict:
                 editor.errors.append(f"{label}: {error}")
             if data.get(name) is None:
                 data.pop(name, None)
-                editor.errors.append(f"{label}: 入力してください。")
+                editor.errors.append(f"{label}: {gettext('入力してください。')}")
         elif name in LIST_META:
             if value.split():
                 data[name] = value.split()
@@ -357,7 +378,7 @@ def to_definition(editor: Editor) -> dict:
         for error in Draft202012Validator(entry.schema).iter_errors(params):
             if error.validator == "required":
                 for missing in re.findall(r"'([^']+)' is a required property", error.message):
-                    _field(form, missing).error = "入力してください。"
+                    _field(form, missing).error = gettext("入力してください。")
             elif error.path:
                 target = _field(form, str(error.path[0]))
                 target.error = target.error or message_for(error) + "。"

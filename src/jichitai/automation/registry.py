@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from jichitai.core.registry import Registry
 
 READ, OUTPUT, REMOTE, EXTERNAL = "read", "output", "remote", "external"
@@ -74,55 +76,94 @@ def templatable(schema: dict) -> dict:
     return {"anyOf": [schema, PLACEHOLDER]}
 
 
-# Japanese titles and help for the parameters, shown by the scenario editor; a step's own
+# Titles and help for the parameters, shown (translated) by the scenario editor; a step's own
 # ``title``/``description`` in its property schema takes precedence.
 PARAMETER_TEXTS = {
-    "target": ("対象システム", "シナリオの「操作する外部システム」に書いた名前から選びます。"),
-    "path": (
-        "パス・ファイル",
-        "対象システムの画面のパス(例: /records/new)、または読むファイル名。",
+    "target": (
+        gettext_noop("対象システム"),
+        gettext_noop("シナリオの「操作する外部システム」に書いた名前から選びます。"),
     ),
-    "selector": ("画面の項目(CSS セレクタ)", "例: #name(id が name の入力欄)"),
-    "value": ("値", "{{ item.氏名 }} のように、処理中の1件の値を使えます。"),
-    "secret": ("秘密情報の名前", "パスワードなど。「秘密情報」の画面で登録した名前です。"),
-    "submit": ("送信する(本番のみ実行)", "他のシステムに書き込むボタンのときに付けます。"),
-    "output": ("作るファイルの名前", "例: 集計.xlsx"),
-    "columns": ("列", "使う列の見出しを1行に1つずつ書きます。"),
-    "numbers": ("数値の列", "カンマ付きの数字を数値として読む列です。"),
-    "encoding": ("文字コード", ""),
-    "rows": ("表", "前の手順の結果の名前を {{ 名前 }} の形で書きます。"),
-    "sheet": ("シート名", "空ならはじめのシートです。"),
-    "header_row": ("見出しの行番号", "1から数えます。"),
-    "sheets": ("シートと表", "「シート名: {{ 表 }}」を1行に1つずつ書きます。"),
-    "template": ("ひな形", "ひな形ファイルの名前です。"),
-    "cells": ("セルと値", "「B2: 値」を1行に1つずつ書きます。"),
-    "ranges": ("範囲と表", "「A5: {{ 表 }}」を1行に1つずつ書きます。"),
-    "input": ("入力の名前", "シナリオの入力(ファイル)の名前です。"),
-    "pattern": ("ファイル名の型", "例: *.xlsx"),
-    "to": ("宛先", "メールアドレス。"),
-    "subject": ("件名", ""),
-    "body": ("本文", ""),
-    "method": ("送り方(HTTP メソッド)", "GET は読み取り、それ以外は書き込みです。"),
-    "json": ("送る内容(JSON)", ""),
-    "params": ("問い合わせの条件", "「名前: 値」を1行に1つずつ書きます。"),
-    "bearer_secret": ("認証トークンの秘密情報の名前", ""),
-    "html": ("ひな形(HTML)", "ひな形ファイルの代わりに直接書く HTML です。"),
-    "context": ("差し込む値", "「名前: 値」を1行に1つずつ書きます。"),
-    "files": ("結合するファイル", "1行に1つずつ書きます。"),
-    "procedure": ("手続", "実行時に選ぶ手続、またはこの団体の手続から選びます。"),
-    "receipt_number": ("受付番号", "例: {{ item.receipt_number }}"),
-    "message": ("申請者への連絡", "申請の履歴に残ります。"),
-    "equals": ("この値なら", "この値と同じとき条件に合います。"),
-    "not_empty": ("空でない列", "値が空の行を除く列を1行に1つずつ書きます。"),
-    "group_by": ("まとめる列", "1行に1つずつ書きます。"),
-    "sum": ("合計する列", "1行に1つずつ書きます。"),
-    "count": ("件数を入れる列の名前", ""),
-    "actual": ("画面に表示された値", "例: {{ shown_name }}"),
-    "expected": ("入力した値", "例: {{ item.name }}"),
-    "what": ("確認する項目の名前", "業務エラーの説明に使います。"),
-    "in": ("これらの値なら", "1行に1つずつ書きます。どれかと同じとき条件に合います。"),
-    "empty": ("空なら", "値が空のとき条件に合います。"),
-    "reason": ("処理しない理由", "対象外とした件の説明に残ります。"),
+    "path": (
+        gettext_noop("パス・ファイル"),
+        gettext_noop("対象システムの画面のパス(例: /records/new)、または読むファイル名。"),
+    ),
+    "selector": (
+        gettext_noop("画面の項目(CSS セレクタ)"),
+        gettext_noop("例: #name(id が name の入力欄)"),
+    ),
+    "value": (
+        gettext_noop("値"),
+        gettext_noop("{{ item.氏名 }} のように、処理中の1件の値を使えます。"),
+    ),
+    "secret": (
+        gettext_noop("秘密情報の名前"),
+        gettext_noop("パスワードなど。「秘密情報」の画面で登録した名前です。"),
+    ),
+    "submit": (
+        gettext_noop("送信する(本番のみ実行)"),
+        gettext_noop("他のシステムに書き込むボタンのときに付けます。"),
+    ),
+    "output": (gettext_noop("作るファイルの名前"), gettext_noop("例: 集計.xlsx")),
+    "columns": (gettext_noop("使う列"), gettext_noop("使う列の見出しを1行に1つずつ書きます。")),
+    "numbers": (gettext_noop("数値の列"), gettext_noop("カンマ付きの数字を数値として読む列です。")),
+    "encoding": (gettext_noop("文字コード"), ""),
+    "rows": (
+        gettext_noop("表"),
+        gettext_noop("前の手順の結果の名前を {{ 名前 }} の形で書きます。"),
+    ),
+    "sheet": (gettext_noop("シート名"), gettext_noop("空ならはじめのシートです。")),
+    "header_row": (gettext_noop("見出しの行番号"), gettext_noop("1から数えます。")),
+    "sheets": (
+        gettext_noop("シートと表"),
+        gettext_noop("「シート名: {{ 表 }}」を1行に1つずつ書きます。"),
+    ),
+    "template": (gettext_noop("ひな形"), gettext_noop("ひな形ファイルの名前です。")),
+    "cells": (gettext_noop("セルと値"), gettext_noop("「B2: 値」を1行に1つずつ書きます。")),
+    "ranges": (gettext_noop("範囲と表"), gettext_noop("「A5: {{ 表 }}」を1行に1つずつ書きます。")),
+    "input": (gettext_noop("入力の名前"), gettext_noop("シナリオの入力(ファイル)の名前です。")),
+    "pattern": (gettext_noop("ファイル名の型"), gettext_noop("例: *.xlsx")),
+    "to": (gettext_noop("宛先"), gettext_noop("メールアドレス。")),
+    "subject": (gettext_noop("メールの件名"), ""),
+    "body": (gettext_noop("メールの本文"), ""),
+    "method": (
+        gettext_noop("送り方(HTTP メソッド)"),
+        gettext_noop("GET は読み取り、それ以外は書き込みです。"),
+    ),
+    "json": (gettext_noop("送る内容(JSON)"), ""),
+    "params": (
+        gettext_noop("問い合わせの条件"),
+        gettext_noop("「名前: 値」を1行に1つずつ書きます。"),
+    ),
+    "bearer_secret": (gettext_noop("認証トークンの秘密情報の名前"), ""),
+    "html": (
+        gettext_noop("ひな形(HTML)"),
+        gettext_noop("ひな形ファイルの代わりに直接書く HTML です。"),
+    ),
+    "context": (gettext_noop("差し込む値"), gettext_noop("「名前: 値」を1行に1つずつ書きます。")),
+    "files": (gettext_noop("結合するファイル"), gettext_noop("1行に1つずつ書きます。")),
+    "procedure": (
+        gettext_noop("手続"),
+        gettext_noop("実行時に選ぶ手続、またはこの団体の手続から選びます。"),
+    ),
+    "receipt_number": (gettext_noop("受付番号"), gettext_noop("例: {{ item.receipt_number }}")),
+    "message": (gettext_noop("申請者への連絡"), gettext_noop("申請の履歴に残ります。")),
+    "equals": (gettext_noop("この値なら"), gettext_noop("この値と同じとき条件に合います。")),
+    "not_empty": (
+        gettext_noop("空でない列"),
+        gettext_noop("値が空の行を除く列を1行に1つずつ書きます。"),
+    ),
+    "group_by": (gettext_noop("まとめる列"), gettext_noop("1行に1つずつ書きます。")),
+    "sum": (gettext_noop("合計する列"), gettext_noop("1行に1つずつ書きます。")),
+    "count": (gettext_noop("件数を入れる列の名前"), ""),
+    "actual": (gettext_noop("画面に表示された値"), gettext_noop("例: {{ shown_name }}")),
+    "expected": (gettext_noop("入力した値"), gettext_noop("例: {{ item.name }}")),
+    "what": (gettext_noop("確認する項目の名前"), gettext_noop("業務エラーの説明に使います。")),
+    "in": (
+        gettext_noop("これらの値なら"),
+        gettext_noop("1行に1つずつ書きます。どれかと同じとき条件に合います。"),
+    ),
+    "empty": (gettext_noop("空なら"), gettext_noop("値が空のとき条件に合います。")),
+    "reason": (gettext_noop("処理しない理由"), gettext_noop("対象外とした件の説明に残ります。")),
 }
 
 

@@ -1,5 +1,7 @@
 """Steps driving a target system's screens in the run's browser session (Playwright)."""
 
+from django.utils.translation import gettext_noop
+
 from jichitai.automation.errors import BusinessError, NotApplied
 from jichitai.automation.registry import ANY, EXTERNAL, REMOTE, STRING, step
 
@@ -26,7 +28,7 @@ def _check_status(ctx, page, what):
 
 @step(
     "browser.open",
-    "画面を開く",
+    gettext_noop("画面を開く"),
     properties={"target": STRING, "path": STRING},
     required=["target"],
     effect=REMOTE,
@@ -57,7 +59,7 @@ def _fill_describe(p):
 
 @step(
     "browser.fill",
-    "入力する",
+    gettext_noop("入力する"),
     properties={"selector": STRING, "value": ANY, "secret": STRING},
     required=["selector"],
     effect=REMOTE,
@@ -70,7 +72,7 @@ def browser_fill(ctx, selector, value=None, secret=None):
 
 @step(
     "browser.select",
-    "選択する",
+    gettext_noop("選択する"),
     properties={"selector": STRING, "value": ANY},
     required=["selector", "value"],
     effect=REMOTE,
@@ -92,7 +94,7 @@ def browser_select(ctx, selector, value):
 
 @step(
     "browser.click",
-    "クリックする",
+    gettext_noop("クリックする"),
     properties={"selector": STRING, "submit": {"type": "boolean"}},
     required=["selector"],
     effect=lambda p: EXTERNAL if p.get("submit") else REMOTE,
@@ -113,7 +115,7 @@ def browser_click(ctx, selector, submit=False):
 
 @step(
     "browser.read_text",
-    "文字を読み取る",
+    gettext_noop("文字を読み取る"),
     properties={"selector": STRING},
     required=["selector"],
     effect=REMOTE,
@@ -124,7 +126,7 @@ def browser_read_text(ctx, selector):
 
 @step(
     "browser.read_table",
-    "表を読み取る",
+    gettext_noop("表を読み取る"),
     properties={"selector": STRING},
     required=["selector"],
     effect=REMOTE,
@@ -146,7 +148,7 @@ def browser_read_table(ctx, selector):
 
 @step(
     "browser.download",
-    "ダウンロードする",
+    gettext_noop("ダウンロードする"),
     properties={"selector": STRING, "output": STRING},
     required=["selector", "output"],
     effect=REMOTE,
@@ -163,7 +165,7 @@ def browser_download(ctx, selector, output):
 
 @step(
     "browser.screenshot",
-    "画面を保存する",
+    gettext_noop("画面を保存する"),
     properties={"output": STRING},
     required=["output"],
     effect=REMOTE,

@@ -3,6 +3,8 @@
 import csv
 import io
 
+from django.utils.translation import gettext_noop
+
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
 from jichitai.automation.steps.tables import as_number, check_columns, header_and_rows
@@ -10,7 +12,7 @@ from jichitai.automation.steps.tables import as_number, check_columns, header_an
 
 @step(
     "csv.read",
-    "CSV の読み取り",
+    gettext_noop("CSV の読み取り"),
     properties={
         "path": STRING,
         "columns": STRINGS,
@@ -57,7 +59,7 @@ def csv_read(ctx, path, columns, numbers=(), encoding="auto"):
 
 @step(
     "csv.write",
-    "CSV の作成",
+    gettext_noop("CSV の作成"),
     properties={
         "output": STRING,
         "rows": {"type": "array"},

@@ -5,6 +5,8 @@ import re
 import zipfile
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
 from jichitai.automation.steps.tables import as_number, check_columns, header_and_rows
@@ -24,7 +26,7 @@ def _load_workbook(path, *, name, data_only=True):
 
 @step(
     "excel.read",
-    "Excel の読み取り",
+    gettext_noop("Excel の読み取り"),
     properties={
         "path": STRING,
         "sheet": STRING,
@@ -62,7 +64,7 @@ def excel_read(ctx, path, columns, sheet=None, numbers=(), header_row=1):
 
 @step(
     "excel.write",
-    "Excel ブックの作成",
+    gettext_noop("Excel ブックの作成"),
     properties={
         "output": STRING,
         "sheets": {"type": "object", "additionalProperties": {"type": "array"}},
@@ -104,7 +106,7 @@ def _cell_value(value):
 
 @step(
     "excel.fill_template",
-    "Excel 様式への転記",
+    gettext_noop("Excel 様式への転記"),
     properties={
         "template": STRING,
         "output": STRING,

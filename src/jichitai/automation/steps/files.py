@@ -2,12 +2,14 @@
 
 import fnmatch
 
+from django.utils.translation import gettext_noop
+
 from jichitai.automation.registry import STRING, step
 
 
 @step(
     "files.list",
-    "ファイルの一覧",
+    gettext_noop("ファイルの一覧"),
     properties={"input": STRING, "pattern": STRING},
     required=["input"],
 )

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_noop
 
 from jichitai.automation.errors import BusinessError, NotApplied
 from jichitai.automation.registry import ANY, EXTERNAL, READ, step
@@ -39,19 +40,25 @@ NO_ID = "<no-id:"
 _CONNECTION = {
     "target": {
         "type": "string",
-        "title": "メールサーバー(対象システム)",
-        "description": "シナリオの「操作する外部システム」に書いた名前。URL は imaps://(TLS)か "
-        "imap://(STARTTLS)でシステム管理者が設定します。",
+        "title": gettext_noop("メールサーバー(対象システム)"),
+        "description": gettext_noop(
+            "シナリオの「操作する外部システム」に書いた名前。URL は imaps://(TLS)か "
+            "imap://(STARTTLS)でシステム管理者が設定します。"
+        ),
     },
     "user": {
         "type": "string",
-        "title": "利用者名(メールアカウント)",
-        "description": "空なら対象システムの URL に書かれた利用者名(imaps://利用者名@サーバー)。",
+        "title": gettext_noop("利用者名(メールアカウント)"),
+        "description": gettext_noop(
+            "空なら対象システムの URL に書かれた利用者名(imaps://利用者名@サーバー)。"
+        ),
     },
     "password_secret": {
         "type": "string",
-        "title": "パスワードの秘密情報の名前",
-        "description": "「秘密情報」の画面で登録した名前。パスワードはシナリオに書きません。",
+        "title": gettext_noop("パスワードの秘密情報の名前"),
+        "description": gettext_noop(
+            "「秘密情報」の画面で登録した名前。パスワードはシナリオに書きません。"
+        ),
     },
 }
 
@@ -161,38 +168,44 @@ _UID = re.compile(rb"UID (\d+)")
 
 @step(
     "mail.receive",
-    "メールの受信(IMAP)",
+    gettext_noop("メールの受信(IMAP)"),
     properties={
         **_CONNECTION,
-        "folder": {"type": "string", "title": "フォルダ", "description": "空なら受信箱(INBOX)。"},
+        "folder": {
+            "type": "string",
+            "title": gettext_noop("フォルダ"),
+            "description": gettext_noop("空なら受信箱(INBOX)。"),
+        },
         "from": {
             "type": "string",
-            "title": "差出人に含む語",
-            "description": "例: @city.example.lg.jp(空ならすべての差出人)",
+            "title": gettext_noop("差出人に含む語"),
+            "description": gettext_noop("例: @city.example.lg.jp(空ならすべての差出人)"),
         },
         "subject": {
             "type": "string",
-            "title": "件名に含む語",
-            "description": "例: 申請書(空ならすべての件名)",
+            "title": gettext_noop("件名に含む語"),
+            "description": gettext_noop("例: 申請書(空ならすべての件名)"),
         },
         "attachment_types": {
             "type": "array",
             "items": {"type": "string"},
-            "title": "受け取る添付ファイルの種類",
-            "description": "拡張子を1行に1つずつ(例: .pdf)。空なら PDF・Excel・CSV・Word・"
-            "画像・テキスト。ほかの添付は保存せず、理由を {{ item.refused }} に残します。",
+            "title": gettext_noop("受け取る添付ファイルの種類"),
+            "description": gettext_noop(
+                "拡張子を1行に1つずつ(例: .pdf)。空なら PDF・Excel・CSV・Word・"
+                "画像・テキスト。ほかの添付は保存せず、理由を {{ item.refused }} に残します。"
+            ),
         },
         "max_attachment_mb": {
             "type": "number",
             "exclusiveMinimum": 0,
-            "title": "添付ファイル1つの上限(MB)",
-            "description": "空なら 10 MB。",
+            "title": gettext_noop("添付ファイル1つの上限(MB)"),
+            "description": gettext_noop("空なら 10 MB。"),
         },
         "limit": {
             "type": "integer",
             "minimum": 1,
-            "title": "1回に受け取る件数の上限",
-            "description": "空なら 50 件。残りは次の実行で受け取ります。",
+            "title": gettext_noop("1回に受け取る件数の上限"),
+            "description": gettext_noop("空なら 50 件。残りは次の実行で受け取ります。"),
         },
     },
     required=["target", "password_secret"],
@@ -378,18 +391,20 @@ def _safe_name(filename, *, number: int, content_type: str) -> str:
 
 @step(
     "mail.mark",
-    "受信したメールを既読・移動にする",
+    gettext_noop("受信したメールを既読・移動にする"),
     properties={
         **_CONNECTION,
         "message": {
             **ANY,
-            "title": "対象のメール",
-            "description": "ふつうは {{ item }}(処理中の1件のメール)と書きます。",
+            "title": gettext_noop("対象のメール"),
+            "description": gettext_noop("ふつうは {{ item }}(処理中の1件のメール)と書きます。"),
         },
         "move_to": {
             "type": "string",
-            "title": "移動先のフォルダ",
-            "description": "例: 処理済み(なければ作ります)。空なら既読にするだけです。",
+            "title": gettext_noop("移動先のフォルダ"),
+            "description": gettext_noop(
+                "例: 処理済み(なければ作ります)。空なら既読にするだけです。"
+            ),
         },
     },
     required=["target", "password_secret", "message"],

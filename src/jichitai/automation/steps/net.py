@@ -1,12 +1,14 @@
 """Steps talking to other systems: e-mail and HTTP APIs."""
 
+from django.utils.translation import gettext_noop
+
 from jichitai.automation.errors import BusinessError, NotApplied
 from jichitai.automation.registry import ANY, EXTERNAL, REMOTE, STRING, STRINGS, step
 
 
 @step(
     "email.send",
-    "メールを送る",
+    gettext_noop("メールを送る"),
     properties={"to": {"oneOf": [STRING, STRINGS]}, "subject": STRING, "body": STRING},
     required=["to", "subject", "body"],
     effect=EXTERNAL,
@@ -22,7 +24,7 @@ def email_send(ctx, to, subject, body):
 
 @step(
     "http.call",
-    "API を呼び出す",
+    gettext_noop("API を呼び出す"),
     properties={
         "target": STRING,
         "path": STRING,

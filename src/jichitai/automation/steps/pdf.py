@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from django.template import Context, Engine
+from django.utils.translation import gettext_noop
 
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
@@ -26,7 +27,7 @@ _DOCUMENT_PAGE = _TEMPLATE_ENGINE.from_string(
 
 @step(
     "pdf.render",
-    "PDF の作成(HTML 様式)",
+    gettext_noop("PDF の作成(HTML 様式)"),
     properties={
         "template": STRING,
         "html": STRING,
@@ -62,7 +63,7 @@ def pdf_render(ctx, output, template=None, html=None, context=None):
 
 @step(
     "pdf.merge",
-    "PDF の結合",
+    gettext_noop("PDF の結合"),
     properties={"files": STRINGS, "output": STRING},
     required=["files", "output"],
     effect=OUTPUT,
@@ -110,42 +111,54 @@ _REGION = {
 
 @step(
     "pdf.extract",
-    "PDF から値を読み取る",
+    gettext_noop("PDF から値を読み取る"),
     properties={
         "path": {
             **STRING,
-            "title": "PDF ファイル",
-            "description": "例: {{ item.attachment }}(メールの受信で受け取った1つ目の添付)",
+            "title": gettext_noop("PDF ファイル"),
+            "description": gettext_noop(
+                "例: {{ item.attachment }}(メールの受信で受け取った1つ目の添付)"
+            ),
         },
         "anchors": {
             "type": "object",
             "additionalProperties": _ANCHOR,
-            "title": "見出しの右・下にある値",
-            "description": "「値の名前: 見出しの文字」を1行に1つずつ。見出しの下の値や形式の指定は"
-            "「金額: {label: 請求金額, direction: below, pattern: '[0-9,]+'}」のように書きます"
-            "(direction は right(右、既定)か below(下)、pattern は正規表現)。",
+            "title": gettext_noop("見出しの右・下にある値"),
+            "description": gettext_noop(
+                "「値の名前: 見出しの文字」を1行に1つずつ。見出しの下の値や形式の指定は"
+                "「金額: {label: 請求金額, direction: below, pattern: '[0-9,]+'}」のように書きます"
+                "(direction は right(右、既定)か below(下)、pattern は正規表現)。"
+            ),
         },
         "regions": {
             "type": "object",
             "additionalProperties": _REGION,
-            "title": "位置で読む値",
-            "description": "「値の名前: {page: 1, bbox: [左, 上, 右, 下]}」を1行に1つずつ。"
-            "位置はページの左上からのポイント(1 pt = 1/72 インチ、A4 は 595 × 842)です。",
+            "title": gettext_noop("位置で読む値"),
+            "description": gettext_noop(
+                "「値の名前: {page: 1, bbox: [左, 上, 右, 下]}」を1行に1つずつ。"
+                "位置はページの左上からのポイント(1 pt = 1/72 インチ、A4 は 595 × 842)です。"
+            ),
         },
         "numbers": {
             **STRINGS,
-            "title": "数値として読む値",
-            "description": "「12,345円」「１２３」などを数値にする値の名前を1行に1つずつ。",
+            "title": gettext_noop("数値として読む値"),
+            "description": gettext_noop(
+                "「12,345円」「１２３」などを数値にする値の名前を1行に1つずつ。"
+            ),
         },
         "optional": {
             **STRINGS,
-            "title": "なくてもよい値",
-            "description": "見つからなくても業務エラーにしない値の名前を1行に1つずつ。",
+            "title": gettext_noop("なくてもよい値"),
+            "description": gettext_noop(
+                "見つからなくても業務エラーにしない値の名前を1行に1つずつ。"
+            ),
         },
         "add": {
             "type": "object",
-            "title": "あわせて記録する値",
-            "description": "「列名: 値」を1行に1つずつ。例: 差出人: {{ item.from_address }}",
+            "title": gettext_noop("あわせて記録する値"),
+            "description": gettext_noop(
+                "「列名: 値」を1行に1つずつ。例: 差出人: {{ item.from_address }}"
+            ),
         },
     },
     required=["path"],

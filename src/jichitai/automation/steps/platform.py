@@ -1,12 +1,14 @@
 """Steps on the platform's own data: the approved applications of a procedure."""
 
+from django.utils.translation import gettext_noop
+
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.registry import ANY, EXTERNAL, STRING, step
 
 
 @step(
     "applications.approved",
-    "承認済みの申請の読み取り",
+    gettext_noop("承認済みの申請の読み取り"),
     properties={"procedure": ANY},
     required=["procedure"],
 )
@@ -18,7 +20,7 @@ def applications_approved(ctx, procedure):
 
 @step(
     "applications.complete",
-    "申請を完了にする",
+    gettext_noop("申請を完了にする"),
     properties={"receipt_number": STRING, "message": STRING},
     required=["receipt_number"],
     effect=EXTERNAL,

@@ -4,6 +4,8 @@ with thousands separators, required columns, a header from the rows' keys."""
 from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_noop
+
 from jichitai.automation.errors import BusinessError, Skip
 from jichitai.automation.registry import ANY, STRING, STRINGS, step
 
@@ -34,7 +36,7 @@ def header_and_rows(rows: list[dict], columns: list[str] | None):
 
 @step(
     "table.filter",
-    "表の絞り込み",
+    gettext_noop("表の絞り込み"),
     properties={"rows": {"type": "array"}, "equals": {"type": "object"}, "not_empty": STRINGS},
     required=["rows"],
 )
@@ -49,7 +51,7 @@ def table_filter(ctx, rows, equals=None, not_empty=()):
 
 @step(
     "table.aggregate",
-    "表の集計",
+    gettext_noop("表の集計"),
     properties={
         "rows": {"type": "array"},
         "group_by": STRINGS,
@@ -75,7 +77,7 @@ def table_aggregate(ctx, rows, group_by, sum=(), count=None):
 
 @step(
     "check.equals",
-    "値の確認",
+    gettext_noop("値の確認"),
     properties={"actual": ANY, "expected": ANY, "what": STRING},
     required=["actual", "expected"],
     describe=lambda p: f"確認: {p.get('what') or '値'}が「{p.get('expected')}」であること",
@@ -90,7 +92,7 @@ def check_equals(ctx, actual, expected, what="値"):
 
 @step(
     "item.skip_if",
-    "条件に合う対象を処理しない",
+    gettext_noop("条件に合う対象を処理しない"),
     properties={
         "value": ANY,
         "equals": ANY,

@@ -47,7 +47,11 @@ def home(request, org_code):
 
 def _step_library():
     return [
-        (name, entry.label, entry.effect if isinstance(entry.effect, str) else "remote / external")
+        (
+            name,
+            _(entry.label),
+            entry.effect if isinstance(entry.effect, str) else "remote / external",
+        )
         for name, entry in steps.items()
     ]
 
