@@ -1,13 +1,17 @@
 """The seeds' content as the demo: the policy 「スマート自治体の推進」 with its indicators, texts and
 projects as published in R2 (seed 000) and then in R3 (seed 002), the budget list of seed 003, the
 plan 「みえデジタル戦略推進計画」 with 8 initiatives, 34 actions and the effect figures of its R3
-progress report (seed 001), and the prefecture–municipality meeting of seed 004."""
+progress report (seed 001), and the prefecture–municipality meeting of seed 004. 津市 runs a plan of
+its own for the current four 年度, copied from the policy's structure: its live indicators
+measure 津市, the rest wait for 津市's figures."""
 
 from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
+from jichitai.core import japanese
 from jichitai.core.registry import metrics
 from jichitai.core.safe_yaml import load_yaml
 from jichitai.pdca import services
@@ -361,6 +365,30 @@ def bind_live_indicators(prefecture) -> list[str]:
     return [f"自動計測に接続した指標: {'、'.join(bound)}"] if bound else []
 
 
+MUNICIPAL_PLAN = {"name": "津市スマート自治体推進計画", "slug": "tsu-smart-government"}
+
+
+def load_municipal_plan(prefecture) -> list[str]:
+    municipality = Organization.objects.get(code="242012")
+    policy = for_tenant(Plan, prefecture).get(slug="smart-government-policy")
+    if for_tenant(Plan, municipality).filter(slug=MUNICIPAL_PLAN["slug"]).exists():
+        return [f"{municipality.name}「{MUNICIPAL_PLAN['name']}」: 読込済み"]
+    this_year = japanese.fiscal_year(timezone.localdate())
+    plan = services.create_plan(
+        actor=None,
+        organization=municipality,
+        name=MUNICIPAL_PLAN["name"],
+        slug=MUNICIPAL_PLAN["slug"],
+        kind=policy.kind,
+        first_year=this_year - 2,
+        last_year=this_year + 1,
+        copy_from=policy,
+    )
+    return [
+        f"{municipality.name}「{plan.name}」: 県の計画の構成から作成(指標 {plan.indicators.count()})"
+    ]
+
+
 @transaction.atomic
 def load() -> list[str]:
     prefecture = Organization.objects.get(code="240001")
@@ -369,4 +397,5 @@ def load() -> list[str]:
         + load_strategy(prefecture)
         + load_meeting(prefecture)
         + bind_live_indicators(prefecture)
+        + load_municipal_plan(prefecture)
     )

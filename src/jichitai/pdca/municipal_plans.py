@@ -17,11 +17,12 @@ def copyable_plans(organization) -> QuerySet[Plan]:
 
 def overview(prefecture, fiscal_year: int) -> list[dict]:
     """Per 市町 of the prefecture: how many plans it runs and, over their indicators, how many
-    met or missed their target in ``fiscal_year`` (and how many have no result yet)."""
+    met or missed their target in ``fiscal_year``, how many have no result yet and how many have a
+    result but no target to judge it by (a copied plan measuring live before its targets are set)."""
     rows = []
     for municipality in prefecture.municipalities.filter(is_active=True).order_by("code"):
         plans = list(selectors.plans_of(municipality).prefetch_related("indicators__years"))
-        achieved = missed = pending = 0
+        achieved = missed = no_actual = no_target = 0
         for plan in plans:
             for indicator in plan.indicators.all():
                 row = next(
@@ -35,14 +36,18 @@ def overview(prefecture, fiscal_year: int) -> list[dict]:
                 status = row["achievement"].status if row else ""
                 achieved += status == "achieved"
                 missed += status == "missed"
-                pending += status == ""
+                if not status:
+                    has_actual = row is not None and row["actual"] is not None
+                    no_target += has_actual
+                    no_actual += not has_actual
         rows.append(
             {
                 "municipality": municipality.name,
                 "plans": len(plans),
                 "achieved": achieved,
                 "missed": missed,
-                "pending": pending,
+                "no_actual": no_actual,
+                "no_target": no_target,
             }
         )
     return rows

@@ -12,9 +12,9 @@ def demo(db):
 
 @pytest.fixture
 def policy(demo):
-    return Plan.objects.get(slug="smart-government-policy")
+    return Plan.objects.get(organization__code="240001", slug="smart-government-policy")
 
 
 @pytest.fixture
 def strategy(demo):
-    return Plan.objects.get(slug="mie-digital-strategy")
+    return Plan.objects.get(organization__code="240001", slug="mie-digital-strategy")

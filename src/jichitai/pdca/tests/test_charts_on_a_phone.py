@@ -175,7 +175,7 @@ def test_the_staff_plan_page_reads_at_360_and_1280_px(
     settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
     viewer = make_member(Organization.objects.get(code="240001"), Role.VIEWER, username="chart-v")
     get_user_model().objects.filter(pk=viewer.pk).update(is_demo=True)
-    url = f"/s/240001/pdca/plans/{Plan.objects.get(slug='smart-government-policy').pk}/"
+    url = f"/s/240001/pdca/plans/{Plan.objects.get(organization__code='240001', slug='smart-government-policy').pk}/"
     for width, browser_page in ((360, phone()), (1280, page)):
         browser_page.set_viewport_size({"width": width, "height": 900})
         browser_page.goto("/accounts/login/")

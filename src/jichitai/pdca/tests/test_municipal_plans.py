@@ -90,7 +90,8 @@ def test_the_prefecture_sees_municipal_plans_as_counts(prefecture, tsu, ise, mak
         "plans": 1,
         "achieved": 1,
         "missed": 0,
-        "pending": 0,
+        "no_actual": 0,
+        "no_target": 0,
     }
     assert overview["伊勢市"]["plans"] == 0
     page = login(make_member(prefecture, Role.VIEWER)).get("/s/240001/pdca/").content.decode()
@@ -98,8 +99,46 @@ def test_the_prefecture_sees_municipal_plans_as_counts(prefecture, tsu, ise, mak
     assert plan.name not in page  # counts only, not the 市町's own plan pages
 
 
+def test_an_indicator_measured_without_a_target_is_not_counted_as_lacking_a_result(prefecture, tsu):
+    """津市's copy of a plan measures its applications live but has no target yet: the prefecture
+    sees that indicator as lacking a target, not as lacking a result."""
+    plan = plan_with_action(tsu, first_year=2026)
+    indicator = plan.indicators.get()
+    IndicatorYear.objects.filter(indicator=indicator, fiscal_year=2026).update(
+        target=None, actual=35
+    )
+    row = {row["municipality"]: row for row in municipal_plans.overview(prefecture, 2026)}["津市"]
+    assert (row["no_actual"], row["no_target"]) == (0, 1)
+    IndicatorYear.objects.filter(indicator=indicator, fiscal_year=2026).update(actual=None)
+    row = {row["municipality"]: row for row in municipal_plans.overview(prefecture, 2026)}["津市"]
+    assert (row["no_actual"], row["no_target"]) == (1, 0)
+
+
 def test_a_chart_of_zeros_is_drawn():
     from jichitai.pdca.charts import target_actual_svg
 
     svg = target_actual_svg([{"label": "R8", "target": None, "actual": 0.0}], title="t", unit="件")
     assert svg.startswith("<svg")
+
+
+def test_in_the_demo_tsu_runs_a_copy_of_the_prefectures_policy_measuring_itself(demo):
+    from django.utils import timezone
+
+    from jichitai.core import japanese
+    from jichitai.pdca.indicators import indicator_rows
+    from jichitai.procedures import selectors
+    from jichitai.tenancy.models import Organization
+
+    prefecture, tsu = (
+        Organization.objects.get(code="240001"),
+        Organization.objects.get(code="242012"),
+    )
+    plan = Plan.objects.get(organization=tsu)
+    assert plan.name == "津市スマート自治体推進計画" and plan.indicators.count() == 3
+    this_year = japanese.fiscal_year(timezone.localdate())
+    applications = plan.indicators.get(name="電子申請・届出システムによる申請件数")
+    row = next(r for r in indicator_rows(applications) if r["fiscal_year"] == this_year)
+    tsu_online = selectors.total_applications(tsu, this_year, channel="online")
+    assert row["measured"] and row["actual"] == tsu_online > 0
+    overview = {row["municipality"]: row for row in municipal_plans.overview(prefecture, this_year)}
+    assert overview["津市"]["plans"] == 1 and overview["津市"]["no_target"] == 1

@@ -117,7 +117,7 @@ def test_the_application_count_indicator_follows_the_platform(policy, manager, l
     actual then counts the applications received in that 年度, and grows when one arrives."""
     from jichitai.pdca.models import Plan
 
-    policy = Plan.objects.get(slug="smart-government-policy")
+    policy = Plan.objects.get(organization__code="240001", slug="smart-government-policy")
     indicator = policy.indicators.get(name="電子申請・届出システムによる申請件数")
     client = login(manager)
     client.post(
