@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -186,7 +187,7 @@ def create_api_token(
     """Returns ``(token, raw)``; ``raw`` (``<prefix>.<secret>``) is shown to the person once and
     never stored."""
     if not membership.has_role(role):
-        raise ValidationError({"role": "自分の権限より強い権限のトークンは作れません。"})
+        raise ValidationError({"role": _("自分の権限より強い権限のトークンは作れません。")})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -30,12 +31,12 @@ from jichitai.tenancy.selectors import for_tenant
 
 def _refuse_unless_prefecture(organization: Organization) -> None:
     if organization.kind != Organization.Kind.PREFECTURE:
-        raise ValidationError("市町連携の取組は都道府県が登録します。")
+        raise ValidationError(_("市町連携の取組は都道府県が登録します。"))
 
 
 def _refuse_unless_municipality_of(prefecture: Organization, municipality: Organization) -> None:
     if municipality.parent_id != prefecture.pk:
-        raise ValidationError({"municipality": "この都道府県の市町ではありません。"})
+        raise ValidationError({"municipality": _("この都道府県の市町ではありません。")})
 
 
 @transaction.atomic
@@ -54,7 +55,7 @@ def create_initiative(
 ) -> Initiative:
     _refuse_unless_prefecture(organization)
     if survey is not None and survey.organization_id != organization.pk:
-        raise ValidationError({"survey": "自団体の手続を選んでください。"})
+        raise ValidationError({"survey": _("自団体の手続を選んでください。")})
     initiative = Initiative(
         organization=organization,
         slug=slug,
@@ -71,7 +72,7 @@ def create_initiative(
         with transaction.atomic():
             initiative.save()
     except IntegrityError:
-        raise ValidationError({"slug": "この識別子は既に使われています。"}) from None
+        raise ValidationError({"slug": _("この識別子は既に使われています。")}) from None
     audit.record_created(
         instance=initiative, fields=["slug", "name", "kind", "fiscal_year"], actor=actor
     )
@@ -140,9 +141,9 @@ def record_participation(
     """Records (or corrects) that ``municipality`` took part, with how many of its staff."""
     _refuse_unless_municipality_of(initiative.organization, municipality)
     if session is not None and session.initiative_id != initiative.pk:
-        raise ValidationError({"session": "この取組の回ではありません。"})
+        raise ValidationError({"session": _("この取組の回ではありません。")})
     if staff_count < 1:
-        raise ValidationError({"staff_count": "参加人数は1以上で入力してください。"})
+        raise ValidationError({"staff_count": _("参加人数は1以上で入力してください。")})
     participation, _created = Participation.objects.update_or_create(
         initiative=initiative,
         session=session,
@@ -165,11 +166,11 @@ def set_adoption(
 ) -> Adoption:
     """A 市町 records where it stands with one measure in a 年度."""
     if organization.parent_id is None:
-        raise ValidationError("導入状況は市町が登録します。")
+        raise ValidationError(_("導入状況は市町が登録します。"))
     if measure not in Measure.values:
-        raise ValidationError({"measure": "取組を選んでください。"})
+        raise ValidationError({"measure": _("取組を選んでください。")})
     if state not in AdoptionState.values:
-        raise ValidationError({measure: "状況を選んでください。"})
+        raise ValidationError({measure: _("状況を選んでください。")})
     adoption = (
         for_tenant(Adoption, organization).filter(fiscal_year=fiscal_year, measure=measure).first()
     )
@@ -197,7 +198,7 @@ def send_survey(*, actor: User | None, initiative: Initiative) -> int:
     """Asks every 市町 that took part to answer the initiative's survey; returns how many
     requests were added (a 市町 already asked is not asked twice)."""
     if initiative.survey is None:
-        raise ValidationError("この取組には事後アンケートがありません。")
+        raise ValidationError(_("この取組には事後アンケートがありません。"))
     municipalities = (
         Organization.objects.filter(
             pk__in=Participation.objects.filter(initiative=initiative).values("municipality")
@@ -227,10 +228,10 @@ def answer_survey(*, actor: User | None, request: SurveyRequest, data: dict) -> 
     application (so it reaches the prefecture's inbox, tally and exports)."""
     request = SurveyRequest.objects.select_for_update().get(pk=request.pk)
     if request.application_id is not None:
-        raise ValidationError("このアンケートには既に回答しています。")
+        raise ValidationError(_("このアンケートには既に回答しています。"))
     survey = request.initiative.survey
     if survey is None:
-        raise ValidationError("この取組には事後アンケートがありません。")
+        raise ValidationError(_("この取組には事後アンケートがありません。"))
     try:
         submission = procedures.submit_application(
             procedure=survey,

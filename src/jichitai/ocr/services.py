@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -86,10 +87,14 @@ def create_template(
         unknown = [f["name"] for f in fields if f["name"] not in allowed]
         if unknown:
             raise ValidationError(
-                {"definition": [f"手続のフォームにない項目です: {'、'.join(unknown)}"]}
+                {
+                    "definition": [
+                        _("手続のフォームにない項目です: %(items)s") % {"items": "、".join(unknown)}
+                    ]
+                }
             )
     if not name.strip():
-        raise ValidationError({"name": ["様式名を入力してください。"]})
+        raise ValidationError({"name": [_("様式名を入力してください。")]})
     paper = PaperTemplate(
         organization=organization,
         procedure=procedure,
@@ -124,7 +129,7 @@ def save_field(*, actor: User, paper: PaperTemplate, data: dict[str, Any]) -> Pa
         raise ValidationError(str(error)) from None
     choices = dict(selectors.procedure_field_choices(paper.procedure))
     if field.name not in choices:
-        raise ValidationError({"name": ["手続のフォームの項目を選んでください。"]})
+        raise ValidationError({"name": [_("手続のフォームの項目を選んでください。")]})
     if not field.label:
         field.label = choices[field.name]
     fields = [f for f in paper.fields if f["name"] != field.name]
@@ -171,11 +176,11 @@ def start_batch(
     were received on ``received_on`` (default today), which their applications are judged by."""
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
-        raise ValidationError({"received_on": ["受付日に先の日付は入力できません。"]})
+        raise ValidationError({"received_on": [_("受付日に先の日付は入力できません。")]})
     if not uploads:
-        raise ValidationError({"scans": ["スキャンしたファイルを選んでください。"]})
+        raise ValidationError({"scans": [_("スキャンしたファイルを選んでください。")]})
     if not paper.fields:
-        raise ValidationError("この様式には読取項目がありません。先に項目を定義してください。")
+        raise ValidationError(_("この様式には読取項目がありません。先に項目を定義してください。"))
     batch = Batch.objects.create(
         organization=paper.organization,
         template=paper,
@@ -324,7 +329,7 @@ def verify_page(*, actor: User, page: ScanPage, typed: dict) -> ScanPage:
     page waits for a second person; otherwise it becomes an application now."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
     if page.status not in (ScanPage.Status.REVIEW, ScanPage.Status.NOT_ALIGNED):
-        raise ValidationError("このページはすでに確認されています。")
+        raise ValidationError(_("このページはすでに確認されています。"))
     paper = page.batch.template
     page.values = _normalised(paper, typed)
     page.first_by = actor
@@ -343,9 +348,9 @@ def second_entry(*, actor: User, page: ScanPage, typed: dict) -> ScanPage:
     """ベリファイ: a second person types the critical fields without seeing the first values."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
     if page.status != ScanPage.Status.SECOND_ENTRY:
-        raise ValidationError("このページはベリファイ待ちではありません。")
+        raise ValidationError(_("このページはベリファイ待ちではありません。"))
     if page.first_by_id == actor.pk:
-        raise ValidationError("ベリファイは最初に確認した職員とは別の職員が行ってください。")
+        raise ValidationError(_("ベリファイは最初に確認した職員とは別の職員が行ってください。"))
     paper = page.batch.template
     names = {f["name"] for f in paper.critical_fields}
     page.second_values = _normalised(paper, typed, names)
@@ -366,9 +371,9 @@ def resolve_conflict(*, actor: User, page: ScanPage, typed: dict) -> ScanPage:
     """A third person decides the critical fields on which the two entries disagreed."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
     if page.status != ScanPage.Status.CONFLICT:
-        raise ValidationError("このページは判定待ちではありません。")
+        raise ValidationError(_("このページは判定待ちではありません。"))
     if actor.pk in (page.first_by_id, page.second_by_id):
-        raise ValidationError("不一致の判定は、入力した2人以外の職員が行ってください。")
+        raise ValidationError(_("不一致の判定は、入力した2人以外の職員が行ってください。"))
     paper = page.batch.template
     names = set(selectors.conflicting_names(page))
     page.values = {**page.values, **_normalised(paper, typed, names)}
@@ -382,7 +387,7 @@ def discard_page(*, actor: User, page: ScanPage) -> ScanPage:
     """A page that is not an application (a cover letter, another form, an empty sheet)."""
     page = ScanPage.objects.select_for_update().get(pk=page.pk)
     if page.status == ScanPage.Status.DONE:
-        raise ValidationError("受け付けたページは取り下げられません。")
+        raise ValidationError(_("受け付けたページは取り下げられません。"))
     page.status = ScanPage.Status.DISCARDED
     page.save(update_fields=["status"])
     audit.record(

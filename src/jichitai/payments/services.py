@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -93,15 +94,17 @@ def fee_on_submission(*, application: Application) -> None:
 def set_fee(*, actor: User, application: Application, amount: int) -> Payment:
     """事後決済: the clerk sets the fee after review; the applicant is told by e-mail."""
     if application.procedure.fee_kind != Procedure.FeeKind.AFTER_REVIEW:
-        raise ValidationError({"amount": "この手続の手数料は審査後に決める方式ではありません。"})
+        raise ValidationError({"amount": _("この手続の手数料は審査後に決める方式ではありません。")})
     if hasattr(application, "payment"):
         raise ValidationError(
             {
-                "amount": "手数料はすでに設定されています。変える場合は取り消してから設定してください。"
+                "amount": _(
+                    "手数料はすでに設定されています。変える場合は取り消してから設定してください。"
+                )
             }
         )
     if amount <= 0:
-        raise ValidationError({"amount": "1円以上の金額を入力してください。"})
+        raise ValidationError({"amount": _("1円以上の金額を入力してください。")})
     payment = _create(application, amount, actor)
     status_changed(
         application,
@@ -141,7 +144,7 @@ def _mark_paid(
 @transaction.atomic
 def cancel(*, actor: User, payment: Payment) -> Payment:
     if payment.status != Payment.Status.UNPAID:
-        raise ValidationError("未払の納付だけを取り消せます。")
+        raise ValidationError(_("未払の納付だけを取り消せます。"))
     payment.status = Payment.Status.CANCELLED
     payment.save(update_fields=["status", "updated_at"])
     audit.record(
@@ -156,9 +159,9 @@ def cancel(*, actor: User, payment: Payment) -> Payment:
 @transaction.atomic
 def refund(*, actor: User, payment: Payment, reason: str) -> Payment:
     if payment.status != Payment.Status.PAID:
-        raise ValidationError("支払済の納付だけを返金できます。")
+        raise ValidationError(_("支払済の納付だけを返金できます。"))
     if not reason.strip():
-        raise ValidationError({"reason": "返金の理由を入力してください。"})
+        raise ValidationError({"reason": _("返金の理由を入力してください。")})
     payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
     audit.record(
@@ -208,7 +211,9 @@ def _rows_from_csv(data: bytes, profile: ReconciliationProfile) -> list[tuple[in
     lines = list(csv.reader(io.StringIO(text)))
     header_index = profile.header_row - 1
     if header_index >= len(lines):
-        raise ValidationError({"file": f"{profile.header_row}行目に見出しがありません。"})
+        raise ValidationError(
+            {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
+        )
     header = [cell.strip() for cell in lines[header_index]]
     return [
         (header_index + 2 + offset, dict(zip(header, line, strict=False)))
@@ -222,11 +227,13 @@ def _rows_from_xlsx(data: bytes, profile: ReconciliationProfile) -> list[tuple[i
 
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     if sheet is None:
-        raise ValidationError({"file": "Excel ファイルにシートがありません。"})
+        raise ValidationError({"file": _("Excel ファイルにシートがありません。")})
     rows = list(sheet.iter_rows(values_only=True))
     header_index = profile.header_row - 1
     if header_index >= len(rows):
-        raise ValidationError({"file": f"{profile.header_row}行目に見出しがありません。"})
+        raise ValidationError(
+            {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
+        )
     header = ["" if cell is None else str(cell).strip() for cell in rows[header_index]]
     result: list[tuple[int, Row]] = []
     for offset, values in enumerate(rows[header_index + 1 :]):
@@ -247,7 +254,10 @@ def _read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> li
     except UnicodeDecodeError:
         raise ValidationError(
             {
-                "file": f"文字コードが {profile.get_encoding_display()} ではないようです。取込設定を確認してください。"
+                "file": _(
+                    "文字コードが %(encoding)s ではないようです。取込設定を確認してください。"
+                )
+                % {"encoding": profile.get_encoding_display()}
             }
         ) from None
     columns = (profile.number_column, profile.amount_column, profile.paid_on_column)
@@ -256,7 +266,13 @@ def _read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> li
         if missing:
             raise ValidationError(
                 {
-                    "file": f"列「{'」「'.join(missing)}」が見つかりません(見出しは {profile.header_row} 行目として読んでいます)。"
+                    "file": _(
+                        "列「%(columns)s」が見つかりません(見出しは %(row)s 行目として読んでいます)。"
+                    )
+                    % {
+                        "columns": "」「".join(missing),
+                        "row": profile.header_row,
+                    }
                 }
             )
     return [

@@ -26,11 +26,11 @@ class FigureField(forms.CharField):
         if not text:
             return None
         if len(text) > 30:
-            raise forms.ValidationError("数値が長すぎます。")
+            raise forms.ValidationError(_("数値が長すぎます。"))
         try:
             return Decimal(text)
         except InvalidOperation:
-            raise forms.ValidationError("数値で入力してください(例: 22400、10.5)。") from None
+            raise forms.ValidationError(_("数値で入力してください(例: 22400、10.5)。")) from None
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -136,7 +136,7 @@ class ThousandYenField(forms.CharField):
         if not text:
             return None
         if not text.isdigit() or len(text) > 15:
-            raise forms.ValidationError("千円単位の0以上の整数で入力してください(例: 64370)。")
+            raise forms.ValidationError(_("千円単位の0以上の整数で入力してください(例: 64370)。"))
         return int(text)
 
 

@@ -121,7 +121,7 @@ class ProcedureForm(forms.ModelForm):
     def clean_attachment_max_mb(self):
         value = self.cleaned_data["attachment_max_mb"]
         if not 1 <= value <= 50:
-            raise forms.ValidationError("1〜50 MB の範囲で指定してください。")
+            raise forms.ValidationError(_("1〜50 MB の範囲で指定してください。"))
         return value
 
 
@@ -224,7 +224,7 @@ class FieldForm(forms.Form):
         name = self.cleaned_data["name"].strip()
         if name and not NAME_PATTERN.match(name):
             raise forms.ValidationError(
-                "半角英小文字で始まる英数字と _ (40文字以内)にしてください。"
+                _("半角英小文字で始まる英数字と _ (40文字以内)にしてください。")
             )
         return name
 
@@ -255,7 +255,7 @@ class FieldForm(forms.Form):
             except ValueError as error:
                 self.add_error("children", str(error))
             if (data.get("min_repeat") or 0) > (data.get("max_repeat") or repeats.MAX_REPEAT):
-                self.add_error("min_repeat", "最小件数は最大件数以下にしてください。")
+                self.add_error("min_repeat", _("最小件数は最大件数以下にしてください。"))
         return data
 
     def to_spec(self, taken_names: set[str], *, previous: FieldSpec | None = None) -> FieldSpec:

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -69,8 +70,10 @@ def _crl_from(data: bytes) -> x509.CertificateRevocationList:
     if _pem_or_der(data, x509.load_pem_x509_certificate, x509.load_der_x509_certificate):
         raise ValidationError(
             {
-                "file": "これは証明書のファイルです。ここには認証局が公開している失効リスト(CRL)を登録します。"
-                "認証局の証明書は上の「信頼する認証局」で登録してください。"
+                "file": _(
+                    "これは証明書のファイルです。ここには認証局が公開している失効リスト(CRL)を登録します。"
+                    "認証局の証明書は上の「信頼する認証局」で登録してください。"
+                )
             }
         )
     raise ValidationError({"file": NOT_A_CRL})
@@ -88,12 +91,14 @@ def add_trust_anchor(
     if not is_ca:
         raise ValidationError(
             {
-                "file": "認証局(CA)の証明書ではありません。署名者の証明書ではなく、発行元の認証局の証明書を登録してください。"
+                "file": _(
+                    "認証局(CA)の証明書ではありません。署名者の証明書ではなく、発行元の認証局の証明書を登録してください。"
+                )
             }
         )
     fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
     if selectors.trust_anchors(organization).filter(fingerprint=fingerprint).exists():
-        raise ValidationError({"file": "この証明書はすでに登録されています。"})
+        raise ValidationError({"file": _("この証明書はすでに登録されています。")})
     anchor = TrustAnchor.objects.create(
         organization=organization,
         name=name,
@@ -118,13 +123,15 @@ def add_revocation_list(*, actor: User, organization: Organization, data: bytes)
     if issuer is None:
         raise ValidationError(
             {
-                "file": "この CRL の発行者は、登録されている認証局のどれでもありません。先に認証局の証明書を登録してください。"
+                "file": _(
+                    "この CRL の発行者は、登録されている認証局のどれでもありません。先に認証局の証明書を登録してください。"
+                )
             }
         )
     # The stubs allow any certificate key here, key-agreement ones (X25519, ML-KEM) included, which
     # cannot sign; ``is_signature_valid`` refuses those itself.
     if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
-        raise ValidationError({"file": "CRL の署名を認証局の証明書で確認できません。"})
+        raise ValidationError({"file": _("CRL の署名を認証局の証明書で確認できません。")})
     revocation_list = RevocationList.objects.create(
         organization=organization,
         issuer=crl.issuer.rfc4514_string(),
@@ -164,7 +171,7 @@ def accept_application_signature(
         raise ValidationError(
             {
                 "signature": [
-                    "この手続には電子署名が必要です。署名ファイル(.p7s)を添付してください。"
+                    _("この手続には電子署名が必要です。署名ファイル(.p7s)を添付してください。")
                 ]
             }
         )

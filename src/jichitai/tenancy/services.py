@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.audit import services as audit
 from jichitai.core.links import absolute_url
@@ -79,9 +80,9 @@ def create_municipality(
     *, actor: "User", prefecture: Organization, code: str, name: str, name_kana: str, kind: str
 ) -> Organization:
     if not prefecture.is_prefecture:
-        raise ValidationError("市町を登録できるのは都道府県だけです。")
+        raise ValidationError(_("市町を登録できるのは都道府県だけです。"))
     if kind == Organization.Kind.PREFECTURE:
-        raise ValidationError({"kind": "市町村の種別を選んでください。"})
+        raise ValidationError({"kind": _("市町村の種別を選んでください。")})
     municipality = Organization(
         code=code, name=name, name_kana=name_kana, kind=kind, parent=prefecture
     )
@@ -118,7 +119,9 @@ def _refuse_duplicate_division_name(
     duplicates = for_tenant(Division, organization).filter(name=name)
     # pk=None matches no row, so a new division excludes nothing; the stubs accept only a key.
     if duplicates.exclude(pk=exclude_pk).exists():  # type: ignore[misc]
-        raise ValidationError({"name": f"「{name}」という所属はすでに登録されています。"})
+        raise ValidationError(
+            {"name": _("「%(name)s」という所属はすでに登録されています。") % {"name": name}}
+        )
 
 
 @transaction.atomic
@@ -178,13 +181,13 @@ def invite_member(
     answer is the same whether the login ID belongs to an account (of any organization) or not, so
     the page tells an admin nothing about other organizations' staff."""
     if division is not None and division.organization_id != organization.pk:
-        raise ValidationError({"division": "別の団体の所属は選べません。"})
+        raise ValidationError({"division": _("別の団体の所属は選べません。")})
     if holds_break_glass_access(organization, actor):
         raise ValidationError(
-            "緊急アクセス中は職員を招待できません。市町の管理者に依頼してください。"
+            _("緊急アクセス中は職員を招待できません。市町の管理者に依頼してください。")
         )
     if has_member(organization, username=username):
-        raise ValidationError({"username": "この職員はすでにこの団体に登録されています。"})
+        raise ValidationError({"username": _("この職員はすでにこの団体に登録されています。")})
     now = timezone.now()
     # A new invitation replaces earlier ones to the same login ID.
     for_tenant(Invitation, organization).filter(
@@ -236,11 +239,13 @@ def accept_invitation(*, invitation: Invitation, user: "User") -> Membership:
         raise ValidationError(INVITATION_UNUSABLE)
     if user.username != locked.username:
         raise ValidationError(
-            f"この招待は別のログインID({locked.username})宛てです。"
-            "そのログインIDでログインし直してください。"
+            _(
+                "この招待は別のログインID(%(username)s)宛てです。そのログインIDでログインし直してください。"
+            )
+            % {"username": locked.username}
         )
     if has_member(locked.organization, username=user.username):
-        raise ValidationError("すでにこの団体の職員として登録されています。")
+        raise ValidationError(_("すでにこの団体の職員として登録されています。"))
     membership = Membership(
         user=user, organization=locked.organization, role=locked.role, division=locked.division
     )
@@ -270,7 +275,7 @@ def create_account_from_invitation(
     and accepts. The account's address is the one the invitation was sent to."""
     if account_named(invitation.username) is not None:
         raise ValidationError(
-            "このログインIDのアカウントはすでにあります。ログインしてから承諾してください。"
+            _("このログインIDのアカウントはすでにあります。ログインしてから承諾してください。")
         )
     user = get_user_model()(
         username=invitation.username,
@@ -297,11 +302,13 @@ def invite_municipal_admin(
     """The prefecture invites a 市町's administrator only while it has none of its own; once it
     has one, the prefecture reaches it only through break-glass access."""
     if municipality.parent_id != prefecture.pk:
-        raise ValidationError("県の管理する市町ではありません。")
+        raise ValidationError(_("県の管理する市町ではありません。"))
     if admins_of(municipality).exists():
         raise ValidationError(
-            f"{municipality.name}にはすでに管理者がいます。管理者の追加は{municipality.name}の"
-            "管理者が行います。緊急の対応が必要な場合は「緊急アクセス」を使ってください。"
+            _(
+                "%(municipality)sにはすでに管理者がいます。管理者の追加は%(municipality)sの管理者が行います。緊急の対応が必要な場合は「緊急アクセス」を使ってください。"
+            )
+            % {"municipality": municipality.name}
         )
     return invite_member(
         actor=actor, organization=municipality, role=Role.ADMIN, division=None, **values
@@ -332,19 +339,25 @@ def grant_break_glass_access(
     municipality's own administrators (or its representative address) when granted."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "緊急アクセスの理由を入力してください。"})
+        raise ValidationError({"reason": _("緊急アクセスの理由を入力してください。")})
     if not 1 <= hours <= BREAK_GLASS_MAX_HOURS:
         raise ValidationError(
-            {"hours": f"期間は1時間から{BREAK_GLASS_MAX_HOURS}時間以内で指定してください。"}
+            {
+                "hours": _("期間は1時間から%(hours)s時間以内で指定してください。")
+                % {"hours": BREAK_GLASS_MAX_HOURS}
+            }
         )
     if municipality.parent_id != prefecture.pk:
-        raise ValidationError("県の管理する市町ではありません。")
+        raise ValidationError(_("県の管理する市町ではありません。"))
     now = timezone.now()
     membership = (
         for_tenant(Membership.objects.select_for_update(), municipality).filter(user=actor).first()
     )
     if membership is not None and membership.expires_at is None:
-        raise ValidationError(f"すでに{municipality.name}の職員として登録されています。")
+        raise ValidationError(
+            _("すでに%(municipality)sの職員として登録されています。")
+            % {"municipality": municipality.name}
+        )
     if membership is None:
         membership = Membership(user=actor, organization=municipality)
     membership.role = Role.ADMIN
@@ -378,10 +391,10 @@ def change_member(*, actor: "User", membership: Membership, **values: Any) -> Me
     if stored.user_id == getattr(actor, "pk", None) and (
         values.get("role", stored.role) != stored.role or values.get("is_active", True) is False
     ):
-        raise ValidationError("自分自身の権限は変更できません。他の管理者に依頼してください。")
+        raise ValidationError(_("自分自身の権限は変更できません。他の管理者に依頼してください。"))
     division = values.get("division")
     if division is not None and division.organization_id != membership.organization_id:
-        raise ValidationError({"division": "別の団体の所属は選べません。"})
+        raise ValidationError({"division": _("別の団体の所属は選べません。")})
     before = _apply(membership, MEMBERSHIP_FIELDS, values)
     audit.record_update(
         action="tenancy.membership.updated", actor=actor, target=membership, before=before

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -51,7 +52,9 @@ def _division(organization: Organization, name: str) -> Division | None:
 def create_scenario(*, actor: User | None, organization: Organization, source: str) -> Scenario:
     data = _parse(source)
     if for_tenant(Scenario, organization).filter(name=data["name"]).exists():
-        raise ValidationError({"source": [f"識別子「{data['name']}」のシナリオは既にあります。"]})
+        raise ValidationError(
+            {"source": [_("識別子「%(name)s」のシナリオは既にあります。") % {"name": data["name"]}]}
+        )
     scenario = Scenario.objects.create(
         organization=organization,
         name=data["name"],
@@ -81,12 +84,16 @@ def new_version(*, actor: User | None, scenario: Scenario, source: str) -> Scena
     data = _parse(source)
     if data["name"] != scenario.name:
         raise ValidationError(
-            {"source": [f"識別子(name)は「{scenario.name}」のままにしてください。"]}
+            {
+                "source": [
+                    _("識別子(name)は「%(name)s」のままにしてください。") % {"name": scenario.name}
+                ]
+            }
         )
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     current = scenario.current_version
     if current is not None and current.definition == data:
-        raise ValidationError({"source": ["前の版から変更がありません。"]})
+        raise ValidationError({"source": [_("前の版から変更がありません。")]})
     version = ScenarioVersion.objects.create(
         scenario=scenario,
         number=(current.number + 1) if current else 1,
@@ -117,18 +124,18 @@ def approve_version(
         ScenarioVersion.objects.select_for_update().select_related("scenario").get(pk=version.pk)
     )
     if membership is None or not membership.has_role(Role.MANAGER):
-        raise ValidationError("承認できるのは所属長・推進担当(manager)以上の職員です。")
+        raise ValidationError(_("承認できるのは所属長・推進担当(manager)以上の職員です。"))
     if version.approved_at is not None:
-        raise ValidationError("この版は承認済みです。")
+        raise ValidationError(_("この版は承認済みです。"))
     if version.created_by_id is not None and version.created_by_id == getattr(actor, "pk", None):
         raise ValidationError(
-            "シナリオを作成・変更した職員は、その版を承認できません(別の職員が承認します)。"
+            _("シナリオを作成・変更した職員は、その版を承認できません(別の職員が承認します)。")
         )
     if not version.runs.filter(
         mode=Run.Mode.PLAN, status__in=[Run.Status.FINISHED, Run.Status.FINISHED_WITH_ERRORS]
     ).exists():
         raise ValidationError(
-            "承認の前に、この版の計画(ドライラン)を実行して内容を確認してください。"
+            _("承認の前に、この版の計画(ドライラン)を実行して内容を確認してください。")
         )
     version.approved_by = actor
     version.approved_at = timezone.now()
@@ -159,23 +166,30 @@ def start_run(
     A production run needs the version approved."""
     version = scenario.current_version
     if version is None:
-        raise ValidationError("シナリオに版がありません。")
+        raise ValidationError(_("シナリオに版がありません。"))
     if mode == Run.Mode.APPLY and not version.is_approved:
         raise ValidationError(
-            f"第{version.number}版はまだ承認されていません。計画を確認し、別の職員(manager)が承認してから本番実行できます。"
+            _(
+                "第%(number)s版はまだ承認されていません。計画を確認し、別の職員(manager)が承認してから本番実行できます。"
+            )
+            % {"number": version.number}
         )
     declared = {entry["name"]: entry for entry in version.definition.get("inputs", [])}
     given = set((values or {}).keys()) | set((files or {}).keys()) | set((paths or {}).keys())
     unknown = given - set(declared)
     if unknown:
-        raise ValidationError(f"このシナリオにない入力です: {'、'.join(sorted(unknown))}")
+        raise ValidationError(
+            _("このシナリオにない入力です: %(inputs)s") % {"inputs": "、".join(sorted(unknown))}
+        )
     missing = [
         entry.get("label") or name
         for name, entry in declared.items()
         if entry.get("required", True) and name not in given
     ]
     if missing:
-        raise ValidationError(f"入力「{'」「'.join(missing)}」を指定してください。")
+        raise ValidationError(
+            _("入力「%(inputs)s」を指定してください。") % {"inputs": "」「".join(missing)}
+        )
     run = Run.objects.create(
         organization=scenario.organization,
         version=version,
@@ -311,10 +325,10 @@ def resolve_item(*, actor: User, item: RunItem, resolution: str, release: bool =
     hand: the item gets the idempotency marker a run would write, so no later run enters it again.
     With ``release`` the item is handed back to the robot: the next production run processes it."""
     if not resolution.strip():
-        raise ValidationError({"resolution": ["対応した内容を入力してください。"]})
+        raise ValidationError({"resolution": [_("対応した内容を入力してください。")]})
     item = RunItem.objects.select_for_update().get(pk=item.pk)
     if item.resolved_at is not None:
-        raise ValidationError("この項目は対応済みです。")
+        raise ValidationError(_("この項目は対応済みです。"))
     item.resolution = resolution.strip()
     item.resolved_by = actor
     item.resolved_at = timezone.now()
@@ -345,7 +359,7 @@ def resolve_item(*, actor: User, item: RunItem, resolution: str, release: bool =
 @transaction.atomic
 def set_secret(*, actor: User | None, organization: Organization, name: str, value: str) -> Secret:
     if len(value) < 3:
-        raise ValidationError({"value": ["3文字以上の値を入力してください。"]})
+        raise ValidationError({"value": [_("3文字以上の値を入力してください。")]})
     secret, created = Secret.objects.update_or_create(
         organization=organization,
         name=name,
@@ -388,7 +402,7 @@ def add_ledger_line(
 ) -> LedgerLine:
     before, after = Decimal(str(hours_before)), Decimal(str(hours_after))
     if before < 0 or after < 0:
-        raise ValidationError({"hours_after": ["時間は0以上で入力してください。"]})
+        raise ValidationError({"hours_after": [_("時間は0以上で入力してください。")]})
     line = LedgerLine.objects.create(
         organization=organization,
         fiscal_year=fiscal_year,

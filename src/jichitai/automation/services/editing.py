@@ -3,6 +3,7 @@ goes through the same validation and versioning as YAML written by hand."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.automation import editor as editor_forms
@@ -15,7 +16,7 @@ def _source(editor: editor_forms.Editor) -> str:
     data = editor_forms.to_definition(editor)
     if not editor.valid:
         raise ValidationError(
-            editor.errors or ["入力に誤りがあります。各項目の表示を確認してください。"]
+            editor.errors or [_("入力に誤りがあります。各項目の表示を確認してください。")]
         )
     return editor_forms.to_yaml(data)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -24,7 +25,7 @@ def request_schedule(
 
     if not croniter.is_valid(cron):
         raise ValidationError(
-            {"cron": ["cron 形式(分 時 日 月 曜日)で入力してください。例: 0 6 * * 1-5"]}
+            {"cron": [_("cron 形式(分 時 日 月 曜日)で入力してください。例: 0 6 * * 1-5")]}
         )
     declared = {
         entry["name"]: entry for entry in scenario.current_version.definition.get("inputs", [])
@@ -34,7 +35,8 @@ def request_schedule(
         raise ValidationError(
             {
                 "cron": [
-                    f"ファイルを入力するシナリオは定期実行できません(入力「{'」「'.join(files)}」)。"
+                    _("ファイルを入力するシナリオは定期実行できません(入力「%(inputs)s」)。")
+                    % {"inputs": "」「".join(files)}
                 ]
             }
         )
@@ -59,12 +61,14 @@ def request_schedule(
 def enable_schedule(*, actor: User, membership: Membership | None, schedule: Schedule) -> Schedule:
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     if membership is None or not membership.has_role(Role.MANAGER):
-        raise ValidationError("定期実行を有効にできるのは所属長・推進担当(manager)以上の職員です。")
+        raise ValidationError(
+            _("定期実行を有効にできるのは所属長・推進担当(manager)以上の職員です。")
+        )
     if schedule.requested_by_id is not None and schedule.requested_by_id == getattr(
         actor, "pk", None
     ):
         raise ValidationError(
-            "定期実行を申請した職員は、自分で有効にできません(別の職員が確認します)。"
+            _("定期実行を申請した職員は、自分で有効にできません(別の職員が確認します)。")
         )
     schedule.enabled_by = actor
     schedule.enabled_at = timezone.now()

@@ -4,7 +4,9 @@ catalogue that has it wins everywhere: a second translation of the same text (�
 "Create", and as an audit log entry, "Created") is never shown. Where one text means two things the
 source gives it a context (pgettext, ``{% translate … context … %}``), which makes them two texts."""
 
+import ast
 import gettext
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -52,3 +54,54 @@ def test_every_english_text_is_translated_and_none_is_a_guess():
             elif lines[-1] == 'msgstr ""' or lines[-1] == 'msgstr[1] ""':
                 problems.append(f"untranslated {where}")
     assert not problems, "\n".join(problems)
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+TRANSLATING = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext"}
+
+
+def _name(call: ast.Call) -> str:
+    function = call.func
+    if isinstance(function, ast.Name):
+        return function.id
+    return function.attr if isinstance(function, ast.Attribute) else ""
+
+
+def _untranslated_refusals(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and _name(call).endswith("ValidationError")):
+            continue
+        for text in ast.walk(call):
+            if isinstance(parents.get(text), ast.JoinedStr | ast.FormattedValue):
+                continue  # the f-string as a whole is judged
+            if isinstance(text, ast.JoinedStr):
+                value = "".join(
+                    part.value for part in text.values if isinstance(part, ast.Constant)
+                )
+            elif isinstance(text, ast.Constant) and isinstance(text.value, str):
+                value = text.value
+            else:
+                continue
+            ancestor = parents.get(text)
+            while ancestor is not call and not (
+                isinstance(ancestor, ast.Call) and _name(ancestor) in TRANSLATING
+            ):
+                ancestor = parents.get(ancestor)
+            if JAPANESE.search(value) and ancestor is call:
+                found.append(f"{path.relative_to(PACKAGE)}:{text.lineno}: {value[:40]}")
+    return found
+
+
+def test_every_refusal_a_person_reads_is_marked_for_translation():
+    """A service's ValidationError is shown next to the field that caused it; one written as a
+    plain string stayed Japanese on the English pages (最終年度は初年度と同じかそれより後に…)."""
+    modules = [
+        path
+        for path in PACKAGE.rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+    ]
+    found = [line for path in modules for line in _untranslated_refusals(path)]
+    assert found == []

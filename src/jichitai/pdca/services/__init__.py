@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -36,7 +37,10 @@ MAX_AMOUNT = 2**63 - 1  # what ProjectYear.executed (BigIntegerField) holds
 def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
     if selectors.is_locked(plan, fiscal_year):
         raise ValidationError(
-            f"{japanese.fiscal_year_label(fiscal_year)}は締め切られているため変更できません。所属長・推進担当に再開を依頼してください。"
+            _(
+                "%(year)sは締め切られているため変更できません。所属長・推進担当に再開を依頼してください。"
+            )
+            % {"year": japanese.fiscal_year_label(fiscal_year)}
         )
 
 
@@ -46,7 +50,7 @@ def _decimal(value: object, field: str) -> Decimal | None:
     try:
         return Decimal(str(value).replace(",", ""))
     except InvalidOperation:
-        raise ValidationError({field: "数値で入力してください。"}) from None
+        raise ValidationError({field: _("数値で入力してください。")}) from None
 
 
 def _person(actor: User | None) -> User | None:
@@ -87,7 +91,7 @@ def set_indicator_year(
     """Target, actual, rationale and a manual achievement judgement (with its reason)."""
     plan = indicator.plan
     if fiscal_year not in plan.fiscal_years and fiscal_year != indicator.baseline_year:
-        raise ValidationError({"fiscal_year": "計画期間外の年度です。"})
+        raise ValidationError({"fiscal_year": _("計画期間外の年度です。")})
     _refuse_if_locked(plan, fiscal_year)
     row, _created = IndicatorYear.objects.get_or_create(
         indicator=indicator, fiscal_year=fiscal_year
@@ -103,10 +107,10 @@ def set_indicator_year(
     override = changes.get("override", row.override)
     if override and not changes.get("override_comment", row.override_comment).strip():
         raise ValidationError(
-            {"override_comment": "達成状況を手動で決めるときは理由を入力してください。"}
+            {"override_comment": _("達成状況を手動で決めるときは理由を入力してください。")}
         )
     if indicator.metric_name and "actual" in values and values["actual"] not in (None, ""):
-        raise ValidationError({"actual": "この指標は自動計測です。実績値は入力できません。"})
+        raise ValidationError({"actual": _("この指標は自動計測です。実績値は入力できません。")})
     save_audited(
         row=row,
         values=changes,
@@ -126,11 +130,16 @@ def bind_metric(
     """Binds an indicator to a live metric (or unbinds it with an empty name)."""
     if metric_name:
         if metric_name not in metrics:
-            raise ValidationError({"metric_name": "この指標はこの環境では計測できません。"})
+            raise ValidationError({"metric_name": _("この指標はこの環境では計測できません。")})
         metric = metrics.get(metric_name)
         for parameter in metric.parameters:
             if parameter.required and parameters.get(parameter.name) in (None, "", []):
-                raise ValidationError({"metric_name": f"「{parameter.label}」を指定してください。"})
+                raise ValidationError(
+                    {
+                        "metric_name": _("「%(parameter)s」を指定してください。")
+                        % {"parameter": parameter.label}
+                    }
+                )
         parameters = {
             p.name: parameters[p.name]
             for p in metric.parameters
@@ -172,7 +181,7 @@ def set_action_year(
     if progress is not KEEP and not (
         progress is None or (isinstance(progress, int) and 0 <= progress <= 100)
     ):
-        raise ValidationError({"progress": ["進捗率は0〜100の整数で入力してください。"]})
+        raise ValidationError({"progress": [_("進捗率は0〜100の整数で入力してください。")]})
     row, _created = ActionYear.objects.get_or_create(action=action, fiscal_year=fiscal_year)
     changes: dict[str, Any] = {}
     if schedule is not None:
@@ -202,12 +211,12 @@ def set_executed_budgets(
     rows = {row.pk: row for row in budgets.counted_rows(plan, fiscal_year)}
     unknown = set(amounts) - set(rows)
     if unknown:
-        raise ValidationError("この年度の事業ではない行があります。画面を開き直してください。")
+        raise ValidationError(_("この年度の事業ではない行があります。画面を開き直してください。"))
     changed = 0
     for pk, amount in amounts.items():
         if amount is not None and not 0 <= amount <= MAX_AMOUNT:
             raise ValidationError(
-                {f"executed_{pk}": "千円単位の0以上の整数で入力してください(例: 64370)。"}
+                {f"executed_{pk}": _("千円単位の0以上の整数で入力してください(例: 64370)。")}
             )
         row = rows[pk]
         if row.executed == amount:
@@ -245,8 +254,8 @@ def reopen_year(*, actor: User, membership: Membership, plan: Plan, fiscal_year:
     from jichitai.tenancy.models import Role
 
     if not membership.has_role(Role.MANAGER):
-        raise ValidationError("締め切った年度を再開できるのは所属長・推進担当以上です。")
-    deleted, _ = YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).delete()
+        raise ValidationError(_("締め切った年度を再開できるのは所属長・推進担当以上です。"))
+    deleted, _per_model = YearLock.objects.filter(plan=plan, fiscal_year=fiscal_year).delete()
     if deleted:
         audit.record(
             action="pdca.year.reopened",
@@ -300,14 +309,16 @@ def create_plan(
     takes that plan's structure — levels, actions, indicators (with their metric bindings, which
     then measure this organization) and projects — without any figure, text of a year or budget."""
     if last_year < first_year:
-        raise ValidationError({"last_year": "最終年度は初年度と同じかそれより後にしてください。"})
+        raise ValidationError(
+            {"last_year": _("最終年度は初年度と同じかそれより後にしてください。")}
+        )
     if selectors.plans_of(organization).filter(slug=slug).exists():
-        raise ValidationError({"slug": "この識別子の計画は既にあります。"})
+        raise ValidationError({"slug": _("この識別子の計画は既にあります。")})
     if copy_from is not None and copy_from.organization_id not in {
         organization.pk,
         organization.parent_id,
     }:
-        raise ValidationError({"copy_from": "自団体か県の計画を選んでください。"})
+        raise ValidationError({"copy_from": _("自団体か県の計画を選んでください。")})
     plan = Plan.objects.create(
         organization=organization,
         name=name,

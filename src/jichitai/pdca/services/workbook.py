@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -56,18 +57,19 @@ def _refuse_locked_years(batch: ImportBatch) -> None:
     touched = sorted(_changed_years(batch) & selectors.locked_years(batch.plan))
     if touched:
         raise ValidationError(
-            f"{'、'.join(japanese.fiscal_year_label(y) for y in touched)}は締め切られています。"
+            _("%(years)sは締め切られています。")
+            % {"years": "、".join(japanese.fiscal_year_label(y) for y in touched)}
         )
 
 
 @transaction.atomic
 def confirm_import(*, actor: User, batch: ImportBatch) -> Job:
     if batch.problems:
-        raise ValidationError("問題のある行を直したファイルをもう一度アップロードしてください。")
+        raise ValidationError(_("問題のある行を直したファイルをもう一度アップロードしてください。"))
     if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError("この取込はすでに反映されています。")
+        raise ValidationError(_("この取込はすでに反映されています。"))
     if not any(row["status"] != "unchanged" for row in batch.rows):
-        raise ValidationError("変更のある行がないため、反映するものはありません。")
+        raise ValidationError(_("変更のある行がないため、反映するものはありません。"))
     _refuse_locked_years(batch)
     job = start_job(
         kind="pdca.import",
@@ -166,7 +168,10 @@ def _indicator_year(plan: Plan, actor: User | None, change: dict[str, Any]) -> N
     indicator = plan.indicators.get(pk=change["indicator"])
     values = dict(change["fields"])
     if "actual" in values and indicator.metric_name:
-        raise ValidationError(f"「{indicator.name}」は自動計測です。実績値は取り込めません。")
+        raise ValidationError(
+            _("「%(indicator)s」は自動計測です。実績値は取り込めません。")
+            % {"indicator": indicator.name}
+        )
     row, _created = IndicatorYear.objects.get_or_create(
         indicator=indicator, fiscal_year=change["fiscal_year"]
     )

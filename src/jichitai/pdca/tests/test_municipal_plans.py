@@ -56,6 +56,12 @@ def test_plan_creation_keeps_the_input_and_says_what_is_wrong(tsu, ise, make_mem
     )
     assert bad.status_code == 400 and "最終年度は初年度と同じか" in bad.content.decode()
     assert 'value="計画"' in bad.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.post(
+        "/s/242012/pdca/plans/new/",
+        {"name": "計画", "slug": "p", "kind": "plan", "first_year": "2028", "last_year": "2026"},
+    ).content.decode()
+    assert "The last fiscal year must be the same as or later than the first." in english
     with pytest.raises(ValidationError):
         services.create_plan(
             actor=None,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -41,12 +42,12 @@ PROCEDURE_FIELDS = [
 
 def _check_procedure(procedure: Procedure) -> None:
     if procedure.division.organization_id != procedure.organization_id:
-        raise ValidationError({"division": "別の団体の所属は選べません。"})
+        raise ValidationError({"division": _("別の団体の所属は選べません。")})
     if procedure.opens_at and procedure.closes_at and procedure.closes_at <= procedure.opens_at:
-        raise ValidationError({"closes_at": "受付終了は受付開始より後にしてください。"})
+        raise ValidationError({"closes_at": _("受付終了は受付開始より後にしてください。")})
     if procedure.fee_owed_on_receipt and not procedure.fee_amount:
         raise ValidationError(
-            {"fee_amount": "定額・1人あたりの手数料では、金額を入力してください。"}
+            {"fee_amount": _("定額・1人あたりの手数料では、金額を入力してください。")}
         )
 
 
@@ -79,7 +80,10 @@ def update_procedure(*, actor: User | None, procedure: Procedure, **values: Any)
     if procedure.capacity is not None and procedure.capacity < stored.seats_taken:
         raise ValidationError(
             {
-                "capacity": f"すでに {stored.seats_taken} 人の申込みがあります。それより少ない定員にはできません。"
+                "capacity": _(
+                    "すでに %(seats_taken)s 人の申込みがあります。それより少ない定員にはできません。"
+                )
+                % {"seats_taken": stored.seats_taken}
             }
         )
     procedure.save()
@@ -171,7 +175,7 @@ def copy_procedure(
     """フォームシェア: an organization copies a procedure another one shares (or one of its own),
     as a draft of its own that it can adapt before publishing."""
     if not (source.is_shared_template or source.organization_id == organization.pk):
-        raise ValidationError("共有されていない手続は複製できません。")
+        raise ValidationError(_("共有されていない手続は複製できません。"))
     fields = source.current_version.fields if source.current_version else source.draft_fields
     copy = Procedure(
         organization=organization,

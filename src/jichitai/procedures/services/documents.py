@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -45,8 +46,10 @@ def set_official_seal(
     if max(width, height) > MAX_SEAL_SIDE:
         raise ValidationError(
             {
-                "image": f"画像が大きすぎます({width}×{height}ピクセル)。"
-                f"一辺 {MAX_SEAL_SIDE} ピクセル以内にしてください。"
+                "image": _(
+                    "画像が大きすぎます(%(width)s×%(height)sピクセル)。一辺 %(side)s ピクセル以内にしてください。"
+                )
+                % {"width": width, "height": height, "side": MAX_SEAL_SIDE}
             }
         )
     upload.seek(0)
@@ -102,10 +105,10 @@ def issue_document(*, actor: User | None, application: Application) -> IssuedDoc
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in ISSUABLE_STATUSES:
         raise ValidationError(
-            "文書は承認した申請にだけ発行できます。先に状態を「承認」にしてください。"
+            _("文書は承認した申請にだけ発行できます。先に状態を「承認」にしてください。")
         )
     if application.purged_at:
-        raise ValidationError("個人情報を削除した申請には文書を発行できません。")
+        raise ValidationError(_("個人情報を削除した申請には文書を発行できません。"))
     template = documents.document_template(application.procedure)
     kind = template.kind if template else DocumentKind.NOTICE
     title = template.title if template else rendering.default_title(kind)

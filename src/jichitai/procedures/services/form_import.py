@@ -5,6 +5,7 @@ being edited at once, or after the clerk has accepted its warnings."""
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -75,7 +76,7 @@ def record_form_import(
 def accept_form_import(*, actor: User | None, form_import: FormImport) -> FormImport:
     """The clerk has read the warnings: the fields replace the form being edited."""
     if form_import.status != FormImport.Status.WARNED:
-        raise ValidationError("この取り込みは確認待ちではありません。")
+        raise ValidationError(_("この取り込みは確認待ちではありません。"))
     _apply(actor=actor, form_import=form_import)
     return form_import
 

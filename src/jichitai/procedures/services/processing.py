@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -67,7 +68,11 @@ def change_status(
     if to_status not in TRANSITIONS[Status(from_status)]:
         raise ValidationError(
             {
-                "to_status": f"「{Status(from_status).label}」から「{Status(to_status).label}」には変更できません。"
+                "to_status": _("「%(from_status)s」から「%(to_status)s」には変更できません。")
+                % {
+                    "from_status": Status(from_status).label,
+                    "to_status": Status(to_status).label,
+                }
             }
         )
     if to_status == Status.COMPLETED:
@@ -75,13 +80,19 @@ def change_status(
         if fee is not None and fee["status"] == "unpaid":
             raise ValidationError(
                 {
-                    "to_status": f"手数料が納付されていないため完了にできません(未払 {fee['amount']:,}円)。"
-                    "納付を確認してから完了にしてください。"
+                    "to_status": _(
+                        "手数料が納付されていないため完了にできません(未払 %(amount)s円)。納付を確認してから完了にしてください。"
+                    )
+                    % {"amount": format(fee["amount"], ",")}
                 }
             )
     if to_status == Status.RETURNED and not message.strip():
         raise ValidationError(
-            {"message": "差戻しの理由と修正してほしい点を、申請者へのメッセージに書いてください。"}
+            {
+                "message": _(
+                    "差戻しの理由と修正してほしい点を、申請者へのメッセージに書いてください。"
+                )
+            }
         )
     application.status = to_status
     if to_status in RELEASED:
@@ -141,7 +152,7 @@ def bulk_change_status(
 @transaction.atomic
 def add_comment(*, actor: User | None, application: Application, text: str) -> ApplicationEvent:
     if not text.strip():
-        raise ValidationError({"text": "メモを入力してください。"})
+        raise ValidationError({"text": _("メモを入力してください。")})
     event = ApplicationEvent.objects.create(
         application=application,
         kind=ApplicationEvent.Kind.COMMENT,
@@ -164,7 +175,7 @@ def assign(*, actor: User | None, application: Application, assignee: User | Non
         assignee is not None
         and not selectors.assignable_staff(application.organization).filter(pk=assignee.pk).exists()
     ):
-        raise ValidationError({"assignee": "この団体の職員を選んでください。"})
+        raise ValidationError({"assignee": _("この団体の職員を選んでください。")})
     before = application.assigned_to
     application.assigned_to = assignee
     application.save(update_fields=["assigned_to", "updated_at"])
@@ -200,9 +211,9 @@ def add_closed_day(
 ) -> ClosedDay:
     """A day the organization is closed; 標準処理期間 counted from now on skips it."""
     if not name.strip():
-        raise ValidationError({"name": "閉庁日の名称を入力してください(例: 庁舎移転)。"})
+        raise ValidationError({"name": _("閉庁日の名称を入力してください(例: 庁舎移転)。")})
     if selectors.closed_days(organization).filter(date=date).exists():
-        raise ValidationError({"date": "この日はすでに閉庁日です。"})
+        raise ValidationError({"date": _("この日はすでに閉庁日です。")})
     day = ClosedDay.objects.create(organization=organization, date=date, name=name.strip())
     audit.record(action="procedures.closed_day.added", actor=actor, target=day, summary=str(day))
     return day

@@ -5,6 +5,7 @@ publication keeps them."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -30,12 +31,12 @@ def save_translations(
     (an empty text removes a translation). ``based_on`` is the version the table was filled
     in on: if another version was published since, nothing is saved."""
     if language not in TRANSLATABLE_LANGUAGES:
-        raise ValidationError("翻訳できない言語です。")
+        raise ValidationError(_("翻訳できない言語です。"))
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
     current = procedure.current_version
     if current is None or current.pk != based_on.pk:
         raise ValidationError(
-            "この間にフォームが公開し直されました。翻訳の画面を開き直してから入力してください。"
+            _("この間にフォームが公開し直されました。翻訳の画面を開き直してから入力してください。")
         )
     fields = translated(current.fields, language, by_place)
     if fields == current.fields:
