@@ -236,7 +236,10 @@ def parse_fiscal_year(text: str) -> int:
         return int(cleaned)
     match = _FISCAL_YEAR_LABEL.match(cleaned)
     if not match:
-        raise ValueError(f"「{text}」を年度として読み取れません。例: 令和3年度、R3年度、2021年度")
+        raise ValueError(
+            gettext("「%(text)s」を年度として読み取れません。例: 令和3年度、R3年度、2021年度")
+            % {"text": text}
+        )
     if match["year"]:
         return int(match["year"])
     era = _ERA_BY_KEY[match["era"]]
@@ -297,7 +300,7 @@ _CHECK_WEIGHTS = (6, 5, 4, 3, 2)
 def local_government_code_check_digit(first_five: str) -> str:
     """Check digit of a 全国地方公共団体コード: weights 6,5,4,3,2; (11 − sum mod 11) mod 10."""
     if not re.fullmatch(r"\d{5}", first_five):
-        raise ValueError("団体コードの先頭5桁は数字で指定してください。")
+        raise ValueError(gettext("団体コードの先頭5桁は数字で指定してください。"))
     total = sum(
         int(digit) * weight for digit, weight in zip(first_five, _CHECK_WEIGHTS, strict=True)
     )
@@ -308,11 +311,13 @@ def validate_local_government_code(code: str) -> str:
     """The 6-digit code, with its check digit verified; a clear message otherwise."""
     cleaned = unicodedata.normalize("NFKC", code or "").strip()
     if not re.fullmatch(r"\d{6}", cleaned):
-        raise ValueError("全国地方公共団体コードは6桁の数字です。")
+        raise ValueError(gettext("全国地方公共団体コードは6桁の数字です。"))
     expected = local_government_code_check_digit(cleaned[:5])
     if cleaned[5] != expected:
         raise ValueError(
-            f"全国地方公共団体コード「{cleaned}」の検査数字が正しくありません"
-            f"(6桁目は {expected} になるはずです)。"
+            gettext(
+                "全国地方公共団体コード「%(cleaned)s」の検査数字が正しくありません(6桁目は %(expected)s になるはずです)。"
+            )
+            % {"cleaned": cleaned, "expected": expected}
         )
     return cleaned

@@ -246,10 +246,16 @@ def children_from_lines(text: str, previous: list[FieldSpec]) -> list[FieldSpec]
             continue
         parts = [part.strip() for part in line.split("|")]
         if len(parts) < 3 or not parts[0] or not parts[2]:
-            raise ValueError(f"{number}行目: 「項目名|種類|見出し」の形で書いてください。")
+            raise ValueError(
+                gettext("%(number)s行目: 「項目名|種類|見出し」の形で書いてください。")
+                % {"number": number}
+            )
         name, kind, label = parts[:3]
         if kind not in field_types or kind == REPEAT:
-            raise ValueError(f"{number}行目: 種類「{kind}」は使えません。")
+            raise ValueError(
+                gettext("%(number)s行目: 種類「%(kind)s」は使えません。")
+                % {"number": number, "kind": kind}
+            )
         child: FieldSpec = {
             **{key: value for key, value in kept.get(name, {}).items() if key != "required"},
             "name": name,

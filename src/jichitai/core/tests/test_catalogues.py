@@ -57,6 +57,7 @@ def test_every_english_text_is_translated_and_none_is_a_guess():
 
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+REFUSALS = {"ValidationError", "ValueError"}  # a ValueError with Japanese words is shown to someone
 TRANSLATING = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext"}
 
 
@@ -72,7 +73,7 @@ def _untranslated_refusals(path: Path) -> list[str]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found = []
     for call in ast.walk(tree):
-        if not (isinstance(call, ast.Call) and _name(call).endswith("ValidationError")):
+        if not (isinstance(call, ast.Call) and _name(call) in REFUSALS):
             continue
         for text in ast.walk(call):
             if isinstance(parents.get(text), ast.JoinedStr | ast.FormattedValue):
@@ -96,8 +97,9 @@ def _untranslated_refusals(path: Path) -> list[str]:
 
 
 def test_every_refusal_a_person_reads_is_marked_for_translation():
-    """A service's ValidationError is shown next to the field that caused it; one written as a
-    plain string stayed Japanese on the English pages (最終年度は初年度と同じかそれより後に…)."""
+    """A service's ValidationError (or a parser's ValueError) is shown next to the field that caused
+    it; one written as a plain string stayed Japanese on the English pages (最終年度は初年度と同じか
+    それより後に…)."""
     modules = [
         path
         for path in PACKAGE.rglob("*.py")
