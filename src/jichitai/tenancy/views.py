@@ -2,13 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jichitai.audit import services as audit
 from jichitai.core.forms import add_service_errors
+from jichitai.core.templatetags.japanese import wareki_datetime
 from jichitai.tenancy import selectors, services
 from jichitai.tenancy.forms import (
     AuditFilterForm,
@@ -293,9 +292,7 @@ def municipality_break_glass(request, org_code, municipality_code):
                 _("%(name)s に緊急アクセスしています(%(until)s まで)。")
                 % {
                     "name": municipality.name,
-                    "until": date_format(
-                        timezone.localtime(membership.expires_at), "Y年n月j日 H:i"
-                    ),
+                    "until": wareki_datetime(membership.expires_at),
                 },
             )
             return redirect("dashboard:organization_home", org_code=municipality.code)

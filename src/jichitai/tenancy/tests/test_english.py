@@ -56,3 +56,11 @@ def test_municipality_administration_reads_in_english(prefecture, tsu, prefectur
         {"break-reason": "", "break-hours": "2"},
     ).content.decode()
     assert "Please enter the reason for emergency access." in no_reason
+    granted = client.post(
+        f"/s/{prefecture.code}/municipalities/{tsu.code}/break-glass/",
+        {"break-reason": "Disaster response", "break-hours": "2"},
+        follow=True,
+    ).content.decode()
+    # The end of the access reads as every English page writes a time: 2026-12-05 (R8) 14:30.
+    notice = re.search(r"You have emergency access to 津市 \(until [^<]*\)\.", granted)
+    assert notice and re.search(r"until \d{4}-\d\d-\d\d \(R\d+\) \d\d:\d\d\)", notice.group(0))
