@@ -8,13 +8,14 @@ from jichitai.collaboration.models import AdoptionState, Measure
 from jichitai.core.metrics import Metric, MetricParameter
 from jichitai.core.published_tables import PublishedTable
 from jichitai.core.registry import metrics, published_tables
+from jichitai.core.templatetags.japanese import nendo
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 
 
 def _initiative_choices(organization) -> list[tuple[str, str]]:
     return [
-        (initiative.slug, f"{initiative.name}({initiative.fiscal_year}年度)")
+        (initiative.slug, f"{initiative.name}({nendo(initiative.fiscal_year)})")
         for initiative in selectors.initiatives_of(organization)
     ]
 

@@ -30,6 +30,7 @@ from jichitai.automation.models import (
     Secret,
 )
 from jichitai.core.japanese import fiscal_year as fiscal_year_of
+from jichitai.core.japanese import fiscal_year_label
 from jichitai.jobs.services import start_job
 from jichitai.tenancy.models import Division, Membership, Organization, Role
 from jichitai.tenancy.selectors import for_tenant
@@ -419,6 +420,6 @@ def add_ledger_line(
         actor=actor,
         organization=organization,
         target=line,
-        summary=f"{fiscal_year}年度 {task}",
+        summary=f"{fiscal_year_label(fiscal_year)} {task}",
     )
     return line

@@ -44,6 +44,23 @@ def test_participation_figures_are_counted_from_the_records(prefecture, tsu, ise
     assert figure("collaboration.municipalities", prefecture, initiative="unknown") is None
 
 
+def test_an_indicator_chooses_its_initiative_by_name_and_fiscal_year_in_wareki(prefecture):
+    from django.utils import translation
+
+    services.create_initiative(
+        actor=None,
+        organization=prefecture,
+        slug="seminar",
+        name="オープンデータセミナー",
+        kind=Initiative.Kind.SEMINAR,
+        fiscal_year=2021,
+    )
+    choices = metrics.get("collaboration.municipalities").parameters[0].choices
+    assert choices(prefecture) == [("seminar", "オープンデータセミナー(令和3年度)")]
+    with translation.override("en"):
+        assert choices(prefecture) == [("seminar", "オープンデータセミナー(FY2021)")]
+
+
 def test_a_council_counts_each_municipality_once_over_its_sessions(prefecture, tsu, ise):
     initiative = council(prefecture, [tsu, ise])
     from datetime import date
