@@ -12,6 +12,7 @@ from jichitai.core import japanese
 from jichitai.core.exports import xlsx_response
 from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
+from jichitai.core.templatetags.japanese import nendo
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.pdca import budgets, municipal_plans, reports, selectors, services, workbook
 from jichitai.pdca.charts import responsive_svg
@@ -98,7 +99,7 @@ def plan_detail(request, org_code, plan_id):
         "indicators": indicators,
         "nodes": selectors.top_nodes(plan),
         "locked": selectors.locked_years(plan),
-        "years": [(year, japanese.fiscal_year_label(year)) for year in plan.fiscal_years],
+        "years": [(year, nendo(year)) for year in plan.fiscal_years],
         "snapshots": selectors.snapshots_of(plan)[:10],
         "budget_lists": budgets.budget_lists(plan),
         "project_years": selectors.project_fiscal_years(plan),
@@ -148,8 +149,7 @@ def indicator_edit(request, org_code, plan_id, indicator_id):
                 else:
                     messages.success(
                         request,
-                        _("%(year)sの値を保存しました。")
-                        % {"year": japanese.fiscal_year_label(year)},
+                        _("%(year)sの値を保存しました。") % {"year": nendo(year)},
                     )
                     return redirect(
                         "pdca:indicator",
@@ -160,7 +160,7 @@ def indicator_edit(request, org_code, plan_id, indicator_id):
         forms.append(
             {
                 "year": year,
-                "label": japanese.fiscal_year_label(year),
+                "label": nendo(year),
                 "form": form,
                 "locked": year in locked,
                 "row": row,
@@ -243,7 +243,7 @@ def action_edit(request, org_code, plan_id, action_id):
         forms.append(
             {
                 "year": year,
-                "label": japanese.fiscal_year_label(year),
+                "label": nendo(year),
                 "form": form,
                 "locked": year in locked,
             }
@@ -266,7 +266,7 @@ def year_lock(request, org_code, plan_id, fiscal_year, action):
         services.lock_year(actor=request.user, plan=plan, fiscal_year=fiscal_year)
         messages.success(
             request,
-            _("%(year)sを締め切りました。") % {"year": japanese.fiscal_year_label(fiscal_year)},
+            _("%(year)sを締め切りました。") % {"year": nendo(fiscal_year)},
         )
     elif action == "reopen":
         services.reopen_year(
@@ -274,7 +274,7 @@ def year_lock(request, org_code, plan_id, fiscal_year, action):
         )
         messages.success(
             request,
-            _("%(year)sを再開しました。") % {"year": japanese.fiscal_year_label(fiscal_year)},
+            _("%(year)sを再開しました。") % {"year": nendo(fiscal_year)},
         )
     else:
         raise Http404
@@ -406,7 +406,7 @@ def executed_budgets(request, org_code, plan_id, fiscal_year):
             messages.success(
                 request,
                 _("%(year)sの執行額を保存しました(変更 %(count)s 件)。")
-                % {"year": japanese.fiscal_year_label(fiscal_year), "count": changed},
+                % {"year": nendo(fiscal_year), "count": changed},
             )
             return redirect(
                 "pdca:executed_budgets", org_code=org_code, plan_id=plan.pk, fiscal_year=fiscal_year

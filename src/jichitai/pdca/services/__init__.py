@@ -16,6 +16,7 @@ from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
+from jichitai.core.templatetags.japanese import nendo
 from jichitai.pdca import budgets, selectors
 from jichitai.pdca.models import (
     Action,
@@ -40,7 +41,7 @@ def _refuse_if_locked(plan: Plan, fiscal_year: int) -> None:
             _(
                 "%(year)sは締め切られているため変更できません。所属長・推進担当に再開を依頼してください。"
             )
-            % {"year": japanese.fiscal_year_label(fiscal_year)}
+            % {"year": nendo(fiscal_year)}
         )
 
 

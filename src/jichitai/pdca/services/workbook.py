@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
-from jichitai.core import japanese
+from jichitai.core.templatetags.japanese import nendo
 from jichitai.jobs.models import Job
 from jichitai.jobs.services import start_job
 from jichitai.pdca import selectors, workbook_diff
@@ -57,8 +57,7 @@ def _refuse_locked_years(batch: ImportBatch) -> None:
     touched = sorted(_changed_years(batch) & selectors.locked_years(batch.plan))
     if touched:
         raise ValidationError(
-            _("%(years)sは締め切られています。")
-            % {"years": "、".join(japanese.fiscal_year_label(y) for y in touched)}
+            _("%(years)sは締め切られています。") % {"years": "、".join(nendo(y) for y in touched)}
         )
 
 

@@ -264,3 +264,19 @@ def test_a_workbook_number_out_of_range_is_a_problem_of_its_row(prefecture, numb
     assert len(problems) == 1
     assert problems[0].startswith("取組シート 2行目 「NO」列: 「")
     assert problems[0].endswith("」は番号ではありません。")
+
+
+@pytest.mark.django_db
+def test_a_plans_fiscal_years_read_as_fy_in_english(prefecture, manager, login):
+    """The 年度 a manager closes and reopens read 令和6年度 in Japanese and FY2024 in English, as
+    every other 年度 on the English pages does."""
+    plan = plan_with_action(prefecture, first_year=2024, last_year=2024)
+    client = login(manager)
+    assert "令和6年度: 入力中" in client.get(f"/s/240001/pdca/plans/{plan.pk}/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/s/240001/pdca/plans/{plan.pk}/").content.decode()
+    assert "FY2024: Open" in page and "令和6年度" not in page
+    closed = client.post(
+        f"/s/240001/pdca/plans/{plan.pk}/years/2024/lock/", follow=True
+    ).content.decode()
+    assert "FY2024" in closed and "令和6年度" not in closed
