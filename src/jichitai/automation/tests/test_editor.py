@@ -205,7 +205,7 @@ def test_the_editor_shows_the_first_items_of_the_latest_plan(tsu, tsu_clerk, log
     assert "まだ計画を実行していません" in clerk.get(url).content.decode()
     run_now(scenario, Run.Mode.PLAN, values={"procedure": str(procedure.pk)})
     page = clerk.get(url).content.decode()
-    assert "第1版の計画" in page
+    assert re.search(r"第1版の計画\(令和\d+年\d+月\d+日 \d\d:\d\d\)", page)
     assert page.count("条件に合うため処理しませんでした(転居は窓口で案内する)") == 2
     assert "メールを送る" in page or "送付先の変更" in page
 
