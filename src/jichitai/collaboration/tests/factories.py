@@ -33,6 +33,18 @@ def council_survey(prefecture) -> Procedure:
     return survey
 
 
+def seminar(prefecture, *, fiscal_year=2020) -> Initiative:
+    """An open data seminar of ``prefecture`` (slug ``seminar``), nobody recorded yet."""
+    return services.create_initiative(
+        actor=None,
+        organization=prefecture,
+        slug="seminar",
+        name="オープンデータセミナー",
+        kind=Initiative.Kind.SEMINAR,
+        fiscal_year=fiscal_year,
+    )
+
+
 def council(prefecture, municipalities, *, slug="council") -> Initiative:
     """A council of ``prefecture`` with one session every municipality attended, its survey sent."""
     initiative = services.create_initiative(

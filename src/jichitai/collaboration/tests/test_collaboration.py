@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from jichitai.collaboration import selectors, services
 from jichitai.collaboration.models import Initiative
-from jichitai.collaboration.tests.factories import council
+from jichitai.collaboration.tests.factories import council, seminar
 from jichitai.core.registry import metrics
 from jichitai.pdca import selectors as pdca_selectors
 from jichitai.pdca.models import ActionYear
@@ -26,20 +26,19 @@ def figure(name, organization, fiscal_year=2020, **parameters):
 
 
 def test_participation_figures_are_counted_from_the_records(prefecture, tsu, ise, kameyama):
-    seminar = services.create_initiative(
-        actor=None,
-        organization=prefecture,
-        slug="seminar",
-        name="オープンデータセミナー",
-        kind=Initiative.Kind.SEMINAR,
-        fiscal_year=2020,
+    initiative = seminar(prefecture)
+    services.record_participation(
+        actor=None, initiative=initiative, municipality=tsu, staff_count=2
     )
-    services.record_participation(actor=None, initiative=seminar, municipality=tsu, staff_count=2)
-    services.record_participation(actor=None, initiative=seminar, municipality=ise, staff_count=3)
+    services.record_participation(
+        actor=None, initiative=initiative, municipality=ise, staff_count=3
+    )
     assert figure("collaboration.municipalities", prefecture, initiative="seminar") == 2
     assert figure("collaboration.staff", prefecture, initiative="seminar") == 5
     # Correcting a record replaces it: 津市 sent one person, not two.
-    services.record_participation(actor=None, initiative=seminar, municipality=tsu, staff_count=1)
+    services.record_participation(
+        actor=None, initiative=initiative, municipality=tsu, staff_count=1
+    )
     assert figure("collaboration.staff", prefecture, initiative="seminar") == 4
     assert figure("collaboration.municipalities", prefecture, initiative="unknown") is None
 
@@ -47,14 +46,7 @@ def test_participation_figures_are_counted_from_the_records(prefecture, tsu, ise
 def test_an_indicator_chooses_its_initiative_by_name_and_fiscal_year_in_wareki(prefecture):
     from django.utils import translation
 
-    services.create_initiative(
-        actor=None,
-        organization=prefecture,
-        slug="seminar",
-        name="オープンデータセミナー",
-        kind=Initiative.Kind.SEMINAR,
-        fiscal_year=2021,
-    )
+    seminar(prefecture, fiscal_year=2021)
     choices = metrics.get("collaboration.municipalities").parameters[0].choices
     assert choices(prefecture) == [("seminar", "オープンデータセミナー(令和3年度)")]
     with translation.override("en"):
