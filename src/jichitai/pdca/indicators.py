@@ -104,13 +104,16 @@ def indicator_rows(indicator: Indicator, *, live: bool = True) -> list[dict]:
     return rows
 
 
-def chart_points(rows: list[dict]) -> list[dict]:
-    """Target and actual per 年度 of ``indicator_rows``, as the charts take them."""
+def chart_points(rows: list[dict], *, until: int | None = None) -> list[dict]:
+    """Target and actual per 年度 of ``indicator_rows``, as the charts take them; with ``until``
+    (a report's 年度) the actuals of later years are left out, as the report's table leaves them."""
     return [
         {
             "label": japanese.fiscal_year_label(row["fiscal_year"], style="short"),
             "target": float(row["target"]) if row["target"] is not None else None,
-            "actual": float(row["actual"]) if row["actual"] is not None else None,
+            "actual": float(row["actual"])
+            if row["actual"] is not None and (until is None or row["fiscal_year"] <= until)
+            else None,
         }
         for row in rows
     ]

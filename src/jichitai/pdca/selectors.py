@@ -209,7 +209,7 @@ def evaluation_data(plan: Plan, fiscal_year: int, dated: date | None = None) -> 
                     }
                     for row in rows
                 ],
-                "chart": chart_points(rows),
+                "chart": chart_points(rows, until=fiscal_year),
                 "decimals": indicator.decimals,
                 "live": {
                     "metric": str(metric.label),

@@ -112,6 +112,24 @@ def test_published_reports_are_frozen(prefecture, clerk, manager):
 
 
 @pytest.mark.django_db
+def test_an_evaluation_sheets_chart_shows_no_actual_after_its_year(prefecture, clerk):
+    """The 令和6年度 sheet's table leaves later years' actuals blank; its chart does the same,
+    while still drawing the targets of the whole plan period."""
+    plan = plan_with_action(prefecture)
+    indicator = plan.indicators.get()
+    for fiscal_year, actual in ((2024, "90"), (2025, "120")):
+        services.set_indicator_year(
+            actor=clerk, indicator=indicator, fiscal_year=fiscal_year, actual=actual
+        )
+    sheet = selectors.evaluation_data(plan, 2024)["indicators"][0]
+    assert [year["actual"] for year in sheet["years"][:2]] == ["90件", ""]
+    assert [point["actual"] for point in sheet["chart"][:2]] == [90.0, None]
+    assert [point["target"] for point in sheet["chart"]] == [
+        point["target"] for point in selectors.evaluation_data(plan, 2028)["indicators"][0]["chart"]
+    ]
+
+
+@pytest.mark.django_db
 def test_the_application_count_indicator_follows_the_platform(policy, manager, login):
     """A manager binds the demo's application-count indicator to the live metric; its R5 (2023年度)
     actual then counts the applications received in that 年度, and grows when one arrives."""
