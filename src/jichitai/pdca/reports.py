@@ -21,9 +21,16 @@ def _with_charts(data: dict) -> dict:
     indicators = [
         {
             **item,
+            # Axes without a single bar read as a broken drawing; the sheet says so in words.
             "svg": target_actual_svg(
                 item["chart"], title=item["name"], unit=item["unit"], decimals=item.get("decimals")
-            ),
+            )
+            if any(
+                point.get(key) is not None
+                for point in item["chart"]
+                for key in ("target", "actual")
+            )
+            else "",
         }
         for item in data["indicators"]
     ]

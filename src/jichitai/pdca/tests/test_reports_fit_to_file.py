@@ -157,3 +157,33 @@ def test_reports_carry_the_date_and_section_lines_of_the_seed_documents(strategy
     )
     sheet = load_workbook(io.BytesIO(reports.xlsx(evaluation)))["施策評価表"]
     assert [sheet["A1"].value, sheet["A2"].value] == ["令和4年8月1日", "三重県 スマート改革推進課"]
+
+
+@pytest.mark.django_db
+def test_a_new_plans_evaluation_sheet_says_what_is_not_written_yet(prefecture):
+    """A plan just set up, with no 主担当部局, texts, projects or figures for an indicator, prints
+    「記載なし」 and 「未登録」 where a reader would otherwise find a bare heading, empty axes or
+    「【主担当部局：】」."""
+    from jichitai.core.tests.pdf import pdf_text
+    from jichitai.pdca.models import Indicator
+
+    plan = plan_with_action(prefecture)
+    Indicator.objects.create(plan=plan, kind="sub", name="研修の受講者数", unit="人")
+    text = pdf_text(reports.pdf(selectors.evaluation_data(plan, 2024)))
+    assert "主担当部局" not in text
+    assert text.count("（記載なし）") == 2
+    assert "（令和6年度の主な事業の登録はありません）" in text
+    assert "（研修の受講者数の目標値・実績値は未登録です）" in text
+    assert "（申請件数の目標値・実績値は未登録です）" not in text  # its target is drawn
+
+
+@pytest.mark.django_db
+def test_a_progress_report_without_actions_says_so(prefecture):
+    from jichitai.core.tests.pdf import pdf_text
+    from jichitai.pdca.models import Action, Node
+
+    plan = plan_with_action(prefecture)
+    Action.objects.filter(plan=plan).delete()
+    Node.objects.filter(plan=plan).delete()
+    text = pdf_text(reports.pdf(selectors.progress_data(plan, 2024)))
+    assert "（この計画には取組が登録されていません）" in text
