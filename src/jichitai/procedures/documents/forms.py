@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.procedures.documents.models import MAX_SEAL_BYTES, DocumentKind
@@ -16,6 +17,16 @@ class DocumentTemplateForm(forms.Form):
         )
         % {"names": "、".join("{" + name + "}" for name in PLACEHOLDERS)},
     )
+
+    def __init__(self, *args, item_names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if item_names:
+            self.fields["body"].help_text = format_lazy(
+                "{} {}",
+                self.fields["body"].help_text,
+                _("この手続のフォームの項目も同じように使えます: %(items)s")
+                % {"items": "、".join("{" + name + "}" for name in item_names)},
+            )
 
 
 class SealForm(forms.Form):

@@ -43,18 +43,29 @@ def default_title(kind: str) -> str:
 
 def fill(body: str, values: dict[str, str]) -> str:
     """The template's markup, reduced to what a printed document may contain, with each
-    ``{名前}`` replaced by its value (escaped: an applicant's name is never markup)."""
+    ``{名前}`` replaced by its value (escaped: an answer is never markup; its line breaks stay)."""
     text = document_markup(body)
-    for name in PLACEHOLDERS:
-        text = text.replace("{" + name + "}", escape(values.get(name, "")))
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(escape(value)).replace("\n", "<br>"))
     return text
 
 
 def document_pdf(
-    *, application, kind: str, title: str, body: str, number: str, issued_on: date, seal
+    *,
+    application,
+    kind: str,
+    title: str,
+    body: str,
+    number: str,
+    issued_on: date,
+    seal,
+    answers: dict[str, str],
 ) -> bytes:
+    """``answers``: each item of the application's form by its name, as the inbox shows it; the
+    fixed names (``PLACEHOLDERS``) win over an item of the same name."""
     organization = application.organization
     values = {
+        **answers,
         "申請者": application.applicant_name or "",
         "受付番号": application.receipt_number,
         "手続": application.procedure.name,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from jichitai.procedures import availability, published, repeats, translations, workload
+from jichitai.procedures.definitions import answer_fields
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
@@ -361,6 +362,15 @@ def application_for_applicant(
         receipt_number=receipt_number,
         status_token=token,
     )
+
+
+def item_names(procedure: Procedure) -> list[str]:
+    """The names of the items residents answer on the procedure's published form (its draft
+    before the first publication), as a document template may name them in braces."""
+    fields = (
+        procedure.current_version.fields if procedure.current_version else procedure.draft_fields
+    )
+    return [spec["label"] for spec in answer_fields(fields or [])]
 
 
 def display_rows(application: Application, *, language: str = "ja") -> list[tuple[str, str]]:

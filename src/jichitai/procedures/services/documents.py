@@ -14,6 +14,7 @@ from jichitai.audit import services as audit
 from jichitai.core.files import delete_files_on_commit
 from jichitai.core.pdf import document_markup
 from jichitai.core.uploads import check_upload
+from jichitai.procedures.definitions import answer_fields
 from jichitai.procedures.documents import rendering
 from jichitai.procedures.documents import selectors as documents
 from jichitai.procedures.documents.models import (
@@ -26,6 +27,7 @@ from jichitai.procedures.documents.models import (
     OfficialSeal,
 )
 from jichitai.procedures.models import Application, ApplicationEvent, Procedure
+from jichitai.procedures.selectors import display_rows
 from jichitai.tenancy.models import Organization
 
 
@@ -98,6 +100,14 @@ def save_document_template(
     return template
 
 
+def _answers(application: Application) -> dict[str, str]:
+    """Every item of the application's form by its name (blank when not answered, so that a
+    template naming an optional item prints nothing rather than the brace)."""
+    answers = {spec["label"]: "" for spec in answer_fields(application.form_version.fields)}
+    answers.update(display_rows(application))
+    return answers
+
+
 @transaction.atomic
 def issue_document(*, actor: User | None, application: Application) -> IssuedDocument:
     """Renders the procedure's document (its template, else the standard 通知書) as a PDF with the
@@ -124,6 +134,7 @@ def issue_document(*, actor: User | None, application: Application) -> IssuedDoc
         number=number,
         issued_on=timezone.localdate(issued_at),
         seal=documents.official_seal(application.organization),
+        answers=_answers(application),
     )
     document = IssuedDocument(
         organization=application.organization,

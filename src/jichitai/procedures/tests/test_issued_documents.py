@@ -98,6 +98,23 @@ class TestIssuingADocument:
         assert "三重 太郎0 様の参加を許可します。" in text
         assert "alert" not in text and "root:" not in text
 
+    def test_the_template_takes_the_applications_answers_by_their_item_names(
+        self, tsu, tsu_admin, approved
+    ):
+        """A 許可証 states what is permitted: 「{参加人数}」 prints the answer to the item of that
+        name as the inbox shows it; a brace naming no item is left as written."""
+        documents.save_document_template(
+            actor=tsu_admin,
+            procedure=approved.procedure,
+            kind="permit",
+            title="参加許可証",
+            body="<p>参加人数: {参加人数}</p><p>支援: {支援の希望}</p><p>{会場}</p>",
+        )
+        text = pdf_text(documents.issue_document(actor=tsu_admin, application=approved).file.read())
+        assert "参加人数: 1" in text
+        assert "支援: \n" in text or "支援:\n" in text  # not answered: blank, not the brace
+        assert "{会場}" in text
+
     def test_an_applicants_name_is_printed_as_text_never_as_markup(self, tsu, approved):
         Application.objects.filter(pk=approved.pk).update(applicant_name="<b>太郎</b>")
         approved.refresh_from_db()
@@ -188,7 +205,12 @@ class TestFromTheStaffPageToTheResident:
         manager = make_member(tsu, Role.MANAGER)
         client = login(manager)
         url = f"/s/{tsu.code}/procedures/{approved.procedure_id}/document/"
-        assert "通知します" in client.get(url).content.decode()
+        page = client.get(url).content.decode()
+        assert "通知します" in page
+        assert (
+            "この手続のフォームの項目も同じように使えます: {氏名}、{メールアドレス}、{参加人数}"
+            in page
+        )
         empty = client.post(
             url, {"kind": "acceptance", "title": "受理証明書", "body": "<script></script>"}
         )

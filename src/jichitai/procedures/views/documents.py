@@ -68,7 +68,9 @@ def document_template(request, org_code, procedure_id):
             "body": rendering.DEFAULT_BODIES[DocumentKind.NOTICE],
         }
     )
-    form = DocumentTemplateForm(request.POST or None, initial=initial)
+    form = DocumentTemplateForm(
+        request.POST or None, initial=initial, item_names=selectors.item_names(procedure)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_document_template(
