@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from jichitai.core.metrics import Metric
 from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import NavItem, navigation
-from jichitai.payments import selectors, services
+from jichitai.demo.registry import DemoLoader, demo_loaders
+from jichitai.payments import demo, selectors, services
 from jichitai.payments.forms import FeeForm, RefundForm
 from jichitai.payments.methods import online_method_choices, online_method_for
 from jichitai.procedures.models import Procedure
@@ -93,3 +94,4 @@ applicant_panels.register(
     "payments",
     Panel(_("手数料のお支払い"), "payments/applicant_panel.html", _applicant_panel, order=20),
 )
+demo_loaders.register("payments", DemoLoader(load=demo.load, order=25))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jichitai.procedures import selectors, services
 from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.services import documents
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import divisions_of
 
@@ -327,6 +328,8 @@ def load() -> list[str]:
     if created:
         lines.append("電子署名と手数料のある手続: 「自動車税 納税証明書の交付申請(電子署名)」")
 
+    lines += _room_permits(tsu)
+
     for organization, division, name in (
         (tsu, "情報政策課", "オープンデータ活用講座"),
         (ise, "情報政策課", "デジタル活用支援講座(スマホ教室)"),
@@ -356,3 +359,81 @@ def load() -> list[str]:
                 )
             lines.append(f"{organization.name}: 「{name}」申込み 3 件")
     return lines or ["手続: 読込済み"]
+
+
+ROOM_FIELDS = [
+    NAME,
+    EMAIL,
+    PHONE,
+    {
+        "name": "use_date",
+        "type": "date",
+        "label": "使用日",
+        "required": True,
+        "help": "和暦でも入力できます(例: 令和9年1月20日)",
+    },
+    {
+        "name": "room",
+        "type": "single_choice",
+        "label": "会議室",
+        "required": True,
+        "choices": _choices(["第1会議室(20人)", "第2会議室(40人)"]),
+    },
+    {"name": "purpose", "type": "text", "label": "使用の目的", "required": True},
+]
+ROOM_PERMIT_BODY = (
+    "<p>{申請者} 様</p>"
+    "<p>{受付日}に申請のあった「{手続}」(受付番号 {受付番号})について、"
+    "次のとおり使用を許可します。</p>"
+    "<p>使用日: {使用日}<br>会議室: {会議室}<br>使用の目的: {使用の目的}</p>"
+    "<p>使用の条件</p>"
+    "<ol><li>使用料は納付期限までに納付してください。</li>"
+    "<li>使用後は机といすを元の配置に戻してください。</li></ol>"
+)
+
+
+def _room_permits(tsu) -> list[str]:
+    """A procedure with a fee owed on receipt and a 許可証 issued on approval: one application
+    approved with its permit issued, one waiting (its 納付書 unpaid)."""
+    room, created = _procedure(
+        tsu,
+        "市民課",
+        "市民活動センター 会議室の使用申請",
+        Procedure.Category.APPLICATION,
+        ROOM_FIELDS,
+        fee_kind=Procedure.FeeKind.FIXED,
+        fee_amount=1200,
+        payment_due_days=14,
+        description="使用日の3か月前から申請できます。使用料 1,200円(1回3時間まで)。承認後に使用許可証を発行します。",
+    )
+    if not created:
+        return []
+    documents.save_document_template(
+        actor=None,
+        procedure=room,
+        kind="permit",
+        title="市民活動センター会議室使用許可証",
+        body=ROOM_PERMIT_BODY,
+    )
+    use_date = timezone.localdate() + timedelta(days=30)
+    received = []
+    for number, purpose in enumerate(("自治会役員会", "子ども会の打合せ")):
+        received.append(
+            services.submit_application(
+                procedure=room,
+                data={
+                    "applicant": _person(number + 4),
+                    "email": f"room-{number}@example.jp",
+                    "use_date": use_date.isoformat(),
+                    "room": "第1会議室(20人)",
+                    "purpose": purpose,
+                },
+                idempotency_key=f"demo-room-{number}",
+            ).application
+        )
+    services.change_status(actor=None, application=received[0], to_status="approved")
+    documents.issue_document(actor=None, application=received[0])
+    return [
+        "手数料と許可証のある手続: 「市民活動センター 会議室の使用申請」(津市) 申請 2 件、"
+        f"うち {received[0].receipt_number} は承認して使用許可証を発行"
+    ]
