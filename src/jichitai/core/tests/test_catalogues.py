@@ -107,3 +107,55 @@ def test_every_refusal_a_person_reads_is_marked_for_translation():
     ]
     found = [line for path in modules for line in _untranslated_refusals(path)]
     assert found == []
+
+
+def _lazy_texts_formatted_at_import(path: Path, root: Path = PACKAGE) -> list[str]:
+    """Lazy translations (``gettext_lazy`` and kin) joined or %-formatted outside any function:
+    the result is a plain string in the language active at import, Japanese on every page."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lazy = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.name.endswith("_lazy")
+    }
+    found = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            if (
+                isinstance(child, ast.BinOp)
+                and isinstance(child.op, ast.Mod | ast.Add)
+                and isinstance(child.left, ast.Call)
+                and isinstance(child.left.func, ast.Name)
+                and child.left.func.id in lazy
+            ):
+                found.append(f"{path.relative_to(root)}:{child.lineno}")
+            visit(child)
+
+    if lazy:
+        visit(tree)
+    return found
+
+
+def test_no_lazy_translation_is_formatted_when_its_module_is_imported():
+    sources = [
+        path
+        for path in PACKAGE.rglob("*.py")
+        if not {"tests", "migrations"} & set(path.relative_to(PACKAGE).parts)
+    ]
+    assert [found for path in sources for found in _lazy_texts_formatted_at_import(path)] == []
+
+
+def test_the_import_time_check_finds_a_formatted_lazy_text(tmp_path):
+    sample = tmp_path / "forms.py"
+    sample.write_text(
+        "from django.utils.translation import gettext_lazy as _\n"
+        "class F:\n    help_text = _('%(n)s 件') % {'n': 1}\n"
+        "def ok():\n    return _('%(n)s 件') % {'n': 1}\n",
+        encoding="utf-8",
+    )
+    assert _lazy_texts_formatted_at_import(sample, root=tmp_path) == ["forms.py:3"]

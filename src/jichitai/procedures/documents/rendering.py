@@ -3,6 +3,7 @@ in, the issuer and the 公印, rendered through ``core.pdf`` (embedded Japanese 
 as a ``data:`` URL, the only kind of resource the PDF fetcher accepts besides static files)."""
 
 import base64
+import re
 from datetime import date
 
 from django.template.loader import render_to_string
@@ -19,20 +20,18 @@ PLACEHOLDERS = ("申請者", "受付番号", "手続", "受付日", "発行日",
 
 DEFAULT_BODIES = {
     DocumentKind.NOTICE: (
-        "<p>{申請者} 様</p>"
-        "<p>{受付日}に申請のあった「{手続}」(受付番号 {受付番号})について、"
-        "審査の結果、次のとおり決定したので通知します。</p>"
-        '<p style="text-align: center">承認</p>'
+        "{申請者} 様\n\n"
+        "{受付日}に申請のあった「{手続}」(受付番号 {受付番号})について、"
+        "審査の結果、承認することに決定したので通知します。"
     ),
     DocumentKind.PERMIT: (
-        "<p>{申請者} 様</p>"
-        "<p>{受付日}に申請のあった「{手続}」(受付番号 {受付番号})について、"
-        "これを許可します。</p>"
+        "{申請者} 様\n\n"
+        "{受付日}に申請のあった「{手続}」(受付番号 {受付番号})について、これを許可します。"
     ),
     DocumentKind.ACCEPTANCE: (
-        "<p>{申請者} 様</p>"
-        "<p>{受付日}に提出のあった「{手続}」(受付番号 {受付番号})は、"
-        "{発行日}に受理したことを証明します。</p>"
+        "{申請者} 様\n\n"
+        "{受付日}に提出のあった「{手続}」(受付番号 {受付番号})は、"
+        "{発行日}に受理したことを証明します。"
     ),
 }
 
@@ -41,10 +40,26 @@ def default_title(kind: str) -> str:
     return str(DocumentKind(kind).label)
 
 
+# A body holding a tag is markup; any other is plain text.
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def as_markup(body: str) -> str:
+    """A body written as plain text becomes paragraphs at its blank lines with its line breaks
+    kept, its text escaped; a body with tags is markup already."""
+    if TAG.search(body):
+        return body
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", body.replace("\r\n", "\n"))]
+    return "".join(
+        f"<p>{str(escape(part)).replace(chr(10), '<br>')}</p>" for part in paragraphs if part
+    )
+
+
 def fill(body: str, values: dict[str, str]) -> str:
-    """The template's markup, reduced to what a printed document may contain, with each
-    ``{名前}`` replaced by its value (escaped: an answer is never markup; its line breaks stay)."""
-    text = document_markup(body)
+    """The template's text as markup (``as_markup``), reduced to what a printed document may
+    contain, with each ``{名前}`` replaced by its value (escaped: an answer is never markup; its
+    line breaks stay)."""
+    text = document_markup(as_markup(body))
     for name, value in values.items():
         text = text.replace("{" + name + "}", str(escape(value)).replace("\n", "<br>"))
     return text

@@ -115,6 +115,30 @@ class TestIssuingADocument:
         assert "支援: \n" in text or "支援:\n" in text  # not answered: blank, not the brace
         assert "{会場}" in text
 
+    def test_a_template_written_as_plain_text_keeps_its_paragraphs_and_lines(
+        self, tsu, tsu_admin, approved
+    ):
+        """Clerks write letters, not HTML: without tags, a blank line starts a paragraph and a
+        line break stays a line break; 「<」 and 「&」 in the text are printed as written."""
+        documents.save_document_template(
+            actor=tsu_admin,
+            procedure=approved.procedure,
+            kind="permit",
+            title="参加許可証",
+            body="{申請者} 様\n\n次のとおり許可します。\n参加人数: {参加人数}\n\n条件: 定員<20 & 先着順",
+        )
+        document = documents.issue_document(actor=tsu_admin, application=approved)
+        lines = [line.strip() for line in pdf_text(document.file.read()).splitlines()]
+        start = lines.index("三重 太郎0 様")
+        assert lines[start : start + 6] == [
+            "三重 太郎0 様",
+            "",
+            "次のとおり許可します。",
+            "参加人数: 1人",
+            "",
+            "条件: 定員<20 & 先着順",
+        ]
+
     def test_an_applicants_name_is_printed_as_text_never_as_markup(self, tsu, approved):
         Application.objects.filter(pk=approved.pk).update(applicant_name="<b>太郎</b>")
         approved.refresh_from_db()
@@ -225,3 +249,16 @@ class TestFromTheStaffPageToTheResident:
         )
         assert saved.status_code == 302
         assert approved.procedure.document_template.kind == "acceptance"
+
+
+@pytest.mark.django_db
+def test_the_template_and_seal_pages_read_in_english(tsu, make_member, login, approved):
+    """Help texts with figures filled in are translated when the page is shown, not once when
+    the form class is defined."""
+    admin = login(make_member(tsu, Role.ADMIN))
+    admin.cookies["django_language"] = "en"
+    template = admin.get(f"/s/{tsu.code}/procedures/{approved.procedure_id}/document/")
+    assert "Write it as a letter" in template.content.decode()
+    assert "手紙を書くように" not in template.content.decode()
+    seal = admin.get(f"/s/{tsu.code}/seal/").content.decode()
+    assert "背景を透明にした" not in seal and "transparent background" in seal
