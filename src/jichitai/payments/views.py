@@ -25,6 +25,7 @@ from jichitai.payments.methods import online_method_for, payment_slip, receipt
 from jichitai.payments.models import Payment
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures.notifications import absolute
+from jichitai.procedures.translations import resident_page_language
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import organization_by_code
@@ -222,9 +223,11 @@ def gateway_return(request, payment_number, token):
             "token": application.status_token,
         },
     )
-    return render(
-        request, "payments/gateway_return.html", {"payment": payment, "status_url": status_url}
-    )
+    # In the language the application was made in, as its status page is.
+    with resident_page_language(application.language):
+        return render(
+            request, "payments/gateway_return.html", {"payment": payment, "status_url": status_url}
+        )
 
 
 @public_view

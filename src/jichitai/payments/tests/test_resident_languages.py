@@ -1,0 +1,102 @@
+"""A resident who applied in Portuguese reads the fee and the documents issued to them in
+Portuguese on the status page and on the gateway's return page: the payment panel, its status
+names, the amount, the issued document's line. The 納付書, 領収書 and the issued document itself
+stay the official Japanese papers."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from jichitai.procedures import services as procedures
+from jichitai.procedures.services import documents
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.languages import JAPANESE
+from jichitai.procedures.translations import LANGUAGES
+
+FIELDS = [
+    {
+        "name": "full_name",
+        "type": "text",
+        "label": "氏名",
+        "required": True,
+        "translations": {code: {"label": "Name"} for code in LANGUAGES if code != "ja"},
+    },
+    {
+        "name": "born",
+        "type": "date",
+        "label": "生年月日",
+        "required": False,
+        "translations": {code: {"label": "Date"} for code in LANGUAGES if code != "ja"},
+    },
+]
+
+
+def main_text(html: str, *names: str) -> str:
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    text = re.sub(r"<[^>]+>", " ", main)
+    for name in names:
+        text = text.replace(name, "")
+    return text
+
+
+@pytest.fixture
+def fee_procedure(tsu):
+    procedure = published_procedure(
+        tsu, fields=FIELDS, name="会議室の使用申請", fee_kind="fixed", fee_amount=1200
+    )
+    documents.save_document_template(
+        actor=None, procedure=procedure, kind="permit", title="使用許可証", body="{申請者} 様"
+    )
+    return procedure
+
+
+def applied(procedure, language: str):
+    return procedures.submit_application(
+        procedure=procedure, data={"full_name": "Maria"}, language=language
+    ).application
+
+
+@pytest.mark.django_db
+def test_the_fee_and_the_issued_document_read_in_portuguese(tsu, fee_procedure):
+    application = applied(fee_procedure, "pt")
+    status = f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    names = (fee_procedure.name, tsu.name, fee_procedure.division.name, "使用許可証")
+
+    unpaid = Client().get(status).content.decode()
+    assert (
+        "Pagamento da taxa" in unpaid and "Não pago" in unpaid and "¥1.200" in unpaid
+    )  # Portuguese groups thousands with a point
+    assert not JAPANESE.search(main_text(unpaid, *names))
+
+    procedures.change_status(actor=None, application=application, to_status="approved")
+    documents.issue_document(actor=None, application=application)
+    issued = Client().get(status).content.decode()
+    assert "Documentos emitidos" in issued
+    assert not JAPANESE.search(main_text(issued, *names))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "example"), [("pt", "ex.: 2024-04-01"), ("ja-easy", "れい: 令和6年4月1日")]
+)
+def test_a_date_question_shows_an_example_the_resident_can_read(
+    tsu, fee_procedure, language, example
+):
+    page = Client().get(f"/o/{tsu.code}/procedures/{fee_procedure.pk}/?lang={language}")
+    assert f'placeholder="{example}"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_gateway_return_page_reads_in_the_applications_language(tsu, fee_procedure):
+    application = applied(fee_procedure, "pt")
+    payment = application.payment
+    payment.gateway_token = "return-token-0123456789"
+    payment.save(update_fields=["gateway_token"])
+    page = (
+        Client()
+        .get(f"/payments/gateway/return/{payment.payment_number}/{payment.gateway_token}/")
+        .content.decode()
+    )
+    assert "Voltar à página da situação do pedido" in page
+    assert not JAPANESE.search(main_text(page))
