@@ -98,3 +98,17 @@ def test_results_page_draws_a_bar_chart(survey, prefecture, make_member, login):
     )
     assert '<svg class="bar-chart" role="img"' in page
     assert "実感している 2人(20.0%)" in page
+
+
+@pytest.mark.django_db
+def test_the_charts_description_reads_in_english(survey, prefecture, make_member, login):
+    """What a screen reader says for the chart follows the page's language (the answers
+    themselves stay as the form wrote them)."""
+    from jichitai.tenancy.models import Role
+
+    viewer = login(make_member(prefecture, Role.VIEWER))
+    viewer.cookies["django_language"] = "en"
+    page = viewer.get(f"/s/{prefecture.code}/procedures/{survey.pk}/results/").content.decode()
+    description = page.split('-desc">', 1)[1].split("</desc>", 1)[0]
+    assert "実感している: 2 (20.0%); " in description
+    assert "人(" not in description and "、" not in description
