@@ -34,6 +34,9 @@ def test_pending_invitations_read_in_english(
     assert "Invitations waiting to be accepted" in page
     assert "Cancel the invitation to tsu-newcomer" in page
     assert "招待中" not in page and "まで" not in page
+    assert re.search(r"Invited \(until \d{4}-\d{2}-\d{2} \(R\d+\) \d{2}:\d{2}\)", page)
+    japanese = login(tsu_admin).get(f"/s/{tsu.code}/members/").content.decode()
+    assert re.search(r"招待中\(令和\d+年\d+月\d+日 \d{2}:\d{2}まで\)", japanese)
 
     base = re.escape(settings.JICHITAI_BASE_URL.rstrip("/"))
     link = re.search(base + r"(/accounts/invitations/\S+/)", mail.outbox[0].body).group(1)
