@@ -28,7 +28,7 @@ from jichitai.payments.models import (
     ReconciliationProfile,
 )
 from jichitai.payments.numbers import payment_number
-from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.models import Application, ApplicationEvent, Procedure
 from jichitai.procedures.notifications import status_changed
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant
@@ -41,6 +41,14 @@ PROFILE_FIELDS = [
     "encoding",
     "header_row",
 ]
+
+
+def _fee_event(payment: Payment, kind: str, actor: User | None) -> None:
+    ApplicationEvent.objects.create(
+        application_id=payment.application_id,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
 
 
 def _amount_for(application: Application) -> int | None:
@@ -106,6 +114,7 @@ def set_fee(*, actor: User, application: Application, amount: int) -> Payment:
     if amount <= 0:
         raise ValidationError({"amount": _("1円以上の金額を入力してください。")})
     payment = _create(application, amount, actor)
+    _fee_event(payment, ApplicationEvent.Kind.FEE_CHARGED, actor)
     status_changed(
         application,
         f"手数料 {amount:,}円 の納付をお願いします。納付書は状況確認のページからダウンロードできます(納付期限 {japanese.format_wareki(payment.due_date)})。",
@@ -131,6 +140,7 @@ def _mark_paid(
     payment.save(
         update_fields=["status", "paid_amount", "paid_at", "method", "reference", "updated_at"]
     )
+    _fee_event(payment, ApplicationEvent.Kind.FEE_PAID, actor)
     audit.record(
         action="payments.payment.paid",
         actor=actor,
@@ -147,6 +157,7 @@ def cancel(*, actor: User, payment: Payment) -> Payment:
         raise ValidationError(_("未払の納付だけを取り消せます。"))
     payment.status = Payment.Status.CANCELLED
     payment.save(update_fields=["status", "updated_at"])
+    _fee_event(payment, ApplicationEvent.Kind.FEE_CANCELLED, actor)
     audit.record(
         action="payments.payment.cancelled",
         actor=actor,
@@ -164,6 +175,7 @@ def refund(*, actor: User, payment: Payment, reason: str) -> Payment:
         raise ValidationError({"reason": _("返金の理由を入力してください。")})
     payment.status = Payment.Status.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
+    _fee_event(payment, ApplicationEvent.Kind.FEE_REFUNDED, actor)
     audit.record(
         action="payments.payment.refunded",
         actor=actor,

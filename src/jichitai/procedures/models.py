@@ -341,7 +341,7 @@ class ApplicationFile(models.Model):
 
 class ApplicationEvent(models.Model):
     """The application's history: status changes (with the message sent to the applicant),
-    internal comments, corrections and assignments."""
+    internal comments, corrections, assignments, documents issued and what became of the fee."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("受付")
@@ -350,6 +350,11 @@ class ApplicationEvent(models.Model):
         RESUBMITTED = "resubmitted", _("修正して再提出")
         ISSUED = "issued", _("文書の発行")
         ASSIGNED = "assigned", _("担当者の変更")
+        # What became of the fee; its amount and method are in the fee panel beside the history.
+        FEE_CHARGED = "fee_charged", _("手数料の請求")
+        FEE_PAID = "fee_paid", _("手数料の納付を確認")
+        FEE_CANCELLED = "fee_cancelled", _("手数料の取消")
+        FEE_REFUNDED = "fee_refunded", _("手数料の返金")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

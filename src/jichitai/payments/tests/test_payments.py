@@ -306,3 +306,30 @@ def test_notifications_reject_garbage(db, settings):
         HTTP_X_GATEWAY_SIGNATURE="sha256=" + services.sign(secret=secret, payload=body),
     )
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_applications_history_tells_what_became_of_its_fee(tsu, tsu_clerk):
+    """The applicant and the clerk read in the history when the fee was charged after review,
+    paid, cancelled or refunded (the details stay in the fee panel; a refund's reason stays in the
+    audit log)."""
+    from jichitai.procedures.selectors import history
+
+    def kinds(application):
+        return [event.kind for event in history(application, internal=False)]
+
+    paid = application_with_payment(tsu)
+    services._mark_paid(
+        paid.payment, amount=1500, paid_at=paid.payment.created_at, method="reconciliation"
+    )
+    services.refund(actor=tsu_clerk, payment=paid.payment, reason="使用日の変更による取りやめ")
+    assert kinds(paid) == ["submitted", "fee_paid", "fee_refunded"]
+    assert "使用日の変更" not in " ".join(e.message for e in history(paid, internal=False))
+
+    cancelled = application_with_payment(tsu, 1, name="別の講座")
+    services.cancel(actor=tsu_clerk, payment=cancelled.payment)
+    assert kinds(cancelled) == ["submitted", "fee_cancelled"]
+
+    reviewed = application_with_payment(tsu, 2, name="審査後の講座", fee_kind="after_review")
+    services.set_fee(actor=tsu_clerk, application=reviewed, amount=800)
+    assert kinds(reviewed) == ["submitted", "fee_charged"]

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 
+from jichitai.payments.services import _mark_paid
 from jichitai.procedures import services as procedures
 from jichitai.procedures.services import documents
 from jichitai.procedures.tests.factories import published_procedure
@@ -71,8 +72,11 @@ def test_the_fee_and_the_issued_document_read_in_portuguese(tsu, fee_procedure):
 
     procedures.change_status(actor=None, application=application, to_status="approved")
     documents.issue_document(actor=None, application=application)
+    payment = application.payment
+    _mark_paid(payment, amount=1200, paid_at=payment.created_at, method="reconciliation")
     issued = Client().get(status).content.decode()
-    assert "Documentos emitidos" in issued
+    assert "Documentos emitidos" in issued and "Pagamento da taxa confirmado" in issued
+    assert "Recibo (PDF)" in issued
     assert not JAPANESE.search(main_text(issued, *names))
 
 
