@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.payments import selectors, services
-from jichitai.payments.models import Payment, ReconciliationProfile
+from jichitai.payments.models import Payment
 from jichitai.tenancy.models import Organization
 
 BANK = "百五銀行(デモ)"
@@ -14,7 +14,7 @@ BANK = "百五銀行(デモ)"
 @transaction.atomic
 def load() -> list[str]:
     tsu = Organization.objects.get(code="242012")
-    if ReconciliationProfile.objects.filter(organization=tsu, name=BANK).exists():
+    if selectors.profiles_of(tsu).filter(name=BANK).exists():
         return ["手数料: 読込済み"]
     profile = services.add_reconciliation_profile(actor=None, organization=tsu, name=BANK)
     payment = (
