@@ -371,6 +371,8 @@ ROOM_FIELDS = [
         "label": "使用日",
         "required": True,
         "help": "和暦でも入力できます(例: 令和9年1月20日)",
+        "constraint": ". >= today() and . <= date(today() + 92)",
+        "constraint_message": "使用日は今日から3か月以内の日付を入力してください。",
     },
     {
         "name": "room",

@@ -10,7 +10,7 @@ reads them; this module evaluates the XPath 1.0 subset forms use. Anything outsi
 import math
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.utils import timezone
@@ -19,6 +19,28 @@ from pyxform.parsing.expression import parse_expression
 
 class ExpressionError(ValueError):
     """An expression this platform cannot evaluate; the message says why, in Japanese."""
+
+
+# A date or date-time as answers store it (2024-04-01, 2024-04-01T09:05) and ODK writes it
+# (2024-04-01T09:05:00.000+09:00: the offset is left aside, answers being local time).
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?")
+_EPOCH = date(1970, 1, 1)
+
+
+def _moment(value) -> datetime | None:
+    """A date answer, or a number of days since 1970-01-01 (ODK's reading of a date as a
+    number), as a date-time; None for anything else."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return datetime.combine(_EPOCH, time()) + timedelta(days=value)
+    match = _DATE_TIME.match(_string(value).strip())
+    if match is None:
+        return None
+    day, hour, minute, second = match.groups()
+    return datetime.combine(
+        date.fromisoformat(day), time(int(hour or 0), int(minute or 0), int(second or 0))
+    )
 
 
 def _number(value) -> float:
@@ -31,7 +53,52 @@ def _number(value) -> float:
     try:
         return float(str(value).strip())
     except ValueError:
-        return math.nan
+        moment = _moment(value)
+        if moment is None:
+            return math.nan
+        # ODK: a date is the number of days since 1970-01-01, its time of day a fraction.
+        return (moment - datetime.combine(_EPOCH, time())) / timedelta(days=1)
+
+
+def _date(value) -> str:
+    """``date()``: a date answer, or a number of days since 1970-01-01, as a date."""
+    moment = _moment(value) or _moment(_number(value))
+    if moment is None:
+        raise ValueError(value)
+    return moment.date().isoformat()
+
+
+# ODK's format-date codes (https://getodk.github.io/xforms-spec/#fn:format-date).
+_FORMAT_CODES = {
+    "Y": lambda m: f"{m.year:04d}",
+    "y": lambda m: f"{m.year % 100:02d}",
+    "m": lambda m: f"{m.month:02d}",
+    "n": lambda m: str(m.month),
+    "b": lambda m: m.strftime("%b"),
+    "d": lambda m: f"{m.day:02d}",
+    "e": lambda m: str(m.day),
+    "a": lambda m: m.strftime("%a"),
+    "H": lambda m: f"{m.hour:02d}",
+    "h": lambda m: str(m.hour),
+    "M": lambda m: f"{m.minute:02d}",
+    "S": lambda m: f"{m.second:02d}",
+    "3": lambda m: "000",
+}
+
+
+def _format_date(value, pattern) -> str:
+    moment = _moment(value)
+    if moment is None:
+        return ""
+    return re.sub(
+        r"%(.)",
+        lambda code: (
+            _FORMAT_CODES[code.group(1)](moment)
+            if code.group(1) in _FORMAT_CODES
+            else code.group(0)
+        ),
+        _string(pattern),
+    )
 
 
 def _string(value) -> str:
@@ -120,7 +187,10 @@ FUNCTIONS: dict[str, Callable] = {
     "true": lambda: True,
     "false": lambda: False,
     "today": lambda: timezone.localdate().isoformat(),
-    "date": lambda value: date.fromisoformat(_string(value)[:10]).isoformat(),
+    "date": _date,
+    "decimal-date-time": _number,
+    "format-date": _format_date,
+    "format-date-time": _format_date,
     "count": lambda values: len(values) if isinstance(values, list) else 0,
     "sum": lambda values: sum(_number(v) for v in values) if isinstance(values, list) else 0,
     # ODK's numeric functions (a plot radius on a slope, an area from a side): outside a
@@ -364,6 +434,6 @@ def value(text: str, values: dict):
         if math.isnan(result) or math.isinf(result):
             return None
         return int(result) if result.is_integer() else round(result, 10)
-    if isinstance(result, bool):
-        return result
+    if isinstance(result, bool | int):
+        return result  # int(), count() and string-length() give whole numbers already
     return _string(result)

@@ -1,8 +1,6 @@
 """Procedures (手続) residents apply to, their versioned forms, and the applications received
 through any channel (online, paper, API)."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from jichitai.core.files import PrivateUploadTo
 from jichitai.procedures import deadlines
 from jichitai.procedures.registry import payment_method_choices, signature_check_choices
+from jichitai.procedures.tokens import new_token
 from jichitai.tenancy.models import Organization, TenantOwned
 
 
@@ -184,8 +183,8 @@ class FormVersion(models.Model):
         return f"{self.procedure} 第{self.number}版"
 
 
-def _status_token() -> str:
-    return secrets.token_urlsafe(24)
+# The name the earlier migrations give the tokens' default.
+_status_token = new_token
 
 
 class Application(TenantOwned):
@@ -237,7 +236,7 @@ class Application(TenantOwned):
     language = models.CharField(_("申請の言語"), max_length=8, default="ja")
     search_text = models.TextField(blank=True)
     # Unique by constraints in Meta (a unique field would add a second, pattern index on PostgreSQL).
-    status_token = models.CharField(max_length=64, default=_status_token)
+    status_token = models.CharField(max_length=64, default=new_token)
     # NULL rather than "" when absent, so the unique constraints ignore applications without one.
     # A key names one request to one procedure: ``request_sha256`` is the hash of what that
     # request sent, so a reuse of the key with something else is told apart from a retry.
@@ -393,54 +392,6 @@ class ApplicationEvent(models.Model):
         return Application.Status(self.to_status).label if self.to_status else ""
 
 
-class Draft(models.Model):
-    """An application saved half-way; the applicant resumes it from the e-mailed link."""
-
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="drafts")
-    token = models.CharField(max_length=64, unique=True, default=_status_token)
-    email = models.EmailField()
-    data = models.JSONField(default=dict)
-    # The form language the resident was reading: the e-mail and the resumed form use it.
-    language = models.CharField(_("一時保存の言語"), max_length=8, default="ja")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.procedure} draft"
-
-
-class EmailVerification(models.Model):
-    """A one-time link proving the applicant reads the address they give."""
-
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
-    email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, default=_status_token)
-    # The form language the resident was reading: the e-mail is written in it.
-    language = models.CharField(_("確認メールの言語"), max_length=8, default="ja")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        # Not the address: this text is kept in audit entries, which outlive the verification.
-        return f"{self.procedure} e-mail verification"
-
-
-class ApplicantLink(models.Model):
-    """A link mailed to an address for the list of the applications made with it (「申請した手続の
-    一覧」). The URL carries ``nonce`` signed with a timestamp (``applicant_links``); the row makes
-    it single-use."""
-
-    email = models.EmailField()
-    nonce = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        # Not the address: this text is kept in audit entries, which outlive the link.
-        return "my-applications link"
-
-
 class ClosedDay(TenantOwned):
     """A day the organization is closed besides weekends, national holidays and 年末年始
     (e.g. a 庁舎 move); it does not count towards 標準処理期間."""
@@ -500,4 +451,9 @@ from jichitai.procedures.documents.models import (  # noqa: E402, F401
     DocumentTemplate,
     IssuedDocument,
     OfficialSeal,
+)
+from jichitai.procedures.mailed_links import (  # noqa: E402, F401
+    ApplicantLink,
+    Draft,
+    EmailVerification,
 )

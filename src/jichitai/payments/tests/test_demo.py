@@ -40,3 +40,16 @@ def test_the_demo_has_a_paid_fee_with_its_receipt_and_permit_and_an_unpaid_slip(
     waiting_status = f"/o/242012/status/{waiting.receipt_number}/{waiting.status_token}/"
     slip = client.get(f"{waiting_status}payment/slip.pdf")
     assert waiting.payment.payment_number in pdf_text(slip.content)
+
+
+@pytest.mark.django_db
+def test_the_demo_room_refuses_a_day_outside_the_three_months_it_takes_bookings_for(client):
+    from jichitai.procedures.models import Procedure
+
+    call_command("demo", quiet_logins=True)
+    room = Procedure.objects.get(name="市民活動センター 会議室の使用申請")
+    page = client.post(
+        f"/o/242012/procedures/{room.pk}/",
+        {"use_date": "2020-01-10", "action": "next"},
+    ).content.decode()
+    assert "使用日は今日から3か月以内の日付を入力してください。" in page

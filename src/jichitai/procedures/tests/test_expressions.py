@@ -5,6 +5,7 @@ evaluated, so a form written for ODK is not refused for either."""
 import math
 
 import pytest
+from freezegun import freeze_time
 
 from jichitai.procedures.expressions import FUNCTIONS, ExpressionError, holds, parse, value
 
@@ -56,3 +57,29 @@ def test_a_numeric_function_outside_its_domain_gives_no_value_rather_than_an_err
     assert value("sqrt(-1)", {}) is None
     assert value("log(0)", {}) is None
     assert value("sqrt(${n})", {"n": ""}) is None
+
+
+@freeze_time("2026-12-06 10:00:00")
+def test_dates_take_part_in_arithmetic_as_days_since_1970_as_odk_reads_them():
+    """ODK converts a date to the number of days since 1970-01-01 and ``date()`` turns such a
+    number back into a date, so the age and date-window rules real forms carry evaluate."""
+    age = "int((today() - ${born}) div 365.25)"
+    assert value(age, {"born": "1990-04-01"}) == 36
+    assert value(age, {"born": ""}) is None
+    window = ". >= today() and . <= date(today() + 92)"
+    assert holds(window, {}, current="2027-01-20")
+    assert not holds(window, {}, current="2027-06-10")
+    assert not holds(window, {}, current="2026-12-01")
+    assert value("decimal-date-time('1970-01-02T12:00')", {}) == 1.5
+    assert value("date(today() - 1)", {}) == "2026-12-05"
+    assert holds("${end} > ${start}", {"start": "2026-12-31", "end": "2027-01-01"})
+    assert holds("${start} > today() - 30", {"start": "2026-11-20"})
+
+
+@freeze_time("2026-12-06 10:00:00")
+def test_format_date_writes_a_date_with_odks_codes():
+    assert value("format-date(${d}, '%Y年%n月%e日')", {"d": "2024-04-01"}) == "2024年4月1日"
+    assert value("format-date(${d}, '%d/%m/%y %a %b')", {"d": "2024-04-01"}) == "01/04/24 Mon Apr"
+    assert value("format-date-time(${t}, '%H:%M')", {"t": "2024-04-01T09:05"}) == "09:05"
+    assert value("format-date(today(), '%Y')", {}) == "2026"
+    assert value("format-date(${d}, '%Y')", {"d": ""}) == ""
