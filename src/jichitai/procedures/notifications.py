@@ -16,6 +16,7 @@ from django_tasks import task
 
 from jichitai.core.links import absolute_url as absolute
 from jichitai.jobs.services import enqueue_with_action, task_row_with_action, task_row_written
+from jichitai.procedures.registry import fee_of
 from jichitai.procedures.translations import resident_language
 
 # Characters a URL path takes as they are (of the unreserved ones, without "."): a value made only
@@ -81,7 +82,7 @@ def send_received_mail(application_id: int) -> None:
     )
     _mail_application(
         application,
-        {},
+        {"fee": fee_of(application)},
         "procedures/email/received.txt",
         gettext_noop("%(procedure)s を受け付けました(%(receipt_number)s)"),
     )

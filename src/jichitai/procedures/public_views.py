@@ -21,6 +21,7 @@ from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
 from jichitai.procedures.forms import DraftEmailForm, EmailForm
+from jichitai.procedures.registry import fee_of
 from jichitai.procedures.rendering import fill_address, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
 from jichitai.procedures.translations import (
@@ -427,7 +428,12 @@ def procedure_done(request, org_code, procedure_id):
         language,
         request,
         "procedures/public/done.html",
-        {"organization": organization, "procedure": procedure, "application": application},
+        {
+            "organization": organization,
+            "procedure": procedure,
+            "application": application,
+            "fee": fee_of(application),
+        },
     )
 
 

@@ -30,6 +30,13 @@ FIELDS = [
         "required": False,
         "translations": {code: {"label": "Date"} for code in LANGUAGES if code != "ja"},
     },
+    {
+        "name": "email",
+        "type": "email",
+        "label": "メールアドレス",
+        "required": False,
+        "translations": {code: {"label": "E-mail"} for code in LANGUAGES if code != "ja"},
+    },
 ]
 
 
@@ -104,3 +111,32 @@ def test_the_gateway_return_page_reads_in_the_applications_language(tsu, fee_pro
     )
     assert "Voltar à página da situação do pedido" in page
     assert not JAPANESE.search(main_text(page))
+
+
+@pytest.mark.django_db
+def test_the_completion_page_and_the_receipt_mail_say_a_fee_is_owed(
+    tsu, fee_procedure, settings, django_capture_on_commit_callbacks
+):
+    """A resident learns on 完了 and in the receipt mail that a fee is owed, by when, and where
+    the 納付書 is, instead of finding it only on the status page."""
+    from django.core import mail
+
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{fee_procedure.pk}/"
+    client.post(url, {"full_name": "三重 花子", "action": "next"})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url + "confirm/", {}, follow=True).content.decode()
+    owed = "手数料 1,200 円のお支払いが必要です(納付期限 令和"
+    assert owed in done and "納付書は手続の状況のページで表示できます。" in done
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application = procedures.submit_application(
+            procedure=fee_procedure,
+            data={"full_name": "Maria", "email": "maria@example.jp"},
+            language="pt",
+        ).application
+    body = mail.outbox[-1].body
+    assert "¥1.200" in body and application.payment.due_date.isoformat() in body
+    names = (fee_procedure.name, tsu.name, fee_procedure.division.name)
+    assert not JAPANESE.search(main_text(f"<main>{body}</main>", *names))
