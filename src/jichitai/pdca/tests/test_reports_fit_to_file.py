@@ -187,3 +187,14 @@ def test_a_progress_report_without_actions_says_so(prefecture):
     Node.objects.filter(plan=plan).delete()
     text = pdf_text(reports.pdf(selectors.progress_data(plan, 2024)))
     assert "（この計画には取組が登録されていません）" in text
+
+
+@pytest.mark.django_db
+def test_an_indicators_explanation_and_its_chart_stay_on_one_page(policy):
+    """The live 令和4年度 sheet of the demo policy: the main indicator's explanation ends page 1
+    unless it moves with its chart, which would otherwise open page 2 without its heading."""
+    content = reports.pdf(selectors.evaluation_data(policy, 2022))
+    words = [(word, page) for word, page, *_box in _words(content)]
+    start = next(i for i, (word, _page) in enumerate(words) if word.startswith("目標項目の説明"))
+    legend = next(page for word, page in words[start:] if word == "目標値")  # the chart's key
+    assert legend == words[start][1]
