@@ -140,3 +140,18 @@ def test_the_completion_page_and_the_receipt_mail_say_a_fee_is_owed(
     assert "¥1.200" in body and application.payment.due_date.isoformat() in body
     names = (fee_procedure.name, tsu.name, fee_procedure.division.name)
     assert not JAPANESE.search(main_text(f"<main>{body}</main>", *names))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "owed"),
+    [("ja", "手数料 1,200 円のお支払いが必要です"), ("pt", "É preciso pagar a taxa de ¥1.200")],
+)
+def test_the_receipt_slip_says_a_fee_is_owed(tsu, fee_procedure, language, owed):
+    from jichitai.core.tests.pdf import pdf_text
+
+    application = applied(fee_procedure, language)
+    slip = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/receipt.pdf"
+    )
+    assert owed in " ".join(pdf_text(slip.content).split())

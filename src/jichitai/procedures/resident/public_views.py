@@ -21,6 +21,7 @@ from jichitai.procedures import applicant_links as links
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures import services
 from jichitai.procedures.documents import selectors as documents
+from jichitai.procedures.registry import fee_of
 from jichitai.procedures.resident import selectors
 from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
 from jichitai.procedures.translations import resident_language
@@ -108,6 +109,7 @@ def receipt_pdf(request, org_code, receipt_number, token):
             {
                 "application": application,
                 "organization": organization,
+                "fee": fee_of(application),
                 "status_url": absolute_url(status_path),
                 "lookup_url": absolute_url(reverse("resident:lookup")),
             },
