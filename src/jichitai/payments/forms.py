@@ -34,3 +34,6 @@ class ReceiptsFileForm(forms.Form):
     def __init__(self, *args, profiles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["profile"].queryset = profiles
+        if profiles is not None and profiles.count() == 1:
+            # One bank's settings: nothing to choose. With more, the clerk says which file it is.
+            self.fields["profile"].empty_label = None

@@ -188,6 +188,25 @@ class TestReconciliation:
         assert "消込 1 件" in body and "該当なし 1 件" in body
         assert "この納付番号の納付はありません" in body
 
+    def test_the_only_profile_is_already_chosen_and_two_ask_for_a_choice(
+        self, tsu, tsu_clerk, login
+    ):
+        """With one bank's settings a clerk only picks the file; with two they must say which
+        bank's file it is (a wrong guess would mismatch every row)."""
+        import re
+
+        client = login(tsu_clerk)
+
+        def options():
+            page = client.get(f"/s/{tsu.code}/payments/reconcile/").content.decode()
+            select = page.split('name="profile"', 1)[1].split("</select>", 1)[0]
+            return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+        ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
+        assert options() == ["三重銀行"]
+        ReconciliationProfile.objects.create(organization=tsu, name="百五銀行")
+        assert options() == ["選択してください", "三重銀行", "百五銀行"]
+
     def test_a_profile_saved_from_the_page_is_audited(self, tsu, tsu_clerk, login):
         response = login(tsu_clerk).post(
             f"/s/{tsu.code}/payments/reconcile/",
