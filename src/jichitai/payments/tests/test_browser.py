@@ -87,3 +87,44 @@ def test_signed_application_with_a_fee_paid_online(
     assert page.locator("#payment-status").inner_text() == "支払済"
     assert page.get_by_role("link", name="領収書(PDF)").is_visible()
     assert Payment.objects.get().method == "gateway"
+
+
+def test_a_reconciliation_result_reads_on_a_phone(browser, live_server, tsu, tsu_clerk, accessible):
+    """At 360 px each line of the receipts file is a block naming its fields, with its outcome in
+    view: before, the 結果 column sat off screen beside figures broken over two lines."""
+    from django.conf import settings
+
+    from jichitai.conftest import verified_client
+    from jichitai.payments import services
+    from jichitai.payments.models import ReconciliationProfile
+    from jichitai.payments.tests.factories import application_with_payment
+
+    payment = application_with_payment(tsu).payment
+    profile = ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
+    receipts = (
+        f"納付番号,金額,入金日\n{payment.payment_number},1500,2026/11/20\n0000,1,2026/11/20\n"
+    )
+    batch = services.reconcile(
+        actor=tsu_clerk,
+        organization=tsu,
+        profile=profile,
+        file_name="入金.csv",
+        data=receipts.encode("cp932"),
+        kind="csv",
+    )
+    session = verified_client(tsu_clerk).cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(
+        locale="ja-JP", base_url=live_server.url, viewport={"width": 360, "height": 800}
+    )
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(f"/s/{tsu.code}/payments/reconcile/{batch.pk}/")
+    for outcome in ("消込", "該当なし"):
+        badge = page.locator(".badge", has_text=outcome).first.bounding_box()
+        assert badge["x"] + badge["width"] <= 360, f"「{outcome}」 is off screen"
+    amount = page.get_by_text("1,500", exact=True)
+    assert amount.bounding_box()["height"] < 45  # one line (two would be about 60 px)
+    accessible(page)
+    context.close()
