@@ -89,7 +89,7 @@ def test_signed_application_with_a_fee_paid_online(
     assert Payment.objects.get().method == "gateway"
 
 
-def test_a_reconciliation_result_reads_on_a_phone(browser, live_server, tsu, tsu_clerk, accessible):
+def test_a_reconciliation_result_reads_on_a_phone(browser, live_server, tsu, tsu_admin, accessible):
     """At 360 px each line of the receipts file is a block naming its fields, with its outcome in
     view: before, the 結果 column sat off screen beside figures broken over two lines."""
     from django.conf import settings
@@ -105,14 +105,14 @@ def test_a_reconciliation_result_reads_on_a_phone(browser, live_server, tsu, tsu
         f"納付番号,金額,入金日\n{payment.payment_number},1500,2026/11/20\n0000,1,2026/11/20\n"
     )
     batch = services.reconcile(
-        actor=tsu_clerk,
+        actor=tsu_admin,
         organization=tsu,
         profile=profile,
         file_name="入金.csv",
         data=receipts.encode("cp932"),
         kind="csv",
     )
-    session = verified_client(tsu_clerk).cookies[settings.SESSION_COOKIE_NAME].value
+    session = verified_client(tsu_admin).cookies[settings.SESSION_COOKIE_NAME].value
     context = browser.new_context(
         locale="ja-JP", base_url=live_server.url, viewport={"width": 360, "height": 800}
     )
@@ -126,5 +126,11 @@ def test_a_reconciliation_result_reads_on_a_phone(browser, live_server, tsu, tsu
         assert badge["x"] + badge["width"] <= 360, f"「{outcome}」 is off screen"
     amount = page.get_by_text("1,500", exact=True)
     assert amount.bounding_box()["height"] < 45  # one line (two would be about 60 px)
+    accessible(page)
+
+    # The list of payments likewise: each one's status and due date in view.
+    page.goto(f"/s/{tsu.code}/payments/")
+    status = page.locator("td[data-label='状態']", has_text="支払済").bounding_box()
+    assert status["x"] + status["width"] <= 360
     accessible(page)
     context.close()
