@@ -71,6 +71,7 @@ def test_a_table_wider_than_the_phone_scrolls_by_keyboard(
     browser, live_server, tsu_admin, accessible
 ):
     page = _staff_page(browser, live_server, tsu_admin, width=360)
+    page.goto("/s/242012/inbox/delays/")  # figures side by side: a table to scroll, not a list
     wrap = page.locator(".table-wrap").first
     assert page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
     assert wrap.get_attribute("tabindex") == "0"
@@ -100,3 +101,26 @@ def test_hidden_words_in_a_wide_table_do_not_widen_the_page(browser, live_server
     wrap = page.locator(".table-wrap").first
     assert page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_list_on_a_phone_shows_each_row_as_labelled_lines(
+    browser, live_server, tsu, tsu_admin, accessible
+):
+    """The list of procedures: each one's 状態 and 受付終了 in view, labelled with its column's
+    heading, where the table used to push them off the screen. Without JavaScript the list scrolls
+    sideways as any wide table does."""
+    from jichitai.procedures.tests.factories import published_procedure
+
+    published_procedure(tsu, name="市民講座の参加申込")
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    status = page.locator("td[data-label='状態']").first
+    assert status.inner_text() == "公開中"
+    box = status.bounding_box()
+    assert box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator(".table-wrap").first.get_attribute("tabindex") is None
+    accessible(page)
+
+    plain = _staff_page(browser, live_server, tsu_admin, width=360, javascript=False)
+    wrap = plain.locator(".table-wrap").first
+    assert plain.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
