@@ -77,6 +77,18 @@ class TestTheLink:
             )
         assert someone_else.status_token not in page
 
+    def test_on_a_phone_each_application_reads_as_labelled_lines_without_javascript(
+        self, tsu, ask_for_link
+    ):
+        """Residents' pages work without JavaScript: the list's cells carry their column's
+        heading from the server, which the stylesheet shows on a phone as 「状況: 受付」."""
+        apply(published_procedure(tsu, name="津市の講座"), 1)
+        client = Client()
+        ask_for_link(client, "taro1@example.jp")
+        page = open_list(client, mailed_link()).content.decode()
+        assert '<table class="stacked-table" data-labelled>' in page
+        assert '<td data-label="状況">受付</td>' in page
+
     def test_opening_the_mailed_link_only_asks_to_continue(self, tsu, ask_for_link):
         apply(published_procedure(tsu), 1)
         client = Client()
