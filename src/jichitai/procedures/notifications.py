@@ -108,6 +108,21 @@ def send_status_mail(event_id: int, message: str = "") -> None:
 
 
 @task()
+def send_document_mail(document_id: int) -> None:
+    from jichitai.procedures.models import IssuedDocument
+
+    document = IssuedDocument.objects.select_related(
+        "application__organization", "application__procedure__division"
+    ).get(pk=document_id)
+    _mail_application(
+        document.application,
+        {"title": document.title},
+        "procedures/email/document_issued.txt",
+        gettext_noop("%(procedure)s: 文書の発行(%(receipt_number)s)"),
+    )
+
+
+@task()
 def send_link_mail(kind: str, object_id: int) -> None:
     from jichitai.procedures.models import Draft, EmailVerification
 
@@ -200,6 +215,13 @@ def event_recorded(event, message: str) -> None:
     """Tells the applicant about the history entry ``event`` (its status, with ``message``)."""
     if event.application.applicant_email:
         enqueue_with_action(send_status_mail, event.pk, message)
+
+
+def document_issued(document) -> None:
+    """Tells the applicant a document was issued: it may come after the 承認 mail, and would
+    otherwise wait unseen on the status page."""
+    if document.application.applicant_email:
+        enqueue_with_action(send_document_mail, document.pk)
 
 
 def status_changed(application, message: str) -> None:

@@ -14,6 +14,7 @@ from jichitai.audit import services as audit
 from jichitai.core.files import delete_files_on_commit
 from jichitai.core.pdf import document_markup
 from jichitai.core.uploads import check_upload
+from jichitai.procedures import notifications
 from jichitai.procedures.definitions import answer_fields
 from jichitai.procedures.documents import rendering
 from jichitai.procedures.documents import selectors as documents
@@ -155,6 +156,7 @@ def issue_document(*, actor: User | None, application: Application) -> IssuedDoc
         message=f"{title}({number})",
         at=issued_at,
     )
+    notifications.document_issued(document)
     audit.record(
         action="procedures.document.issued",
         actor=actor,

@@ -262,3 +262,38 @@ def test_the_template_and_seal_pages_read_in_english(tsu, make_member, login, ap
     assert "手紙を書くように" not in template.content.decode()
     seal = admin.get(f"/s/{tsu.code}/seal/").content.decode()
     assert "背景を透明にした" not in seal and "transparent background" in seal
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("ja", "を発行しました。次のページからダウンロードできます。"), ("pt", "foi emitido")],
+)
+def test_the_applicant_is_mailed_when_a_document_is_issued(
+    tsu, settings, django_capture_on_commit_callbacks, language, said
+):
+    """A permit issued after the 承認 mail would otherwise wait unseen on the status page."""
+    from django.core import mail
+
+    from jichitai.procedures.tests.languages import JAPANESE
+
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    procedure = published_procedure(tsu, name="会議室の使用申請")
+    application = services.submit_application(
+        procedure=procedure, data=event_data(), language=language
+    ).application
+    services.change_status(actor=None, application=application, to_status="approved")
+    documents.save_document_template(
+        actor=None, procedure=procedure, kind="permit", title="使用許可証", body="{申請者} 様"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.issue_document(actor=None, application=application)
+    message = mail.outbox[-1]
+    assert "使用許可証" in message.body and said in message.body
+    assert f"/status/{application.receipt_number}/{application.status_token}/" in message.body
+    assert application.receipt_number in message.subject
+    if language != "ja":
+        text = message.subject + message.body
+        for name in (procedure.name, tsu.name, procedure.division.name, "使用許可証", "三重 太郎0"):
+            text = text.replace(name, "")
+        assert not JAPANESE.search(text)
