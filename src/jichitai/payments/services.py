@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
-from jichitai.payments import gateway
+from jichitai.payments import gateway, notifications
 from jichitai.payments.models import (
     GatewayNotification,
     Payment,
@@ -141,6 +141,7 @@ def _mark_paid(
         update_fields=["status", "paid_amount", "paid_at", "method", "reference", "updated_at"]
     )
     _fee_event(payment, ApplicationEvent.Kind.FEE_PAID, actor)
+    notifications.payment_confirmed(payment)
     audit.record(
         action="payments.payment.paid",
         actor=actor,

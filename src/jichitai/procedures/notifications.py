@@ -56,7 +56,7 @@ def _prefix(application) -> str:
     return f"【{application.organization.name}】{application.procedure.name}"
 
 
-def _mail_application(application, context: dict, template: str, subject: str) -> None:
+def mail_applicant(application, context: dict, template: str, subject: str) -> None:
     """Written in the language the application was made in; ``subject`` is a gettext message
     taking the procedure, the receipt number and the context."""
     if not application.applicant_email:
@@ -80,7 +80,7 @@ def send_received_mail(application_id: int) -> None:
     application = Application.objects.select_related("organization", "procedure__division").get(
         pk=application_id
     )
-    _mail_application(
+    mail_applicant(
         application,
         {"fee": fee_of(application)},
         "procedures/email/received.txt",
@@ -98,7 +98,7 @@ def send_status_mail(event_id: int, message: str = "") -> None:
         "application__organization", "application__procedure__division"
     ).get(pk=event_id)
     application = event.application
-    _mail_application(
+    mail_applicant(
         application,
         # The status's name is read in the application's language, while the mail is written.
         {"message": message, "status": event.to_status, "status_label": event.to_status_label},
@@ -114,7 +114,7 @@ def send_document_mail(document_id: int) -> None:
     document = IssuedDocument.objects.select_related(
         "application__organization", "application__procedure__division"
     ).get(pk=document_id)
-    _mail_application(
+    mail_applicant(
         document.application,
         {"title": document.title},
         "procedures/email/document_issued.txt",

@@ -155,3 +155,37 @@ def test_the_receipt_slip_says_a_fee_is_owed(tsu, fee_procedure, language, owed)
         f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/receipt.pdf"
     )
     assert owed in " ".join(pdf_text(slip.content).split())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ja", "手数料 1,200 円の納付を確認しました。"),
+        ("pt", "Confirmamos o pagamento da taxa de ¥1.200"),
+    ],
+)
+def test_the_applicant_is_mailed_when_the_fee_is_found_paid(
+    tsu, fee_procedure, settings, django_capture_on_commit_callbacks, language, said
+):
+    """A 納付書 paid at a convenience store is matched days later (消込): the applicant is told
+    then, with the way to the 領収書, instead of having to look."""
+    from django.core import mail
+
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    application = procedures.submit_application(
+        procedure=fee_procedure,
+        data={"full_name": "Maria", "email": "maria@example.jp"},
+        language=language,
+    ).application
+    payment = application.payment
+    with django_capture_on_commit_callbacks(execute=True):
+        _mark_paid(payment, amount=1200, paid_at=payment.created_at, method="reconciliation")
+    message = mail.outbox[-1]
+    assert said in message.body and application.receipt_number in message.subject
+    assert f"/status/{application.receipt_number}/{application.status_token}/" in message.body
+    if language != "ja":
+        names = (fee_procedure.name, tsu.name, fee_procedure.division.name)
+        assert not JAPANESE.search(
+            main_text(f"<main>{message.subject} {message.body}</main>", *names)
+        )

@@ -1,0 +1,29 @@
+"""What the applicant is told about their fee by e-mail, in the language of the application."""
+
+from django.utils.translation import gettext_noop
+from django_tasks import task
+
+from jichitai.jobs.services import enqueue_with_action
+from jichitai.procedures.notifications import mail_applicant
+
+
+@task()
+def send_paid_mail(payment_id: int) -> None:
+    from jichitai.payments.models import Payment
+
+    payment = Payment.objects.select_related(
+        "application__organization", "application__procedure__division"
+    ).get(pk=payment_id)
+    mail_applicant(
+        payment.application,
+        {"payment": payment},
+        "payments/email/paid.txt",
+        gettext_noop("%(procedure)s: 手数料の納付を確認(%(receipt_number)s)"),
+    )
+
+
+def payment_confirmed(payment) -> None:
+    """A 納付書 paid at a bank or store is matched days later: the applicant learns it then, with
+    the way to the 領収書."""
+    if payment.application.applicant_email:
+        enqueue_with_action(send_paid_mail, payment.pk)
