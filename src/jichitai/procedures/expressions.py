@@ -38,9 +38,12 @@ def _moment(value) -> datetime | None:
     if match is None:
         return None
     day, hour, minute, second = match.groups()
-    return datetime.combine(
-        date.fromisoformat(day), time(int(hour or 0), int(minute or 0), int(second or 0))
-    )
+    try:
+        return datetime.combine(
+            date.fromisoformat(day), time(int(hour or 0), int(minute or 0), int(second or 0))
+        )
+    except ValueError:  # 2024-13-45 typed into a text question: not a date, so no value
+        return None
 
 
 def _number(value) -> float:

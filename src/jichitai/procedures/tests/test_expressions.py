@@ -83,3 +83,9 @@ def test_format_date_writes_a_date_with_odks_codes():
     assert value("format-date-time(${t}, '%H:%M')", {"t": "2024-04-01T09:05"}) == "09:05"
     assert value("format-date(today(), '%Y')", {}) == "2026"
     assert value("format-date(${d}, '%Y')", {"d": ""}) == ""
+
+
+def test_text_shaped_like_a_date_that_is_none_compares_as_text_and_never_fails():
+    assert not holds("${t} > 5", {"t": "2024-13-45"})
+    assert value("date(${t})", {"t": "2024-02-30"}) is None
+    assert value("format-date(${t}, '%Y')", {"t": "2024-02-30"}) == ""
