@@ -22,6 +22,28 @@ def send_paid_mail(payment_id: int) -> None:
     )
 
 
+@task()
+def send_charged_mail(payment_id: int) -> None:
+    from jichitai.payments.models import Payment
+
+    payment = Payment.objects.select_related(
+        "application__organization", "application__procedure__division"
+    ).get(pk=payment_id)
+    mail_applicant(
+        payment.application,
+        {"payment": payment},
+        "payments/email/charged.txt",
+        gettext_noop("%(procedure)s: 手数料のお支払いのお願い(%(receipt_number)s)"),
+    )
+
+
+def fee_charged(payment) -> None:
+    """A fee set after review: the applicant learns the amount, the due date and where the 納付書
+    is."""
+    if payment.application.applicant_email:
+        enqueue_with_action(send_charged_mail, payment.pk)
+
+
 def payment_confirmed(payment) -> None:
     """A 納付書 paid at a bank or store is matched days later: the applicant learns it then, with
     the way to the 領収書."""

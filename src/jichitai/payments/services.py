@@ -29,7 +29,6 @@ from jichitai.payments.models import (
 )
 from jichitai.payments.numbers import payment_number
 from jichitai.procedures.models import Application, ApplicationEvent, Procedure
-from jichitai.procedures.notifications import status_changed
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant
 
@@ -115,10 +114,7 @@ def set_fee(*, actor: User, application: Application, amount: int) -> Payment:
         raise ValidationError({"amount": _("1円以上の金額を入力してください。")})
     payment = _create(application, amount, actor)
     _fee_event(payment, ApplicationEvent.Kind.FEE_CHARGED, actor)
-    status_changed(
-        application,
-        f"手数料 {amount:,}円 の納付をお願いします。納付書は状況確認のページからダウンロードできます(納付期限 {japanese.format_wareki(payment.due_date)})。",
-    )
+    notifications.fee_charged(payment)
     return payment
 
 

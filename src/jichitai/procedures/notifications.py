@@ -224,13 +224,6 @@ def document_issued(document) -> None:
         enqueue_with_action(send_document_mail, document.pk)
 
 
-def status_changed(application, message: str) -> None:
-    """A notice about the application's present status (e.g. a fee now due): built from the
-    history entry that set that status."""
-    event = application.events.exclude(to_status="").order_by("at", "id").last()
-    event_recorded(event, message)
-
-
 def draft_saved(draft) -> None:
     enqueue_with_action(send_link_mail, "draft", draft.pk)
 

@@ -58,7 +58,7 @@ class TestFees:
         with django_capture_on_commit_callbacks(execute=True):
             payment = services.set_fee(actor=tsu_clerk, application=application, amount=3200)
         assert payment.amount == 3200
-        assert "3,200円" in mail.outbox[-1].body
+        assert "手数料は 3,200 円です。納付期限(令和" in mail.outbox[-1].body
         with pytest.raises(ValidationError, match="すでに設定"):
             services.set_fee(actor=tsu_clerk, application=application, amount=100)
 

@@ -189,3 +189,31 @@ def test_the_applicant_is_mailed_when_the_fee_is_found_paid(
         assert not JAPANESE.search(
             main_text(f"<main>{message.subject} {message.body}</main>", *names)
         )
+
+
+@pytest.mark.django_db
+def test_a_fee_set_after_review_is_mailed_in_the_applications_language(
+    tsu, tsu_clerk, settings, django_capture_on_commit_callbacks
+):
+    """The mail asking for a fee set after review was a Japanese sentence whatever the applicant's
+    language; it is written in theirs, with the amount, the due date and the way to the 納付書."""
+    from django.core import mail
+
+    from jichitai.payments import services
+
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    procedure = published_procedure(
+        tsu, fields=FIELDS, name="審査後に手数料が決まる申請", fee_kind="after_review"
+    )
+    application = procedures.submit_application(
+        procedure=procedure,
+        data={"full_name": "Maria", "email": "maria@example.jp"},
+        language="pt",
+    ).application
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = services.set_fee(actor=tsu_clerk, application=application, amount=3200)
+    message = mail.outbox[-1]
+    assert "¥3.200" in message.body and payment.due_date.isoformat() in message.body
+    assert f"/status/{application.receipt_number}/{application.status_token}/" in message.body
+    names = (procedure.name, tsu.name, procedure.division.name)
+    assert not JAPANESE.search(main_text(f"<main>{message.subject} {message.body}</main>", *names))
