@@ -101,7 +101,12 @@ def send_status_mail(event_id: int, message: str = "") -> None:
     mail_applicant(
         application,
         # The status's name is read in the application's language, while the mail is written.
-        {"message": message, "status": event.to_status, "status_label": event.to_status_label},
+        {
+            "message": message,
+            "kind": event.kind,
+            "status": event.to_status,
+            "status_label": event.to_status_label,
+        },
         "procedures/email/status_changed.txt",
         gettext_noop("%(procedure)s: %(status_label)s(%(receipt_number)s)"),
     )

@@ -125,7 +125,7 @@ def resubmit(
         changes={**audit.changes_between(before=before, after=cleaned), **due_change},
         summary="申請者が修正して再提出",
     )
-    notifications.event_recorded(event, "修正された申請を受け付けました。")
+    notifications.event_recorded(event, "")
     return application
 
 
@@ -145,14 +145,13 @@ def withdraw(*, application: Application) -> Application:
         kind=ApplicationEvent.Kind.STATUS,
         from_status=from_status,
         to_status=Status.WITHDRAWN,
-        message="申請者が取り下げました。",
     )
     audit.record(
         action="procedures.application.withdrawn",
         target=application,
         changes={"status": [from_status, Status.WITHDRAWN]},
     )
-    notifications.event_recorded(event, "申請の取下げを受け付けました。")
+    notifications.event_recorded(event, "")
     return application
 
 

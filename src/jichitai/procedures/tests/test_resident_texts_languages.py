@@ -166,6 +166,35 @@ def test_mails_are_written_in_the_application_language(
         assert not JAPANESE.search(without_names(message.subject + message.body, application))
 
 
+def test_resubmitting_and_withdrawing_are_told_in_the_application_language(
+    tsu, settings, django_capture_on_commit_callbacks
+):
+    """The mails after a correction is sent and after a withdrawal, and the status page's
+    history, carried Japanese sentences as if from the clerk; they read in Portuguese."""
+    from jichitai.procedures.services import resubmit, withdraw
+
+    settings.JICHITAI_BASE_URL = "http://testserver"
+    application = submitted(tsu, "pt")
+    change_status(
+        actor=None, application=application, to_status="returned", message="Falta a foto."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        resubmit(application=application, data={"full_name": "Maria", "email": "maria@example.jp"})
+    corrected = mail.outbox[-1]
+    assert "Recebemos o pedido corrigido." in corrected.body
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(application=application)
+    withdrawn = mail.outbox[-1]
+    for message in (corrected, withdrawn):
+        assert not JAPANESE.search(without_names(message.subject + message.body, application))
+    status = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    )
+    main = status.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    history = main.split('class="history"', 1)[1].split("</ol>", 1)[0]
+    assert not JAPANESE.search(without_names(re.sub(r"<[^>]+>", " ", history), application))
+
+
 def test_a_japanese_application_keeps_japanese_mails(
     tsu, settings, django_capture_on_commit_callbacks
 ):
