@@ -46,7 +46,7 @@ def _fee_event(payment: Payment, kind: str, actor: User | None) -> None:
     ApplicationEvent.objects.create(
         application_id=payment.application_id,
         kind=kind,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor,  # a signed-in member, or None for the gateway and the demo
     )
 
 
