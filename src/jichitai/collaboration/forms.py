@@ -17,6 +17,16 @@ class AdoptionForm(forms.Form):
                 required=False,
             )
 
+    def show_recorded_use(self, lines: dict[str, str]) -> None:
+        """Put what the platform records of each measure's use (``peers.recorded_use``) under
+        its select, for the clerk who decides the state."""
+        for measure, line in lines.items():
+            self.fields[measure].help_text = line
+
+    def states_in_words(self) -> list[tuple[str, str]]:
+        """(measure, state) as people read them, for those who may look but not change."""
+        return [(field.label, dict(field.field.choices)[field.value() or ""]) for field in self]
+
 
 class SurveyAnswerForm(forms.Form):
     """The survey procedure's questions (choices and free text), answered for the 市町."""

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from jichitai.collaboration.models import Measure
 from jichitai.collaboration.selectors import municipalities_of
 from jichitai.core.japanese import fiscal_year
 from jichitai.core.metrics import compute_for_each
@@ -260,13 +261,49 @@ def text(value: Value) -> str:
 
 
 def own_beside_peers(municipality: Organization, year: int) -> list[dict]:
-    """A 市町's own figures beside the prefecture's median and range."""
+    """A 市町's own figures beside the prefecture's median and range. The 市町 sees its own counts
+    even where the published table hides them (it holds those applications anyway), and is told
+    so by ``hidden_in_table``; the median and range stay those of the published figures."""
     table = peer_table(municipality.parent, year)
     own = next(row for row in table["rows"] if row["code"] == municipality.code)
-    return [
-        {**item, "own_text": own["texts"][index]}
-        for index, item in enumerate(table["summary_texts"])
-    ]
+    items = []
+    for figure, item, value in zip(
+        PEER_FIGURES, table["summary_texts"], own["values"], strict=True
+    ):
+        hidden = value == SUPPRESSED
+        if hidden:
+            value = _numbers(figure, [municipality], year).get(municipality.pk)
+        items.append({**item, "own_text": text(value), "hidden_in_table": hidden})
+    return items
+
+
+# The measures whose use the platform records itself, and the figures that show it.
+MEASURE_FIGURES = {
+    Measure.ONLINE_PROCEDURES: ("procedures", "online_share"),
+    Measure.AI_OCR: ("ocr_pages",),
+    Measure.OPEN_DATA: ("datasets",),
+    Measure.RPA: ("hours_saved",),
+}
+
+
+def recorded_use(own: list[dict]) -> dict[str, str]:
+    """Per measure, one line of the 市町's own figures (``own_beside_peers``) that show its use
+    of the platform, for the clerk who records the measure's state; a figure the platform does
+    not have is left out, and a measure without any has no line."""
+    by_key = {item["key"]: item for item in own}
+    lines = {}
+    for measure, keys in MEASURE_FIGURES.items():
+        parts = [
+            gettext("%(label)s %(value)s%(unit)s")
+            % {"label": item["label"], "value": item["own_text"], "unit": item["unit_label"]}
+            for key in keys
+            if (item := by_key[key])["own_text"] != NO_FIGURE
+        ]
+        if parts:
+            lines[measure] = gettext("この基盤の記録: %(figures)s") % {
+                "figures": gettext("、").join(parts)
+            }
+    return lines
 
 
 OPEN_DATA_HEADER = ["全国地方公共団体コード", "団体名", "年度", "月", "項目", "値", "単位"]

@@ -25,30 +25,34 @@ from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Organization, Role
 
 
-def _fiscal_year(request) -> int:
-    """The 年度 asked for (令和8年度, R8 or 2026); the current one for anything that is not a 年度."""
+def _fiscal_year(request) -> tuple[int, str]:
+    """The 年度 asked for (令和8年度, R8 or 2026), and the message for a text that is no 年度 (the
+    current 年度 is shown then)."""
     current = japanese.fiscal_year(timezone.localdate())
     try:
         return params.fiscal_year(
             request.POST.get("year") or request.GET.get("year") or None, default=current
-        )
-    except params.InvalidParameter:
-        return current
+        ), ""
+    except params.InvalidParameter as error:
+        return current, error.message
 
 
 @requires_role(Role.VIEWER)
 def home(request, org_code):
-    fiscal_year = _fiscal_year(request)
+    fiscal_year, year_error = _fiscal_year(request)
     if request.tenant.kind == Organization.Kind.PREFECTURE:
         return render(
             request,
             "collaboration/prefecture.html",
             {
                 "fiscal_year": fiscal_year,
+                "year_error": year_error,
+                "asked_year": request.GET.get("year", ""),
                 "overview": selectors.adoption_overview(request.tenant, fiscal_year),
                 "table": peers.peer_table(request.tenant, fiscal_year),
                 "initiatives": selectors.initiatives_overview(request.tenant),
             },
+            status=400 if year_error else 200,
         )
     states = selectors.adoption_states(request.tenant, fiscal_year)
     carried_from = None
@@ -56,25 +60,44 @@ def home(request, org_code):
         carried_from = selectors.last_adoption_year_before([request.tenant], fiscal_year)
         if carried_from is not None:
             states = selectors.adoption_states(request.tenant, carried_from)
+    return _municipality_page(
+        request,
+        fiscal_year,
+        AdoptionForm(initial={**states, "year": fiscal_year}),
+        carried_from=carried_from,
+        year_error=year_error,
+    )
+
+
+def _municipality_page(
+    request, fiscal_year: int, form: AdoptionForm, *, carried_from=None, year_error=""
+):
+    """The 市町's page: its surveys, meetings, own figures and the adoption form (as saved, or as
+    sent and refused)."""
+    own = peers.own_beside_peers(request.tenant, fiscal_year)
+    form.show_recorded_use(peers.recorded_use(own))
     return render(
         request,
         "collaboration/municipality.html",
         {
             "fiscal_year": fiscal_year,
+            "year_error": year_error,
+            "asked_year": request.GET.get("year", ""),
             "carried_from": carried_from,
-            "form": AdoptionForm(initial={**states, "year": fiscal_year}),
+            "form": form,
             "requests": selectors.survey_requests_for(request.tenant),
-            "peers": peers.own_beside_peers(request.tenant, fiscal_year),
+            "peers": own,
             "joined": selectors.initiatives_joined(request.tenant),
         },
+        status=400 if form.errors or year_error else 200,
     )
 
 
 @require_POST
 @requires_role(Role.CLERK)
 def adoption(request, org_code):
+    fiscal_year, _year_error = _fiscal_year(request)
     form = AdoptionForm(request.POST)
-    fiscal_year = _fiscal_year(request)
     if form.is_valid():
         try:
             changed = services.set_adoptions(
@@ -91,17 +114,7 @@ def adoption(request, org_code):
             )
             home_url = reverse("collaboration:home", kwargs={"org_code": org_code})
             return redirect(f"{home_url}?year={fiscal_year}")
-    return render(
-        request,
-        "collaboration/municipality.html",
-        {
-            "fiscal_year": fiscal_year,
-            "form": form,
-            "requests": selectors.survey_requests_for(request.tenant),
-            "peers": peers.own_beside_peers(request.tenant, fiscal_year),
-        },
-        status=400,
-    )
+    return _municipality_page(request, fiscal_year, form)
 
 
 @require_http_methods(["GET", "POST"])

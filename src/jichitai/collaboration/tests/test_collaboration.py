@@ -241,6 +241,56 @@ def test_a_viewer_cannot_change_states(tsu, make_member, login):
     assert selectors.adoption_states(tsu, 2026) == {}
 
 
+def test_a_viewer_reads_the_states_in_words(tsu, make_member, login):
+    services.set_adoption(
+        actor=None, organization=tsu, fiscal_year=2026, measure="rpa", state="adopted"
+    )
+    page = login(make_member(tsu, Role.VIEWER)).get("/s/242012/collaboration/?year=2026")
+    states = page.content.decode().split('id="adoption-heading"')[1]
+    assert "<dt>RPA</dt><dd>導入済</dd>" in states and "<dd>未登録</dd>" in states
+    assert "adopted" not in states
+
+
+def test_a_refused_save_keeps_the_whole_page(prefecture, tsu, make_member, login):
+    initiative = council(prefecture, [tsu])
+    services.set_adoption(
+        actor=None, organization=tsu, fiscal_year=2021, measure="rpa", state="adopted"
+    )
+    client = login(make_member(tsu, Role.CLERK))
+    refused = client.post("/s/242012/collaboration/adoption/", {"year": "2026", "rpa": "done"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "正しく選択してください" in page
+    assert initiative.name in page.split('id="joined-heading"')[1]  # the meetings stay listed
+    assert "令和3年度の状況を初めの値にしています" not in page  # what was sent is shown, not R3
+
+
+def test_a_year_that_is_not_a_year_is_told_beside_the_box(prefecture, tsu, make_member, login):
+    for organization in (tsu, prefecture):
+        client = login(make_member(organization, Role.VIEWER))
+        response = client.get(f"/s/{organization.code}/collaboration/?year=令和百年度")
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert 'id="year-error"' in page and 'aria-describedby="year-error"' in page
+        assert 'aria-invalid="true"' in page and 'value="令和百年度"' in page  # the input is kept
+        assert "年度を表示しています" in page  # the current 年度 instead
+
+
+def test_each_measure_shows_what_the_platform_itself_records(tsu, make_member, login):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    published_procedure(tsu)
+    page = login(make_member(tsu, Role.CLERK)).get("/s/242012/collaboration/?year=2026")
+    form = page.content.decode().split('id="adoption-heading"')[1]
+
+    def field_block(name):
+        # From the field's label to its select, where the form puts the help text.
+        return form.split(f'name="{name}"')[0].rsplit("<label", 1)[1]
+
+    assert "この基盤の記録: 手続一覧に登録された手続 1件" in field_block("online_procedures")
+    assert 'aria-describedby="id_online_procedures_helptext"' in form
+    assert "この基盤の記録" not in field_block("telework")
+
+
 def test_the_prefecture_records_an_initiative_its_sessions_and_who_took_part(
     prefecture, tsu, ise, make_member, login
 ):

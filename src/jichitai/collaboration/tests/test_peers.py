@@ -46,7 +46,12 @@ def test_each_municipality_sees_its_own_figures_beside_the_prefecture(
     prefecture, tsu, ise, kameyama, applications, make_member, login
 ):
     own = {item["key"]: item for item in peers.own_beside_peers(ise, 2026)}
-    assert own["applications"]["own_text"] == "秘匿"
+    # 伊勢市 knows its own 2 applications; it is told that the published table hides them.
+    assert own["applications"]["own_text"] == "2" and own["applications"]["hidden_in_table"]
+    assert not own["procedures"]["hidden_in_table"]
+    ise_page = login(make_member(ise, Role.VIEWER)).get("/s/242039/collaboration/?year=2026")
+    ise_row = ise_page.content.decode().split('id="own-applications"')[1].split("</tr>")[0]
+    assert '<td class="number">2<span class="figure-note">(公開する表では「秘匿」)' in ise_row
     page = login(make_member(tsu, Role.VIEWER)).get("/s/242012/collaboration/?year=2026")
     row = page.content.decode().split('id="own-applications"')[1].split("</tr>")[0]
     assert ">7<" in row and ">3.5<" in row and "0〜7" in row
