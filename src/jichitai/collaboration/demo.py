@@ -1,12 +1,15 @@
 """The seeds' 市町連携 records: the initiatives of R2 and R3 with the 市町 that took part, and the
-council's after-meeting survey answered once by each participating 市町 (seeds 001 and 004)."""
+council's after-meeting survey answered once by each participating 市町 (seeds 001 and 004); and
+津市's adoption states of the current 年度."""
 
 from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from jichitai.collaboration import selectors, services
+from jichitai.core.japanese import fiscal_year
 from jichitai.core.safe_yaml import load_yaml
 from jichitai.procedures import services as procedures
 from jichitai.procedures.models import Procedure
@@ -99,4 +102,17 @@ def load() -> list[str]:
             continue
         _load_initiative(prefecture, entry)
         lines.append(f"{entry['name']}({entry['fiscal_year']}年度): 参加記録を登録")
+    lines.append(_load_adoptions())
     return lines
+
+
+def _load_adoptions() -> str:
+    data = load_yaml((DATA / "adoptions.yaml").read_text(encoding="utf-8"))
+    municipality = Organization.objects.get(code=data["organization"])
+    year = fiscal_year(timezone.localdate())
+    if selectors.adoption_states(municipality, year):
+        return f"{municipality.name}の導入状況({year}年度): 読込済み"
+    services.set_adoptions(
+        actor=None, organization=municipality, fiscal_year=year, states=data["states"]
+    )
+    return f"{municipality.name}の導入状況({year}年度): {len(data['states'])}件を登録"

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from jichitai.collaboration import selectors
+from jichitai.core.japanese import fiscal_year
 from jichitai.core.tests.pdf import pdf_text
 from jichitai.pdca import reports
 from jichitai.pdca import selectors as pdca_selectors
@@ -47,3 +49,21 @@ def test_the_r3_progress_report_and_the_council_figure_come_from_records(make_me
     assert "86%" in meeting_page and "28団体中 24団体" in meeting_page
     overview = client.get("/s/240001/collaboration/").content.decode()
     assert "86%(24市町 / 回答 28市町 / 依頼 29市町)" in overview
+
+
+@pytest.mark.django_db
+def test_the_demo_prefecture_sees_tsus_adoption_states_of_this_year(make_member, login):
+    call_command("demo", quiet_logins=True)
+    prefecture = Organization.objects.get(code="240001")
+    tsu = Organization.objects.get(code="242012")
+    year = fiscal_year(timezone.localdate())
+    assert selectors.adoption_states(tsu, year)["online_procedures"] == "adopted"
+    overview = {
+        item["measure"]: item for item in selectors.adoption_overview(prefecture, year)["measures"]
+    }
+    # 導入済 is the fourth state; 28 市町 have not recorded anything.
+    assert overview["online_procedures"]["counts"][3] == 1
+    assert overview["online_procedures"]["unrecorded"] == 28
+    assert overview["telework"]["unrecorded"] == 29  # what the platform cannot see is left open
+    call_command("demo", quiet_logins=True)  # again: nothing recorded twice, nothing changed
+    assert len(selectors.adoption_states(tsu, year)) == 4
