@@ -4,23 +4,18 @@ exactly when the change does."""
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core import context
+from jichitai.core.actors import Actor, signed_in
 from jichitai.core.rows import RowInsert
 
 if TYPE_CHECKING:
     from jichitai.accounts.models import User
     from jichitai.tenancy.models import Organization
-
-# Who acted: a signed-in person, the anonymous visitor of a public page, or the system. Any user
-# model is accepted; the project's is settings.AUTH_USER_MODEL, which every signed-in actor is.
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 _MAX_VALUE_LENGTH = 500
 # Entries are written on every submission: one INSERT built once per process, not by save().
@@ -122,13 +117,13 @@ def entry(
 ) -> AuditEvent:
     """The entry ``record`` writes, not yet written: for a statement that writes it with the
     change it tells of (``entries`` inserts it)."""
-    signed_in = _signed_in(actor)
+    person = signed_in(actor)
     return AuditEvent(
-        actor=signed_in,
+        actor=person,
         organization=organization if organization is not None else _organization_of(target),
         **_described(
             action=action,
-            actor=signed_in,
+            actor=person,
             target=target,
             changes=changes,
             summary=summary,
@@ -147,24 +142,20 @@ def entry_values(
 ) -> dict[str, Any]:
     """``entry``'s values by column (``actor_id``, ``organization_id``), without building the
     entry: for a statement that writes its row from them (``RowInsert.values``)."""
-    signed_in = _signed_in(actor)
+    person = signed_in(actor)
     owner = organization if organization is not None else _organization_of(target)
     return {
-        "actor_id": signed_in.pk if signed_in is not None else None,
+        "actor_id": person.pk if person is not None else None,
         "organization_id": owner.pk if owner is not None else None,
         **_described(
             action=action,
-            actor=signed_in,
+            actor=person,
             target=target,
             changes=None,
             summary=summary,
             kind=AuditEvent.Kind.WRITE.value,
         ),
     }
-
-
-def _signed_in(actor: Actor) -> "User | None":
-    return cast("User | None", actor if actor is not None and actor.is_authenticated else None)
 
 
 def _described(

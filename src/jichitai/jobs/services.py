@@ -14,6 +14,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from jichitai.audit import services as audit
+from jichitai.core.actors import signed_in
 from jichitai.jobs.models import Job, ScheduleRun
 from jichitai.jobs.queue import DatabaseQueue
 from jichitai.jobs.registry import job_kinds, schedules
@@ -42,7 +43,7 @@ def start_job(
         kind=kind,
         title=title[:200],
         organization=organization,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=signed_in(actor),
         arguments=arguments,
     )
     audit.record(

@@ -29,6 +29,7 @@ from jichitai.automation.models import (
     ScenarioVersion,
     Secret,
 )
+from jichitai.core.actors import signed_in
 from jichitai.core.japanese import fiscal_year as fiscal_year_of
 from jichitai.core.japanese import fiscal_year_label
 from jichitai.jobs.services import start_job
@@ -63,7 +64,7 @@ def create_scenario(*, actor: User | None, organization: Organization, source: s
         division=_division(organization, data.get("division", "")),
     )
     version = ScenarioVersion.objects.create(
-        scenario=scenario, number=1, source=source, definition=data, created_by=_user(actor)
+        scenario=scenario, number=1, source=source, definition=data, created_by=signed_in(actor)
     )
     audit.record(
         action="automation.scenario.created",
@@ -73,10 +74,6 @@ def create_scenario(*, actor: User | None, organization: Organization, source: s
         summary=scenario.title,
     )
     return scenario
-
-
-def _user(actor: User | None) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -100,7 +97,7 @@ def new_version(*, actor: User | None, scenario: Scenario, source: str) -> Scena
         number=(current.number + 1) if current else 1,
         source=source,
         definition=data,
-        created_by=_user(actor),
+        created_by=signed_in(actor),
     )
     scenario.title = data["title"]
     scenario.division = (
@@ -195,7 +192,7 @@ def start_run(
         organization=scenario.organization,
         version=version,
         mode=mode,
-        started_by=_user(actor),
+        started_by=signed_in(actor),
     )
     inputs = dict(values or {})
     kinds = {name: entry["kind"] for name, entry in declared.items()}
@@ -364,7 +361,7 @@ def set_secret(*, actor: User | None, organization: Organization, name: str, val
     secret, created = Secret.objects.update_or_create(
         organization=organization,
         name=name,
-        defaults={"token": vault.encrypt(value), "updated_by": _user(actor)},
+        defaults={"token": vault.encrypt(value), "updated_by": signed_in(actor)},
     )
     audit.record(
         action="automation.secret.created" if created else "automation.secret.changed",
@@ -413,7 +410,7 @@ def add_ledger_line(
         minutes_before=before * 60,
         minutes_after=after * 60,
         note=note,
-        created_by=_user(actor),
+        created_by=signed_in(actor),
     )
     audit.record(
         action="automation.ledger.added",

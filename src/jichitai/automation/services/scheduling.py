@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.automation.models import Run, Scenario, Schedule
-from jichitai.automation.services import _user, start_run
+from jichitai.automation.services import start_run
+from jichitai.core.actors import signed_in
 from jichitai.tenancy.models import Membership, Role
 
 
@@ -45,7 +46,7 @@ def request_schedule(
         scenario=scenario,
         cron=cron,
         inputs=values or {},
-        requested_by=_user(actor),
+        requested_by=signed_in(actor),
     )
     audit.record(
         action="automation.schedule.requested",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
+from jichitai.core.actors import signed_in
 from jichitai.opendata.licenses import DEFAULT_LICENSE, LICENSES
 from jichitai.opendata.models import Dataset, Group, Resource, Tag
 from jichitai.opendata.search_index import keys_of
@@ -113,7 +114,7 @@ def create_dataset(
         name=(name or "").strip(),
         title=(title or "").strip(),
         license_id=license_id,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
         **fields,
     )
     if Dataset.objects.filter(name=dataset.name).exists():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
+from jichitai.core.actors import signed_in
 from jichitai.core.registry import metrics
 from jichitai.core.templatetags.japanese import nendo
 from jichitai.pdca import budgets, selectors
@@ -52,11 +53,6 @@ def _decimal(value: object, field: str) -> Decimal | None:
         return Decimal(str(value).replace(",", ""))
     except InvalidOperation:
         raise ValidationError({field: _("数値で入力してください。")}) from None
-
-
-def _person(actor: User | None) -> User | None:
-    """The signed-in person to stamp a row with (None for a system run)."""
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def save_audited(
@@ -119,7 +115,7 @@ def set_indicator_year(
         organization=plan.organization,
         action="pdca.indicator_year.updated",
         summary=f"{indicator.name} {japanese.fiscal_year_label(fiscal_year)}",
-        stamps={"entered_by": _person(actor), "entered_at": timezone.now()},
+        stamps={"entered_by": signed_in(actor), "entered_at": timezone.now()},
     )
     return row
 
@@ -197,7 +193,7 @@ def set_action_year(
         actor=actor,
         organization=action.plan.organization,
         action="pdca.action_year.updated",
-        stamps={"updated_by": _person(actor), "updated_at": timezone.now()},
+        stamps={"updated_by": signed_in(actor), "updated_at": timezone.now()},
     )
     return row
 
@@ -279,7 +275,7 @@ def publish_report(
         kind=kind,
         fiscal_year=fiscal_year,
         data=data,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+        published_by=signed_in(actor),
     )
     audit.record(
         action="pdca.report.published",

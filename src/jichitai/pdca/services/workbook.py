@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
+from jichitai.core.actors import signed_in
 from jichitai.core.templatetags.japanese import nendo
 from jichitai.jobs.models import Job
 from jichitai.jobs.services import start_job
@@ -40,7 +41,7 @@ def preview_import(*, actor: User | None, plan: Plan, file_name: str, data: byte
         file_name=file_name,
         rows=rows,
         problems=problems,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
+from jichitai.core.actors import signed_in
 from jichitai.procedures.definitions import build_schema, check_definition
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import FormVersion, Procedure
@@ -134,7 +135,7 @@ def publish_procedure(*, actor: User | None, procedure: Procedure) -> Procedure:
             number=number,
             fields=fields,
             schema=build_schema(fields, title=procedure.name),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=signed_in(actor),
         )
         procedure.current_version = version
     else:

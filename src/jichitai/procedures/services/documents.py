@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
+from jichitai.core.actors import signed_in
 from jichitai.core.files import delete_files_on_commit
 from jichitai.core.pdf import document_markup
 from jichitai.core.uploads import check_upload
@@ -145,7 +146,7 @@ def issue_document(*, actor: User | None, application: Application) -> IssuedDoc
         number=number,
         sha256=hashlib.sha256(pdf).hexdigest(),
         issued_at=issued_at,
-        issued_by=actor if actor is not None and actor.is_authenticated else None,
+        issued_by=signed_in(actor),
     )
     document.file.save(f"{number}.pdf", ContentFile(pdf), save=False)
     document.save()

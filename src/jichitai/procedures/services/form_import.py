@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
+from jichitai.core.actors import signed_in
 from jichitai.core.uploads import check_upload
 from jichitai.jobs.services import start_job
 from jichitai.procedures import xlsform
@@ -28,7 +29,7 @@ def start_form_import(
         procedure=procedure,
         file_name=checked.name,
         workbook=upload.read(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     form_import.job = start_job(
         kind="procedures.xlsform_import",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
+from jichitai.core.actors import signed_in
 from jichitai.procedures.definitions import build_schema
 from jichitai.procedures.models import FormVersion, Procedure
 from jichitai.procedures.translation_table import (
@@ -49,7 +50,7 @@ def save_translations(
         + 1,
         fields=fields,
         schema=build_schema(fields, title=procedure.name),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor),
     )
     procedure.current_version = version
     procedure.draft_fields = carried_over(fields, procedure.draft_fields, language)
