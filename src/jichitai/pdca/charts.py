@@ -40,6 +40,12 @@ def _value_text(value: float, decimals: int | None) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def has_figures(points: list[dict]) -> bool:
+    """Whether a chart of these points has a single bar: axes without any read as a broken
+    drawing, and pages say so in words instead."""
+    return any(point.get(key) is not None for point in points for key in ("target", "actual"))
+
+
 def target_actual_svg(
     points: list[dict], *, title: str, unit: str, decimals: int | None = None
 ) -> SafeString:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from jichitai.core import japanese
 from jichitai.core.forms import FiscalYearField
 from jichitai.core.registry import metrics
-from jichitai.pdca.models import Plan
+from jichitai.pdca.models import Action, Indicator, Plan
 
 
 class FigureField(forms.CharField):
@@ -191,3 +191,38 @@ class PlanCreateForm(forms.Form):
         self.fields["copy_from"].label_from_instance = lambda plan: (
             f"{plan.organization.name}: {plan.name}"
         )
+
+
+class NodeForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=200)
+    summary = forms.CharField(
+        label=_("概要"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("目標項目"), max_length=200)
+    kind = forms.ChoiceField(label=_("種類"), choices=Indicator.Kind.choices)
+    unit = forms.CharField(label=_("単位"), max_length=20, help_text=_("例: 件、%、所属"))
+    decimals = forms.IntegerField(label=_("小数点以下の桁数"), min_value=0, max_value=3, initial=0)
+    direction = forms.ChoiceField(label=_("目標の方向"), choices=Indicator.Direction.choices)
+    description = forms.CharField(
+        label=_("目標項目の説明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    baseline_year = FiscalYearField(label=_("現状値の年度"), required=False)
+    baseline_value = FigureField(label=_("現状値"), required=False)
+
+
+class ActionForm(forms.Form):
+    node = forms.ModelChoiceField(queryset=None)
+    title = forms.CharField(label=_("取組内容"), max_length=300)
+    division_name = forms.CharField(label=_("担当課"), max_length=100)
+    category = forms.ChoiceField(label=_("区分"), choices=Action.Category.choices)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = plan.nodes.filter(parent__isnull=True)
+        self.fields["node"].queryset = levels
+        self.fields["node"].label = plan.level_name
+        if len(levels) == 1:  # nothing to choose
+            self.fields["node"].initial = levels[0].pk

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from jichitai.core.pdf import render_pdf
 from jichitai.pdca import figures
-from jichitai.pdca.charts import target_actual_svg
+from jichitai.pdca.charts import has_figures, target_actual_svg
 
 HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
 
@@ -21,15 +21,10 @@ def _with_charts(data: dict) -> dict:
     indicators = [
         {
             **item,
-            # Axes without a single bar read as a broken drawing; the sheet says so in words.
             "svg": target_actual_svg(
                 item["chart"], title=item["name"], unit=item["unit"], decimals=item.get("decimals")
             )
-            if any(
-                point.get(key) is not None
-                for point in item["chart"]
-                for key in ("target", "actual")
-            )
+            if has_figures(item["chart"])
             else "",
         }
         for item in data["indicators"]

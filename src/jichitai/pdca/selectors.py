@@ -87,6 +87,11 @@ def top_nodes(plan: Plan) -> QuerySet[Node]:
     return plan.nodes.filter(parent__isnull=True).prefetch_related("actions")
 
 
+def has_levels(plan: Plan) -> bool:
+    """Whether the plan has a first level to put an action under."""
+    return plan.nodes.filter(parent__isnull=True).exists()
+
+
 def project_fiscal_years(plan: Plan) -> list[int]:
     """Every 年度 with rows counted in the plan's budget (executed amounts are entered there)."""
     years = set(

@@ -10,6 +10,11 @@ urlpatterns = [
     path("pdca/plans/new/", views.plan_create, name="plan_create"),
     path("pdca/plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path(
+        "pdca/plans/<int:plan_id>/structure/<str:part>/",
+        views.structure_add,
+        name="structure_add",
+    ),
+    path(
         "pdca/plans/<int:plan_id>/indicators/<int:indicator_id>/",
         views.indicator_edit,
         name="indicator",

@@ -1,6 +1,7 @@
 """Writes about plans: figures per 年度 (refused for a closed 年度), metric bindings, locking and
 reopening years, publishing frozen reports, a plan's executed budgets; importing the plan workbook
-is in ``services/workbook.py``. Each is one transaction and audited with who entered what."""
+is in ``services/workbook.py``, adding levels, indicators and actions one by one in
+``services/structure.py``. Each is one transaction and audited with who entered what."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -395,6 +396,9 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
         )
 
 
+# A plan's structure added on its page.
+from jichitai.pdca.services.structure import add_action, add_indicator, add_node  # noqa: E402
+
 # The workbook import's writes (its job kind registers when this package is imported).
 from jichitai.pdca.services.workbook import (  # noqa: E402
     apply_import_now,
@@ -405,6 +409,9 @@ from jichitai.pdca.services.workbook import (  # noqa: E402
 
 __all__ = [
     "KEEP",
+    "add_action",
+    "add_indicator",
+    "add_node",
     "apply_import_now",
     "apply_workbook",
     "bind_metric",
