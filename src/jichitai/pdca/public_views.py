@@ -8,7 +8,7 @@ from django.shortcuts import render
 from jichitai.core.decorators import public_view
 from jichitai.core.exports import csv_response, export_csv
 from jichitai.pdca import public
-from jichitai.pdca.charts import responsive_svg
+from jichitai.pdca.charts import has_figures, responsive_svg
 from jichitai.tenancy.selectors import organization_by_code
 
 
@@ -30,6 +30,8 @@ def plan_page(request, org_code, slug):
         responsive_svg(
             item["chart"], title=item["name"], unit=item["unit"], decimals=item["decimals"]
         )
+        if has_figures(item["chart"])
+        else ""
         for item in data["indicators"]
     ]
     return render(

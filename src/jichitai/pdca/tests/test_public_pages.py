@@ -77,6 +77,20 @@ def test_an_unpublished_plan_or_another_organizations_plan_is_not_public(tsu, po
     assert client.get("/o/240001/plans/unknown/").status_code == 404
 
 
+def test_an_indicator_without_figures_is_said_in_words_not_drawn_empty(tsu):
+    from jichitai.pdca import services
+    from jichitai.pdca.models import Indicator
+
+    plan = plan_with_action(tsu, slug="tsu-plan")
+    Indicator.objects.create(plan=plan, kind="sub", name="テレワークの所属数", unit="所属")
+    services.publish_report(actor=None, plan=plan, kind="evaluation", fiscal_year=2024)
+    html = Client().get("/o/242012/plans/tsu-plan/").content.decode()
+    measured = html.partition('aria-label="申請件数"')[2].partition("</section>")[0]
+    empty = html.partition('aria-label="テレワークの所属数"')[2].partition("</section>")[0]
+    assert 'class="kpi-chart"' in measured
+    assert 'class="kpi-chart"' not in empty and "目標値・実績値はまだありません。" in empty
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_public_plan_pages_read_on_a_360_px_phone_without_scrolling_sideways(page, demo):
