@@ -234,14 +234,36 @@ def survey_request_of(municipality: Organization, request_id: int) -> SurveyRequ
     )
 
 
-def survey_status(initiative: Initiative) -> list[dict]:
-    """Which 市町 were asked and whether they answered (never what they answered)."""
-    return [
-        {"municipality": request.organization.name, "answered": request.answered_at is not None}
-        for request in SurveyRequest.objects.filter(initiative=initiative).select_related(
-            "organization"
-        )
-    ]
+def attendance(initiative: Initiative) -> dict:
+    """Who took part, as a table: per 市町 that took part or was asked to answer the survey (by
+    団体コード), its staff count per session — and for the initiative as a whole where no session
+    is named (``whole``) — or None, and whether it answered the survey (None when not asked;
+    never what it answered)."""
+    sessions = list(sessions_of(initiative))
+    staff: dict[tuple[int, int | None], int] = {}
+    municipalities: dict[int, Organization] = {}
+    for participation in participations_of(initiative):
+        staff[(participation.municipality_id, participation.session_id)] = participation.staff_count
+        municipalities[participation.municipality_id] = participation.municipality
+    answered: dict[int, bool] = {}
+    for request in survey_requests_of_initiative(initiative).select_related("organization"):
+        answered[request.organization_id] = request.answered_at is not None
+        municipalities[request.organization_id] = request.organization
+    whole = any(session_id is None for _municipality, session_id in staff)
+    columns = [session.pk for session in sessions] + ([None] if whole else [])
+    return {
+        "sessions": sessions,
+        "whole": whole,
+        "survey": initiative.survey_id is not None,
+        "rows": [
+            {
+                "municipality": municipality,
+                "staff": [staff.get((municipality.pk, column)) for column in columns],
+                "answered": answered.get(municipality.pk),
+            }
+            for municipality in sorted(municipalities.values(), key=lambda item: item.code)
+        ],
+    }
 
 
 def survey_requests_of_initiative(initiative: Initiative) -> QuerySet[SurveyRequest]:

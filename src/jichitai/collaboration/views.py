@@ -159,9 +159,8 @@ def _initiative_page(
         {
             "initiative": initiative,
             "figures": selectors.participation_figures(initiative),
-            "participations": selectors.participations_of(initiative),
+            "attendance": selectors.attendance(initiative),
             "survey": selectors.survey_figures(initiative),
-            "survey_status": selectors.survey_status(initiative),
             "session_form": session_form or SessionForm(),
             "participation_form": participation_form or _participation_form(request, initiative),
             "material_form": material_form or MaterialForm(),

@@ -3,6 +3,7 @@ records, each 市町's adoption states, the after-meeting survey answered once p
 that never carry a person."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -394,3 +395,35 @@ def test_the_prefecture_is_told_where_the_last_recorded_year_is(
         "登録した市町はまだありません"
         not in client.get("/s/240001/collaboration/?year=2021").content.decode()
     )
+
+
+def test_attendance_reads_as_one_row_per_municipality_and_a_column_per_session(
+    prefecture, tsu, ise, kameyama, make_member, login
+):
+    initiative = council(prefecture, [tsu, ise])
+    second = services.add_session(
+        actor=None, initiative=initiative, date=date(2020, 8, 20), title="第2回", agenda=[]
+    )
+    services.record_participation(
+        actor=None, initiative=initiative, municipality=tsu, staff_count=3, session=second
+    )
+    request = initiative.survey_requests.get(organization=ise)
+    services.answer_survey(actor=None, request=request, data={"knowledge": "かなり深まった"})
+    page = login(make_member(prefecture, Role.VIEWER)).get(
+        f"/s/240001/collaboration/initiatives/{initiative.pk}/"
+    )
+    table = page.content.decode().split('id="attendance-heading"')[1].split("</table>")[0]
+    head = table.split("</thead>")[0]
+    assert "第1回(令和2年6月17日)" in head and "第2回(令和2年8月20日)" in head
+    assert "事後アンケート" in head
+    rows = {
+        re.search(r'<th scope="row">(.*?)</th>', row).group(1): re.findall(
+            r"<td[^>]*>(.*?)</td>", row
+        )
+        for row in table.split("<tbody>")[1].split("</tr>")
+        if "<th" in row
+    }
+    assert rows == {
+        "津市": ["2名", "3名", "未回答"],
+        "伊勢市": ["2名", "—", "回答済み"],
+    }  # 亀山市 took no part and is not listed
