@@ -21,7 +21,8 @@ from jichitai.tenancy.tests.factories import DivisionFactory
         ("opendata.resource_replaced", "リソースの差し替え"),
         ("accounts.login", "ログイン"),
         ("payments.reconciled", "消込"),
-        ("pdca.action.updated", "施策の更新"),
+        ("pdca.action.updated", "取組の更新"),
+        ("pdca.action_year.updated", "取組の年度計画の更新"),
         ("read", "個人情報の閲覧"),
     ],
 )

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jichitai.accounts.models import User
+from jichitai.audit.labels import action_label
+from jichitai.audit.models import AuditEvent
 from jichitai.tenancy.models import Division, Membership, Organization
 
 
@@ -24,6 +26,10 @@ def test_the_demo_loads_mie_and_its_29_municipalities_and_can_run_again(capsys):
     )
     assert User.objects.filter(is_demo=True).count() == 10
     assert "pref-admin" in first and "パスワード" in first
+    # Everything the demo did through the services reads in words in the audit log.
+    codes = set(AuditEvent.objects.values_list("action", flat=True))
+    assert len(codes) > 20
+    assert sorted(code for code in codes if action_label(code) == code) == []
 
 
 @pytest.mark.django_db

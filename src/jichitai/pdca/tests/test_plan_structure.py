@@ -4,6 +4,7 @@ where to start."""
 
 import pytest
 
+from jichitai.audit.labels import action_label
 from jichitai.audit.models import AuditEvent
 from jichitai.pdca import services
 from jichitai.pdca.models import Action, Indicator, Node
@@ -80,6 +81,11 @@ def test_a_manager_builds_the_plan_level_indicator_and_action(tsu, empty_plan, m
         AuditEvent.objects.filter(action__endswith=".created").values_list("action", flat=True)
     )
     assert {"pdca.node.created", "pdca.action.created", "pdca.indicator.created"} <= created
+    assert {action_label(code) for code in created} >= {
+        "計画の階層の作成",
+        "取組の作成",
+        "指標の作成",
+    }
     page = client.get(f"/s/242012/pdca/plans/{empty_plan.pk}/").content.decode()
     assert "まだ指標も取組もありません" not in page and "RPA の導入" in page
     # No target nor actual yet: said in words, not drawn as empty axes.
