@@ -114,6 +114,7 @@ def counts(applications: QuerySet[Application], user) -> dict[str, int]:
             ),
         ),
         waiting=Count("id", filter=Q(status__in=WAITING)),
+        all=Count("id"),
     )
 
 

@@ -381,16 +381,13 @@ def display_rows(application: Application, *, language: str = "ja") -> list[tupl
 
 
 def inbox_summary(membership: Membership) -> dict[str, Any]:
-    """The staff home's inbox card: what waits for a clerk, within what the member may see."""
-    applications = applications_of(membership)
-    waiting = applications.filter(
-        status__in=[Application.Status.RECEIVED, Application.Status.REVIEWING]
-    )
+    """The staff home's inbox card: what waits for a clerk, within what the member may see —
+    counted as the inbox's tabs count waiting work (``workload.WAITING``)."""
+    counts = inbox_counts(membership)
     return {
-        "waiting": waiting.count(),
-        "received": applications.filter(status=Application.Status.RECEIVED).count(),
-        "latest": list(waiting[:5]),
-        "counts": inbox_counts(membership),
+        "waiting": counts["waiting"],
+        "latest": list(applications_of(membership).filter(status__in=workload.WAITING)[:5]),
+        "counts": counts,
         # Why a clerk's inbox may be empty: the procedures belong to other divisions.
         "division_without_procedures": membership.division
         if membership.division_id and not visible_procedures(membership).exists()

@@ -1,6 +1,7 @@
 """A clerk's busy day: 標準処理期間 counted in open days, the inbox's views (自分の担当・未割当・
 期限超過), sorting, bulk assignment, and an applicant shown for every channel."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -87,6 +88,23 @@ class TestInboxForABusyDay:
         assert applications[4].receipt_number not in overdue
         counts = selectors.inbox_counts(tsu.memberships.get(user=clerk))
         assert (counts["mine"], counts["unassigned"], counts["overdue"]) == (1, 4, 2)
+
+    def test_the_home_and_the_inbox_tabs_count_alike(self, tsu, day, login):
+        clerk, _colleague, applications = day
+        # Sent back to the resident or approved, an application still waits for its end;
+        # completed, it does not.
+        Application.objects.filter(pk=applications[4].pk).update(status="returned")
+        Application.objects.filter(pk=applications[5].pk).update(status="approved")
+        Application.objects.filter(pk=applications[1].pk).update(status="completed")
+        client = login(clerk)
+        inbox = client.get(f"/s/{tsu.code}/inbox/").content.decode()
+        home = client.get(f"/s/{tsu.code}/").content.decode()
+        # 「すべて」 lists every application, and says how many it lists.
+        assert re.search(r"すべて <span[^>]*>6</span>", inbox)
+        assert inbox.count(applications[0].receipt_number[:-3]) >= 6
+        assert '<p class="figure">5<small> 件が処理待ち</small></p>' in home
+        assert applications[5].receipt_number in home  # approved, still waiting: listed
+        assert applications[1].receipt_number not in home.split("受付箱を開く")[0]
 
     def test_sorting_by_a_column_keeps_the_filters_in_the_url(self, tsu, day, login):
         clerk, _colleague, _applications = day

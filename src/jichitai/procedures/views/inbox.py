@@ -131,7 +131,7 @@ def _with(query: QueryDict, **changes) -> str:
 
 def inbox_tabs(query: QueryDict, counts: dict[str, int]) -> list[dict]:
     current = query.get("view", "")
-    totals = {"": counts["waiting"], **counts}
+    totals = {"": counts["all"], **counts}
     return [
         {
             "label": label,
