@@ -10,6 +10,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from jichitai.audit.models import AuditEvent
 from jichitai.core.japanese import fiscal_year
 from jichitai.jobs.models import Job
 from jichitai.jobs.registry import schedules
@@ -69,6 +70,9 @@ def test_the_daily_job_publishes_the_pages_figures_once(
     assert dataset.organization == prefecture and dataset.is_public
     assert dataset.title == "県内市町のスマート自治体指標"
     assert dataset.license_id == "CC-BY-4.0" and dataset.frequency == Dataset.Frequency.DAILY
+    # The log names the table as people know it, not by its registry code.
+    refreshed = AuditEvent.objects.get(action="opendata.published_table_refreshed")
+    assert refreshed.summary == "県内市町のスマート自治体指標"
     written = files(dataset)
     assert sorted(written) == ["CSV", "JSON"]
     fields, rows = page_figures(client)

@@ -76,7 +76,7 @@ def refresh_published_table(
             actor=actor,
             organization=organization,
             target=dataset,
-            summary=table.name,
+            summary=str(table.title),
         )
     return dataset
 
