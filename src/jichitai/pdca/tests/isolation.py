@@ -32,3 +32,4 @@ object_kwargs.register(
 )
 object_kwargs.register("fiscal_year", lambda organization: 2026)
 object_kwargs.register("fmt", lambda organization: "pdf")
+object_kwargs.register("part", lambda organization: "indicator")
