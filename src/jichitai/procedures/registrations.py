@@ -2,6 +2,7 @@
 navigation, the public section of /o/<code>/, the demo, and the API routers."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jichitai.api.registry import ApiRouter, routers
 from jichitai.core.metrics import Metric, MetricParameter
@@ -176,7 +177,12 @@ cards.register(
 )
 cards.register(
     "procedures.catalog",
-    Card(_("手続"), "procedures/cards/procedures.html", _procedures_card, order=31),
+    Card(
+        pgettext_lazy("staff home card", "手続"),
+        "procedures/cards/procedures.html",
+        _procedures_card,
+        order=31,
+    ),
 )
 navigation.register("procedures.inbox", NavItem(_("受付箱"), "procedures:inbox", order=10))
 navigation.register(

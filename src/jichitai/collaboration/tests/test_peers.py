@@ -90,4 +90,4 @@ def test_the_year_is_shown_and_typed_in_wareki_as_well_as_western_years(
     english = staff.get("/s/240001/collaboration/?year=FY2026", HTTP_ACCEPT_LANGUAGE="en")
     assert 'name="year" type="text" value="FY2026"' in english.content.decode()
     # Units beside the figures' names are in the page's language too.
-    assert "(count)" in english.content.decode() and "(件)" not in english.content.decode()
+    assert " (count)" in english.content.decode() and "(件)" not in english.content.decode()

@@ -32,6 +32,8 @@ def test_the_home_shows_only_cards_with_something_to_show(tsu, tsu_clerk, login)
     Job.objects.create(kind="x", title="OCR 一括読取", organization=tsu, status="running")
     page = client.get(f"/s/{tsu.code}/").content.decode()
     assert "処理中のバックグラウンド処理" in page and "OCR 一括読取" in page
+    english = client.get(f"/s/{tsu.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Procedures</h2>" in english  # the card of several, named so
 
 
 @pytest.mark.django_db
