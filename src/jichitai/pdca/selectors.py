@@ -87,6 +87,13 @@ def top_nodes(plan: Plan) -> QuerySet[Node]:
     return plan.nodes.filter(parent__isnull=True).prefetch_related("actions")
 
 
+def node_of(plan: Plan, node_id: int) -> Node:
+    try:
+        return plan.nodes.get(pk=node_id)
+    except (Node.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
 def has_levels(plan: Plan) -> bool:
     """Whether the plan has a first level to put an action under."""
     return plan.nodes.filter(parent__isnull=True).exists()

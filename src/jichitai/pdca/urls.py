@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jichitai.pdca import views
+from jichitai.pdca.views import structure as structure_views
 
 app_name = "pdca"
 
@@ -11,8 +12,13 @@ urlpatterns = [
     path("pdca/plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path(
         "pdca/plans/<int:plan_id>/structure/<str:part>/",
-        views.structure_add,
+        structure_views.structure_add,
         name="structure_add",
+    ),
+    path(
+        "pdca/plans/<int:plan_id>/structure/<str:part>/<int:item_id>/",
+        structure_views.structure_edit,
+        name="structure_edit",
     ),
     path(
         "pdca/plans/<int:plan_id>/indicators/<int:indicator_id>/",

@@ -397,7 +397,13 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
 
 
 # A plan's structure added on its page.
-from jichitai.pdca.services.structure import add_action, add_indicator, add_node  # noqa: E402
+from jichitai.pdca.services.structure import (  # noqa: E402
+    add_action,
+    add_indicator,
+    add_node,
+    change_indicator,
+    change_node,
+)
 
 # The workbook import's writes (its job kind registers when this package is imported).
 from jichitai.pdca.services.workbook import (  # noqa: E402
@@ -415,6 +421,8 @@ __all__ = [
     "apply_import_now",
     "apply_workbook",
     "bind_metric",
+    "change_indicator",
+    "change_node",
     "confirm_import",
     "create_plan",
     "lock_year",

@@ -1,7 +1,8 @@
 """Building a plan's structure on its page: a level (施策・取組の分類), an indicator or an action
-added one at a time, numbered after the last, each one transaction with its audit entry. (A plan
-copied from another takes its structure whole, ``create_plan``; the workbook adds actions to
-levels that exist.)"""
+added one at a time, numbered after the last, and a level's or an indicator's own wording
+corrected later, each one transaction with its audit entry. (A plan copied from another takes its
+structure whole, ``create_plan``; the workbook adds actions to levels that exist and matches
+indicators by name, so it cannot rename one.)"""
 
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.pdca.models import Action, Indicator, Node, Plan
+from jichitai.pdca.services import save_audited
 
 # What IndicatorYear and Indicator hold: DecimalField(max_digits=16, decimal_places=3).
 MAX_DECIMALS = 3
@@ -58,15 +60,7 @@ def add_indicator(
 ) -> Indicator:
     """A new indicator of ``plan``, listed after the others; its targets and actuals per 年度 are
     entered on its own page (``set_indicator_year``)."""
-    errors = {}
-    if not 0 <= decimals <= MAX_DECIMALS:
-        errors["decimals"] = _("小数点以下の桁数は 0 から 3 までで入力してください。")
-    if baseline_value is not None and abs(baseline_value) >= MAX_FIGURE:
-        errors["baseline_value"] = _("数値が大きすぎます。")
-    if baseline_value is not None and baseline_year is None:
-        errors["baseline_year"] = _("現状値を入れるときは、その年度も入れてください。")
-    if errors:
-        raise ValidationError(errors)
+    _check_indicator(decimals, baseline_year, baseline_value)
     indicator = Indicator.objects.create(
         plan=plan,
         kind=kind,
@@ -87,6 +81,71 @@ def add_indicator(
         summary=plan.name,
     )
     return indicator
+
+
+def _check_indicator(
+    decimals: int, baseline_year: int | None, baseline_value: Decimal | None
+) -> None:
+    errors = {}
+    if not 0 <= decimals <= MAX_DECIMALS:
+        errors["decimals"] = _("小数点以下の桁数は 0 から 3 までで入力してください。")
+    if baseline_value is not None and abs(baseline_value) >= MAX_FIGURE:
+        errors["baseline_value"] = _("数値が大きすぎます。")
+    if baseline_value is not None and baseline_year is None:
+        errors["baseline_year"] = _("現状値を入れるときは、その年度も入れてください。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def change_indicator(
+    *,
+    actor: User | None,
+    indicator: Indicator,
+    name: str,
+    kind: str,
+    unit: str,
+    decimals: int = 0,
+    direction: str = Indicator.Direction.HIGHER,
+    description: str = "",
+    baseline_year: int | None = None,
+    baseline_value: Decimal | None = None,
+) -> Indicator:
+    """Corrects an indicator's own wording and baseline (a misspelt name, the wrong unit); its
+    figures per 年度 stay as they are."""
+    _check_indicator(decimals, baseline_year, baseline_value)
+    save_audited(
+        row=indicator,
+        values={
+            "name": name,
+            "kind": kind,
+            "unit": unit,
+            "decimals": decimals,
+            "direction": direction,
+            "description": description,
+            "baseline_year": baseline_year,
+            "baseline_value": baseline_value,
+        },
+        actor=actor,
+        organization=indicator.plan.organization,
+        action="pdca.indicator.changed",
+        summary=indicator.plan.name,
+    )
+    return indicator
+
+
+@transaction.atomic
+def change_node(*, actor: User | None, node: Node, title: str, summary: str = "") -> Node:
+    """Corrects a level's name and summary; its number and actions stay."""
+    save_audited(
+        row=node,
+        values={"title": title, "summary": summary},
+        actor=actor,
+        organization=node.plan.organization,
+        action="pdca.node.changed",
+        summary=node.plan.name,
+    )
+    return node
 
 
 @transaction.atomic

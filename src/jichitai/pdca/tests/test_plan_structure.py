@@ -147,3 +147,55 @@ def test_wrong_input_is_told_beside_its_field_and_kept(tsu, ise, empty_plan, mak
     outsider = login(make_member(ise, Role.ADMIN))
     assert outsider.get(f"/s/242039/pdca/plans/{empty_plan.pk}/structure/node/").status_code == 404
     assert client.get(f"{base}project/").status_code == 404
+
+
+def test_a_manager_corrects_an_indicators_wording_and_a_levels_name(
+    tsu, empty_plan, make_member, login
+):
+    indicator = services.add_indicator(
+        actor=None, plan=empty_plan, name="電子申請の件鈎", kind="main", unit="个"
+    )
+    node = services.add_node(actor=None, plan=empty_plan, title="オンラン化")
+    services.set_indicator_year(actor=None, indicator=indicator, fiscal_year=2026, target="100")
+    client = login(make_member(tsu, Role.MANAGER))
+    base = f"/s/242012/pdca/plans/{empty_plan.pk}/"
+    assert f"{base}structure/indicator/{indicator.pk}/" in client.get(base).content.decode()
+    form = client.get(f"{base}structure/indicator/{indicator.pk}/").content.decode()
+    assert 'value="電子申請の件鈎"' in form  # the form opens with what is there
+    refused = client.post(
+        f"{base}structure/indicator/{indicator.pk}/",
+        {
+            "name": "電子申請の件数",
+            "kind": "main",
+            "unit": "",
+            "decimals": "0",
+            "direction": "higher",
+        },
+    )
+    assert refused.status_code == 400 and 'value="電子申請の件数"' in refused.content.decode()
+    saved = client.post(
+        f"{base}structure/indicator/{indicator.pk}/",
+        {
+            "name": "電子申請の件数",
+            "kind": "main",
+            "unit": "件",
+            "decimals": "0",
+            "direction": "higher",
+        },
+    )
+    assert saved["Location"] == f"{base}indicators/{indicator.pk}/"
+    indicator.refresh_from_db()
+    assert (indicator.name, indicator.unit) == ("電子申請の件数", "件")
+    assert indicator.years.get(fiscal_year=2026).target == 100  # figures stay
+    assert (
+        client.post(f"{base}structure/node/{node.pk}/", {"title": "オンライン化"}).status_code
+        == 302
+    )
+    node.refresh_from_db()
+    assert (node.number, node.title) == (1, "オンライン化")
+    changed = AuditEvent.objects.get(action="pdca.indicator.changed")
+    assert changed.changes["name"] == ["電子申請の件鈎", "電子申請の件数"]
+    assert action_label("pdca.indicator.changed") == "指標の変更"
+    clerk = login(make_member(tsu, Role.CLERK))
+    assert clerk.get(f"{base}structure/node/{node.pk}/").status_code in (403, 404)
+    assert client.get(f"{base}structure/action/{node.pk}/").status_code == 404

@@ -17,13 +17,10 @@ from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.pdca import budgets, municipal_plans, reports, selectors, services, workbook
 from jichitai.pdca.charts import has_figures, responsive_svg
 from jichitai.pdca.forms import (
-    ActionForm,
     ActionYearForm,
     ExecutedBudgetsForm,
-    IndicatorForm,
     IndicatorYearForm,
     MetricBindingForm,
-    NodeForm,
     PlanCreateForm,
     WorkbookForm,
 )
@@ -110,52 +107,6 @@ def plan_detail(request, org_code, plan_id):
         "project_years": selectors.project_fiscal_years(plan),
     }
     return render(request, "pdca/plan_detail.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@requires_role(Role.MANAGER)
-def structure_add(request, org_code, plan_id, part):
-    """Adds a level, an indicator or an action to the plan; the new indicator or action opens on
-    its own page, where its figures or schedule per 年度 are entered."""
-    plan = selectors.plan_of(request.tenant, plan_id)
-    if part == "node":
-        form = NodeForm(request.POST or None)
-        heading = _("%(level)sを追加") % {"level": plan.level_name}
-    elif part == "indicator":
-        form = IndicatorForm(request.POST or None)
-        heading = _("指標を追加")
-    elif part == "action" and selectors.has_levels(plan):
-        form = ActionForm(request.POST or None, plan=plan)
-        heading = _("取組を追加")
-    else:
-        raise Http404
-    if request.method == "POST" and form.is_valid():
-        add = {
-            "node": services.add_node,
-            "indicator": services.add_indicator,
-            "action": services.add_action,
-        }[part]
-        try:
-            added = add(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("「%(name)s」を追加しました。") % {"name": added})
-            if part == "indicator":
-                return redirect(
-                    "pdca:indicator", org_code=org_code, plan_id=plan.pk, indicator_id=added.pk
-                )
-            if part == "action":
-                return redirect(
-                    "pdca:action", org_code=org_code, plan_id=plan.pk, action_id=added.pk
-                )
-            return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
-    return render(
-        request,
-        "pdca/structure_form.html",
-        {"plan": plan, "form": form, "heading": heading},
-        status=400 if request.method == "POST" else 200,
-    )
 
 
 @requires_role(Role.VIEWER)

@@ -1,0 +1,101 @@
+"""Staff pages that build a plan's structure: adding a level, an indicator or an action, and
+correcting a level's or an indicator's wording (the plan's managers only)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jichitai.core.forms import add_service_errors
+from jichitai.pdca import selectors, services
+from jichitai.pdca.forms import ActionForm, IndicatorForm, NodeForm
+from jichitai.tenancy.middleware import requires_role
+from jichitai.tenancy.models import Role
+
+# A level's and an indicator's own fields, as the edit form shows them.
+NODE_FIELDS = ("title", "summary")
+INDICATOR_FIELDS = tuple(IndicatorForm.base_fields)
+
+
+@require_http_methods(["GET", "POST"])
+@requires_role(Role.MANAGER)
+def structure_add(request, org_code, plan_id, part):
+    """Adds a level, an indicator or an action to the plan; the new indicator or action opens on
+    its own page, where its figures or schedule per 年度 are entered."""
+    plan = selectors.plan_of(request.tenant, plan_id)
+    if part == "node":
+        form = NodeForm(request.POST or None)
+        heading = _("%(level)sを追加") % {"level": plan.level_name}
+    elif part == "indicator":
+        form = IndicatorForm(request.POST or None)
+        heading = _("指標を追加")
+    elif part == "action" and selectors.has_levels(plan):
+        form = ActionForm(request.POST or None, plan=plan)
+        heading = _("取組を追加")
+    else:
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        add = {
+            "node": services.add_node,
+            "indicator": services.add_indicator,
+            "action": services.add_action,
+        }[part]
+        try:
+            added = add(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("「%(name)s」を追加しました。") % {"name": added})
+            if part == "indicator":
+                return redirect(
+                    "pdca:indicator", org_code=org_code, plan_id=plan.pk, indicator_id=added.pk
+                )
+            if part == "action":
+                return redirect(
+                    "pdca:action", org_code=org_code, plan_id=plan.pk, action_id=added.pk
+                )
+            return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
+    return render(
+        request,
+        "pdca/structure_form.html",
+        {"plan": plan, "form": form, "heading": heading, "submit": _("追加")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires_role(Role.MANAGER)
+def structure_edit(request, org_code, plan_id, part, item_id):
+    """Corrects a level's name or an indicator's wording and baseline."""
+    plan = selectors.plan_of(request.tenant, plan_id)
+    if part == "node":
+        item = selectors.node_of(plan, item_id)
+        form = NodeForm(request.POST or None, initial={f: getattr(item, f) for f in NODE_FIELDS})
+        heading = _("%(level)sの名称を変更") % {"level": plan.level_name}
+        change, back = services.change_node, redirect("pdca:plan", org_code, plan.pk)
+    elif part == "indicator":
+        item = selectors.indicator_of(plan, item_id)
+        form = IndicatorForm(
+            request.POST or None, initial={f: getattr(item, f) for f in INDICATOR_FIELDS}
+        )
+        heading = _("指標の設定を変更")
+        change = services.change_indicator
+        back = redirect("pdca:indicator", org_code, plan.pk, item.pk)
+    else:
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        try:
+            change(actor=request.user, **{part: item}, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("「%(name)s」を保存しました。") % {"name": item})
+            return back
+    return render(
+        request,
+        "pdca/structure_form.html",
+        {"plan": plan, "form": form, "heading": heading, "submit": _("保存")},
+        status=400 if request.method == "POST" else 200,
+    )
