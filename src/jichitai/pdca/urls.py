@@ -16,7 +16,7 @@ urlpatterns = [
         name="structure_add",
     ),
     path(
-        "pdca/plans/<int:plan_id>/structure/<str:part>/<int:item_id>/",
+        "pdca/plans/<int:plan_id>/structure/<str:part>/<int:element_id>/",
         structure_views.structure_edit,
         name="structure_edit",
     ),

@@ -34,5 +34,5 @@ object_kwargs.register("fiscal_year", lambda organization: 2026)
 object_kwargs.register("fmt", lambda organization: "pdf")
 object_kwargs.register("part", lambda organization: "indicator")
 object_kwargs.register(
-    "item_id", lambda organization: plan_with_action(organization).indicators.first().pk
+    "element_id", lambda organization: plan_with_action(organization).indicators.first().pk
 )

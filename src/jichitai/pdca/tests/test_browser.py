@@ -25,7 +25,7 @@ def test_manager_enters_an_actual_and_publishes(
     page.get_by_role("button", name="ログイン").click()
     page.goto(f"/s/240001/pdca/plans/{plan.pk}/")
     accessible(page)
-    page.get_by_role("link", name="申請件数").click()
+    page.get_by_role("link", name="申請件数", exact=True).click()
     page.get_by_role("heading", name="令和6年度", exact=True).wait_for()
     accessible(page)
     section = page.locator("section", has=page.get_by_role("heading", name="令和6年度", exact=True))

@@ -67,16 +67,16 @@ def structure_add(request, org_code, plan_id, part):
 
 @require_http_methods(["GET", "POST"])
 @requires_role(Role.MANAGER)
-def structure_edit(request, org_code, plan_id, part, item_id):
+def structure_edit(request, org_code, plan_id, part, element_id):
     """Corrects a level's name or an indicator's wording and baseline."""
     plan = selectors.plan_of(request.tenant, plan_id)
     if part == "node":
-        item = selectors.node_of(plan, item_id)
+        item = selectors.node_of(plan, element_id)
         form = NodeForm(request.POST or None, initial={f: getattr(item, f) for f in NODE_FIELDS})
         heading = _("%(level)sの名称を変更") % {"level": plan.level_name}
         change, back = services.change_node, redirect("pdca:plan", org_code, plan.pk)
     elif part == "indicator":
-        item = selectors.indicator_of(plan, item_id)
+        item = selectors.indicator_of(plan, element_id)
         form = IndicatorForm(
             request.POST or None, initial={f: getattr(item, f) for f in INDICATOR_FIELDS}
         )
