@@ -153,6 +153,12 @@ def _month_label(year: int, month: int) -> str:
 def peer_table(prefecture: Organization, year: int) -> dict:
     """Every 市町's figures (already suppressed), its applications per month and channel, and,
     per figure, the median and range of those shown."""
+    return _table_and_numbers(prefecture, year)[0]
+
+
+def _table_and_numbers(prefecture: Organization, year: int) -> tuple[dict, dict]:
+    """``peer_table`` and the figures it was made from before suppression ({figure key:
+    {organization id: value}}), for the one page where a 市町 reads its own."""
     municipalities = list(municipalities_of(prefecture))
     present = {figure.key: figure.metric in metrics for figure in PEER_FIGURES}
     numbers = {figure.key: _numbers(figure, municipalities, year) for figure in PEER_FIGURES}
@@ -224,7 +230,7 @@ def peer_table(prefecture: Organization, year: int) -> dict:
                 "reported": len(shown),
             }
         )
-    return {
+    table = {
         "fiscal_year": year,
         "figures": summary,
         "months": [_month_label(year, month) for month in MONTHS],
@@ -250,6 +256,7 @@ def peer_table(prefecture: Organization, year: int) -> dict:
             for item in summary
         ],
     }
+    return table, numbers
 
 
 def text(value: Value) -> str:
@@ -264,17 +271,18 @@ def own_beside_peers(municipality: Organization, year: int) -> list[dict]:
     """A 市町's own figures beside the prefecture's median and range. The 市町 sees its own counts
     even where the published table hides them (it holds those applications anyway), and is told
     so by ``hidden_in_table``; the median and range stay those of the published figures."""
-    table = peer_table(municipality.parent, year)
+    table, numbers = _table_and_numbers(municipality.parent, year)
     own = next(row for row in table["rows"] if row["code"] == municipality.code)
-    items = []
-    for figure, item, value in zip(
-        PEER_FIGURES, table["summary_texts"], own["values"], strict=True
-    ):
-        hidden = value == SUPPRESSED
-        if hidden:
-            value = _numbers(figure, [municipality], year).get(municipality.pk)
-        items.append({**item, "own_text": text(value), "hidden_in_table": hidden})
-    return items
+    return [
+        {
+            **item,
+            "own_text": text(numbers[figure.key].get(municipality.pk)),
+            "hidden_in_table": value == SUPPRESSED,
+        }
+        for figure, item, value in zip(
+            PEER_FIGURES, table["summary_texts"], own["values"], strict=True
+        )
+    ]
 
 
 # The measures whose use the platform records itself, and the figures that show it.
