@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from jichitai.core import japanese
 from jichitai.core.forms import FiscalYearField
 from jichitai.core.registry import metrics
-from jichitai.pdca.models import Action, Indicator, Plan
+from jichitai.pdca.models import Indicator, Plan
 
 
 class FigureField(forms.CharField):
@@ -217,10 +217,11 @@ class ActionForm(forms.Form):
     node = forms.ModelChoiceField(queryset=None)
     title = forms.CharField(label=_("取組内容"), max_length=300)
     division_name = forms.CharField(label=_("担当課"), max_length=100)
-    category = forms.ChoiceField(label=_("区分"), choices=Action.Category.choices)
+    category = forms.ChoiceField(label=_("区分"))
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = plan.category_choices()
         levels = plan.nodes.filter(parent__isnull=True)
         self.fields["node"].queryset = levels
         self.fields["node"].label = plan.level_name

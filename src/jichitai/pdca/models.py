@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.tenancy.models import TenantOwned
+from jichitai.tenancy.models import Organization, TenantOwned
 
 
 class Plan(TenantOwned):
@@ -53,6 +53,19 @@ class Plan(TenantOwned):
     def fiscal_years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
 
+    def category_choices(self) -> list[tuple[str, str]]:
+        """The 区分 of the plan's actions, worded from the side of the body whose plan it is: the
+        seeds' 県の取組 and 市町連携(支援)の取組 are the prefecture's words; a 市 speaks of 市の取組
+        and of working with the prefecture and the other 市町."""
+        kind = self.organization.kind
+        if kind == Organization.Kind.PREFECTURE:
+            return Action.Category.choices
+        return [
+            (Action.Category.PREFECTURE, _OWN_ACTIONS[kind]),
+            (Action.Category.MUNICIPAL, _("県・市町との連携の取組")),
+            (Action.Category.PARTNERSHIP, Action.Category.PARTNERSHIP.label),
+        ]
+
 
 class Node(models.Model):
     """A level of the plan (e.g. 個別取組 (1)…(8)); nodes can nest."""
@@ -79,6 +92,13 @@ class Node(models.Model):
         return f"({self.number}) {self.title}"
 
 
+_OWN_ACTIONS = {
+    Organization.Kind.CITY: _("市の取組"),
+    Organization.Kind.TOWN: _("町の取組"),
+    Organization.Kind.VILLAGE: _("村の取組"),
+}
+
+
 class Action(models.Model):
     class Category(models.TextChoices):
         PREFECTURE = "県", _("県の取組")
@@ -103,6 +123,10 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def category_label(self) -> str:
+        return str(dict(self.plan.category_choices())[self.category])
 
 
 class ActionYear(models.Model):

@@ -345,7 +345,7 @@ def progress_data(plan: Plan, fiscal_year: int, dated: date | None = None) -> di
     initiatives = []
     for node in nodes:
         sections = []
-        for category, label in Action.Category.choices:
+        for category, label in plan.category_choices():
             actions = [action for action in node.actions.all() if action.category == category]
             reprints = [
                 action for action in node.reprinted_actions.all() if action.category == category

@@ -6,6 +6,7 @@ formats. An indicator measured live keeps its 実績値 locked: the sheet says s
 
 import io
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -51,9 +52,6 @@ MISSING_COLUMN = (
 )
 LIVE = "自動計測(変更できません)"
 MANUAL = "手入力"
-CATEGORIES = {label: value for value, label in Action.Category.choices} | {
-    value: value for value, _ in Action.Category.choices
-}
 READ_ONLY_FILL = PatternFill("solid", fgColor="E6E6E6")
 BUDGET_FORMAT = "#,##0"
 
@@ -91,11 +89,26 @@ def sheet_year_of(text: str) -> int | None:
     return japanese.parse_fiscal_year(text) if text else None
 
 
+def category_names(plan: Plan) -> dict[str, str]:
+    """The 区分 a workbook row may give, each to the category it names: the plan's own labels
+    (what the workbook is written with), the same without 「の取組」, and for the prefecture the
+    seeds' short 区分 (県, 市町連携, 産学官連携). Always in Japanese, the workbook's language."""
+    with translation.override("ja"):
+        labels = {str(label): value for value, label in plan.category_choices()}
+    names = labels | {label.removesuffix("の取組"): value for label, value in labels.items()}
+    if plan.organization.is_prefecture:
+        names |= {value: value for value in Action.Category.values}
+    return names
+
+
 def export_workbook(plan: Plan) -> bytes:
+    """The plan as the Japanese workbook planners edit, whatever the language of the page that
+    asked for it: its column names and 区分 are what the import reads back."""
     book = Workbook()
-    _actions_sheet(book.active, plan)
-    _indicators_sheet(book.create_sheet(INDICATORS), plan)
-    _budgets_sheet(book.create_sheet(BUDGETS), plan)
+    with translation.override("ja"):
+        _actions_sheet(book.active, plan)
+        _indicators_sheet(book.create_sheet(INDICATORS), plan)
+        _budgets_sheet(book.create_sheet(BUDGETS), plan)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -124,7 +137,7 @@ def _actions_sheet(sheet, plan: Plan) -> None:
                     plan.slug,
                     action.node.number,
                     action.node.title,
-                    action.get_category_display(),
+                    action.category_label,
                     action.number,
                     action.policies,
                     action.title,

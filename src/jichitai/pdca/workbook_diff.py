@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
 from openpyxl import load_workbook
 
 from jichitai.core import japanese, params
@@ -22,12 +23,12 @@ from jichitai.pdca.workbook import (
     ACTIONS,
     BUDGET_COLUMNS,
     BUDGETS,
-    CATEGORIES,
     INDICATOR_COLUMNS,
     INDICATORS,
     MAX_NUMBER,
     MISSING_COLUMN,
     SHEETS,
+    category_names,
     columns,
     project_years,
     sheet_label,
@@ -123,6 +124,9 @@ class _Current:
 
     def __init__(self, plan: Plan):
         self.plan = plan
+        self.categories = category_names(plan)
+        with translation.override("ja"):
+            self.category_labels = {value: str(label) for value, label in plan.category_choices()}
         self.locked = selectors.locked_years(plan)
         self.nodes = {node.number: node for node in plan.nodes.filter(parent__isnull=True)}
         self.actions = {
@@ -284,14 +288,10 @@ def _actions(current, sheet, number, values, problems) -> dict | None:
             )
         )
     category = sheet.text(values, "区分")
-    if category not in CATEGORIES:
+    if category not in current.categories:
+        allowed = "、".join(current.category_labels.values())
         problems.append(
-            Problem(
-                ACTIONS,
-                number,
-                "区分",
-                f"「{category}」は使えません(県の取組・市町連携(支援)の取組・産学官連携の取組)。",
-            )
+            Problem(ACTIONS, number, "区分", f"「{category}」は使えません({allowed})。")
         )
     for column in ("取組内容", "担当課"):
         if not sheet.text(values, column):
@@ -301,7 +301,7 @@ def _actions(current, sheet, number, values, problems) -> dict | None:
     action = current.actions.get(action_number)
     new_fields = {
         "node": node_number,
-        "category": CATEGORIES[category],
+        "category": current.categories[category],
         "policies": sheet.text(values, "基本方針"),
         "title": sheet.text(values, "取組内容"),
         "division_name": sheet.text(values, "担当課"),
@@ -329,6 +329,8 @@ def _actions(current, sheet, number, values, problems) -> dict | None:
         old, new = old_fields[field], new_fields[field]
         if old != new:
             fields[field] = new
+            if field == "category":  # shown as the workbook words it, not as the stored code
+                old, new = current.category_labels.get(old, old), current.category_labels[new]
             changes.append({"column": heading, "old": _plain(str(old)), "new": _plain(str(new))})
     by_year = {row.fiscal_year: row for row in action.years.all()} if action else {}
     years: dict[str, dict] = {}
