@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from jichitai.core import japanese
 
@@ -54,10 +55,14 @@ def integer(
     label = label or name
     if value is None or value == "":
         if default is None:
-            raise InvalidParameter(name, f"{label}を指定してください。")
+            raise InvalidParameter(
+                name, gettext("%(label)sを指定してください。") % {"label": label}
+            )
         return default
     out_of_range = InvalidParameter(
-        name, f"{label}は {minimum} から {maximum} までの整数で指定してください。"
+        name,
+        gettext("%(label)sは %(minimum)s から %(maximum)s までの整数で指定してください。")
+        % {"label": label, "minimum": minimum, "maximum": maximum},
     )
     if isinstance(value, bool):
         raise out_of_range
@@ -101,7 +106,10 @@ def fiscal_year(value: object, *, name: str = "year", default: int) -> int:
 def _invalid_year(name: str) -> NoReturn:
     raise InvalidParameter(
         name,
-        f"年度は令和6年度・R6・2024 のように、{MIN_YEAR} から {MAX_YEAR} 年度の間で指定してください。",
+        gettext(
+            "年度は令和6年度・R6・2024 のように、%(first)s から %(last)s 年度の間で指定してください。"
+        )
+        % {"first": MIN_YEAR, "last": MAX_YEAR},
     )
 
 
@@ -111,11 +119,19 @@ def text(value: object, *, name: str, max_length: int, default: str = "", label:
     if value is None:
         return default
     if not isinstance(value, str):
-        raise InvalidParameter(name, f"{label}は文字列で指定してください。")
+        raise InvalidParameter(
+            name, gettext("%(label)sは文字列で指定してください。") % {"label": label}
+        )
     if len(value) > max_length:
-        raise InvalidParameter(name, f"{label}は {max_length} 文字以内で指定してください。")
+        raise InvalidParameter(
+            name,
+            gettext("%(label)sは %(length)s 文字以内で指定してください。")
+            % {"label": label, "length": max_length},
+        )
     if "\x00" in value:
-        raise InvalidParameter(name, f"{label}に使えない文字(NUL)が含まれています。")
+        raise InvalidParameter(
+            name, gettext("%(label)sに使えない文字(NUL)が含まれています。") % {"label": label}
+        )
     return value
 
 
@@ -124,7 +140,9 @@ def words(value: object, *, name: str, max_length: int, max_words: int, label: s
     condition of the query."""
     found = text(value, name=name, max_length=max_length, label=label)
     if len(found.split()) > max_words:
-        raise InvalidParameter(name, f"検索語は {max_words} 語までにしてください。")
+        raise InvalidParameter(
+            name, gettext("検索語は %(count)s 語までにしてください。") % {"count": max_words}
+        )
     return found
 
 
@@ -134,7 +152,7 @@ def texts(
     """A repeated parameter (``?tags=a&tags=b``) of at most ``max_items`` texts."""
     values = list(values or [])
     if len(values) > max_items:
-        raise InvalidParameter(name, f"{label or name}は {max_items} 個までにしてください。")
+        raise _too_many(name, label, max_items)
     return [text(value, name=name, max_length=max_length, label=label) for value in values]
 
 
@@ -150,10 +168,18 @@ def integers(
     """A repeated parameter of whole numbers, such as the ids of the rows chosen in a list."""
     values = list(values or [])
     if len(values) > max_items:
-        raise InvalidParameter(name, f"{label or name}は {max_items} 個までにしてください。")
+        raise _too_many(name, label, max_items)
     return [
         integer(value, name=name, minimum=minimum, maximum=maximum, label=label) for value in values
     ]
+
+
+def _too_many(name: str, label: str, max_items: int) -> InvalidParameter:
+    return InvalidParameter(
+        name,
+        gettext("%(label)sは %(count)s 個までにしてください。")
+        % {"label": label or name, "count": max_items},
+    )
 
 
 def moment(value: object, *, name: str) -> datetime:
@@ -161,8 +187,8 @@ def moment(value: object, *, name: str) -> datetime:
     between MIN_YEAR and MAX_YEAR."""
     invalid = InvalidParameter(
         name,
-        f"{name} の日時「{str(value)[:_MOMENT_TEXT_LENGTH]}」を読み取れません"
-        "(例: 2024-04-01T00:00:00Z)。",
+        gettext("%(name)s の日時「%(value)s」を読み取れません(例: 2024-04-01T00:00:00Z)。")
+        % {"name": name, "value": str(value)[:_MOMENT_TEXT_LENGTH]},
     )
     if not isinstance(value, str) or len(value) > _MOMENT_TEXT_LENGTH:
         raise invalid
@@ -188,13 +214,18 @@ def json_value(text: str, *, name: str, max_depth: int) -> Any:
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
-        raise InvalidParameter(name, f"{name} を JSON として読み取れません。") from None
+        raise InvalidParameter(
+            name, gettext("%(name)s を JSON として読み取れません。") % {"name": name}
+        ) from None
     # Depth measured without recursion, so that it cannot itself run out of stack.
     pending = [(data, 1)] if isinstance(data, dict | list) else []
     while pending:
         item, depth = pending.pop()
         if depth > max_depth:
-            raise InvalidParameter(name, f"JSON の入れ子は {max_depth} 段までにしてください。")
+            raise InvalidParameter(
+                name,
+                gettext("JSON の入れ子は %(depth)s 段までにしてください。") % {"depth": max_depth},
+            )
         children = item.values() if isinstance(item, dict) else item
         pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return data
@@ -202,7 +233,7 @@ def json_value(text: str, *, name: str, max_depth: int) -> Any:
 
 def json_object(body: bytes, *, name: str = "body", max_depth: int = 32) -> dict[str, Any]:
     """A request body of strict JSON that is an object nested at most ``max_depth`` deep."""
-    invalid = InvalidParameter(name, "本文を JSON のオブジェクトとして読み取れません。")
+    invalid = InvalidParameter(name, gettext("本文を JSON のオブジェクトとして読み取れません。"))
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

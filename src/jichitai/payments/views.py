@@ -45,7 +45,7 @@ def payment_list(request, org_code):
     fiscal_year = params.fiscal_year(
         request.GET.get("year"), default=japanese.fiscal_year(timezone.localdate())
     )
-    status = params.text(request.GET.get("status"), name="status", max_length=20, label="状態")
+    status = params.text(request.GET.get("status"), name="status", max_length=20, label=_("状態"))
     context = {
         "payments": selectors.visible_payments(
             request.membership, status=status, fiscal_year=fiscal_year

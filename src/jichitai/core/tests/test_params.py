@@ -1,5 +1,5 @@
 """Bounded parameters: what each reader accepts, and that what it refuses is an InvalidParameter
-naming the parameter with a Japanese message."""
+naming the parameter with a message in the language of the page (Japanese unless chosen)."""
 
 import math
 from datetime import UTC, datetime
@@ -132,3 +132,19 @@ def test_a_json_body_within_bounds():
         "x": [[1]],
     }
     assert params.json_value("5", name="facet.field", max_depth=2) == 5
+
+
+def test_a_refusal_is_told_in_the_language_of_the_page():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(params.InvalidParameter) as year:
+        params.fiscal_year("next year", default=2026)
+    assert year.value.message == (
+        "Give the fiscal year as FY2024, 令和6年度, R6 or 2024, between FY1900 and FY2200."
+    )
+    with translation.override("en"), pytest.raises(params.InvalidParameter) as page:
+        params.integer("x", name="page", minimum=1, maximum=100)
+    assert page.value.message == "page must be a whole number from 1 to 100."
+    with translation.override("ja"), pytest.raises(params.InvalidParameter) as japanese:
+        params.integer("x", name="page", label="ページ", minimum=1, maximum=100)
+    assert japanese.value.message == "ページは 1 から 100 までの整数で指定してください。"

@@ -23,7 +23,7 @@ def _procedure(request, procedure_id):
 
 @requires_role(Role.VIEWER)
 def procedure_list(request, org_code):
-    status = params.text(request.GET.get("status"), name="status", max_length=20, label="状態")
+    status = params.text(request.GET.get("status"), name="status", max_length=20, label=_("状態"))
     procedures = selectors.visible_procedures(request.membership, status=status)
     return render(
         request,
