@@ -279,14 +279,8 @@ def _actions(current, sheet, number, values, problems) -> dict | None:
     except params.InvalidParameter:
         node_number = None
     if node_number not in nodes:
-        problems.append(
-            Problem(
-                ACTIONS,
-                number,
-                "階層番号",
-                f"{plan.level_name}「{sheet.text(values, '階層番号')}」はこの計画にありません。",
-            )
-        )
+        missing = f"{plan.level_name}「{sheet.text(values, '階層番号')}」はこの計画にありません。"
+        problems.append(Problem(ACTIONS, number, "階層番号", missing))
     category = sheet.text(values, "区分")
     if category not in current.categories:
         allowed = "、".join(current.category_labels.values())
