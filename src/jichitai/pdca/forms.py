@@ -227,3 +227,23 @@ class ActionForm(forms.Form):
         self.fields["node"].label = plan.level_name
         if len(levels) == 1:  # nothing to choose
             self.fields["node"].initial = levels[0].pk
+
+
+class PlanDeleteForm(forms.Form):
+    """Deleting is confirmed by typing the plan's name, so that no plan goes by a slip of the
+    mouse."""
+
+    name = forms.CharField(label=_("削除する計画の名称"), max_length=200)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["name"].help_text = _(
+            "確認のため、計画の名称「%(name)s」を入力してください。"
+        ) % {"name": plan.name}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if name != self.plan.name:
+            raise forms.ValidationError(_("計画の名称が一致しません。"))
+        return name

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pdca/meetings/", views.meeting_list, name="meetings"),
     path("pdca/plans/new/", views.plan_create, name="plan_create"),
     path("pdca/plans/<int:plan_id>/", views.plan_detail, name="plan"),
+    path("pdca/plans/<int:plan_id>/delete/", structure_views.plan_delete, name="plan_delete"),
     path(
         "pdca/plans/<int:plan_id>/structure/<str:part>/",
         structure_views.structure_add,

@@ -1,7 +1,7 @@
 """Writes about plans: figures per 年度 (refused for a closed 年度), metric bindings, locking and
 reopening years, publishing frozen reports, a plan's executed budgets; importing the plan workbook
-is in ``services/workbook.py``, adding levels, indicators and actions one by one in
-``services/structure.py``. Each is one transaction and audited with who entered what."""
+is in ``services/workbook.py``, adding levels, indicators and actions one by one (and deleting a
+plan made by mistake) in ``services/structure.py``. Each is one transaction and audited with who entered what."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -403,6 +403,7 @@ from jichitai.pdca.services.structure import (  # noqa: E402
     add_node,
     change_indicator,
     change_node,
+    delete_plan,
 )
 
 # The workbook import's writes (its job kind registers when this package is imported).
@@ -425,6 +426,7 @@ __all__ = [
     "change_node",
     "confirm_import",
     "create_plan",
+    "delete_plan",
     "lock_year",
     "preview_import",
     "publish_report",

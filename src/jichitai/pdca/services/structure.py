@@ -1,6 +1,7 @@
 """Building a plan's structure on its page: a level (施策・取組の分類), an indicator or an action
 added one at a time, numbered after the last, and a level's or an indicator's own wording
-corrected later, each one transaction with its audit entry. (A plan copied from another takes its
+corrected later, and a plan made by mistake deleted, each one transaction with its audit entry.
+(A plan copied from another takes its
 structure whole, ``create_plan``; the workbook adds actions to levels that exist and matches
 indicators by name, so it cannot rename one.)"""
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
+from jichitai.pdca import selectors
 from jichitai.pdca.models import Action, Indicator, Node, Plan
 from jichitai.pdca.services import save_audited
 
@@ -179,3 +181,22 @@ def add_action(
         summary=plan.name,
     )
     return action
+
+
+@transaction.atomic
+def delete_plan(*, actor: User | None, plan: Plan) -> None:
+    """Deletes a plan made by mistake with its levels, actions, indicators and figures; meetings
+    that followed it keep their record. A plan with a published report stays: its public page and
+    reports are what residents were shown."""
+    if selectors.is_published(plan):
+        raise ValidationError(_("報告書を公開した計画は削除できません。"))
+    audit.record(
+        action="pdca.plan.deleted",
+        actor=actor,
+        organization=plan.organization,
+        target=plan,
+        summary=plan.name,
+    )
+    # Actions first: a level cannot go while an action is filed under it (Action.node PROTECT).
+    plan.actions.all().delete()
+    plan.delete()

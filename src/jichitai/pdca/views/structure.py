@@ -1,5 +1,6 @@
-"""Staff pages that build a plan's structure: adding a level, an indicator or an action, and
-correcting a level's or an indicator's wording (the plan's managers only)."""
+"""Staff pages that build a plan's structure: adding a level, an indicator or an action,
+correcting a level's or an indicator's wording, and deleting a plan made by mistake (the plan's
+managers only)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from jichitai.core.forms import add_service_errors
 from jichitai.pdca import selectors, services
-from jichitai.pdca.forms import ActionForm, IndicatorForm, NodeForm
+from jichitai.pdca.forms import ActionForm, IndicatorForm, NodeForm, PlanDeleteForm
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 
@@ -97,5 +98,34 @@ def structure_edit(request, org_code, plan_id, part, element_id):
         request,
         "pdca/structure_form.html",
         {"plan": plan, "form": form, "heading": heading, "submit": _("保存")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires_role(Role.MANAGER)
+def plan_delete(request, org_code, plan_id):
+    """Shows what goes with the plan and deletes it once its name is typed; a published plan
+    is only told why it stays."""
+    plan = selectors.plan_of(request.tenant, plan_id)
+    published = selectors.is_published(plan)
+    form = PlanDeleteForm(request.POST or None, plan=plan)
+    if request.method == "POST" and not published and form.is_valid():
+        try:
+            services.delete_plan(actor=request.user, plan=plan)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("計画「%(name)s」を削除しました。") % {"name": plan.name})
+            return redirect("pdca:plans", org_code=org_code)
+    return render(
+        request,
+        "pdca/plan_delete.html",
+        {
+            "plan": plan,
+            "form": form,
+            "published": published,
+            "contents": selectors.plan_contents(plan),
+        },
         status=400 if request.method == "POST" else 200,
     )
