@@ -71,6 +71,9 @@ def test_a_batch_is_read_in_the_background_and_bad_files_are_reported(
     }
     page = client.get(response["Location"])
     assert "memo.png" in page.content.decode() and "様式と一致せず" in page.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(response["Location"]).content.decode()
+    assert "<h2>Files</h2>" in english and "<h2>Pages</h2>" in english  # the batch's, plural
 
 
 def test_a_verified_page_becomes_a_paper_application_with_its_scan(tsu, tsu_clerk, login):
