@@ -99,23 +99,6 @@ def has_levels(plan: Plan) -> bool:
     return plan.nodes.filter(parent__isnull=True).exists()
 
 
-def plan_contents(plan: Plan) -> dict[str, int]:
-    """What deleting the plan takes with it, counted for the page that asks to confirm."""
-    return {
-        "levels": plan.nodes.count(),
-        "actions": plan.actions.count(),
-        "indicators": plan.indicators.count(),
-        "figures": IndicatorYear.objects.filter(indicator__plan=plan)
-        .exclude(target__isnull=True, actual__isnull=True)
-        .count(),
-    }
-
-
-def is_published(plan: Plan) -> bool:
-    """Whether a report of the plan has been published (its public page exists)."""
-    return plan.snapshots.exists()
-
-
 def project_fiscal_years(plan: Plan) -> list[int]:
     """Every 年度 with rows counted in the plan's budget (executed amounts are entered there)."""
     years = set(

@@ -22,6 +22,11 @@ urlpatterns = [
         name="structure_edit",
     ),
     path(
+        "pdca/plans/<int:plan_id>/structure/<str:part>/<int:element_id>/delete/",
+        structure_views.structure_remove,
+        name="structure_remove",
+    ),
+    path(
         "pdca/plans/<int:plan_id>/indicators/<int:indicator_id>/",
         views.indicator_edit,
         name="indicator",

@@ -404,6 +404,7 @@ from jichitai.pdca.services.structure import (  # noqa: E402
     change_indicator,
     change_node,
     delete_plan,
+    remove_element,
 )
 
 # The workbook import's writes (its job kind registers when this package is imported).
@@ -430,6 +431,7 @@ __all__ = [
     "lock_year",
     "preview_import",
     "publish_report",
+    "remove_element",
     "reopen_year",
     "set_action_year",
     "set_executed_budgets",

@@ -1,9 +1,8 @@
 """Building a plan's structure on its page: a level (施策・取組の分類), an indicator or an action
-added one at a time, numbered after the last, and a level's or an indicator's own wording
-corrected later, and a plan made by mistake deleted, each one transaction with its audit entry.
-(A plan copied from another takes its
-structure whole, ``create_plan``; the workbook adds actions to levels that exist and matches
-indicators by name, so it cannot rename one.)"""
+added one at a time, numbered after the last, a level's or an indicator's own wording corrected
+later, and an element or a whole plan made by mistake removed, each one transaction with its audit
+entry. (A plan copied from another takes its structure whole, ``create_plan``; the workbook adds
+actions to levels that exist and matches indicators by name, so it cannot rename one.)"""
 
 from decimal import Decimal
 
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
-from jichitai.pdca import selectors
+from jichitai.pdca import removals
 from jichitai.pdca.models import Action, Indicator, Node, Plan
 from jichitai.pdca.services import save_audited
 
@@ -188,7 +187,7 @@ def delete_plan(*, actor: User | None, plan: Plan) -> None:
     """Deletes a plan made by mistake with its levels, actions, indicators and figures; meetings
     that followed it keep their record. A plan with a published report stays: its public page and
     reports are what residents were shown."""
-    if selectors.is_published(plan):
+    if removals.is_published(plan):
         raise ValidationError(_("報告書を公開した計画は削除できません。"))
     audit.record(
         action="pdca.plan.deleted",
@@ -200,3 +199,20 @@ def delete_plan(*, actor: User | None, plan: Plan) -> None:
     # Actions first: a level cannot go while an action is filed under it (Action.node PROTECT).
     plan.actions.all().delete()
     plan.delete()
+
+
+@transaction.atomic
+def remove_element(*, actor: User | None, plan: Plan, element: Node | Indicator | Action) -> None:
+    """Removes a level, an indicator or an action added by mistake, with its rows per 年度;
+    refused while a closed 年度 holds one of them or while actions are filed under the level."""
+    refusal = removals.removal(plan, element).refusal
+    if refusal:
+        raise ValidationError(refusal)
+    audit.record(
+        action=f"pdca.{type(element).__name__.lower()}.deleted",
+        actor=actor,
+        organization=plan.organization,
+        target=element,
+        summary=f"{plan.name}: {element}",
+    )
+    element.delete()

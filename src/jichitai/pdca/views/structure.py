@@ -1,6 +1,6 @@
 """Staff pages that build a plan's structure: adding a level, an indicator or an action,
-correcting a level's or an indicator's wording, and deleting a plan made by mistake (the plan's
-managers only)."""
+correcting a level's or an indicator's wording, and removing an element or deleting a whole plan
+made by mistake (the plan's managers only)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jichitai.core.forms import add_service_errors
-from jichitai.pdca import selectors, services
+from jichitai.pdca import removals, selectors, services
 from jichitai.pdca.forms import ActionForm, IndicatorForm, NodeForm, PlanDeleteForm
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
@@ -75,6 +75,7 @@ def structure_edit(request, org_code, plan_id, part, element_id):
         item = selectors.node_of(plan, element_id)
         form = NodeForm(request.POST or None, initial={f: getattr(item, f) for f in NODE_FIELDS})
         heading = _("%(level)sの名称を変更") % {"level": plan.level_name}
+        remove_label = _("この%(level)sを削除する") % {"level": plan.level_name}
         change, back = services.change_node, redirect("pdca:plan", org_code, plan.pk)
     elif part == "indicator":
         item = selectors.indicator_of(plan, element_id)
@@ -82,6 +83,7 @@ def structure_edit(request, org_code, plan_id, part, element_id):
             request.POST or None, initial={f: getattr(item, f) for f in INDICATOR_FIELDS}
         )
         heading = _("指標の設定を変更")
+        remove_label = _("この指標を削除する")
         change = services.change_indicator
         back = redirect("pdca:indicator", org_code, plan.pk, item.pk)
     else:
@@ -97,7 +99,15 @@ def structure_edit(request, org_code, plan_id, part, element_id):
     return render(
         request,
         "pdca/structure_form.html",
-        {"plan": plan, "form": form, "heading": heading, "submit": _("保存")},
+        {
+            "plan": plan,
+            "form": form,
+            "heading": heading,
+            "submit": _("保存"),
+            "part": part,
+            "element": item,
+            "remove_label": remove_label,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -108,7 +118,7 @@ def plan_delete(request, org_code, plan_id):
     """Shows what goes with the plan and deletes it once its name is typed; a published plan
     is only told why it stays."""
     plan = selectors.plan_of(request.tenant, plan_id)
-    published = selectors.is_published(plan)
+    published = removals.is_published(plan)
     form = PlanDeleteForm(request.POST or None, plan=plan)
     if request.method == "POST" and not published and form.is_valid():
         try:
@@ -125,7 +135,45 @@ def plan_delete(request, org_code, plan_id):
             "plan": plan,
             "form": form,
             "published": published,
-            "contents": selectors.plan_contents(plan),
+            "contents": removals.plan_contents(plan),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires_role(Role.MANAGER)
+def structure_remove(request, org_code, plan_id, part, element_id):
+    """Shows what goes with a level, an indicator or an action and removes it once confirmed, or
+    says what stops it."""
+    plan = selectors.plan_of(request.tenant, plan_id)
+    find = {
+        "node": selectors.node_of,
+        "indicator": selectors.indicator_of,
+        "action": selectors.action_of,
+    }.get(part)
+    if find is None:
+        raise Http404
+    element = find(plan, element_id)
+    removal = removals.removal(plan, element)
+    refusal = removal.refusal
+    if request.method == "POST" and not refusal:
+        try:
+            services.remove_element(actor=request.user, plan=plan, element=element)
+        except ValidationError as error:
+            refusal = error.messages[0]
+        else:
+            messages.success(request, _("「%(name)s」を削除しました。") % {"name": element})
+            return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
+    return render(
+        request,
+        "pdca/structure_remove.html",
+        {
+            "plan": plan,
+            "part": part,
+            "element": element,
+            "removal": removal,
+            "refusal": refusal,
         },
         status=400 if request.method == "POST" else 200,
     )
