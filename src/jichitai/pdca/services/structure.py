@@ -183,6 +183,31 @@ def add_action(
 
 
 @transaction.atomic
+def change_action(
+    *,
+    actor: User | None,
+    action: Action,
+    node: Node,
+    title: str,
+    division_name: str,
+    category: str = Action.Category.PREFECTURE,
+) -> Action:
+    """Corrects an action's wording, 担当課 and 区分, or files it under another level; its number
+    and its schedule and status per 年度 stay."""
+    if node.plan_id != action.plan_id:
+        raise ValidationError({"node": _("この計画の階層を選んでください。")})
+    save_audited(
+        row=action,
+        values={"node": node, "title": title, "division_name": division_name, "category": category},
+        actor=actor,
+        organization=action.plan.organization,
+        action="pdca.action.changed",
+        summary=action.plan.name,
+    )
+    return action
+
+
+@transaction.atomic
 def delete_plan(*, actor: User | None, plan: Plan) -> None:
     """Deletes a plan made by mistake with its levels, actions, indicators and figures; meetings
     that followed it keep their record. A plan with a published report stays: its public page and

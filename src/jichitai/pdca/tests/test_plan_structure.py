@@ -198,4 +198,47 @@ def test_a_manager_corrects_an_indicators_wording_and_a_levels_name(
     assert action_label("pdca.indicator.changed") == "指標の変更"
     clerk = login(make_member(tsu, Role.CLERK))
     assert clerk.get(f"{base}structure/node/{node.pk}/").status_code in (403, 404)
-    assert client.get(f"{base}structure/action/{node.pk}/").status_code == 404
+    assert client.get(f"{base}structure/action/{node.pk}/").status_code == 404  # no such action
+
+
+def test_a_manager_corrects_an_actions_wording_level_and_category(
+    tsu, empty_plan, make_member, login
+):
+    first = services.add_node(actor=None, plan=empty_plan, title="オンライン化")
+    second = services.add_node(actor=None, plan=empty_plan, title="業務の効率化")
+    action = services.add_action(
+        actor=None, plan=empty_plan, node=first, title="RPA の導人", division_name="情報政策課"
+    )
+    services.set_action_year(actor=None, action=action, fiscal_year=2026, schedule="検討")
+    client = login(make_member(tsu, Role.MANAGER))
+    base = f"/s/242012/pdca/plans/{empty_plan.pk}/"
+    edit = f"{base}structure/action/{action.pk}/"
+    assert f'href="{edit}"' in client.get(f"{base}actions/{action.pk}/").content.decode()
+    form = client.get(edit).content.decode()
+    assert 'value="RPA の導人"' in form and f'<option value="{first.pk}" selected>' in form
+    refused = client.post(
+        edit, {"node": second.pk, "title": "", "division_name": "情報政策課", "category": "県"}
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 400 and f'<option value="{second.pk}" selected>' in page
+    saved = client.post(
+        edit,
+        {
+            "node": second.pk,
+            "title": "RPA の導入",
+            "division_name": "情報政策課",
+            "category": "市町連携",
+        },
+    )
+    assert saved["Location"] == f"{base}actions/{action.pk}/"
+    action.refresh_from_db()
+    assert (action.number, action.node, action.title, action.category) == (
+        1,
+        second,
+        "RPA の導入",
+        "市町連携",
+    )
+    assert action.years.get(fiscal_year=2026).schedule == "検討"  # its schedule stays
+    changed = AuditEvent.objects.get(action="pdca.action.changed")
+    assert changed.changes["title"] == ["RPA の導人", "RPA の導入"]
+    assert action_label("pdca.action.changed") == "取組の変更"

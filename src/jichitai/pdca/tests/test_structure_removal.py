@@ -45,10 +45,8 @@ def test_an_indicator_goes_with_its_figures_once_confirmed(plan, manager):
 
 def test_an_action_goes_with_its_schedule(plan, manager):
     action = plan.actions.get()
-    assert (
-        _url(plan, "action", action)
-        in manager.get(f"/s/242012/pdca/plans/{plan.pk}/actions/{action.pk}/").content.decode()
-    )
+    edit = f"/s/242012/pdca/plans/{plan.pk}/structure/action/{action.pk}/"
+    assert _url(plan, "action", action) in manager.get(edit).content.decode()  # beside its wording
     page = manager.get(_url(plan, "action", action)).content.decode()
     assert "「1 RPA の導入」と、年度ごとのスケジュール・取組状況 1件を削除します。" in page
     assert manager.post(_url(plan, "action", action)).status_code == 302

@@ -18,6 +18,7 @@ from jichitai.tenancy.models import Role
 # A level's and an indicator's own fields, as the edit form shows them.
 NODE_FIELDS = ("title", "summary")
 INDICATOR_FIELDS = tuple(IndicatorForm.base_fields)
+ACTION_FIELDS = ("title", "division_name", "category")
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,7 +70,8 @@ def structure_add(request, org_code, plan_id, part):
 @require_http_methods(["GET", "POST"])
 @requires_role(Role.MANAGER)
 def structure_edit(request, org_code, plan_id, part, element_id):
-    """Corrects a level's name or an indicator's wording and baseline."""
+    """Corrects a level's name, an indicator's wording and baseline, or an action's wording,
+    担当課, 区分 and level."""
     plan = selectors.plan_of(request.tenant, plan_id)
     if part == "node":
         item = selectors.node_of(plan, element_id)
@@ -86,6 +88,17 @@ def structure_edit(request, org_code, plan_id, part, element_id):
         remove_label = _("この指標を削除する")
         change = services.change_indicator
         back = redirect("pdca:indicator", org_code, plan.pk, item.pk)
+    elif part == "action":
+        item = selectors.action_of(plan, element_id)
+        form = ActionForm(
+            request.POST or None,
+            plan=plan,
+            initial={"node": item.node_id, **{f: getattr(item, f) for f in ACTION_FIELDS}},
+        )
+        heading = _("取組の内容を変更")
+        remove_label = _("この取組を削除する")
+        change = services.change_action
+        back = redirect("pdca:action", org_code, plan.pk, item.pk)
     else:
         raise Http404
     if request.method == "POST" and form.is_valid():
