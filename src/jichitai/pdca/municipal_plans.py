@@ -51,3 +51,13 @@ def overview(prefecture, fiscal_year: int) -> list[dict]:
             }
         )
     return rows
+
+
+def overview_totals(rows: list[dict]) -> dict:
+    """The overview's 合計 row, and how many 市町 have registered a plan at all."""
+    counted = ("plans", "achieved", "missed", "no_actual", "no_target")
+    return {
+        **{key: sum(row[key] for row in rows) for key in counted},
+        "with_plans": sum(1 for row in rows if row["plans"]),
+        "municipalities": len(rows),
+    }

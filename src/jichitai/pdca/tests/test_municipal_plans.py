@@ -103,6 +103,9 @@ def test_the_prefecture_sees_municipal_plans_as_counts(prefecture, tsu, ise, mak
     page = login(make_member(prefecture, Role.VIEWER)).get("/s/240001/pdca/").content.decode()
     assert 'id="municipal-plan-table"' in page and "津市" in page
     assert plan.name not in page  # counts only, not the 市町's own plan pages
+    assert "計画を登録した市町: 2 市町のうち 1 市町" in page
+    totals = page.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert "合計" in totals and '<td class="number">1</td>' in totals
 
 
 def test_an_indicator_measured_without_a_target_is_not_counted_as_lacking_a_result(prefecture, tsu):

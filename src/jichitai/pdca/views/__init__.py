@@ -41,6 +41,11 @@ def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
 def plan_list(request, org_code):
     plans = selectors.plans_of(request.tenant)
     fiscal_year = japanese.fiscal_year(timezone.localdate())
+    overview = (
+        municipal_plans.overview(request.tenant, fiscal_year)
+        if request.tenant.kind == "prefecture"
+        else None
+    )
     return render(
         request,
         "pdca/plan_list.html",
@@ -48,9 +53,8 @@ def plan_list(request, org_code):
             "plans": plans,
             "meetings": selectors.meetings_of(request.tenant),
             "fiscal_year": fiscal_year,
-            "municipal_plans": municipal_plans.overview(request.tenant, fiscal_year)
-            if request.tenant.kind == "prefecture"
-            else None,
+            "municipal_plans": overview,
+            "municipal_totals": municipal_plans.overview_totals(overview) if overview else None,
         },
     )
 
