@@ -216,12 +216,27 @@ def phone(browser, live_server):
         context.close()
 
 
+# The headings of a table's columns whose every cell is a figure (td.number) but which are not
+# aligned with them (th.number): a heading left of right-aligned figures reads as the next column's.
+MISALIGNED_NUMBER_HEADINGS = """() => [...document.querySelectorAll('table')].flatMap(table => {
+  const headings = [...table.querySelectorAll('thead tr:last-child th')];
+  const rows = [...table.querySelectorAll('tbody tr')].filter(
+    row => row.cells.length === headings.length);
+  return headings.flatMap((heading, column) =>
+    rows.length && rows.every(row => row.cells[column].classList.contains('number'))
+    && !heading.classList.contains('number') ? [heading.textContent.trim()] : []);
+})"""
+
+
 def assert_accessible(page) -> None:
-    """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation."""
+    """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation, and every
+    column of figures has its heading aligned over them."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    misaligned = page.evaluate(MISALIGNED_NUMBER_HEADINGS)
+    assert misaligned == [], f"{page.url}: headings not over their figures: {misaligned}"
 
 
 @pytest.fixture
