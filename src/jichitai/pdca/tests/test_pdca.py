@@ -95,6 +95,16 @@ class TestFigures:
         plan = plan_with_action(prefecture, first_year=2020, last_year=2026)
         assert selectors.is_stale(plan.indicators.get())
 
+    def test_the_home_page_links_each_indicator_whose_actual_is_due(
+        self, prefecture, make_member, login
+    ):
+        plan = plan_with_action(prefecture, first_year=2020, last_year=2026)
+        indicator = plan.indicators.get()
+        home = login(make_member(prefecture, Role.CLERK)).get("/s/240001/").content.decode()
+        assert "実績値が未入力の指標が 1 件あります。" in home
+        link = f'href="/s/240001/pdca/plans/{plan.pk}/indicators/{indicator.pk}/"'
+        assert f"{link}>申請件数</a>({plan.name})" in home
+
 
 @pytest.mark.django_db
 def test_published_reports_are_frozen(prefecture, clerk, manager):
