@@ -50,7 +50,7 @@ def catalog(request):
             name="q",
             max_length=MAX_SEARCH_LENGTH,
             max_words=selectors.MAX_TERMS,
-            label="検索語",
+            label=_("検索語"),
         ),
         organizations=values("organization"),
         groups=values("groups"),
@@ -58,7 +58,7 @@ def catalog(request):
         formats=values("res_format"),
         licenses=values("license_id"),
         sort=params.text(
-            request.GET.get("sort"), name="sort", max_length=MAX_VALUE_LENGTH, label="並び順"
+            request.GET.get("sort"), name="sort", max_length=MAX_VALUE_LENGTH, label=_("並び順")
         )
         or "score desc, metadata_modified desc",
         rows=PAGE_SIZE,
@@ -68,7 +68,7 @@ def catalog(request):
     page_number = params.integer(
         request.GET.get("page"),
         name="page",
-        label="ページ番号",
+        label=_("ページ番号"),
         default=1,
         minimum=1,
         maximum=selectors.MAX_START // PAGE_SIZE,

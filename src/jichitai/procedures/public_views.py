@@ -128,7 +128,7 @@ def _validate(procedure, state: dict, fields=None) -> tuple[dict, dict, dict[str
 def procedure_list(request, org_code):
     organization = organization_by_code(org_code)
     query = params.text(
-        request.GET.get("q"), name="q", max_length=MAX_SEARCH_LENGTH, label="検索語"
+        request.GET.get("q"), name="q", max_length=MAX_SEARCH_LENGTH, label=gettext("検索語")
     ).strip()
     procedures = selectors.open_procedures(organization, query=query)
     return render(

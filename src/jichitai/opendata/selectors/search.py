@@ -14,6 +14,7 @@ from django.db.models import Case, IntegerField, Model, Prefetch, Q, QuerySet, V
 
 from jichitai.opendata import search_index
 from jichitai.opendata.facets import FacetItem, count_and_facets, page_count_and_facets
+from jichitai.opendata.licenses import LICENSES
 from jichitai.opendata.models import CatalogVersion, Dataset, Group, Resource, Tag
 from jichitai.tenancy.models import Division, Organization
 
@@ -296,9 +297,19 @@ def search(query: SearchQuery, *, visible: QuerySet[Dataset]) -> SearchResult:
             version=catalog_version(),
             page_of=page_of,
         )
-        return SearchResult(count=count, page=page, facets=facets)
+        return SearchResult(count=count, page=page, facets=_licence_titles(facets))
     page = page_of()
     count, facets = count_and_facets(
         datasets, query.facet_fields, query.facet_limit, version=catalog_version()
     )
-    return SearchResult(count=count, page=page, facets=facets)
+    return SearchResult(count=count, page=page, facets=_licence_titles(facets))
+
+
+def _licence_titles(facets: dict[str, list[FacetItem]]) -> dict[str, list[FacetItem]]:
+    """A licence facet value is shown by the licence's title, as CKAN's package_search shows it;
+    an id the platform does not know stays as it is."""
+    for item in facets.get("license_id", []):
+        known = LICENSES.get(item.name)
+        if known is not None:
+            item.display_name = str(known.title)
+    return facets

@@ -89,6 +89,21 @@ def test_a_missing_parameter_is_a_validation_error():
     assert body["error"] == {"__type": "Validation Error", "id": ["Missing value"]}
 
 
+def test_a_licence_facet_is_shown_by_the_licences_title_as_ckan_does(tsu, client):
+    published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)")
+    body = call("package_search", **{"facet.field": json.dumps(["license_id"])})[1]["result"]
+    assert body["search_facets"]["license_id"]["items"] == [
+        {
+            "name": "CC-BY-4.0",
+            "display_name": "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)",
+            "count": 1,
+        }
+    ]
+    assert body["facets"]["license_id"] == {"CC-BY-4.0": 1}  # the id stays the key
+    catalog = client.get("/opendata/").content.decode()
+    assert ">クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)</a> (1)" in catalog
+
+
 def test_package_search_with_q_fq_facets_sort_and_paging(tsu, ise):
     published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)", tags=["AED", "防災"])
     published(tsu, "tsu-toilet", title="公衆トイレ一覧(津市)", tags=["トイレ"])
