@@ -53,9 +53,22 @@ class IndicatorYearForm(forms.Form):
 
 
 class MetricBindingForm(forms.Form):
+    """The live metric an indicator is measured from, and each metric's conditions (fields named
+    ``<metric>__<parameter>``); unbound, it opens with ``indicator``'s binding as saved."""
+
     metric_name = forms.ChoiceField(label=_("自動計測する指標"), required=False)
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, organization=None, indicator=None, **kwargs):
+        if indicator is not None and indicator.metric_name:
+            kwargs["initial"] = {
+                "metric_name": indicator.metric_name,
+                **{
+                    f"{indicator.metric_name}__{name}": "、".join(value)
+                    if name == "answers" and isinstance(value, list)
+                    else value
+                    for name, value in indicator.metric_parameters.items()
+                },
+            }
         super().__init__(*args, **kwargs)
         self.fields["metric_name"].choices = [("", _("(手入力)"))] + [
             (name, metric.label) for name, metric in metrics.items()
@@ -85,8 +98,19 @@ class MetricBindingForm(forms.Form):
                         if parameter.name == "answers"
                         else "",
                     )
-                field.widget.attrs["data-metric"] = name
                 self.fields[key] = field
+
+    def parameter_groups(self) -> list[dict]:
+        """Each metric with conditions, its fields grouped under its name."""
+        return [
+            {
+                "name": name,
+                "label": metric.label,
+                "fields": [self[f"{name}__{parameter.name}"] for parameter in metric.parameters],
+            }
+            for name, metric in metrics.items()
+            if metric.parameters
+        ]
 
     def parameters(self) -> dict:
         name = self.cleaned_data["metric_name"]

@@ -47,3 +47,34 @@ def test_manager_enters_an_actual_and_publishes(
     page.get_by_text("公開しました。").wait_for()
     pdf = page.context.request.get(page.get_by_role("link", name="PDF").last.get_attribute("href"))
     assert pdf.headers["content-type"] == "application/pdf"
+
+
+def test_only_the_chosen_metrics_conditions_are_shown(
+    page, accessible, prefecture, make_member, settings
+):
+    from django.contrib.auth import get_user_model
+
+    manager = make_member(prefecture, Role.MANAGER, username="pref-binder-test")
+    get_user_model().objects.filter(pk=manager.pk).update(is_demo=True)
+    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
+    indicator = plan_with_action(prefecture).indicators.get()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("ログインID").fill("pref-binder-test")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.goto(f"/s/240001/pdca/plans/{indicator.plan_id}/indicators/{indicator.pk}/")
+    survey = page.get_by_role("group", name="「アンケートで特定の回答を選んだ人の割合」の条件")
+    applications = page.get_by_role("group", name="「電子申請・届出の申請件数」の条件")
+    assert not survey.is_visible() and not applications.is_visible()  # 手入力: no conditions
+    page.get_by_label("自動計測する指標").select_option(
+        label="アンケートで特定の回答を選んだ人の割合"
+    )
+    assert survey.is_visible() and not applications.is_visible()
+    accessible(page)
+    page.get_by_role("button", name="自動計測の設定を保存").click()
+    assert (
+        "「アンケートの手続」を指定してください。"
+        in page.locator("form.metric-binding").inner_text()
+    )
+    assert survey.is_visible()  # the choice kept, its conditions still in view

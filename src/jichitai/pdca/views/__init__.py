@@ -115,7 +115,9 @@ def plan_detail(request, org_code, plan_id):
 
 @requires_role(Role.VIEWER)
 @require_http_methods(["GET", "POST"])
-def indicator_edit(request, org_code, plan_id, indicator_id):
+def indicator_edit(request, org_code, plan_id, indicator_id, binding=None):
+    """The indicator's figures per 年度 and its live-metric binding (``binding``: the binding
+    form as ``indicator_bind`` refused it)."""
     plan = selectors.plan_of(request.tenant, plan_id)
     indicator = selectors.indicator_of(plan, indicator_id)
     rows = selectors.indicator_years_by_year(indicator)
@@ -172,14 +174,12 @@ def indicator_edit(request, org_code, plan_id, indicator_id):
                 "row": row,
             }
         )
-    binding = MetricBindingForm(
-        initial={"metric_name": indicator.metric_name}, organization=request.tenant
-    )
     context = {
         "plan": plan,
         "indicator": indicator,
+        "metric": selectors.bound_metric(indicator),
         "forms": forms,
-        "binding": binding,
+        "binding": binding or MetricBindingForm(organization=request.tenant, indicator=indicator),
         "rows": selectors.indicator_rows(indicator),
         "can_edit": can_edit,
     }
@@ -202,11 +202,14 @@ def indicator_bind(request, org_code, plan_id, indicator_id):
                 parameters=form.parameters(),
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("自動計測の設定を保存しました。"))
-    return redirect("pdca:indicator", org_code=org_code, plan_id=plan.pk, indicator_id=indicator.pk)
+            return redirect(
+                "pdca:indicator", org_code=org_code, plan_id=plan.pk, indicator_id=indicator.pk
+            )
+    # Refused: the indicator's page again, with the choice and the reason beside it.
+    return indicator_edit(request, org_code, plan_id, indicator_id, binding=form)
 
 
 @requires_role(Role.VIEWER)
