@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -43,8 +44,18 @@ from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PG_PORT = 55432
-REDIS_PORT = 56379
+
+
+def _free_port() -> int:
+    """A loopback port no one listens on now. A fixed port in the range the kernel hands out to
+    outgoing connections was once taken by a client's connection, and PostgreSQL could not start."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PG_PORT = _free_port()
+REDIS_PORT = _free_port()
 APP_PORT = 8790
 EMBEDDED_PORT = 8791
 # Longer than SQLite's busy timeout (30 s): a request holding the write lock that long made every
