@@ -33,10 +33,12 @@ metrics.register(
     "automation.hours_saved",
     Metric(
         name="automation.hours_saved",
-        label="業務自動化(RPA)による削減時間",
+        label=_("業務自動化(RPA)による削減時間"),
         unit="時間",
         compute=selectors.hours_saved,
-        description="効果台帳の、その年度の導入前と導入後の作業時間の差(自動実行分と手入力分の合計)。",
+        description=_(
+            "効果台帳の、その年度の導入前と導入後の作業時間の差(自動実行分と手入力分の合計)。"
+        ),
         since=selectors.ledger_since,
         compute_many=selectors.hours_saved_of,
     ),
@@ -45,12 +47,12 @@ metrics.register(
     "automation.tasks",
     Metric(
         name="automation.tasks",
-        label="業務自動化(RPA)を導入した業務の数",
+        label=_("業務自動化(RPA)を導入した業務の数"),
         unit="業務",
         compute=lambda organization, fiscal_year: (
             selectors.effect_by_fiscal_year(organization, fiscal_year)["total"]["tasks"] or None
         ),
-        description="効果台帳にその年度の記録がある業務の数。",
+        description=_("効果台帳にその年度の記録がある業務の数。"),
         since=selectors.ledger_since,
     ),
 )

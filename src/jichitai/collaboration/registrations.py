@@ -37,18 +37,20 @@ def _survey_figure(key: str):
     return compute
 
 
-_INITIATIVE = (MetricParameter("initiative", "市町連携の取組", _initiative_choices, required=True),)
+_INITIATIVE = (
+    MetricParameter("initiative", _("市町連携の取組"), _initiative_choices, required=True),
+)
 
 for name, label, unit, key, description in (
     (
         "municipalities",
-        "取組に参加した市町の数",
+        _("取組に参加した市町の数"),
         "市町",
         "municipalities",
-        "参加記録のある市町の数。",
+        _("参加記録のある市町の数。"),
     ),
-    ("staff", "取組に参加した市町職員の数", "名", "staff", "市町ごとの参加人数の合計。"),
-    ("sessions", "取組の開催回数", "回", "sessions", "登録された開催回の数。"),
+    ("staff", _("取組に参加した市町職員の数"), "名", "staff", _("市町ごとの参加人数の合計。")),
+    ("sessions", _("取組の開催回数"), "回", "sessions", _("登録された開催回の数。")),
 ):
     metrics.register(
         f"collaboration.{name}",
@@ -62,9 +64,9 @@ for name, label, unit, key, description in (
         ),
     )
 for name, label, unit, key in (
-    ("survey_positive", "事後アンケートで肯定的に回答した市町の数", "市町", "positive"),
-    ("survey_answered", "事後アンケートに回答した市町の数", "市町", "answered"),
-    ("survey_share", "事後アンケートで肯定的に回答した市町の割合", "%", "share"),
+    ("survey_positive", _("事後アンケートで肯定的に回答した市町の数"), "市町", "positive"),
+    ("survey_answered", _("事後アンケートに回答した市町の数"), "市町", "answered"),
+    ("survey_share", _("事後アンケートで肯定的に回答した市町の割合"), "%", "share"),
 ):
     metrics.register(
         f"collaboration.{name}",
@@ -74,27 +76,27 @@ for name, label, unit, key in (
             unit=unit,
             compute=_survey_figure(key),
             parameters=_INITIATIVE,
-            description="市町ごとに1件の回答から集計。",
+            description=_("市町ごとに1件の回答から集計。"),
         ),
     )
 metrics.register(
     "collaboration.adopting_municipalities",
     Metric(
         name="collaboration.adopting_municipalities",
-        label="取組の状況ごとの市町の数",
+        label=_("取組の状況ごとの市町の数"),
         unit="市町",
         compute=lambda organization, fiscal_year, measure, state=AdoptionState.ADOPTED: (
             selectors.adopting_municipalities(organization, fiscal_year, measure, state)
         ),
         parameters=(
             MetricParameter(
-                "measure", "取組", lambda organization: list(Measure.choices), required=True
+                "measure", _("取組"), lambda organization: list(Measure.choices), required=True
             ),
             MetricParameter(
-                "state", "状況(空欄なら導入済)", lambda organization: list(AdoptionState.choices)
+                "state", _("状況(空欄なら導入済)"), lambda organization: list(AdoptionState.choices)
             ),
         ),
-        description="各市町が登録したその年度の導入状況から集計。",
+        description=_("各市町が登録したその年度の導入状況から集計。"),
     ),
 )
 

@@ -9,11 +9,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+
+# A label or description: a lazily translated text, shown in the language of the page.
+Text = str | Promise
+
 
 @dataclass(frozen=True)
 class MetricParameter:
     name: str
-    label: str
+    label: Text
     # Returns [(value, label), …] for an organization, e.g. its procedures; None for free input.
     choices: Callable[..., list[tuple[str, str]]] | None = None
     required: bool = False
@@ -22,13 +27,13 @@ class MetricParameter:
 @dataclass(frozen=True)
 class Metric:
     name: str
-    label: str
+    label: Text
     unit: str
     # compute(organization, fiscal_year, **parameters) -> number, or None when not measurable; a
     # before/after metric (hours saved by automation) returns {"before", "after", …} instead.
     compute: Callable[..., Decimal | int | float | dict[str, Any] | None]
     parameters: tuple[MetricParameter, ...] = field(default_factory=tuple)
-    description: str = ""
+    description: Text = ""
     # since(organization, **parameters) -> the first day the platform holds data for the figure
     # (the first application, the first dataset published …), or None when it holds none yet. A
     # 年度 that ended before that day has no figure: "no data" is never reported as 0.

@@ -19,11 +19,11 @@ metrics.register(
     "ocr.pages_read",
     Metric(
         name="ocr.pages_read",
-        label="AI-OCRで読み取った紙の申請書のページ数",
+        label=_("AI-OCRで読み取った紙の申請書のページ数"),
         unit="ページ",
         compute=selectors.pages_read,
         compute_many=selectors.pages_read_of,
-        description="その年度にアップロードされた読取バッチで、AI-OCRが読み取ったページの数。",
+        description=_("その年度にアップロードされた読取バッチで、AI-OCRが読み取ったページの数。"),
         since=selectors.pages_read_since,
     ),
 )

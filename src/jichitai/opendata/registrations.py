@@ -18,10 +18,10 @@ metrics.register(
     "opendata.published_datasets",
     Metric(
         name="opendata.published_datasets",
-        label="公開しているオープンデータのデータセット数",
+        label=_("公開しているオープンデータのデータセット数"),
         unit="件",
         compute=selectors.published_dataset_count,
-        description="その年度末までに公開し、削除していないデータセットの数。",
+        description=_("その年度末までに公開し、削除していないデータセットの数。"),
         since=selectors.published_since,
         compute_many=figures.published_counts,
     ),
@@ -36,13 +36,15 @@ metrics.register(
     "opendata.datasets_rated",
     Metric(
         name="opendata.datasets_rated",
-        label="5つ星評価が一定以上のデータセット数",
+        label=_("5つ星評価が一定以上のデータセット数"),
         unit="件",
         compute=lambda organization, fiscal_year, stars="3": figures.rated_at_least(
             [organization], fiscal_year, int(stars)
         )[organization.pk],
-        parameters=(MetricParameter("stars", "★の数(以上、空欄なら★3)", _stars_parameter),),
-        description="その年度末までに公開したデータセットのうち、オープンデータの5つ星評価(★3: CSV など機械判読できるオープンな形式、★4: RDF)が指定の数以上のものの数。",
+        parameters=(MetricParameter("stars", _("★の数(以上、空欄なら★3)"), _stars_parameter),),
+        description=_(
+            "その年度末までに公開したデータセットのうち、オープンデータの5つ星評価(★3: CSV など機械判読できるオープンな形式、★4: RDF)が指定の数以上のものの数。"
+        ),
         since=selectors.published_since,
         compute_many=lambda organizations, fiscal_year, stars="3": figures.rated_at_least(
             organizations, fiscal_year, int(stars)
@@ -53,12 +55,14 @@ metrics.register(
     "opendata.mean_stars",
     Metric(
         name="opendata.mean_stars",
-        label="公開データセットの5つ星評価の平均",
+        label=_("公開データセットの5つ星評価の平均"),
         unit="★",
         compute=lambda organization, fiscal_year: figures.mean_stars(
             [organization], fiscal_year
         ).get(organization.pk),
-        description="その年度末までに公開したデータセットの、ライセンスとリソースの形式による5つ星評価の平均。",
+        description=_(
+            "その年度末までに公開したデータセットの、ライセンスとリソースの形式による5つ星評価の平均。"
+        ),
         since=selectors.published_since,
         compute_many=figures.mean_stars,
     ),
@@ -75,10 +79,12 @@ metrics.register(
     "opendata.publishing_municipalities",
     Metric(
         name="opendata.publishing_municipalities",
-        label="オープンデータを公開している市町の数",
+        label=_("オープンデータを公開している市町の数"),
         unit="市町",
         compute=_publishing_municipalities,
-        description="県内の市町のうち、その年度末までにデータセットを1件以上公開した市町の数(県のみ)。",
+        description=_(
+            "県内の市町のうち、その年度末までにデータセットを1件以上公開した市町の数(県のみ)。"
+        ),
         since=selectors.municipalities_published_since,
     ),
 )

@@ -55,10 +55,10 @@ metrics.register(
     "payments.collected",
     Metric(
         name="payments.collected",
-        label="電子申請の手数料収納額",
+        label=_("電子申請の手数料収納額"),
         unit="円",
         compute=lambda organization, fiscal_year: selectors.collected(organization, fiscal_year),
-        description="その年度に支払済となった手数料の合計。",
+        description=_("その年度に支払済となった手数料の合計。"),
     ),
 )
 

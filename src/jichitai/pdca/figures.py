@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 from jichitai.core.registry import metrics
 
 NONE_MARK = "—"
@@ -44,7 +46,9 @@ class Achievement:
 
     @property
     def label(self) -> str:
-        return {"achieved": "達成", "missed": "未達成"}.get(self.status, "")
+        if self.status == "achieved":
+            return gettext("達成")
+        return gettext("未達成") if self.status == "missed" else ""
 
     @property
     def rate_text(self) -> str:

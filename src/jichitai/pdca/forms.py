@@ -101,15 +101,15 @@ class MetricBindingForm(forms.Form):
                 self.fields[key] = field
 
     def parameter_groups(self) -> list[dict]:
-        """Each metric with conditions, its fields grouped under its name."""
+        """Each metric with what it counts and its conditions, grouped under its name."""
         return [
             {
                 "name": name,
                 "label": metric.label,
+                "description": metric.description,
                 "fields": [self[f"{name}__{parameter.name}"] for parameter in metric.parameters],
             }
             for name, metric in metrics.items()
-            if metric.parameters
         ]
 
     def parameters(self) -> dict:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jichitai.core import japanese
 from jichitai.core.registry import metrics
@@ -398,11 +398,14 @@ def _action_row(action: Action, years: list[int], fiscal_year: int, plan: Plan) 
 
 
 def report_data(plan: Plan, kind: str, fiscal_year: int, dated: date | None = None) -> dict:
-    return (
-        evaluation_data(plan, fiscal_year, dated)
-        if kind == ReportSnapshot.Kind.EVALUATION
-        else progress_data(plan, fiscal_year, dated)
-    )
+    """The report's data in Japanese, the language of the official report, whatever the language
+    of the page that asked for it (a snapshot keeps it as published)."""
+    with translation.override("ja"):
+        return (
+            evaluation_data(plan, fiscal_year, dated)
+            if kind == ReportSnapshot.Kind.EVALUATION
+            else progress_data(plan, fiscal_year, dated)
+        )
 
 
 def latest_snapshot(plan: Plan, kind: str, fiscal_year: int) -> ReportSnapshot | None:

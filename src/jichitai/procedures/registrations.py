@@ -33,20 +33,20 @@ metrics.register(
     "procedures.applications",
     Metric(
         name="procedures.applications",
-        label="電子申請・届出の申請件数",
+        label=_("電子申請・届出の申請件数"),
         unit="件",
         compute=_count_applications,
         parameters=(
             MetricParameter(
-                "procedure_ids", "対象の手続(空欄ならすべて)", choices=_procedure_choices
+                "procedure_ids", _("対象の手続(空欄ならすべて)"), choices=_procedure_choices
             ),
             MetricParameter(
                 "channel",
-                "受付経路(空欄ならすべて)",
+                _("受付経路(空欄ならすべて)"),
                 choices=lambda org: list(Application.Channel.choices),
             ),
         ),
-        description="その年度に受け付けた申請の件数(取下げを除く)。",
+        description=_("その年度に受け付けた申請の件数(取下げを除く)。"),
         since=lambda organization, procedure_ids=None, channel="": selectors.first_application_day(
             organization, procedure_ids=[int(i) for i in procedure_ids or []]
         ),
@@ -61,12 +61,14 @@ metrics.register(
     "procedures.catalog_procedures",
     Metric(
         name="procedures.catalog_procedures",
-        label="手続一覧に登録された手続の数",
+        label=_("手続一覧に登録された手続の数"),
         unit="件",
         compute=lambda organization, fiscal_year: selectors.catalog_count(
             organization, fiscal_year
         ),
-        description="年度末の時点で手続一覧に登録されている手続(受付終了を含み、下書きを除く)の数。",
+        description=_(
+            "年度末の時点で手続一覧に登録されている手続(受付終了を含み、下書きを除く)の数。"
+        ),
         compute_many=figures.catalog_counts,
     ),
 )
@@ -74,10 +76,10 @@ metrics.register(
     "procedures.online_share",
     Metric(
         name="procedures.online_share",
-        label="オンライン化された手続の割合",
+        label=_("オンライン化された手続の割合"),
         unit="%",
         compute=lambda organization, fiscal_year: selectors.online_share(organization, fiscal_year),
-        description="手続一覧に登録された手続のうち、オンラインで受け付けている手続の割合。",
+        description=_("手続一覧に登録された手続のうち、オンラインで受け付けている手続の割合。"),
         compute_many=figures.online_shares,
     ),
 )
@@ -101,24 +103,26 @@ def _processing_figure(key: str):
 for _name, _label, _unit, _key, _description in (
     (
         "completed_applications",
-        "完了した申請の件数",
+        _("完了した申請の件数"),
         "件",
         "completed",
-        "その年度に受け付け、完了した申請の件数。",
+        _("その年度に受け付け、完了した申請の件数。"),
     ),
     (
         "processing_days_median",
-        "受付から完了までの日数(中央値)",
+        _("受付から完了までの日数(中央値)"),
         "日",
         "median_days",
-        "その年度に受け付けて完了した申請の、受付日から完了日までの暦日数の中央値。",
+        _("その年度に受け付けて完了した申請の、受付日から完了日までの暦日数の中央値。"),
     ),
     (
         "within_period_share",
-        "標準処理期間内に完了した申請の割合",
+        _("標準処理期間内に完了した申請の割合"),
         "%",
         "within_period_share",
-        "標準処理期間を定めた手続で、その年度に受け付けて完了した申請のうち、処理期限までに完了したものの割合。",
+        _(
+            "標準処理期間を定めた手続で、その年度に受け付けて完了した申請のうち、処理期限までに完了したものの割合。"
+        ),
     ),
 ):
     _compute, _compute_many = _processing_figure(_key)
@@ -138,7 +142,7 @@ metrics.register(
     "procedures.survey_answer_share",
     Metric(
         name="procedures.survey_answer_share",
-        label="アンケートで特定の回答を選んだ人の割合",
+        label=_("アンケートで特定の回答を選んだ人の割合"),
         unit="%",
         compute=lambda organization, fiscal_year, procedure_id, question, answers: (
             selectors.answer_share(
@@ -151,12 +155,14 @@ metrics.register(
         ),
         parameters=(
             MetricParameter(
-                "procedure_id", "アンケートの手続", choices=_procedure_choices, required=True
+                "procedure_id", _("アンケートの手続"), choices=_procedure_choices, required=True
             ),
-            MetricParameter("question", "設問の項目名", required=True),
-            MetricParameter("answers", "数える回答(複数可)", required=True),
+            MetricParameter("question", _("設問の項目名"), required=True),
+            MetricParameter("answers", _("数える回答(複数可)"), required=True),
         ),
-        description="例: 「スマート自治体の進展を実感しますか」で「実感している」を選んだ職員の割合。",
+        description=_(
+            "例: 「スマート自治体の進展を実感しますか」で「実感している」を選んだ職員の割合。"
+        ),
         since=lambda organization, procedure_id, **_parameters: selectors.first_application_day(
             organization, procedure_ids=[int(procedure_id)]
         ),

@@ -37,6 +37,7 @@ def test_the_page_opens_with_the_metric_and_conditions_it_was_saved_with(
     assert "この指標は「電子申請・届出の申請件数」から自動で計測しています。" in page
     group = page.split('data-metric="procedures.applications"')[1].split("</fieldset>")[0]
     assert "<legend>「電子申請・届出の申請件数」の条件</legend>" in group
+    assert "その年度に受け付けた申請の件数(取下げを除く)。" in group  # what it counts
     assert f'<option value="{seminar.pk}" selected>オープンデータ活用講座</option>' in group
     assert '<option value="online" selected>' in group
     assert '<option value="procedures.applications" selected>' in page
