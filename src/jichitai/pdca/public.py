@@ -101,6 +101,8 @@ def public_plan_data(plan: Plan) -> dict:
             "department": plan.department,
             "goal": plan.goal,
             "period": f"{labels[years[0]]}〜{labels[years[-1]]}" if years else "",
+            "first_year": years[0] if years else None,
+            "last_year": years[-1] if years else None,
         },
         "organization": plan.organization.name,
         "progress": round(sum(measured) / len(measured)) if measured else None,

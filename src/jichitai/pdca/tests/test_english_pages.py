@@ -47,3 +47,18 @@ def test_a_report_published_from_an_english_page_stays_japanese(plan):
     indicator = snapshot.data["indicators"][0]
     assert indicator["live"]["metric"] == "電子申請・届出の申請件数"
     assert progress["initiatives"][0]["sections"][0]["label"] == "市の取組"
+
+
+def test_years_read_as_fiscal_years_on_english_pages(tsu, plan, make_member, login):
+    from jichitai.pdca.models import Project, ProjectYear
+
+    project = Project.objects.create(plan=plan, group="1. 推進", name="RPA 導入事業")
+    ProjectYear.objects.create(project=project, fiscal_year=2024, budget=1200)
+    services.publish_report(actor=None, plan=plan, kind="evaluation", fiscal_year=2024)
+    client = login(make_member(tsu, Role.MANAGER))
+    client.cookies["django_language"] = "en"
+    staff = client.get(f"/s/242012/pdca/plans/{plan.pk}/").content.decode()
+    assert "Projects (FY2024 initial budgets)" in staff
+    public = client.get(f"/o/242012/plans/{plan.slug}/").content.decode()
+    assert "Plan period: FY2024〜FY2028" in public
+    assert '<th scope="row">FY2024</th>' in public and "令和6年度" not in public
