@@ -35,9 +35,9 @@ class Removal:
     def refusal(self) -> str:
         """Why the element cannot be removed now ("" when it can)."""
         if self.actions:
-            return _("取組が %(count)s件あるため削除できません。先に取組を削除してください。") % {
-                "count": self.actions
-            }
+            return _(
+                "取組が %(count)s件あるため削除できません。先に取組を別の階層に移すか、削除してください。"
+            ) % {"count": self.actions}
         if self.has_children:
             return _("下の階層があるため削除できません。")
         if self.closed_year is not None:
