@@ -15,7 +15,7 @@ from jichitai.pdca.forms import ActionForm, IndicatorForm, NodeForm, PlanDeleteF
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 
-# A level's and an indicator's own fields, as the edit form shows them.
+# A level's, an indicator's and an action's own fields, as the edit forms show them.
 NODE_FIELDS = ("title", "summary")
 INDICATOR_FIELDS = tuple(IndicatorForm.base_fields)
 ACTION_FIELDS = ("title", "division_name", "category")
