@@ -119,6 +119,28 @@ def import_batch_of(organization: Organization, plan: Plan, import_id: int) -> I
     return tenant_get(ImportBatch.objects.filter(plan=plan), organization, pk=import_id)
 
 
+def binding_conditions(indicator: Indicator) -> list[tuple[str, str]]:
+    """The conditions a live indicator is measured with, as (condition, value) in words: a chosen
+    procedure by its name, not its number."""
+    metric = bound_metric(indicator)
+    if metric is None:
+        return []
+    shown = []
+    for parameter in metric.parameters:
+        value = indicator.metric_parameters.get(parameter.name)
+        if value in (None, "", []):
+            continue
+        values = value if isinstance(value, list) else [value]
+        names = (
+            dict(parameter.choices(indicator.plan.organization))
+            if parameter.choices is not None
+            else {}
+        )
+        text = "、".join(str(names.get(str(item), item)) for item in values)
+        shown.append((str(parameter.label), text))
+    return shown
+
+
 def is_stale(indicator: Indicator) -> bool:
     return any(row["stale"] for row in indicator_rows(indicator, live=False))
 

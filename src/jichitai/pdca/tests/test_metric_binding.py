@@ -74,3 +74,18 @@ def test_a_condition_the_metric_needs_is_asked_for_beside_the_choice(
     assert "「アンケートの手続」を指定してください。" in beside_the_choice
     indicator.refresh_from_db()
     assert indicator.metric_name == ""
+
+
+def test_everyone_reading_the_indicator_sees_what_it_counts(tsu, indicator, make_member, login):
+    seminar = published_procedure(tsu, name="オープンデータ活用講座")
+    services.bind_metric(
+        actor=None,
+        indicator=indicator,
+        metric_name="procedures.applications",
+        parameters={"procedure_ids": [str(seminar.pk)], "channel": "online"},
+    )
+    page = login(make_member(tsu, Role.VIEWER)).get(_page(indicator)).content.decode()
+    notice = page.split('class="notice notice--success"')[1].split("</div>")[0]
+    assert "対象の手続(空欄ならすべて): オープンデータ活用講座" in notice
+    assert "受付経路(空欄ならすべて): オンライン" in notice
+    assert "<form" not in notice  # the binding itself is the manager's
