@@ -48,6 +48,8 @@ class Removal:
 
 
 def removal(plan: Plan, element: Node | Indicator | Action) -> Removal:
+    """What removing ``element``, a level, an indicator or an action of ``plan``, would take with
+    it: an indicator's targets and actuals, an action's schedules and statuses per 年度."""
     if isinstance(element, Node):
         return Removal(
             rows=0, actions=element.actions.count(), has_children=element.children.exists()
