@@ -89,12 +89,18 @@ def sheet_year_of(text: str) -> int | None:
     return japanese.parse_fiscal_year(text) if text else None
 
 
+def category_labels(plan: Plan) -> dict[str, str]:
+    """Each category of the plan's actions by the label the workbook writes, in Japanese, the
+    workbook's language."""
+    with translation.override("ja"):
+        return {value: str(label) for value, label in plan.category_choices()}
+
+
 def category_names(plan: Plan) -> dict[str, str]:
     """The 区分 a workbook row may give, each to the category it names: the plan's own labels
     (what the workbook is written with), the same without 「の取組」, and for the prefecture the
-    seeds' short 区分 (県, 市町連携, 産学官連携). Always in Japanese, the workbook's language."""
-    with translation.override("ja"):
-        labels = {str(label): value for value, label in plan.category_choices()}
+    seeds' short 区分 (県, 市町連携, 産学官連携)."""
+    labels = {label: value for value, label in category_labels(plan).items()}
     names = labels | {label.removesuffix("の取組"): value for label, value in labels.items()}
     if plan.organization.is_prefecture:
         names |= {value: value for value in Action.Category.values}

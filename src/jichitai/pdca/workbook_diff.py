@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils import translation
 from openpyxl import load_workbook
 
 from jichitai.core import japanese, params
@@ -28,6 +27,7 @@ from jichitai.pdca.workbook import (
     MAX_NUMBER,
     MISSING_COLUMN,
     SHEETS,
+    category_labels,
     category_names,
     columns,
     project_years,
@@ -125,8 +125,7 @@ class _Current:
     def __init__(self, plan: Plan):
         self.plan = plan
         self.categories = category_names(plan)
-        with translation.override("ja"):
-            self.category_labels = {value: str(label) for value, label in plan.category_choices()}
+        self.category_labels = category_labels(plan)
         self.locked = selectors.locked_years(plan)
         self.nodes = {node.number: node for node in plan.nodes.filter(parent__isnull=True)}
         self.actions = {

@@ -131,10 +131,9 @@ def plan_delete(request, org_code, plan_id):
     """Shows what goes with the plan and deletes it once its name is typed; a published plan
     is only told why it stays."""
     plan = selectors.plan_of(request.tenant, plan_id)
-    published = removals.is_published(plan)
     form = PlanDeleteForm(request.POST or None, plan=plan)
-    if request.method == "POST" and not published and form.is_valid():
-        try:
+    if request.method == "POST" and form.is_valid():
+        try:  # the service refuses a published plan
             services.delete_plan(actor=request.user, plan=plan)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -147,7 +146,7 @@ def plan_delete(request, org_code, plan_id):
         {
             "plan": plan,
             "form": form,
-            "published": published,
+            "published": removals.is_published(plan),
             "contents": removals.plan_contents(plan),
         },
         status=400 if request.method == "POST" else 200,
@@ -168,13 +167,11 @@ def structure_remove(request, org_code, plan_id, part, element_id):
     if find is None:
         raise Http404
     element = find(plan, element_id)
-    removal = removals.removal(plan, element)
-    refusal = removal.refusal
-    if request.method == "POST" and not refusal:
-        try:
+    if request.method == "POST":
+        try:  # the service refuses what removals.removal says cannot go
             services.remove_element(actor=request.user, plan=plan, element=element)
-        except ValidationError as error:
-            refusal = error.messages[0]
+        except ValidationError:
+            pass  # the page below says why, from the same reading
         else:
             messages.success(request, _("「%(name)s」を削除しました。") % {"name": element})
             return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
@@ -185,8 +182,7 @@ def structure_remove(request, org_code, plan_id, part, element_id):
             "plan": plan,
             "part": part,
             "element": element,
-            "removal": removal,
-            "refusal": refusal,
+            "removal": removals.removal(plan, element),
         },
         status=400 if request.method == "POST" else 200,
     )
