@@ -20,10 +20,23 @@ pytestmark = pytest.mark.django_db
 MUNICIPAL_LABELS = ["市の取組", "県・市町との連携の取組", "産学官連携の取組"]
 
 
-def _category_cell(plan) -> str:
-    sheet = load_workbook(io.BytesIO(workbook.export_workbook(plan)))[workbook.ACTIONS]
+def _category_cell(sheet):
+    """The 区分 cell of the first action's row in the workbook's 取組 sheet."""
     header = [cell.value for cell in sheet[1]]
-    return sheet.cell(row=2, column=header.index("区分") + 1).value
+    return sheet.cell(row=2, column=header.index("区分") + 1)
+
+
+def _category_of(data: bytes) -> str:
+    return _category_cell(load_workbook(io.BytesIO(data))[workbook.ACTIONS]).value
+
+
+def _with_category(plan, text: str) -> bytes:
+    """The plan's workbook with the first action's 区分 edited to ``text``."""
+    book = load_workbook(io.BytesIO(workbook.export_workbook(plan)))
+    _category_cell(book[workbook.ACTIONS]).value = text
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
 
 
 def test_a_city_plan_offers_the_citys_own_wording(tsu, make_member, login):
@@ -62,7 +75,7 @@ def test_the_progress_report_of_a_city_heads_its_actions_with_the_citys_wording(
 
 def test_a_city_workbook_round_trips_its_wording(tsu):
     plan = plan_with_action(tsu)
-    assert _category_cell(plan) == "市の取組"
+    assert _category_of(workbook.export_workbook(plan)) == "市の取組"
     entries, problems = workbook_diff.read_workbook(plan, workbook.export_workbook(plan))
     assert problems == []
     assert all(not entry["changes"] for entry in entries)  # nothing was edited
@@ -75,20 +88,12 @@ def test_a_workbook_exported_from_the_english_pages_is_still_the_japanese_form(p
     with translation.override("ja"):
         _, problems = workbook_diff.read_workbook(plan, data)
     assert problems == []
-    book = load_workbook(io.BytesIO(data))[workbook.ACTIONS]
-    header = [cell.value for cell in book[1]]
-    assert book.cell(row=2, column=header.index("区分") + 1).value == "県の取組"
+    assert _category_of(data) == "県の取組"
 
 
 def test_a_wrong_category_is_refused_naming_the_plans_own_choices(tsu):
     plan = plan_with_action(tsu)
-    book = load_workbook(io.BytesIO(workbook.export_workbook(plan)))
-    sheet = book[workbook.ACTIONS]
-    header = [cell.value for cell in sheet[1]]
-    sheet.cell(row=2, column=header.index("区分") + 1).value = "県の取組"
-    output = io.BytesIO()
-    book.save(output)
-    _, problems = workbook_diff.read_workbook(plan, output.getvalue())
+    _, problems = workbook_diff.read_workbook(plan, _with_category(plan, "県の取組"))
     assert problems == [
         "取組シート 2行目 「区分」列: 「県の取組」は使えません"
         "(市の取組、県・市町との連携の取組、産学官連携の取組)。"
@@ -98,13 +103,9 @@ def test_a_wrong_category_is_refused_naming_the_plans_own_choices(tsu):
 
 def test_a_changed_category_is_previewed_in_the_plans_words(tsu):
     plan = plan_with_action(tsu)
-    book = load_workbook(io.BytesIO(workbook.export_workbook(plan)))
-    sheet = book[workbook.ACTIONS]
-    header = [cell.value for cell in sheet[1]]
-    sheet.cell(row=2, column=header.index("区分") + 1).value = "県・市町との連携の取組"
-    output = io.BytesIO()
-    book.save(output)
-    entries, problems = workbook_diff.read_workbook(plan, output.getvalue())
+    entries, problems = workbook_diff.read_workbook(
+        plan, _with_category(plan, "県・市町との連携の取組")
+    )
     assert problems == []
     assert entries[0]["changes"] == [
         {"column": "区分", "old": "市の取組", "new": "県・市町との連携の取組"}

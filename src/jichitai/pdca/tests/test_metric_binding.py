@@ -18,21 +18,27 @@ def indicator(tsu):
     return plan_with_action(tsu).indicators.get()
 
 
-def _page(indicator) -> str:
-    return f"/s/242012/pdca/plans/{indicator.plan_id}/indicators/{indicator.pk}/"
-
-
-def test_the_page_opens_with_the_metric_and_conditions_it_was_saved_with(
-    tsu, indicator, make_member, login
-):
+@pytest.fixture
+def seminar(tsu, indicator):
+    """A procedure of 津市, the one procedure whose applications the indicator counts, online."""
     seminar = published_procedure(tsu, name="オープンデータ活用講座")
-    published_procedure(tsu, name="会議室の使用申請")
     services.bind_metric(
         actor=None,
         indicator=indicator,
         metric_name="procedures.applications",
         parameters={"procedure_ids": [str(seminar.pk)], "channel": "online"},
     )
+    return seminar
+
+
+def _page(indicator) -> str:
+    return f"/s/242012/pdca/plans/{indicator.plan_id}/indicators/{indicator.pk}/"
+
+
+def test_the_page_opens_with_the_metric_and_conditions_it_was_saved_with(
+    tsu, indicator, seminar, make_member, login
+):
+    published_procedure(tsu, name="会議室の使用申請")
     page = login(make_member(tsu, Role.MANAGER)).get(_page(indicator)).content.decode()
     assert "この指標は「電子申請・届出の申請件数」から自動で計測しています。" in page
     group = page.split('data-metric="procedures.applications"')[1].split("</fieldset>")[0]
@@ -76,14 +82,9 @@ def test_a_condition_the_metric_needs_is_asked_for_beside_the_choice(
     assert indicator.metric_name == ""
 
 
-def test_everyone_reading_the_indicator_sees_what_it_counts(tsu, indicator, make_member, login):
-    seminar = published_procedure(tsu, name="オープンデータ活用講座")
-    services.bind_metric(
-        actor=None,
-        indicator=indicator,
-        metric_name="procedures.applications",
-        parameters={"procedure_ids": [str(seminar.pk)], "channel": "online"},
-    )
+def test_everyone_reading_the_indicator_sees_what_it_counts(
+    tsu, indicator, seminar, make_member, login
+):
     page = login(make_member(tsu, Role.VIEWER)).get(_page(indicator)).content.decode()
     notice = page.split('class="notice notice--success"')[1].split("</div>")[0]
     assert "対象の手続(空欄ならすべて): オープンデータ活用講座" in notice
