@@ -212,8 +212,13 @@ ANY = {}
 
 @dataclass(frozen=True)
 class ShippedScenario:
+    """A scenario shipped as a template. Those under ``scenarios/prefecture/`` do the prefecture's
+    own work (自動車税, 県の奨学金) and are offered to the prefecture only; the others suit any
+    government."""
+
     name: str
     path: Path
+    prefecture_only: bool = False
 
     @property
     def source(self) -> str:
@@ -225,9 +230,14 @@ class ShippedScenario:
 
         return load_yaml(self.source).get("title", self.name)
 
+    def suits(self, organization) -> bool:
+        return organization.is_prefecture or not self.prefecture_only
+
 
 scenarios: Registry[ShippedScenario] = Registry("automation scenarios")
 
 SHIPPED = Path(__file__).parent / "scenarios"
 for _path in sorted(SHIPPED.glob("*.yaml")):
     scenarios.register(_path.stem, ShippedScenario(_path.stem, _path))
+for _path in sorted((SHIPPED / "prefecture").glob("*.yaml")):
+    scenarios.register(_path.stem, ShippedScenario(_path.stem, _path, prefecture_only=True))

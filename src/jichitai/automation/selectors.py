@@ -20,6 +20,8 @@ from jichitai.automation.models import (
     Schedule,
     Secret,
 )
+from jichitai.automation.registry import ShippedScenario
+from jichitai.automation.registry import scenarios as shipped_scenarios
 from jichitai.core.japanese import fiscal_year_bounds
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
@@ -35,8 +37,19 @@ def scenario_count(organization: Organization) -> int:
     return for_tenant(Scenario, organization).count()
 
 
-def scenario_names(organization: Organization) -> set[str]:
-    return set(for_tenant(Scenario, organization).values_list("name", flat=True))
+def shipped_templates(organization: Organization) -> list[ShippedScenario]:
+    """The shipped scenarios the organization may start from and has not added yet."""
+    present = set(for_tenant(Scenario, organization).values_list("name", flat=True))
+    return [
+        entry
+        for name, entry in shipped_scenarios.items()
+        if name not in present and entry.suits(organization)
+    ]
+
+
+def shipped_template(organization: Organization, name: str) -> ShippedScenario | None:
+    entry = shipped_scenarios.get(name) if name in shipped_scenarios else None
+    return entry if entry and entry.suits(organization) else None
 
 
 def scenario_of(organization: Organization, scenario_id: int) -> Scenario:

@@ -36,7 +36,7 @@ def test_clerk_plans_manager_approves_clerk_applies(
     _login(page, "rpa-clerk")
     page.goto(f"/s/{tsu.code}/automation/")
     accessible(page)
-    page.get_by_role("link", name="県の電気使用量の集計").click()
+    page.get_by_role("link", name="電気使用量の集計").click()
     accessible(page)
     page.get_by_label("所属別の電気使用量報告(Excel、複数可)").set_input_files(
         [str(p) for p in files]

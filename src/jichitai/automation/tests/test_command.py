@@ -59,3 +59,11 @@ def test_list_add_plan_approve_apply_from_the_command_line(tsu, tsu_manager, rep
     run = Run.objects.get(mode=Run.Mode.APPLY)
     assert run.started_by == tsu_manager
     assert LedgerLine.objects.get(run=run).items == 8
+
+
+def test_a_municipality_is_neither_listed_nor_given_the_prefectures_own_scenarios(tsu, capsys):
+    call_command("automation", "--organization", tsu.code, "list")
+    listed = capsys.readouterr().out
+    assert "electricity-summary" in listed and "vehicle-tax-address" not in listed
+    with pytest.raises(CommandError, match="県の業務のためのもの"):
+        call_command("automation", "--organization", tsu.code, "add", "vehicle-tax-address")

@@ -19,7 +19,7 @@ def test_clerk_adds_plans_and_manager_approves_then_clerk_applies_with_uploads(
     clerk, manager = login(tsu_clerk), login(tsu_manager)
     base = f"/s/{tsu.code}/automation/"
     page = clerk.get(base)
-    assert page.status_code == 200 and "県の電気使用量の集計" in page.content.decode()
+    assert page.status_code == 200 and "電気使用量の集計" in page.content.decode()
     form = clerk.get(base + "scenarios/new/?from=electricity-summary")
     assert "name: electricity-summary" in form.content.decode()
     broken = clerk.post(
@@ -165,3 +165,26 @@ def test_manager_records_a_manual_ledger_line(tsu, tsu_manager, login):
         },
     )
     assert bad.status_code == 400
+
+
+def test_a_municipality_is_offered_the_shipped_scenarios_for_any_government_and_not_the_prefectures_own(
+    tsu, tsu_clerk, prefecture, prefecture_admin, login
+):
+    municipal = login(tsu_clerk).get(f"/s/{tsu.code}/automation/").content.decode()
+    assert "?from=electricity-summary" in municipal and "?from=mailed-invoices" in municipal
+    assert "?from=vehicle-tax-address" not in municipal
+    assert "?from=scholarship-notices" not in municipal
+    assert "県の電気使用量" not in municipal
+    template = login(tsu_clerk).get(
+        f"/s/{tsu.code}/automation/scenarios/new/?from=vehicle-tax-address"
+    )
+    assert "name: vehicle-tax-address" not in template.content.decode()
+
+    prefectural = login(prefecture_admin).get(f"/s/{prefecture.code}/automation/").content.decode()
+    for name in [
+        "electricity-summary",
+        "mailed-invoices",
+        "vehicle-tax-address",
+        "scholarship-notices",
+    ]:
+        assert f"?from={name}" in prefectural

@@ -160,7 +160,7 @@ def test_a_change_needs_a_new_approval_before_production(
         actor=tsu_clerk,
         scenario=scenario,
         source=scenario.current_version.source.replace(
-            "title: 県の電気使用量の集計", "title: 電気使用量の集計(改)"
+            "title: 電気使用量の集計", "title: 電気使用量の集計(改)"
         ),
     )
     with pytest.raises(ValidationError, match="承認されていません"):

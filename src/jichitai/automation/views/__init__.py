@@ -17,7 +17,6 @@ from jichitai.automation.forms import (
     SecretForm,
 )
 from jichitai.automation.models import Run
-from jichitai.automation.registry import scenarios as shipped
 from jichitai.automation.services import scheduling
 from jichitai.automation.steps import steps
 from jichitai.core import params
@@ -32,13 +31,12 @@ from jichitai.tenancy.models import Role
 @requires_role(Role.VIEWER)
 def home(request, org_code):
     scenarios = selectors.scenarios_of(request.tenant)
-    present = selectors.scenario_names(request.tenant)
     return render(
         request,
         "automation/home.html",
         {
             "scenarios": scenarios,
-            "shipped": [entry for name, entry in shipped.items() if name not in present],
+            "shipped": selectors.shipped_templates(request.tenant),
             "queue_count": selectors.work_queue_count(request.tenant),
             "runs": selectors.runs_of(request.tenant)[:10],
         },
@@ -59,8 +57,8 @@ def _step_library():
 @requires_role(Role.CLERK)
 @require_http_methods(["GET", "POST"])
 def scenario_add(request, org_code):
-    template = request.GET.get("from", "")
-    initial = shipped.get(template).source if template in shipped else ""
+    template = selectors.shipped_template(request.tenant, request.GET.get("from", ""))
+    initial = template.source if template else ""
     form = ScenarioSourceForm(request.POST or None, initial={"source": initial})
     if request.method == "POST" and form.is_valid():
         try:

@@ -76,24 +76,27 @@ class Command(BaseCommand):
         return membership
 
     def _list(self, organization, **options):
-        present = set()
         self.stdout.write(f"{'name':28} {'版':>3} {'承認':4} title")
         for scenario in selectors.scenarios_of(organization):
             version = scenario.current_version
-            present.add(scenario.name)
             approved = "済" if version.is_approved else "未"
             self.stdout.write(
                 f"{scenario.name:28} {version.number:>3} {approved:4} {scenario.title}"
             )
-        missing = [entry for name, entry in shipped.items() if name not in present]
+        missing = selectors.shipped_templates(organization)
         if missing:
             self.stdout.write("\n標準シナリオ(未追加: `jichitai automation add NAME`):")
             for entry in missing:
                 self.stdout.write(f"  {entry.name:26} {entry.title}")
 
     def _add(self, organization, name, **options):
+        template = selectors.shipped_template(organization, name)
+        if template is None:
+            raise CommandError(
+                f"標準シナリオ {name} は県の業務のためのもので、{organization} には追加できません。"
+            )
         scenario = services.create_scenario(
-            actor=None, organization=organization, source=shipped.get(name).source
+            actor=None, organization=organization, source=template.source
         )
         self.stdout.write(f"追加しました: {scenario.name}(第1版、承認待ち)")
 
