@@ -227,16 +227,27 @@ MISALIGNED_NUMBER_HEADINGS = """() => [...document.querySelectorAll('table')].fl
     && !heading.classList.contains('number') ? [heading.textContent.trim()] : []);
 })"""
 
+# Lists laid out in a row (flex or grid) whose items still draw bullets: each bullet lands on the
+# end of the previous item's text ("効果台帳• 秘密情報").
+ROW_LISTS_WITH_BULLETS = """() => [...document.querySelectorAll('ul, ol')].filter(list =>
+  /flex|grid/.test(getComputedStyle(list).display)
+  && [...list.children].some(item => getComputedStyle(item).display === 'list-item'
+    && getComputedStyle(item).listStyleType !== 'none')
+).map(list => list.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60))"""
+
 
 def assert_accessible(page) -> None:
-    """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation, and every
-    column of figures has its heading aligned over them."""
+    """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation, every
+    column of figures has its heading aligned over them, and no row of links is strewn with
+    bullets."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     misaligned = page.evaluate(MISALIGNED_NUMBER_HEADINGS)
     assert misaligned == [], f"{page.url}: headings not over their figures: {misaligned}"
+    bulleted = page.evaluate(ROW_LISTS_WITH_BULLETS)
+    assert bulleted == [], f"{page.url}: bullets inside a row of items: {bulleted}"
 
 
 @pytest.fixture
