@@ -2,7 +2,7 @@
 reports has been published; its actions with status, progress and schedule per 年度, indicators
 with targets and actuals (live ones marked), and budgets planned vs executed."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from jichitai.core import japanese
@@ -16,6 +16,48 @@ def published_plans(organization) -> QuerySet[Plan]:
     return for_tenant(Plan, organization).filter(snapshots__isnull=False).distinct()
 
 
+def plan_summaries(organization) -> list[dict]:
+    """What the list of public plans says of each: who runs it, its period and goal, how many
+    actions and indicators it has, their average progress and its latest published report."""
+    plans = published_plans(organization).prefetch_related("actions__years", "snapshots")
+    summaries = []
+    for plan in plans.annotate(indicator_count=Count("indicators", distinct=True)):
+        years = plan.fiscal_years
+        actions = list(plan.actions.all())
+        latest = plan.snapshots.all()[0]
+        summaries.append(
+            {
+                "name": plan.name,
+                "slug": plan.slug,
+                "department": plan.department,
+                "goal": plan.goal,
+                "first_year": years[0] if years else None,
+                "last_year": years[-1] if years else None,
+                "action_count": len(actions),
+                "indicator_count": plan.indicator_count,
+                "progress": _average_progress(actions, years),
+                "latest_report": {
+                    "kind": latest.get_kind_display(),
+                    "fiscal_year": latest.fiscal_year,
+                    "published_at": latest.published_at,
+                },
+            }
+        )
+    return summaries
+
+
+def _latest_progress(action, years: list[int]) -> int | None:
+    """The progress entered for the latest 年度 of the plan that has one."""
+    by_year = {row.fiscal_year: row.progress for row in action.years.all()}
+    entered = [by_year[year] for year in years if by_year.get(year) is not None]
+    return entered[-1] if entered else None
+
+
+def _average_progress(actions, years: list[int]) -> int | None:
+    measured = [p for p in (_latest_progress(a, years) for a in actions) if p is not None]
+    return round(sum(measured) / len(measured)) if measured else None
+
+
 def published_plan(organization, slug: str) -> Plan:
     plan = published_plans(organization).filter(slug=slug).first()
     if plan is None:
@@ -27,7 +69,6 @@ def _action(action, years: list[int], organization) -> dict:
     by_year = {row.fiscal_year: row for row in action.years.all()}
     entered = [by_year[year] for year in years if year in by_year]
     with_status = [row for row in entered if row.status_text]
-    with_progress = [row for row in entered if row.progress is not None]
     return {
         "number": action.number,
         "title": action.title,
@@ -38,7 +79,7 @@ def _action(action, years: list[int], organization) -> dict:
         )
         if with_status
         else "",
-        "progress": with_progress[-1].progress if with_progress else None,
+        "progress": _latest_progress(action, years),
         "schedule": {year: by_year[year].schedule if year in by_year else "" for year in years},
     }
 
@@ -47,11 +88,8 @@ def public_plan_data(plan: Plan) -> dict:
     """Everything the public page, its CSV and its JSON show, as plain data."""
     years = plan.fiscal_years
     labels = {year: japanese.fiscal_year_label(year) for year in years}
-    actions = [
-        _action(action, years, plan.organization)
-        for action in plan.actions.prefetch_related("years").order_by("number")
-    ]
-    measured = [action["progress"] for action in actions if action["progress"] is not None]
+    plan_actions = list(plan.actions.prefetch_related("years").order_by("number"))
+    actions = [_action(action, years, plan.organization) for action in plan_actions]
     indicators = []
     for indicator in plan.indicators.prefetch_related("years"):
         rows = indicator_rows(indicator)
@@ -105,7 +143,7 @@ def public_plan_data(plan: Plan) -> dict:
             "last_year": years[-1] if years else None,
         },
         "organization": plan.organization.name,
-        "progress": round(sum(measured) / len(measured)) if measured else None,
+        "progress": _average_progress(plan_actions, years),
         "actions": actions,
         "timeline": [
             {

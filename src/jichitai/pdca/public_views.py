@@ -18,7 +18,7 @@ def plan_list(request, org_code):
     return render(
         request,
         "pdca/public/plan_list.html",
-        {"organization": organization, "plans": public.published_plans(organization)},
+        {"organization": organization, "plans": public.plan_summaries(organization)},
     )
 
 

@@ -69,6 +69,23 @@ def test_the_published_policy_has_a_public_page_with_progress_charts_budgets_and
     assert "/o/240001/plans/smart-government-policy/" in home
 
 
+def test_the_list_of_public_plans_says_what_each_covers_when_and_how_far_it_has_come(
+    policy, strategy
+):
+    ActionYear.objects.filter(action__plan=strategy, fiscal_year=2021).update(progress=60)
+    html = Client().get("/o/240001/plans/").content.decode()
+    policy_card = html.partition("スマート自治体の推進</a>")[2].partition("</article>")[0]
+    strategy_card = html.partition("みえデジタル戦略推進計画</a>")[2].partition("</article>")[0]
+    assert "総務部" in policy_card and "令和2年度〜令和5年度" in policy_card
+    assert "ICTの新しい技術の活用により" in policy_card
+    assert "指標 3件" in policy_card and "取組 0件" not in policy_card
+    assert "最新の公表" in policy_card and "令和3年度 施策評価表" in policy_card
+    assert f"取組 {strategy.actions.count()}件" in strategy_card
+    assert "指標" not in strategy_card and "進捗率を入力した取組の平均: 60%" in strategy_card
+    assert '<progress max="100" value="60"' in strategy_card
+    assert "令和3年度 進捗報告" in strategy_card
+
+
 def test_an_unpublished_plan_or_another_organizations_plan_is_not_public(tsu, policy):
     plan_with_action(tsu, slug="draft-plan")
     client = Client()
@@ -93,8 +110,13 @@ def test_an_indicator_without_figures_is_said_in_words_not_drawn_empty(tsu):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_public_plan_pages_read_on_a_360_px_phone_without_scrolling_sideways(page, demo):
+def test_the_public_plan_pages_read_on_a_360_px_phone_without_scrolling_sideways(
+    page, demo, accessible
+):
     page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/o/240001/plans/")
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.goto("/o/240001/plans/smart-government-policy/")
     budgets = page.locator("table", has=page.get_by_role("columnheader", name="執行率"))
     rate = budgets.get_by_role("columnheader", name="執行率").bounding_box()
