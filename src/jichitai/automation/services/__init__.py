@@ -6,11 +6,12 @@ the runner records while it executes a run (not audited: no person acts there). 
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
@@ -200,17 +201,21 @@ def start_run(
     inputs.update(copy_path_inputs(run, paths or {}))
     run.inputs = inputs
     run.save(update_fields=["inputs"])
+    # The job list and the audit log are shared records: written in the platform's language,
+    # not in that of whoever started the run.
+    with translation.override(settings.LANGUAGE_CODE):
+        mode = run.get_mode_display()
     audit.record(
         action="automation.run.started",
         actor=actor,
         organization=scenario.organization,
         target=run,
-        summary=f"{scenario.title} 第{version.number}版 {run.get_mode_display()}",
+        summary=f"{scenario.title} 第{version.number}版 {mode}",
     )
     if background:
         job = start_job(
             kind="automation.run",
-            title=f"{scenario.title}({run.get_mode_display()})",
+            title=f"{scenario.title}({mode})",
             organization=scenario.organization,
             actor=actor,
             run_id=run.pk,

@@ -182,3 +182,22 @@ def test_runs_as_a_background_job_with_progress(
     assert run.status == Run.Status.FINISHED
     assert run.job.status == "succeeded" and run.job.done == run.job.total == 8
     assert not AppliedItem.objects.exists()
+
+
+def test_a_run_started_from_the_english_pages_is_recorded_in_japanese(
+    shipped, reports, tsu_clerk
+):
+    """The job list and the audit log are records shared by every member: their texts do not
+    change language with whoever started the run."""
+    from django.utils import translation
+
+    from jichitai.audit.models import AuditEvent
+
+    scenario = shipped("electricity-summary")
+    with translation.override("en"):
+        run = services.start_run(
+            actor=tsu_clerk, scenario=scenario, mode=Run.Mode.PLAN, paths={"reports": str(reports)}
+        )
+    assert run.job.title == "電気使用量の集計(計画(ドライラン))"
+    started = AuditEvent.objects.get(action="automation.run.started")
+    assert started.summary == "電気使用量の集計 第1版 計画(ドライラン)"

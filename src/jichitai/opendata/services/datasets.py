@@ -234,7 +234,7 @@ def publish_dataset(
         actor=actor,
         organization=dataset.organization,
         target=dataset,
-        summary=_("検証エラーを承知で公開: %(reason)s") % {"reason": override_reason}
+        summary=f"検証エラーを承知で公開: {override_reason}"
         if has_invalid
         else dataset.title,
     )
