@@ -78,10 +78,13 @@ class MetricBindingForm(forms.Form):
                 key = f"{name}__{parameter.name}"
                 if parameter.choices is not None and organization is not None:
                     field = (
+                        # Boxes to tick, not a list box: one needs no Ctrl-click on a
+                        # desktop and no picker on a phone, and every choice stays in view.
                         forms.MultipleChoiceField(
                             label=parameter.label,
                             required=False,
                             choices=parameter.choices(organization),
+                            widget=forms.CheckboxSelectMultiple,
                         )
                         if parameter.name.endswith("_ids")
                         else forms.ChoiceField(

@@ -38,7 +38,7 @@ metrics.register(
         compute=_count_applications,
         parameters=(
             MetricParameter(
-                "procedure_ids", _("対象の手続(空欄ならすべて)"), choices=_procedure_choices
+                "procedure_ids", _("対象の手続(選ばなければすべて)"), choices=_procedure_choices
             ),
             MetricParameter(
                 "channel",

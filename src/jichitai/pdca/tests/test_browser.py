@@ -78,3 +78,41 @@ def test_only_the_chosen_metrics_conditions_are_shown(
         in page.locator("form.metric-binding").inner_text()
     )
     assert survey.is_visible()  # the choice kept, its conditions still in view
+
+
+def test_on_a_phone_the_procedures_to_count_are_boxes_to_tick(
+    page, accessible, prefecture, make_member, settings
+):
+    from django.contrib.auth import get_user_model
+
+    from jichitai.pdca.models import Indicator
+    from jichitai.procedures.tests.factories import published_procedure
+
+    manager = make_member(prefecture, Role.MANAGER, username="pref-phone-binder")
+    get_user_model().objects.filter(pk=manager.pk).update(is_demo=True)
+    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
+    indicator = plan_with_action(prefecture).indicators.get()
+    published_procedure(prefecture, name="自動車税 送付先変更届")
+    published_procedure(prefecture, name="県営住宅 入居申込")
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/accounts/login/")
+    page.get_by_label("ログインID").fill("pref-phone-binder")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.goto(f"/s/240001/pdca/plans/{indicator.plan_id}/indicators/{indicator.pk}/")
+    page.get_by_label("自動計測する指標").select_option(label="電子申請・届出の申請件数")
+    procedures = page.get_by_role("group", name="対象の手続(選ばなければすべて)")
+    housing = procedures.get_by_role("checkbox", name="県営住宅 入居申込")
+    target = procedures.locator("label", has_text="県営住宅 入居申込").bounding_box()
+    assert target["height"] >= 24 and target["width"] >= 24  # the label around the box is tapped
+    housing.check()
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="自動計測の設定を保存").click()
+    page.get_by_role("group", name="対象の手続(選ばなければすべて)").wait_for()
+    indicator = Indicator.objects.get(pk=indicator.pk)
+    assert indicator.metric_name == "procedures.applications"
+    housing_pk = str(page.get_by_role("checkbox", name="県営住宅 入居申込").get_attribute("value"))
+    assert indicator.metric_parameters["procedure_ids"] == [housing_pk]
+    assert page.get_by_role("checkbox", name="県営住宅 入居申込").is_checked()

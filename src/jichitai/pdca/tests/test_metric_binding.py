@@ -3,6 +3,8 @@ with the conditions it was saved with, so that saving again keeps them; each met
 are grouped under its name (only the chosen metric's shown where scripts run); a condition the
 metric needs is asked for beside the choice, which is kept."""
 
+import re
+
 import pytest
 
 from jichitai.pdca import services
@@ -31,6 +33,15 @@ def seminar(tsu, indicator):
     return seminar
 
 
+def _ticked(html: str) -> list[str]:
+    """The labels of the procedures whose boxes are ticked."""
+    return re.findall(
+        r'<label for="[^"]+"><input type="checkbox" name="procedures.applications__procedure_ids"'
+        r' value="\d+"[^>]* checked>\s*([^<]+)</label>',
+        html,
+    )
+
+
 def _page(indicator) -> str:
     return f"/s/242012/pdca/plans/{indicator.plan_id}/indicators/{indicator.pk}/"
 
@@ -41,10 +52,11 @@ def test_the_page_opens_with_the_metric_and_conditions_it_was_saved_with(
     published_procedure(tsu, name="会議室の使用申請")
     page = login(make_member(tsu, Role.MANAGER)).get(_page(indicator)).content.decode()
     assert "この指標は「電子申請・届出の申請件数」から自動で計測しています。" in page
-    group = page.split('data-metric="procedures.applications"')[1].split("</fieldset>")[0]
+    group = page.split('data-metric="procedures.applications"')[1].split("data-metric=")[0]
     assert "<legend>「電子申請・届出の申請件数」の条件</legend>" in group
     assert "その年度に受け付けた申請の件数(取下げを除く)。" in group  # what it counts
-    assert f'<option value="{seminar.pk}" selected>オープンデータ活用講座</option>' in group
+    assert "<legend class=\"field__label\">対象の手続(選ばなければすべて)</legend>" in group
+    assert _ticked(group) == ["オープンデータ活用講座"]  # a box per procedure, not a list box
     assert '<option value="online" selected>' in group
     assert '<option value="procedures.applications" selected>' in page
 
@@ -63,7 +75,7 @@ def test_saving_the_binding_again_keeps_its_conditions(tsu, indicator, make_memb
     indicator.refresh_from_db()
     assert indicator.metric_parameters == {"procedure_ids": [str(seminar.pk)]}
     page = client.get(_page(indicator)).content.decode()
-    assert f'<option value="{seminar.pk}" selected>' in page  # what a second save sends again
+    assert _ticked(page) == ["オープンデータ活用講座"]  # what a second save sends again
 
 
 def test_a_condition_the_metric_needs_is_asked_for_beside_the_choice(
@@ -87,6 +99,6 @@ def test_everyone_reading_the_indicator_sees_what_it_counts(
 ):
     page = login(make_member(tsu, Role.VIEWER)).get(_page(indicator)).content.decode()
     notice = page.split('class="notice notice--success"')[1].split("</div>")[0]
-    assert "対象の手続(空欄ならすべて): オープンデータ活用講座" in notice
+    assert "対象の手続(選ばなければすべて): オープンデータ活用講座" in notice
     assert "受付経路(空欄ならすべて): オンライン" in notice
     assert "<form" not in notice  # the binding itself is the manager's
