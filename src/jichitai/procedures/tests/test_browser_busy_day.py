@@ -85,6 +85,13 @@ def test_a_clerks_busy_day(browser, live_server, demo, accessible, width):
     page.get_by_role("heading", name="受付箱").wait_for()
     assert page.locator('input[name="selected"]').count() == 20
 
+    # The delay report's overdue count opens those applications.
+    page.goto(f"/s/{tsu.code}/inbox/delays/")
+    accessible(page)
+    page.get_by_role("link", name=re.compile("期限超過の申請を見る")).first.click()
+    page.get_by_role("heading", name="受付箱").wait_for()
+    assert "view=overdue" in page.url and page.locator("tbody tr").count() > 0
+
     # The oldest overdue application of mine: returned, corrected by the resident, approved, done.
     page.goto(f"/s/{tsu.code}/inbox/?view=overdue&sort=due")
     accessible(page)

@@ -265,7 +265,11 @@ def test_the_delay_report_counts_overdue_and_late_decisions_per_procedure(tsu, m
     page = login(clerk).get(f"/s/{tsu.code}/inbox/delays/")
     [row] = page.context["rows"]
     assert (row["waiting"], row["overdue"], row["decided"], row["decided_late"]) == (1, 1, 2, 1)
-    assert "住民票の写しの交付請求" in page.content.decode()
+    html = page.content.decode()
+    inbox = f"/s/{tsu.code}/inbox/?procedure={procedure.pk}"
+    # The name opens the procedure's applications; the overdue count, the ones past their date.
+    assert f'<a href="{inbox}">住民票の写しの交付請求</a>' in html
+    assert f'<a href="{inbox}&amp;view=overdue" class="badge badge--error"' in html
 
 
 @pytest.mark.django_db
