@@ -378,3 +378,17 @@ def test_the_clerk_gives_the_day_the_papers_were_received_and_it_cannot_be_ahead
     response = client.post(url, {"scans": scans, "received_on": "令和8年11月30日"})
     assert response.status_code == 302
     assert paper.batches.get().received_on == date(2026, 11, 30)
+
+
+def test_the_paper_forms_are_listed_in_a_table_with_their_procedure_and_fields(
+    tsu, tsu_clerk, login
+):
+    client = login(tsu_clerk)
+    empty = client.get(f"/s/{tsu.code}/ocr/").content.decode()
+    assert '<td colspan="3">紙の様式はまだありません。</td>' in empty
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    html = client.get(f"/s/{tsu.code}/ocr/").content.decode()
+    row = html.partition(f'/ocr/templates/{paper.pk}/">{paper.name}</a></td>')[2]
+    row = row.partition("</tr>")[0]
+    assert f"<td>{paper.procedure.name}</td>" in row
+    assert f'<td class="number">{len(paper.fields)}</td>' in row
