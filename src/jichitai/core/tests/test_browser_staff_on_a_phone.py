@@ -8,6 +8,8 @@ shows as before.
 A table wider than the screen scrolls sideways inside its wrap; the wrap then takes keyboard focus
 under the table's name, so it can be scrolled without a mouse (axe: scrollable-region-focusable)."""
 
+import re
+
 import pytest
 from django.conf import settings
 
@@ -96,11 +98,34 @@ def test_hidden_words_in_a_wide_table_do_not_widen_the_page(browser, live_server
         name="津市の認証局",
         data=pki.make_ca().certificate_pem.encode(),
     )
-    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    # Without scripts the list of 認証局 stays a table, wider than the phone.
+    page = _staff_page(browser, live_server, tsu_admin, width=360, javascript=False)
     page.goto("/s/242012/signatures/")
     wrap = page.locator(".table-wrap").first
     assert page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_on_a_phone_a_trusted_authority_and_its_removal_are_in_view(
+    browser, live_server, tsu, tsu_admin, accessible
+):
+    """The list of 認証局 and of CRLs: the long names of their subjects and issuers wrap, and the
+    登録解除 button, once off to the right of a table to scroll, is on the screen."""
+    services.add_trust_anchor(
+        actor=None,
+        organization=tsu,
+        name="津市の認証局",
+        data=pki.make_ca().certificate_pem.encode(),
+    )
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    page.goto("/s/242012/signatures/")
+    remove = page.get_by_role("button", name=re.compile("登録解除.*津市の認証局"))
+    box = remove.bounding_box()
+    assert box["x"] + box["width"] <= 360
+    subject = page.locator("td[data-label='主体者']").first.bounding_box()
+    assert subject["x"] + subject["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    accessible(page)
 
 
 def test_a_list_on_a_phone_shows_each_row_as_labelled_lines(
