@@ -149,3 +149,33 @@ def test_a_list_on_a_phone_shows_each_row_as_labelled_lines(
     plain = _staff_page(browser, live_server, tsu_admin, width=360, javascript=False)
     wrap = plain.locator(".table-wrap").first
     assert plain.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
+
+
+# The buttons and links of a table that lie beyond the right edge of its wrap: on a phone they are
+# out of sight until the table is scrolled, and nothing says they are there.
+CONTROLS_OFF_SCREEN = """() => [...document.querySelectorAll('.table-wrap')].flatMap(wrap => {
+  const edge = wrap.getBoundingClientRect().right;
+  return [...wrap.querySelectorAll('a, button')].filter(
+    control => control.getBoundingClientRect().right > edge + 1
+  ).map(control => control.textContent.trim());
+})"""
+
+
+def test_on_a_phone_the_buttons_in_a_plans_and_a_scenarios_lists_are_in_view(
+    browser, live_server, tsu, tsu_admin, accessible
+):
+    """The 報告書 of a plan (この内容で公開 per 年度) and a scenario's 版と承認 (第1版を承認する)."""
+    from jichitai.automation import services as automation
+    from jichitai.automation.registry import scenarios
+    from jichitai.pdca.tests.factories import plan_with_action
+
+    plan = plan_with_action(tsu)
+    scenario = automation.create_scenario(
+        actor=None, organization=tsu, source=scenarios.get("electricity-summary").source
+    )
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    for url in [f"/s/242012/pdca/plans/{plan.pk}/", f"/s/242012/automation/scenarios/{scenario.pk}/"]:
+        page.goto(url)
+        assert page.evaluate(CONTROLS_OFF_SCREEN) == [], url
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        accessible(page)
