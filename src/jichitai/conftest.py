@@ -235,6 +235,15 @@ ROW_LISTS_WITH_BULLETS = """() => [...document.querySelectorAll('ul, ol')].filte
     && getComputedStyle(item).listStyleType !== 'none')
 ).map(list => list.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60))"""
 
+# The buttons and links of a table that lie beyond the right edge of its wrap: on a phone they are
+# out of sight until the table is scrolled, and nothing says they are there.
+CONTROLS_OFF_SCREEN = """() => [...document.querySelectorAll('.table-wrap')].flatMap(wrap => {
+  const edge = wrap.getBoundingClientRect().right;
+  return [...wrap.querySelectorAll('a, button')].filter(
+    control => control.getBoundingClientRect().right > edge + 1
+  ).map(control => control.textContent.trim());
+})"""
+
 
 def assert_accessible(page) -> None:
     """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation, every

@@ -13,7 +13,7 @@ import re
 import pytest
 from django.conf import settings
 
-from jichitai.conftest import verified_client
+from jichitai.conftest import CONTROLS_OFF_SCREEN, verified_client
 from jichitai.signatures import pki, services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -149,16 +149,6 @@ def test_a_list_on_a_phone_shows_each_row_as_labelled_lines(
     plain = _staff_page(browser, live_server, tsu_admin, width=360, javascript=False)
     wrap = plain.locator(".table-wrap").first
     assert plain.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
-
-
-# The buttons and links of a table that lie beyond the right edge of its wrap: on a phone they are
-# out of sight until the table is scrolled, and nothing says they are there.
-CONTROLS_OFF_SCREEN = """() => [...document.querySelectorAll('.table-wrap')].flatMap(wrap => {
-  const edge = wrap.getBoundingClientRect().right;
-  return [...wrap.querySelectorAll('a, button')].filter(
-    control => control.getBoundingClientRect().right > edge + 1
-  ).map(control => control.textContent.trim());
-})"""
 
 
 def test_on_a_phone_the_buttons_in_a_plans_and_a_scenarios_lists_are_in_view(

@@ -117,3 +117,13 @@ def test_a_town_clerk_publishes_an_aed_list_that_ckan_clients_find(
     assert results.bounding_box()["y"] < 80  # scrolled to the top of the screen
     page.set_viewport_size({"width": 1280, "height": 900})
     assert not jump.is_visible()
+
+
+def test_on_a_phone_every_standard_and_its_schemas_are_in_view(page, accessible):
+    from jichitai.conftest import CONTROLS_OFF_SCREEN
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/opendata/standards/")
+    assert page.evaluate(CONTROLS_OFF_SCREEN) == []
+    assert page.get_by_role("link", name="自治体標準オープンデータセット(現行)").first.is_visible()
+    accessible(page)
