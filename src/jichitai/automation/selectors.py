@@ -117,6 +117,15 @@ def secret_of(organization: Organization, secret_id: int) -> Secret:
     return tenant_get(Secret, organization, pk=secret_id)
 
 
+def scenarios_using(secret: Secret) -> list[Scenario]:
+    """The scenarios whose current version names the secret (to log in to a system with it)."""
+    return [
+        scenario
+        for scenario in scenarios_of(secret.organization)
+        if secret.name in (scenario.current_version.definition.get("secrets") or [])
+    ]
+
+
 def secret_named(organization: Organization, name: str) -> Secret | None:
     return for_tenant(Secret, organization).filter(name=name).first()
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from jichitai.procedures.models import Application
+from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.selectors import application_of
 from jichitai.signatures.models import (
     ApplicationSignature,
@@ -30,8 +30,22 @@ def trust_anchors(organization: Organization) -> QuerySet[TrustAnchor]:
     return for_tenant(TrustAnchor, organization)
 
 
+def trust_anchor_count(organization: Organization) -> int:
+    return trust_anchors(organization).count()
+
+
 def trust_anchor_of(organization: Organization, anchor_id: int) -> TrustAnchor:
     return tenant_get(TrustAnchor, organization, pk=anchor_id)
+
+
+def procedures_needing_signatures(organization: Organization) -> QuerySet[Procedure]:
+    """The published procedures that accept an application only with a trusted signature."""
+    return (
+        for_tenant(Procedure, organization)
+        .filter(status=Procedure.Status.PUBLISHED)
+        .exclude(signature_check="")
+        .order_by("name")
+    )
 
 
 def revocation_lists(organization: Organization) -> QuerySet[RevocationList]:

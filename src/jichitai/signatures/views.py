@@ -71,12 +71,24 @@ def trust_settings(request, org_code):
 
 
 @requires_role(Role.ADMIN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def trust_anchor_remove(request, org_code, anchor_id):
+    """Says which procedures will refuse signatures the CA vouches for, and removes it once
+    confirmed."""
     anchor = selectors.trust_anchor_of(request.tenant, anchor_id)
-    services.remove_trust_anchor(actor=request.user, anchor=anchor)
-    messages.success(request, _("認証局の登録を解除しました。"))
-    return redirect("signatures:trust", org_code=org_code)
+    if request.method == "POST":
+        services.remove_trust_anchor(actor=request.user, anchor=anchor)
+        messages.success(request, _("認証局の登録を解除しました。"))
+        return redirect("signatures:trust", org_code=org_code)
+    return render(
+        request,
+        "signatures/anchor_remove.html",
+        {
+            "anchor": anchor,
+            "procedures": selectors.procedures_needing_signatures(request.tenant),
+            "last_anchor": selectors.trust_anchor_count(request.tenant) == 1,
+        },
+    )
 
 
 @requires_role(Role.CLERK)

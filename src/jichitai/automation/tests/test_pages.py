@@ -122,6 +122,29 @@ def test_secrets_are_stored_encrypted_and_never_shown(tsu, tsu_manager, tsu_cler
     assert not AuditEvent.objects.filter(changes__icontains="very-secret-value").exists()
 
 
+def test_deleting_a_secret_first_says_which_scenarios_log_in_with_it(
+    tsu, tsu_manager, shipped, login
+):
+    transcription = shipped("vehicle-tax-address")  # logs in to the legacy system with it
+    shipped("electricity-summary")  # needs no secret
+    secret = services.set_secret(
+        actor=tsu_manager, organization=tsu, name="legacy_password", value="very-secret-value"
+    )
+    client = login(tsu_manager)
+    listing = client.get(f"/s/{tsu.code}/automation/secrets/").content.decode()
+    confirm = f"/s/{tsu.code}/automation/secrets/{secret.pk}/delete/"
+    assert f'href="{confirm}"' in listing  # a page that says what goes, not a button that deletes
+
+    page = client.get(confirm).content.decode()
+    assert "「legacy_password」を削除" in page
+    assert transcription.title in page and "電気使用量の集計" not in page
+    assert "本番実行でログインできなくなります" in page
+    assert Secret.objects.filter(pk=secret.pk).exists()
+
+    assert client.post(confirm).status_code == 302
+    assert not Secret.objects.filter(pk=secret.pk).exists()
+
+
 def test_pages_are_translated_to_english(tsu, tsu_clerk, login, shipped):
     shipped("electricity-summary")
     client = login(tsu_clerk)

@@ -395,12 +395,19 @@ def secret_list(request, org_code):
 
 
 @requires_role(Role.MANAGER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def secret_delete(request, org_code, secret_id):
+    """Says which scenarios log in with the secret, and deletes it once confirmed."""
     secret = selectors.secret_of(request.tenant, secret_id)
-    services.delete_secret(actor=request.user, secret=secret)
-    messages.success(request, _("秘密情報「%(name)s」を削除しました。") % {"name": secret.name})
-    return redirect("automation:secrets", org_code=org_code)
+    if request.method == "POST":
+        services.delete_secret(actor=request.user, secret=secret)
+        messages.success(request, _("秘密情報「%(name)s」を削除しました。") % {"name": secret.name})
+        return redirect("automation:secrets", org_code=org_code)
+    return render(
+        request,
+        "automation/secret_delete.html",
+        {"secret": secret, "scenarios": selectors.scenarios_using(secret)},
+    )
 
 
 @requires_role(Role.CLERK)

@@ -119,7 +119,7 @@ def test_on_a_phone_a_trusted_authority_and_its_removal_are_in_view(
     )
     page = _staff_page(browser, live_server, tsu_admin, width=360)
     page.goto("/s/242012/signatures/")
-    remove = page.get_by_role("button", name=re.compile("登録解除.*津市の認証局"))
+    remove = page.get_by_role("link", name=re.compile("登録解除.*津市の認証局"))
     box = remove.bounding_box()
     assert box["x"] + box["width"] <= 360
     subject = page.locator("td[data-label='主体者']").first.bounding_box()

@@ -110,3 +110,27 @@ class TestGarbage:
         response = _upload_crl(admin, tsu, "other.crl", other)
         assert response.status_code == 422
         assert "登録されている認証局のどれでもありません" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_removing_a_ca_first_says_which_procedures_will_refuse_signed_applications(
+    admin, trusted
+):
+    from jichitai.procedures.tests.factories import published_procedure
+
+    signed = published_procedure(trusted, name="納税証明書の交付申請(電子署名)", needs_signature=True)
+    published_procedure(trusted, name="市民講座の参加申込")
+    anchor = TrustAnchor.objects.get(organization=trusted)
+    confirm = reverse(
+        "signatures:anchor_remove", kwargs={"org_code": trusted.code, "anchor_id": anchor.pk}
+    )
+    assert f'href="{confirm}"' in admin.get(_url(trusted)).content.decode()
+
+    page = admin.get(confirm).content.decode()
+    assert "「テスト署名用認証局」の登録を解除" in page
+    assert signed.name in page and "市民講座の参加申込" not in page
+    assert "登録されている認証局はこれだけです" in page
+    assert TrustAnchor.objects.filter(pk=anchor.pk).exists()
+
+    assert admin.post(confirm).status_code == 302
+    assert not TrustAnchor.objects.filter(pk=anchor.pk).exists()
