@@ -132,14 +132,22 @@ def dataset_unpublish(request, org_code, dataset_id):
 
 
 @requires_role(Role.MANAGER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dataset_delete(request, org_code, dataset_id):
+    """Says who loses the dataset (the catalog's readers and harvesters, if it is published)
+    and deletes it once confirmed."""
     dataset = selectors.dataset_of(request.tenant, dataset_id)
-    services.delete_dataset(actor=request.user, dataset=dataset)
-    messages.success(
-        request, _("データセット「%(title)s」を削除しました。") % {"title": dataset.title}
+    if request.method == "POST":
+        services.delete_dataset(actor=request.user, dataset=dataset)
+        messages.success(
+            request, _("データセット「%(title)s」を削除しました。") % {"title": dataset.title}
+        )
+        return redirect("opendata:list", org_code=org_code)
+    return render(
+        request,
+        "opendata/staff/dataset_delete.html",
+        {"dataset": dataset, "resources": selectors.resources_of(dataset)},
     )
-    return redirect("opendata:list", org_code=org_code)
 
 
 @requires_role(Role.CLERK)

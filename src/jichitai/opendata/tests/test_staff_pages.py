@@ -212,3 +212,20 @@ def test_the_licence_is_shown_by_its_name_not_its_id(tsu, tsu_clerk, login):
     page = login(tsu_clerk).get(f"/s/{tsu.code}/opendata/{found.pk}/").content.decode()
     assert "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)" in page
     assert ">CC-BY-4.0<" not in page
+
+
+def test_deleting_a_published_dataset_first_says_who_loses_it(tsu, make_member, login):
+    listed = published(tsu)
+    client = login(make_member(tsu, Role.MANAGER))
+    detail = client.get(f"/s/242012/opendata/{listed.pk}/").content.decode()
+    confirm = f"/s/242012/opendata/{listed.pk}/delete/"
+    assert f'href="{confirm}"' in detail  # a page that says what goes, not a button that deletes
+
+    page = client.get(confirm).content.decode()
+    assert "「AED設置箇所一覧」を削除" in page
+    assert "公開中です" in page and "CKAN API" in page
+    assert "ファイル 1 件" in page
+    assert Dataset.objects.get(pk=listed.pk).deleted_at is None
+
+    assert client.post(confirm).status_code == 302
+    assert Dataset.objects.get(pk=listed.pk).deleted_at is not None
