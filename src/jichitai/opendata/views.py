@@ -225,14 +225,27 @@ def resource_replace(request, org_code, resource_id):
 
 
 @requires_role(Role.CLERK)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def resource_delete(request, org_code, resource_id):
+    """Says what goes with the file (what was made from it; links to a published one) and
+    deletes it once confirmed."""
     resource = selectors.resource_of(request.tenant, resource_id)
     source = selectors.file_source(resource)
     dataset = source.dataset
-    services.delete_resource(actor=request.user, resource=source)
-    messages.success(request, _("「%(name)s」を削除しました。") % {"name": source.name})
-    return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+    if request.method == "POST":
+        services.delete_resource(actor=request.user, resource=source)
+        messages.success(request, _("「%(name)s」を削除しました。") % {"name": source.name})
+        return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
+    return render(
+        request,
+        "opendata/staff/resource_delete.html",
+        {
+            "resource": resource,
+            "source": source,
+            "dataset": dataset,
+            "made": selectors.made_from(source),
+        },
+    )
 
 
 @requires_role(Role.CLERK)

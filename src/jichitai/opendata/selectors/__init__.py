@@ -135,6 +135,13 @@ def file_source(resource: Resource) -> Resource:
     return resource
 
 
+def made_from(resource: Resource) -> list[Resource]:
+    """What was made from a resource (an Excel file's CSV, a conversion to the current layout) and
+    from those (the conversion of that CSV): it goes when the resource is replaced or deleted."""
+    made = list(resource.derived.all())
+    return made + [r for derived in made for r in derived.derived.all()]
+
+
 def is_layout_conversion(resource: Resource) -> bool:
     return "layout_conversion" in (resource.conversion or {})
 

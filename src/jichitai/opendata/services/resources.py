@@ -23,7 +23,7 @@ from jichitai.core.files import delete_stored, delete_stored_on_commit
 from jichitai.core.uploads import CheckedUpload, UploadRejected, check_upload
 from jichitai.opendata import standards
 from jichitai.opendata.models import Dataset, Resource
-from jichitai.opendata.selectors import resource_standard
+from jichitai.opendata.selectors import made_from, resource_standard
 from jichitai.opendata.services.datasets import _touch
 from jichitai.opendata.tabular import Table, UnreadableTable, read_table
 
@@ -160,11 +160,8 @@ def _store_upload(
 
 
 def _stored_files_of(resource: Resource) -> list[tuple[Storage, str | None]]:
-    """The stored files of a resource, of what was made from it (an Excel file's CSV, a conversion
-    to the current layout) and of what was made from those (the conversion of that CSV)."""
-    made = list(resource.derived.all())
-    made += [r for derived in made for r in derived.derived.all()]
-    return [(r.file.storage, r.file.name) for r in [resource, *made] if r.file]
+    """The stored files of a resource and of what was made from it."""
+    return [(r.file.storage, r.file.name) for r in [resource, *made_from(resource)] if r.file]
 
 
 def _sha256(content: bytes) -> str:

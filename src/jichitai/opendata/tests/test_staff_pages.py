@@ -6,7 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jichitai.opendata.models import Dataset, Group, Resource
-from jichitai.opendata.tests.factories import aed_csv_resource, dataset, published
+from jichitai.opendata.tests.factories import (
+    aed_csv_resource,
+    aed_xlsx_resource,
+    dataset,
+    published,
+)
 from jichitai.opendata.tests.helpers import aed_row, csv_bytes, workbook_bytes
 from jichitai.tenancy.models import Role
 
@@ -229,3 +234,22 @@ def test_deleting_a_published_dataset_first_says_who_loses_it(tsu, make_member, 
 
     assert client.post(confirm).status_code == 302
     assert Dataset.objects.get(pk=listed.pk).deleted_at is not None
+
+
+def test_deleting_a_file_first_says_what_goes_with_it(tsu, tsu_clerk, login):
+    listed = published(tsu)
+    excel = aed_xlsx_resource(listed)
+    [csv] = excel.derived.all()
+    client = login(tsu_clerk)
+    # The CSV made from the Excel file stands for it: its page deletes the Excel file.
+    confirm = f"/s/242012/opendata/resources/{csv.pk}/delete/"
+    assert f'href="{confirm}"' in client.get(f"/s/242012/opendata/resources/{csv.pk}/").content.decode()
+
+    page = client.get(confirm).content.decode()
+    assert f"「{excel.name}」を削除" in page
+    assert f"<li>{csv.name}</li>" in page  # what was made from it goes too
+    assert "公開中のデータセットのファイルです" in page and "元に戻せません" in page
+    assert Resource.objects.filter(pk__in=[excel.pk, csv.pk]).count() == 2
+
+    assert client.post(confirm).status_code == 302
+    assert not Resource.objects.filter(pk__in=[excel.pk, csv.pk]).exists()
