@@ -29,6 +29,8 @@ from jichitai.tenancy.selectors import organization_by_code
 
 # Every answer of the lookup takes at least this long, found or not, so the time tells nothing.
 LOOKUP_ANSWER_SECONDS = 0.4
+# The finder shows at most this many procedures, and says so when there are more.
+FINDER_LIMIT = 100
 # The session key holding the address whose applications an opened link showed, until when.
 MY_APPLICATIONS_SESSION = "procedures.my_applications"
 
@@ -48,13 +50,18 @@ def finder(request):
                     "postal_code",
                     _("この郵便番号の市町が見つかりません。一覧から市町を選んでください。"),
                 )
-    procedures = list(selectors.find_procedures(query=query, municipality=municipality)[:100])
+    found = list(
+        selectors.find_procedures(query=query, municipality=municipality)[: FINDER_LIMIT + 1]
+    )
     return render(
         request,
         "procedures/resident/finder.html",
         {
             "form": form,
-            "procedures": procedures,
+            "searched": form.is_bound,
+            "procedures": found[:FINDER_LIMIT],
+            "cut": len(found) > FINDER_LIMIT,
+            "limit": FINDER_LIMIT,
             "municipality": municipality,
             "prefecture": selectors.home_prefecture(),
         },

@@ -33,6 +33,20 @@ class TestFinder:
         page = Client().get("/procedures/", {"q": "講座"}).content.decode()
         assert "県の講座" in page and "津市の講座" in page and "伊勢市の講座" in page
 
+    def test_the_number_found_is_said_and_a_cut_list_says_so(
+        self, prefecture, tsu, ise, monkeypatch
+    ):
+        for owner in (prefecture, tsu, ise):
+            published_procedure(owner, name=f"{owner.name}の講座")
+        page = Client().get("/procedures/", {"q": "講座"}).content.decode()
+        assert '<p role="status">3 件の手続が見つかりました。</p>' in page
+        assert "件の手続が見つかりました" not in Client().get("/procedures/").content.decode()
+
+        monkeypatch.setattr(public_views, "FINDER_LIMIT", 2)
+        cut = Client().get("/procedures/", {"q": "講座"}).content.decode()
+        assert "2 件より多く見つかりました。はじめの 2 件を表示しています" in cut
+        assert cut.count('<li>\n    <h2><a href="/o/') == 2
+
     def test_a_postal_code_chooses_the_municipality(self, prefecture, tsu, ise):
         published_procedure(prefecture, name="県の講座")
         published_procedure(tsu, name="津市の講座")
