@@ -184,9 +184,7 @@ def test_runs_as_a_background_job_with_progress(
     assert not AppliedItem.objects.exists()
 
 
-def test_a_run_started_from_the_english_pages_is_recorded_in_japanese(
-    shipped, reports, tsu_clerk
-):
+def test_a_run_started_from_the_english_pages_is_recorded_in_japanese(shipped, reports, tsu_clerk):
     """The job list and the audit log are records shared by every member: their texts do not
     change language with whoever started the run."""
     from django.utils import translation

@@ -164,7 +164,10 @@ def test_on_a_phone_the_buttons_in_a_plans_and_a_scenarios_lists_are_in_view(
         actor=None, organization=tsu, source=scenarios.get("electricity-summary").source
     )
     page = _staff_page(browser, live_server, tsu_admin, width=360)
-    for url in [f"/s/242012/pdca/plans/{plan.pk}/", f"/s/242012/automation/scenarios/{scenario.pk}/"]:
+    for url in [
+        f"/s/242012/pdca/plans/{plan.pk}/",
+        f"/s/242012/automation/scenarios/{scenario.pk}/",
+    ]:
         page.goto(url)
         assert page.evaluate(CONTROLS_OFF_SCREEN) == [], url
         assert page.evaluate("document.documentElement.scrollWidth") <= 360

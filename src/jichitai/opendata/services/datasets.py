@@ -234,9 +234,7 @@ def publish_dataset(
         actor=actor,
         organization=dataset.organization,
         target=dataset,
-        summary=f"検証エラーを承知で公開: {override_reason}"
-        if has_invalid
-        else dataset.title,
+        summary=f"検証エラーを承知で公開: {override_reason}" if has_invalid else dataset.title,
     )
     return dataset
 

@@ -243,7 +243,10 @@ def test_deleting_a_file_first_says_what_goes_with_it(tsu, tsu_clerk, login):
     client = login(tsu_clerk)
     # The CSV made from the Excel file stands for it: its page deletes the Excel file.
     confirm = f"/s/242012/opendata/resources/{csv.pk}/delete/"
-    assert f'href="{confirm}"' in client.get(f"/s/242012/opendata/resources/{csv.pk}/").content.decode()
+    assert (
+        f'href="{confirm}"'
+        in client.get(f"/s/242012/opendata/resources/{csv.pk}/").content.decode()
+    )
 
     page = client.get(confirm).content.decode()
     assert f"「{excel.name}」を削除" in page

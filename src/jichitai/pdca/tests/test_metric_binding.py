@@ -55,7 +55,7 @@ def test_the_page_opens_with_the_metric_and_conditions_it_was_saved_with(
     group = page.split('data-metric="procedures.applications"')[1].split("data-metric=")[0]
     assert "<legend>「電子申請・届出の申請件数」の条件</legend>" in group
     assert "その年度に受け付けた申請の件数(取下げを除く)。" in group  # what it counts
-    assert "<legend class=\"field__label\">対象の手続(選ばなければすべて)</legend>" in group
+    assert '<legend class="field__label">対象の手続(選ばなければすべて)</legend>' in group
     assert _ticked(group) == ["オープンデータ活用講座"]  # a box per procedure, not a list box
     assert '<option value="online" selected>' in group
     assert '<option value="procedures.applications" selected>' in page

@@ -113,12 +113,12 @@ class TestGarbage:
 
 
 @pytest.mark.django_db
-def test_removing_a_ca_first_says_which_procedures_will_refuse_signed_applications(
-    admin, trusted
-):
+def test_removing_a_ca_first_says_which_procedures_will_refuse_signed_applications(admin, trusted):
     from jichitai.procedures.tests.factories import published_procedure
 
-    signed = published_procedure(trusted, name="納税証明書の交付申請(電子署名)", needs_signature=True)
+    signed = published_procedure(
+        trusted, name="納税証明書の交付申請(電子署名)", needs_signature=True
+    )
     published_procedure(trusted, name="市民講座の参加申込")
     anchor = TrustAnchor.objects.get(organization=trusted)
     confirm = reverse(
