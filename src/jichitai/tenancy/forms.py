@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.audit.labels import action_label
 from jichitai.audit.models import AuditEvent
 from jichitai.core import japanese
 from jichitai.core.forms import JapaneseDateField, LocalGovernmentCodeField
@@ -157,7 +158,10 @@ class BreakGlassForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("操作"), required=False)
+    """Filters of the audit log; the operation is chosen by its name among ``actions`` (the codes
+    found in the organization's log), not typed as a code."""
+
+    action = forms.ChoiceField(label=_("操作"), required=False)
     kind = forms.ChoiceField(
         label=_("種類"), required=False, choices=[("", _("すべて")), *AuditEvent.Kind.choices]
     )
@@ -165,3 +169,8 @@ class AuditFilterForm(forms.Form):
     target = forms.CharField(label=_("対象"), required=False)
     since = JapaneseDateField(label=_("開始日"), required=False)
     until = JapaneseDateField(label=_("終了日"), required=False)
+
+    def __init__(self, *args, actions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        named = sorted(((code, action_label(code)) for code in actions), key=lambda c: c[1])
+        self.fields["action"].choices = [("", _("すべて")), *named]

@@ -304,7 +304,7 @@ AUDIT_PAGE_SIZE = 50
 
 @requires_role(Role.MANAGER)
 def audit_event_list(request, org_code):
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions_of(request.tenant))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = selectors.audit_events_of(request.tenant, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -135,8 +135,25 @@ class TestAuditPages:
         assert "津市の記録" in page and "ログインの記録" in page
         assert "伊勢市の記録" not in page
 
-        filtered = client.get(f"/s/{tsu.code}/audit/", {"action": "division"}).content.decode()
+        filtered = client.get(
+            f"/s/{tsu.code}/audit/", {"action": "tenancy.division.created"}
+        ).content.decode()
         assert "津市の記録" in filtered and "ログインの記録" not in filtered
+
+    def test_the_operation_is_chosen_by_name_among_those_in_the_organizations_log(
+        self, tsu, ise, make_member, login
+    ):
+        audit.record(action="tenancy.division.created", organization=tsu)
+        audit.record(action="accounts.login", organization=tsu, kind="auth")
+        audit.record(action="opendata.dataset_published", organization=ise)
+        page = login(make_member(tsu, Role.MANAGER)).get(f"/s/{tsu.code}/audit/")
+        choices = page.context["form"].fields["action"].choices
+        assert choices == [
+            ("", "すべて"),
+            ("accounts.login", "ログイン"),
+            ("tenancy.division.created", "所属の作成"),
+        ]  # in the order of their names; another organization's operations are not offered
+        assert '<option value="accounts.login">ログイン</option>' in page.content.decode()
 
     def test_dates_in_the_filter_accept_wareki(self, tsu, make_member, login):
         manager = make_member(tsu, Role.MANAGER)
