@@ -15,6 +15,7 @@ urlpatterns = [
     path("opendata/<int:dataset_id>/publish/", views.dataset_publish, name="publish"),
     path("opendata/<int:dataset_id>/unpublish/", views.dataset_unpublish, name="unpublish"),
     path("opendata/<int:dataset_id>/delete/", views.dataset_delete, name="delete"),
+    path("opendata/<int:dataset_id>/restore/", views.dataset_restore, name="restore"),
     path("opendata/<int:dataset_id>/refresh/", views.statistics_refresh, name="refresh"),
     path("opendata/<int:dataset_id>/resources/new/", views.resource_add, name="resource_add"),
     path("opendata/resources/<int:resource_id>/", views.resource_detail, name="resource"),

@@ -32,7 +32,14 @@ from jichitai.tenancy.selectors import divisions_of
 @requires_role(Role.VIEWER)
 def dataset_list(request, org_code):
     datasets = selectors.dataset_list(request.tenant)
-    return render(request, "opendata/staff/dataset_list.html", {"datasets": datasets})
+    deleted = (
+        selectors.deleted_datasets_of(request.tenant)
+        if request.membership.has_role(Role.MANAGER)
+        else []
+    )
+    return render(
+        request, "opendata/staff/dataset_list.html", {"datasets": datasets, "deleted": deleted}
+    )
 
 
 @requires_role(Role.CLERK)
@@ -148,6 +155,20 @@ def dataset_delete(request, org_code, dataset_id):
         "opendata/staff/dataset_delete.html",
         {"dataset": dataset, "resources": selectors.resources_of(dataset)},
     )
+
+
+@requires_role(Role.MANAGER)
+@require_POST
+def dataset_restore(request, org_code, dataset_id):
+    dataset = selectors.dataset_of(request.tenant, dataset_id)
+    services.restore_dataset(actor=request.user, dataset=dataset)
+    restored = (
+        _("データセット「%(title)s」を元に戻しました。非公開のままです。")
+        if dataset.private
+        else _("データセット「%(title)s」を元に戻しました。削除する前と同じく公開中です。")
+    )
+    messages.success(request, restored % {"title": dataset.title})
+    return redirect("opendata:dataset", org_code=org_code, dataset_id=dataset.pk)
 
 
 @requires_role(Role.CLERK)

@@ -54,6 +54,13 @@ def datasets_of(organization: Organization) -> QuerySet[Dataset]:
     return for_tenant(Dataset, organization).filter(deleted_at__isnull=True)
 
 
+def deleted_datasets_of(organization: Organization) -> QuerySet[Dataset]:
+    """Deleted datasets, which a manager may restore: the latest deleted first."""
+    return (
+        for_tenant(Dataset, organization).filter(deleted_at__isnull=False).order_by("-deleted_at")
+    )
+
+
 def dataset_of(organization: Organization, dataset_id: int | str) -> Dataset:
     return tenant_get(with_relations(Dataset.objects.all()), organization, pk=dataset_id)
 

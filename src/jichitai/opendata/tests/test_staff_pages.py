@@ -229,11 +229,34 @@ def test_deleting_a_published_dataset_first_says_who_loses_it(tsu, make_member, 
     page = client.get(confirm).content.decode()
     assert "「AED設置箇所一覧」を削除" in page
     assert "公開中です" in page and "CKAN API" in page
-    assert "ファイル 1 件" in page
+    assert "ファイル 1 件" in page and "「削除したデータセット」から元に戻せます" in page
     assert Dataset.objects.get(pk=listed.pk).deleted_at is None
 
     assert client.post(confirm).status_code == 302
     assert Dataset.objects.get(pk=listed.pk).deleted_at is not None
+
+
+def test_a_manager_restores_a_deleted_dataset_from_the_list(tsu, tsu_clerk, make_member, login):
+    listed = published(tsu)
+    manager = login(make_member(tsu, Role.MANAGER))
+    manager.post(f"/s/242012/opendata/{listed.pk}/delete/")
+    restore = f"/s/242012/opendata/{listed.pk}/restore/"
+    page = manager.get("/s/242012/opendata/").content.decode()
+    deleted = page.partition("削除したデータセット")[2]
+    assert "AED設置箇所一覧" in deleted and f'action="{restore}"' in deleted
+    assert (
+        "削除したデータセット" not in login(tsu_clerk).get("/s/242012/opendata/").content.decode()
+    )
+    assert login(tsu_clerk).post(restore).status_code == 403
+    detail = manager.get(f"/s/242012/opendata/{listed.pk}/").content.decode()
+    assert "削除されています" in detail and f'action="{restore}"' in detail
+    assert "データセットを削除" not in detail and "非公開にする" not in detail
+
+    response = manager.post(restore)
+    assert response.url == f"/s/242012/opendata/{listed.pk}/"
+    listed.refresh_from_db()
+    assert listed.deleted_at is None and not listed.private  # back as it was: published
+    assert "削除したデータセット" not in manager.get("/s/242012/opendata/").content.decode()
 
 
 def test_deleting_a_file_first_says_what_goes_with_it(tsu, tsu_clerk, login):
