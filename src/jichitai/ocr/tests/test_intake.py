@@ -82,6 +82,12 @@ def test_a_verified_page_becomes_a_paper_application_with_its_scan(tsu, tsu_cler
     client = login(tsu_clerk)
     screen = client.get(f"/s/{tsu.code}/ocr/pages/{page.pk}/").content.decode()
     assert truth["name"] in screen
+    read = page.results["name"]
+    assert f"読取結果: {read['raw']}(確信度 {read['confidence']:.2f})" in screen
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/s/{tsu.code}/ocr/pages/{page.pk}/").content.decode()
+    assert f"Read: {read['raw']} (confidence {read['confidence']:.2f})" in english
+    client.cookies["django_language"] = "ja"
     crop = client.get(f"/s/{tsu.code}/ocr/pages/{page.pk}/fields/name.png")
     assert crop["Content-Type"] == "image/png"
     form = {name: ("" if v is None else v) for name, v in truth.items() if name != "married"}
