@@ -21,10 +21,15 @@ def plan(tsu):
 
 
 def test_the_staff_pages_read_in_english(tsu, plan, make_member, login):
+    plan.indicators.update(baseline_year=2023, baseline_value=80)
+    services.publish_report(actor=None, plan=plan, kind="progress", fiscal_year=2024)
     client = login(make_member(tsu, Role.MANAGER))
     client.cookies["django_language"] = "en"
     detail = client.get(f"/s/242012/pdca/plans/{plan.pk}/").content.decode()
     assert "<td>Achieved" in detail and "達成" not in detail
+    # Words and figures in English order, not joined around Japanese brackets.
+    assert "Baseline (FY2023)" in detail
+    assert "Progress report for FY2024 (published " in detail
     indicator = plan.indicators.get()
     page = client.get(f"/s/242012/pdca/plans/{plan.pk}/indicators/{indicator.pk}/").content.decode()
     assert "<legend>Conditions of “Applications received”</legend>" in page
