@@ -4,6 +4,7 @@ the field it concerns and kept."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from jichitai.opendata.models import Dataset, Group, Resource
 from jichitai.opendata.tests.factories import (
@@ -240,6 +241,12 @@ def test_a_manager_restores_a_deleted_dataset_from_the_list(tsu, tsu_clerk, make
     listed = published(tsu)
     manager = login(make_member(tsu, Role.MANAGER))
     manager.post(f"/s/242012/opendata/{listed.pk}/delete/")
+
+    def found_by_harvesters():
+        search = Client().get("/api/3/action/package_search", {"q": "AED"}).json()
+        return [result["name"] for result in search["result"]["results"]]
+
+    assert found_by_harvesters() == []
     restore = f"/s/242012/opendata/{listed.pk}/restore/"
     page = manager.get("/s/242012/opendata/").content.decode()
     deleted = page.partition("削除したデータセット")[2]
@@ -256,6 +263,7 @@ def test_a_manager_restores_a_deleted_dataset_from_the_list(tsu, tsu_clerk, make
     assert response.url == f"/s/242012/opendata/{listed.pk}/"
     listed.refresh_from_db()
     assert listed.deleted_at is None and not listed.private  # back as it was: published
+    assert found_by_harvesters() == [listed.name]
     assert "削除したデータセット" not in manager.get("/s/242012/opendata/").content.decode()
 
 
