@@ -249,7 +249,8 @@ def _table_and_numbers(prefecture: Organization, year: int) -> tuple[dict, dict]
             {
                 **item,
                 "median_text": text(item["median"]),
-                "range_text": f"{text(item['min'])}〜{text(item['max'])}"
+                "range_text": gettext("%(low)s〜%(high)s")
+                % {"low": text(item["min"]), "high": text(item["max"])}
                 if item["reported"]
                 else NO_FIGURE,
             }

@@ -4,6 +4,7 @@ median and range, public as a page and as CSV/JSON, with no applicant in them.""
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from jichitai.collaboration import peers
 from jichitai.procedures import services as procedures
@@ -38,6 +39,9 @@ def test_small_counts_are_hidden_and_left_out_of_median_and_range(
     # Over the figures shown (7 and 0): a hidden count cannot be recovered from these.
     assert summary["median"] == Decimal("3.5") and summary["range_text"] == "0〜7"
     assert "total" not in summary
+    with translation.override("en"):
+        english = column(peers.peer_table(prefecture, 2026), "applications")[1]
+    assert english["range_text"] == "0–7"
     online, _summary = column(table, "online_applications")
     assert online["津市"] == "7"
 
