@@ -297,3 +297,15 @@ def test_the_applicant_is_mailed_when_a_document_is_issued(
         for name in (procedure.name, tsu.name, procedure.division.name, "使用許可証", "三重 太郎0"):
             text = text.replace(name, "")
         assert not JAPANESE.search(text)
+
+
+@pytest.mark.django_db
+def test_who_acted_is_named_in_english_order_in_the_history_and_documents(
+    tsu, tsu_admin, make_member, login, approved
+):
+    documents.issue_document(actor=tsu_admin, application=approved)
+    services.change_status(actor=tsu_admin, application=approved, to_status="completed")
+    admin = login(make_member(tsu, Role.ADMIN))
+    admin.cookies["django_language"] = "en"
+    page = admin.get(f"/s/{tsu.code}/inbox/{approved.pk}/").content.decode()
+    assert f" ({tsu_admin})" in page and f"({tsu_admin})" not in page.replace(f" ({tsu_admin})", "")
