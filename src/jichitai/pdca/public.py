@@ -35,7 +35,7 @@ def plan_summaries(organization) -> list[dict]:
                 "last_year": years[-1] if years else None,
                 "action_count": len(actions),
                 "indicator_count": plan.indicator_count,
-                "progress": _average_progress(actions, years),
+                "progress": _average([_latest_progress(action, years) for action in actions]),
                 "latest_report": {
                     "kind": latest.get_kind_display(),
                     "fiscal_year": latest.fiscal_year,
@@ -53,8 +53,9 @@ def _latest_progress(action, years: list[int]) -> int | None:
     return entered[-1] if entered else None
 
 
-def _average_progress(actions, years: list[int]) -> int | None:
-    measured = [p for p in (_latest_progress(a, years) for a in actions) if p is not None]
+def _average(progresses: list[int | None]) -> int | None:
+    """The average progress of the actions that have one."""
+    measured = [progress for progress in progresses if progress is not None]
     return round(sum(measured) / len(measured)) if measured else None
 
 
@@ -88,8 +89,10 @@ def public_plan_data(plan: Plan) -> dict:
     """Everything the public page, its CSV and its JSON show, as plain data."""
     years = plan.fiscal_years
     labels = {year: japanese.fiscal_year_label(year) for year in years}
-    plan_actions = list(plan.actions.prefetch_related("years").order_by("number"))
-    actions = [_action(action, years, plan.organization) for action in plan_actions]
+    actions = [
+        _action(action, years, plan.organization)
+        for action in plan.actions.prefetch_related("years").order_by("number")
+    ]
     indicators = []
     for indicator in plan.indicators.prefetch_related("years"):
         rows = indicator_rows(indicator)
@@ -143,7 +146,7 @@ def public_plan_data(plan: Plan) -> dict:
             "last_year": years[-1] if years else None,
         },
         "organization": plan.organization.name,
-        "progress": _average_progress(plan_actions, years),
+        "progress": _average([action["progress"] for action in actions]),
         "actions": actions,
         "timeline": [
             {
