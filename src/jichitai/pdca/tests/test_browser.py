@@ -1,6 +1,8 @@
 """A manager's main flow in real Chromium: enter an actual, see the achievement and the chart,
 publish and download the report."""
 
+import re
+
 import pytest
 
 from jichitai.pdca.tests.factories import plan_with_action
@@ -9,20 +11,24 @@ from jichitai.tenancy.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_enters_an_actual_and_publishes(
-    page, accessible, prefecture, make_member, settings
-):
+@pytest.fixture
+def signed_in_manager(page, prefecture, make_member, settings):
+    """The page signed in as a manager of the prefecture (a demo account: no second factor)."""
     from django.contrib.auth import get_user_model
 
     manager = make_member(prefecture, Role.MANAGER, username="pref-manager-test")
     get_user_model().objects.filter(pk=manager.pk).update(is_demo=True)
     settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
-    plan = plan_with_action(prefecture)
-
     page.goto("/accounts/login/")
     page.get_by_label("ログインID").fill("pref-manager-test")
     page.get_by_label("パスワード").fill("correct-horse-battery")
     page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("heading", name=re.compile("職員ホーム")).wait_for()
+    return manager
+
+
+def test_manager_enters_an_actual_and_publishes(page, accessible, prefecture, signed_in_manager):
+    plan = plan_with_action(prefecture)
     page.goto(f"/s/240001/pdca/plans/{plan.pk}/")
     accessible(page)
     page.get_by_role("link", name="申請件数", exact=True).click()
@@ -50,19 +56,9 @@ def test_manager_enters_an_actual_and_publishes(
 
 
 def test_only_the_chosen_metrics_conditions_are_shown(
-    page, accessible, prefecture, make_member, settings
+    page, accessible, prefecture, signed_in_manager
 ):
-    from django.contrib.auth import get_user_model
-
-    manager = make_member(prefecture, Role.MANAGER, username="pref-binder-test")
-    get_user_model().objects.filter(pk=manager.pk).update(is_demo=True)
-    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
     indicator = plan_with_action(prefecture).indicators.get()
-
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill("pref-binder-test")
-    page.get_by_label("パスワード").fill("correct-horse-battery")
-    page.get_by_role("button", name="ログイン").click()
     page.goto(f"/s/240001/pdca/plans/{indicator.plan_id}/indicators/{indicator.pk}/")
     survey = page.get_by_role("group", name="「アンケートで特定の回答を選んだ人の割合」の条件")
     applications = page.get_by_role("group", name="「電子申請・届出の申請件数」の条件")
@@ -81,25 +77,16 @@ def test_only_the_chosen_metrics_conditions_are_shown(
 
 
 def test_on_a_phone_the_procedures_to_count_are_boxes_to_tick(
-    page, accessible, prefecture, make_member, settings
+    page, accessible, prefecture, signed_in_manager
 ):
-    from django.contrib.auth import get_user_model
-
     from jichitai.pdca.models import Indicator
     from jichitai.procedures.tests.factories import published_procedure
 
-    manager = make_member(prefecture, Role.MANAGER, username="pref-phone-binder")
-    get_user_model().objects.filter(pk=manager.pk).update(is_demo=True)
-    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
     indicator = plan_with_action(prefecture).indicators.get()
     published_procedure(prefecture, name="自動車税 送付先変更届")
     published_procedure(prefecture, name="県営住宅 入居申込")
 
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto("/accounts/login/")
-    page.get_by_label("ログインID").fill("pref-phone-binder")
-    page.get_by_label("パスワード").fill("correct-horse-battery")
-    page.get_by_role("button", name="ログイン").click()
     page.goto(f"/s/240001/pdca/plans/{indicator.plan_id}/indicators/{indicator.pk}/")
     page.get_by_label("自動計測する指標").select_option(label="電子申請・届出の申請件数")
     procedures = page.get_by_role("group", name="対象の手続(選ばなければすべて)")
