@@ -15,6 +15,7 @@ from django.conf import settings
 
 from jichitai.conftest import CONTROLS_OFF_SCREEN, verified_client
 from jichitai.signatures import pki, services
+from jichitai.tenancy.tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -172,3 +173,25 @@ def test_on_a_phone_the_buttons_in_a_plans_and_a_scenarios_lists_are_in_view(
         assert page.evaluate(CONTROLS_OFF_SCREEN) == [], url
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         accessible(page)
+
+
+MENU_LINKS_OFF_SCREEN = """() => [...document.querySelectorAll('details.menu[open] li > *')].filter(
+  item => { const box = item.getBoundingClientRect();
+            return box.left < 0 || box.right > document.documentElement.clientWidth; }
+).map(item => item.textContent.trim())"""
+
+
+def test_on_a_phone_the_header_menus_open_within_the_screen(
+    browser, live_server, tsu_admin, ise, accessible
+):
+    """A member of two governments has the government switcher and the person's menu side by
+    side in the header; either one opened on a 360 px phone lists its links inside the screen,
+    not cut off at its right edge."""
+    MembershipFactory(user=tsu_admin, organization=ise)
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    for summary in ("団体を切り替え", tsu_admin.display_name):
+        menu = page.locator("details.menu", has=page.get_by_text(summary, exact=True))
+        menu.locator("summary").click()
+        assert page.evaluate(MENU_LINKS_OFF_SCREEN) == [], summary
+        accessible(page)
+        menu.locator("summary").click()
