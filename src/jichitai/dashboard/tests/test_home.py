@@ -85,3 +85,25 @@ def test_recent_activity_names_each_action_as_the_audit_log_does(tsu, tsu_admin,
     card = page[page.index("最近の操作") :]
     assert "手続の公開" in card and "手続の作成: 転入届" in card
     assert "procedures.procedure" not in card
+
+
+@pytest.mark.django_db
+def test_the_home_names_the_persons_role_and_division_with_the_pages_punctuation(
+    tsu, tsu_clerk, login
+):
+    client = login(tsu_clerk)
+    division = tsu_clerk.memberships.get().division.name
+    name = tsu_clerk.display_name
+    japanese = client.get(f"/s/{tsu.code}/").content.decode()
+    english = client.get(f"/s/{tsu.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{name}(担当職員・{division})" in japanese
+    assert f"{name} (Clerk, {division})" in english
+
+
+@pytest.mark.django_db
+def test_the_choice_of_government_names_each_role_with_the_pages_punctuation(
+    tsu, ise, tsu_clerk, login
+):
+    MembershipFactory(user=tsu_clerk, organization=ise, role=Role.VIEWER)
+    english = login(tsu_clerk).get("/s/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "</a> (Viewer)</li>" in english and "（" not in english

@@ -169,6 +169,8 @@ def test_zones_are_defined_by_coordinates_and_the_template_round_trips(tsu, tsu_
     paper.refresh_from_db()
     phone = next(f for f in paper.fields if f["name"] == "phone")
     assert phone["box"] == [400, 1000, 500, 90] and phone["label"] == "電話番号"
+    english = client.get(f"/s/{tsu.code}/ocr/templates/{paper.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"{paper.width}×{paper.height} px ({paper.dpi} dpi)" in english.content.decode()
     too_big = client.post(
         f"/s/{tsu.code}/ocr/templates/{paper.pk}/",
         {

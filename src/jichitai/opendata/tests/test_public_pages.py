@@ -35,7 +35,7 @@ def test_the_catalogs_filters_are_named_in_the_readers_language(tsu):
 
 
 def test_a_dataset_page_shows_license_resources_and_metadata_links(tsu):
-    published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)")
+    published(tsu, "tsu-aed", title="AED設置箇所一覧(津市)", tags=["AED", "救急"])
 
     page = Client().get("/dataset/tsu-aed").content.decode()
 
@@ -43,6 +43,8 @@ def test_a_dataset_page_shows_license_resources_and_metadata_links(tsu):
     assert "標準データセット準拠" in page
     assert "/dataset/tsu-aed.ttl" in page
     assert "★★★☆☆" in page
+    english = Client().get("/dataset/tsu-aed", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "・" not in english and "、" not in english  # Japanese list marks between links
 
 
 def test_a_resource_page_previews_the_table_and_the_download_is_counted(tsu):
@@ -88,3 +90,6 @@ def test_the_standards_page_lists_every_standard():
     page = Client().get("/opendata/standards/").content.decode()
 
     assert "AED設置箇所一覧" in page and "公衆トイレ一覧" in page
+    english = Client().get("/opendata/standards/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    catalog = Client().get("/opendata/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "</a> ・ " not in english and "</a> ・ " not in catalog
