@@ -9,36 +9,44 @@ from jichitai.procedures.registry import field_types
 
 
 class TranslationForm(forms.Form):
-    """The translation table of one language: an input per text of the form (``texts``), in
-    their order; an empty input leaves the text in Japanese."""
+    """The translation table of one language: an input per text (``texts``: the procedure's
+    name and description, then the form's texts), in their order; an empty input leaves the
+    text in Japanese. The procedure's texts are named by what they are (``procedure_name``),
+    the form's by their position (``text_0``)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, texts: list, language_name: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.texts = texts
-        for index, text in enumerate(texts):
-            self.fields[f"text_{index}"] = forms.CharField(
+        self.named_texts = []
+        form_texts = 0
+        for text in texts:
+            if text.path:
+                name = f"text_{form_texts}"
+                form_texts += 1
+            else:
+                name = f"procedure_{text.key}"
+            self.fields[name] = forms.CharField(
                 label=_("「%(japanese)s」の%(language)s訳")
                 % {"japanese": text.japanese, "language": language_name},
                 required=False,
                 max_length=text.max_length,
                 initial=text.translated,
+                widget=forms.Textarea(attrs={"rows": 3}) if text.key == "description" else None,
                 error_messages={
                     "max_length": _(
                         "%(limit_value)d 文字以内にしてください(いま %(show_value)d 文字です)。"
                     )
                 },
             )
+            self.named_texts.append((name, text))
 
     def rows(self):
         """(text, its input) in the table's order."""
-        return [(text, self[f"text_{index}"]) for index, text in enumerate(self.texts)]
+        return [(text, self[name]) for name, text in self.named_texts]
 
     def by_place(self) -> dict[tuple[str, str, str], str]:
-        return {
-            text.place: self.cleaned_data[f"text_{index}"] for index, text in enumerate(self.texts)
-        }
+        return {text.place: self.cleaned_data[name] for name, text in self.named_texts}
 
 
 TO_CONFIRMATION = "end"

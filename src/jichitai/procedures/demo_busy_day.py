@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jichitai.procedures import services, workload
 from jichitai.procedures.demo import EMAIL, NAME, PHONE, _person, _procedure
+from jichitai.procedures.demo_translations import move_fields, translate_move
 from jichitai.procedures.models import Application, Procedure
 from jichitai.tenancy.models import Organization
 
@@ -39,25 +40,27 @@ CERTIFICATE_FIELDS = [
         ],
     },
 ]
-MOVE_FIELDS = [
-    NAME,
-    EMAIL,
-    PHONE,
-    {
-        "name": "birth_date",
-        "type": "date",
-        "label": "生年月日",
-        "required": True,
-        "help": "和暦でも入力できます(例: 昭和60年4月1日)",
-    },
-    {"name": "new_address", "type": "address", "label": "新しい住所", "required": True},
-    {
-        "name": "moving_on",
-        "type": "date",
-        "label": "引っ越しの予定日",
-        "required": True,
-    },
-]
+MOVE_FIELDS = move_fields(
+    [
+        NAME,
+        EMAIL,
+        PHONE,
+        {
+            "name": "birth_date",
+            "type": "date",
+            "label": "生年月日",
+            "required": True,
+            "help": "和暦でも入力できます(例: 昭和60年4月1日)",
+        },
+        {"name": "new_address", "type": "address", "label": "新しい住所", "required": True},
+        {
+            "name": "moving_on",
+            "type": "date",
+            "label": "引っ越しの予定日",
+            "required": True,
+        },
+    ]
+)
 # 四日市市, 松阪市, 鈴鹿市: one published procedure each (division, name).
 MORE_MUNICIPALITIES = [
     ("242021", "市民課", "マイナンバーカード出張申請受付の予約"),
@@ -118,6 +121,7 @@ def load() -> list[str]:
         description="引っ越しの前に届け出ると、窓口での手続が短くなります。",
     )
     if created:
+        translate_move(move)
         for number in range(24):
             _received(
                 move,
@@ -131,7 +135,9 @@ def load() -> list[str]:
                 },
                 days_ago=number % 8,
             )
-        lines.append(f"津市 市民課: 「{MOVE_NAME}」24 件(未割当)")
+        lines.append(
+            f"津市 市民課: 「{MOVE_NAME}」24 件(未割当)、やさしい日本語・英語・ポルトガル語など 7 言語"
+        )
     for code, division, name in MORE_MUNICIPALITIES:
         organization = Organization.objects.get(code=code)
         _procedure(

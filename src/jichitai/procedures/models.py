@@ -44,6 +44,9 @@ class Procedure(TenantOwned):
     )
     name = models.CharField(_("手続名"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
+    # {language: {"name" | "description": {"japanese": the text translated, "text": its
+    # translation}}}, written by the translation table; see ``translation_table``.
+    translations = models.JSONField(_("手続名と説明の翻訳"), default=dict, blank=True)
     category = models.CharField(_("種類"), max_length=16, choices=Category.choices)
     status = models.CharField(
         _("状態"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True

@@ -17,6 +17,7 @@ from django_tasks import task
 from jichitai.core.links import absolute_url as absolute
 from jichitai.jobs.services import enqueue_with_action, task_row_with_action, task_row_written
 from jichitai.procedures.registry import fee_of
+from jichitai.procedures.translation_table import procedure_text
 from jichitai.procedures.translations import resident_language
 
 # Characters a URL path takes as they are (of the unreserved ones, without "."): a value made only
@@ -53,7 +54,8 @@ def status_url(application) -> str:
 
 
 def _prefix(application) -> str:
-    return f"【{application.organization.name}】{application.procedure.name}"
+    name = procedure_text(application.procedure, "name", application.language)
+    return f"【{application.organization.name}】{name}"
 
 
 def mail_applicant(application, context: dict, template: str, subject: str) -> None:
@@ -143,7 +145,8 @@ def send_link_mail(kind: str, object_id: int) -> None:
         with resident_language(draft.language):
             body = render_to_string("procedures/email/draft.txt", {"draft": draft, "link": link})
             subject = gettext("%(procedure)s の入力を一時保存しました") % {
-                "procedure": f"【{organization.name}】{draft.procedure.name}"
+                "procedure": f"【{organization.name}】"
+                f"{procedure_text(draft.procedure, 'name', draft.language)}"
             }
         send_mail(subject, body, None, [draft.email])
     else:

@@ -144,3 +144,22 @@ def test_the_demo_clerk_of_tsu_has_the_paper_batch_to_check():
     call_command("demo", quiet_logins=True)
     clerk = Membership.objects.get(user__username="tsu-clerk")
     assert batches_of(clerk.organization, visible_procedures(clerk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_demos_move_notice_is_offered_in_every_language_a_form_can_have():
+    """Mie's foreign residents find one demo form in their language, its name included."""
+    from django.test import Client
+
+    from jichitai.procedures.models import Procedure
+    from jichitai.procedures.translations import LANGUAGES
+
+    call_command("demo", quiet_logins=True)
+    move = Procedure.objects.get(organization__code="242012", name="転入・転居の事前届")
+    url = f"/o/242012/procedures/{move.pk}/"
+    offered = Client().get(url).content.decode()
+    assert all(f'lang="{code}"' in offered for code in LANGUAGES if code not in ("ja", "ja-easy"))
+    portuguese = Client().get(f"{url}?lang=pt").content.decode()
+    assert "<h1>Aviso prévio de mudança" in portuguese and "Data de nascimento" in portuguese
+    easy = Client().get(f"{url}?lang=ja-easy").content.decode()
+    assert "<h1>引っ越し(ひっこし)の 前に する 届け出(とどけで)</h1>" in easy

@@ -1,6 +1,8 @@
 from django import template
 
+from jichitai.procedures import translation_table
 from jichitai.procedures.field_type_names import field_type_name as name_of
+from jichitai.procedures.translations import LANGUAGES
 
 register = template.Library()
 
@@ -8,3 +10,13 @@ register = template.Library()
 @register.filter
 def field_type_name(code: str) -> str:
     return name_of(code)
+
+
+@register.simple_tag(takes_context=True)
+def procedure_text(context, procedure, key: str) -> str:
+    """The procedure's name or description in the language of the resident's form
+    (``language`` in a resident page's context), else in the language active now."""
+    language = context.get("language")
+    return translation_table.procedure_text(
+        procedure, key, language if language in LANGUAGES else None
+    )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from jichitai.procedures import services
 from jichitai.procedures.builder_forms import TranslationForm
-from jichitai.procedures.translation_table import TRANSLATABLE_LANGUAGES, texts
+from jichitai.procedures.translation_table import TRANSLATABLE_LANGUAGES, procedure_texts, texts
 from jichitai.procedures.translations import form_languages, html_lang
 from jichitai.procedures.views.catalog import _procedure
 from jichitai.tenancy.middleware import requires_role
@@ -44,7 +44,7 @@ def form_translations(request, org_code, procedure_id):
     }
     if not (language and version):
         return render(request, "procedures/staff/form_translations.html", context)
-    table = texts(version.fields, language)
+    table = procedure_texts(procedure, language) + texts(version.fields, language)
     form = TranslationForm(
         request.POST or None,
         texts=table,

@@ -1,0 +1,132 @@
+"""The procedure's own name and description are translated in the same table as its form's
+texts, above them, and a resident who reads the form in that language reads them too: the
+form's heading and introduction, the confirmation, the completion page, the status page and the
+receipt mail. A translation belongs to the Japanese it was made from: once staff rename the
+procedure, residents read the new Japanese name until it is translated again."""
+
+import html
+import re
+
+import pytest
+from django.test import Client
+
+from jichitai.procedures import services
+from jichitai.procedures.models import Application
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.test_correction_pages import status_url
+from jichitai.procedures.tests.test_form_languages import FIELDS
+
+pytestmark = pytest.mark.django_db
+
+NAME = "児童手当の届出"
+DESCRIPTION = "毎年6月に届け出てください。"
+
+
+def table_url(procedure, language):
+    return (
+        f"/s/{procedure.organization.code}/procedures/{procedure.pk}/translations/?lang={language}"
+    )
+
+
+def translate_name(client, procedure, **texts):
+    """Posts the Portuguese table as a clerk would: the form's translations as the table shows
+    them, the procedure's own ``texts`` typed in."""
+    page = client.get(table_url(procedure, "pt")).content.decode()
+    shown = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'name="(text_\d+)"[^>]*?value="([^"]*)"', page)
+    }
+    return client.post(
+        table_url(procedure, "pt"),
+        {"version": str(procedure.current_version.pk), **shown, **texts},
+    )
+
+
+def test_the_name_and_the_description_head_the_translation_table(tsu, tsu_admin, login):
+    procedure = published_procedure(tsu, fields=FIELDS, name=NAME, description=DESCRIPTION)
+    page = login(tsu_admin).get(table_url(procedure, "pt")).content.decode()
+    name, description = (
+        page.index('name="procedure_name"'),
+        page.index('name="procedure_description"'),
+    )
+    assert name < description < page.index('name="text_0"')
+    assert "手続名" in page and "手続の説明" in page and "<textarea" in page[description - 300 :]
+
+
+def test_a_portuguese_resident_reads_the_translated_name_from_the_form_to_the_receipt_mail(
+    tsu, tsu_admin, login, mailoutbox, django_capture_on_commit_callbacks
+):
+    procedure = published_procedure(tsu, fields=FIELDS, name=NAME, description=DESCRIPTION)
+    version = procedure.current_version
+    response = translate_name(
+        login(tsu_admin),
+        procedure,
+        procedure_name="Declaração do abono familiar",
+        procedure_description="Declare todo ano em junho.",
+    )
+    assert response.status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.current_version == version  # the form's texts did not change
+
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    form = client.get(url + "?lang=pt").content.decode()
+    assert "<h1>Declaração do abono familiar</h1>" in form
+    assert "Declare todo ano em junho." in form and DESCRIPTION not in form
+    japanese = Client().get(url).content.decode()
+    assert f"<h1>{NAME}</h1>" in japanese and DESCRIPTION in japanese
+    accepted = client.post(url, {"children": "2", "school": "no", "action": "confirm"})
+    confirm = client.get(accepted["Location"]).content.decode()
+    assert "<h1>Declaração do abono familiar</h1>" in confirm
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.get(client.post(accepted["Location"], {"action": "submit"})["Location"])
+    assert "<h1>Declaração do abono familiar</h1>" in done.content.decode()
+    status = client.get(status_url(Application.objects.get())).content.decode()
+    assert "Declaração do abono familiar" in status and NAME not in status
+
+
+def test_the_receipt_mail_names_the_procedure_in_the_residents_language(
+    tsu, tsu_admin, login, mailoutbox, django_capture_on_commit_callbacks
+):
+    procedure = published_procedure(tsu, name=NAME)
+    translate_name(login(tsu_admin), procedure, procedure_name="Curso aberto")
+    data = {
+        "applicant": {
+            "family": "Silva",
+            "given": "Ana",
+            "family_kana": "シルバ",
+            "given_kana": "アナ",
+        },
+        "email": "ana@example.jp",
+        "participants": 1,
+        "agree": True,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(procedure=procedure, data=data, language="pt")
+    assert "Curso aberto" in mailoutbox[0].body and NAME not in mailoutbox[0].body
+
+
+def test_a_renamed_procedure_shows_its_new_japanese_name_until_translated_again(
+    tsu, tsu_admin, login
+):
+    procedure = published_procedure(tsu, fields=FIELDS, name=NAME)
+    client = login(tsu_admin)
+    translate_name(client, procedure, procedure_name="Declaração do abono familiar")
+    services.update_procedure(actor=tsu_admin, procedure=procedure, name="児童手当の現況届")
+    form = Client().get(f"/o/{tsu.code}/procedures/{procedure.pk}/?lang=pt").content.decode()
+    assert "<h1>児童手当の現況届</h1>" in form
+    table = client.get(table_url(procedure, "pt")).content.decode()
+    assert "Declaração do abono familiar" not in table
+
+
+def test_a_name_too_long_is_refused_next_to_it_with_what_was_typed_kept(tsu, tsu_admin, login):
+    procedure = published_procedure(tsu, fields=FIELDS, name=NAME)
+    too_long = "x" * 201
+    response = translate_name(login(tsu_admin), procedure, procedure_name=too_long)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert (
+        "200 文字以内にしてください(いま 201 文字です)。" in page and f'value="{too_long}"' in page
+    )
+    procedure.refresh_from_db()
+    assert procedure.translations == {}
