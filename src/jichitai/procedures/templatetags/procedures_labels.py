@@ -1,8 +1,8 @@
 from django import template
 
-from jichitai.procedures import translation_table
+from jichitai.procedures import selectors, translation_table
 from jichitai.procedures.field_type_names import field_type_name as name_of
-from jichitai.procedures.translations import LANGUAGES
+from jichitai.procedures.translations import LANGUAGES, form_languages, html_lang
 
 register = template.Library()
 
@@ -20,3 +20,13 @@ def procedure_text(context, procedure, key: str) -> str:
     return translation_table.procedure_text(
         procedure, key, language if language in LANGUAGES else None
     )
+
+
+@register.filter
+def other_languages(procedure) -> list[tuple[str, str, str]]:
+    """(code, name, HTML lang) of the languages besides Japanese the procedure's published form
+    is offered in."""
+    if procedure.current_version_id is None:
+        return []
+    fields = selectors.form_version(procedure.current_version_id).fields
+    return [(code, name, html_lang(code)) for code, name in form_languages(fields) if code != "ja"]

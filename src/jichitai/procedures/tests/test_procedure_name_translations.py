@@ -130,3 +130,15 @@ def test_a_name_too_long_is_refused_next_to_it_with_what_was_typed_kept(tsu, tsu
     )
     procedure.refresh_from_db()
     assert procedure.translations == {}
+
+
+def test_the_lists_of_procedures_offer_each_forms_other_languages_as_links_to_it(tsu):
+    """A resident who reads no Japanese spots their language's name on the procedure's card, in
+    the prefecture-wide finder and the municipality's list, and opens the form in it."""
+    translated = published_procedure(tsu, fields=FIELDS, name=NAME)
+    published_procedure(tsu, name="テスト講座")
+    form = f"/o/{tsu.code}/procedures/{translated.pk}/"
+    for url in ("/procedures/", f"/o/{tsu.code}/procedures/"):
+        page = Client().get(url).content.decode()
+        assert f'<a href="{form}?lang=pt" hreflang="pt" lang="pt">Português</a>' in page
+        assert page.count('hreflang="pt"') == 1  # the untranslated course offers none
