@@ -124,7 +124,7 @@ def test_a_resident_who_reads_no_japanese_finds_their_language_first(phone, tsu,
     eight; the language being read is marked by more than colour."""
     every_language = {code: {"label": name} for code, name in LANGUAGES.items() if code != "ja"}
     fields = [{**FIELDS[0], "translations": every_language}]
-    procedure = published_procedure(
+    published_procedure(
         tsu, fields=fields, name="児童手当の届出", description="毎年6月に届け出てください。"
     )
     page = phone(locale="pt-BR")
