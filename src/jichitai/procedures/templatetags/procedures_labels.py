@@ -30,3 +30,9 @@ def other_languages(procedure) -> list[tuple[str, str, str]]:
         return []
     fields = selectors.form_version(procedure.current_version_id).fields
     return [(code, name, html_lang(code)) for code, name in form_languages(fields) if code != "ja"]
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A form language's name in itself (Português), as the resident chose it."""
+    return LANGUAGES.get(code, code)

@@ -74,3 +74,23 @@ def test_a_resident_reading_the_site_in_english_keeps_english_buttons_on_a_japan
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     form = client.get(f"/o/{tsu.code}/procedures/{procedure.pk}/").content.decode()
     assert "子どもの人数" in form and "入力内容を確認する" not in form
+
+
+@pytest.mark.django_db
+def test_the_clerk_sees_which_language_the_applicant_reads(tsu, tsu_admin, login):
+    """Before writing a message to return an application, the clerk knows the applicant reads
+    the mails and the status page in Portuguese, and that the message goes as written."""
+    procedure = published_procedure(tsu, fields=FIELDS)
+    portuguese = services.submit_application(
+        procedure=procedure, data={"children": "2", "school": "no"}, language="pt"
+    ).application
+    japanese = services.submit_application(
+        procedure=procedure, data={"children": "1", "school": "no"}
+    ).application
+    client = login(tsu_admin)
+    page = client.get(f"/s/{tsu.code}/inbox/{portuguese.pk}/").content.decode()
+    assert '<dt>申請者が読む言語</dt><dd><span lang="pt">Português</span>' in page
+    assert "職員が書くメッセージは、書いたとおりに届きます。" in page
+    assert (
+        "申請者が読む言語" not in client.get(f"/s/{tsu.code}/inbox/{japanese.pk}/").content.decode()
+    )
