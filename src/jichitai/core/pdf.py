@@ -18,6 +18,7 @@ import nh3
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+from django.utils import translation
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -68,8 +69,18 @@ def pdf_url_fetcher() -> "URLFetcher":
 
 
 def render_pdf(template_name: str, context: dict | None = None) -> bytes:
-    """Templates extend ``core/pdf/base.html`` (A4, Japanese fonts, page numbers)."""
-    return html_to_pdf(render_to_string(template_name, context or {}))
+    """Templates extend ``core/pdf/base.html`` (A4, Japanese fonts, page numbers); the document
+    is in the language active now (``document_lang``, which chooses its fonts)."""
+    return html_to_pdf(
+        render_to_string(template_name, {"document_lang": document_lang(), **(context or {})})
+    )
+
+
+def document_lang() -> str:
+    """The HTML language of a document in the active language: やさしい日本語 is Japanese,
+    Django's zh-hans Chinese."""
+    active = translation.get_language() or "ja"
+    return active[:2] if active[:2] in ("ja", "zh") else active
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from jichitai.core.decorators import public_view
 from jichitai.core.files import content_disposition, private_file_response
 from jichitai.core.links import absolute_url
-from jichitai.core.pdf import html_to_pdf
+from jichitai.core.pdf import document_lang, html_to_pdf
 from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.procedures import applicant_links as links
 from jichitai.procedures import selectors as procedure_selectors
@@ -119,6 +119,7 @@ def receipt_pdf(request, org_code, receipt_number, token):
                 "fee": fee_of(application),
                 "status_url": absolute_url(status_path),
                 "lookup_url": absolute_url(reverse("resident:lookup")),
+                "document_lang": document_lang(),
             },
             request=request,
         )

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils.translation import gettext, ngettext, to_locale
 from pypdf import PdfReader
 
+from jichitai.core.tests.pdf import all_fonts_embedded, pdf_fonts
 from jichitai.procedures.models import Application
 from jichitai.procedures.services import change_status, submit_application
 from jichitai.procedures.tests.factories import published_procedure
@@ -291,3 +292,28 @@ def test_a_date_is_checked_and_confirmed_in_portuguese_without_japanese_eras(tsu
     client.post(url, {"born": "2018-04-01", "action": "next"})
     confirm = client.get(url + "confirm/").content.decode()
     assert "<dd>2018-04-01</dd>" in confirm and "平成" not in confirm
+
+
+@pytest.mark.parametrize(
+    ("language", "lettered", "han"),
+    [
+        ("pt", "DejaVu-Sans", "IPAexGothic"),
+        ("zh", None, "Noto-Sans-CJK-SC"),
+        ("ja", None, "IPAexGothic"),
+    ],
+)
+def test_the_receipt_pdf_is_set_in_fonts_made_for_its_language(tsu, language, lettered, han):
+    """Portuguese letters and quotation marks in a font drawn for letters (a Japanese font's
+    “ ” are as wide as a kanji), Chinese in simplified Chinese glyphs, Japanese as it was; the
+    names the municipality wrote still in a font that has their kanji, every font embedded."""
+    application = submitted(tsu, language)
+    response = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/receipt.pdf"
+    )
+    fonts = " ".join(line.split()[0] for line in pdf_fonts(response.content))
+    assert all_fonts_embedded(response.content)
+    assert han in fonts
+    if lettered:
+        assert lettered in fonts
+    else:
+        assert "DejaVu" not in fonts
