@@ -57,3 +57,21 @@ def test_the_variants_win_over_the_default_button_style():
     assert defaults
     for selector in defaults:
         assert selector.startswith(":where("), selector
+
+
+# Links set side by side with a Japanese mark between them: 「・」 or 「、」 typed in the template
+# shows in English pages too. A row of links is `class="link-row"` (space between them); a list
+# of names is joined with `{% translate "、" %}`, which each language words its own way.
+MARK_BETWEEN_LINKS = re.compile(
+    r"</a>\s*(?:・|、|\{% if not forloop\.last %\}[、・])\s*(?:\{%[^%]*%\}\s*)*<a\b"
+)
+
+
+def test_no_template_puts_a_japanese_mark_between_links():
+    marked = [
+        str(template.relative_to(PACKAGE))
+        for template in TEMPLATES
+        if "/pdf/" not in str(template)
+        and MARK_BETWEEN_LINKS.search(template.read_text(encoding="utf-8"))
+    ]
+    assert marked == []
