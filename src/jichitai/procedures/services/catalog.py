@@ -183,6 +183,7 @@ def copy_procedure(
         division=division,
         name=source.name,
         description=source.description,
+        translations=source.translations,
         category=source.category,
         online=source.online,
         capacity=source.capacity,

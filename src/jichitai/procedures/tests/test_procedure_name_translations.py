@@ -15,6 +15,7 @@ from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.tests.test_correction_pages import status_url
 from jichitai.procedures.tests.test_form_languages import FIELDS
+from jichitai.tenancy.tests.factories import DivisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +143,18 @@ def test_the_lists_of_procedures_offer_each_forms_other_languages_as_links_to_it
         page = Client().get(url).content.decode()
         assert f'<a href="{form}?lang=pt" hreflang="pt" lang="pt">Português</a>' in page
         assert page.count('hreflang="pt"') == 1  # the untranslated course offers none
+
+
+def test_a_shared_form_is_copied_with_the_translations_of_its_name(tsu, ise, tsu_admin, login):
+    """フォームシェア: the municipality copying a shared form gets its name and description in
+    every language, as it gets its fields' translations."""
+    procedure = published_procedure(
+        tsu, fields=FIELDS, name=NAME, description=DESCRIPTION, is_shared_template=True
+    )
+    translate_name(login(tsu_admin), procedure, procedure_name="Declaração do abono familiar")
+    procedure.refresh_from_db()
+    division = DivisionFactory(organization=ise)
+    copy = services.copy_procedure(
+        actor=None, source=procedure, organization=ise, division=division
+    )
+    assert copy.translations == procedure.translations != {}
