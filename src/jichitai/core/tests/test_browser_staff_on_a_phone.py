@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from jichitai.conftest import CONTROLS_OFF_SCREEN, verified_client
+from jichitai.procedures.services import submit_application
 from jichitai.signatures import pki, services
 from jichitai.tenancy.tests.factories import MembershipFactory
 
@@ -74,7 +75,7 @@ def test_a_table_wider_than_the_phone_scrolls_by_keyboard(
     browser, live_server, tsu_admin, accessible
 ):
     page = _staff_page(browser, live_server, tsu_admin, width=360)
-    page.goto("/s/242012/inbox/delays/")  # figures side by side: a table to scroll, not a list
+    page.goto("/s/242012/automation/ledger/")  # hours side by side: to scroll, not a list
     wrap = page.locator(".table-wrap").first
     assert page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
     assert wrap.get_attribute("tabindex") == "0"
@@ -195,3 +196,26 @@ def test_on_a_phone_the_header_menus_open_within_the_screen(
         assert page.evaluate(MENU_LINKS_OFF_SCREEN) == [], summary
         accessible(page)
         menu.locator("summary").click()
+
+
+def test_the_delay_report_and_a_paper_forms_items_are_lists_on_a_phone(
+    browser, live_server, tsu, tsu_admin
+):
+    """Procedure names broke into two or three characters a line in the delay report, and the
+    delete buttons of a paper form's items lay off the screen's right edge: on a phone each
+    row is a block of labelled lines, every control within the screen."""
+    from jichitai.ocr.tests.factories import paper_template
+    from jichitai.procedures.tests.factories import event_data, published_procedure
+
+    procedure = published_procedure(tsu, name="住民票の写しの交付請求(郵送)", processing_days=5)
+    submit_application(procedure=procedure, data=event_data())
+    paper = paper_template(tsu, division=procedure.division)
+    page = _staff_page(browser, live_server, tsu_admin, width=360)
+    for path in ("/s/242012/inbox/delays/", f"/s/242012/ocr/templates/{paper.pk}/"):
+        page.goto(path)
+        wrap = page.locator(".table-wrap").first
+        assert not page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle()), path
+        assert page.evaluate(CONTROLS_OFF_SCREEN) == [], path
+    page.goto("/s/242012/inbox/delays/")
+    name = page.get_by_role("link", name="住民票の写しの交付請求(郵送)").bounding_box()
+    assert name["height"] < 60, f"the procedure's name takes {name['height']:.0f} px"
