@@ -198,12 +198,13 @@ def test_on_a_phone_the_header_menus_open_within_the_screen(
         menu.locator("summary").click()
 
 
-def test_the_delay_report_and_a_paper_forms_items_are_lists_on_a_phone(
+def test_the_delay_report_a_paper_forms_items_and_the_automation_steps_are_lists_on_a_phone(
     browser, live_server, tsu, tsu_admin
 ):
-    """Procedure names broke into two or three characters a line in the delay report, and the
-    delete buttons of a paper form's items lay off the screen's right edge: on a phone each
-    row is a block of labelled lines, every control within the screen."""
+    """Procedure names broke into two or three characters a line in the delay report, the
+    delete buttons of a paper form's items lay off the screen's right edge, and the automation
+    steps' descriptions were cut at the edge: on a phone each row is a block of labelled lines,
+    every control within the screen."""
     from jichitai.ocr.tests.factories import paper_template
     from jichitai.procedures.tests.factories import event_data, published_procedure
 
@@ -211,7 +212,11 @@ def test_the_delay_report_and_a_paper_forms_items_are_lists_on_a_phone(
     submit_application(procedure=procedure, data=event_data())
     paper = paper_template(tsu, division=procedure.division)
     page = _staff_page(browser, live_server, tsu_admin, width=360)
-    for path in ("/s/242012/inbox/delays/", f"/s/242012/ocr/templates/{paper.pk}/"):
+    for path in (
+        "/s/242012/inbox/delays/",
+        f"/s/242012/ocr/templates/{paper.pk}/",
+        "/s/242012/automation/scenarios/new/",
+    ):
         page.goto(path)
         wrap = page.locator(".table-wrap").first
         assert not page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle()), path
