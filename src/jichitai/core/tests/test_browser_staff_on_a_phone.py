@@ -75,11 +75,12 @@ def test_a_table_wider_than_the_phone_scrolls_by_keyboard(
     browser, live_server, tsu_admin, accessible
 ):
     page = _staff_page(browser, live_server, tsu_admin, width=360)
-    page.goto("/s/242012/automation/ledger/")  # hours side by side: to scroll, not a list
+    page.goto("/o/240001/municipal-figures/")  # figures month by month: to scroll, not a list
     wrap = page.locator(".table-wrap").first
     assert page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle())
     assert wrap.get_attribute("tabindex") == "0"
-    assert wrap.get_attribute("role") == "region" and wrap.get_attribute("aria-label")
+    assert wrap.get_attribute("role") == "region"
+    assert wrap.get_attribute("aria-label") or wrap.get_attribute("aria-labelledby")
     wrap.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("w => w.scrollLeft > 0", arg=wrap.element_handle())
@@ -224,3 +225,46 @@ def test_the_delay_report_a_paper_forms_items_and_the_automation_steps_are_lists
     page.goto("/s/242012/inbox/delays/")
     name = page.get_by_role("link", name="住民票の写しの交付請求(郵送)").bounding_box()
     assert name["height"] < 60, f"the procedure's name takes {name['height']:.0f} px"
+
+
+def test_the_effect_ledger_and_the_prefectures_initiatives_are_lists_on_a_phone(
+    browser, live_server, prefecture, prefecture_admin
+):
+    """The ledger's division and task broke every three characters with the hours off the
+    screen, the totals included; the initiatives' names stood alone with their figures out of
+    sight. On a phone each row, the ledger's total too, is a block of labelled lines."""
+    from django.utils import timezone
+
+    from jichitai.automation.services import add_ledger_line
+    from jichitai.collaboration.services import create_initiative
+    from jichitai.core.japanese import fiscal_year
+
+    year = fiscal_year(timezone.localdate())
+    add_ledger_line(
+        actor=None,
+        organization=prefecture,
+        fiscal_year=year,
+        task="県の電気使用量集計、省エネ法定期報告等",
+        division="地球温暖化対策課",
+        hours_before=260,
+        hours_after=40,
+    )
+    create_initiative(
+        actor=None,
+        organization=prefecture,
+        slug="e-learning",
+        name="e-learningライセンスの配付(デジタル人材育成)",
+        kind="licence",
+        fiscal_year=year,
+    )
+    page = _staff_page(browser, live_server, prefecture_admin, width=360)
+    for path, table in (
+        (f"/s/{prefecture.code}/automation/ledger/?year={year}", "#effect-table"),
+        (f"/s/{prefecture.code}/collaboration/", "#initiatives"),
+    ):
+        page.goto(path)
+        wrap = page.locator(".table-wrap", has=page.locator(table))
+        assert not page.evaluate("w => w.scrollWidth > w.clientWidth", wrap.element_handle()), path
+    page.goto(f"/s/{prefecture.code}/automation/ledger/?year={year}")
+    total = page.locator("#total-reduction")
+    assert total.get_attribute("data-label") and total.bounding_box()["x"] < 360

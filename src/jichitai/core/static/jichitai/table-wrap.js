@@ -1,15 +1,16 @@
 // A table wider than the screen scrolls sideways inside its .table-wrap. Whenever it does, the wrap
 // becomes a named region that takes keyboard focus, so the arrow keys can scroll it (Safari does
 // not focus scrollers by itself); a table that fits is left alone, with no extra tab stop.
-// A list (.stacked-table) has each cell labelled with its column's heading first; on a phone the
-// stylesheet then shows each row as a block of labelled lines, whose last column stays in view.
+// A list (.stacked-table) has each cell, its totals too, labelled with its column's heading first;
+// on a phone the stylesheet then shows each row as a block of labelled lines, whose last column
+// stays in view.
 (function () {
   "use strict";
   function label(table) {
     var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
     });
-    table.querySelectorAll("tbody tr").forEach(function (row) {
+    table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
       var column = 0;
       Array.prototype.forEach.call(row.cells, function (cell) {
         if (cell.colSpan === 1 && headings[column] && !cell.hasAttribute("data-label")) {
