@@ -54,8 +54,19 @@ def status_url(application) -> str:
 
 
 def _prefix(application) -> str:
-    name = procedure_text(application.procedure, "name", application.language)
-    return f"【{application.organization.name}】{name}"
+    """The procedure's name after its organization's, in the language's own brackets; called in
+    the application's language."""
+    return _sender_and_procedure(
+        application.organization.name,
+        procedure_text(application.procedure, "name", application.language),
+    )
+
+
+def _sender_and_procedure(organization: str, procedure: str) -> str:
+    return gettext("【%(organization)s】%(procedure)s") % {
+        "organization": organization,
+        "procedure": procedure,
+    }
 
 
 def mail_applicant(application, context: dict, template: str, subject: str) -> None:
@@ -145,8 +156,9 @@ def send_link_mail(kind: str, object_id: int) -> None:
         with resident_language(draft.language):
             body = render_to_string("procedures/email/draft.txt", {"draft": draft, "link": link})
             subject = gettext("%(procedure)s の入力を一時保存しました") % {
-                "procedure": f"【{organization.name}】"
-                f"{procedure_text(draft.procedure, 'name', draft.language)}"
+                "procedure": _sender_and_procedure(
+                    organization.name, procedure_text(draft.procedure, "name", draft.language)
+                )
             }
         send_mail(subject, body, None, [draft.email])
     else:

@@ -162,6 +162,8 @@ def test_mails_are_written_in_the_application_language(
         )
     receipt, reviewing, back = mail.outbox[-3:]
     assert received in receipt.body and application.receipt_number in receipt.subject
+    # The sender in brackets as the language writes them, not Japanese 【】.
+    assert all(m.subject.startswith(f"[{tsu.name}] ") for m in (receipt, reviewing, back))
     assert returned in back.subject and returned in back.body
     for message in (receipt, reviewing, back):
         assert not JAPANESE.search(without_names(message.subject + message.body, application))
@@ -203,6 +205,7 @@ def test_a_japanese_application_keeps_japanese_mails(
     with django_capture_on_commit_callbacks(execute=True):
         submitted(tsu, "ja")
     assert "を受け付けました" in mail.outbox[-1].subject
+    assert mail.outbox[-1].subject.startswith(f"【{tsu.name}】")
 
 
 @pytest.mark.parametrize(
