@@ -62,6 +62,8 @@ def find_procedures(
         .select_related("organization", "division")
         .defer("draft_fields")
     )
+    for word in query.split()[:5]:
+        procedures = naming(procedures, word)
     if municipality is not None:
         procedures = procedures.filter(
             organization__in=[municipality.pk, municipality.parent_id]
@@ -74,8 +76,6 @@ def find_procedures(
         )
     else:
         procedures = procedures.annotate(nearest=Value(0, output_field=IntegerField()))
-    for word in query.split()[:5]:
-        procedures = naming(procedures, word)
     return procedures.order_by("nearest", "organization__code", "name")
 
 
