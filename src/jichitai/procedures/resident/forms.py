@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
 from jichitai.core.forms import JapaneseDateField
+from jichitai.procedures.translations import LANGUAGES
 
 
 class LookupForm(forms.Form):
@@ -57,6 +58,13 @@ class FinderForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=_("すべての市町と県"),
+    )
+
+    lang = forms.ChoiceField(
+        label=_("申請できる言語"),
+        required=False,
+        choices=[("", _("日本語(すべての手続)"))]
+        + [(code, name) for code, name in LANGUAGES.items() if code != "ja"],
     )
 
     def __init__(self, *args, municipalities=None, **kwargs):

@@ -39,9 +39,10 @@ MY_APPLICATIONS_SESSION = "procedures.my_applications"
 def finder(request):
     form = FinderForm(request.GET or None, municipalities=selectors.municipalities())
     municipality = None
-    query = ""
+    query = language = ""
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
+        language = form.cleaned_data["lang"]
         municipality = form.cleaned_data["municipality"]
         if form.cleaned_data["postal_code"]:
             municipality = selectors.municipality_for_postal_code(form.cleaned_data["postal_code"])
@@ -51,7 +52,9 @@ def finder(request):
                     _("この郵便番号の市町が見つかりません。一覧から市町を選んでください。"),
                 )
     found = list(
-        selectors.find_procedures(query=query, municipality=municipality)[: FINDER_LIMIT + 1]
+        selectors.find_procedures(query=query, municipality=municipality, language=language)[
+            : FINDER_LIMIT + 1
+        ]
     )
     return render(
         request,
@@ -64,6 +67,9 @@ def finder(request):
             "limit": FINDER_LIMIT,
             "municipality": municipality,
             "prefecture": selectors.home_prefecture(),
+            # The names of the procedures found are read in the language they are offered in.
+            "language": language,
+            "languages": selectors.languages_offered(),
         },
     )
 

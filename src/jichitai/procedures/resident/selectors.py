@@ -10,7 +10,8 @@ from django.http import Http404
 from jichitai.core import japanese
 from jichitai.procedures.availability import accepting
 from jichitai.procedures.models import Application, Procedure
-from jichitai.procedures.selectors import naming
+from jichitai.procedures.selectors import naming, offered_languages
+from jichitai.procedures.translations import LANGUAGES, html_lang
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import organization_by_code, tenant_get
 
@@ -52,18 +53,21 @@ def municipalities() -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True, parent__isnull=False).order_by("code")
 
 
+def _open_procedures() -> QuerySet[Procedure]:
+    return Procedure.objects.filter(accepting(), listed=True, organization__is_active=True)
+
+
 def find_procedures(
-    *, query: str = "", municipality: Organization | None = None
+    *, query: str = "", municipality: Organization | None = None, language: str = ""
 ) -> QuerySet[Procedure]:
     """Procedures open online now, over the prefecture and its municipalities (or one municipality
-    and its prefecture), the chosen municipality's first."""
-    procedures = (
-        Procedure.objects.filter(accepting(), listed=True, organization__is_active=True)
-        .select_related("organization", "division")
-        .defer("draft_fields")
-    )
+    and its prefecture), the chosen municipality's first; with ``language``, those offered in
+    it."""
+    procedures = _open_procedures().select_related("organization", "division").defer("draft_fields")
     for word in query.split()[:5]:
         procedures = naming(procedures, word)
+    if language:
+        procedures = offered_in(procedures, language)
     if municipality is not None:
         procedures = procedures.filter(
             organization__in=[municipality.pk, municipality.parent_id]
@@ -113,3 +117,25 @@ def application_by_secret(receipt_number: str, secret: str) -> Application | Non
     for candidate in expected or [_NO_SECRET]:
         matched |= hmac.compare_digest(candidate.encode(), given)
     return application if matched and application is not None else None
+
+
+def offered_in(procedures: QuerySet[Procedure], language: str) -> QuerySet[Procedure]:
+    """Those of ``procedures`` whose published form is offered in ``language``."""
+    return procedures.filter(
+        pk__in=[
+            pk
+            for pk, version_id in procedures.values_list("pk", "current_version_id")
+            if language in offered_languages(version_id)
+        ]
+    )
+
+
+def languages_offered() -> list[tuple[str, str, str]]:
+    """(code, name, HTML lang) of the languages besides Japanese some procedure open online in
+    the lists is offered in, in the order residents choose them."""
+    offered = {
+        code
+        for version_id in _open_procedures().values_list("current_version_id", flat=True)
+        for code in offered_languages(version_id)
+    }
+    return [(code, name, html_lang(code)) for code, name in LANGUAGES.items() if code in offered]

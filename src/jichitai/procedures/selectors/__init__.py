@@ -146,6 +146,14 @@ def open_procedures(organization: Organization, *, query: str = "") -> QuerySet[
     )
 
 
+def offered_languages(version_id: int | None) -> list[str]:
+    """The languages besides Japanese a published version is offered in."""
+    if version_id is None:
+        return []
+    fields = form_version(version_id).fields
+    return [code for code, _name in translations.form_languages(fields) if code != "ja"]
+
+
 @lru_cache(maxsize=512)
 def form_version(version_id: int) -> FormVersion:
     """Form versions never change once published, so each process keeps the ones it has read

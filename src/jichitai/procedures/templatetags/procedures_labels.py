@@ -2,7 +2,7 @@ from django import template
 
 from jichitai.procedures import selectors, translation_table
 from jichitai.procedures.field_type_names import field_type_name as name_of
-from jichitai.procedures.translations import LANGUAGES, form_languages, html_lang
+from jichitai.procedures.translations import LANGUAGES, html_lang
 
 register = template.Library()
 
@@ -26,10 +26,10 @@ def procedure_text(context, procedure, key: str) -> str:
 def other_languages(procedure) -> list[tuple[str, str, str]]:
     """(code, name, HTML lang) of the languages besides Japanese the procedure's published form
     is offered in."""
-    if procedure.current_version_id is None:
-        return []
-    fields = selectors.form_version(procedure.current_version_id).fields
-    return [(code, name, html_lang(code)) for code, name in form_languages(fields) if code != "ja"]
+    return [
+        (code, LANGUAGES[code], html_lang(code))
+        for code in selectors.offered_languages(procedure.current_version_id)
+    ]
 
 
 @register.filter

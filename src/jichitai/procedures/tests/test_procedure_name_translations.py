@@ -142,7 +142,7 @@ def test_the_lists_of_procedures_offer_each_forms_other_languages_as_links_to_it
     for url in ("/procedures/", f"/o/{tsu.code}/procedures/"):
         page = Client().get(url).content.decode()
         assert f'<a href="{form}?lang=pt" hreflang="pt" lang="pt">Português</a>' in page
-        assert page.count('hreflang="pt"') == 1  # the untranslated course offers none
+        assert page.count('/?lang=pt" hreflang="pt"') == 1  # the untranslated course offers none
 
 
 def test_a_shared_form_is_copied_with_the_translations_of_its_name(tsu, ise, tsu_admin, login):
@@ -176,3 +176,27 @@ def test_a_resident_finds_a_procedure_by_its_translated_name(tsu, tsu_admin, log
         for words in ("ABONO familiar", "junho", "児童手当"):
             assert link in Client().get(url + words).content.decode(), (url, words)
         assert link not in Client().get(url + "mudança").content.decode()
+
+
+def test_the_finder_lists_the_procedures_offered_in_one_language(tsu, ise, tsu_admin, login):
+    """The finder names the languages some form is offered in, each a link listing only those
+    forms, their names in that language and each opening the form in it; a language no form is
+    offered in is neither linked nor a choice that finds anything."""
+    procedure = published_procedure(tsu, fields=FIELDS, name=NAME)
+    translate_name(login(tsu_admin), procedure, procedure_name="Declaração do abono familiar")
+    published_procedure(ise, name="テスト講座")
+    page = Client().get("/procedures/").content.decode()
+    assert 'href="?lang=pt" hreflang="pt" lang="pt">Português</a>' in page
+    assert 'href="?lang=es"' not in page
+
+    portuguese = Client().get("/procedures/?lang=pt").content.decode()
+    assert "1 件の手続が見つかりました。" in portuguese
+    assert (
+        f'<a href="/o/{tsu.code}/procedures/{procedure.pk}/?lang=pt" lang="pt">'
+        "Declaração do abono familiar</a>" in portuguese
+    )
+    assert "テスト講座" not in portuguese
+    spanish = Client().get("/procedures/?lang=es").content.decode()
+    assert "該当する手続はありません" in spanish
+    refused = Client().get("/procedures/?lang=xx").content.decode()
+    assert 'class="error-summary"' in refused and "テスト講座" in refused
