@@ -29,6 +29,16 @@ def sections_for(request, organization) -> list[tuple[PublicSection, dict]]:
 
 
 @dataclass(frozen=True)
+class Shortcut:
+    """A link straight into an entrance's page with a choice made (the finder's forms offered in
+    Portuguese)."""
+
+    label: str
+    query: str  # added to the entrance's URL: "?lang=pt"
+    lang: str = ""  # the label's language, when it is not the page's
+
+
+@dataclass(frozen=True)
 class Entrance:
     """A link on the top page to something residents come for whatever their 市町 (finding a
     procedure, the status of one sent, open data), contributed by the module that serves it."""
@@ -37,10 +47,16 @@ class Entrance:
     url_name: str
     description: str
     order: int = 100
+    # Returns the shortcuts to show under it now (none by default).
+    shortcuts: Callable[[], list[Shortcut]] | None = None
 
 
 entrances: Registry[Entrance] = Registry("top page entrances")
 
 
-def top_page_entrances() -> list[Entrance]:
-    return [entrance for _, entrance in sorted(entrances.items(), key=lambda i: i[1].order)]
+def top_page_entrances() -> list[tuple[Entrance, list[Shortcut]]]:
+    """The entrances in their order, each with its shortcuts."""
+    return [
+        (entrance, entrance.shortcuts() if entrance.shortcuts else [])
+        for _, entrance in sorted(entrances.items(), key=lambda i: i[1].order)
+    ]

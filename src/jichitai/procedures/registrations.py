@@ -9,12 +9,13 @@ from jichitai.core.metrics import Metric, MetricParameter
 from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
-from jichitai.portal.registry import Entrance, PublicSection, entrances, public_sections
+from jichitai.portal.registry import Entrance, PublicSection, Shortcut, entrances, public_sections
 from jichitai.procedures import demo, demo_busy_day, figures, selectors
 from jichitai.procedures.api import public_router, staff_router
 from jichitai.procedures.documents import panels
 from jichitai.procedures.models import Application
 from jichitai.procedures.registry import Panel, applicant_panels, staff_panels
+from jichitai.procedures.resident.selectors import languages_offered
 from jichitai.tenancy.models import Role
 
 
@@ -236,6 +237,9 @@ entrances.register(
         "resident:finder",
         _("県と市町の手続を、名前やお住まいの郵便番号からさがせます。"),
         order=10,
+        shortcuts=lambda: [
+            Shortcut(name, f"?lang={code}", lang) for code, name, lang in languages_offered()
+        ],
     ),
 )
 entrances.register(

@@ -118,7 +118,8 @@ def test_a_portuguese_resident_reads_the_whole_journey_in_portuguese(phone, tsu,
 
 
 def test_a_resident_who_reads_no_japanese_finds_their_language_first(phone, tsu, accessible):
-    """The finder lists the forms offered in Portuguese, each opening in it. On a 360 px phone the form's languages come right under its name, before anything
+    """From the top page, the finder lists the forms offered in Portuguese, each opening in it.
+    On a 360 px phone the form's languages come right under its name, before anything
     written in Japanese, as a few rows of tappable names rather than a bulleted column of
     eight; the language being read is marked by more than colour."""
     every_language = {code: {"label": name} for code, name in LANGUAGES.items() if code != "ja"}
@@ -127,8 +128,9 @@ def test_a_resident_who_reads_no_japanese_finds_their_language_first(phone, tsu,
         tsu, fields=fields, name="児童手当の届出", description="毎年6月に届け出てください。"
     )
     page = phone(locale="pt-BR")
-    page.goto("/procedures/")
-    page.locator(".link-row").get_by_role("link", name="Português").first.click()
+    page.goto("/")
+    accessible(page)
+    page.locator(".entrances").get_by_role("link", name="Português").click()
     page.wait_for_url("**/procedures/?lang=pt")
     accessible(page)
     page.get_by_role("link", name="児童手当の届出").click()

@@ -200,3 +200,12 @@ def test_the_finder_lists_the_procedures_offered_in_one_language(tsu, ise, tsu_a
     assert "該当する手続はありません" in spanish
     refused = Client().get("/procedures/?lang=xx").content.decode()
     assert 'class="error-summary"' in refused and "テスト講座" in refused
+
+
+def test_the_top_page_leads_a_resident_to_the_forms_in_their_language(tsu):
+    """The first page a resident opens names, under 「手続をさがす」, each language some form is
+    offered in, in that language, as a link to the forms offered in it."""
+    published_procedure(tsu, fields=FIELDS, name=NAME)
+    page = Client().get("/").content.decode()
+    assert '<a href="/procedures/?lang=pt" hreflang="pt" lang="pt">Português</a>' in page
+    assert "/procedures/?lang=es" not in page
