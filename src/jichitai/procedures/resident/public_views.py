@@ -24,7 +24,12 @@ from jichitai.procedures.documents import selectors as documents
 from jichitai.procedures.registry import fee_of
 from jichitai.procedures.resident import selectors
 from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
-from jichitai.procedures.translations import resident_language
+from jichitai.procedures.translations import (
+    LANGUAGES,
+    html_lang,
+    resident_language,
+    resident_page_language,
+)
 from jichitai.tenancy.selectors import organization_by_code
 
 # Every answer of the lookup takes at least this long, found or not, so the time tells nothing.
@@ -37,12 +42,19 @@ MY_APPLICATIONS_SESSION = "procedures.my_applications"
 
 @public_view
 def finder(request):
+    """With ``?lang=``, the forms offered in that language, the whole page in it."""
+    language = request.GET.get("lang", "")
+    language = language if language in LANGUAGES and language != "ja" else ""
+    with resident_page_language(language or "ja"):
+        return _finder(request, language)
+
+
+def _finder(request, language: str):
     form = FinderForm(request.GET or None, municipalities=selectors.municipalities())
     municipality = None
-    query = language = ""
+    query = ""
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
-        language = form.cleaned_data["lang"]
         municipality = form.cleaned_data["municipality"]
         if form.cleaned_data["postal_code"]:
             municipality = selectors.municipality_for_postal_code(form.cleaned_data["postal_code"])
@@ -56,22 +68,21 @@ def finder(request):
             : FINDER_LIMIT + 1
         ]
     )
-    return render(
-        request,
-        "procedures/resident/finder.html",
-        {
-            "form": form,
-            "searched": form.is_bound,
-            "procedures": found[:FINDER_LIMIT],
-            "cut": len(found) > FINDER_LIMIT,
-            "limit": FINDER_LIMIT,
-            "municipality": municipality,
-            "prefecture": selectors.home_prefecture(),
-            # The names of the procedures found are read in the language they are offered in.
-            "language": language,
-            "languages": selectors.languages_offered(),
-        },
-    )
+    context = {
+        "form": form,
+        "searched": form.is_bound,
+        "procedures": found[:FINDER_LIMIT],
+        "cut": len(found) > FINDER_LIMIT,
+        "limit": FINDER_LIMIT,
+        "municipality": municipality,
+        "prefecture": selectors.home_prefecture(),
+        # The names of the procedures found are read in the language they are offered in.
+        "language": language,
+        "languages": selectors.languages_offered(),
+    }
+    if language:
+        context["page_lang"] = html_lang(language)
+    return render(request, "procedures/resident/finder.html", context)
 
 
 @public_view

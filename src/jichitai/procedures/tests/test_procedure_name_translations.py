@@ -15,6 +15,7 @@ from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.tests.test_correction_pages import status_url
 from jichitai.procedures.tests.test_form_languages import FIELDS
+from jichitai.procedures.translations import LANGUAGES
 from jichitai.tenancy.tests.factories import DivisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,14 +191,14 @@ def test_the_finder_lists_the_procedures_offered_in_one_language(tsu, ise, tsu_a
     assert 'href="?lang=es"' not in page
 
     portuguese = Client().get("/procedures/?lang=pt").content.decode()
-    assert "1 件の手続が見つかりました。" in portuguese
+    assert "1 procedimento encontrado." in portuguese
     assert (
         f'<a href="/o/{tsu.code}/procedures/{procedure.pk}/?lang=pt" lang="pt">'
         "Declaração do abono familiar</a>" in portuguese
     )
     assert "テスト講座" not in portuguese
     spanish = Client().get("/procedures/?lang=es").content.decode()
-    assert "該当する手続はありません" in spanish
+    assert "No se encontraron trámites." in spanish
     refused = Client().get("/procedures/?lang=xx").content.decode()
     assert 'class="error-summary"' in refused and "テスト講座" in refused
 
@@ -209,3 +210,23 @@ def test_the_top_page_leads_a_resident_to_the_forms_in_their_language(tsu):
     page = Client().get("/").content.decode()
     assert '<a href="/procedures/?lang=pt" hreflang="pt" lang="pt">Português</a>' in page
     assert "/procedures/?lang=es" not in page
+
+
+def test_the_finder_for_one_language_speaks_it(tsu, tsu_admin, login):
+    """The list of forms offered in Portuguese is itself in Portuguese: its heading, its search
+    fields, its count and its links; Japanese remains only in the names of governments."""
+    from jichitai.procedures.tests.languages import JAPANESE
+
+    procedure = published_procedure(tsu, fields=FIELDS, name=NAME)
+    translate_name(login(tsu_admin), procedure, procedure_name="Declaração do abono familiar")
+    page = Client().get("/procedures/?lang=pt").content.decode()
+    assert '<html lang="pt">' in page
+    assert "Procurar procedimentos de 三重県 e dos municípios" in page
+    assert "Palavras-chave" in page and "1 procedimento encontrado." in page
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    text = re.sub(r"<[^>]+>", " ", main)
+    for name in sorted(("三重県", tsu.name, *LANGUAGES.values()), key=len, reverse=True):
+        text = text.replace(name, "")
+    assert JAPANESE.findall(text) == []
+    japanese = Client().get("/procedures/").content.decode()
+    assert '<html lang="ja">' in japanese and "キーワード" in japanese
