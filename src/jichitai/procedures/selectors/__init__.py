@@ -146,12 +146,9 @@ def open_procedures(organization: Organization, *, query: str = "") -> QuerySet[
     )
 
 
-def offered_languages(version_id: int | None) -> list[str]:
-    """The languages besides Japanese a published version is offered in."""
-    if version_id is None:
-        return []
-    fields = form_version(version_id).fields
-    return [code for code, _name in translations.form_languages(fields) if code != "ja"]
+def offered_languages(fields: list | None) -> list[str]:
+    """The languages besides Japanese a published form (its ``fields``) is offered in."""
+    return [code for code, _name in translations.form_languages(fields or []) if code != "ja"]
 
 
 @lru_cache(maxsize=512)

@@ -28,7 +28,9 @@ def other_languages(procedure) -> list[tuple[str, str, str]]:
     is offered in."""
     return [
         (code, LANGUAGES[code], html_lang(code))
-        for code in selectors.offered_languages(procedure.current_version_id)
+        for code in selectors.offered_languages(
+            procedure.current_version.fields if procedure.current_version_id else None
+        )
     ]
 
 
