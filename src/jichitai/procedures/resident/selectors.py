@@ -64,7 +64,11 @@ def find_procedures(
     """Procedures open online now, over the prefecture and its municipalities (or one municipality
     and its prefecture), the chosen municipality's first; with ``language``, those offered in
     it."""
-    procedures = _open_procedures().select_related("organization", "division").defer("draft_fields")
+    procedures = (
+        _open_procedures()
+        .select_related("organization", "division", "current_version")
+        .defer("draft_fields", "current_version__schema")
+    )
     for word in query.split()[:5]:
         procedures = naming(procedures, word)
     if language:

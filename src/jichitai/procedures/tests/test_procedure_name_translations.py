@@ -230,3 +230,22 @@ def test_the_finder_for_one_language_speaks_it(tsu, tsu_admin, login):
     assert JAPANESE.findall(text) == []
     japanese = Client().get("/procedures/").content.decode()
     assert '<html lang="ja">' in japanese and "キーワード" in japanese
+
+
+def test_the_finder_and_the_top_page_read_as_many_queries_for_many_forms_as_for_few(tsu):
+    """Every card names its form's languages: read with the cards, not one query per form."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    published_procedure(tsu, fields=FIELDS, name="届出 1")
+    few = [queries(url) for url in ("/", "/procedures/", "/procedures/?lang=pt")]
+    for number in range(2, 7):
+        published_procedure(tsu, fields=FIELDS, name=f"届出 {number}")
+    assert [queries(url) for url in ("/", "/procedures/", "/procedures/?lang=pt")] == few
