@@ -13,11 +13,15 @@ class LookupForm(forms.Form):
         max_length=32,
         help_text=_("例: 242012-2026-000123(受付完了の画面・受付票・受付メールにあります)"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        error_messages={"required": _("受付番号を入力してください。")},
     )
     email = forms.EmailField(
         label=_("申請したときのメールアドレス"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "invalid": _("メールアドレスの形式が正しくありません。例: taro@example.jp")
+        },
     )
     birth_date = JapaneseDateField(
         label=_("生年月日"),

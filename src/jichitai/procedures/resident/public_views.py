@@ -43,10 +43,15 @@ MY_APPLICATIONS_SESSION = "procedures.my_applications"
 @public_view
 def finder(request):
     """With ``?lang=``, the forms offered in that language, the whole page in it."""
-    language = request.GET.get("lang", "")
-    language = language if language in LANGUAGES and language != "ja" else ""
+    language = _resident_language(request)
     with resident_page_language(language or "ja"):
         return _finder(request, language)
+
+
+def _resident_language(request) -> str:
+    """The resident language a page was asked in (``?lang=``), "" for the site's own."""
+    language = request.GET.get("lang", "")
+    return language if language in LANGUAGES and language != "ja" else ""
 
 
 def _finder(request, language: str):
@@ -89,6 +94,13 @@ def _finder(request, language: str):
 @rate_limited("status-lookup", "10/10m")
 @require_http_methods(["GET", "POST"])
 def status_lookup(request):
+    """With ``?lang=`` (from the finder in a resident's language), the page in that language."""
+    language = _resident_language(request)
+    with resident_page_language(language or "ja"):
+        return _status_lookup(request, language)
+
+
+def _status_lookup(request, language: str):
     form = LookupForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -114,7 +126,10 @@ def status_lookup(request):
         status = 404
     elif request.method == "POST":
         status = 422
-    return render(request, "procedures/resident/lookup.html", {"form": form}, status=status)
+    context = {"form": form}
+    if language:
+        context["page_lang"] = html_lang(language)
+    return render(request, "procedures/resident/lookup.html", context, status=status)
 
 
 @public_view

@@ -249,3 +249,25 @@ def test_the_finder_and_the_top_page_read_as_many_queries_for_many_forms_as_for_
     for number in range(2, 7):
         published_procedure(tsu, fields=FIELDS, name=f"届出 {number}")
     assert [queries(url) for url in ("/", "/procedures/", "/procedures/?lang=pt")] == few
+
+
+def test_the_status_lookup_reached_from_the_portuguese_finder_speaks_portuguese(tsu):
+    """「手続の状況を確認する」 from the finder in Portuguese opens the lookup in Portuguese; its
+    mistakes are told in Portuguese too, next to the fields, what was typed kept."""
+    from jichitai.procedures.tests.languages import JAPANESE
+
+    published_procedure(tsu, fields=FIELDS, name=NAME)
+    finder = Client().get("/procedures/?lang=pt").content.decode()
+    assert 'href="/status/?lang=pt"' in finder
+    page = Client().get("/status/?lang=pt").content.decode()
+    assert '<html lang="pt">' in page and "Ver a situação" in page
+    main = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1].split("</main>", 1)[0])
+    assert JAPANESE.findall(main) == []
+    refused = Client().post(
+        "/status/?lang=pt", {"receipt_number": "", "email": "ana@", "birth_date": ""}
+    )
+    answer = refused.content.decode()
+    assert refused.status_code == 422
+    assert "Informe o número de recebimento." in answer
+    assert "E-mail inválido. Exemplo: taro@example.jp" in answer
+    assert 'value="ana@"' in answer
