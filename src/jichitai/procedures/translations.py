@@ -7,7 +7,7 @@ import copy
 from contextlib import AbstractContextManager, nullcontext
 
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from jichitai.procedures.fields import FieldSpec
 
@@ -21,6 +21,17 @@ LANGUAGES = {
     "vi": "Tiếng Việt",
     "zh": "中文",
     "tl": "Tagalog",
+}
+# The same languages named for staff, who may not read the names above (Tiếng Việt).
+LANGUAGES_FOR_STAFF = {
+    "ja": pgettext_lazy("language name in English text", "日本語"),
+    "ja-easy": pgettext_lazy("language name in English text", "やさしい日本語"),
+    "en": pgettext_lazy("language name in English text", "英語"),
+    "pt": pgettext_lazy("language name in English text", "ポルトガル語"),
+    "es": pgettext_lazy("language name in English text", "スペイン語"),
+    "vi": pgettext_lazy("language name in English text", "ベトナム語"),
+    "zh": pgettext_lazy("language name in English text", "中国語"),
+    "tl": pgettext_lazy("language name in English text", "タガログ語"),
 }
 TRANSLATED_KEYS = ("label", "help", "constraint_message", "required_message")
 # How a repeating group's row is named in each language (「子ども 2 人目」 in Japanese, also

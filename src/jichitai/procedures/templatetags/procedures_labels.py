@@ -2,7 +2,7 @@ from django import template
 
 from jichitai.procedures import selectors, translation_table
 from jichitai.procedures.field_type_names import field_type_name as name_of
-from jichitai.procedures.translations import LANGUAGES, html_lang
+from jichitai.procedures.translations import LANGUAGES, LANGUAGES_FOR_STAFF, html_lang
 
 register = template.Library()
 
@@ -38,3 +38,9 @@ def other_languages(procedure) -> list[tuple[str, str, str]]:
 def language_name(code: str) -> str:
     """A form language's name in itself (Português), as the resident chose it."""
     return LANGUAGES.get(code, code)
+
+
+@register.filter
+def language_name_for_staff(code: str) -> str:
+    """A form language's name in the staff's language (ポルトガル語)."""
+    return str(LANGUAGES_FOR_STAFF.get(code, code))

@@ -89,7 +89,7 @@ def test_the_clerk_sees_which_language_the_applicant_reads(tsu, tsu_admin, login
     ).application
     client = login(tsu_admin)
     page = client.get(f"/s/{tsu.code}/inbox/{portuguese.pk}/").content.decode()
-    assert '<dt>申請者が読む言語</dt><dd><span lang="pt">Português</span>' in page
+    assert '<dt>申請者が読む言語</dt><dd><span lang="pt">Português</span>(ポルトガル語)' in page
     assert "職員が書くメッセージは、書いたとおりに届きます。" in page
     assert (
         "申請者が読む言語" not in client.get(f"/s/{tsu.code}/inbox/{japanese.pk}/").content.decode()
