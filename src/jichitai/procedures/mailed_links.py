@@ -50,6 +50,8 @@ class ApplicantLink(models.Model):
 
     email = models.EmailField()
     nonce = models.CharField(max_length=64, unique=True)
+    # The language the resident asked in: the mail, the page it opens and the list are in it.
+    language = models.CharField(max_length=8, default="ja")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

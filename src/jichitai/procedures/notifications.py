@@ -200,11 +200,13 @@ def send_applicant_link_mail(link_id: int) -> None:
     url = absolute(
         reverse("resident:my_applications_open", kwargs={"token": links.sign(link.nonce)})
     )
-    body = render_to_string(
-        "procedures/email/applicant_link.txt",
-        {"link": link, "url": url if organizations else "", "organizations": organizations},
-    )
-    send_mail("申請した手続の一覧", body, None, [link.email])
+    with resident_language(link.language):
+        body = render_to_string(
+            "procedures/email/applicant_link.txt",
+            {"link": link, "url": url if organizations else "", "organizations": organizations},
+        )
+        subject = gettext("申請した手続の一覧")
+    send_mail(subject, body, None, [link.email])
 
 
 def applicant_link_requested(link) -> None:

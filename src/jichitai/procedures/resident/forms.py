@@ -90,4 +90,8 @@ class ApplicantLinkForm(forms.Form):
         label=_("申請したときのメールアドレス"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("メールアドレスを入力してください。"),
+            "invalid": _("メールアドレスの形式が正しくありません。例: taro@example.jp"),
+        },
     )

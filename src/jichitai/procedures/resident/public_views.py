@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -126,10 +126,12 @@ def _status_lookup(request, language: str):
         status = 404
     elif request.method == "POST":
         status = 422
-    context = {"form": form}
-    if language:
-        context["page_lang"] = html_lang(language)
-    return render(request, "procedures/resident/lookup.html", context, status=status)
+    return render(
+        request,
+        "procedures/resident/lookup.html",
+        _in_language({"form": form}, language),
+        status=status,
+    )
 
 
 @public_view
@@ -176,24 +178,33 @@ def issued_document(request, org_code, receipt_number, token, document_id):
 @rate_limited("my-applications", "5/10m")
 @require_http_methods(["GET", "POST"])
 def my_applications_request(request):
-    """Asks for the link by e-mail; the answer is the same whether the address has applications."""
+    """Asks for the link by e-mail; the answer is the same whether the address has applications.
+    With ``?lang=`` (from the finder in a resident's language) the page, the mail and the list
+    the link opens are in that language; otherwise the mail follows the site's language."""
+    language = _resident_language(request)
+    with resident_page_language(language or "ja"):
+        return _my_applications_request(request, language or _site_language())
+
+
+def _my_applications_request(request, language: str):
     form = ApplicantLinkForm(request.POST or None)
+    context = _in_language({"form": form}, language)
     if request.method == "POST":
         if not form.is_valid():
             return render(
-                request,
-                "procedures/resident/my_applications_request.html",
-                {"form": form},
-                status=422,
+                request, "procedures/resident/my_applications_request.html", context, status=422
             )
         limit_mail(request, form.cleaned_data["email"])
-        services.request_applicant_link(email=form.cleaned_data["email"])
+        services.request_applicant_link(email=form.cleaned_data["email"], language=language)
         return render(
             request,
             "procedures/resident/my_applications_sent.html",
-            {"email": form.cleaned_data["email"], "minutes": _minutes(links.LINK_LIFETIME)},
+            _in_language(
+                {"email": form.cleaned_data["email"], "minutes": _minutes(links.LINK_LIFETIME)},
+                language,
+            ),
         )
-    return render(request, "procedures/resident/my_applications_request.html", {"form": form})
+    return render(request, "procedures/resident/my_applications_request.html", context)
 
 
 @public_view
@@ -202,17 +213,25 @@ def my_applications_open(request, token):
     """The mailed link. Opening it shows a button: the link is spent by that POST only, so a mail
     filter that fetches links does not use it up."""
     if request.method == "POST":
-        email = services.use_applicant_link(token=token)
-        if email is not None:
+        link = services.use_applicant_link(token=token)
+        if link is not None:
             expires = timezone.now() + links.SESSION_LIFETIME
             request.session.cycle_key()
             request.session[MY_APPLICATIONS_SESSION] = {
-                "email": email,
+                "email": link.email,
                 "until": expires.timestamp(),
+                "language": link.language,
             }
             return redirect("resident:my_applications")
-    elif links.live_applicant_link(token):
-        return render(request, "procedures/resident/my_applications_open.html")
+    else:
+        live = links.live_applicant_link(token)
+        if live is not None:
+            with resident_page_language(live.language):
+                return render(
+                    request,
+                    "procedures/resident/my_applications_open.html",
+                    _in_language({}, live.language),
+                )
     return render(request, "procedures/resident/my_applications_unusable.html", status=410)
 
 
@@ -223,11 +242,29 @@ def my_applications(request):
     if not opened or opened.get("until", 0) < timezone.now().timestamp():
         request.session.pop(MY_APPLICATIONS_SESSION, None)
         return redirect("resident:my_applications_request")
-    return render(
-        request,
-        "procedures/resident/my_applications.html",
-        {"applications": list(links.applications_made_with(opened["email"])[:200])},
-    )
+    language = opened.get("language", "ja")
+    with resident_page_language(language):
+        return render(
+            request,
+            "procedures/resident/my_applications.html",
+            _in_language(
+                {"applications": list(links.applications_made_with(opened["email"])[:200])},
+                language,
+            ),
+        )
+
+
+def _site_language() -> str:
+    """The resident language matching the site's language: English, or Japanese."""
+    return "en" if translation.get_language() == "en" else "ja"
+
+
+def _in_language(context: dict, language: str) -> dict:
+    """``context`` for a page shown in ``language``: the page marked with it unless Japanese, and
+    the procedures' names read in it."""
+    if language and language != "ja":
+        return {**context, "page_lang": html_lang(language), "language": language}
+    return context
 
 
 def _minutes(lifetime) -> int:

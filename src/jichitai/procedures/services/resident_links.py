@@ -12,11 +12,13 @@ from jichitai.procedures.models import ApplicantLink
 
 
 @transaction.atomic
-def request_applicant_link(*, email: str) -> ApplicantLink:
-    """Records a link for ``email`` and queues its mail. The same work is done whether or not the
-    address has applications: the mail itself (sent in the background) says which."""
+def request_applicant_link(*, email: str, language: str = "ja") -> ApplicantLink:
+    """Records a link for ``email`` and queues its mail, in ``language``. The same work is done
+    whether or not the address has applications: the mail itself (sent in the background) says
+    which."""
     link = ApplicantLink.objects.create(
         email=email.strip().lower(),
+        language=language,
         nonce=secrets.token_urlsafe(24),
         expires_at=timezone.now() + links.LINK_LIFETIME,
     )
@@ -30,9 +32,9 @@ def request_applicant_link(*, email: str) -> ApplicantLink:
 
 
 @transaction.atomic
-def use_applicant_link(*, token: str) -> str | None:
-    """Spends the link the token names and returns its e-mail address; None when the token is
-    forged, expired or already used."""
+def use_applicant_link(*, token: str) -> ApplicantLink | None:
+    """Spends the link the token names and returns it (its address, its language); None when the
+    token is forged, expired or already used."""
     nonce = links.nonce_of(token)
     if nonce is None:
         return None
@@ -51,4 +53,4 @@ def use_applicant_link(*, token: str) -> str | None:
         target=link,
         summary="申請した手続の一覧を開いた",
     )
-    return link.email
+    return link

@@ -228,3 +228,52 @@ class TestAsking:
             "procedures.applicant_link.used",
         ]
         assert not any("taro1" in str(e.__dict__) for e in events)
+
+
+@pytest.mark.django_db
+def test_a_portuguese_resident_asks_opens_and_reads_the_list_in_portuguese(
+    tsu, django_capture_on_commit_callbacks
+):
+    """From the finder in Portuguese: the request page, the page saying the mail went, the mail,
+    the page the link opens and the list are all in Portuguese; Japanese remains only in what
+    the municipality wrote (its name, the procedure's)."""
+    from jichitai.procedures.tests.languages import JAPANESE
+
+    procedure = published_procedure(tsu)
+    apply(procedure, 1)
+
+    def japanese_in(response, *names):
+        main = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+        text = re.sub(r"<[^>]+>", " ", main)
+        for name in names:
+            text = text.replace(name, "")
+        return JAPANESE.findall(text)
+
+    client = Client()
+    finder = client.get("/procedures/?lang=pt").content.decode()
+    assert 'href="/my-applications/?lang=pt"' in finder
+    asked = client.get("/my-applications/?lang=pt")
+    assert '<html lang="pt">' in asked.content.decode() and japanese_in(asked) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/my-applications/?lang=pt", {"email": "taro1@example.jp"})
+    assert japanese_in(sent) == [] and "E-mail enviado" in sent.content.decode()
+    (message,) = mail.outbox
+    assert message.subject == "Lista dos seus pedidos"
+    assert JAPANESE.findall(message.body.replace(tsu.name, "")) == []
+    link = path_of(re.search(r"https?://\S+/my-applications/open/\S+/", message.body).group(0))
+    opening = client.get(link)
+    assert '<html lang="pt">' in opening.content.decode() and japanese_in(opening) == []
+    listed = client.post(link, follow=True)
+    assert japanese_in(listed, tsu.name, procedure.name) == []
+    assert "1 pedido" in listed.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_mail_is_english_when_the_site_is_read_in_english(tsu, ask_for_link):
+    procedure = published_procedure(tsu)
+    apply(procedure, 1)
+    mail.outbox.clear()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    ask_for_link(client, "taro1@example.jp")
+    (message,) = mail.outbox
+    assert message.subject == "Your applications" and "can be opened" in message.body
