@@ -50,6 +50,16 @@ def applications_made_with(email: str) -> QuerySet[Application]:
     )
 
 
+def language_of_link(token: str) -> str:
+    """The language the link a genuine token names was asked in, used or not ("" for none)."""
+    nonce = nonce_of(token)
+    if nonce is None:
+        return ""
+    return (
+        ApplicantLink.objects.filter(nonce=nonce).values_list("language", flat=True).first() or ""
+    )
+
+
 def live_applicant_link(token: str) -> ApplicantLink | None:
     """The unused, unexpired link a genuine token names."""
     nonce = nonce_of(token)

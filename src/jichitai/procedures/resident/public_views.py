@@ -232,7 +232,14 @@ def my_applications_open(request, token):
                     "procedures/resident/my_applications_open.html",
                     _in_language({}, live.language),
                 )
-    return render(request, "procedures/resident/my_applications_unusable.html", status=410)
+    language = links.language_of_link(token)
+    with resident_page_language(language or "ja"):
+        return render(
+            request,
+            "procedures/resident/my_applications_unusable.html",
+            _in_language({}, language),
+            status=410,
+        )
 
 
 @public_view

@@ -277,3 +277,21 @@ def test_the_mail_is_english_when_the_site_is_read_in_english(tsu, ask_for_link)
     ask_for_link(client, "taro1@example.jp")
     (message,) = mail.outbox
     assert message.subject == "Your applications" and "can be opened" in message.body
+
+
+@pytest.mark.django_db
+def test_a_link_used_already_says_so_in_the_language_it_was_asked_in(
+    tsu, django_capture_on_commit_callbacks
+):
+    procedure = published_procedure(tsu)
+    apply(procedure, 1)
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/my-applications/?lang=pt", {"email": "taro1@example.jp"})
+    (message,) = mail.outbox
+    link = path_of(re.search(r"https?://\S+/my-applications/open/\S+/", message.body).group(0))
+    client.post(link)
+    again = Client().get(link)
+    page = again.content.decode()
+    assert again.status_code == 410 and '<html lang="pt">' in page
+    assert 'href="/my-applications/?lang=pt"' in page
