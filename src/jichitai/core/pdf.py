@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from weasyprint.urls import URLFetcher
 
 JAPANESE_FONT_FAMILIES = '"IPAexGothic", "Noto Sans CJK JP", sans-serif'
@@ -68,11 +69,15 @@ def pdf_url_fetcher() -> "URLFetcher":
     return StaticFilesOnlyFetcher()
 
 
-def render_pdf(template_name: str, context: dict | None = None) -> bytes:
+def render_pdf(
+    template_name: str, context: dict | None = None, *, request: "HttpRequest | None" = None
+) -> bytes:
     """Templates extend ``core/pdf/base.html`` (A4, Japanese fonts, page numbers); the document
     is in the language active now (``document_lang``, which chooses its fonts)."""
     return html_to_pdf(
-        render_to_string(template_name, {"document_lang": document_lang(), **(context or {})})
+        render_to_string(
+            template_name, {"document_lang": document_lang(), **(context or {})}, request=request
+        )
     )
 
 

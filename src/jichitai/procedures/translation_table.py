@@ -142,6 +142,16 @@ def procedure_texts(procedure, code: str) -> list[Text]:
     return found
 
 
+def current_translations(procedure) -> list[str]:
+    """Every translation of the procedure's name and description still made from its Japanese."""
+    return [
+        text
+        for code in procedure.translations
+        for key in PROCEDURE_KEYS
+        if (text := _kept(procedure, code, key))
+    ]
+
+
 def _kept(procedure, code: str, key: str) -> str | None:
     kept = procedure.translations.get(code, {}).get(key, {})
     return kept["text"] if kept.get("japanese") == getattr(procedure, key) else None

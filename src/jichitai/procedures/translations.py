@@ -87,6 +87,12 @@ def missing_language_notice(code: str | None, offered: list[tuple[str, str]]) ->
         return gettext("このフォームはこの言語では用意されていません。日本語で表示しています。")
 
 
+def language_links(codes) -> list[tuple[str, str, str]]:
+    """(code, name in itself, HTML lang) of the languages ``codes`` names, in the order residents
+    choose them."""
+    return [(code, name, html_lang(code)) for code, name in LANGUAGES.items() if code in codes]
+
+
 def html_lang(code: str) -> str:
     return "ja" if code == "ja-easy" else code
 

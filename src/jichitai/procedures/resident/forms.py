@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
 from jichitai.core.forms import JapaneseDateField
-from jichitai.procedures.translations import LANGUAGES
+from jichitai.procedures.translation_table import TRANSLATABLE_LANGUAGES
 
 
 class LookupForm(forms.Form):
@@ -67,8 +67,7 @@ class FinderForm(forms.Form):
     lang = forms.ChoiceField(
         label=_("申請できる言語"),
         required=False,
-        choices=[("", _("日本語(すべての手続)"))]
-        + [(code, name) for code, name in LANGUAGES.items() if code != "ja"],
+        choices=[("", _("日本語(すべての手続)")), *TRANSLATABLE_LANGUAGES.items()],
     )
 
     def __init__(self, *args, municipalities=None, **kwargs):

@@ -5,7 +5,6 @@ import time
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from jichitai.core.decorators import public_view
 from jichitai.core.files import content_disposition, private_file_response
 from jichitai.core.links import absolute_url
-from jichitai.core.pdf import document_lang, html_to_pdf
+from jichitai.core.pdf import render_pdf
 from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.procedures import applicant_links as links
 from jichitai.procedures import selectors as procedure_selectors
@@ -24,8 +23,8 @@ from jichitai.procedures.documents import selectors as documents
 from jichitai.procedures.registry import fee_of
 from jichitai.procedures.resident import selectors
 from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
+from jichitai.procedures.translation_table import TRANSLATABLE_LANGUAGES
 from jichitai.procedures.translations import (
-    LANGUAGES,
     html_lang,
     resident_language,
     resident_page_language,
@@ -51,7 +50,7 @@ def finder(request):
 def _resident_language(request) -> str:
     """The resident language a page was asked in (``?lang=``), "" for the site's own."""
     language = request.GET.get("lang", "")
-    return language if language in LANGUAGES and language != "ja" else ""
+    return language if language in TRANSLATABLE_LANGUAGES else ""
 
 
 def _finder(request, language: str):
@@ -81,13 +80,9 @@ def _finder(request, language: str):
         "limit": FINDER_LIMIT,
         "municipality": municipality,
         "prefecture": selectors.home_prefecture(),
-        # The names of the procedures found are read in the language they are offered in.
-        "language": language,
         "languages": selectors.languages_offered(),
     }
-    if language:
-        context["page_lang"] = html_lang(language)
-    return render(request, "procedures/resident/finder.html", context)
+    return render(request, "procedures/resident/finder.html", _in_language(context, language))
 
 
 @public_view
@@ -145,7 +140,7 @@ def receipt_pdf(request, org_code, receipt_number, token):
     )
     # On paper in the language the application was made in, whatever the site's language.
     with resident_language(application.language):
-        html = render_to_string(
+        pdf = render_pdf(
             "procedures/resident/receipt_pdf.html",
             {
                 "application": application,
@@ -153,12 +148,11 @@ def receipt_pdf(request, org_code, receipt_number, token):
                 "fee": fee_of(application),
                 "status_url": absolute_url(status_path),
                 "lookup_url": absolute_url(reverse("resident:lookup")),
-                "document_lang": document_lang(),
             },
             request=request,
         )
         file_name = _("受付票_%(receipt_number)s.pdf") % {"receipt_number": receipt_number}
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(file_name, inline=True)
     return response
 

@@ -12,7 +12,7 @@ from jichitai.core import japanese
 from jichitai.procedures.availability import accepting
 from jichitai.procedures.models import Application, Procedure
 from jichitai.procedures.selectors import naming, offered_languages
-from jichitai.procedures.translations import LANGUAGES, html_lang
+from jichitai.procedures.translations import language_links
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import organization_by_code, tenant_get
 
@@ -147,9 +147,10 @@ def languages_offered() -> list[tuple[str, str, str]]:
 
 def _languages_offered() -> list[tuple[str, str, str]]:
     translated = _open_procedures().filter(current_version__fields__icontains='"translations"')
-    offered = {
-        code
-        for fields in translated.values_list("current_version__fields", flat=True)
-        for code in offered_languages(fields)
-    }
-    return [(code, name, html_lang(code)) for code, name in LANGUAGES.items() if code in offered]
+    return language_links(
+        {
+            code
+            for fields in translated.values_list("current_version__fields", flat=True)
+            for code in offered_languages(fields)
+        }
+    )

@@ -37,6 +37,7 @@ from jichitai.procedures.selectors.figures import (
     survey_tally,
     total_applications,
 )
+from jichitai.procedures.translation_table import current_translations
 from jichitai.tenancy.models import Division, Membership, Organization, Role
 from jichitai.tenancy.selectors import divisions_of, for_tenant, tenant_get
 
@@ -73,16 +74,11 @@ def naming(procedures: QuerySet[Procedure], words: str) -> QuerySet[Procedure]:
     search differently, so they are compared here, for the procedures that have any."""
     needle = words.casefold()
     translated = [
-        pk
-        for pk, name, description, texts in procedures.exclude(translations={}).values_list(
-            "pk", "name", "description", "translations"
-        )
-        if any(
-            needle in kept["text"].casefold()
-            and kept["japanese"] == {"name": name, "description": description}.get(key)
-            for in_language in texts.values()
-            for key, kept in in_language.items()
-        )
+        procedure.pk
+        for procedure in procedures.exclude(translations={})
+        .select_related(None)
+        .only("name", "description", "translations")
+        if any(needle in text.casefold() for text in current_translations(procedure))
     ]
     return procedures.filter(
         Q(name__icontains=words) | Q(description__icontains=words) | Q(pk__in=translated)

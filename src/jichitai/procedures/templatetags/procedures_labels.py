@@ -2,7 +2,7 @@ from django import template
 
 from jichitai.procedures import selectors, translation_table
 from jichitai.procedures.field_type_names import field_type_name as name_of
-from jichitai.procedures.translations import LANGUAGES, LANGUAGES_FOR_STAFF, html_lang
+from jichitai.procedures.translations import LANGUAGES, LANGUAGES_FOR_STAFF, language_links
 
 register = template.Library()
 
@@ -26,12 +26,11 @@ def procedure_text(context, procedure, key: str) -> str:
 def other_languages(procedure) -> list[tuple[str, str, str]]:
     """(code, name, HTML lang) of the languages besides Japanese the procedure's published form
     is offered in."""
-    return [
-        (code, LANGUAGES[code], html_lang(code))
-        for code in selectors.offered_languages(
+    return language_links(
+        selectors.offered_languages(
             procedure.current_version.fields if procedure.current_version_id else None
         )
-    ]
+    )
 
 
 @register.filter
