@@ -3,6 +3,7 @@ from django import template
 from jichitai.procedures import selectors, translation_table
 from jichitai.procedures.field_type_names import field_type_name as name_of
 from jichitai.procedures.translations import LANGUAGES, LANGUAGES_FOR_STAFF, language_links
+from jichitai.procedures.translations import html_lang as html_lang_of
 
 register = template.Library()
 
@@ -43,3 +44,9 @@ def language_name(code: str) -> str:
 def language_name_for_staff(code: str) -> str:
     """A form language's name in the staff's language (ポルトガル語)."""
     return str(LANGUAGES_FOR_STAFF.get(code, code))
+
+
+@register.filter
+def html_lang(code: str) -> str:
+    """The HTML ``lang`` of a form language (やさしい日本語 is Japanese)."""
+    return html_lang_of(code)
