@@ -25,7 +25,7 @@ from jichitai.payments.methods import online_method_for, payment_slip, receipt
 from jichitai.payments.models import Payment
 from jichitai.procedures import selectors as procedure_selectors
 from jichitai.procedures.notifications import absolute
-from jichitai.procedures.translations import resident_page_language
+from jichitai.procedures.translations import in_page_language, resident_page_language
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
 from jichitai.tenancy.selectors import organization_by_code
@@ -226,7 +226,9 @@ def gateway_return(request, payment_number, token):
     # In the language the application was made in, as its status page is.
     with resident_page_language(application.language):
         return render(
-            request, "payments/gateway_return.html", {"payment": payment, "status_url": status_url}
+            request,
+            "payments/gateway_return.html",
+            in_page_language({"payment": payment, "status_url": status_url}, application.language),
         )
 
 

@@ -1,16 +1,20 @@
 """The resident's way through a form with pages, one POST per page so it works without
-JavaScript: which page a request is on (``?page=N``), where 次へ and 戻る lead, and the
+JavaScript: which page a request is on (``?page=N``), where 次へ and 戻る lead, each page rendered
+in the resident's language with its progress (``render_in_language``), and the
 confirmation grouped by page with a 修正 link to each. The answers so far live in the
 resident's session; the one validator judges them, and a page only chooses which of its
 messages are shown."""
 
 from urllib.parse import urlencode
 
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from jichitai.procedures import pages
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.repeats import display_rows
+from jichitai.procedures.translations import html_lang, in_page_language, resident_page_language
 
 
 def page_url(procedure, page: pages.Page | None = None, **query) -> str:
@@ -84,3 +88,26 @@ def confirmation_groups(
             }
         )
     return groups
+
+
+def render_in_language(
+    language: str, request, template: str, context: dict, status: int = 200, *, choices=()
+):
+    """A resident page in the form's chosen language (``translations.resident_language``),
+    marked with it (``translations.in_page_language``); ``choices`` are the form's languages
+    when the page can be switched to them by ``?lang=``."""
+    context = {
+        **in_page_language(context, language, choices=choices),
+        "html_lang": html_lang(language),
+    }
+    with resident_page_language(language):
+        if context.get("page_count", 0) > 1:
+            context["page_progress"] = gettext("ページ %(position)s / %(count)s") % {
+                "position": context["page_position"],
+                "count": context["page_count"],
+            }
+        # Pages are counted as the resident met them (routing may skip some).
+        for position, group in enumerate(context.get("groups", []), start=1):
+            group["heading"] = group["title"] or gettext("ページ %(number)s") % {"number": position}
+        response = render(request, template, context, status=status)
+    return response

@@ -91,26 +91,6 @@ def _language(request, version, state: dict) -> tuple[str, list, list]:
     return language, languages, translate(version.fields, language)
 
 
-def render_in_language(language: str, request, template: str, context: dict, status: int = 200):
-    """A resident page in the form's chosen language (``translations.resident_language``). The
-    whole page is marked with it (``page_lang``, やさしい日本語 as ja) unless it is Japanese,
-    which switches nothing."""
-    context = {**context, "language": language, "html_lang": html_lang(language)}
-    if language != "ja":
-        context["page_lang"] = html_lang(language)
-    with resident_page_language(language):
-        if context.get("page_count", 0) > 1:
-            context["page_progress"] = gettext("ページ %(position)s / %(count)s") % {
-                "position": context["page_position"],
-                "count": context["page_count"],
-            }
-        # Pages are counted as the resident met them (routing may skip some).
-        for position, group in enumerate(context.get("groups", []), start=1):
-            group["heading"] = group["title"] or gettext("ページ %(number)s") % {"number": position}
-        response = render(request, template, context, status=status)
-    return response
-
-
 def _validate(procedure, state: dict, fields=None) -> tuple[dict, dict, dict[str, str]]:
     """The form's data as typed so far (judged on ``fields``, the form in the resident's
     language), with the files waiting on the server counted in as answers, so a file is
@@ -152,7 +132,7 @@ def procedure_form(request, org_code, procedure_id):
     )
     unavailable = unavailable_reason(procedure)
     if unavailable is not None:
-        return render_in_language(
+        return page_flow.render_in_language(
             language,
             request,
             "procedures/public/closed.html",
@@ -161,14 +141,16 @@ def procedure_form(request, org_code, procedure_id):
                 "procedure": procedure,
                 "reason": unavailable.reason,
             },
+            choices=dict(languages),
         )
     if procedure.identity == procedure.Identity.EMAIL and not state.get("verified_email"):
         _save_state(request, procedure, state)
-        return render_in_language(
+        return page_flow.render_in_language(
             language,
             request,
             "procedures/public/verify_email.html",
             {"organization": organization, "procedure": procedure, "form": EmailForm()},
+            choices=dict(languages),
         )
 
     # Messages, the fixed texts and the form's own all in the language chosen.
@@ -246,9 +228,7 @@ def procedure_form(request, org_code, procedure_id):
             "organization": organization,
             "procedure": procedure,
             "questions": widgets(fields, state["raw"], shown, files=attached, only=page.names),
-            "language": language,
             "languages": languages,
-            "html_lang": html_lang(language),
             "missing_language": html_lang(request.GET.get("lang", "")),
             "missing_language_notice": missing_language_notice(request.GET.get("lang"), languages),
             "errors": shown,
@@ -261,8 +241,13 @@ def procedure_form(request, org_code, procedure_id):
             "returns_to_confirm": request.GET.get("return") == "confirm",
             **page_flow.navigation(form_pages, page, cleaned),
         }
-        return render_in_language(
-            language, request, "procedures/public/form.html", context, status=422 if shown else 200
+        return page_flow.render_in_language(
+            language,
+            request,
+            "procedures/public/form.html",
+            context,
+            status=422 if shown else 200,
+            choices=dict(languages),
         )
 
 
@@ -326,7 +311,7 @@ def procedure_confirm(request, org_code, procedure_id):
             "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
             "signature_error": signature_error,
         }
-    return render_in_language(
+    return page_flow.render_in_language(
         language,
         request,
         "procedures/public/confirm.html",
@@ -424,7 +409,7 @@ def procedure_done(request, org_code, procedure_id):
         organization, procedure, request.session.get(f"procedures:done:{procedure.pk}")
     )
     language = request.session.get(f"procedures:done-language:{procedure.pk}", "ja")
-    return render_in_language(
+    return page_flow.render_in_language(
         language,
         request,
         "procedures/public/done.html",
@@ -465,7 +450,7 @@ def request_verification(request, org_code, procedure_id):
         form = EmailForm(request.POST)
         valid = form.is_valid()
     if not valid:
-        return render_in_language(
+        return page_flow.render_in_language(
             language,
             request,
             "procedures/public/verify_email.html",
@@ -475,7 +460,7 @@ def request_verification(request, org_code, procedure_id):
     services.request_email_verification(
         procedure=procedure, email=form.cleaned_data["email"], language=language
     )
-    return render_in_language(
+    return page_flow.render_in_language(
         language,
         request,
         "procedures/public/verify_sent.html",

@@ -93,6 +93,29 @@ def language_links(codes) -> list[tuple[str, str, str]]:
     return [(code, name, html_lang(code)) for code, name in LANGUAGES.items() if code in codes]
 
 
+def in_page_language(context: dict, language: str, *, choices=()) -> dict:
+    """``context`` for a resident page shown in ``language``: marked with it unless Japanese
+    (``page_lang``), the procedures' names read in it (``language``) and the header's language
+    menu (``page_language``). ``choices`` are the languages the same page is read in by
+    ``?lang=``: the menu switches among them. A page with no choice, whose language its
+    application fixes, names its language there instead; only a Japanese one keeps the site's
+    own switch (日本語 / English), which would leave a page in another language unchanged."""
+    offered = set(choices) | {language}
+    context = {
+        **context,
+        "language": language,
+        "page_language": {
+            "code": language,
+            "name": LANGUAGES[language],
+            "lang": html_lang(language),
+            "choices": language_links(offered) if len(offered) > 1 else [],
+        },
+    }
+    if language != "ja":
+        context["page_lang"] = html_lang(language)
+    return context
+
+
 def html_lang(code: str) -> str:
     return "ja" if code == "ja-easy" else code
 

@@ -67,7 +67,8 @@ class FinderForm(forms.Form):
     lang = forms.ChoiceField(
         label=_("申請できる言語"),
         required=False,
-        choices=[("", _("日本語(すべての手続)")), *TRANSLATABLE_LANGUAGES.items()],
+        # "ja" is what the page's language menu sends for Japanese.
+        choices=[("ja", _("日本語(すべての手続)")), *TRANSLATABLE_LANGUAGES.items()],
     )
 
     def __init__(self, *args, municipalities=None, **kwargs):

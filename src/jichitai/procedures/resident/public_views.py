@@ -25,7 +25,8 @@ from jichitai.procedures.resident import selectors
 from jichitai.procedures.resident.forms import ApplicantLinkForm, FinderForm, LookupForm
 from jichitai.procedures.translation_table import TRANSLATABLE_LANGUAGES
 from jichitai.procedures.translations import (
-    html_lang,
+    LANGUAGES,
+    in_page_language,
     resident_language,
     resident_page_language,
 )
@@ -72,6 +73,7 @@ def _finder(request, language: str):
             : FINDER_LIMIT + 1
         ]
     )
+    languages = selectors.languages_offered()
     context = {
         "form": form,
         "searched": form.is_bound,
@@ -80,9 +82,13 @@ def _finder(request, language: str):
         "limit": FINDER_LIMIT,
         "municipality": municipality,
         "prefecture": selectors.home_prefecture(),
-        "languages": selectors.languages_offered(),
+        "languages": languages,
     }
-    return render(request, "procedures/resident/finder.html", _in_language(context, language))
+    return render(
+        request,
+        "procedures/resident/finder.html",
+        _in_language(context, language, choices=["ja", *(code for code, name, lang in languages)]),
+    )
 
 
 @public_view
@@ -124,7 +130,7 @@ def _status_lookup(request, language: str):
     return render(
         request,
         "procedures/resident/lookup.html",
-        _in_language({"form": form}, language),
+        _in_language({"form": form}, language, choices=LANGUAGES),
         status=status,
     )
 
@@ -177,19 +183,21 @@ def my_applications_request(request):
     the link opens are in that language; otherwise the mail follows the site's language."""
     language = _resident_language(request)
     with resident_page_language(language or "ja"):
-        return _my_applications_request(request, language or _site_language())
+        return _my_applications_request(request, language)
 
 
 def _my_applications_request(request, language: str):
     form = ApplicantLinkForm(request.POST or None)
-    context = _in_language({"form": form}, language)
+    context = _in_language({"form": form}, language, choices=LANGUAGES)
     if request.method == "POST":
         if not form.is_valid():
             return render(
                 request, "procedures/resident/my_applications_request.html", context, status=422
             )
         limit_mail(request, form.cleaned_data["email"])
-        services.request_applicant_link(email=form.cleaned_data["email"], language=language)
+        services.request_applicant_link(
+            email=form.cleaned_data["email"], language=language or _site_language()
+        )
         return render(
             request,
             "procedures/resident/my_applications_sent.html",
@@ -260,12 +268,11 @@ def _site_language() -> str:
     return "en" if translation.get_language() == "en" else "ja"
 
 
-def _in_language(context: dict, language: str) -> dict:
-    """``context`` for a page shown in ``language``: the page marked with it unless Japanese, and
-    the procedures' names read in it."""
-    if language and language != "ja":
-        return {**context, "page_lang": html_lang(language), "language": language}
-    return context
+def _in_language(context: dict, language: str, *, choices=()) -> dict:
+    """``context`` for a page shown in the resident language ``language``, which ``choices``
+    can replace (``translations.in_page_language``); "" leaves the page in the site's own
+    language, with the site's own switch."""
+    return in_page_language(context, language, choices=choices) if language else context
 
 
 def _minutes(lifetime) -> int:

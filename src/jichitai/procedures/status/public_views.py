@@ -20,7 +20,7 @@ from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import page_flow, pages, selectors, services
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
-from jichitai.procedures.public_views import read_signature, render_in_language
+from jichitai.procedures.public_views import read_signature
 from jichitai.procedures.registry import applicant_panels, panels_for
 from jichitai.procedures.rendering import raw_from_data, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
@@ -122,7 +122,7 @@ def status_page(request, org_code, receipt_number, token):
         if application.status != application.Status.RETURNED:
             if request.method == "POST":  # an old tab: there is nothing to correct any more
                 return redirect(_status_url(application))
-            return render_in_language(
+            return page_flow.render_in_language(
                 application.language, request, "procedures/public/status.html", context
             )
         return _correct(request, application, context)
@@ -192,7 +192,7 @@ def _correct(request, application, context: dict):
         }
     )
     failed = bool(shown or context["signature_error"])
-    return render_in_language(
+    return page_flow.render_in_language(
         application.language,
         request,
         "procedures/public/status.html",

@@ -148,3 +148,22 @@ def test_a_resident_who_reads_no_japanese_finds_their_language_first(phone, tsu,
     assert weight != other.evaluate("link => getComputedStyle(link).fontWeight")
     assert menu.get_by_role("link", name="やさしい日本語").get_attribute("lang") == "ja"
     accessible(page)
+
+
+def test_the_language_menu_at_the_top_turns_a_japanese_form_into_the_residents_language(
+    phone, tsu, accessible
+):
+    """Where a phone's visitor looks for a language first: the header's menu, which on a
+    translated form offers the form's languages rather than only the site's 日本語 / English."""
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    page = phone(locale="pt-BR")
+    page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    menu = page.get_by_label("言語", exact=True)
+    assert menu.input_value() == "ja"
+    menu.select_option("pt")
+    page.get_by_role("button", name="切替").click()
+    page.get_by_role("button", name="Verificar respostas").wait_for()
+    assert page.get_by_label("Idioma", exact=True).input_value() == "pt"
+    assert page.locator("html").get_attribute("lang") == "pt"
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -1,0 +1,113 @@
+"""The language menu at the top of a resident's page, where people look for their language,
+says the language the page is in and switches to the languages the page can be read in: a
+Portuguese page does not say 日本語 there, nor offer a switch that leaves it in Portuguese."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from jichitai.procedures import services
+from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.test_correction_pages import status_url
+from jichitai.procedures.tests.test_form_languages import FIELDS
+
+SITE_SWITCH = 'action="/i18n/setlang/"'
+
+
+def header(response) -> str:
+    assert response.status_code == 200
+    return re.search(r'<header class="site-header">.*?</header>', response.content.decode(), re.S)[
+        0
+    ]
+
+
+def options(menu: str) -> list[tuple[str, bool]]:
+    """(value, selected) of each choice of the header's language menu."""
+    return [
+        (value, "selected" in rest)
+        for value, rest in re.findall(r'<option value="([^"]*)"([^>]*)>', menu)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_translated_form_offers_its_languages_at_the_top_with_the_chosen_one_selected(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    top = header(Client().get(url + "?lang=pt"))
+    assert SITE_SWITCH not in top
+    assert '<form class="language-form" method="get">' in top
+    assert '<select id="language-select" name="lang">' in top
+    assert options(top) == [("ja", False), ("pt", True)]
+    assert '<label for="language-select">Idioma</label>' in top
+    # Japanese is chosen by the same menu, which brings the page back in Japanese.
+    japanese = Client().get(url + "?lang=ja")
+    assert options(header(japanese)) == [("ja", True), ("pt", False)]
+    assert "子どもの人数" in japanese.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_only_in_japanese_keeps_the_sites_own_language_switch(tsu):
+    procedure = published_procedure(tsu, fields=[FIELDS[0] | {"translations": {}}])
+    top = header(Client().get(f"/o/{tsu.code}/procedures/{procedure.pk}/"))
+    assert SITE_SWITCH in top and options(top) == [("ja", True), ("en", False)]
+
+
+@pytest.mark.django_db
+def test_the_finder_in_portuguese_switches_language_keeping_the_search(tsu):
+    published_procedure(tsu, fields=FIELDS)
+    top = header(Client().get("/procedures/?lang=pt&q=escola&municipality="))
+    assert SITE_SWITCH not in top
+    assert options(top) == [("ja", False), ("pt", True)]
+    assert '<input type="hidden" name="q" value="escola">' in top
+    assert '<input type="hidden" name="municipality" value="">' in top
+    assert 'name="lang" value' not in top
+
+
+@pytest.mark.django_db
+def test_the_finder_asked_for_in_japanese_by_that_menu_shows_every_procedure(tsu):
+    published_procedure(tsu, fields=FIELDS)
+    page = Client().get("/procedures/?lang=ja")
+    assert page.status_code == 200
+    assert 'class="errorlist' not in page.content.decode()
+    assert SITE_SWITCH in header(page)
+
+
+@pytest.mark.django_db
+def test_the_status_lookup_in_portuguese_offers_every_resident_language(tsu):
+    top = header(Client().get("/status/?lang=pt"))
+    assert SITE_SWITCH not in top
+    assert [value for value, _ in options(top)] == [
+        "ja",
+        "ja-easy",
+        "en",
+        "pt",
+        "es",
+        "vi",
+        "zh",
+        "tl",
+    ]
+    assert ("pt", True) in options(top)
+
+
+@pytest.mark.django_db
+def test_a_page_whose_language_the_application_fixes_names_it_without_a_switch(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    application = services.submit_application(
+        procedure=procedure, data={"children": "2", "school": "no"}, language="pt"
+    ).application
+    top = header(Client().get(status_url(application)))
+    assert SITE_SWITCH not in top and "<select" not in top
+    assert (
+        '<p class="language-form"><span>Idioma</span> <strong lang="pt">Português</strong></p>'
+        in top
+    )
+
+
+@pytest.mark.django_db
+def test_the_status_page_of_a_japanese_application_keeps_the_sites_switch(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    application = services.submit_application(
+        procedure=procedure, data={"children": "2", "school": "no"}
+    ).application
+    assert SITE_SWITCH in header(Client().get(status_url(application)))
