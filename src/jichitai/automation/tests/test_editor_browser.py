@@ -97,3 +97,23 @@ def test_clerk_builds_a_scenario_with_a_condition_in_the_editor_and_it_runs(
     assert completed == 1 and LedgerLine.objects.get(run=run).items == 1
     page.goto(f"/s/{tsu.code}/automation/ledger/")
     page.get_by_text("転居以外の届出を完了にする").first.wait_for()
+
+
+def test_enter_in_a_field_saves_rather_than_moving_or_deleting_a_step(
+    page, tsu, make_member, settings
+):
+    """Enter does what the editor's main button does (保存), not what the first button in the page
+    does (手順 1 を上へ, 手順を追加)."""
+    clerk = make_member(tsu, Role.CLERK, username="enter-clerk")
+    get_user_model().objects.filter(pk=clerk.pk).update(is_demo=True)
+    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
+    _login(page, "enter-clerk")
+    page.goto(f"/s/{tsu.code}/automation/scenarios/compose/")
+    _add_step(page, "1件ごと", "applications.complete")
+    _add_step(page, "1件ごと", "item.skip_if")
+    before = page.locator("fieldset.editor-step legend").all_inner_texts()
+    page.get_by_label("題名").fill("Enter で保存")
+    page.get_by_label("題名").press("Enter")
+    page.get_by_text("保存できませんでした。").wait_for()
+    assert page.locator("fieldset.editor-step legend").all_inner_texts() == before
+    assert page.get_by_label("題名").input_value() == "Enter で保存"
