@@ -197,6 +197,15 @@ def procedure_form(request, org_code, procedure_id):
                         ),
                     )
                     return redirect(page_flow.page_url(procedure, page))
+            elif action.startswith("language:"):
+                # Another language chosen halfway (``form-language.js``): the page's answers go
+                # with it, unchecked.
+                chosen = action.removeprefix("language:")
+                if chosen in dict(languages):
+                    state["language"] = chosen
+                _save_state(request, procedure, state)
+                query = {"lang": chosen} if chosen in dict(languages) else {}
+                return redirect(page_flow.page_url(procedure, page, **query))
             elif action.startswith("postal:"):
                 # The 検索 button of an address: fill it from the postal code, check nothing else.
                 shown = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))

@@ -167,3 +167,21 @@ def test_the_language_menu_at_the_top_turns_a_japanese_form_into_the_residents_l
     assert page.locator("html").get_attribute("lang") == "pt"
     accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_resident_who_switches_language_halfway_keeps_what_they_typed(phone, tsu):
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    page = phone(locale="pt-BR")
+    page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    page.locator("[name=full_name]").fill("Maria Silva")
+    page.get_by_role("navigation", name="フォームの言語").get_by_role(
+        "link", name="Português"
+    ).click()
+    page.get_by_role("button", name="Verificar respostas").wait_for()
+    assert page.locator("[name=full_name]").input_value() == "Maria Silva"
+    page.locator("[name=email]").fill("maria@example.jp")
+    page.get_by_label("Idioma", exact=True).select_option("ja")
+    page.get_by_role("button", name="Mudar").click()
+    page.get_by_role("button", name="入力内容を確認する").wait_for()
+    assert page.locator("[name=email]").input_value() == "maria@example.jp"
+    assert page.locator("[name=full_name]").input_value() == "Maria Silva"

@@ -111,3 +111,22 @@ def test_the_status_page_of_a_japanese_application_keeps_the_sites_switch(tsu):
         procedure=procedure, data={"children": "2", "school": "no"}
     ).application
     assert SITE_SWITCH in header(Client().get(status_url(application)))
+
+
+@pytest.mark.django_db
+def test_choosing_a_language_on_a_form_page_keeps_what_was_typed_on_it(tsu):
+    """The form sent with ``language:<code>`` (what the page's script does when a language is
+    chosen) keeps the page's answers, unchecked, and shows it again in that language."""
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client.get(url)
+    switched = client.post(url, {"children": "3", "action": "language:pt"})
+    assert switched.status_code == 302 and switched["Location"] == url + "?lang=pt"
+    page = client.get(switched["Location"]).content.decode()
+    assert "Número de filhos" in page and 'value="3"' in page
+    assert 'class="errorlist' not in page and 'id="error-summary"' not in page
+    # A language the form is not offered in changes nothing and keeps the answers too.
+    kept = client.post(url, {"children": "4", "action": "language:vi"})
+    assert kept["Location"] == url
+    assert 'value="4"' in client.get(url).content.decode()
