@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -81,13 +82,17 @@ def _pending_files(procedure, state: dict) -> dict:
 
 
 def _language(request, version, state: dict) -> tuple[str, list, list]:
-    """The language the resident chose (``?lang=``, remembered with the form's state), the
-    form's languages and its fields as shown in that language."""
+    """The language the resident chose (``?lang=``, remembered with the form's state), else
+    the site's English where the form has it, else Japanese; the form's languages and its
+    fields as shown in that language."""
     languages = form_languages(version.fields)
     chosen = request.GET.get("lang")
     if chosen in dict(languages):
         state["language"] = chosen
-    language = state.get("language", "ja") if state.get("language") in dict(languages) else "ja"
+    if state.get("language") not in dict(languages):
+        english = translation.get_language() == "en" and "en" in dict(languages)
+        state["language"] = "en" if english else "ja"
+    language = state["language"]
     return language, languages, translate(version.fields, language)
 
 

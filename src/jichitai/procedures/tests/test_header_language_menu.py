@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from jichitai.procedures import services
+from jichitai.procedures.models import Application
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.tests.test_correction_pages import status_url
 from jichitai.procedures.tests.test_form_languages import FIELDS
@@ -130,3 +131,33 @@ def test_choosing_a_language_on_a_form_page_keeps_what_was_typed_on_it(tsu):
     kept = client.post(url, {"children": "4", "action": "language:vi"})
     assert kept["Location"] == url
     assert 'value="4"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_resident_reading_the_site_in_english_gets_a_form_offered_in_english_in_english(tsu):
+    """The site's English carries into a form that has it, as the menu at the top then says;
+    a form without English stays in Japanese with English buttons."""
+    fields = [FIELDS[0] | {"translations": {"en": {"label": "Number of children"}}}]
+    procedure = published_procedure(tsu, fields=fields)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    assert "Number of children" in response.content.decode()
+    assert options(header(response)) == [("ja", False), ("en", True)]
+    japanese = client.get(f"/o/{tsu.code}/procedures/{procedure.pk}/?lang=ja")
+    assert "子どもの人数" in japanese.content.decode()
+    # Chosen once, Japanese stays chosen for the form.
+    again = client.get(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    assert "子どもの人数" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_opened_in_english_from_the_sites_english_is_applied_for_in_english(tsu):
+    fields = [FIELDS[0] | {"translations": {"en": {"label": "Number of children"}}}]
+    procedure = published_procedure(tsu, fields=fields)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client.get(url)
+    confirm = client.get(client.post(url, {"children": "2", "action": "next"})["Location"])
+    assert "<dt>Number of children</dt>" in confirm.content.decode()
+    client.post(confirm.request["PATH_INFO"], {"action": "submit"})
+    assert Application.objects.get().language == "en"
