@@ -222,6 +222,14 @@ def fiscal_year_label(year: int, *, style: str = "long") -> str:
     return f"{era.name}{_era_year_label(era_year_number, gannen=True)}年度"
 
 
+def fiscal_year_display(year: int, *, style: str = "long") -> str:
+    """A 年度 as the page's language reads it: ``fiscal_year_label`` in Japanese, ``FY2021`` in
+    English."""
+    if translation.get_language() == "en":
+        return f"FY{year}"
+    return fiscal_year_label(year, style=style)
+
+
 _FISCAL_YEAR_LABEL = re.compile(
     r"^(?:(?P<era>令和|平成|昭和|[RHSrhs])\s*(?P<era_year>元|\d{1,2})|(?:FY|fy)?\s*(?P<year>\d{4}))"
     r"\s*(?:年度?)?$"

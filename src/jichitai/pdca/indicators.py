@@ -104,12 +104,17 @@ def indicator_rows(indicator: Indicator, *, live: bool = True) -> list[dict]:
     return rows
 
 
-def chart_points(rows: list[dict], *, until: int | None = None) -> list[dict]:
+def chart_points(
+    rows: list[dict], *, until: int | None = None, for_page: bool = False
+) -> list[dict]:
     """Target and actual per 年度 of ``indicator_rows``, as the charts take them; with ``until``
-    (a report's 年度) the actuals of later years are left out, as the report's table leaves them."""
+    (a report's 年度) the actuals of later years are left out, as the report's table leaves them.
+    The years are named as a report prints them (R3年度), or ``for_page`` as the page's language
+    reads them."""
+    label = japanese.fiscal_year_display if for_page else japanese.fiscal_year_label
     return [
         {
-            "label": japanese.fiscal_year_label(row["fiscal_year"], style="short"),
+            "label": label(row["fiscal_year"], style="short"),
             "target": float(row["target"]) if row["target"] is not None else None,
             "actual": float(row["actual"])
             if row["actual"] is not None and (until is None or row["fiscal_year"] <= until)
@@ -129,7 +134,7 @@ def indicator_summaries(plan: Plan) -> list[dict]:
                 "indicator": indicator,
                 "rows": rows,
                 "stale": any(row["stale"] for row in rows),
-                "points": chart_points(rows),
+                "points": chart_points(rows, for_page=True),
             }
         )
     return summaries

@@ -115,7 +115,7 @@ def public_plan_data(plan: Plan) -> dict:
                     }
                     for row in rows
                 ],
-                "chart": chart_points(rows),
+                "chart": chart_points(rows, for_page=True),
             }
         )
     yearly_budgets = []

@@ -46,6 +46,4 @@ def nendo(value: date | SupportsInt | str) -> str:
     day = _as_date(value)
     # A value that is not a date is a year number (int, or digits from the template).
     year = japanese.fiscal_year(day) if day else int(cast("SupportsInt | str", value))
-    if translation.get_language() == "en":
-        return f"FY{year}"
-    return japanese.fiscal_year_label(year)
+    return japanese.fiscal_year_display(year)

@@ -126,3 +126,11 @@ def test_the_public_plan_pages_read_on_a_360_px_phone_without_scrolling_sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # Figures written into status texts are filled from the records, never shown as markup.
     assert "{{" not in page.locator("main").inner_text()
+
+
+def test_the_public_plan_page_in_english_names_years_as_fy_in_its_charts_too(policy):
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/o/240001/plans/smart-government-policy/")
+    html = html.content.decode()
+    assert "FY2020–FY2023" in html or "FY2020〜FY2023" in html
+    assert ">FY2020</text>" in html
+    assert "R2年度" not in html and "令和2年度" not in html

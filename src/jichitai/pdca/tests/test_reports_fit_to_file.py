@@ -9,6 +9,7 @@ from datetime import datetime
 from itertools import combinations
 
 import pytest
+from django.utils import translation
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
@@ -198,3 +199,15 @@ def test_an_indicators_explanation_and_its_chart_stay_on_one_page(policy):
     start = next(i for i, (word, _page) in enumerate(words) if word.startswith("目標項目の説明"))
     legend = next(page for word, page in words[start:] if word == "目標値")  # the chart's key
     assert legend == words[start][1]
+
+
+@pytest.mark.django_db
+def test_a_report_made_by_staff_reading_the_site_in_english_is_the_japanese_filing(policy):
+    """The report reproduces the Japanese documents the 議会 receives: its charts' years and
+    legends stay in Japanese whatever language the staff member reads the site in."""
+    with translation.override("en"):
+        data = selectors.evaluation_data(policy, 2021)
+        content = reports.pdf(data)
+    words = [word[0] for word in _words(content)]
+    assert "R2年度" in words and "目標値" in words
+    assert not any(word.startswith("FY") for word in words) and "Target" not in words
