@@ -2,8 +2,6 @@
 and e-mail verification (the status page is in ``status``). Everything works without
 JavaScript."""
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
@@ -17,7 +15,7 @@ from jichitai.core.decorators import public_view
 from jichitai.core.files import content_disposition
 from jichitai.core.ratelimit import limit_mail, rate_limited
 from jichitai.core.uploads import UploadRejected, check_upload, human_size
-from jichitai.procedures import page_flow, pages, selectors, services
+from jichitai.procedures import form_session, page_flow, pages, selectors, services
 from jichitai.procedures.availability import unavailable_reason
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.definitions import file_fields
@@ -26,6 +24,7 @@ from jichitai.procedures.registry import fee_of
 from jichitai.procedures.rendering import fill_address, raw_from_post, widgets
 from jichitai.procedures.repeat_rendering import apply_row_action, is_row_action
 from jichitai.procedures.translations import (
+    LANGUAGES,
     form_languages,
     html_lang,
     missing_language_notice,
@@ -37,48 +36,6 @@ from jichitai.tenancy.selectors import organization_by_code
 
 SIGNATURE_MAX_BYTES = 64 * 1024
 MAX_SEARCH_LENGTH = 100
-
-
-def _session_key(procedure) -> str:
-    return f"procedures:application:{procedure.pk}"
-
-
-def _upload_token(request) -> str:
-    """One token per browser session whatever the procedure, so that the limit on files waiting
-    for confirmation holds for the session, not per form."""
-    token = request.session.get("procedures:upload_token")
-    if token is None:
-        token = request.session["procedures:upload_token"] = secrets.token_urlsafe(16)
-    return token
-
-
-def _state(request, procedure) -> dict:
-    state = request.session.get(_session_key(procedure))
-    if state is None:
-        state = {
-            "raw": {},
-            "files": {},
-            "key": secrets.token_urlsafe(16),
-            "upload_token": _upload_token(request),
-        }
-    return state
-
-
-def _save_state(request, procedure, state: dict) -> None:
-    request.session[_session_key(procedure)] = state
-
-
-def _pending_files(procedure, state: dict) -> dict:
-    stored = selectors.pending_files(
-        procedure.organization,
-        upload_token=state["upload_token"],
-        file_ids=state.get("files", {}).values(),
-    )
-    return {
-        name: stored[file_id]
-        for name, file_id in state.get("files", {}).items()
-        if file_id in stored
-    }
 
 
 def _language(request, version, state: dict) -> tuple[str, list, list]:
@@ -102,7 +59,7 @@ def _validate(procedure, state: dict, fields=None) -> tuple[dict, dict, dict[str
     required only where it is asked. Returns the cleaned answers without the files, the errors
     and the names of the files attached to questions asked."""
     version = procedure.current_version
-    pending = _pending_files(procedure, state)
+    pending = form_session.pending_files(procedure, state)
     raw = {**state["raw"], **{name: {"name": f.original_name} for name, f in pending.items()}}
     cleaned, errors = validate_application_data(fields or version.fields, version.schema, raw)
     attached = {name: f.original_name for name, f in pending.items() if name in cleaned}
@@ -129,7 +86,7 @@ def procedure_list(request, org_code):
 def procedure_form(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
-    state = _state(request, procedure)
+    state = form_session.state(request, procedure)
     version = procedure.current_version
     # A procedure without a published version is closed, and told so in Japanese.
     language, languages, fields = (
@@ -149,7 +106,7 @@ def procedure_form(request, org_code, procedure_id):
             choices=dict(languages),
         )
     if procedure.identity == procedure.Identity.EMAIL and not state.get("verified_email"):
-        _save_state(request, procedure, state)
+        form_session.save(request, procedure, state)
         return page_flow.render_in_language(
             language,
             request,
@@ -161,7 +118,7 @@ def procedure_form(request, org_code, procedure_id):
     # Messages, the fixed texts and the form's own all in the language chosen.
     with resident_page_language(language):
         if request.method == "GET" and "lang" in request.GET:
-            _save_state(request, procedure, state)
+            form_session.save(request, procedure, state)
         form_pages = pages.split(fields)
         cleaned, errors, attached = _validate(procedure, state, fields)
         page = page_flow.current_page(form_pages, request.GET.get("page"), cleaned)
@@ -194,7 +151,7 @@ def procedure_form(request, org_code, procedure_id):
                         data=state["raw"],
                         language=language,
                     )
-                    _save_state(request, procedure, state)
+                    form_session.save(request, procedure, state)
                     messages.success(
                         request,
                         gettext(
@@ -208,21 +165,21 @@ def procedure_form(request, org_code, procedure_id):
                 chosen = action.removeprefix("language:")
                 if chosen in dict(languages):
                     state["language"] = chosen
-                _save_state(request, procedure, state)
+                form_session.save(request, procedure, state)
                 query = {"lang": chosen} if chosen in dict(languages) else {}
                 return redirect(page_flow.page_url(procedure, page, **query))
             elif action.startswith("postal:"):
                 # The 検索 button of an address: fill it from the postal code, check nothing else.
                 shown = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
-                _save_state(request, procedure, state)
+                form_session.save(request, procedure, state)
             elif is_row_action(action):
                 # 追加 / 削除 of a repeating group's row: the page comes back with everything kept.
                 apply_row_action(version.fields, state["raw"], action)
-                _save_state(request, procedure, state)
+                form_session.save(request, procedure, state)
             else:
                 cleaned, errors, attached = _validate(procedure, state, fields)
                 errors.update(upload_errors)
-                _save_state(request, procedure, state)
+                form_session.save(request, procedure, state)
                 if action == "back":  # 戻る keeps what was typed, checked or not
                     previous = pages.preceding(form_pages, page, cleaned)
                     return redirect(page_flow.page_url(procedure, previous or page))
@@ -295,8 +252,10 @@ def procedure_confirm(request, org_code, procedure_id):
     # The web form's submission: the procedure as the API reads it, kept per process.
     procedure = selectors.public_procedure_by_code(org_code, procedure_id)
     organization = procedure.organization
-    state = request.session.get(_session_key(procedure))
+    state = request.session.get(form_session.key(procedure))
     if not state:
+        if request.method == "POST":
+            return _expired(request, procedure)
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
     if request.method == "POST" and not procedure.needs_signature:
         # The submission checks the answers itself; they are checked here only when it refuses
@@ -345,7 +304,7 @@ def _submitted(
             data=data,
             idempotency_key=f"web-{state['key']}",
             applicant_email=state.get("verified_email") or None,
-            pending_files=_pending_files(procedure, state),
+            pending_files=form_session.pending_files(procedure, state),
             signature=signature,
             language=state.get("language", "ja"),
         )
@@ -361,12 +320,30 @@ def _submitted(
             org_code=procedure.organization.code,
             procedure_id=procedure.pk,
         )
-    request.session.pop(_session_key(procedure), None)
+    request.session.pop(form_session.key(procedure), None)
     request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
     request.session[f"procedures:done-language:{procedure.pk}"] = state.get("language", "ja")
     return redirect(
         "procedures_public:done", org_code=procedure.organization.code, procedure_id=procedure.pk
     )
+
+
+def _expired(request, procedure) -> HttpResponseBase:
+    """送信 pressed after the session holding the answers ended (``SESSION_COOKIE_AGE``, or
+    cookies cleared): nothing is sent, and the form says why in the language the confirmation
+    was read in, which its form carries."""
+    language = request.POST.get("lang", "ja")
+    language = language if language in LANGUAGES else "ja"
+    with resident_page_language(language):
+        messages.warning(
+            request,
+            gettext(
+                "入力内容の保存期間が過ぎたため、送信できませんでした。"
+                "お手数ですが、もう一度入力してください。"
+            ),
+        )
+    query = {"lang": language} if language != "ja" else {}
+    return redirect(page_flow.page_url(procedure, **query))
 
 
 def _back_to_answers(procedure, state: dict) -> HttpResponseBase:
@@ -403,7 +380,7 @@ def signing_content(request, org_code, procedure_id):
     signing software."""
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
-    state = request.session.get(_session_key(procedure))
+    state = request.session.get(form_session.key(procedure))
     if not state:
         raise Http404
     cleaned, errors, _attached = _validate(procedure, state)
@@ -442,11 +419,11 @@ def resume_draft(request, org_code, token):
     draft = selectors.live_draft(organization, token)
     if draft is None:
         raise Http404
-    state = _state(request, draft.procedure)
+    state = form_session.state(request, draft.procedure)
     state["raw"] = draft.data
     # Resumed in the language it was saved in, on whichever device the link is opened.
     state["language"] = draft.language
-    _save_state(request, draft.procedure, state)
+    form_session.save(request, draft.procedure, state)
     with resident_page_language(draft.language):
         messages.info(request, gettext("一時保存した内容を読み込みました。"))
     return redirect("procedures_public:form", org_code=org_code, procedure_id=draft.procedure_id)
@@ -459,7 +436,7 @@ def request_verification(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
     # The language the resident chose on the form's page, kept with its state.
-    language = _state(request, procedure).get("language", "ja")
+    language = form_session.state(request, procedure).get("language", "ja")
     with resident_page_language(language):
         form = EmailForm(request.POST)
         valid = form.is_valid()
@@ -489,9 +466,9 @@ def verified(request, org_code, procedure_id, token):
     verification = selectors.live_verification(procedure, token)
     if verification is None:
         raise Http404
-    state = _state(request, procedure)
+    state = form_session.state(request, procedure)
     state["verified_email"] = verification.email
-    _save_state(request, procedure, state)
+    form_session.save(request, procedure, state)
     with resident_page_language(state.get("language", "ja")):
         messages.success(request, gettext("メールアドレスを確認しました。申込みを続けてください。"))
     return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)

@@ -94,3 +94,32 @@ def test_the_clerk_sees_which_language_the_applicant_reads(tsu, tsu_admin, login
     assert (
         "申請者が読む言語" not in client.get(f"/s/{tsu.code}/inbox/{japanese.pk}/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_confirmation_sent_after_the_answers_expired_says_so_in_the_residents_language(tsu):
+    """The answers live in the browser's session (8 hours): 送信 pressed after it ended sends
+    nothing and says why, in the language the confirmation was read in, on the form again."""
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client.get(url + "?lang=pt")
+    confirm_url = client.post(url, {"children": "2", "school": "no", "action": "next"})["Location"]
+    confirmation = client.get(confirm_url).content.decode()
+    assert '<input type="hidden" name="lang" value="pt">' in confirmation
+    client.cookies.clear()
+    sent = client.post(confirm_url, {"lang": "pt"})
+    assert sent.status_code == 302 and sent["Location"] == url + "?lang=pt"
+    page = client.get(sent["Location"]).content.decode()
+    assert "Suas respostas expiraram e o formulário não foi enviado." in page
+    assert "Número de filhos" in page
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_expired_confirmation_in_japanese_says_so_in_japanese(tsu):
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client()
+    sent = client.post(f"/o/{tsu.code}/procedures/{procedure.pk}/confirm/", {"lang": "ja"})
+    page = client.get(sent["Location"]).content.decode()
+    assert "入力内容の保存期間が過ぎたため、送信できませんでした。" in page
