@@ -33,7 +33,7 @@ def state(request, procedure) -> dict:
     }
 
 
-def save(request, procedure, answers: dict) -> None:
+def keep(request, procedure, answers: dict) -> None:
     request.session[key(procedure)] = answers
 
 

@@ -16,6 +16,11 @@ from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.repeats import display_rows
 from jichitai.procedures.translations import html_lang, in_page_language, resident_page_language
 
+# The names of a form page's own controls: its buttons, the language the page was read in and
+# the way back to the confirmation. A question's name starts with a letter
+# (``definitions.NAME_PATTERN``), so no question's answer shares them.
+ACTION, LANGUAGE, RETURN = "_action", "_lang", "_return"
+
 
 def page_url(procedure, page: pages.Page | None = None, **query) -> str:
     url = reverse(

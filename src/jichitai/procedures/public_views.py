@@ -86,6 +86,13 @@ def procedure_list(request, org_code):
 def procedure_form(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
+    if (
+        request.method == "POST"
+        and request.GET.get("page", "1") != "1"
+        and form_session.key(procedure) not in request.session
+    ):
+        # A later page sent after the session holding the earlier pages' answers ended.
+        return _expired(request, procedure)
     state = form_session.state(request, procedure)
     version = procedure.current_version
     # A procedure without a published version is closed, and told so in Japanese.
@@ -106,7 +113,7 @@ def procedure_form(request, org_code, procedure_id):
             choices=dict(languages),
         )
     if procedure.identity == procedure.Identity.EMAIL and not state.get("verified_email"):
-        form_session.save(request, procedure, state)
+        form_session.keep(request, procedure, state)
         return page_flow.render_in_language(
             language,
             request,
@@ -118,7 +125,7 @@ def procedure_form(request, org_code, procedure_id):
     # Messages, the fixed texts and the form's own all in the language chosen.
     with resident_page_language(language):
         if request.method == "GET" and "lang" in request.GET:
-            form_session.save(request, procedure, state)
+            form_session.keep(request, procedure, state)
         form_pages = pages.split(fields)
         cleaned, errors, attached = _validate(procedure, state, fields)
         page = page_flow.current_page(form_pages, request.GET.get("page"), cleaned)
@@ -138,7 +145,7 @@ def procedure_form(request, org_code, procedure_id):
         if request.method == "POST":
             state["raw"].update(raw_from_post(page.fields, request.POST))
             upload_errors = _store_uploads(request, procedure, state)
-            action = request.POST.get("action", "next")
+            action = request.POST.get(page_flow.ACTION, "next")
             if action == "save_draft":
                 draft_form = DraftEmailForm(
                     request.POST, prefix="draft", use_required_attribute=False
@@ -151,7 +158,7 @@ def procedure_form(request, org_code, procedure_id):
                         data=state["raw"],
                         language=language,
                     )
-                    form_session.save(request, procedure, state)
+                    form_session.keep(request, procedure, state)
                     messages.success(
                         request,
                         gettext(
@@ -165,21 +172,21 @@ def procedure_form(request, org_code, procedure_id):
                 chosen = action.removeprefix("language:")
                 if chosen in dict(languages):
                     state["language"] = chosen
-                form_session.save(request, procedure, state)
+                form_session.keep(request, procedure, state)
                 query = {"lang": chosen} if chosen in dict(languages) else {}
                 return redirect(page_flow.page_url(procedure, page, **query))
             elif action.startswith("postal:"):
                 # The 検索 button of an address: fill it from the postal code, check nothing else.
                 shown = fill_address(version.fields, state["raw"], action.removeprefix("postal:"))
-                form_session.save(request, procedure, state)
+                form_session.keep(request, procedure, state)
             elif is_row_action(action):
                 # 追加 / 削除 of a repeating group's row: the page comes back with everything kept.
                 apply_row_action(version.fields, state["raw"], action)
-                form_session.save(request, procedure, state)
+                form_session.keep(request, procedure, state)
             else:
                 cleaned, errors, attached = _validate(procedure, state, fields)
                 errors.update(upload_errors)
-                form_session.save(request, procedure, state)
+                form_session.keep(request, procedure, state)
                 if action == "back":  # 戻る keeps what was typed, checked or not
                     previous = pages.preceding(form_pages, page, cleaned)
                     return redirect(page_flow.page_url(procedure, previous or page))
@@ -192,7 +199,7 @@ def procedure_form(request, org_code, procedure_id):
                             page,
                             cleaned,
                             errors,
-                            to_confirm=request.POST.get("return") == "confirm",
+                            to_confirm=request.POST.get(page_flow.RETURN) == "confirm",
                         )
                     )
         context = {
@@ -329,10 +336,10 @@ def _submitted(
 
 
 def _expired(request, procedure) -> HttpResponseBase:
-    """送信 pressed after the session holding the answers ended (``SESSION_COOKIE_AGE``, or
-    cookies cleared): nothing is sent, and the form says why in the language the confirmation
-    was read in, which its form carries."""
-    language = request.POST.get("lang", "ja")
+    """送信 or a later page's 次へ pressed after the session holding the answers ended
+    (``SESSION_COOKIE_AGE``, or cookies cleared): nothing is sent, and the form's first page
+    says why in the language the page was read in, which its form carries."""
+    language = request.POST.get(page_flow.LANGUAGE, "ja")
     language = language if language in LANGUAGES else "ja"
     with resident_page_language(language):
         messages.warning(
@@ -423,7 +430,7 @@ def resume_draft(request, org_code, token):
     state["raw"] = draft.data
     # Resumed in the language it was saved in, on whichever device the link is opened.
     state["language"] = draft.language
-    form_session.save(request, draft.procedure, state)
+    form_session.keep(request, draft.procedure, state)
     with resident_page_language(draft.language):
         messages.info(request, gettext("一時保存した内容を読み込みました。"))
     return redirect("procedures_public:form", org_code=org_code, procedure_id=draft.procedure_id)
@@ -468,7 +475,7 @@ def verified(request, org_code, procedure_id, token):
         raise Http404
     state = form_session.state(request, procedure)
     state["verified_email"] = verification.email
-    form_session.save(request, procedure, state)
+    form_session.keep(request, procedure, state)
     with resident_page_language(state.get("language", "ja")):
         messages.success(request, gettext("メールアドレスを確認しました。申込みを続けてください。"))
     return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)

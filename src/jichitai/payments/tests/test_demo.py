@@ -50,6 +50,6 @@ def test_the_demo_room_refuses_a_day_outside_the_three_months_it_takes_bookings_
     room = Procedure.objects.get(name="市民活動センター 会議室の使用申請")
     page = client.post(
         f"/o/242012/procedures/{room.pk}/",
-        {"use_date": "2020-01-10", "action": "next"},
+        {"use_date": "2020-01-10", "_action": "next"},
     ).content.decode()
     assert "使用日は今日から3か月以内の日付を入力してください。" in page

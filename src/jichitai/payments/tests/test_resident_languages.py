@@ -124,7 +124,7 @@ def test_the_completion_page_and_the_receipt_mail_say_a_fee_is_owed(
     settings.JICHITAI_BASE_URL = "http://testserver"
     client = Client()
     url = f"/o/{tsu.code}/procedures/{fee_procedure.pk}/"
-    client.post(url, {"full_name": "三重 花子", "action": "next"})
+    client.post(url, {"full_name": "三重 花子", "_action": "next"})
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(url + "confirm/", {}, follow=True).content.decode()
     owed = "手数料 1,200 円のお支払いが必要です(納付期限 令和"

@@ -142,7 +142,7 @@ def _correct(request, application, context: dict):
         if pages.find(form_pages, request.GET.get("page")) not in (None, page):
             return redirect(_status_url(application, page))
         state["raw"].update(raw_from_post(list(page.fields), request.POST))
-        action = request.POST.get("action", "next")
+        action = request.POST.get(page_flow.ACTION, "next")
         last = pages.following(form_pages, page, cleaned) is None
         upload_errors = {} if last else _keep_uploads(request, application, page, state)
         request.session[key] = state

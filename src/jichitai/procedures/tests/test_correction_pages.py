@@ -52,7 +52,7 @@ def test_a_returned_application_is_corrected_page_by_page_from_the_answers_sent(
     assert 'value="next"' in first and 'value="resubmit"' not in first
 
     response = client.post(
-        status_url(returned), {"applicant": "三重 花子", "has_children": "yes", "action": "next"}
+        status_url(returned), {"applicant": "三重 花子", "has_children": "yes", "_action": "next"}
     )
     assert response["Location"] == status_url(returned, "?page=2")
     second = client.get(response["Location"]).content.decode()
@@ -60,7 +60,7 @@ def test_a_returned_application_is_corrected_page_by_page_from_the_answers_sent(
 
     # This page's errors, here, with what was typed kept.
     response = client.post(
-        status_url(returned, "?page=2"), {"children": "", "school": "津中", "action": "next"}
+        status_url(returned, "?page=2"), {"children": "", "school": "津中", "_action": "next"}
     )
     assert response.status_code == 422
     page = response.content.decode()
@@ -68,20 +68,20 @@ def test_a_returned_application_is_corrected_page_by_page_from_the_answers_sent(
 
     # 戻る keeps what was typed on both pages.
     response = client.post(
-        status_url(returned, "?page=2"), {"children": "3", "school": "津中", "action": "back"}
+        status_url(returned, "?page=2"), {"children": "3", "school": "津中", "_action": "back"}
     )
     assert response["Location"] == status_url(returned)
     assert 'value="3"' in client.get(status_url(returned, "?page=2")).content.decode()
 
     response = client.post(
-        status_url(returned, "?page=2"), {"children": "3", "school": "津中", "action": "next"}
+        status_url(returned, "?page=2"), {"children": "3", "school": "津中", "_action": "next"}
     )
     assert response["Location"] == status_url(returned, "?page=3")
     last = client.get(response["Location"]).content.decode()
     assert "ページ 3 / 3" in last and 'value="resubmit"' in last
     assert 'value="hanako@example.jp"' in last
     response = client.post(
-        status_url(returned, "?page=3"), {"email": "hanako@example.jp", "action": "resubmit"}
+        status_url(returned, "?page=3"), {"email": "hanako@example.jp", "_action": "resubmit"}
     )
     assert response.status_code == 302
     returned.refresh_from_db()
@@ -106,12 +106,12 @@ def test_a_returned_application_is_corrected_page_by_page_from_the_answers_sent(
 def test_a_changed_answer_jumps_over_a_page_whose_answers_are_then_not_stored(returned):
     client = Client()
     response = client.post(
-        status_url(returned), {"applicant": "三重 花子", "has_children": "no", "action": "next"}
+        status_url(returned), {"applicant": "三重 花子", "has_children": "no", "_action": "next"}
     )
     assert response["Location"] == status_url(returned, "?page=3")
     last = client.get(response["Location"]).content.decode()
     assert "ページ 2 / 2" in last
-    client.post(status_url(returned, "?page=3"), {"email": "h@example.jp", "action": "resubmit"})
+    client.post(status_url(returned, "?page=3"), {"email": "h@example.jp", "_action": "resubmit"})
     returned.refresh_from_db()
     assert returned.status == Application.Status.RECEIVED
     assert returned.data == {
@@ -124,9 +124,9 @@ def test_a_changed_answer_jumps_over_a_page_whose_answers_are_then_not_stored(re
 def test_a_refusal_on_sending_shows_the_page_it_concerns(returned):
     client = Client()
     # The answers of page 2 are emptied in the session through a page the form still asks.
-    client.post(status_url(returned, "?page=2"), {"children": "", "school": "", "action": "back"})
+    client.post(status_url(returned, "?page=2"), {"children": "", "school": "", "_action": "back"})
     response = client.post(
-        status_url(returned, "?page=3"), {"email": "h@example.jp", "action": "resubmit"}
+        status_url(returned, "?page=3"), {"email": "h@example.jp", "_action": "resubmit"}
     )
     # Nothing is sent while page 2 is unanswered: the flow shows page 2 with its message.
     assert response["Location"] == status_url(returned, "?page=2&check=1")
@@ -170,13 +170,13 @@ def test_a_file_chosen_again_replaces_the_one_sent(tsu, tsu_admin, paged):
         "certificate": SimpleUploadedFile("新しい証明書.pdf", pdf_bytes()),
     }
     if paged:
-        response = client.post(status_url(application), {**first_page, "action": "next"})
+        response = client.post(status_url(application), {**first_page, "_action": "next"})
         assert response["Location"] == status_url(application, "?page=2")
-        sent = client.post(response["Location"], {"email": "h@example.jp", "action": "resubmit"})
+        sent = client.post(response["Location"], {"email": "h@example.jp", "_action": "resubmit"})
     else:
         sent = client.post(
             status_url(application),
-            {**first_page, "email": "h@example.jp", "action": "resubmit"},
+            {**first_page, "email": "h@example.jp", "_action": "resubmit"},
         )
     assert sent["Location"] == status_url(application)
     application.refresh_from_db()

@@ -52,13 +52,13 @@ def test_a_resident_reads_and_answers_in_portuguese_and_staff_see_japanese(tsu, 
     url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
     page = client.get(url + "?lang=pt").content.decode()
     assert 'lang="pt"' in page and "Número de filhos" in page and ">Não</label>" in page
-    refused = client.post(url, {"children": "7", "school": "no", "action": "confirm"})
+    refused = client.post(url, {"children": "7", "school": "no", "_action": "confirm"})
     assert refused.status_code == 422 and "No máximo 5" in refused.content.decode()
-    accepted = client.post(url, {"children": "2", "school": "no", "action": "confirm"})
+    accepted = client.post(url, {"children": "2", "school": "no", "_action": "confirm"})
     assert accepted.status_code == 302
     confirm = client.get(accepted["Location"]).content.decode()
     assert "Vai à escola?" in confirm and "Não" in confirm
-    client.post(accepted["Location"], {"action": "submit"})
+    client.post(accepted["Location"], {"_action": "submit"})
     application = Application.objects.get()
     assert application.data == {"children": 2, "school": "no"}
     detail = login(tsu_admin).get(f"/s/{tsu.code}/inbox/{application.pk}/").content.decode()

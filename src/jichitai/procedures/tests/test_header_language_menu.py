@@ -122,13 +122,13 @@ def test_choosing_a_language_on_a_form_page_keeps_what_was_typed_on_it(tsu):
     client = Client()
     url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
     client.get(url)
-    switched = client.post(url, {"children": "3", "action": "language:pt"})
+    switched = client.post(url, {"children": "3", "_action": "language:pt"})
     assert switched.status_code == 302 and switched["Location"] == url + "?lang=pt"
     page = client.get(switched["Location"]).content.decode()
     assert "Número de filhos" in page and 'value="3"' in page
     assert 'class="errorlist' not in page and 'id="error-summary"' not in page
     # A language the form is not offered in changes nothing and keeps the answers too.
-    kept = client.post(url, {"children": "4", "action": "language:vi"})
+    kept = client.post(url, {"children": "4", "_action": "language:vi"})
     assert kept["Location"] == url
     assert 'value="4"' in client.get(url).content.decode()
 
@@ -157,7 +157,7 @@ def test_a_form_opened_in_english_from_the_sites_english_is_applied_for_in_engli
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
     client.get(url)
-    confirm = client.get(client.post(url, {"children": "2", "action": "next"})["Location"])
+    confirm = client.get(client.post(url, {"children": "2", "_action": "next"})["Location"])
     assert "<dt>Number of children</dt>" in confirm.content.decode()
-    client.post(confirm.request["PATH_INFO"], {"action": "submit"})
+    client.post(confirm.request["PATH_INFO"], {"_action": "submit"})
     assert Application.objects.get().language == "en"

@@ -51,7 +51,7 @@ def test_an_unlisted_procedure_is_open_to_whoever_has_its_link(staff_survey, tsu
             "email": data["email"],
             "participants": "1",
             "agree": "on",
-            "action": "confirm",
+            "_action": "confirm",
         },
         follow=True,
     )

@@ -45,7 +45,7 @@ def test_a_refused_address_marks_the_parts_to_fill_not_the_optional_one(tsu):
             {
                 "home__postal_code": "514-0004",
                 "home__address": "三重県津市栄町",
-                "action": "confirm",
+                "_action": "confirm",
             },
         )
         .content.decode()

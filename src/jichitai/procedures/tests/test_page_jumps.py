@@ -110,15 +110,15 @@ def test_a_jump_written_in_the_builder_is_followed_on_the_web_and_by_the_api(tsu
 
     resident = Client()
     form = f"/o/{tsu.code}/procedures/{procedure.pk}/"
-    response = resident.post(form, {"has_job": "yes", "action": "next"})
+    response = resident.post(form, {"has_job": "yes", "_action": "next"})
     assert response["Location"] == f"{form}?page=2"
-    resident.post(f"{form}?page=2", {"employer": "三重商事", "action": "next"})
-    resident.post(f"{form}?page=3", {"income": "300", "action": "next"})
+    resident.post(f"{form}?page=2", {"employer": "三重商事", "_action": "next"})
+    resident.post(f"{form}?page=3", {"income": "300", "_action": "next"})
     # Changing the answer jumps over pages 2 and 3, which are not stored.
-    response = resident.post(form, {"has_job": "no", "action": "next"})
+    response = resident.post(form, {"has_job": "no", "_action": "next"})
     assert response["Location"] == f"{form}?page=4"
     assert "ページ 2 / 2" in resident.get(response["Location"]).content.decode()
-    response = resident.post(f"{form}?page=4", {"email": "a@example.jp", "action": "next"})
+    response = resident.post(f"{form}?page=4", {"email": "a@example.jp", "_action": "next"})
     assert response["Location"].endswith("/confirm/")
     confirm = resident.get(response["Location"]).content.decode()
     assert "三重商事" not in confirm

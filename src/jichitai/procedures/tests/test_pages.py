@@ -144,7 +144,7 @@ class TestTheResidentGoesPageByPage:
         assert "ページ 1 / 2" in first and "次へ" in first and 'value="back"' not in first
         response = client.post(
             url(tsu, household),
-            {"applicant": "三重 花子", "has_children": "yes", "action": "next"},
+            {"applicant": "三重 花子", "has_children": "yes", "_action": "next"},
         )
         assert response.status_code == 302 and response["Location"] == url(
             tsu, household, "?page=2"
@@ -155,7 +155,8 @@ class TestTheResidentGoesPageByPage:
 
         # Errors of this page only, input kept.
         response = client.post(
-            url(tsu, household, "?page=2"), {"children": "", "school": "津小学校", "action": "next"}
+            url(tsu, household, "?page=2"),
+            {"children": "", "school": "津小学校", "_action": "next"},
         )
         page = response.content.decode()
         assert response.status_code == 422
@@ -164,7 +165,7 @@ class TestTheResidentGoesPageByPage:
 
         # 戻る keeps what was typed, even unchecked, on both pages.
         response = client.post(
-            url(tsu, household, "?page=2"), {"children": "2", "school": "津小", "action": "back"}
+            url(tsu, household, "?page=2"), {"children": "2", "school": "津小", "_action": "back"}
         )
         assert response["Location"] == url(tsu, household)
         assert 'value="三重 花子"' in client.get(url(tsu, household)).content.decode()
@@ -173,13 +174,13 @@ class TestTheResidentGoesPageByPage:
         # No children after all: the flow jumps over page 2 and its answers are not stored.
         response = client.post(
             url(tsu, household),
-            {"applicant": "三重 花子", "has_children": "no", "action": "next"},
+            {"applicant": "三重 花子", "has_children": "no", "_action": "next"},
         )
         assert response["Location"] == url(tsu, household, "?page=3")
         third = client.get(response["Location"]).content.decode()
         assert "ページ 2 / 2" in third and "入力内容を確認する" in third
         response = client.post(
-            url(tsu, household, "?page=3"), {"email": "hanako@example.jp", "action": "next"}
+            url(tsu, household, "?page=3"), {"email": "hanako@example.jp", "_action": "next"}
         )
         assert response["Location"].endswith("/confirm/")
         confirm = client.get(response["Location"]).content.decode()
@@ -189,10 +190,10 @@ class TestTheResidentGoesPageByPage:
 
         # 修正 from the confirmation: back to it once the page is answered.
         edit = client.get(url(tsu, household, "?page=3&return=confirm")).content.decode()
-        assert 'name="return" value="confirm"' in edit
+        assert 'name="_return" value="confirm"' in edit
         response = client.post(
             url(tsu, household, "?page=3&return=confirm"),
-            {"email": "hanako2@example.jp", "return": "confirm", "action": "next"},
+            {"email": "hanako2@example.jp", "_return": "confirm", "_action": "next"},
         )
         assert response["Location"].endswith("/confirm/")
         client.post(response["Location"])
@@ -253,7 +254,7 @@ class TestTheResidentGoesPageByPage:
         page = client.get(url(tsu, procedure)).content.decode()
         assert "ページ 1" not in page and "入力内容を確認する" in page
         response = client.post(
-            url(tsu, procedure), {"applicant": "三重", "has_children": "no", "action": "confirm"}
+            url(tsu, procedure), {"applicant": "三重", "has_children": "no", "_action": "confirm"}
         )
         assert response["Location"].endswith("/confirm/")
 

@@ -101,7 +101,7 @@ def test_the_resident_fills_rows_on_their_page_without_javascript(
 ):
     client = Client()
     response = client.post(
-        url(tsu, household), {"head": "三重 一郎", "has_children": "yes", "action": "next"}
+        url(tsu, household), {"head": "三重 一郎", "has_children": "yes", "_action": "next"}
     )
     second = url(tsu, household, "?page=2")
     assert response["Location"] == second
@@ -110,7 +110,7 @@ def test_the_resident_fills_rows_on_their_page_without_javascript(
 
     # 追加 comes back on the same page with what was typed.
     one = {"children.row": ["0"], "children.0.child_name": "三重 花子"}
-    response = client.post(second, {**one, "action": "repeat_add:children"})
+    response = client.post(second, {**one, "_action": "repeat_add:children"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "ページ 2 / 3" in page and "お子さんのこと" in page and "世帯主" not in page
@@ -123,22 +123,24 @@ def test_the_resident_fills_rows_on_their_page_without_javascript(
         "children.0.birth_date": "平成30年4月1日",
         "children.1.child_name": "三重 次郎",
     }
-    response = client.post(second, {**two, "action": "next"})
+    response = client.post(second, {**two, "_action": "next"})
     assert response.status_code == 422
     page = response.content.decode()
     assert "子ども 2 人目: 「生年月日」を入力してください。" in page
     assert 'value="三重 次郎"' in page
 
-    response = client.post(second, {**two, "children.1.birth_date": "2021-10-10", "action": "next"})
+    response = client.post(
+        second, {**two, "children.1.birth_date": "2021-10-10", "_action": "next"}
+    )
     assert response["Location"] == url(tsu, household, "?page=3")
-    response = client.post(response["Location"], {"email": "a@example.jp", "action": "next"})
+    response = client.post(response["Location"], {"email": "a@example.jp", "_action": "next"})
     confirm = client.get(response["Location"]).content.decode()
     section = confirm[confirm.index("お子さんのこと") : confirm.index("連絡先")]
     assert "子ども 1 人目: 氏名</dt><dd>三重 花子" in section
     assert "子ども 2 人目: 生年月日</dt><dd>令和3年10月10日" in section
 
     # No children after all: the rows typed on the skipped page are not stored.
-    client.post(url(tsu, household), {"head": "三重 一郎", "has_children": "no", "action": "next"})
+    client.post(url(tsu, household), {"head": "三重 一郎", "has_children": "no", "_action": "next"})
     confirm_url = response["Location"]
     assert "子ども 1 人目" not in client.get(confirm_url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -61,13 +61,13 @@ def test_uploads_never_confirmed_are_deleted_with_their_files_after_the_set_time
     settings.JICHITAI_PENDING_UPLOAD_HOURS = 24
     url = url_of(with_files)
     abandoned, waiting, applicant = Client(), Client(), Client()
-    abandoned.post(url, {"action": "confirm", "proof1": a_pdf()})
+    abandoned.post(url, {"_action": "confirm", "proof1": a_pdf()})
     old = ApplicationFile.objects.get()
     ApplicationFile.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - timedelta(hours=25)
     )
-    waiting.post(url, {"action": "confirm", "proof1": a_pdf()})
-    applicant.post(url, {"action": "confirm", "proof1": a_pdf()})
+    waiting.post(url, {"_action": "confirm", "proof1": a_pdf()})
+    applicant.post(url, {"_action": "confirm", "proof1": a_pdf()})
     applicant.post(f"{url}confirm/")
     confirmed = Application.objects.get().files.get()
     ApplicationFile.objects.filter(pk=confirmed.pk).update(
@@ -122,7 +122,7 @@ def test_the_number_of_files_a_session_keeps_is_limited(with_files, settings):
     client = Client()
     response = client.post(
         url_of(with_files),
-        {"action": "confirm", "proof1": a_pdf(), "proof2": a_pdf(), "proof3": a_pdf("三.pdf")},
+        {"_action": "confirm", "proof1": a_pdf(), "proof2": a_pdf(), "proof3": a_pdf("三.pdf")},
     )
     body = response.content.decode()
     assert response.status_code == 422
@@ -133,7 +133,7 @@ def test_the_number_of_files_a_session_keeps_is_limited(with_files, settings):
     other = published_procedure(
         with_files.organization, fields=with_files.current_version.fields, attachment_kinds=["pdf"]
     )
-    response = client.post(url_of(other), {"action": "confirm", "proof1": a_pdf()})
+    response = client.post(url_of(other), {"_action": "confirm", "proof1": a_pdf()})
     assert "2 件まで" in error_next_to(response.content.decode(), "proof1")
     assert ApplicationFile.objects.count() == 2
 
@@ -142,7 +142,7 @@ def test_the_bytes_a_session_keeps_are_limited(with_files, settings):
     settings.JICHITAI_PENDING_UPLOAD_MAX_BYTES = len(pdf_bytes()) * 3 // 2
     client = Client()
     response = client.post(
-        url_of(with_files), {"action": "confirm", "proof1": a_pdf(), "proof2": a_pdf("二.pdf")}
+        url_of(with_files), {"_action": "confirm", "proof1": a_pdf(), "proof2": a_pdf("二.pdf")}
     )
     body = response.content.decode()
     assert response.status_code == 422
@@ -158,10 +158,10 @@ def test_a_replaced_file_is_deleted_and_no_longer_counts(
     settings.JICHITAI_PENDING_UPLOAD_MAX_FILES = 1
     client = Client()
     url = url_of(with_files)
-    client.post(url, {"action": "confirm", "proof1": a_pdf("古い.pdf")})
+    client.post(url, {"_action": "confirm", "proof1": a_pdf("古い.pdf")})
     first = ApplicationFile.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "confirm", "proof1": a_pdf("新しい.pdf")})
+        response = client.post(url, {"_action": "confirm", "proof1": a_pdf("新しい.pdf")})
     assert response.status_code == 302
     assert list(ApplicationFile.objects.values_list("original_name", flat=True)) == ["新しい.pdf"]
     assert not default_storage.exists(first.file.name)

@@ -36,7 +36,7 @@ def test_the_search_button_fills_the_address_without_javascript(tsu):
     page = client.get(url).content.decode()
     assert 'value="postal:home"' in page
     response = client.post(
-        url, {"home__postal_code": "５１４０００４", "home__address": "", "action": "postal:home"}
+        url, {"home__postal_code": "５１４０００４", "home__address": "", "_action": "postal:home"}
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -49,7 +49,7 @@ def test_an_address_that_does_not_match_its_code_is_refused_next_to_it(tsu):
     procedure = published_procedure(tsu, fields=FIELDS)
     response = Client().post(
         f"/o/{tsu.code}/procedures/{procedure.pk}/",
-        {"home__postal_code": "514-0004", "home__address": "伊勢市岩渕1丁目", "action": "confirm"},
+        {"home__postal_code": "514-0004", "home__address": "伊勢市岩渕1丁目", "_action": "confirm"},
     )
     assert response.status_code == 422
     assert "郵便番号 514-0004 の住所は「三重県津市栄町」です。" in response.content.decode()
@@ -80,7 +80,7 @@ def test_an_address_without_its_block_number_is_refused_next_to_it_and_kept(tsu)
     procedure = published_procedure(tsu, fields=FIELDS)
     response = Client().post(
         f"/o/{tsu.code}/procedures/{procedure.pk}/",
-        {"home__postal_code": "514-0004", "home__address": "三重県津市栄町", "action": "confirm"},
+        {"home__postal_code": "514-0004", "home__address": "三重県津市栄町", "_action": "confirm"},
     )
     assert response.status_code == 422
     body = response.content.decode()

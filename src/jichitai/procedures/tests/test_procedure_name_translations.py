@@ -77,11 +77,11 @@ def test_a_portuguese_resident_reads_the_translated_name_from_the_form_to_the_re
     assert "Declare todo ano em junho." in form and DESCRIPTION not in form
     japanese = Client().get(url).content.decode()
     assert f"<h1>{NAME}</h1>" in japanese and DESCRIPTION in japanese
-    accepted = client.post(url, {"children": "2", "school": "no", "action": "confirm"})
+    accepted = client.post(url, {"children": "2", "school": "no", "_action": "confirm"})
     confirm = client.get(accepted["Location"]).content.decode()
     assert "<h1>Declaração do abono familiar</h1>" in confirm
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.get(client.post(accepted["Location"], {"action": "submit"})["Location"])
+        done = client.get(client.post(accepted["Location"], {"_action": "submit"})["Location"])
     assert "<h1>Declaração do abono familiar</h1>" in done.content.decode()
     status = client.get(status_url(Application.objects.get())).content.decode()
     assert "Declaração do abono familiar" in status and NAME not in status

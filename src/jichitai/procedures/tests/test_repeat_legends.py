@@ -56,7 +56,7 @@ def test_the_residents_page_and_messages_name_rows_in_portuguese(tsu):
             "children.row": ["0", "1"],
             "children.0.child_name": "Hanako",
             "children.1.child_name": "",
-            "action": "confirm",
+            "_action": "confirm",
         },
     )
     assert response.status_code == 422

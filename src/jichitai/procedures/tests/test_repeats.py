@@ -120,7 +120,7 @@ def test_the_api_takes_rows_as_an_array_and_refuses_a_bad_row_by_its_name(tsu, h
 
 
 def _post(**values):
-    return {"head": "三重 一郎", "action": "confirm", **values}
+    return {"head": "三重 一郎", "_action": "confirm", **values}
 
 
 @pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_rows_are_added_and_removed_without_javascript_keeping_what_was_typed(ts
     assert 'value="repeat_add:children"' in page
 
     first = {"children.row": ["0"], "children.0.child_name": "三重 花子"}
-    page = client.post(url, _post(**first, action="repeat_add:children")).content.decode()
+    page = client.post(url, _post(**first, _action="repeat_add:children")).content.decode()
     assert 'value="三重 花子"' in page and 'value="三重 一郎"' in page
     assert 'name="children.1.child_name"' in page
     assert 'class="button button--danger" data-repeat-remove' in page
@@ -144,7 +144,7 @@ def test_rows_are_added_and_removed_without_javascript_keeping_what_was_typed(ts
         "children.0.child_name": "三重 花子",
         "children.1.child_name": "三重 次郎",
     }
-    page = client.post(url, _post(**two, action="repeat_remove:children:0")).content.decode()
+    page = client.post(url, _post(**two, _action="repeat_remove:children:0")).content.decode()
     assert 'value="三重 次郎"' in page and 'value="三重 花子"' not in page
     assert 'name="children.1.child_name"' not in page
 
@@ -447,14 +447,14 @@ def test_a_returned_application_is_corrected_row_by_row(tsu, household, tsu_cler
         "children.1.child_name": "三重 次郎",
         "children.1.birth_date": "2021-10-10",
     }
-    page = client.post(url, {**rows, "action": "repeat_add:children"}).content.decode()
+    page = client.post(url, {**rows, "_action": "repeat_add:children"}).content.decode()
     assert 'name="children.2.child_name"' in page and 'value="三重 次郎"' in page
     third = {"children.row": ["0", "1", "2"], "children.2.child_name": "三重 三郎"}
-    response = client.post(url, {**rows, **third, "action": "resubmit"})
+    response = client.post(url, {**rows, **third, "_action": "resubmit"})
     assert response.status_code == 422
     assert "子ども 3 人目: 「生年月日」を入力してください。" in response.content.decode()
     third["children.2.birth_date"] = "令和6年1月1日"
-    assert client.post(url, {**rows, **third, "action": "resubmit"}).status_code == 302
+    assert client.post(url, {**rows, **third, "_action": "resubmit"}).status_code == 302
     application.refresh_from_db()
     assert [row["child_name"] for row in application.data["children"]] == [
         "三重 花子",

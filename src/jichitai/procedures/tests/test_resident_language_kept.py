@@ -22,11 +22,11 @@ def test_a_portuguese_submission_shows_portuguese_buttons_confirmation_and_compl
     assert "Obrigatório" in form and "Verificar respostas" in form
     assert 'Número de filhos <span class="required">Obrigatório</span>' in form
     assert "入力内容を確認する" not in form
-    accepted = client.post(url, {"children": "2", "school": "no", "action": "confirm"})
+    accepted = client.post(url, {"children": "2", "school": "no", "_action": "confirm"})
     confirm = client.get(accepted["Location"]).content.decode()
     assert "Enviar" in confirm and "送信する" not in confirm
     assert '<dl class="details confirm" lang="pt">' in confirm
-    done = client.get(client.post(accepted["Location"], {"action": "submit"})["Location"])
+    done = client.get(client.post(accepted["Location"], {"_action": "submit"})["Location"])
     page = done.content.decode()
     assert "Recebido." in page and "Número de recebimento" in page
     assert "Concluído" in page and "受け付けました" not in page
@@ -104,11 +104,11 @@ def test_a_confirmation_sent_after_the_answers_expired_says_so_in_the_residents_
     client = Client()
     url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
     client.get(url + "?lang=pt")
-    confirm_url = client.post(url, {"children": "2", "school": "no", "action": "next"})["Location"]
+    confirm_url = client.post(url, {"children": "2", "school": "no", "_action": "next"})["Location"]
     confirmation = client.get(confirm_url).content.decode()
-    assert '<input type="hidden" name="lang" value="pt">' in confirmation
+    assert '<input type="hidden" name="_lang" value="pt">' in confirmation
     client.cookies.clear()
-    sent = client.post(confirm_url, {"lang": "pt"})
+    sent = client.post(confirm_url, {"_lang": "pt"})
     assert sent.status_code == 302 and sent["Location"] == url + "?lang=pt"
     page = client.get(sent["Location"]).content.decode()
     assert "Suas respostas expiraram e o formulário não foi enviado." in page
@@ -120,6 +120,34 @@ def test_a_confirmation_sent_after_the_answers_expired_says_so_in_the_residents_
 def test_an_expired_confirmation_in_japanese_says_so_in_japanese(tsu):
     procedure = published_procedure(tsu, fields=FIELDS)
     client = Client()
-    sent = client.post(f"/o/{tsu.code}/procedures/{procedure.pk}/confirm/", {"lang": "ja"})
+    sent = client.post(f"/o/{tsu.code}/procedures/{procedure.pk}/confirm/", {"_lang": "ja"})
     page = client.get(sent["Location"]).content.decode()
     assert "入力内容の保存期間が過ぎたため、送信できませんでした。" in page
+
+
+@pytest.mark.django_db
+def test_a_later_page_sent_after_the_answers_expired_says_so_on_the_first_page(tsu):
+    """Page 2 sent without the session that held page 1's answers: the form starts again from
+    page 1 with the reason, rather than asking for page 1's answers later without a word."""
+    fields = [
+        FIELDS[0],
+        {
+            "name": "school_page",
+            "type": "page",
+            "label": "学校",
+            "translations": {"pt": {"label": "Escola"}},
+        },
+        FIELDS[1],
+    ]
+    procedure = published_procedure(tsu, fields=fields)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client.get(url + "?lang=pt")
+    second = client.post(url, {"children": "2", "_action": "next"})["Location"]
+    assert '<input type="hidden" name="_lang" value="pt">' in client.get(second).content.decode()
+    client.cookies.clear()
+    sent = client.post(second, {"school": "no", "_lang": "pt", "_action": "next"})
+    assert sent.status_code == 302 and sent["Location"] == url + "?lang=pt"
+    page = client.get(sent["Location"]).content.decode()
+    assert "Suas respostas expiraram e o formulário não foi enviado." in page
+    assert "Número de filhos" in page

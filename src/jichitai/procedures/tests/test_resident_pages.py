@@ -33,7 +33,7 @@ def form_post(**overrides):
         "email": "hanako@example.jp",
         "participants": "２",
         "agree": "on",
-        "action": "confirm",
+        "_action": "confirm",
     }
     data.update(overrides)
     return data
@@ -128,7 +128,8 @@ def test_drafts_resume_from_the_emailed_link(event, tsu, django_capture_on_commi
     url = f"/o/{tsu.code}/procedures/{event.pk}/"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, form_post(action="save_draft", **{"draft-email": "hanako@example.jp", "email": ""})
+            url,
+            form_post(_action="save_draft", **{"draft-email": "hanako@example.jp", "email": ""}),
         )
     assert response.status_code == 302
     link = re.search(r"http://127\.0\.0\.1:8000(\S+)", mail.outbox[0].body).group(1)
@@ -162,11 +163,11 @@ def test_files_are_refused_before_they_are_stored(tsu):
     client = Client()
     url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
     bad = client.post(
-        url, {"action": "confirm", "proof": SimpleUploadedFile("evil.pdf.exe", b"MZ")}
+        url, {"_action": "confirm", "proof": SimpleUploadedFile("evil.pdf.exe", b"MZ")}
     )
     assert "形式は受け付けていません" in bad.content.decode()
     good = client.post(
-        url, {"action": "confirm", "proof": SimpleUploadedFile("証明書.pdf", pdf_bytes())}
+        url, {"_action": "confirm", "proof": SimpleUploadedFile("証明書.pdf", pdf_bytes())}
     )
     assert good.status_code == 302
     client.post(f"{url}confirm/")
@@ -246,7 +247,7 @@ def test_draft_link_mails_are_limited_per_address_and_per_client(
 
     def save_draft(client, address):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, form_post(action="save_draft", **{"draft-email": address}))
+            return client.post(url, form_post(_action="save_draft", **{"draft-email": address}))
 
     first, second = Client(REMOTE_ADDR="192.0.2.10"), Client(REMOTE_ADDR="192.0.2.11")
     assert [save_draft(first, "victim@example.jp").status_code for _ in range(3)] == [302] * 3

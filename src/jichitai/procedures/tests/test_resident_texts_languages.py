@@ -234,7 +234,7 @@ def test_the_status_page_and_the_signature_step_speak_portuguese(tsu):
     client = Client()
     url = f"/o/{tsu.code}/procedures/{signed.pk}/"
     client.get(url + "?lang=pt")
-    client.post(url, {"full_name": "Maria", "email": "maria@example.jp", "action": "next"})
+    client.post(url, {"full_name": "Maria", "email": "maria@example.jp", "_action": "next"})
     refused = client.post(url + "confirm/", {})
     assert refused.status_code == 422
     page = refused.content.decode()
@@ -251,7 +251,7 @@ def test_a_draft_is_mailed_and_resumed_in_the_language_it_was_saved_in(
     client.get(url + "?lang=pt")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            url, {"action": "save_draft", "draft-email": "maria@example.jp", "full_name": "Maria"}
+            url, {"_action": "save_draft", "draft-email": "maria@example.jp", "full_name": "Maria"}
         )
     message = mail.outbox[-1]
     assert "respostas salvas" in message.subject and "válido até" in message.body
@@ -274,7 +274,7 @@ def test_a_form_in_easy_japanese_is_marked_as_japanese_and_reads_easy(tsu):
     client = Client()
     page = client.get(url + "?lang=ja-easy").content.decode()
     assert '<html lang="ja">' in page and "書いたことを たしかめる" in page
-    refused = client.post(url, {"action": "next"}).content.decode()
+    refused = client.post(url, {"_action": "next"}).content.decode()
     assert "「なまえ」を 書いてください。" in refused
 
 
@@ -290,9 +290,9 @@ def test_a_date_is_checked_and_confirmed_in_portuguese_without_japanese_eras(tsu
     url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
     client = Client()
     client.get(url + "?lang=pt")
-    refused = client.post(url, {"born": "2024-02-30", "action": "next"}).content.decode()
+    refused = client.post(url, {"born": "2024-02-30", "_action": "next"}).content.decode()
     assert "A data “2024-02-30” não existe." in refused
-    client.post(url, {"born": "2018-04-01", "action": "next"})
+    client.post(url, {"born": "2018-04-01", "_action": "next"})
     confirm = client.get(url + "confirm/").content.decode()
     assert "<dd>2018-04-01</dd>" in confirm and "平成" not in confirm
 

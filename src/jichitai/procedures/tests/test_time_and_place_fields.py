@@ -153,7 +153,7 @@ PAGE_POST = {
     "seen_at": "2026-04-01T18:05",
     "place__latitude": "34.7303",
     "place__longitude": "136.5086",
-    "action": "confirm",
+    "_action": "confirm",
 }
 
 

@@ -189,7 +189,7 @@ def test_the_resident_page_refuses_what_the_imported_form_forbids_with_its_own_m
     # The form's default is ticked when the page opens.
     assert 'value="a" checked' in page and 'value="c" checked' in page
     response = client.post(
-        url, {"my_select_all": ["c", "d"], "my_select": "a", "action": "confirm"}
+        url, {"my_select_all": ["c", "d"], "my_select": "a", "_action": "confirm"}
     )
     assert response.status_code == 422
     assert "option c and d cannot be selected together" in response.content.decode()
@@ -201,7 +201,7 @@ def test_the_resident_page_refuses_what_the_imported_form_forbids_with_its_own_m
             "selected_state": "texas",
             "selected_county": "king",
             "selected_city": "seattle",
-            "action": "confirm",
+            "_action": "confirm",
         },
     )
     assert response.status_code == 422

@@ -119,10 +119,10 @@ def test_the_resident_page_says_a_ranges_bounds_and_steps_and_refuses_an_answer_
     assert "1〜5の数を、1きざみで入力してください。" in page
     assert "0〜10の数を、0.5きざみで入力してください。" in page
     assert 'inputmode="decimal"' in page  # a phone's keyboard with a decimal point for depth
-    response = Client().post(url, {"satisfaction": "3", "depth": "7.3", "action": "confirm"})
+    response = Client().post(url, {"satisfaction": "3", "depth": "7.3", "_action": "confirm"})
     assert response.status_code == 422
     assert "0から0.5きざみの値を入力してください。" in response.content.decode()
-    response = Client().post(url, {"satisfaction": "3", "depth": "2.5", "action": "confirm"})
+    response = Client().post(url, {"satisfaction": "3", "depth": "2.5", "_action": "confirm"})
     assert "2.5 m は測れません" in response.content.decode()
 
 
@@ -216,7 +216,7 @@ def test_the_resident_page_offers_pictures_and_explains_a_refused_pdf(tsu):
     client = Client()
     assert 'accept=".jpg,.jpeg,.png"' in client.get(url).content.decode()
     response = client.post(
-        url, {"photo": SimpleUploadedFile("現場.pdf", pdf_bytes()), "action": "confirm"}
+        url, {"photo": SimpleUploadedFile("現場.pdf", pdf_bytes()), "_action": "confirm"}
     )
     assert response.status_code == 422
     assert "使える形式: .jpg、.jpeg、.png" in response.content.decode()

@@ -288,17 +288,17 @@ class TestResubmission:
             "agree": "on",
         }
         client = Client()
-        unsigned = client.post(url, {**corrected, "action": "resubmit"})
+        unsigned = client.post(url, {**corrected, "_action": "resubmit"})
         assert unsigned.status_code == 422
         assert "電子署名が必要です" in unsigned.content.decode()
-        content = client.post(url, {**corrected, "action": "signing_content"})
+        content = client.post(url, {**corrected, "_action": "signing_content"})
         assert content["Content-Type"] == "application/json"
         signature = pki.sign_detached(content.content, test_pki["valid"])
         signed = client.post(
             url,
             {
                 **corrected,
-                "action": "resubmit",
+                "_action": "resubmit",
                 "signature": SimpleUploadedFile("application.p7s", signature),
             },
         )

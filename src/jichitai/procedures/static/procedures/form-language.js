@@ -1,5 +1,5 @@
 // A language chosen on a form's page, from the links under its title or the menu at the top,
-// sends the page's answers with it (action "language:<code>"), so what was typed there is kept.
+// sends the page's answers with it (``_action`` "language:<code>"), so what was typed there is kept.
 // Without JavaScript the links and the menu open the page in that language; the answers of
 // earlier pages are kept either way.
 (function () {
@@ -10,7 +10,7 @@
     event.preventDefault();
     var action = document.createElement("input");
     action.type = "hidden";
-    action.name = "action";
+    action.name = "_action";
     action.value = "language:" + code;
     form.appendChild(action);
     form.submit();
