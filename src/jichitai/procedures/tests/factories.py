@@ -1,5 +1,5 @@
 from jichitai.procedures import services
-from jichitai.procedures.models import Procedure
+from jichitai.procedures.models import Application, Procedure
 from jichitai.tenancy.tests.factories import DivisionFactory
 
 EVENT_FIELDS = [
@@ -45,6 +45,24 @@ def published_procedure(organization, *, fields=None, **settings) -> Procedure:
         **settings,
     )
     return services.publish_procedure(actor=None, procedure=procedure)
+
+
+def returned_application(
+    procedure, *, actor, data: dict, message: str, **submission
+) -> Application:
+    """An application sent back to its applicant (差戻し) by ``actor`` with ``message``, as a
+    correction page meets it; ``submission`` goes to ``submit_application`` (``uploads``,
+    ``language``)."""
+    application = services.submit_application(
+        procedure=procedure, data=data, **submission
+    ).application
+    services.change_status(
+        actor=actor,
+        application=application,
+        to_status=Application.Status.RETURNED,
+        message=message,
+    )
+    return application
 
 
 def event_data(number: int = 0, **overrides) -> dict:

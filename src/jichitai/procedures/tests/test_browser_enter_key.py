@@ -4,9 +4,7 @@ code, nor the 追加 of a repeating group, which come earlier in the page."""
 
 import pytest
 
-from jichitai.procedures import services
-from jichitai.procedures.models import Application
-from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.factories import published_procedure, returned_application
 from jichitai.procedures.tests.test_correction_pages import status_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,17 +38,13 @@ def test_enter_in_an_answer_goes_on_to_the_confirmation(phone, tsu, javascript):
 
 def test_enter_in_a_correction_sends_it_again(phone, tsu, tsu_admin):
     procedure = published_procedure(tsu, fields=FIELDS)
-    application = services.submit_application(
-        procedure=procedure,
+    application = returned_application(
+        procedure,
+        actor=tsu_admin,
         data={
             "home": {"postal_code": "514-0006", "address": "三重県津市広明町13番地"},
             "full_name": "山田 花子",
         },
-    ).application
-    services.change_status(
-        actor=tsu_admin,
-        application=application,
-        to_status=Application.Status.RETURNED,
         message="氏名を確認してください。",
     )
     page = phone()

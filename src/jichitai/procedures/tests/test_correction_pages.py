@@ -6,9 +6,8 @@ answers of a page now skipped are not stored."""
 import pytest
 from django.test import Client
 
-from jichitai.procedures import services
 from jichitai.procedures.models import Application
-from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.factories import published_procedure, returned_application
 from jichitai.procedures.tests.test_pages import HOUSEHOLD
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def returned(tsu, tsu_admin):
     procedure = published_procedure(tsu, fields=HOUSEHOLD, name="児童手当の相談")
-    application = services.submit_application(
-        procedure=procedure,
+    return returned_application(
+        procedure,
+        actor=tsu_admin,
         data={
             "applicant": "三重 花子",
             "has_children": "yes",
@@ -26,14 +26,8 @@ def returned(tsu, tsu_admin):
             "school": "津小",
             "email": "hanako@example.jp",
         },
-    ).application
-    services.change_status(
-        actor=tsu_admin,
-        application=application,
-        to_status=Application.Status.RETURNED,
         message="お子さんの人数を確認してください。",
     )
-    return application
 
 
 def status_url(application, query=""):
@@ -152,15 +146,11 @@ def test_a_file_chosen_again_replaces_the_one_sent(tsu, tsu_admin, paged):
         {"name": "email", "type": "email", "label": "メールアドレス", "required": True},
     ]
     procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
-    application = services.submit_application(
-        procedure=procedure,
+    application = returned_application(
+        procedure,
+        actor=tsu_admin,
         data={"applicant": "三重 花子", "email": "h@example.jp"},
         uploads={"certificate": SimpleUploadedFile("古い証明書.pdf", pdf_bytes())},
-    ).application
-    services.change_status(
-        actor=tsu_admin,
-        application=application,
-        to_status=Application.Status.RETURNED,
         message="証明書を新しいものにしてください。",
     )
     client = Client()

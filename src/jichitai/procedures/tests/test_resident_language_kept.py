@@ -8,7 +8,7 @@ from django.test import Client
 
 from jichitai.procedures import services
 from jichitai.procedures.models import Application
-from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.factories import published_procedure, returned_application
 from jichitai.procedures.tests.test_correction_pages import status_url
 from jichitai.procedures.tests.test_form_languages import FIELDS
 
@@ -50,13 +50,11 @@ def test_an_english_submission_uses_the_site_catalogue(tsu):
 @pytest.mark.django_db
 def test_a_returned_portuguese_application_is_corrected_in_portuguese(tsu, tsu_admin):
     procedure = published_procedure(tsu, fields=FIELDS)
-    application = services.submit_application(
-        procedure=procedure, data={"children": "2", "school": "no"}, language="pt"
-    ).application
-    services.change_status(
+    application = returned_application(
+        procedure,
         actor=tsu_admin,
-        application=application,
-        to_status=Application.Status.RETURNED,
+        data={"children": "2", "school": "no"},
+        language="pt",
         message="人数を確認してください。",
     )
     client = Client()
