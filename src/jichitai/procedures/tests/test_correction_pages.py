@@ -117,6 +117,9 @@ def test_a_changed_answer_jumps_over_a_page_whose_answers_are_then_not_stored(re
 
 def test_a_refusal_on_sending_shows_the_page_it_concerns(returned):
     client = Client()
+    client.post(
+        status_url(returned), {"applicant": "三重 花子", "has_children": "yes", "_action": "next"}
+    )
     # The answers of page 2 are emptied in the session through a page the form still asks.
     client.post(status_url(returned, "?page=2"), {"children": "", "school": "", "_action": "back"})
     response = client.post(
@@ -172,3 +175,23 @@ def test_a_file_chosen_again_replaces_the_one_sent(tsu, tsu_admin, paged):
     application.refresh_from_db()
     assert application.status == Application.Status.RECEIVED
     assert application.data["certificate"]["name"] == "新しい証明書.pdf"
+
+
+def test_a_later_page_of_a_correction_sent_after_the_session_ended_says_so(returned):
+    """The corrections of the earlier pages lived in the session: page 2 sent without it starts
+    the correction again from page 1 with the reason, rather than sending the answers of before
+    those corrections without a word."""
+    client = Client()
+    client.post(
+        status_url(returned),
+        {"applicant": "三重 花子(訂正)", "has_children": "yes", "_action": "next"},
+    )
+    client.cookies.clear()
+    response = client.post(
+        status_url(returned, "?page=2"), {"children": "3", "school": "津中", "_action": "next"}
+    )
+    assert response.status_code == 302 and response["Location"] == status_url(returned)
+    page = client.get(response["Location"]).content.decode()
+    assert "入力内容の保存期間が過ぎたため、送信できませんでした。" in page
+    returned.refresh_from_db()
+    assert returned.status == Application.Status.RETURNED
