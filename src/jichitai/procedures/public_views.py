@@ -261,6 +261,10 @@ def procedure_confirm(request, org_code, procedure_id):
     organization = procedure.organization
     state = request.session.get(form_session.key(procedure))
     if not state:
+        if request.method == "POST" and f"procedures:done:{procedure.pk}" in request.session:
+            # 送信 again on a confirmation the back button brought back after 完了: nothing is
+            # sent twice, and what was sent is shown.
+            return redirect("procedures_public:done", org_code=org_code, procedure_id=procedure.pk)
         if request.method == "POST":
             return _expired(request, procedure)
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)

@@ -149,3 +149,20 @@ def test_a_later_page_sent_after_the_answers_expired_says_so_on_the_first_page(t
     page = client.get(sent["Location"]).content.decode()
     assert "Suas respostas expiraram e o formulário não foi enviado." in page
     assert "Número de filhos" in page
+
+
+@pytest.mark.django_db
+def test_sending_again_from_a_confirmation_already_sent_shows_the_receipt_not_an_expiry(tsu):
+    """The browser's back button after 完了 brings the confirmation back: 送信 pressed there
+    again sends nothing twice and shows the 受付番号 of what was sent."""
+    procedure = published_procedure(tsu, fields=FIELDS)
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client.get(url + "?lang=pt")
+    confirm_url = client.post(url, {"children": "2", "school": "no", "_action": "next"})["Location"]
+    done_url = client.post(confirm_url, {"_lang": "pt"})["Location"]
+    again = client.post(confirm_url, {"_lang": "pt"})
+    assert again.status_code == 302 and again["Location"] == done_url
+    page = client.get(done_url).content.decode()
+    assert Application.objects.get().receipt_number in page
+    assert "expiraram" not in page
