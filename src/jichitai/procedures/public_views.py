@@ -92,7 +92,7 @@ def procedure_form(request, org_code, procedure_id):
         and form_session.key(procedure) not in request.session
     ):
         # A later page sent after the session holding the earlier pages' answers ended.
-        return _expired(request, procedure)
+        return _answers_gone(request, procedure)
     state = form_session.state(request, procedure)
     version = procedure.current_version
     # A procedure without a published version is closed, and told so in Japanese.
@@ -261,12 +261,8 @@ def procedure_confirm(request, org_code, procedure_id):
     organization = procedure.organization
     state = request.session.get(form_session.key(procedure))
     if not state:
-        if request.method == "POST" and f"procedures:done:{procedure.pk}" in request.session:
-            # 送信 again on a confirmation the back button brought back after 完了: nothing is
-            # sent twice, and what was sent is shown.
-            return redirect("procedures_public:done", org_code=org_code, procedure_id=procedure.pk)
         if request.method == "POST":
-            return _expired(request, procedure)
+            return _answers_gone(request, procedure)
         return redirect("procedures_public:form", org_code=org_code, procedure_id=procedure.pk)
     if request.method == "POST" and not procedure.needs_signature:
         # The submission checks the answers itself; they are checked here only when it refuses
@@ -339,10 +335,17 @@ def _submitted(
     )
 
 
-def _expired(request, procedure) -> HttpResponseBase:
-    """送信 or a later page's 次へ pressed after the session holding the answers ended
-    (``SESSION_COOKIE_AGE``, or cookies cleared): nothing is sent, and the form's first page
-    says why in the language the page was read in, which its form carries."""
+def _answers_gone(request, procedure) -> HttpResponseBase:
+    """送信, or a later page's 次へ, pressed with no answers in the session. After 完了 (the back
+    button brought the page back) nothing is sent twice and what was sent is shown. Otherwise
+    the session ended (``SESSION_COOKIE_AGE``, or cookies cleared): nothing is sent, and the
+    form's first page says why in the language the page was read in, which its form carries."""
+    if f"procedures:done:{procedure.pk}" in request.session:
+        return redirect(
+            "procedures_public:done",
+            org_code=procedure.organization.code,
+            procedure_id=procedure.pk,
+        )
     language = request.POST.get(page_flow.LANGUAGE, "ja")
     language = language if language in LANGUAGES else "ja"
     with resident_page_language(language):
