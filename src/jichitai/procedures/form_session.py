@@ -11,6 +11,11 @@ def key(procedure) -> str:
     return f"procedures:application:{procedure.pk}"
 
 
+def done_key(procedure) -> str:
+    """The session key of the application this browser last sent for ``procedure``."""
+    return f"procedures:done:{procedure.pk}"
+
+
 def _upload_token(request) -> str:
     """One token per browser session whatever the procedure, so that the limit on files waiting
     for confirmation holds for the session, not per form."""

@@ -7,6 +7,7 @@ messages are shown."""
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -20,6 +21,28 @@ from jichitai.procedures.translations import html_lang, in_page_language, reside
 # the way back to the confirmation. A question's name starts with a letter
 # (``definitions.NAME_PATTERN``), so no question's answer shares them.
 ACTION, LANGUAGE, RETURN = "_action", "_lang", "_return"
+
+
+def later_page_without_answers(request, session_key: str) -> bool:
+    """A later page (``?page=N``, N > 1) sent while the session no longer holds the answers of
+    the pages before it (``SESSION_COOKIE_AGE``, or cookies cleared)."""
+    return (
+        request.method == "POST"
+        and request.GET.get("page", "1") != "1"
+        and session_key not in request.session
+    )
+
+
+def tell_answers_expired(request) -> None:
+    """What the first page, shown again, says when the answers were no longer kept, in the
+    active language."""
+    messages.warning(
+        request,
+        gettext(
+            "入力内容の保存期間が過ぎたため、送信できませんでした。"
+            "お手数ですが、もう一度入力してください。"
+        ),
+    )
 
 
 def page_url(procedure, page: pages.Page | None = None, **query) -> str:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,6 +28,7 @@ from jichitai.procedures.translations import (
     html_lang,
     missing_language_notice,
     resident_page_language,
+    site_resident_language,
     translate,
 )
 from jichitai.procedures.validation import validate_application_data
@@ -47,8 +47,8 @@ def _language(request, version, state: dict) -> tuple[str, list, list]:
     if chosen in dict(languages):
         state["language"] = chosen
     if state.get("language") not in dict(languages):
-        english = translation.get_language() == "en" and "en" in dict(languages)
-        state["language"] = "en" if english else "ja"
+        site = site_resident_language()
+        state["language"] = site if site in dict(languages) else "ja"
     language = state["language"]
     return language, languages, translate(version.fields, language)
 
@@ -86,12 +86,7 @@ def procedure_list(request, org_code):
 def procedure_form(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
-    if (
-        request.method == "POST"
-        and request.GET.get("page", "1") != "1"
-        and form_session.key(procedure) not in request.session
-    ):
-        # A later page sent after the session holding the earlier pages' answers ended.
+    if page_flow.later_page_without_answers(request, form_session.key(procedure)):
         return _answers_gone(request, procedure)
     state = form_session.state(request, procedure)
     version = procedure.current_version
@@ -170,10 +165,10 @@ def procedure_form(request, org_code, procedure_id):
                 # Another language chosen halfway (``form-language.js``): the page's answers go
                 # with it, unchecked.
                 chosen = action.removeprefix("language:")
+                query = {}
                 if chosen in dict(languages):
-                    state["language"] = chosen
+                    state["language"] = query["lang"] = chosen
                 form_session.keep(request, procedure, state)
-                query = {"lang": chosen} if chosen in dict(languages) else {}
                 return redirect(page_flow.page_url(procedure, page, **query))
             elif action.startswith("postal:"):
                 # The 検索 button of an address: fill it from the postal code, check nothing else.
@@ -328,7 +323,7 @@ def _submitted(
             procedure_id=procedure.pk,
         )
     request.session.pop(form_session.key(procedure), None)
-    request.session[f"procedures:done:{procedure.pk}"] = submission.application.pk
+    request.session[form_session.done_key(procedure)] = submission.application.pk
     request.session[f"procedures:done-language:{procedure.pk}"] = state.get("language", "ja")
     return redirect(
         "procedures_public:done", org_code=procedure.organization.code, procedure_id=procedure.pk
@@ -340,7 +335,7 @@ def _answers_gone(request, procedure) -> HttpResponseBase:
     button brought the page back) nothing is sent twice and what was sent is shown. Otherwise
     the session ended (``SESSION_COOKIE_AGE``, or cookies cleared): nothing is sent, and the
     form's first page says why in the language the page was read in, which its form carries."""
-    if f"procedures:done:{procedure.pk}" in request.session:
+    if form_session.done_key(procedure) in request.session:
         return redirect(
             "procedures_public:done",
             org_code=procedure.organization.code,
@@ -349,13 +344,7 @@ def _answers_gone(request, procedure) -> HttpResponseBase:
     language = request.POST.get(page_flow.LANGUAGE, "ja")
     language = language if language in LANGUAGES else "ja"
     with resident_page_language(language):
-        messages.warning(
-            request,
-            gettext(
-                "入力内容の保存期間が過ぎたため、送信できませんでした。"
-                "お手数ですが、もう一度入力してください。"
-            ),
-        )
+        page_flow.tell_answers_expired(request)
     query = {"lang": language} if language != "ja" else {}
     return redirect(page_flow.page_url(procedure, **query))
 
@@ -411,7 +400,7 @@ def procedure_done(request, org_code, procedure_id):
     organization = organization_by_code(org_code)
     procedure = selectors.public_procedure(organization, procedure_id)
     application = selectors.submitted_application(
-        organization, procedure, request.session.get(f"procedures:done:{procedure.pk}")
+        organization, procedure, request.session.get(form_session.done_key(procedure))
     )
     language = request.session.get(f"procedures:done-language:{procedure.pk}", "ja")
     return page_flow.render_in_language(

@@ -70,6 +70,11 @@ def resident_page_language(code: str) -> AbstractContextManager[None]:
     return nullcontext() if code == "ja" else resident_language(code)
 
 
+def site_resident_language() -> str:
+    """The resident language matching the site's language: English, or Japanese."""
+    return "en" if translation.get_language() == "en" else "ja"
+
+
 def form_languages(fields: list[FieldSpec]) -> list[tuple[str, str]]:
     """(code, name) of the languages the form is offered in: Japanese and every selectable
     language some field is translated into."""

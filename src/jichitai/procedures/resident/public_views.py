@@ -6,7 +6,7 @@ import time
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -29,6 +29,7 @@ from jichitai.procedures.translations import (
     in_page_language,
     resident_language,
     resident_page_language,
+    site_resident_language,
 )
 from jichitai.tenancy.selectors import organization_by_code
 
@@ -196,7 +197,7 @@ def _my_applications_request(request, language: str):
             )
         limit_mail(request, form.cleaned_data["email"])
         services.request_applicant_link(
-            email=form.cleaned_data["email"], language=language or _site_language()
+            email=form.cleaned_data["email"], language=language or site_resident_language()
         )
         return render(
             request,
@@ -261,11 +262,6 @@ def my_applications(request):
                 language,
             ),
         )
-
-
-def _site_language() -> str:
-    """The resident language matching the site's language: English, or Japanese."""
-    return "en" if translation.get_language() == "en" else "ja"
 
 
 def _in_language(context: dict, language: str, *, choices=()) -> dict:

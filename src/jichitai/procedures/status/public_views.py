@@ -131,20 +131,10 @@ def status_page(request, org_code, receipt_number, token):
 def _correct(request, application, context: dict):
     version = application.form_version
     key, state = _correction(request, application)
-    if (
-        request.method == "POST"
-        and request.GET.get("page", "1") != "1"
-        and key not in request.session
-    ):
-        # A later page sent after the session holding the earlier pages' corrections ended:
-        # sent on, they would go back to the answers of before without a word.
-        messages.warning(
-            request,
-            gettext(
-                "入力内容の保存期間が過ぎたため、送信できませんでした。"
-                "お手数ですが、もう一度入力してください。"
-            ),
-        )
+    if page_flow.later_page_without_answers(request, key):
+        # The earlier pages' corrections are gone: sent on, the answers of before them would be
+        # resubmitted without a word.
+        page_flow.tell_answers_expired(request)
         return redirect(_status_url(application))
     form_pages = pages.split(version.fields)
     cleaned, errors = _judged(application, state)
