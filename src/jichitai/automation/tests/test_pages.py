@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from jichitai.automation import samples, services
 from jichitai.automation.models import Run, RunItem, Secret
 from jichitai.automation.tests import factories
+from jichitai.tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,23 @@ def test_work_queue_records_what_a_person_did(tsu, tsu_clerk, login):
         in client.get(f"/s/{tsu.code}/automation/queue/").content.decode()
     )
     assert RunItem.objects.filter(resolved_at__isnull=True).count() == 0
+
+
+def test_a_viewer_reads_the_work_queue_but_records_nothing(tsu, make_member, login):
+    item = factories.item(tsu)
+    client = login(make_member(tsu, Role.VIEWER))
+
+    queue = client.get(f"/s/{tsu.code}/automation/queue/")
+
+    assert queue.status_code == 200
+    assert item.run.version.scenario.title in queue.content.decode()
+    assert "対応を記録" not in queue.content.decode()
+    assert "対応の記録は担当職員が行います" in queue.content.decode()
+    refused = client.post(
+        f"/s/{tsu.code}/automation/items/{item.pk}/resolve/",
+        {f"item-{item.pk}-resolution": "手入力で登録した"},
+    )
+    assert refused.status_code == 403
 
 
 def test_secrets_are_stored_encrypted_and_never_shown(tsu, tsu_manager, tsu_clerk, login):

@@ -218,7 +218,7 @@ def item_screenshot(request, org_code, item_id):
     )
 
 
-@requires_role(Role.CLERK)
+@requires_role(Role.VIEWER)
 def work_queue(request, org_code):
     items = selectors.work_queue(request.tenant)
     return render(
