@@ -1,10 +1,15 @@
+from datetime import time
+
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.automation import schedule_times
 from jichitai.core.forms import FiscalYearField
 from jichitai.core.uploads import UploadRejected, check_upload
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+FILE_KINDS = {"file", "folder"}
 
 
 class ScenarioSourceForm(forms.Form):
@@ -58,7 +63,7 @@ class RunForm(forms.Form):
                 self.fields[name] = forms.ChoiceField(
                     label=label,
                     required=required,
-                    choices=[("", "---")]
+                    choices=BLANK_CHOICE_DASH
                     + [(str(p.pk), p.name) for p in procedures_of(organization)],
                 )
             else:
@@ -68,7 +73,7 @@ class RunForm(forms.Form):
         data = super().clean()
         self.uploads = {}
         for name, kind in self.kinds.items():
-            if kind not in {"file", "folder"} or not data.get(name):
+            if kind not in FILE_KINDS or not data.get(name):
                 continue
             files = data[name] if isinstance(data[name], list) else [data[name]]
             entries = []
@@ -89,7 +94,7 @@ class RunForm(forms.Form):
         return {
             name: self.cleaned_data[name]
             for name, kind in self.kinds.items()
-            if kind not in {"file", "folder"} and self.cleaned_data.get(name) not in (None, "")
+            if kind not in FILE_KINDS and self.cleaned_data.get(name) not in (None, "")
         }
 
 
@@ -138,17 +143,65 @@ class LedgerLineForm(forms.Form):
 
 
 class ScheduleForm(RunForm):
-    """The scenario's non-file inputs and a crontab."""
+    """The scenario's non-file inputs and when to run: 毎日 / 平日 / 毎週 / 毎月 at a time of day,
+    or a crontab written by hand. ``cleaned_data["cron"]`` holds the crontab either way."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, kind in list(self.kinds.items()):
-            if kind in {"file", "folder"}:
-                del self.fields[name]
-                del self.kinds[name]
-        self.fields["cron"] = forms.CharField(
-            label=_("実行する日時(cron 形式)"),
-            max_length=100,
-            help_text=_("分 時 日 月 曜日。例: 0 6 * * 1-5(平日の6時)"),
+        # A scheduled run has nobody to hand it files.
+        self.reads_files = [name for name, kind in self.kinds.items() if kind in FILE_KINDS]
+        for name in self.reads_files:
+            del self.fields[name]
+            del self.kinds[name]
+        self.fields["frequency"] = forms.ChoiceField(
+            label=_("実行する日"),
+            choices=schedule_times.FREQUENCIES,
+            initial="weekdays",
+            widget=forms.RadioSelect,
         )
-        self.order_fields(["cron"])
+        self.fields["weekday"] = forms.ChoiceField(
+            label=_("曜日(毎週のとき)"), choices=schedule_times.WEEKDAYS, required=False
+        )
+        self.fields["day"] = forms.ChoiceField(
+            label=_("日(毎月のとき)"),
+            choices=schedule_times.DAYS,
+            required=False,
+            help_text=_("29日〜31日は、ない月があるため「末日」を選んでください。"),
+        )
+        self.fields["time"] = forms.TimeField(
+            label=_("時刻"),
+            required=False,
+            initial=time(6, 0),
+            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            help_text=_("例: 06:00"),
+        )
+        self.fields["cron"] = forms.CharField(
+            label=_("cron 形式(「cron 形式で指定」のとき)"),
+            max_length=100,
+            required=False,
+            help_text=_("分 時 日 月 曜日。例: */30 8-17 * * 1-5(平日の8時〜17時台に30分ごと)"),
+        )
+        # What the run works on first, then when it runs.
+        self.order_fields([*self.kinds, "frequency", "weekday", "day", "time", "cron"])
+
+    def clean(self):
+        data = super().clean()
+        frequency = data.get("frequency")
+        if frequency == "cron":
+            if not data.get("cron"):
+                self.add_error("cron", _("cron 形式(分 時 日 月 曜日)で入力してください。"))
+            return data
+        if frequency == "weekly" and not data.get("weekday"):
+            self.add_error("weekday", _("曜日を選んでください。"))
+        if frequency == "monthly" and not data.get("day"):
+            self.add_error("day", _("日を選んでください。"))
+        if frequency and data.get("time") is None and "time" not in self.errors:
+            self.add_error("time", _("時刻を入力してください。例: 06:00"))
+        if frequency and not self.errors:
+            data["cron"] = schedule_times.crontab(
+                frequency=frequency,
+                time=data["time"],
+                weekday=data.get("weekday", ""),
+                day=data.get("day", ""),
+            )
+        return data

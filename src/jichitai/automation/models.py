@@ -6,6 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.automation import schedule_times
 from jichitai.core.files import PrivateUploadTo
 from jichitai.tenancy.models import TenantOwned
 
@@ -311,7 +312,12 @@ class Schedule(TenantOwned):
         verbose_name_plural = _("定期実行")
 
     def __str__(self) -> str:
-        return f"{self.scenario} {self.cron}"
+        return f"{self.scenario} {self.timing}"
+
+    @property
+    def timing(self) -> str:
+        """「平日(月〜金) 7:30」: when it runs, in words."""
+        return schedule_times.describe(self.cron)
 
     @property
     def is_enabled(self) -> bool:

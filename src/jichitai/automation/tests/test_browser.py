@@ -76,3 +76,36 @@ def test_clerk_plans_manager_approves_clerk_applies(
     assert run.status == Run.Status.FINISHED and run.started_by == clerk
     page.goto(f"/s/{tsu.code}/automation/queue/")
     accessible(page)
+
+
+def test_a_clerk_schedules_a_run_in_words(page, accessible, tsu, make_member, settings):
+    clerk = make_member(tsu, Role.CLERK, username="rpa-clerk")
+    get_user_model().objects.filter(pk=clerk.pk).update(is_demo=True)
+    settings.JICHITAI_DEMO_LOGIN_WITHOUT_OTP = True
+    Division.objects.create(organization=tsu, name="自動車税事務所")
+    scenario = services.create_scenario(
+        actor=clerk, organization=tsu, source=scenarios.get("vehicle-tax-address").source
+    )
+    procedure = samples.vehicle_tax_procedure(tsu)
+
+    _login(page, "rpa-clerk")
+    page.goto(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/")
+    schedule = page.locator("form", has=page.get_by_role("button", name="定期実行を登録"))
+    schedule.get_by_role("radio", name="毎週").check()
+    schedule.get_by_label("曜日(毎週のとき)").select_option(label="水曜日")
+    schedule.get_by_label("時刻").fill("07:30")
+    schedule.get_by_role("button", name="定期実行を登録").click()
+
+    # The procedure to enter was left out: the page says so first, and keeps the rest.
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert summary.evaluate("element => element === document.activeElement")
+    accessible(page)
+    assert schedule.get_by_role("radio", name="毎週").is_checked()
+    assert schedule.get_by_label("時刻").input_value() == "07:30"
+    schedule.get_by_label("手続(承認済みの申請を入力します)").select_option(label=procedure.name)
+    schedule.get_by_role("button", name="定期実行を登録").click()
+
+    page.get_by_text("定期実行を登録しました").wait_for()
+    assert page.get_by_role("cell", name="毎週 水曜日 7:30").is_visible()
+    assert scenario.schedules.get().cron == "30 7 * * 3"

@@ -1,5 +1,6 @@
 """Schedules: requested by one person, enabled only by another manager, started when due."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -62,14 +63,68 @@ def test_schedule_pages(tsu, tsu_clerk, tsu_manager, login, make_member):
     scenario = factories.scenario(tsu)
     clerk = login(tsu_clerk)
     url = f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/"
-    clerk.post(url + "schedules/", {"schedule-cron": "30 7 * * 1-5"})
+    clerk.post(url + "schedules/", {"schedule-frequency": "weekdays", "schedule-time": "07:30"})
     schedule = scenario.schedules.get()
+    assert schedule.cron == "30 7 * * 1-5"
     assert schedule.requested_by == tsu_clerk and not schedule.is_enabled
     page = clerk.get(url).content.decode()
-    assert "30 7 * * 1-5" in page and "無効(確認待ち)" in page
+    assert "平日(月〜金) 7:30" in page and "無効(確認待ち)" in page
     assert (
         clerk.post(f"/s/{tsu.code}/automation/schedules/{schedule.pk}/enable/").status_code == 403
     )
     login(tsu_manager).post(f"/s/{tsu.code}/automation/schedules/{schedule.pk}/enable/")
     schedule.refresh_from_db()
     assert schedule.enabled_by == tsu_manager
+
+
+def test_a_weekly_schedule_without_its_day_is_refused_beside_the_day(tsu, tsu_clerk, login):
+    scenario = factories.scenario(tsu)
+    url = f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/schedules/"
+
+    response = login(tsu_clerk).post(
+        url, {"schedule-frequency": "weekly", "schedule-time": "07:30"}
+    )
+
+    assert response.status_code == 400
+    assert not scenario.schedules.exists()
+    page = response.content.decode()
+    weekday_field = page[page.index('id="id_schedule-weekday"') - 1500 :]
+    assert "曜日を選んでください" in weekday_field[:2500]
+    assert 'value="07:30"' in page  # what was typed stays
+    assert re.search(r'value="weekly"[^>]*checked', page)
+
+
+def test_a_crontab_written_by_hand_is_checked_beside_it(tsu, tsu_clerk, login):
+    scenario = factories.scenario(tsu)
+    url = f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/schedules/"
+
+    response = login(tsu_clerk).post(
+        url, {"schedule-frequency": "cron", "schedule-time": "", "schedule-cron": "every day"}
+    )
+    assert response.status_code == 400 and not scenario.schedules.exists()
+    assert "cron 形式(分 時 日 月 曜日)で入力してください" in response.content.decode()
+    assert 'value="every day"' in response.content.decode()
+
+    login(tsu_clerk).post(url, {"schedule-frequency": "cron", "schedule-cron": "*/30 8-17 * * 1-5"})
+    assert scenario.schedules.get().cron == "*/30 8-17 * * 1-5"
+
+
+def test_a_scenario_reading_files_offers_no_schedule(tsu, tsu_clerk, login, shipped):
+    scenario = shipped("electricity-summary")
+
+    page = login(tsu_clerk).get(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/")
+
+    assert "ファイルを入力するシナリオは定期実行できません" in page.content.decode()
+    assert "定期実行を登録" not in page.content.decode()
+
+
+def test_a_refused_run_still_lists_the_scenarios_schedules(tsu, tsu_clerk, login, shipped):
+    scenario = shipped("vehicle-tax-address")
+    scheduling.request_schedule(actor=None, scenario=scenario, cron="0 6 * * *", values={})
+
+    response = login(tsu_clerk).post(
+        f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/runs/", {"mode": "plan"}
+    )
+
+    assert response.status_code == 400
+    assert "毎日 6:00" in response.content.decode()

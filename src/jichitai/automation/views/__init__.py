@@ -80,9 +80,18 @@ def scenario_add(request, org_code):
 
 @requires_role(Role.VIEWER)
 def scenario_detail(request, org_code, scenario_id):
-    scenario = selectors.scenario_of(request.tenant, scenario_id)
+    return _scenario_page(request, selectors.scenario_of(request.tenant, scenario_id))
+
+
+def _scenario_page(request, scenario, *, form=None, schedule_form=None, status=200):
+    """The scenario's page; a run or a schedule refused comes back in it, with what was typed."""
     version = scenario.current_version
-    form = RunForm(definition=version.definition, organization=request.tenant) if version else None
+    if version and form is None:
+        form = RunForm(definition=version.definition, organization=request.tenant)
+    if version and schedule_form is None:
+        schedule_form = ScheduleForm(
+            definition=version.definition, organization=request.tenant, prefix="schedule"
+        )
     return render(
         request,
         "automation/scenario_detail.html",
@@ -94,12 +103,9 @@ def scenario_detail(request, org_code, scenario_id):
             "runs": selectors.runs_of(request.tenant, scenario=scenario)[:20],
             "can_approve": request.membership.has_role(Role.MANAGER),
             "schedules": selectors.schedules_of(scenario),
-            "schedule_form": ScheduleForm(
-                definition=version.definition, organization=request.tenant, prefix="schedule"
-            )
-            if version
-            else None,
+            "schedule_form": schedule_form,
         },
+        status=status,
     )
 
 
@@ -171,19 +177,7 @@ def run_start(request, org_code, scenario_id):
             add_service_errors(form, error)
         else:
             return redirect("automation:run", org_code=org_code, run_id=run.pk)
-    return render(
-        request,
-        "automation/scenario_detail.html",
-        {
-            "scenario": scenario,
-            "version": version,
-            "versions": selectors.versions_of(scenario),
-            "form": form,
-            "runs": selectors.runs_of(request.tenant, scenario=scenario)[:20],
-            "can_approve": request.membership.has_role(Role.MANAGER),
-        },
-        status=400,
-    )
+    return _scenario_page(request, scenario, form=form, status=400)
 
 
 @requires_role(Role.VIEWER)
@@ -429,17 +423,13 @@ def schedule_request(request, org_code, scenario_id):
                 values=form.values(),
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("定期実行を登録しました。別の職員(manager)が有効にすると実行されます。")
             )
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("automation:scenario", org_code=org_code, scenario_id=scenario.pk)
+            return redirect("automation:scenario", org_code=org_code, scenario_id=scenario.pk)
+    return _scenario_page(request, scenario, schedule_form=form, status=400)
 
 
 @requires_role(Role.MANAGER)
