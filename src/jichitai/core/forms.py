@@ -64,6 +64,26 @@ class FiscalYearField(forms.IntegerField):
         return {}
 
 
+class AmountField(forms.IntegerField):
+    """A whole amount as people type it: 3,200, ３，２００ or 3200円 (``unit``, typed after it or
+    not); a text box, since a number box drops the comma Japanese amounts are written with."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def __init__(self, *, unit: str = "", **kwargs: Any) -> None:
+        self.unit = unit
+        super().__init__(**kwargs)
+
+    def to_python(self, value: str | int | None) -> int | None:
+        if isinstance(value, str):
+            value = japanese.normalize_width(value).replace(",", "").strip()
+            value = value.removesuffix(self.unit).strip() if self.unit else value
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {}
+
+
 class LocalGovernmentCodeField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 6)

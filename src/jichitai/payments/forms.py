@@ -1,11 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jichitai.core.forms import AmountField
 from jichitai.payments.models import ReconciliationProfile
 
 
 class FeeForm(forms.Form):
-    amount = forms.IntegerField(label=_("手数料(円)"), min_value=1, max_value=10_000_000)
+    amount = AmountField(
+        label=_("手数料(円)"),
+        unit="円",
+        min_value=1,
+        max_value=10_000_000,
+        help_text=_("例: 3,200"),
+        error_messages={"invalid": _("手数料は1円以上の整数で入力してください(例: 3,200)。")},
+    )
 
 
 class RefundForm(forms.Form):

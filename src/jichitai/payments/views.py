@@ -83,27 +83,25 @@ def set_fee(request, org_code, application_id):
                 actor=request.user, application=application, amount=form.cleaned_data["amount"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("手数料を設定し、申請者に納付をお願いしました。"))
-    else:
-        messages.error(request, _("手数料は1円以上の整数で入力してください。"))
-    return redirect("procedures:application", org_code=org_code, application_id=application.pk)
+            return redirect(
+                "procedures:application", org_code=org_code, application_id=application.pk
+            )
+    return _refused(request, application, form, title=_("手数料を設定"))
 
 
 @requires_role(Role.MANAGER)
 @require_POST
 def payment_action(request, org_code, payment_id, action):
     payment = selectors.payment_of(request.membership, payment_id)
+    if action == "refund":
+        return _refund(request, payment)
+    if action != "cancel":
+        raise Http404
     try:
-        if action == "cancel":
-            services.cancel(actor=request.user, payment=payment)
-        elif action == "refund":
-            form = RefundForm(request.POST)
-            services.refund(actor=request.user, payment=payment, reason=form.data.get("reason", ""))
-        else:
-            raise Http404
+        services.cancel(actor=request.user, payment=payment)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -111,6 +109,34 @@ def payment_action(request, org_code, payment_id, action):
         messages.success(request, _("納付の状態を変更しました。"))
     return redirect(
         "procedures:application", org_code=org_code, application_id=payment.application_id
+    )
+
+
+def _refund(request, payment):
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refund(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("納付の状態を変更しました。"))
+            return redirect(
+                "procedures:application",
+                org_code=request.tenant.code,
+                application_id=payment.application_id,
+            )
+    return _refused(request, payment.application, form, title=_("返金済みにする"), danger=True)
+
+
+def _refused(request, application, form, *, title, danger=False):
+    """A fee's form refused, on a page of its own: the error beside the field, what was typed
+    still in it, and the way back to the application."""
+    return render(
+        request,
+        "payments/refused_form.html",
+        {"application": application, "form": form, "title": title, "danger": danger},
+        status=422,
     )
 
 

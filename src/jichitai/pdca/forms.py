@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
-from jichitai.core.forms import FiscalYearField
+from jichitai.core.forms import AmountField, FiscalYearField
 from jichitai.core.registry import metrics
 from jichitai.pdca.models import Indicator, Plan
 
@@ -151,20 +151,13 @@ class ActionYearForm(forms.Form):
     )
 
 
-class ThousandYenField(forms.CharField):
+class ThousandYenField(AmountField):
     """An amount in 千円 as staff type it: 64,370 or ６４３７０; a whole number, 0 or more."""
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"})
-
-    def to_python(self, value):
-        text = japanese.normalize_width(super().to_python(value) or "").replace(",", "").strip()
-        if not text:
-            return None
-        if not text.isdigit() or len(text) > 15:
-            raise forms.ValidationError(_("千円単位の0以上の整数で入力してください(例: 64370)。"))
-        return int(text)
+        message = _("千円単位の0以上の整数で入力してください(例: 64370)。")
+        kwargs.setdefault("error_messages", {"invalid": message, "min_value": message})
+        super().__init__(unit="千円", min_value=0, max_value=10**15 - 1, **kwargs)
 
 
 class ExecutedBudgetsForm(forms.Form):

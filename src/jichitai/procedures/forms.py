@@ -449,6 +449,18 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = staff
 
 
+class PurgeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("削除の理由"),
+        max_length=200,
+        error_messages={"required": _("削除の理由を入力してください。")},
+    )
+    confirm = forms.BooleanField(
+        label=_("申請内容・添付ファイル・電子署名を削除します(元に戻せません)"),
+        error_messages={"required": _("削除する場合は確認のチェックを入れてください。")},
+    )
+
+
 class EmailForm(forms.Form):
     email = forms.EmailField(
         label=_("メールアドレス"),

@@ -2,6 +2,7 @@
 person, work queue, secrets never shown, ledger table and exports."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -229,3 +230,33 @@ def test_a_municipality_is_offered_the_shipped_scenarios_for_any_government_and_
         "scholarship-notices",
     ]:
         assert f"?from={name}" in prefectural
+
+
+def test_a_resolution_left_empty_is_asked_for_beside_its_item(tsu, tsu_clerk, login):
+    item = factories.item(tsu)
+
+    response = login(tsu_clerk).post(
+        f"/s/{tsu.code}/automation/items/{item.pk}/resolve/",
+        {f"item-{item.pk}-outcome": "release", f"item-{item.pk}-resolution": ""},
+    )
+
+    assert response.status_code == 400
+    item.refresh_from_db()
+    assert item.resolved_at is None
+    page = response.content.decode()
+    field = page[page.index(f'id="id_item-{item.pk}-resolution"') - 600 :][:900]
+    assert "必須" in field and 'aria-invalid="true"' in field
+    assert re.search(r'value="release"[^>]*checked', page)  # the outcome chosen stays
+
+
+def test_an_item_handled_meanwhile_says_so(tsu, tsu_clerk, login):
+    item = factories.item(tsu)
+    services.resolve_item(actor=tsu_clerk, item=item, resolution="手入力で登録した", release=False)
+
+    response = login(tsu_clerk).post(
+        f"/s/{tsu.code}/automation/items/{item.pk}/resolve/",
+        {f"item-{item.pk}-outcome": "manual", f"item-{item.pk}-resolution": "二重に記録"},
+    )
+
+    assert response.status_code == 400
+    assert "この項目は対応済みです" in response.content.decode()

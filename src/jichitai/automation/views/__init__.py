@@ -214,11 +214,25 @@ def item_screenshot(request, org_code, item_id):
 
 @requires_role(Role.VIEWER)
 def work_queue(request, org_code):
+    return _queue_page(request)
+
+
+def _queue_page(request, *, refused=None, status=200):
+    """The work queue; an item's record refused comes back under it, with what was typed."""
     items = selectors.work_queue(request.tenant)
+    forms = {item.pk: ResolveForm(prefix=f"item-{item.pk}") for item in items}
+    if refused is not None:
+        item, form = refused
+        if item.pk in forms:
+            forms[item.pk] = form
+        else:  # handled meanwhile by someone else: nothing left to show it under
+            for error in form.non_field_errors():
+                messages.error(request, error)
     return render(
         request,
         "automation/queue.html",
-        {"items": [(item, ResolveForm(prefix=f"item-{item.pk}")) for item in items]},
+        {"items": [(item, forms[item.pk]) for item in items]},
+        status=status,
     )
 
 
@@ -236,13 +250,11 @@ def item_resolve(request, org_code, item_id):
                 release=form.cleaned_data["outcome"] == "release",
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("対応内容を記録しました。"))
-    else:
-        messages.error(request, _("対応した内容を入力してください。"))
-    return redirect("automation:queue", org_code=org_code)
+            return redirect("automation:queue", org_code=org_code)
+    return _queue_page(request, refused=(item, form), status=400)
 
 
 def _number(value):

@@ -352,3 +352,49 @@ def test_the_applications_history_tells_what_became_of_its_fee(tsu, tsu_clerk):
     reviewed = application_with_payment(tsu, 2, name="審査後の講座", fee_kind="after_review")
     services.set_fee(actor=tsu_clerk, application=reviewed, amount=800)
     assert kinds(reviewed) == ["submitted", "fee_charged"]
+
+
+@pytest.mark.django_db
+class TestRefusedFeeForms:
+    """A fee or a refund that cannot be recorded comes back with the error beside its field and
+    what was typed still in it, not as a note above the application with the field emptied."""
+
+    def test_an_amount_that_is_not_a_whole_number_of_yen(self, tsu, tsu_admin, login):
+        procedure = paid_procedure(tsu, fee_kind="after_review", fee_amount=None)
+        application = procedures.submit_application(
+            procedure=procedure, data=event_data()
+        ).application
+
+        response = login(tsu_admin).post(
+            f"/s/{tsu.code}/inbox/{application.pk}/fee/", {"amount": "3,200.5"}
+        )
+
+        assert response.status_code == 422 and not Payment.objects.exists()
+        page = response.content.decode()
+        assert 'value="3,200.5"' in page and 'aria-invalid="true"' in page
+        assert application.receipt_number in page
+
+    def test_a_refund_without_its_reason(self, tsu, tsu_admin, login):
+        payment = application_with_payment(tsu).payment
+        services._mark_paid(payment, amount=1500, paid_at=payment.created_at, method="gateway")
+
+        response = login(tsu_admin).post(
+            f"/s/{tsu.code}/payments/{payment.pk}/refund/", {"reason": "  "}
+        )
+
+        assert response.status_code == 422
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.PAID
+        assert 'id="id_reason"' in response.content.decode()
+        assert 'aria-invalid="true"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["3,200", "３，２００", "3200円", " 3200 "])
+def test_a_fee_is_typed_as_amounts_are_written(tsu, tsu_admin, login, typed):
+    procedure = paid_procedure(tsu, fee_kind="after_review", fee_amount=None)
+    application = procedures.submit_application(procedure=procedure, data=event_data()).application
+
+    login(tsu_admin).post(f"/s/{tsu.code}/inbox/{application.pk}/fee/", {"amount": typed})
+
+    assert Payment.objects.get().amount == 3200

@@ -96,12 +96,12 @@ def test_a_manager_exports_then_erases_on_request(tsu, make_member, login, old_a
     client = login(manager)
     export = client.get(f"/s/{tsu.code}/inbox/{recent.pk}/export/")
     assert recent.receipt_number in export.content.decode("utf-8-sig")
-    client.post(f"/s/{tsu.code}/inbox/{recent.pk}/purge/", {"reason": "本人からの削除依頼"})
+    client.post(f"/s/{tsu.code}/inbox/{recent.pk}/purge/", {"purge-reason": "本人からの削除依頼"})
     recent.refresh_from_db()
     assert recent.purged_at is None  # not without the confirmation
     client.post(
         f"/s/{tsu.code}/inbox/{recent.pk}/purge/",
-        {"reason": "本人からの削除依頼", "confirm": "yes"},
+        {"purge-reason": "本人からの削除依頼", "purge-confirm": "yes"},
     )
     recent.refresh_from_db()
     assert recent.purged_at is not None and recent.data == {}
@@ -229,3 +229,23 @@ def test_the_nightly_run_deletes_expired_links_to_an_applicants_list(
 
     assert job.result["expired_applicant_links"] == 1
     assert list(ApplicantLink.objects.values_list("email", flat=True)) == ["new@example.jp"]
+
+
+@pytest.mark.django_db
+def test_an_erasure_without_its_confirmation_keeps_the_reason_typed(
+    tsu, make_member, login, old_and_new
+):
+    _old, _pending, recent = old_and_new
+    client = login(make_member(tsu, Role.MANAGER))
+
+    response = client.post(
+        f"/s/{tsu.code}/inbox/{recent.pk}/purge/", {"purge-reason": "本人からの依頼"}
+    )
+
+    assert response.status_code == 422
+    recent.refresh_from_db()
+    assert recent.purged_at is None
+    page = response.content.decode()
+    assert 'value="本人からの依頼"' in page
+    confirm = page[page.index('name="purge-confirm"') - 400 :][:1200]
+    assert "確認のチェックを入れてください" in confirm

@@ -26,6 +26,7 @@ from jichitai.procedures.forms import (
     ClosedDayForm,
     CommentForm,
     InboxFilterForm,
+    PurgeForm,
     StatusForm,
 )
 from jichitai.procedures.models import Application
@@ -224,7 +225,14 @@ def application_detail(request, org_code, application_id):
 
 
 def _detail(
-    request, application, *, status_form=None, comment_form=None, assign_form=None, status=200
+    request,
+    application,
+    *,
+    status_form=None,
+    comment_form=None,
+    assign_form=None,
+    purge_form=None,
+    status=200,
 ):
     allowed = sorted(
         services.TRANSITIONS[Application.Status(application.status)],
@@ -240,6 +248,7 @@ def _detail(
         "comment_form": comment_form or CommentForm(),
         "assign_form": assign_form
         or AssignForm(staff=staff, initial={"assignee": application.assigned_to}),
+        "purge_form": purge_form or PurgeForm(prefix="purge"),
         "can_act": request.membership.has_role(Role.CLERK),
         "panels": panels_for(staff_panels, request, application),
     }
@@ -334,12 +343,11 @@ def application_export(request, org_code, application_id):
 @require_POST
 def application_purge(request, org_code, application_id):
     application = selectors.application_of(request.membership, application_id)
-    reason = request.POST.get("reason", "").strip()
-    if request.POST.get("confirm") != "yes" or not reason:
-        messages.error(request, _("削除の理由を入力し、確認のチェックを入れてください。"))
-    else:
-        retention.purge_application(
-            actor=request.user, application=application, reason=reason[:200]
-        )
-        messages.success(request, _("この申請の個人情報を削除しました。件数の集計には残ります。"))
+    form = PurgeForm(request.POST, prefix="purge")
+    if not form.is_valid():
+        return _detail(request, application, purge_form=form, status=422)
+    retention.purge_application(
+        actor=request.user, application=application, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("この申請の個人情報を削除しました。件数の集計には残ります。"))
     return redirect("procedures:application", org_code=org_code, application_id=application.pk)
