@@ -184,7 +184,11 @@ class ExecutedBudgetsForm(forms.Form):
 
 
 class WorkbookForm(forms.Form):
-    workbook = forms.FileField(label=_("計画の Excel ファイル(.xlsx)"))
+    workbook = forms.FileField(
+        label=_("編集した Excel を取り込む"),
+        error_messages={"required": _("Excel ファイルを選んでください。")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
 
 
 class PlanCreateForm(forms.Form):

@@ -244,6 +244,25 @@ class TestWorkbook:
             == "R4年度：18業務にRPAを導入"
         )
 
+    @pytest.mark.parametrize(
+        ("upload", "message"),
+        [
+            ({}, "Excel ファイルを選んでください"),
+            ({"workbook": SimpleUploadedFile("plan.csv", b"a,b\n1,2\n")}, "xlsx"),
+        ],
+        ids=["no file", "not a workbook"],
+    )
+    def test_a_file_that_cannot_be_read_is_refused_beside_the_file_field(
+        self, strategy, clerk, login, upload, message
+    ):
+        response = login(clerk).post(f"/s/240001/pdca/plans/{strategy.pk}/workbook/import/", upload)
+
+        assert response.status_code == 400
+        page = response.content.decode()
+        field = page[page.index('name="workbook"') - 700 :][:900]
+        assert message in field and 'aria-invalid="true"' in field
+        assert strategy.name in page  # the plan's page again, not a page of its own
+
     def test_command_line_round_trip_and_reports(self, strategy, policy, tmp_path, capsys):
         call_command(
             "pdca", "export", "--plan", "mie-digital-strategy", str(tmp_path / "plan.xlsx")

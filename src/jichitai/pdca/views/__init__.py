@@ -85,7 +85,11 @@ def plan_create(request, org_code):
 
 @requires_role(Role.VIEWER)
 def plan_detail(request, org_code, plan_id):
-    plan = selectors.plan_of(request.tenant, plan_id)
+    return _plan_page(request, selectors.plan_of(request.tenant, plan_id))
+
+
+def _plan_page(request, plan, *, workbook_form=None, status=200):
+    """The plan's page; a workbook refused comes back in it, the reason beside the file field."""
     indicators = [
         {
             **summary,
@@ -109,8 +113,9 @@ def plan_detail(request, org_code, plan_id):
         "snapshots": selectors.snapshots_of(plan)[:10],
         "budget_lists": budgets.budget_lists(plan),
         "project_years": selectors.project_fiscal_years(plan),
+        "workbook_form": workbook_form or WorkbookForm(),
     }
-    return render(request, "pdca/plan_detail.html", context)
+    return render(request, "pdca/plan_detail.html", context, status=status)
 
 
 @requires_role(Role.VIEWER)
@@ -353,15 +358,13 @@ def workbook_import(request, org_code, plan_id):
         try:
             checked = check_upload(upload, allowed=["xlsx"], max_bytes=10 * 1024 * 1024)
         except UploadRejected as rejection:
-            messages.error(request, rejection.messages[0])
+            form.add_error("workbook", rejection)
         else:
             batch = services.preview_import(
                 actor=request.user, plan=plan, file_name=checked.name, data=upload.read()
             )
             return redirect("pdca:import", org_code=org_code, plan_id=plan.pk, import_id=batch.pk)
-    else:
-        messages.error(request, _("Excel ファイルを選んでください。"))
-    return redirect("pdca:plan", org_code=org_code, plan_id=plan.pk)
+    return _plan_page(request, plan, workbook_form=form, status=400)
 
 
 @requires_role(Role.CLERK)
