@@ -138,6 +138,27 @@ def schedules_of(scenario: Scenario) -> QuerySet[Schedule]:
     return scenario.schedules.select_related("requested_by", "enabled_by")
 
 
+def schedules_with_inputs(scenario: Scenario) -> list[tuple[Schedule, list[str]]]:
+    """The scenario's schedules, each with what its runs will work on as 「label: value」 lines
+    (a procedure by its name), so the manager who enables one sees what they sign off."""
+    from jichitai.procedures.selectors import procedures_of
+
+    declared = scenario.current_version.definition.get("inputs", [])
+    names = {str(p.pk): p.name for p in procedures_of(scenario.organization)}
+    shown = []
+    for schedule in schedules_of(scenario):
+        lines = []
+        for entry in declared:
+            value = schedule.inputs.get(entry["name"])
+            if value in (None, ""):
+                continue
+            if entry["kind"] == "procedure":
+                value = names.get(str(value), value)
+            lines.append(f"{entry.get('label') or entry['name']}: {value}")
+        shown.append((schedule, lines))
+    return shown
+
+
 def schedule_of(organization: Organization, schedule_id: int) -> Schedule:
     return tenant_get(Schedule.objects.select_related("scenario"), organization, pk=schedule_id)
 

@@ -128,3 +128,20 @@ def test_a_refused_run_still_lists_the_scenarios_schedules(tsu, tsu_clerk, login
 
     assert response.status_code == 400
     assert "毎日 6:00" in response.content.decode()
+
+
+def test_a_manager_sees_what_a_schedule_will_work_on_before_enabling_it(
+    tsu, tsu_manager, login, shipped
+):
+    from jichitai.automation import samples
+
+    scenario = shipped("vehicle-tax-address")
+    procedure = samples.vehicle_tax_procedure(tsu)
+    scheduling.request_schedule(
+        actor=None, scenario=scenario, cron="0 6 * * 1-5", values={"procedure": str(procedure.pk)}
+    )
+
+    page = login(tsu_manager).get(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/")
+
+    row = page.content.decode().split("平日(月〜金) 6:00", 1)[1][:1500]
+    assert f"手続(承認済みの申請を入力します): {procedure.name}" in row

@@ -102,7 +102,7 @@ def _scenario_page(request, scenario, *, form=None, schedule_form=None, status=2
             "form": form,
             "runs": selectors.runs_of(request.tenant, scenario=scenario)[:20],
             "can_approve": request.membership.has_role(Role.MANAGER),
-            "schedules": selectors.schedules_of(scenario),
+            "schedules": selectors.schedules_with_inputs(scenario) if version else [],
             "schedule_form": schedule_form,
         },
         status=status,
