@@ -1,5 +1,6 @@
 """Reads of the automation module; each takes the organization first."""
 
+import difflib
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
@@ -132,6 +133,32 @@ def secret_named(organization: Organization, name: str) -> Secret | None:
 
 def versions_of(scenario: Scenario) -> QuerySet[ScenarioVersion]:
     return scenario.versions.select_related("created_by", "approved_by")
+
+
+def changes_to_approve(scenario: Scenario) -> tuple[ScenarioVersion, list[tuple[str, str]]] | None:
+    """What the version waiting for approval changes in the last approved one: its definition's
+    lines as ("same" | "del" | "ins" | "gap", text), two unchanged lines around each change.
+    None when nothing waits or nothing was approved before it."""
+    current = scenario.current_version
+    if current is None or current.approved_at is not None:
+        return None
+    approved = (
+        scenario.versions.filter(approved_at__isnull=False, number__lt=current.number)
+        .order_by("-number")
+        .first()
+    )
+    if approved is None:
+        return None
+    lines: list[tuple[str, str]] = []
+    diff = difflib.unified_diff(
+        approved.source.splitlines(), current.source.splitlines(), n=2, lineterm=""
+    )
+    for line in list(diff)[2:]:  # past the ---/+++ file header
+        if line.startswith("@@"):
+            lines.append(("gap", "…"))
+        else:
+            lines.append(({"-": "del", "+": "ins"}.get(line[:1], "same"), line[1:]))
+    return approved, lines[1:]  # the first hunk needs no gap before it
 
 
 def schedules_of(scenario: Scenario) -> QuerySet[Schedule]:

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jichitai.automation import samples, services
@@ -260,3 +261,33 @@ def test_an_item_handled_meanwhile_says_so(tsu, tsu_clerk, login):
 
     assert response.status_code == 400
     assert "この項目は対応済みです" in response.content.decode()
+
+
+def test_a_manager_reads_what_a_new_version_changes_before_approving_it(
+    tsu, tsu_clerk, tsu_manager, login
+):
+    scenario = factories.scenario(tsu)
+    scenario.current_version.__class__.objects.filter(pk=scenario.current_version.pk).update(
+        approved_by=tsu_manager, approved_at=timezone.now()
+    )
+    services.new_version(
+        actor=tsu_clerk,
+        scenario=scenario,
+        source=factories.SOURCE.replace("manual_minutes_before: 10", "manual_minutes_before: 15"),
+    )
+
+    page = login(tsu_manager).get(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/")
+
+    changes = page.content.decode().split("第1版(承認済み)からの変更", 1)[1][:2000]
+    # Struck through and underlined on screen, and said so to a screen reader.
+    assert re.search(r"<del><span[^>]*>削除した行: </span>manual_minutes_before: 10</del>", changes)
+    assert re.search(r"<ins><span[^>]*>追加した行: </span>manual_minutes_before: 15</ins>", changes)
+    assert "title: サンプル" in changes  # the lines around a change, for context
+
+
+def test_a_first_version_has_nothing_to_compare(tsu, tsu_manager, login):
+    scenario = factories.scenario(tsu)
+
+    page = login(tsu_manager).get(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/")
+
+    assert "からの変更" not in page.content.decode()

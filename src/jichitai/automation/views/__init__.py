@@ -103,6 +103,7 @@ def _scenario_page(request, scenario, *, form=None, schedule_form=None, status=2
             "runs": selectors.runs_of(request.tenant, scenario=scenario)[:20],
             "can_approve": request.membership.has_role(Role.MANAGER),
             "schedules": selectors.schedules_with_inputs(scenario) if version else [],
+            "changes": selectors.changes_to_approve(scenario),
             "schedule_form": schedule_form,
         },
         status=status,
