@@ -21,6 +21,9 @@ def _card(request):
         "scenarios": scenario_count,
         "queue": selectors.work_queue_count(request.tenant),
         "runs": selectors.runs_of(request.tenant)[:3],
+        "sign_off": selectors.awaiting_sign_off(request.tenant, user=request.user)
+        if request.membership.has_role(Role.MANAGER)
+        else None,
     }
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 
 from django.db.models import QuerySet, Sum
 
+from jichitai.accounts.models import User
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.models import (
     AppliedItem,
@@ -32,6 +33,24 @@ def scenarios_of(organization: Organization) -> QuerySet[Scenario]:
     return (
         for_tenant(Scenario, organization).select_related("division").prefetch_related("versions")
     )
+
+
+def awaiting_sign_off(organization: Organization, *, user: User) -> dict[str, list]:
+    """What waits for a manager's sign-off that this user may give: each scenario's newest
+    version not yet approved, and schedules not yet enabled, that someone else wrote."""
+    versions = []
+    for scenario in scenarios_of(organization):
+        current = max(scenario.versions.all(), key=lambda version: version.number, default=None)
+        if current and current.approved_at is None and current.created_by_id != user.pk:
+            versions.append(current)
+    schedules = (
+        for_tenant(Schedule, organization)
+        .filter(enabled_at__isnull=True)
+        .exclude(requested_by=user)
+        .select_related("scenario")
+        .order_by("created_at")
+    )
+    return {"versions": versions, "schedules": list(schedules)}
 
 
 def scenario_count(organization: Organization) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
@@ -15,6 +15,13 @@ from jichitai.automation.models import Run, Scenario, Schedule
 from jichitai.automation.services import start_run
 from jichitai.core.actors import signed_in
 from jichitai.tenancy.models import Membership, Role
+
+
+def _summary(schedule: Schedule) -> str:
+    """「電気使用量の集計 平日(月〜金) 6:00」: audit entries are kept in Japanese, whatever the
+    language of the page that wrote them."""
+    with translation.override("ja"):
+        return f"{schedule.scenario.title} {schedule.timing}"
 
 
 @transaction.atomic
@@ -53,7 +60,7 @@ def request_schedule(
         actor=actor,
         organization=scenario.organization,
         target=schedule,
-        summary=f"{scenario.title} {cron}",
+        summary=_summary(schedule),
     )
     return schedule
 
@@ -80,7 +87,7 @@ def enable_schedule(*, actor: User, membership: Membership | None, schedule: Sch
         actor=actor,
         organization=schedule.organization,
         target=schedule,
-        summary=f"{schedule.scenario.title} {schedule.cron}",
+        summary=_summary(schedule),
     )
     return schedule
 
@@ -92,7 +99,7 @@ def disable_schedule(*, actor: User, schedule: Schedule) -> None:
         actor=actor,
         organization=schedule.organization,
         target=schedule,
-        summary=f"{schedule.scenario.title} {schedule.cron}",
+        summary=_summary(schedule),
     )
     schedule.delete()
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from jichitai.automation import samples, services
 from jichitai.automation.models import Run, RunItem, Secret
+from jichitai.automation.services import scheduling
 from jichitai.automation.tests import factories
 from jichitai.tenancy.models import Role
 
@@ -291,3 +292,25 @@ def test_a_first_version_has_nothing_to_compare(tsu, tsu_manager, login):
     page = login(tsu_manager).get(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/")
 
     assert "からの変更" not in page.content.decode()
+
+
+def test_a_managers_home_lists_what_waits_for_their_sign_off(tsu, tsu_clerk, tsu_manager, login):
+    scenario = factories.scenario(tsu)
+    services.new_version(
+        actor=tsu_clerk, scenario=scenario, source=factories.SOURCE.replace("10", "12")
+    )
+    mine = services.create_scenario(
+        actor=tsu_manager,
+        organization=tsu,
+        source=factories.SOURCE.replace("sample", "mine").replace("サンプル", "自分の案"),
+    )
+    scheduling.request_schedule(actor=tsu_clerk, scenario=scenario, cron="0 6 * * 1-5")
+
+    home = login(tsu_manager).get(f"/s/{tsu.code}/").content.decode()
+
+    waiting = home.split("承認・有効化を待っています", 1)[1].split("</div>", 1)[0]
+    assert f"{scenario.title} 第2版" in waiting
+    assert f"{scenario.title} 平日(月〜金) 6:00" in waiting
+    assert mine.title not in waiting  # their own version is for someone else to approve
+    clerk_home = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
+    assert "承認・有効化を待っています" not in clerk_home

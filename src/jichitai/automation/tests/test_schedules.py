@@ -145,3 +145,18 @@ def test_a_manager_sees_what_a_schedule_will_work_on_before_enabling_it(
 
     row = page.content.decode().split("平日(月〜金) 6:00", 1)[1][:1500]
     assert f"手続(承認済みの申請を入力します): {procedure.name}" in row
+
+
+def test_the_audit_log_says_when_in_words_in_japanese(tsu, tsu_clerk):
+    from django.utils import translation
+
+    from jichitai.audit.models import AuditEvent
+
+    with translation.override("en"):
+        scheduling.request_schedule(
+            actor=tsu_clerk, scenario=factories.scenario(tsu), cron="30 7 * * 1-5"
+        )
+
+    assert AuditEvent.objects.get(action="automation.schedule.requested").summary == (
+        "サンプル 平日(月〜金) 7:30"
+    )
