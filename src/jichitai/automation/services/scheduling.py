@@ -93,7 +93,14 @@ def enable_schedule(*, actor: User, membership: Membership | None, schedule: Sch
 
 
 @transaction.atomic
-def disable_schedule(*, actor: User, schedule: Schedule) -> None:
+def disable_schedule(*, actor: User, membership: Membership | None, schedule: Schedule) -> None:
+    """A manager deletes any schedule; whoever requested one may withdraw it until it is enabled."""
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    own_request = schedule.enabled_at is None and schedule.requested_by_id == getattr(
+        actor, "pk", None
+    )
+    if not own_request and (membership is None or not membership.has_role(Role.MANAGER)):
+        raise ValidationError(_("取り消せるのは、自分が登録した有効化前の定期実行だけです。"))
     audit.record(
         action="automation.schedule.deleted",
         actor=actor,

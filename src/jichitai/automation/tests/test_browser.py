@@ -107,5 +107,7 @@ def test_a_clerk_schedules_a_run_in_words(page, accessible, tsu, make_member, se
     schedule.get_by_role("button", name="定期実行を登録").click()
 
     page.get_by_text("定期実行を登録しました").wait_for()
-    assert page.get_by_role("cell", name="毎週 水曜日 7:30").is_visible()
+    when = page.get_by_role("cell", name="毎週 水曜日 7:30 手続(承認済みの申請を入力します)")
+    assert when.is_visible() and procedure.name in when.inner_text()
+    assert page.get_by_role("button", name="毎週 水曜日 7:30 を取り消す").is_visible()
     assert scenario.schedules.get().cron == "30 7 * * 3"

@@ -160,3 +160,30 @@ def test_the_audit_log_says_when_in_words_in_japanese(tsu, tsu_clerk):
     assert AuditEvent.objects.get(action="automation.schedule.requested").summary == (
         "サンプル 平日(月〜金) 7:30"
     )
+
+
+def test_a_clerk_withdraws_their_own_request_but_nothing_else(tsu, tsu_clerk, make_member, login):
+    scenario = factories.scenario(tsu)
+    mine = scheduling.request_schedule(actor=tsu_clerk, scenario=scenario, cron="0 6 * * *")
+    other_clerk = make_member(tsu, Role.CLERK)
+    theirs = scheduling.request_schedule(actor=other_clerk, scenario=scenario, cron="0 7 * * *")
+    clerk = login(tsu_clerk)
+
+    page = clerk.get(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/").content.decode()
+    assert "毎日 6:00 を取り消す" in page and "毎日 7:00 を" not in page
+
+    clerk.post(f"/s/{tsu.code}/automation/schedules/{mine.pk}/delete/")
+    refused = clerk.post(f"/s/{tsu.code}/automation/schedules/{theirs.pk}/delete/", follow=True)
+
+    assert list(scenario.schedules.all()) == [theirs]
+    assert "取り消せるのは、自分が登録した有効化前の定期実行だけです" in refused.content.decode()
+
+
+def test_a_manager_is_not_offered_to_enable_their_own_request(tsu, tsu_manager, login):
+    scenario = factories.scenario(tsu)
+    scheduling.request_schedule(actor=tsu_manager, scenario=scenario, cron="0 6 * * *")
+
+    page = login(tsu_manager).get(f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/")
+
+    assert "毎日 6:00 を有効にする" not in page.content.decode()
+    assert "毎日 6:00 を削除" in page.content.decode()

@@ -461,10 +461,16 @@ def schedule_enable(request, org_code, schedule_id):
     return redirect("automation:scenario", org_code=org_code, scenario_id=schedule.scenario_id)
 
 
-@requires_role(Role.MANAGER)
+@requires_role(Role.CLERK)
 @require_POST
 def schedule_delete(request, org_code, schedule_id):
     schedule = selectors.schedule_of(request.tenant, schedule_id)
-    scheduling.disable_schedule(actor=request.user, schedule=schedule)
-    messages.success(request, _("定期実行を削除しました。"))
+    try:
+        scheduling.disable_schedule(
+            actor=request.user, membership=request.membership, schedule=schedule
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("定期実行を削除しました。"))
     return redirect("automation:scenario", org_code=org_code, scenario_id=schedule.scenario_id)
