@@ -150,6 +150,13 @@ def secret_named(organization: Organization, name: str) -> Secret | None:
     return for_tenant(Secret, organization).filter(name=name).first()
 
 
+def was_planned(version: ScenarioVersion) -> bool:
+    """Whether a dry run of this version has finished: what its approver reads before approving."""
+    return version.runs.filter(
+        mode=Run.Mode.PLAN, status__in=[Run.Status.FINISHED, Run.Status.FINISHED_WITH_ERRORS]
+    ).exists()
+
+
 def versions_of(scenario: Scenario) -> QuerySet[ScenarioVersion]:
     return scenario.versions.select_related("created_by", "approved_by")
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.automation import definition as definitions
-from jichitai.automation import vault
+from jichitai.automation import selectors, vault
 from jichitai.automation.errors import DefinitionError
 from jichitai.automation.files import copy_inputs, copy_path_inputs
 from jichitai.automation.models import (
@@ -130,9 +130,7 @@ def approve_version(
         raise ValidationError(
             _("シナリオを作成・変更した職員は、その版を承認できません(別の職員が承認します)。")
         )
-    if not version.runs.filter(
-        mode=Run.Mode.PLAN, status__in=[Run.Status.FINISHED, Run.Status.FINISHED_WITH_ERRORS]
-    ).exists():
+    if not selectors.was_planned(version):
         raise ValidationError(
             _("承認の前に、この版の計画(ドライラン)を実行して内容を確認してください。")
         )

@@ -314,3 +314,29 @@ def test_a_managers_home_lists_what_waits_for_their_sign_off(tsu, tsu_clerk, tsu
     assert mine.title not in waiting  # their own version is for someone else to approve
     clerk_home = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
     assert "承認・有効化を待っています" not in clerk_home
+
+
+def test_the_approve_button_waits_for_a_dry_run_and_another_person(
+    tsu, tsu_clerk, tsu_manager, login
+):
+    scenario = factories.scenario(tsu)
+    url = f"/s/{tsu.code}/automation/scenarios/{scenario.pk}/"
+
+    page = login(tsu_manager).get(url).content.decode()
+    assert "第1版を承認する" not in page
+    assert "承認の前に、この版の計画(ドライラン)を実行してください。" in page
+
+    Run.objects.create(
+        organization=tsu,
+        version=scenario.current_version,
+        mode=Run.Mode.PLAN,
+        status=Run.Status.FINISHED,
+    )
+    assert "第1版を承認する" in login(tsu_manager).get(url).content.decode()
+
+    services.new_version(
+        actor=tsu_manager, scenario=scenario, source=factories.SOURCE.replace("10", "11")
+    )
+    page = login(tsu_manager).get(url).content.decode()
+    assert "第2版を承認する" not in page
+    assert "この版を作成した職員は承認できません" in page

@@ -104,6 +104,7 @@ def _scenario_page(request, scenario, *, form=None, schedule_form=None, status=2
             "can_approve": request.membership.has_role(Role.MANAGER),
             "schedules": selectors.schedules_with_inputs(scenario) if version else [],
             "changes": selectors.changes_to_approve(scenario),
+            "planned": bool(version) and selectors.was_planned(version),
             "schedule_form": schedule_form,
         },
         status=status,
