@@ -127,7 +127,9 @@ def execute_job(job_id: int) -> None:
         raise
     finally:
         heartbeat.stopped.set()
+    # The progress message said what was being done (「…しています」, the item at hand); a job
+    # that has succeeded is doing nothing, and its result says what came of it.
     if not _leased(job).update(
-        status=Job.Status.SUCCEEDED, finished_at=timezone.now(), result=result
+        status=Job.Status.SUCCEEDED, finished_at=timezone.now(), result=result, message=""
     ):
         logger.warning("job %s attempt %s was taken over; outcome discarded", job_id, job.attempts)

@@ -113,6 +113,8 @@ def test_a_job_runs_and_reports_progress(tsu, django_capture_on_commit_callbacks
     assert (job.done, job.total, job.percent) == (5, 5, 100)
     assert job.result == {"counted": 5}
     assert job.attempts == 1
+    # 「数えています」 said what it was doing; once done, a 完了 job says nothing of the kind.
+    assert job.message == ""
 
 
 @pytest.mark.django_db
