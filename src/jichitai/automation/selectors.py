@@ -161,15 +161,16 @@ def versions_of(scenario: Scenario) -> QuerySet[ScenarioVersion]:
     return scenario.versions.select_related("created_by", "approved_by")
 
 
-def changes_to_approve(scenario: Scenario) -> tuple[ScenarioVersion, list[tuple[str, str]]] | None:
-    """What the version waiting for approval changes in the last approved one: its definition's
-    lines as ("same" | "del" | "ins" | "gap", text), two unchanged lines around each change.
-    None when nothing waits or nothing was approved before it."""
-    current = scenario.current_version
-    if current is None or current.approved_at is not None:
+def changes_to_approve(
+    current: ScenarioVersion,
+) -> tuple[ScenarioVersion, list[tuple[str, str]]] | None:
+    """What ``current`` (the scenario's newest version), waiting for approval, changes in the last
+    approved one: its definition's lines as ("same" | "del" | "ins" | "gap", text), two unchanged
+    lines around each change. None when it is approved or nothing was approved before it."""
+    if current.approved_at is not None:
         return None
     approved = (
-        scenario.versions.filter(approved_at__isnull=False, number__lt=current.number)
+        current.scenario.versions.filter(approved_at__isnull=False, number__lt=current.number)
         .order_by("-number")
         .first()
     )
@@ -191,12 +192,14 @@ def schedules_of(scenario: Scenario) -> QuerySet[Schedule]:
     return scenario.schedules.select_related("requested_by", "enabled_by")
 
 
-def schedules_with_inputs(scenario: Scenario) -> list[tuple[Schedule, list[str]]]:
-    """The scenario's schedules, each with what its runs will work on as 「label: value」 lines
-    (a procedure by its name), so the manager who enables one sees what they sign off."""
+def schedules_with_inputs(current: ScenarioVersion) -> list[tuple[Schedule, list[str]]]:
+    """The schedules of the scenario whose newest version is ``current``, each with what its runs
+    will work on as 「label: value」 lines (the inputs ``current`` declares; a procedure by its
+    name), so the manager who enables one sees what they sign off."""
     from jichitai.procedures.selectors import procedures_of
 
-    declared = scenario.current_version.definition.get("inputs", [])
+    scenario = current.scenario
+    declared = current.definition.get("inputs", [])
     names = {str(p.pk): p.name for p in procedures_of(scenario.organization)}
     shown = []
     for schedule in schedules_of(scenario):
