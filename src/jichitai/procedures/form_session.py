@@ -16,6 +16,11 @@ def done_key(procedure) -> str:
     return f"procedures:done:{procedure.pk}"
 
 
+def done_language_key(procedure) -> str:
+    """The session key of the language that application was sent in (its 完了 page's)."""
+    return f"procedures:done-language:{procedure.pk}"
+
+
 def _upload_token(request) -> str:
     """One token per browser session whatever the procedure, so that the limit on files waiting
     for confirmation holds for the session, not per form."""

@@ -324,7 +324,7 @@ def _submitted(
         )
     request.session.pop(form_session.key(procedure), None)
     request.session[form_session.done_key(procedure)] = submission.application.pk
-    request.session[f"procedures:done-language:{procedure.pk}"] = state.get("language", "ja")
+    request.session[form_session.done_language_key(procedure)] = state.get("language", "ja")
     return redirect(
         "procedures_public:done", org_code=procedure.organization.code, procedure_id=procedure.pk
     )
@@ -402,7 +402,7 @@ def procedure_done(request, org_code, procedure_id):
     application = selectors.submitted_application(
         organization, procedure, request.session.get(form_session.done_key(procedure))
     )
-    language = request.session.get(f"procedures:done-language:{procedure.pk}", "ja")
+    language = request.session.get(form_session.done_language_key(procedure), "ja")
     return page_flow.render_in_language(
         language,
         request,
