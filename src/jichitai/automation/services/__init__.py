@@ -123,7 +123,7 @@ def approve_version(
         ScenarioVersion.objects.select_for_update().select_related("scenario").get(pk=version.pk)
     )
     if membership is None or not membership.has_role(Role.MANAGER):
-        raise ValidationError(_("承認できるのは所属長・推進担当(manager)以上の職員です。"))
+        raise ValidationError(_("承認できるのは所属長・推進担当以上の職員です。"))
     if version.approved_at is not None:
         raise ValidationError(_("この版は承認済みです。"))
     if version.created_by_id is not None and version.created_by_id == getattr(actor, "pk", None):
@@ -167,7 +167,7 @@ def start_run(
     if mode == Run.Mode.APPLY and not version.is_approved:
         raise ValidationError(
             _(
-                "第%(number)s版はまだ承認されていません。計画を確認し、別の職員(manager)が承認してから本番実行できます。"
+                "第%(number)s版はまだ承認されていません。計画を確認し、別の職員(所属長・推進担当以上)が承認してから本番実行できます。"
             )
             % {"number": version.number}
         )

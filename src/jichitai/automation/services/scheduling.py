@@ -69,9 +69,7 @@ def request_schedule(
 def enable_schedule(*, actor: User, membership: Membership | None, schedule: Schedule) -> Schedule:
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     if membership is None or not membership.has_role(Role.MANAGER):
-        raise ValidationError(
-            _("定期実行を有効にできるのは所属長・推進担当(manager)以上の職員です。")
-        )
+        raise ValidationError(_("定期実行を有効にできるのは所属長・推進担当以上の職員です。"))
     if schedule.requested_by_id is not None and schedule.requested_by_id == getattr(
         actor, "pk", None
     ):

@@ -127,7 +127,7 @@ def test_approval_needs_a_plan_a_manager_and_someone_other_than_the_author(
             actor=tsu_manager, membership=manager_membership, version=scenario.current_version
         )
     run_now(scenario, Run.Mode.PLAN, paths={"reports": str(reports)})
-    with pytest.raises(ValidationError, match="manager"):
+    with pytest.raises(ValidationError, match="所属長・推進担当以上"):
         services.approve_version(
             actor=tsu_clerk,
             membership=tsu_clerk.memberships.get(),

@@ -37,7 +37,7 @@ def test_a_schedule_needs_a_second_persons_sign_off_and_starts_when_due(
             actor=tsu_manager, membership=tsu_manager.memberships.get(), schedule=schedule
         )
     clerk = make_member(tsu, Role.CLERK, username="sched-clerk")
-    with pytest.raises(ValidationError, match="manager"):
+    with pytest.raises(ValidationError, match="所属長・推進担当以上"):
         scheduling.enable_schedule(
             actor=clerk, membership=clerk.memberships.get(), schedule=schedule
         )

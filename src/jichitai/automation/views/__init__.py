@@ -440,7 +440,10 @@ def schedule_request(request, org_code, scenario_id):
             add_service_errors(form, error)
         else:
             messages.success(
-                request, _("定期実行を登録しました。別の職員(manager)が有効にすると実行されます。")
+                request,
+                _(
+                    "定期実行を登録しました。別の職員(所属長・推進担当以上)が有効にすると実行されます。"
+                ),
             )
             return redirect("automation:scenario", org_code=org_code, scenario_id=scenario.pk)
     return _scenario_page(request, scenario, schedule_form=form, status=400)

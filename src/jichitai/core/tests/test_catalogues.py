@@ -159,3 +159,22 @@ def test_the_import_time_check_finds_a_formatted_lazy_text(tmp_path):
         encoding="utf-8",
     )
     assert _lazy_texts_formatted_at_import(sample, root=tmp_path) == ["forms.py:3"]
+
+
+ROLE_CODES = re.compile(r"\b(admin|manager|clerk|viewer)\b")
+
+
+def test_staff_read_a_role_by_its_name_never_by_its_code():
+    """A Japanese text names a role as the staff list and the staff page do (管理者, 所属長・推進担当,
+    担当職員, 閲覧のみ): 「別の職員(manager)が有効にするまで」 sent a reader looking for a word the
+    product shows nowhere."""
+    found = []
+    for compiled in CATALOGUES:
+        with compiled.open("rb") as catalogue_file:
+            catalogue = gettext.GNUTranslations(catalogue_file)._catalog  # type: ignore[attr-defined]
+        found += [
+            msgid
+            for msgid in catalogue
+            if isinstance(msgid, str) and JAPANESE.search(msgid) and ROLE_CODES.search(msgid)
+        ]
+    assert found == []
