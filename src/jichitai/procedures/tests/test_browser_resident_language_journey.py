@@ -138,15 +138,15 @@ def test_a_resident_who_reads_no_japanese_finds_their_language_first(phone, tsu,
     box = menu.bounding_box()
     assert box["y"] < page.locator(".steps").bounding_box()["y"]
     assert box["height"] < 160, f"the languages take {box['height']:.0f} px"
-    links = menu.get_by_role("link")
-    assert links.count() == len(LANGUAGES)
-    assert all(links.nth(i).bounding_box()["height"] >= 44 for i in range(links.count()))
-    current = menu.get_by_role("link", name="Português")
+    names = menu.get_by_role("button")
+    assert names.count() == len(LANGUAGES)
+    assert all(names.nth(i).bounding_box()["height"] >= 44 for i in range(names.count()))
+    current = menu.get_by_role("button", name="Português")
     assert current.get_attribute("aria-current") == "true"
     weight = current.evaluate("link => getComputedStyle(link).fontWeight")
-    other = menu.get_by_role("link", name="Español")
+    other = menu.get_by_role("button", name="Español")
     assert weight != other.evaluate("link => getComputedStyle(link).fontWeight")
-    assert menu.get_by_role("link", name="やさしい日本語").get_attribute("lang") == "ja"
+    assert menu.get_by_role("button", name="やさしい日本語").get_attribute("lang") == "ja"
     accessible(page)
 
 
@@ -175,7 +175,7 @@ def test_a_resident_who_switches_language_halfway_keeps_what_they_typed(phone, t
     page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
     page.locator("[name=full_name]").fill("Maria Silva")
     page.get_by_role("navigation", name="フォームの言語").get_by_role(
-        "link", name="Português"
+        "button", name="Português"
     ).click()
     page.get_by_role("button", name="Verificar respostas").wait_for()
     assert page.locator("[name=full_name]").input_value() == "Maria Silva"
@@ -185,3 +185,22 @@ def test_a_resident_who_switches_language_halfway_keeps_what_they_typed(phone, t
     page.get_by_role("button", name="入力内容を確認する").wait_for()
     assert page.locator("[name=email]").input_value() == "maria@example.jp"
     assert page.locator("[name=full_name]").input_value() == "Maria Silva"
+
+
+def test_without_javascript_the_languages_under_the_title_still_keep_what_was_typed(phone, tsu):
+    """The form's languages send the page's answers with them, JavaScript or not; Enter in a
+    field still goes on to the confirmation, never to another language."""
+    procedure = published_procedure(tsu, fields=FIELDS, name="児童手当の届出")
+    page = phone(locale="pt-BR", javascript=False)
+    page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
+    page.locator("[name=full_name]").fill("Maria Silva")
+    languages = page.get_by_role("navigation", name="フォームの言語")
+    languages.get_by_role("button", name="Português").click()
+    page.get_by_role("button", name="Verificar respostas").wait_for()
+    assert page.locator("[name=full_name]").input_value() == "Maria Silva"
+    menu = page.get_by_role("navigation", name="Idioma do formulário")
+    assert menu.get_by_role("button", name="Português").get_attribute("aria-current") == "true"
+    page.locator("[name=email]").fill("maria@example.jp")
+    page.locator("[name=email]").press("Enter")
+    page.get_by_role("button", name="Enviar").wait_for()
+    assert page.get_by_text("Maria Silva").is_visible()
