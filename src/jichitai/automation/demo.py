@@ -1,7 +1,9 @@
 """The automation demo: the three reference scenarios in the prefecture (集計, 転記, 帳票発行),
 the procedure whose approved applications the 転記 scenario enters into the legacy system, the
-legacy system's password in the vault, sample input files under var/automation-demo/, and the
-R3 (2021年度) effect ledger of the 13 tasks of seed 001: 2,681 h → 1,479 h (−1,202 h, −44.8%).
+legacy system's password in the vault, sample input files under var/automation-demo/, the
+集計 scenario once planned, approved and run on them (so a run, its workbook and this 年度's
+ledger line are there to open), and the R3 (2021年度) effect ledger of the 13 tasks of seed 001:
+2,681 h → 1,479 h (−1,202 h, −44.8%).
 
 The seed gives only the total before and after; the split per task below is illustrative."""
 
@@ -11,9 +13,10 @@ from django.conf import settings
 from django.db import transaction
 
 from jichitai.automation import samples, services
-from jichitai.automation.models import LedgerLine, Scenario, Secret
+from jichitai.automation.models import LedgerLine, Run, Scenario, Secret
 from jichitai.automation.registry import scenarios
-from jichitai.tenancy.models import Organization
+from jichitai.automation.runner import execute
+from jichitai.tenancy.models import Membership, Organization
 from jichitai.tenancy.selectors import for_tenant
 
 PREFECTURE_CODE = "240001"
@@ -54,6 +57,7 @@ def load() -> list[str]:
         )
     folder = settings.VAR_DIR / "automation-demo"
     samples.write_electricity_reports(folder / "electricity")
+    lines += _summary_run_once(prefecture, folder / "electricity")
     (folder / "scholarship-list.csv").write_bytes(samples.notice_list_csv(6))
     if not for_tenant(LedgerLine, prefecture).filter(fiscal_year=R3).exists():
         for division, task, before, after in R3_TASKS:
@@ -70,3 +74,33 @@ def load() -> list[str]:
         lines.append("RPA 効果台帳: 令和3年度 13業務 2,681時間 → 1,479時間")
     lines.append(f"RPA 入力例: {folder}(転記の手続: {procedure.name})")
     return lines
+
+
+def _summary_run_once(prefecture: Organization, reports) -> list[str]:
+    """電気使用量の集計 as a division first uses a scenario: the clerk plans it on the sample
+    reports, a manager approves the version, the clerk runs it."""
+    scenario = for_tenant(Scenario, prefecture).get(name="electricity-summary")
+    if Run.objects.filter(version__scenario=scenario).exists():
+        return []
+    staff = {
+        membership.user.username: membership
+        for membership in Membership.objects.select_related("user").filter(
+            organization=prefecture, user__username__in=["pref-clerk", "pref-manager"]
+        )
+    }
+    clerk, manager = staff["pref-clerk"], staff["pref-manager"]
+    inputs = {"paths": {"reports": str(reports)}}
+    execute(
+        services.start_run(
+            actor=clerk.user, scenario=scenario, mode=Run.Mode.PLAN, background=False, **inputs
+        ).pk
+    )
+    services.approve_version(
+        actor=manager.user, membership=manager, version=scenario.current_version
+    )
+    run = execute(
+        services.start_run(
+            actor=clerk.user, scenario=scenario, mode=Run.Mode.APPLY, background=False, **inputs
+        ).pk
+    )
+    return [f"RPA 実行例: {scenario.title}(計画 → 承認 → 本番実行、{run.items.count()} 件)"]
