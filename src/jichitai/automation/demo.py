@@ -16,8 +16,8 @@ from jichitai.automation import samples, services
 from jichitai.automation.models import LedgerLine, Run, Scenario, Secret
 from jichitai.automation.registry import scenarios
 from jichitai.automation.runner import execute
-from jichitai.tenancy.models import Membership, Organization
-from jichitai.tenancy.selectors import for_tenant
+from jichitai.tenancy.models import Organization
+from jichitai.tenancy.selectors import for_tenant, members_of
 
 PREFECTURE_CODE = "240001"
 LEGACY_PASSWORD = "legacy-demo-pass"  # noqa: S105  (the demo legacy system's own default)
@@ -84,8 +84,8 @@ def _summary_run_once(prefecture: Organization, reports) -> list[str]:
         return []
     staff = {
         membership.user.username: membership
-        for membership in Membership.objects.select_related("user").filter(
-            organization=prefecture, user__username__in=["pref-clerk", "pref-manager"]
+        for membership in members_of(prefecture).filter(
+            user__username__in=["pref-clerk", "pref-manager"]
         )
     }
     clerk, manager = staff["pref-clerk"], staff["pref-manager"]
