@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.core import japanese
@@ -73,12 +74,22 @@ class AmountField(forms.IntegerField):
     def __init__(self, *, unit: str = "", **kwargs: Any) -> None:
         self.unit = unit
         super().__init__(**kwargs)
+        if self.max_value is not None and "max_value" not in kwargs.get("error_messages", {}):
+            # Django's own words show the limit without its commas (10000000).
+            self.error_messages["max_value"] = format_lazy(
+                _("金額が大きすぎます。{limit} 以下で入力してください。"),
+                limit=f"{self.max_value:,}",
+            )
 
     def to_python(self, value: str | int | None) -> int | None:
         if isinstance(value, str):
             value = japanese.normalize_width(value).replace(",", "").strip()
             value = value.removesuffix(self.unit).strip() if self.unit else value
         return super().to_python(value)
+
+    def prepare_value(self, value: str | int | None) -> str | int | None:
+        """A saved amount comes back as staff write it, 64,370 rather than 64370."""
+        return f"{value:,}" if isinstance(value, int) else value
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {}

@@ -156,7 +156,11 @@ class ThousandYenField(AmountField):
 
     def __init__(self, **kwargs):
         message = _("千円単位の0以上の整数で入力してください(例: 64370)。")
-        kwargs.setdefault("error_messages", {"invalid": message, "min_value": message})
+        # Beyond any budget: most likely typed in 円.
+        too_large = _("金額が大きすぎます。千円単位で入力してください(例: 64370)。")
+        kwargs.setdefault(
+            "error_messages", {"invalid": message, "min_value": message, "max_value": too_large}
+        )
         super().__init__(unit="千円", min_value=0, max_value=10**15 - 1, **kwargs)
 
 

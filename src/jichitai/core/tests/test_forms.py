@@ -4,11 +4,15 @@ back in 和暦, and what cannot be read is refused with a message next to the fi
 from django import forms
 from django.utils import translation
 
-from jichitai.core.forms import FiscalYearField
+from jichitai.core.forms import AmountField, FiscalYearField
 
 
 class LedgerLine(forms.Form):
     fiscal_year = FiscalYearField(label="年度")
+
+
+class Fee(forms.Form):
+    amount = AmountField(label="手数料", unit="円", min_value=1, max_value=10_000_000)
 
 
 def test_a_fiscal_year_is_typed_in_wareki_or_western_years():
@@ -30,3 +34,19 @@ def test_an_unreadable_or_implausible_year_is_refused_and_kept_as_typed():
     assert "年度として読み取れません" in form.errors["fiscal_year"][0]
     assert 'value="来年度"' in str(form["fiscal_year"])
     assert not LedgerLine({"fiscal_year": "1999"}).is_valid()
+
+
+def test_an_amount_is_read_as_people_write_it_and_shown_back_with_its_commas():
+    for typed in ("3,200", "３，２００", "3200円", " 3200 "):
+        form = Fee({"amount": typed})
+        assert form.is_valid(), typed
+        assert form.cleaned_data["amount"] == 3200
+    assert 'value="3,200"' in str(Fee(initial={"amount": 3200})["amount"])
+
+
+def test_an_amount_over_the_limit_is_refused_with_the_limit_as_people_write_it():
+    form = Fee({"amount": "20,000,000"})
+    assert form.errors["amount"] == ["金額が大きすぎます。10,000,000 以下で入力してください。"]
+    assert 'value="20,000,000"' in str(form["amount"])
+    with translation.override("en"):
+        assert "10,000,000" in Fee({"amount": "20,000,000"}).errors["amount"][0]

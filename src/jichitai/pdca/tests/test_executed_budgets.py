@@ -38,6 +38,8 @@ def test_a_clerk_enters_executed_amounts_shown_on_the_public_page(policy, login,
     stored = dict(ProjectYear.objects.filter(pk__in=amounts).values_list("pk", "executed"))
     assert stored == amounts
     assert AuditEvent.objects.filter(action="pdca.project_year.updated").count() == 4
+    # The saved amounts come back as they are written, with their commas.
+    assert 'value="176,051"' in clerk.get(url).content.decode()
     # Saving the same amounts again changes nothing and records nothing.
     clerk.post(url, posted)
     assert AuditEvent.objects.filter(action="pdca.project_year.updated").count() == 4
@@ -63,3 +65,13 @@ def test_a_closed_year_cannot_be_changed(policy, login, make_member):
     clerk.post(url, {f"executed_{row.pk}": "100"})
     row.refresh_from_db()
     assert row.executed is None
+
+
+def test_an_amount_beyond_any_budget_is_refused_in_the_fields_own_words(policy, login, make_member):
+    row = ProjectYear.objects.filter(project__plan=policy, fiscal_year=2021).first()
+    url = f"/s/240001/pdca/plans/{policy.pk}/budgets/2021/executed/"
+    clerk = login(make_member(policy.organization, Role.CLERK, username="budget-clerk"))
+    refused = clerk.post(url, {f"executed_{row.pk}": "1,000,000,000,000,000"})
+    html = refused.content.decode()
+    assert refused.status_code == 422
+    assert "金額が大きすぎます" in html and 'value="1,000,000,000,000,000"' in html
