@@ -65,7 +65,7 @@ def test_a_household_form_in_portuguese_on_a_phone(phone, tsu, accessible, javas
     procedure = published_procedure(tsu, fields=household_form())
     page = phone(locale="pt-BR", javascript=javascript)
     page.goto(f"/o/{tsu.code}/procedures/{procedure.pk}/")
-    page.get_by_role("link", name="Português").click()
+    page.get_by_role("button", name="Português").click()
     page.get_by_role("heading", name="Família").wait_for()
     if javascript:  # the accessibility and width checks run scripts in the page
         accessible(page)
