@@ -323,7 +323,7 @@ def load() -> list[str]:
         needs_signature=True,
         fee_kind=Procedure.FeeKind.FIXED,
         fee_amount=400,
-        description="マイナンバーカードの電子証明書で署名して申請します。手数料 400円(納付書またはオンライン決済)。",
+        description="マイナンバーカードの電子証明書で署名して申請します。手数料は納付書またはオンライン決済でお支払いいただけます。",
     )
     if created:
         lines.append("電子署名と手数料のある手続: 「自動車税 納税証明書の交付申請(電子署名)」")
@@ -408,7 +408,7 @@ def _room_permits(tsu) -> list[str]:
         fee_kind=Procedure.FeeKind.FIXED,
         fee_amount=1200,
         payment_due_days=14,
-        description="使用日の3か月前から申請できます。使用料 1,200円(1回3時間まで)。承認後に使用許可証を発行します。",
+        description="使用日の3か月前から申請できます。1回3時間までです。承認後に使用許可証を発行します。",
     )
     if not created:
         return []

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from jichitai.procedures import selectors, translation_table
 from jichitai.procedures.field_type_names import field_type_name as name_of
@@ -50,3 +51,20 @@ def language_name_for_staff(code: str) -> str:
 def html_lang(code: str) -> str:
     """The HTML ``lang`` of a form language (やさしい日本語 is Japanese)."""
     return html_lang_of(code)
+
+
+@register.filter
+def fee_terms(procedure) -> str:
+    """What applying costs, told before applying (1,200 円(申請から 14 日以内にお支払いください)),
+    in the language active now; empty for a procedure without a fee."""
+    kinds = procedure.FeeKind
+    if procedure.fee_kind == kinds.AFTER_REVIEW:
+        return gettext("審査のあとで金額をお知らせします")
+    if procedure.fee_kind not in (kinds.FIXED, kinds.PER_PERSON) or not procedure.fee_amount:
+        return ""
+    terms = {"amount": f"{procedure.fee_amount:,}", "days": procedure.payment_due_days}
+    if procedure.fee_kind == kinds.PER_PERSON:
+        return (
+            gettext("1人あたり %(amount)s 円(申請から %(days)s 日以内にお支払いください)") % terms
+        )
+    return gettext("%(amount)s 円(申請から %(days)s 日以内にお支払いください)") % terms

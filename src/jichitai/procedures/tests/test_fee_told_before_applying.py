@@ -1,0 +1,63 @@
+"""A resident learns what a procedure costs before applying, not on the 完了 page: the form's
+first page and the confirmation name the fee (定額, 1人あたり, or set after review) and how long
+they have to pay it, in the language the form is read in."""
+
+import pytest
+from django.test import Client
+
+from jichitai.procedures.models import Procedure
+from jichitai.procedures.tests.factories import published_procedure
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [
+    {
+        "name": "full_name",
+        "type": "text",
+        "label": "氏名",
+        "required": True,
+        "translations": {"pt": {"label": "Nome"}},
+    }
+]
+
+
+def _form(procedure, query=""):
+    client = Client()
+    page = client.get(f"/o/{procedure.organization.code}/procedures/{procedure.pk}/{query}")
+    return client, page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "told"),
+    [
+        (Procedure.FeeKind.FIXED, 1200, "1,200 円(申請から 14 日以内にお支払いください)"),
+        (
+            Procedure.FeeKind.PER_PERSON,
+            300,
+            "1人あたり 300 円(申請から 14 日以内にお支払いください)",
+        ),
+        (Procedure.FeeKind.AFTER_REVIEW, None, "審査のあとで金額をお知らせします"),
+    ],
+)
+def test_the_forms_first_page_and_the_confirmation_name_the_fee(tsu, kind, amount, told):
+    procedure = published_procedure(
+        tsu, fields=FIELDS, fee_kind=kind, fee_amount=amount, payment_due_days=14
+    )
+    client, page = _form(procedure)
+    assert f"<dt>手数料</dt><dd>{told}</dd>" in page
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    confirm = client.get(client.post(url, {"full_name": "三重 花子"})["Location"])
+    assert f"手数料: {told}" in confirm.content.decode()
+
+
+def test_a_procedure_without_a_fee_says_nothing_of_fees(tsu):
+    _client, page = _form(published_procedure(tsu, fields=FIELDS))
+    assert "手数料" not in page
+
+
+def test_the_fee_is_told_in_the_forms_language(tsu):
+    procedure = published_procedure(
+        tsu, fields=FIELDS, fee_kind=Procedure.FeeKind.FIXED, fee_amount=1200
+    )
+    _client, page = _form(procedure, "?lang=pt")
+    assert "<dt>Taxa</dt><dd>¥1,200 (pague em até 14 dias após o pedido)</dd>" in page
