@@ -61,3 +61,16 @@ def test_the_fee_is_told_in_the_forms_language(tsu):
     )
     _client, page = _form(procedure, "?lang=pt")
     assert "<dt>Taxa</dt><dd>¥1,200 (pague em até 14 dias após o pedido)</dd>" in page
+
+
+def test_the_finder_names_the_fee_beside_each_procedure(tsu):
+    published_procedure(
+        tsu,
+        fields=FIELDS,
+        name="会議室の使用申請",
+        fee_kind=Procedure.FeeKind.FIXED,
+        fee_amount=1200,
+        listed=True,
+    )
+    page = Client().get("/procedures/", {"q": "会議室"}).content.decode()
+    assert "手数料: 1,200 円(申請から 14 日以内にお支払いください)" in page
