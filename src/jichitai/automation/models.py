@@ -184,6 +184,10 @@ class RunItem(models.Model):
     def __str__(self) -> str:
         return self.label or self.key
 
+    @property
+    def duration_seconds(self) -> float:
+        return self.duration_ms / 1000
+
 
 class AppliedItem(models.Model):
     """Idempotency marker of one item of a scenario: written (and committed) before the item's

@@ -82,6 +82,11 @@ def test_clerk_adds_plans_and_manager_approves_then_clerk_applies_with_uploads(
     download = clerk.get(base + f"runs/{run.pk}/files/{output.pk}/")
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.sheetnames == ["所属別", "月別合計", "明細"]
+    # Each item's time in seconds to the hundredth: a quick one reads 0.02, not a bare 0.
+    item = run.items.first()
+    item.duration_ms = 1234
+    item.save()
+    assert '<td class="number">1.23</td>' in clerk.get(base + f"runs/{run.pk}/").content.decode()
 
 
 def test_a_run_form_without_its_input_keeps_the_person_on_the_page(tsu, tsu_clerk, login, shipped):
