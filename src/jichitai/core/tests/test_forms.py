@@ -50,3 +50,16 @@ def test_an_amount_over_the_limit_is_refused_with_the_limit_as_people_write_it()
     assert 'value="20,000,000"' in str(form["amount"])
     with translation.override("en"):
         assert "10,000,000" in Fee({"amount": "20,000,000"}).errors["amount"][0]
+
+
+def test_a_single_boxs_hint_comes_under_its_words_not_above_the_box():
+    """Above the box, 「窓口・郵送のみの手続も登録しておくと…」 read as the end of the field before."""
+
+    class Settings(forms.Form):
+        online = forms.BooleanField(
+            label="オンライン受付", required=False, help_text="オンライン化率を計算できます。"
+        )
+
+    html = Settings().as_div()
+    assert html.index('type="checkbox"') < html.index("オンライン受付") < html.index("計算できます")
+    assert 'aria-describedby="id_online_helptext"' in html
