@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.forms import JapaneseDateField
+from jichitai.core.forms import AmountField, JapaneseDateField
 from jichitai.core.uploads import KINDS
 from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
@@ -62,6 +62,16 @@ class ProcedureForm(forms.ModelForm):
         choices=ATTACHMENT_KIND_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    fee_amount = AmountField(
+        label=_("手数料の額(円)"),
+        unit="円",
+        min_value=1,
+        max_value=10_000_000,
+        required=False,
+        help_text=_(
+            "例: 1,200。住民には、手続さがしと申請フォームの最初のページ、確認画面に表示されます。"
+        ),
     )
     # With one signature check registered the choice is only whether a signature is needed.
     needs_signature = forms.BooleanField(

@@ -74,3 +74,28 @@ def test_the_finder_names_the_fee_beside_each_procedure(tsu):
     )
     page = Client().get("/procedures/", {"q": "会議室"}).content.decode()
     assert "手数料: 1,200 円(申請から 14 日以内にお支払いください)" in page
+
+
+def test_staff_write_the_fee_as_they_write_amounts(tsu, login, make_member):
+    """1,200 or 1200円, as the fee is shown to residents; it comes back as 1,200."""
+    from jichitai.tenancy.models import Role
+    from jichitai.tenancy.tests.factories import DivisionFactory
+
+    client = login(make_member(tsu, Role.MANAGER))
+    division = DivisionFactory(organization=tsu)
+    settings = {
+        "name": "会議室の使用申請",
+        "division": division.pk,
+        "category": "application",
+        "attachment_max_mb": "10",
+        "retention_years": "3",
+        "identity": "none",
+        "fee_kind": "fixed",
+        "fee_amount": "1,200円",
+        "payment_due_days": "14",
+    }
+    client.post(f"/s/{tsu.code}/procedures/new/", settings)
+    procedure = Procedure.objects.get(name="会議室の使用申請")
+    assert procedure.fee_amount == 1200
+    page = client.get(f"/s/{tsu.code}/procedures/{procedure.pk}/edit/").content.decode()
+    assert 'value="1,200"' in page and "住民には" in page
