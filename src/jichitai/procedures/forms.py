@@ -25,24 +25,41 @@ ATTACHMENT_KIND_CHOICES = [
 ]
 
 
-class JapaneseDateTimeField(forms.MultiValueField):
-    """A date typed in 和暦 or 西暦 plus a time (HH:MM), in the site's time zone."""
+class LabelledSplitDateTimeWidget(forms.SplitDateTimeWidget):
+    """The date box and the time box, each with its own label (日付, 時刻) rather than only an
+    example that vanishes once typing starts."""
 
-    default_error_messages = {"incomplete": "日付と時刻の両方を入力してください。"}
+    template_name = "procedures/includes/split_datetime.html"
+
+    def __init__(self):
+        super().__init__(
+            date_attrs={"placeholder": _("例: 令和8年4月1日"), "inputmode": "text"},
+            time_attrs={"placeholder": _("例: 09:00"), "inputmode": "numeric"},
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(date_label=_("日付"), time_label=_("時刻"))
+        return context
+
+
+class JapaneseDateTimeField(forms.MultiValueField):
+    """A date typed in 和暦 or 西暦 plus a time (HH:MM), in the site's time zone. Both or
+    neither: a date without its time is refused, not dropped."""
+
+    default_error_messages = {"incomplete": _("日付と時刻の両方を入力してください。")}
 
     def __init__(self, **kwargs):
         fields = (
             JapaneseDateField(),
             forms.TimeField(
                 input_formats=["%H:%M", "%H時%M分", "%H:%M:%S"],
-                error_messages={"invalid": "時刻は 09:00 のように入力してください。"},
+                error_messages={"invalid": _("時刻は 09:00 のように入力してください。")},
             ),
         )
-        widget = forms.SplitDateTimeWidget(
-            date_attrs={"placeholder": "例: 令和8年4月1日", "inputmode": "text"},
-            time_attrs={"placeholder": "例: 09:00", "inputmode": "numeric"},
+        super().__init__(
+            fields, widget=LabelledSplitDateTimeWidget(), require_all_fields=False, **kwargs
         )
-        super().__init__(fields, widget=widget, **kwargs)
 
     def compress(self, data_list):
         if not data_list or data_list[0] is None or data_list[1] is None:
