@@ -28,6 +28,7 @@ import re
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator
 
 from jichitai.automation.errors import BusinessError, DefinitionError
@@ -101,17 +102,17 @@ def scenario_schema() -> dict:
 
 
 _VALIDATOR_MESSAGES = {
-    "required": "必須の項目がありません",
-    "additionalProperties": "使えない項目があります",
-    "enum": "使える値ではありません",
-    "const": "使える値ではありません",
-    "type": "値の種類が違います",
-    "anyOf": "値の種類が違います",
-    "oneOf": "値の種類が違います",
-    "pattern": "書き方が違います(半角英小文字・数字・-・_)",
-    "minimum": "値が小さすぎます",
-    "minLength": "空にはできません",
-    "maxLength": "長すぎます",
+    "required": _("必須の項目がありません"),
+    "additionalProperties": _("使えない項目があります"),
+    "enum": _("使える値ではありません"),
+    "const": _("使える値ではありません"),
+    "type": _("値の種類が違います"),
+    "anyOf": _("値の種類が違います"),
+    "oneOf": _("値の種類が違います"),
+    "pattern": _("書き方が違います(半角英小文字・数字・-・_)"),
+    "minimum": _("値が小さすぎます"),
+    "minLength": _("空にはできません"),
+    "maxLength": _("長すぎます"),
 }
 
 
@@ -145,7 +146,7 @@ def _line_of(node, path) -> int | None:
 
 
 def message_for(error) -> str:
-    detail = _VALIDATOR_MESSAGES.get(error.validator, "正しくありません")
+    detail = str(_VALIDATOR_MESSAGES.get(error.validator, _("正しくありません")))
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         detail += f"(「{'」「'.join(missing)}」)"
@@ -153,7 +154,7 @@ def message_for(error) -> str:
         extra = re.findall(r"'([^']+)'", error.message)
         detail += f"(「{'」「'.join(extra)}」)"
     elif error.validator == "enum" and list(error.path)[-1:] == ["step"]:
-        detail = f"「{error.instance}」という手順(step)はありません"
+        detail = _("「%(step)s」という手順(step)はありません") % {"step": error.instance}
     return detail
 
 

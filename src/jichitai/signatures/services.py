@@ -6,9 +6,10 @@ from typing import TypeVar
 from asn1crypto import pem
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
@@ -248,7 +249,9 @@ def reverify_signature(*, actor: User, signature: ApplicationSignature) -> Appli
             received_at=signature.received_at,
         )
     except SignatureRejected as rejection:
-        signature.recheck_passed, signature.recheck_message = False, rejection.message
+        # A record staff share: written in the platform's language, not in that of who asked.
+        with translation.override(settings.LANGUAGE_CODE):
+            signature.recheck_passed, signature.recheck_message = False, str(rejection.message)
     else:
         signature.recheck_passed = True
         signature.recheck_message = (
@@ -284,6 +287,9 @@ def check_pdf_attachment(*, stored_file: ApplicationFile) -> list[AttachmentSign
     with stored_file.file.open("rb") as handle:
         content = handle.read()
     results = verify_pdf(stored_file.organization, content, received_at=stored_file.created_at)
+    # Kept for staff in the platform's language, whichever language the applicant read.
+    with translation.override(settings.LANGUAGE_CODE):
+        summaries = [str(result.summary)[:500] for result in results]
     return [
         AttachmentSignature.objects.create(
             file=stored_file,
@@ -293,9 +299,9 @@ def check_pdf_attachment(*, stored_file: ApplicationFile) -> list[AttachmentSign
             intact=result.intact,
             signer_name=result.signer_name[:500],
             signing_time=result.signing_time,
-            summary=result.summary[:500],
+            summary=summary,
         )
-        for result in results
+        for result, summary in zip(results, summaries, strict=True)
     ]
 
 

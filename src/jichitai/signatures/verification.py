@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from asn1crypto import cms, pem
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
+from django.utils.translation import gettext_lazy as _
 
 from jichitai.signatures import selectors
 from jichitai.signatures.registry import signature_checks
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
@@ -37,9 +39,10 @@ def signing_usage() -> "KeyUsageConstraints":
 
 
 class SignatureRejected(Exception):
-    """A signature that cannot be accepted; ``message`` is for the applicant, in Japanese."""
+    """A signature that cannot be accepted; ``message`` is for the applicant, in the language
+    active where it is shown (the resident's, on the confirmation page)."""
 
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: "str | Promise", code: str):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -90,18 +93,36 @@ def applicant_signature_choices() -> list[tuple[str, str]]:
 
 
 MESSAGES = {
-    "malformed": "署名ファイルを読み取れません。署名ソフトで作成した署名ファイル(.p7s または .p7m、DER 形式)を選んでください。",
-    "no_trust": "この手続の電子署名を確認するための認証局が登録されていません。担当課にお問い合わせください。",
-    "data_changed": "署名したあとに申請内容が変わっています。確認画面の「署名用データ」をもう一度ダウンロードして署名し直してください。",
-    "invalid": "署名の値が正しくありません。署名ソフトで署名し直してください。",
-    "expired": "署名に使われた証明書の有効期間が切れています(または署名日時が有効期間外です)。有効な電子証明書で署名し直してください。",
-    "revoked": "署名に使われた証明書は失効しています。有効な電子証明書で署名し直してください。",
-    "untrusted": "署名に使われた証明書の発行者を確認できません(信頼する認証局の証明書ではありません)。",
-    "key_usage": "この証明書は電子署名用ではありません。署名用の電子証明書で署名してください。",
-    "future": "署名日時が現在より後になっています。パソコンの時計を確認して署名し直してください。",
-    "no_revocation": "証明書の失効情報(CRL)を確認できないため、署名を受け付けられません。担当課にお問い合わせください。",
-    "stale_revocation": "団体に登録されている失効リスト(CRL)が古い(次回更新予定を過ぎている)ため、証明書が失効していないことを確認できません。担当課にお問い合わせください。",
-    "unavailable_check": "この手続の電子署名の検証方式が使えなくなっています。担当課にお問い合わせください。",
+    "malformed": _(
+        "署名ファイルを読み取れません。署名ソフトで作成した署名ファイル(.p7s または .p7m、DER 形式)を選んでください。"
+    ),
+    "no_trust": _(
+        "この手続の電子署名を確認するための認証局が登録されていません。担当課にお問い合わせください。"
+    ),
+    "data_changed": _(
+        "署名したあとに申請内容が変わっています。確認画面の「署名用データ」をもう一度ダウンロードして署名し直してください。"
+    ),
+    "invalid": _("署名の値が正しくありません。署名ソフトで署名し直してください。"),
+    "expired": _(
+        "署名に使われた証明書の有効期間が切れています(または署名日時が有効期間外です)。有効な電子証明書で署名し直してください。"
+    ),
+    "revoked": _("署名に使われた証明書は失効しています。有効な電子証明書で署名し直してください。"),
+    "untrusted": _(
+        "署名に使われた証明書の発行者を確認できません(信頼する認証局の証明書ではありません)。"
+    ),
+    "key_usage": _("この証明書は電子署名用ではありません。署名用の電子証明書で署名してください。"),
+    "future": _(
+        "署名日時が現在より後になっています。パソコンの時計を確認して署名し直してください。"
+    ),
+    "no_revocation": _(
+        "証明書の失効情報(CRL)を確認できないため、署名を受け付けられません。担当課にお問い合わせください。"
+    ),
+    "stale_revocation": _(
+        "団体に登録されている失効リスト(CRL)が古い(次回更新予定を過ぎている)ため、証明書が失効していないことを確認できません。担当課にお問い合わせください。"
+    ),
+    "unavailable_check": _(
+        "この手続の電子署名の検証方式が使えなくなっています。担当課にお問い合わせください。"
+    ),
 }
 
 # What staff read beside a signed PDF attachment when its signature is not trusted.

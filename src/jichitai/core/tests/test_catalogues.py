@@ -178,3 +178,34 @@ def test_staff_read_a_role_by_its_name_never_by_its_code():
             if isinstance(msgid, str) and JAPANESE.search(msgid) and ROLE_CODES.search(msgid)
         ]
     assert found == []
+
+
+def _untranslated_message_tables(path: Path) -> list[str]:
+    """Module-level tables of messages (``MESSAGES = {code: text}``) whose texts are plain
+    strings: what is looked up in them stays Japanese on every page."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)):
+            continue
+        names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+        if not any("MESSAGES" in name for name in names):
+            continue
+        found += [
+            f"{path.relative_to(PACKAGE)}:{value.lineno}: {value.value[:30]}"
+            for value in node.value.values
+            if isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and JAPANESE.search(value.value)
+        ]
+    return found
+
+
+def test_every_table_of_messages_is_marked_for_translation():
+    """A signature refused for a Portuguese-speaking resident was explained in Japanese
+    (署名の値が正しくありません…): the reasons came from a table of plain strings."""
+    modules = [
+        path
+        for path in PACKAGE.rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+    ]
+    assert [line for path in modules for line in _untranslated_message_tables(path)] == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.translation import gettext, ngettext, to_locale
 from pypdf import PdfReader
@@ -239,6 +240,12 @@ def test_the_status_page_and_the_signature_step_speak_portuguese(tsu):
     assert refused.status_code == 422
     page = refused.content.decode()
     assert "Assinatura eletrônica" in page and "Escolha o arquivo de assinatura" in page
+    # A signature the platform cannot accept is explained in Portuguese too.
+    unreadable = SimpleUploadedFile("assinatura.p7s", b"\x30\x82\x00\x03\x02\x01\x00")
+    refused = client.post(url + "confirm/", {"signature": unreadable})
+    assert refused.status_code == 422
+    reason = refused.content.decode().split('id="signature-error"', 1)[1].split("</ul>", 1)[0]
+    assert "assinatura" in reason.lower() and not JAPANESE.search(reason)
 
 
 def test_a_draft_is_mailed_and_resumed_in_the_language_it_was_saved_in(

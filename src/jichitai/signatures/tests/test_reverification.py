@@ -82,7 +82,7 @@ class TestTheService:
         assert record.recheck_passed is False
         assert record.recheck_message == MESSAGES["no_trust"]
         event = AuditEvent.objects.get(action="signatures.signature.reverified")
-        assert MESSAGES["no_trust"] in event.summary
+        assert str(MESSAGES["no_trust"]) in event.summary
 
 
 def _reverify_url(application):
