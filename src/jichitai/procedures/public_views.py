@@ -284,6 +284,7 @@ def procedure_confirm(request, org_code, procedure_id):
             "organization": organization,
             "procedure": procedure,
             "groups": page_flow.confirmation_groups(procedure, shown, cleaned, attached),
+            "fee_for_persons": page_flow.fee_for_persons(procedure, shown, cleaned),
             "signature_error": signature_error,
         }
     return page_flow.render_in_language(

@@ -99,3 +99,16 @@ def test_staff_write_the_fee_as_they_write_amounts(tsu, login, make_member):
     assert procedure.fee_amount == 1200
     page = client.get(f"/s/{tsu.code}/procedures/{procedure.pk}/edit/").content.decode()
     assert 'value="1,200"' in page and "住民には" in page
+
+
+def test_a_fee_per_person_is_added_up_on_the_confirmation(tsu):
+    fields = [*FIELDS, {"name": "participants", "type": "persons", "label": "参加人数"}]
+    procedure = published_procedure(
+        tsu, fields=fields, fee_kind=Procedure.FeeKind.PER_PERSON, fee_amount=300
+    )
+    client = Client()
+    url = f"/o/{tsu.code}/procedures/{procedure.pk}/"
+    client.get(url)
+    answers = client.post(url, {"full_name": "三重 花子", "participants": "3"})
+    confirm = client.get(answers["Location"]).content.decode()
+    assert "合計 900 円(3 人分)" in confirm
