@@ -1,5 +1,5 @@
-"""Payment methods, one registry: the payment slip (納付書, paid at a bank or convenience store and
-matched from the receipts file), reconciliation (消込) of those receipts files, and the online
+"""Payment methods, one registry: the payment slip (納付書, paid at a bank counter — a convenience
+store takes only a slip with the barcode of a 収納代行 contract — and matched from the receipts file), reconciliation (消込) of those receipts files, and the online
 payment gateway (signed redirects and HMAC-signed notifications)."""
 
 from collections.abc import Callable
@@ -86,7 +86,7 @@ payment_methods.register(
     PaymentMethod(
         "slip",
         pgettext_lazy("payment method", "納付書"),
-        pgettext_lazy("payment method", "金融機関・コンビニエンスストアで納付する納付書(PDF)"),
+        pgettext_lazy("payment method", "金融機関の窓口で納付する納付書(PDF)"),
         document=payment_slip,
     ),
 )

@@ -32,7 +32,7 @@ def english_catalogue():
 def test_in_japanese_the_names_are_the_source_text():
     with translation.override("ja"):
         assert Payment(method="gateway").method_label == "オンライン決済"
-        assert str(payment_methods.get("slip").description).startswith("金融機関・コンビニ")
+        assert str(payment_methods.get("slip").description).startswith("金融機関の窓口")
 
 
 def test_in_english_mode_the_catalogues_english_is_shown(english_catalogue):
@@ -40,16 +40,14 @@ def test_in_english_mode_the_catalogues_english_is_shown(english_catalogue):
         {
             "オンライン決済": "Online payment",
             "消込": "Reconciliation",
-            "金融機関・コンビニエンスストアで納付する納付書(PDF)": (
-                "Payment slip (PDF) to pay at a bank or convenience store"
-            ),
+            "金融機関の窓口で納付する納付書(PDF)": "Payment slip (PDF) to pay at a bank counter",
         }
     )
     with translation.override("en"):
         assert Payment(method="gateway").method_label == "Online payment"
         assert Payment(method="reconciliation").method_label == "Reconciliation"
         assert str(payment_methods.get("slip").description) == (
-            "Payment slip (PDF) to pay at a bank or convenience store"
+            "Payment slip (PDF) to pay at a bank counter"
         )
         assert ("gateway", "Online payment") in [
             (name, str(label)) for name, label in online_method_choices()

@@ -79,6 +79,15 @@ def test_the_payment_slip_and_receipt_are_pdfs_with_japanese_fonts(tsu):
     assert "納付書" in squeezed and payment.payment_number in text and "¥1,500" in text
     assert "津市" in text and "〒514-8611" in text and "令和" in text
     assert all_fonts_embedded(slip)
+    # Without the barcode of a 収納代行 contract a convenience store cannot take the slip: neither
+    # the slip, nor the status page, nor the method's description offers one.
+    assert "コンビニ" not in squeezed
+    application = payment.application
+    status = Client().get(
+        f"/o/{tsu.code}/status/{application.receipt_number}/{application.status_token}/"
+    )
+    assert "納付書" in status.content.decode() and "コンビニ" not in status.content.decode()
+    assert "コンビニ" not in str(payment_methods.get("slip").description)
     services._mark_paid(payment, amount=1500, paid_at=payment.created_at, method="reconciliation")
     text = re.sub(r"\s+", "", pdf_text(receipt(payment)))
     assert "領収書" in text and "¥1,500-" in text

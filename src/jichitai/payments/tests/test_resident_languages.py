@@ -168,7 +168,7 @@ def test_the_receipt_slip_says_a_fee_is_owed(tsu, fee_procedure, language, owed)
 def test_the_applicant_is_mailed_when_the_fee_is_found_paid(
     tsu, fee_procedure, settings, django_capture_on_commit_callbacks, language, said
 ):
-    """A 納付書 paid at a convenience store is matched days later (消込): the applicant is told
+    """A 納付書 paid at a bank counter is matched days later (消込): the applicant is told
     then, with the way to the 領収書, instead of having to look."""
     from django.core import mail
 
