@@ -1,11 +1,12 @@
 """Form fields for Japanese input, shared by every app's forms."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,48 @@ class FiscalYearField(forms.IntegerField):
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # The number bounds are checked on the server; a text box takes 和暦.
         return {}
+
+
+class LabelledSplitDateTimeWidget(forms.SplitDateTimeWidget):
+    """The date box and the time box, each with its own label (日付, 時刻) rather than only an
+    example that vanishes once typing starts."""
+
+    template_name = "core/forms/split_datetime.html"
+
+    def __init__(self) -> None:
+        # Lazy texts, read in the language of the page that shows them.
+        date_attrs: dict[str, Any] = {"placeholder": _("例: 令和8年4月1日"), "inputmode": "text"}
+        time_attrs: dict[str, Any] = {"placeholder": _("例: 09:00"), "inputmode": "numeric"}
+        super().__init__(date_attrs=date_attrs, time_attrs=time_attrs)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(date_label=_("日付"), time_label=_("時刻"))
+        return context
+
+
+class JapaneseDateTimeField(forms.MultiValueField):
+    """A date typed in 和暦 or 西暦 plus a time (HH:MM), in the site's time zone. Both or
+    neither: a date without its time is refused, not dropped."""
+
+    default_error_messages = {"incomplete": _("日付と時刻の両方を入力してください。")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (
+            JapaneseDateField(),
+            forms.TimeField(
+                input_formats=["%H:%M", "%H時%M分", "%H:%M:%S"],
+                error_messages={"invalid": _("時刻は 09:00 のように入力してください。")},
+            ),
+        )
+        super().__init__(
+            fields, widget=LabelledSplitDateTimeWidget(), require_all_fields=False, **kwargs
+        )
+
+    def compress(self, data_list: list[Any]) -> datetime | None:
+        if not data_list or data_list[0] is None or data_list[1] is None:
+            return None
+        return timezone.make_aware(datetime.combine(data_list[0], data_list[1]))
 
 
 class AmountField(forms.IntegerField):

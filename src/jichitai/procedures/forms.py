@@ -1,12 +1,10 @@
-from datetime import datetime
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.forms import AmountField, JapaneseDateField
+from jichitai.core.forms import AmountField, JapaneseDateField, JapaneseDateTimeField
 from jichitai.core.uploads import KINDS
 from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
@@ -23,48 +21,6 @@ ATTACHMENT_KIND_CHOICES = [
     (name, KINDS[name].label)
     for name in ("pdf", "jpeg", "png", "tiff", "xlsx", "docx", "csv", "txt")
 ]
-
-
-class LabelledSplitDateTimeWidget(forms.SplitDateTimeWidget):
-    """The date box and the time box, each with its own label (日付, 時刻) rather than only an
-    example that vanishes once typing starts."""
-
-    template_name = "procedures/includes/split_datetime.html"
-
-    def __init__(self):
-        super().__init__(
-            date_attrs={"placeholder": _("例: 令和8年4月1日"), "inputmode": "text"},
-            time_attrs={"placeholder": _("例: 09:00"), "inputmode": "numeric"},
-        )
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"].update(date_label=_("日付"), time_label=_("時刻"))
-        return context
-
-
-class JapaneseDateTimeField(forms.MultiValueField):
-    """A date typed in 和暦 or 西暦 plus a time (HH:MM), in the site's time zone. Both or
-    neither: a date without its time is refused, not dropped."""
-
-    default_error_messages = {"incomplete": _("日付と時刻の両方を入力してください。")}
-
-    def __init__(self, **kwargs):
-        fields = (
-            JapaneseDateField(),
-            forms.TimeField(
-                input_formats=["%H:%M", "%H時%M分", "%H:%M:%S"],
-                error_messages={"invalid": _("時刻は 09:00 のように入力してください。")},
-            ),
-        )
-        super().__init__(
-            fields, widget=LabelledSplitDateTimeWidget(), require_all_fields=False, **kwargs
-        )
-
-    def compress(self, data_list):
-        if not data_list or data_list[0] is None or data_list[1] is None:
-            return None
-        return timezone.make_aware(datetime.combine(data_list[0], data_list[1]))
 
 
 class ProcedureForm(forms.ModelForm):
