@@ -134,9 +134,6 @@ class AmountField(forms.IntegerField):
         """A saved amount comes back as staff write it, 64,370 rather than 64370."""
         return f"{value:,}" if isinstance(value, int) else value
 
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {}
-
 
 class LocalGovernmentCodeField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:

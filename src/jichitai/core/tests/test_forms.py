@@ -41,7 +41,9 @@ def test_an_amount_is_read_as_people_write_it_and_shown_back_with_its_commas():
         form = Fee({"amount": typed})
         assert form.is_valid(), typed
         assert form.cleaned_data["amount"] == 3200
-    assert 'value="3,200"' in str(Fee(initial={"amount": 3200})["amount"])
+    box = str(Fee(initial={"amount": 3200})["amount"])
+    # A text box: a number box would refuse the comma, and its min/max would come with it.
+    assert 'value="3,200"' in box and 'type="text"' in box and "min=" not in box
 
 
 def test_an_amount_over_the_limit_is_refused_with_the_limit_as_people_write_it():
