@@ -240,6 +240,13 @@ def persons_field(fields: list[FieldSpec]) -> str | None:
     return next((spec["name"] for spec in fields if spec["type"] == "persons"), None)
 
 
+def persons_of(fields: list[FieldSpec], cleaned: dict) -> int:
+    """How many persons an application counts for (定員, a fee per person): its persons answer,
+    else one."""
+    name = persons_field(fields)
+    return int(cleaned.get(name) or 1) if name else 1
+
+
 def answer_fields(fields: list[FieldSpec]) -> list[FieldSpec]:
     """The fields whose values an application stores (not notes or section headings)."""
     return [spec for spec in fields if field_types.get(spec["type"]).stores_value]

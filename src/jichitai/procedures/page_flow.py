@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from jichitai.procedures import pages
-from jichitai.procedures.definitions import persons_field
+from jichitai.procedures.definitions import persons_field, persons_of
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.repeats import display_rows
 from jichitai.procedures.translations import html_lang, in_page_language, resident_page_language
@@ -122,10 +122,13 @@ def confirmation_groups(
 def fee_for_persons(procedure, fields: list[FieldSpec], cleaned: dict) -> dict | None:
     """The total a fee per person comes to for the number of persons answered (as the fee is
     charged on receipt), for the confirmation: {"total", "persons"}; None for any other fee."""
-    name = persons_field(fields)
-    if procedure.fee_kind != procedure.FeeKind.PER_PERSON or not procedure.fee_amount or not name:
+    if (
+        procedure.fee_kind != procedure.FeeKind.PER_PERSON
+        or not procedure.fee_amount
+        or persons_field(fields) is None
+    ):
         return None
-    persons = int(cleaned.get(name) or 1)
+    persons = persons_of(fields, cleaned)
     return {"total": procedure.fee_amount * persons, "persons": persons}
 
 

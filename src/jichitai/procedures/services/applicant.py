@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from jichitai.audit import services as audit
 from jichitai.procedures import notifications
 from jichitai.procedures.availability import ProcedureUnavailable
-from jichitai.procedures.definitions import persons_field
+from jichitai.procedures.definitions import persons_field, persons_of
 from jichitai.procedures.models import (
     Application,
     ApplicationEvent,
@@ -82,8 +82,8 @@ def resubmit(
         )
     if errors:
         raise ApplicationInvalid(errors)
-    persons_name = persons_field(version.fields)
-    persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
+    persons_name = persons_field(version.fields)  # where a refused increase is told
+    persons = persons_of(version.fields, cleaned)
     procedure = application.procedure
     if procedure.capacity is not None and persons != application.persons:
         extra = persons - application.persons

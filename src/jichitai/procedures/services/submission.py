@@ -23,7 +23,7 @@ from jichitai.core import japanese, rows
 from jichitai.core.uploads import UploadRejected
 from jichitai.procedures import notifications, published, workload
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
-from jichitai.procedures.definitions import asked_names, file_fields, persons_field
+from jichitai.procedures.definitions import asked_names, file_fields, persons_of
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.models import (
     Application,
@@ -298,8 +298,7 @@ def _submit(
         if errors:
             raise ApplicationInvalid(errors)
 
-        persons_name = persons_field(version.fields)
-        persons = int(cleaned.get(persons_name) or 1) if persons_name else 1
+        persons = persons_of(version.fields, cleaned)
         name, email = _applicant(version.fields, cleaned, applicant_email)
         hooks = [hook.run for _name, hook in submission_hooks.items() if hook.applies_to(procedure)]
         # A statement is a transaction of its own: an application written in one, with nothing
