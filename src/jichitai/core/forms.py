@@ -61,10 +61,6 @@ class FiscalYearField(forms.IntegerField):
             return nendo(value)
         return value
 
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        # The number bounds are checked on the server; a text box takes 和暦.
-        return {}
-
 
 class LabelledSplitDateTimeWidget(forms.SplitDateTimeWidget):
     """The date box and the time box, each with its own label (日付, 時刻) rather than only an
