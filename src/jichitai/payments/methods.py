@@ -1,6 +1,7 @@
 """Payment methods, one registry: the payment slip (納付書, paid at a bank counter — a convenience
-store takes only a slip with the barcode of a 収納代行 contract — and matched from the receipts file), reconciliation (消込) of those receipts files, and the online
-payment gateway (signed redirects and HMAC-signed notifications)."""
+store takes only a slip with the barcode of a 収納代行 contract — and matched from the receipts
+file), reconciliation (消込) of those receipts files, and the online payment gateway (signed
+redirects and HMAC-signed notifications)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -18,6 +18,19 @@ CATALOGUES = sorted(
     ]
 )
 
+# The project's own modules, whose texts people read.
+SOURCES = [
+    path
+    for path in PACKAGE.rglob("*.py")
+    if not {"tests", "migrations"} & set(path.relative_to(PACKAGE).parts)
+]
+
+
+def _messages(compiled: Path) -> dict:
+    """A compiled catalogue's {msgid: msgstr}."""
+    with compiled.open("rb") as catalogue:
+        return gettext.GNUTranslations(catalogue)._catalog  # type: ignore[attr-defined]
+
 
 def test_there_are_catalogues_to_compare():
     assert len(CATALOGUES) >= 8
@@ -26,9 +39,7 @@ def test_there_are_catalogues_to_compare():
 def test_no_text_is_translated_two_ways():
     translations: dict[object, dict[str, str]] = defaultdict(dict)
     for path in CATALOGUES:
-        with path.open("rb") as compiled:
-            catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
-        for msgid, msgstr in catalogue.items():
+        for msgid, msgstr in _messages(path).items():
             if msgid and msgstr:
                 translations[msgid][str(path.relative_to(PACKAGE).parts[0])] = msgstr
     conflicts = {
@@ -100,12 +111,7 @@ def test_every_refusal_a_person_reads_is_marked_for_translation():
     """A service's ValidationError (or a parser's ValueError) is shown next to the field that caused
     it; one written as a plain string stayed Japanese on the English pages (最終年度は初年度と同じか
     それより後に…)."""
-    modules = [
-        path
-        for path in PACKAGE.rglob("*.py")
-        if "tests" not in path.parts and "migrations" not in path.parts
-    ]
-    found = [line for path in modules for line in _untranslated_refusals(path)]
+    found = [line for path in SOURCES for line in _untranslated_refusals(path)]
     assert found == []
 
 
@@ -142,12 +148,7 @@ def _lazy_texts_formatted_at_import(path: Path, root: Path = PACKAGE) -> list[st
 
 
 def test_no_lazy_translation_is_formatted_when_its_module_is_imported():
-    sources = [
-        path
-        for path in PACKAGE.rglob("*.py")
-        if not {"tests", "migrations"} & set(path.relative_to(PACKAGE).parts)
-    ]
-    assert [found for path in sources for found in _lazy_texts_formatted_at_import(path)] == []
+    assert [found for path in SOURCES for found in _lazy_texts_formatted_at_import(path)] == []
 
 
 def test_the_import_time_check_finds_a_formatted_lazy_text(tmp_path):
@@ -168,15 +169,12 @@ def test_staff_read_a_role_by_its_name_never_by_its_code():
     """A Japanese text names a role as the staff list and the staff page do (管理者, 所属長・推進担当,
     担当職員, 閲覧のみ): 「別の職員(manager)が有効にするまで」 sent a reader looking for a word the
     product shows nowhere."""
-    found = []
-    for compiled in CATALOGUES:
-        with compiled.open("rb") as catalogue_file:
-            catalogue = gettext.GNUTranslations(catalogue_file)._catalog  # type: ignore[attr-defined]
-        found += [
-            msgid
-            for msgid in catalogue
-            if isinstance(msgid, str) and JAPANESE.search(msgid) and ROLE_CODES.search(msgid)
-        ]
+    found = [
+        msgid
+        for compiled in CATALOGUES
+        for msgid in _messages(compiled)
+        if isinstance(msgid, str) and JAPANESE.search(msgid) and ROLE_CODES.search(msgid)
+    ]
     assert found == []
 
 
@@ -203,9 +201,4 @@ def _untranslated_message_tables(path: Path) -> list[str]:
 def test_every_table_of_messages_is_marked_for_translation():
     """A signature refused for a Portuguese-speaking resident was explained in Japanese
     (署名の値が正しくありません…): the reasons came from a table of plain strings."""
-    modules = [
-        path
-        for path in PACKAGE.rglob("*.py")
-        if "tests" not in path.parts and "migrations" not in path.parts
-    ]
-    assert [line for path in modules for line in _untranslated_message_tables(path)] == []
+    assert [line for path in SOURCES for line in _untranslated_message_tables(path)] == []
