@@ -237,6 +237,7 @@ def answer_survey(*, actor: User | None, request: SurveyRequest, data: dict) -> 
             procedure=survey,
             data=data,
             idempotency_key=f"collaboration-survey-{request.pk}",
+            applicant_name=request.organization.name,
             actor=actor,
             reject_unknown=True,
         )

@@ -118,6 +118,8 @@ def test_the_survey_is_answered_once_per_municipality_through_the_procedure(pref
     application = Application.objects.get(procedure=initiative.survey)
     assert application.organization == prefecture
     assert application.data["knowledge"] == "少し深まった"
+    # Listed under the 市町 that answered, as the council's answers are the 市町's, not a person's.
+    assert application.applicant_display == "津市"
     with pytest.raises(ValidationError, match="既に回答"):
         services.answer_survey(actor=None, request=request, data={"knowledge": "深まらなかった"})
     assert Application.objects.filter(procedure=initiative.survey).count() == 1

@@ -69,9 +69,8 @@ SUBMITTED_ACTION = "procedures.application.submitted"
 NAME_LABELS = {"氏名", "名前", "お名前", "申請者", "申請者氏名", "届出人氏名", "請求者氏名"}
 
 
-def _applicant(fields: list[FieldSpec], data: dict, given_email: str | None) -> tuple[str, str]:
-    name = ""
-    email = given_email or ""
+def _applicant(fields: list[FieldSpec], data: dict, name: str, email: str) -> tuple[str, str]:
+    """Who applied: the name and address given by the caller, else those the form holds."""
     for spec in fields:
         value = data.get(spec["name"])
         if spec["type"] == "name" and value and not name:
@@ -195,6 +194,7 @@ def submit_application(
     data: dict,
     channel: str = Application.Channel.ONLINE,
     idempotency_key: str | None = None,
+    applicant_name: str = "",
     applicant_email: str | None = None,
     uploads: dict[str, File[bytes]] | None = None,
     pending_files: dict[str, ApplicationFile] | None = None,
@@ -208,7 +208,8 @@ def submit_application(
 
     The same ``idempotency_key`` returns the application it first created and writes nothing.
     ``uploads`` are files not yet stored (checked first); ``pending_files`` are files already
-    stored on the input page. Raises ``ApplicationInvalid`` (messages per field) or
+    stored on the input page. ``applicant_name`` names who applied when the form asks no name (an
+    organization answering a survey). Raises ``ApplicationInvalid`` (messages per field) or
     ``ProcedureUnavailable`` (closed, full, already applied). A paper application is judged by the
     day it was received (``received_on``), not by the day staff enter it.
     """
@@ -222,6 +223,7 @@ def submit_application(
             channel=channel,
             idempotency_key=idempotency_key,
             request_sha256=request_sha256,
+            applicant_name=applicant_name,
             applicant_email=applicant_email,
             uploads=uploads,
             pending_files=pending_files,
@@ -250,6 +252,7 @@ def _submit(
     channel: str,
     idempotency_key: str | None,
     request_sha256: str,
+    applicant_name: str,
     applicant_email: str | None,
     uploads: dict[str, File[bytes]] | None,
     pending_files: dict[str, ApplicationFile] | None,
@@ -299,7 +302,7 @@ def _submit(
             raise ApplicationInvalid(errors)
 
         persons = persons_of(version.fields, cleaned)
-        name, email = _applicant(version.fields, cleaned, applicant_email)
+        name, email = _applicant(version.fields, cleaned, applicant_name, applicant_email or "")
         hooks = [hook.run for _name, hook in submission_hooks.items() if hook.applies_to(procedure)]
         # A statement is a transaction of its own: an application written in one, with nothing
         # to write after it, is sent without BEGIN and COMMIT (two round trips fewer). Otherwise
