@@ -45,9 +45,34 @@ cards.register(
 )
 
 navigation.register("home", NavItem(_("ホーム"), "dashboard:organization_home", order=0))
-navigation.register("jobs", NavItem(_("処理状況"), "jobs:jobs", order=80))
-navigation.register("organization", NavItem(_("団体・所属"), "tenancy:organization", order=85))
-navigation.register("members", NavItem(_("職員"), "tenancy:members", order=86, role=Role.MANAGER))
+navigation.register(
+    "jobs",
+    NavItem(
+        _("処理状況"),
+        "jobs:jobs",
+        order=80,
+        administration=_("取込・書き出し・集計など、時間のかかる処理の進み具合と結果。"),
+    ),
+)
+navigation.register(
+    "organization",
+    NavItem(
+        _("団体・所属"),
+        "tenancy:organization",
+        order=85,
+        administration=_("団体の連絡先、所属(課)の一覧、個人情報の取扱い(住民に示す文面)。"),
+    ),
+)
+navigation.register(
+    "members",
+    NavItem(
+        _("職員"),
+        "tenancy:members",
+        order=86,
+        role=Role.MANAGER,
+        administration=_("職員の一覧と権限・所属。管理者は職員を追加・招待・停止できます。"),
+    ),
+)
 navigation.register(
     "municipalities",
     NavItem(
@@ -56,9 +81,26 @@ navigation.register(
         order=87,
         role=Role.ADMIN,
         organization_kind=Organization.Kind.PREFECTURE,
+        administration=_("県内の市町の登録と、利用の開始・停止。"),
     ),
 )
-navigation.register("audit", NavItem(_("監査ログ"), "audit:events", order=90, role=Role.MANAGER))
 navigation.register(
-    "api_tokens", NavItem(_("APIトークン"), "api_tokens:list", order=95, role=Role.ADMIN)
+    "audit",
+    NavItem(
+        _("監査ログ"),
+        "audit:events",
+        order=90,
+        role=Role.MANAGER,
+        administration=_("誰が、いつ、何をしたかの記録。操作・操作者・対象・期間で絞り込めます。"),
+    ),
+)
+navigation.register(
+    "api_tokens",
+    NavItem(
+        _("APIトークン"),
+        "api_tokens:list",
+        order=95,
+        role=Role.ADMIN,
+        administration=_("外部のシステムがこの団体の API を使うための認証情報の発行と失効。"),
+    ),
 )

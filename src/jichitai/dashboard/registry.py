@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from jichitai.core.registry import Registry
 from jichitai.tenancy.models import Role
@@ -28,6 +29,9 @@ class NavItem:
     order: int = 100
     role: str = Role.VIEWER
     organization_kind: str | None = None
+    # A setting or record of the organization rather than daily work: listed, with this line on
+    # what it is for, on the 管理 page that one menu entry opens, so the menu fits one row.
+    administration: str = ""
 
 
 cards: Registry[Card] = Registry("dashboard cards")
@@ -36,7 +40,7 @@ navigation: Registry[NavItem] = Registry("staff navigation")
 
 def cards_for(request) -> list[tuple[Card, dict]]:
     shown = []
-    for _, card in sorted(cards.items(), key=lambda item: item[1].order):
+    for _name, card in sorted(cards.items(), key=lambda item: item[1].order):
         if not request.membership.has_role(card.role):
             continue
         context = card.context(request)
@@ -45,21 +49,56 @@ def cards_for(request) -> list[tuple[Card, dict]]:
     return shown
 
 
-def navigation_for(request) -> list[dict]:
+def _visible_items(request) -> list[tuple[NavItem, str]]:
     membership = getattr(request, "membership", None)
     if membership is None:
         return []
-    items = []
-    for _, item in sorted(navigation.items(), key=lambda entry: entry[1].order):
+    shown = []
+    for _name, item in sorted(navigation.items(), key=lambda entry: entry[1].order):
         if not membership.has_role(item.role):
             continue
         if item.organization_kind and membership.organization.kind != item.organization_kind:
             continue
-        url = reverse(item.url_name, kwargs={"org_code": membership.organization.code})
-        items.append({"label": item.label, "url": url, "current": False})
-    # The current entry is the one whose URL is the longest start of this page's path: the home
+        shown.append(
+            (item, reverse(item.url_name, kwargs={"org_code": membership.organization.code}))
+        )
+    return shown
+
+
+def administration_for(request) -> list[dict]:
+    """The settings and records this member may open, for the 管理 page."""
+    return [
+        {"label": item.label, "url": url, "description": item.administration}
+        for item, url in _visible_items(request)
+        if item.administration
+    ]
+
+
+def navigation_for(request) -> list[dict]:
+    visible = _visible_items(request)
+    if not visible:
+        return []
+    items = []
+    # Each entry with the paths it stands for: 管理 stands for itself and every setting under it.
+    stands_for = []
+    for item, url in visible:
+        if not item.administration:
+            items.append({"label": item.label, "url": url, "current": False})
+            stands_for.append([url])
+    settings = [url for item, url in visible if item.administration]
+    if settings:
+        code = request.membership.organization.code
+        hub = reverse("dashboard:administration", kwargs={"org_code": code})
+        items.append({"label": _("管理"), "url": hub, "current": False})
+        stands_for.append([hub, *settings])
+    # The current entry is the one with the longest start of this page's path: the home
     # (/s/<code>/) starts every staff path, so it is current only on itself.
-    matching = [item for item in items if request.path.startswith(item["url"])]
+    matching = [
+        (len(path), entry)
+        for entry, paths in zip(items, stands_for, strict=True)
+        for path in paths
+        if request.path.startswith(path)
+    ]
     if matching:
-        max(matching, key=lambda item: len(item["url"]))["current"] = True
+        max(matching, key=lambda match: match[0])[1]["current"] = True
     return items

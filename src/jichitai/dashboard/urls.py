@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<str:org_code>/", views.organization_home, name="organization_home"),
+    path("<str:org_code>/administration/", views.administration, name="administration"),
 ]

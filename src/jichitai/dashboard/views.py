@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from jichitai.dashboard.registry import cards_for
+from jichitai.dashboard.registry import administration_for, cards_for
 from jichitai.tenancy import selectors
 from jichitai.tenancy.middleware import requires_role
 from jichitai.tenancy.models import Role
@@ -19,3 +19,10 @@ def home(request):
 @requires_role(Role.VIEWER)
 def organization_home(request, org_code):
     return render(request, "dashboard/home.html", {"cards": cards_for(request)})
+
+
+@requires_role(Role.VIEWER)
+def administration(request, org_code):
+    return render(
+        request, "dashboard/administration.html", {"settings": administration_for(request)}
+    )

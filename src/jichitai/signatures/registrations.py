@@ -14,7 +14,14 @@ from jichitai.signatures.verification import applicant_signature_choices
 from jichitai.tenancy.models import Role
 
 navigation.register(
-    "signatures", NavItem(_("電子署名の信頼設定"), "signatures:trust", order=92, role=Role.ADMIN)
+    "signatures",
+    NavItem(
+        _("電子署名の信頼設定"),
+        "signatures:trust",
+        order=92,
+        role=Role.ADMIN,
+        administration=_("申請者の電子署名を確かめるための、信頼する認証局と失効リスト(CRL)。"),
+    ),
 )
 
 

@@ -36,12 +36,50 @@ def test_the_home_shows_only_cards_with_something_to_show(tsu, tsu_clerk, login)
     assert ">Procedures</h2>" in english  # the card of several, named so
 
 
+def _menu(page: str) -> str:
+    return re.search(r'<nav class="staff-nav".*?</nav>', page, re.S).group(0)
+
+
 @pytest.mark.django_db
 def test_navigation_follows_the_role(tsu, tsu_clerk, tsu_admin, login):
-    clerk_page = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
-    admin_page = login(tsu_admin).get(f"/s/{tsu.code}/").content.decode()
+    clerk_page = login(tsu_clerk).get(f"/s/{tsu.code}/administration/").content.decode()
+    admin_page = login(tsu_admin).get(f"/s/{tsu.code}/administration/").content.decode()
     assert "監査ログ" not in clerk_page and "監査ログ" in admin_page
     assert "市町の管理" not in admin_page  # a municipality manages no municipalities
+
+
+@pytest.mark.django_db
+def test_the_settings_of_the_organization_gather_under_one_menu_entry(
+    prefecture, prefecture_admin, login
+):
+    """The menu keeps to the daily work and fits one row on a desktop; the organization's
+    settings and records are one entry away, each with a line on what it is for."""
+    client = login(prefecture_admin)
+    menu = _menu(client.get(f"/s/{prefecture.code}/").content.decode())
+    for setting in (
+        "団体・所属",
+        "職員",
+        "市町の管理",
+        "監査ログ",
+        "電子署名の信頼設定",
+        "APIトークン",
+    ):
+        assert f">{setting}</a>" not in menu
+    assert f'<a href="/s/{prefecture.code}/administration/">管理</a>' in menu
+
+    hub = client.get(f"/s/{prefecture.code}/administration/").content.decode()
+    assert "<h1>管理</h1>" in hub
+    for setting, path in (
+        ("団体・所属", "organization/"),
+        ("職員", "members/"),
+        ("市町の管理", "municipalities/"),
+        ("監査ログ", "audit/"),
+        ("電子署名の信頼設定", "signatures/"),
+        ("APIトークン", "api-tokens/"),
+        ("処理状況", "jobs/"),
+    ):
+        assert f'<a href="/s/{prefecture.code}/{path}">{setting}</a>' in hub
+    assert "失効リスト" in hub  # what the trust settings are for, not only their name
 
 
 @pytest.mark.django_db
@@ -58,12 +96,16 @@ def test_only_the_menu_entry_of_the_page_is_marked_current(tsu, tsu_clerk, login
     client = login(tsu_clerk)
 
     def current_entries(path):
-        page = client.get(path).content.decode()
-        menu = re.search(r'<nav class="staff-nav".*?</nav>', page, re.S).group(0)
+        menu = _menu(client.get(path).content.decode())
         return re.findall(r'<a href="([^"]+)" aria-current="page">', menu)
 
     assert current_entries(f"/s/{tsu.code}/inbox/") == [f"/s/{tsu.code}/inbox/"]
     assert current_entries(f"/s/{tsu.code}/") == [f"/s/{tsu.code}/"]
+    # A setting's page is reached through 管理, which stays marked while it is open.
+    administration = f"/s/{tsu.code}/administration/"
+    assert current_entries(administration) == [administration]
+    assert current_entries(f"/s/{tsu.code}/organization/") == [administration]
+    assert current_entries(f"/s/{tsu.code}/jobs/") == [administration]
 
 
 @pytest.mark.django_db
