@@ -310,6 +310,12 @@ def test_the_prefecture_records_an_initiative_its_sessions_and_who_took_part(
     )
     assert again.status_code == 400 and "既に使われています" in again.content.decode()
     assert 'value="RPA研修"' in again.content.decode()  # the input is kept
+    row = re.search(
+        r'<tr id="initiative-rpa-training-2026">.*?</tr>',
+        client.get("/s/240001/collaboration/").content.decode(),
+        re.S,
+    ).group(0)
+    assert '<td class="number">—</td>' in row  # no session recorded yet: not 「0 回」 held
     base = f"/s/240001/collaboration/initiatives/{initiative.pk}/"
     bad_date = client.post(f"{base}sessions/", {"date": "令和8年13月1日", "title": "第1回"})
     assert bad_date.status_code == 400
