@@ -244,11 +244,20 @@ CONTROLS_OFF_SCREEN = """() => [...document.querySelectorAll('.table-wrap')].fla
   ).map(control => control.textContent.trim());
 })"""
 
+# Badges of one word broken over two lines (「War / ning」): the page lets long words break
+# anywhere, so a table squeezing its columns can split a badge that should read as one term.
+BROKEN_BADGES = """() => [...document.querySelectorAll('.badge')].filter(badge => {
+  const text = badge.textContent.trim();
+  const lineHeight = parseFloat(getComputedStyle(badge).lineHeight);
+  return text && !/\\s/.test(text) && badge.getClientRects().length
+    && badge.getBoundingClientRect().height > lineHeight * 1.5;
+}).map(badge => badge.textContent.trim())"""
+
 
 def assert_accessible(page) -> None:
     """axe-core (bundled with axe-playwright-python) finds no WCAG 2.2 A/AA violation, every
-    column of figures has its heading aligned over them, and no row of links is strewn with
-    bullets."""
+    column of figures has its heading aligned over them, no row of links is strewn with bullets
+    and no one-word badge is broken in two."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -257,6 +266,8 @@ def assert_accessible(page) -> None:
     assert misaligned == [], f"{page.url}: headings not over their figures: {misaligned}"
     bulleted = page.evaluate(ROW_LISTS_WITH_BULLETS)
     assert bulleted == [], f"{page.url}: bullets inside a row of items: {bulleted}"
+    broken = page.evaluate(BROKEN_BADGES)
+    assert broken == [], f"{page.url}: badges broken over two lines: {broken}"
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from ckanapi import RemoteCKAN
 from django.core.management import call_command
 
+from jichitai.opendata.models import Resource
 from jichitai.opendata.tests.helpers import aed_row, workbook_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -127,3 +128,26 @@ def test_on_a_phone_every_standard_and_its_schemas_are_in_view(page, accessible)
     assert page.evaluate(CONTROLS_OFF_SCREEN) == []
     assert page.get_by_role("link", name="自治体標準オープンデータセット(現行)").first.is_visible()
     accessible(page)
+
+
+def test_in_english_a_reports_kind_of_problem_reads_as_one_word(
+    browser, live_server, demo_staff, accessible
+):
+    """The findings table squeezes its narrow columns beside long Japanese details: the
+    「Warning」 badge of each finding stayed whole only in Japanese (「War / ning」 in English)."""
+    resource = Resource.objects.filter(
+        organization__code="242012", validation_status=Resource.Validation.WARNINGS
+    ).first()
+    context = browser.new_context(
+        locale="en-US", base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Login ID").fill("tsu-clerk")
+    page.get_by_label("Password").fill("jichitai-demo-2026")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name=re.compile("staff home")).wait_for()
+    page.goto(f"/s/242012/opendata/resources/{resource.pk}/")
+    assert page.get_by_text("Warning", exact=True).count() > 0
+    accessible(page)
+    context.close()
