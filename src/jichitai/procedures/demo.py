@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.procedures import selectors, services
-from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.models import Application, ApplicationEvent, Procedure
 from jichitai.procedures.services import documents
 from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import divisions_of
@@ -183,6 +183,15 @@ def _pdf() -> SimpleUploadedFile:
 SURVEY_IN_PLAN_PERIOD = {2021: (40, 8), 2022: (45, 16), 2023: (50, 31)}
 
 
+def dated_back(application: Application, received: datetime, **fields) -> None:
+    """Dates an application back to when it was received, its 受付 in the history with it (a
+    demo needs a past)."""
+    Application.objects.filter(pk=application.pk).update(submitted_at=received, **fields)
+    ApplicationEvent.objects.filter(
+        application=application, kind=ApplicationEvent.Kind.SUBMITTED
+    ).update(at=received)
+
+
 def _survey_in_plan_period(survey) -> str:
     for year, (answers, feeling) in SURVEY_IN_PLAN_PERIOD.items():
         held = timezone.make_aware(datetime(year, 11, 10, 10, 0))
@@ -195,9 +204,7 @@ def _survey_in_plan_period(survey) -> str:
                 },
                 idempotency_key=f"demo-survey-{year}-{number}",
             ).application
-            Application.objects.filter(pk=application.pk).update(
-                submitted_at=held + timedelta(minutes=number), fiscal_year=year
-            )
+            dated_back(application, held + timedelta(minutes=number), fiscal_year=year)
     return "職員アンケート: 令和3〜5年度の回答 " + "・".join(
         f"{answers}件" for answers, _feeling in SURVEY_IN_PLAN_PERIOD.values()
     )

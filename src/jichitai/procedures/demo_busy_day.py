@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jichitai.procedures import services, workload
-from jichitai.procedures.demo import EMAIL, NAME, PHONE, _person, _procedure
+from jichitai.procedures.demo import EMAIL, NAME, PHONE, _person, _procedure, dated_back
 from jichitai.procedures.demo_translations import move_fields, translate_move
-from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.models import Procedure
 from jichitai.tenancy.models import Organization
 
 CERTIFICATE_NAME = "住民票の写しの交付請求(郵送)"
@@ -77,8 +77,9 @@ def _received(procedure: Procedure, number: int, data: dict, days_ago: int) -> N
         procedure=procedure, data=data, idempotency_key=f"demo-busy-{procedure.pk}-{number}"
     ).application
     received = timezone.now() - timedelta(days=days_ago, hours=number % 7)
-    Application.objects.filter(pk=application.pk).update(
-        submitted_at=received,
+    dated_back(
+        application,
+        received,
         due_date=workload.due_date_for(procedure, timezone.localdate(received)),
     )
 

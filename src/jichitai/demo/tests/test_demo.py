@@ -2,6 +2,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 from jichitai.accounts.models import User
 from jichitai.audit.labels import action_label
 from jichitai.audit.models import AuditEvent
+from jichitai.procedures.models import ApplicationEvent
 from jichitai.tenancy.models import Division, Membership, Organization
 
 
@@ -69,6 +71,13 @@ def test_each_demo_clerk_and_viewer_has_work_waiting_some_near_or_past_due(capsy
     tsu_clerk = selectors.inbox_counts(Membership.objects.get(user__username="tsu-clerk"))
     assert tsu_clerk["unassigned"] >= 20
     assert tsu_clerk["overdue"] > 0 and tsu_clerk["due_soon"] > 0
+    # Work dated back has its history dated back with it: 受付 in the history is the day received.
+    received = ApplicationEvent.objects.filter(kind=ApplicationEvent.Kind.SUBMITTED)
+    assert [
+        event.application.receipt_number
+        for event in received.select_related("application")
+        if abs(event.at - event.application.submitted_at) > timedelta(minutes=1)
+    ] == []
 
 
 @pytest.mark.django_db
