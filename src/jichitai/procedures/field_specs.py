@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NotRequired, TypedDict
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 
 class Choice(TypedDict):
     value: str
@@ -107,13 +110,21 @@ class FieldType:
 
 
 def plain_display(value) -> str:
+    """An answer as the reader's language shows it: 「はい」 on staff pages and in exports,
+    「Sim」 on a Portuguese resident's confirmation."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return "はい" if value else "いいえ"
+        return gettext("はい") if value else gettext("いいえ")
     if isinstance(value, list):
-        return "、".join(str(item) for item in value)
+        return joined(str(item) for item in value)
     return str(value)
+
+
+def joined(items) -> str:
+    """Several answers in one line: 「A、B」 in Japanese, 「A, B」 in the other languages."""
+    language = translation.get_language() or "ja"
+    return ("、" if language.startswith("ja") else ", ").join(items)
 
 
 def is_empty(value) -> bool:

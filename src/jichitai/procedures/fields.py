@@ -6,7 +6,7 @@ the exports understand."""
 import re
 from decimal import Decimal
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from jichitai.core import japanese
 from jichitai.core import uploads as upload_kinds
@@ -19,6 +19,7 @@ from jichitai.procedures.field_specs import (
     FieldSpec,
     FieldType,
     is_empty,
+    joined,
     plain_display,
 )
 from jichitai.procedures.registry import field_types
@@ -284,7 +285,7 @@ def _multiple(value, spec: FieldSpec):
 def _choice_label(value, spec: FieldSpec) -> str:
     labels = {choice["value"]: choice["label"] for choice in spec.get("choices", [])}
     if isinstance(value, list):
-        return "、".join(labels.get(item, item) for item in value)
+        return joined(labels.get(item, item) for item in value)
     return labels.get(value, plain_display(value))
 
 
@@ -422,7 +423,7 @@ for field_type in (
         "人数(定員に数える)",
         _persons_schema,
         lambda v, s: _number(v, {}),
-        lambda v, s: f"{v}人" if v else "",
+        lambda v, s: ngettext("%(count)s人", "%(count)s人", v) % {"count": v} if v else "",
     ),
     FieldType(
         "note",

@@ -20,6 +20,7 @@ from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.procedures.availability import ProcedureUnavailable, unavailable_reason
 from jichitai.procedures.fields import FieldInputError
 from jichitai.procedures.models import Procedure
+from jichitai.procedures.registry import field_types
 from jichitai.procedures.repeats import _normalise as normalise_repeat
 from jichitai.procedures.services import store_pending_upload, submit_application
 from jichitai.procedures.tests.factories import published_procedure
@@ -130,6 +131,31 @@ def test_times_are_shown_as_clock_times_to_a_reader_of_another_language(language
         assert datetime_display("2026-04-01T09:30", {}) == "2026-04-01 09:30"
     assert time_display("09:30", {}) == "9時30分"
     assert datetime_display("2026-04-01T09:30", {}) == "令和8年4月1日 9時30分"
+
+
+@pytest.mark.parametrize("language", LATIN_SCRIPT)
+def test_answers_of_yes_no_persons_and_several_choices_read_in_the_residents_language(language):
+    """The confirmation and the status page show an answer as the resident gave it: 「はい」,
+    「2人」 and 「A、B」 were Japanese whatever language the form was read in."""
+    choices = {
+        "name": "days",
+        "type": "multiple_choice",
+        "label": "Days",
+        "choices": [{"value": "sat", "label": "Sat"}, {"value": "sun", "label": "Sun"}],
+    }
+    shown = {}
+    with resident_language(language):
+        shown["yes"] = field_types.get("yes_no").display(True, {})
+        shown["no"] = field_types.get("yes_no").display(False, {})
+        shown["consent"] = field_types.get("consent").display(True, {})
+        shown["persons"] = field_types.get("persons").display(2, {})
+        shown["choices"] = field_types.get("multiple_choice").display(["sat", "sun"], choices)
+    assert {key: japanese_left(text) for key, text in shown.items() if japanese_left(text)} == {}
+    assert shown["persons"].startswith("2") and shown["choices"] == "Sat, Sun"
+    # Staff pages and exports keep them Japanese.
+    assert field_types.get("yes_no").display(True, {}) == "はい"
+    assert field_types.get("persons").display(2, {}) == "2人"
+    assert field_types.get("multiple_choice").display(["sat", "sun"], choices) == "Sat、Sun"
 
 
 @pytest.mark.django_db
