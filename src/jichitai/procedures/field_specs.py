@@ -121,10 +121,10 @@ def plain_display(value) -> str:
     return str(value)
 
 
-def joined(items) -> str:
+def joined(items, *, japanese: str = "、") -> str:
     """Several answers in one line: 「A、B」 in Japanese, 「A, B」 in the other languages."""
     language = translation.get_language() or "ja"
-    return ("、" if language.startswith("ja") else ", ").join(items)
+    return (japanese if language.startswith("ja") else ", ").join(items)
 
 
 def is_empty(value) -> bool:

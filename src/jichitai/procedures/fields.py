@@ -194,7 +194,7 @@ def _name(value, spec: FieldSpec):
     missing = [str(label) for part, label in NAME_PARTS if not result[part]]
     if missing:
         raise FieldInputError(
-            gettext("%(parts)sを入力してください。") % {"parts": "・".join(missing)}
+            gettext("%(parts)sを入力してください。") % {"parts": joined(missing, japanese="・")}
         )
     return result
 

@@ -149,7 +149,11 @@ def count_problem(rows: list | None, spec: FieldSpec, values: dict) -> str | Non
     except (TypeError, ValueError):
         return None
     if len(rows or []) != wanted:
-        return f"「{spec['label']}」は {wanted} {japanese_unit(spec)}分を入力してください。"
+        return gettext("「%(label)s」は %(fewest)s %(counter)s分を入力してください。") % {
+            "label": spec["label"],
+            "fewest": wanted,
+            "counter": unit(spec),
+        }
     return None
 
 

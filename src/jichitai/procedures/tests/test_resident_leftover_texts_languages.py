@@ -22,6 +22,7 @@ from jichitai.procedures.fields import FieldInputError
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import field_types
 from jichitai.procedures.repeats import _normalise as normalise_repeat
+from jichitai.procedures.repeats import count_problem
 from jichitai.procedures.services import store_pending_upload, submit_application
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.tests.languages import JAPANESE
@@ -115,6 +116,33 @@ def test_a_repeating_answer_that_is_no_list_is_explained_in_the_residents_langua
     with resident_language(language), pytest.raises(FieldInputError) as refused:
         normalise_repeat("Ana", spec)
     assert japanese_left(str(refused.value)) == []
+
+
+@pytest.mark.parametrize("language", LATIN_SCRIPT)
+def test_the_parts_of_a_name_left_blank_are_listed_as_the_residents_language_lists(language):
+    name = field_types.get("name")
+    with resident_language(language), pytest.raises(FieldInputError) as refused:
+        name.normalise({"family": "Silva"}, {})
+    assert "・" not in str(refused.value) and ", " in str(refused.value)
+    with pytest.raises(FieldInputError) as for_staff:
+        name.normalise({"family": "三重"}, {})
+    assert "名・セイ・メイ" in str(for_staff.value)
+
+
+@pytest.mark.parametrize("language", LATIN_SCRIPT)
+def test_rows_short_of_the_number_an_answer_asked_for_are_explained_in_the_residents_language(
+    language,
+):
+    spec = {
+        "name": "kids",
+        "type": "repeat",
+        "label": "Filhos",
+        "repeat_count": "${n}",
+        "children": [{"name": "kid", "type": "text", "label": "Nome"}],
+    }
+    with resident_language(language):
+        problem = count_problem([{"kid": "Ana"}], spec, {"n": 2})
+    assert "2" in problem and japanese_left(problem) == []
 
 
 @pytest.mark.parametrize("language", LATIN_SCRIPT)
