@@ -25,14 +25,15 @@ REQUIRED_MESSAGES = {
 REQUIRED_MESSAGE = gettext_lazy("「%(label)s」を入力してください。")
 
 
-def _is_required(spec: FieldSpec, values: dict) -> bool:
+def is_required(spec: FieldSpec, values: dict) -> bool:
     if spec.get("required"):
         return True
     condition = spec.get("required_if")
     return bool(condition) and expressions.holds(condition, values)
 
 
-def _required_message(spec: FieldSpec) -> str:
+def required_message(spec: FieldSpec) -> str:
+    """The form's own message for this question left blank, else the one for its type."""
     if spec.get("required_message"):
         return spec["required_message"]
     template = REQUIRED_MESSAGES.get(spec["type"], REQUIRED_MESSAGE)
@@ -57,7 +58,7 @@ def _schema_message(error, spec: FieldSpec) -> str:
     if keyword in {"format", "pattern"}:
         return gettext("形式が正しくありません。")
     if keyword == "required":
-        return _required_message(spec)
+        return required_message(spec)
     return gettext("入力内容を確認してください。")
 
 
@@ -127,8 +128,8 @@ def validate_application_data(
             errors[name] = [problem]
             continue
         if value is None:
-            if _is_required(spec, cleaned):
-                errors[name] = [_required_message(spec)]
+            if is_required(spec, cleaned):
+                errors[name] = [required_message(spec)]
             continue
         if field_type.has_choices and spec.get("choice_filter"):
             offered = {choice["value"] for choice in offered_choices(spec, cleaned)}

@@ -21,7 +21,7 @@ from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese, rows
 from jichitai.core.uploads import UploadRejected
-from jichitai.procedures import notifications, published, workload
+from jichitai.procedures import notifications, published, validation, workload
 from jichitai.procedures.availability import ProcedureUnavailable, accepting, unavailable_reason
 from jichitai.procedures.definitions import asked_names, file_fields, persons_of
 from jichitai.procedures.fields import FieldSpec
@@ -36,7 +36,6 @@ from jichitai.procedures.registry import Candidate, acceptance_checks, field_typ
 from jichitai.procedures.services import insertion
 from jichitai.procedures.services.processing import Status
 from jichitai.procedures.services.uploads import store_upload
-from jichitai.procedures.validation import validate_application_data
 
 
 class ApplicationInvalid(ValidationError):
@@ -149,8 +148,8 @@ def _attach_files(
             ]
         elif reference is not None:
             cleaned[name] = reference
-        elif spec.get("required"):
-            errors[name] = [f"「{spec['label']}」のファイルを添付してください。"]
+        elif validation.is_required(spec, cleaned):
+            errors[name] = [validation.required_message(spec)]
     return files_by_field, stored_now
 
 
@@ -270,7 +269,7 @@ def _submit(
         raise reason
     # ``unavailable_reason`` refuses a procedure without a published version.
     version = cast(FormVersion, procedure.current_version)
-    cleaned, errors = validate_application_data(
+    cleaned, errors = validation.validate_application_data(
         version.fields, version.schema, data, reject_unknown=reject_unknown
     )
 

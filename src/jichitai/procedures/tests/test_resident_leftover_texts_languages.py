@@ -23,7 +23,11 @@ from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import field_types
 from jichitai.procedures.repeats import _normalise as normalise_repeat
 from jichitai.procedures.repeats import count_problem
-from jichitai.procedures.services import store_pending_upload, submit_application
+from jichitai.procedures.services import (
+    ApplicationInvalid,
+    store_pending_upload,
+    submit_application,
+)
 from jichitai.procedures.tests.factories import published_procedure
 from jichitai.procedures.tests.languages import JAPANESE
 from jichitai.procedures.translations import LANGUAGES, resident_language
@@ -100,6 +104,27 @@ def test_a_refused_upload_is_explained_in_the_residents_language(language, conte
     with pytest.raises(UploadRejected) as for_staff:
         check_upload(upload, allowed=["pdf", "png"], max_bytes=1024)
     assert JAPANESE.search(for_staff.value.messages[0])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LATIN_SCRIPT)
+def test_a_required_file_not_attached_is_asked_for_in_the_residents_language(tsu, language):
+    fields = [
+        {"name": "proof", "type": "file", "label": "Comprovante", "required": True},
+        {
+            "name": "photo",
+            "type": "file",
+            "label": "Foto",
+            "required": True,
+            "required_message": "Anexe a foto do documento.",
+        },
+    ]
+    procedure = published_procedure(tsu, fields=fields)
+    with resident_language(language), pytest.raises(ApplicationInvalid) as refused:
+        submit_application(procedure=procedure, data={})
+    messages = {name: errors[0].message for name, errors in refused.value.error_dict.items()}
+    assert japanese_left(messages["proof"], "Comprovante") == []
+    assert messages["photo"] == "Anexe a foto do documento."  # the form's own message
 
 
 @pytest.mark.parametrize("language", LATIN_SCRIPT)
