@@ -168,6 +168,24 @@ class TestSubmission:
         assert application.data["proof"] == {"file_id": stored.pk, "name": "証明書.pdf"}
         assert "証明書.pdf" not in stored.file.name  # unguessable storage name
 
+    def test_a_file_required_by_an_earlier_answer_is_asked_for_only_then(self, tsu):
+        fields = [
+            {"name": "has_car", "type": "yes_no", "label": "車をお持ちですか", "required": True},
+            {
+                "name": "inspection",
+                "type": "file",
+                "label": "車検証",
+                "required_if": "${has_car} = 'yes'",
+            },
+        ]
+        procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+        with pytest.raises(services.ApplicationInvalid) as error:
+            services.submit_application(procedure=procedure, data={"has_car": "yes"})
+        assert error.value.message_dict == {
+            "inspection": ["「車検証」のファイルを添付してください。"]
+        }
+        services.submit_application(procedure=procedure, data={"has_car": "no"})
+
     def test_an_attachment_with_javascript_is_refused_and_not_stored(self, tsu):
         fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
         procedure = published_procedure(
