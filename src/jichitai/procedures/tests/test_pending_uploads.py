@@ -167,3 +167,23 @@ def test_a_replaced_file_is_deleted_and_no_longer_counts(
     assert not default_storage.exists(first.file.name)
     client.post(f"{url}confirm/")
     assert Application.objects.get().files.get().original_name == "新しい.pdf"
+
+
+def test_a_file_an_earlier_answer_requires_is_asked_for_on_the_page(tsu):
+    fields = [
+        {"name": "has_car", "type": "yes_no", "label": "車をお持ちですか", "required": True},
+        {
+            "name": "inspection",
+            "type": "file",
+            "label": "車検証",
+            "required_if": "${has_car} = 'yes'",
+        },
+    ]
+    procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+    client = Client()
+    page = client.post(url_of(procedure), {"has_car": "yes"})
+    assert "「車検証」のファイルを添付してください。" in error_next_to(
+        page.content.decode(), "inspection"
+    )
+    confirm = client.post(url_of(procedure), {"has_car": "no"})
+    assert confirm.status_code == 302
