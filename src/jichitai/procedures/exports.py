@@ -3,7 +3,10 @@ split into their parts), for CSV and XLSX exports. A repeating group (``repeats`
 numbered columns in a CSV (子ども1_氏名, 子ども2_氏名 … up to its most rows) and a sheet of its
 own in an XLSX (受付番号, 行番号 and the row's columns, one line per row)."""
 
-from django.utils import timezone
+import functools
+
+from django.conf import settings
+from django.utils import timezone, translation
 
 from jichitai.core.exports import export_xlsx
 from jichitai.procedures import repeats
@@ -11,6 +14,22 @@ from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
 
 FIXED_COLUMNS = ["受付番号", "受付日時", "受付経路", "状態", "人数"]
+
+
+def in_the_platforms_language(function):
+    """An export is a record for the office's spreadsheets: its headings (氏名(姓)) and values
+    (オンライン, 受付, はい) are the same whichever language the member reads the pages in."""
+
+    @functools.wraps(function)
+    def written_in_the_platforms_language(*args, **kwargs):
+        # A context of its own per call: one shared override keeps the language it replaced on
+        # itself, which nested or concurrent calls would overwrite.
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return written_in_the_platforms_language
+
+
 ROW_COLUMNS = ["受付番号", "行番号"]
 
 
@@ -54,6 +73,7 @@ def _fields(procedure, applications) -> list[FieldSpec]:
     return fields
 
 
+@in_the_platforms_language
 def application_table(
     procedure, applications, *, repeats_as_columns: bool = True
 ) -> tuple[list[str], list[list]]:
@@ -95,6 +115,7 @@ def application_table(
     return header, rows
 
 
+@in_the_platforms_language
 def repeat_tables(procedure, applications) -> dict[str, tuple[list[str], list[list]]]:
     """One table per repeat, named after it: a line per answered row of each application."""
     tables = {}
@@ -115,6 +136,7 @@ def repeat_tables(procedure, applications) -> dict[str, tuple[list[str], list[li
     return tables
 
 
+@in_the_platforms_language
 def workbook(procedure, applications) -> bytes:
     """The applications as an XLSX: one sheet of applications, one sheet per repeat."""
     header, rows = application_table(procedure, applications, repeats_as_columns=False)

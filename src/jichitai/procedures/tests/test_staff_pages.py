@@ -337,6 +337,23 @@ class TestExports:
         family = rows[0].index("氏名(姓)")
         assert rows[2][family] == "𠮷野" and rows[2][family + 1] == "'=SUM(A1)"
 
+    def test_a_member_reading_english_exports_the_same_japanese_table(
+        self, tsu, manager, login, procedure, settings
+    ):
+        """An export is a record for the office's spreadsheets: its headings and its values
+        (オンライン, 受付, はい) do not change with the language the pages are read in."""
+        client = login(manager)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(f"/s/{tsu.code}/procedures/{procedure.pk}/export/", {"format": "csv"})
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        english = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+        response = client.get(f"/s/{tsu.code}/procedures/{procedure.pk}/export/", {"format": "csv"})
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        japanese = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        assert english == japanese
+        assert english[1][2:4] == ["オンライン", "受付"]
+
     def test_cp932_export_reports_characters_it_cannot_hold(self, tsu, manager, login, procedure):
         client = login(manager)
         report = client.get(
