@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jichitai.collaboration.models import Measure
 from jichitai.collaboration.selectors import municipalities_of
+from jichitai.core.exports import in_the_platforms_language
 from jichitai.core.japanese import fiscal_year
 from jichitai.core.metrics import compute_for_each
 from jichitai.core.registry import metrics
@@ -318,6 +319,7 @@ def recorded_use(own: list[dict]) -> dict[str, str]:
 OPEN_DATA_HEADER = ["全国地方公共団体コード", "団体名", "年度", "月", "項目", "値", "単位"]
 
 
+@in_the_platforms_language
 def open_data_rows(prefecture: Organization, year: int) -> tuple[list[str], list[list]]:
     """The table as open data: one row per 市町 and figure, then per 市町, channel and month
     (団体コード, 団体名, 年度, 月 (YYYY-MM, blank for the year), 項目, 値, 単位)."""
@@ -333,9 +335,9 @@ def _open_rows(table: dict) -> Iterator[list]:
                 row["name"],
                 year,
                 "",
-                item["label"],
+                str(item["label"]),
                 _open_value(value),
-                item["unit"],
+                str(item["unit"]),
             ]
         for line in row["months"]:
             label = _("申請件数(%(channel)s)") % {"channel": line["label"]}

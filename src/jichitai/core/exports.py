@@ -3,22 +3,42 @@
 that CP932 cannot hold are reported, never silently dropped."""
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ParamSpec, TypeVar
 
+from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jichitai.core.files import content_disposition
 
+P = ParamSpec("P")
+R = TypeVar("R")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[/\\?*\[\]:]")
 SHEET_TITLE_LENGTH = 31
 # 〓 (geta) is the customary stand-in for a character a Japanese legacy encoding cannot hold.
 CP932_REPLACEMENT = "〓"
+
+
+def in_the_platforms_language(function: Callable[P, R]) -> Callable[P, R]:
+    """For what builds an export: a record for the office's spreadsheets, or open data, is the
+    same file whichever language its reader's pages are in (its headings, 氏名(姓), and values,
+    オンライン, 受付, はい). The table must hold text, not lazy translations made later."""
+
+    @functools.wraps(function)
+    def written_in_the_platforms_language(*args: P.args, **kwargs: P.kwargs) -> R:
+        # A context of its own per call: one shared override keeps the language it replaced on
+        # itself, which nested or concurrent calls would overwrite.
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return written_in_the_platforms_language
 
 
 def neutralise_formula(value: object) -> object:

@@ -3,31 +3,14 @@ split into their parts), for CSV and XLSX exports. A repeating group (``repeats`
 numbered columns in a CSV (子ども1_氏名, 子ども2_氏名 … up to its most rows) and a sheet of its
 own in an XLSX (受付番号, 行番号 and the row's columns, one line per row)."""
 
-import functools
+from django.utils import timezone
 
-from django.conf import settings
-from django.utils import timezone, translation
-
-from jichitai.core.exports import export_xlsx
+from jichitai.core.exports import export_xlsx, in_the_platforms_language
 from jichitai.procedures import repeats
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
 
 FIXED_COLUMNS = ["受付番号", "受付日時", "受付経路", "状態", "人数"]
-
-
-def in_the_platforms_language(function):
-    """An export is a record for the office's spreadsheets: its headings (氏名(姓)) and values
-    (オンライン, 受付, はい) are the same whichever language the member reads the pages in."""
-
-    @functools.wraps(function)
-    def written_in_the_platforms_language(*args, **kwargs):
-        # A context of its own per call: one shared override keeps the language it replaced on
-        # itself, which nested or concurrent calls would overwrite.
-        with translation.override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return written_in_the_platforms_language
 
 
 ROW_COLUMNS = ["受付番号", "行番号"]

@@ -73,6 +73,15 @@ def test_the_demo_reproduces_the_seed_r3_effect_and_the_page_and_exports_show_it
     assert "2,681" in page and "1,479" in page and "1,202" in page and "44.8%" in page
     csv_utf8 = client.get("/s/240001/automation/ledger/?year=2021&format=csv").content
     assert csv_utf8.startswith(b"\xef\xbb\xbf") and b"1202.0" in csv_utf8
+    # A record for the office's spreadsheets: the same file whichever language the pages are in.
+    english = client.get(
+        "/s/240001/automation/ledger/?year=2021&format=csv", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.content == csv_utf8
+    english_xlsx = client.get(
+        "/s/240001/automation/ledger/?year=2021&format=xlsx", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert load_workbook(io.BytesIO(english_xlsx.content)).sheetnames == ["業務別", "所属別"]
     csv_sjis = client.get("/s/240001/automation/ledger/?year=2021&format=csv-sjis").content
     assert "自動車税送付先変更届に係る情報の入力".encode("cp932") in csv_sjis
     xlsx = client.get("/s/240001/automation/ledger/?year=2021&format=xlsx").content

@@ -20,7 +20,13 @@ from jichitai.automation.models import Run
 from jichitai.automation.services import scheduling
 from jichitai.automation.steps import steps
 from jichitai.core import params
-from jichitai.core.exports import csv_response, export_csv, export_xlsx, xlsx_response
+from jichitai.core.exports import (
+    csv_response,
+    export_csv,
+    export_xlsx,
+    in_the_platforms_language,
+    xlsx_response,
+)
 from jichitai.core.files import private_file_response
 from jichitai.core.forms import add_service_errors
 from jichitai.core.japanese import fiscal_year as fiscal_year_of
@@ -265,6 +271,7 @@ def _number(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+@in_the_platforms_language
 def _effect_rows(effect):
     header = [
         _("所属"),
@@ -302,6 +309,21 @@ def _effect_rows(effect):
     return header, rows
 
 
+@in_the_platforms_language
+def _effect_workbook(effect) -> bytes:
+    header, rows = _effect_rows(effect)
+    division_rows = [
+        [d["division"], d["before"], d["after"], d["reduction"], d["reduction_percent"]]
+        for d in effect["divisions"]
+    ]
+    return export_xlsx(
+        {
+            _("業務別"): (header, [[_number(value) for value in row] for row in rows]),
+            _("所属別"): ([header[0], *header[3:]], division_rows),
+        }
+    )
+
+
 @requires_role(Role.VIEWER)
 def ledger(request, org_code):
     years = selectors.ledger_years(request.tenant)
@@ -317,20 +339,7 @@ def ledger(request, org_code):
         if fmt == "csv-sjis":
             return csv_response(export_csv(header, rows, encoding="cp932"), f"{name}-sjis.csv")
         if fmt == "xlsx":
-            rows = [[_number(value) for value in row] for row in rows]
-            division_rows = [
-                [d["division"], d["before"], d["after"], d["reduction"], d["reduction_percent"]]
-                for d in effect["divisions"]
-            ]
-            return xlsx_response(
-                export_xlsx(
-                    {
-                        _("業務別"): (header, rows),
-                        _("所属別"): ([header[0], *header[3:]], division_rows),
-                    }
-                ),
-                f"{name}.xlsx",
-            )
+            return xlsx_response(_effect_workbook(effect), f"{name}.xlsx")
         raise Http404
     form = (
         LedgerLineForm(initial={"fiscal_year": year})

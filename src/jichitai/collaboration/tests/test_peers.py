@@ -75,6 +75,21 @@ def test_the_public_page_and_open_data_carry_no_applicant(
     for text in [page.content.decode(), csv.content.decode("utf-8-sig"), str(data)]:
         for personal in ["三重", "太郎", "taro0@example.jp", "タロウ"]:
             assert personal not in text.replace("三重県", "")
+    # Open data is the same file for everyone: a reader of English got 「Applications」 rows
+    # under Japanese headings.
+    for reader in ("en", "pt"):
+        assert (
+            client.get(
+                "/o/240001/municipal-figures.csv?year=2026", HTTP_ACCEPT_LANGUAGE=reader
+            ).content
+            == csv.content
+        )
+        assert (
+            client.get(
+                "/o/240001/municipal-figures.json?year=2026", HTTP_ACCEPT_LANGUAGE=reader
+            ).json()
+            == data
+        )
     assert client.get("/o/242012/municipal-figures/").status_code == 404
     assert client.get("/o/240001/municipal-figures.xml").status_code == 404
     assert client.get("/o/240001/municipal-figures/?year=99999").status_code == 404
