@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from jichitai.core.decorators import public_view
-from jichitai.core.exports import csv_response, export_csv
+from jichitai.core.exports import csv_response, export_csv, in_the_platforms_language
 from jichitai.pdca import public
 from jichitai.pdca.charts import has_figures, responsive_svg
 from jichitai.tenancy.selectors import organization_by_code
@@ -45,10 +45,14 @@ def plan_page(request, org_code, slug):
     )
 
 
+# The plan's JSON and CSV files are open data: the same file for every reader.
+open_plan_data = in_the_platforms_language(public.public_plan_data)
+
+
 @public_view
 def plan_json(request, org_code, slug):
     organization = organization_by_code(org_code)
-    data = public.public_plan_data(public.published_plan(organization, slug))
+    data = open_plan_data(public.published_plan(organization, slug))
     for item in data["indicators"]:
         del item["chart"]
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
@@ -57,7 +61,7 @@ def plan_json(request, org_code, slug):
 @public_view
 def indicators_csv(request, org_code, slug):
     organization = organization_by_code(org_code)
-    data = public.public_plan_data(public.published_plan(organization, slug))
+    data = open_plan_data(public.published_plan(organization, slug))
     header = ["計画", "指標", "区分", "年度", "目標値", "実績値", "単位", "自動計測"]
     rows = [
         [
@@ -80,7 +84,7 @@ def indicators_csv(request, org_code, slug):
 def budgets_csv(request, org_code, slug):
     """The plan's budget per 年度, planned and executed (千円), counted as on the page."""
     organization = organization_by_code(org_code)
-    data = public.public_plan_data(public.published_plan(organization, slug))
+    data = open_plan_data(public.published_plan(organization, slug))
     header = ["計画", "年度", "予算額(千円)", "執行額(千円)", "執行率(%)"]
     rows = [
         [data["plan"]["name"], row["label"], row["planned"], row["executed"], row["rate"]]

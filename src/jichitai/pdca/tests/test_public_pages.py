@@ -64,6 +64,13 @@ def test_the_published_policy_has_a_public_page_with_progress_charts_budgets_and
     csv = client.get("/o/240001/plans/smart-government-policy/indicators.csv").content
     assert csv.startswith(b"\xef\xbb\xbf")
     assert "電子申請・届出システムによる申請件数,副指標,令和2年度,22400,22299".encode() in csv
+    # Open data is the same file for every reader: 「Sub-indicator」 and 「FY2020」 crept into
+    # the JSON and CSV that an English or Portuguese browser fetched.
+    for path in ("plan.json", "indicators.csv", "budgets.csv"):
+        url = f"/o/240001/plans/smart-government-policy/{path}"
+        japanese = client.get(url).content
+        for reader in ("en", "pt"):
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE=reader).content == japanese, (path, reader)
 
     home = client.get("/o/240001/").content.decode()
     assert "/o/240001/plans/smart-government-policy/" in home
