@@ -13,6 +13,7 @@ from jichitai.accounts import services as accounts
 from jichitai.accounts.selectors import principal_for_token
 from jichitai.core import params
 from jichitai.core.decorators import public_view
+from jichitai.core.exports import in_the_platforms_language
 from jichitai.opendata.ckan import Context, NotAuthorized
 from jichitai.opendata.ckan import openapi as ckan_openapi
 from jichitai.opendata.registry import actions
@@ -79,6 +80,7 @@ def openapi(request):
 
 @csrf_exempt
 @public_view
+@in_the_platforms_language
 def action(request, name: str):
     if name not in actions:
         return _error(

@@ -170,6 +170,11 @@ def test_organization_group_tag_and_license_lists(tsu, prefecture):
     assert call("tag_list")[1]["result"] == ["AED"]
     licenses = {item["id"] for item in call("license_list")[1]["result"]}
     assert {"CC-BY-4.0", "CC0-1.0", "PDL-1.0", "ODbL-1.0"} <= licenses
+    # A harvester gets the same answer whatever its Accept-Language: a licence's title matches
+    # the license_title of the datasets under it.
+    japanese = Client().get("/api/3/action/license_list").json()
+    english = Client().get("/api/3/action/license_list", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english == japanese
 
 
 def test_resource_show(tsu):
