@@ -60,7 +60,15 @@ def _checked_size(source: str, max_bytes: int) -> str:
 
 
 def _read(source: str, max_bytes: int, read: Callable[[_PlainLoader], Read]) -> Read:
-    loader = _PlainLoader(_checked_size(source, max_bytes))
+    try:
+        # The reader checks every character as it is built: a control character refuses here.
+        loader = _PlainLoader(_checked_size(source, max_bytes))
+    except yaml.reader.ReaderError as error:
+        line = source.count("\n", 0, error.position) + 1
+        raise YamlRefused(
+            f"{line}行目: YAML に使えない文字(U+{error.character:04X})が含まれています。"
+            "消すか、ふつうの文字に書き換えてください。"
+        ) from None
     try:
         return read(loader)
     except yaml.YAMLError as error:

@@ -35,6 +35,8 @@ def test_clerk_adds_plans_and_manager_approves_then_clerk_applies_with_uploads(
         and "「nothing」という手順(step)はありません" in text
         and "4行目" in text
     )
+    pasted = clerk.post(base + "scenarios/new/", {"source": "name: x\ntitle: a\x01b\n"})
+    assert pasted.status_code == 200 and "2行目: YAML に使えない文字" in pasted.content.decode()
     from jichitai.automation.registry import scenarios
 
     response = clerk.post(

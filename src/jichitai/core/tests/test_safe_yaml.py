@@ -53,3 +53,10 @@ def test_size_and_depth_are_bounded():
 def test_a_syntax_error_names_the_line():
     with pytest.raises(YamlRefused, match="2行目: YAML として読めません"):
         load_yaml("name: a\n  title: [\n")
+
+
+def test_a_control_character_pasted_into_the_text_is_refused_with_its_line():
+    """A character YAML forbids (here U+0001, as copying from some systems leaves behind) made
+    the scenario form fail with a server error instead of saying where it is."""
+    with pytest.raises(YamlRefused, match=r"2行目: YAML に使えない文字\(U\+0001\)"):
+        load_yaml("name: a\ntitle: b\x01c\n")
