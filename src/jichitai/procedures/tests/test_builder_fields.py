@@ -105,3 +105,37 @@ def test_the_xlsform_upload_page_opens_and_refuses_a_missing_file_next_to_its_fi
     # A browser always sends the CSRF token, so the form is read even without a file.
     refused = client.post(url, {"csrfmiddlewaretoken": "not-checked-by-the-test-client"})
     assert refused.status_code == 422 and 'id="id_workbook_error"' in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_move_that_would_break_a_condition_is_refused_in_words_and_nothing_moves(
+    tsu, tsu_admin, login
+):
+    """Moving a question above the one its condition reads gave a server error."""
+    from jichitai.procedures.models import Procedure
+    from jichitai.procedures.tests.factories import published_procedure
+
+    fields = [
+        {
+            "name": "has_car",
+            "type": "single_choice",
+            "label": "車をお持ちですか",
+            "required": True,
+            "choices": [{"value": "はい", "label": "はい"}, {"value": "いいえ", "label": "いいえ"}],
+        },
+        {
+            "name": "plate",
+            "type": "text",
+            "label": "ナンバー",
+            "show_if": {"field": "has_car", "values": ["はい"]},
+        },
+    ]
+    procedure = published_procedure(tsu, fields=fields)
+    builder = f"/s/{tsu.code}/procedures/{procedure.pk}/form/"
+    client = login(tsu_admin)
+    for action, position in (("up", 1), ("down", 0), ("remove", 0)):
+        response = client.post(builder, {"action": action, "position": position})
+        page = response.content.decode()
+        assert response.status_code == 422, action
+        assert 'role="alert"' in page and "表示条件" in page, action
+        assert Procedure.objects.get(pk=procedure.pk).draft_fields == procedure.draft_fields

@@ -41,7 +41,9 @@ def form_builder(request, org_code, procedure_id):
             target = position - 1 if action == "up" else position + 1
             if 0 <= target < len(fields):
                 fields[position], fields[target] = fields[target], fields[position]
-        return _save_fields(request, procedure, fields, FieldForm(earlier_fields=fields))
+        return _save_fields(
+            request, procedure, fields, FieldForm(earlier_fields=fields), moved=True
+        )
     if action == "add" and form.is_valid():
         fields.append(form.to_spec({spec["name"] for spec in fields}))
         return _save_fields(request, procedure, fields, form)
@@ -63,7 +65,7 @@ def form_builder(request, org_code, procedure_id):
     )
 
 
-def _builder_page(request, procedure, fields, form, jump_form, *, status):
+def _builder_page(request, procedure, fields, form, jump_form, *, status, list_errors=()):
     return render(
         request,
         "procedures/staff/form_builder.html",
@@ -73,6 +75,8 @@ def _builder_page(request, procedure, fields, form, jump_form, *, status):
             "form": form,
             "jump_form": jump_form,
             "page_count": len(pages.split(fields)),
+            # Why a move or a removal was refused, above the list it was asked from.
+            "list_errors": list_errors,
         },
         status=status,
     )
@@ -88,15 +92,22 @@ def _position(value, fields) -> int:
     return position
 
 
-def _save_fields(request, procedure, fields, form, *, jump_form=None):
+def _save_fields(request, procedure, fields, form, *, jump_form=None, moved=False):
     try:
         services.save_form_fields(actor=request.user, procedure=procedure, fields=fields)
     except ValidationError as error:
-        for message in error.messages:
-            (jump_form or form).add_error(None, message)
+        if not moved:
+            for message in error.messages:
+                (jump_form or form).add_error(None, message)
         jump_form = jump_form or JumpForm(fields=procedure.draft_fields)
         return _builder_page(
-            request, procedure, procedure.draft_fields, form, jump_form, status=422
+            request,
+            procedure,
+            procedure.draft_fields,
+            FieldForm(earlier_fields=procedure.draft_fields) if moved else form,
+            jump_form,
+            status=422,
+            list_errors=error.messages if moved else (),
         )
     messages.success(request, _("項目を保存しました。公開すると申込フォームに反映されます。"))
     return redirect(
