@@ -24,7 +24,9 @@ result under a name, ``collect`` appends it to a list kept across items. Values 
 ``{{ path.to.value }}``; a value that is only a placeholder keeps its type (a list stays a list).
 """
 
+import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -177,6 +179,12 @@ def parse(source: str) -> dict:
         path = list(error.absolute_path)
         line = _line_of(node, path)
         problems.append(f"{line}行目 {_path_text(path)}: {message_for(error)}。")
+    # JSON has no infinity or NaN (YAML's .inf, .nan): the definition could not be stored.
+    not_a_figure = _("数値が大きすぎるか、数値ではありません")
+    problems += [
+        f"{_line_of(node, path)}行目 {_path_text(path)}: {not_a_figure}。"
+        for path in _non_finite_numbers(data)
+    ]
     # The step lists' own consistency: the items variable must be produced before "each".
     if not problems and data.get("each") and not data.get("items"):
         problems.append(
@@ -185,6 +193,17 @@ def parse(source: str) -> dict:
     if problems:
         raise DefinitionError(sorted(set(problems), key=lambda p: int(p.split("行目")[0] or 0)))
     return data
+
+
+def _non_finite_numbers(value: Any, path: tuple = ()) -> Iterator[list]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield list(path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite_numbers(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite_numbers(item, (*path, index))
 
 
 # --- Values with placeholders ------------------------------------------------------------------

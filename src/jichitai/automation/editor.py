@@ -8,6 +8,7 @@ their parameters as ``step-N-p-PARAM``. The ``action`` button says what to do: `
 ``up-N``, ``down-N``, ``remove-N`` or ``save``.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -326,6 +327,8 @@ def _value(f: Field):
             number = float(text.replace(",", ""))
         except ValueError:
             raise ValueError(gettext("数値を半角で入力してください。")) from None
+        if not math.isfinite(number):  # 1e309, nan: no figure a scenario could store
+            raise ValueError(gettext("数値が大きすぎるか、数値ではありません。"))
         return int(number) if number.is_integer() else number
     if f.kind == "lines":
         return [line.strip() for line in text.splitlines() if line.strip()]

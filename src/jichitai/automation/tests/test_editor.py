@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from jichitai.automation import definition, editor, samples
+from jichitai.automation.errors import DefinitionError
 from jichitai.automation.models import Scenario
 from jichitai.automation.registry import scenarios
 
@@ -125,6 +126,14 @@ def test_a_clerk_builds_a_scenario_with_a_condition_without_typing_yaml(tsu, tsu
     values["manual_minutes_before"] = "五"
     refused = clerk.post(url, values).content.decode()
     assert "1件あたりの手作業時間(導入前、分): 数値を半角で入力してください。" in refused
+    # A figure too large to be a number (float infinity) was written to the database and failed.
+    for too_large in ("1e309", "nan", "-inf"):
+        values["manual_minutes_before"] = too_large
+        refused = clerk.post(url, values)
+        assert refused.status_code == 400 and not Scenario.objects.exists(), too_large
+        assert "1件あたりの手作業時間(導入前、分): 数値が大きすぎるか、数値ではありません。" in (
+            refused.content.decode()
+        ), too_large
     values["manual_minutes_before"] = "5"
     assert clerk.post(url, values).status_code == 302
     version = Scenario.objects.get().current_version
@@ -261,3 +270,16 @@ def test_the_editor_page_in_english(tsu, tsu_clerk, login):
     assert "Manual work per item before automation (minutes)" in page
     assert "For each item" in page and "Read a CSV file(csv.read)" in page
     assert "1件あたりの手作業時間" not in page
+
+
+@pytest.mark.parametrize("number", [".inf", "-.inf", ".nan", "1e999"])
+def test_a_scenario_written_with_an_infinite_figure_is_refused_with_its_line(number):
+    source = (
+        f"name: x\ntitle: x\nmanual_minutes_before: 1\nmanual_minutes_after: {number}\n"
+        "each:\n  - step: item.skip_if\n    with: {value: 1, in: [1], reason: r}\nitems: rows\n"
+    )
+    with pytest.raises(DefinitionError) as refused:
+        definition.parse(source)
+    assert any(
+        problem.startswith("4行目 manual_minutes_after") for problem in refused.value.problems
+    ), refused.value.problems
