@@ -78,27 +78,25 @@ def navigation_for(request) -> list[dict]:
     visible = _visible_items(request)
     if not visible:
         return []
-    items = []
     # Each entry with the paths it stands for: 管理 stands for itself and every setting under it.
-    stands_for = []
-    for item, url in visible:
-        if not item.administration:
-            items.append({"label": item.label, "url": url, "current": False})
-            stands_for.append([url])
-    settings = [url for item, url in visible if item.administration]
-    if settings:
+    entries = [
+        ({"label": item.label, "url": url, "current": False}, [url])
+        for item, url in visible
+        if not item.administration
+    ]
+    setting_urls = [url for item, url in visible if item.administration]
+    if setting_urls:
         code = request.membership.organization.code
         hub = reverse("dashboard:administration", kwargs={"org_code": code})
-        items.append({"label": _("管理"), "url": hub, "current": False})
-        stands_for.append([hub, *settings])
+        entries.append(({"label": _("管理"), "url": hub, "current": False}, [hub, *setting_urls]))
     # The current entry is the one with the longest start of this page's path: the home
     # (/s/<code>/) starts every staff path, so it is current only on itself.
     matching = [
         (len(path), entry)
-        for entry, paths in zip(items, stands_for, strict=True)
+        for entry, paths in entries
         for path in paths
         if request.path.startswith(path)
     ]
     if matching:
         max(matching, key=lambda match: match[0])[1]["current"] = True
-    return items
+    return [entry for entry, _paths in entries]

@@ -119,7 +119,6 @@ def repeat_tables(procedure, applications) -> dict[str, tuple[list[str], list[li
     return tables
 
 
-@in_the_platforms_language
 def workbook(procedure, applications) -> bytes:
     """The applications as an XLSX: one sheet of applications, one sheet per repeat."""
     header, rows = application_table(procedure, applications, repeats_as_columns=False)

@@ -310,8 +310,7 @@ def _effect_rows(effect):
 
 
 @in_the_platforms_language
-def _effect_workbook(effect) -> bytes:
-    header, rows = _effect_rows(effect)
+def _effect_workbook(effect, header: list, rows: list) -> bytes:
     division_rows = [
         [d["division"], d["before"], d["after"], d["reduction"], d["reduction_percent"]]
         for d in effect["divisions"]
@@ -339,7 +338,7 @@ def ledger(request, org_code):
         if fmt == "csv-sjis":
             return csv_response(export_csv(header, rows, encoding="cp932"), f"{name}-sjis.csv")
         if fmt == "xlsx":
-            return xlsx_response(_effect_workbook(effect), f"{name}.xlsx")
+            return xlsx_response(_effect_workbook(effect, header, rows), f"{name}.xlsx")
         raise Http404
     form = (
         LedgerLineForm(initial={"fiscal_year": year})
