@@ -32,6 +32,17 @@ EVENT_FIELDS = [
     {"name": "agree", "type": "consent", "label": "個人情報の取扱いに同意します", "required": True},
 ]
 
+# A file an earlier answer makes required (XLSForm's conditional required).
+CAR_INSPECTION_FIELDS = [
+    {"name": "has_car", "type": "yes_no", "label": "車をお持ちですか", "required": True},
+    {
+        "name": "inspection",
+        "type": "file",
+        "label": "車検証",
+        "required_if": "${has_car} = 'yes'",
+    },
+]
+
 
 def published_procedure(organization, *, fields=None, **settings) -> Procedure:
     division = settings.pop("division", None) or DivisionFactory(organization=organization)

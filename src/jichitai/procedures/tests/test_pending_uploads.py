@@ -19,7 +19,7 @@ from jichitai.jobs import services as jobs
 from jichitai.jobs.models import Job
 from jichitai.procedures import services
 from jichitai.procedures.models import Application, ApplicationFile
-from jichitai.procedures.tests.factories import published_procedure
+from jichitai.procedures.tests.factories import CAR_INSPECTION_FIELDS, published_procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -170,16 +170,7 @@ def test_a_replaced_file_is_deleted_and_no_longer_counts(
 
 
 def test_a_file_an_earlier_answer_requires_is_asked_for_on_the_page(tsu):
-    fields = [
-        {"name": "has_car", "type": "yes_no", "label": "車をお持ちですか", "required": True},
-        {
-            "name": "inspection",
-            "type": "file",
-            "label": "車検証",
-            "required_if": "${has_car} = 'yes'",
-        },
-    ]
-    procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+    procedure = published_procedure(tsu, fields=CAR_INSPECTION_FIELDS, attachment_kinds=["pdf"])
     client = Client()
     page = client.post(url_of(procedure), {"has_car": "yes"})
     assert "「車検証」のファイルを添付してください。" in error_next_to(

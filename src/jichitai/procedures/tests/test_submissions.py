@@ -13,7 +13,11 @@ from jichitai.core.tests.samples import active_pdf_bytes, pdf_bytes, png_bytes
 from jichitai.procedures import availability, selectors, services
 from jichitai.procedures.models import Application, ApplicationFile, Procedure
 from jichitai.procedures.registry import acceptance_checks
-from jichitai.procedures.tests.factories import event_data, published_procedure
+from jichitai.procedures.tests.factories import (
+    CAR_INSPECTION_FIELDS,
+    event_data,
+    published_procedure,
+)
 from jichitai.tenancy.tests.factories import DivisionFactory
 
 Status = Application.Status
@@ -169,16 +173,7 @@ class TestSubmission:
         assert "証明書.pdf" not in stored.file.name  # unguessable storage name
 
     def test_a_file_required_by_an_earlier_answer_is_asked_for_only_then(self, tsu):
-        fields = [
-            {"name": "has_car", "type": "yes_no", "label": "車をお持ちですか", "required": True},
-            {
-                "name": "inspection",
-                "type": "file",
-                "label": "車検証",
-                "required_if": "${has_car} = 'yes'",
-            },
-        ]
-        procedure = published_procedure(tsu, fields=fields, attachment_kinds=["pdf"])
+        procedure = published_procedure(tsu, fields=CAR_INSPECTION_FIELDS, attachment_kinds=["pdf"])
         with pytest.raises(services.ApplicationInvalid) as error:
             services.submit_application(procedure=procedure, data={"has_car": "yes"})
         assert error.value.message_dict == {
