@@ -216,6 +216,30 @@ def phone(browser, live_server):
         context.close()
 
 
+@pytest.fixture
+def desk(browser, live_server):
+    """Opens pages as a member of staff sees them at a desk (1280 px wide), logged in with the
+    second factor verified, in the language their browser asks for; for tests of what comes
+    after the login page, in any language."""
+    contexts = []
+
+    def open_page(user, *, locale: str = "ja-JP"):
+        session = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+        context = browser.new_context(
+            locale=locale, base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 # The headings of a table's columns whose every cell is a figure (td.number) but which are not
 # aligned with them (th.number): a heading left of right-aligned figures reads as the next column's.
 MISALIGNED_NUMBER_HEADINGS = """() => [...document.querySelectorAll('table')].flatMap(table => {

@@ -2,6 +2,7 @@
 navigation and home card, and the demo (its background jobs are in ``jobs.py``)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jichitai.automation import demo, selectors
 from jichitai.core.metrics import Metric
@@ -10,7 +11,10 @@ from jichitai.dashboard.registry import Card, NavItem, cards, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.tenancy.models import Role
 
-navigation.register("automation", NavItem(_("業務自動化(RPA)"), "automation:home", order=50))
+navigation.register(
+    "automation",
+    NavItem(pgettext_lazy("staff menu", "業務自動化(RPA)"), "automation:home", order=50),
+)
 
 
 def _card(request):

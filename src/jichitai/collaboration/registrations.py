@@ -2,6 +2,7 @@
 indicators and report texts take their figures from the records), staff navigation, the demo."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jichitai.collaboration import demo, peers, selectors
 from jichitai.collaboration.models import AdoptionState, Measure
@@ -114,5 +115,8 @@ published_tables.register(
         tags=("市町連携", "スマート自治体", "統計"),
     ),
 )
-navigation.register("collaboration", NavItem(_("市町連携"), "collaboration:home", order=45))
+navigation.register(
+    "collaboration",
+    NavItem(pgettext_lazy("staff menu", "市町連携"), "collaboration:home", order=45),
+)
 demo_loaders.register("collaboration", DemoLoader(load=demo.load, order=35))

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jichitai.core.metrics import Metric
 from jichitai.core.registry import metrics
@@ -48,7 +49,10 @@ def _fee(application) -> dict | None:
 fee_sources.register("payments", FeeSource(related="payment", describe=_fee))
 
 navigation.register(
-    "payments", NavItem(_("手数料・消込"), "payments:list", order=15, role=Role.CLERK)
+    "payments",
+    NavItem(
+        pgettext_lazy("staff menu", "手数料・消込"), "payments:list", order=15, role=Role.CLERK
+    ),
 )
 
 metrics.register(

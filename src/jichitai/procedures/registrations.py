@@ -194,7 +194,9 @@ cards.register(
 navigation.register("procedures.inbox", NavItem(_("受付箱"), "procedures:inbox", order=10))
 navigation.register(
     "procedures.catalog",
-    NavItem(_("手続・フォーム"), "procedures:list", order=11, role=Role.VIEWER),
+    NavItem(
+        pgettext_lazy("staff menu", "手続・フォーム"), "procedures:list", order=11, role=Role.VIEWER
+    ),
 )
 
 

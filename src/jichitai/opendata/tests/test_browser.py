@@ -6,6 +6,7 @@ import re
 
 import pytest
 from ckanapi import RemoteCKAN
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from jichitai.opendata.models import Resource
@@ -130,24 +131,13 @@ def test_on_a_phone_every_standard_and_its_schemas_are_in_view(page, accessible)
     accessible(page)
 
 
-def test_in_english_a_reports_kind_of_problem_reads_as_one_word(
-    browser, live_server, demo_staff, accessible
-):
+def test_in_english_a_reports_kind_of_problem_reads_as_one_word(desk, demo_staff, accessible):
     """The findings table squeezes its narrow columns beside long Japanese details: the
     「Warning」 badge of each finding stayed whole only in Japanese (「War / ning」 in English)."""
     resource = Resource.objects.filter(
         organization__code="242012", validation_status=Resource.Validation.WARNINGS
     ).first()
-    context = browser.new_context(
-        locale="en-US", base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Login ID").fill("tsu-clerk")
-    page.get_by_label("Password").fill("jichitai-demo-2026")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name=re.compile("staff home")).wait_for()
+    page = desk(get_user_model().objects.get(username="tsu-clerk"), locale="en-US")
     page.goto(f"/s/242012/opendata/resources/{resource.pk}/")
     assert page.get_by_text("Warning", exact=True).count() > 0
     accessible(page)
-    context.close()

@@ -6,6 +6,7 @@ count falling; axe-core on every page."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 
@@ -138,18 +139,10 @@ def test_a_clerks_busy_day(browser, live_server, demo, accessible, width):
     context.close()
 
 
-def test_in_english_the_inbox_columns_stay_in_view_on_a_desk_screen(browser, live_server, demo):
+def test_in_english_the_inbox_columns_stay_in_view_on_a_desk_screen(desk, demo):
     """English headings are longer than Japanese ones (Receipt number, Received at, Assignee):
     they wrap between words rather than push the assignee column off a 1280 px screen."""
-    context = browser.new_context(
-        locale="en-US", base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Login ID").fill("pref-admin")
-    page.get_by_label("Password").fill("jichitai-demo-2026")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name=re.compile("staff home")).wait_for()
+    page = desk(get_user_model().objects.get(username="pref-admin"), locale="en-US")
     for sort in ("", "?sort=channel"):
         page.goto(f"/s/240001/inbox/{sort}")
         _every_column_in_view(page)
