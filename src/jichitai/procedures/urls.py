@@ -40,8 +40,10 @@ urlpatterns = [
     path("procedures/<int:procedure_id>/results/", results.procedure_results, name="results"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/delays/", inbox.delays, name="delays"),
-    path("closed-days/", inbox.closed_days, name="closed_days"),
-    path("closed-days/<int:day_id>/remove/", inbox.closed_day_remove, name="closed_day_remove"),
+    path("inbox/closed-days/", inbox.closed_days, name="closed_days"),
+    path(
+        "inbox/closed-days/<int:day_id>/remove/", inbox.closed_day_remove, name="closed_day_remove"
+    ),
     path("inbox/<int:application_id>/export/", inbox.application_export, name="application_export"),
     path("inbox/<int:application_id>/purge/", inbox.application_purge, name="application_purge"),
     path("inbox/<int:application_id>/", inbox.application_detail, name="application"),
@@ -70,6 +72,6 @@ urlpatterns = [
         documents.document_template,
         name="document_template",
     ),
-    path("seal/", documents.official_seal, name="official_seal"),
-    path("seal/image/", documents.official_seal_image, name="official_seal_image"),
+    path("procedures/seal/", documents.official_seal, name="official_seal"),
+    path("procedures/seal/image/", documents.official_seal_image, name="official_seal_image"),
 ]

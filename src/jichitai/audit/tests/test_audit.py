@@ -107,7 +107,7 @@ def test_viewing_a_members_contact_details_is_recorded(tsu, tsu_admin, tsu_clerk
 @pytest.mark.django_db
 def test_web_requests_record_the_address_and_request_id(tsu, tsu_admin, login):
     response = login(tsu_admin).post(
-        f"/s/{tsu.code}/divisions/new/",
+        f"/s/{tsu.code}/organization/divisions/new/",
         {"name": "広報課", "department": "政策財務部", "is_active": "on"},
         REMOTE_ADDR="198.51.100.20",
     )

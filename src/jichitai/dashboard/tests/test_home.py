@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.urls import URLResolver, get_resolver
 
 from jichitai.jobs.models import Job
 from jichitai.tenancy.models import Role
@@ -89,6 +90,42 @@ def test_pages_are_accessible_by_structure(tsu, tsu_clerk, login):
     assert '<main id="main"' in page
     assert 'aria-current="page"' in page
     assert '<label for="language-select">' in page
+
+
+def _staff_paths_without_ids(code: str):
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    for route in sorted(set(walk(get_resolver().url_patterns))):
+        if route.startswith("s/<str:org_code>/") and route.count("<") == 1:
+            yield "/" + route.replace("<str:org_code>", code)
+
+
+@pytest.mark.django_db
+def test_every_staff_page_marks_the_menu_entry_it_is_reached_from(
+    prefecture, prefecture_admin, login
+):
+    """A clerk on 所属, 閉庁日 or 公印 sees where they are in the menu: each page is under the
+    entry it is reached from (団体・所属 under 管理, the inbox's delays, the procedures'
+    documents), and ホーム is marked on the home alone."""
+    client = login(prefecture_admin)
+    home = f"/s/{prefecture.code}/"
+    checked = 0
+    for path in _staff_paths_without_ids(prefecture.code):
+        response = client.get(path)
+        if response.status_code != 200 or b'class="staff-nav"' not in response.content:
+            continue
+        checked += 1
+        current = re.findall(
+            r'<a href="([^"]+)" aria-current="page">', _menu(response.content.decode())
+        )
+        assert len(current) == 1, (path, current)
+        assert (current == [home]) == (path == home), (path, current)
+    assert checked > 30
 
 
 @pytest.mark.django_db

@@ -277,12 +277,12 @@ def test_a_manager_sets_the_organizations_closed_days(tsu, make_member, login):
     manager = make_member(tsu, Role.MANAGER)
     client = login(manager)
     added = client.post(
-        f"/s/{tsu.code}/closed-days/", {"date": "令和9年1月5日", "name": "庁舎移転"}
+        f"/s/{tsu.code}/inbox/closed-days/", {"date": "令和9年1月5日", "name": "庁舎移転"}
     )
     assert added.status_code == 302
     day = ClosedDay.objects.get(organization=tsu)
     assert day.date == date(2027, 1, 5)
-    again = client.post(f"/s/{tsu.code}/closed-days/", {"date": "2027-01-05", "name": "重複"})
+    again = client.post(f"/s/{tsu.code}/inbox/closed-days/", {"date": "2027-01-05", "name": "重複"})
     assert again.status_code == 422 and "すでに閉庁日です" in again.content.decode()
-    client.post(f"/s/{tsu.code}/closed-days/{day.pk}/remove/")
+    client.post(f"/s/{tsu.code}/inbox/closed-days/{day.pk}/remove/")
     assert not ClosedDay.objects.exists()

@@ -159,7 +159,7 @@ class TestIssuingADocument:
 class TestTheSeal:
     def test_only_a_png_of_sensible_size_is_accepted(self, tsu, tsu_admin, login):
         client = login(tsu_admin)
-        url = f"/s/{tsu.code}/seal/"
+        url = f"/s/{tsu.code}/procedures/seal/"
         as_pdf = client.post(url, {"image": SimpleUploadedFile("公印.png", pdf_bytes())})
         assert as_pdf.status_code == 422
         assert "内容が拡張子(.png)と一致しません" in as_pdf.content.decode()
@@ -183,7 +183,7 @@ class TestTheSeal:
 
     def test_a_clerk_may_not_change_the_seal(self, tsu, tsu_clerk, login):
         response = login(tsu_clerk).post(
-            f"/s/{tsu.code}/seal/", {"image": SimpleUploadedFile("公印.png", seal_png())}
+            f"/s/{tsu.code}/procedures/seal/", {"image": SimpleUploadedFile("公印.png", seal_png())}
         )
         assert response.status_code == 403
         assert not OfficialSeal.objects.exists()
@@ -260,7 +260,7 @@ def test_the_template_and_seal_pages_read_in_english(tsu, make_member, login, ap
     template = admin.get(f"/s/{tsu.code}/procedures/{approved.procedure_id}/document/")
     assert "Write it as a letter" in template.content.decode()
     assert "手紙を書くように" not in template.content.decode()
-    seal = admin.get(f"/s/{tsu.code}/seal/").content.decode()
+    seal = admin.get(f"/s/{tsu.code}/procedures/seal/").content.decode()
     assert "背景を透明にした" not in seal and "transparent background" in seal
 
 

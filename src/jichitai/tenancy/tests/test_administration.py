@@ -65,23 +65,23 @@ class TestDivisions:
     def test_admin_adds_and_renames_a_division(self, tsu, tsu_admin, login):
         client = login(tsu_admin)
         response = client.post(
-            f"/s/{tsu.code}/divisions/new/",
+            f"/s/{tsu.code}/organization/divisions/new/",
             {"name": "デジタル推進課", "department": "政策財務部", "is_active": "on"},
         )
         assert response.status_code == 302
         division = Division.objects.get(organization=tsu, name="デジタル推進課")
         client.post(
-            f"/s/{tsu.code}/divisions/{division.pk}/",
+            f"/s/{tsu.code}/organization/divisions/{division.pk}/",
             {"name": "DX推進課", "department": "政策財務部", "is_active": "on"},
         )
         division.refresh_from_db()
         assert division.name == "DX推進課"
-        assert "DX推進課" in client.get(f"/s/{tsu.code}/divisions/").content.decode()
+        assert "DX推進課" in client.get(f"/s/{tsu.code}/organization/divisions/").content.decode()
 
     def test_duplicate_names_are_refused_with_a_message(self, tsu, tsu_admin, login):
         DivisionFactory(organization=tsu, name="市民課")
         response = login(tsu_admin).post(
-            f"/s/{tsu.code}/divisions/new/", {"name": "市民課", "is_active": "on"}
+            f"/s/{tsu.code}/organization/divisions/new/", {"name": "市民課", "is_active": "on"}
         )
         assert response.status_code == 200
         assert "「市民課」という所属はすでに登録されています" in response.content.decode()

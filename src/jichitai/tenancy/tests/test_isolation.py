@@ -65,7 +65,7 @@ def guarded_routes() -> list[Route]:
 
 def test_the_walk_sees_the_staff_urls():
     templates = {route.template for route in guarded_routes()}
-    assert "s/<str:org_code>/divisions/<int:division_id>/" in templates
+    assert "s/<str:org_code>/organization/divisions/<int:division_id>/" in templates
     assert "s/<str:org_code>/audit/<int:event_id>/" in templates
 
 
@@ -151,8 +151,8 @@ def test_a_role_refusal_does_not_depend_on_whose_object_it_is(tsu, tsu_clerk, lo
 
     client = login(tsu_clerk)
     own = DivisionFactory(organization=tsu)
-    assert client.get(f"/s/{tsu.code}/divisions/{own.pk}/").status_code == 403
-    assert client.get(f"/s/{tsu.code}/divisions/999999/").status_code == 403
+    assert client.get(f"/s/{tsu.code}/organization/divisions/{own.pk}/").status_code == 403
+    assert client.get(f"/s/{tsu.code}/organization/divisions/999999/").status_code == 403
 
 
 @pytest.mark.django_db
