@@ -33,6 +33,11 @@ def test_the_published_policy_has_a_public_page_with_progress_charts_budgets_and
     # The policy registers no actions: no empty schedule 年度 by 年度 under its 取組の進捗.
     assert "取組の登録はありません" in html and "年度ごとの予定" not in html
 
+    # The strategy's actions report their state in words (取組状況), no percentage: the page
+    # shows none rather than 「進捗率: －」 on every action.
+    before = client.get("/o/240001/plans/mie-digital-strategy/").content.decode()
+    assert "取組状況" in before and "進捗率" not in before
+
     # A clerk enters the action's progress on its staff page; the public page shows it.
     action = action_year.action
     staff = login(make_member(policy.organization, Role.CLERK, username="progress-clerk"))
