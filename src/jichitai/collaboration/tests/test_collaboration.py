@@ -351,6 +351,9 @@ def test_session_materials_are_checked_and_reach_only_those_who_took_part(
 
     initiative = council(prefecture, [tsu, ise])
     session = initiative.sessions.get()
+    tsu_client = login(make_member(tsu, Role.VIEWER))
+    # Before any is shared, a 市町 reads that the session has none yet, not a bare date.
+    assert "資料はまだありません" in tsu_client.get("/s/242012/collaboration/").content.decode()
     client = login(make_member(prefecture, Role.CLERK))
     url = f"/s/240001/collaboration/initiatives/{initiative.pk}/sessions/{session.pk}/materials/"
     disguised = client.post(url, {"file": SimpleUploadedFile("資料.pdf", b"MZ\x90\x00 not a pdf")})
@@ -362,9 +365,8 @@ def test_session_materials_are_checked_and_reach_only_those_who_took_part(
     saved = client.post(url, {"file": SimpleUploadedFile("議事次第.txt", "議題".encode())})
     assert saved.status_code == 302
     material = session.materials.get()
-    tsu_client = login(make_member(tsu, Role.VIEWER))
     page = tsu_client.get("/s/242012/collaboration/").content.decode()
-    assert "議事次第.txt" in page
+    assert "議事次第.txt" in page and "資料はまだありません" not in page
     download = tsu_client.get(f"/s/242012/collaboration/materials/{material.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == "議題".encode()
     outsider = login(make_member(kameyama, Role.ADMIN))
