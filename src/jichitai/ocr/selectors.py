@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from jichitai.core.japanese import fiscal_year_bounds
@@ -67,13 +67,15 @@ def page_of(organization: Organization, page_id: int, procedures: "Procedures" =
     )
 
 
+# A page in any other status still needs a person.
+_SETTLED = (ScanPage.Status.DONE, ScanPage.Status.DISCARDED)
+
+
 def pages_to_check(
     organization: Organization, procedures: "Procedures" = None
 ) -> QuerySet[ScanPage]:
     return _visible(
-        for_tenant(ScanPage, organization).exclude(
-            status__in=[ScanPage.Status.DONE, ScanPage.Status.DISCARDED]
-        ),
+        for_tenant(ScanPage, organization).exclude(status__in=_SETTLED),
         procedures,
         "batch__template__procedure",
     )
@@ -83,11 +85,27 @@ def pages_to_check_count(organization: Organization, procedures: "Procedures" = 
     return pages_to_check(organization, procedures).count()
 
 
+def first_page_to_check(
+    organization: Organization, procedures: "Procedures" = None
+) -> ScanPage | None:
+    """Where a clerk starts checking: the oldest page still waiting."""
+    return pages_to_check(organization, procedures).order_by("pk").first()
+
+
+def batches_with_pages_to_check(
+    organization: Organization, procedures: "Procedures" = None
+) -> QuerySet[Batch]:
+    """The batches, each with ``waiting``: how many of its pages still need a person."""
+    return batches_of(organization, procedures).annotate(
+        waiting=Count("pages", filter=~Q(pages__status__in=_SETTLED))
+    )
+
+
 def next_page(page: ScanPage) -> ScanPage | None:
     """The next page of the same batch that still needs a person."""
     return (
         ScanPage.objects.filter(batch=page.batch, pk__gt=page.pk)
-        .exclude(status__in=[ScanPage.Status.DONE, ScanPage.Status.DISCARDED])
+        .exclude(status__in=_SETTLED)
         .order_by("pk")
         .first()
     )

@@ -33,8 +33,11 @@ def index(request, org_code):
         "ocr/index.html",
         {
             "templates": selectors.templates_of(request.tenant, _procedures(request)),
-            "batches": selectors.batches_of(request.tenant, _procedures(request))[:20],
+            "batches": selectors.batches_with_pages_to_check(request.tenant, _procedures(request))[
+                :20
+            ],
             "waiting": selectors.pages_to_check_count(request.tenant, _procedures(request)),
+            "first_waiting": selectors.first_page_to_check(request.tenant, _procedures(request)),
         },
     )
 

@@ -393,10 +393,32 @@ def test_the_paper_forms_are_listed_in_a_table_with_their_procedure_and_fields(
 ):
     client = login(tsu_clerk)
     empty = client.get(f"/s/{tsu.code}/ocr/").content.decode()
-    assert '<td colspan="3">紙の様式はまだありません。</td>' in empty
+    assert '<td colspan="4">紙の様式はまだありません。</td>' in empty
     paper = paper_template(tsu, division=division_of(tsu_clerk))
     html = client.get(f"/s/{tsu.code}/ocr/").content.decode()
     row = html.partition(f'/ocr/templates/{paper.pk}/">{paper.name}</a></td>')[2]
     row = row.partition("</tr>")[0]
     assert f"<td>{paper.procedure.name}</td>" in row
     assert f'<td class="number">{len(paper.fields)}</td>' in row
+
+
+def test_the_paper_intake_page_leads_to_the_pages_waiting_and_to_reading_scans(
+    tsu, tsu_clerk, login
+):
+    """A clerk with a pile of scans, or pages read overnight, starts from 紙の届出: the count of
+    pages waiting opens the first of them, each batch says how many still wait (its reading
+    being 完了 does not mean they were checked), and each paper form leads to reading scans."""
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    first, _truth = read_page(paper, seed=1)
+    read_page(paper, seed=2)
+    client = login(tsu_clerk)
+    html = client.get(f"/s/{tsu.code}/ocr/").content.decode()
+    assert f'href="/s/{tsu.code}/ocr/pages/{first.pk}/">確認を始める</a>' in html
+    batch_row = html.partition(f'/ocr/batches/{first.batch_id}/">')[2].partition("</tr>")[0]
+    assert '<td class="number">1</td>' in batch_row
+    template_row = html.partition(f'/ocr/templates/{paper.pk}/">')[2].partition("</tr>")[0]
+    assert f'href="/s/{tsu.code}/ocr/templates/{paper.pk}/#batch-heading"' in template_row
+
+    ScanPage.objects.filter(batch__template=paper).update(status=ScanPage.Status.DONE)
+    html = client.get(f"/s/{tsu.code}/ocr/").content.decode()
+    assert "確認を始める" not in html and "確認を待っているページはありません" in html
