@@ -181,6 +181,14 @@ def test_pages_are_translated_to_english(tsu, tsu_clerk, login, shipped):
     assert "Work queue (business errors)" in page and "Awaiting approval" in page
 
 
+def test_the_ways_to_add_a_scenario_say_which_is_which(tsu, tsu_clerk, login):
+    """A clerk choosing between the input screen and writing a scenario learns what each asks
+    of them before opening either."""
+    page = login(tsu_clerk).get(f"/s/{tsu.code}/automation/").content.decode()
+    assert "手順を一覧から選び、項目を埋めて組み立てます" in page
+    assert "シナリオの定義(YAML)を直接書きます" in page
+
+
 def test_the_staff_home_card_shows_the_work_queue(tsu, tsu_clerk, login):
     factories.item(tsu)
     page = login(tsu_clerk).get(f"/s/{tsu.code}/").content.decode()
