@@ -18,6 +18,7 @@ from jichitai.tenancy.models import Organization
 from jichitai.tenancy.selectors import for_tenant, tenant_get
 
 if TYPE_CHECKING:
+    from jichitai.accounts.models import User
     from jichitai.procedures.models import Procedure
 
     # The procedures a member may see (``procedures.selectors.visible_procedures``); None: all.
@@ -85,11 +86,19 @@ def pages_to_check_count(organization: Organization, procedures: "Procedures" = 
     return pages_to_check(organization, procedures).count()
 
 
+def _open_to(pages: QuerySet[ScanPage], person: "User") -> QuerySet[ScanPage]:
+    """Without the pages that wait for someone other than ``person``: the ベリファイ of a page
+    they confirmed, the decision on a page whose entries they typed."""
+    return pages.exclude(status=ScanPage.Status.SECOND_ENTRY, first_by=person).exclude(
+        Q(status=ScanPage.Status.CONFLICT) & (Q(first_by=person) | Q(second_by=person))
+    )
+
+
 def first_page_to_check(
-    organization: Organization, procedures: "Procedures" = None
+    organization: Organization, person: "User", procedures: "Procedures" = None
 ) -> ScanPage | None:
-    """Where a clerk starts checking: the oldest page still waiting."""
-    return pages_to_check(organization, procedures).order_by("pk").first()
+    """Where a clerk starts checking: the oldest page still waiting that they may check."""
+    return _open_to(pages_to_check(organization, procedures), person).order_by("pk").first()
 
 
 def batches_with_pages_to_check(
@@ -101,14 +110,12 @@ def batches_with_pages_to_check(
     )
 
 
-def next_page(page: ScanPage) -> ScanPage | None:
-    """The next page of the same batch that still needs a person."""
-    return (
-        ScanPage.objects.filter(batch=page.batch, pk__gt=page.pk)
-        .exclude(status__in=_SETTLED)
-        .order_by("pk")
-        .first()
+def next_page(page: ScanPage, person: "User") -> ScanPage | None:
+    """The next page of the same batch that still needs a person and that ``person`` may check."""
+    following = ScanPage.objects.filter(batch=page.batch, pk__gt=page.pk).exclude(
+        status__in=_SETTLED
     )
+    return _open_to(following, person).order_by("pk").first()
 
 
 def batch_files(batch: Batch) -> QuerySet[BatchFile]:

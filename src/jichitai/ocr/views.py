@@ -37,7 +37,9 @@ def index(request, org_code):
                 :20
             ],
             "waiting": selectors.pages_to_check_count(request.tenant, _procedures(request)),
-            "first_waiting": selectors.first_page_to_check(request.tenant, _procedures(request)),
+            "first_waiting": selectors.first_page_to_check(
+                request.tenant, request.user, _procedures(request)
+            ),
         },
     )
 
@@ -223,7 +225,7 @@ def page_verify(request, org_code, page_id):
     if request.method == "POST" and "discard" in request.POST and mode != "done":
         page = services.discard_page(actor=request.user, page=page)
         messages.success(request, _("このページを取り下げました(申請にはしません)。"))
-        following = selectors.next_page(page)
+        following = selectors.next_page(page, request.user)
         if following is not None:
             return redirect("ocr:page", org_code=org_code, page_id=following.pk)
         return redirect("ocr:batch", org_code=org_code, ocr_batch_id=page.batch_id)
@@ -243,7 +245,7 @@ def page_verify(request, org_code, page_id):
                 messages.warning(request, _("入力が一致しませんでした。別の職員が判定します。"))
             else:
                 messages.success(request, _("確認しました。別の職員のベリファイを待ちます。"))
-            following = selectors.next_page(page)
+            following = selectors.next_page(page, request.user)
             if following is not None:
                 return redirect("ocr:page", org_code=org_code, page_id=following.pk)
             return redirect("ocr:batch", org_code=org_code, ocr_batch_id=page.batch_id)

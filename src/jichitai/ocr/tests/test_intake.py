@@ -422,3 +422,29 @@ def test_the_paper_intake_page_leads_to_the_pages_waiting_and_to_reading_scans(
     ScanPage.objects.filter(batch__template=paper).update(status=ScanPage.Status.DONE)
     html = client.get(f"/s/{tsu.code}/ocr/").content.decode()
     assert "確認を始める" not in html and "確認を待っているページはありません" in html
+
+
+def test_a_clerk_is_led_to_the_pages_they_may_check_not_to_their_own_for_verification(
+    tsu, make_member, login
+):
+    """With ベリファイ on, the page a clerk confirmed waits for someone else: 確認を始める and
+    確定して次へ lead that clerk past it to pages they may check, and lead a colleague to it."""
+    first, second = make_member(tsu, Role.CLERK), make_member(tsu, Role.CLERK)
+    paper = paper_template(tsu, double_entry=True)
+    confirmed, truth = read_page(paper, seed=5)
+    services.verify_page(actor=first, page=confirmed, typed=dict(truth.items()))
+    waiting, _truth = read_page(paper, seed=6)
+    ScanPage.objects.filter(pk=waiting.pk).update(batch=confirmed.batch)
+
+    own = login(first).get(f"/s/{tsu.code}/ocr/").content.decode()
+    assert f'/ocr/pages/{waiting.pk}/">確認を始める</a>' in own
+    assert selectors.next_page(confirmed, first) == waiting
+    colleague = login(second).get(f"/s/{tsu.code}/ocr/").content.decode()
+    assert f'/ocr/pages/{confirmed.pk}/">確認を始める</a>' in colleague
+
+    services.verify_page(actor=first, page=waiting, typed=dict(_truth.items()))
+    assert selectors.next_page(confirmed, first) is None
+    assert selectors.next_page(confirmed, second) == waiting
+    nothing_for_first = login(first).get(f"/s/{tsu.code}/ocr/").content.decode()
+    assert "確認を始める" not in nothing_for_first
+    assert "ほかの職員のベリファイ・判定を待っています" in nothing_for_first
