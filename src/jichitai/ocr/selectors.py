@@ -94,6 +94,11 @@ def _open_to(pages: QuerySet[ScanPage], person: "User") -> QuerySet[ScanPage]:
     )
 
 
+def waits_for_others(page: ScanPage, person: "User") -> bool:
+    """Whether the page's next step belongs to someone other than ``person``."""
+    return not _open_to(ScanPage.objects.filter(pk=page.pk), person).exists()
+
+
 def first_page_to_check(
     organization: Organization, person: "User", procedures: "Procedures" = None
 ) -> ScanPage | None:

@@ -215,6 +215,8 @@ def page_verify(request, org_code, page_id):
         initial, flagged = {}, names
     else:
         mode, specs, service, initial, flagged = "done", [], None, {}, []
+    if mode in ("second", "resolve") and selectors.waits_for_others(page, request.user):
+        mode, specs, service, initial, flagged = "others", [], None, {}, []
     form = PageForm(
         request.POST or None,
         specs=specs,

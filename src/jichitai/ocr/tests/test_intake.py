@@ -441,6 +441,16 @@ def test_a_clerk_is_led_to_the_pages_they_may_check_not_to_their_own_for_verific
     assert selectors.next_page(confirmed, first) == waiting
     colleague = login(second).get(f"/s/{tsu.code}/ocr/").content.decode()
     assert f'/ocr/pages/{confirmed.pk}/">確認を始める</a>' in colleague
+    # Opened through its batch, the page tells its first clerk whom it waits for, with no form
+    # that would refuse them.
+    reopened = login(first).get(f"/s/{tsu.code}/ocr/pages/{confirmed.pk}/").content.decode()
+    assert (
+        "ほかの職員のベリファイを待っています" in reopened and "ベリファイして次へ" not in reopened
+    )
+    assert (
+        "ベリファイして次へ"
+        in login(second).get(f"/s/{tsu.code}/ocr/pages/{confirmed.pk}/").content.decode()
+    )
 
     services.verify_page(actor=first, page=waiting, typed=dict(_truth.items()))
     assert selectors.next_page(confirmed, first) is None
