@@ -133,9 +133,24 @@ def test_a_move_that_would_break_a_condition_is_refused_in_words_and_nothing_mov
     procedure = published_procedure(tsu, fields=fields)
     builder = f"/s/{tsu.code}/procedures/{procedure.pk}/form/"
     client = login(tsu_admin)
-    for action, position in (("up", 1), ("down", 0), ("remove", 0)):
+    # The problems number the questions as they would stand after the change, which the page
+    # does not show: the alert says which change it refused and in what order it counts.
+    for action, position, refused in (
+        ("up", 1, "「ナンバー」を上へ移動すると、次の問題が起きます(番号は移動後の並びです)。"),
+        (
+            "down",
+            0,
+            "「車をお持ちですか」を下へ移動すると、次の問題が起きます(番号は移動後の並びです)。",
+        ),
+        (
+            "remove",
+            0,
+            "「車をお持ちですか」を削除すると、次の問題が起きます(番号は削除後の並びです)。",
+        ),
+    ):
         response = client.post(builder, {"action": action, "position": position})
         page = response.content.decode()
         assert response.status_code == 422, action
         assert 'role="alert"' in page and "表示条件" in page, action
+        assert refused in page, action
         assert Procedure.objects.get(pk=procedure.pk).draft_fields == procedure.draft_fields

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jichitai.core.exports import xlsx_response
@@ -35,6 +36,7 @@ def form_builder(request, org_code, procedure_id):
     jump_form = JumpForm(request.POST if action == "jump" else None, fields=fields)
     if action in {"up", "down", "remove"}:
         position = _position(request.POST.get("position"), fields)
+        refusal = _refusal(action, fields[position])
         if action == "remove":
             fields.pop(position)
         else:
@@ -42,7 +44,7 @@ def form_builder(request, org_code, procedure_id):
             if 0 <= target < len(fields):
                 fields[position], fields[target] = fields[target], fields[position]
         return _save_fields(
-            request, procedure, fields, FieldForm(earlier_fields=fields), moved=True
+            request, procedure, fields, FieldForm(earlier_fields=fields), refusal=refusal
         )
     if action == "add" and form.is_valid():
         fields.append(form.to_spec({spec["name"] for spec in fields}))
@@ -65,7 +67,9 @@ def form_builder(request, org_code, procedure_id):
     )
 
 
-def _builder_page(request, procedure, fields, form, jump_form, *, status, list_errors=()):
+def _builder_page(
+    request, procedure, fields, form, jump_form, *, status, list_errors=(), refusal=""
+):
     return render(
         request,
         "procedures/staff/form_builder.html",
@@ -77,6 +81,7 @@ def _builder_page(request, procedure, fields, form, jump_form, *, status, list_e
             "page_count": len(pages.split(fields)),
             # Why a move or a removal was refused, above the list it was asked from.
             "list_errors": list_errors,
+            "refusal": refusal,
         },
         status=status,
     )
@@ -92,11 +97,32 @@ def _position(value, fields) -> int:
     return position
 
 
-def _save_fields(request, procedure, fields, form, *, jump_form=None, moved=False):
+# What the builder says before the problems of a move or removal it refused: the problems number
+# the questions as they would stand after the change, not as the page shows them.
+_REFUSALS = {
+    "up": gettext_lazy(
+        "「%(label)s」を上へ移動すると、次の問題が起きます(番号は移動後の並びです)。"
+    ),
+    "down": gettext_lazy(
+        "「%(label)s」を下へ移動すると、次の問題が起きます(番号は移動後の並びです)。"
+    ),
+    "remove": gettext_lazy(
+        "「%(label)s」を削除すると、次の問題が起きます(番号は削除後の並びです)。"
+    ),
+}
+
+
+def _refusal(action: str, spec) -> str:
+    return _REFUSALS[action] % {"label": spec.get("label") or spec["name"]}
+
+
+def _save_fields(request, procedure, fields, form, *, jump_form=None, refusal=""):
+    """Saves the question list; ``refusal`` (a move or removal) shows its problems in the list's
+    alert rather than on the form for adding a question."""
     try:
         services.save_form_fields(actor=request.user, procedure=procedure, fields=fields)
     except ValidationError as error:
-        if not moved:
+        if not refusal:
             for message in error.messages:
                 (jump_form or form).add_error(None, message)
         jump_form = jump_form or JumpForm(fields=procedure.draft_fields)
@@ -104,10 +130,11 @@ def _save_fields(request, procedure, fields, form, *, jump_form=None, moved=Fals
             request,
             procedure,
             procedure.draft_fields,
-            FieldForm(earlier_fields=procedure.draft_fields) if moved else form,
+            FieldForm(earlier_fields=procedure.draft_fields) if refusal else form,
             jump_form,
             status=422,
-            list_errors=error.messages if moved else (),
+            list_errors=error.messages if refusal else (),
+            refusal=refusal,
         )
     messages.success(request, _("項目を保存しました。公開すると申込フォームに反映されます。"))
     return redirect(
