@@ -80,9 +80,12 @@ def test_plan_creation_keeps_the_input_and_says_what_is_wrong(tsu, ise, make_mem
 
 
 def test_a_municipality_without_plans_sees_the_way_to_create_one(tsu, make_member, login):
-    link = '<a href="/s/242012/pdca/plans/new/">計画を作成</a>'
+    """The page's actions stand as buttons under its title, as on the other staff lists, rather
+    than as a link below the prefecture's table of 29 市町."""
+    link = '<a class="button" href="/s/242012/pdca/plans/new/">計画を作成</a>'
     page = login(make_member(tsu, Role.MANAGER)).get("/s/242012/pdca/").content.decode()
     assert "計画はまだありません。" in page and link in page
+    assert page.index(link) < page.index('<ul class="procedure-list">')
     assert link not in login(make_member(tsu, Role.CLERK)).get("/s/242012/pdca/").content.decode()
 
 
