@@ -115,6 +115,12 @@ def batches_with_pages_to_check(
     )
 
 
+def first_page_of_batch_to_check(batch: Batch, person: "User") -> ScanPage | None:
+    """Where a clerk carries on with one batch: its first page that ``person`` may check."""
+    waiting = ScanPage.objects.filter(batch=batch).exclude(status__in=_SETTLED)
+    return _open_to(waiting, person).order_by("pk").first()
+
+
 def next_page(page: ScanPage, person: "User") -> ScanPage | None:
     """The next page of the same batch that still needs a person and that ``person`` may check."""
     following = ScanPage.objects.filter(batch=page.batch, pk__gt=page.pk).exclude(

@@ -165,6 +165,7 @@ def batch_detail(request, org_code, ocr_batch_id):
             "job": batch.job,
             "files": selectors.batch_files(batch),
             "pages": selectors.batch_pages(batch),
+            "first_waiting": selectors.first_page_of_batch_to_check(batch, request.user),
         },
     )
     if batch.job and not batch.job.is_finished:

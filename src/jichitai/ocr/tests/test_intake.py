@@ -452,7 +452,16 @@ def test_a_clerk_is_led_to_the_pages_they_may_check_not_to_their_own_for_verific
         in login(second).get(f"/s/{tsu.code}/ocr/pages/{confirmed.pk}/").content.decode()
     )
 
+    batch = f"/s/{tsu.code}/ocr/batches/{confirmed.batch_id}/"
+    own_batch = login(first).get(batch).content.decode()
+    assert f'/ocr/pages/{waiting.pk}/">このバッチのページを確認する</a>' in own_batch
+
     services.verify_page(actor=first, page=waiting, typed=dict(_truth.items()))
+    assert "このバッチのページを確認する" not in login(first).get(batch).content.decode()
+    assert (
+        f'/ocr/pages/{confirmed.pk}/">このバッチのページを確認する</a>'
+        in login(second).get(batch).content.decode()
+    )
     assert selectors.next_page(confirmed, first) is None
     assert selectors.next_page(confirmed, second) == waiting
     nothing_for_first = login(first).get(f"/s/{tsu.code}/ocr/").content.decode()
