@@ -37,6 +37,13 @@ def test_from_the_finder_to_done_and_back_by_receipt_number(
     page.goto("/procedures/")
     accessible(page)
     fits()
+    # On a phone the finder's fields stand one under the other at one width, none sized to its
+    # own label (the keyword box was half as wide as the others).
+    widths = page.eval_on_selector_all(
+        "form.filters input:not([type=hidden]), form.filters select",
+        "controls => controls.map(control => control.getBoundingClientRect().width)",
+    )
+    assert len(widths) == 4 and len(set(widths)) == 1, widths
     page.get_by_label("お住まいの郵便番号").fill("514-0006")
     page.get_by_role("button", name="さがす").click()
     page.get_by_text("津市 と三重県の手続を表示しています").wait_for()
