@@ -115,18 +115,20 @@ def batches_with_pages_to_check(
     )
 
 
+def _open_in_batch(batch: Batch, person: "User") -> QuerySet[ScanPage]:
+    """The batch's pages still waiting that ``person`` may check, in the order they were read."""
+    waiting = ScanPage.objects.filter(batch=batch).exclude(status__in=_SETTLED)
+    return _open_to(waiting, person).order_by("pk")
+
+
 def first_page_of_batch_to_check(batch: Batch, person: "User") -> ScanPage | None:
     """Where a clerk carries on with one batch: its first page that ``person`` may check."""
-    waiting = ScanPage.objects.filter(batch=batch).exclude(status__in=_SETTLED)
-    return _open_to(waiting, person).order_by("pk").first()
+    return _open_in_batch(batch, person).first()
 
 
 def next_page(page: ScanPage, person: "User") -> ScanPage | None:
     """The next page of the same batch that still needs a person and that ``person`` may check."""
-    following = ScanPage.objects.filter(batch=page.batch, pk__gt=page.pk).exclude(
-        status__in=_SETTLED
-    )
-    return _open_to(following, person).order_by("pk").first()
+    return _open_in_batch(page.batch, person).filter(pk__gt=page.pk).first()
 
 
 def batch_files(batch: Batch) -> QuerySet[BatchFile]:
