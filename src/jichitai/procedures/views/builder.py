@@ -43,9 +43,7 @@ def form_builder(request, org_code, procedure_id):
             target = position - 1 if action == "up" else position + 1
             if 0 <= target < len(fields):
                 fields[position], fields[target] = fields[target], fields[position]
-        return _save_fields(
-            request, procedure, fields, FieldForm(earlier_fields=fields), refusal=refusal
-        )
+        return _save_fields(request, procedure, fields, form, refusal=refusal)
     if action == "add" and form.is_valid():
         fields.append(form.to_spec({spec["name"] for spec in fields}))
         return _save_fields(request, procedure, fields, form)
