@@ -161,3 +161,14 @@ def test_a_form_opened_in_english_from_the_sites_english_is_applied_for_in_engli
     assert "<dt>Number of children</dt>" in confirm.content.decode()
     client.post(confirm.request["PATH_INFO"], {"_action": "submit"})
     assert Application.objects.get().language == "en"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["ja", "en"])
+def test_the_sites_own_switch_names_each_language_in_itself(accept):
+    """Someone who cannot read the page finds their language by its own name: English reads
+    「English」 on a Japanese page, not 「英語」, and Japanese reads 「日本語」 on an English one."""
+    top = header(Client(HTTP_ACCEPT_LANGUAGE=accept).get("/"))
+    assert SITE_SWITCH in top
+    assert '<option value="ja"' in top and 'lang="ja">日本語</option>' in top
+    assert 'lang="en">English</option>' in top
