@@ -25,11 +25,11 @@ from jichitai.signatures.models import (
     RevocationList,
     TrustAnchor,
 )
+from jichitai.signatures.pades import verify_pdf
 from jichitai.signatures.verification import (
     SignatureRejected,
     VerifiedSignature,
     applicant_check,
-    verify_pdf,
 )
 from jichitai.tenancy.models import Organization
 

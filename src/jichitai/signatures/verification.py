@@ -1,10 +1,10 @@
 """Verifying signatures: applicants' CMS signatures (detached or attached) over the canonical
-application content, and signatures embedded in PDF attachments (PAdES), with pyHanko against the
-organization's own trust anchors and uploaded CRLs — offline, nothing is fetched."""
+application content with pyHanko against the organization's own trust anchors and uploaded CRLs
+— offline, nothing is fetched — and what the check of signed PDF attachments (``pades``) shares
+with it: the trust, and the time a certificate is validated at."""
 
 import asyncio
 import concurrent.futures
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -125,16 +125,6 @@ MESSAGES = {
     ),
 }
 
-# What staff read beside a signed PDF attachment when its signature is not trusted.
-PDF_FAILURES = {
-    "expired": "証明書の有効期限切れ",
-    "revoked": "証明書が失効しています",
-    "key_usage": "証明書が電子署名用ではありません",
-    "untrusted": "信頼できない証明書による署名です",
-    "no_revocation": "失効リスト(CRL)がなく、証明書の失効を確認できません",
-    "stale_revocation": "失効リスト(CRL)が古いため、証明書の失効を確認できません",
-}
-
 
 def rejected(code: str) -> SignatureRejected:
     return SignatureRejected(MESSAGES[code], code)
@@ -250,7 +240,7 @@ class Validation:
         return "untrusted"
 
 
-def _validated_at_trusted_time(organization, received_at: datetime, validate: Callable):
+def validated_at_trusted_time(organization, received_at: datetime, validate: Callable):
     """Runs ``validate(context)`` with the certificate validated at ``received_at``, or — when the
     signature carries an RFC 3161 timestamp from an authority the organization trusts, intact and
     earlier than receipt — at that timestamp's time. The signer's own signingTime plays no part:
@@ -320,7 +310,7 @@ def verify_cms(
                 raise rejected("key_usage") from None
             raise rejected("malformed") from None
 
-    validation = _validated_at_trusted_time(organization, received_at, validate)
+    validation = validated_at_trusted_time(organization, received_at, validate)
     status = validation.status
     if not status.intact:
         raise rejected("data_changed")
@@ -340,68 +330,6 @@ def verify_cms(
     )
 
 
-@dataclass(frozen=True)
-class PdfSignatureResult:
-    field_name: str
-    valid: bool
-    trusted: bool
-    intact: bool
-    signer_name: str
-    signing_time: datetime | None
-    summary: str
-
-
-def verify_pdf(
-    organization, pdf_bytes: bytes, *, received_at: datetime
-) -> list[PdfSignatureResult]:
-    """Every signature embedded in a PDF (PAdES), checked with pyHanko against the organization's
-    trust anchors at the time the platform received the file (or at a trusted timestamp). An
-    unsigned PDF gives an empty list."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-
-    reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
-    results = []
-    for embedded in reader.embedded_signatures:
-        try:
-            validation = _validated_at_trusted_time(
-                organization,
-                received_at,
-                lambda context, embedded=embedded: validate_pdf_signature(
-                    embedded, signer_validation_context=context, key_usage_settings=signing_usage()
-                ),
-            )
-        except SignatureRejected as error:
-            results.append(
-                PdfSignatureResult(
-                    embedded.field_name, False, False, False, "", None, error.message
-                )
-            )
-            continue
-        status = validation.status
-        signer = display_name(status.signing_cert.subject)
-        if not status.intact:
-            summary = "署名後に文書が変更されています"
-        elif not status.valid:
-            summary = f"署名の値が正しくありません({signer})"
-        elif status.trusted:
-            summary = f"有効な署名({signer})"
-        else:
-            summary = f"{PDF_FAILURES[validation.failure()]}({signer})"
-        results.append(
-            PdfSignatureResult(
-                embedded.field_name,
-                bool(status.valid),
-                bool(status.trusted),
-                bool(status.intact),
-                signer,
-                getattr(status, "signer_reported_dt", None),
-                summary,
-            )
-        )
-    return results
-
-
 signature_checks.register(
     "cms",
     SignatureCheck(
@@ -410,7 +338,4 @@ signature_checks.register(
         verify_cms,
         applicant_signature=True,
     ),
-)
-signature_checks.register(
-    "pades", SignatureCheck("pades", "PDF 添付ファイルの電子署名(PAdES)", verify_pdf)
 )

@@ -82,3 +82,28 @@ def signed_cms(
         )
     )
     return signed.dump()
+
+
+def changed_after_signing(pdf: bytes) -> bytes:
+    """``pdf`` with text drawn over its first page in an incremental update after the
+    signature: the signed bytes stay as they were, what a reader sees does not."""
+    from pyhanko.pdf_utils import generic
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"0 0 m 200 200 l S"))
+    writer.update_container(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def with_document_timestamp(pdf: bytes, stamper: DummyTimeStamper) -> bytes:
+    """``pdf`` with a document timestamp (/DocTimeStamp) added after its signatures, as
+    long-term (PAdES-LTA) signing software and electronic contract services add one."""
+    output = io.BytesIO()
+    signers.PdfTimeStamper(stamper).timestamp_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), "sha256", output=output
+    )
+    return output.getvalue()

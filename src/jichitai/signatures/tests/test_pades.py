@@ -1,12 +1,17 @@
 """Signatures embedded in PDF attachments (PAdES) are judged like the applicant's own signature and
 labelled with the actual reason when they fail."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from jichitai.signatures.tests.signing import signed_pdf
-from jichitai.signatures.verification import verify_pdf
+from jichitai.signatures.pades import verify_pdf
+from jichitai.signatures.tests.signing import (
+    changed_after_signing,
+    signed_pdf,
+    timestamper,
+    with_document_timestamp,
+)
 
 
 def _only_result(organization, signer, ca):
@@ -30,3 +35,64 @@ def test_a_failing_signer_is_labelled_with_the_reason(trusted, test_pki, signer,
     assert label in result.summary
     if signer != "stranger":
         assert "信頼できない" not in result.summary
+
+
+@pytest.mark.django_db
+def test_a_pdf_changed_after_it_was_signed_is_not_reported_valid(trusted, test_pki):
+    """The signed bytes are intact, but an update after the signature draws over the page:
+    the document staff open is not the one signed."""
+    changed = changed_after_signing(signed_pdf(test_pki["valid"], test_pki["ca"]))
+    [result] = verify_pdf(trusted, changed, received_at=datetime.now(UTC))
+    assert not result.intact
+    assert "有効な署名" not in result.summary
+    assert result.summary == "署名後に、内容が変わった可能性のある更新があります(三重 花子)"
+
+
+@pytest.mark.django_db
+def test_a_document_timestamp_is_reported_beside_the_signature(trusted, test_pki):
+    now = datetime.now(UTC)
+    stamped = with_document_timestamp(
+        signed_pdf(test_pki["valid"], test_pki["ca"]),
+        timestamper(test_pki["tsa"], test_pki["ca"], now),
+    )
+    signature, stamp = verify_pdf(trusted, stamped, received_at=now + timedelta(minutes=1))
+    assert signature.summary == "有効な署名(三重 花子)" and signature.intact
+    assert stamp.valid and stamp.trusted and stamp.intact
+    assert stamp.summary.startswith("文書タイムスタンプ(テスト時刻認証局、")
+
+
+@pytest.mark.django_db
+def test_a_document_timestamp_from_an_authority_nobody_trusts_is_not_trusted(trusted, test_pki):
+    now = datetime.now(UTC)
+    stamped = with_document_timestamp(
+        signed_pdf(test_pki["valid"], test_pki["ca"]),
+        timestamper(test_pki["stranger_tsa"], test_pki["stranger_ca"], now),
+    )
+    _, stamp = verify_pdf(trusted, stamped, received_at=now + timedelta(minutes=1))
+    assert not stamp.trusted
+    assert stamp.summary == "信頼できない時刻認証局による文書タイムスタンプです(見知らぬ時刻認証局)"
+
+
+@pytest.mark.django_db
+def test_a_signature_that_cannot_be_parsed_is_reported_not_raised(trusted, test_pki):
+    signed = signed_pdf(test_pki["valid"], test_pki["ca"])
+    start = signed.index(b"/Contents <") + len(b"/Contents <")
+    end = signed.index(b">", start)
+    blanked = signed[:start] + b"0" * (end - start) + signed[end:]
+    [result] = verify_pdf(trusted, blanked, received_at=datetime.now(UTC))
+    assert not result.valid and not result.trusted
+    assert result.summary == "署名のデータを読み取れないため、検証できません"
+
+
+@pytest.mark.django_db
+def test_a_signed_pdf_that_cannot_be_read_says_so(trusted, test_pki):
+    signed = signed_pdf(test_pki["valid"], test_pki["ca"])
+    broken = signed.replace(b"/Type /Catalog", b"/Type /Catalxg").replace(b"xref", b"xxef")
+    [result] = verify_pdf(trusted, broken, received_at=datetime.now(UTC))
+    assert not result.valid
+    assert result.summary == "PDF の構造を読み取れないため、電子署名を確認できません"
+
+
+@pytest.mark.django_db
+def test_an_unreadable_pdf_without_a_signature_has_nothing_to_report(trusted):
+    assert verify_pdf(trusted, b"%PDF-1.7\n garbage", received_at=datetime.now(UTC)) == []

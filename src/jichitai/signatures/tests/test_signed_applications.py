@@ -198,6 +198,30 @@ def test_signed_pdf_attachments_are_verified_with_pyhanko(trusted, test_pki, tmp
 
 
 @pytest.mark.django_db
+def test_an_attached_pdf_with_a_document_timestamp_is_accepted_and_reported(trusted, test_pki):
+    """Long-term signing software and electronic contract services add a document timestamp
+    after the signature; the application it is attached to is received, with both reported."""
+    from datetime import UTC, datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.signatures.tests.signing import signed_pdf, timestamper, with_document_timestamp
+
+    fields = [{"name": "proof", "type": "file", "label": "契約書", "required": True}]
+    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
+    stamped = with_document_timestamp(
+        signed_pdf(test_pki["valid"], test_pki["ca"]),
+        timestamper(test_pki["tsa"], test_pki["ca"], datetime.now(UTC)),
+    )
+    application = procedures.submit_application(
+        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("契約書.pdf", stamped)}
+    ).application
+    summaries = [result.summary for result in application.files.get().pdf_signatures.all()]
+    assert summaries[0] == "有効な署名(三重 花子)"
+    assert summaries[1].startswith("文書タイムスタンプ(テスト時刻認証局、令和")
+
+
+@pytest.mark.django_db
 class TestResubmission:
     """A returned application is corrected under the same checks as a new one."""
 

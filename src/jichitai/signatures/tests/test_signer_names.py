@@ -12,8 +12,9 @@ from jichitai.procedures import services as procedures
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki
+from jichitai.signatures.pades import verify_pdf
 from jichitai.signatures.tests.signing import signed_pdf
-from jichitai.signatures.verification import display_name, verify_pdf
+from jichitai.signatures.verification import display_name
 from jichitai.tenancy.models import Role
 
 

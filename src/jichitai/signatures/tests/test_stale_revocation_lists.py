@@ -14,8 +14,9 @@ from jichitai.procedures import services as procedures
 from jichitai.procedures.canonical import canonical_content
 from jichitai.procedures.tests.factories import event_data, published_procedure
 from jichitai.signatures import pki, services
+from jichitai.signatures.pades import verify_pdf
 from jichitai.signatures.tests.signing import signed_pdf
-from jichitai.signatures.verification import MESSAGES, verify_pdf
+from jichitai.signatures.verification import MESSAGES
 from jichitai.tenancy.models import Role
 
 
