@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from pyhanko_certvalidator import ValidationContext
 
 CLOCK_SKEW = timedelta(minutes=10)
+# The parts of a CMS SignerInfo its signature value covers or identifies it by.
+SIGNED_PARTS = ("sid", "digest_algorithm", "signed_attrs", "signature_algorithm", "signature")
 
 
 # pyHanko is imported by the functions that verify, on the first signature a process checks, not
@@ -276,7 +278,12 @@ def verify_cms(
         signed_data = content_info["content"]
         signer_info = signed_data["signer_infos"][0]
         signing_time = extract_self_reported_ts(signer_info)
-        signer_info.native  # noqa: B018  (parses everything now, so garbage fails here)
+        # What the signature covers is parsed now, so garbage fails here. The unsigned
+        # attributes are left to pyHanko, which reads those it uses (the signature timestamp):
+        # long-term signatures (CAdES-LT, -LTA) carry archive timestamps and revocation values
+        # there that asn1crypto cannot parse, and that change nothing the signer signed.
+        for part in SIGNED_PARTS:
+            signer_info[part].native  # noqa: B018
         encapsulated = signed_data["encap_content_info"]
         attached = encapsulated["content"].native
         if attached is not None and encapsulated["content_type"].native != "data":

@@ -11,7 +11,7 @@ import pytest
 
 from jichitai.signatures.pades import UNREADABLE_PDF, verify_pdf
 
-FILES = Path(__file__).parent / "realfiles"
+FILES = Path(__file__).parent / "realfiles" / "pdf"
 EXPECTED = list(csv.DictReader((FILES / "expected.tsv").open(encoding="utf-8"), delimiter="\t"))
 
 
