@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterator
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jichitai.core.extras import MissingExtra, require
 from jichitai.core.uploads import MAX_IMAGE_PIXELS, pdf_page_size_problem
@@ -106,8 +106,15 @@ def load_pages(data: bytes, *, dpi: int = 200) -> Iterator[np.ndarray]:
     image = _open_image(data)
     try:
         if kind == "tiff":
-            for frame in ImageSequence.Iterator(image):
-                yield _gray(frame)
+            for number in range(1, getattr(image, "n_frames", 1) + 1):
+                try:
+                    image.seek(number - 1)
+                    page = _gray(image)
+                except (OSError, EOFError):  # a page's data damaged after its directory
+                    raise PageError(
+                        f"TIFF の {number} ページ目を読み取れません(データが壊れています)。"
+                    ) from None
+                yield page
         else:
             try:
                 image.load()

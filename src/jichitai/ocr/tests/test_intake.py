@@ -18,6 +18,7 @@ from jichitai.ocr import demo, pages, rings, samples, selectors, services
 from jichitai.ocr.models import ScanPage
 from jichitai.ocr.placement import field_crop
 from jichitai.ocr.tests.factories import paper_template, read_page
+from jichitai.ocr.tests.test_pages import damaged_tiff
 from jichitai.procedures.models import Application
 from jichitai.tenancy.models import Role
 
@@ -74,6 +75,30 @@ def test_a_batch_is_read_in_the_background_and_bad_files_are_reported(
     client.cookies["django_language"] = "en"
     english = client.get(response["Location"]).content.decode()
     assert "<h2>Files</h2>" in english and "<h2>Pages</h2>" in english  # the batch's, plural
+
+
+def test_a_damaged_tiff_is_reported_and_the_rest_of_the_batch_is_read(
+    tsu, tsu_clerk, login, django_capture_on_commit_callbacks
+):
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    client = login(tsu_clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/s/{tsu.code}/ocr/templates/{paper.pk}/batches/new/",
+            {
+                "scans": [
+                    upload("scan.tif", damaged_tiff(), "image/tiff"),
+                    *demo.sample_scans(1),
+                ]
+            },
+        )
+    batch = paper.batches.get()
+    assert batch.job.status == Job.Status.SUCCEEDED
+    errors = {f.original_name: f.error for f in batch.files.exclude(error="")}
+    assert errors == {"scan.tif": "TIFF の 2 ページ目を読み取れません(データが壊れています)。"}
+    assert ("現況届-1.png", "review") in {
+        (page.source.original_name, page.status) for page in batch.pages.all()
+    }
 
 
 def test_a_verified_page_becomes_a_paper_application_with_its_scan(tsu, tsu_clerk, login):
