@@ -17,6 +17,7 @@ from jichitai.signatures.verification import (
     Trust,
     Validation,
     display_name,
+    run_validation,
     signing_usage,
     validated_at_trusted_time,
 )
@@ -86,13 +87,15 @@ def _result(organization, embedded, received_at: datetime) -> PdfSignatureResult
 
     def validate(skip_diff: bool) -> Validation:
         if trust is not None:
-            from pyhanko.sign.validation import validate_pdf_timestamp
+            from pyhanko.sign.validation import async_validate_pdf_timestamp
 
-            status = validate_pdf_timestamp(
-                embedded,
-                validation_context=trust.context(received_at),
-                diff_policy=_diff_policy(),
-                skip_diff=skip_diff,
+            status = run_validation(
+                async_validate_pdf_timestamp(
+                    embedded,
+                    validation_context=trust.context(received_at),
+                    diff_policy=_diff_policy(),
+                    skip_diff=skip_diff,
+                )
             )
             return Validation(status, trust, received_at, False)
         return validated_at_trusted_time(
@@ -165,14 +168,16 @@ _TIMESTAMP_SUMMARIES = {
 
 
 def _validate_signature(embedded, context, *, skip_diff: bool):
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
 
-    return validate_pdf_signature(
-        embedded,
-        signer_validation_context=context,
-        key_usage_settings=signing_usage(),
-        diff_policy=_diff_policy(),
-        skip_diff=skip_diff,
+    return run_validation(
+        async_validate_pdf_signature(
+            embedded,
+            signer_validation_context=context,
+            key_usage_settings=signing_usage(),
+            diff_policy=_diff_policy(),
+            skip_diff=skip_diff,
+        )
     )
 
 

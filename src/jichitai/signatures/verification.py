@@ -140,7 +140,7 @@ def applicant_check(name: str) -> SignatureCheck:
     return signature_checks.get(name)
 
 
-def _run(coroutine):
+def run_validation(coroutine):
     """pyHanko validates asynchronously; run it whether or not this thread already has a loop."""
     try:
         asyncio.get_running_loop()
@@ -304,7 +304,7 @@ def verify_cms(
 
     def validate(context):
         try:
-            return _run(
+            return run_validation(
                 async_validate_detached_cms(
                     content,
                     signed_data,

@@ -96,3 +96,21 @@ def test_a_signed_pdf_that_cannot_be_read_says_so(trusted, test_pki):
 @pytest.mark.django_db
 def test_an_unreadable_pdf_without_a_signature_has_nothing_to_report(trusted):
     assert verify_pdf(trusted, b"%PDF-1.7\n garbage", received_at=datetime.now(UTC)) == []
+
+
+@pytest.mark.django_db(transaction=True)  # read from the loop's own database connection
+def test_a_pdf_is_verified_the_same_in_a_thread_that_runs_an_event_loop(
+    trusted, test_pki, monkeypatch
+):
+    """A server thread may already run an event loop (an ASGI server, a browser driven from the
+    same thread); the signature is still verified, not reported as unreadable."""
+    import asyncio
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    signed = signed_pdf(test_pki["valid"], test_pki["ca"])
+
+    async def verify_in_the_loop():
+        return verify_pdf(trusted, signed, received_at=datetime.now(UTC))
+
+    [result] = asyncio.run(verify_in_the_loop())
+    assert result.summary == "有効な署名(三重 花子)"
