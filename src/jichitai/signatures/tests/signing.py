@@ -107,3 +107,15 @@ def with_document_timestamp(pdf: bytes, stamper: DummyTimeStamper) -> bytes:
         IncrementalPdfFileWriter(io.BytesIO(pdf)), "sha256", output=output
     )
     return output.getvalue()
+
+
+def signed_again(pdf: bytes, signer, ca, field_name: str) -> bytes:
+    """``pdf`` with one more signature, in a new field, as a second signer adds theirs."""
+    output = io.BytesIO()
+    signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)),
+        signers.PdfSignatureMetadata(field_name=field_name),
+        signer=_signer(signer, ca),
+        output=output,
+    )
+    return output.getvalue()

@@ -5,9 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from jichitai.signatures import pades
 from jichitai.signatures.pades import verify_pdf
 from jichitai.signatures.tests.signing import (
     changed_after_signing,
+    signed_again,
     signed_pdf,
     timestamper,
     with_document_timestamp,
@@ -114,3 +116,19 @@ def test_a_pdf_is_verified_the_same_in_a_thread_that_runs_an_event_loop(
 
     [result] = asyncio.run(verify_in_the_loop())
     assert result.summary == "有効な署名(三重 花子)"
+
+
+@pytest.mark.django_db
+def test_signatures_beyond_the_most_a_submission_checks_are_counted_not_checked(
+    trusted, test_pki, monkeypatch
+):
+    """A PDF carrying thousands of signatures would hold the submission for minutes."""
+    monkeypatch.setattr(pades, "MAX_CHECKED", 2)
+    pdf = signed_pdf(test_pki["valid"], test_pki["ca"])
+    for number in (2, 3, 4):
+        pdf = signed_again(pdf, test_pki["valid"], test_pki["ca"], f"Signature{number}")
+    results = verify_pdf(trusted, pdf, received_at=datetime.now(UTC))
+    assert [result.field_name for result in results[:2]] == ["Signature1", "Signature2"]
+    assert [result.summary for result in results[2:]] == [
+        "ほかに 2 件の署名があります(確認していません)"
+    ]
