@@ -282,7 +282,9 @@ def _check_pdf(data: bytes, name: str, dpi: int) -> None:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
+        # Encryption with an empty password only restricts copying or editing: every viewer
+        # opens such a PDF without asking (certificates and contracts often come so).
+        if reader.is_encrypted and not reader.decrypt(""):
             raise UploadRejected(
                 gettext(
                     "「%(name)s」はパスワードで保護されています。保護を外したPDFを選んでください。"

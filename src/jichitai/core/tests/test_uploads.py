@@ -258,3 +258,34 @@ def test_the_names_of_the_file_kinds_follow_the_language_of_the_page():
             "TIFF image",
             "Text",
         ]
+
+
+def _encrypted_pdf(*, user_password: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes())))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def test_a_pdf_restricted_from_copying_or_editing_passes():
+    """Certificates and contracts often come encrypted with an empty password, only to forbid
+    editing: every viewer opens them without asking, and so do the checks."""
+    checked = check_upload(
+        upload("証明書.pdf", _encrypted_pdf(user_password="")), allowed=["pdf"], max_bytes=10**6
+    )
+    assert checked.kind.name == "pdf"
+
+
+def test_a_pdf_that_needs_a_password_to_open_is_refused():
+    with pytest.raises(UploadRejected) as refused:
+        check_upload(
+            upload("秘密.pdf", _encrypted_pdf(user_password="secret")),
+            allowed=["pdf"],
+            max_bytes=10**6,
+        )
+    assert refused.value.messages == [
+        "「秘密.pdf」はパスワードで保護されています。保護を外したPDFを選んでください。"
+    ]
