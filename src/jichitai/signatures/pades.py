@@ -16,8 +16,8 @@ from jichitai.signatures.verification import (
     SignatureRejected,
     Trust,
     Validation,
-    display_name,
     run_validation,
+    signer_name,
     signing_usage,
     validated_at_trusted_time,
 )
@@ -138,7 +138,7 @@ def _result(organization, embedded, received_at: datetime) -> PdfSignatureResult
     except Exception:  # the signature's own bytes are malformed: pyHanko fails on them variously
         return PdfSignatureResult(field_name, False, False, False, "", None, UNREADABLE_SIGNATURE)
     status = validation.status
-    name = display_name(status.signing_cert.subject)
+    name = signer_name(status.signing_cert)
     changed = not status.intact or (compared and _changed_after(status))
     summaries = _TIMESTAMP_SUMMARIES if timestamp else _SIGNATURE_SUMMARIES
     if not status.intact:

@@ -6,11 +6,14 @@ this only stands in for them."""
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from asn1crypto.core import UTF8String
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
+from jichitai.signatures.verification import JPKI_HOLDER_NAME
 
 
 @dataclass
@@ -71,7 +74,11 @@ def issue(
     not_after: datetime | None = None,
     for_signing: bool = True,
     for_time_stamping: bool = False,
+    card_holder_name: str | None = None,
 ) -> Issued:
+    """A certificate for ``common_name`` signed by ``ca``. With ``card_holder_name`` it is made as
+    a マイナンバーカード's 署名用電子証明書: ``common_name`` is then the opaque identifier its
+    subject carries, and the holder's name is in subjectAltName (``JPKI_HOLDER_NAME``)."""
     # A time-stamping authority signs with RSA, as the ones in service do (and pyHanko's test time
     # stamper requires); signers use ECDSA keys.
     key = (
@@ -99,6 +106,17 @@ def issue(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
         )
     )
+    if card_holder_name is not None:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName(
+                [
+                    x509.OtherName(
+                        ObjectIdentifier(JPKI_HOLDER_NAME), UTF8String(card_holder_name).dump()
+                    )
+                ]
+            ),
+            critical=False,
+        )
     if for_time_stamping:
         # RFC 3161 §2.3: a time-stamping authority's certificate has only this purpose, critical.
         builder = builder.add_extension(

@@ -62,6 +62,29 @@ def display_name(subject: asn1_x509.Name) -> str:
     return subject.human_friendly
 
 
+# 公的個人認証 (JPKI): the 署名用電子証明書 of a マイナンバーカード carries an opaque identifier as
+# its subject's CN and the holder's 氏名 in subjectAltName as an otherName of this type (J-LIS
+# certificate profile). The other 基本4情報 beside it — birth date, sex, address — are not read.
+JPKI_HOLDER_NAME = "1.2.392.200149.8.5.5.1"
+
+
+def signer_name(certificate: asn1_x509.Certificate) -> str:
+    """Who signed, as staff read it: the holder's name a JPKI certificate carries, else the
+    subject's ``display_name``."""
+    for general_name in certificate.subject_alt_name_value or []:
+        if (
+            general_name.name == "other_name"
+            and general_name.chosen["type_id"].dotted == JPKI_HOLDER_NAME
+        ):
+            try:
+                holder = general_name.chosen["value"].native
+            except ValueError:
+                continue
+            if isinstance(holder, str) and holder.strip():
+                return holder.strip()
+    return display_name(certificate.subject)
+
+
 @dataclass(frozen=True)
 class VerifiedSignature:
     signer_name: str
@@ -327,7 +350,7 @@ def verify_cms(
         raise rejected(validation.failure())
     certificate = status.signing_cert
     return VerifiedSignature(
-        signer_name=display_name(certificate.subject),
+        signer_name=signer_name(certificate),
         signer_serial=format(certificate.serial_number, "X"),
         issuer=display_name(certificate.issuer),
         signing_time=signing_time,

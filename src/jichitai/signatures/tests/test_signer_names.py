@@ -78,3 +78,33 @@ def test_a_signed_pdf_names_its_signer(trusted, test_pki):
     )
     assert result.signer_name == "三重 花子"
     assert result.summary == "有効な署名(三重 花子)"
+
+
+@pytest.fixture(scope="module")
+def card_signer(test_pki):
+    """A signing certificate made as a マイナンバーカード's 署名用電子証明書 is (公的個人認証, J-LIS
+    profile): its subject's CN is an opaque identifier, the holder's 氏名 is in subjectAltName."""
+    return pki.issue(test_pki["ca"], "JPN0123456789ABCDEF0123456789", card_holder_name="三重 花子")
+
+
+@pytest.mark.django_db
+def test_a_signature_with_a_my_number_card_names_the_holder_not_the_certificates_identifier(
+    trusted, card_signer
+):
+    procedure = published_procedure(trusted, needs_signature=True)
+    data = event_data()
+    signature = pki.sign_detached(
+        canonical_content(procedure, procedure.current_version.number, data), card_signer
+    )
+    application = procedures.submit_application(
+        procedure=procedure, data=data, signature=signature
+    ).application
+    assert application.signature.signer_name == "三重 花子"
+
+
+@pytest.mark.django_db
+def test_a_pdf_signed_with_a_my_number_card_names_the_holder(trusted, test_pki, card_signer):
+    [result] = verify_pdf(
+        trusted, signed_pdf(card_signer, test_pki["ca"]), received_at=datetime.now(UTC)
+    )
+    assert result.summary == "有効な署名(三重 花子)"
