@@ -103,6 +103,10 @@ class AttachmentSignature(models.Model):
     intact = models.BooleanField()
     signer_name = models.CharField(max_length=500, blank=True)
     signing_time = models.DateTimeField(null=True, blank=True)
+    # What was found (``pades.VERDICTS``), read in the language of whoever looks
+    # (``pades.described``); ``summary`` keeps it as a sentence in the platform's language, as
+    # results kept before verdicts did.
+    verdict = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=500)
     checked_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from django.utils.translation import gettext_lazy as _
+
 from jichitai.core.templatetags.japanese import wareki_datetime
 from jichitai.signatures.registry import signature_checks
 from jichitai.signatures.verification import (
@@ -22,21 +24,62 @@ from jichitai.signatures.verification import (
     validated_at_trusted_time,
 )
 
-# What staff read beside a signed PDF attachment when its signature is not trusted.
-PDF_FAILURES = {
-    "expired": "証明書の有効期限切れ",
-    "revoked": "証明書が失効しています",
-    "key_usage": "証明書が電子署名用ではありません",
-    "untrusted": "信頼できない証明書による署名です",
-    "no_revocation": "失効リスト(CRL)がなく、証明書の失効を確認できません",
-    "stale_revocation": "失効リスト(CRL)が古いため、証明書の失効を確認できません",
-}
-UNREADABLE_PDF = "PDF の構造を読み取れないため、電子署名を確認できません"
-UNREADABLE_SIGNATURE = "署名のデータを読み取れないため、検証できません"
 # Each signature takes pyHanko tens of milliseconds, inside the submission's transaction: a
 # PDF carrying thousands would hold it for minutes. Real documents carry a handful (the
 # long-term files of other vendors kept for the tests, up to 25 with their timestamps).
 MAX_CHECKED = 30
+
+# What staff read beside a signed PDF attachment, by verdict: {name} is the signer's or the
+# time-stamping authority's, {time} the timestamp's.
+VERDICTS = {
+    "valid": _("有効な署名({name})"),
+    "altered": _("署名後に文書が変更されています({name})"),
+    "changed": _("署名後に、内容が変わった可能性のある更新があります({name})"),
+    "uncompared": _("署名後の変更の有無を確認できません({name})"),
+    "invalid": _("署名の値が正しくありません({name})"),
+    "expired": _("証明書の有効期限切れ({name})"),
+    "revoked": _("証明書が失効しています({name})"),
+    "key_usage": _("証明書が電子署名用ではありません({name})"),
+    "untrusted": _("信頼できない証明書による署名です({name})"),
+    "no_revocation": _("失効リスト(CRL)がなく、証明書の失効を確認できません({name})"),
+    "stale_revocation": _("失効リスト(CRL)が古いため、証明書の失効を確認できません({name})"),
+    "timestamp_valid": _("文書タイムスタンプ({name}、{time})"),
+    "timestamp_altered": _("タイムスタンプの後に文書が変更されています({name})"),
+    "timestamp_changed": _(
+        "タイムスタンプの後に、内容が変わった可能性のある更新があります({name})"
+    ),
+    "timestamp_uncompared": _("タイムスタンプの後の変更の有無を確認できません({name})"),
+    "timestamp_invalid": _("タイムスタンプの値が正しくありません({name})"),
+    "timestamp_expired": _("文書タイムスタンプ: 証明書の有効期限切れ({name})"),
+    "timestamp_revoked": _("文書タイムスタンプ: 証明書が失効しています({name})"),
+    "timestamp_key_usage": _("文書タイムスタンプ: 証明書が時刻認証用ではありません({name})"),
+    "timestamp_untrusted": _("信頼できない時刻認証局による文書タイムスタンプです({name})"),
+    "timestamp_no_revocation": _(
+        "文書タイムスタンプ: 失効リスト(CRL)がなく、証明書の失効を確認できません({name})"
+    ),
+    "timestamp_stale_revocation": _(
+        "文書タイムスタンプ: 失効リスト(CRL)が古いため、証明書の失効を確認できません({name})"
+    ),
+    "no_trust": _("信頼する認証局が登録されていないため、署名を確認できません"),
+    "unreadable_pdf": _("PDF の構造を読み取れないため、電子署名を確認できません"),
+    "unreadable_signature": _("署名のデータを読み取れないため、検証できません"),
+    "unchecked": _("これより後の署名は確認していません(1 つの PDF で確認するのは {limit} 件まで)"),
+}
+
+
+def describe(verdict: str, *, name: str = "", time: datetime | None = None) -> str:
+    """A verdict as staff read it, in the language active now."""
+    return str(VERDICTS[verdict]).format(
+        name=name, time=wareki_datetime(time) if time else "", limit=MAX_CHECKED
+    )
+
+
+def described(kept) -> str:
+    """A kept ``AttachmentSignature`` as staff read it in the language active now; one kept
+    before verdicts were is read as it was written."""
+    if kept.verdict not in VERDICTS:
+        return kept.summary
+    return describe(kept.verdict, name=kept.signer_name, time=kept.signing_time)
 
 
 @dataclass(frozen=True)
@@ -47,7 +90,15 @@ class PdfSignatureResult:
     intact: bool
     signer_name: str
     signing_time: datetime | None
-    summary: str
+    verdict: str
+
+    @property
+    def summary(self) -> str:
+        return describe(self.verdict, name=self.signer_name, time=self.signing_time)
+
+
+def _unverified(field_name: str, verdict: str) -> PdfSignatureResult:
+    return PdfSignatureResult(field_name, False, False, False, "", None, verdict)
 
 
 def verify_pdf(
@@ -70,33 +121,20 @@ def verify_pdf(
     except Exception:  # a malformed PDF can fail pyHanko's reader in any of a dozen ways
         if b"/ByteRange" not in pdf_bytes:
             return []
-        return [PdfSignatureResult("", False, False, False, "", None, UNREADABLE_PDF)]
+        return [_unverified("", "unreadable_pdf")]
     # Each field on its own (pyHanko's own list fails as a whole on one malformed signature).
     embedded, unreadable = [], []
-    for name, _, field in fields:
+    for name, _object, field in fields:
         try:
             embedded.append(EmbeddedPdfSignature(reader, field, name))
         except Exception:
-            unreadable.append(
-                PdfSignatureResult(name or "", False, False, False, "", None, UNREADABLE_SIGNATURE)
-            )
+            unreadable.append(_unverified(name or "", "unreadable_signature"))
     embedded.sort(key=lambda signature: signature.signed_revision)
     checked = [
         _result(organization, signature, received_at) for signature in embedded[:MAX_CHECKED]
     ]
     if len(embedded) > MAX_CHECKED:
-        skipped = len(embedded) - MAX_CHECKED
-        checked.append(
-            PdfSignatureResult(
-                "",
-                False,
-                False,
-                False,
-                "",
-                None,
-                f"ほかに {skipped:,} 件の署名があります(確認していません)",
-            )
-        )
+        checked.append(_unverified("", "unchecked"))
     return checked + unreadable
 
 
@@ -134,57 +172,34 @@ def _result(organization, embedded, received_at: datetime) -> PdfSignatureResult
             # whose signature is sound: checked without it, the signature is still reported.
             validation, compared = validate(True), False
     except SignatureRejected as error:
-        return PdfSignatureResult(field_name, False, False, False, "", None, str(error.message))
-    except Exception:  # the signature's own bytes are malformed: pyHanko fails on them variously
-        return PdfSignatureResult(field_name, False, False, False, "", None, UNREADABLE_SIGNATURE)
-    status = validation.status
-    name = signer_name(status.signing_cert)
-    changed = not status.intact or (compared and _changed_after(status))
-    summaries = _TIMESTAMP_SUMMARIES if timestamp else _SIGNATURE_SUMMARIES
-    if not status.intact:
-        summary = summaries["altered"]
-    elif changed:
-        summary = summaries["changed"]
-    elif not compared:
-        summary = summaries["uncompared"]
-    elif not status.valid:
-        summary = summaries["invalid"]
-    elif status.trusted:
-        summary = summaries["trusted"]
-    else:
-        failure = validation.failure()
-        summary = (
-            summaries.get(failure) or f"{summaries['failure']}{PDF_FAILURES[failure]}({{name}})"
+        return _unverified(
+            field_name, "no_trust" if error.code == "no_trust" else "unreadable_signature"
         )
-    when = status.timestamp if timestamp else getattr(status, "signer_reported_dt", None)
+    except Exception:  # the signature's own bytes are malformed: pyHanko fails on them variously
+        return _unverified(field_name, "unreadable_signature")
+    status = validation.status
+    changed = not status.intact or (compared and _changed_after(status))
+    if not status.intact:
+        verdict = "altered"
+    elif changed:
+        verdict = "changed"
+    elif not compared:
+        verdict = "uncompared"
+    elif not status.valid:
+        verdict = "invalid"
+    elif status.trusted:
+        verdict = "valid"
+    else:
+        verdict = validation.failure()
     return PdfSignatureResult(
         field_name,
         bool(status.valid),
         bool(status.trusted),
         compared and not changed,
-        name,
-        when,
-        summary.format(name=name, time=wareki_datetime(when) if when else ""),
+        signer_name(status.signing_cert),
+        status.timestamp if timestamp else getattr(status, "signer_reported_dt", None),
+        f"timestamp_{verdict}" if timestamp else verdict,
     )
-
-
-_SIGNATURE_SUMMARIES = {
-    "altered": "署名後に文書が変更されています({name})",
-    "changed": "署名後に、内容が変わった可能性のある更新があります({name})",
-    "uncompared": "署名後の変更の有無を確認できません({name})",
-    "invalid": "署名の値が正しくありません({name})",
-    "trusted": "有効な署名({name})",
-}
-_SIGNATURE_SUMMARIES.update({code: text + "({name})" for code, text in PDF_FAILURES.items()})
-_TIMESTAMP_SUMMARIES = {
-    "altered": "タイムスタンプの後に文書が変更されています({name})",
-    "changed": "タイムスタンプの後に、内容が変わった可能性のある更新があります({name})",
-    "uncompared": "タイムスタンプの後の変更の有無を確認できません({name})",
-    "invalid": "タイムスタンプの値が正しくありません({name})",
-    "trusted": "文書タイムスタンプ({name}、{time})",
-    "untrusted": "信頼できない時刻認証局による文書タイムスタンプです({name})",
-    "failure": "文書タイムスタンプ: ",
-}
 
 
 def _validate_signature(embedded, context, *, skip_diff: bool):

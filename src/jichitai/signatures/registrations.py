@@ -9,7 +9,7 @@ from jichitai.procedures.registry import (
     procedure_options,
     staff_panels,
 )
-from jichitai.signatures import demo, selectors, services
+from jichitai.signatures import demo, pades, selectors, services
 from jichitai.signatures.verification import applicant_signature_choices
 from jichitai.tenancy.models import Role
 
@@ -27,7 +27,9 @@ navigation.register(
 
 def _signature_panel(request, application):
     signature = selectors.kept_signature(application)
-    attachments = selectors.attachment_signatures(application)
+    attachments = [
+        (kept, pades.described(kept)) for kept in selectors.attachment_signatures(application)
+    ]
     if signature is None and not attachments:
         return None
     return {

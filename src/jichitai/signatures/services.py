@@ -299,6 +299,7 @@ def check_pdf_attachment(*, stored_file: ApplicationFile) -> list[AttachmentSign
             intact=result.intact,
             signer_name=result.signer_name[:500],
             signing_time=result.signing_time,
+            verdict=result.verdict,
             summary=summary,
         )
         for result, summary in zip(results, summaries, strict=True)

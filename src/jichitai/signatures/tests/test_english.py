@@ -50,3 +50,23 @@ def test_a_signature_over_changed_data_reads_invalid_in_english(
     page = english_page(login(tsu_admin), application)
     assert "The application was changed after it was signed." in page
     assert '<span class="badge badge--error">Invalid</span>' in page
+
+
+@pytest.mark.django_db
+def test_the_verdicts_on_signed_pdf_attachments_read_in_english(
+    trusted, test_pki, tsu_admin, login
+):
+    """Kept by verdict, not as a sentence: staff read them in the language they chose."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.signatures.tests.signing import changed_after_signing, signed_pdf
+
+    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
+    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
+    changed = changed_after_signing(signed_pdf(test_pki["valid"], test_pki["ca"]))
+    application = procedures.submit_application(
+        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("proof.pdf", changed)}
+    ).application
+    page = english_page(login(tsu_admin), application)
+    assert "Updated after signing in a way that may have changed its content (三重 花子)" in page
+    assert "署名後" not in page

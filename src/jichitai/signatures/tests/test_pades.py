@@ -130,5 +130,5 @@ def test_signatures_beyond_the_most_a_submission_checks_are_counted_not_checked(
     results = verify_pdf(trusted, pdf, received_at=datetime.now(UTC))
     assert [result.field_name for result in results[:2]] == ["Signature1", "Signature2"]
     assert [result.summary for result in results[2:]] == [
-        "ほかに 2 件の署名があります(確認していません)"
+        "これより後の署名は確認していません(1 つの PDF で確認するのは 2 件まで)"
     ]
