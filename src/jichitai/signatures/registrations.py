@@ -1,3 +1,6 @@
+from itertools import groupby
+from operator import attrgetter
+
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.dashboard.registry import NavItem, navigation
@@ -27,8 +30,12 @@ navigation.register(
 
 def _signature_panel(request, application):
     signature = selectors.kept_signature(application)
+    # Each PDF once, with the verdict on each of its signatures under it.
     attachments = [
-        (kept, pades.described(kept)) for kept in selectors.attachment_signatures(application)
+        (file, [(kept, pades.described(kept)) for kept in verdicts])
+        for file, verdicts in groupby(
+            selectors.attachment_signatures(application), key=attrgetter("file")
+        )
     ]
     if signature is None and not attachments:
         return None

@@ -58,7 +58,9 @@ def kept_signature(application: Application) -> ApplicationSignature | None:
 
 def attachment_signatures(application: Application) -> list[AttachmentSignature]:
     return list(
-        AttachmentSignature.objects.filter(file__application=application).select_related("file")
+        AttachmentSignature.objects.filter(file__application=application)
+        .select_related("file")
+        .order_by("file_id", "pk")
     )
 
 

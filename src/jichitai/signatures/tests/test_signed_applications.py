@@ -330,3 +330,27 @@ class TestResubmission:
         returned.refresh_from_db()
         assert returned.status == "received" and returned.persons == 2
         assert returned.signature.covers(returned)
+
+
+@pytest.mark.django_db
+def test_a_pdf_with_several_signatures_is_named_once_with_each_verdict_under_it(
+    trusted, test_pki, tsu_admin, login
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.signatures.tests.signing import signed_again, signed_pdf
+
+    fields = [{"name": "proof", "type": "file", "label": "契約書", "required": True}]
+    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
+    twice = signed_again(
+        signed_pdf(test_pki["valid"], test_pki["ca"]), test_pki["stranger"], None, "Signature2"
+    )
+    application = procedures.submit_application(
+        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("契約書.pdf", twice)}
+    ).application
+    page = login(tsu_admin).get(f"/s/{trusted.code}/inbox/{application.pk}/").content.decode()
+    panel = page[page.index("添付 PDF の電子署名") :]
+    assert panel.count("契約書.pdf") == 1
+    assert panel.index("有効な署名(三重 花子)") < panel.index(
+        "信頼できない証明書による署名です(他人 次郎)"
+    )
