@@ -24,7 +24,7 @@ class TrustAnchorForm(forms.Form):
     )
     file = TrustFileField(
         label=_("認証局の証明書"),
-        help_text=_("PEM 形式または DER 形式(.pem、.cer、.crt、.der)"),
+        help_text=_("PEM 形式、DER 形式(.pem、.cer、.crt、.der)または PKCS#7 形式(.p7b)"),
     )
 
 

@@ -6,6 +6,7 @@ from typing import TypeVar
 from asn1crypto import pem
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.serialization import pkcs7
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +36,7 @@ from jichitai.tenancy.models import Organization
 
 NOT_A_CERTIFICATE = (
     "認証局の証明書として読み取れません。PEM 形式(「-----BEGIN CERTIFICATE-----」で始まるテキスト)"
-    "か DER 形式(.cer、.crt、.der)の証明書ファイルを選んでください。"
+    "、DER 形式(.cer、.crt、.der)か PKCS#7 形式(.p7b)の証明書ファイルを選んでください。"
 )
 NOT_A_CRL = (
     "失効リスト(CRL)として読み取れません。PEM 形式(「-----BEGIN X509 CRL-----」で始まるテキスト)"
@@ -57,11 +58,45 @@ def _pem_or_der(
         return None
 
 
+def _certificates_in(data: bytes) -> list[x509.Certificate]:
+    """Every certificate ``data`` holds: one in PEM or DER, several PEM blocks one after the
+    other, or a PKCS#7 bundle (.p7b, as some CAs publish theirs) in either encoding."""
+    loaders: tuple[Callable[[bytes], list[x509.Certificate]], ...] = (
+        (x509.load_pem_x509_certificates, pkcs7.load_pem_pkcs7_certificates)
+        if pem.detect(data)
+        else (lambda der: [x509.load_der_x509_certificate(der)], pkcs7.load_der_pkcs7_certificates)
+    )
+    for load in loaders:
+        try:
+            return list(load(data))
+        except ValueError:
+            continue
+    return []
+
+
 def _certificate_from(data: bytes) -> x509.Certificate:
-    certificate = _pem_or_der(data, x509.load_pem_x509_certificate, x509.load_der_x509_certificate)
-    if certificate is None:
+    certificates = _certificates_in(data)
+    if not certificates:
         raise ValidationError({"file": NOT_A_CERTIFICATE})
-    return certificate
+    if len(certificates) > 1:
+        # A chain file holds a signer's or an intermediate certificate beside the CA's: taking
+        # the first alone would trust what the administrator did not choose.
+        names = "、".join(_common_name(certificate) for certificate in certificates)
+        raise ValidationError(
+            {
+                "file": _(
+                    "このファイルには証明書が %(count)s 枚入っています(%(names)s)。"
+                    "信頼する認証局の証明書だけのファイルを選んでください。"
+                )
+                % {"count": len(certificates), "names": names}
+            }
+        )
+    return certificates[0]
+
+
+def _common_name(certificate: x509.Certificate) -> str:
+    names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else certificate.subject.rfc4514_string()
 
 
 def _crl_from(data: bytes) -> x509.CertificateRevocationList:

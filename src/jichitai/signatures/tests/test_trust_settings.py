@@ -71,6 +71,30 @@ class TestFormats:
 
 @pytest.mark.django_db
 class TestGarbage:
+    @pytest.mark.parametrize("encoding", [serialization.Encoding.DER, serialization.Encoding.PEM])
+    def test_a_pkcs7_bundle_holding_the_ca_certificate_is_registered(
+        self, admin, tsu, test_pki, encoding
+    ):
+        """Some CAs publish their certificate as a PKCS#7 bundle (.p7b)."""
+        from cryptography.hazmat.primitives.serialization import pkcs7
+
+        bundle = pkcs7.serialize_certificates([test_pki["ca"].certificate], encoding)
+        response = _upload_anchor(admin, tsu, "ca.p7b", bundle)
+        assert response.status_code == 302
+        assert TrustAnchor.objects.get(organization=tsu).certificate_pem == (
+            test_pki["ca"].certificate_pem
+        )
+
+    def test_a_file_of_several_certificates_is_refused_naming_them(self, admin, tsu, test_pki):
+        """A chain file holds the signer's or an intermediate certificate beside the CA's:
+        registering the first one alone would trust what the administrator did not choose."""
+        chain = (test_pki["valid"].certificate_pem + test_pki["ca"].certificate_pem).encode()
+        response = _upload_anchor(admin, tsu, "chain.pem", chain)
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "このファイルには証明書が 2 枚入っています(三重 花子、テスト署名用認証局)" in page
+        assert not TrustAnchor.objects.exists()
+
     @pytest.mark.parametrize(
         "data", [b"\x30\x82\x01\x00" + b"\x00" * 40, b"hello, not a certificate", b"\x00\x01\x02"]
     )
