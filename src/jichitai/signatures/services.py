@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
@@ -34,11 +35,11 @@ from jichitai.signatures.verification import (
 )
 from jichitai.tenancy.models import Organization
 
-NOT_A_CERTIFICATE = (
+NOT_A_CERTIFICATE = gettext_lazy(
     "認証局の証明書として読み取れません。PEM 形式(「-----BEGIN CERTIFICATE-----」で始まるテキスト)"
     "、DER 形式(.cer、.crt、.der)か PKCS#7 形式(.p7b)の証明書ファイルを選んでください。"
 )
-NOT_A_CRL = (
+NOT_A_CRL = gettext_lazy(
     "失効リスト(CRL)として読み取れません。PEM 形式(「-----BEGIN X509 CRL-----」で始まるテキスト)"
     "か DER 形式(.crl)の CRL ファイルを選んでください。"
 )

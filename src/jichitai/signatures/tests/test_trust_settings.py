@@ -158,3 +158,12 @@ def test_removing_a_ca_first_says_which_procedures_will_refuse_signed_applicatio
 
     assert admin.post(confirm).status_code == 302
     assert not TrustAnchor.objects.filter(pk=anchor.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_neither_is_refused_in_the_language_of_the_page(admin, tsu):
+    admin.cookies["django_language"] = "en"
+    certificate = _upload_anchor(admin, tsu, "ca.cer", b"hello").content.decode()
+    assert "cannot be read as a CA certificate" in certificate
+    crl = _upload_crl(admin, tsu, "ca.crl", b"hello").content.decode()
+    assert "cannot be read as a certificate revocation list (CRL)" in crl
