@@ -27,7 +27,7 @@ from jichitai.signatures.models import (
     RevocationList,
     TrustAnchor,
 )
-from jichitai.signatures.pades import verify_pdf
+from jichitai.signatures.pades import PdfSignatureResult, verify_pdf
 from jichitai.signatures.verification import (
     SignatureRejected,
     VerifiedSignature,
@@ -263,11 +263,15 @@ def verify_pdf_attachments(
     *, candidate: Candidate
 ) -> Callable[[Application], list[list[AttachmentSignature]]] | None:
     """Acceptance check: PDFs attached now have their embedded signatures verified and the result
-    kept beside them (an invalid one is shown to staff, not refused)."""
+    kept beside them (an invalid one is shown to staff, not refused). They are verified here,
+    before the submission's transaction opens: pyHanko takes tens of milliseconds a signature,
+    which inside it would hold the database's write lock as long; only the results are written
+    in it."""
     pdfs = [f for f in candidate.files.values() if f.original_name.lower().endswith(".pdf")]
     if not pdfs:
         return None
-    return lambda application: [check_pdf_attachment(stored_file=stored) for stored in pdfs]
+    verified = [(stored, _verify_stored_pdf(stored)) for stored in pdfs]
+    return lambda application: [_keep_pdf_results(stored, results) for stored, results in verified]
 
 
 @transaction.atomic
@@ -316,13 +320,16 @@ def reverify_signature(*, actor: User, signature: ApplicationSignature) -> Appli
     return signature
 
 
-def check_pdf_attachment(*, stored_file: ApplicationFile) -> list[AttachmentSignature]:
-    """Verifies the signatures a PDF attachment carries and keeps the result beside the file."""
-    if not stored_file.original_name.lower().endswith(".pdf"):
-        return []
+def _verify_stored_pdf(stored_file: ApplicationFile) -> list[PdfSignatureResult]:
     with stored_file.file.open("rb") as handle:
         content = handle.read()
-    results = verify_pdf(stored_file.organization, content, received_at=stored_file.created_at)
+    return verify_pdf(stored_file.organization, content, received_at=stored_file.created_at)
+
+
+def _keep_pdf_results(
+    stored_file: ApplicationFile, results: list[PdfSignatureResult]
+) -> list[AttachmentSignature]:
+    """Keeps the verdicts on a PDF attachment's signatures beside the file."""
     # Kept for staff in the platform's language, whichever language the applicant read.
     with translation.override(settings.LANGUAGE_CODE):
         summaries = [str(result.summary)[:500] for result in results]

@@ -354,3 +354,34 @@ def test_a_pdf_with_several_signatures_is_named_once_with_each_verdict_under_it(
     assert panel.index("有効な署名(三重 花子)") < panel.index(
         "信頼できない証明書による署名です(他人 次郎)"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attached_pdfs_are_verified_before_the_submissions_transaction_opens(
+    trusted, test_pki, monkeypatch
+):
+    """pyHanko takes tens of milliseconds a signature; inside the transaction that would hold
+    the database's write lock (SQLite's, for every other resident) as long."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from jichitai.signatures import services
+    from jichitai.signatures.tests.signing import signed_pdf
+
+    in_transaction = []
+    verify = services.verify_pdf
+
+    def verify_watching_the_transaction(*args, **kwargs):
+        in_transaction.append(connection.in_atomic_block)
+        return verify(*args, **kwargs)
+
+    monkeypatch.setattr(services, "verify_pdf", verify_watching_the_transaction)
+    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
+    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
+    pdf = signed_pdf(test_pki["valid"], test_pki["ca"])
+    application = procedures.submit_application(
+        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("signed.pdf", pdf)}
+    ).application
+    assert in_transaction == [False]
+    [kept] = application.files.get().pdf_signatures.all()
+    assert kept.verdict == "valid"
