@@ -204,3 +204,23 @@ def test_without_javascript_the_languages_under_the_title_still_keep_what_was_ty
     page.locator("[name=email]").press("Enter")
     page.get_by_role("button", name="Enviar").wait_for()
     assert page.get_by_text("Maria Silva").is_visible()
+
+
+# The text of each select's chosen option against the room inside it, less the arrow's.
+CHOSEN_OPTIONS_CUT_OFF = """() => [...document.querySelectorAll('main select')].flatMap(select => {
+  const style = getComputedStyle(select);
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = style.font;
+  const text = select.options[select.selectedIndex].text;
+  const room = select.clientWidth - parseFloat(style.paddingLeft)
+    - parseFloat(style.paddingRight) - 24;
+  return pen.measureText(text).width > room ? [text] : [];
+})"""
+
+
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "ja"])
+def test_on_a_phone_the_finders_choices_read_whole_in_every_language(phone, tsu, language):
+    """「すべての市町と県」 said in English, Spanish or Tagalog ran under the select's arrow."""
+    page = phone()
+    page.goto(f"/procedures/?lang={language}")
+    assert page.evaluate(CHOSEN_OPTIONS_CUT_OFF) == []
