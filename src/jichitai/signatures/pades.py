@@ -67,6 +67,18 @@ VERDICTS = {
 }
 
 
+# Verdicts an administrator can change by registering a CA's certificate or its current CRL.
+SETTLED_BY_TRUST_SETTINGS = {
+    "untrusted",
+    "no_revocation",
+    "stale_revocation",
+    "timestamp_untrusted",
+    "timestamp_no_revocation",
+    "timestamp_stale_revocation",
+    "no_trust",
+}
+
+
 def describe(verdict: str, *, name: str = "", time: datetime | None = None) -> str:
     """A verdict as staff read it, in the language active now."""
     return str(VERDICTS[verdict]).format(

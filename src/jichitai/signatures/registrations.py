@@ -44,6 +44,13 @@ def _signature_panel(request, application):
         "signature_covers_data": signature is not None and signature.covers(application),
         "attachments": attachments,
         "can_reverify": request.membership.has_role(Role.CLERK),
+        # An administrator is led to where an untrusted CA or a missing CRL is registered.
+        "trust_settings_help": request.membership.has_role(Role.ADMIN)
+        and any(
+            kept.verdict in pades.SETTLED_BY_TRUST_SETTINGS
+            for _file, verdicts in attachments
+            for kept, _text in verdicts
+        ),
     }
 
 

@@ -385,3 +385,24 @@ def test_attached_pdfs_are_verified_before_the_submissions_transaction_opens(
     assert in_transaction == [False]
     [kept] = application.files.get().pdf_signatures.all()
     assert kept.verdict == "valid"
+
+
+@pytest.mark.django_db
+def test_an_administrator_is_led_from_an_untrusted_pdf_signature_to_the_trust_settings(
+    trusted, test_pki, tsu_admin, tsu_clerk, login
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jichitai.signatures.tests.signing import signed_pdf
+
+    fields = [{"name": "proof", "type": "file", "label": "契約書", "required": True}]
+    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
+    stranger = signed_pdf(test_pki["stranger"], None)
+    application = procedures.submit_application(
+        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("契約書.pdf", stranger)}
+    ).application
+    url = f"/s/{trusted.code}/inbox/{application.pk}/"
+    settings_link = f'href="/s/{trusted.code}/signatures/"'
+    assert settings_link in login(tsu_admin).get(url).content.decode()
+    # A clerk cannot change what the organization trusts: nothing to follow.
+    assert settings_link not in login(tsu_clerk).get(url).content.decode()
