@@ -49,3 +49,25 @@ def test_an_attached_signature_by_a_revoked_certificate_is_refused(signed_proced
     with pytest.raises(procedures.ApplicationInvalid) as error:
         procedures.submit_application(procedure=signed_procedure, data=data, signature=signature)
     assert error.value.message_dict["signature"] == [MESSAGES["revoked"]]
+
+
+@pytest.mark.django_db
+def test_the_signature_file_chooser_offers_attached_signatures_too(signed_procedure):
+    """A file chooser limited to .p7s hides the .p7m such software saves."""
+    from django.test import Client
+
+    client = Client()
+    url = f"/o/{signed_procedure.organization.code}/procedures/{signed_procedure.pk}/"
+    answers = {
+        "applicant__family": "三重",
+        "applicant__given": "太郎",
+        "applicant__family_kana": "ミエ",
+        "applicant__given_kana": "タロウ",
+        "email": "taro@example.jp",
+        "participants": "2",
+        "agree": "on",
+        "_action": "next",
+    }
+    client.get(url)
+    confirm = client.get(client.post(url, answers)["Location"]).content.decode()
+    assert 'name="signature" accept=".p7s,.p7m,.der"' in confirm
