@@ -1,8 +1,9 @@
 """Signing with pyHanko for the tests, with certificates of the test PKI: PDFs (PAdES) and CMS
 signatures over arbitrary content whose signingTime, attachment and RFC 3161 timestamp the test
-chooses (what a signer's own software could put there)."""
+chooses (what a signer's own software could put there). pyHanko signs asynchronously; its
+coroutines are run as the product runs its checks (``run_validation``), so a test thread where a
+browser's event loop already runs (after a browser test) signs too."""
 
-import asyncio
 import io
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from jichitai.core.tests.samples import pdf_bytes
+from jichitai.signatures.verification import run_validation
 
 
 def asn1_certificate(issued) -> asn1_x509.Certificate:
@@ -42,15 +44,7 @@ def _signer(signer, ca) -> signers.SimpleSigner:
 
 
 def signed_pdf(signer, ca) -> bytes:
-    output = io.BytesIO()
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes()))
-    signers.sign_pdf(
-        writer,
-        signers.PdfSignatureMetadata(field_name="Signature1"),
-        signer=_signer(signer, ca),
-        output=output,
-    )
-    return output.getvalue()
+    return signed_again(pdf_bytes(), signer, ca, "Signature1")
 
 
 def timestamper(tsa, ca, at: datetime) -> DummyTimeStamper:
@@ -72,7 +66,7 @@ def signed_cms(
     timestamped_by: DummyTimeStamper | None = None,
 ) -> bytes:
     """A CMS SignedData (DER) over ``content``, with the signingTime the signer claims."""
-    signed = asyncio.run(
+    signed = run_validation(
         _signer(signer, None).async_sign_general_data(
             content,
             "sha256",
@@ -103,8 +97,10 @@ def with_document_timestamp(pdf: bytes, stamper: DummyTimeStamper) -> bytes:
     """``pdf`` with a document timestamp (/DocTimeStamp) added after its signatures, as
     long-term (PAdES-LTA) signing software and electronic contract services add one."""
     output = io.BytesIO()
-    signers.PdfTimeStamper(stamper).timestamp_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)), "sha256", output=output
+    run_validation(
+        signers.PdfTimeStamper(stamper).async_timestamp_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)), "sha256", output=output
+        )
     )
     return output.getvalue()
 
@@ -112,10 +108,12 @@ def with_document_timestamp(pdf: bytes, stamper: DummyTimeStamper) -> bytes:
 def signed_again(pdf: bytes, signer, ca, field_name: str) -> bytes:
     """``pdf`` with one more signature, in a new field, as a second signer adds theirs."""
     output = io.BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)),
-        signers.PdfSignatureMetadata(field_name=field_name),
-        signer=_signer(signer, ca),
-        output=output,
+    run_validation(
+        signers.async_sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)),
+            signers.PdfSignatureMetadata(field_name=field_name),
+            signer=_signer(signer, ca),
+            output=output,
+        )
     )
     return output.getvalue()
