@@ -50,14 +50,14 @@ def test_signed_application_with_a_fee_paid_online(
             content.replace(b"\\u82b1", b"X").replace("花子".encode(), "太郎".encode()), signer
         )
     )
-    page.get_by_label("電子署名ファイル(.p7s)").set_input_files(str(tampered))
+    page.get_by_label("電子署名ファイル(.p7s・.p7m)").set_input_files(str(tampered))
     page.get_by_role("button", name="送信する").click()
     page.get_by_role("alert").get_by_text("署名したあとに申請内容が変わっています").wait_for()
     accessible(page)
 
     signature = tmp_path / "application.p7s"
     signature.write_bytes(pki.sign_detached(content, signer))
-    page.get_by_label("電子署名ファイル(.p7s)").set_input_files(str(signature))
+    page.get_by_label("電子署名ファイル(.p7s・.p7m)").set_input_files(str(signature))
     page.get_by_role("button", name="送信する").click()
     page.get_by_text("受け付けました。").wait_for()
     page.get_by_role("link", name="手続の状況を確認する").click()
