@@ -142,21 +142,30 @@ def verify_pdf(
         except Exception:
             unreadable.append(_unverified(name or "", "unreadable_signature"))
     embedded.sort(key=lambda signature: signature.signed_revision)
-    checked = [
-        _result(organization, signature, received_at) for signature in embedded[:MAX_CHECKED]
-    ]
+    trust = _trust_of(organization) if embedded else None
+    checked = [_result(trust, signature, received_at) for signature in embedded[:MAX_CHECKED]]
     if len(embedded) > MAX_CHECKED:
         checked.append(_unverified("", "unchecked"))
     return checked + unreadable
 
 
-def _result(organization, embedded, received_at: datetime) -> PdfSignatureResult:
+def _trust_of(organization) -> Trust | None:
+    """What the organization trusts, read once for every signature of a PDF; None when it has
+    registered no CA, so that no signature can be checked."""
+    try:
+        return Trust.of(organization)
+    except SignatureRejected:
+        return None
+
+
+def _result(trust: Trust | None, embedded, received_at: datetime) -> PdfSignatureResult:
     field_name = embedded.field_name or ""
+    if trust is None:
+        return _unverified(field_name, "no_trust")
     timestamp = _is_document_timestamp(embedded)
-    trust = Trust.of(organization) if timestamp else None
 
     def validate(skip_diff: bool) -> Validation:
-        if trust is not None:
+        if timestamp:
             from pyhanko.sign.validation import async_validate_pdf_timestamp
 
             status = run_validation(
@@ -169,7 +178,7 @@ def _result(organization, embedded, received_at: datetime) -> PdfSignatureResult
             )
             return Validation(status, trust, received_at, False)
         return validated_at_trusted_time(
-            organization,
+            trust,
             received_at,
             lambda context: _validate_signature(embedded, context, skip_diff=skip_diff),
         )
@@ -177,20 +186,14 @@ def _result(organization, embedded, received_at: datetime) -> PdfSignatureResult
     try:
         try:
             validation, compared = validate(False), True
-        except SignatureRejected:
-            raise
         except Exception:
             # pyHanko's comparison of the revisions after the signature fails on some files
             # whose signature is sound: checked without it, the signature is still reported.
             validation, compared = validate(True), False
-    except SignatureRejected as error:
-        return _unverified(
-            field_name, "no_trust" if error.code == "no_trust" else "unreadable_signature"
-        )
     except Exception:  # the signature's own bytes are malformed: pyHanko fails on them variously
         return _unverified(field_name, "unreadable_signature")
     status = validation.status
-    changed = not status.intact or (compared and _changed_after(status))
+    changed = compared and _changed_after(status)
     if not status.intact:
         verdict = "altered"
     elif changed:
@@ -207,7 +210,7 @@ def _result(organization, embedded, received_at: datetime) -> PdfSignatureResult
         field_name,
         bool(status.valid),
         bool(status.trusted),
-        compared and not changed,
+        bool(status.intact) and compared and not changed,
         signer_name(status.signing_cert),
         status.timestamp if timestamp else getattr(status, "signer_reported_dt", None),
         f"timestamp_{verdict}" if timestamp else verdict,

@@ -265,12 +265,11 @@ class Validation:
         return "untrusted"
 
 
-def validated_at_trusted_time(organization, received_at: datetime, validate: Callable):
+def validated_at_trusted_time(trust: Trust, received_at: datetime, validate: Callable):
     """Runs ``validate(context)`` with the certificate validated at ``received_at``, or — when the
-    signature carries an RFC 3161 timestamp from an authority the organization trusts, intact and
+    signature carries an RFC 3161 timestamp from an authority ``trust`` holds, intact and
     earlier than receipt — at that timestamp's time. The signer's own signingTime plays no part:
     a signer could backdate it past their certificate's revocation or expiry."""
-    trust = Trust.of(organization)
     status = validate(trust.context(received_at))
     stamp = getattr(status, "timestamp_validity", None)
     if (
@@ -340,7 +339,7 @@ def verify_cms(
                 raise rejected("key_usage") from None
             raise rejected("malformed") from None
 
-    validation = validated_at_trusted_time(organization, received_at, validate)
+    validation = validated_at_trusted_time(Trust.of(organization), received_at, validate)
     status = validation.status
     if not status.intact:
         raise rejected("data_changed")

@@ -141,3 +141,15 @@ def test_signatures_beyond_the_most_a_submission_checks_are_counted_not_checked(
     assert [result.summary for result in results[2:]] == [
         "これより後の署名は確認していません(1 つの PDF で確認するのは 2 件まで)"
     ]
+
+
+@pytest.mark.django_db
+def test_an_organization_that_trusts_no_ca_has_each_signature_reported_unchecked(tsu, test_pki):
+    pdf = signed_again(
+        signed_pdf(test_pki["valid"], test_pki["ca"]),
+        test_pki["valid"],
+        test_pki["ca"],
+        "Signature2",
+    )
+    results = verify_pdf(tsu, pdf, received_at=datetime.now(UTC))
+    assert [result.verdict for result in results] == ["no_trust", "no_trust"]
