@@ -93,6 +93,15 @@ def changed_after_signing(pdf: bytes) -> bytes:
     return output.getvalue()
 
 
+def signed_and_stamped(test_pki, *, tsa: str, tsa_ca: str, at: datetime) -> bytes:
+    """A PDF signed by the test PKI's valid signer, then given a document timestamp at ``at``
+    by the PKI's time-stamping authority named ``tsa``, issued by ``tsa_ca``."""
+    return with_document_timestamp(
+        signed_pdf(test_pki["valid"], test_pki["ca"]),
+        timestamper(test_pki[tsa], test_pki[tsa_ca], at),
+    )
+
+
 def with_document_timestamp(pdf: bytes, stamper: DummyTimeStamper) -> bytes:
     """``pdf`` with a document timestamp (/DocTimeStamp) added after its signatures, as
     long-term (PAdES-LTA) signing software and electronic contract services add one."""

@@ -57,16 +57,11 @@ def test_the_verdicts_on_signed_pdf_attachments_read_in_english(
     trusted, test_pki, tsu_admin, login
 ):
     """Kept by verdict, not as a sentence: staff read them in the language they chose."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from jichitai.signatures.tests.signing import changed_after_signing, signed_pdf
+    from jichitai.signatures.tests.test_signed_applications import application_with_pdf
 
-    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
-    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
     changed = changed_after_signing(signed_pdf(test_pki["valid"], test_pki["ca"]))
-    application = procedures.submit_application(
-        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("proof.pdf", changed)}
-    ).application
+    application = application_with_pdf(trusted, changed, "proof.pdf")
     page = english_page(login(tsu_admin), application)
     assert "Updated after signing in a way that may have changed its content (三重 花子)" in page
     assert "署名後" not in page

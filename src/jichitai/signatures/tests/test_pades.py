@@ -10,9 +10,8 @@ from jichitai.signatures.pades import verify_pdf
 from jichitai.signatures.tests.signing import (
     changed_after_signing,
     signed_again,
+    signed_and_stamped,
     signed_pdf,
-    timestamper,
-    with_document_timestamp,
 )
 
 
@@ -53,10 +52,7 @@ def test_a_pdf_changed_after_it_was_signed_is_not_reported_valid(trusted, test_p
 @pytest.mark.django_db
 def test_a_document_timestamp_is_reported_beside_the_signature(trusted, test_pki):
     now = datetime.now(UTC)
-    stamped = with_document_timestamp(
-        signed_pdf(test_pki["valid"], test_pki["ca"]),
-        timestamper(test_pki["tsa"], test_pki["ca"], now),
-    )
+    stamped = signed_and_stamped(test_pki, tsa="tsa", tsa_ca="ca", at=now)
     signature, stamp = verify_pdf(trusted, stamped, received_at=now + timedelta(minutes=1))
     assert signature.summary == "有効な署名(三重 花子)" and signature.intact
     assert stamp.valid and stamp.trusted and stamp.intact
@@ -66,10 +62,7 @@ def test_a_document_timestamp_is_reported_beside_the_signature(trusted, test_pki
 @pytest.mark.django_db
 def test_a_document_timestamp_from_an_authority_nobody_trusts_is_not_trusted(trusted, test_pki):
     now = datetime.now(UTC)
-    stamped = with_document_timestamp(
-        signed_pdf(test_pki["valid"], test_pki["ca"]),
-        timestamper(test_pki["stranger_tsa"], test_pki["stranger_ca"], now),
-    )
+    stamped = signed_and_stamped(test_pki, tsa="stranger_tsa", tsa_ca="stranger_ca", at=now)
     _, stamp = verify_pdf(trusted, stamped, received_at=now + timedelta(minutes=1))
     assert not stamp.trusted
     assert stamp.summary == "信頼できない時刻認証局による文書タイムスタンプです(見知らぬ時刻認証局)"

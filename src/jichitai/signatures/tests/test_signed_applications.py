@@ -6,6 +6,7 @@ import base64
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
@@ -22,6 +23,15 @@ from jichitai.signatures.verification import MESSAGES, verify_cms
 @pytest.fixture
 def signed_procedure(trusted):
     return published_procedure(trusted, needs_signature=True)
+
+
+def application_with_pdf(organization, pdf: bytes, file_name: str = "契約書.pdf") -> Application:
+    """An application to a procedure of ``organization`` that asks for one PDF, submitted with
+    ``pdf`` attached as ``file_name``."""
+    fields = [{"name": "proof", "type": "file", "label": "添付書類", "required": True}]
+    procedure = published_procedure(organization, fields=fields, attachment_kinds=["pdf"])
+    uploads = {"proof": SimpleUploadedFile(file_name, pdf)}
+    return procedures.submit_application(procedure=procedure, data={}, uploads=uploads).application
 
 
 def sign(procedure, data, signer):
@@ -176,23 +186,14 @@ def test_the_command_line_signer_makes_an_acceptable_signature(
 
 @pytest.mark.django_db
 def test_signed_pdf_attachments_are_verified_with_pyhanko(trusted, test_pki, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from jichitai.signatures.tests.signing import signed_pdf
 
-    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
-    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
     good = signed_pdf(test_pki["valid"], test_pki["ca"])
-    application = procedures.submit_application(
-        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("signed.pdf", good)}
-    ).application
+    application = application_with_pdf(trusted, good, "signed.pdf")
     [result] = application.files.get().pdf_signatures.all()
     assert result.valid and result.trusted and result.intact
     assert "有効な署名" in result.summary and "三重 花子" in result.summary
-    stranger = signed_pdf(test_pki["stranger"], None)
-    application = procedures.submit_application(
-        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("other.pdf", stranger)}
-    ).application
+    application = application_with_pdf(trusted, signed_pdf(test_pki["stranger"], None), "other.pdf")
     [result] = application.files.get().pdf_signatures.all()
     assert not result.trusted and "信頼できない証明書" in result.summary
 
@@ -203,19 +204,10 @@ def test_an_attached_pdf_with_a_document_timestamp_is_accepted_and_reported(trus
     after the signature; the application it is attached to is received, with both reported."""
     from datetime import UTC, datetime
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from jichitai.signatures.tests.signing import signed_and_stamped
 
-    from jichitai.signatures.tests.signing import signed_pdf, timestamper, with_document_timestamp
-
-    fields = [{"name": "proof", "type": "file", "label": "契約書", "required": True}]
-    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
-    stamped = with_document_timestamp(
-        signed_pdf(test_pki["valid"], test_pki["ca"]),
-        timestamper(test_pki["tsa"], test_pki["ca"], datetime.now(UTC)),
-    )
-    application = procedures.submit_application(
-        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("契約書.pdf", stamped)}
-    ).application
+    stamped = signed_and_stamped(test_pki, tsa="tsa", tsa_ca="ca", at=datetime.now(UTC))
+    application = application_with_pdf(trusted, stamped)
     summaries = [result.summary for result in application.files.get().pdf_signatures.all()]
     assert summaries[0] == "有効な署名(三重 花子)"
     assert summaries[1].startswith("文書タイムスタンプ(テスト時刻認証局、令和")
@@ -336,18 +328,12 @@ class TestResubmission:
 def test_a_pdf_with_several_signatures_is_named_once_with_each_verdict_under_it(
     trusted, test_pki, tsu_admin, login
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from jichitai.signatures.tests.signing import signed_again, signed_pdf
 
-    fields = [{"name": "proof", "type": "file", "label": "契約書", "required": True}]
-    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
     twice = signed_again(
         signed_pdf(test_pki["valid"], test_pki["ca"]), test_pki["stranger"], None, "Signature2"
     )
-    application = procedures.submit_application(
-        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("契約書.pdf", twice)}
-    ).application
+    application = application_with_pdf(trusted, twice)
     page = login(tsu_admin).get(f"/s/{trusted.code}/inbox/{application.pk}/").content.decode()
     panel = page[page.index("添付 PDF の電子署名") :]
     assert panel.count("契約書.pdf") == 1
@@ -362,7 +348,6 @@ def test_attached_pdfs_are_verified_before_the_submissions_transaction_opens(
 ):
     """pyHanko takes tens of milliseconds a signature; inside the transaction that would hold
     the database's write lock (SQLite's, for every other resident) as long."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
     from jichitai.signatures import services
@@ -376,12 +361,7 @@ def test_attached_pdfs_are_verified_before_the_submissions_transaction_opens(
         return verify(*args, **kwargs)
 
     monkeypatch.setattr(services, "verify_pdf", verify_watching_the_transaction)
-    fields = [{"name": "proof", "type": "file", "label": "証明書", "required": True}]
-    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
-    pdf = signed_pdf(test_pki["valid"], test_pki["ca"])
-    application = procedures.submit_application(
-        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("signed.pdf", pdf)}
-    ).application
+    application = application_with_pdf(trusted, signed_pdf(test_pki["valid"], test_pki["ca"]))
     assert in_transaction == [False]
     [kept] = application.files.get().pdf_signatures.all()
     assert kept.verdict == "valid"
@@ -391,16 +371,9 @@ def test_attached_pdfs_are_verified_before_the_submissions_transaction_opens(
 def test_an_administrator_is_led_from_an_untrusted_pdf_signature_to_the_trust_settings(
     trusted, test_pki, tsu_admin, tsu_clerk, login
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from jichitai.signatures.tests.signing import signed_pdf
 
-    fields = [{"name": "proof", "type": "file", "label": "契約書", "required": True}]
-    procedure = published_procedure(trusted, fields=fields, attachment_kinds=["pdf"])
-    stranger = signed_pdf(test_pki["stranger"], None)
-    application = procedures.submit_application(
-        procedure=procedure, data={}, uploads={"proof": SimpleUploadedFile("契約書.pdf", stranger)}
-    ).application
+    application = application_with_pdf(trusted, signed_pdf(test_pki["stranger"], None))
     url = f"/s/{trusted.code}/inbox/{application.pk}/"
     settings_link = f'href="/s/{trusted.code}/signatures/"'
     assert settings_link in login(tsu_admin).get(url).content.decode()
