@@ -62,17 +62,13 @@ def _pem_or_der(
 def _certificates_in(data: bytes) -> list[x509.Certificate]:
     """Every certificate ``data`` holds: one in PEM or DER, several PEM blocks one after the
     other, or a PKCS#7 bundle (.p7b, as some CAs publish theirs) in either encoding."""
-    loaders: tuple[Callable[[bytes], list[x509.Certificate]], ...] = (
-        (x509.load_pem_x509_certificates, pkcs7.load_pem_pkcs7_certificates)
-        if pem.detect(data)
-        else (lambda der: [x509.load_der_x509_certificate(der)], pkcs7.load_der_pkcs7_certificates)
+    return (
+        _pem_or_der(
+            data, x509.load_pem_x509_certificates, lambda der: [x509.load_der_x509_certificate(der)]
+        )
+        or _pem_or_der(data, pkcs7.load_pem_pkcs7_certificates, pkcs7.load_der_pkcs7_certificates)
+        or []
     )
-    for load in loaders:
-        try:
-            return list(load(data))
-        except ValueError:
-            continue
-    return []
 
 
 def _certificate_from(data: bytes) -> x509.Certificate:
