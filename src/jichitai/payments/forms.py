@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jichitai.core.forms import AmountField
+from jichitai.core.forms import AmountField, JapaneseDateField
 from jichitai.payments.models import ReconciliationProfile
 
 
@@ -18,6 +18,24 @@ class FeeForm(forms.Form):
 
 class RefundForm(forms.Form):
     reason = forms.CharField(label=_("返金の理由"), max_length=200)
+
+
+class ReceivedPaymentForm(forms.Form):
+    paid_on = JapaneseDateField(label=_("入金日"), help_text=_("例: 令和8年4月1日、2026-04-01"))
+    amount = AmountField(
+        label=_("金額(円)"),
+        unit="円",
+        min_value=1,
+        max_value=10_000_000,
+        error_messages={"invalid": _("金額は1円以上の整数で入力してください(例: 3,200)。")},
+    )
+    reference = forms.CharField(
+        label=_("入金の記録"),
+        max_length=100,
+        help_text=_(
+            "領収の控えの番号など、あとで確かめられるもの。例: 窓口領収番号 0123、収入証紙"
+        ),
+    )
 
 
 class ReconciliationProfileForm(forms.ModelForm):

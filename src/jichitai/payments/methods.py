@@ -1,7 +1,8 @@
 """Payment methods, one registry: the payment slip (納付書, paid at a bank counter — a convenience
 store takes only a slip with the barcode of a 収納代行 contract — and matched from the receipts
-file), reconciliation (消込) of those receipts files, and the online payment gateway (signed
-redirects and HMAC-signed notifications)."""
+file), reconciliation (消込) of those receipts files, the online payment gateway (signed
+redirects and HMAC-signed notifications), and money received at the counter or otherwise,
+recorded by staff."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ class PaymentMethod:
     # Lazy translations (context "payment method"), read in the language of the page showing them.
     label: str | Promise
     description: str | Promise
+    # How the 領収書 (always in Japanese, as the office issues it) names the way it was paid.
+    receipt_label: str = ""
     # Renders the document the payer takes to pay (PDF bytes), if the method has one.
     document: Callable | None = None
     # Imports the money received (a receipts file) and matches it, if the method does that.
@@ -88,6 +91,7 @@ payment_methods.register(
         "slip",
         pgettext_lazy("payment method", "納付書"),
         pgettext_lazy("payment method", "金融機関の窓口で納付する納付書(PDF)"),
+        receipt_label="納付書(金融機関等)",
         document=payment_slip,
     ),
 )
@@ -99,6 +103,7 @@ payment_methods.register(
         pgettext_lazy(
             "payment method", "金融機関・収納代行の入金データ(CSV/XLSX)と納付番号・金額で照合"
         ),
+        receipt_label="納付書(金融機関等)",
         importer=_reconcile,
     ),
 )
@@ -108,7 +113,20 @@ payment_methods.register(
         "gateway",
         pgettext_lazy("payment method", "オンライン決済"),
         pgettext_lazy("payment method", "クレジットカード等の決済代行(署名付きの通知)"),
+        receipt_label="オンライン決済",
         start=_start,
         available=gateway.is_configured,
+    ),
+)
+payment_methods.register(
+    "received",
+    PaymentMethod(
+        "received",
+        pgettext_lazy("payment method", "窓口等での受領"),
+        pgettext_lazy(
+            "payment method",
+            "窓口での現金・収入証紙の受領や、消込できなかった振込を、職員が控えをもとに記録",
+        ),
+        receipt_label="窓口等",
     ),
 )

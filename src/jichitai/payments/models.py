@@ -57,6 +57,14 @@ class Payment(TenantOwned):
             return str(payment_methods.get(self.method).label)
         return self.method
 
+    @property
+    def receipt_method_label(self) -> str:
+        """How the 領収書 names the way it was paid."""
+        if self.method in payment_methods:
+            method = payment_methods.get(self.method)
+            return method.receipt_label or str(method.label)
+        return self.method
+
 
 class GatewayNotification(models.Model):
     """Each payment notification received from the online gateway, once: a repeated notification

@@ -1,14 +1,11 @@
 """Writes about fees and payments: creating what is owed, marking it paid from a receipts file
-(消込) or a gateway notification, cancelling and refunding. Each is one transaction, audited."""
+(消込), a gateway notification or a record of money received at the counter, cancelling and
+refunding. Each is one transaction, audited."""
 
-import csv
 import hashlib
 import hmac
-import io
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +17,7 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core import japanese
-from jichitai.payments import gateway, notifications
+from jichitai.payments import gateway, notifications, receipts_files
 from jichitai.payments.models import (
     GatewayNotification,
     Payment,
@@ -183,6 +180,47 @@ def refund(*, actor: User, payment: Payment, reason: str) -> Payment:
     return payment
 
 
+def _paid_at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+@transaction.atomic
+def record_payment_received(
+    *, actor: User, payment: Payment, paid_on: date, amount: int, reference: str
+) -> Payment:
+    """Money the office received outside the platform's own methods — cash or 収入証紙 at the
+    counter, a transfer the receipts file could not match — recorded from where it is written
+    down. Only the whole amount owed, on a day between the fee's creation and today."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Payment.Status.UNPAID:
+        raise ValidationError(_("未払の納付だけに入金を記録できます。"))
+    errors = {}
+    owed_on = timezone.localdate(payment.created_at)
+    if paid_on > timezone.localdate():
+        errors["paid_on"] = _("入金日に未来の日付は入力できません。")
+    elif paid_on < owed_on:
+        errors["paid_on"] = _("入金日が手数料の発生した日(%(day)s)より前です。") % {
+            "day": japanese.format_wareki(owed_on)
+        }
+    if amount != payment.amount:
+        errors["amount"] = _(
+            "金額が請求額(%(amount)s円)と違います。一部の入金や過不足は記録できません。"
+        ) % {"amount": f"{payment.amount:,}"}
+    if not reference.strip():
+        errors["reference"] = _("領収の控えの番号など、入金を確かめられる記録を入力してください。")
+    if errors:
+        raise ValidationError(errors)
+    _mark_paid(
+        payment,
+        amount=amount,
+        paid_at=_paid_at(paid_on),
+        method="received",
+        reference=reference.strip(),
+        actor=actor,
+    )
+    return payment
+
+
 # --- 消込: matching a receipts file ------------------------------------------------------------
 
 
@@ -201,118 +239,6 @@ def add_reconciliation_profile(
     return profile
 
 
-@dataclass(frozen=True)
-class ReceiptRow:
-    """One line of a receipts file, as read (before matching)."""
-
-    row: int
-    number: str
-    amount: str
-    paid_on: str
-
-
-# A line of a receipts file by column heading: text from a CSV, cell values from a workbook.
-Row = Mapping[str, object]
-
-
-def _rows_from_csv(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
-    text = data.decode(profile.encoding)
-    lines = list(csv.reader(io.StringIO(text)))
-    header_index = profile.header_row - 1
-    if header_index >= len(lines):
-        raise ValidationError(
-            {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
-        )
-    header = [cell.strip() for cell in lines[header_index]]
-    return [
-        (header_index + 2 + offset, dict(zip(header, line, strict=False)))
-        for offset, line in enumerate(lines[header_index + 1 :])
-        if any(cell.strip() for cell in line)
-    ]
-
-
-def _rows_from_xlsx(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
-    from openpyxl import load_workbook  # with numpy: only where a workbook is read
-
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-    if sheet is None:
-        raise ValidationError({"file": _("Excel ファイルにシートがありません。")})
-    rows = list(sheet.iter_rows(values_only=True))
-    header_index = profile.header_row - 1
-    if header_index >= len(rows):
-        raise ValidationError(
-            {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
-        )
-    header = ["" if cell is None else str(cell).strip() for cell in rows[header_index]]
-    result: list[tuple[int, Row]] = []
-    for offset, values in enumerate(rows[header_index + 1 :]):
-        if all(value is None or str(value).strip() == "" for value in values):
-            continue
-        result.append(
-            (
-                header_index + 2 + offset,
-                {header[i]: value for i, value in enumerate(values) if i < len(header)},
-            )
-        )
-    return result
-
-
-def _read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> list[ReceiptRow]:
-    try:
-        rows = _rows_from_xlsx(data, profile) if kind == "xlsx" else _rows_from_csv(data, profile)
-    except UnicodeDecodeError:
-        raise ValidationError(
-            {
-                "file": _(
-                    "文字コードが %(encoding)s ではないようです。取込設定を確認してください。"
-                )
-                % {"encoding": profile.get_encoding_display()}
-            }
-        ) from None
-    columns = (profile.number_column, profile.amount_column, profile.paid_on_column)
-    if rows:
-        missing = [column for column in columns if column not in rows[0][1]]
-        if missing:
-            raise ValidationError(
-                {
-                    "file": _(
-                        "列「%(columns)s」が見つかりません(見出しは %(row)s 行目として読んでいます)。"
-                    )
-                    % {
-                        "columns": "」「".join(missing),
-                        "row": profile.header_row,
-                    }
-                }
-            )
-    return [
-        ReceiptRow(
-            row=number,
-            number=japanese.normalize_width(str(values.get(profile.number_column) or ""))
-            .strip()
-            .replace("-", ""),
-            amount=japanese.normalize_width(str(values.get(profile.amount_column) or ""))
-            .strip()
-            .replace(",", "")
-            .replace("円", ""),
-            paid_on=str(values.get(profile.paid_on_column) or "").strip(),
-        )
-        for number, values in rows
-    ]
-
-
-def _paid_at(text: str) -> datetime:
-    """The receipt's date (和暦 or 西暦, a time after it is ignored); today when it is unreadable."""
-    try:
-        day = (
-            japanese.parse_date(text.replace("T", " ").split(" ")[0])
-            if text
-            else timezone.localdate()
-        )
-    except ValueError:
-        day = timezone.localdate()
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
 @transaction.atomic
 def reconcile(
     *,
@@ -325,7 +251,7 @@ def reconcile(
 ) -> ReconciliationBatch:
     """Matches each receipt by 納付番号 and amount. Matches become 支払済; everything else is
     reported (unknown number, different amount, already paid) for a person to follow up."""
-    receipts = _read_receipts(data, kind, profile)
+    receipts = receipts_files.read_receipts(data, kind, profile)
     batch = ReconciliationBatch(
         organization=organization, profile=profile, file_name=file_name, uploaded_by=actor
     )
@@ -342,17 +268,17 @@ def reconcile(
             .filter(payment_number=receipt.number)
             .first()
         )
-        try:
-            amount = int(receipt.amount)
-        except ValueError:
-            amount = None
+        amount = receipts_files.whole_yen(receipt.amount)
+        paid_on = receipts_files.day_paid(receipt.paid_on)
+        if payment is not None:
+            entry["application_id"] = payment.application_id
         if payment is None:
             entry.update(result="unmatched", message="この納付番号の納付はありません。")
             batch.unmatched += 1
         elif payment.status == Payment.Status.PAID:
             entry.update(
                 result="already_paid",
-                message=f"すでに支払済です({payment.method})。二重入金の可能性があります。",
+                message=f"すでに支払済です({payment.method_label})。二重入金の可能性があります。",
             )
             batch.already_paid += 1
         elif payment.status != Payment.Status.UNPAID:
@@ -360,17 +286,29 @@ def reconcile(
                 result="mismatched", message=f"この納付は「{payment.get_status_display()}」です。"
             )
             batch.mismatched += 1
+        elif amount is None:
+            entry.update(
+                result="mismatched",
+                message=f"金額「{receipt.amount}」を円の金額として読み取れません。",
+            )
+            batch.mismatched += 1
         elif amount != payment.amount:
             entry.update(
                 result="mismatched",
-                message=f"金額が違います(請求 {payment.amount:,}円、入金 {receipt.amount}円)。",
+                message=f"金額が違います(請求 {payment.amount:,}円、入金 {amount:,}円)。",
+            )
+            batch.mismatched += 1
+        elif paid_on is None:
+            entry.update(
+                result="mismatched",
+                message=f"入金日「{receipt.paid_on}」を日付として読み取れません。入金を確かめて、申請の画面で記録してください。",
             )
             batch.mismatched += 1
         else:
             _mark_paid(
                 payment,
                 amount=amount,
-                paid_at=_paid_at(receipt.paid_on),
+                paid_at=_paid_at(paid_on),
                 method="reconciliation",
                 reference=f"{file_name} {receipt.row}行目",
                 actor=actor,

@@ -20,7 +20,13 @@ from jichitai.core.files import content_disposition
 from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.payments import gateway, selectors, services
-from jichitai.payments.forms import FeeForm, ReceiptsFileForm, ReconciliationProfileForm, RefundForm
+from jichitai.payments.forms import (
+    FeeForm,
+    ReceiptsFileForm,
+    ReceivedPaymentForm,
+    ReconciliationProfileForm,
+    RefundForm,
+)
 from jichitai.payments.methods import online_method_for, payment_slip, receipt
 from jichitai.payments.models import Payment
 from jichitai.procedures import selectors as procedure_selectors
@@ -98,6 +104,8 @@ def payment_action(request, org_code, payment_id, action):
     payment = selectors.payment_of(request.membership, payment_id)
     if action == "refund":
         return _refund(request, payment)
+    if action == "received":
+        return _record_received(request, payment)
     if action != "cancel":
         raise Http404
     try:
@@ -127,6 +135,25 @@ def _refund(request, payment):
                 application_id=payment.application_id,
             )
     return _refused(request, payment.application, form, title=_("返金済みにする"), danger=True)
+
+
+def _record_received(request, payment):
+    form = ReceivedPaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_payment_received(
+                actor=request.user, payment=payment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("入金を記録し、申請者に納付の確認をお知らせしました。"))
+            return redirect(
+                "procedures:application",
+                org_code=request.tenant.code,
+                application_id=payment.application_id,
+            )
+    return _refused(request, payment.application, form, title=_("入金を記録する"))
 
 
 def _refused(request, application, form, *, title, danger=False):

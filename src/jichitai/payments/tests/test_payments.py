@@ -159,6 +159,54 @@ class TestReconciliation:
         )
         assert batch.matched == 1
 
+    def reconcile_rows(self, tsu, tsu_clerk, rows):
+        profile = ReconciliationProfile.objects.create(
+            organization=tsu, name="銀行", encoding="utf-8-sig"
+        )
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["納付番号", "金額", "入金日"], *rows])
+        return services.reconcile(
+            actor=tsu_clerk,
+            organization=tsu,
+            profile=profile,
+            file_name="入金.csv",
+            data=buffer.getvalue().encode(),
+            kind="csv",
+        )
+
+    @pytest.mark.parametrize("paid_on", ["12/01", "", "不明"])
+    def test_a_receipt_whose_date_cannot_be_read_is_reported_not_dated_today(
+        self, tsu, tsu_clerk, payments, paid_on
+    ):
+        """The 領収書 and the totals per 年度 go by the day the money came in: a row without a
+        readable day is left for a person, not marked paid on the day of the import."""
+        batch = self.reconcile_rows(tsu, tsu_clerk, [[payments[0].payment_number, "1500", paid_on]])
+
+        assert (batch.matched, batch.mismatched) == (0, 1)
+        assert "入金日" in batch.rows[0]["message"]
+        payments[0].refresh_from_db()
+        assert payments[0].status == Payment.Status.UNPAID
+
+    @pytest.mark.parametrize(
+        "amount", ["¥1,500", "￥1,500", "1500.00", "１，５００円", " 1,500 円"]
+    )
+    def test_amounts_are_read_as_banks_write_them(self, tsu, tsu_clerk, payments, amount):
+        batch = self.reconcile_rows(
+            tsu, tsu_clerk, [[payments[0].payment_number, amount, "2026/11/20"]]
+        )
+
+        assert batch.matched == 1, batch.rows
+
+    @pytest.mark.parametrize("amount", ["1500.5", "15OO", "-1500"])
+    def test_an_amount_that_is_not_whole_yen_owed_does_not_match(
+        self, tsu, tsu_clerk, payments, amount
+    ):
+        batch = self.reconcile_rows(
+            tsu, tsu_clerk, [[payments[0].payment_number, amount, "2026/11/20"]]
+        )
+
+        assert (batch.matched, batch.mismatched) == (0, 1)
+
     def test_a_file_without_the_columns_is_refused_and_changes_nothing(
         self, tsu, tsu_clerk, payments
     ):
@@ -196,6 +244,28 @@ class TestReconciliation:
         body = response.content.decode()
         assert "消込 1 件" in body and "該当なし 1 件" in body
         assert "この納付番号の納付はありません" in body
+
+    def test_a_row_left_for_a_person_links_to_its_application(
+        self, tsu, tsu_clerk, login, payments
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
+        content = f"納付番号,金額,入金日\n{payments[0].payment_number},1500,12/01\n".encode("cp932")
+
+        response = login(tsu_clerk).post(
+            f"/s/{tsu.code}/payments/reconcile/",
+            {
+                "kind": "receipts",
+                "profile": profile.pk,
+                "file": SimpleUploadedFile("入金.csv", content),
+            },
+            follow=True,
+        )
+
+        body = response.content.decode()
+        assert "入金日「12/01」を日付として読み取れません" in body
+        assert f'href="/s/{tsu.code}/inbox/{payments[0].application_id}/"' in body
 
     def test_the_only_profile_is_already_chosen_and_two_ask_for_a_choice(
         self, tsu, tsu_clerk, login

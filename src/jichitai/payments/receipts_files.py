@@ -1,0 +1,132 @@
+"""Reading a bank's or collection agent's receipts file (入金データ) for 消込: CSV in the profile's
+encoding or an XLSX sheet, the header on the profile's row, each line's 納付番号, amount and day
+read as banks write them. Nothing here writes: ``services.reconcile`` matches what it returns."""
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from jichitai.core import japanese
+from jichitai.payments.models import ReconciliationProfile
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    """One line of a receipts file, as read (before matching)."""
+
+    row: int
+    number: str
+    amount: str
+    paid_on: str
+
+
+# A line of a receipts file by column heading: text from a CSV, cell values from a workbook.
+Row = Mapping[str, object]
+
+
+def _rows_from_csv(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
+    text = data.decode(profile.encoding)
+    lines = list(csv.reader(io.StringIO(text)))
+    header_index = profile.header_row - 1
+    if header_index >= len(lines):
+        raise ValidationError(
+            {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
+        )
+    header = [cell.strip() for cell in lines[header_index]]
+    return [
+        (header_index + 2 + offset, dict(zip(header, line, strict=False)))
+        for offset, line in enumerate(lines[header_index + 1 :])
+        if any(cell.strip() for cell in line)
+    ]
+
+
+def _rows_from_xlsx(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
+    from openpyxl import load_workbook  # with numpy: only where a workbook is read
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    if sheet is None:
+        raise ValidationError({"file": _("Excel ファイルにシートがありません。")})
+    rows = list(sheet.iter_rows(values_only=True))
+    header_index = profile.header_row - 1
+    if header_index >= len(rows):
+        raise ValidationError(
+            {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
+        )
+    header = ["" if cell is None else str(cell).strip() for cell in rows[header_index]]
+    result: list[tuple[int, Row]] = []
+    for offset, values in enumerate(rows[header_index + 1 :]):
+        if all(value is None or str(value).strip() == "" for value in values):
+            continue
+        result.append(
+            (
+                header_index + 2 + offset,
+                {header[i]: value for i, value in enumerate(values) if i < len(header)},
+            )
+        )
+    return result
+
+
+def read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> list[ReceiptRow]:
+    try:
+        rows = _rows_from_xlsx(data, profile) if kind == "xlsx" else _rows_from_csv(data, profile)
+    except UnicodeDecodeError:
+        raise ValidationError(
+            {
+                "file": _(
+                    "文字コードが %(encoding)s ではないようです。取込設定を確認してください。"
+                )
+                % {"encoding": profile.get_encoding_display()}
+            }
+        ) from None
+    columns = (profile.number_column, profile.amount_column, profile.paid_on_column)
+    if rows:
+        missing = [column for column in columns if column not in rows[0][1]]
+        if missing:
+            raise ValidationError(
+                {
+                    "file": _(
+                        "列「%(columns)s」が見つかりません(見出しは %(row)s 行目として読んでいます)。"
+                    )
+                    % {
+                        "columns": "」「".join(missing),
+                        "row": profile.header_row,
+                    }
+                }
+            )
+    return [
+        ReceiptRow(
+            row=number,
+            number=japanese.normalize_width(str(values.get(profile.number_column) or ""))
+            .strip()
+            .replace("-", ""),
+            amount=str(values.get(profile.amount_column) or "").strip(),
+            paid_on=str(values.get(profile.paid_on_column) or "").strip(),
+        )
+        for number, values in rows
+    ]
+
+
+# What surrounds the figure of an amount: separators, yen signs (half- and full-width) and 円.
+YEN_MARKS = str.maketrans("", "", ",¥￥円 ")
+
+
+def whole_yen(text: str) -> int | None:
+    """An amount as banks and collection agents write it (1,500, ¥1,500, 1500.00, １，５００円);
+    None when it is not a whole number of yen."""
+    figure = re.fullmatch(r"(\d+)(?:\.0+)?", japanese.normalize_width(text).translate(YEN_MARKS))
+    return int(figure[1]) if figure else None
+
+
+def day_paid(text: str) -> date | None:
+    """The receipt's day (和暦 or 西暦; a time after it is ignored), None when it cannot be read:
+    the 領収書 and the totals per 年度 go by it, so no other day stands in for it."""
+    try:
+        return japanese.parse_date(text.replace("T", " ").split(" ")[0])
+    except ValueError:
+        return None
