@@ -87,6 +87,7 @@ SUBJECTS: dict[str, Promise] = {
     "session": pgettext_lazy("audit log", "開催回"),
     "secret": pgettext_lazy("audit log", "秘密情報"),
     "signature": pgettext_lazy("audit log", "電子署名"),
+    "attachments": pgettext_lazy("audit log", "添付 PDF の電子署名"),
     "statistics": pgettext_lazy("audit log", "統計データ"),
     "survey": pgettext_lazy("audit log", "調査"),
     "template": pgettext_lazy("audit log", "読み取りテンプレート"),

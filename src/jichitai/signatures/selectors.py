@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from jichitai.procedures.models import Application, Procedure
+from jichitai.procedures.models import Application, ApplicationFile, Procedure
 from jichitai.procedures.selectors import application_of
 from jichitai.signatures.models import (
     ApplicationSignature,
@@ -24,6 +24,14 @@ def signature_of(membership: Membership, application_id: int) -> ApplicationSign
     if signature is None:
         raise Http404
     return signature
+
+
+def application_with_signed_pdfs(membership: Membership, application_id: int) -> Application:
+    """An application this member may see with PDFs whose signatures were verified; 404 if none."""
+    application = application_of(membership, application_id)
+    if not signed_pdf_files(application):
+        raise Http404
+    return application
 
 
 def trust_anchors(organization: Organization) -> QuerySet[TrustAnchor]:
@@ -88,3 +96,12 @@ def revocation_list_rows(organization: Organization) -> list[RevocationListRow]:
         )
         for crl in crls
     ]
+
+
+def signed_pdf_files(application: Application) -> list[ApplicationFile]:
+    """The application's attached PDFs whose signatures were verified, in the order attached."""
+    return list(
+        ApplicationFile.objects.filter(application=application, pdf_signatures__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )

@@ -316,6 +316,35 @@ def reverify_signature(*, actor: User, signature: ApplicationSignature) -> Appli
     return signature
 
 
+def reverify_pdf_attachments(*, actor: User, application: Application) -> list[AttachmentSignature]:
+    """Verifies the signed PDFs of an application again from storage, with the organization's
+    current trust anchors and CRLs, each at the time it was received: a CA registered after the
+    PDF arrived now counts, a certificate revoked after receipt does not spoil it. The new
+    verdicts replace the old ones; the change is in the audit log. PDFs are read and verified
+    before the transaction that writes the verdicts opens, as on submission."""
+    files = selectors.signed_pdf_files(application)
+    if not files:
+        return []
+    verified = [(stored, _verify_stored_pdf(stored)) for stored in files]
+    with transaction.atomic():
+        changes = {}
+        kept: list[AttachmentSignature] = []
+        for stored, results in verified:
+            before = [old.verdict for old in stored.pdf_signatures.all()]
+            stored.pdf_signatures.all().delete()
+            kept += _keep_pdf_results(stored, results)
+            changes[stored.original_name] = [before, [result.verdict for result in results]]
+        audit.record(
+            action="signatures.attachments.reverified",
+            actor=actor,
+            organization=application.organization,
+            target=application,
+            changes=changes,
+            summary="添付 PDF の電子署名の再検証: " + "、".join(changes),
+        )
+    return kept
+
+
 def _verify_stored_pdf(stored_file: ApplicationFile) -> list[PdfSignatureResult]:
     with stored_file.file.open("rb") as handle:
         content = handle.read()

@@ -12,4 +12,9 @@ urlpatterns = [
         views.signature_reverify,
         name="reverify",
     ),
+    path(
+        "applications/<int:application_id>/attachments/reverify/",
+        views.attachments_reverify,
+        name="attachments_reverify",
+    ),
 ]

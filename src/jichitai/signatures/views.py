@@ -102,3 +102,12 @@ def signature_reverify(request, org_code, application_id):
         _("電子署名を再検証しました: %(result)s") % {"result": signature.recheck_message},
     )
     return redirect("procedures:application", org_code=org_code, application_id=application_id)
+
+
+@requires_role(Role.CLERK)
+@require_POST
+def attachments_reverify(request, org_code, application_id):
+    application = selectors.application_with_signed_pdfs(request.membership, application_id)
+    services.reverify_pdf_attachments(actor=request.user, application=application)
+    messages.success(request, _("添付 PDF の電子署名を再検証しました。"))
+    return redirect("procedures:application", org_code=org_code, application_id=application_id)
