@@ -112,8 +112,9 @@ def read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> lis
     ]
 
 
-# What surrounds the figure of an amount: separators, yen signs (half- and full-width) and 円.
-YEN_MARKS = str.maketrans("", "", ",¥￥円 ")
+# What surrounds the figure of an amount: separators, yen signs (half- and full-width, and the
+# backslash CP932 decodes Shift_JIS's ¥ byte as) and 円.
+YEN_MARKS = str.maketrans("", "", ",¥￥\\円 ")
 
 
 def whole_yen(text: str) -> int | None:

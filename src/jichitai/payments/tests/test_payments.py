@@ -197,6 +197,26 @@ class TestReconciliation:
 
         assert batch.matched == 1, batch.rows
 
+    def test_a_yen_sign_in_a_shift_jis_file_is_read_as_one(self, tsu, tsu_clerk, payments):
+        """Shift_JIS puts ¥ at the byte of ASCII's backslash, and CP932 decodes it as ``\\``."""
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
+        data = (
+            f'納付番号,金額,入金日\r\n{payments[0].payment_number},"'.encode("cp932")
+            + b"\x5c1,500"
+            + '",令和8年11月20日\r\n'.encode("cp932")
+        )
+
+        batch = services.reconcile(
+            actor=tsu_clerk,
+            organization=tsu,
+            profile=profile,
+            file_name="入金.csv",
+            data=data,
+            kind="csv",
+        )
+
+        assert batch.matched == 1, batch.rows
+
     @pytest.mark.parametrize("amount", ["1500.5", "15OO", "-1500"])
     def test_an_amount_that_is_not_whole_yen_owed_does_not_match(
         self, tsu, tsu_clerk, payments, amount
