@@ -1,6 +1,7 @@
 """Tabular exports for the people who open them in Excel: CSV in UTF-8 with BOM or in Shift_JIS
-(CP932), and XLSX. Cells that a spreadsheet would run as a formula are neutralised, and characters
-that CP932 cannot hold are reported, never silently dropped."""
+(CP932), and XLSX. Cells that a spreadsheet would run as a formula are neutralised; a character
+CP932 holds in another form (a Mac's ¥, a pasted non-breaking space) is written in that form, and
+one it cannot hold at all is reported, never silently dropped."""
 
 import csv
 import functools
@@ -24,6 +25,22 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[/\\?*\[\]:]")
 SHEET_TITLE_LENGTH = 31
 # 〓 (geta) is the customary stand-in for a character a Japanese legacy encoding cannot hold.
 CP932_REPLACEMENT = "〓"
+# What Macs, phones and web pages type that CP932 holds only in another form: the characters JIS
+# and Windows map to different code points (¥ ￥, — ―, ‾ ￣, ¦ ￤), and look-alikes pasted from
+# web pages (a non-breaking space, the dashes of 1–2–3, middle dots and bullets).
+CP932_FORMS = str.maketrans(
+    {
+        "\u00a5": "\uffe5",
+        "\u2014": "\u2015",
+        "\u203e": "\uffe3",
+        "\u00a6": "\uffe4",
+        "\u00a0": " ",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u00b7": "\u30fb",
+        "\u2022": "\u30fb",
+    }
+)
 
 
 def in_the_platforms_language(function: Callable[P, R]) -> Callable[P, R]:
@@ -105,6 +122,7 @@ def export_csv(
 
 
 def _to_cp932(text: str, row: int, column: str, problems: list[Unencodable]) -> str:
+    text = text.translate(CP932_FORMS)
     try:
         text.encode("cp932")
         return text

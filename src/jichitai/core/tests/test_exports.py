@@ -34,6 +34,24 @@ def test_cp932_csv_opens_as_cp932_and_reports_what_it_could_not_hold():
     assert export.content_type == "text/csv; charset=Shift_JIS"
 
 
+def test_cp932_csv_writes_the_windows_form_of_characters_macs_and_the_web_type():
+    """A Mac's ¥ key and its 全角ダッシュ, and text pasted from web pages, hold characters that
+    CP932 has under another code point (¥ as ￥, — as ―) or a look-alike of (a non-breaking
+    space, en dashes in 1–2–3): they are written as Windows writes them, not lost as 〓."""
+    typed = ["参加費 ¥1,000", "津市西丸之内1–2–3\u00a0号", "受付—9時‾", "A·B•C ¦ 1\u20112"]
+
+    export = export_csv(["メモ"], [[text] for text in typed], encoding="cp932")
+
+    rows = list(csv.reader(io.StringIO(export.content.decode("cp932"))))
+    assert [row[0] for row in rows[1:]] == [
+        "参加費 ￥1,000",
+        "津市西丸之内1-2-3 号",
+        "受付―9時￣",
+        "A・B・C ￤ 1-2",
+    ]
+    assert export.unencodable == []
+
+
 def test_xlsx_has_one_column_per_field_and_no_live_formulas():
     content = export_xlsx({"申請一覧": (HEADER, ROWS)})
     sheet = load_workbook(io.BytesIO(content)).active
