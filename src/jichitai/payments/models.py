@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jichitai.payments.registry import payment_methods
@@ -49,6 +50,11 @@ class Payment(TenantOwned):
 
     def __str__(self) -> str:
         return self.payment_number
+
+    @property
+    def is_overdue(self) -> bool:
+        """Unpaid after its 納付期限."""
+        return self.status == self.Status.UNPAID and self.due_date < timezone.localdate()
 
     @property
     def method_label(self) -> str:

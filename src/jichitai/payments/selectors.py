@@ -6,6 +6,7 @@ prints slips and receipts for that division's payments only. Figures for the who
 from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from jichitai.payments.models import Payment, ReconciliationBatch, ReconciliationProfile
 from jichitai.procedures.models import Application
@@ -26,11 +27,19 @@ class ProcedureTotals(TypedDict):
     refunded: int | None
 
 
+# The status filter's value for unpaid fees past their 納付期限, beside ``Payment.Status``'s.
+OVERDUE = "overdue"
+
+
 def payments_of(
     organization: Organization, *, status: str = "", fiscal_year: int | None = None
 ) -> QuerySet[Payment]:
+    """The organization's payments, newest first; ``status`` is a ``Payment.Status`` or
+    ``OVERDUE``."""
     payments = for_tenant(Payment, organization).select_related("application", "procedure")
-    if status:
+    if status == OVERDUE:
+        payments = payments.filter(status=Payment.Status.UNPAID, due_date__lt=timezone.localdate())
+    elif status:
         payments = payments.filter(status=status)
     if fiscal_year is not None:
         payments = payments.filter(fiscal_year=fiscal_year)

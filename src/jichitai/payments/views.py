@@ -5,6 +5,7 @@ page and its signed notifications."""
 import logging
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +39,7 @@ from jichitai.tenancy.selectors import organization_by_code
 
 logger = logging.getLogger(__name__)
 RECEIPTS_MAX_BYTES = 10 * 1024 * 1024
+PAGE_SIZE = 50
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -52,14 +54,18 @@ def payment_list(request, org_code):
         request.GET.get("year"), default=japanese.fiscal_year(timezone.localdate())
     )
     status = params.text(request.GET.get("status"), name="status", max_length=20, label=_("状態"))
+    payments = selectors.visible_payments(
+        request.membership, status=status, fiscal_year=fiscal_year
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "payments": selectors.visible_payments(
-            request.membership, status=status, fiscal_year=fiscal_year
-        )[:200],
+        "page": Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
         "totals": selectors.visible_totals_by_procedure(request.membership, fiscal_year),
         "fiscal_year": fiscal_year,
         "status": status,
-        "statuses": Payment.Status.choices,
+        "statuses": [*Payment.Status.choices, (selectors.OVERDUE, _("期限切れの未払"))],
     }
     return render(request, "payments/list.html", context)
 
