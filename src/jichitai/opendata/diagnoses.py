@@ -168,7 +168,11 @@ def collapse(issue_class, issues: list) -> list:
                     _(
                         "「%(column)s」列の同じ誤りは全部で %(count)s 件あります(最初の %(shown)s 件を示しました)。"
                     )
-                    % {"column": issue.column, "count": counts[key], "shown": EXAMPLES_PER_RULE},
+                    % {
+                        "column": issue.column,
+                        "count": f"{counts[key]:,}",
+                        "shown": EXAMPLES_PER_RULE,
+                    },
                     column=issue.column,
                 )
             )

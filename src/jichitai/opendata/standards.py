@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from frictionless import Resource, Schema
 
+from jichitai.core import japanese
 from jichitai.core.japanese import local_government_code_check_digit
 from jichitai.opendata import addresses, diagnoses
 from jichitai.opendata.addresses import PARTS_COLUMNS as PARTS
@@ -53,6 +54,11 @@ CODE_COLUMNS = {
     "市区町村コード",
     "都道府県コード又は市区町村コード",
 }
+# A prefecture's or municipality's name where its code belongs (「山口県」, 「津市」, 「度会郡玉城町」).
+GOVERNMENT_NAME = re.compile(r"\S+[都道府県市区町村]")
+COORDINATES = ("緯度", "経度")
+# A figure in a cell that should hold only one (「50名」, 「ユニット型 20名」).
+FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # A table is taken to follow a layout when at least this share of its columns are defined there.
 MIN_OVERLAP = 0.5
 # Columns nearly every list of places has, whatever it lists: sharing them with a layout says nothing
@@ -183,7 +189,16 @@ def detect_layout(standard: StandardDataset, header: list[str]) -> tuple[Layout,
 
 
 # Messages for frictionless' error types and constraints, in the words of the 標準 definitions.
-def _constraint_message(field: dict, note: str) -> tuple[str, str]:
+def _code_format_message(value: str) -> str:
+    """What to write in a column of 全国地方公共団体コード instead of ``value``."""
+    if GOVERNMENT_NAME.fullmatch(value):
+        return _(
+            "「%(value)s」は団体名です。団体名ではなく、6桁の全国地方公共団体コード(検査数字を含む)を入力してください。"
+        ) % {"value": value}
+    return _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。")
+
+
+def _constraint_message(field: dict, note: str, value: str = "") -> tuple[str, str]:
     constraints = field.get("constraints", {})
     if '"required"' in note:
         return "required", _("必須項目が空欄です。")
@@ -210,7 +225,7 @@ def _constraint_message(field: dict, note: str) -> tuple[str, str]:
         }
     if '"pattern"' in note:
         if field["name"] in CODE_COLUMNS:
-            return "code", _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。")
+            return "code", _code_format_message(value)
         if field["name"].endswith("カナ"):
             return "kana", _(
                 "全角カタカナで入力してください(半角カナ・ひらがな・英字は使えません)。"
@@ -236,6 +251,12 @@ def _type_message(field: dict, value: str = "") -> tuple[str, str]:
         return "date", _("日付は「YYYY-MM-DD」(例: 2026-04-01)の形で入力してください。")
     if kind == "time":
         return "time", _("時刻は「hh:mm」(例: 09:00)の形で入力してください。")
+    figures = FIGURE.findall(japanese.normalize_width(value))
+    # Coordinates are decimal degrees: 「北緯34度43分」 is not a figure with a unit to drop.
+    if kind in ("number", "integer") and len(figures) == 1 and field.get("name") not in COORDINATES:
+        return kind, _(
+            "単位や説明を付けずに、数値だけを半角で入力してください(「%(value)s」なら %(figure)s)。"
+        ) % {"value": value, "figure": figures[0]}
     if kind == "number":
         return "number", _("数値(半角、例: 34.7185)で入力してください。")
     if kind == "integer":
@@ -358,7 +379,9 @@ def validate(table: Table, standard_key: str) -> Report:
             continue
         schema_field = fields_by_header[field_name]
         if error.type == "constraint-error":
-            rule, message = _constraint_message(schema_field, error.note)
+            rule, message = _constraint_message(
+                schema_field, error.note, str(getattr(error, "cell", ""))
+            )
         else:
             rule, message = _type_message(schema_field, str(getattr(error, "cell", "")))
         report.issues.append(
@@ -446,7 +469,7 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                     Issue(
                         "error",
                         "code",
-                        _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。"),
+                        _code_format_message(value),
                         row=number,
                         column=table.header[index],
                         value=value,

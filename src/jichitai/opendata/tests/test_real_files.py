@@ -188,3 +188,31 @@ def test_held_out_kudamatsu_care_services_shift_jis_current_layout_has_only_its_
         (19, "address-parts", "山口県下松市潮音町3-11-27"),
         (44, "address-parts", "山口県下松市東陽6-1-3"),
     ]
+
+
+def test_held_out_yamaguchi_care_services_older_layout_with_its_name_where_the_code_goes():
+    """山口県's 1,378 care-service rows (UTF-8 with BOM, the older layout's 22 columns), expected
+    from reading the file: the code column holds 「山口県」 on every row, 定員 is written with its
+    unit (「50名」, 「ユニット型 20名」) in the 670 rows that have one, 44 readings hold Latin
+    letters, ＆, ～ or brackets 「」, and one phone number has a half-width katakana 「ｰ」 for a
+    hyphen. Blank 市区町村名, NO and URL are optional; 「050-33177337」 has the digits of a
+    number, only grouped unusually, and is not an error."""
+    report = judge("heldout/yamaguchi-pref-care-services-legacy-utf8-bom.csv", "care-services")
+
+    assert report.layout == "legacy" and report.rows_checked == 1378
+    by_column = Counter(i.column for i in report.errors if i.row is not None)
+    summaries = {i.column: i.message for i in report.errors if i.row is None}
+    assert set(by_column) == {
+        "都道府県コード又は市区町村コード",
+        "介護サービス事業所名称_カナ",
+        "定員",
+        "電話番号",
+    }
+    assert "1,378 件" in summaries["都道府県コード又は市区町村コード"]
+    first_code = next(i for i in report.errors if i.column == "都道府県コード又は市区町村コード")
+    assert "「山口県」は団体名です" in first_code.message
+    assert "670 件" in summaries["定員"]
+    assert "44 件" in summaries["介護サービス事業所名称_カナ"]
+    assert [(i.row, i.value) for i in report.errors if i.column == "電話番号"] == [
+        (735, "0836-39ｰ6010")
+    ]

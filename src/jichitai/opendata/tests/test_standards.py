@@ -147,6 +147,7 @@ def test_a_column_the_standard_does_not_define_is_a_warning():
     [
         ({"全国地方公共団体コード": "240002"}, "check-digit", "全国地方公共団体コード", "検査数字"),
         ({"全国地方公共団体コード": "24000"}, "code", "全国地方公共団体コード", "6桁"),
+        ({"全国地方公共団体コード": "津市"}, "code", "全国地方公共団体コード", "団体名ではなく"),
         ({"車椅子使用者用トイレ有無": "あり"}, "enum", "車椅子使用者用トイレ有無", "「有」「無」"),
         ({"利用開始時間": "8時半"}, "time", "利用開始時間", "hh:mm"),
         ({"緯度": "136.50", "経度": "34.73"}, "coordinates-swapped", "緯度", "入れ替わって"),
@@ -166,6 +167,21 @@ def test_each_problem_names_row_column_value_and_rule(changes, rule, column, wor
     assert found[0].row == 3  # the header is row 1 of the file; the second data row is row 3
     assert found[0].value == changes.get(column, "")
     assert words in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [("3基", "「3基」なら 3"), ("洋式 ２ 基", "「洋式 ２ 基」なら 2"), ("1基、2基", "整数(半角)")],
+)
+def test_a_figure_written_with_its_unit_is_told_to_drop_the_unit(written, words):
+    """「50名」 in a column of counts: the figure is there, the unit is the defect."""
+    header = [*TOILET_HEADER, "男性トイレ総数"]
+    table = read_csv(csv_bytes([[*toilet_row(), written]], header=header))
+
+    [found] = [i for i in standards.validate(table, "public-toilets").errors if i.row]
+
+    assert (found.rule, found.column, found.value) == ("integer", "男性トイレ総数", written)
+    assert words in found.message
 
 
 def test_flag_columns_take_1_or_empty():
