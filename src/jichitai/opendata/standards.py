@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from frictionless import Resource, Schema
 
-from jichitai.core import japanese
 from jichitai.core.japanese import local_government_code_check_digit
-from jichitai.opendata import addresses, diagnoses
+from jichitai.opendata import addresses, cell_messages, diagnoses
 from jichitai.opendata.addresses import PARTS_COLUMNS as PARTS
 from jichitai.opendata.registry import standard_datasets
 from jichitai.opendata.tabular import Table
@@ -47,18 +46,6 @@ KEYS = {
     "子育て施設一覧": "childcare-facilities",
     "オープンデータ一覧": "open-data-list",
 }
-# Columns holding a 全国地方公共団体コード (6 digits, the last a check digit), in either layout.
-CODE_COLUMNS = {
-    "全国地方公共団体コード",
-    "所在地_全国地方公共団体コード",
-    "市区町村コード",
-    "都道府県コード又は市区町村コード",
-}
-# A prefecture's or municipality's name where its code belongs (「山口県」, 「津市」, 「度会郡玉城町」).
-GOVERNMENT_NAME = re.compile(r"\S+[都道府県市区町村]")
-COORDINATES = ("緯度", "経度")
-# A figure in a cell that should hold only one (「50名」, 「ユニット型 20名」).
-FIGURE = re.compile(r"\d+(?:\.\d+)?")
 # A table is taken to follow a layout when at least this share of its columns are defined there.
 MIN_OVERLAP = 0.5
 # Columns nearly every list of places has, whatever it lists: sharing them with a layout says nothing
@@ -188,86 +175,6 @@ def detect_layout(standard: StandardDataset, header: list[str]) -> tuple[Layout,
     return best, (best_matches / len(distinctive)) if distinctive else 0.0
 
 
-# Messages for frictionless' error types and constraints, in the words of the 標準 definitions.
-def _code_format_message(value: str) -> str:
-    """What to write in a column of 全国地方公共団体コード instead of ``value``."""
-    if GOVERNMENT_NAME.fullmatch(value):
-        return _(
-            "「%(value)s」は団体名です。団体名ではなく、6桁の全国地方公共団体コード(検査数字を含む)を入力してください。"
-        ) % {"value": value}
-    return _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。")
-
-
-def _constraint_message(field: dict, note: str, value: str = "") -> tuple[str, str]:
-    constraints = field.get("constraints", {})
-    if '"required"' in note:
-        return "required", _("必須項目が空欄です。")
-    if '"enum"' in note:
-        allowed = constraints.get("enum", [])
-        if allowed == ["1"]:
-            return "flag", _("「1」か空欄で入力してください。")
-        return "enum", _("「%(allowed)s」のいずれかで入力してください。") % {
-            "allowed": "」「".join(allowed)
-        }
-    if '"minimum"' in note or '"maximum"' in note:
-        name = field["name"]
-        if name in ("緯度", "経度"):
-            return "range", _(
-                "日本の%(name)sの範囲(%(min)s〜%(max)s)を外れています。緯度と経度が入れ替わっていないか確認してください。"
-            ) % {"name": name, "min": constraints.get("minimum"), "max": constraints.get("maximum")}
-        if "maximum" in constraints:
-            return "range", _("%(min)s以上%(max)s以下で入力してください。") % {
-                "min": constraints.get("minimum"),
-                "max": constraints.get("maximum"),
-            }
-        return "range", _("%(min)s以上の数で入力してください。") % {
-            "min": constraints.get("minimum")
-        }
-    if '"pattern"' in note:
-        if field["name"] in CODE_COLUMNS:
-            return "code", _code_format_message(value)
-        if field["name"].endswith("カナ"):
-            return "kana", _(
-                "全角カタカナで入力してください(半角カナ・ひらがな・英字は使えません)。"
-            )
-        if field["name"] in ("電話番号", "FAX番号"):
-            return "phone", _(
-                "番号は半角の数字・ハイフン・括弧で入力してください。番号がなければ「なし」などと書かずに空欄にします。"
-            )
-        return "pattern", _("決められた書式(%(pattern)s)に合いません。") % {
-            "pattern": constraints.get("pattern")
-        }
-    return "constraint", _("値が定義に合いません。")
-
-
-def _type_message(field: dict, value: str = "") -> tuple[str, str]:
-    kind = field.get("type")
-    serial = diagnoses.excel_serial_date(value) if kind in ("date", "datetime") else None
-    if serial is not None:
-        return "excel-serial-date", _(
-            "Excel の日付のシリアル値のようです(%(value)s は %(date)s)。日付は「YYYY-MM-DD」の形で入力してください。"
-        ) % {"value": value, "date": serial.isoformat()}
-    if kind == "date":
-        return "date", _("日付は「YYYY-MM-DD」(例: 2026-04-01)の形で入力してください。")
-    if kind == "time":
-        return "time", _("時刻は「hh:mm」(例: 09:00)の形で入力してください。")
-    figures = FIGURE.findall(japanese.normalize_width(value))
-    # Coordinates are decimal degrees: 「北緯34度43分」 is not a figure with a unit to drop.
-    if kind in ("number", "integer") and len(figures) == 1 and field.get("name") not in COORDINATES:
-        return kind, _(
-            "単位や説明を付けずに、数値だけを半角で入力してください(「%(value)s」なら %(figure)s)。"
-        ) % {"value": value, "figure": figures[0]}
-    if kind == "number":
-        return "number", _("数値(半角、例: 34.7185)で入力してください。")
-    if kind == "integer":
-        return "integer", _("整数(半角)で入力してください。")
-    if field.get("format") == "uri":
-        return "uri", _("URL(http:// または https:// で始まる形)で入力してください。")
-    if field.get("format") == "email":
-        return "email", _("メールアドレスの形で入力してください。")
-    return "type", _("値の形式が定義に合いません。")
-
-
 def validate(table: Table, standard_key: str) -> Report:
     standard = standard_datasets.get(standard_key)
     layout, share = detect_layout(standard, table.header)
@@ -379,11 +286,13 @@ def validate(table: Table, standard_key: str) -> Report:
             continue
         schema_field = fields_by_header[field_name]
         if error.type == "constraint-error":
-            rule, message = _constraint_message(
+            rule, message = cell_messages.constraint_message(
                 schema_field, error.note, str(getattr(error, "cell", ""))
             )
         else:
-            rule, message = _type_message(schema_field, str(getattr(error, "cell", "")))
+            rule, message = cell_messages.type_message(
+                schema_field, str(getattr(error, "cell", ""))
+            )
         report.issues.append(
             Issue(
                 "error",
@@ -414,7 +323,7 @@ def validate(table: Table, standard_key: str) -> Report:
 
 def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]:
     issues = []
-    code_columns = [(index, f) for index, f in matched if f["name"] in CODE_COLUMNS]
+    code_columns = [(index, f) for index, f in matched if f["name"] in cell_messages.CODE_COLUMNS]
     lat = next((index for index, f in matched if f["name"] == "緯度"), None)
     lon = next((index for index, f in matched if f["name"] == "経度"), None)
     # hh:mm takes two digits for the hour; the time type's "%H" also reads "7:00", which a reader
@@ -429,7 +338,7 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
     for row, number in zip(table.rows, table.source_rows, strict=True):
         for index in time_columns:
             if re.fullmatch(r"[0-9]:[0-5][0-9]", row[index]):
-                rule, message = _type_message({"type": "time"})
+                rule, message = cell_messages.type_message({"type": "time"})
                 issues.append(
                     Issue(
                         "error",
@@ -469,7 +378,7 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                     Issue(
                         "error",
                         "code",
-                        _code_format_message(value),
+                        cell_messages.code_format_message(value),
                         row=number,
                         column=table.header[index],
                         value=value,
