@@ -23,6 +23,7 @@ WHOLE: dict[str, Promise] = {
     "jobs.started": pgettext_lazy("audit log", "ジョブの開始"),
     "payments.reconciled": pgettext_lazy("audit log", "消込"),
     "payments.payment.paid": pgettext_lazy("audit log", "納付の確認"),
+    "payments.payment.due_date_changed": pgettext_lazy("audit log", "納付期限の変更"),
     "procedures.draft.saved": pgettext_lazy("audit log", "入力の一時保存"),
     "procedures.application.commented": pgettext_lazy("audit log", "申請への内部メモ"),
     "payments.gateway.mismatch": pgettext_lazy("audit log", "決済通知の不一致"),

@@ -38,6 +38,12 @@ class ReceivedPaymentForm(forms.Form):
     )
 
 
+class DueDateForm(forms.Form):
+    due_date = JapaneseDateField(
+        label=_("新しい納付期限"), help_text=_("例: 令和8年4月1日、2026-04-01")
+    )
+
+
 class ReconciliationProfileForm(forms.ModelForm):
     class Meta:
         model = ReconciliationProfile

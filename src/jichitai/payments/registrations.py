@@ -6,7 +6,7 @@ from jichitai.core.registry import metrics
 from jichitai.dashboard.registry import NavItem, navigation
 from jichitai.demo.registry import DemoLoader, demo_loaders
 from jichitai.payments import demo, selectors, services
-from jichitai.payments.forms import FeeForm, ReceivedPaymentForm, RefundForm
+from jichitai.payments.forms import DueDateForm, FeeForm, ReceivedPaymentForm, RefundForm
 from jichitai.payments.methods import online_method_choices, online_method_for
 from jichitai.procedures.models import Procedure
 from jichitai.procedures.registry import (
@@ -75,6 +75,7 @@ def _staff_panel(request, application):
         "payment": payment,
         "fee_form": FeeForm() if payment is None else None,
         "refund_form": RefundForm(),
+        "due_date_form": DueDateForm(auto_id="id_due_%s"),
         "received_form": None
         if payment is None
         else ReceivedPaymentForm(initial={"amount": payment.amount}, auto_id="id_received_%s"),

@@ -221,6 +221,30 @@ def record_payment_received(
     return payment
 
 
+@transaction.atomic
+def change_due_date(*, actor: User, payment: Payment, due_date: date) -> Payment:
+    """A later 納付期限 the office agreed to for an unpaid fee; the applicant is mailed the new
+    period with the way to the slip, as when the fee was charged."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Payment.Status.UNPAID:
+        raise ValidationError(_("未払の納付だけ納付期限を変更できます。"))
+    if due_date <= timezone.localdate():
+        raise ValidationError({"due_date": _("新しい納付期限は明日以降の日付にしてください。")})
+    before = payment.due_date
+    payment.due_date = due_date
+    payment.save(update_fields=["due_date", "updated_at"])
+    audit.record(
+        action="payments.payment.due_date_changed",
+        actor=actor,
+        organization=payment.organization,
+        target=payment,
+        changes={"due_date": [before.isoformat(), due_date.isoformat()]},
+        summary=f"{payment.application.receipt_number} 納付期限 {japanese.format_wareki(before)} → {japanese.format_wareki(due_date)}",
+    )
+    notifications.fee_charged(payment)
+    return payment
+
+
 # --- 消込: matching a receipts file ------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from jichitai.core.forms import add_service_errors
 from jichitai.core.uploads import UploadRejected, check_upload
 from jichitai.payments import gateway, selectors, services
 from jichitai.payments.forms import (
+    DueDateForm,
     FeeForm,
     ReceiptsFileForm,
     ReceivedPaymentForm,
@@ -112,6 +113,8 @@ def payment_action(request, org_code, payment_id, action):
         return _refund(request, payment)
     if action == "received":
         return _record_received(request, payment)
+    if action == "due-date":
+        return _change_due_date(request, payment)
     if action != "cancel":
         raise Http404
     try:
@@ -160,6 +163,27 @@ def _record_received(request, payment):
                 application_id=payment.application_id,
             )
     return _refused(request, payment.application, form, title=_("入金を記録する"))
+
+
+def _change_due_date(request, payment):
+    form = DueDateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_due_date(
+                actor=request.user, payment=payment, due_date=form.cleaned_data["due_date"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("納付期限を変更し、申請者に新しい納付期限をお知らせしました。")
+            )
+            return redirect(
+                "procedures:application",
+                org_code=request.tenant.code,
+                application_id=payment.application_id,
+            )
+    return _refused(request, payment.application, form, title=_("納付期限を変更"))
 
 
 def _refused(request, application, form, *, title, danger=False):
