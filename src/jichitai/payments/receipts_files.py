@@ -28,53 +28,70 @@ class ReceiptRow:
 
 # A line of a receipts file by column heading: text from a CSV, cell values from a workbook.
 Row = Mapping[str, object]
+# How far down a file its headings are looked for when they are not on the profile's row: banks
+# put a title, the account and the period above them.
+HEADING_SEARCH_ROWS = 30
 
 
-def _rows_from_csv(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
-    text = data.decode(profile.encoding)
-    lines = list(csv.reader(io.StringIO(text)))
-    header_index = profile.header_row - 1
-    if header_index >= len(lines):
-        raise ValidationError(
-            {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
-        )
-    header = [cell.strip() for cell in lines[header_index]]
-    return [
-        (header_index + 2 + offset, dict(zip(header, line, strict=False)))
-        for offset, line in enumerate(lines[header_index + 1 :])
-        if any(cell.strip() for cell in line)
-    ]
+def _lines_of_csv(data: bytes, profile: ReconciliationProfile) -> list[list[object]]:
+    return list(csv.reader(io.StringIO(data.decode(profile.encoding))))
 
 
-def _rows_from_xlsx(data: bytes, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
+def _lines_of_xlsx(data: bytes) -> list[list[object]]:
     from openpyxl import load_workbook  # with numpy: only where a workbook is read
 
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     if sheet is None:
         raise ValidationError({"file": _("Excel ファイルにシートがありません。")})
-    rows = list(sheet.iter_rows(values_only=True))
-    header_index = profile.header_row - 1
-    if header_index >= len(rows):
+    return [list(values) for values in sheet.iter_rows(values_only=True)]
+
+
+def _text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _heading_index(lines: list[list[object]], profile: ReconciliationProfile) -> int:
+    """The line of the headings: the profile's row when it holds the three columns, else the
+    first line near the top that does."""
+    wanted = {profile.number_column, profile.amount_column, profile.paid_on_column}
+    configured = profile.header_row - 1
+    candidates = [configured, *range(min(len(lines), HEADING_SEARCH_ROWS))]
+    for index in candidates:
+        if index < len(lines) and wanted <= {_text(cell) for cell in lines[index]}:
+            return index
+    if configured >= len(lines):
         raise ValidationError(
             {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
         )
-    header = ["" if cell is None else str(cell).strip() for cell in rows[header_index]]
-    result: list[tuple[int, Row]] = []
-    for offset, values in enumerate(rows[header_index + 1 :]):
-        if all(value is None or str(value).strip() == "" for value in values):
-            continue
-        result.append(
-            (
-                header_index + 2 + offset,
-                {header[i]: value for i, value in enumerate(values) if i < len(header)},
+    missing = [
+        column
+        for column in (profile.number_column, profile.amount_column, profile.paid_on_column)
+        if column not in {_text(cell) for cell in lines[configured]}
+    ]
+    raise ValidationError(
+        {
+            "file": _(
+                "列「%(columns)s」が見つかりません(見出しは %(row)s 行目として読んでいます)。"
             )
-        )
-    return result
+            % {"columns": "」「".join(missing), "row": profile.header_row}
+        }
+    )
+
+
+def _rows(lines: list[list[object]], profile: ReconciliationProfile) -> list[tuple[int, Row]]:
+    """Each line under the headings that holds anything, with its line number in the file."""
+    heading = _heading_index(lines, profile)
+    header = [_text(cell) for cell in lines[heading]]
+    return [
+        (heading + 2 + offset, dict(zip(header, line, strict=False)))
+        for offset, line in enumerate(lines[heading + 1 :])
+        if any(_text(cell) for cell in line)
+    ]
 
 
 def read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> list[ReceiptRow]:
     try:
-        rows = _rows_from_xlsx(data, profile) if kind == "xlsx" else _rows_from_csv(data, profile)
+        lines = _lines_of_xlsx(data) if kind == "xlsx" else _lines_of_csv(data, profile)
     except UnicodeDecodeError:
         raise ValidationError(
             {
@@ -84,21 +101,7 @@ def read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> lis
                 % {"encoding": profile.get_encoding_display()}
             }
         ) from None
-    columns = (profile.number_column, profile.amount_column, profile.paid_on_column)
-    if rows:
-        missing = [column for column in columns if column not in rows[0][1]]
-        if missing:
-            raise ValidationError(
-                {
-                    "file": _(
-                        "列「%(columns)s」が見つかりません(見出しは %(row)s 行目として読んでいます)。"
-                    )
-                    % {
-                        "columns": "」「".join(missing),
-                        "row": profile.header_row,
-                    }
-                }
-            )
+    rows = _rows(lines, profile)
     return [
         ReceiptRow(
             row=number,

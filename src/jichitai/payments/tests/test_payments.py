@@ -174,6 +174,33 @@ class TestReconciliation:
             kind="csv",
         )
 
+    @pytest.mark.parametrize("kind", ["csv", "xlsx"])
+    def test_title_lines_above_the_headings_are_passed_over(self, tsu, tsu_clerk, payments, kind):
+        """Banks put a title and the account above the headings; the headings are found on
+        the first rows wherever they are, and rows are still numbered as in the file."""
+        profile = ReconciliationProfile.objects.create(
+            organization=tsu, name="銀行", encoding="utf-8-sig"
+        )
+        lines = [
+            ["入金明細(令和8年11月分)"],
+            ["口座", "普通 1234567"],
+            ["納付番号", "金額", "入金日"],
+            [payments[0].payment_number, "1500", "2026/11/20"],
+        ]
+        if kind == "xlsx":
+            data = xlsx_bytes(lines)
+        else:
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(lines)
+            data = buffer.getvalue().encode("utf-8-sig")
+
+        batch = services.reconcile(
+            actor=tsu_clerk, organization=tsu, profile=profile, file_name="f", data=data, kind=kind
+        )
+
+        assert batch.matched == 1
+        assert batch.rows[0]["row"] == 4
+
     @pytest.mark.parametrize("paid_on", ["12/01", "", "不明"])
     def test_a_receipt_whose_date_cannot_be_read_is_reported_not_dated_today(
         self, tsu, tsu_clerk, payments, paid_on
