@@ -274,7 +274,9 @@ def reconcile(
     kind: str,
 ) -> ReconciliationBatch:
     """Matches each receipt by 納付番号 and amount. Matches become 支払済; everything else is
-    reported (unknown number, different amount, already paid) for a person to follow up."""
+    reported (unknown number, different amount, already paid) for a person to follow up. Each
+    line's outcome is kept as a reason code with its figures (``batch.rows``), read in the
+    language of whoever looks (``templatetags.payments_labels.receipt_outcome``)."""
     receipts = receipts_files.read_receipts(data, kind, profile)
     batch = ReconciliationBatch(
         organization=organization, profile=profile, file_name=file_name, uploaded_by=actor
@@ -297,36 +299,24 @@ def reconcile(
         if payment is not None:
             entry["application_id"] = payment.application_id
         if payment is None:
-            entry.update(result="unmatched", message="この納付番号の納付はありません。")
+            entry.update(result="unmatched", reason="no_payment")
             batch.unmatched += 1
         elif payment.status == Payment.Status.PAID:
-            entry.update(
-                result="already_paid",
-                message=f"すでに支払済です({payment.method_label})。二重入金の可能性があります。",
-            )
+            entry.update(result="already_paid", reason="already_paid", method=payment.method)
             batch.already_paid += 1
         elif payment.status != Payment.Status.UNPAID:
-            entry.update(
-                result="mismatched", message=f"この納付は「{payment.get_status_display()}」です。"
-            )
+            entry.update(result="mismatched", reason="not_unpaid", status=payment.status)
             batch.mismatched += 1
         elif amount is None:
-            entry.update(
-                result="mismatched",
-                message=f"金額「{receipt.amount}」を円の金額として読み取れません。",
-            )
+            entry.update(result="mismatched", reason="amount_unreadable")
             batch.mismatched += 1
         elif amount != payment.amount:
             entry.update(
-                result="mismatched",
-                message=f"金額が違います(請求 {payment.amount:,}円、入金 {amount:,}円)。",
+                result="mismatched", reason="amount_differs", owed=payment.amount, received=amount
             )
             batch.mismatched += 1
         elif paid_on is None:
-            entry.update(
-                result="mismatched",
-                message=f"入金日「{receipt.paid_on}」を日付として読み取れません。入金を確かめて、申請の画面で記録してください。",
-            )
+            entry.update(result="mismatched", reason="date_unreadable")
             batch.mismatched += 1
         else:
             _mark_paid(
@@ -339,7 +329,8 @@ def reconcile(
             )
             entry.update(
                 result="matched",
-                message=f"{payment.application.receipt_number} を支払済にしました。",
+                reason="matched",
+                receipt_number=payment.application.receipt_number,
             )
             batch.matched += 1
         report.append(entry)

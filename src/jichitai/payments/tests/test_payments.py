@@ -22,6 +22,7 @@ from jichitai.payments.methods import receipt
 from jichitai.payments.models import GatewayNotification, Payment, ReconciliationProfile
 from jichitai.payments.numbers import is_valid_payment_number
 from jichitai.payments.registry import payment_methods
+from jichitai.payments.templatetags.payments_labels import receipt_outcome
 from jichitai.payments.tests.factories import application_with_payment, paid_procedure
 from jichitai.payments.tests.gateway_simulator import GatewaySimulator
 from jichitai.procedures import services as procedures
@@ -129,7 +130,7 @@ class TestReconciliation:
         assert timezone.localtime(first.paid_at).date().isoformat() == "2026-11-20"
         results = [row["result"] for row in batch.rows]
         assert results == ["matched", "mismatched", "unmatched", "already_paid"]
-        assert "金額が違います" in batch.rows[1]["message"]
+        assert "金額が違います" in receipt_outcome(batch.rows[1])
         third.refresh_from_db()
         assert third.status == Payment.Status.UNPAID
 
@@ -210,7 +211,7 @@ class TestReconciliation:
         batch = self.reconcile_rows(tsu, tsu_clerk, [[payments[0].payment_number, "1500", paid_on]])
 
         assert (batch.matched, batch.mismatched) == (0, 1)
-        assert "入金日" in batch.rows[0]["message"]
+        assert "入金日" in receipt_outcome(batch.rows[0])
         payments[0].refresh_from_db()
         assert payments[0].status == Payment.Status.UNPAID
 
