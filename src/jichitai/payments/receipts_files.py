@@ -34,7 +34,16 @@ HEADING_SEARCH_ROWS = 30
 
 
 def _lines_of_csv(data: bytes, profile: ReconciliationProfile) -> list[list[object]]:
-    return list(csv.reader(io.StringIO(data.decode(profile.encoding))))
+    reader = csv.reader(io.StringIO(data.decode(profile.encoding), newline=""))
+    try:
+        return list(reader)
+    except csv.Error as error:
+        raise ValidationError(
+            {
+                "file": _("%(line)s行目から CSV として読めません(%(error)s)。")
+                % {"line": reader.line_num, "error": error}
+            }
+        ) from None
 
 
 def _lines_of_xlsx(data: bytes) -> list[list[object]]:

@@ -37,11 +37,14 @@ def csv_read(ctx, path, columns, numbers=(), encoding="auto"):
         raise BusinessError(
             f"ファイル「{file.name}」の文字コードが読み取れません(UTF-8 / Shift_JIS)。"
         )
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [cell.strip() for cell in next(reader, [])]
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise BusinessError(f"ファイル「{file.name}」を CSV として読めません({error})。") from None
+    header = [cell.strip() for cell in lines[0]] if lines else []
     check_columns(header, columns, where=f"ファイル「{file.name}」1行目")
     result = []
-    for number, values in enumerate(reader, start=2):
+    for number, values in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in values):
             continue
         if len(values) < len(header):

@@ -144,6 +144,17 @@ def test_csv_in_cp932_and_utf8_with_a_missing_column(tmp_path):
     assert (tmp_path / written).read_bytes().decode("cp932").startswith("番号,氏名")
 
 
+def test_a_csv_the_reader_cannot_parse_is_a_business_error_naming_the_file(tmp_path):
+    """A cell longer than the csv module takes (an unterminated quote swallows the rest of the
+    file) is the file's fault, told like a missing column, not a crash of the run."""
+    (tmp_path / "broken.csv").write_bytes(
+        b'\xef\xbb\xbf\xe7\x95\xaa\xe5\x8f\xb7\r\n"' + b"x" * 200_000
+    )
+
+    with pytest.raises(BusinessError, match=r"broken\.csv」を CSV として読めません"):
+        steps.get("csv.read").function(Ctx(tmp_path), path="broken.csv", columns=["番号"])
+
+
 def test_excel_write_keeps_numbers_from_a_csv_numeric_and_codes_as_text(tmp_path):
     (tmp_path / "in.csv").write_bytes(
         '番号,郵便番号,金額,率,備考\r\n1,0140001,"1,200",-2.5,十件\r\n'.encode("cp932")

@@ -202,6 +202,27 @@ class TestReconciliation:
         assert batch.matched == 1
         assert batch.rows[0]["row"] == 4
 
+    def test_a_file_the_csv_reader_cannot_parse_is_refused_and_changes_nothing(
+        self, tsu, tsu_clerk, payments
+    ):
+        profile = ReconciliationProfile.objects.create(
+            organization=tsu, name="銀行", encoding="utf-8-sig"
+        )
+        data = (
+            f'納付番号,金額,入金日\n{payments[0].payment_number},1500,"'.encode() + b"x" * 200_000
+        )
+
+        with pytest.raises(ValidationError, match="CSV として読めません"):
+            services.reconcile(
+                actor=tsu_clerk,
+                organization=tsu,
+                profile=profile,
+                file_name="入金.csv",
+                data=data,
+                kind="csv",
+            )
+        assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
+
     @pytest.mark.parametrize("paid_on", ["12/01", "", "不明"])
     def test_a_receipt_whose_date_cannot_be_read_is_reported_not_dated_today(
         self, tsu, tsu_clerk, payments, paid_on
