@@ -134,3 +134,30 @@ def test_a_reconciliation_result_reads_on_a_phone(browser, live_server, tsu, tsu
     assert status["x"] + status["width"] <= 360
     accessible(page)
     context.close()
+
+
+def test_a_manager_records_money_received_at_the_counter(desk, tsu, make_member, accessible):
+    """Keyboard and screen reader reach the form folded under the fee: opened from its summary,
+    labelled fields, the refused day told beside its field and kept, then the fee paid."""
+    from django.utils import timezone
+
+    from jichitai.payments.tests.factories import application_with_payment
+    from jichitai.tenancy.models import Role
+
+    payment = application_with_payment(tsu).payment
+    staff = desk(make_member(tsu, Role.MANAGER))
+    staff.goto(f"/s/{tsu.code}/inbox/{payment.application_id}/")
+    staff.locator("#payment-received summary").focus()
+    staff.keyboard.press("Enter")
+    staff.get_by_label("入金日").fill("12月1日")
+    staff.get_by_label("入金の記録").fill("窓口領収番号 0123")
+    staff.get_by_role("button", name="入金を記録する").click()
+    staff.get_by_text("日付として読み取れません").first.wait_for()
+    assert staff.get_by_label("入金日").input_value() == "12月1日"
+    accessible(staff)
+
+    staff.get_by_label("入金日").fill(timezone.localdate().isoformat())
+    staff.get_by_role("button", name="入金を記録する").click()
+    staff.get_by_text("入金を記録し、申請者に納付の確認をお知らせしました。").wait_for()
+    assert staff.locator("#payment-status").inner_text() == "支払済"
+    accessible(staff)
