@@ -193,7 +193,7 @@ def parse_date(text: str) -> date:
         return _date_or_error(int(match["year"]), int(match["month"]), int(match["day"]), text)
 
     raise ValueError(
-        gettext("「%(text)s」を日付として読み取れません。例: 令和6年4月1日、R6.4.1、2024-04-01")
+        gettext("「%(text)s」を日付として読み取れません。例: 令和8年4月1日、R8.4.1、2026-04-01")
         % {"text": text}
     )
 

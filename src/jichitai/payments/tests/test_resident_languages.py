@@ -89,7 +89,7 @@ def test_the_fee_and_the_issued_document_read_in_portuguese(tsu, fee_procedure):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("language", "example"), [("pt", "ex.: 2024-04-01"), ("ja-easy", "れい: 令和6年4月1日")]
+    ("language", "example"), [("pt", "ex.: 2026-04-01"), ("ja-easy", "れい: 令和8年4月1日")]
 )
 def test_a_date_question_shows_an_example_the_resident_can_read(
     tsu, fee_procedure, language, example

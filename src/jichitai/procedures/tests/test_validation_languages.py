@@ -44,7 +44,7 @@ def test_in_english_mode_the_catalogues_english_is_given(english_catalogue):
     english_catalogue(
         {
             "「%(label)s」を入力してください。": "Please enter “%(label)s”.",
-            "「%(text)s」を日付として読み取れません。例: 令和6年4月1日、R6.4.1、2024-04-01": (
+            "「%(text)s」を日付として読み取れません。例: 令和8年4月1日、R8.4.1、2026-04-01": (
                 "“%(text)s” is not a date. Example: 2024-04-01"
             ),
             "「はい」か「いいえ」を選んでください。": "Please choose yes or no.",
