@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from jichitai.core.csv_rows import UnreadableCsv, csv_rows
+
 # A note under a table usually starts with one of these (※ 注記, (注), 出典 …).
 NOTE_MARKERS = ("※", "注", "(注", "（注", "出典", "資料", "備考:", "備考：", "*")
 HEADER_SCAN_ROWS = 20
@@ -82,9 +84,9 @@ def decode_text(content: bytes) -> tuple[str, str]:
 def read_csv(content: bytes) -> Table:
     text, encoding = decode_text(content)
     try:
-        grid = [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as error:
-        raise UnreadableTable(_("CSV として読めません: %(error)s") % {"error": error}) from None
+        grid = csv_rows(text)
+    except UnreadableCsv as error:
+        raise UnreadableTable(str(error)) from None
     table = _table_from_grid([[cell.strip() for cell in row] for row in grid], merged={})
     table.encoding = encoding
     return table

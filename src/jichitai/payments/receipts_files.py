@@ -2,7 +2,6 @@
 encoding or an XLSX sheet, the header on the profile's row, each line's 納付番号, amount and day
 read as banks write them. Nothing here writes: ``services.reconcile`` matches what it returns."""
 
-import csv
 import io
 import re
 from collections.abc import Mapping
@@ -13,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jichitai.core import japanese
+from jichitai.core.csv_rows import UnreadableCsv, csv_rows
 from jichitai.payments.models import ReconciliationProfile
 
 
@@ -24,6 +24,8 @@ class ReceiptRow:
     number: str
     amount: str
     paid_on: str
+    # The 納付番号 went through Excel as a number and lost its digits beyond the 15th.
+    number_rounded: bool = False
 
 
 # A line of a receipts file by column heading: text from a CSV, cell values from a workbook.
@@ -34,16 +36,10 @@ HEADING_SEARCH_ROWS = 30
 
 
 def _lines_of_csv(data: bytes, profile: ReconciliationProfile) -> list[list[object]]:
-    reader = csv.reader(io.StringIO(data.decode(profile.encoding), newline=""))
     try:
-        return list(reader)
-    except csv.Error as error:
-        raise ValidationError(
-            {
-                "file": _("%(line)s行目から CSV として読めません(%(error)s)。")
-                % {"line": reader.line_num, "error": error}
-            }
-        ) from None
+        return list(csv_rows(data.decode(profile.encoding)))
+    except UnreadableCsv as error:
+        raise ValidationError({"file": str(error)}) from None
 
 
 def _lines_of_xlsx(data: bytes) -> list[list[object]]:
@@ -114,14 +110,30 @@ def read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> lis
     return [
         ReceiptRow(
             row=number,
-            number=japanese.normalize_width(str(values.get(profile.number_column) or ""))
-            .strip()
-            .replace("-", ""),
+            number=_payment_number_text(values.get(profile.number_column)),
             amount=str(values.get(profile.amount_column) or "").strip(),
             paid_on=str(values.get(profile.paid_on_column) or "").strip(),
+            number_rounded=_rounded_by_excel(values.get(profile.number_column)),
         )
         for number, values in rows
     ]
+
+
+# Digits grouped for reading: 「2420 1226 7346 4833 636」, 「2420-1226-…」.
+NUMBER_SEPARATORS = re.compile(r"[\s\-‐－]")
+# What Excel writes for a number of more than 15 digits: 「2.42012E+18」.
+EXPONENT = re.compile(r"\d(?:\.\d+)?E\+?\d+", re.IGNORECASE)
+
+
+def _payment_number_text(cell: object) -> str:
+    return NUMBER_SEPARATORS.sub("", japanese.normalize_width(_text(cell)))
+
+
+def _rounded_by_excel(cell: object) -> bool:
+    """A workbook's float cannot hold 19 digits, and a CSV Excel wrote shows them in E notation."""
+    return isinstance(cell, float) or bool(
+        EXPONENT.fullmatch(japanese.normalize_width(_text(cell)))
+    )
 
 
 # What surrounds the figure of an amount: separators, yen signs (half- and full-width, and the

@@ -298,7 +298,10 @@ def reconcile(
         paid_on = receipts_files.day_paid(receipt.paid_on)
         if payment is not None:
             entry["application_id"] = payment.application_id
-        if payment is None:
+        if receipt.number_rounded:
+            entry.update(result="unmatched", reason="number_rounded")
+            batch.unmatched += 1
+        elif payment is None:
             entry.update(result="unmatched", reason="no_payment")
             batch.unmatched += 1
         elif payment.status == Payment.Status.PAID:

@@ -1,13 +1,11 @@
 """Steps reading and writing CSV files (UTF-8 or Shift_JIS)."""
 
-import csv
-import io
-
 from django.utils.translation import gettext_noop
 
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
 from jichitai.automation.steps.tables import as_number, check_columns, header_and_rows
+from jichitai.core.csv_rows import UnreadableCsv, csv_rows
 
 
 @step(
@@ -38,9 +36,9 @@ def csv_read(ctx, path, columns, numbers=(), encoding="auto"):
             f"ファイル「{file.name}」の文字コードが読み取れません(UTF-8 / Shift_JIS)。"
         )
     try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise BusinessError(f"ファイル「{file.name}」を CSV として読めません({error})。") from None
+        lines = csv_rows(text)
+    except UnreadableCsv as error:
+        raise BusinessError(f"ファイル「{file.name}」: {error}") from None
     header = [cell.strip() for cell in lines[0]] if lines else []
     check_columns(header, columns, where=f"ファイル「{file.name}」1行目")
     result = []

@@ -115,6 +115,8 @@ def test_blank_rows_inside_the_data_are_dropped_and_reported():
         (b"\xff\xfe\x00\x00\x81", "list.csv", "文字コードを判別できません"),
         (b"", "list.csv", "データがありません"),
         (b"%PDF-1.7", "list.pdf", "CSV と Excel"),
+        # A quote never closed would make one cell of every line after it.
+        ('名称,住所\n"県庁,津市\n市役所,津市\n'.encode(), "list.csv", "CSV として読めません"),
     ],
 )
 def test_files_that_are_not_readable_tables_are_refused_with_the_reason(content, name, message):

@@ -23,6 +23,10 @@ def receipt_outcome(row: Mapping) -> str:
         return _("%(receipt_number)s を支払済にしました。") % {
             "receipt_number": row["receipt_number"]
         }
+    if reason == "number_rounded":
+        return _(
+            "納付番号「%(number)s」は Excel で数値として扱われ、15桁を超える桁が失われています。納付番号の列を文字列にして出力し直してください。"
+        ) % {"number": row["number"]}
     if reason == "no_payment":
         return _("この納付番号の納付はありません。")
     if reason == "already_paid":

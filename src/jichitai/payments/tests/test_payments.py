@@ -202,15 +202,18 @@ class TestReconciliation:
         assert batch.matched == 1
         assert batch.rows[0]["row"] == 4
 
-    def test_a_file_the_csv_reader_cannot_parse_is_refused_and_changes_nothing(
+    def test_an_unterminated_quote_is_refused_not_left_to_swallow_the_lines_after_it(
         self, tsu, tsu_clerk, payments
     ):
+        """Read leniently, a quote never closed makes one cell of the rest of the file: the
+        receipts after it would silently never be matched."""
         profile = ReconciliationProfile.objects.create(
             organization=tsu, name="銀行", encoding="utf-8-sig"
         )
         data = (
-            f'納付番号,金額,入金日\n{payments[0].payment_number},1500,"'.encode() + b"x" * 200_000
-        )
+            f'納付番号,金額,入金日\n{payments[0].payment_number},1500,"2026/11/20\n'
+            f"{payments[1].payment_number},1500,2026/11/20\n"
+        ).encode()
 
         with pytest.raises(ValidationError, match="CSV として読めません"):
             services.reconcile(
@@ -222,6 +225,37 @@ class TestReconciliation:
                 kind="csv",
             )
         assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
+
+    def test_a_number_written_in_groups_is_read_as_one(self, tsu, tsu_clerk, payments):
+        number = payments[0].payment_number
+        grouped = " ".join([number[:4], number[4:8], number[8:12], number[12:16], number[16:]])
+
+        batch = self.reconcile_rows(tsu, tsu_clerk, [[grouped, "1500", "2026/11/20"]])
+
+        assert batch.matched == 1
+
+    @pytest.mark.parametrize("kind", ["csv", "xlsx"])
+    def test_a_number_excel_turned_into_a_rounded_figure_is_told_as_such(
+        self, tsu, tsu_clerk, payments, kind
+    ):
+        """Excel keeps 15 significant digits: a 19-digit 納付番号 saved as a number comes back as
+        2.42012E+18 (in a CSV) or a rounded float (in a workbook). The line says the digits were
+        lost and how to export the file again, instead of 「この納付番号の納付はありません」."""
+        profile = ReconciliationProfile.objects.create(
+            organization=tsu, name="銀行", encoding="utf-8-sig"
+        )
+        number = int(payments[0].payment_number)
+        if kind == "xlsx":
+            data = xlsx_bytes([["納付番号", "金額", "入金日"], [float(number), 1500, "2026/11/20"]])
+        else:
+            data = f"納付番号,金額,入金日\n{number:.5E},1500,2026/11/20\n".encode("utf-8-sig")
+
+        batch = services.reconcile(
+            actor=tsu_clerk, organization=tsu, profile=profile, file_name="f", data=data, kind=kind
+        )
+
+        assert (batch.matched, batch.unmatched) == (0, 1)
+        assert "桁" in receipt_outcome(batch.rows[0]) and "文字列" in receipt_outcome(batch.rows[0])
 
     @pytest.mark.parametrize("paid_on", ["12/01", "", "不明"])
     def test_a_receipt_whose_date_cannot_be_read_is_reported_not_dated_today(
