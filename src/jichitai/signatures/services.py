@@ -5,6 +5,7 @@ from typing import TypeVar
 
 from asn1crypto import pem
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 from django.conf import settings
@@ -55,7 +56,7 @@ def _pem_or_der(
     load = load_pem if pem.detect(data) else load_der
     try:
         return load(data)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):  # also PKCS#7 of another content than certificates
         return None
 
 
@@ -121,6 +122,14 @@ def add_trust_anchor(
         is_ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
         is_ca = False
+    except (x509.DuplicateExtension, ValueError):
+        raise ValidationError(
+            {
+                "file": _(
+                    "証明書の拡張領域を読み取れません(同じ拡張が二度書かれているなど)。認証局が公開している証明書を、そのまま選んでください。"
+                )
+            }
+        ) from None
     if not is_ca:
         raise ValidationError(
             {

@@ -2,7 +2,10 @@
 publishes them — PEM or DER (.cer / .crt / .der / .crl) — and anything else is refused with a
 message that says what was expected."""
 
+import base64
+
 import pytest
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -108,6 +111,46 @@ class TestGarbage:
         assert "PEM" in page and "DER" in page
         assert not TrustAnchor.objects.exists()
         assert "テスト署名用認証局" in page  # the name typed stays in the form
+
+    def test_a_pkcs7_file_holding_data_rather_than_certificates_is_refused(self, admin, tsu):
+        """PKCS#7 of content type 「data」 (no certificates in it), in DER and in PEM."""
+        data_content_info = bytes.fromhex("300f06092a864886f70d010701a0020400")
+        pem_data = (
+            b"-----BEGIN PKCS7-----\n"
+            + base64.encodebytes(data_content_info)
+            + b"-----END PKCS7-----\n"
+        )
+        for data in (data_content_info, pem_data):
+            response = _upload_anchor(admin, tsu, "ca.p7b", data)
+
+            assert response.status_code == 422
+            assert "認証局の証明書として読み取れません" in response.content.decode()
+        assert not TrustAnchor.objects.exists()
+
+    def test_a_certificate_with_an_extension_given_twice_is_refused(self, admin, tsu, test_pki):
+        """RFC 5280 allows each extension once; a certificate naming BasicConstraints twice
+        cannot say whether it is a CA's."""
+        certificate = asn1_x509.Certificate.load(
+            test_pki["ca"].certificate.public_bytes(serialization.Encoding.DER)
+        )
+        extensions = certificate["tbs_certificate"]["extensions"]
+        basic = next(e for e in extensions if e["extn_id"].native == "basic_constraints")
+        extensions.append(asn1_x509.Extension.load(basic.dump()))
+        twice = asn1_x509.Certificate(
+            {
+                "tbs_certificate": asn1_x509.TbsCertificate.load(
+                    certificate["tbs_certificate"].dump(force=True)
+                ),
+                "signature_algorithm": certificate["signature_algorithm"],
+                "signature_value": certificate["signature_value"],
+            }
+        ).dump()
+
+        response = _upload_anchor(admin, tsu, "ca.cer", twice)
+
+        assert response.status_code == 422
+        assert "同じ拡張" in response.content.decode()
+        assert not TrustAnchor.objects.exists()
 
     def test_a_file_that_is_no_crl_is_refused_with_what_was_expected(self, admin, tsu, test_pki):
         _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
