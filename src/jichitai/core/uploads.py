@@ -38,6 +38,7 @@ MAX_PDF_PAGES = 2000
 MAX_ZIP_RATIO = 100
 MAX_ZIP_UNCOMPRESSED = 500 * 1024 * 1024
 MAX_FILENAME_LENGTH = 120
+MAX_FILENAME_BYTES = 240
 
 
 class UploadRejected(ValidationError):
@@ -104,8 +105,11 @@ def safe_filename(name: str) -> str:
     name = name.strip().strip(".")
     stem, extension = os.path.splitext(name)
     if len(name) > MAX_FILENAME_LENGTH:
-        name = stem[: MAX_FILENAME_LENGTH - len(extension)] + extension
-    return name
+        stem = stem[: MAX_FILENAME_LENGTH - len(extension)]
+    # Disks hold 255 bytes of a name; Japanese characters take three bytes each in UTF-8.
+    while len((stem + extension).encode()) > MAX_FILENAME_BYTES:
+        stem = stem[:-1]
+    return stem + extension
 
 
 def human_size(size: int) -> str:

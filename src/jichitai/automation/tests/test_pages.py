@@ -355,3 +355,26 @@ def test_the_approve_button_waits_for_a_dry_run_and_another_person(
     page = login(tsu_manager).get(url).content.decode()
     assert "第2版を承認する" not in page
     assert "この版を作成した職員は承認できません" in page
+
+
+def test_an_input_file_with_a_long_japanese_name_starts_its_run(
+    tsu, tsu_clerk, login, django_capture_on_commit_callbacks
+):
+    """A file named as offices name them (each Japanese character three bytes on disk) is kept
+    under a name the disk holds, instead of failing the run's start with a server error."""
+    from jichitai.automation.registry import scenarios
+
+    clerk = login(tsu_clerk)
+    base = f"/s/{tsu.code}/automation/"
+    clerk.post(base + "scenarios/new/", {"source": scenarios.get("electricity-summary").source})
+    scenario = services.Scenario.objects.get(name="electricity-summary")
+    report = io.BytesIO(samples.electricity_workbook(samples.ELECTRICITY_DIVISIONS[0], "2021-04"))
+    report.name = "令和3年4月分_電気使用量報告_" + "情報政策課" * 40 + ".xlsx"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(
+            base + f"scenarios/{scenario.pk}/runs/", {"mode": "plan", "reports": [report]}
+        )
+
+    assert response.status_code == 302
+    assert Run.objects.get().status == Run.Status.FINISHED

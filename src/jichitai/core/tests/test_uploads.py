@@ -98,6 +98,15 @@ def test_file_names_lose_paths_and_control_characters(given, safe):
     assert safe_filename(given) == safe
 
 
+def test_a_long_japanese_file_name_is_shortened_to_what_a_disk_holds():
+    """Disks hold 255 bytes of a name, and a Japanese character takes three: 120 characters
+    would already be 360 bytes. The name is cut between characters and keeps its extension."""
+    name = safe_filename("令和8年度" + "あ" * 300 + ".xlsx")
+
+    assert len(name.encode()) <= 255 and name.endswith(".xlsx")
+    assert name.startswith("令和8年度あ")
+
+
 def test_a_name_that_is_only_a_path_is_refused():
     with pytest.raises(UploadRejected, match="ファイル名"):
         check_upload(upload("\x01\x02", b"%PDF-1.4"), allowed=["pdf"], max_bytes=MB)
