@@ -85,6 +85,11 @@ def _check_size(data: bytes, suffix: str, deadline: float) -> None:
                             "項目を分けて作成してください。"
                         ]
                     )
+    except XLSFormError:
+        raise
+    except Exception:
+        # Sheets are parsed as they are read: a damaged one fails here, not when opened.
+        raise XLSFormError(["Excel ファイル(.xlsx)として読み取れません。"]) from None
     finally:
         book.close()
 
@@ -145,6 +150,9 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
     except PyXFormError as error:
         raise XLSFormError([f"XLSForm として正しくありません: {error}"]) from None
+    except Exception:
+        # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
+        raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
     if not workbook.survey:
         raise XLSFormError(["survey シートがありません。XLSForm の形式で作成してください。"])
     _inline_external_selects(workbook)
@@ -161,6 +169,9 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         )
     except PyXFormError as error:
         raise XLSFormError([f"XLSForm として正しくありません: {error}"]) from None
+    except Exception:
+        # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
+        raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
     mark_own_types(survey.get("children", []), own_types)
     reader = Reader(survey, survey_rows(workbook.survey))
     reader.walk_top(survey.get("children", []))

@@ -3,6 +3,7 @@ constraints and their messages, choice filters, languages, defaults, notes), and
 honoured is refused with the row that caused it or reported as a warning."""
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -302,6 +303,36 @@ def test_a_workbook_without_survey_sheet_is_refused():
     buffer.seek(0)
     with pytest.raises(XLSFormError):
         read_xlsform(buffer)
+
+
+def broken_sheet_xml(buffer: io.BytesIO) -> bytes:
+    """The workbook with the XML of its first sheet cut off mid-tag, as a failed save leaves it."""
+    source, target = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2] + b"<<"
+            copy.writestr(item, data)
+    return target.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(lambda: broken_sheet_xml(workbook([["text", "a", "A"]])), id="broken-xml"),
+        pytest.param(
+            lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, id="ole2-garbage"
+        ),
+    ],
+)
+def test_a_damaged_workbook_is_refused_as_unreadable(content):
+    """Damaged inside (an .xlsx sheet's XML cut off, an .xls whose OLE2 header leads nowhere):
+    the import says the file cannot be read, instead of the job failing on a parser's error."""
+    with pytest.raises(XLSFormError) as error:
+        read_xlsform(io.BytesIO(content()))
+
+    assert "として読み取れません" in error.value.problems[0]
 
 
 def test_a_sheet_with_more_rows_than_any_form_needs_is_refused():
