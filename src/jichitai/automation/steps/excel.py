@@ -18,9 +18,18 @@ def _load_workbook(path, *, name, data_only=True):
 
     try:
         return load_workbook(path, data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    # SyntaxError: the XML of a sheet cut off or damaged (ElementTree's ParseError).
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ):
         raise BusinessError(
-            f"ファイル「{name}」を Excel ブック(.xlsx)として読めません({type(error).__name__})。"
+            f"ファイル「{name}」を Excel ブック(.xlsx)として読めません。"
+            "壊れているか、Excel ブックではないファイルです。"
         ) from None
 
 

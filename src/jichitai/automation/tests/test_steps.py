@@ -4,7 +4,9 @@ HTTP API with a 503)."""
 
 import http.server
 import io
+import re
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,40 @@ def test_a_csv_the_reader_cannot_parse_is_a_business_error_naming_the_file(tmp_p
 
     with pytest.raises(BusinessError, match=r"broken\.csv」: 2行目から CSV として読めません"):
         steps.get("csv.read").function(Ctx(tmp_path), path="broken.csv", columns=["番号"])
+
+
+def _with_sheet_cut_off(path):
+    """The workbook at ``path`` with its first sheet's XML cut off mid-tag."""
+    source = zipfile.ZipFile(path)
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2] + b"<<"
+            copy.writestr(item, data)
+    return target.getvalue()
+
+
+@pytest.mark.parametrize("damage", ["sheet-cut-off", "not-a-zip"])
+def test_a_damaged_workbook_is_a_business_error_in_words_not_a_class_name(tmp_path, damage):
+    """A person reads the item's message: it says the file cannot be read as a workbook, not
+    「ParseError」 or 「BadZipFile」; and being the file's fault, it is not retried."""
+    book = Workbook()
+    book.active.append(["番号", "氏名"])
+    book.save(tmp_path / "good.xlsx")
+    broken = (
+        _with_sheet_cut_off(tmp_path / "good.xlsx")
+        if damage == "sheet-cut-off"
+        else b"PK\x03\x04 not a workbook"
+    )
+    (tmp_path / "報告.xlsx").write_bytes(broken)
+
+    with pytest.raises(BusinessError) as error:
+        steps.get("excel.read").function(Ctx(tmp_path), path="報告.xlsx", columns=["番号"])
+
+    assert "「報告.xlsx」を Excel ブック(.xlsx)として読めません" in str(error.value)
+    assert not re.search(r"[A-Z][a-z]+[A-Z]\w*|Error", str(error.value))
 
 
 def test_excel_write_keeps_numbers_from_a_csv_numeric_and_codes_as_text(tmp_path):
