@@ -22,6 +22,10 @@ from jichitai.core.csv_rows import UnreadableCsv, csv_rows
 # A note under a table usually starts with one of these (※ 注記, (注), 出典 …).
 NOTE_MARKERS = ("※", "注", "(注", "（注", "出典", "資料", "備考:", "備考：", "*")
 HEADER_SCAN_ROWS = 20
+# The cells of a table that hold text, by row and then column, both counted from 0: a sheet is
+# read by what it holds, however far apart (one value at Excel's last row is one entry, not a
+# million empty rows).
+Cells = dict[int, dict[int, str]]
 
 
 class UnreadableTable(ValueError):
@@ -87,7 +91,12 @@ def read_csv(content: bytes) -> Table:
         grid = csv_rows(text)
     except UnreadableCsv as error:
         raise UnreadableTable(str(error)) from None
-    table = _table_from_grid([[cell.strip() for cell in row] for row in grid], merged={})
+    cells = {
+        index: filled
+        for index, row in enumerate(grid)
+        if (filled := {column: cell.strip() for column, cell in enumerate(row) if cell.strip()})
+    }
+    table = _table_from_cells(cells, merged={})
     table.encoding = encoding
     return table
 
@@ -103,13 +112,18 @@ def read_xlsx(content: bytes) -> Table:
     if not sheets:
         raise UnreadableTable(_("表示されているシートがありません。"))
     sheet = sheets[0]
-    grid = [[_cell_text(cell.value) for cell in row] for row in sheet.iter_rows()]
+    # The cells the file holds, which openpyxl keeps in _cells: iter_rows would make up every cell
+    # of the rectangle up to the farthest one, the size of the whole sheet for a cell at its end.
+    cells: Cells = {}
+    for (row, column), cell in sorted(sheet._cells.items()):
+        if text := _cell_text(cell.value):
+            cells.setdefault(row - 1, {})[column - 1] = text
     merged = {}
     for cell_range in sheet.merged_cells.ranges:
         top, left = cell_range.min_row - 1, cell_range.min_col - 1
-        value = grid[top][left] if top < len(grid) and left < len(grid[top]) else ""
+        value = cells.get(top, {}).get(left, "")
         merged[(top, left)] = (cell_range.max_row - 1, cell_range.max_col - 1, value)
-    table = _table_from_grid(grid, merged=merged)
+    table = _table_from_cells(cells, merged=merged)
     table.sheet = sheet.title
     table.encoding = "xlsx"
     for other in sheets[1:]:
@@ -143,46 +157,45 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _filled(row: list[str]) -> int:
-    return sum(1 for cell in row if cell)
+def _joined(row: dict[int, str]) -> str:
+    return " ".join(row[column] for column in sorted(row))
 
 
-def _table_from_grid(grid: list[list[str]], *, merged: dict) -> Table:
+def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
     findings: list[Finding] = []
-    width = max((len(row) for row in grid), default=0)
-    grid = [row + [""] * (width - len(row)) for row in grid]
-    if not any(_filled(row) for row in grid):
+    if not cells:
         raise UnreadableTable(_("表にデータがありません。"))
 
-    header_index = _header_row(grid)
-    for index in range(header_index):
-        if _filled(grid[index]):
-            findings.append(
-                Finding(
-                    _("%(row)d行目は見出しより上にあるため、表題とみなして除きました: 「%(text)s」")
-                    % {"row": index + 1, "text": " ".join(c for c in grid[index] if c)[:80]},
-                    row=index + 1,
-                )
+    header_index = _header_row(cells)
+    for index in sorted(index for index in cells if index < header_index):
+        findings.append(
+            Finding(
+                _("%(row)d行目は見出しより上にあるため、表題とみなして除きました: 「%(text)s」")
+                % {"row": index + 1, "text": _joined(cells[index])[:80]},
+                row=index + 1,
             )
+        )
 
     # Merged cells: a horizontal merge in the header row groups the headers of the next row under it
     # (「開館時間」 over 「開始」「終了」 becomes 「開館時間_開始」「開館時間_終了」); a merge in the data
     # repeats its value on every row it covers.
-    header = list(grid[header_index])
+    header = dict(cells[header_index])
     data_start = header_index + 1
     group_merges = [
         (left, spec)
         for (top, left), spec in merged.items()
         if top == header_index and spec[1] > left and spec[0] == header_index
     ]
-    if group_merges and data_start < len(grid):
-        sub = grid[data_start]
+    if group_merges and data_start <= max(cells):
+        sub = cells.get(data_start, {})
         for left, (_bottom, right, value) in group_merges:
             for col in range(left, right + 1):
-                header[col] = f"{value}_{sub[col]}" if sub[col] else value
-        for col in range(width):
-            if sub[col] and not any(left <= col <= spec[1] for left, spec in group_merges):
-                header[col] = header[col] or sub[col]
+                header[col] = f"{value}_{sub[col]}" if col in sub else value
+        for col, text in sub.items():
+            if not header.get(col) and not any(
+                left <= col <= spec[1] for left, spec in group_merges
+            ):
+                header[col] = text
         findings.append(
             Finding(
                 _(
@@ -196,9 +209,9 @@ def _table_from_grid(grid: list[list[str]], *, merged: dict) -> Table:
     for (top, left), (bottom, right, value) in sorted(merged.items()):
         if top < data_start:
             continue
-        for row_index in range(top, min(bottom, len(grid) - 1) + 1):
-            for col in range(left, right + 1):
-                grid[row_index][col] = value
+        if value:
+            for row_index in range(top, bottom + 1):
+                cells.setdefault(row_index, {}).update(dict.fromkeys(range(left, right + 1), value))
         findings.append(
             Finding(
                 _("結合セル %(range)s の値「%(value)s」を、結合されていた各セルに入れました。")
@@ -211,11 +224,13 @@ def _table_from_grid(grid: list[list[str]], *, merged: dict) -> Table:
             )
         )
 
-    columns = [
-        col for col in range(width) if header[col] or any(row[col] for row in grid[data_start:])
-    ]
+    body = sorted(index for index in cells if index >= data_start)
+    columns = sorted(
+        {col for col, text in header.items() if text}
+        | {col for index in body for col in cells[index]}
+    )
     for col in columns:
-        if not header[col]:
+        if not header.get(col):
             header[col] = _("列%(letter)s") % {"letter": get_column_letter(col + 1)}
             findings.append(
                 Finding(
@@ -242,20 +257,16 @@ def _table_from_grid(grid: list[list[str]], *, merged: dict) -> Table:
         seen.add(name)
 
     rows, source_rows, notes = [], [], []
-    body = grid[data_start:]
-    last_data = max(
-        (i for i, row in enumerate(body) if _filled(row) and not _is_note(row, columns)), default=-1
-    )
-    for offset, row in enumerate(body):
-        number = data_start + offset + 1
-        if not _filled(row):
-            if offset < last_data:
-                findings.append(
-                    Finding(_("%(row)d行目は空行のため除きました。") % {"row": number}, row=number)
-                )
-            continue
-        if offset > last_data or _is_note(row, columns):
-            text = " ".join(cell for cell in row if cell)
+    last_data = max((index for index in body if not _is_note(cells[index], columns)), default=-1)
+    previous = data_start - 1
+    for index in body:
+        row, number = cells[index], index + 1
+        # Blank rows between data rows are reported, one finding for each run of them.
+        if previous + 1 < index <= last_data:
+            findings.append(_blank_rows(previous + 2, number - 1))
+        previous = index
+        if index > last_data or _is_note(row, columns):
+            text = _joined(row)
             notes.append(text)
             findings.append(
                 Finding(
@@ -265,7 +276,7 @@ def _table_from_grid(grid: list[list[str]], *, merged: dict) -> Table:
                 )
             )
             continue
-        rows.append([row[col] for col in columns])
+        rows.append([row.get(col, "") for col in columns])
         source_rows.append(number)
     return Table(
         header=[header[col].strip() for col in columns],
@@ -276,16 +287,26 @@ def _table_from_grid(grid: list[list[str]], *, merged: dict) -> Table:
     )
 
 
-def _header_row(grid: list[list[str]]) -> int:
-    """The first row that fills at least half as many cells as the fullest of the top rows: titles
-    and dates above a list fill one or two cells, the header fills most."""
-    top = grid[:HEADER_SCAN_ROWS]
-    widest = max(_filled(row) for row in top)
+def _blank_rows(first: int, last: int) -> Finding:
+    if first == last:
+        return Finding(_("%(row)d行目は空行のため除きました。") % {"row": first}, row=first)
+    return Finding(
+        _("%(first)d〜%(last)d行目は空行のため除きました。") % {"first": first, "last": last},
+        row=first,
+    )
+
+
+def _header_row(cells: Cells) -> int:
+    """The first row that fills at least half as many cells as the fullest of the top rows (the
+    first that hold anything): titles and dates above a list fill one or two cells, the header
+    fills most."""
+    top = sorted(cells)[:HEADER_SCAN_ROWS]
+    widest = max(len(cells[index]) for index in top)
     threshold = max(2, (widest + 1) // 2) if widest > 1 else 1
-    return next(index for index, row in enumerate(top) if _filled(row) >= threshold)
+    return next(index for index in top if len(cells[index]) >= threshold)
 
 
-def _is_note(row: list[str], columns: list[int]) -> bool:
+def _is_note(row: dict[int, str], columns: list[int]) -> bool:
     """A row with text in one cell only, starting like a note (※, 注, 出典 …)."""
-    filled = [row[col] for col in columns if row[col]]
-    return len(filled) == 1 and filled[0].startswith(NOTE_MARKERS) and len(columns) > 1
+    (first, *others) = row.values()
+    return not others and first.startswith(NOTE_MARKERS) and len(columns) > 1

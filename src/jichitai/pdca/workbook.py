@@ -7,11 +7,12 @@ formats. An indicator measured live keeps its 実績値 locked: the sheet says s
 import io
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
-from jichitai.core import japanese
+from jichitai.core import japanese, params
 from jichitai.core.exports import neutralise_formula
 from jichitai.pdca import figures
 from jichitai.pdca.indicators import bound_metric, indicator_rows
@@ -85,8 +86,17 @@ def sheet_label(sheet_year: int | None) -> str:
 
 
 def sheet_year_of(text: str) -> int | None:
-    """The 評価表 column read back; ValueError when it is neither blank nor a 年度."""
-    return japanese.parse_fiscal_year(text) if text else None
+    """The 評価表 column read back; ValueError when it is neither blank nor a 年度 the platform
+    handles (a year before 明治 has no 和暦 label to name it by)."""
+    if not text:
+        return None
+    year = japanese.parse_fiscal_year(text)
+    if not params.MIN_YEAR <= year <= params.MAX_YEAR:
+        raise ValueError(
+            _("「%(text)s」は扱える年度の範囲外です(%(first)s年度〜%(last)s年度)。")
+            % {"text": text, "first": params.MIN_YEAR, "last": params.MAX_YEAR}
+        )
+    return year
 
 
 def category_labels(plan: Plan) -> dict[str, str]:

@@ -3,18 +3,14 @@ now, cell by cell. The result lists, per row, each change as old → new (or 変
 write; every problem names its sheet, row, column and reason in Japanese, and a workbook with any
 problem is applied not at all. Rows are matched by action NO (取組), by 目標項目 and 年度 (指標),
 by 区分, 評価表, 事業名 and 年度 (事業予算); a row matching nothing in the plan, other than a new action,
-is refused, and so is a sheet the workbook does not have."""
+is refused, and so is a sheet the workbook does not have. A file or a sheet that cannot be read at
+all is refused as a whole (``workbook_sheets.Unreadable``)."""
 
-import io
 import math
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import load_workbook
-
 from jichitai.core import japanese, params
-from jichitai.core.exports import FORMULA_TRIGGERS
 from jichitai.pdca import figures, selectors
 from jichitai.pdca.indicators import bound_metric, indicator_rows
 from jichitai.pdca.models import Plan
@@ -25,7 +21,6 @@ from jichitai.pdca.workbook import (
     INDICATOR_COLUMNS,
     INDICATORS,
     MAX_NUMBER,
-    MISSING_COLUMN,
     SHEETS,
     category_labels,
     category_names,
@@ -35,6 +30,7 @@ from jichitai.pdca.workbook import (
     sheet_year_of,
     year_label,
 )
+from jichitai.pdca.workbook_sheets import Problem, Sheet, open_workbook
 
 EMPTY = "(空欄)"
 # What the models hold: DecimalField(max_digits=16, decimal_places=3) and BigIntegerField.
@@ -42,33 +38,8 @@ MAX_FIGURE = Decimal(10) ** 13
 MAX_BUDGET = 2**63 - 1
 
 
-@dataclass(frozen=True)
-class Problem:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def as_text(self) -> str:
-        where = f"{self.sheet}シート" + (f" {self.row}行目" if self.row else "")
-        where += f" 「{self.column}」列" if self.column else ""
-        return f"{where}: {self.message}"
-
-
 class _Refused(ValueError):
     pass
-
-
-def _text(value) -> str:
-    """A cell as text; a leading apostrophe the export put before = + - @ is taken off again."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
-        text = text[1:]
-    return text
 
 
 def _decimal(value, unit: str = "") -> Decimal | None:
@@ -145,48 +116,10 @@ class _Current:
         return self._shown[indicator.pk].get(year)
 
 
-class _Sheet:
-    """A sheet's rows by column name, below the header row (the row whose first cell is 計画)."""
-
-    def __init__(self, name: str, rows: list[tuple], expected: list[str]):
-        self.name = name
-        header_at = next(
-            (i for i, row in enumerate(rows[:3]) if row and _text(row[0]) == "計画"), None
-        )
-        self.problems: list[Problem] = []
-        self.rows: list[tuple[int, tuple]] = []
-        if header_at is None:
-            self.problems.append(
-                Problem(name, 0, "", "見出しの行(「計画」で始まる行)がありません。")
-            )
-            return
-        header = [_text(cell) for cell in rows[header_at]]
-        self.problems += [
-            Problem(name, header_at + 1, column, MISSING_COLUMN)
-            for column in expected
-            if column not in header
-        ]
-        self.index = {column: header.index(column) for column in expected if column in header}
-        self.rows = [
-            (number, values)
-            for number, values in enumerate(rows[header_at + 1 :], start=header_at + 2)
-            if not all(_text(value) == "" for value in values)
-        ]
-
-    def raw(self, values: tuple, column: str):
-        at = self.index[column]
-        return values[at] if at < len(values) else None
-
-    def text(self, values: tuple, column: str) -> str:
-        return _text(self.raw(values, column))
-
-
 def read_workbook(plan: Plan, data: bytes) -> tuple[list[dict], list[str]]:
-    """Reads and checks every row; returns (one entry per row with its changes, problems)."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        return [], ["Excel ファイル(.xlsx)として読み取れません。"]
+    """Reads and checks every row; returns (one entry per row with its changes, problems).
+    ``Unreadable`` when the file, or one of its sheets, cannot be read at all."""
+    book = open_workbook(data)
     problems = [
         Problem(
             name, 0, "", "このシートは取り込めません(取組・指標・事業予算のシートだけを読みます)。"
@@ -207,7 +140,7 @@ def read_workbook(plan: Plan, data: bytes) -> tuple[list[dict], list[str]]:
         if name not in book.sheetnames:
             continue
         expected = {ACTIONS: columns(plan), INDICATORS: INDICATOR_COLUMNS, BUDGETS: BUDGET_COLUMNS}
-        sheet = _Sheet(name, list(book[name].iter_rows(values_only=True)), expected[name])
+        sheet = Sheet(name, book[name], expected[name])
         problems += sheet.problems
         if sheet.problems:
             continue

@@ -2,12 +2,16 @@
 clean header and rows, and every repair is reported with its row."""
 
 import io
+import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
 from jichitai.opendata.tabular import UnreadableTable, read_csv, read_table, read_xlsx
 from jichitai.opendata.tests.helpers import AED_HEADER, aed_row, csv_bytes, workbook_bytes
+
+LAST_ROW = 1_048_576  # Excel's last row
 
 
 @pytest.mark.parametrize(
@@ -122,3 +126,51 @@ def test_blank_rows_inside_the_data_are_dropped_and_reported():
 def test_files_that_are_not_readable_tables_are_refused_with_the_reason(content, name, message):
     with pytest.raises(UnreadableTable, match=message):
         read_table(content, name)
+
+
+def _claiming_the_whole_grid(content: bytes, last_cell: str) -> bytes:
+    """The workbook with its sheet declaring the dimension A1:XFD1048576 and holding
+    ``last_cell`` (its XML) at Excel's last row."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = re.sub(
+                    r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', data.decode()
+                )
+                xml = xml.replace(
+                    "</sheetData>", f'<row r="{LAST_ROW}">{last_cell}</row></sheetData>'
+                )
+                data = xml.encode()
+            target.writestr(item, data)
+    return output.getvalue()
+
+
+def test_a_value_at_excels_last_row_is_read_without_visiting_the_rows_between():
+    """One value at row 1,048,576 of a small list is read in a moment: it is a row of the table,
+    and the million blank rows before it are one finding, not a million."""
+    content = _claiming_the_whole_grid(
+        workbook_bytes([aed_row(1)]), f'<c r="A{LAST_ROW}" t="inlineStr"><is><t>242012</t></is></c>'
+    )
+
+    table = read_xlsx(content)
+
+    assert table.header == AED_HEADER
+    assert table.rows == [aed_row(1), ["242012"] + [""] * (len(AED_HEADER) - 1)]
+    assert table.source_rows == [2, LAST_ROW]
+    blank = [finding for finding in table.findings if "空行" in finding.message]
+    assert [(finding.message, finding.row) for finding in blank] == [
+        (f"3〜{LAST_ROW - 1}行目は空行のため除きました。", 3)
+    ]
+
+
+def test_an_empty_cell_at_the_far_corner_changes_nothing():
+    """A formatted but empty cell at XFD1048576 (a sheet once scrolled to its end) reads as the
+    same table as without it."""
+    content = workbook_bytes([aed_row(1), aed_row(2)], notes=["出典: 津市"])
+
+    table = read_xlsx(_claiming_the_whole_grid(content, f'<c r="XFD{LAST_ROW}" s="0"/>'))
+
+    assert table == read_xlsx(content)

@@ -27,6 +27,7 @@ from jichitai.pdca.models import (
     ProjectYear,
 )
 from jichitai.pdca.services import save_audited
+from jichitai.pdca.workbook_sheets import Unreadable
 
 # The audit summary of every change a workbook import makes.
 IMPORTED = "Excel の取込"
@@ -34,7 +35,12 @@ IMPORTED = "Excel の取込"
 
 @transaction.atomic
 def preview_import(*, actor: User | None, plan: Plan, file_name: str, data: bytes) -> ImportBatch:
-    rows, problems = workbook_diff.read_workbook(plan, data)
+    """The rows read and the problems found, stored for the preview; a file that cannot be read
+    at all is refused for the file field instead."""
+    try:
+        rows, problems = workbook_diff.read_workbook(plan, data)
+    except Unreadable as unreadable:
+        raise ValidationError({"workbook": str(unreadable)}) from None
     return ImportBatch.objects.create(
         organization=plan.organization,
         plan=plan,

@@ -360,10 +360,16 @@ def workbook_import(request, org_code, plan_id):
         except UploadRejected as rejection:
             form.add_error("workbook", rejection)
         else:
-            batch = services.preview_import(
-                actor=request.user, plan=plan, file_name=checked.name, data=upload.read()
-            )
-            return redirect("pdca:import", org_code=org_code, plan_id=plan.pk, import_id=batch.pk)
+            try:
+                batch = services.preview_import(
+                    actor=request.user, plan=plan, file_name=checked.name, data=upload.read()
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(
+                    "pdca:import", org_code=org_code, plan_id=plan.pk, import_id=batch.pk
+                )
     return _plan_page(request, plan, workbook_form=form, status=400)
 
 

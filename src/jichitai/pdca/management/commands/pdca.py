@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
@@ -84,12 +85,15 @@ class Command(BaseCommand):
                 f"事業 {plan.projects.count()}"
             )
         else:
-            batch = services.preview_import(
-                actor=None,
-                plan=plan,
-                file_name=Path(options["file"]).name,
-                data=Path(options["file"]).read_bytes(),
-            )
+            try:
+                batch = services.preview_import(
+                    actor=None,
+                    plan=plan,
+                    file_name=Path(options["file"]).name,
+                    data=Path(options["file"]).read_bytes(),
+                )
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
             if batch.problems:
                 for problem in batch.problems:
                     self.stderr.write(problem)
