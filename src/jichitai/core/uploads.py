@@ -175,6 +175,12 @@ def _check_image(data: bytes, name: str) -> None:
                     % {"name": name, "width": width, "height": height, "frames": frames}
                 )
             image.verify()
+        # verify() checks the structure only: a text chunk in an unknown compression or a TIFF
+        # tag of the wrong type fails when the pixels are decoded, which is when a PDF would
+        # meet it. The first frame is decoded here; a later page of a scan that fails is
+        # reported with its page number by the AI-OCR, which reads the others.
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -1,5 +1,7 @@
 import io
+import struct
 import zipfile
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -298,3 +300,25 @@ def test_a_pdf_that_needs_a_password_to_open_is_refused():
     assert refused.value.messages == [
         "「秘密.pdf」はパスワードで保護されています。保護を外したPDFを選んでください。"
     ]
+
+
+def test_an_image_whose_pixels_do_not_decode_is_refused():
+    """The header and the checksums are right, the content is not: a text chunk compressed with
+    a method PNG does not have fails only when the image is decoded, as a PDF or the AI-OCR
+    would decode it later."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, "PNG")
+    png = buffer.getvalue()
+    end = png.rindex(b"IEND") - 4
+    text = b"Comment\x00\x01" + b"not deflate"
+    chunk = (
+        struct.pack(">I", len(text))
+        + b"zTXt"
+        + text
+        + struct.pack(">I", zlib.crc32(b"zTXt" + text))
+    )
+
+    with pytest.raises(UploadRejected, match="画像として読み取れません"):
+        check_upload(
+            upload("印影.png", png[:end] + chunk + png[end:]), allowed=["png"], max_bytes=MB
+        )

@@ -3,7 +3,9 @@ the organization's 公印 and embedded Japanese fonts, kept with the application
 received by the applicant from the status page."""
 
 import io
+import struct
 import subprocess
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -180,6 +182,32 @@ class TestTheSeal:
         )
         assert OfficialSeal.objects.filter(organization=tsu).count() == 1
         assert client.get(f"{url}image/")["Content-Type"] == "image/png"
+
+    @pytest.mark.parametrize("damage", ["unknown-compression", "truncated-image-data"])
+    def test_a_png_that_does_not_decode_is_refused_before_any_document_needs_it(
+        self, tsu, tsu_admin, login, damage
+    ):
+        """A PNG whose header reads but whose content does not (a text chunk in an unknown
+        compression, image data cut short) would fail every document issued later, when the
+        PDF is drawn: it is refused when uploaded, beside the file field."""
+        png = seal_png()
+        end = png.rindex(b"IEND") - 4
+        if damage == "unknown-compression":
+            text = b"Comment\x00\x01" + b"not deflate"
+            chunk = struct.pack(">I", len(text)) + b"zTXt" + text
+            chunk += struct.pack(">I", zlib.crc32(b"zTXt" + text))
+            broken = png[:end] + chunk + png[end:]
+        else:
+            start = png.index(b"IDAT") - 4
+            broken = png[: start + 40]
+
+        response = login(tsu_admin).post(
+            f"/s/{tsu.code}/procedures/seal/", {"image": SimpleUploadedFile("公印.png", broken)}
+        )
+
+        assert response.status_code == 422
+        assert "画像として読み取れません" in response.content.decode()
+        assert not OfficialSeal.objects.exists()
 
     def test_a_clerk_may_not_change_the_seal(self, tsu, tsu_clerk, login):
         response = login(tsu_clerk).post(
