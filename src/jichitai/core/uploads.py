@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.utils.translation import gettext, gettext_lazy
+from openpyxl.utils.cell import column_index_from_string as column
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -217,6 +218,32 @@ def _check_zip(data: bytes, name: str, kind: str) -> None:
         )
     if kind in {"xlsx", "docx"}:
         _refuse_active_office_parts(names, name, kind)
+    if kind == "xlsx":
+        _refuse_sheet_wide_merges(data, names, name)
+
+
+# A library opening a workbook makes an object per merged cell (A1:XFD1048576 in a few kilobytes
+# is 17 billion); real tables merge headings and a few cells, nowhere near this many.
+MAX_MERGED_CELLS = 200_000
+MERGED_RANGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+
+
+def _refuse_sheet_wide_merges(data: bytes, names: set[str], name: str) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        merged = sum(
+            (column(match[3].decode()) - column(match[1].decode()) + 1)
+            * (int(match[4]) - int(match[2]) + 1)
+            for part in names
+            if part.startswith("xl/worksheets/") and part.endswith(".xml")
+            for match in MERGED_RANGE.finditer(archive.read(part))
+        )
+    if merged > MAX_MERGED_CELLS:
+        raise UploadRejected(
+            gettext(
+                "「%(name)s」は結合したセルの範囲が大きすぎます(%(count)s セル)。結合を解除してください。"
+            )
+            % {"name": name, "count": f"{merged:,}"}
+        )
 
 
 # Parts of an Office file that run or fetch something when it is opened. A plain .xlsx or .docx

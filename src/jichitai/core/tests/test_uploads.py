@@ -322,3 +322,36 @@ def test_an_image_whose_pixels_do_not_decode_is_refused():
         check_upload(
             upload("印影.png", png[:end] + chunk + png[end:]), allowed=["png"], max_bytes=MB
         )
+
+
+def test_a_workbook_merging_a_whole_sheet_is_refused():
+    """A few kilobytes whose sheet merges A1:XFD1048576: a spreadsheet library opening it makes
+    an object for every one of the 17 billion cells. No table merges that much."""
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes([["名称", "住所"], ["県庁", "津市"]]))) as source:
+        target = io.BytesIO()
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(
+                        b"</sheetData>",
+                        b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/>'
+                        b"</mergeCells>",
+                    )
+                copy.writestr(item, data)
+
+    with pytest.raises(UploadRejected, match="結合"):
+        check_upload(upload("一覧.xlsx", target.getvalue()), allowed=["xlsx"], max_bytes=MB)
+
+
+def test_a_workbook_with_ordinary_merged_headings_is_accepted():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["開館時間", None, "名称"])
+    book.active.append(["開始", "終了", None])
+    book.active.merge_cells("A1:B1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    check_upload(upload("一覧.xlsx", buffer.getvalue()), allowed=["xlsx"], max_bytes=MB)
