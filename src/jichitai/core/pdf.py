@@ -89,8 +89,13 @@ def document_lang() -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
+    from PIL import ImageFile
     from weasyprint import HTML
 
+    # Importing WeasyPrint makes Pillow fill in truncated images for the whole process; the
+    # AI-OCR in the same worker must see a scan cut short as damaged. The images of our own
+    # documents (the 公印) are decoded whole when they are uploaded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     pdf: bytes = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher()).write_pdf()
     return pdf
 

@@ -6,17 +6,31 @@ the reference image).
 Two field types carry more: a ``choice`` (○ around one of the printed options, はい・いいえ) lists
 ``"options": [{"value": "はい", "box": [...]}, ...]``, and a ``date`` whose box prints its guides
 (令和　年　月　日) gives ``"era": "令和"`` and ``"parts": {"year": [...], "month": [...], "day": [...]}``,
-the sub-zones the numbers are written in."""
+the sub-zones the numbers are written in.
+
+A JSON file is checked as a whole before anything is taken from it: its size and nesting depth
+before it is parsed, then its structure and that every number is finite and within range."""
 
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 FIELD_TYPES = ("text", "kana", "digits", "amount", "date", "postal", "phone", "checkbox", "choice")
 DATE_PARTS = ("year", "month", "day")
 ERAS = ("令和", "平成", "昭和", "大正", "明治")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+MAX_JSON_BYTES = 1024 * 1024  # a template of a hundred fields is about 25 KB
+# A template nests six deep (the template, fields, a field, its options, an option, its box);
+# the rest is room for notes kept beside the fields.
+MAX_JSON_DEPTH = 10
+# Far beyond an A3 page at 1200 dpi (14,000 × 19,800 pixels).
+MAX_BOX_PIXELS = 100_000
+# What nesting is measured by: a bracket, or a string (whose brackets do not count). A string left
+# open runs to the end, so that every quote starts at most one scan of the text.
+_BRACKET_OR_STRING = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"?', re.DOTALL)
 
 
 class TemplateError(ValueError):
@@ -115,6 +129,12 @@ def _parse_box(name: str, box) -> tuple[int, int, int, int]:
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in box)
     ):
         raise TemplateError(f"項目「{name}」の枠は [x, y, 幅, 高さ] の4つの数で指定してください。")
+    # Compared before rounding: NaN and ±Infinity (which is how JSON's 1e400 is read) fail it.
+    if not all(0 <= v <= MAX_BOX_PIXELS for v in box):
+        raise TemplateError(
+            _("項目「%(name)s」の枠は 0〜%(limit)s ピクセルの数で指定してください。")
+            % {"name": name, "limit": f"{MAX_BOX_PIXELS:,}"}
+        )
     x, y, w, h = (round(v) for v in box)
     if w < 8 or h < 8:
         raise TemplateError(f"項目「{name}」の枠が小さすぎます(幅・高さは8ピクセル以上)。")
@@ -144,16 +164,25 @@ def _parse_parts(name: str, parts) -> dict[str, tuple[int, int, int, int]]:
     return {part: _parse_box(name, parts[part]) for part in DATE_PARTS}
 
 
+def _parse_dpi(value) -> int:
+    message = _("dpi は 72〜1200 の整数で指定してください。")
+    try:
+        dpi = int(value)
+    except (TypeError, ValueError, OverflowError):  # not a number, NaN, ±Infinity
+        raise TemplateError(message) from None
+    if not 72 <= dpi <= 1200:
+        raise TemplateError(message)
+    return dpi
+
+
 def from_dict(data: dict, base_dir: Path | None = None) -> Template:
     if not isinstance(data, dict):
         raise TemplateError("テンプレートの JSON はオブジェクトにしてください。")
-    try:
-        dpi = int(data.get("dpi") or 200)
-    except (TypeError, ValueError):
-        raise TemplateError("dpi は整数で指定してください。") from None
-    if not 72 <= dpi <= 1200:
-        raise TemplateError("dpi は 72〜1200 で指定してください。")
-    fields = [parse_field(item) for item in data.get("fields") or []]
+    dpi = _parse_dpi(data.get("dpi") or 200)
+    items = data.get("fields") or []
+    if not isinstance(items, list):
+        raise TemplateError(_("fields は項目の配列([{…}, …])で指定してください。"))
+    fields = [parse_field(item) for item in items]
     names = [f.name for f in fields]
     if len(names) != len(set(names)):
         raise TemplateError("項目名が重複しています。")
@@ -169,11 +198,44 @@ def from_dict(data: dict, base_dir: Path | None = None) -> Template:
     )
 
 
+def _nests_deeper_than(text: str, limit: int) -> bool:
+    """Measured before parsing: Python's parser recurses into every array and object, and a file
+    of 100,000 ``[`` exhausts its stack (RecursionError)."""
+    depth = 0
+    for token in _BRACKET_OR_STRING.finditer(text):
+        if token.group() in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token.group() in ("]", "}"):
+            depth -= 1
+    return False
+
+
 def loads(text: str | bytes, base_dir: Path | None = None) -> Template:
+    if len(text) > MAX_JSON_BYTES:
+        raise TemplateError(_("テンプレートの JSON が大きすぎます(1 MB まで)。"))
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise TemplateError(
+                _("テンプレートの JSON を読み取れません(文字コードは UTF-8 にしてください)。")
+            ) from None
+    if _nests_deeper_than(text, MAX_JSON_DEPTH):
+        raise TemplateError(
+            _("テンプレートの JSON の入れ子が深すぎます(%(depth)s 段まで)。")
+            % {"depth": MAX_JSON_DEPTH}
+        )
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise TemplateError("テンプレートの JSON を読み取れません。") from None
+    except json.JSONDecodeError as error:
+        raise TemplateError(
+            _("テンプレートの JSON を読み取れません(%(line)s 行目、%(column)s 文字目)。")
+            % {"line": error.lineno, "column": error.colno}
+        ) from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        raise TemplateError(_("テンプレートの JSON を読み取れません(数が長すぎます)。")) from None
     return from_dict(data, base_dir)
 
 

@@ -151,3 +151,14 @@ def test_every_pdf_is_rendered_through_the_one_url_fetcher():
     """A module rendering with WeasyPrint itself would use its default fetcher (file: and http:
     URLs): only core/pdf.py may import it, and every document goes through html_to_pdf."""
     assert _modules_importing_weasyprint() == {"core/pdf.py"}
+
+
+def test_making_a_pdf_leaves_truncated_images_refused_for_the_rest_of_the_process():
+    """WeasyPrint, when first imported, tells Pillow to fill the missing part of a truncated
+    image in: in a worker that has made one PDF, a scan cut short would then be read by the
+    AI-OCR with a blank area instead of being reported as damaged."""
+    from PIL import ImageFile
+
+    html_to_pdf("<p>公印</p>")
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -2,6 +2,7 @@ import random
 
 import numpy as np
 import pytest
+from PIL import ImageFile
 
 from jichitai.ocr import samples
 from jichitai.ocr.extract import Extractor
@@ -26,3 +27,11 @@ def filled():
         return np.asarray(samples.degrade(image, condition, rng)), truth
 
     return make
+
+
+@pytest.fixture
+def pillow_defaults(monkeypatch):
+    """Pillow as a worker process starts with it. WeasyPrint sets ``LOAD_TRUNCATED_IMAGES`` when
+    it is imported (once a PDF was made in the process): Pillow then skips a text chunk that
+    inflates too far, and fills in missing pixel data, instead of failing."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", False)
