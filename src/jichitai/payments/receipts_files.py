@@ -4,7 +4,7 @@ read as banks write them. Nothing here writes: ``services.reconcile`` matches wh
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,43 +35,73 @@ Row = Mapping[str, object]
 HEADING_SEARCH_ROWS = 30
 
 
-def _lines_of_csv(data: bytes, profile: ReconciliationProfile) -> list[list[object]]:
-    try:
-        return list(csv_rows(data.decode(profile.encoding)))
-    except UnreadableCsv as error:
-        raise ValidationError({"file": str(error)}) from None
-
-
-def _lines_of_xlsx(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook  # with numpy: only where a workbook is read
-
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-    if sheet is None:
-        raise ValidationError({"file": _("Excel ファイルにシートがありません。")})
-    return [list(values) for values in sheet.iter_rows(values_only=True)]
+# Lines of a file that hold something, each with its line number in the file: a workbook may
+# claim a million rows for one stray value, and its blank lines are never kept.
+Lines = list[tuple[int, list[object]]]
+# Columns read from a workbook: a receipts file has a few; a note at Excel's last column
+# (XFD) would otherwise make every line 16,384 cells long.
+MAX_COLUMNS = 200
 
 
 def _text(cell: object) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def _heading_index(lines: list[list[object]], profile: ReconciliationProfile) -> int:
-    """The line of the headings: the profile's row when it holds the three columns, else the
-    first line near the top that does."""
+def _filled(numbered: Iterable[tuple[int, Sequence[object]]]) -> Lines:
+    return [(number, list(values)) for number, values in numbered if any(map(_text, values))]
+
+
+def _lines_of_csv(data: bytes, profile: ReconciliationProfile) -> Lines:
+    try:
+        return _filled(enumerate(csv_rows(data.decode(profile.encoding)), start=1))
+    except UnreadableCsv as error:
+        raise ValidationError({"file": str(error)}) from None
+
+
+def _lines_of_xlsx(data: bytes) -> Lines:
+    from openpyxl import load_workbook  # with numpy: only where a workbook is read
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        if sheet is None:
+            raise ValidationError({"file": _("Excel ファイルにシートがありません。")})
+        # The rows the file holds, not the dimension it claims (A1:XFD1048576 for one value).
+        sheet.reset_dimensions()
+        return _filled(enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1))
+    except ValidationError:
+        raise
+    except Exception:  # a damaged sheet fails as it is read: ParseError, BadZipFile, KeyError …
+        raise ValidationError(
+            {
+                "file": _(
+                    "Excel ファイル(.xlsx)として読み取れません。壊れていないか確認してください。"
+                )
+            }
+        ) from None
+
+
+def _heading_index(lines: Lines, profile: ReconciliationProfile) -> int:
+    """The index in ``lines`` of the headings: the profile's row when it holds the three
+    columns, else the first line near the top that does."""
     wanted = {profile.number_column, profile.amount_column, profile.paid_on_column}
-    configured = profile.header_row - 1
-    candidates = [configured, *range(min(len(lines), HEADING_SEARCH_ROWS))]
-    for index in candidates:
-        if index < len(lines) and wanted <= {_text(cell) for cell in lines[index]}:
+    configured = next(
+        (index for index, (number, _values) in enumerate(lines) if number == profile.header_row),
+        None,
+    )
+    near_top = [
+        index for index, (number, _values) in enumerate(lines) if number <= HEADING_SEARCH_ROWS
+    ]
+    for index in [*([configured] if configured is not None else []), *near_top]:
+        if wanted <= {_text(cell) for cell in lines[index][1]}:
             return index
-    if configured >= len(lines):
+    if configured is None:
         raise ValidationError(
             {"file": _("%(row)s行目に見出しがありません。") % {"row": profile.header_row}}
         )
     missing = [
         column
         for column in (profile.number_column, profile.amount_column, profile.paid_on_column)
-        if column not in {_text(cell) for cell in lines[configured]}
+        if column not in {_text(cell) for cell in lines[configured][1]}
     ]
     raise ValidationError(
         {
@@ -83,14 +113,12 @@ def _heading_index(lines: list[list[object]], profile: ReconciliationProfile) ->
     )
 
 
-def _rows(lines: list[list[object]], profile: ReconciliationProfile) -> list[tuple[int, Row]]:
-    """Each line under the headings that holds anything, with its line number in the file."""
+def _rows(lines: Lines, profile: ReconciliationProfile) -> list[tuple[int, Row]]:
+    """Each line under the headings, with its line number in the file."""
     heading = _heading_index(lines, profile)
-    header = [_text(cell) for cell in lines[heading]]
+    header = [_text(cell) for cell in lines[heading][1]]
     return [
-        (heading + 2 + offset, dict(zip(header, line, strict=False)))
-        for offset, line in enumerate(lines[heading + 1 :])
-        if any(_text(cell) for cell in line)
+        (number, dict(zip(header, line, strict=False))) for number, line in lines[heading + 1 :]
     ]
 
 

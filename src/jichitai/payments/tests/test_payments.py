@@ -6,12 +6,14 @@ import csv
 import io
 import json
 import re
+import zipfile
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
+from openpyxl import Workbook
 
 from jichitai.audit.models import AuditEvent
 from jichitai.core.registry import metrics
@@ -256,6 +258,59 @@ class TestReconciliation:
 
         assert (batch.matched, batch.unmatched) == (0, 1)
         assert "桁" in receipt_outcome(batch.rows[0]) and "文字列" in receipt_outcome(batch.rows[0])
+
+    def test_a_workbook_whose_sheet_is_damaged_is_refused_beside_the_file(
+        self, tsu, tsu_clerk, payments
+    ):
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
+        good = xlsx_bytes(
+            [["納付番号", "金額", "入金日"], [payments[0].payment_number, 1500, "R8.11.20"]]
+        )
+        source, damaged = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+        with zipfile.ZipFile(damaged, "w") as copy:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data[: len(data) // 2]
+                copy.writestr(item, data)
+
+        with pytest.raises(ValidationError, match="Excel"):
+            services.reconcile(
+                actor=tsu_clerk,
+                organization=tsu,
+                profile=profile,
+                file_name="入金.xlsx",
+                data=damaged.getvalue(),
+                kind="xlsx",
+            )
+        assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
+
+    def test_a_workbook_claiming_the_whole_sheet_is_read_by_what_it_holds(
+        self, tsu, tsu_clerk, payments
+    ):
+        """One stray note at Excel's last row and column: the sheet says it spans 17 billion
+        cells, and is read by the few it holds; a note far right of any receipts column is not
+        a receipt."""
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["納付番号", "金額", "入金日"])
+        sheet.append([payments[0].payment_number, 1500, "R8.11.20"])
+        sheet["XFD1048576"] = "メモ"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
+
+        batch = services.reconcile(
+            actor=tsu_clerk,
+            organization=tsu,
+            profile=profile,
+            file_name="入金.xlsx",
+            data=buffer.getvalue(),
+            kind="xlsx",
+        )
+
+        assert batch.matched == 1
+        assert [row["row"] for row in batch.rows] == [2]
 
     @pytest.mark.parametrize("paid_on", ["12/01", "", "不明"])
     def test_a_receipt_whose_date_cannot_be_read_is_reported_not_dated_today(
