@@ -12,12 +12,19 @@ from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
 from jichitai.automation.steps.tables import as_number, check_columns, header_and_rows
 
 
-def _load_workbook(path, *, name, data_only=True):
+def _unreadable(name: str) -> BusinessError:
+    return BusinessError(
+        f"ファイル「{name}」を Excel ブック(.xlsx)として読めません。"
+        "壊れているか、Excel ブックではないファイルです。"
+    )
+
+
+def _load_workbook(path, *, name, data_only=True, read_only=False):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return load_workbook(path, data_only=data_only)
+        return load_workbook(path, data_only=data_only, read_only=read_only)
     # SyntaxError: the XML of a sheet cut off or damaged (ElementTree's ParseError).
     except (
         InvalidFileException,
@@ -27,10 +34,7 @@ def _load_workbook(path, *, name, data_only=True):
         ValueError,
         SyntaxError,
     ):
-        raise BusinessError(
-            f"ファイル「{name}」を Excel ブック(.xlsx)として読めません。"
-            "壊れているか、Excel ブックではないファイルです。"
-        ) from None
+        raise _unreadable(name) from None
 
 
 @step(
@@ -47,12 +51,21 @@ def _load_workbook(path, *, name, data_only=True):
 )
 def excel_read(ctx, path, columns, sheet=None, numbers=(), header_row=1):
     file = ctx.input_path(path)
-    workbook = _load_workbook(file, name=file.name)
+    # Read-only, by the rows the file holds: a sheet claiming A1:XFD1048576 for one stray value
+    # would otherwise be made of 17 billion empty cells.
+    workbook = _load_workbook(file, name=file.name, read_only=True)
     if sheet is not None and sheet not in workbook.sheetnames:
         raise BusinessError(f"ファイル「{file.name}」にシート「{sheet}」がありません。")
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    rows = worksheet.iter_rows(min_row=header_row, values_only=True)
-    header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+    worksheet.reset_dimensions()
+    try:
+        lines = list(worksheet.iter_rows(min_row=header_row, values_only=True))
+    except (KeyError, OSError, ValueError, SyntaxError):  # a damaged sheet fails as it is read
+        raise _unreadable(file.name) from None
+    header = [str(value).strip() if value is not None else "" for value in (lines or [()])[0]]
+    while header and not header[-1]:
+        header.pop()
+    rows = (values[: len(header)] for values in lines[1:])
     where = f"ファイル「{file.name}」シート「{worksheet.title}」{header_row}行目"
     check_columns(header, columns, where=where)
     result = []

@@ -189,6 +189,23 @@ def test_a_damaged_workbook_is_a_business_error_in_words_not_a_class_name(tmp_pa
     assert not re.search(r"[A-Z][a-z]+[A-Z]\w*|Error", str(error.value))
 
 
+def test_a_workbook_claiming_the_whole_sheet_is_read_by_what_it_holds(tmp_path):
+    """A stray note at Excel's last row and column (XFD1048576): read as it is, the sheet would
+    be 17 billion empty cells; the rows it holds are read, the note far right of the table's
+    columns left aside, and the row count is what a person sees."""
+    book = Workbook()
+    book.active.append(["番号", "金額"])
+    book.active.append([1, 1200])
+    book.active["XFD1048576"] = "メモ"
+    book.save(tmp_path / "報告.xlsx")
+
+    rows = steps.get("excel.read").function(
+        Ctx(tmp_path), path="報告.xlsx", columns=["番号", "金額"], numbers=["金額"]
+    )
+
+    assert [(row["番号"], row["金額"], row["_row"]) for row in rows] == [(1, 1200, 2)]
+
+
 def test_excel_write_keeps_numbers_from_a_csv_numeric_and_codes_as_text(tmp_path):
     (tmp_path / "in.csv").write_bytes(
         '番号,郵便番号,金額,率,備考\r\n1,0140001,"1,200",-2.5,十件\r\n'.encode("cp932")
