@@ -178,10 +178,12 @@ def pdf_extract(ctx, path, anchors=None, regions=None, numbers=(), optional=(), 
     file = ctx.input_path(path)
     try:
         document = pdfium.PdfDocument(str(file))
-    except pdfium.PdfiumError as error:
-        raise BusinessError(f"ファイル「{file.name}」を PDF として読めません({error})。") from None
+    except pdfium.PdfiumError:
+        raise BusinessError(
+            f"ファイル「{file.name}」を PDF として読めません(壊れているか、パスワード付きです)。"
+        ) from None
     try:
-        pages = [_TextPage(document[number]) for number in range(len(document))]
+        pages = [_text_page(document, number, file.name) for number in range(len(document))]
         if not any(page.chars for page in pages):
             raise BusinessError(
                 f"ファイル「{file.name}」には文字が含まれていません(画像の PDF は AI-OCR で読み取ってください)。"
@@ -202,6 +204,17 @@ def pdf_extract(ctx, path, anchors=None, regions=None, numbers=(), optional=(), 
         elif name in numbers:
             values[name] = _number(value, where=f"ファイル「{file.name}」値「{name}」")
     return {**(add or {}), **values, "_file": file.name}
+
+
+def _text_page(document, number: int, name: str) -> "_TextPage":
+    from pypdfium2 import PdfiumError
+
+    try:
+        return _TextPage(document[number])
+    except PdfiumError:  # the page list names a page the file does not hold, or a broken one
+        raise BusinessError(
+            f"ファイル「{name}」の {number + 1} ページ目を読めません(PDF が壊れています)。"
+        ) from None
 
 
 class _Missing(str):

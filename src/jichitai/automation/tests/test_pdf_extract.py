@@ -2,6 +2,7 @@
 by regions (a box on a page): on an invoice the platform itself renders (``pdf.render``) and on a
 real public notice it did not make (tests/pdfs/SOURCE.md)."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.steps import steps
+from jichitai.core.tests.samples import pdf_bytes
 
 PDFS = Path(__file__).parent / "pdfs"
 INVOICE = """
@@ -119,6 +121,18 @@ def test_a_file_that_is_not_a_text_pdf_is_refused_in_japanese(tmp_path):
         writer.write(file)
     with pytest.raises(BusinessError, match=r"文字が含まれていません.画像の PDF は AI-OCR"):
         extract(Ctx(tmp_path), path="blank.pdf", anchors={"a": "b"})
+
+
+def test_a_pdf_promising_a_page_it_lacks_is_a_business_error_in_words(tmp_path):
+    """Its page list says two pages and holds one: the file's fault, said in Japanese with the
+    page, not a system error retried three times with pdfium's English."""
+    (tmp_path / "請求書.pdf").write_bytes(pdf_bytes(595, 842).replace(b"/Count 1", b"/Count 2"))
+
+    with pytest.raises(BusinessError) as error:
+        extract(Ctx(tmp_path), path="請求書.pdf", anchors={"a": "b"})
+
+    assert "「請求書.pdf」の 2 ページ目を読めません" in str(error.value)
+    assert not re.search(r"[A-Za-z]{4,}", str(error.value).replace("PDF", ""))
 
 
 def test_values_of_a_real_public_notice_by_anchor_and_region(tmp_path):
