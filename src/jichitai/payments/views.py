@@ -3,6 +3,7 @@ endpoints: the applicant's slip/receipt PDFs, starting an online payment, the ga
 page and its signed notifications."""
 
 import logging
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -89,32 +90,43 @@ def _document(payment: Payment, kind: str) -> HttpResponse:
 @require_POST
 def set_fee(request, org_code, application_id):
     application = procedure_selectors.application_of(request.membership, application_id)
-    form = FeeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_fee(
-                actor=request.user, application=application, amount=form.cleaned_data["amount"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("手数料を設定し、申請者に納付をお願いしました。"))
-            return redirect(
-                "procedures:application", org_code=org_code, application_id=application.pk
-            )
-    return _refused(request, application, form, title=_("手数料を設定"))
+    return _sent_form(
+        request,
+        application,
+        FeeForm(request.POST),
+        partial(services.set_fee, actor=request.user, application=application),
+        done=_("手数料を設定し、申請者に納付をお願いしました。"),
+        title=_("手数料を設定"),
+    )
 
 
 @requires_role(Role.MANAGER)
 @require_POST
 def payment_action(request, org_code, payment_id, action):
     payment = selectors.payment_of(request.membership, payment_id)
+    act = partial(_sent_form, request, payment.application)
     if action == "refund":
-        return _refund(request, payment)
+        return act(
+            RefundForm(request.POST),
+            partial(services.refund, actor=request.user, payment=payment),
+            done=_("納付の状態を変更しました。"),
+            title=_("返金済みにする"),
+            danger=True,
+        )
     if action == "received":
-        return _record_received(request, payment)
+        return act(
+            ReceivedPaymentForm(request.POST),
+            partial(services.record_payment_received, actor=request.user, payment=payment),
+            done=_("入金を記録し、申請者に納付の確認をお知らせしました。"),
+            title=_("入金を記録する"),
+        )
     if action == "due-date":
-        return _change_due_date(request, payment)
+        return act(
+            DueDateForm(request.POST),
+            partial(services.change_due_date, actor=request.user, payment=payment),
+            done=_("納付期限を変更し、申請者に新しい納付期限をお知らせしました。"),
+            title=_("納付期限を変更"),
+        )
     if action != "cancel":
         raise Http404
     try:
@@ -129,61 +141,22 @@ def payment_action(request, org_code, payment_id, action):
     )
 
 
-def _refund(request, payment):
-    form = RefundForm(request.POST)
+def _sent_form(request, application, form, write, *, done, title, danger=False):
+    """A fee's form sent from the application: its fields, when valid, are the keyword
+    arguments of ``write`` (a service); accepted, back to the application with ``done``."""
     if form.is_valid():
         try:
-            services.refund(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
+            write(**form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("納付の状態を変更しました。"))
+            messages.success(request, done)
             return redirect(
                 "procedures:application",
                 org_code=request.tenant.code,
-                application_id=payment.application_id,
+                application_id=application.pk,
             )
-    return _refused(request, payment.application, form, title=_("返金済みにする"), danger=True)
-
-
-def _record_received(request, payment):
-    form = ReceivedPaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_payment_received(
-                actor=request.user, payment=payment, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("入金を記録し、申請者に納付の確認をお知らせしました。"))
-            return redirect(
-                "procedures:application",
-                org_code=request.tenant.code,
-                application_id=payment.application_id,
-            )
-    return _refused(request, payment.application, form, title=_("入金を記録する"))
-
-
-def _change_due_date(request, payment):
-    form = DueDateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_due_date(
-                actor=request.user, payment=payment, due_date=form.cleaned_data["due_date"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("納付期限を変更し、申請者に新しい納付期限をお知らせしました。")
-            )
-            return redirect(
-                "procedures:application",
-                org_code=request.tenant.code,
-                application_id=payment.application_id,
-            )
-    return _refused(request, payment.application, form, title=_("納付期限を変更"))
+    return _refused(request, application, form, title=title, danger=danger)
 
 
 def _refused(request, application, form, *, title, danger=False):
