@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook
@@ -29,6 +30,31 @@ from jichitai.payments.tests.factories import application_with_payment, paid_pro
 from jichitai.payments.tests.gateway_simulator import GatewaySimulator
 from jichitai.procedures import services as procedures
 from jichitai.procedures.tests.factories import event_data
+
+
+def reconcile_file(tsu, clerk, profile, data: bytes, *, kind: str = "csv"):
+    """A receipts file imported by ``clerk`` with the settings of ``profile``."""
+    return services.reconcile(
+        actor=clerk,
+        organization=tsu,
+        profile=profile,
+        file_name=f"入金.{kind}",
+        data=data,
+        kind=kind,
+    )
+
+
+def import_on_the_page(client, tsu, profile, content: bytes):
+    """The receipts file sent from the 消込 page, following the redirect to its results."""
+    return client.post(
+        f"/s/{tsu.code}/payments/reconcile/",
+        {
+            "kind": "receipts",
+            "profile": profile.pk,
+            "file": SimpleUploadedFile("入金.csv", content),
+        },
+        follow=True,
+    )
 
 
 @pytest.mark.django_db
@@ -113,14 +139,7 @@ class TestReconciliation:
         writer.writerow([second.payment_number, "1000", "2026-11-20", ""])
         writer.writerow(["9999999999999999", "1500", "2026-11-20", ""])
         writer.writerow([fourth.payment_number, "1500", "2026-11-20", ""])
-        batch = services.reconcile(
-            actor=tsu_clerk,
-            organization=tsu,
-            profile=profile,
-            file_name="入金.csv",
-            data=buffer.getvalue().encode("cp932"),
-            kind="csv",
-        )
+        batch = reconcile_file(tsu, tsu_clerk, profile, buffer.getvalue().encode("cp932"))
         assert (batch.matched, batch.mismatched, batch.unmatched, batch.already_paid) == (
             1,
             1,
@@ -152,14 +171,7 @@ class TestReconciliation:
                 [payments[0].payment_number, 1500, "R8.11.21"],
             ]
         )
-        batch = services.reconcile(
-            actor=tsu_clerk,
-            organization=tsu,
-            profile=profile,
-            file_name="d.xlsx",
-            data=content,
-            kind="xlsx",
-        )
+        batch = reconcile_file(tsu, tsu_clerk, profile, content, kind="xlsx")
         assert batch.matched == 1
 
     def reconcile_rows(self, tsu, tsu_clerk, rows):
@@ -168,14 +180,7 @@ class TestReconciliation:
         )
         buffer = io.StringIO()
         csv.writer(buffer).writerows([["納付番号", "金額", "入金日"], *rows])
-        return services.reconcile(
-            actor=tsu_clerk,
-            organization=tsu,
-            profile=profile,
-            file_name="入金.csv",
-            data=buffer.getvalue().encode(),
-            kind="csv",
-        )
+        return reconcile_file(tsu, tsu_clerk, profile, buffer.getvalue().encode())
 
     @pytest.mark.parametrize("kind", ["csv", "xlsx"])
     def test_title_lines_above_the_headings_are_passed_over(self, tsu, tsu_clerk, payments, kind):
@@ -197,9 +202,7 @@ class TestReconciliation:
             csv.writer(buffer).writerows(lines)
             data = buffer.getvalue().encode("utf-8-sig")
 
-        batch = services.reconcile(
-            actor=tsu_clerk, organization=tsu, profile=profile, file_name="f", data=data, kind=kind
-        )
+        batch = reconcile_file(tsu, tsu_clerk, profile, data, kind=kind)
 
         assert batch.matched == 1
         assert batch.rows[0]["row"] == 4
@@ -218,14 +221,7 @@ class TestReconciliation:
         ).encode()
 
         with pytest.raises(ValidationError, match="CSV として読めません"):
-            services.reconcile(
-                actor=tsu_clerk,
-                organization=tsu,
-                profile=profile,
-                file_name="入金.csv",
-                data=data,
-                kind="csv",
-            )
+            reconcile_file(tsu, tsu_clerk, profile, data)
         assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
 
     def test_a_number_written_in_groups_is_read_as_one(self, tsu, tsu_clerk, payments):
@@ -252,9 +248,7 @@ class TestReconciliation:
         else:
             data = f"納付番号,金額,入金日\n{number:.5E},1500,2026/11/20\n".encode("utf-8-sig")
 
-        batch = services.reconcile(
-            actor=tsu_clerk, organization=tsu, profile=profile, file_name="f", data=data, kind=kind
-        )
+        batch = reconcile_file(tsu, tsu_clerk, profile, data, kind=kind)
 
         assert (batch.matched, batch.unmatched) == (0, 1)
         assert "桁" in receipt_outcome(batch.rows[0]) and "文字列" in receipt_outcome(batch.rows[0])
@@ -275,14 +269,7 @@ class TestReconciliation:
                 copy.writestr(item, data)
 
         with pytest.raises(ValidationError, match="Excel"):
-            services.reconcile(
-                actor=tsu_clerk,
-                organization=tsu,
-                profile=profile,
-                file_name="入金.xlsx",
-                data=damaged.getvalue(),
-                kind="xlsx",
-            )
+            reconcile_file(tsu, tsu_clerk, profile, damaged.getvalue(), kind="xlsx")
         assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
 
     def test_a_workbook_claiming_the_whole_sheet_is_read_by_what_it_holds(
@@ -300,14 +287,7 @@ class TestReconciliation:
         book.save(buffer)
         profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
 
-        batch = services.reconcile(
-            actor=tsu_clerk,
-            organization=tsu,
-            profile=profile,
-            file_name="入金.xlsx",
-            data=buffer.getvalue(),
-            kind="xlsx",
-        )
+        batch = reconcile_file(tsu, tsu_clerk, profile, buffer.getvalue(), kind="xlsx")
 
         assert batch.matched == 1
         assert [row["row"] for row in batch.rows] == [2]
@@ -344,14 +324,7 @@ class TestReconciliation:
             + '",令和8年11月20日\r\n'.encode("cp932")
         )
 
-        batch = services.reconcile(
-            actor=tsu_clerk,
-            organization=tsu,
-            profile=profile,
-            file_name="入金.csv",
-            data=data,
-            kind="csv",
-        )
+        batch = reconcile_file(tsu, tsu_clerk, profile, data)
 
         assert batch.matched == 1, batch.rows
 
@@ -372,33 +345,16 @@ class TestReconciliation:
             organization=tsu, name="銀行", encoding="utf-8-sig"
         )
         with pytest.raises(ValidationError, match="列「金額」「入金日」が見つかりません"):
-            services.reconcile(
-                actor=tsu_clerk,
-                organization=tsu,
-                profile=profile,
-                file_name="x.csv",
-                data="納付番号\n1\n".encode(),
-                kind="csv",
-            )
+            reconcile_file(tsu, tsu_clerk, profile, "納付番号\n1\n".encode())
         assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
 
     def test_the_page_imports_and_reports(self, tsu, tsu_clerk, login, payments):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         profile = ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
         content = f"納付番号,金額,入金日\n{payments[0].payment_number},1500,2026-11-20\n0000,1,2026-11-20\n".encode(
             "cp932"
         )
         client = login(tsu_clerk)
-        response = client.post(
-            f"/s/{tsu.code}/payments/reconcile/",
-            {
-                "kind": "receipts",
-                "profile": profile.pk,
-                "file": SimpleUploadedFile("入金.csv", content),
-            },
-            follow=True,
-        )
+        response = import_on_the_page(client, tsu, profile, content)
         body = response.content.decode()
         assert "消込 1 件" in body and "該当なし 1 件" in body
         assert "この納付番号の納付はありません" in body
@@ -406,20 +362,10 @@ class TestReconciliation:
     def test_a_row_left_for_a_person_links_to_its_application(
         self, tsu, tsu_clerk, login, payments
     ):
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         profile = ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
         content = f"納付番号,金額,入金日\n{payments[0].payment_number},1500,12/01\n".encode("cp932")
 
-        response = login(tsu_clerk).post(
-            f"/s/{tsu.code}/payments/reconcile/",
-            {
-                "kind": "receipts",
-                "profile": profile.pk,
-                "file": SimpleUploadedFile("入金.csv", content),
-            },
-            follow=True,
-        )
+        response = import_on_the_page(login(tsu_clerk), tsu, profile, content)
 
         body = response.content.decode()
         assert "入金日「12/01」を日付として読み取れません" in body
