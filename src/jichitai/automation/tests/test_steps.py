@@ -6,7 +6,6 @@ import http.server
 import io
 import re
 import threading
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from jichitai.automation.errors import BusinessError, DefinitionError, NotApplie
 from jichitai.automation.steps import steps
 from jichitai.automation.tests import factories
 from jichitai.core.tests.pdf import pdf_text
+from jichitai.core.tests.samples import FIRST_SHEET, with_part_rewritten
 
 pytestmark = pytest.mark.django_db
 
@@ -155,19 +155,6 @@ def test_a_csv_the_reader_cannot_parse_is_a_business_error_naming_the_file(tmp_p
         steps.get("csv.read").function(Ctx(tmp_path), path="broken.csv", columns=["番号"])
 
 
-def _with_sheet_cut_off(path):
-    """The workbook at ``path`` with its first sheet's XML cut off mid-tag."""
-    source = zipfile.ZipFile(path)
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w") as copy:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2] + b"<<"
-            copy.writestr(item, data)
-    return target.getvalue()
-
-
 @pytest.mark.parametrize("damage", ["sheet-cut-off", "not-a-zip"])
 def test_a_damaged_workbook_is_a_business_error_in_words_not_a_class_name(tmp_path, damage):
     """A person reads the item's message: it says the file cannot be read as a workbook, not
@@ -176,7 +163,11 @@ def test_a_damaged_workbook_is_a_business_error_in_words_not_a_class_name(tmp_pa
     book.active.append(["番号", "氏名"])
     book.save(tmp_path / "good.xlsx")
     broken = (
-        _with_sheet_cut_off(tmp_path / "good.xlsx")
+        with_part_rewritten(
+            (tmp_path / "good.xlsx").read_bytes(),
+            FIRST_SHEET,
+            lambda xml: xml[: len(xml) // 2] + b"<<",
+        )
         if damage == "sheet-cut-off"
         else b"PK\x03\x04 not a workbook"
     )

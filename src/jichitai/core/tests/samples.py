@@ -1,9 +1,11 @@
 """Small real files for tests: a one-page PDF, a PNG, an XLSX, and the same with active content
 (JavaScript, actions, embedded files in a PDF; macros and external links in a workbook); a YAML
-alias bomb."""
+alias bomb; a workbook with one of its parts rewritten (a sheet's XML damaged, a dimension or a
+merge it claims)."""
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from openpyxl import Workbook
 from PIL import Image
@@ -33,6 +35,20 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# The XML of a workbook's first sheet, as openpyxl and Excel name it.
+FIRST_SHEET = "xl/worksheets/sheet1.xml"
+
+
+def with_part_rewritten(data: bytes, part: str, rewrite: Callable[[bytes], bytes]) -> bytes:
+    """The Office file ``data`` with its zip member ``part`` rewritten by ``rewrite``."""
+    source, output = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, rewrite(content) if item.filename == part else content)
+    return output.getvalue()
 
 
 def _action(kind: str, **entries: str) -> DictionaryObject:

@@ -3,11 +3,11 @@ clean header and rows, and every repair is reported with its row."""
 
 import io
 import re
-import zipfile
 
 import pytest
 from openpyxl import Workbook
 
+from jichitai.core.tests.samples import FIRST_SHEET, with_part_rewritten
 from jichitai.opendata.tabular import UnreadableTable, read_csv, read_table, read_xlsx
 from jichitai.opendata.tests.helpers import AED_HEADER, aed_row, csv_bytes, workbook_bytes
 
@@ -131,21 +131,14 @@ def test_files_that_are_not_readable_tables_are_refused_with_the_reason(content,
 def _claiming_the_whole_grid(content: bytes, last_cell: str) -> bytes:
     """The workbook with its sheet declaring the dimension A1:XFD1048576 and holding
     ``last_cell`` (its XML) at Excel's last row."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                xml = re.sub(
-                    r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', data.decode()
-                )
-                xml = xml.replace(
-                    "</sheetData>", f'<row r="{LAST_ROW}">{last_cell}</row></sheetData>'
-                )
-                data = xml.encode()
-            target.writestr(item, data)
-    return output.getvalue()
+
+    def claim(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+        return xml.replace(
+            b"</sheetData>", f'<row r="{LAST_ROW}">{last_cell}</row></sheetData>'.encode()
+        )
+
+    return with_part_rewritten(content, FIRST_SHEET, claim)
 
 
 def test_a_value_at_excels_last_row_is_read_without_visiting_the_rows_between():

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import zipfile
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -19,7 +18,7 @@ from openpyxl import Workbook
 from jichitai.audit.models import AuditEvent
 from jichitai.core.registry import metrics
 from jichitai.core.tests.pdf import all_fonts_embedded, pdf_text
-from jichitai.core.tests.samples import xlsx_bytes
+from jichitai.core.tests.samples import FIRST_SHEET, with_part_rewritten, xlsx_bytes
 from jichitai.payments import selectors, services
 from jichitai.payments.methods import receipt
 from jichitai.payments.models import GatewayNotification, Payment, ReconciliationProfile
@@ -260,16 +259,10 @@ class TestReconciliation:
         good = xlsx_bytes(
             [["納付番号", "金額", "入金日"], [payments[0].payment_number, 1500, "R8.11.20"]]
         )
-        source, damaged = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
-        with zipfile.ZipFile(damaged, "w") as copy:
-            for item in source.infolist():
-                data = source.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    data = data[: len(data) // 2]
-                copy.writestr(item, data)
+        damaged = with_part_rewritten(good, FIRST_SHEET, lambda xml: xml[: len(xml) // 2])
 
         with pytest.raises(ValidationError, match="Excel"):
-            reconcile_file(tsu, tsu_clerk, profile, damaged.getvalue(), kind="xlsx")
+            reconcile_file(tsu, tsu_clerk, profile, damaged, kind="xlsx")
         assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
 
     def test_a_workbook_claiming_the_whole_sheet_is_read_by_what_it_holds(

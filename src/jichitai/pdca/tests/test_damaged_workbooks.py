@@ -5,12 +5,12 @@ claims (Excel's last row is 1,048,576)."""
 
 import io
 import re
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from jichitai.core.tests.samples import FIRST_SHEET, with_part_rewritten
 from jichitai.pdca import workbook, workbook_diff
 from jichitai.pdca.models import ImportBatch, Project, ProjectYear
 from jichitai.pdca.tests.factories import plan_with_action
@@ -18,22 +18,14 @@ from jichitai.pdca.tests.factories import plan_with_action
 pytestmark = pytest.mark.django_db
 
 # The sheets as export_workbook writes them, in this order.
-ACTIONS_PART = "xl/worksheets/sheet1.xml"
+ACTIONS_PART = FIRST_SHEET
 BUDGETS_PART = "xl/worksheets/sheet3.xml"
 LAST_ROW = 1_048_576
 
 
 def _patched(data: bytes, part: str, patch) -> bytes:
     """The workbook with one of its zip members (a sheet's XML …) rewritten by ``patch``."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == part:
-                content = patch(content.decode()).encode()
-            target.writestr(item, content)
-    return output.getvalue()
+    return with_part_rewritten(data, part, lambda content: patch(content.decode()).encode())
 
 
 def _claiming_the_whole_grid(xml: str, last_cell: str) -> str:

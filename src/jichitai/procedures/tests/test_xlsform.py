@@ -3,12 +3,12 @@ constraints and their messages, choice filters, languages, defaults, notes), and
 honoured is refused with the row that caused it or reported as a warning."""
 
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from jichitai.core.tests.samples import FIRST_SHEET, with_part_rewritten
 from jichitai.procedures.definitions import build_schema, check_definition
 from jichitai.procedures.validation import validate_application_data
 from jichitai.procedures.xlsform import MAX_ROWS, XLSFormError, read_xlsform
@@ -305,22 +305,17 @@ def test_a_workbook_without_survey_sheet_is_refused():
         read_xlsform(buffer)
 
 
-def broken_sheet_xml(buffer: io.BytesIO) -> bytes:
-    """The workbook with the XML of its first sheet cut off mid-tag, as a failed save leaves it."""
-    source, target = zipfile.ZipFile(buffer), io.BytesIO()
-    with zipfile.ZipFile(target, "w") as copy:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2] + b"<<"
-            copy.writestr(item, data)
-    return target.getvalue()
-
-
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(lambda: broken_sheet_xml(workbook([["text", "a", "A"]])), id="broken-xml"),
+        pytest.param(
+            lambda: with_part_rewritten(
+                workbook([["text", "a", "A"]]).getvalue(),
+                FIRST_SHEET,
+                lambda xml: xml[: len(xml) // 2] + b"<<",
+            ),
+            id="broken-xml",
+        ),
         pytest.param(
             lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, id="ole2-garbage"
         ),
