@@ -4,24 +4,72 @@ data for has no figure, never a made-up 0."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from jichitai.core import japanese
-from jichitai.core.metrics import Metric
+from jichitai.core.metrics import Metric, MetricParameter
 from jichitai.core.registry import metrics
 from jichitai.pdca import figures
 from jichitai.pdca.models import Indicator, Plan
+from jichitai.tenancy.models import Organization
 
 STALE_AFTER = timedelta(days=90)
+# A condition left unset.
+EMPTY = (None, "", [])
 UNKNOWN = object()  # "not looked up yet", as opposed to None ("no data")
 
 
-def bound_metric(indicator: Indicator) -> Metric | None:
-    """The live metric the indicator is bound to, if it is registered in this installation."""
+def _chosen_metric(indicator: Indicator) -> Metric | None:
     if not indicator.metric_name or indicator.metric_name not in metrics:
         return None
     return metrics.get(indicator.metric_name)
+
+
+def unset_conditions(indicator: Indicator) -> list[str]:
+    """The names of the conditions the indicator's metric needs and it lacks: a plan copied from
+    the prefecture's leaves the prefecture's survey out, for the 市町 to choose its own."""
+    metric = _chosen_metric(indicator)
+    if metric is None:
+        return []
+    return [
+        str(parameter.label)
+        for parameter in metric.parameters
+        if parameter.required and indicator.metric_parameters.get(parameter.name) in EMPTY
+    ]
+
+
+def bound_metric(indicator: Indicator) -> Metric | None:
+    """The live metric the indicator is measured from: registered in this installation, with
+    every condition it needs."""
+    if unset_conditions(indicator):
+        return None
+    return _chosen_metric(indicator)
+
+
+def conditions_of(
+    organization: Organization, metric: Metric, parameters: dict[str, Any]
+) -> tuple[dict[str, Any], list[MetricParameter]]:
+    """``parameters`` as they can apply to ``organization``, and the conditions that named
+    something not its own (another organization's procedure), which are left out of them: of a
+    list, only the items not its own."""
+    kept, foreign = {}, []
+    for parameter in metric.parameters:
+        value = parameters.get(parameter.name)
+        if value in EMPTY:
+            continue
+        if parameter.choices is None:
+            kept[parameter.name] = value
+            continue
+        own = {str(choice) for choice, _label in parameter.choices(organization)}
+        items = value if isinstance(value, list) else [value]
+        owned = [item for item in items if str(item) in own]
+        if len(owned) < len(items):
+            foreign.append(parameter)
+        if owned:
+            kept[parameter.name] = owned if isinstance(value, list) else value
+    return kept, foreign
 
 
 def live_since(indicator: Indicator) -> date | None:
@@ -125,7 +173,8 @@ def chart_points(
 
 
 def indicator_summaries(plan: Plan) -> list[dict]:
-    """Per indicator of the plan: its rows per 年度, whether a figure is due, its chart points."""
+    """Per indicator of the plan: its rows per 年度, whether a figure is due, the conditions its
+    metric still needs, its chart points."""
     summaries = []
     for indicator in plan.indicators.prefetch_related("years"):
         rows = indicator_rows(indicator)
@@ -134,6 +183,7 @@ def indicator_summaries(plan: Plan) -> list[dict]:
                 "indicator": indicator,
                 "rows": rows,
                 "stale": any(row["stale"] for row in rows),
+                "unset": unset_conditions(indicator),
                 "points": chart_points(rows, for_page=True),
             }
         )

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from jichitai.core import japanese
 from jichitai.pdca import budgets, figures
-from jichitai.pdca.indicators import chart_points, indicator_rows
+from jichitai.pdca.indicators import bound_metric, chart_points, indicator_rows
 from jichitai.pdca.models import Plan
 from jichitai.tenancy.selectors import for_tenant
 
@@ -102,7 +102,7 @@ def public_plan_data(plan: Plan) -> dict:
                 "kind": indicator.get_kind_display(),
                 "unit": indicator.unit,
                 "decimals": indicator.decimals,
-                "live": bool(indicator.metric_name),
+                "live": bound_metric(indicator) is not None,
                 "years": [
                     {
                         "fiscal_year": row["fiscal_year"],

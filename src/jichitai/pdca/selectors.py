@@ -18,6 +18,7 @@ from jichitai.pdca.indicators import (
     indicator_rows,
     indicator_summaries,  # noqa: F401  (the views read it through the selectors)
     live_since,
+    unset_conditions,  # noqa: F401
 )
 from jichitai.pdca.models import (
     Action,

@@ -20,6 +20,7 @@ from jichitai.core.actors import signed_in
 from jichitai.core.registry import metrics
 from jichitai.core.templatetags.japanese import nendo
 from jichitai.pdca import budgets, selectors
+from jichitai.pdca.indicators import conditions_of
 from jichitai.pdca.models import (
     Action,
     ActionYear,
@@ -138,11 +139,16 @@ def bind_metric(
                         % {"parameter": parameter.label}
                     }
                 )
-        parameters = {
-            p.name: parameters[p.name]
-            for p in metric.parameters
-            if parameters.get(p.name) not in (None, "", [])
-        }
+        parameters, foreign = conditions_of(indicator.plan.organization, metric, parameters)
+        if foreign:
+            raise ValidationError(
+                {
+                    "metric_name": _(
+                        "「%(parameter)s」に、この団体の手続でないものが指定されています。"
+                    )
+                    % {"parameter": foreign[0].label}
+                }
+            )
     else:
         parameters = {}
     before = {
@@ -341,6 +347,20 @@ def create_plan(
     return plan
 
 
+def _binding_for(organization: Organization, indicator: Indicator) -> tuple[str, dict[str, Any]]:
+    """A copied indicator's metric and the conditions of it that are ``organization``'s own: a
+    survey of the plan's owner is left for the 市町 to choose (``indicators.unset_conditions``),
+    but a binding whose list of procedures would be emptied, and so count every procedure, is not
+    copied."""
+    if not indicator.metric_name or indicator.metric_name not in metrics:
+        return indicator.metric_name, indicator.metric_parameters
+    metric = metrics.get(indicator.metric_name)
+    parameters, foreign = conditions_of(organization, metric, indicator.metric_parameters)
+    if any(not parameter.required and parameter.name not in parameters for parameter in foreign):
+        return "", {}
+    return indicator.metric_name, parameters
+
+
 def _copy_structure(source: Plan, plan: Plan) -> None:
     nodes: dict[int, Node] = {}
     pending = list(source.nodes.order_by("number"))
@@ -371,6 +391,7 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
         if reprinted:
             nodes[node.pk].reprinted_actions.set(reprinted)
     for indicator in source.indicators.all():
+        metric_name, parameters = _binding_for(plan.organization, indicator)
         Indicator.objects.create(
             plan=plan,
             kind=indicator.kind,
@@ -380,8 +401,8 @@ def _copy_structure(source: Plan, plan: Plan) -> None:
             decimals=indicator.decimals,
             direction=indicator.direction,
             description=indicator.description,
-            metric_name=indicator.metric_name,
-            metric_parameters=indicator.metric_parameters,
+            metric_name=metric_name,
+            metric_parameters=parameters,
         )
     # The newest evaluation sheet's projects are the current structure; older sheets' are history.
     newest_sheet = source.projects.aggregate(newest=Max("sheet_year"))["newest"]

@@ -184,6 +184,7 @@ def indicator_edit(request, org_code, plan_id, indicator_id, binding=None):
         "indicator": indicator,
         "metric": selectors.bound_metric(indicator),
         "conditions": selectors.binding_conditions(indicator),
+        "unset": selectors.unset_conditions(indicator),
         "forms": forms,
         "binding": binding or MetricBindingForm(organization=request.tenant, indicator=indicator),
         "rows": selectors.indicator_rows(indicator),
