@@ -14,10 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from jichitai.core.csv_rows import UnreadableCsv, csv_rows
+from jichitai.core.kept_texts import kept, told
 
 # A note under a table usually starts with one of these (※ 注記, (注), 出典 …).
 NOTE_MARKERS = ("※", "注", "(注", "（注", "出典", "資料", "備考:", "備考：", "*")
@@ -34,9 +36,20 @@ class UnreadableTable(ValueError):
 
 @dataclass
 class Finding:
-    message: str
+    """What reading did to the table, kept as its Japanese source and values
+    (``core.kept_texts``) so that it is told in the language of whoever reads it."""
+
+    text: str
+    values: dict[str, object] = field(default_factory=dict)
     row: int | None = None  # the row in the uploaded file (1-based), when there is one
     column: str = ""
+
+    @property
+    def message(self) -> str:
+        return told(self.kept())
+
+    def kept(self) -> dict:
+        return {**kept(self.text, self.values), "row": self.row, "column": self.column}
 
 
 @dataclass
@@ -130,10 +143,10 @@ def read_xlsx(content: bytes) -> Table:
         if other.max_row > 1 or other.max_column > 1:
             table.findings.append(
                 Finding(
-                    _(
+                    gettext_noop(
                         "シート「%(sheet)s」にもデータがありますが、変換したのは最初のシート「%(first)s」だけです。別のリソースとして登録してください。"
-                    )
-                    % {"sheet": other.title, "first": sheet.title}
+                    ),
+                    {"sheet": other.title, "first": sheet.title},
                 )
             )
     return table
@@ -170,8 +183,10 @@ def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
     for index in sorted(index for index in cells if index < header_index):
         findings.append(
             Finding(
-                _("%(row)d行目は見出しより上にあるため、表題とみなして除きました: 「%(text)s」")
-                % {"row": index + 1, "text": _joined(cells[index])[:80]},
+                gettext_noop(
+                    "%(row)d行目は見出しより上にあるため、表題とみなして除きました: 「%(text)s」"
+                ),
+                {"row": index + 1, "text": _joined(cells[index])[:80]},
                 row=index + 1,
             )
         )
@@ -198,10 +213,10 @@ def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
                 header[col] = text
         findings.append(
             Finding(
-                _(
+                gettext_noop(
                     "見出しが2段になっていたため、%(row)d行目と%(next)d行目を「上段_下段」の形でつなぎました。"
-                )
-                % {"row": header_index + 1, "next": data_start + 1},
+                ),
+                {"row": header_index + 1, "next": data_start + 1},
                 row=header_index + 1,
             )
         )
@@ -214,8 +229,10 @@ def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
                 cells.setdefault(row_index, {}).update(dict.fromkeys(range(left, right + 1), value))
         findings.append(
             Finding(
-                _("結合セル %(range)s の値「%(value)s」を、結合されていた各セルに入れました。")
-                % {
+                gettext_noop(
+                    "結合セル %(range)s の値「%(value)s」を、結合されていた各セルに入れました。"
+                ),
+                {
                     "range": f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(right + 1)}{bottom + 1}",
                     "value": value[:40],
                 },
@@ -234,10 +251,10 @@ def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
             header[col] = _("列%(letter)s") % {"letter": get_column_letter(col + 1)}
             findings.append(
                 Finding(
-                    _(
+                    gettext_noop(
                         "%(letter)s列に見出しがありません。仮に「%(name)s」としました。見出しを入れてください。"
-                    )
-                    % {"letter": get_column_letter(col + 1), "name": header[col]},
+                    ),
+                    {"letter": get_column_letter(col + 1), "name": header[col]},
                     row=header_index + 1,
                     column=get_column_letter(col + 1),
                 )
@@ -248,8 +265,10 @@ def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
         if name in seen:
             findings.append(
                 Finding(
-                    _("見出し「%(name)s」が重複しています。列ごとに異なる見出しにしてください。")
-                    % {"name": name},
+                    gettext_noop(
+                        "見出し「%(name)s」が重複しています。列ごとに異なる見出しにしてください。"
+                    ),
+                    {"name": name},
                     row=header_index + 1,
                     column=get_column_letter(col + 1),
                 )
@@ -270,8 +289,8 @@ def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
             notes.append(text)
             findings.append(
                 Finding(
-                    _("%(row)d行目は注記とみなし、データから除きました: 「%(text)s」")
-                    % {"row": number, "text": text[:80]},
+                    gettext_noop("%(row)d行目は注記とみなし、データから除きました: 「%(text)s」"),
+                    {"row": number, "text": text[:80]},
                     row=number,
                 )
             )
@@ -289,9 +308,12 @@ def _table_from_cells(cells: Cells, *, merged: dict) -> Table:
 
 def _blank_rows(first: int, last: int) -> Finding:
     if first == last:
-        return Finding(_("%(row)d行目は空行のため除きました。") % {"row": first}, row=first)
+        return Finding(
+            gettext_noop("%(row)d行目は空行のため除きました。"), {"row": first}, row=first
+        )
     return Finding(
-        _("%(first)d〜%(last)d行目は空行のため除きました。") % {"first": first, "last": last},
+        gettext_noop("%(first)d〜%(last)d行目は空行のため除きました。"),
+        {"first": first, "last": last},
         row=first,
     )
 

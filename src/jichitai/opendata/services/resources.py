@@ -71,9 +71,7 @@ def _conversion(table: Table, *, source_format: str) -> dict:
         "sheet": table.sheet,
         "rows": len(table.rows),
         "columns": len(table.header),
-        "findings": [
-            {"message": f.message, "row": f.row, "column": f.column} for f in table.findings
-        ],
+        "findings": [finding.kept() for finding in table.findings],
         "notes": table.notes,
     }
 

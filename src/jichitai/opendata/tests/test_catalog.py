@@ -68,7 +68,7 @@ def test_an_excel_upload_is_kept_and_gets_a_clean_csv_with_the_report(tsu):
     assert content.splitlines()[0].startswith("都道府県コード又は市区町村コード,NO,")
     assert "AED一覧" not in content and "※" not in content
     assert csv_resource.validation_status == Resource.Validation.WARNINGS
-    assert any("表題" in f["message"] for f in csv_resource.conversion["findings"])
+    assert any("表題" in f["text"] for f in csv_resource.conversion["findings"])
 
 
 def test_a_shift_jis_csv_is_stored_as_utf8(tsu):
