@@ -242,3 +242,16 @@ def test_a_manager_corrects_an_actions_wording_level_and_category(
     changed = AuditEvent.objects.get(action="pdca.action.changed")
     assert changed.changes["title"] == ["RPA の導人", "RPA の導入"]
     assert action_label("pdca.action.changed") == "取組の変更"
+
+
+def test_an_indicator_with_no_figure_at_all_is_told_in_words_without_an_empty_table(
+    tsu, empty_plan, make_member, login
+):
+    indicator = services.add_indicator(
+        actor=None, plan=empty_plan, kind="main", name="電子申請の件数", unit="件"
+    )
+    page = login(make_member(tsu, Role.VIEWER)).get(f"/s/242012/pdca/plans/{empty_plan.pk}/")
+    section = page.content.decode().split(f'id="indicator-{indicator.pk}"')[1]
+    section = section.split("</section>")[0]
+    assert "目標値・実績値はまだ入力されていません。" in section
+    assert "<table" not in section and "<svg" not in section
