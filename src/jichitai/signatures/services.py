@@ -33,6 +33,7 @@ from jichitai.signatures.verification import (
     SignatureRejected,
     VerifiedSignature,
     applicant_check,
+    load_crl,
 )
 from jichitai.tenancy.models import Organization
 
@@ -174,10 +175,24 @@ def add_revocation_list(*, actor: User, organization: Organization, data: bytes)
     # cannot sign; ``is_signature_valid`` refuses those itself.
     if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
         raise ValidationError({"file": _("CRL の署名を認証局の証明書で確認できません。")})
+    der = crl.public_bytes(serialization.Encoding.DER)
+    try:
+        # Read whole now, as each signature check will read it: an entry it cannot read (a
+        # revocation reason outside the standard's list) would otherwise fail every signature of
+        # that certificate as if the signature file were damaged.
+        load_crl(der).native  # noqa: B018
+    except (ValueError, KeyError):  # asn1crypto: a malformed value, an enumeration unknown
+        raise ValidationError(
+            {
+                "file": _(
+                    "CRL の項目を読み取れません(失効理由の値が規格にないなど)。認証局が公開している CRL を、そのまま選んでください。"
+                )
+            }
+        ) from None
     revocation_list = RevocationList.objects.create(
         organization=organization,
         issuer=crl.issuer.rfc4514_string(),
-        crl_der=crl.public_bytes(serialization.Encoding.DER),
+        crl_der=der,
         this_update=crl.last_update_utc,
         next_update=crl.next_update_utc,
         revoked_count=len(list(crl)),

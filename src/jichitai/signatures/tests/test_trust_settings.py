@@ -3,10 +3,13 @@ publishes them — PEM or DER (.cer / .crt / .der / .crl) — and anything else 
 message that says what was expected."""
 
 import base64
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import CRLEntryExtensionOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -177,6 +180,42 @@ class TestGarbage:
         response = _upload_crl(admin, tsu, "other.crl", other)
         assert response.status_code == 422
         assert "登録されている認証局のどれでもありません" in response.content.decode()
+
+    def test_a_crl_whose_entry_cannot_be_read_is_refused_not_blamed_on_signatures_later(
+        self, admin, tsu, test_pki
+    ):
+        """An entry with a revocation reason outside the standard's list: registered, it would
+        make every signature of that certificate read as a damaged signature file."""
+        _upload_anchor(admin, tsu, "ca.pem", test_pki["ca"].certificate_pem.encode())
+        crl = _crl_with_reason_code(test_pki["ca"], test_pki["revoked"].certificate, 99)
+        response = _upload_crl(admin, tsu, "ca.crl", crl)
+        assert response.status_code == 422
+        assert "CRL の項目を読み取れません" in response.content.decode()
+        assert not RevocationList.objects.filter(organization=tsu).exists()
+
+
+def _crl_with_reason_code(ca, revoked, code: int) -> bytes:
+    """A CRL signed by ``ca`` listing ``revoked`` with the reasonCode ``code`` written as is."""
+    now = datetime.now(UTC)
+    entry = (
+        x509.RevokedCertificateBuilder()
+        .serial_number(revoked.serial_number)
+        .revocation_date(now - timedelta(minutes=1))
+        .add_extension(
+            x509.UnrecognizedExtension(CRLEntryExtensionOID.CRL_REASON, bytes([10, 1, code])),
+            critical=False,
+        )
+        .build()
+    )
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.certificate.subject)
+        .last_update(now - timedelta(minutes=5))
+        .next_update(now + timedelta(days=7))
+        .add_revoked_certificate(entry)
+        .sign(ca.key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
 
 
 @pytest.mark.django_db
