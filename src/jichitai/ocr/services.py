@@ -9,11 +9,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jichitai.accounts.models import User
@@ -190,9 +191,12 @@ def start_batch(
     refused = 0
     for upload in uploads:
         try:
-            checked = check_upload(
-                upload, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, pdf_dpi=paper.dpi
-            )
+            # A refused file's reason is kept for the colleagues who read the batch later, in
+            # the platform's language as the job's title is, whichever language the uploader reads.
+            with translation.override(settings.LANGUAGE_CODE):
+                checked = check_upload(
+                    upload, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, pdf_dpi=paper.dpi
+                )
         except UploadRejected as rejection:
             BatchFile.objects.create(
                 batch=batch,

@@ -77,6 +77,23 @@ def test_a_batch_is_read_in_the_background_and_bad_files_are_reported(
     assert "<h2>Files</h2>" in english and "<h2>Pages</h2>" in english  # the batch's, plural
 
 
+def test_a_refused_file_is_recorded_in_the_platforms_language_whoever_uploaded_it(
+    tsu, tsu_clerk, login, django_capture_on_commit_callbacks
+):
+    """The batch is read later by colleagues, as the job's title is: the reason a file was
+    refused is kept in Japanese even when the clerk who scanned it reads the pages in English."""
+    paper = paper_template(tsu, division=division_of(tsu_clerk))
+    client = login(tsu_clerk)
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/s/{tsu.code}/ocr/templates/{paper.pk}/batches/new/",
+            {"scans": [upload("memo.png", b"not an image at all"), *demo.sample_scans(1)]},
+        )
+    [refused] = paper.batches.get().files.exclude(error="")
+    assert refused.error.startswith("「memo.png」")
+
+
 def test_a_damaged_tiff_is_reported_and_the_rest_of_the_batch_is_read(
     tsu, tsu_clerk, login, django_capture_on_commit_callbacks
 ):
