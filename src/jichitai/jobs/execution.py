@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jichitai.core.context import RequestContext, request_context
 from jichitai.core.extras import MissingExtra
@@ -107,7 +107,12 @@ def execute_job(job_id: int) -> None:
     heartbeat = _Heartbeat(job)
     heartbeat.start()
     try:
-        with request_context(RequestContext(channel="task")):
+        # What a job writes is read later by colleagues: in the platform's language, whether a
+        # worker runs it or it runs at once after the page that started it.
+        with (
+            request_context(RequestContext(channel="task")),
+            translation.override(settings.LANGUAGE_CODE),
+        ):
             result = kind.function(JobContext(job), **job.arguments) or {}
     except JobLeaseLost:
         logger.warning("job %s attempt %s was taken over; it stopped", job_id, job.attempts)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jichitai.audit import services as audit
 from jichitai.audit.models import AuditEvent
@@ -115,6 +115,27 @@ def test_a_job_runs_and_reports_progress(tsu, django_capture_on_commit_callbacks
     assert job.attempts == 1
     # 「数えています」 said what it was doing; once done, a 完了 job says nothing of the kind.
     assert job.message == ""
+
+
+@pytest.mark.django_db
+def test_a_job_writes_in_the_platforms_language_even_run_from_an_english_page(
+    tsu, django_capture_on_commit_callbacks
+):
+    """What a job writes (messages, warnings, reasons) is read later by colleagues: it is in
+    Japanese whether a worker runs it or it runs at once after the English page that started it."""
+    languages = []
+
+    @job_kind("test.language")
+    def language(context):
+        languages.append(translation.get_language())
+        return {}
+
+    try:
+        with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+            services.start_job(kind="test.language", title="言語", organization=tsu)
+    finally:
+        job_kinds.unregister("test.language")
+    assert languages == ["ja"]
 
 
 @pytest.mark.django_db
