@@ -22,6 +22,7 @@ from jichitai.procedures.models import Application, ApplicationFile
 from jichitai.procedures.registry import Candidate
 from jichitai.signatures import selectors
 from jichitai.signatures.canonical import data_sha256
+from jichitai.signatures.crl_checks import checked_crl
 from jichitai.signatures.models import (
     ApplicationSignature,
     AttachmentSignature,
@@ -33,7 +34,6 @@ from jichitai.signatures.verification import (
     SignatureRejected,
     VerifiedSignature,
     applicant_check,
-    load_crl,
 )
 from jichitai.tenancy.models import Organization
 
@@ -158,37 +158,11 @@ def add_trust_anchor(
 @transaction.atomic
 def add_revocation_list(*, actor: User, organization: Organization, data: bytes) -> RevocationList:
     crl = _crl_from(data)
-    issuers = [
+    anchors = [
         x509.load_pem_x509_certificate(anchor.certificate_pem.encode())
         for anchor in selectors.trust_anchors(organization)
     ]
-    issuer = next((cert for cert in issuers if cert.subject == crl.issuer), None)
-    if issuer is None:
-        raise ValidationError(
-            {
-                "file": _(
-                    "この CRL の発行者は、登録されている認証局のどれでもありません。先に認証局の証明書を登録してください。"
-                )
-            }
-        )
-    # The stubs allow any certificate key here, key-agreement ones (X25519, ML-KEM) included, which
-    # cannot sign; ``is_signature_valid`` refuses those itself.
-    if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
-        raise ValidationError({"file": _("CRL の署名を認証局の証明書で確認できません。")})
-    der = crl.public_bytes(serialization.Encoding.DER)
-    try:
-        # Read whole now, as each signature check will read it: an entry it cannot read (a
-        # revocation reason outside the standard's list) would otherwise fail every signature of
-        # that certificate as if the signature file were damaged.
-        load_crl(der).native  # noqa: B018
-    except (ValueError, KeyError):  # asn1crypto: a malformed value, an enumeration unknown
-        raise ValidationError(
-            {
-                "file": _(
-                    "CRL の項目を読み取れません(失効理由の値が規格にないなど)。認証局が公開している CRL を、そのまま選んでください。"
-                )
-            }
-        ) from None
+    der = checked_crl(crl, anchors)
     revocation_list = RevocationList.objects.create(
         organization=organization,
         issuer=crl.issuer.rfc4514_string(),
