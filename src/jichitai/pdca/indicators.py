@@ -21,31 +21,41 @@ EMPTY = (None, "", [])
 UNKNOWN = object()  # "not looked up yet", as opposed to None ("no data")
 
 
-def _chosen_metric(indicator: Indicator) -> Metric | None:
+def chosen_metric(indicator: Indicator) -> Metric | None:
+    """The metric the indicator names, if it is registered in this installation."""
     if not indicator.metric_name or indicator.metric_name not in metrics:
         return None
     return metrics.get(indicator.metric_name)
 
 
+def missing_conditions(metric: Metric, parameters: dict[str, Any]) -> list[MetricParameter]:
+    """The conditions ``metric`` needs that ``parameters`` leave unset."""
+    return [
+        parameter
+        for parameter in metric.parameters
+        if parameter.required and parameters.get(parameter.name) in EMPTY
+    ]
+
+
 def unset_conditions(indicator: Indicator) -> list[str]:
     """The names of the conditions the indicator's metric needs and it lacks: a plan copied from
     the prefecture's leaves the prefecture's survey out, for the 市町 to choose its own."""
-    metric = _chosen_metric(indicator)
+    metric = chosen_metric(indicator)
     if metric is None:
         return []
     return [
         str(parameter.label)
-        for parameter in metric.parameters
-        if parameter.required and indicator.metric_parameters.get(parameter.name) in EMPTY
+        for parameter in missing_conditions(metric, indicator.metric_parameters)
     ]
 
 
 def bound_metric(indicator: Indicator) -> Metric | None:
     """The live metric the indicator is measured from: registered in this installation, with
     every condition it needs."""
-    if unset_conditions(indicator):
+    metric = chosen_metric(indicator)
+    if metric is None or missing_conditions(metric, indicator.metric_parameters):
         return None
-    return _chosen_metric(indicator)
+    return metric
 
 
 def conditions_of(

@@ -20,7 +20,7 @@ from jichitai.core.actors import signed_in
 from jichitai.core.registry import metrics
 from jichitai.core.templatetags.japanese import nendo
 from jichitai.pdca import budgets, selectors
-from jichitai.pdca.indicators import conditions_of
+from jichitai.pdca.indicators import chosen_metric, conditions_of, missing_conditions
 from jichitai.pdca.models import (
     Action,
     ActionYear,
@@ -131,14 +131,14 @@ def bind_metric(
         if metric_name not in metrics:
             raise ValidationError({"metric_name": _("この指標はこの環境では計測できません。")})
         metric = metrics.get(metric_name)
-        for parameter in metric.parameters:
-            if parameter.required and parameters.get(parameter.name) in (None, "", []):
-                raise ValidationError(
-                    {
-                        "metric_name": _("「%(parameter)s」を指定してください。")
-                        % {"parameter": parameter.label}
-                    }
-                )
+        missing = missing_conditions(metric, parameters)
+        if missing:
+            raise ValidationError(
+                {
+                    "metric_name": _("「%(parameter)s」を指定してください。")
+                    % {"parameter": missing[0].label}
+                }
+            )
         parameters, foreign = conditions_of(indicator.plan.organization, metric, parameters)
         if foreign:
             raise ValidationError(
@@ -352,9 +352,9 @@ def _binding_for(organization: Organization, indicator: Indicator) -> tuple[str,
     survey of the plan's owner is left for the 市町 to choose (``indicators.unset_conditions``),
     but a binding whose list of procedures would be emptied, and so count every procedure, is not
     copied."""
-    if not indicator.metric_name or indicator.metric_name not in metrics:
+    metric = chosen_metric(indicator)
+    if metric is None:
         return indicator.metric_name, indicator.metric_parameters
-    metric = metrics.get(indicator.metric_name)
     parameters, foreign = conditions_of(organization, metric, indicator.metric_parameters)
     if any(not parameter.required and parameter.name not in parameters for parameter in foreign):
         return "", {}

@@ -30,17 +30,21 @@ def _copy(source, organization):
     )
 
 
+def _bind_survey(indicator, survey):
+    """Binds the indicator to the share of ``survey``'s respondents who feel the progress."""
+    services.bind_metric(
+        actor=None,
+        indicator=indicator,
+        metric_name="procedures.survey_answer_share",
+        parameters={"procedure_id": survey.pk, **SURVEY_CONDITIONS},
+    )
+
+
 @pytest.fixture
 def policy(prefecture):
     """The prefecture's plan, its indicator measured from the prefecture's own staff survey."""
     plan = plan_with_action(prefecture, first_year=2026, last_year=2028)
-    survey = published_procedure(prefecture, name="職員アンケート")
-    services.bind_metric(
-        actor=None,
-        indicator=plan.indicators.get(),
-        metric_name="procedures.survey_answer_share",
-        parameters={"procedure_id": survey.pk, **SURVEY_CONDITIONS},
-    )
+    _bind_survey(plan.indicators.get(), published_procedure(prefecture, name="職員アンケート"))
     return plan
 
 
@@ -70,13 +74,7 @@ def test_the_copys_pages_ask_for_the_survey_instead_of_showing_a_number(
 
 def test_choosing_its_own_survey_completes_the_copied_binding(policy, tsu):
     indicator = _copy(policy, tsu).indicators.get()
-    survey = published_procedure(tsu, name="津市職員アンケート")
-    services.bind_metric(
-        actor=None,
-        indicator=indicator,
-        metric_name="procedures.survey_answer_share",
-        parameters={"procedure_id": survey.pk, **SURVEY_CONDITIONS},
-    )
+    _bind_survey(indicator, published_procedure(tsu, name="津市職員アンケート"))
     assert unset_conditions(indicator) == []
     assert bound_metric(indicator) is not None
 
@@ -112,12 +110,7 @@ def test_a_binding_naming_another_organizations_procedure_is_refused(prefecture,
     indicator = plan_with_action(tsu).indicators.get()
     survey = published_procedure(prefecture, name="職員アンケート")
     with pytest.raises(ValidationError) as refused:
-        services.bind_metric(
-            actor=None,
-            indicator=indicator,
-            metric_name="procedures.survey_answer_share",
-            parameters={"procedure_id": survey.pk, **SURVEY_CONDITIONS},
-        )
+        _bind_survey(indicator, survey)
     assert "「アンケートの手続」に、この団体の手続でないものが指定されています。" in str(
         refused.value
     )
