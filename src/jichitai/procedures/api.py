@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -239,38 +239,50 @@ def submit(
         read=published.VERSION_KEY,
     )
     if retry_after is not None:
-        return 429, {
-            "detail": _("短時間に多くの送信がありました。しばらく待ってから再送してください。"),
-            "code": "rate_limited",
-        }
+        return Status(
+            429,
+            {
+                "detail": _("短時間に多くの送信がありました。しばらく待ってから再送してください。"),
+                "code": "rate_limited",
+            },
+        )
     procedure = selectors.public_procedure_by_code(
         code, procedure_id, published_version=published_version
     )
     # The documented body model keeps no keys it does not know; the form's keys are read from the
     # request itself (ninja has already refused a body that is not JSON).
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 100):
-        return 422, {
-            "detail": _("Idempotency-Key は1〜100文字にしてください。"),
-            "code": "invalid",
-            "errors": {"Idempotency-Key": [_("1〜100文字にしてください。")]},
-        }
+        return Status(
+            422,
+            {
+                "detail": _("Idempotency-Key は1〜100文字にしてください。"),
+                "code": "invalid",
+                "errors": {"Idempotency-Key": [_("1〜100文字にしてください。")]},
+            },
+        )
     data = parsed_body(request)
     if not isinstance(data, dict):
-        return 422, {
-            "detail": _("本文はフォームのデータのオブジェクト({…})にしてください。"),
-            "code": "invalid",
-            "errors": {"body": [_("オブジェクトではありません。")]},
-        }
+        return Status(
+            422,
+            {
+                "detail": _("本文はフォームのデータのオブジェクト({…})にしてください。"),
+                "code": "invalid",
+                "errors": {"body": [_("オブジェクトではありません。")]},
+            },
+        )
     signature_bytes = None
     if signature:
         try:
             signature_bytes = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError):
-            return 422, {
-                "detail": _("X-Signature を Base64 として読み取れません。"),
-                "code": "invalid",
-                "errors": {"signature": [_("Base64 で送ってください。")]},
-            }
+            return Status(
+                422,
+                {
+                    "detail": _("X-Signature を Base64 として読み取れません。"),
+                    "code": "invalid",
+                    "errors": {"signature": [_("Base64 で送ってください。")]},
+                },
+            )
     try:
         submission = services.submit_application(
             procedure=procedure,
@@ -281,19 +293,25 @@ def submit(
             reject_unknown=True,
         )
     except services.ApplicationInvalid as error:
-        return 422, {
-            "detail": _("入力内容に誤りがあります。"),
-            "code": "invalid",
-            "errors": error.message_dict,
-        }
+        return Status(
+            422,
+            {
+                "detail": _("入力内容に誤りがあります。"),
+                "code": "invalid",
+                "errors": error.message_dict,
+            },
+        )
     except ProcedureUnavailable as error:
-        return 409, {"detail": error.message, "code": error.code}
+        return Status(409, {"detail": error.message, "code": error.code})
     except services.IdempotencyKeyReused as error:
-        return 422, {
-            "detail": error.message,
-            "code": "idempotency_key_reused",
-            "errors": {"Idempotency-Key": [error.message]},
-        }
+        return Status(
+            422,
+            {
+                "detail": error.message,
+                "code": "idempotency_key_reused",
+                "errors": {"Idempotency-Key": [error.message]},
+            },
+        )
     application = submission.application
     # ``SubmissionOut`` as ninja renders it (the same JSON and content type), without validating
     # its four strings once more.
@@ -416,10 +434,13 @@ def staff_application(request, receipt_number: str):
 def staff_change_status(request, receipt_number: str, change: StatusChangeIn):
     principal = request.auth
     if not principal.has_role(Role.CLERK):
-        return 403, {
-            "detail": _("状態を変更するには担当職員以上の権限のトークンが必要です。"),
-            "code": "forbidden",
-        }
+        return Status(
+            403,
+            {
+                "detail": _("状態を変更するには担当職員以上の権限のトークンが必要です。"),
+                "code": "forbidden",
+            },
+        )
     application = selectors.application_by_receipt(principal, receipt_number)
     try:
         application = services.change_status(
@@ -429,11 +450,14 @@ def staff_change_status(request, receipt_number: str, change: StatusChangeIn):
             message=change.message,
         )
     except ValidationError as error:
-        return 422, {
-            "detail": _("状態を変更できません。"),
-            "code": "invalid",
-            "errors": {"status": error.messages},
-        }
+        return Status(
+            422,
+            {
+                "detail": _("状態を変更できません。"),
+                "code": "invalid",
+                "errors": {"status": error.messages},
+            },
+        )
     return _status_out(application, internal=True)
 
 
