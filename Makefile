@@ -6,6 +6,9 @@ JICHITAI := $(BIN)/jichitai
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest's workers: one per core (pytest-xdist; each has its own test database and live server).
+# `make test PYTEST_WORKERS=0` runs the suite in one process.
+PYTEST_WORKERS ?= auto
 # Type-checked: core and every app's services and selectors, modules or packages, and those of an
 # app's parts (procedures/documents); new apps are picked up by the wildcards.
 TYPED = src/jichitai/core $(wildcard src/jichitai/*/services.py src/jichitai/*/services src/jichitai/*/selectors.py src/jichitai/*/selectors src/jichitai/*/*/selectors.py)
@@ -43,7 +46,7 @@ test: install system-packages
 	$(BIN)/mypy $(TYPED)
 	$(JICHITAI) makemigrations --check --dry-run --settings=jichitai.settings.test
 	scripts/check-translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src benchmarks faults
