@@ -34,6 +34,16 @@ def code_format_message(value: str) -> str:
     return _("6桁の全国地方公共団体コード(検査数字を含む)で入力してください。")
 
 
+def row_message(error_type: str) -> str:
+    """What a row that breaks the table's definition as a whole is told (frictionless' row
+    errors; the rows handed to it hold only the standard's columns)."""
+    if error_type == "blank-row":
+        return _(
+            "標準の項目がすべて空欄です(標準にない列にだけ値があります)。行を削除するか、標準の項目に入力してください。"
+        )
+    return _("この行は標準の定義に合いません(%(rule)s)。") % {"rule": error_type}
+
+
 def constraint_message(field: dict, note: str, value: str = "") -> tuple[str, str]:
     """The rule and message for ``value`` breaking a constraint of ``field`` (frictionless'
     ``note`` names which)."""

@@ -233,6 +233,21 @@ def validate(table: Table, standard_key: str) -> Report:
                     column=name,
                 )
             )
+        elif any(f is schema_field for _index, f in matched):
+            # Which of the two holds the standard's values is the author's call: the first is
+            # checked, the second named.
+            report.issues.append(
+                Issue(
+                    "error",
+                    "duplicate-column",
+                    _(
+                        "「%(name)s」の列が2つあります。1列にまとめ、もう一方は削除するか別の見出しにしてください。"
+                    )
+                    % {"name": schema_field["name"]},
+                    value=name,
+                    column=schema_field["name"],
+                )
+            )
         else:
             matched.append((index, schema_field))
             if plain_name(name) != plain_name(schema_field["name"]):
@@ -282,7 +297,14 @@ def validate(table: Table, standard_key: str) -> Report:
         field_name = getattr(error, "field_name", "")
         row_number = getattr(error, "row_number", None)
         if field_name not in fields_by_header or row_number is None:
-            report.issues.append(Issue("error", error.type, error.message))
+            report.issues.append(
+                Issue(
+                    "error",
+                    error.type,
+                    cell_messages.row_message(error.type),
+                    row=table.source_rows[row_number - 2] if row_number else None,
+                )
+            )
             continue
         schema_field = fields_by_header[field_name]
         if error.type == "constraint-error":

@@ -20,7 +20,7 @@ from jichitai.opendata.tests.factories import (
     dataset,
     published,
 )
-from jichitai.opendata.tests.helpers import aed_row, csv_bytes
+from jichitai.opendata.tests.helpers import AED_HEADER, aed_row, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,23 @@ def test_a_shift_jis_csv_is_stored_as_utf8(tsu):
 
     assert resource.file.read().decode("utf-8-sig").startswith("都道府県コード")
     assert resource.conversion["encoding"] == "cp932"
+
+
+def test_a_file_giving_a_standard_column_twice_is_stored_with_the_error_naming_it(tsu):
+    created = dataset(tsu)
+    upload = csv_bytes([[*aed_row(1), "津市役所 本庁舎"]], header=[*AED_HEADER, "名称"])
+
+    resource = services.add_resource(
+        actor=None,
+        dataset=created,
+        upload=SimpleUploadedFile("aed.csv", upload),
+        standard="aed",
+    )
+
+    assert resource.validation_status == Resource.Validation.INVALID
+    assert [(e["rule"], e["column"]) for e in resource.validation["errors"]] == [
+        ("duplicate-column", "名称")
+    ]
 
 
 def test_a_dataset_whose_check_fails_is_not_published(tsu):

@@ -142,6 +142,31 @@ def test_a_column_the_standard_does_not_define_is_a_warning():
     ]
 
 
+@pytest.mark.parametrize("second", ["名称", "名 称", "名\u3000称"])
+def test_a_standard_column_given_twice_is_an_error_naming_it_and_the_rest_is_checked(second):
+    header = [*TOILET_HEADER, second]
+    rows = [[*toilet_row(), "別名"], [*toilet_row(車椅子使用者用トイレ有無="あり"), ""]]
+
+    report = standards.validate(read_csv(csv_bytes(rows, header=header)), "public-toilets")
+
+    [twice] = issues(report, "duplicate-column")
+    assert (twice.severity, twice.column) == ("error", "名称")
+    assert twice.value == second
+    assert "「名称」の列が2つあります" in twice.message
+    assert [(i.row, i.column) for i in issues(report, "enum")] == [(3, "車椅子使用者用トイレ有無")]
+
+
+def test_a_row_with_values_only_outside_the_standard_is_named_in_japanese():
+    header = [*TOILET_HEADER, "駐車場"]
+    rows = [[*toilet_row(), "有"], [*([""] * len(TOILET_HEADER)), "有"]]
+
+    report = standards.validate(read_csv(csv_bytes(rows, header=header)), "public-toilets")
+
+    [blank] = issues(report, "blank-row")
+    assert (blank.severity, blank.row) == ("error", 3)
+    assert "標準の項目がすべて空欄" in blank.message
+
+
 @pytest.mark.parametrize(
     ("changes", "rule", "column", "words"),
     [
