@@ -32,8 +32,8 @@ def _reason(error: csv.Error) -> str:
     return text
 
 
-def csv_rows(text: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     while True:
         # The line the next row starts on: a quote never closed is told where it was opened.

@@ -100,8 +100,11 @@ def decode_text(content: bytes) -> tuple[str, str]:
 
 def read_csv(content: bytes) -> Table:
     text, encoding = decode_text(content)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # Excel's 「テキスト (タブ区切り)」 separates by tabs; a header with tabs and no comma is that.
+    tab_separated = "\t" in first_line and "," not in first_line
     try:
-        grid = csv_rows(text)
+        grid = csv_rows(text, delimiter="\t" if tab_separated else ",")
     except UnreadableCsv as error:
         raise UnreadableTable(str(error)) from None
     cells = {
@@ -111,6 +114,10 @@ def read_csv(content: bytes) -> Table:
     }
     table = _table_from_cells(cells, merged={})
     table.encoding = encoding
+    if tab_separated:
+        table.findings.insert(
+            0, Finding(gettext_noop("区切り文字がタブのファイル(タブ区切り)として読みました。"))
+        )
     return table
 
 

@@ -104,6 +104,18 @@ def test_a_column_without_a_header_is_named_and_pointed_out():
     assert any("B列に見出しがありません" in f.message for f in table.findings)
 
 
+def test_a_tab_separated_file_is_read_as_such_and_reported():
+    # Excel's 「テキスト (タブ区切り)」 saved, then given a .csv name.
+    rows = [AED_HEADER, aed_row(1, 住所="三重県津市広明町13, 本庁舎")]
+    tab_separated = "".join("\t".join(str(cell) for cell in row) + "\r\n" for row in rows)
+
+    table = read_csv(tab_separated.encode("cp932"))
+
+    assert table.header == AED_HEADER
+    assert table.rows[0][AED_HEADER.index("住所")] == "三重県津市広明町13, 本庁舎"
+    assert any("タブ区切り" in f.message for f in table.findings)
+
+
 def test_blank_rows_inside_the_data_are_dropped_and_reported():
     table = read_csv(csv_bytes([aed_row(1), [""] * len(AED_HEADER), aed_row(2)]))
 
