@@ -20,6 +20,7 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from jichitai.procedures.fields import FieldSpec
+from jichitai.procedures.xlsform_errors import problem_text
 from jichitai.procedures.xlsform_reader import (
     OWN_TYPES,
     SUPPORTED_TYPES,
@@ -149,7 +150,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
     except PyXFormReadError:
         raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
     except PyXFormError as error:
-        raise XLSFormError([f"XLSForm として正しくありません: {error}"]) from None
+        raise XLSFormError([problem_text(error)]) from None
     except Exception:
         # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
         raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
@@ -168,7 +169,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
             workbook_dict=workbook, form_name="data", warnings=pyxform_warnings
         )
     except PyXFormError as error:
-        raise XLSFormError([f"XLSForm として正しくありません: {error}"]) from None
+        raise XLSFormError([problem_text(error)]) from None
     except Exception:
         # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
         raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None

@@ -283,12 +283,70 @@ def test_unsupported_rows_are_named():
     ]
 
 
-def test_what_pyxform_itself_refuses_is_refused_with_its_row():
+@pytest.mark.parametrize(
+    ("survey", "choices", "problem"),
+    [
+        (
+            [["integer", "n", "N", None, "no", None, "${missing} > 1"]],
+            [],
+            "survey シート 2行目: constraint 列の「${missing}」にあたる項目が survey シートにありません。",
+        ),
+        (
+            [["text", "n", "氏名"], ["text", "n", "住所"]],
+            [],
+            "survey シート 3行目: 項目名(name)「n」が重複しています。同じグループの中では項目名を1つずつにしてください。",
+        ),
+        (
+            [["text", "first name", "氏名"]],
+            [],
+            "survey シート 2行目: name 列の値が使えません。英字か _ で始め、英数字・_・-・. だけで書いてください。",
+        ),
+        (
+            [["begin_group", "g", "G"], ["text", "n", "氏名"]],
+            [],
+            "survey シート 2行目: begin_group「g」に対応する end_group がありません。",
+        ),
+        (
+            [["text", "n", "氏名"], ["end_group", None, None]],
+            [],
+            "survey シート 3行目: end_group に対応する begin_group がありません。",
+        ),
+        (
+            [["select_one yn", "q", "Q"]],
+            [["ab", "a", "A"]],
+            "survey シート 2行目: 選択肢リスト「yn」が choices シートにありません。",
+        ),
+        (
+            [["select_one yn", "q", "Q"]],
+            [["yn", "1", "はい"], ["yn", "1", "いいえ"]],
+            "choices シート 3行目: 選択肢の name が同じリストの中で重複しています。1つずつにしてください。",
+        ),
+    ],
+)
+def test_what_pyxform_itself_refuses_is_refused_in_japanese_with_its_row(survey, choices, problem):
     with pytest.raises(XLSFormError) as error:
-        read_xlsform(workbook([["integer", "n", "N", None, "no", None, "${missing} > 1"]]))
-    [problem] = error.value.problems
-    assert problem.startswith("XLSForm として正しくありません: [row : 2]")
-    assert "missing" in problem
+        read_xlsform(workbook(survey, choices))
+
+    assert error.value.problems == [problem]
+
+
+def test_a_heading_given_twice_is_refused_in_japanese():
+    with pytest.raises(XLSFormError) as error:
+        read_xlsform(
+            workbook([["text", "n", "氏名", "名前"]], header=["type", "name", "label", "label"])
+        )
+
+    assert error.value.problems == ["見出し「label」の列が2つあります。1つにしてください。"]
+
+
+def test_a_refusal_pyxform_words_in_a_way_not_known_here_keeps_its_words_after_a_japanese_lead():
+    from pyxform.errors import PyXFormError
+
+    from jichitai.procedures.xlsform_errors import problem_text
+
+    assert problem_text(PyXFormError("Something new.")) == (
+        "XLSForm として正しくありません: Something new."
+    )
 
 
 def test_an_old_excel_workbook_is_read_too():

@@ -1,0 +1,158 @@
+"""pyxform's refusals of a workbook in Japanese, with the sheet and row they name.
+
+pyxform words a refusal from one of its templates (``pyxform.errors.ErrorCode``), raised with
+the code or already formatted, or from a sentence of its own. Each template is read back into its
+values by a pattern made from the template itself, so a refusal is recognised however pyxform
+raised it; the refusals a clerk meets (names, references, groups, choices, headings) have a
+Japanese message here. One not known here keeps pyxform's words after a Japanese lead, so nothing
+pyxform says is lost."""
+
+import re
+from functools import cache
+from string import Formatter
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from pyxform.errors import ErrorCode, PyXFormError
+
+# pyxform's own sentences that no template words.
+_SENTENCES = {
+    "DUPLICATE_HEADER": "Duplicate column header: {header}",
+    "CHOICES_SHEET": "There should be a choices sheet in this xlsform.{rest}",
+    "LIST_NAME": "[row : {row}] List name not in choices sheet: {list_name}",
+    "NO_CALCULATION": "[row : {row}] Missing calculation.",
+    "NO_NAME": "[row : {row}] Question or group with no name.",
+}
+
+_ROW = gettext_noop("%(sheet)s シート %(row)s行目: ")
+# Message per template or sentence, with the sheet its row is on when the template does not say.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "NAMES_001": (
+        "survey",
+        gettext_noop(
+            "項目名(name)「%(value)s」が重複しています。同じグループの中では項目名を1つずつにしてください。"
+        ),
+    ),
+    "NAMES_002": (
+        "survey",
+        gettext_noop(
+            "項目名(name)「%(value)s」が、大文字と小文字の違いだけで別の項目名と同じです。別の名前にしてください。"
+        ),
+    ),
+    "NAMES_004": (
+        "survey",
+        gettext_noop(
+            "繰り返しの名前「%(value)s」が重複しています。フォーム全体で1つずつにしてください。"
+        ),
+    ),
+    "NAMES_005": ("survey", gettext_noop("名前「meta」は使えません。別の名前にしてください。")),
+    "NAMES_006": ("choices", gettext_noop("選択肢に name がありません。")),
+    "NAMES_007": (
+        "choices",
+        gettext_noop("選択肢の name が同じリストの中で重複しています。1つずつにしてください。"),
+    ),
+    "NAMES_008": (
+        "",
+        gettext_noop(
+            "%(column)s 列の値が使えません。英字か _ で始め、英数字・_・-・. だけで書いてください。"
+        ),
+    ),
+    "LABEL_001": ("choices", gettext_noop("選択肢に label(表示する文)がありません。")),
+    "HEADER_002": (
+        "",
+        gettext_noop(
+            "%(sheet_name)s シートの見出し「%(other)s」と「%(header)s」は同じ列を指します。どちらか一方にしてください。"
+        ),
+    ),
+    "HEADER_003": (
+        "",
+        gettext_noop(
+            "%(sheet_name)s シートに必要な見出しがありません: %(missing)s。XLSForm の見本どおりの見出しを1行目に置いてください。"
+        ),
+    ),
+    "HEADER_004": (
+        "",
+        gettext_noop(
+            "choices シートの見出し「%(column)s」が使えません(空欄や空白を含む見出しは使えません)。"
+        ),
+    ),
+    "PYREF_001": (
+        "",
+        gettext_noop("%(column)s 列の参照は「${項目名}」の形で書いてください。"),
+    ),
+    "PYREF_003": (
+        "",
+        gettext_noop("%(column)s 列の「${%(q)s}」にあたる項目が survey シートにありません。"),
+    ),
+    "PYREF_004": (
+        "",
+        gettext_noop(
+            "%(column)s 列の「${%(q)s}」が指す項目名が survey シートに2つ以上あります。項目名を1つずつにしてください。"
+        ),
+    ),
+    "SURVEY_001": ("survey", gettext_noop("end_%(type)s に対応する begin_%(type)s がありません。")),
+    "SURVEY_002": (
+        "survey",
+        gettext_noop("begin_%(type)s「%(name)s」に対応する end_%(type)s がありません。"),
+    ),
+    "SURVEY_004": (
+        "survey",
+        gettext_noop("parameters 列は「key1=value1 key2=value2」の形で書いてください。"),
+    ),
+    "DUPLICATE_HEADER": (
+        "",
+        gettext_noop("見出し「%(header)s」の列が2つあります。1つにしてください。"),
+    ),
+    "CHOICES_SHEET": (
+        "",
+        gettext_noop(
+            "choices シートがありません。選択肢は choices シート(見出し list_name、name、label)に書いてください。"
+        ),
+    ),
+    "NO_CALCULATION": (
+        "survey",
+        gettext_noop("calculate の行に calculation(計算式)がありません。"),
+    ),
+    "NO_NAME": ("survey", gettext_noop("項目またはグループに name がありません。")),
+    "LIST_NAME": (
+        "survey",
+        gettext_noop("選択肢リスト「%(list_name)s」が choices シートにありません。"),
+    ),
+}
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    templates = {code.name: code.value.msg for code in ErrorCode if code.name in _MESSAGES}
+    templates |= _SENTENCES
+    return {key: _pattern(template) for key, template in templates.items()}
+
+
+def _pattern(template: str) -> re.Pattern:
+    """A template's words exactly, each ``{value}`` read back (the same name twice, the same
+    value twice)."""
+    parts, seen = [], set()
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name is None:
+            continue
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+        seen.add(name)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def problem_text(error: PyXFormError) -> str:
+    """The refusal in the active language, led by its sheet and row where pyxform names them."""
+    words = str(error)
+    for key, pattern in _patterns().items():
+        found = pattern.fullmatch(words)
+        if found is None:
+            continue
+        values = found.groupdict()
+        fixed_sheet, message = _MESSAGES[key]
+        text = _(message) % values
+        sheet = fixed_sheet or values.get("sheet", "")
+        if "row" in values and sheet:
+            return _(_ROW) % {"sheet": sheet, "row": values["row"]} + text
+        return text
+    return _("XLSForm として正しくありません: %(words)s") % {"words": words}
