@@ -117,6 +117,21 @@ def _rows(lines: Lines, profile: ReconciliationProfile) -> list[tuple[int, Row]]
     """Each line under the headings, with its line number in the file."""
     heading = _heading_index(lines, profile)
     header = [_text(cell) for cell in lines[heading][1]]
+    twice = [
+        column
+        for column in (profile.number_column, profile.amount_column, profile.paid_on_column)
+        if header.count(column) > 1
+    ]
+    if twice:
+        # Which of the two holds the 納付番号, amount or day is not for the platform to guess.
+        raise ValidationError(
+            {
+                "file": _(
+                    "列「%(columns)s」が2つあります(%(row)s 行目の見出し)。取り込む列の見出しが1つずつになるようにしてください。"
+                )
+                % {"columns": "」「".join(twice), "row": lines[heading][0]}
+            }
+        )
     return [
         (number, dict(zip(header, line, strict=False))) for number, line in lines[heading + 1 :]
     ]

@@ -341,6 +341,20 @@ class TestReconciliation:
             reconcile_file(tsu, tsu_clerk, profile, "納付番号\n1\n".encode())
         assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
 
+    def test_a_file_with_a_column_twice_is_refused_rather_than_read_from_either(
+        self, tsu, tsu_clerk, payments
+    ):
+        # 請求額 and 入金額 both headed 金額: which one is the amount paid is not for the
+        # platform to guess.
+        profile = ReconciliationProfile.objects.create(
+            organization=tsu, name="銀行", encoding="utf-8-sig"
+        )
+        content = f"納付番号,金額,金額,入金日\n{payments[0].payment_number},1500,1000,2026-11-20\n"
+
+        with pytest.raises(ValidationError, match="列「金額」が2つあります"):
+            reconcile_file(tsu, tsu_clerk, profile, content.encode())
+        assert not Payment.objects.exclude(status=Payment.Status.UNPAID).exists()
+
     def test_the_page_imports_and_reports(self, tsu, tsu_clerk, login, payments):
         profile = ReconciliationProfile.objects.create(organization=tsu, name="三重銀行")
         content = f"納付番号,金額,入金日\n{payments[0].payment_number},1500,2026-11-20\n0000,1,2026-11-20\n".encode(
