@@ -27,6 +27,12 @@ def check_columns(found: list, wanted: list, *, where: str) -> None:
         raise BusinessError(
             f"{where}: 列「{'」「'.join(missing)}」がありません(見出し: {'、'.join(str(f) for f in found if f)})。"
         )
+    # Which of two columns of one heading holds the values is not for the step to guess.
+    twice = [column for column in wanted if found.count(column) > 1]
+    if twice:
+        raise BusinessError(
+            f"{where}: 列「{'」「'.join(twice)}」が2つあります。読み取る列の見出しは1つずつにしてください。"
+        )
 
 
 def header_and_rows(rows: list[dict], columns: list[str] | None):

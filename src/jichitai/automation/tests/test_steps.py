@@ -146,6 +146,22 @@ def test_csv_in_cp932_and_utf8_with_a_missing_column(tmp_path):
     assert (tmp_path / written).read_bytes().decode("cp932").startswith("番号,氏名")
 
 
+def test_a_column_a_step_reads_given_twice_is_a_business_error_not_a_guess(tmp_path):
+    (tmp_path / "twice.csv").write_bytes("番号,金額,金額\r\n1,1200,1000\r\n".encode())
+    workbook = Workbook()
+    workbook.active.append(["番号", "金額", "金額"])
+    workbook.active.append([1, 1200, 1000])
+    workbook.save(tmp_path / "twice.xlsx")
+
+    with pytest.raises(BusinessError, match=r"twice\.csv」1行目: 列「金額」が2つあります"):
+        steps.get("csv.read").function(Ctx(tmp_path), path="twice.csv", columns=["番号", "金額"])
+    with pytest.raises(BusinessError, match=r"1行目: 列「金額」が2つあります"):
+        steps.get("excel.read").function(Ctx(tmp_path), path="twice.xlsx", columns=["金額"])
+    # A column the step does not read may be given twice.
+    rows = steps.get("csv.read").function(Ctx(tmp_path), path="twice.csv", columns=["番号"])
+    assert rows[0]["番号"] == "1"
+
+
 def test_a_csv_the_reader_cannot_parse_is_a_business_error_naming_the_file(tmp_path):
     """A quote never closed would make one cell of the rest of the file, its rows lost without
     a word: the file's fault, told like a missing column, not a crash or a short list."""
