@@ -81,6 +81,14 @@ class Sheet:
             for column in expected
             if column not in header
         ]
+        # Which copy of a column the planner edited is not for the import to guess.
+        self.problems += [
+            Problem(
+                name, header_at, column, "この列が2つあります。1つにしてから取り込んでください。"
+            )
+            for column in expected
+            if header.count(column) > 1
+        ]
         self.index = {column: header.index(column) for column in expected if column in header}
         # A cell right of the last column read belongs to nothing the import writes.
         width = max(self.index.values(), default=0) + 1

@@ -220,3 +220,23 @@ def test_a_workbook_exported_before_a_column_was_added_says_to_export_it_again(p
         "事業予算シート 2行目 「評価表」列: この列がありません。以前に書き出したブックのときは、"
         "計画の画面から書き出し直したブックに入力してください。"
     ) in batch.problems
+
+
+@pytest.mark.django_db
+def test_a_column_copied_beside_the_sheet_is_refused_rather_than_one_copy_ignored(policy):
+    # A planner copies the 年度 figures column to the right to compare; edits in either copy
+    # must not be dropped without a word.
+    book = _book(policy)
+    sheet = book["指標"]
+    header = [cell.value for cell in sheet[2]]
+    copy_at = len(header) + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, copy_at, sheet.cell(row, header.index("目標値") + 1).value)
+
+    batch = services.preview_import(
+        actor=None, plan=policy, file_name="plan.xlsx", data=_saved(book)
+    )
+
+    assert (
+        "指標シート 2行目 「目標値」列: この列が2つあります。1つにしてから取り込んでください。"
+    ) in batch.problems
