@@ -90,6 +90,28 @@ _MESSAGES: dict[str, tuple[str, str]] = {
             "%(column)s 列の「${%(q)s}」が指す項目名が survey シートに2つ以上あります。項目名を1つずつにしてください。"
         ),
     ),
+    "RANGE_001": (
+        "survey",
+        gettext_noop("range の parameters の %(name)s は数値にしてください。"),
+    ),
+    "RANGE_002": (
+        "survey",
+        gettext_noop("range の parameters の %(name)s は 0 以外にしてください。"),
+    ),
+    "RANGE_003": (
+        "survey",
+        gettext_noop(
+            "range の parameters の %(name)s が、start から end までの幅より大きくなっています。"
+        ),
+    ),
+    "RANGE_004": (
+        "survey",
+        gettext_noop("range の parameters の %(name)s は step の倍数にしてください。"),
+    ),
+    "RANGE_005": (
+        "survey",
+        gettext_noop("range の parameters の %(name)s は start と end の間の値にしてください。"),
+    ),
     "SURVEY_001": ("survey", gettext_noop("end_%(type)s に対応する begin_%(type)s がありません。")),
     "SURVEY_002": (
         "survey",

@@ -141,9 +141,9 @@ def test_a_range_from_high_to_low_takes_the_same_numbers():
 def test_a_range_with_a_step_of_zero_is_refused_with_the_row():
     with pytest.raises(XLSFormError) as refused:
         read([["range", "r", "R", None, None, None, None, "start=0 end=10 step=0"]])
-    [problem] = refused.value.problems
-    assert problem.startswith("XLSForm として正しくありません: [row : 2]")
-    assert "'step' must not be '0'" in problem
+    assert refused.value.problems == [
+        "survey シート 2行目: range の parameters の step は 0 以外にしてください。"
+    ]
 
 
 def test_image_and_file_rows_are_attachments_an_image_row_takes_only_pictures():
