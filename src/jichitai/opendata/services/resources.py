@@ -104,6 +104,20 @@ def _table(content: bytes, filename: str) -> Table:
         ) from None
 
 
+def _issue_text(issue: dict) -> str:
+    """A validation issue led by its row and column, each where it has one."""
+    row, column = issue["row"], issue["column"]
+    if row and column:
+        where = _("%(row)s行目「%(column)s」列") % {"row": row, "column": column}
+    elif row or column:
+        where = (
+            _("%(row)s行目") % {"row": row} if row else _("「%(column)s」列") % {"column": column}
+        )
+    else:
+        return str(issue["message"])
+    return f"{where}: {issue['message']}"
+
+
 def _refuse_invalid_on_public(dataset: Dataset, fields: dict) -> None:
     if (
         dataset.is_public
@@ -111,7 +125,7 @@ def _refuse_invalid_on_public(dataset: Dataset, fields: dict) -> None:
         and fields.get("validation_status") == Resource.Validation.INVALID
     ):
         first = fields["validation"]["errors"][:3]
-        detail = " / ".join(f"{i['row'] or '-'}行目 {i['column']}: {i['message']}" for i in first)
+        detail = " / ".join(_issue_text(issue) for issue in first)
         raise ValidationError(
             {
                 "upload": _(

@@ -169,6 +169,23 @@ def test_a_public_dataset_does_not_take_a_file_that_fails_its_check(tsu):
     assert resource.validation_status == Resource.Validation.WARNINGS
 
 
+def test_a_public_datasets_refusal_names_each_error_by_its_row_and_column_where_it_has_them(tsu):
+    resource = published(tsu).resources.get()
+    upload = csv_bytes(
+        [[*aed_row(1, 緯度="136", 経度="34"), "本庁舎"]], header=[*AED_HEADER, "名称"]
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.replace_resource_file(
+            actor=None, resource=resource, upload=SimpleUploadedFile("aed.csv", upload)
+        )
+
+    [message] = error.value.messages
+    assert "「名称」列: 「名称」の列が2つあります" in message
+    assert "2行目「緯度」列: " in message
+    assert "-行目" not in message
+
+
 def test_a_refused_upload_leaves_no_file_and_no_row(tsu, settings):
     from pathlib import Path
 
