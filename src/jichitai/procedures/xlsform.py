@@ -25,8 +25,6 @@ from jichitai.procedures.xlsform_reader import (
     OWN_TYPES,
     SUPPORTED_TYPES,
     Reader,
-    mark_own_types,
-    survey_rows,
 )
 
 __all__ = ["SUPPORTED_TYPES", "ImportedForm", "XLSFormError", "read_xlsform"]
@@ -173,8 +171,8 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
     except Exception:
         # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
         raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
-    mark_own_types(survey.get("children", []), own_types)
-    reader = Reader(survey, survey_rows(workbook.survey))
+    _mark_own_types(survey.get("children", []), own_types)
+    reader = Reader(survey, _survey_rows(workbook.survey))
     reader.walk_top(survey.get("children", []))
     reader.check_expressions()
     for original, new in reader.renamed.items():
@@ -190,3 +188,20 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         raise XLSFormError(["survey シートに項目がありません。"])
     languages = sorted(reader.languages)
     return ImportedForm(fields=reader.fields, warnings=reader.warnings, languages=languages)
+
+
+def _survey_rows(survey: list[dict]) -> dict[str, int]:
+    """Each name on the survey sheet → its row there, for the messages that name rows."""
+    return {
+        str(row.get("name")): number
+        for number, row in enumerate(survey, start=2)
+        if row.get("name")
+    }
+
+
+def _mark_own_types(children: list[dict], own_types: dict[str, str]) -> None:
+    """Marks the rows of this platform's own types, which pyxform was given as ``text``."""
+    for child in children:
+        if child.get("type") == "text" and child.get("name") in own_types:
+            child["_jichitai_type"] = own_types[child["name"]]
+        _mark_own_types(child.get("children", []), own_types)

@@ -160,9 +160,17 @@ class Reader:
     def name(self, original: str) -> str:
         if NAME_PATTERN.match(original):
             return original
+        if original in self.renamed:
+            return self.renamed[original]
         name = re.sub(r"[^a-z0-9_]", "_", original.lower()).strip("_")[:40]
         if not name or not name[0].isalpha():
             name = f"f_{name}"[:40]
+        # Names in kanji all become 「f_」: each renamed field is numbered apart from the others
+        # and from the form's own names, or their answers would be stored under one key.
+        taken = set(self.rows) | set(self.renamed.values())
+        stem, number = name[:36].rstrip("_"), 2
+        while name in taken:
+            name, number = f"{stem}_{number}", number + 1
         self.renamed[original] = name
         return name
 
@@ -483,18 +491,3 @@ def _and(first: str, second: str) -> str:
     if first and second:
         return f"({first}) and ({second})"
     return first or second
-
-
-def survey_rows(survey: list[dict]) -> dict[str, int]:
-    return {
-        str(row.get("name")): number
-        for number, row in enumerate(survey, start=2)
-        if row.get("name")
-    }
-
-
-def mark_own_types(children: list[dict], own_types: dict[str, str]) -> None:
-    for child in children:
-        if child.get("type") == "text" and child.get("name") in own_types:
-            child["_jichitai_type"] = own_types[child["name"]]
-        mark_own_types(child.get("children", []), own_types)

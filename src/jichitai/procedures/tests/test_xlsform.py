@@ -349,6 +349,25 @@ def test_a_refusal_pyxform_words_in_a_way_not_known_here_keeps_its_words_after_a
     )
 
 
+def test_fields_named_in_japanese_get_names_of_their_own_and_conditions_follow_them():
+    imported = read_xlsform(
+        workbook(
+            [
+                ["text", "氏名", "氏名"],
+                ["text", "住所", "住所"],
+                ["integer", "年齢", "年齢", None, None, "${住所} != ''"],
+                ["text", "f_", "備考"],
+            ]
+        )
+    )
+
+    names = [spec["name"] for spec in imported.fields]
+    assert len(set(names)) == 4, names
+    by_label = {spec["label"]: spec for spec in imported.fields}
+    assert by_label["年齢"]["relevant"] == "${" + by_label["住所"]["name"] + "} != ''"
+    assert by_label["備考"]["name"] == "f_"
+
+
 def test_an_old_excel_workbook_is_read_too():
     fields = read_xlsform((CORPUS / "text_and_integer.xls").open("rb")).fields
     assert [f["type"] for f in fields] == ["text", "number"]
