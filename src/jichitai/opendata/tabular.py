@@ -100,7 +100,7 @@ def decode_text(content: bytes) -> tuple[str, str]:
 
 def read_csv(content: bytes) -> Table:
     text, encoding = decode_text(content)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
     # Excel's 「テキスト (タブ区切り)」 separates by tabs; a header with tabs and no comma is that.
     tab_separated = "\t" in first_line and "," not in first_line
     try:

@@ -109,10 +109,10 @@ def _issue_text(issue: dict) -> str:
     row, column = issue["row"], issue["column"]
     if row and column:
         where = _("%(row)s行目「%(column)s」列") % {"row": row, "column": column}
-    elif row or column:
-        where = (
-            _("%(row)s行目") % {"row": row} if row else _("「%(column)s」列") % {"column": column}
-        )
+    elif row:
+        where = _("%(row)s行目") % {"row": row}
+    elif column:
+        where = _("「%(column)s」列") % {"column": column}
     else:
         return str(issue["message"])
     return f"{where}: {issue['message']}"
