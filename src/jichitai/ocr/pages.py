@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from jichitai.core.extras import MissingExtra, require
-from jichitai.core.uploads import MAX_IMAGE_PIXELS, pdf_page_size_problem
+from jichitai.core.pdf_uploads import pdf_page_size_problem
+from jichitai.core.upload_refusals import MAX_IMAGE_PIXELS
 
 
 class PageError(ValueError):
