@@ -274,3 +274,6 @@ def test_the_effect_ledger_and_the_prefectures_initiatives_are_lists_on_a_phone(
     page.goto(f"/s/{prefecture.code}/automation/ledger/?year={year}")
     total = page.locator("#total-reduction")
     assert total.get_attribute("data-label") and total.bounding_box()["x"] < 360
+    # The table's name spans the screen, not one character a line above the blocks.
+    caption = page.locator("#effect-table caption").bounding_box()
+    assert caption["width"] > 250 and caption["height"] < 60
