@@ -1,12 +1,47 @@
 """Reading the rows of a CSV file from outside (bank receipts, open data, automation inputs) the
 one way: strictly, so a quote never closed is an error naming its line instead of one cell that
 silently swallows every line after it, and with the reason told in Japanese, not in the words
-of Python's csv module."""
+of Python's csv module. Its text is decoded the one way too, from any encoding a Japanese office
+saves a table in."""
 
+import codecs
 import csv
 import io
 
 from django.utils.translation import gettext as _
+
+
+class UndecodableText(ValueError):
+    """The bytes are in none of the encodings ``decode_text`` reads, or not in the one their byte
+    order mark claims."""
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was in: UTF-8 with or without a byte order mark, UTF-16 with
+    one (what Excel's 「Unicode テキスト」 saves), or Shift_JIS (CP932). A byte order mark decides:
+    bytes that do not follow the one they start with are refused, not read as Shift_JIS."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "cp932"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # No text a person saves holds NUL: such bytes are a binary file, or UTF-32.
+        if "\x00" not in text:
+            return text, encoding
+    raise UndecodableText
+
+
+def tab_separated(text: str) -> bool:
+    """Whether the text is a table separated by tabs, as Excel's 「テキスト (タブ区切り)」 and
+    「Unicode テキスト」 save it: its first filled line has tabs and no comma."""
+    first_line = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
+    return "\t" in first_line and "," not in first_line
 
 
 class UnreadableCsv(ValueError):

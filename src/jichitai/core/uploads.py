@@ -7,6 +7,7 @@ a form can show it next to the file field: Japanese, or the language a resident 
 (gettext in the active language; staff pages never switch it).
 """
 
+import codecs
 import hashlib
 import io
 import os
@@ -22,6 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 from openpyxl.utils.cell import column_index_from_string as column
 from PIL import Image
 
+from jichitai.core.csv_rows import UndecodableText, decode_text
 from jichitai.core.pdf_uploads import check_pdf
 from jichitai.core.upload_refusals import (
     MAX_IMAGE_PIXELS,
@@ -83,6 +85,8 @@ KINDS = {
 }
 IMAGE_KINDS = {"png", "jpeg", "tiff"}
 TEXT_KINDS = {"csv", "txt", "json", "geojson", "yaml", "html", "pem"}
+# Tables saved as Excel's 「Unicode テキスト」; every other text is read as UTF-8 or Shift_JIS.
+UTF16_KINDS = {"csv", "txt"}
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,10 @@ def _sniff(head: bytes) -> set[str]:
         return {"xlsx", "docx", "zip"}
     if head.startswith(b"\x30\x80") or head.startswith(b"\x30\x82") or head.startswith(b"\x30\x83"):
         return {"p7s"}
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(
+        codecs.BOM_UTF32_LE
+    ):
+        return set(UTF16_KINDS)
     if b"\x00" in head:
         return set()
     return set(TEXT_KINDS)
@@ -255,18 +263,15 @@ def _refuse_active_office_parts(names: set[str], name: str, kind: str) -> None:
 
 
 def _check_text(data: bytes, name: str) -> None:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            data.decode(encoding)
-            return
-        except UnicodeDecodeError:
-            continue
-    raise UploadRejected(
-        gettext(
-            "「%(name)s」の文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
-        )
-        % {"name": name}
-    )
+    try:
+        decode_text(data)
+    except UndecodableText:
+        raise UploadRejected(
+            gettext(
+                "「%(name)s」の文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
+            )
+            % {"name": name}
+        ) from None
 
 
 def check_upload(

@@ -6,7 +6,6 @@ notes below the data. Each of those is either repaired in a way that keeps every
 value repeated on each row it covers) or left out, and every such decision is reported as a finding
 with the sheet row, so nothing is mangled silently."""
 
-import codecs
 import csv
 import datetime
 import io
@@ -18,7 +17,13 @@ from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from jichitai.core.csv_rows import UnreadableCsv, csv_rows
+from jichitai.core.csv_rows import (
+    UndecodableText,
+    UnreadableCsv,
+    csv_rows,
+    decode_text,
+    tab_separated,
+)
 from jichitai.core.kept_texts import kept, told
 
 # A note under a table usually starts with one of these (※ 注記, (注), 出典 …).
@@ -82,29 +87,24 @@ def read_table(content: bytes, filename: str) -> Table:
     raise UnreadableTable(_("表として読めるのは CSV と Excel (.xlsx) のファイルです。"))
 
 
-def decode_text(content: bytes) -> tuple[str, str]:
-    """The text and the encoding it was in: UTF-8 (with or without BOM) or Shift_JIS (CP932)."""
-    if content.startswith(codecs.BOM_UTF8):
-        return content[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+def is_tab_separated_text(content: bytes) -> bool:
+    """Whether a text file (.txt) is a table: Excel saves one with tabs between the cells."""
     try:
-        return content.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp932"), "cp932"
-    except UnicodeDecodeError:
-        raise UnreadableTable(
-            _("文字コードを判別できません。UTF-8 か Shift_JIS で保存し直してください。")
-        ) from None
+        return tab_separated(decode_text(content)[0])
+    except UndecodableText:
+        return False
 
 
 def read_csv(content: bytes) -> Table:
-    text, encoding = decode_text(content)
-    first_line = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
-    # Excel's 「テキスト (タブ区切り)」 separates by tabs; a header with tabs and no comma is that.
-    tab_separated = "\t" in first_line and "," not in first_line
     try:
-        grid = csv_rows(text, delimiter="\t" if tab_separated else ",")
+        text, encoding = decode_text(content)
+    except UndecodableText:
+        raise UnreadableTable(
+            _("文字コードを判別できません。UTF-8 か Shift_JIS で保存し直してください。")
+        ) from None
+    by_tabs = tab_separated(text)
+    try:
+        grid = csv_rows(text, delimiter="\t" if by_tabs else ",")
     except UnreadableCsv as error:
         raise UnreadableTable(str(error)) from None
     cells = {
@@ -114,7 +114,7 @@ def read_csv(content: bytes) -> Table:
     }
     table = _table_from_cells(cells, merged={})
     table.encoding = encoding
-    if tab_separated:
+    if by_tabs:
         table.findings.insert(
             0, Finding(gettext_noop("区切り文字がタブのファイル(タブ区切り)として読みました。"))
         )

@@ -1,11 +1,18 @@
-"""Steps reading and writing CSV files (UTF-8 or Shift_JIS)."""
+"""Steps reading and writing CSV files (UTF-8 or Shift_JIS; read also from UTF-16 and with tabs
+between the cells, as Excel's 「Unicode テキスト」 saves a list)."""
 
 from django.utils.translation import gettext_noop
 
 from jichitai.automation.errors import BusinessError
 from jichitai.automation.registry import OUTPUT, STRING, STRINGS, step
 from jichitai.automation.steps.tables import as_number, check_columns, header_and_rows
-from jichitai.core.csv_rows import UnreadableCsv, csv_rows
+from jichitai.core.csv_rows import (
+    UndecodableText,
+    UnreadableCsv,
+    csv_rows,
+    decode_text,
+    tab_separated,
+)
 
 
 @step(
@@ -22,21 +29,17 @@ from jichitai.core.csv_rows import UnreadableCsv, csv_rows
 def csv_read(ctx, path, columns, numbers=(), encoding="auto"):
     file = ctx.input_path(path)
     raw = file.read_bytes()
-    encodings = (
-        ["utf-8-sig", "cp932"] if encoding == "auto" else [encoding.replace("utf-8", "utf-8-sig")]
-    )
-    for candidate in encodings:
-        try:
-            text = raw.decode(candidate)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise BusinessError(
-            f"ファイル「{file.name}」の文字コードが読み取れません(UTF-8 / Shift_JIS)。"
-        )
     try:
-        lines = csv_rows(text)
+        if encoding == "auto":
+            text = decode_text(raw)[0]
+        else:
+            text = raw.decode(encoding.replace("utf-8", "utf-8-sig"))
+    except (UndecodableText, UnicodeDecodeError):
+        raise BusinessError(
+            f"ファイル「{file.name}」の文字コードが読み取れません(UTF-8 / Shift_JIS / UTF-16)。"
+        ) from None
+    try:
+        lines = csv_rows(text, delimiter="\t" if tab_separated(text) else ",")
     except UnreadableCsv as error:
         raise BusinessError(f"ファイル「{file.name}」: {error}") from None
     header = [cell.strip() for cell in lines[0]] if lines else []

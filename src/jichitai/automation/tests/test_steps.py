@@ -146,6 +146,19 @@ def test_csv_in_cp932_and_utf8_with_a_missing_column(tmp_path):
     assert (tmp_path / written).read_bytes().decode("cp932").startswith("番号,氏名")
 
 
+def test_a_list_saved_as_excels_unicode_text_is_read_as_its_columns(tmp_path):
+    # 「Unicode テキスト」: UTF-16 with a byte order mark, tabs between the cells.
+    (tmp_path / "list.txt").write_bytes(
+        "番号\t氏名\t金額\r\n1\t髙橋 一郎\t1,200\r\n".encode("utf-16")
+    )
+
+    rows = steps.get("csv.read").function(
+        Ctx(tmp_path), path="list.txt", columns=["番号", "氏名", "金額"], numbers=["金額"]
+    )
+
+    assert [(row["氏名"], row["金額"]) for row in rows] == [("髙橋 一郎", 1200)]
+
+
 def test_a_column_a_step_reads_given_twice_is_a_business_error_not_a_guess(tmp_path):
     (tmp_path / "twice.csv").write_bytes("番号,金額,金額\r\n1,1200,1000\r\n".encode())
     workbook = Workbook()

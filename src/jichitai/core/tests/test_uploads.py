@@ -45,6 +45,26 @@ def test_excel_workbooks_and_cp932_csv_pass():
     assert check_upload(upload("aed.csv", csv), allowed=["csv"], max_bytes=MB).kind.name == "csv"
 
 
+@pytest.mark.parametrize("name", ["aed.txt", "aed.csv"])
+def test_a_table_saved_as_excels_unicode_text_passes(name):
+    # 「Unicode テキスト」: UTF-16 with a byte order mark, tab-separated.
+    table = "名称\t住所\r\n津市役所\t津市西丸之内\r\n".encode("utf-16")
+
+    checked = check_upload(upload(name, table), allowed=["csv", "txt"], max_bytes=MB)
+
+    assert checked.name == name
+
+
+def test_utf16_is_taken_for_tables_only():
+    # JSON and the other text files are read as UTF-8 or Shift_JIS wherever they are used.
+    with pytest.raises(UploadRejected, match="一致しません"):
+        check_upload(
+            upload("a.json", '{"名称": "津市役所"}'.encode("utf-16")),
+            allowed=["json"],
+            max_bytes=MB,
+        )
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -25,7 +25,7 @@ from jichitai.opendata import standards
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.selectors import made_from, resource_standard
 from jichitai.opendata.services.datasets import _touch
-from jichitai.opendata.tabular import Table, UnreadableTable, read_table
+from jichitai.opendata.tabular import Table, UnreadableTable, is_tab_separated_text, read_table
 
 UPLOAD_KINDS = ["csv", "xlsx", "json", "geojson", "pdf", "zip", "txt", "png", "jpeg"]
 FORMATS = {
@@ -153,17 +153,23 @@ class _StoredFiles:
 def _store_upload(
     resource: Resource, checked: CheckedUpload, content: bytes, files: _StoredFiles
 ) -> Table | None:
-    """Puts the uploaded content on ``resource``. A table is read first: a CSV is stored as clean
-    UTF-8 whatever it came in; an Excel file is stored as it is and returned for conversion."""
+    """Puts the uploaded content on ``resource``. A table is read first: a CSV, or a text file
+    Excel saved with tabs between the cells, is stored as a clean UTF-8 CSV whatever it came in;
+    an Excel file is stored as it is and returned for conversion."""
     kind = checked.kind.name
-    table = _table(content, checked.name) if kind in TABLE_KINDS else None
+    text_table = kind == "txt" and is_tab_separated_text(content)
+    table = _table(content, checked.name) if kind in TABLE_KINDS or text_table else None
     resource.format = FORMATS[kind]
     resource.filename = checked.name
     resource.mimetype = checked.kind.content_type
-    if kind == "csv" and table is not None:
+    if kind in {"csv", "txt"} and table is not None:
         content = table.to_csv()
-        resource.conversion = _conversion(table, source_format="CSV")
-        resource.mimetype = "text/csv"
+        resource.conversion = {
+            **_conversion(table, source_format=FORMATS[kind]),
+            "source_file": checked.name,
+        }
+        resource.format, resource.mimetype = "CSV", "text/csv"
+        resource.filename = _csv_filename(checked.name)
     files.save(resource, checked.name, content)
     resource.size = len(content)
     resource.sha256 = _sha256(content)
@@ -249,8 +255,8 @@ def add_resource(
             table = None
             if upload:
                 checked, content = _read_upload(upload)
-                resource.name = resource.name or checked.name
                 table = _store_upload(resource, checked, content, files)
+                resource.name = resource.name or resource.filename
             else:
                 resource.url = url.strip()
                 resource.format = (format or _guess_format(url)).upper()[:20]

@@ -84,6 +84,47 @@ def test_a_shift_jis_csv_is_stored_as_utf8(tsu):
     assert resource.conversion["encoding"] == "cp932"
 
 
+def test_a_table_saved_as_unicode_text_is_stored_as_a_utf8_csv_and_checked(tsu):
+    created = dataset(tsu)
+    tab_separated = "".join(
+        "\t".join(str(cell) for cell in row) + "\r\n"
+        for row in [AED_HEADER, aed_row(1, 都道府県コード又は市区町村コード="242013")]
+    )
+
+    resource = services.add_resource(
+        actor=None,
+        dataset=created,
+        upload=SimpleUploadedFile("aed.txt", tab_separated.encode("utf-16")),
+        standard="aed",
+    )
+
+    assert (resource.name, resource.format, resource.filename, resource.mimetype) == (
+        "aed.csv",
+        "CSV",
+        "aed.csv",
+        "text/csv",
+    )
+    assert resource.file.read().decode("utf-8-sig").startswith("都道府県コード又は市区町村コード,")
+    assert resource.conversion["encoding"] == "utf-16"
+    assert resource.conversion["source_file"] == "aed.txt"
+    assert [(e["rule"], e["value"]) for e in resource.validation["errors"]] == [
+        ("check-digit", "242013")
+    ]
+
+
+def test_a_text_file_that_is_not_a_table_is_kept_as_text(tsu):
+    created = dataset(tsu)
+
+    resource = services.add_resource(
+        actor=None,
+        dataset=created,
+        upload=SimpleUploadedFile("readme.txt", "AED の設置場所の一覧です。\r\n".encode()),
+    )
+
+    assert (resource.format, resource.filename) == ("TXT", "readme.txt")
+    assert resource.conversion == {}
+
+
 def test_a_file_giving_a_standard_column_twice_is_stored_with_the_error_naming_it(tsu):
     created = dataset(tsu)
     upload = csv_bytes([[*aed_row(1), "津市役所 本庁舎"]], header=[*AED_HEADER, "名称"])

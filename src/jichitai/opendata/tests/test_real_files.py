@@ -3,6 +3,9 @@ defects are found, what the standard allows is not called an error, and a file t
 standard layout gets one sentence saying so. ``heldout/`` files were judged only after the
 validator was adjusted against ``tuned/``."""
 
+import codecs
+import csv
+import io
 from collections import Counter
 from pathlib import Path
 
@@ -168,6 +171,29 @@ def test_held_out_kudamatsu_childcare_shift_jis_current_layout_two_real_defects(
         (50, "time", "開始時間", "7:00"),
     ]
     assert not report.warnings
+
+
+def _as_excels_unicode_text(content: bytes) -> bytes:
+    """The file as Excel saves it with 「Unicode テキスト」: the same cells, tab-separated, in
+    UTF-16 little-endian with a byte order mark."""
+    rows = csv.reader(io.StringIO(content.decode("cp932"), newline=""))
+    text = io.StringIO()
+    csv.writer(text, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    return codecs.BOM_UTF16_LE + text.getvalue().encode("utf-16-le")
+
+
+def test_held_out_kudamatsu_childcare_saved_as_unicode_text_gets_the_same_verdict():
+    original = (FILES / "heldout/kudamatsu-childcare-current-shift-jis.csv").read_bytes()
+    table = tabular.read_table(_as_excels_unicode_text(original), "a.txt")
+
+    assert table.encoding == "utf-16"
+    assert [f.message for f in table.findings] == [
+        "区切り文字がタブのファイル(タブ区切り)として読みました。"
+    ]
+    report = standards.validate(table, "childcare-facilities")
+    expected = standards.validate(tabular.read_table(original, "a.csv"), "childcare-facilities")
+    assert report.rows_checked == expected.rows_checked == 49
+    assert report.as_dict() == expected.as_dict()
 
 
 def test_held_out_kudamatsu_care_services_shift_jis_current_layout_has_only_its_address_mismatches():

@@ -116,6 +116,17 @@ def test_a_tab_separated_file_is_read_as_such_and_reported():
     assert any("タブ区切り" in f.message for f in table.findings)
 
 
+def test_a_unicode_text_file_from_excel_is_read():
+    # 「Unicode テキスト」: UTF-16 with a byte order mark, tab-separated.
+    rows = [AED_HEADER, aed_row(1, 名称="髙島屋前 ①")]
+    text = "".join("\t".join(str(cell) for cell in row) + "\r\n" for row in rows)
+
+    table = read_table(text.encode("utf-16"), "aed.txt")
+
+    assert table.header == AED_HEADER and table.rows[0][4] == "髙島屋前 ①"
+    assert table.encoding == "utf-16"
+
+
 def test_blank_rows_inside_the_data_are_dropped_and_reported():
     table = read_csv(csv_bytes([aed_row(1), [""] * len(AED_HEADER), aed_row(2)]))
 
