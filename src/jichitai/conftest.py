@@ -2,6 +2,7 @@
 and clients logged in with a verified second factor."""
 
 import os
+import threading
 
 import pytest
 from django.conf import settings
@@ -159,8 +160,12 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def _request_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.endswith("(process_request_thread)")]
+
+
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
     # Playwright's sync API runs an event loop in this thread; the tests still use the ORM
     # between browser steps, which Django otherwise refuses inside a loop.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -174,6 +179,11 @@ def browser():
         )
         yield browser
         browser.close()
+    # The live server's threads serving Chromium's kept-alive connections end once it closes
+    # them, each closing its database connection: that must happen before the live server
+    # (which this fixture outlives) stops sharing the test database with them.
+    for thread in _request_threads():
+        thread.join(timeout=10)
 
 
 @pytest.fixture
