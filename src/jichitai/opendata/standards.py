@@ -46,7 +46,8 @@ KEYS = {
     "子育て施設一覧": "childcare-facilities",
     "オープンデータ一覧": "open-data-list",
 }
-# A table is taken to follow a layout when at least this share of its columns are defined there.
+# A table is taken to follow a layout when at least this share of its columns are defined there,
+# or it has at least this share of the layout's columns.
 MIN_OVERLAP = 0.5
 # Columns nearly every list of places has, whatever it lists: sharing them with a layout says nothing
 # about following it (a list of 施設名, 住所, FAX, E-MAIL, 緯度, 経度 is not an AED設置箇所一覧).
@@ -162,17 +163,21 @@ class Report:
 
 
 def detect_layout(standard: StandardDataset, header: list[str]) -> tuple[Layout, float]:
-    """The layout whose column names the header shares most of, and the share of the header's
-    columns that layout defines (a list keeps only some of a standard's columns, so the share is
-    taken of what the list has, leaving out the columns every list has)."""
+    """The layout whose column names the header shares most of, and how far they overlap: the
+    share of the header's columns that layout defines, or of the layout's columns the header has,
+    whichever is larger. A list keeps only some of a standard's columns, or all of them beside
+    columns of its own; the columns every list has are left out of both."""
     names = {normalize_name(name) for name in header if name}
     distinctive = names - COMMON_COLUMNS
-    best, best_matches = standard.preferred_layout, -1
+    best, best_matches, best_defined = standard.preferred_layout, -1, 0
     for layout in standard.layouts.values():
-        matches = len({normalize_name(f["name"]) for f in layout.fields} & distinctive)
+        defined = {normalize_name(f["name"]) for f in layout.fields} - COMMON_COLUMNS
+        matches = len(defined & distinctive)
         if matches > best_matches:
-            best, best_matches = layout, matches
-    return best, (best_matches / len(distinctive)) if distinctive else 0.0
+            best, best_matches, best_defined = layout, matches, len(defined)
+    if not distinctive:
+        return best, 0.0
+    return best, max(best_matches / len(distinctive), best_matches / max(best_defined, 1))
 
 
 def validate(table: Table, standard_key: str) -> Report:

@@ -135,6 +135,49 @@ def test_held_out_yaizu_files_that_follow_their_layout_have_no_errors(path, stan
     assert not [i for i in report.warnings if i.rule in ("extra-column", "missing-column")]
 
 
+# Columns a town keeps for itself beside the standard's: more of them than of the standard's.
+OWN_COLUMNS = [
+    "管理者",
+    "管理者電話番号",
+    "設置年月日",
+    "機種",
+    "製造番号",
+    "電極パッド期限",
+    "バッテリー期限",
+    "点検担当",
+    "点検日",
+    "小児用パッド",
+    "収納ボックス",
+    "警報音",
+    "屋外表示",
+    "貸出可否",
+    "講習実施",
+    "更新予定年度",
+    "リース契約",
+    "契約期限",
+    "担当課",
+    "内部メモ",
+]
+
+
+def test_a_held_out_file_with_every_standard_column_and_more_of_its_own_is_still_checked():
+    original = tabular.read_table((FILES / "heldout/yaizu-aed-legacy.csv").read_bytes(), "a.csv")
+    widened = tabular.Table(
+        header=[*original.header, *OWN_COLUMNS],
+        rows=[[*row, *([""] * len(OWN_COLUMNS))] for row in original.rows],
+        source_rows=original.source_rows,
+    )
+
+    report = standards.validate(widened, "aed")
+
+    # 16 of the standard's columns, 20 of the town's: every standard column is checked as in the
+    # file as published, and each of the town's is named, not the whole file refused.
+    assert (report.layout, report.rows_checked, report.errors) == ("legacy", 82, [])
+    assert sorted(i.column for i in report.warnings if i.rule == "extra-column") == sorted(
+        OWN_COLUMNS
+    )
+
+
 def test_held_out_urasoe_shift_jis_list_in_its_own_columns_gets_one_layout_sentence():
     table = tabular.read_table(
         (FILES / "heldout/urasoe-aed-shift-jis-own-columns.csv").read_bytes(), "a.csv"
