@@ -6,6 +6,7 @@ act, and a colleague reading in Japanese would meet the English of one who uploa
 Mark the source with ``gettext_noop`` so that ``make messages`` extracts it."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext
@@ -16,9 +17,31 @@ def kept(text: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {"text": text, "values": dict(values or {})}
 
 
-def told(entry: Mapping[str, Any]) -> str:
-    """A kept text in the active language; one kept before its source was, as it was written."""
+def told(entry: Mapping[str, Any] | str) -> str:
+    """A kept text in the active language; one kept before its source was (a dict with its
+    ``message``, or the words themselves), as it was written."""
+    if isinstance(entry, str):
+        return entry
     if "text" not in entry:
         return str(entry.get("message", ""))
-    values = entry.get("values") or {}
+    # A value may be a kept text itself (a label, a phrase for "none"): told in the same language.
+    values = {
+        name: told(value) if isinstance(value, Mapping) and "text" in value else value
+        for name, value in (entry.get("values") or {}).items()
+    }
     return gettext(entry["text"]) % values if values else gettext(entry["text"])
+
+
+@dataclass(frozen=True)
+class KeptText:
+    """A text on its way to being kept: told in the active language where it is shown at once
+    (``str``), written down as its source and values (``as_kept``) where it is stored."""
+
+    text: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return told(self.as_kept())
+
+    def as_kept(self) -> dict[str, Any]:
+        return kept(self.text, self.values)

@@ -6,7 +6,9 @@ import re
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from jichitai.core.kept_texts import KeptText, kept
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -122,10 +124,12 @@ def shift_issue(issue_class, table, matched, start: int):
     return issue_class(
         "error",
         "shifted-columns",
-        _(
-            "「%(name)s」列から後ろの値が1列右にずれているようです(列の追加や、値の中のカンマが原因のことがあります)。ずれを直してから、もう一度アップロードしてください。"
-        )
-        % {"name": name},
+        KeptText(
+            gettext_noop(
+                "「%(name)s」列から後ろの値が1列右にずれているようです(列の追加や、値の中のカンマが原因のことがあります)。ずれを直してから、もう一度アップロードしてください。"
+            ),
+            {"name": name},
+        ),
         column=name,
     )
 
@@ -141,10 +145,12 @@ def legacy_mapping_issue(issue_class, header: list[str], current_fields: list[di
     return issue_class(
         "warning",
         "legacy-layout",
-        _(
-            "旧形式(推奨データセット)の項目名です。現行の自治体標準オープンデータセットでは次の名前になります: %(pairs)s"
-        )
-        % {"pairs": "、".join(pairs) or _("(対応する列なし)")},
+        KeptText(
+            gettext_noop(
+                "旧形式(推奨データセット)の項目名です。現行の自治体標準オープンデータセットでは次の名前になります: %(pairs)s"
+            ),
+            {"pairs": "、".join(pairs) or kept(gettext_noop("(対応する列なし)"))},
+        ),
     )
 
 
@@ -165,14 +171,16 @@ def collapse(issue_class, issues: list) -> list:
                 issue_class(
                     issue.severity,
                     issue.rule,
-                    _(
-                        "「%(column)s」列の同じ誤りは全部で %(count)s 件あります(最初の %(shown)s 件を示しました)。"
-                    )
-                    % {
-                        "column": issue.column,
-                        "count": f"{counts[key]:,}",
-                        "shown": EXAMPLES_PER_RULE,
-                    },
+                    KeptText(
+                        gettext_noop(
+                            "「%(column)s」列の同じ誤りは全部で %(count)s 件あります(最初の %(shown)s 件を示しました)。"
+                        ),
+                        {
+                            "column": issue.column,
+                            "count": f"{counts[key]:,}",
+                            "shown": EXAMPLES_PER_RULE,
+                        },
+                    ),
                     column=issue.column,
                 )
             )

@@ -10,14 +10,14 @@ of the uploaded file, the column, the value and the rule, in Japanese."""
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_noop
 from frictionless import Resource, Schema
 
 from jichitai.core.japanese import local_government_code_check_digit
+from jichitai.core.kept_texts import KeptText, kept
 from jichitai.opendata import addresses, cell_messages, diagnoses
 from jichitai.opendata.addresses import PARTS_COLUMNS as PARTS
 from jichitai.opendata.registry import standard_datasets
@@ -26,8 +26,8 @@ from jichitai.opendata.tabular import Table
 STANDARDS_DIR = Path(__file__).resolve().parent / "data" / "standards"
 
 LAYOUT_LABELS = {
-    "current": gettext_lazy("自治体標準オープンデータセット(現行)"),
-    "legacy": gettext_lazy("推奨データセット(旧)"),
+    "current": gettext_noop("自治体標準オープンデータセット(現行)"),
+    "legacy": gettext_noop("推奨データセット(旧)"),
 }
 # Stable identifiers for the standard datasets, used in URLs, the API and dct:conformsTo.
 KEYS = {
@@ -75,7 +75,7 @@ class Layout:
 
     @property
     def label(self) -> str:
-        return str(LAYOUT_LABELS[self.name])
+        return gettext(LAYOUT_LABELS[self.name])
 
     @property
     def fields(self) -> list[dict]:
@@ -130,10 +130,20 @@ def choices() -> list[tuple[str, str]]:
 class Issue:
     severity: str  # "error" or "warning"
     rule: str
-    message: str
+    # Kept as its Japanese source and values, so that a stored report is told in the language
+    # of whoever reads it, not of whoever uploaded the file.
+    said: KeptText
     row: int | None = None
     column: str = ""
     value: str = ""
+
+    @property
+    def message(self) -> str:
+        return str(self.said)
+
+    def as_kept(self) -> dict:
+        place = {"row": self.row, "column": self.column, "value": self.value}
+        return {"severity": self.severity, "rule": self.rule, **self.said.as_kept(), **place}
 
 
 @dataclass
@@ -156,9 +166,9 @@ class Report:
         return {
             "standard": self.standard,
             "layout": self.layout,
-            "layout_label": self.layout_label,
+            "layout_label": kept(LAYOUT_LABELS[self.layout]),
             "rows_checked": self.rows_checked,
-            "issues": [asdict(issue) for issue in self.issues],
+            "issues": [issue.as_kept() for issue in self.issues],
         }
 
 
@@ -194,8 +204,10 @@ def validate(table: Table, standard_key: str) -> Report:
             Issue(
                 "error",
                 "mojibake",
-                _(
-                    "このファイルは Shift_JIS の文字を別の文字コードとして読み、UTF-8 で保存し直したもの(文字化け)のようです。元のファイルをそのまま、または Excel で「CSV UTF-8」として保存し直してアップロードしてください。"
+                KeptText(
+                    gettext_noop(
+                        "このファイルは Shift_JIS の文字を別の文字コードとして読み、UTF-8 で保存し直したもの(文字化け)のようです。元のファイルをそのまま、または Excel で「CSV UTF-8」として保存し直してアップロードしてください。"
+                    )
                 ),
                 value="".join(table.header)[:80],
             )
@@ -206,13 +218,15 @@ def validate(table: Table, standard_key: str) -> Report:
             Issue(
                 "error",
                 "layout",
-                _(
-                    "見出しが「%(title)s」の項目名とほとんど一致しません。項目名は標準の定義どおりに入力してください(例: %(examples)s)。"
-                )
-                % {
-                    "title": standard.title,
-                    "examples": "、".join(f["name"] for f in layout.fields[:5]),
-                },
+                KeptText(
+                    gettext_noop(
+                        "見出しが「%(title)s」の項目名とほとんど一致しません。項目名は標準の定義どおりに入力してください(例: %(examples)s)。"
+                    ),
+                    {
+                        "title": standard.title,
+                        "examples": "、".join(f["name"] for f in layout.fields[:5]),
+                    },
+                ),
                 row=None,
             )
         )
@@ -231,10 +245,12 @@ def validate(table: Table, standard_key: str) -> Report:
                 Issue(
                     "warning",
                     "extra-column",
-                    _(
-                        "「%(title)s」(%(layout)s)にない列です。標準の項目名の書き間違いでないか確認してください。"
-                    )
-                    % {"title": standard.title, "layout": layout.label},
+                    KeptText(
+                        gettext_noop(
+                            "「%(title)s」(%(layout)s)にない列です。標準の項目名の書き間違いでないか確認してください。"
+                        ),
+                        {"title": standard.title, "layout": kept(LAYOUT_LABELS[layout.name])},
+                    ),
                     column=name,
                 )
             )
@@ -245,10 +261,12 @@ def validate(table: Table, standard_key: str) -> Report:
                 Issue(
                     "error",
                     "duplicate-column",
-                    _(
-                        "「%(name)s」の列が2つあります。1列にまとめ、もう一方は削除するか別の見出しにしてください。"
-                    )
-                    % {"name": schema_field["name"]},
+                    KeptText(
+                        gettext_noop(
+                            "「%(name)s」の列が2つあります。1列にまとめ、もう一方は削除するか別の見出しにしてください。"
+                        ),
+                        {"name": schema_field["name"]},
+                    ),
                     value=name,
                     column=schema_field["name"],
                 )
@@ -260,10 +278,12 @@ def validate(table: Table, standard_key: str) -> Report:
                     Issue(
                         "warning",
                         "header-spelling",
-                        _(
-                            "項目名「%(name)s」は「%(standard)s」の書き誤りとみなして検査しました。長音は「ー」で書きます(「―」「-」などのダッシュやハイフンではありません)。"
-                        )
-                        % {"name": name, "standard": schema_field["name"]},
+                        KeptText(
+                            gettext_noop(
+                                "項目名「%(name)s」は「%(standard)s」の書き誤りとみなして検査しました。長音は「ー」で書きます(「―」「-」などのダッシュやハイフンではありません)。"
+                            ),
+                            {"name": name, "standard": schema_field["name"]},
+                        ),
                         column=name,
                     )
                 )
@@ -279,9 +299,9 @@ def validate(table: Table, standard_key: str) -> Report:
                 "error" if field_class == "必須" else "warning",
                 "missing-column",
                 (
-                    _("必須項目の列がありません。")
+                    KeptText(gettext_noop("必須項目の列がありません。"))
                     if field_class == "必須"
-                    else _("推奨項目の列がありません。")
+                    else KeptText(gettext_noop("推奨項目の列がありません。"))
                 ),
                 column=schema_field["name"],
             )
@@ -386,10 +406,12 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                     Issue(
                         "error",
                         "check-digit",
-                        _(
-                            "全国地方公共団体コードの検査数字(6桁目)が合いません(%(expected)s になるはずです)。"
-                        )
-                        % {"expected": local_government_code_check_digit(value[:5])},
+                        KeptText(
+                            gettext_noop(
+                                "全国地方公共団体コードの検査数字(6桁目)が合いません(%(expected)s になるはずです)。"
+                            ),
+                            {"expected": local_government_code_check_digit(value[:5])},
+                        ),
                         row=number,
                         column=table.header[index],
                         value=value,
@@ -424,7 +446,11 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                 Issue(
                     "error",
                     "coordinates-swapped",
-                    _("緯度と経度が入れ替わっています(緯度は20〜46、経度は122〜154の範囲です)。"),
+                    KeptText(
+                        gettext_noop(
+                            "緯度と経度が入れ替わっています(緯度は20〜46、経度は122〜154の範囲です)。"
+                        )
+                    ),
                     row=number,
                     column=table.header[lat],
                     value=row[lat],
@@ -436,7 +462,7 @@ def _custom_checks(table: Table, matched: list[tuple[int, dict]]) -> list[Issue]
                 Issue(
                     "error",
                     "coordinates",
-                    _("緯度と経度は両方入力するか、両方空欄にしてください。"),
+                    KeptText(gettext_noop("緯度と経度は両方入力するか、両方空欄にしてください。")),
                     row=number,
                     column=missing,
                 )

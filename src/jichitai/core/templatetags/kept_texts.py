@@ -9,6 +9,6 @@ register = template.Library()
 
 
 @register.filter
-def told(entry: Mapping[str, Any]) -> str:
+def told(entry: Mapping[str, Any] | str) -> str:
     """``{{ finding|told }}``: a text kept by ``core.kept_texts`` in the page's language."""
     return kept_texts.told(entry)

@@ -4,6 +4,7 @@ against its standard dataset and the report in frictionless' shape (tasks → er
 
 from django.http import Http404
 
+from jichitai.core.kept_texts import told
 from jichitai.opendata import selectors
 from jichitai.opendata.ckan.dicts import timestamp
 from jichitai.opendata.ckan.params import Context, required
@@ -20,11 +21,11 @@ def frictionless_report(validation: dict) -> dict:
             "rowNumber": issue["row"],
             "fieldName": issue["column"] or None,
             "cell": issue["value"],
-            "message": issue["message"],
+            "message": told(issue),
         }
         for issue in validation.get("errors", [])
     ]
-    warnings = [issue["message"] for issue in validation.get("warnings", [])]
+    warnings = [told(issue) for issue in validation.get("warnings", [])]
     return {
         "valid": not errors,
         "stats": {"errors": len(errors), "tasks": 1, "warnings": len(warnings)},

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from jichitai.accounts.models import User
 from jichitai.audit import services as audit
 from jichitai.core.files import delete_stored, delete_stored_on_commit
+from jichitai.core.kept_texts import told
 from jichitai.core.uploads import CheckedUpload, UploadRejected, check_upload
 from jichitai.opendata import standards
 from jichitai.opendata.models import Dataset, Resource
@@ -114,8 +115,8 @@ def _issue_text(issue: dict) -> str:
     elif column:
         where = _("「%(column)s」列") % {"column": column}
     else:
-        return str(issue["message"])
-    return f"{where}: {issue['message']}"
+        return told(issue)
+    return f"{where}: {told(issue)}"
 
 
 def _refuse_invalid_on_public(dataset: Dataset, fields: dict) -> None:
