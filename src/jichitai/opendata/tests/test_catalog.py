@@ -194,6 +194,25 @@ def test_fixing_the_file_makes_the_dataset_publishable(tsu):
     services.publish_dataset(actor=None, dataset=created)
 
 
+def test_a_list_replaced_by_its_unicode_text_save_stays_a_checked_csv(tsu):
+    resource = aed_csv_resource(dataset(tsu), [aed_row(1, 小児対応設備の有無="あり")])
+    tab_separated = "".join(
+        "\t".join(str(cell) for cell in row) + "\r\n"
+        for row in [AED_HEADER, aed_row(1, 小児対応設備の有無="有")]
+    )
+
+    services.replace_resource_file(
+        actor=None,
+        resource=resource,
+        upload=SimpleUploadedFile("list.txt", tab_separated.encode("utf-16")),
+    )
+
+    resource.refresh_from_db()
+    assert (resource.format, resource.filename) == ("CSV", "list.csv")
+    assert resource.file.read().decode("utf-8-sig").splitlines()[1].endswith(",有")
+    assert resource.validation_status == Resource.Validation.WARNINGS
+
+
 def test_a_public_dataset_does_not_take_a_file_that_fails_its_check(tsu):
     found = published(tsu)
     resource = found.resources.get()
