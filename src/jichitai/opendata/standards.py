@@ -150,7 +150,6 @@ class Issue:
 class Report:
     standard: str
     layout: str
-    layout_label: str
     issues: list[Issue] = field(default_factory=list)
     rows_checked: int = 0
 
@@ -196,7 +195,6 @@ def validate(table: Table, standard_key: str) -> Report:
     report = Report(
         standard=standard.key,
         layout=layout.name,
-        layout_label=layout.label,
         rows_checked=len(table.rows),
     )
     if diagnoses.looks_like_mojibake(table.header):
