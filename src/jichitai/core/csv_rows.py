@@ -37,11 +37,11 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise UndecodableText
 
 
-def tab_separated(text: str) -> bool:
-    """Whether the text is a table separated by tabs, as Excel's 「テキスト (タブ区切り)」 and
-    「Unicode テキスト」 save it: its first filled line has tabs and no comma."""
+def delimiter_of(text: str) -> str:
+    """The character between the cells: a tab in a table Excel saved as 「テキスト (タブ区切り)」 or
+    「Unicode テキスト」 (its first filled line has tabs and no comma), otherwise a comma."""
     first_line = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
-    return "\t" in first_line and "," not in first_line
+    return "\t" if "\t" in first_line and "," not in first_line else ","
 
 
 class UnreadableCsv(ValueError):

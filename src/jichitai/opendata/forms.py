@@ -72,7 +72,7 @@ class ResourceForm(forms.Form):
         label=_("ファイル"),
         required=False,
         help_text=_(
-            "CSV・Excel(.xlsx)・JSON・GeoJSON・PDF・ZIP など。Excel は CSV にも変換し、Excel の「テキスト (タブ区切り)」「Unicode テキスト」で保存した .txt は CSV にして登録します。"
+            "CSV・Excel(.xlsx)・JSON・GeoJSON・PDF・ZIP など。Excel は CSV にも変換し、Excel の「テキスト (タブ区切り)」「Unicode テキスト」で保存した .txt(標準データセットを選んだ .txt はカンマ区切りでも)は CSV にして登録します。"
         ),
     )
     url = forms.URLField(

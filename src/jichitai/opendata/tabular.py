@@ -22,7 +22,7 @@ from jichitai.core.csv_rows import (
     UnreadableCsv,
     csv_rows,
     decode_text,
-    tab_separated,
+    delimiter_of,
 )
 from jichitai.core.kept_texts import kept, told
 
@@ -87,24 +87,33 @@ def read_table(content: bytes, filename: str) -> Table:
     raise UnreadableTable(_("表として読めるのは CSV と Excel (.xlsx) のファイルです。"))
 
 
-def is_tab_separated_text(content: bytes) -> bool:
-    """Whether a text file (.txt) is a table: Excel saves one with tabs between the cells."""
-    try:
-        return tab_separated(decode_text(content)[0])
-    except UndecodableText:
-        return False
+def read_text_table(content: bytes, *, declared: bool) -> Table | None:
+    """A text file (.txt) as a table, or None when it is text. A table is what Excel saves with tabs
+    between the cells, or any text its uploader declared to be a table (a standard dataset): that
+    one is read as CSV, and told why when it is not one."""
+    text, encoding = _decoded(content)
+    if not declared and delimiter_of(text) != "\t":
+        return None
+    return _table_from_text(text, encoding)
 
 
 def read_csv(content: bytes) -> Table:
+    return _table_from_text(*_decoded(content))
+
+
+def _decoded(content: bytes) -> tuple[str, str]:
     try:
-        text, encoding = decode_text(content)
+        return decode_text(content)
     except UndecodableText:
         raise UnreadableTable(
             _("文字コードを判別できません。UTF-8 か Shift_JIS で保存し直してください。")
         ) from None
-    by_tabs = tab_separated(text)
+
+
+def _table_from_text(text: str, encoding: str) -> Table:
+    delimiter = delimiter_of(text)
     try:
-        grid = csv_rows(text, delimiter="\t" if by_tabs else ",")
+        grid = csv_rows(text, delimiter=delimiter)
     except UnreadableCsv as error:
         raise UnreadableTable(str(error)) from None
     cells = {
@@ -114,7 +123,7 @@ def read_csv(content: bytes) -> Table:
     }
     table = _table_from_cells(cells, merged={})
     table.encoding = encoding
-    if by_tabs:
+    if delimiter == "\t":
         table.findings.insert(
             0, Finding(gettext_noop("区切り文字がタブのファイル(タブ区切り)として読みました。"))
         )

@@ -26,7 +26,7 @@ from jichitai.opendata import standards
 from jichitai.opendata.models import Dataset, Resource
 from jichitai.opendata.selectors import made_from, resource_standard
 from jichitai.opendata.services.datasets import _touch
-from jichitai.opendata.tabular import Table, UnreadableTable, is_tab_separated_text, read_table
+from jichitai.opendata.tabular import Table, UnreadableTable, read_table, read_text_table
 
 UPLOAD_KINDS = ["csv", "xlsx", "json", "geojson", "pdf", "zip", "txt", "png", "jpeg"]
 FORMATS = {
@@ -97,12 +97,27 @@ def _table(content: bytes, filename: str) -> Table:
     try:
         return read_table(content, filename)
     except UnreadableTable as error:
-        raise ValidationError(
-            {
-                "upload": _("「%(name)s」を表として読めません: %(error)s")
-                % {"name": filename, "error": error}
-            }
-        ) from None
+        raise _unreadable(filename, error) from None
+
+
+def _upload_table(kind: str, content: bytes, filename: str, *, declared: bool) -> Table | None:
+    """The table an upload holds: a CSV or Excel file is one; a text file is one when Excel saved
+    it with tabs between the cells or its uploader ``declared`` a standard dataset for it."""
+    if kind == "txt":
+        try:
+            return read_text_table(content, declared=declared)
+        except UnreadableTable as error:
+            raise _unreadable(filename, error) from None
+    return _table(content, filename) if kind in TABLE_KINDS else None
+
+
+def _unreadable(filename: str, error: UnreadableTable) -> ValidationError:
+    return ValidationError(
+        {
+            "upload": _("「%(name)s」を表として読めません: %(error)s")
+            % {"name": filename, "error": error}
+        }
+    )
 
 
 def _issue_text(issue: dict) -> str:
@@ -152,14 +167,13 @@ class _StoredFiles:
 
 
 def _store_upload(
-    resource: Resource, checked: CheckedUpload, content: bytes, files: _StoredFiles
+    resource: Resource, checked: CheckedUpload, content: bytes, files: _StoredFiles, standard: str
 ) -> Table | None:
     """Puts the uploaded content on ``resource``. A table is read first: a CSV, or a text file
-    Excel saved with tabs between the cells, is stored as a clean UTF-8 CSV whatever it came in;
-    an Excel file is stored as it is and returned for conversion."""
+    that is a table, is stored as a clean UTF-8 CSV whatever it came in; an Excel file is stored as
+    it is and returned for conversion."""
     kind = checked.kind.name
-    text_table = kind == "txt" and is_tab_separated_text(content)
-    table = _table(content, checked.name) if kind in TABLE_KINDS or text_table else None
+    table = _upload_table(kind, content, checked.name, declared=bool(standard))
     resource.format = FORMATS[kind]
     resource.filename = checked.name
     resource.mimetype = checked.kind.content_type
@@ -256,7 +270,7 @@ def add_resource(
             table = None
             if upload:
                 checked, content = _read_upload(upload)
-                table = _store_upload(resource, checked, content, files)
+                table = _store_upload(resource, checked, content, files, standard)
                 resource.name = resource.name or resource.filename
             else:
                 resource.url = url.strip()
@@ -294,7 +308,7 @@ def replace_resource_file(
     try:
         with transaction.atomic():
             checked, content = _read_upload(upload)
-            table = _store_upload(resource, checked, content, files)
+            table = _store_upload(resource, checked, content, files, standard)
             _apply_table_checks(resource, table, standard)
             derived = _sync_derived_csv(resource, table, standard, files)
             _refuse_invalid_on_public(resource.dataset, _validation_of(derived or resource))

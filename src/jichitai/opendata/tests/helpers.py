@@ -67,6 +67,6 @@ def workbook_bytes(rows, *, title=None, merges=(), notes=(), header=AED_HEADER) 
     return buffer.getvalue()
 
 
-def csv_bytes(rows, *, encoding="utf-8", header=AED_HEADER) -> bytes:
-    lines = [",".join(header), *(",".join(str(c) for c in row) for row in rows)]
+def csv_bytes(rows, *, encoding="utf-8", header=AED_HEADER, delimiter=",") -> bytes:
+    lines = [delimiter.join(header), *(delimiter.join(str(c) for c in row) for row in rows)]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)

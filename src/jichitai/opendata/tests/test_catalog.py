@@ -125,6 +125,43 @@ def test_a_text_file_that_is_not_a_table_is_kept_as_text(tsu):
     assert resource.conversion == {}
 
 
+def test_a_comma_separated_text_file_declared_a_standard_dataset_is_checked_as_a_csv(tsu):
+    created = dataset(tsu)
+    text = csv_bytes([aed_row(1, 都道府県コード又は市区町村コード="242013")], encoding="cp932")
+
+    resource = services.add_resource(
+        actor=None,
+        dataset=created,
+        upload=SimpleUploadedFile("aed.txt", text),
+        standard="aed",
+    )
+
+    assert (resource.format, resource.filename) == ("CSV", "aed.csv")
+    assert resource.conversion["source_file"] == "aed.txt"
+    assert resource.conversion["encoding"] == "cp932"
+    assert [(e["rule"], e["value"]) for e in resource.validation["errors"]] == [
+        ("check-digit", "242013")
+    ]
+
+
+def test_a_text_file_declared_a_standard_dataset_that_is_no_table_is_refused_with_the_reason(tsu):
+    created = dataset(tsu)
+
+    with pytest.raises(ValidationError) as error:
+        services.add_resource(
+            actor=None,
+            dataset=created,
+            upload=SimpleUploadedFile("aed.txt", '"津市役所\r\n'.encode()),
+            standard="aed",
+        )
+
+    assert error.value.message_dict["upload"] == [
+        "「aed.txt」を表として読めません: 1行目から CSV として読めません"
+        '(引用符(")が閉じられないまま、ファイルが終わっています)。'
+    ]
+    assert not Resource.objects.exists()
+
+
 def test_a_file_giving_a_standard_column_twice_is_stored_with_the_error_naming_it(tsu):
     created = dataset(tsu)
     upload = csv_bytes([[*aed_row(1), "津市役所 本庁舎"]], header=[*AED_HEADER, "名称"])

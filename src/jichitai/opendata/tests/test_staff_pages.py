@@ -55,6 +55,37 @@ def test_a_clerk_creates_a_dataset_and_uploads_an_excel_list(tsu, tsu_clerk, log
     assert "北緯34度" in page and "数値(半角" in page
 
 
+@pytest.mark.parametrize(
+    ("name", "encoding", "delimiter", "told"),
+    [
+        (
+            "aed.txt",
+            "utf-16",
+            "\t",
+            "「aed.txt」(Unicode テキスト、UTF-16)を CSV(UTF-8)に変換しました。",
+        ),
+        ("aed.txt", "cp932", "\t", "「aed.txt」(テキスト、Shift_JIS)を CSV(UTF-8)に変換しました。"),
+        ("aed.txt", "cp932", ",", "「aed.txt」(テキスト、Shift_JIS)を CSV(UTF-8)に変換しました。"),
+        ("aed.txt", "utf-8", ",", "「aed.txt」(テキスト、UTF-8)を CSV(UTF-8)にしました。"),
+        ("aed.csv", "cp932", ",", "Shift_JIS の CSV を UTF-8 に変換しました。"),
+        ("aed.csv", "utf-16", ",", "UTF-16 の CSV を UTF-8 に変換しました。"),
+    ],
+)
+def test_the_file_page_says_which_file_the_csv_was_made_from(
+    tsu, tsu_clerk, login, name, encoding, delimiter, told
+):
+    created = dataset(tsu)
+    text = csv_bytes([aed_row(1)], encoding=encoding, delimiter=delimiter)
+
+    response = login(tsu_clerk).post(
+        f"/s/242012/opendata/{created.pk}/resources/new/",
+        {"upload": SimpleUploadedFile(name, text), "standard": "aed"},
+        follow=True,
+    )
+
+    assert told in response.content.decode()
+
+
 def test_bad_input_is_shown_next_to_the_field_and_kept(tsu, tsu_clerk, login):
     dataset(tsu, "taken")
 
