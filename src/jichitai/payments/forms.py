@@ -52,7 +52,6 @@ class ReconciliationProfileForm(forms.ModelForm):
             "number_column",
             "amount_column",
             "paid_on_column",
-            "encoding",
             "header_row",
         ]
 
@@ -61,7 +60,10 @@ class ReceiptsFileForm(forms.Form):
     profile = forms.ModelChoiceField(
         label=_("取込設定"), queryset=ReconciliationProfile.objects.none()
     )
-    file = forms.FileField(label=_("入金データ(CSV または XLSX)"))
+    file = forms.FileField(
+        label=_("入金データ(CSV または XLSX)"),
+        help_text=_("文字コードは自動で判別します(UTF-8・Shift_JIS・Excel の Unicode テキスト)。"),
+    )
 
     def __init__(self, *args, profiles=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -89,19 +89,13 @@ class GatewayNotification(models.Model):
 
 
 class ReconciliationProfile(TenantOwned):
-    """Where the columns are in a bank's or collection agent's receipts file."""
-
-    class Encoding(models.TextChoices):
-        UTF8 = "utf-8-sig", _("UTF-8")
-        CP932 = "cp932", _("Shift_JIS(CP932)")
+    """Where the columns are in a bank's or collection agent's receipts file. Its encoding is
+    not among them: the file's bytes tell it (``core.csv_rows.decode_text``)."""
 
     name = models.CharField(_("名称"), max_length=100)
     number_column = models.CharField(_("納付番号の列名"), max_length=100, default="納付番号")
     amount_column = models.CharField(_("金額の列名"), max_length=100, default="金額")
     paid_on_column = models.CharField(_("入金日の列名"), max_length=100, default="入金日")
-    encoding = models.CharField(
-        _("CSV の文字コード"), max_length=16, choices=Encoding.choices, default=Encoding.CP932
-    )
     header_row = models.PositiveIntegerField(_("見出しの行"), default=1)
 
     class Meta:

@@ -1,5 +1,5 @@
-"""Reading a bank's or collection agent's receipts file (入金データ) for 消込: CSV in the profile's
-encoding or an XLSX sheet, the header on the profile's row, each line's 納付番号, amount and day
+"""Reading a bank's or collection agent's receipts file (入金データ) for 消込: CSV in whatever
+encoding the bank or Excel saved it (tabs between the cells too), or an XLSX sheet, the header on the profile's row, each line's 納付番号, amount and day
 read as banks write them. Nothing here writes: ``services.reconcile`` matches what it returns."""
 
 import io
@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jichitai.core import japanese
-from jichitai.core.csv_rows import UnreadableCsv, csv_rows
+from jichitai.core.csv_rows import (
+    UndecodableText,
+    UnreadableCsv,
+    csv_rows,
+    decode_text,
+    delimiter_of,
+)
 from jichitai.payments.models import ReconciliationProfile
 
 
@@ -51,9 +57,14 @@ def _filled(numbered: Iterable[tuple[int, Sequence[object]]]) -> Lines:
     return [(number, list(values)) for number, values in numbered if any(map(_text, values))]
 
 
-def _lines_of_csv(data: bytes, profile: ReconciliationProfile) -> Lines:
+def _lines_of_csv(data: bytes) -> Lines:
     try:
-        return _filled(enumerate(csv_rows(data.decode(profile.encoding)), start=1))
+        text = decode_text(data)[0]
+        return _filled(enumerate(csv_rows(text, delimiter=delimiter_of(text)), start=1))
+    except UndecodableText:
+        raise ValidationError(
+            {"file": _("文字コードを判別できません。UTF-8 か Shift_JIS で保存し直してください。")}
+        ) from None
     except UnreadableCsv as error:
         raise ValidationError({"file": str(error)}) from None
 
@@ -138,17 +149,7 @@ def _rows(lines: Lines, profile: ReconciliationProfile) -> list[tuple[int, Row]]
 
 
 def read_receipts(data: bytes, kind: str, profile: ReconciliationProfile) -> list[ReceiptRow]:
-    try:
-        lines = _lines_of_xlsx(data) if kind == "xlsx" else _lines_of_csv(data, profile)
-    except UnicodeDecodeError:
-        raise ValidationError(
-            {
-                "file": _(
-                    "文字コードが %(encoding)s ではないようです。取込設定を確認してください。"
-                )
-                % {"encoding": profile.get_encoding_display()}
-            }
-        ) from None
+    lines = _lines_of_xlsx(data) if kind == "xlsx" else _lines_of_csv(data)
     rows = _rows(lines, profile)
     return [
         ReceiptRow(

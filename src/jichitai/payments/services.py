@@ -34,7 +34,6 @@ PROFILE_FIELDS = [
     "number_column",
     "amount_column",
     "paid_on_column",
-    "encoding",
     "header_row",
 ]
 

@@ -195,8 +195,9 @@ def reconciliation(request, org_code):
         if upload_form.is_valid():
             upload = upload_form.cleaned_data["file"]
             try:
+                # A .txt is a list Excel saved as 「Unicode テキスト」 or 「テキスト (タブ区切り)」.
                 checked = check_upload(
-                    upload, allowed=["csv", "xlsx"], max_bytes=RECEIPTS_MAX_BYTES
+                    upload, allowed=["csv", "txt", "xlsx"], max_bytes=RECEIPTS_MAX_BYTES
                 )
                 batch = services.reconcile(
                     actor=request.user,

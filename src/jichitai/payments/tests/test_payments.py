@@ -174,9 +174,7 @@ class TestReconciliation:
         assert batch.matched == 1
 
     def reconcile_rows(self, tsu, tsu_clerk, rows):
-        profile = ReconciliationProfile.objects.create(
-            organization=tsu, name="銀行", encoding="utf-8-sig"
-        )
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
         buffer = io.StringIO()
         csv.writer(buffer).writerows([["納付番号", "金額", "入金日"], *rows])
         return reconcile_file(tsu, tsu_clerk, profile, buffer.getvalue().encode())
@@ -185,9 +183,7 @@ class TestReconciliation:
     def test_title_lines_above_the_headings_are_passed_over(self, tsu, tsu_clerk, payments, kind):
         """Banks put a title and the account above the headings; the headings are found on
         the first rows wherever they are, and rows are still numbered as in the file."""
-        profile = ReconciliationProfile.objects.create(
-            organization=tsu, name="銀行", encoding="utf-8-sig"
-        )
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
         lines = [
             ["入金明細(令和8年11月分)"],
             ["口座", "普通 1234567"],
@@ -211,9 +207,7 @@ class TestReconciliation:
     ):
         """Read leniently, a quote never closed makes one cell of the rest of the file: the
         receipts after it would silently never be matched."""
-        profile = ReconciliationProfile.objects.create(
-            organization=tsu, name="銀行", encoding="utf-8-sig"
-        )
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
         data = (
             f'納付番号,金額,入金日\n{payments[0].payment_number},1500,"2026/11/20\n'
             f"{payments[1].payment_number},1500,2026/11/20\n"
@@ -238,9 +232,7 @@ class TestReconciliation:
         """Excel keeps 15 significant digits: a 19-digit 納付番号 saved as a number comes back as
         2.42012E+18 (in a CSV) or a rounded float (in a workbook). The line says the digits were
         lost and how to export the file again, instead of 「この納付番号の納付はありません」."""
-        profile = ReconciliationProfile.objects.create(
-            organization=tsu, name="銀行", encoding="utf-8-sig"
-        )
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
         number = int(payments[0].payment_number)
         if kind == "xlsx":
             data = xlsx_bytes([["納付番号", "金額", "入金日"], [float(number), 1500, "2026/11/20"]])
@@ -334,9 +326,7 @@ class TestReconciliation:
     def test_a_file_without_the_columns_is_refused_and_changes_nothing(
         self, tsu, tsu_clerk, payments
     ):
-        profile = ReconciliationProfile.objects.create(
-            organization=tsu, name="銀行", encoding="utf-8-sig"
-        )
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
         with pytest.raises(ValidationError, match="列「金額」「入金日」が見つかりません"):
             reconcile_file(tsu, tsu_clerk, profile, "納付番号\n1\n".encode())
         assert not Payment.objects.filter(status=Payment.Status.PAID).exists()
@@ -346,9 +336,7 @@ class TestReconciliation:
     ):
         # 請求額 and 入金額 both headed 金額: which one is the amount paid is not for the
         # platform to guess.
-        profile = ReconciliationProfile.objects.create(
-            organization=tsu, name="銀行", encoding="utf-8-sig"
-        )
+        profile = ReconciliationProfile.objects.create(organization=tsu, name="銀行")
         content = f"納付番号,金額,金額,入金日\n{payments[0].payment_number},1500,1000,2026-11-20\n"
 
         with pytest.raises(ValidationError, match="列「金額」が2つあります"):
@@ -406,7 +394,6 @@ class TestReconciliation:
                 "profile-number_column": "納付番号",
                 "profile-amount_column": "入金額",
                 "profile-paid_on_column": "入金日",
-                "profile-encoding": "cp932",
                 "profile-header_row": "2",
             },
         )

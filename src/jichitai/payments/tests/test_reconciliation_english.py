@@ -17,9 +17,7 @@ def test_each_lines_outcome_reads_in_english(tsu, tsu_admin, login):
     )
     services._mark_paid(paid, amount=1500, paid_at=paid.created_at, method="gateway")
     Payment.objects.filter(pk=cancelled.pk).update(status=Payment.Status.CANCELLED)
-    profile = ReconciliationProfile.objects.create(
-        organization=tsu, name="Bank", encoding="utf-8-sig"
-    )
+    profile = ReconciliationProfile.objects.create(organization=tsu, name="Bank")
     lines = [
         "number,amount,day",
         f"{matched.payment_number},1500,2026-11-20",
