@@ -13,8 +13,15 @@ from django.utils.translation import gettext
 
 
 def kept(text: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A text to keep (in a JSON field): its Japanese source and the values it names."""
-    return {"text": text, "values": dict(values or {})}
+    """A text to keep (in a JSON field): its Japanese source and the values it names, a value
+    that is a ``KeptText`` itself (where a row is, a label) kept the same way."""
+    return {
+        "text": text,
+        "values": {
+            name: value.as_kept() if isinstance(value, KeptText) else value
+            for name, value in (values or {}).items()
+        },
+    }
 
 
 def told(entry: Mapping[str, Any] | str) -> str:

@@ -14,18 +14,17 @@ import io
 import time
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 from pyxform.errors import PyXFormError, PyXFormReadError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
+from jichitai.core.kept_texts import KeptText
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.xlsform_errors import problem_text
-from jichitai.procedures.xlsform_reader import (
-    OWN_TYPES,
-    SUPPORTED_TYPES,
-    Reader,
-)
+from jichitai.procedures.xlsform_reader import Reader
+from jichitai.procedures.xlsform_types import OWN_TYPES, SUPPORTED_TYPES
 
 __all__ = ["SUPPORTED_TYPES", "ImportedForm", "XLSFormError", "read_xlsform"]
 
@@ -36,16 +35,35 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 class XLSFormError(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    """The workbook is refused: each row's reason, kept to be told in its reader's language."""
+
+    def __init__(self, found: list[KeptText]):
+        super().__init__("\n".join(map(str, found)))
+        self.found = found
+
+    @property
+    def problems(self) -> list[str]:
+        """The reasons in the active language."""
+        return [str(problem) for problem in self.found]
 
 
 @dataclass
 class ImportedForm:
     fields: list[FieldSpec]
-    warnings: list[str] = field(default_factory=list)
+    # What is left out without changing what a resident answers, kept like ``XLSFormError.found``.
+    left_out: list[KeptText] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What is left out, in the active language."""
+        return [str(warning) for warning in self.left_out]
+
+
+UNREADABLE_XLSX = KeptText(gettext_noop("Excel ファイル(.xlsx)として読み取れません。"))
+UNREADABLE_WORKBOOK = KeptText(
+    gettext_noop("Excel ファイル(.xlsx または .xls)として読み取れません。")
+)
 
 
 def _check_size(data: bytes, suffix: str, deadline: float) -> None:
@@ -56,7 +74,7 @@ def _check_size(data: bytes, suffix: str, deadline: float) -> None:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        raise XLSFormError(["Excel ファイル(.xlsx)として読み取れません。"]) from None
+        raise XLSFormError([UNREADABLE_XLSX]) from None
     try:
         for sheet in book.worksheets:
             if sheet.title.lower() not in {"survey", "choices", "external_choices", "settings"}:
@@ -66,8 +84,11 @@ def _check_size(data: bytes, suffix: str, deadline: float) -> None:
                 if time.monotonic() > deadline:
                     raise XLSFormError(
                         [
-                            "Excel ファイルの読み取りに時間がかかりすぎたため中止しました。"
-                            "行や列を減らしてから、もう一度お試しください。"
+                            KeptText(
+                                gettext_noop(
+                                    "Excel ファイルの読み取りに時間がかかりすぎたため中止しました。行や列を減らしてから、もう一度お試しください。"
+                                )
+                            )
                         ]
                     )
                 if all(v is None or str(v).strip() == "" for v in values):
@@ -80,15 +101,19 @@ def _check_size(data: bytes, suffix: str, deadline: float) -> None:
                 if filled > MAX_ROWS:
                     raise XLSFormError(
                         [
-                            f"{sheet.title} シートの行が多すぎます(最大 {MAX_ROWS:,} 行)。"
-                            "項目を分けて作成してください。"
+                            KeptText(
+                                gettext_noop(
+                                    "%(sheet)s シートの行が多すぎます(最大 %(rows)s 行)。項目を分けて作成してください。"
+                                ),
+                                {"sheet": sheet.title, "rows": f"{MAX_ROWS:,}"},
+                            )
                         ]
                     )
     except XLSFormError:
         raise
     except Exception:
         # Sheets are parsed as they are read: a damaged one fails here, not when opened.
-        raise XLSFormError(["Excel ファイル(.xlsx)として読み取れません。"]) from None
+        raise XLSFormError([UNREADABLE_XLSX]) from None
     finally:
         book.close()
 
@@ -114,8 +139,12 @@ def _inline_external_selects(workbook: DefinitionData) -> None:
         if (list_name, name) in seen:
             # A phone's CSV lookup tolerates it; a choice here is one value with one label.
             duplicates.append(
-                f"external_choices シート {number}行目: 選択肢リスト「{list_name}」の"
-                f"「{name}」が重複しています。値は1つずつにしてください。"
+                KeptText(
+                    gettext_noop(
+                        "external_choices シート %(row)s行目: 選択肢リスト「%(list)s」の「%(name)s」が重複しています。値は1つずつにしてください。"
+                    ),
+                    {"row": number, "list": list_name, "name": name},
+                )
             )
         seen.add((list_name, name))
         renamed.setdefault(list_name, f"external_{list_name}")
@@ -140,20 +169,33 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         upload.seek(0)
     data = upload.read() if hasattr(upload, "read") else bytes(upload)
     if len(data) > MAX_BYTES:
-        raise XLSFormError([f"ファイルが大きすぎます(最大 {MAX_BYTES // 1024 // 1024} MB)。"])
+        raise XLSFormError(
+            [
+                KeptText(
+                    gettext_noop("ファイルが大きすぎます(最大 %(megabytes)s MB)。"),
+                    {"megabytes": MAX_BYTES // 1024 // 1024},
+                )
+            ]
+        )
     suffix = ".xlsx" if data[:2] == b"PK" else ".xls"
     _check_size(data, suffix, deadline)
     try:
         workbook = get_xlsform(xlsform=data)
     except PyXFormReadError:
-        raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
+        raise XLSFormError([UNREADABLE_WORKBOOK]) from None
     except PyXFormError as error:
         raise XLSFormError([problem_text(error)]) from None
     except Exception:
         # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
-        raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
+        raise XLSFormError([UNREADABLE_WORKBOOK]) from None
     if not workbook.survey:
-        raise XLSFormError(["survey シートがありません。XLSForm の形式で作成してください。"])
+        raise XLSFormError(
+            [
+                KeptText(
+                    gettext_noop("survey シートがありません。XLSForm の形式で作成してください。")
+                )
+            ]
+        )
     _inline_external_selects(workbook)
     own_types = {}
     for row in workbook.survey:
@@ -170,24 +212,28 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         raise XLSFormError([problem_text(error)]) from None
     except Exception:
         # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
-        raise XLSFormError(["Excel ファイル(.xlsx または .xls)として読み取れません。"]) from None
+        raise XLSFormError([UNREADABLE_WORKBOOK]) from None
     _mark_own_types(survey.get("children", []), own_types)
     reader = Reader(survey, _survey_rows(workbook.survey))
     reader.walk_top(survey.get("children", []))
     reader.check_expressions()
     for original, new in reader.renamed.items():
-        reader.warnings.append(
-            f"{reader.where(original)}: 項目名「{original}」は「{new}」として取り込みます"
-            "(半角英小文字・数字・_ のみ使えます)。"
+        reader.warn(
+            reader.where(original),
+            gettext_noop(
+                "%(where)s: 項目名「%(original)s」は「%(new)s」として取り込みます(半角英小文字・数字・_ のみ使えます)。"
+            ),
+            original=original,
+            new=new,
         )
     if reader.problems:
         raise XLSFormError(reader.problems)
     if not any(
         spec["type"] not in {"page", "section", "note", "calculate"} for spec in reader.fields
     ):
-        raise XLSFormError(["survey シートに項目がありません。"])
+        raise XLSFormError([KeptText(gettext_noop("survey シートに項目がありません。"))])
     languages = sorted(reader.languages)
-    return ImportedForm(fields=reader.fields, warnings=reader.warnings, languages=languages)
+    return ImportedForm(fields=reader.fields, left_out=reader.warnings, languages=languages)
 
 
 def _survey_rows(survey: list[dict]) -> dict[str, int]:

@@ -11,9 +11,10 @@ import re
 from functools import cache
 from string import Formatter
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pyxform.errors import ErrorCode, PyXFormError
+
+from jichitai.core.kept_texts import KeptText
 
 # pyxform's own sentences that no template words.
 _SENTENCES = {
@@ -24,7 +25,7 @@ _SENTENCES = {
     "NO_NAME": "[row : {row}] Question or group with no name.",
 }
 
-_ROW = gettext_noop("%(sheet)s シート %(row)s行目: ")
+_ROW = gettext_noop("%(sheet)s シート %(row)s行目: %(problem)s")
 # Message per template or sentence, with the sheet its row is on when the template does not say.
 _MESSAGES: dict[str, tuple[str, str]] = {
     "NAMES_001": (
@@ -163,8 +164,9 @@ def _pattern(template: str) -> re.Pattern:
     return re.compile("".join(parts), re.DOTALL)
 
 
-def problem_text(error: PyXFormError) -> str:
-    """The refusal in the active language, led by its sheet and row where pyxform names them."""
+def problem_text(error: PyXFormError) -> KeptText:
+    """The refusal, to be told in its reader's language, led by its sheet and row where pyxform
+    names them."""
     words = str(error)
     for key, pattern in _patterns().items():
         found = pattern.fullmatch(words)
@@ -172,9 +174,9 @@ def problem_text(error: PyXFormError) -> str:
             continue
         values = found.groupdict()
         fixed_sheet, message = _MESSAGES[key]
-        text = _(message) % values
+        problem = KeptText(message, values)
         sheet = fixed_sheet or values.get("sheet", "")
         if "row" in values and sheet:
-            return _(_ROW) % {"sheet": sheet, "row": values["row"]} + text
-        return text
-    return _("XLSForm として正しくありません: %(words)s") % {"words": words}
+            return KeptText(_ROW, {"sheet": sheet, "row": values["row"], "problem": problem})
+        return problem
+    return KeptText(gettext_noop("XLSForm として正しくありません: %(words)s"), {"words": words})

@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 
 from jichitai.procedures.fields import FieldSpec
-from jichitai.procedures.xlsform_reader import PICTURE_KINDS
+from jichitai.procedures.xlsform_types import PICTURE_KINDS
 
 OWN_TYPES = {
     "email",

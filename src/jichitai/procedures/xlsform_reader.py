@@ -1,132 +1,42 @@
-"""The workbook's survey, as pyxform reads it, turned into field specifications: which XLSForm
-types map to which field types, what is refused or left out (with the row number and the reason),
-top-level groups as pages, groups within them as sections, repeats as repeating groups."""
+"""The workbook's survey, as pyxform reads it, turned into field specifications: each type mapped
+as ``xlsform_types`` says, what is refused or left out (with the row number and the reason, kept
+to be told in its reader's language), top-level groups as pages, groups within them as sections,
+repeats as repeating groups."""
 
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
+from jichitai.core.kept_texts import KeptText
 from jichitai.procedures import expressions, repeats
 from jichitai.procedures.definitions import NAME_PATTERN
 from jichitai.procedures.fields import GEOPOINT_PARTS, FieldInputError, FieldSpec
 from jichitai.procedures.registry import field_types
 from jichitai.procedures.xlsform_loops import expanded_loop, renamed_rows
-
-# pyxform's question type → our field type.
-SUPPORTED_TYPES = {
-    "text": "text",
-    "string": "text",
-    "integer": "number",
-    "int": "number",
-    "decimal": "number",
-    "phone number": "phone",
-    "date": "date",
-    "time": "time",
-    "dateTime": "datetime",
-    "datetime": "datetime",
-    "geopoint": "geopoint",
-    "gps": "geopoint",
-    "select one": "single_choice",
-    "select all that apply": "multiple_choice",
-    # A slider on a phone; here a number between start and end in steps (``range_bounds``).
-    "range": "number",
-    # A code a phone scans; here the resident types it (imported with a warning).
-    "barcode": "text",
-    "acknowledge": "consent",
-    # pyxform's own name for acknowledge: an "OK" the person ticks, like the 同意 checkbox.
-    "trigger": "consent",
-    "file": "file",
-    # pyxform's name for ``image``: a picture, checked as one (``PICTURE_KINDS``).
-    "photo": "file",
-    "image": "file",
-    "note": "note",
-    "calculate": "calculate",
-}
-# This platform's own types, for the Japanese field kinds XLSForm has no word for; pyxform is
-# given them as text and they are restored afterwards.
-OWN_TYPES = {
-    "email": "email",
-    "phone": "phone",
-    "postal_code": "postal_code",
-    "name": "name",
-    "address": "address",
-    "persons": "persons",
-    "yes_no": "yes_no",
-}
-# What a phone collects about itself: nothing a resident answers on the web.
-DEVICE_METADATA = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "uri:deviceid",
-    "simserial",
-    "subscriberid",
-    "phonenumber",
-    "username",
-    "audit",
-    "start-geopoint",
-}
-REFUSED_TYPES = {
-    "geotrace": "位置の線(geotrace)",
-    "geoshape": "位置の範囲(geoshape)",
-    "audio": "録音(audio)",
-    "video": "動画(video)",
-    "osm": "地図(OSM)",
-    "rank": "順位付け(rank)",
-    "select one external": "外部選択肢(select_one_external)",
-    "include": "他のフォームの取込み(include)",
-    "entity": "エンティティ",
-    "attribute": "属性(attribute)",
-}
-# Why a refused type cannot be honoured, where the type's name does not say it: the upload checks
-# (``core.uploads.check_upload``) open pictures, PDFs and Office files, and have no reader that
-# could tell a real recording from something else named .mp3 or .mp4.
-REFUSED_REASONS = {
-    "audio": "音声ファイルは中身を安全に確かめられないため、受け付けられません。",
-    "video": "動画ファイルは中身を安全に確かめられないため、受け付けられません。",
-}
-PICTURE_KINDS = ["jpeg", "png"]
-# XLSForm's own range when its parameters leave a bound out.
-RANGE_DEFAULTS = {"start": "1", "end": "10", "step": "1"}
-# Types whose XLSForm default is written in XLSForm's own form (seconds, a time zone, altitude).
-READ_DEFAULTS = {"time", "datetime", "geopoint"}
-TRUE_VALUES = {"yes", "true", "true()", "1", "はい"}
-FALSE_VALUES = {"", "no", "false", "false()", "0", "いいえ"}
-LANGUAGE_CODES = {
-    "japanese": "ja",
-    "日本語": "ja",
-    "やさしい日本語": "ja-easy",
-    "english": "en",
-    "portuguese": "pt",
-    "português": "pt",
-    "spanish": "es",
-    "español": "es",
-    "vietnamese": "vi",
-    "tiếng việt": "vi",
-    "chinese": "zh",
-    "中文": "zh",
-    "tagalog": "tl",
-    "filipino": "tl",
-    "french": "fr",
-    "swahili": "sw",
-}
+from jichitai.procedures.xlsform_types import (
+    DEVICE_METADATA,
+    FALSE_VALUES,
+    PICTURE_KINDS,
+    RANGE_DEFAULTS,
+    READ_DEFAULTS,
+    REFUSED_REASONS,
+    REFUSED_TYPES,
+    SUPPORTED_TYPES,
+    TRUE_VALUES,
+    language_code,
+)
 
 EXPRESSION_KEYS = ("relevant", "constraint", "required_if", "calculation", "choice_filter")
-
-
-def _language_code(name: str) -> str:
-    match = re.search(r"\(([A-Za-z-]{2,8})\)\s*$", name)
-    if match:
-        return match[1].lower()
-    return LANGUAGE_CODES.get(name.strip().lower(), name.strip().lower())
 
 
 class Reader:
     def __init__(self, survey: dict, rows: dict[str, int]):
         self.survey = survey
         self.rows = rows  # field name → survey sheet row
-        self.problems: list[str] = []
-        self.warnings: list[str] = []
+        # Each kept to be told in the language of whoever reads the import's result.
+        self.problems: list[KeptText] = []
+        self.warnings: list[KeptText] = []
         self.languages: set[str] = set()
         self.fields: list[FieldSpec] = []
         self.renamed: dict[str, str] = {}
@@ -134,9 +44,19 @@ class Reader:
         self.open_page: str = ""
         self.in_repeat = False
 
-    def where(self, name: str) -> str:
+    def where(self, name: str) -> KeptText:
         row = self.rows.get(name)
-        return f"survey シート {row}行目" if row else f"survey シート「{name}」"
+        if row:
+            return KeptText(gettext_noop("survey シート %(row)s行目"), {"row": row})
+        return KeptText(gettext_noop("survey シート「%(name)s」"), {"name": name})
+
+    def refuse(self, where: KeptText, message: str, /, **values: object) -> None:
+        """The row cannot be honoured: ``message`` (led by ``%(where)s: ``) says why."""
+        self.problems.append(KeptText(message, {"where": where, **values}))
+
+    def warn(self, where: KeptText, message: str, /, **values: object) -> None:
+        """Something of the row is left out without changing what a resident answers."""
+        self.warnings.append(KeptText(message, {"where": where, **values}))
 
     def texts(self, value) -> tuple[str, dict[str, str]]:
         """(Japanese or default text, {language code: text}) of a label, hint or message."""
@@ -148,7 +68,7 @@ class Reader:
         for language, text in value.items():
             if not text:
                 continue
-            code = "" if language == "default" else _language_code(language)
+            code = "" if language == "default" else language_code(language)
             by_code[code] = text
             if code:
                 self.languages.add(code)
@@ -244,16 +164,29 @@ class Reader:
                 self.child(group, inherited, top=top)
             return
         if kind in DEVICE_METADATA:
-            self.warnings.append(
-                f"{where}: 端末の情報「{kind}」は Web の申請では集めないため、取り込みません。"
+            self.warn(
+                where,
+                gettext_noop(
+                    "%(where)s: 端末の情報「%(kind)s」は Web の申請では集めないため、取り込みません。"
+                ),
+                kind=kind,
             )
             return
         if kind == "calculate" and not bind.get("calculate"):
-            self.warnings.append(f"{where}: 計算式のない calculate「{original}」は取り込みません。")
+            self.warn(
+                where,
+                gettext_noop("%(where)s: 計算式のない calculate「%(name)s」は取り込みません。"),
+                name=original,
+            )
             return
         if kind in REFUSED_TYPES:
-            reason = REFUSED_REASONS.get(kind, "")
-            self.problems.append(f"{where}: {REFUSED_TYPES[kind]}には対応していません。{reason}")
+            reason = REFUSED_REASONS.get(kind)
+            self.refuse(
+                where,
+                gettext_noop("%(where)s: %(type)sには対応していません。%(reason)s"),
+                type=KeptText(REFUSED_TYPES[kind]),
+                reason=KeptText(reason) if reason else "",
+            )
             return
         if kind == "hidden":
             calculation = self.hidden_value(child, where)
@@ -264,7 +197,9 @@ class Reader:
             child = {key: value for key, value in child.items() if key != "default"}
         own = child.get("_jichitai_type")
         if kind not in SUPPORTED_TYPES and not own:
-            self.problems.append(f"{where}: 種類「{kind}」には対応していません。")
+            self.refuse(
+                where, gettext_noop("%(where)s: 種類「%(kind)s」には対応していません。"), kind=kind
+            )
             return
         spec_type = own or SUPPORTED_TYPES[kind]
         appearance = (child.get("control") or {}).get("appearance", "")
@@ -278,8 +213,10 @@ class Reader:
             "label": label or original,
         }
         if not label and spec_type not in {"calculate"}:
-            self.warnings.append(
-                f"{where}: 見出しがないため、項目名「{original}」を見出しにします。"
+            self.warn(
+                where,
+                gettext_noop("%(where)s: 見出しがないため、項目名「%(name)s」を見出しにします。"),
+                name=original,
             )
         if hint:
             spec["help"] = hint
@@ -293,16 +230,21 @@ class Reader:
         if kind == "range":
             spec["minimum"], spec["maximum"], spec["step"] = range_bounds(child)
         if kind == "barcode":
-            self.warnings.append(
-                f"{where}: バーコード「{original}」は Web では読み取れないため、"
-                "申請者が番号を入力する1行テキストとして取り込みます。"
+            self.warn(
+                where,
+                gettext_noop(
+                    "%(where)s: バーコード「%(name)s」は Web では読み取れないため、申請者が番号を入力する1行テキストとして取り込みます。"
+                ),
+                name=original,
             )
         if kind in {"photo", "image"}:
             spec["accept"] = list(PICTURE_KINDS)
             if "max-pixels" in str(child.get("parameters", "")):
-                self.warnings.append(
-                    f"{where}: 画像を縮小する指定(max-pixels)は Web では行わず、"
-                    "画像は送られたまま受け付けます。"
+                self.warn(
+                    where,
+                    gettext_noop(
+                        "%(where)s: 画像を縮小する指定(max-pixels)は Web では行わず、画像は送られたまま受け付けます。"
+                    ),
                 )
         required = str(bind.get("required", "")).strip()
         if required.lower() in TRUE_VALUES:
@@ -327,17 +269,23 @@ class Reader:
             spec["constraint"] = bind["constraint"]
         if bind.get("calculate"):
             if spec_type != "calculate":
-                self.problems.append(
-                    f"{where}: 質問の calculation(入力欄の自動計算)には対応していません。"
-                    "calculate の行にしてください。"
+                self.refuse(
+                    where,
+                    gettext_noop(
+                        "%(where)s: 質問の calculation(入力欄の自動計算)には対応していません。calculate の行にしてください。"
+                    ),
                 )
                 return
             spec["calculation"] = bind["calculate"]
         if "default" in child and child["default"] not in (None, ""):
             default = str(child["default"])
             if "(" in default or "${" in default:
-                self.warnings.append(
-                    f"{where}: 式による初期値「{default}」は取り込みません(空欄で始まります)。"
+                self.warn(
+                    where,
+                    gettext_noop(
+                        "%(where)s: 式による初期値「%(default)s」は取り込みません(空欄で始まります)。"
+                    ),
+                    default=default,
                 )
             elif spec_type in READ_DEFAULTS:
                 # Kept in this platform's own form (09:30, 2026-04-01T09:30, "34.73 136.50"),
@@ -345,7 +293,12 @@ class Reader:
                 try:
                     value = field_types.get(spec_type).normalise(default, spec)
                 except FieldInputError as error:
-                    self.problems.append(f"{where}: 初期値「{default}」は読めません({error})")
+                    self.refuse(
+                        where,
+                        gettext_noop("%(where)s: 初期値「%(default)s」は読めません(%(error)s)"),
+                        default=default,
+                        error=str(error),
+                    )
                     return
                 if isinstance(value, dict):
                     value = " ".join(str(value[part]) for part, _label in GEOPOINT_PARTS)
@@ -356,22 +309,31 @@ class Reader:
             choices = child.get("choices") or []
             itemset = str(child.get("itemset", ""))
             if not choices and itemset.endswith((".csv", ".xml", ".geojson")):
-                self.problems.append(
-                    f"{where}: 外部ファイルの選択肢「{itemset}」には対応していません。"
-                    "choices シートに書いてください。"
+                self.refuse(
+                    where,
+                    gettext_noop(
+                        "%(where)s: 外部ファイルの選択肢「%(itemset)s」には対応していません。choices シートに書いてください。"
+                    ),
+                    itemset=itemset,
                 )
                 return
             if not choices:
-                self.problems.append(f"{where}: 選択肢リスト「{itemset}」が空です。")
+                self.refuse(
+                    where,
+                    gettext_noop("%(where)s: 選択肢リスト「%(itemset)s」が空です。"),
+                    itemset=itemset,
+                )
                 return
             spec["choices"] = [self.choice(choice) for choice in choices]
             if child.get("choice_filter"):
                 spec["choice_filter"] = child["choice_filter"]
         if bind.get("readonly") not in (None, "", "false()", "no") and spec_type != "calculate":
-            self.warnings.append(f"{where}: 読み取り専用(read_only)の指定は取り込みません。")
+            self.warn(
+                where, gettext_noop("%(where)s: 読み取り専用(read_only)の指定は取り込みません。")
+            )
         self.fields.append(spec)
 
-    def hidden_value(self, child: dict, where: str) -> str | None:
+    def hidden_value(self, child: dict, where: KeptText) -> str | None:
         """A ``hidden`` row's value as an expression: its calculation, or its default as a
         constant. A hidden row without either is filled only by a phone app's launcher, which the
         web does not have: refused."""
@@ -384,16 +346,18 @@ class Reader:
                 return f"'{default}'"
             if '"' not in default:
                 return f'"{default}"'
-        self.problems.append(
-            f"{where}: 値のない非表示値(hidden)には対応していません。Web の申請では何も入らない"
-            "ため、default に値を書くか calculate の行にしてください。"
+        self.refuse(
+            where,
+            gettext_noop(
+                "%(where)s: 値のない非表示値(hidden)には対応していません。Web の申請では何も入らないため、default に値を書くか calculate の行にしてください。"
+            ),
         )
         return None
 
-    def repeat(self, child: dict, where: str, relevant: str) -> None:
+    def repeat(self, child: dict, where: KeptText, relevant: str) -> None:
         """A ``begin repeat`` block: its rows' fields are read like the form's own."""
         if self.in_repeat:
-            self.problems.append(f"{where}: 繰返しの中の繰返しには対応していません。")
+            self.refuse(where, gettext_noop("%(where)s: 繰返しの中の繰返しには対応していません。"))
             return
         outer, self.fields, self.in_repeat = self.fields, [], True
         self.walk(child.get("children", []))
@@ -458,18 +422,28 @@ class Reader:
                     if spec["type"] == "page" and not unknown:
                         unknown = expressions.references(text) - earlier
                 except expressions.ExpressionError as error:
-                    self.problems.append(f"{self.where(spec['name'])}: {error}")
+                    where = self.where(spec["name"])
+                    self.refuse(where, gettext_noop("%(where)s: %(error)s"), error=str(error))
                     continue
                 if unknown:
-                    place = "前のページ" if spec["type"] == "page" else "このフォーム"
-                    self.problems.append(
-                        f"{self.where(spec['name'])}: 式「{text}」の項目"
-                        f"「{'」「'.join(sorted(unknown))}」が{place}にありません。"
-                        if not row
-                        else f"{self.where(spec['name'])}: 繰返し「{row}」の中の式「{text}」は"
-                        f"同じ行の項目だけを参照できます(「{'」「'.join(sorted(unknown))}」)。"
-                    )
+                    self.refuse_unknown(spec, text, sorted(unknown), row)
             earlier.add(spec["name"])
+
+    def refuse_unknown(self, spec: FieldSpec, text: str, unknown: list[str], row: str) -> None:
+        where, names = self.where(spec["name"]), "」「".join(unknown)
+        if row:
+            message = gettext_noop(
+                "%(where)s: 繰返し「%(row)s」の中の式「%(text)s」は同じ行の項目だけを参照できます(「%(names)s」)。"
+            )
+        elif spec["type"] == "page":
+            message = gettext_noop(
+                "%(where)s: 式「%(text)s」の項目「%(names)s」が前のページにありません。"
+            )
+        else:
+            message = gettext_noop(
+                "%(where)s: 式「%(text)s」の項目「%(names)s」がこのフォームにありません。"
+            )
+        self.refuse(where, message, row=row, text=text, names=names)
 
 
 def range_bounds(child: dict) -> tuple[int | float, int | float, int | float]:

@@ -52,14 +52,15 @@ def start_form_import(
 def record_form_import(
     *, form_import: FormImport, outcome: xlsform.XLSFormError | xlsform.ImportedForm
 ) -> FormImport:
-    """Stores what the job read (``XLSFormError`` or ``ImportedForm``); a form without warnings
-    is applied at once."""
+    """Stores what the job read (``XLSFormError`` or ``ImportedForm``), each finding kept to be
+    told in the language of whoever reads the result; a form without warnings is applied at
+    once."""
     if isinstance(outcome, xlsform.XLSFormError):
         form_import.status = FormImport.Status.REFUSED
-        form_import.problems = outcome.problems
+        form_import.problems = [problem.as_kept() for problem in outcome.found]
     else:
         form_import.fields = outcome.fields
-        form_import.warnings = outcome.warnings
+        form_import.warnings = [warning.as_kept() for warning in outcome.left_out]
         form_import.languages = outcome.languages
         form_import.status = FormImport.Status.WARNED
     form_import.save(update_fields=["status", "problems", "fields", "warnings", "languages"])

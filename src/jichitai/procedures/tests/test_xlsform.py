@@ -344,7 +344,7 @@ def test_a_refusal_pyxform_words_in_a_way_not_known_here_keeps_its_words_after_a
 
     from jichitai.procedures.xlsform_errors import problem_text
 
-    assert problem_text(PyXFormError("Something new.")) == (
+    assert str(problem_text(PyXFormError("Something new."))) == (
         "XLSForm として正しくありません: Something new."
     )
 
