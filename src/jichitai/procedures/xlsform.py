@@ -162,6 +162,26 @@ def _inline_external_selects(workbook: DefinitionData) -> None:
         workbook.choices_header = [{key: None for header in headers for key in header}]
 
 
+NO_QUESTIONS = KeptText(gettext_noop("survey シートに項目がありません。"))
+
+
+def _why_no_survey(workbook: DefinitionData) -> KeptText:
+    """Why pyxform read no survey rows: no survey sheet, one whose first row is a question rather
+    than the headings (pyxform takes its first row for them), or one with headings only."""
+    if not any(name.strip().lower() == "survey" for name in workbook.sheet_names or []):
+        return KeptText(
+            gettext_noop("survey シートがありません。XLSForm の形式で作成してください。")
+        )
+    headings = {str(key).strip().lower() for row in workbook.survey_header or [] for key in row}
+    if headings and "type" not in headings:
+        return KeptText(
+            gettext_noop(
+                "survey シートの1行目に見出し(type、name、label)がありません。見出しの行を1行目に入れてください。"
+            )
+        )
+    return NO_QUESTIONS
+
+
 def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
     """The form a workbook describes; raises ``XLSFormError`` with every refused row."""
     deadline = time.monotonic() + seconds
@@ -189,13 +209,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
         # xlrd's and openpyxl's own errors on a damaged file (CompDocError, ParseError …).
         raise XLSFormError([UNREADABLE_WORKBOOK]) from None
     if not workbook.survey:
-        raise XLSFormError(
-            [
-                KeptText(
-                    gettext_noop("survey シートがありません。XLSForm の形式で作成してください。")
-                )
-            ]
-        )
+        raise XLSFormError([_why_no_survey(workbook)])
     _inline_external_selects(workbook)
     own_types = {}
     for row in workbook.survey:
@@ -231,7 +245,7 @@ def read_xlsform(upload, *, seconds: float = MAX_SECONDS) -> ImportedForm:
     if not any(
         spec["type"] not in {"page", "section", "note", "calculate"} for spec in reader.fields
     ):
-        raise XLSFormError([KeptText(gettext_noop("survey シートに項目がありません。"))])
+        raise XLSFormError([NO_QUESTIONS])
     languages = sorted(reader.languages)
     return ImportedForm(fields=reader.fields, left_out=reader.warnings, languages=languages)
 

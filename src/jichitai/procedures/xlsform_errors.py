@@ -141,6 +141,53 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "survey",
         gettext_noop("選択肢リスト「%(list_name)s」が choices シートにありません。"),
     ),
+    "NAMES_003": (
+        "survey",
+        gettext_noop(
+            "繰返しの名前に「%(value)s」は使えません(フォーム全体の名前です)。別の名前にしてください。"
+        ),
+    ),
+    "SURVEY_005": (
+        "survey",
+        gettext_noop(
+            "parameters 列の「%(rejected)s」はこの種類の質問には使えません(使えるのは %(accepted)s)。"
+        ),
+    ),
+    "SURVEY_007": (
+        "survey",
+        gettext_noop("parameters 列の capture-accuracy は数値にしてください。"),
+    ),
+    "SURVEY_008": (
+        "survey",
+        gettext_noop("parameters 列の warning-accuracy は数値にしてください。"),
+    ),
+    "SURVEY_009": (
+        "survey",
+        gettext_noop("parameters 列の allow-mock-accuracy は true か false にしてください。"),
+    ),
+}
+# A range's tick marks (tick_labelset, tick_interval, placeholder): a phone's slider draws them,
+# a web form's number has none, and each of pyxform's refusals of them reads the same here.
+_MESSAGES |= {
+    f"RANGE_{number:03}": (
+        "survey",
+        gettext_noop(
+            "range の parameters の目盛り(tick_labelset、tick_interval、placeholder)の指定が正しくありません。"
+        ),
+    )
+    for number in range(6, 13)
+}
+# Entities (an entities sheet, a save_to column) feed ODK Central's lists; a web form has none,
+# and whatever pyxform finds wrong with them, the way out is the same.
+_MESSAGES |= {
+    code.name: (
+        "survey" if "'survey' sheet" in code.value.msg else "entities",
+        gettext_noop(
+            "エンティティ(entities シート、save_to 列)には対応していません。entities シートと save_to 列を削除してください。"
+        ),
+    )
+    for code in ErrorCode
+    if code.name.startswith("ENTITY_")
 }
 
 

@@ -330,6 +330,58 @@ def test_what_pyxform_itself_refuses_is_refused_in_japanese_with_its_row(survey,
     assert error.value.problems == [problem]
 
 
+@pytest.mark.parametrize(
+    ("survey", "header", "problem"),
+    [
+        (
+            [["begin repeat", "data", "世帯員"], ["text", "n", "氏名"], ["end repeat", None, None]],
+            None,
+            "survey シート 2行目: 繰返しの名前に「data」は使えません(フォーム全体の名前です)。別の名前にしてください。",
+        ),
+        (
+            [["text", "n", "氏名", "rows=3 size=9"]],
+            ["type", "name", "label", "parameters"],
+            "survey シート 2行目: parameters 列の「size」はこの種類の質問には使えません(使えるのは rows)。",
+        ),
+        (
+            [["range", "n", "満足度", "start=1 end=5 step=1 tick_labelset=stars"]],
+            ["type", "name", "label", "parameters"],
+            "survey シート 2行目: range の parameters の目盛り(tick_labelset、tick_interval、placeholder)の指定が正しくありません。",
+        ),
+        (
+            [["geopoint", "place", "場所", "capture-accuracy=high"]],
+            ["type", "name", "label", "parameters"],
+            "survey シート 2行目: parameters 列の capture-accuracy は数値にしてください。",
+        ),
+        (
+            [["text", "n", "氏名", "family"]],
+            ["type", "name", "label", "save_to"],
+            "survey シート 2行目: エンティティ(entities シート、save_to 列)には対応していません。entities シートと save_to 列を削除してください。",
+        ),
+    ],
+)
+def test_more_of_what_pyxform_refuses_is_refused_in_japanese_with_its_row(survey, header, problem):
+    with pytest.raises(XLSFormError) as error:
+        read_xlsform(workbook(survey, header=header))
+
+    assert error.value.problems == [problem]
+
+
+def test_a_survey_sheet_without_its_heading_row_is_told_so_not_called_missing():
+    book = Workbook()
+    book.active.title = "survey"
+    book.active.append(["text", "n", "氏名"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    with pytest.raises(XLSFormError) as error:
+        read_xlsform(buffer.getvalue())
+
+    assert error.value.problems == [
+        "survey シートの1行目に見出し(type、name、label)がありません。見出しの行を1行目に入れてください。"
+    ]
+
+
 def test_a_heading_given_twice_is_refused_in_japanese():
     with pytest.raises(XLSFormError) as error:
         read_xlsform(
