@@ -61,7 +61,7 @@ class ReceiptsFileForm(forms.Form):
         label=_("取込設定"), queryset=ReconciliationProfile.objects.none()
     )
     file = forms.FileField(
-        label=_("入金データ(CSV または XLSX)"),
+        label=_("入金データ(CSV・XLSX・テキスト)"),
         help_text=_("文字コードは自動で判別します(UTF-8・Shift_JIS・Excel の Unicode テキスト)。"),
     )
 
