@@ -10,6 +10,8 @@ A field specification (typed as ``fields.FieldSpec``)::
 
 import re
 
+from django.utils.translation import gettext as _
+
 from jichitai.procedures import expressions
 from jichitai.procedures.fields import FieldSpec
 from jichitai.procedures.registry import field_types
@@ -153,33 +155,46 @@ def offered_choices(spec: FieldSpec, values: dict) -> list:
 
 
 def check_definition(fields: list[FieldSpec]) -> list[str]:
-    """Problems that would make a form unusable, in Japanese, for the person building it."""
+    """Problems that would make a form unusable, in the active language, for the person building
+    it."""
     problems = []
     seen = {}
     persons = 0
     for position, spec in enumerate(fields, start=1):
-        where = f"{position}番目の項目「{spec.get('label') or spec.get('name') or ''}」"
+        where = _("%(position)s番目の項目「%(label)s」") % {
+            "position": position,
+            "label": spec.get("label") or spec.get("name") or "",
+        }
         name = spec.get("name", "")
         if not NAME_PATTERN.match(name):
             problems.append(
-                f"{where}: 項目名は半角英小文字で始まる英数字と _ (40文字以内)にしてください。"
+                _("%(where)s: 項目名は半角英小文字で始まる英数字と _ (40文字以内)にしてください。")
+                % {"where": where}
             )
         elif name in seen:
-            problems.append(f"{where}: 項目名「{name}」が重複しています。")
+            problems.append(
+                _("%(where)s: 項目名「%(name)s」が重複しています。")
+                % {"where": where, "name": name}
+            )
         if spec.get("type") not in field_types:
-            problems.append(f"{where}: 種類「{spec.get('type')}」は使えません。")
+            problems.append(
+                _("%(where)s: 種類「%(type)s」は使えません。")
+                % {"where": where, "type": spec.get("type")}
+            )
             continue
         if not spec.get("label") and spec["type"] != "page":  # a page may go untitled
-            problems.append(f"{where}: 見出しを入力してください。")
+            problems.append(_("%(where)s: 見出しを入力してください。") % {"where": where})
         field_type = field_types.get(spec["type"])
         if field_type.has_choices:
             values = [choice.get("value") for choice in spec.get("choices", [])]
             if not values:
-                problems.append(f"{where}: 選択肢を1つ以上入力してください。")
+                problems.append(
+                    _("%(where)s: 選択肢を1つ以上入力してください。") % {"where": where}
+                )
             elif len(set(values)) != len(values) and not spec.get("choice_filter"):
                 # A filtered list may repeat a value under different filters (XLSForm's
                 # "King" county in two states); unfiltered, two equal values are a mistake.
-                problems.append(f"{where}: 選択肢が重複しています。")
+                problems.append(_("%(where)s: 選択肢が重複しています。") % {"where": where})
         if spec["type"] == "persons":
             persons += 1
         condition = spec.get("show_if")
@@ -187,15 +202,19 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
             controller = seen.get(condition.get("field"))
             if controller is None:
                 problems.append(
-                    f"{where}: 表示条件は、この項目より前の選択肢の項目を指定してください。"
+                    _("%(where)s: 表示条件は、この項目より前の選択肢の項目を指定してください。")
+                    % {"where": where}
                 )
             elif not field_types.get(controller["type"]).has_choices:
-                problems.append(f"{where}: 表示条件に使えるのは選択肢の項目だけです。")
+                problems.append(
+                    _("%(where)s: 表示条件に使えるのは選択肢の項目だけです。") % {"where": where}
+                )
             elif not set(condition.get("values", [])) <= {
                 c["value"] for c in controller.get("choices", [])
             }:
                 problems.append(
-                    f"{where}: 表示条件の値が「{controller['label']}」の選択肢にありません。"
+                    _("%(where)s: 表示条件の値が「%(label)s」の選択肢にありません。")
+                    % {"where": where, "label": controller["label"]}
                 )
         for key in (
             "relevant",
@@ -213,7 +232,8 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                     continue
                 if unknown:
                     problems.append(
-                        f"{where}: 式「{spec[key]}」の項目「{'」「'.join(sorted(unknown))}」がありません。"
+                        _("%(where)s: 式「%(text)s」の項目「%(names)s」がありません。")
+                        % {"where": where, "text": spec[key], "names": "」「".join(sorted(unknown))}
                     )
         if spec["type"] == "page" and spec.get("relevant"):
             # A page is asked or skipped on the answers of the pages before it.
@@ -223,16 +243,18 @@ def check_definition(fields: list[FieldSpec]) -> list[str]:
                 later = set()  # reported above
             if later:
                 problems.append(
-                    f"{where}: ページの表示条件に使えるのは前のページの項目だけです"
-                    f"(「{'」「'.join(sorted(later))}」)。"
+                    _(
+                        "%(where)s: ページの表示条件に使えるのは前のページの項目だけです(「%(names)s」)。"
+                    )
+                    % {"where": where, "names": "」「".join(sorted(later))}
                 )
         if field_type.problems:
             problems += field_type.problems(spec, where)
         if spec["type"] == "calculate" and not spec.get("calculation"):
-            problems.append(f"{where}: 計算式を入力してください。")
+            problems.append(_("%(where)s: 計算式を入力してください。") % {"where": where})
         seen[name] = spec
     if persons > 1:
-        problems.append("人数の項目は1つまでです(定員の計算に使います)。")
+        problems.append(_("人数の項目は1つまでです(定員の計算に使います)。"))
     return problems
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from pyxform.parsing.expression import parse_expression
 
 
@@ -296,7 +297,9 @@ class _Parser:
         self.position = 0
 
     def fail(self, why: str):
-        raise ExpressionError(f"式「{self.text}」は読めません({why})。")
+        raise ExpressionError(
+            gettext("式「%(text)s」は読めません(%(why)s)。") % {"text": self.text, "why": why}
+        )
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -304,16 +307,16 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         token = self.peek()
         if token is None:
-            self.fail("式が途中で終わっています")
+            self.fail(gettext("式が途中で終わっています"))
         self.position += 1
         return token
 
     def parse(self) -> Node:
         if not self.tokens:
-            self.fail("空です")
+            self.fail(gettext("空です"))
         node = self.expression(0)
         if self.peek() is not None:
-            self.fail(f"「{self.peek()[1]}」の位置")
+            self.fail(gettext("「%(token)s」の位置") % {"token": self.peek()[1]})
         return node
 
     def expression(self, least: int) -> Node:
@@ -340,12 +343,12 @@ class _Parser:
         if kind == "PYXFORM_REF":
             name = value[2:-1]
             if name.startswith("last-saved#"):
-                self.fail("last-saved には対応していません")
+                self.fail(gettext("last-saved には対応していません"))
             return Node(lambda values, current, choice: values.get(name), frozenset({name}))
         if kind == "PARENT_REF":
             # ``../name``: a sibling field, as pyxform writes the question or_other adds.
             if self.take()[0] != "PATH_SEP" or (token := self.take())[0] != "NAME":
-                self.fail("../項目名 の形にしてください")
+                self.fail(gettext("../項目名 の形にしてください"))
             sibling = token[1]
             return Node(lambda values, current, choice: values.get(sibling), frozenset({sibling}))
         if kind == "SELF_REF":
@@ -356,16 +359,16 @@ class _Parser:
         if kind == "OPEN_PAREN":
             inner = self.expression(0)
             if self.take()[0] != "CLOSE_PAREN":
-                self.fail("括弧が閉じていません")
+                self.fail(gettext("括弧が閉じていません"))
             return inner
         if kind == "FUNC_CALL":
             return self.call(value[:-1])
-        return self.fail(f"「{value}」には対応していません")
+        return self.fail(gettext("「%(value)s」には対応していません") % {"value": value})
 
     def call(self, name: str) -> Node:
         function = FUNCTIONS.get(name)
         if function is None:
-            self.fail(f"関数 {name}() には対応していません")
+            self.fail(gettext("関数 %(name)s() には対応していません") % {"name": name})
         arguments: list[Node] = []
         if self.peek() and self.peek()[0] == "CLOSE_PAREN":
             self.take()
@@ -376,7 +379,7 @@ class _Parser:
                 if kind == "CLOSE_PAREN":
                     break
                 if kind != "COMMA":
-                    self.fail("関数の引数の区切りが正しくありません")
+                    self.fail(gettext("関数の引数の区切りが正しくありません"))
         references = frozenset().union(*(node.references for node in arguments))
 
         def evaluate(values, current, choice):

@@ -120,9 +120,12 @@ def _number_problems(spec: FieldSpec, where: str) -> list[str]:
     if step is None:
         return []
     if isinstance(step, bool) or not isinstance(step, int | float) or step <= 0:
-        return [f"{where}: きざみは 0 より大きい数にしてください。"]
+        return [gettext("%(where)s: きざみは 0 より大きい数にしてください。") % {"where": where}]
     if spec.get("minimum") in (None, "") or spec.get("maximum") in (None, ""):
-        return [f"{where}: きざみを使うときは、最小値と最大値も入力してください。"]
+        return [
+            gettext("%(where)s: きざみを使うときは、最小値と最大値も入力してください。")
+            % {"where": where}
+        ]
     return []
 
 
@@ -315,7 +318,8 @@ def _yes_no(value, spec: FieldSpec):
 
 def _file_problems(spec: FieldSpec, where: str) -> list[str]:
     return [
-        f"{where}: 添付できる形式「{kind}」は使えません。"
+        gettext("%(where)s: 添付できる形式「%(kind)s」は使えません。")
+        % {"where": where, "kind": kind}
         for kind in spec.get("accept", [])
         if kind not in upload_kinds.KINDS
     ]

@@ -125,7 +125,8 @@ def _normalise(value, spec: FieldSpec):
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             errors[f"{spec['name']}.{index}"] = [
-                f"{row_label(spec, index)}: 項目と値の組(オブジェクト)で入力してください。"
+                gettext("%(row)s: 項目と値の組(オブジェクト)で入力してください。")
+                % {"row": row_label(spec, index)}
             ]
             continue
         cleaned, row_errors = validate_application_data(children, schema, row, reject_unknown=True)
@@ -221,21 +222,29 @@ def definition_problems(spec: FieldSpec, where: str) -> list[str]:
     """What makes a repeat unusable, for the person building the form."""
     problems = []
     fewest, most = int(spec.get("min_repeat") or 0), spec.get("max_repeat")
+    told = {"where": where, "most": MAX_REPEAT}
     if most is not None and not 1 <= int(most) <= MAX_REPEAT:
-        problems.append(f"{where}: 最大の件数は 1〜{MAX_REPEAT} にしてください。")
+        problems.append(gettext("%(where)s: 最大の件数は 1〜%(most)s にしてください。") % told)
     elif fewest < 0 or fewest > int(most or DEFAULT_MAX_REPEAT):
-        problems.append(f"{where}: 最小の件数は 0 から最大の件数までにしてください。")
+        problems.append(
+            gettext("%(where)s: 最小の件数は 0 から最大の件数までにしてください。") % told
+        )
     children = spec.get("children", [])
     if not children:
-        problems.append(f"{where}: 繰り返す項目を1つ以上入れてください。")
+        problems.append(gettext("%(where)s: 繰り返す項目を1つ以上入れてください。") % told)
     for child in children:
         if child.get("type") == REPEAT:
-            problems.append(f"{where}: 繰返しの中の繰返しには対応していません。")
+            problems.append(gettext("%(where)s: 繰返しの中の繰返しには対応していません。") % told)
         elif child.get("type") in field_types and field_types.get(child["type"]).is_file:
-            problems.append(f"{where}: 繰返しの中の添付ファイルには対応していません。")
+            problems.append(
+                gettext("%(where)s: 繰返しの中の添付ファイルには対応していません。") % told
+            )
         elif child.get("type") == "persons":
-            problems.append(f"{where}: 繰返しの中に人数の項目は置けません。")
-    problems += [f"{where} の中の{problem}" for problem in check_definition(children)]
+            problems.append(gettext("%(where)s: 繰返しの中に人数の項目は置けません。") % told)
+    problems += [
+        gettext("%(where)s の中の%(problem)s") % {"where": where, "problem": problem}
+        for problem in check_definition(children)
+    ]
     return problems
 
 
