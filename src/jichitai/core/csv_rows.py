@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 
 class UndecodableText(ValueError):
     """The bytes are in none of the encodings ``decode_text`` reads, or not in the one their byte
-    order mark claims."""
+    order mark claims; ``str()`` tells the person who made the file what to do."""
+
+    def __str__(self) -> str:
+        return _("文字コードを判別できません。UTF-8 か Shift_JIS で保存し直してください。")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -67,7 +70,10 @@ def _reason(error: csv.Error) -> str:
     return text
 
 
-def csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+def csv_rows(text: str, delimiter: str | None = None) -> list[list[str]]:
+    """The rows of ``text``, its cells separated by ``delimiter``: by default, the one
+    ``delimiter_of`` finds."""
+    delimiter = delimiter or delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     while True:

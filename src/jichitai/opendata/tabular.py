@@ -104,10 +104,8 @@ def read_csv(content: bytes) -> Table:
 def _decoded(content: bytes) -> tuple[str, str]:
     try:
         return decode_text(content)
-    except UndecodableText:
-        raise UnreadableTable(
-            _("文字コードを判別できません。UTF-8 か Shift_JIS で保存し直してください。")
-        ) from None
+    except UndecodableText as error:
+        raise UnreadableTable(str(error)) from None
 
 
 def _table_from_text(text: str, encoding: str) -> Table:

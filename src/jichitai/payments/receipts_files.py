@@ -1,6 +1,6 @@
 """Reading a bank's or collection agent's receipts file (入金データ) for 消込: CSV in whatever
-encoding the bank or Excel saved it (tabs between the cells too), or an XLSX sheet, the header on the profile's row, each line's 納付番号, amount and day
-read as banks write them. Nothing here writes: ``services.reconcile`` matches what it returns."""
+encoding the bank or Excel saved it (tabs between the cells too), or an XLSX sheet, the header on
+the profile's row, each line's 納付番号, amount and day read as banks write them. Nothing here writes: ``services.reconcile`` matches what it returns."""
 
 import io
 import re
@@ -17,7 +17,6 @@ from jichitai.core.csv_rows import (
     UnreadableCsv,
     csv_rows,
     decode_text,
-    delimiter_of,
 )
 from jichitai.payments.models import ReconciliationProfile
 
@@ -59,13 +58,8 @@ def _filled(numbered: Iterable[tuple[int, Sequence[object]]]) -> Lines:
 
 def _lines_of_csv(data: bytes) -> Lines:
     try:
-        text = decode_text(data)[0]
-        return _filled(enumerate(csv_rows(text, delimiter=delimiter_of(text)), start=1))
-    except UndecodableText:
-        raise ValidationError(
-            {"file": _("文字コードを判別できません。UTF-8 か Shift_JIS で保存し直してください。")}
-        ) from None
-    except UnreadableCsv as error:
+        return _filled(enumerate(csv_rows(decode_text(data)[0]), start=1))
+    except (UndecodableText, UnreadableCsv) as error:
         raise ValidationError({"file": str(error)}) from None
 
 

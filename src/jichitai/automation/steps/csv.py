@@ -11,7 +11,6 @@ from jichitai.core.csv_rows import (
     UnreadableCsv,
     csv_rows,
     decode_text,
-    delimiter_of,
 )
 
 
@@ -39,7 +38,7 @@ def csv_read(ctx, path, columns, numbers=(), encoding="auto"):
             f"ファイル「{file.name}」の文字コードが読み取れません(UTF-8 / Shift_JIS / UTF-16)。"
         ) from None
     try:
-        lines = csv_rows(text, delimiter=delimiter_of(text))
+        lines = csv_rows(text)
     except UnreadableCsv as error:
         raise BusinessError(f"ファイル「{file.name}」: {error}") from None
     header = [cell.strip() for cell in lines[0]] if lines else []

@@ -25,14 +25,19 @@ def receipts(payment, *, encoding: str, delimiter: str = ",") -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-def reconcile(tsu, clerk, data: bytes, *, file_name: str = "入金.csv"):
-    profile = ReconciliationProfile.objects.create(
+def banks_profile(tsu) -> ReconciliationProfile:
+    """The settings of a bank whose file heads its columns お客様番号, 入金額 and 入金日."""
+    return ReconciliationProfile.objects.create(
         organization=tsu,
         name="百五銀行",
         number_column="お客様番号",
         amount_column="入金額",
         paid_on_column="入金日",
     )
+
+
+def reconcile(tsu, clerk, data: bytes, *, file_name: str = "入金.csv"):
+    profile = banks_profile(tsu)
     return services.reconcile(
         actor=clerk, organization=tsu, profile=profile, file_name=file_name, data=data, kind="csv"
     )
@@ -79,13 +84,7 @@ def test_the_settings_of_a_banks_file_no_longer_ask_for_its_encoding(tsu, tsu_cl
 
 def test_a_list_saved_from_excel_as_unicode_text_is_imported_from_the_page(tsu, tsu_clerk, login):
     payment = application_with_payment(tsu).payment
-    profile = ReconciliationProfile.objects.create(
-        organization=tsu,
-        name="百五銀行",
-        number_column="お客様番号",
-        amount_column="入金額",
-        paid_on_column="入金日",
-    )
+    profile = banks_profile(tsu)
     text = receipts(payment, encoding="utf-16", delimiter="\t")
 
     response = login(tsu_clerk).post(
